@@ -1,0 +1,340 @@
+use crate::error::{DecodeError, DecodeErrorKind};
+use crate::str_bytes::StrBytes;
+use bytes::Bytes;
+use uuid::Uuid;
+
+use super::MAX_STRING_LEN;
+
+/// A cursor over a [`Bytes`] buffer.
+///
+/// Fixed-size reads copy a few bytes out; strings, bytes and records are
+/// returned as slices that share the buffer (`Bytes::slice`), so decoding a
+/// message never copies its payloads. Every read is bounds-checked and
+/// returns a [`DecodeError`] carrying the byte offset, never a panic.
+pub struct Reader<'a> {
+    buf: &'a Bytes,
+    pos: usize,
+    end: usize,
+}
+
+macro_rules! read_be {
+    ($name:ident, $ty:ty, $n:expr) => {
+        #[inline]
+        pub fn $name(&mut self) -> Result<$ty, DecodeError> {
+            let bytes = self.take::<$n>()?;
+            Ok(<$ty>::from_be_bytes(bytes))
+        }
+    };
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over the whole buffer.
+    pub fn new(buf: &'a Bytes) -> Self {
+        Reader { buf, pos: 0, end: buf.len() }
+    }
+
+    /// The offset of the next byte, from the start of the buffer.
+    #[inline]
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// How many bytes are left to read.
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        self.end - self.pos
+    }
+
+    /// An error of `kind` at the current position.
+    #[cold]
+    pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
+        DecodeError::new(kind, self.pos)
+    }
+
+    #[cold]
+    fn eof(&self, needed: usize) -> DecodeError {
+        self.error(DecodeErrorKind::UnexpectedEof { needed, remaining: self.remaining() })
+    }
+
+    #[inline]
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        if self.remaining() < N {
+            return Err(self.eof(N));
+        }
+        let mut out = [0u8; N];
+        out.copy_from_slice(&self.buf[self.pos..self.pos + N]);
+        self.pos += N;
+        Ok(out)
+    }
+
+    read_be!(read_i8, i8, 1);
+    read_be!(read_i16, i16, 2);
+    read_be!(read_u16, u16, 2);
+    read_be!(read_i32, i32, 4);
+    read_be!(read_u32, u32, 4);
+    read_be!(read_i64, i64, 8);
+    read_be!(read_f64, f64, 8);
+
+    /// A bool: any non-zero byte is true, as in Kafka.
+    #[inline]
+    pub fn read_bool(&mut self) -> Result<bool, DecodeError> {
+        Ok(self.read_i8()? != 0)
+    }
+
+    /// A UUID: 16 bytes, most significant first.
+    #[inline]
+    pub fn read_uuid(&mut self) -> Result<Uuid, DecodeError> {
+        Ok(Uuid::from_bytes(self.take::<16>()?))
+    }
+
+    /// An unsigned varint of at most 5 bytes (Kafka's `readUnsignedVarint`).
+    #[inline]
+    pub fn read_uvarint(&mut self) -> Result<u32, DecodeError> {
+        let mut value: u32 = 0;
+        for i in 0..5 {
+            let b = self.read_i8()? as u8;
+            value |= ((b & 0x7f) as u32) << (7 * i);
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(self.error(DecodeErrorKind::VarintTooLong))
+    }
+
+    /// A zig-zag signed varint of at most 5 bytes.
+    pub fn read_varint(&mut self) -> Result<i32, DecodeError> {
+        let raw = self.read_uvarint()?;
+        Ok(((raw >> 1) as i32) ^ -((raw & 1) as i32))
+    }
+
+    /// An unsigned varlong of at most 10 bytes.
+    pub fn read_uvarlong(&mut self) -> Result<u64, DecodeError> {
+        let mut value: u64 = 0;
+        for i in 0..10 {
+            let b = self.read_i8()? as u8;
+            value |= ((b & 0x7f) as u64) << (7 * i);
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(self.error(DecodeErrorKind::VarintTooLong))
+    }
+
+    /// A zig-zag signed varlong of at most 10 bytes.
+    pub fn read_varlong(&mut self) -> Result<i64, DecodeError> {
+        let raw = self.read_uvarlong()?;
+        Ok(((raw >> 1) as i64) ^ -((raw & 1) as i64))
+    }
+
+    /// The next `len` bytes, shared with the buffer (no copy).
+    #[inline]
+    pub fn read_slice(&mut self, len: usize) -> Result<Bytes, DecodeError> {
+        if self.remaining() < len {
+            return Err(self.error(DecodeErrorKind::LengthExceedsInput {
+                length: len as u64,
+                remaining: self.remaining(),
+            }));
+        }
+        let out = self.buf.slice(self.pos..self.pos + len);
+        self.pos += len;
+        Ok(out)
+    }
+
+    /// Skips `len` bytes.
+    pub fn skip(&mut self, len: usize) -> Result<(), DecodeError> {
+        if self.remaining() < len {
+            return Err(self.eof(len));
+        }
+        self.pos += len;
+        Ok(())
+    }
+
+    /// Reads a length prefix: `None` for null, `Some(n)` otherwise.
+    /// Non-compact prefixes are int16 (`short`) or int32; compact ones are an
+    /// unsigned varint holding length + 1.
+    #[inline]
+    fn read_length(&mut self, compact: bool, short: bool) -> Result<Option<usize>, DecodeError> {
+        let len: i64 = if compact {
+            self.read_uvarint()? as i64 - 1
+        } else if short {
+            self.read_i16()? as i64
+        } else {
+            self.read_i32()? as i64
+        };
+        if len < 0 {
+            if len == -1 {
+                return Ok(None);
+            }
+            return Err(self.error(DecodeErrorKind::NegativeLength(len)));
+        }
+        Ok(Some(len as usize))
+    }
+
+    #[cold]
+    fn null_not_allowed(&self, version: i16) -> DecodeError {
+        self.error(DecodeErrorKind::NullNotAllowed { version })
+    }
+
+    fn string_from(&mut self, len: usize) -> Result<StrBytes, DecodeError> {
+        if len > MAX_STRING_LEN {
+            return Err(self.error(DecodeErrorKind::StringTooLong(len)));
+        }
+        let start = self.pos;
+        let bytes = self.read_slice(len)?;
+        StrBytes::from_utf8(bytes).map_err(|_| DecodeError::new(DecodeErrorKind::InvalidUtf8, start))
+    }
+
+    /// A nullable string; `nullable` says whether null is allowed at `version`.
+    #[inline]
+    pub fn read_nullable_string(
+        &mut self,
+        compact: bool,
+        nullable: bool,
+        version: i16,
+    ) -> Result<Option<StrBytes>, DecodeError> {
+        match self.read_length(compact, true)? {
+            None if nullable => Ok(None),
+            None => Err(self.null_not_allowed(version)),
+            Some(len) => self.string_from(len).map(Some),
+        }
+    }
+
+    /// A string that may not be null.
+    #[inline]
+    pub fn read_string(&mut self, compact: bool, version: i16) -> Result<StrBytes, DecodeError> {
+        match self.read_length(compact, true)? {
+            None => Err(self.null_not_allowed(version)),
+            Some(len) => self.string_from(len),
+        }
+    }
+
+    /// Nullable bytes (also used for `records` fields), shared with the buffer.
+    #[inline]
+    pub fn read_nullable_bytes(
+        &mut self,
+        compact: bool,
+        nullable: bool,
+        version: i16,
+    ) -> Result<Option<Bytes>, DecodeError> {
+        match self.read_length(compact, false)? {
+            None if nullable => Ok(None),
+            None => Err(self.null_not_allowed(version)),
+            Some(len) => self.read_slice(len).map(Some),
+        }
+    }
+
+    /// Bytes that may not be null, shared with the buffer.
+    #[inline]
+    pub fn read_bytes(&mut self, compact: bool, version: i16) -> Result<Bytes, DecodeError> {
+        match self.read_length(compact, false)? {
+            None => Err(self.null_not_allowed(version)),
+            Some(len) => self.read_slice(len),
+        }
+    }
+
+    /// An array length; `None` for a null array. A length larger than the
+    /// remaining input is rejected here, before anything is allocated (every
+    /// element takes at least one byte on the wire... or zero for an empty
+    /// struct, which Kafka rejects the same way).
+    #[inline]
+    pub fn read_array_len(
+        &mut self,
+        compact: bool,
+        nullable: bool,
+        version: i16,
+    ) -> Result<Option<usize>, DecodeError> {
+        match self.read_length(compact, false)? {
+            None if nullable => Ok(None),
+            None => Err(self.null_not_allowed(version)),
+            Some(len) if len > self.remaining() => Err(self.error(DecodeErrorKind::LengthExceedsInput {
+                length: len as u64,
+                remaining: self.remaining(),
+            })),
+            Some(len) => Ok(Some(len)),
+        }
+    }
+
+    /// A reader over the next `len` bytes (a tagged field's value); this
+    /// reader moves past them.
+    pub fn sub_reader(&mut self, len: usize) -> Result<Reader<'a>, DecodeError> {
+        if self.remaining() < len {
+            return Err(self.error(DecodeErrorKind::LengthExceedsInput {
+                length: len as u64,
+                remaining: self.remaining(),
+            }));
+        }
+        let sub = Reader { buf: self.buf, pos: self.pos, end: self.pos + len };
+        self.pos += len;
+        Ok(sub)
+    }
+
+    /// Fails unless every byte was consumed.
+    pub fn expect_end(&self) -> Result<(), DecodeError> {
+        if self.remaining() != 0 {
+            return Err(self.error(DecodeErrorKind::TrailingBytes(self.remaining())));
+        }
+        Ok(())
+    }
+
+    /// The rest of the input, shared with the buffer.
+    pub fn read_rest(&mut self) -> Bytes {
+        let out = self.buf.slice(self.pos..self.end);
+        self.pos = self.end;
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_big_endian_ints() {
+        let buf = Bytes::from_static(&[0x01, 0x02, 0xff, 0xff, 0xff, 0xfe]);
+        let mut r = Reader::new(&buf);
+        assert_eq!(r.read_i16().unwrap(), 0x0102);
+        assert_eq!(r.read_i32().unwrap(), -2);
+        assert!(matches!(r.read_i8().unwrap_err().kind(), DecodeErrorKind::UnexpectedEof { .. }));
+    }
+
+    #[test]
+    fn varints_match_kafka() {
+        // 300 = 0b1_0010_1100 -> 0xac 0x02
+        let buf = Bytes::from_static(&[0xac, 0x02, 0x03, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
+        let mut r = Reader::new(&buf);
+        assert_eq!(r.read_uvarint().unwrap(), 300);
+        assert_eq!(r.read_varint().unwrap(), -2);
+        assert_eq!(r.read_uvarint().unwrap_err().kind(), &DecodeErrorKind::VarintTooLong);
+    }
+
+    #[test]
+    fn huge_array_length_is_rejected_before_allocating() {
+        let buf = Bytes::from_static(&[0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0]);
+        let mut r = Reader::new(&buf);
+        let err = r.read_array_len(false, false, 0).unwrap_err();
+        assert_eq!(err.kind(), &DecodeErrorKind::LengthExceedsInput { length: 0x7fff_ffff, remaining: 6 });
+        assert_eq!(err.offset(), 4);
+    }
+
+    #[test]
+    fn strings_are_zero_copy_and_bounded() {
+        let buf = Bytes::from_static(&[0x00, 0x02, b'h', b'i', 0xff, 0xff]);
+        let mut r = Reader::new(&buf);
+        let s = r.read_string(false, 0).unwrap();
+        assert_eq!(s, "hi");
+        assert_eq!(s.as_bytes().as_ptr(), buf[2..].as_ptr());
+        assert_eq!(r.read_nullable_string(false, true, 1).unwrap(), None);
+
+        let long = Bytes::from_static(&[0x80, 0x00]);
+        assert!(matches!(
+            Reader::new(&long).read_string(false, 0).unwrap_err().kind(),
+            DecodeErrorKind::NegativeLength(-32768)
+        ));
+        // compact length 32769 - 1 = 32768: one byte over Kafka's limit.
+        let too_long = Bytes::from_static(&[0x81, 0x80, 0x02]);
+        assert_eq!(
+            Reader::new(&too_long).read_string(true, 0).unwrap_err().kind(),
+            &DecodeErrorKind::StringTooLong(32768)
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! Request and response frames: a big-endian int32 size, the header, then
+//! the body. Requests carry their api key and version in the header, so a
+//! request frame decodes on its own; a response frame needs the api key and
+//! version of the request it answers (match them by correlation id).
+
+use crate::codec::Reader;
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+use crate::message::{Decode, Encode};
+use crate::messages::{ApiKey, Request, RequestHeader, Response, ResponseHeader};
+use crate::StrBytes;
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use std::io;
+
+/// The default largest frame [`read_frame`] and [`split_frame`] accept:
+/// Kafka's default `socket.request.max.bytes` (100 MiB).
+pub const DEFAULT_MAX_FRAME_SIZE: usize = 100 * 1024 * 1024;
+
+/// A request: header and body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestFrame {
+    pub header: RequestHeader,
+    pub body: Request,
+}
+
+impl RequestFrame {
+    /// A frame for `body` at `version`, with the header's api key and version filled in.
+    pub fn new(body: impl Into<Request>, version: i16, correlation_id: i32, client_id: Option<&str>) -> Self {
+        let body = body.into();
+        let header = RequestHeader {
+            request_api_key: body.api_key().key(),
+            request_api_version: version,
+            correlation_id,
+            client_id: client_id.map(StrBytes::from),
+            ..Default::default()
+        };
+        RequestFrame { header, body }
+    }
+
+    pub fn api_key(&self) -> ApiKey {
+        self.body.api_key()
+    }
+
+    pub fn version(&self) -> i16 {
+        self.header.request_api_version
+    }
+
+    fn header_version(&self) -> i16 {
+        self.api_key().request_header_version(self.version())
+    }
+
+    /// The size of the frame, including its 4-byte size prefix.
+    pub fn encoded_size(&self) -> usize {
+        4 + self.header.encoded_size(self.header_version()) + self.body.encoded_size(self.version())
+    }
+
+    /// Writes size prefix, header and body.
+    pub fn encode<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
+        if self.header.request_api_key != self.api_key().key() {
+            return Err(EncodeError::new(EncodeErrorKind::Invalid(
+                "the header's api key does not match the body",
+            )));
+        }
+        let size = self.encoded_size() - 4;
+        let size = i32::try_from(size)
+            .map_err(|_| EncodeError::new(EncodeErrorKind::TooLong { length: size, max: i32::MAX as usize }))?;
+        buf.put_i32(size);
+        self.header.encode(buf, self.header_version())?;
+        self.body.encode(buf, self.version())
+    }
+
+    /// The encoded frame in a new buffer.
+    pub fn to_bytes(&self) -> Result<Bytes, EncodeError> {
+        let mut buf = BytesMut::with_capacity(self.encoded_size());
+        self.encode(&mut buf)?;
+        Ok(buf.freeze())
+    }
+
+    /// Decodes a frame (without its size prefix, as [`read_frame`] and
+    /// [`split_frame`] return it). Bytes after the body are an error.
+    pub fn decode(frame: &Bytes) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(frame);
+        let (api_key, version) = peek_api_key_and_version(frame)?;
+        let api = ApiKey::from_key(api_key).ok_or_else(|| r.error(DecodeErrorKind::UnknownApiKey(api_key)))?;
+        let header = RequestHeader::decode(&mut r, api.request_header_version(version))?;
+        let body = Request::decode(api, &mut r, version)?;
+        r.expect_end()?;
+        Ok(RequestFrame { header, body })
+    }
+
+    /// Writes the frame to `out`.
+    pub fn write_to<W: io::Write>(&self, out: &mut W) -> io::Result<()> {
+        let bytes = self.to_bytes().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        out.write_all(&bytes)
+    }
+}
+
+/// A response: header and body. Its api key and version are those of the request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseFrame {
+    pub header: ResponseHeader,
+    pub body: Response,
+}
+
+impl ResponseFrame {
+    pub fn new(body: impl Into<Response>, correlation_id: i32) -> Self {
+        ResponseFrame { header: ResponseHeader { correlation_id, ..Default::default() }, body: body.into() }
+    }
+
+    pub fn api_key(&self) -> ApiKey {
+        self.body.api_key()
+    }
+
+    fn header_version(&self, version: i16) -> i16 {
+        self.api_key().response_header_version(version)
+    }
+
+    /// The size of the frame at `version`, including its 4-byte size prefix.
+    pub fn encoded_size(&self, version: i16) -> usize {
+        4 + self.header.encoded_size(self.header_version(version)) + self.body.encoded_size(version)
+    }
+
+    /// Writes size prefix, header and body at `version`.
+    pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let size = self.encoded_size(version) - 4;
+        let size = i32::try_from(size)
+            .map_err(|_| EncodeError::new(EncodeErrorKind::TooLong { length: size, max: i32::MAX as usize }))?;
+        buf.put_i32(size);
+        self.header.encode(buf, self.header_version(version))?;
+        self.body.encode(buf, version)
+    }
+
+    pub fn to_bytes(&self, version: i16) -> Result<Bytes, EncodeError> {
+        let mut buf = BytesMut::with_capacity(self.encoded_size(version));
+        self.encode(&mut buf, version)?;
+        Ok(buf.freeze())
+    }
+
+    /// Decodes a response frame (without its size prefix) to a request of
+    /// `api_key` at `version`.
+    ///
+    /// A broker that does not support the requested ApiVersions version
+    /// answers UNSUPPORTED_VERSION with a v0 body; as Kafka's client does, a
+    /// body that fails to decode at `version` is decoded again as v0.
+    pub fn decode(frame: &Bytes, api_key: ApiKey, version: i16) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(frame);
+        let header = ResponseHeader::decode(&mut r, api_key.response_header_version(version))?;
+        let body_start = r.position();
+        let decoded = Response::decode(api_key, &mut r, version).and_then(|body| r.expect_end().map(|_| body));
+        let body = match decoded {
+            Ok(body) => body,
+            Err(_) if api_key == ApiKey::ApiVersions && version != 0 => {
+                let mut r = Reader::new(frame);
+                r.skip(body_start)?;
+                let body = Response::decode(api_key, &mut r, 0)?;
+                r.expect_end()?;
+                body
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(ResponseFrame { header, body })
+    }
+
+    pub fn write_to<W: io::Write>(&self, out: &mut W, version: i16) -> io::Result<()> {
+        let bytes = self.to_bytes(version).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        out.write_all(&bytes)
+    }
+}
+
+/// The api key and version at the start of a request frame, without decoding it.
+pub fn peek_api_key_and_version(frame: &Bytes) -> Result<(i16, i16), DecodeError> {
+    let mut r = Reader::new(frame);
+    Ok((r.read_i16()?, r.read_i16()?))
+}
+
+/// The correlation id of a request frame (after api key and version) or of
+/// a response frame (its first field), without decoding the rest.
+pub fn peek_correlation_id(frame: &Bytes, is_request: bool) -> Result<i32, DecodeError> {
+    let mut r = Reader::new(frame);
+    if is_request {
+        r.skip(4)?;
+    }
+    r.read_i32()
+}
+
+fn check_frame_size(size: i32, max: usize) -> Result<usize, DecodeError> {
+    if size < 0 || size as usize > max {
+        return Err(DecodeError::new(DecodeErrorKind::InvalidFrameSize(size as i64), 0));
+    }
+    Ok(size as usize)
+}
+
+/// Reads one size-prefixed frame from a stream and returns it without the
+/// prefix. A size above `max_size` is an error before anything is allocated.
+pub fn read_frame<R: io::Read>(input: &mut R, max_size: usize) -> io::Result<Bytes> {
+    let mut prefix = [0u8; 4];
+    input.read_exact(&mut prefix)?;
+    let size =
+        check_frame_size(i32::from_be_bytes(prefix), max_size).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    let mut frame = vec![0u8; size];
+    input.read_exact(&mut frame)?;
+    Ok(Bytes::from(frame))
+}
+
+/// Takes one complete frame off the front of `buf` (for async codecs):
+/// `Ok(None)` until the whole frame has arrived.
+pub fn split_frame(buf: &mut BytesMut, max_size: usize) -> Result<Option<Bytes>, DecodeError> {
+    if buf.len() < 4 {
+        return Ok(None);
+    }
+    let size = check_frame_size(i32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]), max_size)?;
+    if buf.len() < 4 + size {
+        buf.reserve(4 + size - buf.len());
+        return Ok(None);
+    }
+    buf.advance(4);
+    Ok(Some(buf.split_to(size).freeze()))
+}

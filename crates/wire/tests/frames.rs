@@ -1,0 +1,162 @@
+//! Frames (size prefix, header, body), api-key metadata and header-version
+//! rules, error codes, and the std::io adapters.
+
+use bytes::{BufMut, Bytes, BytesMut};
+use kafka_wire::frame::{peek_correlation_id, DEFAULT_MAX_FRAME_SIZE};
+use kafka_wire::messages::*;
+use kafka_wire::{read_frame, split_frame, DecodeErrorKind, MessageExt, RequestFrame, ResponseFrame, StrBytes};
+use std::io::Cursor;
+
+#[test]
+fn header_versions_follow_kafka_rules() {
+    assert_eq!(ApiKey::ApiVersions.request_header_version(3), 2);
+    assert_eq!(ApiKey::ApiVersions.request_header_version(2), 1);
+    // ApiVersions responses always use header v0, even in flexible versions.
+    assert_eq!(ApiKey::ApiVersions.response_header_version(3), 0);
+    assert_eq!(ApiKey::Metadata.response_header_version(8), 0);
+    assert_eq!(ApiKey::Metadata.response_header_version(9), 1);
+    assert_eq!(ApiKey::Metadata.request_header_version(9), 2);
+}
+
+#[test]
+fn api_key_metadata() {
+    assert_eq!(ApiKey::from_key(3), Some(ApiKey::Metadata));
+    assert_eq!(ApiKey::from_key(-1), None);
+    assert_eq!(ApiKey::from_key(i16::MAX), None);
+    assert_eq!(ApiKey::try_from(1000), Err(1000));
+    assert_eq!(ApiKey::Metadata.name(), "Metadata");
+    assert_eq!(ApiKey::Metadata.valid_versions().to_string(), "0-13");
+    assert!(ApiKey::Fetch.listeners().contains(&Listener::Broker));
+    assert!(ApiKey::Vote.listeners().contains(&Listener::Controller));
+    // Removed APIs stay known by key, with no valid versions.
+    assert!(ApiKey::LeaderAndIsr.valid_versions().is_empty());
+    let unstable: Vec<ApiKey> = ApiKey::ALL.iter().copied().filter(|k| k.latest_version_unstable()).collect();
+    assert!(!unstable.is_empty());
+    for k in unstable {
+        assert_eq!(k.stable_versions().max, k.valid_versions().max - 1, "{k}");
+    }
+    for (i, k) in ApiKey::ALL.iter().enumerate() {
+        assert_eq!(ApiKey::from_key(k.key()), Some(*k));
+        if i > 0 {
+            assert!(ApiKey::ALL[i - 1].key() < k.key(), "ALL is sorted by key");
+        }
+    }
+}
+
+#[test]
+fn error_codes() {
+    let e = ErrorCode::from_code(3).unwrap();
+    assert_eq!(e, ErrorCode::UnknownTopicOrPartition);
+    assert_eq!(e.name(), "UNKNOWN_TOPIC_OR_PARTITION");
+    assert!(e.is_retriable());
+    assert!(!ErrorCode::TopicAuthorizationFailed.is_retriable());
+    assert_eq!(ErrorCode::from_code(-1), Some(ErrorCode::UnknownServerError));
+    assert!(ErrorCode::from_code(0).unwrap().is_ok());
+    assert_eq!(ErrorCode::from_code(i16::MAX), None);
+    assert_eq!(i16::from(ErrorCode::UnsupportedVersion), 35);
+    assert!(ErrorCode::ALL.len() > 100);
+    assert!(!ErrorCode::CorruptMessage.description().is_empty());
+}
+
+#[test]
+fn request_frame_roundtrip() {
+    let body = ApiVersionsRequest {
+        client_software_name: StrBytes::from_static("kw"),
+        client_software_version: StrBytes::from_static("1"),
+        ..Default::default()
+    };
+    let frame = RequestFrame::new(body, 3, 42, Some("client"));
+    let bytes = frame.to_bytes().unwrap();
+    #[rustfmt::skip]
+    let expected = [
+        0, 0, 0, 23,                                    // size
+        0, 18, 0, 3, 0, 0, 0, 42,                       // api key, version, correlation id
+        0, 6, b'c', b'l', b'i', b'e', b'n', b't', 0,    // client id (int16), header tags
+        3, b'k', b'w', 2, b'1', 0,                      // body
+    ];
+    assert_eq!(bytes.as_ref(), expected);
+    assert_eq!(frame.encoded_size(), expected.len());
+    let body = bytes.slice(4..);
+    assert_eq!(peek_correlation_id(&body, true).unwrap(), 42);
+    assert_eq!(RequestFrame::decode(&body).unwrap(), frame);
+}
+
+#[test]
+fn request_frame_with_unknown_api_key() {
+    let body = Bytes::from_static(&[0x7f, 0x00, 0, 0, 0, 0, 0, 1, 0xff, 0xff]);
+    let err = RequestFrame::decode(&body).unwrap_err();
+    assert_eq!(err.kind(), &DecodeErrorKind::UnknownApiKey(0x7f00));
+    let negative = Bytes::from_static(&[0xff, 0xff, 0, 0, 0, 0, 0, 1, 0xff, 0xff]);
+    assert_eq!(RequestFrame::decode(&negative).unwrap_err().kind(), &DecodeErrorKind::UnknownApiKey(-1));
+}
+
+#[test]
+fn response_frame_roundtrip() {
+    let body = MetadataResponse { controller_id: 1, ..Default::default() };
+    let frame = ResponseFrame::new(body, 9);
+    // ControllerId exists from v1 (and is ignorable, so v0 would drop it).
+    for version in [1, 9, 13] {
+        let bytes = frame.to_bytes(version).unwrap();
+        let decoded = ResponseFrame::decode(&bytes.slice(4..), ApiKey::Metadata, version).unwrap();
+        assert_eq!(decoded.header.correlation_id, 9);
+        assert_eq!(decoded.body, frame.body, "v{version}");
+    }
+}
+
+#[test]
+fn api_versions_unsupported_version_falls_back_to_a_v0_body() {
+    // A broker that does not know ApiVersions v4 answers with a v0 body:
+    // error 35 (UNSUPPORTED_VERSION) and the versions it does support.
+    let v0 = ApiVersionsResponse {
+        error_code: ErrorCode::UnsupportedVersion.code(),
+        api_keys: vec![api_versions_response::ApiVersion { api_key: 18, min_version: 0, max_version: 3, ..Default::default() }],
+        ..Default::default()
+    };
+    let bytes = ResponseFrame::new(v0.clone(), 1).to_bytes(0).unwrap();
+    let decoded = ResponseFrame::decode(&bytes.slice(4..), ApiKey::ApiVersions, 4).unwrap();
+    assert_eq!(decoded.body, Response::ApiVersions(v0));
+}
+
+#[test]
+fn split_frame_waits_for_whole_frames() {
+    let frame = RequestFrame::new(ApiVersionsRequest::default(), 0, 1, None).to_bytes().unwrap();
+    let mut buf = BytesMut::new();
+    buf.put_slice(&frame[..3]);
+    assert_eq!(split_frame(&mut buf, DEFAULT_MAX_FRAME_SIZE).unwrap(), None);
+    buf.put_slice(&frame[3..]);
+    buf.put_slice(&frame[..2]); // the start of the next frame stays
+    let got = split_frame(&mut buf, DEFAULT_MAX_FRAME_SIZE).unwrap().unwrap();
+    assert_eq!(got, frame.slice(4..));
+    assert_eq!(buf.len(), 2);
+
+    let mut hostile = BytesMut::from(&[0x7f, 0xff, 0xff, 0xff][..]);
+    assert!(matches!(split_frame(&mut hostile, 1024).unwrap_err().kind(), DecodeErrorKind::InvalidFrameSize(_)));
+    let mut negative = BytesMut::from(&[0xff, 0xff, 0xff, 0xfe][..]);
+    assert!(split_frame(&mut negative, 1024).is_err());
+}
+
+#[test]
+fn read_frame_and_io_adapters() {
+    let frame = RequestFrame::new(MetadataRequest::default(), 12, 5, Some("c"));
+    let mut wire = Vec::new();
+    frame.write_to(&mut wire).unwrap();
+    frame.write_to(&mut wire).unwrap();
+    let mut cursor = Cursor::new(wire);
+    for _ in 0..2 {
+        let body = read_frame(&mut cursor, DEFAULT_MAX_FRAME_SIZE).unwrap();
+        assert_eq!(RequestFrame::decode(&body).unwrap(), frame);
+    }
+    assert!(read_frame(&mut cursor, DEFAULT_MAX_FRAME_SIZE).is_err());
+
+    // Message-level adapters: two messages back to back in one cursor.
+    let a = SaslHandshakeRequest { mechanism: StrBytes::from_static("PLAIN") };
+    let b = SaslHandshakeRequest { mechanism: StrBytes::from_static("SCRAM-SHA-256") };
+    let mut out = Cursor::new(Vec::new());
+    a.write_to(&mut out, 1).unwrap();
+    b.write_to(&mut out, 1).unwrap();
+    let mut input = Cursor::new(out.into_inner());
+    assert_eq!(SaslHandshakeRequest::read_from_cursor(&mut input, 1).unwrap(), a);
+    assert_eq!(SaslHandshakeRequest::read_from_cursor(&mut input, 1).unwrap(), b);
+    let mut rest = Cursor::new(a.to_bytes(1).unwrap().to_vec());
+    assert_eq!(SaslHandshakeRequest::read_from(&mut rest, 1).unwrap(), a);
+}

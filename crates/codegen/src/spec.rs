@@ -363,7 +363,9 @@ fn parse_field(value: &Value) -> Result<FieldSpec, String> {
     let name = o.required_string("name")?;
     let in_field = |e: String| format!("field {name}: {e}");
     let result = (|| {
-        if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
             return Err("invalid field name".to_string());
         }
         let tagged_versions = parse_versions(o.string("taggedVersions")?, Versions::NONE)?;
@@ -461,7 +463,8 @@ fn check_field(f: &FieldSpec) -> Result<(), String> {
 fn parse_common_struct(value: &Value) -> Result<CommonStruct, String> {
     let mut o = Obj::new(value)?;
     let name = o.required_string("name")?;
-    let versions = Versions::parse(&o.required_string("versions")?).map_err(|e| format!("common struct {name}: {e}"))?;
+    let versions =
+        Versions::parse(&o.required_string("versions")?).map_err(|e| format!("common struct {name}: {e}"))?;
     let mut fields = Vec::new();
     for f in o.array("fields")? {
         fields.push(parse_field(f).map_err(|e| format!("common struct {name}: {e}"))?);
@@ -479,7 +482,9 @@ pub fn parse_spec(file: &str, text: &str) -> Result<MessageSpec, String> {
     let ty = SpecType::parse(&o.required_string("type").map_err(at)?).map_err(at)?;
     let api_key = match o.get("apiKey") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_i64().and_then(|k| i16::try_from(k).ok()).ok_or_else(|| at(format!("invalid apiKey {v}")))?),
+        Some(v) => {
+            Some(v.as_i64().and_then(|k| i16::try_from(k).ok()).ok_or_else(|| at(format!("invalid apiKey {v}")))?)
+        }
     };
     let valid_versions = Versions::parse(&o.required_string("validVersions").map_err(at)?).map_err(at)?;
     let flexible_versions = match o.string("flexibleVersions").map_err(at)? {
@@ -492,7 +497,8 @@ pub fn parse_spec(file: &str, text: &str) -> Result<MessageSpec, String> {
     if !flexible_versions.is_empty() && flexible_versions.max() != Some(i16::MAX) {
         return Err(at("flexibleVersions must be open-ended".into()));
     }
-    let deprecated_versions = parse_versions(o.string("deprecatedVersions").map_err(at)?, Versions::NONE).map_err(at)?;
+    let deprecated_versions =
+        parse_versions(o.string("deprecatedVersions").map_err(at)?, Versions::NONE).map_err(at)?;
     let latest_version_unstable = o.bool("latestVersionUnstable").map_err(at)?;
     let mut listeners = Vec::new();
     for l in o.array("listeners").map_err(at)? {

@@ -39,7 +39,7 @@ pub fn collect(spec: &MessageSpec) -> Result<Vec<StructDef<'_>>, String> {
     let mut seen = BTreeSet::new();
     for s in &out {
         if !seen.insert(s.name.as_str()) {
-            return Err(format!("{}: struct {} is defined more than once", spec.file, s.name));
+            return Err(format!("struct {} is defined more than once", s.name));
         }
     }
     Ok(out)
@@ -63,7 +63,13 @@ fn add_nested<'a>(
             return Err(format!("field {}: struct {name} is also a common struct", f.name));
         }
         let versions = f.versions.intersect(parent_versions);
-        out.push(StructDef { name: name.to_string(), versions, fields: &f.fields, about: f.about.clone(), is_top: false });
+        out.push(StructDef {
+            name: name.to_string(),
+            versions,
+            fields: &f.fields,
+            about: f.about.clone(),
+            is_top: false,
+        });
         add_nested(&f.fields, versions, common, out)?;
     }
     Ok(())

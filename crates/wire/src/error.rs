@@ -90,19 +90,17 @@ impl fmt::Display for DecodeErrorKind {
             }
             NegativeLength(n) => write!(f, "invalid negative length {n}"),
             StringTooLong(n) => write!(f, "string length {n} exceeds the maximum of 32767"),
-            LengthExceedsInput { length, remaining } => write!(
-                f,
-                "length {length} exceeds the {remaining} bytes remaining in the input"
-            ),
+            LengthExceedsInput { length, remaining } => {
+                write!(f, "length {length} exceeds the {remaining} bytes remaining in the input")
+            }
             InvalidUtf8 => write!(f, "string is not valid UTF-8"),
             UnsupportedVersion { version } => write!(f, "unsupported version {version}"),
             TagNotValidForVersion { tag, version } => {
                 write!(f, "tag {tag} is not valid for version {version}")
             }
-            TaggedFieldSizeMismatch { tag, declared, used } => write!(
-                f,
-                "tagged field {tag} declared {declared} bytes but its value used {used}"
-            ),
+            TaggedFieldSizeMismatch { tag, declared, used } => {
+                write!(f, "tagged field {tag} declared {declared} bytes but its value used {used}")
+            }
             UnknownApiKey(k) => write!(f, "unknown api key {k}"),
             TrailingBytes(n) => write!(f, "{n} bytes left over after the message"),
             InvalidFrameSize(n) => write!(f, "invalid frame size {n}"),

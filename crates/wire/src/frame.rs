@@ -56,9 +56,7 @@ impl RequestFrame {
     /// Writes size prefix, header and body.
     pub fn encode<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
         if self.header.request_api_key != self.api_key().key() {
-            return Err(EncodeError::new(EncodeErrorKind::Invalid(
-                "the header's api key does not match the body",
-            )));
+            return Err(EncodeError::new(EncodeErrorKind::Invalid("the header's api key does not match the body")));
         }
         let size = self.encoded_size() - 4;
         let size = i32::try_from(size)
@@ -194,8 +192,8 @@ fn check_frame_size(size: i32, max: usize) -> Result<usize, DecodeError> {
 pub fn read_frame<R: io::Read>(input: &mut R, max_size: usize) -> io::Result<Bytes> {
     let mut prefix = [0u8; 4];
     input.read_exact(&mut prefix)?;
-    let size =
-        check_frame_size(i32::from_be_bytes(prefix), max_size).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    let size = check_frame_size(i32::from_be_bytes(prefix), max_size)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     let mut frame = vec![0u8; size];
     input.read_exact(&mut frame)?;
     Ok(Bytes::from(frame))

@@ -44,7 +44,10 @@ fn null_where_the_version_forbids_it() {
     assert_eq!(err.path(), "MetadataRequest.Topics");
 
     let nested = MetadataRequest {
-        topics: Some(vec![Default::default(), metadata_request::MetadataRequestTopic { name: None, ..Default::default() }]),
+        topics: Some(vec![
+            Default::default(),
+            metadata_request::MetadataRequestTopic { name: None, ..Default::default() },
+        ]),
         ..Default::default()
     };
     assert_eq!(nested.to_bytes(9).unwrap_err().path(), "MetadataRequest.Topics[1].Name");

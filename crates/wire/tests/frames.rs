@@ -109,7 +109,12 @@ fn api_versions_unsupported_version_falls_back_to_a_v0_body() {
     // error 35 (UNSUPPORTED_VERSION) and the versions it does support.
     let v0 = ApiVersionsResponse {
         error_code: ErrorCode::UnsupportedVersion.code(),
-        api_keys: vec![api_versions_response::ApiVersion { api_key: 18, min_version: 0, max_version: 3, ..Default::default() }],
+        api_keys: vec![api_versions_response::ApiVersion {
+            api_key: 18,
+            min_version: 0,
+            max_version: 3,
+            ..Default::default()
+        }],
         ..Default::default()
     };
     let bytes = ResponseFrame::new(v0.clone(), 1).to_bytes(0).unwrap();

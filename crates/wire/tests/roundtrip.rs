@@ -88,16 +88,28 @@ fn roundtrip_all_apis(seed: u64) -> Result<usize, String> {
     Ok(checked)
 }
 
-fn roundtrip_type<T: Message + Encode + Decode + Random + Default + PartialEq + Debug>(rng: &mut Rng) -> Result<(), String> {
+fn roundtrip_type<T: Message + Encode + Decode + Random + Default + PartialEq + Debug>(
+    rng: &mut Rng,
+) -> Result<(), String> {
     for version in T::VALID_VERSIONS.iter() {
         let value = T::random(rng, version);
-        check_roundtrip(&value, T::NAME, version, |m, b| m.encode(b, version), |m| m.encoded_size(version), |r| {
-            T::decode(r, version)
-        })?;
+        check_roundtrip(
+            &value,
+            T::NAME,
+            version,
+            |m, b| m.encode(b, version),
+            |m| m.encoded_size(version),
+            |r| T::decode(r, version),
+        )?;
         let default = T::default();
-        check_roundtrip(&default, T::NAME, version, |m, b| m.encode(b, version), |m| m.encoded_size(version), |r| {
-            T::decode(r, version)
-        })?;
+        check_roundtrip(
+            &default,
+            T::NAME,
+            version,
+            |m, b| m.encode(b, version),
+            |m| m.encoded_size(version),
+            |r| T::decode(r, version),
+        )?;
     }
     Ok(())
 }
@@ -123,14 +135,24 @@ fn default_instances_roundtrip_at_every_version() {
     for &api in ApiKey::ALL {
         for version in api.valid_versions().iter() {
             let req = Request::default_for(api);
-            check_roundtrip(&req, &format!("default {api:?} request"), version, |m, b| m.encode(b, version), |m| {
-                m.encoded_size(version)
-            }, |r| Request::decode(api, r, version))
+            check_roundtrip(
+                &req,
+                &format!("default {api:?} request"),
+                version,
+                |m, b| m.encode(b, version),
+                |m| m.encoded_size(version),
+                |r| Request::decode(api, r, version),
+            )
             .unwrap();
             let resp = Response::default_for(api);
-            check_roundtrip(&resp, &format!("default {api:?} response"), version, |m, b| m.encode(b, version), |m| {
-                m.encoded_size(version)
-            }, |r| Response::decode(api, r, version))
+            check_roundtrip(
+                &resp,
+                &format!("default {api:?} response"),
+                version,
+                |m, b| m.encode(b, version),
+                |m| m.encoded_size(version),
+                |r| Response::decode(api, r, version),
+            )
             .unwrap();
         }
     }

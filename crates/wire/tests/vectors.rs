@@ -26,7 +26,13 @@ const TOPIC_ID_BYTES: [u8; 16] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
 
 #[test]
 fn request_header_client_id_is_int16_prefixed_in_every_version() {
-    let h = RequestHeader { request_api_key: 3, request_api_version: 12, correlation_id: 7, client_id: Some(s("ab")), ..Default::default() };
+    let h = RequestHeader {
+        request_api_key: 3,
+        request_api_version: 12,
+        correlation_id: 7,
+        client_id: Some(s("ab")),
+        ..Default::default()
+    };
     check(&h, 1, &[0, 3, 0, 12, 0, 0, 0, 7, 0, 2, b'a', b'b']);
     // v2 is flexible, but ClientId keeps its int16 length; only the tagged section is added.
     check(&h, 2, &[0, 3, 0, 12, 0, 0, 0, 7, 0, 2, b'a', b'b', 0]);
@@ -43,7 +49,8 @@ fn response_header() {
 
 #[test]
 fn api_versions_request_compact_strings() {
-    let req = ApiVersionsRequest { client_software_name: s("kw"), client_software_version: s("1.0"), ..Default::default() };
+    let req =
+        ApiVersionsRequest { client_software_name: s("kw"), client_software_version: s("1.0"), ..Default::default() };
     check(&req, 3, &[3, b'k', b'w', 4, b'1', b'.', b'0', 0]);
     check(&ApiVersionsRequest::default(), 0, &[]);
 }
@@ -52,7 +59,12 @@ fn api_versions_request_compact_strings() {
 fn api_versions_response_tagged_fields_in_tag_order_with_unknown_ones() {
     let resp = ApiVersionsResponse {
         error_code: 0,
-        api_keys: vec![api_versions_response::ApiVersion { api_key: 0, min_version: 0, max_version: 11, ..Default::default() }],
+        api_keys: vec![api_versions_response::ApiVersion {
+            api_key: 0,
+            min_version: 0,
+            max_version: 11,
+            ..Default::default()
+        }],
         throttle_time_ms: 0,
         finalized_features_epoch: 5,
         zk_migration_ready: true,
@@ -87,7 +99,11 @@ fn metadata_request_nullable_array_and_uuid() {
     check(&all, 4, &[0xff, 0xff, 0xff, 0xff, 1]);
 
     let by_id = MetadataRequest {
-        topics: Some(vec![metadata_request::MetadataRequestTopic { topic_id: TOPIC_ID, name: Some(s("t")), ..Default::default() }]),
+        topics: Some(vec![metadata_request::MetadataRequestTopic {
+            topic_id: TOPIC_ID,
+            name: Some(s("t")),
+            ..Default::default()
+        }]),
         allow_auto_topic_creation: true,
         include_topic_authorized_operations: false,
         ..Default::default()
@@ -148,7 +164,11 @@ fn fetch_response_tagged_struct_and_null_records() {
             topic: s("t"),
             partitions: vec![fetch_response::PartitionData {
                 high_watermark: 10,
-                current_leader: fetch_response::LeaderIdAndEpoch { leader_id: 1, leader_epoch: 2, ..Default::default() },
+                current_leader: fetch_response::LeaderIdAndEpoch {
+                    leader_id: 1,
+                    leader_epoch: 2,
+                    ..Default::default()
+                },
                 aborted_transactions: None,
                 records: None,
                 ..Default::default()

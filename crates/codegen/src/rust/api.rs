@@ -117,9 +117,11 @@ fn emit_api_key(apis: &[Api], out: &mut String) {
         out.push_str("}\n}\n\n");
     };
     by_api("/// The API's name, e.g. `Metadata`.", "name(self) -> &'static str", &|a| format!("{:?}", a.name));
-    by_api("/// The versions this release defines (both request and response).", "valid_versions(self) -> VersionRange", &|a| {
-        range(a.request.valid_versions)
-    });
+    by_api(
+        "/// The versions this release defines (both request and response).",
+        "valid_versions(self) -> VersionRange",
+        &|a| range(a.request.valid_versions),
+    );
     by_api("/// The flexible versions of the request.", "request_flexible_versions(self) -> VersionRange", &|a| {
         range(a.request.flexible_versions)
     });

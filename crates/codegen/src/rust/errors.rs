@@ -55,20 +55,27 @@ pub fn emit_error_codes(errors: &[ErrorSpec], kafka_version: &str) -> String {
         writeln!(out, "ErrorCode::{} => {:?},", variant(&e.name), e.name).unwrap();
     }
     out.push_str("}\n}\n\n");
-    out.push_str("/// Whether Kafka classes the error as retriable.\npub const fn is_retriable(self) -> bool {\nmatch self {\n");
-    let retriable: Vec<String> = errors.iter().filter(|e| e.retriable).map(|e| format!("ErrorCode::{}", variant(&e.name))).collect();
+    out.push_str(
+        "/// Whether Kafka classes the error as retriable.\npub const fn is_retriable(self) -> bool {\nmatch self {\n",
+    );
+    let retriable: Vec<String> =
+        errors.iter().filter(|e| e.retriable).map(|e| format!("ErrorCode::{}", variant(&e.name))).collect();
     if retriable.is_empty() {
         out.push_str("_ => false,\n");
     } else {
         writeln!(out, "{} => true,\n_ => false,", retriable.join(" | ")).unwrap();
     }
     out.push_str("}\n}\n\n");
-    out.push_str("/// Kafka's description of the error.\npub const fn description(self) -> &'static str {\nmatch self {\n");
+    out.push_str(
+        "/// Kafka's description of the error.\npub const fn description(self) -> &'static str {\nmatch self {\n",
+    );
     for e in errors {
         writeln!(out, "ErrorCode::{} => {:?},", variant(&e.name), e.message).unwrap();
     }
     out.push_str("}\n}\n\n");
-    out.push_str("/// Whether this is success (`None`, code 0).\npub const fn is_ok(self) -> bool { self.code() == 0 }\n}\n\n");
+    out.push_str(
+        "/// Whether this is success (`None`, code 0).\npub const fn is_ok(self) -> bool { self.code() == 0 }\n}\n\n",
+    );
     out.push_str(
         "impl TryFrom<i16> for ErrorCode {\ntype Error = i16;\n\
          /// Fails with the code itself when it is unknown.\n\

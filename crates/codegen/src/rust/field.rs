@@ -191,13 +191,12 @@ impl<'a> Field<'a> {
         match &self.spec.ty {
             FieldType::String => format!("r.read_nullable_string({compact}, {nullable}, version)"),
             FieldType::Bytes | FieldType::Records => format!("r.read_nullable_bytes({compact}, {nullable}, version)"),
-            FieldType::Struct(name) => format!(
-                "c::read_nullable_struct(r, {nullable}, {tagged}, |r| {name}::decode_fields(r, version))"
-            ),
-            FieldType::Array(elem) => format!(
-                "c::read_nullable_array(r, {compact}, {nullable}, version, |r| {})",
-                read_value(elem, &compact)
-            ),
+            FieldType::Struct(name) => {
+                format!("c::read_nullable_struct(r, {nullable}, {tagged}, |r| {name}::decode_fields(r, version))")
+            }
+            FieldType::Array(elem) => {
+                format!("c::read_nullable_array(r, {compact}, {nullable}, version, |r| {})", read_value(elem, &compact))
+            }
             other => unreachable!("{other:?} cannot be nullable"),
         }
     }
@@ -278,7 +277,8 @@ fn base_default(f: &FieldSpec) -> Result<String, String> {
         FieldType::Uint32 => int_default(d, 0, u32::MAX as i128)?,
         FieldType::Int64 => int_default(d, i64::MIN as i128, i64::MAX as i128)?,
         FieldType::Float64 => {
-            let v: f64 = if d.is_empty() { 0.0 } else { d.parse().map_err(|_| format!("invalid float default {d:?}"))? };
+            let v: f64 =
+                if d.is_empty() { 0.0 } else { d.parse().map_err(|_| format!("invalid float default {d:?}"))? };
             format!("{v:?}")
         }
         FieldType::Uuid => {

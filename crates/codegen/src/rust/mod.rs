@@ -43,7 +43,7 @@ pub fn emit_spec_module(spec: &MessageSpec, kafka_version: &str) -> Result<Strin
          use bytes::{BufMut, Bytes};\n\
          use uuid::Uuid;\n\n",
     );
-    for def in crate::structs::collect(spec)? {
+    for def in crate::structs::collect(spec).map_err(|e| format!("{}: {e}", spec.file))? {
         structs::StructEmitter { spec, def: &def }
             .emit(&mut out)
             .map_err(|e| format!("{}: struct {}: {e}", spec.file, def.name))?;
@@ -84,4 +84,60 @@ pub fn emit_mod_rs(specs: &[MessageSpec], kafka_version: &str) -> String {
     )
     .unwrap();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::parse_spec;
+
+    fn emit(text: &str) -> Result<String, String> {
+        emit_spec_module(&parse_spec("Fixture.json", text)?, "test")
+    }
+
+    #[test]
+    fn tagged_nullable_struct_uses_a_varint_presence_marker() {
+        // No spec of the pinned release has one, so pin the emitted calls here.
+        let out = emit(
+            r#"{"name":"FixtureRequest","type":"request","apiKey":99,"validVersions":"0-1","flexibleVersions":"1+",
+                "fields":[
+                  {"name":"Plain","type":"Inner","versions":"0+","nullableVersions":"0+","default":"null","fields":[
+                    {"name":"A","type":"int32","versions":"0+"}]},
+                  {"name":"Tagged","type":"Other","versions":"1+","nullableVersions":"1+","default":"null",
+                   "taggedVersions":"1+","tag":5,"fields":[{"name":"B","type":"int32","versions":"1+"}]}]}"#,
+        )
+        .unwrap();
+        // Untagged: int8 marker (tagged = false); tagged: varint marker (tagged = true).
+        assert!(out.contains("c::put_nullable_struct(buf, self.plain.as_ref(), true, false, version"), "{out}");
+        assert!(out.contains("c::put_nullable_struct(buf, self.tagged.as_ref(), true, true, version"), "{out}");
+        assert!(out.contains("c::read_nullable_struct(r, true, true, |r| Other::decode_fields(r, version))"), "{out}");
+    }
+
+    #[test]
+    fn emitter_errors_name_file_struct_and_field() {
+        let dup = emit(
+            r#"{"name":"X","type":"data","validVersions":"0","flexibleVersions":"0+","fields":[
+                {"name":"A","type":"int32","versions":"0+","taggedVersions":"0+","tag":1},
+                {"name":"B","type":"int32","versions":"0+","taggedVersions":"0+","tag":1}]}"#,
+        )
+        .unwrap_err();
+        assert!(dup.contains("Fixture.json") && dup.contains("tag 1 is used twice"), "{dup}");
+
+        let dangling = emit(
+            r#"{"name":"X","type":"data","validVersions":"0","flexibleVersions":"0+","fields":[
+                {"name":"A","type":"[]Missing","versions":"0+"}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            dangling.contains("Fixture.json") && dangling.contains("field A") && dangling.contains("Missing"),
+            "{dangling}"
+        );
+
+        let bad_default = emit(
+            r#"{"name":"X","type":"data","validVersions":"0","flexibleVersions":"none","fields":[
+                {"name":"A","type":"int8","versions":"0+","default":"300"}]}"#,
+        )
+        .unwrap_err();
+        assert!(bad_default.contains("field A") && bad_default.contains("out of range"), "{bad_default}");
+    }
 }

@@ -190,7 +190,8 @@ impl<'a> StructEmitter<'a> {
             return Ok(());
         }
         let flexible = self.flexible_cond();
-        let reject_unknown = "if !self.unknown_tagged_fields.is_empty() { return Err(c::tagged_fields_not_supported(version)); }";
+        let reject_unknown =
+            "if !self.unknown_tagged_fields.is_empty() { return Err(c::tagged_fields_not_supported(version)); }";
         if flexible == "false" {
             writeln!(out, "{reject_unknown}").unwrap();
             return Ok(());
@@ -246,10 +247,15 @@ impl<'a> StructEmitter<'a> {
                 writeln!(out, "if {tc} && {nd} {{").unwrap();
                 writeln!(out, "num_tagged += 1;").unwrap();
                 writeln!(out, "let value_size = {};", f.size_expr(true)).unwrap();
-                writeln!(out, "size += c::uvarint_size({tag}) + c::uvarint_size(value_size as u32) + value_size;").unwrap();
+                writeln!(out, "size += c::uvarint_size({tag}) + c::uvarint_size(value_size as u32) + value_size;")
+                    .unwrap();
                 writeln!(out, "}}").unwrap();
             }
-            writeln!(out, "size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);").unwrap();
+            writeln!(
+                out,
+                "size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);"
+            )
+            .unwrap();
             writeln!(out, "}}").unwrap();
         }
         writeln!(out, "size\n}}\n").unwrap();
@@ -296,14 +302,20 @@ impl<'a> StructEmitter<'a> {
                     writeln!(out, "let r = &mut sub;").unwrap();
                     writeln!(out, "{} = {}.map_err(|e| e.in_field({:?}))?;", f.local(), f.read_expr(true), f.name())
                         .unwrap();
-                    writeln!(out, "c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field({:?}))?;", f.name()).unwrap();
+                    writeln!(
+                        out,
+                        "c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field({:?}))?;",
+                        f.name()
+                    )
+                    .unwrap();
                     writeln!(out, "}}").unwrap();
                 }
                 if tc != "true" {
                     writeln!(out, "{tag} => return Err(c::tag_not_valid(&sub, tag, version)),").unwrap();
                 }
             }
-            writeln!(out, "_ => unknown_tagged_fields.push(c::RawTaggedField {{ tag, data: sub.read_rest() }}),").unwrap();
+            writeln!(out, "_ => unknown_tagged_fields.push(c::RawTaggedField {{ tag, data: sub.read_rest() }}),")
+                .unwrap();
             writeln!(out, "}}\n}}\n}}").unwrap();
         }
         writeln!(out, "Ok(Self {{").unwrap();

@@ -130,10 +130,9 @@ impl<'a> Reader<'a> {
     #[inline]
     pub fn read_slice(&mut self, len: usize) -> Result<Bytes, DecodeError> {
         if self.remaining() < len {
-            return Err(self.error(DecodeErrorKind::LengthExceedsInput {
-                length: len as u64,
-                remaining: self.remaining(),
-            }));
+            return Err(
+                self.error(DecodeErrorKind::LengthExceedsInput { length: len as u64, remaining: self.remaining() })
+            );
         }
         let out = self.buf.slice(self.pos..self.pos + len);
         self.pos += len;
@@ -246,10 +245,9 @@ impl<'a> Reader<'a> {
         match self.read_length(compact, false)? {
             None if nullable => Ok(None),
             None => Err(self.null_not_allowed(version)),
-            Some(len) if len > self.remaining() => Err(self.error(DecodeErrorKind::LengthExceedsInput {
-                length: len as u64,
-                remaining: self.remaining(),
-            })),
+            Some(len) if len > self.remaining() => {
+                Err(self.error(DecodeErrorKind::LengthExceedsInput { length: len as u64, remaining: self.remaining() }))
+            }
             Some(len) => Ok(Some(len)),
         }
     }
@@ -258,10 +256,9 @@ impl<'a> Reader<'a> {
     /// reader moves past them.
     pub fn sub_reader(&mut self, len: usize) -> Result<Reader<'a>, DecodeError> {
         if self.remaining() < len {
-            return Err(self.error(DecodeErrorKind::LengthExceedsInput {
-                length: len as u64,
-                remaining: self.remaining(),
-            }));
+            return Err(
+                self.error(DecodeErrorKind::LengthExceedsInput { length: len as u64, remaining: self.remaining() })
+            );
         }
         let sub = Reader { buf: self.buf, pos: self.pos, end: self.pos + len };
         self.pos += len;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Makes sure the tools the build and tests need are on this machine,
+# installing the missing ones from Debian's packages (as root, with apt).
+set -euo pipefail
+
+missing=()
+command -v java >/dev/null 2>&1 || missing+=(default-jdk-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+
+if ((${#missing[@]})); then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing ${missing[*]}" >&2
+        apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+    else
+        echo "missing tools: ${missing[*]} (install them, or run as root on Debian)" >&2
+        exit 1
+    fi
+fi
+
+for tool in cargo rustfmt; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "$tool not found: install the stable Rust toolchain with rustfmt" >&2
+        exit 1
+    fi
+done

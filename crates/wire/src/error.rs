@@ -75,6 +75,16 @@ pub enum DecodeErrorKind {
     InvalidFrameSize(i64),
     /// A value that the protocol forbids, with an explanation.
     Invalid(&'static str),
+    /// A record batch or message whose CRC does not match its content.
+    CrcMismatch { stored: u32, computed: u32 },
+    /// A record-batch magic byte this library does not read.
+    UnsupportedMagic(i8),
+    /// A compression codec id that Kafka does not define.
+    UnknownCompression(u8),
+    /// Compressed data that does not decompress.
+    Decompression(String),
+    /// Decompressed data would exceed the caller's limit.
+    DecompressedTooLarge { limit: usize },
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -105,6 +115,13 @@ impl fmt::Display for DecodeErrorKind {
             TrailingBytes(n) => write!(f, "{n} bytes left over after the message"),
             InvalidFrameSize(n) => write!(f, "invalid frame size {n}"),
             Invalid(why) => f.write_str(why),
+            CrcMismatch { stored, computed } => {
+                write!(f, "CRC mismatch: stored {stored:#010x}, computed {computed:#010x}")
+            }
+            UnsupportedMagic(m) => write!(f, "unsupported record magic {m}"),
+            UnknownCompression(c) => write!(f, "unknown compression codec {c}"),
+            Decompression(why) => write!(f, "decompression failed: {why}"),
+            DecompressedTooLarge { limit } => write!(f, "decompressed data exceeds the limit of {limit} bytes"),
         }
     }
 }
@@ -200,6 +217,8 @@ pub enum EncodeErrorKind {
     TaggedFieldsNotSupported { version: i16 },
     /// A value that cannot be written, with an explanation.
     Invalid(&'static str),
+    /// The compressor failed (or the codec is not compiled in).
+    Compression(String),
 }
 
 impl fmt::Display for EncodeErrorKind {
@@ -216,6 +235,7 @@ impl fmt::Display for EncodeErrorKind {
                 write!(f, "tagged fields were set, but version {version} does not support them")
             }
             Invalid(why) => f.write_str(why),
+            Compression(why) => write!(f, "compression failed: {why}"),
         }
     }
 }

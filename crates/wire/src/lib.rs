@@ -34,6 +34,7 @@ pub mod message;
 pub mod messages;
 #[cfg(feature = "random")]
 pub mod random;
+pub mod records;
 mod str_bytes;
 
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};

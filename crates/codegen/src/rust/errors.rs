@@ -55,17 +55,15 @@ pub fn emit_error_codes(errors: &[ErrorSpec], kafka_version: &str) -> String {
         writeln!(out, "ErrorCode::{} => {:?},", variant(&e.name), e.name).unwrap();
     }
     out.push_str("}\n}\n\n");
-    out.push_str(
-        "/// Whether Kafka classes the error as retriable.\npub const fn is_retriable(self) -> bool {\nmatch self {\n",
-    );
+    out.push_str("/// Whether Kafka classes the error as retriable.\npub const fn is_retriable(self) -> bool {\n");
     let retriable: Vec<String> =
         errors.iter().filter(|e| e.retriable).map(|e| format!("ErrorCode::{}", variant(&e.name))).collect();
     if retriable.is_empty() {
-        out.push_str("_ => false,\n");
+        out.push_str("false\n");
     } else {
-        writeln!(out, "{} => true,\n_ => false,", retriable.join(" | ")).unwrap();
+        writeln!(out, "matches!(self, {})", retriable.join(" | ")).unwrap();
     }
-    out.push_str("}\n}\n\n");
+    out.push_str("}\n\n");
     out.push_str(
         "/// Kafka's description of the error.\npub const fn description(self) -> &'static str {\nmatch self {\n",
     );

@@ -727,41 +727,41 @@ impl ErrorCode {
 
     /// Whether Kafka classes the error as retriable.
     pub const fn is_retriable(self) -> bool {
-        match self {
+        matches!(
+            self,
             ErrorCode::CorruptMessage
-            | ErrorCode::UnknownTopicOrPartition
-            | ErrorCode::LeaderNotAvailable
-            | ErrorCode::NotLeaderOrFollower
-            | ErrorCode::RequestTimedOut
-            | ErrorCode::ReplicaNotAvailable
-            | ErrorCode::NetworkException
-            | ErrorCode::CoordinatorLoadInProgress
-            | ErrorCode::CoordinatorNotAvailable
-            | ErrorCode::NotCoordinator
-            | ErrorCode::NotEnoughReplicas
-            | ErrorCode::NotEnoughReplicasAfterAppend
-            | ErrorCode::NotController
-            | ErrorCode::ConcurrentTransactions
-            | ErrorCode::KafkaStorageError
-            | ErrorCode::FetchSessionIdNotFound
-            | ErrorCode::InvalidFetchSessionEpoch
-            | ErrorCode::ListenerNotFound
-            | ErrorCode::FencedLeaderEpoch
-            | ErrorCode::UnknownLeaderEpoch
-            | ErrorCode::OffsetNotAvailable
-            | ErrorCode::PreferredLeaderNotAvailable
-            | ErrorCode::EligibleLeadersNotAvailable
-            | ErrorCode::ElectionNotNeeded
-            | ErrorCode::UnstableOffsetCommit
-            | ErrorCode::ThrottlingQuotaExceeded
-            | ErrorCode::UnknownTopicId
-            | ErrorCode::InconsistentTopicId
-            | ErrorCode::FetchSessionTopicIdError
-            | ErrorCode::ShareSessionNotFound
-            | ErrorCode::InvalidShareSessionEpoch
-            | ErrorCode::ShareSessionLimitReached => true,
-            _ => false,
-        }
+                | ErrorCode::UnknownTopicOrPartition
+                | ErrorCode::LeaderNotAvailable
+                | ErrorCode::NotLeaderOrFollower
+                | ErrorCode::RequestTimedOut
+                | ErrorCode::ReplicaNotAvailable
+                | ErrorCode::NetworkException
+                | ErrorCode::CoordinatorLoadInProgress
+                | ErrorCode::CoordinatorNotAvailable
+                | ErrorCode::NotCoordinator
+                | ErrorCode::NotEnoughReplicas
+                | ErrorCode::NotEnoughReplicasAfterAppend
+                | ErrorCode::NotController
+                | ErrorCode::ConcurrentTransactions
+                | ErrorCode::KafkaStorageError
+                | ErrorCode::FetchSessionIdNotFound
+                | ErrorCode::InvalidFetchSessionEpoch
+                | ErrorCode::ListenerNotFound
+                | ErrorCode::FencedLeaderEpoch
+                | ErrorCode::UnknownLeaderEpoch
+                | ErrorCode::OffsetNotAvailable
+                | ErrorCode::PreferredLeaderNotAvailable
+                | ErrorCode::EligibleLeadersNotAvailable
+                | ErrorCode::ElectionNotNeeded
+                | ErrorCode::UnstableOffsetCommit
+                | ErrorCode::ThrottlingQuotaExceeded
+                | ErrorCode::UnknownTopicId
+                | ErrorCode::InconsistentTopicId
+                | ErrorCode::FetchSessionTopicIdError
+                | ErrorCode::ShareSessionNotFound
+                | ErrorCode::InvalidShareSessionEpoch
+                | ErrorCode::ShareSessionLimitReached
+        )
     }
 
     /// Kafka's description of the error.

@@ -1,0 +1,484 @@
+//! Record batches (magic v2): the owned [`RecordBatch`], and [`BatchView`]
+//! for reading a batch's header without decompressing it.
+//!
+//! Layout (61-byte header, then the records, compressed as a whole):
+//!
+//! ```text
+//! baseOffset int64 | batchLength int32 | partitionLeaderEpoch int32 | magic int8 (2)
+//! crc uint32 (CRC-32C of everything after it)
+//! attributes int16 | lastOffsetDelta int32 | baseTimestamp int64 | maxTimestamp int64
+//! producerId int64 | producerEpoch int16 | baseSequence int32 | recordsCount int32 | records...
+//! ```
+
+use super::compression::{compress, decompress, Compression};
+use super::record::Record;
+use crate::codec::Reader;
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+use bytes::{BufMut, Bytes, BytesMut};
+
+/// Size of the v2 batch header, records count included.
+pub const BATCH_HEADER_SIZE: usize = 61;
+/// Bytes before `batchLength` counts: base offset and the length itself.
+pub const LOG_OVERHEAD: usize = 12;
+const CRC_OFFSET: usize = 17;
+const ATTRIBUTES_OFFSET: usize = 21;
+const MAGIC_OFFSET: usize = 16;
+
+/// How a record's timestamp was assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimestampType {
+    /// Set by the producer.
+    CreateTime,
+    /// Set by the broker when it appended the batch.
+    LogAppendTime,
+}
+
+/// Batch attribute bits.
+pub mod attributes {
+    pub const COMPRESSION_MASK: i16 = 0x07;
+    pub const TIMESTAMP_TYPE: i16 = 0x08;
+    pub const TRANSACTIONAL: i16 = 0x10;
+    pub const CONTROL: i16 = 0x20;
+    pub const DELETE_HORIZON: i16 = 0x40;
+}
+
+/// Options for decoding batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// The most bytes one batch may decompress to; more is an error
+    /// ([`DecodeErrorKind::DecompressedTooLarge`]), not an allocation.
+    pub max_decompressed_size: usize,
+    /// Check the CRC of every batch (on by default).
+    pub verify_crc: bool,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions { max_decompressed_size: 64 << 20, verify_crc: true }
+    }
+}
+
+/// Options for encoding batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EncodeOptions {
+    /// Compression level for the batch's codec; `None` means the Java
+    /// client's default ([`Compression::default_level`]).
+    pub compression_level: Option<i32>,
+}
+
+/// The fixed header of a v2 batch, readable without touching the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct BatchHeader {
+    pub base_offset: i64,
+    pub batch_length: i32,
+    pub partition_leader_epoch: i32,
+    pub magic: i8,
+    pub crc: u32,
+    pub attributes: i16,
+    pub last_offset_delta: i32,
+    pub base_timestamp: i64,
+    pub max_timestamp: i64,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub base_sequence: i32,
+    pub records_count: i32,
+}
+
+impl BatchHeader {
+    fn read(r: &mut Reader<'_>) -> Result<BatchHeader, DecodeError> {
+        Ok(BatchHeader {
+            base_offset: r.read_i64()?,
+            batch_length: r.read_i32()?,
+            partition_leader_epoch: r.read_i32()?,
+            magic: r.read_i8()?,
+            crc: r.read_u32()?,
+            attributes: r.read_i16()?,
+            last_offset_delta: r.read_i32()?,
+            base_timestamp: r.read_i64()?,
+            max_timestamp: r.read_i64()?,
+            producer_id: r.read_i64()?,
+            producer_epoch: r.read_i16()?,
+            base_sequence: r.read_i32()?,
+            records_count: r.read_i32()?,
+        })
+    }
+
+    /// The codec, or an error for an id Kafka does not define.
+    pub fn compression(&self) -> Result<Compression, DecodeErrorKind> {
+        let id = (self.attributes & attributes::COMPRESSION_MASK) as u8;
+        Compression::from_id(id).ok_or(DecodeErrorKind::UnknownCompression(id))
+    }
+
+    pub fn timestamp_type(&self) -> TimestampType {
+        timestamp_type(self.attributes)
+    }
+
+    pub fn is_transactional(&self) -> bool {
+        self.attributes & attributes::TRANSACTIONAL != 0
+    }
+
+    pub fn is_control(&self) -> bool {
+        self.attributes & attributes::CONTROL != 0
+    }
+
+    /// The offset of the last record (base offset + last offset delta).
+    pub fn last_offset(&self) -> i64 {
+        self.base_offset + self.last_offset_delta as i64
+    }
+
+    /// The offset after this batch.
+    pub fn next_offset(&self) -> i64 {
+        self.last_offset() + 1
+    }
+
+    /// Bytes the whole batch takes, length prefix and base offset included.
+    pub fn size_in_bytes(&self) -> usize {
+        LOG_OVERHEAD + self.batch_length.max(0) as usize
+    }
+}
+
+fn timestamp_type(attributes: i16) -> TimestampType {
+    if attributes & attributes::TIMESTAMP_TYPE != 0 {
+        TimestampType::LogAppendTime
+    } else {
+        TimestampType::CreateTime
+    }
+}
+
+/// A v2 batch, header parsed, records still in their (possibly compressed)
+/// encoded form. Cheap to make: no decompression, no copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchView {
+    pub header: BatchHeader,
+    /// The whole batch as it was on the wire.
+    pub bytes: Bytes,
+}
+
+impl BatchView {
+    /// Parses the header of the batch that `bytes` holds exactly.
+    pub fn new(bytes: Bytes) -> Result<BatchView, DecodeError> {
+        let mut r = Reader::new(&bytes);
+        let header = BatchHeader::read(&mut r)?;
+        if header.magic != 2 {
+            return Err(DecodeError::new(DecodeErrorKind::UnsupportedMagic(header.magic), MAGIC_OFFSET));
+        }
+        if header.batch_length < (BATCH_HEADER_SIZE - LOG_OVERHEAD) as i32 || header.size_in_bytes() != bytes.len() {
+            return Err(DecodeError::new(DecodeErrorKind::Invalid("batch length does not match the batch"), 8));
+        }
+        Ok(BatchView { header, bytes })
+    }
+
+    /// The CRC-32C the batch's content actually has.
+    pub fn computed_crc(&self) -> u32 {
+        crc32c::crc32c(&self.bytes[ATTRIBUTES_OFFSET..])
+    }
+
+    pub fn verify_crc(&self) -> Result<(), DecodeError> {
+        let computed = self.computed_crc();
+        if computed != self.header.crc {
+            return Err(DecodeError::new(
+                DecodeErrorKind::CrcMismatch { stored: self.header.crc, computed },
+                CRC_OFFSET,
+            ));
+        }
+        Ok(())
+    }
+
+    /// The records section, decompressed if needed. Uncompressed batches
+    /// return a slice of the input (no copy).
+    pub fn records_bytes(&self, options: &DecodeOptions) -> Result<Bytes, DecodeError> {
+        let payload = self.bytes.slice(BATCH_HEADER_SIZE..);
+        let compression =
+            self.header.compression().map_err(|k| DecodeError::new(k, ATTRIBUTES_OFFSET).in_field("attributes"))?;
+        if compression == Compression::None {
+            return Ok(payload);
+        }
+        decompress(compression, &payload, options.max_decompressed_size, false)
+            .map(Bytes::from)
+            .map_err(|k| DecodeError::new(k, BATCH_HEADER_SIZE).in_field("records"))
+    }
+
+    /// Decodes the records (checking the CRC first, unless turned off).
+    pub fn records(&self, options: &DecodeOptions) -> Result<Vec<Record>, DecodeError> {
+        if options.verify_crc {
+            self.verify_crc()?;
+        }
+        let data = self.records_bytes(options)?;
+        let count = self.header.records_count;
+        if count < 0 {
+            return Err(DecodeError::new(DecodeErrorKind::Invalid("negative record count"), 57));
+        }
+        let mut r = Reader::new(&data);
+        // Every record takes at least 7 bytes: reserve no more than the data can hold.
+        let count = count as usize;
+        if count > data.len() / 7 + 1 {
+            return Err(DecodeError::new(
+                DecodeErrorKind::LengthExceedsInput { length: count as u64, remaining: data.len() },
+                57,
+            ));
+        }
+        let mut records = Vec::with_capacity(count);
+        for i in 0..count {
+            records.push(Record::decode(&mut r).map_err(|e| e.in_index(i).in_field("records"))?);
+        }
+        if r.remaining() != 0 {
+            return Err(r.error(DecodeErrorKind::Invalid("bytes left after the declared record count")));
+        }
+        Ok(records)
+    }
+
+    /// Decodes the whole batch into an owned [`RecordBatch`].
+    pub fn decode(&self, options: &DecodeOptions) -> Result<RecordBatch, DecodeError> {
+        let h = &self.header;
+        Ok(RecordBatch {
+            base_offset: h.base_offset,
+            partition_leader_epoch: h.partition_leader_epoch,
+            attributes: h.attributes,
+            last_offset_delta: h.last_offset_delta,
+            base_timestamp: h.base_timestamp,
+            max_timestamp: h.max_timestamp,
+            producer_id: h.producer_id,
+            producer_epoch: h.producer_epoch,
+            base_sequence: h.base_sequence,
+            records: self.records(options)?,
+        })
+    }
+}
+
+/// A v2 record batch with its records decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordBatch {
+    pub base_offset: i64,
+    pub partition_leader_epoch: i32,
+    /// Raw attribute bits: codec, timestamp type, transactional, control, delete horizon.
+    pub attributes: i16,
+    pub last_offset_delta: i32,
+    pub base_timestamp: i64,
+    pub max_timestamp: i64,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub base_sequence: i32,
+    pub records: Vec<Record>,
+}
+
+impl Default for RecordBatch {
+    fn default() -> Self {
+        RecordBatch {
+            base_offset: 0,
+            partition_leader_epoch: -1,
+            attributes: 0,
+            last_offset_delta: -1,
+            base_timestamp: -1,
+            max_timestamp: -1,
+            producer_id: -1,
+            producer_epoch: -1,
+            base_sequence: -1,
+            records: Vec::new(),
+        }
+    }
+}
+
+impl RecordBatch {
+    /// A batch of `(timestamp, record)` pairs compressed with `compression`,
+    /// deltas filled in: record `i` gets offset delta `i` and a timestamp
+    /// delta from the first record's timestamp (milliseconds); the batch gets
+    /// base and max timestamp and last offset delta. Base offset 0 and no
+    /// producer: set those with the fields or [`RecordBatch::with_producer`].
+    pub fn from_records(compression: Compression, records: impl IntoIterator<Item = (i64, Record)>) -> RecordBatch {
+        let mut batch = RecordBatch::default().with_compression(compression);
+        let mut first_timestamp = None;
+        for (i, (timestamp, mut record)) in records.into_iter().enumerate() {
+            let base = *first_timestamp.get_or_insert(timestamp);
+            record.offset_delta = i as i32;
+            record.timestamp_delta = timestamp - base;
+            batch.max_timestamp = batch.max_timestamp.max(timestamp);
+            batch.records.push(record);
+        }
+        batch.base_timestamp = first_timestamp.unwrap_or(-1);
+        batch.last_offset_delta = batch.records.len() as i32 - 1;
+        batch
+    }
+
+    pub fn compression(&self) -> Result<Compression, DecodeErrorKind> {
+        let id = (self.attributes & attributes::COMPRESSION_MASK) as u8;
+        Compression::from_id(id).ok_or(DecodeErrorKind::UnknownCompression(id))
+    }
+
+    pub fn with_compression(mut self, compression: Compression) -> Self {
+        self.attributes = (self.attributes & !attributes::COMPRESSION_MASK) | compression.id() as i16;
+        self
+    }
+
+    fn with_flag(mut self, flag: i16, on: bool) -> Self {
+        if on {
+            self.attributes |= flag;
+        } else {
+            self.attributes &= !flag;
+        }
+        self
+    }
+
+    pub fn with_transactional(self, on: bool) -> Self {
+        self.with_flag(attributes::TRANSACTIONAL, on)
+    }
+
+    pub fn with_control(self, on: bool) -> Self {
+        self.with_flag(attributes::CONTROL, on)
+    }
+
+    pub fn with_timestamp_type(self, t: TimestampType) -> Self {
+        self.with_flag(attributes::TIMESTAMP_TYPE, t == TimestampType::LogAppendTime)
+    }
+
+    /// Sets producer id, epoch and base sequence (idempotent and transactional producers).
+    pub fn with_producer(mut self, producer_id: i64, producer_epoch: i16, base_sequence: i32) -> Self {
+        self.producer_id = producer_id;
+        self.producer_epoch = producer_epoch;
+        self.base_sequence = base_sequence;
+        self
+    }
+
+    pub fn timestamp_type(&self) -> TimestampType {
+        timestamp_type(self.attributes)
+    }
+
+    pub fn is_transactional(&self) -> bool {
+        self.attributes & attributes::TRANSACTIONAL != 0
+    }
+
+    pub fn is_control(&self) -> bool {
+        self.attributes & attributes::CONTROL != 0
+    }
+
+    /// Encodes the batch (compressing its records, computing length and CRC)
+    /// and appends it to `buf`.
+    pub fn encode(&self, buf: &mut BytesMut, options: &EncodeOptions) -> Result<(), EncodeError> {
+        let compression = self
+            .compression()
+            .map_err(|_| EncodeError::new(EncodeErrorKind::Invalid("unknown compression codec in attributes")))?;
+        let start = buf.len();
+        buf.reserve(BATCH_HEADER_SIZE + self.records.iter().map(Record::encoded_size).sum::<usize>());
+        buf.put_i64(self.base_offset);
+        buf.put_i32(0); // batch length, patched below
+        buf.put_i32(self.partition_leader_epoch);
+        buf.put_i8(2);
+        buf.put_u32(0); // crc, patched below
+        buf.put_i16(self.attributes);
+        buf.put_i32(self.last_offset_delta);
+        buf.put_i64(self.base_timestamp);
+        buf.put_i64(self.max_timestamp);
+        buf.put_i64(self.producer_id);
+        buf.put_i16(self.producer_epoch);
+        buf.put_i32(self.base_sequence);
+        buf.put_i32(self.records.len() as i32);
+        if compression == Compression::None {
+            for (i, record) in self.records.iter().enumerate() {
+                record.encode(buf).map_err(|e| e.in_index(i).in_field("records"))?;
+            }
+        } else {
+            let mut plain = Vec::with_capacity(self.records.iter().map(Record::encoded_size).sum());
+            for (i, record) in self.records.iter().enumerate() {
+                record.encode(&mut plain).map_err(|e| e.in_index(i).in_field("records"))?;
+            }
+            let mut compressed = Vec::with_capacity(plain.len() / 2 + 64);
+            compress(compression, options.compression_level, &plain, &mut compressed, false)?;
+            buf.put_slice(&compressed);
+        }
+        let batch_length = buf.len() - start - LOG_OVERHEAD;
+        let batch_length = i32::try_from(batch_length)
+            .map_err(|_| EncodeError::new(EncodeErrorKind::TooLong { length: batch_length, max: i32::MAX as usize }))?;
+        buf[start + 8..start + 12].copy_from_slice(&batch_length.to_be_bytes());
+        let crc = crc32c::crc32c(&buf[start + ATTRIBUTES_OFFSET..]);
+        buf[start + CRC_OFFSET..start + CRC_OFFSET + 4].copy_from_slice(&crc.to_be_bytes());
+        Ok(())
+    }
+
+    /// The encoded batch in a new buffer.
+    pub fn to_bytes(&self, options: &EncodeOptions) -> Result<Bytes, EncodeError> {
+        let mut buf = BytesMut::new();
+        self.encode(&mut buf, options)?;
+        Ok(buf.freeze())
+    }
+
+    /// Decodes one batch that `bytes` holds exactly.
+    pub fn decode(bytes: Bytes, options: &DecodeOptions) -> Result<RecordBatch, DecodeError> {
+        BatchView::new(bytes)?.decode(options)
+    }
+}
+
+/// Iterates the v2 batches in a records field (for example a FetchResponse
+/// partition's `records`) lazily, without decompressing or copying them.
+///
+/// A broker truncates the last batch when it reaches the fetch size limit;
+/// that partial batch ends the iteration without an error, and
+/// [`BatchIter::partial_bytes`] tells how many bytes it had.
+pub struct BatchIter {
+    rest: Bytes,
+    offset: usize,
+    partial: usize,
+    failed: bool,
+}
+
+impl BatchIter {
+    pub fn new(records: Bytes) -> BatchIter {
+        BatchIter { rest: records, offset: 0, partial: 0, failed: false }
+    }
+
+    /// Bytes of an incomplete batch at the end (0 when the data ended cleanly).
+    pub fn partial_bytes(&self) -> usize {
+        self.partial
+    }
+}
+
+impl Iterator for BatchIter {
+    type Item = Result<BatchView, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.rest.is_empty() {
+            return None;
+        }
+        if self.rest.len() < LOG_OVERHEAD {
+            self.partial = self.rest.len();
+            self.rest = Bytes::new();
+            return None;
+        }
+        let length = i32::from_be_bytes([self.rest[8], self.rest[9], self.rest[10], self.rest[11]]);
+        if length < 0 {
+            self.failed = true;
+            return Some(Err(DecodeError::new(DecodeErrorKind::NegativeLength(length as i64), self.offset + 8)));
+        }
+        let size = LOG_OVERHEAD + length as usize;
+        if self.rest.len() < size {
+            self.partial = self.rest.len();
+            self.rest = Bytes::new();
+            return None;
+        }
+        if self.rest.len() > MAGIC_OFFSET && self.rest[MAGIC_OFFSET] as i8 != 2 {
+            self.failed = true;
+            let magic = self.rest[MAGIC_OFFSET] as i8;
+            return Some(Err(DecodeError::new(DecodeErrorKind::UnsupportedMagic(magic), self.offset + MAGIC_OFFSET)));
+        }
+        let batch = self.rest.split_to(size);
+        let start = self.offset;
+        self.offset += size;
+        Some(BatchView::new(batch).map_err(|e| {
+            self.failed = true;
+            DecodeError::new(e.kind().clone(), start + e.offset())
+        }))
+    }
+}
+
+/// Encodes several batches back to back, as a records field carries them.
+pub fn encode_batches(batches: &[RecordBatch], options: &EncodeOptions) -> Result<Bytes, EncodeError> {
+    let mut buf = BytesMut::new();
+    for (i, batch) in batches.iter().enumerate() {
+        batch.encode(&mut buf, options).map_err(|e| e.in_index(i))?;
+    }
+    Ok(buf.freeze())
+}
+
+/// Decodes every complete batch in a records field; a partial batch at the
+/// end is skipped (see [`BatchIter`]).
+pub fn decode_batches(records: Bytes, options: &DecodeOptions) -> Result<Vec<RecordBatch>, DecodeError> {
+    BatchIter::new(records).map(|view| view?.decode(options)).collect()
+}

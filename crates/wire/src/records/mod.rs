@@ -1,0 +1,90 @@
+//! Records: what the `records` fields of Produce, Fetch, ShareFetch and
+//! FetchSnapshot carry.
+//!
+//! - [`RecordBatch`] (message format v2) with its [`Record`]s and
+//!   [`Header`]s, CRC-32C checked on decode and computed on encode;
+//!   [`BatchView`] and [`BatchIter`] read batch headers (offsets, counts,
+//!   producer, timestamps) without decompressing, and iterate a fetch
+//!   response's batches lazily, stopping cleanly at a truncated last batch.
+//! - [`control`]: typed transaction markers and KRaft control records.
+//! - [`legacy`]: message sets of format v0 and v1, compressed wrappers included.
+//! - [`compression`]: gzip, snappy (raw and xerial-framed), lz4 (Kafka's
+//!   framing) and zstd, each behind a cargo feature of the same name.
+//!
+//! Building a produce request:
+//!
+//! ```
+//! //! use kafka_wire::messages::produce_request::{PartitionProduceData, TopicProduceData};
+//! use kafka_wire::messages::ProduceRequest;
+//! use kafka_wire::records::{Compression, EncodeOptions, Header, Record, RecordBatch};
+//!
+//! let record = Record {
+//!     key: Some(Bytes::from_static(b"k")),
+//!     value: Some(Bytes::from_static(b"v")),
+//!     headers: vec![Header::new("trace", Some(Bytes::from_static(b"1")))],
+//!     ..Default::default()
+//! };
+//! let batch = RecordBatch::from_records(Compression::Lz4, [(1_700_000_000_000, record)]);
+//! let mut partition = PartitionProduceData { index: 0, ..Default::default() };
+//! partition.set_batches(&[batch], &EncodeOptions::default())?;
+//! let request = ProduceRequest {
+//!     acks: -1,
+//!     timeout_ms: 30_000,
+//!     topic_data: vec![TopicProduceData { name: "events".into(), partition_data: vec![partition], ..Default::default() }],
+//!     ..Default::default()
+//! };
+//! # let _ = request;
+//! # Ok::<(), kafka_wire::EncodeError>(())
+//! ```
+
+mod batch;
+pub mod compression;
+pub mod control;
+pub mod legacy;
+mod record;
+
+pub use batch::{
+    attributes, decode_batches, encode_batches, BatchHeader, BatchIter, BatchView, DecodeOptions, EncodeOptions,
+    RecordBatch, TimestampType, BATCH_HEADER_SIZE,
+};
+pub use compression::Compression;
+pub use control::{ControlRecord, ControlRecordType};
+pub use record::{Header, Record};
+
+use crate::error::EncodeError;
+use crate::messages::{fetch_response, fetch_snapshot_response, produce_request, share_fetch_response};
+
+impl produce_request::PartitionProduceData {
+    /// Encodes `batches` into this partition's records.
+    pub fn set_batches(&mut self, batches: &[RecordBatch], options: &EncodeOptions) -> Result<(), EncodeError> {
+        self.records = Some(encode_batches(batches, options)?);
+        Ok(())
+    }
+
+    /// The batches in this partition's records.
+    pub fn batches(&self) -> BatchIter {
+        BatchIter::new(self.records.clone().unwrap_or_default())
+    }
+}
+
+impl fetch_response::PartitionData {
+    /// The batches in this partition's records, read lazily.
+    pub fn batches(&self) -> BatchIter {
+        BatchIter::new(self.records.clone().unwrap_or_default())
+    }
+}
+
+impl share_fetch_response::PartitionData {
+    /// The batches in this partition's records, read lazily.
+    pub fn batches(&self) -> BatchIter {
+        BatchIter::new(self.records.clone().unwrap_or_default())
+    }
+}
+
+impl fetch_snapshot_response::PartitionSnapshot {
+    /// The batches in this snapshot chunk. A chunk can end inside a batch:
+    /// that tail is reported by [`BatchIter::partial_bytes`].
+    pub fn batches(&self) -> BatchIter {
+        BatchIter::new(self.unaligned_records.clone())
+    }
+}

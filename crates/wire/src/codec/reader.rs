@@ -90,6 +90,18 @@ impl<'a> Reader<'a> {
     /// An unsigned varint of at most 5 bytes (Kafka's `readUnsignedVarint`).
     #[inline]
     pub fn read_uvarint(&mut self) -> Result<u32, DecodeError> {
+        // Most varints (lengths, counts, tags) fit in one byte.
+        if let Some(&b) = self.buf[..self.end].get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(b as u32);
+            }
+        }
+        self.read_uvarint_slow()
+    }
+
+    #[inline(never)]
+    fn read_uvarint_slow(&mut self) -> Result<u32, DecodeError> {
         let mut value: u32 = 0;
         for i in 0..5 {
             let b = self.read_i8()? as u8;
@@ -102,13 +114,21 @@ impl<'a> Reader<'a> {
     }
 
     /// A zig-zag signed varint of at most 5 bytes.
+    #[inline]
     pub fn read_varint(&mut self) -> Result<i32, DecodeError> {
         let raw = self.read_uvarint()?;
         Ok(((raw >> 1) as i32) ^ -((raw & 1) as i32))
     }
 
     /// An unsigned varlong of at most 10 bytes.
+    #[inline]
     pub fn read_uvarlong(&mut self) -> Result<u64, DecodeError> {
+        if let Some(&b) = self.buf[..self.end].get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(b as u64);
+            }
+        }
         let mut value: u64 = 0;
         for i in 0..10 {
             let b = self.read_i8()? as u8;
@@ -121,6 +141,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A zig-zag signed varlong of at most 10 bytes.
+    #[inline]
     pub fn read_varlong(&mut self) -> Result<i64, DecodeError> {
         let raw = self.read_uvarlong()?;
         Ok(((raw >> 1) as i64) ^ -((raw & 1) as i64))

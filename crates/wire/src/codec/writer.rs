@@ -19,12 +19,8 @@ fn null_not_allowed(version: i16) -> EncodeError {
 
 /// Writes an unsigned varint (7 bits a byte, low bits first).
 #[inline]
-pub fn put_uvarint<B: BufMut>(buf: &mut B, mut v: u32) {
-    while v >= 0x80 {
-        buf.put_u8((v as u8) | 0x80);
-        v >>= 7;
-    }
-    buf.put_u8(v as u8);
+pub fn put_uvarint<B: BufMut>(buf: &mut B, v: u32) {
+    put_uvarlong(buf, v as u64)
 }
 
 /// Writes a zig-zag signed varint.

@@ -14,7 +14,8 @@
 //! Building a produce request:
 //!
 //! ```
-//! //! use kafka_wire::messages::produce_request::{PartitionProduceData, TopicProduceData};
+//! use bytes::Bytes;
+//! use kafka_wire::messages::produce_request::{PartitionProduceData, TopicProduceData};
 //! use kafka_wire::messages::ProduceRequest;
 //! use kafka_wire::records::{Compression, EncodeOptions, Header, Record, RecordBatch};
 //!
@@ -35,6 +36,32 @@
 //! };
 //! # let _ = request;
 //! # Ok::<(), kafka_wire::EncodeError>(())
+//! ```
+//!
+//! Reading a fetch response, lazily, batch by batch:
+//!
+//! ```
+//! # use kafka_wire::messages::{fetch_response, FetchResponse};
+//! # use kafka_wire::records::*;
+//! # let batch = RecordBatch::from_records(Compression::Gzip, [(0, Record::default())]);
+//! # let partition = fetch_response::PartitionData { records: Some(encode_batches(&[batch], &EncodeOptions::default())?), ..Default::default() };
+//! # let fetch_response = FetchResponse { responses: vec![fetch_response::FetchableTopicResponse { partitions: vec![partition], ..Default::default() }], ..Default::default() };
+//! let mut seen = 0;
+//! for topic in &fetch_response.responses {
+//!     for partition in &topic.partitions {
+//!         for batch in partition.batches() {
+//!             let batch = batch?; // header only: nothing decompressed yet
+//!             for record in batch.records(&DecodeOptions::default())? {
+//!                 if batch.header.is_control() {
+//!                     let _marker = ControlRecord::parse(&record)?;
+//!                 }
+//!                 seen += 1;
+//!             }
+//!         }
+//!     }
+//! }
+//! assert_eq!(seen, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod batch;

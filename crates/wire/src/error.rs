@@ -126,6 +126,8 @@ impl fmt::Display for DecodeErrorKind {
     }
 }
 
+impl std::error::Error for DecodeErrorKind {}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct DecodeErrorInner {
     kind: DecodeErrorKind,
@@ -239,6 +241,8 @@ impl fmt::Display for EncodeErrorKind {
         }
     }
 }
+
+impl std::error::Error for EncodeErrorKind {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct EncodeErrorInner {

@@ -1,0 +1,141 @@
+//! A small blocking connection to a Kafka broker, built only on kafka-wire
+//! and `std::net`: what the integration tests, the demo and the proxy use.
+//! (kafka-wire itself does no I/O; this is how little it takes to talk to
+//! a broker with it.)
+
+use bytes::Bytes;
+use kafka_wire::frame::DEFAULT_MAX_FRAME_SIZE;
+use kafka_wire::messages::api_versions_response::ApiVersion;
+use kafka_wire::messages::*;
+use kafka_wire::{read_frame, ApiKey, Request, RequestFrame, Response, ResponseFrame, VersionRange};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The PLAINTEXT address of the test broker, from `KAFKA_WIRE_BROKER`
+/// (scripts/broker.sh writes it to broker.env; scripts/test.sh exports it).
+pub fn broker_address() -> String {
+    std::env::var("KAFKA_WIRE_BROKER")
+        .expect("KAFKA_WIRE_BROKER is not set: run the tests through scripts/test.sh, which starts a broker")
+}
+
+/// The SASL_PLAINTEXT address of the test broker, from `KAFKA_WIRE_BROKER_SASL`.
+pub fn broker_sasl_address() -> String {
+    std::env::var("KAFKA_WIRE_BROKER_SASL").expect("KAFKA_WIRE_BROKER_SASL is not set: run through scripts/test.sh")
+}
+
+/// One TCP connection to a broker.
+pub struct Connection {
+    stream: TcpStream,
+    next_correlation_id: i32,
+    client_id: String,
+    /// What the broker advertised in ApiVersions, by api key.
+    broker_versions: BTreeMap<i16, VersionRange>,
+}
+
+impl Connection {
+    /// Connects and asks the broker which versions it supports.
+    pub fn connect(address: &str) -> Result<Connection> {
+        let mut conn = Self::connect_raw(address)?;
+        conn.negotiate()?;
+        Ok(conn)
+    }
+
+    /// Connects without the ApiVersions exchange.
+    pub fn connect_raw(address: &str) -> Result<Connection> {
+        let stream = TcpStream::connect(address)?;
+        stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+        stream.set_nodelay(true)?;
+        Ok(Connection {
+            stream,
+            next_correlation_id: 1,
+            client_id: "kafka-wire-test".into(),
+            broker_versions: BTreeMap::new(),
+        })
+    }
+
+    fn negotiate(&mut self) -> Result<()> {
+        let version = ApiKey::ApiVersions.valid_versions().max;
+        let request = ApiVersionsRequest {
+            client_software_name: "kafka-wire".into(),
+            client_software_version: env!("CARGO_PKG_VERSION").into(),
+            ..Default::default()
+        };
+        let Response::ApiVersions(response) = self.send(request, version)? else { unreachable!() };
+        if response.error_code != 0 {
+            return Err(format!("ApiVersions failed with error {}", response.error_code).into());
+        }
+        self.broker_versions = response
+            .api_keys
+            .iter()
+            .map(|k: &ApiVersion| (k.api_key, VersionRange::new(k.min_version, k.max_version)))
+            .collect();
+        Ok(())
+    }
+
+    /// The versions the broker advertised, by api key.
+    pub fn broker_versions(&self) -> &BTreeMap<i16, VersionRange> {
+        &self.broker_versions
+    }
+
+    /// The highest version both the broker and this library support.
+    pub fn version_for(&self, api: ApiKey) -> Option<i16> {
+        let theirs = self.broker_versions.get(&api.key())?;
+        let ours = api.valid_versions();
+        let max = theirs.max.min(ours.max);
+        (max >= theirs.min.max(ours.min)).then_some(max)
+    }
+
+    /// Sends a request without waiting for its response; returns its correlation id.
+    pub fn send_only(&mut self, body: impl Into<Request>, version: i16) -> Result<i32> {
+        let correlation_id = self.next_correlation_id;
+        self.next_correlation_id += 1;
+        let frame = RequestFrame::new(body, version, correlation_id, Some(&self.client_id));
+        let bytes = frame.to_bytes()?;
+        self.stream.write_all(&bytes)?;
+        Ok(correlation_id)
+    }
+
+    /// Reads the next response frame (without decoding its body).
+    pub fn receive_frame(&mut self) -> io::Result<Bytes> {
+        read_frame(&mut self.stream, DEFAULT_MAX_FRAME_SIZE)
+    }
+
+    /// Sends a request and decodes its response.
+    pub fn send(&mut self, body: impl Into<Request>, version: i16) -> Result<Response> {
+        let body = body.into();
+        let api = body.api_key();
+        let correlation_id = self.send_only(body, version)?;
+        let frame = self.receive_frame()?;
+        let response = ResponseFrame::decode(&frame, api, version)?;
+        if response.header.correlation_id != correlation_id {
+            return Err(
+                format!("expected correlation id {correlation_id}, got {}", response.header.correlation_id).into()
+            );
+        }
+        Ok(response.body)
+    }
+
+    /// Sends at the highest version both sides support.
+    pub fn send_latest(&mut self, body: impl Into<Request>) -> Result<Response> {
+        let body = body.into();
+        let version =
+            self.version_for(body.api_key()).ok_or_else(|| format!("broker does not support {}", body.api_key()))?;
+        self.send(body, version)
+    }
+}
+
+/// Unwraps a response of the expected kind, e.g. `expect!(response, Metadata)`.
+#[macro_export]
+macro_rules! expect {
+    ($response:expr, $variant:ident) => {
+        match $response {
+            kafka_wire::Response::$variant(body) => body,
+            other => panic!("expected a {} response, got {:?}", stringify!($variant), other.api_key()),
+        }
+    };
+}

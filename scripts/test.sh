@@ -16,11 +16,34 @@ echo "== formatting"
 cargo fmt --all -- --check
 
 echo "== unit, vector and property tests"
-cargo test --workspace --all-targets
-cargo test --workspace --doc
+cargo test --workspace --exclude kafka-wire-integration --all-targets
+cargo test --workspace --exclude kafka-wire-integration --doc
 
 echo "== examples"
 for example in crates/wire/examples/*.rs; do
     cargo run --quiet -p kafka-wire --example "$(basename "$example" .rs)" >/dev/null
 done
 echo "examples: all ran"
+
+echo "== against a real Kafka broker"
+cargo build --quiet -p kafka-wire-integration --tests --examples
+broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-test-broker.XXXXXX")
+stop_broker() {
+    local status=$?
+    if [[ $status -ne 0 ]]; then
+        echo "== broker logs (the run failed)"
+        scripts/broker.sh logs "$broker_dir" || true
+    fi
+    scripts/broker.sh stop "$broker_dir" || true
+    rm -rf "$broker_dir"
+    exit $status
+}
+trap stop_broker EXIT
+scripts/broker.sh start "$broker_dir"
+set -a
+# shellcheck disable=SC1091
+source "$broker_dir/broker.env"
+set +a
+cargo test -p kafka-wire-integration -- --nocapture
+echo "== the demo"
+cargo run --quiet -p kafka-wire-integration --example demo -- "$KAFKA_WIRE_BROKER"

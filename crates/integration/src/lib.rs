@@ -45,6 +45,11 @@ impl Connection {
         Ok(conn)
     }
 
+    /// Sets how long a read may wait for a response.
+    pub fn set_read_timeout(&self, timeout: Duration) -> io::Result<()> {
+        self.stream.set_read_timeout(Some(timeout))
+    }
+
     /// Connects without the ApiVersions exchange.
     pub fn connect_raw(address: &str) -> Result<Connection> {
         let stream = TcpStream::connect(address)?;

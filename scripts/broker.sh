@@ -10,7 +10,9 @@
 # Listeners: PLAINTEXT (anonymous, a super user) and SASL_PLAINTEXT with
 # PLAIN (admin/admin-secret, alice/alice-secret) and SCRAM-SHA-256
 # (alice/alice-secret). The StandardAuthorizer is on; only User:ANONYMOUS and
-# User:admin are super users, so alice needs ACLs.
+# User:admin are super users, so alice needs ACLs. A third listener,
+# PROXIED, advertises KAFKA_WIRE_PROXY (a port nothing listens on yet): a
+# proxy started there sees every connection a client makes through it.
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 version=$(tr -d '[:space:]' < "$repo_root/kafka-version")
@@ -39,17 +41,18 @@ start() {
     fetch_jars
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    local port sasl_port controller_port
+    local port sasl_port controller_port proxied_port proxy_port
     port=$(free_port); sasl_port=$(free_port); controller_port=$(free_port)
+    proxied_port=$(free_port); proxy_port=$(free_port)
     cat > "$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sasl_port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sasl_port
+listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sasl_port,PROXIED://127.0.0.1:$proxied_port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sasl_port,PROXIED://127.0.0.1:$proxy_port
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,PROXIED:PLAINTEXT,CONTROLLER:PLAINTEXT
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-secret" user_admin="admin-secret" user_alice="alice-secret";
 listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
@@ -70,10 +73,11 @@ auto.create.topics.enable=false
 delete.topic.enable=true
 PROPS
     local cluster_id
+    # Random base64url: it may start with "-", hence --cluster-id=VALUE below.
     cluster_id=$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("="))')
     # shellcheck disable=SC2046
     java $(java_opts "$dir") -cp "$libs/*" kafka.tools.StorageTool format \
-        -t "$cluster_id" -c "$dir/server.properties" \
+        --cluster-id="$cluster_id" -c "$dir/server.properties" \
         --add-scram 'SCRAM-SHA-256=[name=alice,password=alice-secret]' > "$dir/format.log" 2>&1 \
         || { cat "$dir/format.log" >&2; exit 1; }
     # shellcheck disable=SC2046
@@ -83,6 +87,9 @@ PROPS
     cat > "$dir/broker.env" <<ENV
 KAFKA_WIRE_BROKER=127.0.0.1:$port
 KAFKA_WIRE_BROKER_SASL=127.0.0.1:$sasl_port
+KAFKA_WIRE_BROKER_PROXIED=127.0.0.1:$proxied_port
+KAFKA_WIRE_PROXY=127.0.0.1:$proxy_port
+KAFKA_WIRE_BROKER_LIBS=$libs
 KAFKA_WIRE_BROKER_DIR=$dir
 ENV
     local deadline=$((SECONDS + ${KAFKA_WIRE_BROKER_START_TIMEOUT:-120}))

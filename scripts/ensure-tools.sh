@@ -7,6 +7,9 @@ missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# librdkafka's command-line client, one of the real clients in the proxy test.
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then

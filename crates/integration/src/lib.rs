@@ -3,6 +3,8 @@
 //! (kafka-wire itself does no I/O; this is how little it takes to talk to
 //! a broker with it.)
 
+pub mod proxy;
+
 use bytes::Bytes;
 use kafka_wire::frame::DEFAULT_MAX_FRAME_SIZE;
 use kafka_wire::messages::api_versions_response::ApiVersion;

@@ -149,7 +149,9 @@ fn read_limited<R: std::io::Read>(reader: R, limit: usize, codec: &str) -> Resul
     use std::io::Read;
     let mut out = Vec::new();
     let read = reader
-        .take(limit as u64 + 1)
+        // One byte past the limit tells "exactly at the limit" from "over it";
+        // saturating, so a limit of usize::MAX means "no limit", not zero.
+        .take((limit as u64).saturating_add(1))
         .read_to_end(&mut out)
         .map_err(|e| DecodeErrorKind::Decompression(format!("{codec}: {e}")))?;
     if read > limit {
@@ -386,6 +388,17 @@ mod tests {
                     "{c:?}"
                 );
             }
+        }
+    }
+
+    /// Found by the record_batches fuzz target: `limit + 1` overflowed.
+    #[test]
+    fn unlimited_decompression_does_not_overflow() {
+        let data = sample();
+        for c in Compression::ALL {
+            let mut out = Vec::new();
+            compress(c, None, &data, &mut out, false).unwrap();
+            assert_eq!(decompress(c, &out, usize::MAX, false).unwrap(), data, "{c:?}");
         }
     }
 

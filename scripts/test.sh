@@ -3,6 +3,7 @@
 #
 #   KAFKA_WIRE_PROPTEST_CASES=N   property-test cases per property (default 32;
 #                                 each case covers every message x version)
+#   KAFKA_WIRE_FUZZ_RUNS=N        executions per fuzz target (default 20000)
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
@@ -18,6 +19,9 @@ cargo fmt --all -- --check
 echo "== unit, vector and property tests"
 cargo test --workspace --exclude kafka-wire-integration --all-targets
 cargo test --workspace --exclude kafka-wire-integration --doc
+
+echo "== fuzz smoke (KAFKA_WIRE_FUZZ_RUNS=${KAFKA_WIRE_FUZZ_RUNS:-20000} executions per target)"
+scripts/fuzz.sh smoke
 
 echo "== examples"
 for example in crates/wire/examples/*.rs; do

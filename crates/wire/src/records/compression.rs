@@ -143,20 +143,40 @@ pub fn decompress(
     }
 }
 
-/// Reads a decoder to its end, but never more than `limit` bytes.
+/// Reads a decoder to its end, but never more than `limit` bytes. The
+/// buffer grows geometrically (with exact reservations) up to the limit and
+/// no further; once it is full, a one-byte probe tells "exactly at the
+/// limit" from "over it". A bomb costs at most the caller's limit.
 #[allow(dead_code)]
-fn read_limited<R: std::io::Read>(reader: R, limit: usize, codec: &str) -> Result<Vec<u8>, DecodeErrorKind> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    let read = reader
-        // One byte past the limit tells "exactly at the limit" from "over it";
-        // saturating, so a limit of usize::MAX means "no limit", not zero.
-        .take((limit as u64).saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(|e| DecodeErrorKind::Decompression(format!("{codec}: {e}")))?;
-    if read > limit {
-        return Err(DecodeErrorKind::DecompressedTooLarge { limit });
+fn read_limited<R: std::io::Read>(mut reader: R, limit: usize, codec: &str) -> Result<Vec<u8>, DecodeErrorKind> {
+    let failed = |e: std::io::Error| DecodeErrorKind::Decompression(format!("{codec}: {e}"));
+    let mut out: Vec<u8> = Vec::new();
+    let mut filled = 0;
+    loop {
+        if filled == out.len() {
+            if out.len() >= limit {
+                let mut probe = [0u8; 1];
+                return loop {
+                    match reader.read(&mut probe) {
+                        Ok(0) => break Ok(out),
+                        Ok(_) => break Err(DecodeErrorKind::DecompressedTooLarge { limit }),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => break Err(failed(e)),
+                    }
+                };
+            }
+            let grown = out.len().max(8 * 1024).saturating_mul(2).min(limit);
+            out.reserve_exact(grown - out.len());
+            out.resize(grown, 0);
+        }
+        match reader.read(&mut out[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(failed(e)),
+        }
     }
+    out.truncate(filled);
     Ok(out)
 }
 

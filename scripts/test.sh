@@ -4,6 +4,8 @@
 #   KAFKA_WIRE_PROPTEST_CASES=N   property-test cases per property (default 32;
 #                                 each case covers every message x version)
 #   KAFKA_WIRE_FUZZ_RUNS=N        executions per fuzz target (default 20000)
+#   KAFKA_WIRE_JAVA_CASES=N       random cases per message x version in the
+#                                 Java cross-check (default 3)
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
@@ -29,6 +31,11 @@ for example in crates/wire/examples/*.rs; do
 done
 echo "examples: all ran"
 
+echo "== byte-exact against Kafka's Java classes (KAFKA_WIRE_JAVA_CASES=${KAFKA_WIRE_JAVA_CASES:-3} random cases per message x version)"
+KAFKA_WIRE_JAVA_TESTER_CP=$(scripts/java-tester.sh)
+export KAFKA_WIRE_JAVA_TESTER_CP
+cargo test -p kafka-wire-integration --test java_crosscheck -- --nocapture
+
 echo "== against a real Kafka broker"
 cargo build --quiet -p kafka-wire-integration --tests --examples
 broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-test-broker.XXXXXX")
@@ -48,6 +55,6 @@ set -a
 # shellcheck disable=SC1091
 source "$broker_dir/broker.env"
 set +a
-cargo test -p kafka-wire-integration -- --nocapture
+cargo test -p kafka-wire-integration --test broker --test proxy -- --nocapture
 echo "== the demo"
 cargo run --quiet -p kafka-wire-integration --example demo -- "$KAFKA_WIRE_BROKER"

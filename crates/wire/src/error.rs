@@ -85,6 +85,8 @@ pub enum DecodeErrorKind {
     Decompression(String),
     /// Decompressed data would exceed the caller's limit.
     DecompressedTooLarge { limit: usize },
+    /// JSON that does not describe the message (feature `json`).
+    Json(String),
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -122,6 +124,7 @@ impl fmt::Display for DecodeErrorKind {
             UnknownCompression(c) => write!(f, "unknown compression codec {c}"),
             Decompression(why) => write!(f, "decompression failed: {why}"),
             DecompressedTooLarge { limit } => write!(f, "decompressed data exceeds the limit of {limit} bytes"),
+            Json(why) => write!(f, "invalid JSON: {why}"),
         }
     }
 }

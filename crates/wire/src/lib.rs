@@ -30,6 +30,8 @@
 pub mod codec;
 pub mod error;
 pub mod frame;
+#[cfg(feature = "json")]
+pub mod json;
 pub mod message;
 pub mod messages;
 #[cfg(feature = "random")]

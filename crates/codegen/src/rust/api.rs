@@ -221,6 +221,24 @@ fn emit_dispatch_enum(apis: &[Api], kind: &str, type_name: fn(&Api) -> String, o
          Some(key) => Self::decode(key, r, version),\n\
          None => Err(r.error(DecodeErrorKind::UnknownApiKey(api_key))),\n}\n}\n\n",
     );
+    writeln!(out, "/// The body in Kafka's JSON form at `version` (feature `json`).").unwrap();
+    out.push_str("#[cfg(feature = \"json\")]\npub fn to_json(&self, version: i16) -> Result<crate::json::serde_json::Value, EncodeError> {\nmatch self {\n");
+    for a in apis {
+        writeln!(out, "{kind}::{}(m) => crate::json::ToJson::to_json(m, version),", a.name).unwrap();
+    }
+    out.push_str("}\n}\n\n");
+    writeln!(out, "/// Reads the {lower} body of `api_key` from Kafka's JSON form (feature `json`).").unwrap();
+    out.push_str("#[cfg(feature = \"json\")]\npub fn from_json(api_key: ApiKey, value: &crate::json::serde_json::Value, version: i16) -> Result<Self, DecodeError> {\nOk(match api_key {\n");
+    for a in apis {
+        writeln!(
+            out,
+            "ApiKey::{0} => {kind}::{0}(<{1} as crate::json::FromJson>::from_json(value, version)?),",
+            a.name,
+            type_name(a)
+        )
+        .unwrap();
+    }
+    out.push_str("})\n}\n\n");
     writeln!(out, "/// The default {lower} body of `api_key` (every field at its spec default).").unwrap();
     out.push_str("pub fn default_for(api_key: ApiKey) -> Self {\nmatch api_key {\n");
     for a in apis {

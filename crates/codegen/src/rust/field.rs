@@ -201,6 +201,47 @@ impl<'a> Field<'a> {
         }
     }
 
+    /// The field's name in Kafka's JSON: the spec name with a lower-case first letter.
+    pub fn json_name(&self) -> String {
+        let mut c = self.spec.name.chars();
+        c.next().map(|f| f.to_ascii_lowercase().to_string() + c.as_str()).unwrap_or_default()
+    }
+
+    /// The field as a JSON value (`Result<Value, EncodeError>`).
+    pub fn to_json_expr(&self) -> String {
+        let place = format!("self.{}", self.ident());
+        match (&self.spec.ty, self.is_option()) {
+            (FieldType::Struct(_), false) => format!("j::ToJson::to_json(&{place}, version)"),
+            (FieldType::Struct(_), true) => format!(
+                "match &{place} {{ Some(v) => j::ToJson::to_json(v, version), None => Ok(j::serde_json::Value::Null) }}"
+            ),
+            (FieldType::Array(e), false) if e.struct_name().is_some() => format!("j::structs_to_value(&{place}, version)"),
+            (FieldType::Array(e), true) if e.struct_name().is_some() => format!(
+                "match &{place} {{ Some(v) => j::structs_to_value(v, version), None => Ok(j::serde_json::Value::Null) }}"
+            ),
+            _ => format!("j::JsonValue::to_value(&{place})"),
+        }
+    }
+
+    /// The field from the JSON value `v` (`Result<T, DecodeError>`).
+    pub fn from_json_expr(&self) -> String {
+        match (&self.spec.ty, self.is_option()) {
+            (FieldType::Struct(n), false) => format!("<{n} as j::FromJson>::from_json(v, version)"),
+            (FieldType::Struct(n), true) => {
+                format!(
+                    "if v.is_null() {{ Ok(None) }} else {{ <{n} as j::FromJson>::from_json(v, version).map(Some) }}"
+                )
+            }
+            (FieldType::Array(e), false) if e.struct_name().is_some() => {
+                "j::structs_from_value(v, version)".to_string()
+            }
+            (FieldType::Array(e), true) if e.struct_name().is_some() => {
+                "if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }".to_string()
+            }
+            _ => format!("<{} as j::JsonValue>::from_value(v)", self.rust_type()),
+        }
+    }
+
     /// A random value valid at `version`, assuming the field is present.
     pub fn random_expr(&self) -> String {
         let value = random_value(&self.spec.ty);

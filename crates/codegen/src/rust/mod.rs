@@ -39,6 +39,8 @@ pub fn emit_spec_module(spec: &MessageSpec, kafka_version: &str) -> Result<Strin
          use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};\n\
          #[cfg(feature = \"random\")]\n\
          use crate::random as rnd;\n\
+         #[cfg(feature = \"json\")]\n\
+         use crate::json as j;\n\
          use crate::StrBytes;\n\
          use bytes::{BufMut, Bytes};\n\
          use uuid::Uuid;\n\n",

@@ -63,6 +63,92 @@ impl<'a> StructEmitter<'a> {
         self.emit_codec(out)?;
         self.emit_traits(out);
         self.emit_random(out);
+        self.emit_json(out)?;
+        Ok(())
+    }
+
+    /// `ToJson`/`FromJson`: Kafka's JsonConverter format (feature `json`).
+    fn emit_json(&self, out: &mut String) -> Result<(), String> {
+        let name = &self.def.name;
+        let check = if self.def.is_top {
+            format!("if !<Self as Message>::VALID_VERSIONS.contains(version) {{ return Err(c::unsupported_version(version).in_struct({name:?})); }}")
+        } else {
+            String::new()
+        };
+        writeln!(out, "#[cfg(feature = \"json\")]\nimpl j::ToJson for {name} {{").unwrap();
+        writeln!(out, "fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {{\n{check}")
+            .unwrap();
+        writeln!(out, "let mut map = j::serde_json::Map::new();").unwrap();
+        for f in self.fields() {
+            let untagged = cond(f.untagged(), self.def.versions);
+            let tagged = cond(f.tagged(), self.def.versions);
+            let present = cond(f.present(), self.def.versions);
+            let nd = f.non_default_expr().map_err(|e| format!("field {}: {e}", f.name()))?;
+            let insert = format!(
+                "map.insert({:?}.to_string(), {}.map_err(|e| e.in_field({:?}))?);",
+                f.json_name(),
+                f.to_json_expr(),
+                f.name()
+            );
+            let mut arms = Vec::new();
+            if untagged != "false" {
+                arms.push((untagged.clone(), insert.clone()));
+            }
+            if tagged != "false" {
+                arms.push((format!("({tagged}) && {nd}"), insert.clone()));
+            }
+            if !f.spec.ignorable && present != "true" {
+                arms.push((
+                    format!("!({present}) && {nd}"),
+                    format!("return Err(c::non_default_value(version).in_field({:?}));", f.name()),
+                ));
+            }
+            for (i, (c, body)) in arms.iter().enumerate() {
+                let kw = if i == 0 { "if" } else { "else if" };
+                if c == "true" {
+                    if i == 0 {
+                        writeln!(out, "{body}").unwrap();
+                    } else {
+                        writeln!(out, "else {{ {body} }}").unwrap();
+                    }
+                    break;
+                }
+                writeln!(out, "{kw} {c} {{ {body} }}").unwrap();
+            }
+        }
+        writeln!(out, "Ok(j::serde_json::Value::Object(map))\n}}\n}}\n").unwrap();
+
+        writeln!(out, "#[cfg(feature = \"json\")]\nimpl j::FromJson for {name} {{").unwrap();
+        let dec_check = if self.def.is_top {
+            format!("if !<Self as Message>::VALID_VERSIONS.contains(version) {{ return Err(j::error(format!(\"unsupported version {{version}}\")).in_struct({name:?})); }}")
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {{\n{dec_check}"
+        )
+        .unwrap();
+        writeln!(out, "let object = j::object(value)?;\nlet mut out = Self::default();").unwrap();
+        for f in self.fields() {
+            let untagged = cond(f.untagged(), self.def.versions);
+            let set = format!("out.{} = {}.map_err(|e| e.in_field({:?}))?;", f.ident(), f.from_json_expr(), f.name());
+            let key = f.json_name();
+            match untagged.as_str() {
+                "false" => writeln!(out, "if let Some(v) = object.get({key:?}) {{ {set} }}").unwrap(),
+                "true" => writeln!(
+                    out,
+                    "match object.get({key:?}) {{ Some(v) => {{ {set} }} None => return Err(j::missing({key:?}, version)), }}"
+                )
+                .unwrap(),
+                u => writeln!(
+                    out,
+                    "match object.get({key:?}) {{ Some(v) => {{ {set} }} None if {u} => return Err(j::missing({key:?}, version)), None => {{}} }}"
+                )
+                .unwrap(),
+            }
+        }
+        writeln!(out, "Ok(out)\n}}\n}}\n").unwrap();
         Ok(())
     }
 

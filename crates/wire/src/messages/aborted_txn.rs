@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -112,5 +114,69 @@ impl rnd::Random for AbortedTxn {
         value.last_offset = rnd::i64(rng);
         value.last_stable_offset = rnd::i64(rng);
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AbortedTxn {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AbortedTxn"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "producerId".to_string(),
+            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+        );
+        map.insert(
+            "firstOffset".to_string(),
+            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
+        );
+        map.insert(
+            "lastOffset".to_string(),
+            j::JsonValue::to_value(&self.last_offset).map_err(|e| e.in_field("LastOffset"))?,
+        );
+        map.insert(
+            "lastStableOffset".to_string(),
+            j::JsonValue::to_value(&self.last_stable_offset).map_err(|e| e.in_field("LastStableOffset"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AbortedTxn {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("AbortedTxn"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None => return Err(j::missing("producerId", version)),
+        }
+        match object.get("firstOffset") {
+            Some(v) => {
+                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
+            }
+            None => return Err(j::missing("firstOffset", version)),
+        }
+        match object.get("lastOffset") {
+            Some(v) => {
+                out.last_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffset"))?;
+            }
+            None => return Err(j::missing("lastOffset", version)),
+        }
+        match object.get("lastStableOffset") {
+            Some(v) => {
+                out.last_stable_offset =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastStableOffset"))?;
+            }
+            None => return Err(j::missing("lastStableOffset", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -220,6 +222,111 @@ impl rnd::Random for AddPartitionsToTxnRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AddPartitionsToTxnRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AddPartitionsToTxnRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 4 {
+            map.insert(
+                "transactions".to_string(),
+                j::structs_to_value(&self.transactions, version).map_err(|e| e.in_field("Transactions"))?,
+            );
+        } else if !(version >= 4) && !self.transactions.is_empty() {
+            return Err(c::non_default_value(version).in_field("Transactions"));
+        }
+        if version <= 3 {
+            map.insert(
+                "v3AndBelowTransactionalId".to_string(),
+                j::JsonValue::to_value(&self.v3_and_below_transactional_id)
+                    .map_err(|e| e.in_field("V3AndBelowTransactionalId"))?,
+            );
+        } else if !(version <= 3) && self.v3_and_below_transactional_id.as_str() != "" {
+            return Err(c::non_default_value(version).in_field("V3AndBelowTransactionalId"));
+        }
+        if version <= 3 {
+            map.insert(
+                "v3AndBelowProducerId".to_string(),
+                j::JsonValue::to_value(&self.v3_and_below_producer_id)
+                    .map_err(|e| e.in_field("V3AndBelowProducerId"))?,
+            );
+        } else if !(version <= 3) && self.v3_and_below_producer_id != 0 {
+            return Err(c::non_default_value(version).in_field("V3AndBelowProducerId"));
+        }
+        if version <= 3 {
+            map.insert(
+                "v3AndBelowProducerEpoch".to_string(),
+                j::JsonValue::to_value(&self.v3_and_below_producer_epoch)
+                    .map_err(|e| e.in_field("V3AndBelowProducerEpoch"))?,
+            );
+        } else if !(version <= 3) && self.v3_and_below_producer_epoch != 0 {
+            return Err(c::non_default_value(version).in_field("V3AndBelowProducerEpoch"));
+        }
+        if version <= 3 {
+            map.insert(
+                "v3AndBelowTopics".to_string(),
+                j::structs_to_value(&self.v3_and_below_topics, version).map_err(|e| e.in_field("V3AndBelowTopics"))?,
+            );
+        } else if !(version <= 3) && !self.v3_and_below_topics.is_empty() {
+            return Err(c::non_default_value(version).in_field("V3AndBelowTopics"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AddPartitionsToTxnRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("AddPartitionsToTxnRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("transactions") {
+            Some(v) => {
+                out.transactions = j::structs_from_value(v, version).map_err(|e| e.in_field("Transactions"))?;
+            }
+            None if version >= 4 => return Err(j::missing("transactions", version)),
+            None => {}
+        }
+        match object.get("v3AndBelowTransactionalId") {
+            Some(v) => {
+                out.v3_and_below_transactional_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("V3AndBelowTransactionalId"))?;
+            }
+            None if version <= 3 => return Err(j::missing("v3AndBelowTransactionalId", version)),
+            None => {}
+        }
+        match object.get("v3AndBelowProducerId") {
+            Some(v) => {
+                out.v3_and_below_producer_id =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("V3AndBelowProducerId"))?;
+            }
+            None if version <= 3 => return Err(j::missing("v3AndBelowProducerId", version)),
+            None => {}
+        }
+        match object.get("v3AndBelowProducerEpoch") {
+            Some(v) => {
+                out.v3_and_below_producer_epoch =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("V3AndBelowProducerEpoch"))?;
+            }
+            None if version <= 3 => return Err(j::missing("v3AndBelowProducerEpoch", version)),
+            None => {}
+        }
+        match object.get("v3AndBelowTopics") {
+            Some(v) => {
+                out.v3_and_below_topics =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("V3AndBelowTopics"))?;
+            }
+            None if version <= 3 => return Err(j::missing("v3AndBelowTopics", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// List of transactions to add partitions to.
 ///
 /// Versions: 4-5.
@@ -356,6 +463,71 @@ impl rnd::Random for AddPartitionsToTxnTransaction {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AddPartitionsToTxnTransaction {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "transactionalId".to_string(),
+            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
+        );
+        map.insert(
+            "producerId".to_string(),
+            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+        );
+        map.insert(
+            "producerEpoch".to_string(),
+            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
+        );
+        map.insert(
+            "verifyOnly".to_string(),
+            j::JsonValue::to_value(&self.verify_only).map_err(|e| e.in_field("VerifyOnly"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AddPartitionsToTxnTransaction {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("transactionalId") {
+            Some(v) => {
+                out.transactional_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
+            }
+            None => return Err(j::missing("transactionalId", version)),
+        }
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None => return Err(j::missing("producerId", version)),
+        }
+        match object.get("producerEpoch") {
+            Some(v) => {
+                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
+            }
+            None => return Err(j::missing("producerEpoch", version)),
+        }
+        match object.get("verifyOnly") {
+            Some(v) => {
+                out.verify_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VerifyOnly"))?;
+            }
+            None => return Err(j::missing("verifyOnly", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `AddPartitionsToTxnTopic`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddPartitionsToTxnTopic {
@@ -454,5 +626,39 @@ impl rnd::Random for AddPartitionsToTxnTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AddPartitionsToTxnTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AddPartitionsToTxnTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }

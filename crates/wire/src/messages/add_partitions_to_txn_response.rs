@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -186,6 +188,87 @@ impl rnd::Random for AddPartitionsToTxnResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AddPartitionsToTxnResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AddPartitionsToTxnResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        if version >= 4 {
+            map.insert(
+                "errorCode".to_string(),
+                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+            );
+        }
+        if version >= 4 {
+            map.insert(
+                "resultsByTransaction".to_string(),
+                j::structs_to_value(&self.results_by_transaction, version)
+                    .map_err(|e| e.in_field("ResultsByTransaction"))?,
+            );
+        } else if !(version >= 4) && !self.results_by_transaction.is_empty() {
+            return Err(c::non_default_value(version).in_field("ResultsByTransaction"));
+        }
+        if version <= 3 {
+            map.insert(
+                "resultsByTopicV3AndBelow".to_string(),
+                j::structs_to_value(&self.results_by_topic_v3_and_below, version)
+                    .map_err(|e| e.in_field("ResultsByTopicV3AndBelow"))?,
+            );
+        } else if !(version <= 3) && !self.results_by_topic_v3_and_below.is_empty() {
+            return Err(c::non_default_value(version).in_field("ResultsByTopicV3AndBelow"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AddPartitionsToTxnResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("AddPartitionsToTxnResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None if version >= 4 => return Err(j::missing("errorCode", version)),
+            None => {}
+        }
+        match object.get("resultsByTransaction") {
+            Some(v) => {
+                out.results_by_transaction =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("ResultsByTransaction"))?;
+            }
+            None if version >= 4 => return Err(j::missing("resultsByTransaction", version)),
+            None => {}
+        }
+        match object.get("resultsByTopicV3AndBelow") {
+            Some(v) => {
+                out.results_by_topic_v3_and_below =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("ResultsByTopicV3AndBelow"))?;
+            }
+            None if version <= 3 => return Err(j::missing("resultsByTopicV3AndBelow", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// Results categorized by transactional ID.
 ///
 /// Versions: 4-5.
@@ -289,6 +372,44 @@ impl rnd::Random for AddPartitionsToTxnResult {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AddPartitionsToTxnResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "transactionalId".to_string(),
+            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
+        );
+        map.insert(
+            "topicResults".to_string(),
+            j::structs_to_value(&self.topic_results, version).map_err(|e| e.in_field("TopicResults"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AddPartitionsToTxnResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("transactionalId") {
+            Some(v) => {
+                out.transactional_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
+            }
+            None => return Err(j::missing("transactionalId", version)),
+        }
+        match object.get("topicResults") {
+            Some(v) => {
+                out.topic_results = j::structs_from_value(v, version).map_err(|e| e.in_field("TopicResults"))?;
+            }
+            None => return Err(j::missing("topicResults", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `AddPartitionsToTxnTopicResult`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddPartitionsToTxnTopicResult {
@@ -389,6 +510,41 @@ impl rnd::Random for AddPartitionsToTxnTopicResult {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AddPartitionsToTxnTopicResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "resultsByPartition".to_string(),
+            j::structs_to_value(&self.results_by_partition, version).map_err(|e| e.in_field("ResultsByPartition"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AddPartitionsToTxnTopicResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("resultsByPartition") {
+            Some(v) => {
+                out.results_by_partition =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("ResultsByPartition"))?;
+            }
+            None => return Err(j::missing("resultsByPartition", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `AddPartitionsToTxnPartitionResult`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddPartitionsToTxnPartitionResult {
@@ -486,5 +642,43 @@ impl rnd::Random for AddPartitionsToTxnPartitionResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AddPartitionsToTxnPartitionResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "partitionErrorCode".to_string(),
+            j::JsonValue::to_value(&self.partition_error_code).map_err(|e| e.in_field("PartitionErrorCode"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AddPartitionsToTxnPartitionResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("partitionErrorCode") {
+            Some(v) => {
+                out.partition_error_code =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionErrorCode"))?;
+            }
+            None => return Err(j::missing("partitionErrorCode", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -179,6 +181,94 @@ impl rnd::Random for AddRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AddRaftVoterRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AddRaftVoterRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "clusterId".to_string(),
+            j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
+        );
+        map.insert(
+            "timeoutMs".to_string(),
+            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
+        );
+        map.insert("voterId".to_string(), j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?);
+        map.insert(
+            "voterDirectoryId".to_string(),
+            j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
+        );
+        map.insert(
+            "listeners".to_string(),
+            j::structs_to_value(&self.listeners, version).map_err(|e| e.in_field("Listeners"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "ackWhenCommitted".to_string(),
+                j::JsonValue::to_value(&self.ack_when_committed).map_err(|e| e.in_field("AckWhenCommitted"))?,
+            );
+        } else if !(version >= 1) && self.ack_when_committed != true {
+            return Err(c::non_default_value(version).in_field("AckWhenCommitted"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AddRaftVoterRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("AddRaftVoterRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("clusterId") {
+            Some(v) => {
+                out.cluster_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
+            }
+            None => return Err(j::missing("clusterId", version)),
+        }
+        match object.get("timeoutMs") {
+            Some(v) => {
+                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
+            }
+            None => return Err(j::missing("timeoutMs", version)),
+        }
+        match object.get("voterId") {
+            Some(v) => {
+                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
+            }
+            None => return Err(j::missing("voterId", version)),
+        }
+        match object.get("voterDirectoryId") {
+            Some(v) => {
+                out.voter_directory_id =
+                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
+            }
+            None => return Err(j::missing("voterDirectoryId", version)),
+        }
+        match object.get("listeners") {
+            Some(v) => {
+                out.listeners = j::structs_from_value(v, version).map_err(|e| e.in_field("Listeners"))?;
+            }
+            None => return Err(j::missing("listeners", version)),
+        }
+        match object.get("ackWhenCommitted") {
+            Some(v) => {
+                out.ack_when_committed =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AckWhenCommitted"))?;
+            }
+            None if version >= 1 => return Err(j::missing("ackWhenCommitted", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The endpoints that can be used to communicate with the voter.
 ///
 /// Versions: 0-1.
@@ -285,5 +375,43 @@ impl rnd::Random for Listener {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Listener {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Listener {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        Ok(out)
     }
 }

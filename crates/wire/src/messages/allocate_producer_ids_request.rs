@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -117,5 +119,48 @@ impl rnd::Random for AllocateProducerIdsRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AllocateProducerIdsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AllocateProducerIdsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "brokerId".to_string(),
+            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
+        );
+        map.insert(
+            "brokerEpoch".to_string(),
+            j::JsonValue::to_value(&self.broker_epoch).map_err(|e| e.in_field("BrokerEpoch"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AllocateProducerIdsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("AllocateProducerIdsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("brokerId") {
+            Some(v) => {
+                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
+            }
+            None => return Err(j::missing("brokerId", version)),
+        }
+        match object.get("brokerEpoch") {
+            Some(v) => {
+                out.broker_epoch = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerEpoch"))?;
+            }
+            None => return Err(j::missing("brokerEpoch", version)),
+        }
+        Ok(out)
     }
 }

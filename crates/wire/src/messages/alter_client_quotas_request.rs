@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -123,6 +125,49 @@ impl rnd::Random for AlterClientQuotasRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AlterClientQuotasRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AlterClientQuotasRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "entries".to_string(),
+            j::structs_to_value(&self.entries, version).map_err(|e| e.in_field("Entries"))?,
+        );
+        map.insert(
+            "validateOnly".to_string(),
+            j::JsonValue::to_value(&self.validate_only).map_err(|e| e.in_field("ValidateOnly"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AlterClientQuotasRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("AlterClientQuotasRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("entries") {
+            Some(v) => {
+                out.entries = j::structs_from_value(v, version).map_err(|e| e.in_field("Entries"))?;
+            }
+            None => return Err(j::missing("entries", version)),
+        }
+        match object.get("validateOnly") {
+            Some(v) => {
+                out.validate_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ValidateOnly"))?;
+            }
+            None => return Err(j::missing("validateOnly", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The quota configuration entries to alter.
 ///
 /// Versions: 0-1.
@@ -222,6 +267,37 @@ impl rnd::Random for EntryData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for EntryData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("entity".to_string(), j::structs_to_value(&self.entity, version).map_err(|e| e.in_field("Entity"))?);
+        map.insert("ops".to_string(), j::structs_to_value(&self.ops, version).map_err(|e| e.in_field("Ops"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EntryData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("entity") {
+            Some(v) => {
+                out.entity = j::structs_from_value(v, version).map_err(|e| e.in_field("Entity"))?;
+            }
+            None => return Err(j::missing("entity", version)),
+        }
+        match object.get("ops") {
+            Some(v) => {
+                out.ops = j::structs_from_value(v, version).map_err(|e| e.in_field("Ops"))?;
+            }
+            None => return Err(j::missing("ops", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -328,6 +404,44 @@ impl rnd::Random for EntityData {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for EntityData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "entityType".to_string(),
+            j::JsonValue::to_value(&self.entity_type).map_err(|e| e.in_field("EntityType"))?,
+        );
+        map.insert(
+            "entityName".to_string(),
+            j::JsonValue::to_value(&self.entity_name).map_err(|e| e.in_field("EntityName"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EntityData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("entityType") {
+            Some(v) => {
+                out.entity_type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityType"))?;
+            }
+            None => return Err(j::missing("entityType", version)),
+        }
+        match object.get("entityName") {
+            Some(v) => {
+                out.entity_name =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityName"))?;
+            }
+            None => return Err(j::missing("entityName", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// An individual quota configuration entry to alter.
 ///
 /// Versions: 0-1.
@@ -431,5 +545,43 @@ impl rnd::Random for OpData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for OpData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
+        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
+        map.insert("remove".to_string(), j::JsonValue::to_value(&self.remove).map_err(|e| e.in_field("Remove"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OpData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("key") {
+            Some(v) => {
+                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
+            }
+            None => return Err(j::missing("key", version)),
+        }
+        match object.get("value") {
+            Some(v) => {
+                out.value = <f64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
+            }
+            None => return Err(j::missing("value", version)),
+        }
+        match object.get("remove") {
+            Some(v) => {
+                out.remove = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Remove"))?;
+            }
+            None => return Err(j::missing("remove", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -120,6 +122,50 @@ impl rnd::Random for AlterClientQuotasResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AlterClientQuotasResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AlterClientQuotasResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "entries".to_string(),
+            j::structs_to_value(&self.entries, version).map_err(|e| e.in_field("Entries"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AlterClientQuotasResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("AlterClientQuotasResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("entries") {
+            Some(v) => {
+                out.entries = j::structs_from_value(v, version).map_err(|e| e.in_field("Entries"))?;
+            }
+            None => return Err(j::missing("entries", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -238,6 +284,51 @@ impl rnd::Random for EntryData {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for EntryData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert("entity".to_string(), j::structs_to_value(&self.entity, version).map_err(|e| e.in_field("Entity"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EntryData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("entity") {
+            Some(v) => {
+                out.entity = j::structs_from_value(v, version).map_err(|e| e.in_field("Entity"))?;
+            }
+            None => return Err(j::missing("entity", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The quota entity to alter.
 ///
 /// Versions: 0-1.
@@ -338,5 +429,43 @@ impl rnd::Random for EntityData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for EntityData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "entityType".to_string(),
+            j::JsonValue::to_value(&self.entity_type).map_err(|e| e.in_field("EntityType"))?,
+        );
+        map.insert(
+            "entityName".to_string(),
+            j::JsonValue::to_value(&self.entity_name).map_err(|e| e.in_field("EntityName"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EntityData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("entityType") {
+            Some(v) => {
+                out.entity_type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityType"))?;
+            }
+            None => return Err(j::missing("entityType", version)),
+        }
+        match object.get("entityName") {
+            Some(v) => {
+                out.entity_name =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityName"))?;
+            }
+            None => return Err(j::missing("entityName", version)),
+        }
+        Ok(out)
     }
 }

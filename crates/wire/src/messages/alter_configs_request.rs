@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -120,6 +122,49 @@ impl rnd::Random for AlterConfigsRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AlterConfigsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AlterConfigsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "resources".to_string(),
+            j::structs_to_value(&self.resources, version).map_err(|e| e.in_field("Resources"))?,
+        );
+        map.insert(
+            "validateOnly".to_string(),
+            j::JsonValue::to_value(&self.validate_only).map_err(|e| e.in_field("ValidateOnly"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AlterConfigsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("AlterConfigsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("resources") {
+            Some(v) => {
+                out.resources = j::structs_from_value(v, version).map_err(|e| e.in_field("Resources"))?;
+            }
+            None => return Err(j::missing("resources", version)),
+        }
+        match object.get("validateOnly") {
+            Some(v) => {
+                out.validate_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ValidateOnly"))?;
+            }
+            None => return Err(j::missing("validateOnly", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -241,6 +286,54 @@ impl rnd::Random for AlterConfigsResource {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AlterConfigsResource {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "resourceType".to_string(),
+            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
+        );
+        map.insert(
+            "resourceName".to_string(),
+            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
+        );
+        map.insert(
+            "configs".to_string(),
+            j::structs_to_value(&self.configs, version).map_err(|e| e.in_field("Configs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AlterConfigsResource {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("resourceType") {
+            Some(v) => {
+                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
+            }
+            None => return Err(j::missing("resourceType", version)),
+        }
+        match object.get("resourceName") {
+            Some(v) => {
+                out.resource_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
+            }
+            None => return Err(j::missing("resourceName", version)),
+        }
+        match object.get("configs") {
+            Some(v) => {
+                out.configs = j::structs_from_value(v, version).map_err(|e| e.in_field("Configs"))?;
+            }
+            None => return Err(j::missing("configs", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The configurations.
 ///
 /// Versions: 0-2.
@@ -340,5 +433,36 @@ impl rnd::Random for AlterableConfig {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AlterableConfig {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AlterableConfig {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("value") {
+            Some(v) => {
+                out.value = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
+            }
+            None => return Err(j::missing("value", version)),
+        }
+        Ok(out)
     }
 }

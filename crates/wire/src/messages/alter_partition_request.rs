@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -129,6 +131,56 @@ impl rnd::Random for AlterPartitionRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AlterPartitionRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AlterPartitionRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "brokerId".to_string(),
+            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
+        );
+        map.insert(
+            "brokerEpoch".to_string(),
+            j::JsonValue::to_value(&self.broker_epoch).map_err(|e| e.in_field("BrokerEpoch"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AlterPartitionRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("AlterPartitionRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("brokerId") {
+            Some(v) => {
+                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
+            }
+            None => return Err(j::missing("brokerId", version)),
+        }
+        match object.get("brokerEpoch") {
+            Some(v) => {
+                out.broker_epoch = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerEpoch"))?;
+            }
+            None => return Err(j::missing("brokerEpoch", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The topics to alter ISRs for.
 ///
 /// Versions: 2-3.
@@ -224,6 +276,40 @@ impl rnd::Random for TopicData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -401,6 +487,92 @@ impl rnd::Random for PartitionData {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        if version <= 2 {
+            map.insert("newIsr".to_string(), j::JsonValue::to_value(&self.new_isr).map_err(|e| e.in_field("NewIsr"))?);
+        } else if !(version <= 2) && !self.new_isr.is_empty() {
+            return Err(c::non_default_value(version).in_field("NewIsr"));
+        }
+        if version >= 3 {
+            map.insert(
+                "newIsrWithEpochs".to_string(),
+                j::structs_to_value(&self.new_isr_with_epochs, version).map_err(|e| e.in_field("NewIsrWithEpochs"))?,
+            );
+        } else if !(version >= 3) && !self.new_isr_with_epochs.is_empty() {
+            return Err(c::non_default_value(version).in_field("NewIsrWithEpochs"));
+        }
+        map.insert(
+            "leaderRecoveryState".to_string(),
+            j::JsonValue::to_value(&self.leader_recovery_state).map_err(|e| e.in_field("LeaderRecoveryState"))?,
+        );
+        map.insert(
+            "partitionEpoch".to_string(),
+            j::JsonValue::to_value(&self.partition_epoch).map_err(|e| e.in_field("PartitionEpoch"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        match object.get("newIsr") {
+            Some(v) => {
+                out.new_isr = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NewIsr"))?;
+            }
+            None if version <= 2 => return Err(j::missing("newIsr", version)),
+            None => {}
+        }
+        match object.get("newIsrWithEpochs") {
+            Some(v) => {
+                out.new_isr_with_epochs =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("NewIsrWithEpochs"))?;
+            }
+            None if version >= 3 => return Err(j::missing("newIsrWithEpochs", version)),
+            None => {}
+        }
+        match object.get("leaderRecoveryState") {
+            Some(v) => {
+                out.leader_recovery_state =
+                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderRecoveryState"))?;
+            }
+            None => return Err(j::missing("leaderRecoveryState", version)),
+        }
+        match object.get("partitionEpoch") {
+            Some(v) => {
+                out.partition_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionEpoch"))?;
+            }
+            None => return Err(j::missing("partitionEpoch", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The ISR for this partition.
 ///
 /// Versions: 3.
@@ -494,5 +666,42 @@ impl rnd::Random for BrokerState {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for BrokerState {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "brokerId".to_string(),
+            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
+        );
+        map.insert(
+            "brokerEpoch".to_string(),
+            j::JsonValue::to_value(&self.broker_epoch).map_err(|e| e.in_field("BrokerEpoch"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for BrokerState {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("brokerId") {
+            Some(v) => {
+                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
+            }
+            None => return Err(j::missing("brokerId", version)),
+        }
+        match object.get("brokerEpoch") {
+            Some(v) => {
+                out.broker_epoch = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerEpoch"))?;
+            }
+            None => return Err(j::missing("brokerEpoch", version)),
+        }
+        Ok(out)
     }
 }

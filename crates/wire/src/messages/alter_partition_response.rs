@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -134,6 +136,57 @@ impl rnd::Random for AlterPartitionResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AlterPartitionResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AlterPartitionResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AlterPartitionResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("AlterPartitionResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The responses for each topic.
 ///
 /// Versions: 2-3.
@@ -229,6 +282,40 @@ impl rnd::Random for TopicData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -387,5 +474,90 @@ impl rnd::Random for PartitionData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "leaderId".to_string(),
+            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        map.insert("isr".to_string(), j::JsonValue::to_value(&self.isr).map_err(|e| e.in_field("Isr"))?);
+        map.insert(
+            "leaderRecoveryState".to_string(),
+            j::JsonValue::to_value(&self.leader_recovery_state).map_err(|e| e.in_field("LeaderRecoveryState"))?,
+        );
+        map.insert(
+            "partitionEpoch".to_string(),
+            j::JsonValue::to_value(&self.partition_epoch).map_err(|e| e.in_field("PartitionEpoch"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("leaderId") {
+            Some(v) => {
+                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
+            }
+            None => return Err(j::missing("leaderId", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        match object.get("isr") {
+            Some(v) => {
+                out.isr = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Isr"))?;
+            }
+            None => return Err(j::missing("isr", version)),
+        }
+        match object.get("leaderRecoveryState") {
+            Some(v) => {
+                out.leader_recovery_state =
+                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderRecoveryState"))?;
+            }
+            None => return Err(j::missing("leaderRecoveryState", version)),
+        }
+        match object.get("partitionEpoch") {
+            Some(v) => {
+                out.partition_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionEpoch"))?;
+            }
+            None => return Err(j::missing("partitionEpoch", version)),
+        }
+        Ok(out)
     }
 }

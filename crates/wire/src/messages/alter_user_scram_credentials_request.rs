@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -124,6 +126,51 @@ impl rnd::Random for AlterUserScramCredentialsRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AlterUserScramCredentialsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("AlterUserScramCredentialsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "deletions".to_string(),
+            j::structs_to_value(&self.deletions, version).map_err(|e| e.in_field("Deletions"))?,
+        );
+        map.insert(
+            "upsertions".to_string(),
+            j::structs_to_value(&self.upsertions, version).map_err(|e| e.in_field("Upsertions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AlterUserScramCredentialsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(
+                j::error(format!("unsupported version {version}")).in_struct("AlterUserScramCredentialsRequest")
+            );
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("deletions") {
+            Some(v) => {
+                out.deletions = j::structs_from_value(v, version).map_err(|e| e.in_field("Deletions"))?;
+            }
+            None => return Err(j::missing("deletions", version)),
+        }
+        match object.get("upsertions") {
+            Some(v) => {
+                out.upsertions = j::structs_from_value(v, version).map_err(|e| e.in_field("Upsertions"))?;
+            }
+            None => return Err(j::missing("upsertions", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The SCRAM credentials to remove.
 ///
 /// Versions: 0.
@@ -217,6 +264,40 @@ impl rnd::Random for ScramCredentialDeletion {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ScramCredentialDeletion {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "mechanism".to_string(),
+            j::JsonValue::to_value(&self.mechanism).map_err(|e| e.in_field("Mechanism"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ScramCredentialDeletion {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("mechanism") {
+            Some(v) => {
+                out.mechanism = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Mechanism"))?;
+            }
+            None => return Err(j::missing("mechanism", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -351,5 +432,67 @@ impl rnd::Random for ScramCredentialUpsertion {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ScramCredentialUpsertion {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "mechanism".to_string(),
+            j::JsonValue::to_value(&self.mechanism).map_err(|e| e.in_field("Mechanism"))?,
+        );
+        map.insert(
+            "iterations".to_string(),
+            j::JsonValue::to_value(&self.iterations).map_err(|e| e.in_field("Iterations"))?,
+        );
+        map.insert("salt".to_string(), j::JsonValue::to_value(&self.salt).map_err(|e| e.in_field("Salt"))?);
+        map.insert(
+            "saltedPassword".to_string(),
+            j::JsonValue::to_value(&self.salted_password).map_err(|e| e.in_field("SaltedPassword"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ScramCredentialUpsertion {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("mechanism") {
+            Some(v) => {
+                out.mechanism = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Mechanism"))?;
+            }
+            None => return Err(j::missing("mechanism", version)),
+        }
+        match object.get("iterations") {
+            Some(v) => {
+                out.iterations = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Iterations"))?;
+            }
+            None => return Err(j::missing("iterations", version)),
+        }
+        match object.get("salt") {
+            Some(v) => {
+                out.salt = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Salt"))?;
+            }
+            None => return Err(j::missing("salt", version)),
+        }
+        match object.get("saltedPassword") {
+            Some(v) => {
+                out.salted_password =
+                    <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SaltedPassword"))?;
+            }
+            None => return Err(j::missing("saltedPassword", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -184,5 +186,81 @@ impl rnd::Random for ApiVersionsRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ApiVersionsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ApiVersionsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 3 {
+            map.insert(
+                "clientSoftwareName".to_string(),
+                j::JsonValue::to_value(&self.client_software_name).map_err(|e| e.in_field("ClientSoftwareName"))?,
+            );
+        }
+        if version >= 3 {
+            map.insert(
+                "clientSoftwareVersion".to_string(),
+                j::JsonValue::to_value(&self.client_software_version)
+                    .map_err(|e| e.in_field("ClientSoftwareVersion"))?,
+            );
+        }
+        if version >= 5 {
+            map.insert(
+                "clusterId".to_string(),
+                j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
+            );
+        }
+        if version >= 5 {
+            map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ApiVersionsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ApiVersionsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("clientSoftwareName") {
+            Some(v) => {
+                out.client_software_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientSoftwareName"))?;
+            }
+            None if version >= 3 => return Err(j::missing("clientSoftwareName", version)),
+            None => {}
+        }
+        match object.get("clientSoftwareVersion") {
+            Some(v) => {
+                out.client_software_version =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientSoftwareVersion"))?;
+            }
+            None if version >= 3 => return Err(j::missing("clientSoftwareVersion", version)),
+            None => {}
+        }
+        match object.get("clusterId") {
+            Some(v) => {
+                out.cluster_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
+            }
+            None if version >= 5 => return Err(j::missing("clusterId", version)),
+            None => {}
+        }
+        match object.get("nodeId") {
+            Some(v) => {
+                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
+            }
+            None if version >= 5 => return Err(j::missing("nodeId", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -284,6 +286,102 @@ impl rnd::Random for ApiVersionsResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ApiVersionsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ApiVersionsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "apiKeys".to_string(),
+            j::structs_to_value(&self.api_keys, version).map_err(|e| e.in_field("ApiKeys"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "throttleTimeMs".to_string(),
+                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+            );
+        }
+        if (version >= 3) && !self.supported_features.is_empty() {
+            map.insert(
+                "supportedFeatures".to_string(),
+                j::structs_to_value(&self.supported_features, version).map_err(|e| e.in_field("SupportedFeatures"))?,
+            );
+        }
+        if (version >= 3) && self.finalized_features_epoch != -1 {
+            map.insert(
+                "finalizedFeaturesEpoch".to_string(),
+                j::JsonValue::to_value(&self.finalized_features_epoch)
+                    .map_err(|e| e.in_field("FinalizedFeaturesEpoch"))?,
+            );
+        }
+        if (version >= 3) && !self.finalized_features.is_empty() {
+            map.insert(
+                "finalizedFeatures".to_string(),
+                j::structs_to_value(&self.finalized_features, version).map_err(|e| e.in_field("FinalizedFeatures"))?,
+            );
+        }
+        if (version >= 3) && self.zk_migration_ready != false {
+            map.insert(
+                "zkMigrationReady".to_string(),
+                j::JsonValue::to_value(&self.zk_migration_ready).map_err(|e| e.in_field("ZkMigrationReady"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ApiVersionsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ApiVersionsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("apiKeys") {
+            Some(v) => {
+                out.api_keys = j::structs_from_value(v, version).map_err(|e| e.in_field("ApiKeys"))?;
+            }
+            None => return Err(j::missing("apiKeys", version)),
+        }
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
+            None => {}
+        }
+        if let Some(v) = object.get("supportedFeatures") {
+            out.supported_features = j::structs_from_value(v, version).map_err(|e| e.in_field("SupportedFeatures"))?;
+        }
+        if let Some(v) = object.get("finalizedFeaturesEpoch") {
+            out.finalized_features_epoch =
+                <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FinalizedFeaturesEpoch"))?;
+        }
+        if let Some(v) = object.get("finalizedFeatures") {
+            out.finalized_features = j::structs_from_value(v, version).map_err(|e| e.in_field("FinalizedFeatures"))?;
+        }
+        if let Some(v) = object.get("zkMigrationReady") {
+            out.zk_migration_ready =
+                <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ZkMigrationReady"))?;
+        }
+        Ok(out)
+    }
+}
+
 /// The APIs supported by the broker.
 ///
 /// Versions: 0-5.
@@ -390,6 +488,50 @@ impl rnd::Random for ApiVersion {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ApiVersion {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("apiKey".to_string(), j::JsonValue::to_value(&self.api_key).map_err(|e| e.in_field("ApiKey"))?);
+        map.insert(
+            "minVersion".to_string(),
+            j::JsonValue::to_value(&self.min_version).map_err(|e| e.in_field("MinVersion"))?,
+        );
+        map.insert(
+            "maxVersion".to_string(),
+            j::JsonValue::to_value(&self.max_version).map_err(|e| e.in_field("MaxVersion"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ApiVersion {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("apiKey") {
+            Some(v) => {
+                out.api_key = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ApiKey"))?;
+            }
+            None => return Err(j::missing("apiKey", version)),
+        }
+        match object.get("minVersion") {
+            Some(v) => {
+                out.min_version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinVersion"))?;
+            }
+            None => return Err(j::missing("minVersion", version)),
+        }
+        match object.get("maxVersion") {
+            Some(v) => {
+                out.max_version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxVersion"))?;
+            }
+            None => return Err(j::missing("maxVersion", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted.
 ///
 /// Versions: 3-5.
@@ -491,6 +633,50 @@ impl rnd::Random for SupportedFeatureKey {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for SupportedFeatureKey {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "minVersion".to_string(),
+            j::JsonValue::to_value(&self.min_version).map_err(|e| e.in_field("MinVersion"))?,
+        );
+        map.insert(
+            "maxVersion".to_string(),
+            j::JsonValue::to_value(&self.max_version).map_err(|e| e.in_field("MaxVersion"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SupportedFeatureKey {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("minVersion") {
+            Some(v) => {
+                out.min_version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinVersion"))?;
+            }
+            None => return Err(j::missing("minVersion", version)),
+        }
+        match object.get("maxVersion") {
+            Some(v) => {
+                out.max_version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxVersion"))?;
+            }
+            None => return Err(j::missing("maxVersion", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -605,5 +791,51 @@ impl rnd::Random for FinalizedFeatureKey {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for FinalizedFeatureKey {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "maxVersionLevel".to_string(),
+            j::JsonValue::to_value(&self.max_version_level).map_err(|e| e.in_field("MaxVersionLevel"))?,
+        );
+        map.insert(
+            "minVersionLevel".to_string(),
+            j::JsonValue::to_value(&self.min_version_level).map_err(|e| e.in_field("MinVersionLevel"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FinalizedFeatureKey {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("maxVersionLevel") {
+            Some(v) => {
+                out.max_version_level =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxVersionLevel"))?;
+            }
+            None => return Err(j::missing("maxVersionLevel", version)),
+        }
+        match object.get("minVersionLevel") {
+            Some(v) => {
+                out.min_version_level =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinVersionLevel"))?;
+            }
+            None => return Err(j::missing("minVersionLevel", version)),
+        }
+        Ok(out)
     }
 }

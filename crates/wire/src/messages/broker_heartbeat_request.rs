@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -237,5 +239,103 @@ impl rnd::Random for BrokerHeartbeatRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0, 1]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for BrokerHeartbeatRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("BrokerHeartbeatRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "brokerId".to_string(),
+            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
+        );
+        map.insert(
+            "brokerEpoch".to_string(),
+            j::JsonValue::to_value(&self.broker_epoch).map_err(|e| e.in_field("BrokerEpoch"))?,
+        );
+        map.insert(
+            "currentMetadataOffset".to_string(),
+            j::JsonValue::to_value(&self.current_metadata_offset).map_err(|e| e.in_field("CurrentMetadataOffset"))?,
+        );
+        map.insert(
+            "wantFence".to_string(),
+            j::JsonValue::to_value(&self.want_fence).map_err(|e| e.in_field("WantFence"))?,
+        );
+        map.insert(
+            "wantShutDown".to_string(),
+            j::JsonValue::to_value(&self.want_shut_down).map_err(|e| e.in_field("WantShutDown"))?,
+        );
+        if (version >= 1) && !self.offline_log_dirs.is_empty() {
+            map.insert(
+                "offlineLogDirs".to_string(),
+                j::JsonValue::to_value(&self.offline_log_dirs).map_err(|e| e.in_field("OfflineLogDirs"))?,
+            );
+        } else if !(version >= 1) && !self.offline_log_dirs.is_empty() {
+            return Err(c::non_default_value(version).in_field("OfflineLogDirs"));
+        }
+        if (version >= 2) && self.cordoned_log_dirs.is_some() {
+            map.insert(
+                "cordonedLogDirs".to_string(),
+                j::JsonValue::to_value(&self.cordoned_log_dirs).map_err(|e| e.in_field("CordonedLogDirs"))?,
+            );
+        } else if !(version >= 2) && self.cordoned_log_dirs.is_some() {
+            return Err(c::non_default_value(version).in_field("CordonedLogDirs"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for BrokerHeartbeatRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("BrokerHeartbeatRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("brokerId") {
+            Some(v) => {
+                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
+            }
+            None => return Err(j::missing("brokerId", version)),
+        }
+        match object.get("brokerEpoch") {
+            Some(v) => {
+                out.broker_epoch = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerEpoch"))?;
+            }
+            None => return Err(j::missing("brokerEpoch", version)),
+        }
+        match object.get("currentMetadataOffset") {
+            Some(v) => {
+                out.current_metadata_offset =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentMetadataOffset"))?;
+            }
+            None => return Err(j::missing("currentMetadataOffset", version)),
+        }
+        match object.get("wantFence") {
+            Some(v) => {
+                out.want_fence = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("WantFence"))?;
+            }
+            None => return Err(j::missing("wantFence", version)),
+        }
+        match object.get("wantShutDown") {
+            Some(v) => {
+                out.want_shut_down = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("WantShutDown"))?;
+            }
+            None => return Err(j::missing("wantShutDown", version)),
+        }
+        if let Some(v) = object.get("offlineLogDirs") {
+            out.offline_log_dirs =
+                <Vec<Uuid> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OfflineLogDirs"))?;
+        }
+        if let Some(v) = object.get("cordonedLogDirs") {
+            out.cordoned_log_dirs =
+                <Option<Vec<Uuid>> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CordonedLogDirs"))?;
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -154,5 +156,80 @@ impl rnd::Random for BrokerHeartbeatResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for BrokerHeartbeatResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("BrokerHeartbeatResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "isCaughtUp".to_string(),
+            j::JsonValue::to_value(&self.is_caught_up).map_err(|e| e.in_field("IsCaughtUp"))?,
+        );
+        map.insert(
+            "isFenced".to_string(),
+            j::JsonValue::to_value(&self.is_fenced).map_err(|e| e.in_field("IsFenced"))?,
+        );
+        map.insert(
+            "shouldShutDown".to_string(),
+            j::JsonValue::to_value(&self.should_shut_down).map_err(|e| e.in_field("ShouldShutDown"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for BrokerHeartbeatResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("BrokerHeartbeatResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("isCaughtUp") {
+            Some(v) => {
+                out.is_caught_up = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsCaughtUp"))?;
+            }
+            None => return Err(j::missing("isCaughtUp", version)),
+        }
+        match object.get("isFenced") {
+            Some(v) => {
+                out.is_fenced = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsFenced"))?;
+            }
+            None => return Err(j::missing("isFenced", version)),
+        }
+        match object.get("shouldShutDown") {
+            Some(v) => {
+                out.should_shut_down =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ShouldShutDown"))?;
+            }
+            None => return Err(j::missing("shouldShutDown", version)),
+        }
+        Ok(out)
     }
 }

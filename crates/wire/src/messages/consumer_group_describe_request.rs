@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -123,5 +125,50 @@ impl rnd::Random for ConsumerGroupDescribeRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ConsumerGroupDescribeRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ConsumerGroupDescribeRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "groupIds".to_string(),
+            j::JsonValue::to_value(&self.group_ids).map_err(|e| e.in_field("GroupIds"))?,
+        );
+        map.insert(
+            "includeAuthorizedOperations".to_string(),
+            j::JsonValue::to_value(&self.include_authorized_operations)
+                .map_err(|e| e.in_field("IncludeAuthorizedOperations"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ConsumerGroupDescribeRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ConsumerGroupDescribeRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupIds") {
+            Some(v) => {
+                out.group_ids = <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupIds"))?;
+            }
+            None => return Err(j::missing("groupIds", version)),
+        }
+        match object.get("includeAuthorizedOperations") {
+            Some(v) => {
+                out.include_authorized_operations =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncludeAuthorizedOperations"))?;
+            }
+            None => return Err(j::missing("includeAuthorizedOperations", version)),
+        }
+        Ok(out)
     }
 }

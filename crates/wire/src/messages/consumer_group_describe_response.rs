@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -119,6 +121,47 @@ impl rnd::Random for ConsumerGroupDescribeResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ConsumerGroupDescribeResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ConsumerGroupDescribeResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert("groups".to_string(), j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ConsumerGroupDescribeResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ConsumerGroupDescribeResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("groups") {
+            Some(v) => {
+                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
+            }
+            None => return Err(j::missing("groups", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -297,6 +340,114 @@ impl rnd::Random for DescribedGroup {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribedGroup {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "groupState".to_string(),
+            j::JsonValue::to_value(&self.group_state).map_err(|e| e.in_field("GroupState"))?,
+        );
+        map.insert(
+            "groupEpoch".to_string(),
+            j::JsonValue::to_value(&self.group_epoch).map_err(|e| e.in_field("GroupEpoch"))?,
+        );
+        map.insert(
+            "assignmentEpoch".to_string(),
+            j::JsonValue::to_value(&self.assignment_epoch).map_err(|e| e.in_field("AssignmentEpoch"))?,
+        );
+        map.insert(
+            "assignorName".to_string(),
+            j::JsonValue::to_value(&self.assignor_name).map_err(|e| e.in_field("AssignorName"))?,
+        );
+        map.insert(
+            "members".to_string(),
+            j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
+        );
+        map.insert(
+            "authorizedOperations".to_string(),
+            j::JsonValue::to_value(&self.authorized_operations).map_err(|e| e.in_field("AuthorizedOperations"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribedGroup {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("groupState") {
+            Some(v) => {
+                out.group_state = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupState"))?;
+            }
+            None => return Err(j::missing("groupState", version)),
+        }
+        match object.get("groupEpoch") {
+            Some(v) => {
+                out.group_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupEpoch"))?;
+            }
+            None => return Err(j::missing("groupEpoch", version)),
+        }
+        match object.get("assignmentEpoch") {
+            Some(v) => {
+                out.assignment_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AssignmentEpoch"))?;
+            }
+            None => return Err(j::missing("assignmentEpoch", version)),
+        }
+        match object.get("assignorName") {
+            Some(v) => {
+                out.assignor_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AssignorName"))?;
+            }
+            None => return Err(j::missing("assignorName", version)),
+        }
+        match object.get("members") {
+            Some(v) => {
+                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
+            }
+            None => return Err(j::missing("members", version)),
+        }
+        match object.get("authorizedOperations") {
+            Some(v) => {
+                out.authorized_operations =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AuthorizedOperations"))?;
+            }
+            None => return Err(j::missing("authorizedOperations", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -506,6 +657,138 @@ impl rnd::Random for Member {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for Member {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "instanceId".to_string(),
+            j::JsonValue::to_value(&self.instance_id).map_err(|e| e.in_field("InstanceId"))?,
+        );
+        map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
+        map.insert(
+            "memberEpoch".to_string(),
+            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
+        );
+        map.insert(
+            "clientId".to_string(),
+            j::JsonValue::to_value(&self.client_id).map_err(|e| e.in_field("ClientId"))?,
+        );
+        map.insert(
+            "clientHost".to_string(),
+            j::JsonValue::to_value(&self.client_host).map_err(|e| e.in_field("ClientHost"))?,
+        );
+        map.insert(
+            "subscribedTopicNames".to_string(),
+            j::JsonValue::to_value(&self.subscribed_topic_names).map_err(|e| e.in_field("SubscribedTopicNames"))?,
+        );
+        map.insert(
+            "subscribedTopicRegex".to_string(),
+            j::JsonValue::to_value(&self.subscribed_topic_regex).map_err(|e| e.in_field("SubscribedTopicRegex"))?,
+        );
+        map.insert(
+            "assignment".to_string(),
+            j::ToJson::to_json(&self.assignment, version).map_err(|e| e.in_field("Assignment"))?,
+        );
+        map.insert(
+            "targetAssignment".to_string(),
+            j::ToJson::to_json(&self.target_assignment, version).map_err(|e| e.in_field("TargetAssignment"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "memberType".to_string(),
+                j::JsonValue::to_value(&self.member_type).map_err(|e| e.in_field("MemberType"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Member {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("instanceId") {
+            Some(v) => {
+                out.instance_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("InstanceId"))?;
+            }
+            None => return Err(j::missing("instanceId", version)),
+        }
+        match object.get("rackId") {
+            Some(v) => {
+                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
+            }
+            None => return Err(j::missing("rackId", version)),
+        }
+        match object.get("memberEpoch") {
+            Some(v) => {
+                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
+            }
+            None => return Err(j::missing("memberEpoch", version)),
+        }
+        match object.get("clientId") {
+            Some(v) => {
+                out.client_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientId"))?;
+            }
+            None => return Err(j::missing("clientId", version)),
+        }
+        match object.get("clientHost") {
+            Some(v) => {
+                out.client_host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientHost"))?;
+            }
+            None => return Err(j::missing("clientHost", version)),
+        }
+        match object.get("subscribedTopicNames") {
+            Some(v) => {
+                out.subscribed_topic_names =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubscribedTopicNames"))?;
+            }
+            None => return Err(j::missing("subscribedTopicNames", version)),
+        }
+        match object.get("subscribedTopicRegex") {
+            Some(v) => {
+                out.subscribed_topic_regex = <Option<StrBytes> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("SubscribedTopicRegex"))?;
+            }
+            None => return Err(j::missing("subscribedTopicRegex", version)),
+        }
+        match object.get("assignment") {
+            Some(v) => {
+                out.assignment =
+                    <Assignment as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("Assignment"))?;
+            }
+            None => return Err(j::missing("assignment", version)),
+        }
+        match object.get("targetAssignment") {
+            Some(v) => {
+                out.target_assignment =
+                    <Assignment as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("TargetAssignment"))?;
+            }
+            None => return Err(j::missing("targetAssignment", version)),
+        }
+        match object.get("memberType") {
+            Some(v) => {
+                out.member_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberType"))?;
+            }
+            None if version >= 1 => return Err(j::missing("memberType", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// `TopicPartitions`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopicPartitions {
@@ -618,6 +901,50 @@ impl rnd::Random for TopicPartitions {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TopicPartitions {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "topicName".to_string(),
+            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
+        );
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicPartitions {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("topicName") {
+            Some(v) => {
+                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
+            }
+            None => return Err(j::missing("topicName", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `Assignment`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
@@ -703,5 +1030,32 @@ impl rnd::Random for Assignment {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Assignment {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "topicPartitions".to_string(),
+            j::structs_to_value(&self.topic_partitions, version).map_err(|e| e.in_field("TopicPartitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Assignment {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicPartitions") {
+            Some(v) => {
+                out.topic_partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("TopicPartitions"))?;
+            }
+            None => return Err(j::missing("topicPartitions", version)),
+        }
+        Ok(out)
     }
 }

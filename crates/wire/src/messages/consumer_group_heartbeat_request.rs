@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -241,6 +243,138 @@ impl rnd::Random for ConsumerGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ConsumerGroupHeartbeatRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ConsumerGroupHeartbeatRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "memberEpoch".to_string(),
+            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
+        );
+        map.insert(
+            "instanceId".to_string(),
+            j::JsonValue::to_value(&self.instance_id).map_err(|e| e.in_field("InstanceId"))?,
+        );
+        map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
+        map.insert(
+            "rebalanceTimeoutMs".to_string(),
+            j::JsonValue::to_value(&self.rebalance_timeout_ms).map_err(|e| e.in_field("RebalanceTimeoutMs"))?,
+        );
+        map.insert(
+            "subscribedTopicNames".to_string(),
+            j::JsonValue::to_value(&self.subscribed_topic_names).map_err(|e| e.in_field("SubscribedTopicNames"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "subscribedTopicRegex".to_string(),
+                j::JsonValue::to_value(&self.subscribed_topic_regex).map_err(|e| e.in_field("SubscribedTopicRegex"))?,
+            );
+        } else if !(version >= 1) && self.subscribed_topic_regex.is_some() {
+            return Err(c::non_default_value(version).in_field("SubscribedTopicRegex"));
+        }
+        map.insert(
+            "serverAssignor".to_string(),
+            j::JsonValue::to_value(&self.server_assignor).map_err(|e| e.in_field("ServerAssignor"))?,
+        );
+        map.insert(
+            "topicPartitions".to_string(),
+            match &self.topic_partitions {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("TopicPartitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ConsumerGroupHeartbeatRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ConsumerGroupHeartbeatRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("memberEpoch") {
+            Some(v) => {
+                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
+            }
+            None => return Err(j::missing("memberEpoch", version)),
+        }
+        match object.get("instanceId") {
+            Some(v) => {
+                out.instance_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("InstanceId"))?;
+            }
+            None => return Err(j::missing("instanceId", version)),
+        }
+        match object.get("rackId") {
+            Some(v) => {
+                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
+            }
+            None => return Err(j::missing("rackId", version)),
+        }
+        match object.get("rebalanceTimeoutMs") {
+            Some(v) => {
+                out.rebalance_timeout_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
+            }
+            None => return Err(j::missing("rebalanceTimeoutMs", version)),
+        }
+        match object.get("subscribedTopicNames") {
+            Some(v) => {
+                out.subscribed_topic_names = <Option<Vec<StrBytes>> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("SubscribedTopicNames"))?;
+            }
+            None => return Err(j::missing("subscribedTopicNames", version)),
+        }
+        match object.get("subscribedTopicRegex") {
+            Some(v) => {
+                out.subscribed_topic_regex = <Option<StrBytes> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("SubscribedTopicRegex"))?;
+            }
+            None if version >= 1 => return Err(j::missing("subscribedTopicRegex", version)),
+            None => {}
+        }
+        match object.get("serverAssignor") {
+            Some(v) => {
+                out.server_assignor =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ServerAssignor"))?;
+            }
+            None => return Err(j::missing("serverAssignor", version)),
+        }
+        match object.get("topicPartitions") {
+            Some(v) => {
+                out.topic_partitions = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("TopicPartitions"))?;
+            }
+            None => return Err(j::missing("topicPartitions", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// null if it didn't change since the last heartbeat; the partitions owned by the member.
 ///
 /// Versions: 0-1.
@@ -339,5 +473,39 @@ impl rnd::Random for TopicPartitions {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicPartitions {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicPartitions {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -98,6 +100,50 @@ impl rnd::Random for ConsumerProtocolAssignment {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ConsumerProtocolAssignment {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ConsumerProtocolAssignment"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "assignedPartitions".to_string(),
+            j::structs_to_value(&self.assigned_partitions, version).map_err(|e| e.in_field("AssignedPartitions"))?,
+        );
+        map.insert(
+            "userData".to_string(),
+            j::JsonValue::to_value(&self.user_data).map_err(|e| e.in_field("UserData"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ConsumerProtocolAssignment {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ConsumerProtocolAssignment"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("assignedPartitions") {
+            Some(v) => {
+                out.assigned_partitions =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("AssignedPartitions"))?;
+            }
+            None => return Err(j::missing("assignedPartitions", version)),
+        }
+        match object.get("userData") {
+            Some(v) => {
+                out.user_data = <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("UserData"))?;
+            }
+            None => return Err(j::missing("userData", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The list of topics and partitions assigned to this consumer.
 ///
 /// Versions: 0-3.
@@ -171,5 +217,39 @@ impl rnd::Random for TopicPartition {
         value.topic = rnd::string(rng);
         value.partitions = rnd::vec(rng, |rng| rnd::i32(rng));
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicPartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicPartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topic") {
+            Some(v) => {
+                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
+            }
+            None => return Err(j::missing("topic", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -157,6 +159,82 @@ impl rnd::Random for ConsumerProtocolSubscription {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ConsumerProtocolSubscription {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ConsumerProtocolSubscription"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("topics".to_string(), j::JsonValue::to_value(&self.topics).map_err(|e| e.in_field("Topics"))?);
+        map.insert(
+            "userData".to_string(),
+            j::JsonValue::to_value(&self.user_data).map_err(|e| e.in_field("UserData"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "ownedPartitions".to_string(),
+                j::structs_to_value(&self.owned_partitions, version).map_err(|e| e.in_field("OwnedPartitions"))?,
+            );
+        }
+        if version >= 2 {
+            map.insert(
+                "generationId".to_string(),
+                j::JsonValue::to_value(&self.generation_id).map_err(|e| e.in_field("GenerationId"))?,
+            );
+        }
+        if version >= 3 {
+            map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ConsumerProtocolSubscription {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ConsumerProtocolSubscription"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("userData") {
+            Some(v) => {
+                out.user_data = <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("UserData"))?;
+            }
+            None => return Err(j::missing("userData", version)),
+        }
+        match object.get("ownedPartitions") {
+            Some(v) => {
+                out.owned_partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("OwnedPartitions"))?;
+            }
+            None if version >= 1 => return Err(j::missing("ownedPartitions", version)),
+            None => {}
+        }
+        match object.get("generationId") {
+            Some(v) => {
+                out.generation_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GenerationId"))?;
+            }
+            None if version >= 2 => return Err(j::missing("generationId", version)),
+            None => {}
+        }
+        match object.get("rackId") {
+            Some(v) => {
+                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
+            }
+            None if version >= 3 => return Err(j::missing("rackId", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The partitions that the member owns.
 ///
 /// Versions: 1-3.
@@ -230,5 +308,39 @@ impl rnd::Random for TopicPartition {
         value.topic = rnd::string(rng);
         value.partitions = rnd::vec(rng, |rng| rnd::i32(rng));
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicPartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicPartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topic") {
+            Some(v) => {
+                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
+            }
+            None => return Err(j::missing("topic", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }

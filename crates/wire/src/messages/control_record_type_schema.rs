@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -83,5 +85,35 @@ impl rnd::Random for ControlRecordTypeSchema {
         let mut value = Self::default();
         value.r#type = rng.i16(..);
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ControlRecordTypeSchema {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ControlRecordTypeSchema"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("type".to_string(), j::JsonValue::to_value(&self.r#type).map_err(|e| e.in_field("Type"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ControlRecordTypeSchema {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ControlRecordTypeSchema"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("type") {
+            Some(v) => {
+                out.r#type = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Type"))?;
+            }
+            None => return Err(j::missing("type", version)),
+        }
+        Ok(out)
     }
 }

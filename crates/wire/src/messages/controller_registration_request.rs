@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -162,6 +164,80 @@ impl rnd::Random for ControllerRegistrationRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ControllerRegistrationRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ControllerRegistrationRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "controllerId".to_string(),
+            j::JsonValue::to_value(&self.controller_id).map_err(|e| e.in_field("ControllerId"))?,
+        );
+        map.insert(
+            "incarnationId".to_string(),
+            j::JsonValue::to_value(&self.incarnation_id).map_err(|e| e.in_field("IncarnationId"))?,
+        );
+        map.insert(
+            "zkMigrationReady".to_string(),
+            j::JsonValue::to_value(&self.zk_migration_ready).map_err(|e| e.in_field("ZkMigrationReady"))?,
+        );
+        map.insert(
+            "listeners".to_string(),
+            j::structs_to_value(&self.listeners, version).map_err(|e| e.in_field("Listeners"))?,
+        );
+        map.insert(
+            "features".to_string(),
+            j::structs_to_value(&self.features, version).map_err(|e| e.in_field("Features"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ControllerRegistrationRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ControllerRegistrationRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("controllerId") {
+            Some(v) => {
+                out.controller_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ControllerId"))?;
+            }
+            None => return Err(j::missing("controllerId", version)),
+        }
+        match object.get("incarnationId") {
+            Some(v) => {
+                out.incarnation_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncarnationId"))?;
+            }
+            None => return Err(j::missing("incarnationId", version)),
+        }
+        match object.get("zkMigrationReady") {
+            Some(v) => {
+                out.zk_migration_ready =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ZkMigrationReady"))?;
+            }
+            None => return Err(j::missing("zkMigrationReady", version)),
+        }
+        match object.get("listeners") {
+            Some(v) => {
+                out.listeners = j::structs_from_value(v, version).map_err(|e| e.in_field("Listeners"))?;
+            }
+            None => return Err(j::missing("listeners", version)),
+        }
+        match object.get("features") {
+            Some(v) => {
+                out.features = j::structs_from_value(v, version).map_err(|e| e.in_field("Features"))?;
+            }
+            None => return Err(j::missing("features", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The listeners of this controller.
 ///
 /// Versions: 0.
@@ -286,6 +362,55 @@ impl rnd::Random for Listener {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for Listener {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        map.insert(
+            "securityProtocol".to_string(),
+            j::JsonValue::to_value(&self.security_protocol).map_err(|e| e.in_field("SecurityProtocol"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Listener {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        match object.get("securityProtocol") {
+            Some(v) => {
+                out.security_protocol =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SecurityProtocol"))?;
+            }
+            None => return Err(j::missing("securityProtocol", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The features on this controller.
 ///
 /// Versions: 0.
@@ -397,5 +522,51 @@ impl rnd::Random for Feature {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Feature {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "minSupportedVersion".to_string(),
+            j::JsonValue::to_value(&self.min_supported_version).map_err(|e| e.in_field("MinSupportedVersion"))?,
+        );
+        map.insert(
+            "maxSupportedVersion".to_string(),
+            j::JsonValue::to_value(&self.max_supported_version).map_err(|e| e.in_field("MaxSupportedVersion"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Feature {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("minSupportedVersion") {
+            Some(v) => {
+                out.min_supported_version =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinSupportedVersion"))?;
+            }
+            None => return Err(j::missing("minSupportedVersion", version)),
+        }
+        match object.get("maxSupportedVersion") {
+            Some(v) => {
+                out.max_supported_version =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxSupportedVersion"))?;
+            }
+            None => return Err(j::missing("maxSupportedVersion", version)),
+        }
+        Ok(out)
     }
 }

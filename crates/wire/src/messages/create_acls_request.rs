@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -112,6 +114,39 @@ impl rnd::Random for CreateAclsRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for CreateAclsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("CreateAclsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "creations".to_string(),
+            j::structs_to_value(&self.creations, version).map_err(|e| e.in_field("Creations"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreateAclsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("CreateAclsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("creations") {
+            Some(v) => {
+                out.creations = j::structs_from_value(v, version).map_err(|e| e.in_field("Creations"))?;
+            }
+            None => return Err(j::missing("creations", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -268,5 +303,91 @@ impl rnd::Random for AclCreation {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AclCreation {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "resourceType".to_string(),
+            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
+        );
+        map.insert(
+            "resourceName".to_string(),
+            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
+        );
+        map.insert(
+            "resourcePatternType".to_string(),
+            j::JsonValue::to_value(&self.resource_pattern_type).map_err(|e| e.in_field("ResourcePatternType"))?,
+        );
+        map.insert(
+            "principal".to_string(),
+            j::JsonValue::to_value(&self.principal).map_err(|e| e.in_field("Principal"))?,
+        );
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert(
+            "operation".to_string(),
+            j::JsonValue::to_value(&self.operation).map_err(|e| e.in_field("Operation"))?,
+        );
+        map.insert(
+            "permissionType".to_string(),
+            j::JsonValue::to_value(&self.permission_type).map_err(|e| e.in_field("PermissionType"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AclCreation {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("resourceType") {
+            Some(v) => {
+                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
+            }
+            None => return Err(j::missing("resourceType", version)),
+        }
+        match object.get("resourceName") {
+            Some(v) => {
+                out.resource_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
+            }
+            None => return Err(j::missing("resourceName", version)),
+        }
+        match object.get("resourcePatternType") {
+            Some(v) => {
+                out.resource_pattern_type =
+                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourcePatternType"))?;
+            }
+            None => return Err(j::missing("resourcePatternType", version)),
+        }
+        match object.get("principal") {
+            Some(v) => {
+                out.principal = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Principal"))?;
+            }
+            None => return Err(j::missing("principal", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("operation") {
+            Some(v) => {
+                out.operation = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Operation"))?;
+            }
+            None => return Err(j::missing("operation", version)),
+        }
+        match object.get("permissionType") {
+            Some(v) => {
+                out.permission_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PermissionType"))?;
+            }
+            None => return Err(j::missing("permissionType", version)),
+        }
+        Ok(out)
     }
 }

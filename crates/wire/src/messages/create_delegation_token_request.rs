@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -178,6 +180,81 @@ impl rnd::Random for CreateDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for CreateDelegationTokenRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("CreateDelegationTokenRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 3 {
+            map.insert(
+                "ownerPrincipalType".to_string(),
+                j::JsonValue::to_value(&self.owner_principal_type).map_err(|e| e.in_field("OwnerPrincipalType"))?,
+            );
+        } else if !(version >= 3) && self.owner_principal_type.as_ref().map_or(true, |v| v.as_str() != "") {
+            return Err(c::non_default_value(version).in_field("OwnerPrincipalType"));
+        }
+        if version >= 3 {
+            map.insert(
+                "ownerPrincipalName".to_string(),
+                j::JsonValue::to_value(&self.owner_principal_name).map_err(|e| e.in_field("OwnerPrincipalName"))?,
+            );
+        } else if !(version >= 3) && self.owner_principal_name.as_ref().map_or(true, |v| v.as_str() != "") {
+            return Err(c::non_default_value(version).in_field("OwnerPrincipalName"));
+        }
+        map.insert(
+            "renewers".to_string(),
+            j::structs_to_value(&self.renewers, version).map_err(|e| e.in_field("Renewers"))?,
+        );
+        map.insert(
+            "maxLifetimeMs".to_string(),
+            j::JsonValue::to_value(&self.max_lifetime_ms).map_err(|e| e.in_field("MaxLifetimeMs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreateDelegationTokenRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("CreateDelegationTokenRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("ownerPrincipalType") {
+            Some(v) => {
+                out.owner_principal_type =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OwnerPrincipalType"))?;
+            }
+            None if version >= 3 => return Err(j::missing("ownerPrincipalType", version)),
+            None => {}
+        }
+        match object.get("ownerPrincipalName") {
+            Some(v) => {
+                out.owner_principal_name =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OwnerPrincipalName"))?;
+            }
+            None if version >= 3 => return Err(j::missing("ownerPrincipalName", version)),
+            None => {}
+        }
+        match object.get("renewers") {
+            Some(v) => {
+                out.renewers = j::structs_from_value(v, version).map_err(|e| e.in_field("Renewers"))?;
+            }
+            None => return Err(j::missing("renewers", version)),
+        }
+        match object.get("maxLifetimeMs") {
+            Some(v) => {
+                out.max_lifetime_ms = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxLifetimeMs"))?;
+            }
+            None => return Err(j::missing("maxLifetimeMs", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// A list of those who are allowed to renew this token before it expires.
 ///
 /// Versions: 1-3.
@@ -277,5 +354,44 @@ impl rnd::Random for CreatableRenewers {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for CreatableRenewers {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "principalType".to_string(),
+            j::JsonValue::to_value(&self.principal_type).map_err(|e| e.in_field("PrincipalType"))?,
+        );
+        map.insert(
+            "principalName".to_string(),
+            j::JsonValue::to_value(&self.principal_name).map_err(|e| e.in_field("PrincipalName"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreatableRenewers {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("principalType") {
+            Some(v) => {
+                out.principal_type =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalType"))?;
+            }
+            None => return Err(j::missing("principalType", version)),
+        }
+        match object.get("principalName") {
+            Some(v) => {
+                out.principal_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalName"))?;
+            }
+            None => return Err(j::missing("principalName", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -243,5 +245,152 @@ impl rnd::Random for CreateDelegationTokenResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for CreateDelegationTokenResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("CreateDelegationTokenResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "principalType".to_string(),
+            j::JsonValue::to_value(&self.principal_type).map_err(|e| e.in_field("PrincipalType"))?,
+        );
+        map.insert(
+            "principalName".to_string(),
+            j::JsonValue::to_value(&self.principal_name).map_err(|e| e.in_field("PrincipalName"))?,
+        );
+        if version >= 3 {
+            map.insert(
+                "tokenRequesterPrincipalType".to_string(),
+                j::JsonValue::to_value(&self.token_requester_principal_type)
+                    .map_err(|e| e.in_field("TokenRequesterPrincipalType"))?,
+            );
+        } else if !(version >= 3) && self.token_requester_principal_type.as_str() != "" {
+            return Err(c::non_default_value(version).in_field("TokenRequesterPrincipalType"));
+        }
+        if version >= 3 {
+            map.insert(
+                "tokenRequesterPrincipalName".to_string(),
+                j::JsonValue::to_value(&self.token_requester_principal_name)
+                    .map_err(|e| e.in_field("TokenRequesterPrincipalName"))?,
+            );
+        } else if !(version >= 3) && self.token_requester_principal_name.as_str() != "" {
+            return Err(c::non_default_value(version).in_field("TokenRequesterPrincipalName"));
+        }
+        map.insert(
+            "issueTimestampMs".to_string(),
+            j::JsonValue::to_value(&self.issue_timestamp_ms).map_err(|e| e.in_field("IssueTimestampMs"))?,
+        );
+        map.insert(
+            "expiryTimestampMs".to_string(),
+            j::JsonValue::to_value(&self.expiry_timestamp_ms).map_err(|e| e.in_field("ExpiryTimestampMs"))?,
+        );
+        map.insert(
+            "maxTimestampMs".to_string(),
+            j::JsonValue::to_value(&self.max_timestamp_ms).map_err(|e| e.in_field("MaxTimestampMs"))?,
+        );
+        map.insert("tokenId".to_string(), j::JsonValue::to_value(&self.token_id).map_err(|e| e.in_field("TokenId"))?);
+        map.insert("hmac".to_string(), j::JsonValue::to_value(&self.hmac).map_err(|e| e.in_field("Hmac"))?);
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreateDelegationTokenResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("CreateDelegationTokenResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("principalType") {
+            Some(v) => {
+                out.principal_type =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalType"))?;
+            }
+            None => return Err(j::missing("principalType", version)),
+        }
+        match object.get("principalName") {
+            Some(v) => {
+                out.principal_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalName"))?;
+            }
+            None => return Err(j::missing("principalName", version)),
+        }
+        match object.get("tokenRequesterPrincipalType") {
+            Some(v) => {
+                out.token_requester_principal_type =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenRequesterPrincipalType"))?;
+            }
+            None if version >= 3 => return Err(j::missing("tokenRequesterPrincipalType", version)),
+            None => {}
+        }
+        match object.get("tokenRequesterPrincipalName") {
+            Some(v) => {
+                out.token_requester_principal_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenRequesterPrincipalName"))?;
+            }
+            None if version >= 3 => return Err(j::missing("tokenRequesterPrincipalName", version)),
+            None => {}
+        }
+        match object.get("issueTimestampMs") {
+            Some(v) => {
+                out.issue_timestamp_ms =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IssueTimestampMs"))?;
+            }
+            None => return Err(j::missing("issueTimestampMs", version)),
+        }
+        match object.get("expiryTimestampMs") {
+            Some(v) => {
+                out.expiry_timestamp_ms =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ExpiryTimestampMs"))?;
+            }
+            None => return Err(j::missing("expiryTimestampMs", version)),
+        }
+        match object.get("maxTimestampMs") {
+            Some(v) => {
+                out.max_timestamp_ms =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxTimestampMs"))?;
+            }
+            None => return Err(j::missing("maxTimestampMs", version)),
+        }
+        match object.get("tokenId") {
+            Some(v) => {
+                out.token_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenId"))?;
+            }
+            None => return Err(j::missing("tokenId", version)),
+        }
+        match object.get("hmac") {
+            Some(v) => {
+                out.hmac = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Hmac"))?;
+            }
+            None => return Err(j::missing("hmac", version)),
+        }
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        Ok(out)
     }
 }

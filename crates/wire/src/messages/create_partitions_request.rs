@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -131,6 +133,56 @@ impl rnd::Random for CreatePartitionsRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for CreatePartitionsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("CreatePartitionsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        map.insert(
+            "timeoutMs".to_string(),
+            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
+        );
+        map.insert(
+            "validateOnly".to_string(),
+            j::JsonValue::to_value(&self.validate_only).map_err(|e| e.in_field("ValidateOnly"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreatePartitionsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("CreatePartitionsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("timeoutMs") {
+            Some(v) => {
+                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
+            }
+            None => return Err(j::missing("timeoutMs", version)),
+        }
+        match object.get("validateOnly") {
+            Some(v) => {
+                out.validate_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ValidateOnly"))?;
+            }
+            None => return Err(j::missing("validateOnly", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each topic that we want to create new partitions inside.
 ///
 /// Versions: 0-3.
@@ -252,6 +304,52 @@ impl rnd::Random for CreatePartitionsTopic {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for CreatePartitionsTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("count".to_string(), j::JsonValue::to_value(&self.count).map_err(|e| e.in_field("Count"))?);
+        map.insert(
+            "assignments".to_string(),
+            match &self.assignments {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Assignments"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreatePartitionsTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("count") {
+            Some(v) => {
+                out.count = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Count"))?;
+            }
+            None => return Err(j::missing("count", version)),
+        }
+        match object.get("assignments") {
+            Some(v) => {
+                out.assignments = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Assignments"))?;
+            }
+            None => return Err(j::missing("assignments", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The new partition assignments.
 ///
 /// Versions: 0-3.
@@ -344,5 +442,32 @@ impl rnd::Random for CreatePartitionsAssignment {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for CreatePartitionsAssignment {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "brokerIds".to_string(),
+            j::JsonValue::to_value(&self.broker_ids).map_err(|e| e.in_field("BrokerIds"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreatePartitionsAssignment {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("brokerIds") {
+            Some(v) => {
+                out.broker_ids = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerIds"))?;
+            }
+            None => return Err(j::missing("brokerIds", version)),
+        }
+        Ok(out)
     }
 }

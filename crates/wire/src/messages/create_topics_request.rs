@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -128,6 +130,56 @@ impl rnd::Random for CreateTopicsRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for CreateTopicsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("CreateTopicsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        map.insert(
+            "timeoutMs".to_string(),
+            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("timeoutMs"))?,
+        );
+        map.insert(
+            "validateOnly".to_string(),
+            j::JsonValue::to_value(&self.validate_only).map_err(|e| e.in_field("validateOnly"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreateTopicsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("CreateTopicsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("timeoutMs") {
+            Some(v) => {
+                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("timeoutMs"))?;
+            }
+            None => return Err(j::missing("timeoutMs", version)),
+        }
+        match object.get("validateOnly") {
+            Some(v) => {
+                out.validate_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("validateOnly"))?;
+            }
+            None => return Err(j::missing("validateOnly", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -272,6 +324,71 @@ impl rnd::Random for CreatableTopic {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for CreatableTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "numPartitions".to_string(),
+            j::JsonValue::to_value(&self.num_partitions).map_err(|e| e.in_field("NumPartitions"))?,
+        );
+        map.insert(
+            "replicationFactor".to_string(),
+            j::JsonValue::to_value(&self.replication_factor).map_err(|e| e.in_field("ReplicationFactor"))?,
+        );
+        map.insert(
+            "assignments".to_string(),
+            j::structs_to_value(&self.assignments, version).map_err(|e| e.in_field("Assignments"))?,
+        );
+        map.insert(
+            "configs".to_string(),
+            j::structs_to_value(&self.configs, version).map_err(|e| e.in_field("Configs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreatableTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("numPartitions") {
+            Some(v) => {
+                out.num_partitions = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NumPartitions"))?;
+            }
+            None => return Err(j::missing("numPartitions", version)),
+        }
+        match object.get("replicationFactor") {
+            Some(v) => {
+                out.replication_factor =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicationFactor"))?;
+            }
+            None => return Err(j::missing("replicationFactor", version)),
+        }
+        match object.get("assignments") {
+            Some(v) => {
+                out.assignments = j::structs_from_value(v, version).map_err(|e| e.in_field("Assignments"))?;
+            }
+            None => return Err(j::missing("assignments", version)),
+        }
+        match object.get("configs") {
+            Some(v) => {
+                out.configs = j::structs_from_value(v, version).map_err(|e| e.in_field("Configs"))?;
+            }
+            None => return Err(j::missing("configs", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The manual partition assignment, or the empty array if we are using automatic assignment.
 ///
 /// Versions: 2-7.
@@ -375,6 +492,43 @@ impl rnd::Random for CreatableReplicaAssignment {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for CreatableReplicaAssignment {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "brokerIds".to_string(),
+            j::JsonValue::to_value(&self.broker_ids).map_err(|e| e.in_field("BrokerIds"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreatableReplicaAssignment {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("brokerIds") {
+            Some(v) => {
+                out.broker_ids = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerIds"))?;
+            }
+            None => return Err(j::missing("brokerIds", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The custom topic configurations to set.
 ///
 /// Versions: 2-7.
@@ -474,5 +628,36 @@ impl rnd::Random for CreatableTopicConfig {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for CreatableTopicConfig {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreatableTopicConfig {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("value") {
+            Some(v) => {
+                out.value = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
+            }
+            None => return Err(j::missing("value", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -120,6 +122,47 @@ impl rnd::Random for CreateTopicsResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for CreateTopicsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("CreateTopicsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreateTopicsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("CreateTopicsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -349,6 +392,120 @@ impl rnd::Random for CreatableTopicResult {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for CreatableTopicResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        if version >= 7 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        if (version >= 5) && self.topic_config_error_code != 0 {
+            map.insert(
+                "topicConfigErrorCode".to_string(),
+                j::JsonValue::to_value(&self.topic_config_error_code)
+                    .map_err(|e| e.in_field("TopicConfigErrorCode"))?,
+            );
+        }
+        if version >= 5 {
+            map.insert(
+                "numPartitions".to_string(),
+                j::JsonValue::to_value(&self.num_partitions).map_err(|e| e.in_field("NumPartitions"))?,
+            );
+        }
+        if version >= 5 {
+            map.insert(
+                "replicationFactor".to_string(),
+                j::JsonValue::to_value(&self.replication_factor).map_err(|e| e.in_field("ReplicationFactor"))?,
+            );
+        }
+        if version >= 5 {
+            map.insert(
+                "configs".to_string(),
+                match &self.configs {
+                    Some(v) => j::structs_to_value(v, version),
+                    None => Ok(j::serde_json::Value::Null),
+                }
+                .map_err(|e| e.in_field("Configs"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreatableTopicResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 7 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        if let Some(v) = object.get("topicConfigErrorCode") {
+            out.topic_config_error_code =
+                <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicConfigErrorCode"))?;
+        }
+        match object.get("numPartitions") {
+            Some(v) => {
+                out.num_partitions = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NumPartitions"))?;
+            }
+            None if version >= 5 => return Err(j::missing("numPartitions", version)),
+            None => {}
+        }
+        match object.get("replicationFactor") {
+            Some(v) => {
+                out.replication_factor =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicationFactor"))?;
+            }
+            None if version >= 5 => return Err(j::missing("replicationFactor", version)),
+            None => {}
+        }
+        match object.get("configs") {
+            Some(v) => {
+                out.configs = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Configs"))?;
+            }
+            None if version >= 5 => return Err(j::missing("configs", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// Configuration of the topic.
 ///
 /// Versions: 5-7.
@@ -480,5 +637,66 @@ impl rnd::Random for CreatableTopicConfigs {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for CreatableTopicConfigs {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
+        map.insert(
+            "readOnly".to_string(),
+            j::JsonValue::to_value(&self.read_only).map_err(|e| e.in_field("ReadOnly"))?,
+        );
+        map.insert(
+            "configSource".to_string(),
+            j::JsonValue::to_value(&self.config_source).map_err(|e| e.in_field("ConfigSource"))?,
+        );
+        map.insert(
+            "isSensitive".to_string(),
+            j::JsonValue::to_value(&self.is_sensitive).map_err(|e| e.in_field("IsSensitive"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CreatableTopicConfigs {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("value") {
+            Some(v) => {
+                out.value = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
+            }
+            None => return Err(j::missing("value", version)),
+        }
+        match object.get("readOnly") {
+            Some(v) => {
+                out.read_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReadOnly"))?;
+            }
+            None => return Err(j::missing("readOnly", version)),
+        }
+        match object.get("configSource") {
+            Some(v) => {
+                out.config_source = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ConfigSource"))?;
+            }
+            None => return Err(j::missing("configSource", version)),
+        }
+        match object.get("isSensitive") {
+            Some(v) => {
+                out.is_sensitive = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsSensitive"))?;
+            }
+            None => return Err(j::missing("isSensitive", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -129,5 +131,53 @@ impl rnd::Random for DefaultPrincipalData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DefaultPrincipalData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DefaultPrincipalData"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("type".to_string(), j::JsonValue::to_value(&self.r#type).map_err(|e| e.in_field("Type"))?);
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "tokenAuthenticated".to_string(),
+            j::JsonValue::to_value(&self.token_authenticated).map_err(|e| e.in_field("TokenAuthenticated"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DefaultPrincipalData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DefaultPrincipalData"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("type") {
+            Some(v) => {
+                out.r#type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Type"))?;
+            }
+            None => return Err(j::missing("type", version)),
+        }
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("tokenAuthenticated") {
+            Some(v) => {
+                out.token_authenticated =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenAuthenticated"))?;
+            }
+            None => return Err(j::missing("tokenAuthenticated", version)),
+        }
+        Ok(out)
     }
 }

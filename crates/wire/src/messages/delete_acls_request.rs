@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -112,6 +114,39 @@ impl rnd::Random for DeleteAclsRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DeleteAclsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DeleteAclsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "filters".to_string(),
+            j::structs_to_value(&self.filters, version).map_err(|e| e.in_field("Filters"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeleteAclsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DeleteAclsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("filters") {
+            Some(v) => {
+                out.filters = j::structs_from_value(v, version).map_err(|e| e.in_field("Filters"))?;
+            }
+            None => return Err(j::missing("filters", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -273,5 +308,97 @@ impl rnd::Random for DeleteAclsFilter {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DeleteAclsFilter {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "resourceTypeFilter".to_string(),
+            j::JsonValue::to_value(&self.resource_type_filter).map_err(|e| e.in_field("ResourceTypeFilter"))?,
+        );
+        map.insert(
+            "resourceNameFilter".to_string(),
+            j::JsonValue::to_value(&self.resource_name_filter).map_err(|e| e.in_field("ResourceNameFilter"))?,
+        );
+        map.insert(
+            "patternTypeFilter".to_string(),
+            j::JsonValue::to_value(&self.pattern_type_filter).map_err(|e| e.in_field("PatternTypeFilter"))?,
+        );
+        map.insert(
+            "principalFilter".to_string(),
+            j::JsonValue::to_value(&self.principal_filter).map_err(|e| e.in_field("PrincipalFilter"))?,
+        );
+        map.insert(
+            "hostFilter".to_string(),
+            j::JsonValue::to_value(&self.host_filter).map_err(|e| e.in_field("HostFilter"))?,
+        );
+        map.insert(
+            "operation".to_string(),
+            j::JsonValue::to_value(&self.operation).map_err(|e| e.in_field("Operation"))?,
+        );
+        map.insert(
+            "permissionType".to_string(),
+            j::JsonValue::to_value(&self.permission_type).map_err(|e| e.in_field("PermissionType"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeleteAclsFilter {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("resourceTypeFilter") {
+            Some(v) => {
+                out.resource_type_filter =
+                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceTypeFilter"))?;
+            }
+            None => return Err(j::missing("resourceTypeFilter", version)),
+        }
+        match object.get("resourceNameFilter") {
+            Some(v) => {
+                out.resource_name_filter =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceNameFilter"))?;
+            }
+            None => return Err(j::missing("resourceNameFilter", version)),
+        }
+        match object.get("patternTypeFilter") {
+            Some(v) => {
+                out.pattern_type_filter =
+                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PatternTypeFilter"))?;
+            }
+            None => return Err(j::missing("patternTypeFilter", version)),
+        }
+        match object.get("principalFilter") {
+            Some(v) => {
+                out.principal_filter =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalFilter"))?;
+            }
+            None => return Err(j::missing("principalFilter", version)),
+        }
+        match object.get("hostFilter") {
+            Some(v) => {
+                out.host_filter =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("HostFilter"))?;
+            }
+            None => return Err(j::missing("hostFilter", version)),
+        }
+        match object.get("operation") {
+            Some(v) => {
+                out.operation = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Operation"))?;
+            }
+            None => return Err(j::missing("operation", version)),
+        }
+        match object.get("permissionType") {
+            Some(v) => {
+                out.permission_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PermissionType"))?;
+            }
+            None => return Err(j::missing("permissionType", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -121,6 +123,50 @@ impl rnd::Random for DeleteAclsResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DeleteAclsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DeleteAclsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "filterResults".to_string(),
+            j::structs_to_value(&self.filter_results, version).map_err(|e| e.in_field("FilterResults"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeleteAclsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DeleteAclsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("filterResults") {
+            Some(v) => {
+                out.filter_results = j::structs_from_value(v, version).map_err(|e| e.in_field("FilterResults"))?;
+            }
+            None => return Err(j::missing("filterResults", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -241,6 +287,54 @@ impl rnd::Random for DeleteAclsFilterResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DeleteAclsFilterResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "matchingAcls".to_string(),
+            j::structs_to_value(&self.matching_acls, version).map_err(|e| e.in_field("MatchingAcls"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeleteAclsFilterResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("matchingAcls") {
+            Some(v) => {
+                out.matching_acls = j::structs_from_value(v, version).map_err(|e| e.in_field("MatchingAcls"))?;
+            }
+            None => return Err(j::missing("matchingAcls", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -419,5 +513,111 @@ impl rnd::Random for DeleteAclsMatchingAcl {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DeleteAclsMatchingAcl {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "resourceType".to_string(),
+            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
+        );
+        map.insert(
+            "resourceName".to_string(),
+            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
+        );
+        map.insert(
+            "patternType".to_string(),
+            j::JsonValue::to_value(&self.pattern_type).map_err(|e| e.in_field("PatternType"))?,
+        );
+        map.insert(
+            "principal".to_string(),
+            j::JsonValue::to_value(&self.principal).map_err(|e| e.in_field("Principal"))?,
+        );
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert(
+            "operation".to_string(),
+            j::JsonValue::to_value(&self.operation).map_err(|e| e.in_field("Operation"))?,
+        );
+        map.insert(
+            "permissionType".to_string(),
+            j::JsonValue::to_value(&self.permission_type).map_err(|e| e.in_field("PermissionType"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeleteAclsMatchingAcl {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("resourceType") {
+            Some(v) => {
+                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
+            }
+            None => return Err(j::missing("resourceType", version)),
+        }
+        match object.get("resourceName") {
+            Some(v) => {
+                out.resource_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
+            }
+            None => return Err(j::missing("resourceName", version)),
+        }
+        match object.get("patternType") {
+            Some(v) => {
+                out.pattern_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PatternType"))?;
+            }
+            None => return Err(j::missing("patternType", version)),
+        }
+        match object.get("principal") {
+            Some(v) => {
+                out.principal = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Principal"))?;
+            }
+            None => return Err(j::missing("principal", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("operation") {
+            Some(v) => {
+                out.operation = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Operation"))?;
+            }
+            None => return Err(j::missing("operation", version)),
+        }
+        match object.get("permissionType") {
+            Some(v) => {
+                out.permission_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PermissionType"))?;
+            }
+            None => return Err(j::missing("permissionType", version)),
+        }
+        Ok(out)
     }
 }

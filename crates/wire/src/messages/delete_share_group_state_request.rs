@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -122,6 +124,43 @@ impl rnd::Random for DeleteShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DeleteShareGroupStateRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DeleteShareGroupStateRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeleteShareGroupStateRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DeleteShareGroupStateRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The data for the topics.
 ///
 /// Versions: 0.
@@ -220,6 +259,40 @@ impl rnd::Random for DeleteStateData {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DeleteStateData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeleteStateData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The data for the partitions.
 ///
 /// Versions: 0.
@@ -305,5 +378,32 @@ impl rnd::Random for PartitionData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partition".to_string(),
+            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partition") {
+            Some(v) => {
+                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
+            }
+            None => return Err(j::missing("partition", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -155,6 +157,68 @@ impl rnd::Random for DeleteTopicsRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DeleteTopicsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DeleteTopicsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 6 {
+            map.insert(
+                "topics".to_string(),
+                j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?,
+            );
+        } else if !(version >= 6) && !self.topics.is_empty() {
+            return Err(c::non_default_value(version).in_field("Topics"));
+        }
+        if version <= 5 {
+            map.insert(
+                "topicNames".to_string(),
+                j::JsonValue::to_value(&self.topic_names).map_err(|e| e.in_field("TopicNames"))?,
+            );
+        }
+        map.insert(
+            "timeoutMs".to_string(),
+            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeleteTopicsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DeleteTopicsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None if version >= 6 => return Err(j::missing("topics", version)),
+            None => {}
+        }
+        match object.get("topicNames") {
+            Some(v) => {
+                out.topic_names =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicNames"))?;
+            }
+            None if version <= 5 => return Err(j::missing("topicNames", version)),
+            None => {}
+        }
+        match object.get("timeoutMs") {
+            Some(v) => {
+                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
+            }
+            None => return Err(j::missing("timeoutMs", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The name or topic ID of the topic.
 ///
 /// Versions: 6.
@@ -248,5 +312,36 @@ impl rnd::Random for DeleteTopicState {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DeleteTopicState {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeleteTopicState {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        Ok(out)
     }
 }

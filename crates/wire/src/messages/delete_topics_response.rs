@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -120,6 +122,50 @@ impl rnd::Random for DeleteTopicsResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DeleteTopicsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DeleteTopicsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "responses".to_string(),
+            j::structs_to_value(&self.responses, version).map_err(|e| e.in_field("Responses"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeleteTopicsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DeleteTopicsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("responses") {
+            Some(v) => {
+                out.responses = j::structs_from_value(v, version).map_err(|e| e.in_field("Responses"))?;
+            }
+            None => return Err(j::missing("responses", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -264,5 +310,66 @@ impl rnd::Random for DeletableTopicResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DeletableTopicResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        if version >= 6 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        if version >= 5 {
+            map.insert(
+                "errorMessage".to_string(),
+                j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DeletableTopicResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 6 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None if version >= 5 => return Err(j::missing("errorMessage", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

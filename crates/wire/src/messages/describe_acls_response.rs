@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -153,6 +155,71 @@ impl rnd::Random for DescribeAclsResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeAclsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeAclsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "resources".to_string(),
+            j::structs_to_value(&self.resources, version).map_err(|e| e.in_field("Resources"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeAclsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeAclsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("resources") {
+            Some(v) => {
+                out.resources = j::structs_from_value(v, version).map_err(|e| e.in_field("Resources"))?;
+            }
+            None => return Err(j::missing("resources", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each Resource that is referenced in an ACL.
 ///
 /// Versions: 1-3.
@@ -281,6 +348,61 @@ impl rnd::Random for DescribeAclsResource {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeAclsResource {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "resourceType".to_string(),
+            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
+        );
+        map.insert(
+            "resourceName".to_string(),
+            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
+        );
+        map.insert(
+            "patternType".to_string(),
+            j::JsonValue::to_value(&self.pattern_type).map_err(|e| e.in_field("PatternType"))?,
+        );
+        map.insert("acls".to_string(), j::structs_to_value(&self.acls, version).map_err(|e| e.in_field("Acls"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeAclsResource {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("resourceType") {
+            Some(v) => {
+                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
+            }
+            None => return Err(j::missing("resourceType", version)),
+        }
+        match object.get("resourceName") {
+            Some(v) => {
+                out.resource_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
+            }
+            None => return Err(j::missing("resourceName", version)),
+        }
+        match object.get("patternType") {
+            Some(v) => {
+                out.pattern_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PatternType"))?;
+            }
+            None => return Err(j::missing("patternType", version)),
+        }
+        match object.get("acls") {
+            Some(v) => {
+                out.acls = j::structs_from_value(v, version).map_err(|e| e.in_field("Acls"))?;
+            }
+            None => return Err(j::missing("acls", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The ACLs.
 ///
 /// Versions: 1-3.
@@ -404,5 +526,59 @@ impl rnd::Random for AclDescription {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AclDescription {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "principal".to_string(),
+            j::JsonValue::to_value(&self.principal).map_err(|e| e.in_field("Principal"))?,
+        );
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert(
+            "operation".to_string(),
+            j::JsonValue::to_value(&self.operation).map_err(|e| e.in_field("Operation"))?,
+        );
+        map.insert(
+            "permissionType".to_string(),
+            j::JsonValue::to_value(&self.permission_type).map_err(|e| e.in_field("PermissionType"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AclDescription {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("principal") {
+            Some(v) => {
+                out.principal = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Principal"))?;
+            }
+            None => return Err(j::missing("principal", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("operation") {
+            Some(v) => {
+                out.operation = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Operation"))?;
+            }
+            None => return Err(j::missing("operation", version)),
+        }
+        match object.get("permissionType") {
+            Some(v) => {
+                out.permission_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PermissionType"))?;
+            }
+            None => return Err(j::missing("permissionType", version)),
+        }
+        Ok(out)
     }
 }

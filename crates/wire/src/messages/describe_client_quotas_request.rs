@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -124,6 +126,46 @@ impl rnd::Random for DescribeClientQuotasRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeClientQuotasRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeClientQuotasRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "components".to_string(),
+            j::structs_to_value(&self.components, version).map_err(|e| e.in_field("Components"))?,
+        );
+        map.insert("strict".to_string(), j::JsonValue::to_value(&self.strict).map_err(|e| e.in_field("Strict"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeClientQuotasRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeClientQuotasRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("components") {
+            Some(v) => {
+                out.components = j::structs_from_value(v, version).map_err(|e| e.in_field("Components"))?;
+            }
+            None => return Err(j::missing("components", version)),
+        }
+        match object.get("strict") {
+            Some(v) => {
+                out.strict = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Strict"))?;
+            }
+            None => return Err(j::missing("strict", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Filter components to apply to quota entities.
 ///
 /// Versions: 0-1.
@@ -233,5 +275,49 @@ impl rnd::Random for ComponentData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ComponentData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "entityType".to_string(),
+            j::JsonValue::to_value(&self.entity_type).map_err(|e| e.in_field("EntityType"))?,
+        );
+        map.insert(
+            "matchType".to_string(),
+            j::JsonValue::to_value(&self.match_type).map_err(|e| e.in_field("MatchType"))?,
+        );
+        map.insert("match".to_string(), j::JsonValue::to_value(&self.r#match).map_err(|e| e.in_field("Match"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ComponentData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("entityType") {
+            Some(v) => {
+                out.entity_type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityType"))?;
+            }
+            None => return Err(j::missing("entityType", version)),
+        }
+        match object.get("matchType") {
+            Some(v) => {
+                out.match_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MatchType"))?;
+            }
+            None => return Err(j::missing("matchType", version)),
+        }
+        match object.get("match") {
+            Some(v) => {
+                out.r#match = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Match"))?;
+            }
+            None => return Err(j::missing("match", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -160,6 +162,76 @@ impl rnd::Random for DescribeClientQuotasResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeClientQuotasResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeClientQuotasResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "entries".to_string(),
+            match &self.entries {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Entries"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeClientQuotasResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeClientQuotasResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("entries") {
+            Some(v) => {
+                out.entries = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Entries"))?;
+            }
+            None => return Err(j::missing("entries", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// A result entry.
 ///
 /// Versions: 0-1.
@@ -259,6 +331,37 @@ impl rnd::Random for EntryData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for EntryData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("entity".to_string(), j::structs_to_value(&self.entity, version).map_err(|e| e.in_field("Entity"))?);
+        map.insert("values".to_string(), j::structs_to_value(&self.values, version).map_err(|e| e.in_field("Values"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EntryData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("entity") {
+            Some(v) => {
+                out.entity = j::structs_from_value(v, version).map_err(|e| e.in_field("Entity"))?;
+            }
+            None => return Err(j::missing("entity", version)),
+        }
+        match object.get("values") {
+            Some(v) => {
+                out.values = j::structs_from_value(v, version).map_err(|e| e.in_field("Values"))?;
+            }
+            None => return Err(j::missing("values", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -365,6 +468,44 @@ impl rnd::Random for EntityData {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for EntityData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "entityType".to_string(),
+            j::JsonValue::to_value(&self.entity_type).map_err(|e| e.in_field("EntityType"))?,
+        );
+        map.insert(
+            "entityName".to_string(),
+            j::JsonValue::to_value(&self.entity_name).map_err(|e| e.in_field("EntityName"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EntityData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("entityType") {
+            Some(v) => {
+                out.entity_type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityType"))?;
+            }
+            None => return Err(j::missing("entityType", version)),
+        }
+        match object.get("entityName") {
+            Some(v) => {
+                out.entity_name =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityName"))?;
+            }
+            None => return Err(j::missing("entityName", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The quota values for the entity.
 ///
 /// Versions: 0-1.
@@ -460,5 +601,36 @@ impl rnd::Random for ValueData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ValueData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
+        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ValueData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("key") {
+            Some(v) => {
+                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
+            }
+            None => return Err(j::missing("key", version)),
+        }
+        match object.get("value") {
+            Some(v) => {
+                out.value = <f64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
+            }
+            None => return Err(j::missing("value", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -152,5 +154,71 @@ impl rnd::Random for DescribeClusterRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeClusterRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeClusterRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "includeClusterAuthorizedOperations".to_string(),
+            j::JsonValue::to_value(&self.include_cluster_authorized_operations)
+                .map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "endpointType".to_string(),
+                j::JsonValue::to_value(&self.endpoint_type).map_err(|e| e.in_field("EndpointType"))?,
+            );
+        } else if !(version >= 1) && self.endpoint_type != 1 {
+            return Err(c::non_default_value(version).in_field("EndpointType"));
+        }
+        if version >= 2 {
+            map.insert(
+                "includeFencedBrokers".to_string(),
+                j::JsonValue::to_value(&self.include_fenced_brokers).map_err(|e| e.in_field("IncludeFencedBrokers"))?,
+            );
+        } else if !(version >= 2) && self.include_fenced_brokers != false {
+            return Err(c::non_default_value(version).in_field("IncludeFencedBrokers"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeClusterRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeClusterRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("includeClusterAuthorizedOperations") {
+            Some(v) => {
+                out.include_cluster_authorized_operations = <bool as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?;
+            }
+            None => return Err(j::missing("includeClusterAuthorizedOperations", version)),
+        }
+        match object.get("endpointType") {
+            Some(v) => {
+                out.endpoint_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndpointType"))?;
+            }
+            None if version >= 1 => return Err(j::missing("endpointType", version)),
+            None => {}
+        }
+        match object.get("includeFencedBrokers") {
+            Some(v) => {
+                out.include_fenced_brokers =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncludeFencedBrokers"))?;
+            }
+            None if version >= 2 => return Err(j::missing("includeFencedBrokers", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -199,6 +201,118 @@ impl rnd::Random for DescribeClusterResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeClusterResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeClusterResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "endpointType".to_string(),
+                j::JsonValue::to_value(&self.endpoint_type).map_err(|e| e.in_field("EndpointType"))?,
+            );
+        } else if !(version >= 1) && self.endpoint_type != 1 {
+            return Err(c::non_default_value(version).in_field("EndpointType"));
+        }
+        map.insert(
+            "clusterId".to_string(),
+            j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
+        );
+        map.insert(
+            "controllerId".to_string(),
+            j::JsonValue::to_value(&self.controller_id).map_err(|e| e.in_field("ControllerId"))?,
+        );
+        map.insert(
+            "brokers".to_string(),
+            j::structs_to_value(&self.brokers, version).map_err(|e| e.in_field("Brokers"))?,
+        );
+        map.insert(
+            "clusterAuthorizedOperations".to_string(),
+            j::JsonValue::to_value(&self.cluster_authorized_operations)
+                .map_err(|e| e.in_field("ClusterAuthorizedOperations"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeClusterResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeClusterResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("endpointType") {
+            Some(v) => {
+                out.endpoint_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndpointType"))?;
+            }
+            None if version >= 1 => return Err(j::missing("endpointType", version)),
+            None => {}
+        }
+        match object.get("clusterId") {
+            Some(v) => {
+                out.cluster_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
+            }
+            None => return Err(j::missing("clusterId", version)),
+        }
+        match object.get("controllerId") {
+            Some(v) => {
+                out.controller_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ControllerId"))?;
+            }
+            None => return Err(j::missing("controllerId", version)),
+        }
+        match object.get("brokers") {
+            Some(v) => {
+                out.brokers = j::structs_from_value(v, version).map_err(|e| e.in_field("Brokers"))?;
+            }
+            None => return Err(j::missing("brokers", version)),
+        }
+        match object.get("clusterAuthorizedOperations") {
+            Some(v) => {
+                out.cluster_authorized_operations =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterAuthorizedOperations"))?;
+            }
+            None => return Err(j::missing("clusterAuthorizedOperations", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each broker in the response.
 ///
 /// Versions: 0-2.
@@ -338,5 +452,68 @@ impl rnd::Random for DescribeClusterBroker {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeClusterBroker {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "brokerId".to_string(),
+            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
+        );
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        map.insert("rack".to_string(), j::JsonValue::to_value(&self.rack).map_err(|e| e.in_field("Rack"))?);
+        if version >= 2 {
+            map.insert(
+                "isFenced".to_string(),
+                j::JsonValue::to_value(&self.is_fenced).map_err(|e| e.in_field("IsFenced"))?,
+            );
+        } else if !(version >= 2) && self.is_fenced != false {
+            return Err(c::non_default_value(version).in_field("IsFenced"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeClusterBroker {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("brokerId") {
+            Some(v) => {
+                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
+            }
+            None => return Err(j::missing("brokerId", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        match object.get("rack") {
+            Some(v) => {
+                out.rack = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Rack"))?;
+            }
+            None => return Err(j::missing("rack", version)),
+        }
+        match object.get("isFenced") {
+            Some(v) => {
+                out.is_fenced = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsFenced"))?;
+            }
+            None if version >= 2 => return Err(j::missing("isFenced", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

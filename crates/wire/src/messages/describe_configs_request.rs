@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -150,6 +152,66 @@ impl rnd::Random for DescribeConfigsRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeConfigsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeConfigsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "resources".to_string(),
+            j::structs_to_value(&self.resources, version).map_err(|e| e.in_field("Resources"))?,
+        );
+        map.insert(
+            "includeSynonyms".to_string(),
+            j::JsonValue::to_value(&self.include_synonyms).map_err(|e| e.in_field("IncludeSynonyms"))?,
+        );
+        if version >= 3 {
+            map.insert(
+                "includeDocumentation".to_string(),
+                j::JsonValue::to_value(&self.include_documentation).map_err(|e| e.in_field("IncludeDocumentation"))?,
+            );
+        } else if !(version >= 3) && self.include_documentation != false {
+            return Err(c::non_default_value(version).in_field("IncludeDocumentation"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeConfigsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeConfigsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("resources") {
+            Some(v) => {
+                out.resources = j::structs_from_value(v, version).map_err(|e| e.in_field("Resources"))?;
+            }
+            None => return Err(j::missing("resources", version)),
+        }
+        match object.get("includeSynonyms") {
+            Some(v) => {
+                out.include_synonyms =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncludeSynonyms"))?;
+            }
+            None => return Err(j::missing("includeSynonyms", version)),
+        }
+        match object.get("includeDocumentation") {
+            Some(v) => {
+                out.include_documentation =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncludeDocumentation"))?;
+            }
+            None if version >= 3 => return Err(j::missing("includeDocumentation", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The resources whose configurations we want to describe.
 ///
 /// Versions: 1-4.
@@ -269,5 +331,54 @@ impl rnd::Random for DescribeConfigsResource {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeConfigsResource {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "resourceType".to_string(),
+            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
+        );
+        map.insert(
+            "resourceName".to_string(),
+            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
+        );
+        map.insert(
+            "configurationKeys".to_string(),
+            j::JsonValue::to_value(&self.configuration_keys).map_err(|e| e.in_field("ConfigurationKeys"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeConfigsResource {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("resourceType") {
+            Some(v) => {
+                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
+            }
+            None => return Err(j::missing("resourceType", version)),
+        }
+        match object.get("resourceName") {
+            Some(v) => {
+                out.resource_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
+            }
+            None => return Err(j::missing("resourceName", version)),
+        }
+        match object.get("configurationKeys") {
+            Some(v) => {
+                out.configuration_keys = <Option<Vec<StrBytes>> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("ConfigurationKeys"))?;
+            }
+            None => return Err(j::missing("configurationKeys", version)),
+        }
+        Ok(out)
     }
 }

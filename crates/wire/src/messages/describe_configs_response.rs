@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -120,6 +122,50 @@ impl rnd::Random for DescribeConfigsResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeConfigsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeConfigsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "results".to_string(),
+            j::structs_to_value(&self.results, version).map_err(|e| e.in_field("Results"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeConfigsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeConfigsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("results") {
+            Some(v) => {
+                out.results = j::structs_from_value(v, version).map_err(|e| e.in_field("Results"))?;
+            }
+            None => return Err(j::missing("results", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -261,6 +307,75 @@ impl rnd::Random for DescribeConfigsResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeConfigsResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "resourceType".to_string(),
+            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
+        );
+        map.insert(
+            "resourceName".to_string(),
+            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
+        );
+        map.insert(
+            "configs".to_string(),
+            j::structs_to_value(&self.configs, version).map_err(|e| e.in_field("Configs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeConfigsResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("resourceType") {
+            Some(v) => {
+                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
+            }
+            None => return Err(j::missing("resourceType", version)),
+        }
+        match object.get("resourceName") {
+            Some(v) => {
+                out.resource_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
+            }
+            None => return Err(j::missing("resourceName", version)),
+        }
+        match object.get("configs") {
+            Some(v) => {
+                out.configs = j::structs_from_value(v, version).map_err(|e| e.in_field("Configs"))?;
+            }
+            None => return Err(j::missing("configs", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -449,6 +564,104 @@ impl rnd::Random for DescribeConfigsResourceResult {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeConfigsResourceResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
+        map.insert(
+            "readOnly".to_string(),
+            j::JsonValue::to_value(&self.read_only).map_err(|e| e.in_field("ReadOnly"))?,
+        );
+        map.insert(
+            "configSource".to_string(),
+            j::JsonValue::to_value(&self.config_source).map_err(|e| e.in_field("ConfigSource"))?,
+        );
+        map.insert(
+            "isSensitive".to_string(),
+            j::JsonValue::to_value(&self.is_sensitive).map_err(|e| e.in_field("IsSensitive"))?,
+        );
+        map.insert(
+            "synonyms".to_string(),
+            j::structs_to_value(&self.synonyms, version).map_err(|e| e.in_field("Synonyms"))?,
+        );
+        if version >= 3 {
+            map.insert(
+                "configType".to_string(),
+                j::JsonValue::to_value(&self.config_type).map_err(|e| e.in_field("ConfigType"))?,
+            );
+        }
+        if version >= 3 {
+            map.insert(
+                "documentation".to_string(),
+                j::JsonValue::to_value(&self.documentation).map_err(|e| e.in_field("Documentation"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeConfigsResourceResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("value") {
+            Some(v) => {
+                out.value = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
+            }
+            None => return Err(j::missing("value", version)),
+        }
+        match object.get("readOnly") {
+            Some(v) => {
+                out.read_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReadOnly"))?;
+            }
+            None => return Err(j::missing("readOnly", version)),
+        }
+        match object.get("configSource") {
+            Some(v) => {
+                out.config_source = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ConfigSource"))?;
+            }
+            None => return Err(j::missing("configSource", version)),
+        }
+        match object.get("isSensitive") {
+            Some(v) => {
+                out.is_sensitive = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsSensitive"))?;
+            }
+            None => return Err(j::missing("isSensitive", version)),
+        }
+        match object.get("synonyms") {
+            Some(v) => {
+                out.synonyms = j::structs_from_value(v, version).map_err(|e| e.in_field("Synonyms"))?;
+            }
+            None => return Err(j::missing("synonyms", version)),
+        }
+        match object.get("configType") {
+            Some(v) => {
+                out.config_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ConfigType"))?;
+            }
+            None if version >= 3 => return Err(j::missing("configType", version)),
+            None => {}
+        }
+        match object.get("documentation") {
+            Some(v) => {
+                out.documentation =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Documentation"))?;
+            }
+            None if version >= 3 => return Err(j::missing("documentation", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The synonyms for this configuration key.
 ///
 /// Versions: 1-4.
@@ -557,5 +770,43 @@ impl rnd::Random for DescribeConfigsSynonym {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeConfigsSynonym {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
+        map.insert("source".to_string(), j::JsonValue::to_value(&self.source).map_err(|e| e.in_field("Source"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeConfigsSynonym {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("value") {
+            Some(v) => {
+                out.value = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
+            }
+            None => return Err(j::missing("value", version)),
+        }
+        match object.get("source") {
+            Some(v) => {
+                out.source = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Source"))?;
+            }
+            None => return Err(j::missing("source", version)),
+        }
+        Ok(out)
     }
 }

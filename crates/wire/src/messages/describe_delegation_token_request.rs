@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -124,6 +126,44 @@ impl rnd::Random for DescribeDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeDelegationTokenRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeDelegationTokenRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "owners".to_string(),
+            match &self.owners {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Owners"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeDelegationTokenRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeDelegationTokenRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("owners") {
+            Some(v) => {
+                out.owners = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Owners"))?;
+            }
+            None => return Err(j::missing("owners", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each owner that we want to describe delegation tokens for, or null to describe all tokens.
 ///
 /// Versions: 1-3.
@@ -223,5 +263,44 @@ impl rnd::Random for DescribeDelegationTokenOwner {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeDelegationTokenOwner {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "principalType".to_string(),
+            j::JsonValue::to_value(&self.principal_type).map_err(|e| e.in_field("PrincipalType"))?,
+        );
+        map.insert(
+            "principalName".to_string(),
+            j::JsonValue::to_value(&self.principal_name).map_err(|e| e.in_field("PrincipalName"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeDelegationTokenOwner {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("principalType") {
+            Some(v) => {
+                out.principal_type =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalType"))?;
+            }
+            None => return Err(j::missing("principalType", version)),
+        }
+        match object.get("principalName") {
+            Some(v) => {
+                out.principal_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalName"))?;
+            }
+            None => return Err(j::missing("principalName", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -134,6 +136,57 @@ impl rnd::Random for DescribeDelegationTokenResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeDelegationTokenResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeDelegationTokenResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert("tokens".to_string(), j::structs_to_value(&self.tokens, version).map_err(|e| e.in_field("Tokens"))?);
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeDelegationTokenResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeDelegationTokenResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("tokens") {
+            Some(v) => {
+                out.tokens = j::structs_from_value(v, version).map_err(|e| e.in_field("Tokens"))?;
+            }
+            None => return Err(j::missing("tokens", version)),
+        }
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -352,6 +405,134 @@ impl rnd::Random for DescribedDelegationToken {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribedDelegationToken {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "principalType".to_string(),
+            j::JsonValue::to_value(&self.principal_type).map_err(|e| e.in_field("PrincipalType"))?,
+        );
+        map.insert(
+            "principalName".to_string(),
+            j::JsonValue::to_value(&self.principal_name).map_err(|e| e.in_field("PrincipalName"))?,
+        );
+        if version >= 3 {
+            map.insert(
+                "tokenRequesterPrincipalType".to_string(),
+                j::JsonValue::to_value(&self.token_requester_principal_type)
+                    .map_err(|e| e.in_field("TokenRequesterPrincipalType"))?,
+            );
+        } else if !(version >= 3) && self.token_requester_principal_type.as_str() != "" {
+            return Err(c::non_default_value(version).in_field("TokenRequesterPrincipalType"));
+        }
+        if version >= 3 {
+            map.insert(
+                "tokenRequesterPrincipalName".to_string(),
+                j::JsonValue::to_value(&self.token_requester_principal_name)
+                    .map_err(|e| e.in_field("TokenRequesterPrincipalName"))?,
+            );
+        } else if !(version >= 3) && self.token_requester_principal_name.as_str() != "" {
+            return Err(c::non_default_value(version).in_field("TokenRequesterPrincipalName"));
+        }
+        map.insert(
+            "issueTimestamp".to_string(),
+            j::JsonValue::to_value(&self.issue_timestamp).map_err(|e| e.in_field("IssueTimestamp"))?,
+        );
+        map.insert(
+            "expiryTimestamp".to_string(),
+            j::JsonValue::to_value(&self.expiry_timestamp).map_err(|e| e.in_field("ExpiryTimestamp"))?,
+        );
+        map.insert(
+            "maxTimestamp".to_string(),
+            j::JsonValue::to_value(&self.max_timestamp).map_err(|e| e.in_field("MaxTimestamp"))?,
+        );
+        map.insert("tokenId".to_string(), j::JsonValue::to_value(&self.token_id).map_err(|e| e.in_field("TokenId"))?);
+        map.insert("hmac".to_string(), j::JsonValue::to_value(&self.hmac).map_err(|e| e.in_field("Hmac"))?);
+        map.insert(
+            "renewers".to_string(),
+            j::structs_to_value(&self.renewers, version).map_err(|e| e.in_field("Renewers"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribedDelegationToken {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("principalType") {
+            Some(v) => {
+                out.principal_type =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalType"))?;
+            }
+            None => return Err(j::missing("principalType", version)),
+        }
+        match object.get("principalName") {
+            Some(v) => {
+                out.principal_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalName"))?;
+            }
+            None => return Err(j::missing("principalName", version)),
+        }
+        match object.get("tokenRequesterPrincipalType") {
+            Some(v) => {
+                out.token_requester_principal_type =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenRequesterPrincipalType"))?;
+            }
+            None if version >= 3 => return Err(j::missing("tokenRequesterPrincipalType", version)),
+            None => {}
+        }
+        match object.get("tokenRequesterPrincipalName") {
+            Some(v) => {
+                out.token_requester_principal_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenRequesterPrincipalName"))?;
+            }
+            None if version >= 3 => return Err(j::missing("tokenRequesterPrincipalName", version)),
+            None => {}
+        }
+        match object.get("issueTimestamp") {
+            Some(v) => {
+                out.issue_timestamp = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IssueTimestamp"))?;
+            }
+            None => return Err(j::missing("issueTimestamp", version)),
+        }
+        match object.get("expiryTimestamp") {
+            Some(v) => {
+                out.expiry_timestamp =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ExpiryTimestamp"))?;
+            }
+            None => return Err(j::missing("expiryTimestamp", version)),
+        }
+        match object.get("maxTimestamp") {
+            Some(v) => {
+                out.max_timestamp = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxTimestamp"))?;
+            }
+            None => return Err(j::missing("maxTimestamp", version)),
+        }
+        match object.get("tokenId") {
+            Some(v) => {
+                out.token_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenId"))?;
+            }
+            None => return Err(j::missing("tokenId", version)),
+        }
+        match object.get("hmac") {
+            Some(v) => {
+                out.hmac = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Hmac"))?;
+            }
+            None => return Err(j::missing("hmac", version)),
+        }
+        match object.get("renewers") {
+            Some(v) => {
+                out.renewers = j::structs_from_value(v, version).map_err(|e| e.in_field("Renewers"))?;
+            }
+            None => return Err(j::missing("renewers", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Those who are able to renew this token before it expires.
 ///
 /// Versions: 1-3.
@@ -451,5 +632,44 @@ impl rnd::Random for DescribedDelegationTokenRenewer {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribedDelegationTokenRenewer {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "principalType".to_string(),
+            j::JsonValue::to_value(&self.principal_type).map_err(|e| e.in_field("PrincipalType"))?,
+        );
+        map.insert(
+            "principalName".to_string(),
+            j::JsonValue::to_value(&self.principal_name).map_err(|e| e.in_field("PrincipalName"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribedDelegationTokenRenewer {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("principalType") {
+            Some(v) => {
+                out.principal_type =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalType"))?;
+            }
+            None => return Err(j::missing("principalType", version)),
+        }
+        match object.get("principalName") {
+            Some(v) => {
+                out.principal_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalName"))?;
+            }
+            None => return Err(j::missing("principalName", version)),
+        }
+        Ok(out)
     }
 }

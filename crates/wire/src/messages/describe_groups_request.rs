@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -133,5 +135,52 @@ impl rnd::Random for DescribeGroupsRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeGroupsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeGroupsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groups".to_string(), j::JsonValue::to_value(&self.groups).map_err(|e| e.in_field("Groups"))?);
+        if version >= 3 {
+            map.insert(
+                "includeAuthorizedOperations".to_string(),
+                j::JsonValue::to_value(&self.include_authorized_operations)
+                    .map_err(|e| e.in_field("IncludeAuthorizedOperations"))?,
+            );
+        } else if !(version >= 3) && self.include_authorized_operations != false {
+            return Err(c::non_default_value(version).in_field("IncludeAuthorizedOperations"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeGroupsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeGroupsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groups") {
+            Some(v) => {
+                out.groups = <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Groups"))?;
+            }
+            None => return Err(j::missing("groups", version)),
+        }
+        match object.get("includeAuthorizedOperations") {
+            Some(v) => {
+                out.include_authorized_operations =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncludeAuthorizedOperations"))?;
+            }
+            None if version >= 3 => return Err(j::missing("includeAuthorizedOperations", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

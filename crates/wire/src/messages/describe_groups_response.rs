@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -127,6 +129,50 @@ impl rnd::Random for DescribeGroupsResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeGroupsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeGroupsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 1 {
+            map.insert(
+                "throttleTimeMs".to_string(),
+                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+            );
+        }
+        map.insert("groups".to_string(), j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeGroupsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeGroupsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
+            None => {}
+        }
+        match object.get("groups") {
+            Some(v) => {
+                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
+            }
+            None => return Err(j::missing("groups", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -320,6 +366,114 @@ impl rnd::Random for DescribedGroup {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribedGroup {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        if version >= 6 {
+            map.insert(
+                "errorMessage".to_string(),
+                j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+            );
+        } else if !(version >= 6) && self.error_message.is_some() {
+            return Err(c::non_default_value(version).in_field("ErrorMessage"));
+        }
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "groupState".to_string(),
+            j::JsonValue::to_value(&self.group_state).map_err(|e| e.in_field("GroupState"))?,
+        );
+        map.insert(
+            "protocolType".to_string(),
+            j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
+        );
+        map.insert(
+            "protocolData".to_string(),
+            j::JsonValue::to_value(&self.protocol_data).map_err(|e| e.in_field("ProtocolData"))?,
+        );
+        map.insert(
+            "members".to_string(),
+            j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
+        );
+        if version >= 3 {
+            map.insert(
+                "authorizedOperations".to_string(),
+                j::JsonValue::to_value(&self.authorized_operations).map_err(|e| e.in_field("AuthorizedOperations"))?,
+            );
+        } else if !(version >= 3) && self.authorized_operations != -2147483648 {
+            return Err(c::non_default_value(version).in_field("AuthorizedOperations"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribedGroup {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None if version >= 6 => return Err(j::missing("errorMessage", version)),
+            None => {}
+        }
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("groupState") {
+            Some(v) => {
+                out.group_state = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupState"))?;
+            }
+            None => return Err(j::missing("groupState", version)),
+        }
+        match object.get("protocolType") {
+            Some(v) => {
+                out.protocol_type =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
+            }
+            None => return Err(j::missing("protocolType", version)),
+        }
+        match object.get("protocolData") {
+            Some(v) => {
+                out.protocol_data =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolData"))?;
+            }
+            None => return Err(j::missing("protocolData", version)),
+        }
+        match object.get("members") {
+            Some(v) => {
+                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
+            }
+            None => return Err(j::missing("members", version)),
+        }
+        match object.get("authorizedOperations") {
+            Some(v) => {
+                out.authorized_operations =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AuthorizedOperations"))?;
+            }
+            None if version >= 3 => return Err(j::missing("authorizedOperations", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The group members.
 ///
 /// Versions: 0-6.
@@ -474,5 +628,88 @@ impl rnd::Random for DescribedGroupMember {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribedGroupMember {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        if version >= 4 {
+            map.insert(
+                "groupInstanceId".to_string(),
+                j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
+            );
+        }
+        map.insert(
+            "clientId".to_string(),
+            j::JsonValue::to_value(&self.client_id).map_err(|e| e.in_field("ClientId"))?,
+        );
+        map.insert(
+            "clientHost".to_string(),
+            j::JsonValue::to_value(&self.client_host).map_err(|e| e.in_field("ClientHost"))?,
+        );
+        map.insert(
+            "memberMetadata".to_string(),
+            j::JsonValue::to_value(&self.member_metadata).map_err(|e| e.in_field("MemberMetadata"))?,
+        );
+        map.insert(
+            "memberAssignment".to_string(),
+            j::JsonValue::to_value(&self.member_assignment).map_err(|e| e.in_field("MemberAssignment"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribedGroupMember {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("groupInstanceId") {
+            Some(v) => {
+                out.group_instance_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
+            }
+            None if version >= 4 => return Err(j::missing("groupInstanceId", version)),
+            None => {}
+        }
+        match object.get("clientId") {
+            Some(v) => {
+                out.client_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientId"))?;
+            }
+            None => return Err(j::missing("clientId", version)),
+        }
+        match object.get("clientHost") {
+            Some(v) => {
+                out.client_host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientHost"))?;
+            }
+            None => return Err(j::missing("clientHost", version)),
+        }
+        match object.get("memberMetadata") {
+            Some(v) => {
+                out.member_metadata =
+                    <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberMetadata"))?;
+            }
+            None => return Err(j::missing("memberMetadata", version)),
+        }
+        match object.get("memberAssignment") {
+            Some(v) => {
+                out.member_assignment =
+                    <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberAssignment"))?;
+            }
+            None => return Err(j::missing("memberAssignment", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -139,6 +141,63 @@ impl rnd::Random for DescribeLogDirsResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeLogDirsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeLogDirsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        if version >= 3 {
+            map.insert(
+                "errorCode".to_string(),
+                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+            );
+        }
+        map.insert(
+            "results".to_string(),
+            j::structs_to_value(&self.results, version).map_err(|e| e.in_field("Results"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeLogDirsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeLogDirsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None if version >= 3 => return Err(j::missing("errorCode", version)),
+            None => {}
+        }
+        match object.get("results") {
+            Some(v) => {
+                out.results = j::structs_from_value(v, version).map_err(|e| e.in_field("Results"))?;
+            }
+            None => return Err(j::missing("results", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -308,6 +367,86 @@ impl rnd::Random for DescribeLogDirsResult {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeLogDirsResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert("logDir".to_string(), j::JsonValue::to_value(&self.log_dir).map_err(|e| e.in_field("LogDir"))?);
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        if version >= 4 {
+            map.insert(
+                "totalBytes".to_string(),
+                j::JsonValue::to_value(&self.total_bytes).map_err(|e| e.in_field("TotalBytes"))?,
+            );
+        }
+        if version >= 4 {
+            map.insert(
+                "usableBytes".to_string(),
+                j::JsonValue::to_value(&self.usable_bytes).map_err(|e| e.in_field("UsableBytes"))?,
+            );
+        }
+        if version >= 5 {
+            map.insert(
+                "isCordoned".to_string(),
+                j::JsonValue::to_value(&self.is_cordoned).map_err(|e| e.in_field("IsCordoned"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeLogDirsResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("logDir") {
+            Some(v) => {
+                out.log_dir = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogDir"))?;
+            }
+            None => return Err(j::missing("logDir", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("totalBytes") {
+            Some(v) => {
+                out.total_bytes = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TotalBytes"))?;
+            }
+            None if version >= 4 => return Err(j::missing("totalBytes", version)),
+            None => {}
+        }
+        match object.get("usableBytes") {
+            Some(v) => {
+                out.usable_bytes = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("UsableBytes"))?;
+            }
+            None if version >= 4 => return Err(j::missing("usableBytes", version)),
+            None => {}
+        }
+        match object.get("isCordoned") {
+            Some(v) => {
+                out.is_cordoned = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsCordoned"))?;
+            }
+            None if version >= 5 => return Err(j::missing("isCordoned", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The topics.
 ///
 /// Versions: 1-5.
@@ -405,6 +544,40 @@ impl rnd::Random for DescribeLogDirsTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeLogDirsTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeLogDirsTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -531,5 +704,62 @@ impl rnd::Random for DescribeLogDirsPartition {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeLogDirsPartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "partitionSize".to_string(),
+            j::JsonValue::to_value(&self.partition_size).map_err(|e| e.in_field("PartitionSize"))?,
+        );
+        map.insert(
+            "offsetLag".to_string(),
+            j::JsonValue::to_value(&self.offset_lag).map_err(|e| e.in_field("OffsetLag"))?,
+        );
+        map.insert(
+            "isFutureKey".to_string(),
+            j::JsonValue::to_value(&self.is_future_key).map_err(|e| e.in_field("IsFutureKey"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeLogDirsPartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("partitionSize") {
+            Some(v) => {
+                out.partition_size = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionSize"))?;
+            }
+            None => return Err(j::missing("partitionSize", version)),
+        }
+        match object.get("offsetLag") {
+            Some(v) => {
+                out.offset_lag = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OffsetLag"))?;
+            }
+            None => return Err(j::missing("offsetLag", version)),
+        }
+        match object.get("isFutureKey") {
+            Some(v) => {
+                out.is_future_key = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsFutureKey"))?;
+            }
+            None => return Err(j::missing("isFutureKey", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -121,6 +123,47 @@ impl rnd::Random for DescribeProducersResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeProducersResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeProducersResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeProducersResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeProducersResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each topic in the response.
 ///
 /// Versions: 0.
@@ -216,6 +259,40 @@ impl rnd::Random for TopicResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -344,6 +421,64 @@ impl rnd::Random for PartitionResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "activeProducers".to_string(),
+            j::structs_to_value(&self.active_producers, version).map_err(|e| e.in_field("ActiveProducers"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("activeProducers") {
+            Some(v) => {
+                out.active_producers = j::structs_from_value(v, version).map_err(|e| e.in_field("ActiveProducers"))?;
+            }
+            None => return Err(j::missing("activeProducers", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -488,5 +623,84 @@ impl rnd::Random for ProducerState {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ProducerState {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "producerId".to_string(),
+            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+        );
+        map.insert(
+            "producerEpoch".to_string(),
+            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
+        );
+        map.insert(
+            "lastSequence".to_string(),
+            j::JsonValue::to_value(&self.last_sequence).map_err(|e| e.in_field("LastSequence"))?,
+        );
+        map.insert(
+            "lastTimestamp".to_string(),
+            j::JsonValue::to_value(&self.last_timestamp).map_err(|e| e.in_field("LastTimestamp"))?,
+        );
+        map.insert(
+            "coordinatorEpoch".to_string(),
+            j::JsonValue::to_value(&self.coordinator_epoch).map_err(|e| e.in_field("CoordinatorEpoch"))?,
+        );
+        map.insert(
+            "currentTxnStartOffset".to_string(),
+            j::JsonValue::to_value(&self.current_txn_start_offset).map_err(|e| e.in_field("CurrentTxnStartOffset"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ProducerState {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None => return Err(j::missing("producerId", version)),
+        }
+        match object.get("producerEpoch") {
+            Some(v) => {
+                out.producer_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
+            }
+            None => return Err(j::missing("producerEpoch", version)),
+        }
+        match object.get("lastSequence") {
+            Some(v) => {
+                out.last_sequence = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastSequence"))?;
+            }
+            None => return Err(j::missing("lastSequence", version)),
+        }
+        match object.get("lastTimestamp") {
+            Some(v) => {
+                out.last_timestamp = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastTimestamp"))?;
+            }
+            None => return Err(j::missing("lastTimestamp", version)),
+        }
+        match object.get("coordinatorEpoch") {
+            Some(v) => {
+                out.coordinator_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CoordinatorEpoch"))?;
+            }
+            None => return Err(j::missing("coordinatorEpoch", version)),
+        }
+        match object.get("currentTxnStartOffset") {
+            Some(v) => {
+                out.current_txn_start_offset =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentTxnStartOffset"))?;
+            }
+            None => return Err(j::missing("currentTxnStartOffset", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -173,6 +175,75 @@ impl rnd::Random for DescribeQuorumResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeQuorumResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeQuorumResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        if version >= 2 {
+            map.insert(
+                "errorMessage".to_string(),
+                j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+            );
+        }
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        if version >= 2 {
+            map.insert(
+                "nodes".to_string(),
+                j::structs_to_value(&self.nodes, version).map_err(|e| e.in_field("Nodes"))?,
+            );
+        } else if !(version >= 2) && !self.nodes.is_empty() {
+            return Err(c::non_default_value(version).in_field("Nodes"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeQuorumResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeQuorumResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None if version >= 2 => return Err(j::missing("errorMessage", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("nodes") {
+            Some(v) => {
+                out.nodes = j::structs_from_value(v, version).map_err(|e| e.in_field("Nodes"))?;
+            }
+            None if version >= 2 => return Err(j::missing("nodes", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The response from the describe quorum API.
 ///
 /// Versions: 0-2.
@@ -268,6 +339,43 @@ impl rnd::Random for TopicData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "topicName".to_string(),
+            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
+        );
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicName") {
+            Some(v) => {
+                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
+            }
+            None => return Err(j::missing("topicName", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -450,6 +558,107 @@ impl rnd::Random for PartitionData {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        if version >= 2 {
+            map.insert(
+                "errorMessage".to_string(),
+                j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+            );
+        }
+        map.insert(
+            "leaderId".to_string(),
+            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        map.insert(
+            "highWatermark".to_string(),
+            j::JsonValue::to_value(&self.high_watermark).map_err(|e| e.in_field("HighWatermark"))?,
+        );
+        map.insert(
+            "currentVoters".to_string(),
+            j::structs_to_value(&self.current_voters, version).map_err(|e| e.in_field("CurrentVoters"))?,
+        );
+        map.insert(
+            "observers".to_string(),
+            j::structs_to_value(&self.observers, version).map_err(|e| e.in_field("Observers"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None if version >= 2 => return Err(j::missing("errorMessage", version)),
+            None => {}
+        }
+        match object.get("leaderId") {
+            Some(v) => {
+                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
+            }
+            None => return Err(j::missing("leaderId", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        match object.get("highWatermark") {
+            Some(v) => {
+                out.high_watermark = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("HighWatermark"))?;
+            }
+            None => return Err(j::missing("highWatermark", version)),
+        }
+        match object.get("currentVoters") {
+            Some(v) => {
+                out.current_voters = j::structs_from_value(v, version).map_err(|e| e.in_field("CurrentVoters"))?;
+            }
+            None => return Err(j::missing("currentVoters", version)),
+        }
+        match object.get("observers") {
+            Some(v) => {
+                out.observers = j::structs_from_value(v, version).map_err(|e| e.in_field("Observers"))?;
+            }
+            None => return Err(j::missing("observers", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The nodes in the quorum.
 ///
 /// Versions: 2.
@@ -545,6 +754,40 @@ impl rnd::Random for Node {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Node {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
+        map.insert(
+            "listeners".to_string(),
+            j::structs_to_value(&self.listeners, version).map_err(|e| e.in_field("Listeners"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Node {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("nodeId") {
+            Some(v) => {
+                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
+            }
+            None => return Err(j::missing("nodeId", version)),
+        }
+        match object.get("listeners") {
+            Some(v) => {
+                out.listeners = j::structs_from_value(v, version).map_err(|e| e.in_field("Listeners"))?;
+            }
+            None => return Err(j::missing("listeners", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -654,6 +897,44 @@ impl rnd::Random for Listener {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Listener {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Listener {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -809,5 +1090,87 @@ impl rnd::Random for ReplicaState {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ReplicaState {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "replicaId".to_string(),
+            j::JsonValue::to_value(&self.replica_id).map_err(|e| e.in_field("ReplicaId"))?,
+        );
+        if version >= 2 {
+            map.insert(
+                "replicaDirectoryId".to_string(),
+                j::JsonValue::to_value(&self.replica_directory_id).map_err(|e| e.in_field("ReplicaDirectoryId"))?,
+            );
+        } else if !(version >= 2) && self.replica_directory_id != Uuid::nil() {
+            return Err(c::non_default_value(version).in_field("ReplicaDirectoryId"));
+        }
+        map.insert(
+            "logEndOffset".to_string(),
+            j::JsonValue::to_value(&self.log_end_offset).map_err(|e| e.in_field("LogEndOffset"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "lastFetchTimestamp".to_string(),
+                j::JsonValue::to_value(&self.last_fetch_timestamp).map_err(|e| e.in_field("LastFetchTimestamp"))?,
+            );
+        }
+        if version >= 1 {
+            map.insert(
+                "lastCaughtUpTimestamp".to_string(),
+                j::JsonValue::to_value(&self.last_caught_up_timestamp)
+                    .map_err(|e| e.in_field("LastCaughtUpTimestamp"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ReplicaState {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("replicaId") {
+            Some(v) => {
+                out.replica_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaId"))?;
+            }
+            None => return Err(j::missing("replicaId", version)),
+        }
+        match object.get("replicaDirectoryId") {
+            Some(v) => {
+                out.replica_directory_id =
+                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaDirectoryId"))?;
+            }
+            None if version >= 2 => return Err(j::missing("replicaDirectoryId", version)),
+            None => {}
+        }
+        match object.get("logEndOffset") {
+            Some(v) => {
+                out.log_end_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogEndOffset"))?;
+            }
+            None => return Err(j::missing("logEndOffset", version)),
+        }
+        match object.get("lastFetchTimestamp") {
+            Some(v) => {
+                out.last_fetch_timestamp =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastFetchTimestamp"))?;
+            }
+            None if version >= 1 => return Err(j::missing("lastFetchTimestamp", version)),
+            None => {}
+        }
+        match object.get("lastCaughtUpTimestamp") {
+            Some(v) => {
+                out.last_caught_up_timestamp =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastCaughtUpTimestamp"))?;
+            }
+            None if version >= 1 => return Err(j::missing("lastCaughtUpTimestamp", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

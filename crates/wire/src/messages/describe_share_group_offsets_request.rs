@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -116,6 +118,38 @@ impl rnd::Random for DescribeShareGroupOffsetsRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeShareGroupOffsetsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeShareGroupOffsetsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groups".to_string(), j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeShareGroupOffsetsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(
+                j::error(format!("unsupported version {version}")).in_struct("DescribeShareGroupOffsetsRequest")
+            );
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groups") {
+            Some(v) => {
+                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
+            }
+            None => return Err(j::missing("groups", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The groups to describe offsets for.
 ///
 /// Versions: 0-1.
@@ -222,6 +256,45 @@ impl rnd::Random for DescribeShareGroupOffsetsRequestGroup {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeShareGroupOffsetsRequestGroup {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "topics".to_string(),
+            match &self.topics {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Topics"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeShareGroupOffsetsRequestGroup {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The topics to describe offsets for, or null for all topic-partitions.
 ///
 /// Versions: 0-1.
@@ -320,5 +393,42 @@ impl rnd::Random for DescribeShareGroupOffsetsRequestTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeShareGroupOffsetsRequestTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "topicName".to_string(),
+            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
+        );
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeShareGroupOffsetsRequestTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicName") {
+            Some(v) => {
+                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
+            }
+            None => return Err(j::missing("topicName", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -138,6 +140,63 @@ impl rnd::Random for DescribeTopicPartitionsResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeTopicPartitionsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeTopicPartitionsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        map.insert(
+            "nextCursor".to_string(),
+            match &self.next_cursor {
+                Some(v) => j::ToJson::to_json(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("NextCursor"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeTopicPartitionsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeTopicPartitionsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("nextCursor") {
+            Some(v) => {
+                out.next_cursor =
+                    if v.is_null() { Ok(None) } else { <Cursor as j::FromJson>::from_json(v, version).map(Some) }
+                        .map_err(|e| e.in_field("NextCursor"))?;
+            }
+            None => return Err(j::missing("nextCursor", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -287,6 +346,79 @@ impl rnd::Random for DescribeTopicPartitionsResponseTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeTopicPartitionsResponseTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "isInternal".to_string(),
+            j::JsonValue::to_value(&self.is_internal).map_err(|e| e.in_field("IsInternal"))?,
+        );
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        map.insert(
+            "topicAuthorizedOperations".to_string(),
+            j::JsonValue::to_value(&self.topic_authorized_operations)
+                .map_err(|e| e.in_field("TopicAuthorizedOperations"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeTopicPartitionsResponseTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("name") {
+            Some(v) => {
+                out.name = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("isInternal") {
+            Some(v) => {
+                out.is_internal = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsInternal"))?;
+            }
+            None => return Err(j::missing("isInternal", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        match object.get("topicAuthorizedOperations") {
+            Some(v) => {
+                out.topic_authorized_operations =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicAuthorizedOperations"))?;
+            }
+            None => return Err(j::missing("topicAuthorizedOperations", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -489,6 +621,117 @@ impl rnd::Random for DescribeTopicPartitionsResponsePartition {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeTopicPartitionsResponsePartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "leaderId".to_string(),
+            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        map.insert(
+            "replicaNodes".to_string(),
+            j::JsonValue::to_value(&self.replica_nodes).map_err(|e| e.in_field("ReplicaNodes"))?,
+        );
+        map.insert(
+            "isrNodes".to_string(),
+            j::JsonValue::to_value(&self.isr_nodes).map_err(|e| e.in_field("IsrNodes"))?,
+        );
+        map.insert(
+            "eligibleLeaderReplicas".to_string(),
+            j::JsonValue::to_value(&self.eligible_leader_replicas).map_err(|e| e.in_field("EligibleLeaderReplicas"))?,
+        );
+        map.insert(
+            "lastKnownElr".to_string(),
+            j::JsonValue::to_value(&self.last_known_elr).map_err(|e| e.in_field("LastKnownElr"))?,
+        );
+        map.insert(
+            "offlineReplicas".to_string(),
+            j::JsonValue::to_value(&self.offline_replicas).map_err(|e| e.in_field("OfflineReplicas"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeTopicPartitionsResponsePartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("leaderId") {
+            Some(v) => {
+                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
+            }
+            None => return Err(j::missing("leaderId", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        match object.get("replicaNodes") {
+            Some(v) => {
+                out.replica_nodes =
+                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaNodes"))?;
+            }
+            None => return Err(j::missing("replicaNodes", version)),
+        }
+        match object.get("isrNodes") {
+            Some(v) => {
+                out.isr_nodes = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsrNodes"))?;
+            }
+            None => return Err(j::missing("isrNodes", version)),
+        }
+        match object.get("eligibleLeaderReplicas") {
+            Some(v) => {
+                out.eligible_leader_replicas = <Option<Vec<i32>> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("EligibleLeaderReplicas"))?;
+            }
+            None => return Err(j::missing("eligibleLeaderReplicas", version)),
+        }
+        match object.get("lastKnownElr") {
+            Some(v) => {
+                out.last_known_elr =
+                    <Option<Vec<i32>> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastKnownElr"))?;
+            }
+            None => return Err(j::missing("lastKnownElr", version)),
+        }
+        match object.get("offlineReplicas") {
+            Some(v) => {
+                out.offline_replicas =
+                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OfflineReplicas"))?;
+            }
+            None => return Err(j::missing("offlineReplicas", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The next topic and partition index to fetch details for.
 ///
 /// Versions: 0.
@@ -582,5 +825,42 @@ impl rnd::Random for Cursor {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Cursor {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "topicName".to_string(),
+            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
+        );
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Cursor {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicName") {
+            Some(v) => {
+                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
+            }
+            None => return Err(j::missing("topicName", version)),
+        }
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -123,6 +125,51 @@ impl rnd::Random for DescribeTransactionsResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeTransactionsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeTransactionsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "transactionStates".to_string(),
+            j::structs_to_value(&self.transaction_states, version).map_err(|e| e.in_field("TransactionStates"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeTransactionsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeTransactionsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("transactionStates") {
+            Some(v) => {
+                out.transaction_states =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("TransactionStates"))?;
+            }
+            None => return Err(j::missing("transactionStates", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -292,6 +339,105 @@ impl rnd::Random for TransactionState {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TransactionState {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "transactionalId".to_string(),
+            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
+        );
+        map.insert(
+            "transactionState".to_string(),
+            j::JsonValue::to_value(&self.transaction_state).map_err(|e| e.in_field("TransactionState"))?,
+        );
+        map.insert(
+            "transactionTimeoutMs".to_string(),
+            j::JsonValue::to_value(&self.transaction_timeout_ms).map_err(|e| e.in_field("TransactionTimeoutMs"))?,
+        );
+        map.insert(
+            "transactionStartTimeMs".to_string(),
+            j::JsonValue::to_value(&self.transaction_start_time_ms)
+                .map_err(|e| e.in_field("TransactionStartTimeMs"))?,
+        );
+        map.insert(
+            "producerId".to_string(),
+            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+        );
+        map.insert(
+            "producerEpoch".to_string(),
+            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TransactionState {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("transactionalId") {
+            Some(v) => {
+                out.transactional_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
+            }
+            None => return Err(j::missing("transactionalId", version)),
+        }
+        match object.get("transactionState") {
+            Some(v) => {
+                out.transaction_state =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionState"))?;
+            }
+            None => return Err(j::missing("transactionState", version)),
+        }
+        match object.get("transactionTimeoutMs") {
+            Some(v) => {
+                out.transaction_timeout_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionTimeoutMs"))?;
+            }
+            None => return Err(j::missing("transactionTimeoutMs", version)),
+        }
+        match object.get("transactionStartTimeMs") {
+            Some(v) => {
+                out.transaction_start_time_ms =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionStartTimeMs"))?;
+            }
+            None => return Err(j::missing("transactionStartTimeMs", version)),
+        }
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None => return Err(j::missing("producerId", version)),
+        }
+        match object.get("producerEpoch") {
+            Some(v) => {
+                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
+            }
+            None => return Err(j::missing("producerEpoch", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The set of partitions included in the current transaction (if active). When a transaction is preparing to commit or abort, this will include only partitions which do not have markers.
 ///
 /// Versions: 0.
@@ -390,5 +536,39 @@ impl rnd::Random for TopicData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topic") {
+            Some(v) => {
+                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
+            }
+            None => return Err(j::missing("topic", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -153,6 +155,73 @@ impl rnd::Random for DescribeUserScramCredentialsResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeUserScramCredentialsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("DescribeUserScramCredentialsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "results".to_string(),
+            j::structs_to_value(&self.results, version).map_err(|e| e.in_field("Results"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeUserScramCredentialsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(
+                j::error(format!("unsupported version {version}")).in_struct("DescribeUserScramCredentialsResponse")
+            );
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("results") {
+            Some(v) => {
+                out.results = j::structs_from_value(v, version).map_err(|e| e.in_field("Results"))?;
+            }
+            None => return Err(j::missing("results", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The results for descriptions, one per user.
 ///
 /// Versions: 0.
@@ -281,6 +350,61 @@ impl rnd::Random for DescribeUserScramCredentialsResult {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribeUserScramCredentialsResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("user".to_string(), j::JsonValue::to_value(&self.user).map_err(|e| e.in_field("User"))?);
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "credentialInfos".to_string(),
+            j::structs_to_value(&self.credential_infos, version).map_err(|e| e.in_field("CredentialInfos"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribeUserScramCredentialsResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("user") {
+            Some(v) => {
+                out.user = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("User"))?;
+            }
+            None => return Err(j::missing("user", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("credentialInfos") {
+            Some(v) => {
+                out.credential_infos = j::structs_from_value(v, version).map_err(|e| e.in_field("CredentialInfos"))?;
+            }
+            None => return Err(j::missing("credentialInfos", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The mechanism and related information associated with the user's SCRAM credentials.
 ///
 /// Versions: 0.
@@ -374,5 +498,42 @@ impl rnd::Random for CredentialInfo {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for CredentialInfo {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "mechanism".to_string(),
+            j::JsonValue::to_value(&self.mechanism).map_err(|e| e.in_field("Mechanism"))?,
+        );
+        map.insert(
+            "iterations".to_string(),
+            j::JsonValue::to_value(&self.iterations).map_err(|e| e.in_field("Iterations"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CredentialInfo {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("mechanism") {
+            Some(v) => {
+                out.mechanism = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Mechanism"))?;
+            }
+            None => return Err(j::missing("mechanism", version)),
+        }
+        match object.get("iterations") {
+            Some(v) => {
+                out.iterations = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Iterations"))?;
+            }
+            None => return Err(j::missing("iterations", version)),
+        }
+        Ok(out)
     }
 }

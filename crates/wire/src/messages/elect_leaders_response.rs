@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -151,6 +153,67 @@ impl rnd::Random for ElectLeadersResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ElectLeadersResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ElectLeadersResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "errorCode".to_string(),
+                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+            );
+        } else if !(version >= 1) && self.error_code != 0 {
+            return Err(c::non_default_value(version).in_field("ErrorCode"));
+        }
+        map.insert(
+            "replicaElectionResults".to_string(),
+            j::structs_to_value(&self.replica_election_results, version)
+                .map_err(|e| e.in_field("ReplicaElectionResults"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ElectLeadersResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ElectLeadersResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None if version >= 1 => return Err(j::missing("errorCode", version)),
+            None => {}
+        }
+        match object.get("replicaElectionResults") {
+            Some(v) => {
+                out.replica_election_results =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("ReplicaElectionResults"))?;
+            }
+            None => return Err(j::missing("replicaElectionResults", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The election results, or an empty array if the requester did not have permission and the request asks for all partitions.
 ///
 /// Versions: 0-2.
@@ -248,6 +311,40 @@ impl rnd::Random for ReplicaElectionResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ReplicaElectionResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
+        map.insert(
+            "partitionResult".to_string(),
+            j::structs_to_value(&self.partition_result, version).map_err(|e| e.in_field("PartitionResult"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ReplicaElectionResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topic") {
+            Some(v) => {
+                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
+            }
+            None => return Err(j::missing("topic", version)),
+        }
+        match object.get("partitionResult") {
+            Some(v) => {
+                out.partition_result = j::structs_from_value(v, version).map_err(|e| e.in_field("PartitionResult"))?;
+            }
+            None => return Err(j::missing("partitionResult", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -366,5 +463,53 @@ impl rnd::Random for PartitionResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionId".to_string(),
+            j::JsonValue::to_value(&self.partition_id).map_err(|e| e.in_field("PartitionId"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionId") {
+            Some(v) => {
+                out.partition_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionId"))?;
+            }
+            None => return Err(j::missing("partitionId", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        Ok(out)
     }
 }

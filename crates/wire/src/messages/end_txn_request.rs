@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -146,5 +148,69 @@ impl rnd::Random for EndTxnRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for EndTxnRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("EndTxnRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "transactionalId".to_string(),
+            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
+        );
+        map.insert(
+            "producerId".to_string(),
+            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+        );
+        map.insert(
+            "producerEpoch".to_string(),
+            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
+        );
+        map.insert(
+            "committed".to_string(),
+            j::JsonValue::to_value(&self.committed).map_err(|e| e.in_field("Committed"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EndTxnRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("EndTxnRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("transactionalId") {
+            Some(v) => {
+                out.transactional_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
+            }
+            None => return Err(j::missing("transactionalId", version)),
+        }
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None => return Err(j::missing("producerId", version)),
+        }
+        match object.get("producerEpoch") {
+            Some(v) => {
+                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
+            }
+            None => return Err(j::missing("producerEpoch", version)),
+        }
+        match object.get("committed") {
+            Some(v) => {
+                out.committed = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Committed"))?;
+            }
+            None => return Err(j::missing("committed", version)),
+        }
+        Ok(out)
     }
 }

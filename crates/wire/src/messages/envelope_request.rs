@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -136,5 +138,60 @@ impl rnd::Random for EnvelopeRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for EnvelopeRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("EnvelopeRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "requestData".to_string(),
+            j::JsonValue::to_value(&self.request_data).map_err(|e| e.in_field("RequestData"))?,
+        );
+        map.insert(
+            "requestPrincipal".to_string(),
+            j::JsonValue::to_value(&self.request_principal).map_err(|e| e.in_field("RequestPrincipal"))?,
+        );
+        map.insert(
+            "clientHostAddress".to_string(),
+            j::JsonValue::to_value(&self.client_host_address).map_err(|e| e.in_field("ClientHostAddress"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EnvelopeRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("EnvelopeRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("requestData") {
+            Some(v) => {
+                out.request_data = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequestData"))?;
+            }
+            None => return Err(j::missing("requestData", version)),
+        }
+        match object.get("requestPrincipal") {
+            Some(v) => {
+                out.request_principal =
+                    <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequestPrincipal"))?;
+            }
+            None => return Err(j::missing("requestPrincipal", version)),
+        }
+        match object.get("clientHostAddress") {
+            Some(v) => {
+                out.client_host_address =
+                    <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientHostAddress"))?;
+            }
+            None => return Err(j::missing("clientHostAddress", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -119,5 +121,46 @@ impl rnd::Random for ExpireDelegationTokenRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ExpireDelegationTokenRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ExpireDelegationTokenRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("hmac".to_string(), j::JsonValue::to_value(&self.hmac).map_err(|e| e.in_field("Hmac"))?);
+        map.insert(
+            "expiryTimePeriodMs".to_string(),
+            j::JsonValue::to_value(&self.expiry_time_period_ms).map_err(|e| e.in_field("ExpiryTimePeriodMs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ExpireDelegationTokenRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ExpireDelegationTokenRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("hmac") {
+            Some(v) => {
+                out.hmac = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Hmac"))?;
+            }
+            None => return Err(j::missing("hmac", version)),
+        }
+        match object.get("expiryTimePeriodMs") {
+            Some(v) => {
+                out.expiry_time_period_ms =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ExpiryTimePeriodMs"))?;
+            }
+            None => return Err(j::missing("expiryTimePeriodMs", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -321,6 +323,165 @@ impl rnd::Random for FetchRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for FetchRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("FetchRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if (version >= 12) && self.cluster_id.is_some() {
+            map.insert(
+                "clusterId".to_string(),
+                j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
+            );
+        }
+        if version <= 14 {
+            map.insert(
+                "replicaId".to_string(),
+                j::JsonValue::to_value(&self.replica_id).map_err(|e| e.in_field("ReplicaId"))?,
+            );
+        } else if !(version <= 14) && self.replica_id != -1 {
+            return Err(c::non_default_value(version).in_field("ReplicaId"));
+        }
+        if (version >= 15) && self.replica_state != ReplicaState::default() {
+            map.insert(
+                "replicaState".to_string(),
+                j::ToJson::to_json(&self.replica_state, version).map_err(|e| e.in_field("ReplicaState"))?,
+            );
+        } else if !(version >= 15) && self.replica_state != ReplicaState::default() {
+            return Err(c::non_default_value(version).in_field("ReplicaState"));
+        }
+        map.insert(
+            "maxWaitMs".to_string(),
+            j::JsonValue::to_value(&self.max_wait_ms).map_err(|e| e.in_field("MaxWaitMs"))?,
+        );
+        map.insert(
+            "minBytes".to_string(),
+            j::JsonValue::to_value(&self.min_bytes).map_err(|e| e.in_field("MinBytes"))?,
+        );
+        map.insert(
+            "maxBytes".to_string(),
+            j::JsonValue::to_value(&self.max_bytes).map_err(|e| e.in_field("MaxBytes"))?,
+        );
+        map.insert(
+            "isolationLevel".to_string(),
+            j::JsonValue::to_value(&self.isolation_level).map_err(|e| e.in_field("IsolationLevel"))?,
+        );
+        if version >= 7 {
+            map.insert(
+                "sessionId".to_string(),
+                j::JsonValue::to_value(&self.session_id).map_err(|e| e.in_field("SessionId"))?,
+            );
+        }
+        if version >= 7 {
+            map.insert(
+                "sessionEpoch".to_string(),
+                j::JsonValue::to_value(&self.session_epoch).map_err(|e| e.in_field("SessionEpoch"))?,
+            );
+        }
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        if version >= 7 {
+            map.insert(
+                "forgottenTopicsData".to_string(),
+                j::structs_to_value(&self.forgotten_topics_data, version)
+                    .map_err(|e| e.in_field("ForgottenTopicsData"))?,
+            );
+        } else if !(version >= 7) && !self.forgotten_topics_data.is_empty() {
+            return Err(c::non_default_value(version).in_field("ForgottenTopicsData"));
+        }
+        if version >= 11 {
+            map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FetchRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("FetchRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        if let Some(v) = object.get("clusterId") {
+            out.cluster_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
+        }
+        match object.get("replicaId") {
+            Some(v) => {
+                out.replica_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaId"))?;
+            }
+            None if version <= 14 => return Err(j::missing("replicaId", version)),
+            None => {}
+        }
+        if let Some(v) = object.get("replicaState") {
+            out.replica_state =
+                <ReplicaState as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("ReplicaState"))?;
+        }
+        match object.get("maxWaitMs") {
+            Some(v) => {
+                out.max_wait_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxWaitMs"))?;
+            }
+            None => return Err(j::missing("maxWaitMs", version)),
+        }
+        match object.get("minBytes") {
+            Some(v) => {
+                out.min_bytes = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinBytes"))?;
+            }
+            None => return Err(j::missing("minBytes", version)),
+        }
+        match object.get("maxBytes") {
+            Some(v) => {
+                out.max_bytes = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxBytes"))?;
+            }
+            None => return Err(j::missing("maxBytes", version)),
+        }
+        match object.get("isolationLevel") {
+            Some(v) => {
+                out.isolation_level = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsolationLevel"))?;
+            }
+            None => return Err(j::missing("isolationLevel", version)),
+        }
+        match object.get("sessionId") {
+            Some(v) => {
+                out.session_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SessionId"))?;
+            }
+            None if version >= 7 => return Err(j::missing("sessionId", version)),
+            None => {}
+        }
+        match object.get("sessionEpoch") {
+            Some(v) => {
+                out.session_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SessionEpoch"))?;
+            }
+            None if version >= 7 => return Err(j::missing("sessionEpoch", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("forgottenTopicsData") {
+            Some(v) => {
+                out.forgotten_topics_data =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("ForgottenTopicsData"))?;
+            }
+            None if version >= 7 => return Err(j::missing("forgottenTopicsData", version)),
+            None => {}
+        }
+        match object.get("rackId") {
+            Some(v) => {
+                out.rack_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
+            }
+            None if version >= 11 => return Err(j::missing("rackId", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The state of the replica in the follower.
 ///
 /// Versions: 15-18.
@@ -414,6 +575,43 @@ impl rnd::Random for ReplicaState {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ReplicaState {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "replicaId".to_string(),
+            j::JsonValue::to_value(&self.replica_id).map_err(|e| e.in_field("ReplicaId"))?,
+        );
+        map.insert(
+            "replicaEpoch".to_string(),
+            j::JsonValue::to_value(&self.replica_epoch).map_err(|e| e.in_field("ReplicaEpoch"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ReplicaState {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("replicaId") {
+            Some(v) => {
+                out.replica_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaId"))?;
+            }
+            None => return Err(j::missing("replicaId", version)),
+        }
+        match object.get("replicaEpoch") {
+            Some(v) => {
+                out.replica_epoch = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaEpoch"))?;
+            }
+            None => return Err(j::missing("replicaEpoch", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -543,6 +741,56 @@ impl rnd::Random for FetchTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for FetchTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        if version <= 12 {
+            map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
+        }
+        if version >= 13 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FetchTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topic") {
+            Some(v) => {
+                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
+            }
+            None if version <= 12 => return Err(j::missing("topic", version)),
+            None => {}
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 13 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -776,6 +1024,117 @@ impl rnd::Random for FetchPartition {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for FetchPartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partition".to_string(),
+            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
+        );
+        if version >= 9 {
+            map.insert(
+                "currentLeaderEpoch".to_string(),
+                j::JsonValue::to_value(&self.current_leader_epoch).map_err(|e| e.in_field("CurrentLeaderEpoch"))?,
+            );
+        }
+        map.insert(
+            "fetchOffset".to_string(),
+            j::JsonValue::to_value(&self.fetch_offset).map_err(|e| e.in_field("FetchOffset"))?,
+        );
+        if version >= 12 {
+            map.insert(
+                "lastFetchedEpoch".to_string(),
+                j::JsonValue::to_value(&self.last_fetched_epoch).map_err(|e| e.in_field("LastFetchedEpoch"))?,
+            );
+        } else if !(version >= 12) && self.last_fetched_epoch != -1 {
+            return Err(c::non_default_value(version).in_field("LastFetchedEpoch"));
+        }
+        if version >= 5 {
+            map.insert(
+                "logStartOffset".to_string(),
+                j::JsonValue::to_value(&self.log_start_offset).map_err(|e| e.in_field("LogStartOffset"))?,
+            );
+        }
+        map.insert(
+            "partitionMaxBytes".to_string(),
+            j::JsonValue::to_value(&self.partition_max_bytes).map_err(|e| e.in_field("PartitionMaxBytes"))?,
+        );
+        if (version >= 17) && self.replica_directory_id != Uuid::nil() {
+            map.insert(
+                "replicaDirectoryId".to_string(),
+                j::JsonValue::to_value(&self.replica_directory_id).map_err(|e| e.in_field("ReplicaDirectoryId"))?,
+            );
+        }
+        if (version >= 18) && self.high_watermark != 9223372036854775807 {
+            map.insert(
+                "highWatermark".to_string(),
+                j::JsonValue::to_value(&self.high_watermark).map_err(|e| e.in_field("HighWatermark"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FetchPartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partition") {
+            Some(v) => {
+                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
+            }
+            None => return Err(j::missing("partition", version)),
+        }
+        match object.get("currentLeaderEpoch") {
+            Some(v) => {
+                out.current_leader_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentLeaderEpoch"))?;
+            }
+            None if version >= 9 => return Err(j::missing("currentLeaderEpoch", version)),
+            None => {}
+        }
+        match object.get("fetchOffset") {
+            Some(v) => {
+                out.fetch_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FetchOffset"))?;
+            }
+            None => return Err(j::missing("fetchOffset", version)),
+        }
+        match object.get("lastFetchedEpoch") {
+            Some(v) => {
+                out.last_fetched_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastFetchedEpoch"))?;
+            }
+            None if version >= 12 => return Err(j::missing("lastFetchedEpoch", version)),
+            None => {}
+        }
+        match object.get("logStartOffset") {
+            Some(v) => {
+                out.log_start_offset =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogStartOffset"))?;
+            }
+            None if version >= 5 => return Err(j::missing("logStartOffset", version)),
+            None => {}
+        }
+        match object.get("partitionMaxBytes") {
+            Some(v) => {
+                out.partition_max_bytes =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionMaxBytes"))?;
+            }
+            None => return Err(j::missing("partitionMaxBytes", version)),
+        }
+        if let Some(v) = object.get("replicaDirectoryId") {
+            out.replica_directory_id =
+                <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaDirectoryId"))?;
+        }
+        if let Some(v) = object.get("highWatermark") {
+            out.high_watermark = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("HighWatermark"))?;
+        }
+        Ok(out)
+    }
+}
+
 /// In an incremental fetch request, the partitions to remove.
 ///
 /// Versions: 7-18.
@@ -905,5 +1264,55 @@ impl rnd::Random for ForgottenTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ForgottenTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        if version <= 12 {
+            map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
+        }
+        if version >= 13 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ForgottenTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topic") {
+            Some(v) => {
+                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
+            }
+            None if version <= 12 => return Err(j::missing("topic", version)),
+            None => {}
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 13 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -200,6 +202,89 @@ impl rnd::Random for FetchResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for FetchResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("FetchResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        if version >= 7 {
+            map.insert(
+                "errorCode".to_string(),
+                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+            );
+        }
+        if version >= 7 {
+            map.insert(
+                "sessionId".to_string(),
+                j::JsonValue::to_value(&self.session_id).map_err(|e| e.in_field("SessionId"))?,
+            );
+        } else if !(version >= 7) && self.session_id != 0 {
+            return Err(c::non_default_value(version).in_field("SessionId"));
+        }
+        map.insert(
+            "responses".to_string(),
+            j::structs_to_value(&self.responses, version).map_err(|e| e.in_field("Responses"))?,
+        );
+        if (version >= 16) && !self.node_endpoints.is_empty() {
+            map.insert(
+                "nodeEndpoints".to_string(),
+                j::structs_to_value(&self.node_endpoints, version).map_err(|e| e.in_field("NodeEndpoints"))?,
+            );
+        } else if !(version >= 16) && !self.node_endpoints.is_empty() {
+            return Err(c::non_default_value(version).in_field("NodeEndpoints"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FetchResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("FetchResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None if version >= 7 => return Err(j::missing("errorCode", version)),
+            None => {}
+        }
+        match object.get("sessionId") {
+            Some(v) => {
+                out.session_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SessionId"))?;
+            }
+            None if version >= 7 => return Err(j::missing("sessionId", version)),
+            None => {}
+        }
+        match object.get("responses") {
+            Some(v) => {
+                out.responses = j::structs_from_value(v, version).map_err(|e| e.in_field("Responses"))?;
+            }
+            None => return Err(j::missing("responses", version)),
+        }
+        if let Some(v) = object.get("nodeEndpoints") {
+            out.node_endpoints = j::structs_from_value(v, version).map_err(|e| e.in_field("NodeEndpoints"))?;
+        }
+        Ok(out)
+    }
+}
+
 /// The response topics.
 ///
 /// Versions: 4-18.
@@ -326,6 +411,56 @@ impl rnd::Random for FetchableTopicResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for FetchableTopicResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        if version <= 12 {
+            map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
+        }
+        if version >= 13 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FetchableTopicResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topic") {
+            Some(v) => {
+                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
+            }
+            None if version <= 12 => return Err(j::missing("topic", version)),
+            None => {}
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 13 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -622,6 +757,153 @@ impl rnd::Random for PartitionData {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "highWatermark".to_string(),
+            j::JsonValue::to_value(&self.high_watermark).map_err(|e| e.in_field("HighWatermark"))?,
+        );
+        map.insert(
+            "lastStableOffset".to_string(),
+            j::JsonValue::to_value(&self.last_stable_offset).map_err(|e| e.in_field("LastStableOffset"))?,
+        );
+        if version >= 5 {
+            map.insert(
+                "logStartOffset".to_string(),
+                j::JsonValue::to_value(&self.log_start_offset).map_err(|e| e.in_field("LogStartOffset"))?,
+            );
+        }
+        if (version >= 12) && self.diverging_epoch != EpochEndOffset::default() {
+            map.insert(
+                "divergingEpoch".to_string(),
+                j::ToJson::to_json(&self.diverging_epoch, version).map_err(|e| e.in_field("DivergingEpoch"))?,
+            );
+        } else if !(version >= 12) && self.diverging_epoch != EpochEndOffset::default() {
+            return Err(c::non_default_value(version).in_field("DivergingEpoch"));
+        }
+        if (version >= 12) && self.current_leader != LeaderIdAndEpoch::default() {
+            map.insert(
+                "currentLeader".to_string(),
+                j::ToJson::to_json(&self.current_leader, version).map_err(|e| e.in_field("CurrentLeader"))?,
+            );
+        } else if !(version >= 12) && self.current_leader != LeaderIdAndEpoch::default() {
+            return Err(c::non_default_value(version).in_field("CurrentLeader"));
+        }
+        if (version >= 12) && self.snapshot_id != SnapshotId::default() {
+            map.insert(
+                "snapshotId".to_string(),
+                j::ToJson::to_json(&self.snapshot_id, version).map_err(|e| e.in_field("SnapshotId"))?,
+            );
+        } else if !(version >= 12) && self.snapshot_id != SnapshotId::default() {
+            return Err(c::non_default_value(version).in_field("SnapshotId"));
+        }
+        map.insert(
+            "abortedTransactions".to_string(),
+            match &self.aborted_transactions {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("AbortedTransactions"))?,
+        );
+        if version >= 11 {
+            map.insert(
+                "preferredReadReplica".to_string(),
+                j::JsonValue::to_value(&self.preferred_read_replica).map_err(|e| e.in_field("PreferredReadReplica"))?,
+            );
+        } else if !(version >= 11) && self.preferred_read_replica != -1 {
+            return Err(c::non_default_value(version).in_field("PreferredReadReplica"));
+        }
+        map.insert("records".to_string(), j::JsonValue::to_value(&self.records).map_err(|e| e.in_field("Records"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("highWatermark") {
+            Some(v) => {
+                out.high_watermark = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("HighWatermark"))?;
+            }
+            None => return Err(j::missing("highWatermark", version)),
+        }
+        match object.get("lastStableOffset") {
+            Some(v) => {
+                out.last_stable_offset =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastStableOffset"))?;
+            }
+            None => return Err(j::missing("lastStableOffset", version)),
+        }
+        match object.get("logStartOffset") {
+            Some(v) => {
+                out.log_start_offset =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogStartOffset"))?;
+            }
+            None if version >= 5 => return Err(j::missing("logStartOffset", version)),
+            None => {}
+        }
+        if let Some(v) = object.get("divergingEpoch") {
+            out.diverging_epoch =
+                <EpochEndOffset as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("DivergingEpoch"))?;
+        }
+        if let Some(v) = object.get("currentLeader") {
+            out.current_leader =
+                <LeaderIdAndEpoch as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("CurrentLeader"))?;
+        }
+        if let Some(v) = object.get("snapshotId") {
+            out.snapshot_id =
+                <SnapshotId as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("SnapshotId"))?;
+        }
+        match object.get("abortedTransactions") {
+            Some(v) => {
+                out.aborted_transactions =
+                    if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                        .map_err(|e| e.in_field("AbortedTransactions"))?;
+            }
+            None => return Err(j::missing("abortedTransactions", version)),
+        }
+        match object.get("preferredReadReplica") {
+            Some(v) => {
+                out.preferred_read_replica =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PreferredReadReplica"))?;
+            }
+            None if version >= 11 => return Err(j::missing("preferredReadReplica", version)),
+            None => {}
+        }
+        match object.get("records") {
+            Some(v) => {
+                out.records = <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Records"))?;
+            }
+            None => return Err(j::missing("records", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge.
 ///
 /// Versions: 12-18.
@@ -715,6 +997,40 @@ impl rnd::Random for EpochEndOffset {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for EpochEndOffset {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
+        map.insert(
+            "endOffset".to_string(),
+            j::JsonValue::to_value(&self.end_offset).map_err(|e| e.in_field("EndOffset"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EpochEndOffset {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("epoch") {
+            Some(v) => {
+                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
+            }
+            None => return Err(j::missing("epoch", version)),
+        }
+        match object.get("endOffset") {
+            Some(v) => {
+                out.end_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndOffset"))?;
+            }
+            None => return Err(j::missing("endOffset", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -814,6 +1130,43 @@ impl rnd::Random for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for LeaderIdAndEpoch {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "leaderId".to_string(),
+            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for LeaderIdAndEpoch {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("leaderId") {
+            Some(v) => {
+                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
+            }
+            None => return Err(j::missing("leaderId", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// In the case of fetching an offset less than the LogStartOffset, this is the end offset and epoch that should be used in the FetchSnapshot request.
 ///
 /// Versions: 12-18.
@@ -907,6 +1260,40 @@ impl rnd::Random for SnapshotId {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for SnapshotId {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "endOffset".to_string(),
+            j::JsonValue::to_value(&self.end_offset).map_err(|e| e.in_field("EndOffset"))?,
+        );
+        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SnapshotId {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("endOffset") {
+            Some(v) => {
+                out.end_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndOffset"))?;
+            }
+            None => return Err(j::missing("endOffset", version)),
+        }
+        match object.get("epoch") {
+            Some(v) => {
+                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
+            }
+            None => return Err(j::missing("epoch", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -1005,6 +1392,43 @@ impl rnd::Random for AbortedTransaction {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AbortedTransaction {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "producerId".to_string(),
+            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+        );
+        map.insert(
+            "firstOffset".to_string(),
+            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AbortedTransaction {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None => return Err(j::missing("producerId", version)),
+        }
+        match object.get("firstOffset") {
+            Some(v) => {
+                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
+            }
+            None => return Err(j::missing("firstOffset", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -1117,5 +1541,50 @@ impl rnd::Random for NodeEndpoint {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for NodeEndpoint {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        map.insert("rack".to_string(), j::JsonValue::to_value(&self.rack).map_err(|e| e.in_field("Rack"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for NodeEndpoint {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("nodeId") {
+            Some(v) => {
+                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
+            }
+            None => return Err(j::missing("nodeId", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        match object.get("rack") {
+            Some(v) => {
+                out.rack = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Rack"))?;
+            }
+            None => return Err(j::missing("rack", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -168,6 +170,65 @@ impl rnd::Random for FetchSnapshotRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for FetchSnapshotRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("FetchSnapshotRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if (true) && self.cluster_id.is_some() {
+            map.insert(
+                "clusterId".to_string(),
+                j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
+            );
+        }
+        map.insert(
+            "replicaId".to_string(),
+            j::JsonValue::to_value(&self.replica_id).map_err(|e| e.in_field("ReplicaId"))?,
+        );
+        map.insert(
+            "maxBytes".to_string(),
+            j::JsonValue::to_value(&self.max_bytes).map_err(|e| e.in_field("MaxBytes"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FetchSnapshotRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("FetchSnapshotRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        if let Some(v) = object.get("clusterId") {
+            out.cluster_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
+        }
+        match object.get("replicaId") {
+            Some(v) => {
+                out.replica_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaId"))?;
+            }
+            None => return Err(j::missing("replicaId", version)),
+        }
+        match object.get("maxBytes") {
+            Some(v) => {
+                out.max_bytes = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxBytes"))?;
+            }
+            None => return Err(j::missing("maxBytes", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The topics to fetch.
 ///
 /// Versions: 0-1.
@@ -263,6 +324,40 @@ impl rnd::Random for TopicSnapshot {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicSnapshot {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicSnapshot {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -421,6 +516,72 @@ impl rnd::Random for PartitionSnapshot {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionSnapshot {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partition".to_string(),
+            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
+        );
+        map.insert(
+            "currentLeaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.current_leader_epoch).map_err(|e| e.in_field("CurrentLeaderEpoch"))?,
+        );
+        map.insert(
+            "snapshotId".to_string(),
+            j::ToJson::to_json(&self.snapshot_id, version).map_err(|e| e.in_field("SnapshotId"))?,
+        );
+        map.insert("position".to_string(), j::JsonValue::to_value(&self.position).map_err(|e| e.in_field("Position"))?);
+        if (version >= 1) && self.replica_directory_id != Uuid::nil() {
+            map.insert(
+                "replicaDirectoryId".to_string(),
+                j::JsonValue::to_value(&self.replica_directory_id).map_err(|e| e.in_field("ReplicaDirectoryId"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionSnapshot {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partition") {
+            Some(v) => {
+                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
+            }
+            None => return Err(j::missing("partition", version)),
+        }
+        match object.get("currentLeaderEpoch") {
+            Some(v) => {
+                out.current_leader_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentLeaderEpoch"))?;
+            }
+            None => return Err(j::missing("currentLeaderEpoch", version)),
+        }
+        match object.get("snapshotId") {
+            Some(v) => {
+                out.snapshot_id =
+                    <SnapshotId as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("SnapshotId"))?;
+            }
+            None => return Err(j::missing("snapshotId", version)),
+        }
+        match object.get("position") {
+            Some(v) => {
+                out.position = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Position"))?;
+            }
+            None => return Err(j::missing("position", version)),
+        }
+        if let Some(v) = object.get("replicaDirectoryId") {
+            out.replica_directory_id =
+                <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaDirectoryId"))?;
+        }
+        Ok(out)
+    }
+}
+
 /// The snapshot endOffset and epoch to fetch.
 ///
 /// Versions: 0-1.
@@ -514,5 +675,39 @@ impl rnd::Random for SnapshotId {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for SnapshotId {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "endOffset".to_string(),
+            j::JsonValue::to_value(&self.end_offset).map_err(|e| e.in_field("EndOffset"))?,
+        );
+        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SnapshotId {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("endOffset") {
+            Some(v) => {
+                out.end_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndOffset"))?;
+            }
+            None => return Err(j::missing("endOffset", version)),
+        }
+        match object.get("epoch") {
+            Some(v) => {
+                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
+            }
+            None => return Err(j::missing("epoch", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -174,6 +176,68 @@ impl rnd::Random for FetchSnapshotResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for FetchSnapshotResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("FetchSnapshotResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        if (version >= 1) && !self.node_endpoints.is_empty() {
+            map.insert(
+                "nodeEndpoints".to_string(),
+                j::structs_to_value(&self.node_endpoints, version).map_err(|e| e.in_field("NodeEndpoints"))?,
+            );
+        } else if !(version >= 1) && !self.node_endpoints.is_empty() {
+            return Err(c::non_default_value(version).in_field("NodeEndpoints"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FetchSnapshotResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("FetchSnapshotResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        if let Some(v) = object.get("nodeEndpoints") {
+            out.node_endpoints = j::structs_from_value(v, version).map_err(|e| e.in_field("NodeEndpoints"))?;
+        }
+        Ok(out)
+    }
+}
+
 /// The topics to fetch.
 ///
 /// Versions: 0-1.
@@ -269,6 +333,40 @@ impl rnd::Random for TopicSnapshot {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicSnapshot {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicSnapshot {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -444,6 +542,86 @@ impl rnd::Random for PartitionSnapshot {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionSnapshot {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("index".to_string(), j::JsonValue::to_value(&self.index).map_err(|e| e.in_field("Index"))?);
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "snapshotId".to_string(),
+            j::ToJson::to_json(&self.snapshot_id, version).map_err(|e| e.in_field("SnapshotId"))?,
+        );
+        if (true) && self.current_leader != LeaderIdAndEpoch::default() {
+            map.insert(
+                "currentLeader".to_string(),
+                j::ToJson::to_json(&self.current_leader, version).map_err(|e| e.in_field("CurrentLeader"))?,
+            );
+        }
+        map.insert("size".to_string(), j::JsonValue::to_value(&self.size).map_err(|e| e.in_field("Size"))?);
+        map.insert("position".to_string(), j::JsonValue::to_value(&self.position).map_err(|e| e.in_field("Position"))?);
+        map.insert(
+            "unalignedRecords".to_string(),
+            j::JsonValue::to_value(&self.unaligned_records).map_err(|e| e.in_field("UnalignedRecords"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionSnapshot {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("index") {
+            Some(v) => {
+                out.index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Index"))?;
+            }
+            None => return Err(j::missing("index", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("snapshotId") {
+            Some(v) => {
+                out.snapshot_id =
+                    <SnapshotId as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("SnapshotId"))?;
+            }
+            None => return Err(j::missing("snapshotId", version)),
+        }
+        if let Some(v) = object.get("currentLeader") {
+            out.current_leader =
+                <LeaderIdAndEpoch as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("CurrentLeader"))?;
+        }
+        match object.get("size") {
+            Some(v) => {
+                out.size = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Size"))?;
+            }
+            None => return Err(j::missing("size", version)),
+        }
+        match object.get("position") {
+            Some(v) => {
+                out.position = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Position"))?;
+            }
+            None => return Err(j::missing("position", version)),
+        }
+        match object.get("unalignedRecords") {
+            Some(v) => {
+                out.unaligned_records =
+                    <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("UnalignedRecords"))?;
+            }
+            None => return Err(j::missing("unalignedRecords", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The snapshot endOffset and epoch fetched.
 ///
 /// Versions: 0-1.
@@ -540,6 +718,40 @@ impl rnd::Random for SnapshotId {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for SnapshotId {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "endOffset".to_string(),
+            j::JsonValue::to_value(&self.end_offset).map_err(|e| e.in_field("EndOffset"))?,
+        );
+        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SnapshotId {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("endOffset") {
+            Some(v) => {
+                out.end_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndOffset"))?;
+            }
+            None => return Err(j::missing("endOffset", version)),
+        }
+        match object.get("epoch") {
+            Some(v) => {
+                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
+            }
+            None => return Err(j::missing("epoch", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The leader of the partition at the time of the snapshot.
 ///
 /// Versions: 0-1.
@@ -633,6 +845,43 @@ impl rnd::Random for LeaderIdAndEpoch {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for LeaderIdAndEpoch {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "leaderId".to_string(),
+            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for LeaderIdAndEpoch {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("leaderId") {
+            Some(v) => {
+                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
+            }
+            None => return Err(j::missing("leaderId", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -737,5 +986,43 @@ impl rnd::Random for NodeEndpoint {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for NodeEndpoint {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for NodeEndpoint {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("nodeId") {
+            Some(v) => {
+                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
+            }
+            None => return Err(j::missing("nodeId", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        Ok(out)
     }
 }

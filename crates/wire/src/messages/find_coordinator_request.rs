@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -165,5 +167,71 @@ impl rnd::Random for FindCoordinatorRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for FindCoordinatorRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("FindCoordinatorRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version <= 3 {
+            map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
+        } else if !(version <= 3) && self.key.as_str() != "" {
+            return Err(c::non_default_value(version).in_field("Key"));
+        }
+        if version >= 1 {
+            map.insert(
+                "keyType".to_string(),
+                j::JsonValue::to_value(&self.key_type).map_err(|e| e.in_field("KeyType"))?,
+            );
+        } else if !(version >= 1) && self.key_type != 0 {
+            return Err(c::non_default_value(version).in_field("KeyType"));
+        }
+        if version >= 4 {
+            map.insert(
+                "coordinatorKeys".to_string(),
+                j::JsonValue::to_value(&self.coordinator_keys).map_err(|e| e.in_field("CoordinatorKeys"))?,
+            );
+        } else if !(version >= 4) && !self.coordinator_keys.is_empty() {
+            return Err(c::non_default_value(version).in_field("CoordinatorKeys"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FindCoordinatorRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("FindCoordinatorRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("key") {
+            Some(v) => {
+                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
+            }
+            None if version <= 3 => return Err(j::missing("key", version)),
+            None => {}
+        }
+        match object.get("keyType") {
+            Some(v) => {
+                out.key_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("KeyType"))?;
+            }
+            None if version >= 1 => return Err(j::missing("keyType", version)),
+            None => {}
+        }
+        match object.get("coordinatorKeys") {
+            Some(v) => {
+                out.coordinator_keys =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CoordinatorKeys"))?;
+            }
+            None if version >= 4 => return Err(j::missing("coordinatorKeys", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

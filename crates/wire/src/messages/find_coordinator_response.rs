@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -247,6 +249,123 @@ impl rnd::Random for FindCoordinatorResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for FindCoordinatorResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("FindCoordinatorResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 1 {
+            map.insert(
+                "throttleTimeMs".to_string(),
+                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+            );
+        }
+        if version <= 3 {
+            map.insert(
+                "errorCode".to_string(),
+                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+            );
+        } else if !(version <= 3) && self.error_code != 0 {
+            return Err(c::non_default_value(version).in_field("ErrorCode"));
+        }
+        if version >= 1 && version <= 3 {
+            map.insert(
+                "errorMessage".to_string(),
+                j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+            );
+        }
+        if version <= 3 {
+            map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
+        } else if !(version <= 3) && self.node_id != 0 {
+            return Err(c::non_default_value(version).in_field("NodeId"));
+        }
+        if version <= 3 {
+            map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        } else if !(version <= 3) && self.host.as_str() != "" {
+            return Err(c::non_default_value(version).in_field("Host"));
+        }
+        if version <= 3 {
+            map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        } else if !(version <= 3) && self.port != 0 {
+            return Err(c::non_default_value(version).in_field("Port"));
+        }
+        if version >= 4 {
+            map.insert(
+                "coordinators".to_string(),
+                j::structs_to_value(&self.coordinators, version).map_err(|e| e.in_field("Coordinators"))?,
+            );
+        } else if !(version >= 4) && !self.coordinators.is_empty() {
+            return Err(c::non_default_value(version).in_field("Coordinators"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FindCoordinatorResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("FindCoordinatorResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
+            None => {}
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None if version <= 3 => return Err(j::missing("errorCode", version)),
+            None => {}
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None if version >= 1 && version <= 3 => return Err(j::missing("errorMessage", version)),
+            None => {}
+        }
+        match object.get("nodeId") {
+            Some(v) => {
+                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
+            }
+            None if version <= 3 => return Err(j::missing("nodeId", version)),
+            None => {}
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None if version <= 3 => return Err(j::missing("host", version)),
+            None => {}
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None if version <= 3 => return Err(j::missing("port", version)),
+            None => {}
+        }
+        match object.get("coordinators") {
+            Some(v) => {
+                out.coordinators = j::structs_from_value(v, version).map_err(|e| e.in_field("Coordinators"))?;
+            }
+            None if version >= 4 => return Err(j::missing("coordinators", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// Each coordinator result in the response.
 ///
 /// Versions: 4-6.
@@ -390,5 +509,71 @@ impl rnd::Random for Coordinator {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Coordinator {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
+        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Coordinator {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("key") {
+            Some(v) => {
+                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
+            }
+            None => return Err(j::missing("key", version)),
+        }
+        match object.get("nodeId") {
+            Some(v) => {
+                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
+            }
+            None => return Err(j::missing("nodeId", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -203,5 +205,128 @@ impl rnd::Random for GetTelemetrySubscriptionsResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for GetTelemetrySubscriptionsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("GetTelemetrySubscriptionsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "clientInstanceId".to_string(),
+            j::JsonValue::to_value(&self.client_instance_id).map_err(|e| e.in_field("ClientInstanceId"))?,
+        );
+        map.insert(
+            "subscriptionId".to_string(),
+            j::JsonValue::to_value(&self.subscription_id).map_err(|e| e.in_field("SubscriptionId"))?,
+        );
+        map.insert(
+            "acceptedCompressionTypes".to_string(),
+            j::JsonValue::to_value(&self.accepted_compression_types)
+                .map_err(|e| e.in_field("AcceptedCompressionTypes"))?,
+        );
+        map.insert(
+            "pushIntervalMs".to_string(),
+            j::JsonValue::to_value(&self.push_interval_ms).map_err(|e| e.in_field("PushIntervalMs"))?,
+        );
+        map.insert(
+            "telemetryMaxBytes".to_string(),
+            j::JsonValue::to_value(&self.telemetry_max_bytes).map_err(|e| e.in_field("TelemetryMaxBytes"))?,
+        );
+        map.insert(
+            "deltaTemporality".to_string(),
+            j::JsonValue::to_value(&self.delta_temporality).map_err(|e| e.in_field("DeltaTemporality"))?,
+        );
+        map.insert(
+            "requestedMetrics".to_string(),
+            j::JsonValue::to_value(&self.requested_metrics).map_err(|e| e.in_field("RequestedMetrics"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for GetTelemetrySubscriptionsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(
+                j::error(format!("unsupported version {version}")).in_struct("GetTelemetrySubscriptionsResponse")
+            );
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("clientInstanceId") {
+            Some(v) => {
+                out.client_instance_id =
+                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientInstanceId"))?;
+            }
+            None => return Err(j::missing("clientInstanceId", version)),
+        }
+        match object.get("subscriptionId") {
+            Some(v) => {
+                out.subscription_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubscriptionId"))?;
+            }
+            None => return Err(j::missing("subscriptionId", version)),
+        }
+        match object.get("acceptedCompressionTypes") {
+            Some(v) => {
+                out.accepted_compression_types =
+                    <Vec<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
+            }
+            None => return Err(j::missing("acceptedCompressionTypes", version)),
+        }
+        match object.get("pushIntervalMs") {
+            Some(v) => {
+                out.push_interval_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PushIntervalMs"))?;
+            }
+            None => return Err(j::missing("pushIntervalMs", version)),
+        }
+        match object.get("telemetryMaxBytes") {
+            Some(v) => {
+                out.telemetry_max_bytes =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TelemetryMaxBytes"))?;
+            }
+            None => return Err(j::missing("telemetryMaxBytes", version)),
+        }
+        match object.get("deltaTemporality") {
+            Some(v) => {
+                out.delta_temporality =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DeltaTemporality"))?;
+            }
+            None => return Err(j::missing("deltaTemporality", version)),
+        }
+        match object.get("requestedMetrics") {
+            Some(v) => {
+                out.requested_metrics =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequestedMetrics"))?;
+            }
+            None => return Err(j::missing("requestedMetrics", version)),
+        }
+        Ok(out)
     }
 }

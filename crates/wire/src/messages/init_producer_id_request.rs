@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -202,5 +204,111 @@ impl rnd::Random for InitProducerIdRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for InitProducerIdRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("InitProducerIdRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "transactionalId".to_string(),
+            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
+        );
+        map.insert(
+            "transactionTimeoutMs".to_string(),
+            j::JsonValue::to_value(&self.transaction_timeout_ms).map_err(|e| e.in_field("TransactionTimeoutMs"))?,
+        );
+        if version >= 3 {
+            map.insert(
+                "producerId".to_string(),
+                j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+            );
+        } else if !(version >= 3) && self.producer_id != -1 {
+            return Err(c::non_default_value(version).in_field("ProducerId"));
+        }
+        if version >= 3 {
+            map.insert(
+                "producerEpoch".to_string(),
+                j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
+            );
+        } else if !(version >= 3) && self.producer_epoch != -1 {
+            return Err(c::non_default_value(version).in_field("ProducerEpoch"));
+        }
+        if version >= 6 {
+            map.insert(
+                "enable2Pc".to_string(),
+                j::JsonValue::to_value(&self.enable2_pc).map_err(|e| e.in_field("Enable2Pc"))?,
+            );
+        } else if !(version >= 6) && self.enable2_pc != false {
+            return Err(c::non_default_value(version).in_field("Enable2Pc"));
+        }
+        if version >= 6 {
+            map.insert(
+                "keepPreparedTxn".to_string(),
+                j::JsonValue::to_value(&self.keep_prepared_txn).map_err(|e| e.in_field("KeepPreparedTxn"))?,
+            );
+        } else if !(version >= 6) && self.keep_prepared_txn != false {
+            return Err(c::non_default_value(version).in_field("KeepPreparedTxn"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for InitProducerIdRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("InitProducerIdRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("transactionalId") {
+            Some(v) => {
+                out.transactional_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
+            }
+            None => return Err(j::missing("transactionalId", version)),
+        }
+        match object.get("transactionTimeoutMs") {
+            Some(v) => {
+                out.transaction_timeout_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionTimeoutMs"))?;
+            }
+            None => return Err(j::missing("transactionTimeoutMs", version)),
+        }
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None if version >= 3 => return Err(j::missing("producerId", version)),
+            None => {}
+        }
+        match object.get("producerEpoch") {
+            Some(v) => {
+                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
+            }
+            None if version >= 3 => return Err(j::missing("producerEpoch", version)),
+            None => {}
+        }
+        match object.get("enable2Pc") {
+            Some(v) => {
+                out.enable2_pc = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Enable2Pc"))?;
+            }
+            None if version >= 6 => return Err(j::missing("enable2Pc", version)),
+            None => {}
+        }
+        match object.get("keepPreparedTxn") {
+            Some(v) => {
+                out.keep_prepared_txn =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("KeepPreparedTxn"))?;
+            }
+            None if version >= 6 => return Err(j::missing("keepPreparedTxn", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

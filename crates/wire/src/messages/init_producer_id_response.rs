@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -184,5 +186,103 @@ impl rnd::Random for InitProducerIdResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for InitProducerIdResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("InitProducerIdResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "producerId".to_string(),
+            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+        );
+        map.insert(
+            "producerEpoch".to_string(),
+            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
+        );
+        if version >= 6 {
+            map.insert(
+                "ongoingTxnProducerId".to_string(),
+                j::JsonValue::to_value(&self.ongoing_txn_producer_id)
+                    .map_err(|e| e.in_field("OngoingTxnProducerId"))?,
+            );
+        } else if !(version >= 6) && self.ongoing_txn_producer_id != -1 {
+            return Err(c::non_default_value(version).in_field("OngoingTxnProducerId"));
+        }
+        if version >= 6 {
+            map.insert(
+                "ongoingTxnProducerEpoch".to_string(),
+                j::JsonValue::to_value(&self.ongoing_txn_producer_epoch)
+                    .map_err(|e| e.in_field("OngoingTxnProducerEpoch"))?,
+            );
+        } else if !(version >= 6) && self.ongoing_txn_producer_epoch != -1 {
+            return Err(c::non_default_value(version).in_field("OngoingTxnProducerEpoch"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for InitProducerIdResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("InitProducerIdResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None => return Err(j::missing("producerId", version)),
+        }
+        match object.get("producerEpoch") {
+            Some(v) => {
+                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
+            }
+            None => return Err(j::missing("producerEpoch", version)),
+        }
+        match object.get("ongoingTxnProducerId") {
+            Some(v) => {
+                out.ongoing_txn_producer_id =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OngoingTxnProducerId"))?;
+            }
+            None if version >= 6 => return Err(j::missing("ongoingTxnProducerId", version)),
+            None => {}
+        }
+        match object.get("ongoingTxnProducerEpoch") {
+            Some(v) => {
+                out.ongoing_txn_producer_epoch =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OngoingTxnProducerEpoch"))?;
+            }
+            None if version >= 6 => return Err(j::missing("ongoingTxnProducerEpoch", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

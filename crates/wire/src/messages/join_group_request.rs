@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -222,6 +224,118 @@ impl rnd::Random for JoinGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for JoinGroupRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("JoinGroupRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "sessionTimeoutMs".to_string(),
+            j::JsonValue::to_value(&self.session_timeout_ms).map_err(|e| e.in_field("SessionTimeoutMs"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "rebalanceTimeoutMs".to_string(),
+                j::JsonValue::to_value(&self.rebalance_timeout_ms).map_err(|e| e.in_field("RebalanceTimeoutMs"))?,
+            );
+        }
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        if version >= 5 {
+            map.insert(
+                "groupInstanceId".to_string(),
+                j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
+            );
+        } else if !(version >= 5) && self.group_instance_id.is_some() {
+            return Err(c::non_default_value(version).in_field("GroupInstanceId"));
+        }
+        map.insert(
+            "protocolType".to_string(),
+            j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
+        );
+        map.insert(
+            "protocols".to_string(),
+            j::structs_to_value(&self.protocols, version).map_err(|e| e.in_field("Protocols"))?,
+        );
+        if version >= 8 {
+            map.insert("reason".to_string(), j::JsonValue::to_value(&self.reason).map_err(|e| e.in_field("Reason"))?);
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for JoinGroupRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("JoinGroupRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("sessionTimeoutMs") {
+            Some(v) => {
+                out.session_timeout_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SessionTimeoutMs"))?;
+            }
+            None => return Err(j::missing("sessionTimeoutMs", version)),
+        }
+        match object.get("rebalanceTimeoutMs") {
+            Some(v) => {
+                out.rebalance_timeout_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
+            }
+            None if version >= 1 => return Err(j::missing("rebalanceTimeoutMs", version)),
+            None => {}
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("groupInstanceId") {
+            Some(v) => {
+                out.group_instance_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
+            }
+            None if version >= 5 => return Err(j::missing("groupInstanceId", version)),
+            None => {}
+        }
+        match object.get("protocolType") {
+            Some(v) => {
+                out.protocol_type =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
+            }
+            None => return Err(j::missing("protocolType", version)),
+        }
+        match object.get("protocols") {
+            Some(v) => {
+                out.protocols = j::structs_from_value(v, version).map_err(|e| e.in_field("Protocols"))?;
+            }
+            None => return Err(j::missing("protocols", version)),
+        }
+        match object.get("reason") {
+            Some(v) => {
+                out.reason = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Reason"))?;
+            }
+            None if version >= 8 => return Err(j::missing("reason", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The list of protocols that the member supports.
 ///
 /// Versions: 0-9.
@@ -317,5 +431,36 @@ impl rnd::Random for JoinGroupRequestProtocol {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for JoinGroupRequestProtocol {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("metadata".to_string(), j::JsonValue::to_value(&self.metadata).map_err(|e| e.in_field("Metadata"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for JoinGroupRequestProtocol {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("metadata") {
+            Some(v) => {
+                out.metadata = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Metadata"))?;
+            }
+            None => return Err(j::missing("metadata", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -230,6 +232,131 @@ impl rnd::Random for JoinGroupResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for JoinGroupResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("JoinGroupResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 2 {
+            map.insert(
+                "throttleTimeMs".to_string(),
+                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+            );
+        }
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "generationId".to_string(),
+            j::JsonValue::to_value(&self.generation_id).map_err(|e| e.in_field("GenerationId"))?,
+        );
+        if version >= 7 {
+            map.insert(
+                "protocolType".to_string(),
+                j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
+            );
+        }
+        map.insert(
+            "protocolName".to_string(),
+            j::JsonValue::to_value(&self.protocol_name).map_err(|e| e.in_field("ProtocolName"))?,
+        );
+        map.insert("leader".to_string(), j::JsonValue::to_value(&self.leader).map_err(|e| e.in_field("Leader"))?);
+        if version >= 9 {
+            map.insert(
+                "skipAssignment".to_string(),
+                j::JsonValue::to_value(&self.skip_assignment).map_err(|e| e.in_field("SkipAssignment"))?,
+            );
+        } else if !(version >= 9) && self.skip_assignment != false {
+            return Err(c::non_default_value(version).in_field("SkipAssignment"));
+        }
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "members".to_string(),
+            j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for JoinGroupResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("JoinGroupResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None if version >= 2 => return Err(j::missing("throttleTimeMs", version)),
+            None => {}
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("generationId") {
+            Some(v) => {
+                out.generation_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GenerationId"))?;
+            }
+            None => return Err(j::missing("generationId", version)),
+        }
+        match object.get("protocolType") {
+            Some(v) => {
+                out.protocol_type =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
+            }
+            None if version >= 7 => return Err(j::missing("protocolType", version)),
+            None => {}
+        }
+        match object.get("protocolName") {
+            Some(v) => {
+                out.protocol_name =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolName"))?;
+            }
+            None => return Err(j::missing("protocolName", version)),
+        }
+        match object.get("leader") {
+            Some(v) => {
+                out.leader = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Leader"))?;
+            }
+            None => return Err(j::missing("leader", version)),
+        }
+        match object.get("skipAssignment") {
+            Some(v) => {
+                out.skip_assignment =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SkipAssignment"))?;
+            }
+            None if version >= 9 => return Err(j::missing("skipAssignment", version)),
+            None => {}
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("members") {
+            Some(v) => {
+                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
+            }
+            None => return Err(j::missing("members", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The group members.
 ///
 /// Versions: 0-9.
@@ -354,5 +481,53 @@ impl rnd::Random for JoinGroupResponseMember {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for JoinGroupResponseMember {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        if version >= 5 {
+            map.insert(
+                "groupInstanceId".to_string(),
+                j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
+            );
+        }
+        map.insert("metadata".to_string(), j::JsonValue::to_value(&self.metadata).map_err(|e| e.in_field("Metadata"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for JoinGroupResponseMember {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("groupInstanceId") {
+            Some(v) => {
+                out.group_instance_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
+            }
+            None if version >= 5 => return Err(j::missing("groupInstanceId", version)),
+            None => {}
+        }
+        match object.get("metadata") {
+            Some(v) => {
+                out.metadata = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Metadata"))?;
+            }
+            None => return Err(j::missing("metadata", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -74,5 +76,28 @@ impl rnd::Random for LeaderAndIsrResponse {
         let flexible = true;
         let mut value = Self::default();
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for LeaderAndIsrResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("LeaderAndIsrResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for LeaderAndIsrResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("LeaderAndIsrResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -151,6 +153,63 @@ impl rnd::Random for LeaderChangeMessage {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for LeaderChangeMessage {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("LeaderChangeMessage"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("version".to_string(), j::JsonValue::to_value(&self.version).map_err(|e| e.in_field("Version"))?);
+        map.insert(
+            "leaderId".to_string(),
+            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
+        );
+        map.insert("voters".to_string(), j::structs_to_value(&self.voters, version).map_err(|e| e.in_field("Voters"))?);
+        map.insert(
+            "grantingVoters".to_string(),
+            j::structs_to_value(&self.granting_voters, version).map_err(|e| e.in_field("GrantingVoters"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for LeaderChangeMessage {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("LeaderChangeMessage"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("version") {
+            Some(v) => {
+                out.version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Version"))?;
+            }
+            None => return Err(j::missing("version", version)),
+        }
+        match object.get("leaderId") {
+            Some(v) => {
+                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
+            }
+            None => return Err(j::missing("leaderId", version)),
+        }
+        match object.get("voters") {
+            Some(v) => {
+                out.voters = j::structs_from_value(v, version).map_err(|e| e.in_field("Voters"))?;
+            }
+            None => return Err(j::missing("voters", version)),
+        }
+        match object.get("grantingVoters") {
+            Some(v) => {
+                out.granting_voters = j::structs_from_value(v, version).map_err(|e| e.in_field("GrantingVoters"))?;
+            }
+            None => return Err(j::missing("grantingVoters", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `Voter`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Voter {
@@ -251,5 +310,45 @@ impl rnd::Random for Voter {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Voter {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("voterId".to_string(), j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?);
+        if version >= 1 {
+            map.insert(
+                "voterDirectoryId".to_string(),
+                j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
+            );
+        } else if !(version >= 1) && self.voter_directory_id != Uuid::nil() {
+            return Err(c::non_default_value(version).in_field("VoterDirectoryId"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Voter {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("voterId") {
+            Some(v) => {
+                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
+            }
+            None => return Err(j::missing("voterId", version)),
+        }
+        match object.get("voterDirectoryId") {
+            Some(v) => {
+                out.voter_directory_id =
+                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
+            }
+            None if version >= 1 => return Err(j::missing("voterDirectoryId", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -160,6 +162,66 @@ impl rnd::Random for LeaveGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for LeaveGroupRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("LeaveGroupRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        if version <= 2 {
+            map.insert(
+                "memberId".to_string(),
+                j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+            );
+        } else if !(version <= 2) && self.member_id.as_str() != "" {
+            return Err(c::non_default_value(version).in_field("MemberId"));
+        }
+        if version >= 3 {
+            map.insert(
+                "members".to_string(),
+                j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
+            );
+        } else if !(version >= 3) && !self.members.is_empty() {
+            return Err(c::non_default_value(version).in_field("Members"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for LeaveGroupRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("LeaveGroupRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None if version <= 2 => return Err(j::missing("memberId", version)),
+            None => {}
+        }
+        match object.get("members") {
+            Some(v) => {
+                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
+            }
+            None if version >= 3 => return Err(j::missing("members", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// List of leaving member identities.
 ///
 /// Versions: 3-5.
@@ -286,5 +348,53 @@ impl rnd::Random for MemberIdentity {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for MemberIdentity {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "groupInstanceId".to_string(),
+            j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
+        );
+        if version >= 5 {
+            map.insert("reason".to_string(), j::JsonValue::to_value(&self.reason).map_err(|e| e.in_field("Reason"))?);
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for MemberIdentity {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("groupInstanceId") {
+            Some(v) => {
+                out.group_instance_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
+            }
+            None => return Err(j::missing("groupInstanceId", version)),
+        }
+        match object.get("reason") {
+            Some(v) => {
+                out.reason = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Reason"))?;
+            }
+            None if version >= 5 => return Err(j::missing("reason", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -125,5 +127,44 @@ impl rnd::Random for ListConfigResourcesRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ListConfigResourcesRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ListConfigResourcesRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 1 {
+            map.insert(
+                "resourceTypes".to_string(),
+                j::JsonValue::to_value(&self.resource_types).map_err(|e| e.in_field("ResourceTypes"))?,
+            );
+        } else if !(version >= 1) && !self.resource_types.is_empty() {
+            return Err(c::non_default_value(version).in_field("ResourceTypes"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListConfigResourcesRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ListConfigResourcesRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("resourceTypes") {
+            Some(v) => {
+                out.resource_types =
+                    <Vec<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceTypes"))?;
+            }
+            None if version >= 1 => return Err(j::missing("resourceTypes", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -135,6 +137,60 @@ impl rnd::Random for ListConfigResourcesResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ListConfigResourcesResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ListConfigResourcesResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "configResources".to_string(),
+            j::structs_to_value(&self.config_resources, version).map_err(|e| e.in_field("ConfigResources"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListConfigResourcesResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ListConfigResourcesResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("configResources") {
+            Some(v) => {
+                out.config_resources = j::structs_from_value(v, version).map_err(|e| e.in_field("ConfigResources"))?;
+            }
+            None => return Err(j::missing("configResources", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each config resource in the response.
 ///
 /// Versions: 0-1.
@@ -234,5 +290,46 @@ impl rnd::Random for ConfigResource {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ConfigResource {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "resourceName".to_string(),
+            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "resourceType".to_string(),
+                j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ConfigResource {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("resourceName") {
+            Some(v) => {
+                out.resource_name =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
+            }
+            None => return Err(j::missing("resourceName", version)),
+        }
+        match object.get("resourceType") {
+            Some(v) => {
+                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
+            }
+            None if version >= 1 => return Err(j::missing("resourceType", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

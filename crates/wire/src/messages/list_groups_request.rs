@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -146,5 +148,60 @@ impl rnd::Random for ListGroupsRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ListGroupsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ListGroupsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 4 {
+            map.insert(
+                "statesFilter".to_string(),
+                j::JsonValue::to_value(&self.states_filter).map_err(|e| e.in_field("StatesFilter"))?,
+            );
+        } else if !(version >= 4) && !self.states_filter.is_empty() {
+            return Err(c::non_default_value(version).in_field("StatesFilter"));
+        }
+        if version >= 5 {
+            map.insert(
+                "typesFilter".to_string(),
+                j::JsonValue::to_value(&self.types_filter).map_err(|e| e.in_field("TypesFilter"))?,
+            );
+        } else if !(version >= 5) && !self.types_filter.is_empty() {
+            return Err(c::non_default_value(version).in_field("TypesFilter"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListGroupsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ListGroupsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("statesFilter") {
+            Some(v) => {
+                out.states_filter =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StatesFilter"))?;
+            }
+            None if version >= 4 => return Err(j::missing("statesFilter", version)),
+            None => {}
+        }
+        match object.get("typesFilter") {
+            Some(v) => {
+                out.types_filter =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TypesFilter"))?;
+            }
+            None if version >= 5 => return Err(j::missing("typesFilter", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

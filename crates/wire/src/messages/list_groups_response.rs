@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -140,6 +142,60 @@ impl rnd::Random for ListGroupsResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ListGroupsResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ListGroupsResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 1 {
+            map.insert(
+                "throttleTimeMs".to_string(),
+                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+            );
+        }
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert("groups".to_string(), j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListGroupsResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ListGroupsResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
+            None => {}
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("groups") {
+            Some(v) => {
+                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
+            }
+            None => return Err(j::missing("groups", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -286,5 +342,66 @@ impl rnd::Random for ListedGroup {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ListedGroup {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "protocolType".to_string(),
+            j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
+        );
+        if version >= 4 {
+            map.insert(
+                "groupState".to_string(),
+                j::JsonValue::to_value(&self.group_state).map_err(|e| e.in_field("GroupState"))?,
+            );
+        }
+        if version >= 5 {
+            map.insert(
+                "groupType".to_string(),
+                j::JsonValue::to_value(&self.group_type).map_err(|e| e.in_field("GroupType"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListedGroup {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("protocolType") {
+            Some(v) => {
+                out.protocol_type =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
+            }
+            None => return Err(j::missing("protocolType", version)),
+        }
+        match object.get("groupState") {
+            Some(v) => {
+                out.group_state = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupState"))?;
+            }
+            None if version >= 4 => return Err(j::missing("groupState", version)),
+            None => {}
+        }
+        match object.get("groupType") {
+            Some(v) => {
+                out.group_type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupType"))?;
+            }
+            None if version >= 5 => return Err(j::missing("groupType", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -159,6 +161,74 @@ impl rnd::Random for ListOffsetsRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ListOffsetsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ListOffsetsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "replicaId".to_string(),
+            j::JsonValue::to_value(&self.replica_id).map_err(|e| e.in_field("ReplicaId"))?,
+        );
+        if version >= 2 {
+            map.insert(
+                "isolationLevel".to_string(),
+                j::JsonValue::to_value(&self.isolation_level).map_err(|e| e.in_field("IsolationLevel"))?,
+            );
+        } else if !(version >= 2) && self.isolation_level != 0 {
+            return Err(c::non_default_value(version).in_field("IsolationLevel"));
+        }
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        if version >= 10 {
+            map.insert(
+                "timeoutMs".to_string(),
+                j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListOffsetsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ListOffsetsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("replicaId") {
+            Some(v) => {
+                out.replica_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaId"))?;
+            }
+            None => return Err(j::missing("replicaId", version)),
+        }
+        match object.get("isolationLevel") {
+            Some(v) => {
+                out.isolation_level = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsolationLevel"))?;
+            }
+            None if version >= 2 => return Err(j::missing("isolationLevel", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("timeoutMs") {
+            Some(v) => {
+                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
+            }
+            None if version >= 10 => return Err(j::missing("timeoutMs", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// Each topic in the request.
 ///
 /// Versions: 1-11.
@@ -256,6 +326,40 @@ impl rnd::Random for ListOffsetsTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ListOffsetsTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListOffsetsTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -374,5 +478,56 @@ impl rnd::Random for ListOffsetsPartition {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ListOffsetsPartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        if version >= 4 {
+            map.insert(
+                "currentLeaderEpoch".to_string(),
+                j::JsonValue::to_value(&self.current_leader_epoch).map_err(|e| e.in_field("CurrentLeaderEpoch"))?,
+            );
+        }
+        map.insert(
+            "timestamp".to_string(),
+            j::JsonValue::to_value(&self.timestamp).map_err(|e| e.in_field("Timestamp"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListOffsetsPartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("currentLeaderEpoch") {
+            Some(v) => {
+                out.current_leader_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentLeaderEpoch"))?;
+            }
+            None if version >= 4 => return Err(j::missing("currentLeaderEpoch", version)),
+            None => {}
+        }
+        match object.get("timestamp") {
+            Some(v) => {
+                out.timestamp = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Timestamp"))?;
+            }
+            None => return Err(j::missing("timestamp", version)),
+        }
+        Ok(out)
     }
 }

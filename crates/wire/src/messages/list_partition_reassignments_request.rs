@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -130,6 +132,56 @@ impl rnd::Random for ListPartitionReassignmentsRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ListPartitionReassignmentsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ListPartitionReassignmentsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "timeoutMs".to_string(),
+            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
+        );
+        map.insert(
+            "topics".to_string(),
+            match &self.topics {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Topics"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListPartitionReassignmentsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(
+                j::error(format!("unsupported version {version}")).in_struct("ListPartitionReassignmentsRequest")
+            );
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("timeoutMs") {
+            Some(v) => {
+                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
+            }
+            None => return Err(j::missing("timeoutMs", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The topics to list partition reassignments for, or null to list everything.
 ///
 /// Versions: 0.
@@ -228,5 +280,40 @@ impl rnd::Random for ListPartitionReassignmentsTopics {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ListPartitionReassignmentsTopics {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitionIndexes".to_string(),
+            j::JsonValue::to_value(&self.partition_indexes).map_err(|e| e.in_field("PartitionIndexes"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListPartitionReassignmentsTopics {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitionIndexes") {
+            Some(v) => {
+                out.partition_indexes =
+                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndexes"))?;
+            }
+            None => return Err(j::missing("partitionIndexes", version)),
+        }
+        Ok(out)
     }
 }

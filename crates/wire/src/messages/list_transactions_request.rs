@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -172,5 +174,82 @@ impl rnd::Random for ListTransactionsRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ListTransactionsRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ListTransactionsRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "stateFilters".to_string(),
+            j::JsonValue::to_value(&self.state_filters).map_err(|e| e.in_field("StateFilters"))?,
+        );
+        map.insert(
+            "producerIdFilters".to_string(),
+            j::JsonValue::to_value(&self.producer_id_filters).map_err(|e| e.in_field("ProducerIdFilters"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "durationFilter".to_string(),
+                j::JsonValue::to_value(&self.duration_filter).map_err(|e| e.in_field("DurationFilter"))?,
+            );
+        } else if !(version >= 1) && self.duration_filter != -1 {
+            return Err(c::non_default_value(version).in_field("DurationFilter"));
+        }
+        if version >= 2 {
+            map.insert(
+                "transactionalIdPattern".to_string(),
+                j::JsonValue::to_value(&self.transactional_id_pattern)
+                    .map_err(|e| e.in_field("TransactionalIdPattern"))?,
+            );
+        } else if !(version >= 2) && self.transactional_id_pattern.is_some() {
+            return Err(c::non_default_value(version).in_field("TransactionalIdPattern"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ListTransactionsRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ListTransactionsRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("stateFilters") {
+            Some(v) => {
+                out.state_filters =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StateFilters"))?;
+            }
+            None => return Err(j::missing("stateFilters", version)),
+        }
+        match object.get("producerIdFilters") {
+            Some(v) => {
+                out.producer_id_filters =
+                    <Vec<i64> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerIdFilters"))?;
+            }
+            None => return Err(j::missing("producerIdFilters", version)),
+        }
+        match object.get("durationFilter") {
+            Some(v) => {
+                out.duration_filter = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DurationFilter"))?;
+            }
+            None if version >= 1 => return Err(j::missing("durationFilter", version)),
+            None => {}
+        }
+        match object.get("transactionalIdPattern") {
+            Some(v) => {
+                out.transactional_id_pattern = <Option<StrBytes> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("TransactionalIdPattern"))?;
+            }
+            None if version >= 2 => return Err(j::missing("transactionalIdPattern", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -192,6 +194,97 @@ impl rnd::Random for MetadataRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for MetadataRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("MetadataRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "topics".to_string(),
+            match &self.topics {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Topics"))?,
+        );
+        if version >= 4 {
+            map.insert(
+                "allowAutoTopicCreation".to_string(),
+                j::JsonValue::to_value(&self.allow_auto_topic_creation)
+                    .map_err(|e| e.in_field("AllowAutoTopicCreation"))?,
+            );
+        } else if !(version >= 4) && self.allow_auto_topic_creation != true {
+            return Err(c::non_default_value(version).in_field("AllowAutoTopicCreation"));
+        }
+        if version >= 8 && version <= 10 {
+            map.insert(
+                "includeClusterAuthorizedOperations".to_string(),
+                j::JsonValue::to_value(&self.include_cluster_authorized_operations)
+                    .map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?,
+            );
+        } else if !(version >= 8 && version <= 10) && self.include_cluster_authorized_operations != false {
+            return Err(c::non_default_value(version).in_field("IncludeClusterAuthorizedOperations"));
+        }
+        if version >= 8 {
+            map.insert(
+                "includeTopicAuthorizedOperations".to_string(),
+                j::JsonValue::to_value(&self.include_topic_authorized_operations)
+                    .map_err(|e| e.in_field("IncludeTopicAuthorizedOperations"))?,
+            );
+        } else if !(version >= 8) && self.include_topic_authorized_operations != false {
+            return Err(c::non_default_value(version).in_field("IncludeTopicAuthorizedOperations"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for MetadataRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("MetadataRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("allowAutoTopicCreation") {
+            Some(v) => {
+                out.allow_auto_topic_creation =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AllowAutoTopicCreation"))?;
+            }
+            None if version >= 4 => return Err(j::missing("allowAutoTopicCreation", version)),
+            None => {}
+        }
+        match object.get("includeClusterAuthorizedOperations") {
+            Some(v) => {
+                out.include_cluster_authorized_operations = <bool as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?;
+            }
+            None if version >= 8 && version <= 10 => {
+                return Err(j::missing("includeClusterAuthorizedOperations", version))
+            }
+            None => {}
+        }
+        match object.get("includeTopicAuthorizedOperations") {
+            Some(v) => {
+                out.include_topic_authorized_operations = <bool as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("IncludeTopicAuthorizedOperations"))?;
+            }
+            None if version >= 8 => return Err(j::missing("includeTopicAuthorizedOperations", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The topics to fetch metadata for.
 ///
 /// Versions: 0-13.
@@ -294,5 +387,42 @@ impl rnd::Random for MetadataRequestTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for MetadataRequestTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        if version >= 10 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for MetadataRequestTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 10 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("name") {
+            Some(v) => {
+                out.name = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -225,6 +227,117 @@ impl rnd::Random for MetadataResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for MetadataResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("MetadataResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 3 {
+            map.insert(
+                "throttleTimeMs".to_string(),
+                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+            );
+        }
+        map.insert(
+            "brokers".to_string(),
+            j::structs_to_value(&self.brokers, version).map_err(|e| e.in_field("Brokers"))?,
+        );
+        if version >= 2 {
+            map.insert(
+                "clusterId".to_string(),
+                j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
+            );
+        }
+        if version >= 1 {
+            map.insert(
+                "controllerId".to_string(),
+                j::JsonValue::to_value(&self.controller_id).map_err(|e| e.in_field("ControllerId"))?,
+            );
+        }
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        if version >= 8 && version <= 10 {
+            map.insert(
+                "clusterAuthorizedOperations".to_string(),
+                j::JsonValue::to_value(&self.cluster_authorized_operations)
+                    .map_err(|e| e.in_field("ClusterAuthorizedOperations"))?,
+            );
+        } else if !(version >= 8 && version <= 10) && self.cluster_authorized_operations != -2147483648 {
+            return Err(c::non_default_value(version).in_field("ClusterAuthorizedOperations"));
+        }
+        if version >= 13 {
+            map.insert(
+                "errorCode".to_string(),
+                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for MetadataResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("MetadataResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None if version >= 3 => return Err(j::missing("throttleTimeMs", version)),
+            None => {}
+        }
+        match object.get("brokers") {
+            Some(v) => {
+                out.brokers = j::structs_from_value(v, version).map_err(|e| e.in_field("Brokers"))?;
+            }
+            None => return Err(j::missing("brokers", version)),
+        }
+        match object.get("clusterId") {
+            Some(v) => {
+                out.cluster_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
+            }
+            None if version >= 2 => return Err(j::missing("clusterId", version)),
+            None => {}
+        }
+        match object.get("controllerId") {
+            Some(v) => {
+                out.controller_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ControllerId"))?;
+            }
+            None if version >= 1 => return Err(j::missing("controllerId", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("clusterAuthorizedOperations") {
+            Some(v) => {
+                out.cluster_authorized_operations =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterAuthorizedOperations"))?;
+            }
+            None if version >= 8 && version <= 10 => return Err(j::missing("clusterAuthorizedOperations", version)),
+            None => {}
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None if version >= 13 => return Err(j::missing("errorCode", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// A list of brokers present in the cluster.
 ///
 /// Versions: 0-13.
@@ -347,6 +460,54 @@ impl rnd::Random for MetadataResponseBroker {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for MetadataResponseBroker {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        if version >= 1 {
+            map.insert("rack".to_string(), j::JsonValue::to_value(&self.rack).map_err(|e| e.in_field("Rack"))?);
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for MetadataResponseBroker {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("nodeId") {
+            Some(v) => {
+                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
+            }
+            None => return Err(j::missing("nodeId", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        match object.get("rack") {
+            Some(v) => {
+                out.rack = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Rack"))?;
+            }
+            None if version >= 1 => return Err(j::missing("rack", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }
 
@@ -518,6 +679,93 @@ impl rnd::Random for MetadataResponseTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for MetadataResponseTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        if version >= 10 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        if version >= 1 {
+            map.insert(
+                "isInternal".to_string(),
+                j::JsonValue::to_value(&self.is_internal).map_err(|e| e.in_field("IsInternal"))?,
+            );
+        }
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        if version >= 8 {
+            map.insert(
+                "topicAuthorizedOperations".to_string(),
+                j::JsonValue::to_value(&self.topic_authorized_operations)
+                    .map_err(|e| e.in_field("TopicAuthorizedOperations"))?,
+            );
+        } else if !(version >= 8) && self.topic_authorized_operations != -2147483648 {
+            return Err(c::non_default_value(version).in_field("TopicAuthorizedOperations"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for MetadataResponseTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("name") {
+            Some(v) => {
+                out.name = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 10 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("isInternal") {
+            Some(v) => {
+                out.is_internal = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsInternal"))?;
+            }
+            None if version >= 1 => return Err(j::missing("isInternal", version)),
+            None => {}
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        match object.get("topicAuthorizedOperations") {
+            Some(v) => {
+                out.topic_authorized_operations =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicAuthorizedOperations"))?;
+            }
+            None if version >= 8 => return Err(j::missing("topicAuthorizedOperations", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }
 
@@ -703,5 +951,100 @@ impl rnd::Random for MetadataResponsePartition {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for MetadataResponsePartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "leaderId".to_string(),
+            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
+        );
+        if version >= 7 {
+            map.insert(
+                "leaderEpoch".to_string(),
+                j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+            );
+        }
+        map.insert(
+            "replicaNodes".to_string(),
+            j::JsonValue::to_value(&self.replica_nodes).map_err(|e| e.in_field("ReplicaNodes"))?,
+        );
+        map.insert(
+            "isrNodes".to_string(),
+            j::JsonValue::to_value(&self.isr_nodes).map_err(|e| e.in_field("IsrNodes"))?,
+        );
+        if version >= 5 {
+            map.insert(
+                "offlineReplicas".to_string(),
+                j::JsonValue::to_value(&self.offline_replicas).map_err(|e| e.in_field("OfflineReplicas"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for MetadataResponsePartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("leaderId") {
+            Some(v) => {
+                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
+            }
+            None => return Err(j::missing("leaderId", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None if version >= 7 => return Err(j::missing("leaderEpoch", version)),
+            None => {}
+        }
+        match object.get("replicaNodes") {
+            Some(v) => {
+                out.replica_nodes =
+                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaNodes"))?;
+            }
+            None => return Err(j::missing("replicaNodes", version)),
+        }
+        match object.get("isrNodes") {
+            Some(v) => {
+                out.isr_nodes = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsrNodes"))?;
+            }
+            None => return Err(j::missing("isrNodes", version)),
+        }
+        match object.get("offlineReplicas") {
+            Some(v) => {
+                out.offline_replicas =
+                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OfflineReplicas"))?;
+            }
+            None if version >= 5 => return Err(j::missing("offlineReplicas", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

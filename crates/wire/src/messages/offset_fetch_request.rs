@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -206,6 +208,94 @@ impl rnd::Random for OffsetFetchRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetFetchRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("OffsetFetchRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version <= 7 {
+            map.insert(
+                "groupId".to_string(),
+                j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?,
+            );
+        } else if !(version <= 7) && self.group_id.as_str() != "" {
+            return Err(c::non_default_value(version).in_field("GroupId"));
+        }
+        if version <= 7 {
+            map.insert(
+                "topics".to_string(),
+                match &self.topics {
+                    Some(v) => j::structs_to_value(v, version),
+                    None => Ok(j::serde_json::Value::Null),
+                }
+                .map_err(|e| e.in_field("Topics"))?,
+            );
+        } else if !(version <= 7) && self.topics.as_ref().map_or(true, |v| !v.is_empty()) {
+            return Err(c::non_default_value(version).in_field("Topics"));
+        }
+        if version >= 8 {
+            map.insert(
+                "groups".to_string(),
+                j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?,
+            );
+        } else if !(version >= 8) && !self.groups.is_empty() {
+            return Err(c::non_default_value(version).in_field("Groups"));
+        }
+        if version >= 7 {
+            map.insert(
+                "requireStable".to_string(),
+                j::JsonValue::to_value(&self.require_stable).map_err(|e| e.in_field("RequireStable"))?,
+            );
+        } else if !(version >= 7) && self.require_stable != false {
+            return Err(c::non_default_value(version).in_field("RequireStable"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetFetchRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("OffsetFetchRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None if version <= 7 => return Err(j::missing("groupId", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Topics"))?;
+            }
+            None if version <= 7 => return Err(j::missing("topics", version)),
+            None => {}
+        }
+        match object.get("groups") {
+            Some(v) => {
+                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
+            }
+            None if version >= 8 => return Err(j::missing("groups", version)),
+            None => {}
+        }
+        match object.get("requireStable") {
+            Some(v) => {
+                out.require_stable = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequireStable"))?;
+            }
+            None if version >= 7 => return Err(j::missing("requireStable", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
 ///
 /// Versions: 1-7.
@@ -306,6 +396,41 @@ impl rnd::Random for OffsetFetchRequestTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetFetchRequestTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitionIndexes".to_string(),
+            j::JsonValue::to_value(&self.partition_indexes).map_err(|e| e.in_field("PartitionIndexes"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetFetchRequestTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitionIndexes") {
+            Some(v) => {
+                out.partition_indexes =
+                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndexes"))?;
+            }
+            None => return Err(j::missing("partitionIndexes", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -459,6 +584,72 @@ impl rnd::Random for OffsetFetchRequestGroup {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetFetchRequestGroup {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        if version >= 9 {
+            map.insert(
+                "memberId".to_string(),
+                j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+            );
+        }
+        if version >= 9 {
+            map.insert(
+                "memberEpoch".to_string(),
+                j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
+            );
+        }
+        map.insert(
+            "topics".to_string(),
+            match &self.topics {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Topics"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetFetchRequestGroup {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None if version >= 9 => return Err(j::missing("memberId", version)),
+            None => {}
+        }
+        match object.get("memberEpoch") {
+            Some(v) => {
+                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
+            }
+            None if version >= 9 => return Err(j::missing("memberEpoch", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
 ///
 /// Versions: 8-10.
@@ -586,5 +777,56 @@ impl rnd::Random for OffsetFetchRequestTopics {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetFetchRequestTopics {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        if version <= 9 {
+            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        }
+        if version >= 10 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert(
+            "partitionIndexes".to_string(),
+            j::JsonValue::to_value(&self.partition_indexes).map_err(|e| e.in_field("PartitionIndexes"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetFetchRequestTopics {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None if version <= 9 => return Err(j::missing("name", version)),
+            None => {}
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 10 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("partitionIndexes") {
+            Some(v) => {
+                out.partition_indexes =
+                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndexes"))?;
+            }
+            None => return Err(j::missing("partitionIndexes", version)),
+        }
+        Ok(out)
     }
 }

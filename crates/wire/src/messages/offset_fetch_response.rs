@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -191,6 +193,86 @@ impl rnd::Random for OffsetFetchResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetFetchResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("OffsetFetchResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 3 {
+            map.insert(
+                "throttleTimeMs".to_string(),
+                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+            );
+        }
+        if version <= 7 {
+            map.insert(
+                "topics".to_string(),
+                j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?,
+            );
+        } else if !(version <= 7) && !self.topics.is_empty() {
+            return Err(c::non_default_value(version).in_field("Topics"));
+        }
+        if version >= 2 && version <= 7 {
+            map.insert(
+                "errorCode".to_string(),
+                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+            );
+        }
+        if version >= 8 {
+            map.insert(
+                "groups".to_string(),
+                j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?,
+            );
+        } else if !(version >= 8) && !self.groups.is_empty() {
+            return Err(c::non_default_value(version).in_field("Groups"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetFetchResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("OffsetFetchResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None if version >= 3 => return Err(j::missing("throttleTimeMs", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None if version <= 7 => return Err(j::missing("topics", version)),
+            None => {}
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None if version >= 2 && version <= 7 => return Err(j::missing("errorCode", version)),
+            None => {}
+        }
+        match object.get("groups") {
+            Some(v) => {
+                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
+            }
+            None if version >= 8 => return Err(j::missing("groups", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The responses per topic.
 ///
 /// Versions: 1-7.
@@ -289,6 +371,40 @@ impl rnd::Random for OffsetFetchResponseTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetFetchResponseTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetFetchResponseTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -436,6 +552,75 @@ impl rnd::Random for OffsetFetchResponsePartition {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetFetchResponsePartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "committedOffset".to_string(),
+            j::JsonValue::to_value(&self.committed_offset).map_err(|e| e.in_field("CommittedOffset"))?,
+        );
+        if version >= 5 {
+            map.insert(
+                "committedLeaderEpoch".to_string(),
+                j::JsonValue::to_value(&self.committed_leader_epoch).map_err(|e| e.in_field("CommittedLeaderEpoch"))?,
+            );
+        }
+        map.insert("metadata".to_string(), j::JsonValue::to_value(&self.metadata).map_err(|e| e.in_field("Metadata"))?);
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetFetchResponsePartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("committedOffset") {
+            Some(v) => {
+                out.committed_offset =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedOffset"))?;
+            }
+            None => return Err(j::missing("committedOffset", version)),
+        }
+        match object.get("committedLeaderEpoch") {
+            Some(v) => {
+                out.committed_leader_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedLeaderEpoch"))?;
+            }
+            None if version >= 5 => return Err(j::missing("committedLeaderEpoch", version)),
+            None => {}
+        }
+        match object.get("metadata") {
+            Some(v) => {
+                out.metadata = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Metadata"))?;
+            }
+            None => return Err(j::missing("metadata", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The responses per group id.
 ///
 /// Versions: 8-10.
@@ -544,6 +729,47 @@ impl rnd::Random for OffsetFetchResponseGroup {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetFetchResponseGroup {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetFetchResponseGroup {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -672,6 +898,56 @@ impl rnd::Random for OffsetFetchResponseTopics {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetFetchResponseTopics {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        if version <= 9 {
+            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        }
+        if version >= 10 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetFetchResponseTopics {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None if version <= 9 => return Err(j::missing("name", version)),
+            None => {}
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 10 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -807,5 +1083,71 @@ impl rnd::Random for OffsetFetchResponsePartitions {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetFetchResponsePartitions {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "committedOffset".to_string(),
+            j::JsonValue::to_value(&self.committed_offset).map_err(|e| e.in_field("CommittedOffset"))?,
+        );
+        map.insert(
+            "committedLeaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.committed_leader_epoch).map_err(|e| e.in_field("CommittedLeaderEpoch"))?,
+        );
+        map.insert("metadata".to_string(), j::JsonValue::to_value(&self.metadata).map_err(|e| e.in_field("Metadata"))?);
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetFetchResponsePartitions {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("committedOffset") {
+            Some(v) => {
+                out.committed_offset =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedOffset"))?;
+            }
+            None => return Err(j::missing("committedOffset", version)),
+        }
+        match object.get("committedLeaderEpoch") {
+            Some(v) => {
+                out.committed_leader_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedLeaderEpoch"))?;
+            }
+            None => return Err(j::missing("committedLeaderEpoch", version)),
+        }
+        match object.get("metadata") {
+            Some(v) => {
+                out.metadata = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Metadata"))?;
+            }
+            None => return Err(j::missing("metadata", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        Ok(out)
     }
 }

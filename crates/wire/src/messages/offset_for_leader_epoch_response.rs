@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -124,6 +126,47 @@ impl rnd::Random for OffsetForLeaderEpochResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetForLeaderEpochResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("OffsetForLeaderEpochResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetForLeaderEpochResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("OffsetForLeaderEpochResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each topic we fetched offsets for.
 ///
 /// Versions: 2-4.
@@ -221,6 +264,40 @@ impl rnd::Random for OffsetForLeaderTopicResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for OffsetForLeaderTopicResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for OffsetForLeaderTopicResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topic") {
+            Some(v) => {
+                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
+            }
+            None => return Err(j::missing("topic", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -341,5 +418,62 @@ impl rnd::Random for EpochEndOffset {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for EpochEndOffset {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "partition".to_string(),
+            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        map.insert(
+            "endOffset".to_string(),
+            j::JsonValue::to_value(&self.end_offset).map_err(|e| e.in_field("EndOffset"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EpochEndOffset {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("partition") {
+            Some(v) => {
+                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
+            }
+            None => return Err(j::missing("partition", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        match object.get("endOffset") {
+            Some(v) => {
+                out.end_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndOffset"))?;
+            }
+            None => return Err(j::missing("endOffset", version)),
+        }
+        Ok(out)
     }
 }

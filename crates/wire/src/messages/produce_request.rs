@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -153,6 +155,67 @@ impl rnd::Random for ProduceRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ProduceRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ProduceRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "transactionalId".to_string(),
+            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
+        );
+        map.insert("acks".to_string(), j::JsonValue::to_value(&self.acks).map_err(|e| e.in_field("Acks"))?);
+        map.insert(
+            "timeoutMs".to_string(),
+            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
+        );
+        map.insert(
+            "topicData".to_string(),
+            j::structs_to_value(&self.topic_data, version).map_err(|e| e.in_field("TopicData"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ProduceRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ProduceRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("transactionalId") {
+            Some(v) => {
+                out.transactional_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
+            }
+            None => return Err(j::missing("transactionalId", version)),
+        }
+        match object.get("acks") {
+            Some(v) => {
+                out.acks = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Acks"))?;
+            }
+            None => return Err(j::missing("acks", version)),
+        }
+        match object.get("timeoutMs") {
+            Some(v) => {
+                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
+            }
+            None => return Err(j::missing("timeoutMs", version)),
+        }
+        match object.get("topicData") {
+            Some(v) => {
+                out.topic_data = j::structs_from_value(v, version).map_err(|e| e.in_field("TopicData"))?;
+            }
+            None => return Err(j::missing("topicData", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each topic to produce to.
 ///
 /// Versions: 3-13.
@@ -282,6 +345,56 @@ impl rnd::Random for TopicProduceData {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TopicProduceData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        if version <= 12 {
+            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        }
+        if version >= 13 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert(
+            "partitionData".to_string(),
+            j::structs_to_value(&self.partition_data, version).map_err(|e| e.in_field("PartitionData"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicProduceData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None if version <= 12 => return Err(j::missing("name", version)),
+            None => {}
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 13 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("partitionData") {
+            Some(v) => {
+                out.partition_data = j::structs_from_value(v, version).map_err(|e| e.in_field("PartitionData"))?;
+            }
+            None => return Err(j::missing("partitionData", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each partition to produce to.
 ///
 /// Versions: 3-13.
@@ -378,5 +491,36 @@ impl rnd::Random for PartitionProduceData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionProduceData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("index".to_string(), j::JsonValue::to_value(&self.index).map_err(|e| e.in_field("Index"))?);
+        map.insert("records".to_string(), j::JsonValue::to_value(&self.records).map_err(|e| e.in_field("Records"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionProduceData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("index") {
+            Some(v) => {
+                out.index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Index"))?;
+            }
+            None => return Err(j::missing("index", version)),
+        }
+        match object.get("records") {
+            Some(v) => {
+                out.records = <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Records"))?;
+            }
+            None => return Err(j::missing("records", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -166,6 +168,61 @@ impl rnd::Random for ProduceResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ProduceResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ProduceResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "responses".to_string(),
+            j::structs_to_value(&self.responses, version).map_err(|e| e.in_field("Responses"))?,
+        );
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        if (version >= 10) && !self.node_endpoints.is_empty() {
+            map.insert(
+                "nodeEndpoints".to_string(),
+                j::structs_to_value(&self.node_endpoints, version).map_err(|e| e.in_field("NodeEndpoints"))?,
+            );
+        } else if !(version >= 10) && !self.node_endpoints.is_empty() {
+            return Err(c::non_default_value(version).in_field("NodeEndpoints"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ProduceResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ProduceResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("responses") {
+            Some(v) => {
+                out.responses = j::structs_from_value(v, version).map_err(|e| e.in_field("Responses"))?;
+            }
+            None => return Err(j::missing("responses", version)),
+        }
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        if let Some(v) = object.get("nodeEndpoints") {
+            out.node_endpoints = j::structs_from_value(v, version).map_err(|e| e.in_field("NodeEndpoints"))?;
+        }
+        Ok(out)
+    }
+}
+
 /// Each produce response.
 ///
 /// Versions: 3-13.
@@ -299,6 +356,57 @@ impl rnd::Random for TopicProduceResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicProduceResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        if version <= 12 {
+            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        }
+        if version >= 13 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert(
+            "partitionResponses".to_string(),
+            j::structs_to_value(&self.partition_responses, version).map_err(|e| e.in_field("PartitionResponses"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicProduceResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None if version <= 12 => return Err(j::missing("name", version)),
+            None => {}
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 13 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("partitionResponses") {
+            Some(v) => {
+                out.partition_responses =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("PartitionResponses"))?;
+            }
+            None => return Err(j::missing("partitionResponses", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -522,6 +630,114 @@ impl rnd::Random for PartitionProduceResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionProduceResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("index".to_string(), j::JsonValue::to_value(&self.index).map_err(|e| e.in_field("Index"))?);
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "baseOffset".to_string(),
+            j::JsonValue::to_value(&self.base_offset).map_err(|e| e.in_field("BaseOffset"))?,
+        );
+        map.insert(
+            "logAppendTimeMs".to_string(),
+            j::JsonValue::to_value(&self.log_append_time_ms).map_err(|e| e.in_field("LogAppendTimeMs"))?,
+        );
+        if version >= 5 {
+            map.insert(
+                "logStartOffset".to_string(),
+                j::JsonValue::to_value(&self.log_start_offset).map_err(|e| e.in_field("LogStartOffset"))?,
+            );
+        }
+        if version >= 8 {
+            map.insert(
+                "recordErrors".to_string(),
+                j::structs_to_value(&self.record_errors, version).map_err(|e| e.in_field("RecordErrors"))?,
+            );
+        }
+        if version >= 8 {
+            map.insert(
+                "errorMessage".to_string(),
+                j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+            );
+        }
+        if (version >= 10) && self.current_leader != LeaderIdAndEpoch::default() {
+            map.insert(
+                "currentLeader".to_string(),
+                j::ToJson::to_json(&self.current_leader, version).map_err(|e| e.in_field("CurrentLeader"))?,
+            );
+        } else if !(version >= 10) && self.current_leader != LeaderIdAndEpoch::default() {
+            return Err(c::non_default_value(version).in_field("CurrentLeader"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionProduceResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("index") {
+            Some(v) => {
+                out.index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Index"))?;
+            }
+            None => return Err(j::missing("index", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("baseOffset") {
+            Some(v) => {
+                out.base_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BaseOffset"))?;
+            }
+            None => return Err(j::missing("baseOffset", version)),
+        }
+        match object.get("logAppendTimeMs") {
+            Some(v) => {
+                out.log_append_time_ms =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogAppendTimeMs"))?;
+            }
+            None => return Err(j::missing("logAppendTimeMs", version)),
+        }
+        match object.get("logStartOffset") {
+            Some(v) => {
+                out.log_start_offset =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogStartOffset"))?;
+            }
+            None if version >= 5 => return Err(j::missing("logStartOffset", version)),
+            None => {}
+        }
+        match object.get("recordErrors") {
+            Some(v) => {
+                out.record_errors = j::structs_from_value(v, version).map_err(|e| e.in_field("RecordErrors"))?;
+            }
+            None if version >= 8 => return Err(j::missing("recordErrors", version)),
+            None => {}
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None if version >= 8 => return Err(j::missing("errorMessage", version)),
+            None => {}
+        }
+        if let Some(v) = object.get("currentLeader") {
+            out.current_leader =
+                <LeaderIdAndEpoch as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("CurrentLeader"))?;
+        }
+        Ok(out)
+    }
+}
+
 /// The batch indices of records that caused the batch to be dropped.
 ///
 /// Versions: 8-13.
@@ -626,6 +842,45 @@ impl rnd::Random for BatchIndexAndErrorMessage {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for BatchIndexAndErrorMessage {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "batchIndex".to_string(),
+            j::JsonValue::to_value(&self.batch_index).map_err(|e| e.in_field("BatchIndex"))?,
+        );
+        map.insert(
+            "batchIndexErrorMessage".to_string(),
+            j::JsonValue::to_value(&self.batch_index_error_message)
+                .map_err(|e| e.in_field("BatchIndexErrorMessage"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for BatchIndexAndErrorMessage {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("batchIndex") {
+            Some(v) => {
+                out.batch_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BatchIndex"))?;
+            }
+            None => return Err(j::missing("batchIndex", version)),
+        }
+        match object.get("batchIndexErrorMessage") {
+            Some(v) => {
+                out.batch_index_error_message = <Option<StrBytes> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("BatchIndexErrorMessage"))?;
+            }
+            None => return Err(j::missing("batchIndexErrorMessage", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The leader broker that the producer should use for future requests.
 ///
 /// Versions: 10-13.
@@ -719,6 +974,43 @@ impl rnd::Random for LeaderIdAndEpoch {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for LeaderIdAndEpoch {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "leaderId".to_string(),
+            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for LeaderIdAndEpoch {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("leaderId") {
+            Some(v) => {
+                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
+            }
+            None => return Err(j::missing("leaderId", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -831,5 +1123,50 @@ impl rnd::Random for NodeEndpoint {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for NodeEndpoint {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        map.insert("rack".to_string(), j::JsonValue::to_value(&self.rack).map_err(|e| e.in_field("Rack"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for NodeEndpoint {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("nodeId") {
+            Some(v) => {
+                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
+            }
+            None => return Err(j::missing("nodeId", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        match object.get("rack") {
+            Some(v) => {
+                out.rack = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Rack"))?;
+            }
+            None => return Err(j::missing("rack", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -154,5 +156,77 @@ impl rnd::Random for PushTelemetryRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for PushTelemetryRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("PushTelemetryRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "clientInstanceId".to_string(),
+            j::JsonValue::to_value(&self.client_instance_id).map_err(|e| e.in_field("ClientInstanceId"))?,
+        );
+        map.insert(
+            "subscriptionId".to_string(),
+            j::JsonValue::to_value(&self.subscription_id).map_err(|e| e.in_field("SubscriptionId"))?,
+        );
+        map.insert(
+            "terminating".to_string(),
+            j::JsonValue::to_value(&self.terminating).map_err(|e| e.in_field("Terminating"))?,
+        );
+        map.insert(
+            "compressionType".to_string(),
+            j::JsonValue::to_value(&self.compression_type).map_err(|e| e.in_field("CompressionType"))?,
+        );
+        map.insert("metrics".to_string(), j::JsonValue::to_value(&self.metrics).map_err(|e| e.in_field("Metrics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PushTelemetryRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("PushTelemetryRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("clientInstanceId") {
+            Some(v) => {
+                out.client_instance_id =
+                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientInstanceId"))?;
+            }
+            None => return Err(j::missing("clientInstanceId", version)),
+        }
+        match object.get("subscriptionId") {
+            Some(v) => {
+                out.subscription_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubscriptionId"))?;
+            }
+            None => return Err(j::missing("subscriptionId", version)),
+        }
+        match object.get("terminating") {
+            Some(v) => {
+                out.terminating = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Terminating"))?;
+            }
+            None => return Err(j::missing("terminating", version)),
+        }
+        match object.get("compressionType") {
+            Some(v) => {
+                out.compression_type =
+                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CompressionType"))?;
+            }
+            None => return Err(j::missing("compressionType", version)),
+        }
+        match object.get("metrics") {
+            Some(v) => {
+                out.metrics = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Metrics"))?;
+            }
+            None => return Err(j::missing("metrics", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -114,6 +116,39 @@ impl rnd::Random for ReadShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ReadShareGroupStateResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ReadShareGroupStateResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "results".to_string(),
+            j::structs_to_value(&self.results, version).map_err(|e| e.in_field("Results"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ReadShareGroupStateResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ReadShareGroupStateResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("results") {
+            Some(v) => {
+                out.results = j::structs_from_value(v, version).map_err(|e| e.in_field("Results"))?;
+            }
+            None => return Err(j::missing("results", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The read results.
 ///
 /// Versions: 0.
@@ -209,6 +244,40 @@ impl rnd::Random for ReadStateResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ReadStateResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ReadStateResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -360,6 +429,84 @@ impl rnd::Random for PartitionResult {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partition".to_string(),
+            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "stateEpoch".to_string(),
+            j::JsonValue::to_value(&self.state_epoch).map_err(|e| e.in_field("StateEpoch"))?,
+        );
+        map.insert(
+            "startOffset".to_string(),
+            j::JsonValue::to_value(&self.start_offset).map_err(|e| e.in_field("StartOffset"))?,
+        );
+        map.insert(
+            "stateBatches".to_string(),
+            j::structs_to_value(&self.state_batches, version).map_err(|e| e.in_field("StateBatches"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partition") {
+            Some(v) => {
+                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
+            }
+            None => return Err(j::missing("partition", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("stateEpoch") {
+            Some(v) => {
+                out.state_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StateEpoch"))?;
+            }
+            None => return Err(j::missing("stateEpoch", version)),
+        }
+        match object.get("startOffset") {
+            Some(v) => {
+                out.start_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StartOffset"))?;
+            }
+            None => return Err(j::missing("startOffset", version)),
+        }
+        match object.get("stateBatches") {
+            Some(v) => {
+                out.state_batches = j::structs_from_value(v, version).map_err(|e| e.in_field("StateBatches"))?;
+            }
+            None => return Err(j::missing("stateBatches", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The state batches for this share-partition.
 ///
 /// Versions: 0.
@@ -481,5 +628,62 @@ impl rnd::Random for StateBatch {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for StateBatch {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "firstOffset".to_string(),
+            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
+        );
+        map.insert(
+            "lastOffset".to_string(),
+            j::JsonValue::to_value(&self.last_offset).map_err(|e| e.in_field("LastOffset"))?,
+        );
+        map.insert(
+            "deliveryState".to_string(),
+            j::JsonValue::to_value(&self.delivery_state).map_err(|e| e.in_field("DeliveryState"))?,
+        );
+        map.insert(
+            "deliveryCount".to_string(),
+            j::JsonValue::to_value(&self.delivery_count).map_err(|e| e.in_field("DeliveryCount"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for StateBatch {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("firstOffset") {
+            Some(v) => {
+                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
+            }
+            None => return Err(j::missing("firstOffset", version)),
+        }
+        match object.get("lastOffset") {
+            Some(v) => {
+                out.last_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffset"))?;
+            }
+            None => return Err(j::missing("lastOffset", version)),
+        }
+        match object.get("deliveryState") {
+            Some(v) => {
+                out.delivery_state = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DeliveryState"))?;
+            }
+            None => return Err(j::missing("deliveryState", version)),
+        }
+        match object.get("deliveryCount") {
+            Some(v) => {
+                out.delivery_count = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DeliveryCount"))?;
+            }
+            None => return Err(j::missing("deliveryCount", version)),
+        }
+        Ok(out)
     }
 }

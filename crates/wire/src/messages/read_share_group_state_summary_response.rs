@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -114,6 +116,41 @@ impl rnd::Random for ReadShareGroupStateSummaryResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ReadShareGroupStateSummaryResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ReadShareGroupStateSummaryResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "results".to_string(),
+            j::structs_to_value(&self.results, version).map_err(|e| e.in_field("Results"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ReadShareGroupStateSummaryResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(
+                j::error(format!("unsupported version {version}")).in_struct("ReadShareGroupStateSummaryResponse")
+            );
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("results") {
+            Some(v) => {
+                out.results = j::structs_from_value(v, version).map_err(|e| e.in_field("Results"))?;
+            }
+            None => return Err(j::missing("results", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The read results.
 ///
 /// Versions: 0-1.
@@ -209,6 +246,40 @@ impl rnd::Random for ReadStateSummaryResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ReadStateSummaryResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ReadStateSummaryResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -372,5 +443,98 @@ impl rnd::Random for PartitionResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partition".to_string(),
+            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "stateEpoch".to_string(),
+            j::JsonValue::to_value(&self.state_epoch).map_err(|e| e.in_field("StateEpoch"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        map.insert(
+            "startOffset".to_string(),
+            j::JsonValue::to_value(&self.start_offset).map_err(|e| e.in_field("StartOffset"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "deliveryCompleteCount".to_string(),
+                j::JsonValue::to_value(&self.delivery_complete_count)
+                    .map_err(|e| e.in_field("DeliveryCompleteCount"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partition") {
+            Some(v) => {
+                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
+            }
+            None => return Err(j::missing("partition", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("stateEpoch") {
+            Some(v) => {
+                out.state_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StateEpoch"))?;
+            }
+            None => return Err(j::missing("stateEpoch", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        match object.get("startOffset") {
+            Some(v) => {
+                out.start_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StartOffset"))?;
+            }
+            None => return Err(j::missing("startOffset", version)),
+        }
+        match object.get("deliveryCompleteCount") {
+            Some(v) => {
+                out.delivery_complete_count =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DeliveryCompleteCount"))?;
+            }
+            None if version >= 1 => return Err(j::missing("deliveryCompleteCount", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

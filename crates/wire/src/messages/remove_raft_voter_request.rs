@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -135,5 +137,57 @@ impl rnd::Random for RemoveRaftVoterRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for RemoveRaftVoterRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("RemoveRaftVoterRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "clusterId".to_string(),
+            j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
+        );
+        map.insert("voterId".to_string(), j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?);
+        map.insert(
+            "voterDirectoryId".to_string(),
+            j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for RemoveRaftVoterRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("RemoveRaftVoterRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("clusterId") {
+            Some(v) => {
+                out.cluster_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
+            }
+            None => return Err(j::missing("clusterId", version)),
+        }
+        match object.get("voterId") {
+            Some(v) => {
+                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
+            }
+            None => return Err(j::missing("voterId", version)),
+        }
+        match object.get("voterDirectoryId") {
+            Some(v) => {
+                out.voter_directory_id =
+                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
+            }
+            None => return Err(j::missing("voterDirectoryId", version)),
+        }
+        Ok(out)
     }
 }

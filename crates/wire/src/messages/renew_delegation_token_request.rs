@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -119,5 +121,45 @@ impl rnd::Random for RenewDelegationTokenRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for RenewDelegationTokenRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("RenewDelegationTokenRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("hmac".to_string(), j::JsonValue::to_value(&self.hmac).map_err(|e| e.in_field("Hmac"))?);
+        map.insert(
+            "renewPeriodMs".to_string(),
+            j::JsonValue::to_value(&self.renew_period_ms).map_err(|e| e.in_field("RenewPeriodMs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for RenewDelegationTokenRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("RenewDelegationTokenRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("hmac") {
+            Some(v) => {
+                out.hmac = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Hmac"))?;
+            }
+            None => return Err(j::missing("hmac", version)),
+        }
+        match object.get("renewPeriodMs") {
+            Some(v) => {
+                out.renew_period_ms = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RenewPeriodMs"))?;
+            }
+            None => return Err(j::missing("renewPeriodMs", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -147,5 +149,70 @@ impl rnd::Random for RequestHeader {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for RequestHeader {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("RequestHeader"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "requestApiKey".to_string(),
+            j::JsonValue::to_value(&self.request_api_key).map_err(|e| e.in_field("RequestApiKey"))?,
+        );
+        map.insert(
+            "requestApiVersion".to_string(),
+            j::JsonValue::to_value(&self.request_api_version).map_err(|e| e.in_field("RequestApiVersion"))?,
+        );
+        map.insert(
+            "correlationId".to_string(),
+            j::JsonValue::to_value(&self.correlation_id).map_err(|e| e.in_field("CorrelationId"))?,
+        );
+        map.insert(
+            "clientId".to_string(),
+            j::JsonValue::to_value(&self.client_id).map_err(|e| e.in_field("ClientId"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for RequestHeader {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("RequestHeader"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("requestApiKey") {
+            Some(v) => {
+                out.request_api_key = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequestApiKey"))?;
+            }
+            None => return Err(j::missing("requestApiKey", version)),
+        }
+        match object.get("requestApiVersion") {
+            Some(v) => {
+                out.request_api_version =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequestApiVersion"))?;
+            }
+            None => return Err(j::missing("requestApiVersion", version)),
+        }
+        match object.get("correlationId") {
+            Some(v) => {
+                out.correlation_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CorrelationId"))?;
+            }
+            None => return Err(j::missing("correlationId", version)),
+        }
+        match object.get("clientId") {
+            Some(v) => {
+                out.client_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientId"))?;
+            }
+            None => return Err(j::missing("clientId", version)),
+        }
+        Ok(out)
     }
 }

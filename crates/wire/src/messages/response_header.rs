@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -110,5 +112,38 @@ impl rnd::Random for ResponseHeader {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ResponseHeader {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ResponseHeader"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "correlationId".to_string(),
+            j::JsonValue::to_value(&self.correlation_id).map_err(|e| e.in_field("CorrelationId"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ResponseHeader {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ResponseHeader"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("correlationId") {
+            Some(v) => {
+                out.correlation_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CorrelationId"))?;
+            }
+            None => return Err(j::missing("correlationId", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -110,5 +112,38 @@ impl rnd::Random for SaslAuthenticateRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for SaslAuthenticateRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("SaslAuthenticateRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "authBytes".to_string(),
+            j::JsonValue::to_value(&self.auth_bytes).map_err(|e| e.in_field("AuthBytes"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SaslAuthenticateRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("SaslAuthenticateRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("authBytes") {
+            Some(v) => {
+                out.auth_bytes = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AuthBytes"))?;
+            }
+            None => return Err(j::missing("authBytes", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -155,5 +157,73 @@ impl rnd::Random for SaslAuthenticateResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for SaslAuthenticateResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("SaslAuthenticateResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "authBytes".to_string(),
+            j::JsonValue::to_value(&self.auth_bytes).map_err(|e| e.in_field("AuthBytes"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "sessionLifetimeMs".to_string(),
+                j::JsonValue::to_value(&self.session_lifetime_ms).map_err(|e| e.in_field("SessionLifetimeMs"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SaslAuthenticateResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("SaslAuthenticateResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("authBytes") {
+            Some(v) => {
+                out.auth_bytes = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AuthBytes"))?;
+            }
+            None => return Err(j::missing("authBytes", version)),
+        }
+        match object.get("sessionLifetimeMs") {
+            Some(v) => {
+                out.session_lifetime_ms =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SessionLifetimeMs"))?;
+            }
+            None if version >= 1 => return Err(j::missing("sessionLifetimeMs", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -83,5 +85,38 @@ impl rnd::Random for SaslHandshakeRequest {
         let mut value = Self::default();
         value.mechanism = rnd::string(rng);
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for SaslHandshakeRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("SaslHandshakeRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "mechanism".to_string(),
+            j::JsonValue::to_value(&self.mechanism).map_err(|e| e.in_field("Mechanism"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SaslHandshakeRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("SaslHandshakeRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("mechanism") {
+            Some(v) => {
+                out.mechanism = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Mechanism"))?;
+            }
+            None => return Err(j::missing("mechanism", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -93,5 +95,49 @@ impl rnd::Random for SaslHandshakeResponse {
         value.error_code = rng.i16(..);
         value.mechanisms = rnd::vec(rng, |rng| rnd::string(rng));
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for SaslHandshakeResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("SaslHandshakeResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "mechanisms".to_string(),
+            j::JsonValue::to_value(&self.mechanisms).map_err(|e| e.in_field("Mechanisms"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SaslHandshakeResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("SaslHandshakeResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("mechanisms") {
+            Some(v) => {
+                out.mechanisms =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Mechanisms"))?;
+            }
+            None => return Err(j::missing("mechanisms", version)),
+        }
+        Ok(out)
     }
 }

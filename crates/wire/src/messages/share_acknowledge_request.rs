@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -169,6 +171,80 @@ impl rnd::Random for ShareAcknowledgeRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ShareAcknowledgeRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ShareAcknowledgeRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "shareSessionEpoch".to_string(),
+            j::JsonValue::to_value(&self.share_session_epoch).map_err(|e| e.in_field("ShareSessionEpoch"))?,
+        );
+        if version >= 2 {
+            map.insert(
+                "isRenewAck".to_string(),
+                j::JsonValue::to_value(&self.is_renew_ack).map_err(|e| e.in_field("IsRenewAck"))?,
+            );
+        } else if !(version >= 2) && self.is_renew_ack != false {
+            return Err(c::non_default_value(version).in_field("IsRenewAck"));
+        }
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ShareAcknowledgeRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ShareAcknowledgeRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("shareSessionEpoch") {
+            Some(v) => {
+                out.share_session_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ShareSessionEpoch"))?;
+            }
+            None => return Err(j::missing("shareSessionEpoch", version)),
+        }
+        match object.get("isRenewAck") {
+            Some(v) => {
+                out.is_renew_ack = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsRenewAck"))?;
+            }
+            None if version >= 2 => return Err(j::missing("isRenewAck", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The topics containing records to acknowledge.
 ///
 /// Versions: 1-2.
@@ -264,6 +340,40 @@ impl rnd::Random for AcknowledgeTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AcknowledgeTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AcknowledgeTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -368,6 +478,45 @@ impl rnd::Random for AcknowledgePartition {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AcknowledgePartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "acknowledgementBatches".to_string(),
+            j::structs_to_value(&self.acknowledgement_batches, version)
+                .map_err(|e| e.in_field("AcknowledgementBatches"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AcknowledgePartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("acknowledgementBatches") {
+            Some(v) => {
+                out.acknowledgement_batches =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("AcknowledgementBatches"))?;
+            }
+            None => return Err(j::missing("acknowledgementBatches", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -482,5 +631,53 @@ impl rnd::Random for AcknowledgementBatch {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for AcknowledgementBatch {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "firstOffset".to_string(),
+            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
+        );
+        map.insert(
+            "lastOffset".to_string(),
+            j::JsonValue::to_value(&self.last_offset).map_err(|e| e.in_field("LastOffset"))?,
+        );
+        map.insert(
+            "acknowledgeTypes".to_string(),
+            j::JsonValue::to_value(&self.acknowledge_types).map_err(|e| e.in_field("AcknowledgeTypes"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AcknowledgementBatch {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("firstOffset") {
+            Some(v) => {
+                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
+            }
+            None => return Err(j::missing("firstOffset", version)),
+        }
+        match object.get("lastOffset") {
+            Some(v) => {
+                out.last_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffset"))?;
+            }
+            None => return Err(j::missing("lastOffset", version)),
+        }
+        match object.get("acknowledgeTypes") {
+            Some(v) => {
+                out.acknowledge_types =
+                    <Vec<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcknowledgeTypes"))?;
+            }
+            None => return Err(j::missing("acknowledgeTypes", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -249,6 +251,155 @@ impl rnd::Random for ShareFetchRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ShareFetchRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ShareFetchRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "shareSessionEpoch".to_string(),
+            j::JsonValue::to_value(&self.share_session_epoch).map_err(|e| e.in_field("ShareSessionEpoch"))?,
+        );
+        map.insert(
+            "maxWaitMs".to_string(),
+            j::JsonValue::to_value(&self.max_wait_ms).map_err(|e| e.in_field("MaxWaitMs"))?,
+        );
+        map.insert(
+            "minBytes".to_string(),
+            j::JsonValue::to_value(&self.min_bytes).map_err(|e| e.in_field("MinBytes"))?,
+        );
+        map.insert(
+            "maxBytes".to_string(),
+            j::JsonValue::to_value(&self.max_bytes).map_err(|e| e.in_field("MaxBytes"))?,
+        );
+        map.insert(
+            "maxRecords".to_string(),
+            j::JsonValue::to_value(&self.max_records).map_err(|e| e.in_field("MaxRecords"))?,
+        );
+        map.insert(
+            "batchSize".to_string(),
+            j::JsonValue::to_value(&self.batch_size).map_err(|e| e.in_field("BatchSize"))?,
+        );
+        if version >= 2 {
+            map.insert(
+                "shareAcquireMode".to_string(),
+                j::JsonValue::to_value(&self.share_acquire_mode).map_err(|e| e.in_field("ShareAcquireMode"))?,
+            );
+        }
+        if version >= 2 {
+            map.insert(
+                "isRenewAck".to_string(),
+                j::JsonValue::to_value(&self.is_renew_ack).map_err(|e| e.in_field("IsRenewAck"))?,
+            );
+        } else if !(version >= 2) && self.is_renew_ack != false {
+            return Err(c::non_default_value(version).in_field("IsRenewAck"));
+        }
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        map.insert(
+            "forgottenTopicsData".to_string(),
+            j::structs_to_value(&self.forgotten_topics_data, version).map_err(|e| e.in_field("ForgottenTopicsData"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ShareFetchRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ShareFetchRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("shareSessionEpoch") {
+            Some(v) => {
+                out.share_session_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ShareSessionEpoch"))?;
+            }
+            None => return Err(j::missing("shareSessionEpoch", version)),
+        }
+        match object.get("maxWaitMs") {
+            Some(v) => {
+                out.max_wait_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxWaitMs"))?;
+            }
+            None => return Err(j::missing("maxWaitMs", version)),
+        }
+        match object.get("minBytes") {
+            Some(v) => {
+                out.min_bytes = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinBytes"))?;
+            }
+            None => return Err(j::missing("minBytes", version)),
+        }
+        match object.get("maxBytes") {
+            Some(v) => {
+                out.max_bytes = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxBytes"))?;
+            }
+            None => return Err(j::missing("maxBytes", version)),
+        }
+        match object.get("maxRecords") {
+            Some(v) => {
+                out.max_records = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxRecords"))?;
+            }
+            None => return Err(j::missing("maxRecords", version)),
+        }
+        match object.get("batchSize") {
+            Some(v) => {
+                out.batch_size = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BatchSize"))?;
+            }
+            None => return Err(j::missing("batchSize", version)),
+        }
+        match object.get("shareAcquireMode") {
+            Some(v) => {
+                out.share_acquire_mode =
+                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ShareAcquireMode"))?;
+            }
+            None if version >= 2 => return Err(j::missing("shareAcquireMode", version)),
+            None => {}
+        }
+        match object.get("isRenewAck") {
+            Some(v) => {
+                out.is_renew_ack = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsRenewAck"))?;
+            }
+            None if version >= 2 => return Err(j::missing("isRenewAck", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("forgottenTopicsData") {
+            Some(v) => {
+                out.forgotten_topics_data =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("ForgottenTopicsData"))?;
+            }
+            None => return Err(j::missing("forgottenTopicsData", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The topics to fetch.
 ///
 /// Versions: 1-2.
@@ -344,6 +495,40 @@ impl rnd::Random for FetchTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for FetchTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FetchTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -465,6 +650,52 @@ impl rnd::Random for FetchPartition {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for FetchPartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        if !(false) && self.partition_max_bytes != 0 {
+            return Err(c::non_default_value(version).in_field("PartitionMaxBytes"));
+        }
+        map.insert(
+            "acknowledgementBatches".to_string(),
+            j::structs_to_value(&self.acknowledgement_batches, version)
+                .map_err(|e| e.in_field("AcknowledgementBatches"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FetchPartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        if let Some(v) = object.get("partitionMaxBytes") {
+            out.partition_max_bytes =
+                <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionMaxBytes"))?;
+        }
+        match object.get("acknowledgementBatches") {
+            Some(v) => {
+                out.acknowledgement_batches =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("AcknowledgementBatches"))?;
+            }
+            None => return Err(j::missing("acknowledgementBatches", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Record batches to acknowledge.
 ///
 /// Versions: 1-2.
@@ -579,6 +810,54 @@ impl rnd::Random for AcknowledgementBatch {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AcknowledgementBatch {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "firstOffset".to_string(),
+            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
+        );
+        map.insert(
+            "lastOffset".to_string(),
+            j::JsonValue::to_value(&self.last_offset).map_err(|e| e.in_field("LastOffset"))?,
+        );
+        map.insert(
+            "acknowledgeTypes".to_string(),
+            j::JsonValue::to_value(&self.acknowledge_types).map_err(|e| e.in_field("AcknowledgeTypes"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AcknowledgementBatch {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("firstOffset") {
+            Some(v) => {
+                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
+            }
+            None => return Err(j::missing("firstOffset", version)),
+        }
+        match object.get("lastOffset") {
+            Some(v) => {
+                out.last_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffset"))?;
+            }
+            None => return Err(j::missing("lastOffset", version)),
+        }
+        match object.get("acknowledgeTypes") {
+            Some(v) => {
+                out.acknowledge_types =
+                    <Vec<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcknowledgeTypes"))?;
+            }
+            None => return Err(j::missing("acknowledgeTypes", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The partitions to remove from this share session.
 ///
 /// Versions: 1-2.
@@ -677,5 +956,39 @@ impl rnd::Random for ForgottenTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ForgottenTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ForgottenTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -174,6 +176,93 @@ impl rnd::Random for ShareFetchResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for ShareFetchResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ShareFetchResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "acquisitionLockTimeoutMs".to_string(),
+            j::JsonValue::to_value(&self.acquisition_lock_timeout_ms)
+                .map_err(|e| e.in_field("AcquisitionLockTimeoutMs"))?,
+        );
+        map.insert(
+            "responses".to_string(),
+            j::structs_to_value(&self.responses, version).map_err(|e| e.in_field("Responses"))?,
+        );
+        map.insert(
+            "nodeEndpoints".to_string(),
+            j::structs_to_value(&self.node_endpoints, version).map_err(|e| e.in_field("NodeEndpoints"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ShareFetchResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ShareFetchResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("acquisitionLockTimeoutMs") {
+            Some(v) => {
+                out.acquisition_lock_timeout_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcquisitionLockTimeoutMs"))?;
+            }
+            None => return Err(j::missing("acquisitionLockTimeoutMs", version)),
+        }
+        match object.get("responses") {
+            Some(v) => {
+                out.responses = j::structs_from_value(v, version).map_err(|e| e.in_field("Responses"))?;
+            }
+            None => return Err(j::missing("responses", version)),
+        }
+        match object.get("nodeEndpoints") {
+            Some(v) => {
+                out.node_endpoints = j::structs_from_value(v, version).map_err(|e| e.in_field("NodeEndpoints"))?;
+            }
+            None => return Err(j::missing("nodeEndpoints", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The response topics.
 ///
 /// Versions: 1-2.
@@ -269,6 +358,40 @@ impl rnd::Random for ShareFetchableTopicResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ShareFetchableTopicResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ShareFetchableTopicResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -443,6 +566,105 @@ impl rnd::Random for PartitionData {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "acknowledgeErrorCode".to_string(),
+            j::JsonValue::to_value(&self.acknowledge_error_code).map_err(|e| e.in_field("AcknowledgeErrorCode"))?,
+        );
+        map.insert(
+            "acknowledgeErrorMessage".to_string(),
+            j::JsonValue::to_value(&self.acknowledge_error_message)
+                .map_err(|e| e.in_field("AcknowledgeErrorMessage"))?,
+        );
+        map.insert(
+            "currentLeader".to_string(),
+            j::ToJson::to_json(&self.current_leader, version).map_err(|e| e.in_field("CurrentLeader"))?,
+        );
+        map.insert("records".to_string(), j::JsonValue::to_value(&self.records).map_err(|e| e.in_field("Records"))?);
+        map.insert(
+            "acquiredRecords".to_string(),
+            j::structs_to_value(&self.acquired_records, version).map_err(|e| e.in_field("AcquiredRecords"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("acknowledgeErrorCode") {
+            Some(v) => {
+                out.acknowledge_error_code =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcknowledgeErrorCode"))?;
+            }
+            None => return Err(j::missing("acknowledgeErrorCode", version)),
+        }
+        match object.get("acknowledgeErrorMessage") {
+            Some(v) => {
+                out.acknowledge_error_message = <Option<StrBytes> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("AcknowledgeErrorMessage"))?;
+            }
+            None => return Err(j::missing("acknowledgeErrorMessage", version)),
+        }
+        match object.get("currentLeader") {
+            Some(v) => {
+                out.current_leader = <LeaderIdAndEpoch as j::FromJson>::from_json(v, version)
+                    .map_err(|e| e.in_field("CurrentLeader"))?;
+            }
+            None => return Err(j::missing("currentLeader", version)),
+        }
+        match object.get("records") {
+            Some(v) => {
+                out.records = <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Records"))?;
+            }
+            None => return Err(j::missing("records", version)),
+        }
+        match object.get("acquiredRecords") {
+            Some(v) => {
+                out.acquired_records = j::structs_from_value(v, version).map_err(|e| e.in_field("AcquiredRecords"))?;
+            }
+            None => return Err(j::missing("acquiredRecords", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The current leader of the partition.
 ///
 /// Versions: 1-2.
@@ -536,6 +758,43 @@ impl rnd::Random for LeaderIdAndEpoch {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for LeaderIdAndEpoch {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "leaderId".to_string(),
+            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for LeaderIdAndEpoch {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("leaderId") {
+            Some(v) => {
+                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
+            }
+            None => return Err(j::missing("leaderId", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -648,6 +907,53 @@ impl rnd::Random for AcquiredRecords {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for AcquiredRecords {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "firstOffset".to_string(),
+            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
+        );
+        map.insert(
+            "lastOffset".to_string(),
+            j::JsonValue::to_value(&self.last_offset).map_err(|e| e.in_field("LastOffset"))?,
+        );
+        map.insert(
+            "deliveryCount".to_string(),
+            j::JsonValue::to_value(&self.delivery_count).map_err(|e| e.in_field("DeliveryCount"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for AcquiredRecords {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("firstOffset") {
+            Some(v) => {
+                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
+            }
+            None => return Err(j::missing("firstOffset", version)),
+        }
+        match object.get("lastOffset") {
+            Some(v) => {
+                out.last_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffset"))?;
+            }
+            None => return Err(j::missing("lastOffset", version)),
+        }
+        match object.get("deliveryCount") {
+            Some(v) => {
+                out.delivery_count = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DeliveryCount"))?;
+            }
+            None => return Err(j::missing("deliveryCount", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Endpoints for all current leaders enumerated in PartitionData with error NOT_LEADER_OR_FOLLOWER.
 ///
 /// Versions: 1-2.
@@ -757,5 +1063,50 @@ impl rnd::Random for NodeEndpoint {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for NodeEndpoint {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        map.insert("rack".to_string(), j::JsonValue::to_value(&self.rack).map_err(|e| e.in_field("Rack"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for NodeEndpoint {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("nodeId") {
+            Some(v) => {
+                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
+            }
+            None => return Err(j::missing("nodeId", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        match object.get("rack") {
+            Some(v) => {
+                out.rack = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Rack"))?;
+            }
+            None => return Err(j::missing("rack", version)),
+        }
+        Ok(out)
     }
 }

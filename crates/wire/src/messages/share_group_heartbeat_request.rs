@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -163,5 +165,73 @@ impl rnd::Random for ShareGroupHeartbeatRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for ShareGroupHeartbeatRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("ShareGroupHeartbeatRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "memberEpoch".to_string(),
+            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
+        );
+        map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
+        map.insert(
+            "subscribedTopicNames".to_string(),
+            j::JsonValue::to_value(&self.subscribed_topic_names).map_err(|e| e.in_field("SubscribedTopicNames"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for ShareGroupHeartbeatRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("ShareGroupHeartbeatRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("memberEpoch") {
+            Some(v) => {
+                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
+            }
+            None => return Err(j::missing("memberEpoch", version)),
+        }
+        match object.get("rackId") {
+            Some(v) => {
+                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
+            }
+            None => return Err(j::missing("rackId", version)),
+        }
+        match object.get("subscribedTopicNames") {
+            Some(v) => {
+                out.subscribed_topic_names = <Option<Vec<StrBytes>> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("SubscribedTopicNames"))?;
+            }
+            None => return Err(j::missing("subscribedTopicNames", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -120,5 +122,47 @@ impl rnd::Random for SnapshotHeaderRecord {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for SnapshotHeaderRecord {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("SnapshotHeaderRecord"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("version".to_string(), j::JsonValue::to_value(&self.version).map_err(|e| e.in_field("Version"))?);
+        map.insert(
+            "lastContainedLogTimestamp".to_string(),
+            j::JsonValue::to_value(&self.last_contained_log_timestamp)
+                .map_err(|e| e.in_field("LastContainedLogTimestamp"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SnapshotHeaderRecord {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("SnapshotHeaderRecord"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("version") {
+            Some(v) => {
+                out.version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Version"))?;
+            }
+            None => return Err(j::missing("version", version)),
+        }
+        match object.get("lastContainedLogTimestamp") {
+            Some(v) => {
+                out.last_contained_log_timestamp =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastContainedLogTimestamp"))?;
+            }
+            None => return Err(j::missing("lastContainedLogTimestamp", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -119,6 +121,47 @@ impl rnd::Random for StreamsGroupDescribeResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for StreamsGroupDescribeResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("StreamsGroupDescribeResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert("groups".to_string(), j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for StreamsGroupDescribeResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("StreamsGroupDescribeResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("groups") {
+            Some(v) => {
+                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
+            }
+            None => return Err(j::missing("groups", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -375,6 +418,174 @@ impl rnd::Random for DescribedGroup {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for DescribedGroup {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "groupState".to_string(),
+            j::JsonValue::to_value(&self.group_state).map_err(|e| e.in_field("GroupState"))?,
+        );
+        map.insert(
+            "groupEpoch".to_string(),
+            j::JsonValue::to_value(&self.group_epoch).map_err(|e| e.in_field("GroupEpoch"))?,
+        );
+        map.insert(
+            "assignmentEpoch".to_string(),
+            j::JsonValue::to_value(&self.assignment_epoch).map_err(|e| e.in_field("AssignmentEpoch"))?,
+        );
+        map.insert(
+            "topology".to_string(),
+            match &self.topology {
+                Some(v) => j::ToJson::to_json(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Topology"))?,
+        );
+        map.insert(
+            "members".to_string(),
+            j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
+        );
+        map.insert(
+            "authorizedOperations".to_string(),
+            j::JsonValue::to_value(&self.authorized_operations).map_err(|e| e.in_field("AuthorizedOperations"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "topologyDescription".to_string(),
+                match &self.topology_description {
+                    Some(v) => j::ToJson::to_json(v, version),
+                    None => Ok(j::serde_json::Value::Null),
+                }
+                .map_err(|e| e.in_field("TopologyDescription"))?,
+            );
+        } else if !(version >= 1) && self.topology_description.is_some() {
+            return Err(c::non_default_value(version).in_field("TopologyDescription"));
+        }
+        if version >= 1 {
+            map.insert(
+                "topologyDescriptionStatus".to_string(),
+                j::JsonValue::to_value(&self.topology_description_status)
+                    .map_err(|e| e.in_field("TopologyDescriptionStatus"))?,
+            );
+        } else if !(version >= 1) && self.topology_description_status != 0 {
+            return Err(c::non_default_value(version).in_field("TopologyDescriptionStatus"));
+        }
+        if version >= 1 {
+            map.insert(
+                "assignorName".to_string(),
+                j::JsonValue::to_value(&self.assignor_name).map_err(|e| e.in_field("AssignorName"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for DescribedGroup {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("groupState") {
+            Some(v) => {
+                out.group_state = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupState"))?;
+            }
+            None => return Err(j::missing("groupState", version)),
+        }
+        match object.get("groupEpoch") {
+            Some(v) => {
+                out.group_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupEpoch"))?;
+            }
+            None => return Err(j::missing("groupEpoch", version)),
+        }
+        match object.get("assignmentEpoch") {
+            Some(v) => {
+                out.assignment_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AssignmentEpoch"))?;
+            }
+            None => return Err(j::missing("assignmentEpoch", version)),
+        }
+        match object.get("topology") {
+            Some(v) => {
+                out.topology =
+                    if v.is_null() { Ok(None) } else { <Topology as j::FromJson>::from_json(v, version).map(Some) }
+                        .map_err(|e| e.in_field("Topology"))?;
+            }
+            None => return Err(j::missing("topology", version)),
+        }
+        match object.get("members") {
+            Some(v) => {
+                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
+            }
+            None => return Err(j::missing("members", version)),
+        }
+        match object.get("authorizedOperations") {
+            Some(v) => {
+                out.authorized_operations =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AuthorizedOperations"))?;
+            }
+            None => return Err(j::missing("authorizedOperations", version)),
+        }
+        match object.get("topologyDescription") {
+            Some(v) => {
+                out.topology_description = if v.is_null() {
+                    Ok(None)
+                } else {
+                    <TopologyDescription as j::FromJson>::from_json(v, version).map(Some)
+                }
+                .map_err(|e| e.in_field("TopologyDescription"))?;
+            }
+            None if version >= 1 => return Err(j::missing("topologyDescription", version)),
+            None => {}
+        }
+        match object.get("topologyDescriptionStatus") {
+            Some(v) => {
+                out.topology_description_status =
+                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopologyDescriptionStatus"))?;
+            }
+            None if version >= 1 => return Err(j::missing("topologyDescriptionStatus", version)),
+            None => {}
+        }
+        match object.get("assignorName") {
+            Some(v) => {
+                out.assignor_name =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AssignorName"))?;
+            }
+            None if version >= 1 => return Err(j::missing("assignorName", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// The topology metadata currently initialized for the streams application. Can be null in case of a describe error.
 ///
 /// Versions: 0-1.
@@ -477,6 +688,45 @@ impl rnd::Random for Topology {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Topology {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
+        map.insert(
+            "subtopologies".to_string(),
+            match &self.subtopologies {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Subtopologies"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Topology {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("epoch") {
+            Some(v) => {
+                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
+            }
+            None => return Err(j::missing("epoch", version)),
+        }
+        match object.get("subtopologies") {
+            Some(v) => {
+                out.subtopologies = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Subtopologies"))?;
+            }
+            None => return Err(j::missing("subtopologies", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -619,6 +869,80 @@ impl rnd::Random for Subtopology {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Subtopology {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologyId".to_string(),
+            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
+        );
+        map.insert(
+            "sourceTopics".to_string(),
+            j::JsonValue::to_value(&self.source_topics).map_err(|e| e.in_field("SourceTopics"))?,
+        );
+        map.insert(
+            "repartitionSinkTopics".to_string(),
+            j::JsonValue::to_value(&self.repartition_sink_topics).map_err(|e| e.in_field("RepartitionSinkTopics"))?,
+        );
+        map.insert(
+            "stateChangelogTopics".to_string(),
+            j::structs_to_value(&self.state_changelog_topics, version)
+                .map_err(|e| e.in_field("StateChangelogTopics"))?,
+        );
+        map.insert(
+            "repartitionSourceTopics".to_string(),
+            j::structs_to_value(&self.repartition_source_topics, version)
+                .map_err(|e| e.in_field("RepartitionSourceTopics"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Subtopology {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologyId") {
+            Some(v) => {
+                out.subtopology_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
+            }
+            None => return Err(j::missing("subtopologyId", version)),
+        }
+        match object.get("sourceTopics") {
+            Some(v) => {
+                out.source_topics =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
+            }
+            None => return Err(j::missing("sourceTopics", version)),
+        }
+        match object.get("repartitionSinkTopics") {
+            Some(v) => {
+                out.repartition_sink_topics =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RepartitionSinkTopics"))?;
+            }
+            None => return Err(j::missing("repartitionSinkTopics", version)),
+        }
+        match object.get("stateChangelogTopics") {
+            Some(v) => {
+                out.state_changelog_topics =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("StateChangelogTopics"))?;
+            }
+            None => return Err(j::missing("stateChangelogTopics", version)),
+        }
+        match object.get("repartitionSourceTopics") {
+            Some(v) => {
+                out.repartition_source_topics =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+            }
+            None => return Err(j::missing("repartitionSourceTopics", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -869,6 +1193,179 @@ impl rnd::Random for Member {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for Member {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "memberEpoch".to_string(),
+            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
+        );
+        map.insert(
+            "instanceId".to_string(),
+            j::JsonValue::to_value(&self.instance_id).map_err(|e| e.in_field("InstanceId"))?,
+        );
+        map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
+        map.insert(
+            "clientId".to_string(),
+            j::JsonValue::to_value(&self.client_id).map_err(|e| e.in_field("ClientId"))?,
+        );
+        map.insert(
+            "clientHost".to_string(),
+            j::JsonValue::to_value(&self.client_host).map_err(|e| e.in_field("ClientHost"))?,
+        );
+        map.insert(
+            "topologyEpoch".to_string(),
+            j::JsonValue::to_value(&self.topology_epoch).map_err(|e| e.in_field("TopologyEpoch"))?,
+        );
+        map.insert(
+            "processId".to_string(),
+            j::JsonValue::to_value(&self.process_id).map_err(|e| e.in_field("ProcessId"))?,
+        );
+        map.insert(
+            "userEndpoint".to_string(),
+            match &self.user_endpoint {
+                Some(v) => j::ToJson::to_json(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("UserEndpoint"))?,
+        );
+        map.insert(
+            "clientTags".to_string(),
+            j::structs_to_value(&self.client_tags, version).map_err(|e| e.in_field("ClientTags"))?,
+        );
+        map.insert(
+            "taskOffsets".to_string(),
+            j::structs_to_value(&self.task_offsets, version).map_err(|e| e.in_field("TaskOffsets"))?,
+        );
+        map.insert(
+            "taskEndOffsets".to_string(),
+            j::structs_to_value(&self.task_end_offsets, version).map_err(|e| e.in_field("TaskEndOffsets"))?,
+        );
+        map.insert(
+            "assignment".to_string(),
+            j::ToJson::to_json(&self.assignment, version).map_err(|e| e.in_field("Assignment"))?,
+        );
+        map.insert(
+            "targetAssignment".to_string(),
+            j::ToJson::to_json(&self.target_assignment, version).map_err(|e| e.in_field("TargetAssignment"))?,
+        );
+        map.insert(
+            "isClassic".to_string(),
+            j::JsonValue::to_value(&self.is_classic).map_err(|e| e.in_field("IsClassic"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Member {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("memberEpoch") {
+            Some(v) => {
+                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
+            }
+            None => return Err(j::missing("memberEpoch", version)),
+        }
+        match object.get("instanceId") {
+            Some(v) => {
+                out.instance_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("InstanceId"))?;
+            }
+            None => return Err(j::missing("instanceId", version)),
+        }
+        match object.get("rackId") {
+            Some(v) => {
+                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
+            }
+            None => return Err(j::missing("rackId", version)),
+        }
+        match object.get("clientId") {
+            Some(v) => {
+                out.client_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientId"))?;
+            }
+            None => return Err(j::missing("clientId", version)),
+        }
+        match object.get("clientHost") {
+            Some(v) => {
+                out.client_host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientHost"))?;
+            }
+            None => return Err(j::missing("clientHost", version)),
+        }
+        match object.get("topologyEpoch") {
+            Some(v) => {
+                out.topology_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopologyEpoch"))?;
+            }
+            None => return Err(j::missing("topologyEpoch", version)),
+        }
+        match object.get("processId") {
+            Some(v) => {
+                out.process_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProcessId"))?;
+            }
+            None => return Err(j::missing("processId", version)),
+        }
+        match object.get("userEndpoint") {
+            Some(v) => {
+                out.user_endpoint =
+                    if v.is_null() { Ok(None) } else { <Endpoint as j::FromJson>::from_json(v, version).map(Some) }
+                        .map_err(|e| e.in_field("UserEndpoint"))?;
+            }
+            None => return Err(j::missing("userEndpoint", version)),
+        }
+        match object.get("clientTags") {
+            Some(v) => {
+                out.client_tags = j::structs_from_value(v, version).map_err(|e| e.in_field("ClientTags"))?;
+            }
+            None => return Err(j::missing("clientTags", version)),
+        }
+        match object.get("taskOffsets") {
+            Some(v) => {
+                out.task_offsets = j::structs_from_value(v, version).map_err(|e| e.in_field("TaskOffsets"))?;
+            }
+            None => return Err(j::missing("taskOffsets", version)),
+        }
+        match object.get("taskEndOffsets") {
+            Some(v) => {
+                out.task_end_offsets = j::structs_from_value(v, version).map_err(|e| e.in_field("TaskEndOffsets"))?;
+            }
+            None => return Err(j::missing("taskEndOffsets", version)),
+        }
+        match object.get("assignment") {
+            Some(v) => {
+                out.assignment =
+                    <Assignment as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("Assignment"))?;
+            }
+            None => return Err(j::missing("assignment", version)),
+        }
+        match object.get("targetAssignment") {
+            Some(v) => {
+                out.target_assignment =
+                    <Assignment as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("TargetAssignment"))?;
+            }
+            None => return Err(j::missing("targetAssignment", version)),
+        }
+        match object.get("isClassic") {
+            Some(v) => {
+                out.is_classic = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsClassic"))?;
+            }
+            None => return Err(j::missing("isClassic", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `Endpoint`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
@@ -960,6 +1457,37 @@ impl rnd::Random for Endpoint {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Endpoint {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Endpoint {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -1062,6 +1590,51 @@ impl rnd::Random for TaskOffset {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TaskOffset {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologyId".to_string(),
+            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
+        );
+        map.insert(
+            "partition".to_string(),
+            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
+        );
+        map.insert("offset".to_string(), j::JsonValue::to_value(&self.offset).map_err(|e| e.in_field("Offset"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TaskOffset {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologyId") {
+            Some(v) => {
+                out.subtopology_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
+            }
+            None => return Err(j::missing("subtopologyId", version)),
+        }
+        match object.get("partition") {
+            Some(v) => {
+                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
+            }
+            None => return Err(j::missing("partition", version)),
+        }
+        match object.get("offset") {
+            Some(v) => {
+                out.offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Offset"))?;
+            }
+            None => return Err(j::missing("offset", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -1183,6 +1756,53 @@ impl rnd::Random for Assignment {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for Assignment {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "activeTasks".to_string(),
+            j::structs_to_value(&self.active_tasks, version).map_err(|e| e.in_field("ActiveTasks"))?,
+        );
+        map.insert(
+            "standbyTasks".to_string(),
+            j::structs_to_value(&self.standby_tasks, version).map_err(|e| e.in_field("StandbyTasks"))?,
+        );
+        map.insert(
+            "warmupTasks".to_string(),
+            j::structs_to_value(&self.warmup_tasks, version).map_err(|e| e.in_field("WarmupTasks"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Assignment {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("activeTasks") {
+            Some(v) => {
+                out.active_tasks = j::structs_from_value(v, version).map_err(|e| e.in_field("ActiveTasks"))?;
+            }
+            None => return Err(j::missing("activeTasks", version)),
+        }
+        match object.get("standbyTasks") {
+            Some(v) => {
+                out.standby_tasks = j::structs_from_value(v, version).map_err(|e| e.in_field("StandbyTasks"))?;
+            }
+            None => return Err(j::missing("standbyTasks", version)),
+        }
+        match object.get("warmupTasks") {
+            Some(v) => {
+                out.warmup_tasks = j::structs_from_value(v, version).map_err(|e| e.in_field("WarmupTasks"))?;
+            }
+            None => return Err(j::missing("warmupTasks", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `TaskIds`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskIds {
@@ -1282,6 +1902,44 @@ impl rnd::Random for TaskIds {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TaskIds {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologyId".to_string(),
+            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
+        );
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TaskIds {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologyId") {
+            Some(v) => {
+                out.subtopology_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
+            }
+            None => return Err(j::missing("subtopologyId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `KeyValue`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyValue {
@@ -1373,6 +2031,37 @@ impl rnd::Random for KeyValue {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for KeyValue {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
+        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for KeyValue {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("key") {
+            Some(v) => {
+                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
+            }
+            None => return Err(j::missing("key", version)),
+        }
+        match object.get("value") {
+            Some(v) => {
+                out.value = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
+            }
+            None => return Err(j::missing("value", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -1500,6 +2189,61 @@ impl rnd::Random for TopicInfo {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TopicInfo {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        map.insert(
+            "replicationFactor".to_string(),
+            j::JsonValue::to_value(&self.replication_factor).map_err(|e| e.in_field("ReplicationFactor"))?,
+        );
+        map.insert(
+            "topicConfigs".to_string(),
+            j::structs_to_value(&self.topic_configs, version).map_err(|e| e.in_field("TopicConfigs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicInfo {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        match object.get("replicationFactor") {
+            Some(v) => {
+                out.replication_factor =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicationFactor"))?;
+            }
+            None => return Err(j::missing("replicationFactor", version)),
+        }
+        match object.get("topicConfigs") {
+            Some(v) => {
+                out.topic_configs = j::structs_from_value(v, version).map_err(|e| e.in_field("TopicConfigs"))?;
+            }
+            None => return Err(j::missing("topicConfigs", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `TopologyDescription`, versions 1+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopologyDescription {
@@ -1602,6 +2346,43 @@ impl rnd::Random for TopologyDescription {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TopologyDescription {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologies".to_string(),
+            j::structs_to_value(&self.subtopologies, version).map_err(|e| e.in_field("Subtopologies"))?,
+        );
+        map.insert(
+            "globalStores".to_string(),
+            j::structs_to_value(&self.global_stores, version).map_err(|e| e.in_field("GlobalStores"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopologyDescription {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologies") {
+            Some(v) => {
+                out.subtopologies = j::structs_from_value(v, version).map_err(|e| e.in_field("Subtopologies"))?;
+            }
+            None => return Err(j::missing("subtopologies", version)),
+        }
+        match object.get("globalStores") {
+            Some(v) => {
+                out.global_stores = j::structs_from_value(v, version).map_err(|e| e.in_field("GlobalStores"))?;
+            }
+            None => return Err(j::missing("globalStores", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `TopologyDescriptionSubtopology`, versions 1+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopologyDescriptionSubtopology {
@@ -1695,6 +2476,41 @@ impl rnd::Random for TopologyDescriptionSubtopology {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopologyDescriptionSubtopology {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologyId".to_string(),
+            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
+        );
+        map.insert("nodes".to_string(), j::structs_to_value(&self.nodes, version).map_err(|e| e.in_field("Nodes"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopologyDescriptionSubtopology {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologyId") {
+            Some(v) => {
+                out.subtopology_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
+            }
+            None => return Err(j::missing("subtopologyId", version)),
+        }
+        match object.get("nodes") {
+            Some(v) => {
+                out.nodes = j::structs_from_value(v, version).map_err(|e| e.in_field("Nodes"))?;
+            }
+            None => return Err(j::missing("nodes", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -1847,6 +2663,80 @@ impl rnd::Random for TopologyDescriptionNode {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TopologyDescriptionNode {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "nodeType".to_string(),
+            j::JsonValue::to_value(&self.node_type).map_err(|e| e.in_field("NodeType"))?,
+        );
+        map.insert(
+            "sourceTopics".to_string(),
+            j::JsonValue::to_value(&self.source_topics).map_err(|e| e.in_field("SourceTopics"))?,
+        );
+        map.insert(
+            "sinkTopic".to_string(),
+            j::JsonValue::to_value(&self.sink_topic).map_err(|e| e.in_field("SinkTopic"))?,
+        );
+        map.insert("stores".to_string(), j::JsonValue::to_value(&self.stores).map_err(|e| e.in_field("Stores"))?);
+        map.insert(
+            "successors".to_string(),
+            j::JsonValue::to_value(&self.successors).map_err(|e| e.in_field("Successors"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopologyDescriptionNode {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("nodeType") {
+            Some(v) => {
+                out.node_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeType"))?;
+            }
+            None => return Err(j::missing("nodeType", version)),
+        }
+        match object.get("sourceTopics") {
+            Some(v) => {
+                out.source_topics =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
+            }
+            None => return Err(j::missing("sourceTopics", version)),
+        }
+        match object.get("sinkTopic") {
+            Some(v) => {
+                out.sink_topic =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SinkTopic"))?;
+            }
+            None => return Err(j::missing("sinkTopic", version)),
+        }
+        match object.get("stores") {
+            Some(v) => {
+                out.stores = <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Stores"))?;
+            }
+            None => return Err(j::missing("stores", version)),
+        }
+        match object.get("successors") {
+            Some(v) => {
+                out.successors =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Successors"))?;
+            }
+            None => return Err(j::missing("successors", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `TopologyDescriptionGlobalStore`, versions 1+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopologyDescriptionGlobalStore {
@@ -1942,5 +2832,41 @@ impl rnd::Random for TopologyDescriptionGlobalStore {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopologyDescriptionGlobalStore {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("source".to_string(), j::ToJson::to_json(&self.source, version).map_err(|e| e.in_field("Source"))?);
+        map.insert(
+            "processor".to_string(),
+            j::ToJson::to_json(&self.processor, version).map_err(|e| e.in_field("Processor"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopologyDescriptionGlobalStore {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("source") {
+            Some(v) => {
+                out.source = <TopologyDescriptionNode as j::FromJson>::from_json(v, version)
+                    .map_err(|e| e.in_field("Source"))?;
+            }
+            None => return Err(j::missing("source", version)),
+        }
+        match object.get("processor") {
+            Some(v) => {
+                out.processor = <TopologyDescriptionNode as j::FromJson>::from_json(v, version)
+                    .map_err(|e| e.in_field("Processor"))?;
+            }
+            None => return Err(j::missing("processor", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -342,6 +344,241 @@ impl rnd::Random for StreamsGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for StreamsGroupHeartbeatRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("StreamsGroupHeartbeatRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "memberEpoch".to_string(),
+            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
+        );
+        map.insert(
+            "endpointInformationEpoch".to_string(),
+            j::JsonValue::to_value(&self.endpoint_information_epoch)
+                .map_err(|e| e.in_field("EndpointInformationEpoch"))?,
+        );
+        map.insert(
+            "instanceId".to_string(),
+            j::JsonValue::to_value(&self.instance_id).map_err(|e| e.in_field("InstanceId"))?,
+        );
+        map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
+        map.insert(
+            "rebalanceTimeoutMs".to_string(),
+            j::JsonValue::to_value(&self.rebalance_timeout_ms).map_err(|e| e.in_field("RebalanceTimeoutMs"))?,
+        );
+        map.insert(
+            "topology".to_string(),
+            match &self.topology {
+                Some(v) => j::ToJson::to_json(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Topology"))?,
+        );
+        map.insert(
+            "activeTasks".to_string(),
+            match &self.active_tasks {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("ActiveTasks"))?,
+        );
+        map.insert(
+            "standbyTasks".to_string(),
+            match &self.standby_tasks {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("StandbyTasks"))?,
+        );
+        map.insert(
+            "warmupTasks".to_string(),
+            match &self.warmup_tasks {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("WarmupTasks"))?,
+        );
+        map.insert(
+            "processId".to_string(),
+            j::JsonValue::to_value(&self.process_id).map_err(|e| e.in_field("ProcessId"))?,
+        );
+        map.insert(
+            "userEndpoint".to_string(),
+            match &self.user_endpoint {
+                Some(v) => j::ToJson::to_json(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("UserEndpoint"))?,
+        );
+        map.insert(
+            "clientTags".to_string(),
+            match &self.client_tags {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("ClientTags"))?,
+        );
+        map.insert(
+            "taskOffsets".to_string(),
+            match &self.task_offsets {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("TaskOffsets"))?,
+        );
+        map.insert(
+            "taskEndOffsets".to_string(),
+            match &self.task_end_offsets {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("TaskEndOffsets"))?,
+        );
+        map.insert(
+            "shutdownApplication".to_string(),
+            j::JsonValue::to_value(&self.shutdown_application).map_err(|e| e.in_field("ShutdownApplication"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for StreamsGroupHeartbeatRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("StreamsGroupHeartbeatRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("memberEpoch") {
+            Some(v) => {
+                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
+            }
+            None => return Err(j::missing("memberEpoch", version)),
+        }
+        match object.get("endpointInformationEpoch") {
+            Some(v) => {
+                out.endpoint_information_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndpointInformationEpoch"))?;
+            }
+            None => return Err(j::missing("endpointInformationEpoch", version)),
+        }
+        match object.get("instanceId") {
+            Some(v) => {
+                out.instance_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("InstanceId"))?;
+            }
+            None => return Err(j::missing("instanceId", version)),
+        }
+        match object.get("rackId") {
+            Some(v) => {
+                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
+            }
+            None => return Err(j::missing("rackId", version)),
+        }
+        match object.get("rebalanceTimeoutMs") {
+            Some(v) => {
+                out.rebalance_timeout_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
+            }
+            None => return Err(j::missing("rebalanceTimeoutMs", version)),
+        }
+        match object.get("topology") {
+            Some(v) => {
+                out.topology =
+                    if v.is_null() { Ok(None) } else { <Topology as j::FromJson>::from_json(v, version).map(Some) }
+                        .map_err(|e| e.in_field("Topology"))?;
+            }
+            None => return Err(j::missing("topology", version)),
+        }
+        match object.get("activeTasks") {
+            Some(v) => {
+                out.active_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("ActiveTasks"))?;
+            }
+            None => return Err(j::missing("activeTasks", version)),
+        }
+        match object.get("standbyTasks") {
+            Some(v) => {
+                out.standby_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("StandbyTasks"))?;
+            }
+            None => return Err(j::missing("standbyTasks", version)),
+        }
+        match object.get("warmupTasks") {
+            Some(v) => {
+                out.warmup_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("WarmupTasks"))?;
+            }
+            None => return Err(j::missing("warmupTasks", version)),
+        }
+        match object.get("processId") {
+            Some(v) => {
+                out.process_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProcessId"))?;
+            }
+            None => return Err(j::missing("processId", version)),
+        }
+        match object.get("userEndpoint") {
+            Some(v) => {
+                out.user_endpoint =
+                    if v.is_null() { Ok(None) } else { <Endpoint as j::FromJson>::from_json(v, version).map(Some) }
+                        .map_err(|e| e.in_field("UserEndpoint"))?;
+            }
+            None => return Err(j::missing("userEndpoint", version)),
+        }
+        match object.get("clientTags") {
+            Some(v) => {
+                out.client_tags = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("ClientTags"))?;
+            }
+            None => return Err(j::missing("clientTags", version)),
+        }
+        match object.get("taskOffsets") {
+            Some(v) => {
+                out.task_offsets = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("TaskOffsets"))?;
+            }
+            None => return Err(j::missing("taskOffsets", version)),
+        }
+        match object.get("taskEndOffsets") {
+            Some(v) => {
+                out.task_end_offsets = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("TaskEndOffsets"))?;
+            }
+            None => return Err(j::missing("taskEndOffsets", version)),
+        }
+        match object.get("shutdownApplication") {
+            Some(v) => {
+                out.shutdown_application =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ShutdownApplication"))?;
+            }
+            None => return Err(j::missing("shutdownApplication", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The topology metadata of the streams application. Used to initialize the topology of the group and to check if the topology corresponds to the topology initialized for the group. Only sent when memberEpoch = 0, must be non-empty. Null otherwise.
 ///
 /// Versions: 0-1.
@@ -437,6 +674,40 @@ impl rnd::Random for Topology {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Topology {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
+        map.insert(
+            "subtopologies".to_string(),
+            j::structs_to_value(&self.subtopologies, version).map_err(|e| e.in_field("Subtopologies"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Topology {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("epoch") {
+            Some(v) => {
+                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
+            }
+            None => return Err(j::missing("epoch", version)),
+        }
+        match object.get("subtopologies") {
+            Some(v) => {
+                out.subtopologies = j::structs_from_value(v, version).map_err(|e| e.in_field("Subtopologies"))?;
+            }
+            None => return Err(j::missing("subtopologies", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -606,6 +877,102 @@ impl rnd::Random for Subtopology {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for Subtopology {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologyId".to_string(),
+            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
+        );
+        map.insert(
+            "sourceTopics".to_string(),
+            j::JsonValue::to_value(&self.source_topics).map_err(|e| e.in_field("SourceTopics"))?,
+        );
+        map.insert(
+            "sourceTopicRegex".to_string(),
+            j::JsonValue::to_value(&self.source_topic_regex).map_err(|e| e.in_field("SourceTopicRegex"))?,
+        );
+        map.insert(
+            "stateChangelogTopics".to_string(),
+            j::structs_to_value(&self.state_changelog_topics, version)
+                .map_err(|e| e.in_field("StateChangelogTopics"))?,
+        );
+        map.insert(
+            "repartitionSinkTopics".to_string(),
+            j::JsonValue::to_value(&self.repartition_sink_topics).map_err(|e| e.in_field("RepartitionSinkTopics"))?,
+        );
+        map.insert(
+            "repartitionSourceTopics".to_string(),
+            j::structs_to_value(&self.repartition_source_topics, version)
+                .map_err(|e| e.in_field("RepartitionSourceTopics"))?,
+        );
+        map.insert(
+            "copartitionGroups".to_string(),
+            j::structs_to_value(&self.copartition_groups, version).map_err(|e| e.in_field("CopartitionGroups"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Subtopology {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologyId") {
+            Some(v) => {
+                out.subtopology_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
+            }
+            None => return Err(j::missing("subtopologyId", version)),
+        }
+        match object.get("sourceTopics") {
+            Some(v) => {
+                out.source_topics =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
+            }
+            None => return Err(j::missing("sourceTopics", version)),
+        }
+        match object.get("sourceTopicRegex") {
+            Some(v) => {
+                out.source_topic_regex =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopicRegex"))?;
+            }
+            None => return Err(j::missing("sourceTopicRegex", version)),
+        }
+        match object.get("stateChangelogTopics") {
+            Some(v) => {
+                out.state_changelog_topics =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("StateChangelogTopics"))?;
+            }
+            None => return Err(j::missing("stateChangelogTopics", version)),
+        }
+        match object.get("repartitionSinkTopics") {
+            Some(v) => {
+                out.repartition_sink_topics =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RepartitionSinkTopics"))?;
+            }
+            None => return Err(j::missing("repartitionSinkTopics", version)),
+        }
+        match object.get("repartitionSourceTopics") {
+            Some(v) => {
+                out.repartition_source_topics =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+            }
+            None => return Err(j::missing("repartitionSourceTopics", version)),
+        }
+        match object.get("copartitionGroups") {
+            Some(v) => {
+                out.copartition_groups =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("CopartitionGroups"))?;
+            }
+            None => return Err(j::missing("copartitionGroups", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// A subset of source topics that must be copartitioned.
 ///
 /// Versions: 0-1.
@@ -736,6 +1103,57 @@ impl rnd::Random for CopartitionGroup {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for CopartitionGroup {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "sourceTopics".to_string(),
+            j::JsonValue::to_value(&self.source_topics).map_err(|e| e.in_field("SourceTopics"))?,
+        );
+        map.insert(
+            "sourceTopicRegex".to_string(),
+            j::JsonValue::to_value(&self.source_topic_regex).map_err(|e| e.in_field("SourceTopicRegex"))?,
+        );
+        map.insert(
+            "repartitionSourceTopics".to_string(),
+            j::JsonValue::to_value(&self.repartition_source_topics)
+                .map_err(|e| e.in_field("RepartitionSourceTopics"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for CopartitionGroup {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("sourceTopics") {
+            Some(v) => {
+                out.source_topics =
+                    <Vec<i16> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
+            }
+            None => return Err(j::missing("sourceTopics", version)),
+        }
+        match object.get("sourceTopicRegex") {
+            Some(v) => {
+                out.source_topic_regex =
+                    <Vec<i16> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopicRegex"))?;
+            }
+            None => return Err(j::missing("sourceTopicRegex", version)),
+        }
+        match object.get("repartitionSourceTopics") {
+            Some(v) => {
+                out.repartition_source_topics =
+                    <Vec<i16> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+            }
+            None => return Err(j::missing("repartitionSourceTopics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `KeyValue`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyValue {
@@ -827,6 +1245,37 @@ impl rnd::Random for KeyValue {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for KeyValue {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
+        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for KeyValue {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("key") {
+            Some(v) => {
+                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
+            }
+            None => return Err(j::missing("key", version)),
+        }
+        match object.get("value") {
+            Some(v) => {
+                out.value = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
+            }
+            None => return Err(j::missing("value", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -954,6 +1403,61 @@ impl rnd::Random for TopicInfo {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TopicInfo {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        map.insert(
+            "replicationFactor".to_string(),
+            j::JsonValue::to_value(&self.replication_factor).map_err(|e| e.in_field("ReplicationFactor"))?,
+        );
+        map.insert(
+            "topicConfigs".to_string(),
+            j::structs_to_value(&self.topic_configs, version).map_err(|e| e.in_field("TopicConfigs"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicInfo {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        match object.get("replicationFactor") {
+            Some(v) => {
+                out.replication_factor =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicationFactor"))?;
+            }
+            None => return Err(j::missing("replicationFactor", version)),
+        }
+        match object.get("topicConfigs") {
+            Some(v) => {
+                out.topic_configs = j::structs_from_value(v, version).map_err(|e| e.in_field("TopicConfigs"))?;
+            }
+            None => return Err(j::missing("topicConfigs", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `Endpoint`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
@@ -1045,6 +1549,37 @@ impl rnd::Random for Endpoint {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Endpoint {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Endpoint {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -1150,6 +1685,51 @@ impl rnd::Random for TaskOffset {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TaskOffset {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologyId".to_string(),
+            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
+        );
+        map.insert(
+            "partition".to_string(),
+            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
+        );
+        map.insert("offset".to_string(), j::JsonValue::to_value(&self.offset).map_err(|e| e.in_field("Offset"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TaskOffset {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologyId") {
+            Some(v) => {
+                out.subtopology_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
+            }
+            None => return Err(j::missing("subtopologyId", version)),
+        }
+        match object.get("partition") {
+            Some(v) => {
+                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
+            }
+            None => return Err(j::missing("partition", version)),
+        }
+        match object.get("offset") {
+            Some(v) => {
+                out.offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Offset"))?;
+            }
+            None => return Err(j::missing("offset", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `TaskIds`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskIds {
@@ -1246,5 +1826,43 @@ impl rnd::Random for TaskIds {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TaskIds {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologyId".to_string(),
+            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
+        );
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TaskIds {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologyId") {
+            Some(v) => {
+                out.subtopology_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
+            }
+            None => return Err(j::missing("subtopologyId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }

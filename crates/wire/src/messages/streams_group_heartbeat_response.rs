@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -338,6 +340,240 @@ impl rnd::Random for StreamsGroupHeartbeatResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for StreamsGroupHeartbeatResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("StreamsGroupHeartbeatResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "throttleTimeMs".to_string(),
+            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        map.insert(
+            "errorMessage".to_string(),
+            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
+        );
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "memberEpoch".to_string(),
+            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
+        );
+        map.insert(
+            "heartbeatIntervalMs".to_string(),
+            j::JsonValue::to_value(&self.heartbeat_interval_ms).map_err(|e| e.in_field("HeartbeatIntervalMs"))?,
+        );
+        if version <= 0 {
+            map.insert(
+                "acceptableRecoveryLagLegacy".to_string(),
+                j::JsonValue::to_value(&self.acceptable_recovery_lag_legacy)
+                    .map_err(|e| e.in_field("AcceptableRecoveryLagLegacy"))?,
+            );
+        } else if !(version <= 0) && self.acceptable_recovery_lag_legacy != 0 {
+            return Err(c::non_default_value(version).in_field("AcceptableRecoveryLagLegacy"));
+        }
+        map.insert(
+            "taskOffsetIntervalMs".to_string(),
+            j::JsonValue::to_value(&self.task_offset_interval_ms).map_err(|e| e.in_field("TaskOffsetIntervalMs"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "acceptableRecoveryLag".to_string(),
+                j::JsonValue::to_value(&self.acceptable_recovery_lag)
+                    .map_err(|e| e.in_field("AcceptableRecoveryLag"))?,
+            );
+        }
+        map.insert(
+            "status".to_string(),
+            match &self.status {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("Status"))?,
+        );
+        map.insert(
+            "activeTasks".to_string(),
+            match &self.active_tasks {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("ActiveTasks"))?,
+        );
+        map.insert(
+            "standbyTasks".to_string(),
+            match &self.standby_tasks {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("StandbyTasks"))?,
+        );
+        map.insert(
+            "warmupTasks".to_string(),
+            match &self.warmup_tasks {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("WarmupTasks"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "topologyDescriptionRequired".to_string(),
+                j::JsonValue::to_value(&self.topology_description_required)
+                    .map_err(|e| e.in_field("TopologyDescriptionRequired"))?,
+            );
+        } else if !(version >= 1) && self.topology_description_required != false {
+            return Err(c::non_default_value(version).in_field("TopologyDescriptionRequired"));
+        }
+        map.insert(
+            "endpointInformationEpoch".to_string(),
+            j::JsonValue::to_value(&self.endpoint_information_epoch)
+                .map_err(|e| e.in_field("EndpointInformationEpoch"))?,
+        );
+        map.insert(
+            "partitionsByUserEndpoint".to_string(),
+            match &self.partitions_by_user_endpoint {
+                Some(v) => j::structs_to_value(v, version),
+                None => Ok(j::serde_json::Value::Null),
+            }
+            .map_err(|e| e.in_field("PartitionsByUserEndpoint"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for StreamsGroupHeartbeatResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("StreamsGroupHeartbeatResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None => return Err(j::missing("throttleTimeMs", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("errorMessage") {
+            Some(v) => {
+                out.error_message =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
+            }
+            None => return Err(j::missing("errorMessage", version)),
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("memberEpoch") {
+            Some(v) => {
+                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
+            }
+            None => return Err(j::missing("memberEpoch", version)),
+        }
+        match object.get("heartbeatIntervalMs") {
+            Some(v) => {
+                out.heartbeat_interval_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("HeartbeatIntervalMs"))?;
+            }
+            None => return Err(j::missing("heartbeatIntervalMs", version)),
+        }
+        match object.get("acceptableRecoveryLagLegacy") {
+            Some(v) => {
+                out.acceptable_recovery_lag_legacy =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcceptableRecoveryLagLegacy"))?;
+            }
+            None if version <= 0 => return Err(j::missing("acceptableRecoveryLagLegacy", version)),
+            None => {}
+        }
+        match object.get("taskOffsetIntervalMs") {
+            Some(v) => {
+                out.task_offset_interval_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TaskOffsetIntervalMs"))?;
+            }
+            None => return Err(j::missing("taskOffsetIntervalMs", version)),
+        }
+        match object.get("acceptableRecoveryLag") {
+            Some(v) => {
+                out.acceptable_recovery_lag =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcceptableRecoveryLag"))?;
+            }
+            None if version >= 1 => return Err(j::missing("acceptableRecoveryLag", version)),
+            None => {}
+        }
+        match object.get("status") {
+            Some(v) => {
+                out.status = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("Status"))?;
+            }
+            None => return Err(j::missing("status", version)),
+        }
+        match object.get("activeTasks") {
+            Some(v) => {
+                out.active_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("ActiveTasks"))?;
+            }
+            None => return Err(j::missing("activeTasks", version)),
+        }
+        match object.get("standbyTasks") {
+            Some(v) => {
+                out.standby_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("StandbyTasks"))?;
+            }
+            None => return Err(j::missing("standbyTasks", version)),
+        }
+        match object.get("warmupTasks") {
+            Some(v) => {
+                out.warmup_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                    .map_err(|e| e.in_field("WarmupTasks"))?;
+            }
+            None => return Err(j::missing("warmupTasks", version)),
+        }
+        match object.get("topologyDescriptionRequired") {
+            Some(v) => {
+                out.topology_description_required =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopologyDescriptionRequired"))?;
+            }
+            None if version >= 1 => return Err(j::missing("topologyDescriptionRequired", version)),
+            None => {}
+        }
+        match object.get("endpointInformationEpoch") {
+            Some(v) => {
+                out.endpoint_information_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndpointInformationEpoch"))?;
+            }
+            None => return Err(j::missing("endpointInformationEpoch", version)),
+        }
+        match object.get("partitionsByUserEndpoint") {
+            Some(v) => {
+                out.partitions_by_user_endpoint =
+                    if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
+                        .map_err(|e| e.in_field("PartitionsByUserEndpoint"))?;
+            }
+            None => return Err(j::missing("partitionsByUserEndpoint", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Global assignment information used for IQ. There is one entry per member, so several entries carry the same UserEndpoint when a client runs more than one stream thread; clients must union the entries of an endpoint. Null if unchanged since last heartbeat.
 ///
 /// Versions: 0-1.
@@ -456,6 +692,56 @@ impl rnd::Random for EndpointToPartitions {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for EndpointToPartitions {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "userEndpoint".to_string(),
+            j::ToJson::to_json(&self.user_endpoint, version).map_err(|e| e.in_field("UserEndpoint"))?,
+        );
+        map.insert(
+            "activePartitions".to_string(),
+            j::structs_to_value(&self.active_partitions, version).map_err(|e| e.in_field("ActivePartitions"))?,
+        );
+        map.insert(
+            "standbyPartitions".to_string(),
+            j::structs_to_value(&self.standby_partitions, version).map_err(|e| e.in_field("StandbyPartitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for EndpointToPartitions {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("userEndpoint") {
+            Some(v) => {
+                out.user_endpoint =
+                    <Endpoint as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("UserEndpoint"))?;
+            }
+            None => return Err(j::missing("userEndpoint", version)),
+        }
+        match object.get("activePartitions") {
+            Some(v) => {
+                out.active_partitions =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("ActivePartitions"))?;
+            }
+            None => return Err(j::missing("activePartitions", version)),
+        }
+        match object.get("standbyPartitions") {
+            Some(v) => {
+                out.standby_partitions =
+                    j::structs_from_value(v, version).map_err(|e| e.in_field("StandbyPartitions"))?;
+            }
+            None => return Err(j::missing("standbyPartitions", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `Status`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
@@ -547,6 +833,44 @@ impl rnd::Random for Status {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Status {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "statusCode".to_string(),
+            j::JsonValue::to_value(&self.status_code).map_err(|e| e.in_field("StatusCode"))?,
+        );
+        map.insert(
+            "statusDetail".to_string(),
+            j::JsonValue::to_value(&self.status_detail).map_err(|e| e.in_field("StatusDetail"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Status {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("statusCode") {
+            Some(v) => {
+                out.status_code = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StatusCode"))?;
+            }
+            None => return Err(j::missing("statusCode", version)),
+        }
+        match object.get("statusDetail") {
+            Some(v) => {
+                out.status_detail =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StatusDetail"))?;
+            }
+            None => return Err(j::missing("statusDetail", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -649,6 +973,40 @@ impl rnd::Random for TopicPartition {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TopicPartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicPartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topic") {
+            Some(v) => {
+                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
+            }
+            None => return Err(j::missing("topic", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `TaskIds`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskIds {
@@ -748,6 +1106,44 @@ impl rnd::Random for TaskIds {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TaskIds {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologyId".to_string(),
+            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
+        );
+        map.insert(
+            "partitions".to_string(),
+            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TaskIds {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologyId") {
+            Some(v) => {
+                out.subtopology_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
+            }
+            None => return Err(j::missing("subtopologyId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `Endpoint`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
@@ -839,5 +1235,36 @@ impl rnd::Random for Endpoint {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for Endpoint {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Endpoint {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -149,6 +151,68 @@ impl rnd::Random for StreamsGroupTopologyDescriptionUpdateRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for StreamsGroupTopologyDescriptionUpdateRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("StreamsGroupTopologyDescriptionUpdateRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "topologyEpoch".to_string(),
+            j::JsonValue::to_value(&self.topology_epoch).map_err(|e| e.in_field("TopologyEpoch"))?,
+        );
+        map.insert(
+            "topologyDescription".to_string(),
+            j::ToJson::to_json(&self.topology_description, version).map_err(|e| e.in_field("TopologyDescription"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for StreamsGroupTopologyDescriptionUpdateRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}"))
+                .in_struct("StreamsGroupTopologyDescriptionUpdateRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("topologyEpoch") {
+            Some(v) => {
+                out.topology_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopologyEpoch"))?;
+            }
+            None => return Err(j::missing("topologyEpoch", version)),
+        }
+        match object.get("topologyDescription") {
+            Some(v) => {
+                out.topology_description = <TopologyDescription as j::FromJson>::from_json(v, version)
+                    .map_err(|e| e.in_field("TopologyDescription"))?;
+            }
+            None => return Err(j::missing("topologyDescription", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `TopologyDescription`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopologyDescription {
@@ -251,6 +315,43 @@ impl rnd::Random for TopologyDescription {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TopologyDescription {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologies".to_string(),
+            j::structs_to_value(&self.subtopologies, version).map_err(|e| e.in_field("Subtopologies"))?,
+        );
+        map.insert(
+            "globalStores".to_string(),
+            j::structs_to_value(&self.global_stores, version).map_err(|e| e.in_field("GlobalStores"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopologyDescription {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologies") {
+            Some(v) => {
+                out.subtopologies = j::structs_from_value(v, version).map_err(|e| e.in_field("Subtopologies"))?;
+            }
+            None => return Err(j::missing("subtopologies", version)),
+        }
+        match object.get("globalStores") {
+            Some(v) => {
+                out.global_stores = j::structs_from_value(v, version).map_err(|e| e.in_field("GlobalStores"))?;
+            }
+            None => return Err(j::missing("globalStores", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `TopologyDescriptionSubtopology`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopologyDescriptionSubtopology {
@@ -344,6 +445,41 @@ impl rnd::Random for TopologyDescriptionSubtopology {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopologyDescriptionSubtopology {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "subtopologyId".to_string(),
+            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
+        );
+        map.insert("nodes".to_string(), j::structs_to_value(&self.nodes, version).map_err(|e| e.in_field("Nodes"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopologyDescriptionSubtopology {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("subtopologyId") {
+            Some(v) => {
+                out.subtopology_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
+            }
+            None => return Err(j::missing("subtopologyId", version)),
+        }
+        match object.get("nodes") {
+            Some(v) => {
+                out.nodes = j::structs_from_value(v, version).map_err(|e| e.in_field("Nodes"))?;
+            }
+            None => return Err(j::missing("nodes", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -496,6 +632,80 @@ impl rnd::Random for TopologyDescriptionNode {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TopologyDescriptionNode {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "nodeType".to_string(),
+            j::JsonValue::to_value(&self.node_type).map_err(|e| e.in_field("NodeType"))?,
+        );
+        map.insert(
+            "sourceTopics".to_string(),
+            j::JsonValue::to_value(&self.source_topics).map_err(|e| e.in_field("SourceTopics"))?,
+        );
+        map.insert(
+            "sinkTopic".to_string(),
+            j::JsonValue::to_value(&self.sink_topic).map_err(|e| e.in_field("SinkTopic"))?,
+        );
+        map.insert("stores".to_string(), j::JsonValue::to_value(&self.stores).map_err(|e| e.in_field("Stores"))?);
+        map.insert(
+            "successors".to_string(),
+            j::JsonValue::to_value(&self.successors).map_err(|e| e.in_field("Successors"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopologyDescriptionNode {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("nodeType") {
+            Some(v) => {
+                out.node_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeType"))?;
+            }
+            None => return Err(j::missing("nodeType", version)),
+        }
+        match object.get("sourceTopics") {
+            Some(v) => {
+                out.source_topics =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
+            }
+            None => return Err(j::missing("sourceTopics", version)),
+        }
+        match object.get("sinkTopic") {
+            Some(v) => {
+                out.sink_topic =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SinkTopic"))?;
+            }
+            None => return Err(j::missing("sinkTopic", version)),
+        }
+        match object.get("stores") {
+            Some(v) => {
+                out.stores = <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Stores"))?;
+            }
+            None => return Err(j::missing("stores", version)),
+        }
+        match object.get("successors") {
+            Some(v) => {
+                out.successors =
+                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Successors"))?;
+            }
+            None => return Err(j::missing("successors", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// `TopologyDescriptionGlobalStore`, versions 0+.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopologyDescriptionGlobalStore {
@@ -591,5 +801,41 @@ impl rnd::Random for TopologyDescriptionGlobalStore {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopologyDescriptionGlobalStore {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("source".to_string(), j::ToJson::to_json(&self.source, version).map_err(|e| e.in_field("Source"))?);
+        map.insert(
+            "processor".to_string(),
+            j::ToJson::to_json(&self.processor, version).map_err(|e| e.in_field("Processor"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopologyDescriptionGlobalStore {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("source") {
+            Some(v) => {
+                out.source = <TopologyDescriptionNode as j::FromJson>::from_json(v, version)
+                    .map_err(|e| e.in_field("Source"))?;
+            }
+            None => return Err(j::missing("source", version)),
+        }
+        match object.get("processor") {
+            Some(v) => {
+                out.processor = <TopologyDescriptionNode as j::FromJson>::from_json(v, version)
+                    .map_err(|e| e.in_field("Processor"))?;
+            }
+            None => return Err(j::missing("processor", version)),
+        }
+        Ok(out)
     }
 }

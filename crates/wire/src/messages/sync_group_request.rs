@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -217,6 +219,110 @@ impl rnd::Random for SyncGroupRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for SyncGroupRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("SyncGroupRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "generationId".to_string(),
+            j::JsonValue::to_value(&self.generation_id).map_err(|e| e.in_field("GenerationId"))?,
+        );
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        if version >= 3 {
+            map.insert(
+                "groupInstanceId".to_string(),
+                j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
+            );
+        } else if !(version >= 3) && self.group_instance_id.is_some() {
+            return Err(c::non_default_value(version).in_field("GroupInstanceId"));
+        }
+        if version >= 5 {
+            map.insert(
+                "protocolType".to_string(),
+                j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
+            );
+        }
+        if version >= 5 {
+            map.insert(
+                "protocolName".to_string(),
+                j::JsonValue::to_value(&self.protocol_name).map_err(|e| e.in_field("ProtocolName"))?,
+            );
+        }
+        map.insert(
+            "assignments".to_string(),
+            j::structs_to_value(&self.assignments, version).map_err(|e| e.in_field("Assignments"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SyncGroupRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("SyncGroupRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("generationId") {
+            Some(v) => {
+                out.generation_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GenerationId"))?;
+            }
+            None => return Err(j::missing("generationId", version)),
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("groupInstanceId") {
+            Some(v) => {
+                out.group_instance_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
+            }
+            None if version >= 3 => return Err(j::missing("groupInstanceId", version)),
+            None => {}
+        }
+        match object.get("protocolType") {
+            Some(v) => {
+                out.protocol_type =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
+            }
+            None if version >= 5 => return Err(j::missing("protocolType", version)),
+            None => {}
+        }
+        match object.get("protocolName") {
+            Some(v) => {
+                out.protocol_name =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolName"))?;
+            }
+            None if version >= 5 => return Err(j::missing("protocolName", version)),
+            None => {}
+        }
+        match object.get("assignments") {
+            Some(v) => {
+                out.assignments = j::structs_from_value(v, version).map_err(|e| e.in_field("Assignments"))?;
+            }
+            None => return Err(j::missing("assignments", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each assignment.
 ///
 /// Versions: 0-5.
@@ -312,5 +418,42 @@ impl rnd::Random for SyncGroupRequestAssignment {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for SyncGroupRequestAssignment {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "memberId".to_string(),
+            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+        );
+        map.insert(
+            "assignment".to_string(),
+            j::JsonValue::to_value(&self.assignment).map_err(|e| e.in_field("Assignment"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SyncGroupRequestAssignment {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None => return Err(j::missing("memberId", version)),
+        }
+        match object.get("assignment") {
+            Some(v) => {
+                out.assignment = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Assignment"))?;
+            }
+            None => return Err(j::missing("assignment", version)),
+        }
+        Ok(out)
     }
 }

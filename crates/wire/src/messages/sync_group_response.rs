@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -185,5 +187,90 @@ impl rnd::Random for SyncGroupResponse {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for SyncGroupResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("SyncGroupResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        if version >= 1 {
+            map.insert(
+                "throttleTimeMs".to_string(),
+                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
+            );
+        }
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        if version >= 5 {
+            map.insert(
+                "protocolType".to_string(),
+                j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
+            );
+        }
+        if version >= 5 {
+            map.insert(
+                "protocolName".to_string(),
+                j::JsonValue::to_value(&self.protocol_name).map_err(|e| e.in_field("ProtocolName"))?,
+            );
+        }
+        map.insert(
+            "assignment".to_string(),
+            j::JsonValue::to_value(&self.assignment).map_err(|e| e.in_field("Assignment"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for SyncGroupResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("SyncGroupResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("throttleTimeMs") {
+            Some(v) => {
+                out.throttle_time_ms =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
+            }
+            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
+            None => {}
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        match object.get("protocolType") {
+            Some(v) => {
+                out.protocol_type =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
+            }
+            None if version >= 5 => return Err(j::missing("protocolType", version)),
+            None => {}
+        }
+        match object.get("protocolName") {
+            Some(v) => {
+                out.protocol_name =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolName"))?;
+            }
+            None if version >= 5 => return Err(j::missing("protocolName", version)),
+            None => {}
+        }
+        match object.get("assignment") {
+            Some(v) => {
+                out.assignment = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Assignment"))?;
+            }
+            None => return Err(j::missing("assignment", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -225,6 +227,122 @@ impl rnd::Random for TxnOffsetCommitRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for TxnOffsetCommitRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("TxnOffsetCommitRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "transactionalId".to_string(),
+            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
+        );
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert(
+            "producerId".to_string(),
+            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+        );
+        map.insert(
+            "producerEpoch".to_string(),
+            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
+        );
+        if version >= 3 {
+            map.insert(
+                "generationIdOrMemberEpoch".to_string(),
+                j::JsonValue::to_value(&self.generation_id_or_member_epoch)
+                    .map_err(|e| e.in_field("GenerationIdOrMemberEpoch"))?,
+            );
+        } else if !(version >= 3) && self.generation_id_or_member_epoch != -1 {
+            return Err(c::non_default_value(version).in_field("GenerationIdOrMemberEpoch"));
+        }
+        if version >= 3 {
+            map.insert(
+                "memberId".to_string(),
+                j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
+            );
+        } else if !(version >= 3) && self.member_id.as_str() != "" {
+            return Err(c::non_default_value(version).in_field("MemberId"));
+        }
+        if version >= 3 {
+            map.insert(
+                "groupInstanceId".to_string(),
+                j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
+            );
+        } else if !(version >= 3) && self.group_instance_id.is_some() {
+            return Err(c::non_default_value(version).in_field("GroupInstanceId"));
+        }
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TxnOffsetCommitRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("TxnOffsetCommitRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("transactionalId") {
+            Some(v) => {
+                out.transactional_id =
+                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
+            }
+            None => return Err(j::missing("transactionalId", version)),
+        }
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None => return Err(j::missing("producerId", version)),
+        }
+        match object.get("producerEpoch") {
+            Some(v) => {
+                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
+            }
+            None => return Err(j::missing("producerEpoch", version)),
+        }
+        match object.get("generationIdOrMemberEpoch") {
+            Some(v) => {
+                out.generation_id_or_member_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GenerationIdOrMemberEpoch"))?;
+            }
+            None if version >= 3 => return Err(j::missing("generationIdOrMemberEpoch", version)),
+            None => {}
+        }
+        match object.get("memberId") {
+            Some(v) => {
+                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
+            }
+            None if version >= 3 => return Err(j::missing("memberId", version)),
+            None => {}
+        }
+        match object.get("groupInstanceId") {
+            Some(v) => {
+                out.group_instance_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
+            }
+            None if version >= 3 => return Err(j::missing("groupInstanceId", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// Each topic that we want to commit offsets for.
 ///
 /// Versions: 0-6.
@@ -352,6 +470,56 @@ impl rnd::Random for TxnOffsetCommitRequestTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TxnOffsetCommitRequestTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        if version <= 5 {
+            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        }
+        if version >= 6 {
+            map.insert(
+                "topicId".to_string(),
+                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
+            );
+        }
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TxnOffsetCommitRequestTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None if version <= 5 => return Err(j::missing("name", version)),
+            None => {}
+        }
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None if version >= 6 => return Err(j::missing("topicId", version)),
+            None => {}
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -487,5 +655,68 @@ impl rnd::Random for TxnOffsetCommitRequestPartition {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TxnOffsetCommitRequestPartition {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "committedOffset".to_string(),
+            j::JsonValue::to_value(&self.committed_offset).map_err(|e| e.in_field("CommittedOffset"))?,
+        );
+        if version >= 2 {
+            map.insert(
+                "committedLeaderEpoch".to_string(),
+                j::JsonValue::to_value(&self.committed_leader_epoch).map_err(|e| e.in_field("CommittedLeaderEpoch"))?,
+            );
+        }
+        map.insert(
+            "committedMetadata".to_string(),
+            j::JsonValue::to_value(&self.committed_metadata).map_err(|e| e.in_field("CommittedMetadata"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TxnOffsetCommitRequestPartition {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("committedOffset") {
+            Some(v) => {
+                out.committed_offset =
+                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedOffset"))?;
+            }
+            None => return Err(j::missing("committedOffset", version)),
+        }
+        match object.get("committedLeaderEpoch") {
+            Some(v) => {
+                out.committed_leader_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedLeaderEpoch"))?;
+            }
+            None if version >= 2 => return Err(j::missing("committedLeaderEpoch", version)),
+            None => {}
+        }
+        match object.get("committedMetadata") {
+            Some(v) => {
+                out.committed_metadata =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedMetadata"))?;
+            }
+            None => return Err(j::missing("committedMetadata", version)),
+        }
+        Ok(out)
     }
 }

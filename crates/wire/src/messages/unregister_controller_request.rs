@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -109,5 +111,38 @@ impl rnd::Random for UnregisterControllerRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for UnregisterControllerRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("UnregisterControllerRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "controllerId".to_string(),
+            j::JsonValue::to_value(&self.controller_id).map_err(|e| e.in_field("ControllerId"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for UnregisterControllerRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("UnregisterControllerRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("controllerId") {
+            Some(v) => {
+                out.controller_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ControllerId"))?;
+            }
+            None => return Err(j::missing("controllerId", version)),
+        }
+        Ok(out)
     }
 }

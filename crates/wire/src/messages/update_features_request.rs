@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -139,6 +141,64 @@ impl rnd::Random for UpdateFeaturesRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for UpdateFeaturesRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("UpdateFeaturesRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "timeoutMs".to_string(),
+            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("timeoutMs"))?,
+        );
+        map.insert(
+            "featureUpdates".to_string(),
+            j::structs_to_value(&self.feature_updates, version).map_err(|e| e.in_field("FeatureUpdates"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "validateOnly".to_string(),
+                j::JsonValue::to_value(&self.validate_only).map_err(|e| e.in_field("ValidateOnly"))?,
+            );
+        } else if !(version >= 1) && self.validate_only != false {
+            return Err(c::non_default_value(version).in_field("ValidateOnly"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for UpdateFeaturesRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("UpdateFeaturesRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("timeoutMs") {
+            Some(v) => {
+                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("timeoutMs"))?;
+            }
+            None => return Err(j::missing("timeoutMs", version)),
+        }
+        match object.get("featureUpdates") {
+            Some(v) => {
+                out.feature_updates = j::structs_from_value(v, version).map_err(|e| e.in_field("FeatureUpdates"))?;
+            }
+            None => return Err(j::missing("featureUpdates", version)),
+        }
+        match object.get("validateOnly") {
+            Some(v) => {
+                out.validate_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ValidateOnly"))?;
+            }
+            None if version >= 1 => return Err(j::missing("validateOnly", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }
 
@@ -280,5 +340,71 @@ impl rnd::Random for FeatureUpdateKey {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for FeatureUpdateKey {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("feature".to_string(), j::JsonValue::to_value(&self.feature).map_err(|e| e.in_field("Feature"))?);
+        map.insert(
+            "maxVersionLevel".to_string(),
+            j::JsonValue::to_value(&self.max_version_level).map_err(|e| e.in_field("MaxVersionLevel"))?,
+        );
+        if version <= 0 {
+            map.insert(
+                "allowDowngrade".to_string(),
+                j::JsonValue::to_value(&self.allow_downgrade).map_err(|e| e.in_field("AllowDowngrade"))?,
+            );
+        } else if !(version <= 0) && self.allow_downgrade != false {
+            return Err(c::non_default_value(version).in_field("AllowDowngrade"));
+        }
+        if version >= 1 {
+            map.insert(
+                "upgradeType".to_string(),
+                j::JsonValue::to_value(&self.upgrade_type).map_err(|e| e.in_field("UpgradeType"))?,
+            );
+        } else if !(version >= 1) && self.upgrade_type != 1 {
+            return Err(c::non_default_value(version).in_field("UpgradeType"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for FeatureUpdateKey {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("feature") {
+            Some(v) => {
+                out.feature = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Feature"))?;
+            }
+            None => return Err(j::missing("feature", version)),
+        }
+        match object.get("maxVersionLevel") {
+            Some(v) => {
+                out.max_version_level =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxVersionLevel"))?;
+            }
+            None => return Err(j::missing("maxVersionLevel", version)),
+        }
+        match object.get("allowDowngrade") {
+            Some(v) => {
+                out.allow_downgrade =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AllowDowngrade"))?;
+            }
+            None if version <= 0 => return Err(j::missing("allowDowngrade", version)),
+            None => {}
+        }
+        match object.get("upgradeType") {
+            Some(v) => {
+                out.upgrade_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("UpgradeType"))?;
+            }
+            None if version >= 1 => return Err(j::missing("upgradeType", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -171,6 +173,90 @@ impl rnd::Random for UpdateRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for UpdateRaftVoterRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("UpdateRaftVoterRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "clusterId".to_string(),
+            j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
+        );
+        map.insert(
+            "currentLeaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.current_leader_epoch).map_err(|e| e.in_field("CurrentLeaderEpoch"))?,
+        );
+        map.insert("voterId".to_string(), j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?);
+        map.insert(
+            "voterDirectoryId".to_string(),
+            j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
+        );
+        map.insert(
+            "listeners".to_string(),
+            j::structs_to_value(&self.listeners, version).map_err(|e| e.in_field("Listeners"))?,
+        );
+        map.insert(
+            "kRaftVersionFeature".to_string(),
+            j::ToJson::to_json(&self.k_raft_version_feature, version).map_err(|e| e.in_field("KRaftVersionFeature"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for UpdateRaftVoterRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("UpdateRaftVoterRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("clusterId") {
+            Some(v) => {
+                out.cluster_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
+            }
+            None => return Err(j::missing("clusterId", version)),
+        }
+        match object.get("currentLeaderEpoch") {
+            Some(v) => {
+                out.current_leader_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentLeaderEpoch"))?;
+            }
+            None => return Err(j::missing("currentLeaderEpoch", version)),
+        }
+        match object.get("voterId") {
+            Some(v) => {
+                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
+            }
+            None => return Err(j::missing("voterId", version)),
+        }
+        match object.get("voterDirectoryId") {
+            Some(v) => {
+                out.voter_directory_id =
+                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
+            }
+            None => return Err(j::missing("voterDirectoryId", version)),
+        }
+        match object.get("listeners") {
+            Some(v) => {
+                out.listeners = j::structs_from_value(v, version).map_err(|e| e.in_field("Listeners"))?;
+            }
+            None => return Err(j::missing("listeners", version)),
+        }
+        match object.get("kRaftVersionFeature") {
+            Some(v) => {
+                out.k_raft_version_feature = <KRaftVersionFeature as j::FromJson>::from_json(v, version)
+                    .map_err(|e| e.in_field("KRaftVersionFeature"))?;
+            }
+            None => return Err(j::missing("kRaftVersionFeature", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The endpoint that can be used to communicate with the leader.
 ///
 /// Versions: 0.
@@ -280,6 +366,44 @@ impl rnd::Random for Listener {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for Listener {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Listener {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The range of versions of the protocol that the replica supports.
 ///
 /// Versions: 0.
@@ -377,5 +501,44 @@ impl rnd::Random for KRaftVersionFeature {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for KRaftVersionFeature {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "minSupportedVersion".to_string(),
+            j::JsonValue::to_value(&self.min_supported_version).map_err(|e| e.in_field("MinSupportedVersion"))?,
+        );
+        map.insert(
+            "maxSupportedVersion".to_string(),
+            j::JsonValue::to_value(&self.max_supported_version).map_err(|e| e.in_field("MaxSupportedVersion"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for KRaftVersionFeature {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("minSupportedVersion") {
+            Some(v) => {
+                out.min_supported_version =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinSupportedVersion"))?;
+            }
+            None => return Err(j::missing("minSupportedVersion", version)),
+        }
+        match object.get("maxSupportedVersion") {
+            Some(v) => {
+                out.max_supported_version =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxSupportedVersion"))?;
+            }
+            None => return Err(j::missing("maxSupportedVersion", version)),
+        }
+        Ok(out)
     }
 }

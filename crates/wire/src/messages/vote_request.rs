@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -136,6 +138,60 @@ impl rnd::Random for VoteRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for VoteRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("VoteRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "clusterId".to_string(),
+            j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "voterId".to_string(),
+                j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?,
+            );
+        }
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for VoteRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("VoteRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("clusterId") {
+            Some(v) => {
+                out.cluster_id =
+                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
+            }
+            None => return Err(j::missing("clusterId", version)),
+        }
+        match object.get("voterId") {
+            Some(v) => {
+                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
+            }
+            None if version >= 1 => return Err(j::missing("voterId", version)),
+            None => {}
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The topic data.
 ///
 /// Versions: 0-2.
@@ -231,6 +287,43 @@ impl rnd::Random for TopicData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for TopicData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "topicName".to_string(),
+            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
+        );
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for TopicData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicName") {
+            Some(v) => {
+                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
+            }
+            None => return Err(j::missing("topicName", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -417,5 +510,116 @@ impl rnd::Random for PartitionData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "replicaEpoch".to_string(),
+            j::JsonValue::to_value(&self.replica_epoch).map_err(|e| e.in_field("ReplicaEpoch"))?,
+        );
+        map.insert(
+            "replicaId".to_string(),
+            j::JsonValue::to_value(&self.replica_id).map_err(|e| e.in_field("ReplicaId"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "replicaDirectoryId".to_string(),
+                j::JsonValue::to_value(&self.replica_directory_id).map_err(|e| e.in_field("ReplicaDirectoryId"))?,
+            );
+        }
+        if version >= 1 {
+            map.insert(
+                "voterDirectoryId".to_string(),
+                j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
+            );
+        }
+        map.insert(
+            "lastOffsetEpoch".to_string(),
+            j::JsonValue::to_value(&self.last_offset_epoch).map_err(|e| e.in_field("LastOffsetEpoch"))?,
+        );
+        map.insert(
+            "lastOffset".to_string(),
+            j::JsonValue::to_value(&self.last_offset).map_err(|e| e.in_field("LastOffset"))?,
+        );
+        if version >= 2 {
+            map.insert(
+                "preVote".to_string(),
+                j::JsonValue::to_value(&self.pre_vote).map_err(|e| e.in_field("PreVote"))?,
+            );
+        } else if !(version >= 2) && self.pre_vote != false {
+            return Err(c::non_default_value(version).in_field("PreVote"));
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("replicaEpoch") {
+            Some(v) => {
+                out.replica_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaEpoch"))?;
+            }
+            None => return Err(j::missing("replicaEpoch", version)),
+        }
+        match object.get("replicaId") {
+            Some(v) => {
+                out.replica_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaId"))?;
+            }
+            None => return Err(j::missing("replicaId", version)),
+        }
+        match object.get("replicaDirectoryId") {
+            Some(v) => {
+                out.replica_directory_id =
+                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaDirectoryId"))?;
+            }
+            None if version >= 1 => return Err(j::missing("replicaDirectoryId", version)),
+            None => {}
+        }
+        match object.get("voterDirectoryId") {
+            Some(v) => {
+                out.voter_directory_id =
+                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
+            }
+            None if version >= 1 => return Err(j::missing("voterDirectoryId", version)),
+            None => {}
+        }
+        match object.get("lastOffsetEpoch") {
+            Some(v) => {
+                out.last_offset_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffsetEpoch"))?;
+            }
+            None => return Err(j::missing("lastOffsetEpoch", version)),
+        }
+        match object.get("lastOffset") {
+            Some(v) => {
+                out.last_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffset"))?;
+            }
+            None => return Err(j::missing("lastOffset", version)),
+        }
+        match object.get("preVote") {
+            Some(v) => {
+                out.pre_vote = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PreVote"))?;
+            }
+            None if version >= 2 => return Err(j::missing("preVote", version)),
+            None => {}
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -118,6 +120,43 @@ impl rnd::Random for VotersRecord {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for VotersRecord {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("VotersRecord"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("version".to_string(), j::JsonValue::to_value(&self.version).map_err(|e| e.in_field("Version"))?);
+        map.insert("voters".to_string(), j::structs_to_value(&self.voters, version).map_err(|e| e.in_field("Voters"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for VotersRecord {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("VotersRecord"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("version") {
+            Some(v) => {
+                out.version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Version"))?;
+            }
+            None => return Err(j::missing("version", version)),
+        }
+        match object.get("voters") {
+            Some(v) => {
+                out.voters = j::structs_from_value(v, version).map_err(|e| e.in_field("Voters"))?;
+            }
+            None => return Err(j::missing("voters", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -248,6 +287,62 @@ impl rnd::Random for Voter {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for Voter {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("voterId".to_string(), j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?);
+        map.insert(
+            "voterDirectoryId".to_string(),
+            j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
+        );
+        map.insert(
+            "endpoints".to_string(),
+            j::structs_to_value(&self.endpoints, version).map_err(|e| e.in_field("Endpoints"))?,
+        );
+        map.insert(
+            "kRaftVersionFeature".to_string(),
+            j::ToJson::to_json(&self.k_raft_version_feature, version).map_err(|e| e.in_field("KRaftVersionFeature"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Voter {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("voterId") {
+            Some(v) => {
+                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
+            }
+            None => return Err(j::missing("voterId", version)),
+        }
+        match object.get("voterDirectoryId") {
+            Some(v) => {
+                out.voter_directory_id =
+                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
+            }
+            None => return Err(j::missing("voterDirectoryId", version)),
+        }
+        match object.get("endpoints") {
+            Some(v) => {
+                out.endpoints = j::structs_from_value(v, version).map_err(|e| e.in_field("Endpoints"))?;
+            }
+            None => return Err(j::missing("endpoints", version)),
+        }
+        match object.get("kRaftVersionFeature") {
+            Some(v) => {
+                out.k_raft_version_feature = <KRaftVersionFeature as j::FromJson>::from_json(v, version)
+                    .map_err(|e| e.in_field("KRaftVersionFeature"))?;
+            }
+            None => return Err(j::missing("kRaftVersionFeature", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The endpoint that can be used to communicate with the voter.
 ///
 /// Versions: 0.
@@ -357,6 +452,44 @@ impl rnd::Random for Endpoint {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for Endpoint {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
+        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for Endpoint {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("host") {
+            Some(v) => {
+                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
+            }
+            None => return Err(j::missing("host", version)),
+        }
+        match object.get("port") {
+            Some(v) => {
+                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
+            }
+            None => return Err(j::missing("port", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The range of versions of the protocol that the replica supports.
 ///
 /// Versions: 0.
@@ -454,5 +587,44 @@ impl rnd::Random for KRaftVersionFeature {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for KRaftVersionFeature {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "minSupportedVersion".to_string(),
+            j::JsonValue::to_value(&self.min_supported_version).map_err(|e| e.in_field("MinSupportedVersion"))?,
+        );
+        map.insert(
+            "maxSupportedVersion".to_string(),
+            j::JsonValue::to_value(&self.max_supported_version).map_err(|e| e.in_field("MaxSupportedVersion"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for KRaftVersionFeature {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("minSupportedVersion") {
+            Some(v) => {
+                out.min_supported_version =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinSupportedVersion"))?;
+            }
+            None => return Err(j::missing("minSupportedVersion", version)),
+        }
+        match object.get("maxSupportedVersion") {
+            Some(v) => {
+                out.max_supported_version =
+                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxSupportedVersion"))?;
+            }
+            None => return Err(j::missing("maxSupportedVersion", version)),
+        }
+        Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -122,6 +124,43 @@ impl rnd::Random for WriteShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for WriteShareGroupStateRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("WriteShareGroupStateRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for WriteShareGroupStateRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("WriteShareGroupStateRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("groupId") {
+            Some(v) => {
+                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
+            }
+            None => return Err(j::missing("groupId", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The data for the topics.
 ///
 /// Versions: 0-1.
@@ -217,6 +256,40 @@ impl rnd::Random for WriteStateData {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for WriteStateData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for WriteStateData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("topicId") {
+            Some(v) => {
+                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
+            }
+            None => return Err(j::missing("topicId", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -373,6 +446,88 @@ impl rnd::Random for PartitionData {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for PartitionData {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partition".to_string(),
+            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
+        );
+        map.insert(
+            "stateEpoch".to_string(),
+            j::JsonValue::to_value(&self.state_epoch).map_err(|e| e.in_field("StateEpoch"))?,
+        );
+        map.insert(
+            "leaderEpoch".to_string(),
+            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
+        );
+        map.insert(
+            "startOffset".to_string(),
+            j::JsonValue::to_value(&self.start_offset).map_err(|e| e.in_field("StartOffset"))?,
+        );
+        if version >= 1 {
+            map.insert(
+                "deliveryCompleteCount".to_string(),
+                j::JsonValue::to_value(&self.delivery_complete_count)
+                    .map_err(|e| e.in_field("DeliveryCompleteCount"))?,
+            );
+        }
+        map.insert(
+            "stateBatches".to_string(),
+            j::structs_to_value(&self.state_batches, version).map_err(|e| e.in_field("StateBatches"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for PartitionData {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partition") {
+            Some(v) => {
+                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
+            }
+            None => return Err(j::missing("partition", version)),
+        }
+        match object.get("stateEpoch") {
+            Some(v) => {
+                out.state_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StateEpoch"))?;
+            }
+            None => return Err(j::missing("stateEpoch", version)),
+        }
+        match object.get("leaderEpoch") {
+            Some(v) => {
+                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
+            }
+            None => return Err(j::missing("leaderEpoch", version)),
+        }
+        match object.get("startOffset") {
+            Some(v) => {
+                out.start_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StartOffset"))?;
+            }
+            None => return Err(j::missing("startOffset", version)),
+        }
+        match object.get("deliveryCompleteCount") {
+            Some(v) => {
+                out.delivery_complete_count =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DeliveryCompleteCount"))?;
+            }
+            None if version >= 1 => return Err(j::missing("deliveryCompleteCount", version)),
+            None => {}
+        }
+        match object.get("stateBatches") {
+            Some(v) => {
+                out.state_batches = j::structs_from_value(v, version).map_err(|e| e.in_field("StateBatches"))?;
+            }
+            None => return Err(j::missing("stateBatches", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The state batches for the share-partition.
 ///
 /// Versions: 0-1.
@@ -494,5 +649,62 @@ impl rnd::Random for StateBatch {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for StateBatch {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "firstOffset".to_string(),
+            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
+        );
+        map.insert(
+            "lastOffset".to_string(),
+            j::JsonValue::to_value(&self.last_offset).map_err(|e| e.in_field("LastOffset"))?,
+        );
+        map.insert(
+            "deliveryState".to_string(),
+            j::JsonValue::to_value(&self.delivery_state).map_err(|e| e.in_field("DeliveryState"))?,
+        );
+        map.insert(
+            "deliveryCount".to_string(),
+            j::JsonValue::to_value(&self.delivery_count).map_err(|e| e.in_field("DeliveryCount"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for StateBatch {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("firstOffset") {
+            Some(v) => {
+                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
+            }
+            None => return Err(j::missing("firstOffset", version)),
+        }
+        match object.get("lastOffset") {
+            Some(v) => {
+                out.last_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffset"))?;
+            }
+            None => return Err(j::missing("lastOffset", version)),
+        }
+        match object.get("deliveryState") {
+            Some(v) => {
+                out.delivery_state = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DeliveryState"))?;
+            }
+            None => return Err(j::missing("deliveryState", version)),
+        }
+        match object.get("deliveryCount") {
+            Some(v) => {
+                out.delivery_count = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DeliveryCount"))?;
+            }
+            None => return Err(j::missing("deliveryCount", version)),
+        }
+        Ok(out)
     }
 }

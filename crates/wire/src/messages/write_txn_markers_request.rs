@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -110,6 +112,39 @@ impl rnd::Random for WriteTxnMarkersRequest {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for WriteTxnMarkersRequest {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("WriteTxnMarkersRequest"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "markers".to_string(),
+            j::structs_to_value(&self.markers, version).map_err(|e| e.in_field("Markers"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for WriteTxnMarkersRequest {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("WriteTxnMarkersRequest"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("markers") {
+            Some(v) => {
+                out.markers = j::structs_from_value(v, version).map_err(|e| e.in_field("Markers"))?;
+            }
+            None => return Err(j::missing("markers", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -266,6 +301,86 @@ impl rnd::Random for WritableTxnMarker {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for WritableTxnMarker {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "producerId".to_string(),
+            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+        );
+        map.insert(
+            "producerEpoch".to_string(),
+            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
+        );
+        map.insert(
+            "transactionResult".to_string(),
+            j::JsonValue::to_value(&self.transaction_result).map_err(|e| e.in_field("TransactionResult"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        map.insert(
+            "coordinatorEpoch".to_string(),
+            j::JsonValue::to_value(&self.coordinator_epoch).map_err(|e| e.in_field("CoordinatorEpoch"))?,
+        );
+        if version >= 2 {
+            map.insert(
+                "transactionVersion".to_string(),
+                j::JsonValue::to_value(&self.transaction_version).map_err(|e| e.in_field("TransactionVersion"))?,
+            );
+        }
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for WritableTxnMarker {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None => return Err(j::missing("producerId", version)),
+        }
+        match object.get("producerEpoch") {
+            Some(v) => {
+                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
+            }
+            None => return Err(j::missing("producerEpoch", version)),
+        }
+        match object.get("transactionResult") {
+            Some(v) => {
+                out.transaction_result =
+                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionResult"))?;
+            }
+            None => return Err(j::missing("transactionResult", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        match object.get("coordinatorEpoch") {
+            Some(v) => {
+                out.coordinator_epoch =
+                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CoordinatorEpoch"))?;
+            }
+            None => return Err(j::missing("coordinatorEpoch", version)),
+        }
+        match object.get("transactionVersion") {
+            Some(v) => {
+                out.transaction_version =
+                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionVersion"))?;
+            }
+            None if version >= 2 => return Err(j::missing("transactionVersion", version)),
+            None => {}
+        }
+        Ok(out)
+    }
+}
+
 /// Each topic that we want to write transaction marker(s) for.
 ///
 /// Versions: 1-2.
@@ -364,5 +479,40 @@ impl rnd::Random for WritableTxnMarkerTopic {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for WritableTxnMarkerTopic {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitionIndexes".to_string(),
+            j::JsonValue::to_value(&self.partition_indexes).map_err(|e| e.in_field("PartitionIndexes"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for WritableTxnMarkerTopic {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitionIndexes") {
+            Some(v) => {
+                out.partition_indexes =
+                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndexes"))?;
+            }
+            None => return Err(j::missing("partitionIndexes", version)),
+        }
+        Ok(out)
     }
 }

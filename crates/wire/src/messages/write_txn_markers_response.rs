@@ -6,6 +6,8 @@
 
 use crate::codec as c;
 use crate::error::{DecodeError, EncodeError};
+#[cfg(feature = "json")]
+use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
@@ -113,6 +115,39 @@ impl rnd::Random for WriteTxnMarkersResponse {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for WriteTxnMarkersResponse {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(c::unsupported_version(version).in_struct("WriteTxnMarkersResponse"));
+        }
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "markers".to_string(),
+            j::structs_to_value(&self.markers, version).map_err(|e| e.in_field("Markers"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for WriteTxnMarkersResponse {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        if !<Self as Message>::VALID_VERSIONS.contains(version) {
+            return Err(j::error(format!("unsupported version {version}")).in_struct("WriteTxnMarkersResponse"));
+        }
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("markers") {
+            Some(v) => {
+                out.markers = j::structs_from_value(v, version).map_err(|e| e.in_field("Markers"))?;
+            }
+            None => return Err(j::missing("markers", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The results for writing makers.
 ///
 /// Versions: 1-2.
@@ -208,6 +243,40 @@ impl rnd::Random for WritableTxnMarkerResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for WritableTxnMarkerResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "producerId".to_string(),
+            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
+        );
+        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for WritableTxnMarkerResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("producerId") {
+            Some(v) => {
+                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
+            }
+            None => return Err(j::missing("producerId", version)),
+        }
+        match object.get("topics") {
+            Some(v) => {
+                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
+            }
+            None => return Err(j::missing("topics", version)),
+        }
+        Ok(out)
     }
 }
 
@@ -310,6 +379,40 @@ impl rnd::Random for WritableTxnMarkerTopicResult {
     }
 }
 
+#[cfg(feature = "json")]
+impl j::ToJson for WritableTxnMarkerTopicResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
+        map.insert(
+            "partitions".to_string(),
+            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for WritableTxnMarkerTopicResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("name") {
+            Some(v) => {
+                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
+            }
+            None => return Err(j::missing("name", version)),
+        }
+        match object.get("partitions") {
+            Some(v) => {
+                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
+            }
+            None => return Err(j::missing("partitions", version)),
+        }
+        Ok(out)
+    }
+}
+
 /// The results by partition.
 ///
 /// Versions: 1-2.
@@ -403,5 +506,42 @@ impl rnd::Random for WritableTxnMarkerPartitionResult {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
         value
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::ToJson for WritableTxnMarkerPartitionResult {
+    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
+        let mut map = j::serde_json::Map::new();
+        map.insert(
+            "partitionIndex".to_string(),
+            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
+        );
+        map.insert(
+            "errorCode".to_string(),
+            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
+        );
+        Ok(j::serde_json::Value::Object(map))
+    }
+}
+
+#[cfg(feature = "json")]
+impl j::FromJson for WritableTxnMarkerPartitionResult {
+    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
+        let object = j::object(value)?;
+        let mut out = Self::default();
+        match object.get("partitionIndex") {
+            Some(v) => {
+                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
+            }
+            None => return Err(j::missing("partitionIndex", version)),
+        }
+        match object.get("errorCode") {
+            Some(v) => {
+                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
+            }
+            None => return Err(j::missing("errorCode", version)),
+        }
+        Ok(out)
     }
 }

@@ -1,0 +1,128 @@
+package io.kafkawire.tester;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Message;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.common.protocol.Readable;
+
+/**
+ * Reads one test case per line on stdin and answers one line on stdout:
+ *
+ * <pre>
+ * in:  {"id": 1, "class": "MetadataRequestData", "version": 12, "hex": "...", "json": {...}}
+ * out: {"id": 1, "errors": [...], "javaHex": "...", "json": {...}}
+ * </pre>
+ *
+ * For each case: (1) build the message from the JSON with Kafka's generated
+ * converter and serialize it: the bytes must equal "hex"; (2) parse "hex"
+ * with Kafka's generated class: it must equal (1) and use every byte; (3)
+ * write (2) back as JSON, for the caller to compare with its own value.
+ */
+public final class JavaTester {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String PACKAGE = "org.apache.kafka.common.message.";
+    private static final Map<String, Codec> CODECS = new HashMap<>();
+
+    record Codec(Class<?> data, Method read, Method write) {}
+
+    static Codec codec(String className) throws ReflectiveOperationException {
+        Codec c = CODECS.get(className);
+        if (c == null) {
+            Class<?> data = Class.forName(PACKAGE + className);
+            Class<?> converter = Class.forName(PACKAGE + className + "JsonConverter");
+            c = new Codec(data, converter.getMethod("read", JsonNode.class, short.class),
+                converter.getMethod("write", data, short.class));
+            CODECS.put(className, c);
+        }
+        return c;
+    }
+
+    static byte[] serialize(Message message, short version) {
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int size = message.size(cache, version);
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        message.write(new ByteBufferAccessor(buffer), cache, version);
+        return buffer.array();
+    }
+
+    static String describe(Throwable t) {
+        while (t instanceof InvocationTargetException && t.getCause() != null) t = t.getCause();
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    static ObjectNode check(JsonNode request) {
+        ObjectNode answer = MAPPER.createObjectNode();
+        answer.set("id", request.get("id"));
+        ArrayNode errors = answer.putArray("errors");
+        try {
+            Codec c = codec(request.get("class").asText());
+            short version = (short) request.get("version").asInt();
+            byte[] rustBytes = HexFormat.of().parseHex(request.get("hex").asText());
+
+            Message fromJson = null;
+            try {
+                fromJson = (Message) c.read().invoke(null, request.get("json"), version);
+                byte[] javaBytes = serialize(fromJson, version);
+                answer.put("javaHex", HexFormat.of().formatHex(javaBytes));
+                int at = java.util.Arrays.mismatch(javaBytes, rustBytes);
+                if (at >= 0) {
+                    errors.add("(1) bytes differ at offset " + at + " (java " + javaBytes.length
+                        + " bytes, rust " + rustBytes.length + " bytes)");
+                }
+            } catch (Throwable t) {
+                errors.add("(1) Java could not build the message from Rust's JSON: " + describe(t));
+            }
+
+            Message fromBytes;
+            ByteBuffer buffer = ByteBuffer.wrap(rustBytes);
+            try {
+                fromBytes = (Message) c.data().getConstructor(Readable.class, short.class)
+                    .newInstance(new ByteBufferAccessor(buffer), version);
+            } catch (Throwable t) {
+                errors.add("(2) Java could not parse Rust's bytes: " + describe(t));
+                return answer;
+            }
+            if (buffer.hasRemaining()) {
+                errors.add("(2) Java left " + buffer.remaining() + " of Rust's bytes unread");
+            }
+            if (fromJson != null && !fromBytes.equals(fromJson)) {
+                errors.add("(2) the message parsed from Rust's bytes differs from the one built from Rust's JSON:\n  bytes: "
+                    + fromBytes + "\n  json:  " + fromJson);
+            }
+            try {
+                answer.set("json", (JsonNode) c.write().invoke(null, fromBytes, version));
+            } catch (Throwable t) {
+                errors.add("(3) Java could not write JSON: " + describe(t));
+            }
+        } catch (Throwable t) {
+            errors.add("tester: " + describe(t));
+        }
+        return answer;
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        out.println("{\"ready\": true}");
+        out.flush();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.isBlank()) continue;
+            out.println(MAPPER.writeValueAsString(check(MAPPER.readTree(line))));
+            out.flush();
+        }
+    }
+}

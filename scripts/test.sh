@@ -34,7 +34,7 @@ echo "examples: all ran"
 echo "== byte-exact against Kafka's Java classes (KAFKA_WIRE_JAVA_CASES=${KAFKA_WIRE_JAVA_CASES:-3} random cases per message x version)"
 KAFKA_WIRE_JAVA_TESTER_CP=$(scripts/java-tester.sh)
 export KAFKA_WIRE_JAVA_TESTER_CP
-cargo test -p kafka-wire-integration --test java_crosscheck -- --nocapture
+cargo test -p kafka-wire-integration --test java_crosscheck --test java_records -- --nocapture
 
 echo "== against a real Kafka broker"
 cargo build --quiet -p kafka-wire-integration --tests --examples

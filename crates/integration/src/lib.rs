@@ -3,6 +3,7 @@
 //! (kafka-wire itself does no I/O; this is how little it takes to talk to
 //! a broker with it.)
 
+pub mod java_tester;
 pub mod proxy;
 
 use bytes::Bytes;

@@ -12,55 +12,7 @@ use kafka_wire::json::{FromJson, ToJson};
 use kafka_wire::messages::*;
 use kafka_wire::random::{Random, Rng};
 use kafka_wire::{ApiKey, Message, MessageExt, Request, Response};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-
-struct JavaTester {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-    next_id: u64,
-}
-
-impl JavaTester {
-    fn start() -> JavaTester {
-        let classpath = std::env::var("KAFKA_WIRE_JAVA_TESTER_CP")
-            .expect("KAFKA_WIRE_JAVA_TESTER_CP is not set: run the tests through scripts/test.sh");
-        let mut child = Command::new("java")
-            .args(["-cp", &classpath, "io.kafkawire.tester.JavaTester"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start java-tester");
-        let stdin = child.stdin.take().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut ready = String::new();
-        stdout.read_line(&mut ready).unwrap();
-        assert!(ready.contains("ready"), "java-tester said {ready:?}");
-        JavaTester { child, stdin, stdout, next_id: 1 }
-    }
-
-    fn check(&mut self, class: &str, version: i16, bytes: &[u8], json: &Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let line = json!({"id": id, "class": class, "version": version, "hex": hex, "json": json});
-        writeln!(self.stdin, "{line}").unwrap();
-        self.stdin.flush().unwrap();
-        let mut answer = String::new();
-        self.stdout.read_line(&mut answer).unwrap();
-        let answer: Value = kafka_wire::json::serde_json::from_str(&answer).expect("java-tester answers JSON");
-        assert_eq!(answer["id"], id);
-        answer
-    }
-}
-
-impl Drop for JavaTester {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use kafka_wire_integration::java_tester::{hex, JavaTester};
 
 /// Kafka writes records fields as empty bytes in JSON (KIP-673): compare
 /// JSON with records blanked on both sides.
@@ -102,12 +54,11 @@ impl Report {
     ) {
         self.cases += 1;
         self.pairs.insert(format!("{what} v{version}"));
-        let answer = tester.check(class, version, bytes, json);
+        let answer = tester.ask(json!({"class": class, "version": version, "hex": hex(bytes), "json": json}));
         let mut problems: Vec<String> =
             answer["errors"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_string()).collect();
         if !problems.is_empty() {
-            let ours: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            problems.push(format!("rust bytes {ours}\n  java bytes {}\n  rust json {json}", answer["javaHex"]));
+            problems.push(format!("rust bytes {}\n  java bytes {}\n  rust json {json}", hex(bytes), answer["javaHex"]));
         }
         if let Some(java_json) = answer.get("json") {
             match parse(java_json) {

@@ -121,7 +121,9 @@ public final class JavaTester {
         out.flush();
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             if (line.isBlank()) continue;
-            out.println(MAPPER.writeValueAsString(check(MAPPER.readTree(line))));
+            JsonNode request = MAPPER.readTree(line);
+            ObjectNode answer = request.has("op") ? RecordsOps.handle(request) : check(request);
+            out.println(MAPPER.writeValueAsString(answer));
             out.flush();
         }
     }

@@ -17,6 +17,16 @@ fn write(dir: &Path, target: &str, name: &str, data: &[u8]) {
     std::fs::write(dir.join(name), data).unwrap();
 }
 
+/// api key, version, then the JSON text of a random request.
+fn request_json(api: ApiKey, rng: &mut Rng, version: i16) -> Result<Vec<u8>, kafka_wire::EncodeError> {
+    let json = Request::random(api, rng, version).to_json(version)?;
+    let mut out = Vec::new();
+    out.extend_from_slice(&api.key().to_be_bytes());
+    out.extend_from_slice(&version.to_be_bytes());
+    out.extend_from_slice(json.to_string().as_bytes());
+    Ok(out)
+}
+
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: make_seeds CORPUS_DIR");
     let dir = Path::new(&dir);
@@ -26,6 +36,9 @@ fn main() {
             let request = Request::random(api, &mut rng, version);
             let frame = RequestFrame::new(request, version, 1, Some("seed")).to_bytes().unwrap();
             write(dir, "request_frame", &format!("{}-v{version}", api.name()), &frame[4..]);
+            if let Ok(json) = request_json(api, &mut rng, version) {
+                write(dir, "json_message", &format!("{}-v{version}", api.name()), &json);
+            }
             let response = Response::random(api, &mut rng, version);
             let mut body = BytesMut::new();
             body.put_i16(api.key());

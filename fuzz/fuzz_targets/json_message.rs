@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         // in a field the version lacks): that must be an error, not a panic.
         let Ok(json) = request.to_json(version) else { return };
         let again = Request::from_json(api, &json, version).expect("our own JSON reads back");
-        assert_eq!(again, request);
+        assert_eq!(again.to_json(version).expect("writes again"), json);
         let mut buf = Vec::new();
         let _ = again.encode(&mut buf, version);
     });

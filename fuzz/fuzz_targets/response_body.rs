@@ -2,7 +2,7 @@
 //! version, the rest is the body. Whatever decodes must encode, and decode
 //! again to an equal value.
 #![no_main]
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use kafka_wire::codec::Reader;
 use kafka_wire::{ApiKey, Response};
 use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator};
@@ -26,10 +26,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(out.len(), response.encoded_size(version));
         let out = out.freeze();
         let again = Response::decode(api, &mut Reader::new(&out), version).expect("a re-encoded response decodes");
-        assert_eq!(again, response);
+        // Compare encodings, not values: a float64 NaN is not equal to itself,
+        // but its bits must survive.
         let mut twice = BytesMut::new();
-        twice.put_slice(&[]);
         again.encode(&mut twice, version).unwrap();
-        assert_eq!(twice.freeze(), out, "encoding is deterministic");
+        assert_eq!(twice.freeze(), out, "decode(encode(x)) encodes to the same bytes");
     });
 });

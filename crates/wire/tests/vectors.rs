@@ -272,3 +272,18 @@ fn broker_heartbeat_tagged_nullable_array() {
     expected.extend_from_slice(&[1, 1, 1, 1]);
     check(&req, 2, &expected);
 }
+
+#[test]
+fn float64_nan_keeps_its_bits() {
+    let nan = f64::from_bits(0x7ff8_0000_dead_beef);
+    let response = DescribeClientQuotasResponse {
+        entries: Some(vec![describe_client_quotas_response::EntryData {
+            values: vec![describe_client_quotas_response::ValueData { key: s("k"), value: nan, ..Default::default() }],
+            ..Default::default()
+        }]),
+        ..Default::default()
+    };
+    let bytes = response.to_bytes(1).unwrap();
+    let back = DescribeClientQuotasResponse::from_bytes(&bytes, 1).unwrap();
+    assert_eq!(back.entries.unwrap()[0].values[0].value.to_bits(), nan.to_bits());
+}

@@ -1,6 +1,6 @@
 //! A recording Kafka proxy: forwards bytes unchanged between clients and a
 //! broker, decodes and re-encodes every frame on the side, and prints one
-//! line per frame (with `--dump`, the decoded frame too).
+//! line per frame (with `--dump`, the decoded frame too, as Kafka JSON).
 //!
 //!     cargo run -p kafka-wire-integration --example proxy -- 127.0.0.1:9093 127.0.0.1:9092 [--dump]
 //!

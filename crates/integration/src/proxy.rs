@@ -8,6 +8,8 @@
 
 use bytes::Bytes;
 use kafka_wire::frame::{peek_correlation_id, DEFAULT_MAX_FRAME_SIZE};
+use kafka_wire::json::serde_json::{self, Value};
+use kafka_wire::json::ToJson;
 use kafka_wire::{read_frame, ApiKey, RequestFrame, ResponseFrame};
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -38,7 +40,7 @@ pub struct FrameEvent {
     pub correlation_id: i32,
     pub size: usize,
     pub outcome: Outcome,
-    /// The decoded frame's Debug form, when asked for.
+    /// The decoded frame as Kafka JSON, when asked for.
     pub dump: Option<String>,
 }
 
@@ -55,6 +57,13 @@ impl std::fmt::Display for FrameEvent {
 }
 
 type InFlight = Arc<Mutex<HashMap<i32, (ApiKey, i16)>>>;
+
+/// A frame as one line of Kafka JSON: `{"header": {...}, "body": {...}}`.
+fn frame_json<H: ToJson>(header: &H, header_version: i16, body: Result<Value, kafka_wire::EncodeError>) -> String {
+    let header = header.to_json(header_version).unwrap_or_else(|e| Value::String(e.to_string()));
+    let body = body.unwrap_or_else(|e| Value::String(e.to_string()));
+    serde_json::json!({"header": header, "body": body}).to_string()
+}
 
 fn hex_window(bytes: &[u8], at: usize) -> String {
     let end = (at + 16).min(bytes.len());
@@ -89,7 +98,13 @@ fn check_request(
                 Ok(bytes) => compare(&with_prefix(frame), &bytes),
                 Err(e) => Outcome::DecodeError(format!("re-encode failed: {e}")),
             };
-            let text = dump.then(|| format!("{decoded:?}"));
+            let text = dump.then(|| {
+                frame_json(
+                    &decoded.header,
+                    decoded.api_key().request_header_version(decoded.version()),
+                    decoded.body.to_json(decoded.version()),
+                )
+            });
             (Some(decoded.api_key()), decoded.version(), correlation_id, outcome, text)
         }
         Err(e) => {
@@ -126,7 +141,9 @@ fn check_response(
                     }
                 }
             }
-            let text = dump.then(|| format!("{decoded:?}"));
+            let text = dump.then(|| {
+                frame_json(&decoded.header, api.response_header_version(version), decoded.body.to_json(version))
+            });
             (Some(api), version, correlation_id, outcome, text)
         }
         Err(e) => (Some(api), version, correlation_id, Outcome::DecodeError(e.to_string()), None),

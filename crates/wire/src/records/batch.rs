@@ -66,6 +66,34 @@ pub struct EncodeOptions {
     pub compression_level: Option<i32>,
 }
 
+/// Reads the attribute bits of `self.attributes`: shared by the batch
+/// header and the owned batch, which both carry the raw bits.
+macro_rules! attribute_accessors {
+    () => {
+        /// The codec, or an error for an id Kafka does not define.
+        pub fn compression(&self) -> Result<Compression, DecodeErrorKind> {
+            let id = (self.attributes & attributes::COMPRESSION_MASK) as u8;
+            Compression::from_id(id).ok_or(DecodeErrorKind::UnknownCompression(id))
+        }
+
+        pub fn timestamp_type(&self) -> TimestampType {
+            if self.attributes & attributes::TIMESTAMP_TYPE != 0 {
+                TimestampType::LogAppendTime
+            } else {
+                TimestampType::CreateTime
+            }
+        }
+
+        pub fn is_transactional(&self) -> bool {
+            self.attributes & attributes::TRANSACTIONAL != 0
+        }
+
+        pub fn is_control(&self) -> bool {
+            self.attributes & attributes::CONTROL != 0
+        }
+    };
+}
+
 /// The fixed header of a v2 batch, readable without touching the records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct BatchHeader {
@@ -103,23 +131,7 @@ impl BatchHeader {
         })
     }
 
-    /// The codec, or an error for an id Kafka does not define.
-    pub fn compression(&self) -> Result<Compression, DecodeErrorKind> {
-        let id = (self.attributes & attributes::COMPRESSION_MASK) as u8;
-        Compression::from_id(id).ok_or(DecodeErrorKind::UnknownCompression(id))
-    }
-
-    pub fn timestamp_type(&self) -> TimestampType {
-        timestamp_type(self.attributes)
-    }
-
-    pub fn is_transactional(&self) -> bool {
-        self.attributes & attributes::TRANSACTIONAL != 0
-    }
-
-    pub fn is_control(&self) -> bool {
-        self.attributes & attributes::CONTROL != 0
-    }
+    attribute_accessors!();
 
     /// The offset of the last record (base offset + last offset delta).
     pub fn last_offset(&self) -> i64 {
@@ -134,14 +146,6 @@ impl BatchHeader {
     /// Bytes the whole batch takes, length prefix and base offset included.
     pub fn size_in_bytes(&self) -> usize {
         LOG_OVERHEAD + self.batch_length.max(0) as usize
-    }
-}
-
-fn timestamp_type(attributes: i16) -> TimestampType {
-    if attributes & attributes::TIMESTAMP_TYPE != 0 {
-        TimestampType::LogAppendTime
-    } else {
-        TimestampType::CreateTime
     }
 }
 
@@ -299,10 +303,7 @@ impl RecordBatch {
         batch
     }
 
-    pub fn compression(&self) -> Result<Compression, DecodeErrorKind> {
-        let id = (self.attributes & attributes::COMPRESSION_MASK) as u8;
-        Compression::from_id(id).ok_or(DecodeErrorKind::UnknownCompression(id))
-    }
+    attribute_accessors!();
 
     pub fn with_compression(mut self, compression: Compression) -> Self {
         self.attributes = (self.attributes & !attributes::COMPRESSION_MASK) | compression.id() as i16;
@@ -336,18 +337,6 @@ impl RecordBatch {
         self.producer_epoch = producer_epoch;
         self.base_sequence = base_sequence;
         self
-    }
-
-    pub fn timestamp_type(&self) -> TimestampType {
-        timestamp_type(self.attributes)
-    }
-
-    pub fn is_transactional(&self) -> bool {
-        self.attributes & attributes::TRANSACTIONAL != 0
-    }
-
-    pub fn is_control(&self) -> bool {
-        self.attributes & attributes::CONTROL != 0
     }
 
     /// Encodes the batch (compressing its records, computing length and CRC)

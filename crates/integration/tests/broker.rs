@@ -579,9 +579,17 @@ fn admin_apis() {
         "IncrementalAlterConfigs",
         expect!(conn.send_latest(alter).unwrap(), IncrementalAlterConfigs).responses[0].error_code,
     );
-    let configs = expect!(conn.send_latest(describe).unwrap(), DescribeConfigs);
-    let retention = configs.results[0].configs.iter().find(|c| c.name == "retention.ms").unwrap();
-    assert_eq!(retention.value.as_deref(), Some("123456"));
+    // The change reaches the broker through the metadata log: poll until it shows.
+    let mut retention = None;
+    for _ in 0..100 {
+        let configs = expect!(conn.send_latest(describe.clone()).unwrap(), DescribeConfigs);
+        retention = configs.results[0].configs.iter().find(|c| c.name == "retention.ms").and_then(|c| c.value.clone());
+        if retention.as_deref() == Some("123456") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(retention.as_deref(), Some("123456"));
 
     let partitions = CreatePartitionsRequest {
         topics: vec![create_partitions_request::CreatePartitionsTopic {

@@ -440,7 +440,14 @@ fn consumer_group_protocol_heartbeat_and_describe() {
         topic_partitions: Some(vec![]),
         ..Default::default()
     };
-    let response = expect!(conn.send_latest(heartbeat).unwrap(), ConsumerGroupHeartbeat);
+    // A fresh coordinator may still be loading: retry while the error is retriable.
+    let response = loop {
+        let response = expect!(conn.send_latest(heartbeat.clone()).unwrap(), ConsumerGroupHeartbeat);
+        match ErrorCode::try_from(response.error_code) {
+            Ok(e) if e.is_retriable() => std::thread::sleep(Duration::from_millis(200)),
+            _ => break response,
+        }
+    };
     ok("ConsumerGroupHeartbeat", response.error_code);
     assert!(response.member_epoch >= 1);
 
@@ -684,12 +691,21 @@ fn admin_apis() {
         "AlterUserScramCredentials",
         expect!(conn.send_latest(alter).unwrap(), AlterUserScramCredentials).results[0].error_code,
     );
-    let users = expect!(
-        conn.send_latest(DescribeUserScramCredentialsRequest { users: None, ..Default::default() }).unwrap(),
-        DescribeUserScramCredentials
-    );
-    ok("DescribeUserScramCredentials", users.error_code);
-    let names: Vec<&str> = users.results.iter().map(|r| r.user.as_str()).collect();
+    // Also applied through the metadata log: poll until bob shows.
+    let mut names = Vec::new();
+    for _ in 0..100 {
+        let users = expect!(
+            conn.send_latest(DescribeUserScramCredentialsRequest { users: None, ..Default::default() }).unwrap(),
+            DescribeUserScramCredentials
+        );
+        ok("DescribeUserScramCredentials", users.error_code);
+        names = users.results.iter().map(|r| r.user.to_string()).collect();
+        if names.iter().any(|n| n == "bob") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     assert!(names.contains(&"alice") && names.contains(&"bob"), "{names:?}");
 
     delete_topic(&mut conn, &topic);

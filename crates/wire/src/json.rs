@@ -203,15 +203,8 @@ impl<T: JsonValue> JsonValue for Vec<T> {
     }
 }
 
-/// Structs are `JsonValue`s through their generated `ToJson`/`FromJson`,
-/// at the version of the message that holds them.
-pub struct AtVersion<'a, T>(pub &'a T, pub i16);
-
-/// A nested struct (or array of them) to JSON at `version`.
-pub fn struct_to_value<T: ToJson>(value: &T, version: i16) -> Result<Value, EncodeError> {
-    value.to_json(version)
-}
-
+/// An array of structs to JSON at `version` (structs need the version,
+/// so they go through `ToJson` rather than `JsonValue`).
 pub fn structs_to_value<T: ToJson>(values: &[T], version: i16) -> Result<Value, EncodeError> {
     values
         .iter()

@@ -85,15 +85,10 @@ fn with_prefix(frame: &Bytes) -> Vec<u8> {
     out
 }
 
-fn check_request(
-    frame: &Bytes,
-    in_flight: &InFlight,
-    dump: bool,
-) -> (Option<ApiKey>, i16, i32, Outcome, Option<String>) {
+fn check_request(frame: &Bytes, dump: bool) -> (Option<ApiKey>, i16, i32, Outcome, Option<String>) {
     let correlation_id = peek_correlation_id(frame, true).unwrap_or(-1);
     match RequestFrame::decode(frame) {
         Ok(decoded) => {
-            in_flight.lock().unwrap().insert(correlation_id, (decoded.api_key(), decoded.version()));
             let outcome = match decoded.to_bytes() {
                 Ok(bytes) => compare(&with_prefix(frame), &bytes),
                 Err(e) => Outcome::DecodeError(format!("re-encode failed: {e}")),
@@ -109,9 +104,6 @@ fn check_request(
         }
         Err(e) => {
             let (key, version) = kafka_wire::frame::peek_api_key_and_version(frame).unwrap_or((-1, -1));
-            if let Some(api) = ApiKey::from_key(key) {
-                in_flight.lock().unwrap().insert(correlation_id, (api, version));
-            }
             (ApiKey::from_key(key), version, correlation_id, Outcome::DecodeError(e.to_string()), None)
         }
     }
@@ -165,12 +157,23 @@ fn pump(
             Ok(frame) => frame,
             Err(_) => break,
         };
-        // Forward first: the check must never delay or alter the traffic.
+        // Record the request before forwarding it: the broker may answer
+        // before this thread gets to decoding it.
+        if is_request {
+            if let (Ok((key, version)), Ok(correlation_id)) =
+                (kafka_wire::frame::peek_api_key_and_version(&frame), peek_correlation_id(&frame, true))
+            {
+                if let Some(api) = ApiKey::from_key(key) {
+                    in_flight.lock().unwrap().insert(correlation_id, (api, version));
+                }
+            }
+        }
+        // Forward, then check: the check must never delay or alter the traffic.
         if to.write_all(&(frame.len() as i32).to_be_bytes()).and_then(|_| to.write_all(&frame)).is_err() {
             break;
         }
         let (api_key, version, correlation_id, outcome, dump) =
-            if is_request { check_request(&frame, &in_flight, dump) } else { check_response(&frame, &in_flight, dump) };
+            if is_request { check_request(&frame, dump) } else { check_response(&frame, &in_flight, dump) };
         let _ = events.send(FrameEvent {
             connection,
             is_request,

@@ -1,99 +1,72 @@
 //! W5: one record batch of 1000 records (10-byte keys, 100-byte values),
-//! encoded and decoded by kafka-wire and by kafka-protocol, uncompressed
-//! and with each codec.
+//! encoded and decoded by kafka-wire, kafka-protocol and tansu-sans-io,
+//! uncompressed and with each codec (kafka_wire_protocol has no records).
 //!
 //! Compression levels: kafka-wire uses the Java client's defaults (gzip 6,
 //! lz4 fast mode, zstd 3); kafka-protocol uses gzip 6 (flate2 default), lz4
-//! level 4 (liblz4 frame encoder) and zstd's default (3).
+//! level 4 (liblz4 frame encoder) and zstd's default (3); tansu-sans-io
+//! uses gzip 6, liblz4's frame encoder at its default and zstd's default
+//! (3), and cannot write snappy.
 //!
 //!     cargo bench -p kafka-wire-bench --bench records
 
 use bytes::{Bytes, BytesMut};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use kafka_protocol::records as kp;
-use kafka_wire::records::{self as kw, Compression, DecodeOptions, EncodeOptions, RecordBatch};
-use kafka_wire_bench::{w5_key_value, W5_BASE_TIMESTAMP, W5_RECORDS};
+use kafka_protocol::records as kpr;
+use kafka_wire::records::{Compression, DecodeOptions, EncodeOptions, RecordBatch};
+use kafka_wire_bench::{with_kafka_protocol as kp, with_kafka_wire as kw, with_tansu as tansu};
 
-fn wire_batch(codec: Compression) -> RecordBatch {
-    RecordBatch::from_records(
-        codec,
-        (0..W5_RECORDS).map(|i| {
-            let (key, value) = w5_key_value(i);
-            (W5_BASE_TIMESTAMP + i as i64, kw::Record { key: Some(key), value: Some(value), ..Default::default() })
-        }),
-    )
-}
-
-/// kafka-protocol puts records in one batch only while `offset - sequence`
-/// stays constant, and takes the batch's base sequence from the first
-/// record: `sequence = offset - 1` gives one non-idempotent batch (base
-/// sequence -1), the same batch kafka-wire and the Java client write.
-fn kp_records() -> Vec<kp::Record> {
-    (0..W5_RECORDS)
-        .map(|i| {
-            let (key, value) = w5_key_value(i);
-            kp::Record {
-                transactional: false,
-                control: false,
-                delete_horizon: false,
-                partition_leader_epoch: -1,
-                producer_id: -1,
-                producer_epoch: -1,
-                timestamp_type: kp::TimestampType::Creation,
-                offset: i as i64,
-                sequence: i as i32 - 1,
-                timestamp: W5_BASE_TIMESTAMP + i as i64,
-                key: Some(key),
-                value: Some(value),
-                headers: Default::default(),
-            }
-        })
-        .collect()
-}
-
-fn kp_compression(codec: Compression) -> kp::Compression {
-    match codec {
-        Compression::None => kp::Compression::None,
-        Compression::Gzip => kp::Compression::Gzip,
-        Compression::Snappy => kp::Compression::Snappy,
-        Compression::Lz4 => kp::Compression::Lz4,
-        Compression::Zstd => kp::Compression::Zstd,
-    }
-}
-
-fn kp_encode(records: &[kp::Record], codec: Compression) -> Bytes {
+fn kp_encode(records: &[kpr::Record], codec: Compression) -> Bytes {
     let mut buf = BytesMut::new();
-    let options = kp::RecordEncodeOptions { version: 2, compression: kp_compression(codec) };
-    kp::RecordBatchEncoder::encode(&mut buf, records.iter(), &options).unwrap();
+    kpr::RecordBatchEncoder::encode(&mut buf, records.iter(), &kp::w5_options(codec)).unwrap();
     buf.freeze()
 }
 
-/// Before timing: both crates agree on the bytes (uncompressed) or can read
+fn first_difference(ours: &[u8], theirs: &[u8]) -> String {
+    let at = ours.iter().zip(theirs.iter()).position(|(a, b)| a != b).unwrap_or(ours.len().min(theirs.len()));
+    format!(
+        "differ at byte {at}: kafka-wire {:02x?}, other {:02x?} (lengths {} / {})",
+        &ours[at.saturating_sub(4)..(at + 8).min(ours.len())],
+        &theirs[at.saturating_sub(4)..(at + 8).min(theirs.len())],
+        ours.len(),
+        theirs.len()
+    )
+}
+
+/// Before timing: the crates agree on the bytes (uncompressed) or read
 /// each other's batches (compressed, where the compressors differ).
-fn check_agreement(codec: Compression, ours: &Bytes, theirs: &Bytes) {
-    if codec == Compression::None && ours != theirs {
-        let at = ours.iter().zip(theirs.iter()).position(|(a, b)| a != b).unwrap_or(ours.len().min(theirs.len()));
-        panic!(
-            "uncompressed W5 batches differ at byte {at}: kafka-wire {:02x?} kafka-protocol {:02x?} (lengths {} / {})",
-            &ours[at.saturating_sub(4)..(at + 8).min(ours.len())],
-            &theirs[at.saturating_sub(4)..(at + 8).min(theirs.len())],
-            ours.len(),
-            theirs.len()
-        );
+fn check_agreement(codec: Compression, ours: &Bytes, kp_bytes: &Bytes, tansu_bytes: Option<&Bytes>) {
+    let expected = kw::w5(codec).records;
+    if codec == Compression::None {
+        assert!(ours == kp_bytes, "uncompressed W5, kafka-protocol: {}", first_difference(ours, kp_bytes));
+        if let Some(t) = tansu_bytes {
+            assert!(ours == t, "uncompressed W5, tansu-sans-io: {}", first_difference(ours, t));
+        }
     }
-    let decoded = RecordBatch::decode(theirs.clone(), &DecodeOptions::default()).unwrap();
-    assert_eq!(decoded.records, wire_batch(codec).records, "kafka-wire reading kafka-protocol's {codec:?} batch");
-    let set = kp::RecordBatchDecoder::decode(&mut ours.clone()).unwrap();
-    assert_eq!(set.records, kp_records(), "kafka-protocol reading kafka-wire's {codec:?} batch");
+    let decoded = RecordBatch::decode(kp_bytes.clone(), &DecodeOptions::default()).unwrap();
+    assert_eq!(decoded.records, expected, "kafka-wire reading kafka-protocol's {codec:?} batch");
+    let set = kpr::RecordBatchDecoder::decode(&mut ours.clone()).unwrap();
+    assert_eq!(set.records, kp::w5(), "kafka-protocol reading kafka-wire's {codec:?} batch");
+    if let Some(t) = tansu_bytes {
+        let decoded = RecordBatch::decode(t.clone(), &DecodeOptions::default()).unwrap();
+        assert_eq!(decoded.records, expected, "kafka-wire reading tansu-sans-io's {codec:?} batch");
+        let theirs = tansu::w5_decode(ours.clone());
+        let values: Vec<_> = theirs.records.iter().map(|r| r.value.clone()).collect();
+        let want: Vec<_> = expected.iter().map(|r| r.value.clone()).collect();
+        assert_eq!(values, want, "tansu-sans-io reading kafka-wire's {codec:?} batch");
+    }
 }
 
 fn bench_records(c: &mut Criterion) {
     for codec in Compression::ALL {
-        let batch = wire_batch(codec);
-        let records = kp_records();
+        let batch = kw::w5(codec);
+        let records = kp::w5();
         let ours = batch.to_bytes(&EncodeOptions::default()).unwrap();
         let theirs = kp_encode(&records, codec);
-        check_agreement(codec, &ours, &theirs);
+        // tansu-sans-io cannot write snappy.
+        let tansu_batch = (codec != Compression::Snappy).then(|| tansu::w5(codec));
+        let tansu_bytes = tansu_batch.clone().map(tansu::w5_encode);
+        check_agreement(codec, &ours, &theirs, tansu_bytes.as_ref());
 
         let mut group = c.benchmark_group(format!("W5 record batch {}", codec.name()));
         group.bench_function("kafka-wire encode", |b| {
@@ -105,20 +78,31 @@ fn bench_records(c: &mut Criterion) {
             })
         });
         group.bench_function("kafka-protocol encode", |b| {
-            let options = kp::RecordEncodeOptions { version: 2, compression: kp_compression(codec) };
+            let options = kp::w5_options(codec);
             let mut buf = BytesMut::with_capacity(theirs.len() * 2);
             b.iter(|| {
                 buf.clear();
-                kp::RecordBatchEncoder::encode(&mut buf, records.iter(), &options).unwrap();
+                kpr::RecordBatchEncoder::encode(&mut buf, records.iter(), &options).unwrap();
                 black_box(buf.len())
             })
         });
+        if let Some(tansu_batch) = &tansu_batch {
+            group.bench_function("tansu-sans-io encode (with clone)", |b| {
+                b.iter(|| tansu::w5_encode(black_box(tansu_batch).clone()))
+            });
+            group.bench_function("tansu-sans-io clone only", |b| b.iter(|| black_box(tansu_batch).clone()));
+        }
         group.bench_function("kafka-wire decode", |b| {
             b.iter(|| RecordBatch::decode(black_box(ours.clone()), &DecodeOptions::default()).unwrap())
         });
         group.bench_function("kafka-protocol decode", |b| {
-            b.iter(|| kp::RecordBatchDecoder::decode(&mut black_box(theirs.clone())).unwrap())
+            b.iter(|| kpr::RecordBatchDecoder::decode(&mut black_box(theirs.clone())).unwrap())
         });
+        if let Some(tansu_bytes) = &tansu_bytes {
+            group.bench_function("tansu-sans-io decode", |b| {
+                b.iter(|| tansu::w5_decode(black_box(tansu_bytes.clone())))
+            });
+        }
         group.finish();
     }
 }

@@ -1,8 +1,59 @@
 //! Shared workloads for the side-by-side benchmarks in `benches/`. Each
 //! workload is built once, in memory, with fixed contents, so every crate
 //! under test encodes and decodes the same logical message.
+//!
+//! One module per crate under test builds that crate's form of each
+//! workload it supports: [`with_kafka_wire`], [`with_kafka_protocol`],
+//! [`with_kafka_wire_protocol`] and [`with_tansu`]. The benches check the
+//! bytes agree ([`check_same`]) before timing anything.
 
 use bytes::Bytes;
+
+pub mod with_kafka_protocol;
+pub mod with_kafka_wire;
+pub mod with_kafka_wire_protocol;
+pub mod with_tansu;
+
+/// Panics, naming the workload, the crate and the first differing byte,
+/// unless `theirs` (what `other` wrote) equals `ours` (what kafka-wire wrote).
+pub fn check_same(workload: &str, other: &str, ours: &[u8], theirs: &[u8]) {
+    if ours != theirs {
+        let at = ours.iter().zip(theirs).position(|(a, b)| a != b).unwrap_or(ours.len().min(theirs.len()));
+        panic!("{workload}: kafka-wire and {other} bytes differ at {at} (lengths {} / {})", ours.len(), theirs.len());
+    }
+}
+
+/// W2's contents: (api key, min version, max version) for every api key
+/// kafka-wire knows, as an ApiVersionsResponse lists them.
+pub fn w2_api_keys() -> Vec<(i16, i16, i16)> {
+    kafka_wire::ApiKey::ALL
+        .iter()
+        .filter(|k| !k.valid_versions().is_empty())
+        .map(|k| (k.key(), k.valid_versions().min, k.valid_versions().max))
+        .collect()
+}
+
+/// W3's topic names.
+pub fn w3_topics() -> Vec<String> {
+    (0..10).map(|t| format!("topic-{t:05}")).collect()
+}
+/// W3's client id and correlation id.
+pub const W3_CLIENT_ID: &str = "bench-client";
+pub const W3_CORRELATION_ID: i32 = 42;
+/// W6's client id and correlation id.
+pub const W6_CLIENT_ID: &str = "bench-producer";
+pub const W6_CORRELATION_ID: i32 = 7;
+
+/// W1's broker host, topic name and the replica list of partition `p`.
+pub fn w1_host(id: i32) -> String {
+    format!("broker-{id}.example")
+}
+pub fn w1_topic(t: usize) -> String {
+    format!("topic-{t:05}")
+}
+pub fn w1_replicas(p: i32) -> Vec<i32> {
+    (0..3).map(|r| (p + r) % W1_BROKERS).collect()
+}
 
 /// W5: 1000 records with 10-byte keys and 100-byte values.
 pub const W5_RECORDS: usize = 1000;
@@ -20,6 +71,14 @@ pub fn w5_key_value(i: usize) -> (Bytes, Bytes) {
 pub const W1_TOPICS: usize = 1000;
 pub const W1_PARTITIONS: usize = 10;
 pub const W1_BROKERS: i32 = 5;
+/// W4 and W6: the uncompressed batch of each partition.
+pub fn w4_batches() -> Vec<Bytes> {
+    (0..W4_PARTITIONS).map(|p| batch_of_size(W4_BATCH_BYTES, p)).collect()
+}
+pub fn w6_batches() -> Vec<Bytes> {
+    (0..W6_PARTITIONS).map(|p| batch_of_size(W6_BATCH_BYTES, p)).collect()
+}
+
 /// W4: partitions, each with one uncompressed batch of about this many bytes.
 pub const W4_PARTITIONS: usize = 50;
 pub const W4_BATCH_BYTES: usize = 64 * 1024;

@@ -402,6 +402,7 @@ impl AddPartitionsToTxnTransaction {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
@@ -581,6 +582,7 @@ impl AddPartitionsToTxnTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;

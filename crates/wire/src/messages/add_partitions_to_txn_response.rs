@@ -323,6 +323,7 @@ impl AddPartitionsToTxnResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
@@ -460,6 +461,7 @@ impl AddPartitionsToTxnTopicResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -594,6 +596,7 @@ impl AddPartitionsToTxnPartitionResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;

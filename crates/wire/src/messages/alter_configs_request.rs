@@ -231,6 +231,7 @@ impl AlterConfigsResource {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
@@ -389,6 +390,7 @@ impl AlterableConfig {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;

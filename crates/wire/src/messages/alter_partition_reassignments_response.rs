@@ -303,6 +303,7 @@ impl ReassignableTopicResponse {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -447,6 +448,7 @@ impl ReassignablePartitionResponse {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;

@@ -200,6 +200,7 @@ impl AlterReplicaLogDir {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_path = r.read_string(flexible, version).map_err(|e| e.in_field("Path"))?;
@@ -334,6 +335,7 @@ impl AlterReplicaLogDirTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;

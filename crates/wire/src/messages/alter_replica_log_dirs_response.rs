@@ -223,6 +223,7 @@ impl AlterReplicaLogDirTopicResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
@@ -361,6 +362,7 @@ impl AlterReplicaLogDirPartitionResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;

@@ -439,6 +439,7 @@ impl ApiVersion {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_api_key = r.read_i16().map_err(|e| e.in_field("ApiKey"))?;
@@ -587,6 +588,7 @@ impl SupportedFeatureKey {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -740,6 +742,7 @@ impl FinalizedFeatureKey {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;

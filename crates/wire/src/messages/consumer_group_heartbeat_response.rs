@@ -335,6 +335,7 @@ impl Assignment {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topic_partitions = c::read_array(r, flexible, version, |r| TopicPartitions::decode_fields(r, version))
@@ -459,6 +460,7 @@ impl TopicPartitions {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;

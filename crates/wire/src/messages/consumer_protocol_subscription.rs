@@ -276,6 +276,7 @@ impl TopicPartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;

@@ -240,6 +240,7 @@ impl AclCreation {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;

@@ -310,6 +310,7 @@ impl CreatableRenewers {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_principal_type = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalType"))?;

@@ -248,6 +248,7 @@ impl CreatePartitionsTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -399,6 +400,7 @@ impl CreatePartitionsAssignment {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_broker_ids =

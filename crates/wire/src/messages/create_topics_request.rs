@@ -261,6 +261,7 @@ impl CreatableTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -444,6 +445,7 @@ impl CreatableReplicaAssignment {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
@@ -584,6 +586,7 @@ impl CreatableTopicConfig {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;

@@ -243,6 +243,7 @@ impl DeleteAclsFilter {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type_filter = r.read_i8().map_err(|e| e.in_field("ResourceTypeFilter"))?;

@@ -236,6 +236,7 @@ impl DeletableGroupResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;

@@ -268,6 +268,7 @@ impl DeleteTopicState {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Name"))?;

@@ -248,6 +248,7 @@ impl DeletableTopicResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_name = r.read_nullable_string(flexible, version >= 6, version).map_err(|e| e.in_field("Name"))?;

@@ -290,6 +290,7 @@ impl DescribeAclsResource {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
@@ -472,6 +473,7 @@ impl AclDescription {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_principal = r.read_string(flexible, version).map_err(|e| e.in_field("Principal"))?;

@@ -229,6 +229,7 @@ impl ComponentData {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_entity_type = r.read_string(flexible, version).map_err(|e| e.in_field("EntityType"))?;

@@ -285,6 +285,7 @@ impl EntryData {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_entity = c::read_array(r, flexible, version, |r| EntityData::decode_fields(r, version))
@@ -421,6 +422,7 @@ impl EntityData {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_entity_type = r.read_string(flexible, version).map_err(|e| e.in_field("EntityType"))?;
@@ -557,6 +559,7 @@ impl ValueData {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_key = r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?;

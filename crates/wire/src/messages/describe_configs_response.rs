@@ -247,6 +247,7 @@ impl DescribeConfigsResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -486,6 +487,7 @@ impl DescribeConfigsResourceResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -724,6 +726,7 @@ impl DescribeConfigsSynonym {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;

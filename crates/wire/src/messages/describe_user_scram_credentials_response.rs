@@ -291,6 +291,7 @@ impl DescribeUserScramCredentialsResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_user = r.read_string(flexible, version).map_err(|e| e.in_field("User"))?;
@@ -454,6 +455,7 @@ impl CredentialInfo {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_mechanism = r.read_i8().map_err(|e| e.in_field("Mechanism"))?;

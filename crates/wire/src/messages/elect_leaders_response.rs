@@ -266,6 +266,7 @@ impl ReplicaElectionResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
@@ -411,6 +412,7 @@ impl PartitionResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_partition_id = r.read_i32().map_err(|e| e.in_field("PartitionId"))?;

@@ -531,6 +531,7 @@ impl ReplicaState {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_replica_id = r.read_i32().map_err(|e| e.in_field("ReplicaId"))?;
@@ -686,6 +687,7 @@ impl FetchTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let f_topic = if version <= 12 {
@@ -927,6 +929,7 @@ impl FetchPartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
@@ -1209,6 +1212,7 @@ impl ForgottenTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let f_topic = if version <= 12 {

@@ -356,6 +356,7 @@ impl FetchableTopicResponse {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let f_topic = if version <= 12 {
@@ -638,6 +639,7 @@ impl PartitionData {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
@@ -953,6 +955,7 @@ impl EpochEndOffset {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
@@ -1083,6 +1086,7 @@ impl LeaderIdAndEpoch {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
@@ -1216,6 +1220,7 @@ impl SnapshotId {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_end_offset = r.read_i64().map_err(|e| e.in_field("EndOffset"))?;
@@ -1348,6 +1353,7 @@ impl AbortedTransaction {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
@@ -1493,6 +1499,7 @@ impl NodeEndpoint {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;

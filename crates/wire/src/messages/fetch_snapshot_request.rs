@@ -279,6 +279,7 @@ impl TopicSnapshot {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -446,6 +447,7 @@ impl PartitionSnapshot {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
@@ -631,6 +633,7 @@ impl SnapshotId {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_end_offset = r.read_i64().map_err(|e| e.in_field("EndOffset"))?;

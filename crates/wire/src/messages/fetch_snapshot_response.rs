@@ -288,6 +288,7 @@ impl TopicSnapshot {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -469,6 +470,7 @@ impl PartitionSnapshot {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_index = r.read_i32().map_err(|e| e.in_field("Index"))?;
@@ -671,6 +673,7 @@ impl SnapshotId {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_end_offset = r.read_i64().map_err(|e| e.in_field("EndOffset"))?;
@@ -801,6 +804,7 @@ impl LeaderIdAndEpoch {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
@@ -940,6 +944,7 @@ impl NodeEndpoint {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;

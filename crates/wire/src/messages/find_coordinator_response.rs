@@ -448,6 +448,7 @@ impl Coordinator {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_key = r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?;

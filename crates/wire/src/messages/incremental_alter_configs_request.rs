@@ -232,6 +232,7 @@ impl AlterConfigsResource {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
@@ -397,6 +398,7 @@ impl AlterableConfig {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;

@@ -241,6 +241,7 @@ impl AlterConfigsResourceResponse {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;

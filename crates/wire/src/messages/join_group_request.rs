@@ -387,6 +387,7 @@ impl JoinGroupRequestProtocol {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;

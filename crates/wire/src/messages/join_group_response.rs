@@ -424,6 +424,7 @@ impl JoinGroupResponseMember {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;

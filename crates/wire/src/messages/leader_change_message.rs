@@ -263,6 +263,7 @@ impl Voter {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_voter_id = r.read_i32().map_err(|e| e.in_field("VoterId"))?;

@@ -281,6 +281,7 @@ impl ListOffsetsTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -424,6 +425,7 @@ impl ListOffsetsPartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;

@@ -228,6 +228,7 @@ impl ListOffsetsTopicResponse {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -393,6 +394,7 @@ impl ListOffsetsPartitionResponse {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;

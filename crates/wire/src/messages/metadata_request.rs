@@ -341,6 +341,7 @@ impl MetadataRequestTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };

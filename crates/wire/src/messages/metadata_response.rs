@@ -406,6 +406,7 @@ impl MetadataResponseBroker {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
@@ -610,6 +611,7 @@ impl MetadataResponseTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -879,6 +881,7 @@ impl MetadataResponsePartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;

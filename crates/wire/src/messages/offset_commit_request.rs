@@ -353,6 +353,7 @@ impl OffsetCommitRequestTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
         let f_name = if version <= 9 {
@@ -536,6 +537,7 @@ impl OffsetCommitRequestPartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;

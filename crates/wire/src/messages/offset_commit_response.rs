@@ -247,6 +247,7 @@ impl OffsetCommitResponseTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
         let f_name = if version <= 9 {
@@ -407,6 +408,7 @@ impl OffsetCommitResponsePartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;

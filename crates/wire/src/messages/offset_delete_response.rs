@@ -195,6 +195,7 @@ impl OffsetDeleteResponseTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -302,6 +303,7 @@ impl OffsetDeleteResponsePartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;

@@ -227,6 +227,7 @@ impl OffsetForLeaderTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
@@ -366,6 +367,7 @@ impl OffsetForLeaderPartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;

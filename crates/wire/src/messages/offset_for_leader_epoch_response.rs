@@ -219,6 +219,7 @@ impl OffsetForLeaderTopicResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
@@ -364,6 +365,7 @@ impl EpochEndOffset {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;

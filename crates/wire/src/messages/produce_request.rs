@@ -287,6 +287,7 @@ impl TopicProduceData {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_name = if version <= 12 {
@@ -447,6 +448,7 @@ impl PartitionProduceData {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_index = r.read_i32().map_err(|e| e.in_field("Index"))?;

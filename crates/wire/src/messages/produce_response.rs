@@ -294,6 +294,7 @@ impl TopicProduceResponse {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_name = if version <= 12 {
@@ -535,6 +536,7 @@ impl PartitionProduceResponse {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_index = r.read_i32().map_err(|e| e.in_field("Index"))?;
@@ -790,6 +792,7 @@ impl BatchIndexAndErrorMessage {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_batch_index = r.read_i32().map_err(|e| e.in_field("BatchIndex"))?;
@@ -930,6 +933,7 @@ impl LeaderIdAndEpoch {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
@@ -1075,6 +1079,7 @@ impl NodeEndpoint {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;

@@ -199,6 +199,7 @@ impl ReadStateResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
@@ -364,6 +365,7 @@ impl PartitionResult {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
@@ -574,6 +576,7 @@ impl StateBatch {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;

@@ -295,6 +295,7 @@ impl AcknowledgeTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
@@ -427,6 +428,7 @@ impl AcknowledgePartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
@@ -579,6 +581,7 @@ impl AcknowledgementBatch {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;

@@ -313,6 +313,7 @@ impl ShareFetchableTopicResponse {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
@@ -494,6 +495,7 @@ impl PartitionData {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
@@ -714,6 +716,7 @@ impl LeaderIdAndEpoch {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
@@ -853,6 +856,7 @@ impl AcquiredRecords {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;
@@ -1015,6 +1019,7 @@ impl NodeEndpoint {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;

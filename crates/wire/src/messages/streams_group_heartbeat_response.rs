@@ -636,6 +636,7 @@ impl EndpointToPartitions {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_user_endpoint = Endpoint::decode_fields(r, version).map_err(|e| e.in_field("UserEndpoint"))?;
@@ -789,6 +790,7 @@ impl Status {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_status_code = r.read_i8().map_err(|e| e.in_field("StatusCode"))?;
@@ -925,6 +927,7 @@ impl TopicPartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
@@ -1058,6 +1061,7 @@ impl TaskIds {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
@@ -1191,6 +1195,7 @@ impl Endpoint {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;

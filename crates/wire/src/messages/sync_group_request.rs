@@ -374,6 +374,7 @@ impl SyncGroupRequestAssignment {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;

@@ -414,6 +414,7 @@ impl TxnOffsetCommitRequestTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_name = if version <= 5 {
@@ -597,6 +598,7 @@ impl TxnOffsetCommitRequestPartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;

@@ -237,6 +237,7 @@ impl TxnOffsetCommitResponseTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_name = if version <= 5 {
@@ -397,6 +398,7 @@ impl TxnOffsetCommitResponsePartition {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;

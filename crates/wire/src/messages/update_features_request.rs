@@ -281,6 +281,7 @@ impl FeatureUpdateKey {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_feature = r.read_string(flexible, version).map_err(|e| e.in_field("Feature"))?;

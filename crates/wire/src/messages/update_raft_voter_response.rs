@@ -278,6 +278,7 @@ impl CurrentLeader {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;

@@ -228,6 +228,7 @@ impl Voter {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_voter_id = r.read_i32().map_err(|e| e.in_field("VoterId"))?;
@@ -403,6 +404,7 @@ impl Endpoint {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
@@ -539,6 +541,7 @@ impl KRaftVersionFeature {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_min_supported_version = r.read_i16().map_err(|e| e.in_field("MinSupportedVersion"))?;

@@ -234,6 +234,7 @@ impl WritableTxnMarker {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
@@ -434,6 +435,7 @@ impl WritableTxnMarkerTopic {
         size
     }
 
+    #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;

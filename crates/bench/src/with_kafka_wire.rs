@@ -28,8 +28,8 @@ pub fn w1() -> MetadataResponse {
                         partition_index: p,
                         leader_id: p % W1_BROKERS,
                         leader_epoch: 7,
-                        replica_nodes: w1_replicas(p),
-                        isr_nodes: w1_replicas(p),
+                        replica_nodes: w1_replicas(p).into(),
+                        isr_nodes: w1_replicas(p).into(),
                         ..Default::default()
                     })
                     .collect(),

@@ -398,7 +398,7 @@ fn classic_consumer_group_flow() {
             topics: Some(vec![offset_fetch_request::OffsetFetchRequestTopics {
                 name: topic.as_str().into(),
                 topic_id,
-                partition_indexes: vec![0],
+                partition_indexes: [0].into(),
                 ..Default::default()
             }]),
             ..Default::default()
@@ -493,7 +493,7 @@ fn transaction_commit_is_visible_to_read_committed_fetch() {
         v3_and_below_producer_epoch: producer.producer_epoch,
         v3_and_below_topics: vec![add_partitions_to_txn_request::AddPartitionsToTxnTopic {
             name: topic.as_str().into(),
-            partitions: vec![0],
+            partitions: [0].into(),
             ..Default::default()
         }],
         ..Default::default()

@@ -14,7 +14,7 @@
 //! base64, which Kafka's reader accepts, so the JSON keeps the records.
 
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
-use crate::StrBytes;
+use crate::{StrBytes, WireArray, WireScalar};
 use base64::Engine;
 use bytes::Bytes;
 use serde_json::{Map, Number, Value};
@@ -200,6 +200,19 @@ impl<T: JsonValue> JsonValue for Vec<T> {
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         let items = value.as_array().ok_or_else(|| error(format!("expected an array, got {}", kind(value))))?;
         items.iter().enumerate().map(|(i, v)| T::from_value(v).map_err(|e| e.in_index(i))).collect()
+    }
+}
+
+impl<T: JsonValue + WireScalar> JsonValue for WireArray<T> {
+    fn to_value(&self) -> Result<Value, EncodeError> {
+        self.iter()
+            .enumerate()
+            .map(|(i, v)| v.to_value().map_err(|e| e.in_index(i)))
+            .collect::<Result<_, _>>()
+            .map(Value::Array)
+    }
+    fn from_value(value: &Value) -> Result<Self, DecodeError> {
+        Vec::<T>::from_value(value).map(WireArray::from)
     }
 }
 

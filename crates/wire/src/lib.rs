@@ -38,9 +38,11 @@ pub mod messages;
 pub mod random;
 pub mod records;
 mod str_bytes;
+pub mod wire_array;
 
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 pub use frame::{read_frame, split_frame, RequestFrame, ResponseFrame};
 pub use message::{Decode, Encode, Message, MessageExt, VersionRange};
 pub use messages::{ApiKey, ErrorCode, Request, Response, KAFKA_VERSION};
 pub use str_bytes::StrBytes;
+pub use wire_array::{WireArray, WireScalar};

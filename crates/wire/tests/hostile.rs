@@ -150,8 +150,8 @@ fn every_truncated_prefix_of_a_real_response_fails_cleanly() {
                 partitions: (0..3)
                     .map(|p| metadata_response::MetadataResponsePartition {
                         partition_index: p,
-                        replica_nodes: vec![0, 1, 2],
-                        isr_nodes: vec![0, 1],
+                        replica_nodes: [0, 1, 2].into(),
+                        isr_nodes: [0, 1].into(),
                         ..Default::default()
                     })
                     .collect(),

@@ -225,7 +225,7 @@ fn consumer_group_heartbeat_response_nullable_struct_uses_int8_marker() {
     resp.assignment = Some(consumer_group_heartbeat_response::Assignment {
         topic_partitions: vec![consumer_group_heartbeat_response::TopicPartitions {
             topic_id: TOPIC_ID,
-            partitions: vec![0, 1],
+            partitions: [0, 1].into(),
             ..Default::default()
         }],
         ..Default::default()
@@ -245,7 +245,7 @@ fn add_partitions_to_txn_common_struct() {
         v3_and_below_producer_epoch: 0,
         v3_and_below_topics: vec![add_partitions_to_txn_request::AddPartitionsToTxnTopic {
             name: s("t"),
-            partitions: vec![0],
+            partitions: [0].into(),
             ..Default::default()
         }],
         ..Default::default()

@@ -151,6 +151,9 @@ impl<'a> Field<'a> {
             FieldType::Struct(_) => format!(
                 "c::put_nullable_struct(buf, {place}.as_ref(), {nullable}, {tagged}, version, |buf, v| v.encode_fields(buf, version))"
             ),
+            FieldType::Array(elem) if is_wire_scalar(elem) => {
+                format!("c::put_nullable_wire_array(buf, {place}.as_ref(), {compact}, {nullable}, version)")
+            }
             FieldType::Array(elem) => format!(
                 "c::put_nullable_array(buf, {place}.as_deref(), {compact}, {nullable}, version, |buf, e| {})",
                 write_value(elem, "*e", "e", &compact)
@@ -173,6 +176,9 @@ impl<'a> Field<'a> {
             FieldType::Struct(_) => {
                 format!("c::nullable_struct_size({place}.as_ref(), {nullable}, |v| v.fields_size(version))")
             }
+            FieldType::Array(elem) if is_wire_scalar(elem) => {
+                format!("c::nullable_wire_array_size({place}.as_ref(), {compact})")
+            }
             FieldType::Array(elem) => format!(
                 "c::nullable_array_size({place}.as_deref(), {compact}, |e| {})",
                 size_value(elem, "e", &compact)
@@ -193,6 +199,9 @@ impl<'a> Field<'a> {
             FieldType::Bytes | FieldType::Records => format!("r.read_nullable_bytes({compact}, {nullable}, version)"),
             FieldType::Struct(name) => {
                 format!("c::read_nullable_struct(r, {nullable}, {tagged}, |r| {name}::decode_fields(r, version))")
+            }
+            FieldType::Array(elem) if is_wire_scalar(elem) => {
+                format!("r.read_nullable_wire_array({compact}, {nullable}, version)")
             }
             FieldType::Array(elem) => {
                 format!("c::read_nullable_array(r, {compact}, {nullable}, version, |r| {})", read_value(elem, &compact))
@@ -271,8 +280,26 @@ pub fn rust_type(ty: &FieldType) -> String {
         FieldType::Bytes | FieldType::Records => "Bytes".into(),
         FieldType::Uuid => "Uuid".into(),
         FieldType::Struct(name) => name.clone(),
+        FieldType::Array(elem) if is_wire_scalar(elem) => format!("WireArray<{}>", rust_type(elem)),
         FieldType::Array(elem) => format!("Vec<{}>", rust_type(elem)),
     }
+}
+
+/// Arrays of these element types are `WireArray`s: kept in their wire form,
+/// decoded as one slice of the input instead of an allocation and a loop.
+/// (Bools are not: Kafka reads any non-zero byte as true, so their wire
+/// form is not canonical.)
+fn is_wire_scalar(elem: &FieldType) -> bool {
+    matches!(
+        elem,
+        FieldType::Int8
+            | FieldType::Int16
+            | FieldType::Uint16
+            | FieldType::Int32
+            | FieldType::Uint32
+            | FieldType::Int64
+            | FieldType::Float64
+    )
 }
 
 /// Parses an integer default (decimal or 0x-hex) and checks it fits `lo..=hi`.
@@ -342,9 +369,9 @@ fn base_default(f: &FieldSpec) -> Result<String, String> {
             need_empty("struct")?;
             format!("{name}::default()")
         }
-        FieldType::Array(_) => {
+        FieldType::Array(elem) => {
             need_empty("array")?;
-            "Vec::new()".into()
+            if is_wire_scalar(elem) { "WireArray::new()" } else { "Vec::new()" }.into()
         }
     })
 }
@@ -378,6 +405,7 @@ fn write_value(ty: &FieldType, val: &str, refv: &str, compact: &str) -> String {
         FieldType::String => format!("c::put_string(buf, {refv}, {compact})"),
         FieldType::Bytes | FieldType::Records => format!("c::put_bytes(buf, {refv}, {compact})"),
         FieldType::Struct(_) => format!("({refv}).encode_fields(buf, version)"),
+        FieldType::Array(elem) if is_wire_scalar(elem) => format!("c::put_wire_array(buf, {refv}, {compact})"),
         FieldType::Array(elem) => {
             format!("c::put_array(buf, {refv}, {compact}, |buf, e| {})", write_value(elem, "*e", "e", compact))
         }
@@ -392,6 +420,7 @@ fn size_value(ty: &FieldType, refv: &str, compact: &str) -> String {
         FieldType::String => format!("c::string_size({refv}, {compact})"),
         FieldType::Bytes | FieldType::Records => format!("c::bytes_size({refv}, {compact})"),
         FieldType::Struct(_) => format!("({refv}).fields_size(version)"),
+        FieldType::Array(elem) if is_wire_scalar(elem) => format!("c::wire_array_size({refv}, {compact})"),
         FieldType::Array(elem) => match elem.fixed_size() {
             Some(n) => format!("c::array_len_size(({refv}).len(), {compact}) + ({refv}).len() * {n}"),
             None => format!("c::array_size({refv}, {compact}, |e| {})", size_value(elem, "e", compact)),
@@ -414,6 +443,7 @@ fn read_value(ty: &FieldType, compact: &str) -> String {
         FieldType::String => format!("r.read_string({compact}, version)"),
         FieldType::Bytes | FieldType::Records => format!("r.read_bytes({compact}, version)"),
         FieldType::Struct(name) => format!("{name}::decode_fields(r, version)"),
+        FieldType::Array(elem) if is_wire_scalar(elem) => format!("r.read_wire_array({compact}, version)"),
         FieldType::Array(elem) => format!("c::read_array(r, {compact}, version, |r| {})", read_value(elem, compact)),
     }
 }
@@ -432,6 +462,9 @@ fn random_value(ty: &FieldType) -> String {
         FieldType::String => "rnd::string(rng)".into(),
         FieldType::Bytes | FieldType::Records => "rnd::bytes(rng)".into(),
         FieldType::Struct(name) => format!("<{name} as rnd::Random>::random(rng, version)"),
+        FieldType::Array(elem) if is_wire_scalar(elem) => {
+            format!("WireArray::from(rnd::vec(rng, |rng| {}))", random_value(elem))
+        }
         FieldType::Array(elem) => format!("rnd::vec(rng, |rng| {})", random_value(elem)),
     }
 }

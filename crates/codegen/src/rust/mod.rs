@@ -41,7 +41,7 @@ pub fn emit_spec_module(spec: &MessageSpec, kafka_version: &str) -> Result<Strin
          use crate::random as rnd;\n\
          #[cfg(feature = \"json\")]\n\
          use crate::json as j;\n\
-         use crate::StrBytes;\n\
+         use crate::{StrBytes, WireArray};\n\
          use bytes::{BufMut, Bytes};\n\
          use uuid::Uuid;\n\n",
     );

@@ -3,6 +3,7 @@
 //! element code is still inlined per type.
 
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
+use crate::wire_array::{WireArray, WireScalar};
 use bytes::BufMut;
 
 use super::reader::Reader;
@@ -88,6 +89,49 @@ pub fn put_nullable_array<B: BufMut, T>(
     match items {
         Some(items) => put_array(buf, items, compact, write),
         None => put_null_array(buf, compact, nullable, version),
+    }
+}
+
+/// Writes an array of fixed-size numbers: its length, then its bytes as
+/// they are.
+#[inline]
+pub fn put_wire_array<B: BufMut, T: WireScalar>(
+    buf: &mut B,
+    items: &WireArray<T>,
+    compact: bool,
+) -> Result<(), EncodeError> {
+    put_array_len(buf, items.len(), compact)?;
+    buf.put_slice(items.wire_bytes());
+    Ok(())
+}
+
+/// Writes an array of fixed-size numbers that may be null.
+#[inline]
+pub fn put_nullable_wire_array<B: BufMut, T: WireScalar>(
+    buf: &mut B,
+    items: Option<&WireArray<T>>,
+    compact: bool,
+    nullable: bool,
+    version: i16,
+) -> Result<(), EncodeError> {
+    match items {
+        Some(items) => put_wire_array(buf, items, compact),
+        None => put_null_array(buf, compact, nullable, version),
+    }
+}
+
+/// The encoded size of an array of fixed-size numbers.
+#[inline]
+pub fn wire_array_size<T: WireScalar>(items: &WireArray<T>, compact: bool) -> usize {
+    array_len_size(items.len(), compact) + items.wire_bytes().len()
+}
+
+/// The encoded size of an array of fixed-size numbers that may be null.
+#[inline]
+pub fn nullable_wire_array_size<T: WireScalar>(items: Option<&WireArray<T>>, compact: bool) -> usize {
+    match items {
+        Some(items) => wire_array_size(items, compact),
+        None => null_size(compact, false),
     }
 }
 

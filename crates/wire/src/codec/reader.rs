@@ -1,5 +1,6 @@
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::str_bytes::StrBytes;
+use crate::wire_array::{WireArray, WireScalar};
 use bytes::Bytes;
 use uuid::Uuid;
 
@@ -273,6 +274,32 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// An array of fixed-size numbers, shared with the buffer (no copy, no
+    /// allocation); `None` for a null array.
+    #[inline]
+    pub fn read_nullable_wire_array<T: WireScalar>(
+        &mut self,
+        compact: bool,
+        nullable: bool,
+        version: i16,
+    ) -> Result<Option<WireArray<T>>, DecodeError> {
+        let Some(len) = self.read_array_len(compact, nullable, version)? else {
+            return Ok(None);
+        };
+        // len <= remaining (checked above), so this cannot overflow.
+        let bytes = self.read_slice(len * T::SIZE)?;
+        Ok(Some(WireArray::from_wire_bytes(bytes).expect("a whole number of elements")))
+    }
+
+    /// An array of fixed-size numbers that may not be null.
+    #[inline]
+    pub fn read_wire_array<T: WireScalar>(&mut self, compact: bool, version: i16) -> Result<WireArray<T>, DecodeError> {
+        match self.read_nullable_wire_array(compact, false, version)? {
+            Some(array) => Ok(array),
+            None => unreachable!("read_array_len returns None only when nullable"),
+        }
+    }
+
     /// A reader over the next `len` bytes (a tagged field's value); this
     /// reader moves past them.
     pub fn sub_reader(&mut self, len: usize) -> Result<Reader<'a>, DecodeError> {
@@ -332,6 +359,22 @@ mod tests {
         let err = r.read_array_len(false, false, 0).unwrap_err();
         assert_eq!(err.kind(), &DecodeErrorKind::LengthExceedsInput { length: 0x7fff_ffff, remaining: 6 });
         assert_eq!(err.offset(), 4);
+    }
+
+    #[test]
+    fn wire_arrays_are_zero_copy_and_bounded() {
+        let buf = Bytes::from_static(&[0, 0, 0, 2, 0, 0, 0, 7, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+        let mut r = Reader::new(&buf);
+        let a = r.read_wire_array::<i32>(false, 0).unwrap();
+        assert_eq!(a, [7, -1]);
+        assert_eq!(a.wire_bytes().as_ptr(), buf[4..].as_ptr());
+        assert_eq!(r.read_nullable_wire_array::<i32>(false, true, 1).unwrap(), None);
+        // Two int64 elements claimed, 8 bytes left.
+        let short = Bytes::from_static(&[0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1]);
+        assert!(matches!(
+            Reader::new(&short).read_wire_array::<i64>(false, 0).unwrap_err().kind(),
+            DecodeErrorKind::LengthExceedsInput { length: 16, remaining: 8 }
+        ));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -355,7 +355,7 @@ pub struct ReassignablePartition {
     /// The replicas to place the partitions on, or null to cancel a pending reassignment for this partition.
     ///
     /// Versions: 0+; nullable: 0+; default: null; entity: brokerId.
-    pub replicas: Option<Vec<i32>>,
+    pub replicas: Option<WireArray<i32>>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
@@ -370,11 +370,8 @@ impl ReassignablePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         buf.put_i32(self.partition_index);
-        c::put_nullable_array(buf, self.replicas.as_deref(), flexible, true, version, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("Replicas"))?;
+        c::put_nullable_wire_array(buf, self.replicas.as_ref(), flexible, true, version)
+            .map_err(|e| e.in_field("Replicas"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -388,7 +385,7 @@ impl ReassignablePartition {
         let flexible = true;
         let mut size = 0usize;
         size += 4;
-        size += c::nullable_array_size(self.replicas.as_deref(), flexible, |e| 4);
+        size += c::nullable_wire_array_size(self.replicas.as_ref(), flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -400,8 +397,7 @@ impl ReassignablePartition {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_replicas =
-            c::read_nullable_array(r, flexible, true, version, |r| r.read_i32()).map_err(|e| e.in_field("Replicas"))?;
+        let f_replicas = r.read_nullable_wire_array(flexible, true, version).map_err(|e| e.in_field("Replicas"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -437,7 +433,8 @@ impl rnd::Random for ReassignablePartition {
         let flexible = true;
         let mut value = Self::default();
         value.partition_index = rnd::i32(rng);
-        value.replicas = if true && rnd::null(rng) { None } else { Some(rnd::vec(rng, |rng| rnd::i32(rng))) };
+        value.replicas =
+            if true && rnd::null(rng) { None } else { Some(WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)))) };
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -471,7 +468,8 @@ impl j::FromJson for ReassignablePartition {
         }
         match object.get("replicas") {
             Some(v) => {
-                out.replicas = <Option<Vec<i32>> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Replicas"))?;
+                out.replicas =
+                    <Option<WireArray<i32>> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Replicas"))?;
             }
             None => return Err(j::missing("replicas", version)),
         }

@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -330,7 +330,7 @@ pub struct PartitionData {
     /// The ISR for this partition. Deprecated since version 3.
     ///
     /// Versions: 0-2; entity: brokerId.
-    pub new_isr: Vec<i32>,
+    pub new_isr: WireArray<i32>,
     /// The ISR for this partition.
     ///
     /// Versions: 3+.
@@ -352,7 +352,7 @@ impl Default for PartitionData {
         Self {
             partition_index: 0,
             leader_epoch: 0,
-            new_isr: Vec::new(),
+            new_isr: WireArray::new(),
             new_isr_with_epochs: Vec::new(),
             leader_recovery_state: 0,
             partition_epoch: 0,
@@ -367,11 +367,7 @@ impl PartitionData {
         buf.put_i32(self.partition_index);
         buf.put_i32(self.leader_epoch);
         if version <= 2 {
-            c::put_array(buf, &self.new_isr, flexible, |buf, e| {
-                buf.put_i32(*e);
-                Ok(())
-            })
-            .map_err(|e| e.in_field("NewIsr"))?;
+            c::put_wire_array(buf, &self.new_isr, flexible).map_err(|e| e.in_field("NewIsr"))?;
         } else if !(version <= 2) && !self.new_isr.is_empty() {
             return Err(c::non_default_value(version).in_field("NewIsr"));
         }
@@ -398,7 +394,7 @@ impl PartitionData {
         size += 4;
         size += 4;
         if version <= 2 {
-            size += c::array_len_size((&self.new_isr).len(), flexible) + (&self.new_isr).len() * 4;
+            size += c::wire_array_size(&self.new_isr, flexible);
         }
         if version >= 3 {
             size += c::array_size(&self.new_isr_with_epochs, flexible, |e| (e).fields_size(version));
@@ -418,9 +414,9 @@ impl PartitionData {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
         let f_new_isr = if version <= 2 {
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("NewIsr"))?
+            r.read_wire_array(flexible, version).map_err(|e| e.in_field("NewIsr"))?
         } else {
-            Vec::new()
+            WireArray::new()
         };
         let f_new_isr_with_epochs = if version >= 3 {
             c::read_array(r, flexible, version, |r| BrokerState::decode_fields(r, version))
@@ -475,7 +471,7 @@ impl rnd::Random for PartitionData {
         value.partition_index = rnd::i32(rng);
         value.leader_epoch = rnd::i32(rng);
         if version <= 2 {
-            value.new_isr = rnd::vec(rng, |rng| rnd::i32(rng));
+            value.new_isr = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         }
         if version >= 3 {
             value.new_isr_with_epochs = rnd::vec(rng, |rng| <BrokerState as rnd::Random>::random(rng, version));
@@ -545,7 +541,7 @@ impl j::FromJson for PartitionData {
         }
         match object.get("newIsr") {
             Some(v) => {
-                out.new_isr = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NewIsr"))?;
+                out.new_isr = <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NewIsr"))?;
             }
             None if version <= 2 => return Err(j::missing("newIsr", version)),
             None => {}

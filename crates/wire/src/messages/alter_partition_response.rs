@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -344,7 +344,7 @@ pub struct PartitionData {
     /// The in-sync replica IDs.
     ///
     /// Versions: 0+; entity: brokerId.
-    pub isr: Vec<i32>,
+    pub isr: WireArray<i32>,
     /// 1 if the partition is recovering from an unclean leader election; 0 otherwise.
     ///
     /// Versions: 1+; default: 0; ignorable.
@@ -364,7 +364,7 @@ impl Default for PartitionData {
             error_code: 0,
             leader_id: 0,
             leader_epoch: 0,
-            isr: Vec::new(),
+            isr: WireArray::new(),
             leader_recovery_state: 0,
             partition_epoch: 0,
             unknown_tagged_fields: Vec::new(),
@@ -379,11 +379,7 @@ impl PartitionData {
         buf.put_i16(self.error_code);
         buf.put_i32(self.leader_id);
         buf.put_i32(self.leader_epoch);
-        c::put_array(buf, &self.isr, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("Isr"))?;
+        c::put_wire_array(buf, &self.isr, flexible).map_err(|e| e.in_field("Isr"))?;
         buf.put_i8(self.leader_recovery_state);
         buf.put_i32(self.partition_epoch);
         if flexible {
@@ -402,7 +398,7 @@ impl PartitionData {
         size += 2;
         size += 4;
         size += 4;
-        size += c::array_len_size((&self.isr).len(), flexible) + (&self.isr).len() * 4;
+        size += c::wire_array_size(&self.isr, flexible);
         size += 1;
         size += 4;
         if flexible {
@@ -419,7 +415,7 @@ impl PartitionData {
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
         let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let f_isr = c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("Isr"))?;
+        let f_isr = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Isr"))?;
         let f_leader_recovery_state = r.read_i8().map_err(|e| e.in_field("LeaderRecoveryState"))?;
         let f_partition_epoch = r.read_i32().map_err(|e| e.in_field("PartitionEpoch"))?;
         let mut unknown_tagged_fields = Vec::new();
@@ -469,7 +465,7 @@ impl rnd::Random for PartitionData {
         value.error_code = rng.i16(..);
         value.leader_id = rnd::i32(rng);
         value.leader_epoch = rnd::i32(rng);
-        value.isr = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.isr = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         value.leader_recovery_state = rng.i8(..);
         value.partition_epoch = rnd::i32(rng);
         if flexible {
@@ -543,7 +539,7 @@ impl j::FromJson for PartitionData {
         }
         match object.get("isr") {
             Some(v) => {
-                out.isr = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Isr"))?;
+                out.isr = <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Isr"))?;
             }
             None => return Err(j::missing("isr", version)),
         }

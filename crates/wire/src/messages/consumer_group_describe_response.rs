@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -805,7 +805,7 @@ pub struct TopicPartitions {
     /// The partitions.
     ///
     /// Versions: 0+.
-    pub partitions: Vec<i32>,
+    pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
@@ -815,7 +815,7 @@ impl Default for TopicPartitions {
         Self {
             topic_id: Uuid::nil(),
             topic_name: StrBytes::from_static(""),
-            partitions: Vec::new(),
+            partitions: WireArray::new(),
             unknown_tagged_fields: Vec::new(),
         }
     }
@@ -826,11 +826,7 @@ impl TopicPartitions {
         let flexible = true;
         buf.put_slice(self.topic_id.as_bytes());
         c::put_string(buf, &self.topic_name, flexible).map_err(|e| e.in_field("TopicName"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("Partitions"))?;
+        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -845,7 +841,7 @@ impl TopicPartitions {
         let mut size = 0usize;
         size += 16;
         size += c::string_size(&self.topic_name, flexible);
-        size += c::array_len_size((&self.partitions).len(), flexible) + (&self.partitions).len() * 4;
+        size += c::wire_array_size(&self.partitions, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -858,8 +854,7 @@ impl TopicPartitions {
         let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -896,7 +891,7 @@ impl rnd::Random for TopicPartitions {
         let mut value = Self::default();
         value.topic_id = rnd::uuid(rng);
         value.topic_name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -940,7 +935,8 @@ impl j::FromJson for TopicPartitions {
         }
         match object.get("partitions") {
             Some(v) => {
-                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+                out.partitions =
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
             }
             None => return Err(j::missing("partitions", version)),
         }

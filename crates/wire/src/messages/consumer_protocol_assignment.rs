@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -156,12 +156,12 @@ pub struct TopicPartition {
     /// The list of partitions assigned to this consumer.
     ///
     /// Versions: 0+.
-    pub partitions: Vec<i32>,
+    pub partitions: WireArray<i32>,
 }
 
 impl Default for TopicPartition {
     fn default() -> Self {
-        Self { topic: StrBytes::from_static(""), partitions: Vec::new() }
+        Self { topic: StrBytes::from_static(""), partitions: WireArray::new() }
     }
 }
 
@@ -169,11 +169,7 @@ impl TopicPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
         c::put_string(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("Partitions"))?;
+        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
         Ok(())
     }
 
@@ -181,7 +177,7 @@ impl TopicPartition {
         let flexible = false;
         let mut size = 0usize;
         size += c::string_size(&self.topic, flexible);
-        size += c::array_len_size((&self.partitions).len(), flexible) + (&self.partitions).len() * 4;
+        size += c::wire_array_size(&self.partitions, flexible);
         size
     }
 
@@ -189,8 +185,7 @@ impl TopicPartition {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
         Ok(Self { topic: f_topic, partitions: f_partitions })
     }
 }
@@ -216,7 +211,7 @@ impl rnd::Random for TopicPartition {
         let flexible = false;
         let mut value = Self::default();
         value.topic = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         value
     }
 }
@@ -247,7 +242,8 @@ impl j::FromJson for TopicPartition {
         }
         match object.get("partitions") {
             Some(v) => {
-                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+                out.partitions =
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
             }
             None => return Err(j::missing("partitions", version)),
         }

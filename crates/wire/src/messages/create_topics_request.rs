@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -402,14 +402,14 @@ pub struct CreatableReplicaAssignment {
     /// The brokers to place the partition on.
     ///
     /// Versions: 0+; entity: brokerId.
-    pub broker_ids: Vec<i32>,
+    pub broker_ids: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
 
 impl Default for CreatableReplicaAssignment {
     fn default() -> Self {
-        Self { partition_index: 0, broker_ids: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self { partition_index: 0, broker_ids: WireArray::new(), unknown_tagged_fields: Vec::new() }
     }
 }
 
@@ -417,11 +417,7 @@ impl CreatableReplicaAssignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
         buf.put_i32(self.partition_index);
-        c::put_array(buf, &self.broker_ids, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("BrokerIds"))?;
+        c::put_wire_array(buf, &self.broker_ids, flexible).map_err(|e| e.in_field("BrokerIds"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -437,7 +433,7 @@ impl CreatableReplicaAssignment {
         let flexible = version >= 5;
         let mut size = 0usize;
         size += 4;
-        size += c::array_len_size((&self.broker_ids).len(), flexible) + (&self.broker_ids).len() * 4;
+        size += c::wire_array_size(&self.broker_ids, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -449,8 +445,7 @@ impl CreatableReplicaAssignment {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_broker_ids =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("BrokerIds"))?;
+        let f_broker_ids = r.read_wire_array(flexible, version).map_err(|e| e.in_field("BrokerIds"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -486,7 +481,7 @@ impl rnd::Random for CreatableReplicaAssignment {
         let flexible = version >= 5;
         let mut value = Self::default();
         value.partition_index = rnd::i32(rng);
-        value.broker_ids = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.broker_ids = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -523,7 +518,8 @@ impl j::FromJson for CreatableReplicaAssignment {
         }
         match object.get("brokerIds") {
             Some(v) => {
-                out.broker_ids = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerIds"))?;
+                out.broker_ids =
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerIds"))?;
             }
             None => return Err(j::missing("brokerIds", version)),
         }

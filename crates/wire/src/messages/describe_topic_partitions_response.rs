@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -447,23 +447,23 @@ pub struct DescribeTopicPartitionsResponsePartition {
     /// The set of all nodes that host this partition.
     ///
     /// Versions: 0+; entity: brokerId.
-    pub replica_nodes: Vec<i32>,
+    pub replica_nodes: WireArray<i32>,
     /// The set of nodes that are in sync with the leader for this partition.
     ///
     /// Versions: 0+; entity: brokerId.
-    pub isr_nodes: Vec<i32>,
+    pub isr_nodes: WireArray<i32>,
     /// The new eligible leader replicas otherwise.
     ///
     /// Versions: 0+; nullable: 0+; default: null; entity: brokerId.
-    pub eligible_leader_replicas: Option<Vec<i32>>,
+    pub eligible_leader_replicas: Option<WireArray<i32>>,
     /// The last known ELR.
     ///
     /// Versions: 0+; nullable: 0+; default: null; entity: brokerId.
-    pub last_known_elr: Option<Vec<i32>>,
+    pub last_known_elr: Option<WireArray<i32>>,
     /// The set of offline replicas of this partition.
     ///
     /// Versions: 0+; ignorable; entity: brokerId.
-    pub offline_replicas: Vec<i32>,
+    pub offline_replicas: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
@@ -475,11 +475,11 @@ impl Default for DescribeTopicPartitionsResponsePartition {
             partition_index: 0,
             leader_id: 0,
             leader_epoch: -1,
-            replica_nodes: Vec::new(),
-            isr_nodes: Vec::new(),
+            replica_nodes: WireArray::new(),
+            isr_nodes: WireArray::new(),
             eligible_leader_replicas: None,
             last_known_elr: None,
-            offline_replicas: Vec::new(),
+            offline_replicas: WireArray::new(),
             unknown_tagged_fields: Vec::new(),
         }
     }
@@ -492,31 +492,13 @@ impl DescribeTopicPartitionsResponsePartition {
         buf.put_i32(self.partition_index);
         buf.put_i32(self.leader_id);
         buf.put_i32(self.leader_epoch);
-        c::put_array(buf, &self.replica_nodes, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("ReplicaNodes"))?;
-        c::put_array(buf, &self.isr_nodes, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("IsrNodes"))?;
-        c::put_nullable_array(buf, self.eligible_leader_replicas.as_deref(), flexible, true, version, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("EligibleLeaderReplicas"))?;
-        c::put_nullable_array(buf, self.last_known_elr.as_deref(), flexible, true, version, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("LastKnownElr"))?;
-        c::put_array(buf, &self.offline_replicas, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("OfflineReplicas"))?;
+        c::put_wire_array(buf, &self.replica_nodes, flexible).map_err(|e| e.in_field("ReplicaNodes"))?;
+        c::put_wire_array(buf, &self.isr_nodes, flexible).map_err(|e| e.in_field("IsrNodes"))?;
+        c::put_nullable_wire_array(buf, self.eligible_leader_replicas.as_ref(), flexible, true, version)
+            .map_err(|e| e.in_field("EligibleLeaderReplicas"))?;
+        c::put_nullable_wire_array(buf, self.last_known_elr.as_ref(), flexible, true, version)
+            .map_err(|e| e.in_field("LastKnownElr"))?;
+        c::put_wire_array(buf, &self.offline_replicas, flexible).map_err(|e| e.in_field("OfflineReplicas"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -533,11 +515,11 @@ impl DescribeTopicPartitionsResponsePartition {
         size += 4;
         size += 4;
         size += 4;
-        size += c::array_len_size((&self.replica_nodes).len(), flexible) + (&self.replica_nodes).len() * 4;
-        size += c::array_len_size((&self.isr_nodes).len(), flexible) + (&self.isr_nodes).len() * 4;
-        size += c::nullable_array_size(self.eligible_leader_replicas.as_deref(), flexible, |e| 4);
-        size += c::nullable_array_size(self.last_known_elr.as_deref(), flexible, |e| 4);
-        size += c::array_len_size((&self.offline_replicas).len(), flexible) + (&self.offline_replicas).len() * 4;
+        size += c::wire_array_size(&self.replica_nodes, flexible);
+        size += c::wire_array_size(&self.isr_nodes, flexible);
+        size += c::nullable_wire_array_size(self.eligible_leader_replicas.as_ref(), flexible);
+        size += c::nullable_wire_array_size(self.last_known_elr.as_ref(), flexible);
+        size += c::wire_array_size(&self.offline_replicas, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -552,15 +534,13 @@ impl DescribeTopicPartitionsResponsePartition {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
         let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let f_replica_nodes =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("ReplicaNodes"))?;
-        let f_isr_nodes = c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("IsrNodes"))?;
-        let f_eligible_leader_replicas = c::read_nullable_array(r, flexible, true, version, |r| r.read_i32())
-            .map_err(|e| e.in_field("EligibleLeaderReplicas"))?;
-        let f_last_known_elr = c::read_nullable_array(r, flexible, true, version, |r| r.read_i32())
-            .map_err(|e| e.in_field("LastKnownElr"))?;
-        let f_offline_replicas =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("OfflineReplicas"))?;
+        let f_replica_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("ReplicaNodes"))?;
+        let f_isr_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("IsrNodes"))?;
+        let f_eligible_leader_replicas =
+            r.read_nullable_wire_array(flexible, true, version).map_err(|e| e.in_field("EligibleLeaderReplicas"))?;
+        let f_last_known_elr =
+            r.read_nullable_wire_array(flexible, true, version).map_err(|e| e.in_field("LastKnownElr"))?;
+        let f_offline_replicas = r.read_wire_array(flexible, version).map_err(|e| e.in_field("OfflineReplicas"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -610,12 +590,13 @@ impl rnd::Random for DescribeTopicPartitionsResponsePartition {
         value.partition_index = rnd::i32(rng);
         value.leader_id = rnd::i32(rng);
         value.leader_epoch = rnd::i32(rng);
-        value.replica_nodes = rnd::vec(rng, |rng| rnd::i32(rng));
-        value.isr_nodes = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.replica_nodes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
+        value.isr_nodes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         value.eligible_leader_replicas =
-            if true && rnd::null(rng) { None } else { Some(rnd::vec(rng, |rng| rnd::i32(rng))) };
-        value.last_known_elr = if true && rnd::null(rng) { None } else { Some(rnd::vec(rng, |rng| rnd::i32(rng))) };
-        value.offline_replicas = rnd::vec(rng, |rng| rnd::i32(rng));
+            if true && rnd::null(rng) { None } else { Some(WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)))) };
+        value.last_known_elr =
+            if true && rnd::null(rng) { None } else { Some(WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)))) };
+        value.offline_replicas = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -699,19 +680,19 @@ impl j::FromJson for DescribeTopicPartitionsResponsePartition {
         match object.get("replicaNodes") {
             Some(v) => {
                 out.replica_nodes =
-                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaNodes"))?;
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaNodes"))?;
             }
             None => return Err(j::missing("replicaNodes", version)),
         }
         match object.get("isrNodes") {
             Some(v) => {
-                out.isr_nodes = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsrNodes"))?;
+                out.isr_nodes = <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsrNodes"))?;
             }
             None => return Err(j::missing("isrNodes", version)),
         }
         match object.get("eligibleLeaderReplicas") {
             Some(v) => {
-                out.eligible_leader_replicas = <Option<Vec<i32>> as j::JsonValue>::from_value(v)
+                out.eligible_leader_replicas = <Option<WireArray<i32>> as j::JsonValue>::from_value(v)
                     .map_err(|e| e.in_field("EligibleLeaderReplicas"))?;
             }
             None => return Err(j::missing("eligibleLeaderReplicas", version)),
@@ -719,14 +700,14 @@ impl j::FromJson for DescribeTopicPartitionsResponsePartition {
         match object.get("lastKnownElr") {
             Some(v) => {
                 out.last_known_elr =
-                    <Option<Vec<i32>> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastKnownElr"))?;
+                    <Option<WireArray<i32>> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastKnownElr"))?;
             }
             None => return Err(j::missing("lastKnownElr", version)),
         }
         match object.get("offlineReplicas") {
             Some(v) => {
                 out.offline_replicas =
-                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OfflineReplicas"))?;
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OfflineReplicas"))?;
             }
             None => return Err(j::missing("offlineReplicas", version)),
         }

@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -363,7 +363,7 @@ pub struct PartitionData {
     /// A sorted list of preferred successors to start the election.
     ///
     /// Versions: 0; ignorable.
-    pub preferred_successors: Vec<i32>,
+    pub preferred_successors: WireArray<i32>,
     /// A sorted list of preferred candidates to start the election.
     ///
     /// Versions: 1+; ignorable.
@@ -378,7 +378,7 @@ impl Default for PartitionData {
             partition_index: 0,
             leader_id: 0,
             leader_epoch: 0,
-            preferred_successors: Vec::new(),
+            preferred_successors: WireArray::new(),
             preferred_candidates: Vec::new(),
             unknown_tagged_fields: Vec::new(),
         }
@@ -392,11 +392,8 @@ impl PartitionData {
         buf.put_i32(self.leader_id);
         buf.put_i32(self.leader_epoch);
         if version <= 0 {
-            c::put_array(buf, &self.preferred_successors, flexible, |buf, e| {
-                buf.put_i32(*e);
-                Ok(())
-            })
-            .map_err(|e| e.in_field("PreferredSuccessors"))?;
+            c::put_wire_array(buf, &self.preferred_successors, flexible)
+                .map_err(|e| e.in_field("PreferredSuccessors"))?;
         }
         if version >= 1 {
             c::put_array(buf, &self.preferred_candidates, flexible, |buf, e| (e).encode_fields(buf, version))
@@ -420,8 +417,7 @@ impl PartitionData {
         size += 4;
         size += 4;
         if version <= 0 {
-            size += c::array_len_size((&self.preferred_successors).len(), flexible)
-                + (&self.preferred_successors).len() * 4;
+            size += c::wire_array_size(&self.preferred_successors, flexible);
         }
         if version >= 1 {
             size += c::array_size(&self.preferred_candidates, flexible, |e| (e).fields_size(version));
@@ -440,9 +436,9 @@ impl PartitionData {
         let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
         let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
         let f_preferred_successors = if version <= 0 {
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("PreferredSuccessors"))?
+            r.read_wire_array(flexible, version).map_err(|e| e.in_field("PreferredSuccessors"))?
         } else {
-            Vec::new()
+            WireArray::new()
         };
         let f_preferred_candidates = if version >= 1 {
             c::read_array(r, flexible, version, |r| ReplicaInfo::decode_fields(r, version))
@@ -495,7 +491,7 @@ impl rnd::Random for PartitionData {
         value.leader_id = rnd::i32(rng);
         value.leader_epoch = rnd::i32(rng);
         if version <= 0 {
-            value.preferred_successors = rnd::vec(rng, |rng| rnd::i32(rng));
+            value.preferred_successors = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         }
         if version >= 1 {
             value.preferred_candidates = rnd::vec(rng, |rng| <ReplicaInfo as rnd::Random>::random(rng, version));
@@ -566,7 +562,7 @@ impl j::FromJson for PartitionData {
         match object.get("preferredSuccessors") {
             Some(v) => {
                 out.preferred_successors =
-                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PreferredSuccessors"))?;
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PreferredSuccessors"))?;
             }
             None if version <= 0 => return Err(j::missing("preferredSuccessors", version)),
             None => {}

@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -39,7 +39,7 @@ pub struct GetTelemetrySubscriptionsResponse {
     /// Compression types that broker accepts for the PushTelemetryRequest.
     ///
     /// Versions: 0+.
-    pub accepted_compression_types: Vec<i8>,
+    pub accepted_compression_types: WireArray<i8>,
     /// Configured push interval, which is the lowest configured interval in the current subscription set.
     ///
     /// Versions: 0+.
@@ -67,7 +67,7 @@ impl Default for GetTelemetrySubscriptionsResponse {
             error_code: 0,
             client_instance_id: Uuid::nil(),
             subscription_id: 0,
-            accepted_compression_types: Vec::new(),
+            accepted_compression_types: WireArray::new(),
             push_interval_ms: 0,
             telemetry_max_bytes: 0,
             delta_temporality: false,
@@ -84,11 +84,8 @@ impl GetTelemetrySubscriptionsResponse {
         buf.put_i16(self.error_code);
         buf.put_slice(self.client_instance_id.as_bytes());
         buf.put_i32(self.subscription_id);
-        c::put_array(buf, &self.accepted_compression_types, flexible, |buf, e| {
-            buf.put_i8(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
+        c::put_wire_array(buf, &self.accepted_compression_types, flexible)
+            .map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
         buf.put_i32(self.push_interval_ms);
         buf.put_i32(self.telemetry_max_bytes);
         buf.put_u8(self.delta_temporality as u8);
@@ -110,8 +107,7 @@ impl GetTelemetrySubscriptionsResponse {
         size += 2;
         size += 16;
         size += 4;
-        size += c::array_len_size((&self.accepted_compression_types).len(), flexible)
-            + (&self.accepted_compression_types).len() * 1;
+        size += c::wire_array_size(&self.accepted_compression_types, flexible);
         size += 4;
         size += 4;
         size += 1;
@@ -130,7 +126,7 @@ impl GetTelemetrySubscriptionsResponse {
         let f_client_instance_id = r.read_uuid().map_err(|e| e.in_field("ClientInstanceId"))?;
         let f_subscription_id = r.read_i32().map_err(|e| e.in_field("SubscriptionId"))?;
         let f_accepted_compression_types =
-            c::read_array(r, flexible, version, |r| r.read_i8()).map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
+            r.read_wire_array(flexible, version).map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
         let f_push_interval_ms = r.read_i32().map_err(|e| e.in_field("PushIntervalMs"))?;
         let f_telemetry_max_bytes = r.read_i32().map_err(|e| e.in_field("TelemetryMaxBytes"))?;
         let f_delta_temporality = r.read_bool().map_err(|e| e.in_field("DeltaTemporality"))?;
@@ -196,7 +192,7 @@ impl rnd::Random for GetTelemetrySubscriptionsResponse {
         value.error_code = rng.i16(..);
         value.client_instance_id = rnd::uuid(rng);
         value.subscription_id = rnd::i32(rng);
-        value.accepted_compression_types = rnd::vec(rng, |rng| rng.i8(..));
+        value.accepted_compression_types = WireArray::from(rnd::vec(rng, |rng| rng.i8(..)));
         value.push_interval_ms = rnd::i32(rng);
         value.telemetry_max_bytes = rnd::i32(rng);
         value.delta_temporality = rng.bool();
@@ -294,8 +290,8 @@ impl j::FromJson for GetTelemetrySubscriptionsResponse {
         }
         match object.get("acceptedCompressionTypes") {
             Some(v) => {
-                out.accepted_compression_types =
-                    <Vec<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
+                out.accepted_compression_types = <WireArray<i8> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
             }
             None => return Err(j::missing("acceptedCompressionTypes", version)),
         }

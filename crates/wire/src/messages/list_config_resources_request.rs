@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -23,14 +23,14 @@ pub struct ListConfigResourcesRequest {
     /// The list of resource type. If the list is empty, it uses default supported config resource types.
     ///
     /// Versions: 1+.
-    pub resource_types: Vec<i8>,
+    pub resource_types: WireArray<i8>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
 
 impl Default for ListConfigResourcesRequest {
     fn default() -> Self {
-        Self { resource_types: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self { resource_types: WireArray::new(), unknown_tagged_fields: Vec::new() }
     }
 }
 
@@ -38,11 +38,7 @@ impl ListConfigResourcesRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         if version >= 1 {
-            c::put_array(buf, &self.resource_types, flexible, |buf, e| {
-                buf.put_i8(*e);
-                Ok(())
-            })
-            .map_err(|e| e.in_field("ResourceTypes"))?;
+            c::put_wire_array(buf, &self.resource_types, flexible).map_err(|e| e.in_field("ResourceTypes"))?;
         } else if !(version >= 1) && !self.resource_types.is_empty() {
             return Err(c::non_default_value(version).in_field("ResourceTypes"));
         }
@@ -59,7 +55,7 @@ impl ListConfigResourcesRequest {
         let flexible = true;
         let mut size = 0usize;
         if version >= 1 {
-            size += c::array_len_size((&self.resource_types).len(), flexible) + (&self.resource_types).len() * 1;
+            size += c::wire_array_size(&self.resource_types, flexible);
         }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
@@ -71,9 +67,9 @@ impl ListConfigResourcesRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_resource_types = if version >= 1 {
-            c::read_array(r, flexible, version, |r| r.read_i8()).map_err(|e| e.in_field("ResourceTypes"))?
+            r.read_wire_array(flexible, version).map_err(|e| e.in_field("ResourceTypes"))?
         } else {
-            Vec::new()
+            WireArray::new()
         };
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
@@ -121,7 +117,7 @@ impl rnd::Random for ListConfigResourcesRequest {
         let flexible = true;
         let mut value = Self::default();
         if version >= 1 {
-            value.resource_types = rnd::vec(rng, |rng| rng.i8(..));
+            value.resource_types = WireArray::from(rnd::vec(rng, |rng| rng.i8(..)));
         }
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
@@ -160,7 +156,7 @@ impl j::FromJson for ListConfigResourcesRequest {
         match object.get("resourceTypes") {
             Some(v) => {
                 out.resource_types =
-                    <Vec<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceTypes"))?;
+                    <WireArray<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceTypes"))?;
             }
             None if version >= 1 => return Err(j::missing("resourceTypes", version)),
             None => {}

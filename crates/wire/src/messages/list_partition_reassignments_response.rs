@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -364,15 +364,15 @@ pub struct OngoingPartitionReassignment {
     /// The current replica set.
     ///
     /// Versions: 0+; entity: brokerId.
-    pub replicas: Vec<i32>,
+    pub replicas: WireArray<i32>,
     /// The set of replicas we are currently adding.
     ///
     /// Versions: 0+; entity: brokerId.
-    pub adding_replicas: Vec<i32>,
+    pub adding_replicas: WireArray<i32>,
     /// The set of replicas we are currently removing.
     ///
     /// Versions: 0+; entity: brokerId.
-    pub removing_replicas: Vec<i32>,
+    pub removing_replicas: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
@@ -381,9 +381,9 @@ impl Default for OngoingPartitionReassignment {
     fn default() -> Self {
         Self {
             partition_index: 0,
-            replicas: Vec::new(),
-            adding_replicas: Vec::new(),
-            removing_replicas: Vec::new(),
+            replicas: WireArray::new(),
+            adding_replicas: WireArray::new(),
+            removing_replicas: WireArray::new(),
             unknown_tagged_fields: Vec::new(),
         }
     }
@@ -393,21 +393,9 @@ impl OngoingPartitionReassignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         buf.put_i32(self.partition_index);
-        c::put_array(buf, &self.replicas, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("Replicas"))?;
-        c::put_array(buf, &self.adding_replicas, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("AddingReplicas"))?;
-        c::put_array(buf, &self.removing_replicas, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("RemovingReplicas"))?;
+        c::put_wire_array(buf, &self.replicas, flexible).map_err(|e| e.in_field("Replicas"))?;
+        c::put_wire_array(buf, &self.adding_replicas, flexible).map_err(|e| e.in_field("AddingReplicas"))?;
+        c::put_wire_array(buf, &self.removing_replicas, flexible).map_err(|e| e.in_field("RemovingReplicas"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -421,9 +409,9 @@ impl OngoingPartitionReassignment {
         let flexible = true;
         let mut size = 0usize;
         size += 4;
-        size += c::array_len_size((&self.replicas).len(), flexible) + (&self.replicas).len() * 4;
-        size += c::array_len_size((&self.adding_replicas).len(), flexible) + (&self.adding_replicas).len() * 4;
-        size += c::array_len_size((&self.removing_replicas).len(), flexible) + (&self.removing_replicas).len() * 4;
+        size += c::wire_array_size(&self.replicas, flexible);
+        size += c::wire_array_size(&self.adding_replicas, flexible);
+        size += c::wire_array_size(&self.removing_replicas, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -435,11 +423,9 @@ impl OngoingPartitionReassignment {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_replicas = c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("Replicas"))?;
-        let f_adding_replicas =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("AddingReplicas"))?;
-        let f_removing_replicas =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("RemovingReplicas"))?;
+        let f_replicas = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Replicas"))?;
+        let f_adding_replicas = r.read_wire_array(flexible, version).map_err(|e| e.in_field("AddingReplicas"))?;
+        let f_removing_replicas = r.read_wire_array(flexible, version).map_err(|e| e.in_field("RemovingReplicas"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -481,9 +467,9 @@ impl rnd::Random for OngoingPartitionReassignment {
         let flexible = true;
         let mut value = Self::default();
         value.partition_index = rnd::i32(rng);
-        value.replicas = rnd::vec(rng, |rng| rnd::i32(rng));
-        value.adding_replicas = rnd::vec(rng, |rng| rnd::i32(rng));
-        value.removing_replicas = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.replicas = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
+        value.adding_replicas = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
+        value.removing_replicas = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -525,21 +511,21 @@ impl j::FromJson for OngoingPartitionReassignment {
         }
         match object.get("replicas") {
             Some(v) => {
-                out.replicas = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Replicas"))?;
+                out.replicas = <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Replicas"))?;
             }
             None => return Err(j::missing("replicas", version)),
         }
         match object.get("addingReplicas") {
             Some(v) => {
                 out.adding_replicas =
-                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AddingReplicas"))?;
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AddingReplicas"))?;
             }
             None => return Err(j::missing("addingReplicas", version)),
         }
         match object.get("removingReplicas") {
             Some(v) => {
                 out.removing_replicas =
-                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RemovingReplicas"))?;
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RemovingReplicas"))?;
             }
             None => return Err(j::missing("removingReplicas", version)),
         }

@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -27,7 +27,7 @@ pub struct ListTransactionsRequest {
     /// The producerIds to filter by: if empty, all transactions will be returned; if non-empty, only transactions which match one of the filtered producerIds will be returned.
     ///
     /// Versions: 0+; entity: producerId.
-    pub producer_id_filters: Vec<i64>,
+    pub producer_id_filters: WireArray<i64>,
     /// Duration (in millis) to filter by: if \< 0, all transactions will be returned; otherwise, only transactions running longer than this duration will be returned.
     ///
     /// Versions: 1+; default: -1.
@@ -44,7 +44,7 @@ impl Default for ListTransactionsRequest {
     fn default() -> Self {
         Self {
             state_filters: Vec::new(),
-            producer_id_filters: Vec::new(),
+            producer_id_filters: WireArray::new(),
             duration_filter: -1,
             transactional_id_pattern: None,
             unknown_tagged_fields: Vec::new(),
@@ -57,11 +57,7 @@ impl ListTransactionsRequest {
         let flexible = true;
         c::put_array(buf, &self.state_filters, flexible, |buf, e| c::put_string(buf, e, flexible))
             .map_err(|e| e.in_field("StateFilters"))?;
-        c::put_array(buf, &self.producer_id_filters, flexible, |buf, e| {
-            buf.put_i64(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("ProducerIdFilters"))?;
+        c::put_wire_array(buf, &self.producer_id_filters, flexible).map_err(|e| e.in_field("ProducerIdFilters"))?;
         if version >= 1 {
             buf.put_i64(self.duration_filter);
         } else if !(version >= 1) && self.duration_filter != -1 {
@@ -86,7 +82,7 @@ impl ListTransactionsRequest {
         let flexible = true;
         let mut size = 0usize;
         size += c::array_size(&self.state_filters, flexible, |e| c::string_size(e, flexible));
-        size += c::array_len_size((&self.producer_id_filters).len(), flexible) + (&self.producer_id_filters).len() * 8;
+        size += c::wire_array_size(&self.producer_id_filters, flexible);
         if version >= 1 {
             size += 8;
         }
@@ -105,7 +101,7 @@ impl ListTransactionsRequest {
         let f_state_filters = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
             .map_err(|e| e.in_field("StateFilters"))?;
         let f_producer_id_filters =
-            c::read_array(r, flexible, version, |r| r.read_i64()).map_err(|e| e.in_field("ProducerIdFilters"))?;
+            r.read_wire_array(flexible, version).map_err(|e| e.in_field("ProducerIdFilters"))?;
         let f_duration_filter = if version >= 1 { r.read_i64().map_err(|e| e.in_field("DurationFilter"))? } else { -1 };
         let f_transactional_id_pattern = if version >= 2 {
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("TransactionalIdPattern"))?
@@ -163,7 +159,7 @@ impl rnd::Random for ListTransactionsRequest {
         let flexible = true;
         let mut value = Self::default();
         value.state_filters = rnd::vec(rng, |rng| rnd::string(rng));
-        value.producer_id_filters = rnd::vec(rng, |rng| rnd::i64(rng));
+        value.producer_id_filters = WireArray::from(rnd::vec(rng, |rng| rnd::i64(rng)));
         if version >= 1 {
             value.duration_filter = rnd::i64(rng);
         }
@@ -231,7 +227,7 @@ impl j::FromJson for ListTransactionsRequest {
         match object.get("producerIdFilters") {
             Some(v) => {
                 out.producer_id_filters =
-                    <Vec<i64> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerIdFilters"))?;
+                    <WireArray<i64> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerIdFilters"))?;
             }
             None => return Err(j::missing("producerIdFilters", version)),
         }

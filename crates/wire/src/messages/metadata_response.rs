@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -795,15 +795,15 @@ pub struct MetadataResponsePartition {
     /// The set of all nodes that host this partition.
     ///
     /// Versions: 0+; entity: brokerId.
-    pub replica_nodes: Vec<i32>,
+    pub replica_nodes: WireArray<i32>,
     /// The set of nodes that are in sync with the leader for this partition.
     ///
     /// Versions: 0+; entity: brokerId.
-    pub isr_nodes: Vec<i32>,
+    pub isr_nodes: WireArray<i32>,
     /// The set of offline replicas of this partition.
     ///
     /// Versions: 5+; ignorable; entity: brokerId.
-    pub offline_replicas: Vec<i32>,
+    pub offline_replicas: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
@@ -815,9 +815,9 @@ impl Default for MetadataResponsePartition {
             partition_index: 0,
             leader_id: 0,
             leader_epoch: -1,
-            replica_nodes: Vec::new(),
-            isr_nodes: Vec::new(),
-            offline_replicas: Vec::new(),
+            replica_nodes: WireArray::new(),
+            isr_nodes: WireArray::new(),
+            offline_replicas: WireArray::new(),
             unknown_tagged_fields: Vec::new(),
         }
     }
@@ -832,22 +832,10 @@ impl MetadataResponsePartition {
         if version >= 7 {
             buf.put_i32(self.leader_epoch);
         }
-        c::put_array(buf, &self.replica_nodes, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("ReplicaNodes"))?;
-        c::put_array(buf, &self.isr_nodes, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("IsrNodes"))?;
+        c::put_wire_array(buf, &self.replica_nodes, flexible).map_err(|e| e.in_field("ReplicaNodes"))?;
+        c::put_wire_array(buf, &self.isr_nodes, flexible).map_err(|e| e.in_field("IsrNodes"))?;
         if version >= 5 {
-            c::put_array(buf, &self.offline_replicas, flexible, |buf, e| {
-                buf.put_i32(*e);
-                Ok(())
-            })
-            .map_err(|e| e.in_field("OfflineReplicas"))?;
+            c::put_wire_array(buf, &self.offline_replicas, flexible).map_err(|e| e.in_field("OfflineReplicas"))?;
         }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
@@ -869,10 +857,10 @@ impl MetadataResponsePartition {
         if version >= 7 {
             size += 4;
         }
-        size += c::array_len_size((&self.replica_nodes).len(), flexible) + (&self.replica_nodes).len() * 4;
-        size += c::array_len_size((&self.isr_nodes).len(), flexible) + (&self.isr_nodes).len() * 4;
+        size += c::wire_array_size(&self.replica_nodes, flexible);
+        size += c::wire_array_size(&self.isr_nodes, flexible);
         if version >= 5 {
-            size += c::array_len_size((&self.offline_replicas).len(), flexible) + (&self.offline_replicas).len() * 4;
+            size += c::wire_array_size(&self.offline_replicas, flexible);
         }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
@@ -888,13 +876,12 @@ impl MetadataResponsePartition {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
         let f_leader_epoch = if version >= 7 { r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))? } else { -1 };
-        let f_replica_nodes =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("ReplicaNodes"))?;
-        let f_isr_nodes = c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("IsrNodes"))?;
+        let f_replica_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("ReplicaNodes"))?;
+        let f_isr_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("IsrNodes"))?;
         let f_offline_replicas = if version >= 5 {
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("OfflineReplicas"))?
+            r.read_wire_array(flexible, version).map_err(|e| e.in_field("OfflineReplicas"))?
         } else {
-            Vec::new()
+            WireArray::new()
         };
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
@@ -945,10 +932,10 @@ impl rnd::Random for MetadataResponsePartition {
         if version >= 7 {
             value.leader_epoch = rnd::i32(rng);
         }
-        value.replica_nodes = rnd::vec(rng, |rng| rnd::i32(rng));
-        value.isr_nodes = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.replica_nodes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
+        value.isr_nodes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         if version >= 5 {
-            value.offline_replicas = rnd::vec(rng, |rng| rnd::i32(rng));
+            value.offline_replicas = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         }
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
@@ -1030,20 +1017,20 @@ impl j::FromJson for MetadataResponsePartition {
         match object.get("replicaNodes") {
             Some(v) => {
                 out.replica_nodes =
-                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaNodes"))?;
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaNodes"))?;
             }
             None => return Err(j::missing("replicaNodes", version)),
         }
         match object.get("isrNodes") {
             Some(v) => {
-                out.isr_nodes = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsrNodes"))?;
+                out.isr_nodes = <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsrNodes"))?;
             }
             None => return Err(j::missing("isrNodes", version)),
         }
         match object.get("offlineReplicas") {
             Some(v) => {
                 out.offline_replicas =
-                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OfflineReplicas"))?;
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OfflineReplicas"))?;
             }
             None if version >= 5 => return Err(j::missing("offlineReplicas", version)),
             None => {}

@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -538,14 +538,14 @@ pub struct AcknowledgementBatch {
     /// Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject,4:Renew.
     ///
     /// Versions: 0+.
-    pub acknowledge_types: Vec<i8>,
+    pub acknowledge_types: WireArray<i8>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
 
 impl Default for AcknowledgementBatch {
     fn default() -> Self {
-        Self { first_offset: 0, last_offset: 0, acknowledge_types: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self { first_offset: 0, last_offset: 0, acknowledge_types: WireArray::new(), unknown_tagged_fields: Vec::new() }
     }
 }
 
@@ -554,11 +554,7 @@ impl AcknowledgementBatch {
         let flexible = true;
         buf.put_i64(self.first_offset);
         buf.put_i64(self.last_offset);
-        c::put_array(buf, &self.acknowledge_types, flexible, |buf, e| {
-            buf.put_i8(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("AcknowledgeTypes"))?;
+        c::put_wire_array(buf, &self.acknowledge_types, flexible).map_err(|e| e.in_field("AcknowledgeTypes"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -573,7 +569,7 @@ impl AcknowledgementBatch {
         let mut size = 0usize;
         size += 8;
         size += 8;
-        size += c::array_len_size((&self.acknowledge_types).len(), flexible) + (&self.acknowledge_types).len() * 1;
+        size += c::wire_array_size(&self.acknowledge_types, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -586,8 +582,7 @@ impl AcknowledgementBatch {
         let flexible = true;
         let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;
         let f_last_offset = r.read_i64().map_err(|e| e.in_field("LastOffset"))?;
-        let f_acknowledge_types =
-            c::read_array(r, flexible, version, |r| r.read_i8()).map_err(|e| e.in_field("AcknowledgeTypes"))?;
+        let f_acknowledge_types = r.read_wire_array(flexible, version).map_err(|e| e.in_field("AcknowledgeTypes"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -629,7 +624,7 @@ impl rnd::Random for AcknowledgementBatch {
         let mut value = Self::default();
         value.first_offset = rnd::i64(rng);
         value.last_offset = rnd::i64(rng);
-        value.acknowledge_types = rnd::vec(rng, |rng| rng.i8(..));
+        value.acknowledge_types = WireArray::from(rnd::vec(rng, |rng| rng.i8(..)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -677,7 +672,7 @@ impl j::FromJson for AcknowledgementBatch {
         match object.get("acknowledgeTypes") {
             Some(v) => {
                 out.acknowledge_types =
-                    <Vec<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcknowledgeTypes"))?;
+                    <WireArray<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcknowledgeTypes"))?;
             }
             None => return Err(j::missing("acknowledgeTypes", version)),
         }

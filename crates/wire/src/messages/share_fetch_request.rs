@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -714,14 +714,14 @@ pub struct AcknowledgementBatch {
     /// Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject,4:Renew.
     ///
     /// Versions: 0+.
-    pub acknowledge_types: Vec<i8>,
+    pub acknowledge_types: WireArray<i8>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
 
 impl Default for AcknowledgementBatch {
     fn default() -> Self {
-        Self { first_offset: 0, last_offset: 0, acknowledge_types: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self { first_offset: 0, last_offset: 0, acknowledge_types: WireArray::new(), unknown_tagged_fields: Vec::new() }
     }
 }
 
@@ -730,11 +730,7 @@ impl AcknowledgementBatch {
         let flexible = true;
         buf.put_i64(self.first_offset);
         buf.put_i64(self.last_offset);
-        c::put_array(buf, &self.acknowledge_types, flexible, |buf, e| {
-            buf.put_i8(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("AcknowledgeTypes"))?;
+        c::put_wire_array(buf, &self.acknowledge_types, flexible).map_err(|e| e.in_field("AcknowledgeTypes"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -749,7 +745,7 @@ impl AcknowledgementBatch {
         let mut size = 0usize;
         size += 8;
         size += 8;
-        size += c::array_len_size((&self.acknowledge_types).len(), flexible) + (&self.acknowledge_types).len() * 1;
+        size += c::wire_array_size(&self.acknowledge_types, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -762,8 +758,7 @@ impl AcknowledgementBatch {
         let flexible = true;
         let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;
         let f_last_offset = r.read_i64().map_err(|e| e.in_field("LastOffset"))?;
-        let f_acknowledge_types =
-            c::read_array(r, flexible, version, |r| r.read_i8()).map_err(|e| e.in_field("AcknowledgeTypes"))?;
+        let f_acknowledge_types = r.read_wire_array(flexible, version).map_err(|e| e.in_field("AcknowledgeTypes"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -805,7 +800,7 @@ impl rnd::Random for AcknowledgementBatch {
         let mut value = Self::default();
         value.first_offset = rnd::i64(rng);
         value.last_offset = rnd::i64(rng);
-        value.acknowledge_types = rnd::vec(rng, |rng| rng.i8(..));
+        value.acknowledge_types = WireArray::from(rnd::vec(rng, |rng| rng.i8(..)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -853,7 +848,7 @@ impl j::FromJson for AcknowledgementBatch {
         match object.get("acknowledgeTypes") {
             Some(v) => {
                 out.acknowledge_types =
-                    <Vec<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcknowledgeTypes"))?;
+                    <WireArray<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcknowledgeTypes"))?;
             }
             None => return Err(j::missing("acknowledgeTypes", version)),
         }
@@ -873,14 +868,14 @@ pub struct ForgottenTopic {
     /// The partitions indexes to forget.
     ///
     /// Versions: 0+.
-    pub partitions: Vec<i32>,
+    pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
 
 impl Default for ForgottenTopic {
     fn default() -> Self {
-        Self { topic_id: Uuid::nil(), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self { topic_id: Uuid::nil(), partitions: WireArray::new(), unknown_tagged_fields: Vec::new() }
     }
 }
 
@@ -888,11 +883,7 @@ impl ForgottenTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         buf.put_slice(self.topic_id.as_bytes());
-        c::put_array(buf, &self.partitions, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("Partitions"))?;
+        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -906,7 +897,7 @@ impl ForgottenTopic {
         let flexible = true;
         let mut size = 0usize;
         size += 16;
-        size += c::array_len_size((&self.partitions).len(), flexible) + (&self.partitions).len() * 4;
+        size += c::wire_array_size(&self.partitions, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -918,8 +909,7 @@ impl ForgottenTopic {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -955,7 +945,7 @@ impl rnd::Random for ForgottenTopic {
         let flexible = true;
         let mut value = Self::default();
         value.topic_id = rnd::uuid(rng);
-        value.partitions = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -989,7 +979,8 @@ impl j::FromJson for ForgottenTopic {
         }
         match object.get("partitions") {
             Some(v) => {
-                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+                out.partitions =
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
             }
             None => return Err(j::missing("partitions", version)),
         }

@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -1820,14 +1820,18 @@ pub struct TaskIds {
     /// The partitions of the input topics processed by this member.
     ///
     /// Versions: 0+.
-    pub partitions: Vec<i32>,
+    pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
 
 impl Default for TaskIds {
     fn default() -> Self {
-        Self { subtopology_id: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self {
+            subtopology_id: StrBytes::from_static(""),
+            partitions: WireArray::new(),
+            unknown_tagged_fields: Vec::new(),
+        }
     }
 }
 
@@ -1835,11 +1839,7 @@ impl TaskIds {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("Partitions"))?;
+        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -1853,7 +1853,7 @@ impl TaskIds {
         let flexible = true;
         let mut size = 0usize;
         size += c::string_size(&self.subtopology_id, flexible);
-        size += c::array_len_size((&self.partitions).len(), flexible) + (&self.partitions).len() * 4;
+        size += c::wire_array_size(&self.partitions, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -1865,8 +1865,7 @@ impl TaskIds {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -1902,7 +1901,7 @@ impl rnd::Random for TaskIds {
         let flexible = true;
         let mut value = Self::default();
         value.subtopology_id = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -1940,7 +1939,8 @@ impl j::FromJson for TaskIds {
         }
         match object.get("partitions") {
             Some(v) => {
-                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+                out.partitions =
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
             }
             None => return Err(j::missing("partitions", version)),
         }

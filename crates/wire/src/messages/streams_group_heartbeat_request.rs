@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -983,15 +983,15 @@ pub struct CopartitionGroup {
     /// The topics the topology reads from. Index into the array on the subtopology level.
     ///
     /// Versions: 0+.
-    pub source_topics: Vec<i16>,
+    pub source_topics: WireArray<i16>,
     /// Regular expressions identifying topics the subtopology reads from. Index into the array on the subtopology level.
     ///
     /// Versions: 0+.
-    pub source_topic_regex: Vec<i16>,
+    pub source_topic_regex: WireArray<i16>,
     /// The set of source topics that are internally created repartition topics. Index into the array on the subtopology level.
     ///
     /// Versions: 0+.
-    pub repartition_source_topics: Vec<i16>,
+    pub repartition_source_topics: WireArray<i16>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
@@ -999,9 +999,9 @@ pub struct CopartitionGroup {
 impl Default for CopartitionGroup {
     fn default() -> Self {
         Self {
-            source_topics: Vec::new(),
-            source_topic_regex: Vec::new(),
-            repartition_source_topics: Vec::new(),
+            source_topics: WireArray::new(),
+            source_topic_regex: WireArray::new(),
+            repartition_source_topics: WireArray::new(),
             unknown_tagged_fields: Vec::new(),
         }
     }
@@ -1010,21 +1010,10 @@ impl Default for CopartitionGroup {
 impl CopartitionGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        c::put_array(buf, &self.source_topics, flexible, |buf, e| {
-            buf.put_i16(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("SourceTopics"))?;
-        c::put_array(buf, &self.source_topic_regex, flexible, |buf, e| {
-            buf.put_i16(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("SourceTopicRegex"))?;
-        c::put_array(buf, &self.repartition_source_topics, flexible, |buf, e| {
-            buf.put_i16(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+        c::put_wire_array(buf, &self.source_topics, flexible).map_err(|e| e.in_field("SourceTopics"))?;
+        c::put_wire_array(buf, &self.source_topic_regex, flexible).map_err(|e| e.in_field("SourceTopicRegex"))?;
+        c::put_wire_array(buf, &self.repartition_source_topics, flexible)
+            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -1037,10 +1026,9 @@ impl CopartitionGroup {
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
-        size += c::array_len_size((&self.source_topics).len(), flexible) + (&self.source_topics).len() * 2;
-        size += c::array_len_size((&self.source_topic_regex).len(), flexible) + (&self.source_topic_regex).len() * 2;
-        size += c::array_len_size((&self.repartition_source_topics).len(), flexible)
-            + (&self.repartition_source_topics).len() * 2;
+        size += c::wire_array_size(&self.source_topics, flexible);
+        size += c::wire_array_size(&self.source_topic_regex, flexible);
+        size += c::wire_array_size(&self.repartition_source_topics, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -1051,12 +1039,10 @@ impl CopartitionGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_source_topics =
-            c::read_array(r, flexible, version, |r| r.read_i16()).map_err(|e| e.in_field("SourceTopics"))?;
-        let f_source_topic_regex =
-            c::read_array(r, flexible, version, |r| r.read_i16()).map_err(|e| e.in_field("SourceTopicRegex"))?;
+        let f_source_topics = r.read_wire_array(flexible, version).map_err(|e| e.in_field("SourceTopics"))?;
+        let f_source_topic_regex = r.read_wire_array(flexible, version).map_err(|e| e.in_field("SourceTopicRegex"))?;
         let f_repartition_source_topics =
-            c::read_array(r, flexible, version, |r| r.read_i16()).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+            r.read_wire_array(flexible, version).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -1096,9 +1082,9 @@ impl rnd::Random for CopartitionGroup {
     fn random(rng: &mut rnd::Rng, version: i16) -> Self {
         let flexible = true;
         let mut value = Self::default();
-        value.source_topics = rnd::vec(rng, |rng| rng.i16(..));
-        value.source_topic_regex = rnd::vec(rng, |rng| rng.i16(..));
-        value.repartition_source_topics = rnd::vec(rng, |rng| rng.i16(..));
+        value.source_topics = WireArray::from(rnd::vec(rng, |rng| rng.i16(..)));
+        value.source_topic_regex = WireArray::from(rnd::vec(rng, |rng| rng.i16(..)));
+        value.repartition_source_topics = WireArray::from(rnd::vec(rng, |rng| rng.i16(..)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -1135,21 +1121,21 @@ impl j::FromJson for CopartitionGroup {
         match object.get("sourceTopics") {
             Some(v) => {
                 out.source_topics =
-                    <Vec<i16> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
+                    <WireArray<i16> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
             }
             None => return Err(j::missing("sourceTopics", version)),
         }
         match object.get("sourceTopicRegex") {
             Some(v) => {
                 out.source_topic_regex =
-                    <Vec<i16> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopicRegex"))?;
+                    <WireArray<i16> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopicRegex"))?;
             }
             None => return Err(j::missing("sourceTopicRegex", version)),
         }
         match object.get("repartitionSourceTopics") {
             Some(v) => {
-                out.repartition_source_topics =
-                    <Vec<i16> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+                out.repartition_source_topics = <WireArray<i16> as j::JsonValue>::from_value(v)
+                    .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
             }
             None => return Err(j::missing("repartitionSourceTopics", version)),
         }
@@ -1747,14 +1733,18 @@ pub struct TaskIds {
     /// The partitions of the input topics processed by this member.
     ///
     /// Versions: 0+.
-    pub partitions: Vec<i32>,
+    pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
 
 impl Default for TaskIds {
     fn default() -> Self {
-        Self { subtopology_id: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self {
+            subtopology_id: StrBytes::from_static(""),
+            partitions: WireArray::new(),
+            unknown_tagged_fields: Vec::new(),
+        }
     }
 }
 
@@ -1762,11 +1752,7 @@ impl TaskIds {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("Partitions"))?;
+        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -1780,7 +1766,7 @@ impl TaskIds {
         let flexible = true;
         let mut size = 0usize;
         size += c::string_size(&self.subtopology_id, flexible);
-        size += c::array_len_size((&self.partitions).len(), flexible) + (&self.partitions).len() * 4;
+        size += c::wire_array_size(&self.partitions, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -1792,8 +1778,7 @@ impl TaskIds {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -1829,7 +1814,7 @@ impl rnd::Random for TaskIds {
         let flexible = true;
         let mut value = Self::default();
         value.subtopology_id = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -1867,7 +1852,8 @@ impl j::FromJson for TaskIds {
         }
         match object.get("partitions") {
             Some(v) => {
-                out.partitions = <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
+                out.partitions =
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
             }
             None => return Err(j::missing("partitions", version)),
         }

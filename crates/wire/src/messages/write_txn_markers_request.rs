@@ -11,7 +11,7 @@ use crate::json as j;
 use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
 #[cfg(feature = "random")]
 use crate::random as rnd;
-use crate::StrBytes;
+use crate::{StrBytes, WireArray};
 use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
@@ -394,14 +394,14 @@ pub struct WritableTxnMarkerTopic {
     /// The indexes of the partitions to write transaction markers for.
     ///
     /// Versions: 0+.
-    pub partition_indexes: Vec<i32>,
+    pub partition_indexes: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<c::RawTaggedField>,
 }
 
 impl Default for WritableTxnMarkerTopic {
     fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partition_indexes: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self { name: StrBytes::from_static(""), partition_indexes: WireArray::new(), unknown_tagged_fields: Vec::new() }
     }
 }
 
@@ -409,11 +409,7 @@ impl WritableTxnMarkerTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_array(buf, &self.partition_indexes, flexible, |buf, e| {
-            buf.put_i32(*e);
-            Ok(())
-        })
-        .map_err(|e| e.in_field("PartitionIndexes"))?;
+        c::put_wire_array(buf, &self.partition_indexes, flexible).map_err(|e| e.in_field("PartitionIndexes"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -427,7 +423,7 @@ impl WritableTxnMarkerTopic {
         let flexible = true;
         let mut size = 0usize;
         size += c::string_size(&self.name, flexible);
-        size += c::array_len_size((&self.partition_indexes).len(), flexible) + (&self.partition_indexes).len() * 4;
+        size += c::wire_array_size(&self.partition_indexes, flexible);
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
@@ -439,8 +435,7 @@ impl WritableTxnMarkerTopic {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partition_indexes =
-            c::read_array(r, flexible, version, |r| r.read_i32()).map_err(|e| e.in_field("PartitionIndexes"))?;
+        let f_partition_indexes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
             let count = r.read_uvarint()?;
@@ -476,7 +471,7 @@ impl rnd::Random for WritableTxnMarkerTopic {
         let flexible = true;
         let mut value = Self::default();
         value.name = rnd::string(rng);
-        value.partition_indexes = rnd::vec(rng, |rng| rnd::i32(rng));
+        value.partition_indexes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
         if flexible {
             value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
         }
@@ -511,7 +506,7 @@ impl j::FromJson for WritableTxnMarkerTopic {
         match object.get("partitionIndexes") {
             Some(v) => {
                 out.partition_indexes =
-                    <Vec<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndexes"))?;
+                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndexes"))?;
             }
             None => return Err(j::missing("partitionIndexes", version)),
         }

@@ -13,9 +13,13 @@ use super::MAX_STRING_LEN;
 /// message never copies its payloads. Every read is bounds-checked and
 /// returns a [`DecodeError`] carrying the byte offset, never a panic.
 pub struct Reader<'a> {
+    /// The whole buffer, for zero-copy slices.
     buf: &'a Bytes,
+    /// The readable part of `buf` (a tagged field's reader ends early).
+    /// Reads index this slice: held directly, its pointer and length stay
+    /// in registers instead of being reloaded through `buf`.
+    data: &'a [u8],
     pos: usize,
-    end: usize,
 }
 
 macro_rules! read_be {
@@ -31,7 +35,7 @@ macro_rules! read_be {
 impl<'a> Reader<'a> {
     /// A reader over the whole buffer.
     pub fn new(buf: &'a Bytes) -> Self {
-        Reader { buf, pos: 0, end: buf.len() }
+        Reader { buf, data: &buf[..], pos: 0 }
     }
 
     /// The offset of the next byte, from the start of the buffer.
@@ -43,7 +47,7 @@ impl<'a> Reader<'a> {
     /// How many bytes are left to read.
     #[inline]
     pub fn remaining(&self) -> usize {
-        self.end - self.pos
+        self.data.len() - self.pos
     }
 
     /// An error of `kind` at the current position.
@@ -59,13 +63,14 @@ impl<'a> Reader<'a> {
 
     #[inline]
     fn take<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        if self.remaining() < N {
-            return Err(self.eof(N));
+        // pos <= data.len(), so pos + N cannot overflow.
+        match self.data.get(self.pos..self.pos + N) {
+            Some(bytes) => {
+                self.pos += N;
+                Ok(bytes.try_into().expect("N bytes"))
+            }
+            None => Err(self.eof(N)),
         }
-        let mut out = [0u8; N];
-        out.copy_from_slice(&self.buf[self.pos..self.pos + N]);
-        self.pos += N;
-        Ok(out)
     }
 
     read_be!(read_i8, i8, 1);
@@ -92,7 +97,7 @@ impl<'a> Reader<'a> {
     #[inline]
     pub fn read_uvarint(&mut self) -> Result<u32, DecodeError> {
         // Most varints (lengths, counts, tags) fit in one byte.
-        if let Some(&b) = self.buf[..self.end].get(self.pos) {
+        if let Some(&b) = self.data.get(self.pos) {
             if b < 0x80 {
                 self.pos += 1;
                 return Ok(b as u32);
@@ -124,7 +129,7 @@ impl<'a> Reader<'a> {
     /// An unsigned varlong of at most 10 bytes.
     #[inline]
     pub fn read_uvarlong(&mut self) -> Result<u64, DecodeError> {
-        if let Some(&b) = self.buf[..self.end].get(self.pos) {
+        if let Some(&b) = self.data.get(self.pos) {
             if b < 0x80 {
                 self.pos += 1;
                 return Ok(b as u64);
@@ -308,7 +313,7 @@ impl<'a> Reader<'a> {
                 self.error(DecodeErrorKind::LengthExceedsInput { length: len as u64, remaining: self.remaining() })
             );
         }
-        let sub = Reader { buf: self.buf, pos: self.pos, end: self.pos + len };
+        let sub = Reader { buf: self.buf, data: &self.data[..self.pos + len], pos: self.pos };
         self.pos += len;
         Ok(sub)
     }
@@ -323,8 +328,8 @@ impl<'a> Reader<'a> {
 
     /// The rest of the input, shared with the buffer.
     pub fn read_rest(&mut self) -> Bytes {
-        let out = self.buf.slice(self.pos..self.end);
-        self.pos = self.end;
+        let out = self.buf.slice(self.pos..self.data.len());
+        self.pos = self.data.len();
         out
     }
 }

@@ -31,12 +31,27 @@ pub fn put_varint<B: BufMut>(buf: &mut B, v: i32) {
 
 /// Writes an unsigned varlong.
 #[inline]
-pub fn put_uvarlong<B: BufMut>(buf: &mut B, mut v: u64) {
-    while v >= 0x80 {
-        buf.put_u8((v as u8) | 0x80);
-        v >>= 7;
+pub fn put_uvarlong<B: BufMut>(buf: &mut B, v: u64) {
+    // Lengths, counts and tags are nearly always one byte.
+    if v < 0x80 {
+        buf.put_u8(v as u8);
+    } else {
+        put_uvarlong_multi(buf, v);
     }
-    buf.put_u8(v as u8);
+}
+
+/// A varlong of two or more bytes, assembled on the stack and written in
+/// one call (one capacity check instead of one per byte).
+fn put_uvarlong_multi<B: BufMut>(buf: &mut B, mut v: u64) {
+    let mut bytes = [0u8; 10];
+    let mut n = 0;
+    while v >= 0x80 {
+        bytes[n] = (v as u8) | 0x80;
+        v >>= 7;
+        n += 1;
+    }
+    bytes[n] = v as u8;
+    buf.put_slice(&bytes[..=n]);
 }
 
 /// Writes a zig-zag signed varlong.

@@ -24,6 +24,12 @@ const CRC_OFFSET: usize = 17;
 const ATTRIBUTES_OFFSET: usize = 21;
 const MAGIC_OFFSET: usize = 16;
 
+/// CRC-32C (Castagnoli), the checksum of v2 batches.
+#[inline]
+fn crc32c(bytes: &[u8]) -> u32 {
+    crc_fast::checksum(crc_fast::CrcAlgorithm::Crc32Iscsi, bytes) as u32
+}
+
 /// How a record's timestamp was assigned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimestampType {
@@ -174,7 +180,7 @@ impl BatchView {
 
     /// The CRC-32C the batch's content actually has.
     pub fn computed_crc(&self) -> u32 {
-        crc32c::crc32c(&self.bytes[ATTRIBUTES_OFFSET..])
+        crc32c(&self.bytes[ATTRIBUTES_OFFSET..])
     }
 
     pub fn verify_crc(&self) -> Result<(), DecodeError> {
@@ -346,7 +352,7 @@ impl RecordBatch {
             .compression()
             .map_err(|_| EncodeError::new(EncodeErrorKind::Invalid("unknown compression codec in attributes")))?;
         let start = buf.len();
-        buf.reserve(BATCH_HEADER_SIZE + self.records.iter().map(Record::encoded_size).sum::<usize>());
+        buf.reserve(BATCH_HEADER_SIZE + self.records.iter().map(Record::max_encoded_size).sum::<usize>());
         buf.put_i64(self.base_offset);
         buf.put_i32(0); // batch length, patched below
         buf.put_i32(self.partition_leader_epoch);
@@ -365,7 +371,7 @@ impl RecordBatch {
                 record.encode(buf).map_err(|e| e.in_index(i).in_field("records"))?;
             }
         } else {
-            let mut plain = Vec::with_capacity(self.records.iter().map(Record::encoded_size).sum());
+            let mut plain = Vec::with_capacity(self.records.iter().map(Record::max_encoded_size).sum());
             for (i, record) in self.records.iter().enumerate() {
                 record.encode(&mut plain).map_err(|e| e.in_index(i).in_field("records"))?;
             }
@@ -377,7 +383,7 @@ impl RecordBatch {
         let batch_length = i32::try_from(batch_length)
             .map_err(|_| EncodeError::new(EncodeErrorKind::TooLong { length: batch_length, max: i32::MAX as usize }))?;
         buf[start + 8..start + 12].copy_from_slice(&batch_length.to_be_bytes());
-        let crc = crc32c::crc32c(&buf[start + ATTRIBUTES_OFFSET..]);
+        let crc = crc32c(&buf[start + ATTRIBUTES_OFFSET..]);
         buf[start + CRC_OFFSET..start + CRC_OFFSET + 4].copy_from_slice(&crc.to_be_bytes());
         Ok(())
     }

@@ -37,31 +37,48 @@ impl<'a> TaggedFieldWriter<'a> {
     }
 
     /// Writes the pending unknown fields whose tag is below `tag`.
-    #[inline]
+    #[inline(always)]
     pub fn write_before<B: BufMut>(&mut self, buf: &mut B, tag: u32) {
+        // Nearly always nothing is pending: keep that check inline in every
+        // struct's encoder and the loop out of line.
+        if self.unknown.get(self.next).is_some_and(|field| field.tag < tag) {
+            self.write_pending(buf, tag);
+        }
+    }
+
+    #[inline(never)]
+    fn write_pending<B: BufMut>(&mut self, buf: &mut B, tag: u32) {
         while let Some(field) = self.unknown.get(self.next) {
             if field.tag >= tag {
                 break;
             }
-            put_uvarint(buf, field.tag);
-            put_uvarint(buf, field.data.len() as u32);
-            buf.put_slice(&field.data);
+            put_raw(buf, field);
             self.next += 1;
         }
     }
 
     /// Writes every remaining unknown field.
-    #[inline]
+    #[inline(always)]
     pub fn write_rest<B: BufMut>(&mut self, buf: &mut B) {
-        self.write_before(buf, u32::MAX);
-        // A field tagged u32::MAX itself (never valid in Kafka, but keep it).
+        if self.next < self.unknown.len() {
+            self.write_remaining(buf);
+        }
+    }
+
+    #[inline(never)]
+    fn write_remaining<B: BufMut>(&mut self, buf: &mut B) {
+        // Including a field tagged u32::MAX (never valid in Kafka, but kept).
         for field in &self.unknown[self.next..] {
-            put_uvarint(buf, field.tag);
-            put_uvarint(buf, field.data.len() as u32);
-            buf.put_slice(&field.data);
+            put_raw(buf, field);
         }
         self.next = self.unknown.len();
     }
+}
+
+fn put_raw<B: BufMut>(buf: &mut B, field: &RawTaggedField) {
+    put_uvarint(buf, field.tag);
+    put_uvarint(buf, field.data.len() as u32);
+    buf.put_slice(&field.data);
 }
 
 #[cfg(test)]

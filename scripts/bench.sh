@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Reruns everything BENCHMARKS.md reports:
+#
+#   scripts/bench.sh            the criterion benches (W1-W6, every crate in
+#                               one run) and the clean release build times
+#   scripts/bench.sh benches    only the criterion benches
+#   scripts/bench.sh builds     only the build times
+#
+# Criterion writes its reports under target/criterion; the build times are
+# printed and written to target/build-times.txt. Run it on an otherwise idle
+# machine: the figures are medians, but a busy core still shifts them.
+set -euo pipefail
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo_root"
+
+run_benches() {
+    cargo bench -p kafka-wire-bench --bench messages --bench records
+}
+
+# Each library alone, as a user's first `cargo build --release` compiles it:
+# a fresh project depending on it, a fresh target directory, sources
+# already downloaded (download time is not build time).
+build_time() {
+    local label=$1 dependency=$2
+    local dir="$repo_root/target/build-times/$label"
+    rm -rf "$dir"
+    mkdir -p "$dir/src"
+    printf '[package]\nname = "build-time"\nversion = "0.0.0"\nedition = "2021"\n\n[dependencies]\n%s\n\n[workspace]\n' \
+        "$dependency" >"$dir/Cargo.toml"
+    echo 'fn main() {}' >"$dir/src/main.rs"
+    (cd "$dir" && cargo fetch --quiet)
+    local start end
+    start=$(date +%s.%N)
+    (cd "$dir" && cargo build --quiet --release)
+    end=$(date +%s.%N)
+    printf '%-40s %6.1f s\n' "$label" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" | tee -a "$repo_root/target/build-times.txt"
+}
+
+run_builds() {
+    : >"$repo_root/target/build-times.txt"
+    local wire="kafka-wire = { path = \"$repo_root/crates/wire\""
+    build_time "kafka-wire (default: every codec)" "$wire }"
+    build_time "kafka-wire (no compression codecs)" "$wire, default-features = false }"
+    build_time "kafka-protocol 0.18" 'kafka-protocol = "0.18"'
+    build_time "kafka_wire_protocol 3.0" 'kafka_wire_protocol = "3.0.0"'
+    build_time "tansu-sans-io 0.6" 'tansu-sans-io = "0.6.0"'
+}
+
+case "${1:-all}" in
+    benches) run_benches ;;
+    builds) run_builds ;;
+    all)
+        run_benches
+        run_builds
+        ;;
+    *) echo "usage: bench.sh [benches|builds]" >&2; exit 2 ;;
+esac

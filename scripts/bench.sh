@@ -6,8 +6,9 @@
 #   scripts/bench.sh benches    only the criterion benches
 #   scripts/bench.sh builds     only the build times
 #
-# Criterion writes its reports under target/criterion; the build times are
-# printed and written to target/build-times.txt. Run it on an otherwise idle
+# Criterion writes its reports under target/criterion; the medians and
+# ratios are printed as a table (target/bench-table.md) and the build times
+# written to target/build-times.txt. Run it on an otherwise idle
 # machine: the figures are medians, but a busy core still shifts them.
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +16,7 @@ cd "$repo_root"
 
 run_benches() {
     cargo bench -p kafka-wire-bench --bench messages --bench records
+    python3 scripts/bench-table.py target/criterion | tee target/bench-table.md
 }
 
 # Each library alone, as a user's first `cargo build --release` compiles it:
@@ -22,7 +24,7 @@ run_benches() {
 # already downloaded (download time is not build time).
 build_time() {
     local label=$1 dependency=$2
-    local dir="$repo_root/target/build-times/$label"
+    local dir="$repo_root/target/build-times/${label//[^A-Za-z0-9_.-]/_}"
     rm -rf "$dir"
     mkdir -p "$dir/src"
     printf '[package]\nname = "build-time"\nversion = "0.0.0"\nedition = "2021"\n\n[dependencies]\n%s\n\n[workspace]\n' \

@@ -55,21 +55,24 @@ impl RequestFrame {
 
     /// Writes size prefix, header and body.
     pub fn encode<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
+        self.encode_sized(buf, self.encoded_size())
+    }
+
+    /// `encode`, given the frame's `encoded_size` (computed once by `to_bytes`).
+    fn encode_sized<B: BufMut>(&self, buf: &mut B, frame_size: usize) -> Result<(), EncodeError> {
         if self.header.request_api_key != self.api_key().key() {
             return Err(EncodeError::new(EncodeErrorKind::Invalid("the header's api key does not match the body")));
         }
-        let size = self.encoded_size() - 4;
-        let size = i32::try_from(size)
-            .map_err(|_| EncodeError::new(EncodeErrorKind::TooLong { length: size, max: i32::MAX as usize }))?;
-        buf.put_i32(size);
+        put_size_prefix(buf, frame_size)?;
         self.header.encode(buf, self.header_version())?;
         self.body.encode(buf, self.version())
     }
 
     /// The encoded frame in a new buffer.
     pub fn to_bytes(&self) -> Result<Bytes, EncodeError> {
-        let mut buf = BytesMut::with_capacity(self.encoded_size());
-        self.encode(&mut buf)?;
+        let size = self.encoded_size();
+        let mut buf = BytesMut::with_capacity(size);
+        self.encode_sized(&mut buf, size)?;
         Ok(buf.freeze())
     }
 
@@ -119,17 +122,21 @@ impl ResponseFrame {
 
     /// Writes size prefix, header and body at `version`.
     pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let size = self.encoded_size(version) - 4;
-        let size = i32::try_from(size)
-            .map_err(|_| EncodeError::new(EncodeErrorKind::TooLong { length: size, max: i32::MAX as usize }))?;
-        buf.put_i32(size);
+        self.encode_sized(buf, version, self.encoded_size(version))
+    }
+
+    /// `encode`, given the frame's `encoded_size` (computed once by `to_bytes`).
+    fn encode_sized<B: BufMut>(&self, buf: &mut B, version: i16, frame_size: usize) -> Result<(), EncodeError> {
+        put_size_prefix(buf, frame_size)?;
         self.header.encode(buf, self.header_version(version))?;
         self.body.encode(buf, version)
     }
 
+    /// The encoded frame at `version` in a new buffer.
     pub fn to_bytes(&self, version: i16) -> Result<Bytes, EncodeError> {
-        let mut buf = BytesMut::with_capacity(self.encoded_size(version));
-        self.encode(&mut buf, version)?;
+        let size = self.encoded_size(version);
+        let mut buf = BytesMut::with_capacity(size);
+        self.encode_sized(&mut buf, version, size)?;
         Ok(buf.freeze())
     }
 
@@ -212,4 +219,13 @@ pub fn split_frame(buf: &mut BytesMut, max_size: usize) -> Result<Option<Bytes>,
     }
     buf.advance(4);
     Ok(Some(buf.split_to(size).freeze()))
+}
+
+/// Writes a frame's size prefix: the size of what follows it.
+fn put_size_prefix<B: BufMut>(buf: &mut B, frame_size: usize) -> Result<(), EncodeError> {
+    let size = frame_size - 4;
+    let size = i32::try_from(size)
+        .map_err(|_| EncodeError::new(EncodeErrorKind::TooLong { length: size, max: i32::MAX as usize }))?;
+    buf.put_i32(size);
+    Ok(())
 }

@@ -205,11 +205,7 @@ impl<T: JsonValue> JsonValue for Vec<T> {
 
 impl<T: JsonValue + WireScalar> JsonValue for WireArray<T> {
     fn to_value(&self) -> Result<Value, EncodeError> {
-        self.iter()
-            .enumerate()
-            .map(|(i, v)| v.to_value().map_err(|e| e.in_index(i)))
-            .collect::<Result<_, _>>()
-            .map(Value::Array)
+        self.to_vec().to_value()
     }
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         Vec::<T>::from_value(value).map(WireArray::from)

@@ -16,6 +16,7 @@ mod writer;
 pub use compound::*;
 pub use reader::Reader;
 pub use tagged::{raw_tagged_fields_size, RawTaggedField, TaggedFieldWriter};
+pub(crate) use writer::StackBytes;
 pub use writer::*;
 
 /// The longest string Kafka reads or writes, in bytes.

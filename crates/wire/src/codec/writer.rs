@@ -23,10 +23,22 @@ pub fn put_uvarint<B: BufMut>(buf: &mut B, v: u32) {
     put_uvarlong(buf, v as u64)
 }
 
+/// Zig-zag encoding of a signed varint (small magnitudes, small values).
+#[inline]
+pub const fn zigzag32(v: i32) -> u32 {
+    ((v << 1) ^ (v >> 31)) as u32
+}
+
+/// Zig-zag encoding of a signed varlong.
+#[inline]
+pub const fn zigzag64(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
 /// Writes a zig-zag signed varint.
 #[inline]
 pub fn put_varint<B: BufMut>(buf: &mut B, v: i32) {
-    put_uvarint(buf, ((v << 1) ^ (v >> 31)) as u32)
+    put_uvarint(buf, zigzag32(v))
 }
 
 /// Writes an unsigned varlong.
@@ -42,22 +54,61 @@ pub fn put_uvarlong<B: BufMut>(buf: &mut B, v: u64) {
 
 /// A varlong of two or more bytes, assembled on the stack and written in
 /// one call (one capacity check instead of one per byte).
-fn put_uvarlong_multi<B: BufMut>(buf: &mut B, mut v: u64) {
-    let mut bytes = [0u8; 10];
-    let mut n = 0;
-    while v >= 0x80 {
-        bytes[n] = (v as u8) | 0x80;
-        v >>= 7;
-        n += 1;
+fn put_uvarlong_multi<B: BufMut>(buf: &mut B, v: u64) {
+    let mut bytes = StackBytes::<10>::new();
+    bytes.uvarlong(v);
+    buf.put_slice(bytes.as_slice());
+}
+
+/// Small values (bytes, varints) assembled on the stack, then written with
+/// one `put_slice`: one capacity check for all of them instead of one per
+/// byte. `N` must cover the longest sequence written.
+pub(crate) struct StackBytes<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> StackBytes<N> {
+    #[inline(always)]
+    pub(crate) fn new() -> Self {
+        StackBytes { bytes: [0; N], len: 0 }
     }
-    bytes[n] = v as u8;
-    buf.put_slice(&bytes[..=n]);
+
+    #[inline(always)]
+    pub(crate) fn byte(&mut self, b: u8) {
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    #[inline(always)]
+    pub(crate) fn uvarlong(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.byte((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.byte(v as u8);
+    }
+
+    #[inline(always)]
+    pub(crate) fn varint(&mut self, v: i32) {
+        self.uvarlong(zigzag32(v) as u64)
+    }
+
+    #[inline(always)]
+    pub(crate) fn varlong(&mut self, v: i64) {
+        self.uvarlong(zigzag64(v))
+    }
+
+    #[inline(always)]
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
 }
 
 /// Writes a zig-zag signed varlong.
 #[inline]
 pub fn put_varlong<B: BufMut>(buf: &mut B, v: i64) {
-    put_uvarlong(buf, ((v << 1) ^ (v >> 63)) as u64)
+    put_uvarlong(buf, zigzag64(v))
 }
 
 /// The encoded size of an unsigned varint.
@@ -71,7 +122,7 @@ pub const fn uvarint_size(v: u32) -> usize {
 /// The encoded size of a zig-zag signed varint.
 #[inline]
 pub const fn varint_size(v: i32) -> usize {
-    uvarint_size(((v << 1) ^ (v >> 31)) as u32)
+    uvarint_size(zigzag32(v))
 }
 
 /// The encoded size of an unsigned varlong.
@@ -84,7 +135,7 @@ pub const fn uvarlong_size(v: u64) -> usize {
 /// The encoded size of a zig-zag signed varlong.
 #[inline]
 pub const fn varlong_size(v: i64) -> usize {
-    uvarlong_size(((v << 1) ^ (v >> 63)) as u64)
+    uvarlong_size(zigzag64(v))
 }
 
 #[inline]

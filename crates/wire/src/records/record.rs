@@ -1,7 +1,7 @@
 //! One record of a v2 record batch: varint length, attributes, varlong
 //! timestamp delta, varint offset delta, key, value and headers.
 
-use crate::codec::{put_varint, varint_size, varlong_size, Reader};
+use crate::codec::{put_varint, varint_size, varlong_size, Reader, StackBytes};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use crate::StrBytes;
 use bytes::{BufMut, Bytes};
@@ -49,47 +49,9 @@ fn put_nullable<B: BufMut>(buf: &mut B, b: Option<&Bytes>) {
     }
 }
 
-/// Varints assembled on the stack, written with one `put_slice`: a record's
-/// fixed part takes one capacity check instead of one per byte.
-struct Scratch {
-    bytes: [u8; Scratch::CAPACITY],
-    len: usize,
-}
-
-impl Scratch {
-    /// Length (5) + attributes (1) + timestamp delta (10) + offset delta (5)
-    /// + key length (5).
-    const CAPACITY: usize = 26;
-
-    fn new() -> Self {
-        Scratch { bytes: [0; Self::CAPACITY], len: 0 }
-    }
-
-    #[inline]
-    fn uvarlong(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.bytes[self.len] = (v as u8) | 0x80;
-            self.len += 1;
-            v >>= 7;
-        }
-        self.bytes[self.len] = v as u8;
-        self.len += 1;
-    }
-
-    #[inline]
-    fn varint(&mut self, v: i32) {
-        self.uvarlong(((v << 1) ^ (v >> 31)) as u32 as u64)
-    }
-
-    #[inline]
-    fn varlong(&mut self, v: i64) {
-        self.uvarlong(((v << 1) ^ (v >> 63)) as u64)
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-}
+/// The most bytes a record's fixed part takes: length (5), attributes (1),
+/// timestamp delta (10), offset delta (5), key length (5).
+const FIXED_PART_MAX: usize = 26;
 
 impl Record {
     /// Size of everything after the length prefix.
@@ -110,7 +72,7 @@ impl Record {
     /// varint sizes): what a batch reserves before writing its records.
     pub(crate) fn max_encoded_size(&self) -> usize {
         let nullable = |b: Option<&Bytes>| 5 + b.map_or(0, Bytes::len);
-        Scratch::CAPACITY
+        FIXED_PART_MAX
             + self.key.as_ref().map_or(0, Bytes::len)
             + nullable(self.value.as_ref())
             + 5
@@ -128,10 +90,10 @@ impl Record {
         if body > i32::MAX as usize {
             return Err(EncodeError::new(EncodeErrorKind::TooLong { length: body, max: i32::MAX as usize }));
         }
-        let mut fixed = Scratch::new();
+        // The fixed part in one write: one capacity check instead of five.
+        let mut fixed = StackBytes::<FIXED_PART_MAX>::new();
         fixed.varint(body as i32);
-        fixed.bytes[fixed.len] = self.attributes as u8;
-        fixed.len += 1;
+        fixed.byte(self.attributes as u8);
         fixed.varlong(self.timestamp_delta);
         fixed.varint(self.offset_delta);
         fixed.varint(self.key.as_ref().map_or(-1, |k| k.len() as i32));

@@ -27,6 +27,33 @@ fn unique(prefix: &str) -> String {
 }
 
 /// Creates a topic and waits until partition 0 has a leader; returns its id.
+/// Sends a request (through `send`) until its response's error code is not
+/// retriable: a fresh coordinator answers "loading" for a while.
+fn until_not_retriable<T>(mut send: impl FnMut() -> T, error_code: impl Fn(&T) -> i16) -> T {
+    loop {
+        let response = send();
+        match ErrorCode::try_from(error_code(&response)) {
+            Ok(e) if e.is_retriable() => std::thread::sleep(Duration::from_millis(200)),
+            _ => return response,
+        }
+    }
+}
+
+/// Reads (through `read`) up to `attempts` times, 100 ms apart, until `done`
+/// holds: admin changes reach the broker through the metadata log, so a
+/// read right after a write may not show them yet. Returns the last read.
+fn poll<T>(attempts: usize, mut read: impl FnMut() -> T, done: impl Fn(&T) -> bool) -> T {
+    let mut value = read();
+    for _ in 1..attempts {
+        if done(&value) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        value = read();
+    }
+    value
+}
+
 fn create_topic(conn: &mut Connection, name: &str, partitions: i32) -> Uuid {
     let request = CreateTopicsRequest {
         topics: vec![create_topics_request::CreatableTopic {
@@ -44,18 +71,15 @@ fn create_topic(conn: &mut Connection, name: &str, partitions: i32) -> Uuid {
         topics: Some(vec![metadata_request::MetadataRequestTopic { name: Some(name.into()), ..Default::default() }]),
         ..Default::default()
     };
-    for _ in 0..100 {
-        let response = expect!(conn.send_latest(metadata.clone()).unwrap(), Metadata);
-        let topic = &response.topics[0];
-        if topic.error_code == 0
+    let has_leaders = |topic: &metadata_response::MetadataResponseTopic| {
+        topic.error_code == 0
             && topic.partitions.len() == partitions as usize
             && topic.partitions.iter().all(|p| p.leader_id >= 0)
-        {
-            return topic.topic_id;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("topic {name} did not get a leader");
+    };
+    let topic =
+        poll(100, || expect!(conn.send_latest(metadata.clone()).unwrap(), Metadata).topics.swap_remove(0), has_leaders);
+    assert!(has_leaders(&topic), "topic {name} did not get a leader");
+    topic.topic_id
 }
 
 /// FindCoordinator, retried while the coordinator is still starting (the
@@ -335,13 +359,7 @@ fn classic_consumer_group_flow() {
     };
     // v4+: the first join returns MEMBER_ID_REQUIRED with our member id.
     // A fresh coordinator may still be loading: retry while the error is retriable.
-    let first = loop {
-        let response = expect!(conn.send_latest(join("")).unwrap(), JoinGroup);
-        match ErrorCode::try_from(response.error_code) {
-            Ok(e) if e.is_retriable() => std::thread::sleep(Duration::from_millis(200)),
-            _ => break response,
-        }
-    };
+    let first = until_not_retriable(|| expect!(conn.send_latest(join("")).unwrap(), JoinGroup), |r| r.error_code);
     assert_eq!(ErrorCode::try_from(first.error_code), Ok(ErrorCode::MemberIdRequired));
     let joined = expect!(conn.send_latest(join(&first.member_id)).unwrap(), JoinGroup);
     ok("JoinGroup", joined.error_code);
@@ -441,13 +459,10 @@ fn consumer_group_protocol_heartbeat_and_describe() {
         ..Default::default()
     };
     // A fresh coordinator may still be loading: retry while the error is retriable.
-    let response = loop {
-        let response = expect!(conn.send_latest(heartbeat.clone()).unwrap(), ConsumerGroupHeartbeat);
-        match ErrorCode::try_from(response.error_code) {
-            Ok(e) if e.is_retriable() => std::thread::sleep(Duration::from_millis(200)),
-            _ => break response,
-        }
-    };
+    let response = until_not_retriable(
+        || expect!(conn.send_latest(heartbeat.clone()).unwrap(), ConsumerGroupHeartbeat),
+        |r| r.error_code,
+    );
     ok("ConsumerGroupHeartbeat", response.error_code);
     assert!(response.member_epoch >= 1);
 
@@ -477,13 +492,8 @@ fn transaction_commit_is_visible_to_read_committed_fetch() {
         ..Default::default()
     };
     // The coordinator may still be loading: retry while it says so.
-    let producer = loop {
-        let response = expect!(conn.send_latest(init.clone()).unwrap(), InitProducerId);
-        match ErrorCode::try_from(response.error_code) {
-            Ok(e) if e.is_retriable() => std::thread::sleep(Duration::from_millis(200)),
-            _ => break response,
-        }
-    };
+    let producer =
+        until_not_retriable(|| expect!(conn.send_latest(init.clone()).unwrap(), InitProducerId), |r| r.error_code);
     ok("InitProducerId", producer.error_code);
 
     // Clients add partitions with AddPartitionsToTxn v3 and below.
@@ -587,15 +597,14 @@ fn admin_apis() {
         expect!(conn.send_latest(alter).unwrap(), IncrementalAlterConfigs).responses[0].error_code,
     );
     // The change reaches the broker through the metadata log: poll until it shows.
-    let mut retention = None;
-    for _ in 0..100 {
-        let configs = expect!(conn.send_latest(describe.clone()).unwrap(), DescribeConfigs);
-        retention = configs.results[0].configs.iter().find(|c| c.name == "retention.ms").and_then(|c| c.value.clone());
-        if retention.as_deref() == Some("123456") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let retention = poll(
+        100,
+        || {
+            let configs = expect!(conn.send_latest(describe.clone()).unwrap(), DescribeConfigs);
+            configs.results[0].configs.iter().find(|c| c.name == "retention.ms").and_then(|c| c.value.clone())
+        },
+        |retention| retention.as_deref() == Some("123456"),
+    );
     assert_eq!(retention.as_deref(), Some("123456"));
 
     let partitions = CreatePartitionsRequest {
@@ -647,16 +656,15 @@ fn admin_apis() {
         ..Default::default()
     };
     ok("CreateAcls", expect!(conn.send_latest(create).unwrap(), CreateAcls).results[0].error_code);
-    let mut found = 0;
-    for _ in 0..50 {
-        let described = expect!(conn.send_latest(acl_filter()).unwrap(), DescribeAcls);
-        ok("DescribeAcls", described.error_code);
-        found = described.resources.len();
-        if found == 1 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let found = poll(
+        50,
+        || {
+            let described = expect!(conn.send_latest(acl_filter()).unwrap(), DescribeAcls);
+            ok("DescribeAcls", described.error_code);
+            described.resources.len()
+        },
+        |found| *found == 1,
+    );
     assert_eq!(found, 1, "the new ACL is listed");
     let delete = DeleteAclsRequest {
         filters: vec![delete_acls_request::DeleteAclsFilter {
@@ -692,19 +700,18 @@ fn admin_apis() {
         expect!(conn.send_latest(alter).unwrap(), AlterUserScramCredentials).results[0].error_code,
     );
     // Also applied through the metadata log: poll until bob shows.
-    let mut names = Vec::new();
-    for _ in 0..100 {
-        let users = expect!(
-            conn.send_latest(DescribeUserScramCredentialsRequest { users: None, ..Default::default() }).unwrap(),
-            DescribeUserScramCredentials
-        );
-        ok("DescribeUserScramCredentials", users.error_code);
-        names = users.results.iter().map(|r| r.user.to_string()).collect();
-        if names.iter().any(|n| n == "bob") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let names: Vec<String> = poll(
+        100,
+        || {
+            let users = expect!(
+                conn.send_latest(DescribeUserScramCredentialsRequest { users: None, ..Default::default() }).unwrap(),
+                DescribeUserScramCredentials
+            );
+            ok("DescribeUserScramCredentials", users.error_code);
+            users.results.iter().map(|r| r.user.to_string()).collect()
+        },
+        |names: &Vec<String>| names.iter().any(|n| n == "bob"),
+    );
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     assert!(names.contains(&"alice") && names.contains(&"bob"), "{names:?}");
 

@@ -9,7 +9,7 @@
 use bytes::{Bytes, BytesMut};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use kafka_protocol::protocol::{Decodable as _, Encodable as _};
-use kafka_wire::{ApiKey, Encode as _, MessageExt, RequestFrame, ResponseFrame};
+use kafka_wire::{ApiKey, MessageExt, RequestFrame, ResponseFrame};
 use kafka_wire_bench::alloc_count::{count, Counting};
 use kafka_wire_bench::{
     check_same, with_kafka_protocol as kp, with_kafka_wire as kw, with_kafka_wire_protocol as kwp, with_tansu as tansu,
@@ -47,94 +47,95 @@ fn tansu_response(frame: &Bytes, api_key: ApiKey, version: i16) -> tansu_sans_io
     tansu_sans_io::Frame::response_from_bytes(&frame[..], api_key.key(), version).unwrap()
 }
 
+/// One response workload in the form each crate builds it.
+struct ResponseWorkload<Kw, Kp, Kwp, Tansu> {
+    group: &'static str,
+    api_key: ApiKey,
+    version: i16,
+    ours: Kw,
+    kafka_protocol: Kp,
+    kafka_wire_protocol: Kwp,
+    tansu: Tansu,
+}
+
+/// A response every crate supports (W1, W2): checks every crate writes
+/// kafka-wire's bytes, prints allocations per decode if asked, then times
+/// each crate's decode and encode.
+fn bench_response<Kw, Kp, Kwp, Tansu>(
+    c: &mut Criterion,
+    w: ResponseWorkload<Kw, Kp, Kwp, Tansu>,
+    print_allocations: bool,
+) where
+    Kw: MessageExt + Clone + Into<kafka_wire::Response>,
+    Kp: kafka_protocol::protocol::Encodable + kafka_protocol::protocol::Decodable,
+    Kwp: kafka_wire_protocol::readable_writable::Writable + kafka_wire_protocol::readable_writable::Readable,
+    Tansu: Into<tansu_sans_io::Body> + Clone,
+{
+    let (version, key) = (w.version, w.api_key.key());
+    let bytes = w.ours.to_bytes(version).unwrap();
+    check_same(w.group, "kafka-protocol", &bytes, &kp::to_bytes(&w.kafka_protocol, version));
+    check_same(w.group, "kafka_wire_protocol", &bytes, &kwp::to_bytes(&w.kafka_wire_protocol));
+    // tansu-sans-io writes whole frames: compare frames.
+    let frame = ResponseFrame::new(w.ours.clone(), 1).to_bytes(version).unwrap();
+    check_same(w.group, "tansu-sans-io (frame)", &frame, &tansu::response_frame(w.tansu.clone(), key, version, 1));
+
+    if print_allocations {
+        let allocations = [
+            ("kafka-wire", count(|| Kw::from_bytes(&bytes, version).unwrap()).1),
+            ("kafka-protocol", count(|| Kp::decode(&mut bytes.clone(), version).unwrap()).1),
+            ("kafka_wire_protocol", count(|| kwp::decode::<Kwp>(&bytes)).1),
+            ("tansu-sans-io (whole frame)", count(|| tansu_response(&frame, w.api_key, version)).1),
+        ];
+        println!("{} allocations per decode: {allocations:?}", w.group);
+    }
+
+    let mut g = c.benchmark_group(w.group);
+    g.bench_function("kafka-wire decode", |b| b.iter(|| Kw::from_bytes(black_box(&bytes), version).unwrap()));
+    g.bench_function("kafka-protocol decode", |b| {
+        b.iter(|| Kp::decode(&mut black_box(bytes.clone()), version).unwrap())
+    });
+    g.bench_function("kafka_wire_protocol decode", |b| b.iter(|| kwp::decode::<Kwp>(black_box(&bytes))));
+    g.bench_function("tansu-sans-io decode (frame)", |b| {
+        b.iter(|| tansu_response(black_box(&frame), w.api_key, version))
+    });
+    g.bench_function("kafka-wire encode", |b| encode_loop(b, bytes.len(), |buf| w.ours.encode(buf, version).unwrap()));
+    g.bench_function("kafka-protocol encode", |b| {
+        encode_loop(b, bytes.len(), |buf| w.kafka_protocol.encode(buf, version).unwrap())
+    });
+    g.bench_function("kafka_wire_protocol encode", |b| kwp_write_loop(b, bytes.len(), &w.kafka_wire_protocol));
+    g.bench_function("tansu-sans-io encode (frame, with clone)", |b| {
+        b.iter(|| tansu::response_frame(black_box(&w.tansu).clone(), key, version, 1))
+    });
+    g.bench_function("tansu-sans-io clone only", |b| b.iter(|| black_box(&w.tansu).clone()));
+    g.finish();
+}
+
 // ---- W1: MetadataResponse v12, 1000 topics x 10 partitions ----
 fn bench_w1(c: &mut Criterion) {
-    let version = 12;
-    let ours = kw::w1();
-    let theirs = kp::w1();
-    let kwp_msg = kwp::w1();
-    let tansu_msg = tansu::w1();
-    let bytes = ours.to_bytes(version).unwrap();
-    check_same("W1", "kafka-protocol", &bytes, &kp::to_bytes(&theirs, version));
-    check_same("W1", "kafka_wire_protocol", &bytes, &kwp::to_bytes(&kwp_msg));
-    // tansu-sans-io writes whole frames: compare frames.
-    let frame = ResponseFrame::new(ours.clone(), 1).to_bytes(version).unwrap();
-    check_same("W1 frame", "tansu-sans-io", &frame, &tansu::response_frame(tansu_msg.clone(), 3, version, 1));
-
-    let allocations = [
-        ("kafka-wire", count(|| kafka_wire::messages::MetadataResponse::from_bytes(&bytes, version).unwrap()).1),
-        (
-            "kafka-protocol",
-            count(|| kafka_protocol::messages::MetadataResponse::decode(&mut bytes.clone(), version).unwrap()).1,
-        ),
-        ("kafka_wire_protocol", count(|| kwp::decode::<kwp::MetadataResponse>(&bytes)).1),
-        ("tansu-sans-io (whole frame)", count(|| tansu_response(&frame, ApiKey::Metadata, version)).1),
-    ];
-    println!("W1 allocations per decode: {allocations:?}");
-
-    let mut g = c.benchmark_group("W1 MetadataResponse v12 1000x10");
-    g.bench_function("kafka-wire decode", |b| {
-        b.iter(|| kafka_wire::messages::MetadataResponse::from_bytes(black_box(&bytes), version).unwrap())
-    });
-    g.bench_function("kafka-protocol decode", |b| {
-        b.iter(|| kafka_protocol::messages::MetadataResponse::decode(&mut black_box(bytes.clone()), version).unwrap())
-    });
-    g.bench_function("kafka_wire_protocol decode", |b| {
-        b.iter(|| kwp::decode::<kwp::MetadataResponse>(black_box(&bytes)))
-    });
-    g.bench_function("tansu-sans-io decode (frame)", |b| {
-        b.iter(|| tansu_response(black_box(&frame), ApiKey::Metadata, version))
-    });
-    g.bench_function("kafka-wire encode", |b| encode_loop(b, bytes.len(), |buf| ours.encode(buf, version).unwrap()));
-    g.bench_function("kafka-protocol encode", |b| {
-        encode_loop(b, bytes.len(), |buf| theirs.encode(buf, version).unwrap())
-    });
-    g.bench_function("kafka_wire_protocol encode", |b| kwp_write_loop(b, bytes.len(), &kwp_msg));
-    g.bench_function("tansu-sans-io encode (frame, with clone)", |b| {
-        b.iter(|| tansu::response_frame(black_box(&tansu_msg).clone(), 3, version, 1))
-    });
-    g.bench_function("tansu-sans-io clone only", |b| b.iter(|| black_box(&tansu_msg).clone()));
-    g.finish();
+    let workload = ResponseWorkload {
+        group: "W1 MetadataResponse v12 1000x10",
+        api_key: ApiKey::Metadata,
+        version: 12,
+        ours: kw::w1(),
+        kafka_protocol: kp::w1(),
+        kafka_wire_protocol: kwp::w1(),
+        tansu: tansu::w1(),
+    };
+    bench_response(c, workload, true);
 }
 
 // ---- W2: ApiVersionsResponse v3 with every api key ----
 fn bench_w2(c: &mut Criterion) {
-    let version = 3;
-    let ours = kw::w2();
-    let theirs = kp::w2();
-    let kwp_msg = kwp::w2();
-    let tansu_msg = tansu::w2();
-    let bytes = ours.to_bytes(version).unwrap();
-    check_same("W2", "kafka-protocol", &bytes, &kp::to_bytes(&theirs, version));
-    check_same("W2", "kafka_wire_protocol", &bytes, &kwp::to_bytes(&kwp_msg));
-    let frame = ResponseFrame::new(ours.clone(), 1).to_bytes(version).unwrap();
-    check_same("W2 frame", "tansu-sans-io", &frame, &tansu::response_frame(tansu_msg.clone(), 18, version, 1));
-
-    let mut g = c.benchmark_group("W2 ApiVersionsResponse v3");
-    g.bench_function("kafka-wire decode", |b| {
-        b.iter(|| kafka_wire::messages::ApiVersionsResponse::from_bytes(black_box(&bytes), version).unwrap())
-    });
-    g.bench_function("kafka-protocol decode", |b| {
-        b.iter(|| {
-            kafka_protocol::messages::ApiVersionsResponse::decode(&mut black_box(bytes.clone()), version).unwrap()
-        })
-    });
-    g.bench_function("kafka_wire_protocol decode", |b| {
-        b.iter(|| kwp::decode::<kwp::ApiVersionsResponse>(black_box(&bytes)))
-    });
-    g.bench_function("tansu-sans-io decode (frame)", |b| {
-        b.iter(|| tansu_response(black_box(&frame), ApiKey::ApiVersions, version))
-    });
-    g.bench_function("kafka-wire encode", |b| encode_loop(b, bytes.len(), |buf| ours.encode(buf, version).unwrap()));
-    g.bench_function("kafka-protocol encode", |b| {
-        encode_loop(b, bytes.len(), |buf| theirs.encode(buf, version).unwrap())
-    });
-    g.bench_function("kafka_wire_protocol encode", |b| kwp_write_loop(b, bytes.len(), &kwp_msg));
-    g.bench_function("tansu-sans-io encode (frame, with clone)", |b| {
-        b.iter(|| tansu::response_frame(black_box(&tansu_msg).clone(), 18, version, 1))
-    });
-    g.bench_function("tansu-sans-io clone only", |b| b.iter(|| black_box(&tansu_msg).clone()));
-    g.finish();
+    let workload = ResponseWorkload {
+        group: "W2 ApiVersionsResponse v3",
+        api_key: ApiKey::ApiVersions,
+        version: 3,
+        ours: kw::w2(),
+        kafka_protocol: kp::w2(),
+        kafka_wire_protocol: kwp::w2(),
+        tansu: tansu::w2(),
+    };
+    bench_response(c, workload, false);
 }
 
 // ---- W3: RequestHeader v2 + MetadataRequest v12 with 10 topics, roundtrip ----

@@ -14,7 +14,7 @@ use bytes::{Bytes, BytesMut};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use kafka_protocol::records as kpr;
 use kafka_wire::records::{Compression, DecodeOptions, EncodeOptions, RecordBatch};
-use kafka_wire_bench::{with_kafka_protocol as kp, with_kafka_wire as kw, with_tansu as tansu};
+use kafka_wire_bench::{check_same, with_kafka_protocol as kp, with_kafka_wire as kw, with_tansu as tansu};
 
 fn kp_encode(records: &[kpr::Record], codec: Compression) -> Bytes {
     let mut buf = BytesMut::new();
@@ -22,25 +22,14 @@ fn kp_encode(records: &[kpr::Record], codec: Compression) -> Bytes {
     buf.freeze()
 }
 
-fn first_difference(ours: &[u8], theirs: &[u8]) -> String {
-    let at = ours.iter().zip(theirs.iter()).position(|(a, b)| a != b).unwrap_or(ours.len().min(theirs.len()));
-    format!(
-        "differ at byte {at}: kafka-wire {:02x?}, other {:02x?} (lengths {} / {})",
-        &ours[at.saturating_sub(4)..(at + 8).min(ours.len())],
-        &theirs[at.saturating_sub(4)..(at + 8).min(theirs.len())],
-        ours.len(),
-        theirs.len()
-    )
-}
-
 /// Before timing: the crates agree on the bytes (uncompressed) or read
 /// each other's batches (compressed, where the compressors differ).
 fn check_agreement(codec: Compression, ours: &Bytes, kp_bytes: &Bytes, tansu_bytes: Option<&Bytes>) {
     let expected = kw::w5(codec).records;
     if codec == Compression::None {
-        assert!(ours == kp_bytes, "uncompressed W5, kafka-protocol: {}", first_difference(ours, kp_bytes));
+        check_same("uncompressed W5", "kafka-protocol", ours, kp_bytes);
         if let Some(t) = tansu_bytes {
-            assert!(ours == t, "uncompressed W5, tansu-sans-io: {}", first_difference(ours, t));
+            check_same("uncompressed W5", "tansu-sans-io", ours, t);
         }
     }
     let decoded = RecordBatch::decode(kp_bytes.clone(), &DecodeOptions::default()).unwrap();

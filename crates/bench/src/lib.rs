@@ -14,12 +14,20 @@ pub mod with_kafka_wire;
 pub mod with_kafka_wire_protocol;
 pub mod with_tansu;
 
-/// Panics, naming the workload, the crate and the first differing byte,
-/// unless `theirs` (what `other` wrote) equals `ours` (what kafka-wire wrote).
+/// Panics, naming the workload, the crate and the first differing byte
+/// (with the bytes around it), unless `theirs` (what `other` wrote) equals
+/// `ours` (what kafka-wire wrote).
 pub fn check_same(workload: &str, other: &str, ours: &[u8], theirs: &[u8]) {
     if ours != theirs {
         let at = ours.iter().zip(theirs).position(|(a, b)| a != b).unwrap_or(ours.len().min(theirs.len()));
-        panic!("{workload}: kafka-wire and {other} bytes differ at {at} (lengths {} / {})", ours.len(), theirs.len());
+        let around = |bytes: &[u8]| format!("{:02x?}", &bytes[at.saturating_sub(4)..(at + 8).min(bytes.len())]);
+        panic!(
+            "{workload}: kafka-wire and {other} bytes differ at {at}: kafka-wire {}, {other} {} (lengths {} / {})",
+            around(ours),
+            around(theirs),
+            ours.len(),
+            theirs.len()
+        );
     }
 }
 
@@ -132,5 +140,23 @@ pub mod alloc_count {
         let before = COUNT.load(Ordering::Relaxed);
         let out = f();
         (out, COUNT.load(Ordering::Relaxed) - before)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_same;
+
+    #[test]
+    fn equal_bytes_pass() {
+        check_same("W0", "other", &[1, 2, 3], &[1, 2, 3]);
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "W0: kafka-wire and other bytes differ at 2: kafka-wire [01, 02, 03], other [01, 02, 04]"
+    )]
+    fn a_difference_names_its_offset_and_bytes() {
+        check_same("W0", "other", &[1, 2, 3], &[1, 2, 4]);
     }
 }

@@ -5,6 +5,8 @@
 #                               one run) and the clean release build times
 #   scripts/bench.sh benches    only the criterion benches
 #   scripts/bench.sh builds     only the build times
+#   scripts/bench.sh builds kafka-wire
+#                               only the builds whose label contains the text
 #
 # Criterion writes its reports under target/criterion; the medians and
 # ratios are printed as a table (target/bench-table.md) and the build times
@@ -24,6 +26,7 @@ run_benches() {
 # already downloaded (download time is not build time).
 build_time() {
     local label=$1 dependency=$2
+    [[ $label == *"$build_filter"* ]] || return 0
     local dir="$repo_root/target/build-times/${label//[^A-Za-z0-9_.-]/_}"
     rm -rf "$dir"
     mkdir -p "$dir/src"
@@ -39,10 +42,17 @@ build_time() {
 }
 
 run_builds() {
+    build_filter=${1:-}
     : >"$repo_root/target/build-times.txt"
     local wire="kafka-wire = { path = \"$repo_root/crates/wire\""
-    build_time "kafka-wire (default: every codec)" "$wire }"
-    build_time "kafka-wire (no compression codecs)" "$wire, default-features = false }"
+    local codecs='"gzip", "snappy", "lz4", "zstd"'
+    build_time "kafka-wire (default: every message both ways, every codec)" "$wire }"
+    build_time "kafka-wire (client: encode requests, decode responses)" \
+        "$wire, default-features = false, features = [\"client\", $codecs] }"
+    build_time "kafka-wire (broker: decode requests, encode responses)" \
+        "$wire, default-features = false, features = [\"broker\", $codecs] }"
+    build_time "kafka-wire (both ways, no compression codecs)" \
+        "$wire, default-features = false, features = [\"client\", \"broker\"] }"
     build_time "kafka-protocol 0.18" 'kafka-protocol = "0.18"'
     build_time "kafka_wire_protocol 3.0" 'kafka_wire_protocol = "3.0.0"'
     build_time "tansu-sans-io 0.6" 'tansu-sans-io = "0.6.0"'
@@ -50,7 +60,7 @@ run_builds() {
 
 case "${1:-all}" in
     benches) run_benches ;;
-    builds) run_builds ;;
+    builds) run_builds "${2:-}" ;;
     all)
         run_benches
         run_builds

@@ -18,6 +18,18 @@ scripts/regenerate.sh --check
 echo "== formatting"
 cargo fmt --all -- --check
 
+echo "== the library builds, warning-free, with each direction feature alone"
+for features in "" client broker encode-requests decode-requests encode-responses decode-responses; do
+    output=$(cargo check --quiet --message-format short -p kafka-wire --no-default-features --features "$features" 2>&1) || {
+        echo "$output"
+        exit 1
+    }
+    if [[ -n $output ]]; then
+        echo "features \"$features\": $output"
+        exit 1
+    fi
+done
+
 echo "== unit, vector and property tests"
 cargo test --workspace --exclude kafka-wire-integration --all-targets
 cargo test --workspace --exclude kafka-wire-integration --doc

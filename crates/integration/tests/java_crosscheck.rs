@@ -11,7 +11,7 @@ use kafka_wire::json::serde_json::{json, Value};
 use kafka_wire::json::{FromJson, ToJson};
 use kafka_wire::messages::*;
 use kafka_wire::random::{Random, Rng};
-use kafka_wire::{ApiKey, Message, MessageExt, Request, Response};
+use kafka_wire::{ApiKey, DecodeExt, EncodeExt, Message, Request, Response};
 use kafka_wire_integration::java_tester::{hex, JavaTester};
 
 /// Kafka writes records fields as empty bytes in JSON (KIP-673): compare
@@ -103,7 +103,7 @@ fn response_case(api: ApiKey, body: Response, version: i16) -> (Vec<u8>, Value) 
 
 fn check_type<T>(tester: &mut JavaTester, report: &mut Report, rng: &mut Rng, class: &str)
 where
-    T: Message + MessageExt + ToJson + FromJson + Random + Default,
+    T: Message + EncodeExt + DecodeExt + ToJson + FromJson + Random + Default,
 {
     for version in T::VALID_VERSIONS.iter() {
         for i in 0..=cases_per_pair() {

@@ -2,18 +2,34 @@
 //! the body. Requests carry their api key and version in the header, so a
 //! request frame decodes on its own; a response frame needs the api key and
 //! version of the request it answers (match them by correlation id).
+//!
+//! Encoding and decoding each kind of frame needs the cargo feature of that
+//! direction (`encode-requests`, `decode-responses`, ...; all are on by
+//! default).
 
 use crate::codec::Reader;
-use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
-use crate::message::{Decode, Encode};
+use crate::error::{DecodeError, DecodeErrorKind};
 use crate::messages::{ApiKey, Request, RequestHeader, Response, ResponseHeader};
 use crate::StrBytes;
-use bytes::{Buf, BufMut, Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 use std::io;
+// Which of these are used depends on the direction features.
+#[allow(unused_imports)]
+use {
+    crate::codec::{write_chunks, VectoredBuf},
+    crate::error::{EncodeError, EncodeErrorKind},
+    crate::message::{Decode, Encode},
+    bytes::BufMut,
+};
 
 /// The default largest frame [`read_frame`] and [`split_frame`] accept:
 /// Kafka's default `socket.request.max.bytes` (100 MiB).
 pub const DEFAULT_MAX_FRAME_SIZE: usize = 100 * 1024 * 1024;
+
+/// The first allocation for the copied part of a vectored encoding (it
+/// grows as needed): headers and field values, not the shared payloads.
+#[cfg(any(feature = "encode-requests", feature = "encode-responses"))]
+const COPIED_CAPACITY: usize = 8 * 1024;
 
 /// A request: header and body.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,21 +60,25 @@ impl RequestFrame {
         self.header.request_api_version
     }
 
+    #[cfg(feature = "encode-requests")]
     fn header_version(&self) -> i16 {
         self.api_key().request_header_version(self.version())
     }
 
     /// The size of the frame, including its 4-byte size prefix.
+    #[cfg(feature = "encode-requests")]
     pub fn encoded_size(&self) -> usize {
         4 + self.header.encoded_size(self.header_version()) + self.body.encoded_size(self.version())
     }
 
     /// Writes size prefix, header and body.
+    #[cfg(feature = "encode-requests")]
     pub fn encode<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
         self.encode_sized(buf, self.encoded_size())
     }
 
     /// `encode`, given the frame's `encoded_size` (computed once by `to_bytes`).
+    #[cfg(feature = "encode-requests")]
     fn encode_sized<B: BufMut>(&self, buf: &mut B, frame_size: usize) -> Result<(), EncodeError> {
         if self.header.request_api_key != self.api_key().key() {
             return Err(EncodeError::new(EncodeErrorKind::Invalid("the header's api key does not match the body")));
@@ -69,6 +89,7 @@ impl RequestFrame {
     }
 
     /// The encoded frame in a new buffer.
+    #[cfg(feature = "encode-requests")]
     pub fn to_bytes(&self) -> Result<Bytes, EncodeError> {
         let size = self.encoded_size();
         let mut buf = BytesMut::with_capacity(size);
@@ -78,6 +99,7 @@ impl RequestFrame {
 
     /// Decodes a frame (without its size prefix, as [`read_frame`] and
     /// [`split_frame`] return it). Bytes after the body are an error.
+    #[cfg(feature = "decode-requests")]
     pub fn decode(frame: &Bytes) -> Result<Self, DecodeError> {
         let mut r = Reader::new(frame);
         let (api_key, version) = peek_api_key_and_version(frame)?;
@@ -88,10 +110,23 @@ impl RequestFrame {
         Ok(RequestFrame { header, body })
     }
 
-    /// Writes the frame to `out`.
+    /// The encoded frame as chunks for a vectored write: `records` and
+    /// `bytes` fields of [`VectoredBuf::MIN_SHARED_LEN`] bytes or more are
+    /// shared with the message instead of copied (see [`VectoredBuf`]).
+    #[cfg(feature = "encode-requests")]
+    pub fn to_chunks(&self) -> Result<Vec<Bytes>, EncodeError> {
+        let size = self.encoded_size();
+        let mut buf = VectoredBuf::with_capacity(size.min(COPIED_CAPACITY));
+        self.encode_sized(&mut buf, size)?;
+        Ok(buf.into_chunks())
+    }
+
+    /// Writes the frame to `out` with vectored writes, large payloads
+    /// uncopied (as [`RequestFrame::to_chunks`]).
+    #[cfg(feature = "encode-requests")]
     pub fn write_to<W: io::Write>(&self, out: &mut W) -> io::Result<()> {
-        let bytes = self.to_bytes().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        out.write_all(&bytes)
+        let chunks = self.to_chunks().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        write_chunks(&chunks, out)
     }
 }
 
@@ -111,21 +146,25 @@ impl ResponseFrame {
         self.body.api_key()
     }
 
+    #[cfg(feature = "encode-responses")]
     fn header_version(&self, version: i16) -> i16 {
         self.api_key().response_header_version(version)
     }
 
     /// The size of the frame at `version`, including its 4-byte size prefix.
+    #[cfg(feature = "encode-responses")]
     pub fn encoded_size(&self, version: i16) -> usize {
         4 + self.header.encoded_size(self.header_version(version)) + self.body.encoded_size(version)
     }
 
     /// Writes size prefix, header and body at `version`.
+    #[cfg(feature = "encode-responses")]
     pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_sized(buf, version, self.encoded_size(version))
     }
 
     /// `encode`, given the frame's `encoded_size` (computed once by `to_bytes`).
+    #[cfg(feature = "encode-responses")]
     fn encode_sized<B: BufMut>(&self, buf: &mut B, version: i16, frame_size: usize) -> Result<(), EncodeError> {
         put_size_prefix(buf, frame_size)?;
         self.header.encode(buf, self.header_version(version))?;
@@ -133,6 +172,7 @@ impl ResponseFrame {
     }
 
     /// The encoded frame at `version` in a new buffer.
+    #[cfg(feature = "encode-responses")]
     pub fn to_bytes(&self, version: i16) -> Result<Bytes, EncodeError> {
         let size = self.encoded_size(version);
         let mut buf = BytesMut::with_capacity(size);
@@ -146,6 +186,7 @@ impl ResponseFrame {
     /// A broker that does not support the requested ApiVersions version
     /// answers UNSUPPORTED_VERSION with a v0 body; as Kafka's client does, a
     /// body that fails to decode at `version` is decoded again as v0.
+    #[cfg(feature = "decode-responses")]
     pub fn decode(frame: &Bytes, api_key: ApiKey, version: i16) -> Result<Self, DecodeError> {
         let mut r = Reader::new(frame);
         let header = ResponseHeader::decode(&mut r, api_key.response_header_version(version))?;
@@ -165,9 +206,23 @@ impl ResponseFrame {
         Ok(ResponseFrame { header, body })
     }
 
+    /// The encoded frame at `version` as chunks for a vectored write (a
+    /// Fetch response's record batches are shared, not copied; see
+    /// [`VectoredBuf`]).
+    #[cfg(feature = "encode-responses")]
+    pub fn to_chunks(&self, version: i16) -> Result<Vec<Bytes>, EncodeError> {
+        let size = self.encoded_size(version);
+        let mut buf = VectoredBuf::with_capacity(size.min(COPIED_CAPACITY));
+        self.encode_sized(&mut buf, version, size)?;
+        Ok(buf.into_chunks())
+    }
+
+    /// Writes the frame at `version` to `out` with vectored writes, large
+    /// payloads uncopied (as [`ResponseFrame::to_chunks`]).
+    #[cfg(feature = "encode-responses")]
     pub fn write_to<W: io::Write>(&self, out: &mut W, version: i16) -> io::Result<()> {
-        let bytes = self.to_bytes(version).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        out.write_all(&bytes)
+        let chunks = self.to_chunks(version).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        write_chunks(&chunks, out)
     }
 }
 
@@ -222,6 +277,7 @@ pub fn split_frame(buf: &mut BytesMut, max_size: usize) -> Result<Option<Bytes>,
 }
 
 /// Writes a frame's size prefix: the size of what follows it.
+#[cfg(any(feature = "encode-requests", feature = "encode-responses"))]
 fn put_size_prefix<B: BufMut>(buf: &mut B, frame_size: usize) -> Result<(), EncodeError> {
     let size = frame_size - 4;
     let size = i32::try_from(size)

@@ -25,7 +25,7 @@
 //! Layout: [`messages`] holds the generated types (one module per spec,
 //! plus [`ApiKey`], [`Request`], [`Response`] and [`ErrorCode`]); [`codec`]
 //! the wire primitives they use; [`frame`] size-prefixed frames; [`message`]
-//! the [`Encode`]/[`Decode`] traits and the [`MessageExt`] conveniences.
+//! the [`Encode`]/[`Decode`] traits and the [`EncodeExt`]/[`DecodeExt`] conveniences.
 
 pub mod codec;
 pub mod error;
@@ -40,9 +40,10 @@ pub mod records;
 mod str_bytes;
 pub mod wire_array;
 
+pub use codec::{write_chunks, VectoredBuf};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 pub use frame::{read_frame, split_frame, RequestFrame, ResponseFrame};
-pub use message::{Decode, Encode, Message, MessageExt, VersionRange};
+pub use message::{Decode, DecodeExt, Encode, EncodeExt, Message, VersionRange};
 pub use messages::{ApiKey, ErrorCode, Request, Response, KAFKA_VERSION};
 pub use str_bytes::StrBytes;
 pub use wire_array::{WireArray, WireScalar};

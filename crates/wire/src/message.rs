@@ -79,9 +79,9 @@ pub trait Decode: Sized {
     fn decode(reader: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError>;
 }
 
-/// Conveniences for every message: whole-buffer encode/decode and `std::io`
-/// adapters. Implemented for everything that is [`Encode`] + [`Decode`].
-pub trait MessageExt: Encode + Decode {
+/// Whole-buffer encoding and a `std::io` writer for everything that is
+/// [`Encode`].
+pub trait EncodeExt: Encode {
     /// Encodes into a new buffer of exactly the encoded size.
     fn to_bytes(&self, version: i16) -> Result<Bytes, EncodeError> {
         let mut buf = BytesMut::with_capacity(self.encoded_size(version));
@@ -89,6 +89,19 @@ pub trait MessageExt: Encode + Decode {
         Ok(buf.freeze())
     }
 
+    /// Writes the encoded message to `out` (e.g. a `Cursor` or a socket).
+    fn write_to<W: io::Write>(&self, out: &mut W, version: i16) -> io::Result<()> {
+        let mut buf = Vec::with_capacity(self.encoded_size(version));
+        self.encode(&mut buf, version).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        out.write_all(&buf)
+    }
+}
+
+impl<T: Encode> EncodeExt for T {}
+
+/// Whole-buffer decoding and `std::io` readers for everything that is
+/// [`Decode`].
+pub trait DecodeExt: Decode {
     /// Decodes a buffer that holds exactly one message; left-over bytes are
     /// an error ([`DecodeErrorKind::TrailingBytes`]).
     fn from_bytes(buf: &Bytes, version: i16) -> Result<Self, DecodeError> {
@@ -104,13 +117,6 @@ pub trait MessageExt: Encode + Decode {
         let mut reader = Reader::new(buf);
         let value = Self::decode(&mut reader, version)?;
         Ok((value, reader.position()))
-    }
-
-    /// Writes the encoded message to `out` (e.g. a `Cursor` or a socket).
-    fn write_to<W: io::Write>(&self, out: &mut W, version: i16) -> io::Result<()> {
-        let mut buf = Vec::with_capacity(self.encoded_size(version));
-        self.encode(&mut buf, version).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        out.write_all(&buf)
     }
 
     /// Reads `input` to its end and decodes exactly one message from it.
@@ -134,7 +140,7 @@ pub trait MessageExt: Encode + Decode {
     }
 }
 
-impl<T: Encode + Decode> MessageExt for T {}
+impl<T: Decode> DecodeExt for T {}
 
 /// Checks a top-level decode version against the valid range.
 #[inline]

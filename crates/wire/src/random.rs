@@ -25,8 +25,10 @@ pub fn string(rng: &mut Rng) -> StrBytes {
     StrBytes::from(s)
 }
 
+/// Short bytes, now and then (1 in 16) a payload of 0.5-2 KiB, long
+/// enough for [`crate::VectoredBuf`] to share it instead of copying.
 pub fn bytes(rng: &mut Rng) -> Bytes {
-    let len = rng.usize(0..12);
+    let len = if rng.u8(..16) == 0 { rng.usize(512..2048) } else { rng.usize(0..12) };
     Bytes::from((0..len).map(|_| rng.u8(..)).collect::<Vec<u8>>())
 }
 

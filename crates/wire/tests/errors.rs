@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 use kafka_wire::messages::*;
-use kafka_wire::{DecodeErrorKind, EncodeErrorKind, MessageExt, StrBytes};
+use kafka_wire::{DecodeErrorKind, DecodeExt, EncodeErrorKind, EncodeExt, StrBytes};
 
 #[test]
 fn version_out_of_range() {

@@ -4,7 +4,9 @@
 use bytes::{BufMut, Bytes, BytesMut};
 use kafka_wire::frame::{peek_correlation_id, DEFAULT_MAX_FRAME_SIZE};
 use kafka_wire::messages::*;
-use kafka_wire::{read_frame, split_frame, DecodeErrorKind, MessageExt, RequestFrame, ResponseFrame, StrBytes};
+use kafka_wire::{
+    read_frame, split_frame, DecodeErrorKind, DecodeExt, EncodeExt, RequestFrame, ResponseFrame, StrBytes,
+};
 use std::io::Cursor;
 
 #[test]

@@ -6,7 +6,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use kafka_wire::codec::Reader;
 use kafka_wire::messages::*;
 use kafka_wire::records::{Compression, DecodeOptions, EncodeOptions, Record, RecordBatch};
-use kafka_wire::{ApiKey, DecodeErrorKind, MessageExt, Request, RequestFrame, Response};
+use kafka_wire::{ApiKey, DecodeErrorKind, DecodeExt, EncodeExt, Request, RequestFrame, Response};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 

@@ -7,7 +7,7 @@ use bytes::{Bytes, BytesMut};
 use kafka_wire::messages::{fetch_response, produce_request, FetchResponse, ProduceRequest};
 use kafka_wire::records::legacy::{decode_message_set, decode_messages, encode_message_set, LegacyMessage};
 use kafka_wire::records::*;
-use kafka_wire::{DecodeErrorKind, MessageExt};
+use kafka_wire::{DecodeErrorKind, DecodeExt, EncodeExt};
 use proptest::prelude::*;
 
 fn kv(key: &'static [u8], value: &'static [u8]) -> Record {

@@ -12,7 +12,7 @@ use bytes::{Bytes, BytesMut};
 use kafka_wire::codec::Reader;
 use kafka_wire::messages::*;
 use kafka_wire::random::{Random, Rng};
-use kafka_wire::{Decode, Encode, Message, MessageExt};
+use kafka_wire::{Decode, DecodeExt, Encode, Message};
 use proptest::prelude::*;
 use std::fmt::Debug;
 

@@ -4,11 +4,11 @@
 
 use bytes::Bytes;
 use kafka_wire::messages::*;
-use kafka_wire::{MessageExt, StrBytes};
+use kafka_wire::{DecodeExt, EncodeExt, StrBytes};
 use uuid::Uuid;
 
 /// Encodes `value` at `version`, compares with `expected`, decodes it back.
-fn check<T: MessageExt + PartialEq + std::fmt::Debug>(value: &T, version: i16, expected: &[u8]) -> T {
+fn check<T: EncodeExt + DecodeExt + PartialEq + std::fmt::Debug>(value: &T, version: i16, expected: &[u8]) -> T {
     let bytes = value.to_bytes(version).unwrap();
     assert_eq!(bytes.as_ref(), expected, "encoding at v{version}");
     assert_eq!(value.encoded_size(version), expected.len());

@@ -69,7 +69,7 @@ pub fn emit_api(specs: &[MessageSpec], kafka_version: &str) -> Result<String, St
     out.push_str(
         "//! Api keys with their metadata, and the request and response enums that\n\
          //! dispatch on them.\n\
-         #![allow(clippy::all)]\n\n\
+         #![allow(unused_imports, clippy::all)]\n\n\
          use super::*;\n\
          use crate::codec::Reader;\n\
          use crate::error::{DecodeError, DecodeErrorKind, EncodeError};\n\
@@ -198,23 +198,33 @@ fn emit_dispatch_enum(apis: &[Api], kind: &str, type_name: fn(&Api) -> String, o
         writeln!(out, "{kind}::{}(_) => ApiKey::{},", a.name, a.name).unwrap();
     }
     out.push_str("}\n}\n\n");
-    out.push_str("/// Encodes the body at `version`.\npub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {\nmatch self {\n");
+    let encode_cfg = format!("#[cfg(feature = \"encode-{lower}s\")]\n");
+    let decode_cfg = format!("#[cfg(feature = \"decode-{lower}s\")]\n");
+    out.push_str("/// Encodes the body at `version`.\n");
+    out.push_str(&encode_cfg);
+    out.push_str(
+        "pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {\nmatch self {\n",
+    );
     for a in apis {
         writeln!(out, "{kind}::{}(m) => m.encode(buf, version),", a.name).unwrap();
     }
     out.push_str("}\n}\n\n");
-    out.push_str("/// The exact encoded size of the body at `version`.\npub fn encoded_size(&self, version: i16) -> usize {\nmatch self {\n");
+    out.push_str("/// The exact encoded size of the body at `version`.\n");
+    out.push_str(&encode_cfg);
+    out.push_str("pub fn encoded_size(&self, version: i16) -> usize {\nmatch self {\n");
     for a in apis {
         writeln!(out, "{kind}::{}(m) => m.encoded_size(version),", a.name).unwrap();
     }
     out.push_str("}\n}\n\n");
     writeln!(out, "/// Decodes the {lower} body of `api_key` at `version`.").unwrap();
+    out.push_str(&decode_cfg);
     out.push_str("pub fn decode(api_key: ApiKey, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {\nOk(match api_key {\n");
     for a in apis {
         writeln!(out, "ApiKey::{0} => {kind}::{0}({1}::decode(r, version)?),", a.name, type_name(a)).unwrap();
     }
     out.push_str("})\n}\n\n");
     writeln!(out, "/// Like [`{kind}::decode`], for a raw key; an unknown key is an error.").unwrap();
+    out.push_str(&decode_cfg);
     out.push_str(
         "pub fn decode_by_key(api_key: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {\n\
          match ApiKey::from_key(api_key) {\n\

@@ -146,7 +146,7 @@ impl<'a> Field<'a> {
                 format!("c::put_nullable_string(buf, {place}.as_deref(), {compact}, {nullable}, version)")
             }
             FieldType::Bytes | FieldType::Records => {
-                format!("c::put_nullable_bytes(buf, {place}.as_deref(), {compact}, {nullable}, version)")
+                format!("c::put_nullable_bytes(buf, {place}.as_ref(), {compact}, {nullable}, version)")
             }
             FieldType::Struct(_) => format!(
                 "c::put_nullable_struct(buf, {place}.as_ref(), {nullable}, {tagged}, version, |buf, v| v.encode_fields(buf, version))"

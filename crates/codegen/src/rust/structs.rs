@@ -3,7 +3,7 @@
 
 use super::field::{cond, Field};
 use super::ident::{doc_lines, RESERVED_TYPE_NAMES};
-use crate::spec::{MessageSpec, Versions};
+use crate::spec::{MessageSpec, SpecType, Versions};
 use crate::structs::StructDef;
 use std::fmt::Write;
 
@@ -229,10 +229,24 @@ impl<'a> StructEmitter<'a> {
         Ok(())
     }
 
+    /// The `#[cfg]` line that compiles one direction ("encode" or "decode")
+    /// of a request's or response's codec only with its cargo feature, e.g.
+    /// `encode-requests`; headers and data types are always compiled.
+    fn direction_cfg(&self, direction: &str) -> String {
+        let kind = match self.spec.ty {
+            SpecType::Request => "requests",
+            SpecType::Response => "responses",
+            _ => return String::new(),
+        };
+        format!("#[cfg(feature = \"{direction}-{kind}\")]\n")
+    }
+
     fn emit_codec(&self, out: &mut String) -> Result<(), String> {
-        writeln!(out, "impl {} {{", self.def.name).unwrap();
+        writeln!(out, "{}impl {} {{", self.direction_cfg("encode"), self.def.name).unwrap();
         self.emit_encode_fields(out)?;
         self.emit_fields_size(out)?;
+        writeln!(out, "}}\n").unwrap();
+        writeln!(out, "{}impl {} {{", self.direction_cfg("decode"), self.def.name).unwrap();
         self.emit_decode_fields(out);
         writeln!(out, "}}\n").unwrap();
         Ok(())
@@ -433,12 +447,12 @@ impl<'a> StructEmitter<'a> {
         } else {
             Default::default()
         };
-        writeln!(out, "impl Encode for {name} {{").unwrap();
+        writeln!(out, "{}impl Encode for {name} {{", self.direction_cfg("encode")).unwrap();
         writeln!(out, "fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {{").unwrap();
         writeln!(out, "{enc_check}\nself.encode_fields(buf, version){enc_ctx}\n}}").unwrap();
         writeln!(out, "fn encoded_size(&self, version: i16) -> usize {{ self.fields_size(version) }}").unwrap();
         writeln!(out, "}}\n").unwrap();
-        writeln!(out, "impl Decode for {name} {{").unwrap();
+        writeln!(out, "{}impl Decode for {name} {{", self.direction_cfg("decode")).unwrap();
         writeln!(out, "fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {{").unwrap();
         writeln!(out, "{dec_check}\nSelf::decode_fields(r, version){dec_ctx}\n}}").unwrap();
         writeln!(out, "}}\n").unwrap();

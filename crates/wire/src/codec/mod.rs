@@ -11,11 +11,14 @@
 mod compound;
 mod reader;
 mod tagged;
+mod vectored;
 mod writer;
 
 pub use compound::*;
 pub use reader::Reader;
 pub use tagged::{raw_tagged_fields_size, RawTaggedField, TaggedFieldWriter};
+pub(crate) use vectored::SharedSlice;
+pub use vectored::{write_chunks, VectoredBuf};
 pub(crate) use writer::StackBytes;
 pub use writer::*;
 

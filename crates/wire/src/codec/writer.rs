@@ -1,5 +1,6 @@
+use super::{SharedSlice, VectoredBuf};
 use crate::error::{EncodeError, EncodeErrorKind};
-use bytes::BufMut;
+use bytes::{BufMut, Bytes};
 use uuid::Uuid;
 
 use super::MAX_STRING_LEN;
@@ -225,14 +226,20 @@ pub fn nullable_string_size(s: Option<&str>, compact: bool) -> usize {
     }
 }
 
-/// Writes non-null bytes (also `records`).
+/// Writes non-null bytes (also `records`). A large payload goes through
+/// `BufMut::put`, so a [`VectoredBuf`] can keep it by reference; other
+/// buffers copy it as `put_slice` would.
 #[inline]
-pub fn put_bytes<B: BufMut>(buf: &mut B, b: &[u8], compact: bool) -> Result<(), EncodeError> {
+pub fn put_bytes<B: BufMut>(buf: &mut B, b: &Bytes, compact: bool) -> Result<(), EncodeError> {
     if b.len() > MAX_I32_LEN - 1 {
         return Err(too_long(b.len(), MAX_I32_LEN - 1));
     }
     put_length(buf, b.len(), compact, false);
-    buf.put_slice(b);
+    if b.len() >= VectoredBuf::MIN_SHARED_LEN {
+        buf.put(SharedSlice::new(b));
+    } else {
+        buf.put_slice(b);
+    }
     Ok(())
 }
 
@@ -240,7 +247,7 @@ pub fn put_bytes<B: BufMut>(buf: &mut B, b: &[u8], compact: bool) -> Result<(), 
 #[inline]
 pub fn put_nullable_bytes<B: BufMut>(
     buf: &mut B,
-    b: Option<&[u8]>,
+    b: Option<&Bytes>,
     compact: bool,
     nullable: bool,
     version: i16,

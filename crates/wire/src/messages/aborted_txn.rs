@@ -63,7 +63,9 @@ impl AbortedTxn {
         size += 8;
         size
     }
+}
 
+impl AbortedTxn {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;

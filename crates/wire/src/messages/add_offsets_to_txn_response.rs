@@ -38,6 +38,7 @@ impl Default for AddOffsetsToTxnResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AddOffsetsToTxnResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -65,7 +66,10 @@ impl AddOffsetsToTxnResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AddOffsetsToTxnResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -84,6 +88,7 @@ impl AddOffsetsToTxnResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AddOffsetsToTxnResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for AddOffsetsToTxnResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AddOffsetsToTxnResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AddOffsetsToTxnResponse"))?;

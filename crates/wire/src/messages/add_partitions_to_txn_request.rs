@@ -57,6 +57,7 @@ impl Default for AddPartitionsToTxnRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AddPartitionsToTxnRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -123,7 +124,10 @@ impl AddPartitionsToTxnRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AddPartitionsToTxnRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_transactions = if version >= 4 {
@@ -168,6 +172,7 @@ impl AddPartitionsToTxnRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AddPartitionsToTxnRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -180,6 +185,7 @@ impl Encode for AddPartitionsToTxnRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AddPartitionsToTxnRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AddPartitionsToTxnRequest"))?;
@@ -369,6 +375,7 @@ impl Default for AddPartitionsToTxnTransaction {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AddPartitionsToTxnTransaction {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -401,7 +408,10 @@ impl AddPartitionsToTxnTransaction {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AddPartitionsToTxnTransaction {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -432,6 +442,7 @@ impl AddPartitionsToTxnTransaction {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AddPartitionsToTxnTransaction {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -441,6 +452,7 @@ impl Encode for AddPartitionsToTxnTransaction {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AddPartitionsToTxnTransaction {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -550,6 +562,7 @@ impl Default for AddPartitionsToTxnTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AddPartitionsToTxnTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -577,7 +590,10 @@ impl AddPartitionsToTxnTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AddPartitionsToTxnTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
@@ -597,6 +613,7 @@ impl AddPartitionsToTxnTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AddPartitionsToTxnTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -606,6 +623,7 @@ impl Encode for AddPartitionsToTxnTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AddPartitionsToTxnTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

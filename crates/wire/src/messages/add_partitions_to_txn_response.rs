@@ -52,6 +52,7 @@ impl Default for AddPartitionsToTxnResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AddPartitionsToTxnResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -101,7 +102,10 @@ impl AddPartitionsToTxnResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AddPartitionsToTxnResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -138,6 +142,7 @@ impl AddPartitionsToTxnResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AddPartitionsToTxnResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -150,6 +155,7 @@ impl Encode for AddPartitionsToTxnResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AddPartitionsToTxnResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -296,6 +302,7 @@ impl Default for AddPartitionsToTxnResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AddPartitionsToTxnResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -322,7 +329,10 @@ impl AddPartitionsToTxnResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AddPartitionsToTxnResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -344,6 +354,7 @@ impl AddPartitionsToTxnResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AddPartitionsToTxnResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -353,6 +364,7 @@ impl Encode for AddPartitionsToTxnResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AddPartitionsToTxnResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -432,6 +444,7 @@ impl Default for AddPartitionsToTxnTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AddPartitionsToTxnTopicResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -460,7 +473,10 @@ impl AddPartitionsToTxnTopicResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AddPartitionsToTxnTopicResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
@@ -482,6 +498,7 @@ impl AddPartitionsToTxnTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AddPartitionsToTxnTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -491,6 +508,7 @@ impl Encode for AddPartitionsToTxnTopicResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AddPartitionsToTxnTopicResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -568,6 +586,7 @@ impl Default for AddPartitionsToTxnPartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AddPartitionsToTxnPartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -595,7 +614,10 @@ impl AddPartitionsToTxnPartitionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AddPartitionsToTxnPartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
@@ -619,6 +641,7 @@ impl AddPartitionsToTxnPartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AddPartitionsToTxnPartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -628,6 +651,7 @@ impl Encode for AddPartitionsToTxnPartitionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AddPartitionsToTxnPartitionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

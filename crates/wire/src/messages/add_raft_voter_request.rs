@@ -62,6 +62,7 @@ impl Default for AddRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AddRaftVoterRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -103,7 +104,10 @@ impl AddRaftVoterRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AddRaftVoterRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
@@ -136,6 +140,7 @@ impl AddRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AddRaftVoterRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -148,6 +153,7 @@ impl Encode for AddRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AddRaftVoterRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AddRaftVoterRequest"))?;
@@ -301,6 +307,7 @@ impl Default for Listener {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Listener {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -328,7 +335,10 @@ impl Listener {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl Listener {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -349,6 +359,7 @@ impl Listener {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for Listener {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -358,6 +369,7 @@ impl Encode for Listener {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for Listener {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for AllocateProducerIdsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AllocateProducerIdsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -63,7 +64,10 @@ impl AllocateProducerIdsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AllocateProducerIdsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -82,6 +86,7 @@ impl AllocateProducerIdsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AllocateProducerIdsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -94,6 +99,7 @@ impl Encode for AllocateProducerIdsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AllocateProducerIdsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -52,6 +52,7 @@ impl Default for AllocateProducerIdsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AllocateProducerIdsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -81,7 +82,10 @@ impl AllocateProducerIdsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AllocateProducerIdsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -108,6 +112,7 @@ impl AllocateProducerIdsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AllocateProducerIdsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -120,6 +125,7 @@ impl Encode for AllocateProducerIdsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AllocateProducerIdsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -38,6 +38,7 @@ impl Default for AlterClientQuotasRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterClientQuotasRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -66,7 +67,10 @@ impl AlterClientQuotasRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterClientQuotasRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_entries = c::read_array(r, flexible, version, |r| EntryData::decode_fields(r, version))
@@ -86,6 +90,7 @@ impl AlterClientQuotasRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterClientQuotasRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for AlterClientQuotasRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterClientQuotasRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterClientQuotasRequest"))?;
@@ -191,6 +197,7 @@ impl Default for EntryData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl EntryData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -220,7 +227,10 @@ impl EntryData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl EntryData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -242,6 +252,7 @@ impl EntryData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for EntryData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -251,6 +262,7 @@ impl Encode for EntryData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for EntryData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -329,6 +341,7 @@ impl Default for EntityData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl EntityData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -357,7 +370,10 @@ impl EntityData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl EntityData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -377,6 +393,7 @@ impl EntityData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for EntityData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -386,6 +403,7 @@ impl Encode for EntityData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for EntityData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -471,6 +489,7 @@ impl Default for OpData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OpData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -500,7 +519,10 @@ impl OpData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OpData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -521,6 +543,7 @@ impl OpData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OpData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -530,6 +553,7 @@ impl Encode for OpData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OpData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

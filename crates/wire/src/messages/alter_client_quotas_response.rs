@@ -38,6 +38,7 @@ impl Default for AlterClientQuotasResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterClientQuotasResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -66,7 +67,10 @@ impl AlterClientQuotasResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterClientQuotasResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -86,6 +90,7 @@ impl AlterClientQuotasResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterClientQuotasResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for AlterClientQuotasResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterClientQuotasResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterClientQuotasResponse"))?;
@@ -201,6 +207,7 @@ impl Default for EntryData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl EntryData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -232,7 +239,10 @@ impl EntryData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl EntryData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -255,6 +265,7 @@ impl EntryData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for EntryData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -264,6 +275,7 @@ impl Encode for EntryData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for EntryData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -357,6 +369,7 @@ impl Default for EntityData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl EntityData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -385,7 +398,10 @@ impl EntityData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl EntityData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -405,6 +421,7 @@ impl EntityData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for EntityData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -414,6 +431,7 @@ impl Encode for EntityData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for EntityData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for AlterConfigsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterConfigsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -66,7 +67,10 @@ impl AlterConfigsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterConfigsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_resources = c::read_array(r, flexible, version, |r| AlterConfigsResource::decode_fields(r, version))
@@ -86,6 +90,7 @@ impl AlterConfigsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterConfigsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for AlterConfigsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterConfigsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterConfigsRequest"))?;
@@ -200,6 +206,7 @@ impl Default for AlterConfigsResource {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterConfigsResource {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -230,7 +237,10 @@ impl AlterConfigsResource {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterConfigsResource {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -257,6 +267,7 @@ impl AlterConfigsResource {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterConfigsResource {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -266,6 +277,7 @@ impl Encode for AlterConfigsResource {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterConfigsResource {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -362,6 +374,7 @@ impl Default for AlterableConfig {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterableConfig {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -389,7 +402,10 @@ impl AlterableConfig {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterableConfig {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -409,6 +425,7 @@ impl AlterableConfig {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterableConfig {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -418,6 +435,7 @@ impl Encode for AlterableConfig {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterableConfig {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for AlterConfigsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterConfigsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -66,7 +67,10 @@ impl AlterConfigsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterConfigsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -87,6 +91,7 @@ impl AlterConfigsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterConfigsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -99,6 +104,7 @@ impl Encode for AlterConfigsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterConfigsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterConfigsResponse"))?;
@@ -207,6 +213,7 @@ impl Default for AlterConfigsResourceResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterConfigsResourceResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -239,7 +246,10 @@ impl AlterConfigsResourceResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterConfigsResourceResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -268,6 +278,7 @@ impl AlterConfigsResourceResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterConfigsResourceResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -277,6 +288,7 @@ impl Encode for AlterConfigsResourceResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterConfigsResourceResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -47,6 +47,7 @@ impl Default for AlterPartitionReassignmentsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterPartitionReassignmentsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -81,7 +82,10 @@ impl AlterPartitionReassignmentsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterPartitionReassignmentsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
@@ -108,6 +112,7 @@ impl AlterPartitionReassignmentsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterPartitionReassignmentsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -120,6 +125,7 @@ impl Encode for AlterPartitionReassignmentsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterPartitionReassignmentsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -233,6 +239,7 @@ impl Default for ReassignableTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ReassignableTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -259,7 +266,10 @@ impl ReassignableTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ReassignableTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -280,6 +290,7 @@ impl ReassignableTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ReassignableTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -289,6 +300,7 @@ impl Encode for ReassignableTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ReassignableTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -366,6 +378,7 @@ impl Default for ReassignablePartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ReassignablePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -392,7 +405,10 @@ impl ReassignablePartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ReassignablePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -412,6 +428,7 @@ impl ReassignablePartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ReassignablePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -421,6 +438,7 @@ impl Encode for ReassignablePartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ReassignablePartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

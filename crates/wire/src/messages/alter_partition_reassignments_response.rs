@@ -57,6 +57,7 @@ impl Default for AlterPartitionReassignmentsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterPartitionReassignmentsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -94,7 +95,10 @@ impl AlterPartitionReassignmentsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterPartitionReassignmentsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -126,6 +130,7 @@ impl AlterPartitionReassignmentsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterPartitionReassignmentsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -138,6 +143,7 @@ impl Encode for AlterPartitionReassignmentsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterPartitionReassignmentsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -276,6 +282,7 @@ impl Default for ReassignableTopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ReassignableTopicResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -302,7 +309,10 @@ impl ReassignableTopicResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ReassignableTopicResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -324,6 +334,7 @@ impl ReassignableTopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ReassignableTopicResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -333,6 +344,7 @@ impl Encode for ReassignableTopicResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ReassignableTopicResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -419,6 +431,7 @@ impl Default for ReassignablePartitionResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ReassignablePartitionResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -447,7 +460,10 @@ impl ReassignablePartitionResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ReassignablePartitionResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -474,6 +490,7 @@ impl ReassignablePartitionResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ReassignablePartitionResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -483,6 +500,7 @@ impl Encode for ReassignablePartitionResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ReassignablePartitionResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

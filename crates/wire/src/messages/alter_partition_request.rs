@@ -42,6 +42,7 @@ impl Default for AlterPartitionRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterPartitionRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -70,7 +71,10 @@ impl AlterPartitionRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterPartitionRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -91,6 +95,7 @@ impl AlterPartitionRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterPartitionRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -103,6 +108,7 @@ impl Encode for AlterPartitionRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterPartitionRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterPartitionRequest"))?;
@@ -204,6 +210,7 @@ impl Default for TopicData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -230,7 +237,10 @@ impl TopicData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -251,6 +261,7 @@ impl TopicData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -260,6 +271,7 @@ impl Encode for TopicData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -361,6 +373,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -407,7 +420,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -448,6 +464,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -457,6 +474,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -594,6 +612,7 @@ impl Default for BrokerState {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl BrokerState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -619,7 +638,10 @@ impl BrokerState {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl BrokerState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -639,6 +661,7 @@ impl BrokerState {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for BrokerState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -648,6 +671,7 @@ impl Encode for BrokerState {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for BrokerState {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

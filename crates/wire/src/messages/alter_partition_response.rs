@@ -42,6 +42,7 @@ impl Default for AlterPartitionResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterPartitionResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -70,7 +71,10 @@ impl AlterPartitionResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterPartitionResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -96,6 +100,7 @@ impl AlterPartitionResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterPartitionResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -108,6 +113,7 @@ impl Encode for AlterPartitionResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterPartitionResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterPartitionResponse"))?;
@@ -210,6 +216,7 @@ impl Default for TopicData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -236,7 +243,10 @@ impl TopicData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -257,6 +267,7 @@ impl TopicData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -266,6 +277,7 @@ impl Encode for TopicData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -372,6 +384,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -407,7 +420,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -441,6 +457,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -450,6 +467,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for AlterReplicaLogDirsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterReplicaLogDirsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -60,7 +61,10 @@ impl AlterReplicaLogDirsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterReplicaLogDirsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_dirs = c::read_array(r, flexible, version, |r| AlterReplicaLogDir::decode_fields(r, version))
@@ -79,6 +83,7 @@ impl AlterReplicaLogDirsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterReplicaLogDirsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -91,6 +96,7 @@ impl Encode for AlterReplicaLogDirsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterReplicaLogDirsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -171,6 +177,7 @@ impl Default for AlterReplicaLogDir {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterReplicaLogDir {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -199,7 +206,10 @@ impl AlterReplicaLogDir {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterReplicaLogDir {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -220,6 +230,7 @@ impl AlterReplicaLogDir {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterReplicaLogDir {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -229,6 +240,7 @@ impl Encode for AlterReplicaLogDir {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterReplicaLogDir {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -303,6 +315,7 @@ impl Default for AlterReplicaLogDirTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterReplicaLogDirTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -330,7 +343,10 @@ impl AlterReplicaLogDirTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterReplicaLogDirTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -350,6 +366,7 @@ impl AlterReplicaLogDirTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterReplicaLogDirTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -359,6 +376,7 @@ impl Encode for AlterReplicaLogDirTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterReplicaLogDirTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

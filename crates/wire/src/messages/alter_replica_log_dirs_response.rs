@@ -38,6 +38,7 @@ impl Default for AlterReplicaLogDirsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterReplicaLogDirsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -66,7 +67,10 @@ impl AlterReplicaLogDirsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterReplicaLogDirsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -87,6 +91,7 @@ impl AlterReplicaLogDirsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterReplicaLogDirsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -99,6 +104,7 @@ impl Encode for AlterReplicaLogDirsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterReplicaLogDirsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -194,6 +200,7 @@ impl Default for AlterReplicaLogDirTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterReplicaLogDirTopicResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -222,7 +229,10 @@ impl AlterReplicaLogDirTopicResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterReplicaLogDirTopicResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -244,6 +254,7 @@ impl AlterReplicaLogDirTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterReplicaLogDirTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -253,6 +264,7 @@ impl Encode for AlterReplicaLogDirTopicResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterReplicaLogDirTopicResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -334,6 +346,7 @@ impl Default for AlterReplicaLogDirPartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterReplicaLogDirPartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -361,7 +374,10 @@ impl AlterReplicaLogDirPartitionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterReplicaLogDirPartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -381,6 +397,7 @@ impl AlterReplicaLogDirPartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterReplicaLogDirPartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -390,6 +407,7 @@ impl Encode for AlterReplicaLogDirPartitionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterReplicaLogDirPartitionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for AlterShareGroupOffsetsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterShareGroupOffsetsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl AlterShareGroupOffsetsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterShareGroupOffsetsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -85,6 +89,7 @@ impl AlterShareGroupOffsetsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterShareGroupOffsetsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -97,6 +102,7 @@ impl Encode for AlterShareGroupOffsetsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterShareGroupOffsetsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -185,6 +191,7 @@ impl Default for AlterShareGroupOffsetsRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterShareGroupOffsetsRequestTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -211,7 +218,10 @@ impl AlterShareGroupOffsetsRequestTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterShareGroupOffsetsRequestTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -233,6 +243,7 @@ impl AlterShareGroupOffsetsRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterShareGroupOffsetsRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -242,6 +253,7 @@ impl Encode for AlterShareGroupOffsetsRequestTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterShareGroupOffsetsRequestTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -323,6 +335,7 @@ impl Default for AlterShareGroupOffsetsRequestPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterShareGroupOffsetsRequestPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -348,7 +361,10 @@ impl AlterShareGroupOffsetsRequestPartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterShareGroupOffsetsRequestPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -368,6 +384,7 @@ impl AlterShareGroupOffsetsRequestPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterShareGroupOffsetsRequestPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -377,6 +394,7 @@ impl Encode for AlterShareGroupOffsetsRequestPartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterShareGroupOffsetsRequestPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -52,6 +52,7 @@ impl Default for AlterShareGroupOffsetsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterShareGroupOffsetsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -83,7 +84,10 @@ impl AlterShareGroupOffsetsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterShareGroupOffsetsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -113,6 +117,7 @@ impl AlterShareGroupOffsetsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterShareGroupOffsetsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -125,6 +130,7 @@ impl Encode for AlterShareGroupOffsetsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterShareGroupOffsetsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -251,6 +257,7 @@ impl Default for AlterShareGroupOffsetsResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterShareGroupOffsetsResponseTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -279,7 +286,10 @@ impl AlterShareGroupOffsetsResponseTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterShareGroupOffsetsResponseTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -302,6 +312,7 @@ impl AlterShareGroupOffsetsResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterShareGroupOffsetsResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -311,6 +322,7 @@ impl Encode for AlterShareGroupOffsetsResponseTopic {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterShareGroupOffsetsResponseTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -402,6 +414,7 @@ impl Default for AlterShareGroupOffsetsResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterShareGroupOffsetsResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -430,7 +443,10 @@ impl AlterShareGroupOffsetsResponsePartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterShareGroupOffsetsResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -457,6 +473,7 @@ impl AlterShareGroupOffsetsResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterShareGroupOffsetsResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -466,6 +483,7 @@ impl Encode for AlterShareGroupOffsetsResponsePartition {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterShareGroupOffsetsResponsePartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for AlterUserScramCredentialsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterUserScramCredentialsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -65,7 +66,10 @@ impl AlterUserScramCredentialsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterUserScramCredentialsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_deletions = c::read_array(r, flexible, version, |r| ScramCredentialDeletion::decode_fields(r, version))
@@ -86,6 +90,7 @@ impl AlterUserScramCredentialsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterUserScramCredentialsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for AlterUserScramCredentialsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterUserScramCredentialsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -194,6 +200,7 @@ impl Default for ScramCredentialDeletion {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ScramCredentialDeletion {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -219,7 +226,10 @@ impl ScramCredentialDeletion {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ScramCredentialDeletion {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -239,6 +249,7 @@ impl ScramCredentialDeletion {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ScramCredentialDeletion {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -248,6 +259,7 @@ impl Encode for ScramCredentialDeletion {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ScramCredentialDeletion {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -344,6 +356,7 @@ impl Default for ScramCredentialUpsertion {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ScramCredentialUpsertion {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -375,7 +388,10 @@ impl ScramCredentialUpsertion {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ScramCredentialUpsertion {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -405,6 +421,7 @@ impl ScramCredentialUpsertion {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ScramCredentialUpsertion {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -414,6 +431,7 @@ impl Encode for ScramCredentialUpsertion {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ScramCredentialUpsertion {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

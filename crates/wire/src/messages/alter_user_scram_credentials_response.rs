@@ -38,6 +38,7 @@ impl Default for AlterUserScramCredentialsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterUserScramCredentialsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl AlterUserScramCredentialsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterUserScramCredentialsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -85,6 +89,7 @@ impl AlterUserScramCredentialsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterUserScramCredentialsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -97,6 +102,7 @@ impl Encode for AlterUserScramCredentialsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterUserScramCredentialsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -203,6 +209,7 @@ impl Default for AlterUserScramCredentialsResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterUserScramCredentialsResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -231,7 +238,10 @@ impl AlterUserScramCredentialsResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterUserScramCredentialsResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -253,6 +263,7 @@ impl AlterUserScramCredentialsResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterUserScramCredentialsResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -262,6 +273,7 @@ impl Encode for AlterUserScramCredentialsResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterUserScramCredentialsResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

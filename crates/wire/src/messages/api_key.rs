@@ -3,7 +3,7 @@
 
 //! Api keys with their metadata, and the request and response enums that
 //! dispatch on them.
-#![allow(clippy::all)]
+#![allow(unused_imports, clippy::all)]
 
 use super::*;
 use crate::codec::Reader;
@@ -1392,6 +1392,7 @@ impl Request {
     }
 
     /// Encodes the body at `version`.
+    #[cfg(feature = "encode-requests")]
     pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         match self {
             Request::Produce(m) => m.encode(buf, version),
@@ -1493,6 +1494,7 @@ impl Request {
     }
 
     /// The exact encoded size of the body at `version`.
+    #[cfg(feature = "encode-requests")]
     pub fn encoded_size(&self, version: i16) -> usize {
         match self {
             Request::Produce(m) => m.encoded_size(version),
@@ -1594,6 +1596,7 @@ impl Request {
     }
 
     /// Decodes the request body of `api_key` at `version`.
+    #[cfg(feature = "decode-requests")]
     pub fn decode(api_key: ApiKey, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Ok(match api_key {
             ApiKey::Produce => Request::Produce(ProduceRequest::decode(r, version)?),
@@ -1763,6 +1766,7 @@ impl Request {
     }
 
     /// Like [`Request::decode`], for a raw key; an unknown key is an error.
+    #[cfg(feature = "decode-requests")]
     pub fn decode_by_key(api_key: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         match ApiKey::from_key(api_key) {
             Some(key) => Self::decode(key, r, version),
@@ -3233,6 +3237,7 @@ impl Response {
     }
 
     /// Encodes the body at `version`.
+    #[cfg(feature = "encode-responses")]
     pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         match self {
             Response::Produce(m) => m.encode(buf, version),
@@ -3334,6 +3339,7 @@ impl Response {
     }
 
     /// The exact encoded size of the body at `version`.
+    #[cfg(feature = "encode-responses")]
     pub fn encoded_size(&self, version: i16) -> usize {
         match self {
             Response::Produce(m) => m.encoded_size(version),
@@ -3435,6 +3441,7 @@ impl Response {
     }
 
     /// Decodes the response body of `api_key` at `version`.
+    #[cfg(feature = "decode-responses")]
     pub fn decode(api_key: ApiKey, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Ok(match api_key {
             ApiKey::Produce => Response::Produce(ProduceResponse::decode(r, version)?),
@@ -3604,6 +3611,7 @@ impl Response {
     }
 
     /// Like [`Response::decode`], for a raw key; an unknown key is an error.
+    #[cfg(feature = "decode-responses")]
     pub fn decode_by_key(api_key: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         match ApiKey::from_key(api_key) {
             Some(key) => Self::decode(key, r, version),

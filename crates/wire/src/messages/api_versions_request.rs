@@ -52,6 +52,7 @@ impl Default for ApiVersionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ApiVersionsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -101,7 +102,10 @@ impl ApiVersionsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ApiVersionsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_client_software_name = if version >= 3 {
@@ -140,6 +144,7 @@ impl ApiVersionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ApiVersionsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -152,6 +157,7 @@ impl Encode for ApiVersionsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ApiVersionsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ApiVersionsRequest"))?;

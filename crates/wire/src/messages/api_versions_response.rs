@@ -67,6 +67,7 @@ impl Default for ApiVersionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ApiVersionsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -161,7 +162,10 @@ impl ApiVersionsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ApiVersionsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -232,6 +236,7 @@ impl ApiVersionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ApiVersionsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -244,6 +249,7 @@ impl Encode for ApiVersionsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ApiVersionsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ApiVersionsResponse"))?;
@@ -409,6 +415,7 @@ impl Default for ApiVersion {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ApiVersion {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -438,7 +445,10 @@ impl ApiVersion {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ApiVersion {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
@@ -459,6 +469,7 @@ impl ApiVersion {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ApiVersion {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -468,6 +479,7 @@ impl Encode for ApiVersion {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ApiVersion {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -560,6 +572,7 @@ impl Default for SupportedFeatureKey {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl SupportedFeatureKey {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -587,7 +600,10 @@ impl SupportedFeatureKey {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl SupportedFeatureKey {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -608,6 +624,7 @@ impl SupportedFeatureKey {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for SupportedFeatureKey {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -617,6 +634,7 @@ impl Encode for SupportedFeatureKey {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for SupportedFeatureKey {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -714,6 +732,7 @@ impl Default for FinalizedFeatureKey {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl FinalizedFeatureKey {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -741,7 +760,10 @@ impl FinalizedFeatureKey {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl FinalizedFeatureKey {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -767,6 +789,7 @@ impl FinalizedFeatureKey {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for FinalizedFeatureKey {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -776,6 +799,7 @@ impl Encode for FinalizedFeatureKey {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for FinalizedFeatureKey {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

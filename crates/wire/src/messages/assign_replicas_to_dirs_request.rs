@@ -42,6 +42,7 @@ impl Default for AssignReplicasToDirsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AssignReplicasToDirsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -70,7 +71,10 @@ impl AssignReplicasToDirsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AssignReplicasToDirsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -96,6 +100,7 @@ impl AssignReplicasToDirsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AssignReplicasToDirsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -108,6 +113,7 @@ impl Encode for AssignReplicasToDirsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AssignReplicasToDirsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -213,6 +219,7 @@ impl Default for DirectoryData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DirectoryData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -239,7 +246,10 @@ impl DirectoryData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DirectoryData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -260,6 +270,7 @@ impl DirectoryData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DirectoryData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -269,6 +280,7 @@ impl Encode for DirectoryData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DirectoryData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -343,6 +355,7 @@ impl Default for TopicData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -369,7 +382,10 @@ impl TopicData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -390,6 +406,7 @@ impl TopicData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -399,6 +416,7 @@ impl Encode for TopicData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -472,6 +490,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -495,7 +514,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -514,6 +536,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -523,6 +546,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

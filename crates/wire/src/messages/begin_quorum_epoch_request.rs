@@ -52,6 +52,7 @@ impl Default for BeginQuorumEpochRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl BeginQuorumEpochRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -94,7 +95,10 @@ impl BeginQuorumEpochRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl BeginQuorumEpochRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
@@ -127,6 +131,7 @@ impl BeginQuorumEpochRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for BeginQuorumEpochRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -139,6 +144,7 @@ impl Encode for BeginQuorumEpochRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for BeginQuorumEpochRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BeginQuorumEpochRequest"))?;
@@ -262,6 +268,7 @@ impl Default for TopicData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -290,7 +297,10 @@ impl TopicData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -311,6 +321,7 @@ impl TopicData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -320,6 +331,7 @@ impl Encode for TopicData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -414,6 +426,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -449,7 +462,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -478,6 +494,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -487,6 +504,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -604,6 +622,7 @@ impl Default for LeaderEndpoint {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl LeaderEndpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -631,7 +650,10 @@ impl LeaderEndpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl LeaderEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -652,6 +674,7 @@ impl LeaderEndpoint {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for LeaderEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -661,6 +684,7 @@ impl Encode for LeaderEndpoint {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for LeaderEndpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

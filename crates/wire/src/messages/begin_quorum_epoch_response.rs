@@ -42,6 +42,7 @@ impl Default for BeginQuorumEpochResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl BeginQuorumEpochResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -87,7 +88,10 @@ impl BeginQuorumEpochResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl BeginQuorumEpochResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -116,6 +120,7 @@ impl BeginQuorumEpochResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for BeginQuorumEpochResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -128,6 +133,7 @@ impl Encode for BeginQuorumEpochResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for BeginQuorumEpochResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BeginQuorumEpochResponse"))?;
@@ -232,6 +238,7 @@ impl Default for TopicData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -260,7 +267,10 @@ impl TopicData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -281,6 +291,7 @@ impl TopicData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -290,6 +301,7 @@ impl Encode for TopicData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -378,6 +390,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -409,7 +422,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -437,6 +453,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -446,6 +463,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -552,6 +570,7 @@ impl Default for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl NodeEndpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -579,7 +598,10 @@ impl NodeEndpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl NodeEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -600,6 +622,7 @@ impl NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -609,6 +632,7 @@ impl Encode for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

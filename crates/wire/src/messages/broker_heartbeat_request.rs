@@ -67,6 +67,7 @@ impl Default for BrokerHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl BrokerHeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -143,7 +144,10 @@ impl BrokerHeartbeatRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl BrokerHeartbeatRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -193,6 +197,7 @@ impl BrokerHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for BrokerHeartbeatRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -205,6 +210,7 @@ impl Encode for BrokerHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for BrokerHeartbeatRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BrokerHeartbeatRequest"))?;

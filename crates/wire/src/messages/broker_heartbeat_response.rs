@@ -57,6 +57,7 @@ impl Default for BrokerHeartbeatResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl BrokerHeartbeatResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -88,7 +89,10 @@ impl BrokerHeartbeatResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl BrokerHeartbeatResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -117,6 +121,7 @@ impl BrokerHeartbeatResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for BrokerHeartbeatResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -129,6 +134,7 @@ impl Encode for BrokerHeartbeatResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for BrokerHeartbeatResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BrokerHeartbeatResponse"))?;

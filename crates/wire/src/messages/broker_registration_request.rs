@@ -77,6 +77,7 @@ impl Default for BrokerRegistrationRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl BrokerRegistrationRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -136,7 +137,10 @@ impl BrokerRegistrationRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl BrokerRegistrationRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -181,6 +185,7 @@ impl BrokerRegistrationRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for BrokerRegistrationRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -193,6 +198,7 @@ impl Encode for BrokerRegistrationRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for BrokerRegistrationRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BrokerRegistrationRequest"))?;
@@ -393,6 +399,7 @@ impl Default for Listener {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Listener {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -422,7 +429,10 @@ impl Listener {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl Listener {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -450,6 +460,7 @@ impl Listener {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for Listener {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -459,6 +470,7 @@ impl Encode for Listener {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for Listener {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -562,6 +574,7 @@ impl Default for Feature {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Feature {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -589,7 +602,10 @@ impl Feature {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl Feature {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -615,6 +631,7 @@ impl Feature {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for Feature {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -624,6 +641,7 @@ impl Encode for Feature {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for Feature {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

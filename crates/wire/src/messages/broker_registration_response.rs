@@ -42,6 +42,7 @@ impl Default for BrokerRegistrationResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl BrokerRegistrationResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -69,7 +70,10 @@ impl BrokerRegistrationResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl BrokerRegistrationResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -94,6 +98,7 @@ impl BrokerRegistrationResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for BrokerRegistrationResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -106,6 +111,7 @@ impl Encode for BrokerRegistrationResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for BrokerRegistrationResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -38,6 +38,7 @@ impl Default for ConsumerGroupDescribeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ConsumerGroupDescribeResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl ConsumerGroupDescribeResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ConsumerGroupDescribeResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -84,6 +88,7 @@ impl ConsumerGroupDescribeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ConsumerGroupDescribeResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for ConsumerGroupDescribeResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ConsumerGroupDescribeResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -227,6 +233,7 @@ impl Default for DescribedGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribedGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -268,7 +275,10 @@ impl DescribedGroup {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribedGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -308,6 +318,7 @@ impl DescribedGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribedGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -317,6 +328,7 @@ impl Encode for DescribedGroup {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribedGroup {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -524,6 +536,7 @@ impl Default for Member {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Member {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -575,7 +588,10 @@ impl Member {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Member {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -619,6 +635,7 @@ impl Member {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Member {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -628,6 +645,7 @@ impl Encode for Member {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Member {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -821,6 +839,7 @@ impl Default for TopicPartitions {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicPartitions {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -848,7 +867,10 @@ impl TopicPartitions {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicPartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -869,6 +891,7 @@ impl TopicPartitions {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -878,6 +901,7 @@ impl Encode for TopicPartitions {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicPartitions {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -961,6 +985,7 @@ impl Default for Assignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Assignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -985,7 +1010,10 @@ impl Assignment {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Assignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1005,6 +1033,7 @@ impl Assignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Assignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1014,6 +1043,7 @@ impl Encode for Assignment {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Assignment {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

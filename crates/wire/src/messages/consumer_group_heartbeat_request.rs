@@ -82,6 +82,7 @@ impl Default for ConsumerGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ConsumerGroupHeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -140,7 +141,10 @@ impl ConsumerGroupHeartbeatRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ConsumerGroupHeartbeatRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -188,6 +192,7 @@ impl ConsumerGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ConsumerGroupHeartbeatRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -200,6 +205,7 @@ impl Encode for ConsumerGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ConsumerGroupHeartbeatRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -398,6 +404,7 @@ impl Default for TopicPartitions {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicPartitions {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -423,7 +430,10 @@ impl TopicPartitions {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicPartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -443,6 +453,7 @@ impl TopicPartitions {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -452,6 +463,7 @@ impl Encode for TopicPartitions {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicPartitions {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -41,7 +41,7 @@ impl ConsumerProtocolAssignment {
         let flexible = false;
         c::put_array(buf, &self.assigned_partitions, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("AssignedPartitions"))?;
-        c::put_nullable_bytes(buf, self.user_data.as_deref(), flexible, true, version)
+        c::put_nullable_bytes(buf, self.user_data.as_ref(), flexible, true, version)
             .map_err(|e| e.in_field("UserData"))?;
         Ok(())
     }
@@ -53,7 +53,9 @@ impl ConsumerProtocolAssignment {
         size += c::nullable_bytes_size(self.user_data.as_deref(), flexible);
         size
     }
+}
 
+impl ConsumerProtocolAssignment {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_assigned_partitions = c::read_array(r, flexible, version, |r| TopicPartition::decode_fields(r, version))
@@ -180,7 +182,9 @@ impl TopicPartition {
         size += c::wire_array_size(&self.partitions, flexible);
         size
     }
+}
 
+impl TopicPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;

@@ -53,7 +53,7 @@ impl ConsumerProtocolSubscription {
         let flexible = false;
         c::put_array(buf, &self.topics, flexible, |buf, e| c::put_string(buf, e, flexible))
             .map_err(|e| e.in_field("Topics"))?;
-        c::put_nullable_bytes(buf, self.user_data.as_deref(), flexible, true, version)
+        c::put_nullable_bytes(buf, self.user_data.as_ref(), flexible, true, version)
             .map_err(|e| e.in_field("UserData"))?;
         if version >= 1 {
             c::put_array(buf, &self.owned_partitions, flexible, |buf, e| (e).encode_fields(buf, version))
@@ -85,7 +85,9 @@ impl ConsumerProtocolSubscription {
         }
         size
     }
+}
 
+impl ConsumerProtocolSubscription {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_topics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -271,7 +273,9 @@ impl TopicPartition {
         size += c::wire_array_size(&self.partitions, flexible);
         size
     }
+}
 
+impl TopicPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;

@@ -45,7 +45,9 @@ impl ControlRecordTypeSchema {
         size += 2;
         size
     }
+}
 
+impl ControlRecordTypeSchema {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_type = r.read_i16().map_err(|e| e.in_field("Type"))?;

@@ -27,6 +27,7 @@ impl Default for ControlledShutdownResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ControlledShutdownResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -38,13 +39,17 @@ impl ControlledShutdownResponse {
         let mut size = 0usize;
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ControlledShutdownResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         Ok(Self {})
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ControlledShutdownResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -57,6 +62,7 @@ impl Encode for ControlledShutdownResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ControlledShutdownResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -57,6 +57,7 @@ impl Default for ControllerRegistrationRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ControllerRegistrationRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -90,7 +91,10 @@ impl ControllerRegistrationRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ControllerRegistrationRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_controller_id = r.read_i32().map_err(|e| e.in_field("ControllerId"))?;
@@ -121,6 +125,7 @@ impl ControllerRegistrationRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ControllerRegistrationRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -133,6 +138,7 @@ impl Encode for ControllerRegistrationRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ControllerRegistrationRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -275,6 +281,7 @@ impl Default for Listener {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Listener {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -304,7 +311,10 @@ impl Listener {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl Listener {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -332,6 +342,7 @@ impl Listener {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for Listener {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -341,6 +352,7 @@ impl Encode for Listener {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for Listener {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -444,6 +456,7 @@ impl Default for Feature {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Feature {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -471,7 +484,10 @@ impl Feature {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl Feature {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -497,6 +513,7 @@ impl Feature {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for Feature {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -506,6 +523,7 @@ impl Encode for Feature {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for Feature {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

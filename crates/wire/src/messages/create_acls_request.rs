@@ -34,6 +34,7 @@ impl Default for CreateAclsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CreateAclsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -60,7 +61,10 @@ impl CreateAclsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CreateAclsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_creations = c::read_array(r, flexible, version, |r| AclCreation::decode_fields(r, version))
@@ -79,6 +83,7 @@ impl CreateAclsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CreateAclsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -91,6 +96,7 @@ impl Encode for CreateAclsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CreateAclsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateAclsRequest"))?;
@@ -202,6 +208,7 @@ impl Default for AclCreation {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AclCreation {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -239,7 +246,10 @@ impl AclCreation {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AclCreation {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -273,6 +283,7 @@ impl AclCreation {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AclCreation {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -282,6 +293,7 @@ impl Encode for AclCreation {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AclCreation {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

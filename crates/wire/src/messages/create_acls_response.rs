@@ -38,6 +38,7 @@ impl Default for CreateAclsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl CreateAclsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -66,7 +67,10 @@ impl CreateAclsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl CreateAclsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -86,6 +90,7 @@ impl CreateAclsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for CreateAclsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for CreateAclsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for CreateAclsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateAclsResponse"))?;
@@ -192,6 +198,7 @@ impl Default for AclCreationResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AclCreationResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -220,7 +227,10 @@ impl AclCreationResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AclCreationResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -241,6 +251,7 @@ impl AclCreationResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AclCreationResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -250,6 +261,7 @@ impl Encode for AclCreationResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AclCreationResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -52,6 +52,7 @@ impl Default for CreateDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CreateDelegationTokenRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -98,7 +99,10 @@ impl CreateDelegationTokenRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CreateDelegationTokenRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_owner_principal_type = if version >= 3 {
@@ -134,6 +138,7 @@ impl CreateDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CreateDelegationTokenRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -146,6 +151,7 @@ impl Encode for CreateDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CreateDelegationTokenRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -282,6 +288,7 @@ impl Default for CreatableRenewers {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CreatableRenewers {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -309,7 +316,10 @@ impl CreatableRenewers {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CreatableRenewers {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -329,6 +339,7 @@ impl CreatableRenewers {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CreatableRenewers {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -338,6 +349,7 @@ impl Encode for CreatableRenewers {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CreatableRenewers {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -87,6 +87,7 @@ impl Default for CreateDelegationTokenResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl CreateDelegationTokenResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -146,7 +147,10 @@ impl CreateDelegationTokenResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl CreateDelegationTokenResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -195,6 +199,7 @@ impl CreateDelegationTokenResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for CreateDelegationTokenResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -207,6 +212,7 @@ impl Encode for CreateDelegationTokenResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for CreateDelegationTokenResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

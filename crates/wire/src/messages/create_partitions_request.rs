@@ -42,6 +42,7 @@ impl Default for CreatePartitionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CreatePartitionsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -72,7 +73,10 @@ impl CreatePartitionsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CreatePartitionsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_topics = c::read_array(r, flexible, version, |r| CreatePartitionsTopic::decode_fields(r, version))
@@ -93,6 +97,7 @@ impl CreatePartitionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CreatePartitionsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -105,6 +110,7 @@ impl Encode for CreatePartitionsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CreatePartitionsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreatePartitionsRequest"))?;
@@ -215,6 +221,7 @@ impl Default for CreatePartitionsTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CreatePartitionsTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -247,7 +254,10 @@ impl CreatePartitionsTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CreatePartitionsTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -271,6 +281,7 @@ impl CreatePartitionsTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CreatePartitionsTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -280,6 +291,7 @@ impl Encode for CreatePartitionsTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CreatePartitionsTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -370,6 +382,7 @@ impl Default for CreatePartitionsAssignment {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CreatePartitionsAssignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -395,7 +408,10 @@ impl CreatePartitionsAssignment {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CreatePartitionsAssignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -414,6 +430,7 @@ impl CreatePartitionsAssignment {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CreatePartitionsAssignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -423,6 +440,7 @@ impl Encode for CreatePartitionsAssignment {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CreatePartitionsAssignment {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for CreatePartitionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl CreatePartitionsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -66,7 +67,10 @@ impl CreatePartitionsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl CreatePartitionsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -86,6 +90,7 @@ impl CreatePartitionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for CreatePartitionsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for CreatePartitionsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for CreatePartitionsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreatePartitionsResponse"))?;
@@ -196,6 +202,7 @@ impl Default for CreatePartitionsTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl CreatePartitionsTopicResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -226,7 +233,10 @@ impl CreatePartitionsTopicResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl CreatePartitionsTopicResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -248,6 +258,7 @@ impl CreatePartitionsTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for CreatePartitionsTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -257,6 +268,7 @@ impl Encode for CreatePartitionsTopicResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for CreatePartitionsTopicResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

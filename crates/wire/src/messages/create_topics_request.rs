@@ -42,6 +42,7 @@ impl Default for CreateTopicsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CreateTopicsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
@@ -72,7 +73,10 @@ impl CreateTopicsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CreateTopicsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_topics = c::read_array(r, flexible, version, |r| CreatableTopic::decode_fields(r, version))
@@ -93,6 +97,7 @@ impl CreateTopicsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CreateTopicsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -105,6 +110,7 @@ impl Encode for CreateTopicsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CreateTopicsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateTopicsRequest"))?;
@@ -225,6 +231,7 @@ impl Default for CreatableTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CreatableTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
@@ -260,7 +267,10 @@ impl CreatableTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CreatableTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
@@ -293,6 +303,7 @@ impl CreatableTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CreatableTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -302,6 +313,7 @@ impl Encode for CreatableTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CreatableTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -413,6 +425,7 @@ impl Default for CreatableReplicaAssignment {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CreatableReplicaAssignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
@@ -440,7 +453,10 @@ impl CreatableReplicaAssignment {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CreatableReplicaAssignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
@@ -460,6 +476,7 @@ impl CreatableReplicaAssignment {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CreatableReplicaAssignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -469,6 +486,7 @@ impl Encode for CreatableReplicaAssignment {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CreatableReplicaAssignment {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -554,6 +572,7 @@ impl Default for CreatableTopicConfig {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CreatableTopicConfig {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
@@ -581,7 +600,10 @@ impl CreatableTopicConfig {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CreatableTopicConfig {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
@@ -601,6 +623,7 @@ impl CreatableTopicConfig {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CreatableTopicConfig {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -610,6 +633,7 @@ impl Encode for CreatableTopicConfig {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CreatableTopicConfig {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for CreateTopicsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl CreateTopicsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
@@ -66,7 +67,10 @@ impl CreateTopicsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl CreateTopicsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -86,6 +90,7 @@ impl CreateTopicsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for CreateTopicsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for CreateTopicsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for CreateTopicsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateTopicsResponse"))?;
@@ -223,6 +229,7 @@ impl Default for CreatableTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl CreatableTopicResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
@@ -293,7 +300,10 @@ impl CreatableTopicResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl CreatableTopicResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
@@ -344,6 +354,7 @@ impl CreatableTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for CreatableTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -353,6 +364,7 @@ impl Encode for CreatableTopicResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for CreatableTopicResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -549,6 +561,7 @@ impl Default for CreatableTopicConfigs {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl CreatableTopicConfigs {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -580,7 +593,10 @@ impl CreatableTopicConfigs {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl CreatableTopicConfigs {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -610,6 +626,7 @@ impl CreatableTopicConfigs {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for CreatableTopicConfigs {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -619,6 +636,7 @@ impl Encode for CreatableTopicConfigs {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for CreatableTopicConfigs {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -74,7 +74,9 @@ impl DefaultPrincipalData {
         }
         size
     }
+}
 
+impl DefaultPrincipalData {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_type = r.read_string(flexible, version).map_err(|e| e.in_field("Type"))?;

@@ -34,6 +34,7 @@ impl Default for DeleteAclsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteAclsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -60,7 +61,10 @@ impl DeleteAclsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteAclsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_filters = c::read_array(r, flexible, version, |r| DeleteAclsFilter::decode_fields(r, version))
@@ -79,6 +83,7 @@ impl DeleteAclsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteAclsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -91,6 +96,7 @@ impl Encode for DeleteAclsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteAclsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteAclsRequest"))?;
@@ -202,6 +208,7 @@ impl Default for DeleteAclsFilter {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteAclsFilter {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -242,7 +249,10 @@ impl DeleteAclsFilter {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteAclsFilter {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -278,6 +288,7 @@ impl DeleteAclsFilter {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteAclsFilter {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -287,6 +298,7 @@ impl Encode for DeleteAclsFilter {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteAclsFilter {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for DeleteAclsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteAclsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -66,7 +67,10 @@ impl DeleteAclsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteAclsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -87,6 +91,7 @@ impl DeleteAclsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteAclsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -99,6 +104,7 @@ impl Encode for DeleteAclsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteAclsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteAclsResponse"))?;
@@ -202,6 +208,7 @@ impl Default for DeleteAclsFilterResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteAclsFilterResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -233,7 +240,10 @@ impl DeleteAclsFilterResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteAclsFilterResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -261,6 +271,7 @@ impl DeleteAclsFilterResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteAclsFilterResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -270,6 +281,7 @@ impl Encode for DeleteAclsFilterResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteAclsFilterResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -401,6 +413,7 @@ impl Default for DeleteAclsMatchingAcl {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteAclsMatchingAcl {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -443,7 +456,10 @@ impl DeleteAclsMatchingAcl {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteAclsMatchingAcl {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -482,6 +498,7 @@ impl DeleteAclsMatchingAcl {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteAclsMatchingAcl {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -491,6 +508,7 @@ impl Encode for DeleteAclsMatchingAcl {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteAclsMatchingAcl {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for DeleteGroupsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteGroupsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -60,7 +61,10 @@ impl DeleteGroupsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteGroupsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_groups_names = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -79,6 +83,7 @@ impl DeleteGroupsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteGroupsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -91,6 +96,7 @@ impl Encode for DeleteGroupsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteGroupsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteGroupsRequest"))?;

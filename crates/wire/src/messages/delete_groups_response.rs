@@ -38,6 +38,7 @@ impl Default for DeleteGroupsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteGroupsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -66,7 +67,10 @@ impl DeleteGroupsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteGroupsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -86,6 +90,7 @@ impl DeleteGroupsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteGroupsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for DeleteGroupsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteGroupsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteGroupsResponse"))?;
@@ -201,6 +207,7 @@ impl Default for DeletableGroupResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeletableGroupResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -235,7 +242,10 @@ impl DeletableGroupResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeletableGroupResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -265,6 +275,7 @@ impl DeletableGroupResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeletableGroupResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -274,6 +285,7 @@ impl Encode for DeletableGroupResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeletableGroupResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

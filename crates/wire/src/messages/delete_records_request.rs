@@ -38,6 +38,7 @@ impl Default for DeleteRecordsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteRecordsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -66,7 +67,10 @@ impl DeleteRecordsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteRecordsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_topics = c::read_array(r, flexible, version, |r| DeleteRecordsTopic::decode_fields(r, version))
@@ -86,6 +90,7 @@ impl DeleteRecordsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteRecordsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for DeleteRecordsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteRecordsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteRecordsRequest"))?;
@@ -188,6 +194,7 @@ impl Default for DeleteRecordsTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteRecordsTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -216,7 +223,10 @@ impl DeleteRecordsTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteRecordsTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -237,6 +247,7 @@ impl DeleteRecordsTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteRecordsTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -246,6 +257,7 @@ impl Encode for DeleteRecordsTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteRecordsTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -323,6 +335,7 @@ impl Default for DeleteRecordsPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteRecordsPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -350,7 +363,10 @@ impl DeleteRecordsPartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteRecordsPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -370,6 +386,7 @@ impl DeleteRecordsPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteRecordsPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -379,6 +396,7 @@ impl Encode for DeleteRecordsPartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteRecordsPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

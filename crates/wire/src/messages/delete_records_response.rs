@@ -38,6 +38,7 @@ impl Default for DeleteRecordsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteRecordsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -66,7 +67,10 @@ impl DeleteRecordsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteRecordsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -86,6 +90,7 @@ impl DeleteRecordsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteRecordsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for DeleteRecordsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteRecordsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteRecordsResponse"))?;
@@ -189,6 +195,7 @@ impl Default for DeleteRecordsTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteRecordsTopicResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -217,7 +224,10 @@ impl DeleteRecordsTopicResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteRecordsTopicResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -239,6 +249,7 @@ impl DeleteRecordsTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteRecordsTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -248,6 +259,7 @@ impl Encode for DeleteRecordsTopicResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteRecordsTopicResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -329,6 +341,7 @@ impl Default for DeleteRecordsPartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteRecordsPartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -358,7 +371,10 @@ impl DeleteRecordsPartitionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteRecordsPartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -384,6 +400,7 @@ impl DeleteRecordsPartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteRecordsPartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -393,6 +410,7 @@ impl Encode for DeleteRecordsPartitionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteRecordsPartitionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

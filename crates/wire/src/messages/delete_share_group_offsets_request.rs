@@ -38,6 +38,7 @@ impl Default for DeleteShareGroupOffsetsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteShareGroupOffsetsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl DeleteShareGroupOffsetsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteShareGroupOffsetsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -85,6 +89,7 @@ impl DeleteShareGroupOffsetsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteShareGroupOffsetsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -97,6 +102,7 @@ impl Encode for DeleteShareGroupOffsetsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteShareGroupOffsetsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -181,6 +187,7 @@ impl Default for DeleteShareGroupOffsetsRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteShareGroupOffsetsRequestTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -204,7 +211,10 @@ impl DeleteShareGroupOffsetsRequestTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteShareGroupOffsetsRequestTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -223,6 +233,7 @@ impl DeleteShareGroupOffsetsRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteShareGroupOffsetsRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -232,6 +243,7 @@ impl Encode for DeleteShareGroupOffsetsRequestTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteShareGroupOffsetsRequestTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

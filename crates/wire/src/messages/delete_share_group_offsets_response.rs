@@ -52,6 +52,7 @@ impl Default for DeleteShareGroupOffsetsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteShareGroupOffsetsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -83,7 +84,10 @@ impl DeleteShareGroupOffsetsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteShareGroupOffsetsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -113,6 +117,7 @@ impl DeleteShareGroupOffsetsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteShareGroupOffsetsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -125,6 +130,7 @@ impl Encode for DeleteShareGroupOffsetsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteShareGroupOffsetsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -258,6 +264,7 @@ impl Default for DeleteShareGroupOffsetsResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteShareGroupOffsetsResponseTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -288,7 +295,10 @@ impl DeleteShareGroupOffsetsResponseTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteShareGroupOffsetsResponseTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -317,6 +327,7 @@ impl DeleteShareGroupOffsetsResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteShareGroupOffsetsResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -326,6 +337,7 @@ impl Encode for DeleteShareGroupOffsetsResponseTopic {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteShareGroupOffsetsResponseTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

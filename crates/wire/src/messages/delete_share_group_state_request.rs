@@ -38,6 +38,7 @@ impl Default for DeleteShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteShareGroupStateRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl DeleteShareGroupStateRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteShareGroupStateRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -84,6 +88,7 @@ impl DeleteShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteShareGroupStateRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for DeleteShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteShareGroupStateRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -184,6 +190,7 @@ impl Default for DeleteStateData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteStateData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -210,7 +217,10 @@ impl DeleteStateData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteStateData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -231,6 +241,7 @@ impl DeleteStateData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteStateData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -240,6 +251,7 @@ impl Encode for DeleteStateData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteStateData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -313,6 +325,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -336,7 +349,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -355,6 +371,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -364,6 +381,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

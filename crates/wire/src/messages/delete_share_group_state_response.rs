@@ -34,6 +34,7 @@ impl Default for DeleteShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteShareGroupStateResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -58,7 +59,10 @@ impl DeleteShareGroupStateResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteShareGroupStateResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| DeleteStateResult::decode_fields(r, version))
@@ -77,6 +81,7 @@ impl DeleteShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteShareGroupStateResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -89,6 +94,7 @@ impl Encode for DeleteShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteShareGroupStateResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -172,6 +178,7 @@ impl Default for DeleteStateResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteStateResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -198,7 +205,10 @@ impl DeleteStateResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteStateResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -219,6 +229,7 @@ impl DeleteStateResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteStateResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -228,6 +239,7 @@ impl Encode for DeleteStateResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteStateResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -309,6 +321,7 @@ impl Default for PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -337,7 +350,10 @@ impl PartitionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -364,6 +380,7 @@ impl PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -373,6 +390,7 @@ impl Encode for PartitionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -42,6 +42,7 @@ impl Default for DeleteTopicsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteTopicsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -83,7 +84,10 @@ impl DeleteTopicsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteTopicsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_topics = if version >= 6 {
@@ -113,6 +117,7 @@ impl DeleteTopicsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteTopicsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -125,6 +130,7 @@ impl Encode for DeleteTopicsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteTopicsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteTopicsRequest"))?;
@@ -242,6 +248,7 @@ impl Default for DeleteTopicState {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DeleteTopicState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -267,7 +274,10 @@ impl DeleteTopicState {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DeleteTopicState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -287,6 +297,7 @@ impl DeleteTopicState {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DeleteTopicState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -296,6 +307,7 @@ impl Encode for DeleteTopicState {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DeleteTopicState {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for DeleteTopicsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeleteTopicsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -66,7 +67,10 @@ impl DeleteTopicsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeleteTopicsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -86,6 +90,7 @@ impl DeleteTopicsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeleteTopicsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for DeleteTopicsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeleteTopicsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteTopicsResponse"))?;
@@ -206,6 +212,7 @@ impl Default for DeletableTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DeletableTopicResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -247,7 +254,10 @@ impl DeletableTopicResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DeletableTopicResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -279,6 +289,7 @@ impl DeletableTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DeletableTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -288,6 +299,7 @@ impl Encode for DeletableTopicResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DeletableTopicResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -67,6 +67,7 @@ impl Default for DescribeAclsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeAclsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -107,7 +108,10 @@ impl DescribeAclsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeAclsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type_filter = r.read_i8().map_err(|e| e.in_field("ResourceTypeFilter"))?;
@@ -142,6 +146,7 @@ impl DescribeAclsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeAclsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -154,6 +159,7 @@ impl Encode for DescribeAclsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeAclsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeAclsRequest"))?;

@@ -52,6 +52,7 @@ impl Default for DescribeAclsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeAclsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -85,7 +86,10 @@ impl DescribeAclsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeAclsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -114,6 +118,7 @@ impl DescribeAclsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeAclsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -126,6 +131,7 @@ impl Encode for DescribeAclsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeAclsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeAclsResponse"))?;
@@ -257,6 +263,7 @@ impl Default for DescribeAclsResource {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeAclsResource {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -289,7 +296,10 @@ impl DescribeAclsResource {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeAclsResource {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -318,6 +328,7 @@ impl DescribeAclsResource {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeAclsResource {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -327,6 +338,7 @@ impl Encode for DescribeAclsResource {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeAclsResource {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -441,6 +453,7 @@ impl Default for AclDescription {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AclDescription {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -472,7 +485,10 @@ impl AclDescription {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AclDescription {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -500,6 +516,7 @@ impl AclDescription {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AclDescription {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -509,6 +526,7 @@ impl Encode for AclDescription {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AclDescription {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

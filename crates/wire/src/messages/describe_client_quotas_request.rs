@@ -38,6 +38,7 @@ impl Default for DescribeClientQuotasRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeClientQuotasRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -66,7 +67,10 @@ impl DescribeClientQuotasRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeClientQuotasRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_components = c::read_array(r, flexible, version, |r| ComponentData::decode_fields(r, version))
@@ -86,6 +90,7 @@ impl DescribeClientQuotasRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeClientQuotasRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for DescribeClientQuotasRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeClientQuotasRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -198,6 +204,7 @@ impl Default for ComponentData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ComponentData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -228,7 +235,10 @@ impl ComponentData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ComponentData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -249,6 +259,7 @@ impl ComponentData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ComponentData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -258,6 +269,7 @@ impl Encode for ComponentData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ComponentData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

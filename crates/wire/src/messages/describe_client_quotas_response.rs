@@ -52,6 +52,7 @@ impl Default for DescribeClientQuotasResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeClientQuotasResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -87,7 +88,10 @@ impl DescribeClientQuotasResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeClientQuotasResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -116,6 +120,7 @@ impl DescribeClientQuotasResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeClientQuotasResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -128,6 +133,7 @@ impl Encode for DescribeClientQuotasResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeClientQuotasResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -255,6 +261,7 @@ impl Default for EntryData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl EntryData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -284,7 +291,10 @@ impl EntryData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl EntryData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -306,6 +316,7 @@ impl EntryData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for EntryData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -315,6 +326,7 @@ impl Encode for EntryData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for EntryData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -393,6 +405,7 @@ impl Default for EntityData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl EntityData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -421,7 +434,10 @@ impl EntityData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl EntityData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -441,6 +457,7 @@ impl EntityData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for EntityData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -450,6 +467,7 @@ impl Encode for EntityData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for EntityData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -531,6 +549,7 @@ impl Default for ValueData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ValueData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -558,7 +577,10 @@ impl ValueData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ValueData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -578,6 +600,7 @@ impl ValueData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ValueData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -587,6 +610,7 @@ impl Encode for ValueData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ValueData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

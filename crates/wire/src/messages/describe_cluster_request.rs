@@ -47,6 +47,7 @@ impl Default for DescribeClusterRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeClusterRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -86,7 +87,10 @@ impl DescribeClusterRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeClusterRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_include_cluster_authorized_operations =
@@ -113,6 +117,7 @@ impl DescribeClusterRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeClusterRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -125,6 +130,7 @@ impl Encode for DescribeClusterRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeClusterRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeClusterRequest"))?;

@@ -72,6 +72,7 @@ impl Default for DescribeClusterResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeClusterResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -117,7 +118,10 @@ impl DescribeClusterResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeClusterResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -154,6 +158,7 @@ impl DescribeClusterResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeClusterResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -166,6 +171,7 @@ impl Encode for DescribeClusterResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeClusterResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeClusterResponse"))?;
@@ -355,6 +361,7 @@ impl Default for DescribeClusterBroker {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeClusterBroker {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -392,7 +399,10 @@ impl DescribeClusterBroker {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeClusterBroker {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -422,6 +432,7 @@ impl DescribeClusterBroker {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeClusterBroker {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -431,6 +442,7 @@ impl Encode for DescribeClusterBroker {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeClusterBroker {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -47,6 +47,7 @@ impl Default for DescribeConfigsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeConfigsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -83,7 +84,10 @@ impl DescribeConfigsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeConfigsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_resources = c::read_array(r, flexible, version, |r| DescribeConfigsResource::decode_fields(r, version))
@@ -110,6 +114,7 @@ impl DescribeConfigsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeConfigsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -122,6 +127,7 @@ impl Encode for DescribeConfigsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeConfigsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeConfigsRequest"))?;
@@ -244,6 +250,7 @@ impl Default for DescribeConfigsResource {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeConfigsResource {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -276,7 +283,10 @@ impl DescribeConfigsResource {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeConfigsResource {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -304,6 +314,7 @@ impl DescribeConfigsResource {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeConfigsResource {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -313,6 +324,7 @@ impl Encode for DescribeConfigsResource {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeConfigsResource {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

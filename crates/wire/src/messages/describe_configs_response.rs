@@ -38,6 +38,7 @@ impl Default for DescribeConfigsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeConfigsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -66,7 +67,10 @@ impl DescribeConfigsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeConfigsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -86,6 +90,7 @@ impl DescribeConfigsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeConfigsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for DescribeConfigsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeConfigsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeConfigsResponse"))?;
@@ -211,6 +217,7 @@ impl Default for DescribeConfigsResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeConfigsResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -246,7 +253,10 @@ impl DescribeConfigsResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeConfigsResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -279,6 +289,7 @@ impl DescribeConfigsResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeConfigsResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -288,6 +299,7 @@ impl Encode for DescribeConfigsResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeConfigsResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -437,6 +449,7 @@ impl Default for DescribeConfigsResourceResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeConfigsResourceResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -486,7 +499,10 @@ impl DescribeConfigsResourceResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeConfigsResourceResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -527,6 +543,7 @@ impl DescribeConfigsResourceResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeConfigsResourceResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -536,6 +553,7 @@ impl Encode for DescribeConfigsResourceResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeConfigsResourceResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -696,6 +714,7 @@ impl Default for DescribeConfigsSynonym {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeConfigsSynonym {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -725,7 +744,10 @@ impl DescribeConfigsSynonym {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeConfigsSynonym {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -746,6 +768,7 @@ impl DescribeConfigsSynonym {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeConfigsSynonym {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -755,6 +778,7 @@ impl Encode for DescribeConfigsSynonym {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeConfigsSynonym {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for DescribeDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeDelegationTokenRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -62,7 +63,10 @@ impl DescribeDelegationTokenRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeDelegationTokenRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_owners = c::read_nullable_array(r, flexible, true, version, |r| {
@@ -83,6 +87,7 @@ impl DescribeDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeDelegationTokenRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -95,6 +100,7 @@ impl Encode for DescribeDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeDelegationTokenRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -191,6 +197,7 @@ impl Default for DescribeDelegationTokenOwner {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeDelegationTokenOwner {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -218,7 +225,10 @@ impl DescribeDelegationTokenOwner {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeDelegationTokenOwner {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -238,6 +248,7 @@ impl DescribeDelegationTokenOwner {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeDelegationTokenOwner {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -247,6 +258,7 @@ impl Encode for DescribeDelegationTokenOwner {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeDelegationTokenOwner {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

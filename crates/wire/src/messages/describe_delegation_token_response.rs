@@ -42,6 +42,7 @@ impl Default for DescribeDelegationTokenResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeDelegationTokenResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -72,7 +73,10 @@ impl DescribeDelegationTokenResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeDelegationTokenResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -98,6 +102,7 @@ impl DescribeDelegationTokenResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeDelegationTokenResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -110,6 +115,7 @@ impl Encode for DescribeDelegationTokenResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeDelegationTokenResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -257,6 +263,7 @@ impl Default for DescribedDelegationToken {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribedDelegationToken {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -315,7 +322,10 @@ impl DescribedDelegationToken {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribedDelegationToken {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -365,6 +375,7 @@ impl DescribedDelegationToken {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribedDelegationToken {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -374,6 +385,7 @@ impl Encode for DescribedDelegationToken {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribedDelegationToken {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -561,6 +573,7 @@ impl Default for DescribedDelegationTokenRenewer {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribedDelegationTokenRenewer {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -588,7 +601,10 @@ impl DescribedDelegationTokenRenewer {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribedDelegationTokenRenewer {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -608,6 +624,7 @@ impl DescribedDelegationTokenRenewer {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribedDelegationTokenRenewer {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -617,6 +634,7 @@ impl Encode for DescribedDelegationTokenRenewer {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribedDelegationTokenRenewer {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

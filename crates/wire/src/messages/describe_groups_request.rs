@@ -38,6 +38,7 @@ impl Default for DescribeGroupsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeGroupsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
@@ -72,7 +73,10 @@ impl DescribeGroupsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeGroupsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_groups = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -97,6 +101,7 @@ impl DescribeGroupsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeGroupsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -109,6 +114,7 @@ impl Encode for DescribeGroupsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeGroupsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeGroupsRequest"))?;

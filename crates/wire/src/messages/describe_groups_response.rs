@@ -38,6 +38,7 @@ impl Default for DescribeGroupsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeGroupsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
@@ -70,7 +71,10 @@ impl DescribeGroupsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeGroupsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_throttle_time_ms =
@@ -91,6 +95,7 @@ impl DescribeGroupsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeGroupsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -103,6 +108,7 @@ impl Encode for DescribeGroupsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeGroupsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeGroupsResponse"))?;
@@ -233,6 +239,7 @@ impl Default for DescribedGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribedGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
@@ -286,7 +293,10 @@ impl DescribedGroup {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribedGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
@@ -328,6 +338,7 @@ impl DescribedGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribedGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -337,6 +348,7 @@ impl Encode for DescribedGroup {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribedGroup {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -522,6 +534,7 @@ impl Default for DescribedGroupMember {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribedGroupMember {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
@@ -562,7 +575,10 @@ impl DescribedGroupMember {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribedGroupMember {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
@@ -598,6 +614,7 @@ impl DescribedGroupMember {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribedGroupMember {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -607,6 +624,7 @@ impl Encode for DescribedGroupMember {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribedGroupMember {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for DescribeLogDirsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeLogDirsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -62,7 +63,10 @@ impl DescribeLogDirsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeLogDirsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_topics =
@@ -82,6 +86,7 @@ impl DescribeLogDirsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeLogDirsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -94,6 +99,7 @@ impl Encode for DescribeLogDirsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeLogDirsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeLogDirsRequest"))?;
@@ -185,6 +191,7 @@ impl Default for DescribableLogDirTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribableLogDirTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -212,7 +219,10 @@ impl DescribableLogDirTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribableLogDirTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -232,6 +242,7 @@ impl DescribableLogDirTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribableLogDirTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -241,6 +252,7 @@ impl Encode for DescribableLogDirTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribableLogDirTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

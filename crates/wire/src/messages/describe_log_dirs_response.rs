@@ -42,6 +42,7 @@ impl Default for DescribeLogDirsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeLogDirsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -76,7 +77,10 @@ impl DescribeLogDirsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeLogDirsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -102,6 +106,7 @@ impl DescribeLogDirsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeLogDirsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -114,6 +119,7 @@ impl Encode for DescribeLogDirsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeLogDirsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeLogDirsResponse"))?;
@@ -248,6 +254,7 @@ impl Default for DescribeLogDirsResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeLogDirsResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -296,7 +303,10 @@ impl DescribeLogDirsResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeLogDirsResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -329,6 +339,7 @@ impl DescribeLogDirsResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeLogDirsResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -338,6 +349,7 @@ impl Encode for DescribeLogDirsResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeLogDirsResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -471,6 +483,7 @@ impl Default for DescribeLogDirsTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeLogDirsTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -499,7 +512,10 @@ impl DescribeLogDirsTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeLogDirsTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -520,6 +536,7 @@ impl DescribeLogDirsTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeLogDirsTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -529,6 +546,7 @@ impl Encode for DescribeLogDirsTopic {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeLogDirsTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -620,6 +638,7 @@ impl Default for DescribeLogDirsPartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeLogDirsPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -651,7 +670,10 @@ impl DescribeLogDirsPartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeLogDirsPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -679,6 +701,7 @@ impl DescribeLogDirsPartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeLogDirsPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -688,6 +711,7 @@ impl Encode for DescribeLogDirsPartition {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeLogDirsPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for DescribeProducersRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeProducersRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -58,7 +59,10 @@ impl DescribeProducersRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeProducersRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topics = c::read_array(r, flexible, version, |r| TopicRequest::decode_fields(r, version))
@@ -77,6 +81,7 @@ impl DescribeProducersRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeProducersRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -89,6 +94,7 @@ impl Encode for DescribeProducersRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeProducersRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeProducersRequest"))?;
@@ -168,6 +174,7 @@ impl Default for TopicRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -193,7 +200,10 @@ impl TopicRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicRequest {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -213,6 +223,7 @@ impl TopicRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -222,6 +233,7 @@ impl Encode for TopicRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for DescribeProducersResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeProducersResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl DescribeProducersResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeProducersResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -84,6 +88,7 @@ impl DescribeProducersResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeProducersResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for DescribeProducersResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeProducersResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeProducersResponse"))?;
@@ -187,6 +193,7 @@ impl Default for TopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -213,7 +220,10 @@ impl TopicResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -234,6 +244,7 @@ impl TopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -243,6 +254,7 @@ impl Encode for TopicResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -334,6 +346,7 @@ impl Default for PartitionResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -365,7 +378,10 @@ impl PartitionResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -395,6 +411,7 @@ impl PartitionResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -404,6 +421,7 @@ impl Encode for PartitionResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -531,6 +549,7 @@ impl Default for ProducerState {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ProducerState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -564,7 +583,10 @@ impl ProducerState {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ProducerState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -596,6 +618,7 @@ impl ProducerState {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ProducerState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -605,6 +628,7 @@ impl Encode for ProducerState {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ProducerState {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -52,6 +52,7 @@ impl Default for DescribeQuorumResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeQuorumResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -94,7 +95,10 @@ impl DescribeQuorumResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeQuorumResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -130,6 +134,7 @@ impl DescribeQuorumResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeQuorumResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -142,6 +147,7 @@ impl Encode for DescribeQuorumResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeQuorumResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeQuorumResponse"))?;
@@ -267,6 +273,7 @@ impl Default for TopicData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -293,7 +300,10 @@ impl TopicData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -314,6 +324,7 @@ impl TopicData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -323,6 +334,7 @@ impl Encode for TopicData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -437,6 +449,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -481,7 +494,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -523,6 +539,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -532,6 +549,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -684,6 +702,7 @@ impl Default for Node {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Node {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -710,7 +729,10 @@ impl Node {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Node {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -731,6 +753,7 @@ impl Node {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Node {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -740,6 +763,7 @@ impl Encode for Node {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Node {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -826,6 +850,7 @@ impl Default for Listener {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Listener {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -853,7 +878,10 @@ impl Listener {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Listener {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -874,6 +902,7 @@ impl Listener {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Listener {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -883,6 +912,7 @@ impl Encode for Listener {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Listener {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -982,6 +1012,7 @@ impl Default for ReplicaState {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ReplicaState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1027,7 +1058,10 @@ impl ReplicaState {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ReplicaState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1060,6 +1094,7 @@ impl ReplicaState {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ReplicaState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1069,6 +1104,7 @@ impl Encode for ReplicaState {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ReplicaState {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for DescribeShareGroupOffsetsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeShareGroupOffsetsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -58,7 +59,10 @@ impl DescribeShareGroupOffsetsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeShareGroupOffsetsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_groups =
@@ -78,6 +82,7 @@ impl DescribeShareGroupOffsetsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeShareGroupOffsetsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -90,6 +95,7 @@ impl Encode for DescribeShareGroupOffsetsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeShareGroupOffsetsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -173,6 +179,7 @@ impl Default for DescribeShareGroupOffsetsRequestGroup {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeShareGroupOffsetsRequestGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -201,7 +208,10 @@ impl DescribeShareGroupOffsetsRequestGroup {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeShareGroupOffsetsRequestGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -224,6 +234,7 @@ impl DescribeShareGroupOffsetsRequestGroup {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeShareGroupOffsetsRequestGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -233,6 +244,7 @@ impl Encode for DescribeShareGroupOffsetsRequestGroup {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeShareGroupOffsetsRequestGroup {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -319,6 +331,7 @@ impl Default for DescribeShareGroupOffsetsRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeShareGroupOffsetsRequestTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -344,7 +357,10 @@ impl DescribeShareGroupOffsetsRequestTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeShareGroupOffsetsRequestTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -364,6 +380,7 @@ impl DescribeShareGroupOffsetsRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeShareGroupOffsetsRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -373,6 +390,7 @@ impl Encode for DescribeShareGroupOffsetsRequestTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeShareGroupOffsetsRequestTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for DescribeShareGroupOffsetsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeShareGroupOffsetsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl DescribeShareGroupOffsetsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeShareGroupOffsetsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -85,6 +89,7 @@ impl DescribeShareGroupOffsetsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeShareGroupOffsetsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -97,6 +102,7 @@ impl Encode for DescribeShareGroupOffsetsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeShareGroupOffsetsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -206,6 +212,7 @@ impl Default for DescribeShareGroupOffsetsResponseGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeShareGroupOffsetsResponseGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -237,7 +244,10 @@ impl DescribeShareGroupOffsetsResponseGroup {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeShareGroupOffsetsResponseGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -268,6 +278,7 @@ impl DescribeShareGroupOffsetsResponseGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeShareGroupOffsetsResponseGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -277,6 +288,7 @@ impl Encode for DescribeShareGroupOffsetsResponseGroup {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeShareGroupOffsetsResponseGroup {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -382,6 +394,7 @@ impl Default for DescribeShareGroupOffsetsResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeShareGroupOffsetsResponseTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -410,7 +423,10 @@ impl DescribeShareGroupOffsetsResponseTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeShareGroupOffsetsResponseTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -434,6 +450,7 @@ impl DescribeShareGroupOffsetsResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeShareGroupOffsetsResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -443,6 +460,7 @@ impl Encode for DescribeShareGroupOffsetsResponseTopic {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeShareGroupOffsetsResponseTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -554,6 +572,7 @@ impl Default for DescribeShareGroupOffsetsResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeShareGroupOffsetsResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -592,7 +611,10 @@ impl DescribeShareGroupOffsetsResponsePartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeShareGroupOffsetsResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -625,6 +647,7 @@ impl DescribeShareGroupOffsetsResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeShareGroupOffsetsResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -634,6 +657,7 @@ impl Encode for DescribeShareGroupOffsetsResponsePartition {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeShareGroupOffsetsResponsePartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -42,6 +42,7 @@ impl Default for DescribeTopicPartitionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeTopicPartitionsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -71,7 +72,10 @@ impl DescribeTopicPartitionsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeTopicPartitionsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topics = c::read_array(r, flexible, version, |r| TopicRequest::decode_fields(r, version))
@@ -98,6 +102,7 @@ impl DescribeTopicPartitionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeTopicPartitionsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -110,6 +115,7 @@ impl Encode for DescribeTopicPartitionsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeTopicPartitionsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -215,6 +221,7 @@ impl Default for TopicRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -238,7 +245,10 @@ impl TopicRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicRequest {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -257,6 +267,7 @@ impl TopicRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -266,6 +277,7 @@ impl Encode for TopicRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -332,6 +344,7 @@ impl Default for Cursor {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Cursor {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -357,7 +370,10 @@ impl Cursor {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl Cursor {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -377,6 +393,7 @@ impl Cursor {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for Cursor {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -386,6 +403,7 @@ impl Encode for Cursor {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for Cursor {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

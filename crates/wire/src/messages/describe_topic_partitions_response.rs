@@ -42,6 +42,7 @@ impl Default for DescribeTopicPartitionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeTopicPartitionsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -73,7 +74,10 @@ impl DescribeTopicPartitionsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeTopicPartitionsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -101,6 +105,7 @@ impl DescribeTopicPartitionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeTopicPartitionsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -113,6 +118,7 @@ impl Encode for DescribeTopicPartitionsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeTopicPartitionsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -247,6 +253,7 @@ impl Default for DescribeTopicPartitionsResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeTopicPartitionsResponseTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -281,7 +288,10 @@ impl DescribeTopicPartitionsResponseTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeTopicPartitionsResponseTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -316,6 +326,7 @@ impl DescribeTopicPartitionsResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeTopicPartitionsResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -325,6 +336,7 @@ impl Encode for DescribeTopicPartitionsResponseTopic {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeTopicPartitionsResponseTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -485,6 +497,7 @@ impl Default for DescribeTopicPartitionsResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeTopicPartitionsResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -526,7 +539,10 @@ impl DescribeTopicPartitionsResponsePartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeTopicPartitionsResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -566,6 +582,7 @@ impl DescribeTopicPartitionsResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeTopicPartitionsResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -575,6 +592,7 @@ impl Encode for DescribeTopicPartitionsResponsePartition {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeTopicPartitionsResponsePartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -738,6 +756,7 @@ impl Default for Cursor {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Cursor {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -763,7 +782,10 @@ impl Cursor {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Cursor {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -783,6 +805,7 @@ impl Cursor {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Cursor {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -792,6 +815,7 @@ impl Encode for Cursor {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Cursor {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for DescribeTransactionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeTransactionsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -58,7 +59,10 @@ impl DescribeTransactionsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeTransactionsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_transactional_ids = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -77,6 +81,7 @@ impl DescribeTransactionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeTransactionsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -89,6 +94,7 @@ impl Encode for DescribeTransactionsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeTransactionsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -38,6 +38,7 @@ impl Default for DescribeTransactionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeTransactionsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl DescribeTransactionsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeTransactionsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -88,6 +92,7 @@ impl DescribeTransactionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeTransactionsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -100,6 +105,7 @@ impl Encode for DescribeTransactionsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeTransactionsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -230,6 +236,7 @@ impl Default for TransactionState {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TransactionState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -268,7 +275,10 @@ impl TransactionState {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TransactionState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -305,6 +315,7 @@ impl TransactionState {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TransactionState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -314,6 +325,7 @@ impl Encode for TransactionState {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TransactionState {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -462,6 +474,7 @@ impl Default for TopicData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -487,7 +500,10 @@ impl TopicData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -507,6 +523,7 @@ impl TopicData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -516,6 +533,7 @@ impl Encode for TopicData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for DescribeUserScramCredentialsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl DescribeUserScramCredentialsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -60,7 +61,10 @@ impl DescribeUserScramCredentialsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl DescribeUserScramCredentialsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_users = c::read_nullable_array(r, flexible, true, version, |r| UserName::decode_fields(r, version))
@@ -79,6 +83,7 @@ impl DescribeUserScramCredentialsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for DescribeUserScramCredentialsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -91,6 +96,7 @@ impl Encode for DescribeUserScramCredentialsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for DescribeUserScramCredentialsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -181,6 +187,7 @@ impl Default for UserName {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl UserName {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -204,7 +211,10 @@ impl UserName {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl UserName {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -223,6 +233,7 @@ impl UserName {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for UserName {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -232,6 +243,7 @@ impl Encode for UserName {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for UserName {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -52,6 +52,7 @@ impl Default for DescribeUserScramCredentialsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeUserScramCredentialsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -83,7 +84,10 @@ impl DescribeUserScramCredentialsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeUserScramCredentialsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -113,6 +117,7 @@ impl DescribeUserScramCredentialsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeUserScramCredentialsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -125,6 +130,7 @@ impl Encode for DescribeUserScramCredentialsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeUserScramCredentialsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -259,6 +265,7 @@ impl Default for DescribeUserScramCredentialsResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribeUserScramCredentialsResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -290,7 +297,10 @@ impl DescribeUserScramCredentialsResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribeUserScramCredentialsResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -320,6 +330,7 @@ impl DescribeUserScramCredentialsResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribeUserScramCredentialsResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -329,6 +340,7 @@ impl Encode for DescribeUserScramCredentialsResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribeUserScramCredentialsResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -429,6 +441,7 @@ impl Default for CredentialInfo {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl CredentialInfo {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -454,7 +467,10 @@ impl CredentialInfo {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl CredentialInfo {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -474,6 +490,7 @@ impl CredentialInfo {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for CredentialInfo {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -483,6 +500,7 @@ impl Encode for CredentialInfo {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for CredentialInfo {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -47,6 +47,7 @@ impl Default for ElectLeadersRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ElectLeadersRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -85,7 +86,10 @@ impl ElectLeadersRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ElectLeadersRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_election_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("ElectionType"))? } else { 0 };
@@ -112,6 +116,7 @@ impl ElectLeadersRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ElectLeadersRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -124,6 +129,7 @@ impl Encode for ElectLeadersRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ElectLeadersRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ElectLeadersRequest"))?;
@@ -244,6 +250,7 @@ impl Default for TopicPartitions {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicPartitions {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -271,7 +278,10 @@ impl TopicPartitions {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicPartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -291,6 +301,7 @@ impl TopicPartitions {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -300,6 +311,7 @@ impl Encode for TopicPartitions {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicPartitions {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

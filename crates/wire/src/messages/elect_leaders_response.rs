@@ -47,6 +47,7 @@ impl Default for ElectLeadersResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ElectLeadersResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -83,7 +84,10 @@ impl ElectLeadersResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ElectLeadersResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -110,6 +114,7 @@ impl ElectLeadersResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ElectLeadersResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -122,6 +127,7 @@ impl Encode for ElectLeadersResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ElectLeadersResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ElectLeadersResponse"))?;
@@ -237,6 +243,7 @@ impl Default for ReplicaElectionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ReplicaElectionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -265,7 +272,10 @@ impl ReplicaElectionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ReplicaElectionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -286,6 +296,7 @@ impl ReplicaElectionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ReplicaElectionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -295,6 +306,7 @@ impl Encode for ReplicaElectionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ReplicaElectionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -381,6 +393,7 @@ impl Default for PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -411,7 +424,10 @@ impl PartitionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
@@ -438,6 +454,7 @@ impl PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -447,6 +464,7 @@ impl Encode for PartitionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

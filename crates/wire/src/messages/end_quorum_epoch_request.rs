@@ -42,6 +42,7 @@ impl Default for EndQuorumEpochRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl EndQuorumEpochRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -78,7 +79,10 @@ impl EndQuorumEpochRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl EndQuorumEpochRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
@@ -109,6 +113,7 @@ impl EndQuorumEpochRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for EndQuorumEpochRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -121,6 +126,7 @@ impl Encode for EndQuorumEpochRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for EndQuorumEpochRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EndQuorumEpochRequest"))?;
@@ -228,6 +234,7 @@ impl Default for TopicData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -256,7 +263,10 @@ impl TopicData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -277,6 +287,7 @@ impl TopicData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -286,6 +297,7 @@ impl Encode for TopicData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -385,6 +397,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -428,7 +441,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -467,6 +483,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -476,6 +493,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -602,6 +620,7 @@ impl Default for ReplicaInfo {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ReplicaInfo {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -627,7 +646,10 @@ impl ReplicaInfo {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ReplicaInfo {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -651,6 +673,7 @@ impl ReplicaInfo {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ReplicaInfo {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -660,6 +683,7 @@ impl Encode for ReplicaInfo {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ReplicaInfo {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -750,6 +774,7 @@ impl Default for LeaderEndpoint {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl LeaderEndpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -777,7 +802,10 @@ impl LeaderEndpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl LeaderEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -798,6 +826,7 @@ impl LeaderEndpoint {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for LeaderEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -807,6 +836,7 @@ impl Encode for LeaderEndpoint {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for LeaderEndpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

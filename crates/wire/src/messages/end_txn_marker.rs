@@ -45,7 +45,9 @@ impl EndTxnMarker {
         size += 4;
         size
     }
+}
 
+impl EndTxnMarker {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_coordinator_epoch = r.read_i32().map_err(|e| e.in_field("CoordinatorEpoch"))?;

@@ -52,6 +52,7 @@ impl Default for EndTxnRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl EndTxnRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -83,7 +84,10 @@ impl EndTxnRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl EndTxnRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
@@ -110,6 +114,7 @@ impl EndTxnRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for EndTxnRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -122,6 +127,7 @@ impl Encode for EndTxnRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for EndTxnRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EndTxnRequest"))?;

@@ -52,6 +52,7 @@ impl Default for EndTxnResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl EndTxnResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -91,7 +92,10 @@ impl EndTxnResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl EndTxnResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -118,6 +122,7 @@ impl EndTxnResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for EndTxnResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -130,6 +135,7 @@ impl Encode for EndTxnResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for EndTxnResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EndTxnResponse"))?;

@@ -47,11 +47,12 @@ impl Default for EnvelopeRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl EnvelopeRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_bytes(buf, &self.request_data, flexible).map_err(|e| e.in_field("RequestData"))?;
-        c::put_nullable_bytes(buf, self.request_principal.as_deref(), flexible, true, version)
+        c::put_nullable_bytes(buf, self.request_principal.as_ref(), flexible, true, version)
             .map_err(|e| e.in_field("RequestPrincipal"))?;
         c::put_bytes(buf, &self.client_host_address, flexible).map_err(|e| e.in_field("ClientHostAddress"))?;
         if flexible {
@@ -75,7 +76,10 @@ impl EnvelopeRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl EnvelopeRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_request_data = r.read_bytes(flexible, version).map_err(|e| e.in_field("RequestData"))?;
@@ -101,6 +105,7 @@ impl EnvelopeRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for EnvelopeRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -113,6 +118,7 @@ impl Encode for EnvelopeRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for EnvelopeRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EnvelopeRequest"))?;

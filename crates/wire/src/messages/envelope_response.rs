@@ -38,10 +38,11 @@ impl Default for EnvelopeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl EnvelopeResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        c::put_nullable_bytes(buf, self.response_data.as_deref(), flexible, true, version)
+        c::put_nullable_bytes(buf, self.response_data.as_ref(), flexible, true, version)
             .map_err(|e| e.in_field("ResponseData"))?;
         buf.put_i16(self.error_code);
         if flexible {
@@ -64,7 +65,10 @@ impl EnvelopeResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl EnvelopeResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_response_data = r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("ResponseData"))?;
@@ -83,6 +87,7 @@ impl EnvelopeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for EnvelopeResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -95,6 +100,7 @@ impl Encode for EnvelopeResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for EnvelopeResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EnvelopeResponse"))?;

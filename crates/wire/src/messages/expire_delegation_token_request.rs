@@ -38,6 +38,7 @@ impl Default for ExpireDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ExpireDelegationTokenRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -65,7 +66,10 @@ impl ExpireDelegationTokenRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ExpireDelegationTokenRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_hmac = r.read_bytes(flexible, version).map_err(|e| e.in_field("Hmac"))?;
@@ -84,6 +88,7 @@ impl ExpireDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ExpireDelegationTokenRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for ExpireDelegationTokenRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ExpireDelegationTokenRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -42,6 +42,7 @@ impl Default for ExpireDelegationTokenResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ExpireDelegationTokenResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -71,7 +72,10 @@ impl ExpireDelegationTokenResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ExpireDelegationTokenResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -96,6 +100,7 @@ impl ExpireDelegationTokenResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ExpireDelegationTokenResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -108,6 +113,7 @@ impl Encode for ExpireDelegationTokenResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ExpireDelegationTokenResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -92,6 +92,7 @@ impl Default for FetchRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl FetchRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
@@ -191,7 +192,10 @@ impl FetchRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl FetchRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let mut f_cluster_id = None;
@@ -260,6 +264,7 @@ impl FetchRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for FetchRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -272,6 +277,7 @@ impl Encode for FetchRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for FetchRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchRequest"))?;
@@ -505,6 +511,7 @@ impl Default for ReplicaState {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ReplicaState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -530,7 +537,10 @@ impl ReplicaState {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ReplicaState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -550,6 +560,7 @@ impl ReplicaState {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ReplicaState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -559,6 +570,7 @@ impl Encode for ReplicaState {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ReplicaState {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -648,6 +660,7 @@ impl Default for FetchTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl FetchTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
@@ -686,7 +699,10 @@ impl FetchTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl FetchTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
@@ -712,6 +728,7 @@ impl FetchTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for FetchTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -721,6 +738,7 @@ impl Encode for FetchTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for FetchTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -853,6 +871,7 @@ impl Default for FetchPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl FetchPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
@@ -928,7 +947,10 @@ impl FetchPartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl FetchPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
@@ -982,6 +1004,7 @@ impl FetchPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for FetchPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -991,6 +1014,7 @@ impl Encode for FetchPartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for FetchPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1170,6 +1194,7 @@ impl Default for ForgottenTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ForgottenTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
@@ -1207,7 +1232,10 @@ impl ForgottenTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ForgottenTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
@@ -1232,6 +1260,7 @@ impl ForgottenTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ForgottenTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1241,6 +1270,7 @@ impl Encode for ForgottenTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ForgottenTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -57,6 +57,7 @@ impl Default for FetchResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl FetchResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
@@ -116,7 +117,10 @@ impl FetchResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl FetchResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -154,6 +158,7 @@ impl FetchResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for FetchResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -166,6 +171,7 @@ impl Encode for FetchResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for FetchResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchResponse"))?;
@@ -317,6 +323,7 @@ impl Default for FetchableTopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl FetchableTopicResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
@@ -355,7 +362,10 @@ impl FetchableTopicResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl FetchableTopicResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
@@ -381,6 +391,7 @@ impl FetchableTopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for FetchableTopicResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -390,6 +401,7 @@ impl Encode for FetchableTopicResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for FetchableTopicResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -537,6 +549,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
@@ -565,7 +578,7 @@ impl PartitionData {
         } else if !(version >= 11) && self.preferred_read_replica != -1 {
             return Err(c::non_default_value(version).in_field("PreferredReadReplica"));
         }
-        c::put_nullable_bytes(buf, self.records.as_deref(), flexible, true, version)
+        c::put_nullable_bytes(buf, self.records.as_ref(), flexible, true, version)
             .map_err(|e| e.in_field("Records"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
@@ -638,7 +651,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
@@ -707,6 +723,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -716,6 +733,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -929,6 +947,7 @@ impl Default for EpochEndOffset {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl EpochEndOffset {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -954,7 +973,10 @@ impl EpochEndOffset {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl EpochEndOffset {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -974,6 +996,7 @@ impl EpochEndOffset {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for EpochEndOffset {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -983,6 +1006,7 @@ impl Encode for EpochEndOffset {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for EpochEndOffset {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1060,6 +1084,7 @@ impl Default for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl LeaderIdAndEpoch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1085,7 +1110,10 @@ impl LeaderIdAndEpoch {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl LeaderIdAndEpoch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1105,6 +1133,7 @@ impl LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for LeaderIdAndEpoch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1114,6 +1143,7 @@ impl Encode for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for LeaderIdAndEpoch {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1194,6 +1224,7 @@ impl Default for SnapshotId {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl SnapshotId {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1219,7 +1250,10 @@ impl SnapshotId {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl SnapshotId {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1239,6 +1273,7 @@ impl SnapshotId {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for SnapshotId {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1248,6 +1283,7 @@ impl Encode for SnapshotId {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for SnapshotId {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1325,6 +1361,7 @@ impl Default for AbortedTransaction {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AbortedTransaction {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
@@ -1352,7 +1389,10 @@ impl AbortedTransaction {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AbortedTransaction {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
@@ -1372,6 +1412,7 @@ impl AbortedTransaction {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AbortedTransaction {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1381,6 +1422,7 @@ impl Encode for AbortedTransaction {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AbortedTransaction {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1469,6 +1511,7 @@ impl Default for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl NodeEndpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1498,7 +1541,10 @@ impl NodeEndpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl NodeEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1520,6 +1566,7 @@ impl NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1529,6 +1576,7 @@ impl Encode for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

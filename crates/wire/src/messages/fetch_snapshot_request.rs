@@ -52,6 +52,7 @@ impl Default for FetchSnapshotRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl FetchSnapshotRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -94,7 +95,10 @@ impl FetchSnapshotRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl FetchSnapshotRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let mut f_cluster_id = None;
@@ -129,6 +133,7 @@ impl FetchSnapshotRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for FetchSnapshotRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -141,6 +146,7 @@ impl Encode for FetchSnapshotRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for FetchSnapshotRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchSnapshotRequest"))?;
@@ -252,6 +258,7 @@ impl Default for TopicSnapshot {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicSnapshot {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -278,7 +285,10 @@ impl TopicSnapshot {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicSnapshot {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -299,6 +309,7 @@ impl TopicSnapshot {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicSnapshot {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -308,6 +319,7 @@ impl Encode for TopicSnapshot {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicSnapshot {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -404,6 +416,7 @@ impl Default for PartitionSnapshot {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionSnapshot {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -446,7 +459,10 @@ impl PartitionSnapshot {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionSnapshot {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -484,6 +500,7 @@ impl PartitionSnapshot {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionSnapshot {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -493,6 +510,7 @@ impl Encode for PartitionSnapshot {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionSnapshot {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -607,6 +625,7 @@ impl Default for SnapshotId {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl SnapshotId {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -632,7 +651,10 @@ impl SnapshotId {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl SnapshotId {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -652,6 +674,7 @@ impl SnapshotId {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for SnapshotId {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -661,6 +684,7 @@ impl Encode for SnapshotId {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for SnapshotId {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -52,6 +52,7 @@ impl Default for FetchSnapshotResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl FetchSnapshotResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -97,7 +98,10 @@ impl FetchSnapshotResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl FetchSnapshotResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -133,6 +137,7 @@ impl FetchSnapshotResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for FetchSnapshotResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -145,6 +150,7 @@ impl Encode for FetchSnapshotResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for FetchSnapshotResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchSnapshotResponse"))?;
@@ -261,6 +267,7 @@ impl Default for TopicSnapshot {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicSnapshot {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -287,7 +294,10 @@ impl TopicSnapshot {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicSnapshot {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -308,6 +318,7 @@ impl TopicSnapshot {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicSnapshot {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -317,6 +328,7 @@ impl Encode for TopicSnapshot {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicSnapshot {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -423,6 +435,7 @@ impl Default for PartitionSnapshot {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionSnapshot {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -469,7 +482,10 @@ impl PartitionSnapshot {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionSnapshot {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -510,6 +526,7 @@ impl PartitionSnapshot {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionSnapshot {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -519,6 +536,7 @@ impl Encode for PartitionSnapshot {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionSnapshot {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -647,6 +665,7 @@ impl Default for SnapshotId {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl SnapshotId {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -672,7 +691,10 @@ impl SnapshotId {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl SnapshotId {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -692,6 +714,7 @@ impl SnapshotId {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for SnapshotId {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -701,6 +724,7 @@ impl Encode for SnapshotId {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for SnapshotId {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -778,6 +802,7 @@ impl Default for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl LeaderIdAndEpoch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -803,7 +828,10 @@ impl LeaderIdAndEpoch {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl LeaderIdAndEpoch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -823,6 +851,7 @@ impl LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for LeaderIdAndEpoch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -832,6 +861,7 @@ impl Encode for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for LeaderIdAndEpoch {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -916,6 +946,7 @@ impl Default for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl NodeEndpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -943,7 +974,10 @@ impl NodeEndpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl NodeEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -964,6 +998,7 @@ impl NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -973,6 +1008,7 @@ impl Encode for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

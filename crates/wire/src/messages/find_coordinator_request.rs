@@ -47,6 +47,7 @@ impl Default for FindCoordinatorRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl FindCoordinatorRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -95,7 +96,10 @@ impl FindCoordinatorRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl FindCoordinatorRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_key = if version <= 3 {
@@ -124,6 +128,7 @@ impl FindCoordinatorRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for FindCoordinatorRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -136,6 +141,7 @@ impl Encode for FindCoordinatorRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for FindCoordinatorRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FindCoordinatorRequest"))?;

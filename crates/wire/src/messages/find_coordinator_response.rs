@@ -67,6 +67,7 @@ impl Default for FindCoordinatorResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl FindCoordinatorResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -144,7 +145,10 @@ impl FindCoordinatorResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl FindCoordinatorResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms =
@@ -191,6 +195,7 @@ impl FindCoordinatorResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for FindCoordinatorResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -203,6 +208,7 @@ impl Encode for FindCoordinatorResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for FindCoordinatorResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FindCoordinatorResponse"))?;
@@ -413,6 +419,7 @@ impl Default for Coordinator {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Coordinator {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -447,7 +454,10 @@ impl Coordinator {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Coordinator {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -480,6 +490,7 @@ impl Coordinator {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Coordinator {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -489,6 +500,7 @@ impl Encode for Coordinator {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Coordinator {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for GetTelemetrySubscriptionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl GetTelemetrySubscriptionsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -57,7 +58,10 @@ impl GetTelemetrySubscriptionsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl GetTelemetrySubscriptionsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_client_instance_id = r.read_uuid().map_err(|e| e.in_field("ClientInstanceId"))?;
@@ -75,6 +79,7 @@ impl GetTelemetrySubscriptionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for GetTelemetrySubscriptionsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -87,6 +92,7 @@ impl Encode for GetTelemetrySubscriptionsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for GetTelemetrySubscriptionsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

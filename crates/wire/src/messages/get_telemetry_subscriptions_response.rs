@@ -77,6 +77,7 @@ impl Default for GetTelemetrySubscriptionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl GetTelemetrySubscriptionsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -118,7 +119,10 @@ impl GetTelemetrySubscriptionsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl GetTelemetrySubscriptionsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -157,6 +161,7 @@ impl GetTelemetrySubscriptionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for GetTelemetrySubscriptionsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -169,6 +174,7 @@ impl Encode for GetTelemetrySubscriptionsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for GetTelemetrySubscriptionsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -52,6 +52,7 @@ impl Default for HeartbeatRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl HeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -90,7 +91,10 @@ impl HeartbeatRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl HeartbeatRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -121,6 +125,7 @@ impl HeartbeatRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for HeartbeatRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -133,6 +138,7 @@ impl Encode for HeartbeatRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for HeartbeatRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("HeartbeatRequest"))?;

@@ -38,6 +38,7 @@ impl Default for HeartbeatResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl HeartbeatResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -69,7 +70,10 @@ impl HeartbeatResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl HeartbeatResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms =
@@ -89,6 +93,7 @@ impl HeartbeatResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for HeartbeatResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -101,6 +106,7 @@ impl Encode for HeartbeatResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for HeartbeatResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("HeartbeatResponse"))?;

@@ -38,6 +38,7 @@ impl Default for IncrementalAlterConfigsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl IncrementalAlterConfigsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -66,7 +67,10 @@ impl IncrementalAlterConfigsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl IncrementalAlterConfigsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_resources = c::read_array(r, flexible, version, |r| AlterConfigsResource::decode_fields(r, version))
@@ -86,6 +90,7 @@ impl IncrementalAlterConfigsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for IncrementalAlterConfigsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for IncrementalAlterConfigsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for IncrementalAlterConfigsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -201,6 +207,7 @@ impl Default for AlterConfigsResource {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterConfigsResource {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -231,7 +238,10 @@ impl AlterConfigsResource {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterConfigsResource {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -258,6 +268,7 @@ impl AlterConfigsResource {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterConfigsResource {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -267,6 +278,7 @@ impl Encode for AlterConfigsResource {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterConfigsResource {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -368,6 +380,7 @@ impl Default for AlterableConfig {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AlterableConfig {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -397,7 +410,10 @@ impl AlterableConfig {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AlterableConfig {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -418,6 +434,7 @@ impl AlterableConfig {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AlterableConfig {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -427,6 +444,7 @@ impl Encode for AlterableConfig {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AlterableConfig {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for IncrementalAlterConfigsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl IncrementalAlterConfigsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -66,7 +67,10 @@ impl IncrementalAlterConfigsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl IncrementalAlterConfigsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -87,6 +91,7 @@ impl IncrementalAlterConfigsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for IncrementalAlterConfigsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -99,6 +104,7 @@ impl Encode for IncrementalAlterConfigsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for IncrementalAlterConfigsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -208,6 +214,7 @@ impl Default for AlterConfigsResourceResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AlterConfigsResourceResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
@@ -240,7 +247,10 @@ impl AlterConfigsResourceResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AlterConfigsResourceResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
@@ -269,6 +279,7 @@ impl AlterConfigsResourceResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AlterConfigsResourceResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -278,6 +289,7 @@ impl Encode for AlterConfigsResourceResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AlterConfigsResourceResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

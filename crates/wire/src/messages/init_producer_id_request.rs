@@ -63,6 +63,7 @@ impl Default for InitProducerIdRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl InitProducerIdRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -123,7 +124,10 @@ impl InitProducerIdRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl InitProducerIdRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_transactional_id =
@@ -156,6 +160,7 @@ impl InitProducerIdRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for InitProducerIdRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -168,6 +173,7 @@ impl Encode for InitProducerIdRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for InitProducerIdRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("InitProducerIdRequest"))?;

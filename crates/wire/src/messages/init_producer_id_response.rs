@@ -62,6 +62,7 @@ impl Default for InitProducerIdResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl InitProducerIdResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -109,7 +110,10 @@ impl InitProducerIdResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl InitProducerIdResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -142,6 +146,7 @@ impl InitProducerIdResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for InitProducerIdResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -154,6 +159,7 @@ impl Encode for InitProducerIdResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for InitProducerIdResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("InitProducerIdResponse"))?;

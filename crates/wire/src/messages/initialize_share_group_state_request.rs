@@ -38,6 +38,7 @@ impl Default for InitializeShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl InitializeShareGroupStateRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl InitializeShareGroupStateRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl InitializeShareGroupStateRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -84,6 +88,7 @@ impl InitializeShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for InitializeShareGroupStateRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for InitializeShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for InitializeShareGroupStateRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -186,6 +192,7 @@ impl Default for InitializeStateData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl InitializeStateData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -212,7 +219,10 @@ impl InitializeStateData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl InitializeStateData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -233,6 +243,7 @@ impl InitializeStateData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for InitializeStateData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -242,6 +253,7 @@ impl Encode for InitializeStateData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for InitializeStateData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -323,6 +335,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -350,7 +363,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -376,6 +392,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -385,6 +402,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for InitializeShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl InitializeShareGroupStateResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -58,7 +59,10 @@ impl InitializeShareGroupStateResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl InitializeShareGroupStateResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| InitializeStateResult::decode_fields(r, version))
@@ -77,6 +81,7 @@ impl InitializeShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for InitializeShareGroupStateResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -89,6 +94,7 @@ impl Encode for InitializeShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for InitializeShareGroupStateResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -174,6 +180,7 @@ impl Default for InitializeStateResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl InitializeStateResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -200,7 +207,10 @@ impl InitializeStateResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl InitializeStateResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -221,6 +231,7 @@ impl InitializeStateResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for InitializeStateResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -230,6 +241,7 @@ impl Encode for InitializeStateResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for InitializeStateResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -311,6 +323,7 @@ impl Default for PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -339,7 +352,10 @@ impl PartitionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -366,6 +382,7 @@ impl PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -375,6 +392,7 @@ impl Encode for PartitionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -72,6 +72,7 @@ impl Default for JoinGroupRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl JoinGroupRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -128,7 +129,10 @@ impl JoinGroupRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl JoinGroupRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -173,6 +177,7 @@ impl JoinGroupRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for JoinGroupRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -185,6 +190,7 @@ impl Encode for JoinGroupRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for JoinGroupRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("JoinGroupRequest"))?;
@@ -359,6 +365,7 @@ impl Default for JoinGroupRequestProtocol {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl JoinGroupRequestProtocol {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -386,7 +393,10 @@ impl JoinGroupRequestProtocol {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl JoinGroupRequestProtocol {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
@@ -406,6 +416,7 @@ impl JoinGroupRequestProtocol {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for JoinGroupRequestProtocol {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -415,6 +426,7 @@ impl Encode for JoinGroupRequestProtocol {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for JoinGroupRequestProtocol {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

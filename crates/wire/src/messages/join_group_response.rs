@@ -77,6 +77,7 @@ impl Default for JoinGroupResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl JoinGroupResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -135,7 +136,10 @@ impl JoinGroupResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl JoinGroupResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_throttle_time_ms =
@@ -180,6 +184,7 @@ impl JoinGroupResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for JoinGroupResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -192,6 +197,7 @@ impl Encode for JoinGroupResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for JoinGroupResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("JoinGroupResponse"))?;
@@ -389,6 +395,7 @@ impl Default for JoinGroupResponseMember {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl JoinGroupResponseMember {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -423,7 +430,10 @@ impl JoinGroupResponseMember {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl JoinGroupResponseMember {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
@@ -453,6 +463,7 @@ impl JoinGroupResponseMember {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for JoinGroupResponseMember {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -462,6 +473,7 @@ impl Encode for JoinGroupResponseMember {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for JoinGroupResponseMember {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

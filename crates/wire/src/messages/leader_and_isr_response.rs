@@ -27,6 +27,7 @@ impl Default for LeaderAndIsrResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl LeaderAndIsrResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -38,13 +39,17 @@ impl LeaderAndIsrResponse {
         let mut size = 0usize;
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl LeaderAndIsrResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         Ok(Self {})
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for LeaderAndIsrResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -57,6 +62,7 @@ impl Encode for LeaderAndIsrResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for LeaderAndIsrResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("LeaderAndIsrResponse"))?;

@@ -83,7 +83,9 @@ impl LeaderChangeMessage {
         }
         size
     }
+}
 
+impl LeaderChangeMessage {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
@@ -262,7 +264,9 @@ impl Voter {
         }
         size
     }
+}
 
+impl Voter {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;

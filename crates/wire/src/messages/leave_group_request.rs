@@ -47,6 +47,7 @@ impl Default for LeaveGroupRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl LeaveGroupRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -89,7 +90,10 @@ impl LeaveGroupRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl LeaveGroupRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -118,6 +122,7 @@ impl LeaveGroupRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for LeaveGroupRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -130,6 +135,7 @@ impl Encode for LeaveGroupRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for LeaveGroupRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("LeaveGroupRequest"))?;
@@ -254,6 +260,7 @@ impl Default for MemberIdentity {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl MemberIdentity {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -289,7 +296,10 @@ impl MemberIdentity {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl MemberIdentity {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -320,6 +330,7 @@ impl MemberIdentity {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for MemberIdentity {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -329,6 +340,7 @@ impl Encode for MemberIdentity {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for MemberIdentity {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -42,6 +42,7 @@ impl Default for LeaveGroupResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl LeaveGroupResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -82,7 +83,10 @@ impl LeaveGroupResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl LeaveGroupResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms =
@@ -113,6 +117,7 @@ impl LeaveGroupResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for LeaveGroupResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -125,6 +130,7 @@ impl Encode for LeaveGroupResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for LeaveGroupResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("LeaveGroupResponse"))?;
@@ -251,6 +257,7 @@ impl Default for MemberResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl MemberResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -281,7 +288,10 @@ impl MemberResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl MemberResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -308,6 +318,7 @@ impl MemberResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for MemberResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -317,6 +328,7 @@ impl Encode for MemberResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for MemberResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for ListConfigResourcesRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ListConfigResourcesRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -63,7 +64,10 @@ impl ListConfigResourcesRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ListConfigResourcesRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_resource_types = if version >= 1 {
@@ -85,6 +89,7 @@ impl ListConfigResourcesRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ListConfigResourcesRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -97,6 +102,7 @@ impl Encode for ListConfigResourcesRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ListConfigResourcesRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -42,6 +42,7 @@ impl Default for ListConfigResourcesResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ListConfigResourcesResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -70,7 +71,10 @@ impl ListConfigResourcesResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ListConfigResourcesResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -96,6 +100,7 @@ impl ListConfigResourcesResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ListConfigResourcesResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -108,6 +113,7 @@ impl Encode for ListConfigResourcesResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ListConfigResourcesResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -214,6 +220,7 @@ impl Default for ConfigResource {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ConfigResource {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -243,7 +250,10 @@ impl ConfigResource {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ConfigResource {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -263,6 +273,7 @@ impl ConfigResource {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ConfigResource {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -272,6 +283,7 @@ impl Encode for ConfigResource {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ConfigResource {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

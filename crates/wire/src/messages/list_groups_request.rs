@@ -38,6 +38,7 @@ impl Default for ListGroupsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ListGroupsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -79,7 +80,10 @@ impl ListGroupsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ListGroupsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_states_filter = if version >= 4 {
@@ -108,6 +112,7 @@ impl ListGroupsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ListGroupsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -120,6 +125,7 @@ impl Encode for ListGroupsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ListGroupsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListGroupsRequest"))?;

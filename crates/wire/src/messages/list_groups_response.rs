@@ -42,6 +42,7 @@ impl Default for ListGroupsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ListGroupsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -76,7 +77,10 @@ impl ListGroupsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ListGroupsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms =
@@ -103,6 +107,7 @@ impl ListGroupsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ListGroupsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -115,6 +120,7 @@ impl Encode for ListGroupsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ListGroupsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListGroupsResponse"))?;
@@ -236,6 +242,7 @@ impl Default for ListedGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ListedGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -275,7 +282,10 @@ impl ListedGroup {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ListedGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
@@ -311,6 +321,7 @@ impl ListedGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ListedGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -320,6 +331,7 @@ impl Encode for ListedGroup {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ListedGroup {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -46,6 +46,7 @@ impl Default for ListOffsetsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ListOffsetsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -88,7 +89,10 @@ impl ListOffsetsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ListOffsetsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_replica_id = r.read_i32().map_err(|e| e.in_field("ReplicaId"))?;
@@ -116,6 +120,7 @@ impl ListOffsetsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ListOffsetsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -128,6 +133,7 @@ impl Encode for ListOffsetsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ListOffsetsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListOffsetsRequest"))?;
@@ -252,6 +258,7 @@ impl Default for ListOffsetsTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ListOffsetsTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -280,7 +287,10 @@ impl ListOffsetsTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ListOffsetsTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
@@ -301,6 +311,7 @@ impl ListOffsetsTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ListOffsetsTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -310,6 +321,7 @@ impl Encode for ListOffsetsTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ListOffsetsTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -391,6 +403,7 @@ impl Default for ListOffsetsPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ListOffsetsPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -424,7 +437,10 @@ impl ListOffsetsPartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ListOffsetsPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
@@ -451,6 +467,7 @@ impl ListOffsetsPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ListOffsetsPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -460,6 +477,7 @@ impl Encode for ListOffsetsPartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ListOffsetsPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for ListOffsetsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ListOffsetsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -70,7 +71,10 @@ impl ListOffsetsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ListOffsetsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_throttle_time_ms =
@@ -91,6 +95,7 @@ impl ListOffsetsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ListOffsetsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -103,6 +108,7 @@ impl Encode for ListOffsetsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ListOffsetsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListOffsetsResponse"))?;
@@ -199,6 +205,7 @@ impl Default for ListOffsetsTopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ListOffsetsTopicResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -227,7 +234,10 @@ impl ListOffsetsTopicResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ListOffsetsTopicResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
@@ -249,6 +259,7 @@ impl ListOffsetsTopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ListOffsetsTopicResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -258,6 +269,7 @@ impl Encode for ListOffsetsTopicResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ListOffsetsTopicResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -354,6 +366,7 @@ impl Default for ListOffsetsPartitionResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ListOffsetsPartitionResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -393,7 +406,10 @@ impl ListOffsetsPartitionResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ListOffsetsPartitionResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
@@ -423,6 +439,7 @@ impl ListOffsetsPartitionResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ListOffsetsPartitionResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -432,6 +449,7 @@ impl Encode for ListOffsetsPartitionResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ListOffsetsPartitionResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

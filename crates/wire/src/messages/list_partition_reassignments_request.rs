@@ -38,6 +38,7 @@ impl Default for ListPartitionReassignmentsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ListPartitionReassignmentsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -66,7 +67,10 @@ impl ListPartitionReassignmentsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ListPartitionReassignmentsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
@@ -88,6 +92,7 @@ impl ListPartitionReassignmentsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ListPartitionReassignmentsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -100,6 +105,7 @@ impl Encode for ListPartitionReassignmentsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ListPartitionReassignmentsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -205,6 +211,7 @@ impl Default for ListPartitionReassignmentsTopics {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ListPartitionReassignmentsTopics {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -230,7 +237,10 @@ impl ListPartitionReassignmentsTopics {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ListPartitionReassignmentsTopics {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -250,6 +260,7 @@ impl ListPartitionReassignmentsTopics {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ListPartitionReassignmentsTopics {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -259,6 +270,7 @@ impl Encode for ListPartitionReassignmentsTopics {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ListPartitionReassignmentsTopics {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

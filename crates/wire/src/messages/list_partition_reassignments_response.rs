@@ -52,6 +52,7 @@ impl Default for ListPartitionReassignmentsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ListPartitionReassignmentsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -83,7 +84,10 @@ impl ListPartitionReassignmentsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ListPartitionReassignmentsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -112,6 +116,7 @@ impl ListPartitionReassignmentsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ListPartitionReassignmentsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -124,6 +129,7 @@ impl Encode for ListPartitionReassignmentsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ListPartitionReassignmentsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -241,6 +247,7 @@ impl Default for OngoingTopicReassignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OngoingTopicReassignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -267,7 +274,10 @@ impl OngoingTopicReassignment {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OngoingTopicReassignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -289,6 +299,7 @@ impl OngoingTopicReassignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OngoingTopicReassignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -298,6 +309,7 @@ impl Encode for OngoingTopicReassignment {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OngoingTopicReassignment {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -389,6 +401,7 @@ impl Default for OngoingPartitionReassignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OngoingPartitionReassignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -418,7 +431,10 @@ impl OngoingPartitionReassignment {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OngoingPartitionReassignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -446,6 +462,7 @@ impl OngoingPartitionReassignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OngoingPartitionReassignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -455,6 +472,7 @@ impl Encode for OngoingPartitionReassignment {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OngoingPartitionReassignment {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -52,6 +52,7 @@ impl Default for ListTransactionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ListTransactionsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -95,7 +96,10 @@ impl ListTransactionsRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ListTransactionsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_state_filters = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -128,6 +132,7 @@ impl ListTransactionsRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ListTransactionsRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -140,6 +145,7 @@ impl Encode for ListTransactionsRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ListTransactionsRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListTransactionsRequest"))?;

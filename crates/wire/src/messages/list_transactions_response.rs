@@ -52,6 +52,7 @@ impl Default for ListTransactionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ListTransactionsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -83,7 +84,10 @@ impl ListTransactionsResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ListTransactionsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -112,6 +116,7 @@ impl ListTransactionsResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ListTransactionsResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -124,6 +129,7 @@ impl Encode for ListTransactionsResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ListTransactionsResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListTransactionsResponse"))?;
@@ -251,6 +257,7 @@ impl Default for TransactionState {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TransactionState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -278,7 +285,10 @@ impl TransactionState {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TransactionState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -304,6 +314,7 @@ impl TransactionState {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TransactionState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -313,6 +324,7 @@ impl Encode for TransactionState {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TransactionState {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

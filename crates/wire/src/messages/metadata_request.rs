@@ -52,6 +52,7 @@ impl Default for MetadataRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl MetadataRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -104,7 +105,10 @@ impl MetadataRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl MetadataRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_topics = c::read_nullable_array(r, flexible, version >= 1, version, |r| {
@@ -143,6 +147,7 @@ impl MetadataRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for MetadataRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -155,6 +160,7 @@ impl Encode for MetadataRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for MetadataRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("MetadataRequest"))?;
@@ -308,6 +314,7 @@ impl Default for MetadataRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl MetadataRequestTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -340,7 +347,10 @@ impl MetadataRequestTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl MetadataRequestTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
@@ -360,6 +370,7 @@ impl MetadataRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for MetadataRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -369,6 +380,7 @@ impl Encode for MetadataRequestTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for MetadataRequestTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -67,6 +67,7 @@ impl Default for MetadataResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl MetadataResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -129,7 +130,10 @@ impl MetadataResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl MetadataResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_throttle_time_ms =
@@ -173,6 +177,7 @@ impl MetadataResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for MetadataResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -185,6 +190,7 @@ impl Encode for MetadataResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for MetadataResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("MetadataResponse"))?;
@@ -369,6 +375,7 @@ impl Default for MetadataResponseBroker {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl MetadataResponseBroker {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -405,7 +412,10 @@ impl MetadataResponseBroker {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl MetadataResponseBroker {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
@@ -431,6 +441,7 @@ impl MetadataResponseBroker {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for MetadataResponseBroker {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -440,6 +451,7 @@ impl Encode for MetadataResponseBroker {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for MetadataResponseBroker {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -559,6 +571,7 @@ impl Default for MetadataResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl MetadataResponseTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -610,7 +623,10 @@ impl MetadataResponseTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl MetadataResponseTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
@@ -645,6 +661,7 @@ impl MetadataResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for MetadataResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -654,6 +671,7 @@ impl Encode for MetadataResponseTopic {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for MetadataResponseTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -823,6 +841,7 @@ impl Default for MetadataResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl MetadataResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -868,7 +887,10 @@ impl MetadataResponsePartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl MetadataResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
@@ -906,6 +928,7 @@ impl MetadataResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for MetadataResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -915,6 +938,7 @@ impl Encode for MetadataResponsePartition {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for MetadataResponsePartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -62,6 +62,7 @@ impl Default for OffsetCommitRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetCommitRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 8;
@@ -109,7 +110,10 @@ impl OffsetCommitRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetCommitRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -146,6 +150,7 @@ impl OffsetCommitRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetCommitRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -158,6 +163,7 @@ impl Encode for OffsetCommitRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetCommitRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetCommitRequest"))?;
@@ -314,6 +320,7 @@ impl Default for OffsetCommitRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetCommitRequestTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 8;
@@ -352,7 +359,10 @@ impl OffsetCommitRequestTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetCommitRequestTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
@@ -379,6 +389,7 @@ impl OffsetCommitRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetCommitRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -388,6 +399,7 @@ impl Encode for OffsetCommitRequestTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetCommitRequestTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -500,6 +512,7 @@ impl Default for OffsetCommitRequestPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetCommitRequestPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 8;
@@ -536,7 +549,10 @@ impl OffsetCommitRequestPartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetCommitRequestPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
@@ -566,6 +582,7 @@ impl OffsetCommitRequestPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetCommitRequestPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -575,6 +592,7 @@ impl Encode for OffsetCommitRequestPartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetCommitRequestPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for OffsetCommitResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetCommitResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 8;
@@ -70,7 +71,10 @@ impl OffsetCommitResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetCommitResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
         let f_throttle_time_ms =
@@ -91,6 +95,7 @@ impl OffsetCommitResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetCommitResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -103,6 +108,7 @@ impl Encode for OffsetCommitResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetCommitResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetCommitResponse"))?;
@@ -208,6 +214,7 @@ impl Default for OffsetCommitResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetCommitResponseTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 8;
@@ -246,7 +253,10 @@ impl OffsetCommitResponseTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetCommitResponseTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
@@ -273,6 +283,7 @@ impl OffsetCommitResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetCommitResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -282,6 +293,7 @@ impl Encode for OffsetCommitResponseTopic {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetCommitResponseTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -380,6 +392,7 @@ impl Default for OffsetCommitResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetCommitResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 8;
@@ -407,7 +420,10 @@ impl OffsetCommitResponsePartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetCommitResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
@@ -427,6 +443,7 @@ impl OffsetCommitResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetCommitResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -436,6 +453,7 @@ impl Encode for OffsetCommitResponsePartition {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetCommitResponsePartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

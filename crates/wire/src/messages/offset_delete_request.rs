@@ -36,6 +36,7 @@ impl Default for OffsetDeleteRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetDeleteRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
@@ -52,7 +53,10 @@ impl OffsetDeleteRequest {
         size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetDeleteRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -62,6 +66,7 @@ impl OffsetDeleteRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetDeleteRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -74,6 +79,7 @@ impl Encode for OffsetDeleteRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetDeleteRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetDeleteRequest"))?;
@@ -156,6 +162,7 @@ impl Default for OffsetDeleteRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetDeleteRequestTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
@@ -172,7 +179,10 @@ impl OffsetDeleteRequestTopic {
         size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetDeleteRequestTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
@@ -184,6 +194,7 @@ impl OffsetDeleteRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetDeleteRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -193,6 +204,7 @@ impl Encode for OffsetDeleteRequestTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetDeleteRequestTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -261,6 +273,7 @@ impl Default for OffsetDeleteRequestPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetDeleteRequestPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
@@ -274,7 +287,10 @@ impl OffsetDeleteRequestPartition {
         size += 4;
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetDeleteRequestPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
@@ -283,6 +299,7 @@ impl OffsetDeleteRequestPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetDeleteRequestPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -292,6 +309,7 @@ impl Encode for OffsetDeleteRequestPartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetDeleteRequestPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -40,6 +40,7 @@ impl Default for OffsetDeleteResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetDeleteResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
@@ -58,7 +59,10 @@ impl OffsetDeleteResponse {
         size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetDeleteResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -69,6 +73,7 @@ impl OffsetDeleteResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetDeleteResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -81,6 +86,7 @@ impl Encode for OffsetDeleteResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetDeleteResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetDeleteResponse"))?;
@@ -178,6 +184,7 @@ impl Default for OffsetDeleteResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetDeleteResponseTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
@@ -194,7 +201,10 @@ impl OffsetDeleteResponseTopic {
         size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetDeleteResponseTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
@@ -206,6 +216,7 @@ impl OffsetDeleteResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetDeleteResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -215,6 +226,7 @@ impl Encode for OffsetDeleteResponseTopic {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetDeleteResponseTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -287,6 +299,7 @@ impl Default for OffsetDeleteResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetDeleteResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
@@ -302,7 +315,10 @@ impl OffsetDeleteResponsePartition {
         size += 2;
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetDeleteResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
@@ -312,6 +328,7 @@ impl OffsetDeleteResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetDeleteResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -321,6 +338,7 @@ impl Encode for OffsetDeleteResponsePartition {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetDeleteResponsePartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -52,6 +52,7 @@ impl Default for OffsetFetchRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetFetchRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -111,7 +112,10 @@ impl OffsetFetchRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetFetchRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_group_id = if version <= 7 {
@@ -155,6 +159,7 @@ impl OffsetFetchRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetFetchRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -167,6 +172,7 @@ impl Encode for OffsetFetchRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetFetchRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetFetchRequest"))?;
@@ -319,6 +325,7 @@ impl Default for OffsetFetchRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetFetchRequestTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -346,7 +353,10 @@ impl OffsetFetchRequestTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetFetchRequestTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
@@ -366,6 +376,7 @@ impl OffsetFetchRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetFetchRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -375,6 +386,7 @@ impl Encode for OffsetFetchRequestTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetFetchRequestTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -467,6 +479,7 @@ impl Default for OffsetFetchRequestGroup {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetFetchRequestGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -508,7 +521,10 @@ impl OffsetFetchRequestGroup {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetFetchRequestGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -542,6 +558,7 @@ impl OffsetFetchRequestGroup {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetFetchRequestGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -551,6 +568,7 @@ impl Encode for OffsetFetchRequestGroup {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetFetchRequestGroup {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -679,6 +697,7 @@ impl Default for OffsetFetchRequestTopics {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetFetchRequestTopics {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -714,7 +733,10 @@ impl OffsetFetchRequestTopics {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetFetchRequestTopics {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -739,6 +761,7 @@ impl OffsetFetchRequestTopics {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetFetchRequestTopics {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -748,6 +771,7 @@ impl Encode for OffsetFetchRequestTopics {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetFetchRequestTopics {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

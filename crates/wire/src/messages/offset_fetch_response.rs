@@ -52,6 +52,7 @@ impl Default for OffsetFetchResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetFetchResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -105,7 +106,10 @@ impl OffsetFetchResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_throttle_time_ms =
@@ -144,6 +148,7 @@ impl OffsetFetchResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetFetchResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -156,6 +161,7 @@ impl Encode for OffsetFetchResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetFetchResponse"))?;
@@ -296,6 +302,7 @@ impl Default for OffsetFetchResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetFetchResponseTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -324,7 +331,10 @@ impl OffsetFetchResponseTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponseTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
@@ -346,6 +356,7 @@ impl OffsetFetchResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetFetchResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -355,6 +366,7 @@ impl Encode for OffsetFetchResponseTopic {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponseTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -451,6 +463,7 @@ impl Default for OffsetFetchResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetFetchResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
@@ -489,7 +502,10 @@ impl OffsetFetchResponsePartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
@@ -520,6 +536,7 @@ impl OffsetFetchResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetFetchResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -529,6 +546,7 @@ impl Encode for OffsetFetchResponsePartition {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponsePartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -655,6 +673,7 @@ impl Default for OffsetFetchResponseGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetFetchResponseGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -683,7 +702,10 @@ impl OffsetFetchResponseGroup {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponseGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -705,6 +727,7 @@ impl OffsetFetchResponseGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetFetchResponseGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -714,6 +737,7 @@ impl Encode for OffsetFetchResponseGroup {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponseGroup {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -808,6 +832,7 @@ impl Default for OffsetFetchResponseTopics {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetFetchResponseTopics {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -844,7 +869,10 @@ impl OffsetFetchResponseTopics {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponseTopics {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -871,6 +899,7 @@ impl OffsetFetchResponseTopics {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetFetchResponseTopics {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -880,6 +909,7 @@ impl Encode for OffsetFetchResponseTopics {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponseTopics {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -997,6 +1027,7 @@ impl Default for OffsetFetchResponsePartitions {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetFetchResponsePartitions {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1029,7 +1060,10 @@ impl OffsetFetchResponsePartitions {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponsePartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1059,6 +1093,7 @@ impl OffsetFetchResponsePartitions {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetFetchResponsePartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1068,6 +1103,7 @@ impl Encode for OffsetFetchResponsePartitions {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponsePartitions {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for OffsetForLeaderEpochRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetForLeaderEpochRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -70,7 +71,10 @@ impl OffsetForLeaderEpochRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetForLeaderEpochRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_replica_id = if version >= 3 { r.read_i32().map_err(|e| e.in_field("ReplicaId"))? } else { -2 };
@@ -90,6 +94,7 @@ impl OffsetForLeaderEpochRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetForLeaderEpochRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -102,6 +107,7 @@ impl Encode for OffsetForLeaderEpochRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetForLeaderEpochRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -198,6 +204,7 @@ impl Default for OffsetForLeaderTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetForLeaderTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -226,7 +233,10 @@ impl OffsetForLeaderTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetForLeaderTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -247,6 +257,7 @@ impl OffsetForLeaderTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetForLeaderTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -256,6 +267,7 @@ impl Encode for OffsetForLeaderTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetForLeaderTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -337,6 +349,7 @@ impl Default for OffsetForLeaderPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl OffsetForLeaderPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -366,7 +379,10 @@ impl OffsetForLeaderPartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl OffsetForLeaderPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -392,6 +408,7 @@ impl OffsetForLeaderPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for OffsetForLeaderPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -401,6 +418,7 @@ impl Encode for OffsetForLeaderPartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for OffsetForLeaderPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

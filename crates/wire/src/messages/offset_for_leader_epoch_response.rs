@@ -38,6 +38,7 @@ impl Default for OffsetForLeaderEpochResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetForLeaderEpochResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -66,7 +67,10 @@ impl OffsetForLeaderEpochResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetForLeaderEpochResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -86,6 +90,7 @@ impl OffsetForLeaderEpochResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetForLeaderEpochResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for OffsetForLeaderEpochResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetForLeaderEpochResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -190,6 +196,7 @@ impl Default for OffsetForLeaderTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl OffsetForLeaderTopicResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -218,7 +225,10 @@ impl OffsetForLeaderTopicResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl OffsetForLeaderTopicResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -239,6 +249,7 @@ impl OffsetForLeaderTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for OffsetForLeaderTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -248,6 +259,7 @@ impl Encode for OffsetForLeaderTopicResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for OffsetForLeaderTopicResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -333,6 +345,7 @@ impl Default for EpochEndOffset {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl EpochEndOffset {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -364,7 +377,10 @@ impl EpochEndOffset {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl EpochEndOffset {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -392,6 +408,7 @@ impl EpochEndOffset {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for EpochEndOffset {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -401,6 +418,7 @@ impl Encode for EpochEndOffset {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for EpochEndOffset {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -52,6 +52,7 @@ impl Default for ProduceRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ProduceRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -85,7 +86,10 @@ impl ProduceRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ProduceRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_transactional_id =
@@ -114,6 +118,7 @@ impl ProduceRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ProduceRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -126,6 +131,7 @@ impl Encode for ProduceRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ProduceRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ProduceRequest"))?;
@@ -248,6 +254,7 @@ impl Default for TopicProduceData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicProduceData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -286,7 +293,10 @@ impl TopicProduceData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicProduceData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
@@ -312,6 +322,7 @@ impl TopicProduceData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicProduceData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -321,6 +332,7 @@ impl Encode for TopicProduceData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicProduceData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -419,11 +431,12 @@ impl Default for PartitionProduceData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionProduceData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
         buf.put_i32(self.index);
-        c::put_nullable_bytes(buf, self.records.as_deref(), flexible, true, version)
+        c::put_nullable_bytes(buf, self.records.as_ref(), flexible, true, version)
             .map_err(|e| e.in_field("Records"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
@@ -447,7 +460,10 @@ impl PartitionProduceData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionProduceData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
@@ -467,6 +483,7 @@ impl PartitionProduceData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionProduceData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -476,6 +493,7 @@ impl Encode for PartitionProduceData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionProduceData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

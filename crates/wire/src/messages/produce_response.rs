@@ -47,6 +47,7 @@ impl Default for ProduceResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ProduceResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -92,7 +93,10 @@ impl ProduceResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ProduceResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_responses = c::read_array(r, flexible, version, |r| TopicProduceResponse::decode_fields(r, version))
@@ -126,6 +130,7 @@ impl ProduceResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ProduceResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -138,6 +143,7 @@ impl Encode for ProduceResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ProduceResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ProduceResponse"))?;
@@ -255,6 +261,7 @@ impl Default for TopicProduceResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicProduceResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -293,7 +300,10 @@ impl TopicProduceResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicProduceResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
@@ -325,6 +335,7 @@ impl TopicProduceResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicProduceResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -334,6 +345,7 @@ impl Encode for TopicProduceResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicProduceResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -468,6 +480,7 @@ impl Default for PartitionProduceResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionProduceResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -535,7 +548,10 @@ impl PartitionProduceResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionProduceResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
@@ -589,6 +605,7 @@ impl PartitionProduceResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionProduceResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -598,6 +615,7 @@ impl Encode for PartitionProduceResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionProduceResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -763,6 +781,7 @@ impl Default for BatchIndexAndErrorMessage {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl BatchIndexAndErrorMessage {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
@@ -791,7 +810,10 @@ impl BatchIndexAndErrorMessage {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl BatchIndexAndErrorMessage {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
@@ -816,6 +838,7 @@ impl BatchIndexAndErrorMessage {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for BatchIndexAndErrorMessage {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -825,6 +848,7 @@ impl Encode for BatchIndexAndErrorMessage {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for BatchIndexAndErrorMessage {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -907,6 +931,7 @@ impl Default for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl LeaderIdAndEpoch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -932,7 +957,10 @@ impl LeaderIdAndEpoch {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl LeaderIdAndEpoch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -952,6 +980,7 @@ impl LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for LeaderIdAndEpoch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -961,6 +990,7 @@ impl Encode for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for LeaderIdAndEpoch {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1049,6 +1079,7 @@ impl Default for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl NodeEndpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1078,7 +1109,10 @@ impl NodeEndpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl NodeEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1100,6 +1134,7 @@ impl NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1109,6 +1144,7 @@ impl Encode for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -57,6 +57,7 @@ impl Default for PushTelemetryRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PushTelemetryRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -88,7 +89,10 @@ impl PushTelemetryRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PushTelemetryRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_client_instance_id = r.read_uuid().map_err(|e| e.in_field("ClientInstanceId"))?;
@@ -117,6 +121,7 @@ impl PushTelemetryRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PushTelemetryRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -129,6 +134,7 @@ impl Encode for PushTelemetryRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PushTelemetryRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("PushTelemetryRequest"))?;

@@ -38,6 +38,7 @@ impl Default for PushTelemetryResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PushTelemetryResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -63,7 +64,10 @@ impl PushTelemetryResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PushTelemetryResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -82,6 +86,7 @@ impl PushTelemetryResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PushTelemetryResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -94,6 +99,7 @@ impl Encode for PushTelemetryResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PushTelemetryResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("PushTelemetryResponse"))?;

@@ -38,6 +38,7 @@ impl Default for ReadShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ReadShareGroupStateRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl ReadShareGroupStateRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ReadShareGroupStateRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -84,6 +88,7 @@ impl ReadShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ReadShareGroupStateRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for ReadShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ReadShareGroupStateRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -184,6 +190,7 @@ impl Default for ReadStateData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ReadStateData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -210,7 +217,10 @@ impl ReadStateData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ReadStateData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -231,6 +241,7 @@ impl ReadStateData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ReadStateData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -240,6 +251,7 @@ impl Encode for ReadStateData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ReadStateData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -317,6 +329,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -342,7 +355,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -362,6 +378,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -371,6 +388,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for ReadShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ReadShareGroupStateResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -58,7 +59,10 @@ impl ReadShareGroupStateResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ReadShareGroupStateResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| ReadStateResult::decode_fields(r, version))
@@ -77,6 +81,7 @@ impl ReadShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ReadShareGroupStateResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -89,6 +94,7 @@ impl Encode for ReadShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ReadShareGroupStateResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -172,6 +178,7 @@ impl Default for ReadStateResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ReadStateResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -198,7 +205,10 @@ impl ReadStateResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ReadStateResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -219,6 +229,7 @@ impl ReadStateResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ReadStateResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -228,6 +239,7 @@ impl Encode for ReadStateResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ReadStateResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -329,6 +341,7 @@ impl Default for PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -364,7 +377,10 @@ impl PartitionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -398,6 +414,7 @@ impl PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -407,6 +424,7 @@ impl Encode for PartitionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -546,6 +564,7 @@ impl Default for StateBatch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl StateBatch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -575,7 +594,10 @@ impl StateBatch {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl StateBatch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -603,6 +625,7 @@ impl StateBatch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for StateBatch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -612,6 +635,7 @@ impl Encode for StateBatch {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for StateBatch {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

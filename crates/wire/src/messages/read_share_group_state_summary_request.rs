@@ -38,6 +38,7 @@ impl Default for ReadShareGroupStateSummaryRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ReadShareGroupStateSummaryRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl ReadShareGroupStateSummaryRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ReadShareGroupStateSummaryRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -84,6 +88,7 @@ impl ReadShareGroupStateSummaryRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ReadShareGroupStateSummaryRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for ReadShareGroupStateSummaryRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ReadShareGroupStateSummaryRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -186,6 +192,7 @@ impl Default for ReadStateSummaryData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ReadStateSummaryData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -212,7 +219,10 @@ impl ReadStateSummaryData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ReadStateSummaryData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -233,6 +243,7 @@ impl ReadStateSummaryData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ReadStateSummaryData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -242,6 +253,7 @@ impl Encode for ReadStateSummaryData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ReadStateSummaryData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -319,6 +331,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -344,7 +357,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -364,6 +380,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -373,6 +390,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -34,6 +34,7 @@ impl Default for ReadShareGroupStateSummaryResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ReadShareGroupStateSummaryResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -58,7 +59,10 @@ impl ReadShareGroupStateSummaryResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ReadShareGroupStateSummaryResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| ReadStateSummaryResult::decode_fields(r, version))
@@ -77,6 +81,7 @@ impl ReadShareGroupStateSummaryResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ReadShareGroupStateSummaryResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -89,6 +94,7 @@ impl Encode for ReadShareGroupStateSummaryResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ReadShareGroupStateSummaryResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -174,6 +180,7 @@ impl Default for ReadStateSummaryResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ReadStateSummaryResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -200,7 +207,10 @@ impl ReadStateSummaryResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ReadStateSummaryResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -221,6 +231,7 @@ impl ReadStateSummaryResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ReadStateSummaryResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -230,6 +241,7 @@ impl Encode for ReadStateSummaryResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ReadStateSummaryResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -336,6 +348,7 @@ impl Default for PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -376,7 +389,10 @@ impl PartitionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -412,6 +428,7 @@ impl PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -421,6 +438,7 @@ impl Encode for PartitionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -47,6 +47,7 @@ impl Default for RemoveRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl RemoveRaftVoterRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -75,7 +76,10 @@ impl RemoveRaftVoterRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl RemoveRaftVoterRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
@@ -100,6 +104,7 @@ impl RemoveRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for RemoveRaftVoterRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -112,6 +117,7 @@ impl Encode for RemoveRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for RemoveRaftVoterRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("RemoveRaftVoterRequest"))?;

@@ -84,7 +84,9 @@ impl RequestHeader {
         }
         size
     }
+}
 
+impl RequestHeader {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_request_api_key = r.read_i16().map_err(|e| e.in_field("RequestApiKey"))?;

@@ -59,7 +59,9 @@ impl ResponseHeader {
         }
         size
     }
+}
 
+impl ResponseHeader {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_correlation_id = r.read_i32().map_err(|e| e.in_field("CorrelationId"))?;

@@ -34,6 +34,7 @@ impl Default for SaslAuthenticateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl SaslAuthenticateRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -59,7 +60,10 @@ impl SaslAuthenticateRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl SaslAuthenticateRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_auth_bytes = r.read_bytes(flexible, version).map_err(|e| e.in_field("AuthBytes"))?;
@@ -77,6 +81,7 @@ impl SaslAuthenticateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for SaslAuthenticateRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -89,6 +94,7 @@ impl Encode for SaslAuthenticateRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for SaslAuthenticateRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslAuthenticateRequest"))?;

@@ -52,6 +52,7 @@ impl Default for SaslAuthenticateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl SaslAuthenticateResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -88,7 +89,10 @@ impl SaslAuthenticateResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl SaslAuthenticateResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -117,6 +121,7 @@ impl SaslAuthenticateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for SaslAuthenticateResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -129,6 +134,7 @@ impl Encode for SaslAuthenticateResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for SaslAuthenticateResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslAuthenticateResponse"))?;

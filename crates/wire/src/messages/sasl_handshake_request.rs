@@ -32,6 +32,7 @@ impl Default for SaslHandshakeRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl SaslHandshakeRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
@@ -45,7 +46,10 @@ impl SaslHandshakeRequest {
         size += c::string_size(&self.mechanism, flexible);
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl SaslHandshakeRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_mechanism = r.read_string(flexible, version).map_err(|e| e.in_field("Mechanism"))?;
@@ -53,6 +57,7 @@ impl SaslHandshakeRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for SaslHandshakeRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -65,6 +70,7 @@ impl Encode for SaslHandshakeRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for SaslHandshakeRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslHandshakeRequest"))?;

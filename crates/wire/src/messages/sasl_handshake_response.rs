@@ -36,6 +36,7 @@ impl Default for SaslHandshakeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl SaslHandshakeResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
@@ -52,7 +53,10 @@ impl SaslHandshakeResponse {
         size += c::array_size(&self.mechanisms, flexible, |e| c::string_size(e, flexible));
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl SaslHandshakeResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -62,6 +66,7 @@ impl SaslHandshakeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for SaslHandshakeResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -74,6 +79,7 @@ impl Encode for SaslHandshakeResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for SaslHandshakeResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslHandshakeResponse"))?;

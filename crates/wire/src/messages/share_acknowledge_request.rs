@@ -57,6 +57,7 @@ impl Default for ShareAcknowledgeRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ShareAcknowledgeRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -97,7 +98,10 @@ impl ShareAcknowledgeRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ShareAcknowledgeRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupId"))?;
@@ -127,6 +131,7 @@ impl ShareAcknowledgeRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ShareAcknowledgeRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -139,6 +144,7 @@ impl Encode for ShareAcknowledgeRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ShareAcknowledgeRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ShareAcknowledgeRequest"))?;
@@ -268,6 +274,7 @@ impl Default for AcknowledgeTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AcknowledgeTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -294,7 +301,10 @@ impl AcknowledgeTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AcknowledgeTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -315,6 +325,7 @@ impl AcknowledgeTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AcknowledgeTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -324,6 +335,7 @@ impl Encode for AcknowledgeTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AcknowledgeTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -401,6 +413,7 @@ impl Default for AcknowledgePartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AcknowledgePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -427,7 +440,10 @@ impl AcknowledgePartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AcknowledgePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -453,6 +469,7 @@ impl AcknowledgePartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AcknowledgePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -462,6 +479,7 @@ impl Encode for AcknowledgePartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AcknowledgePartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -549,6 +567,7 @@ impl Default for AcknowledgementBatch {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AcknowledgementBatch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -576,7 +595,10 @@ impl AcknowledgementBatch {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AcknowledgementBatch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -602,6 +624,7 @@ impl AcknowledgementBatch {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AcknowledgementBatch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -611,6 +634,7 @@ impl Encode for AcknowledgementBatch {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AcknowledgementBatch {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

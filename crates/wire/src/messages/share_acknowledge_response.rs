@@ -62,6 +62,7 @@ impl Default for ShareAcknowledgeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ShareAcknowledgeResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -102,7 +103,10 @@ impl ShareAcknowledgeResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ShareAcknowledgeResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -138,6 +142,7 @@ impl ShareAcknowledgeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ShareAcknowledgeResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -150,6 +155,7 @@ impl Encode for ShareAcknowledgeResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ShareAcknowledgeResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ShareAcknowledgeResponse"))?;
@@ -296,6 +302,7 @@ impl Default for ShareAcknowledgeTopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ShareAcknowledgeTopicResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -322,7 +329,10 @@ impl ShareAcknowledgeTopicResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ShareAcknowledgeTopicResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -343,6 +353,7 @@ impl ShareAcknowledgeTopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ShareAcknowledgeTopicResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -352,6 +363,7 @@ impl Encode for ShareAcknowledgeTopicResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ShareAcknowledgeTopicResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -443,6 +455,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -473,7 +486,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -502,6 +518,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -511,6 +528,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -615,6 +633,7 @@ impl Default for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl LeaderIdAndEpoch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -640,7 +659,10 @@ impl LeaderIdAndEpoch {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl LeaderIdAndEpoch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -660,6 +682,7 @@ impl LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for LeaderIdAndEpoch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -669,6 +692,7 @@ impl Encode for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for LeaderIdAndEpoch {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -757,6 +781,7 @@ impl Default for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl NodeEndpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -786,7 +811,10 @@ impl NodeEndpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl NodeEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -808,6 +836,7 @@ impl NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -817,6 +846,7 @@ impl Encode for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -92,6 +92,7 @@ impl Default for ShareFetchRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ShareFetchRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -151,7 +152,10 @@ impl ShareFetchRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ShareFetchRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupId"))?;
@@ -198,6 +202,7 @@ impl ShareFetchRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ShareFetchRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -210,6 +215,7 @@ impl Encode for ShareFetchRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ShareFetchRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ShareFetchRequest"))?;
@@ -423,6 +429,7 @@ impl Default for FetchTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl FetchTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -449,7 +456,10 @@ impl FetchTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl FetchTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -470,6 +480,7 @@ impl FetchTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for FetchTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -479,6 +490,7 @@ impl Encode for FetchTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for FetchTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -565,6 +577,7 @@ impl Default for FetchPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl FetchPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -594,7 +607,10 @@ impl FetchPartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl FetchPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -622,6 +638,7 @@ impl FetchPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for FetchPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -631,6 +648,7 @@ impl Encode for FetchPartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for FetchPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -725,6 +743,7 @@ impl Default for AcknowledgementBatch {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl AcknowledgementBatch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -752,7 +771,10 @@ impl AcknowledgementBatch {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl AcknowledgementBatch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -778,6 +800,7 @@ impl AcknowledgementBatch {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for AcknowledgementBatch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -787,6 +810,7 @@ impl Encode for AcknowledgementBatch {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for AcknowledgementBatch {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -879,6 +903,7 @@ impl Default for ForgottenTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ForgottenTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -904,7 +929,10 @@ impl ForgottenTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ForgottenTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -924,6 +952,7 @@ impl ForgottenTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ForgottenTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -933,6 +962,7 @@ impl Encode for ForgottenTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ForgottenTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -62,6 +62,7 @@ impl Default for ShareFetchResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ShareFetchResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -98,7 +99,10 @@ impl ShareFetchResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ShareFetchResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -133,6 +137,7 @@ impl ShareFetchResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ShareFetchResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -145,6 +150,7 @@ impl Encode for ShareFetchResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ShareFetchResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ShareFetchResponse"))?;
@@ -286,6 +292,7 @@ impl Default for ShareFetchableTopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ShareFetchableTopicResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -312,7 +319,10 @@ impl ShareFetchableTopicResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ShareFetchableTopicResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -333,6 +343,7 @@ impl ShareFetchableTopicResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ShareFetchableTopicResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -342,6 +353,7 @@ impl Encode for ShareFetchableTopicResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ShareFetchableTopicResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -453,6 +465,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -464,7 +477,7 @@ impl PartitionData {
         c::put_nullable_string(buf, self.acknowledge_error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("AcknowledgeErrorMessage"))?;
         (&self.current_leader).encode_fields(buf, version).map_err(|e| e.in_field("CurrentLeader"))?;
-        c::put_nullable_bytes(buf, self.records.as_deref(), flexible, false, version)
+        c::put_nullable_bytes(buf, self.records.as_ref(), flexible, false, version)
             .map_err(|e| e.in_field("Records"))?;
         c::put_array(buf, &self.acquired_records, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("AcquiredRecords"))?;
@@ -494,7 +507,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -533,6 +549,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -542,6 +559,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -690,6 +708,7 @@ impl Default for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl LeaderIdAndEpoch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -715,7 +734,10 @@ impl LeaderIdAndEpoch {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl LeaderIdAndEpoch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -735,6 +757,7 @@ impl LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for LeaderIdAndEpoch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -744,6 +767,7 @@ impl Encode for LeaderIdAndEpoch {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for LeaderIdAndEpoch {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -828,6 +852,7 @@ impl Default for AcquiredRecords {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl AcquiredRecords {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -855,7 +880,10 @@ impl AcquiredRecords {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl AcquiredRecords {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -881,6 +909,7 @@ impl AcquiredRecords {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for AcquiredRecords {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -890,6 +919,7 @@ impl Encode for AcquiredRecords {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for AcquiredRecords {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -989,6 +1019,7 @@ impl Default for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl NodeEndpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1018,7 +1049,10 @@ impl NodeEndpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl NodeEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1040,6 +1074,7 @@ impl NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1049,6 +1084,7 @@ impl Encode for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

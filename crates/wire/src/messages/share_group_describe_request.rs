@@ -38,6 +38,7 @@ impl Default for ShareGroupDescribeRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ShareGroupDescribeRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl ShareGroupDescribeRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ShareGroupDescribeRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_ids = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -88,6 +92,7 @@ impl ShareGroupDescribeRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ShareGroupDescribeRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -100,6 +105,7 @@ impl Encode for ShareGroupDescribeRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ShareGroupDescribeRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ShareGroupDescribeRequest"))?;

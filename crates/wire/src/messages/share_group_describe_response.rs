@@ -38,6 +38,7 @@ impl Default for ShareGroupDescribeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ShareGroupDescribeResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl ShareGroupDescribeResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ShareGroupDescribeResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -84,6 +88,7 @@ impl ShareGroupDescribeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ShareGroupDescribeResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for ShareGroupDescribeResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ShareGroupDescribeResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -227,6 +233,7 @@ impl Default for DescribedGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribedGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -268,7 +275,10 @@ impl DescribedGroup {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribedGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -308,6 +318,7 @@ impl DescribedGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribedGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -317,6 +328,7 @@ impl Encode for DescribedGroup {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribedGroup {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -504,6 +516,7 @@ impl Default for Member {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Member {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -541,7 +554,10 @@ impl Member {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Member {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -576,6 +592,7 @@ impl Member {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Member {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -585,6 +602,7 @@ impl Encode for Member {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Member {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -726,6 +744,7 @@ impl Default for TopicPartitions {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicPartitions {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -753,7 +772,10 @@ impl TopicPartitions {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicPartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -774,6 +796,7 @@ impl TopicPartitions {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -783,6 +806,7 @@ impl Encode for TopicPartitions {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicPartitions {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -866,6 +890,7 @@ impl Default for Assignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Assignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -890,7 +915,10 @@ impl Assignment {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Assignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -910,6 +938,7 @@ impl Assignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Assignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -919,6 +948,7 @@ impl Encode for Assignment {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Assignment {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

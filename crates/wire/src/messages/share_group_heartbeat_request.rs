@@ -57,6 +57,7 @@ impl Default for ShareGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl ShareGroupHeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -93,7 +94,10 @@ impl ShareGroupHeartbeatRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl ShareGroupHeartbeatRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -124,6 +128,7 @@ impl ShareGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for ShareGroupHeartbeatRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -136,6 +141,7 @@ impl Encode for ShareGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for ShareGroupHeartbeatRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -67,6 +67,7 @@ impl Default for ShareGroupHeartbeatResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl ShareGroupHeartbeatResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -107,7 +108,10 @@ impl ShareGroupHeartbeatResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl ShareGroupHeartbeatResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -142,6 +146,7 @@ impl ShareGroupHeartbeatResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for ShareGroupHeartbeatResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -154,6 +159,7 @@ impl Encode for ShareGroupHeartbeatResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for ShareGroupHeartbeatResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -310,6 +316,7 @@ impl Default for Assignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Assignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -334,7 +341,10 @@ impl Assignment {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Assignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -354,6 +364,7 @@ impl Assignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Assignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -363,6 +374,7 @@ impl Encode for Assignment {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Assignment {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -430,6 +442,7 @@ impl Default for TopicPartitions {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicPartitions {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -455,7 +468,10 @@ impl TopicPartitions {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicPartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -475,6 +491,7 @@ impl TopicPartitions {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -484,6 +501,7 @@ impl Encode for TopicPartitions {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicPartitions {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -63,7 +63,9 @@ impl SnapshotHeaderRecord {
         }
         size
     }
+}
 
+impl SnapshotHeaderRecord {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;

@@ -27,6 +27,7 @@ impl Default for StopReplicaRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl StopReplicaRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -38,13 +39,17 @@ impl StopReplicaRequest {
         let mut size = 0usize;
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl StopReplicaRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         Ok(Self {})
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for StopReplicaRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -57,6 +62,7 @@ impl Encode for StopReplicaRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for StopReplicaRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("StopReplicaRequest"))?;

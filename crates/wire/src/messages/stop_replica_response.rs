@@ -27,6 +27,7 @@ impl Default for StopReplicaResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl StopReplicaResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -38,13 +39,17 @@ impl StopReplicaResponse {
         let mut size = 0usize;
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl StopReplicaResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         Ok(Self {})
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for StopReplicaResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -57,6 +62,7 @@ impl Encode for StopReplicaResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for StopReplicaResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("StopReplicaResponse"))?;

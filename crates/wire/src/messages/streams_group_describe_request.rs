@@ -47,6 +47,7 @@ impl Default for StreamsGroupDescribeRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl StreamsGroupDescribeRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -81,7 +82,10 @@ impl StreamsGroupDescribeRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl StreamsGroupDescribeRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_ids = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -108,6 +112,7 @@ impl StreamsGroupDescribeRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for StreamsGroupDescribeRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -120,6 +125,7 @@ impl Encode for StreamsGroupDescribeRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for StreamsGroupDescribeRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

@@ -38,6 +38,7 @@ impl Default for StreamsGroupDescribeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl StreamsGroupDescribeResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl StreamsGroupDescribeResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl StreamsGroupDescribeResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -84,6 +88,7 @@ impl StreamsGroupDescribeResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for StreamsGroupDescribeResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for StreamsGroupDescribeResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for StreamsGroupDescribeResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -242,6 +248,7 @@ impl Default for DescribedGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl DescribedGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -312,7 +319,10 @@ impl DescribedGroup {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl DescribedGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -369,6 +379,7 @@ impl DescribedGroup {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for DescribedGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -378,6 +389,7 @@ impl Encode for DescribedGroup {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for DescribedGroup {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -610,6 +622,7 @@ impl Default for Topology {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Topology {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -638,7 +651,10 @@ impl Topology {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Topology {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -660,6 +676,7 @@ impl Topology {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Topology {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -669,6 +686,7 @@ impl Encode for Topology {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Topology {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -774,6 +792,7 @@ impl Default for Subtopology {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Subtopology {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -809,7 +828,10 @@ impl Subtopology {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Subtopology {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -843,6 +865,7 @@ impl Subtopology {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Subtopology {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -852,6 +875,7 @@ impl Encode for Subtopology {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Subtopology {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1041,6 +1065,7 @@ impl Default for Member {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Member {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1100,7 +1125,10 @@ impl Member {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Member {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1154,6 +1182,7 @@ impl Member {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Member {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1163,6 +1192,7 @@ impl Encode for Member {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Member {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1391,6 +1421,7 @@ impl Default for Endpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Endpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1416,7 +1447,10 @@ impl Endpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Endpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1436,6 +1470,7 @@ impl Endpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Endpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1445,6 +1480,7 @@ impl Encode for Endpoint {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Endpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1521,6 +1557,7 @@ impl Default for TaskOffset {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TaskOffset {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1548,7 +1585,10 @@ impl TaskOffset {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TaskOffset {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1569,6 +1609,7 @@ impl TaskOffset {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TaskOffset {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1578,6 +1619,7 @@ impl Encode for TaskOffset {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TaskOffset {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1674,6 +1716,7 @@ impl Default for Assignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Assignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1704,7 +1747,10 @@ impl Assignment {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Assignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1733,6 +1779,7 @@ impl Assignment {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Assignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1742,6 +1789,7 @@ impl Encode for Assignment {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Assignment {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1835,6 +1883,7 @@ impl Default for TaskIds {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TaskIds {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1860,7 +1909,10 @@ impl TaskIds {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TaskIds {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1880,6 +1932,7 @@ impl TaskIds {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TaskIds {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1889,6 +1942,7 @@ impl Encode for TaskIds {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TaskIds {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1969,6 +2023,7 @@ impl Default for KeyValue {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl KeyValue {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1994,7 +2049,10 @@ impl KeyValue {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl KeyValue {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -2014,6 +2072,7 @@ impl KeyValue {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for KeyValue {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -2023,6 +2082,7 @@ impl Encode for KeyValue {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for KeyValue {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -2109,6 +2169,7 @@ impl Default for TopicInfo {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicInfo {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -2139,7 +2200,10 @@ impl TopicInfo {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicInfo {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -2168,6 +2232,7 @@ impl TopicInfo {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicInfo {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -2177,6 +2242,7 @@ impl Encode for TopicInfo {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicInfo {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -2275,6 +2341,7 @@ impl Default for TopologyDescription {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopologyDescription {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -2302,7 +2369,10 @@ impl TopologyDescription {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopologyDescription {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -2326,6 +2396,7 @@ impl TopologyDescription {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopologyDescription {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -2335,6 +2406,7 @@ impl Encode for TopologyDescription {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopologyDescription {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -2415,6 +2487,7 @@ impl Default for TopologyDescriptionSubtopology {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopologyDescriptionSubtopology {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -2441,7 +2514,10 @@ impl TopologyDescriptionSubtopology {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopologyDescriptionSubtopology {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -2462,6 +2538,7 @@ impl TopologyDescriptionSubtopology {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopologyDescriptionSubtopology {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -2471,6 +2548,7 @@ impl Encode for TopologyDescriptionSubtopology {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopologyDescriptionSubtopology {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -2571,6 +2649,7 @@ impl Default for TopologyDescriptionNode {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopologyDescriptionNode {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -2608,7 +2687,10 @@ impl TopologyDescriptionNode {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopologyDescriptionNode {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -2643,6 +2725,7 @@ impl TopologyDescriptionNode {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopologyDescriptionNode {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -2652,6 +2735,7 @@ impl Encode for TopologyDescriptionNode {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopologyDescriptionNode {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -2775,6 +2859,7 @@ impl Default for TopologyDescriptionGlobalStore {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopologyDescriptionGlobalStore {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -2800,7 +2885,10 @@ impl TopologyDescriptionGlobalStore {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopologyDescriptionGlobalStore {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -2820,6 +2908,7 @@ impl TopologyDescriptionGlobalStore {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopologyDescriptionGlobalStore {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -2829,6 +2918,7 @@ impl Encode for TopologyDescriptionGlobalStore {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopologyDescriptionGlobalStore {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

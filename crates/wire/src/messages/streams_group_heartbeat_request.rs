@@ -117,6 +117,7 @@ impl Default for StreamsGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl StreamsGroupHeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -199,7 +200,10 @@ impl StreamsGroupHeartbeatRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl StreamsGroupHeartbeatRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -263,6 +267,7 @@ impl StreamsGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for StreamsGroupHeartbeatRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -275,6 +280,7 @@ impl Encode for StreamsGroupHeartbeatRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for StreamsGroupHeartbeatRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -602,6 +608,7 @@ impl Default for Topology {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Topology {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -628,7 +635,10 @@ impl Topology {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl Topology {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -649,6 +659,7 @@ impl Topology {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for Topology {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -658,6 +669,7 @@ impl Encode for Topology {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for Topology {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -764,6 +776,7 @@ impl Default for Subtopology {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Subtopology {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -805,7 +818,10 @@ impl Subtopology {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl Subtopology {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -845,6 +861,7 @@ impl Subtopology {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for Subtopology {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -854,6 +871,7 @@ impl Encode for Subtopology {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for Subtopology {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1007,6 +1025,7 @@ impl Default for CopartitionGroup {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl CopartitionGroup {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1035,7 +1054,10 @@ impl CopartitionGroup {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl CopartitionGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1062,6 +1084,7 @@ impl CopartitionGroup {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for CopartitionGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1071,6 +1094,7 @@ impl Encode for CopartitionGroup {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for CopartitionGroup {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1164,6 +1188,7 @@ impl Default for KeyValue {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl KeyValue {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1189,7 +1214,10 @@ impl KeyValue {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl KeyValue {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1209,6 +1237,7 @@ impl KeyValue {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for KeyValue {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1218,6 +1247,7 @@ impl Encode for KeyValue {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for KeyValue {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1304,6 +1334,7 @@ impl Default for TopicInfo {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicInfo {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1334,7 +1365,10 @@ impl TopicInfo {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicInfo {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1363,6 +1397,7 @@ impl TopicInfo {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicInfo {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1372,6 +1407,7 @@ impl Encode for TopicInfo {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicInfo {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1470,6 +1506,7 @@ impl Default for Endpoint {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Endpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1495,7 +1532,10 @@ impl Endpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl Endpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1515,6 +1555,7 @@ impl Endpoint {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for Endpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1524,6 +1565,7 @@ impl Encode for Endpoint {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for Endpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1600,6 +1642,7 @@ impl Default for TaskOffset {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TaskOffset {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1627,7 +1670,10 @@ impl TaskOffset {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TaskOffset {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1648,6 +1694,7 @@ impl TaskOffset {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TaskOffset {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1657,6 +1704,7 @@ impl Encode for TaskOffset {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TaskOffset {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1748,6 +1796,7 @@ impl Default for TaskIds {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TaskIds {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1773,7 +1822,10 @@ impl TaskIds {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TaskIds {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1793,6 +1845,7 @@ impl TaskIds {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TaskIds {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1802,6 +1855,7 @@ impl Encode for TaskIds {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TaskIds {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -112,6 +112,7 @@ impl Default for StreamsGroupHeartbeatResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl StreamsGroupHeartbeatResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -198,7 +199,10 @@ impl StreamsGroupHeartbeatResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl StreamsGroupHeartbeatResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -260,6 +264,7 @@ impl StreamsGroupHeartbeatResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for StreamsGroupHeartbeatResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -272,6 +277,7 @@ impl Encode for StreamsGroupHeartbeatResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for StreamsGroupHeartbeatResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -606,6 +612,7 @@ impl Default for EndpointToPartitions {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl EndpointToPartitions {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -635,7 +642,10 @@ impl EndpointToPartitions {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl EndpointToPartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -663,6 +673,7 @@ impl EndpointToPartitions {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for EndpointToPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -672,6 +683,7 @@ impl Encode for EndpointToPartitions {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for EndpointToPartitions {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -764,6 +776,7 @@ impl Default for Status {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Status {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -789,7 +802,10 @@ impl Status {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Status {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -809,6 +825,7 @@ impl Status {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Status {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -818,6 +835,7 @@ impl Encode for Status {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Status {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -897,6 +915,7 @@ impl Default for TopicPartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -922,7 +941,10 @@ impl TopicPartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -942,6 +964,7 @@ impl TopicPartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -951,6 +974,7 @@ impl Encode for TopicPartition {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1031,6 +1055,7 @@ impl Default for TaskIds {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TaskIds {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1056,7 +1081,10 @@ impl TaskIds {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TaskIds {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1076,6 +1104,7 @@ impl TaskIds {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TaskIds {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1085,6 +1114,7 @@ impl Encode for TaskIds {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TaskIds {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -1165,6 +1195,7 @@ impl Default for Endpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Endpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -1190,7 +1221,10 @@ impl Endpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl Endpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -1210,6 +1244,7 @@ impl Endpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for Endpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -1219,6 +1254,7 @@ impl Encode for Endpoint {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for Endpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

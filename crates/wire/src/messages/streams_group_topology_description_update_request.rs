@@ -52,6 +52,7 @@ impl Default for StreamsGroupTopologyDescriptionUpdateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl StreamsGroupTopologyDescriptionUpdateRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -81,7 +82,10 @@ impl StreamsGroupTopologyDescriptionUpdateRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl StreamsGroupTopologyDescriptionUpdateRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -109,6 +113,7 @@ impl StreamsGroupTopologyDescriptionUpdateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for StreamsGroupTopologyDescriptionUpdateRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -121,6 +126,7 @@ impl Encode for StreamsGroupTopologyDescriptionUpdateRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for StreamsGroupTopologyDescriptionUpdateRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -234,6 +240,7 @@ impl Default for TopologyDescription {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopologyDescription {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -261,7 +268,10 @@ impl TopologyDescription {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopologyDescription {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -285,6 +295,7 @@ impl TopologyDescription {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopologyDescription {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -294,6 +305,7 @@ impl Encode for TopologyDescription {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopologyDescription {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -374,6 +386,7 @@ impl Default for TopologyDescriptionSubtopology {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopologyDescriptionSubtopology {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -400,7 +413,10 @@ impl TopologyDescriptionSubtopology {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopologyDescriptionSubtopology {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -421,6 +437,7 @@ impl TopologyDescriptionSubtopology {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopologyDescriptionSubtopology {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -430,6 +447,7 @@ impl Encode for TopologyDescriptionSubtopology {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopologyDescriptionSubtopology {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -530,6 +548,7 @@ impl Default for TopologyDescriptionNode {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopologyDescriptionNode {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -567,7 +586,10 @@ impl TopologyDescriptionNode {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopologyDescriptionNode {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -602,6 +624,7 @@ impl TopologyDescriptionNode {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopologyDescriptionNode {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -611,6 +634,7 @@ impl Encode for TopologyDescriptionNode {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopologyDescriptionNode {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -734,6 +758,7 @@ impl Default for TopologyDescriptionGlobalStore {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopologyDescriptionGlobalStore {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -759,7 +784,10 @@ impl TopologyDescriptionGlobalStore {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopologyDescriptionGlobalStore {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -779,6 +807,7 @@ impl TopologyDescriptionGlobalStore {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopologyDescriptionGlobalStore {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -788,6 +817,7 @@ impl Encode for TopologyDescriptionGlobalStore {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopologyDescriptionGlobalStore {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -42,6 +42,7 @@ impl Default for StreamsGroupTopologyDescriptionUpdateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl StreamsGroupTopologyDescriptionUpdateResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -70,7 +71,10 @@ impl StreamsGroupTopologyDescriptionUpdateResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl StreamsGroupTopologyDescriptionUpdateResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -96,6 +100,7 @@ impl StreamsGroupTopologyDescriptionUpdateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for StreamsGroupTopologyDescriptionUpdateResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -108,6 +113,7 @@ impl Encode for StreamsGroupTopologyDescriptionUpdateResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for StreamsGroupTopologyDescriptionUpdateResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)

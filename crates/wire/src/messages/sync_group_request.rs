@@ -67,6 +67,7 @@ impl Default for SyncGroupRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl SyncGroupRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -122,7 +123,10 @@ impl SyncGroupRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl SyncGroupRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -169,6 +173,7 @@ impl SyncGroupRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for SyncGroupRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -181,6 +186,7 @@ impl Encode for SyncGroupRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for SyncGroupRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SyncGroupRequest"))?;
@@ -346,6 +352,7 @@ impl Default for SyncGroupRequestAssignment {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl SyncGroupRequestAssignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -373,7 +380,10 @@ impl SyncGroupRequestAssignment {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl SyncGroupRequestAssignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
@@ -393,6 +403,7 @@ impl SyncGroupRequestAssignment {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for SyncGroupRequestAssignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -402,6 +413,7 @@ impl Encode for SyncGroupRequestAssignment {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for SyncGroupRequestAssignment {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -57,6 +57,7 @@ impl Default for SyncGroupResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl SyncGroupResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
@@ -104,7 +105,10 @@ impl SyncGroupResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl SyncGroupResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms =
@@ -142,6 +146,7 @@ impl SyncGroupResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for SyncGroupResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -154,6 +159,7 @@ impl Encode for SyncGroupResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for SyncGroupResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SyncGroupResponse"))?;

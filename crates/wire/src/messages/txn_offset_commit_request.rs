@@ -72,6 +72,7 @@ impl Default for TxnOffsetCommitRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TxnOffsetCommitRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -131,7 +132,10 @@ impl TxnOffsetCommitRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TxnOffsetCommitRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
@@ -176,6 +180,7 @@ impl TxnOffsetCommitRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TxnOffsetCommitRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -188,6 +193,7 @@ impl Encode for TxnOffsetCommitRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TxnOffsetCommitRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("TxnOffsetCommitRequest"))?;
@@ -375,6 +381,7 @@ impl Default for TxnOffsetCommitRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TxnOffsetCommitRequestTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -413,7 +420,10 @@ impl TxnOffsetCommitRequestTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TxnOffsetCommitRequestTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
@@ -440,6 +450,7 @@ impl TxnOffsetCommitRequestTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TxnOffsetCommitRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -449,6 +460,7 @@ impl Encode for TxnOffsetCommitRequestTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TxnOffsetCommitRequestTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -561,6 +573,7 @@ impl Default for TxnOffsetCommitRequestPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TxnOffsetCommitRequestPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -597,7 +610,10 @@ impl TxnOffsetCommitRequestPartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TxnOffsetCommitRequestPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
@@ -627,6 +643,7 @@ impl TxnOffsetCommitRequestPartition {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TxnOffsetCommitRequestPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -636,6 +653,7 @@ impl Encode for TxnOffsetCommitRequestPartition {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TxnOffsetCommitRequestPartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -38,6 +38,7 @@ impl Default for TxnOffsetCommitResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TxnOffsetCommitResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -66,7 +67,10 @@ impl TxnOffsetCommitResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TxnOffsetCommitResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -86,6 +90,7 @@ impl TxnOffsetCommitResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TxnOffsetCommitResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -98,6 +103,7 @@ impl Encode for TxnOffsetCommitResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TxnOffsetCommitResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("TxnOffsetCommitResponse"))?;
@@ -198,6 +204,7 @@ impl Default for TxnOffsetCommitResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TxnOffsetCommitResponseTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -236,7 +243,10 @@ impl TxnOffsetCommitResponseTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TxnOffsetCommitResponseTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
@@ -263,6 +273,7 @@ impl TxnOffsetCommitResponseTopic {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TxnOffsetCommitResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -272,6 +283,7 @@ impl Encode for TxnOffsetCommitResponseTopic {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TxnOffsetCommitResponseTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -370,6 +382,7 @@ impl Default for TxnOffsetCommitResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TxnOffsetCommitResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
@@ -397,7 +410,10 @@ impl TxnOffsetCommitResponsePartition {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TxnOffsetCommitResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
@@ -417,6 +433,7 @@ impl TxnOffsetCommitResponsePartition {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TxnOffsetCommitResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -426,6 +443,7 @@ impl Encode for TxnOffsetCommitResponsePartition {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TxnOffsetCommitResponsePartition {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

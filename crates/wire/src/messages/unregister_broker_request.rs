@@ -34,6 +34,7 @@ impl Default for UnregisterBrokerRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl UnregisterBrokerRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -57,7 +58,10 @@ impl UnregisterBrokerRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl UnregisterBrokerRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -75,6 +79,7 @@ impl UnregisterBrokerRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for UnregisterBrokerRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -87,6 +92,7 @@ impl Encode for UnregisterBrokerRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for UnregisterBrokerRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UnregisterBrokerRequest"))?;

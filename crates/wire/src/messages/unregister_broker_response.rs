@@ -47,6 +47,7 @@ impl Default for UnregisterBrokerResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl UnregisterBrokerResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -75,7 +76,10 @@ impl UnregisterBrokerResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl UnregisterBrokerResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -101,6 +105,7 @@ impl UnregisterBrokerResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for UnregisterBrokerResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -113,6 +118,7 @@ impl Encode for UnregisterBrokerResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for UnregisterBrokerResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UnregisterBrokerResponse"))?;

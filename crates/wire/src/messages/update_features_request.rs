@@ -42,6 +42,7 @@ impl Default for UpdateFeaturesRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl UpdateFeaturesRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -76,7 +77,10 @@ impl UpdateFeaturesRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl UpdateFeaturesRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("timeoutMs"))?;
@@ -102,6 +106,7 @@ impl UpdateFeaturesRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for UpdateFeaturesRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -114,6 +119,7 @@ impl Encode for UpdateFeaturesRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for UpdateFeaturesRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateFeaturesRequest"))?;
@@ -239,6 +245,7 @@ impl Default for FeatureUpdateKey {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl FeatureUpdateKey {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -280,7 +287,10 @@ impl FeatureUpdateKey {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl FeatureUpdateKey {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -309,6 +319,7 @@ impl FeatureUpdateKey {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for FeatureUpdateKey {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -318,6 +329,7 @@ impl Encode for FeatureUpdateKey {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for FeatureUpdateKey {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -52,6 +52,7 @@ impl Default for UpdateFeaturesResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl UpdateFeaturesResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -87,7 +88,10 @@ impl UpdateFeaturesResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl UpdateFeaturesResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -120,6 +124,7 @@ impl UpdateFeaturesResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for UpdateFeaturesResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -132,6 +137,7 @@ impl Encode for UpdateFeaturesResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for UpdateFeaturesResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateFeaturesResponse"))?;
@@ -263,6 +269,7 @@ impl Default for UpdatableFeatureResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl UpdatableFeatureResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -291,7 +298,10 @@ impl UpdatableFeatureResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl UpdatableFeatureResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -313,6 +323,7 @@ impl UpdatableFeatureResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for UpdatableFeatureResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -322,6 +333,7 @@ impl Encode for UpdatableFeatureResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for UpdatableFeatureResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

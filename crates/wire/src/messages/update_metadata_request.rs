@@ -27,6 +27,7 @@ impl Default for UpdateMetadataRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl UpdateMetadataRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -38,13 +39,17 @@ impl UpdateMetadataRequest {
         let mut size = 0usize;
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl UpdateMetadataRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         Ok(Self {})
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for UpdateMetadataRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -57,6 +62,7 @@ impl Encode for UpdateMetadataRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for UpdateMetadataRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateMetadataRequest"))?;

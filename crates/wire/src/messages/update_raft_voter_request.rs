@@ -62,6 +62,7 @@ impl Default for UpdateRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl UpdateRaftVoterRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -97,7 +98,10 @@ impl UpdateRaftVoterRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl UpdateRaftVoterRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
@@ -130,6 +134,7 @@ impl UpdateRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for UpdateRaftVoterRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -142,6 +147,7 @@ impl Encode for UpdateRaftVoterRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for UpdateRaftVoterRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateRaftVoterRequest"))?;
@@ -289,6 +295,7 @@ impl Default for Listener {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Listener {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -316,7 +323,10 @@ impl Listener {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl Listener {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -337,6 +347,7 @@ impl Listener {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for Listener {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -346,6 +357,7 @@ impl Encode for Listener {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for Listener {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -428,6 +440,7 @@ impl Default for KRaftVersionFeature {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl KRaftVersionFeature {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -453,7 +466,10 @@ impl KRaftVersionFeature {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl KRaftVersionFeature {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -477,6 +493,7 @@ impl KRaftVersionFeature {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for KRaftVersionFeature {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -486,6 +503,7 @@ impl Encode for KRaftVersionFeature {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for KRaftVersionFeature {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

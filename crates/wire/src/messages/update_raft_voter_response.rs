@@ -47,6 +47,7 @@ impl Default for UpdateRaftVoterResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl UpdateRaftVoterResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -85,7 +86,10 @@ impl UpdateRaftVoterResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl UpdateRaftVoterResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -117,6 +121,7 @@ impl UpdateRaftVoterResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for UpdateRaftVoterResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -129,6 +134,7 @@ impl Encode for UpdateRaftVoterResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for UpdateRaftVoterResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateRaftVoterResponse"))?;
@@ -248,6 +254,7 @@ impl Default for CurrentLeader {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl CurrentLeader {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -277,7 +284,10 @@ impl CurrentLeader {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl CurrentLeader {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -305,6 +315,7 @@ impl CurrentLeader {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for CurrentLeader {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -314,6 +325,7 @@ impl Encode for CurrentLeader {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for CurrentLeader {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -42,6 +42,7 @@ impl Default for VoteRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl VoteRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -75,7 +76,10 @@ impl VoteRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl VoteRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
@@ -96,6 +100,7 @@ impl VoteRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for VoteRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -108,6 +113,7 @@ impl Encode for VoteRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for VoteRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("VoteRequest"))?;
@@ -215,6 +221,7 @@ impl Default for TopicData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl TopicData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -241,7 +248,10 @@ impl TopicData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -262,6 +272,7 @@ impl TopicData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -271,6 +282,7 @@ impl Encode for TopicData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for TopicData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -385,6 +397,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -436,7 +449,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -474,6 +490,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -483,6 +500,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

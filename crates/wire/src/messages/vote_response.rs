@@ -42,6 +42,7 @@ impl Default for VoteResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl VoteResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -85,7 +86,10 @@ impl VoteResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl VoteResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -114,6 +118,7 @@ impl VoteResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for VoteResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -126,6 +131,7 @@ impl Encode for VoteResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for VoteResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("VoteResponse"))?;
@@ -230,6 +236,7 @@ impl Default for TopicData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl TopicData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -256,7 +263,10 @@ impl TopicData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -277,6 +287,7 @@ impl TopicData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -286,6 +297,7 @@ impl Encode for TopicData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for TopicData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -385,6 +397,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -416,7 +429,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -446,6 +462,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -455,6 +472,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -572,6 +590,7 @@ impl Default for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl NodeEndpoint {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -599,7 +618,10 @@ impl NodeEndpoint {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl NodeEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -620,6 +642,7 @@ impl NodeEndpoint {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -629,6 +652,7 @@ impl Encode for NodeEndpoint {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -64,7 +64,9 @@ impl VotersRecord {
         }
         size
     }
+}
 
+impl VotersRecord {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
@@ -227,7 +229,9 @@ impl Voter {
         }
         size
     }
+}
 
+impl Voter {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -403,7 +407,9 @@ impl Endpoint {
         }
         size
     }
+}
 
+impl Endpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -540,7 +546,9 @@ impl KRaftVersionFeature {
         }
         size
     }
+}
 
+impl KRaftVersionFeature {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;

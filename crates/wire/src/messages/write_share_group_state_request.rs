@@ -38,6 +38,7 @@ impl Default for WriteShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl WriteShareGroupStateRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -64,7 +65,10 @@ impl WriteShareGroupStateRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl WriteShareGroupStateRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -84,6 +88,7 @@ impl WriteShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for WriteShareGroupStateRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -96,6 +101,7 @@ impl Encode for WriteShareGroupStateRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for WriteShareGroupStateRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -184,6 +190,7 @@ impl Default for WriteStateData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl WriteStateData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -210,7 +217,10 @@ impl WriteStateData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl WriteStateData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -231,6 +241,7 @@ impl WriteStateData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for WriteStateData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -240,6 +251,7 @@ impl Encode for WriteStateData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for WriteStateData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -341,6 +353,7 @@ impl Default for PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -379,7 +392,10 @@ impl PartitionData {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -413,6 +429,7 @@ impl PartitionData {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -422,6 +439,7 @@ impl Encode for PartitionData {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -567,6 +585,7 @@ impl Default for StateBatch {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl StateBatch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -596,7 +615,10 @@ impl StateBatch {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl StateBatch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -624,6 +646,7 @@ impl StateBatch {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for StateBatch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -633,6 +656,7 @@ impl Encode for StateBatch {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for StateBatch {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

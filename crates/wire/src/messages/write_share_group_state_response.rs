@@ -34,6 +34,7 @@ impl Default for WriteShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl WriteShareGroupStateResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -58,7 +59,10 @@ impl WriteShareGroupStateResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl WriteShareGroupStateResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| WriteStateResult::decode_fields(r, version))
@@ -77,6 +81,7 @@ impl WriteShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for WriteShareGroupStateResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -89,6 +94,7 @@ impl Encode for WriteShareGroupStateResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for WriteShareGroupStateResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
@@ -172,6 +178,7 @@ impl Default for WriteStateResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl WriteStateResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -198,7 +205,10 @@ impl WriteStateResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl WriteStateResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -219,6 +229,7 @@ impl WriteStateResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for WriteStateResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -228,6 +239,7 @@ impl Encode for WriteStateResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for WriteStateResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -309,6 +321,7 @@ impl Default for PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl PartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -337,7 +350,10 @@ impl PartitionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl PartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -364,6 +380,7 @@ impl PartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -373,6 +390,7 @@ impl Encode for PartitionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

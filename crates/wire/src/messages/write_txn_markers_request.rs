@@ -34,6 +34,7 @@ impl Default for WriteTxnMarkersRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl WriteTxnMarkersRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -58,7 +59,10 @@ impl WriteTxnMarkersRequest {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl WriteTxnMarkersRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_markers = c::read_array(r, flexible, version, |r| WritableTxnMarker::decode_fields(r, version))
@@ -77,6 +81,7 @@ impl WriteTxnMarkersRequest {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for WriteTxnMarkersRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -89,6 +94,7 @@ impl Encode for WriteTxnMarkersRequest {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for WriteTxnMarkersRequest {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("WriteTxnMarkersRequest"))?;
@@ -195,6 +201,7 @@ impl Default for WritableTxnMarker {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl WritableTxnMarker {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -233,7 +240,10 @@ impl WritableTxnMarker {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl WritableTxnMarker {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -267,6 +277,7 @@ impl WritableTxnMarker {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for WritableTxnMarker {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -276,6 +287,7 @@ impl Encode for WritableTxnMarker {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for WritableTxnMarker {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -405,6 +417,7 @@ impl Default for WritableTxnMarkerTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl WritableTxnMarkerTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -430,7 +443,10 @@ impl WritableTxnMarkerTopic {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-requests")]
+impl WritableTxnMarkerTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -450,6 +466,7 @@ impl WritableTxnMarkerTopic {
     }
 }
 
+#[cfg(feature = "encode-requests")]
 impl Encode for WritableTxnMarkerTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -459,6 +476,7 @@ impl Encode for WritableTxnMarkerTopic {
     }
 }
 
+#[cfg(feature = "decode-requests")]
 impl Decode for WritableTxnMarkerTopic {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

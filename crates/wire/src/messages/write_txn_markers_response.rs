@@ -34,6 +34,7 @@ impl Default for WriteTxnMarkersResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl WriteTxnMarkersResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -58,7 +59,10 @@ impl WriteTxnMarkersResponse {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl WriteTxnMarkersResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_markers = c::read_array(r, flexible, version, |r| WritableTxnMarkerResult::decode_fields(r, version))
@@ -77,6 +81,7 @@ impl WriteTxnMarkersResponse {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for WriteTxnMarkersResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if !Self::VALID_VERSIONS.contains(version) {
@@ -89,6 +94,7 @@ impl Encode for WriteTxnMarkersResponse {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for WriteTxnMarkersResponse {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("WriteTxnMarkersResponse"))?;
@@ -171,6 +177,7 @@ impl Default for WritableTxnMarkerResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl WritableTxnMarkerResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -197,7 +204,10 @@ impl WritableTxnMarkerResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl WritableTxnMarkerResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -218,6 +228,7 @@ impl WritableTxnMarkerResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for WritableTxnMarkerResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -227,6 +238,7 @@ impl Encode for WritableTxnMarkerResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for WritableTxnMarkerResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -304,6 +316,7 @@ impl Default for WritableTxnMarkerTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl WritableTxnMarkerTopicResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -330,7 +343,10 @@ impl WritableTxnMarkerTopicResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl WritableTxnMarkerTopicResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -352,6 +368,7 @@ impl WritableTxnMarkerTopicResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for WritableTxnMarkerTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -361,6 +378,7 @@ impl Encode for WritableTxnMarkerTopicResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for WritableTxnMarkerTopicResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
@@ -438,6 +456,7 @@ impl Default for WritableTxnMarkerPartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl WritableTxnMarkerPartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
@@ -463,7 +482,10 @@ impl WritableTxnMarkerPartitionResult {
         }
         size
     }
+}
 
+#[cfg(feature = "decode-responses")]
+impl WritableTxnMarkerPartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
@@ -483,6 +505,7 @@ impl WritableTxnMarkerPartitionResult {
     }
 }
 
+#[cfg(feature = "encode-responses")]
 impl Encode for WritableTxnMarkerPartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
@@ -492,6 +515,7 @@ impl Encode for WritableTxnMarkerPartitionResult {
     }
 }
 
+#[cfg(feature = "decode-responses")]
 impl Decode for WritableTxnMarkerPartitionResult {
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)

@@ -8,7 +8,7 @@
 use super::record::Record;
 use crate::codec::Reader;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
-use crate::message::{Decode, Encode, MessageExt};
+use crate::message::{Decode, DecodeExt, Encode};
 use crate::messages::{
     EndTxnMarker, KRaftVersionRecord, LeaderChangeMessage, SnapshotFooterRecord, SnapshotHeaderRecord, VotersRecord,
 };
@@ -82,7 +82,7 @@ pub enum ControlRecord {
 /// The version the KRaft control values are written at.
 const KRAFT_VALUE_VERSION: i16 = 0;
 
-fn kraft_value<T: Decode + MessageExt>(value: &Option<Bytes>) -> Result<T, DecodeError> {
+fn kraft_value<T: DecodeExt>(value: &Option<Bytes>) -> Result<T, DecodeError> {
     let value = value.clone().unwrap_or_default();
     T::from_bytes(&value, KRAFT_VALUE_VERSION)
 }

@@ -43,6 +43,7 @@ build_time() {
 
 run_builds() {
     build_filter=${1:-}
+    mkdir -p "$repo_root/target"
     : >"$repo_root/target/build-times.txt"
     local wire="kafka-wire = { path = \"$repo_root/crates/wire\""
     local codecs='"gzip", "snappy", "lz4", "zstd"'

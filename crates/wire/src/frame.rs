@@ -92,9 +92,9 @@ impl RequestFrame {
     #[cfg(feature = "encode-requests")]
     pub fn to_bytes(&self) -> Result<Bytes, EncodeError> {
         let size = self.encoded_size();
-        let mut buf = BytesMut::with_capacity(size);
+        let mut buf = VectoredBuf::contiguous(size);
         self.encode_sized(&mut buf, size)?;
-        Ok(buf.freeze())
+        Ok(buf.into_contiguous())
     }
 
     /// Decodes a frame (without its size prefix, as [`read_frame`] and
@@ -175,9 +175,9 @@ impl ResponseFrame {
     #[cfg(feature = "encode-responses")]
     pub fn to_bytes(&self, version: i16) -> Result<Bytes, EncodeError> {
         let size = self.encoded_size(version);
-        let mut buf = BytesMut::with_capacity(size);
+        let mut buf = VectoredBuf::contiguous(size);
         self.encode_sized(&mut buf, version, size)?;
-        Ok(buf.freeze())
+        Ok(buf.into_contiguous())
     }
 
     /// Decodes a response frame (without its size prefix) to a request of

@@ -76,10 +76,18 @@ impl Buf for SharedSlice<'_> {
 /// assert_eq!(chunks.concat(), frame.to_bytes()?);
 /// # Ok::<(), kafka_wire::EncodeError>(())
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct VectoredBuf {
     chunks: Vec<Bytes>,
     current: BytesMut,
+    /// Payloads at least this long become chunks of their own.
+    min_shared: usize,
+}
+
+impl Default for VectoredBuf {
+    fn default() -> Self {
+        Self::with_capacity(0)
+    }
 }
 
 impl VectoredBuf {
@@ -93,7 +101,20 @@ impl VectoredBuf {
 
     /// Starts with room for `copied` bytes of copied (non-shared) data.
     pub fn with_capacity(copied: usize) -> Self {
-        VectoredBuf { chunks: Vec::new(), current: BytesMut::with_capacity(copied) }
+        VectoredBuf { chunks: Vec::new(), current: BytesMut::with_capacity(copied), min_shared: Self::MIN_SHARED_LEN }
+    }
+
+    /// A buffer that copies everything into one chunk of `capacity` bytes.
+    /// The frames' `to_bytes` encode through it, so the library compiles
+    /// one instance of each encoder for both `to_bytes` and `to_chunks`.
+    pub(crate) fn contiguous(capacity: usize) -> Self {
+        VectoredBuf { chunks: Vec::new(), current: BytesMut::with_capacity(capacity), min_shared: usize::MAX }
+    }
+
+    /// The bytes of a [`VectoredBuf::contiguous`] buffer.
+    pub(crate) fn into_contiguous(self) -> Bytes {
+        debug_assert!(self.chunks.is_empty(), "a contiguous buffer has no shared chunks");
+        self.current.freeze()
     }
 
     /// The bytes written so far, shared and copied.
@@ -179,7 +200,7 @@ unsafe impl BufMut for VectoredBuf {
     where
         Self: Sized,
     {
-        if src.remaining() >= Self::MIN_SHARED_LEN {
+        if src.remaining() >= self.min_shared {
             self.flush();
             let len = src.remaining();
             self.chunks.push(src.copy_to_bytes(len));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates crates/wire/src/messages from the pinned Kafka release's specs.
+# Regenerates crates/core/src/messages from the pinned Kafka release's specs.
 #   scripts/regenerate.sh           write the generated files
 #   scripts/regenerate.sh --check   fail if the committed files differ
 set -euo pipefail
@@ -11,4 +11,4 @@ cargo run --quiet --release -p kafka-wire-codegen -- \
     --kafka-version "$version" \
     --specs "$cache/specs" \
     --errors "$cache/errors.json" \
-    --out crates/wire/src/messages "$@"
+    --out crates/core/src/messages "$@"

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! kafka-wire-codegen --kafka-version 4.4.0 --specs DIR [--specs DIR]... \
-//!     --errors errors.json --out crates/wire/src/messages [--check]
+//!     --errors errors.json --out crates/core/src/messages [--check]
 //! ```
 //!
 //! The pipeline: parse every spec (`spec`), merge the sources (`merge`),

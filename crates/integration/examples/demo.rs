@@ -6,7 +6,9 @@
 
 use bytes::Bytes;
 use kafka_wire::messages::*;
-use kafka_wire::records::{Compression, DecodeOptions, EncodeOptions, Header, Record, RecordBatch};
+use kafka_wire::records::{
+    Compression, DecodeOptions, EncodeOptions, Header, ReadBatches, Record, RecordBatch, WriteBatches,
+};
 use kafka_wire::ErrorCode;
 use kafka_wire_integration::{expect, Connection, Result};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -6,7 +6,8 @@
 use bytes::Bytes;
 use kafka_wire::messages::*;
 use kafka_wire::records::{
-    decode_batches, Compression, ControlRecord, DecodeOptions, EncodeOptions, Header, Record, RecordBatch,
+    decode_batches, Compression, ControlRecord, DecodeOptions, EncodeOptions, Header, ReadBatches, Record, RecordBatch,
+    WriteBatches,
 };
 use kafka_wire::{ApiKey, ErrorCode, Request, Response, ResponseFrame, StrBytes};
 use kafka_wire_integration::{broker_address, broker_sasl_address, expect, Connection};

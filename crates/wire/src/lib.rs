@@ -26,24 +26,17 @@
 //! plus [`ApiKey`], [`Request`], [`Response`] and [`ErrorCode`]); [`codec`]
 //! the wire primitives they use; [`frame`] size-prefixed frames; [`message`]
 //! the [`Encode`]/[`Decode`] traits and the [`EncodeExt`]/[`DecodeExt`] conveniences.
+//!
+//! The messages, codec primitives and frames live in `kafka-wire-core` and
+//! are re-exported here unchanged; this crate adds [`records`] and the
+//! compression codecs.
 
-pub mod codec;
-pub mod error;
-pub mod frame;
-#[cfg(feature = "json")]
-pub mod json;
-pub mod message;
-pub mod messages;
-#[cfg(feature = "random")]
-pub mod random;
+pub use kafka_wire_core::*;
+
 pub mod records;
-mod str_bytes;
-pub mod wire_array;
 
-pub use codec::{write_chunks, VectoredBuf};
-pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
-pub use frame::{read_frame, split_frame, RequestFrame, ResponseFrame};
-pub use message::{Decode, DecodeExt, Encode, EncodeExt, Message, VersionRange};
-pub use messages::{ApiKey, ErrorCode, Request, Response, KAFKA_VERSION};
-pub use str_bytes::StrBytes;
-pub use wire_array::{WireArray, WireScalar};
+/// The traits that add methods to messages: `use kafka_wire::prelude::*;`.
+pub mod prelude {
+    pub use crate::records::{ReadBatches, WriteBatches};
+    pub use crate::{Decode, DecodeExt, Encode, EncodeExt, Message};
+}

@@ -17,7 +17,7 @@
 //! use bytes::Bytes;
 //! use kafka_wire::messages::produce_request::{PartitionProduceData, TopicProduceData};
 //! use kafka_wire::messages::ProduceRequest;
-//! use kafka_wire::records::{Compression, EncodeOptions, Header, Record, RecordBatch};
+//! use kafka_wire::records::{Compression, EncodeOptions, Header, Record, RecordBatch, WriteBatches};
 //!
 //! let record = Record {
 //!     key: Some(Bytes::from_static(b"k")),
@@ -81,37 +81,47 @@ pub use record::{Header, Record};
 use crate::error::EncodeError;
 use crate::messages::{fetch_response, fetch_snapshot_response, produce_request, share_fetch_response};
 
-impl produce_request::PartitionProduceData {
+/// The record batches of a message's `records` field, read lazily.
+pub trait ReadBatches {
+    /// The batches in this partition's records, read lazily.
+    fn batches(&self) -> BatchIter;
+}
+
+/// Filling a produce partition's `records` field.
+pub trait WriteBatches {
     /// Encodes `batches` into this partition's records.
-    pub fn set_batches(&mut self, batches: &[RecordBatch], options: &EncodeOptions) -> Result<(), EncodeError> {
+    fn set_batches(&mut self, batches: &[RecordBatch], options: &EncodeOptions) -> Result<(), EncodeError>;
+}
+
+impl WriteBatches for produce_request::PartitionProduceData {
+    fn set_batches(&mut self, batches: &[RecordBatch], options: &EncodeOptions) -> Result<(), EncodeError> {
         self.records = Some(encode_batches(batches, options)?);
         Ok(())
     }
+}
 
-    /// The batches in this partition's records.
-    pub fn batches(&self) -> BatchIter {
+impl ReadBatches for produce_request::PartitionProduceData {
+    fn batches(&self) -> BatchIter {
         BatchIter::new(self.records.clone().unwrap_or_default())
     }
 }
 
-impl fetch_response::PartitionData {
-    /// The batches in this partition's records, read lazily.
-    pub fn batches(&self) -> BatchIter {
+impl ReadBatches for fetch_response::PartitionData {
+    fn batches(&self) -> BatchIter {
         BatchIter::new(self.records.clone().unwrap_or_default())
     }
 }
 
-impl share_fetch_response::PartitionData {
-    /// The batches in this partition's records, read lazily.
-    pub fn batches(&self) -> BatchIter {
+impl ReadBatches for share_fetch_response::PartitionData {
+    fn batches(&self) -> BatchIter {
         BatchIter::new(self.records.clone().unwrap_or_default())
     }
 }
 
-impl fetch_snapshot_response::PartitionSnapshot {
-    /// The batches in this snapshot chunk. A chunk can end inside a batch:
-    /// that tail is reported by [`BatchIter::partial_bytes`].
-    pub fn batches(&self) -> BatchIter {
+/// A snapshot chunk can end inside a batch: that tail is reported by
+/// [`BatchIter::partial_bytes`].
+impl ReadBatches for fetch_snapshot_response::PartitionSnapshot {
+    fn batches(&self) -> BatchIter {
         BatchIter::new(self.unaligned_records.clone())
     }
 }

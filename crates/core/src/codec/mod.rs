@@ -19,7 +19,6 @@ pub use reader::Reader;
 pub use tagged::{raw_tagged_fields_size, RawTaggedField, TaggedFieldWriter};
 pub(crate) use vectored::SharedSlice;
 pub use vectored::{write_chunks, VectoredBuf};
-pub(crate) use writer::StackBytes;
 pub use writer::*;
 
 /// The longest string Kafka reads or writes, in bytes.

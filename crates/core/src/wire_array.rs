@@ -49,6 +49,7 @@ wire_scalar!(i8, i16, u16, i32, u32, i64, f64);
 /// iterator:
 ///
 /// ```
+/// # use kafka_wire_core as kafka_wire; // users reach it through kafka-wire
 /// use kafka_wire::WireArray;
 ///
 /// let replicas: WireArray<i32> = vec![1, 2, 3].into();

@@ -54,6 +54,7 @@ impl Buf for SharedSlice<'_> {
 ///
 /// ```
 /// use bytes::Bytes;
+/// # use kafka_wire_core as kafka_wire; // users reach it through kafka-wire
 /// use kafka_wire::messages::produce_request::{PartitionProduceData, TopicProduceData};
 /// use kafka_wire::messages::ProduceRequest;
 /// use kafka_wire::{RequestFrame, StrBytes};
@@ -107,11 +108,13 @@ impl VectoredBuf {
     /// A buffer that copies everything into one chunk of `capacity` bytes.
     /// The frames' `to_bytes` encode through it, so the library compiles
     /// one instance of each encoder for both `to_bytes` and `to_chunks`.
+    #[cfg(any(feature = "encode-requests", feature = "encode-responses"))]
     pub(crate) fn contiguous(capacity: usize) -> Self {
         VectoredBuf { chunks: Vec::new(), current: BytesMut::with_capacity(capacity), min_shared: usize::MAX }
     }
 
     /// The bytes of a [`VectoredBuf::contiguous`] buffer.
+    #[cfg(any(feature = "encode-requests", feature = "encode-responses"))]
     pub(crate) fn into_contiguous(self) -> Bytes {
         debug_assert!(self.chunks.is_empty(), "a contiguous buffer has no shared chunks");
         self.current.freeze()

@@ -64,25 +64,27 @@ fn put_uvarlong_multi<B: BufMut>(buf: &mut B, v: u64) {
 /// Small values (bytes, varints) assembled on the stack, then written with
 /// one `put_slice`: one capacity check for all of them instead of one per
 /// byte. `N` must cover the longest sequence written.
-pub(crate) struct StackBytes<const N: usize> {
+#[doc(hidden)] // used by kafka-wire's record encoder; not a stable API
+pub struct StackBytes<const N: usize> {
     bytes: [u8; N],
     len: usize,
 }
 
 impl<const N: usize> StackBytes<N> {
     #[inline(always)]
-    pub(crate) fn new() -> Self {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
         StackBytes { bytes: [0; N], len: 0 }
     }
 
     #[inline(always)]
-    pub(crate) fn byte(&mut self, b: u8) {
+    pub fn byte(&mut self, b: u8) {
         self.bytes[self.len] = b;
         self.len += 1;
     }
 
     #[inline(always)]
-    pub(crate) fn uvarlong(&mut self, mut v: u64) {
+    pub fn uvarlong(&mut self, mut v: u64) {
         while v >= 0x80 {
             self.byte((v as u8) | 0x80);
             v >>= 7;
@@ -91,17 +93,17 @@ impl<const N: usize> StackBytes<N> {
     }
 
     #[inline(always)]
-    pub(crate) fn varint(&mut self, v: i32) {
+    pub fn varint(&mut self, v: i32) {
         self.uvarlong(zigzag32(v) as u64)
     }
 
     #[inline(always)]
-    pub(crate) fn varlong(&mut self, v: i64) {
+    pub fn varlong(&mut self, v: i64) {
         self.uvarlong(zigzag64(v))
     }
 
     #[inline(always)]
-    pub(crate) fn as_slice(&self) -> &[u8] {
+    pub fn as_slice(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
 }

@@ -1,0 +1,28 @@
+//! The message layer of [kafka-wire](https://docs.rs/kafka-wire): every
+//! generated Kafka message, the wire primitives, frames and the
+//! encode/decode traits. Use it through `kafka-wire`, which re-exports all
+//! of it and adds record batches with their compression codecs.
+//!
+//! It is a crate of its own so that it compiles while the compression
+//! codecs' C code (zstd) is still building: a clean build of `kafka-wire`
+//! runs both at once instead of one after the other.
+
+pub mod codec;
+pub mod error;
+pub mod frame;
+#[cfg(feature = "json")]
+pub mod json;
+pub mod message;
+pub mod messages;
+#[cfg(feature = "random")]
+pub mod random;
+mod str_bytes;
+pub mod wire_array;
+
+pub use codec::{write_chunks, VectoredBuf};
+pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+pub use frame::{read_frame, split_frame, RequestFrame, ResponseFrame};
+pub use message::{Decode, DecodeExt, Encode, EncodeExt, Message, VersionRange};
+pub use messages::{ApiKey, ErrorCode, Request, Response, KAFKA_VERSION};
+pub use str_bytes::StrBytes;
+pub use wire_array::{WireArray, WireScalar};

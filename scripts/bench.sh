@@ -23,16 +23,17 @@ run_benches() {
 
 # Each library alone, as a user's first `cargo build --release` compiles it:
 # a fresh project depending on it, a fresh target directory, sources
-# already downloaded (download time is not build time).
+# already downloaded (download time is not build time). The program is an
+# empty main unless a third argument gives its source.
 build_time() {
-    local label=$1 dependency=$2
+    local label=$1 dependency=$2 program=${3:-'fn main() {}'}
     [[ $label == *"$build_filter"* ]] || return 0
     local dir="$repo_root/target/build-times/${label//[^A-Za-z0-9_.-]/_}"
     rm -rf "$dir"
     mkdir -p "$dir/src"
     printf '[package]\nname = "build-time"\nversion = "0.0.0"\nedition = "2021"\n\n[dependencies]\n%s\n\n[workspace]\n' \
         "$dependency" >"$dir/Cargo.toml"
-    echo 'fn main() {}' >"$dir/src/main.rs"
+    printf '%s\n' "$program" >"$dir/src/main.rs"
     (cd "$dir" && cargo fetch --quiet)
     local start end
     start=$(date +%s.%N)
@@ -40,6 +41,37 @@ build_time() {
     end=$(date +%s.%N)
     printf '%-40s %6.1f s\n' "$label" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" | tee -a "$repo_root/target/build-times.txt"
 }
+
+every_message_kafka_wire='
+use kafka_wire::{ApiKey, RequestFrame, ResponseFrame};
+fn main() {
+    let frame = bytes::Bytes::from(std::env::args().nth(1).unwrap_or_default().into_bytes());
+    if let Ok(request) = RequestFrame::decode(&frame) {
+        println!("{:?}", request.to_bytes().map(|b| b.len()));
+    }
+    for &api in ApiKey::ALL {
+        if let Ok(response) = ResponseFrame::decode(&frame, api, 0) {
+            println!("{:?}", response.to_bytes(0).map(|b| b.len()));
+        }
+    }
+}'
+
+every_message_kafka_protocol='
+use kafka_protocol::messages::{ApiKey, RequestKind, ResponseKind};
+fn main() {
+    let frame = bytes::Bytes::from(std::env::args().nth(1).unwrap_or_default().into_bytes());
+    for key in 0..i16::MAX {
+        let Ok(api) = ApiKey::try_from(key) else { continue };
+        if let Ok(request) = RequestKind::decode(api, &mut frame.clone(), 0) {
+            let mut out = bytes::BytesMut::new();
+            println!("{:?}", request.encode(&mut out, 0).map(|_| out.len()));
+        }
+        if let Ok(response) = ResponseKind::decode(api, &mut frame.clone(), 0) {
+            let mut out = bytes::BytesMut::new();
+            println!("{:?}", response.encode(&mut out, 0).map(|_| out.len()));
+        }
+    }
+}'
 
 run_builds() {
     build_filter=${1:-}
@@ -55,6 +87,15 @@ run_builds() {
     build_time "kafka-wire (both ways, no compression codecs)" \
         "$wire, default-features = false, features = [\"client\", \"broker\"] }"
     build_time "kafka-protocol 0.18" 'kafka-protocol = "0.18"'
+    # Both libraries leave their decoders and encoders to be compiled in the
+    # crate that uses them (generic or #[inline]), so the empty program
+    # above does not compile them. These programs use every request and
+    # response both ways, through each crate's dispatch by api key.
+    build_time "kafka-wire, a program using every message both ways" \
+        "$wire }"$'\n''bytes = "1"' "$every_message_kafka_wire"
+    build_time "kafka-protocol 0.18, a program using every message both ways" \
+        'kafka-protocol = { version = "0.18", features = ["messages_enums"] }'$'\n''bytes = "1"' \
+        "$every_message_kafka_protocol"
     build_time "kafka_wire_protocol 3.0" 'kafka_wire_protocol = "3.0.0"'
     build_time "tansu-sans-io 0.6" 'tansu-sans-io = "0.6.0"'
 }

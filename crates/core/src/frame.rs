@@ -67,6 +67,7 @@ impl RequestFrame {
 
     /// The size of the frame, including its 4-byte size prefix.
     #[cfg(feature = "encode-requests")]
+    #[inline]
     pub fn encoded_size(&self) -> usize {
         4 + self.header.encoded_size(self.header_version()) + self.body.encoded_size(self.version())
     }
@@ -90,6 +91,7 @@ impl RequestFrame {
 
     /// The encoded frame in a new buffer.
     #[cfg(feature = "encode-requests")]
+    #[inline]
     pub fn to_bytes(&self) -> Result<Bytes, EncodeError> {
         let size = self.encoded_size();
         let mut buf = VectoredBuf::contiguous(size);
@@ -100,6 +102,7 @@ impl RequestFrame {
     /// Decodes a frame (without its size prefix, as [`read_frame`] and
     /// [`split_frame`] return it). Bytes after the body are an error.
     #[cfg(feature = "decode-requests")]
+    #[inline]
     pub fn decode(frame: &Bytes) -> Result<Self, DecodeError> {
         let mut r = Reader::new(frame);
         let (api_key, version) = peek_api_key_and_version(frame)?;
@@ -114,6 +117,7 @@ impl RequestFrame {
     /// `bytes` fields of [`VectoredBuf::MIN_SHARED_LEN`] bytes or more are
     /// shared with the message instead of copied (see [`VectoredBuf`]).
     #[cfg(feature = "encode-requests")]
+    #[inline]
     pub fn to_chunks(&self) -> Result<Vec<Bytes>, EncodeError> {
         let size = self.encoded_size();
         let mut buf = VectoredBuf::with_capacity(size.min(COPIED_CAPACITY));
@@ -124,6 +128,7 @@ impl RequestFrame {
     /// Writes the frame to `out` with vectored writes, large payloads
     /// uncopied (as [`RequestFrame::to_chunks`]).
     #[cfg(feature = "encode-requests")]
+    #[inline]
     pub fn write_to<W: io::Write>(&self, out: &mut W) -> io::Result<()> {
         let chunks = self.to_chunks().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         write_chunks(&chunks, out)
@@ -153,6 +158,7 @@ impl ResponseFrame {
 
     /// The size of the frame at `version`, including its 4-byte size prefix.
     #[cfg(feature = "encode-responses")]
+    #[inline]
     pub fn encoded_size(&self, version: i16) -> usize {
         4 + self.header.encoded_size(self.header_version(version)) + self.body.encoded_size(version)
     }
@@ -173,6 +179,7 @@ impl ResponseFrame {
 
     /// The encoded frame at `version` in a new buffer.
     #[cfg(feature = "encode-responses")]
+    #[inline]
     pub fn to_bytes(&self, version: i16) -> Result<Bytes, EncodeError> {
         let size = self.encoded_size(version);
         let mut buf = VectoredBuf::contiguous(size);
@@ -187,6 +194,7 @@ impl ResponseFrame {
     /// answers UNSUPPORTED_VERSION with a v0 body; as Kafka's client does, a
     /// body that fails to decode at `version` is decoded again as v0.
     #[cfg(feature = "decode-responses")]
+    #[inline]
     pub fn decode(frame: &Bytes, api_key: ApiKey, version: i16) -> Result<Self, DecodeError> {
         let mut r = Reader::new(frame);
         let header = ResponseHeader::decode(&mut r, api_key.response_header_version(version))?;
@@ -210,6 +218,7 @@ impl ResponseFrame {
     /// Fetch response's record batches are shared, not copied; see
     /// [`VectoredBuf`]).
     #[cfg(feature = "encode-responses")]
+    #[inline]
     pub fn to_chunks(&self, version: i16) -> Result<Vec<Bytes>, EncodeError> {
         let size = self.encoded_size(version);
         let mut buf = VectoredBuf::with_capacity(size.min(COPIED_CAPACITY));
@@ -220,6 +229,7 @@ impl ResponseFrame {
     /// Writes the frame at `version` to `out` with vectored writes, large
     /// payloads uncopied (as [`ResponseFrame::to_chunks`]).
     #[cfg(feature = "encode-responses")]
+    #[inline]
     pub fn write_to<W: io::Write>(&self, out: &mut W, version: i16) -> io::Result<()> {
         let chunks = self.to_chunks(version).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         write_chunks(&chunks, out)

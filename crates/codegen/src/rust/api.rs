@@ -211,14 +211,14 @@ fn emit_dispatch_enum(apis: &[Api], kind: &str, type_name: fn(&Api) -> String, o
     out.push_str("}\n}\n\n");
     out.push_str("/// The exact encoded size of the body at `version`.\n");
     out.push_str(&encode_cfg);
-    out.push_str("pub fn encoded_size(&self, version: i16) -> usize {\nmatch self {\n");
+    out.push_str("#[inline]\npub fn encoded_size(&self, version: i16) -> usize {\nmatch self {\n");
     for a in apis {
         writeln!(out, "{kind}::{}(m) => m.encoded_size(version),", a.name).unwrap();
     }
     out.push_str("}\n}\n\n");
     writeln!(out, "/// Decodes the {lower} body of `api_key` at `version`.").unwrap();
     out.push_str(&decode_cfg);
-    out.push_str("pub fn decode(api_key: ApiKey, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {\nOk(match api_key {\n");
+    out.push_str("#[inline]\npub fn decode(api_key: ApiKey, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {\nOk(match api_key {\n");
     for a in apis {
         writeln!(out, "ApiKey::{0} => {kind}::{0}({1}::decode(r, version)?),", a.name, type_name(a)).unwrap();
     }
@@ -226,7 +226,7 @@ fn emit_dispatch_enum(apis: &[Api], kind: &str, type_name: fn(&Api) -> String, o
     writeln!(out, "/// Like [`{kind}::decode`], for a raw key; an unknown key is an error.").unwrap();
     out.push_str(&decode_cfg);
     out.push_str(
-        "pub fn decode_by_key(api_key: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {\n\
+        "#[inline]\npub fn decode_by_key(api_key: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {\n\
          match ApiKey::from_key(api_key) {\n\
          Some(key) => Self::decode(key, r, version),\n\
          None => Err(r.error(DecodeErrorKind::UnknownApiKey(api_key))),\n}\n}\n\n",

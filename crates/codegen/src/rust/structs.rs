@@ -326,7 +326,7 @@ impl<'a> StructEmitter<'a> {
     }
 
     fn emit_fields_size(&self, out: &mut String) -> Result<(), String> {
-        writeln!(out, "pub(crate) fn fields_size(&self, version: i16) -> usize {{").unwrap();
+        writeln!(out, "#[inline]\npub(crate) fn fields_size(&self, version: i16) -> usize {{").unwrap();
         writeln!(out, "let flexible = {};", self.flexible_cond()).unwrap();
         writeln!(out, "let mut size = 0usize;").unwrap();
         for f in self.fields() {
@@ -367,9 +367,10 @@ impl<'a> StructEmitter<'a> {
         // is built in place instead of returned through the stack and copied
         // (a store-forwarding stall per element, the main cost of small
         // elements before).
-        if !self.def.is_top {
-            writeln!(out, "#[inline(always)]").unwrap();
-        }
+        // Top-level ones are `#[inline]` so that, like generic code, they are
+        // compiled in the crate that calls them and only if it does (see
+        // `emit_traits`).
+        writeln!(out, "{}", if self.def.is_top { "#[inline]" } else { "#[inline(always)]" }).unwrap();
         writeln!(
             out,
             "pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {{"
@@ -435,6 +436,10 @@ impl<'a> StructEmitter<'a> {
         writeln!(out, "}})\n}}").unwrap();
     }
 
+    /// `Encode`, `Decode` and `Message`. The non-generic codec functions
+    /// (decode, sizes) are `#[inline]`: like the generic encoders, they are
+    /// then compiled in the crate that uses them, for the messages it uses,
+    /// instead of all of them in this library's own build.
     fn emit_traits(&self, out: &mut String) {
         let name = &self.def.name;
         let (enc_check, enc_ctx, dec_check, dec_ctx) = if self.def.is_top {
@@ -450,10 +455,12 @@ impl<'a> StructEmitter<'a> {
         writeln!(out, "{}impl Encode for {name} {{", self.direction_cfg("encode")).unwrap();
         writeln!(out, "fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {{").unwrap();
         writeln!(out, "{enc_check}\nself.encode_fields(buf, version){enc_ctx}\n}}").unwrap();
-        writeln!(out, "fn encoded_size(&self, version: i16) -> usize {{ self.fields_size(version) }}").unwrap();
+        writeln!(out, "#[inline]\nfn encoded_size(&self, version: i16) -> usize {{ self.fields_size(version) }}")
+            .unwrap();
         writeln!(out, "}}\n").unwrap();
         writeln!(out, "{}impl Decode for {name} {{", self.direction_cfg("decode")).unwrap();
-        writeln!(out, "fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {{").unwrap();
+        writeln!(out, "#[inline]\nfn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {{")
+            .unwrap();
         writeln!(out, "{dec_check}\nSelf::decode_fields(r, version){dec_ctx}\n}}").unwrap();
         writeln!(out, "}}\n").unwrap();
         if self.def.is_top {

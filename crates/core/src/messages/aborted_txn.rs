@@ -54,6 +54,7 @@ impl AbortedTxn {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -66,6 +67,7 @@ impl AbortedTxn {
 }
 
 impl AbortedTxn {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
@@ -88,12 +90,14 @@ impl Encode for AbortedTxn {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AbortedTxn"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for AbortedTxn {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AbortedTxn"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("AbortedTxn"))

@@ -55,6 +55,7 @@ impl AddOffsetsToTxnResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -70,6 +71,7 @@ impl AddOffsetsToTxnResponse {
 
 #[cfg(feature = "decode-responses")]
 impl AddOffsetsToTxnResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -96,6 +98,7 @@ impl Encode for AddOffsetsToTxnResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AddOffsetsToTxnResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -103,6 +106,7 @@ impl Encode for AddOffsetsToTxnResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AddOffsetsToTxnResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AddOffsetsToTxnResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("AddOffsetsToTxnResponse"))

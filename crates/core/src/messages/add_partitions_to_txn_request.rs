@@ -100,6 +100,7 @@ impl AddPartitionsToTxnRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -128,6 +129,7 @@ impl AddPartitionsToTxnRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AddPartitionsToTxnRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_transactions = if version >= 4 {
@@ -180,6 +182,7 @@ impl Encode for AddPartitionsToTxnRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AddPartitionsToTxnRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -187,6 +190,7 @@ impl Encode for AddPartitionsToTxnRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AddPartitionsToTxnRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AddPartitionsToTxnRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("AddPartitionsToTxnRequest"))
@@ -394,6 +398,7 @@ impl AddPartitionsToTxnTransaction {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -447,6 +452,7 @@ impl Encode for AddPartitionsToTxnTransaction {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -454,6 +460,7 @@ impl Encode for AddPartitionsToTxnTransaction {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AddPartitionsToTxnTransaction {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -579,6 +586,7 @@ impl AddPartitionsToTxnTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -618,6 +626,7 @@ impl Encode for AddPartitionsToTxnTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -625,6 +634,7 @@ impl Encode for AddPartitionsToTxnTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AddPartitionsToTxnTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

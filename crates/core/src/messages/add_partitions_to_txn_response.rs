@@ -83,6 +83,7 @@ impl AddPartitionsToTxnResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -106,6 +107,7 @@ impl AddPartitionsToTxnResponse {
 
 #[cfg(feature = "decode-responses")]
 impl AddPartitionsToTxnResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -150,6 +152,7 @@ impl Encode for AddPartitionsToTxnResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AddPartitionsToTxnResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -157,6 +160,7 @@ impl Encode for AddPartitionsToTxnResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AddPartitionsToTxnResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AddPartitionsToTxnResponse"))?;
@@ -318,6 +322,7 @@ impl AddPartitionsToTxnResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -359,6 +364,7 @@ impl Encode for AddPartitionsToTxnResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -366,6 +372,7 @@ impl Encode for AddPartitionsToTxnResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AddPartitionsToTxnResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -462,6 +469,7 @@ impl AddPartitionsToTxnTopicResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -503,6 +511,7 @@ impl Encode for AddPartitionsToTxnTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -510,6 +519,7 @@ impl Encode for AddPartitionsToTxnTopicResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AddPartitionsToTxnTopicResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -603,6 +613,7 @@ impl AddPartitionsToTxnPartitionResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -646,6 +657,7 @@ impl Encode for AddPartitionsToTxnPartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -653,6 +665,7 @@ impl Encode for AddPartitionsToTxnPartitionResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AddPartitionsToTxnPartitionResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -87,6 +87,7 @@ impl AddRaftVoterRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -108,6 +109,7 @@ impl AddRaftVoterRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AddRaftVoterRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
@@ -148,6 +150,7 @@ impl Encode for AddRaftVoterRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AddRaftVoterRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -155,6 +158,7 @@ impl Encode for AddRaftVoterRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AddRaftVoterRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AddRaftVoterRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("AddRaftVoterRequest"))
@@ -323,6 +327,7 @@ impl Listener {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -364,6 +369,7 @@ impl Encode for Listener {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -371,6 +377,7 @@ impl Encode for Listener {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for Listener {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

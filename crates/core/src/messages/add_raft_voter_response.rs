@@ -64,6 +64,7 @@ impl AddRaftVoterResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -80,6 +81,7 @@ impl AddRaftVoterResponse {
 
 #[cfg(feature = "decode-responses")]
 impl AddRaftVoterResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -113,6 +115,7 @@ impl Encode for AddRaftVoterResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AddRaftVoterResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -120,6 +123,7 @@ impl Encode for AddRaftVoterResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AddRaftVoterResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AddRaftVoterResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("AddRaftVoterResponse"))

@@ -53,6 +53,7 @@ impl AllocateProducerIdsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -68,6 +69,7 @@ impl AllocateProducerIdsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AllocateProducerIdsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -94,6 +96,7 @@ impl Encode for AllocateProducerIdsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AllocateProducerIdsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -101,6 +104,7 @@ impl Encode for AllocateProducerIdsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AllocateProducerIdsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AllocateProducerIdsRequest"))?;

@@ -69,6 +69,7 @@ impl AllocateProducerIdsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -86,6 +87,7 @@ impl AllocateProducerIdsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl AllocateProducerIdsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -120,6 +122,7 @@ impl Encode for AllocateProducerIdsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AllocateProducerIdsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -127,6 +130,7 @@ impl Encode for AllocateProducerIdsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AllocateProducerIdsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AllocateProducerIdsResponse"))?;

@@ -56,6 +56,7 @@ impl AlterClientQuotasRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl AlterClientQuotasRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AlterClientQuotasRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_entries = c::read_array(r, flexible, version, |r| EntryData::decode_fields(r, version))
@@ -98,6 +100,7 @@ impl Encode for AlterClientQuotasRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterClientQuotasRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for AlterClientQuotasRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterClientQuotasRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterClientQuotasRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterClientQuotasRequest"))
@@ -216,6 +220,7 @@ impl EntryData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -257,6 +262,7 @@ impl Encode for EntryData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -264,6 +270,7 @@ impl Encode for EntryData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for EntryData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -359,6 +366,7 @@ impl EntityData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -398,6 +406,7 @@ impl Encode for EntityData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -405,6 +414,7 @@ impl Encode for EntityData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for EntityData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -507,6 +517,7 @@ impl OpData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -548,6 +559,7 @@ impl Encode for OpData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -555,6 +567,7 @@ impl Encode for OpData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OpData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

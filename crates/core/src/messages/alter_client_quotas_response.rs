@@ -56,6 +56,7 @@ impl AlterClientQuotasResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl AlterClientQuotasResponse {
 
 #[cfg(feature = "decode-responses")]
 impl AlterClientQuotasResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -98,6 +100,7 @@ impl Encode for AlterClientQuotasResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterClientQuotasResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for AlterClientQuotasResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterClientQuotasResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterClientQuotasResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterClientQuotasResponse"))
@@ -227,6 +231,7 @@ impl EntryData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -270,6 +275,7 @@ impl Encode for EntryData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -277,6 +283,7 @@ impl Encode for EntryData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for EntryData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -387,6 +394,7 @@ impl EntityData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -426,6 +434,7 @@ impl Encode for EntityData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -433,6 +442,7 @@ impl Encode for EntityData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for EntityData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -56,6 +56,7 @@ impl AlterConfigsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl AlterConfigsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AlterConfigsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_resources = c::read_array(r, flexible, version, |r| AlterConfigsResource::decode_fields(r, version))
@@ -98,6 +100,7 @@ impl Encode for AlterConfigsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterConfigsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for AlterConfigsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterConfigsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterConfigsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterConfigsRequest"))
@@ -225,6 +229,7 @@ impl AlterConfigsResource {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -272,6 +277,7 @@ impl Encode for AlterConfigsResource {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -279,6 +285,7 @@ impl Encode for AlterConfigsResource {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterConfigsResource {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -391,6 +398,7 @@ impl AlterableConfig {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -430,6 +438,7 @@ impl Encode for AlterableConfig {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -437,6 +446,7 @@ impl Encode for AlterableConfig {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterableConfig {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -68,6 +68,7 @@ impl AlterPartitionReassignmentsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -86,6 +87,7 @@ impl AlterPartitionReassignmentsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AlterPartitionReassignmentsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
@@ -120,6 +122,7 @@ impl Encode for AlterPartitionReassignmentsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterPartitionReassignmentsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -127,6 +130,7 @@ impl Encode for AlterPartitionReassignmentsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterPartitionReassignmentsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AlterPartitionReassignmentsRequest"))?;
@@ -255,6 +259,7 @@ impl ReassignableTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -295,6 +300,7 @@ impl Encode for ReassignableTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -302,6 +308,7 @@ impl Encode for ReassignableTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ReassignableTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -394,6 +401,7 @@ impl ReassignablePartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -433,6 +441,7 @@ impl Encode for ReassignablePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -440,6 +449,7 @@ impl Encode for ReassignablePartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ReassignablePartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

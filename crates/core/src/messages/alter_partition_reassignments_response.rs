@@ -79,6 +79,7 @@ impl AlterPartitionReassignmentsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -99,6 +100,7 @@ impl AlterPartitionReassignmentsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl AlterPartitionReassignmentsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -138,6 +140,7 @@ impl Encode for AlterPartitionReassignmentsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterPartitionReassignmentsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -145,6 +148,7 @@ impl Encode for AlterPartitionReassignmentsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterPartitionReassignmentsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AlterPartitionReassignmentsResponse"))?;
@@ -298,6 +302,7 @@ impl ReassignableTopicResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -339,6 +344,7 @@ impl Encode for ReassignableTopicResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -346,6 +352,7 @@ impl Encode for ReassignableTopicResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ReassignableTopicResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -448,6 +455,7 @@ impl ReassignablePartitionResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -495,6 +503,7 @@ impl Encode for ReassignablePartitionResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -502,6 +511,7 @@ impl Encode for ReassignablePartitionResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ReassignablePartitionResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -59,6 +59,7 @@ impl AlterPartitionRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -75,6 +76,7 @@ impl AlterPartitionRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AlterPartitionRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -103,6 +105,7 @@ impl Encode for AlterPartitionRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterPartitionRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -110,6 +113,7 @@ impl Encode for AlterPartitionRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterPartitionRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterPartitionRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterPartitionRequest"))
@@ -226,6 +230,7 @@ impl TopicData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -266,6 +271,7 @@ impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -273,6 +279,7 @@ impl Encode for TopicData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopicData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -401,6 +408,7 @@ impl PartitionData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -469,6 +477,7 @@ impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -476,6 +485,7 @@ impl Encode for PartitionData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -627,6 +637,7 @@ impl BrokerState {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -666,6 +677,7 @@ impl Encode for BrokerState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -673,6 +685,7 @@ impl Encode for BrokerState {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for BrokerState {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -59,6 +59,7 @@ impl AlterPartitionResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -75,6 +76,7 @@ impl AlterPartitionResponse {
 
 #[cfg(feature = "decode-responses")]
 impl AlterPartitionResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -108,6 +110,7 @@ impl Encode for AlterPartitionResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterPartitionResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -115,6 +118,7 @@ impl Encode for AlterPartitionResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterPartitionResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterPartitionResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterPartitionResponse"))
@@ -232,6 +236,7 @@ impl TopicData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -272,6 +277,7 @@ impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -279,6 +285,7 @@ impl Encode for TopicData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TopicData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -404,6 +411,7 @@ impl PartitionData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -462,6 +470,7 @@ impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -469,6 +478,7 @@ impl Encode for PartitionData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

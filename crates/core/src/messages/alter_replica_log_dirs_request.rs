@@ -51,6 +51,7 @@ impl AlterReplicaLogDirsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -65,6 +66,7 @@ impl AlterReplicaLogDirsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AlterReplicaLogDirsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_dirs = c::read_array(r, flexible, version, |r| AlterReplicaLogDir::decode_fields(r, version))
@@ -91,6 +93,7 @@ impl Encode for AlterReplicaLogDirsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterReplicaLogDirsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -98,6 +101,7 @@ impl Encode for AlterReplicaLogDirsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterReplicaLogDirsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AlterReplicaLogDirsRequest"))?;
@@ -195,6 +199,7 @@ impl AlterReplicaLogDir {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -235,6 +240,7 @@ impl Encode for AlterReplicaLogDir {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -242,6 +248,7 @@ impl Encode for AlterReplicaLogDir {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterReplicaLogDir {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -332,6 +339,7 @@ impl AlterReplicaLogDirTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -371,6 +379,7 @@ impl Encode for AlterReplicaLogDirTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -378,6 +387,7 @@ impl Encode for AlterReplicaLogDirTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterReplicaLogDirTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

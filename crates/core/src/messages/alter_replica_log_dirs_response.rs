@@ -56,6 +56,7 @@ impl AlterReplicaLogDirsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl AlterReplicaLogDirsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl AlterReplicaLogDirsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -99,6 +101,7 @@ impl Encode for AlterReplicaLogDirsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterReplicaLogDirsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -106,6 +109,7 @@ impl Encode for AlterReplicaLogDirsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterReplicaLogDirsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AlterReplicaLogDirsResponse"))?;
@@ -218,6 +222,7 @@ impl AlterReplicaLogDirTopicResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -259,6 +264,7 @@ impl Encode for AlterReplicaLogDirTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -266,6 +272,7 @@ impl Encode for AlterReplicaLogDirTopicResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterReplicaLogDirTopicResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -363,6 +370,7 @@ impl AlterReplicaLogDirPartitionResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -402,6 +410,7 @@ impl Encode for AlterReplicaLogDirPartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -409,6 +418,7 @@ impl Encode for AlterReplicaLogDirPartitionResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterReplicaLogDirPartitionResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -54,6 +54,7 @@ impl AlterShareGroupOffsetsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -69,6 +70,7 @@ impl AlterShareGroupOffsetsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AlterShareGroupOffsetsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -97,6 +99,7 @@ impl Encode for AlterShareGroupOffsetsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterShareGroupOffsetsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -104,6 +107,7 @@ impl Encode for AlterShareGroupOffsetsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterShareGroupOffsetsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AlterShareGroupOffsetsRequest"))?;
@@ -207,6 +211,7 @@ impl AlterShareGroupOffsetsRequestTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -248,6 +253,7 @@ impl Encode for AlterShareGroupOffsetsRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -255,6 +261,7 @@ impl Encode for AlterShareGroupOffsetsRequestTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterShareGroupOffsetsRequestTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -350,6 +357,7 @@ impl AlterShareGroupOffsetsRequestPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -389,6 +397,7 @@ impl Encode for AlterShareGroupOffsetsRequestPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -396,6 +405,7 @@ impl Encode for AlterShareGroupOffsetsRequestPartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterShareGroupOffsetsRequestPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -71,6 +71,7 @@ impl AlterShareGroupOffsetsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -88,6 +89,7 @@ impl AlterShareGroupOffsetsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl AlterShareGroupOffsetsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -125,6 +127,7 @@ impl Encode for AlterShareGroupOffsetsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterShareGroupOffsetsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -132,6 +135,7 @@ impl Encode for AlterShareGroupOffsetsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterShareGroupOffsetsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AlterShareGroupOffsetsResponse"))?;
@@ -274,6 +278,7 @@ impl AlterShareGroupOffsetsResponseTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -317,6 +322,7 @@ impl Encode for AlterShareGroupOffsetsResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -324,6 +330,7 @@ impl Encode for AlterShareGroupOffsetsResponseTopic {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterShareGroupOffsetsResponseTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -431,6 +438,7 @@ impl AlterShareGroupOffsetsResponsePartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -478,6 +486,7 @@ impl Encode for AlterShareGroupOffsetsResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -485,6 +494,7 @@ impl Encode for AlterShareGroupOffsetsResponsePartition {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterShareGroupOffsetsResponsePartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

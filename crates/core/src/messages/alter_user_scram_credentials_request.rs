@@ -55,6 +55,7 @@ impl AlterUserScramCredentialsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -70,6 +71,7 @@ impl AlterUserScramCredentialsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AlterUserScramCredentialsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_deletions = c::read_array(r, flexible, version, |r| ScramCredentialDeletion::decode_fields(r, version))
@@ -98,6 +100,7 @@ impl Encode for AlterUserScramCredentialsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterUserScramCredentialsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for AlterUserScramCredentialsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterUserScramCredentialsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AlterUserScramCredentialsRequest"))?;
@@ -215,6 +219,7 @@ impl ScramCredentialDeletion {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -254,6 +259,7 @@ impl Encode for ScramCredentialDeletion {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -261,6 +267,7 @@ impl Encode for ScramCredentialDeletion {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ScramCredentialDeletion {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -374,6 +381,7 @@ impl ScramCredentialUpsertion {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -426,6 +434,7 @@ impl Encode for ScramCredentialUpsertion {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -433,6 +442,7 @@ impl Encode for ScramCredentialUpsertion {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ScramCredentialUpsertion {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -54,6 +54,7 @@ impl AlterUserScramCredentialsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -69,6 +70,7 @@ impl AlterUserScramCredentialsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl AlterUserScramCredentialsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -97,6 +99,7 @@ impl Encode for AlterUserScramCredentialsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterUserScramCredentialsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -104,6 +107,7 @@ impl Encode for AlterUserScramCredentialsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterUserScramCredentialsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AlterUserScramCredentialsResponse"))?;
@@ -226,6 +230,7 @@ impl AlterUserScramCredentialsResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -268,6 +273,7 @@ impl Encode for AlterUserScramCredentialsResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -275,6 +281,7 @@ impl Encode for AlterUserScramCredentialsResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterUserScramCredentialsResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -1495,6 +1495,7 @@ impl Request {
 
     /// The exact encoded size of the body at `version`.
     #[cfg(feature = "encode-requests")]
+    #[inline]
     pub fn encoded_size(&self, version: i16) -> usize {
         match self {
             Request::Produce(m) => m.encoded_size(version),
@@ -1597,6 +1598,7 @@ impl Request {
 
     /// Decodes the request body of `api_key` at `version`.
     #[cfg(feature = "decode-requests")]
+    #[inline]
     pub fn decode(api_key: ApiKey, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Ok(match api_key {
             ApiKey::Produce => Request::Produce(ProduceRequest::decode(r, version)?),
@@ -1767,6 +1769,7 @@ impl Request {
 
     /// Like [`Request::decode`], for a raw key; an unknown key is an error.
     #[cfg(feature = "decode-requests")]
+    #[inline]
     pub fn decode_by_key(api_key: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         match ApiKey::from_key(api_key) {
             Some(key) => Self::decode(key, r, version),
@@ -3340,6 +3343,7 @@ impl Response {
 
     /// The exact encoded size of the body at `version`.
     #[cfg(feature = "encode-responses")]
+    #[inline]
     pub fn encoded_size(&self, version: i16) -> usize {
         match self {
             Response::Produce(m) => m.encoded_size(version),
@@ -3442,6 +3446,7 @@ impl Response {
 
     /// Decodes the response body of `api_key` at `version`.
     #[cfg(feature = "decode-responses")]
+    #[inline]
     pub fn decode(api_key: ApiKey, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Ok(match api_key {
             ApiKey::Produce => Response::Produce(ProduceResponse::decode(r, version)?),
@@ -3612,6 +3617,7 @@ impl Response {
 
     /// Like [`Response::decode`], for a raw key; an unknown key is an error.
     #[cfg(feature = "decode-responses")]
+    #[inline]
     pub fn decode_by_key(api_key: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         match ApiKey::from_key(api_key) {
             Some(key) => Self::decode(key, r, version),

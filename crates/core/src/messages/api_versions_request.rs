@@ -81,6 +81,7 @@ impl ApiVersionsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -106,6 +107,7 @@ impl ApiVersionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ApiVersionsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_client_software_name = if version >= 3 {
@@ -152,6 +154,7 @@ impl Encode for ApiVersionsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ApiVersionsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -159,6 +162,7 @@ impl Encode for ApiVersionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ApiVersionsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ApiVersionsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ApiVersionsRequest"))

@@ -128,6 +128,7 @@ impl ApiVersionsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -166,6 +167,7 @@ impl ApiVersionsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ApiVersionsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -244,6 +246,7 @@ impl Encode for ApiVersionsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ApiVersionsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -251,6 +254,7 @@ impl Encode for ApiVersionsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ApiVersionsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ApiVersionsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ApiVersionsResponse"))
@@ -433,6 +437,7 @@ impl ApiVersion {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -474,6 +479,7 @@ impl Encode for ApiVersion {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -481,6 +487,7 @@ impl Encode for ApiVersion {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ApiVersion {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -588,6 +595,7 @@ impl SupportedFeatureKey {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -629,6 +637,7 @@ impl Encode for SupportedFeatureKey {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -636,6 +645,7 @@ impl Encode for SupportedFeatureKey {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for SupportedFeatureKey {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -748,6 +758,7 @@ impl FinalizedFeatureKey {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -794,6 +805,7 @@ impl Encode for FinalizedFeatureKey {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -801,6 +813,7 @@ impl Encode for FinalizedFeatureKey {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for FinalizedFeatureKey {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -59,6 +59,7 @@ impl AssignReplicasToDirsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -75,6 +76,7 @@ impl AssignReplicasToDirsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl AssignReplicasToDirsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -108,6 +110,7 @@ impl Encode for AssignReplicasToDirsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("AssignReplicasToDirsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -115,6 +118,7 @@ impl Encode for AssignReplicasToDirsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AssignReplicasToDirsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("AssignReplicasToDirsRequest"))?;
@@ -235,6 +239,7 @@ impl DirectoryData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -275,6 +280,7 @@ impl Encode for DirectoryData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -282,6 +288,7 @@ impl Encode for DirectoryData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DirectoryData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -371,6 +378,7 @@ impl TopicData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -411,6 +419,7 @@ impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -418,6 +427,7 @@ impl Encode for TopicData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopicData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -504,6 +514,7 @@ impl PartitionData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -541,6 +552,7 @@ impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -548,6 +560,7 @@ impl Encode for PartitionData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -78,6 +78,7 @@ impl BeginQuorumEpochRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -99,6 +100,7 @@ impl BeginQuorumEpochRequest {
 
 #[cfg(feature = "decode-requests")]
 impl BeginQuorumEpochRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
@@ -139,6 +141,7 @@ impl Encode for BeginQuorumEpochRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("BeginQuorumEpochRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -146,6 +149,7 @@ impl Encode for BeginQuorumEpochRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for BeginQuorumEpochRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BeginQuorumEpochRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("BeginQuorumEpochRequest"))
@@ -286,6 +290,7 @@ impl TopicData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -326,6 +331,7 @@ impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -333,6 +339,7 @@ impl Encode for TopicData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopicData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -447,6 +454,7 @@ impl PartitionData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -499,6 +507,7 @@ impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -506,6 +515,7 @@ impl Encode for PartitionData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -638,6 +648,7 @@ impl LeaderEndpoint {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -679,6 +690,7 @@ impl Encode for LeaderEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -686,6 +698,7 @@ impl Encode for LeaderEndpoint {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for LeaderEndpoint {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

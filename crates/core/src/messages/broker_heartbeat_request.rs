@@ -119,6 +119,7 @@ impl BrokerHeartbeatRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -148,6 +149,7 @@ impl BrokerHeartbeatRequest {
 
 #[cfg(feature = "decode-requests")]
 impl BrokerHeartbeatRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -205,6 +207,7 @@ impl Encode for BrokerHeartbeatRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("BrokerHeartbeatRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -212,6 +215,7 @@ impl Encode for BrokerHeartbeatRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for BrokerHeartbeatRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BrokerHeartbeatRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("BrokerHeartbeatRequest"))

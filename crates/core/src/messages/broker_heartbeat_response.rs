@@ -75,6 +75,7 @@ impl BrokerHeartbeatResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -93,6 +94,7 @@ impl BrokerHeartbeatResponse {
 
 #[cfg(feature = "decode-responses")]
 impl BrokerHeartbeatResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -129,6 +131,7 @@ impl Encode for BrokerHeartbeatResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("BrokerHeartbeatResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -136,6 +139,7 @@ impl Encode for BrokerHeartbeatResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for BrokerHeartbeatResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BrokerHeartbeatResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("BrokerHeartbeatResponse"))

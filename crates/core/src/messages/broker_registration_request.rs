@@ -113,6 +113,7 @@ impl BrokerRegistrationRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -141,6 +142,7 @@ impl BrokerRegistrationRequest {
 
 #[cfg(feature = "decode-requests")]
 impl BrokerRegistrationRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -193,6 +195,7 @@ impl Encode for BrokerRegistrationRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("BrokerRegistrationRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -200,6 +203,7 @@ impl Encode for BrokerRegistrationRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for BrokerRegistrationRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BrokerRegistrationRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("BrokerRegistrationRequest"))
@@ -416,6 +420,7 @@ impl Listener {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -465,6 +470,7 @@ impl Encode for Listener {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -472,6 +478,7 @@ impl Encode for Listener {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for Listener {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -590,6 +597,7 @@ impl Feature {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -636,6 +644,7 @@ impl Encode for Feature {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -643,6 +652,7 @@ impl Encode for Feature {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for Feature {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

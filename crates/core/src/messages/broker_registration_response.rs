@@ -58,6 +58,7 @@ impl BrokerRegistrationResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -74,6 +75,7 @@ impl BrokerRegistrationResponse {
 
 #[cfg(feature = "decode-responses")]
 impl BrokerRegistrationResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -106,6 +108,7 @@ impl Encode for BrokerRegistrationResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("BrokerRegistrationResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -113,6 +116,7 @@ impl Encode for BrokerRegistrationResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for BrokerRegistrationResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("BrokerRegistrationResponse"))?;

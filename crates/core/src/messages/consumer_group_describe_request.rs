@@ -54,6 +54,7 @@ impl ConsumerGroupDescribeRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -69,6 +70,7 @@ impl ConsumerGroupDescribeRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ConsumerGroupDescribeRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_ids = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -100,6 +102,7 @@ impl Encode for ConsumerGroupDescribeRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ConsumerGroupDescribeRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -107,6 +110,7 @@ impl Encode for ConsumerGroupDescribeRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ConsumerGroupDescribeRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ConsumerGroupDescribeRequest"))?;

@@ -54,6 +54,7 @@ impl ConsumerGroupDescribeResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -69,6 +70,7 @@ impl ConsumerGroupDescribeResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ConsumerGroupDescribeResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -96,6 +98,7 @@ impl Encode for ConsumerGroupDescribeResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ConsumerGroupDescribeResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -103,6 +106,7 @@ impl Encode for ConsumerGroupDescribeResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ConsumerGroupDescribeResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ConsumerGroupDescribeResponse"))?;
@@ -257,6 +261,7 @@ impl DescribedGroup {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -323,6 +328,7 @@ impl Encode for DescribedGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -330,6 +336,7 @@ impl Encode for DescribedGroup {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribedGroup {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -566,6 +573,7 @@ impl Member {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -640,6 +648,7 @@ impl Encode for Member {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -647,6 +656,7 @@ impl Encode for Member {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for Member {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -855,6 +865,7 @@ impl TopicPartitions {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -896,6 +907,7 @@ impl Encode for TopicPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -903,6 +915,7 @@ impl Encode for TopicPartitions {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TopicPartitions {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1000,6 +1013,7 @@ impl Assignment {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1038,6 +1052,7 @@ impl Encode for Assignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1045,6 +1060,7 @@ impl Encode for Assignment {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for Assignment {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -119,6 +119,7 @@ impl ConsumerGroupHeartbeatRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -145,6 +146,7 @@ impl ConsumerGroupHeartbeatRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ConsumerGroupHeartbeatRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -200,6 +202,7 @@ impl Encode for ConsumerGroupHeartbeatRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ConsumerGroupHeartbeatRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -207,6 +210,7 @@ impl Encode for ConsumerGroupHeartbeatRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ConsumerGroupHeartbeatRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ConsumerGroupHeartbeatRequest"))?;
@@ -419,6 +423,7 @@ impl TopicPartitions {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -458,6 +463,7 @@ impl Encode for TopicPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -465,6 +471,7 @@ impl Encode for TopicPartitions {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopicPartitions {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -92,6 +92,7 @@ impl ConsumerGroupHeartbeatResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -112,6 +113,7 @@ impl ConsumerGroupHeartbeatResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ConsumerGroupHeartbeatResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -154,6 +156,7 @@ impl Encode for ConsumerGroupHeartbeatResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ConsumerGroupHeartbeatResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -161,6 +164,7 @@ impl Encode for ConsumerGroupHeartbeatResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ConsumerGroupHeartbeatResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ConsumerGroupHeartbeatResponse"))?;
@@ -331,6 +335,7 @@ impl Assignment {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -369,6 +374,7 @@ impl Encode for Assignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -376,6 +382,7 @@ impl Encode for Assignment {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for Assignment {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -457,6 +464,7 @@ impl TopicPartitions {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -496,6 +504,7 @@ impl Encode for TopicPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -503,6 +512,7 @@ impl Encode for TopicPartitions {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TopicPartitions {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -46,6 +46,7 @@ impl ConsumerProtocolAssignment {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -56,6 +57,7 @@ impl ConsumerProtocolAssignment {
 }
 
 impl ConsumerProtocolAssignment {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_assigned_partitions = c::read_array(r, flexible, version, |r| TopicPartition::decode_fields(r, version))
@@ -72,12 +74,14 @@ impl Encode for ConsumerProtocolAssignment {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ConsumerProtocolAssignment"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for ConsumerProtocolAssignment {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ConsumerProtocolAssignment"))?;
@@ -175,6 +179,7 @@ impl TopicPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -198,12 +203,14 @@ impl Encode for TopicPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for TopicPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -69,6 +69,7 @@ impl ConsumerProtocolSubscription {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -88,6 +89,7 @@ impl ConsumerProtocolSubscription {
 }
 
 impl ConsumerProtocolSubscription {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_topics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -122,12 +124,14 @@ impl Encode for ConsumerProtocolSubscription {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ConsumerProtocolSubscription"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for ConsumerProtocolSubscription {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ConsumerProtocolSubscription"))?;
@@ -266,6 +270,7 @@ impl TopicPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -289,12 +294,14 @@ impl Encode for TopicPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for TopicPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -39,6 +39,7 @@ impl ControlRecordTypeSchema {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -48,6 +49,7 @@ impl ControlRecordTypeSchema {
 }
 
 impl ControlRecordTypeSchema {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_type = r.read_i16().map_err(|e| e.in_field("Type"))?;
@@ -62,12 +64,14 @@ impl Encode for ControlRecordTypeSchema {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ControlRecordTypeSchema"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for ControlRecordTypeSchema {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ControlRecordTypeSchema"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ControlRecordTypeSchema"))

@@ -34,6 +34,7 @@ impl ControlledShutdownResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -43,6 +44,7 @@ impl ControlledShutdownResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ControlledShutdownResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         Ok(Self {})
@@ -57,6 +59,7 @@ impl Encode for ControlledShutdownResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ControlledShutdownResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -64,6 +67,7 @@ impl Encode for ControlledShutdownResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ControlledShutdownResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ControlledShutdownResponse"))?;

@@ -77,6 +77,7 @@ impl ControllerRegistrationRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -95,6 +96,7 @@ impl ControllerRegistrationRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ControllerRegistrationRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_controller_id = r.read_i32().map_err(|e| e.in_field("ControllerId"))?;
@@ -133,6 +135,7 @@ impl Encode for ControllerRegistrationRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ControllerRegistrationRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -140,6 +143,7 @@ impl Encode for ControllerRegistrationRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ControllerRegistrationRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ControllerRegistrationRequest"))?;
@@ -298,6 +302,7 @@ impl Listener {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -347,6 +352,7 @@ impl Encode for Listener {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -354,6 +360,7 @@ impl Encode for Listener {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for Listener {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -472,6 +479,7 @@ impl Feature {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -518,6 +526,7 @@ impl Encode for Feature {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -525,6 +534,7 @@ impl Encode for Feature {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for Feature {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

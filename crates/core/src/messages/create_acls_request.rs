@@ -51,6 +51,7 @@ impl CreateAclsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -65,6 +66,7 @@ impl CreateAclsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl CreateAclsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_creations = c::read_array(r, flexible, version, |r| AclCreation::decode_fields(r, version))
@@ -91,6 +93,7 @@ impl Encode for CreateAclsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("CreateAclsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -98,6 +101,7 @@ impl Encode for CreateAclsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CreateAclsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateAclsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("CreateAclsRequest"))
@@ -230,6 +234,7 @@ impl AclCreation {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -288,6 +293,7 @@ impl Encode for AclCreation {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -295,6 +301,7 @@ impl Encode for AclCreation {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AclCreation {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -56,6 +56,7 @@ impl CreateAclsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl CreateAclsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl CreateAclsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -98,6 +100,7 @@ impl Encode for CreateAclsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("CreateAclsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for CreateAclsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for CreateAclsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateAclsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("CreateAclsResponse"))
@@ -216,6 +220,7 @@ impl AclCreationResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -256,6 +261,7 @@ impl Encode for AclCreationResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -263,6 +269,7 @@ impl Encode for AclCreationResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AclCreationResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -82,6 +82,7 @@ impl CreateDelegationTokenRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -103,6 +104,7 @@ impl CreateDelegationTokenRequest {
 
 #[cfg(feature = "decode-requests")]
 impl CreateDelegationTokenRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_owner_principal_type = if version >= 3 {
@@ -146,6 +148,7 @@ impl Encode for CreateDelegationTokenRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("CreateDelegationTokenRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -153,6 +156,7 @@ impl Encode for CreateDelegationTokenRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CreateDelegationTokenRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("CreateDelegationTokenRequest"))?;
@@ -305,6 +309,7 @@ impl CreatableRenewers {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -344,6 +349,7 @@ impl Encode for CreatableRenewers {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -351,6 +357,7 @@ impl Encode for CreatableRenewers {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CreatableRenewers {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -123,6 +123,7 @@ impl CreateDelegationTokenResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -151,6 +152,7 @@ impl CreateDelegationTokenResponse {
 
 #[cfg(feature = "decode-responses")]
 impl CreateDelegationTokenResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -207,6 +209,7 @@ impl Encode for CreateDelegationTokenResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("CreateDelegationTokenResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -214,6 +217,7 @@ impl Encode for CreateDelegationTokenResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for CreateDelegationTokenResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("CreateDelegationTokenResponse"))?;

@@ -61,6 +61,7 @@ impl CreatePartitionsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -77,6 +78,7 @@ impl CreatePartitionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl CreatePartitionsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_topics = c::read_array(r, flexible, version, |r| CreatePartitionsTopic::decode_fields(r, version))
@@ -105,6 +107,7 @@ impl Encode for CreatePartitionsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("CreatePartitionsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -112,6 +115,7 @@ impl Encode for CreatePartitionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CreatePartitionsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreatePartitionsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("CreatePartitionsRequest"))
@@ -242,6 +246,7 @@ impl CreatePartitionsTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -286,6 +291,7 @@ impl Encode for CreatePartitionsTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -293,6 +299,7 @@ impl Encode for CreatePartitionsTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CreatePartitionsTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -398,6 +405,7 @@ impl CreatePartitionsAssignment {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -435,6 +443,7 @@ impl Encode for CreatePartitionsAssignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -442,6 +451,7 @@ impl Encode for CreatePartitionsAssignment {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CreatePartitionsAssignment {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -56,6 +56,7 @@ impl CreatePartitionsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl CreatePartitionsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl CreatePartitionsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -98,6 +100,7 @@ impl Encode for CreatePartitionsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("CreatePartitionsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for CreatePartitionsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for CreatePartitionsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreatePartitionsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("CreatePartitionsResponse"))
@@ -221,6 +225,7 @@ impl CreatePartitionsTopicResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -263,6 +268,7 @@ impl Encode for CreatePartitionsTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -270,6 +276,7 @@ impl Encode for CreatePartitionsTopicResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for CreatePartitionsTopicResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

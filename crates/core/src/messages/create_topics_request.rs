@@ -61,6 +61,7 @@ impl CreateTopicsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
         let mut size = 0usize;
@@ -77,6 +78,7 @@ impl CreateTopicsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl CreateTopicsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_topics = c::read_array(r, flexible, version, |r| CreatableTopic::decode_fields(r, version))
@@ -105,6 +107,7 @@ impl Encode for CreateTopicsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("CreateTopicsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -112,6 +115,7 @@ impl Encode for CreateTopicsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CreateTopicsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateTopicsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("CreateTopicsRequest"))
@@ -253,6 +257,7 @@ impl CreatableTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
         let mut size = 0usize;
@@ -308,6 +313,7 @@ impl Encode for CreatableTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -315,6 +321,7 @@ impl Encode for CreatableTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CreatableTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -442,6 +449,7 @@ impl CreatableReplicaAssignment {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
         let mut size = 0usize;
@@ -481,6 +489,7 @@ impl Encode for CreatableReplicaAssignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -488,6 +497,7 @@ impl Encode for CreatableReplicaAssignment {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CreatableReplicaAssignment {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -589,6 +599,7 @@ impl CreatableTopicConfig {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
         let mut size = 0usize;
@@ -628,6 +639,7 @@ impl Encode for CreatableTopicConfig {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -635,6 +647,7 @@ impl Encode for CreatableTopicConfig {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CreatableTopicConfig {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -56,6 +56,7 @@ impl CreateTopicsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl CreateTopicsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl CreateTopicsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -98,6 +100,7 @@ impl Encode for CreateTopicsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("CreateTopicsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for CreateTopicsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for CreateTopicsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateTopicsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("CreateTopicsResponse"))
@@ -271,6 +275,7 @@ impl CreatableTopicResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
         let mut size = 0usize;
@@ -359,6 +364,7 @@ impl Encode for CreatableTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -366,6 +372,7 @@ impl Encode for CreatableTopicResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for CreatableTopicResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -579,6 +586,7 @@ impl CreatableTopicConfigs {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -631,6 +639,7 @@ impl Encode for CreatableTopicConfigs {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -638,6 +647,7 @@ impl Encode for CreatableTopicConfigs {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for CreatableTopicConfigs {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

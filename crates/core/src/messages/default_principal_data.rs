@@ -62,6 +62,7 @@ impl DefaultPrincipalData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -77,6 +78,7 @@ impl DefaultPrincipalData {
 }
 
 impl DefaultPrincipalData {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_type = r.read_string(flexible, version).map_err(|e| e.in_field("Type"))?;
@@ -103,12 +105,14 @@ impl Encode for DefaultPrincipalData {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DefaultPrincipalData"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for DefaultPrincipalData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DefaultPrincipalData"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DefaultPrincipalData"))

@@ -51,6 +51,7 @@ impl DeleteAclsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -65,6 +66,7 @@ impl DeleteAclsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DeleteAclsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_filters = c::read_array(r, flexible, version, |r| DeleteAclsFilter::decode_fields(r, version))
@@ -91,6 +93,7 @@ impl Encode for DeleteAclsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteAclsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -98,6 +101,7 @@ impl Encode for DeleteAclsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DeleteAclsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteAclsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteAclsRequest"))
@@ -233,6 +237,7 @@ impl DeleteAclsFilter {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -293,6 +298,7 @@ impl Encode for DeleteAclsFilter {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -300,6 +306,7 @@ impl Encode for DeleteAclsFilter {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DeleteAclsFilter {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

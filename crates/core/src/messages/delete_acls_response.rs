@@ -56,6 +56,7 @@ impl DeleteAclsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl DeleteAclsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DeleteAclsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -99,6 +101,7 @@ impl Encode for DeleteAclsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteAclsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -106,6 +109,7 @@ impl Encode for DeleteAclsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeleteAclsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteAclsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteAclsResponse"))
@@ -228,6 +232,7 @@ impl DeleteAclsFilterResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -276,6 +281,7 @@ impl Encode for DeleteAclsFilterResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -283,6 +289,7 @@ impl Encode for DeleteAclsFilterResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeleteAclsFilterResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -438,6 +445,7 @@ impl DeleteAclsMatchingAcl {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -503,6 +511,7 @@ impl Encode for DeleteAclsMatchingAcl {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -510,6 +519,7 @@ impl Encode for DeleteAclsMatchingAcl {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeleteAclsMatchingAcl {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -51,6 +51,7 @@ impl DeleteGroupsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -65,6 +66,7 @@ impl DeleteGroupsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DeleteGroupsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_groups_names = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -91,6 +93,7 @@ impl Encode for DeleteGroupsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteGroupsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -98,6 +101,7 @@ impl Encode for DeleteGroupsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DeleteGroupsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteGroupsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteGroupsRequest"))

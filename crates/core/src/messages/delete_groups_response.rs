@@ -56,6 +56,7 @@ impl DeleteGroupsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl DeleteGroupsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DeleteGroupsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -98,6 +100,7 @@ impl Encode for DeleteGroupsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteGroupsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for DeleteGroupsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeleteGroupsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteGroupsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteGroupsResponse"))
@@ -228,6 +232,7 @@ impl DeletableGroupResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -280,6 +285,7 @@ impl Encode for DeletableGroupResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -287,6 +293,7 @@ impl Encode for DeletableGroupResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeletableGroupResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -56,6 +56,7 @@ impl DeleteRecordsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl DeleteRecordsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DeleteRecordsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_topics = c::read_array(r, flexible, version, |r| DeleteRecordsTopic::decode_fields(r, version))
@@ -98,6 +100,7 @@ impl Encode for DeleteRecordsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteRecordsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for DeleteRecordsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DeleteRecordsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteRecordsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteRecordsRequest"))
@@ -212,6 +216,7 @@ impl DeleteRecordsTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -252,6 +257,7 @@ impl Encode for DeleteRecordsTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -259,6 +265,7 @@ impl Encode for DeleteRecordsTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DeleteRecordsTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -352,6 +359,7 @@ impl DeleteRecordsPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -391,6 +399,7 @@ impl Encode for DeleteRecordsPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -398,6 +407,7 @@ impl Encode for DeleteRecordsPartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DeleteRecordsPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

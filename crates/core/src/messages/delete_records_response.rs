@@ -56,6 +56,7 @@ impl DeleteRecordsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl DeleteRecordsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DeleteRecordsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -98,6 +100,7 @@ impl Encode for DeleteRecordsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteRecordsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for DeleteRecordsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeleteRecordsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteRecordsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteRecordsResponse"))
@@ -213,6 +217,7 @@ impl DeleteRecordsTopicResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -254,6 +259,7 @@ impl Encode for DeleteRecordsTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -261,6 +267,7 @@ impl Encode for DeleteRecordsTopicResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeleteRecordsTopicResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -359,6 +366,7 @@ impl DeleteRecordsPartitionResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -405,6 +413,7 @@ impl Encode for DeleteRecordsPartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -412,6 +421,7 @@ impl Encode for DeleteRecordsPartitionResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeleteRecordsPartitionResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

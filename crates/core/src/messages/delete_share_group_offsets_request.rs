@@ -54,6 +54,7 @@ impl DeleteShareGroupOffsetsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -69,6 +70,7 @@ impl DeleteShareGroupOffsetsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DeleteShareGroupOffsetsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -97,6 +99,7 @@ impl Encode for DeleteShareGroupOffsetsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteShareGroupOffsetsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -104,6 +107,7 @@ impl Encode for DeleteShareGroupOffsetsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DeleteShareGroupOffsetsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DeleteShareGroupOffsetsRequest"))?;
@@ -201,6 +205,7 @@ impl DeleteShareGroupOffsetsRequestTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -238,6 +243,7 @@ impl Encode for DeleteShareGroupOffsetsRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -245,6 +251,7 @@ impl Encode for DeleteShareGroupOffsetsRequestTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DeleteShareGroupOffsetsRequestTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

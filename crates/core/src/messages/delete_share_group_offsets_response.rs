@@ -71,6 +71,7 @@ impl DeleteShareGroupOffsetsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -88,6 +89,7 @@ impl DeleteShareGroupOffsetsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DeleteShareGroupOffsetsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -125,6 +127,7 @@ impl Encode for DeleteShareGroupOffsetsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteShareGroupOffsetsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -132,6 +135,7 @@ impl Encode for DeleteShareGroupOffsetsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeleteShareGroupOffsetsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DeleteShareGroupOffsetsResponse"))?;
@@ -282,6 +286,7 @@ impl DeleteShareGroupOffsetsResponseTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -332,6 +337,7 @@ impl Encode for DeleteShareGroupOffsetsResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -339,6 +345,7 @@ impl Encode for DeleteShareGroupOffsetsResponseTopic {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeleteShareGroupOffsetsResponseTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

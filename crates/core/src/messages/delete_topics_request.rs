@@ -68,6 +68,7 @@ impl DeleteTopicsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -88,6 +89,7 @@ impl DeleteTopicsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DeleteTopicsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_topics = if version >= 6 {
@@ -125,6 +127,7 @@ impl Encode for DeleteTopicsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteTopicsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -132,6 +135,7 @@ impl Encode for DeleteTopicsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DeleteTopicsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteTopicsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteTopicsRequest"))
@@ -263,6 +267,7 @@ impl DeleteTopicState {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -302,6 +307,7 @@ impl Encode for DeleteTopicState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -309,6 +315,7 @@ impl Encode for DeleteTopicState {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DeleteTopicState {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

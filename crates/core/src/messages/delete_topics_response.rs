@@ -56,6 +56,7 @@ impl DeleteTopicsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl DeleteTopicsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DeleteTopicsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -98,6 +100,7 @@ impl Encode for DeleteTopicsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteTopicsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for DeleteTopicsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeleteTopicsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteTopicsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteTopicsResponse"))
@@ -237,6 +241,7 @@ impl DeletableTopicResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -294,6 +299,7 @@ impl Encode for DeletableTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -301,6 +307,7 @@ impl Encode for DeletableTopicResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DeletableTopicResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

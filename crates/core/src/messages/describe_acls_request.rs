@@ -92,6 +92,7 @@ impl DescribeAclsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -112,6 +113,7 @@ impl DescribeAclsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeAclsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type_filter = r.read_i8().map_err(|e| e.in_field("ResourceTypeFilter"))?;
@@ -154,6 +156,7 @@ impl Encode for DescribeAclsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeAclsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -161,6 +164,7 @@ impl Encode for DescribeAclsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeAclsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeAclsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeAclsRequest"))

@@ -73,6 +73,7 @@ impl DescribeAclsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -90,6 +91,7 @@ impl DescribeAclsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeAclsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -126,6 +128,7 @@ impl Encode for DescribeAclsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeAclsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -133,6 +136,7 @@ impl Encode for DescribeAclsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeAclsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeAclsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeAclsResponse"))
@@ -283,6 +287,7 @@ impl DescribeAclsResource {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -333,6 +338,7 @@ impl Encode for DescribeAclsResource {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -340,6 +346,7 @@ impl Encode for DescribeAclsResource {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeAclsResource {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -472,6 +479,7 @@ impl AclDescription {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -521,6 +529,7 @@ impl Encode for AclDescription {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -528,6 +537,7 @@ impl Encode for AclDescription {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AclDescription {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

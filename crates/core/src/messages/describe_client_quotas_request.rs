@@ -56,6 +56,7 @@ impl DescribeClientQuotasRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl DescribeClientQuotasRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeClientQuotasRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_components = c::read_array(r, flexible, version, |r| ComponentData::decode_fields(r, version))
@@ -98,6 +100,7 @@ impl Encode for DescribeClientQuotasRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeClientQuotasRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for DescribeClientQuotasRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeClientQuotasRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeClientQuotasRequest"))?;
@@ -223,6 +227,7 @@ impl ComponentData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -264,6 +269,7 @@ impl Encode for ComponentData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -271,6 +277,7 @@ impl Encode for ComponentData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ComponentData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

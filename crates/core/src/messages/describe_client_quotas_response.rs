@@ -75,6 +75,7 @@ impl DescribeClientQuotasResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -92,6 +93,7 @@ impl DescribeClientQuotasResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeClientQuotasResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -128,6 +130,7 @@ impl Encode for DescribeClientQuotasResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeClientQuotasResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -135,6 +138,7 @@ impl Encode for DescribeClientQuotasResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeClientQuotasResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeClientQuotasResponse"))?;
@@ -280,6 +284,7 @@ impl EntryData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -321,6 +326,7 @@ impl Encode for EntryData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -328,6 +334,7 @@ impl Encode for EntryData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for EntryData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -423,6 +430,7 @@ impl EntityData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -462,6 +470,7 @@ impl Encode for EntityData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -469,6 +478,7 @@ impl Encode for EntityData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for EntityData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -566,6 +576,7 @@ impl ValueData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -605,6 +616,7 @@ impl Encode for ValueData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -612,6 +624,7 @@ impl Encode for ValueData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ValueData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

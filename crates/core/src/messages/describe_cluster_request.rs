@@ -71,6 +71,7 @@ impl DescribeClusterRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -91,6 +92,7 @@ impl DescribeClusterRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeClusterRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_include_cluster_authorized_operations =
@@ -125,6 +127,7 @@ impl Encode for DescribeClusterRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeClusterRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -132,6 +135,7 @@ impl Encode for DescribeClusterRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeClusterRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeClusterRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeClusterRequest"))

@@ -99,6 +99,7 @@ impl DescribeClusterResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -122,6 +123,7 @@ impl DescribeClusterResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeClusterResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -166,6 +168,7 @@ impl Encode for DescribeClusterResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeClusterResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -173,6 +176,7 @@ impl Encode for DescribeClusterResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeClusterResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeClusterResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeClusterResponse"))
@@ -383,6 +387,7 @@ impl DescribeClusterBroker {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -437,6 +442,7 @@ impl Encode for DescribeClusterBroker {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -444,6 +450,7 @@ impl Encode for DescribeClusterBroker {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeClusterBroker {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -70,6 +70,7 @@ impl DescribeConfigsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -88,6 +89,7 @@ impl DescribeConfigsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeConfigsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_resources = c::read_array(r, flexible, version, |r| DescribeConfigsResource::decode_fields(r, version))
@@ -122,6 +124,7 @@ impl Encode for DescribeConfigsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeConfigsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -129,6 +132,7 @@ impl Encode for DescribeConfigsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeConfigsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeConfigsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeConfigsRequest"))
@@ -271,6 +275,7 @@ impl DescribeConfigsResource {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -319,6 +324,7 @@ impl Encode for DescribeConfigsResource {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -326,6 +332,7 @@ impl Encode for DescribeConfigsResource {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeConfigsResource {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -56,6 +56,7 @@ impl DescribeConfigsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl DescribeConfigsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeConfigsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -98,6 +100,7 @@ impl Encode for DescribeConfigsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeConfigsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for DescribeConfigsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeConfigsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeConfigsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeConfigsResponse"))
@@ -239,6 +243,7 @@ impl DescribeConfigsResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -294,6 +299,7 @@ impl Encode for DescribeConfigsResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -301,6 +307,7 @@ impl Encode for DescribeConfigsResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeConfigsResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -478,6 +485,7 @@ impl DescribeConfigsResourceResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -548,6 +556,7 @@ impl Encode for DescribeConfigsResourceResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -555,6 +564,7 @@ impl Encode for DescribeConfigsResourceResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeConfigsResourceResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -732,6 +742,7 @@ impl DescribeConfigsSynonym {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -773,6 +784,7 @@ impl Encode for DescribeConfigsSynonym {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -780,6 +792,7 @@ impl Encode for DescribeConfigsSynonym {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeConfigsSynonym {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

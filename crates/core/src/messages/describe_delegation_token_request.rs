@@ -53,6 +53,7 @@ impl DescribeDelegationTokenRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -67,6 +68,7 @@ impl DescribeDelegationTokenRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeDelegationTokenRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_owners = c::read_nullable_array(r, flexible, true, version, |r| {
@@ -95,6 +97,7 @@ impl Encode for DescribeDelegationTokenRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeDelegationTokenRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -102,6 +105,7 @@ impl Encode for DescribeDelegationTokenRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeDelegationTokenRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeDelegationTokenRequest"))?;
@@ -214,6 +218,7 @@ impl DescribeDelegationTokenOwner {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -253,6 +258,7 @@ impl Encode for DescribeDelegationTokenOwner {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -260,6 +266,7 @@ impl Encode for DescribeDelegationTokenOwner {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeDelegationTokenOwner {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -61,6 +61,7 @@ impl DescribeDelegationTokenResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -77,6 +78,7 @@ impl DescribeDelegationTokenResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeDelegationTokenResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -110,6 +112,7 @@ impl Encode for DescribeDelegationTokenResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeDelegationTokenResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -117,6 +120,7 @@ impl Encode for DescribeDelegationTokenResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeDelegationTokenResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeDelegationTokenResponse"))?;
@@ -299,6 +303,7 @@ impl DescribedDelegationToken {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -380,6 +385,7 @@ impl Encode for DescribedDelegationToken {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -387,6 +393,7 @@ impl Encode for DescribedDelegationToken {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribedDelegationToken {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -590,6 +597,7 @@ impl DescribedDelegationTokenRenewer {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -629,6 +637,7 @@ impl Encode for DescribedDelegationTokenRenewer {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -636,6 +645,7 @@ impl Encode for DescribedDelegationTokenRenewer {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribedDelegationTokenRenewer {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

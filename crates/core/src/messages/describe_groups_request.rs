@@ -60,6 +60,7 @@ impl DescribeGroupsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
         let mut size = 0usize;
@@ -77,6 +78,7 @@ impl DescribeGroupsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeGroupsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_groups = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -109,6 +111,7 @@ impl Encode for DescribeGroupsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeGroupsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -116,6 +119,7 @@ impl Encode for DescribeGroupsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeGroupsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeGroupsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeGroupsRequest"))

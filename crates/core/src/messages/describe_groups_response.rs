@@ -58,6 +58,7 @@ impl DescribeGroupsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
         let mut size = 0usize;
@@ -75,6 +76,7 @@ impl DescribeGroupsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeGroupsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_throttle_time_ms =
@@ -103,6 +105,7 @@ impl Encode for DescribeGroupsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeGroupsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -110,6 +113,7 @@ impl Encode for DescribeGroupsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeGroupsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeGroupsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeGroupsResponse"))
@@ -272,6 +276,7 @@ impl DescribedGroup {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
         let mut size = 0usize;
@@ -343,6 +348,7 @@ impl Encode for DescribedGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -350,6 +356,7 @@ impl Encode for DescribedGroup {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribedGroup {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -558,6 +565,7 @@ impl DescribedGroupMember {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
         let mut size = 0usize;
@@ -619,6 +627,7 @@ impl Encode for DescribedGroupMember {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -626,6 +635,7 @@ impl Encode for DescribedGroupMember {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribedGroupMember {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -53,6 +53,7 @@ impl DescribeLogDirsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -67,6 +68,7 @@ impl DescribeLogDirsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeLogDirsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_topics =
@@ -94,6 +96,7 @@ impl Encode for DescribeLogDirsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeLogDirsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -101,6 +104,7 @@ impl Encode for DescribeLogDirsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeLogDirsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeLogDirsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeLogDirsRequest"))
@@ -208,6 +212,7 @@ impl DescribableLogDirTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -247,6 +252,7 @@ impl Encode for DescribableLogDirTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -254,6 +260,7 @@ impl Encode for DescribableLogDirTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribableLogDirTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

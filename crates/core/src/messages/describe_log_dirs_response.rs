@@ -63,6 +63,7 @@ impl DescribeLogDirsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -81,6 +82,7 @@ impl DescribeLogDirsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeLogDirsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -114,6 +116,7 @@ impl Encode for DescribeLogDirsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeLogDirsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -121,6 +124,7 @@ impl Encode for DescribeLogDirsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeLogDirsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeLogDirsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeLogDirsResponse"))
@@ -282,6 +286,7 @@ impl DescribeLogDirsResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -344,6 +349,7 @@ impl Encode for DescribeLogDirsResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -351,6 +357,7 @@ impl Encode for DescribeLogDirsResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeLogDirsResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -501,6 +508,7 @@ impl DescribeLogDirsTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -541,6 +549,7 @@ impl Encode for DescribeLogDirsTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -548,6 +557,7 @@ impl Encode for DescribeLogDirsTopic {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeLogDirsTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -657,6 +667,7 @@ impl DescribeLogDirsPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -706,6 +717,7 @@ impl Encode for DescribeLogDirsPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -713,6 +725,7 @@ impl Encode for DescribeLogDirsPartition {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeLogDirsPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -49,6 +49,7 @@ impl DescribeProducersRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -63,6 +64,7 @@ impl DescribeProducersRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeProducersRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topics = c::read_array(r, flexible, version, |r| TopicRequest::decode_fields(r, version))
@@ -89,6 +91,7 @@ impl Encode for DescribeProducersRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeProducersRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -96,6 +99,7 @@ impl Encode for DescribeProducersRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeProducersRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeProducersRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeProducersRequest"))
@@ -189,6 +193,7 @@ impl TopicRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -228,6 +233,7 @@ impl Encode for TopicRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -235,6 +241,7 @@ impl Encode for TopicRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopicRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -54,6 +54,7 @@ impl DescribeProducersResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -69,6 +70,7 @@ impl DescribeProducersResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeProducersResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -96,6 +98,7 @@ impl Encode for DescribeProducersResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeProducersResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -103,6 +106,7 @@ impl Encode for DescribeProducersResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeProducersResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeProducersResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeProducersResponse"))
@@ -209,6 +213,7 @@ impl TopicResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -249,6 +254,7 @@ impl Encode for TopicResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -256,6 +262,7 @@ impl Encode for TopicResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TopicResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -365,6 +372,7 @@ impl PartitionResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -416,6 +424,7 @@ impl Encode for PartitionResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -423,6 +432,7 @@ impl Encode for PartitionResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -568,6 +578,7 @@ impl ProducerState {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -623,6 +634,7 @@ impl Encode for ProducerState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -630,6 +642,7 @@ impl Encode for ProducerState {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ProducerState {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -78,6 +78,7 @@ impl DescribeQuorumResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -99,6 +100,7 @@ impl DescribeQuorumResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeQuorumResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -142,6 +144,7 @@ impl Encode for DescribeQuorumResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeQuorumResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -149,6 +152,7 @@ impl Encode for DescribeQuorumResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeQuorumResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeQuorumResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeQuorumResponse"))
@@ -289,6 +293,7 @@ impl TopicData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -329,6 +334,7 @@ impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -336,6 +342,7 @@ impl Encode for TopicData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TopicData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -475,6 +482,7 @@ impl PartitionData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -544,6 +552,7 @@ impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -551,6 +560,7 @@ impl Encode for PartitionData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -718,6 +728,7 @@ impl Node {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -758,6 +769,7 @@ impl Encode for Node {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -765,6 +777,7 @@ impl Encode for Node {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for Node {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -866,6 +879,7 @@ impl Listener {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -907,6 +921,7 @@ impl Encode for Listener {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -914,6 +929,7 @@ impl Encode for Listener {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for Listener {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1038,6 +1054,7 @@ impl ReplicaState {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1099,6 +1116,7 @@ impl Encode for ReplicaState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1106,6 +1124,7 @@ impl Encode for ReplicaState {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ReplicaState {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

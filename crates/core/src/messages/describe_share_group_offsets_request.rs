@@ -49,6 +49,7 @@ impl DescribeShareGroupOffsetsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -63,6 +64,7 @@ impl DescribeShareGroupOffsetsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeShareGroupOffsetsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_groups =
@@ -90,6 +92,7 @@ impl Encode for DescribeShareGroupOffsetsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeShareGroupOffsetsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -97,6 +100,7 @@ impl Encode for DescribeShareGroupOffsetsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeShareGroupOffsetsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeShareGroupOffsetsRequest"))?;
@@ -197,6 +201,7 @@ impl DescribeShareGroupOffsetsRequestGroup {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -239,6 +244,7 @@ impl Encode for DescribeShareGroupOffsetsRequestGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -246,6 +252,7 @@ impl Encode for DescribeShareGroupOffsetsRequestGroup {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeShareGroupOffsetsRequestGroup {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -346,6 +353,7 @@ impl DescribeShareGroupOffsetsRequestTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -385,6 +393,7 @@ impl Encode for DescribeShareGroupOffsetsRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -392,6 +401,7 @@ impl Encode for DescribeShareGroupOffsetsRequestTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeShareGroupOffsetsRequestTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

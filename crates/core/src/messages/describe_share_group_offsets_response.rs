@@ -54,6 +54,7 @@ impl DescribeShareGroupOffsetsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -69,6 +70,7 @@ impl DescribeShareGroupOffsetsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeShareGroupOffsetsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -97,6 +99,7 @@ impl Encode for DescribeShareGroupOffsetsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeShareGroupOffsetsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -104,6 +107,7 @@ impl Encode for DescribeShareGroupOffsetsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeShareGroupOffsetsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeShareGroupOffsetsResponse"))?;
@@ -231,6 +235,7 @@ impl DescribeShareGroupOffsetsResponseGroup {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -283,6 +288,7 @@ impl Encode for DescribeShareGroupOffsetsResponseGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -290,6 +296,7 @@ impl Encode for DescribeShareGroupOffsetsResponseGroup {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeShareGroupOffsetsResponseGroup {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -411,6 +418,7 @@ impl DescribeShareGroupOffsetsResponseTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -455,6 +463,7 @@ impl Encode for DescribeShareGroupOffsetsResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -462,6 +471,7 @@ impl Encode for DescribeShareGroupOffsetsResponseTopic {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeShareGroupOffsetsResponseTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -594,6 +604,7 @@ impl DescribeShareGroupOffsetsResponsePartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -652,6 +663,7 @@ impl Encode for DescribeShareGroupOffsetsResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -659,6 +671,7 @@ impl Encode for DescribeShareGroupOffsetsResponsePartition {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeShareGroupOffsetsResponsePartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

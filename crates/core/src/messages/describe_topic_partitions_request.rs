@@ -60,6 +60,7 @@ impl DescribeTopicPartitionsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -76,6 +77,7 @@ impl DescribeTopicPartitionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeTopicPartitionsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topics = c::read_array(r, flexible, version, |r| TopicRequest::decode_fields(r, version))
@@ -110,6 +112,7 @@ impl Encode for DescribeTopicPartitionsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeTopicPartitionsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -117,6 +120,7 @@ impl Encode for DescribeTopicPartitionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeTopicPartitionsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeTopicPartitionsRequest"))?;
@@ -235,6 +239,7 @@ impl TopicRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -272,6 +277,7 @@ impl Encode for TopicRequest {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -279,6 +285,7 @@ impl Encode for TopicRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopicRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -359,6 +366,7 @@ impl Cursor {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -398,6 +406,7 @@ impl Encode for Cursor {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -405,6 +414,7 @@ impl Encode for Cursor {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for Cursor {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

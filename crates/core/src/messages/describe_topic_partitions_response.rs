@@ -62,6 +62,7 @@ impl DescribeTopicPartitionsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -78,6 +79,7 @@ impl DescribeTopicPartitionsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeTopicPartitionsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -113,6 +115,7 @@ impl Encode for DescribeTopicPartitionsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeTopicPartitionsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -120,6 +123,7 @@ impl Encode for DescribeTopicPartitionsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeTopicPartitionsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeTopicPartitionsResponse"))?;
@@ -273,6 +277,7 @@ impl DescribeTopicPartitionsResponseTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -331,6 +336,7 @@ impl Encode for DescribeTopicPartitionsResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -338,6 +344,7 @@ impl Encode for DescribeTopicPartitionsResponseTopic {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeTopicPartitionsResponseTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -521,6 +528,7 @@ impl DescribeTopicPartitionsResponsePartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -587,6 +595,7 @@ impl Encode for DescribeTopicPartitionsResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -594,6 +603,7 @@ impl Encode for DescribeTopicPartitionsResponsePartition {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeTopicPartitionsResponsePartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -771,6 +781,7 @@ impl Cursor {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -810,6 +821,7 @@ impl Encode for Cursor {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -817,6 +829,7 @@ impl Encode for Cursor {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for Cursor {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -49,6 +49,7 @@ impl DescribeTransactionsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -63,6 +64,7 @@ impl DescribeTransactionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeTransactionsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_transactional_ids = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -89,6 +91,7 @@ impl Encode for DescribeTransactionsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeTransactionsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -96,6 +99,7 @@ impl Encode for DescribeTransactionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeTransactionsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeTransactionsRequest"))?;

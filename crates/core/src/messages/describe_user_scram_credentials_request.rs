@@ -51,6 +51,7 @@ impl DescribeUserScramCredentialsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -65,6 +66,7 @@ impl DescribeUserScramCredentialsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl DescribeUserScramCredentialsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_users = c::read_nullable_array(r, flexible, true, version, |r| UserName::decode_fields(r, version))
@@ -91,6 +93,7 @@ impl Encode for DescribeUserScramCredentialsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeUserScramCredentialsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -98,6 +101,7 @@ impl Encode for DescribeUserScramCredentialsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for DescribeUserScramCredentialsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeUserScramCredentialsRequest"))?;
@@ -201,6 +205,7 @@ impl UserName {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -238,6 +243,7 @@ impl Encode for UserName {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -245,6 +251,7 @@ impl Encode for UserName {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for UserName {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -71,6 +71,7 @@ impl DescribeUserScramCredentialsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -88,6 +89,7 @@ impl DescribeUserScramCredentialsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl DescribeUserScramCredentialsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -125,6 +127,7 @@ impl Encode for DescribeUserScramCredentialsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeUserScramCredentialsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -132,6 +135,7 @@ impl Encode for DescribeUserScramCredentialsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeUserScramCredentialsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("DescribeUserScramCredentialsResponse"))?;
@@ -284,6 +288,7 @@ impl DescribeUserScramCredentialsResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -335,6 +340,7 @@ impl Encode for DescribeUserScramCredentialsResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -342,6 +348,7 @@ impl Encode for DescribeUserScramCredentialsResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for DescribeUserScramCredentialsResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -456,6 +463,7 @@ impl CredentialInfo {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -495,6 +503,7 @@ impl Encode for CredentialInfo {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -502,6 +511,7 @@ impl Encode for CredentialInfo {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for CredentialInfo {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

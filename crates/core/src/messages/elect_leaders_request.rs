@@ -72,6 +72,7 @@ impl ElectLeadersRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -90,6 +91,7 @@ impl ElectLeadersRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ElectLeadersRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_election_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("ElectionType"))? } else { 0 };
@@ -124,6 +126,7 @@ impl Encode for ElectLeadersRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ElectLeadersRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -131,6 +134,7 @@ impl Encode for ElectLeadersRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ElectLeadersRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ElectLeadersRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ElectLeadersRequest"))
@@ -267,6 +271,7 @@ impl TopicPartitions {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -306,6 +311,7 @@ impl Encode for TopicPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -313,6 +319,7 @@ impl Encode for TopicPartitions {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopicPartitions {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -70,6 +70,7 @@ impl ElectLeadersResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -88,6 +89,7 @@ impl ElectLeadersResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ElectLeadersResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -122,6 +124,7 @@ impl Encode for ElectLeadersResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ElectLeadersResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -129,6 +132,7 @@ impl Encode for ElectLeadersResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ElectLeadersResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ElectLeadersResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ElectLeadersResponse"))
@@ -261,6 +265,7 @@ impl ReplicaElectionResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -301,6 +306,7 @@ impl Encode for ReplicaElectionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -308,6 +314,7 @@ impl Encode for ReplicaElectionResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ReplicaElectionResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -412,6 +419,7 @@ impl PartitionResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -459,6 +467,7 @@ impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -466,6 +475,7 @@ impl Encode for PartitionResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

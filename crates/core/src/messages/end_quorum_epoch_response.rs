@@ -72,6 +72,7 @@ impl EndQuorumEpochResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -92,6 +93,7 @@ impl EndQuorumEpochResponse {
 
 #[cfg(feature = "decode-responses")]
 impl EndQuorumEpochResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -128,6 +130,7 @@ impl Encode for EndQuorumEpochResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("EndQuorumEpochResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -135,6 +138,7 @@ impl Encode for EndQuorumEpochResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for EndQuorumEpochResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EndQuorumEpochResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("EndQuorumEpochResponse"))
@@ -256,6 +260,7 @@ impl TopicData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -296,6 +301,7 @@ impl Encode for TopicData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -303,6 +309,7 @@ impl Encode for TopicData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TopicData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -409,6 +416,7 @@ impl PartitionData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -458,6 +466,7 @@ impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -465,6 +474,7 @@ impl Encode for PartitionData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -586,6 +596,7 @@ impl NodeEndpoint {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -627,6 +638,7 @@ impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -634,6 +646,7 @@ impl Encode for NodeEndpoint {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

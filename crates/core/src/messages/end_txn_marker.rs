@@ -39,6 +39,7 @@ impl EndTxnMarker {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -48,6 +49,7 @@ impl EndTxnMarker {
 }
 
 impl EndTxnMarker {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_coordinator_epoch = r.read_i32().map_err(|e| e.in_field("CoordinatorEpoch"))?;
@@ -62,12 +64,14 @@ impl Encode for EndTxnMarker {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("EndTxnMarker"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for EndTxnMarker {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EndTxnMarker"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("EndTxnMarker"))

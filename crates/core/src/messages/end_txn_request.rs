@@ -71,6 +71,7 @@ impl EndTxnRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -88,6 +89,7 @@ impl EndTxnRequest {
 
 #[cfg(feature = "decode-requests")]
 impl EndTxnRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
@@ -122,6 +124,7 @@ impl Encode for EndTxnRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("EndTxnRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -129,6 +132,7 @@ impl Encode for EndTxnRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for EndTxnRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EndTxnRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("EndTxnRequest"))

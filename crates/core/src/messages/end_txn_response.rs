@@ -75,6 +75,7 @@ impl EndTxnResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -96,6 +97,7 @@ impl EndTxnResponse {
 
 #[cfg(feature = "decode-responses")]
 impl EndTxnResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -130,6 +132,7 @@ impl Encode for EndTxnResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("EndTxnResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -137,6 +140,7 @@ impl Encode for EndTxnResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for EndTxnResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EndTxnResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("EndTxnResponse"))

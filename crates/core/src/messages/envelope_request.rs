@@ -64,6 +64,7 @@ impl EnvelopeRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -80,6 +81,7 @@ impl EnvelopeRequest {
 
 #[cfg(feature = "decode-requests")]
 impl EnvelopeRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_request_data = r.read_bytes(flexible, version).map_err(|e| e.in_field("RequestData"))?;
@@ -113,6 +115,7 @@ impl Encode for EnvelopeRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("EnvelopeRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -120,6 +123,7 @@ impl Encode for EnvelopeRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for EnvelopeRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EnvelopeRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("EnvelopeRequest"))

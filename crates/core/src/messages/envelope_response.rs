@@ -54,6 +54,7 @@ impl EnvelopeResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -69,6 +70,7 @@ impl EnvelopeResponse {
 
 #[cfg(feature = "decode-responses")]
 impl EnvelopeResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_response_data = r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("ResponseData"))?;
@@ -95,6 +97,7 @@ impl Encode for EnvelopeResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("EnvelopeResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -102,6 +105,7 @@ impl Encode for EnvelopeResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for EnvelopeResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EnvelopeResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("EnvelopeResponse"))

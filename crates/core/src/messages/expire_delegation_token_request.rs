@@ -55,6 +55,7 @@ impl ExpireDelegationTokenRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -70,6 +71,7 @@ impl ExpireDelegationTokenRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ExpireDelegationTokenRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_hmac = r.read_bytes(flexible, version).map_err(|e| e.in_field("Hmac"))?;
@@ -96,6 +98,7 @@ impl Encode for ExpireDelegationTokenRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ExpireDelegationTokenRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -103,6 +106,7 @@ impl Encode for ExpireDelegationTokenRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ExpireDelegationTokenRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ExpireDelegationTokenRequest"))?;

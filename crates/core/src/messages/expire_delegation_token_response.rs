@@ -60,6 +60,7 @@ impl ExpireDelegationTokenResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -76,6 +77,7 @@ impl ExpireDelegationTokenResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ExpireDelegationTokenResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -108,6 +110,7 @@ impl Encode for ExpireDelegationTokenResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ExpireDelegationTokenResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -115,6 +118,7 @@ impl Encode for ExpireDelegationTokenResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ExpireDelegationTokenResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ExpireDelegationTokenResponse"))?;

@@ -153,6 +153,7 @@ impl FetchRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 12;
         let mut size = 0usize;
@@ -196,6 +197,7 @@ impl FetchRequest {
 
 #[cfg(feature = "decode-requests")]
 impl FetchRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let mut f_cluster_id = None;
@@ -272,6 +274,7 @@ impl Encode for FetchRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("FetchRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -279,6 +282,7 @@ impl Encode for FetchRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for FetchRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("FetchRequest"))
@@ -526,6 +530,7 @@ impl ReplicaState {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -565,6 +570,7 @@ impl Encode for ReplicaState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -572,6 +578,7 @@ impl Encode for ReplicaState {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ReplicaState {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -683,6 +690,7 @@ impl FetchTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 12;
         let mut size = 0usize;
@@ -733,6 +741,7 @@ impl Encode for FetchTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -740,6 +749,7 @@ impl Encode for FetchTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for FetchTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -916,6 +926,7 @@ impl FetchPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 12;
         let mut size = 0usize;
@@ -1009,6 +1020,7 @@ impl Encode for FetchPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1016,6 +1028,7 @@ impl Encode for FetchPartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for FetchPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1216,6 +1229,7 @@ impl ForgottenTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 12;
         let mut size = 0usize;
@@ -1265,6 +1279,7 @@ impl Encode for ForgottenTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1272,6 +1287,7 @@ impl Encode for ForgottenTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ForgottenTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -95,6 +95,7 @@ impl FetchResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 12;
         let mut size = 0usize;
@@ -121,6 +122,7 @@ impl FetchResponse {
 
 #[cfg(feature = "decode-responses")]
 impl FetchResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -166,6 +168,7 @@ impl Encode for FetchResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("FetchResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -173,6 +176,7 @@ impl Encode for FetchResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for FetchResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("FetchResponse"))
@@ -346,6 +350,7 @@ impl FetchableTopicResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 12;
         let mut size = 0usize;
@@ -396,6 +401,7 @@ impl Encode for FetchableTopicResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -403,6 +409,7 @@ impl Encode for FetchableTopicResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for FetchableTopicResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -615,6 +622,7 @@ impl PartitionData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 12;
         let mut size = 0usize;
@@ -728,6 +736,7 @@ impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -735,6 +744,7 @@ impl Encode for PartitionData {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -962,6 +972,7 @@ impl EpochEndOffset {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1001,6 +1012,7 @@ impl Encode for EpochEndOffset {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1008,6 +1020,7 @@ impl Encode for EpochEndOffset {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for EpochEndOffset {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1099,6 +1112,7 @@ impl LeaderIdAndEpoch {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1138,6 +1152,7 @@ impl Encode for LeaderIdAndEpoch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1145,6 +1160,7 @@ impl Encode for LeaderIdAndEpoch {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for LeaderIdAndEpoch {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1239,6 +1255,7 @@ impl SnapshotId {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1278,6 +1295,7 @@ impl Encode for SnapshotId {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1285,6 +1303,7 @@ impl Encode for SnapshotId {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for SnapshotId {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1378,6 +1397,7 @@ impl AbortedTransaction {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 12;
         let mut size = 0usize;
@@ -1417,6 +1437,7 @@ impl Encode for AbortedTransaction {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1424,6 +1445,7 @@ impl Encode for AbortedTransaction {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AbortedTransaction {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1528,6 +1550,7 @@ impl NodeEndpoint {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1571,6 +1594,7 @@ impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1578,6 +1602,7 @@ impl Encode for NodeEndpoint {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -78,6 +78,7 @@ impl FetchSnapshotRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -99,6 +100,7 @@ impl FetchSnapshotRequest {
 
 #[cfg(feature = "decode-requests")]
 impl FetchSnapshotRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let mut f_cluster_id = None;
@@ -141,6 +143,7 @@ impl Encode for FetchSnapshotRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("FetchSnapshotRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -148,6 +151,7 @@ impl Encode for FetchSnapshotRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for FetchSnapshotRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchSnapshotRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("FetchSnapshotRequest"))
@@ -274,6 +278,7 @@ impl TopicSnapshot {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -314,6 +319,7 @@ impl Encode for TopicSnapshot {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -321,6 +327,7 @@ impl Encode for TopicSnapshot {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopicSnapshot {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -441,6 +448,7 @@ impl PartitionSnapshot {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -505,6 +513,7 @@ impl Encode for PartitionSnapshot {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -512,6 +521,7 @@ impl Encode for PartitionSnapshot {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for PartitionSnapshot {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -640,6 +650,7 @@ impl SnapshotId {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -679,6 +690,7 @@ impl Encode for SnapshotId {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -686,6 +698,7 @@ impl Encode for SnapshotId {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for SnapshotId {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -81,6 +81,7 @@ impl FetchSnapshotResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -102,6 +103,7 @@ impl FetchSnapshotResponse {
 
 #[cfg(feature = "decode-responses")]
 impl FetchSnapshotResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -145,6 +147,7 @@ impl Encode for FetchSnapshotResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("FetchSnapshotResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -152,6 +155,7 @@ impl Encode for FetchSnapshotResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for FetchSnapshotResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchSnapshotResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("FetchSnapshotResponse"))
@@ -283,6 +287,7 @@ impl TopicSnapshot {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -323,6 +328,7 @@ impl Encode for TopicSnapshot {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -330,6 +336,7 @@ impl Encode for TopicSnapshot {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TopicSnapshot {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -462,6 +469,7 @@ impl PartitionSnapshot {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -531,6 +539,7 @@ impl Encode for PartitionSnapshot {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -538,6 +547,7 @@ impl Encode for PartitionSnapshot {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionSnapshot {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -680,6 +690,7 @@ impl SnapshotId {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -719,6 +730,7 @@ impl Encode for SnapshotId {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -726,6 +738,7 @@ impl Encode for SnapshotId {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for SnapshotId {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -817,6 +830,7 @@ impl LeaderIdAndEpoch {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -856,6 +870,7 @@ impl Encode for LeaderIdAndEpoch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -863,6 +878,7 @@ impl Encode for LeaderIdAndEpoch {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for LeaderIdAndEpoch {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -962,6 +978,7 @@ impl NodeEndpoint {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1003,6 +1020,7 @@ impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1010,6 +1028,7 @@ impl Encode for NodeEndpoint {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -78,6 +78,7 @@ impl FindCoordinatorRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -100,6 +101,7 @@ impl FindCoordinatorRequest {
 
 #[cfg(feature = "decode-requests")]
 impl FindCoordinatorRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_key = if version <= 3 {
@@ -136,6 +138,7 @@ impl Encode for FindCoordinatorRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("FindCoordinatorRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -143,6 +146,7 @@ impl Encode for FindCoordinatorRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for FindCoordinatorRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FindCoordinatorRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("FindCoordinatorRequest"))

@@ -115,6 +115,7 @@ impl FindCoordinatorResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -149,6 +150,7 @@ impl FindCoordinatorResponse {
 
 #[cfg(feature = "decode-responses")]
 impl FindCoordinatorResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms =
@@ -203,6 +205,7 @@ impl Encode for FindCoordinatorResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("FindCoordinatorResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -210,6 +213,7 @@ impl Encode for FindCoordinatorResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for FindCoordinatorResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FindCoordinatorResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("FindCoordinatorResponse"))
@@ -439,6 +443,7 @@ impl Coordinator {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -495,6 +500,7 @@ impl Encode for Coordinator {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -502,6 +508,7 @@ impl Encode for Coordinator {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for Coordinator {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -48,6 +48,7 @@ impl GetTelemetrySubscriptionsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -62,6 +63,7 @@ impl GetTelemetrySubscriptionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl GetTelemetrySubscriptionsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_client_instance_id = r.read_uuid().map_err(|e| e.in_field("ClientInstanceId"))?;
@@ -87,6 +89,7 @@ impl Encode for GetTelemetrySubscriptionsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("GetTelemetrySubscriptionsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -94,6 +97,7 @@ impl Encode for GetTelemetrySubscriptionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for GetTelemetrySubscriptionsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("GetTelemetrySubscriptionsRequest"))?;

@@ -101,6 +101,7 @@ impl GetTelemetrySubscriptionsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -123,6 +124,7 @@ impl GetTelemetrySubscriptionsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl GetTelemetrySubscriptionsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -169,6 +171,7 @@ impl Encode for GetTelemetrySubscriptionsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("GetTelemetrySubscriptionsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -176,6 +179,7 @@ impl Encode for GetTelemetrySubscriptionsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for GetTelemetrySubscriptionsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("GetTelemetrySubscriptionsResponse"))?;

@@ -76,6 +76,7 @@ impl HeartbeatRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -95,6 +96,7 @@ impl HeartbeatRequest {
 
 #[cfg(feature = "decode-requests")]
 impl HeartbeatRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -133,6 +135,7 @@ impl Encode for HeartbeatRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("HeartbeatRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -140,6 +143,7 @@ impl Encode for HeartbeatRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for HeartbeatRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("HeartbeatRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("HeartbeatRequest"))

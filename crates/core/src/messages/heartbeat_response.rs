@@ -57,6 +57,7 @@ impl HeartbeatResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -74,6 +75,7 @@ impl HeartbeatResponse {
 
 #[cfg(feature = "decode-responses")]
 impl HeartbeatResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms =
@@ -101,6 +103,7 @@ impl Encode for HeartbeatResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("HeartbeatResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -108,6 +111,7 @@ impl Encode for HeartbeatResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for HeartbeatResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("HeartbeatResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("HeartbeatResponse"))

@@ -56,6 +56,7 @@ impl IncrementalAlterConfigsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl IncrementalAlterConfigsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl IncrementalAlterConfigsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_resources = c::read_array(r, flexible, version, |r| AlterConfigsResource::decode_fields(r, version))
@@ -98,6 +100,7 @@ impl Encode for IncrementalAlterConfigsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("IncrementalAlterConfigsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for IncrementalAlterConfigsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for IncrementalAlterConfigsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("IncrementalAlterConfigsRequest"))?;
@@ -226,6 +230,7 @@ impl AlterConfigsResource {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -273,6 +278,7 @@ impl Encode for AlterConfigsResource {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -280,6 +286,7 @@ impl Encode for AlterConfigsResource {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterConfigsResource {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -398,6 +405,7 @@ impl AlterableConfig {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -439,6 +447,7 @@ impl Encode for AlterableConfig {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -446,6 +455,7 @@ impl Encode for AlterableConfig {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AlterableConfig {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

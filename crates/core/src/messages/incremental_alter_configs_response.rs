@@ -56,6 +56,7 @@ impl IncrementalAlterConfigsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl IncrementalAlterConfigsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl IncrementalAlterConfigsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -99,6 +101,7 @@ impl Encode for IncrementalAlterConfigsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("IncrementalAlterConfigsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -106,6 +109,7 @@ impl Encode for IncrementalAlterConfigsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for IncrementalAlterConfigsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("IncrementalAlterConfigsResponse"))?;
@@ -234,6 +238,7 @@ impl AlterConfigsResourceResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -284,6 +289,7 @@ impl Encode for AlterConfigsResourceResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -291,6 +297,7 @@ impl Encode for AlterConfigsResourceResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for AlterConfigsResourceResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -101,6 +101,7 @@ impl InitProducerIdRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -128,6 +129,7 @@ impl InitProducerIdRequest {
 
 #[cfg(feature = "decode-requests")]
 impl InitProducerIdRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_transactional_id =
@@ -168,6 +170,7 @@ impl Encode for InitProducerIdRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("InitProducerIdRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -175,6 +178,7 @@ impl Encode for InitProducerIdRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for InitProducerIdRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("InitProducerIdRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("InitProducerIdRequest"))

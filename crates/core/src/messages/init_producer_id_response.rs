@@ -91,6 +91,7 @@ impl InitProducerIdResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -114,6 +115,7 @@ impl InitProducerIdResponse {
 
 #[cfg(feature = "decode-responses")]
 impl InitProducerIdResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -154,6 +156,7 @@ impl Encode for InitProducerIdResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("InitProducerIdResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -161,6 +164,7 @@ impl Encode for InitProducerIdResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for InitProducerIdResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("InitProducerIdResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("InitProducerIdResponse"))

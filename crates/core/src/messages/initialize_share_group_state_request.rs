@@ -54,6 +54,7 @@ impl InitializeShareGroupStateRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -69,6 +70,7 @@ impl InitializeShareGroupStateRequest {
 
 #[cfg(feature = "decode-requests")]
 impl InitializeShareGroupStateRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -96,6 +98,7 @@ impl Encode for InitializeShareGroupStateRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("InitializeShareGroupStateRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -103,6 +106,7 @@ impl Encode for InitializeShareGroupStateRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for InitializeShareGroupStateRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("InitializeShareGroupStateRequest"))?;
@@ -208,6 +212,7 @@ impl InitializeStateData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -248,6 +253,7 @@ impl Encode for InitializeStateData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -255,6 +261,7 @@ impl Encode for InitializeStateData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for InitializeStateData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -351,6 +358,7 @@ impl PartitionData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -397,6 +405,7 @@ impl Encode for PartitionData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -404,6 +413,7 @@ impl Encode for PartitionData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for PartitionData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -49,6 +49,7 @@ impl InitializeShareGroupStateResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -63,6 +64,7 @@ impl InitializeShareGroupStateResponse {
 
 #[cfg(feature = "decode-responses")]
 impl InitializeShareGroupStateResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| InitializeStateResult::decode_fields(r, version))
@@ -89,6 +91,7 @@ impl Encode for InitializeShareGroupStateResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("InitializeShareGroupStateResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -96,6 +99,7 @@ impl Encode for InitializeShareGroupStateResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for InitializeShareGroupStateResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("InitializeShareGroupStateResponse"))?;
@@ -196,6 +200,7 @@ impl InitializeStateResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -236,6 +241,7 @@ impl Encode for InitializeStateResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -243,6 +249,7 @@ impl Encode for InitializeStateResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for InitializeStateResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -340,6 +347,7 @@ impl PartitionResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -387,6 +395,7 @@ impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -394,6 +403,7 @@ impl Encode for PartitionResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

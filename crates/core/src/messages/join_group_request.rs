@@ -106,6 +106,7 @@ impl JoinGroupRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -133,6 +134,7 @@ impl JoinGroupRequest {
 
 #[cfg(feature = "decode-requests")]
 impl JoinGroupRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -185,6 +187,7 @@ impl Encode for JoinGroupRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("JoinGroupRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -192,6 +195,7 @@ impl Encode for JoinGroupRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for JoinGroupRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("JoinGroupRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("JoinGroupRequest"))
@@ -382,6 +386,7 @@ impl JoinGroupRequestProtocol {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -421,6 +426,7 @@ impl Encode for JoinGroupRequestProtocol {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -428,6 +434,7 @@ impl Encode for JoinGroupRequestProtocol {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for JoinGroupRequestProtocol {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

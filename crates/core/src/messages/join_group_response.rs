@@ -112,6 +112,7 @@ impl JoinGroupResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -140,6 +141,7 @@ impl JoinGroupResponse {
 
 #[cfg(feature = "decode-responses")]
 impl JoinGroupResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_throttle_time_ms =
@@ -192,6 +194,7 @@ impl Encode for JoinGroupResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("JoinGroupResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -199,6 +202,7 @@ impl Encode for JoinGroupResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for JoinGroupResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("JoinGroupResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("JoinGroupResponse"))
@@ -416,6 +420,7 @@ impl JoinGroupResponseMember {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -468,6 +473,7 @@ impl Encode for JoinGroupResponseMember {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -475,6 +481,7 @@ impl Encode for JoinGroupResponseMember {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for JoinGroupResponseMember {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -52,6 +52,7 @@ impl KRaftVersionRecord {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -66,6 +67,7 @@ impl KRaftVersionRecord {
 }
 
 impl KRaftVersionRecord {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
@@ -91,12 +93,14 @@ impl Encode for KRaftVersionRecord {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("KRaftVersionRecord"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for KRaftVersionRecord {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("KRaftVersionRecord"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("KRaftVersionRecord"))

@@ -70,6 +70,7 @@ impl LeaderChangeMessage {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -86,6 +87,7 @@ impl LeaderChangeMessage {
 }
 
 impl LeaderChangeMessage {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
@@ -121,12 +123,14 @@ impl Encode for LeaderChangeMessage {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("LeaderChangeMessage"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for LeaderChangeMessage {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("LeaderChangeMessage"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("LeaderChangeMessage"))
@@ -251,6 +255,7 @@ impl Voter {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -291,12 +296,14 @@ impl Encode for Voter {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for Voter {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

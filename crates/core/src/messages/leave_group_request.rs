@@ -74,6 +74,7 @@ impl LeaveGroupRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -94,6 +95,7 @@ impl LeaveGroupRequest {
 
 #[cfg(feature = "decode-requests")]
 impl LeaveGroupRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -130,6 +132,7 @@ impl Encode for LeaveGroupRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("LeaveGroupRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -137,6 +140,7 @@ impl Encode for LeaveGroupRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for LeaveGroupRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("LeaveGroupRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("LeaveGroupRequest"))
@@ -282,6 +286,7 @@ impl MemberIdentity {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -335,6 +340,7 @@ impl Encode for MemberIdentity {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -342,6 +348,7 @@ impl Encode for MemberIdentity {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for MemberIdentity {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -67,6 +67,7 @@ impl LeaveGroupResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -87,6 +88,7 @@ impl LeaveGroupResponse {
 
 #[cfg(feature = "decode-responses")]
 impl LeaveGroupResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms =
@@ -125,6 +127,7 @@ impl Encode for LeaveGroupResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("LeaveGroupResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -132,6 +135,7 @@ impl Encode for LeaveGroupResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for LeaveGroupResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("LeaveGroupResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("LeaveGroupResponse"))
@@ -276,6 +280,7 @@ impl MemberResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -323,6 +328,7 @@ impl Encode for MemberResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -330,6 +336,7 @@ impl Encode for MemberResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for MemberResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

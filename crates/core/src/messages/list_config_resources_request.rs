@@ -52,6 +52,7 @@ impl ListConfigResourcesRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -68,6 +69,7 @@ impl ListConfigResourcesRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ListConfigResourcesRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_resource_types = if version >= 1 {
@@ -97,6 +99,7 @@ impl Encode for ListConfigResourcesRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ListConfigResourcesRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -104,6 +107,7 @@ impl Encode for ListConfigResourcesRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ListConfigResourcesRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ListConfigResourcesRequest"))?;

@@ -59,6 +59,7 @@ impl ListConfigResourcesResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -75,6 +76,7 @@ impl ListConfigResourcesResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ListConfigResourcesResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -108,6 +110,7 @@ impl Encode for ListConfigResourcesResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ListConfigResourcesResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -115,6 +118,7 @@ impl Encode for ListConfigResourcesResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ListConfigResourcesResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ListConfigResourcesResponse"))?;
@@ -237,6 +241,7 @@ impl ConfigResource {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -278,6 +283,7 @@ impl Encode for ConfigResource {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -285,6 +291,7 @@ impl Encode for ConfigResource {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ConfigResource {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

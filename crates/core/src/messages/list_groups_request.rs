@@ -65,6 +65,7 @@ impl ListGroupsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -84,6 +85,7 @@ impl ListGroupsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ListGroupsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_states_filter = if version >= 4 {
@@ -120,6 +122,7 @@ impl Encode for ListGroupsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ListGroupsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -127,6 +130,7 @@ impl Encode for ListGroupsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ListGroupsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListGroupsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ListGroupsRequest"))

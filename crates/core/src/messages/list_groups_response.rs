@@ -63,6 +63,7 @@ impl ListGroupsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -81,6 +82,7 @@ impl ListGroupsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ListGroupsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms =
@@ -115,6 +117,7 @@ impl Encode for ListGroupsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ListGroupsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -122,6 +125,7 @@ impl Encode for ListGroupsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ListGroupsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListGroupsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ListGroupsResponse"))
@@ -265,6 +269,7 @@ impl ListedGroup {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -326,6 +331,7 @@ impl Encode for ListedGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -333,6 +339,7 @@ impl Encode for ListedGroup {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ListedGroup {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

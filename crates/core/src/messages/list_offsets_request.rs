@@ -72,6 +72,7 @@ impl ListOffsetsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -93,6 +94,7 @@ impl ListOffsetsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ListOffsetsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_replica_id = r.read_i32().map_err(|e| e.in_field("ReplicaId"))?;
@@ -128,6 +130,7 @@ impl Encode for ListOffsetsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ListOffsetsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -135,6 +138,7 @@ impl Encode for ListOffsetsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ListOffsetsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListOffsetsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ListOffsetsRequest"))
@@ -276,6 +280,7 @@ impl ListOffsetsTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -316,6 +321,7 @@ impl Encode for ListOffsetsTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -323,6 +329,7 @@ impl Encode for ListOffsetsTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ListOffsetsTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -423,6 +430,7 @@ impl ListOffsetsPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -472,6 +480,7 @@ impl Encode for ListOffsetsPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -479,6 +488,7 @@ impl Encode for ListOffsetsPartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ListOffsetsPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

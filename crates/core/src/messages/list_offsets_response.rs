@@ -58,6 +58,7 @@ impl ListOffsetsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -75,6 +76,7 @@ impl ListOffsetsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ListOffsetsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_throttle_time_ms =
@@ -103,6 +105,7 @@ impl Encode for ListOffsetsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ListOffsetsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -110,6 +113,7 @@ impl Encode for ListOffsetsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ListOffsetsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListOffsetsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ListOffsetsResponse"))
@@ -223,6 +227,7 @@ impl ListOffsetsTopicResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -264,6 +269,7 @@ impl Encode for ListOffsetsTopicResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -271,6 +277,7 @@ impl Encode for ListOffsetsTopicResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ListOffsetsTopicResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -390,6 +397,7 @@ impl ListOffsetsPartitionResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -444,6 +452,7 @@ impl Encode for ListOffsetsPartitionResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -451,6 +460,7 @@ impl Encode for ListOffsetsPartitionResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ListOffsetsPartitionResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

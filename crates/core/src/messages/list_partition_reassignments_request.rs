@@ -56,6 +56,7 @@ impl ListPartitionReassignmentsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl ListPartitionReassignmentsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ListPartitionReassignmentsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
@@ -100,6 +102,7 @@ impl Encode for ListPartitionReassignmentsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ListPartitionReassignmentsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -107,6 +110,7 @@ impl Encode for ListPartitionReassignmentsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ListPartitionReassignmentsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ListPartitionReassignmentsRequest"))?;
@@ -226,6 +230,7 @@ impl ListPartitionReassignmentsTopics {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -265,6 +270,7 @@ impl Encode for ListPartitionReassignmentsTopics {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -272,6 +278,7 @@ impl Encode for ListPartitionReassignmentsTopics {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ListPartitionReassignmentsTopics {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -71,6 +71,7 @@ impl ListPartitionReassignmentsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -88,6 +89,7 @@ impl ListPartitionReassignmentsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ListPartitionReassignmentsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -124,6 +126,7 @@ impl Encode for ListPartitionReassignmentsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ListPartitionReassignmentsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -131,6 +134,7 @@ impl Encode for ListPartitionReassignmentsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ListPartitionReassignmentsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ListPartitionReassignmentsResponse"))?;
@@ -263,6 +267,7 @@ impl OngoingTopicReassignment {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -304,6 +309,7 @@ impl Encode for OngoingTopicReassignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -311,6 +317,7 @@ impl Encode for OngoingTopicReassignment {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OngoingTopicReassignment {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -418,6 +425,7 @@ impl OngoingPartitionReassignment {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -467,6 +475,7 @@ impl Encode for OngoingPartitionReassignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -474,6 +483,7 @@ impl Encode for OngoingPartitionReassignment {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OngoingPartitionReassignment {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -79,6 +79,7 @@ impl ListTransactionsRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -100,6 +101,7 @@ impl ListTransactionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ListTransactionsRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_state_filters = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -140,6 +142,7 @@ impl Encode for ListTransactionsRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ListTransactionsRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -147,6 +150,7 @@ impl Encode for ListTransactionsRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ListTransactionsRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListTransactionsRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ListTransactionsRequest"))

@@ -71,6 +71,7 @@ impl ListTransactionsResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -88,6 +89,7 @@ impl ListTransactionsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ListTransactionsResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -124,6 +126,7 @@ impl Encode for ListTransactionsResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ListTransactionsResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -131,6 +134,7 @@ impl Encode for ListTransactionsResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ListTransactionsResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListTransactionsResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ListTransactionsResponse"))
@@ -273,6 +277,7 @@ impl TransactionState {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -319,6 +324,7 @@ impl Encode for TransactionState {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -326,6 +332,7 @@ impl Encode for TransactionState {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TransactionState {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

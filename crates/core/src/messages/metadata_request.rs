@@ -86,6 +86,7 @@ impl MetadataRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -109,6 +110,7 @@ impl MetadataRequest {
 
 #[cfg(feature = "decode-requests")]
 impl MetadataRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_topics = c::read_nullable_array(r, flexible, version >= 1, version, |r| {
@@ -155,6 +157,7 @@ impl Encode for MetadataRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("MetadataRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -162,6 +165,7 @@ impl Encode for MetadataRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for MetadataRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("MetadataRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("MetadataRequest"))
@@ -334,6 +338,7 @@ impl MetadataRequestTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -375,6 +380,7 @@ impl Encode for MetadataRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -382,6 +388,7 @@ impl Encode for MetadataRequestTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for MetadataRequestTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

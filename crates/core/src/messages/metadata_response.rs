@@ -104,6 +104,7 @@ impl MetadataResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -134,6 +135,7 @@ impl MetadataResponse {
 
 #[cfg(feature = "decode-responses")]
 impl MetadataResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_throttle_time_ms =
@@ -185,6 +187,7 @@ impl Encode for MetadataResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("MetadataResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -192,6 +195,7 @@ impl Encode for MetadataResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for MetadataResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("MetadataResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("MetadataResponse"))
@@ -397,6 +401,7 @@ impl MetadataResponseBroker {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -446,6 +451,7 @@ impl Encode for MetadataResponseBroker {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -453,6 +459,7 @@ impl Encode for MetadataResponseBroker {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for MetadataResponseBroker {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -602,6 +609,7 @@ impl MetadataResponseTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -666,6 +674,7 @@ impl Encode for MetadataResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -673,6 +682,7 @@ impl Encode for MetadataResponseTopic {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for MetadataResponseTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -867,6 +877,7 @@ impl MetadataResponsePartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -933,6 +944,7 @@ impl Encode for MetadataResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -940,6 +952,7 @@ impl Encode for MetadataResponsePartition {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for MetadataResponsePartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

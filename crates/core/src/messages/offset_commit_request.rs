@@ -91,6 +91,7 @@ impl OffsetCommitRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 8;
         let mut size = 0usize;
@@ -114,6 +115,7 @@ impl OffsetCommitRequest {
 
 #[cfg(feature = "decode-requests")]
 impl OffsetCommitRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -158,6 +160,7 @@ impl Encode for OffsetCommitRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetCommitRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -165,6 +168,7 @@ impl Encode for OffsetCommitRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetCommitRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetCommitRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetCommitRequest"))
@@ -343,6 +347,7 @@ impl OffsetCommitRequestTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 8;
         let mut size = 0usize;
@@ -394,6 +399,7 @@ impl Encode for OffsetCommitRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -401,6 +407,7 @@ impl Encode for OffsetCommitRequestTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetCommitRequestTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -534,6 +541,7 @@ impl OffsetCommitRequestPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 8;
         let mut size = 0usize;
@@ -587,6 +595,7 @@ impl Encode for OffsetCommitRequestPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -594,6 +603,7 @@ impl Encode for OffsetCommitRequestPartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetCommitRequestPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

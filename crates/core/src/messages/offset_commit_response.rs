@@ -58,6 +58,7 @@ impl OffsetCommitResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 8;
         let mut size = 0usize;
@@ -75,6 +76,7 @@ impl OffsetCommitResponse {
 
 #[cfg(feature = "decode-responses")]
 impl OffsetCommitResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
         let f_throttle_time_ms =
@@ -103,6 +105,7 @@ impl Encode for OffsetCommitResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetCommitResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -110,6 +113,7 @@ impl Encode for OffsetCommitResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetCommitResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetCommitResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetCommitResponse"))
@@ -237,6 +241,7 @@ impl OffsetCommitResponseTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 8;
         let mut size = 0usize;
@@ -288,6 +293,7 @@ impl Encode for OffsetCommitResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -295,6 +301,7 @@ impl Encode for OffsetCommitResponseTopic {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetCommitResponseTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -409,6 +416,7 @@ impl OffsetCommitResponsePartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 8;
         let mut size = 0usize;
@@ -448,6 +456,7 @@ impl Encode for OffsetCommitResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -455,6 +464,7 @@ impl Encode for OffsetCommitResponsePartition {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetCommitResponsePartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -46,6 +46,7 @@ impl OffsetDeleteRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -57,6 +58,7 @@ impl OffsetDeleteRequest {
 
 #[cfg(feature = "decode-requests")]
 impl OffsetDeleteRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -74,6 +76,7 @@ impl Encode for OffsetDeleteRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetDeleteRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -81,6 +84,7 @@ impl Encode for OffsetDeleteRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetDeleteRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetDeleteRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetDeleteRequest"))
@@ -172,6 +176,7 @@ impl OffsetDeleteRequestTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -199,6 +204,7 @@ impl Encode for OffsetDeleteRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -206,6 +212,7 @@ impl Encode for OffsetDeleteRequestTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetDeleteRequestTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -281,6 +288,7 @@ impl OffsetDeleteRequestPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -304,6 +312,7 @@ impl Encode for OffsetDeleteRequestPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -311,6 +320,7 @@ impl Encode for OffsetDeleteRequestPartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetDeleteRequestPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -51,6 +51,7 @@ impl OffsetDeleteResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -63,6 +64,7 @@ impl OffsetDeleteResponse {
 
 #[cfg(feature = "decode-responses")]
 impl OffsetDeleteResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -81,6 +83,7 @@ impl Encode for OffsetDeleteResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetDeleteResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -88,6 +91,7 @@ impl Encode for OffsetDeleteResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetDeleteResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetDeleteResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetDeleteResponse"))
@@ -194,6 +198,7 @@ impl OffsetDeleteResponseTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -221,6 +226,7 @@ impl Encode for OffsetDeleteResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -228,6 +234,7 @@ impl Encode for OffsetDeleteResponseTopic {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetDeleteResponseTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -308,6 +315,7 @@ impl OffsetDeleteResponsePartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -333,6 +341,7 @@ impl Encode for OffsetDeleteResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -340,6 +349,7 @@ impl Encode for OffsetDeleteResponsePartition {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetDeleteResponsePartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

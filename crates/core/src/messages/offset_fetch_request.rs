@@ -91,6 +91,7 @@ impl OffsetFetchRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -116,6 +117,7 @@ impl OffsetFetchRequest {
 
 #[cfg(feature = "decode-requests")]
 impl OffsetFetchRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_group_id = if version <= 7 {
@@ -167,6 +169,7 @@ impl Encode for OffsetFetchRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetFetchRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -174,6 +177,7 @@ impl Encode for OffsetFetchRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetFetchRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetFetchRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetFetchRequest"))
@@ -342,6 +346,7 @@ impl OffsetFetchRequestTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -381,6 +386,7 @@ impl Encode for OffsetFetchRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -388,6 +394,7 @@ impl Encode for OffsetFetchRequestTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetFetchRequestTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -504,6 +511,7 @@ impl OffsetFetchRequestGroup {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -563,6 +571,7 @@ impl Encode for OffsetFetchRequestGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -570,6 +579,7 @@ impl Encode for OffsetFetchRequestGroup {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetFetchRequestGroup {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -717,6 +727,7 @@ impl OffsetFetchRequestTopics {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -766,6 +777,7 @@ impl Encode for OffsetFetchRequestTopics {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -773,6 +785,7 @@ impl Encode for OffsetFetchRequestTopics {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetFetchRequestTopics {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

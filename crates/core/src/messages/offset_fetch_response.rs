@@ -85,6 +85,7 @@ impl OffsetFetchResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -110,6 +111,7 @@ impl OffsetFetchResponse {
 
 #[cfg(feature = "decode-responses")]
 impl OffsetFetchResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
         let f_throttle_time_ms =
@@ -156,6 +158,7 @@ impl Encode for OffsetFetchResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetFetchResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -163,6 +166,7 @@ impl Encode for OffsetFetchResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetFetchResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetFetchResponse"))
@@ -320,6 +324,7 @@ impl OffsetFetchResponseTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -361,6 +366,7 @@ impl Encode for OffsetFetchResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -368,6 +374,7 @@ impl Encode for OffsetFetchResponseTopic {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponseTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -486,6 +493,7 @@ impl OffsetFetchResponsePartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
         let mut size = 0usize;
@@ -541,6 +549,7 @@ impl Encode for OffsetFetchResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -548,6 +557,7 @@ impl Encode for OffsetFetchResponsePartition {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponsePartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -690,6 +700,7 @@ impl OffsetFetchResponseGroup {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -732,6 +743,7 @@ impl Encode for OffsetFetchResponseGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -739,6 +751,7 @@ impl Encode for OffsetFetchResponseGroup {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponseGroup {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -853,6 +866,7 @@ impl OffsetFetchResponseTopics {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -904,6 +918,7 @@ impl Encode for OffsetFetchResponseTopics {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -911,6 +926,7 @@ impl Encode for OffsetFetchResponseTopics {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponseTopics {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1046,6 +1062,7 @@ impl OffsetFetchResponsePartitions {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1098,6 +1115,7 @@ impl Encode for OffsetFetchResponsePartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1105,6 +1123,7 @@ impl Encode for OffsetFetchResponsePartitions {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetFetchResponsePartitions {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -58,6 +58,7 @@ impl OffsetForLeaderEpochRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -75,6 +76,7 @@ impl OffsetForLeaderEpochRequest {
 
 #[cfg(feature = "decode-requests")]
 impl OffsetForLeaderEpochRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_replica_id = if version >= 3 { r.read_i32().map_err(|e| e.in_field("ReplicaId"))? } else { -2 };
@@ -102,6 +104,7 @@ impl Encode for OffsetForLeaderEpochRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetForLeaderEpochRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -109,6 +112,7 @@ impl Encode for OffsetForLeaderEpochRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetForLeaderEpochRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("OffsetForLeaderEpochRequest"))?;
@@ -222,6 +226,7 @@ impl OffsetForLeaderTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -262,6 +267,7 @@ impl Encode for OffsetForLeaderTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -269,6 +275,7 @@ impl Encode for OffsetForLeaderTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetForLeaderTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -367,6 +374,7 @@ impl OffsetForLeaderPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -413,6 +421,7 @@ impl Encode for OffsetForLeaderPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -420,6 +429,7 @@ impl Encode for OffsetForLeaderPartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for OffsetForLeaderPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -56,6 +56,7 @@ impl OffsetForLeaderEpochResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl OffsetForLeaderEpochResponse {
 
 #[cfg(feature = "decode-responses")]
 impl OffsetForLeaderEpochResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -98,6 +100,7 @@ impl Encode for OffsetForLeaderEpochResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetForLeaderEpochResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for OffsetForLeaderEpochResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetForLeaderEpochResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("OffsetForLeaderEpochResponse"))?;
@@ -214,6 +218,7 @@ impl OffsetForLeaderTopicResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -254,6 +259,7 @@ impl Encode for OffsetForLeaderTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -261,6 +267,7 @@ impl Encode for OffsetForLeaderTopicResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for OffsetForLeaderTopicResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -364,6 +371,7 @@ impl EpochEndOffset {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -413,6 +421,7 @@ impl Encode for EpochEndOffset {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -420,6 +429,7 @@ impl Encode for EpochEndOffset {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for EpochEndOffset {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

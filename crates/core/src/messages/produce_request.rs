@@ -73,6 +73,7 @@ impl ProduceRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -90,6 +91,7 @@ impl ProduceRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ProduceRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_transactional_id =
@@ -126,6 +128,7 @@ impl Encode for ProduceRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ProduceRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -133,6 +136,7 @@ impl Encode for ProduceRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ProduceRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ProduceRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ProduceRequest"))
@@ -277,6 +281,7 @@ impl TopicProduceData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -327,6 +332,7 @@ impl Encode for TopicProduceData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -334,6 +340,7 @@ impl Encode for TopicProduceData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopicProduceData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -449,6 +456,7 @@ impl PartitionProduceData {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -488,6 +496,7 @@ impl Encode for PartitionProduceData {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -495,6 +504,7 @@ impl Encode for PartitionProduceData {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for PartitionProduceData {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -77,6 +77,7 @@ impl ProduceResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -97,6 +98,7 @@ impl ProduceResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ProduceResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_responses = c::read_array(r, flexible, version, |r| TopicProduceResponse::decode_fields(r, version))
@@ -138,6 +140,7 @@ impl Encode for ProduceResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ProduceResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -145,6 +148,7 @@ impl Encode for ProduceResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ProduceResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ProduceResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ProduceResponse"))
@@ -284,6 +288,7 @@ impl TopicProduceResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -340,6 +345,7 @@ impl Encode for TopicProduceResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -347,6 +353,7 @@ impl Encode for TopicProduceResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TopicProduceResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -521,6 +528,7 @@ impl PartitionProduceResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -610,6 +618,7 @@ impl Encode for PartitionProduceResponse {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -617,6 +626,7 @@ impl Encode for PartitionProduceResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionProduceResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -799,6 +809,7 @@ impl BatchIndexAndErrorMessage {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
         let mut size = 0usize;
@@ -843,6 +854,7 @@ impl Encode for BatchIndexAndErrorMessage {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -850,6 +862,7 @@ impl Encode for BatchIndexAndErrorMessage {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for BatchIndexAndErrorMessage {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -946,6 +959,7 @@ impl LeaderIdAndEpoch {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -985,6 +999,7 @@ impl Encode for LeaderIdAndEpoch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -992,6 +1007,7 @@ impl Encode for LeaderIdAndEpoch {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for LeaderIdAndEpoch {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1096,6 +1112,7 @@ impl NodeEndpoint {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1139,6 +1156,7 @@ impl Encode for NodeEndpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1146,6 +1164,7 @@ impl Encode for NodeEndpoint {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for NodeEndpoint {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -75,6 +75,7 @@ impl PushTelemetryRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -93,6 +94,7 @@ impl PushTelemetryRequest {
 
 #[cfg(feature = "decode-requests")]
 impl PushTelemetryRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_client_instance_id = r.read_uuid().map_err(|e| e.in_field("ClientInstanceId"))?;
@@ -129,6 +131,7 @@ impl Encode for PushTelemetryRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("PushTelemetryRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -136,6 +139,7 @@ impl Encode for PushTelemetryRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for PushTelemetryRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("PushTelemetryRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("PushTelemetryRequest"))

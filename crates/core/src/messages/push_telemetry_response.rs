@@ -53,6 +53,7 @@ impl PushTelemetryResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -68,6 +69,7 @@ impl PushTelemetryResponse {
 
 #[cfg(feature = "decode-responses")]
 impl PushTelemetryResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -94,6 +96,7 @@ impl Encode for PushTelemetryResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("PushTelemetryResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -101,6 +104,7 @@ impl Encode for PushTelemetryResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PushTelemetryResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("PushTelemetryResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("PushTelemetryResponse"))

@@ -49,6 +49,7 @@ impl ReadShareGroupStateResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -63,6 +64,7 @@ impl ReadShareGroupStateResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ReadShareGroupStateResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| ReadStateResult::decode_fields(r, version))
@@ -89,6 +91,7 @@ impl Encode for ReadShareGroupStateResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ReadShareGroupStateResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -96,6 +99,7 @@ impl Encode for ReadShareGroupStateResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ReadShareGroupStateResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ReadShareGroupStateResponse"))?;
@@ -194,6 +198,7 @@ impl ReadStateResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -234,6 +239,7 @@ impl Encode for ReadStateResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -241,6 +247,7 @@ impl Encode for ReadStateResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ReadStateResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -362,6 +369,7 @@ impl PartitionResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -419,6 +427,7 @@ impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -426,6 +435,7 @@ impl Encode for PartitionResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -581,6 +591,7 @@ impl StateBatch {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -630,6 +641,7 @@ impl Encode for StateBatch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -637,6 +649,7 @@ impl Encode for StateBatch {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for StateBatch {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -49,6 +49,7 @@ impl ReadShareGroupStateSummaryResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -63,6 +64,7 @@ impl ReadShareGroupStateSummaryResponse {
 
 #[cfg(feature = "decode-responses")]
 impl ReadShareGroupStateSummaryResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| ReadStateSummaryResult::decode_fields(r, version))
@@ -89,6 +91,7 @@ impl Encode for ReadShareGroupStateSummaryResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ReadShareGroupStateSummaryResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -96,6 +99,7 @@ impl Encode for ReadShareGroupStateSummaryResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ReadShareGroupStateSummaryResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ReadShareGroupStateSummaryResponse"))?;
@@ -196,6 +200,7 @@ impl ReadStateSummaryResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -236,6 +241,7 @@ impl Encode for ReadStateSummaryResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -243,6 +249,7 @@ impl Encode for ReadStateSummaryResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for ReadStateSummaryResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -371,6 +378,7 @@ impl PartitionResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -433,6 +441,7 @@ impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -440,6 +449,7 @@ impl Encode for PartitionResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

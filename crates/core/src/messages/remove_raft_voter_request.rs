@@ -64,6 +64,7 @@ impl RemoveRaftVoterRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -80,6 +81,7 @@ impl RemoveRaftVoterRequest {
 
 #[cfg(feature = "decode-requests")]
 impl RemoveRaftVoterRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
@@ -112,6 +114,7 @@ impl Encode for RemoveRaftVoterRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("RemoveRaftVoterRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -119,6 +122,7 @@ impl Encode for RemoveRaftVoterRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for RemoveRaftVoterRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("RemoveRaftVoterRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("RemoveRaftVoterRequest"))

@@ -71,6 +71,7 @@ impl RequestHeader {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -87,6 +88,7 @@ impl RequestHeader {
 }
 
 impl RequestHeader {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_request_api_key = r.read_i16().map_err(|e| e.in_field("RequestApiKey"))?;
@@ -120,12 +122,14 @@ impl Encode for RequestHeader {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("RequestHeader"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for RequestHeader {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("RequestHeader"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("RequestHeader"))

@@ -49,6 +49,7 @@ impl ResponseHeader {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
         let mut size = 0usize;
@@ -62,6 +63,7 @@ impl ResponseHeader {
 }
 
 impl ResponseHeader {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_correlation_id = r.read_i32().map_err(|e| e.in_field("CorrelationId"))?;
@@ -86,12 +88,14 @@ impl Encode for ResponseHeader {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ResponseHeader"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for ResponseHeader {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ResponseHeader"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ResponseHeader"))

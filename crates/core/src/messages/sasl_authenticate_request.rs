@@ -50,6 +50,7 @@ impl SaslAuthenticateRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -64,6 +65,7 @@ impl SaslAuthenticateRequest {
 
 #[cfg(feature = "decode-requests")]
 impl SaslAuthenticateRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_auth_bytes = r.read_bytes(flexible, version).map_err(|e| e.in_field("AuthBytes"))?;
@@ -89,6 +91,7 @@ impl Encode for SaslAuthenticateRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("SaslAuthenticateRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -96,6 +99,7 @@ impl Encode for SaslAuthenticateRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for SaslAuthenticateRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslAuthenticateRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("SaslAuthenticateRequest"))

@@ -74,6 +74,7 @@ impl SaslAuthenticateResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
         let mut size = 0usize;
@@ -93,6 +94,7 @@ impl SaslAuthenticateResponse {
 
 #[cfg(feature = "decode-responses")]
 impl SaslAuthenticateResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -129,6 +131,7 @@ impl Encode for SaslAuthenticateResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("SaslAuthenticateResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -136,6 +139,7 @@ impl Encode for SaslAuthenticateResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for SaslAuthenticateResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslAuthenticateResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("SaslAuthenticateResponse"))

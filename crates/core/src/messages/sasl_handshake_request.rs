@@ -40,6 +40,7 @@ impl SaslHandshakeRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -50,6 +51,7 @@ impl SaslHandshakeRequest {
 
 #[cfg(feature = "decode-requests")]
 impl SaslHandshakeRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_mechanism = r.read_string(flexible, version).map_err(|e| e.in_field("Mechanism"))?;
@@ -65,6 +67,7 @@ impl Encode for SaslHandshakeRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("SaslHandshakeRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -72,6 +75,7 @@ impl Encode for SaslHandshakeRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for SaslHandshakeRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslHandshakeRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("SaslHandshakeRequest"))

@@ -46,6 +46,7 @@ impl SaslHandshakeResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = false;
         let mut size = 0usize;
@@ -57,6 +58,7 @@ impl SaslHandshakeResponse {
 
 #[cfg(feature = "decode-responses")]
 impl SaslHandshakeResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
@@ -74,6 +76,7 @@ impl Encode for SaslHandshakeResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("SaslHandshakeResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -81,6 +84,7 @@ impl Encode for SaslHandshakeResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for SaslHandshakeResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslHandshakeResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("SaslHandshakeResponse"))

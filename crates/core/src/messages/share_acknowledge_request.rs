@@ -82,6 +82,7 @@ impl ShareAcknowledgeRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -102,6 +103,7 @@ impl ShareAcknowledgeRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ShareAcknowledgeRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupId"))?;
@@ -139,6 +141,7 @@ impl Encode for ShareAcknowledgeRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ShareAcknowledgeRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -146,6 +149,7 @@ impl Encode for ShareAcknowledgeRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ShareAcknowledgeRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ShareAcknowledgeRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ShareAcknowledgeRequest"))
@@ -290,6 +294,7 @@ impl AcknowledgeTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -330,6 +335,7 @@ impl Encode for AcknowledgeTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -337,6 +343,7 @@ impl Encode for AcknowledgeTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AcknowledgeTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -429,6 +436,7 @@ impl AcknowledgePartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -474,6 +482,7 @@ impl Encode for AcknowledgePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -481,6 +490,7 @@ impl Encode for AcknowledgePartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AcknowledgePartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -583,6 +593,7 @@ impl AcknowledgementBatch {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -629,6 +640,7 @@ impl Encode for AcknowledgementBatch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -636,6 +648,7 @@ impl Encode for AcknowledgementBatch {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AcknowledgementBatch {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

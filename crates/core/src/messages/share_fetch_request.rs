@@ -127,6 +127,7 @@ impl ShareFetchRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -156,6 +157,7 @@ impl ShareFetchRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ShareFetchRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupId"))?;
@@ -210,6 +212,7 @@ impl Encode for ShareFetchRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ShareFetchRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -217,6 +220,7 @@ impl Encode for ShareFetchRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ShareFetchRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ShareFetchRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("ShareFetchRequest"))
@@ -445,6 +449,7 @@ impl FetchTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -485,6 +490,7 @@ impl Encode for FetchTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -492,6 +498,7 @@ impl Encode for FetchTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for FetchTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -596,6 +603,7 @@ impl FetchPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -643,6 +651,7 @@ impl Encode for FetchPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -650,6 +659,7 @@ impl Encode for FetchPartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for FetchPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -759,6 +769,7 @@ impl AcknowledgementBatch {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -805,6 +816,7 @@ impl Encode for AcknowledgementBatch {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -812,6 +824,7 @@ impl Encode for AcknowledgementBatch {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for AcknowledgementBatch {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -918,6 +931,7 @@ impl ForgottenTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -957,6 +971,7 @@ impl Encode for ForgottenTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -964,6 +979,7 @@ impl Encode for ForgottenTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ForgottenTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -79,6 +79,7 @@ impl ShareGroupHeartbeatRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -98,6 +99,7 @@ impl ShareGroupHeartbeatRequest {
 
 #[cfg(feature = "decode-requests")]
 impl ShareGroupHeartbeatRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -136,6 +138,7 @@ impl Encode for ShareGroupHeartbeatRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("ShareGroupHeartbeatRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -143,6 +146,7 @@ impl Encode for ShareGroupHeartbeatRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for ShareGroupHeartbeatRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("ShareGroupHeartbeatRequest"))?;

@@ -47,6 +47,7 @@ impl SnapshotFooterRecord {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -60,6 +61,7 @@ impl SnapshotFooterRecord {
 }
 
 impl SnapshotFooterRecord {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
@@ -84,12 +86,14 @@ impl Encode for SnapshotFooterRecord {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("SnapshotFooterRecord"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
 }
 
 impl Decode for SnapshotFooterRecord {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SnapshotFooterRecord"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("SnapshotFooterRecord"))

@@ -34,6 +34,7 @@ impl StopReplicaRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -43,6 +44,7 @@ impl StopReplicaRequest {
 
 #[cfg(feature = "decode-requests")]
 impl StopReplicaRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         Ok(Self {})
@@ -57,6 +59,7 @@ impl Encode for StopReplicaRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("StopReplicaRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -64,6 +67,7 @@ impl Encode for StopReplicaRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for StopReplicaRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("StopReplicaRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("StopReplicaRequest"))

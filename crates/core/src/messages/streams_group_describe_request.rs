@@ -68,6 +68,7 @@ impl StreamsGroupDescribeRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -86,6 +87,7 @@ impl StreamsGroupDescribeRequest {
 
 #[cfg(feature = "decode-requests")]
 impl StreamsGroupDescribeRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_ids = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
@@ -120,6 +122,7 @@ impl Encode for StreamsGroupDescribeRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("StreamsGroupDescribeRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -127,6 +130,7 @@ impl Encode for StreamsGroupDescribeRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for StreamsGroupDescribeRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("StreamsGroupDescribeRequest"))?;

@@ -174,6 +174,7 @@ impl StreamsGroupHeartbeatRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -204,6 +205,7 @@ impl StreamsGroupHeartbeatRequest {
 
 #[cfg(feature = "decode-requests")]
 impl StreamsGroupHeartbeatRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -275,6 +277,7 @@ impl Encode for StreamsGroupHeartbeatRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("StreamsGroupHeartbeatRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -282,6 +285,7 @@ impl Encode for StreamsGroupHeartbeatRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for StreamsGroupHeartbeatRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("StreamsGroupHeartbeatRequest"))?;
@@ -624,6 +628,7 @@ impl Topology {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -664,6 +669,7 @@ impl Encode for Topology {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -671,6 +677,7 @@ impl Encode for Topology {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for Topology {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -802,6 +809,7 @@ impl Subtopology {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -866,6 +874,7 @@ impl Encode for Subtopology {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -873,6 +882,7 @@ impl Encode for Subtopology {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for Subtopology {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1042,6 +1052,7 @@ impl CopartitionGroup {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1089,6 +1100,7 @@ impl Encode for CopartitionGroup {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1096,6 +1108,7 @@ impl Encode for CopartitionGroup {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for CopartitionGroup {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1203,6 +1216,7 @@ impl KeyValue {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1242,6 +1256,7 @@ impl Encode for KeyValue {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1249,6 +1264,7 @@ impl Encode for KeyValue {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for KeyValue {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1352,6 +1368,7 @@ impl TopicInfo {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1402,6 +1419,7 @@ impl Encode for TopicInfo {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1409,6 +1427,7 @@ impl Encode for TopicInfo {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopicInfo {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1521,6 +1540,7 @@ impl Endpoint {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1560,6 +1580,7 @@ impl Encode for Endpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1567,6 +1588,7 @@ impl Encode for Endpoint {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for Endpoint {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1658,6 +1680,7 @@ impl TaskOffset {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1699,6 +1722,7 @@ impl Encode for TaskOffset {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1706,6 +1730,7 @@ impl Encode for TaskOffset {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TaskOffset {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1811,6 +1836,7 @@ impl TaskIds {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1850,6 +1876,7 @@ impl Encode for TaskIds {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1857,6 +1884,7 @@ impl Encode for TaskIds {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TaskIds {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

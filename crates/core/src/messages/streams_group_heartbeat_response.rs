@@ -167,6 +167,7 @@ impl StreamsGroupHeartbeatResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -203,6 +204,7 @@ impl StreamsGroupHeartbeatResponse {
 
 #[cfg(feature = "decode-responses")]
 impl StreamsGroupHeartbeatResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -272,6 +274,7 @@ impl Encode for StreamsGroupHeartbeatResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("StreamsGroupHeartbeatResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -279,6 +282,7 @@ impl Encode for StreamsGroupHeartbeatResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for StreamsGroupHeartbeatResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("StreamsGroupHeartbeatResponse"))?;
@@ -630,6 +634,7 @@ impl EndpointToPartitions {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -678,6 +683,7 @@ impl Encode for EndpointToPartitions {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -685,6 +691,7 @@ impl Encode for EndpointToPartitions {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for EndpointToPartitions {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -791,6 +798,7 @@ impl Status {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -830,6 +838,7 @@ impl Encode for Status {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -837,6 +846,7 @@ impl Encode for Status {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for Status {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -930,6 +940,7 @@ impl TopicPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -969,6 +980,7 @@ impl Encode for TopicPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -976,6 +988,7 @@ impl Encode for TopicPartition {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TopicPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1070,6 +1083,7 @@ impl TaskIds {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1109,6 +1123,7 @@ impl Encode for TaskIds {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1116,6 +1131,7 @@ impl Encode for TaskIds {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TaskIds {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -1210,6 +1226,7 @@ impl Endpoint {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -1249,6 +1266,7 @@ impl Encode for Endpoint {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -1256,6 +1274,7 @@ impl Encode for Endpoint {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for Endpoint {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -69,6 +69,7 @@ impl StreamsGroupTopologyDescriptionUpdateRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -86,6 +87,7 @@ impl StreamsGroupTopologyDescriptionUpdateRequest {
 
 #[cfg(feature = "decode-requests")]
 impl StreamsGroupTopologyDescriptionUpdateRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -121,6 +123,7 @@ impl Encode for StreamsGroupTopologyDescriptionUpdateRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("StreamsGroupTopologyDescriptionUpdateRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -128,6 +131,7 @@ impl Encode for StreamsGroupTopologyDescriptionUpdateRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for StreamsGroupTopologyDescriptionUpdateRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("StreamsGroupTopologyDescriptionUpdateRequest"))?;
@@ -257,6 +261,7 @@ impl TopologyDescription {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -300,6 +305,7 @@ impl Encode for TopologyDescription {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -307,6 +313,7 @@ impl Encode for TopologyDescription {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopologyDescription {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -402,6 +409,7 @@ impl TopologyDescriptionSubtopology {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -442,6 +450,7 @@ impl Encode for TopologyDescriptionSubtopology {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -449,6 +458,7 @@ impl Encode for TopologyDescriptionSubtopology {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopologyDescriptionSubtopology {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -571,6 +581,7 @@ impl TopologyDescriptionNode {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -629,6 +640,7 @@ impl Encode for TopologyDescriptionNode {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -636,6 +648,7 @@ impl Encode for TopologyDescriptionNode {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopologyDescriptionNode {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -773,6 +786,7 @@ impl TopologyDescriptionGlobalStore {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -812,6 +826,7 @@ impl Encode for TopologyDescriptionGlobalStore {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -819,6 +834,7 @@ impl Encode for TopologyDescriptionGlobalStore {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TopologyDescriptionGlobalStore {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

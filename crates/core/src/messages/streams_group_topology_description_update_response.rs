@@ -59,6 +59,7 @@ impl StreamsGroupTopologyDescriptionUpdateResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -75,6 +76,7 @@ impl StreamsGroupTopologyDescriptionUpdateResponse {
 
 #[cfg(feature = "decode-responses")]
 impl StreamsGroupTopologyDescriptionUpdateResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -108,6 +110,7 @@ impl Encode for StreamsGroupTopologyDescriptionUpdateResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("StreamsGroupTopologyDescriptionUpdateResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -115,6 +118,7 @@ impl Encode for StreamsGroupTopologyDescriptionUpdateResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for StreamsGroupTopologyDescriptionUpdateResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("StreamsGroupTopologyDescriptionUpdateResponse"))?;

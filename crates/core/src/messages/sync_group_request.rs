@@ -101,6 +101,7 @@ impl SyncGroupRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -127,6 +128,7 @@ impl SyncGroupRequest {
 
 #[cfg(feature = "decode-requests")]
 impl SyncGroupRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
@@ -181,6 +183,7 @@ impl Encode for SyncGroupRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("SyncGroupRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -188,6 +191,7 @@ impl Encode for SyncGroupRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for SyncGroupRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SyncGroupRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("SyncGroupRequest"))
@@ -369,6 +373,7 @@ impl SyncGroupRequestAssignment {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -408,6 +413,7 @@ impl Encode for SyncGroupRequestAssignment {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -415,6 +421,7 @@ impl Encode for SyncGroupRequestAssignment {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for SyncGroupRequestAssignment {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

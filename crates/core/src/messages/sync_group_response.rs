@@ -85,6 +85,7 @@ impl SyncGroupResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
         let mut size = 0usize;
@@ -109,6 +110,7 @@ impl SyncGroupResponse {
 
 #[cfg(feature = "decode-responses")]
 impl SyncGroupResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms =
@@ -154,6 +156,7 @@ impl Encode for SyncGroupResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("SyncGroupResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -161,6 +164,7 @@ impl Encode for SyncGroupResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for SyncGroupResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SyncGroupResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("SyncGroupResponse"))

@@ -109,6 +109,7 @@ impl TxnOffsetCommitRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -136,6 +137,7 @@ impl TxnOffsetCommitRequest {
 
 #[cfg(feature = "decode-requests")]
 impl TxnOffsetCommitRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
@@ -188,6 +190,7 @@ impl Encode for TxnOffsetCommitRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("TxnOffsetCommitRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -195,6 +198,7 @@ impl Encode for TxnOffsetCommitRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TxnOffsetCommitRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("TxnOffsetCommitRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("TxnOffsetCommitRequest"))
@@ -404,6 +408,7 @@ impl TxnOffsetCommitRequestTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -455,6 +460,7 @@ impl Encode for TxnOffsetCommitRequestTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -462,6 +468,7 @@ impl Encode for TxnOffsetCommitRequestTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TxnOffsetCommitRequestTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -595,6 +602,7 @@ impl TxnOffsetCommitRequestPartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -648,6 +656,7 @@ impl Encode for TxnOffsetCommitRequestPartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -655,6 +664,7 @@ impl Encode for TxnOffsetCommitRequestPartition {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for TxnOffsetCommitRequestPartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

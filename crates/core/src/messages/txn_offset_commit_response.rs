@@ -56,6 +56,7 @@ impl TxnOffsetCommitResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -71,6 +72,7 @@ impl TxnOffsetCommitResponse {
 
 #[cfg(feature = "decode-responses")]
 impl TxnOffsetCommitResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -98,6 +100,7 @@ impl Encode for TxnOffsetCommitResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("TxnOffsetCommitResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -105,6 +108,7 @@ impl Encode for TxnOffsetCommitResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TxnOffsetCommitResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("TxnOffsetCommitResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("TxnOffsetCommitResponse"))
@@ -227,6 +231,7 @@ impl TxnOffsetCommitResponseTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -278,6 +283,7 @@ impl Encode for TxnOffsetCommitResponseTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -285,6 +291,7 @@ impl Encode for TxnOffsetCommitResponseTopic {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TxnOffsetCommitResponseTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -399,6 +406,7 @@ impl TxnOffsetCommitResponsePartition {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
         let mut size = 0usize;
@@ -438,6 +446,7 @@ impl Encode for TxnOffsetCommitResponsePartition {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -445,6 +454,7 @@ impl Encode for TxnOffsetCommitResponsePartition {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for TxnOffsetCommitResponsePartition {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -48,6 +48,7 @@ impl UnregisterBrokerRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -62,6 +63,7 @@ impl UnregisterBrokerRequest {
 
 #[cfg(feature = "decode-requests")]
 impl UnregisterBrokerRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
@@ -87,6 +89,7 @@ impl Encode for UnregisterBrokerRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("UnregisterBrokerRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -94,6 +97,7 @@ impl Encode for UnregisterBrokerRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for UnregisterBrokerRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UnregisterBrokerRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("UnregisterBrokerRequest"))

@@ -63,6 +63,7 @@ impl UpdateFeaturesRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -81,6 +82,7 @@ impl UpdateFeaturesRequest {
 
 #[cfg(feature = "decode-requests")]
 impl UpdateFeaturesRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("timeoutMs"))?;
@@ -114,6 +116,7 @@ impl Encode for UpdateFeaturesRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("UpdateFeaturesRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -121,6 +124,7 @@ impl Encode for UpdateFeaturesRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for UpdateFeaturesRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateFeaturesRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("UpdateFeaturesRequest"))
@@ -270,6 +274,7 @@ impl FeatureUpdateKey {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -324,6 +329,7 @@ impl Encode for FeatureUpdateKey {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -331,6 +337,7 @@ impl Encode for FeatureUpdateKey {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for FeatureUpdateKey {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

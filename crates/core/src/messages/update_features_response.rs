@@ -73,6 +73,7 @@ impl UpdateFeaturesResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -92,6 +93,7 @@ impl UpdateFeaturesResponse {
 
 #[cfg(feature = "decode-responses")]
 impl UpdateFeaturesResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -132,6 +134,7 @@ impl Encode for UpdateFeaturesResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("UpdateFeaturesResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -139,6 +142,7 @@ impl Encode for UpdateFeaturesResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for UpdateFeaturesResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateFeaturesResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("UpdateFeaturesResponse"))
@@ -286,6 +290,7 @@ impl UpdatableFeatureResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -328,6 +333,7 @@ impl Encode for UpdatableFeatureResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -335,6 +341,7 @@ impl Encode for UpdatableFeatureResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for UpdatableFeatureResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

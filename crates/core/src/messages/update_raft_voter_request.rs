@@ -83,6 +83,7 @@ impl UpdateRaftVoterRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -102,6 +103,7 @@ impl UpdateRaftVoterRequest {
 
 #[cfg(feature = "decode-requests")]
 impl UpdateRaftVoterRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
@@ -142,6 +144,7 @@ impl Encode for UpdateRaftVoterRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("UpdateRaftVoterRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -149,6 +152,7 @@ impl Encode for UpdateRaftVoterRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for UpdateRaftVoterRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateRaftVoterRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("UpdateRaftVoterRequest"))
@@ -311,6 +315,7 @@ impl Listener {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -352,6 +357,7 @@ impl Encode for Listener {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -359,6 +365,7 @@ impl Encode for Listener {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for Listener {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -455,6 +462,7 @@ impl KRaftVersionFeature {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -498,6 +506,7 @@ impl Encode for KRaftVersionFeature {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -505,6 +514,7 @@ impl Encode for KRaftVersionFeature {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for KRaftVersionFeature {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

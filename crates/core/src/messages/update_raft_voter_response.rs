@@ -70,6 +70,7 @@ impl UpdateRaftVoterResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -90,6 +91,7 @@ impl UpdateRaftVoterResponse {
 
 #[cfg(feature = "decode-responses")]
 impl UpdateRaftVoterResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
@@ -129,6 +131,7 @@ impl Encode for UpdateRaftVoterResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("UpdateRaftVoterResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -136,6 +139,7 @@ impl Encode for UpdateRaftVoterResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for UpdateRaftVoterResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateRaftVoterResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("UpdateRaftVoterResponse"))
@@ -271,6 +275,7 @@ impl CurrentLeader {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -320,6 +325,7 @@ impl Encode for CurrentLeader {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -327,6 +333,7 @@ impl Encode for CurrentLeader {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for CurrentLeader {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -49,6 +49,7 @@ impl WriteShareGroupStateResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -63,6 +64,7 @@ impl WriteShareGroupStateResponse {
 
 #[cfg(feature = "decode-responses")]
 impl WriteShareGroupStateResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| WriteStateResult::decode_fields(r, version))
@@ -89,6 +91,7 @@ impl Encode for WriteShareGroupStateResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("WriteShareGroupStateResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -96,6 +99,7 @@ impl Encode for WriteShareGroupStateResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for WriteShareGroupStateResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version)
             .map_err(|e| e.in_struct("WriteShareGroupStateResponse"))?;
@@ -194,6 +198,7 @@ impl WriteStateResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -234,6 +239,7 @@ impl Encode for WriteStateResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -241,6 +247,7 @@ impl Encode for WriteStateResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for WriteStateResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -338,6 +345,7 @@ impl PartitionResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -385,6 +393,7 @@ impl Encode for PartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -392,6 +401,7 @@ impl Encode for PartitionResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for PartitionResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

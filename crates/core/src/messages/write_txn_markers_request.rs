@@ -49,6 +49,7 @@ impl WriteTxnMarkersRequest {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -63,6 +64,7 @@ impl WriteTxnMarkersRequest {
 
 #[cfg(feature = "decode-requests")]
 impl WriteTxnMarkersRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_markers = c::read_array(r, flexible, version, |r| WritableTxnMarker::decode_fields(r, version))
@@ -89,6 +91,7 @@ impl Encode for WriteTxnMarkersRequest {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("WriteTxnMarkersRequest"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -96,6 +99,7 @@ impl Encode for WriteTxnMarkersRequest {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for WriteTxnMarkersRequest {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("WriteTxnMarkersRequest"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("WriteTxnMarkersRequest"))
@@ -223,6 +227,7 @@ impl WritableTxnMarker {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -282,6 +287,7 @@ impl Encode for WritableTxnMarker {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -289,6 +295,7 @@ impl Encode for WritableTxnMarker {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for WritableTxnMarker {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -432,6 +439,7 @@ impl WritableTxnMarkerTopic {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -471,6 +479,7 @@ impl Encode for WritableTxnMarkerTopic {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -478,6 +487,7 @@ impl Encode for WritableTxnMarkerTopic {
 
 #[cfg(feature = "decode-requests")]
 impl Decode for WritableTxnMarkerTopic {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

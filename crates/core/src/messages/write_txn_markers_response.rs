@@ -49,6 +49,7 @@ impl WriteTxnMarkersResponse {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -63,6 +64,7 @@ impl WriteTxnMarkersResponse {
 
 #[cfg(feature = "decode-responses")]
 impl WriteTxnMarkersResponse {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_markers = c::read_array(r, flexible, version, |r| WritableTxnMarkerResult::decode_fields(r, version))
@@ -89,6 +91,7 @@ impl Encode for WriteTxnMarkersResponse {
         }
         self.encode_fields(buf, version).map_err(|e| e.in_struct("WriteTxnMarkersResponse"))
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -96,6 +99,7 @@ impl Encode for WriteTxnMarkersResponse {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for WriteTxnMarkersResponse {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("WriteTxnMarkersResponse"))?;
         Self::decode_fields(r, version).map_err(|e| e.in_struct("WriteTxnMarkersResponse"))
@@ -193,6 +197,7 @@ impl WritableTxnMarkerResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -233,6 +238,7 @@ impl Encode for WritableTxnMarkerResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -240,6 +246,7 @@ impl Encode for WritableTxnMarkerResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for WritableTxnMarkerResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -332,6 +339,7 @@ impl WritableTxnMarkerTopicResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -373,6 +381,7 @@ impl Encode for WritableTxnMarkerTopicResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -380,6 +389,7 @@ impl Encode for WritableTxnMarkerTopicResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for WritableTxnMarkerTopicResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }
@@ -471,6 +481,7 @@ impl WritableTxnMarkerPartitionResult {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = true;
         let mut size = 0usize;
@@ -510,6 +521,7 @@ impl Encode for WritableTxnMarkerPartitionResult {
     fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         self.encode_fields(buf, version)
     }
+    #[inline]
     fn encoded_size(&self, version: i16) -> usize {
         self.fields_size(version)
     }
@@ -517,6 +529,7 @@ impl Encode for WritableTxnMarkerPartitionResult {
 
 #[cfg(feature = "decode-responses")]
 impl Decode for WritableTxnMarkerPartitionResult {
+    #[inline]
     fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Self::decode_fields(r, version)
     }

@@ -1,9 +1,9 @@
 //! Emits one struct: its definition, `Default`, and the encode, size,
 //! decode and random functions that walk its fields.
 
-use super::field::{cond, Field};
+use super::field::{cond, rust_type, Field};
 use super::ident::{doc_lines, RESERVED_TYPE_NAMES};
-use crate::spec::{MessageSpec, SpecType, Versions};
+use crate::spec::{FieldType, MessageSpec, SpecType, Versions};
 use crate::structs::StructDef;
 use std::fmt::Write;
 
@@ -35,6 +35,27 @@ impl<'a> StructEmitter<'a> {
         let mut tagged: Vec<Field<'a>> = self.fields().into_iter().filter(|f| f.spec.tag.is_some()).collect();
         tagged.sort_by_key(|f| f.spec.tag);
         tagged
+    }
+
+    /// Where each run of fixed-size fields starts, mapped to its length:
+    /// two or more consecutive fields that every version of the struct
+    /// carries untagged, not nullable, of a fixed size. A run is written with
+    /// one `put_slice` and read with one bounds check.
+    fn fixed_runs(&self) -> std::collections::BTreeMap<usize, usize> {
+        let fields = self.fields();
+        let in_run = |f: &Field| {
+            !f.is_option() && f.spec.ty.fixed_size().is_some() && cond(f.untagged(), self.def.versions) == "true"
+        };
+        let mut runs = std::collections::BTreeMap::new();
+        let mut i = 0;
+        while i < fields.len() {
+            let len = fields[i..].iter().take_while(|f| in_run(f)).count();
+            if len >= 2 {
+                runs.insert(i, len);
+            }
+            i += len.max(1);
+        }
+        runs
     }
 
     fn check(&self) -> Result<(), String> {
@@ -259,7 +280,15 @@ impl<'a> StructEmitter<'a> {
         )
         .unwrap();
         writeln!(out, "let flexible = {};", self.flexible_cond()).unwrap();
-        for f in self.fields() {
+        let fields = self.fields();
+        let runs = self.fixed_runs();
+        for (i, f) in fields.iter().enumerate() {
+            if let Some(&len) = runs.get(&i) {
+                write_fixed_run(&fields[i..i + len], out);
+            }
+            if runs.range(..=i).next_back().is_some_and(|(&start, &len)| i < start + len) {
+                continue;
+            }
             let untagged = cond(f.untagged(), self.def.versions);
             let present = cond(f.present(), self.def.versions);
             let name = f.name();
@@ -378,7 +407,15 @@ impl<'a> StructEmitter<'a> {
         .unwrap();
         writeln!(out, "let flexible = {};", self.flexible_cond()).unwrap();
         let tagged_section = self.has_tagged_section() && self.flexible_cond() != "false";
-        for f in self.fields() {
+        let fields = self.fields();
+        let runs = self.fixed_runs();
+        for (i, f) in fields.iter().enumerate() {
+            if let Some(&len) = runs.get(&i) {
+                read_fixed_run(&fields[i..i + len], out);
+            }
+            if runs.range(..=i).next_back().is_some_and(|(&start, &len)| i < start + len) {
+                continue;
+            }
             let untagged = cond(f.untagged(), self.def.versions);
             let is_tagged_here = f.spec.tag.is_some() && tagged_section && !f.tagged().is_empty();
             let m = if is_tagged_here { "mut " } else { "" };
@@ -391,11 +428,19 @@ impl<'a> StructEmitter<'a> {
             };
             writeln!(out, "let {m}{} = {value};", f.local()).unwrap();
         }
-        if self.has_tagged_section() {
+        let known_tags = self.tagged_fields().iter().any(|f| cond(f.tagged(), self.def.versions) != "false");
+        if tagged_section && !known_tags {
+            // Only unknown fields can come: one call, inline for the empty section.
+            let value = match self.flexible_cond().as_str() {
+                "true" => "c::read_unknown_tagged_fields(r)?".to_string(),
+                fc => format!("if {fc} {{ c::read_unknown_tagged_fields(r)? }} else {{ Vec::new() }}"),
+            };
+            writeln!(out, "let unknown_tagged_fields = {value};").unwrap();
+        } else if self.has_tagged_section() {
             let m = if tagged_section { "mut " } else { "" };
             writeln!(out, "let {m}unknown_tagged_fields = Vec::new();").unwrap();
         }
-        if tagged_section {
+        if tagged_section && known_tags {
             writeln!(out, "if flexible {{").unwrap();
             writeln!(out, "let count = r.read_uvarint()?;").unwrap();
             writeln!(out, "for _ in 0..count {{").unwrap();
@@ -501,5 +546,50 @@ impl<'a> StructEmitter<'a> {
             .unwrap();
         }
         writeln!(out, "value\n}}\n}}\n").unwrap();
+    }
+}
+
+/// Writes a run of fixed-size fields (see `fixed_runs`) as one array.
+fn write_fixed_run(fields: &[Field], out: &mut String) {
+    let size: usize = fields.iter().map(|f| f.spec.ty.fixed_size().unwrap()).sum();
+    writeln!(out, "{{\nlet mut run = [0u8; {size}];").unwrap();
+    let mut at = 0;
+    for f in fields {
+        let end = at + f.spec.ty.fixed_size().unwrap();
+        let place = format!("self.{}", f.ident());
+        let bytes = match f.spec.ty {
+            FieldType::Bool => format!("[{place} as u8]"),
+            FieldType::Uuid => format!("*{place}.as_bytes()"),
+            _ => format!("{place}.to_be_bytes()"),
+        };
+        writeln!(out, "run[{at}..{end}].copy_from_slice(&{bytes});").unwrap();
+        at = end;
+    }
+    writeln!(out, "buf.put_slice(&run);\n}}").unwrap();
+}
+
+/// Reads a run of fixed-size fields with one bounds check; a short input
+/// gets the error the field-by-field reads would have given.
+fn read_fixed_run(fields: &[Field], out: &mut String) {
+    let size: usize = fields.iter().map(|f| f.spec.ty.fixed_size().unwrap()).sum();
+    let layout: Vec<String> =
+        fields.iter().map(|f| format!("({:?}, {})", f.name(), f.spec.ty.fixed_size().unwrap())).collect();
+    writeln!(
+        out,
+        "let Some(run) = r.read_fixed::<{size}>() else {{ return Err(r.fixed_run_error(&[{}])); }};",
+        layout.join(", ")
+    )
+    .unwrap();
+    let mut at = 0;
+    for f in fields {
+        let end = at + f.spec.ty.fixed_size().unwrap();
+        let value = match &f.spec.ty {
+            FieldType::Bool => format!("run[{at}] != 0"),
+            FieldType::Int8 => format!("run[{at}] as i8"),
+            FieldType::Uuid => format!("Uuid::from_bytes(run[{at}..{end}].try_into().unwrap())"),
+            ty => format!("{}::from_be_bytes(run[{at}..{end}].try_into().unwrap())", rust_type(ty)),
+        };
+        writeln!(out, "let {} = {value};", f.local()).unwrap();
+        at = end;
     }
 }

@@ -7,6 +7,7 @@ use crate::wire_array::{WireArray, WireScalar};
 use bytes::BufMut;
 
 use super::reader::Reader;
+use super::tagged::RawTaggedField;
 use super::writer::{array_len_size, null_size, put_array_len, put_null_array, put_uvarint};
 
 /// Upper bound on what an array pre-allocates before its elements are read:
@@ -27,7 +28,20 @@ fn read_elements<T>(
 ) -> Result<Vec<T>, DecodeError> {
     let mut items = Vec::with_capacity(capacity_for::<T>(len));
     for i in 0..len {
-        items.push(read(r).map_err(|e| e.in_index(i))?);
+        // Room for the element first, so that nothing (no growth call) comes
+        // between decoding it and storing it: its fields go from registers
+        // straight into the vector. With `push`, they were spilled to the
+        // stack around the possible growth and copied from there with wide
+        // loads that stalled on store forwarding (most of a small element's
+        // decode time).
+        if items.len() == items.capacity() {
+            items.reserve(1);
+        }
+        let item = read(r).map_err(|e| e.in_index(i))?;
+        items.spare_capacity_mut()[0].write(item);
+        // SAFETY: the slot at `len` is within capacity (reserved above) and
+        // was just initialized.
+        unsafe { items.set_len(items.len() + 1) };
     }
     Ok(items)
 }
@@ -198,6 +212,28 @@ pub fn put_nullable_struct<B: BufMut, T>(
 #[inline]
 pub fn nullable_struct_size<T>(value: Option<&T>, nullable: bool, size: impl FnOnce(&T) -> usize) -> usize {
     (nullable as usize) + value.map_or(0, size)
+}
+
+/// The tagged section of a struct that has no known tagged fields: every
+/// field in it is kept as unknown. The usual empty section (one zero byte)
+/// is read inline, without a call, so the struct's other fields stay in
+/// registers.
+#[inline(always)]
+pub fn read_unknown_tagged_fields(r: &mut Reader<'_>) -> Result<Vec<RawTaggedField>, DecodeError> {
+    match r.read_uvarint()? {
+        0 => Ok(Vec::new()),
+        count => read_unknown_tagged_fields_slow(r, count),
+    }
+}
+
+#[inline(never)]
+fn read_unknown_tagged_fields_slow(r: &mut Reader<'_>, count: u32) -> Result<Vec<RawTaggedField>, DecodeError> {
+    let mut fields = Vec::new();
+    for _ in 0..count {
+        let (tag, mut sub) = read_tagged_field(r)?;
+        fields.push(RawTaggedField { tag, data: sub.read_rest() });
+    }
+    Ok(fields)
 }
 
 /// Reads the tagged-field header (tag and size) and returns the tag with a

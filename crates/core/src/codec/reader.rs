@@ -73,6 +73,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The next `N` bytes, or `None` (reading nothing) if fewer are left.
+    /// The generated code reads runs of fixed-size fields with it.
+    #[inline]
+    pub fn read_fixed<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let bytes = self.data.get(self.pos..self.pos + N)?;
+        self.pos += N;
+        Some(bytes.try_into().expect("N bytes"))
+    }
+
     read_be!(read_i8, i8, 1);
     read_be!(read_i16, i16, 2);
     read_be!(read_u16, u16, 2);
@@ -164,6 +173,42 @@ impl<'a> Reader<'a> {
         let out = self.buf.slice(self.pos..self.pos + len);
         self.pos += len;
         Ok(out)
+    }
+
+    /// Reads `len` bytes as a slice borrowed from the buffer (no reference
+    /// count, no copy; for readers that hand out borrowed views).
+    #[inline]
+    pub fn read_borrowed(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
+        if self.remaining() < len {
+            return Err(
+                self.error(DecodeErrorKind::LengthExceedsInput { length: len as u64, remaining: self.remaining() })
+            );
+        }
+        let out = &self.data[self.pos..self.pos + len];
+        self.pos += len;
+        Ok(out)
+    }
+
+    /// The whole buffer this reader reads from.
+    pub fn buffer(&self) -> &'a Bytes {
+        self.buf
+    }
+
+    /// The error of reading `fields` (name, size) one by one from here when
+    /// [`Reader::read_fixed`] found too few bytes for all of them: at the
+    /// first field that does not fit.
+    #[cold]
+    pub fn fixed_run_error(&self, fields: &[(&'static str, usize)]) -> DecodeError {
+        let remaining = self.remaining();
+        let mut at = 0;
+        for &(name, size) in fields {
+            if at + size > remaining {
+                let kind = DecodeErrorKind::UnexpectedEof { needed: size, remaining: remaining - at };
+                return DecodeError::new(kind, self.pos + at).in_field(name);
+            }
+            at += size;
+        }
+        unreachable!("fixed_run_error called for fields that fit")
     }
 
     /// Skips `len` bytes.
@@ -337,6 +382,26 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_run_errors_match_field_by_field_reads() {
+        for len in 0..7 {
+            let buf = Bytes::from(vec![0u8; len]);
+            let mut run = Reader::new(&buf);
+            assert!(run.read_fixed::<7>().is_none());
+            assert_eq!(run.position(), 0, "a failed run reads nothing");
+            let run_error = run.fixed_run_error(&[("A", 2), ("B", 4), ("C", 1)]);
+
+            let mut r = Reader::new(&buf);
+            let one_by_one = (|| {
+                r.read_i16().map_err(|e| e.in_field("A"))?;
+                r.read_i32().map_err(|e| e.in_field("B"))?;
+                r.read_i8().map_err(|e| e.in_field("C"))
+            })()
+            .unwrap_err();
+            assert_eq!(run_error, one_by_one, "{len} bytes");
+        }
+    }
 
     #[test]
     fn reads_big_endian_ints() {

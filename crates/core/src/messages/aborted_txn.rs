@@ -47,10 +47,14 @@ impl Default for AbortedTxn {
 impl AbortedTxn {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
-        buf.put_i64(self.producer_id);
-        buf.put_i64(self.first_offset);
-        buf.put_i64(self.last_offset);
-        buf.put_i64(self.last_stable_offset);
+        {
+            let mut run = [0u8; 32];
+            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[8..16].copy_from_slice(&self.first_offset.to_be_bytes());
+            run[16..24].copy_from_slice(&self.last_offset.to_be_bytes());
+            run[24..32].copy_from_slice(&self.last_stable_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         Ok(())
     }
 
@@ -70,10 +74,18 @@ impl AbortedTxn {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
-        let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
-        let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;
-        let f_last_offset = r.read_i64().map_err(|e| e.in_field("LastOffset"))?;
-        let f_last_stable_offset = r.read_i64().map_err(|e| e.in_field("LastStableOffset"))?;
+        let Some(run) = r.read_fixed::<32>() else {
+            return Err(r.fixed_run_error(&[
+                ("ProducerId", 8),
+                ("FirstOffset", 8),
+                ("LastOffset", 8),
+                ("LastStableOffset", 8),
+            ]));
+        };
+        let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_first_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
+        let f_last_offset = i64::from_be_bytes(run[16..24].try_into().unwrap());
+        let f_last_stable_offset = i64::from_be_bytes(run[24..32].try_into().unwrap());
         Ok(Self {
             producer_id: f_producer_id,
             first_offset: f_first_offset,

@@ -153,16 +153,7 @@ impl AddPartitionsToTxnRequest {
         } else {
             Vec::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             transactions: f_transactions,
             v3_and_below_transactional_id: f_v3_and_below_transactional_id,
@@ -384,9 +375,13 @@ impl AddPartitionsToTxnTransaction {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.transactional_id, flexible).map_err(|e| e.in_field("TransactionalId"))?;
-        buf.put_i64(self.producer_id);
-        buf.put_i16(self.producer_epoch);
-        buf.put_u8(self.verify_only as u8);
+        {
+            let mut run = [0u8; 11];
+            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[8..10].copy_from_slice(&self.producer_epoch.to_be_bytes());
+            run[10..11].copy_from_slice(&[self.verify_only as u8]);
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
         if flexible {
@@ -421,21 +416,15 @@ impl AddPartitionsToTxnTransaction {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
-        let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
-        let f_producer_epoch = r.read_i16().map_err(|e| e.in_field("ProducerEpoch"))?;
-        let f_verify_only = r.read_bool().map_err(|e| e.in_field("VerifyOnly"))?;
+        let Some(run) = r.read_fixed::<11>() else {
+            return Err(r.fixed_run_error(&[("ProducerId", 8), ("ProducerEpoch", 2), ("VerifyOnly", 1)]));
+        };
+        let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_producer_epoch = i16::from_be_bytes(run[8..10].try_into().unwrap());
+        let f_verify_only = run[10] != 0;
         let f_topics = c::read_array(r, flexible, version, |r| AddPartitionsToTxnTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             transactional_id: f_transactional_id,
             producer_id: f_producer_id,
@@ -607,16 +596,7 @@ impl AddPartitionsToTxnTopic {
         let flexible = version >= 3;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }

@@ -124,16 +124,7 @@ impl AddPartitionsToTxnResponse {
         } else {
             Vec::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -345,16 +336,7 @@ impl AddPartitionsToTxnResult {
         let f_topic_results =
             c::read_array(r, flexible, version, |r| AddPartitionsToTxnTopicResult::decode_fields(r, version))
                 .map_err(|e| e.in_field("TopicResults"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { transactional_id: f_transactional_id, topic_results: f_topic_results, unknown_tagged_fields })
     }
 }
@@ -492,16 +474,7 @@ impl AddPartitionsToTxnTopicResult {
         let f_results_by_partition =
             c::read_array(r, flexible, version, |r| AddPartitionsToTxnPartitionResult::decode_fields(r, version))
                 .map_err(|e| e.in_field("ResultsByPartition"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, results_by_partition: f_results_by_partition, unknown_tagged_fields })
     }
 }
@@ -600,8 +573,12 @@ impl Default for AddPartitionsToTxnPartitionResult {
 impl AddPartitionsToTxnPartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
-        buf.put_i32(self.partition_index);
-        buf.put_i16(self.partition_error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..6].copy_from_slice(&self.partition_error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -632,18 +609,12 @@ impl AddPartitionsToTxnPartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_partition_error_code = r.read_i16().map_err(|e| e.in_field("PartitionErrorCode"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("PartitionErrorCode", 2)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_partition_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition_index: f_partition_index,
             partition_error_code: f_partition_error_code,

@@ -68,9 +68,13 @@ impl AddRaftVoterRequest {
         let flexible = true;
         c::put_nullable_string(buf, self.cluster_id.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ClusterId"))?;
-        buf.put_i32(self.timeout_ms);
-        buf.put_i32(self.voter_id);
-        buf.put_slice(self.voter_directory_id.as_bytes());
+        {
+            let mut run = [0u8; 24];
+            run[0..4].copy_from_slice(&self.timeout_ms.to_be_bytes());
+            run[4..8].copy_from_slice(&self.voter_id.to_be_bytes());
+            run[8..24].copy_from_slice(&*self.voter_directory_id.as_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.listeners, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Listeners"))?;
         if version >= 1 {
@@ -113,23 +117,17 @@ impl AddRaftVoterRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
-        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
-        let f_voter_id = r.read_i32().map_err(|e| e.in_field("VoterId"))?;
-        let f_voter_directory_id = r.read_uuid().map_err(|e| e.in_field("VoterDirectoryId"))?;
+        let Some(run) = r.read_fixed::<24>() else {
+            return Err(r.fixed_run_error(&[("TimeoutMs", 4), ("VoterId", 4), ("VoterDirectoryId", 16)]));
+        };
+        let f_timeout_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_voter_id = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_voter_directory_id = Uuid::from_bytes(run[8..24].try_into().unwrap());
         let f_listeners = c::read_array(r, flexible, version, |r| Listener::decode_fields(r, version))
             .map_err(|e| e.in_field("Listeners"))?;
         let f_ack_when_committed =
             if version >= 1 { r.read_bool().map_err(|e| e.in_field("AckWhenCommitted"))? } else { true };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             cluster_id: f_cluster_id,
             timeout_ms: f_timeout_ms,
@@ -350,16 +348,7 @@ impl Listener {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
     }
 }

@@ -42,8 +42,12 @@ impl Default for AllocateProducerIdsRequest {
 impl AllocateProducerIdsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.broker_id);
-        buf.put_i64(self.broker_epoch);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
+            run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -72,18 +76,12 @@ impl AllocateProducerIdsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
-        let f_broker_epoch = r.read_i64().map_err(|e| e.in_field("BrokerEpoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("BrokerId", 4), ("BrokerEpoch", 8)]));
+        };
+        let f_broker_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_broker_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { broker_id: f_broker_id, broker_epoch: f_broker_epoch, unknown_tagged_fields })
     }
 }

@@ -56,10 +56,14 @@ impl Default for AllocateProducerIdsResponse {
 impl AllocateProducerIdsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        buf.put_i16(self.error_code);
-        buf.put_i64(self.producer_id_start);
-        buf.put_i32(self.producer_id_len);
+        {
+            let mut run = [0u8; 18];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            run[6..14].copy_from_slice(&self.producer_id_start.to_be_bytes());
+            run[14..18].copy_from_slice(&self.producer_id_len.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -90,20 +94,19 @@ impl AllocateProducerIdsResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_producer_id_start = r.read_i64().map_err(|e| e.in_field("ProducerIdStart"))?;
-        let f_producer_id_len = r.read_i32().map_err(|e| e.in_field("ProducerIdLen"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<18>() else {
+            return Err(r.fixed_run_error(&[
+                ("ThrottleTimeMs", 4),
+                ("ErrorCode", 2),
+                ("ProducerIdStart", 8),
+                ("ProducerIdLen", 4),
+            ]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_producer_id_start = i64::from_be_bytes(run[6..14].try_into().unwrap());
+        let f_producer_id_len = i32::from_be_bytes(run[14..18].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,

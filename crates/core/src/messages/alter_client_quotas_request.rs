@@ -78,16 +78,7 @@ impl AlterClientQuotasRequest {
         let f_entries = c::read_array(r, flexible, version, |r| EntryData::decode_fields(r, version))
             .map_err(|e| e.in_field("Entries"))?;
         let f_validate_only = r.read_bool().map_err(|e| e.in_field("ValidateOnly"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { entries: f_entries, validate_only: f_validate_only, unknown_tagged_fields })
     }
 }
@@ -243,16 +234,7 @@ impl EntryData {
             .map_err(|e| e.in_field("Entity"))?;
         let f_ops = c::read_array(r, flexible, version, |r| OpData::decode_fields(r, version))
             .map_err(|e| e.in_field("Ops"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { entity: f_entity, ops: f_ops, unknown_tagged_fields })
     }
 }
@@ -387,16 +369,7 @@ impl EntityData {
         let flexible = version >= 1;
         let f_entity_type = r.read_string(flexible, version).map_err(|e| e.in_field("EntityType"))?;
         let f_entity_name = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("EntityName"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields })
     }
 }
@@ -504,8 +477,12 @@ impl OpData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
         c::put_string(buf, &self.key, flexible).map_err(|e| e.in_field("Key"))?;
-        buf.put_f64(self.value);
-        buf.put_u8(self.remove as u8);
+        {
+            let mut run = [0u8; 9];
+            run[0..8].copy_from_slice(&self.value.to_be_bytes());
+            run[8..9].copy_from_slice(&[self.remove as u8]);
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -538,18 +515,12 @@ impl OpData {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_key = r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?;
-        let f_value = r.read_f64().map_err(|e| e.in_field("Value"))?;
-        let f_remove = r.read_bool().map_err(|e| e.in_field("Remove"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<9>() else {
+            return Err(r.fixed_run_error(&[("Value", 8), ("Remove", 1)]));
+        };
+        let f_value = f64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_remove = run[8] != 0;
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { key: f_key, value: f_value, remove: f_remove, unknown_tagged_fields })
     }
 }

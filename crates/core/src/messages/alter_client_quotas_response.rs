@@ -78,16 +78,7 @@ impl AlterClientQuotasResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_entries = c::read_array(r, flexible, version, |r| EntryData::decode_fields(r, version))
             .map_err(|e| e.in_field("Entries"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { throttle_time_ms: f_throttle_time_ms, entries: f_entries, unknown_tagged_fields })
     }
 }
@@ -256,16 +247,7 @@ impl EntryData {
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_entity = c::read_array(r, flexible, version, |r| EntityData::decode_fields(r, version))
             .map_err(|e| e.in_field("Entity"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { error_code: f_error_code, error_message: f_error_message, entity: f_entity, unknown_tagged_fields })
     }
 }
@@ -415,16 +397,7 @@ impl EntityData {
         let flexible = version >= 1;
         let f_entity_type = r.read_string(flexible, version).map_err(|e| e.in_field("EntityType"))?;
         let f_entity_name = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("EntityName"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields })
     }
 }

@@ -78,16 +78,7 @@ impl AlterConfigsRequest {
         let f_resources = c::read_array(r, flexible, version, |r| AlterConfigsResource::decode_fields(r, version))
             .map_err(|e| e.in_field("Resources"))?;
         let f_validate_only = r.read_bool().map_err(|e| e.in_field("ValidateOnly"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { resources: f_resources, validate_only: f_validate_only, unknown_tagged_fields })
     }
 }
@@ -253,16 +244,7 @@ impl AlterConfigsResource {
         let f_resource_name = r.read_string(flexible, version).map_err(|e| e.in_field("ResourceName"))?;
         let f_configs = c::read_array(r, flexible, version, |r| AlterableConfig::decode_fields(r, version))
             .map_err(|e| e.in_field("Configs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             resource_type: f_resource_type,
             resource_name: f_resource_name,
@@ -419,16 +401,7 @@ impl AlterableConfig {
         let flexible = version >= 2;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_value = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, value: f_value, unknown_tagged_fields })
     }
 }

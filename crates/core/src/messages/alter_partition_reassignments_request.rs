@@ -95,16 +95,7 @@ impl AlterPartitionReassignmentsRequest {
             if version >= 1 { r.read_bool().map_err(|e| e.in_field("AllowReplicationFactorChange"))? } else { true };
         let f_topics = c::read_array(r, flexible, version, |r| ReassignableTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             timeout_ms: f_timeout_ms,
             allow_replication_factor_change: f_allow_replication_factor_change,
@@ -281,16 +272,7 @@ impl ReassignableTopic {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| ReassignablePartition::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -422,16 +404,7 @@ impl ReassignablePartition {
         let flexible = true;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_replicas = r.read_nullable_wire_array(flexible, true, version).map_err(|e| e.in_field("Replicas"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { partition_index: f_partition_index, replicas: f_replicas, unknown_tagged_fields })
     }
 }

@@ -46,8 +46,12 @@ impl Default for AlterPartitionRequest {
 impl AlterPartitionRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.broker_id);
-        buf.put_i64(self.broker_epoch);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
+            run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
         if flexible {
@@ -79,20 +83,14 @@ impl AlterPartitionRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
-        let f_broker_epoch = r.read_i64().map_err(|e| e.in_field("BrokerEpoch"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("BrokerId", 4), ("BrokerEpoch", 8)]));
+        };
+        let f_broker_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_broker_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_topics = c::read_array(r, flexible, version, |r| TopicData::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { broker_id: f_broker_id, broker_epoch: f_broker_epoch, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -252,16 +250,7 @@ impl TopicData {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -384,8 +373,12 @@ impl Default for PartitionData {
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition_index);
-        buf.put_i32(self.leader_epoch);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version <= 2 {
             c::put_wire_array(buf, &self.new_isr, flexible).map_err(|e| e.in_field("NewIsr"))?;
         } else if !(version <= 2) && !self.new_isr.is_empty() {
@@ -397,8 +390,12 @@ impl PartitionData {
         } else if !(version >= 3) && !self.new_isr_with_epochs.is_empty() {
             return Err(c::non_default_value(version).in_field("NewIsrWithEpochs"));
         }
-        buf.put_i8(self.leader_recovery_state);
-        buf.put_i32(self.partition_epoch);
+        {
+            let mut run = [0u8; 5];
+            run[0..1].copy_from_slice(&self.leader_recovery_state.to_be_bytes());
+            run[1..5].copy_from_slice(&self.partition_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -435,8 +432,11 @@ impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("LeaderEpoch", 4)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_new_isr = if version <= 2 {
             r.read_wire_array(flexible, version).map_err(|e| e.in_field("NewIsr"))?
         } else {
@@ -448,18 +448,12 @@ impl PartitionData {
         } else {
             Vec::new()
         };
-        let f_leader_recovery_state = r.read_i8().map_err(|e| e.in_field("LeaderRecoveryState"))?;
-        let f_partition_epoch = r.read_i32().map_err(|e| e.in_field("PartitionEpoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<5>() else {
+            return Err(r.fixed_run_error(&[("LeaderRecoveryState", 1), ("PartitionEpoch", 4)]));
+        };
+        let f_leader_recovery_state = run[0] as i8;
+        let f_partition_epoch = i32::from_be_bytes(run[1..5].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition_index: f_partition_index,
             leader_epoch: f_leader_epoch,
@@ -626,8 +620,12 @@ impl Default for BrokerState {
 impl BrokerState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.broker_id);
-        buf.put_i64(self.broker_epoch);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
+            run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -656,18 +654,12 @@ impl BrokerState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
-        let f_broker_epoch = r.read_i64().map_err(|e| e.in_field("BrokerEpoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("BrokerId", 4), ("BrokerEpoch", 8)]));
+        };
+        let f_broker_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_broker_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { broker_id: f_broker_id, broker_epoch: f_broker_epoch, unknown_tagged_fields })
     }
 }

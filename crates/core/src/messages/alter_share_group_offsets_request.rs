@@ -77,16 +77,7 @@ impl AlterShareGroupOffsetsRequest {
         let f_topics =
             c::read_array(r, flexible, version, |r| AlterShareGroupOffsetsRequestTopic::decode_fields(r, version))
                 .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -234,16 +225,7 @@ impl AlterShareGroupOffsetsRequestTopic {
         let f_partitions =
             c::read_array(r, flexible, version, |r| AlterShareGroupOffsetsRequestPartition::decode_fields(r, version))
                 .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -346,8 +328,12 @@ impl Default for AlterShareGroupOffsetsRequestPartition {
 impl AlterShareGroupOffsetsRequestPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition_index);
-        buf.put_i64(self.start_offset);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..12].copy_from_slice(&self.start_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -376,18 +362,12 @@ impl AlterShareGroupOffsetsRequestPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_start_offset = r.read_i64().map_err(|e| e.in_field("StartOffset"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("StartOffset", 8)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_start_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { partition_index: f_partition_index, start_offset: f_start_offset, unknown_tagged_fields })
     }
 }

@@ -78,16 +78,7 @@ impl AlterUserScramCredentialsRequest {
             .map_err(|e| e.in_field("Deletions"))?;
         let f_upsertions = c::read_array(r, flexible, version, |r| ScramCredentialUpsertion::decode_fields(r, version))
             .map_err(|e| e.in_field("Upsertions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { deletions: f_deletions, upsertions: f_upsertions, unknown_tagged_fields })
     }
 }
@@ -240,16 +231,7 @@ impl ScramCredentialDeletion {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_mechanism = r.read_i8().map_err(|e| e.in_field("Mechanism"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, mechanism: f_mechanism, unknown_tagged_fields })
     }
 }
@@ -368,8 +350,12 @@ impl ScramCredentialUpsertion {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i8(self.mechanism);
-        buf.put_i32(self.iterations);
+        {
+            let mut run = [0u8; 5];
+            run[0..1].copy_from_slice(&self.mechanism.to_be_bytes());
+            run[1..5].copy_from_slice(&self.iterations.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_bytes(buf, &self.salt, flexible).map_err(|e| e.in_field("Salt"))?;
         c::put_bytes(buf, &self.salted_password, flexible).map_err(|e| e.in_field("SaltedPassword"))?;
         if flexible {
@@ -404,20 +390,14 @@ impl ScramCredentialUpsertion {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_mechanism = r.read_i8().map_err(|e| e.in_field("Mechanism"))?;
-        let f_iterations = r.read_i32().map_err(|e| e.in_field("Iterations"))?;
+        let Some(run) = r.read_fixed::<5>() else {
+            return Err(r.fixed_run_error(&[("Mechanism", 1), ("Iterations", 4)]));
+        };
+        let f_mechanism = run[0] as i8;
+        let f_iterations = i32::from_be_bytes(run[1..5].try_into().unwrap());
         let f_salt = r.read_bytes(flexible, version).map_err(|e| e.in_field("Salt"))?;
         let f_salted_password = r.read_bytes(flexible, version).map_err(|e| e.in_field("SaltedPassword"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             name: f_name,
             mechanism: f_mechanism,

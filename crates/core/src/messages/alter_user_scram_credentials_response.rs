@@ -77,16 +77,7 @@ impl AlterUserScramCredentialsResponse {
         let f_results =
             c::read_array(r, flexible, version, |r| AlterUserScramCredentialsResult::decode_fields(r, version))
                 .map_err(|e| e.in_field("Results"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, results: f_results, unknown_tagged_fields })
     }
 }
@@ -254,16 +245,7 @@ impl AlterUserScramCredentialsResult {
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { user: f_user, error_code: f_error_code, error_message: f_error_message, unknown_tagged_fields })
     }
 }

@@ -126,16 +126,7 @@ impl ApiVersionsRequest {
             None
         };
         let f_node_id = if version >= 5 { r.read_i32().map_err(|e| e.in_field("NodeId"))? } else { -1 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             client_software_name: f_client_software_name,
             client_software_version: f_client_software_version,

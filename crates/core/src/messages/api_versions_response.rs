@@ -423,9 +423,13 @@ impl Default for ApiVersion {
 impl ApiVersion {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
-        buf.put_i16(self.api_key);
-        buf.put_i16(self.min_version);
-        buf.put_i16(self.max_version);
+        {
+            let mut run = [0u8; 6];
+            run[0..2].copy_from_slice(&self.api_key.to_be_bytes());
+            run[2..4].copy_from_slice(&self.min_version.to_be_bytes());
+            run[4..6].copy_from_slice(&self.max_version.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -457,19 +461,13 @@ impl ApiVersion {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
-        let f_api_key = r.read_i16().map_err(|e| e.in_field("ApiKey"))?;
-        let f_min_version = r.read_i16().map_err(|e| e.in_field("MinVersion"))?;
-        let f_max_version = r.read_i16().map_err(|e| e.in_field("MaxVersion"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ApiKey", 2), ("MinVersion", 2), ("MaxVersion", 2)]));
+        };
+        let f_api_key = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_min_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
+        let f_max_version = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { api_key: f_api_key, min_version: f_min_version, max_version: f_max_version, unknown_tagged_fields })
     }
 }
@@ -584,8 +582,12 @@ impl SupportedFeatureKey {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i16(self.min_version);
-        buf.put_i16(self.max_version);
+        {
+            let mut run = [0u8; 4];
+            run[0..2].copy_from_slice(&self.min_version.to_be_bytes());
+            run[2..4].copy_from_slice(&self.max_version.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -616,18 +618,12 @@ impl SupportedFeatureKey {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_min_version = r.read_i16().map_err(|e| e.in_field("MinVersion"))?;
-        let f_max_version = r.read_i16().map_err(|e| e.in_field("MaxVersion"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<4>() else {
+            return Err(r.fixed_run_error(&[("MinVersion", 2), ("MaxVersion", 2)]));
+        };
+        let f_min_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_max_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, min_version: f_min_version, max_version: f_max_version, unknown_tagged_fields })
     }
 }
@@ -747,8 +743,12 @@ impl FinalizedFeatureKey {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i16(self.max_version_level);
-        buf.put_i16(self.min_version_level);
+        {
+            let mut run = [0u8; 4];
+            run[0..2].copy_from_slice(&self.max_version_level.to_be_bytes());
+            run[2..4].copy_from_slice(&self.min_version_level.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -779,18 +779,12 @@ impl FinalizedFeatureKey {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_max_version_level = r.read_i16().map_err(|e| e.in_field("MaxVersionLevel"))?;
-        let f_min_version_level = r.read_i16().map_err(|e| e.in_field("MinVersionLevel"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<4>() else {
+            return Err(r.fixed_run_error(&[("MaxVersionLevel", 2), ("MinVersionLevel", 2)]));
+        };
+        let f_max_version_level = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_min_version_level = i16::from_be_bytes(run[2..4].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             name: f_name,
             max_version_level: f_max_version_level,

@@ -46,8 +46,12 @@ impl Default for AssignReplicasToDirsRequest {
 impl AssignReplicasToDirsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.broker_id);
-        buf.put_i64(self.broker_epoch);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
+            run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.directories, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Directories"))?;
         if flexible {
@@ -79,20 +83,14 @@ impl AssignReplicasToDirsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
-        let f_broker_epoch = r.read_i64().map_err(|e| e.in_field("BrokerEpoch"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("BrokerId", 4), ("BrokerEpoch", 8)]));
+        };
+        let f_broker_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_broker_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_directories = c::read_array(r, flexible, version, |r| DirectoryData::decode_fields(r, version))
             .map_err(|e| e.in_field("Directories"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             broker_id: f_broker_id,
             broker_epoch: f_broker_epoch,
@@ -261,16 +259,7 @@ impl DirectoryData {
         let f_id = r.read_uuid().map_err(|e| e.in_field("Id"))?;
         let f_topics = c::read_array(r, flexible, version, |r| TopicData::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { id: f_id, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -400,16 +389,7 @@ impl TopicData {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -533,16 +513,7 @@ impl PartitionData {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { partition_index: f_partition_index, unknown_tagged_fields })
     }
 }

@@ -113,16 +113,7 @@ impl BeginQuorumEpochRequest {
         } else {
             Vec::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             cluster_id: f_cluster_id,
             voter_id: f_voter_id,
@@ -312,16 +303,7 @@ impl TopicData {
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -441,8 +423,12 @@ impl PartitionData {
         if version >= 1 {
             buf.put_slice(self.voter_directory_id.as_bytes());
         }
-        buf.put_i32(self.leader_id);
-        buf.put_i32(self.leader_epoch);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -480,18 +466,12 @@ impl PartitionData {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_voter_directory_id =
             if version >= 1 { r.read_uuid().map_err(|e| e.in_field("VoterDirectoryId"))? } else { Uuid::nil() };
-        let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
+        };
+        let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition_index: f_partition_index,
             voter_directory_id: f_voter_directory_id,
@@ -671,16 +651,7 @@ impl LeaderEndpoint {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
     }
 }

@@ -282,16 +282,7 @@ impl TopicData {
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -401,10 +392,14 @@ impl Default for PartitionData {
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
-        buf.put_i32(self.partition_index);
-        buf.put_i16(self.error_code);
-        buf.put_i32(self.leader_id);
-        buf.put_i32(self.leader_epoch);
+        {
+            let mut run = [0u8; 14];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            run[6..10].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[10..14].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -437,20 +432,19 @@ impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<14>() else {
+            return Err(r.fixed_run_error(&[
+                ("PartitionIndex", 4),
+                ("ErrorCode", 2),
+                ("LeaderId", 4),
+                ("LeaderEpoch", 4),
+            ]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_leader_id = i32::from_be_bytes(run[6..10].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[10..14].try_into().unwrap());
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
@@ -619,16 +613,7 @@ impl NodeEndpoint {
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { node_id: f_node_id, host: f_host, port: f_port, unknown_tagged_fields })
     }
 }

@@ -71,11 +71,15 @@ impl Default for BrokerHeartbeatRequest {
 impl BrokerHeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.broker_id);
-        buf.put_i64(self.broker_epoch);
-        buf.put_i64(self.current_metadata_offset);
-        buf.put_u8(self.want_fence as u8);
-        buf.put_u8(self.want_shut_down as u8);
+        {
+            let mut run = [0u8; 22];
+            run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
+            run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
+            run[12..20].copy_from_slice(&self.current_metadata_offset.to_be_bytes());
+            run[20..21].copy_from_slice(&[self.want_fence as u8]);
+            run[21..22].copy_from_slice(&[self.want_shut_down as u8]);
+            buf.put_slice(&run);
+        }
         if !(version >= 1) && !self.offline_log_dirs.is_empty() {
             return Err(c::non_default_value(version).in_field("OfflineLogDirs"));
         }
@@ -152,11 +156,20 @@ impl BrokerHeartbeatRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
-        let f_broker_epoch = r.read_i64().map_err(|e| e.in_field("BrokerEpoch"))?;
-        let f_current_metadata_offset = r.read_i64().map_err(|e| e.in_field("CurrentMetadataOffset"))?;
-        let f_want_fence = r.read_bool().map_err(|e| e.in_field("WantFence"))?;
-        let f_want_shut_down = r.read_bool().map_err(|e| e.in_field("WantShutDown"))?;
+        let Some(run) = r.read_fixed::<22>() else {
+            return Err(r.fixed_run_error(&[
+                ("BrokerId", 4),
+                ("BrokerEpoch", 8),
+                ("CurrentMetadataOffset", 8),
+                ("WantFence", 1),
+                ("WantShutDown", 1),
+            ]));
+        };
+        let f_broker_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_broker_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let f_current_metadata_offset = i64::from_be_bytes(run[12..20].try_into().unwrap());
+        let f_want_fence = run[20] != 0;
+        let f_want_shut_down = run[21] != 0;
         let mut f_offline_log_dirs = Vec::new();
         let mut f_cordoned_log_dirs = None;
         let mut unknown_tagged_fields = Vec::new();

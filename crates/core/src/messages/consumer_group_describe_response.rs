@@ -76,16 +76,7 @@ impl ConsumerGroupDescribeResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_groups = c::read_array(r, flexible, version, |r| DescribedGroup::decode_fields(r, version))
             .map_err(|e| e.in_field("Groups"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
     }
 }
@@ -246,8 +237,12 @@ impl DescribedGroup {
             .map_err(|e| e.in_field("ErrorMessage"))?;
         c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
         c::put_string(buf, &self.group_state, flexible).map_err(|e| e.in_field("GroupState"))?;
-        buf.put_i32(self.group_epoch);
-        buf.put_i32(self.assignment_epoch);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.group_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.assignment_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_string(buf, &self.assignor_name, flexible).map_err(|e| e.in_field("AssignorName"))?;
         c::put_array(buf, &self.members, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Members"))?;
@@ -292,22 +287,16 @@ impl DescribedGroup {
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
         let f_group_state = r.read_string(flexible, version).map_err(|e| e.in_field("GroupState"))?;
-        let f_group_epoch = r.read_i32().map_err(|e| e.in_field("GroupEpoch"))?;
-        let f_assignment_epoch = r.read_i32().map_err(|e| e.in_field("AssignmentEpoch"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("GroupEpoch", 4), ("AssignmentEpoch", 4)]));
+        };
+        let f_group_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_assignment_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_assignor_name = r.read_string(flexible, version).map_err(|e| e.in_field("AssignorName"))?;
         let f_members = c::read_array(r, flexible, version, |r| Member::decode_fields(r, version))
             .map_err(|e| e.in_field("Members"))?;
         let f_authorized_operations = r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,
@@ -616,16 +605,7 @@ impl Member {
         let f_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("Assignment"))?;
         let f_target_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("TargetAssignment"))?;
         let f_member_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("MemberType"))? } else { -1 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             member_id: f_member_id,
             instance_id: f_instance_id,
@@ -888,16 +868,7 @@ impl TopicPartitions {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -1033,16 +1004,7 @@ impl Assignment {
         let flexible = true;
         let f_topic_partitions = c::read_array(r, flexible, version, |r| TopicPartitions::decode_fields(r, version))
             .map_err(|e| e.in_field("TopicPartitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_partitions: f_topic_partitions, unknown_tagged_fields })
     }
 }

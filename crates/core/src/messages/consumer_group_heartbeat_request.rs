@@ -168,16 +168,7 @@ impl ConsumerGroupHeartbeatRequest {
         let f_topic_partitions =
             c::read_nullable_array(r, flexible, true, version, |r| TopicPartitions::decode_fields(r, version))
                 .map_err(|e| e.in_field("TopicPartitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             group_id: f_group_id,
             member_id: f_member_id,
@@ -444,16 +435,7 @@ impl TopicPartitions {
         let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }

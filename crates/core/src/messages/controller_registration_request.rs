@@ -61,9 +61,13 @@ impl Default for ControllerRegistrationRequest {
 impl ControllerRegistrationRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.controller_id);
-        buf.put_slice(self.incarnation_id.as_bytes());
-        buf.put_u8(self.zk_migration_ready as u8);
+        {
+            let mut run = [0u8; 21];
+            run[0..4].copy_from_slice(&self.controller_id.to_be_bytes());
+            run[4..20].copy_from_slice(&*self.incarnation_id.as_bytes());
+            run[20..21].copy_from_slice(&[self.zk_migration_ready as u8]);
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.listeners, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Listeners"))?;
         c::put_array(buf, &self.features, flexible, |buf, e| (e).encode_fields(buf, version))
@@ -99,23 +103,17 @@ impl ControllerRegistrationRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_controller_id = r.read_i32().map_err(|e| e.in_field("ControllerId"))?;
-        let f_incarnation_id = r.read_uuid().map_err(|e| e.in_field("IncarnationId"))?;
-        let f_zk_migration_ready = r.read_bool().map_err(|e| e.in_field("ZkMigrationReady"))?;
+        let Some(run) = r.read_fixed::<21>() else {
+            return Err(r.fixed_run_error(&[("ControllerId", 4), ("IncarnationId", 16), ("ZkMigrationReady", 1)]));
+        };
+        let f_controller_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_incarnation_id = Uuid::from_bytes(run[4..20].try_into().unwrap());
+        let f_zk_migration_ready = run[20] != 0;
         let f_listeners = c::read_array(r, flexible, version, |r| Listener::decode_fields(r, version))
             .map_err(|e| e.in_field("Listeners"))?;
         let f_features = c::read_array(r, flexible, version, |r| Feature::decode_fields(r, version))
             .map_err(|e| e.in_field("Features"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             controller_id: f_controller_id,
             incarnation_id: f_incarnation_id,
@@ -291,8 +289,12 @@ impl Listener {
         let flexible = true;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
         c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_u16(self.port);
-        buf.put_i16(self.security_protocol);
+        {
+            let mut run = [0u8; 4];
+            run[0..2].copy_from_slice(&self.port.to_be_bytes());
+            run[2..4].copy_from_slice(&self.security_protocol.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -325,18 +327,12 @@ impl Listener {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let f_security_protocol = r.read_i16().map_err(|e| e.in_field("SecurityProtocol"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<4>() else {
+            return Err(r.fixed_run_error(&[("Port", 2), ("SecurityProtocol", 2)]));
+        };
+        let f_port = u16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_security_protocol = i16::from_be_bytes(run[2..4].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             name: f_name,
             host: f_host,
@@ -468,8 +464,12 @@ impl Feature {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i16(self.min_supported_version);
-        buf.put_i16(self.max_supported_version);
+        {
+            let mut run = [0u8; 4];
+            run[0..2].copy_from_slice(&self.min_supported_version.to_be_bytes());
+            run[2..4].copy_from_slice(&self.max_supported_version.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -500,18 +500,12 @@ impl Feature {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_min_supported_version = r.read_i16().map_err(|e| e.in_field("MinSupportedVersion"))?;
-        let f_max_supported_version = r.read_i16().map_err(|e| e.in_field("MaxSupportedVersion"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<4>() else {
+            return Err(r.fixed_run_error(&[("MinSupportedVersion", 2), ("MaxSupportedVersion", 2)]));
+        };
+        let f_min_supported_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_max_supported_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             name: f_name,
             min_supported_version: f_min_supported_version,

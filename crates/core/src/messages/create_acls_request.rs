@@ -71,16 +71,7 @@ impl CreateAclsRequest {
         let flexible = version >= 2;
         let f_creations = c::read_array(r, flexible, version, |r| AclCreation::decode_fields(r, version))
             .map_err(|e| e.in_field("Creations"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { creations: f_creations, unknown_tagged_fields })
     }
 }
@@ -221,8 +212,12 @@ impl AclCreation {
         buf.put_i8(self.resource_pattern_type);
         c::put_string(buf, &self.principal, flexible).map_err(|e| e.in_field("Principal"))?;
         c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_i8(self.operation);
-        buf.put_i8(self.permission_type);
+        {
+            let mut run = [0u8; 2];
+            run[0..1].copy_from_slice(&self.operation.to_be_bytes());
+            run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -263,18 +258,12 @@ impl AclCreation {
         let f_resource_pattern_type = r.read_i8().map_err(|e| e.in_field("ResourcePatternType"))?;
         let f_principal = r.read_string(flexible, version).map_err(|e| e.in_field("Principal"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let f_operation = r.read_i8().map_err(|e| e.in_field("Operation"))?;
-        let f_permission_type = r.read_i8().map_err(|e| e.in_field("PermissionType"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<2>() else {
+            return Err(r.fixed_run_error(&[("Operation", 1), ("PermissionType", 1)]));
+        };
+        let f_operation = run[0] as i8;
+        let f_permission_type = run[1] as i8;
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             resource_type: f_resource_type,
             resource_name: f_resource_name,

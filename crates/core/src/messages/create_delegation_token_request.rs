@@ -120,16 +120,7 @@ impl CreateDelegationTokenRequest {
         let f_renewers = c::read_array(r, flexible, version, |r| CreatableRenewers::decode_fields(r, version))
             .map_err(|e| e.in_field("Renewers"))?;
         let f_max_lifetime_ms = r.read_i64().map_err(|e| e.in_field("MaxLifetimeMs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             owner_principal_type: f_owner_principal_type,
             owner_principal_name: f_owner_principal_name,
@@ -330,16 +321,7 @@ impl CreatableRenewers {
         let flexible = version >= 2;
         let f_principal_type = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
         let f_principal_name = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { principal_type: f_principal_type, principal_name: f_principal_name, unknown_tagged_fields })
     }
 }

@@ -106,9 +106,13 @@ impl CreateDelegationTokenResponse {
         } else if !(version >= 3) && self.token_requester_principal_name.as_str() != "" {
             return Err(c::non_default_value(version).in_field("TokenRequesterPrincipalName"));
         }
-        buf.put_i64(self.issue_timestamp_ms);
-        buf.put_i64(self.expiry_timestamp_ms);
-        buf.put_i64(self.max_timestamp_ms);
+        {
+            let mut run = [0u8; 24];
+            run[0..8].copy_from_slice(&self.issue_timestamp_ms.to_be_bytes());
+            run[8..16].copy_from_slice(&self.expiry_timestamp_ms.to_be_bytes());
+            run[16..24].copy_from_slice(&self.max_timestamp_ms.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_string(buf, &self.token_id, flexible).map_err(|e| e.in_field("TokenId"))?;
         c::put_bytes(buf, &self.hmac, flexible).map_err(|e| e.in_field("Hmac"))?;
         buf.put_i32(self.throttle_time_ms);
@@ -168,22 +172,16 @@ impl CreateDelegationTokenResponse {
         } else {
             StrBytes::from_static("")
         };
-        let f_issue_timestamp_ms = r.read_i64().map_err(|e| e.in_field("IssueTimestampMs"))?;
-        let f_expiry_timestamp_ms = r.read_i64().map_err(|e| e.in_field("ExpiryTimestampMs"))?;
-        let f_max_timestamp_ms = r.read_i64().map_err(|e| e.in_field("MaxTimestampMs"))?;
+        let Some(run) = r.read_fixed::<24>() else {
+            return Err(r.fixed_run_error(&[("IssueTimestampMs", 8), ("ExpiryTimestampMs", 8), ("MaxTimestampMs", 8)]));
+        };
+        let f_issue_timestamp_ms = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_expiry_timestamp_ms = i64::from_be_bytes(run[8..16].try_into().unwrap());
+        let f_max_timestamp_ms = i64::from_be_bytes(run[16..24].try_into().unwrap());
         let f_token_id = r.read_string(flexible, version).map_err(|e| e.in_field("TokenId"))?;
         let f_hmac = r.read_bytes(flexible, version).map_err(|e| e.in_field("Hmac"))?;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             principal_type: f_principal_type,

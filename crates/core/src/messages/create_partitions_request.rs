@@ -48,8 +48,12 @@ impl CreatePartitionsRequest {
         let flexible = version >= 2;
         c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
-        buf.put_i32(self.timeout_ms);
-        buf.put_u8(self.validate_only as u8);
+        {
+            let mut run = [0u8; 5];
+            run[0..4].copy_from_slice(&self.timeout_ms.to_be_bytes());
+            run[4..5].copy_from_slice(&[self.validate_only as u8]);
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -83,18 +87,12 @@ impl CreatePartitionsRequest {
         let flexible = version >= 2;
         let f_topics = c::read_array(r, flexible, version, |r| CreatePartitionsTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
-        let f_validate_only = r.read_bool().map_err(|e| e.in_field("ValidateOnly"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<5>() else {
+            return Err(r.fixed_run_error(&[("TimeoutMs", 4), ("ValidateOnly", 1)]));
+        };
+        let f_timeout_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_validate_only = run[4] != 0;
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topics: f_topics, timeout_ms: f_timeout_ms, validate_only: f_validate_only, unknown_tagged_fields })
     }
 }
@@ -272,16 +270,7 @@ impl CreatePartitionsTopic {
             CreatePartitionsAssignment::decode_fields(r, version)
         })
         .map_err(|e| e.in_field("Assignments"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, count: f_count, assignments: f_assignments, unknown_tagged_fields })
     }
 }
@@ -424,16 +413,7 @@ impl CreatePartitionsAssignment {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_broker_ids = r.read_wire_array(flexible, version).map_err(|e| e.in_field("BrokerIds"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { broker_ids: f_broker_ids, unknown_tagged_fields })
     }
 }

@@ -48,8 +48,12 @@ impl CreateTopicsRequest {
         let flexible = version >= 5;
         c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
-        buf.put_i32(self.timeout_ms);
-        buf.put_u8(self.validate_only as u8);
+        {
+            let mut run = [0u8; 5];
+            run[0..4].copy_from_slice(&self.timeout_ms.to_be_bytes());
+            run[4..5].copy_from_slice(&[self.validate_only as u8]);
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -83,18 +87,12 @@ impl CreateTopicsRequest {
         let flexible = version >= 5;
         let f_topics = c::read_array(r, flexible, version, |r| CreatableTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("timeoutMs"))?;
-        let f_validate_only = r.read_bool().map_err(|e| e.in_field("validateOnly"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<5>() else {
+            return Err(r.fixed_run_error(&[("timeoutMs", 4), ("validateOnly", 1)]));
+        };
+        let f_timeout_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_validate_only = run[4] != 0;
+        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topics: f_topics, timeout_ms: f_timeout_ms, validate_only: f_validate_only, unknown_tagged_fields })
     }
 }
@@ -240,8 +238,12 @@ impl CreatableTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i32(self.num_partitions);
-        buf.put_i16(self.replication_factor);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.num_partitions.to_be_bytes());
+            run[4..6].copy_from_slice(&self.replication_factor.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.assignments, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Assignments"))?;
         c::put_array(buf, &self.configs, flexible, |buf, e| (e).encode_fields(buf, version))
@@ -280,23 +282,17 @@ impl CreatableTopic {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_num_partitions = r.read_i32().map_err(|e| e.in_field("NumPartitions"))?;
-        let f_replication_factor = r.read_i16().map_err(|e| e.in_field("ReplicationFactor"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("NumPartitions", 4), ("ReplicationFactor", 2)]));
+        };
+        let f_num_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_assignments =
             c::read_array(r, flexible, version, |r| CreatableReplicaAssignment::decode_fields(r, version))
                 .map_err(|e| e.in_field("Assignments"))?;
         let f_configs = c::read_array(r, flexible, version, |r| CreatableTopicConfig::decode_fields(r, version))
             .map_err(|e| e.in_field("Configs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             name: f_name,
             num_partitions: f_num_partitions,
@@ -470,16 +466,7 @@ impl CreatableReplicaAssignment {
         let flexible = version >= 5;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_broker_ids = r.read_wire_array(flexible, version).map_err(|e| e.in_field("BrokerIds"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { partition_index: f_partition_index, broker_ids: f_broker_ids, unknown_tagged_fields })
     }
 }
@@ -620,16 +607,7 @@ impl CreatableTopicConfig {
         let flexible = version >= 5;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_value = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, value: f_value, unknown_tagged_fields })
     }
 }

@@ -78,16 +78,7 @@ impl CreateTopicsResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_topics = c::read_array(r, flexible, version, |r| CreatableTopicResult::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -574,9 +565,13 @@ impl CreatableTopicConfigs {
         let flexible = true;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
         c::put_nullable_string(buf, self.value.as_deref(), flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        buf.put_u8(self.read_only as u8);
-        buf.put_i8(self.config_source);
-        buf.put_u8(self.is_sensitive as u8);
+        {
+            let mut run = [0u8; 3];
+            run[0..1].copy_from_slice(&[self.read_only as u8]);
+            run[1..2].copy_from_slice(&self.config_source.to_be_bytes());
+            run[2..3].copy_from_slice(&[self.is_sensitive as u8]);
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -610,19 +605,13 @@ impl CreatableTopicConfigs {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_value = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        let f_read_only = r.read_bool().map_err(|e| e.in_field("ReadOnly"))?;
-        let f_config_source = r.read_i8().map_err(|e| e.in_field("ConfigSource"))?;
-        let f_is_sensitive = r.read_bool().map_err(|e| e.in_field("IsSensitive"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<3>() else {
+            return Err(r.fixed_run_error(&[("ReadOnly", 1), ("ConfigSource", 1), ("IsSensitive", 1)]));
+        };
+        let f_read_only = run[0] != 0;
+        let f_config_source = run[1] as i8;
+        let f_is_sensitive = run[2] != 0;
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             name: f_name,
             value: f_value,

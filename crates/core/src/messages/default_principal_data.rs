@@ -84,16 +84,7 @@ impl DefaultPrincipalData {
         let f_type = r.read_string(flexible, version).map_err(|e| e.in_field("Type"))?;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_token_authenticated = r.read_bool().map_err(|e| e.in_field("TokenAuthenticated"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { r#type: f_type, name: f_name, token_authenticated: f_token_authenticated, unknown_tagged_fields })
     }
 }

@@ -79,16 +79,7 @@ impl DeleteAclsResponse {
         let f_filter_results =
             c::read_array(r, flexible, version, |r| DeleteAclsFilterResult::decode_fields(r, version))
                 .map_err(|e| e.in_field("FilterResults"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { throttle_time_ms: f_throttle_time_ms, filter_results: f_filter_results, unknown_tagged_fields })
     }
 }
@@ -257,16 +248,7 @@ impl DeleteAclsFilterResult {
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_matching_acls = c::read_array(r, flexible, version, |r| DeleteAclsMatchingAcl::decode_fields(r, version))
             .map_err(|e| e.in_field("MatchingAcls"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,
@@ -432,8 +414,12 @@ impl DeleteAclsMatchingAcl {
         buf.put_i8(self.pattern_type);
         c::put_string(buf, &self.principal, flexible).map_err(|e| e.in_field("Principal"))?;
         c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_i8(self.operation);
-        buf.put_i8(self.permission_type);
+        {
+            let mut run = [0u8; 2];
+            run[0..1].copy_from_slice(&self.operation.to_be_bytes());
+            run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -479,18 +465,12 @@ impl DeleteAclsMatchingAcl {
         let f_pattern_type = r.read_i8().map_err(|e| e.in_field("PatternType"))?;
         let f_principal = r.read_string(flexible, version).map_err(|e| e.in_field("Principal"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let f_operation = r.read_i8().map_err(|e| e.in_field("Operation"))?;
-        let f_permission_type = r.read_i8().map_err(|e| e.in_field("PermissionType"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<2>() else {
+            return Err(r.fixed_run_error(&[("Operation", 1), ("PermissionType", 1)]));
+        };
+        let f_operation = run[0] as i8;
+        let f_permission_type = run[1] as i8;
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,

@@ -71,16 +71,7 @@ impl DeleteGroupsRequest {
         let flexible = version >= 2;
         let f_groups_names = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
             .map_err(|e| e.in_field("GroupsNames"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { groups_names: f_groups_names, unknown_tagged_fields })
     }
 }

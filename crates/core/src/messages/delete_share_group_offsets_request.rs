@@ -77,16 +77,7 @@ impl DeleteShareGroupOffsetsRequest {
         let f_topics =
             c::read_array(r, flexible, version, |r| DeleteShareGroupOffsetsRequestTopic::decode_fields(r, version))
                 .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -224,16 +215,7 @@ impl DeleteShareGroupOffsetsRequestTopic {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_name: f_topic_name, unknown_tagged_fields })
     }
 }

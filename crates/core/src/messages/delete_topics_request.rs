@@ -105,16 +105,7 @@ impl DeleteTopicsRequest {
             Vec::new()
         };
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topics: f_topics, topic_names: f_topic_names, timeout_ms: f_timeout_ms, unknown_tagged_fields })
     }
 }
@@ -288,16 +279,7 @@ impl DeleteTopicState {
         let flexible = true;
         let f_name = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Name"))?;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, topic_id: f_topic_id, unknown_tagged_fields })
     }
 }

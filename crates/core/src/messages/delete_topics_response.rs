@@ -78,16 +78,7 @@ impl DeleteTopicsResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_responses = c::read_array(r, flexible, version, |r| DeletableTopicResult::decode_fields(r, version))
             .map_err(|e| e.in_field("Responses"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { throttle_time_ms: f_throttle_time_ms, responses: f_responses, unknown_tagged_fields })
     }
 }
@@ -274,16 +265,7 @@ impl DeletableTopicResult {
         } else {
             None
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             name: f_name,
             topic_id: f_topic_id,

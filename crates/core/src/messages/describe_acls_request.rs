@@ -79,8 +79,12 @@ impl DescribeAclsRequest {
             .map_err(|e| e.in_field("PrincipalFilter"))?;
         c::put_nullable_string(buf, self.host_filter.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("HostFilter"))?;
-        buf.put_i8(self.operation);
-        buf.put_i8(self.permission_type);
+        {
+            let mut run = [0u8; 2];
+            run[0..1].copy_from_slice(&self.operation.to_be_bytes());
+            run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -123,18 +127,12 @@ impl DescribeAclsRequest {
         let f_principal_filter =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("PrincipalFilter"))?;
         let f_host_filter = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("HostFilter"))?;
-        let f_operation = r.read_i8().map_err(|e| e.in_field("Operation"))?;
-        let f_permission_type = r.read_i8().map_err(|e| e.in_field("PermissionType"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<2>() else {
+            return Err(r.fixed_run_error(&[("Operation", 1), ("PermissionType", 1)]));
+        };
+        let f_operation = run[0] as i8;
+        let f_permission_type = run[1] as i8;
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             resource_type_filter: f_resource_type_filter,
             resource_name_filter: f_resource_name_filter,

@@ -56,8 +56,12 @@ impl Default for DescribeAclsResponse {
 impl DescribeAclsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        buf.put_i32(self.throttle_time_ms);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
         c::put_array(buf, &self.resources, flexible, |buf, e| (e).encode_fields(buf, version))
@@ -94,22 +98,16 @@ impl DescribeAclsResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_resources = c::read_array(r, flexible, version, |r| DescribeAclsResource::decode_fields(r, version))
             .map_err(|e| e.in_field("Resources"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -313,16 +311,7 @@ impl DescribeAclsResource {
         let f_pattern_type = r.read_i8().map_err(|e| e.in_field("PatternType"))?;
         let f_acls = c::read_array(r, flexible, version, |r| AclDescription::decode_fields(r, version))
             .map_err(|e| e.in_field("Acls"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             resource_type: f_resource_type,
             resource_name: f_resource_name,
@@ -466,8 +455,12 @@ impl AclDescription {
         let flexible = version >= 2;
         c::put_string(buf, &self.principal, flexible).map_err(|e| e.in_field("Principal"))?;
         c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_i8(self.operation);
-        buf.put_i8(self.permission_type);
+        {
+            let mut run = [0u8; 2];
+            run[0..1].copy_from_slice(&self.operation.to_be_bytes());
+            run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -502,18 +495,12 @@ impl AclDescription {
         let flexible = version >= 2;
         let f_principal = r.read_string(flexible, version).map_err(|e| e.in_field("Principal"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let f_operation = r.read_i8().map_err(|e| e.in_field("Operation"))?;
-        let f_permission_type = r.read_i8().map_err(|e| e.in_field("PermissionType"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<2>() else {
+            return Err(r.fixed_run_error(&[("Operation", 1), ("PermissionType", 1)]));
+        };
+        let f_operation = run[0] as i8;
+        let f_permission_type = run[1] as i8;
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             principal: f_principal,
             host: f_host,

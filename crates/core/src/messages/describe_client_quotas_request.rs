@@ -78,16 +78,7 @@ impl DescribeClientQuotasRequest {
         let f_components = c::read_array(r, flexible, version, |r| ComponentData::decode_fields(r, version))
             .map_err(|e| e.in_field("Components"))?;
         let f_strict = r.read_bool().map_err(|e| e.in_field("Strict"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { components: f_components, strict: f_strict, unknown_tagged_fields })
     }
 }
@@ -250,16 +241,7 @@ impl ComponentData {
         let f_entity_type = r.read_string(flexible, version).map_err(|e| e.in_field("EntityType"))?;
         let f_match_type = r.read_i8().map_err(|e| e.in_field("MatchType"))?;
         let f_match = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Match"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { entity_type: f_entity_type, match_type: f_match_type, r#match: f_match, unknown_tagged_fields })
     }
 }

@@ -100,16 +100,7 @@ impl DescribeClusterRequest {
         let f_endpoint_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("EndpointType"))? } else { 1 };
         let f_include_fenced_brokers =
             if version >= 2 { r.read_bool().map_err(|e| e.in_field("IncludeFencedBrokers"))? } else { false };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             include_cluster_authorized_operations: f_include_cluster_authorized_operations,
             endpoint_type: f_endpoint_type,

@@ -76,8 +76,12 @@ impl Default for DescribeClusterResponse {
 impl DescribeClusterResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
         if version >= 1 {
@@ -126,8 +130,11 @@ impl DescribeClusterResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_endpoint_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("EndpointType"))? } else { 1 };
@@ -136,16 +143,7 @@ impl DescribeClusterResponse {
         let f_brokers = c::read_array(r, flexible, version, |r| DescribeClusterBroker::decode_fields(r, version))
             .map_err(|e| e.in_field("Brokers"))?;
         let f_cluster_authorized_operations = r.read_i32().map_err(|e| e.in_field("ClusterAuthorizedOperations"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -416,16 +414,7 @@ impl DescribeClusterBroker {
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
         let f_rack = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Rack"))?;
         let f_is_fenced = if version >= 2 { r.read_bool().map_err(|e| e.in_field("IsFenced"))? } else { false };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             broker_id: f_broker_id,
             host: f_host,

@@ -97,16 +97,7 @@ impl DescribeConfigsRequest {
         let f_include_synonyms = r.read_bool().map_err(|e| e.in_field("IncludeSynonyms"))?;
         let f_include_documentation =
             if version >= 3 { r.read_bool().map_err(|e| e.in_field("IncludeDocumentation"))? } else { false };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             resources: f_resources,
             include_synonyms: f_include_synonyms,
@@ -300,16 +291,7 @@ impl DescribeConfigsResource {
         let f_configuration_keys =
             c::read_nullable_array(r, flexible, true, version, |r| r.read_string(flexible, version))
                 .map_err(|e| e.in_field("ConfigurationKeys"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             resource_type: f_resource_type,
             resource_name: f_resource_name,

@@ -78,16 +78,7 @@ impl DescribeConfigsResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_results = c::read_array(r, flexible, version, |r| DescribeConfigsResult::decode_fields(r, version))
             .map_err(|e| e.in_field("Results"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { throttle_time_ms: f_throttle_time_ms, results: f_results, unknown_tagged_fields })
     }
 }
@@ -273,16 +264,7 @@ impl DescribeConfigsResult {
         let f_configs =
             c::read_array(r, flexible, version, |r| DescribeConfigsResourceResult::decode_fields(r, version))
                 .map_err(|e| e.in_field("Configs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,
@@ -462,9 +444,13 @@ impl DescribeConfigsResourceResult {
         let flexible = version >= 4;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
         c::put_nullable_string(buf, self.value.as_deref(), flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        buf.put_u8(self.read_only as u8);
-        buf.put_i8(self.config_source);
-        buf.put_u8(self.is_sensitive as u8);
+        {
+            let mut run = [0u8; 3];
+            run[0..1].copy_from_slice(&[self.read_only as u8]);
+            run[1..2].copy_from_slice(&self.config_source.to_be_bytes());
+            run[2..3].copy_from_slice(&[self.is_sensitive as u8]);
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.synonyms, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Synonyms"))?;
         if version >= 3 {
@@ -516,9 +502,12 @@ impl DescribeConfigsResourceResult {
         let flexible = version >= 4;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_value = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        let f_read_only = r.read_bool().map_err(|e| e.in_field("ReadOnly"))?;
-        let f_config_source = r.read_i8().map_err(|e| e.in_field("ConfigSource"))?;
-        let f_is_sensitive = r.read_bool().map_err(|e| e.in_field("IsSensitive"))?;
+        let Some(run) = r.read_fixed::<3>() else {
+            return Err(r.fixed_run_error(&[("ReadOnly", 1), ("ConfigSource", 1), ("IsSensitive", 1)]));
+        };
+        let f_read_only = run[0] != 0;
+        let f_config_source = run[1] as i8;
+        let f_is_sensitive = run[2] != 0;
         let f_synonyms = c::read_array(r, flexible, version, |r| DescribeConfigsSynonym::decode_fields(r, version))
             .map_err(|e| e.in_field("Synonyms"))?;
         let f_config_type = if version >= 3 { r.read_i8().map_err(|e| e.in_field("ConfigType"))? } else { 0 };
@@ -527,16 +516,7 @@ impl DescribeConfigsResourceResult {
         } else {
             Some(StrBytes::from_static(""))
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             name: f_name,
             value: f_value,
@@ -765,16 +745,7 @@ impl DescribeConfigsSynonym {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_value = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Value"))?;
         let f_source = r.read_i8().map_err(|e| e.in_field("Source"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, value: f_value, source: f_source, unknown_tagged_fields })
     }
 }

@@ -75,16 +75,7 @@ impl DescribeDelegationTokenRequest {
             DescribeDelegationTokenOwner::decode_fields(r, version)
         })
         .map_err(|e| e.in_field("Owners"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { owners: f_owners, unknown_tagged_fields })
     }
 }
@@ -239,16 +230,7 @@ impl DescribeDelegationTokenOwner {
         let flexible = version >= 2;
         let f_principal_type = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
         let f_principal_name = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { principal_type: f_principal_type, principal_name: f_principal_name, unknown_tagged_fields })
     }
 }

@@ -85,16 +85,7 @@ impl DescribeDelegationTokenResponse {
         let f_tokens = c::read_array(r, flexible, version, |r| DescribedDelegationToken::decode_fields(r, version))
             .map_err(|e| e.in_field("Tokens"))?;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             tokens: f_tokens,
@@ -285,9 +276,13 @@ impl DescribedDelegationToken {
         } else if !(version >= 3) && self.token_requester_principal_name.as_str() != "" {
             return Err(c::non_default_value(version).in_field("TokenRequesterPrincipalName"));
         }
-        buf.put_i64(self.issue_timestamp);
-        buf.put_i64(self.expiry_timestamp);
-        buf.put_i64(self.max_timestamp);
+        {
+            let mut run = [0u8; 24];
+            run[0..8].copy_from_slice(&self.issue_timestamp.to_be_bytes());
+            run[8..16].copy_from_slice(&self.expiry_timestamp.to_be_bytes());
+            run[16..24].copy_from_slice(&self.max_timestamp.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_string(buf, &self.token_id, flexible).map_err(|e| e.in_field("TokenId"))?;
         c::put_bytes(buf, &self.hmac, flexible).map_err(|e| e.in_field("Hmac"))?;
         c::put_array(buf, &self.renewers, flexible, |buf, e| (e).encode_fields(buf, version))
@@ -346,24 +341,18 @@ impl DescribedDelegationToken {
         } else {
             StrBytes::from_static("")
         };
-        let f_issue_timestamp = r.read_i64().map_err(|e| e.in_field("IssueTimestamp"))?;
-        let f_expiry_timestamp = r.read_i64().map_err(|e| e.in_field("ExpiryTimestamp"))?;
-        let f_max_timestamp = r.read_i64().map_err(|e| e.in_field("MaxTimestamp"))?;
+        let Some(run) = r.read_fixed::<24>() else {
+            return Err(r.fixed_run_error(&[("IssueTimestamp", 8), ("ExpiryTimestamp", 8), ("MaxTimestamp", 8)]));
+        };
+        let f_issue_timestamp = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_expiry_timestamp = i64::from_be_bytes(run[8..16].try_into().unwrap());
+        let f_max_timestamp = i64::from_be_bytes(run[16..24].try_into().unwrap());
         let f_token_id = r.read_string(flexible, version).map_err(|e| e.in_field("TokenId"))?;
         let f_hmac = r.read_bytes(flexible, version).map_err(|e| e.in_field("Hmac"))?;
         let f_renewers =
             c::read_array(r, flexible, version, |r| DescribedDelegationTokenRenewer::decode_fields(r, version))
                 .map_err(|e| e.in_field("Renewers"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             principal_type: f_principal_type,
             principal_name: f_principal_name,
@@ -618,16 +607,7 @@ impl DescribedDelegationTokenRenewer {
         let flexible = version >= 2;
         let f_principal_type = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
         let f_principal_name = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { principal_type: f_principal_type, principal_name: f_principal_name, unknown_tagged_fields })
     }
 }

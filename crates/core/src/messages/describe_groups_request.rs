@@ -85,16 +85,7 @@ impl DescribeGroupsRequest {
             .map_err(|e| e.in_field("Groups"))?;
         let f_include_authorized_operations =
             if version >= 3 { r.read_bool().map_err(|e| e.in_field("IncludeAuthorizedOperations"))? } else { false };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             groups: f_groups,
             include_authorized_operations: f_include_authorized_operations,

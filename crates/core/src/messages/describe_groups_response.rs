@@ -83,16 +83,7 @@ impl DescribeGroupsResponse {
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
         let f_groups = c::read_array(r, flexible, version, |r| DescribedGroup::decode_fields(r, version))
             .map_err(|e| e.in_field("Groups"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
     }
 }
@@ -319,16 +310,7 @@ impl DescribedGroup {
             .map_err(|e| e.in_field("Members"))?;
         let f_authorized_operations =
             if version >= 3 { r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))? } else { -2147483648 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,
@@ -600,16 +582,7 @@ impl DescribedGroupMember {
         let f_client_host = r.read_string(flexible, version).map_err(|e| e.in_field("ClientHost"))?;
         let f_member_metadata = r.read_bytes(flexible, version).map_err(|e| e.in_field("MemberMetadata"))?;
         let f_member_assignment = r.read_bytes(flexible, version).map_err(|e| e.in_field("MemberAssignment"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,

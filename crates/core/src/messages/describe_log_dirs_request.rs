@@ -74,16 +74,7 @@ impl DescribeLogDirsRequest {
         let f_topics =
             c::read_nullable_array(r, flexible, true, version, |r| DescribableLogDirTopic::decode_fields(r, version))
                 .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -233,16 +224,7 @@ impl DescribableLogDirTopic {
         let flexible = version >= 2;
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
     }
 }

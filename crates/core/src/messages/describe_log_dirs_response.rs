@@ -89,16 +89,7 @@ impl DescribeLogDirsResponse {
         let f_error_code = if version >= 3 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
         let f_results = c::read_array(r, flexible, version, |r| DescribeLogDirsResult::decode_fields(r, version))
             .map_err(|e| e.in_field("Results"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -322,16 +313,7 @@ impl DescribeLogDirsResult {
         let f_total_bytes = if version >= 4 { r.read_i64().map_err(|e| e.in_field("TotalBytes"))? } else { -1 };
         let f_usable_bytes = if version >= 4 { r.read_i64().map_err(|e| e.in_field("UsableBytes"))? } else { -1 };
         let f_is_cordoned = if version >= 5 { r.read_bool().map_err(|e| e.in_field("IsCordoned"))? } else { false };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             log_dir: f_log_dir,
@@ -530,16 +512,7 @@ impl DescribeLogDirsTopic {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| DescribeLogDirsPartition::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -652,10 +625,14 @@ impl Default for DescribeLogDirsPartition {
 impl DescribeLogDirsPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        buf.put_i32(self.partition_index);
-        buf.put_i64(self.partition_size);
-        buf.put_i64(self.offset_lag);
-        buf.put_u8(self.is_future_key as u8);
+        {
+            let mut run = [0u8; 21];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..12].copy_from_slice(&self.partition_size.to_be_bytes());
+            run[12..20].copy_from_slice(&self.offset_lag.to_be_bytes());
+            run[20..21].copy_from_slice(&[self.is_future_key as u8]);
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -688,20 +665,19 @@ impl DescribeLogDirsPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_partition_size = r.read_i64().map_err(|e| e.in_field("PartitionSize"))?;
-        let f_offset_lag = r.read_i64().map_err(|e| e.in_field("OffsetLag"))?;
-        let f_is_future_key = r.read_bool().map_err(|e| e.in_field("IsFutureKey"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<21>() else {
+            return Err(r.fixed_run_error(&[
+                ("PartitionIndex", 4),
+                ("PartitionSize", 8),
+                ("OffsetLag", 8),
+                ("IsFutureKey", 1),
+            ]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_partition_size = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let f_offset_lag = i64::from_be_bytes(run[12..20].try_into().unwrap());
+        let f_is_future_key = run[20] != 0;
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition_index: f_partition_index,
             partition_size: f_partition_size,

@@ -69,16 +69,7 @@ impl DescribeProducersRequest {
         let flexible = true;
         let f_topics = c::read_array(r, flexible, version, |r| TopicRequest::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -214,16 +205,7 @@ impl TopicRequest {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partition_indexes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
     }
 }

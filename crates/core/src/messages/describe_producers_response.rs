@@ -76,16 +76,7 @@ impl DescribeProducersResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_topics = c::read_array(r, flexible, version, |r| TopicResponse::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -235,16 +226,7 @@ impl TopicResponse {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionResponse::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -357,8 +339,12 @@ impl Default for PartitionResponse {
 impl PartitionResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition_index);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
         c::put_array(buf, &self.active_producers, flexible, |buf, e| (e).encode_fields(buf, version))
@@ -393,22 +379,16 @@ impl PartitionResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_active_producers = c::read_array(r, flexible, version, |r| ProducerState::decode_fields(r, version))
             .map_err(|e| e.in_field("ActiveProducers"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
@@ -563,12 +543,16 @@ impl Default for ProducerState {
 impl ProducerState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i64(self.producer_id);
-        buf.put_i32(self.producer_epoch);
-        buf.put_i32(self.last_sequence);
-        buf.put_i64(self.last_timestamp);
-        buf.put_i32(self.coordinator_epoch);
-        buf.put_i64(self.current_txn_start_offset);
+        {
+            let mut run = [0u8; 36];
+            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[8..12].copy_from_slice(&self.producer_epoch.to_be_bytes());
+            run[12..16].copy_from_slice(&self.last_sequence.to_be_bytes());
+            run[16..24].copy_from_slice(&self.last_timestamp.to_be_bytes());
+            run[24..28].copy_from_slice(&self.coordinator_epoch.to_be_bytes());
+            run[28..36].copy_from_slice(&self.current_txn_start_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -601,22 +585,23 @@ impl ProducerState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
-        let f_producer_epoch = r.read_i32().map_err(|e| e.in_field("ProducerEpoch"))?;
-        let f_last_sequence = r.read_i32().map_err(|e| e.in_field("LastSequence"))?;
-        let f_last_timestamp = r.read_i64().map_err(|e| e.in_field("LastTimestamp"))?;
-        let f_coordinator_epoch = r.read_i32().map_err(|e| e.in_field("CoordinatorEpoch"))?;
-        let f_current_txn_start_offset = r.read_i64().map_err(|e| e.in_field("CurrentTxnStartOffset"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<36>() else {
+            return Err(r.fixed_run_error(&[
+                ("ProducerId", 8),
+                ("ProducerEpoch", 4),
+                ("LastSequence", 4),
+                ("LastTimestamp", 8),
+                ("CoordinatorEpoch", 4),
+                ("CurrentTxnStartOffset", 8),
+            ]));
+        };
+        let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_producer_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
+        let f_last_sequence = i32::from_be_bytes(run[12..16].try_into().unwrap());
+        let f_last_timestamp = i64::from_be_bytes(run[16..24].try_into().unwrap());
+        let f_coordinator_epoch = i32::from_be_bytes(run[24..28].try_into().unwrap());
+        let f_current_txn_start_offset = i64::from_be_bytes(run[28..36].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             producer_id: f_producer_id,
             producer_epoch: f_producer_epoch,

@@ -116,16 +116,7 @@ impl DescribeQuorumResponse {
         } else {
             Vec::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,
@@ -315,16 +306,7 @@ impl TopicData {
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -460,15 +442,23 @@ impl Default for PartitionData {
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition_index);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 2 {
             c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
                 .map_err(|e| e.in_field("ErrorMessage"))?;
         }
-        buf.put_i32(self.leader_id);
-        buf.put_i32(self.leader_epoch);
-        buf.put_i64(self.high_watermark);
+        {
+            let mut run = [0u8; 16];
+            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            run[8..16].copy_from_slice(&self.high_watermark.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.current_voters, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("CurrentVoters"))?;
         c::put_array(buf, &self.observers, flexible, |buf, e| (e).encode_fields(buf, version))
@@ -509,30 +499,27 @@ impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message = if version >= 2 {
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?
         } else {
             Some(StrBytes::from_static(""))
         };
-        let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let f_high_watermark = r.read_i64().map_err(|e| e.in_field("HighWatermark"))?;
+        let Some(run) = r.read_fixed::<16>() else {
+            return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4), ("HighWatermark", 8)]));
+        };
+        let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_high_watermark = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_current_voters = c::read_array(r, flexible, version, |r| ReplicaState::decode_fields(r, version))
             .map_err(|e| e.in_field("CurrentVoters"))?;
         let f_observers = c::read_array(r, flexible, version, |r| ReplicaState::decode_fields(r, version))
             .map_err(|e| e.in_field("Observers"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
@@ -750,16 +737,7 @@ impl Node {
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_listeners = c::read_array(r, flexible, version, |r| Listener::decode_fields(r, version))
             .map_err(|e| e.in_field("Listeners"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { node_id: f_node_id, listeners: f_listeners, unknown_tagged_fields })
     }
 }
@@ -902,16 +880,7 @@ impl Listener {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
     }
 }
@@ -1090,16 +1059,7 @@ impl ReplicaState {
             if version >= 1 { r.read_i64().map_err(|e| e.in_field("LastFetchTimestamp"))? } else { -1 };
         let f_last_caught_up_timestamp =
             if version >= 1 { r.read_i64().map_err(|e| e.in_field("LastCaughtUpTimestamp"))? } else { -1 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             replica_id: f_replica_id,
             replica_directory_id: f_replica_directory_id,

@@ -70,16 +70,7 @@ impl DescribeShareGroupOffsetsRequest {
         let f_groups =
             c::read_array(r, flexible, version, |r| DescribeShareGroupOffsetsRequestGroup::decode_fields(r, version))
                 .map_err(|e| e.in_field("Groups"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { groups: f_groups, unknown_tagged_fields })
     }
 }
@@ -225,16 +216,7 @@ impl DescribeShareGroupOffsetsRequestGroup {
             DescribeShareGroupOffsetsRequestTopic::decode_fields(r, version)
         })
         .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -374,16 +356,7 @@ impl DescribeShareGroupOffsetsRequestTopic {
         let flexible = true;
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }

@@ -77,16 +77,7 @@ impl DescribeShareGroupOffsetsResponse {
         let f_groups =
             c::read_array(r, flexible, version, |r| DescribeShareGroupOffsetsResponseGroup::decode_fields(r, version))
                 .map_err(|e| e.in_field("Groups"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
     }
 }
@@ -263,16 +254,7 @@ impl DescribeShareGroupOffsetsResponseGroup {
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             group_id: f_group_id,
             topics: f_topics,
@@ -444,16 +426,7 @@ impl DescribeShareGroupOffsetsResponseTopic {
             DescribeShareGroupOffsetsResponsePartition::decode_fields(r, version)
         })
         .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_name: f_topic_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -586,9 +559,13 @@ impl Default for DescribeShareGroupOffsetsResponsePartition {
 impl DescribeShareGroupOffsetsResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition_index);
-        buf.put_i64(self.start_offset);
-        buf.put_i32(self.leader_epoch);
+        {
+            let mut run = [0u8; 16];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..12].copy_from_slice(&self.start_offset.to_be_bytes());
+            run[12..16].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 1 {
             buf.put_i64(self.lag);
         }
@@ -629,23 +606,17 @@ impl DescribeShareGroupOffsetsResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_start_offset = r.read_i64().map_err(|e| e.in_field("StartOffset"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
+        let Some(run) = r.read_fixed::<16>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("StartOffset", 8), ("LeaderEpoch", 4)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_start_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[12..16].try_into().unwrap());
         let f_lag = if version >= 1 { r.read_i64().map_err(|e| e.in_field("Lag"))? } else { -1 };
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition_index: f_partition_index,
             start_offset: f_start_offset,

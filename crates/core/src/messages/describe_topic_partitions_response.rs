@@ -88,16 +88,7 @@ impl DescribeTopicPartitionsResponse {
                 .map_err(|e| e.in_field("Topics"))?;
         let f_next_cursor = c::read_nullable_struct(r, true, false, |r| Cursor::decode_fields(r, version))
             .map_err(|e| e.in_field("NextCursor"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             topics: f_topics,
@@ -263,8 +254,12 @@ impl DescribeTopicPartitionsResponseTopic {
         let flexible = true;
         buf.put_i16(self.error_code);
         c::put_nullable_string(buf, self.name.as_deref(), flexible, true, version).map_err(|e| e.in_field("Name"))?;
-        buf.put_slice(self.topic_id.as_bytes());
-        buf.put_u8(self.is_internal as u8);
+        {
+            let mut run = [0u8; 17];
+            run[0..16].copy_from_slice(&*self.topic_id.as_bytes());
+            run[16..17].copy_from_slice(&[self.is_internal as u8]);
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Partitions"))?;
         buf.put_i32(self.topic_authorized_operations);
@@ -302,23 +297,17 @@ impl DescribeTopicPartitionsResponseTopic {
         let flexible = true;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_name = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Name"))?;
-        let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_is_internal = r.read_bool().map_err(|e| e.in_field("IsInternal"))?;
+        let Some(run) = r.read_fixed::<17>() else {
+            return Err(r.fixed_run_error(&[("TopicId", 16), ("IsInternal", 1)]));
+        };
+        let f_topic_id = Uuid::from_bytes(run[0..16].try_into().unwrap());
+        let f_is_internal = run[16] != 0;
         let f_partitions = c::read_array(r, flexible, version, |r| {
             DescribeTopicPartitionsResponsePartition::decode_fields(r, version)
         })
         .map_err(|e| e.in_field("Partitions"))?;
         let f_topic_authorized_operations = r.read_i32().map_err(|e| e.in_field("TopicAuthorizedOperations"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             error_code: f_error_code,
             name: f_name,
@@ -508,10 +497,14 @@ impl Default for DescribeTopicPartitionsResponsePartition {
 impl DescribeTopicPartitionsResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i16(self.error_code);
-        buf.put_i32(self.partition_index);
-        buf.put_i32(self.leader_id);
-        buf.put_i32(self.leader_epoch);
+        {
+            let mut run = [0u8; 14];
+            run[0..2].copy_from_slice(&self.error_code.to_be_bytes());
+            run[2..6].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[6..10].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[10..14].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_wire_array(buf, &self.replica_nodes, flexible).map_err(|e| e.in_field("ReplicaNodes"))?;
         c::put_wire_array(buf, &self.isr_nodes, flexible).map_err(|e| e.in_field("IsrNodes"))?;
         c::put_nullable_wire_array(buf, self.eligible_leader_replicas.as_ref(), flexible, true, version)
@@ -554,10 +547,18 @@ impl DescribeTopicPartitionsResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
+        let Some(run) = r.read_fixed::<14>() else {
+            return Err(r.fixed_run_error(&[
+                ("ErrorCode", 2),
+                ("PartitionIndex", 4),
+                ("LeaderId", 4),
+                ("LeaderEpoch", 4),
+            ]));
+        };
+        let f_error_code = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_partition_index = i32::from_be_bytes(run[2..6].try_into().unwrap());
+        let f_leader_id = i32::from_be_bytes(run[6..10].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[10..14].try_into().unwrap());
         let f_replica_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("ReplicaNodes"))?;
         let f_isr_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("IsrNodes"))?;
         let f_eligible_leader_replicas =
@@ -565,16 +566,7 @@ impl DescribeTopicPartitionsResponsePartition {
         let f_last_known_elr =
             r.read_nullable_wire_array(flexible, true, version).map_err(|e| e.in_field("LastKnownElr"))?;
         let f_offline_replicas = r.read_wire_array(flexible, version).map_err(|e| e.in_field("OfflineReplicas"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             error_code: f_error_code,
             partition_index: f_partition_index,
@@ -802,16 +794,7 @@ impl Cursor {
         let flexible = true;
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_name: f_topic_name, partition_index: f_partition_index, unknown_tagged_fields })
     }
 }

@@ -69,16 +69,7 @@ impl DescribeTransactionsRequest {
         let flexible = true;
         let f_transactional_ids = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
             .map_err(|e| e.in_field("TransactionalIds"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { transactional_ids: f_transactional_ids, unknown_tagged_fields })
     }
 }

@@ -76,16 +76,7 @@ impl DescribeTransactionsResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_transaction_states = c::read_array(r, flexible, version, |r| TransactionState::decode_fields(r, version))
             .map_err(|e| e.in_field("TransactionStates"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             transaction_states: f_transaction_states,
@@ -247,10 +238,14 @@ impl TransactionState {
         buf.put_i16(self.error_code);
         c::put_string(buf, &self.transactional_id, flexible).map_err(|e| e.in_field("TransactionalId"))?;
         c::put_string(buf, &self.transaction_state, flexible).map_err(|e| e.in_field("TransactionState"))?;
-        buf.put_i32(self.transaction_timeout_ms);
-        buf.put_i64(self.transaction_start_time_ms);
-        buf.put_i64(self.producer_id);
-        buf.put_i16(self.producer_epoch);
+        {
+            let mut run = [0u8; 22];
+            run[0..4].copy_from_slice(&self.transaction_timeout_ms.to_be_bytes());
+            run[4..12].copy_from_slice(&self.transaction_start_time_ms.to_be_bytes());
+            run[12..20].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[20..22].copy_from_slice(&self.producer_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
         if flexible {
@@ -290,22 +285,21 @@ impl TransactionState {
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
         let f_transaction_state = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionState"))?;
-        let f_transaction_timeout_ms = r.read_i32().map_err(|e| e.in_field("TransactionTimeoutMs"))?;
-        let f_transaction_start_time_ms = r.read_i64().map_err(|e| e.in_field("TransactionStartTimeMs"))?;
-        let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
-        let f_producer_epoch = r.read_i16().map_err(|e| e.in_field("ProducerEpoch"))?;
+        let Some(run) = r.read_fixed::<22>() else {
+            return Err(r.fixed_run_error(&[
+                ("TransactionTimeoutMs", 4),
+                ("TransactionStartTimeMs", 8),
+                ("ProducerId", 8),
+                ("ProducerEpoch", 2),
+            ]));
+        };
+        let f_transaction_timeout_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_transaction_start_time_ms = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let f_producer_id = i64::from_be_bytes(run[12..20].try_into().unwrap());
+        let f_producer_epoch = i16::from_be_bytes(run[20..22].try_into().unwrap());
         let f_topics = c::read_array(r, flexible, version, |r| TopicData::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             error_code: f_error_code,
             transactional_id: f_transactional_id,
@@ -517,16 +511,7 @@ impl TopicData {
         let flexible = true;
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
     }
 }

@@ -56,8 +56,12 @@ impl Default for DescribeUserScramCredentialsResponse {
 impl DescribeUserScramCredentialsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
         c::put_array(buf, &self.results, flexible, |buf, e| (e).encode_fields(buf, version))
@@ -92,23 +96,17 @@ impl DescribeUserScramCredentialsResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_results =
             c::read_array(r, flexible, version, |r| DescribeUserScramCredentialsResult::decode_fields(r, version))
                 .map_err(|e| e.in_field("Results"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -315,16 +313,7 @@ impl DescribeUserScramCredentialsResult {
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_credential_infos = c::read_array(r, flexible, version, |r| CredentialInfo::decode_fields(r, version))
             .map_err(|e| e.in_field("CredentialInfos"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             user: f_user,
             error_code: f_error_code,
@@ -452,8 +441,12 @@ impl Default for CredentialInfo {
 impl CredentialInfo {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i8(self.mechanism);
-        buf.put_i32(self.iterations);
+        {
+            let mut run = [0u8; 5];
+            run[0..1].copy_from_slice(&self.mechanism.to_be_bytes());
+            run[1..5].copy_from_slice(&self.iterations.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -482,18 +475,12 @@ impl CredentialInfo {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_mechanism = r.read_i8().map_err(|e| e.in_field("Mechanism"))?;
-        let f_iterations = r.read_i32().map_err(|e| e.in_field("Iterations"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<5>() else {
+            return Err(r.fixed_run_error(&[("Mechanism", 1), ("Iterations", 4)]));
+        };
+        let f_mechanism = run[0] as i8;
+        let f_iterations = i32::from_be_bytes(run[1..5].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { mechanism: f_mechanism, iterations: f_iterations, unknown_tagged_fields })
     }
 }

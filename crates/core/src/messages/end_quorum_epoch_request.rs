@@ -96,16 +96,7 @@ impl EndQuorumEpochRequest {
         } else {
             Vec::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             cluster_id: f_cluster_id,
             topics: f_topics,
@@ -278,16 +269,7 @@ impl TopicData {
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -408,9 +390,13 @@ impl Default for PartitionData {
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
-        buf.put_i32(self.partition_index);
-        buf.put_i32(self.leader_id);
-        buf.put_i32(self.leader_epoch);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[8..12].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version <= 0 {
             c::put_wire_array(buf, &self.preferred_successors, flexible)
                 .map_err(|e| e.in_field("PreferredSuccessors"))?;
@@ -456,9 +442,12 @@ impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("LeaderId", 4), ("LeaderEpoch", 4)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_leader_id = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
         let f_preferred_successors = if version <= 0 {
             r.read_wire_array(flexible, version).map_err(|e| e.in_field("PreferredSuccessors"))?
         } else {
@@ -470,16 +459,7 @@ impl PartitionData {
         } else {
             Vec::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition_index: f_partition_index,
             leader_id: f_leader_id,
@@ -634,8 +614,12 @@ impl Default for ReplicaInfo {
 impl ReplicaInfo {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.candidate_id);
-        buf.put_slice(self.candidate_directory_id.as_bytes());
+        {
+            let mut run = [0u8; 20];
+            run[0..4].copy_from_slice(&self.candidate_id.to_be_bytes());
+            run[4..20].copy_from_slice(&*self.candidate_directory_id.as_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -664,18 +648,12 @@ impl ReplicaInfo {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_candidate_id = r.read_i32().map_err(|e| e.in_field("CandidateId"))?;
-        let f_candidate_directory_id = r.read_uuid().map_err(|e| e.in_field("CandidateDirectoryId"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<20>() else {
+            return Err(r.fixed_run_error(&[("CandidateId", 4), ("CandidateDirectoryId", 16)]));
+        };
+        let f_candidate_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_candidate_directory_id = Uuid::from_bytes(run[4..20].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             candidate_id: f_candidate_id,
             candidate_directory_id: f_candidate_directory_id,
@@ -826,16 +804,7 @@ impl LeaderEndpoint {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
     }
 }

@@ -57,9 +57,13 @@ impl EndTxnRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
         c::put_string(buf, &self.transactional_id, flexible).map_err(|e| e.in_field("TransactionalId"))?;
-        buf.put_i64(self.producer_id);
-        buf.put_i16(self.producer_epoch);
-        buf.put_u8(self.committed as u8);
+        {
+            let mut run = [0u8; 11];
+            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[8..10].copy_from_slice(&self.producer_epoch.to_be_bytes());
+            run[10..11].copy_from_slice(&[self.committed as u8]);
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -93,19 +97,13 @@ impl EndTxnRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
-        let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
-        let f_producer_epoch = r.read_i16().map_err(|e| e.in_field("ProducerEpoch"))?;
-        let f_committed = r.read_bool().map_err(|e| e.in_field("Committed"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<11>() else {
+            return Err(r.fixed_run_error(&[("ProducerId", 8), ("ProducerEpoch", 2), ("Committed", 1)]));
+        };
+        let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_producer_epoch = i16::from_be_bytes(run[8..10].try_into().unwrap());
+        let f_committed = run[10] != 0;
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             transactional_id: f_transactional_id,
             producer_id: f_producer_id,

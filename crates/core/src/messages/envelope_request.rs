@@ -88,16 +88,7 @@ impl EnvelopeRequest {
         let f_request_principal =
             r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("RequestPrincipal"))?;
         let f_client_host_address = r.read_bytes(flexible, version).map_err(|e| e.in_field("ClientHostAddress"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             request_data: f_request_data,
             request_principal: f_request_principal,

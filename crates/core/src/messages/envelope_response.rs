@@ -75,16 +75,7 @@ impl EnvelopeResponse {
         let flexible = true;
         let f_response_data = r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("ResponseData"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { response_data: f_response_data, error_code: f_error_code, unknown_tagged_fields })
     }
 }

@@ -76,16 +76,7 @@ impl ExpireDelegationTokenRequest {
         let flexible = version >= 2;
         let f_hmac = r.read_bytes(flexible, version).map_err(|e| e.in_field("Hmac"))?;
         let f_expiry_time_period_ms = r.read_i64().map_err(|e| e.in_field("ExpiryTimePeriodMs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { hmac: f_hmac, expiry_time_period_ms: f_expiry_time_period_ms, unknown_tagged_fields })
     }
 }

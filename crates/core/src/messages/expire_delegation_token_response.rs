@@ -46,9 +46,13 @@ impl Default for ExpireDelegationTokenResponse {
 impl ExpireDelegationTokenResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        buf.put_i16(self.error_code);
-        buf.put_i64(self.expiry_timestamp_ms);
-        buf.put_i32(self.throttle_time_ms);
+        {
+            let mut run = [0u8; 14];
+            run[0..2].copy_from_slice(&self.error_code.to_be_bytes());
+            run[2..10].copy_from_slice(&self.expiry_timestamp_ms.to_be_bytes());
+            run[10..14].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -80,19 +84,13 @@ impl ExpireDelegationTokenResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_expiry_timestamp_ms = r.read_i64().map_err(|e| e.in_field("ExpiryTimestampMs"))?;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<14>() else {
+            return Err(r.fixed_run_error(&[("ErrorCode", 2), ("ExpiryTimestampMs", 8), ("ThrottleTimeMs", 4)]));
+        };
+        let f_error_code = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_expiry_timestamp_ms = i64::from_be_bytes(run[2..10].try_into().unwrap());
+        let f_throttle_time_ms = i32::from_be_bytes(run[10..14].try_into().unwrap());
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             expiry_timestamp_ms: f_expiry_timestamp_ms,

@@ -104,10 +104,14 @@ impl FetchRequest {
         if !(version >= 15) && self.replica_state != ReplicaState::default() {
             return Err(c::non_default_value(version).in_field("ReplicaState"));
         }
-        buf.put_i32(self.max_wait_ms);
-        buf.put_i32(self.min_bytes);
-        buf.put_i32(self.max_bytes);
-        buf.put_i8(self.isolation_level);
+        {
+            let mut run = [0u8; 13];
+            run[0..4].copy_from_slice(&self.max_wait_ms.to_be_bytes());
+            run[4..8].copy_from_slice(&self.min_bytes.to_be_bytes());
+            run[8..12].copy_from_slice(&self.max_bytes.to_be_bytes());
+            run[12..13].copy_from_slice(&self.isolation_level.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 7 {
             buf.put_i32(self.session_id);
         }
@@ -203,10 +207,18 @@ impl FetchRequest {
         let mut f_cluster_id = None;
         let f_replica_id = if version <= 14 { r.read_i32().map_err(|e| e.in_field("ReplicaId"))? } else { -1 };
         let mut f_replica_state = ReplicaState::default();
-        let f_max_wait_ms = r.read_i32().map_err(|e| e.in_field("MaxWaitMs"))?;
-        let f_min_bytes = r.read_i32().map_err(|e| e.in_field("MinBytes"))?;
-        let f_max_bytes = r.read_i32().map_err(|e| e.in_field("MaxBytes"))?;
-        let f_isolation_level = r.read_i8().map_err(|e| e.in_field("IsolationLevel"))?;
+        let Some(run) = r.read_fixed::<13>() else {
+            return Err(r.fixed_run_error(&[
+                ("MaxWaitMs", 4),
+                ("MinBytes", 4),
+                ("MaxBytes", 4),
+                ("IsolationLevel", 1),
+            ]));
+        };
+        let f_max_wait_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_min_bytes = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_max_bytes = i32::from_be_bytes(run[8..12].try_into().unwrap());
+        let f_isolation_level = run[12] as i8;
         let f_session_id = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionId"))? } else { 0 };
         let f_session_epoch = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionEpoch"))? } else { -1 };
         let f_topics = c::read_array(r, flexible, version, |r| FetchTopic::decode_fields(r, version))
@@ -519,8 +531,12 @@ impl Default for ReplicaState {
 impl ReplicaState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.replica_id);
-        buf.put_i64(self.replica_epoch);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.replica_id.to_be_bytes());
+            run[4..12].copy_from_slice(&self.replica_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -549,18 +565,12 @@ impl ReplicaState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_replica_id = r.read_i32().map_err(|e| e.in_field("ReplicaId"))?;
-        let f_replica_epoch = r.read_i64().map_err(|e| e.in_field("ReplicaEpoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("ReplicaId", 4), ("ReplicaEpoch", 8)]));
+        };
+        let f_replica_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_replica_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { replica_id: f_replica_id, replica_epoch: f_replica_epoch, unknown_tagged_fields })
     }
 }
@@ -722,16 +732,7 @@ impl FetchTopic {
         let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
         let f_partitions = c::read_array(r, flexible, version, |r| FetchPartition::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 12 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -1260,16 +1261,7 @@ impl ForgottenTopic {
         };
         let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 12 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }

@@ -382,16 +382,7 @@ impl FetchableTopicResponse {
         let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 12 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -560,10 +551,14 @@ impl Default for PartitionData {
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
-        buf.put_i32(self.partition_index);
-        buf.put_i16(self.error_code);
-        buf.put_i64(self.high_watermark);
-        buf.put_i64(self.last_stable_offset);
+        {
+            let mut run = [0u8; 22];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            run[6..14].copy_from_slice(&self.high_watermark.to_be_bytes());
+            run[14..22].copy_from_slice(&self.last_stable_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 5 {
             buf.put_i64(self.log_start_offset);
         }
@@ -666,10 +661,18 @@ impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_high_watermark = r.read_i64().map_err(|e| e.in_field("HighWatermark"))?;
-        let f_last_stable_offset = r.read_i64().map_err(|e| e.in_field("LastStableOffset"))?;
+        let Some(run) = r.read_fixed::<22>() else {
+            return Err(r.fixed_run_error(&[
+                ("PartitionIndex", 4),
+                ("ErrorCode", 2),
+                ("HighWatermark", 8),
+                ("LastStableOffset", 8),
+            ]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_high_watermark = i64::from_be_bytes(run[6..14].try_into().unwrap());
+        let f_last_stable_offset = i64::from_be_bytes(run[14..22].try_into().unwrap());
         let f_log_start_offset =
             if version >= 5 { r.read_i64().map_err(|e| e.in_field("LogStartOffset"))? } else { -1 };
         let mut f_diverging_epoch = EpochEndOffset::default();
@@ -961,8 +964,12 @@ impl Default for EpochEndOffset {
 impl EpochEndOffset {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.epoch);
-        buf.put_i64(self.end_offset);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.epoch.to_be_bytes());
+            run[4..12].copy_from_slice(&self.end_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -991,18 +998,12 @@ impl EpochEndOffset {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
-        let f_end_offset = r.read_i64().map_err(|e| e.in_field("EndOffset"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("Epoch", 4), ("EndOffset", 8)]));
+        };
+        let f_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_end_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { epoch: f_epoch, end_offset: f_end_offset, unknown_tagged_fields })
     }
 }
@@ -1101,8 +1102,12 @@ impl Default for LeaderIdAndEpoch {
 impl LeaderIdAndEpoch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.leader_id);
-        buf.put_i32(self.leader_epoch);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -1131,18 +1136,12 @@ impl LeaderIdAndEpoch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
+        };
+        let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
     }
 }
@@ -1244,8 +1243,12 @@ impl Default for SnapshotId {
 impl SnapshotId {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i64(self.end_offset);
-        buf.put_i32(self.epoch);
+        {
+            let mut run = [0u8; 12];
+            run[0..8].copy_from_slice(&self.end_offset.to_be_bytes());
+            run[8..12].copy_from_slice(&self.epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -1274,18 +1277,12 @@ impl SnapshotId {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_end_offset = r.read_i64().map_err(|e| e.in_field("EndOffset"))?;
-        let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("EndOffset", 8), ("Epoch", 4)]));
+        };
+        let f_end_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields })
     }
 }
@@ -1384,8 +1381,12 @@ impl Default for AbortedTransaction {
 impl AbortedTransaction {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
-        buf.put_i64(self.producer_id);
-        buf.put_i64(self.first_offset);
+        {
+            let mut run = [0u8; 16];
+            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[8..16].copy_from_slice(&self.first_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -1416,18 +1417,12 @@ impl AbortedTransaction {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
-        let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
-        let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<16>() else {
+            return Err(r.fixed_run_error(&[("ProducerId", 8), ("FirstOffset", 8)]));
+        };
+        let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_first_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
+        let unknown_tagged_fields = if version >= 12 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { producer_id: f_producer_id, first_offset: f_first_offset, unknown_tagged_fields })
     }
 }
@@ -1575,16 +1570,7 @@ impl NodeEndpoint {
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
         let f_rack = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Rack"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
     }
 }

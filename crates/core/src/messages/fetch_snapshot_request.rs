@@ -56,8 +56,12 @@ impl Default for FetchSnapshotRequest {
 impl FetchSnapshotRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.replica_id);
-        buf.put_i32(self.max_bytes);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.replica_id.to_be_bytes());
+            run[4..8].copy_from_slice(&self.max_bytes.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
         if flexible {
@@ -104,8 +108,11 @@ impl FetchSnapshotRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let mut f_cluster_id = None;
-        let f_replica_id = r.read_i32().map_err(|e| e.in_field("ReplicaId"))?;
-        let f_max_bytes = r.read_i32().map_err(|e| e.in_field("MaxBytes"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("ReplicaId", 4), ("MaxBytes", 4)]));
+        };
+        let f_replica_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_max_bytes = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_topics = c::read_array(r, flexible, version, |r| TopicSnapshot::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
         let mut unknown_tagged_fields = Vec::new();
@@ -300,16 +307,7 @@ impl TopicSnapshot {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionSnapshot::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -427,8 +425,12 @@ impl Default for PartitionSnapshot {
 impl PartitionSnapshot {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition);
-        buf.put_i32(self.current_leader_epoch);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
+            run[4..8].copy_from_slice(&self.current_leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         (&self.snapshot_id).encode_fields(buf, version).map_err(|e| e.in_field("SnapshotId"))?;
         buf.put_i64(self.position);
         if flexible {
@@ -474,8 +476,11 @@ impl PartitionSnapshot {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
-        let f_current_leader_epoch = r.read_i32().map_err(|e| e.in_field("CurrentLeaderEpoch"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("Partition", 4), ("CurrentLeaderEpoch", 4)]));
+        };
+        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_current_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_snapshot_id = SnapshotId::decode_fields(r, version).map_err(|e| e.in_field("SnapshotId"))?;
         let f_position = r.read_i64().map_err(|e| e.in_field("Position"))?;
         let mut f_replica_directory_id = Uuid::nil();
@@ -639,8 +644,12 @@ impl Default for SnapshotId {
 impl SnapshotId {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i64(self.end_offset);
-        buf.put_i32(self.epoch);
+        {
+            let mut run = [0u8; 12];
+            run[0..8].copy_from_slice(&self.end_offset.to_be_bytes());
+            run[8..12].copy_from_slice(&self.epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -669,18 +678,12 @@ impl SnapshotId {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_end_offset = r.read_i64().map_err(|e| e.in_field("EndOffset"))?;
-        let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("EndOffset", 8), ("Epoch", 4)]));
+        };
+        let f_end_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields })
     }
 }

@@ -56,8 +56,12 @@ impl Default for FetchSnapshotResponse {
 impl FetchSnapshotResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
         if !(version >= 1) && !self.node_endpoints.is_empty() {
@@ -106,8 +110,11 @@ impl FetchSnapshotResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_topics = c::read_array(r, flexible, version, |r| TopicSnapshot::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
         let mut f_node_endpoints = Vec::new();
@@ -309,16 +316,7 @@ impl TopicSnapshot {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionSnapshot::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -446,11 +444,19 @@ impl Default for PartitionSnapshot {
 impl PartitionSnapshot {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.index);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.index.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         (&self.snapshot_id).encode_fields(buf, version).map_err(|e| e.in_field("SnapshotId"))?;
-        buf.put_i64(self.size);
-        buf.put_i64(self.position);
+        {
+            let mut run = [0u8; 16];
+            run[0..8].copy_from_slice(&self.size.to_be_bytes());
+            run[8..16].copy_from_slice(&self.position.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_bytes(buf, &self.unaligned_records, flexible).map_err(|e| e.in_field("UnalignedRecords"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
@@ -497,12 +503,18 @@ impl PartitionSnapshot {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_index = r.read_i32().map_err(|e| e.in_field("Index"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Index", 4), ("ErrorCode", 2)]));
+        };
+        let f_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_snapshot_id = SnapshotId::decode_fields(r, version).map_err(|e| e.in_field("SnapshotId"))?;
         let mut f_current_leader = LeaderIdAndEpoch::default();
-        let f_size = r.read_i64().map_err(|e| e.in_field("Size"))?;
-        let f_position = r.read_i64().map_err(|e| e.in_field("Position"))?;
+        let Some(run) = r.read_fixed::<16>() else {
+            return Err(r.fixed_run_error(&[("Size", 8), ("Position", 8)]));
+        };
+        let f_size = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_position = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_unaligned_records = r.read_bytes(flexible, version).map_err(|e| e.in_field("UnalignedRecords"))?;
         let mut unknown_tagged_fields = Vec::new();
         if flexible {
@@ -679,8 +691,12 @@ impl Default for SnapshotId {
 impl SnapshotId {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i64(self.end_offset);
-        buf.put_i32(self.epoch);
+        {
+            let mut run = [0u8; 12];
+            run[0..8].copy_from_slice(&self.end_offset.to_be_bytes());
+            run[8..12].copy_from_slice(&self.epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -709,18 +725,12 @@ impl SnapshotId {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_end_offset = r.read_i64().map_err(|e| e.in_field("EndOffset"))?;
-        let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("EndOffset", 8), ("Epoch", 4)]));
+        };
+        let f_end_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields })
     }
 }
@@ -819,8 +829,12 @@ impl Default for LeaderIdAndEpoch {
 impl LeaderIdAndEpoch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.leader_id);
-        buf.put_i32(self.leader_epoch);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -849,18 +863,12 @@ impl LeaderIdAndEpoch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
+        };
+        let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
     }
 }
@@ -1001,16 +1009,7 @@ impl NodeEndpoint {
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { node_id: f_node_id, host: f_host, port: f_port, unknown_tagged_fields })
     }
 }

@@ -174,16 +174,7 @@ impl FindCoordinatorResponse {
         } else {
             Vec::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -430,8 +421,12 @@ impl Coordinator {
         c::put_string(buf, &self.key, flexible).map_err(|e| e.in_field("Key"))?;
         buf.put_i32(self.node_id);
         c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_i32(self.port);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.port.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
         if flexible {
@@ -469,20 +464,14 @@ impl Coordinator {
         let f_key = r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Port", 4), ("ErrorCode", 2)]));
+        };
+        let f_port = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             key: f_key,
             node_id: f_node_id,

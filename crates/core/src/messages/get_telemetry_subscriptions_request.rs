@@ -67,16 +67,7 @@ impl GetTelemetrySubscriptionsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_client_instance_id = r.read_uuid().map_err(|e| e.in_field("ClientInstanceId"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { client_instance_id: f_client_instance_id, unknown_tagged_fields })
     }
 }

@@ -81,15 +81,23 @@ impl Default for GetTelemetrySubscriptionsResponse {
 impl GetTelemetrySubscriptionsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        buf.put_i16(self.error_code);
-        buf.put_slice(self.client_instance_id.as_bytes());
-        buf.put_i32(self.subscription_id);
+        {
+            let mut run = [0u8; 26];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            run[6..22].copy_from_slice(&*self.client_instance_id.as_bytes());
+            run[22..26].copy_from_slice(&self.subscription_id.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_wire_array(buf, &self.accepted_compression_types, flexible)
             .map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
-        buf.put_i32(self.push_interval_ms);
-        buf.put_i32(self.telemetry_max_bytes);
-        buf.put_u8(self.delta_temporality as u8);
+        {
+            let mut run = [0u8; 9];
+            run[0..4].copy_from_slice(&self.push_interval_ms.to_be_bytes());
+            run[4..8].copy_from_slice(&self.telemetry_max_bytes.to_be_bytes());
+            run[8..9].copy_from_slice(&[self.delta_temporality as u8]);
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.requested_metrics, flexible, |buf, e| c::put_string(buf, e, flexible))
             .map_err(|e| e.in_field("RequestedMetrics"))?;
         if flexible {
@@ -127,27 +135,29 @@ impl GetTelemetrySubscriptionsResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_client_instance_id = r.read_uuid().map_err(|e| e.in_field("ClientInstanceId"))?;
-        let f_subscription_id = r.read_i32().map_err(|e| e.in_field("SubscriptionId"))?;
+        let Some(run) = r.read_fixed::<26>() else {
+            return Err(r.fixed_run_error(&[
+                ("ThrottleTimeMs", 4),
+                ("ErrorCode", 2),
+                ("ClientInstanceId", 16),
+                ("SubscriptionId", 4),
+            ]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_client_instance_id = Uuid::from_bytes(run[6..22].try_into().unwrap());
+        let f_subscription_id = i32::from_be_bytes(run[22..26].try_into().unwrap());
         let f_accepted_compression_types =
             r.read_wire_array(flexible, version).map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
-        let f_push_interval_ms = r.read_i32().map_err(|e| e.in_field("PushIntervalMs"))?;
-        let f_telemetry_max_bytes = r.read_i32().map_err(|e| e.in_field("TelemetryMaxBytes"))?;
-        let f_delta_temporality = r.read_bool().map_err(|e| e.in_field("DeltaTemporality"))?;
+        let Some(run) = r.read_fixed::<9>() else {
+            return Err(r.fixed_run_error(&[("PushIntervalMs", 4), ("TelemetryMaxBytes", 4), ("DeltaTemporality", 1)]));
+        };
+        let f_push_interval_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_telemetry_max_bytes = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_delta_temporality = run[8] != 0;
         let f_requested_metrics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
             .map_err(|e| e.in_field("RequestedMetrics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,

@@ -79,16 +79,7 @@ impl IncrementalAlterConfigsResponse {
         let f_responses =
             c::read_array(r, flexible, version, |r| AlterConfigsResourceResponse::decode_fields(r, version))
                 .map_err(|e| e.in_field("Responses"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { throttle_time_ms: f_throttle_time_ms, responses: f_responses, unknown_tagged_fields })
     }
 }
@@ -264,16 +255,7 @@ impl AlterConfigsResourceResponse {
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
         let f_resource_name = r.read_string(flexible, version).map_err(|e| e.in_field("ResourceName"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,

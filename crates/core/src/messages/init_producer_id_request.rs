@@ -140,16 +140,7 @@ impl InitProducerIdRequest {
         let f_enable2_pc = if version >= 6 { r.read_bool().map_err(|e| e.in_field("Enable2Pc"))? } else { false };
         let f_keep_prepared_txn =
             if version >= 6 { r.read_bool().map_err(|e| e.in_field("KeepPreparedTxn"))? } else { false };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             transactional_id: f_transactional_id,
             transaction_timeout_ms: f_transaction_timeout_ms,

@@ -66,10 +66,14 @@ impl Default for InitProducerIdResponse {
 impl InitProducerIdResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        buf.put_i32(self.throttle_time_ms);
-        buf.put_i16(self.error_code);
-        buf.put_i64(self.producer_id);
-        buf.put_i16(self.producer_epoch);
+        {
+            let mut run = [0u8; 16];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            run[6..14].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[14..16].copy_from_slice(&self.producer_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 6 {
             buf.put_i64(self.ongoing_txn_producer_id);
         } else if !(version >= 6) && self.ongoing_txn_producer_id != -1 {
@@ -118,24 +122,23 @@ impl InitProducerIdResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
-        let f_producer_epoch = r.read_i16().map_err(|e| e.in_field("ProducerEpoch"))?;
+        let Some(run) = r.read_fixed::<16>() else {
+            return Err(r.fixed_run_error(&[
+                ("ThrottleTimeMs", 4),
+                ("ErrorCode", 2),
+                ("ProducerId", 8),
+                ("ProducerEpoch", 2),
+            ]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_producer_id = i64::from_be_bytes(run[6..14].try_into().unwrap());
+        let f_producer_epoch = i16::from_be_bytes(run[14..16].try_into().unwrap());
         let f_ongoing_txn_producer_id =
             if version >= 6 { r.read_i64().map_err(|e| e.in_field("OngoingTxnProducerId"))? } else { -1 };
         let f_ongoing_txn_producer_epoch =
             if version >= 6 { r.read_i16().map_err(|e| e.in_field("OngoingTxnProducerEpoch"))? } else { -1 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,

@@ -155,16 +155,7 @@ impl JoinGroupRequest {
         } else {
             None
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             group_id: f_group_id,
             session_timeout_ms: f_session_timeout_ms,
@@ -407,16 +398,7 @@ impl JoinGroupRequestProtocol {
         let flexible = version >= 6;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_metadata = r.read_bytes(flexible, version).map_err(|e| e.in_field("Metadata"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, metadata: f_metadata, unknown_tagged_fields })
     }
 }

@@ -84,8 +84,12 @@ impl JoinGroupResponse {
         if version >= 2 {
             buf.put_i32(self.throttle_time_ms);
         }
-        buf.put_i16(self.error_code);
-        buf.put_i32(self.generation_id);
+        {
+            let mut run = [0u8; 6];
+            run[0..2].copy_from_slice(&self.error_code.to_be_bytes());
+            run[2..6].copy_from_slice(&self.generation_id.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 7 {
             c::put_nullable_string(buf, self.protocol_type.as_deref(), flexible, true, version)
                 .map_err(|e| e.in_field("ProtocolType"))?;
@@ -146,8 +150,11 @@ impl JoinGroupResponse {
         let flexible = version >= 6;
         let f_throttle_time_ms =
             if version >= 2 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_generation_id = r.read_i32().map_err(|e| e.in_field("GenerationId"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ErrorCode", 2), ("GenerationId", 4)]));
+        };
+        let f_error_code = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_generation_id = i32::from_be_bytes(run[2..6].try_into().unwrap());
         let f_protocol_type = if version >= 7 {
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ProtocolType"))?
         } else {
@@ -161,16 +168,7 @@ impl JoinGroupResponse {
         let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_members = c::read_array(r, flexible, version, |r| JoinGroupResponseMember::decode_fields(r, version))
             .map_err(|e| e.in_field("Members"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -449,16 +447,7 @@ impl JoinGroupResponseMember {
             None
         };
         let f_metadata = r.read_bytes(flexible, version).map_err(|e| e.in_field("Metadata"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,

@@ -41,8 +41,12 @@ impl Default for KRaftVersionRecord {
 impl KRaftVersionRecord {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i16(self.version);
-        buf.put_i16(self.k_raft_version);
+        {
+            let mut run = [0u8; 4];
+            run[0..2].copy_from_slice(&self.version.to_be_bytes());
+            run[2..4].copy_from_slice(&self.k_raft_version.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -70,18 +74,12 @@ impl KRaftVersionRecord {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
-        let f_k_raft_version = r.read_i16().map_err(|e| e.in_field("KRaftVersion"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<4>() else {
+            return Err(r.fixed_run_error(&[("Version", 2), ("KRaftVersion", 2)]));
+        };
+        let f_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_k_raft_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { version: f_version, k_raft_version: f_k_raft_version, unknown_tagged_fields })
     }
 }

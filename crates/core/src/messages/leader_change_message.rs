@@ -55,8 +55,12 @@ impl Default for LeaderChangeMessage {
 impl LeaderChangeMessage {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i16(self.version);
-        buf.put_i32(self.leader_id);
+        {
+            let mut run = [0u8; 6];
+            run[0..2].copy_from_slice(&self.version.to_be_bytes());
+            run[2..6].copy_from_slice(&self.leader_id.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.voters, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Voters"))?;
         c::put_array(buf, &self.granting_voters, flexible, |buf, e| (e).encode_fields(buf, version))
@@ -90,22 +94,16 @@ impl LeaderChangeMessage {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
-        let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Version", 2), ("LeaderId", 4)]));
+        };
+        let f_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_leader_id = i32::from_be_bytes(run[2..6].try_into().unwrap());
         let f_voters = c::read_array(r, flexible, version, |r| Voter::decode_fields(r, version))
             .map_err(|e| e.in_field("Voters"))?;
         let f_granting_voters = c::read_array(r, flexible, version, |r| Voter::decode_fields(r, version))
             .map_err(|e| e.in_field("GrantingVoters"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             version: f_version,
             leader_id: f_leader_id,
@@ -278,16 +276,7 @@ impl Voter {
         let f_voter_id = r.read_i32().map_err(|e| e.in_field("VoterId"))?;
         let f_voter_directory_id =
             if version >= 1 { r.read_uuid().map_err(|e| e.in_field("VoterDirectoryId"))? } else { Uuid::nil() };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { voter_id: f_voter_id, voter_directory_id: f_voter_directory_id, unknown_tagged_fields })
     }
 }

@@ -110,16 +110,7 @@ impl LeaveGroupRequest {
         } else {
             Vec::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { group_id: f_group_id, member_id: f_member_id, members: f_members, unknown_tagged_fields })
     }
 }
@@ -316,16 +307,7 @@ impl MemberIdentity {
         } else {
             None
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,

@@ -100,16 +100,7 @@ impl LeaveGroupResponse {
         } else {
             Vec::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -304,16 +295,7 @@ impl MemberResponse {
         let f_group_instance_id =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,

@@ -102,16 +102,7 @@ impl ListOffsetsRequest {
         let f_topics = c::read_array(r, flexible, version, |r| ListOffsetsTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
         let f_timeout_ms = if version >= 10 { r.read_i32().map_err(|e| e.in_field("TimeoutMs"))? } else { 0 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             replica_id: f_replica_id,
             isolation_level: f_isolation_level,
@@ -302,16 +293,7 @@ impl ListOffsetsTopic {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| ListOffsetsPartition::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -456,16 +438,7 @@ impl ListOffsetsPartition {
         let f_current_leader_epoch =
             if version >= 4 { r.read_i32().map_err(|e| e.in_field("CurrentLeaderEpoch"))? } else { -1 };
         let f_timestamp = r.read_i64().map_err(|e| e.in_field("Timestamp"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition_index: f_partition_index,
             current_leader_epoch: f_current_leader_epoch,

@@ -83,16 +83,7 @@ impl ListOffsetsResponse {
             if version >= 2 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
         let f_topics = c::read_array(r, flexible, version, |r| ListOffsetsTopicResponse::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -250,16 +241,7 @@ impl ListOffsetsTopicResponse {
         let f_partitions =
             c::read_array(r, flexible, version, |r| ListOffsetsPartitionResponse::decode_fields(r, version))
                 .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -377,10 +359,14 @@ impl Default for ListOffsetsPartitionResponse {
 impl ListOffsetsPartitionResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
-        buf.put_i32(self.partition_index);
-        buf.put_i16(self.error_code);
-        buf.put_i64(self.timestamp);
-        buf.put_i64(self.offset);
+        {
+            let mut run = [0u8; 22];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            run[6..14].copy_from_slice(&self.timestamp.to_be_bytes());
+            run[14..22].copy_from_slice(&self.offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 4 {
             buf.put_i32(self.leader_epoch);
         } else if !(version >= 4) && self.leader_epoch != -1 {
@@ -421,21 +407,15 @@ impl ListOffsetsPartitionResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_timestamp = r.read_i64().map_err(|e| e.in_field("Timestamp"))?;
-        let f_offset = r.read_i64().map_err(|e| e.in_field("Offset"))?;
+        let Some(run) = r.read_fixed::<22>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2), ("Timestamp", 8), ("Offset", 8)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_timestamp = i64::from_be_bytes(run[6..14].try_into().unwrap());
+        let f_offset = i64::from_be_bytes(run[14..22].try_into().unwrap());
         let f_leader_epoch = if version >= 4 { r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))? } else { -1 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,

@@ -80,16 +80,7 @@ impl ListPartitionReassignmentsRequest {
             ListPartitionReassignmentsTopics::decode_fields(r, version)
         })
         .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { timeout_ms: f_timeout_ms, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -251,16 +242,7 @@ impl ListPartitionReassignmentsTopics {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partition_indexes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
     }
 }

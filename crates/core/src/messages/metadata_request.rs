@@ -129,16 +129,7 @@ impl MetadataRequest {
         } else {
             false
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             topics: f_topics,
             allow_auto_topic_creation: f_allow_auto_topic_creation,
@@ -361,16 +352,7 @@ impl MetadataRequestTopic {
         let flexible = version >= 9;
         let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
         let f_name = r.read_nullable_string(flexible, version >= 10, version).map_err(|e| e.in_field("Name"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topic_id: f_topic_id, name: f_name, unknown_tagged_fields })
     }
 }

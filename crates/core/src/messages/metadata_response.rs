@@ -156,16 +156,7 @@ impl MetadataResponse {
             -2147483648
         };
         let f_error_code = if version >= 13 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             brokers: f_brokers,
@@ -432,16 +423,7 @@ impl MetadataResponseBroker {
         } else {
             None
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
     }
 }
@@ -647,16 +629,7 @@ impl MetadataResponseTopic {
                 .map_err(|e| e.in_field("Partitions"))?;
         let f_topic_authorized_operations =
             if version >= 8 { r.read_i32().map_err(|e| e.in_field("TopicAuthorizedOperations"))? } else { -2147483648 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             name: f_name,
@@ -855,9 +828,13 @@ impl Default for MetadataResponsePartition {
 impl MetadataResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
-        buf.put_i16(self.error_code);
-        buf.put_i32(self.partition_index);
-        buf.put_i32(self.leader_id);
+        {
+            let mut run = [0u8; 10];
+            run[0..2].copy_from_slice(&self.error_code.to_be_bytes());
+            run[2..6].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[6..10].copy_from_slice(&self.leader_id.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 7 {
             buf.put_i32(self.leader_epoch);
         }
@@ -905,9 +882,12 @@ impl MetadataResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
+        let Some(run) = r.read_fixed::<10>() else {
+            return Err(r.fixed_run_error(&[("ErrorCode", 2), ("PartitionIndex", 4), ("LeaderId", 4)]));
+        };
+        let f_error_code = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_partition_index = i32::from_be_bytes(run[2..6].try_into().unwrap());
+        let f_leader_id = i32::from_be_bytes(run[6..10].try_into().unwrap());
         let f_leader_epoch = if version >= 7 { r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))? } else { -1 };
         let f_replica_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("ReplicaNodes"))?;
         let f_isr_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("IsrNodes"))?;
@@ -916,16 +896,7 @@ impl MetadataResponsePartition {
         } else {
             WireArray::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             partition_index: f_partition_index,

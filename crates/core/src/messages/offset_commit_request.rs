@@ -130,16 +130,7 @@ impl OffsetCommitRequest {
             if version <= 4 { r.read_i64().map_err(|e| e.in_field("RetentionTimeMs"))? } else { -1 };
         let f_topics = c::read_array(r, flexible, version, |r| OffsetCommitRequestTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 8 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             group_id: f_group_id,
             generation_id_or_member_epoch: f_generation_id_or_member_epoch,
@@ -380,16 +371,7 @@ impl OffsetCommitRequestTopic {
         let f_partitions =
             c::read_array(r, flexible, version, |r| OffsetCommitRequestPartition::decode_fields(r, version))
                 .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 8 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -523,8 +505,12 @@ impl Default for OffsetCommitRequestPartition {
 impl OffsetCommitRequestPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 8;
-        buf.put_i32(self.partition_index);
-        buf.put_i64(self.committed_offset);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..12].copy_from_slice(&self.committed_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 6 {
             buf.put_i32(self.committed_leader_epoch);
         }
@@ -564,22 +550,16 @@ impl OffsetCommitRequestPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 8;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_committed_offset = r.read_i64().map_err(|e| e.in_field("CommittedOffset"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("CommittedOffset", 8)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_committed_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_committed_leader_epoch =
             if version >= 6 { r.read_i32().map_err(|e| e.in_field("CommittedLeaderEpoch"))? } else { -1 };
         let f_committed_metadata =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("CommittedMetadata"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 8 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition_index: f_partition_index,
             committed_offset: f_committed_offset,

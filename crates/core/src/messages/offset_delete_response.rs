@@ -44,8 +44,12 @@ impl Default for OffsetDeleteResponse {
 impl OffsetDeleteResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
-        buf.put_i16(self.error_code);
-        buf.put_i32(self.throttle_time_ms);
+        {
+            let mut run = [0u8; 6];
+            run[0..2].copy_from_slice(&self.error_code.to_be_bytes());
+            run[2..6].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
         Ok(())
@@ -67,8 +71,11 @@ impl OffsetDeleteResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ErrorCode", 2), ("ThrottleTimeMs", 4)]));
+        };
+        let f_error_code = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_throttle_time_ms = i32::from_be_bytes(run[2..6].try_into().unwrap());
         let f_topics = c::read_array(r, flexible, version, |r| OffsetDeleteResponseTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
         Ok(Self { error_code: f_error_code, throttle_time_ms: f_throttle_time_ms, topics: f_topics })
@@ -310,8 +317,12 @@ impl Default for OffsetDeleteResponsePartition {
 impl OffsetDeleteResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = false;
-        buf.put_i32(self.partition_index);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         Ok(())
     }
 
@@ -330,8 +341,11 @@ impl OffsetDeleteResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = false;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         Ok(Self { partition_index: f_partition_index, error_code: f_error_code })
     }
 }

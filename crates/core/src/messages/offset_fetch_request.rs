@@ -141,16 +141,7 @@ impl OffsetFetchRequest {
         };
         let f_require_stable =
             if version >= 7 { r.read_bool().map_err(|e| e.in_field("RequireStable"))? } else { false };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             group_id: f_group_id,
             topics: f_topics,
@@ -367,16 +358,7 @@ impl OffsetFetchRequestTopic {
         let flexible = version >= 6;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partition_indexes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
     }
 }
@@ -546,16 +528,7 @@ impl OffsetFetchRequestGroup {
         let f_topics =
             c::read_nullable_array(r, flexible, true, version, |r| OffsetFetchRequestTopics::decode_fields(r, version))
                 .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             group_id: f_group_id,
             member_id: f_member_id,
@@ -758,16 +731,7 @@ impl OffsetFetchRequestTopics {
         };
         let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
         let f_partition_indexes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, topic_id: f_topic_id, partition_indexes: f_partition_indexes, unknown_tagged_fields })
     }
 }

@@ -130,16 +130,7 @@ impl OffsetFetchResponse {
         } else {
             Vec::new()
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             topics: f_topics,
@@ -347,16 +338,7 @@ impl OffsetFetchResponseTopic {
         let f_partitions =
             c::read_array(r, flexible, version, |r| OffsetFetchResponsePartition::decode_fields(r, version))
                 .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -474,8 +456,12 @@ impl Default for OffsetFetchResponsePartition {
 impl OffsetFetchResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
-        buf.put_i32(self.partition_index);
-        buf.put_i64(self.committed_offset);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..12].copy_from_slice(&self.committed_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 5 {
             buf.put_i32(self.committed_leader_epoch);
         }
@@ -517,22 +503,16 @@ impl OffsetFetchResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_committed_offset = r.read_i64().map_err(|e| e.in_field("CommittedOffset"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("CommittedOffset", 8)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_committed_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_committed_leader_epoch =
             if version >= 5 { r.read_i32().map_err(|e| e.in_field("CommittedLeaderEpoch"))? } else { -1 };
         let f_metadata = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Metadata"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition_index: f_partition_index,
             committed_offset: f_committed_offset,
@@ -724,16 +704,7 @@ impl OffsetFetchResponseGroup {
         let f_topics = c::read_array(r, flexible, version, |r| OffsetFetchResponseTopics::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { group_id: f_group_id, topics: f_topics, error_code: f_error_code, unknown_tagged_fields })
     }
 }
@@ -899,16 +870,7 @@ impl OffsetFetchResponseTopics {
         let f_partitions =
             c::read_array(r, flexible, version, |r| OffsetFetchResponsePartitions::decode_fields(r, version))
                 .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -1047,9 +1009,13 @@ impl Default for OffsetFetchResponsePartitions {
 impl OffsetFetchResponsePartitions {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition_index);
-        buf.put_i64(self.committed_offset);
-        buf.put_i32(self.committed_leader_epoch);
+        {
+            let mut run = [0u8; 16];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..12].copy_from_slice(&self.committed_offset.to_be_bytes());
+            run[12..16].copy_from_slice(&self.committed_leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.metadata.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("Metadata"))?;
         buf.put_i16(self.error_code);
@@ -1084,21 +1050,19 @@ impl OffsetFetchResponsePartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_committed_offset = r.read_i64().map_err(|e| e.in_field("CommittedOffset"))?;
-        let f_committed_leader_epoch = r.read_i32().map_err(|e| e.in_field("CommittedLeaderEpoch"))?;
+        let Some(run) = r.read_fixed::<16>() else {
+            return Err(r.fixed_run_error(&[
+                ("PartitionIndex", 4),
+                ("CommittedOffset", 8),
+                ("CommittedLeaderEpoch", 4),
+            ]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_committed_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let f_committed_leader_epoch = i32::from_be_bytes(run[12..16].try_into().unwrap());
         let f_metadata = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Metadata"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition_index: f_partition_index,
             committed_offset: f_committed_offset,

@@ -82,16 +82,7 @@ impl OffsetForLeaderEpochRequest {
         let f_replica_id = if version >= 3 { r.read_i32().map_err(|e| e.in_field("ReplicaId"))? } else { -2 };
         let f_topics = c::read_array(r, flexible, version, |r| OffsetForLeaderTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { replica_id: f_replica_id, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -248,16 +239,7 @@ impl OffsetForLeaderTopic {
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| OffsetForLeaderPartition::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -360,9 +342,13 @@ impl Default for OffsetForLeaderPartition {
 impl OffsetForLeaderPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
-        buf.put_i32(self.partition);
-        buf.put_i32(self.current_leader_epoch);
-        buf.put_i32(self.leader_epoch);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
+            run[4..8].copy_from_slice(&self.current_leader_epoch.to_be_bytes());
+            run[8..12].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -394,19 +380,13 @@ impl OffsetForLeaderPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
-        let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
-        let f_current_leader_epoch = r.read_i32().map_err(|e| e.in_field("CurrentLeaderEpoch"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("Partition", 4), ("CurrentLeaderEpoch", 4), ("LeaderEpoch", 4)]));
+        };
+        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_current_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition: f_partition,
             current_leader_epoch: f_current_leader_epoch,

@@ -78,16 +78,7 @@ impl OffsetForLeaderEpochResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_topics = c::read_array(r, flexible, version, |r| OffsetForLeaderTopicResult::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -240,16 +231,7 @@ impl OffsetForLeaderTopicResult {
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| EpochEndOffset::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -356,10 +338,14 @@ impl Default for EpochEndOffset {
 impl EpochEndOffset {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
-        buf.put_i16(self.error_code);
-        buf.put_i32(self.partition);
-        buf.put_i32(self.leader_epoch);
-        buf.put_i64(self.end_offset);
+        {
+            let mut run = [0u8; 18];
+            run[0..2].copy_from_slice(&self.error_code.to_be_bytes());
+            run[2..6].copy_from_slice(&self.partition.to_be_bytes());
+            run[6..10].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            run[10..18].copy_from_slice(&self.end_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -392,20 +378,14 @@ impl EpochEndOffset {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let f_end_offset = r.read_i64().map_err(|e| e.in_field("EndOffset"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<18>() else {
+            return Err(r.fixed_run_error(&[("ErrorCode", 2), ("Partition", 4), ("LeaderEpoch", 4), ("EndOffset", 8)]));
+        };
+        let f_error_code = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_partition = i32::from_be_bytes(run[2..6].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[6..10].try_into().unwrap());
+        let f_end_offset = i64::from_be_bytes(run[10..18].try_into().unwrap());
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             partition: f_partition,

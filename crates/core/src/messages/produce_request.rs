@@ -58,8 +58,12 @@ impl ProduceRequest {
         let flexible = version >= 9;
         c::put_nullable_string(buf, self.transactional_id.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("TransactionalId"))?;
-        buf.put_i16(self.acks);
-        buf.put_i32(self.timeout_ms);
+        {
+            let mut run = [0u8; 6];
+            run[0..2].copy_from_slice(&self.acks.to_be_bytes());
+            run[2..6].copy_from_slice(&self.timeout_ms.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.topic_data, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("TopicData"))?;
         if flexible {
@@ -96,20 +100,14 @@ impl ProduceRequest {
         let flexible = version >= 9;
         let f_transactional_id =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("TransactionalId"))?;
-        let f_acks = r.read_i16().map_err(|e| e.in_field("Acks"))?;
-        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Acks", 2), ("TimeoutMs", 4)]));
+        };
+        let f_acks = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_timeout_ms = i32::from_be_bytes(run[2..6].try_into().unwrap());
         let f_topic_data = c::read_array(r, flexible, version, |r| TopicProduceData::decode_fields(r, version))
             .map_err(|e| e.in_field("TopicData"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             transactional_id: f_transactional_id,
             acks: f_acks,
@@ -313,16 +311,7 @@ impl TopicProduceData {
         let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
         let f_partition_data = c::read_array(r, flexible, version, |r| PartitionProduceData::decode_fields(r, version))
             .map_err(|e| e.in_field("PartitionData"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, topic_id: f_topic_id, partition_data: f_partition_data, unknown_tagged_fields })
     }
 }
@@ -477,16 +466,7 @@ impl PartitionProduceData {
         let flexible = version >= 9;
         let f_index = r.read_i32().map_err(|e| e.in_field("Index"))?;
         let f_records = r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("Records"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { index: f_index, records: f_records, unknown_tagged_fields })
     }
 }

@@ -321,16 +321,7 @@ impl TopicProduceResponse {
         let f_partition_responses =
             c::read_array(r, flexible, version, |r| PartitionProduceResponse::decode_fields(r, version))
                 .map_err(|e| e.in_field("PartitionResponses"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             name: f_name,
             topic_id: f_topic_id,
@@ -491,10 +482,14 @@ impl Default for PartitionProduceResponse {
 impl PartitionProduceResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
-        buf.put_i32(self.index);
-        buf.put_i16(self.error_code);
-        buf.put_i64(self.base_offset);
-        buf.put_i64(self.log_append_time_ms);
+        {
+            let mut run = [0u8; 22];
+            run[0..4].copy_from_slice(&self.index.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            run[6..14].copy_from_slice(&self.base_offset.to_be_bytes());
+            run[14..22].copy_from_slice(&self.log_append_time_ms.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 5 {
             buf.put_i64(self.log_start_offset);
         }
@@ -563,10 +558,18 @@ impl PartitionProduceResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
-        let f_index = r.read_i32().map_err(|e| e.in_field("Index"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_base_offset = r.read_i64().map_err(|e| e.in_field("BaseOffset"))?;
-        let f_log_append_time_ms = r.read_i64().map_err(|e| e.in_field("LogAppendTimeMs"))?;
+        let Some(run) = r.read_fixed::<22>() else {
+            return Err(r.fixed_run_error(&[
+                ("Index", 4),
+                ("ErrorCode", 2),
+                ("BaseOffset", 8),
+                ("LogAppendTimeMs", 8),
+            ]));
+        };
+        let f_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_base_offset = i64::from_be_bytes(run[6..14].try_into().unwrap());
+        let f_log_append_time_ms = i64::from_be_bytes(run[14..22].try_into().unwrap());
         let f_log_start_offset =
             if version >= 5 { r.read_i64().map_err(|e| e.in_field("LogStartOffset"))? } else { -1 };
         let f_record_errors = if version >= 8 {
@@ -831,16 +834,7 @@ impl BatchIndexAndErrorMessage {
         let f_batch_index = r.read_i32().map_err(|e| e.in_field("BatchIndex"))?;
         let f_batch_index_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("BatchIndexErrorMessage"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             batch_index: f_batch_index,
             batch_index_error_message: f_batch_index_error_message,
@@ -948,8 +942,12 @@ impl Default for LeaderIdAndEpoch {
 impl LeaderIdAndEpoch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.leader_id);
-        buf.put_i32(self.leader_epoch);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -978,18 +976,12 @@ impl LeaderIdAndEpoch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_leader_id = r.read_i32().map_err(|e| e.in_field("LeaderId"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
+        };
+        let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
     }
 }
@@ -1137,16 +1129,7 @@ impl NodeEndpoint {
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
         let f_rack = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Rack"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
     }
 }

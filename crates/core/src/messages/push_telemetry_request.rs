@@ -61,10 +61,14 @@ impl Default for PushTelemetryRequest {
 impl PushTelemetryRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_slice(self.client_instance_id.as_bytes());
-        buf.put_i32(self.subscription_id);
-        buf.put_u8(self.terminating as u8);
-        buf.put_i8(self.compression_type);
+        {
+            let mut run = [0u8; 22];
+            run[0..16].copy_from_slice(&*self.client_instance_id.as_bytes());
+            run[16..20].copy_from_slice(&self.subscription_id.to_be_bytes());
+            run[20..21].copy_from_slice(&[self.terminating as u8]);
+            run[21..22].copy_from_slice(&self.compression_type.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_bytes(buf, &self.metrics, flexible).map_err(|e| e.in_field("Metrics"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
@@ -97,21 +101,20 @@ impl PushTelemetryRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_client_instance_id = r.read_uuid().map_err(|e| e.in_field("ClientInstanceId"))?;
-        let f_subscription_id = r.read_i32().map_err(|e| e.in_field("SubscriptionId"))?;
-        let f_terminating = r.read_bool().map_err(|e| e.in_field("Terminating"))?;
-        let f_compression_type = r.read_i8().map_err(|e| e.in_field("CompressionType"))?;
+        let Some(run) = r.read_fixed::<22>() else {
+            return Err(r.fixed_run_error(&[
+                ("ClientInstanceId", 16),
+                ("SubscriptionId", 4),
+                ("Terminating", 1),
+                ("CompressionType", 1),
+            ]));
+        };
+        let f_client_instance_id = Uuid::from_bytes(run[0..16].try_into().unwrap());
+        let f_subscription_id = i32::from_be_bytes(run[16..20].try_into().unwrap());
+        let f_terminating = run[20] != 0;
+        let f_compression_type = run[21] as i8;
         let f_metrics = r.read_bytes(flexible, version).map_err(|e| e.in_field("Metrics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             client_instance_id: f_client_instance_id,
             subscription_id: f_subscription_id,

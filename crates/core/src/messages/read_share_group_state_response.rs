@@ -69,16 +69,7 @@ impl ReadShareGroupStateResponse {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| ReadStateResult::decode_fields(r, version))
             .map_err(|e| e.in_field("Results"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { results: f_results, unknown_tagged_fields })
     }
 }
@@ -220,16 +211,7 @@ impl ReadStateResult {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionResult::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -352,12 +334,20 @@ impl Default for PartitionResult {
 impl PartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
-        buf.put_i32(self.state_epoch);
-        buf.put_i64(self.start_offset);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.state_epoch.to_be_bytes());
+            run[4..12].copy_from_slice(&self.start_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.state_batches, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("StateBatches"))?;
         if flexible {
@@ -392,24 +382,21 @@ impl PartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Partition", 4), ("ErrorCode", 2)]));
+        };
+        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_state_epoch = r.read_i32().map_err(|e| e.in_field("StateEpoch"))?;
-        let f_start_offset = r.read_i64().map_err(|e| e.in_field("StartOffset"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("StateEpoch", 4), ("StartOffset", 8)]));
+        };
+        let f_state_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_start_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_state_batches = c::read_array(r, flexible, version, |r| StateBatch::decode_fields(r, version))
             .map_err(|e| e.in_field("StateBatches"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition: f_partition,
             error_code: f_error_code,
@@ -578,10 +565,14 @@ impl Default for StateBatch {
 impl StateBatch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i64(self.first_offset);
-        buf.put_i64(self.last_offset);
-        buf.put_i8(self.delivery_state);
-        buf.put_i16(self.delivery_count);
+        {
+            let mut run = [0u8; 19];
+            run[0..8].copy_from_slice(&self.first_offset.to_be_bytes());
+            run[8..16].copy_from_slice(&self.last_offset.to_be_bytes());
+            run[16..17].copy_from_slice(&self.delivery_state.to_be_bytes());
+            run[17..19].copy_from_slice(&self.delivery_count.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -612,20 +603,19 @@ impl StateBatch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;
-        let f_last_offset = r.read_i64().map_err(|e| e.in_field("LastOffset"))?;
-        let f_delivery_state = r.read_i8().map_err(|e| e.in_field("DeliveryState"))?;
-        let f_delivery_count = r.read_i16().map_err(|e| e.in_field("DeliveryCount"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<19>() else {
+            return Err(r.fixed_run_error(&[
+                ("FirstOffset", 8),
+                ("LastOffset", 8),
+                ("DeliveryState", 1),
+                ("DeliveryCount", 2),
+            ]));
+        };
+        let f_first_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_last_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
+        let f_delivery_state = run[16] as i8;
+        let f_delivery_count = i16::from_be_bytes(run[17..19].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,

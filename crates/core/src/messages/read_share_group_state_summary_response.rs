@@ -69,16 +69,7 @@ impl ReadShareGroupStateSummaryResponse {
         let flexible = true;
         let f_results = c::read_array(r, flexible, version, |r| ReadStateSummaryResult::decode_fields(r, version))
             .map_err(|e| e.in_field("Results"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { results: f_results, unknown_tagged_fields })
     }
 }
@@ -222,16 +213,7 @@ impl ReadStateSummaryResult {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionResult::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -359,13 +341,21 @@ impl Default for PartitionResult {
 impl PartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
-        buf.put_i32(self.state_epoch);
-        buf.put_i32(self.leader_epoch);
-        buf.put_i64(self.start_offset);
+        {
+            let mut run = [0u8; 16];
+            run[0..4].copy_from_slice(&self.state_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            run[8..16].copy_from_slice(&self.start_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 1 {
             buf.put_i32(self.delivery_complete_count);
         }
@@ -404,25 +394,22 @@ impl PartitionResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Partition", 4), ("ErrorCode", 2)]));
+        };
+        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_state_epoch = r.read_i32().map_err(|e| e.in_field("StateEpoch"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let f_start_offset = r.read_i64().map_err(|e| e.in_field("StartOffset"))?;
+        let Some(run) = r.read_fixed::<16>() else {
+            return Err(r.fixed_run_error(&[("StateEpoch", 4), ("LeaderEpoch", 4), ("StartOffset", 8)]));
+        };
+        let f_state_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_start_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_delivery_complete_count =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("DeliveryCompleteCount"))? } else { -1 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition: f_partition,
             error_code: f_error_code,

@@ -53,8 +53,12 @@ impl RemoveRaftVoterRequest {
         let flexible = true;
         c::put_nullable_string(buf, self.cluster_id.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ClusterId"))?;
-        buf.put_i32(self.voter_id);
-        buf.put_slice(self.voter_directory_id.as_bytes());
+        {
+            let mut run = [0u8; 20];
+            run[0..4].copy_from_slice(&self.voter_id.to_be_bytes());
+            run[4..20].copy_from_slice(&*self.voter_directory_id.as_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -85,18 +89,12 @@ impl RemoveRaftVoterRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
-        let f_voter_id = r.read_i32().map_err(|e| e.in_field("VoterId"))?;
-        let f_voter_directory_id = r.read_uuid().map_err(|e| e.in_field("VoterDirectoryId"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<20>() else {
+            return Err(r.fixed_run_error(&[("VoterId", 4), ("VoterDirectoryId", 16)]));
+        };
+        let f_voter_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_voter_directory_id = Uuid::from_bytes(run[4..20].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             cluster_id: f_cluster_id,
             voter_id: f_voter_id,

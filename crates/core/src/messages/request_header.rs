@@ -55,9 +55,13 @@ impl Default for RequestHeader {
 impl RequestHeader {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        buf.put_i16(self.request_api_key);
-        buf.put_i16(self.request_api_version);
-        buf.put_i32(self.correlation_id);
+        {
+            let mut run = [0u8; 8];
+            run[0..2].copy_from_slice(&self.request_api_key.to_be_bytes());
+            run[2..4].copy_from_slice(&self.request_api_version.to_be_bytes());
+            run[4..8].copy_from_slice(&self.correlation_id.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.client_id.as_deref(), false, true, version)
             .map_err(|e| e.in_field("ClientId"))?;
         if flexible {
@@ -91,20 +95,14 @@ impl RequestHeader {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_request_api_key = r.read_i16().map_err(|e| e.in_field("RequestApiKey"))?;
-        let f_request_api_version = r.read_i16().map_err(|e| e.in_field("RequestApiVersion"))?;
-        let f_correlation_id = r.read_i32().map_err(|e| e.in_field("CorrelationId"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("RequestApiKey", 2), ("RequestApiVersion", 2), ("CorrelationId", 4)]));
+        };
+        let f_request_api_key = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_request_api_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
+        let f_correlation_id = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_client_id = r.read_nullable_string(false, true, version).map_err(|e| e.in_field("ClientId"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             request_api_key: f_request_api_key,
             request_api_version: f_request_api_version,

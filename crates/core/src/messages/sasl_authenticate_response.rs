@@ -103,16 +103,7 @@ impl SaslAuthenticateResponse {
         let f_auth_bytes = r.read_bytes(flexible, version).map_err(|e| e.in_field("AuthBytes"))?;
         let f_session_lifetime_ms =
             if version >= 1 { r.read_i64().map_err(|e| e.in_field("SessionLifetimeMs"))? } else { 0 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,

@@ -112,16 +112,7 @@ impl ShareAcknowledgeRequest {
         let f_is_renew_ack = if version >= 2 { r.read_bool().map_err(|e| e.in_field("IsRenewAck"))? } else { false };
         let f_topics = c::read_array(r, flexible, version, |r| AcknowledgeTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             group_id: f_group_id,
             member_id: f_member_id,
@@ -316,16 +307,7 @@ impl AcknowledgeTopic {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| AcknowledgePartition::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -459,16 +441,7 @@ impl AcknowledgePartition {
         let f_acknowledgement_batches =
             c::read_array(r, flexible, version, |r| AcknowledgementBatch::decode_fields(r, version))
                 .map_err(|e| e.in_field("AcknowledgementBatches"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition_index: f_partition_index,
             acknowledgement_batches: f_acknowledgement_batches,
@@ -581,8 +554,12 @@ impl Default for AcknowledgementBatch {
 impl AcknowledgementBatch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i64(self.first_offset);
-        buf.put_i64(self.last_offset);
+        {
+            let mut run = [0u8; 16];
+            run[0..8].copy_from_slice(&self.first_offset.to_be_bytes());
+            run[8..16].copy_from_slice(&self.last_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_wire_array(buf, &self.acknowledge_types, flexible).map_err(|e| e.in_field("AcknowledgeTypes"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
@@ -613,19 +590,13 @@ impl AcknowledgementBatch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;
-        let f_last_offset = r.read_i64().map_err(|e| e.in_field("LastOffset"))?;
+        let Some(run) = r.read_fixed::<16>() else {
+            return Err(r.fixed_run_error(&[("FirstOffset", 8), ("LastOffset", 8)]));
+        };
+        let f_first_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_last_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_acknowledge_types = r.read_wire_array(flexible, version).map_err(|e| e.in_field("AcknowledgeTypes"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,

@@ -100,12 +100,16 @@ impl ShareFetchRequest {
             .map_err(|e| e.in_field("GroupId"))?;
         c::put_nullable_string(buf, self.member_id.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("MemberId"))?;
-        buf.put_i32(self.share_session_epoch);
-        buf.put_i32(self.max_wait_ms);
-        buf.put_i32(self.min_bytes);
-        buf.put_i32(self.max_bytes);
-        buf.put_i32(self.max_records);
-        buf.put_i32(self.batch_size);
+        {
+            let mut run = [0u8; 24];
+            run[0..4].copy_from_slice(&self.share_session_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.max_wait_ms.to_be_bytes());
+            run[8..12].copy_from_slice(&self.min_bytes.to_be_bytes());
+            run[12..16].copy_from_slice(&self.max_bytes.to_be_bytes());
+            run[16..20].copy_from_slice(&self.max_records.to_be_bytes());
+            run[20..24].copy_from_slice(&self.batch_size.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 2 {
             buf.put_i8(self.share_acquire_mode);
         }
@@ -162,12 +166,22 @@ impl ShareFetchRequest {
         let flexible = true;
         let f_group_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupId"))?;
         let f_member_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_share_session_epoch = r.read_i32().map_err(|e| e.in_field("ShareSessionEpoch"))?;
-        let f_max_wait_ms = r.read_i32().map_err(|e| e.in_field("MaxWaitMs"))?;
-        let f_min_bytes = r.read_i32().map_err(|e| e.in_field("MinBytes"))?;
-        let f_max_bytes = r.read_i32().map_err(|e| e.in_field("MaxBytes"))?;
-        let f_max_records = r.read_i32().map_err(|e| e.in_field("MaxRecords"))?;
-        let f_batch_size = r.read_i32().map_err(|e| e.in_field("BatchSize"))?;
+        let Some(run) = r.read_fixed::<24>() else {
+            return Err(r.fixed_run_error(&[
+                ("ShareSessionEpoch", 4),
+                ("MaxWaitMs", 4),
+                ("MinBytes", 4),
+                ("MaxBytes", 4),
+                ("MaxRecords", 4),
+                ("BatchSize", 4),
+            ]));
+        };
+        let f_share_session_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_max_wait_ms = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_min_bytes = i32::from_be_bytes(run[8..12].try_into().unwrap());
+        let f_max_bytes = i32::from_be_bytes(run[12..16].try_into().unwrap());
+        let f_max_records = i32::from_be_bytes(run[16..20].try_into().unwrap());
+        let f_batch_size = i32::from_be_bytes(run[20..24].try_into().unwrap());
         let f_share_acquire_mode =
             if version >= 2 { r.read_i8().map_err(|e| e.in_field("ShareAcquireMode"))? } else { 0 };
         let f_is_renew_ack = if version >= 2 { r.read_bool().map_err(|e| e.in_field("IsRenewAck"))? } else { false };
@@ -176,16 +190,7 @@ impl ShareFetchRequest {
         let f_forgotten_topics_data =
             c::read_array(r, flexible, version, |r| ForgottenTopic::decode_fields(r, version))
                 .map_err(|e| e.in_field("ForgottenTopicsData"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             group_id: f_group_id,
             member_id: f_member_id,
@@ -471,16 +476,7 @@ impl FetchTopic {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| FetchPartition::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -627,16 +623,7 @@ impl FetchPartition {
         let f_acknowledgement_batches =
             c::read_array(r, flexible, version, |r| AcknowledgementBatch::decode_fields(r, version))
                 .map_err(|e| e.in_field("AcknowledgementBatches"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition_index: f_partition_index,
             partition_max_bytes: f_partition_max_bytes,
@@ -757,8 +744,12 @@ impl Default for AcknowledgementBatch {
 impl AcknowledgementBatch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i64(self.first_offset);
-        buf.put_i64(self.last_offset);
+        {
+            let mut run = [0u8; 16];
+            run[0..8].copy_from_slice(&self.first_offset.to_be_bytes());
+            run[8..16].copy_from_slice(&self.last_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_wire_array(buf, &self.acknowledge_types, flexible).map_err(|e| e.in_field("AcknowledgeTypes"))?;
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
@@ -789,19 +780,13 @@ impl AcknowledgementBatch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;
-        let f_last_offset = r.read_i64().map_err(|e| e.in_field("LastOffset"))?;
+        let Some(run) = r.read_fixed::<16>() else {
+            return Err(r.fixed_run_error(&[("FirstOffset", 8), ("LastOffset", 8)]));
+        };
+        let f_first_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_last_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_acknowledge_types = r.read_wire_array(flexible, version).map_err(|e| e.in_field("AcknowledgeTypes"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,
@@ -952,16 +937,7 @@ impl ForgottenTopic {
         let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }

@@ -109,16 +109,7 @@ impl ShareGroupHeartbeatRequest {
         let f_subscribed_topic_names =
             c::read_nullable_array(r, flexible, true, version, |r| r.read_string(flexible, version))
                 .map_err(|e| e.in_field("SubscribedTopicNames"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             group_id: f_group_id,
             member_id: f_member_id,

@@ -71,14 +71,22 @@ impl Default for ShareGroupHeartbeatResponse {
 impl ShareGroupHeartbeatResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
         c::put_nullable_string(buf, self.member_id.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("MemberId"))?;
-        buf.put_i32(self.member_epoch);
-        buf.put_i32(self.heartbeat_interval_ms);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.member_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.heartbeat_interval_ms.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_struct(buf, self.assignment.as_ref(), true, false, version, |buf, v| {
             v.encode_fields(buf, version)
         })
@@ -116,25 +124,22 @@ impl ShareGroupHeartbeatResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_member_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_member_epoch = r.read_i32().map_err(|e| e.in_field("MemberEpoch"))?;
-        let f_heartbeat_interval_ms = r.read_i32().map_err(|e| e.in_field("HeartbeatIntervalMs"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("MemberEpoch", 4), ("HeartbeatIntervalMs", 4)]));
+        };
+        let f_member_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_heartbeat_interval_ms = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_assignment = c::read_nullable_struct(r, true, false, |r| Assignment::decode_fields(r, version))
             .map_err(|e| e.in_field("Assignment"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -355,16 +360,7 @@ impl Assignment {
         let flexible = true;
         let f_topic_partitions = c::read_array(r, flexible, version, |r| TopicPartitions::decode_fields(r, version))
             .map_err(|e| e.in_field("TopicPartitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_partitions: f_topic_partitions, unknown_tagged_fields })
     }
 }
@@ -485,16 +481,7 @@ impl TopicPartitions {
         let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }

@@ -41,8 +41,12 @@ impl Default for SnapshotHeaderRecord {
 impl SnapshotHeaderRecord {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i16(self.version);
-        buf.put_i64(self.last_contained_log_timestamp);
+        {
+            let mut run = [0u8; 10];
+            run[0..2].copy_from_slice(&self.version.to_be_bytes());
+            run[2..10].copy_from_slice(&self.last_contained_log_timestamp.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -70,18 +74,12 @@ impl SnapshotHeaderRecord {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
-        let f_last_contained_log_timestamp = r.read_i64().map_err(|e| e.in_field("LastContainedLogTimestamp"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<10>() else {
+            return Err(r.fixed_run_error(&[("Version", 2), ("LastContainedLogTimestamp", 8)]));
+        };
+        let f_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_last_contained_log_timestamp = i64::from_be_bytes(run[2..10].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             version: f_version,
             last_contained_log_timestamp: f_last_contained_log_timestamp,

@@ -95,16 +95,7 @@ impl StreamsGroupDescribeRequest {
         let f_include_authorized_operations = r.read_bool().map_err(|e| e.in_field("IncludeAuthorizedOperations"))?;
         let f_include_topology_description =
             if version >= 1 { r.read_bool().map_err(|e| e.in_field("IncludeTopologyDescription"))? } else { false };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             group_ids: f_group_ids,
             include_authorized_operations: f_include_authorized_operations,

@@ -76,16 +76,7 @@ impl StreamsGroupDescribeResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_groups = c::read_array(r, flexible, version, |r| DescribedGroup::decode_fields(r, version))
             .map_err(|e| e.in_field("Groups"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
     }
 }
@@ -261,8 +252,12 @@ impl DescribedGroup {
             .map_err(|e| e.in_field("ErrorMessage"))?;
         c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
         c::put_string(buf, &self.group_state, flexible).map_err(|e| e.in_field("GroupState"))?;
-        buf.put_i32(self.group_epoch);
-        buf.put_i32(self.assignment_epoch);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.group_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.assignment_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_struct(buf, self.topology.as_ref(), true, false, version, |buf, v| {
             v.encode_fields(buf, version)
         })
@@ -336,8 +331,11 @@ impl DescribedGroup {
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
         let f_group_state = r.read_string(flexible, version).map_err(|e| e.in_field("GroupState"))?;
-        let f_group_epoch = r.read_i32().map_err(|e| e.in_field("GroupEpoch"))?;
-        let f_assignment_epoch = r.read_i32().map_err(|e| e.in_field("AssignmentEpoch"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("GroupEpoch", 4), ("AssignmentEpoch", 4)]));
+        };
+        let f_group_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_assignment_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_topology = c::read_nullable_struct(r, true, false, |r| Topology::decode_fields(r, version))
             .map_err(|e| e.in_field("Topology"))?;
         let f_members = c::read_array(r, flexible, version, |r| Member::decode_fields(r, version))
@@ -356,16 +354,7 @@ impl DescribedGroup {
         } else {
             None
         };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,
@@ -670,16 +659,7 @@ impl Topology {
         let f_subtopologies =
             c::read_nullable_array(r, flexible, true, version, |r| Subtopology::decode_fields(r, version))
                 .map_err(|e| e.in_field("Subtopologies"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields })
     }
 }
@@ -855,16 +835,7 @@ impl Subtopology {
             .map_err(|e| e.in_field("StateChangelogTopics"))?;
         let f_repartition_source_topics = c::read_array(r, flexible, version, |r| TopicInfo::decode_fields(r, version))
             .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             subtopology_id: f_subtopology_id,
             source_topics: f_source_topics,
@@ -1165,16 +1136,7 @@ impl Member {
         let f_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("Assignment"))?;
         let f_target_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("TargetAssignment"))?;
         let f_is_classic = r.read_bool().map_err(|e| e.in_field("IsClassic"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             member_id: f_member_id,
             member_epoch: f_member_epoch,
@@ -1473,16 +1435,7 @@ impl Endpoint {
         let flexible = true;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
     }
 }
@@ -1581,8 +1534,12 @@ impl TaskOffset {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        buf.put_i32(self.partition);
-        buf.put_i64(self.offset);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
+            run[4..12].copy_from_slice(&self.offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -1613,18 +1570,12 @@ impl TaskOffset {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
-        let f_offset = r.read_i64().map_err(|e| e.in_field("Offset"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("Partition", 4), ("Offset", 8)]));
+        };
+        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { subtopology_id: f_subtopology_id, partition: f_partition, offset: f_offset, unknown_tagged_fields })
     }
 }
@@ -1783,16 +1734,7 @@ impl Assignment {
             .map_err(|e| e.in_field("StandbyTasks"))?;
         let f_warmup_tasks = c::read_array(r, flexible, version, |r| TaskIds::decode_fields(r, version))
             .map_err(|e| e.in_field("WarmupTasks"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             active_tasks: f_active_tasks,
             standby_tasks: f_standby_tasks,
@@ -1944,16 +1886,7 @@ impl TaskIds {
         let flexible = true;
         let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -2087,16 +2020,7 @@ impl KeyValue {
         let flexible = true;
         let f_key = r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?;
         let f_value = r.read_string(flexible, version).map_err(|e| e.in_field("Value"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
     }
 }
@@ -2205,8 +2129,12 @@ impl TopicInfo {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i32(self.partitions);
-        buf.put_i16(self.replication_factor);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partitions.to_be_bytes());
+            run[4..6].copy_from_slice(&self.replication_factor.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.topic_configs, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("TopicConfigs"))?;
         if flexible {
@@ -2240,20 +2168,14 @@ impl TopicInfo {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = r.read_i32().map_err(|e| e.in_field("Partitions"))?;
-        let f_replication_factor = r.read_i16().map_err(|e| e.in_field("ReplicationFactor"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Partitions", 4), ("ReplicationFactor", 2)]));
+        };
+        let f_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_topic_configs = c::read_array(r, flexible, version, |r| KeyValue::decode_fields(r, version))
             .map_err(|e| e.in_field("TopicConfigs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             name: f_name,
             partitions: f_partitions,
@@ -2417,16 +2339,7 @@ impl TopologyDescription {
         let f_global_stores =
             c::read_array(r, flexible, version, |r| TopologyDescriptionGlobalStore::decode_fields(r, version))
                 .map_err(|e| e.in_field("GlobalStores"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { subtopologies: f_subtopologies, global_stores: f_global_stores, unknown_tagged_fields })
     }
 }
@@ -2562,16 +2475,7 @@ impl TopologyDescriptionSubtopology {
         let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_nodes = c::read_array(r, flexible, version, |r| TopologyDescriptionNode::decode_fields(r, version))
             .map_err(|e| e.in_field("Nodes"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { subtopology_id: f_subtopology_id, nodes: f_nodes, unknown_tagged_fields })
     }
 }
@@ -2744,16 +2648,7 @@ impl TopologyDescriptionNode {
             .map_err(|e| e.in_field("Stores"))?;
         let f_successors = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
             .map_err(|e| e.in_field("Successors"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             name: f_name,
             node_type: f_node_type,
@@ -2938,16 +2833,7 @@ impl TopologyDescriptionGlobalStore {
         let flexible = true;
         let f_source = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Source"))?;
         let f_processor = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Processor"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { source: f_source, processor: f_processor, unknown_tagged_fields })
     }
 }

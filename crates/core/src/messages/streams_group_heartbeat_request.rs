@@ -123,8 +123,12 @@ impl StreamsGroupHeartbeatRequest {
         let flexible = true;
         c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
         c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        buf.put_i32(self.member_epoch);
-        buf.put_i32(self.endpoint_information_epoch);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.member_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.endpoint_information_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.instance_id.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("InstanceId"))?;
         c::put_nullable_string(buf, self.rack_id.as_deref(), flexible, true, version)
@@ -210,8 +214,11 @@ impl StreamsGroupHeartbeatRequest {
         let flexible = true;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
         let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_member_epoch = r.read_i32().map_err(|e| e.in_field("MemberEpoch"))?;
-        let f_endpoint_information_epoch = r.read_i32().map_err(|e| e.in_field("EndpointInformationEpoch"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("MemberEpoch", 4), ("EndpointInformationEpoch", 4)]));
+        };
+        let f_member_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_endpoint_information_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_instance_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("InstanceId"))?;
         let f_rack_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("RackId"))?;
         let f_rebalance_timeout_ms = r.read_i32().map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
@@ -236,16 +243,7 @@ impl StreamsGroupHeartbeatRequest {
             c::read_nullable_array(r, flexible, true, version, |r| TaskOffset::decode_fields(r, version))
                 .map_err(|e| e.in_field("TaskEndOffsets"))?;
         let f_shutdown_application = r.read_bool().map_err(|e| e.in_field("ShutdownApplication"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             group_id: f_group_id,
             member_id: f_member_id,
@@ -650,16 +648,7 @@ impl Topology {
         let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
         let f_subtopologies = c::read_array(r, flexible, version, |r| Subtopology::decode_fields(r, version))
             .map_err(|e| e.in_field("Subtopologies"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields })
     }
 }
@@ -846,16 +835,7 @@ impl Subtopology {
             .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
         let f_copartition_groups = c::read_array(r, flexible, version, |r| CopartitionGroup::decode_fields(r, version))
             .map_err(|e| e.in_field("CopartitionGroups"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             subtopology_id: f_subtopology_id,
             source_topics: f_source_topics,
@@ -1076,16 +1056,7 @@ impl CopartitionGroup {
         let f_source_topic_regex = r.read_wire_array(flexible, version).map_err(|e| e.in_field("SourceTopicRegex"))?;
         let f_repartition_source_topics =
             r.read_wire_array(flexible, version).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             source_topics: f_source_topics,
             source_topic_regex: f_source_topic_regex,
@@ -1237,16 +1208,7 @@ impl KeyValue {
         let flexible = true;
         let f_key = r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?;
         let f_value = r.read_string(flexible, version).map_err(|e| e.in_field("Value"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
     }
 }
@@ -1355,8 +1317,12 @@ impl TopicInfo {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i32(self.partitions);
-        buf.put_i16(self.replication_factor);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partitions.to_be_bytes());
+            run[4..6].copy_from_slice(&self.replication_factor.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.topic_configs, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("TopicConfigs"))?;
         if flexible {
@@ -1390,20 +1356,14 @@ impl TopicInfo {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = r.read_i32().map_err(|e| e.in_field("Partitions"))?;
-        let f_replication_factor = r.read_i16().map_err(|e| e.in_field("ReplicationFactor"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Partitions", 4), ("ReplicationFactor", 2)]));
+        };
+        let f_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_topic_configs = c::read_array(r, flexible, version, |r| KeyValue::decode_fields(r, version))
             .map_err(|e| e.in_field("TopicConfigs"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             name: f_name,
             partitions: f_partitions,
@@ -1561,16 +1521,7 @@ impl Endpoint {
         let flexible = true;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
     }
 }
@@ -1669,8 +1620,12 @@ impl TaskOffset {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
         c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        buf.put_i32(self.partition);
-        buf.put_i64(self.offset);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
+            run[4..12].copy_from_slice(&self.offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -1701,18 +1656,12 @@ impl TaskOffset {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
         let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
-        let f_offset = r.read_i64().map_err(|e| e.in_field("Offset"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("Partition", 4), ("Offset", 8)]));
+        };
+        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { subtopology_id: f_subtopology_id, partition: f_partition, offset: f_offset, unknown_tagged_fields })
     }
 }
@@ -1857,16 +1806,7 @@ impl TaskIds {
         let flexible = true;
         let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }

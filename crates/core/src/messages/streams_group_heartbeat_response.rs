@@ -116,13 +116,21 @@ impl Default for StreamsGroupHeartbeatResponse {
 impl StreamsGroupHeartbeatResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
         c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        buf.put_i32(self.member_epoch);
-        buf.put_i32(self.heartbeat_interval_ms);
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.member_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.heartbeat_interval_ms.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version <= 0 {
             buf.put_i32(self.acceptable_recovery_lag_legacy);
         } else if !(version <= 0) && self.acceptable_recovery_lag_legacy != 0 {
@@ -207,13 +215,19 @@ impl StreamsGroupHeartbeatResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_member_epoch = r.read_i32().map_err(|e| e.in_field("MemberEpoch"))?;
-        let f_heartbeat_interval_ms = r.read_i32().map_err(|e| e.in_field("HeartbeatIntervalMs"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("MemberEpoch", 4), ("HeartbeatIntervalMs", 4)]));
+        };
+        let f_member_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_heartbeat_interval_ms = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_acceptable_recovery_lag_legacy =
             if version <= 0 { r.read_i32().map_err(|e| e.in_field("AcceptableRecoveryLagLegacy"))? } else { 0 };
         let f_task_offset_interval_ms = r.read_i32().map_err(|e| e.in_field("TaskOffsetIntervalMs"))?;
@@ -234,16 +248,7 @@ impl StreamsGroupHeartbeatResponse {
         let f_partitions_by_user_endpoint =
             c::read_nullable_array(r, flexible, true, version, |r| EndpointToPartitions::decode_fields(r, version))
                 .map_err(|e| e.in_field("PartitionsByUserEndpoint"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -659,16 +664,7 @@ impl EndpointToPartitions {
             .map_err(|e| e.in_field("ActivePartitions"))?;
         let f_standby_partitions = c::read_array(r, flexible, version, |r| TopicPartition::decode_fields(r, version))
             .map_err(|e| e.in_field("StandbyPartitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             user_endpoint: f_user_endpoint,
             active_partitions: f_active_partitions,
@@ -819,16 +815,7 @@ impl Status {
         let flexible = true;
         let f_status_code = r.read_i8().map_err(|e| e.in_field("StatusCode"))?;
         let f_status_detail = r.read_string(flexible, version).map_err(|e| e.in_field("StatusDetail"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { status_code: f_status_code, status_detail: f_status_detail, unknown_tagged_fields })
     }
 }
@@ -961,16 +948,7 @@ impl TopicPartition {
         let flexible = true;
         let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -1104,16 +1082,7 @@ impl TaskIds {
         let flexible = true;
         let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -1247,16 +1216,7 @@ impl Endpoint {
         let flexible = true;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
     }
 }

@@ -95,16 +95,7 @@ impl StreamsGroupTopologyDescriptionUpdateRequest {
         let f_topology_epoch = r.read_i32().map_err(|e| e.in_field("TopologyEpoch"))?;
         let f_topology_description =
             TopologyDescription::decode_fields(r, version).map_err(|e| e.in_field("TopologyDescription"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             group_id: f_group_id,
             member_id: f_member_id,
@@ -286,16 +277,7 @@ impl TopologyDescription {
         let f_global_stores =
             c::read_array(r, flexible, version, |r| TopologyDescriptionGlobalStore::decode_fields(r, version))
                 .map_err(|e| e.in_field("GlobalStores"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { subtopologies: f_subtopologies, global_stores: f_global_stores, unknown_tagged_fields })
     }
 }
@@ -431,16 +413,7 @@ impl TopologyDescriptionSubtopology {
         let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_nodes = c::read_array(r, flexible, version, |r| TopologyDescriptionNode::decode_fields(r, version))
             .map_err(|e| e.in_field("Nodes"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { subtopology_id: f_subtopology_id, nodes: f_nodes, unknown_tagged_fields })
     }
 }
@@ -613,16 +586,7 @@ impl TopologyDescriptionNode {
             .map_err(|e| e.in_field("Stores"))?;
         let f_successors = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
             .map_err(|e| e.in_field("Successors"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             name: f_name,
             node_type: f_node_type,
@@ -807,16 +771,7 @@ impl TopologyDescriptionGlobalStore {
         let flexible = true;
         let f_source = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Source"))?;
         let f_processor = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Processor"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { source: f_source, processor: f_processor, unknown_tagged_fields })
     }
 }

@@ -152,16 +152,7 @@ impl SyncGroupRequest {
         let f_assignments =
             c::read_array(r, flexible, version, |r| SyncGroupRequestAssignment::decode_fields(r, version))
                 .map_err(|e| e.in_field("Assignments"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             group_id: f_group_id,
             generation_id: f_generation_id,
@@ -394,16 +385,7 @@ impl SyncGroupRequestAssignment {
         let flexible = version >= 4;
         let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_assignment = r.read_bytes(flexible, version).map_err(|e| e.in_field("Assignment"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { member_id: f_member_id, assignment: f_assignment, unknown_tagged_fields })
     }
 }

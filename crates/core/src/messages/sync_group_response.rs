@@ -127,16 +127,7 @@ impl SyncGroupResponse {
             None
         };
         let f_assignment = r.read_bytes(flexible, version).map_err(|e| e.in_field("Assignment"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,

@@ -78,8 +78,12 @@ impl TxnOffsetCommitRequest {
         let flexible = version >= 3;
         c::put_string(buf, &self.transactional_id, flexible).map_err(|e| e.in_field("TransactionalId"))?;
         c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        buf.put_i64(self.producer_id);
-        buf.put_i16(self.producer_epoch);
+        {
+            let mut run = [0u8; 10];
+            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[8..10].copy_from_slice(&self.producer_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 3 {
             buf.put_i32(self.generation_id_or_member_epoch);
         } else if !(version >= 3) && self.generation_id_or_member_epoch != -1 {
@@ -142,8 +146,11 @@ impl TxnOffsetCommitRequest {
         let flexible = version >= 3;
         let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
-        let f_producer_epoch = r.read_i16().map_err(|e| e.in_field("ProducerEpoch"))?;
+        let Some(run) = r.read_fixed::<10>() else {
+            return Err(r.fixed_run_error(&[("ProducerId", 8), ("ProducerEpoch", 2)]));
+        };
+        let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_producer_epoch = i16::from_be_bytes(run[8..10].try_into().unwrap());
         let f_generation_id_or_member_epoch =
             if version >= 3 { r.read_i32().map_err(|e| e.in_field("GenerationIdOrMemberEpoch"))? } else { -1 };
         let f_member_id = if version >= 3 {
@@ -158,16 +165,7 @@ impl TxnOffsetCommitRequest {
         };
         let f_topics = c::read_array(r, flexible, version, |r| TxnOffsetCommitRequestTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             transactional_id: f_transactional_id,
             group_id: f_group_id,
@@ -441,16 +439,7 @@ impl TxnOffsetCommitRequestTopic {
         let f_partitions =
             c::read_array(r, flexible, version, |r| TxnOffsetCommitRequestPartition::decode_fields(r, version))
                 .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -584,8 +573,12 @@ impl Default for TxnOffsetCommitRequestPartition {
 impl TxnOffsetCommitRequestPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
-        buf.put_i32(self.partition_index);
-        buf.put_i64(self.committed_offset);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..12].copy_from_slice(&self.committed_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 2 {
             buf.put_i32(self.committed_leader_epoch);
         }
@@ -625,22 +618,16 @@ impl TxnOffsetCommitRequestPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_committed_offset = r.read_i64().map_err(|e| e.in_field("CommittedOffset"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("CommittedOffset", 8)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_committed_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_committed_leader_epoch =
             if version >= 2 { r.read_i32().map_err(|e| e.in_field("CommittedLeaderEpoch"))? } else { -1 };
         let f_committed_metadata =
             r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("CommittedMetadata"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self {
             partition_index: f_partition_index,
             committed_offset: f_committed_offset,

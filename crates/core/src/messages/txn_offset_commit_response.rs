@@ -78,16 +78,7 @@ impl TxnOffsetCommitResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_topics = c::read_array(r, flexible, version, |r| TxnOffsetCommitResponseTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -264,16 +255,7 @@ impl TxnOffsetCommitResponseTopic {
         let f_partitions =
             c::read_array(r, flexible, version, |r| TxnOffsetCommitResponsePartition::decode_fields(r, version))
                 .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -393,8 +375,12 @@ impl Default for TxnOffsetCommitResponsePartition {
 impl TxnOffsetCommitResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
-        buf.put_i32(self.partition_index);
-        buf.put_i16(self.error_code);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -425,18 +411,12 @@ impl TxnOffsetCommitResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
         Ok(Self { partition_index: f_partition_index, error_code: f_error_code, unknown_tagged_fields })
     }
 }

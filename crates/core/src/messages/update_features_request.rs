@@ -89,16 +89,7 @@ impl UpdateFeaturesRequest {
         let f_feature_updates = c::read_array(r, flexible, version, |r| FeatureUpdateKey::decode_fields(r, version))
             .map_err(|e| e.in_field("FeatureUpdates"))?;
         let f_validate_only = if version >= 1 { r.read_bool().map_err(|e| e.in_field("ValidateOnly"))? } else { false };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             timeout_ms: f_timeout_ms,
             feature_updates: f_feature_updates,
@@ -304,16 +295,7 @@ impl FeatureUpdateKey {
         let f_allow_downgrade =
             if version <= 0 { r.read_bool().map_err(|e| e.in_field("AllowDowngrade"))? } else { false };
         let f_upgrade_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("UpgradeType"))? } else { 1 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             feature: f_feature,
             max_version_level: f_max_version_level,

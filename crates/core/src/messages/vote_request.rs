@@ -88,16 +88,7 @@ impl VoteRequest {
         let f_voter_id = if version >= 1 { r.read_i32().map_err(|e| e.in_field("VoterId"))? } else { -1 };
         let f_topics = c::read_array(r, flexible, version, |r| TopicData::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { cluster_id: f_cluster_id, voter_id: f_voter_id, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -263,16 +254,7 @@ impl TopicData {
         let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -408,17 +390,25 @@ impl Default for PartitionData {
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition_index);
-        buf.put_i32(self.replica_epoch);
-        buf.put_i32(self.replica_id);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..8].copy_from_slice(&self.replica_epoch.to_be_bytes());
+            run[8..12].copy_from_slice(&self.replica_id.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 1 {
             buf.put_slice(self.replica_directory_id.as_bytes());
         }
         if version >= 1 {
             buf.put_slice(self.voter_directory_id.as_bytes());
         }
-        buf.put_i32(self.last_offset_epoch);
-        buf.put_i64(self.last_offset);
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.last_offset_epoch.to_be_bytes());
+            run[4..12].copy_from_slice(&self.last_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 2 {
             buf.put_u8(self.pre_vote as u8);
         } else if !(version >= 2) && self.pre_vote != false {
@@ -464,26 +454,23 @@ impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_replica_epoch = r.read_i32().map_err(|e| e.in_field("ReplicaEpoch"))?;
-        let f_replica_id = r.read_i32().map_err(|e| e.in_field("ReplicaId"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ReplicaEpoch", 4), ("ReplicaId", 4)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_replica_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_replica_id = i32::from_be_bytes(run[8..12].try_into().unwrap());
         let f_replica_directory_id =
             if version >= 1 { r.read_uuid().map_err(|e| e.in_field("ReplicaDirectoryId"))? } else { Uuid::nil() };
         let f_voter_directory_id =
             if version >= 1 { r.read_uuid().map_err(|e| e.in_field("VoterDirectoryId"))? } else { Uuid::nil() };
-        let f_last_offset_epoch = r.read_i32().map_err(|e| e.in_field("LastOffsetEpoch"))?;
-        let f_last_offset = r.read_i64().map_err(|e| e.in_field("LastOffset"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("LastOffsetEpoch", 4), ("LastOffset", 8)]));
+        };
+        let f_last_offset_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_last_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_pre_vote = if version >= 2 { r.read_bool().map_err(|e| e.in_field("PreVote"))? } else { false };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition_index: f_partition_index,
             replica_epoch: f_replica_epoch,

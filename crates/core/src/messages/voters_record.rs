@@ -74,16 +74,7 @@ impl VotersRecord {
         let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
         let f_voters = c::read_array(r, flexible, version, |r| Voter::decode_fields(r, version))
             .map_err(|e| e.in_field("Voters"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { version: f_version, voters: f_voters, unknown_tagged_fields })
     }
 }
@@ -206,8 +197,12 @@ impl Default for Voter {
 impl Voter {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.voter_id);
-        buf.put_slice(self.voter_directory_id.as_bytes());
+        {
+            let mut run = [0u8; 20];
+            run[0..4].copy_from_slice(&self.voter_id.to_be_bytes());
+            run[4..20].copy_from_slice(&*self.voter_directory_id.as_bytes());
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.endpoints, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Endpoints"))?;
         (&self.k_raft_version_feature).encode_fields(buf, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
@@ -240,22 +235,16 @@ impl Voter {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_voter_id = r.read_i32().map_err(|e| e.in_field("VoterId"))?;
-        let f_voter_directory_id = r.read_uuid().map_err(|e| e.in_field("VoterDirectoryId"))?;
+        let Some(run) = r.read_fixed::<20>() else {
+            return Err(r.fixed_run_error(&[("VoterId", 4), ("VoterDirectoryId", 16)]));
+        };
+        let f_voter_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_voter_directory_id = Uuid::from_bytes(run[4..20].try_into().unwrap());
         let f_endpoints = c::read_array(r, flexible, version, |r| Endpoint::decode_fields(r, version))
             .map_err(|e| e.in_field("Endpoints"))?;
         let f_k_raft_version_feature =
             KRaftVersionFeature::decode_fields(r, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             voter_id: f_voter_id,
             voter_directory_id: f_voter_directory_id,
@@ -424,16 +413,7 @@ impl Endpoint {
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
     }
 }
@@ -534,8 +514,12 @@ impl Default for KRaftVersionFeature {
 impl KRaftVersionFeature {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i16(self.min_supported_version);
-        buf.put_i16(self.max_supported_version);
+        {
+            let mut run = [0u8; 4];
+            run[0..2].copy_from_slice(&self.min_supported_version.to_be_bytes());
+            run[2..4].copy_from_slice(&self.max_supported_version.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -563,18 +547,12 @@ impl KRaftVersionFeature {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_min_supported_version = r.read_i16().map_err(|e| e.in_field("MinSupportedVersion"))?;
-        let f_max_supported_version = r.read_i16().map_err(|e| e.in_field("MaxSupportedVersion"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<4>() else {
+            return Err(r.fixed_run_error(&[("MinSupportedVersion", 2), ("MaxSupportedVersion", 2)]));
+        };
+        let f_min_supported_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_max_supported_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             min_supported_version: f_min_supported_version,
             max_supported_version: f_max_supported_version,

@@ -76,16 +76,7 @@ impl WriteShareGroupStateRequest {
         let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
         let f_topics = c::read_array(r, flexible, version, |r| WriteStateData::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
     }
 }
@@ -232,16 +223,7 @@ impl WriteStateData {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
@@ -364,10 +346,14 @@ impl Default for PartitionData {
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i32(self.partition);
-        buf.put_i32(self.state_epoch);
-        buf.put_i32(self.leader_epoch);
-        buf.put_i64(self.start_offset);
+        {
+            let mut run = [0u8; 20];
+            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
+            run[4..8].copy_from_slice(&self.state_epoch.to_be_bytes());
+            run[8..12].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            run[12..20].copy_from_slice(&self.start_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if version >= 1 {
             buf.put_i32(self.delivery_complete_count);
         }
@@ -407,24 +393,23 @@ impl PartitionData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
-        let f_state_epoch = r.read_i32().map_err(|e| e.in_field("StateEpoch"))?;
-        let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
-        let f_start_offset = r.read_i64().map_err(|e| e.in_field("StartOffset"))?;
+        let Some(run) = r.read_fixed::<20>() else {
+            return Err(r.fixed_run_error(&[
+                ("Partition", 4),
+                ("StateEpoch", 4),
+                ("LeaderEpoch", 4),
+                ("StartOffset", 8),
+            ]));
+        };
+        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_state_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
+        let f_start_offset = i64::from_be_bytes(run[12..20].try_into().unwrap());
         let f_delivery_complete_count =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("DeliveryCompleteCount"))? } else { -1 };
         let f_state_batches = c::read_array(r, flexible, version, |r| StateBatch::decode_fields(r, version))
             .map_err(|e| e.in_field("StateBatches"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             partition: f_partition,
             state_epoch: f_state_epoch,
@@ -599,10 +584,14 @@ impl Default for StateBatch {
 impl StateBatch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i64(self.first_offset);
-        buf.put_i64(self.last_offset);
-        buf.put_i8(self.delivery_state);
-        buf.put_i16(self.delivery_count);
+        {
+            let mut run = [0u8; 19];
+            run[0..8].copy_from_slice(&self.first_offset.to_be_bytes());
+            run[8..16].copy_from_slice(&self.last_offset.to_be_bytes());
+            run[16..17].copy_from_slice(&self.delivery_state.to_be_bytes());
+            run[17..19].copy_from_slice(&self.delivery_count.to_be_bytes());
+            buf.put_slice(&run);
+        }
         if flexible {
             let mut num_tagged = self.unknown_tagged_fields.len();
             c::put_uvarint(buf, num_tagged as u32);
@@ -633,20 +622,19 @@ impl StateBatch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_first_offset = r.read_i64().map_err(|e| e.in_field("FirstOffset"))?;
-        let f_last_offset = r.read_i64().map_err(|e| e.in_field("LastOffset"))?;
-        let f_delivery_state = r.read_i8().map_err(|e| e.in_field("DeliveryState"))?;
-        let f_delivery_count = r.read_i16().map_err(|e| e.in_field("DeliveryCount"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let Some(run) = r.read_fixed::<19>() else {
+            return Err(r.fixed_run_error(&[
+                ("FirstOffset", 8),
+                ("LastOffset", 8),
+                ("DeliveryState", 1),
+                ("DeliveryCount", 2),
+            ]));
+        };
+        let f_first_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_last_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
+        let f_delivery_state = run[16] as i8;
+        let f_delivery_count = i16::from_be_bytes(run[17..19].try_into().unwrap());
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,

@@ -69,16 +69,7 @@ impl WriteTxnMarkersRequest {
         let flexible = true;
         let f_markers = c::read_array(r, flexible, version, |r| WritableTxnMarker::decode_fields(r, version))
             .map_err(|e| e.in_field("Markers"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { markers: f_markers, unknown_tagged_fields })
     }
 }
@@ -209,9 +200,13 @@ impl Default for WritableTxnMarker {
 impl WritableTxnMarker {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = true;
-        buf.put_i64(self.producer_id);
-        buf.put_i16(self.producer_epoch);
-        buf.put_u8(self.transaction_result as u8);
+        {
+            let mut run = [0u8; 11];
+            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[8..10].copy_from_slice(&self.producer_epoch.to_be_bytes());
+            run[10..11].copy_from_slice(&[self.transaction_result as u8]);
+            buf.put_slice(&run);
+        }
         c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
         buf.put_i32(self.coordinator_epoch);
@@ -252,24 +247,18 @@ impl WritableTxnMarker {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = true;
-        let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
-        let f_producer_epoch = r.read_i16().map_err(|e| e.in_field("ProducerEpoch"))?;
-        let f_transaction_result = r.read_bool().map_err(|e| e.in_field("TransactionResult"))?;
+        let Some(run) = r.read_fixed::<11>() else {
+            return Err(r.fixed_run_error(&[("ProducerId", 8), ("ProducerEpoch", 2), ("TransactionResult", 1)]));
+        };
+        let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
+        let f_producer_epoch = i16::from_be_bytes(run[8..10].try_into().unwrap());
+        let f_transaction_result = run[10] != 0;
         let f_topics = c::read_array(r, flexible, version, |r| WritableTxnMarkerTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
         let f_coordinator_epoch = r.read_i32().map_err(|e| e.in_field("CoordinatorEpoch"))?;
         let f_transaction_version =
             if version >= 2 { r.read_i8().map_err(|e| e.in_field("TransactionVersion"))? } else { 0 };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self {
             producer_id: f_producer_id,
             producer_epoch: f_producer_epoch,
@@ -460,16 +449,7 @@ impl WritableTxnMarkerTopic {
         let flexible = true;
         let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partition_indexes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
+        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
         Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
     }
 }

@@ -13,7 +13,7 @@
 use bytes::{Bytes, BytesMut};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use kafka_protocol::records as kpr;
-use kafka_wire::records::{Compression, DecodeOptions, EncodeOptions, RecordBatch};
+use kafka_wire::records::{BatchView, Compression, DecodeOptions, EncodeOptions, RecordBatch};
 use kafka_wire_bench::{check_same, with_kafka_protocol as kp, with_kafka_wire as kw, with_tansu as tansu};
 
 fn kp_encode(records: &[kpr::Record], codec: Compression) -> Bytes {
@@ -92,6 +92,19 @@ fn bench_records(c: &mut Criterion) {
         }
         group.bench_function("kafka-wire decode", |b| {
             b.iter(|| RecordBatch::decode(black_box(ours.clone()), &DecodeOptions::default()).unwrap())
+        });
+        // The same decode, records read in place (RecordRef: borrowed key,
+        // value and headers): every record parsed and checked, none copied.
+        group.bench_function("kafka-wire decode (borrowed records)", |b| {
+            b.iter(|| {
+                let view = BatchView::new(black_box(ours.clone())).unwrap();
+                let records = view.borrowed_records(&DecodeOptions::default()).unwrap();
+                let mut value_bytes = 0;
+                for record in &records {
+                    value_bytes += record.unwrap().value.map_or(0, <[u8]>::len);
+                }
+                value_bytes
+            })
         });
         group.bench_function("kafka-protocol decode", |b| {
             b.iter(|| kpr::RecordBatchDecoder::decode(&mut black_box(theirs.clone())).unwrap())

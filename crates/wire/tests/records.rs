@@ -325,6 +325,26 @@ fn arb_batch() -> impl Strategy<Value = RecordBatch> {
     )
 }
 
+/// Whether a borrowed record reads the same as the owned one.
+fn same_record(r: &RecordRef, owned: &Record) -> Result<(), String> {
+    let headers: Vec<(String, Option<Vec<u8>>)> =
+        r.headers().map(|h| (h.key.to_string(), h.value.map(<[u8]>::to_vec))).collect();
+    let expected: Vec<(String, Option<Vec<u8>>)> =
+        owned.headers.iter().map(|h| (h.key.to_string(), h.value.as_ref().map(|v| v.to_vec()))).collect();
+    let same = r.attributes == owned.attributes
+        && r.timestamp_delta == owned.timestamp_delta
+        && r.offset_delta == owned.offset_delta
+        && r.key == owned.key.as_deref()
+        && r.value == owned.value.as_deref()
+        && r.header_count() == owned.headers.len()
+        && headers == expected;
+    if same {
+        Ok(())
+    } else {
+        Err(format!("{r:?} vs {owned:?}"))
+    }
+}
+
 fn cases() -> u32 {
     std::env::var("KAFKA_WIRE_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
 }
@@ -344,6 +364,13 @@ proptest! {
             prop_assert_eq!(view.header.is_transactional(), batch.is_transactional());
             prop_assert_eq!(view.header.timestamp_type(), batch.timestamp_type());
             prop_assert_eq!(&view.decode(&options).unwrap(), batch);
+            let borrowed = view.borrowed_records(&options).unwrap();
+            prop_assert_eq!(borrowed.len(), batch.records.len());
+            let read: Vec<RecordRef> = borrowed.iter().collect::<Result<_, _>>().unwrap();
+            prop_assert_eq!(read.len(), batch.records.len());
+            for (r, owned) in read.iter().zip(&batch.records) {
+                prop_assert_eq!(same_record(r, owned), Ok(()));
+            }
         }
         let again = encode_batches(&decode_batches(bytes.clone(), &options).unwrap(), &EncodeOptions::default()).unwrap();
         prop_assert_eq!(again, bytes);
@@ -376,7 +403,12 @@ proptest! {
         }
         let lenient = DecodeOptions { verify_crc: false, max_decompressed_size: 1 << 20 };
         for view in BatchIter::new(Bytes::from(bytes.clone())).flatten() {
-            let _ = view.decode(&lenient);
+            // The owned and the borrowed readers accept and reject the same batches.
+            let owned = view.records(&lenient);
+            let borrowed = view
+                .borrowed_records(&lenient)
+                .and_then(|records| records.iter().map(|r| r.map(|r| r.headers().count())).collect::<Result<Vec<_>, _>>());
+            prop_assert_eq!(owned.is_ok(), borrowed.is_ok(), "owned {:?}, borrowed {:?}", owned, borrowed);
         }
         let _ = decode_messages(Bytes::from(bytes), &lenient);
     }

@@ -12,6 +12,7 @@
 
 use super::compression::{compress, decompress, Compression};
 use super::record::Record;
+use super::record_ref::BorrowedRecords;
 use crate::codec::Reader;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -210,23 +211,8 @@ impl BatchView {
 
     /// Decodes the records (checking the CRC first, unless turned off).
     pub fn records(&self, options: &DecodeOptions) -> Result<Vec<Record>, DecodeError> {
-        if options.verify_crc {
-            self.verify_crc()?;
-        }
-        let data = self.records_bytes(options)?;
-        let count = self.header.records_count;
-        if count < 0 {
-            return Err(DecodeError::new(DecodeErrorKind::Invalid("negative record count"), 57));
-        }
+        let (data, count) = self.checked_records(options)?;
         let mut r = Reader::new(&data);
-        // Every record takes at least 7 bytes: reserve no more than the data can hold.
-        let count = count as usize;
-        if count > data.len() / 7 + 1 {
-            return Err(DecodeError::new(
-                DecodeErrorKind::LengthExceedsInput { length: count as u64, remaining: data.len() },
-                57,
-            ));
-        }
         let mut records = Vec::with_capacity(count);
         for i in 0..count {
             records.push(Record::decode(&mut r).map_err(|e| e.in_index(i).in_field("records"))?);
@@ -235,6 +221,50 @@ impl BatchView {
             return Err(r.error(DecodeErrorKind::Invalid("bytes left after the declared record count")));
         }
         Ok(records)
+    }
+
+    /// The records, to be read in place ([`RecordRef`]: borrowed keys,
+    /// values and headers, nothing allocated per record). The CRC is
+    /// checked (unless turned off) and the batch decompressed here; each
+    /// record is checked as the iteration reads it.
+    ///
+    /// ```
+    /// # use kafka_wire::records::*;
+    /// # let record = Record { value: Some(bytes::Bytes::from_static(b"v")), ..Default::default() };
+    /// # let bytes = RecordBatch::from_records(Compression::None, [(0, record)]).to_bytes(&EncodeOptions::default())?;
+    /// let view = BatchView::new(bytes)?;
+    /// let records = view.borrowed_records(&DecodeOptions::default())?;
+    /// for record in &records {
+    ///     let record = record?;
+    ///     assert_eq!(record.value, Some(&b"v"[..]));
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn borrowed_records(&self, options: &DecodeOptions) -> Result<BorrowedRecords, DecodeError> {
+        let (data, count) = self.checked_records(options)?;
+        Ok(BorrowedRecords::new(data, count))
+    }
+
+    /// The CRC check, the records section (decompressed) and the record
+    /// count, checked against what the section can hold.
+    fn checked_records(&self, options: &DecodeOptions) -> Result<(Bytes, usize), DecodeError> {
+        if options.verify_crc {
+            self.verify_crc()?;
+        }
+        let data = self.records_bytes(options)?;
+        let count = self.header.records_count;
+        if count < 0 {
+            return Err(DecodeError::new(DecodeErrorKind::Invalid("negative record count"), 57));
+        }
+        // Every record takes at least 7 bytes: reserve no more than the data can hold.
+        let count = count as usize;
+        if count > data.len() / 7 + 1 {
+            return Err(DecodeError::new(
+                DecodeErrorKind::LengthExceedsInput { length: count as u64, remaining: data.len() },
+                57,
+            ));
+        }
+        Ok((data, count))
     }
 
     /// Decodes the whole batch into an owned [`RecordBatch`].

@@ -69,6 +69,7 @@ pub mod compression;
 pub mod control;
 pub mod legacy;
 mod record;
+mod record_ref;
 
 pub use batch::{
     attributes, decode_batches, encode_batches, BatchHeader, BatchIter, BatchView, DecodeOptions, EncodeOptions,
@@ -77,6 +78,7 @@ pub use batch::{
 pub use compression::Compression;
 pub use control::{ControlRecord, ControlRecordType};
 pub use record::{Header, Record};
+pub use record_ref::{BorrowedRecords, HeaderRef, RecordRef, RecordRefs};
 
 use crate::error::EncodeError;
 use crate::messages::{fetch_response, fetch_snapshot_response, produce_request, share_fetch_response};

@@ -105,12 +105,18 @@ impl<'a> Reader<'a> {
     /// An unsigned varint of at most 5 bytes (Kafka's `readUnsignedVarint`).
     #[inline]
     pub fn read_uvarint(&mut self) -> Result<u32, DecodeError> {
-        // Most varints (lengths, counts, tags) fit in one byte.
-        if let Some(&b) = self.data.get(self.pos) {
-            if b < 0x80 {
+        // Most varints (lengths, counts, tags) fit in one byte; record and
+        // value lengths of a few hundred bytes take two.
+        match self.data.get(self.pos..self.pos + 2) {
+            Some(&[b, _]) if b < 0x80 => {
                 self.pos += 1;
                 return Ok(b as u32);
             }
+            Some(&[b0, b1]) if b1 < 0x80 => {
+                self.pos += 2;
+                return Ok((b0 & 0x7f) as u32 | (b1 as u32) << 7);
+            }
+            _ => {}
         }
         self.read_uvarint_slow()
     }

@@ -119,6 +119,7 @@ impl<'a> Iterator for RecordRefs<'a> {
     }
 }
 
+#[inline]
 fn read_record<'a>(r: &mut Reader<'a>) -> Result<RecordRef<'a>, DecodeError> {
     let len = r.read_varint()?;
     if len < 0 {
@@ -154,6 +155,7 @@ fn read_record<'a>(r: &mut Reader<'a>) -> Result<RecordRef<'a>, DecodeError> {
     })
 }
 
+#[inline]
 fn read_nullable<'a>(r: &mut Reader<'a>) -> Result<Option<&'a [u8]>, DecodeError> {
     match r.read_varint()? {
         -1 => Ok(None),

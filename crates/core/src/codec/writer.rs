@@ -58,7 +58,7 @@ pub fn put_uvarlong<B: BufMut>(buf: &mut B, v: u64) {
 fn put_uvarlong_multi<B: BufMut>(buf: &mut B, v: u64) {
     let mut bytes = StackBytes::<10>::new();
     bytes.uvarlong(v);
-    buf.put_slice(bytes.as_slice());
+    bytes.put_into(buf);
 }
 
 /// Small values (bytes, varints) assembled on the stack, then written with
@@ -105,6 +105,33 @@ impl<const N: usize> StackBytes<N> {
     #[inline(always)]
     pub fn as_slice(&self) -> &[u8] {
         &self.bytes[..self.len]
+    }
+
+    /// How many bytes were assembled.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Writes the assembled bytes to `buf`. When the buffer's next chunk
+    /// has room for all `N`, the whole array is copied (a copy of constant
+    /// size, done inline, where a variable-length copy calls `memcpy`) and
+    /// only the assembled part is committed.
+    #[inline(always)]
+    pub fn put_into<B: BufMut>(&self, buf: &mut B) {
+        let dst = buf.chunk_mut();
+        if dst.len() >= N {
+            dst[..N].copy_from_slice(&self.bytes);
+            // SAFETY: the first `len` (<= N) bytes of the chunk were just written.
+            unsafe { buf.advance_mut(self.len) };
+        } else {
+            buf.put_slice(self.as_slice());
+        }
     }
 }
 

@@ -32,6 +32,7 @@ pub struct Record {
     pub headers: Vec<Header>,
 }
 
+#[inline]
 fn nullable_size(b: Option<&Bytes>) -> usize {
     match b {
         Some(b) => varint_size(b.len() as i32) + b.len(),
@@ -39,6 +40,7 @@ fn nullable_size(b: Option<&Bytes>) -> usize {
     }
 }
 
+#[inline]
 fn put_nullable<B: BufMut>(buf: &mut B, b: Option<&Bytes>) {
     match b {
         Some(b) => {
@@ -54,13 +56,21 @@ fn put_nullable<B: BufMut>(buf: &mut B, b: Option<&Bytes>) {
 const FIXED_PART_MAX: usize = 26;
 
 impl Record {
-    /// Size of everything after the length prefix.
+    /// Size of everything after the length prefix. Inline, with the
+    /// headers out of line: most records have none.
+    #[inline]
     fn body_size(&self) -> usize {
         1 + varlong_size(self.timestamp_delta)
             + varint_size(self.offset_delta)
             + nullable_size(self.key.as_ref())
             + nullable_size(self.value.as_ref())
-            + varint_size(self.headers.len() as i32)
+            + if self.headers.is_empty() { 1 } else { self.headers_size() }
+    }
+
+    /// The header count and the headers.
+    #[inline(never)]
+    fn headers_size(&self) -> usize {
+        varint_size(self.headers.len() as i32)
             + self
                 .headers
                 .iter()
@@ -90,14 +100,14 @@ impl Record {
         if body > i32::MAX as usize {
             return Err(EncodeError::new(EncodeErrorKind::TooLong { length: body, max: i32::MAX as usize }));
         }
-        // The fixed part in one write: one capacity check instead of five.
-        let mut fixed = StackBytes::<FIXED_PART_MAX>::new();
-        fixed.varint(body as i32);
-        fixed.byte(self.attributes as u8);
-        fixed.varlong(self.timestamp_delta);
-        fixed.varint(self.offset_delta);
-        fixed.varint(self.key.as_ref().map_or(-1, |k| k.len() as i32));
-        buf.put_slice(fixed.as_slice());
+        // Length prefix and fixed fields in one constant-size copy.
+        let mut head = StackBytes::<FIXED_PART_MAX>::new();
+        head.varint(body as i32);
+        head.byte(self.attributes as u8);
+        head.varlong(self.timestamp_delta);
+        head.varint(self.offset_delta);
+        head.varint(self.key.as_ref().map_or(-1, |k| k.len() as i32));
+        head.put_into(buf);
         if let Some(key) = &self.key {
             buf.put_slice(key);
         }

@@ -107,6 +107,8 @@ run_builds() {
     build_time "kafka-wire (client features), a client program using every message" \
         "${wire}, default-features = false, features = [\"client\", $codecs] }"$'\n''bytes = "1"' \
         "$client_every_message_kafka_wire"
+    build_time "kafka-wire (default features), the same client program" \
+        "$wire }"$'\n''bytes = "1"' "$client_every_message_kafka_wire"
     build_time "kafka-protocol 0.18, a program using every message both ways" \
         'kafka-protocol = { version = "0.18", features = ["messages_enums"] }'$'\n''bytes = "1"' \
         "$every_message_kafka_protocol"

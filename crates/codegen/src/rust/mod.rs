@@ -116,6 +116,28 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_fixed_size_fields_are_read_and_written_at_once() {
+        let out = emit(
+            r#"{"name":"FixtureRequest","type":"request","apiKey":99,"validVersions":"0-1","flexibleVersions":"none",
+                "fields":[
+                  {"name":"A","type":"int16","versions":"0+"},
+                  {"name":"B","type":"int32","versions":"0+"},
+                  {"name":"S","type":"string","versions":"0+"},
+                  {"name":"C","type":"int64","versions":"0+"},
+                  {"name":"D","type":"bool","versions":"0+"},
+                  {"name":"E","type":"int32","versions":"1+"},
+                  {"name":"F","type":"int8","versions":"0+"}]}"#,
+        )
+        .unwrap();
+        // A+B and C+D are runs; E (not in every version) and F (alone after it) are not.
+        assert!(out.contains("r.read_fixed::<6>()") && out.contains(r#"[("A", 2), ("B", 4)]"#), "{out}");
+        assert!(out.contains("r.read_fixed::<9>()") && out.contains(r#"[("C", 8), ("D", 1)]"#), "{out}");
+        assert_eq!(out.matches("read_fixed").count(), 2, "{out}");
+        assert!(out.contains("let mut run = [0u8; 6];") && out.contains("let mut run = [0u8; 9];"), "{out}");
+        assert!(out.contains("run[8..9].copy_from_slice(&[self.d as u8]);"), "{out}");
+    }
+
+    #[test]
     fn emitter_errors_name_file_struct_and_field() {
         let dup = emit(
             r#"{"name":"X","type":"data","validVersions":"0","flexibleVersions":"0+","fields":[

@@ -428,7 +428,10 @@ impl<'a> StructEmitter<'a> {
             };
             writeln!(out, "let {m}{} = {value};", f.local()).unwrap();
         }
-        let known_tags = self.tagged_fields().iter().any(|f| cond(f.tagged(), self.def.versions) != "false");
+        // A struct with known tags (even ones this struct's versions never
+        // carry, which are rejected below as Kafka rejects them) reads its
+        // section tag by tag.
+        let known_tags = !self.tagged_fields().is_empty();
         if tagged_section && !known_tags {
             // Only unknown fields can come: one call, inline for the empty section.
             let value = match self.flexible_cond().as_str() {

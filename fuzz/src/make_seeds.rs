@@ -66,7 +66,12 @@ fn main() {
         write(dir, "legacy_message_set", &format!("plain-v{magic}"), &encode_message_set(&inner).unwrap());
         for codec in [Compression::Gzip, Compression::Snappy, Compression::Lz4] {
             let wrapper = LegacyMessage::compressed_wrapper(magic, codec, None, &inner).unwrap();
-            write(dir, "legacy_message_set", &format!("{}-v{magic}", codec.name()), &encode_message_set(&[wrapper]).unwrap());
+            write(
+                dir,
+                "legacy_message_set",
+                &format!("{}-v{magic}", codec.name()),
+                &encode_message_set(&[wrapper]).unwrap(),
+            );
         }
     }
 }

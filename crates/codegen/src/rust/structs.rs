@@ -37,25 +37,26 @@ impl<'a> StructEmitter<'a> {
         tagged
     }
 
-    /// Where each run of fixed-size fields starts, mapped to its length:
+    /// The fields in order, with each run of fixed-size fields as one group:
     /// two or more consecutive fields that every version of the struct
     /// carries untagged, not nullable, of a fixed size. A run is written with
     /// one `put_slice` and read with one bounds check.
-    fn fixed_runs(&self) -> std::collections::BTreeMap<usize, usize> {
-        let fields = self.fields();
+    fn field_groups(&self) -> Vec<FieldGroup<'a>> {
         let in_run = |f: &Field| {
             !f.is_option() && f.spec.ty.fixed_size().is_some() && cond(f.untagged(), self.def.versions) == "true"
         };
-        let mut runs = std::collections::BTreeMap::new();
-        let mut i = 0;
-        while i < fields.len() {
-            let len = fields[i..].iter().take_while(|f| in_run(f)).count();
-            if len >= 2 {
-                runs.insert(i, len);
+        let mut groups = Vec::new();
+        let mut run = Vec::new();
+        for f in self.fields() {
+            if in_run(&f) {
+                run.push(f);
+                continue;
             }
-            i += len.max(1);
+            flush_run(&mut run, &mut groups);
+            groups.push(FieldGroup::One(f));
         }
-        runs
+        flush_run(&mut run, &mut groups);
+        groups
     }
 
     fn check(&self) -> Result<(), String> {
@@ -280,15 +281,14 @@ impl<'a> StructEmitter<'a> {
         )
         .unwrap();
         writeln!(out, "let flexible = {};", self.flexible_cond()).unwrap();
-        let fields = self.fields();
-        let runs = self.fixed_runs();
-        for (i, f) in fields.iter().enumerate() {
-            if let Some(&len) = runs.get(&i) {
-                write_fixed_run(&fields[i..i + len], out);
-            }
-            if runs.range(..=i).next_back().is_some_and(|(&start, &len)| i < start + len) {
-                continue;
-            }
+        for group in self.field_groups() {
+            let f = match group {
+                FieldGroup::Run(fields) => {
+                    write_fixed_run(&fields, out);
+                    continue;
+                }
+                FieldGroup::One(f) => f,
+            };
             let untagged = cond(f.untagged(), self.def.versions);
             let present = cond(f.present(), self.def.versions);
             let name = f.name();
@@ -407,15 +407,14 @@ impl<'a> StructEmitter<'a> {
         .unwrap();
         writeln!(out, "let flexible = {};", self.flexible_cond()).unwrap();
         let tagged_section = self.has_tagged_section() && self.flexible_cond() != "false";
-        let fields = self.fields();
-        let runs = self.fixed_runs();
-        for (i, f) in fields.iter().enumerate() {
-            if let Some(&len) = runs.get(&i) {
-                read_fixed_run(&fields[i..i + len], out);
-            }
-            if runs.range(..=i).next_back().is_some_and(|(&start, &len)| i < start + len) {
-                continue;
-            }
+        for group in self.field_groups() {
+            let f = match group {
+                FieldGroup::Run(fields) => {
+                    read_fixed_run(&fields, out);
+                    continue;
+                }
+                FieldGroup::One(f) => f,
+            };
             let untagged = cond(f.untagged(), self.def.versions);
             let is_tagged_here = f.spec.tag.is_some() && tagged_section && !f.tagged().is_empty();
             let m = if is_tagged_here { "mut " } else { "" };
@@ -552,7 +551,23 @@ impl<'a> StructEmitter<'a> {
     }
 }
 
-/// Writes a run of fixed-size fields (see `fixed_runs`) as one array.
+/// A field on its own, or a run of fixed-size fields encoded together.
+enum FieldGroup<'a> {
+    One(Field<'a>),
+    Run(Vec<Field<'a>>),
+}
+
+/// Ends a run of fixed-size fields: two or more become a run; a single one
+/// stays a field of its own.
+fn flush_run<'a>(run: &mut Vec<Field<'a>>, groups: &mut Vec<FieldGroup<'a>>) {
+    match run.len() {
+        0 => {}
+        1 => groups.push(FieldGroup::One(run.pop().unwrap())),
+        _ => groups.push(FieldGroup::Run(std::mem::take(run))),
+    }
+}
+
+/// Writes a run of fixed-size fields (see `field_groups`) as one array.
 fn write_fixed_run(fields: &[Field], out: &mut String) {
     let size: usize = fields.iter().map(|f| f.spec.ty.fixed_size().unwrap()).sum();
     writeln!(out, "{{\nlet mut run = [0u8; {size}];").unwrap();

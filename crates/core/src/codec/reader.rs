@@ -63,12 +63,8 @@ impl<'a> Reader<'a> {
 
     #[inline]
     fn take<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        // pos <= data.len(), so pos + N cannot overflow.
-        match self.data.get(self.pos..self.pos + N) {
-            Some(bytes) => {
-                self.pos += N;
-                Ok(bytes.try_into().expect("N bytes"))
-            }
+        match self.read_fixed::<N>() {
+            Some(bytes) => Ok(bytes),
             None => Err(self.eof(N)),
         }
     }
@@ -77,6 +73,7 @@ impl<'a> Reader<'a> {
     /// The generated code reads runs of fixed-size fields with it.
     #[inline]
     pub fn read_fixed<const N: usize>(&mut self) -> Option<[u8; N]> {
+        // pos <= data.len(), so pos + N cannot overflow.
         let bytes = self.data.get(self.pos..self.pos + N)?;
         self.pos += N;
         Some(bytes.try_into().expect("N bytes"))
@@ -171,14 +168,9 @@ impl<'a> Reader<'a> {
     /// The next `len` bytes, shared with the buffer (no copy).
     #[inline]
     pub fn read_slice(&mut self, len: usize) -> Result<Bytes, DecodeError> {
-        if self.remaining() < len {
-            return Err(
-                self.error(DecodeErrorKind::LengthExceedsInput { length: len as u64, remaining: self.remaining() })
-            );
-        }
-        let out = self.buf.slice(self.pos..self.pos + len);
-        self.pos += len;
-        Ok(out)
+        let start = self.pos;
+        self.read_borrowed(len)?;
+        Ok(self.buf.slice(start..self.pos))
     }
 
     /// Reads `len` bytes as a slice borrowed from the buffer (no reference

@@ -208,12 +208,7 @@ unsafe impl BufMut for VectoredBuf {
             let len = src.remaining();
             self.chunks.push(src.copy_to_bytes(len));
         } else {
-            while src.has_remaining() {
-                let chunk = src.chunk();
-                let len = chunk.len();
-                self.current.extend_from_slice(chunk);
-                src.advance(len);
-            }
+            self.current.put(src);
         }
     }
 }

@@ -30,9 +30,23 @@ for features in "" client broker encode-requests decode-requests encode-response
     fi
 done
 
-echo "== unit, vector and property tests"
-cargo test --workspace --exclude kafka-wire-integration --all-targets
-cargo test --workspace --exclude kafka-wire-integration --doc
+echo "== clippy, generated code included"
+cargo clippy --quiet --workspace --all-targets --features kafka-wire-integration/external -- -D warnings
+
+echo "== docs build without warnings"
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p kafka-wire-core -p kafka-wire --all-features
+
+echo "== rust-version is true"
+python3 scripts/check-rust-version.py
+
+echo "== the crates package"
+cargo package --quiet -p kafka-wire-core -p kafka-wire
+
+echo "== unit, vector, property and generator tests"
+# Without the integration crate's "external" feature: these need nothing
+# but Rust, as a plain `cargo test` does.
+cargo test --workspace --all-targets
+cargo test --workspace --doc
 
 echo "== fuzz smoke (KAFKA_WIRE_FUZZ_RUNS=${KAFKA_WIRE_FUZZ_RUNS:-20000} executions per target)"
 scripts/fuzz.sh smoke
@@ -46,10 +60,10 @@ echo "examples: all ran"
 echo "== byte-exact against Kafka's Java classes (KAFKA_WIRE_JAVA_CASES=${KAFKA_WIRE_JAVA_CASES:-3} random cases per message x version)"
 KAFKA_WIRE_JAVA_TESTER_CP=$(scripts/java-tester.sh)
 export KAFKA_WIRE_JAVA_TESTER_CP
-cargo test -p kafka-wire-integration --test java_crosscheck --test java_records -- --nocapture
+cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records -- --nocapture
 
 echo "== against a real Kafka broker"
-cargo build --quiet -p kafka-wire-integration --tests --examples
+cargo build --quiet -p kafka-wire-integration --features external --tests --examples
 broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-test-broker.XXXXXX")
 stop_broker() {
     local status=$?
@@ -67,6 +81,6 @@ set -a
 # shellcheck disable=SC1091
 source "$broker_dir/broker.env"
 set +a
-cargo test -p kafka-wire-integration --test broker --test proxy -- --nocapture
+cargo test -p kafka-wire-integration --features external --test broker --test proxy -- --nocapture
 echo "== the demo"
 cargo run --quiet -p kafka-wire-integration --example demo -- "$KAFKA_WIRE_BROKER"

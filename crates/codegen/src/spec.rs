@@ -3,91 +3,8 @@
 //! `FieldSpec`, `Versions`). Anything it does not understand is an error that
 //! names the file and the field; nothing is skipped silently.
 
+pub use crate::versions::Versions;
 use serde_json::{Map, Value};
-use std::fmt;
-
-/// An inclusive version range; `None` is the empty range ("none").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Versions(pub Option<(i16, i16)>);
-
-impl Versions {
-    pub const NONE: Versions = Versions(None);
-
-    /// Parses "0+", "3-12", "5" or "none".
-    pub fn parse(text: &str) -> Result<Versions, String> {
-        let text = text.trim();
-        if text == "none" {
-            return Ok(Versions::NONE);
-        }
-        let num = |s: &str| s.trim().parse::<i16>().map_err(|_| format!("invalid version range {text:?}"));
-        let range = if let Some(min) = text.strip_suffix('+') {
-            (num(min)?, i16::MAX)
-        } else if let Some((lo, hi)) = text.split_once('-') {
-            (num(lo)?, num(hi)?)
-        } else {
-            let v = num(text)?;
-            (v, v)
-        };
-        if range.0 < 0 || range.0 > range.1 {
-            return Err(format!("invalid version range {text:?}"));
-        }
-        Ok(Versions(Some(range)))
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.0.is_none()
-    }
-
-    pub fn min(self) -> Option<i16> {
-        self.0.map(|r| r.0)
-    }
-
-    pub fn max(self) -> Option<i16> {
-        self.0.map(|r| r.1)
-    }
-
-    pub fn intersect(self, other: Versions) -> Versions {
-        match (self.0, other.0) {
-            (Some((a, b)), Some((c, d))) if a.max(c) <= b.min(d) => Versions(Some((a.max(c), b.min(d)))),
-            _ => Versions::NONE,
-        }
-    }
-
-    /// `self` minus an open-ended range `tail` ("N+"), the only subtraction
-    /// the specs need (versions minus tagged versions).
-    pub fn minus_tail(self, tail: Versions) -> Versions {
-        match (self.0, tail.min()) {
-            (Some((a, b)), Some(t)) => {
-                if t <= a {
-                    Versions::NONE
-                } else {
-                    Versions(Some((a, b.min(t - 1))))
-                }
-            }
-            _ => self,
-        }
-    }
-
-    /// Whether every version of `other` is in `self`.
-    pub fn covers(self, other: Versions) -> bool {
-        match (self.0, other.0) {
-            (_, None) => true,
-            (Some((a, b)), Some((c, d))) => a <= c && d <= b,
-            (None, Some(_)) => false,
-        }
-    }
-}
-
-impl fmt::Display for Versions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            None => write!(f, "none"),
-            Some((a, i16::MAX)) => write!(f, "{a}+"),
-            Some((a, b)) if a == b => write!(f, "{a}"),
-            Some((a, b)) => write!(f, "{a}-{b}"),
-        }
-    }
-}
 
 /// A field's type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -543,16 +460,6 @@ mod tests {
         let text = "// header\n{ \"a\": \"http://x\" // trailing\n}";
         let v: Value = serde_json::from_str(&strip_comments(text)).unwrap();
         assert_eq!(v["a"], "http://x");
-    }
-
-    #[test]
-    fn parses_version_ranges() {
-        assert_eq!(Versions::parse("3+").unwrap(), Versions(Some((3, i16::MAX))));
-        assert_eq!(Versions::parse("0-12").unwrap(), Versions(Some((0, 12))));
-        assert_eq!(Versions::parse("5").unwrap(), Versions(Some((5, 5))));
-        assert_eq!(Versions::parse("none").unwrap(), Versions::NONE);
-        assert!(Versions::parse("x").is_err());
-        assert_eq!(Versions::parse("0+").unwrap().minus_tail(Versions::parse("4+").unwrap()), Versions(Some((0, 3))));
     }
 
     #[test]

@@ -48,25 +48,53 @@ fn format_path(path: &[PathSegment]) -> String {
 #[non_exhaustive]
 pub enum DecodeErrorKind {
     /// The input ended before the value did.
-    UnexpectedEof { needed: usize, remaining: usize },
+    UnexpectedEof {
+        /// Bytes the value needed.
+        needed: usize,
+        /// Bytes that were left.
+        remaining: usize,
+    },
     /// A varint ran past its maximum length.
     VarintTooLong,
     /// A null (negative length) in a version where the field is not nullable.
-    NullNotAllowed { version: i16 },
+    NullNotAllowed {
+        /// The version being decoded.
+        version: i16,
+    },
     /// A length prefix that is negative (other than the null marker).
     NegativeLength(i64),
     /// A string longer than Kafka allows (0x7fff bytes).
     StringTooLong(usize),
     /// A length prefix larger than the rest of the input: rejected before allocating.
-    LengthExceedsInput { length: u64, remaining: usize },
+    LengthExceedsInput {
+        /// The length the prefix claimed.
+        length: u64,
+        /// Bytes that were left.
+        remaining: usize,
+    },
     /// String bytes that are not UTF-8.
     InvalidUtf8,
     /// A version outside the message's valid range.
-    UnsupportedVersion { version: i16 },
+    UnsupportedVersion {
+        /// The version asked for.
+        version: i16,
+    },
     /// A known tag in a version where that tagged field does not exist.
-    TagNotValidForVersion { tag: u32, version: i16 },
+    TagNotValidForVersion {
+        /// The tag.
+        tag: u32,
+        /// The version being decoded.
+        version: i16,
+    },
     /// A tagged field whose declared size does not match its content.
-    TaggedFieldSizeMismatch { tag: u32, declared: usize, used: usize },
+    TaggedFieldSizeMismatch {
+        /// The tag.
+        tag: u32,
+        /// The size the field's header declared.
+        declared: usize,
+        /// The bytes its value used.
+        used: usize,
+    },
     /// An api key this library does not know.
     UnknownApiKey(i16),
     /// Bytes left over after a complete message.
@@ -76,7 +104,12 @@ pub enum DecodeErrorKind {
     /// A value that the protocol forbids, with an explanation.
     Invalid(&'static str),
     /// A record batch or message whose CRC does not match its content.
-    CrcMismatch { stored: u32, computed: u32 },
+    CrcMismatch {
+        /// The CRC in the data.
+        stored: u32,
+        /// The CRC of the content.
+        computed: u32,
+    },
     /// A record-batch magic byte this library does not read.
     UnsupportedMagic(i8),
     /// A compression codec id that Kafka does not define.
@@ -84,7 +117,10 @@ pub enum DecodeErrorKind {
     /// Compressed data that does not decompress.
     Decompression(String),
     /// Decompressed data would exceed the caller's limit.
-    DecompressedTooLarge { limit: usize },
+    DecompressedTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// JSON that does not describe the message (feature `json`).
     Json(String),
 }
@@ -210,16 +246,33 @@ impl std::error::Error for DecodeError {}
 #[non_exhaustive]
 pub enum EncodeErrorKind {
     /// The version is outside the message's valid range.
-    UnsupportedVersion { version: i16 },
+    UnsupportedVersion {
+        /// The version asked for.
+        version: i16,
+    },
     /// A field holds a non-default value in a version that cannot carry it
     /// (and the field is not ignorable).
-    NonDefaultValue { version: i16 },
+    NonDefaultValue {
+        /// The version being encoded.
+        version: i16,
+    },
     /// A null in a field that is not nullable at this version.
-    NullNotAllowed { version: i16 },
+    NullNotAllowed {
+        /// The version being encoded.
+        version: i16,
+    },
     /// A string, bytes or array longer than its length prefix allows.
-    TooLong { length: usize, max: usize },
+    TooLong {
+        /// The value's length.
+        length: usize,
+        /// The longest the prefix allows.
+        max: usize,
+    },
     /// Unknown tagged fields set on a version that has no tagged fields.
-    TaggedFieldsNotSupported { version: i16 },
+    TaggedFieldsNotSupported {
+        /// The version being encoded.
+        version: i16,
+    },
     /// A value that cannot be written, with an explanation.
     Invalid(&'static str),
     /// The compressor failed (or the codec is not compiled in).
@@ -258,11 +311,13 @@ struct EncodeErrorInner {
 pub struct EncodeError(Box<EncodeErrorInner>);
 
 impl EncodeError {
+    /// An error of `kind`, with an empty path.
     #[cold]
     pub fn new(kind: EncodeErrorKind) -> Self {
         EncodeError(Box::new(EncodeErrorInner { kind, path: Vec::new() }))
     }
 
+    /// What went wrong.
     pub fn kind(&self) -> &EncodeErrorKind {
         &self.0.kind
     }
@@ -272,18 +327,21 @@ impl EncodeError {
         format_path(&self.0.path)
     }
 
+    /// Records that the error happened inside field `name`.
     #[cold]
     pub fn in_field(mut self, name: &'static str) -> Self {
         self.0.path.push(PathSegment::Field(name));
         self
     }
 
+    /// Records that the error happened inside array element `index`.
     #[cold]
     pub fn in_index(mut self, index: usize) -> Self {
         self.0.path.push(PathSegment::Index(index));
         self
     }
 
+    /// Records that the error happened inside struct or message `name`.
     #[cold]
     pub fn in_struct(mut self, name: &'static str) -> Self {
         self.0.path.push(PathSegment::Struct(name));

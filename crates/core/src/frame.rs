@@ -34,7 +34,9 @@ const COPIED_CAPACITY: usize = 8 * 1024;
 /// A request: header and body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestFrame {
+    /// The request header; its api key and version say how to read the body.
     pub header: RequestHeader,
+    /// The request body.
     pub body: Request,
 }
 
@@ -52,10 +54,12 @@ impl RequestFrame {
         RequestFrame { header, body }
     }
 
+    /// The body's api key.
     pub fn api_key(&self) -> ApiKey {
         self.body.api_key()
     }
 
+    /// The body's version, as the header gives it.
     pub fn version(&self) -> i16 {
         self.header.request_api_version
     }
@@ -138,15 +142,19 @@ impl RequestFrame {
 /// A response: header and body. Its api key and version are those of the request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseFrame {
+    /// The response header: the correlation id of the request it answers.
     pub header: ResponseHeader,
+    /// The response body.
     pub body: Response,
 }
 
 impl ResponseFrame {
+    /// A frame for `body` answering the request with `correlation_id`.
     pub fn new(body: impl Into<Response>, correlation_id: i32) -> Self {
         ResponseFrame { header: ResponseHeader { correlation_id, ..Default::default() }, body: body.into() }
     }
 
+    /// The body's api key.
     pub fn api_key(&self) -> ApiKey {
         self.body.api_key()
     }

@@ -13,33 +13,53 @@
 //! binary value (KIP-673 keeps logs small); we write the records' bytes in
 //! base64, which Kafka's reader accepts, so the JSON keeps the records.
 
-use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+use crate::message::Message;
 use crate::{StrBytes, WireArray, WireScalar};
 use base64::Engine;
 use bytes::Bytes;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Number};
 use uuid::Uuid;
 
-pub use serde_json;
+pub use serde_json::{self, Value};
 
-/// Writes a message or struct as Kafka's JSON at a version.
+/// Writes a value as Kafka's JSON at a version: every message and struct,
+/// and the field types inside them.
+///
+/// ```
+/// use kafka_wire_core::json::ToJson;
+/// use kafka_wire_core::messages::ApiVersionsRequest;
+///
+/// let request = ApiVersionsRequest { client_software_name: "demo".into(), ..Default::default() };
+/// let json = request.to_json(3)?;
+/// assert_eq!(json["clientSoftwareName"], "demo");
+/// # Ok::<(), kafka_wire_core::EncodeError>(())
+/// ```
 pub trait ToJson {
+    /// The value in Kafka's JSON form at `version`.
     fn to_json(&self, version: i16) -> Result<Value, EncodeError>;
 }
 
-/// Reads a message or struct from Kafka's JSON at a version.
+/// Reads a value from Kafka's JSON at a version.
+///
+/// ```
+/// use kafka_wire_core::json::FromJson;
+/// use kafka_wire_core::messages::ApiVersionsRequest;
+///
+/// let json = serde_json::json!({"clientSoftwareName": "demo", "clientSoftwareVersion": "1.0"});
+/// let request = ApiVersionsRequest::from_json(&json, 3)?;
+/// assert_eq!(request.client_software_name, "demo");
+/// # Ok::<(), kafka_wire_core::DecodeError>(())
+/// ```
 pub trait FromJson: Sized {
+    /// Reads the value from Kafka's JSON form at `version`.
     fn from_json(value: &Value, version: i16) -> Result<Self, DecodeError>;
 }
 
+/// A JSON error (`DecodeErrorKind::Json`) with the given explanation.
 #[cold]
 pub fn error(why: impl Into<String>) -> DecodeError {
     DecodeError::new(DecodeErrorKind::Json(why.into()), 0)
-}
-
-/// The object a struct is read from.
-pub fn object(value: &Value) -> Result<&Map<String, Value>, DecodeError> {
-    value.as_object().ok_or_else(|| error(format!("expected an object, got {}", kind(value))))
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -53,11 +73,27 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// Converts a field value to JSON.
-pub trait JsonValue: Sized {
+/// A field type whose JSON form does not depend on the version.
+trait JsonScalar: Sized {
     fn to_value(&self) -> Result<Value, EncodeError>;
     fn from_value(value: &Value) -> Result<Self, DecodeError>;
 }
+
+macro_rules! json_scalars {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn to_json(&self, _version: i16) -> Result<Value, EncodeError> {
+                self.to_value()
+            }
+        }
+        impl FromJson for $t {
+            fn from_json(value: &Value, _version: i16) -> Result<Self, DecodeError> {
+                Self::from_value(value)
+            }
+        }
+    )*};
+}
+json_scalars!(i8, i16, i32, i64, u16, u32, bool, f64, StrBytes, Bytes, Uuid);
 
 fn integer(value: &Value) -> Result<i128, DecodeError> {
     match value {
@@ -76,7 +112,7 @@ fn integer(value: &Value) -> Result<i128, DecodeError> {
 
 macro_rules! int_value {
     ($t:ty) => {
-        impl JsonValue for $t {
+        impl JsonScalar for $t {
             fn to_value(&self) -> Result<Value, EncodeError> {
                 Ok(Value::Number(Number::from(*self)))
             }
@@ -93,23 +129,22 @@ int_value!(i64);
 int_value!(u16);
 int_value!(u32);
 
-impl JsonValue for i8 {
+impl JsonScalar for i8 {
     fn to_value(&self) -> Result<Value, EncodeError> {
         Ok(Value::Number(Number::from(*self)))
     }
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
-        let mut n = integer(value)?;
-        // Kafka's quirk (MessageUtil.jsonNodeToByte): 128..=256 read as n - 128.
-        if n > 127 && n <= 256 {
-            n -= 128;
+        // Kafka's quirk (MessageUtil.jsonNodeToByte): 128..=256 read as n - 128,
+        // so 256 is -128.
+        match integer(value)? {
+            256 => Ok(i8::MIN),
+            n @ 128..=255 => Ok((n - 128) as i8),
+            n => i8::try_from(n).map_err(|_| error(format!("{n} does not fit in an 8-bit signed integer"))),
         }
-        i8::try_from(n)
-            .or_else(|_| if n == 128 { Ok(i8::MIN) } else { Err(()) })
-            .map_err(|_| error(format!("{n} does not fit in an 8-bit signed integer")))
     }
 }
 
-impl JsonValue for bool {
+impl JsonScalar for bool {
     fn to_value(&self) -> Result<Value, EncodeError> {
         Ok(Value::Bool(*self))
     }
@@ -118,18 +153,18 @@ impl JsonValue for bool {
     }
 }
 
-impl JsonValue for f64 {
+impl JsonScalar for f64 {
     fn to_value(&self) -> Result<Value, EncodeError> {
-        Number::from_f64(*self).map(Value::Number).ok_or_else(|| {
-            EncodeError::new(crate::error::EncodeErrorKind::Invalid("NaN and infinities have no JSON form"))
-        })
+        Number::from_f64(*self)
+            .map(Value::Number)
+            .ok_or_else(|| EncodeError::new(EncodeErrorKind::Invalid("NaN and infinities have no JSON form")))
     }
     fn from_value(value: &Value) -> Result<Self, DecodeError> {
         value.as_f64().ok_or_else(|| error(format!("expected a number, got {}", kind(value))))
     }
 }
 
-impl JsonValue for StrBytes {
+impl JsonScalar for StrBytes {
     fn to_value(&self) -> Result<Value, EncodeError> {
         Ok(Value::String(self.as_str().to_string()))
     }
@@ -138,7 +173,7 @@ impl JsonValue for StrBytes {
     }
 }
 
-impl JsonValue for Bytes {
+impl JsonScalar for Bytes {
     fn to_value(&self) -> Result<Value, EncodeError> {
         Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(self)))
     }
@@ -151,7 +186,7 @@ impl JsonValue for Bytes {
     }
 }
 
-impl JsonValue for Uuid {
+impl JsonScalar for Uuid {
     fn to_value(&self) -> Result<Value, EncodeError> {
         Ok(Value::String(uuid_to_kafka_string(self)))
     }
@@ -166,6 +201,7 @@ pub fn uuid_to_kafka_string(uuid: &Uuid) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(uuid.as_bytes())
 }
 
+/// Reads Kafka's textual UUID (see [`uuid_to_kafka_string`]).
 pub fn uuid_from_kafka_string(text: &str) -> Result<Uuid, DecodeError> {
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(text)
@@ -174,63 +210,133 @@ pub fn uuid_from_kafka_string(text: &str) -> Result<Uuid, DecodeError> {
     Ok(Uuid::from_bytes(bytes))
 }
 
-impl<T: JsonValue> JsonValue for Option<T> {
-    fn to_value(&self) -> Result<Value, EncodeError> {
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self, version: i16) -> Result<Value, EncodeError> {
         match self {
-            Some(v) => v.to_value(),
+            Some(v) => v.to_json(version),
             None => Ok(Value::Null),
         }
     }
-    fn from_value(value: &Value) -> Result<Self, DecodeError> {
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(value: &Value, version: i16) -> Result<Self, DecodeError> {
         match value {
             Value::Null => Ok(None),
-            v => T::from_value(v).map(Some),
+            v => T::from_json(v, version).map(Some),
         }
     }
 }
 
-impl<T: JsonValue> JsonValue for Vec<T> {
-    fn to_value(&self) -> Result<Value, EncodeError> {
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self, version: i16) -> Result<Value, EncodeError> {
         self.iter()
             .enumerate()
-            .map(|(i, v)| v.to_value().map_err(|e| e.in_index(i)))
+            .map(|(i, v)| v.to_json(version).map_err(|e| e.in_index(i)))
             .collect::<Result<_, _>>()
             .map(Value::Array)
     }
-    fn from_value(value: &Value) -> Result<Self, DecodeError> {
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: &Value, version: i16) -> Result<Self, DecodeError> {
         let items = value.as_array().ok_or_else(|| error(format!("expected an array, got {}", kind(value))))?;
-        items.iter().enumerate().map(|(i, v)| T::from_value(v).map_err(|e| e.in_index(i))).collect()
+        items.iter().enumerate().map(|(i, v)| T::from_json(v, version).map_err(|e| e.in_index(i))).collect()
     }
 }
 
-impl<T: JsonValue + WireScalar> JsonValue for WireArray<T> {
-    fn to_value(&self) -> Result<Value, EncodeError> {
-        self.to_vec().to_value()
-    }
-    fn from_value(value: &Value) -> Result<Self, DecodeError> {
-        Vec::<T>::from_value(value).map(WireArray::from)
+impl<T: ToJson + WireScalar> ToJson for WireArray<T> {
+    fn to_json(&self, version: i16) -> Result<Value, EncodeError> {
+        self.to_vec().to_json(version)
     }
 }
 
-/// An array of structs to JSON at `version` (structs need the version,
-/// so they go through `ToJson` rather than `JsonValue`).
-pub fn structs_to_value<T: ToJson>(values: &[T], version: i16) -> Result<Value, EncodeError> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| v.to_json(version).map_err(|e| e.in_index(i)))
-        .collect::<Result<_, _>>()
-        .map(Value::Array)
+impl<T: FromJson + WireScalar> FromJson for WireArray<T> {
+    fn from_json(value: &Value, version: i16) -> Result<Self, DecodeError> {
+        Vec::<T>::from_json(value, version).map(WireArray::from)
+    }
 }
 
-pub fn structs_from_value<T: FromJson>(value: &Value, version: i16) -> Result<Vec<T>, DecodeError> {
-    let items = value.as_array().ok_or_else(|| error(format!("expected an array, got {}", kind(value))))?;
-    items.iter().enumerate().map(|(i, v)| T::from_json(v, version).map_err(|e| e.in_index(i))).collect()
+/// Checks a message's version before it is written as JSON.
+pub(crate) fn check_encode_version<M: Message>(version: i16) -> Result<(), EncodeError> {
+    if M::VALID_VERSIONS.contains(version) {
+        Ok(())
+    } else {
+        Err(EncodeError::new(EncodeErrorKind::UnsupportedVersion { version }).in_struct(M::NAME))
+    }
+}
+
+/// Checks a message's version before it is read from JSON.
+pub(crate) fn check_decode_version<M: Message>(version: i16) -> Result<(), DecodeError> {
+    if M::VALID_VERSIONS.contains(version) {
+        Ok(())
+    } else {
+        Err(error(format!("unsupported version {version}")).in_struct(M::NAME))
+    }
+}
+
+/// Builds the JSON object of a struct, field by field.
+pub(crate) struct ObjectWriter {
+    map: Map<String, Value>,
+    version: i16,
+}
+
+impl ObjectWriter {
+    pub(crate) fn new(version: i16) -> Self {
+        ObjectWriter { map: Map::new(), version }
+    }
+
+    /// Writes the field `field` (the spec's name, for errors) under `key`.
+    pub(crate) fn field<T: ToJson>(&mut self, key: &str, field: &'static str, value: &T) -> Result<(), EncodeError> {
+        let value = value.to_json(self.version).map_err(|e| e.in_field(field))?;
+        self.map.insert(key.to_string(), value);
+        Ok(())
+    }
+
+    /// The error for a non-default value in a field the version cannot carry.
+    #[cold]
+    pub(crate) fn non_default_value(&self, field: &'static str) -> EncodeError {
+        EncodeError::new(EncodeErrorKind::NonDefaultValue { version: self.version }).in_field(field)
+    }
+
+    pub(crate) fn finish(self) -> Value {
+        Value::Object(self.map)
+    }
+}
+
+/// Reads the fields of a struct from its JSON object.
+pub(crate) struct ObjectReader<'a> {
+    object: &'a Map<String, Value>,
+    version: i16,
+}
+
+impl<'a> ObjectReader<'a> {
+    pub(crate) fn new(value: &'a Value, version: i16) -> Result<Self, DecodeError> {
+        let object = value.as_object().ok_or_else(|| error(format!("expected an object, got {}", kind(value))))?;
+        Ok(ObjectReader { object, version })
+    }
+
+    /// Reads `key` into `place` (the field `field`, for errors); a missing
+    /// key leaves the default, unless the version makes it `mandatory`.
+    pub(crate) fn read<T: FromJson>(
+        &self,
+        place: &mut T,
+        key: &'static str,
+        field: &'static str,
+        mandatory: bool,
+    ) -> Result<(), DecodeError> {
+        match self.object.get(key) {
+            Some(v) => *place = T::from_json(v, self.version).map_err(|e| e.in_field(field))?,
+            None if mandatory => return Err(missing(key, self.version)),
+            None => {}
+        }
+        Ok(())
+    }
 }
 
 /// The error for a field that is mandatory at this version but absent.
 #[cold]
-pub fn missing(field: &'static str, version: i16) -> DecodeError {
+fn missing(field: &'static str, version: i16) -> DecodeError {
     error(format!("field '{field}' is mandatory in version {version}"))
 }
 
@@ -243,15 +349,15 @@ mod tests {
     #[test]
     fn floats_read_back_exactly() {
         let value: Value = serde_json::from_str("214707.60076869154").unwrap();
-        assert_eq!(f64::from_value(&value).unwrap(), 214707.60076869154);
+        assert_eq!(f64::from_json(&value, 0).unwrap(), 214707.60076869154);
     }
 
     #[test]
     fn kafka_json_rules() {
         assert_eq!(uuid_to_kafka_string(&Uuid::nil()), "AAAAAAAAAAAAAAAAAAAAAA");
-        assert!(i32::from_value(&Value::String("1".into())).is_err(), "integers as strings are rejected");
-        assert!(i16::from_value(&serde_json::json!(40000)).is_err());
-        assert_eq!(i8::from_value(&serde_json::json!(200)).unwrap(), 72, "Kafka reads 128..=256 as n - 128");
-        assert!(i32::from_value(&serde_json::json!(1.5)).is_err());
+        assert!(i32::from_json(&Value::String("1".into()), 0).is_err(), "integers as strings are rejected");
+        assert!(i16::from_json(&serde_json::json!(40000), 0).is_err());
+        assert_eq!(i8::from_json(&serde_json::json!(200), 0).unwrap(), 72, "Kafka reads 128..=256 as n - 128");
+        assert!(i32::from_json(&serde_json::json!(1.5), 0).is_err());
     }
 }

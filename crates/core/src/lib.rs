@@ -7,6 +7,8 @@
 //! codecs' C code (zstd) is still building: a clean build of `kafka-wire`
 //! runs both at once instead of one after the other.
 
+#![warn(missing_docs)]
+
 pub mod codec;
 pub mod error;
 pub mod frame;
@@ -19,7 +21,7 @@ pub mod random;
 mod str_bytes;
 pub mod wire_array;
 
-pub use codec::{write_chunks, VectoredBuf};
+pub use codec::{write_chunks, RawTaggedField, VectoredBuf};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 pub use frame::{read_frame, split_frame, RequestFrame, ResponseFrame};
 pub use message::{Decode, DecodeExt, Encode, EncodeExt, Message, VersionRange};

@@ -9,7 +9,9 @@ use std::io;
 /// An inclusive range of versions; `min > max` is the empty range ("none").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VersionRange {
+    /// The lowest version.
     pub min: i16,
+    /// The highest version.
     pub max: i16,
 }
 
@@ -17,15 +19,18 @@ impl VersionRange {
     /// The empty range, written "none" in the specs.
     pub const NONE: VersionRange = VersionRange { min: 0, max: -1 };
 
+    /// The versions `min` to `max`, both included.
     pub const fn new(min: i16, max: i16) -> Self {
         VersionRange { min, max }
     }
 
+    /// Whether `version` is in the range.
     #[inline]
     pub const fn contains(&self, version: i16) -> bool {
         version >= self.min && version <= self.max
     }
 
+    /// Whether the range has no version.
     pub const fn is_empty(&self) -> bool {
         self.min > self.max
     }
@@ -151,3 +156,64 @@ pub(crate) fn check_decode_version(range: VersionRange, reader: &Reader<'_>, ver
         Err(reader.error(DecodeErrorKind::UnsupportedVersion { version }))
     }
 }
+
+/// `Encode` for a generated struct, over its `encode_fields` and
+/// `fields_size`. A `message` (a spec's top-level struct) first checks the
+/// version and names itself in errors; a `nested` struct is only ever
+/// encoded inside its message, which did both.
+macro_rules! impl_encode {
+    (message $name:ident) => {
+        impl $crate::message::Encode for $name {
+            fn encode<B: bytes::BufMut>(&self, buf: &mut B, version: i16) -> Result<(), $crate::EncodeError> {
+                if !<Self as $crate::message::Message>::VALID_VERSIONS.contains(version) {
+                    return Err($crate::codec::check::unsupported_version(version).in_struct(stringify!($name)));
+                }
+                self.encode_fields(buf, version).map_err(|e| e.in_struct(stringify!($name)))
+            }
+
+            #[inline]
+            fn encoded_size(&self, version: i16) -> usize {
+                self.fields_size(version)
+            }
+        }
+    };
+    (nested $name:ident) => {
+        impl $crate::message::Encode for $name {
+            fn encode<B: bytes::BufMut>(&self, buf: &mut B, version: i16) -> Result<(), $crate::EncodeError> {
+                self.encode_fields(buf, version)
+            }
+
+            #[inline]
+            fn encoded_size(&self, version: i16) -> usize {
+                self.fields_size(version)
+            }
+        }
+    };
+}
+
+/// `Decode` for a generated struct, over its `decode_fields`; `message`
+/// and `nested` as for [`impl_encode`].
+macro_rules! impl_decode {
+    (message $name:ident) => {
+        impl $crate::message::Decode for $name {
+            #[inline]
+            fn decode(r: &mut $crate::codec::Reader<'_>, version: i16) -> Result<Self, $crate::DecodeError> {
+                let name = stringify!($name);
+                $crate::message::check_decode_version(<Self as $crate::message::Message>::VALID_VERSIONS, r, version)
+                    .map_err(|e| e.in_struct(name))?;
+                Self::decode_fields(r, version).map_err(|e| e.in_struct(name))
+            }
+        }
+    };
+    (nested $name:ident) => {
+        impl $crate::message::Decode for $name {
+            #[inline]
+            fn decode(r: &mut $crate::codec::Reader<'_>, version: i16) -> Result<Self, $crate::DecodeError> {
+                Self::decode_fields(r, version)
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)] // unused when no direction feature is on
+pub(crate) use {impl_decode, impl_encode};

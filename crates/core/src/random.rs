@@ -14,6 +14,7 @@ pub use fastrand::Rng;
 
 /// A random instance valid for encoding at `version`.
 pub trait Random: Sized {
+    /// A random instance that encodes at `version`.
     fn random(rng: &mut Rng, version: i16) -> Self;
 }
 
@@ -32,6 +33,7 @@ pub fn bytes(rng: &mut Rng) -> Bytes {
     Bytes::from((0..len).map(|_| rng.u8(..)).collect::<Vec<u8>>())
 }
 
+/// A random UUID, the nil one now and then.
 pub fn uuid(rng: &mut Rng) -> Uuid {
     if rng.u8(..) < 32 {
         Uuid::nil()
@@ -55,6 +57,7 @@ pub fn i32(rng: &mut Rng) -> i32 {
     }
 }
 
+/// Like [`i32`], for int64 fields.
 pub fn i64(rng: &mut Rng) -> i64 {
     if rng.bool() {
         rng.i64(-2..5)

@@ -1,25 +1,45 @@
-//! Wire primitives shared by every generated message: the [`Reader`] that
-//! decodes from a [`bytes::Bytes`] without copying, the writers and size
-//! functions for ints, varints, strings, bytes, arrays and uuids, and the
-//! tagged-field section of flexible versions.
+//! The wire format. [`Reader`] decodes from a [`bytes::Bytes`] without
+//! copying; [`VectoredBuf`] encodes without copying large payloads;
+//! [`RawTaggedField`] is a tagged field kept as it came.
+//!
+//! The rest is what the generated code calls, one module per wire type,
+//! each with the same verbs: `put`, `read` and `size`, and
+//! `put_nullable`, `read_nullable` and `nullable_size` for values that can
+//! be null. It is the generated code's, not a public promise: private to
+//! this crate, except `varint`, which kafka-wire's record format shares.
 //!
 //! Conventions: `compact` selects the flexible-version encoding (unsigned
 //! varint length + 1); otherwise strings have an int16 length and bytes,
 //! arrays and records an int32 length. A negative (or zero, compact) length
 //! marks null.
 
-mod compound;
+// Which helpers the generated code calls depends on the direction features
+// (a build that only decodes never writes an array): with any of them off,
+// some helpers are unused, and that is expected.
+#[cfg_attr(not(all(feature = "client", feature = "broker")), allow(dead_code))]
+pub(crate) mod array;
+#[cfg_attr(not(all(feature = "client", feature = "broker")), allow(dead_code))]
+pub(crate) mod bytes;
+#[cfg_attr(not(all(feature = "client", feature = "broker")), allow(dead_code))]
+pub(crate) mod check;
+mod length;
+#[cfg_attr(not(all(feature = "client", feature = "broker")), allow(dead_code))]
+pub(crate) mod nullable_struct;
 mod reader;
-mod tagged;
+#[cfg_attr(not(all(feature = "client", feature = "broker")), allow(dead_code))]
+pub(crate) mod string;
+#[cfg_attr(not(all(feature = "client", feature = "broker")), allow(dead_code))]
+pub(crate) mod tagged;
+#[doc(hidden)]
+pub mod varint;
 mod vectored;
-mod writer;
+#[cfg_attr(not(all(feature = "client", feature = "broker")), allow(dead_code))]
+pub(crate) mod wire_array;
 
-pub use compound::*;
 pub use reader::Reader;
-pub use tagged::{raw_tagged_fields_size, RawTaggedField, TaggedFieldWriter};
+pub use tagged::RawTaggedField;
 pub(crate) use vectored::SharedSlice;
 pub use vectored::{write_chunks, VectoredBuf};
-pub use writer::*;
 
 /// The longest string Kafka reads or writes, in bytes.
-pub const MAX_STRING_LEN: usize = 0x7fff;
+pub const MAX_STRING_LEN: usize = string::MAX_LEN;

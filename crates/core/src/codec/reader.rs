@@ -1,10 +1,6 @@
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::str_bytes::StrBytes;
-use crate::wire_array::{WireArray, WireScalar};
 use bytes::Bytes;
 use uuid::Uuid;
-
-use super::MAX_STRING_LEN;
 
 /// A cursor over a [`Bytes`] buffer.
 ///
@@ -24,6 +20,7 @@ pub struct Reader<'a> {
 
 macro_rules! read_be {
     ($name:ident, $ty:ty, $n:expr) => {
+        #[doc = concat!("A big-endian `", stringify!($ty), "`.")]
         #[inline]
         pub fn $name(&mut self) -> Result<$ty, DecodeError> {
             let bytes = self.take::<$n>()?;
@@ -222,7 +219,7 @@ impl<'a> Reader<'a> {
     /// Non-compact prefixes are int16 (`short`) or int32; compact ones are an
     /// unsigned varint holding length + 1.
     #[inline]
-    fn read_length(&mut self, compact: bool, short: bool) -> Result<Option<usize>, DecodeError> {
+    pub(crate) fn read_length(&mut self, compact: bool, short: bool) -> Result<Option<usize>, DecodeError> {
         let len: i64 = if compact {
             self.read_uvarint()? as i64 - 1
         } else if short {
@@ -240,112 +237,8 @@ impl<'a> Reader<'a> {
     }
 
     #[cold]
-    fn null_not_allowed(&self, version: i16) -> DecodeError {
+    pub(crate) fn null_not_allowed(&self, version: i16) -> DecodeError {
         self.error(DecodeErrorKind::NullNotAllowed { version })
-    }
-
-    fn string_from(&mut self, len: usize) -> Result<StrBytes, DecodeError> {
-        if len > MAX_STRING_LEN {
-            return Err(self.error(DecodeErrorKind::StringTooLong(len)));
-        }
-        let start = self.pos;
-        let bytes = self.read_slice(len)?;
-        StrBytes::from_utf8(bytes).map_err(|_| DecodeError::new(DecodeErrorKind::InvalidUtf8, start))
-    }
-
-    /// A nullable string; `nullable` says whether null is allowed at `version`.
-    #[inline]
-    pub fn read_nullable_string(
-        &mut self,
-        compact: bool,
-        nullable: bool,
-        version: i16,
-    ) -> Result<Option<StrBytes>, DecodeError> {
-        match self.read_length(compact, true)? {
-            None if nullable => Ok(None),
-            None => Err(self.null_not_allowed(version)),
-            Some(len) => self.string_from(len).map(Some),
-        }
-    }
-
-    /// A string that may not be null.
-    #[inline]
-    pub fn read_string(&mut self, compact: bool, version: i16) -> Result<StrBytes, DecodeError> {
-        match self.read_length(compact, true)? {
-            None => Err(self.null_not_allowed(version)),
-            Some(len) => self.string_from(len),
-        }
-    }
-
-    /// Nullable bytes (also used for `records` fields), shared with the buffer.
-    #[inline]
-    pub fn read_nullable_bytes(
-        &mut self,
-        compact: bool,
-        nullable: bool,
-        version: i16,
-    ) -> Result<Option<Bytes>, DecodeError> {
-        match self.read_length(compact, false)? {
-            None if nullable => Ok(None),
-            None => Err(self.null_not_allowed(version)),
-            Some(len) => self.read_slice(len).map(Some),
-        }
-    }
-
-    /// Bytes that may not be null, shared with the buffer.
-    #[inline]
-    pub fn read_bytes(&mut self, compact: bool, version: i16) -> Result<Bytes, DecodeError> {
-        match self.read_length(compact, false)? {
-            None => Err(self.null_not_allowed(version)),
-            Some(len) => self.read_slice(len),
-        }
-    }
-
-    /// An array length; `None` for a null array. A length larger than the
-    /// remaining input is rejected here, before anything is allocated (every
-    /// element takes at least one byte on the wire... or zero for an empty
-    /// struct, which Kafka rejects the same way).
-    #[inline]
-    pub fn read_array_len(
-        &mut self,
-        compact: bool,
-        nullable: bool,
-        version: i16,
-    ) -> Result<Option<usize>, DecodeError> {
-        match self.read_length(compact, false)? {
-            None if nullable => Ok(None),
-            None => Err(self.null_not_allowed(version)),
-            Some(len) if len > self.remaining() => {
-                Err(self.error(DecodeErrorKind::LengthExceedsInput { length: len as u64, remaining: self.remaining() }))
-            }
-            Some(len) => Ok(Some(len)),
-        }
-    }
-
-    /// An array of fixed-size numbers, shared with the buffer (no copy, no
-    /// allocation); `None` for a null array.
-    #[inline]
-    pub fn read_nullable_wire_array<T: WireScalar>(
-        &mut self,
-        compact: bool,
-        nullable: bool,
-        version: i16,
-    ) -> Result<Option<WireArray<T>>, DecodeError> {
-        let Some(len) = self.read_array_len(compact, nullable, version)? else {
-            return Ok(None);
-        };
-        // len <= remaining (checked above), so this cannot overflow.
-        let bytes = self.read_slice(len * T::SIZE)?;
-        Ok(Some(WireArray::from_wire_bytes(bytes).expect("a whole number of elements")))
-    }
-
-    /// An array of fixed-size numbers that may not be null.
-    #[inline]
-    pub fn read_wire_array<T: WireScalar>(&mut self, compact: bool, version: i16) -> Result<WireArray<T>, DecodeError> {
-        match self.read_nullable_wire_array(compact, false, version)? {
-            Some(array) => Ok(array),
-            None => unreachable!("read_array_len returns None only when nullable"),
-        }
     }
 
     /// A reader over the next `len` bytes (a tagged field's value); this
@@ -380,6 +273,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::{array, string, wire_array};
 
     #[test]
     fn fixed_run_errors_match_field_by_field_reads() {
@@ -424,7 +318,7 @@ mod tests {
     fn huge_array_length_is_rejected_before_allocating() {
         let buf = Bytes::from_static(&[0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0]);
         let mut r = Reader::new(&buf);
-        let err = r.read_array_len(false, false, 0).unwrap_err();
+        let err = array::read_len(&mut r, false, false, 0).unwrap_err();
         assert_eq!(err.kind(), &DecodeErrorKind::LengthExceedsInput { length: 0x7fff_ffff, remaining: 6 });
         assert_eq!(err.offset(), 4);
     }
@@ -433,14 +327,14 @@ mod tests {
     fn wire_arrays_are_zero_copy_and_bounded() {
         let buf = Bytes::from_static(&[0, 0, 0, 2, 0, 0, 0, 7, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
         let mut r = Reader::new(&buf);
-        let a = r.read_wire_array::<i32>(false, 0).unwrap();
+        let a = wire_array::read::<i32>(&mut r, false, 0).unwrap();
         assert_eq!(a, [7, -1]);
         assert_eq!(a.wire_bytes().as_ptr(), buf[4..].as_ptr());
-        assert_eq!(r.read_nullable_wire_array::<i32>(false, true, 1).unwrap(), None);
+        assert_eq!(wire_array::read_nullable::<i32>(&mut r, false, true, 1).unwrap(), None);
         // Two int64 elements claimed, 8 bytes left.
         let short = Bytes::from_static(&[0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1]);
         assert!(matches!(
-            Reader::new(&short).read_wire_array::<i64>(false, 0).unwrap_err().kind(),
+            wire_array::read::<i64>(&mut Reader::new(&short), false, 0).unwrap_err().kind(),
             DecodeErrorKind::LengthExceedsInput { length: 16, remaining: 8 }
         ));
     }
@@ -449,20 +343,20 @@ mod tests {
     fn strings_are_zero_copy_and_bounded() {
         let buf = Bytes::from_static(&[0x00, 0x02, b'h', b'i', 0xff, 0xff]);
         let mut r = Reader::new(&buf);
-        let s = r.read_string(false, 0).unwrap();
+        let s = string::read(&mut r, false, 0).unwrap();
         assert_eq!(s, "hi");
         assert_eq!(s.as_bytes().as_ptr(), buf[2..].as_ptr());
-        assert_eq!(r.read_nullable_string(false, true, 1).unwrap(), None);
+        assert_eq!(string::read_nullable(&mut r, false, true, 1).unwrap(), None);
 
         let long = Bytes::from_static(&[0x80, 0x00]);
         assert!(matches!(
-            Reader::new(&long).read_string(false, 0).unwrap_err().kind(),
+            string::read(&mut Reader::new(&long), false, 0).unwrap_err().kind(),
             DecodeErrorKind::NegativeLength(-32768)
         ));
         // compact length 32769 - 1 = 32768: one byte over Kafka's limit.
         let too_long = Bytes::from_static(&[0x81, 0x80, 0x02]);
         assert_eq!(
-            Reader::new(&too_long).read_string(true, 0).unwrap_err().kind(),
+            string::read(&mut Reader::new(&too_long), true, 0).unwrap_err().kind(),
             &DecodeErrorKind::StringTooLong(32768)
         );
     }

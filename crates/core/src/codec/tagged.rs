@@ -1,13 +1,34 @@
-use bytes::{BufMut, Bytes};
+//! The tagged-field section of flexible versions: a count, then each field
+//! as tag, size and value, in ascending tag order. Known tagged fields are
+//! read into their struct fields; any other is kept as a [`RawTaggedField`]
+//! and written back at its place, so a proxy passes it through unchanged.
 
-use super::writer::{put_uvarint, uvarint_size};
+use super::varint::{put_uvarint, uvarint_size};
+use super::Reader;
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+use bytes::{BufMut, Bytes};
 
 /// A tagged field this library does not know (a newer Kafka's, or a private
 /// extension). Kept on decode and written back on encode, at its place in
 /// ascending tag order, so a proxy passes it through unchanged.
+///
+/// ```
+/// use bytes::Bytes;
+/// use kafka_wire_core::codec::RawTaggedField;
+/// use kafka_wire_core::messages::MetadataRequest;
+/// use kafka_wire_core::{DecodeExt, EncodeExt};
+///
+/// let mut request = MetadataRequest::default();
+/// request.unknown_tagged_fields.push(RawTaggedField { tag: 90, data: Bytes::from_static(b"x") });
+/// let bytes = request.to_bytes(12)?;
+/// assert_eq!(MetadataRequest::from_bytes(&bytes, 12)?, request);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RawTaggedField {
+    /// The field's tag.
     pub tag: u32,
+    /// The field's value as it was on the wire.
     pub data: Bytes,
 }
 
@@ -18,36 +39,90 @@ impl RawTaggedField {
     }
 }
 
-/// Total size of a list of unknown tagged fields.
-pub fn raw_tagged_fields_size(fields: &[RawTaggedField]) -> usize {
+fn raw_fields_size(fields: &[RawTaggedField]) -> usize {
     fields.iter().map(RawTaggedField::encoded_size).sum()
 }
 
-/// Interleaves unknown tagged fields with the known ones while a struct's
-/// tagged section is written: before each known tag, every unknown field
-/// with a smaller tag is written (Kafka's `RawTaggedFieldWriter` does the same).
-pub struct TaggedFieldWriter<'a> {
+fn put_raw<B: BufMut>(buf: &mut B, field: &RawTaggedField) {
+    put_uvarint(buf, field.tag);
+    put_uvarint(buf, field.data.len() as u32);
+    buf.put_slice(&field.data);
+}
+
+#[cold]
+fn tagged_fields_not_supported(version: i16) -> EncodeError {
+    EncodeError::new(EncodeErrorKind::TaggedFieldsNotSupported { version })
+}
+
+/// Writes the section of a struct with no known tagged fields, where
+/// `flexible`; elsewhere unknown fields cannot be written and are an error.
+#[inline(always)]
+pub(crate) fn put_unknown_section<B: BufMut>(
+    buf: &mut B,
+    unknown: &[RawTaggedField],
+    flexible: bool,
+    version: i16,
+) -> Result<(), EncodeError> {
+    match (flexible, unknown.is_empty()) {
+        (true, true) => buf.put_u8(0),
+        (true, false) => put_unknown_fields(buf, unknown),
+        (false, true) => {}
+        (false, false) => return Err(tagged_fields_not_supported(version)),
+    }
+    Ok(())
+}
+
+#[inline(never)]
+fn put_unknown_fields<B: BufMut>(buf: &mut B, unknown: &[RawTaggedField]) {
+    put_uvarint(buf, unknown.len() as u32);
+    for field in unknown {
+        put_raw(buf, field);
+    }
+}
+
+/// The size of the section [`put_unknown_section`] writes.
+#[inline(always)]
+pub(crate) fn unknown_section_size(unknown: &[RawTaggedField], flexible: bool) -> usize {
+    if !flexible {
+        0
+    } else if unknown.is_empty() {
+        1
+    } else {
+        uvarint_size(unknown.len() as u32) + raw_fields_size(unknown)
+    }
+}
+
+/// Writes a section with known fields: the count, then the known fields in
+/// tag order, each preceded by the unknown ones with smaller tags (Kafka's
+/// `RawTaggedFieldWriter` interleaves them the same way).
+pub(crate) struct SectionWriter<'a> {
     unknown: &'a [RawTaggedField],
     next: usize,
 }
 
-impl<'a> TaggedFieldWriter<'a> {
-    pub fn new(unknown: &'a [RawTaggedField]) -> Self {
-        TaggedFieldWriter { unknown, next: 0 }
+impl<'a> SectionWriter<'a> {
+    /// Writes the count: the unknown fields and `known` known ones.
+    #[inline(always)]
+    pub(crate) fn start<B: BufMut>(buf: &mut B, unknown: &'a [RawTaggedField], known: usize) -> Self {
+        put_uvarint(buf, (unknown.len() + known) as u32);
+        SectionWriter { unknown, next: 0 }
     }
 
-    /// Writes the pending unknown fields whose tag is below `tag`.
+    /// Writes the pending unknown fields below `tag`, then the header (tag
+    /// and size) of the known field `tag`; the caller writes its value.
     #[inline(always)]
-    pub fn write_before<B: BufMut>(&mut self, buf: &mut B, tag: u32) {
+    pub(crate) fn put_header<B: BufMut>(&mut self, buf: &mut B, tag: u32, size: usize) {
         // Nearly always nothing is pending: keep that check inline in every
         // struct's encoder and the loop out of line.
         if self.unknown.get(self.next).is_some_and(|field| field.tag < tag) {
-            self.write_pending(buf, tag);
+            self.put_pending(buf, tag);
         }
+        put_uvarint(buf, tag);
+        put_uvarint(buf, size as u32);
     }
 
     #[inline(never)]
-    fn write_pending<B: BufMut>(&mut self, buf: &mut B, tag: u32) {
+    fn put_pending<B: BufMut>(&mut self, buf: &mut B, tag: u32) {
         while let Some(field) = self.unknown.get(self.next) {
             if field.tag >= tag {
                 break;
@@ -59,26 +134,91 @@ impl<'a> TaggedFieldWriter<'a> {
 
     /// Writes every remaining unknown field.
     #[inline(always)]
-    pub fn write_rest<B: BufMut>(&mut self, buf: &mut B) {
-        if self.next < self.unknown.len() {
-            self.write_remaining(buf);
-        }
-    }
-
-    #[inline(never)]
-    fn write_remaining<B: BufMut>(&mut self, buf: &mut B) {
+    pub(crate) fn finish<B: BufMut>(self, buf: &mut B) {
         // Including a field tagged u32::MAX (never valid in Kafka, but kept).
         for field in &self.unknown[self.next..] {
             put_raw(buf, field);
         }
-        self.next = self.unknown.len();
     }
 }
 
-fn put_raw<B: BufMut>(buf: &mut B, field: &RawTaggedField) {
-    put_uvarint(buf, field.tag);
-    put_uvarint(buf, field.data.len() as u32);
-    buf.put_slice(&field.data);
+/// Adds up the known fields of a section, for its size.
+#[derive(Default)]
+pub(crate) struct KnownSize {
+    count: usize,
+    bytes: usize,
+}
+
+impl KnownSize {
+    /// Counts the known field `tag` with a value of `size` bytes.
+    #[inline(always)]
+    pub(crate) fn add(&mut self, tag: u32, size: usize) {
+        self.count += 1;
+        self.bytes += uvarint_size(tag) + uvarint_size(size as u32) + size;
+    }
+
+    /// The whole section: count, known fields and `unknown` ones.
+    #[inline(always)]
+    pub(crate) fn section_size(self, unknown: &[RawTaggedField]) -> usize {
+        uvarint_size((self.count + unknown.len()) as u32) + self.bytes + raw_fields_size(unknown)
+    }
+}
+
+/// Reads the section of a struct with no known tagged fields, where
+/// `flexible` (elsewhere there is none). The usual empty section (one zero
+/// byte) is read inline, without a call, so the struct's other fields stay
+/// in registers.
+#[inline(always)]
+pub(crate) fn read_unknown_section(r: &mut Reader<'_>, flexible: bool) -> Result<Vec<RawTaggedField>, DecodeError> {
+    if !flexible {
+        return Ok(Vec::new());
+    }
+    match r.read_uvarint()? {
+        0 => Ok(Vec::new()),
+        count => read_unknown_fields(r, count),
+    }
+}
+
+#[inline(never)]
+fn read_unknown_fields(r: &mut Reader<'_>, count: u32) -> Result<Vec<RawTaggedField>, DecodeError> {
+    let mut fields = Vec::new();
+    for _ in 0..count {
+        let (tag, mut field) = read_field(r)?;
+        fields.push(RawTaggedField { tag, data: field.read_rest() });
+    }
+    Ok(fields)
+}
+
+/// Reads a field's header (tag and size) and returns the tag with a reader
+/// over the field's value.
+#[inline]
+pub(crate) fn read_field<'a>(r: &mut Reader<'a>) -> Result<(u32, Reader<'a>), DecodeError> {
+    let tag = r.read_uvarint()?;
+    let size = r.read_uvarint()? as usize;
+    Ok((tag, r.sub_reader(size)?))
+}
+
+/// Reads a known field's value from its reader; the value must use exactly
+/// the declared size.
+#[inline(always)]
+pub(crate) fn read_known<'a, T>(
+    field: &mut Reader<'a>,
+    tag: u32,
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    let (start, declared) = (field.position(), field.remaining());
+    let value = read(field)?;
+    if field.remaining() != 0 {
+        let used = field.position() - start;
+        return Err(field.error(DecodeErrorKind::TaggedFieldSizeMismatch { tag, declared, used }));
+    }
+    Ok(value)
+}
+
+/// The error for a known tag in a version where it is not valid.
+#[cold]
+pub(crate) fn tag_not_valid(field: &Reader<'_>, tag: u32, version: i16) -> DecodeError {
+    field.error(DecodeErrorKind::TagNotValidForVersion { tag, version })
 }
 
 #[cfg(test)]
@@ -92,11 +232,29 @@ mod tests {
             RawTaggedField { tag: 5, data: Bytes::from_static(&[0xbb, 0xcc]) },
         ];
         let mut out = Vec::new();
-        let mut w = TaggedFieldWriter::new(&unknown);
-        w.write_before(&mut out, 3); // writes tag 1
-        out.extend_from_slice(&[3, 1, 0x33]); // known tag 3
-        w.write_rest(&mut out);
-        assert_eq!(out, [1, 1, 0xaa, 3, 1, 0x33, 5, 2, 0xbb, 0xcc]);
-        assert_eq!(raw_tagged_fields_size(&unknown), 3 + 4);
+        let mut section = SectionWriter::start(&mut out, &unknown, 1);
+        section.put_header(&mut out, 3, 1); // writes tag 1 first
+        out.push(0x33); // known tag 3's value
+        section.finish(&mut out);
+        assert_eq!(out, [3, 1, 1, 0xaa, 3, 1, 0x33, 5, 2, 0xbb, 0xcc]);
+        let mut known = KnownSize::default();
+        known.add(3, 1);
+        assert_eq!(known.section_size(&unknown), out.len());
+    }
+
+    #[test]
+    fn sections_without_known_fields() {
+        let unknown = vec![RawTaggedField { tag: 7, data: Bytes::from_static(&[1, 2]) }];
+        let mut out = Vec::new();
+        put_unknown_section(&mut out, &[], true, 9).unwrap();
+        put_unknown_section(&mut out, &unknown, true, 9).unwrap();
+        assert_eq!(out, [0, 1, 7, 2, 1, 2]);
+        assert_eq!(unknown_section_size(&unknown, true), 5);
+        let err = put_unknown_section(&mut out, &unknown, false, 8).unwrap_err();
+        assert_eq!(err.kind(), &EncodeErrorKind::TaggedFieldsNotSupported { version: 8 });
+        let bytes = Bytes::from(out);
+        let mut r = Reader::new(&bytes);
+        assert!(read_unknown_section(&mut r, true).unwrap().is_empty());
+        assert_eq!(read_unknown_section(&mut r, true).unwrap(), unknown);
     }
 }

@@ -96,6 +96,7 @@ impl VectoredBuf {
     /// than copying a few hundred bytes.
     pub const MIN_SHARED_LEN: usize = 512;
 
+    /// An empty buffer.
     pub fn new() -> Self {
         Self::default()
     }
@@ -125,6 +126,7 @@ impl VectoredBuf {
         self.chunks.iter().map(Bytes::len).sum::<usize>() + self.current.len()
     }
 
+    /// Whether nothing was written.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -2,23 +2,17 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AbortedTxn`, the Kafka data type defined in `AbortedTxn.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use bytes::BufMut;
 
 /// `AbortedTxn`: Kafka data.
 ///
 /// Valid versions: 0. Flexible versions: none.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AbortedTxn {
     /// The producer id associated with the aborted transaction
     ///
@@ -38,15 +32,14 @@ pub struct AbortedTxn {
     pub last_stable_offset: i64,
 }
 
-impl Default for AbortedTxn {
-    fn default() -> Self {
-        Self { producer_id: 0, first_offset: 0, last_offset: 0, last_stable_offset: 0 }
-    }
+impl Message for AbortedTxn {
+    const NAME: &'static str = "AbortedTxn";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
 }
 
 impl AbortedTxn {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, _version: i16) -> Result<(), EncodeError> {
         {
             let mut run = [0u8; 32];
             run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
@@ -59,9 +52,8 @@ impl AbortedTxn {
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 8;
         size += 8;
         size += 8;
@@ -70,10 +62,11 @@ impl AbortedTxn {
     }
 }
 
+crate::message::impl_encode!(message AbortedTxn);
+
 impl AbortedTxn {
     #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<32>() else {
             return Err(r.fixed_run_error(&[
                 ("ProducerId", 8),
@@ -95,106 +88,4 @@ impl AbortedTxn {
     }
 }
 
-impl Encode for AbortedTxn {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AbortedTxn"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AbortedTxn"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for AbortedTxn {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AbortedTxn"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AbortedTxn"))
-    }
-}
-
-impl Message for AbortedTxn {
-    const NAME: &'static str = "AbortedTxn";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AbortedTxn {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.producer_id = rnd::i64(rng);
-        value.first_offset = rnd::i64(rng);
-        value.last_offset = rnd::i64(rng);
-        value.last_stable_offset = rnd::i64(rng);
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AbortedTxn {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AbortedTxn"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "producerId".to_string(),
-            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
-        );
-        map.insert(
-            "firstOffset".to_string(),
-            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
-        );
-        map.insert(
-            "lastOffset".to_string(),
-            j::JsonValue::to_value(&self.last_offset).map_err(|e| e.in_field("LastOffset"))?,
-        );
-        map.insert(
-            "lastStableOffset".to_string(),
-            j::JsonValue::to_value(&self.last_stable_offset).map_err(|e| e.in_field("LastStableOffset"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AbortedTxn {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("AbortedTxn"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("producerId") {
-            Some(v) => {
-                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
-            }
-            None => return Err(j::missing("producerId", version)),
-        }
-        match object.get("firstOffset") {
-            Some(v) => {
-                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
-            }
-            None => return Err(j::missing("firstOffset", version)),
-        }
-        match object.get("lastOffset") {
-            Some(v) => {
-                out.last_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffset"))?;
-            }
-            None => return Err(j::missing("lastOffset", version)),
-        }
-        match object.get("lastStableOffset") {
-            Some(v) => {
-                out.last_stable_offset =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastStableOffset"))?;
-            }
-            None => return Err(j::missing("lastStableOffset", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message AbortedTxn);

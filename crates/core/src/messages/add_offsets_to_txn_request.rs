@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AddOffsetsToTxnRequest`, the Kafka request defined in `AddOffsetsToTxnRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `AddOffsetsToTxnRequest`: Kafka request, api key 25.
 ///
 /// Valid versions: 0-4. Flexible versions: 3+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddOffsetsToTxnRequest {
     /// The transactional id corresponding to the transaction.
     ///
@@ -37,73 +37,60 @@ pub struct AddOffsetsToTxnRequest {
     /// Versions: 0+; entity: groupId.
     pub group_id: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for AddOffsetsToTxnRequest {
-    fn default() -> Self {
-        Self {
-            transactional_id: StrBytes::from_static(""),
-            producer_id: 0,
-            producer_epoch: 0,
-            group_id: StrBytes::from_static(""),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for AddOffsetsToTxnRequest {
+    const NAME: &'static str = "AddOffsetsToTxnRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 4);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
 impl AddOffsetsToTxnRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
-        c::put_string(buf, &self.transactional_id, flexible).map_err(|e| e.in_field("TransactionalId"))?;
+        c::string::put(buf, &self.transactional_id, flexible).map_err(|e| e.in_field("TransactionalId"))?;
         {
             let mut run = [0u8; 10];
             run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
             run[8..10].copy_from_slice(&self.producer_epoch.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::string::put(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
-        let mut size = 0usize;
-        size += c::string_size(&self.transactional_id, flexible);
+        let mut size = 0;
+        size += c::string::size(&self.transactional_id, flexible);
         size += 8;
         size += 2;
-        size += c::string_size(&self.group_id, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::size(&self.group_id, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message AddOffsetsToTxnRequest);
 
 #[cfg(feature = "decode-requests")]
 impl AddOffsetsToTxnRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
-        let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
+        let f_transactional_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
         let Some(run) = r.read_fixed::<10>() else {
             return Err(r.fixed_run_error(&[("ProducerId", 8), ("ProducerEpoch", 2)]));
         };
         let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_producer_epoch = i16::from_be_bytes(run[8..10].try_into().unwrap());
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_group_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupId"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             transactional_id: f_transactional_id,
             producer_id: f_producer_id,
@@ -114,108 +101,5 @@ impl AddOffsetsToTxnRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for AddOffsetsToTxnRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AddOffsetsToTxnRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AddOffsetsToTxnRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for AddOffsetsToTxnRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AddOffsetsToTxnRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AddOffsetsToTxnRequest"))
-    }
-}
-
-impl Message for AddOffsetsToTxnRequest {
-    const NAME: &'static str = "AddOffsetsToTxnRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 4);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AddOffsetsToTxnRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        value.transactional_id = rnd::string(rng);
-        value.producer_id = rnd::i64(rng);
-        value.producer_epoch = rng.i16(..);
-        value.group_id = rnd::string(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AddOffsetsToTxnRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AddOffsetsToTxnRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "transactionalId".to_string(),
-            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
-        );
-        map.insert(
-            "producerId".to_string(),
-            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
-        );
-        map.insert(
-            "producerEpoch".to_string(),
-            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
-        );
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AddOffsetsToTxnRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("AddOffsetsToTxnRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("transactionalId") {
-            Some(v) => {
-                out.transactional_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
-            }
-            None => return Err(j::missing("transactionalId", version)),
-        }
-        match object.get("producerId") {
-            Some(v) => {
-                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
-            }
-            None => return Err(j::missing("producerId", version)),
-        }
-        match object.get("producerEpoch") {
-            Some(v) => {
-                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
-            }
-            None => return Err(j::missing("producerEpoch", version)),
-        }
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message AddOffsetsToTxnRequest);

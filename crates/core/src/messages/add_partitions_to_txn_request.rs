@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AddPartitionsToTxnRequest`, the Kafka request defined in `AddPartitionsToTxnRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `AddPartitionsToTxnRequest`: Kafka request, api key 24.
 ///
 /// Valid versions: 0-5. Flexible versions: 3+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddPartitionsToTxnRequest {
     /// List of transactions to add partitions to.
     ///
@@ -41,297 +42,13 @@ pub struct AddPartitionsToTxnRequest {
     /// Versions: 0-3.
     pub v3_and_below_topics: Vec<AddPartitionsToTxnTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AddPartitionsToTxnRequest {
-    fn default() -> Self {
-        Self {
-            transactions: Vec::new(),
-            v3_and_below_transactional_id: StrBytes::from_static(""),
-            v3_and_below_producer_id: 0,
-            v3_and_below_producer_epoch: 0,
-            v3_and_below_topics: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl AddPartitionsToTxnRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 3;
-        if version >= 4 {
-            c::put_array(buf, &self.transactions, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("Transactions"))?;
-        } else if !(version >= 4) && !self.transactions.is_empty() {
-            return Err(c::non_default_value(version).in_field("Transactions"));
-        }
-        if version <= 3 {
-            c::put_string(buf, &self.v3_and_below_transactional_id, flexible)
-                .map_err(|e| e.in_field("V3AndBelowTransactionalId"))?;
-        } else if !(version <= 3) && self.v3_and_below_transactional_id.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("V3AndBelowTransactionalId"));
-        }
-        if version <= 3 {
-            buf.put_i64(self.v3_and_below_producer_id);
-        } else if !(version <= 3) && self.v3_and_below_producer_id != 0 {
-            return Err(c::non_default_value(version).in_field("V3AndBelowProducerId"));
-        }
-        if version <= 3 {
-            buf.put_i16(self.v3_and_below_producer_epoch);
-        } else if !(version <= 3) && self.v3_and_below_producer_epoch != 0 {
-            return Err(c::non_default_value(version).in_field("V3AndBelowProducerEpoch"));
-        }
-        if version <= 3 {
-            c::put_array(buf, &self.v3_and_below_topics, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("V3AndBelowTopics"))?;
-        } else if !(version <= 3) && !self.v3_and_below_topics.is_empty() {
-            return Err(c::non_default_value(version).in_field("V3AndBelowTopics"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 3;
-        let mut size = 0usize;
-        if version >= 4 {
-            size += c::array_size(&self.transactions, flexible, |e| (e).fields_size(version));
-        }
-        if version <= 3 {
-            size += c::string_size(&self.v3_and_below_transactional_id, flexible);
-        }
-        if version <= 3 {
-            size += 8;
-        }
-        if version <= 3 {
-            size += 2;
-        }
-        if version <= 3 {
-            size += c::array_size(&self.v3_and_below_topics, flexible, |e| (e).fields_size(version));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl AddPartitionsToTxnRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 3;
-        let f_transactions = if version >= 4 {
-            c::read_array(r, flexible, version, |r| AddPartitionsToTxnTransaction::decode_fields(r, version))
-                .map_err(|e| e.in_field("Transactions"))?
-        } else {
-            Vec::new()
-        };
-        let f_v3_and_below_transactional_id = if version <= 3 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("V3AndBelowTransactionalId"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_v3_and_below_producer_id =
-            if version <= 3 { r.read_i64().map_err(|e| e.in_field("V3AndBelowProducerId"))? } else { 0 };
-        let f_v3_and_below_producer_epoch =
-            if version <= 3 { r.read_i16().map_err(|e| e.in_field("V3AndBelowProducerEpoch"))? } else { 0 };
-        let f_v3_and_below_topics = if version <= 3 {
-            c::read_array(r, flexible, version, |r| AddPartitionsToTxnTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("V3AndBelowTopics"))?
-        } else {
-            Vec::new()
-        };
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            transactions: f_transactions,
-            v3_and_below_transactional_id: f_v3_and_below_transactional_id,
-            v3_and_below_producer_id: f_v3_and_below_producer_id,
-            v3_and_below_producer_epoch: f_v3_and_below_producer_epoch,
-            v3_and_below_topics: f_v3_and_below_topics,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for AddPartitionsToTxnRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AddPartitionsToTxnRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AddPartitionsToTxnRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for AddPartitionsToTxnRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AddPartitionsToTxnRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AddPartitionsToTxnRequest"))
-    }
-}
-
-impl Message for AddPartitionsToTxnRequest {
-    const NAME: &'static str = "AddPartitionsToTxnRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AddPartitionsToTxnRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        if version >= 4 {
-            value.transactions =
-                rnd::vec(rng, |rng| <AddPartitionsToTxnTransaction as rnd::Random>::random(rng, version));
-        }
-        if version <= 3 {
-            value.v3_and_below_transactional_id = rnd::string(rng);
-        }
-        if version <= 3 {
-            value.v3_and_below_producer_id = rnd::i64(rng);
-        }
-        if version <= 3 {
-            value.v3_and_below_producer_epoch = rng.i16(..);
-        }
-        if version <= 3 {
-            value.v3_and_below_topics =
-                rnd::vec(rng, |rng| <AddPartitionsToTxnTopic as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AddPartitionsToTxnRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AddPartitionsToTxnRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 4 {
-            map.insert(
-                "transactions".to_string(),
-                j::structs_to_value(&self.transactions, version).map_err(|e| e.in_field("Transactions"))?,
-            );
-        } else if !(version >= 4) && !self.transactions.is_empty() {
-            return Err(c::non_default_value(version).in_field("Transactions"));
-        }
-        if version <= 3 {
-            map.insert(
-                "v3AndBelowTransactionalId".to_string(),
-                j::JsonValue::to_value(&self.v3_and_below_transactional_id)
-                    .map_err(|e| e.in_field("V3AndBelowTransactionalId"))?,
-            );
-        } else if !(version <= 3) && self.v3_and_below_transactional_id.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("V3AndBelowTransactionalId"));
-        }
-        if version <= 3 {
-            map.insert(
-                "v3AndBelowProducerId".to_string(),
-                j::JsonValue::to_value(&self.v3_and_below_producer_id)
-                    .map_err(|e| e.in_field("V3AndBelowProducerId"))?,
-            );
-        } else if !(version <= 3) && self.v3_and_below_producer_id != 0 {
-            return Err(c::non_default_value(version).in_field("V3AndBelowProducerId"));
-        }
-        if version <= 3 {
-            map.insert(
-                "v3AndBelowProducerEpoch".to_string(),
-                j::JsonValue::to_value(&self.v3_and_below_producer_epoch)
-                    .map_err(|e| e.in_field("V3AndBelowProducerEpoch"))?,
-            );
-        } else if !(version <= 3) && self.v3_and_below_producer_epoch != 0 {
-            return Err(c::non_default_value(version).in_field("V3AndBelowProducerEpoch"));
-        }
-        if version <= 3 {
-            map.insert(
-                "v3AndBelowTopics".to_string(),
-                j::structs_to_value(&self.v3_and_below_topics, version).map_err(|e| e.in_field("V3AndBelowTopics"))?,
-            );
-        } else if !(version <= 3) && !self.v3_and_below_topics.is_empty() {
-            return Err(c::non_default_value(version).in_field("V3AndBelowTopics"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AddPartitionsToTxnRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("AddPartitionsToTxnRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("transactions") {
-            Some(v) => {
-                out.transactions = j::structs_from_value(v, version).map_err(|e| e.in_field("Transactions"))?;
-            }
-            None if version >= 4 => return Err(j::missing("transactions", version)),
-            None => {}
-        }
-        match object.get("v3AndBelowTransactionalId") {
-            Some(v) => {
-                out.v3_and_below_transactional_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("V3AndBelowTransactionalId"))?;
-            }
-            None if version <= 3 => return Err(j::missing("v3AndBelowTransactionalId", version)),
-            None => {}
-        }
-        match object.get("v3AndBelowProducerId") {
-            Some(v) => {
-                out.v3_and_below_producer_id =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("V3AndBelowProducerId"))?;
-            }
-            None if version <= 3 => return Err(j::missing("v3AndBelowProducerId", version)),
-            None => {}
-        }
-        match object.get("v3AndBelowProducerEpoch") {
-            Some(v) => {
-                out.v3_and_below_producer_epoch =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("V3AndBelowProducerEpoch"))?;
-            }
-            None if version <= 3 => return Err(j::missing("v3AndBelowProducerEpoch", version)),
-            None => {}
-        }
-        match object.get("v3AndBelowTopics") {
-            Some(v) => {
-                out.v3_and_below_topics =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("V3AndBelowTopics"))?;
-            }
-            None if version <= 3 => return Err(j::missing("v3AndBelowTopics", version)),
-            None => {}
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// List of transactions to add partitions to.
 ///
 /// Versions: 4-5.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddPartitionsToTxnTransaction {
     /// The transactional id corresponding to the transaction.
     ///
@@ -354,77 +71,205 @@ pub struct AddPartitionsToTxnTransaction {
     /// Versions: 4+.
     pub topics: Vec<AddPartitionsToTxnTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for AddPartitionsToTxnTransaction {
-    fn default() -> Self {
-        Self {
-            transactional_id: StrBytes::from_static(""),
-            producer_id: 0,
-            producer_epoch: 0,
-            verify_only: false,
-            topics: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+/// `AddPartitionsToTxnTopic`, versions 0+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddPartitionsToTxnTopic {
+    /// The name of the topic.
+    ///
+    /// Versions: 0+; entity: topicName; map key.
+    pub name: StrBytes,
+    /// The partition indexes to add to the transaction.
+    ///
+    /// Versions: 0+.
+    pub partitions: WireArray<i32>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for AddPartitionsToTxnRequest {
+    const NAME: &'static str = "AddPartitionsToTxnRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl AddPartitionsToTxnTransaction {
+impl AddPartitionsToTxnRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.transactional_id, flexible).map_err(|e| e.in_field("TransactionalId"))?;
-        {
-            let mut run = [0u8; 11];
-            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
-            run[8..10].copy_from_slice(&self.producer_epoch.to_be_bytes());
-            run[10..11].copy_from_slice(&[self.verify_only as u8]);
-            buf.put_slice(&run);
+        let flexible = version >= 3;
+        if version >= 4 {
+            c::array::put(buf, &self.transactions, true, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("Transactions"))?;
+        } else if !self.transactions.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("Transactions"));
         }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
+        if version <= 3 {
+            c::string::put(buf, &self.v3_and_below_transactional_id, flexible)
+                .map_err(|e| e.in_field("V3AndBelowTransactionalId"))?;
+        } else if self.v3_and_below_transactional_id.as_str() != "" {
+            return Err(c::check::non_default_value(version).in_field("V3AndBelowTransactionalId"));
         }
+        if version <= 3 {
+            buf.put_i64(self.v3_and_below_producer_id);
+        } else if self.v3_and_below_producer_id != 0 {
+            return Err(c::check::non_default_value(version).in_field("V3AndBelowProducerId"));
+        }
+        if version <= 3 {
+            buf.put_i16(self.v3_and_below_producer_epoch);
+        } else if self.v3_and_below_producer_epoch != 0 {
+            return Err(c::check::non_default_value(version).in_field("V3AndBelowProducerEpoch"));
+        }
+        if version <= 3 {
+            c::array::put(buf, &self.v3_and_below_topics, flexible, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("V3AndBelowTopics"))?;
+        } else if !self.v3_and_below_topics.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("V3AndBelowTopics"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.transactional_id, flexible);
-        size += 8;
-        size += 2;
-        size += 1;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        let flexible = version >= 3;
+        let mut size = 0;
+        if version >= 4 {
+            size += c::array::size(&self.transactions, true, |e| e.fields_size(version));
         }
+        if version <= 3 {
+            size += c::string::size(&self.v3_and_below_transactional_id, flexible);
+        }
+        if version <= 3 {
+            size += 8;
+        }
+        if version <= 3 {
+            size += 2;
+        }
+        if version <= 3 {
+            size += c::array::size(&self.v3_and_below_topics, flexible, |e| e.fields_size(version));
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message AddPartitionsToTxnRequest);
+
+#[cfg(feature = "encode-requests")]
+impl AddPartitionsToTxnTransaction {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.transactional_id, true).map_err(|e| e.in_field("TransactionalId"))?;
+        {
+            let mut run = [0u8; 11];
+            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[8..10].copy_from_slice(&self.producer_epoch.to_be_bytes());
+            run[10..11].copy_from_slice(&[u8::from(self.verify_only)]);
+            buf.put_slice(&run);
+        }
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.transactional_id, true);
+        size += 8;
+        size += 2;
+        size += 1;
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested AddPartitionsToTxnTransaction);
+
+#[cfg(feature = "encode-requests")]
+impl AddPartitionsToTxnTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 3;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::wire_array::put(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 3;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::wire_array::size(&self.partitions, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested AddPartitionsToTxnTopic);
+
+#[cfg(feature = "decode-requests")]
+impl AddPartitionsToTxnRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 3;
+        let f_transactions = if version >= 4 {
+            c::array::read(r, true, version, |r| AddPartitionsToTxnTransaction::decode_fields(r, version))
+                .map_err(|e| e.in_field("Transactions"))?
+        } else {
+            Vec::new()
+        };
+        let f_v3_and_below_transactional_id = if version <= 3 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("V3AndBelowTransactionalId"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_v3_and_below_producer_id =
+            if version <= 3 { r.read_i64().map_err(|e| e.in_field("V3AndBelowProducerId"))? } else { 0 };
+        let f_v3_and_below_producer_epoch =
+            if version <= 3 { r.read_i16().map_err(|e| e.in_field("V3AndBelowProducerEpoch"))? } else { 0 };
+        let f_v3_and_below_topics = if version <= 3 {
+            c::array::read(r, flexible, version, |r| AddPartitionsToTxnTopic::decode_fields(r, version))
+                .map_err(|e| e.in_field("V3AndBelowTopics"))?
+        } else {
+            Vec::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            transactions: f_transactions,
+            v3_and_below_transactional_id: f_v3_and_below_transactional_id,
+            v3_and_below_producer_id: f_v3_and_below_producer_id,
+            v3_and_below_producer_epoch: f_v3_and_below_producer_epoch,
+            v3_and_below_topics: f_v3_and_below_topics,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message AddPartitionsToTxnRequest);
 
 #[cfg(feature = "decode-requests")]
 impl AddPartitionsToTxnTransaction {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
+        let f_transactional_id = c::string::read(r, true, version).map_err(|e| e.in_field("TransactionalId"))?;
         let Some(run) = r.read_fixed::<11>() else {
             return Err(r.fixed_run_error(&[("ProducerId", 8), ("ProducerEpoch", 2), ("VerifyOnly", 1)]));
         };
         let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_producer_epoch = i16::from_be_bytes(run[8..10].try_into().unwrap());
         let f_verify_only = run[10] != 0;
-        let f_topics = c::read_array(r, flexible, version, |r| AddPartitionsToTxnTopic::decode_fields(r, version))
+        let f_topics = c::array::read(r, true, version, |r| AddPartitionsToTxnTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             transactional_id: f_transactional_id,
             producer_id: f_producer_id,
@@ -436,235 +281,20 @@ impl AddPartitionsToTxnTransaction {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for AddPartitionsToTxnTransaction {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for AddPartitionsToTxnTransaction {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AddPartitionsToTxnTransaction {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.transactional_id = rnd::string(rng);
-        value.producer_id = rnd::i64(rng);
-        value.producer_epoch = rng.i16(..);
-        value.verify_only = rng.bool();
-        value.topics = rnd::vec(rng, |rng| <AddPartitionsToTxnTopic as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AddPartitionsToTxnTransaction {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "transactionalId".to_string(),
-            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
-        );
-        map.insert(
-            "producerId".to_string(),
-            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
-        );
-        map.insert(
-            "producerEpoch".to_string(),
-            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
-        );
-        map.insert(
-            "verifyOnly".to_string(),
-            j::JsonValue::to_value(&self.verify_only).map_err(|e| e.in_field("VerifyOnly"))?,
-        );
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AddPartitionsToTxnTransaction {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("transactionalId") {
-            Some(v) => {
-                out.transactional_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
-            }
-            None => return Err(j::missing("transactionalId", version)),
-        }
-        match object.get("producerId") {
-            Some(v) => {
-                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
-            }
-            None => return Err(j::missing("producerId", version)),
-        }
-        match object.get("producerEpoch") {
-            Some(v) => {
-                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
-            }
-            None => return Err(j::missing("producerEpoch", version)),
-        }
-        match object.get("verifyOnly") {
-            Some(v) => {
-                out.verify_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VerifyOnly"))?;
-            }
-            None => return Err(j::missing("verifyOnly", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// `AddPartitionsToTxnTopic`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AddPartitionsToTxnTopic {
-    /// The name of the topic.
-    ///
-    /// Versions: 0+; entity: topicName; map key.
-    pub name: StrBytes,
-    /// The partition indexes to add to the transaction.
-    ///
-    /// Versions: 0+.
-    pub partitions: WireArray<i32>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AddPartitionsToTxnTopic {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partitions: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl AddPartitionsToTxnTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 3;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 3;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested AddPartitionsToTxnTransaction);
 
 #[cfg(feature = "decode-requests")]
 impl AddPartitionsToTxnTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_partitions = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for AddPartitionsToTxnTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for AddPartitionsToTxnTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AddPartitionsToTxnTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AddPartitionsToTxnTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AddPartitionsToTxnTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested AddPartitionsToTxnTopic);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AddPartitionsToTxnResponse`, the Kafka response defined in `AddPartitionsToTxnResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `AddPartitionsToTxnResponse`: Kafka response, api key 24.
 ///
 /// Valid versions: 0-5. Flexible versions: 3+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddPartitionsToTxnResponse {
     /// Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -37,19 +37,60 @@ pub struct AddPartitionsToTxnResponse {
     /// Versions: 0-3.
     pub results_by_topic_v3_and_below: Vec<AddPartitionsToTxnTopicResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for AddPartitionsToTxnResponse {
-    fn default() -> Self {
-        Self {
-            throttle_time_ms: 0,
-            error_code: 0,
-            results_by_transaction: Vec::new(),
-            results_by_topic_v3_and_below: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+/// Results categorized by transactional ID.
+///
+/// Versions: 4-5.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddPartitionsToTxnResult {
+    /// The transactional id corresponding to the transaction.
+    ///
+    /// Versions: 4+; entity: transactionalId; map key.
+    pub transactional_id: StrBytes,
+    /// The results for each topic.
+    ///
+    /// Versions: 4+.
+    pub topic_results: Vec<AddPartitionsToTxnTopicResult>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// `AddPartitionsToTxnTopicResult`, versions 0+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddPartitionsToTxnTopicResult {
+    /// The topic name.
+    ///
+    /// Versions: 0+; entity: topicName; map key.
+    pub name: StrBytes,
+    /// The results for each partition.
+    ///
+    /// Versions: 0+.
+    pub results_by_partition: Vec<AddPartitionsToTxnPartitionResult>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// `AddPartitionsToTxnPartitionResult`, versions 0+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddPartitionsToTxnPartitionResult {
+    /// The partition indexes.
+    ///
+    /// Versions: 0+; map key.
+    pub partition_index: i32,
+    /// The response error code.
+    ///
+    /// Versions: 0+.
+    pub partition_error_code: i16,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for AddPartitionsToTxnResponse {
+    const NAME: &'static str = "AddPartitionsToTxnResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
 }
 
 #[cfg(feature = "encode-responses")]
@@ -61,513 +102,90 @@ impl AddPartitionsToTxnResponse {
             buf.put_i16(self.error_code);
         }
         if version >= 4 {
-            c::put_array(buf, &self.results_by_transaction, flexible, |buf, e| (e).encode_fields(buf, version))
+            c::array::put(buf, &self.results_by_transaction, true, |buf, e| e.encode_fields(buf, version))
                 .map_err(|e| e.in_field("ResultsByTransaction"))?;
-        } else if !(version >= 4) && !self.results_by_transaction.is_empty() {
-            return Err(c::non_default_value(version).in_field("ResultsByTransaction"));
+        } else if !self.results_by_transaction.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("ResultsByTransaction"));
         }
         if version <= 3 {
-            c::put_array(buf, &self.results_by_topic_v3_and_below, flexible, |buf, e| (e).encode_fields(buf, version))
+            c::array::put(buf, &self.results_by_topic_v3_and_below, flexible, |buf, e| e.encode_fields(buf, version))
                 .map_err(|e| e.in_field("ResultsByTopicV3AndBelow"))?;
-        } else if !(version <= 3) && !self.results_by_topic_v3_and_below.is_empty() {
-            return Err(c::non_default_value(version).in_field("ResultsByTopicV3AndBelow"));
+        } else if !self.results_by_topic_v3_and_below.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("ResultsByTopicV3AndBelow"));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         if version >= 4 {
             size += 2;
         }
         if version >= 4 {
-            size += c::array_size(&self.results_by_transaction, flexible, |e| (e).fields_size(version));
+            size += c::array::size(&self.results_by_transaction, true, |e| e.fields_size(version));
         }
         if version <= 3 {
-            size += c::array_size(&self.results_by_topic_v3_and_below, flexible, |e| (e).fields_size(version));
+            size += c::array::size(&self.results_by_topic_v3_and_below, flexible, |e| e.fields_size(version));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
 
-#[cfg(feature = "decode-responses")]
-impl AddPartitionsToTxnResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 3;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = if version >= 4 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
-        let f_results_by_transaction = if version >= 4 {
-            c::read_array(r, flexible, version, |r| AddPartitionsToTxnResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("ResultsByTransaction"))?
-        } else {
-            Vec::new()
-        };
-        let f_results_by_topic_v3_and_below = if version <= 3 {
-            c::read_array(r, flexible, version, |r| AddPartitionsToTxnTopicResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("ResultsByTopicV3AndBelow"))?
-        } else {
-            Vec::new()
-        };
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            results_by_transaction: f_results_by_transaction,
-            results_by_topic_v3_and_below: f_results_by_topic_v3_and_below,
-            unknown_tagged_fields,
-        })
-    }
-}
-
 #[cfg(feature = "encode-responses")]
-impl Encode for AddPartitionsToTxnResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AddPartitionsToTxnResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AddPartitionsToTxnResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for AddPartitionsToTxnResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("AddPartitionsToTxnResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AddPartitionsToTxnResponse"))
-    }
-}
-
-impl Message for AddPartitionsToTxnResponse {
-    const NAME: &'static str = "AddPartitionsToTxnResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AddPartitionsToTxnResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        if version >= 4 {
-            value.error_code = rng.i16(..);
-        }
-        if version >= 4 {
-            value.results_by_transaction =
-                rnd::vec(rng, |rng| <AddPartitionsToTxnResult as rnd::Random>::random(rng, version));
-        }
-        if version <= 3 {
-            value.results_by_topic_v3_and_below =
-                rnd::vec(rng, |rng| <AddPartitionsToTxnTopicResult as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AddPartitionsToTxnResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AddPartitionsToTxnResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        if version >= 4 {
-            map.insert(
-                "errorCode".to_string(),
-                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-            );
-        }
-        if version >= 4 {
-            map.insert(
-                "resultsByTransaction".to_string(),
-                j::structs_to_value(&self.results_by_transaction, version)
-                    .map_err(|e| e.in_field("ResultsByTransaction"))?,
-            );
-        } else if !(version >= 4) && !self.results_by_transaction.is_empty() {
-            return Err(c::non_default_value(version).in_field("ResultsByTransaction"));
-        }
-        if version <= 3 {
-            map.insert(
-                "resultsByTopicV3AndBelow".to_string(),
-                j::structs_to_value(&self.results_by_topic_v3_and_below, version)
-                    .map_err(|e| e.in_field("ResultsByTopicV3AndBelow"))?,
-            );
-        } else if !(version <= 3) && !self.results_by_topic_v3_and_below.is_empty() {
-            return Err(c::non_default_value(version).in_field("ResultsByTopicV3AndBelow"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AddPartitionsToTxnResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("AddPartitionsToTxnResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None if version >= 4 => return Err(j::missing("errorCode", version)),
-            None => {}
-        }
-        match object.get("resultsByTransaction") {
-            Some(v) => {
-                out.results_by_transaction =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("ResultsByTransaction"))?;
-            }
-            None if version >= 4 => return Err(j::missing("resultsByTransaction", version)),
-            None => {}
-        }
-        match object.get("resultsByTopicV3AndBelow") {
-            Some(v) => {
-                out.results_by_topic_v3_and_below =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("ResultsByTopicV3AndBelow"))?;
-            }
-            None if version <= 3 => return Err(j::missing("resultsByTopicV3AndBelow", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
-/// Results categorized by transactional ID.
-///
-/// Versions: 4-5.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AddPartitionsToTxnResult {
-    /// The transactional id corresponding to the transaction.
-    ///
-    /// Versions: 4+; entity: transactionalId; map key.
-    pub transactional_id: StrBytes,
-    /// The results for each topic.
-    ///
-    /// Versions: 4+.
-    pub topic_results: Vec<AddPartitionsToTxnTopicResult>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AddPartitionsToTxnResult {
-    fn default() -> Self {
-        Self {
-            transactional_id: StrBytes::from_static(""),
-            topic_results: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
+crate::message::impl_encode!(message AddPartitionsToTxnResponse);
 
 #[cfg(feature = "encode-responses")]
 impl AddPartitionsToTxnResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.transactional_id, flexible).map_err(|e| e.in_field("TransactionalId"))?;
-        c::put_array(buf, &self.topic_results, flexible, |buf, e| (e).encode_fields(buf, version))
+        c::string::put(buf, &self.transactional_id, true).map_err(|e| e.in_field("TransactionalId"))?;
+        c::array::put(buf, &self.topic_results, true, |buf, e| e.encode_fields(buf, version))
             .map_err(|e| e.in_field("TopicResults"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.transactional_id, flexible);
-        size += c::array_size(&self.topic_results, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += c::string::size(&self.transactional_id, true);
+        size += c::array::size(&self.topic_results, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
 
-#[cfg(feature = "decode-responses")]
-impl AddPartitionsToTxnResult {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
-        let f_topic_results =
-            c::read_array(r, flexible, version, |r| AddPartitionsToTxnTopicResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("TopicResults"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { transactional_id: f_transactional_id, topic_results: f_topic_results, unknown_tagged_fields })
-    }
-}
-
 #[cfg(feature = "encode-responses")]
-impl Encode for AddPartitionsToTxnResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for AddPartitionsToTxnResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AddPartitionsToTxnResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.transactional_id = rnd::string(rng);
-        value.topic_results = rnd::vec(rng, |rng| <AddPartitionsToTxnTopicResult as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AddPartitionsToTxnResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "transactionalId".to_string(),
-            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
-        );
-        map.insert(
-            "topicResults".to_string(),
-            j::structs_to_value(&self.topic_results, version).map_err(|e| e.in_field("TopicResults"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AddPartitionsToTxnResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("transactionalId") {
-            Some(v) => {
-                out.transactional_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
-            }
-            None => return Err(j::missing("transactionalId", version)),
-        }
-        match object.get("topicResults") {
-            Some(v) => {
-                out.topic_results = j::structs_from_value(v, version).map_err(|e| e.in_field("TopicResults"))?;
-            }
-            None => return Err(j::missing("topicResults", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// `AddPartitionsToTxnTopicResult`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AddPartitionsToTxnTopicResult {
-    /// The topic name.
-    ///
-    /// Versions: 0+; entity: topicName; map key.
-    pub name: StrBytes,
-    /// The results for each partition.
-    ///
-    /// Versions: 0+.
-    pub results_by_partition: Vec<AddPartitionsToTxnPartitionResult>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AddPartitionsToTxnTopicResult {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), results_by_partition: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
+crate::message::impl_encode!(nested AddPartitionsToTxnResult);
 
 #[cfg(feature = "encode-responses")]
 impl AddPartitionsToTxnTopicResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_array(buf, &self.results_by_partition, flexible, |buf, e| (e).encode_fields(buf, version))
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::array::put(buf, &self.results_by_partition, flexible, |buf, e| e.encode_fields(buf, version))
             .map_err(|e| e.in_field("ResultsByPartition"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::array_size(&self.results_by_partition, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::array::size(&self.results_by_partition, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
 
-#[cfg(feature = "decode-responses")]
-impl AddPartitionsToTxnTopicResult {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 3;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_results_by_partition =
-            c::read_array(r, flexible, version, |r| AddPartitionsToTxnPartitionResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("ResultsByPartition"))?;
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { name: f_name, results_by_partition: f_results_by_partition, unknown_tagged_fields })
-    }
-}
-
 #[cfg(feature = "encode-responses")]
-impl Encode for AddPartitionsToTxnTopicResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for AddPartitionsToTxnTopicResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AddPartitionsToTxnTopicResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.results_by_partition =
-            rnd::vec(rng, |rng| <AddPartitionsToTxnPartitionResult as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AddPartitionsToTxnTopicResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "resultsByPartition".to_string(),
-            j::structs_to_value(&self.results_by_partition, version).map_err(|e| e.in_field("ResultsByPartition"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AddPartitionsToTxnTopicResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("resultsByPartition") {
-            Some(v) => {
-                out.results_by_partition =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("ResultsByPartition"))?;
-            }
-            None => return Err(j::missing("resultsByPartition", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// `AddPartitionsToTxnPartitionResult`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AddPartitionsToTxnPartitionResult {
-    /// The partition indexes.
-    ///
-    /// Versions: 0+; map key.
-    pub partition_index: i32,
-    /// The response error code.
-    ///
-    /// Versions: 0+.
-    pub partition_error_code: i16,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AddPartitionsToTxnPartitionResult {
-    fn default() -> Self {
-        Self { partition_index: 0, partition_error_code: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
+crate::message::impl_encode!(nested AddPartitionsToTxnTopicResult);
 
 #[cfg(feature = "encode-responses")]
 impl AddPartitionsToTxnPartitionResult {
@@ -579,30 +197,89 @@ impl AddPartitionsToTxnPartitionResult {
             run[4..6].copy_from_slice(&self.partition_error_code.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested AddPartitionsToTxnPartitionResult);
+
+#[cfg(feature = "decode-responses")]
+impl AddPartitionsToTxnResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 3;
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_error_code = if version >= 4 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
+        let f_results_by_transaction = if version >= 4 {
+            c::array::read(r, true, version, |r| AddPartitionsToTxnResult::decode_fields(r, version))
+                .map_err(|e| e.in_field("ResultsByTransaction"))?
+        } else {
+            Vec::new()
+        };
+        let f_results_by_topic_v3_and_below = if version <= 3 {
+            c::array::read(r, flexible, version, |r| AddPartitionsToTxnTopicResult::decode_fields(r, version))
+                .map_err(|e| e.in_field("ResultsByTopicV3AndBelow"))?
+        } else {
+            Vec::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            results_by_transaction: f_results_by_transaction,
+            results_by_topic_v3_and_below: f_results_by_topic_v3_and_below,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message AddPartitionsToTxnResponse);
+
+#[cfg(feature = "decode-responses")]
+impl AddPartitionsToTxnResult {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_transactional_id = c::string::read(r, true, version).map_err(|e| e.in_field("TransactionalId"))?;
+        let f_topic_results =
+            c::array::read(r, true, version, |r| AddPartitionsToTxnTopicResult::decode_fields(r, version))
+                .map_err(|e| e.in_field("TopicResults"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { transactional_id: f_transactional_id, topic_results: f_topic_results, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested AddPartitionsToTxnResult);
+
+#[cfg(feature = "decode-responses")]
+impl AddPartitionsToTxnTopicResult {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 3;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_results_by_partition =
+            c::array::read(r, flexible, version, |r| AddPartitionsToTxnPartitionResult::decode_fields(r, version))
+                .map_err(|e| e.in_field("ResultsByPartition"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { name: f_name, results_by_partition: f_results_by_partition, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested AddPartitionsToTxnTopicResult);
 
 #[cfg(feature = "decode-responses")]
 impl AddPartitionsToTxnPartitionResult {
@@ -614,7 +291,7 @@ impl AddPartitionsToTxnPartitionResult {
         };
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_partition_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             partition_index: f_partition_index,
             partition_error_code: f_partition_error_code,
@@ -623,73 +300,5 @@ impl AddPartitionsToTxnPartitionResult {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for AddPartitionsToTxnPartitionResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for AddPartitionsToTxnPartitionResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AddPartitionsToTxnPartitionResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.partition_error_code = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AddPartitionsToTxnPartitionResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "partitionErrorCode".to_string(),
-            j::JsonValue::to_value(&self.partition_error_code).map_err(|e| e.in_field("PartitionErrorCode"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AddPartitionsToTxnPartitionResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("partitionErrorCode") {
-            Some(v) => {
-                out.partition_error_code =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionErrorCode"))?;
-            }
-            None => return Err(j::missing("partitionErrorCode", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested AddPartitionsToTxnPartitionResult);

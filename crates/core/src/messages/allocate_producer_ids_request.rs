@@ -2,18 +2,17 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AllocateProducerIdsRequest`, the Kafka request defined in `AllocateProducerIdsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `AllocateProducerIdsRequest`: Kafka request, api key 67.
 ///
@@ -29,84 +28,12 @@ pub struct AllocateProducerIdsRequest {
     /// Versions: 0+; default: -1.
     pub broker_epoch: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for AllocateProducerIdsRequest {
     fn default() -> Self {
         Self { broker_id: 0, broker_epoch: -1, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl AllocateProducerIdsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 12];
-            run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
-            run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl AllocateProducerIdsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<12>() else {
-            return Err(r.fixed_run_error(&[("BrokerId", 4), ("BrokerEpoch", 8)]));
-        };
-        let f_broker_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_broker_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { broker_id: f_broker_id, broker_epoch: f_broker_epoch, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for AllocateProducerIdsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AllocateProducerIdsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AllocateProducerIdsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for AllocateProducerIdsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("AllocateProducerIdsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AllocateProducerIdsRequest"))
     }
 }
 
@@ -116,59 +43,45 @@ impl Message for AllocateProducerIdsRequest {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for AllocateProducerIdsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.broker_id = rnd::i32(rng);
-        value.broker_epoch = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
+#[cfg(feature = "encode-requests")]
+impl AllocateProducerIdsRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
+            run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
+            buf.put_slice(&run);
         }
-        value
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 8;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for AllocateProducerIdsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AllocateProducerIdsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "brokerId".to_string(),
-            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
-        );
-        map.insert(
-            "brokerEpoch".to_string(),
-            j::JsonValue::to_value(&self.broker_epoch).map_err(|e| e.in_field("BrokerEpoch"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message AllocateProducerIdsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl AllocateProducerIdsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("BrokerId", 4), ("BrokerEpoch", 8)]));
+        };
+        let f_broker_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_broker_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { broker_id: f_broker_id, broker_epoch: f_broker_epoch, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for AllocateProducerIdsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("AllocateProducerIdsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("brokerId") {
-            Some(v) => {
-                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
-            }
-            None => return Err(j::missing("brokerId", version)),
-        }
-        match object.get("brokerEpoch") {
-            Some(v) => {
-                out.broker_epoch = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerEpoch"))?;
-            }
-            None => return Err(j::missing("brokerEpoch", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message AllocateProducerIdsRequest);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AlterClientQuotasRequest`, the Kafka request defined in `AlterClientQuotasRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `AlterClientQuotasRequest`: Kafka request, api key 49.
 ///
 /// Valid versions: 0-1. Flexible versions: 1+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlterClientQuotasRequest {
     /// The quota configuration entries to alter.
     ///
@@ -29,150 +29,13 @@ pub struct AlterClientQuotasRequest {
     /// Versions: 0+.
     pub validate_only: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AlterClientQuotasRequest {
-    fn default() -> Self {
-        Self { entries: Vec::new(), validate_only: false, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl AlterClientQuotasRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 1;
-        c::put_array(buf, &self.entries, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Entries"))?;
-        buf.put_u8(self.validate_only as u8);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 1;
-        let mut size = 0usize;
-        size += c::array_size(&self.entries, flexible, |e| (e).fields_size(version));
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl AlterClientQuotasRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 1;
-        let f_entries = c::read_array(r, flexible, version, |r| EntryData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Entries"))?;
-        let f_validate_only = r.read_bool().map_err(|e| e.in_field("ValidateOnly"))?;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { entries: f_entries, validate_only: f_validate_only, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for AlterClientQuotasRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterClientQuotasRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterClientQuotasRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for AlterClientQuotasRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterClientQuotasRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterClientQuotasRequest"))
-    }
-}
-
-impl Message for AlterClientQuotasRequest {
-    const NAME: &'static str = "AlterClientQuotasRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterClientQuotasRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.entries = rnd::vec(rng, |rng| <EntryData as rnd::Random>::random(rng, version));
-        value.validate_only = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterClientQuotasRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterClientQuotasRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "entries".to_string(),
-            j::structs_to_value(&self.entries, version).map_err(|e| e.in_field("Entries"))?,
-        );
-        map.insert(
-            "validateOnly".to_string(),
-            j::JsonValue::to_value(&self.validate_only).map_err(|e| e.in_field("ValidateOnly"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterClientQuotasRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("AlterClientQuotasRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("entries") {
-            Some(v) => {
-                out.entries = j::structs_from_value(v, version).map_err(|e| e.in_field("Entries"))?;
-            }
-            None => return Err(j::missing("entries", version)),
-        }
-        match object.get("validateOnly") {
-            Some(v) => {
-                out.validate_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ValidateOnly"))?;
-            }
-            None => return Err(j::missing("validateOnly", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The quota configuration entries to alter.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntryData {
     /// The quota entity to alter.
     ///
@@ -183,124 +46,7 @@ pub struct EntryData {
     /// Versions: 0+.
     pub ops: Vec<OpData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for EntryData {
-    fn default() -> Self {
-        Self { entity: Vec::new(), ops: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl EntryData {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 1;
-        c::put_array(buf, &self.entity, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Entity"))?;
-        c::put_array(buf, &self.ops, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Ops"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 1;
-        let mut size = 0usize;
-        size += c::array_size(&self.entity, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.ops, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl EntryData {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 1;
-        let f_entity = c::read_array(r, flexible, version, |r| EntityData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Entity"))?;
-        let f_ops = c::read_array(r, flexible, version, |r| OpData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Ops"))?;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { entity: f_entity, ops: f_ops, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for EntryData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for EntryData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for EntryData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.entity = rnd::vec(rng, |rng| <EntityData as rnd::Random>::random(rng, version));
-        value.ops = rnd::vec(rng, |rng| <OpData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for EntryData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("entity".to_string(), j::structs_to_value(&self.entity, version).map_err(|e| e.in_field("Entity"))?);
-        map.insert("ops".to_string(), j::structs_to_value(&self.ops, version).map_err(|e| e.in_field("Ops"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for EntryData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("entity") {
-            Some(v) => {
-                out.entity = j::structs_from_value(v, version).map_err(|e| e.in_field("Entity"))?;
-            }
-            None => return Err(j::missing("entity", version)),
-        }
-        match object.get("ops") {
-            Some(v) => {
-                out.ops = j::structs_from_value(v, version).map_err(|e| e.in_field("Ops"))?;
-            }
-            None => return Err(j::missing("ops", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The quota entity to alter.
@@ -317,7 +63,7 @@ pub struct EntityData {
     /// Versions: 0+; nullable: 0+.
     pub entity_name: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for EntityData {
@@ -330,125 +76,10 @@ impl Default for EntityData {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl EntityData {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 1;
-        c::put_string(buf, &self.entity_type, flexible).map_err(|e| e.in_field("EntityType"))?;
-        c::put_nullable_string(buf, self.entity_name.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("EntityName"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 1;
-        let mut size = 0usize;
-        size += c::string_size(&self.entity_type, flexible);
-        size += c::nullable_string_size(self.entity_name.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl EntityData {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 1;
-        let f_entity_type = r.read_string(flexible, version).map_err(|e| e.in_field("EntityType"))?;
-        let f_entity_name = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("EntityName"))?;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for EntityData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for EntityData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for EntityData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.entity_type = rnd::string(rng);
-        value.entity_name = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for EntityData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "entityType".to_string(),
-            j::JsonValue::to_value(&self.entity_type).map_err(|e| e.in_field("EntityType"))?,
-        );
-        map.insert(
-            "entityName".to_string(),
-            j::JsonValue::to_value(&self.entity_name).map_err(|e| e.in_field("EntityName"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for EntityData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("entityType") {
-            Some(v) => {
-                out.entity_type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityType"))?;
-            }
-            None => return Err(j::missing("entityType", version)),
-        }
-        match object.get("entityName") {
-            Some(v) => {
-                out.entity_name =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityName"))?;
-            }
-            None => return Err(j::missing("entityName", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// An individual quota configuration entry to alter.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpData {
     /// The quota configuration key.
     ///
@@ -463,136 +94,185 @@ pub struct OpData {
     /// Versions: 0+.
     pub remove: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for OpData {
-    fn default() -> Self {
-        Self { key: StrBytes::from_static(""), value: 0.0, remove: false, unknown_tagged_fields: Vec::new() }
-    }
+impl Message for AlterClientQuotasRequest {
+    const NAME: &'static str = "AlterClientQuotasRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl OpData {
+impl AlterClientQuotasRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
-        c::put_string(buf, &self.key, flexible).map_err(|e| e.in_field("Key"))?;
-        {
-            let mut run = [0u8; 9];
-            run[0..8].copy_from_slice(&self.value.to_be_bytes());
-            run[8..9].copy_from_slice(&[self.remove as u8]);
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::array::put(buf, &self.entries, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Entries"))?;
+        buf.put_u8(u8::from(self.validate_only));
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
-        let mut size = 0usize;
-        size += c::string_size(&self.key, flexible);
-        size += 8;
+        let mut size = 0;
+        size += c::array::size(&self.entries, flexible, |e| e.fields_size(version));
         size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message AlterClientQuotasRequest);
+
+#[cfg(feature = "encode-requests")]
+impl EntryData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 1;
+        c::array::put(buf, &self.entity, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Entity"))?;
+        c::array::put(buf, &self.ops, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Ops"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 1;
+        let mut size = 0;
+        size += c::array::size(&self.entity, flexible, |e| e.fields_size(version));
+        size += c::array::size(&self.ops, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested EntryData);
+
+#[cfg(feature = "encode-requests")]
+impl EntityData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 1;
+        c::string::put(buf, &self.entity_type, flexible).map_err(|e| e.in_field("EntityType"))?;
+        c::string::put_nullable(buf, self.entity_name.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("EntityName"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 1;
+        let mut size = 0;
+        size += c::string::size(&self.entity_type, flexible);
+        size += c::string::nullable_size(self.entity_name.as_deref(), flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested EntityData);
+
+#[cfg(feature = "encode-requests")]
+impl OpData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 1;
+        c::string::put(buf, &self.key, flexible).map_err(|e| e.in_field("Key"))?;
+        {
+            let mut run = [0u8; 9];
+            run[0..8].copy_from_slice(&self.value.to_be_bytes());
+            run[8..9].copy_from_slice(&[u8::from(self.remove)]);
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 1;
+        let mut size = 0;
+        size += c::string::size(&self.key, flexible);
+        size += 8;
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested OpData);
+
+#[cfg(feature = "decode-requests")]
+impl AlterClientQuotasRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 1;
+        let f_entries = c::array::read(r, flexible, version, |r| EntryData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Entries"))?;
+        let f_validate_only = r.read_bool().map_err(|e| e.in_field("ValidateOnly"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { entries: f_entries, validate_only: f_validate_only, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message AlterClientQuotasRequest);
+
+#[cfg(feature = "decode-requests")]
+impl EntryData {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 1;
+        let f_entity = c::array::read(r, flexible, version, |r| EntityData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Entity"))?;
+        let f_ops = c::array::read(r, flexible, version, |r| OpData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Ops"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { entity: f_entity, ops: f_ops, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested EntryData);
+
+#[cfg(feature = "decode-requests")]
+impl EntityData {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 1;
+        let f_entity_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("EntityType"))?;
+        let f_entity_name =
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("EntityName"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested EntityData);
 
 #[cfg(feature = "decode-requests")]
 impl OpData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
-        let f_key = r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?;
+        let f_key = c::string::read(r, flexible, version).map_err(|e| e.in_field("Key"))?;
         let Some(run) = r.read_fixed::<9>() else {
             return Err(r.fixed_run_error(&[("Value", 8), ("Remove", 1)]));
         };
         let f_value = f64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_remove = run[8] != 0;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { key: f_key, value: f_value, remove: f_remove, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for OpData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for OpData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OpData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.key = rnd::string(rng);
-        value.value = rnd::float64(rng);
-        value.remove = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OpData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
-        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
-        map.insert("remove".to_string(), j::JsonValue::to_value(&self.remove).map_err(|e| e.in_field("Remove"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OpData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("key") {
-            Some(v) => {
-                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
-            }
-            None => return Err(j::missing("key", version)),
-        }
-        match object.get("value") {
-            Some(v) => {
-                out.value = <f64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
-            }
-            None => return Err(j::missing("value", version)),
-        }
-        match object.get("remove") {
-            Some(v) => {
-                out.remove = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Remove"))?;
-            }
-            None => return Err(j::missing("remove", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested OpData);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AlterClientQuotasResponse`, the Kafka response defined in `AlterClientQuotasResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `AlterClientQuotasResponse`: Kafka response, api key 49.
 ///
 /// Valid versions: 0-1. Flexible versions: 1+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlterClientQuotasResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -29,145 +29,7 @@ pub struct AlterClientQuotasResponse {
     /// Versions: 0+.
     pub entries: Vec<EntryData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AlterClientQuotasResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, entries: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl AlterClientQuotasResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 1;
-        buf.put_i32(self.throttle_time_ms);
-        c::put_array(buf, &self.entries, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Entries"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 1;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.entries, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl AlterClientQuotasResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 1;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_entries = c::read_array(r, flexible, version, |r| EntryData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Entries"))?;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { throttle_time_ms: f_throttle_time_ms, entries: f_entries, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for AlterClientQuotasResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterClientQuotasResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterClientQuotasResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for AlterClientQuotasResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterClientQuotasResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterClientQuotasResponse"))
-    }
-}
-
-impl Message for AlterClientQuotasResponse {
-    const NAME: &'static str = "AlterClientQuotasResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterClientQuotasResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.entries = rnd::vec(rng, |rng| <EntryData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterClientQuotasResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterClientQuotasResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "entries".to_string(),
-            j::structs_to_value(&self.entries, version).map_err(|e| e.in_field("Entries"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterClientQuotasResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("AlterClientQuotasResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("entries") {
-            Some(v) => {
-                out.entries = j::structs_from_value(v, version).map_err(|e| e.in_field("Entries"))?;
-            }
-            None => return Err(j::missing("entries", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The quota configuration entries to alter.
@@ -188,7 +50,7 @@ pub struct EntryData {
     /// Versions: 0+.
     pub entity: Vec<EntityData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for EntryData {
@@ -199,135 +61,6 @@ impl Default for EntryData {
             entity: Vec::new(),
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl EntryData {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 1;
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        c::put_array(buf, &self.entity, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Entity"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 1;
-        let mut size = 0usize;
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        size += c::array_size(&self.entity, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl EntryData {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 1;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_entity = c::read_array(r, flexible, version, |r| EntityData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Entity"))?;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { error_code: f_error_code, error_message: f_error_message, entity: f_entity, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for EntryData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for EntryData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for EntryData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.entity = rnd::vec(rng, |rng| <EntityData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for EntryData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        map.insert("entity".to_string(), j::structs_to_value(&self.entity, version).map_err(|e| e.in_field("Entity"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for EntryData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("entity") {
-            Some(v) => {
-                out.entity = j::structs_from_value(v, version).map_err(|e| e.in_field("Entity"))?;
-            }
-            None => return Err(j::missing("entity", version)),
-        }
-        Ok(out)
     }
 }
 
@@ -345,7 +78,7 @@ pub struct EntityData {
     /// Versions: 0+; nullable: 0+.
     pub entity_name: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for EntityData {
@@ -358,117 +91,136 @@ impl Default for EntityData {
     }
 }
 
+impl Message for AlterClientQuotasResponse {
+    const NAME: &'static str = "AlterClientQuotasResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
-impl EntityData {
+impl AlterClientQuotasResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
-        c::put_string(buf, &self.entity_type, flexible).map_err(|e| e.in_field("EntityType"))?;
-        c::put_nullable_string(buf, self.entity_name.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("EntityName"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        buf.put_i32(self.throttle_time_ms);
+        c::array::put(buf, &self.entries, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Entries"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
-        let mut size = 0usize;
-        size += c::string_size(&self.entity_type, flexible);
-        size += c::nullable_string_size(self.entity_name.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.entries, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message AlterClientQuotasResponse);
+
+#[cfg(feature = "encode-responses")]
+impl EntryData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 1;
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.error_message.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        c::array::put(buf, &self.entity, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Entity"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 1;
+        let mut size = 0;
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), flexible);
+        size += c::array::size(&self.entity, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested EntryData);
+
+#[cfg(feature = "encode-responses")]
+impl EntityData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 1;
+        c::string::put(buf, &self.entity_type, flexible).map_err(|e| e.in_field("EntityType"))?;
+        c::string::put_nullable(buf, self.entity_name.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("EntityName"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 1;
+        let mut size = 0;
+        size += c::string::size(&self.entity_type, flexible);
+        size += c::string::nullable_size(self.entity_name.as_deref(), flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested EntityData);
+
+#[cfg(feature = "decode-responses")]
+impl AlterClientQuotasResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 1;
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_entries = c::array::read(r, flexible, version, |r| EntryData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Entries"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { throttle_time_ms: f_throttle_time_ms, entries: f_entries, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message AlterClientQuotasResponse);
+
+#[cfg(feature = "decode-responses")]
+impl EntryData {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 1;
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_error_message =
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_entity = c::array::read(r, flexible, version, |r| EntityData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Entity"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { error_code: f_error_code, error_message: f_error_message, entity: f_entity, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested EntryData);
 
 #[cfg(feature = "decode-responses")]
 impl EntityData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
-        let f_entity_type = r.read_string(flexible, version).map_err(|e| e.in_field("EntityType"))?;
-        let f_entity_name = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("EntityName"))?;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_entity_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("EntityType"))?;
+        let f_entity_name =
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("EntityName"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for EntityData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for EntityData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for EntityData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.entity_type = rnd::string(rng);
-        value.entity_name = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for EntityData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "entityType".to_string(),
-            j::JsonValue::to_value(&self.entity_type).map_err(|e| e.in_field("EntityType"))?,
-        );
-        map.insert(
-            "entityName".to_string(),
-            j::JsonValue::to_value(&self.entity_name).map_err(|e| e.in_field("EntityName"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for EntityData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("entityType") {
-            Some(v) => {
-                out.entity_type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityType"))?;
-            }
-            None => return Err(j::missing("entityType", version)),
-        }
-        match object.get("entityName") {
-            Some(v) => {
-                out.entity_name =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityName"))?;
-            }
-            None => return Err(j::missing("entityName", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested EntityData);

@@ -2,18 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AlterPartitionReassignmentsRequest`, the Kafka request defined in `AlterPartitionReassignmentsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `AlterPartitionReassignmentsRequest`: Kafka request, api key 45.
 ///
@@ -33,7 +34,7 @@ pub struct AlterPartitionReassignmentsRequest {
     /// Versions: 0+.
     pub topics: Vec<ReassignableTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for AlterPartitionReassignmentsRequest {
@@ -47,174 +48,10 @@ impl Default for AlterPartitionReassignmentsRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl AlterPartitionReassignmentsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.timeout_ms);
-        if version >= 1 {
-            buf.put_u8(self.allow_replication_factor_change as u8);
-        } else if !(version >= 1) && self.allow_replication_factor_change != true {
-            return Err(c::non_default_value(version).in_field("AllowReplicationFactorChange"));
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        if version >= 1 {
-            size += 1;
-        }
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl AlterPartitionReassignmentsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
-        let f_allow_replication_factor_change =
-            if version >= 1 { r.read_bool().map_err(|e| e.in_field("AllowReplicationFactorChange"))? } else { true };
-        let f_topics = c::read_array(r, flexible, version, |r| ReassignableTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            timeout_ms: f_timeout_ms,
-            allow_replication_factor_change: f_allow_replication_factor_change,
-            topics: f_topics,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for AlterPartitionReassignmentsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterPartitionReassignmentsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterPartitionReassignmentsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for AlterPartitionReassignmentsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("AlterPartitionReassignmentsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterPartitionReassignmentsRequest"))
-    }
-}
-
-impl Message for AlterPartitionReassignmentsRequest {
-    const NAME: &'static str = "AlterPartitionReassignmentsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterPartitionReassignmentsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.timeout_ms = rnd::i32(rng);
-        if version >= 1 {
-            value.allow_replication_factor_change = rng.bool();
-        }
-        value.topics = rnd::vec(rng, |rng| <ReassignableTopic as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterPartitionReassignmentsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterPartitionReassignmentsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "timeoutMs".to_string(),
-            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "allowReplicationFactorChange".to_string(),
-                j::JsonValue::to_value(&self.allow_replication_factor_change)
-                    .map_err(|e| e.in_field("AllowReplicationFactorChange"))?,
-            );
-        } else if !(version >= 1) && self.allow_replication_factor_change != true {
-            return Err(c::non_default_value(version).in_field("AllowReplicationFactorChange"));
-        }
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterPartitionReassignmentsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(
-                j::error(format!("unsupported version {version}")).in_struct("AlterPartitionReassignmentsRequest")
-            );
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("timeoutMs") {
-            Some(v) => {
-                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
-            }
-            None => return Err(j::missing("timeoutMs", version)),
-        }
-        match object.get("allowReplicationFactorChange") {
-            Some(v) => {
-                out.allow_replication_factor_change =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AllowReplicationFactorChange"))?;
-            }
-            None if version >= 1 => return Err(j::missing("allowReplicationFactorChange", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The topics to reassign.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReassignableTopic {
     /// The topic name.
     ///
@@ -225,129 +62,13 @@ pub struct ReassignableTopic {
     /// Versions: 0+.
     pub partitions: Vec<ReassignablePartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ReassignableTopic {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl ReassignableTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl ReassignableTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| ReassignablePartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for ReassignableTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for ReassignableTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ReassignableTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| <ReassignablePartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ReassignableTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ReassignableTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The partitions to reassign.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReassignablePartition {
     /// The partition index.
     ///
@@ -358,122 +79,139 @@ pub struct ReassignablePartition {
     /// Versions: 0+; nullable: 0+; default: null; entity: brokerId.
     pub replicas: Option<WireArray<i32>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for ReassignablePartition {
-    fn default() -> Self {
-        Self { partition_index: 0, replicas: None, unknown_tagged_fields: Vec::new() }
-    }
+impl Message for AlterPartitionReassignmentsRequest {
+    const NAME: &'static str = "AlterPartitionReassignmentsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl ReassignablePartition {
+impl AlterPartitionReassignmentsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.partition_index);
-        c::put_nullable_wire_array(buf, self.replicas.as_ref(), flexible, true, version)
-            .map_err(|e| e.in_field("Replicas"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
+        buf.put_i32(self.timeout_ms);
+        if version >= 1 {
+            buf.put_u8(u8::from(self.allow_replication_factor_change));
+        } else if !self.allow_replication_factor_change {
+            return Err(c::check::non_default_value(version).in_field("AllowReplicationFactorChange"));
         }
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
-        size += c::nullable_wire_array_size(self.replicas.as_ref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        if version >= 1 {
+            size += 1;
         }
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message AlterPartitionReassignmentsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl ReassignableTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        c::array::put(buf, &self.partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += c::array::size(&self.partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested ReassignableTopic);
+
+#[cfg(feature = "encode-requests")]
+impl ReassignablePartition {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.partition_index);
+        c::wire_array::put_nullable(buf, self.replicas.as_ref(), true, true, version)
+            .map_err(|e| e.in_field("Replicas"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::wire_array::nullable_size(self.replicas.as_ref(), true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested ReassignablePartition);
+
+#[cfg(feature = "decode-requests")]
+impl AlterPartitionReassignmentsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
+        let f_allow_replication_factor_change =
+            if version >= 1 { r.read_bool().map_err(|e| e.in_field("AllowReplicationFactorChange"))? } else { true };
+        let f_topics = c::array::read(r, true, version, |r| ReassignableTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            timeout_ms: f_timeout_ms,
+            allow_replication_factor_change: f_allow_replication_factor_change,
+            topics: f_topics,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message AlterPartitionReassignmentsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl ReassignableTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_partitions = c::array::read(r, true, version, |r| ReassignablePartition::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested ReassignableTopic);
 
 #[cfg(feature = "decode-requests")]
 impl ReassignablePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_replicas = r.read_nullable_wire_array(flexible, true, version).map_err(|e| e.in_field("Replicas"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_replicas = c::wire_array::read_nullable(r, true, true, version).map_err(|e| e.in_field("Replicas"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { partition_index: f_partition_index, replicas: f_replicas, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ReassignablePartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ReassignablePartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ReassignablePartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.replicas =
-            if true && rnd::null(rng) { None } else { Some(WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)))) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ReassignablePartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert("replicas".to_string(), j::JsonValue::to_value(&self.replicas).map_err(|e| e.in_field("Replicas"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ReassignablePartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("replicas") {
-            Some(v) => {
-                out.replicas =
-                    <Option<WireArray<i32>> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Replicas"))?;
-            }
-            None => return Err(j::missing("replicas", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested ReassignablePartition);

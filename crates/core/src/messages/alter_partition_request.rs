@@ -2,17 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AlterPartitionRequest`, the Kafka request defined in `AlterPartitionRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `AlterPartitionRequest`: Kafka request, api key 56.
@@ -33,7 +34,7 @@ pub struct AlterPartitionRequest {
     /// Versions: 0+.
     pub topics: Vec<TopicData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for AlterPartitionRequest {
@@ -42,157 +43,10 @@ impl Default for AlterPartitionRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl AlterPartitionRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 12];
-            run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
-            run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 8;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl AlterPartitionRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<12>() else {
-            return Err(r.fixed_run_error(&[("BrokerId", 4), ("BrokerEpoch", 8)]));
-        };
-        let f_broker_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_broker_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let f_topics = c::read_array(r, flexible, version, |r| TopicData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { broker_id: f_broker_id, broker_epoch: f_broker_epoch, topics: f_topics, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for AlterPartitionRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterPartitionRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterPartitionRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for AlterPartitionRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("AlterPartitionRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterPartitionRequest"))
-    }
-}
-
-impl Message for AlterPartitionRequest {
-    const NAME: &'static str = "AlterPartitionRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(2, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterPartitionRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.broker_id = rnd::i32(rng);
-        value.broker_epoch = rnd::i64(rng);
-        value.topics = rnd::vec(rng, |rng| <TopicData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterPartitionRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterPartitionRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "brokerId".to_string(),
-            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
-        );
-        map.insert(
-            "brokerEpoch".to_string(),
-            j::JsonValue::to_value(&self.broker_epoch).map_err(|e| e.in_field("BrokerEpoch"))?,
-        );
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterPartitionRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("AlterPartitionRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("brokerId") {
-            Some(v) => {
-                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
-            }
-            None => return Err(j::missing("brokerId", version)),
-        }
-        match object.get("brokerEpoch") {
-            Some(v) => {
-                out.broker_epoch = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerEpoch"))?;
-            }
-            None => return Err(j::missing("brokerEpoch", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The topics to alter ISRs for.
 ///
 /// Versions: 2-3.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicData {
     /// The ID of the topic to alter ISRs for.
     ///
@@ -203,129 +57,13 @@ pub struct TopicData {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicData {
-    fn default() -> Self {
-        Self { topic_id: Uuid::nil(), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TopicData {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_slice(self.topic_id.as_bytes());
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 16;
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl TopicData {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for TopicData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for TopicData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_id = rnd::uuid(rng);
-        value.partitions = rnd::vec(rng, |rng| <PartitionData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None => return Err(j::missing("topicId", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The partitions to alter ISRs for.
 ///
 /// Versions: 2-3.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartitionData {
     /// The partition index.
     ///
@@ -352,245 +90,7 @@ pub struct PartitionData {
     /// Versions: 0+.
     pub partition_epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for PartitionData {
-    fn default() -> Self {
-        Self {
-            partition_index: 0,
-            leader_epoch: 0,
-            new_isr: WireArray::new(),
-            new_isr_with_epochs: Vec::new(),
-            leader_recovery_state: 0,
-            partition_epoch: 0,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl PartitionData {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 8];
-            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
-            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if version <= 2 {
-            c::put_wire_array(buf, &self.new_isr, flexible).map_err(|e| e.in_field("NewIsr"))?;
-        } else if !(version <= 2) && !self.new_isr.is_empty() {
-            return Err(c::non_default_value(version).in_field("NewIsr"));
-        }
-        if version >= 3 {
-            c::put_array(buf, &self.new_isr_with_epochs, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("NewIsrWithEpochs"))?;
-        } else if !(version >= 3) && !self.new_isr_with_epochs.is_empty() {
-            return Err(c::non_default_value(version).in_field("NewIsrWithEpochs"));
-        }
-        {
-            let mut run = [0u8; 5];
-            run[0..1].copy_from_slice(&self.leader_recovery_state.to_be_bytes());
-            run[1..5].copy_from_slice(&self.partition_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 4;
-        if version <= 2 {
-            size += c::wire_array_size(&self.new_isr, flexible);
-        }
-        if version >= 3 {
-            size += c::array_size(&self.new_isr_with_epochs, flexible, |e| (e).fields_size(version));
-        }
-        size += 1;
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl PartitionData {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<8>() else {
-            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("LeaderEpoch", 4)]));
-        };
-        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let f_new_isr = if version <= 2 {
-            r.read_wire_array(flexible, version).map_err(|e| e.in_field("NewIsr"))?
-        } else {
-            WireArray::new()
-        };
-        let f_new_isr_with_epochs = if version >= 3 {
-            c::read_array(r, flexible, version, |r| BrokerState::decode_fields(r, version))
-                .map_err(|e| e.in_field("NewIsrWithEpochs"))?
-        } else {
-            Vec::new()
-        };
-        let Some(run) = r.read_fixed::<5>() else {
-            return Err(r.fixed_run_error(&[("LeaderRecoveryState", 1), ("PartitionEpoch", 4)]));
-        };
-        let f_leader_recovery_state = run[0] as i8;
-        let f_partition_epoch = i32::from_be_bytes(run[1..5].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            partition_index: f_partition_index,
-            leader_epoch: f_leader_epoch,
-            new_isr: f_new_isr,
-            new_isr_with_epochs: f_new_isr_with_epochs,
-            leader_recovery_state: f_leader_recovery_state,
-            partition_epoch: f_partition_epoch,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for PartitionData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for PartitionData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for PartitionData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.leader_epoch = rnd::i32(rng);
-        if version <= 2 {
-            value.new_isr = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        }
-        if version >= 3 {
-            value.new_isr_with_epochs = rnd::vec(rng, |rng| <BrokerState as rnd::Random>::random(rng, version));
-        }
-        value.leader_recovery_state = rng.i8(..);
-        value.partition_epoch = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for PartitionData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "leaderEpoch".to_string(),
-            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
-        );
-        if version <= 2 {
-            map.insert("newIsr".to_string(), j::JsonValue::to_value(&self.new_isr).map_err(|e| e.in_field("NewIsr"))?);
-        } else if !(version <= 2) && !self.new_isr.is_empty() {
-            return Err(c::non_default_value(version).in_field("NewIsr"));
-        }
-        if version >= 3 {
-            map.insert(
-                "newIsrWithEpochs".to_string(),
-                j::structs_to_value(&self.new_isr_with_epochs, version).map_err(|e| e.in_field("NewIsrWithEpochs"))?,
-            );
-        } else if !(version >= 3) && !self.new_isr_with_epochs.is_empty() {
-            return Err(c::non_default_value(version).in_field("NewIsrWithEpochs"));
-        }
-        map.insert(
-            "leaderRecoveryState".to_string(),
-            j::JsonValue::to_value(&self.leader_recovery_state).map_err(|e| e.in_field("LeaderRecoveryState"))?,
-        );
-        map.insert(
-            "partitionEpoch".to_string(),
-            j::JsonValue::to_value(&self.partition_epoch).map_err(|e| e.in_field("PartitionEpoch"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for PartitionData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("leaderEpoch") {
-            Some(v) => {
-                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
-            }
-            None => return Err(j::missing("leaderEpoch", version)),
-        }
-        match object.get("newIsr") {
-            Some(v) => {
-                out.new_isr = <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NewIsr"))?;
-            }
-            None if version <= 2 => return Err(j::missing("newIsr", version)),
-            None => {}
-        }
-        match object.get("newIsrWithEpochs") {
-            Some(v) => {
-                out.new_isr_with_epochs =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("NewIsrWithEpochs"))?;
-            }
-            None if version >= 3 => return Err(j::missing("newIsrWithEpochs", version)),
-            None => {}
-        }
-        match object.get("leaderRecoveryState") {
-            Some(v) => {
-                out.leader_recovery_state =
-                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderRecoveryState"))?;
-            }
-            None => return Err(j::missing("leaderRecoveryState", version)),
-        }
-        match object.get("partitionEpoch") {
-            Some(v) => {
-                out.partition_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionEpoch"))?;
-            }
-            None => return Err(j::missing("partitionEpoch", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The ISR for this partition.
@@ -607,7 +107,7 @@ pub struct BrokerState {
     /// Versions: 3+; default: -1.
     pub broker_epoch: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for BrokerState {
@@ -616,120 +116,229 @@ impl Default for BrokerState {
     }
 }
 
+impl Message for AlterPartitionRequest {
+    const NAME: &'static str = "AlterPartitionRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(2, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
-impl BrokerState {
+impl AlterPartitionRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 12];
             run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
             run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
 
-#[cfg(feature = "decode-requests")]
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message AlterPartitionRequest);
+
+#[cfg(feature = "encode-requests")]
+impl TopicData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_slice(self.topic_id.as_bytes());
+        c::array::put(buf, &self.partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 16;
+        size += c::array::size(&self.partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TopicData);
+
+#[cfg(feature = "encode-requests")]
+impl PartitionData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        if version <= 2 {
+            c::wire_array::put(buf, &self.new_isr, true).map_err(|e| e.in_field("NewIsr"))?;
+        } else if !self.new_isr.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("NewIsr"));
+        }
+        if version >= 3 {
+            c::array::put(buf, &self.new_isr_with_epochs, true, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("NewIsrWithEpochs"))?;
+        } else if !self.new_isr_with_epochs.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("NewIsrWithEpochs"));
+        }
+        {
+            let mut run = [0u8; 5];
+            run[0..1].copy_from_slice(&self.leader_recovery_state.to_be_bytes());
+            run[1..5].copy_from_slice(&self.partition_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 4;
+        if version <= 2 {
+            size += c::wire_array::size(&self.new_isr, true);
+        }
+        if version >= 3 {
+            size += c::array::size(&self.new_isr_with_epochs, true, |e| e.fields_size(version));
+        }
+        size += 1;
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested PartitionData);
+
+#[cfg(feature = "encode-requests")]
 impl BrokerState {
-    #[inline(always)]
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
+            run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 8;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested BrokerState);
+
+#[cfg(feature = "decode-requests")]
+impl AlterPartitionRequest {
+    #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("BrokerId", 4), ("BrokerEpoch", 8)]));
         };
         let f_broker_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_broker_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { broker_id: f_broker_id, broker_epoch: f_broker_epoch, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for BrokerState {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
+        let f_topics = c::array::read(r, true, version, |r| TopicData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { broker_id: f_broker_id, broker_epoch: f_broker_epoch, topics: f_topics, unknown_tagged_fields })
     }
 }
 
 #[cfg(feature = "decode-requests")]
-impl Decode for BrokerState {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
+crate::message::impl_decode!(message AlterPartitionRequest);
+
+#[cfg(feature = "decode-requests")]
+impl TopicData {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
+        let f_partitions = c::array::read(r, true, version, |r| PartitionData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for BrokerState {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.broker_id = rnd::i32(rng);
-        value.broker_epoch = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested TopicData);
+
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("LeaderEpoch", 4)]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_new_isr = if version <= 2 {
+            c::wire_array::read(r, true, version).map_err(|e| e.in_field("NewIsr"))?
+        } else {
+            WireArray::new()
+        };
+        let f_new_isr_with_epochs = if version >= 3 {
+            c::array::read(r, true, version, |r| BrokerState::decode_fields(r, version))
+                .map_err(|e| e.in_field("NewIsrWithEpochs"))?
+        } else {
+            Vec::new()
+        };
+        let Some(run) = r.read_fixed::<5>() else {
+            return Err(r.fixed_run_error(&[("LeaderRecoveryState", 1), ("PartitionEpoch", 4)]));
+        };
+        let f_leader_recovery_state = run[0] as i8;
+        let f_partition_epoch = i32::from_be_bytes(run[1..5].try_into().unwrap());
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            partition_index: f_partition_index,
+            leader_epoch: f_leader_epoch,
+            new_isr: f_new_isr,
+            new_isr_with_epochs: f_new_isr_with_epochs,
+            leader_recovery_state: f_leader_recovery_state,
+            partition_epoch: f_partition_epoch,
+            unknown_tagged_fields,
+        })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for BrokerState {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "brokerId".to_string(),
-            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
-        );
-        map.insert(
-            "brokerEpoch".to_string(),
-            j::JsonValue::to_value(&self.broker_epoch).map_err(|e| e.in_field("BrokerEpoch"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested PartitionData);
+
+#[cfg(feature = "decode-requests")]
+impl BrokerState {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("BrokerId", 4), ("BrokerEpoch", 8)]));
+        };
+        let f_broker_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_broker_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { broker_id: f_broker_id, broker_epoch: f_broker_epoch, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for BrokerState {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("brokerId") {
-            Some(v) => {
-                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
-            }
-            None => return Err(j::missing("brokerId", version)),
-        }
-        match object.get("brokerEpoch") {
-            Some(v) => {
-                out.broker_epoch = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerEpoch"))?;
-            }
-            None => return Err(j::missing("brokerEpoch", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested BrokerState);

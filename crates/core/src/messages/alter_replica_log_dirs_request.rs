@@ -2,157 +2,37 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AlterReplicaLogDirsRequest`, the Kafka request defined in `AlterReplicaLogDirsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `AlterReplicaLogDirsRequest`: Kafka request, api key 34.
 ///
 /// Valid versions: 1-2. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlterReplicaLogDirsRequest {
     /// The alterations to make for each directory.
     ///
     /// Versions: 0+.
     pub dirs: Vec<AlterReplicaLogDir>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AlterReplicaLogDirsRequest {
-    fn default() -> Self {
-        Self { dirs: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl AlterReplicaLogDirsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_array(buf, &self.dirs, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Dirs"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::array_size(&self.dirs, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl AlterReplicaLogDirsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_dirs = c::read_array(r, flexible, version, |r| AlterReplicaLogDir::decode_fields(r, version))
-            .map_err(|e| e.in_field("Dirs"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { dirs: f_dirs, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for AlterReplicaLogDirsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterReplicaLogDirsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterReplicaLogDirsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for AlterReplicaLogDirsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("AlterReplicaLogDirsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterReplicaLogDirsRequest"))
-    }
-}
-
-impl Message for AlterReplicaLogDirsRequest {
-    const NAME: &'static str = "AlterReplicaLogDirsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterReplicaLogDirsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.dirs = rnd::vec(rng, |rng| <AlterReplicaLogDir as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterReplicaLogDirsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterReplicaLogDirsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("dirs".to_string(), j::structs_to_value(&self.dirs, version).map_err(|e| e.in_field("Dirs"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterReplicaLogDirsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("AlterReplicaLogDirsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("dirs") {
-            Some(v) => {
-                out.dirs = j::structs_from_value(v, version).map_err(|e| e.in_field("Dirs"))?;
-            }
-            None => return Err(j::missing("dirs", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The alterations to make for each directory.
 ///
 /// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlterReplicaLogDir {
     /// The absolute directory path.
     ///
@@ -163,128 +43,13 @@ pub struct AlterReplicaLogDir {
     /// Versions: 0+.
     pub topics: Vec<AlterReplicaLogDirTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AlterReplicaLogDir {
-    fn default() -> Self {
-        Self { path: StrBytes::from_static(""), topics: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl AlterReplicaLogDir {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_string(buf, &self.path, flexible).map_err(|e| e.in_field("Path"))?;
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::string_size(&self.path, flexible);
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl AlterReplicaLogDir {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_path = r.read_string(flexible, version).map_err(|e| e.in_field("Path"))?;
-        let f_topics = c::read_array(r, flexible, version, |r| AlterReplicaLogDirTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { path: f_path, topics: f_topics, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for AlterReplicaLogDir {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for AlterReplicaLogDir {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterReplicaLogDir {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.path = rnd::string(rng);
-        value.topics = rnd::vec(rng, |rng| <AlterReplicaLogDirTopic as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterReplicaLogDir {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("path".to_string(), j::JsonValue::to_value(&self.path).map_err(|e| e.in_field("Path"))?);
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterReplicaLogDir {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("path") {
-            Some(v) => {
-                out.path = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Path"))?;
-            }
-            None => return Err(j::missing("path", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The topics to add to the directory.
 ///
 /// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlterReplicaLogDirTopic {
     /// The topic name.
     ///
@@ -295,122 +60,129 @@ pub struct AlterReplicaLogDirTopic {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for AlterReplicaLogDirTopic {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partitions: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
+impl Message for AlterReplicaLogDirsRequest {
+    const NAME: &'static str = "AlterReplicaLogDirsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl AlterReplicaLogDirTopic {
+impl AlterReplicaLogDirsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::array::put(buf, &self.dirs, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Dirs"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += c::array::size(&self.dirs, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message AlterReplicaLogDirsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl AlterReplicaLogDir {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::string::put(buf, &self.path, flexible).map_err(|e| e.in_field("Path"))?;
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::string::size(&self.path, flexible);
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested AlterReplicaLogDir);
+
+#[cfg(feature = "encode-requests")]
+impl AlterReplicaLogDirTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::wire_array::put(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::wire_array::size(&self.partitions, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested AlterReplicaLogDirTopic);
+
+#[cfg(feature = "decode-requests")]
+impl AlterReplicaLogDirsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_dirs = c::array::read(r, flexible, version, |r| AlterReplicaLogDir::decode_fields(r, version))
+            .map_err(|e| e.in_field("Dirs"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { dirs: f_dirs, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message AlterReplicaLogDirsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl AlterReplicaLogDir {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_path = c::string::read(r, flexible, version).map_err(|e| e.in_field("Path"))?;
+        let f_topics = c::array::read(r, flexible, version, |r| AlterReplicaLogDirTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { path: f_path, topics: f_topics, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested AlterReplicaLogDir);
 
 #[cfg(feature = "decode-requests")]
 impl AlterReplicaLogDirTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_partitions = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for AlterReplicaLogDirTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for AlterReplicaLogDirTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterReplicaLogDirTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterReplicaLogDirTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterReplicaLogDirTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested AlterReplicaLogDirTopic);

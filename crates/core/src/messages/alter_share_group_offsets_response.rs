@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AlterShareGroupOffsetsResponse`, the Kafka response defined in `AlterShareGroupOffsetsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `AlterShareGroupOffsetsResponse`: Kafka response, api key 91.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlterShareGroupOffsetsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -37,202 +38,13 @@ pub struct AlterShareGroupOffsetsResponse {
     /// Versions: 0+.
     pub responses: Vec<AlterShareGroupOffsetsResponseTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AlterShareGroupOffsetsResponse {
-    fn default() -> Self {
-        Self {
-            throttle_time_ms: 0,
-            error_code: 0,
-            error_message: None,
-            responses: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl AlterShareGroupOffsetsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 6];
-            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
-            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        c::put_array(buf, &self.responses, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Responses"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        size += c::array_size(&self.responses, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl AlterShareGroupOffsetsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<6>() else {
-            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
-        };
-        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_responses =
-            c::read_array(r, flexible, version, |r| AlterShareGroupOffsetsResponseTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("Responses"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            error_message: f_error_message,
-            responses: f_responses,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for AlterShareGroupOffsetsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterShareGroupOffsetsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterShareGroupOffsetsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for AlterShareGroupOffsetsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("AlterShareGroupOffsetsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterShareGroupOffsetsResponse"))
-    }
-}
-
-impl Message for AlterShareGroupOffsetsResponse {
-    const NAME: &'static str = "AlterShareGroupOffsetsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterShareGroupOffsetsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.responses =
-            rnd::vec(rng, |rng| <AlterShareGroupOffsetsResponseTopic as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterShareGroupOffsetsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterShareGroupOffsetsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        map.insert(
-            "responses".to_string(),
-            j::structs_to_value(&self.responses, version).map_err(|e| e.in_field("Responses"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterShareGroupOffsetsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("AlterShareGroupOffsetsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("responses") {
-            Some(v) => {
-                out.responses = j::structs_from_value(v, version).map_err(|e| e.in_field("Responses"))?;
-            }
-            None => return Err(j::missing("responses", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The results for each topic.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlterShareGroupOffsetsResponseTopic {
     /// The topic name.
     ///
@@ -245,148 +57,11 @@ pub struct AlterShareGroupOffsetsResponseTopic {
     /// Versions: 0+.
     pub partitions: Vec<AlterShareGroupOffsetsResponsePartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AlterShareGroupOffsetsResponseTopic {
-    fn default() -> Self {
-        Self {
-            topic_name: StrBytes::from_static(""),
-            topic_id: Uuid::nil(),
-            partitions: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl AlterShareGroupOffsetsResponseTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.topic_name, flexible).map_err(|e| e.in_field("TopicName"))?;
-        buf.put_slice(self.topic_id.as_bytes());
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.topic_name, flexible);
-        size += 16;
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl AlterShareGroupOffsetsResponseTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| AlterShareGroupOffsetsResponsePartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { topic_name: f_topic_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for AlterShareGroupOffsetsResponseTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for AlterShareGroupOffsetsResponseTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterShareGroupOffsetsResponseTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_name = rnd::string(rng);
-        value.topic_id = rnd::uuid(rng);
-        value.partitions =
-            rnd::vec(rng, |rng| <AlterShareGroupOffsetsResponsePartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterShareGroupOffsetsResponseTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "topicName".to_string(),
-            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
-        );
-        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterShareGroupOffsetsResponseTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicName") {
-            Some(v) => {
-                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
-            }
-            None => return Err(j::missing("topicName", version)),
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None => return Err(j::missing("topicId", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `AlterShareGroupOffsetsResponsePartition`, versions 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlterShareGroupOffsetsResponsePartition {
     /// The partition index.
     ///
@@ -401,64 +76,158 @@ pub struct AlterShareGroupOffsetsResponsePartition {
     /// Versions: 0+; nullable: 0+; default: null.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for AlterShareGroupOffsetsResponsePartition {
-    fn default() -> Self {
-        Self { partition_index: 0, error_code: 0, error_message: None, unknown_tagged_fields: Vec::new() }
+impl Message for AlterShareGroupOffsetsResponse {
+    const NAME: &'static str = "AlterShareGroupOffsetsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl AlterShareGroupOffsetsResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        c::array::put(buf, &self.responses, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Responses"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), true);
+        size += c::array::size(&self.responses, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
 #[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message AlterShareGroupOffsetsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl AlterShareGroupOffsetsResponseTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.topic_name, true).map_err(|e| e.in_field("TopicName"))?;
+        buf.put_slice(self.topic_id.as_bytes());
+        c::array::put(buf, &self.partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.topic_name, true);
+        size += 16;
+        size += c::array::size(&self.partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested AlterShareGroupOffsetsResponseTopic);
+
+#[cfg(feature = "encode-responses")]
 impl AlterShareGroupOffsetsResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 6];
             run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
             run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 4;
         size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::nullable_size(self.error_message.as_deref(), true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested AlterShareGroupOffsetsResponsePartition);
+
+#[cfg(feature = "decode-responses")]
+impl AlterShareGroupOffsetsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_error_message =
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_responses =
+            c::array::read(r, true, version, |r| AlterShareGroupOffsetsResponseTopic::decode_fields(r, version))
+                .map_err(|e| e.in_field("Responses"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            error_message: f_error_message,
+            responses: f_responses,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message AlterShareGroupOffsetsResponse);
+
+#[cfg(feature = "decode-responses")]
+impl AlterShareGroupOffsetsResponseTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
+        let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
+        let f_partitions =
+            c::array::read(r, true, version, |r| AlterShareGroupOffsetsResponsePartition::decode_fields(r, version))
+                .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { topic_name: f_topic_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested AlterShareGroupOffsetsResponseTopic);
 
 #[cfg(feature = "decode-responses")]
 impl AlterShareGroupOffsetsResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
         };
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
@@ -468,84 +237,5 @@ impl AlterShareGroupOffsetsResponsePartition {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for AlterShareGroupOffsetsResponsePartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for AlterShareGroupOffsetsResponsePartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterShareGroupOffsetsResponsePartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterShareGroupOffsetsResponsePartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterShareGroupOffsetsResponsePartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested AlterShareGroupOffsetsResponsePartition);

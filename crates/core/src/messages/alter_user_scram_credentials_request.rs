@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AlterUserScramCredentialsRequest`, the Kafka request defined in `AlterUserScramCredentialsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `AlterUserScramCredentialsRequest`: Kafka request, api key 51.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlterUserScramCredentialsRequest {
     /// The SCRAM credentials to remove.
     ///
@@ -29,153 +30,13 @@ pub struct AlterUserScramCredentialsRequest {
     /// Versions: 0+.
     pub upsertions: Vec<ScramCredentialUpsertion>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AlterUserScramCredentialsRequest {
-    fn default() -> Self {
-        Self { deletions: Vec::new(), upsertions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl AlterUserScramCredentialsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.deletions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Deletions"))?;
-        c::put_array(buf, &self.upsertions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Upsertions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.deletions, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.upsertions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl AlterUserScramCredentialsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_deletions = c::read_array(r, flexible, version, |r| ScramCredentialDeletion::decode_fields(r, version))
-            .map_err(|e| e.in_field("Deletions"))?;
-        let f_upsertions = c::read_array(r, flexible, version, |r| ScramCredentialUpsertion::decode_fields(r, version))
-            .map_err(|e| e.in_field("Upsertions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { deletions: f_deletions, upsertions: f_upsertions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for AlterUserScramCredentialsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterUserScramCredentialsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterUserScramCredentialsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for AlterUserScramCredentialsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("AlterUserScramCredentialsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterUserScramCredentialsRequest"))
-    }
-}
-
-impl Message for AlterUserScramCredentialsRequest {
-    const NAME: &'static str = "AlterUserScramCredentialsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterUserScramCredentialsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.deletions = rnd::vec(rng, |rng| <ScramCredentialDeletion as rnd::Random>::random(rng, version));
-        value.upsertions = rnd::vec(rng, |rng| <ScramCredentialUpsertion as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterUserScramCredentialsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterUserScramCredentialsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "deletions".to_string(),
-            j::structs_to_value(&self.deletions, version).map_err(|e| e.in_field("Deletions"))?,
-        );
-        map.insert(
-            "upsertions".to_string(),
-            j::structs_to_value(&self.upsertions, version).map_err(|e| e.in_field("Upsertions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterUserScramCredentialsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(
-                j::error(format!("unsupported version {version}")).in_struct("AlterUserScramCredentialsRequest")
-            );
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("deletions") {
-            Some(v) => {
-                out.deletions = j::structs_from_value(v, version).map_err(|e| e.in_field("Deletions"))?;
-            }
-            None => return Err(j::missing("deletions", version)),
-        }
-        match object.get("upsertions") {
-            Some(v) => {
-                out.upsertions = j::structs_from_value(v, version).map_err(|e| e.in_field("Upsertions"))?;
-            }
-            None => return Err(j::missing("upsertions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The SCRAM credentials to remove.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScramCredentialDeletion {
     /// The user name.
     ///
@@ -186,127 +47,13 @@ pub struct ScramCredentialDeletion {
     /// Versions: 0+.
     pub mechanism: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ScramCredentialDeletion {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), mechanism: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl ScramCredentialDeletion {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i8(self.mechanism);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl ScramCredentialDeletion {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_mechanism = r.read_i8().map_err(|e| e.in_field("Mechanism"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { name: f_name, mechanism: f_mechanism, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for ScramCredentialDeletion {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for ScramCredentialDeletion {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ScramCredentialDeletion {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.mechanism = rng.i8(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ScramCredentialDeletion {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "mechanism".to_string(),
-            j::JsonValue::to_value(&self.mechanism).map_err(|e| e.in_field("Mechanism"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ScramCredentialDeletion {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("mechanism") {
-            Some(v) => {
-                out.mechanism = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Mechanism"))?;
-            }
-            None => return Err(j::missing("mechanism", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The SCRAM credentials to update/insert.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScramCredentialUpsertion {
     /// The user name.
     ///
@@ -329,75 +76,136 @@ pub struct ScramCredentialUpsertion {
     /// Versions: 0+.
     pub salted_password: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for ScramCredentialUpsertion {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            mechanism: 0,
-            iterations: 0,
-            salt: Bytes::new(),
-            salted_password: Bytes::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
+impl Message for AlterUserScramCredentialsRequest {
+    const NAME: &'static str = "AlterUserScramCredentialsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl AlterUserScramCredentialsRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::array::put(buf, &self.deletions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Deletions"))?;
+        c::array::put(buf, &self.upsertions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Upsertions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::array::size(&self.deletions, true, |e| e.fields_size(version));
+        size += c::array::size(&self.upsertions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
 #[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message AlterUserScramCredentialsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl ScramCredentialDeletion {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        buf.put_i8(self.mechanism);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested ScramCredentialDeletion);
+
+#[cfg(feature = "encode-requests")]
 impl ScramCredentialUpsertion {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
         {
             let mut run = [0u8; 5];
             run[0..1].copy_from_slice(&self.mechanism.to_be_bytes());
             run[1..5].copy_from_slice(&self.iterations.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_bytes(buf, &self.salt, flexible).map_err(|e| e.in_field("Salt"))?;
-        c::put_bytes(buf, &self.salted_password, flexible).map_err(|e| e.in_field("SaltedPassword"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::bytes::put(buf, &self.salt, true).map_err(|e| e.in_field("Salt"))?;
+        c::bytes::put(buf, &self.salted_password, true).map_err(|e| e.in_field("SaltedPassword"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
         size += 1;
         size += 4;
-        size += c::bytes_size(&self.salt, flexible);
-        size += c::bytes_size(&self.salted_password, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::bytes::size(&self.salt, true);
+        size += c::bytes::size(&self.salted_password, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested ScramCredentialUpsertion);
+
+#[cfg(feature = "decode-requests")]
+impl AlterUserScramCredentialsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_deletions = c::array::read(r, true, version, |r| ScramCredentialDeletion::decode_fields(r, version))
+            .map_err(|e| e.in_field("Deletions"))?;
+        let f_upsertions = c::array::read(r, true, version, |r| ScramCredentialUpsertion::decode_fields(r, version))
+            .map_err(|e| e.in_field("Upsertions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { deletions: f_deletions, upsertions: f_upsertions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message AlterUserScramCredentialsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl ScramCredentialDeletion {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_mechanism = r.read_i8().map_err(|e| e.in_field("Mechanism"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { name: f_name, mechanism: f_mechanism, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested ScramCredentialDeletion);
 
 #[cfg(feature = "decode-requests")]
 impl ScramCredentialUpsertion {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<5>() else {
             return Err(r.fixed_run_error(&[("Mechanism", 1), ("Iterations", 4)]));
         };
         let f_mechanism = run[0] as i8;
         let f_iterations = i32::from_be_bytes(run[1..5].try_into().unwrap());
-        let f_salt = r.read_bytes(flexible, version).map_err(|e| e.in_field("Salt"))?;
-        let f_salted_password = r.read_bytes(flexible, version).map_err(|e| e.in_field("SaltedPassword"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_salt = c::bytes::read(r, true, version).map_err(|e| e.in_field("Salt"))?;
+        let f_salted_password = c::bytes::read(r, true, version).map_err(|e| e.in_field("SaltedPassword"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             name: f_name,
             mechanism: f_mechanism,
@@ -409,100 +217,5 @@ impl ScramCredentialUpsertion {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ScramCredentialUpsertion {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ScramCredentialUpsertion {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ScramCredentialUpsertion {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.mechanism = rng.i8(..);
-        value.iterations = rnd::i32(rng);
-        value.salt = rnd::bytes(rng);
-        value.salted_password = rnd::bytes(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ScramCredentialUpsertion {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "mechanism".to_string(),
-            j::JsonValue::to_value(&self.mechanism).map_err(|e| e.in_field("Mechanism"))?,
-        );
-        map.insert(
-            "iterations".to_string(),
-            j::JsonValue::to_value(&self.iterations).map_err(|e| e.in_field("Iterations"))?,
-        );
-        map.insert("salt".to_string(), j::JsonValue::to_value(&self.salt).map_err(|e| e.in_field("Salt"))?);
-        map.insert(
-            "saltedPassword".to_string(),
-            j::JsonValue::to_value(&self.salted_password).map_err(|e| e.in_field("SaltedPassword"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ScramCredentialUpsertion {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("mechanism") {
-            Some(v) => {
-                out.mechanism = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Mechanism"))?;
-            }
-            None => return Err(j::missing("mechanism", version)),
-        }
-        match object.get("iterations") {
-            Some(v) => {
-                out.iterations = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Iterations"))?;
-            }
-            None => return Err(j::missing("iterations", version)),
-        }
-        match object.get("salt") {
-            Some(v) => {
-                out.salt = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Salt"))?;
-            }
-            None => return Err(j::missing("salt", version)),
-        }
-        match object.get("saltedPassword") {
-            Some(v) => {
-                out.salted_password =
-                    <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SaltedPassword"))?;
-            }
-            None => return Err(j::missing("saltedPassword", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested ScramCredentialUpsertion);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `AlterUserScramCredentialsResponse`, the Kafka response defined in `AlterUserScramCredentialsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `AlterUserScramCredentialsResponse`: Kafka response, api key 51.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlterUserScramCredentialsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -29,147 +29,7 @@ pub struct AlterUserScramCredentialsResponse {
     /// Versions: 0+.
     pub results: Vec<AlterUserScramCredentialsResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AlterUserScramCredentialsResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, results: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl AlterUserScramCredentialsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        c::put_array(buf, &self.results, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Results"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.results, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl AlterUserScramCredentialsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_results =
-            c::read_array(r, flexible, version, |r| AlterUserScramCredentialsResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Results"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { throttle_time_ms: f_throttle_time_ms, results: f_results, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for AlterUserScramCredentialsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterUserScramCredentialsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("AlterUserScramCredentialsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for AlterUserScramCredentialsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("AlterUserScramCredentialsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("AlterUserScramCredentialsResponse"))
-    }
-}
-
-impl Message for AlterUserScramCredentialsResponse {
-    const NAME: &'static str = "AlterUserScramCredentialsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterUserScramCredentialsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.results = rnd::vec(rng, |rng| <AlterUserScramCredentialsResult as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterUserScramCredentialsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("AlterUserScramCredentialsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "results".to_string(),
-            j::structs_to_value(&self.results, version).map_err(|e| e.in_field("Results"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterUserScramCredentialsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(
-                j::error(format!("unsupported version {version}")).in_struct("AlterUserScramCredentialsResponse")
-            );
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("results") {
-            Some(v) => {
-                out.results = j::structs_from_value(v, version).map_err(|e| e.in_field("Results"))?;
-            }
-            None => return Err(j::missing("results", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The results for deletions and alterations, one per affected user.
@@ -190,7 +50,7 @@ pub struct AlterUserScramCredentialsResult {
     /// Versions: 0+; nullable: 0+.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for AlterUserScramCredentialsResult {
@@ -204,127 +64,88 @@ impl Default for AlterUserScramCredentialsResult {
     }
 }
 
+impl Message for AlterUserScramCredentialsResponse {
+    const NAME: &'static str = "AlterUserScramCredentialsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
-impl AlterUserScramCredentialsResult {
+impl AlterUserScramCredentialsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.user, flexible).map_err(|e| e.in_field("User"))?;
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        buf.put_i32(self.throttle_time_ms);
+        c::array::put(buf, &self.results, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Results"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.user, flexible);
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.results, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message AlterUserScramCredentialsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl AlterUserScramCredentialsResult {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.user, true).map_err(|e| e.in_field("User"))?;
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.user, true);
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested AlterUserScramCredentialsResult);
+
+#[cfg(feature = "decode-responses")]
+impl AlterUserScramCredentialsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_results =
+            c::array::read(r, true, version, |r| AlterUserScramCredentialsResult::decode_fields(r, version))
+                .map_err(|e| e.in_field("Results"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { throttle_time_ms: f_throttle_time_ms, results: f_results, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message AlterUserScramCredentialsResponse);
 
 #[cfg(feature = "decode-responses")]
 impl AlterUserScramCredentialsResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_user = r.read_string(flexible, version).map_err(|e| e.in_field("User"))?;
+        let f_user = c::string::read(r, true, version).map_err(|e| e.in_field("User"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { user: f_user, error_code: f_error_code, error_message: f_error_message, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for AlterUserScramCredentialsResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for AlterUserScramCredentialsResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AlterUserScramCredentialsResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.user = rnd::string(rng);
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AlterUserScramCredentialsResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("user".to_string(), j::JsonValue::to_value(&self.user).map_err(|e| e.in_field("User"))?);
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AlterUserScramCredentialsResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("user") {
-            Some(v) => {
-                out.user = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("User"))?;
-            }
-            None => return Err(j::missing("user", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested AlterUserScramCredentialsResult);

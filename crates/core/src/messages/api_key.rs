@@ -3,12 +3,20 @@
 
 //! Api keys with their metadata, and the request and response enums that
 //! dispatch on them.
-#![allow(unused_imports, clippy::all)]
 
 use super::*;
+#[cfg(any(feature = "decode-requests", feature = "decode-responses"))]
 use crate::codec::Reader;
-use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
-use crate::message::{Decode, Encode, VersionRange};
+#[cfg(any(feature = "encode-requests", feature = "encode-responses"))]
+use crate::error::EncodeError;
+#[cfg(any(feature = "decode-requests", feature = "decode-responses"))]
+use crate::error::{DecodeError, DecodeErrorKind};
+#[cfg(any(feature = "decode-requests", feature = "decode-responses"))]
+use crate::message::Decode;
+#[cfg(any(feature = "encode-requests", feature = "encode-responses"))]
+use crate::message::Encode;
+use crate::message::VersionRange;
+#[cfg(any(feature = "encode-requests", feature = "encode-responses"))]
 use bytes::BufMut;
 
 /// The kinds of listener an API is served on.
@@ -1191,101 +1199,199 @@ impl std::fmt::Display for ApiKey {
 /// A request body of any API, so a frame can be decoded by api key and
 /// version without naming the type.
 #[derive(Debug, Clone, PartialEq)]
+// The variants are as large as their messages: boxing them would cost an
+// allocation per frame, while a frame's body is built once and rarely moved.
+#[allow(clippy::large_enum_variant)]
 pub enum Request {
+    /// `ProduceRequest`.
     Produce(ProduceRequest),
+    /// `FetchRequest`.
     Fetch(FetchRequest),
+    /// `ListOffsetsRequest`.
     ListOffsets(ListOffsetsRequest),
+    /// `MetadataRequest`.
     Metadata(MetadataRequest),
+    /// `LeaderAndIsrRequest`.
     LeaderAndIsr(LeaderAndIsrRequest),
+    /// `StopReplicaRequest`.
     StopReplica(StopReplicaRequest),
+    /// `UpdateMetadataRequest`.
     UpdateMetadata(UpdateMetadataRequest),
+    /// `ControlledShutdownRequest`.
     ControlledShutdown(ControlledShutdownRequest),
+    /// `OffsetCommitRequest`.
     OffsetCommit(OffsetCommitRequest),
+    /// `OffsetFetchRequest`.
     OffsetFetch(OffsetFetchRequest),
+    /// `FindCoordinatorRequest`.
     FindCoordinator(FindCoordinatorRequest),
+    /// `JoinGroupRequest`.
     JoinGroup(JoinGroupRequest),
+    /// `HeartbeatRequest`.
     Heartbeat(HeartbeatRequest),
+    /// `LeaveGroupRequest`.
     LeaveGroup(LeaveGroupRequest),
+    /// `SyncGroupRequest`.
     SyncGroup(SyncGroupRequest),
+    /// `DescribeGroupsRequest`.
     DescribeGroups(DescribeGroupsRequest),
+    /// `ListGroupsRequest`.
     ListGroups(ListGroupsRequest),
+    /// `SaslHandshakeRequest`.
     SaslHandshake(SaslHandshakeRequest),
+    /// `ApiVersionsRequest`.
     ApiVersions(ApiVersionsRequest),
+    /// `CreateTopicsRequest`.
     CreateTopics(CreateTopicsRequest),
+    /// `DeleteTopicsRequest`.
     DeleteTopics(DeleteTopicsRequest),
+    /// `DeleteRecordsRequest`.
     DeleteRecords(DeleteRecordsRequest),
+    /// `InitProducerIdRequest`.
     InitProducerId(InitProducerIdRequest),
+    /// `OffsetForLeaderEpochRequest`.
     OffsetForLeaderEpoch(OffsetForLeaderEpochRequest),
+    /// `AddPartitionsToTxnRequest`.
     AddPartitionsToTxn(AddPartitionsToTxnRequest),
+    /// `AddOffsetsToTxnRequest`.
     AddOffsetsToTxn(AddOffsetsToTxnRequest),
+    /// `EndTxnRequest`.
     EndTxn(EndTxnRequest),
+    /// `WriteTxnMarkersRequest`.
     WriteTxnMarkers(WriteTxnMarkersRequest),
+    /// `TxnOffsetCommitRequest`.
     TxnOffsetCommit(TxnOffsetCommitRequest),
+    /// `DescribeAclsRequest`.
     DescribeAcls(DescribeAclsRequest),
+    /// `CreateAclsRequest`.
     CreateAcls(CreateAclsRequest),
+    /// `DeleteAclsRequest`.
     DeleteAcls(DeleteAclsRequest),
+    /// `DescribeConfigsRequest`.
     DescribeConfigs(DescribeConfigsRequest),
+    /// `AlterConfigsRequest`.
     AlterConfigs(AlterConfigsRequest),
+    /// `AlterReplicaLogDirsRequest`.
     AlterReplicaLogDirs(AlterReplicaLogDirsRequest),
+    /// `DescribeLogDirsRequest`.
     DescribeLogDirs(DescribeLogDirsRequest),
+    /// `SaslAuthenticateRequest`.
     SaslAuthenticate(SaslAuthenticateRequest),
+    /// `CreatePartitionsRequest`.
     CreatePartitions(CreatePartitionsRequest),
+    /// `CreateDelegationTokenRequest`.
     CreateDelegationToken(CreateDelegationTokenRequest),
+    /// `RenewDelegationTokenRequest`.
     RenewDelegationToken(RenewDelegationTokenRequest),
+    /// `ExpireDelegationTokenRequest`.
     ExpireDelegationToken(ExpireDelegationTokenRequest),
+    /// `DescribeDelegationTokenRequest`.
     DescribeDelegationToken(DescribeDelegationTokenRequest),
+    /// `DeleteGroupsRequest`.
     DeleteGroups(DeleteGroupsRequest),
+    /// `ElectLeadersRequest`.
     ElectLeaders(ElectLeadersRequest),
+    /// `IncrementalAlterConfigsRequest`.
     IncrementalAlterConfigs(IncrementalAlterConfigsRequest),
+    /// `AlterPartitionReassignmentsRequest`.
     AlterPartitionReassignments(AlterPartitionReassignmentsRequest),
+    /// `ListPartitionReassignmentsRequest`.
     ListPartitionReassignments(ListPartitionReassignmentsRequest),
+    /// `OffsetDeleteRequest`.
     OffsetDelete(OffsetDeleteRequest),
+    /// `DescribeClientQuotasRequest`.
     DescribeClientQuotas(DescribeClientQuotasRequest),
+    /// `AlterClientQuotasRequest`.
     AlterClientQuotas(AlterClientQuotasRequest),
+    /// `DescribeUserScramCredentialsRequest`.
     DescribeUserScramCredentials(DescribeUserScramCredentialsRequest),
+    /// `AlterUserScramCredentialsRequest`.
     AlterUserScramCredentials(AlterUserScramCredentialsRequest),
+    /// `VoteRequest`.
     Vote(VoteRequest),
+    /// `BeginQuorumEpochRequest`.
     BeginQuorumEpoch(BeginQuorumEpochRequest),
+    /// `EndQuorumEpochRequest`.
     EndQuorumEpoch(EndQuorumEpochRequest),
+    /// `DescribeQuorumRequest`.
     DescribeQuorum(DescribeQuorumRequest),
+    /// `AlterPartitionRequest`.
     AlterPartition(AlterPartitionRequest),
+    /// `UpdateFeaturesRequest`.
     UpdateFeatures(UpdateFeaturesRequest),
+    /// `EnvelopeRequest`.
     Envelope(EnvelopeRequest),
+    /// `FetchSnapshotRequest`.
     FetchSnapshot(FetchSnapshotRequest),
+    /// `DescribeClusterRequest`.
     DescribeCluster(DescribeClusterRequest),
+    /// `DescribeProducersRequest`.
     DescribeProducers(DescribeProducersRequest),
+    /// `BrokerRegistrationRequest`.
     BrokerRegistration(BrokerRegistrationRequest),
+    /// `BrokerHeartbeatRequest`.
     BrokerHeartbeat(BrokerHeartbeatRequest),
+    /// `UnregisterBrokerRequest`.
     UnregisterBroker(UnregisterBrokerRequest),
+    /// `DescribeTransactionsRequest`.
     DescribeTransactions(DescribeTransactionsRequest),
+    /// `ListTransactionsRequest`.
     ListTransactions(ListTransactionsRequest),
+    /// `AllocateProducerIdsRequest`.
     AllocateProducerIds(AllocateProducerIdsRequest),
+    /// `ConsumerGroupHeartbeatRequest`.
     ConsumerGroupHeartbeat(ConsumerGroupHeartbeatRequest),
+    /// `ConsumerGroupDescribeRequest`.
     ConsumerGroupDescribe(ConsumerGroupDescribeRequest),
+    /// `ControllerRegistrationRequest`.
     ControllerRegistration(ControllerRegistrationRequest),
+    /// `GetTelemetrySubscriptionsRequest`.
     GetTelemetrySubscriptions(GetTelemetrySubscriptionsRequest),
+    /// `PushTelemetryRequest`.
     PushTelemetry(PushTelemetryRequest),
+    /// `AssignReplicasToDirsRequest`.
     AssignReplicasToDirs(AssignReplicasToDirsRequest),
+    /// `ListConfigResourcesRequest`.
     ListConfigResources(ListConfigResourcesRequest),
+    /// `DescribeTopicPartitionsRequest`.
     DescribeTopicPartitions(DescribeTopicPartitionsRequest),
+    /// `ShareGroupHeartbeatRequest`.
     ShareGroupHeartbeat(ShareGroupHeartbeatRequest),
+    /// `ShareGroupDescribeRequest`.
     ShareGroupDescribe(ShareGroupDescribeRequest),
+    /// `ShareFetchRequest`.
     ShareFetch(ShareFetchRequest),
+    /// `ShareAcknowledgeRequest`.
     ShareAcknowledge(ShareAcknowledgeRequest),
+    /// `AddRaftVoterRequest`.
     AddRaftVoter(AddRaftVoterRequest),
+    /// `RemoveRaftVoterRequest`.
     RemoveRaftVoter(RemoveRaftVoterRequest),
+    /// `UpdateRaftVoterRequest`.
     UpdateRaftVoter(UpdateRaftVoterRequest),
+    /// `InitializeShareGroupStateRequest`.
     InitializeShareGroupState(InitializeShareGroupStateRequest),
+    /// `ReadShareGroupStateRequest`.
     ReadShareGroupState(ReadShareGroupStateRequest),
+    /// `WriteShareGroupStateRequest`.
     WriteShareGroupState(WriteShareGroupStateRequest),
+    /// `DeleteShareGroupStateRequest`.
     DeleteShareGroupState(DeleteShareGroupStateRequest),
+    /// `ReadShareGroupStateSummaryRequest`.
     ReadShareGroupStateSummary(ReadShareGroupStateSummaryRequest),
+    /// `StreamsGroupHeartbeatRequest`.
     StreamsGroupHeartbeat(StreamsGroupHeartbeatRequest),
+    /// `StreamsGroupDescribeRequest`.
     StreamsGroupDescribe(StreamsGroupDescribeRequest),
+    /// `DescribeShareGroupOffsetsRequest`.
     DescribeShareGroupOffsets(DescribeShareGroupOffsetsRequest),
+    /// `AlterShareGroupOffsetsRequest`.
     AlterShareGroupOffsets(AlterShareGroupOffsetsRequest),
+    /// `DeleteShareGroupOffsetsRequest`.
     DeleteShareGroupOffsets(DeleteShareGroupOffsetsRequest),
+    /// `StreamsGroupTopologyDescriptionUpdateRequest`.
     StreamsGroupTopologyDescriptionUpdate(StreamsGroupTopologyDescriptionUpdateRequest),
+    /// `UnregisterControllerRequest`.
     UnregisterController(UnregisterControllerRequest),
 }
 
@@ -1777,396 +1883,6 @@ impl Request {
         }
     }
 
-    /// The body in Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn to_json(&self, version: i16) -> Result<crate::json::serde_json::Value, EncodeError> {
-        match self {
-            Request::Produce(m) => crate::json::ToJson::to_json(m, version),
-            Request::Fetch(m) => crate::json::ToJson::to_json(m, version),
-            Request::ListOffsets(m) => crate::json::ToJson::to_json(m, version),
-            Request::Metadata(m) => crate::json::ToJson::to_json(m, version),
-            Request::LeaderAndIsr(m) => crate::json::ToJson::to_json(m, version),
-            Request::StopReplica(m) => crate::json::ToJson::to_json(m, version),
-            Request::UpdateMetadata(m) => crate::json::ToJson::to_json(m, version),
-            Request::ControlledShutdown(m) => crate::json::ToJson::to_json(m, version),
-            Request::OffsetCommit(m) => crate::json::ToJson::to_json(m, version),
-            Request::OffsetFetch(m) => crate::json::ToJson::to_json(m, version),
-            Request::FindCoordinator(m) => crate::json::ToJson::to_json(m, version),
-            Request::JoinGroup(m) => crate::json::ToJson::to_json(m, version),
-            Request::Heartbeat(m) => crate::json::ToJson::to_json(m, version),
-            Request::LeaveGroup(m) => crate::json::ToJson::to_json(m, version),
-            Request::SyncGroup(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeGroups(m) => crate::json::ToJson::to_json(m, version),
-            Request::ListGroups(m) => crate::json::ToJson::to_json(m, version),
-            Request::SaslHandshake(m) => crate::json::ToJson::to_json(m, version),
-            Request::ApiVersions(m) => crate::json::ToJson::to_json(m, version),
-            Request::CreateTopics(m) => crate::json::ToJson::to_json(m, version),
-            Request::DeleteTopics(m) => crate::json::ToJson::to_json(m, version),
-            Request::DeleteRecords(m) => crate::json::ToJson::to_json(m, version),
-            Request::InitProducerId(m) => crate::json::ToJson::to_json(m, version),
-            Request::OffsetForLeaderEpoch(m) => crate::json::ToJson::to_json(m, version),
-            Request::AddPartitionsToTxn(m) => crate::json::ToJson::to_json(m, version),
-            Request::AddOffsetsToTxn(m) => crate::json::ToJson::to_json(m, version),
-            Request::EndTxn(m) => crate::json::ToJson::to_json(m, version),
-            Request::WriteTxnMarkers(m) => crate::json::ToJson::to_json(m, version),
-            Request::TxnOffsetCommit(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeAcls(m) => crate::json::ToJson::to_json(m, version),
-            Request::CreateAcls(m) => crate::json::ToJson::to_json(m, version),
-            Request::DeleteAcls(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeConfigs(m) => crate::json::ToJson::to_json(m, version),
-            Request::AlterConfigs(m) => crate::json::ToJson::to_json(m, version),
-            Request::AlterReplicaLogDirs(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeLogDirs(m) => crate::json::ToJson::to_json(m, version),
-            Request::SaslAuthenticate(m) => crate::json::ToJson::to_json(m, version),
-            Request::CreatePartitions(m) => crate::json::ToJson::to_json(m, version),
-            Request::CreateDelegationToken(m) => crate::json::ToJson::to_json(m, version),
-            Request::RenewDelegationToken(m) => crate::json::ToJson::to_json(m, version),
-            Request::ExpireDelegationToken(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeDelegationToken(m) => crate::json::ToJson::to_json(m, version),
-            Request::DeleteGroups(m) => crate::json::ToJson::to_json(m, version),
-            Request::ElectLeaders(m) => crate::json::ToJson::to_json(m, version),
-            Request::IncrementalAlterConfigs(m) => crate::json::ToJson::to_json(m, version),
-            Request::AlterPartitionReassignments(m) => crate::json::ToJson::to_json(m, version),
-            Request::ListPartitionReassignments(m) => crate::json::ToJson::to_json(m, version),
-            Request::OffsetDelete(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeClientQuotas(m) => crate::json::ToJson::to_json(m, version),
-            Request::AlterClientQuotas(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeUserScramCredentials(m) => crate::json::ToJson::to_json(m, version),
-            Request::AlterUserScramCredentials(m) => crate::json::ToJson::to_json(m, version),
-            Request::Vote(m) => crate::json::ToJson::to_json(m, version),
-            Request::BeginQuorumEpoch(m) => crate::json::ToJson::to_json(m, version),
-            Request::EndQuorumEpoch(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeQuorum(m) => crate::json::ToJson::to_json(m, version),
-            Request::AlterPartition(m) => crate::json::ToJson::to_json(m, version),
-            Request::UpdateFeatures(m) => crate::json::ToJson::to_json(m, version),
-            Request::Envelope(m) => crate::json::ToJson::to_json(m, version),
-            Request::FetchSnapshot(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeCluster(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeProducers(m) => crate::json::ToJson::to_json(m, version),
-            Request::BrokerRegistration(m) => crate::json::ToJson::to_json(m, version),
-            Request::BrokerHeartbeat(m) => crate::json::ToJson::to_json(m, version),
-            Request::UnregisterBroker(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeTransactions(m) => crate::json::ToJson::to_json(m, version),
-            Request::ListTransactions(m) => crate::json::ToJson::to_json(m, version),
-            Request::AllocateProducerIds(m) => crate::json::ToJson::to_json(m, version),
-            Request::ConsumerGroupHeartbeat(m) => crate::json::ToJson::to_json(m, version),
-            Request::ConsumerGroupDescribe(m) => crate::json::ToJson::to_json(m, version),
-            Request::ControllerRegistration(m) => crate::json::ToJson::to_json(m, version),
-            Request::GetTelemetrySubscriptions(m) => crate::json::ToJson::to_json(m, version),
-            Request::PushTelemetry(m) => crate::json::ToJson::to_json(m, version),
-            Request::AssignReplicasToDirs(m) => crate::json::ToJson::to_json(m, version),
-            Request::ListConfigResources(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeTopicPartitions(m) => crate::json::ToJson::to_json(m, version),
-            Request::ShareGroupHeartbeat(m) => crate::json::ToJson::to_json(m, version),
-            Request::ShareGroupDescribe(m) => crate::json::ToJson::to_json(m, version),
-            Request::ShareFetch(m) => crate::json::ToJson::to_json(m, version),
-            Request::ShareAcknowledge(m) => crate::json::ToJson::to_json(m, version),
-            Request::AddRaftVoter(m) => crate::json::ToJson::to_json(m, version),
-            Request::RemoveRaftVoter(m) => crate::json::ToJson::to_json(m, version),
-            Request::UpdateRaftVoter(m) => crate::json::ToJson::to_json(m, version),
-            Request::InitializeShareGroupState(m) => crate::json::ToJson::to_json(m, version),
-            Request::ReadShareGroupState(m) => crate::json::ToJson::to_json(m, version),
-            Request::WriteShareGroupState(m) => crate::json::ToJson::to_json(m, version),
-            Request::DeleteShareGroupState(m) => crate::json::ToJson::to_json(m, version),
-            Request::ReadShareGroupStateSummary(m) => crate::json::ToJson::to_json(m, version),
-            Request::StreamsGroupHeartbeat(m) => crate::json::ToJson::to_json(m, version),
-            Request::StreamsGroupDescribe(m) => crate::json::ToJson::to_json(m, version),
-            Request::DescribeShareGroupOffsets(m) => crate::json::ToJson::to_json(m, version),
-            Request::AlterShareGroupOffsets(m) => crate::json::ToJson::to_json(m, version),
-            Request::DeleteShareGroupOffsets(m) => crate::json::ToJson::to_json(m, version),
-            Request::StreamsGroupTopologyDescriptionUpdate(m) => crate::json::ToJson::to_json(m, version),
-            Request::UnregisterController(m) => crate::json::ToJson::to_json(m, version),
-        }
-    }
-
-    /// Reads the request body of `api_key` from Kafka's JSON form (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn from_json(
-        api_key: ApiKey,
-        value: &crate::json::serde_json::Value,
-        version: i16,
-    ) -> Result<Self, DecodeError> {
-        Ok(match api_key {
-            ApiKey::Produce => Request::Produce(<ProduceRequest as crate::json::FromJson>::from_json(value, version)?),
-            ApiKey::Fetch => Request::Fetch(<FetchRequest as crate::json::FromJson>::from_json(value, version)?),
-            ApiKey::ListOffsets => {
-                Request::ListOffsets(<ListOffsetsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::Metadata => {
-                Request::Metadata(<MetadataRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::LeaderAndIsr => {
-                Request::LeaderAndIsr(<LeaderAndIsrRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::StopReplica => {
-                Request::StopReplica(<StopReplicaRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::UpdateMetadata => {
-                Request::UpdateMetadata(<UpdateMetadataRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::ControlledShutdown => Request::ControlledShutdown(
-                <ControlledShutdownRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::OffsetCommit => {
-                Request::OffsetCommit(<OffsetCommitRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::OffsetFetch => {
-                Request::OffsetFetch(<OffsetFetchRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::FindCoordinator => {
-                Request::FindCoordinator(<FindCoordinatorRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::JoinGroup => {
-                Request::JoinGroup(<JoinGroupRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::Heartbeat => {
-                Request::Heartbeat(<HeartbeatRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::LeaveGroup => {
-                Request::LeaveGroup(<LeaveGroupRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::SyncGroup => {
-                Request::SyncGroup(<SyncGroupRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeGroups => {
-                Request::DescribeGroups(<DescribeGroupsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::ListGroups => {
-                Request::ListGroups(<ListGroupsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::SaslHandshake => {
-                Request::SaslHandshake(<SaslHandshakeRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::ApiVersions => {
-                Request::ApiVersions(<ApiVersionsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::CreateTopics => {
-                Request::CreateTopics(<CreateTopicsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DeleteTopics => {
-                Request::DeleteTopics(<DeleteTopicsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DeleteRecords => {
-                Request::DeleteRecords(<DeleteRecordsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::InitProducerId => {
-                Request::InitProducerId(<InitProducerIdRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::OffsetForLeaderEpoch => Request::OffsetForLeaderEpoch(
-                <OffsetForLeaderEpochRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AddPartitionsToTxn => Request::AddPartitionsToTxn(
-                <AddPartitionsToTxnRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AddOffsetsToTxn => {
-                Request::AddOffsetsToTxn(<AddOffsetsToTxnRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::EndTxn => Request::EndTxn(<EndTxnRequest as crate::json::FromJson>::from_json(value, version)?),
-            ApiKey::WriteTxnMarkers => {
-                Request::WriteTxnMarkers(<WriteTxnMarkersRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::TxnOffsetCommit => {
-                Request::TxnOffsetCommit(<TxnOffsetCommitRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeAcls => {
-                Request::DescribeAcls(<DescribeAclsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::CreateAcls => {
-                Request::CreateAcls(<CreateAclsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DeleteAcls => {
-                Request::DeleteAcls(<DeleteAclsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeConfigs => {
-                Request::DescribeConfigs(<DescribeConfigsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::AlterConfigs => {
-                Request::AlterConfigs(<AlterConfigsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::AlterReplicaLogDirs => Request::AlterReplicaLogDirs(
-                <AlterReplicaLogDirsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeLogDirs => {
-                Request::DescribeLogDirs(<DescribeLogDirsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::SaslAuthenticate => Request::SaslAuthenticate(
-                <SaslAuthenticateRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::CreatePartitions => Request::CreatePartitions(
-                <CreatePartitionsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::CreateDelegationToken => Request::CreateDelegationToken(
-                <CreateDelegationTokenRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::RenewDelegationToken => Request::RenewDelegationToken(
-                <RenewDelegationTokenRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ExpireDelegationToken => Request::ExpireDelegationToken(
-                <ExpireDelegationTokenRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeDelegationToken => Request::DescribeDelegationToken(
-                <DescribeDelegationTokenRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DeleteGroups => {
-                Request::DeleteGroups(<DeleteGroupsRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::ElectLeaders => {
-                Request::ElectLeaders(<ElectLeadersRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::IncrementalAlterConfigs => Request::IncrementalAlterConfigs(
-                <IncrementalAlterConfigsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AlterPartitionReassignments => Request::AlterPartitionReassignments(
-                <AlterPartitionReassignmentsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ListPartitionReassignments => Request::ListPartitionReassignments(
-                <ListPartitionReassignmentsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::OffsetDelete => {
-                Request::OffsetDelete(<OffsetDeleteRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeClientQuotas => Request::DescribeClientQuotas(
-                <DescribeClientQuotasRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AlterClientQuotas => Request::AlterClientQuotas(
-                <AlterClientQuotasRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeUserScramCredentials => Request::DescribeUserScramCredentials(
-                <DescribeUserScramCredentialsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AlterUserScramCredentials => Request::AlterUserScramCredentials(
-                <AlterUserScramCredentialsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::Vote => Request::Vote(<VoteRequest as crate::json::FromJson>::from_json(value, version)?),
-            ApiKey::BeginQuorumEpoch => Request::BeginQuorumEpoch(
-                <BeginQuorumEpochRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::EndQuorumEpoch => {
-                Request::EndQuorumEpoch(<EndQuorumEpochRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeQuorum => {
-                Request::DescribeQuorum(<DescribeQuorumRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::AlterPartition => {
-                Request::AlterPartition(<AlterPartitionRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::UpdateFeatures => {
-                Request::UpdateFeatures(<UpdateFeaturesRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::Envelope => {
-                Request::Envelope(<EnvelopeRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::FetchSnapshot => {
-                Request::FetchSnapshot(<FetchSnapshotRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeCluster => {
-                Request::DescribeCluster(<DescribeClusterRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeProducers => Request::DescribeProducers(
-                <DescribeProducersRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::BrokerRegistration => Request::BrokerRegistration(
-                <BrokerRegistrationRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::BrokerHeartbeat => {
-                Request::BrokerHeartbeat(<BrokerHeartbeatRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::UnregisterBroker => Request::UnregisterBroker(
-                <UnregisterBrokerRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeTransactions => Request::DescribeTransactions(
-                <DescribeTransactionsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ListTransactions => Request::ListTransactions(
-                <ListTransactionsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AllocateProducerIds => Request::AllocateProducerIds(
-                <AllocateProducerIdsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ConsumerGroupHeartbeat => Request::ConsumerGroupHeartbeat(
-                <ConsumerGroupHeartbeatRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ConsumerGroupDescribe => Request::ConsumerGroupDescribe(
-                <ConsumerGroupDescribeRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ControllerRegistration => Request::ControllerRegistration(
-                <ControllerRegistrationRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::GetTelemetrySubscriptions => Request::GetTelemetrySubscriptions(
-                <GetTelemetrySubscriptionsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::PushTelemetry => {
-                Request::PushTelemetry(<PushTelemetryRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::AssignReplicasToDirs => Request::AssignReplicasToDirs(
-                <AssignReplicasToDirsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ListConfigResources => Request::ListConfigResources(
-                <ListConfigResourcesRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeTopicPartitions => Request::DescribeTopicPartitions(
-                <DescribeTopicPartitionsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ShareGroupHeartbeat => Request::ShareGroupHeartbeat(
-                <ShareGroupHeartbeatRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ShareGroupDescribe => Request::ShareGroupDescribe(
-                <ShareGroupDescribeRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ShareFetch => {
-                Request::ShareFetch(<ShareFetchRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::ShareAcknowledge => Request::ShareAcknowledge(
-                <ShareAcknowledgeRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AddRaftVoter => {
-                Request::AddRaftVoter(<AddRaftVoterRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::RemoveRaftVoter => {
-                Request::RemoveRaftVoter(<RemoveRaftVoterRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::UpdateRaftVoter => {
-                Request::UpdateRaftVoter(<UpdateRaftVoterRequest as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::InitializeShareGroupState => Request::InitializeShareGroupState(
-                <InitializeShareGroupStateRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ReadShareGroupState => Request::ReadShareGroupState(
-                <ReadShareGroupStateRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::WriteShareGroupState => Request::WriteShareGroupState(
-                <WriteShareGroupStateRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DeleteShareGroupState => Request::DeleteShareGroupState(
-                <DeleteShareGroupStateRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ReadShareGroupStateSummary => Request::ReadShareGroupStateSummary(
-                <ReadShareGroupStateSummaryRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::StreamsGroupHeartbeat => Request::StreamsGroupHeartbeat(
-                <StreamsGroupHeartbeatRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::StreamsGroupDescribe => Request::StreamsGroupDescribe(
-                <StreamsGroupDescribeRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeShareGroupOffsets => Request::DescribeShareGroupOffsets(
-                <DescribeShareGroupOffsetsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AlterShareGroupOffsets => Request::AlterShareGroupOffsets(
-                <AlterShareGroupOffsetsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DeleteShareGroupOffsets => Request::DeleteShareGroupOffsets(
-                <DeleteShareGroupOffsetsRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::StreamsGroupTopologyDescriptionUpdate => Request::StreamsGroupTopologyDescriptionUpdate(
-                <StreamsGroupTopologyDescriptionUpdateRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::UnregisterController => Request::UnregisterController(
-                <UnregisterControllerRequest as crate::json::FromJson>::from_json(value, version)?,
-            ),
-        })
-    }
-
     /// The default request body of `api_key` (every field at its spec default).
     pub fn default_for(api_key: ApiKey) -> Self {
         match api_key {
@@ -2291,177 +2007,6 @@ impl Request {
                 Request::StreamsGroupTopologyDescriptionUpdate(StreamsGroupTopologyDescriptionUpdateRequest::default())
             }
             ApiKey::UnregisterController => Request::UnregisterController(UnregisterControllerRequest::default()),
-        }
-    }
-
-    /// A random request of `api_key`, valid at `version` (feature `random`).
-    #[cfg(feature = "random")]
-    pub fn random(api_key: ApiKey, rng: &mut crate::random::Rng, version: i16) -> Self {
-        use crate::random::Random;
-        match api_key {
-            ApiKey::Produce => Request::Produce(ProduceRequest::random(rng, version)),
-            ApiKey::Fetch => Request::Fetch(FetchRequest::random(rng, version)),
-            ApiKey::ListOffsets => Request::ListOffsets(ListOffsetsRequest::random(rng, version)),
-            ApiKey::Metadata => Request::Metadata(MetadataRequest::random(rng, version)),
-            ApiKey::LeaderAndIsr => Request::LeaderAndIsr(LeaderAndIsrRequest::random(rng, version)),
-            ApiKey::StopReplica => Request::StopReplica(StopReplicaRequest::random(rng, version)),
-            ApiKey::UpdateMetadata => Request::UpdateMetadata(UpdateMetadataRequest::random(rng, version)),
-            ApiKey::ControlledShutdown => Request::ControlledShutdown(ControlledShutdownRequest::random(rng, version)),
-            ApiKey::OffsetCommit => Request::OffsetCommit(OffsetCommitRequest::random(rng, version)),
-            ApiKey::OffsetFetch => Request::OffsetFetch(OffsetFetchRequest::random(rng, version)),
-            ApiKey::FindCoordinator => Request::FindCoordinator(FindCoordinatorRequest::random(rng, version)),
-            ApiKey::JoinGroup => Request::JoinGroup(JoinGroupRequest::random(rng, version)),
-            ApiKey::Heartbeat => Request::Heartbeat(HeartbeatRequest::random(rng, version)),
-            ApiKey::LeaveGroup => Request::LeaveGroup(LeaveGroupRequest::random(rng, version)),
-            ApiKey::SyncGroup => Request::SyncGroup(SyncGroupRequest::random(rng, version)),
-            ApiKey::DescribeGroups => Request::DescribeGroups(DescribeGroupsRequest::random(rng, version)),
-            ApiKey::ListGroups => Request::ListGroups(ListGroupsRequest::random(rng, version)),
-            ApiKey::SaslHandshake => Request::SaslHandshake(SaslHandshakeRequest::random(rng, version)),
-            ApiKey::ApiVersions => Request::ApiVersions(ApiVersionsRequest::random(rng, version)),
-            ApiKey::CreateTopics => Request::CreateTopics(CreateTopicsRequest::random(rng, version)),
-            ApiKey::DeleteTopics => Request::DeleteTopics(DeleteTopicsRequest::random(rng, version)),
-            ApiKey::DeleteRecords => Request::DeleteRecords(DeleteRecordsRequest::random(rng, version)),
-            ApiKey::InitProducerId => Request::InitProducerId(InitProducerIdRequest::random(rng, version)),
-            ApiKey::OffsetForLeaderEpoch => {
-                Request::OffsetForLeaderEpoch(OffsetForLeaderEpochRequest::random(rng, version))
-            }
-            ApiKey::AddPartitionsToTxn => Request::AddPartitionsToTxn(AddPartitionsToTxnRequest::random(rng, version)),
-            ApiKey::AddOffsetsToTxn => Request::AddOffsetsToTxn(AddOffsetsToTxnRequest::random(rng, version)),
-            ApiKey::EndTxn => Request::EndTxn(EndTxnRequest::random(rng, version)),
-            ApiKey::WriteTxnMarkers => Request::WriteTxnMarkers(WriteTxnMarkersRequest::random(rng, version)),
-            ApiKey::TxnOffsetCommit => Request::TxnOffsetCommit(TxnOffsetCommitRequest::random(rng, version)),
-            ApiKey::DescribeAcls => Request::DescribeAcls(DescribeAclsRequest::random(rng, version)),
-            ApiKey::CreateAcls => Request::CreateAcls(CreateAclsRequest::random(rng, version)),
-            ApiKey::DeleteAcls => Request::DeleteAcls(DeleteAclsRequest::random(rng, version)),
-            ApiKey::DescribeConfigs => Request::DescribeConfigs(DescribeConfigsRequest::random(rng, version)),
-            ApiKey::AlterConfigs => Request::AlterConfigs(AlterConfigsRequest::random(rng, version)),
-            ApiKey::AlterReplicaLogDirs => {
-                Request::AlterReplicaLogDirs(AlterReplicaLogDirsRequest::random(rng, version))
-            }
-            ApiKey::DescribeLogDirs => Request::DescribeLogDirs(DescribeLogDirsRequest::random(rng, version)),
-            ApiKey::SaslAuthenticate => Request::SaslAuthenticate(SaslAuthenticateRequest::random(rng, version)),
-            ApiKey::CreatePartitions => Request::CreatePartitions(CreatePartitionsRequest::random(rng, version)),
-            ApiKey::CreateDelegationToken => {
-                Request::CreateDelegationToken(CreateDelegationTokenRequest::random(rng, version))
-            }
-            ApiKey::RenewDelegationToken => {
-                Request::RenewDelegationToken(RenewDelegationTokenRequest::random(rng, version))
-            }
-            ApiKey::ExpireDelegationToken => {
-                Request::ExpireDelegationToken(ExpireDelegationTokenRequest::random(rng, version))
-            }
-            ApiKey::DescribeDelegationToken => {
-                Request::DescribeDelegationToken(DescribeDelegationTokenRequest::random(rng, version))
-            }
-            ApiKey::DeleteGroups => Request::DeleteGroups(DeleteGroupsRequest::random(rng, version)),
-            ApiKey::ElectLeaders => Request::ElectLeaders(ElectLeadersRequest::random(rng, version)),
-            ApiKey::IncrementalAlterConfigs => {
-                Request::IncrementalAlterConfigs(IncrementalAlterConfigsRequest::random(rng, version))
-            }
-            ApiKey::AlterPartitionReassignments => {
-                Request::AlterPartitionReassignments(AlterPartitionReassignmentsRequest::random(rng, version))
-            }
-            ApiKey::ListPartitionReassignments => {
-                Request::ListPartitionReassignments(ListPartitionReassignmentsRequest::random(rng, version))
-            }
-            ApiKey::OffsetDelete => Request::OffsetDelete(OffsetDeleteRequest::random(rng, version)),
-            ApiKey::DescribeClientQuotas => {
-                Request::DescribeClientQuotas(DescribeClientQuotasRequest::random(rng, version))
-            }
-            ApiKey::AlterClientQuotas => Request::AlterClientQuotas(AlterClientQuotasRequest::random(rng, version)),
-            ApiKey::DescribeUserScramCredentials => {
-                Request::DescribeUserScramCredentials(DescribeUserScramCredentialsRequest::random(rng, version))
-            }
-            ApiKey::AlterUserScramCredentials => {
-                Request::AlterUserScramCredentials(AlterUserScramCredentialsRequest::random(rng, version))
-            }
-            ApiKey::Vote => Request::Vote(VoteRequest::random(rng, version)),
-            ApiKey::BeginQuorumEpoch => Request::BeginQuorumEpoch(BeginQuorumEpochRequest::random(rng, version)),
-            ApiKey::EndQuorumEpoch => Request::EndQuorumEpoch(EndQuorumEpochRequest::random(rng, version)),
-            ApiKey::DescribeQuorum => Request::DescribeQuorum(DescribeQuorumRequest::random(rng, version)),
-            ApiKey::AlterPartition => Request::AlterPartition(AlterPartitionRequest::random(rng, version)),
-            ApiKey::UpdateFeatures => Request::UpdateFeatures(UpdateFeaturesRequest::random(rng, version)),
-            ApiKey::Envelope => Request::Envelope(EnvelopeRequest::random(rng, version)),
-            ApiKey::FetchSnapshot => Request::FetchSnapshot(FetchSnapshotRequest::random(rng, version)),
-            ApiKey::DescribeCluster => Request::DescribeCluster(DescribeClusterRequest::random(rng, version)),
-            ApiKey::DescribeProducers => Request::DescribeProducers(DescribeProducersRequest::random(rng, version)),
-            ApiKey::BrokerRegistration => Request::BrokerRegistration(BrokerRegistrationRequest::random(rng, version)),
-            ApiKey::BrokerHeartbeat => Request::BrokerHeartbeat(BrokerHeartbeatRequest::random(rng, version)),
-            ApiKey::UnregisterBroker => Request::UnregisterBroker(UnregisterBrokerRequest::random(rng, version)),
-            ApiKey::DescribeTransactions => {
-                Request::DescribeTransactions(DescribeTransactionsRequest::random(rng, version))
-            }
-            ApiKey::ListTransactions => Request::ListTransactions(ListTransactionsRequest::random(rng, version)),
-            ApiKey::AllocateProducerIds => {
-                Request::AllocateProducerIds(AllocateProducerIdsRequest::random(rng, version))
-            }
-            ApiKey::ConsumerGroupHeartbeat => {
-                Request::ConsumerGroupHeartbeat(ConsumerGroupHeartbeatRequest::random(rng, version))
-            }
-            ApiKey::ConsumerGroupDescribe => {
-                Request::ConsumerGroupDescribe(ConsumerGroupDescribeRequest::random(rng, version))
-            }
-            ApiKey::ControllerRegistration => {
-                Request::ControllerRegistration(ControllerRegistrationRequest::random(rng, version))
-            }
-            ApiKey::GetTelemetrySubscriptions => {
-                Request::GetTelemetrySubscriptions(GetTelemetrySubscriptionsRequest::random(rng, version))
-            }
-            ApiKey::PushTelemetry => Request::PushTelemetry(PushTelemetryRequest::random(rng, version)),
-            ApiKey::AssignReplicasToDirs => {
-                Request::AssignReplicasToDirs(AssignReplicasToDirsRequest::random(rng, version))
-            }
-            ApiKey::ListConfigResources => {
-                Request::ListConfigResources(ListConfigResourcesRequest::random(rng, version))
-            }
-            ApiKey::DescribeTopicPartitions => {
-                Request::DescribeTopicPartitions(DescribeTopicPartitionsRequest::random(rng, version))
-            }
-            ApiKey::ShareGroupHeartbeat => {
-                Request::ShareGroupHeartbeat(ShareGroupHeartbeatRequest::random(rng, version))
-            }
-            ApiKey::ShareGroupDescribe => Request::ShareGroupDescribe(ShareGroupDescribeRequest::random(rng, version)),
-            ApiKey::ShareFetch => Request::ShareFetch(ShareFetchRequest::random(rng, version)),
-            ApiKey::ShareAcknowledge => Request::ShareAcknowledge(ShareAcknowledgeRequest::random(rng, version)),
-            ApiKey::AddRaftVoter => Request::AddRaftVoter(AddRaftVoterRequest::random(rng, version)),
-            ApiKey::RemoveRaftVoter => Request::RemoveRaftVoter(RemoveRaftVoterRequest::random(rng, version)),
-            ApiKey::UpdateRaftVoter => Request::UpdateRaftVoter(UpdateRaftVoterRequest::random(rng, version)),
-            ApiKey::InitializeShareGroupState => {
-                Request::InitializeShareGroupState(InitializeShareGroupStateRequest::random(rng, version))
-            }
-            ApiKey::ReadShareGroupState => {
-                Request::ReadShareGroupState(ReadShareGroupStateRequest::random(rng, version))
-            }
-            ApiKey::WriteShareGroupState => {
-                Request::WriteShareGroupState(WriteShareGroupStateRequest::random(rng, version))
-            }
-            ApiKey::DeleteShareGroupState => {
-                Request::DeleteShareGroupState(DeleteShareGroupStateRequest::random(rng, version))
-            }
-            ApiKey::ReadShareGroupStateSummary => {
-                Request::ReadShareGroupStateSummary(ReadShareGroupStateSummaryRequest::random(rng, version))
-            }
-            ApiKey::StreamsGroupHeartbeat => {
-                Request::StreamsGroupHeartbeat(StreamsGroupHeartbeatRequest::random(rng, version))
-            }
-            ApiKey::StreamsGroupDescribe => {
-                Request::StreamsGroupDescribe(StreamsGroupDescribeRequest::random(rng, version))
-            }
-            ApiKey::DescribeShareGroupOffsets => {
-                Request::DescribeShareGroupOffsets(DescribeShareGroupOffsetsRequest::random(rng, version))
-            }
-            ApiKey::AlterShareGroupOffsets => {
-                Request::AlterShareGroupOffsets(AlterShareGroupOffsetsRequest::random(rng, version))
-            }
-            ApiKey::DeleteShareGroupOffsets => {
-                Request::DeleteShareGroupOffsets(DeleteShareGroupOffsetsRequest::random(rng, version))
-            }
-            ApiKey::StreamsGroupTopologyDescriptionUpdate => Request::StreamsGroupTopologyDescriptionUpdate(
-                StreamsGroupTopologyDescriptionUpdateRequest::random(rng, version),
-            ),
-            ApiKey::UnregisterController => {
-                Request::UnregisterController(UnregisterControllerRequest::random(rng, version))
-            }
         }
     }
 }
@@ -3039,101 +2584,199 @@ impl From<UnregisterControllerRequest> for Request {
 /// A response body of any API, so a frame can be decoded by api key and
 /// version without naming the type.
 #[derive(Debug, Clone, PartialEq)]
+// The variants are as large as their messages: boxing them would cost an
+// allocation per frame, while a frame's body is built once and rarely moved.
+#[allow(clippy::large_enum_variant)]
 pub enum Response {
+    /// `ProduceResponse`.
     Produce(ProduceResponse),
+    /// `FetchResponse`.
     Fetch(FetchResponse),
+    /// `ListOffsetsResponse`.
     ListOffsets(ListOffsetsResponse),
+    /// `MetadataResponse`.
     Metadata(MetadataResponse),
+    /// `LeaderAndIsrResponse`.
     LeaderAndIsr(LeaderAndIsrResponse),
+    /// `StopReplicaResponse`.
     StopReplica(StopReplicaResponse),
+    /// `UpdateMetadataResponse`.
     UpdateMetadata(UpdateMetadataResponse),
+    /// `ControlledShutdownResponse`.
     ControlledShutdown(ControlledShutdownResponse),
+    /// `OffsetCommitResponse`.
     OffsetCommit(OffsetCommitResponse),
+    /// `OffsetFetchResponse`.
     OffsetFetch(OffsetFetchResponse),
+    /// `FindCoordinatorResponse`.
     FindCoordinator(FindCoordinatorResponse),
+    /// `JoinGroupResponse`.
     JoinGroup(JoinGroupResponse),
+    /// `HeartbeatResponse`.
     Heartbeat(HeartbeatResponse),
+    /// `LeaveGroupResponse`.
     LeaveGroup(LeaveGroupResponse),
+    /// `SyncGroupResponse`.
     SyncGroup(SyncGroupResponse),
+    /// `DescribeGroupsResponse`.
     DescribeGroups(DescribeGroupsResponse),
+    /// `ListGroupsResponse`.
     ListGroups(ListGroupsResponse),
+    /// `SaslHandshakeResponse`.
     SaslHandshake(SaslHandshakeResponse),
+    /// `ApiVersionsResponse`.
     ApiVersions(ApiVersionsResponse),
+    /// `CreateTopicsResponse`.
     CreateTopics(CreateTopicsResponse),
+    /// `DeleteTopicsResponse`.
     DeleteTopics(DeleteTopicsResponse),
+    /// `DeleteRecordsResponse`.
     DeleteRecords(DeleteRecordsResponse),
+    /// `InitProducerIdResponse`.
     InitProducerId(InitProducerIdResponse),
+    /// `OffsetForLeaderEpochResponse`.
     OffsetForLeaderEpoch(OffsetForLeaderEpochResponse),
+    /// `AddPartitionsToTxnResponse`.
     AddPartitionsToTxn(AddPartitionsToTxnResponse),
+    /// `AddOffsetsToTxnResponse`.
     AddOffsetsToTxn(AddOffsetsToTxnResponse),
+    /// `EndTxnResponse`.
     EndTxn(EndTxnResponse),
+    /// `WriteTxnMarkersResponse`.
     WriteTxnMarkers(WriteTxnMarkersResponse),
+    /// `TxnOffsetCommitResponse`.
     TxnOffsetCommit(TxnOffsetCommitResponse),
+    /// `DescribeAclsResponse`.
     DescribeAcls(DescribeAclsResponse),
+    /// `CreateAclsResponse`.
     CreateAcls(CreateAclsResponse),
+    /// `DeleteAclsResponse`.
     DeleteAcls(DeleteAclsResponse),
+    /// `DescribeConfigsResponse`.
     DescribeConfigs(DescribeConfigsResponse),
+    /// `AlterConfigsResponse`.
     AlterConfigs(AlterConfigsResponse),
+    /// `AlterReplicaLogDirsResponse`.
     AlterReplicaLogDirs(AlterReplicaLogDirsResponse),
+    /// `DescribeLogDirsResponse`.
     DescribeLogDirs(DescribeLogDirsResponse),
+    /// `SaslAuthenticateResponse`.
     SaslAuthenticate(SaslAuthenticateResponse),
+    /// `CreatePartitionsResponse`.
     CreatePartitions(CreatePartitionsResponse),
+    /// `CreateDelegationTokenResponse`.
     CreateDelegationToken(CreateDelegationTokenResponse),
+    /// `RenewDelegationTokenResponse`.
     RenewDelegationToken(RenewDelegationTokenResponse),
+    /// `ExpireDelegationTokenResponse`.
     ExpireDelegationToken(ExpireDelegationTokenResponse),
+    /// `DescribeDelegationTokenResponse`.
     DescribeDelegationToken(DescribeDelegationTokenResponse),
+    /// `DeleteGroupsResponse`.
     DeleteGroups(DeleteGroupsResponse),
+    /// `ElectLeadersResponse`.
     ElectLeaders(ElectLeadersResponse),
+    /// `IncrementalAlterConfigsResponse`.
     IncrementalAlterConfigs(IncrementalAlterConfigsResponse),
+    /// `AlterPartitionReassignmentsResponse`.
     AlterPartitionReassignments(AlterPartitionReassignmentsResponse),
+    /// `ListPartitionReassignmentsResponse`.
     ListPartitionReassignments(ListPartitionReassignmentsResponse),
+    /// `OffsetDeleteResponse`.
     OffsetDelete(OffsetDeleteResponse),
+    /// `DescribeClientQuotasResponse`.
     DescribeClientQuotas(DescribeClientQuotasResponse),
+    /// `AlterClientQuotasResponse`.
     AlterClientQuotas(AlterClientQuotasResponse),
+    /// `DescribeUserScramCredentialsResponse`.
     DescribeUserScramCredentials(DescribeUserScramCredentialsResponse),
+    /// `AlterUserScramCredentialsResponse`.
     AlterUserScramCredentials(AlterUserScramCredentialsResponse),
+    /// `VoteResponse`.
     Vote(VoteResponse),
+    /// `BeginQuorumEpochResponse`.
     BeginQuorumEpoch(BeginQuorumEpochResponse),
+    /// `EndQuorumEpochResponse`.
     EndQuorumEpoch(EndQuorumEpochResponse),
+    /// `DescribeQuorumResponse`.
     DescribeQuorum(DescribeQuorumResponse),
+    /// `AlterPartitionResponse`.
     AlterPartition(AlterPartitionResponse),
+    /// `UpdateFeaturesResponse`.
     UpdateFeatures(UpdateFeaturesResponse),
+    /// `EnvelopeResponse`.
     Envelope(EnvelopeResponse),
+    /// `FetchSnapshotResponse`.
     FetchSnapshot(FetchSnapshotResponse),
+    /// `DescribeClusterResponse`.
     DescribeCluster(DescribeClusterResponse),
+    /// `DescribeProducersResponse`.
     DescribeProducers(DescribeProducersResponse),
+    /// `BrokerRegistrationResponse`.
     BrokerRegistration(BrokerRegistrationResponse),
+    /// `BrokerHeartbeatResponse`.
     BrokerHeartbeat(BrokerHeartbeatResponse),
+    /// `UnregisterBrokerResponse`.
     UnregisterBroker(UnregisterBrokerResponse),
+    /// `DescribeTransactionsResponse`.
     DescribeTransactions(DescribeTransactionsResponse),
+    /// `ListTransactionsResponse`.
     ListTransactions(ListTransactionsResponse),
+    /// `AllocateProducerIdsResponse`.
     AllocateProducerIds(AllocateProducerIdsResponse),
+    /// `ConsumerGroupHeartbeatResponse`.
     ConsumerGroupHeartbeat(ConsumerGroupHeartbeatResponse),
+    /// `ConsumerGroupDescribeResponse`.
     ConsumerGroupDescribe(ConsumerGroupDescribeResponse),
+    /// `ControllerRegistrationResponse`.
     ControllerRegistration(ControllerRegistrationResponse),
+    /// `GetTelemetrySubscriptionsResponse`.
     GetTelemetrySubscriptions(GetTelemetrySubscriptionsResponse),
+    /// `PushTelemetryResponse`.
     PushTelemetry(PushTelemetryResponse),
+    /// `AssignReplicasToDirsResponse`.
     AssignReplicasToDirs(AssignReplicasToDirsResponse),
+    /// `ListConfigResourcesResponse`.
     ListConfigResources(ListConfigResourcesResponse),
+    /// `DescribeTopicPartitionsResponse`.
     DescribeTopicPartitions(DescribeTopicPartitionsResponse),
+    /// `ShareGroupHeartbeatResponse`.
     ShareGroupHeartbeat(ShareGroupHeartbeatResponse),
+    /// `ShareGroupDescribeResponse`.
     ShareGroupDescribe(ShareGroupDescribeResponse),
+    /// `ShareFetchResponse`.
     ShareFetch(ShareFetchResponse),
+    /// `ShareAcknowledgeResponse`.
     ShareAcknowledge(ShareAcknowledgeResponse),
+    /// `AddRaftVoterResponse`.
     AddRaftVoter(AddRaftVoterResponse),
+    /// `RemoveRaftVoterResponse`.
     RemoveRaftVoter(RemoveRaftVoterResponse),
+    /// `UpdateRaftVoterResponse`.
     UpdateRaftVoter(UpdateRaftVoterResponse),
+    /// `InitializeShareGroupStateResponse`.
     InitializeShareGroupState(InitializeShareGroupStateResponse),
+    /// `ReadShareGroupStateResponse`.
     ReadShareGroupState(ReadShareGroupStateResponse),
+    /// `WriteShareGroupStateResponse`.
     WriteShareGroupState(WriteShareGroupStateResponse),
+    /// `DeleteShareGroupStateResponse`.
     DeleteShareGroupState(DeleteShareGroupStateResponse),
+    /// `ReadShareGroupStateSummaryResponse`.
     ReadShareGroupStateSummary(ReadShareGroupStateSummaryResponse),
+    /// `StreamsGroupHeartbeatResponse`.
     StreamsGroupHeartbeat(StreamsGroupHeartbeatResponse),
+    /// `StreamsGroupDescribeResponse`.
     StreamsGroupDescribe(StreamsGroupDescribeResponse),
+    /// `DescribeShareGroupOffsetsResponse`.
     DescribeShareGroupOffsets(DescribeShareGroupOffsetsResponse),
+    /// `AlterShareGroupOffsetsResponse`.
     AlterShareGroupOffsets(AlterShareGroupOffsetsResponse),
+    /// `DeleteShareGroupOffsetsResponse`.
     DeleteShareGroupOffsets(DeleteShareGroupOffsetsResponse),
+    /// `StreamsGroupTopologyDescriptionUpdateResponse`.
     StreamsGroupTopologyDescriptionUpdate(StreamsGroupTopologyDescriptionUpdateResponse),
+    /// `UnregisterControllerResponse`.
     UnregisterController(UnregisterControllerResponse),
 }
 
@@ -3625,398 +3268,6 @@ impl Response {
         }
     }
 
-    /// The body in Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn to_json(&self, version: i16) -> Result<crate::json::serde_json::Value, EncodeError> {
-        match self {
-            Response::Produce(m) => crate::json::ToJson::to_json(m, version),
-            Response::Fetch(m) => crate::json::ToJson::to_json(m, version),
-            Response::ListOffsets(m) => crate::json::ToJson::to_json(m, version),
-            Response::Metadata(m) => crate::json::ToJson::to_json(m, version),
-            Response::LeaderAndIsr(m) => crate::json::ToJson::to_json(m, version),
-            Response::StopReplica(m) => crate::json::ToJson::to_json(m, version),
-            Response::UpdateMetadata(m) => crate::json::ToJson::to_json(m, version),
-            Response::ControlledShutdown(m) => crate::json::ToJson::to_json(m, version),
-            Response::OffsetCommit(m) => crate::json::ToJson::to_json(m, version),
-            Response::OffsetFetch(m) => crate::json::ToJson::to_json(m, version),
-            Response::FindCoordinator(m) => crate::json::ToJson::to_json(m, version),
-            Response::JoinGroup(m) => crate::json::ToJson::to_json(m, version),
-            Response::Heartbeat(m) => crate::json::ToJson::to_json(m, version),
-            Response::LeaveGroup(m) => crate::json::ToJson::to_json(m, version),
-            Response::SyncGroup(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeGroups(m) => crate::json::ToJson::to_json(m, version),
-            Response::ListGroups(m) => crate::json::ToJson::to_json(m, version),
-            Response::SaslHandshake(m) => crate::json::ToJson::to_json(m, version),
-            Response::ApiVersions(m) => crate::json::ToJson::to_json(m, version),
-            Response::CreateTopics(m) => crate::json::ToJson::to_json(m, version),
-            Response::DeleteTopics(m) => crate::json::ToJson::to_json(m, version),
-            Response::DeleteRecords(m) => crate::json::ToJson::to_json(m, version),
-            Response::InitProducerId(m) => crate::json::ToJson::to_json(m, version),
-            Response::OffsetForLeaderEpoch(m) => crate::json::ToJson::to_json(m, version),
-            Response::AddPartitionsToTxn(m) => crate::json::ToJson::to_json(m, version),
-            Response::AddOffsetsToTxn(m) => crate::json::ToJson::to_json(m, version),
-            Response::EndTxn(m) => crate::json::ToJson::to_json(m, version),
-            Response::WriteTxnMarkers(m) => crate::json::ToJson::to_json(m, version),
-            Response::TxnOffsetCommit(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeAcls(m) => crate::json::ToJson::to_json(m, version),
-            Response::CreateAcls(m) => crate::json::ToJson::to_json(m, version),
-            Response::DeleteAcls(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeConfigs(m) => crate::json::ToJson::to_json(m, version),
-            Response::AlterConfigs(m) => crate::json::ToJson::to_json(m, version),
-            Response::AlterReplicaLogDirs(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeLogDirs(m) => crate::json::ToJson::to_json(m, version),
-            Response::SaslAuthenticate(m) => crate::json::ToJson::to_json(m, version),
-            Response::CreatePartitions(m) => crate::json::ToJson::to_json(m, version),
-            Response::CreateDelegationToken(m) => crate::json::ToJson::to_json(m, version),
-            Response::RenewDelegationToken(m) => crate::json::ToJson::to_json(m, version),
-            Response::ExpireDelegationToken(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeDelegationToken(m) => crate::json::ToJson::to_json(m, version),
-            Response::DeleteGroups(m) => crate::json::ToJson::to_json(m, version),
-            Response::ElectLeaders(m) => crate::json::ToJson::to_json(m, version),
-            Response::IncrementalAlterConfigs(m) => crate::json::ToJson::to_json(m, version),
-            Response::AlterPartitionReassignments(m) => crate::json::ToJson::to_json(m, version),
-            Response::ListPartitionReassignments(m) => crate::json::ToJson::to_json(m, version),
-            Response::OffsetDelete(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeClientQuotas(m) => crate::json::ToJson::to_json(m, version),
-            Response::AlterClientQuotas(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeUserScramCredentials(m) => crate::json::ToJson::to_json(m, version),
-            Response::AlterUserScramCredentials(m) => crate::json::ToJson::to_json(m, version),
-            Response::Vote(m) => crate::json::ToJson::to_json(m, version),
-            Response::BeginQuorumEpoch(m) => crate::json::ToJson::to_json(m, version),
-            Response::EndQuorumEpoch(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeQuorum(m) => crate::json::ToJson::to_json(m, version),
-            Response::AlterPartition(m) => crate::json::ToJson::to_json(m, version),
-            Response::UpdateFeatures(m) => crate::json::ToJson::to_json(m, version),
-            Response::Envelope(m) => crate::json::ToJson::to_json(m, version),
-            Response::FetchSnapshot(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeCluster(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeProducers(m) => crate::json::ToJson::to_json(m, version),
-            Response::BrokerRegistration(m) => crate::json::ToJson::to_json(m, version),
-            Response::BrokerHeartbeat(m) => crate::json::ToJson::to_json(m, version),
-            Response::UnregisterBroker(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeTransactions(m) => crate::json::ToJson::to_json(m, version),
-            Response::ListTransactions(m) => crate::json::ToJson::to_json(m, version),
-            Response::AllocateProducerIds(m) => crate::json::ToJson::to_json(m, version),
-            Response::ConsumerGroupHeartbeat(m) => crate::json::ToJson::to_json(m, version),
-            Response::ConsumerGroupDescribe(m) => crate::json::ToJson::to_json(m, version),
-            Response::ControllerRegistration(m) => crate::json::ToJson::to_json(m, version),
-            Response::GetTelemetrySubscriptions(m) => crate::json::ToJson::to_json(m, version),
-            Response::PushTelemetry(m) => crate::json::ToJson::to_json(m, version),
-            Response::AssignReplicasToDirs(m) => crate::json::ToJson::to_json(m, version),
-            Response::ListConfigResources(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeTopicPartitions(m) => crate::json::ToJson::to_json(m, version),
-            Response::ShareGroupHeartbeat(m) => crate::json::ToJson::to_json(m, version),
-            Response::ShareGroupDescribe(m) => crate::json::ToJson::to_json(m, version),
-            Response::ShareFetch(m) => crate::json::ToJson::to_json(m, version),
-            Response::ShareAcknowledge(m) => crate::json::ToJson::to_json(m, version),
-            Response::AddRaftVoter(m) => crate::json::ToJson::to_json(m, version),
-            Response::RemoveRaftVoter(m) => crate::json::ToJson::to_json(m, version),
-            Response::UpdateRaftVoter(m) => crate::json::ToJson::to_json(m, version),
-            Response::InitializeShareGroupState(m) => crate::json::ToJson::to_json(m, version),
-            Response::ReadShareGroupState(m) => crate::json::ToJson::to_json(m, version),
-            Response::WriteShareGroupState(m) => crate::json::ToJson::to_json(m, version),
-            Response::DeleteShareGroupState(m) => crate::json::ToJson::to_json(m, version),
-            Response::ReadShareGroupStateSummary(m) => crate::json::ToJson::to_json(m, version),
-            Response::StreamsGroupHeartbeat(m) => crate::json::ToJson::to_json(m, version),
-            Response::StreamsGroupDescribe(m) => crate::json::ToJson::to_json(m, version),
-            Response::DescribeShareGroupOffsets(m) => crate::json::ToJson::to_json(m, version),
-            Response::AlterShareGroupOffsets(m) => crate::json::ToJson::to_json(m, version),
-            Response::DeleteShareGroupOffsets(m) => crate::json::ToJson::to_json(m, version),
-            Response::StreamsGroupTopologyDescriptionUpdate(m) => crate::json::ToJson::to_json(m, version),
-            Response::UnregisterController(m) => crate::json::ToJson::to_json(m, version),
-        }
-    }
-
-    /// Reads the response body of `api_key` from Kafka's JSON form (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn from_json(
-        api_key: ApiKey,
-        value: &crate::json::serde_json::Value,
-        version: i16,
-    ) -> Result<Self, DecodeError> {
-        Ok(match api_key {
-            ApiKey::Produce => {
-                Response::Produce(<ProduceResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::Fetch => Response::Fetch(<FetchResponse as crate::json::FromJson>::from_json(value, version)?),
-            ApiKey::ListOffsets => {
-                Response::ListOffsets(<ListOffsetsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::Metadata => {
-                Response::Metadata(<MetadataResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::LeaderAndIsr => {
-                Response::LeaderAndIsr(<LeaderAndIsrResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::StopReplica => {
-                Response::StopReplica(<StopReplicaResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::UpdateMetadata => {
-                Response::UpdateMetadata(<UpdateMetadataResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::ControlledShutdown => Response::ControlledShutdown(
-                <ControlledShutdownResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::OffsetCommit => {
-                Response::OffsetCommit(<OffsetCommitResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::OffsetFetch => {
-                Response::OffsetFetch(<OffsetFetchResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::FindCoordinator => Response::FindCoordinator(
-                <FindCoordinatorResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::JoinGroup => {
-                Response::JoinGroup(<JoinGroupResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::Heartbeat => {
-                Response::Heartbeat(<HeartbeatResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::LeaveGroup => {
-                Response::LeaveGroup(<LeaveGroupResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::SyncGroup => {
-                Response::SyncGroup(<SyncGroupResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeGroups => {
-                Response::DescribeGroups(<DescribeGroupsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::ListGroups => {
-                Response::ListGroups(<ListGroupsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::SaslHandshake => {
-                Response::SaslHandshake(<SaslHandshakeResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::ApiVersions => {
-                Response::ApiVersions(<ApiVersionsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::CreateTopics => {
-                Response::CreateTopics(<CreateTopicsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DeleteTopics => {
-                Response::DeleteTopics(<DeleteTopicsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DeleteRecords => {
-                Response::DeleteRecords(<DeleteRecordsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::InitProducerId => {
-                Response::InitProducerId(<InitProducerIdResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::OffsetForLeaderEpoch => Response::OffsetForLeaderEpoch(
-                <OffsetForLeaderEpochResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AddPartitionsToTxn => Response::AddPartitionsToTxn(
-                <AddPartitionsToTxnResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AddOffsetsToTxn => Response::AddOffsetsToTxn(
-                <AddOffsetsToTxnResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::EndTxn => Response::EndTxn(<EndTxnResponse as crate::json::FromJson>::from_json(value, version)?),
-            ApiKey::WriteTxnMarkers => Response::WriteTxnMarkers(
-                <WriteTxnMarkersResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::TxnOffsetCommit => Response::TxnOffsetCommit(
-                <TxnOffsetCommitResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeAcls => {
-                Response::DescribeAcls(<DescribeAclsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::CreateAcls => {
-                Response::CreateAcls(<CreateAclsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DeleteAcls => {
-                Response::DeleteAcls(<DeleteAclsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeConfigs => Response::DescribeConfigs(
-                <DescribeConfigsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AlterConfigs => {
-                Response::AlterConfigs(<AlterConfigsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::AlterReplicaLogDirs => Response::AlterReplicaLogDirs(
-                <AlterReplicaLogDirsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeLogDirs => Response::DescribeLogDirs(
-                <DescribeLogDirsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::SaslAuthenticate => Response::SaslAuthenticate(
-                <SaslAuthenticateResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::CreatePartitions => Response::CreatePartitions(
-                <CreatePartitionsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::CreateDelegationToken => Response::CreateDelegationToken(
-                <CreateDelegationTokenResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::RenewDelegationToken => Response::RenewDelegationToken(
-                <RenewDelegationTokenResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ExpireDelegationToken => Response::ExpireDelegationToken(
-                <ExpireDelegationTokenResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeDelegationToken => Response::DescribeDelegationToken(
-                <DescribeDelegationTokenResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DeleteGroups => {
-                Response::DeleteGroups(<DeleteGroupsResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::ElectLeaders => {
-                Response::ElectLeaders(<ElectLeadersResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::IncrementalAlterConfigs => Response::IncrementalAlterConfigs(
-                <IncrementalAlterConfigsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AlterPartitionReassignments => Response::AlterPartitionReassignments(
-                <AlterPartitionReassignmentsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ListPartitionReassignments => Response::ListPartitionReassignments(
-                <ListPartitionReassignmentsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::OffsetDelete => {
-                Response::OffsetDelete(<OffsetDeleteResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeClientQuotas => Response::DescribeClientQuotas(
-                <DescribeClientQuotasResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AlterClientQuotas => Response::AlterClientQuotas(
-                <AlterClientQuotasResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeUserScramCredentials => Response::DescribeUserScramCredentials(
-                <DescribeUserScramCredentialsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AlterUserScramCredentials => Response::AlterUserScramCredentials(
-                <AlterUserScramCredentialsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::Vote => Response::Vote(<VoteResponse as crate::json::FromJson>::from_json(value, version)?),
-            ApiKey::BeginQuorumEpoch => Response::BeginQuorumEpoch(
-                <BeginQuorumEpochResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::EndQuorumEpoch => {
-                Response::EndQuorumEpoch(<EndQuorumEpochResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeQuorum => {
-                Response::DescribeQuorum(<DescribeQuorumResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::AlterPartition => {
-                Response::AlterPartition(<AlterPartitionResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::UpdateFeatures => {
-                Response::UpdateFeatures(<UpdateFeaturesResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::Envelope => {
-                Response::Envelope(<EnvelopeResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::FetchSnapshot => {
-                Response::FetchSnapshot(<FetchSnapshotResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::DescribeCluster => Response::DescribeCluster(
-                <DescribeClusterResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeProducers => Response::DescribeProducers(
-                <DescribeProducersResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::BrokerRegistration => Response::BrokerRegistration(
-                <BrokerRegistrationResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::BrokerHeartbeat => Response::BrokerHeartbeat(
-                <BrokerHeartbeatResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::UnregisterBroker => Response::UnregisterBroker(
-                <UnregisterBrokerResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeTransactions => Response::DescribeTransactions(
-                <DescribeTransactionsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ListTransactions => Response::ListTransactions(
-                <ListTransactionsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AllocateProducerIds => Response::AllocateProducerIds(
-                <AllocateProducerIdsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ConsumerGroupHeartbeat => Response::ConsumerGroupHeartbeat(
-                <ConsumerGroupHeartbeatResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ConsumerGroupDescribe => Response::ConsumerGroupDescribe(
-                <ConsumerGroupDescribeResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ControllerRegistration => Response::ControllerRegistration(
-                <ControllerRegistrationResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::GetTelemetrySubscriptions => Response::GetTelemetrySubscriptions(
-                <GetTelemetrySubscriptionsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::PushTelemetry => {
-                Response::PushTelemetry(<PushTelemetryResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::AssignReplicasToDirs => Response::AssignReplicasToDirs(
-                <AssignReplicasToDirsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ListConfigResources => Response::ListConfigResources(
-                <ListConfigResourcesResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeTopicPartitions => Response::DescribeTopicPartitions(
-                <DescribeTopicPartitionsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ShareGroupHeartbeat => Response::ShareGroupHeartbeat(
-                <ShareGroupHeartbeatResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ShareGroupDescribe => Response::ShareGroupDescribe(
-                <ShareGroupDescribeResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ShareFetch => {
-                Response::ShareFetch(<ShareFetchResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::ShareAcknowledge => Response::ShareAcknowledge(
-                <ShareAcknowledgeResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AddRaftVoter => {
-                Response::AddRaftVoter(<AddRaftVoterResponse as crate::json::FromJson>::from_json(value, version)?)
-            }
-            ApiKey::RemoveRaftVoter => Response::RemoveRaftVoter(
-                <RemoveRaftVoterResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::UpdateRaftVoter => Response::UpdateRaftVoter(
-                <UpdateRaftVoterResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::InitializeShareGroupState => Response::InitializeShareGroupState(
-                <InitializeShareGroupStateResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ReadShareGroupState => Response::ReadShareGroupState(
-                <ReadShareGroupStateResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::WriteShareGroupState => Response::WriteShareGroupState(
-                <WriteShareGroupStateResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DeleteShareGroupState => Response::DeleteShareGroupState(
-                <DeleteShareGroupStateResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::ReadShareGroupStateSummary => Response::ReadShareGroupStateSummary(
-                <ReadShareGroupStateSummaryResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::StreamsGroupHeartbeat => Response::StreamsGroupHeartbeat(
-                <StreamsGroupHeartbeatResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::StreamsGroupDescribe => Response::StreamsGroupDescribe(
-                <StreamsGroupDescribeResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DescribeShareGroupOffsets => Response::DescribeShareGroupOffsets(
-                <DescribeShareGroupOffsetsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::AlterShareGroupOffsets => Response::AlterShareGroupOffsets(
-                <AlterShareGroupOffsetsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::DeleteShareGroupOffsets => Response::DeleteShareGroupOffsets(
-                <DeleteShareGroupOffsetsResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::StreamsGroupTopologyDescriptionUpdate => Response::StreamsGroupTopologyDescriptionUpdate(
-                <StreamsGroupTopologyDescriptionUpdateResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-            ApiKey::UnregisterController => Response::UnregisterController(
-                <UnregisterControllerResponse as crate::json::FromJson>::from_json(value, version)?,
-            ),
-        })
-    }
-
     /// The default response body of `api_key` (every field at its spec default).
     pub fn default_for(api_key: ApiKey) -> Self {
         match api_key {
@@ -4147,185 +3398,6 @@ impl Response {
                 Response::StreamsGroupTopologyDescriptionUpdate(StreamsGroupTopologyDescriptionUpdateResponse::default())
             }
             ApiKey::UnregisterController => Response::UnregisterController(UnregisterControllerResponse::default()),
-        }
-    }
-
-    /// A random response of `api_key`, valid at `version` (feature `random`).
-    #[cfg(feature = "random")]
-    pub fn random(api_key: ApiKey, rng: &mut crate::random::Rng, version: i16) -> Self {
-        use crate::random::Random;
-        match api_key {
-            ApiKey::Produce => Response::Produce(ProduceResponse::random(rng, version)),
-            ApiKey::Fetch => Response::Fetch(FetchResponse::random(rng, version)),
-            ApiKey::ListOffsets => Response::ListOffsets(ListOffsetsResponse::random(rng, version)),
-            ApiKey::Metadata => Response::Metadata(MetadataResponse::random(rng, version)),
-            ApiKey::LeaderAndIsr => Response::LeaderAndIsr(LeaderAndIsrResponse::random(rng, version)),
-            ApiKey::StopReplica => Response::StopReplica(StopReplicaResponse::random(rng, version)),
-            ApiKey::UpdateMetadata => Response::UpdateMetadata(UpdateMetadataResponse::random(rng, version)),
-            ApiKey::ControlledShutdown => {
-                Response::ControlledShutdown(ControlledShutdownResponse::random(rng, version))
-            }
-            ApiKey::OffsetCommit => Response::OffsetCommit(OffsetCommitResponse::random(rng, version)),
-            ApiKey::OffsetFetch => Response::OffsetFetch(OffsetFetchResponse::random(rng, version)),
-            ApiKey::FindCoordinator => Response::FindCoordinator(FindCoordinatorResponse::random(rng, version)),
-            ApiKey::JoinGroup => Response::JoinGroup(JoinGroupResponse::random(rng, version)),
-            ApiKey::Heartbeat => Response::Heartbeat(HeartbeatResponse::random(rng, version)),
-            ApiKey::LeaveGroup => Response::LeaveGroup(LeaveGroupResponse::random(rng, version)),
-            ApiKey::SyncGroup => Response::SyncGroup(SyncGroupResponse::random(rng, version)),
-            ApiKey::DescribeGroups => Response::DescribeGroups(DescribeGroupsResponse::random(rng, version)),
-            ApiKey::ListGroups => Response::ListGroups(ListGroupsResponse::random(rng, version)),
-            ApiKey::SaslHandshake => Response::SaslHandshake(SaslHandshakeResponse::random(rng, version)),
-            ApiKey::ApiVersions => Response::ApiVersions(ApiVersionsResponse::random(rng, version)),
-            ApiKey::CreateTopics => Response::CreateTopics(CreateTopicsResponse::random(rng, version)),
-            ApiKey::DeleteTopics => Response::DeleteTopics(DeleteTopicsResponse::random(rng, version)),
-            ApiKey::DeleteRecords => Response::DeleteRecords(DeleteRecordsResponse::random(rng, version)),
-            ApiKey::InitProducerId => Response::InitProducerId(InitProducerIdResponse::random(rng, version)),
-            ApiKey::OffsetForLeaderEpoch => {
-                Response::OffsetForLeaderEpoch(OffsetForLeaderEpochResponse::random(rng, version))
-            }
-            ApiKey::AddPartitionsToTxn => {
-                Response::AddPartitionsToTxn(AddPartitionsToTxnResponse::random(rng, version))
-            }
-            ApiKey::AddOffsetsToTxn => Response::AddOffsetsToTxn(AddOffsetsToTxnResponse::random(rng, version)),
-            ApiKey::EndTxn => Response::EndTxn(EndTxnResponse::random(rng, version)),
-            ApiKey::WriteTxnMarkers => Response::WriteTxnMarkers(WriteTxnMarkersResponse::random(rng, version)),
-            ApiKey::TxnOffsetCommit => Response::TxnOffsetCommit(TxnOffsetCommitResponse::random(rng, version)),
-            ApiKey::DescribeAcls => Response::DescribeAcls(DescribeAclsResponse::random(rng, version)),
-            ApiKey::CreateAcls => Response::CreateAcls(CreateAclsResponse::random(rng, version)),
-            ApiKey::DeleteAcls => Response::DeleteAcls(DeleteAclsResponse::random(rng, version)),
-            ApiKey::DescribeConfigs => Response::DescribeConfigs(DescribeConfigsResponse::random(rng, version)),
-            ApiKey::AlterConfigs => Response::AlterConfigs(AlterConfigsResponse::random(rng, version)),
-            ApiKey::AlterReplicaLogDirs => {
-                Response::AlterReplicaLogDirs(AlterReplicaLogDirsResponse::random(rng, version))
-            }
-            ApiKey::DescribeLogDirs => Response::DescribeLogDirs(DescribeLogDirsResponse::random(rng, version)),
-            ApiKey::SaslAuthenticate => Response::SaslAuthenticate(SaslAuthenticateResponse::random(rng, version)),
-            ApiKey::CreatePartitions => Response::CreatePartitions(CreatePartitionsResponse::random(rng, version)),
-            ApiKey::CreateDelegationToken => {
-                Response::CreateDelegationToken(CreateDelegationTokenResponse::random(rng, version))
-            }
-            ApiKey::RenewDelegationToken => {
-                Response::RenewDelegationToken(RenewDelegationTokenResponse::random(rng, version))
-            }
-            ApiKey::ExpireDelegationToken => {
-                Response::ExpireDelegationToken(ExpireDelegationTokenResponse::random(rng, version))
-            }
-            ApiKey::DescribeDelegationToken => {
-                Response::DescribeDelegationToken(DescribeDelegationTokenResponse::random(rng, version))
-            }
-            ApiKey::DeleteGroups => Response::DeleteGroups(DeleteGroupsResponse::random(rng, version)),
-            ApiKey::ElectLeaders => Response::ElectLeaders(ElectLeadersResponse::random(rng, version)),
-            ApiKey::IncrementalAlterConfigs => {
-                Response::IncrementalAlterConfigs(IncrementalAlterConfigsResponse::random(rng, version))
-            }
-            ApiKey::AlterPartitionReassignments => {
-                Response::AlterPartitionReassignments(AlterPartitionReassignmentsResponse::random(rng, version))
-            }
-            ApiKey::ListPartitionReassignments => {
-                Response::ListPartitionReassignments(ListPartitionReassignmentsResponse::random(rng, version))
-            }
-            ApiKey::OffsetDelete => Response::OffsetDelete(OffsetDeleteResponse::random(rng, version)),
-            ApiKey::DescribeClientQuotas => {
-                Response::DescribeClientQuotas(DescribeClientQuotasResponse::random(rng, version))
-            }
-            ApiKey::AlterClientQuotas => Response::AlterClientQuotas(AlterClientQuotasResponse::random(rng, version)),
-            ApiKey::DescribeUserScramCredentials => {
-                Response::DescribeUserScramCredentials(DescribeUserScramCredentialsResponse::random(rng, version))
-            }
-            ApiKey::AlterUserScramCredentials => {
-                Response::AlterUserScramCredentials(AlterUserScramCredentialsResponse::random(rng, version))
-            }
-            ApiKey::Vote => Response::Vote(VoteResponse::random(rng, version)),
-            ApiKey::BeginQuorumEpoch => Response::BeginQuorumEpoch(BeginQuorumEpochResponse::random(rng, version)),
-            ApiKey::EndQuorumEpoch => Response::EndQuorumEpoch(EndQuorumEpochResponse::random(rng, version)),
-            ApiKey::DescribeQuorum => Response::DescribeQuorum(DescribeQuorumResponse::random(rng, version)),
-            ApiKey::AlterPartition => Response::AlterPartition(AlterPartitionResponse::random(rng, version)),
-            ApiKey::UpdateFeatures => Response::UpdateFeatures(UpdateFeaturesResponse::random(rng, version)),
-            ApiKey::Envelope => Response::Envelope(EnvelopeResponse::random(rng, version)),
-            ApiKey::FetchSnapshot => Response::FetchSnapshot(FetchSnapshotResponse::random(rng, version)),
-            ApiKey::DescribeCluster => Response::DescribeCluster(DescribeClusterResponse::random(rng, version)),
-            ApiKey::DescribeProducers => Response::DescribeProducers(DescribeProducersResponse::random(rng, version)),
-            ApiKey::BrokerRegistration => {
-                Response::BrokerRegistration(BrokerRegistrationResponse::random(rng, version))
-            }
-            ApiKey::BrokerHeartbeat => Response::BrokerHeartbeat(BrokerHeartbeatResponse::random(rng, version)),
-            ApiKey::UnregisterBroker => Response::UnregisterBroker(UnregisterBrokerResponse::random(rng, version)),
-            ApiKey::DescribeTransactions => {
-                Response::DescribeTransactions(DescribeTransactionsResponse::random(rng, version))
-            }
-            ApiKey::ListTransactions => Response::ListTransactions(ListTransactionsResponse::random(rng, version)),
-            ApiKey::AllocateProducerIds => {
-                Response::AllocateProducerIds(AllocateProducerIdsResponse::random(rng, version))
-            }
-            ApiKey::ConsumerGroupHeartbeat => {
-                Response::ConsumerGroupHeartbeat(ConsumerGroupHeartbeatResponse::random(rng, version))
-            }
-            ApiKey::ConsumerGroupDescribe => {
-                Response::ConsumerGroupDescribe(ConsumerGroupDescribeResponse::random(rng, version))
-            }
-            ApiKey::ControllerRegistration => {
-                Response::ControllerRegistration(ControllerRegistrationResponse::random(rng, version))
-            }
-            ApiKey::GetTelemetrySubscriptions => {
-                Response::GetTelemetrySubscriptions(GetTelemetrySubscriptionsResponse::random(rng, version))
-            }
-            ApiKey::PushTelemetry => Response::PushTelemetry(PushTelemetryResponse::random(rng, version)),
-            ApiKey::AssignReplicasToDirs => {
-                Response::AssignReplicasToDirs(AssignReplicasToDirsResponse::random(rng, version))
-            }
-            ApiKey::ListConfigResources => {
-                Response::ListConfigResources(ListConfigResourcesResponse::random(rng, version))
-            }
-            ApiKey::DescribeTopicPartitions => {
-                Response::DescribeTopicPartitions(DescribeTopicPartitionsResponse::random(rng, version))
-            }
-            ApiKey::ShareGroupHeartbeat => {
-                Response::ShareGroupHeartbeat(ShareGroupHeartbeatResponse::random(rng, version))
-            }
-            ApiKey::ShareGroupDescribe => {
-                Response::ShareGroupDescribe(ShareGroupDescribeResponse::random(rng, version))
-            }
-            ApiKey::ShareFetch => Response::ShareFetch(ShareFetchResponse::random(rng, version)),
-            ApiKey::ShareAcknowledge => Response::ShareAcknowledge(ShareAcknowledgeResponse::random(rng, version)),
-            ApiKey::AddRaftVoter => Response::AddRaftVoter(AddRaftVoterResponse::random(rng, version)),
-            ApiKey::RemoveRaftVoter => Response::RemoveRaftVoter(RemoveRaftVoterResponse::random(rng, version)),
-            ApiKey::UpdateRaftVoter => Response::UpdateRaftVoter(UpdateRaftVoterResponse::random(rng, version)),
-            ApiKey::InitializeShareGroupState => {
-                Response::InitializeShareGroupState(InitializeShareGroupStateResponse::random(rng, version))
-            }
-            ApiKey::ReadShareGroupState => {
-                Response::ReadShareGroupState(ReadShareGroupStateResponse::random(rng, version))
-            }
-            ApiKey::WriteShareGroupState => {
-                Response::WriteShareGroupState(WriteShareGroupStateResponse::random(rng, version))
-            }
-            ApiKey::DeleteShareGroupState => {
-                Response::DeleteShareGroupState(DeleteShareGroupStateResponse::random(rng, version))
-            }
-            ApiKey::ReadShareGroupStateSummary => {
-                Response::ReadShareGroupStateSummary(ReadShareGroupStateSummaryResponse::random(rng, version))
-            }
-            ApiKey::StreamsGroupHeartbeat => {
-                Response::StreamsGroupHeartbeat(StreamsGroupHeartbeatResponse::random(rng, version))
-            }
-            ApiKey::StreamsGroupDescribe => {
-                Response::StreamsGroupDescribe(StreamsGroupDescribeResponse::random(rng, version))
-            }
-            ApiKey::DescribeShareGroupOffsets => {
-                Response::DescribeShareGroupOffsets(DescribeShareGroupOffsetsResponse::random(rng, version))
-            }
-            ApiKey::AlterShareGroupOffsets => {
-                Response::AlterShareGroupOffsets(AlterShareGroupOffsetsResponse::random(rng, version))
-            }
-            ApiKey::DeleteShareGroupOffsets => {
-                Response::DeleteShareGroupOffsets(DeleteShareGroupOffsetsResponse::random(rng, version))
-            }
-            ApiKey::StreamsGroupTopologyDescriptionUpdate => Response::StreamsGroupTopologyDescriptionUpdate(
-                StreamsGroupTopologyDescriptionUpdateResponse::random(rng, version),
-            ),
-            ApiKey::UnregisterController => {
-                Response::UnregisterController(UnregisterControllerResponse::random(rng, version))
-            }
         }
     }
 }

@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ApiVersionsRequest`, the Kafka request defined in `ApiVersionsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `ApiVersionsRequest`: Kafka request, api key 18.
 ///
@@ -37,7 +37,7 @@ pub struct ApiVersionsRequest {
     /// Versions: 5+; default: -1; ignorable.
     pub node_id: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for ApiVersionsRequest {
@@ -52,58 +52,57 @@ impl Default for ApiVersionsRequest {
     }
 }
 
+impl Message for ApiVersionsRequest {
+    const NAME: &'static str = "ApiVersionsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl ApiVersionsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
         if version >= 3 {
-            c::put_string(buf, &self.client_software_name, flexible).map_err(|e| e.in_field("ClientSoftwareName"))?;
+            c::string::put(buf, &self.client_software_name, true).map_err(|e| e.in_field("ClientSoftwareName"))?;
         }
         if version >= 3 {
-            c::put_string(buf, &self.client_software_version, flexible)
+            c::string::put(buf, &self.client_software_version, true)
                 .map_err(|e| e.in_field("ClientSoftwareVersion"))?;
         }
         if version >= 5 {
-            c::put_nullable_string(buf, self.cluster_id.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.cluster_id.as_deref(), true, true, version)
                 .map_err(|e| e.in_field("ClusterId"))?;
         }
         if version >= 5 {
             buf.put_i32(self.node_id);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
-        let mut size = 0usize;
+        let mut size = 0;
         if version >= 3 {
-            size += c::string_size(&self.client_software_name, flexible);
+            size += c::string::size(&self.client_software_name, true);
         }
         if version >= 3 {
-            size += c::string_size(&self.client_software_version, flexible);
+            size += c::string::size(&self.client_software_version, true);
         }
         if version >= 5 {
-            size += c::nullable_string_size(self.cluster_id.as_deref(), flexible);
+            size += c::string::nullable_size(self.cluster_id.as_deref(), true);
         }
         if version >= 5 {
             size += 4;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ApiVersionsRequest);
 
 #[cfg(feature = "decode-requests")]
 impl ApiVersionsRequest {
@@ -111,22 +110,22 @@ impl ApiVersionsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_client_software_name = if version >= 3 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("ClientSoftwareName"))?
+            c::string::read(r, true, version).map_err(|e| e.in_field("ClientSoftwareName"))?
         } else {
             StrBytes::from_static("")
         };
         let f_client_software_version = if version >= 3 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("ClientSoftwareVersion"))?
+            c::string::read(r, true, version).map_err(|e| e.in_field("ClientSoftwareVersion"))?
         } else {
             StrBytes::from_static("")
         };
         let f_cluster_id = if version >= 5 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ClusterId"))?
         } else {
             None
         };
         let f_node_id = if version >= 5 { r.read_i32().map_err(|e| e.in_field("NodeId"))? } else { -1 };
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             client_software_name: f_client_software_name,
             client_software_version: f_client_software_version,
@@ -137,131 +136,5 @@ impl ApiVersionsRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ApiVersionsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ApiVersionsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ApiVersionsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ApiVersionsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ApiVersionsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ApiVersionsRequest"))
-    }
-}
-
-impl Message for ApiVersionsRequest {
-    const NAME: &'static str = "ApiVersionsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ApiVersionsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        if version >= 3 {
-            value.client_software_name = rnd::string(rng);
-        }
-        if version >= 3 {
-            value.client_software_version = rnd::string(rng);
-        }
-        if version >= 5 {
-            value.cluster_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if version >= 5 {
-            value.node_id = rnd::i32(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ApiVersionsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ApiVersionsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 3 {
-            map.insert(
-                "clientSoftwareName".to_string(),
-                j::JsonValue::to_value(&self.client_software_name).map_err(|e| e.in_field("ClientSoftwareName"))?,
-            );
-        }
-        if version >= 3 {
-            map.insert(
-                "clientSoftwareVersion".to_string(),
-                j::JsonValue::to_value(&self.client_software_version)
-                    .map_err(|e| e.in_field("ClientSoftwareVersion"))?,
-            );
-        }
-        if version >= 5 {
-            map.insert(
-                "clusterId".to_string(),
-                j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
-            );
-        }
-        if version >= 5 {
-            map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ApiVersionsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ApiVersionsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("clientSoftwareName") {
-            Some(v) => {
-                out.client_software_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientSoftwareName"))?;
-            }
-            None if version >= 3 => return Err(j::missing("clientSoftwareName", version)),
-            None => {}
-        }
-        match object.get("clientSoftwareVersion") {
-            Some(v) => {
-                out.client_software_version =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientSoftwareVersion"))?;
-            }
-            None if version >= 3 => return Err(j::missing("clientSoftwareVersion", version)),
-            None => {}
-        }
-        match object.get("clusterId") {
-            Some(v) => {
-                out.cluster_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
-            }
-            None if version >= 5 => return Err(j::missing("clusterId", version)),
-            None => {}
-        }
-        match object.get("nodeId") {
-            Some(v) => {
-                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
-            }
-            None if version >= 5 => return Err(j::missing("nodeId", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message ApiVersionsRequest);

@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ApiVersionsResponse`, the Kafka response defined in `ApiVersionsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `ApiVersionsResponse`: Kafka response, api key 18.
 ///
@@ -49,7 +49,7 @@ pub struct ApiVersionsResponse {
     /// Versions: 3+; tagged: 3+ (tag 3); default: false; ignorable.
     pub zk_migration_ready: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for ApiVersionsResponse {
@@ -67,63 +67,119 @@ impl Default for ApiVersionsResponse {
     }
 }
 
+/// The APIs supported by the broker.
+///
+/// Versions: 0-5.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiVersion {
+    /// The API index.
+    ///
+    /// Versions: 0+; map key.
+    pub api_key: i16,
+    /// The minimum supported version, inclusive.
+    ///
+    /// Versions: 0+.
+    pub min_version: i16,
+    /// The maximum supported version, inclusive.
+    ///
+    /// Versions: 0+.
+    pub max_version: i16,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted.
+///
+/// Versions: 3-5.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SupportedFeatureKey {
+    /// The name of the feature.
+    ///
+    /// Versions: 3+; map key.
+    pub name: StrBytes,
+    /// The minimum supported version for the feature.
+    ///
+    /// Versions: 3+.
+    pub min_version: i16,
+    /// The maximum supported version for the feature.
+    ///
+    /// Versions: 3+.
+    pub max_version: i16,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// List of cluster-wide finalized features. The information is valid only if FinalizedFeaturesEpoch \>= 0.
+///
+/// Versions: 3-5.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FinalizedFeatureKey {
+    /// The name of the feature.
+    ///
+    /// Versions: 3+; map key.
+    pub name: StrBytes,
+    /// The cluster-wide finalized max version level for the feature.
+    ///
+    /// Versions: 3+.
+    pub max_version_level: i16,
+    /// The cluster-wide finalized min version level for the feature.
+    ///
+    /// Versions: 3+.
+    pub min_version_level: i16,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for ApiVersionsResponse {
+    const NAME: &'static str = "ApiVersionsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
 impl ApiVersionsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
         buf.put_i16(self.error_code);
-        c::put_array(buf, &self.api_keys, flexible, |buf, e| (e).encode_fields(buf, version))
+        c::array::put(buf, &self.api_keys, flexible, |buf, e| e.encode_fields(buf, version))
             .map_err(|e| e.in_field("ApiKeys"))?;
         if version >= 1 {
             buf.put_i32(self.throttle_time_ms);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_supported_features = version >= 3 && !self.supported_features.is_empty();
-            num_tagged += write_f_supported_features as usize;
-            let write_f_finalized_features_epoch = version >= 3 && self.finalized_features_epoch != -1;
-            num_tagged += write_f_finalized_features_epoch as usize;
-            let write_f_finalized_features = version >= 3 && !self.finalized_features.is_empty();
-            num_tagged += write_f_finalized_features as usize;
-            let write_f_zk_migration_ready = version >= 3 && self.zk_migration_ready != false;
-            num_tagged += write_f_zk_migration_ready as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
+        if version >= 3 {
+            let write_f_supported_features = !self.supported_features.is_empty();
+            let write_f_finalized_features_epoch = self.finalized_features_epoch != -1;
+            let write_f_finalized_features = !self.finalized_features.is_empty();
+            let write_f_zk_migration_ready = self.zk_migration_ready;
+            let mut section = c::tagged::SectionWriter::start(
+                buf,
+                &self.unknown_tagged_fields,
+                usize::from(write_f_supported_features)
+                    + usize::from(write_f_finalized_features_epoch)
+                    + usize::from(write_f_finalized_features)
+                    + usize::from(write_f_zk_migration_ready),
+            );
             if write_f_supported_features {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(
-                    buf,
-                    (c::array_size(&self.supported_features, true, |e| (e).fields_size(version))) as u32,
-                );
-                c::put_array(buf, &self.supported_features, true, |buf, e| (e).encode_fields(buf, version))
+                section.put_header(buf, 0, c::array::size(&self.supported_features, true, |e| e.fields_size(version)));
+                c::array::put(buf, &self.supported_features, true, |buf, e| e.encode_fields(buf, version))
                     .map_err(|e| e.in_field("SupportedFeatures"))?;
             }
-            unknown.write_before(buf, 1);
             if write_f_finalized_features_epoch {
-                c::put_uvarint(buf, 1);
-                c::put_uvarint(buf, (8) as u32);
+                section.put_header(buf, 1, 8);
                 buf.put_i64(self.finalized_features_epoch);
             }
-            unknown.write_before(buf, 2);
             if write_f_finalized_features {
-                c::put_uvarint(buf, 2);
-                c::put_uvarint(
-                    buf,
-                    (c::array_size(&self.finalized_features, true, |e| (e).fields_size(version))) as u32,
-                );
-                c::put_array(buf, &self.finalized_features, true, |buf, e| (e).encode_fields(buf, version))
+                section.put_header(buf, 2, c::array::size(&self.finalized_features, true, |e| e.fields_size(version)));
+                c::array::put(buf, &self.finalized_features, true, |buf, e| e.encode_fields(buf, version))
                     .map_err(|e| e.in_field("FinalizedFeatures"))?;
             }
-            unknown.write_before(buf, 3);
             if write_f_zk_migration_ready {
-                c::put_uvarint(buf, 3);
-                c::put_uvarint(buf, (1) as u32);
-                buf.put_u8(self.zk_migration_ready as u8);
+                section.put_header(buf, 3, 1);
+                buf.put_u8(u8::from(self.zk_migration_ready));
             }
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+            section.finish(buf);
+        } else {
+            c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, false, version)?;
         }
         Ok(())
     }
@@ -131,39 +187,120 @@ impl ApiVersionsResponse {
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 2;
-        size += c::array_size(&self.api_keys, flexible, |e| (e).fields_size(version));
+        size += c::array::size(&self.api_keys, flexible, |e| e.fields_size(version));
         if version >= 1 {
             size += 4;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if version >= 3 && !self.supported_features.is_empty() {
-                num_tagged += 1;
-                let value_size = c::array_size(&self.supported_features, true, |e| (e).fields_size(version));
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
+        if version >= 3 {
+            let mut known = c::tagged::KnownSize::default();
+            if !self.supported_features.is_empty() {
+                known.add(0, c::array::size(&self.supported_features, true, |e| e.fields_size(version)));
             }
-            if version >= 3 && self.finalized_features_epoch != -1 {
-                num_tagged += 1;
-                let value_size = 8;
-                size += c::uvarint_size(1) + c::uvarint_size(value_size as u32) + value_size;
+            if self.finalized_features_epoch != -1 {
+                known.add(1, 8);
             }
-            if version >= 3 && !self.finalized_features.is_empty() {
-                num_tagged += 1;
-                let value_size = c::array_size(&self.finalized_features, true, |e| (e).fields_size(version));
-                size += c::uvarint_size(2) + c::uvarint_size(value_size as u32) + value_size;
+            if !self.finalized_features.is_empty() {
+                known.add(2, c::array::size(&self.finalized_features, true, |e| e.fields_size(version)));
             }
-            if version >= 3 && self.zk_migration_ready != false {
-                num_tagged += 1;
-                let value_size = 1;
-                size += c::uvarint_size(3) + c::uvarint_size(value_size as u32) + value_size;
+            if self.zk_migration_ready {
+                known.add(3, 1);
             }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+            size += known.section_size(&self.unknown_tagged_fields);
         }
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message ApiVersionsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl ApiVersion {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 3;
+        {
+            let mut run = [0u8; 6];
+            run[0..2].copy_from_slice(&self.api_key.to_be_bytes());
+            run[2..4].copy_from_slice(&self.min_version.to_be_bytes());
+            run[4..6].copy_from_slice(&self.max_version.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 3;
+        let mut size = 0;
+        size += 2;
+        size += 2;
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested ApiVersion);
+
+#[cfg(feature = "encode-responses")]
+impl SupportedFeatureKey {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        {
+            let mut run = [0u8; 4];
+            run[0..2].copy_from_slice(&self.min_version.to_be_bytes());
+            run[2..4].copy_from_slice(&self.max_version.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += 2;
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested SupportedFeatureKey);
+
+#[cfg(feature = "encode-responses")]
+impl FinalizedFeatureKey {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        {
+            let mut run = [0u8; 4];
+            run[0..2].copy_from_slice(&self.max_version_level.to_be_bytes());
+            run[2..4].copy_from_slice(&self.min_version_level.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += 2;
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested FinalizedFeatureKey);
 
 #[cfg(feature = "decode-responses")]
 impl ApiVersionsResponse {
@@ -171,7 +308,7 @@ impl ApiVersionsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_api_keys = c::read_array(r, flexible, version, |r| ApiVersion::decode_fields(r, version))
+        let f_api_keys = c::array::read(r, flexible, version, |r| ApiVersion::decode_fields(r, version))
             .map_err(|e| e.in_field("ApiKeys"))?;
         let f_throttle_time_ms =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
@@ -180,48 +317,31 @@ impl ApiVersionsResponse {
         let mut f_finalized_features = Vec::new();
         let mut f_zk_migration_ready = false;
         let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
+        if version >= 3 {
+            for _ in 0..r.read_uvarint()? {
+                let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
-                    0 if version >= 3 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_supported_features =
-                            c::read_array(r, true, version, |r| SupportedFeatureKey::decode_fields(r, version))
-                                .map_err(|e| e.in_field("SupportedFeatures"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared)
-                            .map_err(|e| e.in_field("SupportedFeatures"))?;
+                    0 => {
+                        f_supported_features = c::tagged::read_known(&mut field, tag, |r| {
+                            c::array::read(r, true, version, |r| SupportedFeatureKey::decode_fields(r, version))
+                        })
+                        .map_err(|e| e.in_field("SupportedFeatures"))?
                     }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    1 if version >= 3 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_finalized_features_epoch = r.read_i64().map_err(|e| e.in_field("FinalizedFeaturesEpoch"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared)
-                            .map_err(|e| e.in_field("FinalizedFeaturesEpoch"))?;
+                    1 => {
+                        f_finalized_features_epoch = c::tagged::read_known(&mut field, tag, |r| r.read_i64())
+                            .map_err(|e| e.in_field("FinalizedFeaturesEpoch"))?
                     }
-                    1 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    2 if version >= 3 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_finalized_features =
-                            c::read_array(r, true, version, |r| FinalizedFeatureKey::decode_fields(r, version))
-                                .map_err(|e| e.in_field("FinalizedFeatures"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared)
-                            .map_err(|e| e.in_field("FinalizedFeatures"))?;
+                    2 => {
+                        f_finalized_features = c::tagged::read_known(&mut field, tag, |r| {
+                            c::array::read(r, true, version, |r| FinalizedFeatureKey::decode_fields(r, version))
+                        })
+                        .map_err(|e| e.in_field("FinalizedFeatures"))?
                     }
-                    2 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    3 if version >= 3 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_zk_migration_ready = r.read_bool().map_err(|e| e.in_field("ZkMigrationReady"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared)
-                            .map_err(|e| e.in_field("ZkMigrationReady"))?;
+                    3 => {
+                        f_zk_migration_ready = c::tagged::read_known(&mut field, tag, |r| r.read_bool())
+                            .map_err(|e| e.in_field("ZkMigrationReady"))?
                     }
-                    3 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
+                    _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
                 }
             }
         }
@@ -238,223 +358,8 @@ impl ApiVersionsResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for ApiVersionsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ApiVersionsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ApiVersionsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for ApiVersionsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ApiVersionsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ApiVersionsResponse"))
-    }
-}
-
-impl Message for ApiVersionsResponse {
-    const NAME: &'static str = "ApiVersionsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ApiVersionsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.api_keys = rnd::vec(rng, |rng| <ApiVersion as rnd::Random>::random(rng, version));
-        if version >= 1 {
-            value.throttle_time_ms = rnd::i32(rng);
-        }
-        if version >= 3 {
-            value.supported_features = rnd::vec(rng, |rng| <SupportedFeatureKey as rnd::Random>::random(rng, version));
-        }
-        if version >= 3 {
-            value.finalized_features_epoch = rnd::i64(rng);
-        }
-        if version >= 3 {
-            value.finalized_features = rnd::vec(rng, |rng| <FinalizedFeatureKey as rnd::Random>::random(rng, version));
-        }
-        if version >= 3 {
-            value.zk_migration_ready = rng.bool();
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0, 1, 2, 3]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ApiVersionsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ApiVersionsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "apiKeys".to_string(),
-            j::structs_to_value(&self.api_keys, version).map_err(|e| e.in_field("ApiKeys"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "throttleTimeMs".to_string(),
-                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-            );
-        }
-        if (version >= 3) && !self.supported_features.is_empty() {
-            map.insert(
-                "supportedFeatures".to_string(),
-                j::structs_to_value(&self.supported_features, version).map_err(|e| e.in_field("SupportedFeatures"))?,
-            );
-        }
-        if (version >= 3) && self.finalized_features_epoch != -1 {
-            map.insert(
-                "finalizedFeaturesEpoch".to_string(),
-                j::JsonValue::to_value(&self.finalized_features_epoch)
-                    .map_err(|e| e.in_field("FinalizedFeaturesEpoch"))?,
-            );
-        }
-        if (version >= 3) && !self.finalized_features.is_empty() {
-            map.insert(
-                "finalizedFeatures".to_string(),
-                j::structs_to_value(&self.finalized_features, version).map_err(|e| e.in_field("FinalizedFeatures"))?,
-            );
-        }
-        if (version >= 3) && self.zk_migration_ready != false {
-            map.insert(
-                "zkMigrationReady".to_string(),
-                j::JsonValue::to_value(&self.zk_migration_ready).map_err(|e| e.in_field("ZkMigrationReady"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ApiVersionsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ApiVersionsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("apiKeys") {
-            Some(v) => {
-                out.api_keys = j::structs_from_value(v, version).map_err(|e| e.in_field("ApiKeys"))?;
-            }
-            None => return Err(j::missing("apiKeys", version)),
-        }
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
-            None => {}
-        }
-        if let Some(v) = object.get("supportedFeatures") {
-            out.supported_features = j::structs_from_value(v, version).map_err(|e| e.in_field("SupportedFeatures"))?;
-        }
-        if let Some(v) = object.get("finalizedFeaturesEpoch") {
-            out.finalized_features_epoch =
-                <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FinalizedFeaturesEpoch"))?;
-        }
-        if let Some(v) = object.get("finalizedFeatures") {
-            out.finalized_features = j::structs_from_value(v, version).map_err(|e| e.in_field("FinalizedFeatures"))?;
-        }
-        if let Some(v) = object.get("zkMigrationReady") {
-            out.zk_migration_ready =
-                <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ZkMigrationReady"))?;
-        }
-        Ok(out)
-    }
-}
-
-/// The APIs supported by the broker.
-///
-/// Versions: 0-5.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiVersion {
-    /// The API index.
-    ///
-    /// Versions: 0+; map key.
-    pub api_key: i16,
-    /// The minimum supported version, inclusive.
-    ///
-    /// Versions: 0+.
-    pub min_version: i16,
-    /// The maximum supported version, inclusive.
-    ///
-    /// Versions: 0+.
-    pub max_version: i16,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ApiVersion {
-    fn default() -> Self {
-        Self { api_key: 0, min_version: 0, max_version: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl ApiVersion {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 3;
-        {
-            let mut run = [0u8; 6];
-            run[0..2].copy_from_slice(&self.api_key.to_be_bytes());
-            run[2..4].copy_from_slice(&self.min_version.to_be_bytes());
-            run[4..6].copy_from_slice(&self.max_version.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 3;
-        let mut size = 0usize;
-        size += 2;
-        size += 2;
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(message ApiVersionsResponse);
 
 #[cfg(feature = "decode-responses")]
 impl ApiVersion {
@@ -467,324 +372,43 @@ impl ApiVersion {
         let f_api_key = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_min_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let f_max_version = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { api_key: f_api_key, min_version: f_min_version, max_version: f_max_version, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for ApiVersion {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for ApiVersion {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ApiVersion {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        value.api_key = rng.i16(..);
-        value.min_version = rng.i16(..);
-        value.max_version = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ApiVersion {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("apiKey".to_string(), j::JsonValue::to_value(&self.api_key).map_err(|e| e.in_field("ApiKey"))?);
-        map.insert(
-            "minVersion".to_string(),
-            j::JsonValue::to_value(&self.min_version).map_err(|e| e.in_field("MinVersion"))?,
-        );
-        map.insert(
-            "maxVersion".to_string(),
-            j::JsonValue::to_value(&self.max_version).map_err(|e| e.in_field("MaxVersion"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ApiVersion {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("apiKey") {
-            Some(v) => {
-                out.api_key = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ApiKey"))?;
-            }
-            None => return Err(j::missing("apiKey", version)),
-        }
-        match object.get("minVersion") {
-            Some(v) => {
-                out.min_version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinVersion"))?;
-            }
-            None => return Err(j::missing("minVersion", version)),
-        }
-        match object.get("maxVersion") {
-            Some(v) => {
-                out.max_version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxVersion"))?;
-            }
-            None => return Err(j::missing("maxVersion", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted.
-///
-/// Versions: 3-5.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SupportedFeatureKey {
-    /// The name of the feature.
-    ///
-    /// Versions: 3+; map key.
-    pub name: StrBytes,
-    /// The minimum supported version for the feature.
-    ///
-    /// Versions: 3+.
-    pub min_version: i16,
-    /// The maximum supported version for the feature.
-    ///
-    /// Versions: 3+.
-    pub max_version: i16,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for SupportedFeatureKey {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), min_version: 0, max_version: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl SupportedFeatureKey {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        {
-            let mut run = [0u8; 4];
-            run[0..2].copy_from_slice(&self.min_version.to_be_bytes());
-            run[2..4].copy_from_slice(&self.max_version.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += 2;
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested ApiVersion);
 
 #[cfg(feature = "decode-responses")]
 impl SupportedFeatureKey {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MinVersion", 2), ("MaxVersion", 2)]));
         };
         let f_min_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_max_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { name: f_name, min_version: f_min_version, max_version: f_max_version, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for SupportedFeatureKey {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for SupportedFeatureKey {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for SupportedFeatureKey {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.min_version = rng.i16(..);
-        value.max_version = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for SupportedFeatureKey {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "minVersion".to_string(),
-            j::JsonValue::to_value(&self.min_version).map_err(|e| e.in_field("MinVersion"))?,
-        );
-        map.insert(
-            "maxVersion".to_string(),
-            j::JsonValue::to_value(&self.max_version).map_err(|e| e.in_field("MaxVersion"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for SupportedFeatureKey {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("minVersion") {
-            Some(v) => {
-                out.min_version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinVersion"))?;
-            }
-            None => return Err(j::missing("minVersion", version)),
-        }
-        match object.get("maxVersion") {
-            Some(v) => {
-                out.max_version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxVersion"))?;
-            }
-            None => return Err(j::missing("maxVersion", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// List of cluster-wide finalized features. The information is valid only if FinalizedFeaturesEpoch \>= 0.
-///
-/// Versions: 3-5.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FinalizedFeatureKey {
-    /// The name of the feature.
-    ///
-    /// Versions: 3+; map key.
-    pub name: StrBytes,
-    /// The cluster-wide finalized max version level for the feature.
-    ///
-    /// Versions: 3+.
-    pub max_version_level: i16,
-    /// The cluster-wide finalized min version level for the feature.
-    ///
-    /// Versions: 3+.
-    pub min_version_level: i16,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for FinalizedFeatureKey {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            max_version_level: 0,
-            min_version_level: 0,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl FinalizedFeatureKey {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        {
-            let mut run = [0u8; 4];
-            run[0..2].copy_from_slice(&self.max_version_level.to_be_bytes());
-            run[2..4].copy_from_slice(&self.min_version_level.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += 2;
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested SupportedFeatureKey);
 
 #[cfg(feature = "decode-responses")]
 impl FinalizedFeatureKey {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MaxVersionLevel", 2), ("MinVersionLevel", 2)]));
         };
         let f_max_version_level = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_min_version_level = i16::from_be_bytes(run[2..4].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             name: f_name,
             max_version_level: f_max_version_level,
@@ -794,82 +418,5 @@ impl FinalizedFeatureKey {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for FinalizedFeatureKey {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for FinalizedFeatureKey {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FinalizedFeatureKey {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.max_version_level = rng.i16(..);
-        value.min_version_level = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FinalizedFeatureKey {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "maxVersionLevel".to_string(),
-            j::JsonValue::to_value(&self.max_version_level).map_err(|e| e.in_field("MaxVersionLevel"))?,
-        );
-        map.insert(
-            "minVersionLevel".to_string(),
-            j::JsonValue::to_value(&self.min_version_level).map_err(|e| e.in_field("MinVersionLevel"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FinalizedFeatureKey {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("maxVersionLevel") {
-            Some(v) => {
-                out.max_version_level =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxVersionLevel"))?;
-            }
-            None => return Err(j::missing("maxVersionLevel", version)),
-        }
-        match object.get("minVersionLevel") {
-            Some(v) => {
-                out.min_version_level =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinVersionLevel"))?;
-            }
-            None => return Err(j::missing("minVersionLevel", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested FinalizedFeatureKey);

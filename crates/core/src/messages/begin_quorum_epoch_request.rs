@@ -2,17 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `BeginQuorumEpochRequest`, the Kafka request defined in `BeginQuorumEpochRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `BeginQuorumEpochRequest`: Kafka request, api key 53.
@@ -37,7 +38,7 @@ pub struct BeginQuorumEpochRequest {
     /// Versions: 1+; ignorable.
     pub leader_endpoints: Vec<LeaderEndpoint>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for BeginQuorumEpochRequest {
@@ -52,198 +53,10 @@ impl Default for BeginQuorumEpochRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl BeginQuorumEpochRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 1;
-        c::put_nullable_string(buf, self.cluster_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ClusterId"))?;
-        if version >= 1 {
-            buf.put_i32(self.voter_id);
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if version >= 1 {
-            c::put_array(buf, &self.leader_endpoints, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("LeaderEndpoints"))?;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 1;
-        let mut size = 0usize;
-        size += c::nullable_string_size(self.cluster_id.as_deref(), flexible);
-        if version >= 1 {
-            size += 4;
-        }
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if version >= 1 {
-            size += c::array_size(&self.leader_endpoints, flexible, |e| (e).fields_size(version));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl BeginQuorumEpochRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 1;
-        let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
-        let f_voter_id = if version >= 1 { r.read_i32().map_err(|e| e.in_field("VoterId"))? } else { -1 };
-        let f_topics = c::read_array(r, flexible, version, |r| TopicData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let f_leader_endpoints = if version >= 1 {
-            c::read_array(r, flexible, version, |r| LeaderEndpoint::decode_fields(r, version))
-                .map_err(|e| e.in_field("LeaderEndpoints"))?
-        } else {
-            Vec::new()
-        };
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            cluster_id: f_cluster_id,
-            voter_id: f_voter_id,
-            topics: f_topics,
-            leader_endpoints: f_leader_endpoints,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for BeginQuorumEpochRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("BeginQuorumEpochRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("BeginQuorumEpochRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for BeginQuorumEpochRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BeginQuorumEpochRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("BeginQuorumEpochRequest"))
-    }
-}
-
-impl Message for BeginQuorumEpochRequest {
-    const NAME: &'static str = "BeginQuorumEpochRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for BeginQuorumEpochRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.cluster_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if version >= 1 {
-            value.voter_id = rnd::i32(rng);
-        }
-        value.topics = rnd::vec(rng, |rng| <TopicData as rnd::Random>::random(rng, version));
-        if version >= 1 {
-            value.leader_endpoints = rnd::vec(rng, |rng| <LeaderEndpoint as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for BeginQuorumEpochRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("BeginQuorumEpochRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "clusterId".to_string(),
-            j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "voterId".to_string(),
-                j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?,
-            );
-        }
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        if version >= 1 {
-            map.insert(
-                "leaderEndpoints".to_string(),
-                j::structs_to_value(&self.leader_endpoints, version).map_err(|e| e.in_field("LeaderEndpoints"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for BeginQuorumEpochRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("BeginQuorumEpochRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("clusterId") {
-            Some(v) => {
-                out.cluster_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
-            }
-            None => return Err(j::missing("clusterId", version)),
-        }
-        match object.get("voterId") {
-            Some(v) => {
-                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
-            }
-            None if version >= 1 => return Err(j::missing("voterId", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("leaderEndpoints") {
-            Some(v) => {
-                out.leader_endpoints = j::structs_from_value(v, version).map_err(|e| e.in_field("LeaderEndpoints"))?;
-            }
-            None if version >= 1 => return Err(j::missing("leaderEndpoints", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
 /// The topics.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicData {
     /// The topic name.
     ///
@@ -254,134 +67,13 @@ pub struct TopicData {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicData {
-    fn default() -> Self {
-        Self { topic_name: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TopicData {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 1;
-        c::put_string(buf, &self.topic_name, flexible).map_err(|e| e.in_field("TopicName"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 1;
-        let mut size = 0usize;
-        size += c::string_size(&self.topic_name, flexible);
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl TopicData {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 1;
-        let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for TopicData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for TopicData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.topic_name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| <PartitionData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "topicName".to_string(),
-            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
-        );
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicName") {
-            Some(v) => {
-                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
-            }
-            None => return Err(j::missing("topicName", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The partitions.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartitionData {
     /// The partition index.
     ///
@@ -400,20 +92,99 @@ pub struct PartitionData {
     /// Versions: 0+.
     pub leader_epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for PartitionData {
-    fn default() -> Self {
-        Self {
-            partition_index: 0,
-            voter_directory_id: Uuid::nil(),
-            leader_id: 0,
-            leader_epoch: 0,
-            unknown_tagged_fields: Vec::new(),
+/// Endpoints for the leader.
+///
+/// Versions: 1.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LeaderEndpoint {
+    /// The name of the endpoint.
+    ///
+    /// Versions: 1+; map key.
+    pub name: StrBytes,
+    /// The node's hostname.
+    ///
+    /// Versions: 1+.
+    pub host: StrBytes,
+    /// The node's port.
+    ///
+    /// Versions: 1+.
+    pub port: u16,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for BeginQuorumEpochRequest {
+    const NAME: &'static str = "BeginQuorumEpochRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl BeginQuorumEpochRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 1;
+        c::string::put_nullable(buf, self.cluster_id.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("ClusterId"))?;
+        if version >= 1 {
+            buf.put_i32(self.voter_id);
         }
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        if version >= 1 {
+            c::array::put(buf, &self.leader_endpoints, true, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("LeaderEndpoints"))?;
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 1;
+        let mut size = 0;
+        size += c::string::nullable_size(self.cluster_id.as_deref(), flexible);
+        if version >= 1 {
+            size += 4;
+        }
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        if version >= 1 {
+            size += c::array::size(&self.leader_endpoints, true, |e| e.fields_size(version));
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message BeginQuorumEpochRequest);
+
+#[cfg(feature = "encode-requests")]
+impl TopicData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 1;
+        c::string::put(buf, &self.topic_name, flexible).map_err(|e| e.in_field("TopicName"))?;
+        c::array::put(buf, &self.partitions, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 1;
+        let mut size = 0;
+        size += c::string::size(&self.topic_name, flexible);
+        size += c::array::size(&self.partitions, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TopicData);
 
 #[cfg(feature = "encode-requests")]
 impl PartitionData {
@@ -429,34 +200,96 @@ impl PartitionData {
             run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         if version >= 1 {
             size += 16;
         }
         size += 4;
         size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested PartitionData);
+
+#[cfg(feature = "encode-requests")]
+impl LeaderEndpoint {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        buf.put_u16(self.port);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += c::string::size(&self.host, true);
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested LeaderEndpoint);
+
+#[cfg(feature = "decode-requests")]
+impl BeginQuorumEpochRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 1;
+        let f_cluster_id = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
+        let f_voter_id = if version >= 1 { r.read_i32().map_err(|e| e.in_field("VoterId"))? } else { -1 };
+        let f_topics = c::array::read(r, flexible, version, |r| TopicData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let f_leader_endpoints = if version >= 1 {
+            c::array::read(r, true, version, |r| LeaderEndpoint::decode_fields(r, version))
+                .map_err(|e| e.in_field("LeaderEndpoints"))?
+        } else {
+            Vec::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            cluster_id: f_cluster_id,
+            voter_id: f_voter_id,
+            topics: f_topics,
+            leader_endpoints: f_leader_endpoints,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message BeginQuorumEpochRequest);
+
+#[cfg(feature = "decode-requests")]
+impl TopicData {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 1;
+        let f_topic_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("TopicName"))?;
+        let f_partitions = c::array::read(r, flexible, version, |r| PartitionData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested TopicData);
 
 #[cfg(feature = "decode-requests")]
 impl PartitionData {
@@ -471,7 +304,7 @@ impl PartitionData {
         };
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             partition_index: f_partition_index,
             voter_directory_id: f_voter_directory_id,
@@ -482,248 +315,20 @@ impl PartitionData {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for PartitionData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for PartitionData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for PartitionData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        if version >= 1 {
-            value.voter_directory_id = rnd::uuid(rng);
-        }
-        value.leader_id = rnd::i32(rng);
-        value.leader_epoch = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for PartitionData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "voterDirectoryId".to_string(),
-                j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
-            );
-        }
-        map.insert(
-            "leaderId".to_string(),
-            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
-        );
-        map.insert(
-            "leaderEpoch".to_string(),
-            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for PartitionData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("voterDirectoryId") {
-            Some(v) => {
-                out.voter_directory_id =
-                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
-            }
-            None if version >= 1 => return Err(j::missing("voterDirectoryId", version)),
-            None => {}
-        }
-        match object.get("leaderId") {
-            Some(v) => {
-                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
-            }
-            None => return Err(j::missing("leaderId", version)),
-        }
-        match object.get("leaderEpoch") {
-            Some(v) => {
-                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
-            }
-            None => return Err(j::missing("leaderEpoch", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// Endpoints for the leader.
-///
-/// Versions: 1.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LeaderEndpoint {
-    /// The name of the endpoint.
-    ///
-    /// Versions: 1+; map key.
-    pub name: StrBytes,
-    /// The node's hostname.
-    ///
-    /// Versions: 1+.
-    pub host: StrBytes,
-    /// The node's port.
-    ///
-    /// Versions: 1+.
-    pub port: u16,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for LeaderEndpoint {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            host: StrBytes::from_static(""),
-            port: 0,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl LeaderEndpoint {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_u16(self.port);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::string_size(&self.host, flexible);
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested PartitionData);
 
 #[cfg(feature = "decode-requests")]
 impl LeaderEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for LeaderEndpoint {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for LeaderEndpoint {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for LeaderEndpoint {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.host = rnd::string(rng);
-        value.port = rng.u16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for LeaderEndpoint {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for LeaderEndpoint {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested LeaderEndpoint);

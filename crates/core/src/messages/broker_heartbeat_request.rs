@@ -2,17 +2,17 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `BrokerHeartbeatRequest`, the Kafka request defined in `BrokerHeartbeatRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `BrokerHeartbeatRequest`: Kafka request, api key 63.
@@ -49,7 +49,7 @@ pub struct BrokerHeartbeatRequest {
     /// Versions: 2+; nullable: 2+; tagged: 2+ (tag 1); default: null.
     pub cordoned_log_dirs: Option<Vec<Uuid>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for BrokerHeartbeatRequest {
@@ -67,95 +67,84 @@ impl Default for BrokerHeartbeatRequest {
     }
 }
 
+impl Message for BrokerHeartbeatRequest {
+    const NAME: &'static str = "BrokerHeartbeatRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl BrokerHeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 22];
             run[0..4].copy_from_slice(&self.broker_id.to_be_bytes());
             run[4..12].copy_from_slice(&self.broker_epoch.to_be_bytes());
             run[12..20].copy_from_slice(&self.current_metadata_offset.to_be_bytes());
-            run[20..21].copy_from_slice(&[self.want_fence as u8]);
-            run[21..22].copy_from_slice(&[self.want_shut_down as u8]);
+            run[20..21].copy_from_slice(&[u8::from(self.want_fence)]);
+            run[21..22].copy_from_slice(&[u8::from(self.want_shut_down)]);
             buf.put_slice(&run);
         }
-        if !(version >= 1) && !self.offline_log_dirs.is_empty() {
-            return Err(c::non_default_value(version).in_field("OfflineLogDirs"));
+        if version <= 0 && !self.offline_log_dirs.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("OfflineLogDirs"));
         }
-        if !(version >= 2) && self.cordoned_log_dirs.is_some() {
-            return Err(c::non_default_value(version).in_field("CordonedLogDirs"));
+        if version <= 1 && self.cordoned_log_dirs.is_some() {
+            return Err(c::check::non_default_value(version).in_field("CordonedLogDirs"));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_offline_log_dirs = version >= 1 && !self.offline_log_dirs.is_empty();
-            num_tagged += write_f_offline_log_dirs as usize;
-            let write_f_cordoned_log_dirs = version >= 2 && self.cordoned_log_dirs.is_some();
-            num_tagged += write_f_cordoned_log_dirs as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
-            if write_f_offline_log_dirs {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(
-                    buf,
-                    (c::array_len_size((&self.offline_log_dirs).len(), true) + (&self.offline_log_dirs).len() * 16)
-                        as u32,
-                );
-                c::put_array(buf, &self.offline_log_dirs, true, |buf, e| {
-                    buf.put_slice((e).as_bytes());
-                    Ok(())
-                })
-                .map_err(|e| e.in_field("OfflineLogDirs"))?;
-            }
-            unknown.write_before(buf, 1);
-            if write_f_cordoned_log_dirs {
-                c::put_uvarint(buf, 1);
-                c::put_uvarint(buf, (c::nullable_array_size(self.cordoned_log_dirs.as_deref(), true, |e| 16)) as u32);
-                c::put_nullable_array(buf, self.cordoned_log_dirs.as_deref(), true, true, version, |buf, e| {
-                    buf.put_slice((e).as_bytes());
-                    Ok(())
-                })
-                .map_err(|e| e.in_field("CordonedLogDirs"))?;
-            }
-            unknown.write_rest(buf);
+        let write_f_offline_log_dirs = version >= 1 && !self.offline_log_dirs.is_empty();
+        let write_f_cordoned_log_dirs = version >= 2 && self.cordoned_log_dirs.is_some();
+        let mut section = c::tagged::SectionWriter::start(
+            buf,
+            &self.unknown_tagged_fields,
+            usize::from(write_f_offline_log_dirs) + usize::from(write_f_cordoned_log_dirs),
+        );
+        if write_f_offline_log_dirs {
+            section.put_header(buf, 0, c::array::fixed_size(&self.offline_log_dirs, true, 16));
+            c::array::put(buf, &self.offline_log_dirs, true, |buf, e| {
+                buf.put_slice(e.as_bytes());
+                Ok(())
+            })
+            .map_err(|e| e.in_field("OfflineLogDirs"))?;
         }
+        if write_f_cordoned_log_dirs {
+            section.put_header(buf, 1, c::array::nullable_fixed_size(self.cordoned_log_dirs.as_deref(), true, 16));
+            c::array::put_nullable(buf, self.cordoned_log_dirs.as_deref(), true, true, version, |buf, e| {
+                buf.put_slice(e.as_bytes());
+                Ok(())
+            })
+            .map_err(|e| e.in_field("CordonedLogDirs"))?;
+        }
+        section.finish(buf);
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 8;
         size += 8;
         size += 1;
         size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if version >= 1 && !self.offline_log_dirs.is_empty() {
-                num_tagged += 1;
-                let value_size =
-                    c::array_len_size((&self.offline_log_dirs).len(), true) + (&self.offline_log_dirs).len() * 16;
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            if version >= 2 && self.cordoned_log_dirs.is_some() {
-                num_tagged += 1;
-                let value_size = c::nullable_array_size(self.cordoned_log_dirs.as_deref(), true, |e| 16);
-                size += c::uvarint_size(1) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        let mut known = c::tagged::KnownSize::default();
+        if version >= 1 && !self.offline_log_dirs.is_empty() {
+            known.add(0, c::array::fixed_size(&self.offline_log_dirs, true, 16));
         }
+        if version >= 2 && self.cordoned_log_dirs.is_some() {
+            known.add(1, c::array::nullable_fixed_size(self.cordoned_log_dirs.as_deref(), true, 16));
+        }
+        size += known.section_size(&self.unknown_tagged_fields);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message BrokerHeartbeatRequest);
 
 #[cfg(feature = "decode-requests")]
 impl BrokerHeartbeatRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<22>() else {
             return Err(r.fixed_run_error(&[
                 ("BrokerId", 4),
@@ -173,30 +162,23 @@ impl BrokerHeartbeatRequest {
         let mut f_offline_log_dirs = Vec::new();
         let mut f_cordoned_log_dirs = None;
         let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    0 if version >= 1 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_offline_log_dirs = c::read_array(r, true, version, |r| r.read_uuid())
-                            .map_err(|e| e.in_field("OfflineLogDirs"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("OfflineLogDirs"))?;
-                    }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    1 if version >= 2 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_cordoned_log_dirs = c::read_nullable_array(r, true, true, version, |r| r.read_uuid())
-                            .map_err(|e| e.in_field("CordonedLogDirs"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared)
-                            .map_err(|e| e.in_field("CordonedLogDirs"))?;
-                    }
-                    1 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
+        for _ in 0..r.read_uvarint()? {
+            let (tag, mut field) = c::tagged::read_field(r)?;
+            match tag {
+                0 if version >= 1 => {
+                    f_offline_log_dirs =
+                        c::tagged::read_known(&mut field, tag, |r| c::array::read(r, true, version, |r| r.read_uuid()))
+                            .map_err(|e| e.in_field("OfflineLogDirs"))?
                 }
+                0 => return Err(c::tagged::tag_not_valid(&field, tag, version)),
+                1 if version >= 2 => {
+                    f_cordoned_log_dirs = c::tagged::read_known(&mut field, tag, |r| {
+                        c::array::read_nullable(r, true, true, version, |r| r.read_uuid())
+                    })
+                    .map_err(|e| e.in_field("CordonedLogDirs"))?
+                }
+                1 => return Err(c::tagged::tag_not_valid(&field, tag, version)),
+                _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
             }
         }
         Ok(Self {
@@ -212,153 +194,5 @@ impl BrokerHeartbeatRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for BrokerHeartbeatRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("BrokerHeartbeatRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("BrokerHeartbeatRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for BrokerHeartbeatRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BrokerHeartbeatRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("BrokerHeartbeatRequest"))
-    }
-}
-
-impl Message for BrokerHeartbeatRequest {
-    const NAME: &'static str = "BrokerHeartbeatRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for BrokerHeartbeatRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.broker_id = rnd::i32(rng);
-        value.broker_epoch = rnd::i64(rng);
-        value.current_metadata_offset = rnd::i64(rng);
-        value.want_fence = rng.bool();
-        value.want_shut_down = rng.bool();
-        if version >= 1 {
-            value.offline_log_dirs = rnd::vec(rng, |rng| rnd::uuid(rng));
-        }
-        if version >= 2 {
-            value.cordoned_log_dirs =
-                if true && rnd::null(rng) { None } else { Some(rnd::vec(rng, |rng| rnd::uuid(rng))) };
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0, 1]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for BrokerHeartbeatRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("BrokerHeartbeatRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "brokerId".to_string(),
-            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
-        );
-        map.insert(
-            "brokerEpoch".to_string(),
-            j::JsonValue::to_value(&self.broker_epoch).map_err(|e| e.in_field("BrokerEpoch"))?,
-        );
-        map.insert(
-            "currentMetadataOffset".to_string(),
-            j::JsonValue::to_value(&self.current_metadata_offset).map_err(|e| e.in_field("CurrentMetadataOffset"))?,
-        );
-        map.insert(
-            "wantFence".to_string(),
-            j::JsonValue::to_value(&self.want_fence).map_err(|e| e.in_field("WantFence"))?,
-        );
-        map.insert(
-            "wantShutDown".to_string(),
-            j::JsonValue::to_value(&self.want_shut_down).map_err(|e| e.in_field("WantShutDown"))?,
-        );
-        if (version >= 1) && !self.offline_log_dirs.is_empty() {
-            map.insert(
-                "offlineLogDirs".to_string(),
-                j::JsonValue::to_value(&self.offline_log_dirs).map_err(|e| e.in_field("OfflineLogDirs"))?,
-            );
-        } else if !(version >= 1) && !self.offline_log_dirs.is_empty() {
-            return Err(c::non_default_value(version).in_field("OfflineLogDirs"));
-        }
-        if (version >= 2) && self.cordoned_log_dirs.is_some() {
-            map.insert(
-                "cordonedLogDirs".to_string(),
-                j::JsonValue::to_value(&self.cordoned_log_dirs).map_err(|e| e.in_field("CordonedLogDirs"))?,
-            );
-        } else if !(version >= 2) && self.cordoned_log_dirs.is_some() {
-            return Err(c::non_default_value(version).in_field("CordonedLogDirs"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for BrokerHeartbeatRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("BrokerHeartbeatRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("brokerId") {
-            Some(v) => {
-                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
-            }
-            None => return Err(j::missing("brokerId", version)),
-        }
-        match object.get("brokerEpoch") {
-            Some(v) => {
-                out.broker_epoch = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerEpoch"))?;
-            }
-            None => return Err(j::missing("brokerEpoch", version)),
-        }
-        match object.get("currentMetadataOffset") {
-            Some(v) => {
-                out.current_metadata_offset =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentMetadataOffset"))?;
-            }
-            None => return Err(j::missing("currentMetadataOffset", version)),
-        }
-        match object.get("wantFence") {
-            Some(v) => {
-                out.want_fence = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("WantFence"))?;
-            }
-            None => return Err(j::missing("wantFence", version)),
-        }
-        match object.get("wantShutDown") {
-            Some(v) => {
-                out.want_shut_down = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("WantShutDown"))?;
-            }
-            None => return Err(j::missing("wantShutDown", version)),
-        }
-        if let Some(v) = object.get("offlineLogDirs") {
-            out.offline_log_dirs =
-                <Vec<Uuid> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OfflineLogDirs"))?;
-        }
-        if let Some(v) = object.get("cordonedLogDirs") {
-            out.cordoned_log_dirs =
-                <Option<Vec<Uuid>> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CordonedLogDirs"))?;
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message BrokerHeartbeatRequest);

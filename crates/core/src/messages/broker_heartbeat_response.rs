@@ -2,18 +2,17 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `BrokerHeartbeatResponse`, the Kafka response defined in `BrokerHeartbeatResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `BrokerHeartbeatResponse`: Kafka response, api key 63.
 ///
@@ -41,7 +40,7 @@ pub struct BrokerHeartbeatResponse {
     /// Versions: 0+.
     pub should_shut_down: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for BrokerHeartbeatResponse {
@@ -57,50 +56,48 @@ impl Default for BrokerHeartbeatResponse {
     }
 }
 
+impl Message for BrokerHeartbeatResponse {
+    const NAME: &'static str = "BrokerHeartbeatResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
 impl BrokerHeartbeatResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 9];
             run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
             run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
-            run[6..7].copy_from_slice(&[self.is_caught_up as u8]);
-            run[7..8].copy_from_slice(&[self.is_fenced as u8]);
-            run[8..9].copy_from_slice(&[self.should_shut_down as u8]);
+            run[6..7].copy_from_slice(&[u8::from(self.is_caught_up)]);
+            run[7..8].copy_from_slice(&[u8::from(self.is_fenced)]);
+            run[8..9].copy_from_slice(&[u8::from(self.should_shut_down)]);
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 4;
         size += 2;
         size += 1;
         size += 1;
         size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
 
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message BrokerHeartbeatResponse);
+
 #[cfg(feature = "decode-responses")]
 impl BrokerHeartbeatResponse {
     #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<9>() else {
             return Err(r.fixed_run_error(&[
                 ("ThrottleTimeMs", 4),
@@ -115,7 +112,7 @@ impl BrokerHeartbeatResponse {
         let f_is_caught_up = run[6] != 0;
         let f_is_fenced = run[7] != 0;
         let f_should_shut_down = run[8] != 0;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -127,123 +124,5 @@ impl BrokerHeartbeatResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for BrokerHeartbeatResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("BrokerHeartbeatResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("BrokerHeartbeatResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for BrokerHeartbeatResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BrokerHeartbeatResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("BrokerHeartbeatResponse"))
-    }
-}
-
-impl Message for BrokerHeartbeatResponse {
-    const NAME: &'static str = "BrokerHeartbeatResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for BrokerHeartbeatResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.is_caught_up = rng.bool();
-        value.is_fenced = rng.bool();
-        value.should_shut_down = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for BrokerHeartbeatResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("BrokerHeartbeatResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "isCaughtUp".to_string(),
-            j::JsonValue::to_value(&self.is_caught_up).map_err(|e| e.in_field("IsCaughtUp"))?,
-        );
-        map.insert(
-            "isFenced".to_string(),
-            j::JsonValue::to_value(&self.is_fenced).map_err(|e| e.in_field("IsFenced"))?,
-        );
-        map.insert(
-            "shouldShutDown".to_string(),
-            j::JsonValue::to_value(&self.should_shut_down).map_err(|e| e.in_field("ShouldShutDown"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for BrokerHeartbeatResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("BrokerHeartbeatResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("isCaughtUp") {
-            Some(v) => {
-                out.is_caught_up = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsCaughtUp"))?;
-            }
-            None => return Err(j::missing("isCaughtUp", version)),
-        }
-        match object.get("isFenced") {
-            Some(v) => {
-                out.is_fenced = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsFenced"))?;
-            }
-            None => return Err(j::missing("isFenced", version)),
-        }
-        match object.get("shouldShutDown") {
-            Some(v) => {
-                out.should_shut_down =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ShouldShutDown"))?;
-            }
-            None => return Err(j::missing("shouldShutDown", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message BrokerHeartbeatResponse);

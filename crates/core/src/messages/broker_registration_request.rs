@@ -2,17 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `BrokerRegistrationRequest`, the Kafka request defined in `BrokerRegistrationRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `BrokerRegistrationRequest`: Kafka request, api key 62.
@@ -57,7 +58,7 @@ pub struct BrokerRegistrationRequest {
     /// Versions: 3+; default: -1; ignorable.
     pub previous_broker_epoch: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for BrokerRegistrationRequest {
@@ -77,290 +78,10 @@ impl Default for BrokerRegistrationRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl BrokerRegistrationRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.broker_id);
-        c::put_string(buf, &self.cluster_id, flexible).map_err(|e| e.in_field("ClusterId"))?;
-        buf.put_slice(self.incarnation_id.as_bytes());
-        c::put_array(buf, &self.listeners, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Listeners"))?;
-        c::put_array(buf, &self.features, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Features"))?;
-        c::put_nullable_string(buf, self.rack.as_deref(), flexible, true, version).map_err(|e| e.in_field("Rack"))?;
-        if version >= 1 {
-            buf.put_u8(self.is_migrating_zk_broker as u8);
-        } else if !(version >= 1) && self.is_migrating_zk_broker != false {
-            return Err(c::non_default_value(version).in_field("IsMigratingZkBroker"));
-        }
-        if version >= 2 {
-            c::put_array(buf, &self.log_dirs, flexible, |buf, e| {
-                buf.put_slice((e).as_bytes());
-                Ok(())
-            })
-            .map_err(|e| e.in_field("LogDirs"))?;
-        }
-        if version >= 3 {
-            buf.put_i64(self.previous_broker_epoch);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::string_size(&self.cluster_id, flexible);
-        size += 16;
-        size += c::array_size(&self.listeners, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.features, flexible, |e| (e).fields_size(version));
-        size += c::nullable_string_size(self.rack.as_deref(), flexible);
-        if version >= 1 {
-            size += 1;
-        }
-        if version >= 2 {
-            size += c::array_len_size((&self.log_dirs).len(), flexible) + (&self.log_dirs).len() * 16;
-        }
-        if version >= 3 {
-            size += 8;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl BrokerRegistrationRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
-        let f_cluster_id = r.read_string(flexible, version).map_err(|e| e.in_field("ClusterId"))?;
-        let f_incarnation_id = r.read_uuid().map_err(|e| e.in_field("IncarnationId"))?;
-        let f_listeners = c::read_array(r, flexible, version, |r| Listener::decode_fields(r, version))
-            .map_err(|e| e.in_field("Listeners"))?;
-        let f_features = c::read_array(r, flexible, version, |r| Feature::decode_fields(r, version))
-            .map_err(|e| e.in_field("Features"))?;
-        let f_rack = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Rack"))?;
-        let f_is_migrating_zk_broker =
-            if version >= 1 { r.read_bool().map_err(|e| e.in_field("IsMigratingZkBroker"))? } else { false };
-        let f_log_dirs = if version >= 2 {
-            c::read_array(r, flexible, version, |r| r.read_uuid()).map_err(|e| e.in_field("LogDirs"))?
-        } else {
-            Vec::new()
-        };
-        let f_previous_broker_epoch =
-            if version >= 3 { r.read_i64().map_err(|e| e.in_field("PreviousBrokerEpoch"))? } else { -1 };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            broker_id: f_broker_id,
-            cluster_id: f_cluster_id,
-            incarnation_id: f_incarnation_id,
-            listeners: f_listeners,
-            features: f_features,
-            rack: f_rack,
-            is_migrating_zk_broker: f_is_migrating_zk_broker,
-            log_dirs: f_log_dirs,
-            previous_broker_epoch: f_previous_broker_epoch,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for BrokerRegistrationRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("BrokerRegistrationRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("BrokerRegistrationRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for BrokerRegistrationRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("BrokerRegistrationRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("BrokerRegistrationRequest"))
-    }
-}
-
-impl Message for BrokerRegistrationRequest {
-    const NAME: &'static str = "BrokerRegistrationRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 4);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for BrokerRegistrationRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.broker_id = rnd::i32(rng);
-        value.cluster_id = rnd::string(rng);
-        value.incarnation_id = rnd::uuid(rng);
-        value.listeners = rnd::vec(rng, |rng| <Listener as rnd::Random>::random(rng, version));
-        value.features = rnd::vec(rng, |rng| <Feature as rnd::Random>::random(rng, version));
-        value.rack = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if version >= 1 {
-            value.is_migrating_zk_broker = rng.bool();
-        }
-        if version >= 2 {
-            value.log_dirs = rnd::vec(rng, |rng| rnd::uuid(rng));
-        }
-        if version >= 3 {
-            value.previous_broker_epoch = rnd::i64(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for BrokerRegistrationRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("BrokerRegistrationRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "brokerId".to_string(),
-            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
-        );
-        map.insert(
-            "clusterId".to_string(),
-            j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
-        );
-        map.insert(
-            "incarnationId".to_string(),
-            j::JsonValue::to_value(&self.incarnation_id).map_err(|e| e.in_field("IncarnationId"))?,
-        );
-        map.insert(
-            "listeners".to_string(),
-            j::structs_to_value(&self.listeners, version).map_err(|e| e.in_field("Listeners"))?,
-        );
-        map.insert(
-            "features".to_string(),
-            j::structs_to_value(&self.features, version).map_err(|e| e.in_field("Features"))?,
-        );
-        map.insert("rack".to_string(), j::JsonValue::to_value(&self.rack).map_err(|e| e.in_field("Rack"))?);
-        if version >= 1 {
-            map.insert(
-                "isMigratingZkBroker".to_string(),
-                j::JsonValue::to_value(&self.is_migrating_zk_broker).map_err(|e| e.in_field("IsMigratingZkBroker"))?,
-            );
-        } else if !(version >= 1) && self.is_migrating_zk_broker != false {
-            return Err(c::non_default_value(version).in_field("IsMigratingZkBroker"));
-        }
-        if version >= 2 {
-            map.insert(
-                "logDirs".to_string(),
-                j::JsonValue::to_value(&self.log_dirs).map_err(|e| e.in_field("LogDirs"))?,
-            );
-        }
-        if version >= 3 {
-            map.insert(
-                "previousBrokerEpoch".to_string(),
-                j::JsonValue::to_value(&self.previous_broker_epoch).map_err(|e| e.in_field("PreviousBrokerEpoch"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for BrokerRegistrationRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("BrokerRegistrationRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("brokerId") {
-            Some(v) => {
-                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
-            }
-            None => return Err(j::missing("brokerId", version)),
-        }
-        match object.get("clusterId") {
-            Some(v) => {
-                out.cluster_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
-            }
-            None => return Err(j::missing("clusterId", version)),
-        }
-        match object.get("incarnationId") {
-            Some(v) => {
-                out.incarnation_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncarnationId"))?;
-            }
-            None => return Err(j::missing("incarnationId", version)),
-        }
-        match object.get("listeners") {
-            Some(v) => {
-                out.listeners = j::structs_from_value(v, version).map_err(|e| e.in_field("Listeners"))?;
-            }
-            None => return Err(j::missing("listeners", version)),
-        }
-        match object.get("features") {
-            Some(v) => {
-                out.features = j::structs_from_value(v, version).map_err(|e| e.in_field("Features"))?;
-            }
-            None => return Err(j::missing("features", version)),
-        }
-        match object.get("rack") {
-            Some(v) => {
-                out.rack = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Rack"))?;
-            }
-            None => return Err(j::missing("rack", version)),
-        }
-        match object.get("isMigratingZkBroker") {
-            Some(v) => {
-                out.is_migrating_zk_broker =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsMigratingZkBroker"))?;
-            }
-            None if version >= 1 => return Err(j::missing("isMigratingZkBroker", version)),
-            None => {}
-        }
-        match object.get("logDirs") {
-            Some(v) => {
-                out.log_dirs = <Vec<Uuid> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogDirs"))?;
-            }
-            None if version >= 2 => return Err(j::missing("logDirs", version)),
-            None => {}
-        }
-        match object.get("previousBrokerEpoch") {
-            Some(v) => {
-                out.previous_broker_epoch =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PreviousBrokerEpoch"))?;
-            }
-            None if version >= 3 => return Err(j::missing("previousBrokerEpoch", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
 /// The listeners of this broker.
 ///
 /// Versions: 0-4.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Listener {
     /// The name of the endpoint.
     ///
@@ -379,169 +100,13 @@ pub struct Listener {
     /// Versions: 0+.
     pub security_protocol: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Listener {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            host: StrBytes::from_static(""),
-            port: 0,
-            security_protocol: 0,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Listener {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        {
-            let mut run = [0u8; 4];
-            run[0..2].copy_from_slice(&self.port.to_be_bytes());
-            run[2..4].copy_from_slice(&self.security_protocol.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::string_size(&self.host, flexible);
-        size += 2;
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Listener {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let Some(run) = r.read_fixed::<4>() else {
-            return Err(r.fixed_run_error(&[("Port", 2), ("SecurityProtocol", 2)]));
-        };
-        let f_port = u16::from_be_bytes(run[0..2].try_into().unwrap());
-        let f_security_protocol = i16::from_be_bytes(run[2..4].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            name: f_name,
-            host: f_host,
-            port: f_port,
-            security_protocol: f_security_protocol,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for Listener {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for Listener {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Listener {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.host = rnd::string(rng);
-        value.port = rng.u16(..);
-        value.security_protocol = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Listener {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        map.insert(
-            "securityProtocol".to_string(),
-            j::JsonValue::to_value(&self.security_protocol).map_err(|e| e.in_field("SecurityProtocol"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Listener {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        match object.get("securityProtocol") {
-            Some(v) => {
-                out.security_protocol =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SecurityProtocol"))?;
-            }
-            None => return Err(j::missing("securityProtocol", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The features on this broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted.
 ///
 /// Versions: 0-4.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Feature {
     /// The feature name.
     ///
@@ -556,67 +121,205 @@ pub struct Feature {
     /// Versions: 0+.
     pub max_supported_version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for Feature {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            min_supported_version: 0,
-            max_supported_version: 0,
-            unknown_tagged_fields: Vec::new(),
+impl Message for BrokerRegistrationRequest {
+    const NAME: &'static str = "BrokerRegistrationRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 4);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl BrokerRegistrationRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.broker_id);
+        c::string::put(buf, &self.cluster_id, true).map_err(|e| e.in_field("ClusterId"))?;
+        buf.put_slice(self.incarnation_id.as_bytes());
+        c::array::put(buf, &self.listeners, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Listeners"))?;
+        c::array::put(buf, &self.features, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Features"))?;
+        c::string::put_nullable(buf, self.rack.as_deref(), true, true, version).map_err(|e| e.in_field("Rack"))?;
+        if version >= 1 {
+            buf.put_u8(u8::from(self.is_migrating_zk_broker));
+        } else if self.is_migrating_zk_broker {
+            return Err(c::check::non_default_value(version).in_field("IsMigratingZkBroker"));
         }
+        if version >= 2 {
+            c::array::put(buf, &self.log_dirs, true, |buf, e| {
+                buf.put_slice(e.as_bytes());
+                Ok(())
+            })
+            .map_err(|e| e.in_field("LogDirs"))?;
+        }
+        if version >= 3 {
+            buf.put_i64(self.previous_broker_epoch);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::string::size(&self.cluster_id, true);
+        size += 16;
+        size += c::array::size(&self.listeners, true, |e| e.fields_size(version));
+        size += c::array::size(&self.features, true, |e| e.fields_size(version));
+        size += c::string::nullable_size(self.rack.as_deref(), true);
+        if version >= 1 {
+            size += 1;
+        }
+        if version >= 2 {
+            size += c::array::fixed_size(&self.log_dirs, true, 16);
+        }
+        if version >= 3 {
+            size += 8;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
 #[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message BrokerRegistrationRequest);
+
+#[cfg(feature = "encode-requests")]
+impl Listener {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        {
+            let mut run = [0u8; 4];
+            run[0..2].copy_from_slice(&self.port.to_be_bytes());
+            run[2..4].copy_from_slice(&self.security_protocol.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += c::string::size(&self.host, true);
+        size += 2;
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested Listener);
+
+#[cfg(feature = "encode-requests")]
 impl Feature {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
         {
             let mut run = [0u8; 4];
             run[0..2].copy_from_slice(&self.min_supported_version.to_be_bytes());
             run[2..4].copy_from_slice(&self.max_supported_version.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
         size += 2;
         size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested Feature);
+
+#[cfg(feature = "decode-requests")]
+impl BrokerRegistrationRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
+        let f_cluster_id = c::string::read(r, true, version).map_err(|e| e.in_field("ClusterId"))?;
+        let f_incarnation_id = r.read_uuid().map_err(|e| e.in_field("IncarnationId"))?;
+        let f_listeners = c::array::read(r, true, version, |r| Listener::decode_fields(r, version))
+            .map_err(|e| e.in_field("Listeners"))?;
+        let f_features = c::array::read(r, true, version, |r| Feature::decode_fields(r, version))
+            .map_err(|e| e.in_field("Features"))?;
+        let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
+        let f_is_migrating_zk_broker =
+            if version >= 1 { r.read_bool().map_err(|e| e.in_field("IsMigratingZkBroker"))? } else { false };
+        let f_log_dirs = if version >= 2 {
+            c::array::read(r, true, version, |r| r.read_uuid()).map_err(|e| e.in_field("LogDirs"))?
+        } else {
+            Vec::new()
+        };
+        let f_previous_broker_epoch =
+            if version >= 3 { r.read_i64().map_err(|e| e.in_field("PreviousBrokerEpoch"))? } else { -1 };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            broker_id: f_broker_id,
+            cluster_id: f_cluster_id,
+            incarnation_id: f_incarnation_id,
+            listeners: f_listeners,
+            features: f_features,
+            rack: f_rack,
+            is_migrating_zk_broker: f_is_migrating_zk_broker,
+            log_dirs: f_log_dirs,
+            previous_broker_epoch: f_previous_broker_epoch,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message BrokerRegistrationRequest);
+
+#[cfg(feature = "decode-requests")]
+impl Listener {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
+        let Some(run) = r.read_fixed::<4>() else {
+            return Err(r.fixed_run_error(&[("Port", 2), ("SecurityProtocol", 2)]));
+        };
+        let f_port = u16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_security_protocol = i16::from_be_bytes(run[2..4].try_into().unwrap());
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            name: f_name,
+            host: f_host,
+            port: f_port,
+            security_protocol: f_security_protocol,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested Listener);
 
 #[cfg(feature = "decode-requests")]
 impl Feature {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MinSupportedVersion", 2), ("MaxSupportedVersion", 2)]));
         };
         let f_min_supported_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_max_supported_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             name: f_name,
             min_supported_version: f_min_supported_version,
@@ -626,82 +329,5 @@ impl Feature {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for Feature {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for Feature {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Feature {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.min_supported_version = rng.i16(..);
-        value.max_supported_version = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Feature {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "minSupportedVersion".to_string(),
-            j::JsonValue::to_value(&self.min_supported_version).map_err(|e| e.in_field("MinSupportedVersion"))?,
-        );
-        map.insert(
-            "maxSupportedVersion".to_string(),
-            j::JsonValue::to_value(&self.max_supported_version).map_err(|e| e.in_field("MaxSupportedVersion"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Feature {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("minSupportedVersion") {
-            Some(v) => {
-                out.min_supported_version =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinSupportedVersion"))?;
-            }
-            None => return Err(j::missing("minSupportedVersion", version)),
-        }
-        match object.get("maxSupportedVersion") {
-            Some(v) => {
-                out.max_supported_version =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxSupportedVersion"))?;
-            }
-            None => return Err(j::missing("maxSupportedVersion", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested Feature);

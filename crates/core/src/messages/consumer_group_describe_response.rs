@@ -2,23 +2,25 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ConsumerGroupDescribeResponse`, the Kafka response defined in `ConsumerGroupDescribeResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `ConsumerGroupDescribeResponse`: Kafka response, api key 69.
 ///
 /// Valid versions: 0-1. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConsumerGroupDescribeResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -29,141 +31,7 @@ pub struct ConsumerGroupDescribeResponse {
     /// Versions: 0+.
     pub groups: Vec<DescribedGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ConsumerGroupDescribeResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, groups: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl ConsumerGroupDescribeResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        c::put_array(buf, &self.groups, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Groups"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.groups, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl ConsumerGroupDescribeResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_groups = c::read_array(r, flexible, version, |r| DescribedGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("Groups"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for ConsumerGroupDescribeResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ConsumerGroupDescribeResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ConsumerGroupDescribeResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for ConsumerGroupDescribeResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("ConsumerGroupDescribeResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ConsumerGroupDescribeResponse"))
-    }
-}
-
-impl Message for ConsumerGroupDescribeResponse {
-    const NAME: &'static str = "ConsumerGroupDescribeResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ConsumerGroupDescribeResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.groups = rnd::vec(rng, |rng| <DescribedGroup as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ConsumerGroupDescribeResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ConsumerGroupDescribeResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert("groups".to_string(), j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ConsumerGroupDescribeResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ConsumerGroupDescribeResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("groups") {
-            Some(v) => {
-                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
-            }
-            None => return Err(j::missing("groups", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each described group.
@@ -208,7 +76,7 @@ pub struct DescribedGroup {
     /// Versions: 0+; default: -2147483648.
     pub authorized_operations: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribedGroup {
@@ -225,238 +93,6 @@ impl Default for DescribedGroup {
             authorized_operations: -2147483648,
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribedGroup {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_string(buf, &self.group_state, flexible).map_err(|e| e.in_field("GroupState"))?;
-        {
-            let mut run = [0u8; 8];
-            run[0..4].copy_from_slice(&self.group_epoch.to_be_bytes());
-            run[4..8].copy_from_slice(&self.assignment_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_string(buf, &self.assignor_name, flexible).map_err(|e| e.in_field("AssignorName"))?;
-        c::put_array(buf, &self.members, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Members"))?;
-        buf.put_i32(self.authorized_operations);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        size += c::string_size(&self.group_id, flexible);
-        size += c::string_size(&self.group_state, flexible);
-        size += 4;
-        size += 4;
-        size += c::string_size(&self.assignor_name, flexible);
-        size += c::array_size(&self.members, flexible, |e| (e).fields_size(version));
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribedGroup {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_group_state = r.read_string(flexible, version).map_err(|e| e.in_field("GroupState"))?;
-        let Some(run) = r.read_fixed::<8>() else {
-            return Err(r.fixed_run_error(&[("GroupEpoch", 4), ("AssignmentEpoch", 4)]));
-        };
-        let f_group_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_assignment_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let f_assignor_name = r.read_string(flexible, version).map_err(|e| e.in_field("AssignorName"))?;
-        let f_members = c::read_array(r, flexible, version, |r| Member::decode_fields(r, version))
-            .map_err(|e| e.in_field("Members"))?;
-        let f_authorized_operations = r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            error_code: f_error_code,
-            error_message: f_error_message,
-            group_id: f_group_id,
-            group_state: f_group_state,
-            group_epoch: f_group_epoch,
-            assignment_epoch: f_assignment_epoch,
-            assignor_name: f_assignor_name,
-            members: f_members,
-            authorized_operations: f_authorized_operations,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribedGroup {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribedGroup {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribedGroup {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.group_id = rnd::string(rng);
-        value.group_state = rnd::string(rng);
-        value.group_epoch = rnd::i32(rng);
-        value.assignment_epoch = rnd::i32(rng);
-        value.assignor_name = rnd::string(rng);
-        value.members = rnd::vec(rng, |rng| <Member as rnd::Random>::random(rng, version));
-        value.authorized_operations = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribedGroup {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "groupState".to_string(),
-            j::JsonValue::to_value(&self.group_state).map_err(|e| e.in_field("GroupState"))?,
-        );
-        map.insert(
-            "groupEpoch".to_string(),
-            j::JsonValue::to_value(&self.group_epoch).map_err(|e| e.in_field("GroupEpoch"))?,
-        );
-        map.insert(
-            "assignmentEpoch".to_string(),
-            j::JsonValue::to_value(&self.assignment_epoch).map_err(|e| e.in_field("AssignmentEpoch"))?,
-        );
-        map.insert(
-            "assignorName".to_string(),
-            j::JsonValue::to_value(&self.assignor_name).map_err(|e| e.in_field("AssignorName"))?,
-        );
-        map.insert(
-            "members".to_string(),
-            j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
-        );
-        map.insert(
-            "authorizedOperations".to_string(),
-            j::JsonValue::to_value(&self.authorized_operations).map_err(|e| e.in_field("AuthorizedOperations"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribedGroup {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("groupState") {
-            Some(v) => {
-                out.group_state = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupState"))?;
-            }
-            None => return Err(j::missing("groupState", version)),
-        }
-        match object.get("groupEpoch") {
-            Some(v) => {
-                out.group_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupEpoch"))?;
-            }
-            None => return Err(j::missing("groupEpoch", version)),
-        }
-        match object.get("assignmentEpoch") {
-            Some(v) => {
-                out.assignment_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AssignmentEpoch"))?;
-            }
-            None => return Err(j::missing("assignmentEpoch", version)),
-        }
-        match object.get("assignorName") {
-            Some(v) => {
-                out.assignor_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AssignorName"))?;
-            }
-            None => return Err(j::missing("assignorName", version)),
-        }
-        match object.get("members") {
-            Some(v) => {
-                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
-            }
-            None => return Err(j::missing("members", version)),
-        }
-        match object.get("authorizedOperations") {
-            Some(v) => {
-                out.authorized_operations =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AuthorizedOperations"))?;
-            }
-            None => return Err(j::missing("authorizedOperations", version)),
-        }
-        Ok(out)
     }
 }
 
@@ -510,7 +146,7 @@ pub struct Member {
     /// Versions: 1+; default: -1; ignorable.
     pub member_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for Member {
@@ -532,80 +168,269 @@ impl Default for Member {
     }
 }
 
+/// `TopicPartitions`, versions 0+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopicPartitions {
+    /// The topic ID.
+    ///
+    /// Versions: 0+.
+    pub topic_id: Uuid,
+    /// The topic name.
+    ///
+    /// Versions: 0+; entity: topicName.
+    pub topic_name: StrBytes,
+    /// The partitions.
+    ///
+    /// Versions: 0+.
+    pub partitions: WireArray<i32>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// `Assignment`, versions 0+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Assignment {
+    /// The assigned topic-partitions to the member.
+    ///
+    /// Versions: 0+.
+    pub topic_partitions: Vec<TopicPartitions>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for ConsumerGroupDescribeResponse {
+    const NAME: &'static str = "ConsumerGroupDescribeResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
-impl Member {
+impl ConsumerGroupDescribeResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        c::put_nullable_string(buf, self.instance_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("InstanceId"))?;
-        c::put_nullable_string(buf, self.rack_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("RackId"))?;
-        buf.put_i32(self.member_epoch);
-        c::put_string(buf, &self.client_id, flexible).map_err(|e| e.in_field("ClientId"))?;
-        c::put_string(buf, &self.client_host, flexible).map_err(|e| e.in_field("ClientHost"))?;
-        c::put_array(buf, &self.subscribed_topic_names, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("SubscribedTopicNames"))?;
-        c::put_nullable_string(buf, self.subscribed_topic_regex.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("SubscribedTopicRegex"))?;
-        (&self.assignment).encode_fields(buf, version).map_err(|e| e.in_field("Assignment"))?;
-        (&self.target_assignment).encode_fields(buf, version).map_err(|e| e.in_field("TargetAssignment"))?;
-        if version >= 1 {
-            buf.put_i8(self.member_type);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        buf.put_i32(self.throttle_time_ms);
+        c::array::put(buf, &self.groups, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Groups"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.member_id, flexible);
-        size += c::nullable_string_size(self.instance_id.as_deref(), flexible);
-        size += c::nullable_string_size(self.rack_id.as_deref(), flexible);
+        let mut size = 0;
         size += 4;
-        size += c::string_size(&self.client_id, flexible);
-        size += c::string_size(&self.client_host, flexible);
-        size += c::array_size(&self.subscribed_topic_names, flexible, |e| c::string_size(e, flexible));
-        size += c::nullable_string_size(self.subscribed_topic_regex.as_deref(), flexible);
-        size += (&self.assignment).fields_size(version);
-        size += (&self.target_assignment).fields_size(version);
-        if version >= 1 {
-            size += 1;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::array::size(&self.groups, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message ConsumerGroupDescribeResponse);
+
+#[cfg(feature = "encode-responses")]
+impl DescribedGroup {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        c::string::put(buf, &self.group_id, true).map_err(|e| e.in_field("GroupId"))?;
+        c::string::put(buf, &self.group_state, true).map_err(|e| e.in_field("GroupState"))?;
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.group_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.assignment_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::string::put(buf, &self.assignor_name, true).map_err(|e| e.in_field("AssignorName"))?;
+        c::array::put(buf, &self.members, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Members"))?;
+        buf.put_i32(self.authorized_operations);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), true);
+        size += c::string::size(&self.group_id, true);
+        size += c::string::size(&self.group_state, true);
+        size += 4;
+        size += 4;
+        size += c::string::size(&self.assignor_name, true);
+        size += c::array::size(&self.members, true, |e| e.fields_size(version));
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribedGroup);
+
+#[cfg(feature = "encode-responses")]
+impl Member {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.member_id, true).map_err(|e| e.in_field("MemberId"))?;
+        c::string::put_nullable(buf, self.instance_id.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("InstanceId"))?;
+        c::string::put_nullable(buf, self.rack_id.as_deref(), true, true, version).map_err(|e| e.in_field("RackId"))?;
+        buf.put_i32(self.member_epoch);
+        c::string::put(buf, &self.client_id, true).map_err(|e| e.in_field("ClientId"))?;
+        c::string::put(buf, &self.client_host, true).map_err(|e| e.in_field("ClientHost"))?;
+        c::array::put(buf, &self.subscribed_topic_names, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("SubscribedTopicNames"))?;
+        c::string::put_nullable(buf, self.subscribed_topic_regex.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("SubscribedTopicRegex"))?;
+        self.assignment.encode_fields(buf, version).map_err(|e| e.in_field("Assignment"))?;
+        self.target_assignment.encode_fields(buf, version).map_err(|e| e.in_field("TargetAssignment"))?;
+        if version >= 1 {
+            buf.put_i8(self.member_type);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.member_id, true);
+        size += c::string::nullable_size(self.instance_id.as_deref(), true);
+        size += c::string::nullable_size(self.rack_id.as_deref(), true);
+        size += 4;
+        size += c::string::size(&self.client_id, true);
+        size += c::string::size(&self.client_host, true);
+        size += c::array::size(&self.subscribed_topic_names, true, |e| c::string::size(e, true));
+        size += c::string::nullable_size(self.subscribed_topic_regex.as_deref(), true);
+        size += self.assignment.fields_size(version);
+        size += self.target_assignment.fields_size(version);
+        if version >= 1 {
+            size += 1;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Member);
+
+#[cfg(feature = "encode-responses")]
+impl TopicPartitions {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_slice(self.topic_id.as_bytes());
+        c::string::put(buf, &self.topic_name, true).map_err(|e| e.in_field("TopicName"))?;
+        c::wire_array::put(buf, &self.partitions, true).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 16;
+        size += c::string::size(&self.topic_name, true);
+        size += c::wire_array::size(&self.partitions, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TopicPartitions);
+
+#[cfg(feature = "encode-responses")]
+impl Assignment {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::array::put(buf, &self.topic_partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("TopicPartitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::array::size(&self.topic_partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Assignment);
+
+#[cfg(feature = "decode-responses")]
+impl ConsumerGroupDescribeResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_groups = c::array::read(r, true, version, |r| DescribedGroup::decode_fields(r, version))
+            .map_err(|e| e.in_field("Groups"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message ConsumerGroupDescribeResponse);
+
+#[cfg(feature = "decode-responses")]
+impl DescribedGroup {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_error_message =
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_group_state = c::string::read(r, true, version).map_err(|e| e.in_field("GroupState"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("GroupEpoch", 4), ("AssignmentEpoch", 4)]));
+        };
+        let f_group_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_assignment_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_assignor_name = c::string::read(r, true, version).map_err(|e| e.in_field("AssignorName"))?;
+        let f_members = c::array::read(r, true, version, |r| Member::decode_fields(r, version))
+            .map_err(|e| e.in_field("Members"))?;
+        let f_authorized_operations = r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            error_code: f_error_code,
+            error_message: f_error_message,
+            group_id: f_group_id,
+            group_state: f_group_state,
+            group_epoch: f_group_epoch,
+            assignment_epoch: f_assignment_epoch,
+            assignor_name: f_assignor_name,
+            members: f_members,
+            authorized_operations: f_authorized_operations,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested DescribedGroup);
 
 #[cfg(feature = "decode-responses")]
 impl Member {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_instance_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("InstanceId"))?;
-        let f_rack_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("RackId"))?;
+        let f_member_id = c::string::read(r, true, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_instance_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("InstanceId"))?;
+        let f_rack_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("RackId"))?;
         let f_member_epoch = r.read_i32().map_err(|e| e.in_field("MemberEpoch"))?;
-        let f_client_id = r.read_string(flexible, version).map_err(|e| e.in_field("ClientId"))?;
-        let f_client_host = r.read_string(flexible, version).map_err(|e| e.in_field("ClientHost"))?;
-        let f_subscribed_topic_names = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
+        let f_client_id = c::string::read(r, true, version).map_err(|e| e.in_field("ClientId"))?;
+        let f_client_host = c::string::read(r, true, version).map_err(|e| e.in_field("ClientHost"))?;
+        let f_subscribed_topic_names = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("SubscribedTopicNames"))?;
         let f_subscribed_topic_regex =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("SubscribedTopicRegex"))?;
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("SubscribedTopicRegex"))?;
         let f_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("Assignment"))?;
         let f_target_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("TargetAssignment"))?;
         let f_member_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("MemberType"))? } else { -1 };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             member_id: f_member_id,
             instance_id: f_instance_id,
@@ -623,447 +448,34 @@ impl Member {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for Member {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for Member {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Member {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.member_id = rnd::string(rng);
-        value.instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.rack_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.member_epoch = rnd::i32(rng);
-        value.client_id = rnd::string(rng);
-        value.client_host = rnd::string(rng);
-        value.subscribed_topic_names = rnd::vec(rng, |rng| rnd::string(rng));
-        value.subscribed_topic_regex = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.assignment = <Assignment as rnd::Random>::random(rng, version);
-        value.target_assignment = <Assignment as rnd::Random>::random(rng, version);
-        if version >= 1 {
-            value.member_type = rng.i8(..);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Member {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "instanceId".to_string(),
-            j::JsonValue::to_value(&self.instance_id).map_err(|e| e.in_field("InstanceId"))?,
-        );
-        map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
-        map.insert(
-            "memberEpoch".to_string(),
-            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
-        );
-        map.insert(
-            "clientId".to_string(),
-            j::JsonValue::to_value(&self.client_id).map_err(|e| e.in_field("ClientId"))?,
-        );
-        map.insert(
-            "clientHost".to_string(),
-            j::JsonValue::to_value(&self.client_host).map_err(|e| e.in_field("ClientHost"))?,
-        );
-        map.insert(
-            "subscribedTopicNames".to_string(),
-            j::JsonValue::to_value(&self.subscribed_topic_names).map_err(|e| e.in_field("SubscribedTopicNames"))?,
-        );
-        map.insert(
-            "subscribedTopicRegex".to_string(),
-            j::JsonValue::to_value(&self.subscribed_topic_regex).map_err(|e| e.in_field("SubscribedTopicRegex"))?,
-        );
-        map.insert(
-            "assignment".to_string(),
-            j::ToJson::to_json(&self.assignment, version).map_err(|e| e.in_field("Assignment"))?,
-        );
-        map.insert(
-            "targetAssignment".to_string(),
-            j::ToJson::to_json(&self.target_assignment, version).map_err(|e| e.in_field("TargetAssignment"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "memberType".to_string(),
-                j::JsonValue::to_value(&self.member_type).map_err(|e| e.in_field("MemberType"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Member {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("instanceId") {
-            Some(v) => {
-                out.instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("InstanceId"))?;
-            }
-            None => return Err(j::missing("instanceId", version)),
-        }
-        match object.get("rackId") {
-            Some(v) => {
-                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
-            }
-            None => return Err(j::missing("rackId", version)),
-        }
-        match object.get("memberEpoch") {
-            Some(v) => {
-                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
-            }
-            None => return Err(j::missing("memberEpoch", version)),
-        }
-        match object.get("clientId") {
-            Some(v) => {
-                out.client_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientId"))?;
-            }
-            None => return Err(j::missing("clientId", version)),
-        }
-        match object.get("clientHost") {
-            Some(v) => {
-                out.client_host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientHost"))?;
-            }
-            None => return Err(j::missing("clientHost", version)),
-        }
-        match object.get("subscribedTopicNames") {
-            Some(v) => {
-                out.subscribed_topic_names =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubscribedTopicNames"))?;
-            }
-            None => return Err(j::missing("subscribedTopicNames", version)),
-        }
-        match object.get("subscribedTopicRegex") {
-            Some(v) => {
-                out.subscribed_topic_regex = <Option<StrBytes> as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("SubscribedTopicRegex"))?;
-            }
-            None => return Err(j::missing("subscribedTopicRegex", version)),
-        }
-        match object.get("assignment") {
-            Some(v) => {
-                out.assignment =
-                    <Assignment as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("Assignment"))?;
-            }
-            None => return Err(j::missing("assignment", version)),
-        }
-        match object.get("targetAssignment") {
-            Some(v) => {
-                out.target_assignment =
-                    <Assignment as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("TargetAssignment"))?;
-            }
-            None => return Err(j::missing("targetAssignment", version)),
-        }
-        match object.get("memberType") {
-            Some(v) => {
-                out.member_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberType"))?;
-            }
-            None if version >= 1 => return Err(j::missing("memberType", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
-/// `TopicPartitions`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopicPartitions {
-    /// The topic ID.
-    ///
-    /// Versions: 0+.
-    pub topic_id: Uuid,
-    /// The topic name.
-    ///
-    /// Versions: 0+; entity: topicName.
-    pub topic_name: StrBytes,
-    /// The partitions.
-    ///
-    /// Versions: 0+.
-    pub partitions: WireArray<i32>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicPartitions {
-    fn default() -> Self {
-        Self {
-            topic_id: Uuid::nil(),
-            topic_name: StrBytes::from_static(""),
-            partitions: WireArray::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TopicPartitions {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_slice(self.topic_id.as_bytes());
-        c::put_string(buf, &self.topic_name, flexible).map_err(|e| e.in_field("TopicName"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 16;
-        size += c::string_size(&self.topic_name, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested Member);
 
 #[cfg(feature = "decode-responses")]
 impl TopicPartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
+        let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topic_id: f_topic_id, topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for TopicPartitions {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for TopicPartitions {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicPartitions {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_id = rnd::uuid(rng);
-        value.topic_name = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicPartitions {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
-        map.insert(
-            "topicName".to_string(),
-            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
-        );
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicPartitions {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None => return Err(j::missing("topicId", version)),
-        }
-        match object.get("topicName") {
-            Some(v) => {
-                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
-            }
-            None => return Err(j::missing("topicName", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// `Assignment`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Assignment {
-    /// The assigned topic-partitions to the member.
-    ///
-    /// Versions: 0+.
-    pub topic_partitions: Vec<TopicPartitions>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Assignment {
-    fn default() -> Self {
-        Self { topic_partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Assignment {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.topic_partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("TopicPartitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.topic_partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested TopicPartitions);
 
 #[cfg(feature = "decode-responses")]
 impl Assignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_topic_partitions = c::read_array(r, flexible, version, |r| TopicPartitions::decode_fields(r, version))
+        let f_topic_partitions = c::array::read(r, true, version, |r| TopicPartitions::decode_fields(r, version))
             .map_err(|e| e.in_field("TopicPartitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topic_partitions: f_topic_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for Assignment {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for Assignment {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Assignment {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_partitions = rnd::vec(rng, |rng| <TopicPartitions as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Assignment {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "topicPartitions".to_string(),
-            j::structs_to_value(&self.topic_partitions, version).map_err(|e| e.in_field("TopicPartitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Assignment {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicPartitions") {
-            Some(v) => {
-                out.topic_partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("TopicPartitions"))?;
-            }
-            None => return Err(j::missing("topicPartitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested Assignment);

@@ -2,17 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ConsumerGroupHeartbeatRequest`, the Kafka request defined in `ConsumerGroupHeartbeatRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `ConsumerGroupHeartbeatRequest`: Kafka request, api key 68.
@@ -61,7 +63,7 @@ pub struct ConsumerGroupHeartbeatRequest {
     /// Versions: 0+; nullable: 0+; default: null.
     pub topic_partitions: Option<Vec<TopicPartitions>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for ConsumerGroupHeartbeatRequest {
@@ -82,93 +84,128 @@ impl Default for ConsumerGroupHeartbeatRequest {
     }
 }
 
+/// null if it didn't change since the last heartbeat; the partitions owned by the member.
+///
+/// Versions: 0-1.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopicPartitions {
+    /// The topic ID.
+    ///
+    /// Versions: 0+.
+    pub topic_id: Uuid,
+    /// The partitions.
+    ///
+    /// Versions: 0+.
+    pub partitions: WireArray<i32>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for ConsumerGroupHeartbeatRequest {
+    const NAME: &'static str = "ConsumerGroupHeartbeatRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl ConsumerGroupHeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        c::string::put(buf, &self.group_id, true).map_err(|e| e.in_field("GroupId"))?;
+        c::string::put(buf, &self.member_id, true).map_err(|e| e.in_field("MemberId"))?;
         buf.put_i32(self.member_epoch);
-        c::put_nullable_string(buf, self.instance_id.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.instance_id.as_deref(), true, true, version)
             .map_err(|e| e.in_field("InstanceId"))?;
-        c::put_nullable_string(buf, self.rack_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("RackId"))?;
+        c::string::put_nullable(buf, self.rack_id.as_deref(), true, true, version).map_err(|e| e.in_field("RackId"))?;
         buf.put_i32(self.rebalance_timeout_ms);
-        c::put_nullable_array(buf, self.subscribed_topic_names.as_deref(), flexible, true, version, |buf, e| {
-            c::put_string(buf, e, flexible)
+        c::array::put_nullable(buf, self.subscribed_topic_names.as_deref(), true, true, version, |buf, e| {
+            c::string::put(buf, e, true)
         })
         .map_err(|e| e.in_field("SubscribedTopicNames"))?;
         if version >= 1 {
-            c::put_nullable_string(buf, self.subscribed_topic_regex.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.subscribed_topic_regex.as_deref(), true, true, version)
                 .map_err(|e| e.in_field("SubscribedTopicRegex"))?;
-        } else if !(version >= 1) && self.subscribed_topic_regex.is_some() {
-            return Err(c::non_default_value(version).in_field("SubscribedTopicRegex"));
+        } else if self.subscribed_topic_regex.is_some() {
+            return Err(c::check::non_default_value(version).in_field("SubscribedTopicRegex"));
         }
-        c::put_nullable_string(buf, self.server_assignor.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.server_assignor.as_deref(), true, true, version)
             .map_err(|e| e.in_field("ServerAssignor"))?;
-        c::put_nullable_array(buf, self.topic_partitions.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
+        c::array::put_nullable(buf, self.topic_partitions.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
         })
         .map_err(|e| e.in_field("TopicPartitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        size += c::string_size(&self.member_id, flexible);
+        let mut size = 0;
+        size += c::string::size(&self.group_id, true);
+        size += c::string::size(&self.member_id, true);
         size += 4;
-        size += c::nullable_string_size(self.instance_id.as_deref(), flexible);
-        size += c::nullable_string_size(self.rack_id.as_deref(), flexible);
+        size += c::string::nullable_size(self.instance_id.as_deref(), true);
+        size += c::string::nullable_size(self.rack_id.as_deref(), true);
         size += 4;
-        size +=
-            c::nullable_array_size(self.subscribed_topic_names.as_deref(), flexible, |e| c::string_size(e, flexible));
+        size += c::array::nullable_size(self.subscribed_topic_names.as_deref(), true, |e| c::string::size(e, true));
         if version >= 1 {
-            size += c::nullable_string_size(self.subscribed_topic_regex.as_deref(), flexible);
+            size += c::string::nullable_size(self.subscribed_topic_regex.as_deref(), true);
         }
-        size += c::nullable_string_size(self.server_assignor.as_deref(), flexible);
-        size += c::nullable_array_size(self.topic_partitions.as_deref(), flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::nullable_size(self.server_assignor.as_deref(), true);
+        size += c::array::nullable_size(self.topic_partitions.as_deref(), true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ConsumerGroupHeartbeatRequest);
+
+#[cfg(feature = "encode-requests")]
+impl TopicPartitions {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_slice(self.topic_id.as_bytes());
+        c::wire_array::put(buf, &self.partitions, true).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 16;
+        size += c::wire_array::size(&self.partitions, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TopicPartitions);
 
 #[cfg(feature = "decode-requests")]
 impl ConsumerGroupHeartbeatRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_member_id = c::string::read(r, true, version).map_err(|e| e.in_field("MemberId"))?;
         let f_member_epoch = r.read_i32().map_err(|e| e.in_field("MemberEpoch"))?;
-        let f_instance_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("InstanceId"))?;
-        let f_rack_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("RackId"))?;
+        let f_instance_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("InstanceId"))?;
+        let f_rack_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("RackId"))?;
         let f_rebalance_timeout_ms = r.read_i32().map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
         let f_subscribed_topic_names =
-            c::read_nullable_array(r, flexible, true, version, |r| r.read_string(flexible, version))
+            c::array::read_nullable(r, true, true, version, |r| c::string::read(r, true, version))
                 .map_err(|e| e.in_field("SubscribedTopicNames"))?;
         let f_subscribed_topic_regex = if version >= 1 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("SubscribedTopicRegex"))?
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("SubscribedTopicRegex"))?
         } else {
             None
         };
         let f_server_assignor =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ServerAssignor"))?;
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ServerAssignor"))?;
         let f_topic_partitions =
-            c::read_nullable_array(r, flexible, true, version, |r| TopicPartitions::decode_fields(r, version))
+            c::array::read_nullable(r, true, true, version, |r| TopicPartitions::decode_fields(r, version))
                 .map_err(|e| e.in_field("TopicPartitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             group_id: f_group_id,
             member_id: f_member_id,
@@ -185,325 +222,19 @@ impl ConsumerGroupHeartbeatRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ConsumerGroupHeartbeatRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ConsumerGroupHeartbeatRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ConsumerGroupHeartbeatRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ConsumerGroupHeartbeatRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("ConsumerGroupHeartbeatRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ConsumerGroupHeartbeatRequest"))
-    }
-}
-
-impl Message for ConsumerGroupHeartbeatRequest {
-    const NAME: &'static str = "ConsumerGroupHeartbeatRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ConsumerGroupHeartbeatRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.member_id = rnd::string(rng);
-        value.member_epoch = rnd::i32(rng);
-        value.instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.rack_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.rebalance_timeout_ms = rnd::i32(rng);
-        value.subscribed_topic_names =
-            if true && rnd::null(rng) { None } else { Some(rnd::vec(rng, |rng| rnd::string(rng))) };
-        if version >= 1 {
-            value.subscribed_topic_regex = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        value.server_assignor = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.topic_partitions = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <TopicPartitions as rnd::Random>::random(rng, version)))
-        };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ConsumerGroupHeartbeatRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ConsumerGroupHeartbeatRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "memberEpoch".to_string(),
-            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
-        );
-        map.insert(
-            "instanceId".to_string(),
-            j::JsonValue::to_value(&self.instance_id).map_err(|e| e.in_field("InstanceId"))?,
-        );
-        map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
-        map.insert(
-            "rebalanceTimeoutMs".to_string(),
-            j::JsonValue::to_value(&self.rebalance_timeout_ms).map_err(|e| e.in_field("RebalanceTimeoutMs"))?,
-        );
-        map.insert(
-            "subscribedTopicNames".to_string(),
-            j::JsonValue::to_value(&self.subscribed_topic_names).map_err(|e| e.in_field("SubscribedTopicNames"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "subscribedTopicRegex".to_string(),
-                j::JsonValue::to_value(&self.subscribed_topic_regex).map_err(|e| e.in_field("SubscribedTopicRegex"))?,
-            );
-        } else if !(version >= 1) && self.subscribed_topic_regex.is_some() {
-            return Err(c::non_default_value(version).in_field("SubscribedTopicRegex"));
-        }
-        map.insert(
-            "serverAssignor".to_string(),
-            j::JsonValue::to_value(&self.server_assignor).map_err(|e| e.in_field("ServerAssignor"))?,
-        );
-        map.insert(
-            "topicPartitions".to_string(),
-            match &self.topic_partitions {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("TopicPartitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ConsumerGroupHeartbeatRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ConsumerGroupHeartbeatRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("memberEpoch") {
-            Some(v) => {
-                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
-            }
-            None => return Err(j::missing("memberEpoch", version)),
-        }
-        match object.get("instanceId") {
-            Some(v) => {
-                out.instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("InstanceId"))?;
-            }
-            None => return Err(j::missing("instanceId", version)),
-        }
-        match object.get("rackId") {
-            Some(v) => {
-                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
-            }
-            None => return Err(j::missing("rackId", version)),
-        }
-        match object.get("rebalanceTimeoutMs") {
-            Some(v) => {
-                out.rebalance_timeout_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
-            }
-            None => return Err(j::missing("rebalanceTimeoutMs", version)),
-        }
-        match object.get("subscribedTopicNames") {
-            Some(v) => {
-                out.subscribed_topic_names = <Option<Vec<StrBytes>> as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("SubscribedTopicNames"))?;
-            }
-            None => return Err(j::missing("subscribedTopicNames", version)),
-        }
-        match object.get("subscribedTopicRegex") {
-            Some(v) => {
-                out.subscribed_topic_regex = <Option<StrBytes> as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("SubscribedTopicRegex"))?;
-            }
-            None if version >= 1 => return Err(j::missing("subscribedTopicRegex", version)),
-            None => {}
-        }
-        match object.get("serverAssignor") {
-            Some(v) => {
-                out.server_assignor =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ServerAssignor"))?;
-            }
-            None => return Err(j::missing("serverAssignor", version)),
-        }
-        match object.get("topicPartitions") {
-            Some(v) => {
-                out.topic_partitions = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("TopicPartitions"))?;
-            }
-            None => return Err(j::missing("topicPartitions", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// null if it didn't change since the last heartbeat; the partitions owned by the member.
-///
-/// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopicPartitions {
-    /// The topic ID.
-    ///
-    /// Versions: 0+.
-    pub topic_id: Uuid,
-    /// The partitions.
-    ///
-    /// Versions: 0+.
-    pub partitions: WireArray<i32>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicPartitions {
-    fn default() -> Self {
-        Self { topic_id: Uuid::nil(), partitions: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TopicPartitions {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_slice(self.topic_id.as_bytes());
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 16;
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(message ConsumerGroupHeartbeatRequest);
 
 #[cfg(feature = "decode-requests")]
 impl TopicPartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for TopicPartitions {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for TopicPartitions {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicPartitions {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_id = rnd::uuid(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicPartitions {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicPartitions {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None => return Err(j::missing("topicId", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested TopicPartitions);

@@ -2,23 +2,20 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ConsumerProtocolAssignment`, the Kafka data type defined in `ConsumerProtocolAssignment.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `ConsumerProtocolAssignment`: Kafka data.
 ///
 /// Valid versions: 0-3. Flexible versions: none.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConsumerProtocolAssignment {
     /// The list of topics and partitions assigned to this consumer.
     ///
@@ -30,130 +27,10 @@ pub struct ConsumerProtocolAssignment {
     pub user_data: Option<Bytes>,
 }
 
-impl Default for ConsumerProtocolAssignment {
-    fn default() -> Self {
-        Self { assigned_partitions: Vec::new(), user_data: None }
-    }
-}
-
-impl ConsumerProtocolAssignment {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        c::put_array(buf, &self.assigned_partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("AssignedPartitions"))?;
-        c::put_nullable_bytes(buf, self.user_data.as_ref(), flexible, true, version)
-            .map_err(|e| e.in_field("UserData"))?;
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
-        size += c::array_size(&self.assigned_partitions, flexible, |e| (e).fields_size(version));
-        size += c::nullable_bytes_size(self.user_data.as_deref(), flexible);
-        size
-    }
-}
-
-impl ConsumerProtocolAssignment {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
-        let f_assigned_partitions = c::read_array(r, flexible, version, |r| TopicPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("AssignedPartitions"))?;
-        let f_user_data = r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("UserData"))?;
-        Ok(Self { assigned_partitions: f_assigned_partitions, user_data: f_user_data })
-    }
-}
-
-impl Encode for ConsumerProtocolAssignment {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ConsumerProtocolAssignment"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ConsumerProtocolAssignment"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for ConsumerProtocolAssignment {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("ConsumerProtocolAssignment"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ConsumerProtocolAssignment"))
-    }
-}
-
-impl Message for ConsumerProtocolAssignment {
-    const NAME: &'static str = "ConsumerProtocolAssignment";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ConsumerProtocolAssignment {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.assigned_partitions = rnd::vec(rng, |rng| <TopicPartition as rnd::Random>::random(rng, version));
-        value.user_data = if true && rnd::null(rng) { None } else { Some(rnd::bytes(rng)) };
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ConsumerProtocolAssignment {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ConsumerProtocolAssignment"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "assignedPartitions".to_string(),
-            j::structs_to_value(&self.assigned_partitions, version).map_err(|e| e.in_field("AssignedPartitions"))?,
-        );
-        map.insert(
-            "userData".to_string(),
-            j::JsonValue::to_value(&self.user_data).map_err(|e| e.in_field("UserData"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ConsumerProtocolAssignment {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ConsumerProtocolAssignment"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("assignedPartitions") {
-            Some(v) => {
-                out.assigned_partitions =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("AssignedPartitions"))?;
-            }
-            None => return Err(j::missing("assignedPartitions", version)),
-        }
-        match object.get("userData") {
-            Some(v) => {
-                out.user_data = <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("UserData"))?;
-            }
-            None => return Err(j::missing("userData", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The list of topics and partitions assigned to this consumer.
 ///
 /// Versions: 0-3.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicPartition {
     /// The topic name.
     ///
@@ -165,99 +42,69 @@ pub struct TopicPartition {
     pub partitions: WireArray<i32>,
 }
 
-impl Default for TopicPartition {
-    fn default() -> Self {
-        Self { topic: StrBytes::from_static(""), partitions: WireArray::new() }
-    }
+impl Message for ConsumerProtocolAssignment {
+    const NAME: &'static str = "ConsumerProtocolAssignment";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
 }
 
-impl TopicPartition {
+impl ConsumerProtocolAssignment {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        c::put_string(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
+        c::array::put(buf, &self.assigned_partitions, false, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("AssignedPartitions"))?;
+        c::bytes::put_nullable(buf, self.user_data.as_ref(), false, true, version)
+            .map_err(|e| e.in_field("UserData"))?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
-        size += c::string_size(&self.topic, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
+        let mut size = 0;
+        size += c::array::size(&self.assigned_partitions, false, |e| e.fields_size(version));
+        size += c::bytes::nullable_size(self.user_data.as_ref(), false);
         size
     }
 }
 
+crate::message::impl_encode!(message ConsumerProtocolAssignment);
+
+impl TopicPartition {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, _version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.topic, false).map_err(|e| e.in_field("Topic"))?;
+        c::wire_array::put(buf, &self.partitions, false).map_err(|e| e.in_field("Partitions"))?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.topic, false);
+        size += c::wire_array::size(&self.partitions, false);
+        size
+    }
+}
+
+crate::message::impl_encode!(nested TopicPartition);
+
+impl ConsumerProtocolAssignment {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_assigned_partitions = c::array::read(r, false, version, |r| TopicPartition::decode_fields(r, version))
+            .map_err(|e| e.in_field("AssignedPartitions"))?;
+        let f_user_data = c::bytes::read_nullable(r, false, true, version).map_err(|e| e.in_field("UserData"))?;
+        Ok(Self { assigned_partitions: f_assigned_partitions, user_data: f_user_data })
+    }
+}
+
+crate::message::impl_decode!(message ConsumerProtocolAssignment);
+
 impl TopicPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
-        let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
+        let f_topic = c::string::read(r, false, version).map_err(|e| e.in_field("Topic"))?;
+        let f_partitions = c::wire_array::read(r, false, version).map_err(|e| e.in_field("Partitions"))?;
         Ok(Self { topic: f_topic, partitions: f_partitions })
     }
 }
 
-impl Encode for TopicPartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for TopicPartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicPartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.topic = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicPartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicPartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topic") {
-            Some(v) => {
-                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
-            }
-            None => return Err(j::missing("topic", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested TopicPartition);

@@ -2,18 +2,15 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ConsumerProtocolSubscription`, the Kafka data type defined in `ConsumerProtocolSubscription.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `ConsumerProtocolSubscription`: Kafka data.
 ///
@@ -48,22 +45,42 @@ impl Default for ConsumerProtocolSubscription {
     }
 }
 
+/// The partitions that the member owns.
+///
+/// Versions: 1-3.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopicPartition {
+    /// The topic name.
+    ///
+    /// Versions: 1+; entity: topicName; map key.
+    pub topic: StrBytes,
+    /// The partition ids.
+    ///
+    /// Versions: 1+.
+    pub partitions: WireArray<i32>,
+}
+
+impl Message for ConsumerProtocolSubscription {
+    const NAME: &'static str = "ConsumerProtocolSubscription";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
+}
+
 impl ConsumerProtocolSubscription {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        c::put_array(buf, &self.topics, flexible, |buf, e| c::put_string(buf, e, flexible))
+        c::array::put(buf, &self.topics, false, |buf, e| c::string::put(buf, e, false))
             .map_err(|e| e.in_field("Topics"))?;
-        c::put_nullable_bytes(buf, self.user_data.as_ref(), flexible, true, version)
+        c::bytes::put_nullable(buf, self.user_data.as_ref(), false, true, version)
             .map_err(|e| e.in_field("UserData"))?;
         if version >= 1 {
-            c::put_array(buf, &self.owned_partitions, flexible, |buf, e| (e).encode_fields(buf, version))
+            c::array::put(buf, &self.owned_partitions, false, |buf, e| e.encode_fields(buf, version))
                 .map_err(|e| e.in_field("OwnedPartitions"))?;
         }
         if version >= 2 {
             buf.put_i32(self.generation_id);
         }
         if version >= 3 {
-            c::put_nullable_string(buf, self.rack_id.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.rack_id.as_deref(), false, true, version)
                 .map_err(|e| e.in_field("RackId"))?;
         }
         Ok(())
@@ -71,39 +88,57 @@ impl ConsumerProtocolSubscription {
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
-        size += c::array_size(&self.topics, flexible, |e| c::string_size(e, flexible));
-        size += c::nullable_bytes_size(self.user_data.as_deref(), flexible);
+        let mut size = 0;
+        size += c::array::size(&self.topics, false, |e| c::string::size(e, false));
+        size += c::bytes::nullable_size(self.user_data.as_ref(), false);
         if version >= 1 {
-            size += c::array_size(&self.owned_partitions, flexible, |e| (e).fields_size(version));
+            size += c::array::size(&self.owned_partitions, false, |e| e.fields_size(version));
         }
         if version >= 2 {
             size += 4;
         }
         if version >= 3 {
-            size += c::nullable_string_size(self.rack_id.as_deref(), flexible);
+            size += c::string::nullable_size(self.rack_id.as_deref(), false);
         }
         size
     }
 }
 
+crate::message::impl_encode!(message ConsumerProtocolSubscription);
+
+impl TopicPartition {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, _version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.topic, false).map_err(|e| e.in_field("Topic"))?;
+        c::wire_array::put(buf, &self.partitions, false).map_err(|e| e.in_field("Partitions"))?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.topic, false);
+        size += c::wire_array::size(&self.partitions, false);
+        size
+    }
+}
+
+crate::message::impl_encode!(nested TopicPartition);
+
 impl ConsumerProtocolSubscription {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
-        let f_topics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
+        let f_topics = c::array::read(r, false, version, |r| c::string::read(r, false, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let f_user_data = r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("UserData"))?;
+        let f_user_data = c::bytes::read_nullable(r, false, true, version).map_err(|e| e.in_field("UserData"))?;
         let f_owned_partitions = if version >= 1 {
-            c::read_array(r, flexible, version, |r| TopicPartition::decode_fields(r, version))
+            c::array::read(r, false, version, |r| TopicPartition::decode_fields(r, version))
                 .map_err(|e| e.in_field("OwnedPartitions"))?
         } else {
             Vec::new()
         };
         let f_generation_id = if version >= 2 { r.read_i32().map_err(|e| e.in_field("GenerationId"))? } else { -1 };
         let f_rack_id = if version >= 3 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("RackId"))?
+            c::string::read_nullable(r, false, true, version).map_err(|e| e.in_field("RackId"))?
         } else {
             None
         };
@@ -117,238 +152,15 @@ impl ConsumerProtocolSubscription {
     }
 }
 
-impl Encode for ConsumerProtocolSubscription {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ConsumerProtocolSubscription"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ConsumerProtocolSubscription"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for ConsumerProtocolSubscription {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("ConsumerProtocolSubscription"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ConsumerProtocolSubscription"))
-    }
-}
-
-impl Message for ConsumerProtocolSubscription {
-    const NAME: &'static str = "ConsumerProtocolSubscription";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ConsumerProtocolSubscription {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.topics = rnd::vec(rng, |rng| rnd::string(rng));
-        value.user_data = if true && rnd::null(rng) { None } else { Some(rnd::bytes(rng)) };
-        if version >= 1 {
-            value.owned_partitions = rnd::vec(rng, |rng| <TopicPartition as rnd::Random>::random(rng, version));
-        }
-        if version >= 2 {
-            value.generation_id = rnd::i32(rng);
-        }
-        if version >= 3 {
-            value.rack_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ConsumerProtocolSubscription {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ConsumerProtocolSubscription"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("topics".to_string(), j::JsonValue::to_value(&self.topics).map_err(|e| e.in_field("Topics"))?);
-        map.insert(
-            "userData".to_string(),
-            j::JsonValue::to_value(&self.user_data).map_err(|e| e.in_field("UserData"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "ownedPartitions".to_string(),
-                j::structs_to_value(&self.owned_partitions, version).map_err(|e| e.in_field("OwnedPartitions"))?,
-            );
-        }
-        if version >= 2 {
-            map.insert(
-                "generationId".to_string(),
-                j::JsonValue::to_value(&self.generation_id).map_err(|e| e.in_field("GenerationId"))?,
-            );
-        }
-        if version >= 3 {
-            map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ConsumerProtocolSubscription {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ConsumerProtocolSubscription"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("userData") {
-            Some(v) => {
-                out.user_data = <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("UserData"))?;
-            }
-            None => return Err(j::missing("userData", version)),
-        }
-        match object.get("ownedPartitions") {
-            Some(v) => {
-                out.owned_partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("OwnedPartitions"))?;
-            }
-            None if version >= 1 => return Err(j::missing("ownedPartitions", version)),
-            None => {}
-        }
-        match object.get("generationId") {
-            Some(v) => {
-                out.generation_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GenerationId"))?;
-            }
-            None if version >= 2 => return Err(j::missing("generationId", version)),
-            None => {}
-        }
-        match object.get("rackId") {
-            Some(v) => {
-                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
-            }
-            None if version >= 3 => return Err(j::missing("rackId", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
-/// The partitions that the member owns.
-///
-/// Versions: 1-3.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopicPartition {
-    /// The topic name.
-    ///
-    /// Versions: 1+; entity: topicName; map key.
-    pub topic: StrBytes,
-    /// The partition ids.
-    ///
-    /// Versions: 1+.
-    pub partitions: WireArray<i32>,
-}
-
-impl Default for TopicPartition {
-    fn default() -> Self {
-        Self { topic: StrBytes::from_static(""), partitions: WireArray::new() }
-    }
-}
-
-impl TopicPartition {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        c::put_string(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
-        size += c::string_size(&self.topic, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
-        size
-    }
-}
+crate::message::impl_decode!(message ConsumerProtocolSubscription);
 
 impl TopicPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
-        let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
+        let f_topic = c::string::read(r, false, version).map_err(|e| e.in_field("Topic"))?;
+        let f_partitions = c::wire_array::read(r, false, version).map_err(|e| e.in_field("Partitions"))?;
         Ok(Self { topic: f_topic, partitions: f_partitions })
     }
 }
 
-impl Encode for TopicPartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for TopicPartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicPartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.topic = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicPartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicPartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topic") {
-            Some(v) => {
-                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
-            }
-            None => return Err(j::missing("topic", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested TopicPartition);

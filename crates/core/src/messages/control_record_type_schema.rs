@@ -2,80 +2,22 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ControlRecordTypeSchema`, the Kafka data type defined in `ControlRecordTypeSchema.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use bytes::BufMut;
 
 /// `ControlRecordTypeSchema`: Kafka data.
 ///
 /// Valid versions: 0. Flexible versions: none.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ControlRecordTypeSchema {
     /// The type of the control record, such as commit or abort
     ///
     /// Versions: 0+.
     pub r#type: i16,
-}
-
-impl Default for ControlRecordTypeSchema {
-    fn default() -> Self {
-        Self { r#type: 0 }
-    }
-}
-
-impl ControlRecordTypeSchema {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        buf.put_i16(self.r#type);
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
-        size += 2;
-        size
-    }
-}
-
-impl ControlRecordTypeSchema {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
-        let f_type = r.read_i16().map_err(|e| e.in_field("Type"))?;
-        Ok(Self { r#type: f_type })
-    }
-}
-
-impl Encode for ControlRecordTypeSchema {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ControlRecordTypeSchema"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ControlRecordTypeSchema"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for ControlRecordTypeSchema {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ControlRecordTypeSchema"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ControlRecordTypeSchema"))
-    }
 }
 
 impl Message for ControlRecordTypeSchema {
@@ -84,42 +26,28 @@ impl Message for ControlRecordTypeSchema {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for ControlRecordTypeSchema {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.r#type = rng.i16(..);
-        value
+impl ControlRecordTypeSchema {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, _version: i16) -> Result<(), EncodeError> {
+        buf.put_i16(self.r#type);
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 2;
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for ControlRecordTypeSchema {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ControlRecordTypeSchema"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("type".to_string(), j::JsonValue::to_value(&self.r#type).map_err(|e| e.in_field("Type"))?);
-        Ok(j::serde_json::Value::Object(map))
+crate::message::impl_encode!(message ControlRecordTypeSchema);
+
+impl ControlRecordTypeSchema {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+        let f_type = r.read_i16().map_err(|e| e.in_field("Type"))?;
+        Ok(Self { r#type: f_type })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for ControlRecordTypeSchema {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ControlRecordTypeSchema"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("type") {
-            Some(v) => {
-                out.r#type = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Type"))?;
-            }
-            None => return Err(j::missing("type", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message ControlRecordTypeSchema);

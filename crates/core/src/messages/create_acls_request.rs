@@ -2,153 +2,30 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `CreateAclsRequest`, the Kafka request defined in `CreateAclsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `CreateAclsRequest`: Kafka request, api key 30.
 ///
 /// Valid versions: 1-3. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAclsRequest {
     /// The ACLs that we want to create.
     ///
     /// Versions: 0+.
     pub creations: Vec<AclCreation>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for CreateAclsRequest {
-    fn default() -> Self {
-        Self { creations: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl CreateAclsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_array(buf, &self.creations, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Creations"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::array_size(&self.creations, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl CreateAclsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_creations = c::read_array(r, flexible, version, |r| AclCreation::decode_fields(r, version))
-            .map_err(|e| e.in_field("Creations"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { creations: f_creations, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for CreateAclsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("CreateAclsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("CreateAclsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for CreateAclsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateAclsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("CreateAclsRequest"))
-    }
-}
-
-impl Message for CreateAclsRequest {
-    const NAME: &'static str = "CreateAclsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreateAclsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.creations = rnd::vec(rng, |rng| <AclCreation as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreateAclsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("CreateAclsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "creations".to_string(),
-            j::structs_to_value(&self.creations, version).map_err(|e| e.in_field("Creations"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreateAclsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("CreateAclsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("creations") {
-            Some(v) => {
-                out.creations = j::structs_from_value(v, version).map_err(|e| e.in_field("Creations"))?;
-            }
-            None => return Err(j::missing("creations", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The ACLs that we want to create.
@@ -185,7 +62,7 @@ pub struct AclCreation {
     /// Versions: 0+.
     pub permission_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for AclCreation {
@@ -203,50 +80,87 @@ impl Default for AclCreation {
     }
 }
 
+impl Message for CreateAclsRequest {
+    const NAME: &'static str = "CreateAclsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
-impl AclCreation {
+impl CreateAclsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        buf.put_i8(self.resource_type);
-        c::put_string(buf, &self.resource_name, flexible).map_err(|e| e.in_field("ResourceName"))?;
-        buf.put_i8(self.resource_pattern_type);
-        c::put_string(buf, &self.principal, flexible).map_err(|e| e.in_field("Principal"))?;
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        {
-            let mut run = [0u8; 2];
-            run[0..1].copy_from_slice(&self.operation.to_be_bytes());
-            run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::array::put(buf, &self.creations, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Creations"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
-        size += 1;
-        size += c::string_size(&self.resource_name, flexible);
-        size += 1;
-        size += c::string_size(&self.principal, flexible);
-        size += c::string_size(&self.host, flexible);
-        size += 1;
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += c::array::size(&self.creations, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message CreateAclsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl AclCreation {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        buf.put_i8(self.resource_type);
+        c::string::put(buf, &self.resource_name, flexible).map_err(|e| e.in_field("ResourceName"))?;
+        buf.put_i8(self.resource_pattern_type);
+        c::string::put(buf, &self.principal, flexible).map_err(|e| e.in_field("Principal"))?;
+        c::string::put(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
+        {
+            let mut run = [0u8; 2];
+            run[0..1].copy_from_slice(&self.operation.to_be_bytes());
+            run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += 1;
+        size += c::string::size(&self.resource_name, flexible);
+        size += 1;
+        size += c::string::size(&self.principal, flexible);
+        size += c::string::size(&self.host, flexible);
+        size += 1;
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested AclCreation);
+
+#[cfg(feature = "decode-requests")]
+impl CreateAclsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_creations = c::array::read(r, flexible, version, |r| AclCreation::decode_fields(r, version))
+            .map_err(|e| e.in_field("Creations"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { creations: f_creations, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message CreateAclsRequest);
 
 #[cfg(feature = "decode-requests")]
 impl AclCreation {
@@ -254,16 +168,16 @@ impl AclCreation {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
-        let f_resource_name = r.read_string(flexible, version).map_err(|e| e.in_field("ResourceName"))?;
+        let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
         let f_resource_pattern_type = r.read_i8().map_err(|e| e.in_field("ResourcePatternType"))?;
-        let f_principal = r.read_string(flexible, version).map_err(|e| e.in_field("Principal"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_principal = c::string::read(r, flexible, version).map_err(|e| e.in_field("Principal"))?;
+        let f_host = c::string::read(r, flexible, version).map_err(|e| e.in_field("Host"))?;
         let Some(run) = r.read_fixed::<2>() else {
             return Err(r.fixed_run_error(&[("Operation", 1), ("PermissionType", 1)]));
         };
         let f_operation = run[0] as i8;
         let f_permission_type = run[1] as i8;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             resource_type: f_resource_type,
             resource_name: f_resource_name,
@@ -277,126 +191,5 @@ impl AclCreation {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for AclCreation {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for AclCreation {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AclCreation {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.resource_type = rng.i8(..);
-        value.resource_name = rnd::string(rng);
-        value.resource_pattern_type = rng.i8(..);
-        value.principal = rnd::string(rng);
-        value.host = rnd::string(rng);
-        value.operation = rng.i8(..);
-        value.permission_type = rng.i8(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AclCreation {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "resourceType".to_string(),
-            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
-        );
-        map.insert(
-            "resourceName".to_string(),
-            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
-        );
-        map.insert(
-            "resourcePatternType".to_string(),
-            j::JsonValue::to_value(&self.resource_pattern_type).map_err(|e| e.in_field("ResourcePatternType"))?,
-        );
-        map.insert(
-            "principal".to_string(),
-            j::JsonValue::to_value(&self.principal).map_err(|e| e.in_field("Principal"))?,
-        );
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert(
-            "operation".to_string(),
-            j::JsonValue::to_value(&self.operation).map_err(|e| e.in_field("Operation"))?,
-        );
-        map.insert(
-            "permissionType".to_string(),
-            j::JsonValue::to_value(&self.permission_type).map_err(|e| e.in_field("PermissionType"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AclCreation {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("resourceType") {
-            Some(v) => {
-                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
-            }
-            None => return Err(j::missing("resourceType", version)),
-        }
-        match object.get("resourceName") {
-            Some(v) => {
-                out.resource_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
-            }
-            None => return Err(j::missing("resourceName", version)),
-        }
-        match object.get("resourcePatternType") {
-            Some(v) => {
-                out.resource_pattern_type =
-                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourcePatternType"))?;
-            }
-            None => return Err(j::missing("resourcePatternType", version)),
-        }
-        match object.get("principal") {
-            Some(v) => {
-                out.principal = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Principal"))?;
-            }
-            None => return Err(j::missing("principal", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("operation") {
-            Some(v) => {
-                out.operation = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Operation"))?;
-            }
-            None => return Err(j::missing("operation", version)),
-        }
-        match object.get("permissionType") {
-            Some(v) => {
-                out.permission_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PermissionType"))?;
-            }
-            None => return Err(j::missing("permissionType", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested AclCreation);

@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `CreateDelegationTokenRequest`, the Kafka request defined in `CreateDelegationTokenRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `CreateDelegationTokenRequest`: Kafka request, api key 38.
 ///
@@ -37,7 +37,7 @@ pub struct CreateDelegationTokenRequest {
     /// Versions: 0+.
     pub max_lifetime_ms: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for CreateDelegationTokenRequest {
@@ -52,214 +52,10 @@ impl Default for CreateDelegationTokenRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl CreateDelegationTokenRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        if version >= 3 {
-            c::put_nullable_string(buf, self.owner_principal_type.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("OwnerPrincipalType"))?;
-        } else if !(version >= 3) && self.owner_principal_type.as_ref().map_or(true, |v| v.as_str() != "") {
-            return Err(c::non_default_value(version).in_field("OwnerPrincipalType"));
-        }
-        if version >= 3 {
-            c::put_nullable_string(buf, self.owner_principal_name.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("OwnerPrincipalName"))?;
-        } else if !(version >= 3) && self.owner_principal_name.as_ref().map_or(true, |v| v.as_str() != "") {
-            return Err(c::non_default_value(version).in_field("OwnerPrincipalName"));
-        }
-        c::put_array(buf, &self.renewers, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Renewers"))?;
-        buf.put_i64(self.max_lifetime_ms);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        if version >= 3 {
-            size += c::nullable_string_size(self.owner_principal_type.as_deref(), flexible);
-        }
-        if version >= 3 {
-            size += c::nullable_string_size(self.owner_principal_name.as_deref(), flexible);
-        }
-        size += c::array_size(&self.renewers, flexible, |e| (e).fields_size(version));
-        size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl CreateDelegationTokenRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_owner_principal_type = if version >= 3 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("OwnerPrincipalType"))?
-        } else {
-            Some(StrBytes::from_static(""))
-        };
-        let f_owner_principal_name = if version >= 3 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("OwnerPrincipalName"))?
-        } else {
-            Some(StrBytes::from_static(""))
-        };
-        let f_renewers = c::read_array(r, flexible, version, |r| CreatableRenewers::decode_fields(r, version))
-            .map_err(|e| e.in_field("Renewers"))?;
-        let f_max_lifetime_ms = r.read_i64().map_err(|e| e.in_field("MaxLifetimeMs"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            owner_principal_type: f_owner_principal_type,
-            owner_principal_name: f_owner_principal_name,
-            renewers: f_renewers,
-            max_lifetime_ms: f_max_lifetime_ms,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for CreateDelegationTokenRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("CreateDelegationTokenRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("CreateDelegationTokenRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for CreateDelegationTokenRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("CreateDelegationTokenRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("CreateDelegationTokenRequest"))
-    }
-}
-
-impl Message for CreateDelegationTokenRequest {
-    const NAME: &'static str = "CreateDelegationTokenRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreateDelegationTokenRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        if version >= 3 {
-            value.owner_principal_type = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if version >= 3 {
-            value.owner_principal_name = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        value.renewers = rnd::vec(rng, |rng| <CreatableRenewers as rnd::Random>::random(rng, version));
-        value.max_lifetime_ms = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreateDelegationTokenRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("CreateDelegationTokenRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 3 {
-            map.insert(
-                "ownerPrincipalType".to_string(),
-                j::JsonValue::to_value(&self.owner_principal_type).map_err(|e| e.in_field("OwnerPrincipalType"))?,
-            );
-        } else if !(version >= 3) && self.owner_principal_type.as_ref().map_or(true, |v| v.as_str() != "") {
-            return Err(c::non_default_value(version).in_field("OwnerPrincipalType"));
-        }
-        if version >= 3 {
-            map.insert(
-                "ownerPrincipalName".to_string(),
-                j::JsonValue::to_value(&self.owner_principal_name).map_err(|e| e.in_field("OwnerPrincipalName"))?,
-            );
-        } else if !(version >= 3) && self.owner_principal_name.as_ref().map_or(true, |v| v.as_str() != "") {
-            return Err(c::non_default_value(version).in_field("OwnerPrincipalName"));
-        }
-        map.insert(
-            "renewers".to_string(),
-            j::structs_to_value(&self.renewers, version).map_err(|e| e.in_field("Renewers"))?,
-        );
-        map.insert(
-            "maxLifetimeMs".to_string(),
-            j::JsonValue::to_value(&self.max_lifetime_ms).map_err(|e| e.in_field("MaxLifetimeMs"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreateDelegationTokenRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("CreateDelegationTokenRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("ownerPrincipalType") {
-            Some(v) => {
-                out.owner_principal_type =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OwnerPrincipalType"))?;
-            }
-            None if version >= 3 => return Err(j::missing("ownerPrincipalType", version)),
-            None => {}
-        }
-        match object.get("ownerPrincipalName") {
-            Some(v) => {
-                out.owner_principal_name =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OwnerPrincipalName"))?;
-            }
-            None if version >= 3 => return Err(j::missing("ownerPrincipalName", version)),
-            None => {}
-        }
-        match object.get("renewers") {
-            Some(v) => {
-                out.renewers = j::structs_from_value(v, version).map_err(|e| e.in_field("Renewers"))?;
-            }
-            None => return Err(j::missing("renewers", version)),
-        }
-        match object.get("maxLifetimeMs") {
-            Some(v) => {
-                out.max_lifetime_ms = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxLifetimeMs"))?;
-            }
-            None => return Err(j::missing("maxLifetimeMs", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// A list of those who are allowed to renew this token before it expires.
 ///
 /// Versions: 1-3.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatableRenewers {
     /// The type of the Kafka principal.
     ///
@@ -270,130 +66,125 @@ pub struct CreatableRenewers {
     /// Versions: 0+.
     pub principal_name: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for CreatableRenewers {
-    fn default() -> Self {
-        Self {
-            principal_type: StrBytes::from_static(""),
-            principal_name: StrBytes::from_static(""),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for CreateDelegationTokenRequest {
+    const NAME: &'static str = "CreateDelegationTokenRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl CreatableRenewers {
+impl CreateDelegationTokenRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        c::put_string(buf, &self.principal_type, flexible).map_err(|e| e.in_field("PrincipalType"))?;
-        c::put_string(buf, &self.principal_name, flexible).map_err(|e| e.in_field("PrincipalName"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+        if version >= 3 {
+            c::string::put_nullable(buf, self.owner_principal_type.as_deref(), true, true, version)
+                .map_err(|e| e.in_field("OwnerPrincipalType"))?;
+        } else if !matches!(&self.owner_principal_type, Some(v) if v.as_str() == "") {
+            return Err(c::check::non_default_value(version).in_field("OwnerPrincipalType"));
         }
+        if version >= 3 {
+            c::string::put_nullable(buf, self.owner_principal_name.as_deref(), true, true, version)
+                .map_err(|e| e.in_field("OwnerPrincipalName"))?;
+        } else if !matches!(&self.owner_principal_name, Some(v) if v.as_str() == "") {
+            return Err(c::check::non_default_value(version).in_field("OwnerPrincipalName"));
+        }
+        c::array::put(buf, &self.renewers, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Renewers"))?;
+        buf.put_i64(self.max_lifetime_ms);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::string_size(&self.principal_type, flexible);
-        size += c::string_size(&self.principal_name, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        let mut size = 0;
+        if version >= 3 {
+            size += c::string::nullable_size(self.owner_principal_type.as_deref(), true);
         }
+        if version >= 3 {
+            size += c::string::nullable_size(self.owner_principal_name.as_deref(), true);
+        }
+        size += c::array::size(&self.renewers, flexible, |e| e.fields_size(version));
+        size += 8;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message CreateDelegationTokenRequest);
+
+#[cfg(feature = "encode-requests")]
+impl CreatableRenewers {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::string::put(buf, &self.principal_type, flexible).map_err(|e| e.in_field("PrincipalType"))?;
+        c::string::put(buf, &self.principal_name, flexible).map_err(|e| e.in_field("PrincipalName"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::string::size(&self.principal_type, flexible);
+        size += c::string::size(&self.principal_name, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested CreatableRenewers);
+
+#[cfg(feature = "decode-requests")]
+impl CreateDelegationTokenRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_owner_principal_type = if version >= 3 {
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("OwnerPrincipalType"))?
+        } else {
+            Some(StrBytes::from_static(""))
+        };
+        let f_owner_principal_name = if version >= 3 {
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("OwnerPrincipalName"))?
+        } else {
+            Some(StrBytes::from_static(""))
+        };
+        let f_renewers = c::array::read(r, flexible, version, |r| CreatableRenewers::decode_fields(r, version))
+            .map_err(|e| e.in_field("Renewers"))?;
+        let f_max_lifetime_ms = r.read_i64().map_err(|e| e.in_field("MaxLifetimeMs"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            owner_principal_type: f_owner_principal_type,
+            owner_principal_name: f_owner_principal_name,
+            renewers: f_renewers,
+            max_lifetime_ms: f_max_lifetime_ms,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message CreateDelegationTokenRequest);
 
 #[cfg(feature = "decode-requests")]
 impl CreatableRenewers {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_principal_type = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
-        let f_principal_name = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_principal_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
+        let f_principal_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { principal_type: f_principal_type, principal_name: f_principal_name, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for CreatableRenewers {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for CreatableRenewers {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreatableRenewers {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.principal_type = rnd::string(rng);
-        value.principal_name = rnd::string(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreatableRenewers {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "principalType".to_string(),
-            j::JsonValue::to_value(&self.principal_type).map_err(|e| e.in_field("PrincipalType"))?,
-        );
-        map.insert(
-            "principalName".to_string(),
-            j::JsonValue::to_value(&self.principal_name).map_err(|e| e.in_field("PrincipalName"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreatableRenewers {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("principalType") {
-            Some(v) => {
-                out.principal_type =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalType"))?;
-            }
-            None => return Err(j::missing("principalType", version)),
-        }
-        match object.get("principalName") {
-            Some(v) => {
-                out.principal_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalName"))?;
-            }
-            None => return Err(j::missing("principalName", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested CreatableRenewers);

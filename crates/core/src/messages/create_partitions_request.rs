@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `CreatePartitionsRequest`, the Kafka request defined in `CreatePartitionsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `CreatePartitionsRequest`: Kafka request, api key 37.
 ///
 /// Valid versions: 0-3. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePartitionsRequest {
     /// Each topic that we want to create new partitions inside.
     ///
@@ -33,162 +34,7 @@ pub struct CreatePartitionsRequest {
     /// Versions: 0+.
     pub validate_only: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for CreatePartitionsRequest {
-    fn default() -> Self {
-        Self { topics: Vec::new(), timeout_ms: 0, validate_only: false, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl CreatePartitionsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        {
-            let mut run = [0u8; 5];
-            run[0..4].copy_from_slice(&self.timeout_ms.to_be_bytes());
-            run[4..5].copy_from_slice(&[self.validate_only as u8]);
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        size += 4;
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl CreatePartitionsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_topics = c::read_array(r, flexible, version, |r| CreatePartitionsTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let Some(run) = r.read_fixed::<5>() else {
-            return Err(r.fixed_run_error(&[("TimeoutMs", 4), ("ValidateOnly", 1)]));
-        };
-        let f_timeout_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_validate_only = run[4] != 0;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { topics: f_topics, timeout_ms: f_timeout_ms, validate_only: f_validate_only, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for CreatePartitionsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("CreatePartitionsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("CreatePartitionsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for CreatePartitionsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreatePartitionsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("CreatePartitionsRequest"))
-    }
-}
-
-impl Message for CreatePartitionsRequest {
-    const NAME: &'static str = "CreatePartitionsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreatePartitionsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.topics = rnd::vec(rng, |rng| <CreatePartitionsTopic as rnd::Random>::random(rng, version));
-        value.timeout_ms = rnd::i32(rng);
-        value.validate_only = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreatePartitionsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("CreatePartitionsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        map.insert(
-            "timeoutMs".to_string(),
-            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
-        );
-        map.insert(
-            "validateOnly".to_string(),
-            j::JsonValue::to_value(&self.validate_only).map_err(|e| e.in_field("ValidateOnly"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreatePartitionsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("CreatePartitionsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("timeoutMs") {
-            Some(v) => {
-                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
-            }
-            None => return Err(j::missing("timeoutMs", version)),
-        }
-        match object.get("validateOnly") {
-            Some(v) => {
-                out.validate_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ValidateOnly"))?;
-            }
-            None => return Err(j::missing("validateOnly", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each topic that we want to create new partitions inside.
@@ -209,7 +55,7 @@ pub struct CreatePartitionsTopic {
     /// Versions: 0+; nullable: 0+.
     pub assignments: Option<Vec<CreatePartitionsAssignment>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for CreatePartitionsTopic {
@@ -223,257 +69,156 @@ impl Default for CreatePartitionsTopic {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl CreatePartitionsTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i32(self.count);
-        c::put_nullable_array(buf, self.assignments.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("Assignments"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += 4;
-        size += c::nullable_array_size(self.assignments.as_deref(), flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl CreatePartitionsTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_count = r.read_i32().map_err(|e| e.in_field("Count"))?;
-        let f_assignments = c::read_nullable_array(r, flexible, true, version, |r| {
-            CreatePartitionsAssignment::decode_fields(r, version)
-        })
-        .map_err(|e| e.in_field("Assignments"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { name: f_name, count: f_count, assignments: f_assignments, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for CreatePartitionsTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for CreatePartitionsTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreatePartitionsTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.count = rnd::i32(rng);
-        value.assignments = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <CreatePartitionsAssignment as rnd::Random>::random(rng, version)))
-        };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreatePartitionsTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("count".to_string(), j::JsonValue::to_value(&self.count).map_err(|e| e.in_field("Count"))?);
-        map.insert(
-            "assignments".to_string(),
-            match &self.assignments {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("Assignments"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreatePartitionsTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("count") {
-            Some(v) => {
-                out.count = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Count"))?;
-            }
-            None => return Err(j::missing("count", version)),
-        }
-        match object.get("assignments") {
-            Some(v) => {
-                out.assignments = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("Assignments"))?;
-            }
-            None => return Err(j::missing("assignments", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The new partition assignments.
 ///
 /// Versions: 0-3.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePartitionsAssignment {
     /// The assigned broker IDs.
     ///
     /// Versions: 0+; entity: brokerId.
     pub broker_ids: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for CreatePartitionsAssignment {
-    fn default() -> Self {
-        Self { broker_ids: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
+impl Message for CreatePartitionsRequest {
+    const NAME: &'static str = "CreatePartitionsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl CreatePartitionsAssignment {
+impl CreatePartitionsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        c::put_wire_array(buf, &self.broker_ids, flexible).map_err(|e| e.in_field("BrokerIds"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        {
+            let mut run = [0u8; 5];
+            run[0..4].copy_from_slice(&self.timeout_ms.to_be_bytes());
+            run[4..5].copy_from_slice(&[u8::from(self.validate_only)]);
+            buf.put_slice(&run);
         }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::wire_array_size(&self.broker_ids, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        size += 4;
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message CreatePartitionsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl CreatePartitionsTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        buf.put_i32(self.count);
+        c::array::put_nullable(buf, self.assignments.as_deref(), flexible, true, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("Assignments"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += 4;
+        size += c::array::nullable_size(self.assignments.as_deref(), flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested CreatePartitionsTopic);
+
+#[cfg(feature = "encode-requests")]
+impl CreatePartitionsAssignment {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::wire_array::put(buf, &self.broker_ids, flexible).map_err(|e| e.in_field("BrokerIds"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::wire_array::size(&self.broker_ids, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested CreatePartitionsAssignment);
+
+#[cfg(feature = "decode-requests")]
+impl CreatePartitionsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_topics = c::array::read(r, flexible, version, |r| CreatePartitionsTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let Some(run) = r.read_fixed::<5>() else {
+            return Err(r.fixed_run_error(&[("TimeoutMs", 4), ("ValidateOnly", 1)]));
+        };
+        let f_timeout_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_validate_only = run[4] != 0;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { topics: f_topics, timeout_ms: f_timeout_ms, validate_only: f_validate_only, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message CreatePartitionsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl CreatePartitionsTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_count = r.read_i32().map_err(|e| e.in_field("Count"))?;
+        let f_assignments = c::array::read_nullable(r, flexible, true, version, |r| {
+            CreatePartitionsAssignment::decode_fields(r, version)
+        })
+        .map_err(|e| e.in_field("Assignments"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { name: f_name, count: f_count, assignments: f_assignments, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested CreatePartitionsTopic);
 
 #[cfg(feature = "decode-requests")]
 impl CreatePartitionsAssignment {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_broker_ids = r.read_wire_array(flexible, version).map_err(|e| e.in_field("BrokerIds"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_broker_ids = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("BrokerIds"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { broker_ids: f_broker_ids, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for CreatePartitionsAssignment {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for CreatePartitionsAssignment {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreatePartitionsAssignment {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.broker_ids = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreatePartitionsAssignment {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "brokerIds".to_string(),
-            j::JsonValue::to_value(&self.broker_ids).map_err(|e| e.in_field("BrokerIds"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreatePartitionsAssignment {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("brokerIds") {
-            Some(v) => {
-                out.broker_ids =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerIds"))?;
-            }
-            None => return Err(j::missing("brokerIds", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested CreatePartitionsAssignment);

@@ -2,18 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `CreateTopicsRequest`, the Kafka request defined in `CreateTopicsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `CreateTopicsRequest`: Kafka request, api key 19.
 ///
@@ -33,7 +34,7 @@ pub struct CreateTopicsRequest {
     /// Versions: 1+; default: false.
     pub validate_only: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for CreateTopicsRequest {
@@ -42,159 +43,10 @@ impl Default for CreateTopicsRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl CreateTopicsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 5;
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        {
-            let mut run = [0u8; 5];
-            run[0..4].copy_from_slice(&self.timeout_ms.to_be_bytes());
-            run[4..5].copy_from_slice(&[self.validate_only as u8]);
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 5;
-        let mut size = 0usize;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        size += 4;
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl CreateTopicsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 5;
-        let f_topics = c::read_array(r, flexible, version, |r| CreatableTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let Some(run) = r.read_fixed::<5>() else {
-            return Err(r.fixed_run_error(&[("timeoutMs", 4), ("validateOnly", 1)]));
-        };
-        let f_timeout_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_validate_only = run[4] != 0;
-        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { topics: f_topics, timeout_ms: f_timeout_ms, validate_only: f_validate_only, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for CreateTopicsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("CreateTopicsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("CreateTopicsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for CreateTopicsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateTopicsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("CreateTopicsRequest"))
-    }
-}
-
-impl Message for CreateTopicsRequest {
-    const NAME: &'static str = "CreateTopicsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(2, 7);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(5, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreateTopicsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 5;
-        let mut value = Self::default();
-        value.topics = rnd::vec(rng, |rng| <CreatableTopic as rnd::Random>::random(rng, version));
-        value.timeout_ms = rnd::i32(rng);
-        value.validate_only = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreateTopicsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("CreateTopicsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        map.insert(
-            "timeoutMs".to_string(),
-            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("timeoutMs"))?,
-        );
-        map.insert(
-            "validateOnly".to_string(),
-            j::JsonValue::to_value(&self.validate_only).map_err(|e| e.in_field("validateOnly"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreateTopicsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("CreateTopicsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("timeoutMs") {
-            Some(v) => {
-                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("timeoutMs"))?;
-            }
-            None => return Err(j::missing("timeoutMs", version)),
-        }
-        match object.get("validateOnly") {
-            Some(v) => {
-                out.validate_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("validateOnly"))?;
-            }
-            None => return Err(j::missing("validateOnly", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The topics to create.
 ///
 /// Versions: 2-7.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatableTopic {
     /// The topic name.
     ///
@@ -217,198 +69,13 @@ pub struct CreatableTopic {
     /// Versions: 0+.
     pub configs: Vec<CreatableTopicConfig>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for CreatableTopic {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            num_partitions: 0,
-            replication_factor: 0,
-            assignments: Vec::new(),
-            configs: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl CreatableTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 5;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        {
-            let mut run = [0u8; 6];
-            run[0..4].copy_from_slice(&self.num_partitions.to_be_bytes());
-            run[4..6].copy_from_slice(&self.replication_factor.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.assignments, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Assignments"))?;
-        c::put_array(buf, &self.configs, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Configs"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 5;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += 4;
-        size += 2;
-        size += c::array_size(&self.assignments, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.configs, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl CreatableTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 5;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let Some(run) = r.read_fixed::<6>() else {
-            return Err(r.fixed_run_error(&[("NumPartitions", 4), ("ReplicationFactor", 2)]));
-        };
-        let f_num_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_assignments =
-            c::read_array(r, flexible, version, |r| CreatableReplicaAssignment::decode_fields(r, version))
-                .map_err(|e| e.in_field("Assignments"))?;
-        let f_configs = c::read_array(r, flexible, version, |r| CreatableTopicConfig::decode_fields(r, version))
-            .map_err(|e| e.in_field("Configs"))?;
-        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            name: f_name,
-            num_partitions: f_num_partitions,
-            replication_factor: f_replication_factor,
-            assignments: f_assignments,
-            configs: f_configs,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for CreatableTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for CreatableTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreatableTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 5;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.num_partitions = rnd::i32(rng);
-        value.replication_factor = rng.i16(..);
-        value.assignments = rnd::vec(rng, |rng| <CreatableReplicaAssignment as rnd::Random>::random(rng, version));
-        value.configs = rnd::vec(rng, |rng| <CreatableTopicConfig as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreatableTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "numPartitions".to_string(),
-            j::JsonValue::to_value(&self.num_partitions).map_err(|e| e.in_field("NumPartitions"))?,
-        );
-        map.insert(
-            "replicationFactor".to_string(),
-            j::JsonValue::to_value(&self.replication_factor).map_err(|e| e.in_field("ReplicationFactor"))?,
-        );
-        map.insert(
-            "assignments".to_string(),
-            j::structs_to_value(&self.assignments, version).map_err(|e| e.in_field("Assignments"))?,
-        );
-        map.insert(
-            "configs".to_string(),
-            j::structs_to_value(&self.configs, version).map_err(|e| e.in_field("Configs"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreatableTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("numPartitions") {
-            Some(v) => {
-                out.num_partitions = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NumPartitions"))?;
-            }
-            None => return Err(j::missing("numPartitions", version)),
-        }
-        match object.get("replicationFactor") {
-            Some(v) => {
-                out.replication_factor =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicationFactor"))?;
-            }
-            None => return Err(j::missing("replicationFactor", version)),
-        }
-        match object.get("assignments") {
-            Some(v) => {
-                out.assignments = j::structs_from_value(v, version).map_err(|e| e.in_field("Assignments"))?;
-            }
-            None => return Err(j::missing("assignments", version)),
-        }
-        match object.get("configs") {
-            Some(v) => {
-                out.configs = j::structs_from_value(v, version).map_err(|e| e.in_field("Configs"))?;
-            }
-            None => return Err(j::missing("configs", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The manual partition assignment, or the empty array if we are using automatic assignment.
 ///
 /// Versions: 2-7.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatableReplicaAssignment {
     /// The partition index.
     ///
@@ -419,127 +86,7 @@ pub struct CreatableReplicaAssignment {
     /// Versions: 0+; entity: brokerId.
     pub broker_ids: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for CreatableReplicaAssignment {
-    fn default() -> Self {
-        Self { partition_index: 0, broker_ids: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl CreatableReplicaAssignment {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 5;
-        buf.put_i32(self.partition_index);
-        c::put_wire_array(buf, &self.broker_ids, flexible).map_err(|e| e.in_field("BrokerIds"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 5;
-        let mut size = 0usize;
-        size += 4;
-        size += c::wire_array_size(&self.broker_ids, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl CreatableReplicaAssignment {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 5;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_broker_ids = r.read_wire_array(flexible, version).map_err(|e| e.in_field("BrokerIds"))?;
-        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { partition_index: f_partition_index, broker_ids: f_broker_ids, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for CreatableReplicaAssignment {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for CreatableReplicaAssignment {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreatableReplicaAssignment {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 5;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.broker_ids = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreatableReplicaAssignment {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "brokerIds".to_string(),
-            j::JsonValue::to_value(&self.broker_ids).map_err(|e| e.in_field("BrokerIds"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreatableReplicaAssignment {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("brokerIds") {
-            Some(v) => {
-                out.broker_ids =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerIds"))?;
-            }
-            None => return Err(j::missing("brokerIds", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The custom topic configurations to set.
@@ -556,7 +103,7 @@ pub struct CreatableTopicConfig {
     /// Versions: 0+; nullable: 0+.
     pub value: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for CreatableTopicConfig {
@@ -569,109 +116,205 @@ impl Default for CreatableTopicConfig {
     }
 }
 
+impl Message for CreateTopicsRequest {
+    const NAME: &'static str = "CreateTopicsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(2, 7);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(5, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
-impl CreatableTopicConfig {
+impl CreateTopicsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_nullable_string(buf, self.value.as_deref(), flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        {
+            let mut run = [0u8; 5];
+            run[0..4].copy_from_slice(&self.timeout_ms.to_be_bytes());
+            run[4..5].copy_from_slice(&[u8::from(self.validate_only)]);
+            buf.put_slice(&run);
         }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::nullable_string_size(self.value.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        size += 4;
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message CreateTopicsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl CreatableTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 5;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.num_partitions.to_be_bytes());
+            run[4..6].copy_from_slice(&self.replication_factor.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::array::put(buf, &self.assignments, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Assignments"))?;
+        c::array::put(buf, &self.configs, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Configs"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 5;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += 4;
+        size += 2;
+        size += c::array::size(&self.assignments, flexible, |e| e.fields_size(version));
+        size += c::array::size(&self.configs, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested CreatableTopic);
+
+#[cfg(feature = "encode-requests")]
+impl CreatableReplicaAssignment {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 5;
+        buf.put_i32(self.partition_index);
+        c::wire_array::put(buf, &self.broker_ids, flexible).map_err(|e| e.in_field("BrokerIds"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 5;
+        let mut size = 0;
+        size += 4;
+        size += c::wire_array::size(&self.broker_ids, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested CreatableReplicaAssignment);
+
+#[cfg(feature = "encode-requests")]
+impl CreatableTopicConfig {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 5;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::string::put_nullable(buf, self.value.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("Value"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 5;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::string::nullable_size(self.value.as_deref(), flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested CreatableTopicConfig);
+
+#[cfg(feature = "decode-requests")]
+impl CreateTopicsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 5;
+        let f_topics = c::array::read(r, flexible, version, |r| CreatableTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let Some(run) = r.read_fixed::<5>() else {
+            return Err(r.fixed_run_error(&[("timeoutMs", 4), ("validateOnly", 1)]));
+        };
+        let f_timeout_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_validate_only = run[4] != 0;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { topics: f_topics, timeout_ms: f_timeout_ms, validate_only: f_validate_only, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message CreateTopicsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl CreatableTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 5;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("NumPartitions", 4), ("ReplicationFactor", 2)]));
+        };
+        let f_num_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_assignments =
+            c::array::read(r, flexible, version, |r| CreatableReplicaAssignment::decode_fields(r, version))
+                .map_err(|e| e.in_field("Assignments"))?;
+        let f_configs = c::array::read(r, flexible, version, |r| CreatableTopicConfig::decode_fields(r, version))
+            .map_err(|e| e.in_field("Configs"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            name: f_name,
+            num_partitions: f_num_partitions,
+            replication_factor: f_replication_factor,
+            assignments: f_assignments,
+            configs: f_configs,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested CreatableTopic);
+
+#[cfg(feature = "decode-requests")]
+impl CreatableReplicaAssignment {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 5;
+        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
+        let f_broker_ids = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("BrokerIds"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { partition_index: f_partition_index, broker_ids: f_broker_ids, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested CreatableReplicaAssignment);
 
 #[cfg(feature = "decode-requests")]
 impl CreatableTopicConfig {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_value = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_value = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Value"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { name: f_name, value: f_value, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for CreatableTopicConfig {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for CreatableTopicConfig {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreatableTopicConfig {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 5;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.value = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreatableTopicConfig {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreatableTopicConfig {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("value") {
-            Some(v) => {
-                out.value = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
-            }
-            None => return Err(j::missing("value", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested CreatableTopicConfig);

@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `CreateTopicsResponse`, the Kafka response defined in `CreateTopicsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `CreateTopicsResponse`: Kafka response, api key 19.
 ///
 /// Valid versions: 2-7. Flexible versions: 5+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTopicsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -29,142 +30,7 @@ pub struct CreateTopicsResponse {
     /// Versions: 0+.
     pub topics: Vec<CreatableTopicResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for CreateTopicsResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, topics: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl CreateTopicsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 5;
-        buf.put_i32(self.throttle_time_ms);
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 5;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl CreateTopicsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 5;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_topics = c::read_array(r, flexible, version, |r| CreatableTopicResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for CreateTopicsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("CreateTopicsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("CreateTopicsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for CreateTopicsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("CreateTopicsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("CreateTopicsResponse"))
-    }
-}
-
-impl Message for CreateTopicsResponse {
-    const NAME: &'static str = "CreateTopicsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(2, 7);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(5, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreateTopicsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 5;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.topics = rnd::vec(rng, |rng| <CreatableTopicResult as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreateTopicsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("CreateTopicsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreateTopicsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("CreateTopicsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Results for each topic we tried to create.
@@ -205,7 +71,7 @@ pub struct CreatableTopicResult {
     /// Versions: 5+; nullable: 5+; ignorable.
     pub configs: Option<Vec<CreatableTopicConfigs>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for CreatableTopicResult {
@@ -221,299 +87,6 @@ impl Default for CreatableTopicResult {
             configs: Some(Vec::new()),
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl CreatableTopicResult {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 5;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        if version >= 7 {
-            buf.put_slice(self.topic_id.as_bytes());
-        }
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        if version >= 5 {
-            buf.put_i32(self.num_partitions);
-        }
-        if version >= 5 {
-            buf.put_i16(self.replication_factor);
-        }
-        if version >= 5 {
-            c::put_nullable_array(buf, self.configs.as_deref(), flexible, true, version, |buf, e| {
-                (e).encode_fields(buf, version)
-            })
-            .map_err(|e| e.in_field("Configs"))?;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_topic_config_error_code = version >= 5 && self.topic_config_error_code != 0;
-            num_tagged += write_f_topic_config_error_code as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
-            if write_f_topic_config_error_code {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, (2) as u32);
-                buf.put_i16(self.topic_config_error_code);
-            }
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 5;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        if version >= 7 {
-            size += 16;
-        }
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        if version >= 5 {
-            size += 4;
-        }
-        if version >= 5 {
-            size += 2;
-        }
-        if version >= 5 {
-            size += c::nullable_array_size(self.configs.as_deref(), flexible, |e| (e).fields_size(version));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if version >= 5 && self.topic_config_error_code != 0 {
-                num_tagged += 1;
-                let value_size = 2;
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl CreatableTopicResult {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 5;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_topic_id = if version >= 7 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let mut f_topic_config_error_code = 0;
-        let f_num_partitions = if version >= 5 { r.read_i32().map_err(|e| e.in_field("NumPartitions"))? } else { -1 };
-        let f_replication_factor =
-            if version >= 5 { r.read_i16().map_err(|e| e.in_field("ReplicationFactor"))? } else { -1 };
-        let f_configs = if version >= 5 {
-            c::read_nullable_array(r, flexible, true, version, |r| CreatableTopicConfigs::decode_fields(r, version))
-                .map_err(|e| e.in_field("Configs"))?
-        } else {
-            Some(Vec::new())
-        };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    0 if version >= 5 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_topic_config_error_code = r.read_i16().map_err(|e| e.in_field("TopicConfigErrorCode"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared)
-                            .map_err(|e| e.in_field("TopicConfigErrorCode"))?;
-                    }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
-        Ok(Self {
-            name: f_name,
-            topic_id: f_topic_id,
-            error_code: f_error_code,
-            error_message: f_error_message,
-            topic_config_error_code: f_topic_config_error_code,
-            num_partitions: f_num_partitions,
-            replication_factor: f_replication_factor,
-            configs: f_configs,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for CreatableTopicResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for CreatableTopicResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreatableTopicResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 5;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        if version >= 7 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if version >= 5 {
-            value.topic_config_error_code = rng.i16(..);
-        }
-        if version >= 5 {
-            value.num_partitions = rnd::i32(rng);
-        }
-        if version >= 5 {
-            value.replication_factor = rng.i16(..);
-        }
-        if version >= 5 {
-            value.configs = if true && rnd::null(rng) {
-                None
-            } else {
-                Some(rnd::vec(rng, |rng| <CreatableTopicConfigs as rnd::Random>::random(rng, version)))
-            };
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreatableTopicResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        if version >= 7 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        if (version >= 5) && self.topic_config_error_code != 0 {
-            map.insert(
-                "topicConfigErrorCode".to_string(),
-                j::JsonValue::to_value(&self.topic_config_error_code)
-                    .map_err(|e| e.in_field("TopicConfigErrorCode"))?,
-            );
-        }
-        if version >= 5 {
-            map.insert(
-                "numPartitions".to_string(),
-                j::JsonValue::to_value(&self.num_partitions).map_err(|e| e.in_field("NumPartitions"))?,
-            );
-        }
-        if version >= 5 {
-            map.insert(
-                "replicationFactor".to_string(),
-                j::JsonValue::to_value(&self.replication_factor).map_err(|e| e.in_field("ReplicationFactor"))?,
-            );
-        }
-        if version >= 5 {
-            map.insert(
-                "configs".to_string(),
-                match &self.configs {
-                    Some(v) => j::structs_to_value(v, version),
-                    None => Ok(j::serde_json::Value::Null),
-                }
-                .map_err(|e| e.in_field("Configs"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreatableTopicResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 7 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        if let Some(v) = object.get("topicConfigErrorCode") {
-            out.topic_config_error_code =
-                <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicConfigErrorCode"))?;
-        }
-        match object.get("numPartitions") {
-            Some(v) => {
-                out.num_partitions = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NumPartitions"))?;
-            }
-            None if version >= 5 => return Err(j::missing("numPartitions", version)),
-            None => {}
-        }
-        match object.get("replicationFactor") {
-            Some(v) => {
-                out.replication_factor =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicationFactor"))?;
-            }
-            None if version >= 5 => return Err(j::missing("replicationFactor", version)),
-            None => {}
-        }
-        match object.get("configs") {
-            Some(v) => {
-                out.configs = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("Configs"))?;
-            }
-            None if version >= 5 => return Err(j::missing("configs", version)),
-            None => {}
-        }
-        Ok(out)
     }
 }
 
@@ -543,7 +116,7 @@ pub struct CreatableTopicConfigs {
     /// Versions: 5+.
     pub is_sensitive: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for CreatableTopicConfigs {
@@ -559,59 +132,222 @@ impl Default for CreatableTopicConfigs {
     }
 }
 
+impl Message for CreateTopicsResponse {
+    const NAME: &'static str = "CreateTopicsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(2, 7);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(5, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
-impl CreatableTopicConfigs {
+impl CreateTopicsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_nullable_string(buf, self.value.as_deref(), flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        {
-            let mut run = [0u8; 3];
-            run[0..1].copy_from_slice(&[self.read_only as u8]);
-            run[1..2].copy_from_slice(&self.config_source.to_be_bytes());
-            run[2..3].copy_from_slice(&[self.is_sensitive as u8]);
-            buf.put_slice(&run);
+        let flexible = version >= 5;
+        buf.put_i32(self.throttle_time_ms);
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 5;
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message CreateTopicsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl CreatableTopicResult {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 5;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        if version >= 7 {
+            buf.put_slice(self.topic_id.as_bytes());
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.error_message.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        if version >= 5 {
+            buf.put_i32(self.num_partitions);
+        }
+        if version >= 5 {
+            buf.put_i16(self.replication_factor);
+        }
+        if version >= 5 {
+            c::array::put_nullable(buf, self.configs.as_deref(), true, true, version, |buf, e| {
+                e.encode_fields(buf, version)
+            })
+            .map_err(|e| e.in_field("Configs"))?;
+        }
+        if version >= 5 {
+            let write_f_topic_config_error_code = self.topic_config_error_code != 0;
+            let mut section = c::tagged::SectionWriter::start(
+                buf,
+                &self.unknown_tagged_fields,
+                usize::from(write_f_topic_config_error_code),
+            );
+            if write_f_topic_config_error_code {
+                section.put_header(buf, 0, 2);
+                buf.put_i16(self.topic_config_error_code);
+            }
+            section.finish(buf);
+        } else {
+            c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, false, version)?;
         }
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::nullable_string_size(self.value.as_deref(), flexible);
-        size += 1;
-        size += 1;
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        let flexible = version >= 5;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        if version >= 7 {
+            size += 16;
+        }
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), flexible);
+        if version >= 5 {
+            size += 4;
+        }
+        if version >= 5 {
+            size += 2;
+        }
+        if version >= 5 {
+            size += c::array::nullable_size(self.configs.as_deref(), true, |e| e.fields_size(version));
+        }
+        if version >= 5 {
+            let mut known = c::tagged::KnownSize::default();
+            if self.topic_config_error_code != 0 {
+                known.add(0, 2);
+            }
+            size += known.section_size(&self.unknown_tagged_fields);
         }
         size
     }
 }
 
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested CreatableTopicResult);
+
+#[cfg(feature = "encode-responses")]
+impl CreatableTopicConfigs {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        c::string::put_nullable(buf, self.value.as_deref(), true, true, version).map_err(|e| e.in_field("Value"))?;
+        {
+            let mut run = [0u8; 3];
+            run[0..1].copy_from_slice(&[u8::from(self.read_only)]);
+            run[1..2].copy_from_slice(&self.config_source.to_be_bytes());
+            run[2..3].copy_from_slice(&[u8::from(self.is_sensitive)]);
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += c::string::nullable_size(self.value.as_deref(), true);
+        size += 1;
+        size += 1;
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested CreatableTopicConfigs);
+
+#[cfg(feature = "decode-responses")]
+impl CreateTopicsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 5;
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_topics = c::array::read(r, flexible, version, |r| CreatableTopicResult::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message CreateTopicsResponse);
+
+#[cfg(feature = "decode-responses")]
+impl CreatableTopicResult {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 5;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_topic_id = if version >= 7 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_error_message =
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let mut f_topic_config_error_code = 0;
+        let f_num_partitions = if version >= 5 { r.read_i32().map_err(|e| e.in_field("NumPartitions"))? } else { -1 };
+        let f_replication_factor =
+            if version >= 5 { r.read_i16().map_err(|e| e.in_field("ReplicationFactor"))? } else { -1 };
+        let f_configs = if version >= 5 {
+            c::array::read_nullable(r, true, true, version, |r| CreatableTopicConfigs::decode_fields(r, version))
+                .map_err(|e| e.in_field("Configs"))?
+        } else {
+            Some(Vec::new())
+        };
+        let mut unknown_tagged_fields = Vec::new();
+        if version >= 5 {
+            for _ in 0..r.read_uvarint()? {
+                let (tag, mut field) = c::tagged::read_field(r)?;
+                match tag {
+                    0 => {
+                        f_topic_config_error_code = c::tagged::read_known(&mut field, tag, |r| r.read_i16())
+                            .map_err(|e| e.in_field("TopicConfigErrorCode"))?
+                    }
+                    _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
+                }
+            }
+        }
+        Ok(Self {
+            name: f_name,
+            topic_id: f_topic_id,
+            error_code: f_error_code,
+            error_message: f_error_message,
+            topic_config_error_code: f_topic_config_error_code,
+            num_partitions: f_num_partitions,
+            replication_factor: f_replication_factor,
+            configs: f_configs,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested CreatableTopicResult);
+
 #[cfg(feature = "decode-responses")]
 impl CreatableTopicConfigs {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_value = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Value"))?;
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_value = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Value"))?;
         let Some(run) = r.read_fixed::<3>() else {
             return Err(r.fixed_run_error(&[("ReadOnly", 1), ("ConfigSource", 1), ("IsSensitive", 1)]));
         };
         let f_read_only = run[0] != 0;
         let f_config_source = run[1] as i8;
         let f_is_sensitive = run[2] != 0;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             name: f_name,
             value: f_value,
@@ -623,99 +359,5 @@ impl CreatableTopicConfigs {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for CreatableTopicConfigs {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for CreatableTopicConfigs {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CreatableTopicConfigs {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.value = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.read_only = rng.bool();
-        value.config_source = rng.i8(..);
-        value.is_sensitive = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CreatableTopicConfigs {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
-        map.insert(
-            "readOnly".to_string(),
-            j::JsonValue::to_value(&self.read_only).map_err(|e| e.in_field("ReadOnly"))?,
-        );
-        map.insert(
-            "configSource".to_string(),
-            j::JsonValue::to_value(&self.config_source).map_err(|e| e.in_field("ConfigSource"))?,
-        );
-        map.insert(
-            "isSensitive".to_string(),
-            j::JsonValue::to_value(&self.is_sensitive).map_err(|e| e.in_field("IsSensitive"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CreatableTopicConfigs {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("value") {
-            Some(v) => {
-                out.value = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
-            }
-            None => return Err(j::missing("value", version)),
-        }
-        match object.get("readOnly") {
-            Some(v) => {
-                out.read_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReadOnly"))?;
-            }
-            None => return Err(j::missing("readOnly", version)),
-        }
-        match object.get("configSource") {
-            Some(v) => {
-                out.config_source = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ConfigSource"))?;
-            }
-            None => return Err(j::missing("configSource", version)),
-        }
-        match object.get("isSensitive") {
-            Some(v) => {
-                out.is_sensitive = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsSensitive"))?;
-            }
-            None => return Err(j::missing("isSensitive", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested CreatableTopicConfigs);

@@ -2,23 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DefaultPrincipalData`, the Kafka data type defined in `DefaultPrincipalData.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use bytes::BufMut;
 
 /// `DefaultPrincipalData`: Kafka data.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DefaultPrincipalData {
     /// The principal type.
     ///
@@ -33,81 +29,7 @@ pub struct DefaultPrincipalData {
     /// Versions: 0+.
     pub token_authenticated: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DefaultPrincipalData {
-    fn default() -> Self {
-        Self {
-            r#type: StrBytes::from_static(""),
-            name: StrBytes::from_static(""),
-            token_authenticated: false,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-impl DefaultPrincipalData {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.r#type, flexible).map_err(|e| e.in_field("Type"))?;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_u8(self.token_authenticated as u8);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.r#type, flexible);
-        size += c::string_size(&self.name, flexible);
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-impl DefaultPrincipalData {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_type = r.read_string(flexible, version).map_err(|e| e.in_field("Type"))?;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_token_authenticated = r.read_bool().map_err(|e| e.in_field("TokenAuthenticated"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { r#type: f_type, name: f_name, token_authenticated: f_token_authenticated, unknown_tagged_fields })
-    }
-}
-
-impl Encode for DefaultPrincipalData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DefaultPrincipalData"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DefaultPrincipalData"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for DefaultPrincipalData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DefaultPrincipalData"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DefaultPrincipalData"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for DefaultPrincipalData {
@@ -116,65 +38,37 @@ impl Message for DefaultPrincipalData {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for DefaultPrincipalData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.r#type = rnd::string(rng);
-        value.name = rnd::string(rng);
-        value.token_authenticated = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+impl DefaultPrincipalData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.r#type, true).map_err(|e| e.in_field("Type"))?;
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        buf.put_u8(u8::from(self.token_authenticated));
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.r#type, true);
+        size += c::string::size(&self.name, true);
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for DefaultPrincipalData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DefaultPrincipalData"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("type".to_string(), j::JsonValue::to_value(&self.r#type).map_err(|e| e.in_field("Type"))?);
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "tokenAuthenticated".to_string(),
-            j::JsonValue::to_value(&self.token_authenticated).map_err(|e| e.in_field("TokenAuthenticated"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+crate::message::impl_encode!(message DefaultPrincipalData);
+
+impl DefaultPrincipalData {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_type = c::string::read(r, true, version).map_err(|e| e.in_field("Type"))?;
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_token_authenticated = r.read_bool().map_err(|e| e.in_field("TokenAuthenticated"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { r#type: f_type, name: f_name, token_authenticated: f_token_authenticated, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for DefaultPrincipalData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DefaultPrincipalData"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("type") {
-            Some(v) => {
-                out.r#type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Type"))?;
-            }
-            None => return Err(j::missing("type", version)),
-        }
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("tokenAuthenticated") {
-            Some(v) => {
-                out.token_authenticated =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenAuthenticated"))?;
-            }
-            None => return Err(j::missing("tokenAuthenticated", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message DefaultPrincipalData);

@@ -2,153 +2,30 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DeleteAclsRequest`, the Kafka request defined in `DeleteAclsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DeleteAclsRequest`: Kafka request, api key 31.
 ///
 /// Valid versions: 1-3. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAclsRequest {
     /// The filters to use when deleting ACLs.
     ///
     /// Versions: 0+.
     pub filters: Vec<DeleteAclsFilter>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DeleteAclsRequest {
-    fn default() -> Self {
-        Self { filters: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DeleteAclsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_array(buf, &self.filters, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Filters"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::array_size(&self.filters, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DeleteAclsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_filters = c::read_array(r, flexible, version, |r| DeleteAclsFilter::decode_fields(r, version))
-            .map_err(|e| e.in_field("Filters"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { filters: f_filters, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DeleteAclsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DeleteAclsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteAclsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DeleteAclsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteAclsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteAclsRequest"))
-    }
-}
-
-impl Message for DeleteAclsRequest {
-    const NAME: &'static str = "DeleteAclsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteAclsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.filters = rnd::vec(rng, |rng| <DeleteAclsFilter as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteAclsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DeleteAclsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "filters".to_string(),
-            j::structs_to_value(&self.filters, version).map_err(|e| e.in_field("Filters"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteAclsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DeleteAclsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("filters") {
-            Some(v) => {
-                out.filters = j::structs_from_value(v, version).map_err(|e| e.in_field("Filters"))?;
-            }
-            None => return Err(j::missing("filters", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The filters to use when deleting ACLs.
@@ -185,7 +62,7 @@ pub struct DeleteAclsFilter {
     /// Versions: 0+.
     pub permission_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DeleteAclsFilter {
@@ -203,17 +80,46 @@ impl Default for DeleteAclsFilter {
     }
 }
 
+impl Message for DeleteAclsRequest {
+    const NAME: &'static str = "DeleteAclsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl DeleteAclsRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::array::put(buf, &self.filters, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Filters"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::array::size(&self.filters, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DeleteAclsRequest);
+
 #[cfg(feature = "encode-requests")]
 impl DeleteAclsFilter {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
         buf.put_i8(self.resource_type_filter);
-        c::put_nullable_string(buf, self.resource_name_filter.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.resource_name_filter.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ResourceNameFilter"))?;
         buf.put_i8(self.pattern_type_filter);
-        c::put_nullable_string(buf, self.principal_filter.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.principal_filter.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("PrincipalFilter"))?;
-        c::put_nullable_string(buf, self.host_filter.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.host_filter.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("HostFilter"))?;
         {
             let mut run = [0u8; 2];
@@ -221,35 +127,43 @@ impl DeleteAclsFilter {
             run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 1;
-        size += c::nullable_string_size(self.resource_name_filter.as_deref(), flexible);
+        size += c::string::nullable_size(self.resource_name_filter.as_deref(), flexible);
         size += 1;
-        size += c::nullable_string_size(self.principal_filter.as_deref(), flexible);
-        size += c::nullable_string_size(self.host_filter.as_deref(), flexible);
+        size += c::string::nullable_size(self.principal_filter.as_deref(), flexible);
+        size += c::string::nullable_size(self.host_filter.as_deref(), flexible);
         size += 1;
         size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested DeleteAclsFilter);
+
+#[cfg(feature = "decode-requests")]
+impl DeleteAclsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_filters = c::array::read(r, flexible, version, |r| DeleteAclsFilter::decode_fields(r, version))
+            .map_err(|e| e.in_field("Filters"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { filters: f_filters, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message DeleteAclsRequest);
 
 #[cfg(feature = "decode-requests")]
 impl DeleteAclsFilter {
@@ -258,17 +172,18 @@ impl DeleteAclsFilter {
         let flexible = version >= 2;
         let f_resource_type_filter = r.read_i8().map_err(|e| e.in_field("ResourceTypeFilter"))?;
         let f_resource_name_filter =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ResourceNameFilter"))?;
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ResourceNameFilter"))?;
         let f_pattern_type_filter = r.read_i8().map_err(|e| e.in_field("PatternTypeFilter"))?;
         let f_principal_filter =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("PrincipalFilter"))?;
-        let f_host_filter = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("HostFilter"))?;
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("PrincipalFilter"))?;
+        let f_host_filter =
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("HostFilter"))?;
         let Some(run) = r.read_fixed::<2>() else {
             return Err(r.fixed_run_error(&[("Operation", 1), ("PermissionType", 1)]));
         };
         let f_operation = run[0] as i8;
         let f_permission_type = run[1] as i8;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             resource_type_filter: f_resource_type_filter,
             resource_name_filter: f_resource_name_filter,
@@ -282,132 +197,5 @@ impl DeleteAclsFilter {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for DeleteAclsFilter {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for DeleteAclsFilter {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteAclsFilter {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.resource_type_filter = rng.i8(..);
-        value.resource_name_filter = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.pattern_type_filter = rng.i8(..);
-        value.principal_filter = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.host_filter = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.operation = rng.i8(..);
-        value.permission_type = rng.i8(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteAclsFilter {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "resourceTypeFilter".to_string(),
-            j::JsonValue::to_value(&self.resource_type_filter).map_err(|e| e.in_field("ResourceTypeFilter"))?,
-        );
-        map.insert(
-            "resourceNameFilter".to_string(),
-            j::JsonValue::to_value(&self.resource_name_filter).map_err(|e| e.in_field("ResourceNameFilter"))?,
-        );
-        map.insert(
-            "patternTypeFilter".to_string(),
-            j::JsonValue::to_value(&self.pattern_type_filter).map_err(|e| e.in_field("PatternTypeFilter"))?,
-        );
-        map.insert(
-            "principalFilter".to_string(),
-            j::JsonValue::to_value(&self.principal_filter).map_err(|e| e.in_field("PrincipalFilter"))?,
-        );
-        map.insert(
-            "hostFilter".to_string(),
-            j::JsonValue::to_value(&self.host_filter).map_err(|e| e.in_field("HostFilter"))?,
-        );
-        map.insert(
-            "operation".to_string(),
-            j::JsonValue::to_value(&self.operation).map_err(|e| e.in_field("Operation"))?,
-        );
-        map.insert(
-            "permissionType".to_string(),
-            j::JsonValue::to_value(&self.permission_type).map_err(|e| e.in_field("PermissionType"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteAclsFilter {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("resourceTypeFilter") {
-            Some(v) => {
-                out.resource_type_filter =
-                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceTypeFilter"))?;
-            }
-            None => return Err(j::missing("resourceTypeFilter", version)),
-        }
-        match object.get("resourceNameFilter") {
-            Some(v) => {
-                out.resource_name_filter =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceNameFilter"))?;
-            }
-            None => return Err(j::missing("resourceNameFilter", version)),
-        }
-        match object.get("patternTypeFilter") {
-            Some(v) => {
-                out.pattern_type_filter =
-                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PatternTypeFilter"))?;
-            }
-            None => return Err(j::missing("patternTypeFilter", version)),
-        }
-        match object.get("principalFilter") {
-            Some(v) => {
-                out.principal_filter =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalFilter"))?;
-            }
-            None => return Err(j::missing("principalFilter", version)),
-        }
-        match object.get("hostFilter") {
-            Some(v) => {
-                out.host_filter =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("HostFilter"))?;
-            }
-            None => return Err(j::missing("hostFilter", version)),
-        }
-        match object.get("operation") {
-            Some(v) => {
-                out.operation = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Operation"))?;
-            }
-            None => return Err(j::missing("operation", version)),
-        }
-        match object.get("permissionType") {
-            Some(v) => {
-                out.permission_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PermissionType"))?;
-            }
-            None => return Err(j::missing("permissionType", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DeleteAclsFilter);

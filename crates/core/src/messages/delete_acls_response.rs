@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DeleteAclsResponse`, the Kafka response defined in `DeleteAclsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `DeleteAclsResponse`: Kafka response, api key 31.
 ///
 /// Valid versions: 1-3. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAclsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -29,146 +29,7 @@ pub struct DeleteAclsResponse {
     /// Versions: 0+.
     pub filter_results: Vec<DeleteAclsFilterResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DeleteAclsResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, filter_results: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DeleteAclsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        buf.put_i32(self.throttle_time_ms);
-        c::put_array(buf, &self.filter_results, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("FilterResults"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.filter_results, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DeleteAclsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_filter_results =
-            c::read_array(r, flexible, version, |r| DeleteAclsFilterResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("FilterResults"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { throttle_time_ms: f_throttle_time_ms, filter_results: f_filter_results, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DeleteAclsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DeleteAclsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteAclsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DeleteAclsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteAclsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteAclsResponse"))
-    }
-}
-
-impl Message for DeleteAclsResponse {
-    const NAME: &'static str = "DeleteAclsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteAclsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.filter_results = rnd::vec(rng, |rng| <DeleteAclsFilterResult as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteAclsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DeleteAclsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "filterResults".to_string(),
-            j::structs_to_value(&self.filter_results, version).map_err(|e| e.in_field("FilterResults"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteAclsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DeleteAclsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("filterResults") {
-            Some(v) => {
-                out.filter_results = j::structs_from_value(v, version).map_err(|e| e.in_field("FilterResults"))?;
-            }
-            None => return Err(j::missing("filterResults", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The results for each filter.
@@ -189,7 +50,7 @@ pub struct DeleteAclsFilterResult {
     /// Versions: 0+.
     pub matching_acls: Vec<DeleteAclsMatchingAcl>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DeleteAclsFilterResult {
@@ -200,143 +61,6 @@ impl Default for DeleteAclsFilterResult {
             matching_acls: Vec::new(),
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DeleteAclsFilterResult {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        c::put_array(buf, &self.matching_acls, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("MatchingAcls"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        size += c::array_size(&self.matching_acls, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DeleteAclsFilterResult {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_matching_acls = c::read_array(r, flexible, version, |r| DeleteAclsMatchingAcl::decode_fields(r, version))
-            .map_err(|e| e.in_field("MatchingAcls"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            error_code: f_error_code,
-            error_message: f_error_message,
-            matching_acls: f_matching_acls,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DeleteAclsFilterResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DeleteAclsFilterResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteAclsFilterResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.matching_acls = rnd::vec(rng, |rng| <DeleteAclsMatchingAcl as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteAclsFilterResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        map.insert(
-            "matchingAcls".to_string(),
-            j::structs_to_value(&self.matching_acls, version).map_err(|e| e.in_field("MatchingAcls"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteAclsFilterResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("matchingAcls") {
-            Some(v) => {
-                out.matching_acls = j::structs_from_value(v, version).map_err(|e| e.in_field("MatchingAcls"))?;
-            }
-            None => return Err(j::missing("matchingAcls", version)),
-        }
-        Ok(out)
     }
 }
 
@@ -382,7 +106,7 @@ pub struct DeleteAclsMatchingAcl {
     /// Versions: 0+.
     pub permission_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DeleteAclsMatchingAcl {
@@ -402,55 +126,148 @@ impl Default for DeleteAclsMatchingAcl {
     }
 }
 
+impl Message for DeleteAclsResponse {
+    const NAME: &'static str = "DeleteAclsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
-impl DeleteAclsMatchingAcl {
+impl DeleteAclsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        buf.put_i8(self.resource_type);
-        c::put_string(buf, &self.resource_name, flexible).map_err(|e| e.in_field("ResourceName"))?;
-        buf.put_i8(self.pattern_type);
-        c::put_string(buf, &self.principal, flexible).map_err(|e| e.in_field("Principal"))?;
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        {
-            let mut run = [0u8; 2];
-            run[0..1].copy_from_slice(&self.operation.to_be_bytes());
-            run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        buf.put_i32(self.throttle_time_ms);
+        c::array::put(buf, &self.filter_results, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("FilterResults"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        size += 1;
-        size += c::string_size(&self.resource_name, flexible);
-        size += 1;
-        size += c::string_size(&self.principal, flexible);
-        size += c::string_size(&self.host, flexible);
-        size += 1;
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.filter_results, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message DeleteAclsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl DeleteAclsFilterResult {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.error_message.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        c::array::put(buf, &self.matching_acls, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("MatchingAcls"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), flexible);
+        size += c::array::size(&self.matching_acls, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DeleteAclsFilterResult);
+
+#[cfg(feature = "encode-responses")]
+impl DeleteAclsMatchingAcl {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.error_message.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        buf.put_i8(self.resource_type);
+        c::string::put(buf, &self.resource_name, flexible).map_err(|e| e.in_field("ResourceName"))?;
+        buf.put_i8(self.pattern_type);
+        c::string::put(buf, &self.principal, flexible).map_err(|e| e.in_field("Principal"))?;
+        c::string::put(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
+        {
+            let mut run = [0u8; 2];
+            run[0..1].copy_from_slice(&self.operation.to_be_bytes());
+            run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), flexible);
+        size += 1;
+        size += c::string::size(&self.resource_name, flexible);
+        size += 1;
+        size += c::string::size(&self.principal, flexible);
+        size += c::string::size(&self.host, flexible);
+        size += 1;
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DeleteAclsMatchingAcl);
+
+#[cfg(feature = "decode-responses")]
+impl DeleteAclsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_filter_results =
+            c::array::read(r, flexible, version, |r| DeleteAclsFilterResult::decode_fields(r, version))
+                .map_err(|e| e.in_field("FilterResults"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { throttle_time_ms: f_throttle_time_ms, filter_results: f_filter_results, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message DeleteAclsResponse);
+
+#[cfg(feature = "decode-responses")]
+impl DeleteAclsFilterResult {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_error_message =
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_matching_acls =
+            c::array::read(r, flexible, version, |r| DeleteAclsMatchingAcl::decode_fields(r, version))
+                .map_err(|e| e.in_field("MatchingAcls"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            error_code: f_error_code,
+            error_message: f_error_message,
+            matching_acls: f_matching_acls,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested DeleteAclsFilterResult);
 
 #[cfg(feature = "decode-responses")]
 impl DeleteAclsMatchingAcl {
@@ -459,18 +276,18 @@ impl DeleteAclsMatchingAcl {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
-        let f_resource_name = r.read_string(flexible, version).map_err(|e| e.in_field("ResourceName"))?;
+        let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
         let f_pattern_type = r.read_i8().map_err(|e| e.in_field("PatternType"))?;
-        let f_principal = r.read_string(flexible, version).map_err(|e| e.in_field("Principal"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_principal = c::string::read(r, flexible, version).map_err(|e| e.in_field("Principal"))?;
+        let f_host = c::string::read(r, flexible, version).map_err(|e| e.in_field("Host"))?;
         let Some(run) = r.read_fixed::<2>() else {
             return Err(r.fixed_run_error(&[("Operation", 1), ("PermissionType", 1)]));
         };
         let f_operation = run[0] as i8;
         let f_permission_type = run[1] as i8;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,
@@ -486,148 +303,5 @@ impl DeleteAclsMatchingAcl {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for DeleteAclsMatchingAcl {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for DeleteAclsMatchingAcl {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteAclsMatchingAcl {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.resource_type = rng.i8(..);
-        value.resource_name = rnd::string(rng);
-        value.pattern_type = rng.i8(..);
-        value.principal = rnd::string(rng);
-        value.host = rnd::string(rng);
-        value.operation = rng.i8(..);
-        value.permission_type = rng.i8(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteAclsMatchingAcl {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        map.insert(
-            "resourceType".to_string(),
-            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
-        );
-        map.insert(
-            "resourceName".to_string(),
-            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
-        );
-        map.insert(
-            "patternType".to_string(),
-            j::JsonValue::to_value(&self.pattern_type).map_err(|e| e.in_field("PatternType"))?,
-        );
-        map.insert(
-            "principal".to_string(),
-            j::JsonValue::to_value(&self.principal).map_err(|e| e.in_field("Principal"))?,
-        );
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert(
-            "operation".to_string(),
-            j::JsonValue::to_value(&self.operation).map_err(|e| e.in_field("Operation"))?,
-        );
-        map.insert(
-            "permissionType".to_string(),
-            j::JsonValue::to_value(&self.permission_type).map_err(|e| e.in_field("PermissionType"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteAclsMatchingAcl {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("resourceType") {
-            Some(v) => {
-                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
-            }
-            None => return Err(j::missing("resourceType", version)),
-        }
-        match object.get("resourceName") {
-            Some(v) => {
-                out.resource_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
-            }
-            None => return Err(j::missing("resourceName", version)),
-        }
-        match object.get("patternType") {
-            Some(v) => {
-                out.pattern_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PatternType"))?;
-            }
-            None => return Err(j::missing("patternType", version)),
-        }
-        match object.get("principal") {
-            Some(v) => {
-                out.principal = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Principal"))?;
-            }
-            None => return Err(j::missing("principal", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("operation") {
-            Some(v) => {
-                out.operation = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Operation"))?;
-            }
-            None => return Err(j::missing("operation", version)),
-        }
-        match object.get("permissionType") {
-            Some(v) => {
-                out.permission_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PermissionType"))?;
-            }
-            None => return Err(j::missing("permissionType", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DeleteAclsMatchingAcl);

@@ -2,101 +2,30 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DeleteGroupsRequest`, the Kafka request defined in `DeleteGroupsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DeleteGroupsRequest`: Kafka request, api key 42.
 ///
 /// Valid versions: 0-3. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGroupsRequest {
     /// The group names to delete.
     ///
     /// Versions: 0+; entity: groupId.
     pub groups_names: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DeleteGroupsRequest {
-    fn default() -> Self {
-        Self { groups_names: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DeleteGroupsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_array(buf, &self.groups_names, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("GroupsNames"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::array_size(&self.groups_names, flexible, |e| c::string_size(e, flexible));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DeleteGroupsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_groups_names = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-            .map_err(|e| e.in_field("GroupsNames"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { groups_names: f_groups_names, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DeleteGroupsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DeleteGroupsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteGroupsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DeleteGroupsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteGroupsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteGroupsRequest"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for DeleteGroupsRequest {
@@ -105,49 +34,40 @@ impl Message for DeleteGroupsRequest {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteGroupsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
+#[cfg(feature = "encode-requests")]
+impl DeleteGroupsRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        let mut value = Self::default();
-        value.groups_names = rnd::vec(rng, |rng| rnd::string(rng));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+        c::array::put(buf, &self.groups_names, flexible, |buf, e| c::string::put(buf, e, flexible))
+            .map_err(|e| e.in_field("GroupsNames"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::array::size(&self.groups_names, flexible, |e| c::string::size(e, flexible));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteGroupsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DeleteGroupsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "groupsNames".to_string(),
-            j::JsonValue::to_value(&self.groups_names).map_err(|e| e.in_field("GroupsNames"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DeleteGroupsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl DeleteGroupsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_groups_names = c::array::read(r, flexible, version, |r| c::string::read(r, flexible, version))
+            .map_err(|e| e.in_field("GroupsNames"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { groups_names: f_groups_names, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteGroupsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DeleteGroupsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupsNames") {
-            Some(v) => {
-                out.groups_names =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupsNames"))?;
-            }
-            None => return Err(j::missing("groupsNames", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message DeleteGroupsRequest);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DeleteRecordsRequest`, the Kafka request defined in `DeleteRecordsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DeleteRecordsRequest`: Kafka request, api key 21.
 ///
 /// Valid versions: 0-2. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRecordsRequest {
     /// Each topic that we want to delete records from.
     ///
@@ -29,147 +29,13 @@ pub struct DeleteRecordsRequest {
     /// Versions: 0+.
     pub timeout_ms: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DeleteRecordsRequest {
-    fn default() -> Self {
-        Self { topics: Vec::new(), timeout_ms: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DeleteRecordsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        buf.put_i32(self.timeout_ms);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DeleteRecordsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_topics = c::read_array(r, flexible, version, |r| DeleteRecordsTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { topics: f_topics, timeout_ms: f_timeout_ms, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DeleteRecordsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DeleteRecordsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteRecordsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DeleteRecordsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteRecordsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteRecordsRequest"))
-    }
-}
-
-impl Message for DeleteRecordsRequest {
-    const NAME: &'static str = "DeleteRecordsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteRecordsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.topics = rnd::vec(rng, |rng| <DeleteRecordsTopic as rnd::Random>::random(rng, version));
-        value.timeout_ms = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteRecordsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DeleteRecordsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        map.insert(
-            "timeoutMs".to_string(),
-            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteRecordsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DeleteRecordsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("timeoutMs") {
-            Some(v) => {
-                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
-            }
-            None => return Err(j::missing("timeoutMs", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each topic that we want to delete records from.
 ///
 /// Versions: 0-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRecordsTopic {
     /// The topic name.
     ///
@@ -180,131 +46,13 @@ pub struct DeleteRecordsTopic {
     /// Versions: 0+.
     pub partitions: Vec<DeleteRecordsPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DeleteRecordsTopic {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DeleteRecordsTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DeleteRecordsTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| DeleteRecordsPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DeleteRecordsTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DeleteRecordsTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteRecordsTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| <DeleteRecordsPartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteRecordsTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteRecordsTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each partition that we want to delete records from.
 ///
 /// Versions: 0-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRecordsPartition {
     /// The partition index.
     ///
@@ -315,14 +63,64 @@ pub struct DeleteRecordsPartition {
     /// Versions: 0+.
     pub offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for DeleteRecordsPartition {
-    fn default() -> Self {
-        Self { partition_index: 0, offset: 0, unknown_tagged_fields: Vec::new() }
+impl Message for DeleteRecordsRequest {
+    const NAME: &'static str = "DeleteRecordsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl DeleteRecordsRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        buf.put_i32(self.timeout_ms);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DeleteRecordsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl DeleteRecordsTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::array::put(buf, &self.partitions, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::array::size(&self.partitions, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested DeleteRecordsTopic);
 
 #[cfg(feature = "encode-requests")]
 impl DeleteRecordsPartition {
@@ -334,30 +132,55 @@ impl DeleteRecordsPartition {
             run[4..12].copy_from_slice(&self.offset.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested DeleteRecordsPartition);
+
+#[cfg(feature = "decode-requests")]
+impl DeleteRecordsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_topics = c::array::read(r, flexible, version, |r| DeleteRecordsTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { topics: f_topics, timeout_ms: f_timeout_ms, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message DeleteRecordsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl DeleteRecordsTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_partitions = c::array::read(r, flexible, version, |r| DeleteRecordsPartition::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested DeleteRecordsTopic);
 
 #[cfg(feature = "decode-requests")]
 impl DeleteRecordsPartition {
@@ -369,74 +192,10 @@ impl DeleteRecordsPartition {
         };
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { partition_index: f_partition_index, offset: f_offset, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for DeleteRecordsPartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for DeleteRecordsPartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteRecordsPartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.offset = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteRecordsPartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert("offset".to_string(), j::JsonValue::to_value(&self.offset).map_err(|e| e.in_field("Offset"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteRecordsPartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("offset") {
-            Some(v) => {
-                out.offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Offset"))?;
-            }
-            None => return Err(j::missing("offset", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DeleteRecordsPartition);

@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DeleteTopicsRequest`, the Kafka request defined in `DeleteTopicsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `DeleteTopicsRequest`: Kafka request, api key 20.
 ///
 /// Valid versions: 1-6. Flexible versions: 4+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTopicsRequest {
     /// The name or topic ID of the topic.
     ///
@@ -33,197 +34,13 @@ pub struct DeleteTopicsRequest {
     /// Versions: 0+.
     pub timeout_ms: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DeleteTopicsRequest {
-    fn default() -> Self {
-        Self { topics: Vec::new(), topic_names: Vec::new(), timeout_ms: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DeleteTopicsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 4;
-        if version >= 6 {
-            c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("Topics"))?;
-        } else if !(version >= 6) && !self.topics.is_empty() {
-            return Err(c::non_default_value(version).in_field("Topics"));
-        }
-        if version <= 5 {
-            c::put_array(buf, &self.topic_names, flexible, |buf, e| c::put_string(buf, e, flexible))
-                .map_err(|e| e.in_field("TopicNames"))?;
-        }
-        buf.put_i32(self.timeout_ms);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 4;
-        let mut size = 0usize;
-        if version >= 6 {
-            size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        }
-        if version <= 5 {
-            size += c::array_size(&self.topic_names, flexible, |e| c::string_size(e, flexible));
-        }
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DeleteTopicsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 4;
-        let f_topics = if version >= 6 {
-            c::read_array(r, flexible, version, |r| DeleteTopicState::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?
-        } else {
-            Vec::new()
-        };
-        let f_topic_names = if version <= 5 {
-            c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-                .map_err(|e| e.in_field("TopicNames"))?
-        } else {
-            Vec::new()
-        };
-        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { topics: f_topics, topic_names: f_topic_names, timeout_ms: f_timeout_ms, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DeleteTopicsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DeleteTopicsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DeleteTopicsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DeleteTopicsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DeleteTopicsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DeleteTopicsRequest"))
-    }
-}
-
-impl Message for DeleteTopicsRequest {
-    const NAME: &'static str = "DeleteTopicsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 6);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteTopicsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        if version >= 6 {
-            value.topics = rnd::vec(rng, |rng| <DeleteTopicState as rnd::Random>::random(rng, version));
-        }
-        if version <= 5 {
-            value.topic_names = rnd::vec(rng, |rng| rnd::string(rng));
-        }
-        value.timeout_ms = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteTopicsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DeleteTopicsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 6 {
-            map.insert(
-                "topics".to_string(),
-                j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?,
-            );
-        } else if !(version >= 6) && !self.topics.is_empty() {
-            return Err(c::non_default_value(version).in_field("Topics"));
-        }
-        if version <= 5 {
-            map.insert(
-                "topicNames".to_string(),
-                j::JsonValue::to_value(&self.topic_names).map_err(|e| e.in_field("TopicNames"))?,
-            );
-        }
-        map.insert(
-            "timeoutMs".to_string(),
-            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteTopicsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DeleteTopicsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None if version >= 6 => return Err(j::missing("topics", version)),
-            None => {}
-        }
-        match object.get("topicNames") {
-            Some(v) => {
-                out.topic_names =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicNames"))?;
-            }
-            None if version <= 5 => return Err(j::missing("topicNames", version)),
-            None => {}
-        }
-        match object.get("timeoutMs") {
-            Some(v) => {
-                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
-            }
-            None => return Err(j::missing("timeoutMs", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The name or topic ID of the topic.
 ///
 /// Versions: 6.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTopicState {
     /// The topic name.
     ///
@@ -234,116 +51,111 @@ pub struct DeleteTopicState {
     /// Versions: 6+.
     pub topic_id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for DeleteTopicState {
-    fn default() -> Self {
-        Self { name: None, topic_id: Uuid::nil(), unknown_tagged_fields: Vec::new() }
-    }
+impl Message for DeleteTopicsRequest {
+    const NAME: &'static str = "DeleteTopicsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 6);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl DeleteTopicState {
+impl DeleteTopicsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_nullable_string(buf, self.name.as_deref(), flexible, true, version).map_err(|e| e.in_field("Name"))?;
-        buf.put_slice(self.topic_id.as_bytes());
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
+        let flexible = version >= 4;
+        if version >= 6 {
+            c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("Topics"))?;
+        } else if !self.topics.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("Topics"));
         }
+        if version <= 5 {
+            c::array::put(buf, &self.topic_names, flexible, |buf, e| c::string::put(buf, e, flexible))
+                .map_err(|e| e.in_field("TopicNames"))?;
+        }
+        buf.put_i32(self.timeout_ms);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::nullable_string_size(self.name.as_deref(), flexible);
-        size += 16;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        let flexible = version >= 4;
+        let mut size = 0;
+        if version >= 6 {
+            size += c::array::size(&self.topics, true, |e| e.fields_size(version));
         }
+        if version <= 5 {
+            size += c::array::size(&self.topic_names, flexible, |e| c::string::size(e, flexible));
+        }
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DeleteTopicsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl DeleteTopicState {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put_nullable(buf, self.name.as_deref(), true, true, version).map_err(|e| e.in_field("Name"))?;
+        buf.put_slice(self.topic_id.as_bytes());
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::nullable_size(self.name.as_deref(), true);
+        size += 16;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested DeleteTopicState);
+
+#[cfg(feature = "decode-requests")]
+impl DeleteTopicsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 4;
+        let f_topics = if version >= 6 {
+            c::array::read(r, true, version, |r| DeleteTopicState::decode_fields(r, version))
+                .map_err(|e| e.in_field("Topics"))?
+        } else {
+            Vec::new()
+        };
+        let f_topic_names = if version <= 5 {
+            c::array::read(r, flexible, version, |r| c::string::read(r, flexible, version))
+                .map_err(|e| e.in_field("TopicNames"))?
+        } else {
+            Vec::new()
+        };
+        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { topics: f_topics, topic_names: f_topic_names, timeout_ms: f_timeout_ms, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message DeleteTopicsRequest);
 
 #[cfg(feature = "decode-requests")]
 impl DeleteTopicState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_name = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Name"))?;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { name: f_name, topic_id: f_topic_id, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for DeleteTopicState {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for DeleteTopicState {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DeleteTopicState {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.topic_id = rnd::uuid(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DeleteTopicState {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DeleteTopicState {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None => return Err(j::missing("topicId", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DeleteTopicState);

@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeAclsRequest`, the Kafka request defined in `DescribeAclsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DescribeAclsRequest`: Kafka request, api key 29.
 ///
@@ -49,7 +49,7 @@ pub struct DescribeAclsRequest {
     /// Versions: 0+.
     pub permission_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeAclsRequest {
@@ -67,17 +67,23 @@ impl Default for DescribeAclsRequest {
     }
 }
 
+impl Message for DescribeAclsRequest {
+    const NAME: &'static str = "DescribeAclsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl DescribeAclsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
         buf.put_i8(self.resource_type_filter);
-        c::put_nullable_string(buf, self.resource_name_filter.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.resource_name_filter.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ResourceNameFilter"))?;
         buf.put_i8(self.pattern_type_filter);
-        c::put_nullable_string(buf, self.principal_filter.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.principal_filter.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("PrincipalFilter"))?;
-        c::put_nullable_string(buf, self.host_filter.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.host_filter.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("HostFilter"))?;
         {
             let mut run = [0u8; 2];
@@ -85,35 +91,28 @@ impl DescribeAclsRequest {
             run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 1;
-        size += c::nullable_string_size(self.resource_name_filter.as_deref(), flexible);
+        size += c::string::nullable_size(self.resource_name_filter.as_deref(), flexible);
         size += 1;
-        size += c::nullable_string_size(self.principal_filter.as_deref(), flexible);
-        size += c::nullable_string_size(self.host_filter.as_deref(), flexible);
+        size += c::string::nullable_size(self.principal_filter.as_deref(), flexible);
+        size += c::string::nullable_size(self.host_filter.as_deref(), flexible);
         size += 1;
         size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DescribeAclsRequest);
 
 #[cfg(feature = "decode-requests")]
 impl DescribeAclsRequest {
@@ -122,17 +121,18 @@ impl DescribeAclsRequest {
         let flexible = version >= 2;
         let f_resource_type_filter = r.read_i8().map_err(|e| e.in_field("ResourceTypeFilter"))?;
         let f_resource_name_filter =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ResourceNameFilter"))?;
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ResourceNameFilter"))?;
         let f_pattern_type_filter = r.read_i8().map_err(|e| e.in_field("PatternTypeFilter"))?;
         let f_principal_filter =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("PrincipalFilter"))?;
-        let f_host_filter = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("HostFilter"))?;
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("PrincipalFilter"))?;
+        let f_host_filter =
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("HostFilter"))?;
         let Some(run) = r.read_fixed::<2>() else {
             return Err(r.fixed_run_error(&[("Operation", 1), ("PermissionType", 1)]));
         };
         let f_operation = run[0] as i8;
         let f_permission_type = run[1] as i8;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             resource_type_filter: f_resource_type_filter,
             resource_name_filter: f_resource_name_filter,
@@ -146,148 +146,5 @@ impl DescribeAclsRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeAclsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeAclsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeAclsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for DescribeAclsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeAclsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeAclsRequest"))
-    }
-}
-
-impl Message for DescribeAclsRequest {
-    const NAME: &'static str = "DescribeAclsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeAclsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.resource_type_filter = rng.i8(..);
-        value.resource_name_filter = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.pattern_type_filter = rng.i8(..);
-        value.principal_filter = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.host_filter = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.operation = rng.i8(..);
-        value.permission_type = rng.i8(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeAclsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeAclsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "resourceTypeFilter".to_string(),
-            j::JsonValue::to_value(&self.resource_type_filter).map_err(|e| e.in_field("ResourceTypeFilter"))?,
-        );
-        map.insert(
-            "resourceNameFilter".to_string(),
-            j::JsonValue::to_value(&self.resource_name_filter).map_err(|e| e.in_field("ResourceNameFilter"))?,
-        );
-        map.insert(
-            "patternTypeFilter".to_string(),
-            j::JsonValue::to_value(&self.pattern_type_filter).map_err(|e| e.in_field("PatternTypeFilter"))?,
-        );
-        map.insert(
-            "principalFilter".to_string(),
-            j::JsonValue::to_value(&self.principal_filter).map_err(|e| e.in_field("PrincipalFilter"))?,
-        );
-        map.insert(
-            "hostFilter".to_string(),
-            j::JsonValue::to_value(&self.host_filter).map_err(|e| e.in_field("HostFilter"))?,
-        );
-        map.insert(
-            "operation".to_string(),
-            j::JsonValue::to_value(&self.operation).map_err(|e| e.in_field("Operation"))?,
-        );
-        map.insert(
-            "permissionType".to_string(),
-            j::JsonValue::to_value(&self.permission_type).map_err(|e| e.in_field("PermissionType"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeAclsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeAclsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("resourceTypeFilter") {
-            Some(v) => {
-                out.resource_type_filter =
-                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceTypeFilter"))?;
-            }
-            None => return Err(j::missing("resourceTypeFilter", version)),
-        }
-        match object.get("resourceNameFilter") {
-            Some(v) => {
-                out.resource_name_filter =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceNameFilter"))?;
-            }
-            None => return Err(j::missing("resourceNameFilter", version)),
-        }
-        match object.get("patternTypeFilter") {
-            Some(v) => {
-                out.pattern_type_filter =
-                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PatternTypeFilter"))?;
-            }
-            None => return Err(j::missing("patternTypeFilter", version)),
-        }
-        match object.get("principalFilter") {
-            Some(v) => {
-                out.principal_filter =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalFilter"))?;
-            }
-            None => return Err(j::missing("principalFilter", version)),
-        }
-        match object.get("hostFilter") {
-            Some(v) => {
-                out.host_filter =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("HostFilter"))?;
-            }
-            None => return Err(j::missing("hostFilter", version)),
-        }
-        match object.get("operation") {
-            Some(v) => {
-                out.operation = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Operation"))?;
-            }
-            None => return Err(j::missing("operation", version)),
-        }
-        match object.get("permissionType") {
-            Some(v) => {
-                out.permission_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PermissionType"))?;
-            }
-            None => return Err(j::missing("permissionType", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message DescribeAclsRequest);

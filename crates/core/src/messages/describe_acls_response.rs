@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeAclsResponse`, the Kafka response defined in `DescribeAclsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `DescribeAclsResponse`: Kafka response, api key 29.
 ///
@@ -37,7 +37,7 @@ pub struct DescribeAclsResponse {
     /// Versions: 0+.
     pub resources: Vec<DescribeAclsResource>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeAclsResponse {
@@ -49,182 +49,6 @@ impl Default for DescribeAclsResponse {
             resources: Vec::new(),
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeAclsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        {
-            let mut run = [0u8; 6];
-            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
-            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        c::put_array(buf, &self.resources, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Resources"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += 4;
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        size += c::array_size(&self.resources, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeAclsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let Some(run) = r.read_fixed::<6>() else {
-            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
-        };
-        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_resources = c::read_array(r, flexible, version, |r| DescribeAclsResource::decode_fields(r, version))
-            .map_err(|e| e.in_field("Resources"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            error_message: f_error_message,
-            resources: f_resources,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeAclsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeAclsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeAclsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeAclsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeAclsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeAclsResponse"))
-    }
-}
-
-impl Message for DescribeAclsResponse {
-    const NAME: &'static str = "DescribeAclsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeAclsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.resources = rnd::vec(rng, |rng| <DescribeAclsResource as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeAclsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeAclsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        map.insert(
-            "resources".to_string(),
-            j::structs_to_value(&self.resources, version).map_err(|e| e.in_field("Resources"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeAclsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeAclsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("resources") {
-            Some(v) => {
-                out.resources = j::structs_from_value(v, version).map_err(|e| e.in_field("Resources"))?;
-            }
-            None => return Err(j::missing("resources", version)),
-        }
-        Ok(out)
     }
 }
 
@@ -250,7 +74,7 @@ pub struct DescribeAclsResource {
     /// Versions: 0+.
     pub acls: Vec<AclDescription>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeAclsResource {
@@ -265,157 +89,10 @@ impl Default for DescribeAclsResource {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl DescribeAclsResource {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        buf.put_i8(self.resource_type);
-        c::put_string(buf, &self.resource_name, flexible).map_err(|e| e.in_field("ResourceName"))?;
-        buf.put_i8(self.pattern_type);
-        c::put_array(buf, &self.acls, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Acls"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += 1;
-        size += c::string_size(&self.resource_name, flexible);
-        size += 1;
-        size += c::array_size(&self.acls, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeAclsResource {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
-        let f_resource_name = r.read_string(flexible, version).map_err(|e| e.in_field("ResourceName"))?;
-        let f_pattern_type = r.read_i8().map_err(|e| e.in_field("PatternType"))?;
-        let f_acls = c::read_array(r, flexible, version, |r| AclDescription::decode_fields(r, version))
-            .map_err(|e| e.in_field("Acls"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            resource_type: f_resource_type,
-            resource_name: f_resource_name,
-            pattern_type: f_pattern_type,
-            acls: f_acls,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeAclsResource {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeAclsResource {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeAclsResource {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.resource_type = rng.i8(..);
-        value.resource_name = rnd::string(rng);
-        value.pattern_type = rng.i8(..);
-        value.acls = rnd::vec(rng, |rng| <AclDescription as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeAclsResource {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "resourceType".to_string(),
-            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
-        );
-        map.insert(
-            "resourceName".to_string(),
-            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
-        );
-        map.insert(
-            "patternType".to_string(),
-            j::JsonValue::to_value(&self.pattern_type).map_err(|e| e.in_field("PatternType"))?,
-        );
-        map.insert("acls".to_string(), j::structs_to_value(&self.acls, version).map_err(|e| e.in_field("Acls"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeAclsResource {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("resourceType") {
-            Some(v) => {
-                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
-            }
-            None => return Err(j::missing("resourceType", version)),
-        }
-        match object.get("resourceName") {
-            Some(v) => {
-                out.resource_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
-            }
-            None => return Err(j::missing("resourceName", version)),
-        }
-        match object.get("patternType") {
-            Some(v) => {
-                out.pattern_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PatternType"))?;
-            }
-            None => return Err(j::missing("patternType", version)),
-        }
-        match object.get("acls") {
-            Some(v) => {
-                out.acls = j::structs_from_value(v, version).map_err(|e| e.in_field("Acls"))?;
-            }
-            None => return Err(j::missing("acls", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The ACLs.
 ///
 /// Versions: 1-3.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AclDescription {
     /// The ACL principal.
     ///
@@ -434,73 +111,175 @@ pub struct AclDescription {
     /// Versions: 0+.
     pub permission_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for AclDescription {
-    fn default() -> Self {
-        Self {
-            principal: StrBytes::from_static(""),
-            host: StrBytes::from_static(""),
-            operation: 0,
-            permission_type: 0,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for DescribeAclsResponse {
+    const NAME: &'static str = "DescribeAclsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
 }
 
 #[cfg(feature = "encode-responses")]
-impl AclDescription {
+impl DescribeAclsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        c::put_string(buf, &self.principal, flexible).map_err(|e| e.in_field("Principal"))?;
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
         {
-            let mut run = [0u8; 2];
-            run[0..1].copy_from_slice(&self.operation.to_be_bytes());
-            run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::string::put_nullable(buf, self.error_message.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        c::array::put(buf, &self.resources, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Resources"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::string_size(&self.principal, flexible);
-        size += c::string_size(&self.host, flexible);
-        size += 1;
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += 4;
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), flexible);
+        size += c::array::size(&self.resources, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message DescribeAclsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl DescribeAclsResource {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        buf.put_i8(self.resource_type);
+        c::string::put(buf, &self.resource_name, flexible).map_err(|e| e.in_field("ResourceName"))?;
+        buf.put_i8(self.pattern_type);
+        c::array::put(buf, &self.acls, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Acls"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += 1;
+        size += c::string::size(&self.resource_name, flexible);
+        size += 1;
+        size += c::array::size(&self.acls, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribeAclsResource);
+
+#[cfg(feature = "encode-responses")]
+impl AclDescription {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::string::put(buf, &self.principal, flexible).map_err(|e| e.in_field("Principal"))?;
+        c::string::put(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
+        {
+            let mut run = [0u8; 2];
+            run[0..1].copy_from_slice(&self.operation.to_be_bytes());
+            run[1..2].copy_from_slice(&self.permission_type.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::string::size(&self.principal, flexible);
+        size += c::string::size(&self.host, flexible);
+        size += 1;
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested AclDescription);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeAclsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_error_message =
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_resources = c::array::read(r, flexible, version, |r| DescribeAclsResource::decode_fields(r, version))
+            .map_err(|e| e.in_field("Resources"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            error_message: f_error_message,
+            resources: f_resources,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message DescribeAclsResponse);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeAclsResource {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
+        let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
+        let f_pattern_type = r.read_i8().map_err(|e| e.in_field("PatternType"))?;
+        let f_acls = c::array::read(r, flexible, version, |r| AclDescription::decode_fields(r, version))
+            .map_err(|e| e.in_field("Acls"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            resource_type: f_resource_type,
+            resource_name: f_resource_name,
+            pattern_type: f_pattern_type,
+            acls: f_acls,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested DescribeAclsResource);
 
 #[cfg(feature = "decode-responses")]
 impl AclDescription {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_principal = r.read_string(flexible, version).map_err(|e| e.in_field("Principal"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_principal = c::string::read(r, flexible, version).map_err(|e| e.in_field("Principal"))?;
+        let f_host = c::string::read(r, flexible, version).map_err(|e| e.in_field("Host"))?;
         let Some(run) = r.read_fixed::<2>() else {
             return Err(r.fixed_run_error(&[("Operation", 1), ("PermissionType", 1)]));
         };
         let f_operation = run[0] as i8;
         let f_permission_type = run[1] as i8;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             principal: f_principal,
             host: f_host,
@@ -511,91 +290,5 @@ impl AclDescription {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for AclDescription {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for AclDescription {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AclDescription {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.principal = rnd::string(rng);
-        value.host = rnd::string(rng);
-        value.operation = rng.i8(..);
-        value.permission_type = rng.i8(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AclDescription {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "principal".to_string(),
-            j::JsonValue::to_value(&self.principal).map_err(|e| e.in_field("Principal"))?,
-        );
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert(
-            "operation".to_string(),
-            j::JsonValue::to_value(&self.operation).map_err(|e| e.in_field("Operation"))?,
-        );
-        map.insert(
-            "permissionType".to_string(),
-            j::JsonValue::to_value(&self.permission_type).map_err(|e| e.in_field("PermissionType"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AclDescription {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("principal") {
-            Some(v) => {
-                out.principal = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Principal"))?;
-            }
-            None => return Err(j::missing("principal", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("operation") {
-            Some(v) => {
-                out.operation = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Operation"))?;
-            }
-            None => return Err(j::missing("operation", version)),
-        }
-        match object.get("permissionType") {
-            Some(v) => {
-                out.permission_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PermissionType"))?;
-            }
-            None => return Err(j::missing("permissionType", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested AclDescription);

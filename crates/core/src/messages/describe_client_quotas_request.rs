@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeClientQuotasRequest`, the Kafka request defined in `DescribeClientQuotasRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DescribeClientQuotasRequest`: Kafka request, api key 48.
 ///
 /// Valid versions: 0-1. Flexible versions: 1+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeClientQuotasRequest {
     /// Filter components to apply to quota entities.
     ///
@@ -29,142 +29,7 @@ pub struct DescribeClientQuotasRequest {
     /// Versions: 0+.
     pub strict: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeClientQuotasRequest {
-    fn default() -> Self {
-        Self { components: Vec::new(), strict: false, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DescribeClientQuotasRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 1;
-        c::put_array(buf, &self.components, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Components"))?;
-        buf.put_u8(self.strict as u8);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 1;
-        let mut size = 0usize;
-        size += c::array_size(&self.components, flexible, |e| (e).fields_size(version));
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DescribeClientQuotasRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 1;
-        let f_components = c::read_array(r, flexible, version, |r| ComponentData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Components"))?;
-        let f_strict = r.read_bool().map_err(|e| e.in_field("Strict"))?;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { components: f_components, strict: f_strict, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeClientQuotasRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeClientQuotasRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeClientQuotasRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DescribeClientQuotasRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("DescribeClientQuotasRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeClientQuotasRequest"))
-    }
-}
-
-impl Message for DescribeClientQuotasRequest {
-    const NAME: &'static str = "DescribeClientQuotasRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeClientQuotasRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.components = rnd::vec(rng, |rng| <ComponentData as rnd::Random>::random(rng, version));
-        value.strict = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeClientQuotasRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeClientQuotasRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "components".to_string(),
-            j::structs_to_value(&self.components, version).map_err(|e| e.in_field("Components"))?,
-        );
-        map.insert("strict".to_string(), j::JsonValue::to_value(&self.strict).map_err(|e| e.in_field("Strict"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeClientQuotasRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeClientQuotasRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("components") {
-            Some(v) => {
-                out.components = j::structs_from_value(v, version).map_err(|e| e.in_field("Components"))?;
-            }
-            None => return Err(j::missing("components", version)),
-        }
-        match object.get("strict") {
-            Some(v) => {
-                out.strict = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Strict"))?;
-            }
-            None => return Err(j::missing("strict", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Filter components to apply to quota entities.
@@ -185,7 +50,7 @@ pub struct ComponentData {
     /// Versions: 0+; nullable: 0+.
     pub r#match: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for ComponentData {
@@ -199,127 +64,92 @@ impl Default for ComponentData {
     }
 }
 
+impl Message for DescribeClientQuotasRequest {
+    const NAME: &'static str = "DescribeClientQuotasRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
-impl ComponentData {
+impl DescribeClientQuotasRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
-        c::put_string(buf, &self.entity_type, flexible).map_err(|e| e.in_field("EntityType"))?;
-        buf.put_i8(self.match_type);
-        c::put_nullable_string(buf, self.r#match.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("Match"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::array::put(buf, &self.components, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Components"))?;
+        buf.put_u8(u8::from(self.strict));
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 1;
-        let mut size = 0usize;
-        size += c::string_size(&self.entity_type, flexible);
+        let mut size = 0;
+        size += c::array::size(&self.components, flexible, |e| e.fields_size(version));
         size += 1;
-        size += c::nullable_string_size(self.r#match.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DescribeClientQuotasRequest);
+
+#[cfg(feature = "encode-requests")]
+impl ComponentData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 1;
+        c::string::put(buf, &self.entity_type, flexible).map_err(|e| e.in_field("EntityType"))?;
+        buf.put_i8(self.match_type);
+        c::string::put_nullable(buf, self.r#match.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("Match"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 1;
+        let mut size = 0;
+        size += c::string::size(&self.entity_type, flexible);
+        size += 1;
+        size += c::string::nullable_size(self.r#match.as_deref(), flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested ComponentData);
+
+#[cfg(feature = "decode-requests")]
+impl DescribeClientQuotasRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 1;
+        let f_components = c::array::read(r, flexible, version, |r| ComponentData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Components"))?;
+        let f_strict = r.read_bool().map_err(|e| e.in_field("Strict"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { components: f_components, strict: f_strict, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message DescribeClientQuotasRequest);
 
 #[cfg(feature = "decode-requests")]
 impl ComponentData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
-        let f_entity_type = r.read_string(flexible, version).map_err(|e| e.in_field("EntityType"))?;
+        let f_entity_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("EntityType"))?;
         let f_match_type = r.read_i8().map_err(|e| e.in_field("MatchType"))?;
-        let f_match = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Match"))?;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_match = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Match"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { entity_type: f_entity_type, match_type: f_match_type, r#match: f_match, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ComponentData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ComponentData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ComponentData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 1;
-        let mut value = Self::default();
-        value.entity_type = rnd::string(rng);
-        value.match_type = rng.i8(..);
-        value.r#match = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ComponentData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "entityType".to_string(),
-            j::JsonValue::to_value(&self.entity_type).map_err(|e| e.in_field("EntityType"))?,
-        );
-        map.insert(
-            "matchType".to_string(),
-            j::JsonValue::to_value(&self.match_type).map_err(|e| e.in_field("MatchType"))?,
-        );
-        map.insert("match".to_string(), j::JsonValue::to_value(&self.r#match).map_err(|e| e.in_field("Match"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ComponentData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("entityType") {
-            Some(v) => {
-                out.entity_type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EntityType"))?;
-            }
-            None => return Err(j::missing("entityType", version)),
-        }
-        match object.get("matchType") {
-            Some(v) => {
-                out.match_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MatchType"))?;
-            }
-            None => return Err(j::missing("matchType", version)),
-        }
-        match object.get("match") {
-            Some(v) => {
-                out.r#match = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Match"))?;
-            }
-            None => return Err(j::missing("match", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested ComponentData);

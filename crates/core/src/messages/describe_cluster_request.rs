@@ -2,18 +2,17 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeClusterRequest`, the Kafka request defined in `DescribeClusterRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DescribeClusterRequest`: Kafka request, api key 60.
 ///
@@ -33,7 +32,7 @@ pub struct DescribeClusterRequest {
     /// Versions: 2+.
     pub include_fenced_brokers: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeClusterRequest {
@@ -47,34 +46,33 @@ impl Default for DescribeClusterRequest {
     }
 }
 
+impl Message for DescribeClusterRequest {
+    const NAME: &'static str = "DescribeClusterRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl DescribeClusterRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_u8(self.include_cluster_authorized_operations as u8);
+        buf.put_u8(u8::from(self.include_cluster_authorized_operations));
         if version >= 1 {
             buf.put_i8(self.endpoint_type);
-        } else if !(version >= 1) && self.endpoint_type != 1 {
-            return Err(c::non_default_value(version).in_field("EndpointType"));
+        } else if self.endpoint_type != 1 {
+            return Err(c::check::non_default_value(version).in_field("EndpointType"));
         }
         if version >= 2 {
-            buf.put_u8(self.include_fenced_brokers as u8);
-        } else if !(version >= 2) && self.include_fenced_brokers != false {
-            return Err(c::non_default_value(version).in_field("IncludeFencedBrokers"));
+            buf.put_u8(u8::from(self.include_fenced_brokers));
+        } else if self.include_fenced_brokers {
+            return Err(c::check::non_default_value(version).in_field("IncludeFencedBrokers"));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 1;
         if version >= 1 {
             size += 1;
@@ -82,25 +80,24 @@ impl DescribeClusterRequest {
         if version >= 2 {
             size += 1;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DescribeClusterRequest);
 
 #[cfg(feature = "decode-requests")]
 impl DescribeClusterRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_include_cluster_authorized_operations =
             r.read_bool().map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?;
         let f_endpoint_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("EndpointType"))? } else { 1 };
         let f_include_fenced_brokers =
             if version >= 2 { r.read_bool().map_err(|e| e.in_field("IncludeFencedBrokers"))? } else { false };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             include_cluster_authorized_operations: f_include_cluster_authorized_operations,
             endpoint_type: f_endpoint_type,
@@ -110,116 +107,5 @@ impl DescribeClusterRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeClusterRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeClusterRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeClusterRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for DescribeClusterRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeClusterRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeClusterRequest"))
-    }
-}
-
-impl Message for DescribeClusterRequest {
-    const NAME: &'static str = "DescribeClusterRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeClusterRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.include_cluster_authorized_operations = rng.bool();
-        if version >= 1 {
-            value.endpoint_type = rng.i8(..);
-        }
-        if version >= 2 {
-            value.include_fenced_brokers = rng.bool();
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeClusterRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeClusterRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "includeClusterAuthorizedOperations".to_string(),
-            j::JsonValue::to_value(&self.include_cluster_authorized_operations)
-                .map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "endpointType".to_string(),
-                j::JsonValue::to_value(&self.endpoint_type).map_err(|e| e.in_field("EndpointType"))?,
-            );
-        } else if !(version >= 1) && self.endpoint_type != 1 {
-            return Err(c::non_default_value(version).in_field("EndpointType"));
-        }
-        if version >= 2 {
-            map.insert(
-                "includeFencedBrokers".to_string(),
-                j::JsonValue::to_value(&self.include_fenced_brokers).map_err(|e| e.in_field("IncludeFencedBrokers"))?,
-            );
-        } else if !(version >= 2) && self.include_fenced_brokers != false {
-            return Err(c::non_default_value(version).in_field("IncludeFencedBrokers"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeClusterRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeClusterRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("includeClusterAuthorizedOperations") {
-            Some(v) => {
-                out.include_cluster_authorized_operations = <bool as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?;
-            }
-            None => return Err(j::missing("includeClusterAuthorizedOperations", version)),
-        }
-        match object.get("endpointType") {
-            Some(v) => {
-                out.endpoint_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndpointType"))?;
-            }
-            None if version >= 1 => return Err(j::missing("endpointType", version)),
-            None => {}
-        }
-        match object.get("includeFencedBrokers") {
-            Some(v) => {
-                out.include_fenced_brokers =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncludeFencedBrokers"))?;
-            }
-            None if version >= 2 => return Err(j::missing("includeFencedBrokers", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message DescribeClusterRequest);

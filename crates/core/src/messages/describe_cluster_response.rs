@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeClusterResponse`, the Kafka response defined in `DescribeClusterResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `DescribeClusterResponse`: Kafka response, api key 60.
 ///
@@ -53,7 +53,7 @@ pub struct DescribeClusterResponse {
     /// Versions: 0+; default: -2147483648.
     pub cluster_authorized_operations: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeClusterResponse {
@@ -72,259 +72,10 @@ impl Default for DescribeClusterResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl DescribeClusterResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 6];
-            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
-            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        if version >= 1 {
-            buf.put_i8(self.endpoint_type);
-        } else if !(version >= 1) && self.endpoint_type != 1 {
-            return Err(c::non_default_value(version).in_field("EndpointType"));
-        }
-        c::put_string(buf, &self.cluster_id, flexible).map_err(|e| e.in_field("ClusterId"))?;
-        buf.put_i32(self.controller_id);
-        c::put_array(buf, &self.brokers, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Brokers"))?;
-        buf.put_i32(self.cluster_authorized_operations);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        if version >= 1 {
-            size += 1;
-        }
-        size += c::string_size(&self.cluster_id, flexible);
-        size += 4;
-        size += c::array_size(&self.brokers, flexible, |e| (e).fields_size(version));
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeClusterResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<6>() else {
-            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
-        };
-        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_endpoint_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("EndpointType"))? } else { 1 };
-        let f_cluster_id = r.read_string(flexible, version).map_err(|e| e.in_field("ClusterId"))?;
-        let f_controller_id = r.read_i32().map_err(|e| e.in_field("ControllerId"))?;
-        let f_brokers = c::read_array(r, flexible, version, |r| DescribeClusterBroker::decode_fields(r, version))
-            .map_err(|e| e.in_field("Brokers"))?;
-        let f_cluster_authorized_operations = r.read_i32().map_err(|e| e.in_field("ClusterAuthorizedOperations"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            error_message: f_error_message,
-            endpoint_type: f_endpoint_type,
-            cluster_id: f_cluster_id,
-            controller_id: f_controller_id,
-            brokers: f_brokers,
-            cluster_authorized_operations: f_cluster_authorized_operations,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeClusterResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeClusterResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeClusterResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeClusterResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeClusterResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeClusterResponse"))
-    }
-}
-
-impl Message for DescribeClusterResponse {
-    const NAME: &'static str = "DescribeClusterResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeClusterResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if version >= 1 {
-            value.endpoint_type = rng.i8(..);
-        }
-        value.cluster_id = rnd::string(rng);
-        value.controller_id = rnd::i32(rng);
-        value.brokers = rnd::vec(rng, |rng| <DescribeClusterBroker as rnd::Random>::random(rng, version));
-        value.cluster_authorized_operations = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeClusterResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeClusterResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "endpointType".to_string(),
-                j::JsonValue::to_value(&self.endpoint_type).map_err(|e| e.in_field("EndpointType"))?,
-            );
-        } else if !(version >= 1) && self.endpoint_type != 1 {
-            return Err(c::non_default_value(version).in_field("EndpointType"));
-        }
-        map.insert(
-            "clusterId".to_string(),
-            j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
-        );
-        map.insert(
-            "controllerId".to_string(),
-            j::JsonValue::to_value(&self.controller_id).map_err(|e| e.in_field("ControllerId"))?,
-        );
-        map.insert(
-            "brokers".to_string(),
-            j::structs_to_value(&self.brokers, version).map_err(|e| e.in_field("Brokers"))?,
-        );
-        map.insert(
-            "clusterAuthorizedOperations".to_string(),
-            j::JsonValue::to_value(&self.cluster_authorized_operations)
-                .map_err(|e| e.in_field("ClusterAuthorizedOperations"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeClusterResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeClusterResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("endpointType") {
-            Some(v) => {
-                out.endpoint_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndpointType"))?;
-            }
-            None if version >= 1 => return Err(j::missing("endpointType", version)),
-            None => {}
-        }
-        match object.get("clusterId") {
-            Some(v) => {
-                out.cluster_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
-            }
-            None => return Err(j::missing("clusterId", version)),
-        }
-        match object.get("controllerId") {
-            Some(v) => {
-                out.controller_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ControllerId"))?;
-            }
-            None => return Err(j::missing("controllerId", version)),
-        }
-        match object.get("brokers") {
-            Some(v) => {
-                out.brokers = j::structs_from_value(v, version).map_err(|e| e.in_field("Brokers"))?;
-            }
-            None => return Err(j::missing("brokers", version)),
-        }
-        match object.get("clusterAuthorizedOperations") {
-            Some(v) => {
-                out.cluster_authorized_operations =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterAuthorizedOperations"))?;
-            }
-            None => return Err(j::missing("clusterAuthorizedOperations", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// Each broker in the response.
 ///
 /// Versions: 0-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeClusterBroker {
     /// The broker ID.
     ///
@@ -347,74 +98,140 @@ pub struct DescribeClusterBroker {
     /// Versions: 2+.
     pub is_fenced: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for DescribeClusterBroker {
-    fn default() -> Self {
-        Self {
-            broker_id: 0,
-            host: StrBytes::from_static(""),
-            port: 0,
-            rack: None,
-            is_fenced: false,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for DescribeClusterResponse {
+    const NAME: &'static str = "DescribeClusterResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
 #[cfg(feature = "encode-responses")]
-impl DescribeClusterBroker {
+impl DescribeClusterResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.broker_id);
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_i32(self.port);
-        c::put_nullable_string(buf, self.rack.as_deref(), flexible, true, version).map_err(|e| e.in_field("Rack"))?;
-        if version >= 2 {
-            buf.put_u8(self.is_fenced as u8);
-        } else if !(version >= 2) && self.is_fenced != false {
-            return Err(c::non_default_value(version).in_field("IsFenced"));
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
+        c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        if version >= 1 {
+            buf.put_i8(self.endpoint_type);
+        } else if self.endpoint_type != 1 {
+            return Err(c::check::non_default_value(version).in_field("EndpointType"));
         }
+        c::string::put(buf, &self.cluster_id, true).map_err(|e| e.in_field("ClusterId"))?;
+        buf.put_i32(self.controller_id);
+        c::array::put(buf, &self.brokers, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Brokers"))?;
+        buf.put_i32(self.cluster_authorized_operations);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
-        size += c::string_size(&self.host, flexible);
-        size += 4;
-        size += c::nullable_string_size(self.rack.as_deref(), flexible);
-        if version >= 2 {
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), true);
+        if version >= 1 {
             size += 1;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::size(&self.cluster_id, true);
+        size += 4;
+        size += c::array::size(&self.brokers, true, |e| e.fields_size(version));
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message DescribeClusterResponse);
+
+#[cfg(feature = "encode-responses")]
+impl DescribeClusterBroker {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.broker_id);
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        buf.put_i32(self.port);
+        c::string::put_nullable(buf, self.rack.as_deref(), true, true, version).map_err(|e| e.in_field("Rack"))?;
+        if version >= 2 {
+            buf.put_u8(u8::from(self.is_fenced));
+        } else if self.is_fenced {
+            return Err(c::check::non_default_value(version).in_field("IsFenced"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::string::size(&self.host, true);
+        size += 4;
+        size += c::string::nullable_size(self.rack.as_deref(), true);
+        if version >= 2 {
+            size += 1;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribeClusterBroker);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeClusterResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_error_message =
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_endpoint_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("EndpointType"))? } else { 1 };
+        let f_cluster_id = c::string::read(r, true, version).map_err(|e| e.in_field("ClusterId"))?;
+        let f_controller_id = r.read_i32().map_err(|e| e.in_field("ControllerId"))?;
+        let f_brokers = c::array::read(r, true, version, |r| DescribeClusterBroker::decode_fields(r, version))
+            .map_err(|e| e.in_field("Brokers"))?;
+        let f_cluster_authorized_operations = r.read_i32().map_err(|e| e.in_field("ClusterAuthorizedOperations"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            error_message: f_error_message,
+            endpoint_type: f_endpoint_type,
+            cluster_id: f_cluster_id,
+            controller_id: f_controller_id,
+            brokers: f_brokers,
+            cluster_authorized_operations: f_cluster_authorized_operations,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message DescribeClusterResponse);
 
 #[cfg(feature = "decode-responses")]
 impl DescribeClusterBroker {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
-        let f_rack = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Rack"))?;
+        let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
         let f_is_fenced = if version >= 2 { r.read_bool().map_err(|e| e.in_field("IsFenced"))? } else { false };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             broker_id: f_broker_id,
             host: f_host,
@@ -426,103 +243,5 @@ impl DescribeClusterBroker {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeClusterBroker {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for DescribeClusterBroker {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeClusterBroker {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.broker_id = rnd::i32(rng);
-        value.host = rnd::string(rng);
-        value.port = rnd::i32(rng);
-        value.rack = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if version >= 2 {
-            value.is_fenced = rng.bool();
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeClusterBroker {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "brokerId".to_string(),
-            j::JsonValue::to_value(&self.broker_id).map_err(|e| e.in_field("BrokerId"))?,
-        );
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        map.insert("rack".to_string(), j::JsonValue::to_value(&self.rack).map_err(|e| e.in_field("Rack"))?);
-        if version >= 2 {
-            map.insert(
-                "isFenced".to_string(),
-                j::JsonValue::to_value(&self.is_fenced).map_err(|e| e.in_field("IsFenced"))?,
-            );
-        } else if !(version >= 2) && self.is_fenced != false {
-            return Err(c::non_default_value(version).in_field("IsFenced"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeClusterBroker {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("brokerId") {
-            Some(v) => {
-                out.broker_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BrokerId"))?;
-            }
-            None => return Err(j::missing("brokerId", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        match object.get("rack") {
-            Some(v) => {
-                out.rack = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Rack"))?;
-            }
-            None => return Err(j::missing("rack", version)),
-        }
-        match object.get("isFenced") {
-            Some(v) => {
-                out.is_fenced = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsFenced"))?;
-            }
-            None if version >= 2 => return Err(j::missing("isFenced", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DescribeClusterBroker);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeConfigsRequest`, the Kafka request defined in `DescribeConfigsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DescribeConfigsRequest`: Kafka request, api key 32.
 ///
 /// Valid versions: 1-4. Flexible versions: 4+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeConfigsRequest {
     /// The resources whose configurations we want to describe.
     ///
@@ -33,184 +33,7 @@ pub struct DescribeConfigsRequest {
     /// Versions: 3+; default: false.
     pub include_documentation: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeConfigsRequest {
-    fn default() -> Self {
-        Self {
-            resources: Vec::new(),
-            include_synonyms: false,
-            include_documentation: false,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DescribeConfigsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 4;
-        c::put_array(buf, &self.resources, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Resources"))?;
-        buf.put_u8(self.include_synonyms as u8);
-        if version >= 3 {
-            buf.put_u8(self.include_documentation as u8);
-        } else if !(version >= 3) && self.include_documentation != false {
-            return Err(c::non_default_value(version).in_field("IncludeDocumentation"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 4;
-        let mut size = 0usize;
-        size += c::array_size(&self.resources, flexible, |e| (e).fields_size(version));
-        size += 1;
-        if version >= 3 {
-            size += 1;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DescribeConfigsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 4;
-        let f_resources = c::read_array(r, flexible, version, |r| DescribeConfigsResource::decode_fields(r, version))
-            .map_err(|e| e.in_field("Resources"))?;
-        let f_include_synonyms = r.read_bool().map_err(|e| e.in_field("IncludeSynonyms"))?;
-        let f_include_documentation =
-            if version >= 3 { r.read_bool().map_err(|e| e.in_field("IncludeDocumentation"))? } else { false };
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            resources: f_resources,
-            include_synonyms: f_include_synonyms,
-            include_documentation: f_include_documentation,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeConfigsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeConfigsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeConfigsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DescribeConfigsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeConfigsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeConfigsRequest"))
-    }
-}
-
-impl Message for DescribeConfigsRequest {
-    const NAME: &'static str = "DescribeConfigsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 4);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeConfigsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        value.resources = rnd::vec(rng, |rng| <DescribeConfigsResource as rnd::Random>::random(rng, version));
-        value.include_synonyms = rng.bool();
-        if version >= 3 {
-            value.include_documentation = rng.bool();
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeConfigsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeConfigsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "resources".to_string(),
-            j::structs_to_value(&self.resources, version).map_err(|e| e.in_field("Resources"))?,
-        );
-        map.insert(
-            "includeSynonyms".to_string(),
-            j::JsonValue::to_value(&self.include_synonyms).map_err(|e| e.in_field("IncludeSynonyms"))?,
-        );
-        if version >= 3 {
-            map.insert(
-                "includeDocumentation".to_string(),
-                j::JsonValue::to_value(&self.include_documentation).map_err(|e| e.in_field("IncludeDocumentation"))?,
-            );
-        } else if !(version >= 3) && self.include_documentation != false {
-            return Err(c::non_default_value(version).in_field("IncludeDocumentation"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeConfigsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeConfigsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("resources") {
-            Some(v) => {
-                out.resources = j::structs_from_value(v, version).map_err(|e| e.in_field("Resources"))?;
-            }
-            None => return Err(j::missing("resources", version)),
-        }
-        match object.get("includeSynonyms") {
-            Some(v) => {
-                out.include_synonyms =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncludeSynonyms"))?;
-            }
-            None => return Err(j::missing("includeSynonyms", version)),
-        }
-        match object.get("includeDocumentation") {
-            Some(v) => {
-                out.include_documentation =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncludeDocumentation"))?;
-            }
-            None if version >= 3 => return Err(j::missing("includeDocumentation", version)),
-            None => {}
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The resources whose configurations we want to describe.
@@ -231,7 +54,7 @@ pub struct DescribeConfigsResource {
     /// Versions: 0+; nullable: 0+.
     pub configuration_keys: Option<Vec<StrBytes>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeConfigsResource {
@@ -245,41 +68,96 @@ impl Default for DescribeConfigsResource {
     }
 }
 
+impl Message for DescribeConfigsRequest {
+    const NAME: &'static str = "DescribeConfigsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 4);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
-impl DescribeConfigsResource {
+impl DescribeConfigsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
-        buf.put_i8(self.resource_type);
-        c::put_string(buf, &self.resource_name, flexible).map_err(|e| e.in_field("ResourceName"))?;
-        c::put_nullable_array(buf, self.configuration_keys.as_deref(), flexible, true, version, |buf, e| {
-            c::put_string(buf, e, flexible)
-        })
-        .map_err(|e| e.in_field("ConfigurationKeys"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+        c::array::put(buf, &self.resources, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Resources"))?;
+        buf.put_u8(u8::from(self.include_synonyms));
+        if version >= 3 {
+            buf.put_u8(u8::from(self.include_documentation));
+        } else if self.include_documentation {
+            return Err(c::check::non_default_value(version).in_field("IncludeDocumentation"));
         }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
-        let mut size = 0usize;
+        let mut size = 0;
+        size += c::array::size(&self.resources, flexible, |e| e.fields_size(version));
         size += 1;
-        size += c::string_size(&self.resource_name, flexible);
-        size += c::nullable_array_size(self.configuration_keys.as_deref(), flexible, |e| c::string_size(e, flexible));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        if version >= 3 {
+            size += 1;
         }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DescribeConfigsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl DescribeConfigsResource {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 4;
+        buf.put_i8(self.resource_type);
+        c::string::put(buf, &self.resource_name, flexible).map_err(|e| e.in_field("ResourceName"))?;
+        c::array::put_nullable(buf, self.configuration_keys.as_deref(), flexible, true, version, |buf, e| {
+            c::string::put(buf, e, flexible)
+        })
+        .map_err(|e| e.in_field("ConfigurationKeys"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 4;
+        let mut size = 0;
+        size += 1;
+        size += c::string::size(&self.resource_name, flexible);
+        size += c::array::nullable_size(self.configuration_keys.as_deref(), flexible, |e| c::string::size(e, flexible));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested DescribeConfigsResource);
+
+#[cfg(feature = "decode-requests")]
+impl DescribeConfigsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 4;
+        let f_resources = c::array::read(r, flexible, version, |r| DescribeConfigsResource::decode_fields(r, version))
+            .map_err(|e| e.in_field("Resources"))?;
+        let f_include_synonyms = r.read_bool().map_err(|e| e.in_field("IncludeSynonyms"))?;
+        let f_include_documentation =
+            if version >= 3 { r.read_bool().map_err(|e| e.in_field("IncludeDocumentation"))? } else { false };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            resources: f_resources,
+            include_synonyms: f_include_synonyms,
+            include_documentation: f_include_documentation,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message DescribeConfigsRequest);
 
 #[cfg(feature = "decode-requests")]
 impl DescribeConfigsResource {
@@ -287,11 +165,11 @@ impl DescribeConfigsResource {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
-        let f_resource_name = r.read_string(flexible, version).map_err(|e| e.in_field("ResourceName"))?;
+        let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
         let f_configuration_keys =
-            c::read_nullable_array(r, flexible, true, version, |r| r.read_string(flexible, version))
+            c::array::read_nullable(r, flexible, true, version, |r| c::string::read(r, flexible, version))
                 .map_err(|e| e.in_field("ConfigurationKeys"))?;
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             resource_type: f_resource_type,
             resource_name: f_resource_name,
@@ -301,86 +179,5 @@ impl DescribeConfigsResource {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeConfigsResource {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for DescribeConfigsResource {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeConfigsResource {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        value.resource_type = rng.i8(..);
-        value.resource_name = rnd::string(rng);
-        value.configuration_keys =
-            if true && rnd::null(rng) { None } else { Some(rnd::vec(rng, |rng| rnd::string(rng))) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeConfigsResource {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "resourceType".to_string(),
-            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
-        );
-        map.insert(
-            "resourceName".to_string(),
-            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
-        );
-        map.insert(
-            "configurationKeys".to_string(),
-            j::JsonValue::to_value(&self.configuration_keys).map_err(|e| e.in_field("ConfigurationKeys"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeConfigsResource {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("resourceType") {
-            Some(v) => {
-                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
-            }
-            None => return Err(j::missing("resourceType", version)),
-        }
-        match object.get("resourceName") {
-            Some(v) => {
-                out.resource_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
-            }
-            None => return Err(j::missing("resourceName", version)),
-        }
-        match object.get("configurationKeys") {
-            Some(v) => {
-                out.configuration_keys = <Option<Vec<StrBytes>> as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("ConfigurationKeys"))?;
-            }
-            None => return Err(j::missing("configurationKeys", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DescribeConfigsResource);

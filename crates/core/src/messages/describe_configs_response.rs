@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeConfigsResponse`, the Kafka response defined in `DescribeConfigsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `DescribeConfigsResponse`: Kafka response, api key 32.
 ///
 /// Valid versions: 1-4. Flexible versions: 4+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeConfigsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -29,145 +29,7 @@ pub struct DescribeConfigsResponse {
     /// Versions: 0+.
     pub results: Vec<DescribeConfigsResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeConfigsResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, results: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeConfigsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 4;
-        buf.put_i32(self.throttle_time_ms);
-        c::put_array(buf, &self.results, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Results"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 4;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.results, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeConfigsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 4;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_results = c::read_array(r, flexible, version, |r| DescribeConfigsResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Results"))?;
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { throttle_time_ms: f_throttle_time_ms, results: f_results, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeConfigsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeConfigsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeConfigsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeConfigsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeConfigsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeConfigsResponse"))
-    }
-}
-
-impl Message for DescribeConfigsResponse {
-    const NAME: &'static str = "DescribeConfigsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 4);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeConfigsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.results = rnd::vec(rng, |rng| <DescribeConfigsResult as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeConfigsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeConfigsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "results".to_string(),
-            j::structs_to_value(&self.results, version).map_err(|e| e.in_field("Results"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeConfigsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeConfigsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("results") {
-            Some(v) => {
-                out.results = j::structs_from_value(v, version).map_err(|e| e.in_field("Results"))?;
-            }
-            None => return Err(j::missing("results", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The results for each resource.
@@ -196,7 +58,7 @@ pub struct DescribeConfigsResult {
     /// Versions: 0+.
     pub configs: Vec<DescribeConfigsResourceResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeConfigsResult {
@@ -209,175 +71,6 @@ impl Default for DescribeConfigsResult {
             configs: Vec::new(),
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeConfigsResult {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 4;
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        buf.put_i8(self.resource_type);
-        c::put_string(buf, &self.resource_name, flexible).map_err(|e| e.in_field("ResourceName"))?;
-        c::put_array(buf, &self.configs, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Configs"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 4;
-        let mut size = 0usize;
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        size += 1;
-        size += c::string_size(&self.resource_name, flexible);
-        size += c::array_size(&self.configs, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeConfigsResult {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 4;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
-        let f_resource_name = r.read_string(flexible, version).map_err(|e| e.in_field("ResourceName"))?;
-        let f_configs =
-            c::read_array(r, flexible, version, |r| DescribeConfigsResourceResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Configs"))?;
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            error_code: f_error_code,
-            error_message: f_error_message,
-            resource_type: f_resource_type,
-            resource_name: f_resource_name,
-            configs: f_configs,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeConfigsResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeConfigsResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeConfigsResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.resource_type = rng.i8(..);
-        value.resource_name = rnd::string(rng);
-        value.configs = rnd::vec(rng, |rng| <DescribeConfigsResourceResult as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeConfigsResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        map.insert(
-            "resourceType".to_string(),
-            j::JsonValue::to_value(&self.resource_type).map_err(|e| e.in_field("ResourceType"))?,
-        );
-        map.insert(
-            "resourceName".to_string(),
-            j::JsonValue::to_value(&self.resource_name).map_err(|e| e.in_field("ResourceName"))?,
-        );
-        map.insert(
-            "configs".to_string(),
-            j::structs_to_value(&self.configs, version).map_err(|e| e.in_field("Configs"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeConfigsResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("resourceType") {
-            Some(v) => {
-                out.resource_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceType"))?;
-            }
-            None => return Err(j::missing("resourceType", version)),
-        }
-        match object.get("resourceName") {
-            Some(v) => {
-                out.resource_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceName"))?;
-            }
-            None => return Err(j::missing("resourceName", version)),
-        }
-        match object.get("configs") {
-            Some(v) => {
-                out.configs = j::structs_from_value(v, version).map_err(|e| e.in_field("Configs"))?;
-            }
-            None => return Err(j::missing("configs", version)),
-        }
-        Ok(out)
     }
 }
 
@@ -419,7 +112,7 @@ pub struct DescribeConfigsResourceResult {
     /// Versions: 3+; nullable: 0+; ignorable.
     pub documentation: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeConfigsResourceResult {
@@ -435,240 +128,6 @@ impl Default for DescribeConfigsResourceResult {
             documentation: Some(StrBytes::from_static("")),
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeConfigsResourceResult {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 4;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_nullable_string(buf, self.value.as_deref(), flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        {
-            let mut run = [0u8; 3];
-            run[0..1].copy_from_slice(&[self.read_only as u8]);
-            run[1..2].copy_from_slice(&self.config_source.to_be_bytes());
-            run[2..3].copy_from_slice(&[self.is_sensitive as u8]);
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.synonyms, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Synonyms"))?;
-        if version >= 3 {
-            buf.put_i8(self.config_type);
-        }
-        if version >= 3 {
-            c::put_nullable_string(buf, self.documentation.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("Documentation"))?;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 4;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::nullable_string_size(self.value.as_deref(), flexible);
-        size += 1;
-        size += 1;
-        size += 1;
-        size += c::array_size(&self.synonyms, flexible, |e| (e).fields_size(version));
-        if version >= 3 {
-            size += 1;
-        }
-        if version >= 3 {
-            size += c::nullable_string_size(self.documentation.as_deref(), flexible);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeConfigsResourceResult {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 4;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_value = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        let Some(run) = r.read_fixed::<3>() else {
-            return Err(r.fixed_run_error(&[("ReadOnly", 1), ("ConfigSource", 1), ("IsSensitive", 1)]));
-        };
-        let f_read_only = run[0] != 0;
-        let f_config_source = run[1] as i8;
-        let f_is_sensitive = run[2] != 0;
-        let f_synonyms = c::read_array(r, flexible, version, |r| DescribeConfigsSynonym::decode_fields(r, version))
-            .map_err(|e| e.in_field("Synonyms"))?;
-        let f_config_type = if version >= 3 { r.read_i8().map_err(|e| e.in_field("ConfigType"))? } else { 0 };
-        let f_documentation = if version >= 3 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Documentation"))?
-        } else {
-            Some(StrBytes::from_static(""))
-        };
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            name: f_name,
-            value: f_value,
-            read_only: f_read_only,
-            config_source: f_config_source,
-            is_sensitive: f_is_sensitive,
-            synonyms: f_synonyms,
-            config_type: f_config_type,
-            documentation: f_documentation,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeConfigsResourceResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeConfigsResourceResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeConfigsResourceResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.value = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.read_only = rng.bool();
-        value.config_source = rng.i8(..);
-        value.is_sensitive = rng.bool();
-        value.synonyms = rnd::vec(rng, |rng| <DescribeConfigsSynonym as rnd::Random>::random(rng, version));
-        if version >= 3 {
-            value.config_type = rng.i8(..);
-        }
-        if version >= 3 {
-            value.documentation = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeConfigsResourceResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
-        map.insert(
-            "readOnly".to_string(),
-            j::JsonValue::to_value(&self.read_only).map_err(|e| e.in_field("ReadOnly"))?,
-        );
-        map.insert(
-            "configSource".to_string(),
-            j::JsonValue::to_value(&self.config_source).map_err(|e| e.in_field("ConfigSource"))?,
-        );
-        map.insert(
-            "isSensitive".to_string(),
-            j::JsonValue::to_value(&self.is_sensitive).map_err(|e| e.in_field("IsSensitive"))?,
-        );
-        map.insert(
-            "synonyms".to_string(),
-            j::structs_to_value(&self.synonyms, version).map_err(|e| e.in_field("Synonyms"))?,
-        );
-        if version >= 3 {
-            map.insert(
-                "configType".to_string(),
-                j::JsonValue::to_value(&self.config_type).map_err(|e| e.in_field("ConfigType"))?,
-            );
-        }
-        if version >= 3 {
-            map.insert(
-                "documentation".to_string(),
-                j::JsonValue::to_value(&self.documentation).map_err(|e| e.in_field("Documentation"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeConfigsResourceResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("value") {
-            Some(v) => {
-                out.value = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
-            }
-            None => return Err(j::missing("value", version)),
-        }
-        match object.get("readOnly") {
-            Some(v) => {
-                out.read_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReadOnly"))?;
-            }
-            None => return Err(j::missing("readOnly", version)),
-        }
-        match object.get("configSource") {
-            Some(v) => {
-                out.config_source = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ConfigSource"))?;
-            }
-            None => return Err(j::missing("configSource", version)),
-        }
-        match object.get("isSensitive") {
-            Some(v) => {
-                out.is_sensitive = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsSensitive"))?;
-            }
-            None => return Err(j::missing("isSensitive", version)),
-        }
-        match object.get("synonyms") {
-            Some(v) => {
-                out.synonyms = j::structs_from_value(v, version).map_err(|e| e.in_field("Synonyms"))?;
-            }
-            None => return Err(j::missing("synonyms", version)),
-        }
-        match object.get("configType") {
-            Some(v) => {
-                out.config_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ConfigType"))?;
-            }
-            None if version >= 3 => return Err(j::missing("configType", version)),
-            None => {}
-        }
-        match object.get("documentation") {
-            Some(v) => {
-                out.documentation =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Documentation"))?;
-            }
-            None if version >= 3 => return Err(j::missing("documentation", version)),
-            None => {}
-        }
-        Ok(out)
     }
 }
 
@@ -690,7 +149,7 @@ pub struct DescribeConfigsSynonym {
     /// Versions: 1+.
     pub source: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeConfigsSynonym {
@@ -704,120 +163,242 @@ impl Default for DescribeConfigsSynonym {
     }
 }
 
+impl Message for DescribeConfigsResponse {
+    const NAME: &'static str = "DescribeConfigsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 4);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
-impl DescribeConfigsSynonym {
+impl DescribeConfigsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_nullable_string(buf, self.value.as_deref(), flexible, true, version).map_err(|e| e.in_field("Value"))?;
-        buf.put_i8(self.source);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        buf.put_i32(self.throttle_time_ms);
+        c::array::put(buf, &self.results, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Results"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::nullable_string_size(self.value.as_deref(), flexible);
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.results, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message DescribeConfigsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl DescribeConfigsResult {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 4;
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.error_message.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        buf.put_i8(self.resource_type);
+        c::string::put(buf, &self.resource_name, flexible).map_err(|e| e.in_field("ResourceName"))?;
+        c::array::put(buf, &self.configs, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Configs"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 4;
+        let mut size = 0;
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), flexible);
+        size += 1;
+        size += c::string::size(&self.resource_name, flexible);
+        size += c::array::size(&self.configs, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribeConfigsResult);
+
+#[cfg(feature = "encode-responses")]
+impl DescribeConfigsResourceResult {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 4;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::string::put_nullable(buf, self.value.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("Value"))?;
+        {
+            let mut run = [0u8; 3];
+            run[0..1].copy_from_slice(&[u8::from(self.read_only)]);
+            run[1..2].copy_from_slice(&self.config_source.to_be_bytes());
+            run[2..3].copy_from_slice(&[u8::from(self.is_sensitive)]);
+            buf.put_slice(&run);
+        }
+        c::array::put(buf, &self.synonyms, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Synonyms"))?;
+        if version >= 3 {
+            buf.put_i8(self.config_type);
+        }
+        if version >= 3 {
+            c::string::put_nullable(buf, self.documentation.as_deref(), flexible, true, version)
+                .map_err(|e| e.in_field("Documentation"))?;
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 4;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::string::nullable_size(self.value.as_deref(), flexible);
+        size += 1;
+        size += 1;
+        size += 1;
+        size += c::array::size(&self.synonyms, flexible, |e| e.fields_size(version));
+        if version >= 3 {
+            size += 1;
+        }
+        if version >= 3 {
+            size += c::string::nullable_size(self.documentation.as_deref(), flexible);
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribeConfigsResourceResult);
+
+#[cfg(feature = "encode-responses")]
+impl DescribeConfigsSynonym {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 4;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::string::put_nullable(buf, self.value.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("Value"))?;
+        buf.put_i8(self.source);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 4;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::string::nullable_size(self.value.as_deref(), flexible);
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribeConfigsSynonym);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeConfigsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 4;
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_results = c::array::read(r, flexible, version, |r| DescribeConfigsResult::decode_fields(r, version))
+            .map_err(|e| e.in_field("Results"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { throttle_time_ms: f_throttle_time_ms, results: f_results, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message DescribeConfigsResponse);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeConfigsResult {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 4;
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_error_message =
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
+        let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
+        let f_configs =
+            c::array::read(r, flexible, version, |r| DescribeConfigsResourceResult::decode_fields(r, version))
+                .map_err(|e| e.in_field("Configs"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            error_code: f_error_code,
+            error_message: f_error_message,
+            resource_type: f_resource_type,
+            resource_name: f_resource_name,
+            configs: f_configs,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested DescribeConfigsResult);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeConfigsResourceResult {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 4;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_value = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Value"))?;
+        let Some(run) = r.read_fixed::<3>() else {
+            return Err(r.fixed_run_error(&[("ReadOnly", 1), ("ConfigSource", 1), ("IsSensitive", 1)]));
+        };
+        let f_read_only = run[0] != 0;
+        let f_config_source = run[1] as i8;
+        let f_is_sensitive = run[2] != 0;
+        let f_synonyms = c::array::read(r, flexible, version, |r| DescribeConfigsSynonym::decode_fields(r, version))
+            .map_err(|e| e.in_field("Synonyms"))?;
+        let f_config_type = if version >= 3 { r.read_i8().map_err(|e| e.in_field("ConfigType"))? } else { 0 };
+        let f_documentation = if version >= 3 {
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Documentation"))?
+        } else {
+            Some(StrBytes::from_static(""))
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            name: f_name,
+            value: f_value,
+            read_only: f_read_only,
+            config_source: f_config_source,
+            is_sensitive: f_is_sensitive,
+            synonyms: f_synonyms,
+            config_type: f_config_type,
+            documentation: f_documentation,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested DescribeConfigsResourceResult);
 
 #[cfg(feature = "decode-responses")]
 impl DescribeConfigsSynonym {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_value = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Value"))?;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_value = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Value"))?;
         let f_source = r.read_i8().map_err(|e| e.in_field("Source"))?;
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { name: f_name, value: f_value, source: f_source, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeConfigsSynonym {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for DescribeConfigsSynonym {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeConfigsSynonym {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.value = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.source = rng.i8(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeConfigsSynonym {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
-        map.insert("source".to_string(), j::JsonValue::to_value(&self.source).map_err(|e| e.in_field("Source"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeConfigsSynonym {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("value") {
-            Some(v) => {
-                out.value = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
-            }
-            None => return Err(j::missing("value", version)),
-        }
-        match object.get("source") {
-            Some(v) => {
-                out.source = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Source"))?;
-            }
-            None => return Err(j::missing("source", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DescribeConfigsSynonym);

@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeDelegationTokenResponse`, the Kafka response defined in `DescribeDelegationTokenResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `DescribeDelegationTokenResponse`: Kafka response, api key 41.
 ///
 /// Valid versions: 1-3. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeDelegationTokenResponse {
     /// The error code, or 0 if there was no error.
     ///
@@ -33,168 +34,13 @@ pub struct DescribeDelegationTokenResponse {
     /// Versions: 0+.
     pub throttle_time_ms: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeDelegationTokenResponse {
-    fn default() -> Self {
-        Self { error_code: 0, tokens: Vec::new(), throttle_time_ms: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeDelegationTokenResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        buf.put_i16(self.error_code);
-        c::put_array(buf, &self.tokens, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Tokens"))?;
-        buf.put_i32(self.throttle_time_ms);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += 2;
-        size += c::array_size(&self.tokens, flexible, |e| (e).fields_size(version));
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeDelegationTokenResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_tokens = c::read_array(r, flexible, version, |r| DescribedDelegationToken::decode_fields(r, version))
-            .map_err(|e| e.in_field("Tokens"))?;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            error_code: f_error_code,
-            tokens: f_tokens,
-            throttle_time_ms: f_throttle_time_ms,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeDelegationTokenResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeDelegationTokenResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeDelegationTokenResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeDelegationTokenResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("DescribeDelegationTokenResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeDelegationTokenResponse"))
-    }
-}
-
-impl Message for DescribeDelegationTokenResponse {
-    const NAME: &'static str = "DescribeDelegationTokenResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeDelegationTokenResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.tokens = rnd::vec(rng, |rng| <DescribedDelegationToken as rnd::Random>::random(rng, version));
-        value.throttle_time_ms = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeDelegationTokenResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeDelegationTokenResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert("tokens".to_string(), j::structs_to_value(&self.tokens, version).map_err(|e| e.in_field("Tokens"))?);
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeDelegationTokenResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeDelegationTokenResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("tokens") {
-            Some(v) => {
-                out.tokens = j::structs_from_value(v, version).map_err(|e| e.in_field("Tokens"))?;
-            }
-            None => return Err(j::missing("tokens", version)),
-        }
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The tokens.
 ///
 /// Versions: 1-3.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribedDelegationToken {
     /// The token principal type.
     ///
@@ -237,44 +83,76 @@ pub struct DescribedDelegationToken {
     /// Versions: 0+.
     pub renewers: Vec<DescribedDelegationTokenRenewer>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for DescribedDelegationToken {
-    fn default() -> Self {
-        Self {
-            principal_type: StrBytes::from_static(""),
-            principal_name: StrBytes::from_static(""),
-            token_requester_principal_type: StrBytes::from_static(""),
-            token_requester_principal_name: StrBytes::from_static(""),
-            issue_timestamp: 0,
-            expiry_timestamp: 0,
-            max_timestamp: 0,
-            token_id: StrBytes::from_static(""),
-            hmac: Bytes::new(),
-            renewers: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
+/// Those who are able to renew this token before it expires.
+///
+/// Versions: 1-3.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DescribedDelegationTokenRenewer {
+    /// The renewer principal type.
+    ///
+    /// Versions: 0+.
+    pub principal_type: StrBytes,
+    /// The renewer principal name.
+    ///
+    /// Versions: 0+.
+    pub principal_name: StrBytes,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for DescribeDelegationTokenResponse {
+    const NAME: &'static str = "DescribeDelegationTokenResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 3);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl DescribeDelegationTokenResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        buf.put_i16(self.error_code);
+        c::array::put(buf, &self.tokens, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Tokens"))?;
+        buf.put_i32(self.throttle_time_ms);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += 2;
+        size += c::array::size(&self.tokens, flexible, |e| e.fields_size(version));
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message DescribeDelegationTokenResponse);
 
 #[cfg(feature = "encode-responses")]
 impl DescribedDelegationToken {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        c::put_string(buf, &self.principal_type, flexible).map_err(|e| e.in_field("PrincipalType"))?;
-        c::put_string(buf, &self.principal_name, flexible).map_err(|e| e.in_field("PrincipalName"))?;
+        c::string::put(buf, &self.principal_type, flexible).map_err(|e| e.in_field("PrincipalType"))?;
+        c::string::put(buf, &self.principal_name, flexible).map_err(|e| e.in_field("PrincipalName"))?;
         if version >= 3 {
-            c::put_string(buf, &self.token_requester_principal_type, flexible)
+            c::string::put(buf, &self.token_requester_principal_type, true)
                 .map_err(|e| e.in_field("TokenRequesterPrincipalType"))?;
-        } else if !(version >= 3) && self.token_requester_principal_type.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("TokenRequesterPrincipalType"));
+        } else if self.token_requester_principal_type.as_str() != "" {
+            return Err(c::check::non_default_value(version).in_field("TokenRequesterPrincipalType"));
         }
         if version >= 3 {
-            c::put_string(buf, &self.token_requester_principal_name, flexible)
+            c::string::put(buf, &self.token_requester_principal_name, true)
                 .map_err(|e| e.in_field("TokenRequesterPrincipalName"))?;
-        } else if !(version >= 3) && self.token_requester_principal_name.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("TokenRequesterPrincipalName"));
+        } else if self.token_requester_principal_name.as_str() != "" {
+            return Err(c::check::non_default_value(version).in_field("TokenRequesterPrincipalName"));
         }
         {
             let mut run = [0u8; 24];
@@ -283,61 +161,100 @@ impl DescribedDelegationToken {
             run[16..24].copy_from_slice(&self.max_timestamp.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_string(buf, &self.token_id, flexible).map_err(|e| e.in_field("TokenId"))?;
-        c::put_bytes(buf, &self.hmac, flexible).map_err(|e| e.in_field("Hmac"))?;
-        c::put_array(buf, &self.renewers, flexible, |buf, e| (e).encode_fields(buf, version))
+        c::string::put(buf, &self.token_id, flexible).map_err(|e| e.in_field("TokenId"))?;
+        c::bytes::put(buf, &self.hmac, flexible).map_err(|e| e.in_field("Hmac"))?;
+        c::array::put(buf, &self.renewers, flexible, |buf, e| e.encode_fields(buf, version))
             .map_err(|e| e.in_field("Renewers"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::string_size(&self.principal_type, flexible);
-        size += c::string_size(&self.principal_name, flexible);
+        let mut size = 0;
+        size += c::string::size(&self.principal_type, flexible);
+        size += c::string::size(&self.principal_name, flexible);
         if version >= 3 {
-            size += c::string_size(&self.token_requester_principal_type, flexible);
+            size += c::string::size(&self.token_requester_principal_type, true);
         }
         if version >= 3 {
-            size += c::string_size(&self.token_requester_principal_name, flexible);
+            size += c::string::size(&self.token_requester_principal_name, true);
         }
         size += 8;
         size += 8;
         size += 8;
-        size += c::string_size(&self.token_id, flexible);
-        size += c::bytes_size(&self.hmac, flexible);
-        size += c::array_size(&self.renewers, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::size(&self.token_id, flexible);
+        size += c::bytes::size(&self.hmac, flexible);
+        size += c::array::size(&self.renewers, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribedDelegationToken);
+
+#[cfg(feature = "encode-responses")]
+impl DescribedDelegationTokenRenewer {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::string::put(buf, &self.principal_type, flexible).map_err(|e| e.in_field("PrincipalType"))?;
+        c::string::put(buf, &self.principal_name, flexible).map_err(|e| e.in_field("PrincipalName"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::string::size(&self.principal_type, flexible);
+        size += c::string::size(&self.principal_name, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribedDelegationTokenRenewer);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeDelegationTokenResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_tokens = c::array::read(r, flexible, version, |r| DescribedDelegationToken::decode_fields(r, version))
+            .map_err(|e| e.in_field("Tokens"))?;
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            error_code: f_error_code,
+            tokens: f_tokens,
+            throttle_time_ms: f_throttle_time_ms,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message DescribeDelegationTokenResponse);
 
 #[cfg(feature = "decode-responses")]
 impl DescribedDelegationToken {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_principal_type = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
-        let f_principal_name = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
+        let f_principal_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
+        let f_principal_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
         let f_token_requester_principal_type = if version >= 3 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("TokenRequesterPrincipalType"))?
+            c::string::read(r, true, version).map_err(|e| e.in_field("TokenRequesterPrincipalType"))?
         } else {
             StrBytes::from_static("")
         };
         let f_token_requester_principal_name = if version >= 3 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("TokenRequesterPrincipalName"))?
+            c::string::read(r, true, version).map_err(|e| e.in_field("TokenRequesterPrincipalName"))?
         } else {
             StrBytes::from_static("")
         };
@@ -347,12 +264,12 @@ impl DescribedDelegationToken {
         let f_issue_timestamp = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_expiry_timestamp = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_max_timestamp = i64::from_be_bytes(run[16..24].try_into().unwrap());
-        let f_token_id = r.read_string(flexible, version).map_err(|e| e.in_field("TokenId"))?;
-        let f_hmac = r.read_bytes(flexible, version).map_err(|e| e.in_field("Hmac"))?;
+        let f_token_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("TokenId"))?;
+        let f_hmac = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("Hmac"))?;
         let f_renewers =
-            c::read_array(r, flexible, version, |r| DescribedDelegationTokenRenewer::decode_fields(r, version))
+            c::array::read(r, flexible, version, |r| DescribedDelegationTokenRenewer::decode_fields(r, version))
                 .map_err(|e| e.in_field("Renewers"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             principal_type: f_principal_type,
             principal_name: f_principal_name,
@@ -369,317 +286,20 @@ impl DescribedDelegationToken {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribedDelegationToken {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for DescribedDelegationToken {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribedDelegationToken {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.principal_type = rnd::string(rng);
-        value.principal_name = rnd::string(rng);
-        if version >= 3 {
-            value.token_requester_principal_type = rnd::string(rng);
-        }
-        if version >= 3 {
-            value.token_requester_principal_name = rnd::string(rng);
-        }
-        value.issue_timestamp = rnd::i64(rng);
-        value.expiry_timestamp = rnd::i64(rng);
-        value.max_timestamp = rnd::i64(rng);
-        value.token_id = rnd::string(rng);
-        value.hmac = rnd::bytes(rng);
-        value.renewers = rnd::vec(rng, |rng| <DescribedDelegationTokenRenewer as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribedDelegationToken {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "principalType".to_string(),
-            j::JsonValue::to_value(&self.principal_type).map_err(|e| e.in_field("PrincipalType"))?,
-        );
-        map.insert(
-            "principalName".to_string(),
-            j::JsonValue::to_value(&self.principal_name).map_err(|e| e.in_field("PrincipalName"))?,
-        );
-        if version >= 3 {
-            map.insert(
-                "tokenRequesterPrincipalType".to_string(),
-                j::JsonValue::to_value(&self.token_requester_principal_type)
-                    .map_err(|e| e.in_field("TokenRequesterPrincipalType"))?,
-            );
-        } else if !(version >= 3) && self.token_requester_principal_type.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("TokenRequesterPrincipalType"));
-        }
-        if version >= 3 {
-            map.insert(
-                "tokenRequesterPrincipalName".to_string(),
-                j::JsonValue::to_value(&self.token_requester_principal_name)
-                    .map_err(|e| e.in_field("TokenRequesterPrincipalName"))?,
-            );
-        } else if !(version >= 3) && self.token_requester_principal_name.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("TokenRequesterPrincipalName"));
-        }
-        map.insert(
-            "issueTimestamp".to_string(),
-            j::JsonValue::to_value(&self.issue_timestamp).map_err(|e| e.in_field("IssueTimestamp"))?,
-        );
-        map.insert(
-            "expiryTimestamp".to_string(),
-            j::JsonValue::to_value(&self.expiry_timestamp).map_err(|e| e.in_field("ExpiryTimestamp"))?,
-        );
-        map.insert(
-            "maxTimestamp".to_string(),
-            j::JsonValue::to_value(&self.max_timestamp).map_err(|e| e.in_field("MaxTimestamp"))?,
-        );
-        map.insert("tokenId".to_string(), j::JsonValue::to_value(&self.token_id).map_err(|e| e.in_field("TokenId"))?);
-        map.insert("hmac".to_string(), j::JsonValue::to_value(&self.hmac).map_err(|e| e.in_field("Hmac"))?);
-        map.insert(
-            "renewers".to_string(),
-            j::structs_to_value(&self.renewers, version).map_err(|e| e.in_field("Renewers"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribedDelegationToken {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("principalType") {
-            Some(v) => {
-                out.principal_type =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalType"))?;
-            }
-            None => return Err(j::missing("principalType", version)),
-        }
-        match object.get("principalName") {
-            Some(v) => {
-                out.principal_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalName"))?;
-            }
-            None => return Err(j::missing("principalName", version)),
-        }
-        match object.get("tokenRequesterPrincipalType") {
-            Some(v) => {
-                out.token_requester_principal_type =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenRequesterPrincipalType"))?;
-            }
-            None if version >= 3 => return Err(j::missing("tokenRequesterPrincipalType", version)),
-            None => {}
-        }
-        match object.get("tokenRequesterPrincipalName") {
-            Some(v) => {
-                out.token_requester_principal_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenRequesterPrincipalName"))?;
-            }
-            None if version >= 3 => return Err(j::missing("tokenRequesterPrincipalName", version)),
-            None => {}
-        }
-        match object.get("issueTimestamp") {
-            Some(v) => {
-                out.issue_timestamp = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IssueTimestamp"))?;
-            }
-            None => return Err(j::missing("issueTimestamp", version)),
-        }
-        match object.get("expiryTimestamp") {
-            Some(v) => {
-                out.expiry_timestamp =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ExpiryTimestamp"))?;
-            }
-            None => return Err(j::missing("expiryTimestamp", version)),
-        }
-        match object.get("maxTimestamp") {
-            Some(v) => {
-                out.max_timestamp = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxTimestamp"))?;
-            }
-            None => return Err(j::missing("maxTimestamp", version)),
-        }
-        match object.get("tokenId") {
-            Some(v) => {
-                out.token_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TokenId"))?;
-            }
-            None => return Err(j::missing("tokenId", version)),
-        }
-        match object.get("hmac") {
-            Some(v) => {
-                out.hmac = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Hmac"))?;
-            }
-            None => return Err(j::missing("hmac", version)),
-        }
-        match object.get("renewers") {
-            Some(v) => {
-                out.renewers = j::structs_from_value(v, version).map_err(|e| e.in_field("Renewers"))?;
-            }
-            None => return Err(j::missing("renewers", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// Those who are able to renew this token before it expires.
-///
-/// Versions: 1-3.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DescribedDelegationTokenRenewer {
-    /// The renewer principal type.
-    ///
-    /// Versions: 0+.
-    pub principal_type: StrBytes,
-    /// The renewer principal name.
-    ///
-    /// Versions: 0+.
-    pub principal_name: StrBytes,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribedDelegationTokenRenewer {
-    fn default() -> Self {
-        Self {
-            principal_type: StrBytes::from_static(""),
-            principal_name: StrBytes::from_static(""),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribedDelegationTokenRenewer {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_string(buf, &self.principal_type, flexible).map_err(|e| e.in_field("PrincipalType"))?;
-        c::put_string(buf, &self.principal_name, flexible).map_err(|e| e.in_field("PrincipalName"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::string_size(&self.principal_type, flexible);
-        size += c::string_size(&self.principal_name, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested DescribedDelegationToken);
 
 #[cfg(feature = "decode-responses")]
 impl DescribedDelegationTokenRenewer {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_principal_type = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
-        let f_principal_name = r.read_string(flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_principal_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
+        let f_principal_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { principal_type: f_principal_type, principal_name: f_principal_name, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribedDelegationTokenRenewer {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for DescribedDelegationTokenRenewer {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribedDelegationTokenRenewer {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.principal_type = rnd::string(rng);
-        value.principal_name = rnd::string(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribedDelegationTokenRenewer {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "principalType".to_string(),
-            j::JsonValue::to_value(&self.principal_type).map_err(|e| e.in_field("PrincipalType"))?,
-        );
-        map.insert(
-            "principalName".to_string(),
-            j::JsonValue::to_value(&self.principal_name).map_err(|e| e.in_field("PrincipalName"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribedDelegationTokenRenewer {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("principalType") {
-            Some(v) => {
-                out.principal_type =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalType"))?;
-            }
-            None => return Err(j::missing("principalType", version)),
-        }
-        match object.get("principalName") {
-            Some(v) => {
-                out.principal_name =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PrincipalName"))?;
-            }
-            None => return Err(j::missing("principalName", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DescribedDelegationTokenRenewer);

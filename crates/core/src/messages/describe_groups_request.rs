@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeGroupsRequest`, the Kafka request defined in `DescribeGroupsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DescribeGroupsRequest`: Kafka request, api key 15.
 ///
 /// Valid versions: 0-6. Flexible versions: 5+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeGroupsRequest {
     /// The names of the groups to describe.
     ///
@@ -29,92 +29,7 @@ pub struct DescribeGroupsRequest {
     /// Versions: 3+.
     pub include_authorized_operations: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeGroupsRequest {
-    fn default() -> Self {
-        Self { groups: Vec::new(), include_authorized_operations: false, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DescribeGroupsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 5;
-        c::put_array(buf, &self.groups, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("Groups"))?;
-        if version >= 3 {
-            buf.put_u8(self.include_authorized_operations as u8);
-        } else if !(version >= 3) && self.include_authorized_operations != false {
-            return Err(c::non_default_value(version).in_field("IncludeAuthorizedOperations"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 5;
-        let mut size = 0usize;
-        size += c::array_size(&self.groups, flexible, |e| c::string_size(e, flexible));
-        if version >= 3 {
-            size += 1;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DescribeGroupsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 5;
-        let f_groups = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-            .map_err(|e| e.in_field("Groups"))?;
-        let f_include_authorized_operations =
-            if version >= 3 { r.read_bool().map_err(|e| e.in_field("IncludeAuthorizedOperations"))? } else { false };
-        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            groups: f_groups,
-            include_authorized_operations: f_include_authorized_operations,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeGroupsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeGroupsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeGroupsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DescribeGroupsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeGroupsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeGroupsRequest"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for DescribeGroupsRequest {
@@ -123,65 +38,54 @@ impl Message for DescribeGroupsRequest {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(5, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeGroupsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
+#[cfg(feature = "encode-requests")]
+impl DescribeGroupsRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
-        let mut value = Self::default();
-        value.groups = rnd::vec(rng, |rng| rnd::string(rng));
+        c::array::put(buf, &self.groups, flexible, |buf, e| c::string::put(buf, e, flexible))
+            .map_err(|e| e.in_field("Groups"))?;
         if version >= 3 {
-            value.include_authorized_operations = rng.bool();
+            buf.put_u8(u8::from(self.include_authorized_operations));
+        } else if self.include_authorized_operations {
+            return Err(c::check::non_default_value(version).in_field("IncludeAuthorizedOperations"));
         }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 5;
+        let mut size = 0;
+        size += c::array::size(&self.groups, flexible, |e| c::string::size(e, flexible));
+        if version >= 3 {
+            size += 1;
         }
-        value
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeGroupsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeGroupsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groups".to_string(), j::JsonValue::to_value(&self.groups).map_err(|e| e.in_field("Groups"))?);
-        if version >= 3 {
-            map.insert(
-                "includeAuthorizedOperations".to_string(),
-                j::JsonValue::to_value(&self.include_authorized_operations)
-                    .map_err(|e| e.in_field("IncludeAuthorizedOperations"))?,
-            );
-        } else if !(version >= 3) && self.include_authorized_operations != false {
-            return Err(c::non_default_value(version).in_field("IncludeAuthorizedOperations"));
-        }
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DescribeGroupsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl DescribeGroupsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 5;
+        let f_groups = c::array::read(r, flexible, version, |r| c::string::read(r, flexible, version))
+            .map_err(|e| e.in_field("Groups"))?;
+        let f_include_authorized_operations =
+            if version >= 3 { r.read_bool().map_err(|e| e.in_field("IncludeAuthorizedOperations"))? } else { false };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            groups: f_groups,
+            include_authorized_operations: f_include_authorized_operations,
+            unknown_tagged_fields,
+        })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeGroupsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeGroupsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groups") {
-            Some(v) => {
-                out.groups = <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Groups"))?;
-            }
-            None => return Err(j::missing("groups", version)),
-        }
-        match object.get("includeAuthorizedOperations") {
-            Some(v) => {
-                out.include_authorized_operations =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncludeAuthorizedOperations"))?;
-            }
-            None if version >= 3 => return Err(j::missing("includeAuthorizedOperations", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message DescribeGroupsRequest);

@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeGroupsResponse`, the Kafka response defined in `DescribeGroupsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `DescribeGroupsResponse`: Kafka response, api key 15.
 ///
 /// Valid versions: 0-6. Flexible versions: 5+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeGroupsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -29,152 +30,7 @@ pub struct DescribeGroupsResponse {
     /// Versions: 0+.
     pub groups: Vec<DescribedGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeGroupsResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, groups: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeGroupsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 5;
-        if version >= 1 {
-            buf.put_i32(self.throttle_time_ms);
-        }
-        c::put_array(buf, &self.groups, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Groups"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 5;
-        let mut size = 0usize;
-        if version >= 1 {
-            size += 4;
-        }
-        size += c::array_size(&self.groups, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeGroupsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 5;
-        let f_throttle_time_ms =
-            if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_groups = c::read_array(r, flexible, version, |r| DescribedGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("Groups"))?;
-        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeGroupsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeGroupsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeGroupsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeGroupsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeGroupsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeGroupsResponse"))
-    }
-}
-
-impl Message for DescribeGroupsResponse {
-    const NAME: &'static str = "DescribeGroupsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 6);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(5, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeGroupsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 5;
-        let mut value = Self::default();
-        if version >= 1 {
-            value.throttle_time_ms = rnd::i32(rng);
-        }
-        value.groups = rnd::vec(rng, |rng| <DescribedGroup as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeGroupsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeGroupsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 1 {
-            map.insert(
-                "throttleTimeMs".to_string(),
-                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-            );
-        }
-        map.insert("groups".to_string(), j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeGroupsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeGroupsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
-            None => {}
-        }
-        match object.get("groups") {
-            Some(v) => {
-                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
-            }
-            None => return Err(j::missing("groups", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each described group.
@@ -215,7 +71,7 @@ pub struct DescribedGroup {
     /// Versions: 3+; default: -2147483648.
     pub authorized_operations: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribedGroup {
@@ -234,252 +90,10 @@ impl Default for DescribedGroup {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl DescribedGroup {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 5;
-        buf.put_i16(self.error_code);
-        if version >= 6 {
-            c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("ErrorMessage"))?;
-        } else if !(version >= 6) && self.error_message.is_some() {
-            return Err(c::non_default_value(version).in_field("ErrorMessage"));
-        }
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_string(buf, &self.group_state, flexible).map_err(|e| e.in_field("GroupState"))?;
-        c::put_string(buf, &self.protocol_type, flexible).map_err(|e| e.in_field("ProtocolType"))?;
-        c::put_string(buf, &self.protocol_data, flexible).map_err(|e| e.in_field("ProtocolData"))?;
-        c::put_array(buf, &self.members, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Members"))?;
-        if version >= 3 {
-            buf.put_i32(self.authorized_operations);
-        } else if !(version >= 3) && self.authorized_operations != -2147483648 {
-            return Err(c::non_default_value(version).in_field("AuthorizedOperations"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 5;
-        let mut size = 0usize;
-        size += 2;
-        if version >= 6 {
-            size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        }
-        size += c::string_size(&self.group_id, flexible);
-        size += c::string_size(&self.group_state, flexible);
-        size += c::string_size(&self.protocol_type, flexible);
-        size += c::string_size(&self.protocol_data, flexible);
-        size += c::array_size(&self.members, flexible, |e| (e).fields_size(version));
-        if version >= 3 {
-            size += 4;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribedGroup {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 5;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_error_message = if version >= 6 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?
-        } else {
-            None
-        };
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_group_state = r.read_string(flexible, version).map_err(|e| e.in_field("GroupState"))?;
-        let f_protocol_type = r.read_string(flexible, version).map_err(|e| e.in_field("ProtocolType"))?;
-        let f_protocol_data = r.read_string(flexible, version).map_err(|e| e.in_field("ProtocolData"))?;
-        let f_members = c::read_array(r, flexible, version, |r| DescribedGroupMember::decode_fields(r, version))
-            .map_err(|e| e.in_field("Members"))?;
-        let f_authorized_operations =
-            if version >= 3 { r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))? } else { -2147483648 };
-        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            error_code: f_error_code,
-            error_message: f_error_message,
-            group_id: f_group_id,
-            group_state: f_group_state,
-            protocol_type: f_protocol_type,
-            protocol_data: f_protocol_data,
-            members: f_members,
-            authorized_operations: f_authorized_operations,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribedGroup {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribedGroup {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribedGroup {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 5;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        if version >= 6 {
-            value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        value.group_id = rnd::string(rng);
-        value.group_state = rnd::string(rng);
-        value.protocol_type = rnd::string(rng);
-        value.protocol_data = rnd::string(rng);
-        value.members = rnd::vec(rng, |rng| <DescribedGroupMember as rnd::Random>::random(rng, version));
-        if version >= 3 {
-            value.authorized_operations = rnd::i32(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribedGroup {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        if version >= 6 {
-            map.insert(
-                "errorMessage".to_string(),
-                j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-            );
-        } else if !(version >= 6) && self.error_message.is_some() {
-            return Err(c::non_default_value(version).in_field("ErrorMessage"));
-        }
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "groupState".to_string(),
-            j::JsonValue::to_value(&self.group_state).map_err(|e| e.in_field("GroupState"))?,
-        );
-        map.insert(
-            "protocolType".to_string(),
-            j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
-        );
-        map.insert(
-            "protocolData".to_string(),
-            j::JsonValue::to_value(&self.protocol_data).map_err(|e| e.in_field("ProtocolData"))?,
-        );
-        map.insert(
-            "members".to_string(),
-            j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
-        );
-        if version >= 3 {
-            map.insert(
-                "authorizedOperations".to_string(),
-                j::JsonValue::to_value(&self.authorized_operations).map_err(|e| e.in_field("AuthorizedOperations"))?,
-            );
-        } else if !(version >= 3) && self.authorized_operations != -2147483648 {
-            return Err(c::non_default_value(version).in_field("AuthorizedOperations"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribedGroup {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None if version >= 6 => return Err(j::missing("errorMessage", version)),
-            None => {}
-        }
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("groupState") {
-            Some(v) => {
-                out.group_state = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupState"))?;
-            }
-            None => return Err(j::missing("groupState", version)),
-        }
-        match object.get("protocolType") {
-            Some(v) => {
-                out.protocol_type =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
-            }
-            None => return Err(j::missing("protocolType", version)),
-        }
-        match object.get("protocolData") {
-            Some(v) => {
-                out.protocol_data =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolData"))?;
-            }
-            None => return Err(j::missing("protocolData", version)),
-        }
-        match object.get("members") {
-            Some(v) => {
-                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
-            }
-            None => return Err(j::missing("members", version)),
-        }
-        match object.get("authorizedOperations") {
-            Some(v) => {
-                out.authorized_operations =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AuthorizedOperations"))?;
-            }
-            None if version >= 3 => return Err(j::missing("authorizedOperations", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
 /// The group members.
 ///
 /// Versions: 0-6.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribedGroupMember {
     /// The member id.
     ///
@@ -506,83 +120,201 @@ pub struct DescribedGroupMember {
     /// Versions: 0+.
     pub member_assignment: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for DescribedGroupMember {
-    fn default() -> Self {
-        Self {
-            member_id: StrBytes::from_static(""),
-            group_instance_id: None,
-            client_id: StrBytes::from_static(""),
-            client_host: StrBytes::from_static(""),
-            member_metadata: Bytes::new(),
-            member_assignment: Bytes::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for DescribeGroupsResponse {
+    const NAME: &'static str = "DescribeGroupsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 6);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(5, 32767);
 }
 
 #[cfg(feature = "encode-responses")]
-impl DescribedGroupMember {
+impl DescribeGroupsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 5;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        if version >= 4 {
-            c::put_nullable_string(buf, self.group_instance_id.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("GroupInstanceId"))?;
+        if version >= 1 {
+            buf.put_i32(self.throttle_time_ms);
         }
-        c::put_string(buf, &self.client_id, flexible).map_err(|e| e.in_field("ClientId"))?;
-        c::put_string(buf, &self.client_host, flexible).map_err(|e| e.in_field("ClientHost"))?;
-        c::put_bytes(buf, &self.member_metadata, flexible).map_err(|e| e.in_field("MemberMetadata"))?;
-        c::put_bytes(buf, &self.member_assignment, flexible).map_err(|e| e.in_field("MemberAssignment"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::array::put(buf, &self.groups, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Groups"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 5;
-        let mut size = 0usize;
-        size += c::string_size(&self.member_id, flexible);
-        if version >= 4 {
-            size += c::nullable_string_size(self.group_instance_id.as_deref(), flexible);
+        let mut size = 0;
+        if version >= 1 {
+            size += 4;
         }
-        size += c::string_size(&self.client_id, flexible);
-        size += c::string_size(&self.client_host, flexible);
-        size += c::bytes_size(&self.member_metadata, flexible);
-        size += c::bytes_size(&self.member_assignment, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::array::size(&self.groups, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message DescribeGroupsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl DescribedGroup {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 5;
+        buf.put_i16(self.error_code);
+        if version >= 6 {
+            c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
+                .map_err(|e| e.in_field("ErrorMessage"))?;
+        } else if self.error_message.is_some() {
+            return Err(c::check::non_default_value(version).in_field("ErrorMessage"));
+        }
+        c::string::put(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
+        c::string::put(buf, &self.group_state, flexible).map_err(|e| e.in_field("GroupState"))?;
+        c::string::put(buf, &self.protocol_type, flexible).map_err(|e| e.in_field("ProtocolType"))?;
+        c::string::put(buf, &self.protocol_data, flexible).map_err(|e| e.in_field("ProtocolData"))?;
+        c::array::put(buf, &self.members, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Members"))?;
+        if version >= 3 {
+            buf.put_i32(self.authorized_operations);
+        } else if self.authorized_operations != -2147483648 {
+            return Err(c::check::non_default_value(version).in_field("AuthorizedOperations"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 5;
+        let mut size = 0;
+        size += 2;
+        if version >= 6 {
+            size += c::string::nullable_size(self.error_message.as_deref(), true);
+        }
+        size += c::string::size(&self.group_id, flexible);
+        size += c::string::size(&self.group_state, flexible);
+        size += c::string::size(&self.protocol_type, flexible);
+        size += c::string::size(&self.protocol_data, flexible);
+        size += c::array::size(&self.members, flexible, |e| e.fields_size(version));
+        if version >= 3 {
+            size += 4;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribedGroup);
+
+#[cfg(feature = "encode-responses")]
+impl DescribedGroupMember {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 5;
+        c::string::put(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        if version >= 4 {
+            c::string::put_nullable(buf, self.group_instance_id.as_deref(), flexible, true, version)
+                .map_err(|e| e.in_field("GroupInstanceId"))?;
+        }
+        c::string::put(buf, &self.client_id, flexible).map_err(|e| e.in_field("ClientId"))?;
+        c::string::put(buf, &self.client_host, flexible).map_err(|e| e.in_field("ClientHost"))?;
+        c::bytes::put(buf, &self.member_metadata, flexible).map_err(|e| e.in_field("MemberMetadata"))?;
+        c::bytes::put(buf, &self.member_assignment, flexible).map_err(|e| e.in_field("MemberAssignment"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 5;
+        let mut size = 0;
+        size += c::string::size(&self.member_id, flexible);
+        if version >= 4 {
+            size += c::string::nullable_size(self.group_instance_id.as_deref(), flexible);
+        }
+        size += c::string::size(&self.client_id, flexible);
+        size += c::string::size(&self.client_host, flexible);
+        size += c::bytes::size(&self.member_metadata, flexible);
+        size += c::bytes::size(&self.member_assignment, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribedGroupMember);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeGroupsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 5;
+        let f_throttle_time_ms =
+            if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
+        let f_groups = c::array::read(r, flexible, version, |r| DescribedGroup::decode_fields(r, version))
+            .map_err(|e| e.in_field("Groups"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message DescribeGroupsResponse);
+
+#[cfg(feature = "decode-responses")]
+impl DescribedGroup {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 5;
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_error_message = if version >= 6 {
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?
+        } else {
+            None
+        };
+        let f_group_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_group_state = c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupState"))?;
+        let f_protocol_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("ProtocolType"))?;
+        let f_protocol_data = c::string::read(r, flexible, version).map_err(|e| e.in_field("ProtocolData"))?;
+        let f_members = c::array::read(r, flexible, version, |r| DescribedGroupMember::decode_fields(r, version))
+            .map_err(|e| e.in_field("Members"))?;
+        let f_authorized_operations =
+            if version >= 3 { r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))? } else { -2147483648 };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            error_code: f_error_code,
+            error_message: f_error_message,
+            group_id: f_group_id,
+            group_state: f_group_state,
+            protocol_type: f_protocol_type,
+            protocol_data: f_protocol_data,
+            members: f_members,
+            authorized_operations: f_authorized_operations,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested DescribedGroup);
 
 #[cfg(feature = "decode-responses")]
 impl DescribedGroupMember {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_group_instance_id = if version >= 4 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?
         } else {
             None
         };
-        let f_client_id = r.read_string(flexible, version).map_err(|e| e.in_field("ClientId"))?;
-        let f_client_host = r.read_string(flexible, version).map_err(|e| e.in_field("ClientHost"))?;
-        let f_member_metadata = r.read_bytes(flexible, version).map_err(|e| e.in_field("MemberMetadata"))?;
-        let f_member_assignment = r.read_bytes(flexible, version).map_err(|e| e.in_field("MemberAssignment"))?;
-        let unknown_tagged_fields = if version >= 5 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_client_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("ClientId"))?;
+        let f_client_host = c::string::read(r, flexible, version).map_err(|e| e.in_field("ClientHost"))?;
+        let f_member_metadata = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("MemberMetadata"))?;
+        let f_member_assignment = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("MemberAssignment"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,
@@ -595,124 +327,5 @@ impl DescribedGroupMember {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribedGroupMember {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for DescribedGroupMember {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribedGroupMember {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 5;
-        let mut value = Self::default();
-        value.member_id = rnd::string(rng);
-        if version >= 4 {
-            value.group_instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        value.client_id = rnd::string(rng);
-        value.client_host = rnd::string(rng);
-        value.member_metadata = rnd::bytes(rng);
-        value.member_assignment = rnd::bytes(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribedGroupMember {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        if version >= 4 {
-            map.insert(
-                "groupInstanceId".to_string(),
-                j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
-            );
-        }
-        map.insert(
-            "clientId".to_string(),
-            j::JsonValue::to_value(&self.client_id).map_err(|e| e.in_field("ClientId"))?,
-        );
-        map.insert(
-            "clientHost".to_string(),
-            j::JsonValue::to_value(&self.client_host).map_err(|e| e.in_field("ClientHost"))?,
-        );
-        map.insert(
-            "memberMetadata".to_string(),
-            j::JsonValue::to_value(&self.member_metadata).map_err(|e| e.in_field("MemberMetadata"))?,
-        );
-        map.insert(
-            "memberAssignment".to_string(),
-            j::JsonValue::to_value(&self.member_assignment).map_err(|e| e.in_field("MemberAssignment"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribedGroupMember {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("groupInstanceId") {
-            Some(v) => {
-                out.group_instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
-            }
-            None if version >= 4 => return Err(j::missing("groupInstanceId", version)),
-            None => {}
-        }
-        match object.get("clientId") {
-            Some(v) => {
-                out.client_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientId"))?;
-            }
-            None => return Err(j::missing("clientId", version)),
-        }
-        match object.get("clientHost") {
-            Some(v) => {
-                out.client_host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientHost"))?;
-            }
-            None => return Err(j::missing("clientHost", version)),
-        }
-        match object.get("memberMetadata") {
-            Some(v) => {
-                out.member_metadata =
-                    <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberMetadata"))?;
-            }
-            None => return Err(j::missing("memberMetadata", version)),
-        }
-        match object.get("memberAssignment") {
-            Some(v) => {
-                out.member_assignment =
-                    <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberAssignment"))?;
-            }
-            None => return Err(j::missing("memberAssignment", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DescribedGroupMember);

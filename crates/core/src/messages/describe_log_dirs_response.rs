@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeLogDirsResponse`, the Kafka response defined in `DescribeLogDirsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `DescribeLogDirsResponse`: Kafka response, api key 35.
 ///
 /// Valid versions: 1-5. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeLogDirsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -33,173 +33,7 @@ pub struct DescribeLogDirsResponse {
     /// Versions: 0+.
     pub results: Vec<DescribeLogDirsResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeLogDirsResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, error_code: 0, results: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeLogDirsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        buf.put_i32(self.throttle_time_ms);
-        if version >= 3 {
-            buf.put_i16(self.error_code);
-        }
-        c::put_array(buf, &self.results, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Results"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += 4;
-        if version >= 3 {
-            size += 2;
-        }
-        size += c::array_size(&self.results, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeLogDirsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = if version >= 3 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
-        let f_results = c::read_array(r, flexible, version, |r| DescribeLogDirsResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Results"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            results: f_results,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeLogDirsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeLogDirsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeLogDirsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeLogDirsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeLogDirsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeLogDirsResponse"))
-    }
-}
-
-impl Message for DescribeLogDirsResponse {
-    const NAME: &'static str = "DescribeLogDirsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 5);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeLogDirsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        if version >= 3 {
-            value.error_code = rng.i16(..);
-        }
-        value.results = rnd::vec(rng, |rng| <DescribeLogDirsResult as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeLogDirsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeLogDirsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        if version >= 3 {
-            map.insert(
-                "errorCode".to_string(),
-                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-            );
-        }
-        map.insert(
-            "results".to_string(),
-            j::structs_to_value(&self.results, version).map_err(|e| e.in_field("Results"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeLogDirsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeLogDirsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None if version >= 3 => return Err(j::missing("errorCode", version)),
-            None => {}
-        }
-        match object.get("results") {
-            Some(v) => {
-                out.results = j::structs_from_value(v, version).map_err(|e| e.in_field("Results"))?;
-            }
-            None => return Err(j::missing("results", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The log directories.
@@ -232,7 +66,7 @@ pub struct DescribeLogDirsResult {
     /// Versions: 5+; default: false; ignorable.
     pub is_cordoned: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeLogDirsResult {
@@ -249,210 +83,10 @@ impl Default for DescribeLogDirsResult {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl DescribeLogDirsResult {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        buf.put_i16(self.error_code);
-        c::put_string(buf, &self.log_dir, flexible).map_err(|e| e.in_field("LogDir"))?;
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if version >= 4 {
-            buf.put_i64(self.total_bytes);
-        }
-        if version >= 4 {
-            buf.put_i64(self.usable_bytes);
-        }
-        if version >= 5 {
-            buf.put_u8(self.is_cordoned as u8);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += 2;
-        size += c::string_size(&self.log_dir, flexible);
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if version >= 4 {
-            size += 8;
-        }
-        if version >= 4 {
-            size += 8;
-        }
-        if version >= 5 {
-            size += 1;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeLogDirsResult {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_log_dir = r.read_string(flexible, version).map_err(|e| e.in_field("LogDir"))?;
-        let f_topics = c::read_array(r, flexible, version, |r| DescribeLogDirsTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let f_total_bytes = if version >= 4 { r.read_i64().map_err(|e| e.in_field("TotalBytes"))? } else { -1 };
-        let f_usable_bytes = if version >= 4 { r.read_i64().map_err(|e| e.in_field("UsableBytes"))? } else { -1 };
-        let f_is_cordoned = if version >= 5 { r.read_bool().map_err(|e| e.in_field("IsCordoned"))? } else { false };
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            error_code: f_error_code,
-            log_dir: f_log_dir,
-            topics: f_topics,
-            total_bytes: f_total_bytes,
-            usable_bytes: f_usable_bytes,
-            is_cordoned: f_is_cordoned,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeLogDirsResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeLogDirsResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeLogDirsResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.log_dir = rnd::string(rng);
-        value.topics = rnd::vec(rng, |rng| <DescribeLogDirsTopic as rnd::Random>::random(rng, version));
-        if version >= 4 {
-            value.total_bytes = rnd::i64(rng);
-        }
-        if version >= 4 {
-            value.usable_bytes = rnd::i64(rng);
-        }
-        if version >= 5 {
-            value.is_cordoned = rng.bool();
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeLogDirsResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert("logDir".to_string(), j::JsonValue::to_value(&self.log_dir).map_err(|e| e.in_field("LogDir"))?);
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        if version >= 4 {
-            map.insert(
-                "totalBytes".to_string(),
-                j::JsonValue::to_value(&self.total_bytes).map_err(|e| e.in_field("TotalBytes"))?,
-            );
-        }
-        if version >= 4 {
-            map.insert(
-                "usableBytes".to_string(),
-                j::JsonValue::to_value(&self.usable_bytes).map_err(|e| e.in_field("UsableBytes"))?,
-            );
-        }
-        if version >= 5 {
-            map.insert(
-                "isCordoned".to_string(),
-                j::JsonValue::to_value(&self.is_cordoned).map_err(|e| e.in_field("IsCordoned"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeLogDirsResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("logDir") {
-            Some(v) => {
-                out.log_dir = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogDir"))?;
-            }
-            None => return Err(j::missing("logDir", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("totalBytes") {
-            Some(v) => {
-                out.total_bytes = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TotalBytes"))?;
-            }
-            None if version >= 4 => return Err(j::missing("totalBytes", version)),
-            None => {}
-        }
-        match object.get("usableBytes") {
-            Some(v) => {
-                out.usable_bytes = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("UsableBytes"))?;
-            }
-            None if version >= 4 => return Err(j::missing("usableBytes", version)),
-            None => {}
-        }
-        match object.get("isCordoned") {
-            Some(v) => {
-                out.is_cordoned = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsCordoned"))?;
-            }
-            None if version >= 5 => return Err(j::missing("isCordoned", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
 /// The topics.
 ///
 /// Versions: 1-5.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeLogDirsTopic {
     /// The topic name.
     ///
@@ -463,131 +97,13 @@ pub struct DescribeLogDirsTopic {
     /// Versions: 0+.
     pub partitions: Vec<DescribeLogDirsPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeLogDirsTopic {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeLogDirsTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeLogDirsTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| DescribeLogDirsPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeLogDirsTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeLogDirsTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeLogDirsTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| <DescribeLogDirsPartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeLogDirsTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeLogDirsTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The partitions.
 ///
 /// Versions: 1-5.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeLogDirsPartition {
     /// The partition index.
     ///
@@ -606,20 +122,115 @@ pub struct DescribeLogDirsPartition {
     /// Versions: 0+.
     pub is_future_key: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for DescribeLogDirsPartition {
-    fn default() -> Self {
-        Self {
-            partition_index: 0,
-            partition_size: 0,
-            offset_lag: 0,
-            is_future_key: false,
-            unknown_tagged_fields: Vec::new(),
+impl Message for DescribeLogDirsResponse {
+    const NAME: &'static str = "DescribeLogDirsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 5);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl DescribeLogDirsResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        buf.put_i32(self.throttle_time_ms);
+        if version >= 3 {
+            buf.put_i16(self.error_code);
         }
+        c::array::put(buf, &self.results, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Results"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += 4;
+        if version >= 3 {
+            size += 2;
+        }
+        size += c::array::size(&self.results, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message DescribeLogDirsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl DescribeLogDirsResult {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        buf.put_i16(self.error_code);
+        c::string::put(buf, &self.log_dir, flexible).map_err(|e| e.in_field("LogDir"))?;
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        if version >= 4 {
+            buf.put_i64(self.total_bytes);
+        }
+        if version >= 4 {
+            buf.put_i64(self.usable_bytes);
+        }
+        if version >= 5 {
+            buf.put_u8(u8::from(self.is_cordoned));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += 2;
+        size += c::string::size(&self.log_dir, flexible);
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        if version >= 4 {
+            size += 8;
+        }
+        if version >= 4 {
+            size += 8;
+        }
+        if version >= 5 {
+            size += 1;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribeLogDirsResult);
+
+#[cfg(feature = "encode-responses")]
+impl DescribeLogDirsTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::array::put(buf, &self.partitions, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::array::size(&self.partitions, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribeLogDirsTopic);
 
 #[cfg(feature = "encode-responses")]
 impl DescribeLogDirsPartition {
@@ -630,35 +241,95 @@ impl DescribeLogDirsPartition {
             run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
             run[4..12].copy_from_slice(&self.partition_size.to_be_bytes());
             run[12..20].copy_from_slice(&self.offset_lag.to_be_bytes());
-            run[20..21].copy_from_slice(&[self.is_future_key as u8]);
+            run[20..21].copy_from_slice(&[u8::from(self.is_future_key)]);
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 8;
         size += 8;
         size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribeLogDirsPartition);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeLogDirsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_error_code = if version >= 3 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
+        let f_results = c::array::read(r, flexible, version, |r| DescribeLogDirsResult::decode_fields(r, version))
+            .map_err(|e| e.in_field("Results"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            results: f_results,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message DescribeLogDirsResponse);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeLogDirsResult {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_log_dir = c::string::read(r, flexible, version).map_err(|e| e.in_field("LogDir"))?;
+        let f_topics = c::array::read(r, flexible, version, |r| DescribeLogDirsTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let f_total_bytes = if version >= 4 { r.read_i64().map_err(|e| e.in_field("TotalBytes"))? } else { -1 };
+        let f_usable_bytes = if version >= 4 { r.read_i64().map_err(|e| e.in_field("UsableBytes"))? } else { -1 };
+        let f_is_cordoned = if version >= 5 { r.read_bool().map_err(|e| e.in_field("IsCordoned"))? } else { false };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            error_code: f_error_code,
+            log_dir: f_log_dir,
+            topics: f_topics,
+            total_bytes: f_total_bytes,
+            usable_bytes: f_usable_bytes,
+            is_cordoned: f_is_cordoned,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested DescribeLogDirsResult);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeLogDirsTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_partitions =
+            c::array::read(r, flexible, version, |r| DescribeLogDirsPartition::decode_fields(r, version))
+                .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested DescribeLogDirsTopic);
 
 #[cfg(feature = "decode-responses")]
 impl DescribeLogDirsPartition {
@@ -677,7 +348,7 @@ impl DescribeLogDirsPartition {
         let f_partition_size = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_offset_lag = i64::from_be_bytes(run[12..20].try_into().unwrap());
         let f_is_future_key = run[20] != 0;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             partition_index: f_partition_index,
             partition_size: f_partition_size,
@@ -688,94 +359,5 @@ impl DescribeLogDirsPartition {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeLogDirsPartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for DescribeLogDirsPartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeLogDirsPartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.partition_size = rnd::i64(rng);
-        value.offset_lag = rnd::i64(rng);
-        value.is_future_key = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeLogDirsPartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "partitionSize".to_string(),
-            j::JsonValue::to_value(&self.partition_size).map_err(|e| e.in_field("PartitionSize"))?,
-        );
-        map.insert(
-            "offsetLag".to_string(),
-            j::JsonValue::to_value(&self.offset_lag).map_err(|e| e.in_field("OffsetLag"))?,
-        );
-        map.insert(
-            "isFutureKey".to_string(),
-            j::JsonValue::to_value(&self.is_future_key).map_err(|e| e.in_field("IsFutureKey"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeLogDirsPartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("partitionSize") {
-            Some(v) => {
-                out.partition_size = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionSize"))?;
-            }
-            None => return Err(j::missing("partitionSize", version)),
-        }
-        match object.get("offsetLag") {
-            Some(v) => {
-                out.offset_lag = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OffsetLag"))?;
-            }
-            None => return Err(j::missing("offsetLag", version)),
-        }
-        match object.get("isFutureKey") {
-            Some(v) => {
-                out.is_future_key = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsFutureKey"))?;
-            }
-            None => return Err(j::missing("isFutureKey", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DescribeLogDirsPartition);

@@ -2,154 +2,36 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeQuorumRequest`, the Kafka request defined in `DescribeQuorumRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DescribeQuorumRequest`: Kafka request, api key 55.
 ///
 /// Valid versions: 0-2. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeQuorumRequest {
     /// The topics to describe.
     ///
     /// Versions: 0+.
     pub topics: Vec<TopicData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeQuorumRequest {
-    fn default() -> Self {
-        Self { topics: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DescribeQuorumRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DescribeQuorumRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_topics = c::read_array(r, flexible, version, |r| TopicData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { topics: f_topics, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeQuorumRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeQuorumRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeQuorumRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DescribeQuorumRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("DescribeQuorumRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeQuorumRequest"))
-    }
-}
-
-impl Message for DescribeQuorumRequest {
-    const NAME: &'static str = "DescribeQuorumRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeQuorumRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topics = rnd::vec(rng, |rng| <TopicData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeQuorumRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeQuorumRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeQuorumRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeQuorumRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The topics to describe.
 ///
 /// Versions: 0-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicData {
     /// The topic name.
     ///
@@ -160,240 +42,130 @@ pub struct TopicData {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicData {
-    fn default() -> Self {
-        Self { topic_name: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TopicData {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.topic_name, flexible).map_err(|e| e.in_field("TopicName"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.topic_name, flexible);
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl TopicData {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for TopicData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for TopicData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| <PartitionData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "topicName".to_string(),
-            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
-        );
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicName") {
-            Some(v) => {
-                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
-            }
-            None => return Err(j::missing("topicName", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The partitions to describe.
 ///
 /// Versions: 0-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartitionData {
     /// The partition index.
     ///
     /// Versions: 0+.
     pub partition_index: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for PartitionData {
-    fn default() -> Self {
-        Self { partition_index: 0, unknown_tagged_fields: Vec::new() }
-    }
+impl Message for DescribeQuorumRequest {
+    const NAME: &'static str = "DescribeQuorumRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl PartitionData {
+impl DescribeQuorumRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.partition_index);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
 
-#[cfg(feature = "decode-requests")]
-impl PartitionData {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { partition_index: f_partition_index, unknown_tagged_fields })
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DescribeQuorumRequest);
+
+#[cfg(feature = "encode-requests")]
+impl TopicData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.topic_name, true).map_err(|e| e.in_field("TopicName"))?;
+        c::array::put(buf, &self.partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.topic_name, true);
+        size += c::array::size(&self.partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
 #[cfg(feature = "encode-requests")]
-impl Encode for PartitionData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
+crate::message::impl_encode!(nested TopicData);
+
+#[cfg(feature = "encode-requests")]
+impl PartitionData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.partition_index);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
     }
+
     #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested PartitionData);
+
+#[cfg(feature = "decode-requests")]
+impl DescribeQuorumRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_topics = c::array::read(r, true, version, |r| TopicData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { topics: f_topics, unknown_tagged_fields })
     }
 }
 
 #[cfg(feature = "decode-requests")]
-impl Decode for PartitionData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
+crate::message::impl_decode!(message DescribeQuorumRequest);
+
+#[cfg(feature = "decode-requests")]
+impl TopicData {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
+        let f_partitions = c::array::read(r, true, version, |r| PartitionData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for PartitionData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested TopicData);
+
+#[cfg(feature = "decode-requests")]
+impl PartitionData {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { partition_index: f_partition_index, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for PartitionData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for PartitionData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested PartitionData);

@@ -2,153 +2,31 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeShareGroupOffsetsRequest`, the Kafka request defined in `DescribeShareGroupOffsetsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DescribeShareGroupOffsetsRequest`: Kafka request, api key 90.
 ///
 /// Valid versions: 0-1. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeShareGroupOffsetsRequest {
     /// The groups to describe offsets for.
     ///
     /// Versions: 0+.
     pub groups: Vec<DescribeShareGroupOffsetsRequestGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeShareGroupOffsetsRequest {
-    fn default() -> Self {
-        Self { groups: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DescribeShareGroupOffsetsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.groups, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Groups"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.groups, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DescribeShareGroupOffsetsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_groups =
-            c::read_array(r, flexible, version, |r| DescribeShareGroupOffsetsRequestGroup::decode_fields(r, version))
-                .map_err(|e| e.in_field("Groups"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { groups: f_groups, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeShareGroupOffsetsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeShareGroupOffsetsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeShareGroupOffsetsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DescribeShareGroupOffsetsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("DescribeShareGroupOffsetsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeShareGroupOffsetsRequest"))
-    }
-}
-
-impl Message for DescribeShareGroupOffsetsRequest {
-    const NAME: &'static str = "DescribeShareGroupOffsetsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeShareGroupOffsetsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.groups =
-            rnd::vec(rng, |rng| <DescribeShareGroupOffsetsRequestGroup as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeShareGroupOffsetsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeShareGroupOffsetsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groups".to_string(), j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeShareGroupOffsetsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(
-                j::error(format!("unsupported version {version}")).in_struct("DescribeShareGroupOffsetsRequest")
-            );
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groups") {
-            Some(v) => {
-                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
-            }
-            None => return Err(j::missing("groups", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The groups to describe offsets for.
@@ -165,7 +43,7 @@ pub struct DescribeShareGroupOffsetsRequestGroup {
     /// Versions: 0+; nullable: 0+.
     pub topics: Option<Vec<DescribeShareGroupOffsetsRequestTopic>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeShareGroupOffsetsRequestGroup {
@@ -174,133 +52,10 @@ impl Default for DescribeShareGroupOffsetsRequestGroup {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl DescribeShareGroupOffsetsRequestGroup {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_nullable_array(buf, self.topics.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        size += c::nullable_array_size(self.topics.as_deref(), flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DescribeShareGroupOffsetsRequestGroup {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics = c::read_nullable_array(r, flexible, true, version, |r| {
-            DescribeShareGroupOffsetsRequestTopic::decode_fields(r, version)
-        })
-        .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeShareGroupOffsetsRequestGroup {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DescribeShareGroupOffsetsRequestGroup {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeShareGroupOffsetsRequestGroup {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.topics = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <DescribeShareGroupOffsetsRequestTopic as rnd::Random>::random(rng, version)))
-        };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeShareGroupOffsetsRequestGroup {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "topics".to_string(),
-            match &self.topics {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("Topics"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeShareGroupOffsetsRequestGroup {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The topics to describe offsets for, or null for all topic-partitions.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeShareGroupOffsetsRequestTopic {
     /// The topic name.
     ///
@@ -311,123 +66,125 @@ pub struct DescribeShareGroupOffsetsRequestTopic {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for DescribeShareGroupOffsetsRequestTopic {
-    fn default() -> Self {
-        Self { topic_name: StrBytes::from_static(""), partitions: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
+impl Message for DescribeShareGroupOffsetsRequest {
+    const NAME: &'static str = "DescribeShareGroupOffsetsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl DescribeShareGroupOffsetsRequestTopic {
+impl DescribeShareGroupOffsetsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.topic_name, flexible).map_err(|e| e.in_field("TopicName"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::array::put(buf, &self.groups, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Groups"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.topic_name, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += c::array::size(&self.groups, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DescribeShareGroupOffsetsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl DescribeShareGroupOffsetsRequestGroup {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.group_id, true).map_err(|e| e.in_field("GroupId"))?;
+        c::array::put_nullable(buf, self.topics.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.group_id, true);
+        size += c::array::nullable_size(self.topics.as_deref(), true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested DescribeShareGroupOffsetsRequestGroup);
+
+#[cfg(feature = "encode-requests")]
+impl DescribeShareGroupOffsetsRequestTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.topic_name, true).map_err(|e| e.in_field("TopicName"))?;
+        c::wire_array::put(buf, &self.partitions, true).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.topic_name, true);
+        size += c::wire_array::size(&self.partitions, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested DescribeShareGroupOffsetsRequestTopic);
+
+#[cfg(feature = "decode-requests")]
+impl DescribeShareGroupOffsetsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_groups =
+            c::array::read(r, true, version, |r| DescribeShareGroupOffsetsRequestGroup::decode_fields(r, version))
+                .map_err(|e| e.in_field("Groups"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { groups: f_groups, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message DescribeShareGroupOffsetsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl DescribeShareGroupOffsetsRequestGroup {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_topics = c::array::read_nullable(r, true, true, version, |r| {
+            DescribeShareGroupOffsetsRequestTopic::decode_fields(r, version)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested DescribeShareGroupOffsetsRequestGroup);
 
 #[cfg(feature = "decode-requests")]
 impl DescribeShareGroupOffsetsRequestTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
+        let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeShareGroupOffsetsRequestTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for DescribeShareGroupOffsetsRequestTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeShareGroupOffsetsRequestTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_name = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeShareGroupOffsetsRequestTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "topicName".to_string(),
-            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
-        );
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeShareGroupOffsetsRequestTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicName") {
-            Some(v) => {
-                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
-            }
-            None => return Err(j::missing("topicName", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested DescribeShareGroupOffsetsRequestTopic);

@@ -2,23 +2,25 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeTopicPartitionsResponse`, the Kafka response defined in `DescribeTopicPartitionsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `DescribeTopicPartitionsResponse`: Kafka response, api key 75.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeTopicPartitionsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -33,172 +35,7 @@ pub struct DescribeTopicPartitionsResponse {
     /// Versions: 0+; nullable: 0+; default: null.
     pub next_cursor: Option<Cursor>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeTopicPartitionsResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, topics: Vec::new(), next_cursor: None, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeTopicPartitionsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        c::put_nullable_struct(buf, self.next_cursor.as_ref(), true, false, version, |buf, v| {
-            v.encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("NextCursor"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        size += c::nullable_struct_size(self.next_cursor.as_ref(), true, |v| v.fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeTopicPartitionsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_topics =
-            c::read_array(r, flexible, version, |r| DescribeTopicPartitionsResponseTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?;
-        let f_next_cursor = c::read_nullable_struct(r, true, false, |r| Cursor::decode_fields(r, version))
-            .map_err(|e| e.in_field("NextCursor"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            topics: f_topics,
-            next_cursor: f_next_cursor,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeTopicPartitionsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeTopicPartitionsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeTopicPartitionsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeTopicPartitionsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("DescribeTopicPartitionsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeTopicPartitionsResponse"))
-    }
-}
-
-impl Message for DescribeTopicPartitionsResponse {
-    const NAME: &'static str = "DescribeTopicPartitionsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeTopicPartitionsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.topics = rnd::vec(rng, |rng| <DescribeTopicPartitionsResponseTopic as rnd::Random>::random(rng, version));
-        value.next_cursor =
-            if true && rnd::null(rng) { None } else { Some(<Cursor as rnd::Random>::random(rng, version)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeTopicPartitionsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeTopicPartitionsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        map.insert(
-            "nextCursor".to_string(),
-            match &self.next_cursor {
-                Some(v) => j::ToJson::to_json(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("NextCursor"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeTopicPartitionsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeTopicPartitionsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("nextCursor") {
-            Some(v) => {
-                out.next_cursor =
-                    if v.is_null() { Ok(None) } else { <Cursor as j::FromJson>::from_json(v, version).map(Some) }
-                        .map_err(|e| e.in_field("NextCursor"))?;
-            }
-            None => return Err(j::missing("nextCursor", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each topic in the response.
@@ -231,7 +68,7 @@ pub struct DescribeTopicPartitionsResponseTopic {
     /// Versions: 0+; default: -2147483648.
     pub topic_authorized_operations: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeTopicPartitionsResponseTopic {
@@ -245,189 +82,6 @@ impl Default for DescribeTopicPartitionsResponseTopic {
             topic_authorized_operations: -2147483648,
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeTopicPartitionsResponseTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.name.as_deref(), flexible, true, version).map_err(|e| e.in_field("Name"))?;
-        {
-            let mut run = [0u8; 17];
-            run[0..16].copy_from_slice(&*self.topic_id.as_bytes());
-            run[16..17].copy_from_slice(&[self.is_internal as u8]);
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        buf.put_i32(self.topic_authorized_operations);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 2;
-        size += c::nullable_string_size(self.name.as_deref(), flexible);
-        size += 16;
-        size += 1;
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeTopicPartitionsResponseTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_name = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Name"))?;
-        let Some(run) = r.read_fixed::<17>() else {
-            return Err(r.fixed_run_error(&[("TopicId", 16), ("IsInternal", 1)]));
-        };
-        let f_topic_id = Uuid::from_bytes(run[0..16].try_into().unwrap());
-        let f_is_internal = run[16] != 0;
-        let f_partitions = c::read_array(r, flexible, version, |r| {
-            DescribeTopicPartitionsResponsePartition::decode_fields(r, version)
-        })
-        .map_err(|e| e.in_field("Partitions"))?;
-        let f_topic_authorized_operations = r.read_i32().map_err(|e| e.in_field("TopicAuthorizedOperations"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            error_code: f_error_code,
-            name: f_name,
-            topic_id: f_topic_id,
-            is_internal: f_is_internal,
-            partitions: f_partitions,
-            topic_authorized_operations: f_topic_authorized_operations,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeTopicPartitionsResponseTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeTopicPartitionsResponseTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeTopicPartitionsResponseTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.name = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.topic_id = rnd::uuid(rng);
-        value.is_internal = rng.bool();
-        value.partitions =
-            rnd::vec(rng, |rng| <DescribeTopicPartitionsResponsePartition as rnd::Random>::random(rng, version));
-        value.topic_authorized_operations = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeTopicPartitionsResponseTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
-        map.insert(
-            "isInternal".to_string(),
-            j::JsonValue::to_value(&self.is_internal).map_err(|e| e.in_field("IsInternal"))?,
-        );
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        map.insert(
-            "topicAuthorizedOperations".to_string(),
-            j::JsonValue::to_value(&self.topic_authorized_operations)
-                .map_err(|e| e.in_field("TopicAuthorizedOperations"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeTopicPartitionsResponseTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("name") {
-            Some(v) => {
-                out.name = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None => return Err(j::missing("topicId", version)),
-        }
-        match object.get("isInternal") {
-            Some(v) => {
-                out.is_internal = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsInternal"))?;
-            }
-            None => return Err(j::missing("isInternal", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        match object.get("topicAuthorizedOperations") {
-            Some(v) => {
-                out.topic_authorized_operations =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicAuthorizedOperations"))?;
-            }
-            None => return Err(j::missing("topicAuthorizedOperations", version)),
-        }
-        Ok(out)
     }
 }
 
@@ -473,7 +127,7 @@ pub struct DescribeTopicPartitionsResponsePartition {
     /// Versions: 0+; ignorable; entity: brokerId.
     pub offline_replicas: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribeTopicPartitionsResponsePartition {
@@ -493,10 +147,95 @@ impl Default for DescribeTopicPartitionsResponsePartition {
     }
 }
 
+/// The next topic and partition index to fetch details for.
+///
+/// Versions: 0.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Cursor {
+    /// The name for the first topic to process.
+    ///
+    /// Versions: 0+; entity: topicName.
+    pub topic_name: StrBytes,
+    /// The partition index to start with.
+    ///
+    /// Versions: 0+.
+    pub partition_index: i32,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for DescribeTopicPartitionsResponse {
+    const NAME: &'static str = "DescribeTopicPartitionsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl DescribeTopicPartitionsResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.throttle_time_ms);
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        c::nullable_struct::put(buf, self.next_cursor.as_ref(), true, false, version, |buf, v| {
+            v.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("NextCursor"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        size += c::nullable_struct::size(self.next_cursor.as_ref(), true, |v| v.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message DescribeTopicPartitionsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl DescribeTopicPartitionsResponseTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.name.as_deref(), true, true, version).map_err(|e| e.in_field("Name"))?;
+        {
+            let mut run = [0u8; 17];
+            run[0..16].copy_from_slice(self.topic_id.as_bytes());
+            run[16..17].copy_from_slice(&[u8::from(self.is_internal)]);
+            buf.put_slice(&run);
+        }
+        c::array::put(buf, &self.partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        buf.put_i32(self.topic_authorized_operations);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 2;
+        size += c::string::nullable_size(self.name.as_deref(), true);
+        size += 16;
+        size += 1;
+        size += c::array::size(&self.partitions, true, |e| e.fields_size(version));
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribeTopicPartitionsResponseTopic);
+
 #[cfg(feature = "encode-responses")]
 impl DescribeTopicPartitionsResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 14];
             run[0..2].copy_from_slice(&self.error_code.to_be_bytes());
@@ -505,48 +244,117 @@ impl DescribeTopicPartitionsResponsePartition {
             run[10..14].copy_from_slice(&self.leader_epoch.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_wire_array(buf, &self.replica_nodes, flexible).map_err(|e| e.in_field("ReplicaNodes"))?;
-        c::put_wire_array(buf, &self.isr_nodes, flexible).map_err(|e| e.in_field("IsrNodes"))?;
-        c::put_nullable_wire_array(buf, self.eligible_leader_replicas.as_ref(), flexible, true, version)
+        c::wire_array::put(buf, &self.replica_nodes, true).map_err(|e| e.in_field("ReplicaNodes"))?;
+        c::wire_array::put(buf, &self.isr_nodes, true).map_err(|e| e.in_field("IsrNodes"))?;
+        c::wire_array::put_nullable(buf, self.eligible_leader_replicas.as_ref(), true, true, version)
             .map_err(|e| e.in_field("EligibleLeaderReplicas"))?;
-        c::put_nullable_wire_array(buf, self.last_known_elr.as_ref(), flexible, true, version)
+        c::wire_array::put_nullable(buf, self.last_known_elr.as_ref(), true, true, version)
             .map_err(|e| e.in_field("LastKnownElr"))?;
-        c::put_wire_array(buf, &self.offline_replicas, flexible).map_err(|e| e.in_field("OfflineReplicas"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::wire_array::put(buf, &self.offline_replicas, true).map_err(|e| e.in_field("OfflineReplicas"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 2;
         size += 4;
         size += 4;
         size += 4;
-        size += c::wire_array_size(&self.replica_nodes, flexible);
-        size += c::wire_array_size(&self.isr_nodes, flexible);
-        size += c::nullable_wire_array_size(self.eligible_leader_replicas.as_ref(), flexible);
-        size += c::nullable_wire_array_size(self.last_known_elr.as_ref(), flexible);
-        size += c::wire_array_size(&self.offline_replicas, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::wire_array::size(&self.replica_nodes, true);
+        size += c::wire_array::size(&self.isr_nodes, true);
+        size += c::wire_array::nullable_size(self.eligible_leader_replicas.as_ref(), true);
+        size += c::wire_array::nullable_size(self.last_known_elr.as_ref(), true);
+        size += c::wire_array::size(&self.offline_replicas, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribeTopicPartitionsResponsePartition);
+
+#[cfg(feature = "encode-responses")]
+impl Cursor {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.topic_name, true).map_err(|e| e.in_field("TopicName"))?;
+        buf.put_i32(self.partition_index);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.topic_name, true);
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Cursor);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeTopicPartitionsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_topics =
+            c::array::read(r, true, version, |r| DescribeTopicPartitionsResponseTopic::decode_fields(r, version))
+                .map_err(|e| e.in_field("Topics"))?;
+        let f_next_cursor = c::nullable_struct::read(r, true, false, |r| Cursor::decode_fields(r, version))
+            .map_err(|e| e.in_field("NextCursor"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            topics: f_topics,
+            next_cursor: f_next_cursor,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message DescribeTopicPartitionsResponse);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeTopicPartitionsResponseTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_name = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Name"))?;
+        let Some(run) = r.read_fixed::<17>() else {
+            return Err(r.fixed_run_error(&[("TopicId", 16), ("IsInternal", 1)]));
+        };
+        let f_topic_id = Uuid::from_bytes(run[0..16].try_into().unwrap());
+        let f_is_internal = run[16] != 0;
+        let f_partitions =
+            c::array::read(r, true, version, |r| DescribeTopicPartitionsResponsePartition::decode_fields(r, version))
+                .map_err(|e| e.in_field("Partitions"))?;
+        let f_topic_authorized_operations = r.read_i32().map_err(|e| e.in_field("TopicAuthorizedOperations"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            error_code: f_error_code,
+            name: f_name,
+            topic_id: f_topic_id,
+            is_internal: f_is_internal,
+            partitions: f_partitions,
+            topic_authorized_operations: f_topic_authorized_operations,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested DescribeTopicPartitionsResponseTopic);
 
 #[cfg(feature = "decode-responses")]
 impl DescribeTopicPartitionsResponsePartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<14>() else {
             return Err(r.fixed_run_error(&[
                 ("ErrorCode", 2),
@@ -559,14 +367,14 @@ impl DescribeTopicPartitionsResponsePartition {
         let f_partition_index = i32::from_be_bytes(run[2..6].try_into().unwrap());
         let f_leader_id = i32::from_be_bytes(run[6..10].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[10..14].try_into().unwrap());
-        let f_replica_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("ReplicaNodes"))?;
-        let f_isr_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("IsrNodes"))?;
+        let f_replica_nodes = c::wire_array::read(r, true, version).map_err(|e| e.in_field("ReplicaNodes"))?;
+        let f_isr_nodes = c::wire_array::read(r, true, version).map_err(|e| e.in_field("IsrNodes"))?;
         let f_eligible_leader_replicas =
-            r.read_nullable_wire_array(flexible, true, version).map_err(|e| e.in_field("EligibleLeaderReplicas"))?;
+            c::wire_array::read_nullable(r, true, true, version).map_err(|e| e.in_field("EligibleLeaderReplicas"))?;
         let f_last_known_elr =
-            r.read_nullable_wire_array(flexible, true, version).map_err(|e| e.in_field("LastKnownElr"))?;
-        let f_offline_replicas = r.read_wire_array(flexible, version).map_err(|e| e.in_field("OfflineReplicas"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+            c::wire_array::read_nullable(r, true, true, version).map_err(|e| e.in_field("LastKnownElr"))?;
+        let f_offline_replicas = c::wire_array::read(r, true, version).map_err(|e| e.in_field("OfflineReplicas"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             error_code: f_error_code,
             partition_index: f_partition_index,
@@ -582,289 +390,19 @@ impl DescribeTopicPartitionsResponsePartition {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeTopicPartitionsResponsePartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for DescribeTopicPartitionsResponsePartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeTopicPartitionsResponsePartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.partition_index = rnd::i32(rng);
-        value.leader_id = rnd::i32(rng);
-        value.leader_epoch = rnd::i32(rng);
-        value.replica_nodes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        value.isr_nodes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        value.eligible_leader_replicas =
-            if true && rnd::null(rng) { None } else { Some(WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)))) };
-        value.last_known_elr =
-            if true && rnd::null(rng) { None } else { Some(WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)))) };
-        value.offline_replicas = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeTopicPartitionsResponsePartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "leaderId".to_string(),
-            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
-        );
-        map.insert(
-            "leaderEpoch".to_string(),
-            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
-        );
-        map.insert(
-            "replicaNodes".to_string(),
-            j::JsonValue::to_value(&self.replica_nodes).map_err(|e| e.in_field("ReplicaNodes"))?,
-        );
-        map.insert(
-            "isrNodes".to_string(),
-            j::JsonValue::to_value(&self.isr_nodes).map_err(|e| e.in_field("IsrNodes"))?,
-        );
-        map.insert(
-            "eligibleLeaderReplicas".to_string(),
-            j::JsonValue::to_value(&self.eligible_leader_replicas).map_err(|e| e.in_field("EligibleLeaderReplicas"))?,
-        );
-        map.insert(
-            "lastKnownElr".to_string(),
-            j::JsonValue::to_value(&self.last_known_elr).map_err(|e| e.in_field("LastKnownElr"))?,
-        );
-        map.insert(
-            "offlineReplicas".to_string(),
-            j::JsonValue::to_value(&self.offline_replicas).map_err(|e| e.in_field("OfflineReplicas"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeTopicPartitionsResponsePartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("leaderId") {
-            Some(v) => {
-                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
-            }
-            None => return Err(j::missing("leaderId", version)),
-        }
-        match object.get("leaderEpoch") {
-            Some(v) => {
-                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
-            }
-            None => return Err(j::missing("leaderEpoch", version)),
-        }
-        match object.get("replicaNodes") {
-            Some(v) => {
-                out.replica_nodes =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaNodes"))?;
-            }
-            None => return Err(j::missing("replicaNodes", version)),
-        }
-        match object.get("isrNodes") {
-            Some(v) => {
-                out.isr_nodes = <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsrNodes"))?;
-            }
-            None => return Err(j::missing("isrNodes", version)),
-        }
-        match object.get("eligibleLeaderReplicas") {
-            Some(v) => {
-                out.eligible_leader_replicas = <Option<WireArray<i32>> as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("EligibleLeaderReplicas"))?;
-            }
-            None => return Err(j::missing("eligibleLeaderReplicas", version)),
-        }
-        match object.get("lastKnownElr") {
-            Some(v) => {
-                out.last_known_elr =
-                    <Option<WireArray<i32>> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastKnownElr"))?;
-            }
-            None => return Err(j::missing("lastKnownElr", version)),
-        }
-        match object.get("offlineReplicas") {
-            Some(v) => {
-                out.offline_replicas =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OfflineReplicas"))?;
-            }
-            None => return Err(j::missing("offlineReplicas", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The next topic and partition index to fetch details for.
-///
-/// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cursor {
-    /// The name for the first topic to process.
-    ///
-    /// Versions: 0+; entity: topicName.
-    pub topic_name: StrBytes,
-    /// The partition index to start with.
-    ///
-    /// Versions: 0+.
-    pub partition_index: i32,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Cursor {
-    fn default() -> Self {
-        Self { topic_name: StrBytes::from_static(""), partition_index: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Cursor {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.topic_name, flexible).map_err(|e| e.in_field("TopicName"))?;
-        buf.put_i32(self.partition_index);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.topic_name, flexible);
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested DescribeTopicPartitionsResponsePartition);
 
 #[cfg(feature = "decode-responses")]
 impl Cursor {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_topic_name = r.read_string(flexible, version).map_err(|e| e.in_field("TopicName"))?;
+        let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topic_name: f_topic_name, partition_index: f_partition_index, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for Cursor {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for Cursor {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Cursor {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_name = rnd::string(rng);
-        value.partition_index = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Cursor {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "topicName".to_string(),
-            j::JsonValue::to_value(&self.topic_name).map_err(|e| e.in_field("TopicName"))?,
-        );
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Cursor {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicName") {
-            Some(v) => {
-                out.topic_name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicName"))?;
-            }
-            None => return Err(j::missing("topicName", version)),
-        }
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested Cursor);

@@ -2,100 +2,30 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeTransactionsRequest`, the Kafka request defined in `DescribeTransactionsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `DescribeTransactionsRequest`: Kafka request, api key 65.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeTransactionsRequest {
     /// Array of transactionalIds to include in describe results. If empty, then no results will be returned.
     ///
     /// Versions: 0+; entity: transactionalId.
     pub transactional_ids: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeTransactionsRequest {
-    fn default() -> Self {
-        Self { transactional_ids: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl DescribeTransactionsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.transactional_ids, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("TransactionalIds"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.transactional_ids, flexible, |e| c::string_size(e, flexible));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl DescribeTransactionsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_transactional_ids = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-            .map_err(|e| e.in_field("TransactionalIds"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { transactional_ids: f_transactional_ids, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for DescribeTransactionsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeTransactionsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeTransactionsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for DescribeTransactionsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("DescribeTransactionsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeTransactionsRequest"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for DescribeTransactionsRequest {
@@ -104,49 +34,37 @@ impl Message for DescribeTransactionsRequest {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeTransactionsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.transactional_ids = rnd::vec(rng, |rng| rnd::string(rng));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+#[cfg(feature = "encode-requests")]
+impl DescribeTransactionsRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::array::put(buf, &self.transactional_ids, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("TransactionalIds"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::array::size(&self.transactional_ids, true, |e| c::string::size(e, true));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeTransactionsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeTransactionsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "transactionalIds".to_string(),
-            j::JsonValue::to_value(&self.transactional_ids).map_err(|e| e.in_field("TransactionalIds"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message DescribeTransactionsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl DescribeTransactionsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_transactional_ids = c::array::read(r, true, version, |r| c::string::read(r, true, version))
+            .map_err(|e| e.in_field("TransactionalIds"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { transactional_ids: f_transactional_ids, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeTransactionsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeTransactionsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("transactionalIds") {
-            Some(v) => {
-                out.transactional_ids =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalIds"))?;
-            }
-            None => return Err(j::missing("transactionalIds", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message DescribeTransactionsRequest);

@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `DescribeTransactionsResponse`, the Kafka response defined in `DescribeTransactionsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `DescribeTransactionsResponse`: Kafka response, api key 65.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DescribeTransactionsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -29,155 +30,13 @@ pub struct DescribeTransactionsResponse {
     /// Versions: 0+.
     pub transaction_states: Vec<TransactionState>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for DescribeTransactionsResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, transaction_states: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl DescribeTransactionsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        c::put_array(buf, &self.transaction_states, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("TransactionStates"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.transaction_states, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribeTransactionsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_transaction_states = c::read_array(r, flexible, version, |r| TransactionState::decode_fields(r, version))
-            .map_err(|e| e.in_field("TransactionStates"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            transaction_states: f_transaction_states,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribeTransactionsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeTransactionsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("DescribeTransactionsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribeTransactionsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("DescribeTransactionsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("DescribeTransactionsResponse"))
-    }
-}
-
-impl Message for DescribeTransactionsResponse {
-    const NAME: &'static str = "DescribeTransactionsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribeTransactionsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.transaction_states = rnd::vec(rng, |rng| <TransactionState as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribeTransactionsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("DescribeTransactionsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "transactionStates".to_string(),
-            j::structs_to_value(&self.transaction_states, version).map_err(|e| e.in_field("TransactionStates"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribeTransactionsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("DescribeTransactionsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("transactionStates") {
-            Some(v) => {
-                out.transaction_states =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("TransactionStates"))?;
-            }
-            None => return Err(j::missing("transactionStates", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The current state of the transaction.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransactionState {
     /// The error code.
     ///
@@ -212,32 +71,61 @@ pub struct TransactionState {
     /// Versions: 0+.
     pub topics: Vec<TopicData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for TransactionState {
-    fn default() -> Self {
-        Self {
-            error_code: 0,
-            transactional_id: StrBytes::from_static(""),
-            transaction_state: StrBytes::from_static(""),
-            transaction_timeout_ms: 0,
-            transaction_start_time_ms: 0,
-            producer_id: 0,
-            producer_epoch: 0,
-            topics: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
+/// The set of partitions included in the current transaction (if active). When a transaction is preparing to commit or abort, this will include only partitions which do not have markers.
+///
+/// Versions: 0.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopicData {
+    /// The topic name.
+    ///
+    /// Versions: 0+; entity: topicName; map key.
+    pub topic: StrBytes,
+    /// The partition ids included in the current transaction.
+    ///
+    /// Versions: 0+.
+    pub partitions: WireArray<i32>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for DescribeTransactionsResponse {
+    const NAME: &'static str = "DescribeTransactionsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl DescribeTransactionsResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.throttle_time_ms);
+        c::array::put(buf, &self.transaction_states, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("TransactionStates"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.transaction_states, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
 #[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message DescribeTransactionsResponse);
+
+#[cfg(feature = "encode-responses")]
 impl TransactionState {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         buf.put_i16(self.error_code);
-        c::put_string(buf, &self.transactional_id, flexible).map_err(|e| e.in_field("TransactionalId"))?;
-        c::put_string(buf, &self.transaction_state, flexible).map_err(|e| e.in_field("TransactionState"))?;
+        c::string::put(buf, &self.transactional_id, true).map_err(|e| e.in_field("TransactionalId"))?;
+        c::string::put(buf, &self.transaction_state, true).map_err(|e| e.in_field("TransactionState"))?;
         {
             let mut run = [0u8; 22];
             run[0..4].copy_from_slice(&self.transaction_timeout_ms.to_be_bytes());
@@ -246,45 +134,79 @@ impl TransactionState {
             run[20..22].copy_from_slice(&self.producer_epoch.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 2;
-        size += c::string_size(&self.transactional_id, flexible);
-        size += c::string_size(&self.transaction_state, flexible);
+        size += c::string::size(&self.transactional_id, true);
+        size += c::string::size(&self.transaction_state, true);
         size += 4;
         size += 8;
         size += 8;
         size += 2;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TransactionState);
+
+#[cfg(feature = "encode-responses")]
+impl TopicData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.topic, true).map_err(|e| e.in_field("Topic"))?;
+        c::wire_array::put(buf, &self.partitions, true).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.topic, true);
+        size += c::wire_array::size(&self.partitions, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TopicData);
+
+#[cfg(feature = "decode-responses")]
+impl DescribeTransactionsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_transaction_states = c::array::read(r, true, version, |r| TransactionState::decode_fields(r, version))
+            .map_err(|e| e.in_field("TransactionStates"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            transaction_states: f_transaction_states,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message DescribeTransactionsResponse);
 
 #[cfg(feature = "decode-responses")]
 impl TransactionState {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_transactional_id = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionalId"))?;
-        let f_transaction_state = r.read_string(flexible, version).map_err(|e| e.in_field("TransactionState"))?;
+        let f_transactional_id = c::string::read(r, true, version).map_err(|e| e.in_field("TransactionalId"))?;
+        let f_transaction_state = c::string::read(r, true, version).map_err(|e| e.in_field("TransactionState"))?;
         let Some(run) = r.read_fixed::<22>() else {
             return Err(r.fixed_run_error(&[
                 ("TransactionTimeoutMs", 4),
@@ -297,9 +219,9 @@ impl TransactionState {
         let f_transaction_start_time_ms = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_producer_id = i64::from_be_bytes(run[12..20].try_into().unwrap());
         let f_producer_epoch = i16::from_be_bytes(run[20..22].try_into().unwrap());
-        let f_topics = c::read_array(r, flexible, version, |r| TopicData::decode_fields(r, version))
+        let f_topics = c::array::read(r, true, version, |r| TopicData::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             error_code: f_error_code,
             transactional_id: f_transactional_id,
@@ -314,272 +236,19 @@ impl TransactionState {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for TransactionState {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for TransactionState {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TransactionState {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.transactional_id = rnd::string(rng);
-        value.transaction_state = rnd::string(rng);
-        value.transaction_timeout_ms = rnd::i32(rng);
-        value.transaction_start_time_ms = rnd::i64(rng);
-        value.producer_id = rnd::i64(rng);
-        value.producer_epoch = rng.i16(..);
-        value.topics = rnd::vec(rng, |rng| <TopicData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TransactionState {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "transactionalId".to_string(),
-            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
-        );
-        map.insert(
-            "transactionState".to_string(),
-            j::JsonValue::to_value(&self.transaction_state).map_err(|e| e.in_field("TransactionState"))?,
-        );
-        map.insert(
-            "transactionTimeoutMs".to_string(),
-            j::JsonValue::to_value(&self.transaction_timeout_ms).map_err(|e| e.in_field("TransactionTimeoutMs"))?,
-        );
-        map.insert(
-            "transactionStartTimeMs".to_string(),
-            j::JsonValue::to_value(&self.transaction_start_time_ms)
-                .map_err(|e| e.in_field("TransactionStartTimeMs"))?,
-        );
-        map.insert(
-            "producerId".to_string(),
-            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
-        );
-        map.insert(
-            "producerEpoch".to_string(),
-            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
-        );
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TransactionState {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("transactionalId") {
-            Some(v) => {
-                out.transactional_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
-            }
-            None => return Err(j::missing("transactionalId", version)),
-        }
-        match object.get("transactionState") {
-            Some(v) => {
-                out.transaction_state =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionState"))?;
-            }
-            None => return Err(j::missing("transactionState", version)),
-        }
-        match object.get("transactionTimeoutMs") {
-            Some(v) => {
-                out.transaction_timeout_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionTimeoutMs"))?;
-            }
-            None => return Err(j::missing("transactionTimeoutMs", version)),
-        }
-        match object.get("transactionStartTimeMs") {
-            Some(v) => {
-                out.transaction_start_time_ms =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionStartTimeMs"))?;
-            }
-            None => return Err(j::missing("transactionStartTimeMs", version)),
-        }
-        match object.get("producerId") {
-            Some(v) => {
-                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
-            }
-            None => return Err(j::missing("producerId", version)),
-        }
-        match object.get("producerEpoch") {
-            Some(v) => {
-                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
-            }
-            None => return Err(j::missing("producerEpoch", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The set of partitions included in the current transaction (if active). When a transaction is preparing to commit or abort, this will include only partitions which do not have markers.
-///
-/// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopicData {
-    /// The topic name.
-    ///
-    /// Versions: 0+; entity: topicName; map key.
-    pub topic: StrBytes,
-    /// The partition ids included in the current transaction.
-    ///
-    /// Versions: 0+.
-    pub partitions: WireArray<i32>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicData {
-    fn default() -> Self {
-        Self { topic: StrBytes::from_static(""), partitions: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TopicData {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.topic, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested TransactionState);
 
 #[cfg(feature = "decode-responses")]
 impl TopicData {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_topic = c::string::read(r, true, version).map_err(|e| e.in_field("Topic"))?;
+        let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for TopicData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for TopicData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topic") {
-            Some(v) => {
-                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
-            }
-            None => return Err(j::missing("topic", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested TopicData);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ElectLeadersResponse`, the Kafka response defined in `ElectLeadersResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `ElectLeadersResponse`: Kafka response, api key 43.
 ///
 /// Valid versions: 0-2. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ElectLeadersResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -33,192 +33,13 @@ pub struct ElectLeadersResponse {
     /// Versions: 0+.
     pub replica_election_results: Vec<ReplicaElectionResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ElectLeadersResponse {
-    fn default() -> Self {
-        Self {
-            throttle_time_ms: 0,
-            error_code: 0,
-            replica_election_results: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl ElectLeadersResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        buf.put_i32(self.throttle_time_ms);
-        if version >= 1 {
-            buf.put_i16(self.error_code);
-        } else if !(version >= 1) && self.error_code != 0 {
-            return Err(c::non_default_value(version).in_field("ErrorCode"));
-        }
-        c::put_array(buf, &self.replica_election_results, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("ReplicaElectionResults"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += 4;
-        if version >= 1 {
-            size += 2;
-        }
-        size += c::array_size(&self.replica_election_results, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl ElectLeadersResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = if version >= 1 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
-        let f_replica_election_results =
-            c::read_array(r, flexible, version, |r| ReplicaElectionResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("ReplicaElectionResults"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            replica_election_results: f_replica_election_results,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for ElectLeadersResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ElectLeadersResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ElectLeadersResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for ElectLeadersResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ElectLeadersResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ElectLeadersResponse"))
-    }
-}
-
-impl Message for ElectLeadersResponse {
-    const NAME: &'static str = "ElectLeadersResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ElectLeadersResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        if version >= 1 {
-            value.error_code = rng.i16(..);
-        }
-        value.replica_election_results =
-            rnd::vec(rng, |rng| <ReplicaElectionResult as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ElectLeadersResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ElectLeadersResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "errorCode".to_string(),
-                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-            );
-        } else if !(version >= 1) && self.error_code != 0 {
-            return Err(c::non_default_value(version).in_field("ErrorCode"));
-        }
-        map.insert(
-            "replicaElectionResults".to_string(),
-            j::structs_to_value(&self.replica_election_results, version)
-                .map_err(|e| e.in_field("ReplicaElectionResults"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ElectLeadersResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ElectLeadersResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None if version >= 1 => return Err(j::missing("errorCode", version)),
-            None => {}
-        }
-        match object.get("replicaElectionResults") {
-            Some(v) => {
-                out.replica_election_results =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("ReplicaElectionResults"))?;
-            }
-            None => return Err(j::missing("replicaElectionResults", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The election results, or an empty array if the requester did not have permission and the request asks for all partitions.
 ///
 /// Versions: 0-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplicaElectionResult {
     /// The topic name.
     ///
@@ -229,125 +50,7 @@ pub struct ReplicaElectionResult {
     /// Versions: 0+.
     pub partition_result: Vec<PartitionResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ReplicaElectionResult {
-    fn default() -> Self {
-        Self { topic: StrBytes::from_static(""), partition_result: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl ReplicaElectionResult {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_string(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
-        c::put_array(buf, &self.partition_result, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("PartitionResult"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::string_size(&self.topic, flexible);
-        size += c::array_size(&self.partition_result, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl ReplicaElectionResult {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
-        let f_partition_result = c::read_array(r, flexible, version, |r| PartitionResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("PartitionResult"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { topic: f_topic, partition_result: f_partition_result, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for ReplicaElectionResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for ReplicaElectionResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ReplicaElectionResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.topic = rnd::string(rng);
-        value.partition_result = rnd::vec(rng, |rng| <PartitionResult as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ReplicaElectionResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
-        map.insert(
-            "partitionResult".to_string(),
-            j::structs_to_value(&self.partition_result, version).map_err(|e| e.in_field("PartitionResult"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ReplicaElectionResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topic") {
-            Some(v) => {
-                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
-            }
-            None => return Err(j::missing("topic", version)),
-        }
-        match object.get("partitionResult") {
-            Some(v) => {
-                out.partition_result = j::structs_from_value(v, version).map_err(|e| e.in_field("PartitionResult"))?;
-            }
-            None => return Err(j::missing("partitionResult", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The results for each partition.
@@ -368,7 +71,7 @@ pub struct PartitionResult {
     /// Versions: 0+; nullable: 0+.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for PartitionResult {
@@ -382,6 +85,70 @@ impl Default for PartitionResult {
     }
 }
 
+impl Message for ElectLeadersResponse {
+    const NAME: &'static str = "ElectLeadersResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl ElectLeadersResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        buf.put_i32(self.throttle_time_ms);
+        if version >= 1 {
+            buf.put_i16(self.error_code);
+        } else if self.error_code != 0 {
+            return Err(c::check::non_default_value(version).in_field("ErrorCode"));
+        }
+        c::array::put(buf, &self.replica_election_results, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("ReplicaElectionResults"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += 4;
+        if version >= 1 {
+            size += 2;
+        }
+        size += c::array::size(&self.replica_election_results, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message ElectLeadersResponse);
+
+#[cfg(feature = "encode-responses")]
+impl ReplicaElectionResult {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 2;
+        c::string::put(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
+        c::array::put(buf, &self.partition_result, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("PartitionResult"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::string::size(&self.topic, flexible);
+        size += c::array::size(&self.partition_result, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested ReplicaElectionResult);
+
 #[cfg(feature = "encode-responses")]
 impl PartitionResult {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
@@ -392,33 +159,65 @@ impl PartitionResult {
             run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::nullable_size(self.error_message.as_deref(), flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested PartitionResult);
+
+#[cfg(feature = "decode-responses")]
+impl ElectLeadersResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_error_code = if version >= 1 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
+        let f_replica_election_results =
+            c::array::read(r, flexible, version, |r| ReplicaElectionResult::decode_fields(r, version))
+                .map_err(|e| e.in_field("ReplicaElectionResults"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            replica_election_results: f_replica_election_results,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message ElectLeadersResponse);
+
+#[cfg(feature = "decode-responses")]
+impl ReplicaElectionResult {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_topic = c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?;
+        let f_partition_result = c::array::read(r, flexible, version, |r| PartitionResult::decode_fields(r, version))
+            .map_err(|e| e.in_field("PartitionResult"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { topic: f_topic, partition_result: f_partition_result, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested ReplicaElectionResult);
 
 #[cfg(feature = "decode-responses")]
 impl PartitionResult {
@@ -431,8 +230,8 @@ impl PartitionResult {
         let f_partition_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             partition_id: f_partition_id,
             error_code: f_error_code,
@@ -442,84 +241,5 @@ impl PartitionResult {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for PartitionResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for PartitionResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for PartitionResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.partition_id = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for PartitionResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionId".to_string(),
-            j::JsonValue::to_value(&self.partition_id).map_err(|e| e.in_field("PartitionId"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for PartitionResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionId") {
-            Some(v) => {
-                out.partition_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionId"))?;
-            }
-            None => return Err(j::missing("partitionId", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested PartitionResult);

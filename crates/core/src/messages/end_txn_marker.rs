@@ -2,80 +2,22 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `EndTxnMarker`, the Kafka data type defined in `EndTxnMarker.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use bytes::BufMut;
 
 /// `EndTxnMarker`: Kafka data.
 ///
 /// Valid versions: 0. Flexible versions: none.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndTxnMarker {
     /// The coordinator epoch when appending the record
     ///
     /// Versions: 0+.
     pub coordinator_epoch: i32,
-}
-
-impl Default for EndTxnMarker {
-    fn default() -> Self {
-        Self { coordinator_epoch: 0 }
-    }
-}
-
-impl EndTxnMarker {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        buf.put_i32(self.coordinator_epoch);
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
-        size += 4;
-        size
-    }
-}
-
-impl EndTxnMarker {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
-        let f_coordinator_epoch = r.read_i32().map_err(|e| e.in_field("CoordinatorEpoch"))?;
-        Ok(Self { coordinator_epoch: f_coordinator_epoch })
-    }
-}
-
-impl Encode for EndTxnMarker {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("EndTxnMarker"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("EndTxnMarker"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for EndTxnMarker {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EndTxnMarker"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("EndTxnMarker"))
-    }
 }
 
 impl Message for EndTxnMarker {
@@ -84,46 +26,28 @@ impl Message for EndTxnMarker {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for EndTxnMarker {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.coordinator_epoch = rnd::i32(rng);
-        value
+impl EndTxnMarker {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, _version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.coordinator_epoch);
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for EndTxnMarker {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("EndTxnMarker"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "coordinatorEpoch".to_string(),
-            j::JsonValue::to_value(&self.coordinator_epoch).map_err(|e| e.in_field("CoordinatorEpoch"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+crate::message::impl_encode!(message EndTxnMarker);
+
+impl EndTxnMarker {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+        let f_coordinator_epoch = r.read_i32().map_err(|e| e.in_field("CoordinatorEpoch"))?;
+        Ok(Self { coordinator_epoch: f_coordinator_epoch })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for EndTxnMarker {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("EndTxnMarker"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("coordinatorEpoch") {
-            Some(v) => {
-                out.coordinator_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CoordinatorEpoch"))?;
-            }
-            None => return Err(j::missing("coordinatorEpoch", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message EndTxnMarker);

@@ -2,18 +2,17 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `EndTxnResponse`, the Kafka response defined in `EndTxnResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `EndTxnResponse`: Kafka response, api key 26.
 ///
@@ -37,7 +36,7 @@ pub struct EndTxnResponse {
     /// Versions: 5+; default: -1; ignorable.
     pub producer_epoch: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for EndTxnResponse {
@@ -50,6 +49,12 @@ impl Default for EndTxnResponse {
             unknown_tagged_fields: Vec::new(),
         }
     }
+}
+
+impl Message for EndTxnResponse {
+    const NAME: &'static str = "EndTxnResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
 }
 
 #[cfg(feature = "encode-responses")]
@@ -68,21 +73,14 @@ impl EndTxnResponse {
         if version >= 5 {
             buf.put_i16(self.producer_epoch);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 2;
         if version >= 5 {
@@ -91,13 +89,13 @@ impl EndTxnResponse {
         if version >= 5 {
             size += 2;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message EndTxnResponse);
 
 #[cfg(feature = "decode-responses")]
 impl EndTxnResponse {
@@ -111,7 +109,7 @@ impl EndTxnResponse {
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_producer_id = if version >= 5 { r.read_i64().map_err(|e| e.in_field("ProducerId"))? } else { -1 };
         let f_producer_epoch = if version >= 5 { r.read_i16().map_err(|e| e.in_field("ProducerEpoch"))? } else { -1 };
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -122,121 +120,5 @@ impl EndTxnResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for EndTxnResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("EndTxnResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("EndTxnResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for EndTxnResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EndTxnResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("EndTxnResponse"))
-    }
-}
-
-impl Message for EndTxnResponse {
-    const NAME: &'static str = "EndTxnResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for EndTxnResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        if version >= 5 {
-            value.producer_id = rnd::i64(rng);
-        }
-        if version >= 5 {
-            value.producer_epoch = rng.i16(..);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for EndTxnResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("EndTxnResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        if version >= 5 {
-            map.insert(
-                "producerId".to_string(),
-                j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
-            );
-        }
-        if version >= 5 {
-            map.insert(
-                "producerEpoch".to_string(),
-                j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for EndTxnResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("EndTxnResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("producerId") {
-            Some(v) => {
-                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
-            }
-            None if version >= 5 => return Err(j::missing("producerId", version)),
-            None => {}
-        }
-        match object.get("producerEpoch") {
-            Some(v) => {
-                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
-            }
-            None if version >= 5 => return Err(j::missing("producerEpoch", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message EndTxnResponse);

@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `EnvelopeRequest`, the Kafka request defined in `EnvelopeRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `EnvelopeRequest`: Kafka request, api key 58.
 ///
@@ -33,7 +33,7 @@ pub struct EnvelopeRequest {
     /// Versions: 0+.
     pub client_host_address: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for EnvelopeRequest {
@@ -47,48 +47,46 @@ impl Default for EnvelopeRequest {
     }
 }
 
+impl Message for EnvelopeRequest {
+    const NAME: &'static str = "EnvelopeRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl EnvelopeRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_bytes(buf, &self.request_data, flexible).map_err(|e| e.in_field("RequestData"))?;
-        c::put_nullable_bytes(buf, self.request_principal.as_ref(), flexible, true, version)
+        c::bytes::put(buf, &self.request_data, true).map_err(|e| e.in_field("RequestData"))?;
+        c::bytes::put_nullable(buf, self.request_principal.as_ref(), true, true, version)
             .map_err(|e| e.in_field("RequestPrincipal"))?;
-        c::put_bytes(buf, &self.client_host_address, flexible).map_err(|e| e.in_field("ClientHostAddress"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::bytes::put(buf, &self.client_host_address, true).map_err(|e| e.in_field("ClientHostAddress"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::bytes_size(&self.request_data, flexible);
-        size += c::nullable_bytes_size(self.request_principal.as_deref(), flexible);
-        size += c::bytes_size(&self.client_host_address, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::bytes::size(&self.request_data, true);
+        size += c::bytes::nullable_size(self.request_principal.as_ref(), true);
+        size += c::bytes::size(&self.client_host_address, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message EnvelopeRequest);
 
 #[cfg(feature = "decode-requests")]
 impl EnvelopeRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_request_data = r.read_bytes(flexible, version).map_err(|e| e.in_field("RequestData"))?;
+        let f_request_data = c::bytes::read(r, true, version).map_err(|e| e.in_field("RequestData"))?;
         let f_request_principal =
-            r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("RequestPrincipal"))?;
-        let f_client_host_address = r.read_bytes(flexible, version).map_err(|e| e.in_field("ClientHostAddress"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+            c::bytes::read_nullable(r, true, true, version).map_err(|e| e.in_field("RequestPrincipal"))?;
+        let f_client_host_address = c::bytes::read(r, true, version).map_err(|e| e.in_field("ClientHostAddress"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             request_data: f_request_data,
             request_principal: f_request_principal,
@@ -98,101 +96,5 @@ impl EnvelopeRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for EnvelopeRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("EnvelopeRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("EnvelopeRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for EnvelopeRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EnvelopeRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("EnvelopeRequest"))
-    }
-}
-
-impl Message for EnvelopeRequest {
-    const NAME: &'static str = "EnvelopeRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for EnvelopeRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.request_data = rnd::bytes(rng);
-        value.request_principal = if true && rnd::null(rng) { None } else { Some(rnd::bytes(rng)) };
-        value.client_host_address = rnd::bytes(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for EnvelopeRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("EnvelopeRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "requestData".to_string(),
-            j::JsonValue::to_value(&self.request_data).map_err(|e| e.in_field("RequestData"))?,
-        );
-        map.insert(
-            "requestPrincipal".to_string(),
-            j::JsonValue::to_value(&self.request_principal).map_err(|e| e.in_field("RequestPrincipal"))?,
-        );
-        map.insert(
-            "clientHostAddress".to_string(),
-            j::JsonValue::to_value(&self.client_host_address).map_err(|e| e.in_field("ClientHostAddress"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for EnvelopeRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("EnvelopeRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("requestData") {
-            Some(v) => {
-                out.request_data = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequestData"))?;
-            }
-            None => return Err(j::missing("requestData", version)),
-        }
-        match object.get("requestPrincipal") {
-            Some(v) => {
-                out.request_principal =
-                    <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequestPrincipal"))?;
-            }
-            None => return Err(j::missing("requestPrincipal", version)),
-        }
-        match object.get("clientHostAddress") {
-            Some(v) => {
-                out.client_host_address =
-                    <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientHostAddress"))?;
-            }
-            None => return Err(j::missing("clientHostAddress", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message EnvelopeRequest);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `EnvelopeResponse`, the Kafka response defined in `EnvelopeResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `EnvelopeResponse`: Kafka response, api key 58.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnvelopeResponse {
     /// The embedded response header and data.
     ///
@@ -29,78 +29,7 @@ pub struct EnvelopeResponse {
     /// Versions: 0+.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for EnvelopeResponse {
-    fn default() -> Self {
-        Self { response_data: None, error_code: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl EnvelopeResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_nullable_bytes(buf, self.response_data.as_ref(), flexible, true, version)
-            .map_err(|e| e.in_field("ResponseData"))?;
-        buf.put_i16(self.error_code);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::nullable_bytes_size(self.response_data.as_deref(), flexible);
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl EnvelopeResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_response_data = r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("ResponseData"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { response_data: f_response_data, error_code: f_error_code, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for EnvelopeResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("EnvelopeResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("EnvelopeResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for EnvelopeResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("EnvelopeResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("EnvelopeResponse"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for EnvelopeResponse {
@@ -109,60 +38,40 @@ impl Message for EnvelopeResponse {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for EnvelopeResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.response_data = if true && rnd::null(rng) { None } else { Some(rnd::bytes(rng)) };
-        value.error_code = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+#[cfg(feature = "encode-responses")]
+impl EnvelopeResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::bytes::put_nullable(buf, self.response_data.as_ref(), true, true, version)
+            .map_err(|e| e.in_field("ResponseData"))?;
+        buf.put_i16(self.error_code);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::bytes::nullable_size(self.response_data.as_ref(), true);
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for EnvelopeResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("EnvelopeResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "responseData".to_string(),
-            j::JsonValue::to_value(&self.response_data).map_err(|e| e.in_field("ResponseData"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message EnvelopeResponse);
+
+#[cfg(feature = "decode-responses")]
+impl EnvelopeResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_response_data =
+            c::bytes::read_nullable(r, true, true, version).map_err(|e| e.in_field("ResponseData"))?;
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { response_data: f_response_data, error_code: f_error_code, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for EnvelopeResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("EnvelopeResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("responseData") {
-            Some(v) => {
-                out.response_data =
-                    <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResponseData"))?;
-            }
-            None => return Err(j::missing("responseData", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message EnvelopeResponse);

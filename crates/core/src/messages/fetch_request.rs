@@ -2,17 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `FetchRequest`, the Kafka request defined in `FetchRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `FetchRequest`: Kafka request, api key 1.
@@ -69,7 +71,7 @@ pub struct FetchRequest {
     /// Versions: 11+; ignorable.
     pub rack_id: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for FetchRequest {
@@ -92,418 +94,6 @@ impl Default for FetchRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl FetchRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 12;
-        if version <= 14 {
-            buf.put_i32(self.replica_id);
-        } else if !(version <= 14) && self.replica_id != -1 {
-            return Err(c::non_default_value(version).in_field("ReplicaId"));
-        }
-        if !(version >= 15) && self.replica_state != ReplicaState::default() {
-            return Err(c::non_default_value(version).in_field("ReplicaState"));
-        }
-        {
-            let mut run = [0u8; 13];
-            run[0..4].copy_from_slice(&self.max_wait_ms.to_be_bytes());
-            run[4..8].copy_from_slice(&self.min_bytes.to_be_bytes());
-            run[8..12].copy_from_slice(&self.max_bytes.to_be_bytes());
-            run[12..13].copy_from_slice(&self.isolation_level.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if version >= 7 {
-            buf.put_i32(self.session_id);
-        }
-        if version >= 7 {
-            buf.put_i32(self.session_epoch);
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if version >= 7 {
-            c::put_array(buf, &self.forgotten_topics_data, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("ForgottenTopicsData"))?;
-        } else if !(version >= 7) && !self.forgotten_topics_data.is_empty() {
-            return Err(c::non_default_value(version).in_field("ForgottenTopicsData"));
-        }
-        if version >= 11 {
-            c::put_string(buf, &self.rack_id, flexible).map_err(|e| e.in_field("RackId"))?;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_cluster_id = version >= 12 && self.cluster_id.is_some();
-            num_tagged += write_f_cluster_id as usize;
-            let write_f_replica_state = version >= 15 && self.replica_state != ReplicaState::default();
-            num_tagged += write_f_replica_state as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
-            if write_f_cluster_id {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, (c::nullable_string_size(self.cluster_id.as_deref(), true)) as u32);
-                c::put_nullable_string(buf, self.cluster_id.as_deref(), true, true, version)
-                    .map_err(|e| e.in_field("ClusterId"))?;
-            }
-            unknown.write_before(buf, 1);
-            if write_f_replica_state {
-                c::put_uvarint(buf, 1);
-                c::put_uvarint(buf, ((&self.replica_state).fields_size(version)) as u32);
-                (&self.replica_state).encode_fields(buf, version).map_err(|e| e.in_field("ReplicaState"))?;
-            }
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 12;
-        let mut size = 0usize;
-        if version <= 14 {
-            size += 4;
-        }
-        size += 4;
-        size += 4;
-        size += 4;
-        size += 1;
-        if version >= 7 {
-            size += 4;
-        }
-        if version >= 7 {
-            size += 4;
-        }
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if version >= 7 {
-            size += c::array_size(&self.forgotten_topics_data, flexible, |e| (e).fields_size(version));
-        }
-        if version >= 11 {
-            size += c::string_size(&self.rack_id, flexible);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if version >= 12 && self.cluster_id.is_some() {
-                num_tagged += 1;
-                let value_size = c::nullable_string_size(self.cluster_id.as_deref(), true);
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            if version >= 15 && self.replica_state != ReplicaState::default() {
-                num_tagged += 1;
-                let value_size = (&self.replica_state).fields_size(version);
-                size += c::uvarint_size(1) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl FetchRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 12;
-        let mut f_cluster_id = None;
-        let f_replica_id = if version <= 14 { r.read_i32().map_err(|e| e.in_field("ReplicaId"))? } else { -1 };
-        let mut f_replica_state = ReplicaState::default();
-        let Some(run) = r.read_fixed::<13>() else {
-            return Err(r.fixed_run_error(&[
-                ("MaxWaitMs", 4),
-                ("MinBytes", 4),
-                ("MaxBytes", 4),
-                ("IsolationLevel", 1),
-            ]));
-        };
-        let f_max_wait_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_min_bytes = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let f_max_bytes = i32::from_be_bytes(run[8..12].try_into().unwrap());
-        let f_isolation_level = run[12] as i8;
-        let f_session_id = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionId"))? } else { 0 };
-        let f_session_epoch = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionEpoch"))? } else { -1 };
-        let f_topics = c::read_array(r, flexible, version, |r| FetchTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let f_forgotten_topics_data = if version >= 7 {
-            c::read_array(r, flexible, version, |r| ForgottenTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("ForgottenTopicsData"))?
-        } else {
-            Vec::new()
-        };
-        let f_rack_id = if version >= 11 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("RackId"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    0 if version >= 12 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_cluster_id =
-                            r.read_nullable_string(true, true, version).map_err(|e| e.in_field("ClusterId"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("ClusterId"))?;
-                    }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    1 if version >= 15 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_replica_state =
-                            ReplicaState::decode_fields(r, version).map_err(|e| e.in_field("ReplicaState"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("ReplicaState"))?;
-                    }
-                    1 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
-        Ok(Self {
-            cluster_id: f_cluster_id,
-            replica_id: f_replica_id,
-            replica_state: f_replica_state,
-            max_wait_ms: f_max_wait_ms,
-            min_bytes: f_min_bytes,
-            max_bytes: f_max_bytes,
-            isolation_level: f_isolation_level,
-            session_id: f_session_id,
-            session_epoch: f_session_epoch,
-            topics: f_topics,
-            forgotten_topics_data: f_forgotten_topics_data,
-            rack_id: f_rack_id,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for FetchRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FetchRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("FetchRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for FetchRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("FetchRequest"))
-    }
-}
-
-impl Message for FetchRequest {
-    const NAME: &'static str = "FetchRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(4, 18);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(12, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FetchRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 12;
-        let mut value = Self::default();
-        if version >= 12 {
-            value.cluster_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if version <= 14 {
-            value.replica_id = rnd::i32(rng);
-        }
-        if version >= 15 {
-            value.replica_state = <ReplicaState as rnd::Random>::random(rng, version);
-        }
-        value.max_wait_ms = rnd::i32(rng);
-        value.min_bytes = rnd::i32(rng);
-        value.max_bytes = rnd::i32(rng);
-        value.isolation_level = rng.i8(..);
-        if version >= 7 {
-            value.session_id = rnd::i32(rng);
-        }
-        if version >= 7 {
-            value.session_epoch = rnd::i32(rng);
-        }
-        value.topics = rnd::vec(rng, |rng| <FetchTopic as rnd::Random>::random(rng, version));
-        if version >= 7 {
-            value.forgotten_topics_data = rnd::vec(rng, |rng| <ForgottenTopic as rnd::Random>::random(rng, version));
-        }
-        if version >= 11 {
-            value.rack_id = rnd::string(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0, 1]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FetchRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FetchRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if (version >= 12) && self.cluster_id.is_some() {
-            map.insert(
-                "clusterId".to_string(),
-                j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
-            );
-        }
-        if version <= 14 {
-            map.insert(
-                "replicaId".to_string(),
-                j::JsonValue::to_value(&self.replica_id).map_err(|e| e.in_field("ReplicaId"))?,
-            );
-        } else if !(version <= 14) && self.replica_id != -1 {
-            return Err(c::non_default_value(version).in_field("ReplicaId"));
-        }
-        if (version >= 15) && self.replica_state != ReplicaState::default() {
-            map.insert(
-                "replicaState".to_string(),
-                j::ToJson::to_json(&self.replica_state, version).map_err(|e| e.in_field("ReplicaState"))?,
-            );
-        } else if !(version >= 15) && self.replica_state != ReplicaState::default() {
-            return Err(c::non_default_value(version).in_field("ReplicaState"));
-        }
-        map.insert(
-            "maxWaitMs".to_string(),
-            j::JsonValue::to_value(&self.max_wait_ms).map_err(|e| e.in_field("MaxWaitMs"))?,
-        );
-        map.insert(
-            "minBytes".to_string(),
-            j::JsonValue::to_value(&self.min_bytes).map_err(|e| e.in_field("MinBytes"))?,
-        );
-        map.insert(
-            "maxBytes".to_string(),
-            j::JsonValue::to_value(&self.max_bytes).map_err(|e| e.in_field("MaxBytes"))?,
-        );
-        map.insert(
-            "isolationLevel".to_string(),
-            j::JsonValue::to_value(&self.isolation_level).map_err(|e| e.in_field("IsolationLevel"))?,
-        );
-        if version >= 7 {
-            map.insert(
-                "sessionId".to_string(),
-                j::JsonValue::to_value(&self.session_id).map_err(|e| e.in_field("SessionId"))?,
-            );
-        }
-        if version >= 7 {
-            map.insert(
-                "sessionEpoch".to_string(),
-                j::JsonValue::to_value(&self.session_epoch).map_err(|e| e.in_field("SessionEpoch"))?,
-            );
-        }
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        if version >= 7 {
-            map.insert(
-                "forgottenTopicsData".to_string(),
-                j::structs_to_value(&self.forgotten_topics_data, version)
-                    .map_err(|e| e.in_field("ForgottenTopicsData"))?,
-            );
-        } else if !(version >= 7) && !self.forgotten_topics_data.is_empty() {
-            return Err(c::non_default_value(version).in_field("ForgottenTopicsData"));
-        }
-        if version >= 11 {
-            map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FetchRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("FetchRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        if let Some(v) = object.get("clusterId") {
-            out.cluster_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
-        }
-        match object.get("replicaId") {
-            Some(v) => {
-                out.replica_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaId"))?;
-            }
-            None if version <= 14 => return Err(j::missing("replicaId", version)),
-            None => {}
-        }
-        if let Some(v) = object.get("replicaState") {
-            out.replica_state =
-                <ReplicaState as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("ReplicaState"))?;
-        }
-        match object.get("maxWaitMs") {
-            Some(v) => {
-                out.max_wait_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxWaitMs"))?;
-            }
-            None => return Err(j::missing("maxWaitMs", version)),
-        }
-        match object.get("minBytes") {
-            Some(v) => {
-                out.min_bytes = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinBytes"))?;
-            }
-            None => return Err(j::missing("minBytes", version)),
-        }
-        match object.get("maxBytes") {
-            Some(v) => {
-                out.max_bytes = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxBytes"))?;
-            }
-            None => return Err(j::missing("maxBytes", version)),
-        }
-        match object.get("isolationLevel") {
-            Some(v) => {
-                out.isolation_level = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsolationLevel"))?;
-            }
-            None => return Err(j::missing("isolationLevel", version)),
-        }
-        match object.get("sessionId") {
-            Some(v) => {
-                out.session_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SessionId"))?;
-            }
-            None if version >= 7 => return Err(j::missing("sessionId", version)),
-            None => {}
-        }
-        match object.get("sessionEpoch") {
-            Some(v) => {
-                out.session_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SessionEpoch"))?;
-            }
-            None if version >= 7 => return Err(j::missing("sessionEpoch", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("forgottenTopicsData") {
-            Some(v) => {
-                out.forgotten_topics_data =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("ForgottenTopicsData"))?;
-            }
-            None if version >= 7 => return Err(j::missing("forgottenTopicsData", version)),
-            None => {}
-        }
-        match object.get("rackId") {
-            Some(v) => {
-                out.rack_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
-            }
-            None if version >= 11 => return Err(j::missing("rackId", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
 /// The state of the replica in the follower.
 ///
 /// Versions: 15-18.
@@ -518,7 +108,7 @@ pub struct ReplicaState {
     /// Versions: 15+; default: -1.
     pub replica_epoch: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for ReplicaState {
@@ -527,128 +117,10 @@ impl Default for ReplicaState {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl ReplicaState {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 12];
-            run[0..4].copy_from_slice(&self.replica_id.to_be_bytes());
-            run[4..12].copy_from_slice(&self.replica_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl ReplicaState {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<12>() else {
-            return Err(r.fixed_run_error(&[("ReplicaId", 4), ("ReplicaEpoch", 8)]));
-        };
-        let f_replica_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_replica_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { replica_id: f_replica_id, replica_epoch: f_replica_epoch, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for ReplicaState {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for ReplicaState {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ReplicaState {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.replica_id = rnd::i32(rng);
-        value.replica_epoch = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ReplicaState {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "replicaId".to_string(),
-            j::JsonValue::to_value(&self.replica_id).map_err(|e| e.in_field("ReplicaId"))?,
-        );
-        map.insert(
-            "replicaEpoch".to_string(),
-            j::JsonValue::to_value(&self.replica_epoch).map_err(|e| e.in_field("ReplicaEpoch"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ReplicaState {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("replicaId") {
-            Some(v) => {
-                out.replica_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaId"))?;
-            }
-            None => return Err(j::missing("replicaId", version)),
-        }
-        match object.get("replicaEpoch") {
-            Some(v) => {
-                out.replica_epoch = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaEpoch"))?;
-            }
-            None => return Err(j::missing("replicaEpoch", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The topics to fetch.
 ///
 /// Versions: 4-18.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchTopic {
     /// The name of the topic to fetch.
     ///
@@ -663,166 +135,7 @@ pub struct FetchTopic {
     /// Versions: 0+.
     pub partitions: Vec<FetchPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for FetchTopic {
-    fn default() -> Self {
-        Self {
-            topic: StrBytes::from_static(""),
-            topic_id: Uuid::nil(),
-            partitions: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl FetchTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 12;
-        if version <= 12 {
-            c::put_string(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
-        }
-        if version >= 13 {
-            buf.put_slice(self.topic_id.as_bytes());
-        }
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 12;
-        let mut size = 0usize;
-        if version <= 12 {
-            size += c::string_size(&self.topic, flexible);
-        }
-        if version >= 13 {
-            size += 16;
-        }
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl FetchTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 12;
-        let f_topic = if version <= 12 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions = c::read_array(r, flexible, version, |r| FetchPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 12 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for FetchTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for FetchTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FetchTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 12;
-        let mut value = Self::default();
-        if version <= 12 {
-            value.topic = rnd::string(rng);
-        }
-        if version >= 13 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.partitions = rnd::vec(rng, |rng| <FetchPartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FetchTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        if version <= 12 {
-            map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
-        }
-        if version >= 13 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FetchTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topic") {
-            Some(v) => {
-                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
-            }
-            None if version <= 12 => return Err(j::missing("topic", version)),
-            None => {}
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 13 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The partitions to fetch.
@@ -863,7 +176,7 @@ pub struct FetchPartition {
     /// Versions: 18+; tagged: 18+ (tag 1); default: 9223372036854775807; ignorable.
     pub high_watermark: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for FetchPartition {
@@ -882,47 +195,90 @@ impl Default for FetchPartition {
     }
 }
 
+/// In an incremental fetch request, the partitions to remove.
+///
+/// Versions: 7-18.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ForgottenTopic {
+    /// The topic name.
+    ///
+    /// Versions: 7-12; ignorable; entity: topicName.
+    pub topic: StrBytes,
+    /// The unique topic ID.
+    ///
+    /// Versions: 13+; ignorable.
+    pub topic_id: Uuid,
+    /// The partitions indexes to forget.
+    ///
+    /// Versions: 7+.
+    pub partitions: WireArray<i32>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for FetchRequest {
+    const NAME: &'static str = "FetchRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(4, 18);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(12, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
-impl FetchPartition {
+impl FetchRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 12;
-        buf.put_i32(self.partition);
-        if version >= 9 {
-            buf.put_i32(self.current_leader_epoch);
+        if version <= 14 {
+            buf.put_i32(self.replica_id);
+        } else if self.replica_id != -1 {
+            return Err(c::check::non_default_value(version).in_field("ReplicaId"));
         }
-        buf.put_i64(self.fetch_offset);
+        if version <= 14 && self.replica_state != ReplicaState::default() {
+            return Err(c::check::non_default_value(version).in_field("ReplicaState"));
+        }
+        {
+            let mut run = [0u8; 13];
+            run[0..4].copy_from_slice(&self.max_wait_ms.to_be_bytes());
+            run[4..8].copy_from_slice(&self.min_bytes.to_be_bytes());
+            run[8..12].copy_from_slice(&self.max_bytes.to_be_bytes());
+            run[12..13].copy_from_slice(&self.isolation_level.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        if version >= 7 {
+            buf.put_i32(self.session_id);
+        }
+        if version >= 7 {
+            buf.put_i32(self.session_epoch);
+        }
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        if version >= 7 {
+            c::array::put(buf, &self.forgotten_topics_data, flexible, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("ForgottenTopicsData"))?;
+        } else if !self.forgotten_topics_data.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("ForgottenTopicsData"));
+        }
+        if version >= 11 {
+            c::string::put(buf, &self.rack_id, flexible).map_err(|e| e.in_field("RackId"))?;
+        }
         if version >= 12 {
-            buf.put_i32(self.last_fetched_epoch);
-        } else if !(version >= 12) && self.last_fetched_epoch != -1 {
-            return Err(c::non_default_value(version).in_field("LastFetchedEpoch"));
-        }
-        if version >= 5 {
-            buf.put_i64(self.log_start_offset);
-        }
-        buf.put_i32(self.partition_max_bytes);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_replica_directory_id = version >= 17 && self.replica_directory_id != Uuid::nil();
-            num_tagged += write_f_replica_directory_id as usize;
-            let write_f_high_watermark = version >= 18 && self.high_watermark != 9223372036854775807;
-            num_tagged += write_f_high_watermark as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
-            if write_f_replica_directory_id {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, (16) as u32);
-                buf.put_slice(self.replica_directory_id.as_bytes());
+            let write_f_cluster_id = self.cluster_id.is_some();
+            let write_f_replica_state = version >= 15 && self.replica_state != ReplicaState::default();
+            let mut section = c::tagged::SectionWriter::start(
+                buf,
+                &self.unknown_tagged_fields,
+                usize::from(write_f_cluster_id) + usize::from(write_f_replica_state),
+            );
+            if write_f_cluster_id {
+                section.put_header(buf, 0, c::string::nullable_size(self.cluster_id.as_deref(), true));
+                c::string::put_nullable(buf, self.cluster_id.as_deref(), true, true, version)
+                    .map_err(|e| e.in_field("ClusterId"))?;
             }
-            unknown.write_before(buf, 1);
-            if write_f_high_watermark {
-                c::put_uvarint(buf, 1);
-                c::put_uvarint(buf, (8) as u32);
-                buf.put_i64(self.high_watermark);
+            if write_f_replica_state {
+                section.put_header(buf, 1, self.replica_state.fields_size(version));
+                self.replica_state.encode_fields(buf, version).map_err(|e| e.in_field("ReplicaState"))?;
             }
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+            section.finish(buf);
+        } else {
+            c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, false, version)?;
         }
         Ok(())
     }
@@ -930,7 +286,148 @@ impl FetchPartition {
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 12;
-        let mut size = 0usize;
+        let mut size = 0;
+        if version <= 14 {
+            size += 4;
+        }
+        size += 4;
+        size += 4;
+        size += 4;
+        size += 1;
+        if version >= 7 {
+            size += 4;
+        }
+        if version >= 7 {
+            size += 4;
+        }
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        if version >= 7 {
+            size += c::array::size(&self.forgotten_topics_data, flexible, |e| e.fields_size(version));
+        }
+        if version >= 11 {
+            size += c::string::size(&self.rack_id, flexible);
+        }
+        if version >= 12 {
+            let mut known = c::tagged::KnownSize::default();
+            if self.cluster_id.is_some() {
+                known.add(0, c::string::nullable_size(self.cluster_id.as_deref(), true));
+            }
+            if version >= 15 && self.replica_state != ReplicaState::default() {
+                known.add(1, self.replica_state.fields_size(version));
+            }
+            size += known.section_size(&self.unknown_tagged_fields);
+        }
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message FetchRequest);
+
+#[cfg(feature = "encode-requests")]
+impl ReplicaState {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.replica_id.to_be_bytes());
+            run[4..12].copy_from_slice(&self.replica_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 8;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested ReplicaState);
+
+#[cfg(feature = "encode-requests")]
+impl FetchTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 12;
+        if version <= 12 {
+            c::string::put(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
+        }
+        if version >= 13 {
+            buf.put_slice(self.topic_id.as_bytes());
+        }
+        c::array::put(buf, &self.partitions, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 12;
+        let mut size = 0;
+        if version <= 12 {
+            size += c::string::size(&self.topic, flexible);
+        }
+        if version >= 13 {
+            size += 16;
+        }
+        size += c::array::size(&self.partitions, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested FetchTopic);
+
+#[cfg(feature = "encode-requests")]
+impl FetchPartition {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.partition);
+        if version >= 9 {
+            buf.put_i32(self.current_leader_epoch);
+        }
+        buf.put_i64(self.fetch_offset);
+        if version >= 12 {
+            buf.put_i32(self.last_fetched_epoch);
+        } else if self.last_fetched_epoch != -1 {
+            return Err(c::check::non_default_value(version).in_field("LastFetchedEpoch"));
+        }
+        if version >= 5 {
+            buf.put_i64(self.log_start_offset);
+        }
+        buf.put_i32(self.partition_max_bytes);
+        if version >= 12 {
+            let write_f_replica_directory_id = version >= 17 && !self.replica_directory_id.is_nil();
+            let write_f_high_watermark = version >= 18 && self.high_watermark != 9223372036854775807;
+            let mut section = c::tagged::SectionWriter::start(
+                buf,
+                &self.unknown_tagged_fields,
+                usize::from(write_f_replica_directory_id) + usize::from(write_f_high_watermark),
+            );
+            if write_f_replica_directory_id {
+                section.put_header(buf, 0, 16);
+                buf.put_slice(self.replica_directory_id.as_bytes());
+            }
+            if write_f_high_watermark {
+                section.put_header(buf, 1, 8);
+                buf.put_i64(self.high_watermark);
+            }
+            section.finish(buf);
+        } else {
+            c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, false, version)?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
         size += 4;
         if version >= 9 {
             size += 4;
@@ -943,29 +440,175 @@ impl FetchPartition {
             size += 8;
         }
         size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if version >= 17 && self.replica_directory_id != Uuid::nil() {
-                num_tagged += 1;
-                let value_size = 16;
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
+        if version >= 12 {
+            let mut known = c::tagged::KnownSize::default();
+            if version >= 17 && !self.replica_directory_id.is_nil() {
+                known.add(0, 16);
             }
             if version >= 18 && self.high_watermark != 9223372036854775807 {
-                num_tagged += 1;
-                let value_size = 8;
-                size += c::uvarint_size(1) + c::uvarint_size(value_size as u32) + value_size;
+                known.add(1, 8);
             }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+            size += known.section_size(&self.unknown_tagged_fields);
         }
         size
     }
 }
 
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested FetchPartition);
+
+#[cfg(feature = "encode-requests")]
+impl ForgottenTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 12;
+        if version <= 12 {
+            c::string::put(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
+        }
+        if version >= 13 {
+            buf.put_slice(self.topic_id.as_bytes());
+        }
+        c::wire_array::put(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 12;
+        let mut size = 0;
+        if version <= 12 {
+            size += c::string::size(&self.topic, flexible);
+        }
+        if version >= 13 {
+            size += 16;
+        }
+        size += c::wire_array::size(&self.partitions, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested ForgottenTopic);
+
+#[cfg(feature = "decode-requests")]
+impl FetchRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 12;
+        let mut f_cluster_id = None;
+        let f_replica_id = if version <= 14 { r.read_i32().map_err(|e| e.in_field("ReplicaId"))? } else { -1 };
+        let mut f_replica_state = ReplicaState::default();
+        let Some(run) = r.read_fixed::<13>() else {
+            return Err(r.fixed_run_error(&[
+                ("MaxWaitMs", 4),
+                ("MinBytes", 4),
+                ("MaxBytes", 4),
+                ("IsolationLevel", 1),
+            ]));
+        };
+        let f_max_wait_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_min_bytes = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_max_bytes = i32::from_be_bytes(run[8..12].try_into().unwrap());
+        let f_isolation_level = run[12] as i8;
+        let f_session_id = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionId"))? } else { 0 };
+        let f_session_epoch = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionEpoch"))? } else { -1 };
+        let f_topics = c::array::read(r, flexible, version, |r| FetchTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let f_forgotten_topics_data = if version >= 7 {
+            c::array::read(r, flexible, version, |r| ForgottenTopic::decode_fields(r, version))
+                .map_err(|e| e.in_field("ForgottenTopicsData"))?
+        } else {
+            Vec::new()
+        };
+        let f_rack_id = if version >= 11 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("RackId"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let mut unknown_tagged_fields = Vec::new();
+        if version >= 12 {
+            for _ in 0..r.read_uvarint()? {
+                let (tag, mut field) = c::tagged::read_field(r)?;
+                match tag {
+                    0 => {
+                        f_cluster_id =
+                            c::tagged::read_known(&mut field, tag, |r| c::string::read_nullable(r, true, true, version))
+                                .map_err(|e| e.in_field("ClusterId"))?
+                    }
+                    1 if version >= 15 => {
+                        f_replica_state =
+                            c::tagged::read_known(&mut field, tag, |r| ReplicaState::decode_fields(r, version))
+                                .map_err(|e| e.in_field("ReplicaState"))?
+                    }
+                    1 => return Err(c::tagged::tag_not_valid(&field, tag, version)),
+                    _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
+                }
+            }
+        }
+        Ok(Self {
+            cluster_id: f_cluster_id,
+            replica_id: f_replica_id,
+            replica_state: f_replica_state,
+            max_wait_ms: f_max_wait_ms,
+            min_bytes: f_min_bytes,
+            max_bytes: f_max_bytes,
+            isolation_level: f_isolation_level,
+            session_id: f_session_id,
+            session_epoch: f_session_epoch,
+            topics: f_topics,
+            forgotten_topics_data: f_forgotten_topics_data,
+            rack_id: f_rack_id,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message FetchRequest);
+
+#[cfg(feature = "decode-requests")]
+impl ReplicaState {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("ReplicaId", 4), ("ReplicaEpoch", 8)]));
+        };
+        let f_replica_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_replica_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { replica_id: f_replica_id, replica_epoch: f_replica_epoch, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested ReplicaState);
+
+#[cfg(feature = "decode-requests")]
+impl FetchTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 12;
+        let f_topic = if version <= 12 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
+        let f_partitions = c::array::read(r, flexible, version, |r| FetchPartition::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested FetchTopic);
+
 #[cfg(feature = "decode-requests")]
 impl FetchPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 12;
         let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
         let f_current_leader_epoch =
             if version >= 9 { r.read_i32().map_err(|e| e.in_field("CurrentLeaderEpoch"))? } else { -1 };
@@ -978,27 +621,21 @@ impl FetchPartition {
         let mut f_replica_directory_id = Uuid::nil();
         let mut f_high_watermark = 9223372036854775807;
         let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
+        if version >= 12 {
+            for _ in 0..r.read_uvarint()? {
+                let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 if version >= 17 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_replica_directory_id = r.read_uuid().map_err(|e| e.in_field("ReplicaDirectoryId"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared)
-                            .map_err(|e| e.in_field("ReplicaDirectoryId"))?;
+                        f_replica_directory_id = c::tagged::read_known(&mut field, tag, |r| r.read_uuid())
+                            .map_err(|e| e.in_field("ReplicaDirectoryId"))?
                     }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
+                    0 => return Err(c::tagged::tag_not_valid(&field, tag, version)),
                     1 if version >= 18 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_high_watermark = r.read_i64().map_err(|e| e.in_field("HighWatermark"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("HighWatermark"))?;
+                        f_high_watermark = c::tagged::read_known(&mut field, tag, |r| r.read_i64())
+                            .map_err(|e| e.in_field("HighWatermark"))?
                     }
-                    1 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
+                    1 => return Err(c::tagged::tag_not_valid(&field, tag, version)),
+                    _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
                 }
             }
         }
@@ -1016,238 +653,8 @@ impl FetchPartition {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for FetchPartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for FetchPartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FetchPartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 12;
-        let mut value = Self::default();
-        value.partition = rnd::i32(rng);
-        if version >= 9 {
-            value.current_leader_epoch = rnd::i32(rng);
-        }
-        value.fetch_offset = rnd::i64(rng);
-        if version >= 12 {
-            value.last_fetched_epoch = rnd::i32(rng);
-        }
-        if version >= 5 {
-            value.log_start_offset = rnd::i64(rng);
-        }
-        value.partition_max_bytes = rnd::i32(rng);
-        if version >= 17 {
-            value.replica_directory_id = rnd::uuid(rng);
-        }
-        if version >= 18 {
-            value.high_watermark = rnd::i64(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0, 1]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FetchPartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partition".to_string(),
-            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
-        );
-        if version >= 9 {
-            map.insert(
-                "currentLeaderEpoch".to_string(),
-                j::JsonValue::to_value(&self.current_leader_epoch).map_err(|e| e.in_field("CurrentLeaderEpoch"))?,
-            );
-        }
-        map.insert(
-            "fetchOffset".to_string(),
-            j::JsonValue::to_value(&self.fetch_offset).map_err(|e| e.in_field("FetchOffset"))?,
-        );
-        if version >= 12 {
-            map.insert(
-                "lastFetchedEpoch".to_string(),
-                j::JsonValue::to_value(&self.last_fetched_epoch).map_err(|e| e.in_field("LastFetchedEpoch"))?,
-            );
-        } else if !(version >= 12) && self.last_fetched_epoch != -1 {
-            return Err(c::non_default_value(version).in_field("LastFetchedEpoch"));
-        }
-        if version >= 5 {
-            map.insert(
-                "logStartOffset".to_string(),
-                j::JsonValue::to_value(&self.log_start_offset).map_err(|e| e.in_field("LogStartOffset"))?,
-            );
-        }
-        map.insert(
-            "partitionMaxBytes".to_string(),
-            j::JsonValue::to_value(&self.partition_max_bytes).map_err(|e| e.in_field("PartitionMaxBytes"))?,
-        );
-        if (version >= 17) && self.replica_directory_id != Uuid::nil() {
-            map.insert(
-                "replicaDirectoryId".to_string(),
-                j::JsonValue::to_value(&self.replica_directory_id).map_err(|e| e.in_field("ReplicaDirectoryId"))?,
-            );
-        }
-        if (version >= 18) && self.high_watermark != 9223372036854775807 {
-            map.insert(
-                "highWatermark".to_string(),
-                j::JsonValue::to_value(&self.high_watermark).map_err(|e| e.in_field("HighWatermark"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FetchPartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partition") {
-            Some(v) => {
-                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
-            }
-            None => return Err(j::missing("partition", version)),
-        }
-        match object.get("currentLeaderEpoch") {
-            Some(v) => {
-                out.current_leader_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentLeaderEpoch"))?;
-            }
-            None if version >= 9 => return Err(j::missing("currentLeaderEpoch", version)),
-            None => {}
-        }
-        match object.get("fetchOffset") {
-            Some(v) => {
-                out.fetch_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FetchOffset"))?;
-            }
-            None => return Err(j::missing("fetchOffset", version)),
-        }
-        match object.get("lastFetchedEpoch") {
-            Some(v) => {
-                out.last_fetched_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastFetchedEpoch"))?;
-            }
-            None if version >= 12 => return Err(j::missing("lastFetchedEpoch", version)),
-            None => {}
-        }
-        match object.get("logStartOffset") {
-            Some(v) => {
-                out.log_start_offset =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogStartOffset"))?;
-            }
-            None if version >= 5 => return Err(j::missing("logStartOffset", version)),
-            None => {}
-        }
-        match object.get("partitionMaxBytes") {
-            Some(v) => {
-                out.partition_max_bytes =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionMaxBytes"))?;
-            }
-            None => return Err(j::missing("partitionMaxBytes", version)),
-        }
-        if let Some(v) = object.get("replicaDirectoryId") {
-            out.replica_directory_id =
-                <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaDirectoryId"))?;
-        }
-        if let Some(v) = object.get("highWatermark") {
-            out.high_watermark = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("HighWatermark"))?;
-        }
-        Ok(out)
-    }
-}
-
-/// In an incremental fetch request, the partitions to remove.
-///
-/// Versions: 7-18.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForgottenTopic {
-    /// The topic name.
-    ///
-    /// Versions: 7-12; ignorable; entity: topicName.
-    pub topic: StrBytes,
-    /// The unique topic ID.
-    ///
-    /// Versions: 13+; ignorable.
-    pub topic_id: Uuid,
-    /// The partitions indexes to forget.
-    ///
-    /// Versions: 7+.
-    pub partitions: WireArray<i32>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ForgottenTopic {
-    fn default() -> Self {
-        Self {
-            topic: StrBytes::from_static(""),
-            topic_id: Uuid::nil(),
-            partitions: WireArray::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl ForgottenTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 12;
-        if version <= 12 {
-            c::put_string(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
-        }
-        if version >= 13 {
-            buf.put_slice(self.topic_id.as_bytes());
-        }
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 12;
-        let mut size = 0usize;
-        if version <= 12 {
-            size += c::string_size(&self.topic, flexible);
-        }
-        if version >= 13 {
-            size += 16;
-        }
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested FetchPartition);
 
 #[cfg(feature = "decode-requests")]
 impl ForgottenTopic {
@@ -1255,102 +662,16 @@ impl ForgottenTopic {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 12;
         let f_topic = if version <= 12 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?
         } else {
             StrBytes::from_static("")
         };
         let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 12 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_partitions = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ForgottenTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ForgottenTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ForgottenTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 12;
-        let mut value = Self::default();
-        if version <= 12 {
-            value.topic = rnd::string(rng);
-        }
-        if version >= 13 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ForgottenTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        if version <= 12 {
-            map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
-        }
-        if version >= 13 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ForgottenTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topic") {
-            Some(v) => {
-                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
-            }
-            None if version <= 12 => return Err(j::missing("topic", version)),
-            None => {}
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 13 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested ForgottenTopic);

@@ -2,23 +2,25 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `FetchResponse`, the Kafka response defined in `FetchResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
+use bytes::Bytes;
 use uuid::Uuid;
 
 /// `FetchResponse`: Kafka response, api key 1.
 ///
 /// Valid versions: 4-18. Flexible versions: 12+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -41,264 +43,13 @@ pub struct FetchResponse {
     /// Versions: 16+; tagged: 16+ (tag 0).
     pub node_endpoints: Vec<NodeEndpoint>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for FetchResponse {
-    fn default() -> Self {
-        Self {
-            throttle_time_ms: 0,
-            error_code: 0,
-            session_id: 0,
-            responses: Vec::new(),
-            node_endpoints: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl FetchResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 12;
-        buf.put_i32(self.throttle_time_ms);
-        if version >= 7 {
-            buf.put_i16(self.error_code);
-        }
-        if version >= 7 {
-            buf.put_i32(self.session_id);
-        } else if !(version >= 7) && self.session_id != 0 {
-            return Err(c::non_default_value(version).in_field("SessionId"));
-        }
-        c::put_array(buf, &self.responses, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Responses"))?;
-        if !(version >= 16) && !self.node_endpoints.is_empty() {
-            return Err(c::non_default_value(version).in_field("NodeEndpoints"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_node_endpoints = version >= 16 && !self.node_endpoints.is_empty();
-            num_tagged += write_f_node_endpoints as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
-            if write_f_node_endpoints {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, (c::array_size(&self.node_endpoints, true, |e| (e).fields_size(version))) as u32);
-                c::put_array(buf, &self.node_endpoints, true, |buf, e| (e).encode_fields(buf, version))
-                    .map_err(|e| e.in_field("NodeEndpoints"))?;
-            }
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 12;
-        let mut size = 0usize;
-        size += 4;
-        if version >= 7 {
-            size += 2;
-        }
-        if version >= 7 {
-            size += 4;
-        }
-        size += c::array_size(&self.responses, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if version >= 16 && !self.node_endpoints.is_empty() {
-                num_tagged += 1;
-                let value_size = c::array_size(&self.node_endpoints, true, |e| (e).fields_size(version));
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl FetchResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 12;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_error_code = if version >= 7 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
-        let f_session_id = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionId"))? } else { 0 };
-        let f_responses = c::read_array(r, flexible, version, |r| FetchableTopicResponse::decode_fields(r, version))
-            .map_err(|e| e.in_field("Responses"))?;
-        let mut f_node_endpoints = Vec::new();
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    0 if version >= 16 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_node_endpoints = c::read_array(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
-                            .map_err(|e| e.in_field("NodeEndpoints"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("NodeEndpoints"))?;
-                    }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            session_id: f_session_id,
-            responses: f_responses,
-            node_endpoints: f_node_endpoints,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for FetchResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FetchResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("FetchResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for FetchResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("FetchResponse"))
-    }
-}
-
-impl Message for FetchResponse {
-    const NAME: &'static str = "FetchResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(4, 18);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(12, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FetchResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 12;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        if version >= 7 {
-            value.error_code = rng.i16(..);
-        }
-        if version >= 7 {
-            value.session_id = rnd::i32(rng);
-        }
-        value.responses = rnd::vec(rng, |rng| <FetchableTopicResponse as rnd::Random>::random(rng, version));
-        if version >= 16 {
-            value.node_endpoints = rnd::vec(rng, |rng| <NodeEndpoint as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FetchResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FetchResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        if version >= 7 {
-            map.insert(
-                "errorCode".to_string(),
-                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-            );
-        }
-        if version >= 7 {
-            map.insert(
-                "sessionId".to_string(),
-                j::JsonValue::to_value(&self.session_id).map_err(|e| e.in_field("SessionId"))?,
-            );
-        } else if !(version >= 7) && self.session_id != 0 {
-            return Err(c::non_default_value(version).in_field("SessionId"));
-        }
-        map.insert(
-            "responses".to_string(),
-            j::structs_to_value(&self.responses, version).map_err(|e| e.in_field("Responses"))?,
-        );
-        if (version >= 16) && !self.node_endpoints.is_empty() {
-            map.insert(
-                "nodeEndpoints".to_string(),
-                j::structs_to_value(&self.node_endpoints, version).map_err(|e| e.in_field("NodeEndpoints"))?,
-            );
-        } else if !(version >= 16) && !self.node_endpoints.is_empty() {
-            return Err(c::non_default_value(version).in_field("NodeEndpoints"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FetchResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("FetchResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None if version >= 7 => return Err(j::missing("errorCode", version)),
-            None => {}
-        }
-        match object.get("sessionId") {
-            Some(v) => {
-                out.session_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SessionId"))?;
-            }
-            None if version >= 7 => return Err(j::missing("sessionId", version)),
-            None => {}
-        }
-        match object.get("responses") {
-            Some(v) => {
-                out.responses = j::structs_from_value(v, version).map_err(|e| e.in_field("Responses"))?;
-            }
-            None => return Err(j::missing("responses", version)),
-        }
-        if let Some(v) = object.get("nodeEndpoints") {
-            out.node_endpoints = j::structs_from_value(v, version).map_err(|e| e.in_field("NodeEndpoints"))?;
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The response topics.
 ///
 /// Versions: 4-18.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchableTopicResponse {
     /// The topic name.
     ///
@@ -313,166 +64,7 @@ pub struct FetchableTopicResponse {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for FetchableTopicResponse {
-    fn default() -> Self {
-        Self {
-            topic: StrBytes::from_static(""),
-            topic_id: Uuid::nil(),
-            partitions: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl FetchableTopicResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 12;
-        if version <= 12 {
-            c::put_string(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
-        }
-        if version >= 13 {
-            buf.put_slice(self.topic_id.as_bytes());
-        }
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 12;
-        let mut size = 0usize;
-        if version <= 12 {
-            size += c::string_size(&self.topic, flexible);
-        }
-        if version >= 13 {
-            size += 16;
-        }
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl FetchableTopicResponse {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 12;
-        let f_topic = if version <= 12 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions = c::read_array(r, flexible, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 12 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for FetchableTopicResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for FetchableTopicResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FetchableTopicResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 12;
-        let mut value = Self::default();
-        if version <= 12 {
-            value.topic = rnd::string(rng);
-        }
-        if version >= 13 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.partitions = rnd::vec(rng, |rng| <PartitionData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FetchableTopicResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        if version <= 12 {
-            map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
-        }
-        if version >= 13 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FetchableTopicResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topic") {
-            Some(v) => {
-                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
-            }
-            None if version <= 12 => return Err(j::missing("topic", version)),
-            None => {}
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 13 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The topic partitions.
@@ -525,7 +117,7 @@ pub struct PartitionData {
     /// Versions: 0+; nullable: 0+.
     pub records: Option<Bytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for PartitionData {
@@ -547,6 +139,218 @@ impl Default for PartitionData {
     }
 }
 
+/// In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge.
+///
+/// Versions: 12-18.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpochEndOffset {
+    /// The largest epoch.
+    ///
+    /// Versions: 12+; default: -1.
+    pub epoch: i32,
+    /// The end offset of the epoch.
+    ///
+    /// Versions: 12+; default: -1.
+    pub end_offset: i64,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Default for EpochEndOffset {
+    fn default() -> Self {
+        Self { epoch: -1, end_offset: -1, unknown_tagged_fields: Vec::new() }
+    }
+}
+
+/// The current leader of the partition.
+///
+/// Versions: 12-18.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeaderIdAndEpoch {
+    /// The ID of the current leader or -1 if the leader is unknown.
+    ///
+    /// Versions: 12+; default: -1; entity: brokerId.
+    pub leader_id: i32,
+    /// The latest known leader epoch.
+    ///
+    /// Versions: 12+; default: -1.
+    pub leader_epoch: i32,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Default for LeaderIdAndEpoch {
+    fn default() -> Self {
+        Self { leader_id: -1, leader_epoch: -1, unknown_tagged_fields: Vec::new() }
+    }
+}
+
+/// In the case of fetching an offset less than the LogStartOffset, this is the end offset and epoch that should be used in the FetchSnapshot request.
+///
+/// Versions: 12-18.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnapshotId {
+    /// The end offset of the epoch.
+    ///
+    /// Versions: 0+; default: -1.
+    pub end_offset: i64,
+    /// The largest epoch.
+    ///
+    /// Versions: 0+; default: -1.
+    pub epoch: i32,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Default for SnapshotId {
+    fn default() -> Self {
+        Self { end_offset: -1, epoch: -1, unknown_tagged_fields: Vec::new() }
+    }
+}
+
+/// The aborted transactions.
+///
+/// Versions: 4-18.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AbortedTransaction {
+    /// The producer id associated with the aborted transaction.
+    ///
+    /// Versions: 4+; entity: producerId.
+    pub producer_id: i64,
+    /// The first offset in the aborted transaction.
+    ///
+    /// Versions: 4+.
+    pub first_offset: i64,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH.
+///
+/// Versions: 16-18.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NodeEndpoint {
+    /// The ID of the associated node.
+    ///
+    /// Versions: 16+; entity: brokerId; map key.
+    pub node_id: i32,
+    /// The node's hostname.
+    ///
+    /// Versions: 16+.
+    pub host: StrBytes,
+    /// The node's port.
+    ///
+    /// Versions: 16+.
+    pub port: i32,
+    /// The rack of the node, or null if it has not been assigned to a rack.
+    ///
+    /// Versions: 16+; nullable: 16+; default: null.
+    pub rack: Option<StrBytes>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for FetchResponse {
+    const NAME: &'static str = "FetchResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(4, 18);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(12, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl FetchResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 12;
+        buf.put_i32(self.throttle_time_ms);
+        if version >= 7 {
+            buf.put_i16(self.error_code);
+        }
+        if version >= 7 {
+            buf.put_i32(self.session_id);
+        } else if self.session_id != 0 {
+            return Err(c::check::non_default_value(version).in_field("SessionId"));
+        }
+        c::array::put(buf, &self.responses, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Responses"))?;
+        if version <= 15 && !self.node_endpoints.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("NodeEndpoints"));
+        }
+        if version >= 12 {
+            let write_f_node_endpoints = version >= 16 && !self.node_endpoints.is_empty();
+            let mut section =
+                c::tagged::SectionWriter::start(buf, &self.unknown_tagged_fields, usize::from(write_f_node_endpoints));
+            if write_f_node_endpoints {
+                section.put_header(buf, 0, c::array::size(&self.node_endpoints, true, |e| e.fields_size(version)));
+                c::array::put(buf, &self.node_endpoints, true, |buf, e| e.encode_fields(buf, version))
+                    .map_err(|e| e.in_field("NodeEndpoints"))?;
+            }
+            section.finish(buf);
+        } else {
+            c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, false, version)?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 12;
+        let mut size = 0;
+        size += 4;
+        if version >= 7 {
+            size += 2;
+        }
+        if version >= 7 {
+            size += 4;
+        }
+        size += c::array::size(&self.responses, flexible, |e| e.fields_size(version));
+        if version >= 12 {
+            let mut known = c::tagged::KnownSize::default();
+            if version >= 16 && !self.node_endpoints.is_empty() {
+                known.add(0, c::array::size(&self.node_endpoints, true, |e| e.fields_size(version)));
+            }
+            size += known.section_size(&self.unknown_tagged_fields);
+        }
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message FetchResponse);
+
+#[cfg(feature = "encode-responses")]
+impl FetchableTopicResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 12;
+        if version <= 12 {
+            c::string::put(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
+        }
+        if version >= 13 {
+            buf.put_slice(self.topic_id.as_bytes());
+        }
+        c::array::put(buf, &self.partitions, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 12;
+        let mut size = 0;
+        if version <= 12 {
+            size += c::string::size(&self.topic, flexible);
+        }
+        if version >= 13 {
+            size += 16;
+        }
+        size += c::array::size(&self.partitions, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested FetchableTopicResponse);
+
 #[cfg(feature = "encode-responses")]
 impl PartitionData {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
@@ -562,57 +366,52 @@ impl PartitionData {
         if version >= 5 {
             buf.put_i64(self.log_start_offset);
         }
-        if !(version >= 12) && self.diverging_epoch != EpochEndOffset::default() {
-            return Err(c::non_default_value(version).in_field("DivergingEpoch"));
+        if version <= 11 && self.diverging_epoch != EpochEndOffset::default() {
+            return Err(c::check::non_default_value(version).in_field("DivergingEpoch"));
         }
-        if !(version >= 12) && self.current_leader != LeaderIdAndEpoch::default() {
-            return Err(c::non_default_value(version).in_field("CurrentLeader"));
+        if version <= 11 && self.current_leader != LeaderIdAndEpoch::default() {
+            return Err(c::check::non_default_value(version).in_field("CurrentLeader"));
         }
-        if !(version >= 12) && self.snapshot_id != SnapshotId::default() {
-            return Err(c::non_default_value(version).in_field("SnapshotId"));
+        if version <= 11 && self.snapshot_id != SnapshotId::default() {
+            return Err(c::check::non_default_value(version).in_field("SnapshotId"));
         }
-        c::put_nullable_array(buf, self.aborted_transactions.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
+        c::array::put_nullable(buf, self.aborted_transactions.as_deref(), flexible, true, version, |buf, e| {
+            e.encode_fields(buf, version)
         })
         .map_err(|e| e.in_field("AbortedTransactions"))?;
         if version >= 11 {
             buf.put_i32(self.preferred_read_replica);
-        } else if !(version >= 11) && self.preferred_read_replica != -1 {
-            return Err(c::non_default_value(version).in_field("PreferredReadReplica"));
+        } else if self.preferred_read_replica != -1 {
+            return Err(c::check::non_default_value(version).in_field("PreferredReadReplica"));
         }
-        c::put_nullable_bytes(buf, self.records.as_ref(), flexible, true, version)
+        c::bytes::put_nullable(buf, self.records.as_ref(), flexible, true, version)
             .map_err(|e| e.in_field("Records"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_diverging_epoch = version >= 12 && self.diverging_epoch != EpochEndOffset::default();
-            num_tagged += write_f_diverging_epoch as usize;
-            let write_f_current_leader = version >= 12 && self.current_leader != LeaderIdAndEpoch::default();
-            num_tagged += write_f_current_leader as usize;
-            let write_f_snapshot_id = version >= 12 && self.snapshot_id != SnapshotId::default();
-            num_tagged += write_f_snapshot_id as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
+        if version >= 12 {
+            let write_f_diverging_epoch = self.diverging_epoch != EpochEndOffset::default();
+            let write_f_current_leader = self.current_leader != LeaderIdAndEpoch::default();
+            let write_f_snapshot_id = self.snapshot_id != SnapshotId::default();
+            let mut section = c::tagged::SectionWriter::start(
+                buf,
+                &self.unknown_tagged_fields,
+                usize::from(write_f_diverging_epoch)
+                    + usize::from(write_f_current_leader)
+                    + usize::from(write_f_snapshot_id),
+            );
             if write_f_diverging_epoch {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, ((&self.diverging_epoch).fields_size(version)) as u32);
-                (&self.diverging_epoch).encode_fields(buf, version).map_err(|e| e.in_field("DivergingEpoch"))?;
+                section.put_header(buf, 0, self.diverging_epoch.fields_size(version));
+                self.diverging_epoch.encode_fields(buf, version).map_err(|e| e.in_field("DivergingEpoch"))?;
             }
-            unknown.write_before(buf, 1);
             if write_f_current_leader {
-                c::put_uvarint(buf, 1);
-                c::put_uvarint(buf, ((&self.current_leader).fields_size(version)) as u32);
-                (&self.current_leader).encode_fields(buf, version).map_err(|e| e.in_field("CurrentLeader"))?;
+                section.put_header(buf, 1, self.current_leader.fields_size(version));
+                self.current_leader.encode_fields(buf, version).map_err(|e| e.in_field("CurrentLeader"))?;
             }
-            unknown.write_before(buf, 2);
             if write_f_snapshot_id {
-                c::put_uvarint(buf, 2);
-                c::put_uvarint(buf, ((&self.snapshot_id).fields_size(version)) as u32);
-                (&self.snapshot_id).encode_fields(buf, version).map_err(|e| e.in_field("SnapshotId"))?;
+                section.put_header(buf, 2, self.snapshot_id.fields_size(version));
+                self.snapshot_id.encode_fields(buf, version).map_err(|e| e.in_field("SnapshotId"))?;
             }
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+            section.finish(buf);
+        } else {
+            c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, false, version)?;
         }
         Ok(())
     }
@@ -620,7 +419,7 @@ impl PartitionData {
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 12;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 2;
         size += 8;
@@ -628,33 +427,224 @@ impl PartitionData {
         if version >= 5 {
             size += 8;
         }
-        size += c::nullable_array_size(self.aborted_transactions.as_deref(), flexible, |e| (e).fields_size(version));
+        size += c::array::nullable_size(self.aborted_transactions.as_deref(), flexible, |e| e.fields_size(version));
         if version >= 11 {
             size += 4;
         }
-        size += c::nullable_bytes_size(self.records.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if version >= 12 && self.diverging_epoch != EpochEndOffset::default() {
-                num_tagged += 1;
-                let value_size = (&self.diverging_epoch).fields_size(version);
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
+        size += c::bytes::nullable_size(self.records.as_ref(), flexible);
+        if version >= 12 {
+            let mut known = c::tagged::KnownSize::default();
+            if self.diverging_epoch != EpochEndOffset::default() {
+                known.add(0, self.diverging_epoch.fields_size(version));
             }
-            if version >= 12 && self.current_leader != LeaderIdAndEpoch::default() {
-                num_tagged += 1;
-                let value_size = (&self.current_leader).fields_size(version);
-                size += c::uvarint_size(1) + c::uvarint_size(value_size as u32) + value_size;
+            if self.current_leader != LeaderIdAndEpoch::default() {
+                known.add(1, self.current_leader.fields_size(version));
             }
-            if version >= 12 && self.snapshot_id != SnapshotId::default() {
-                num_tagged += 1;
-                let value_size = (&self.snapshot_id).fields_size(version);
-                size += c::uvarint_size(2) + c::uvarint_size(value_size as u32) + value_size;
+            if self.snapshot_id != SnapshotId::default() {
+                known.add(2, self.snapshot_id.fields_size(version));
             }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+            size += known.section_size(&self.unknown_tagged_fields);
         }
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested PartitionData);
+
+#[cfg(feature = "encode-responses")]
+impl EpochEndOffset {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.epoch.to_be_bytes());
+            run[4..12].copy_from_slice(&self.end_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 8;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested EpochEndOffset);
+
+#[cfg(feature = "encode-responses")]
+impl LeaderIdAndEpoch {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested LeaderIdAndEpoch);
+
+#[cfg(feature = "encode-responses")]
+impl SnapshotId {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 12];
+            run[0..8].copy_from_slice(&self.end_offset.to_be_bytes());
+            run[8..12].copy_from_slice(&self.epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 8;
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested SnapshotId);
+
+#[cfg(feature = "encode-responses")]
+impl AbortedTransaction {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 12;
+        {
+            let mut run = [0u8; 16];
+            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[8..16].copy_from_slice(&self.first_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 12;
+        let mut size = 0;
+        size += 8;
+        size += 8;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested AbortedTransaction);
+
+#[cfg(feature = "encode-responses")]
+impl NodeEndpoint {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.node_id);
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        buf.put_i32(self.port);
+        c::string::put_nullable(buf, self.rack.as_deref(), true, true, version).map_err(|e| e.in_field("Rack"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::string::size(&self.host, true);
+        size += 4;
+        size += c::string::nullable_size(self.rack.as_deref(), true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested NodeEndpoint);
+
+#[cfg(feature = "decode-responses")]
+impl FetchResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 12;
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_error_code = if version >= 7 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
+        let f_session_id = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionId"))? } else { 0 };
+        let f_responses = c::array::read(r, flexible, version, |r| FetchableTopicResponse::decode_fields(r, version))
+            .map_err(|e| e.in_field("Responses"))?;
+        let mut f_node_endpoints = Vec::new();
+        let mut unknown_tagged_fields = Vec::new();
+        if version >= 12 {
+            for _ in 0..r.read_uvarint()? {
+                let (tag, mut field) = c::tagged::read_field(r)?;
+                match tag {
+                    0 if version >= 16 => {
+                        f_node_endpoints = c::tagged::read_known(&mut field, tag, |r| {
+                            c::array::read(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
+                        })
+                        .map_err(|e| e.in_field("NodeEndpoints"))?
+                    }
+                    0 => return Err(c::tagged::tag_not_valid(&field, tag, version)),
+                    _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
+                }
+            }
+        }
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            session_id: f_session_id,
+            responses: f_responses,
+            node_endpoints: f_node_endpoints,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message FetchResponse);
+
+#[cfg(feature = "decode-responses")]
+impl FetchableTopicResponse {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 12;
+        let f_topic = if version <= 12 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
+        let f_partitions = c::array::read(r, flexible, version, |r| PartitionData::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested FetchableTopicResponse);
 
 #[cfg(feature = "decode-responses")]
 impl PartitionData {
@@ -679,41 +669,32 @@ impl PartitionData {
         let mut f_current_leader = LeaderIdAndEpoch::default();
         let mut f_snapshot_id = SnapshotId::default();
         let f_aborted_transactions =
-            c::read_nullable_array(r, flexible, true, version, |r| AbortedTransaction::decode_fields(r, version))
+            c::array::read_nullable(r, flexible, true, version, |r| AbortedTransaction::decode_fields(r, version))
                 .map_err(|e| e.in_field("AbortedTransactions"))?;
         let f_preferred_read_replica =
             if version >= 11 { r.read_i32().map_err(|e| e.in_field("PreferredReadReplica"))? } else { -1 };
-        let f_records = r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("Records"))?;
+        let f_records = c::bytes::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Records"))?;
         let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
+        if version >= 12 {
+            for _ in 0..r.read_uvarint()? {
+                let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
-                    0 if version >= 12 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
+                    0 => {
                         f_diverging_epoch =
-                            EpochEndOffset::decode_fields(r, version).map_err(|e| e.in_field("DivergingEpoch"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("DivergingEpoch"))?;
+                            c::tagged::read_known(&mut field, tag, |r| EpochEndOffset::decode_fields(r, version))
+                                .map_err(|e| e.in_field("DivergingEpoch"))?
                     }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    1 if version >= 12 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
+                    1 => {
                         f_current_leader =
-                            LeaderIdAndEpoch::decode_fields(r, version).map_err(|e| e.in_field("CurrentLeader"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("CurrentLeader"))?;
+                            c::tagged::read_known(&mut field, tag, |r| LeaderIdAndEpoch::decode_fields(r, version))
+                                .map_err(|e| e.in_field("CurrentLeader"))?
                     }
-                    1 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    2 if version >= 12 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_snapshot_id = SnapshotId::decode_fields(r, version).map_err(|e| e.in_field("SnapshotId"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("SnapshotId"))?;
+                    2 => {
+                        f_snapshot_id =
+                            c::tagged::read_known(&mut field, tag, |r| SnapshotId::decode_fields(r, version))
+                                .map_err(|e| e.in_field("SnapshotId"))?
                     }
-                    2 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
+                    _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
                 }
             }
         }
@@ -734,683 +715,59 @@ impl PartitionData {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for PartitionData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for PartitionData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for PartitionData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 12;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.high_watermark = rnd::i64(rng);
-        value.last_stable_offset = rnd::i64(rng);
-        if version >= 5 {
-            value.log_start_offset = rnd::i64(rng);
-        }
-        if version >= 12 {
-            value.diverging_epoch = <EpochEndOffset as rnd::Random>::random(rng, version);
-        }
-        if version >= 12 {
-            value.current_leader = <LeaderIdAndEpoch as rnd::Random>::random(rng, version);
-        }
-        if version >= 12 {
-            value.snapshot_id = <SnapshotId as rnd::Random>::random(rng, version);
-        }
-        value.aborted_transactions = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <AbortedTransaction as rnd::Random>::random(rng, version)))
-        };
-        if version >= 11 {
-            value.preferred_read_replica = rnd::i32(rng);
-        }
-        value.records = if true && rnd::null(rng) { None } else { Some(rnd::bytes(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0, 1, 2]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for PartitionData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "highWatermark".to_string(),
-            j::JsonValue::to_value(&self.high_watermark).map_err(|e| e.in_field("HighWatermark"))?,
-        );
-        map.insert(
-            "lastStableOffset".to_string(),
-            j::JsonValue::to_value(&self.last_stable_offset).map_err(|e| e.in_field("LastStableOffset"))?,
-        );
-        if version >= 5 {
-            map.insert(
-                "logStartOffset".to_string(),
-                j::JsonValue::to_value(&self.log_start_offset).map_err(|e| e.in_field("LogStartOffset"))?,
-            );
-        }
-        if (version >= 12) && self.diverging_epoch != EpochEndOffset::default() {
-            map.insert(
-                "divergingEpoch".to_string(),
-                j::ToJson::to_json(&self.diverging_epoch, version).map_err(|e| e.in_field("DivergingEpoch"))?,
-            );
-        } else if !(version >= 12) && self.diverging_epoch != EpochEndOffset::default() {
-            return Err(c::non_default_value(version).in_field("DivergingEpoch"));
-        }
-        if (version >= 12) && self.current_leader != LeaderIdAndEpoch::default() {
-            map.insert(
-                "currentLeader".to_string(),
-                j::ToJson::to_json(&self.current_leader, version).map_err(|e| e.in_field("CurrentLeader"))?,
-            );
-        } else if !(version >= 12) && self.current_leader != LeaderIdAndEpoch::default() {
-            return Err(c::non_default_value(version).in_field("CurrentLeader"));
-        }
-        if (version >= 12) && self.snapshot_id != SnapshotId::default() {
-            map.insert(
-                "snapshotId".to_string(),
-                j::ToJson::to_json(&self.snapshot_id, version).map_err(|e| e.in_field("SnapshotId"))?,
-            );
-        } else if !(version >= 12) && self.snapshot_id != SnapshotId::default() {
-            return Err(c::non_default_value(version).in_field("SnapshotId"));
-        }
-        map.insert(
-            "abortedTransactions".to_string(),
-            match &self.aborted_transactions {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("AbortedTransactions"))?,
-        );
-        if version >= 11 {
-            map.insert(
-                "preferredReadReplica".to_string(),
-                j::JsonValue::to_value(&self.preferred_read_replica).map_err(|e| e.in_field("PreferredReadReplica"))?,
-            );
-        } else if !(version >= 11) && self.preferred_read_replica != -1 {
-            return Err(c::non_default_value(version).in_field("PreferredReadReplica"));
-        }
-        map.insert("records".to_string(), j::JsonValue::to_value(&self.records).map_err(|e| e.in_field("Records"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for PartitionData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("highWatermark") {
-            Some(v) => {
-                out.high_watermark = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("HighWatermark"))?;
-            }
-            None => return Err(j::missing("highWatermark", version)),
-        }
-        match object.get("lastStableOffset") {
-            Some(v) => {
-                out.last_stable_offset =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastStableOffset"))?;
-            }
-            None => return Err(j::missing("lastStableOffset", version)),
-        }
-        match object.get("logStartOffset") {
-            Some(v) => {
-                out.log_start_offset =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogStartOffset"))?;
-            }
-            None if version >= 5 => return Err(j::missing("logStartOffset", version)),
-            None => {}
-        }
-        if let Some(v) = object.get("divergingEpoch") {
-            out.diverging_epoch =
-                <EpochEndOffset as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("DivergingEpoch"))?;
-        }
-        if let Some(v) = object.get("currentLeader") {
-            out.current_leader =
-                <LeaderIdAndEpoch as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("CurrentLeader"))?;
-        }
-        if let Some(v) = object.get("snapshotId") {
-            out.snapshot_id =
-                <SnapshotId as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("SnapshotId"))?;
-        }
-        match object.get("abortedTransactions") {
-            Some(v) => {
-                out.aborted_transactions =
-                    if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                        .map_err(|e| e.in_field("AbortedTransactions"))?;
-            }
-            None => return Err(j::missing("abortedTransactions", version)),
-        }
-        match object.get("preferredReadReplica") {
-            Some(v) => {
-                out.preferred_read_replica =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PreferredReadReplica"))?;
-            }
-            None if version >= 11 => return Err(j::missing("preferredReadReplica", version)),
-            None => {}
-        }
-        match object.get("records") {
-            Some(v) => {
-                out.records = <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Records"))?;
-            }
-            None => return Err(j::missing("records", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge.
-///
-/// Versions: 12-18.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EpochEndOffset {
-    /// The largest epoch.
-    ///
-    /// Versions: 12+; default: -1.
-    pub epoch: i32,
-    /// The end offset of the epoch.
-    ///
-    /// Versions: 12+; default: -1.
-    pub end_offset: i64,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for EpochEndOffset {
-    fn default() -> Self {
-        Self { epoch: -1, end_offset: -1, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl EpochEndOffset {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 12];
-            run[0..4].copy_from_slice(&self.epoch.to_be_bytes());
-            run[4..12].copy_from_slice(&self.end_offset.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested PartitionData);
 
 #[cfg(feature = "decode-responses")]
 impl EpochEndOffset {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("Epoch", 4), ("EndOffset", 8)]));
         };
         let f_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_end_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { epoch: f_epoch, end_offset: f_end_offset, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for EpochEndOffset {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for EpochEndOffset {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for EpochEndOffset {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.epoch = rnd::i32(rng);
-        value.end_offset = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for EpochEndOffset {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
-        map.insert(
-            "endOffset".to_string(),
-            j::JsonValue::to_value(&self.end_offset).map_err(|e| e.in_field("EndOffset"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for EpochEndOffset {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("epoch") {
-            Some(v) => {
-                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
-            }
-            None => return Err(j::missing("epoch", version)),
-        }
-        match object.get("endOffset") {
-            Some(v) => {
-                out.end_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndOffset"))?;
-            }
-            None => return Err(j::missing("endOffset", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The current leader of the partition.
-///
-/// Versions: 12-18.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LeaderIdAndEpoch {
-    /// The ID of the current leader or -1 if the leader is unknown.
-    ///
-    /// Versions: 12+; default: -1; entity: brokerId.
-    pub leader_id: i32,
-    /// The latest known leader epoch.
-    ///
-    /// Versions: 12+; default: -1.
-    pub leader_epoch: i32,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for LeaderIdAndEpoch {
-    fn default() -> Self {
-        Self { leader_id: -1, leader_epoch: -1, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl LeaderIdAndEpoch {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 8];
-            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
-            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested EpochEndOffset);
 
 #[cfg(feature = "decode-responses")]
 impl LeaderIdAndEpoch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
         };
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for LeaderIdAndEpoch {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for LeaderIdAndEpoch {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for LeaderIdAndEpoch {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.leader_id = rnd::i32(rng);
-        value.leader_epoch = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for LeaderIdAndEpoch {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "leaderId".to_string(),
-            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
-        );
-        map.insert(
-            "leaderEpoch".to_string(),
-            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for LeaderIdAndEpoch {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("leaderId") {
-            Some(v) => {
-                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
-            }
-            None => return Err(j::missing("leaderId", version)),
-        }
-        match object.get("leaderEpoch") {
-            Some(v) => {
-                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
-            }
-            None => return Err(j::missing("leaderEpoch", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// In the case of fetching an offset less than the LogStartOffset, this is the end offset and epoch that should be used in the FetchSnapshot request.
-///
-/// Versions: 12-18.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SnapshotId {
-    /// The end offset of the epoch.
-    ///
-    /// Versions: 0+; default: -1.
-    pub end_offset: i64,
-    /// The largest epoch.
-    ///
-    /// Versions: 0+; default: -1.
-    pub epoch: i32,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for SnapshotId {
-    fn default() -> Self {
-        Self { end_offset: -1, epoch: -1, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl SnapshotId {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 12];
-            run[0..8].copy_from_slice(&self.end_offset.to_be_bytes());
-            run[8..12].copy_from_slice(&self.epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 8;
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested LeaderIdAndEpoch);
 
 #[cfg(feature = "decode-responses")]
 impl SnapshotId {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("EndOffset", 8), ("Epoch", 4)]));
         };
         let f_end_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for SnapshotId {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for SnapshotId {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for SnapshotId {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.end_offset = rnd::i64(rng);
-        value.epoch = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for SnapshotId {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "endOffset".to_string(),
-            j::JsonValue::to_value(&self.end_offset).map_err(|e| e.in_field("EndOffset"))?,
-        );
-        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for SnapshotId {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("endOffset") {
-            Some(v) => {
-                out.end_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndOffset"))?;
-            }
-            None => return Err(j::missing("endOffset", version)),
-        }
-        match object.get("epoch") {
-            Some(v) => {
-                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
-            }
-            None => return Err(j::missing("epoch", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The aborted transactions.
-///
-/// Versions: 4-18.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AbortedTransaction {
-    /// The producer id associated with the aborted transaction.
-    ///
-    /// Versions: 4+; entity: producerId.
-    pub producer_id: i64,
-    /// The first offset in the aborted transaction.
-    ///
-    /// Versions: 4+.
-    pub first_offset: i64,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AbortedTransaction {
-    fn default() -> Self {
-        Self { producer_id: 0, first_offset: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl AbortedTransaction {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 12;
-        {
-            let mut run = [0u8; 16];
-            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
-            run[8..16].copy_from_slice(&self.first_offset.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 12;
-        let mut size = 0usize;
-        size += 8;
-        size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested SnapshotId);
 
 #[cfg(feature = "decode-responses")]
 impl AbortedTransaction {
@@ -1422,235 +779,26 @@ impl AbortedTransaction {
         };
         let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_first_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
-        let unknown_tagged_fields = if version >= 12 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { producer_id: f_producer_id, first_offset: f_first_offset, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for AbortedTransaction {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for AbortedTransaction {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AbortedTransaction {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 12;
-        let mut value = Self::default();
-        value.producer_id = rnd::i64(rng);
-        value.first_offset = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AbortedTransaction {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "producerId".to_string(),
-            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
-        );
-        map.insert(
-            "firstOffset".to_string(),
-            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AbortedTransaction {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("producerId") {
-            Some(v) => {
-                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
-            }
-            None => return Err(j::missing("producerId", version)),
-        }
-        match object.get("firstOffset") {
-            Some(v) => {
-                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
-            }
-            None => return Err(j::missing("firstOffset", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH.
-///
-/// Versions: 16-18.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeEndpoint {
-    /// The ID of the associated node.
-    ///
-    /// Versions: 16+; entity: brokerId; map key.
-    pub node_id: i32,
-    /// The node's hostname.
-    ///
-    /// Versions: 16+.
-    pub host: StrBytes,
-    /// The node's port.
-    ///
-    /// Versions: 16+.
-    pub port: i32,
-    /// The rack of the node, or null if it has not been assigned to a rack.
-    ///
-    /// Versions: 16+; nullable: 16+; default: null.
-    pub rack: Option<StrBytes>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for NodeEndpoint {
-    fn default() -> Self {
-        Self { node_id: 0, host: StrBytes::from_static(""), port: 0, rack: None, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl NodeEndpoint {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.node_id);
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_i32(self.port);
-        c::put_nullable_string(buf, self.rack.as_deref(), flexible, true, version).map_err(|e| e.in_field("Rack"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::string_size(&self.host, flexible);
-        size += 4;
-        size += c::nullable_string_size(self.rack.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested AbortedTransaction);
 
 #[cfg(feature = "decode-responses")]
 impl NodeEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
-        let f_rack = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Rack"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for NodeEndpoint {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for NodeEndpoint {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for NodeEndpoint {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.node_id = rnd::i32(rng);
-        value.host = rnd::string(rng);
-        value.port = rnd::i32(rng);
-        value.rack = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for NodeEndpoint {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        map.insert("rack".to_string(), j::JsonValue::to_value(&self.rack).map_err(|e| e.in_field("Rack"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for NodeEndpoint {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("nodeId") {
-            Some(v) => {
-                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
-            }
-            None => return Err(j::missing("nodeId", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        match object.get("rack") {
-            Some(v) => {
-                out.rack = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Rack"))?;
-            }
-            None => return Err(j::missing("rack", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested NodeEndpoint);

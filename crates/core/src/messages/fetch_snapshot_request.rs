@@ -2,17 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `FetchSnapshotRequest`, the Kafka request defined in `FetchSnapshotRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `FetchSnapshotRequest`: Kafka request, api key 59.
@@ -37,7 +38,7 @@ pub struct FetchSnapshotRequest {
     /// Versions: 0+.
     pub topics: Vec<TopicSnapshot>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for FetchSnapshotRequest {
@@ -52,204 +53,10 @@ impl Default for FetchSnapshotRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl FetchSnapshotRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 8];
-            run[0..4].copy_from_slice(&self.replica_id.to_be_bytes());
-            run[4..8].copy_from_slice(&self.max_bytes.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_cluster_id = true && self.cluster_id.is_some();
-            num_tagged += write_f_cluster_id as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
-            if write_f_cluster_id {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, (c::nullable_string_size(self.cluster_id.as_deref(), true)) as u32);
-                c::put_nullable_string(buf, self.cluster_id.as_deref(), true, true, version)
-                    .map_err(|e| e.in_field("ClusterId"))?;
-            }
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 4;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if true && self.cluster_id.is_some() {
-                num_tagged += 1;
-                let value_size = c::nullable_string_size(self.cluster_id.as_deref(), true);
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl FetchSnapshotRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let mut f_cluster_id = None;
-        let Some(run) = r.read_fixed::<8>() else {
-            return Err(r.fixed_run_error(&[("ReplicaId", 4), ("MaxBytes", 4)]));
-        };
-        let f_replica_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_max_bytes = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let f_topics = c::read_array(r, flexible, version, |r| TopicSnapshot::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    0 if true => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_cluster_id =
-                            r.read_nullable_string(true, true, version).map_err(|e| e.in_field("ClusterId"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("ClusterId"))?;
-                    }
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
-        Ok(Self {
-            cluster_id: f_cluster_id,
-            replica_id: f_replica_id,
-            max_bytes: f_max_bytes,
-            topics: f_topics,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for FetchSnapshotRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FetchSnapshotRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("FetchSnapshotRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for FetchSnapshotRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchSnapshotRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("FetchSnapshotRequest"))
-    }
-}
-
-impl Message for FetchSnapshotRequest {
-    const NAME: &'static str = "FetchSnapshotRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FetchSnapshotRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.cluster_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.replica_id = rnd::i32(rng);
-        value.max_bytes = rnd::i32(rng);
-        value.topics = rnd::vec(rng, |rng| <TopicSnapshot as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FetchSnapshotRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FetchSnapshotRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if (true) && self.cluster_id.is_some() {
-            map.insert(
-                "clusterId".to_string(),
-                j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
-            );
-        }
-        map.insert(
-            "replicaId".to_string(),
-            j::JsonValue::to_value(&self.replica_id).map_err(|e| e.in_field("ReplicaId"))?,
-        );
-        map.insert(
-            "maxBytes".to_string(),
-            j::JsonValue::to_value(&self.max_bytes).map_err(|e| e.in_field("MaxBytes"))?,
-        );
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FetchSnapshotRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("FetchSnapshotRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        if let Some(v) = object.get("clusterId") {
-            out.cluster_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
-        }
-        match object.get("replicaId") {
-            Some(v) => {
-                out.replica_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaId"))?;
-            }
-            None => return Err(j::missing("replicaId", version)),
-        }
-        match object.get("maxBytes") {
-            Some(v) => {
-                out.max_bytes = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxBytes"))?;
-            }
-            None => return Err(j::missing("maxBytes", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The topics to fetch.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicSnapshot {
     /// The name of the topic to fetch.
     ///
@@ -260,129 +67,13 @@ pub struct TopicSnapshot {
     /// Versions: 0+.
     pub partitions: Vec<PartitionSnapshot>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicSnapshot {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TopicSnapshot {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl TopicSnapshot {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| PartitionSnapshot::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for TopicSnapshot {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for TopicSnapshot {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicSnapshot {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| <PartitionSnapshot as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicSnapshot {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicSnapshot {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The partitions to fetch.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartitionSnapshot {
     /// The partition index.
     ///
@@ -405,77 +96,222 @@ pub struct PartitionSnapshot {
     /// Versions: 1+; tagged: 1+ (tag 0); ignorable.
     pub replica_directory_id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for PartitionSnapshot {
-    fn default() -> Self {
-        Self {
-            partition: 0,
-            current_leader_epoch: 0,
-            snapshot_id: SnapshotId::default(),
-            position: 0,
-            replica_directory_id: Uuid::nil(),
-            unknown_tagged_fields: Vec::new(),
+/// The snapshot endOffset and epoch to fetch.
+///
+/// Versions: 0-1.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SnapshotId {
+    /// The end offset of the snapshot.
+    ///
+    /// Versions: 0+.
+    pub end_offset: i64,
+    /// The epoch of the snapshot.
+    ///
+    /// Versions: 0+.
+    pub epoch: i32,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for FetchSnapshotRequest {
+    const NAME: &'static str = "FetchSnapshotRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl FetchSnapshotRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.replica_id.to_be_bytes());
+            run[4..8].copy_from_slice(&self.max_bytes.to_be_bytes());
+            buf.put_slice(&run);
         }
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let write_f_cluster_id = self.cluster_id.is_some();
+        let mut section =
+            c::tagged::SectionWriter::start(buf, &self.unknown_tagged_fields, usize::from(write_f_cluster_id));
+        if write_f_cluster_id {
+            section.put_header(buf, 0, c::string::nullable_size(self.cluster_id.as_deref(), true));
+            c::string::put_nullable(buf, self.cluster_id.as_deref(), true, true, version)
+                .map_err(|e| e.in_field("ClusterId"))?;
+        }
+        section.finish(buf);
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 4;
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        let mut known = c::tagged::KnownSize::default();
+        if self.cluster_id.is_some() {
+            known.add(0, c::string::nullable_size(self.cluster_id.as_deref(), true));
+        }
+        size += known.section_size(&self.unknown_tagged_fields);
+        size
     }
 }
 
 #[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message FetchSnapshotRequest);
+
+#[cfg(feature = "encode-requests")]
+impl TopicSnapshot {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        c::array::put(buf, &self.partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += c::array::size(&self.partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TopicSnapshot);
+
+#[cfg(feature = "encode-requests")]
 impl PartitionSnapshot {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 8];
             run[0..4].copy_from_slice(&self.partition.to_be_bytes());
             run[4..8].copy_from_slice(&self.current_leader_epoch.to_be_bytes());
             buf.put_slice(&run);
         }
-        (&self.snapshot_id).encode_fields(buf, version).map_err(|e| e.in_field("SnapshotId"))?;
+        self.snapshot_id.encode_fields(buf, version).map_err(|e| e.in_field("SnapshotId"))?;
         buf.put_i64(self.position);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_replica_directory_id = version >= 1 && self.replica_directory_id != Uuid::nil();
-            num_tagged += write_f_replica_directory_id as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
-            if write_f_replica_directory_id {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, (16) as u32);
-                buf.put_slice(self.replica_directory_id.as_bytes());
-            }
-            unknown.write_rest(buf);
+        let write_f_replica_directory_id = version >= 1 && !self.replica_directory_id.is_nil();
+        let mut section = c::tagged::SectionWriter::start(
+            buf,
+            &self.unknown_tagged_fields,
+            usize::from(write_f_replica_directory_id),
+        );
+        if write_f_replica_directory_id {
+            section.put_header(buf, 0, 16);
+            buf.put_slice(self.replica_directory_id.as_bytes());
         }
+        section.finish(buf);
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 4;
-        size += (&self.snapshot_id).fields_size(version);
+        size += self.snapshot_id.fields_size(version);
         size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if version >= 1 && self.replica_directory_id != Uuid::nil() {
-                num_tagged += 1;
-                let value_size = 16;
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        let mut known = c::tagged::KnownSize::default();
+        if version >= 1 && !self.replica_directory_id.is_nil() {
+            known.add(0, 16);
         }
+        size += known.section_size(&self.unknown_tagged_fields);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested PartitionSnapshot);
+
+#[cfg(feature = "encode-requests")]
+impl SnapshotId {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 12];
+            run[0..8].copy_from_slice(&self.end_offset.to_be_bytes());
+            run[8..12].copy_from_slice(&self.epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 8;
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested SnapshotId);
+
+#[cfg(feature = "decode-requests")]
+impl FetchSnapshotRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let mut f_cluster_id = None;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("ReplicaId", 4), ("MaxBytes", 4)]));
+        };
+        let f_replica_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_max_bytes = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_topics = c::array::read(r, true, version, |r| TopicSnapshot::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let mut unknown_tagged_fields = Vec::new();
+        for _ in 0..r.read_uvarint()? {
+            let (tag, mut field) = c::tagged::read_field(r)?;
+            match tag {
+                0 => {
+                    f_cluster_id =
+                        c::tagged::read_known(&mut field, tag, |r| c::string::read_nullable(r, true, true, version))
+                            .map_err(|e| e.in_field("ClusterId"))?
+                }
+                _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
+            }
+        }
+        Ok(Self {
+            cluster_id: f_cluster_id,
+            replica_id: f_replica_id,
+            max_bytes: f_max_bytes,
+            topics: f_topics,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message FetchSnapshotRequest);
+
+#[cfg(feature = "decode-requests")]
+impl TopicSnapshot {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_partitions = c::array::read(r, true, version, |r| PartitionSnapshot::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested TopicSnapshot);
 
 #[cfg(feature = "decode-requests")]
 impl PartitionSnapshot {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("Partition", 4), ("CurrentLeaderEpoch", 4)]));
         };
@@ -485,21 +321,15 @@ impl PartitionSnapshot {
         let f_position = r.read_i64().map_err(|e| e.in_field("Position"))?;
         let mut f_replica_directory_id = Uuid::nil();
         let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    0 if version >= 1 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_replica_directory_id = r.read_uuid().map_err(|e| e.in_field("ReplicaDirectoryId"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared)
-                            .map_err(|e| e.in_field("ReplicaDirectoryId"))?;
-                    }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
+        for _ in 0..r.read_uvarint()? {
+            let (tag, mut field) = c::tagged::read_field(r)?;
+            match tag {
+                0 if version >= 1 => {
+                    f_replica_directory_id = c::tagged::read_known(&mut field, tag, |r| r.read_uuid())
+                        .map_err(|e| e.in_field("ReplicaDirectoryId"))?
                 }
+                0 => return Err(c::tagged::tag_not_valid(&field, tag, version)),
+                _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
             }
         }
         Ok(Self {
@@ -513,244 +343,22 @@ impl PartitionSnapshot {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for PartitionSnapshot {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for PartitionSnapshot {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for PartitionSnapshot {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.partition = rnd::i32(rng);
-        value.current_leader_epoch = rnd::i32(rng);
-        value.snapshot_id = <SnapshotId as rnd::Random>::random(rng, version);
-        value.position = rnd::i64(rng);
-        if version >= 1 {
-            value.replica_directory_id = rnd::uuid(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for PartitionSnapshot {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partition".to_string(),
-            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
-        );
-        map.insert(
-            "currentLeaderEpoch".to_string(),
-            j::JsonValue::to_value(&self.current_leader_epoch).map_err(|e| e.in_field("CurrentLeaderEpoch"))?,
-        );
-        map.insert(
-            "snapshotId".to_string(),
-            j::ToJson::to_json(&self.snapshot_id, version).map_err(|e| e.in_field("SnapshotId"))?,
-        );
-        map.insert("position".to_string(), j::JsonValue::to_value(&self.position).map_err(|e| e.in_field("Position"))?);
-        if (version >= 1) && self.replica_directory_id != Uuid::nil() {
-            map.insert(
-                "replicaDirectoryId".to_string(),
-                j::JsonValue::to_value(&self.replica_directory_id).map_err(|e| e.in_field("ReplicaDirectoryId"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for PartitionSnapshot {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partition") {
-            Some(v) => {
-                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
-            }
-            None => return Err(j::missing("partition", version)),
-        }
-        match object.get("currentLeaderEpoch") {
-            Some(v) => {
-                out.current_leader_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentLeaderEpoch"))?;
-            }
-            None => return Err(j::missing("currentLeaderEpoch", version)),
-        }
-        match object.get("snapshotId") {
-            Some(v) => {
-                out.snapshot_id =
-                    <SnapshotId as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("SnapshotId"))?;
-            }
-            None => return Err(j::missing("snapshotId", version)),
-        }
-        match object.get("position") {
-            Some(v) => {
-                out.position = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Position"))?;
-            }
-            None => return Err(j::missing("position", version)),
-        }
-        if let Some(v) = object.get("replicaDirectoryId") {
-            out.replica_directory_id =
-                <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaDirectoryId"))?;
-        }
-        Ok(out)
-    }
-}
-
-/// The snapshot endOffset and epoch to fetch.
-///
-/// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SnapshotId {
-    /// The end offset of the snapshot.
-    ///
-    /// Versions: 0+.
-    pub end_offset: i64,
-    /// The epoch of the snapshot.
-    ///
-    /// Versions: 0+.
-    pub epoch: i32,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for SnapshotId {
-    fn default() -> Self {
-        Self { end_offset: 0, epoch: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl SnapshotId {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 12];
-            run[0..8].copy_from_slice(&self.end_offset.to_be_bytes());
-            run[8..12].copy_from_slice(&self.epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 8;
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested PartitionSnapshot);
 
 #[cfg(feature = "decode-requests")]
 impl SnapshotId {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("EndOffset", 8), ("Epoch", 4)]));
         };
         let f_end_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for SnapshotId {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for SnapshotId {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for SnapshotId {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.end_offset = rnd::i64(rng);
-        value.epoch = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for SnapshotId {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "endOffset".to_string(),
-            j::JsonValue::to_value(&self.end_offset).map_err(|e| e.in_field("EndOffset"))?,
-        );
-        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for SnapshotId {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("endOffset") {
-            Some(v) => {
-                out.end_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndOffset"))?;
-            }
-            None => return Err(j::missing("endOffset", version)),
-        }
-        match object.get("epoch") {
-            Some(v) => {
-                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
-            }
-            None => return Err(j::missing("epoch", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested SnapshotId);

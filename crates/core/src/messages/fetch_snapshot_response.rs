@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `FetchSnapshotResponse`, the Kafka response defined in `FetchSnapshotResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `FetchSnapshotResponse`: Kafka response, api key 59.
 ///
 /// Valid versions: 0-1. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchSnapshotResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -37,228 +38,13 @@ pub struct FetchSnapshotResponse {
     /// Versions: 1+; tagged: 1+ (tag 0).
     pub node_endpoints: Vec<NodeEndpoint>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for FetchSnapshotResponse {
-    fn default() -> Self {
-        Self {
-            throttle_time_ms: 0,
-            error_code: 0,
-            topics: Vec::new(),
-            node_endpoints: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl FetchSnapshotResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 6];
-            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
-            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if !(version >= 1) && !self.node_endpoints.is_empty() {
-            return Err(c::non_default_value(version).in_field("NodeEndpoints"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_node_endpoints = version >= 1 && !self.node_endpoints.is_empty();
-            num_tagged += write_f_node_endpoints as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
-            if write_f_node_endpoints {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, (c::array_size(&self.node_endpoints, true, |e| (e).fields_size(version))) as u32);
-                c::put_array(buf, &self.node_endpoints, true, |buf, e| (e).encode_fields(buf, version))
-                    .map_err(|e| e.in_field("NodeEndpoints"))?;
-            }
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 2;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if version >= 1 && !self.node_endpoints.is_empty() {
-                num_tagged += 1;
-                let value_size = c::array_size(&self.node_endpoints, true, |e| (e).fields_size(version));
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl FetchSnapshotResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<6>() else {
-            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
-        };
-        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_topics = c::read_array(r, flexible, version, |r| TopicSnapshot::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let mut f_node_endpoints = Vec::new();
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    0 if version >= 1 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_node_endpoints = c::read_array(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
-                            .map_err(|e| e.in_field("NodeEndpoints"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("NodeEndpoints"))?;
-                    }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            topics: f_topics,
-            node_endpoints: f_node_endpoints,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for FetchSnapshotResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FetchSnapshotResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("FetchSnapshotResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for FetchSnapshotResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FetchSnapshotResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("FetchSnapshotResponse"))
-    }
-}
-
-impl Message for FetchSnapshotResponse {
-    const NAME: &'static str = "FetchSnapshotResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FetchSnapshotResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.topics = rnd::vec(rng, |rng| <TopicSnapshot as rnd::Random>::random(rng, version));
-        if version >= 1 {
-            value.node_endpoints = rnd::vec(rng, |rng| <NodeEndpoint as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FetchSnapshotResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FetchSnapshotResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        if (version >= 1) && !self.node_endpoints.is_empty() {
-            map.insert(
-                "nodeEndpoints".to_string(),
-                j::structs_to_value(&self.node_endpoints, version).map_err(|e| e.in_field("NodeEndpoints"))?,
-            );
-        } else if !(version >= 1) && !self.node_endpoints.is_empty() {
-            return Err(c::non_default_value(version).in_field("NodeEndpoints"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FetchSnapshotResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("FetchSnapshotResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        if let Some(v) = object.get("nodeEndpoints") {
-            out.node_endpoints = j::structs_from_value(v, version).map_err(|e| e.in_field("NodeEndpoints"))?;
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The topics to fetch.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicSnapshot {
     /// The name of the topic to fetch.
     ///
@@ -269,129 +55,13 @@ pub struct TopicSnapshot {
     /// Versions: 0+.
     pub partitions: Vec<PartitionSnapshot>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicSnapshot {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TopicSnapshot {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl TopicSnapshot {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| PartitionSnapshot::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for TopicSnapshot {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for TopicSnapshot {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicSnapshot {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| <PartitionSnapshot as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicSnapshot {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicSnapshot {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The partitions to fetch.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartitionSnapshot {
     /// The partition index.
     ///
@@ -422,87 +92,320 @@ pub struct PartitionSnapshot {
     /// Versions: 0+.
     pub unaligned_records: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for PartitionSnapshot {
-    fn default() -> Self {
-        Self {
-            index: 0,
-            error_code: 0,
-            snapshot_id: SnapshotId::default(),
-            current_leader: LeaderIdAndEpoch::default(),
-            size: 0,
-            position: 0,
-            unaligned_records: Bytes::new(),
-            unknown_tagged_fields: Vec::new(),
+/// The snapshot endOffset and epoch fetched.
+///
+/// Versions: 0-1.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SnapshotId {
+    /// The snapshot end offset.
+    ///
+    /// Versions: 0+.
+    pub end_offset: i64,
+    /// The snapshot epoch.
+    ///
+    /// Versions: 0+.
+    pub epoch: i32,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// The leader of the partition at the time of the snapshot.
+///
+/// Versions: 0-1.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LeaderIdAndEpoch {
+    /// The ID of the current leader or -1 if the leader is unknown.
+    ///
+    /// Versions: 0+; entity: brokerId.
+    pub leader_id: i32,
+    /// The latest known leader epoch.
+    ///
+    /// Versions: 0+.
+    pub leader_epoch: i32,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// Endpoints for all current-leaders enumerated in PartitionSnapshot.
+///
+/// Versions: 1.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NodeEndpoint {
+    /// The ID of the associated node.
+    ///
+    /// Versions: 1+; entity: brokerId; map key.
+    pub node_id: i32,
+    /// The node's hostname.
+    ///
+    /// Versions: 1+.
+    pub host: StrBytes,
+    /// The node's port.
+    ///
+    /// Versions: 1+.
+    pub port: u16,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for FetchSnapshotResponse {
+    const NAME: &'static str = "FetchSnapshotResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl FetchSnapshotResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
         }
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        if version <= 0 && !self.node_endpoints.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("NodeEndpoints"));
+        }
+        let write_f_node_endpoints = version >= 1 && !self.node_endpoints.is_empty();
+        let mut section =
+            c::tagged::SectionWriter::start(buf, &self.unknown_tagged_fields, usize::from(write_f_node_endpoints));
+        if write_f_node_endpoints {
+            section.put_header(buf, 0, c::array::size(&self.node_endpoints, true, |e| e.fields_size(version)));
+            c::array::put(buf, &self.node_endpoints, true, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("NodeEndpoints"))?;
+        }
+        section.finish(buf);
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 2;
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        let mut known = c::tagged::KnownSize::default();
+        if version >= 1 && !self.node_endpoints.is_empty() {
+            known.add(0, c::array::size(&self.node_endpoints, true, |e| e.fields_size(version)));
+        }
+        size += known.section_size(&self.unknown_tagged_fields);
+        size
     }
 }
 
 #[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message FetchSnapshotResponse);
+
+#[cfg(feature = "encode-responses")]
+impl TopicSnapshot {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        c::array::put(buf, &self.partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += c::array::size(&self.partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TopicSnapshot);
+
+#[cfg(feature = "encode-responses")]
 impl PartitionSnapshot {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 6];
             run[0..4].copy_from_slice(&self.index.to_be_bytes());
             run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
             buf.put_slice(&run);
         }
-        (&self.snapshot_id).encode_fields(buf, version).map_err(|e| e.in_field("SnapshotId"))?;
+        self.snapshot_id.encode_fields(buf, version).map_err(|e| e.in_field("SnapshotId"))?;
         {
             let mut run = [0u8; 16];
             run[0..8].copy_from_slice(&self.size.to_be_bytes());
             run[8..16].copy_from_slice(&self.position.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_bytes(buf, &self.unaligned_records, flexible).map_err(|e| e.in_field("UnalignedRecords"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_current_leader = true && self.current_leader != LeaderIdAndEpoch::default();
-            num_tagged += write_f_current_leader as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
-            if write_f_current_leader {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, ((&self.current_leader).fields_size(version)) as u32);
-                (&self.current_leader).encode_fields(buf, version).map_err(|e| e.in_field("CurrentLeader"))?;
-            }
-            unknown.write_rest(buf);
+        c::bytes::put(buf, &self.unaligned_records, true).map_err(|e| e.in_field("UnalignedRecords"))?;
+        let write_f_current_leader = self.current_leader != LeaderIdAndEpoch::default();
+        let mut section =
+            c::tagged::SectionWriter::start(buf, &self.unknown_tagged_fields, usize::from(write_f_current_leader));
+        if write_f_current_leader {
+            section.put_header(buf, 0, self.current_leader.fields_size(version));
+            self.current_leader.encode_fields(buf, version).map_err(|e| e.in_field("CurrentLeader"))?;
         }
+        section.finish(buf);
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 2;
-        size += (&self.snapshot_id).fields_size(version);
+        size += self.snapshot_id.fields_size(version);
         size += 8;
         size += 8;
-        size += c::bytes_size(&self.unaligned_records, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if true && self.current_leader != LeaderIdAndEpoch::default() {
-                num_tagged += 1;
-                let value_size = (&self.current_leader).fields_size(version);
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        size += c::bytes::size(&self.unaligned_records, true);
+        let mut known = c::tagged::KnownSize::default();
+        if self.current_leader != LeaderIdAndEpoch::default() {
+            known.add(0, self.current_leader.fields_size(version));
         }
+        size += known.section_size(&self.unknown_tagged_fields);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested PartitionSnapshot);
+
+#[cfg(feature = "encode-responses")]
+impl SnapshotId {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 12];
+            run[0..8].copy_from_slice(&self.end_offset.to_be_bytes());
+            run[8..12].copy_from_slice(&self.epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 8;
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested SnapshotId);
+
+#[cfg(feature = "encode-responses")]
+impl LeaderIdAndEpoch {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested LeaderIdAndEpoch);
+
+#[cfg(feature = "encode-responses")]
+impl NodeEndpoint {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.node_id);
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        buf.put_u16(self.port);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::string::size(&self.host, true);
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested NodeEndpoint);
+
+#[cfg(feature = "decode-responses")]
+impl FetchSnapshotResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_topics = c::array::read(r, true, version, |r| TopicSnapshot::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let mut f_node_endpoints = Vec::new();
+        let mut unknown_tagged_fields = Vec::new();
+        for _ in 0..r.read_uvarint()? {
+            let (tag, mut field) = c::tagged::read_field(r)?;
+            match tag {
+                0 if version >= 1 => {
+                    f_node_endpoints = c::tagged::read_known(&mut field, tag, |r| {
+                        c::array::read(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
+                    })
+                    .map_err(|e| e.in_field("NodeEndpoints"))?
+                }
+                0 => return Err(c::tagged::tag_not_valid(&field, tag, version)),
+                _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
+            }
+        }
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            topics: f_topics,
+            node_endpoints: f_node_endpoints,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message FetchSnapshotResponse);
+
+#[cfg(feature = "decode-responses")]
+impl TopicSnapshot {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_partitions = c::array::read(r, true, version, |r| PartitionSnapshot::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested TopicSnapshot);
 
 #[cfg(feature = "decode-responses")]
 impl PartitionSnapshot {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("Index", 4), ("ErrorCode", 2)]));
         };
@@ -515,22 +418,17 @@ impl PartitionSnapshot {
         };
         let f_size = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_position = i64::from_be_bytes(run[8..16].try_into().unwrap());
-        let f_unaligned_records = r.read_bytes(flexible, version).map_err(|e| e.in_field("UnalignedRecords"))?;
+        let f_unaligned_records = c::bytes::read(r, true, version).map_err(|e| e.in_field("UnalignedRecords"))?;
         let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    0 if true => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_current_leader =
-                            LeaderIdAndEpoch::decode_fields(r, version).map_err(|e| e.in_field("CurrentLeader"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("CurrentLeader"))?;
-                    }
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
+        for _ in 0..r.read_uvarint()? {
+            let (tag, mut field) = c::tagged::read_field(r)?;
+            match tag {
+                0 => {
+                    f_current_leader =
+                        c::tagged::read_known(&mut field, tag, |r| LeaderIdAndEpoch::decode_fields(r, version))
+                            .map_err(|e| e.in_field("CurrentLeader"))?
                 }
+                _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
             }
         }
         Ok(Self {
@@ -546,542 +444,54 @@ impl PartitionSnapshot {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for PartitionSnapshot {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for PartitionSnapshot {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for PartitionSnapshot {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.index = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.snapshot_id = <SnapshotId as rnd::Random>::random(rng, version);
-        value.current_leader = <LeaderIdAndEpoch as rnd::Random>::random(rng, version);
-        value.size = rnd::i64(rng);
-        value.position = rnd::i64(rng);
-        value.unaligned_records = rnd::bytes(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for PartitionSnapshot {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("index".to_string(), j::JsonValue::to_value(&self.index).map_err(|e| e.in_field("Index"))?);
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "snapshotId".to_string(),
-            j::ToJson::to_json(&self.snapshot_id, version).map_err(|e| e.in_field("SnapshotId"))?,
-        );
-        if (true) && self.current_leader != LeaderIdAndEpoch::default() {
-            map.insert(
-                "currentLeader".to_string(),
-                j::ToJson::to_json(&self.current_leader, version).map_err(|e| e.in_field("CurrentLeader"))?,
-            );
-        }
-        map.insert("size".to_string(), j::JsonValue::to_value(&self.size).map_err(|e| e.in_field("Size"))?);
-        map.insert("position".to_string(), j::JsonValue::to_value(&self.position).map_err(|e| e.in_field("Position"))?);
-        map.insert(
-            "unalignedRecords".to_string(),
-            j::JsonValue::to_value(&self.unaligned_records).map_err(|e| e.in_field("UnalignedRecords"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for PartitionSnapshot {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("index") {
-            Some(v) => {
-                out.index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Index"))?;
-            }
-            None => return Err(j::missing("index", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("snapshotId") {
-            Some(v) => {
-                out.snapshot_id =
-                    <SnapshotId as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("SnapshotId"))?;
-            }
-            None => return Err(j::missing("snapshotId", version)),
-        }
-        if let Some(v) = object.get("currentLeader") {
-            out.current_leader =
-                <LeaderIdAndEpoch as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("CurrentLeader"))?;
-        }
-        match object.get("size") {
-            Some(v) => {
-                out.size = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Size"))?;
-            }
-            None => return Err(j::missing("size", version)),
-        }
-        match object.get("position") {
-            Some(v) => {
-                out.position = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Position"))?;
-            }
-            None => return Err(j::missing("position", version)),
-        }
-        match object.get("unalignedRecords") {
-            Some(v) => {
-                out.unaligned_records =
-                    <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("UnalignedRecords"))?;
-            }
-            None => return Err(j::missing("unalignedRecords", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The snapshot endOffset and epoch fetched.
-///
-/// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SnapshotId {
-    /// The snapshot end offset.
-    ///
-    /// Versions: 0+.
-    pub end_offset: i64,
-    /// The snapshot epoch.
-    ///
-    /// Versions: 0+.
-    pub epoch: i32,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for SnapshotId {
-    fn default() -> Self {
-        Self { end_offset: 0, epoch: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl SnapshotId {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 12];
-            run[0..8].copy_from_slice(&self.end_offset.to_be_bytes());
-            run[8..12].copy_from_slice(&self.epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 8;
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested PartitionSnapshot);
 
 #[cfg(feature = "decode-responses")]
 impl SnapshotId {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("EndOffset", 8), ("Epoch", 4)]));
         };
         let f_end_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for SnapshotId {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for SnapshotId {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for SnapshotId {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.end_offset = rnd::i64(rng);
-        value.epoch = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for SnapshotId {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "endOffset".to_string(),
-            j::JsonValue::to_value(&self.end_offset).map_err(|e| e.in_field("EndOffset"))?,
-        );
-        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for SnapshotId {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("endOffset") {
-            Some(v) => {
-                out.end_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndOffset"))?;
-            }
-            None => return Err(j::missing("endOffset", version)),
-        }
-        match object.get("epoch") {
-            Some(v) => {
-                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
-            }
-            None => return Err(j::missing("epoch", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The leader of the partition at the time of the snapshot.
-///
-/// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LeaderIdAndEpoch {
-    /// The ID of the current leader or -1 if the leader is unknown.
-    ///
-    /// Versions: 0+; entity: brokerId.
-    pub leader_id: i32,
-    /// The latest known leader epoch.
-    ///
-    /// Versions: 0+.
-    pub leader_epoch: i32,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for LeaderIdAndEpoch {
-    fn default() -> Self {
-        Self { leader_id: 0, leader_epoch: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl LeaderIdAndEpoch {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 8];
-            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
-            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested SnapshotId);
 
 #[cfg(feature = "decode-responses")]
 impl LeaderIdAndEpoch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
         };
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for LeaderIdAndEpoch {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for LeaderIdAndEpoch {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for LeaderIdAndEpoch {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.leader_id = rnd::i32(rng);
-        value.leader_epoch = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for LeaderIdAndEpoch {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "leaderId".to_string(),
-            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
-        );
-        map.insert(
-            "leaderEpoch".to_string(),
-            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for LeaderIdAndEpoch {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("leaderId") {
-            Some(v) => {
-                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
-            }
-            None => return Err(j::missing("leaderId", version)),
-        }
-        match object.get("leaderEpoch") {
-            Some(v) => {
-                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
-            }
-            None => return Err(j::missing("leaderEpoch", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// Endpoints for all current-leaders enumerated in PartitionSnapshot.
-///
-/// Versions: 1.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeEndpoint {
-    /// The ID of the associated node.
-    ///
-    /// Versions: 1+; entity: brokerId; map key.
-    pub node_id: i32,
-    /// The node's hostname.
-    ///
-    /// Versions: 1+.
-    pub host: StrBytes,
-    /// The node's port.
-    ///
-    /// Versions: 1+.
-    pub port: u16,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for NodeEndpoint {
-    fn default() -> Self {
-        Self { node_id: 0, host: StrBytes::from_static(""), port: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl NodeEndpoint {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.node_id);
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_u16(self.port);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::string_size(&self.host, flexible);
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested LeaderIdAndEpoch);
 
 #[cfg(feature = "decode-responses")]
 impl NodeEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { node_id: f_node_id, host: f_host, port: f_port, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for NodeEndpoint {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for NodeEndpoint {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for NodeEndpoint {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.node_id = rnd::i32(rng);
-        value.host = rnd::string(rng);
-        value.port = rng.u16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for NodeEndpoint {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for NodeEndpoint {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("nodeId") {
-            Some(v) => {
-                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
-            }
-            None => return Err(j::missing("nodeId", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested NodeEndpoint);

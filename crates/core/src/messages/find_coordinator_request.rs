@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `FindCoordinatorRequest`, the Kafka request defined in `FindCoordinatorRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `FindCoordinatorRequest`: Kafka request, api key 10.
 ///
 /// Valid versions: 0-6. Flexible versions: 3+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FindCoordinatorRequest {
     /// The coordinator key.
     ///
@@ -33,115 +33,7 @@ pub struct FindCoordinatorRequest {
     /// Versions: 4+.
     pub coordinator_keys: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for FindCoordinatorRequest {
-    fn default() -> Self {
-        Self {
-            key: StrBytes::from_static(""),
-            key_type: 0,
-            coordinator_keys: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl FindCoordinatorRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 3;
-        if version <= 3 {
-            c::put_string(buf, &self.key, flexible).map_err(|e| e.in_field("Key"))?;
-        } else if !(version <= 3) && self.key.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("Key"));
-        }
-        if version >= 1 {
-            buf.put_i8(self.key_type);
-        } else if !(version >= 1) && self.key_type != 0 {
-            return Err(c::non_default_value(version).in_field("KeyType"));
-        }
-        if version >= 4 {
-            c::put_array(buf, &self.coordinator_keys, flexible, |buf, e| c::put_string(buf, e, flexible))
-                .map_err(|e| e.in_field("CoordinatorKeys"))?;
-        } else if !(version >= 4) && !self.coordinator_keys.is_empty() {
-            return Err(c::non_default_value(version).in_field("CoordinatorKeys"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 3;
-        let mut size = 0usize;
-        if version <= 3 {
-            size += c::string_size(&self.key, flexible);
-        }
-        if version >= 1 {
-            size += 1;
-        }
-        if version >= 4 {
-            size += c::array_size(&self.coordinator_keys, flexible, |e| c::string_size(e, flexible));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl FindCoordinatorRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 3;
-        let f_key = if version <= 3 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_key_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("KeyType"))? } else { 0 };
-        let f_coordinator_keys = if version >= 4 {
-            c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-                .map_err(|e| e.in_field("CoordinatorKeys"))?
-        } else {
-            Vec::new()
-        };
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { key: f_key, key_type: f_key_type, coordinator_keys: f_coordinator_keys, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for FindCoordinatorRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FindCoordinatorRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("FindCoordinatorRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for FindCoordinatorRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FindCoordinatorRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("FindCoordinatorRequest"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for FindCoordinatorRequest {
@@ -150,89 +42,72 @@ impl Message for FindCoordinatorRequest {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for FindCoordinatorRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
+#[cfg(feature = "encode-requests")]
+impl FindCoordinatorRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
-        let mut value = Self::default();
         if version <= 3 {
-            value.key = rnd::string(rng);
+            c::string::put(buf, &self.key, flexible).map_err(|e| e.in_field("Key"))?;
+        } else if self.key.as_str() != "" {
+            return Err(c::check::non_default_value(version).in_field("Key"));
         }
         if version >= 1 {
-            value.key_type = rng.i8(..);
+            buf.put_i8(self.key_type);
+        } else if self.key_type != 0 {
+            return Err(c::check::non_default_value(version).in_field("KeyType"));
         }
         if version >= 4 {
-            value.coordinator_keys = rnd::vec(rng, |rng| rnd::string(rng));
+            c::array::put(buf, &self.coordinator_keys, true, |buf, e| c::string::put(buf, e, true))
+                .map_err(|e| e.in_field("CoordinatorKeys"))?;
+        } else if !self.coordinator_keys.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("CoordinatorKeys"));
         }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 3;
+        let mut size = 0;
+        if version <= 3 {
+            size += c::string::size(&self.key, flexible);
         }
-        value
+        if version >= 1 {
+            size += 1;
+        }
+        if version >= 4 {
+            size += c::array::size(&self.coordinator_keys, true, |e| c::string::size(e, true));
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for FindCoordinatorRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FindCoordinatorRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version <= 3 {
-            map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
-        } else if !(version <= 3) && self.key.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("Key"));
-        }
-        if version >= 1 {
-            map.insert(
-                "keyType".to_string(),
-                j::JsonValue::to_value(&self.key_type).map_err(|e| e.in_field("KeyType"))?,
-            );
-        } else if !(version >= 1) && self.key_type != 0 {
-            return Err(c::non_default_value(version).in_field("KeyType"));
-        }
-        if version >= 4 {
-            map.insert(
-                "coordinatorKeys".to_string(),
-                j::JsonValue::to_value(&self.coordinator_keys).map_err(|e| e.in_field("CoordinatorKeys"))?,
-            );
-        } else if !(version >= 4) && !self.coordinator_keys.is_empty() {
-            return Err(c::non_default_value(version).in_field("CoordinatorKeys"));
-        }
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message FindCoordinatorRequest);
+
+#[cfg(feature = "decode-requests")]
+impl FindCoordinatorRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 3;
+        let f_key = if version <= 3 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("Key"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_key_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("KeyType"))? } else { 0 };
+        let f_coordinator_keys = if version >= 4 {
+            c::array::read(r, true, version, |r| c::string::read(r, true, version))
+                .map_err(|e| e.in_field("CoordinatorKeys"))?
+        } else {
+            Vec::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { key: f_key, key_type: f_key_type, coordinator_keys: f_coordinator_keys, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for FindCoordinatorRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("FindCoordinatorRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("key") {
-            Some(v) => {
-                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
-            }
-            None if version <= 3 => return Err(j::missing("key", version)),
-            None => {}
-        }
-        match object.get("keyType") {
-            Some(v) => {
-                out.key_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("KeyType"))?;
-            }
-            None if version >= 1 => return Err(j::missing("keyType", version)),
-            None => {}
-        }
-        match object.get("coordinatorKeys") {
-            Some(v) => {
-                out.coordinator_keys =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CoordinatorKeys"))?;
-            }
-            None if version >= 4 => return Err(j::missing("coordinatorKeys", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message FindCoordinatorRequest);

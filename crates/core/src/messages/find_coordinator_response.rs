@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `FindCoordinatorResponse`, the Kafka response defined in `FindCoordinatorResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `FindCoordinatorResponse`: Kafka response, api key 10.
 ///
@@ -49,7 +49,7 @@ pub struct FindCoordinatorResponse {
     /// Versions: 4+.
     pub coordinators: Vec<Coordinator>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for FindCoordinatorResponse {
@@ -64,306 +64,6 @@ impl Default for FindCoordinatorResponse {
             coordinators: Vec::new(),
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl FindCoordinatorResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 3;
-        if version >= 1 {
-            buf.put_i32(self.throttle_time_ms);
-        }
-        if version <= 3 {
-            buf.put_i16(self.error_code);
-        } else if !(version <= 3) && self.error_code != 0 {
-            return Err(c::non_default_value(version).in_field("ErrorCode"));
-        }
-        if version >= 1 && version <= 3 {
-            c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("ErrorMessage"))?;
-        }
-        if version <= 3 {
-            buf.put_i32(self.node_id);
-        } else if !(version <= 3) && self.node_id != 0 {
-            return Err(c::non_default_value(version).in_field("NodeId"));
-        }
-        if version <= 3 {
-            c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        } else if !(version <= 3) && self.host.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("Host"));
-        }
-        if version <= 3 {
-            buf.put_i32(self.port);
-        } else if !(version <= 3) && self.port != 0 {
-            return Err(c::non_default_value(version).in_field("Port"));
-        }
-        if version >= 4 {
-            c::put_array(buf, &self.coordinators, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("Coordinators"))?;
-        } else if !(version >= 4) && !self.coordinators.is_empty() {
-            return Err(c::non_default_value(version).in_field("Coordinators"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 3;
-        let mut size = 0usize;
-        if version >= 1 {
-            size += 4;
-        }
-        if version <= 3 {
-            size += 2;
-        }
-        if version >= 1 && version <= 3 {
-            size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        }
-        if version <= 3 {
-            size += 4;
-        }
-        if version <= 3 {
-            size += c::string_size(&self.host, flexible);
-        }
-        if version <= 3 {
-            size += 4;
-        }
-        if version >= 4 {
-            size += c::array_size(&self.coordinators, flexible, |e| (e).fields_size(version));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl FindCoordinatorResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 3;
-        let f_throttle_time_ms =
-            if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_error_code = if version <= 3 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
-        let f_error_message = if version >= 1 && version <= 3 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?
-        } else {
-            Some(StrBytes::from_static(""))
-        };
-        let f_node_id = if version <= 3 { r.read_i32().map_err(|e| e.in_field("NodeId"))? } else { 0 };
-        let f_host = if version <= 3 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_port = if version <= 3 { r.read_i32().map_err(|e| e.in_field("Port"))? } else { 0 };
-        let f_coordinators = if version >= 4 {
-            c::read_array(r, flexible, version, |r| Coordinator::decode_fields(r, version))
-                .map_err(|e| e.in_field("Coordinators"))?
-        } else {
-            Vec::new()
-        };
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            error_message: f_error_message,
-            node_id: f_node_id,
-            host: f_host,
-            port: f_port,
-            coordinators: f_coordinators,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for FindCoordinatorResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FindCoordinatorResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("FindCoordinatorResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for FindCoordinatorResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("FindCoordinatorResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("FindCoordinatorResponse"))
-    }
-}
-
-impl Message for FindCoordinatorResponse {
-    const NAME: &'static str = "FindCoordinatorResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 6);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FindCoordinatorResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        if version >= 1 {
-            value.throttle_time_ms = rnd::i32(rng);
-        }
-        if version <= 3 {
-            value.error_code = rng.i16(..);
-        }
-        if version >= 1 && version <= 3 {
-            value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if version <= 3 {
-            value.node_id = rnd::i32(rng);
-        }
-        if version <= 3 {
-            value.host = rnd::string(rng);
-        }
-        if version <= 3 {
-            value.port = rnd::i32(rng);
-        }
-        if version >= 4 {
-            value.coordinators = rnd::vec(rng, |rng| <Coordinator as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FindCoordinatorResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("FindCoordinatorResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 1 {
-            map.insert(
-                "throttleTimeMs".to_string(),
-                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-            );
-        }
-        if version <= 3 {
-            map.insert(
-                "errorCode".to_string(),
-                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-            );
-        } else if !(version <= 3) && self.error_code != 0 {
-            return Err(c::non_default_value(version).in_field("ErrorCode"));
-        }
-        if version >= 1 && version <= 3 {
-            map.insert(
-                "errorMessage".to_string(),
-                j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-            );
-        }
-        if version <= 3 {
-            map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
-        } else if !(version <= 3) && self.node_id != 0 {
-            return Err(c::non_default_value(version).in_field("NodeId"));
-        }
-        if version <= 3 {
-            map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        } else if !(version <= 3) && self.host.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("Host"));
-        }
-        if version <= 3 {
-            map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        } else if !(version <= 3) && self.port != 0 {
-            return Err(c::non_default_value(version).in_field("Port"));
-        }
-        if version >= 4 {
-            map.insert(
-                "coordinators".to_string(),
-                j::structs_to_value(&self.coordinators, version).map_err(|e| e.in_field("Coordinators"))?,
-            );
-        } else if !(version >= 4) && !self.coordinators.is_empty() {
-            return Err(c::non_default_value(version).in_field("Coordinators"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FindCoordinatorResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("FindCoordinatorResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
-            None => {}
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None if version <= 3 => return Err(j::missing("errorCode", version)),
-            None => {}
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None if version >= 1 && version <= 3 => return Err(j::missing("errorMessage", version)),
-            None => {}
-        }
-        match object.get("nodeId") {
-            Some(v) => {
-                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
-            }
-            None if version <= 3 => return Err(j::missing("nodeId", version)),
-            None => {}
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None if version <= 3 => return Err(j::missing("host", version)),
-            None => {}
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None if version <= 3 => return Err(j::missing("port", version)),
-            None => {}
-        }
-        match object.get("coordinators") {
-            Some(v) => {
-                out.coordinators = j::structs_from_value(v, version).map_err(|e| e.in_field("Coordinators"))?;
-            }
-            None if version >= 4 => return Err(j::missing("coordinators", version)),
-            None => {}
-        }
-        Ok(out)
     }
 }
 
@@ -397,7 +97,7 @@ pub struct Coordinator {
     /// Versions: 4+; nullable: 4+; ignorable.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for Coordinator {
@@ -414,64 +114,179 @@ impl Default for Coordinator {
     }
 }
 
+impl Message for FindCoordinatorResponse {
+    const NAME: &'static str = "FindCoordinatorResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 6);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl FindCoordinatorResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 3;
+        if version >= 1 {
+            buf.put_i32(self.throttle_time_ms);
+        }
+        if version <= 3 {
+            buf.put_i16(self.error_code);
+        } else if self.error_code != 0 {
+            return Err(c::check::non_default_value(version).in_field("ErrorCode"));
+        }
+        if (1..=3).contains(&version) {
+            c::string::put_nullable(buf, self.error_message.as_deref(), flexible, true, version)
+                .map_err(|e| e.in_field("ErrorMessage"))?;
+        }
+        if version <= 3 {
+            buf.put_i32(self.node_id);
+        } else if self.node_id != 0 {
+            return Err(c::check::non_default_value(version).in_field("NodeId"));
+        }
+        if version <= 3 {
+            c::string::put(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
+        } else if self.host.as_str() != "" {
+            return Err(c::check::non_default_value(version).in_field("Host"));
+        }
+        if version <= 3 {
+            buf.put_i32(self.port);
+        } else if self.port != 0 {
+            return Err(c::check::non_default_value(version).in_field("Port"));
+        }
+        if version >= 4 {
+            c::array::put(buf, &self.coordinators, true, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("Coordinators"))?;
+        } else if !self.coordinators.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("Coordinators"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 3;
+        let mut size = 0;
+        if version >= 1 {
+            size += 4;
+        }
+        if version <= 3 {
+            size += 2;
+        }
+        if (1..=3).contains(&version) {
+            size += c::string::nullable_size(self.error_message.as_deref(), flexible);
+        }
+        if version <= 3 {
+            size += 4;
+        }
+        if version <= 3 {
+            size += c::string::size(&self.host, flexible);
+        }
+        if version <= 3 {
+            size += 4;
+        }
+        if version >= 4 {
+            size += c::array::size(&self.coordinators, true, |e| e.fields_size(version));
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message FindCoordinatorResponse);
+
 #[cfg(feature = "encode-responses")]
 impl Coordinator {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.key, flexible).map_err(|e| e.in_field("Key"))?;
+        c::string::put(buf, &self.key, true).map_err(|e| e.in_field("Key"))?;
         buf.put_i32(self.node_id);
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
         {
             let mut run = [0u8; 6];
             run[0..4].copy_from_slice(&self.port.to_be_bytes());
             run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.key, flexible);
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.key, true);
         size += 4;
-        size += c::string_size(&self.host, flexible);
+        size += c::string::size(&self.host, true);
         size += 4;
         size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::nullable_size(self.error_message.as_deref(), true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Coordinator);
+
+#[cfg(feature = "decode-responses")]
+impl FindCoordinatorResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 3;
+        let f_throttle_time_ms =
+            if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
+        let f_error_code = if version <= 3 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
+        let f_error_message = if (1..=3).contains(&version) {
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?
+        } else {
+            Some(StrBytes::from_static(""))
+        };
+        let f_node_id = if version <= 3 { r.read_i32().map_err(|e| e.in_field("NodeId"))? } else { 0 };
+        let f_host = if version <= 3 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("Host"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_port = if version <= 3 { r.read_i32().map_err(|e| e.in_field("Port"))? } else { 0 };
+        let f_coordinators = if version >= 4 {
+            c::array::read(r, true, version, |r| Coordinator::decode_fields(r, version))
+                .map_err(|e| e.in_field("Coordinators"))?
+        } else {
+            Vec::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            error_message: f_error_message,
+            node_id: f_node_id,
+            host: f_host,
+            port: f_port,
+            coordinators: f_coordinators,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message FindCoordinatorResponse);
 
 #[cfg(feature = "decode-responses")]
 impl Coordinator {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_key = r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?;
+        let f_key = c::string::read(r, true, version).map_err(|e| e.in_field("Key"))?;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("Port", 4), ("ErrorCode", 2)]));
         };
         let f_port = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             key: f_key,
             node_id: f_node_id,
@@ -484,105 +299,5 @@ impl Coordinator {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for Coordinator {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for Coordinator {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Coordinator {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.key = rnd::string(rng);
-        value.node_id = rnd::i32(rng);
-        value.host = rnd::string(rng);
-        value.port = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Coordinator {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
-        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Coordinator {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("key") {
-            Some(v) => {
-                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
-            }
-            None => return Err(j::missing("key", version)),
-        }
-        match object.get("nodeId") {
-            Some(v) => {
-                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
-            }
-            None => return Err(j::missing("nodeId", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested Coordinator);

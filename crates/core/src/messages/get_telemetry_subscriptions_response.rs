@@ -2,23 +2,25 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `GetTelemetrySubscriptionsResponse`, the Kafka response defined in `GetTelemetrySubscriptionsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `GetTelemetrySubscriptionsResponse`: Kafka response, api key 71.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTelemetrySubscriptionsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -57,84 +59,65 @@ pub struct GetTelemetrySubscriptionsResponse {
     /// Versions: 0+.
     pub requested_metrics: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for GetTelemetrySubscriptionsResponse {
-    fn default() -> Self {
-        Self {
-            throttle_time_ms: 0,
-            error_code: 0,
-            client_instance_id: Uuid::nil(),
-            subscription_id: 0,
-            accepted_compression_types: WireArray::new(),
-            push_interval_ms: 0,
-            telemetry_max_bytes: 0,
-            delta_temporality: false,
-            requested_metrics: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for GetTelemetrySubscriptionsResponse {
+    const NAME: &'static str = "GetTelemetrySubscriptionsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
 #[cfg(feature = "encode-responses")]
 impl GetTelemetrySubscriptionsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 26];
             run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
             run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
-            run[6..22].copy_from_slice(&*self.client_instance_id.as_bytes());
+            run[6..22].copy_from_slice(self.client_instance_id.as_bytes());
             run[22..26].copy_from_slice(&self.subscription_id.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_wire_array(buf, &self.accepted_compression_types, flexible)
+        c::wire_array::put(buf, &self.accepted_compression_types, true)
             .map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
         {
             let mut run = [0u8; 9];
             run[0..4].copy_from_slice(&self.push_interval_ms.to_be_bytes());
             run[4..8].copy_from_slice(&self.telemetry_max_bytes.to_be_bytes());
-            run[8..9].copy_from_slice(&[self.delta_temporality as u8]);
+            run[8..9].copy_from_slice(&[u8::from(self.delta_temporality)]);
             buf.put_slice(&run);
         }
-        c::put_array(buf, &self.requested_metrics, flexible, |buf, e| c::put_string(buf, e, flexible))
+        c::array::put(buf, &self.requested_metrics, true, |buf, e| c::string::put(buf, e, true))
             .map_err(|e| e.in_field("RequestedMetrics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 4;
         size += 2;
         size += 16;
         size += 4;
-        size += c::wire_array_size(&self.accepted_compression_types, flexible);
+        size += c::wire_array::size(&self.accepted_compression_types, true);
         size += 4;
         size += 4;
         size += 1;
-        size += c::array_size(&self.requested_metrics, flexible, |e| c::string_size(e, flexible));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::array::size(&self.requested_metrics, true, |e| c::string::size(e, true));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message GetTelemetrySubscriptionsResponse);
 
 #[cfg(feature = "decode-responses")]
 impl GetTelemetrySubscriptionsResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<26>() else {
             return Err(r.fixed_run_error(&[
                 ("ThrottleTimeMs", 4),
@@ -148,16 +131,16 @@ impl GetTelemetrySubscriptionsResponse {
         let f_client_instance_id = Uuid::from_bytes(run[6..22].try_into().unwrap());
         let f_subscription_id = i32::from_be_bytes(run[22..26].try_into().unwrap());
         let f_accepted_compression_types =
-            r.read_wire_array(flexible, version).map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
+            c::wire_array::read(r, true, version).map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
         let Some(run) = r.read_fixed::<9>() else {
             return Err(r.fixed_run_error(&[("PushIntervalMs", 4), ("TelemetryMaxBytes", 4), ("DeltaTemporality", 1)]));
         };
         let f_push_interval_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_telemetry_max_bytes = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_delta_temporality = run[8] != 0;
-        let f_requested_metrics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
+        let f_requested_metrics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("RequestedMetrics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -173,176 +156,5 @@ impl GetTelemetrySubscriptionsResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for GetTelemetrySubscriptionsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("GetTelemetrySubscriptionsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("GetTelemetrySubscriptionsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for GetTelemetrySubscriptionsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("GetTelemetrySubscriptionsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("GetTelemetrySubscriptionsResponse"))
-    }
-}
-
-impl Message for GetTelemetrySubscriptionsResponse {
-    const NAME: &'static str = "GetTelemetrySubscriptionsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for GetTelemetrySubscriptionsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.client_instance_id = rnd::uuid(rng);
-        value.subscription_id = rnd::i32(rng);
-        value.accepted_compression_types = WireArray::from(rnd::vec(rng, |rng| rng.i8(..)));
-        value.push_interval_ms = rnd::i32(rng);
-        value.telemetry_max_bytes = rnd::i32(rng);
-        value.delta_temporality = rng.bool();
-        value.requested_metrics = rnd::vec(rng, |rng| rnd::string(rng));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for GetTelemetrySubscriptionsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("GetTelemetrySubscriptionsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "clientInstanceId".to_string(),
-            j::JsonValue::to_value(&self.client_instance_id).map_err(|e| e.in_field("ClientInstanceId"))?,
-        );
-        map.insert(
-            "subscriptionId".to_string(),
-            j::JsonValue::to_value(&self.subscription_id).map_err(|e| e.in_field("SubscriptionId"))?,
-        );
-        map.insert(
-            "acceptedCompressionTypes".to_string(),
-            j::JsonValue::to_value(&self.accepted_compression_types)
-                .map_err(|e| e.in_field("AcceptedCompressionTypes"))?,
-        );
-        map.insert(
-            "pushIntervalMs".to_string(),
-            j::JsonValue::to_value(&self.push_interval_ms).map_err(|e| e.in_field("PushIntervalMs"))?,
-        );
-        map.insert(
-            "telemetryMaxBytes".to_string(),
-            j::JsonValue::to_value(&self.telemetry_max_bytes).map_err(|e| e.in_field("TelemetryMaxBytes"))?,
-        );
-        map.insert(
-            "deltaTemporality".to_string(),
-            j::JsonValue::to_value(&self.delta_temporality).map_err(|e| e.in_field("DeltaTemporality"))?,
-        );
-        map.insert(
-            "requestedMetrics".to_string(),
-            j::JsonValue::to_value(&self.requested_metrics).map_err(|e| e.in_field("RequestedMetrics"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for GetTelemetrySubscriptionsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(
-                j::error(format!("unsupported version {version}")).in_struct("GetTelemetrySubscriptionsResponse")
-            );
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("clientInstanceId") {
-            Some(v) => {
-                out.client_instance_id =
-                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientInstanceId"))?;
-            }
-            None => return Err(j::missing("clientInstanceId", version)),
-        }
-        match object.get("subscriptionId") {
-            Some(v) => {
-                out.subscription_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubscriptionId"))?;
-            }
-            None => return Err(j::missing("subscriptionId", version)),
-        }
-        match object.get("acceptedCompressionTypes") {
-            Some(v) => {
-                out.accepted_compression_types = <WireArray<i8> as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("AcceptedCompressionTypes"))?;
-            }
-            None => return Err(j::missing("acceptedCompressionTypes", version)),
-        }
-        match object.get("pushIntervalMs") {
-            Some(v) => {
-                out.push_interval_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PushIntervalMs"))?;
-            }
-            None => return Err(j::missing("pushIntervalMs", version)),
-        }
-        match object.get("telemetryMaxBytes") {
-            Some(v) => {
-                out.telemetry_max_bytes =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TelemetryMaxBytes"))?;
-            }
-            None => return Err(j::missing("telemetryMaxBytes", version)),
-        }
-        match object.get("deltaTemporality") {
-            Some(v) => {
-                out.delta_temporality =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DeltaTemporality"))?;
-            }
-            None => return Err(j::missing("deltaTemporality", version)),
-        }
-        match object.get("requestedMetrics") {
-            Some(v) => {
-                out.requested_metrics =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequestedMetrics"))?;
-            }
-            None => return Err(j::missing("requestedMetrics", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message GetTelemetrySubscriptionsResponse);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `HeartbeatRequest`, the Kafka request defined in `HeartbeatRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `HeartbeatRequest`: Kafka request, api key 12.
 ///
 /// Valid versions: 0-4. Flexible versions: 4+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HeartbeatRequest {
     /// The group id.
     ///
@@ -37,77 +37,64 @@ pub struct HeartbeatRequest {
     /// Versions: 3+; nullable: 3+; default: null.
     pub group_instance_id: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for HeartbeatRequest {
-    fn default() -> Self {
-        Self {
-            group_id: StrBytes::from_static(""),
-            generation_id: 0,
-            member_id: StrBytes::from_static(""),
-            group_instance_id: None,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for HeartbeatRequest {
+    const NAME: &'static str = "HeartbeatRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 4);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
 impl HeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
+        c::string::put(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
         buf.put_i32(self.generation_id);
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        c::string::put(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
         if version >= 3 {
-            c::put_nullable_string(buf, self.group_instance_id.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.group_instance_id.as_deref(), flexible, true, version)
                 .map_err(|e| e.in_field("GroupInstanceId"))?;
-        } else if !(version >= 3) && self.group_instance_id.is_some() {
-            return Err(c::non_default_value(version).in_field("GroupInstanceId"));
+        } else if self.group_instance_id.is_some() {
+            return Err(c::check::non_default_value(version).in_field("GroupInstanceId"));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
+        let mut size = 0;
+        size += c::string::size(&self.group_id, flexible);
         size += 4;
-        size += c::string_size(&self.member_id, flexible);
+        size += c::string::size(&self.member_id, flexible);
         if version >= 3 {
-            size += c::nullable_string_size(self.group_instance_id.as_deref(), flexible);
+            size += c::string::nullable_size(self.group_instance_id.as_deref(), flexible);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message HeartbeatRequest);
 
 #[cfg(feature = "decode-requests")]
 impl HeartbeatRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_group_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupId"))?;
         let f_generation_id = r.read_i32().map_err(|e| e.in_field("GenerationId"))?;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_group_instance_id = if version >= 3 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?
         } else {
             None
         };
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             group_id: f_group_id,
             generation_id: f_generation_id,
@@ -118,115 +105,5 @@ impl HeartbeatRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for HeartbeatRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("HeartbeatRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("HeartbeatRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for HeartbeatRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("HeartbeatRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("HeartbeatRequest"))
-    }
-}
-
-impl Message for HeartbeatRequest {
-    const NAME: &'static str = "HeartbeatRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 4);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for HeartbeatRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.generation_id = rnd::i32(rng);
-        value.member_id = rnd::string(rng);
-        if version >= 3 {
-            value.group_instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for HeartbeatRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("HeartbeatRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "generationId".to_string(),
-            j::JsonValue::to_value(&self.generation_id).map_err(|e| e.in_field("GenerationId"))?,
-        );
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        if version >= 3 {
-            map.insert(
-                "groupInstanceId".to_string(),
-                j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
-            );
-        } else if !(version >= 3) && self.group_instance_id.is_some() {
-            return Err(c::non_default_value(version).in_field("GroupInstanceId"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for HeartbeatRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("HeartbeatRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("generationId") {
-            Some(v) => {
-                out.generation_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GenerationId"))?;
-            }
-            None => return Err(j::missing("generationId", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("groupInstanceId") {
-            Some(v) => {
-                out.group_instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
-            }
-            None if version >= 3 => return Err(j::missing("groupInstanceId", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message HeartbeatRequest);

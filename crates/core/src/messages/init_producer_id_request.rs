@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `InitProducerIdRequest`, the Kafka request defined in `InitProducerIdRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `InitProducerIdRequest`: Kafka request, api key 22.
 ///
@@ -46,7 +46,7 @@ pub struct InitProducerIdRequest {
     /// Versions: 6+; default: false.
     pub keep_prepared_txn: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for InitProducerIdRequest {
@@ -63,49 +63,48 @@ impl Default for InitProducerIdRequest {
     }
 }
 
+impl Message for InitProducerIdRequest {
+    const NAME: &'static str = "InitProducerIdRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 6);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl InitProducerIdRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        c::put_nullable_string(buf, self.transactional_id.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.transactional_id.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("TransactionalId"))?;
         buf.put_i32(self.transaction_timeout_ms);
         if version >= 3 {
             buf.put_i64(self.producer_id);
-        } else if !(version >= 3) && self.producer_id != -1 {
-            return Err(c::non_default_value(version).in_field("ProducerId"));
+        } else if self.producer_id != -1 {
+            return Err(c::check::non_default_value(version).in_field("ProducerId"));
         }
         if version >= 3 {
             buf.put_i16(self.producer_epoch);
-        } else if !(version >= 3) && self.producer_epoch != -1 {
-            return Err(c::non_default_value(version).in_field("ProducerEpoch"));
+        } else if self.producer_epoch != -1 {
+            return Err(c::check::non_default_value(version).in_field("ProducerEpoch"));
         }
         if version >= 6 {
-            buf.put_u8(self.enable2_pc as u8);
-        } else if !(version >= 6) && self.enable2_pc != false {
-            return Err(c::non_default_value(version).in_field("Enable2Pc"));
+            buf.put_u8(u8::from(self.enable2_pc));
+        } else if self.enable2_pc {
+            return Err(c::check::non_default_value(version).in_field("Enable2Pc"));
         }
         if version >= 6 {
-            buf.put_u8(self.keep_prepared_txn as u8);
-        } else if !(version >= 6) && self.keep_prepared_txn != false {
-            return Err(c::non_default_value(version).in_field("KeepPreparedTxn"));
+            buf.put_u8(u8::from(self.keep_prepared_txn));
+        } else if self.keep_prepared_txn {
+            return Err(c::check::non_default_value(version).in_field("KeepPreparedTxn"));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::nullable_string_size(self.transactional_id.as_deref(), flexible);
+        let mut size = 0;
+        size += c::string::nullable_size(self.transactional_id.as_deref(), flexible);
         size += 4;
         if version >= 3 {
             size += 8;
@@ -119,13 +118,13 @@ impl InitProducerIdRequest {
         if version >= 6 {
             size += 1;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message InitProducerIdRequest);
 
 #[cfg(feature = "decode-requests")]
 impl InitProducerIdRequest {
@@ -133,14 +132,14 @@ impl InitProducerIdRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_transactional_id =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("TransactionalId"))?;
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("TransactionalId"))?;
         let f_transaction_timeout_ms = r.read_i32().map_err(|e| e.in_field("TransactionTimeoutMs"))?;
         let f_producer_id = if version >= 3 { r.read_i64().map_err(|e| e.in_field("ProducerId"))? } else { -1 };
         let f_producer_epoch = if version >= 3 { r.read_i16().map_err(|e| e.in_field("ProducerEpoch"))? } else { -1 };
         let f_enable2_pc = if version >= 6 { r.read_bool().map_err(|e| e.in_field("Enable2Pc"))? } else { false };
         let f_keep_prepared_txn =
             if version >= 6 { r.read_bool().map_err(|e| e.in_field("KeepPreparedTxn"))? } else { false };
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             transactional_id: f_transactional_id,
             transaction_timeout_ms: f_transaction_timeout_ms,
@@ -153,163 +152,5 @@ impl InitProducerIdRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for InitProducerIdRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("InitProducerIdRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("InitProducerIdRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for InitProducerIdRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("InitProducerIdRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("InitProducerIdRequest"))
-    }
-}
-
-impl Message for InitProducerIdRequest {
-    const NAME: &'static str = "InitProducerIdRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 6);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for InitProducerIdRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.transactional_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.transaction_timeout_ms = rnd::i32(rng);
-        if version >= 3 {
-            value.producer_id = rnd::i64(rng);
-        }
-        if version >= 3 {
-            value.producer_epoch = rng.i16(..);
-        }
-        if version >= 6 {
-            value.enable2_pc = rng.bool();
-        }
-        if version >= 6 {
-            value.keep_prepared_txn = rng.bool();
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for InitProducerIdRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("InitProducerIdRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "transactionalId".to_string(),
-            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
-        );
-        map.insert(
-            "transactionTimeoutMs".to_string(),
-            j::JsonValue::to_value(&self.transaction_timeout_ms).map_err(|e| e.in_field("TransactionTimeoutMs"))?,
-        );
-        if version >= 3 {
-            map.insert(
-                "producerId".to_string(),
-                j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
-            );
-        } else if !(version >= 3) && self.producer_id != -1 {
-            return Err(c::non_default_value(version).in_field("ProducerId"));
-        }
-        if version >= 3 {
-            map.insert(
-                "producerEpoch".to_string(),
-                j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
-            );
-        } else if !(version >= 3) && self.producer_epoch != -1 {
-            return Err(c::non_default_value(version).in_field("ProducerEpoch"));
-        }
-        if version >= 6 {
-            map.insert(
-                "enable2Pc".to_string(),
-                j::JsonValue::to_value(&self.enable2_pc).map_err(|e| e.in_field("Enable2Pc"))?,
-            );
-        } else if !(version >= 6) && self.enable2_pc != false {
-            return Err(c::non_default_value(version).in_field("Enable2Pc"));
-        }
-        if version >= 6 {
-            map.insert(
-                "keepPreparedTxn".to_string(),
-                j::JsonValue::to_value(&self.keep_prepared_txn).map_err(|e| e.in_field("KeepPreparedTxn"))?,
-            );
-        } else if !(version >= 6) && self.keep_prepared_txn != false {
-            return Err(c::non_default_value(version).in_field("KeepPreparedTxn"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for InitProducerIdRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("InitProducerIdRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("transactionalId") {
-            Some(v) => {
-                out.transactional_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
-            }
-            None => return Err(j::missing("transactionalId", version)),
-        }
-        match object.get("transactionTimeoutMs") {
-            Some(v) => {
-                out.transaction_timeout_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionTimeoutMs"))?;
-            }
-            None => return Err(j::missing("transactionTimeoutMs", version)),
-        }
-        match object.get("producerId") {
-            Some(v) => {
-                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
-            }
-            None if version >= 3 => return Err(j::missing("producerId", version)),
-            None => {}
-        }
-        match object.get("producerEpoch") {
-            Some(v) => {
-                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
-            }
-            None if version >= 3 => return Err(j::missing("producerEpoch", version)),
-            None => {}
-        }
-        match object.get("enable2Pc") {
-            Some(v) => {
-                out.enable2_pc = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Enable2Pc"))?;
-            }
-            None if version >= 6 => return Err(j::missing("enable2Pc", version)),
-            None => {}
-        }
-        match object.get("keepPreparedTxn") {
-            Some(v) => {
-                out.keep_prepared_txn =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("KeepPreparedTxn"))?;
-            }
-            None if version >= 6 => return Err(j::missing("keepPreparedTxn", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message InitProducerIdRequest);

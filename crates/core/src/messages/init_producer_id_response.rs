@@ -2,18 +2,17 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `InitProducerIdResponse`, the Kafka response defined in `InitProducerIdResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `InitProducerIdResponse`: Kafka response, api key 22.
 ///
@@ -45,7 +44,7 @@ pub struct InitProducerIdResponse {
     /// Versions: 6+; default: -1.
     pub ongoing_txn_producer_epoch: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for InitProducerIdResponse {
@@ -62,6 +61,12 @@ impl Default for InitProducerIdResponse {
     }
 }
 
+impl Message for InitProducerIdResponse {
+    const NAME: &'static str = "InitProducerIdResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 6);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
 impl InitProducerIdResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
@@ -76,29 +81,22 @@ impl InitProducerIdResponse {
         }
         if version >= 6 {
             buf.put_i64(self.ongoing_txn_producer_id);
-        } else if !(version >= 6) && self.ongoing_txn_producer_id != -1 {
-            return Err(c::non_default_value(version).in_field("OngoingTxnProducerId"));
+        } else if self.ongoing_txn_producer_id != -1 {
+            return Err(c::check::non_default_value(version).in_field("OngoingTxnProducerId"));
         }
         if version >= 6 {
             buf.put_i16(self.ongoing_txn_producer_epoch);
-        } else if !(version >= 6) && self.ongoing_txn_producer_epoch != -1 {
-            return Err(c::non_default_value(version).in_field("OngoingTxnProducerEpoch"));
+        } else if self.ongoing_txn_producer_epoch != -1 {
+            return Err(c::check::non_default_value(version).in_field("OngoingTxnProducerEpoch"));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 2;
         size += 8;
@@ -109,13 +107,13 @@ impl InitProducerIdResponse {
         if version >= 6 {
             size += 2;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message InitProducerIdResponse);
 
 #[cfg(feature = "decode-responses")]
 impl InitProducerIdResponse {
@@ -138,7 +136,7 @@ impl InitProducerIdResponse {
             if version >= 6 { r.read_i64().map_err(|e| e.in_field("OngoingTxnProducerId"))? } else { -1 };
         let f_ongoing_txn_producer_epoch =
             if version >= 6 { r.read_i16().map_err(|e| e.in_field("OngoingTxnProducerEpoch"))? } else { -1 };
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -151,151 +149,5 @@ impl InitProducerIdResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for InitProducerIdResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("InitProducerIdResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("InitProducerIdResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for InitProducerIdResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("InitProducerIdResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("InitProducerIdResponse"))
-    }
-}
-
-impl Message for InitProducerIdResponse {
-    const NAME: &'static str = "InitProducerIdResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 6);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for InitProducerIdResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.producer_id = rnd::i64(rng);
-        value.producer_epoch = rng.i16(..);
-        if version >= 6 {
-            value.ongoing_txn_producer_id = rnd::i64(rng);
-        }
-        if version >= 6 {
-            value.ongoing_txn_producer_epoch = rng.i16(..);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for InitProducerIdResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("InitProducerIdResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "producerId".to_string(),
-            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
-        );
-        map.insert(
-            "producerEpoch".to_string(),
-            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
-        );
-        if version >= 6 {
-            map.insert(
-                "ongoingTxnProducerId".to_string(),
-                j::JsonValue::to_value(&self.ongoing_txn_producer_id)
-                    .map_err(|e| e.in_field("OngoingTxnProducerId"))?,
-            );
-        } else if !(version >= 6) && self.ongoing_txn_producer_id != -1 {
-            return Err(c::non_default_value(version).in_field("OngoingTxnProducerId"));
-        }
-        if version >= 6 {
-            map.insert(
-                "ongoingTxnProducerEpoch".to_string(),
-                j::JsonValue::to_value(&self.ongoing_txn_producer_epoch)
-                    .map_err(|e| e.in_field("OngoingTxnProducerEpoch"))?,
-            );
-        } else if !(version >= 6) && self.ongoing_txn_producer_epoch != -1 {
-            return Err(c::non_default_value(version).in_field("OngoingTxnProducerEpoch"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for InitProducerIdResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("InitProducerIdResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("producerId") {
-            Some(v) => {
-                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
-            }
-            None => return Err(j::missing("producerId", version)),
-        }
-        match object.get("producerEpoch") {
-            Some(v) => {
-                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
-            }
-            None => return Err(j::missing("producerEpoch", version)),
-        }
-        match object.get("ongoingTxnProducerId") {
-            Some(v) => {
-                out.ongoing_txn_producer_id =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OngoingTxnProducerId"))?;
-            }
-            None if version >= 6 => return Err(j::missing("ongoingTxnProducerId", version)),
-            None => {}
-        }
-        match object.get("ongoingTxnProducerEpoch") {
-            Some(v) => {
-                out.ongoing_txn_producer_epoch =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OngoingTxnProducerEpoch"))?;
-            }
-            None if version >= 6 => return Err(j::missing("ongoingTxnProducerEpoch", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message InitProducerIdResponse);

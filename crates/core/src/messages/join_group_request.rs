@@ -2,18 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `JoinGroupRequest`, the Kafka request defined in `JoinGroupRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `JoinGroupRequest`: Kafka request, api key 11.
 ///
@@ -53,7 +54,7 @@ pub struct JoinGroupRequest {
     /// Versions: 8+; nullable: 8+; default: null; ignorable.
     pub reason: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for JoinGroupRequest {
@@ -72,90 +73,130 @@ impl Default for JoinGroupRequest {
     }
 }
 
+/// The list of protocols that the member supports.
+///
+/// Versions: 0-9.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JoinGroupRequestProtocol {
+    /// The protocol name.
+    ///
+    /// Versions: 0+; map key.
+    pub name: StrBytes,
+    /// The protocol metadata.
+    ///
+    /// Versions: 0+.
+    pub metadata: Bytes,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for JoinGroupRequest {
+    const NAME: &'static str = "JoinGroupRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 9);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(6, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl JoinGroupRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 6;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
+        c::string::put(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
         buf.put_i32(self.session_timeout_ms);
         if version >= 1 {
             buf.put_i32(self.rebalance_timeout_ms);
         }
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        c::string::put(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
         if version >= 5 {
-            c::put_nullable_string(buf, self.group_instance_id.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.group_instance_id.as_deref(), flexible, true, version)
                 .map_err(|e| e.in_field("GroupInstanceId"))?;
-        } else if !(version >= 5) && self.group_instance_id.is_some() {
-            return Err(c::non_default_value(version).in_field("GroupInstanceId"));
+        } else if self.group_instance_id.is_some() {
+            return Err(c::check::non_default_value(version).in_field("GroupInstanceId"));
         }
-        c::put_string(buf, &self.protocol_type, flexible).map_err(|e| e.in_field("ProtocolType"))?;
-        c::put_array(buf, &self.protocols, flexible, |buf, e| (e).encode_fields(buf, version))
+        c::string::put(buf, &self.protocol_type, flexible).map_err(|e| e.in_field("ProtocolType"))?;
+        c::array::put(buf, &self.protocols, flexible, |buf, e| e.encode_fields(buf, version))
             .map_err(|e| e.in_field("Protocols"))?;
         if version >= 8 {
-            c::put_nullable_string(buf, self.reason.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.reason.as_deref(), true, true, version)
                 .map_err(|e| e.in_field("Reason"))?;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
+        let mut size = 0;
+        size += c::string::size(&self.group_id, flexible);
         size += 4;
         if version >= 1 {
             size += 4;
         }
-        size += c::string_size(&self.member_id, flexible);
+        size += c::string::size(&self.member_id, flexible);
         if version >= 5 {
-            size += c::nullable_string_size(self.group_instance_id.as_deref(), flexible);
+            size += c::string::nullable_size(self.group_instance_id.as_deref(), flexible);
         }
-        size += c::string_size(&self.protocol_type, flexible);
-        size += c::array_size(&self.protocols, flexible, |e| (e).fields_size(version));
+        size += c::string::size(&self.protocol_type, flexible);
+        size += c::array::size(&self.protocols, flexible, |e| e.fields_size(version));
         if version >= 8 {
-            size += c::nullable_string_size(self.reason.as_deref(), flexible);
+            size += c::string::nullable_size(self.reason.as_deref(), true);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message JoinGroupRequest);
+
+#[cfg(feature = "encode-requests")]
+impl JoinGroupRequestProtocol {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 6;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::bytes::put(buf, &self.metadata, flexible).map_err(|e| e.in_field("Metadata"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 6;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::bytes::size(&self.metadata, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested JoinGroupRequestProtocol);
 
 #[cfg(feature = "decode-requests")]
 impl JoinGroupRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_group_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupId"))?;
         let f_session_timeout_ms = r.read_i32().map_err(|e| e.in_field("SessionTimeoutMs"))?;
         let f_rebalance_timeout_ms =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("RebalanceTimeoutMs"))? } else { -1 };
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_group_instance_id = if version >= 5 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?
         } else {
             None
         };
-        let f_protocol_type = r.read_string(flexible, version).map_err(|e| e.in_field("ProtocolType"))?;
-        let f_protocols = c::read_array(r, flexible, version, |r| JoinGroupRequestProtocol::decode_fields(r, version))
+        let f_protocol_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("ProtocolType"))?;
+        let f_protocols = c::array::read(r, flexible, version, |r| JoinGroupRequestProtocol::decode_fields(r, version))
             .map_err(|e| e.in_field("Protocols"))?;
         let f_reason = if version >= 8 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Reason"))?
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Reason"))?
         } else {
             None
         };
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             group_id: f_group_id,
             session_timeout_ms: f_session_timeout_ms,
@@ -170,299 +211,20 @@ impl JoinGroupRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for JoinGroupRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("JoinGroupRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("JoinGroupRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for JoinGroupRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("JoinGroupRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("JoinGroupRequest"))
-    }
-}
-
-impl Message for JoinGroupRequest {
-    const NAME: &'static str = "JoinGroupRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 9);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(6, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for JoinGroupRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.session_timeout_ms = rnd::i32(rng);
-        if version >= 1 {
-            value.rebalance_timeout_ms = rnd::i32(rng);
-        }
-        value.member_id = rnd::string(rng);
-        if version >= 5 {
-            value.group_instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        value.protocol_type = rnd::string(rng);
-        value.protocols = rnd::vec(rng, |rng| <JoinGroupRequestProtocol as rnd::Random>::random(rng, version));
-        if version >= 8 {
-            value.reason = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for JoinGroupRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("JoinGroupRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "sessionTimeoutMs".to_string(),
-            j::JsonValue::to_value(&self.session_timeout_ms).map_err(|e| e.in_field("SessionTimeoutMs"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "rebalanceTimeoutMs".to_string(),
-                j::JsonValue::to_value(&self.rebalance_timeout_ms).map_err(|e| e.in_field("RebalanceTimeoutMs"))?,
-            );
-        }
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        if version >= 5 {
-            map.insert(
-                "groupInstanceId".to_string(),
-                j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
-            );
-        } else if !(version >= 5) && self.group_instance_id.is_some() {
-            return Err(c::non_default_value(version).in_field("GroupInstanceId"));
-        }
-        map.insert(
-            "protocolType".to_string(),
-            j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
-        );
-        map.insert(
-            "protocols".to_string(),
-            j::structs_to_value(&self.protocols, version).map_err(|e| e.in_field("Protocols"))?,
-        );
-        if version >= 8 {
-            map.insert("reason".to_string(), j::JsonValue::to_value(&self.reason).map_err(|e| e.in_field("Reason"))?);
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for JoinGroupRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("JoinGroupRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("sessionTimeoutMs") {
-            Some(v) => {
-                out.session_timeout_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SessionTimeoutMs"))?;
-            }
-            None => return Err(j::missing("sessionTimeoutMs", version)),
-        }
-        match object.get("rebalanceTimeoutMs") {
-            Some(v) => {
-                out.rebalance_timeout_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
-            }
-            None if version >= 1 => return Err(j::missing("rebalanceTimeoutMs", version)),
-            None => {}
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("groupInstanceId") {
-            Some(v) => {
-                out.group_instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
-            }
-            None if version >= 5 => return Err(j::missing("groupInstanceId", version)),
-            None => {}
-        }
-        match object.get("protocolType") {
-            Some(v) => {
-                out.protocol_type =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
-            }
-            None => return Err(j::missing("protocolType", version)),
-        }
-        match object.get("protocols") {
-            Some(v) => {
-                out.protocols = j::structs_from_value(v, version).map_err(|e| e.in_field("Protocols"))?;
-            }
-            None => return Err(j::missing("protocols", version)),
-        }
-        match object.get("reason") {
-            Some(v) => {
-                out.reason = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Reason"))?;
-            }
-            None if version >= 8 => return Err(j::missing("reason", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
-/// The list of protocols that the member supports.
-///
-/// Versions: 0-9.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JoinGroupRequestProtocol {
-    /// The protocol name.
-    ///
-    /// Versions: 0+; map key.
-    pub name: StrBytes,
-    /// The protocol metadata.
-    ///
-    /// Versions: 0+.
-    pub metadata: Bytes,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for JoinGroupRequestProtocol {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), metadata: Bytes::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl JoinGroupRequestProtocol {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 6;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_bytes(buf, &self.metadata, flexible).map_err(|e| e.in_field("Metadata"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 6;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::bytes_size(&self.metadata, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(message JoinGroupRequest);
 
 #[cfg(feature = "decode-requests")]
 impl JoinGroupRequestProtocol {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_metadata = r.read_bytes(flexible, version).map_err(|e| e.in_field("Metadata"))?;
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_metadata = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("Metadata"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { name: f_name, metadata: f_metadata, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for JoinGroupRequestProtocol {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for JoinGroupRequestProtocol {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for JoinGroupRequestProtocol {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.metadata = rnd::bytes(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for JoinGroupRequestProtocol {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("metadata".to_string(), j::JsonValue::to_value(&self.metadata).map_err(|e| e.in_field("Metadata"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for JoinGroupRequestProtocol {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("metadata") {
-            Some(v) => {
-                out.metadata = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Metadata"))?;
-            }
-            None => return Err(j::missing("metadata", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested JoinGroupRequestProtocol);

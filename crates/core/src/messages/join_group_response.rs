@@ -2,18 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `JoinGroupResponse`, the Kafka response defined in `JoinGroupResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `JoinGroupResponse`: Kafka response, api key 11.
 ///
@@ -57,7 +58,7 @@ pub struct JoinGroupResponse {
     /// Versions: 0+.
     pub members: Vec<JoinGroupResponseMember>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for JoinGroupResponse {
@@ -77,6 +78,33 @@ impl Default for JoinGroupResponse {
     }
 }
 
+/// The group members.
+///
+/// Versions: 0-9.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JoinGroupResponseMember {
+    /// The group member ID.
+    ///
+    /// Versions: 0+.
+    pub member_id: StrBytes,
+    /// The unique identifier of the consumer instance provided by end user.
+    ///
+    /// Versions: 5+; nullable: 5+; default: null; ignorable.
+    pub group_instance_id: Option<StrBytes>,
+    /// The group member metadata.
+    ///
+    /// Versions: 0+.
+    pub metadata: Bytes,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for JoinGroupResponse {
+    const NAME: &'static str = "JoinGroupResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 9);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(6, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
 impl JoinGroupResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
@@ -91,57 +119,81 @@ impl JoinGroupResponse {
             buf.put_slice(&run);
         }
         if version >= 7 {
-            c::put_nullable_string(buf, self.protocol_type.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.protocol_type.as_deref(), true, true, version)
                 .map_err(|e| e.in_field("ProtocolType"))?;
         }
-        c::put_nullable_string(buf, self.protocol_name.as_deref(), flexible, version >= 7, version)
+        c::string::put_nullable(buf, self.protocol_name.as_deref(), flexible, version >= 7, version)
             .map_err(|e| e.in_field("ProtocolName"))?;
-        c::put_string(buf, &self.leader, flexible).map_err(|e| e.in_field("Leader"))?;
+        c::string::put(buf, &self.leader, flexible).map_err(|e| e.in_field("Leader"))?;
         if version >= 9 {
-            buf.put_u8(self.skip_assignment as u8);
-        } else if !(version >= 9) && self.skip_assignment != false {
-            return Err(c::non_default_value(version).in_field("SkipAssignment"));
+            buf.put_u8(u8::from(self.skip_assignment));
+        } else if self.skip_assignment {
+            return Err(c::check::non_default_value(version).in_field("SkipAssignment"));
         }
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        c::put_array(buf, &self.members, flexible, |buf, e| (e).encode_fields(buf, version))
+        c::string::put(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        c::array::put(buf, &self.members, flexible, |buf, e| e.encode_fields(buf, version))
             .map_err(|e| e.in_field("Members"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
-        let mut size = 0usize;
+        let mut size = 0;
         if version >= 2 {
             size += 4;
         }
         size += 2;
         size += 4;
         if version >= 7 {
-            size += c::nullable_string_size(self.protocol_type.as_deref(), flexible);
+            size += c::string::nullable_size(self.protocol_type.as_deref(), true);
         }
-        size += c::nullable_string_size(self.protocol_name.as_deref(), flexible);
-        size += c::string_size(&self.leader, flexible);
+        size += c::string::nullable_size(self.protocol_name.as_deref(), flexible);
+        size += c::string::size(&self.leader, flexible);
         if version >= 9 {
             size += 1;
         }
-        size += c::string_size(&self.member_id, flexible);
-        size += c::array_size(&self.members, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::size(&self.member_id, flexible);
+        size += c::array::size(&self.members, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message JoinGroupResponse);
+
+#[cfg(feature = "encode-responses")]
+impl JoinGroupResponseMember {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 6;
+        c::string::put(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        if version >= 5 {
+            c::string::put_nullable(buf, self.group_instance_id.as_deref(), flexible, true, version)
+                .map_err(|e| e.in_field("GroupInstanceId"))?;
+        }
+        c::bytes::put(buf, &self.metadata, flexible).map_err(|e| e.in_field("Metadata"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 6;
+        let mut size = 0;
+        size += c::string::size(&self.member_id, flexible);
+        if version >= 5 {
+            size += c::string::nullable_size(self.group_instance_id.as_deref(), flexible);
+        }
+        size += c::bytes::size(&self.metadata, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested JoinGroupResponseMember);
 
 #[cfg(feature = "decode-responses")]
 impl JoinGroupResponse {
@@ -156,19 +208,19 @@ impl JoinGroupResponse {
         let f_error_code = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_generation_id = i32::from_be_bytes(run[2..6].try_into().unwrap());
         let f_protocol_type = if version >= 7 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ProtocolType"))?
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ProtocolType"))?
         } else {
             None
         };
         let f_protocol_name =
-            r.read_nullable_string(flexible, version >= 7, version).map_err(|e| e.in_field("ProtocolName"))?;
-        let f_leader = r.read_string(flexible, version).map_err(|e| e.in_field("Leader"))?;
+            c::string::read_nullable(r, flexible, version >= 7, version).map_err(|e| e.in_field("ProtocolName"))?;
+        let f_leader = c::string::read(r, flexible, version).map_err(|e| e.in_field("Leader"))?;
         let f_skip_assignment =
             if version >= 9 { r.read_bool().map_err(|e| e.in_field("SkipAssignment"))? } else { false };
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_members = c::read_array(r, flexible, version, |r| JoinGroupResponseMember::decode_fields(r, version))
+        let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_members = c::array::read(r, flexible, version, |r| JoinGroupResponseMember::decode_fields(r, version))
             .map_err(|e| e.in_field("Members"))?;
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -184,270 +236,22 @@ impl JoinGroupResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for JoinGroupResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("JoinGroupResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("JoinGroupResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for JoinGroupResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("JoinGroupResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("JoinGroupResponse"))
-    }
-}
-
-impl Message for JoinGroupResponse {
-    const NAME: &'static str = "JoinGroupResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 9);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(6, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for JoinGroupResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        if version >= 2 {
-            value.throttle_time_ms = rnd::i32(rng);
-        }
-        value.error_code = rng.i16(..);
-        value.generation_id = rnd::i32(rng);
-        if version >= 7 {
-            value.protocol_type = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        value.protocol_name = if version >= 7 && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.leader = rnd::string(rng);
-        if version >= 9 {
-            value.skip_assignment = rng.bool();
-        }
-        value.member_id = rnd::string(rng);
-        value.members = rnd::vec(rng, |rng| <JoinGroupResponseMember as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for JoinGroupResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("JoinGroupResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 2 {
-            map.insert(
-                "throttleTimeMs".to_string(),
-                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-            );
-        }
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "generationId".to_string(),
-            j::JsonValue::to_value(&self.generation_id).map_err(|e| e.in_field("GenerationId"))?,
-        );
-        if version >= 7 {
-            map.insert(
-                "protocolType".to_string(),
-                j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
-            );
-        }
-        map.insert(
-            "protocolName".to_string(),
-            j::JsonValue::to_value(&self.protocol_name).map_err(|e| e.in_field("ProtocolName"))?,
-        );
-        map.insert("leader".to_string(), j::JsonValue::to_value(&self.leader).map_err(|e| e.in_field("Leader"))?);
-        if version >= 9 {
-            map.insert(
-                "skipAssignment".to_string(),
-                j::JsonValue::to_value(&self.skip_assignment).map_err(|e| e.in_field("SkipAssignment"))?,
-            );
-        } else if !(version >= 9) && self.skip_assignment != false {
-            return Err(c::non_default_value(version).in_field("SkipAssignment"));
-        }
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "members".to_string(),
-            j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for JoinGroupResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("JoinGroupResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None if version >= 2 => return Err(j::missing("throttleTimeMs", version)),
-            None => {}
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("generationId") {
-            Some(v) => {
-                out.generation_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GenerationId"))?;
-            }
-            None => return Err(j::missing("generationId", version)),
-        }
-        match object.get("protocolType") {
-            Some(v) => {
-                out.protocol_type =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
-            }
-            None if version >= 7 => return Err(j::missing("protocolType", version)),
-            None => {}
-        }
-        match object.get("protocolName") {
-            Some(v) => {
-                out.protocol_name =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolName"))?;
-            }
-            None => return Err(j::missing("protocolName", version)),
-        }
-        match object.get("leader") {
-            Some(v) => {
-                out.leader = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Leader"))?;
-            }
-            None => return Err(j::missing("leader", version)),
-        }
-        match object.get("skipAssignment") {
-            Some(v) => {
-                out.skip_assignment =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SkipAssignment"))?;
-            }
-            None if version >= 9 => return Err(j::missing("skipAssignment", version)),
-            None => {}
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("members") {
-            Some(v) => {
-                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
-            }
-            None => return Err(j::missing("members", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The group members.
-///
-/// Versions: 0-9.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JoinGroupResponseMember {
-    /// The group member ID.
-    ///
-    /// Versions: 0+.
-    pub member_id: StrBytes,
-    /// The unique identifier of the consumer instance provided by end user.
-    ///
-    /// Versions: 5+; nullable: 5+; default: null; ignorable.
-    pub group_instance_id: Option<StrBytes>,
-    /// The group member metadata.
-    ///
-    /// Versions: 0+.
-    pub metadata: Bytes,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for JoinGroupResponseMember {
-    fn default() -> Self {
-        Self {
-            member_id: StrBytes::from_static(""),
-            group_instance_id: None,
-            metadata: Bytes::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl JoinGroupResponseMember {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 6;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        if version >= 5 {
-            c::put_nullable_string(buf, self.group_instance_id.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("GroupInstanceId"))?;
-        }
-        c::put_bytes(buf, &self.metadata, flexible).map_err(|e| e.in_field("Metadata"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 6;
-        let mut size = 0usize;
-        size += c::string_size(&self.member_id, flexible);
-        if version >= 5 {
-            size += c::nullable_string_size(self.group_instance_id.as_deref(), flexible);
-        }
-        size += c::bytes_size(&self.metadata, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(message JoinGroupResponse);
 
 #[cfg(feature = "decode-responses")]
 impl JoinGroupResponseMember {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 6;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_group_instance_id = if version >= 5 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?
         } else {
             None
         };
-        let f_metadata = r.read_bytes(flexible, version).map_err(|e| e.in_field("Metadata"))?;
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_metadata = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("Metadata"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,
@@ -457,86 +261,5 @@ impl JoinGroupResponseMember {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for JoinGroupResponseMember {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for JoinGroupResponseMember {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for JoinGroupResponseMember {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        value.member_id = rnd::string(rng);
-        if version >= 5 {
-            value.group_instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        value.metadata = rnd::bytes(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for JoinGroupResponseMember {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        if version >= 5 {
-            map.insert(
-                "groupInstanceId".to_string(),
-                j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
-            );
-        }
-        map.insert("metadata".to_string(), j::JsonValue::to_value(&self.metadata).map_err(|e| e.in_field("Metadata"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for JoinGroupResponseMember {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("groupInstanceId") {
-            Some(v) => {
-                out.group_instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
-            }
-            None if version >= 5 => return Err(j::missing("groupInstanceId", version)),
-            None => {}
-        }
-        match object.get("metadata") {
-            Some(v) => {
-                out.metadata = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Metadata"))?;
-            }
-            None => return Err(j::missing("metadata", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested JoinGroupResponseMember);

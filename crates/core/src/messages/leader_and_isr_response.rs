@@ -2,77 +2,22 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `LeaderAndIsrResponse`, the Kafka response defined in `LeaderAndIsrResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(feature = "decode-responses")]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `LeaderAndIsrResponse`: Kafka response, api key 4.
 ///
 /// Valid versions: none. Flexible versions: none.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LeaderAndIsrResponse {}
-
-impl Default for LeaderAndIsrResponse {
-    fn default() -> Self {
-        Self {}
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl LeaderAndIsrResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl LeaderAndIsrResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        Ok(Self {})
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for LeaderAndIsrResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("LeaderAndIsrResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("LeaderAndIsrResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for LeaderAndIsrResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("LeaderAndIsrResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("LeaderAndIsrResponse"))
-    }
-}
 
 impl Message for LeaderAndIsrResponse {
     const NAME: &'static str = "LeaderAndIsrResponse";
@@ -80,34 +25,28 @@ impl Message for LeaderAndIsrResponse {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for LeaderAndIsrResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value
+#[cfg(feature = "encode-responses")]
+impl LeaderAndIsrResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, _buf: &mut B, _version: i16) -> Result<(), EncodeError> {
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        0
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for LeaderAndIsrResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("LeaderAndIsrResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message LeaderAndIsrResponse);
+
+#[cfg(feature = "decode-responses")]
+impl LeaderAndIsrResponse {
+    #[inline]
+    pub(crate) fn decode_fields(_r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+        Ok(Self {})
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for LeaderAndIsrResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("LeaderAndIsrResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message LeaderAndIsrResponse);

@@ -2,23 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `LeaderChangeMessage`, the Kafka data type defined in `LeaderChangeMessage.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `LeaderChangeMessage`: Kafka data.
 ///
 /// Valid versions: 0-1. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LeaderChangeMessage {
     /// The version of the leader change message.
     ///
@@ -37,185 +33,11 @@ pub struct LeaderChangeMessage {
     /// Versions: 0+.
     pub granting_voters: Vec<Voter>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for LeaderChangeMessage {
-    fn default() -> Self {
-        Self {
-            version: 0,
-            leader_id: 0,
-            voters: Vec::new(),
-            granting_voters: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-impl LeaderChangeMessage {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 6];
-            run[0..2].copy_from_slice(&self.version.to_be_bytes());
-            run[2..6].copy_from_slice(&self.leader_id.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.voters, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Voters"))?;
-        c::put_array(buf, &self.granting_voters, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("GrantingVoters"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 2;
-        size += 4;
-        size += c::array_size(&self.voters, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.granting_voters, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-impl LeaderChangeMessage {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<6>() else {
-            return Err(r.fixed_run_error(&[("Version", 2), ("LeaderId", 4)]));
-        };
-        let f_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
-        let f_leader_id = i32::from_be_bytes(run[2..6].try_into().unwrap());
-        let f_voters = c::read_array(r, flexible, version, |r| Voter::decode_fields(r, version))
-            .map_err(|e| e.in_field("Voters"))?;
-        let f_granting_voters = c::read_array(r, flexible, version, |r| Voter::decode_fields(r, version))
-            .map_err(|e| e.in_field("GrantingVoters"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            version: f_version,
-            leader_id: f_leader_id,
-            voters: f_voters,
-            granting_voters: f_granting_voters,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-impl Encode for LeaderChangeMessage {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("LeaderChangeMessage"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("LeaderChangeMessage"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for LeaderChangeMessage {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("LeaderChangeMessage"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("LeaderChangeMessage"))
-    }
-}
-
-impl Message for LeaderChangeMessage {
-    const NAME: &'static str = "LeaderChangeMessage";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for LeaderChangeMessage {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.version = rng.i16(..);
-        value.leader_id = rnd::i32(rng);
-        value.voters = rnd::vec(rng, |rng| <Voter as rnd::Random>::random(rng, version));
-        value.granting_voters = rnd::vec(rng, |rng| <Voter as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for LeaderChangeMessage {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("LeaderChangeMessage"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("version".to_string(), j::JsonValue::to_value(&self.version).map_err(|e| e.in_field("Version"))?);
-        map.insert(
-            "leaderId".to_string(),
-            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
-        );
-        map.insert("voters".to_string(), j::structs_to_value(&self.voters, version).map_err(|e| e.in_field("Voters"))?);
-        map.insert(
-            "grantingVoters".to_string(),
-            j::structs_to_value(&self.granting_voters, version).map_err(|e| e.in_field("GrantingVoters"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for LeaderChangeMessage {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("LeaderChangeMessage"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("version") {
-            Some(v) => {
-                out.version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Version"))?;
-            }
-            None => return Err(j::missing("version", version)),
-        }
-        match object.get("leaderId") {
-            Some(v) => {
-                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
-            }
-            None => return Err(j::missing("leaderId", version)),
-        }
-        match object.get("voters") {
-            Some(v) => {
-                out.voters = j::structs_from_value(v, version).map_err(|e| e.in_field("Voters"))?;
-            }
-            None => return Err(j::missing("voters", version)),
-        }
-        match object.get("grantingVoters") {
-            Some(v) => {
-                out.granting_voters = j::structs_from_value(v, version).map_err(|e| e.in_field("GrantingVoters"))?;
-            }
-            None => return Err(j::missing("grantingVoters", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `Voter`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Voter {
     /// The ID of the voter.
     ///
@@ -226,130 +48,105 @@ pub struct Voter {
     /// Versions: 1+.
     pub voter_directory_id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for Voter {
-    fn default() -> Self {
-        Self { voter_id: 0, voter_directory_id: Uuid::nil(), unknown_tagged_fields: Vec::new() }
-    }
+impl Message for LeaderChangeMessage {
+    const NAME: &'static str = "LeaderChangeMessage";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
-impl Voter {
+impl LeaderChangeMessage {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.voter_id);
-        if version >= 1 {
-            buf.put_slice(self.voter_directory_id.as_bytes());
-        } else if !(version >= 1) && self.voter_directory_id != Uuid::nil() {
-            return Err(c::non_default_value(version).in_field("VoterDirectoryId"));
+        {
+            let mut run = [0u8; 6];
+            run[0..2].copy_from_slice(&self.version.to_be_bytes());
+            run[2..6].copy_from_slice(&self.leader_id.to_be_bytes());
+            buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::array::put(buf, &self.voters, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Voters"))?;
+        c::array::put(buf, &self.granting_voters, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("GrantingVoters"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
+        size += 2;
         size += 4;
-        if version >= 1 {
-            size += 16;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::array::size(&self.voters, true, |e| e.fields_size(version));
+        size += c::array::size(&self.granting_voters, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
 
+crate::message::impl_encode!(message LeaderChangeMessage);
+
+impl Voter {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.voter_id);
+        if version >= 1 {
+            buf.put_slice(self.voter_directory_id.as_bytes());
+        } else if !self.voter_directory_id.is_nil() {
+            return Err(c::check::non_default_value(version).in_field("VoterDirectoryId"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        if version >= 1 {
+            size += 16;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+crate::message::impl_encode!(nested Voter);
+
+impl LeaderChangeMessage {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Version", 2), ("LeaderId", 4)]));
+        };
+        let f_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_leader_id = i32::from_be_bytes(run[2..6].try_into().unwrap());
+        let f_voters =
+            c::array::read(r, true, version, |r| Voter::decode_fields(r, version)).map_err(|e| e.in_field("Voters"))?;
+        let f_granting_voters = c::array::read(r, true, version, |r| Voter::decode_fields(r, version))
+            .map_err(|e| e.in_field("GrantingVoters"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            version: f_version,
+            leader_id: f_leader_id,
+            voters: f_voters,
+            granting_voters: f_granting_voters,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+crate::message::impl_decode!(message LeaderChangeMessage);
+
 impl Voter {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_voter_id = r.read_i32().map_err(|e| e.in_field("VoterId"))?;
         let f_voter_directory_id =
             if version >= 1 { r.read_uuid().map_err(|e| e.in_field("VoterDirectoryId"))? } else { Uuid::nil() };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { voter_id: f_voter_id, voter_directory_id: f_voter_directory_id, unknown_tagged_fields })
     }
 }
 
-impl Encode for Voter {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for Voter {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Voter {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.voter_id = rnd::i32(rng);
-        if version >= 1 {
-            value.voter_directory_id = rnd::uuid(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Voter {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("voterId".to_string(), j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?);
-        if version >= 1 {
-            map.insert(
-                "voterDirectoryId".to_string(),
-                j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
-            );
-        } else if !(version >= 1) && self.voter_directory_id != Uuid::nil() {
-            return Err(c::non_default_value(version).in_field("VoterDirectoryId"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Voter {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("voterId") {
-            Some(v) => {
-                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
-            }
-            None => return Err(j::missing("voterId", version)),
-        }
-        match object.get("voterDirectoryId") {
-            Some(v) => {
-                out.voter_directory_id =
-                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
-            }
-            None if version >= 1 => return Err(j::missing("voterDirectoryId", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested Voter);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `LeaveGroupRequest`, the Kafka request defined in `LeaveGroupRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `LeaveGroupRequest`: Kafka request, api key 13.
 ///
 /// Valid versions: 0-5. Flexible versions: 4+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LeaveGroupRequest {
     /// The ID of the group to leave.
     ///
@@ -33,200 +33,13 @@ pub struct LeaveGroupRequest {
     /// Versions: 3+.
     pub members: Vec<MemberIdentity>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for LeaveGroupRequest {
-    fn default() -> Self {
-        Self {
-            group_id: StrBytes::from_static(""),
-            member_id: StrBytes::from_static(""),
-            members: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl LeaveGroupRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 4;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        if version <= 2 {
-            c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        } else if !(version <= 2) && self.member_id.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("MemberId"));
-        }
-        if version >= 3 {
-            c::put_array(buf, &self.members, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("Members"))?;
-        } else if !(version >= 3) && !self.members.is_empty() {
-            return Err(c::non_default_value(version).in_field("Members"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 4;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        if version <= 2 {
-            size += c::string_size(&self.member_id, flexible);
-        }
-        if version >= 3 {
-            size += c::array_size(&self.members, flexible, |e| (e).fields_size(version));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl LeaveGroupRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 4;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_member_id = if version <= 2 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_members = if version >= 3 {
-            c::read_array(r, flexible, version, |r| MemberIdentity::decode_fields(r, version))
-                .map_err(|e| e.in_field("Members"))?
-        } else {
-            Vec::new()
-        };
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { group_id: f_group_id, member_id: f_member_id, members: f_members, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for LeaveGroupRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("LeaveGroupRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("LeaveGroupRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for LeaveGroupRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("LeaveGroupRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("LeaveGroupRequest"))
-    }
-}
-
-impl Message for LeaveGroupRequest {
-    const NAME: &'static str = "LeaveGroupRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for LeaveGroupRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        if version <= 2 {
-            value.member_id = rnd::string(rng);
-        }
-        if version >= 3 {
-            value.members = rnd::vec(rng, |rng| <MemberIdentity as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for LeaveGroupRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("LeaveGroupRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        if version <= 2 {
-            map.insert(
-                "memberId".to_string(),
-                j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-            );
-        } else if !(version <= 2) && self.member_id.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("MemberId"));
-        }
-        if version >= 3 {
-            map.insert(
-                "members".to_string(),
-                j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
-            );
-        } else if !(version >= 3) && !self.members.is_empty() {
-            return Err(c::non_default_value(version).in_field("Members"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for LeaveGroupRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("LeaveGroupRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None if version <= 2 => return Err(j::missing("memberId", version)),
-            None => {}
-        }
-        match object.get("members") {
-            Some(v) => {
-                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
-            }
-            None if version >= 3 => return Err(j::missing("members", version)),
-            None => {}
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// List of leaving member identities.
 ///
 /// Versions: 3-5.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemberIdentity {
     /// The member ID to remove from the group.
     ///
@@ -241,73 +54,125 @@ pub struct MemberIdentity {
     /// Versions: 5+; nullable: 5+; default: null; ignorable.
     pub reason: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for MemberIdentity {
-    fn default() -> Self {
-        Self {
-            member_id: StrBytes::from_static(""),
-            group_instance_id: None,
-            reason: None,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for LeaveGroupRequest {
+    const NAME: &'static str = "LeaveGroupRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl MemberIdentity {
+impl LeaveGroupRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        c::put_nullable_string(buf, self.group_instance_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("GroupInstanceId"))?;
-        if version >= 5 {
-            c::put_nullable_string(buf, self.reason.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("Reason"))?;
+        c::string::put(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
+        if version <= 2 {
+            c::string::put(buf, &self.member_id, false).map_err(|e| e.in_field("MemberId"))?;
+        } else if self.member_id.as_str() != "" {
+            return Err(c::check::non_default_value(version).in_field("MemberId"));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+        if version >= 3 {
+            c::array::put(buf, &self.members, flexible, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("Members"))?;
+        } else if !self.members.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("Members"));
         }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
-        let mut size = 0usize;
-        size += c::string_size(&self.member_id, flexible);
-        size += c::nullable_string_size(self.group_instance_id.as_deref(), flexible);
-        if version >= 5 {
-            size += c::nullable_string_size(self.reason.as_deref(), flexible);
+        let mut size = 0;
+        size += c::string::size(&self.group_id, flexible);
+        if version <= 2 {
+            size += c::string::size(&self.member_id, false);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        if version >= 3 {
+            size += c::array::size(&self.members, flexible, |e| e.fields_size(version));
         }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message LeaveGroupRequest);
+
+#[cfg(feature = "encode-requests")]
+impl MemberIdentity {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 4;
+        c::string::put(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        c::string::put_nullable(buf, self.group_instance_id.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("GroupInstanceId"))?;
+        if version >= 5 {
+            c::string::put_nullable(buf, self.reason.as_deref(), true, true, version)
+                .map_err(|e| e.in_field("Reason"))?;
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 4;
+        let mut size = 0;
+        size += c::string::size(&self.member_id, flexible);
+        size += c::string::nullable_size(self.group_instance_id.as_deref(), flexible);
+        if version >= 5 {
+            size += c::string::nullable_size(self.reason.as_deref(), true);
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested MemberIdentity);
+
+#[cfg(feature = "decode-requests")]
+impl LeaveGroupRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 4;
+        let f_group_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_member_id = if version <= 2 {
+            c::string::read(r, false, version).map_err(|e| e.in_field("MemberId"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_members = if version >= 3 {
+            c::array::read(r, flexible, version, |r| MemberIdentity::decode_fields(r, version))
+                .map_err(|e| e.in_field("Members"))?
+        } else {
+            Vec::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { group_id: f_group_id, member_id: f_member_id, members: f_members, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message LeaveGroupRequest);
 
 #[cfg(feature = "decode-requests")]
 impl MemberIdentity {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_group_instance_id =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?;
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?;
         let f_reason = if version >= 5 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Reason"))?
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Reason"))?
         } else {
             None
         };
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,
@@ -317,86 +182,5 @@ impl MemberIdentity {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for MemberIdentity {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for MemberIdentity {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for MemberIdentity {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        value.member_id = rnd::string(rng);
-        value.group_instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if version >= 5 {
-            value.reason = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for MemberIdentity {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "groupInstanceId".to_string(),
-            j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
-        );
-        if version >= 5 {
-            map.insert("reason".to_string(), j::JsonValue::to_value(&self.reason).map_err(|e| e.in_field("Reason"))?);
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for MemberIdentity {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("groupInstanceId") {
-            Some(v) => {
-                out.group_instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
-            }
-            None => return Err(j::missing("groupInstanceId", version)),
-        }
-        match object.get("reason") {
-            Some(v) => {
-                out.reason = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Reason"))?;
-            }
-            None if version >= 5 => return Err(j::missing("reason", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested MemberIdentity);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `LeaveGroupResponse`, the Kafka response defined in `LeaveGroupResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `LeaveGroupResponse`: Kafka response, api key 13.
 ///
 /// Valid versions: 0-5. Flexible versions: 4+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LeaveGroupResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -33,191 +33,7 @@ pub struct LeaveGroupResponse {
     /// Versions: 3+.
     pub members: Vec<MemberResponse>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for LeaveGroupResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, error_code: 0, members: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl LeaveGroupResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 4;
-        if version >= 1 {
-            buf.put_i32(self.throttle_time_ms);
-        }
-        buf.put_i16(self.error_code);
-        if version >= 3 {
-            c::put_array(buf, &self.members, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("Members"))?;
-        } else if !(version >= 3) && !self.members.is_empty() {
-            return Err(c::non_default_value(version).in_field("Members"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 4;
-        let mut size = 0usize;
-        if version >= 1 {
-            size += 4;
-        }
-        size += 2;
-        if version >= 3 {
-            size += c::array_size(&self.members, flexible, |e| (e).fields_size(version));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl LeaveGroupResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 4;
-        let f_throttle_time_ms =
-            if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_members = if version >= 3 {
-            c::read_array(r, flexible, version, |r| MemberResponse::decode_fields(r, version))
-                .map_err(|e| e.in_field("Members"))?
-        } else {
-            Vec::new()
-        };
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            members: f_members,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for LeaveGroupResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("LeaveGroupResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("LeaveGroupResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for LeaveGroupResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("LeaveGroupResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("LeaveGroupResponse"))
-    }
-}
-
-impl Message for LeaveGroupResponse {
-    const NAME: &'static str = "LeaveGroupResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for LeaveGroupResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        if version >= 1 {
-            value.throttle_time_ms = rnd::i32(rng);
-        }
-        value.error_code = rng.i16(..);
-        if version >= 3 {
-            value.members = rnd::vec(rng, |rng| <MemberResponse as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for LeaveGroupResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("LeaveGroupResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 1 {
-            map.insert(
-                "throttleTimeMs".to_string(),
-                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-            );
-        }
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        if version >= 3 {
-            map.insert(
-                "members".to_string(),
-                j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
-            );
-        } else if !(version >= 3) && !self.members.is_empty() {
-            return Err(c::non_default_value(version).in_field("Members"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for LeaveGroupResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("LeaveGroupResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
-            None => {}
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("members") {
-            Some(v) => {
-                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
-            }
-            None if version >= 3 => return Err(j::missing("members", version)),
-            None => {}
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// List of leaving member responses.
@@ -238,7 +54,7 @@ pub struct MemberResponse {
     /// Versions: 3+.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for MemberResponse {
@@ -252,50 +68,113 @@ impl Default for MemberResponse {
     }
 }
 
+impl Message for LeaveGroupResponse {
+    const NAME: &'static str = "LeaveGroupResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
-impl MemberResponse {
+impl LeaveGroupResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 4;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        c::put_nullable_string(buf, self.group_instance_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("GroupInstanceId"))?;
-        buf.put_i16(self.error_code);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+        if version >= 1 {
+            buf.put_i32(self.throttle_time_ms);
         }
+        buf.put_i16(self.error_code);
+        if version >= 3 {
+            c::array::put(buf, &self.members, flexible, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("Members"))?;
+        } else if !self.members.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("Members"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
-        let mut size = 0usize;
-        size += c::string_size(&self.member_id, flexible);
-        size += c::nullable_string_size(self.group_instance_id.as_deref(), flexible);
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        let mut size = 0;
+        if version >= 1 {
+            size += 4;
         }
+        size += 2;
+        if version >= 3 {
+            size += c::array::size(&self.members, flexible, |e| e.fields_size(version));
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message LeaveGroupResponse);
+
+#[cfg(feature = "encode-responses")]
+impl MemberResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 4;
+        c::string::put(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        c::string::put_nullable(buf, self.group_instance_id.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("GroupInstanceId"))?;
+        buf.put_i16(self.error_code);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 4;
+        let mut size = 0;
+        size += c::string::size(&self.member_id, flexible);
+        size += c::string::nullable_size(self.group_instance_id.as_deref(), flexible);
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested MemberResponse);
+
+#[cfg(feature = "decode-responses")]
+impl LeaveGroupResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 4;
+        let f_throttle_time_ms =
+            if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_members = if version >= 3 {
+            c::array::read(r, flexible, version, |r| MemberResponse::decode_fields(r, version))
+                .map_err(|e| e.in_field("Members"))?
+        } else {
+            Vec::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            members: f_members,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message LeaveGroupResponse);
 
 #[cfg(feature = "decode-responses")]
 impl MemberResponse {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_group_instance_id =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?;
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,
@@ -305,84 +184,5 @@ impl MemberResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for MemberResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for MemberResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for MemberResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        value.member_id = rnd::string(rng);
-        value.group_instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.error_code = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for MemberResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "groupInstanceId".to_string(),
-            j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for MemberResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("groupInstanceId") {
-            Some(v) => {
-                out.group_instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
-            }
-            None => return Err(j::missing("groupInstanceId", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested MemberResponse);

@@ -2,108 +2,30 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ListConfigResourcesRequest`, the Kafka request defined in `ListConfigResourcesRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `ListConfigResourcesRequest`: Kafka request, api key 74.
 ///
 /// Valid versions: 0-1. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListConfigResourcesRequest {
     /// The list of resource type. If the list is empty, it uses default supported config resource types.
     ///
     /// Versions: 1+.
     pub resource_types: WireArray<i8>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ListConfigResourcesRequest {
-    fn default() -> Self {
-        Self { resource_types: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl ListConfigResourcesRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        if version >= 1 {
-            c::put_wire_array(buf, &self.resource_types, flexible).map_err(|e| e.in_field("ResourceTypes"))?;
-        } else if !(version >= 1) && !self.resource_types.is_empty() {
-            return Err(c::non_default_value(version).in_field("ResourceTypes"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        if version >= 1 {
-            size += c::wire_array_size(&self.resource_types, flexible);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl ListConfigResourcesRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_resource_types = if version >= 1 {
-            r.read_wire_array(flexible, version).map_err(|e| e.in_field("ResourceTypes"))?
-        } else {
-            WireArray::new()
-        };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { resource_types: f_resource_types, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for ListConfigResourcesRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ListConfigResourcesRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ListConfigResourcesRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for ListConfigResourcesRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("ListConfigResourcesRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ListConfigResourcesRequest"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for ListConfigResourcesRequest {
@@ -112,56 +34,45 @@ impl Message for ListConfigResourcesRequest {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for ListConfigResourcesRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
+#[cfg(feature = "encode-requests")]
+impl ListConfigResourcesRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if version >= 1 {
-            value.resource_types = WireArray::from(rnd::vec(rng, |rng| rng.i8(..)));
+            c::wire_array::put(buf, &self.resource_types, true).map_err(|e| e.in_field("ResourceTypes"))?;
+        } else if !self.resource_types.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("ResourceTypes"));
         }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        if version >= 1 {
+            size += c::wire_array::size(&self.resource_types, true);
         }
-        value
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for ListConfigResourcesRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ListConfigResourcesRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 1 {
-            map.insert(
-                "resourceTypes".to_string(),
-                j::JsonValue::to_value(&self.resource_types).map_err(|e| e.in_field("ResourceTypes"))?,
-            );
-        } else if !(version >= 1) && !self.resource_types.is_empty() {
-            return Err(c::non_default_value(version).in_field("ResourceTypes"));
-        }
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ListConfigResourcesRequest);
+
+#[cfg(feature = "decode-requests")]
+impl ListConfigResourcesRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_resource_types = if version >= 1 {
+            c::wire_array::read(r, true, version).map_err(|e| e.in_field("ResourceTypes"))?
+        } else {
+            WireArray::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { resource_types: f_resource_types, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for ListConfigResourcesRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ListConfigResourcesRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("resourceTypes") {
-            Some(v) => {
-                out.resource_types =
-                    <WireArray<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ResourceTypes"))?;
-            }
-            None if version >= 1 => return Err(j::missing("resourceTypes", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message ListConfigResourcesRequest);

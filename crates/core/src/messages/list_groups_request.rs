@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ListGroupsRequest`, the Kafka request defined in `ListGroupsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `ListGroupsRequest`: Kafka request, api key 16.
 ///
 /// Valid versions: 0-5. Flexible versions: 3+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGroupsRequest {
     /// The states of the groups we want to list. If empty, all groups are returned with their state.
     ///
@@ -29,103 +29,7 @@ pub struct ListGroupsRequest {
     /// Versions: 5+.
     pub types_filter: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ListGroupsRequest {
-    fn default() -> Self {
-        Self { states_filter: Vec::new(), types_filter: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl ListGroupsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 3;
-        if version >= 4 {
-            c::put_array(buf, &self.states_filter, flexible, |buf, e| c::put_string(buf, e, flexible))
-                .map_err(|e| e.in_field("StatesFilter"))?;
-        } else if !(version >= 4) && !self.states_filter.is_empty() {
-            return Err(c::non_default_value(version).in_field("StatesFilter"));
-        }
-        if version >= 5 {
-            c::put_array(buf, &self.types_filter, flexible, |buf, e| c::put_string(buf, e, flexible))
-                .map_err(|e| e.in_field("TypesFilter"))?;
-        } else if !(version >= 5) && !self.types_filter.is_empty() {
-            return Err(c::non_default_value(version).in_field("TypesFilter"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 3;
-        let mut size = 0usize;
-        if version >= 4 {
-            size += c::array_size(&self.states_filter, flexible, |e| c::string_size(e, flexible));
-        }
-        if version >= 5 {
-            size += c::array_size(&self.types_filter, flexible, |e| c::string_size(e, flexible));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl ListGroupsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 3;
-        let f_states_filter = if version >= 4 {
-            c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-                .map_err(|e| e.in_field("StatesFilter"))?
-        } else {
-            Vec::new()
-        };
-        let f_types_filter = if version >= 5 {
-            c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-                .map_err(|e| e.in_field("TypesFilter"))?
-        } else {
-            Vec::new()
-        };
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { states_filter: f_states_filter, types_filter: f_types_filter, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for ListGroupsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ListGroupsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ListGroupsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for ListGroupsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListGroupsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ListGroupsRequest"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for ListGroupsRequest {
@@ -134,75 +38,65 @@ impl Message for ListGroupsRequest {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for ListGroupsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
+#[cfg(feature = "encode-requests")]
+impl ListGroupsRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
-        let mut value = Self::default();
         if version >= 4 {
-            value.states_filter = rnd::vec(rng, |rng| rnd::string(rng));
+            c::array::put(buf, &self.states_filter, true, |buf, e| c::string::put(buf, e, true))
+                .map_err(|e| e.in_field("StatesFilter"))?;
+        } else if !self.states_filter.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("StatesFilter"));
         }
         if version >= 5 {
-            value.types_filter = rnd::vec(rng, |rng| rnd::string(rng));
+            c::array::put(buf, &self.types_filter, true, |buf, e| c::string::put(buf, e, true))
+                .map_err(|e| e.in_field("TypesFilter"))?;
+        } else if !self.types_filter.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("TypesFilter"));
         }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 3;
+        let mut size = 0;
+        if version >= 4 {
+            size += c::array::size(&self.states_filter, true, |e| c::string::size(e, true));
         }
-        value
+        if version >= 5 {
+            size += c::array::size(&self.types_filter, true, |e| c::string::size(e, true));
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for ListGroupsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ListGroupsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 4 {
-            map.insert(
-                "statesFilter".to_string(),
-                j::JsonValue::to_value(&self.states_filter).map_err(|e| e.in_field("StatesFilter"))?,
-            );
-        } else if !(version >= 4) && !self.states_filter.is_empty() {
-            return Err(c::non_default_value(version).in_field("StatesFilter"));
-        }
-        if version >= 5 {
-            map.insert(
-                "typesFilter".to_string(),
-                j::JsonValue::to_value(&self.types_filter).map_err(|e| e.in_field("TypesFilter"))?,
-            );
-        } else if !(version >= 5) && !self.types_filter.is_empty() {
-            return Err(c::non_default_value(version).in_field("TypesFilter"));
-        }
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ListGroupsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl ListGroupsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 3;
+        let f_states_filter = if version >= 4 {
+            c::array::read(r, true, version, |r| c::string::read(r, true, version))
+                .map_err(|e| e.in_field("StatesFilter"))?
+        } else {
+            Vec::new()
+        };
+        let f_types_filter = if version >= 5 {
+            c::array::read(r, true, version, |r| c::string::read(r, true, version))
+                .map_err(|e| e.in_field("TypesFilter"))?
+        } else {
+            Vec::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { states_filter: f_states_filter, types_filter: f_types_filter, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for ListGroupsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ListGroupsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("statesFilter") {
-            Some(v) => {
-                out.states_filter =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StatesFilter"))?;
-            }
-            None if version >= 4 => return Err(j::missing("statesFilter", version)),
-            None => {}
-        }
-        match object.get("typesFilter") {
-            Some(v) => {
-                out.types_filter =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TypesFilter"))?;
-            }
-            None if version >= 5 => return Err(j::missing("typesFilter", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message ListGroupsRequest);

@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ListGroupsResponse`, the Kafka response defined in `ListGroupsResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `ListGroupsResponse`: Kafka response, api key 16.
 ///
 /// Valid versions: 0-5. Flexible versions: 3+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGroupsResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -33,177 +33,13 @@ pub struct ListGroupsResponse {
     /// Versions: 0+.
     pub groups: Vec<ListedGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ListGroupsResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, error_code: 0, groups: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl ListGroupsResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 3;
-        if version >= 1 {
-            buf.put_i32(self.throttle_time_ms);
-        }
-        buf.put_i16(self.error_code);
-        c::put_array(buf, &self.groups, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Groups"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 3;
-        let mut size = 0usize;
-        if version >= 1 {
-            size += 4;
-        }
-        size += 2;
-        size += c::array_size(&self.groups, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl ListGroupsResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 3;
-        let f_throttle_time_ms =
-            if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_groups = c::read_array(r, flexible, version, |r| ListedGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("Groups"))?;
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            groups: f_groups,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for ListGroupsResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ListGroupsResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ListGroupsResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for ListGroupsResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListGroupsResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ListGroupsResponse"))
-    }
-}
-
-impl Message for ListGroupsResponse {
-    const NAME: &'static str = "ListGroupsResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ListGroupsResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        if version >= 1 {
-            value.throttle_time_ms = rnd::i32(rng);
-        }
-        value.error_code = rng.i16(..);
-        value.groups = rnd::vec(rng, |rng| <ListedGroup as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ListGroupsResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ListGroupsResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 1 {
-            map.insert(
-                "throttleTimeMs".to_string(),
-                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-            );
-        }
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert("groups".to_string(), j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ListGroupsResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ListGroupsResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
-            None => {}
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("groups") {
-            Some(v) => {
-                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
-            }
-            None => return Err(j::missing("groups", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each group in the response.
 ///
 /// Versions: 0-5.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListedGroup {
     /// The group ID.
     ///
@@ -222,82 +58,123 @@ pub struct ListedGroup {
     /// Versions: 5+; ignorable.
     pub group_type: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for ListedGroup {
-    fn default() -> Self {
-        Self {
-            group_id: StrBytes::from_static(""),
-            protocol_type: StrBytes::from_static(""),
-            group_state: StrBytes::from_static(""),
-            group_type: StrBytes::from_static(""),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for ListGroupsResponse {
+    const NAME: &'static str = "ListGroupsResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(3, 32767);
 }
 
 #[cfg(feature = "encode-responses")]
-impl ListedGroup {
+impl ListGroupsResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 3;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_string(buf, &self.protocol_type, flexible).map_err(|e| e.in_field("ProtocolType"))?;
-        if version >= 4 {
-            c::put_string(buf, &self.group_state, flexible).map_err(|e| e.in_field("GroupState"))?;
+        if version >= 1 {
+            buf.put_i32(self.throttle_time_ms);
         }
-        if version >= 5 {
-            c::put_string(buf, &self.group_type, flexible).map_err(|e| e.in_field("GroupType"))?;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        buf.put_i16(self.error_code);
+        c::array::put(buf, &self.groups, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Groups"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 3;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        size += c::string_size(&self.protocol_type, flexible);
-        if version >= 4 {
-            size += c::string_size(&self.group_state, flexible);
+        let mut size = 0;
+        if version >= 1 {
+            size += 4;
         }
-        if version >= 5 {
-            size += c::string_size(&self.group_type, flexible);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += 2;
+        size += c::array::size(&self.groups, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message ListGroupsResponse);
+
+#[cfg(feature = "encode-responses")]
+impl ListedGroup {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 3;
+        c::string::put(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
+        c::string::put(buf, &self.protocol_type, flexible).map_err(|e| e.in_field("ProtocolType"))?;
+        if version >= 4 {
+            c::string::put(buf, &self.group_state, true).map_err(|e| e.in_field("GroupState"))?;
+        }
+        if version >= 5 {
+            c::string::put(buf, &self.group_type, true).map_err(|e| e.in_field("GroupType"))?;
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 3;
+        let mut size = 0;
+        size += c::string::size(&self.group_id, flexible);
+        size += c::string::size(&self.protocol_type, flexible);
+        if version >= 4 {
+            size += c::string::size(&self.group_state, true);
+        }
+        if version >= 5 {
+            size += c::string::size(&self.group_type, true);
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested ListedGroup);
+
+#[cfg(feature = "decode-responses")]
+impl ListGroupsResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 3;
+        let f_throttle_time_ms =
+            if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_groups = c::array::read(r, flexible, version, |r| ListedGroup::decode_fields(r, version))
+            .map_err(|e| e.in_field("Groups"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            groups: f_groups,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message ListGroupsResponse);
 
 #[cfg(feature = "decode-responses")]
 impl ListedGroup {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_protocol_type = r.read_string(flexible, version).map_err(|e| e.in_field("ProtocolType"))?;
+        let f_group_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_protocol_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("ProtocolType"))?;
         let f_group_state = if version >= 4 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("GroupState"))?
+            c::string::read(r, true, version).map_err(|e| e.in_field("GroupState"))?
         } else {
             StrBytes::from_static("")
         };
         let f_group_type = if version >= 5 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("GroupType"))?
+            c::string::read(r, true, version).map_err(|e| e.in_field("GroupType"))?
         } else {
             StrBytes::from_static("")
         };
-        let unknown_tagged_fields = if version >= 3 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             group_id: f_group_id,
             protocol_type: f_protocol_type,
@@ -308,102 +185,5 @@ impl ListedGroup {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for ListedGroup {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for ListedGroup {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ListedGroup {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 3;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.protocol_type = rnd::string(rng);
-        if version >= 4 {
-            value.group_state = rnd::string(rng);
-        }
-        if version >= 5 {
-            value.group_type = rnd::string(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ListedGroup {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "protocolType".to_string(),
-            j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
-        );
-        if version >= 4 {
-            map.insert(
-                "groupState".to_string(),
-                j::JsonValue::to_value(&self.group_state).map_err(|e| e.in_field("GroupState"))?,
-            );
-        }
-        if version >= 5 {
-            map.insert(
-                "groupType".to_string(),
-                j::JsonValue::to_value(&self.group_type).map_err(|e| e.in_field("GroupType"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ListedGroup {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("protocolType") {
-            Some(v) => {
-                out.protocol_type =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
-            }
-            None => return Err(j::missing("protocolType", version)),
-        }
-        match object.get("groupState") {
-            Some(v) => {
-                out.group_state = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupState"))?;
-            }
-            None if version >= 4 => return Err(j::missing("groupState", version)),
-            None => {}
-        }
-        match object.get("groupType") {
-            Some(v) => {
-                out.group_type = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupType"))?;
-            }
-            None if version >= 5 => return Err(j::missing("groupType", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested ListedGroup);

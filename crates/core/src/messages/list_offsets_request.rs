@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ListOffsetsRequest`, the Kafka request defined in `ListOffsetsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `ListOffsetsRequest`: Kafka request, api key 2.
 ///
 /// Valid versions: 1-11. Flexible versions: 6+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOffsetsRequest {
     /// The broker ID of the requester, or -1 if this request is being made by a normal consumer.
     ///
@@ -37,203 +37,13 @@ pub struct ListOffsetsRequest {
     /// Versions: 10+; ignorable.
     pub timeout_ms: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ListOffsetsRequest {
-    fn default() -> Self {
-        Self { replica_id: 0, isolation_level: 0, topics: Vec::new(), timeout_ms: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl ListOffsetsRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 6;
-        buf.put_i32(self.replica_id);
-        if version >= 2 {
-            buf.put_i8(self.isolation_level);
-        } else if !(version >= 2) && self.isolation_level != 0 {
-            return Err(c::non_default_value(version).in_field("IsolationLevel"));
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if version >= 10 {
-            buf.put_i32(self.timeout_ms);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 6;
-        let mut size = 0usize;
-        size += 4;
-        if version >= 2 {
-            size += 1;
-        }
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if version >= 10 {
-            size += 4;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl ListOffsetsRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 6;
-        let f_replica_id = r.read_i32().map_err(|e| e.in_field("ReplicaId"))?;
-        let f_isolation_level = if version >= 2 { r.read_i8().map_err(|e| e.in_field("IsolationLevel"))? } else { 0 };
-        let f_topics = c::read_array(r, flexible, version, |r| ListOffsetsTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let f_timeout_ms = if version >= 10 { r.read_i32().map_err(|e| e.in_field("TimeoutMs"))? } else { 0 };
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            replica_id: f_replica_id,
-            isolation_level: f_isolation_level,
-            topics: f_topics,
-            timeout_ms: f_timeout_ms,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for ListOffsetsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ListOffsetsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ListOffsetsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for ListOffsetsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListOffsetsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ListOffsetsRequest"))
-    }
-}
-
-impl Message for ListOffsetsRequest {
-    const NAME: &'static str = "ListOffsetsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 11);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(6, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ListOffsetsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        value.replica_id = rnd::i32(rng);
-        if version >= 2 {
-            value.isolation_level = rng.i8(..);
-        }
-        value.topics = rnd::vec(rng, |rng| <ListOffsetsTopic as rnd::Random>::random(rng, version));
-        if version >= 10 {
-            value.timeout_ms = rnd::i32(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ListOffsetsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ListOffsetsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "replicaId".to_string(),
-            j::JsonValue::to_value(&self.replica_id).map_err(|e| e.in_field("ReplicaId"))?,
-        );
-        if version >= 2 {
-            map.insert(
-                "isolationLevel".to_string(),
-                j::JsonValue::to_value(&self.isolation_level).map_err(|e| e.in_field("IsolationLevel"))?,
-            );
-        } else if !(version >= 2) && self.isolation_level != 0 {
-            return Err(c::non_default_value(version).in_field("IsolationLevel"));
-        }
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        if version >= 10 {
-            map.insert(
-                "timeoutMs".to_string(),
-                j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ListOffsetsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ListOffsetsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("replicaId") {
-            Some(v) => {
-                out.replica_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaId"))?;
-            }
-            None => return Err(j::missing("replicaId", version)),
-        }
-        match object.get("isolationLevel") {
-            Some(v) => {
-                out.isolation_level = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsolationLevel"))?;
-            }
-            None if version >= 2 => return Err(j::missing("isolationLevel", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("timeoutMs") {
-            Some(v) => {
-                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
-            }
-            None if version >= 10 => return Err(j::missing("timeoutMs", version)),
-            None => {}
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each topic in the request.
 ///
 /// Versions: 1-11.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOffsetsTopic {
     /// The topic name.
     ///
@@ -244,125 +54,7 @@ pub struct ListOffsetsTopic {
     /// Versions: 0+.
     pub partitions: Vec<ListOffsetsPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ListOffsetsTopic {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl ListOffsetsTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 6;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 6;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl ListOffsetsTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 6;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| ListOffsetsPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for ListOffsetsTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for ListOffsetsTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ListOffsetsTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| <ListOffsetsPartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ListOffsetsTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ListOffsetsTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each partition in the request.
@@ -383,7 +75,7 @@ pub struct ListOffsetsPartition {
     /// Versions: 0+.
     pub timestamp: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for ListOffsetsPartition {
@@ -391,6 +83,76 @@ impl Default for ListOffsetsPartition {
         Self { partition_index: 0, current_leader_epoch: -1, timestamp: 0, unknown_tagged_fields: Vec::new() }
     }
 }
+
+impl Message for ListOffsetsRequest {
+    const NAME: &'static str = "ListOffsetsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 11);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(6, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl ListOffsetsRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 6;
+        buf.put_i32(self.replica_id);
+        if version >= 2 {
+            buf.put_i8(self.isolation_level);
+        } else if self.isolation_level != 0 {
+            return Err(c::check::non_default_value(version).in_field("IsolationLevel"));
+        }
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        if version >= 10 {
+            buf.put_i32(self.timeout_ms);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 6;
+        let mut size = 0;
+        size += 4;
+        if version >= 2 {
+            size += 1;
+        }
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        if version >= 10 {
+            size += 4;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ListOffsetsRequest);
+
+#[cfg(feature = "encode-requests")]
+impl ListOffsetsTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 6;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::array::put(buf, &self.partitions, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 6;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::array::size(&self.partitions, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested ListOffsetsTopic);
 
 #[cfg(feature = "encode-requests")]
 impl ListOffsetsPartition {
@@ -401,33 +163,66 @@ impl ListOffsetsPartition {
             buf.put_i32(self.current_leader_epoch);
         }
         buf.put_i64(self.timestamp);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 6;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         if version >= 4 {
             size += 4;
         }
         size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested ListOffsetsPartition);
+
+#[cfg(feature = "decode-requests")]
+impl ListOffsetsRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 6;
+        let f_replica_id = r.read_i32().map_err(|e| e.in_field("ReplicaId"))?;
+        let f_isolation_level = if version >= 2 { r.read_i8().map_err(|e| e.in_field("IsolationLevel"))? } else { 0 };
+        let f_topics = c::array::read(r, flexible, version, |r| ListOffsetsTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let f_timeout_ms = if version >= 10 { r.read_i32().map_err(|e| e.in_field("TimeoutMs"))? } else { 0 };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            replica_id: f_replica_id,
+            isolation_level: f_isolation_level,
+            topics: f_topics,
+            timeout_ms: f_timeout_ms,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message ListOffsetsRequest);
+
+#[cfg(feature = "decode-requests")]
+impl ListOffsetsTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 6;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_partitions = c::array::read(r, flexible, version, |r| ListOffsetsPartition::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested ListOffsetsTopic);
 
 #[cfg(feature = "decode-requests")]
 impl ListOffsetsPartition {
@@ -438,7 +233,7 @@ impl ListOffsetsPartition {
         let f_current_leader_epoch =
             if version >= 4 { r.read_i32().map_err(|e| e.in_field("CurrentLeaderEpoch"))? } else { -1 };
         let f_timestamp = r.read_i64().map_err(|e| e.in_field("Timestamp"))?;
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             partition_index: f_partition_index,
             current_leader_epoch: f_current_leader_epoch,
@@ -448,89 +243,5 @@ impl ListOffsetsPartition {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ListOffsetsPartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ListOffsetsPartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ListOffsetsPartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        if version >= 4 {
-            value.current_leader_epoch = rnd::i32(rng);
-        }
-        value.timestamp = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ListOffsetsPartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        if version >= 4 {
-            map.insert(
-                "currentLeaderEpoch".to_string(),
-                j::JsonValue::to_value(&self.current_leader_epoch).map_err(|e| e.in_field("CurrentLeaderEpoch"))?,
-            );
-        }
-        map.insert(
-            "timestamp".to_string(),
-            j::JsonValue::to_value(&self.timestamp).map_err(|e| e.in_field("Timestamp"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ListOffsetsPartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("currentLeaderEpoch") {
-            Some(v) => {
-                out.current_leader_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentLeaderEpoch"))?;
-            }
-            None if version >= 4 => return Err(j::missing("currentLeaderEpoch", version)),
-            None => {}
-        }
-        match object.get("timestamp") {
-            Some(v) => {
-                out.timestamp = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Timestamp"))?;
-            }
-            None => return Err(j::missing("timestamp", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested ListOffsetsPartition);

@@ -2,18 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ListTransactionsRequest`, the Kafka request defined in `ListTransactionsRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `ListTransactionsRequest`: Kafka request, api key 66.
 ///
@@ -37,7 +38,7 @@ pub struct ListTransactionsRequest {
     /// Versions: 2+; nullable: 2+; default: null.
     pub transactional_id_pattern: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for ListTransactionsRequest {
@@ -52,69 +53,67 @@ impl Default for ListTransactionsRequest {
     }
 }
 
+impl Message for ListTransactionsRequest {
+    const NAME: &'static str = "ListTransactionsRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl ListTransactionsRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.state_filters, flexible, |buf, e| c::put_string(buf, e, flexible))
+        c::array::put(buf, &self.state_filters, true, |buf, e| c::string::put(buf, e, true))
             .map_err(|e| e.in_field("StateFilters"))?;
-        c::put_wire_array(buf, &self.producer_id_filters, flexible).map_err(|e| e.in_field("ProducerIdFilters"))?;
+        c::wire_array::put(buf, &self.producer_id_filters, true).map_err(|e| e.in_field("ProducerIdFilters"))?;
         if version >= 1 {
             buf.put_i64(self.duration_filter);
-        } else if !(version >= 1) && self.duration_filter != -1 {
-            return Err(c::non_default_value(version).in_field("DurationFilter"));
+        } else if self.duration_filter != -1 {
+            return Err(c::check::non_default_value(version).in_field("DurationFilter"));
         }
         if version >= 2 {
-            c::put_nullable_string(buf, self.transactional_id_pattern.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.transactional_id_pattern.as_deref(), true, true, version)
                 .map_err(|e| e.in_field("TransactionalIdPattern"))?;
-        } else if !(version >= 2) && self.transactional_id_pattern.is_some() {
-            return Err(c::non_default_value(version).in_field("TransactionalIdPattern"));
+        } else if self.transactional_id_pattern.is_some() {
+            return Err(c::check::non_default_value(version).in_field("TransactionalIdPattern"));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.state_filters, flexible, |e| c::string_size(e, flexible));
-        size += c::wire_array_size(&self.producer_id_filters, flexible);
+        let mut size = 0;
+        size += c::array::size(&self.state_filters, true, |e| c::string::size(e, true));
+        size += c::wire_array::size(&self.producer_id_filters, true);
         if version >= 1 {
             size += 8;
         }
         if version >= 2 {
-            size += c::nullable_string_size(self.transactional_id_pattern.as_deref(), flexible);
+            size += c::string::nullable_size(self.transactional_id_pattern.as_deref(), true);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ListTransactionsRequest);
 
 #[cfg(feature = "decode-requests")]
 impl ListTransactionsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_state_filters = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
+        let f_state_filters = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("StateFilters"))?;
         let f_producer_id_filters =
-            r.read_wire_array(flexible, version).map_err(|e| e.in_field("ProducerIdFilters"))?;
+            c::wire_array::read(r, true, version).map_err(|e| e.in_field("ProducerIdFilters"))?;
         let f_duration_filter = if version >= 1 { r.read_i64().map_err(|e| e.in_field("DurationFilter"))? } else { -1 };
         let f_transactional_id_pattern = if version >= 2 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("TransactionalIdPattern"))?
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("TransactionalIdPattern"))?
         } else {
             None
         };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             state_filters: f_state_filters,
             producer_id_filters: f_producer_id_filters,
@@ -125,128 +124,5 @@ impl ListTransactionsRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ListTransactionsRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ListTransactionsRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ListTransactionsRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ListTransactionsRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ListTransactionsRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ListTransactionsRequest"))
-    }
-}
-
-impl Message for ListTransactionsRequest {
-    const NAME: &'static str = "ListTransactionsRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ListTransactionsRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.state_filters = rnd::vec(rng, |rng| rnd::string(rng));
-        value.producer_id_filters = WireArray::from(rnd::vec(rng, |rng| rnd::i64(rng)));
-        if version >= 1 {
-            value.duration_filter = rnd::i64(rng);
-        }
-        if version >= 2 {
-            value.transactional_id_pattern = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ListTransactionsRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ListTransactionsRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "stateFilters".to_string(),
-            j::JsonValue::to_value(&self.state_filters).map_err(|e| e.in_field("StateFilters"))?,
-        );
-        map.insert(
-            "producerIdFilters".to_string(),
-            j::JsonValue::to_value(&self.producer_id_filters).map_err(|e| e.in_field("ProducerIdFilters"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "durationFilter".to_string(),
-                j::JsonValue::to_value(&self.duration_filter).map_err(|e| e.in_field("DurationFilter"))?,
-            );
-        } else if !(version >= 1) && self.duration_filter != -1 {
-            return Err(c::non_default_value(version).in_field("DurationFilter"));
-        }
-        if version >= 2 {
-            map.insert(
-                "transactionalIdPattern".to_string(),
-                j::JsonValue::to_value(&self.transactional_id_pattern)
-                    .map_err(|e| e.in_field("TransactionalIdPattern"))?,
-            );
-        } else if !(version >= 2) && self.transactional_id_pattern.is_some() {
-            return Err(c::non_default_value(version).in_field("TransactionalIdPattern"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ListTransactionsRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ListTransactionsRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("stateFilters") {
-            Some(v) => {
-                out.state_filters =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StateFilters"))?;
-            }
-            None => return Err(j::missing("stateFilters", version)),
-        }
-        match object.get("producerIdFilters") {
-            Some(v) => {
-                out.producer_id_filters =
-                    <WireArray<i64> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerIdFilters"))?;
-            }
-            None => return Err(j::missing("producerIdFilters", version)),
-        }
-        match object.get("durationFilter") {
-            Some(v) => {
-                out.duration_filter = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("DurationFilter"))?;
-            }
-            None if version >= 1 => return Err(j::missing("durationFilter", version)),
-            None => {}
-        }
-        match object.get("transactionalIdPattern") {
-            Some(v) => {
-                out.transactional_id_pattern = <Option<StrBytes> as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("TransactionalIdPattern"))?;
-            }
-            None if version >= 2 => return Err(j::missing("transactionalIdPattern", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message ListTransactionsRequest);

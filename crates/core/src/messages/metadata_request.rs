@@ -2,17 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `MetadataRequest`, the Kafka request defined in `MetadataRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `MetadataRequest`: Kafka request, api key 3.
@@ -37,7 +38,7 @@ pub struct MetadataRequest {
     /// Versions: 8+.
     pub include_topic_authorized_operations: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for MetadataRequest {
@@ -49,240 +50,6 @@ impl Default for MetadataRequest {
             include_topic_authorized_operations: false,
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl MetadataRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 9;
-        c::put_nullable_array(buf, self.topics.as_deref(), flexible, version >= 1, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("Topics"))?;
-        if version >= 4 {
-            buf.put_u8(self.allow_auto_topic_creation as u8);
-        } else if !(version >= 4) && self.allow_auto_topic_creation != true {
-            return Err(c::non_default_value(version).in_field("AllowAutoTopicCreation"));
-        }
-        if version >= 8 && version <= 10 {
-            buf.put_u8(self.include_cluster_authorized_operations as u8);
-        } else if !(version >= 8 && version <= 10) && self.include_cluster_authorized_operations != false {
-            return Err(c::non_default_value(version).in_field("IncludeClusterAuthorizedOperations"));
-        }
-        if version >= 8 {
-            buf.put_u8(self.include_topic_authorized_operations as u8);
-        } else if !(version >= 8) && self.include_topic_authorized_operations != false {
-            return Err(c::non_default_value(version).in_field("IncludeTopicAuthorizedOperations"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 9;
-        let mut size = 0usize;
-        size += c::nullable_array_size(self.topics.as_deref(), flexible, |e| (e).fields_size(version));
-        if version >= 4 {
-            size += 1;
-        }
-        if version >= 8 && version <= 10 {
-            size += 1;
-        }
-        if version >= 8 {
-            size += 1;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl MetadataRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 9;
-        let f_topics = c::read_nullable_array(r, flexible, version >= 1, version, |r| {
-            MetadataRequestTopic::decode_fields(r, version)
-        })
-        .map_err(|e| e.in_field("Topics"))?;
-        let f_allow_auto_topic_creation =
-            if version >= 4 { r.read_bool().map_err(|e| e.in_field("AllowAutoTopicCreation"))? } else { true };
-        let f_include_cluster_authorized_operations = if version >= 8 && version <= 10 {
-            r.read_bool().map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?
-        } else {
-            false
-        };
-        let f_include_topic_authorized_operations = if version >= 8 {
-            r.read_bool().map_err(|e| e.in_field("IncludeTopicAuthorizedOperations"))?
-        } else {
-            false
-        };
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            topics: f_topics,
-            allow_auto_topic_creation: f_allow_auto_topic_creation,
-            include_cluster_authorized_operations: f_include_cluster_authorized_operations,
-            include_topic_authorized_operations: f_include_topic_authorized_operations,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for MetadataRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("MetadataRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("MetadataRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for MetadataRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("MetadataRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("MetadataRequest"))
-    }
-}
-
-impl Message for MetadataRequest {
-    const NAME: &'static str = "MetadataRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 13);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(9, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for MetadataRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        value.topics = if version >= 1 && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <MetadataRequestTopic as rnd::Random>::random(rng, version)))
-        };
-        if version >= 4 {
-            value.allow_auto_topic_creation = rng.bool();
-        }
-        if version >= 8 && version <= 10 {
-            value.include_cluster_authorized_operations = rng.bool();
-        }
-        if version >= 8 {
-            value.include_topic_authorized_operations = rng.bool();
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for MetadataRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("MetadataRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "topics".to_string(),
-            match &self.topics {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("Topics"))?,
-        );
-        if version >= 4 {
-            map.insert(
-                "allowAutoTopicCreation".to_string(),
-                j::JsonValue::to_value(&self.allow_auto_topic_creation)
-                    .map_err(|e| e.in_field("AllowAutoTopicCreation"))?,
-            );
-        } else if !(version >= 4) && self.allow_auto_topic_creation != true {
-            return Err(c::non_default_value(version).in_field("AllowAutoTopicCreation"));
-        }
-        if version >= 8 && version <= 10 {
-            map.insert(
-                "includeClusterAuthorizedOperations".to_string(),
-                j::JsonValue::to_value(&self.include_cluster_authorized_operations)
-                    .map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?,
-            );
-        } else if !(version >= 8 && version <= 10) && self.include_cluster_authorized_operations != false {
-            return Err(c::non_default_value(version).in_field("IncludeClusterAuthorizedOperations"));
-        }
-        if version >= 8 {
-            map.insert(
-                "includeTopicAuthorizedOperations".to_string(),
-                j::JsonValue::to_value(&self.include_topic_authorized_operations)
-                    .map_err(|e| e.in_field("IncludeTopicAuthorizedOperations"))?,
-            );
-        } else if !(version >= 8) && self.include_topic_authorized_operations != false {
-            return Err(c::non_default_value(version).in_field("IncludeTopicAuthorizedOperations"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for MetadataRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("MetadataRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("allowAutoTopicCreation") {
-            Some(v) => {
-                out.allow_auto_topic_creation =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AllowAutoTopicCreation"))?;
-            }
-            None if version >= 4 => return Err(j::missing("allowAutoTopicCreation", version)),
-            None => {}
-        }
-        match object.get("includeClusterAuthorizedOperations") {
-            Some(v) => {
-                out.include_cluster_authorized_operations = <bool as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?;
-            }
-            None if version >= 8 && version <= 10 => {
-                return Err(j::missing("includeClusterAuthorizedOperations", version))
-            }
-            None => {}
-        }
-        match object.get("includeTopicAuthorizedOperations") {
-            Some(v) => {
-                out.include_topic_authorized_operations = <bool as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("IncludeTopicAuthorizedOperations"))?;
-            }
-            None if version >= 8 => return Err(j::missing("includeTopicAuthorizedOperations", version)),
-            None => {}
-        }
-        Ok(out)
     }
 }
 
@@ -300,7 +67,7 @@ pub struct MetadataRequestTopic {
     /// Versions: 0+; nullable: 10+; entity: topicName.
     pub name: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for MetadataRequestTopic {
@@ -309,6 +76,61 @@ impl Default for MetadataRequestTopic {
     }
 }
 
+impl Message for MetadataRequest {
+    const NAME: &'static str = "MetadataRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 13);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(9, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl MetadataRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 9;
+        c::array::put_nullable(buf, self.topics.as_deref(), flexible, version >= 1, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
+        if version >= 4 {
+            buf.put_u8(u8::from(self.allow_auto_topic_creation));
+        } else if !self.allow_auto_topic_creation {
+            return Err(c::check::non_default_value(version).in_field("AllowAutoTopicCreation"));
+        }
+        if (8..=10).contains(&version) {
+            buf.put_u8(u8::from(self.include_cluster_authorized_operations));
+        } else if self.include_cluster_authorized_operations {
+            return Err(c::check::non_default_value(version).in_field("IncludeClusterAuthorizedOperations"));
+        }
+        if version >= 8 {
+            buf.put_u8(u8::from(self.include_topic_authorized_operations));
+        } else if self.include_topic_authorized_operations {
+            return Err(c::check::non_default_value(version).in_field("IncludeTopicAuthorizedOperations"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 9;
+        let mut size = 0;
+        size += c::array::nullable_size(self.topics.as_deref(), flexible, |e| e.fields_size(version));
+        if version >= 4 {
+            size += 1;
+        }
+        if (8..=10).contains(&version) {
+            size += 1;
+        }
+        if version >= 8 {
+            size += 1;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message MetadataRequest);
+
 #[cfg(feature = "encode-requests")]
 impl MetadataRequestTopic {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
@@ -316,34 +138,62 @@ impl MetadataRequestTopic {
         if version >= 10 {
             buf.put_slice(self.topic_id.as_bytes());
         }
-        c::put_nullable_string(buf, self.name.as_deref(), flexible, version >= 10, version)
+        c::string::put_nullable(buf, self.name.as_deref(), flexible, version >= 10, version)
             .map_err(|e| e.in_field("Name"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
-        let mut size = 0usize;
+        let mut size = 0;
         if version >= 10 {
             size += 16;
         }
-        size += c::nullable_string_size(self.name.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::nullable_size(self.name.as_deref(), flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested MetadataRequestTopic);
+
+#[cfg(feature = "decode-requests")]
+impl MetadataRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 9;
+        let f_topics = c::array::read_nullable(r, flexible, version >= 1, version, |r| {
+            MetadataRequestTopic::decode_fields(r, version)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
+        let f_allow_auto_topic_creation =
+            if version >= 4 { r.read_bool().map_err(|e| e.in_field("AllowAutoTopicCreation"))? } else { true };
+        let f_include_cluster_authorized_operations = if (8..=10).contains(&version) {
+            r.read_bool().map_err(|e| e.in_field("IncludeClusterAuthorizedOperations"))?
+        } else {
+            false
+        };
+        let f_include_topic_authorized_operations = if version >= 8 {
+            r.read_bool().map_err(|e| e.in_field("IncludeTopicAuthorizedOperations"))?
+        } else {
+            false
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            topics: f_topics,
+            allow_auto_topic_creation: f_allow_auto_topic_creation,
+            include_cluster_authorized_operations: f_include_cluster_authorized_operations,
+            include_topic_authorized_operations: f_include_topic_authorized_operations,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message MetadataRequest);
 
 #[cfg(feature = "decode-requests")]
 impl MetadataRequestTopic {
@@ -351,80 +201,11 @@ impl MetadataRequestTopic {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_name = r.read_nullable_string(flexible, version >= 10, version).map_err(|e| e.in_field("Name"))?;
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_name = c::string::read_nullable(r, flexible, version >= 10, version).map_err(|e| e.in_field("Name"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { topic_id: f_topic_id, name: f_name, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for MetadataRequestTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for MetadataRequestTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for MetadataRequestTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        if version >= 10 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.name = if version >= 10 && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for MetadataRequestTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        if version >= 10 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for MetadataRequestTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 10 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("name") {
-            Some(v) => {
-                out.name = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested MetadataRequestTopic);

@@ -2,17 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `MetadataResponse`, the Kafka response defined in `MetadataResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `MetadataResponse`: Kafka response, api key 3.
@@ -49,7 +51,7 @@ pub struct MetadataResponse {
     /// Versions: 13+; ignorable.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for MetadataResponse {
@@ -67,282 +69,10 @@ impl Default for MetadataResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl MetadataResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 9;
-        if version >= 3 {
-            buf.put_i32(self.throttle_time_ms);
-        }
-        c::put_array(buf, &self.brokers, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Brokers"))?;
-        if version >= 2 {
-            c::put_nullable_string(buf, self.cluster_id.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("ClusterId"))?;
-        }
-        if version >= 1 {
-            buf.put_i32(self.controller_id);
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if version >= 8 && version <= 10 {
-            buf.put_i32(self.cluster_authorized_operations);
-        } else if !(version >= 8 && version <= 10) && self.cluster_authorized_operations != -2147483648 {
-            return Err(c::non_default_value(version).in_field("ClusterAuthorizedOperations"));
-        }
-        if version >= 13 {
-            buf.put_i16(self.error_code);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 9;
-        let mut size = 0usize;
-        if version >= 3 {
-            size += 4;
-        }
-        size += c::array_size(&self.brokers, flexible, |e| (e).fields_size(version));
-        if version >= 2 {
-            size += c::nullable_string_size(self.cluster_id.as_deref(), flexible);
-        }
-        if version >= 1 {
-            size += 4;
-        }
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if version >= 8 && version <= 10 {
-            size += 4;
-        }
-        if version >= 13 {
-            size += 2;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl MetadataResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 9;
-        let f_throttle_time_ms =
-            if version >= 3 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_brokers = c::read_array(r, flexible, version, |r| MetadataResponseBroker::decode_fields(r, version))
-            .map_err(|e| e.in_field("Brokers"))?;
-        let f_cluster_id = if version >= 2 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?
-        } else {
-            None
-        };
-        let f_controller_id = if version >= 1 { r.read_i32().map_err(|e| e.in_field("ControllerId"))? } else { -1 };
-        let f_topics = c::read_array(r, flexible, version, |r| MetadataResponseTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let f_cluster_authorized_operations = if version >= 8 && version <= 10 {
-            r.read_i32().map_err(|e| e.in_field("ClusterAuthorizedOperations"))?
-        } else {
-            -2147483648
-        };
-        let f_error_code = if version >= 13 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            brokers: f_brokers,
-            cluster_id: f_cluster_id,
-            controller_id: f_controller_id,
-            topics: f_topics,
-            cluster_authorized_operations: f_cluster_authorized_operations,
-            error_code: f_error_code,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for MetadataResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("MetadataResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("MetadataResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for MetadataResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("MetadataResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("MetadataResponse"))
-    }
-}
-
-impl Message for MetadataResponse {
-    const NAME: &'static str = "MetadataResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 13);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(9, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for MetadataResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        if version >= 3 {
-            value.throttle_time_ms = rnd::i32(rng);
-        }
-        value.brokers = rnd::vec(rng, |rng| <MetadataResponseBroker as rnd::Random>::random(rng, version));
-        if version >= 2 {
-            value.cluster_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if version >= 1 {
-            value.controller_id = rnd::i32(rng);
-        }
-        value.topics = rnd::vec(rng, |rng| <MetadataResponseTopic as rnd::Random>::random(rng, version));
-        if version >= 8 && version <= 10 {
-            value.cluster_authorized_operations = rnd::i32(rng);
-        }
-        if version >= 13 {
-            value.error_code = rng.i16(..);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for MetadataResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("MetadataResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 3 {
-            map.insert(
-                "throttleTimeMs".to_string(),
-                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-            );
-        }
-        map.insert(
-            "brokers".to_string(),
-            j::structs_to_value(&self.brokers, version).map_err(|e| e.in_field("Brokers"))?,
-        );
-        if version >= 2 {
-            map.insert(
-                "clusterId".to_string(),
-                j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
-            );
-        }
-        if version >= 1 {
-            map.insert(
-                "controllerId".to_string(),
-                j::JsonValue::to_value(&self.controller_id).map_err(|e| e.in_field("ControllerId"))?,
-            );
-        }
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        if version >= 8 && version <= 10 {
-            map.insert(
-                "clusterAuthorizedOperations".to_string(),
-                j::JsonValue::to_value(&self.cluster_authorized_operations)
-                    .map_err(|e| e.in_field("ClusterAuthorizedOperations"))?,
-            );
-        } else if !(version >= 8 && version <= 10) && self.cluster_authorized_operations != -2147483648 {
-            return Err(c::non_default_value(version).in_field("ClusterAuthorizedOperations"));
-        }
-        if version >= 13 {
-            map.insert(
-                "errorCode".to_string(),
-                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for MetadataResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("MetadataResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None if version >= 3 => return Err(j::missing("throttleTimeMs", version)),
-            None => {}
-        }
-        match object.get("brokers") {
-            Some(v) => {
-                out.brokers = j::structs_from_value(v, version).map_err(|e| e.in_field("Brokers"))?;
-            }
-            None => return Err(j::missing("brokers", version)),
-        }
-        match object.get("clusterId") {
-            Some(v) => {
-                out.cluster_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
-            }
-            None if version >= 2 => return Err(j::missing("clusterId", version)),
-            None => {}
-        }
-        match object.get("controllerId") {
-            Some(v) => {
-                out.controller_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ControllerId"))?;
-            }
-            None if version >= 1 => return Err(j::missing("controllerId", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("clusterAuthorizedOperations") {
-            Some(v) => {
-                out.cluster_authorized_operations =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterAuthorizedOperations"))?;
-            }
-            None if version >= 8 && version <= 10 => return Err(j::missing("clusterAuthorizedOperations", version)),
-            None => {}
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None if version >= 13 => return Err(j::missing("errorCode", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
 /// A list of brokers present in the cluster.
 ///
 /// Versions: 0-13.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetadataResponseBroker {
     /// The broker ID.
     ///
@@ -361,156 +91,7 @@ pub struct MetadataResponseBroker {
     /// Versions: 1+; nullable: 1+; default: null; ignorable.
     pub rack: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for MetadataResponseBroker {
-    fn default() -> Self {
-        Self { node_id: 0, host: StrBytes::from_static(""), port: 0, rack: None, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl MetadataResponseBroker {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 9;
-        buf.put_i32(self.node_id);
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_i32(self.port);
-        if version >= 1 {
-            c::put_nullable_string(buf, self.rack.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("Rack"))?;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 9;
-        let mut size = 0usize;
-        size += 4;
-        size += c::string_size(&self.host, flexible);
-        size += 4;
-        if version >= 1 {
-            size += c::nullable_string_size(self.rack.as_deref(), flexible);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl MetadataResponseBroker {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 9;
-        let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
-        let f_rack = if version >= 1 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Rack"))?
-        } else {
-            None
-        };
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for MetadataResponseBroker {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for MetadataResponseBroker {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for MetadataResponseBroker {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        value.node_id = rnd::i32(rng);
-        value.host = rnd::string(rng);
-        value.port = rnd::i32(rng);
-        if version >= 1 {
-            value.rack = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for MetadataResponseBroker {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        if version >= 1 {
-            map.insert("rack".to_string(), j::JsonValue::to_value(&self.rack).map_err(|e| e.in_field("Rack"))?);
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for MetadataResponseBroker {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("nodeId") {
-            Some(v) => {
-                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
-            }
-            None => return Err(j::missing("nodeId", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        match object.get("rack") {
-            Some(v) => {
-                out.rack = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Rack"))?;
-            }
-            None if version >= 1 => return Err(j::missing("rack", version)),
-            None => {}
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each topic in the response.
@@ -543,7 +124,7 @@ pub struct MetadataResponseTopic {
     /// Versions: 8+; default: -2147483648.
     pub topic_authorized_operations: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for MetadataResponseTopic {
@@ -557,218 +138,6 @@ impl Default for MetadataResponseTopic {
             topic_authorized_operations: -2147483648,
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl MetadataResponseTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 9;
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.name.as_deref(), flexible, version >= 12, version)
-            .map_err(|e| e.in_field("Name"))?;
-        if version >= 10 {
-            buf.put_slice(self.topic_id.as_bytes());
-        }
-        if version >= 1 {
-            buf.put_u8(self.is_internal as u8);
-        }
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if version >= 8 {
-            buf.put_i32(self.topic_authorized_operations);
-        } else if !(version >= 8) && self.topic_authorized_operations != -2147483648 {
-            return Err(c::non_default_value(version).in_field("TopicAuthorizedOperations"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 9;
-        let mut size = 0usize;
-        size += 2;
-        size += c::nullable_string_size(self.name.as_deref(), flexible);
-        if version >= 10 {
-            size += 16;
-        }
-        if version >= 1 {
-            size += 1;
-        }
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if version >= 8 {
-            size += 4;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl MetadataResponseTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 9;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_name = r.read_nullable_string(flexible, version >= 12, version).map_err(|e| e.in_field("Name"))?;
-        let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_is_internal = if version >= 1 { r.read_bool().map_err(|e| e.in_field("IsInternal"))? } else { false };
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| MetadataResponsePartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
-        let f_topic_authorized_operations =
-            if version >= 8 { r.read_i32().map_err(|e| e.in_field("TopicAuthorizedOperations"))? } else { -2147483648 };
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            error_code: f_error_code,
-            name: f_name,
-            topic_id: f_topic_id,
-            is_internal: f_is_internal,
-            partitions: f_partitions,
-            topic_authorized_operations: f_topic_authorized_operations,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for MetadataResponseTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for MetadataResponseTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for MetadataResponseTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.name = if version >= 12 && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if version >= 10 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        if version >= 1 {
-            value.is_internal = rng.bool();
-        }
-        value.partitions = rnd::vec(rng, |rng| <MetadataResponsePartition as rnd::Random>::random(rng, version));
-        if version >= 8 {
-            value.topic_authorized_operations = rnd::i32(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for MetadataResponseTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        if version >= 10 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        if version >= 1 {
-            map.insert(
-                "isInternal".to_string(),
-                j::JsonValue::to_value(&self.is_internal).map_err(|e| e.in_field("IsInternal"))?,
-            );
-        }
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        if version >= 8 {
-            map.insert(
-                "topicAuthorizedOperations".to_string(),
-                j::JsonValue::to_value(&self.topic_authorized_operations)
-                    .map_err(|e| e.in_field("TopicAuthorizedOperations"))?,
-            );
-        } else if !(version >= 8) && self.topic_authorized_operations != -2147483648 {
-            return Err(c::non_default_value(version).in_field("TopicAuthorizedOperations"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for MetadataResponseTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("name") {
-            Some(v) => {
-                out.name = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 10 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("isInternal") {
-            Some(v) => {
-                out.is_internal = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsInternal"))?;
-            }
-            None if version >= 1 => return Err(j::missing("isInternal", version)),
-            None => {}
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        match object.get("topicAuthorizedOperations") {
-            Some(v) => {
-                out.topic_authorized_operations =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicAuthorizedOperations"))?;
-            }
-            None if version >= 8 => return Err(j::missing("topicAuthorizedOperations", version)),
-            None => {}
-        }
-        Ok(out)
     }
 }
 
@@ -806,7 +175,7 @@ pub struct MetadataResponsePartition {
     /// Versions: 5+; ignorable; entity: brokerId.
     pub offline_replicas: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for MetadataResponsePartition {
@@ -824,6 +193,152 @@ impl Default for MetadataResponsePartition {
     }
 }
 
+impl Message for MetadataResponse {
+    const NAME: &'static str = "MetadataResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 13);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(9, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl MetadataResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 9;
+        if version >= 3 {
+            buf.put_i32(self.throttle_time_ms);
+        }
+        c::array::put(buf, &self.brokers, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Brokers"))?;
+        if version >= 2 {
+            c::string::put_nullable(buf, self.cluster_id.as_deref(), flexible, true, version)
+                .map_err(|e| e.in_field("ClusterId"))?;
+        }
+        if version >= 1 {
+            buf.put_i32(self.controller_id);
+        }
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        if (8..=10).contains(&version) {
+            buf.put_i32(self.cluster_authorized_operations);
+        } else if self.cluster_authorized_operations != -2147483648 {
+            return Err(c::check::non_default_value(version).in_field("ClusterAuthorizedOperations"));
+        }
+        if version >= 13 {
+            buf.put_i16(self.error_code);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 9;
+        let mut size = 0;
+        if version >= 3 {
+            size += 4;
+        }
+        size += c::array::size(&self.brokers, flexible, |e| e.fields_size(version));
+        if version >= 2 {
+            size += c::string::nullable_size(self.cluster_id.as_deref(), flexible);
+        }
+        if version >= 1 {
+            size += 4;
+        }
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        if (8..=10).contains(&version) {
+            size += 4;
+        }
+        if version >= 13 {
+            size += 2;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message MetadataResponse);
+
+#[cfg(feature = "encode-responses")]
+impl MetadataResponseBroker {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 9;
+        buf.put_i32(self.node_id);
+        c::string::put(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
+        buf.put_i32(self.port);
+        if version >= 1 {
+            c::string::put_nullable(buf, self.rack.as_deref(), flexible, true, version)
+                .map_err(|e| e.in_field("Rack"))?;
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 9;
+        let mut size = 0;
+        size += 4;
+        size += c::string::size(&self.host, flexible);
+        size += 4;
+        if version >= 1 {
+            size += c::string::nullable_size(self.rack.as_deref(), flexible);
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested MetadataResponseBroker);
+
+#[cfg(feature = "encode-responses")]
+impl MetadataResponseTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 9;
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.name.as_deref(), flexible, version >= 12, version)
+            .map_err(|e| e.in_field("Name"))?;
+        if version >= 10 {
+            buf.put_slice(self.topic_id.as_bytes());
+        }
+        if version >= 1 {
+            buf.put_u8(u8::from(self.is_internal));
+        }
+        c::array::put(buf, &self.partitions, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        if version >= 8 {
+            buf.put_i32(self.topic_authorized_operations);
+        } else if self.topic_authorized_operations != -2147483648 {
+            return Err(c::check::non_default_value(version).in_field("TopicAuthorizedOperations"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 9;
+        let mut size = 0;
+        size += 2;
+        size += c::string::nullable_size(self.name.as_deref(), flexible);
+        if version >= 10 {
+            size += 16;
+        }
+        if version >= 1 {
+            size += 1;
+        }
+        size += c::array::size(&self.partitions, flexible, |e| e.fields_size(version));
+        if version >= 8 {
+            size += 4;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested MetadataResponseTopic);
+
 #[cfg(feature = "encode-responses")]
 impl MetadataResponsePartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
@@ -838,44 +353,128 @@ impl MetadataResponsePartition {
         if version >= 7 {
             buf.put_i32(self.leader_epoch);
         }
-        c::put_wire_array(buf, &self.replica_nodes, flexible).map_err(|e| e.in_field("ReplicaNodes"))?;
-        c::put_wire_array(buf, &self.isr_nodes, flexible).map_err(|e| e.in_field("IsrNodes"))?;
+        c::wire_array::put(buf, &self.replica_nodes, flexible).map_err(|e| e.in_field("ReplicaNodes"))?;
+        c::wire_array::put(buf, &self.isr_nodes, flexible).map_err(|e| e.in_field("IsrNodes"))?;
         if version >= 5 {
-            c::put_wire_array(buf, &self.offline_replicas, flexible).map_err(|e| e.in_field("OfflineReplicas"))?;
+            c::wire_array::put(buf, &self.offline_replicas, flexible).map_err(|e| e.in_field("OfflineReplicas"))?;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 2;
         size += 4;
         size += 4;
         if version >= 7 {
             size += 4;
         }
-        size += c::wire_array_size(&self.replica_nodes, flexible);
-        size += c::wire_array_size(&self.isr_nodes, flexible);
+        size += c::wire_array::size(&self.replica_nodes, flexible);
+        size += c::wire_array::size(&self.isr_nodes, flexible);
         if version >= 5 {
-            size += c::wire_array_size(&self.offline_replicas, flexible);
+            size += c::wire_array::size(&self.offline_replicas, flexible);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested MetadataResponsePartition);
+
+#[cfg(feature = "decode-responses")]
+impl MetadataResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 9;
+        let f_throttle_time_ms =
+            if version >= 3 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
+        let f_brokers = c::array::read(r, flexible, version, |r| MetadataResponseBroker::decode_fields(r, version))
+            .map_err(|e| e.in_field("Brokers"))?;
+        let f_cluster_id = if version >= 2 {
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ClusterId"))?
+        } else {
+            None
+        };
+        let f_controller_id = if version >= 1 { r.read_i32().map_err(|e| e.in_field("ControllerId"))? } else { -1 };
+        let f_topics = c::array::read(r, flexible, version, |r| MetadataResponseTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let f_cluster_authorized_operations = if (8..=10).contains(&version) {
+            r.read_i32().map_err(|e| e.in_field("ClusterAuthorizedOperations"))?
+        } else {
+            -2147483648
+        };
+        let f_error_code = if version >= 13 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            brokers: f_brokers,
+            cluster_id: f_cluster_id,
+            controller_id: f_controller_id,
+            topics: f_topics,
+            cluster_authorized_operations: f_cluster_authorized_operations,
+            error_code: f_error_code,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message MetadataResponse);
+
+#[cfg(feature = "decode-responses")]
+impl MetadataResponseBroker {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 9;
+        let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
+        let f_host = c::string::read(r, flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
+        let f_rack = if version >= 1 {
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Rack"))?
+        } else {
+            None
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested MetadataResponseBroker);
+
+#[cfg(feature = "decode-responses")]
+impl MetadataResponseTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 9;
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_name = c::string::read_nullable(r, flexible, version >= 12, version).map_err(|e| e.in_field("Name"))?;
+        let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
+        let f_is_internal = if version >= 1 { r.read_bool().map_err(|e| e.in_field("IsInternal"))? } else { false };
+        let f_partitions =
+            c::array::read(r, flexible, version, |r| MetadataResponsePartition::decode_fields(r, version))
+                .map_err(|e| e.in_field("Partitions"))?;
+        let f_topic_authorized_operations =
+            if version >= 8 { r.read_i32().map_err(|e| e.in_field("TopicAuthorizedOperations"))? } else { -2147483648 };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            error_code: f_error_code,
+            name: f_name,
+            topic_id: f_topic_id,
+            is_internal: f_is_internal,
+            partitions: f_partitions,
+            topic_authorized_operations: f_topic_authorized_operations,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested MetadataResponseTopic);
 
 #[cfg(feature = "decode-responses")]
 impl MetadataResponsePartition {
@@ -889,14 +488,14 @@ impl MetadataResponsePartition {
         let f_partition_index = i32::from_be_bytes(run[2..6].try_into().unwrap());
         let f_leader_id = i32::from_be_bytes(run[6..10].try_into().unwrap());
         let f_leader_epoch = if version >= 7 { r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))? } else { -1 };
-        let f_replica_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("ReplicaNodes"))?;
-        let f_isr_nodes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("IsrNodes"))?;
+        let f_replica_nodes = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("ReplicaNodes"))?;
+        let f_isr_nodes = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("IsrNodes"))?;
         let f_offline_replicas = if version >= 5 {
-            r.read_wire_array(flexible, version).map_err(|e| e.in_field("OfflineReplicas"))?
+            c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("OfflineReplicas"))?
         } else {
             WireArray::new()
         };
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             error_code: f_error_code,
             partition_index: f_partition_index,
@@ -910,139 +509,5 @@ impl MetadataResponsePartition {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for MetadataResponsePartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for MetadataResponsePartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for MetadataResponsePartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.partition_index = rnd::i32(rng);
-        value.leader_id = rnd::i32(rng);
-        if version >= 7 {
-            value.leader_epoch = rnd::i32(rng);
-        }
-        value.replica_nodes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        value.isr_nodes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if version >= 5 {
-            value.offline_replicas = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for MetadataResponsePartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "leaderId".to_string(),
-            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
-        );
-        if version >= 7 {
-            map.insert(
-                "leaderEpoch".to_string(),
-                j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
-            );
-        }
-        map.insert(
-            "replicaNodes".to_string(),
-            j::JsonValue::to_value(&self.replica_nodes).map_err(|e| e.in_field("ReplicaNodes"))?,
-        );
-        map.insert(
-            "isrNodes".to_string(),
-            j::JsonValue::to_value(&self.isr_nodes).map_err(|e| e.in_field("IsrNodes"))?,
-        );
-        if version >= 5 {
-            map.insert(
-                "offlineReplicas".to_string(),
-                j::JsonValue::to_value(&self.offline_replicas).map_err(|e| e.in_field("OfflineReplicas"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for MetadataResponsePartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("leaderId") {
-            Some(v) => {
-                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
-            }
-            None => return Err(j::missing("leaderId", version)),
-        }
-        match object.get("leaderEpoch") {
-            Some(v) => {
-                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
-            }
-            None if version >= 7 => return Err(j::missing("leaderEpoch", version)),
-            None => {}
-        }
-        match object.get("replicaNodes") {
-            Some(v) => {
-                out.replica_nodes =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicaNodes"))?;
-            }
-            None => return Err(j::missing("replicaNodes", version)),
-        }
-        match object.get("isrNodes") {
-            Some(v) => {
-                out.isr_nodes = <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsrNodes"))?;
-            }
-            None => return Err(j::missing("isrNodes", version)),
-        }
-        match object.get("offlineReplicas") {
-            Some(v) => {
-                out.offline_replicas =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("OfflineReplicas"))?;
-            }
-            None if version >= 5 => return Err(j::missing("offlineReplicas", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested MetadataResponsePartition);

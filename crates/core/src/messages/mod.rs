@@ -128,6 +128,8 @@ pub mod initialize_share_group_state_request;
 pub mod initialize_share_group_state_response;
 pub mod join_group_request;
 pub mod join_group_response;
+#[cfg(feature = "json")]
+mod json;
 pub mod k_raft_version_record;
 pub mod leader_and_isr_request;
 pub mod leader_and_isr_response;
@@ -158,6 +160,8 @@ pub mod produce_request;
 pub mod produce_response;
 pub mod push_telemetry_request;
 pub mod push_telemetry_response;
+#[cfg(feature = "random")]
+mod random;
 pub mod read_share_group_state_request;
 pub mod read_share_group_state_response;
 pub mod read_share_group_state_summary_request;

@@ -2,17 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `OffsetCommitRequest`, the Kafka request defined in `OffsetCommitRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `OffsetCommitRequest`: Kafka request, api key 8.
@@ -45,7 +46,7 @@ pub struct OffsetCommitRequest {
     /// Versions: 0+.
     pub topics: Vec<OffsetCommitRequestTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for OffsetCommitRequest {
@@ -62,231 +63,10 @@ impl Default for OffsetCommitRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl OffsetCommitRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 8;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        buf.put_i32(self.generation_id_or_member_epoch);
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        if version >= 7 {
-            c::put_nullable_string(buf, self.group_instance_id.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("GroupInstanceId"))?;
-        } else if !(version >= 7) && self.group_instance_id.is_some() {
-            return Err(c::non_default_value(version).in_field("GroupInstanceId"));
-        }
-        if version <= 4 {
-            buf.put_i64(self.retention_time_ms);
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 8;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        size += 4;
-        size += c::string_size(&self.member_id, flexible);
-        if version >= 7 {
-            size += c::nullable_string_size(self.group_instance_id.as_deref(), flexible);
-        }
-        if version <= 4 {
-            size += 8;
-        }
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl OffsetCommitRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 8;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_generation_id_or_member_epoch = r.read_i32().map_err(|e| e.in_field("GenerationIdOrMemberEpoch"))?;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_group_instance_id = if version >= 7 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?
-        } else {
-            None
-        };
-        let f_retention_time_ms =
-            if version <= 4 { r.read_i64().map_err(|e| e.in_field("RetentionTimeMs"))? } else { -1 };
-        let f_topics = c::read_array(r, flexible, version, |r| OffsetCommitRequestTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = if version >= 8 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            group_id: f_group_id,
-            generation_id_or_member_epoch: f_generation_id_or_member_epoch,
-            member_id: f_member_id,
-            group_instance_id: f_group_instance_id,
-            retention_time_ms: f_retention_time_ms,
-            topics: f_topics,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for OffsetCommitRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("OffsetCommitRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetCommitRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for OffsetCommitRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetCommitRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetCommitRequest"))
-    }
-}
-
-impl Message for OffsetCommitRequest {
-    const NAME: &'static str = "OffsetCommitRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(2, 10);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(8, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetCommitRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 8;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.generation_id_or_member_epoch = rnd::i32(rng);
-        value.member_id = rnd::string(rng);
-        if version >= 7 {
-            value.group_instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if version <= 4 {
-            value.retention_time_ms = rnd::i64(rng);
-        }
-        value.topics = rnd::vec(rng, |rng| <OffsetCommitRequestTopic as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetCommitRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("OffsetCommitRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "generationIdOrMemberEpoch".to_string(),
-            j::JsonValue::to_value(&self.generation_id_or_member_epoch)
-                .map_err(|e| e.in_field("GenerationIdOrMemberEpoch"))?,
-        );
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        if version >= 7 {
-            map.insert(
-                "groupInstanceId".to_string(),
-                j::JsonValue::to_value(&self.group_instance_id).map_err(|e| e.in_field("GroupInstanceId"))?,
-            );
-        } else if !(version >= 7) && self.group_instance_id.is_some() {
-            return Err(c::non_default_value(version).in_field("GroupInstanceId"));
-        }
-        if version <= 4 {
-            map.insert(
-                "retentionTimeMs".to_string(),
-                j::JsonValue::to_value(&self.retention_time_ms).map_err(|e| e.in_field("RetentionTimeMs"))?,
-            );
-        }
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetCommitRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("OffsetCommitRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("generationIdOrMemberEpoch") {
-            Some(v) => {
-                out.generation_id_or_member_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GenerationIdOrMemberEpoch"))?;
-            }
-            None => return Err(j::missing("generationIdOrMemberEpoch", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("groupInstanceId") {
-            Some(v) => {
-                out.group_instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupInstanceId"))?;
-            }
-            None if version >= 7 => return Err(j::missing("groupInstanceId", version)),
-            None => {}
-        }
-        match object.get("retentionTimeMs") {
-            Some(v) => {
-                out.retention_time_ms =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RetentionTimeMs"))?;
-            }
-            None if version <= 4 => return Err(j::missing("retentionTimeMs", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The topics to commit offsets for.
 ///
 /// Versions: 2-10.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetCommitRequestTopic {
     /// The topic name.
     ///
@@ -301,167 +81,7 @@ pub struct OffsetCommitRequestTopic {
     /// Versions: 0+.
     pub partitions: Vec<OffsetCommitRequestPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for OffsetCommitRequestTopic {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            topic_id: Uuid::nil(),
-            partitions: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl OffsetCommitRequestTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 8;
-        if version <= 9 {
-            c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        }
-        if version >= 10 {
-            buf.put_slice(self.topic_id.as_bytes());
-        }
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 8;
-        let mut size = 0usize;
-        if version <= 9 {
-            size += c::string_size(&self.name, flexible);
-        }
-        if version >= 10 {
-            size += 16;
-        }
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl OffsetCommitRequestTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 8;
-        let f_name = if version <= 9 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| OffsetCommitRequestPartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 8 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for OffsetCommitRequestTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for OffsetCommitRequestTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetCommitRequestTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 8;
-        let mut value = Self::default();
-        if version <= 9 {
-            value.name = rnd::string(rng);
-        }
-        if version >= 10 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.partitions = rnd::vec(rng, |rng| <OffsetCommitRequestPartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetCommitRequestTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        if version <= 9 {
-            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        }
-        if version >= 10 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetCommitRequestTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None if version <= 9 => return Err(j::missing("name", version)),
-            None => {}
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 10 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each partition to commit offsets for.
@@ -486,7 +106,7 @@ pub struct OffsetCommitRequestPartition {
     /// Versions: 0+; nullable: 0+.
     pub committed_metadata: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for OffsetCommitRequestPartition {
@@ -501,6 +121,91 @@ impl Default for OffsetCommitRequestPartition {
     }
 }
 
+impl Message for OffsetCommitRequest {
+    const NAME: &'static str = "OffsetCommitRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(2, 10);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(8, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl OffsetCommitRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 8;
+        c::string::put(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
+        buf.put_i32(self.generation_id_or_member_epoch);
+        c::string::put(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        if version >= 7 {
+            c::string::put_nullable(buf, self.group_instance_id.as_deref(), flexible, true, version)
+                .map_err(|e| e.in_field("GroupInstanceId"))?;
+        } else if self.group_instance_id.is_some() {
+            return Err(c::check::non_default_value(version).in_field("GroupInstanceId"));
+        }
+        if version <= 4 {
+            buf.put_i64(self.retention_time_ms);
+        }
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 8;
+        let mut size = 0;
+        size += c::string::size(&self.group_id, flexible);
+        size += 4;
+        size += c::string::size(&self.member_id, flexible);
+        if version >= 7 {
+            size += c::string::nullable_size(self.group_instance_id.as_deref(), flexible);
+        }
+        if version <= 4 {
+            size += 8;
+        }
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message OffsetCommitRequest);
+
+#[cfg(feature = "encode-requests")]
+impl OffsetCommitRequestTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 8;
+        if version <= 9 {
+            c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        }
+        if version >= 10 {
+            buf.put_slice(self.topic_id.as_bytes());
+        }
+        c::array::put(buf, &self.partitions, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 8;
+        let mut size = 0;
+        if version <= 9 {
+            size += c::string::size(&self.name, flexible);
+        }
+        if version >= 10 {
+            size += 16;
+        }
+        size += c::array::size(&self.partitions, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested OffsetCommitRequestTopic);
+
 #[cfg(feature = "encode-requests")]
 impl OffsetCommitRequestPartition {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
@@ -514,36 +219,84 @@ impl OffsetCommitRequestPartition {
         if version >= 6 {
             buf.put_i32(self.committed_leader_epoch);
         }
-        c::put_nullable_string(buf, self.committed_metadata.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.committed_metadata.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("CommittedMetadata"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 8;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 8;
         if version >= 6 {
             size += 4;
         }
-        size += c::nullable_string_size(self.committed_metadata.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::nullable_size(self.committed_metadata.as_deref(), flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested OffsetCommitRequestPartition);
+
+#[cfg(feature = "decode-requests")]
+impl OffsetCommitRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 8;
+        let f_group_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_generation_id_or_member_epoch = r.read_i32().map_err(|e| e.in_field("GenerationIdOrMemberEpoch"))?;
+        let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_group_instance_id = if version >= 7 {
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?
+        } else {
+            None
+        };
+        let f_retention_time_ms =
+            if version <= 4 { r.read_i64().map_err(|e| e.in_field("RetentionTimeMs"))? } else { -1 };
+        let f_topics = c::array::read(r, flexible, version, |r| OffsetCommitRequestTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            group_id: f_group_id,
+            generation_id_or_member_epoch: f_generation_id_or_member_epoch,
+            member_id: f_member_id,
+            group_instance_id: f_group_instance_id,
+            retention_time_ms: f_retention_time_ms,
+            topics: f_topics,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message OffsetCommitRequest);
+
+#[cfg(feature = "decode-requests")]
+impl OffsetCommitRequestTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 8;
+        let f_name = if version <= 9 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
+        let f_partitions =
+            c::array::read(r, flexible, version, |r| OffsetCommitRequestPartition::decode_fields(r, version))
+                .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested OffsetCommitRequestTopic);
 
 #[cfg(feature = "decode-requests")]
 impl OffsetCommitRequestPartition {
@@ -558,8 +311,8 @@ impl OffsetCommitRequestPartition {
         let f_committed_leader_epoch =
             if version >= 6 { r.read_i32().map_err(|e| e.in_field("CommittedLeaderEpoch"))? } else { -1 };
         let f_committed_metadata =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("CommittedMetadata"))?;
-        let unknown_tagged_fields = if version >= 8 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("CommittedMetadata"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             partition_index: f_partition_index,
             committed_offset: f_committed_offset,
@@ -570,102 +323,5 @@ impl OffsetCommitRequestPartition {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for OffsetCommitRequestPartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for OffsetCommitRequestPartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetCommitRequestPartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 8;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.committed_offset = rnd::i64(rng);
-        if version >= 6 {
-            value.committed_leader_epoch = rnd::i32(rng);
-        }
-        value.committed_metadata = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetCommitRequestPartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "committedOffset".to_string(),
-            j::JsonValue::to_value(&self.committed_offset).map_err(|e| e.in_field("CommittedOffset"))?,
-        );
-        if version >= 6 {
-            map.insert(
-                "committedLeaderEpoch".to_string(),
-                j::JsonValue::to_value(&self.committed_leader_epoch).map_err(|e| e.in_field("CommittedLeaderEpoch"))?,
-            );
-        }
-        map.insert(
-            "committedMetadata".to_string(),
-            j::JsonValue::to_value(&self.committed_metadata).map_err(|e| e.in_field("CommittedMetadata"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetCommitRequestPartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("committedOffset") {
-            Some(v) => {
-                out.committed_offset =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedOffset"))?;
-            }
-            None => return Err(j::missing("committedOffset", version)),
-        }
-        match object.get("committedLeaderEpoch") {
-            Some(v) => {
-                out.committed_leader_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedLeaderEpoch"))?;
-            }
-            None if version >= 6 => return Err(j::missing("committedLeaderEpoch", version)),
-            None => {}
-        }
-        match object.get("committedMetadata") {
-            Some(v) => {
-                out.committed_metadata =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedMetadata"))?;
-            }
-            None => return Err(j::missing("committedMetadata", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested OffsetCommitRequestPartition);

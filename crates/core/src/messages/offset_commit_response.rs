@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `OffsetCommitResponse`, the Kafka response defined in `OffsetCommitResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `OffsetCommitResponse`: Kafka response, api key 8.
 ///
 /// Valid versions: 2-10. Flexible versions: 8+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetCommitResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -29,158 +30,13 @@ pub struct OffsetCommitResponse {
     /// Versions: 0+.
     pub topics: Vec<OffsetCommitResponseTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for OffsetCommitResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, topics: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl OffsetCommitResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 8;
-        if version >= 3 {
-            buf.put_i32(self.throttle_time_ms);
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 8;
-        let mut size = 0usize;
-        if version >= 3 {
-            size += 4;
-        }
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl OffsetCommitResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 8;
-        let f_throttle_time_ms =
-            if version >= 3 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_topics = c::read_array(r, flexible, version, |r| OffsetCommitResponseTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = if version >= 8 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for OffsetCommitResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("OffsetCommitResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetCommitResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for OffsetCommitResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetCommitResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetCommitResponse"))
-    }
-}
-
-impl Message for OffsetCommitResponse {
-    const NAME: &'static str = "OffsetCommitResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(2, 10);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(8, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetCommitResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 8;
-        let mut value = Self::default();
-        if version >= 3 {
-            value.throttle_time_ms = rnd::i32(rng);
-        }
-        value.topics = rnd::vec(rng, |rng| <OffsetCommitResponseTopic as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetCommitResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("OffsetCommitResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 3 {
-            map.insert(
-                "throttleTimeMs".to_string(),
-                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-            );
-        }
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetCommitResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("OffsetCommitResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None if version >= 3 => return Err(j::missing("throttleTimeMs", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The responses for each topic.
 ///
 /// Versions: 2-10.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetCommitResponseTopic {
     /// The topic name.
     ///
@@ -195,173 +51,13 @@ pub struct OffsetCommitResponseTopic {
     /// Versions: 0+.
     pub partitions: Vec<OffsetCommitResponsePartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for OffsetCommitResponseTopic {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            topic_id: Uuid::nil(),
-            partitions: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl OffsetCommitResponseTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 8;
-        if version <= 9 {
-            c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        }
-        if version >= 10 {
-            buf.put_slice(self.topic_id.as_bytes());
-        }
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 8;
-        let mut size = 0usize;
-        if version <= 9 {
-            size += c::string_size(&self.name, flexible);
-        }
-        if version >= 10 {
-            size += 16;
-        }
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl OffsetCommitResponseTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 8;
-        let f_name = if version <= 9 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| OffsetCommitResponsePartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 8 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for OffsetCommitResponseTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for OffsetCommitResponseTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetCommitResponseTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 8;
-        let mut value = Self::default();
-        if version <= 9 {
-            value.name = rnd::string(rng);
-        }
-        if version >= 10 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.partitions = rnd::vec(rng, |rng| <OffsetCommitResponsePartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetCommitResponseTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        if version <= 9 {
-            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        }
-        if version >= 10 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetCommitResponseTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None if version <= 9 => return Err(j::missing("name", version)),
-            None => {}
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 10 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The responses for each partition in the topic.
 ///
 /// Versions: 2-10.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetCommitResponsePartition {
     /// The partition index.
     ///
@@ -372,14 +68,78 @@ pub struct OffsetCommitResponsePartition {
     /// Versions: 0+.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for OffsetCommitResponsePartition {
-    fn default() -> Self {
-        Self { partition_index: 0, error_code: 0, unknown_tagged_fields: Vec::new() }
+impl Message for OffsetCommitResponse {
+    const NAME: &'static str = "OffsetCommitResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(2, 10);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(8, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl OffsetCommitResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 8;
+        if version >= 3 {
+            buf.put_i32(self.throttle_time_ms);
+        }
+        c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 8;
+        let mut size = 0;
+        if version >= 3 {
+            size += 4;
+        }
+        size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message OffsetCommitResponse);
+
+#[cfg(feature = "encode-responses")]
+impl OffsetCommitResponseTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 8;
+        if version <= 9 {
+            c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        }
+        if version >= 10 {
+            buf.put_slice(self.topic_id.as_bytes());
+        }
+        c::array::put(buf, &self.partitions, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 8;
+        let mut size = 0;
+        if version <= 9 {
+            size += c::string::size(&self.name, flexible);
+        }
+        if version >= 10 {
+            size += 16;
+        }
+        size += c::array::size(&self.partitions, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested OffsetCommitResponseTopic);
 
 #[cfg(feature = "encode-responses")]
 impl OffsetCommitResponsePartition {
@@ -391,30 +151,62 @@ impl OffsetCommitResponsePartition {
             run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 8;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested OffsetCommitResponsePartition);
+
+#[cfg(feature = "decode-responses")]
+impl OffsetCommitResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 8;
+        let f_throttle_time_ms =
+            if version >= 3 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
+        let f_topics = c::array::read(r, flexible, version, |r| OffsetCommitResponseTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message OffsetCommitResponse);
+
+#[cfg(feature = "decode-responses")]
+impl OffsetCommitResponseTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 8;
+        let f_name = if version <= 9 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
+        let f_partitions =
+            c::array::read(r, flexible, version, |r| OffsetCommitResponsePartition::decode_fields(r, version))
+                .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested OffsetCommitResponseTopic);
 
 #[cfg(feature = "decode-responses")]
 impl OffsetCommitResponsePartition {
@@ -426,77 +218,10 @@ impl OffsetCommitResponsePartition {
         };
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let unknown_tagged_fields = if version >= 8 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { partition_index: f_partition_index, error_code: f_error_code, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for OffsetCommitResponsePartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for OffsetCommitResponsePartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetCommitResponsePartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 8;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetCommitResponsePartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetCommitResponsePartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested OffsetCommitResponsePartition);

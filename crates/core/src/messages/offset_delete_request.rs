@@ -2,23 +2,22 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `OffsetDeleteRequest`, the Kafka request defined in `OffsetDeleteRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `OffsetDeleteRequest`: Kafka request, api key 47.
 ///
 /// Valid versions: 0. Flexible versions: none.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetDeleteRequest {
     /// The unique group identifier.
     ///
@@ -30,125 +29,10 @@ pub struct OffsetDeleteRequest {
     pub topics: Vec<OffsetDeleteRequestTopic>,
 }
 
-impl Default for OffsetDeleteRequest {
-    fn default() -> Self {
-        Self { group_id: StrBytes::from_static(""), topics: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl OffsetDeleteRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl OffsetDeleteRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics = c::read_array(r, flexible, version, |r| OffsetDeleteRequestTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        Ok(Self { group_id: f_group_id, topics: f_topics })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for OffsetDeleteRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("OffsetDeleteRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetDeleteRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for OffsetDeleteRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetDeleteRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetDeleteRequest"))
-    }
-}
-
-impl Message for OffsetDeleteRequest {
-    const NAME: &'static str = "OffsetDeleteRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetDeleteRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.topics = rnd::vec(rng, |rng| <OffsetDeleteRequestTopic as rnd::Random>::random(rng, version));
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetDeleteRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("OffsetDeleteRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetDeleteRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("OffsetDeleteRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The topics to delete offsets for.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetDeleteRequestTopic {
     /// The topic name.
     ///
@@ -160,113 +44,10 @@ pub struct OffsetDeleteRequestTopic {
     pub partitions: Vec<OffsetDeleteRequestPartition>,
 }
 
-impl Default for OffsetDeleteRequestTopic {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partitions: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl OffsetDeleteRequestTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl OffsetDeleteRequestTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| OffsetDeleteRequestPartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
-        Ok(Self { name: f_name, partitions: f_partitions })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for OffsetDeleteRequestTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for OffsetDeleteRequestTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetDeleteRequestTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| <OffsetDeleteRequestPartition as rnd::Random>::random(rng, version));
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetDeleteRequestTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetDeleteRequestTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// Each partition to delete offsets for.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetDeleteRequestPartition {
     /// The partition index.
     ///
@@ -274,91 +55,109 @@ pub struct OffsetDeleteRequestPartition {
     pub partition_index: i32,
 }
 
-impl Default for OffsetDeleteRequestPartition {
-    fn default() -> Self {
-        Self { partition_index: 0 }
-    }
+impl Message for OffsetDeleteRequest {
+    const NAME: &'static str = "OffsetDeleteRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
 }
 
 #[cfg(feature = "encode-requests")]
-impl OffsetDeleteRequestPartition {
+impl OffsetDeleteRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        buf.put_i32(self.partition_index);
+        c::string::put(buf, &self.group_id, false).map_err(|e| e.in_field("GroupId"))?;
+        c::array::put(buf, &self.topics, false, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
+        let mut size = 0;
+        size += c::string::size(&self.group_id, false);
+        size += c::array::size(&self.topics, false, |e| e.fields_size(version));
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message OffsetDeleteRequest);
+
+#[cfg(feature = "encode-requests")]
+impl OffsetDeleteRequestTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, false).map_err(|e| e.in_field("Name"))?;
+        c::array::put(buf, &self.partitions, false, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, false);
+        size += c::array::size(&self.partitions, false, |e| e.fields_size(version));
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested OffsetDeleteRequestTopic);
+
+#[cfg(feature = "encode-requests")]
+impl OffsetDeleteRequestPartition {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, _version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.partition_index);
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 4;
         size
     }
 }
 
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested OffsetDeleteRequestPartition);
+
+#[cfg(feature = "decode-requests")]
+impl OffsetDeleteRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_group_id = c::string::read(r, false, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_topics = c::array::read(r, false, version, |r| OffsetDeleteRequestTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        Ok(Self { group_id: f_group_id, topics: f_topics })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message OffsetDeleteRequest);
+
+#[cfg(feature = "decode-requests")]
+impl OffsetDeleteRequestTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = c::string::read(r, false, version).map_err(|e| e.in_field("Name"))?;
+        let f_partitions =
+            c::array::read(r, false, version, |r| OffsetDeleteRequestPartition::decode_fields(r, version))
+                .map_err(|e| e.in_field("Partitions"))?;
+        Ok(Self { name: f_name, partitions: f_partitions })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested OffsetDeleteRequestTopic);
+
 #[cfg(feature = "decode-requests")]
 impl OffsetDeleteRequestPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         Ok(Self { partition_index: f_partition_index })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for OffsetDeleteRequestPartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for OffsetDeleteRequestPartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetDeleteRequestPartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetDeleteRequestPartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetDeleteRequestPartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested OffsetDeleteRequestPartition);

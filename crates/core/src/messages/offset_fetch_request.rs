@@ -2,17 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `OffsetFetchRequest`, the Kafka request defined in `OffsetFetchRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `OffsetFetchRequest`: Kafka request, api key 9.
@@ -37,7 +39,7 @@ pub struct OffsetFetchRequest {
     /// Versions: 7+; default: false.
     pub require_stable: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for OffsetFetchRequest {
@@ -52,255 +54,10 @@ impl Default for OffsetFetchRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl OffsetFetchRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 6;
-        if version <= 7 {
-            c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        } else if !(version <= 7) && self.group_id.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("GroupId"));
-        }
-        if version <= 7 {
-            c::put_nullable_array(buf, self.topics.as_deref(), flexible, version >= 2, version, |buf, e| {
-                (e).encode_fields(buf, version)
-            })
-            .map_err(|e| e.in_field("Topics"))?;
-        } else if !(version <= 7) && self.topics.as_ref().map_or(true, |v| !v.is_empty()) {
-            return Err(c::non_default_value(version).in_field("Topics"));
-        }
-        if version >= 8 {
-            c::put_array(buf, &self.groups, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("Groups"))?;
-        } else if !(version >= 8) && !self.groups.is_empty() {
-            return Err(c::non_default_value(version).in_field("Groups"));
-        }
-        if version >= 7 {
-            buf.put_u8(self.require_stable as u8);
-        } else if !(version >= 7) && self.require_stable != false {
-            return Err(c::non_default_value(version).in_field("RequireStable"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 6;
-        let mut size = 0usize;
-        if version <= 7 {
-            size += c::string_size(&self.group_id, flexible);
-        }
-        if version <= 7 {
-            size += c::nullable_array_size(self.topics.as_deref(), flexible, |e| (e).fields_size(version));
-        }
-        if version >= 8 {
-            size += c::array_size(&self.groups, flexible, |e| (e).fields_size(version));
-        }
-        if version >= 7 {
-            size += 1;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl OffsetFetchRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 6;
-        let f_group_id = if version <= 7 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_topics = if version <= 7 {
-            c::read_nullable_array(r, flexible, version >= 2, version, |r| {
-                OffsetFetchRequestTopic::decode_fields(r, version)
-            })
-            .map_err(|e| e.in_field("Topics"))?
-        } else {
-            Some(Vec::new())
-        };
-        let f_groups = if version >= 8 {
-            c::read_array(r, flexible, version, |r| OffsetFetchRequestGroup::decode_fields(r, version))
-                .map_err(|e| e.in_field("Groups"))?
-        } else {
-            Vec::new()
-        };
-        let f_require_stable =
-            if version >= 7 { r.read_bool().map_err(|e| e.in_field("RequireStable"))? } else { false };
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            group_id: f_group_id,
-            topics: f_topics,
-            groups: f_groups,
-            require_stable: f_require_stable,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for OffsetFetchRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("OffsetFetchRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetFetchRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for OffsetFetchRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetFetchRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetFetchRequest"))
-    }
-}
-
-impl Message for OffsetFetchRequest {
-    const NAME: &'static str = "OffsetFetchRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 10);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(6, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetFetchRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        if version <= 7 {
-            value.group_id = rnd::string(rng);
-        }
-        if version <= 7 {
-            value.topics = if version >= 2 && rnd::null(rng) {
-                None
-            } else {
-                Some(rnd::vec(rng, |rng| <OffsetFetchRequestTopic as rnd::Random>::random(rng, version)))
-            };
-        }
-        if version >= 8 {
-            value.groups = rnd::vec(rng, |rng| <OffsetFetchRequestGroup as rnd::Random>::random(rng, version));
-        }
-        if version >= 7 {
-            value.require_stable = rng.bool();
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetFetchRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("OffsetFetchRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version <= 7 {
-            map.insert(
-                "groupId".to_string(),
-                j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?,
-            );
-        } else if !(version <= 7) && self.group_id.as_str() != "" {
-            return Err(c::non_default_value(version).in_field("GroupId"));
-        }
-        if version <= 7 {
-            map.insert(
-                "topics".to_string(),
-                match &self.topics {
-                    Some(v) => j::structs_to_value(v, version),
-                    None => Ok(j::serde_json::Value::Null),
-                }
-                .map_err(|e| e.in_field("Topics"))?,
-            );
-        } else if !(version <= 7) && self.topics.as_ref().map_or(true, |v| !v.is_empty()) {
-            return Err(c::non_default_value(version).in_field("Topics"));
-        }
-        if version >= 8 {
-            map.insert(
-                "groups".to_string(),
-                j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?,
-            );
-        } else if !(version >= 8) && !self.groups.is_empty() {
-            return Err(c::non_default_value(version).in_field("Groups"));
-        }
-        if version >= 7 {
-            map.insert(
-                "requireStable".to_string(),
-                j::JsonValue::to_value(&self.require_stable).map_err(|e| e.in_field("RequireStable"))?,
-            );
-        } else if !(version >= 7) && self.require_stable != false {
-            return Err(c::non_default_value(version).in_field("RequireStable"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetFetchRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("OffsetFetchRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None if version <= 7 => return Err(j::missing("groupId", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("Topics"))?;
-            }
-            None if version <= 7 => return Err(j::missing("topics", version)),
-            None => {}
-        }
-        match object.get("groups") {
-            Some(v) => {
-                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
-            }
-            None if version >= 8 => return Err(j::missing("groups", version)),
-            None => {}
-        }
-        match object.get("requireStable") {
-            Some(v) => {
-                out.require_stable = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequireStable"))?;
-            }
-            None if version >= 7 => return Err(j::missing("requireStable", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
 /// Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
 ///
 /// Versions: 1-7.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetFetchRequestTopic {
     /// The topic name.
     ///
@@ -311,124 +68,7 @@ pub struct OffsetFetchRequestTopic {
     /// Versions: 0-7.
     pub partition_indexes: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for OffsetFetchRequestTopic {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partition_indexes: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl OffsetFetchRequestTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 6;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_wire_array(buf, &self.partition_indexes, flexible).map_err(|e| e.in_field("PartitionIndexes"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 6;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::wire_array_size(&self.partition_indexes, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl OffsetFetchRequestTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 6;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partition_indexes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for OffsetFetchRequestTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for OffsetFetchRequestTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetFetchRequestTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partition_indexes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetFetchRequestTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitionIndexes".to_string(),
-            j::JsonValue::to_value(&self.partition_indexes).map_err(|e| e.in_field("PartitionIndexes"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetFetchRequestTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitionIndexes") {
-            Some(v) => {
-                out.partition_indexes =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndexes"))?;
-            }
-            None => return Err(j::missing("partitionIndexes", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each group we would like to fetch offsets for.
@@ -453,7 +93,7 @@ pub struct OffsetFetchRequestGroup {
     /// Versions: 8+; nullable: 8+.
     pub topics: Option<Vec<OffsetFetchRequestTopics>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for OffsetFetchRequestGroup {
@@ -468,190 +108,10 @@ impl Default for OffsetFetchRequestGroup {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl OffsetFetchRequestGroup {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        if version >= 9 {
-            c::put_nullable_string(buf, self.member_id.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("MemberId"))?;
-        }
-        if version >= 9 {
-            buf.put_i32(self.member_epoch);
-        }
-        c::put_nullable_array(buf, self.topics.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        if version >= 9 {
-            size += c::nullable_string_size(self.member_id.as_deref(), flexible);
-        }
-        if version >= 9 {
-            size += 4;
-        }
-        size += c::nullable_array_size(self.topics.as_deref(), flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl OffsetFetchRequestGroup {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_member_id = if version >= 9 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("MemberId"))?
-        } else {
-            None
-        };
-        let f_member_epoch = if version >= 9 { r.read_i32().map_err(|e| e.in_field("MemberEpoch"))? } else { -1 };
-        let f_topics =
-            c::read_nullable_array(r, flexible, true, version, |r| OffsetFetchRequestTopics::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            group_id: f_group_id,
-            member_id: f_member_id,
-            member_epoch: f_member_epoch,
-            topics: f_topics,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for OffsetFetchRequestGroup {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for OffsetFetchRequestGroup {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetFetchRequestGroup {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        if version >= 9 {
-            value.member_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if version >= 9 {
-            value.member_epoch = rnd::i32(rng);
-        }
-        value.topics = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <OffsetFetchRequestTopics as rnd::Random>::random(rng, version)))
-        };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetFetchRequestGroup {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        if version >= 9 {
-            map.insert(
-                "memberId".to_string(),
-                j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-            );
-        }
-        if version >= 9 {
-            map.insert(
-                "memberEpoch".to_string(),
-                j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
-            );
-        }
-        map.insert(
-            "topics".to_string(),
-            match &self.topics {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("Topics"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetFetchRequestGroup {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None if version >= 9 => return Err(j::missing("memberId", version)),
-            None => {}
-        }
-        match object.get("memberEpoch") {
-            Some(v) => {
-                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
-            }
-            None if version >= 9 => return Err(j::missing("memberEpoch", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
 ///
 /// Versions: 8-10.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetFetchRequestTopics {
     /// The topic name.
     ///
@@ -666,161 +126,264 @@ pub struct OffsetFetchRequestTopics {
     /// Versions: 8+.
     pub partition_indexes: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for OffsetFetchRequestTopics {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            topic_id: Uuid::nil(),
-            partition_indexes: WireArray::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for OffsetFetchRequest {
+    const NAME: &'static str = "OffsetFetchRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 10);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(6, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl OffsetFetchRequestTopics {
+impl OffsetFetchRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        if version <= 9 {
-            c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        let flexible = version >= 6;
+        if version <= 7 {
+            c::string::put(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
+        } else if self.group_id.as_str() != "" {
+            return Err(c::check::non_default_value(version).in_field("GroupId"));
         }
-        if version >= 10 {
-            buf.put_slice(self.topic_id.as_bytes());
+        if version <= 7 {
+            c::array::put_nullable(buf, self.topics.as_deref(), flexible, version >= 2, version, |buf, e| {
+                e.encode_fields(buf, version)
+            })
+            .map_err(|e| e.in_field("Topics"))?;
+        } else if !matches!(&self.topics, Some(v) if v.is_empty()) {
+            return Err(c::check::non_default_value(version).in_field("Topics"));
         }
-        c::put_wire_array(buf, &self.partition_indexes, flexible).map_err(|e| e.in_field("PartitionIndexes"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
+        if version >= 8 {
+            c::array::put(buf, &self.groups, true, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("Groups"))?;
+        } else if !self.groups.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("Groups"));
         }
+        if version >= 7 {
+            buf.put_u8(u8::from(self.require_stable));
+        } else if self.require_stable {
+            return Err(c::check::non_default_value(version).in_field("RequireStable"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let flexible = version >= 6;
+        let mut size = 0;
+        if version <= 7 {
+            size += c::string::size(&self.group_id, flexible);
+        }
+        if version <= 7 {
+            size += c::array::nullable_size(self.topics.as_deref(), flexible, |e| e.fields_size(version));
+        }
+        if version >= 8 {
+            size += c::array::size(&self.groups, true, |e| e.fields_size(version));
+        }
+        if version >= 7 {
+            size += 1;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message OffsetFetchRequest);
+
+#[cfg(feature = "encode-requests")]
+impl OffsetFetchRequestTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 6;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::wire_array::put(buf, &self.partition_indexes, flexible).map_err(|e| e.in_field("PartitionIndexes"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 6;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::wire_array::size(&self.partition_indexes, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested OffsetFetchRequestTopic);
+
+#[cfg(feature = "encode-requests")]
+impl OffsetFetchRequestGroup {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.group_id, true).map_err(|e| e.in_field("GroupId"))?;
+        if version >= 9 {
+            c::string::put_nullable(buf, self.member_id.as_deref(), true, true, version)
+                .map_err(|e| e.in_field("MemberId"))?;
+        }
+        if version >= 9 {
+            buf.put_i32(self.member_epoch);
+        }
+        c::array::put_nullable(buf, self.topics.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.group_id, true);
+        if version >= 9 {
+            size += c::string::nullable_size(self.member_id.as_deref(), true);
+        }
+        if version >= 9 {
+            size += 4;
+        }
+        size += c::array::nullable_size(self.topics.as_deref(), true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested OffsetFetchRequestGroup);
+
+#[cfg(feature = "encode-requests")]
+impl OffsetFetchRequestTopics {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         if version <= 9 {
-            size += c::string_size(&self.name, flexible);
+            c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        }
+        if version >= 10 {
+            buf.put_slice(self.topic_id.as_bytes());
+        }
+        c::wire_array::put(buf, &self.partition_indexes, true).map_err(|e| e.in_field("PartitionIndexes"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        if version <= 9 {
+            size += c::string::size(&self.name, true);
         }
         if version >= 10 {
             size += 16;
         }
-        size += c::wire_array_size(&self.partition_indexes, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::wire_array::size(&self.partition_indexes, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested OffsetFetchRequestTopics);
+
+#[cfg(feature = "decode-requests")]
+impl OffsetFetchRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 6;
+        let f_group_id = if version <= 7 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupId"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_topics = if version <= 7 {
+            c::array::read_nullable(r, flexible, version >= 2, version, |r| {
+                OffsetFetchRequestTopic::decode_fields(r, version)
+            })
+            .map_err(|e| e.in_field("Topics"))?
+        } else {
+            Some(Vec::new())
+        };
+        let f_groups = if version >= 8 {
+            c::array::read(r, true, version, |r| OffsetFetchRequestGroup::decode_fields(r, version))
+                .map_err(|e| e.in_field("Groups"))?
+        } else {
+            Vec::new()
+        };
+        let f_require_stable =
+            if version >= 7 { r.read_bool().map_err(|e| e.in_field("RequireStable"))? } else { false };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            group_id: f_group_id,
+            topics: f_topics,
+            groups: f_groups,
+            require_stable: f_require_stable,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message OffsetFetchRequest);
+
+#[cfg(feature = "decode-requests")]
+impl OffsetFetchRequestTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 6;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_partition_indexes =
+            c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested OffsetFetchRequestTopic);
+
+#[cfg(feature = "decode-requests")]
+impl OffsetFetchRequestGroup {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_member_id = if version >= 9 {
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("MemberId"))?
+        } else {
+            None
+        };
+        let f_member_epoch = if version >= 9 { r.read_i32().map_err(|e| e.in_field("MemberEpoch"))? } else { -1 };
+        let f_topics =
+            c::array::read_nullable(r, true, true, version, |r| OffsetFetchRequestTopics::decode_fields(r, version))
+                .map_err(|e| e.in_field("Topics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            group_id: f_group_id,
+            member_id: f_member_id,
+            member_epoch: f_member_epoch,
+            topics: f_topics,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested OffsetFetchRequestGroup);
 
 #[cfg(feature = "decode-requests")]
 impl OffsetFetchRequestTopics {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_name = if version <= 9 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?
+            c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?
         } else {
             StrBytes::from_static("")
         };
         let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partition_indexes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_partition_indexes = c::wire_array::read(r, true, version).map_err(|e| e.in_field("PartitionIndexes"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { name: f_name, topic_id: f_topic_id, partition_indexes: f_partition_indexes, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for OffsetFetchRequestTopics {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for OffsetFetchRequestTopics {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetFetchRequestTopics {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        if version <= 9 {
-            value.name = rnd::string(rng);
-        }
-        if version >= 10 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.partition_indexes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetFetchRequestTopics {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        if version <= 9 {
-            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        }
-        if version >= 10 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert(
-            "partitionIndexes".to_string(),
-            j::JsonValue::to_value(&self.partition_indexes).map_err(|e| e.in_field("PartitionIndexes"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetFetchRequestTopics {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None if version <= 9 => return Err(j::missing("name", version)),
-            None => {}
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 10 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("partitionIndexes") {
-            Some(v) => {
-                out.partition_indexes =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndexes"))?;
-            }
-            None => return Err(j::missing("partitionIndexes", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested OffsetFetchRequestTopics);

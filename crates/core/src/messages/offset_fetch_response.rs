@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `OffsetFetchResponse`, the Kafka response defined in `OffsetFetchResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `OffsetFetchResponse`: Kafka response, api key 9.
 ///
 /// Valid versions: 1-10. Flexible versions: 6+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetFetchResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -37,247 +38,13 @@ pub struct OffsetFetchResponse {
     /// Versions: 8+.
     pub groups: Vec<OffsetFetchResponseGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for OffsetFetchResponse {
-    fn default() -> Self {
-        Self {
-            throttle_time_ms: 0,
-            topics: Vec::new(),
-            error_code: 0,
-            groups: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl OffsetFetchResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 6;
-        if version >= 3 {
-            buf.put_i32(self.throttle_time_ms);
-        }
-        if version <= 7 {
-            c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("Topics"))?;
-        } else if !(version <= 7) && !self.topics.is_empty() {
-            return Err(c::non_default_value(version).in_field("Topics"));
-        }
-        if version >= 2 && version <= 7 {
-            buf.put_i16(self.error_code);
-        }
-        if version >= 8 {
-            c::put_array(buf, &self.groups, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("Groups"))?;
-        } else if !(version >= 8) && !self.groups.is_empty() {
-            return Err(c::non_default_value(version).in_field("Groups"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 6;
-        let mut size = 0usize;
-        if version >= 3 {
-            size += 4;
-        }
-        if version <= 7 {
-            size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        }
-        if version >= 2 && version <= 7 {
-            size += 2;
-        }
-        if version >= 8 {
-            size += c::array_size(&self.groups, flexible, |e| (e).fields_size(version));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl OffsetFetchResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 6;
-        let f_throttle_time_ms =
-            if version >= 3 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_topics = if version <= 7 {
-            c::read_array(r, flexible, version, |r| OffsetFetchResponseTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?
-        } else {
-            Vec::new()
-        };
-        let f_error_code =
-            if version >= 2 && version <= 7 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
-        let f_groups = if version >= 8 {
-            c::read_array(r, flexible, version, |r| OffsetFetchResponseGroup::decode_fields(r, version))
-                .map_err(|e| e.in_field("Groups"))?
-        } else {
-            Vec::new()
-        };
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            topics: f_topics,
-            error_code: f_error_code,
-            groups: f_groups,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for OffsetFetchResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("OffsetFetchResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("OffsetFetchResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for OffsetFetchResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("OffsetFetchResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("OffsetFetchResponse"))
-    }
-}
-
-impl Message for OffsetFetchResponse {
-    const NAME: &'static str = "OffsetFetchResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 10);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(6, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetFetchResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        if version >= 3 {
-            value.throttle_time_ms = rnd::i32(rng);
-        }
-        if version <= 7 {
-            value.topics = rnd::vec(rng, |rng| <OffsetFetchResponseTopic as rnd::Random>::random(rng, version));
-        }
-        if version >= 2 && version <= 7 {
-            value.error_code = rng.i16(..);
-        }
-        if version >= 8 {
-            value.groups = rnd::vec(rng, |rng| <OffsetFetchResponseGroup as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetFetchResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("OffsetFetchResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 3 {
-            map.insert(
-                "throttleTimeMs".to_string(),
-                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-            );
-        }
-        if version <= 7 {
-            map.insert(
-                "topics".to_string(),
-                j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?,
-            );
-        } else if !(version <= 7) && !self.topics.is_empty() {
-            return Err(c::non_default_value(version).in_field("Topics"));
-        }
-        if version >= 2 && version <= 7 {
-            map.insert(
-                "errorCode".to_string(),
-                j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-            );
-        }
-        if version >= 8 {
-            map.insert(
-                "groups".to_string(),
-                j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?,
-            );
-        } else if !(version >= 8) && !self.groups.is_empty() {
-            return Err(c::non_default_value(version).in_field("Groups"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetFetchResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("OffsetFetchResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None if version >= 3 => return Err(j::missing("throttleTimeMs", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None if version <= 7 => return Err(j::missing("topics", version)),
-            None => {}
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None if version >= 2 && version <= 7 => return Err(j::missing("errorCode", version)),
-            None => {}
-        }
-        match object.get("groups") {
-            Some(v) => {
-                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
-            }
-            None if version >= 8 => return Err(j::missing("groups", version)),
-            None => {}
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The responses per topic.
 ///
 /// Versions: 1-7.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetFetchResponseTopic {
     /// The topic name.
     ///
@@ -288,126 +55,7 @@ pub struct OffsetFetchResponseTopic {
     /// Versions: 0-7.
     pub partitions: Vec<OffsetFetchResponsePartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for OffsetFetchResponseTopic {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl OffsetFetchResponseTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 6;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 6;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl OffsetFetchResponseTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 6;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| OffsetFetchResponsePartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for OffsetFetchResponseTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for OffsetFetchResponseTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetFetchResponseTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = rnd::vec(rng, |rng| <OffsetFetchResponsePartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetFetchResponseTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetFetchResponseTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The responses per partition.
@@ -436,7 +84,7 @@ pub struct OffsetFetchResponsePartition {
     /// Versions: 0-7.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for OffsetFetchResponsePartition {
@@ -452,189 +100,10 @@ impl Default for OffsetFetchResponsePartition {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl OffsetFetchResponsePartition {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 6;
-        {
-            let mut run = [0u8; 12];
-            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
-            run[4..12].copy_from_slice(&self.committed_offset.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if version >= 5 {
-            buf.put_i32(self.committed_leader_epoch);
-        }
-        c::put_nullable_string(buf, self.metadata.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("Metadata"))?;
-        buf.put_i16(self.error_code);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 6;
-        let mut size = 0usize;
-        size += 4;
-        size += 8;
-        if version >= 5 {
-            size += 4;
-        }
-        size += c::nullable_string_size(self.metadata.as_deref(), flexible);
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl OffsetFetchResponsePartition {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 6;
-        let Some(run) = r.read_fixed::<12>() else {
-            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("CommittedOffset", 8)]));
-        };
-        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_committed_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let f_committed_leader_epoch =
-            if version >= 5 { r.read_i32().map_err(|e| e.in_field("CommittedLeaderEpoch"))? } else { -1 };
-        let f_metadata = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Metadata"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let unknown_tagged_fields = if version >= 6 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            partition_index: f_partition_index,
-            committed_offset: f_committed_offset,
-            committed_leader_epoch: f_committed_leader_epoch,
-            metadata: f_metadata,
-            error_code: f_error_code,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for OffsetFetchResponsePartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for OffsetFetchResponsePartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetFetchResponsePartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 6;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.committed_offset = rnd::i64(rng);
-        if version >= 5 {
-            value.committed_leader_epoch = rnd::i32(rng);
-        }
-        value.metadata = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.error_code = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetFetchResponsePartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "committedOffset".to_string(),
-            j::JsonValue::to_value(&self.committed_offset).map_err(|e| e.in_field("CommittedOffset"))?,
-        );
-        if version >= 5 {
-            map.insert(
-                "committedLeaderEpoch".to_string(),
-                j::JsonValue::to_value(&self.committed_leader_epoch).map_err(|e| e.in_field("CommittedLeaderEpoch"))?,
-            );
-        }
-        map.insert("metadata".to_string(), j::JsonValue::to_value(&self.metadata).map_err(|e| e.in_field("Metadata"))?);
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetFetchResponsePartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("committedOffset") {
-            Some(v) => {
-                out.committed_offset =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedOffset"))?;
-            }
-            None => return Err(j::missing("committedOffset", version)),
-        }
-        match object.get("committedLeaderEpoch") {
-            Some(v) => {
-                out.committed_leader_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedLeaderEpoch"))?;
-            }
-            None if version >= 5 => return Err(j::missing("committedLeaderEpoch", version)),
-            None => {}
-        }
-        match object.get("metadata") {
-            Some(v) => {
-                out.metadata = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Metadata"))?;
-            }
-            None => return Err(j::missing("metadata", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The responses per group id.
 ///
 /// Versions: 8-10.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetFetchResponseGroup {
     /// The group ID.
     ///
@@ -649,145 +118,13 @@ pub struct OffsetFetchResponseGroup {
     /// Versions: 8+; default: 0.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for OffsetFetchResponseGroup {
-    fn default() -> Self {
-        Self {
-            group_id: StrBytes::from_static(""),
-            topics: Vec::new(),
-            error_code: 0,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl OffsetFetchResponseGroup {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        buf.put_i16(self.error_code);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl OffsetFetchResponseGroup {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics = c::read_array(r, flexible, version, |r| OffsetFetchResponseTopics::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { group_id: f_group_id, topics: f_topics, error_code: f_error_code, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for OffsetFetchResponseGroup {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for OffsetFetchResponseGroup {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetFetchResponseGroup {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.topics = rnd::vec(rng, |rng| <OffsetFetchResponseTopics as rnd::Random>::random(rng, version));
-        value.error_code = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetFetchResponseGroup {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetFetchResponseGroup {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The responses per topic.
 ///
 /// Versions: 8-10.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetFetchResponseTopics {
     /// The topic name.
     ///
@@ -802,165 +139,7 @@ pub struct OffsetFetchResponseTopics {
     /// Versions: 8+.
     pub partitions: Vec<OffsetFetchResponsePartitions>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for OffsetFetchResponseTopics {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            topic_id: Uuid::nil(),
-            partitions: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl OffsetFetchResponseTopics {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        if version <= 9 {
-            c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        }
-        if version >= 10 {
-            buf.put_slice(self.topic_id.as_bytes());
-        }
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        if version <= 9 {
-            size += c::string_size(&self.name, flexible);
-        }
-        if version >= 10 {
-            size += 16;
-        }
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl OffsetFetchResponseTopics {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = if version <= 9 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions =
-            c::read_array(r, flexible, version, |r| OffsetFetchResponsePartitions::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for OffsetFetchResponseTopics {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for OffsetFetchResponseTopics {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetFetchResponseTopics {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        if version <= 9 {
-            value.name = rnd::string(rng);
-        }
-        if version >= 10 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.partitions = rnd::vec(rng, |rng| <OffsetFetchResponsePartitions as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetFetchResponseTopics {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        if version <= 9 {
-            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        }
-        if version >= 10 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetFetchResponseTopics {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None if version <= 9 => return Err(j::missing("name", version)),
-            None => {}
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 10 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The responses per partition.
@@ -989,7 +168,7 @@ pub struct OffsetFetchResponsePartitions {
     /// Versions: 8+.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for OffsetFetchResponsePartitions {
@@ -1005,10 +184,187 @@ impl Default for OffsetFetchResponsePartitions {
     }
 }
 
+impl Message for OffsetFetchResponse {
+    const NAME: &'static str = "OffsetFetchResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 10);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(6, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl OffsetFetchResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 6;
+        if version >= 3 {
+            buf.put_i32(self.throttle_time_ms);
+        }
+        if version <= 7 {
+            c::array::put(buf, &self.topics, flexible, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("Topics"))?;
+        } else if !self.topics.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("Topics"));
+        }
+        if (2..=7).contains(&version) {
+            buf.put_i16(self.error_code);
+        }
+        if version >= 8 {
+            c::array::put(buf, &self.groups, true, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("Groups"))?;
+        } else if !self.groups.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("Groups"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 6;
+        let mut size = 0;
+        if version >= 3 {
+            size += 4;
+        }
+        if version <= 7 {
+            size += c::array::size(&self.topics, flexible, |e| e.fields_size(version));
+        }
+        if (2..=7).contains(&version) {
+            size += 2;
+        }
+        if version >= 8 {
+            size += c::array::size(&self.groups, true, |e| e.fields_size(version));
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message OffsetFetchResponse);
+
+#[cfg(feature = "encode-responses")]
+impl OffsetFetchResponseTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 6;
+        c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        c::array::put(buf, &self.partitions, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 6;
+        let mut size = 0;
+        size += c::string::size(&self.name, flexible);
+        size += c::array::size(&self.partitions, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested OffsetFetchResponseTopic);
+
+#[cfg(feature = "encode-responses")]
+impl OffsetFetchResponsePartition {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 6;
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
+            run[4..12].copy_from_slice(&self.committed_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        if version >= 5 {
+            buf.put_i32(self.committed_leader_epoch);
+        }
+        c::string::put_nullable(buf, self.metadata.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("Metadata"))?;
+        buf.put_i16(self.error_code);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 6;
+        let mut size = 0;
+        size += 4;
+        size += 8;
+        if version >= 5 {
+            size += 4;
+        }
+        size += c::string::nullable_size(self.metadata.as_deref(), flexible);
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested OffsetFetchResponsePartition);
+
+#[cfg(feature = "encode-responses")]
+impl OffsetFetchResponseGroup {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.group_id, true).map_err(|e| e.in_field("GroupId"))?;
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        buf.put_i16(self.error_code);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.group_id, true);
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested OffsetFetchResponseGroup);
+
+#[cfg(feature = "encode-responses")]
+impl OffsetFetchResponseTopics {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        if version <= 9 {
+            c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        }
+        if version >= 10 {
+            buf.put_slice(self.topic_id.as_bytes());
+        }
+        c::array::put(buf, &self.partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        if version <= 9 {
+            size += c::string::size(&self.name, true);
+        }
+        if version >= 10 {
+            size += 16;
+        }
+        size += c::array::size(&self.partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested OffsetFetchResponseTopics);
+
 #[cfg(feature = "encode-responses")]
 impl OffsetFetchResponsePartitions {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 16];
             run[0..4].copy_from_slice(&self.partition_index.to_be_bytes());
@@ -1016,53 +372,96 @@ impl OffsetFetchResponsePartitions {
             run[12..16].copy_from_slice(&self.committed_leader_epoch.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_nullable_string(buf, self.metadata.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.metadata.as_deref(), true, true, version)
             .map_err(|e| e.in_field("Metadata"))?;
         buf.put_i16(self.error_code);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 4;
         size += 8;
         size += 4;
-        size += c::nullable_string_size(self.metadata.as_deref(), flexible);
+        size += c::string::nullable_size(self.metadata.as_deref(), true);
         size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
 
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested OffsetFetchResponsePartitions);
+
 #[cfg(feature = "decode-responses")]
-impl OffsetFetchResponsePartitions {
+impl OffsetFetchResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 6;
+        let f_throttle_time_ms =
+            if version >= 3 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
+        let f_topics = if version <= 7 {
+            c::array::read(r, flexible, version, |r| OffsetFetchResponseTopic::decode_fields(r, version))
+                .map_err(|e| e.in_field("Topics"))?
+        } else {
+            Vec::new()
+        };
+        let f_error_code =
+            if (2..=7).contains(&version) { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
+        let f_groups = if version >= 8 {
+            c::array::read(r, true, version, |r| OffsetFetchResponseGroup::decode_fields(r, version))
+                .map_err(|e| e.in_field("Groups"))?
+        } else {
+            Vec::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            topics: f_topics,
+            error_code: f_error_code,
+            groups: f_groups,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message OffsetFetchResponse);
+
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponseTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<16>() else {
-            return Err(r.fixed_run_error(&[
-                ("PartitionIndex", 4),
-                ("CommittedOffset", 8),
-                ("CommittedLeaderEpoch", 4),
-            ]));
+        let flexible = version >= 6;
+        let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_partitions =
+            c::array::read(r, flexible, version, |r| OffsetFetchResponsePartition::decode_fields(r, version))
+                .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested OffsetFetchResponseTopic);
+
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponsePartition {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 6;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("CommittedOffset", 8)]));
         };
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_committed_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let f_committed_leader_epoch = i32::from_be_bytes(run[12..16].try_into().unwrap());
-        let f_metadata = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Metadata"))?;
+        let f_committed_leader_epoch =
+            if version >= 5 { r.read_i32().map_err(|e| e.in_field("CommittedLeaderEpoch"))? } else { -1 };
+        let f_metadata = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Metadata"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             partition_index: f_partition_index,
             committed_offset: f_committed_offset,
@@ -1074,104 +473,73 @@ impl OffsetFetchResponsePartitions {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for OffsetFetchResponsePartitions {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested OffsetFetchResponsePartition);
+
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponseGroup {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_topics = c::array::read(r, true, version, |r| OffsetFetchResponseTopics::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { group_id: f_group_id, topics: f_topics, error_code: f_error_code, unknown_tagged_fields })
     }
 }
 
 #[cfg(feature = "decode-responses")]
-impl Decode for OffsetFetchResponsePartitions {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
+crate::message::impl_decode!(nested OffsetFetchResponseGroup);
+
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponseTopics {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = if version <= 9 {
+            c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
+        let f_partitions =
+            c::array::read(r, true, version, |r| OffsetFetchResponsePartitions::decode_fields(r, version))
+                .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for OffsetFetchResponsePartitions {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.committed_offset = rnd::i64(rng);
-        value.committed_leader_epoch = rnd::i32(rng);
-        value.metadata = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.error_code = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested OffsetFetchResponseTopics);
+
+#[cfg(feature = "decode-responses")]
+impl OffsetFetchResponsePartitions {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<16>() else {
+            return Err(r.fixed_run_error(&[
+                ("PartitionIndex", 4),
+                ("CommittedOffset", 8),
+                ("CommittedLeaderEpoch", 4),
+            ]));
+        };
+        let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_committed_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let f_committed_leader_epoch = i32::from_be_bytes(run[12..16].try_into().unwrap());
+        let f_metadata = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Metadata"))?;
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            partition_index: f_partition_index,
+            committed_offset: f_committed_offset,
+            committed_leader_epoch: f_committed_leader_epoch,
+            metadata: f_metadata,
+            error_code: f_error_code,
+            unknown_tagged_fields,
+        })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for OffsetFetchResponsePartitions {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "committedOffset".to_string(),
-            j::JsonValue::to_value(&self.committed_offset).map_err(|e| e.in_field("CommittedOffset"))?,
-        );
-        map.insert(
-            "committedLeaderEpoch".to_string(),
-            j::JsonValue::to_value(&self.committed_leader_epoch).map_err(|e| e.in_field("CommittedLeaderEpoch"))?,
-        );
-        map.insert("metadata".to_string(), j::JsonValue::to_value(&self.metadata).map_err(|e| e.in_field("Metadata"))?);
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for OffsetFetchResponsePartitions {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("committedOffset") {
-            Some(v) => {
-                out.committed_offset =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedOffset"))?;
-            }
-            None => return Err(j::missing("committedOffset", version)),
-        }
-        match object.get("committedLeaderEpoch") {
-            Some(v) => {
-                out.committed_leader_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CommittedLeaderEpoch"))?;
-            }
-            None => return Err(j::missing("committedLeaderEpoch", version)),
-        }
-        match object.get("metadata") {
-            Some(v) => {
-                out.metadata = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Metadata"))?;
-            }
-            None => return Err(j::missing("metadata", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested OffsetFetchResponsePartitions);

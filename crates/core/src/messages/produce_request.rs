@@ -2,23 +2,25 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ProduceRequest`, the Kafka request defined in `ProduceRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
+use bytes::Bytes;
 use uuid::Uuid;
 
 /// `ProduceRequest`: Kafka request, api key 0.
 ///
 /// Valid versions: 3-13. Flexible versions: 9+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProduceRequest {
     /// The transactional ID, or null if the producer is not transactional.
     ///
@@ -37,197 +39,13 @@ pub struct ProduceRequest {
     /// Versions: 0+.
     pub topic_data: Vec<TopicProduceData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ProduceRequest {
-    fn default() -> Self {
-        Self {
-            transactional_id: None,
-            acks: 0,
-            timeout_ms: 0,
-            topic_data: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl ProduceRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 9;
-        c::put_nullable_string(buf, self.transactional_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("TransactionalId"))?;
-        {
-            let mut run = [0u8; 6];
-            run[0..2].copy_from_slice(&self.acks.to_be_bytes());
-            run[2..6].copy_from_slice(&self.timeout_ms.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.topic_data, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("TopicData"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 9;
-        let mut size = 0usize;
-        size += c::nullable_string_size(self.transactional_id.as_deref(), flexible);
-        size += 2;
-        size += 4;
-        size += c::array_size(&self.topic_data, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl ProduceRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 9;
-        let f_transactional_id =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("TransactionalId"))?;
-        let Some(run) = r.read_fixed::<6>() else {
-            return Err(r.fixed_run_error(&[("Acks", 2), ("TimeoutMs", 4)]));
-        };
-        let f_acks = i16::from_be_bytes(run[0..2].try_into().unwrap());
-        let f_timeout_ms = i32::from_be_bytes(run[2..6].try_into().unwrap());
-        let f_topic_data = c::read_array(r, flexible, version, |r| TopicProduceData::decode_fields(r, version))
-            .map_err(|e| e.in_field("TopicData"))?;
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            transactional_id: f_transactional_id,
-            acks: f_acks,
-            timeout_ms: f_timeout_ms,
-            topic_data: f_topic_data,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for ProduceRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ProduceRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ProduceRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for ProduceRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ProduceRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ProduceRequest"))
-    }
-}
-
-impl Message for ProduceRequest {
-    const NAME: &'static str = "ProduceRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(3, 13);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(9, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ProduceRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        value.transactional_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.acks = rng.i16(..);
-        value.timeout_ms = rnd::i32(rng);
-        value.topic_data = rnd::vec(rng, |rng| <TopicProduceData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ProduceRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ProduceRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "transactionalId".to_string(),
-            j::JsonValue::to_value(&self.transactional_id).map_err(|e| e.in_field("TransactionalId"))?,
-        );
-        map.insert("acks".to_string(), j::JsonValue::to_value(&self.acks).map_err(|e| e.in_field("Acks"))?);
-        map.insert(
-            "timeoutMs".to_string(),
-            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("TimeoutMs"))?,
-        );
-        map.insert(
-            "topicData".to_string(),
-            j::structs_to_value(&self.topic_data, version).map_err(|e| e.in_field("TopicData"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ProduceRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ProduceRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("transactionalId") {
-            Some(v) => {
-                out.transactional_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionalId"))?;
-            }
-            None => return Err(j::missing("transactionalId", version)),
-        }
-        match object.get("acks") {
-            Some(v) => {
-                out.acks = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Acks"))?;
-            }
-            None => return Err(j::missing("acks", version)),
-        }
-        match object.get("timeoutMs") {
-            Some(v) => {
-                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TimeoutMs"))?;
-            }
-            None => return Err(j::missing("timeoutMs", version)),
-        }
-        match object.get("topicData") {
-            Some(v) => {
-                out.topic_data = j::structs_from_value(v, version).map_err(|e| e.in_field("TopicData"))?;
-            }
-            None => return Err(j::missing("topicData", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each topic to produce to.
 ///
 /// Versions: 3-13.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicProduceData {
     /// The topic name.
     ///
@@ -242,172 +60,13 @@ pub struct TopicProduceData {
     /// Versions: 0+.
     pub partition_data: Vec<PartitionProduceData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicProduceData {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            topic_id: Uuid::nil(),
-            partition_data: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TopicProduceData {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 9;
-        if version <= 12 {
-            c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        }
-        if version >= 13 {
-            buf.put_slice(self.topic_id.as_bytes());
-        }
-        c::put_array(buf, &self.partition_data, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("PartitionData"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 9;
-        let mut size = 0usize;
-        if version <= 12 {
-            size += c::string_size(&self.name, flexible);
-        }
-        if version >= 13 {
-            size += 16;
-        }
-        size += c::array_size(&self.partition_data, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl TopicProduceData {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 9;
-        let f_name = if version <= 12 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partition_data = c::read_array(r, flexible, version, |r| PartitionProduceData::decode_fields(r, version))
-            .map_err(|e| e.in_field("PartitionData"))?;
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { name: f_name, topic_id: f_topic_id, partition_data: f_partition_data, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for TopicProduceData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for TopicProduceData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicProduceData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        if version <= 12 {
-            value.name = rnd::string(rng);
-        }
-        if version >= 13 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.partition_data = rnd::vec(rng, |rng| <PartitionProduceData as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicProduceData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        if version <= 12 {
-            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        }
-        if version >= 13 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert(
-            "partitionData".to_string(),
-            j::structs_to_value(&self.partition_data, version).map_err(|e| e.in_field("PartitionData"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicProduceData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None if version <= 12 => return Err(j::missing("name", version)),
-            None => {}
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 13 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("partitionData") {
-            Some(v) => {
-                out.partition_data = j::structs_from_value(v, version).map_err(|e| e.in_field("PartitionData"))?;
-            }
-            None => return Err(j::missing("partitionData", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each partition to produce to.
 ///
 /// Versions: 3-13.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartitionProduceData {
     /// The partition index.
     ///
@@ -418,46 +77,158 @@ pub struct PartitionProduceData {
     /// Versions: 0+; nullable: 0+.
     pub records: Option<Bytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for PartitionProduceData {
-    fn default() -> Self {
-        Self { index: 0, records: None, unknown_tagged_fields: Vec::new() }
-    }
+impl Message for ProduceRequest {
+    const NAME: &'static str = "ProduceRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(3, 13);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(9, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl PartitionProduceData {
+impl ProduceRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 9;
-        buf.put_i32(self.index);
-        c::put_nullable_bytes(buf, self.records.as_ref(), flexible, true, version)
-            .map_err(|e| e.in_field("Records"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+        c::string::put_nullable(buf, self.transactional_id.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("TransactionalId"))?;
+        {
+            let mut run = [0u8; 6];
+            run[0..2].copy_from_slice(&self.acks.to_be_bytes());
+            run[2..6].copy_from_slice(&self.timeout_ms.to_be_bytes());
+            buf.put_slice(&run);
         }
+        c::array::put(buf, &self.topic_data, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("TopicData"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
-        let mut size = 0usize;
+        let mut size = 0;
+        size += c::string::nullable_size(self.transactional_id.as_deref(), flexible);
+        size += 2;
         size += 4;
-        size += c::nullable_bytes_size(self.records.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::array::size(&self.topic_data, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ProduceRequest);
+
+#[cfg(feature = "encode-requests")]
+impl TopicProduceData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 9;
+        if version <= 12 {
+            c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        }
+        if version >= 13 {
+            buf.put_slice(self.topic_id.as_bytes());
+        }
+        c::array::put(buf, &self.partition_data, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("PartitionData"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 9;
+        let mut size = 0;
+        if version <= 12 {
+            size += c::string::size(&self.name, flexible);
+        }
+        if version >= 13 {
+            size += 16;
+        }
+        size += c::array::size(&self.partition_data, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TopicProduceData);
+
+#[cfg(feature = "encode-requests")]
+impl PartitionProduceData {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 9;
+        buf.put_i32(self.index);
+        c::bytes::put_nullable(buf, self.records.as_ref(), flexible, true, version)
+            .map_err(|e| e.in_field("Records"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 9;
+        let mut size = 0;
+        size += 4;
+        size += c::bytes::nullable_size(self.records.as_ref(), flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested PartitionProduceData);
+
+#[cfg(feature = "decode-requests")]
+impl ProduceRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 9;
+        let f_transactional_id =
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("TransactionalId"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Acks", 2), ("TimeoutMs", 4)]));
+        };
+        let f_acks = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_timeout_ms = i32::from_be_bytes(run[2..6].try_into().unwrap());
+        let f_topic_data = c::array::read(r, flexible, version, |r| TopicProduceData::decode_fields(r, version))
+            .map_err(|e| e.in_field("TopicData"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            transactional_id: f_transactional_id,
+            acks: f_acks,
+            timeout_ms: f_timeout_ms,
+            topic_data: f_topic_data,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message ProduceRequest);
+
+#[cfg(feature = "decode-requests")]
+impl TopicProduceData {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 9;
+        let f_name = if version <= 12 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
+        let f_partition_data =
+            c::array::read(r, flexible, version, |r| PartitionProduceData::decode_fields(r, version))
+                .map_err(|e| e.in_field("PartitionData"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { name: f_name, topic_id: f_topic_id, partition_data: f_partition_data, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested TopicProduceData);
 
 #[cfg(feature = "decode-requests")]
 impl PartitionProduceData {
@@ -465,72 +236,11 @@ impl PartitionProduceData {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
         let f_index = r.read_i32().map_err(|e| e.in_field("Index"))?;
-        let f_records = r.read_nullable_bytes(flexible, true, version).map_err(|e| e.in_field("Records"))?;
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_records = c::bytes::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Records"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { index: f_index, records: f_records, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for PartitionProduceData {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for PartitionProduceData {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for PartitionProduceData {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        value.index = rnd::i32(rng);
-        value.records = if true && rnd::null(rng) { None } else { Some(rnd::bytes(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for PartitionProduceData {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("index".to_string(), j::JsonValue::to_value(&self.index).map_err(|e| e.in_field("Index"))?);
-        map.insert("records".to_string(), j::JsonValue::to_value(&self.records).map_err(|e| e.in_field("Records"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for PartitionProduceData {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("index") {
-            Some(v) => {
-                out.index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Index"))?;
-            }
-            None => return Err(j::missing("index", version)),
-        }
-        match object.get("records") {
-            Some(v) => {
-                out.records = <Option<Bytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Records"))?;
-            }
-            None => return Err(j::missing("records", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested PartitionProduceData);

@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ProduceResponse`, the Kafka response defined in `ProduceResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `ProduceResponse`: Kafka response, api key 0.
 ///
 /// Valid versions: 3-13. Flexible versions: 9+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProduceResponse {
     /// Each produce response.
     ///
@@ -33,210 +34,13 @@ pub struct ProduceResponse {
     /// Versions: 10+; tagged: 10+ (tag 0).
     pub node_endpoints: Vec<NodeEndpoint>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ProduceResponse {
-    fn default() -> Self {
-        Self {
-            responses: Vec::new(),
-            throttle_time_ms: 0,
-            node_endpoints: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl ProduceResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 9;
-        c::put_array(buf, &self.responses, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Responses"))?;
-        buf.put_i32(self.throttle_time_ms);
-        if !(version >= 10) && !self.node_endpoints.is_empty() {
-            return Err(c::non_default_value(version).in_field("NodeEndpoints"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            let write_f_node_endpoints = version >= 10 && !self.node_endpoints.is_empty();
-            num_tagged += write_f_node_endpoints as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
-            if write_f_node_endpoints {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, (c::array_size(&self.node_endpoints, true, |e| (e).fields_size(version))) as u32);
-                c::put_array(buf, &self.node_endpoints, true, |buf, e| (e).encode_fields(buf, version))
-                    .map_err(|e| e.in_field("NodeEndpoints"))?;
-            }
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 9;
-        let mut size = 0usize;
-        size += c::array_size(&self.responses, flexible, |e| (e).fields_size(version));
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            if version >= 10 && !self.node_endpoints.is_empty() {
-                num_tagged += 1;
-                let value_size = c::array_size(&self.node_endpoints, true, |e| (e).fields_size(version));
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
-            }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl ProduceResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 9;
-        let f_responses = c::read_array(r, flexible, version, |r| TopicProduceResponse::decode_fields(r, version))
-            .map_err(|e| e.in_field("Responses"))?;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let mut f_node_endpoints = Vec::new();
-        let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
-                match tag {
-                    0 if version >= 10 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
-                        f_node_endpoints = c::read_array(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
-                            .map_err(|e| e.in_field("NodeEndpoints"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("NodeEndpoints"))?;
-                    }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
-                }
-            }
-        }
-        Ok(Self {
-            responses: f_responses,
-            throttle_time_ms: f_throttle_time_ms,
-            node_endpoints: f_node_endpoints,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for ProduceResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ProduceResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ProduceResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for ProduceResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ProduceResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ProduceResponse"))
-    }
-}
-
-impl Message for ProduceResponse {
-    const NAME: &'static str = "ProduceResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(3, 13);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(9, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ProduceResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        value.responses = rnd::vec(rng, |rng| <TopicProduceResponse as rnd::Random>::random(rng, version));
-        value.throttle_time_ms = rnd::i32(rng);
-        if version >= 10 {
-            value.node_endpoints = rnd::vec(rng, |rng| <NodeEndpoint as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ProduceResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ProduceResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "responses".to_string(),
-            j::structs_to_value(&self.responses, version).map_err(|e| e.in_field("Responses"))?,
-        );
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        if (version >= 10) && !self.node_endpoints.is_empty() {
-            map.insert(
-                "nodeEndpoints".to_string(),
-                j::structs_to_value(&self.node_endpoints, version).map_err(|e| e.in_field("NodeEndpoints"))?,
-            );
-        } else if !(version >= 10) && !self.node_endpoints.is_empty() {
-            return Err(c::non_default_value(version).in_field("NodeEndpoints"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ProduceResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ProduceResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("responses") {
-            Some(v) => {
-                out.responses = j::structs_from_value(v, version).map_err(|e| e.in_field("Responses"))?;
-            }
-            None => return Err(j::missing("responses", version)),
-        }
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        if let Some(v) = object.get("nodeEndpoints") {
-            out.node_endpoints = j::structs_from_value(v, version).map_err(|e| e.in_field("NodeEndpoints"))?;
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each produce response.
 ///
 /// Versions: 3-13.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicProduceResponse {
     /// The topic name.
     ///
@@ -251,174 +55,7 @@ pub struct TopicProduceResponse {
     /// Versions: 0+.
     pub partition_responses: Vec<PartitionProduceResponse>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicProduceResponse {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            topic_id: Uuid::nil(),
-            partition_responses: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TopicProduceResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 9;
-        if version <= 12 {
-            c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        }
-        if version >= 13 {
-            buf.put_slice(self.topic_id.as_bytes());
-        }
-        c::put_array(buf, &self.partition_responses, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("PartitionResponses"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 9;
-        let mut size = 0usize;
-        if version <= 12 {
-            size += c::string_size(&self.name, flexible);
-        }
-        if version >= 13 {
-            size += 16;
-        }
-        size += c::array_size(&self.partition_responses, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl TopicProduceResponse {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 9;
-        let f_name = if version <= 12 {
-            r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?
-        } else {
-            StrBytes::from_static("")
-        };
-        let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partition_responses =
-            c::read_array(r, flexible, version, |r| PartitionProduceResponse::decode_fields(r, version))
-                .map_err(|e| e.in_field("PartitionResponses"))?;
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self {
-            name: f_name,
-            topic_id: f_topic_id,
-            partition_responses: f_partition_responses,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for TopicProduceResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for TopicProduceResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicProduceResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        if version <= 12 {
-            value.name = rnd::string(rng);
-        }
-        if version >= 13 {
-            value.topic_id = rnd::uuid(rng);
-        }
-        value.partition_responses =
-            rnd::vec(rng, |rng| <PartitionProduceResponse as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicProduceResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        if version <= 12 {
-            map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        }
-        if version >= 13 {
-            map.insert(
-                "topicId".to_string(),
-                j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?,
-            );
-        }
-        map.insert(
-            "partitionResponses".to_string(),
-            j::structs_to_value(&self.partition_responses, version).map_err(|e| e.in_field("PartitionResponses"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicProduceResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None if version <= 12 => return Err(j::missing("name", version)),
-            None => {}
-        }
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None if version >= 13 => return Err(j::missing("topicId", version)),
-            None => {}
-        }
-        match object.get("partitionResponses") {
-            Some(v) => {
-                out.partition_responses =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("PartitionResponses"))?;
-            }
-            None => return Err(j::missing("partitionResponses", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each partition that we produced to within the topic.
@@ -459,7 +96,7 @@ pub struct PartitionProduceResponse {
     /// Versions: 10+; tagged: 10+ (tag 0).
     pub current_leader: LeaderIdAndEpoch,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for PartitionProduceResponse {
@@ -478,6 +115,158 @@ impl Default for PartitionProduceResponse {
     }
 }
 
+/// The batch indices of records that caused the batch to be dropped.
+///
+/// Versions: 8-13.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BatchIndexAndErrorMessage {
+    /// The batch index of the record that caused the batch to be dropped.
+    ///
+    /// Versions: 8+.
+    pub batch_index: i32,
+    /// The error message of the record that caused the batch to be dropped.
+    ///
+    /// Versions: 8+; nullable: 8+; default: null.
+    pub batch_index_error_message: Option<StrBytes>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// The leader broker that the producer should use for future requests.
+///
+/// Versions: 10-13.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeaderIdAndEpoch {
+    /// The ID of the current leader or -1 if the leader is unknown.
+    ///
+    /// Versions: 10+; default: -1; entity: brokerId.
+    pub leader_id: i32,
+    /// The latest known leader epoch.
+    ///
+    /// Versions: 10+; default: -1.
+    pub leader_epoch: i32,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Default for LeaderIdAndEpoch {
+    fn default() -> Self {
+        Self { leader_id: -1, leader_epoch: -1, unknown_tagged_fields: Vec::new() }
+    }
+}
+
+/// Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER.
+///
+/// Versions: 10-13.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NodeEndpoint {
+    /// The ID of the associated node.
+    ///
+    /// Versions: 10+; entity: brokerId; map key.
+    pub node_id: i32,
+    /// The node's hostname.
+    ///
+    /// Versions: 10+.
+    pub host: StrBytes,
+    /// The node's port.
+    ///
+    /// Versions: 10+.
+    pub port: i32,
+    /// The rack of the node, or null if it has not been assigned to a rack.
+    ///
+    /// Versions: 10+; nullable: 10+; default: null.
+    pub rack: Option<StrBytes>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for ProduceResponse {
+    const NAME: &'static str = "ProduceResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(3, 13);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(9, 32767);
+}
+
+#[cfg(feature = "encode-responses")]
+impl ProduceResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 9;
+        c::array::put(buf, &self.responses, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Responses"))?;
+        buf.put_i32(self.throttle_time_ms);
+        if version <= 9 && !self.node_endpoints.is_empty() {
+            return Err(c::check::non_default_value(version).in_field("NodeEndpoints"));
+        }
+        if version >= 9 {
+            let write_f_node_endpoints = version >= 10 && !self.node_endpoints.is_empty();
+            let mut section =
+                c::tagged::SectionWriter::start(buf, &self.unknown_tagged_fields, usize::from(write_f_node_endpoints));
+            if write_f_node_endpoints {
+                section.put_header(buf, 0, c::array::size(&self.node_endpoints, true, |e| e.fields_size(version)));
+                c::array::put(buf, &self.node_endpoints, true, |buf, e| e.encode_fields(buf, version))
+                    .map_err(|e| e.in_field("NodeEndpoints"))?;
+            }
+            section.finish(buf);
+        } else {
+            c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, false, version)?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 9;
+        let mut size = 0;
+        size += c::array::size(&self.responses, flexible, |e| e.fields_size(version));
+        size += 4;
+        if version >= 9 {
+            let mut known = c::tagged::KnownSize::default();
+            if version >= 10 && !self.node_endpoints.is_empty() {
+                known.add(0, c::array::size(&self.node_endpoints, true, |e| e.fields_size(version)));
+            }
+            size += known.section_size(&self.unknown_tagged_fields);
+        }
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message ProduceResponse);
+
+#[cfg(feature = "encode-responses")]
+impl TopicProduceResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 9;
+        if version <= 12 {
+            c::string::put(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
+        }
+        if version >= 13 {
+            buf.put_slice(self.topic_id.as_bytes());
+        }
+        c::array::put(buf, &self.partition_responses, flexible, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("PartitionResponses"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 9;
+        let mut size = 0;
+        if version <= 12 {
+            size += c::string::size(&self.name, flexible);
+        }
+        if version >= 13 {
+            size += 16;
+        }
+        size += c::array::size(&self.partition_responses, flexible, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TopicProduceResponse);
+
 #[cfg(feature = "encode-responses")]
 impl PartitionProduceResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
@@ -494,31 +283,27 @@ impl PartitionProduceResponse {
             buf.put_i64(self.log_start_offset);
         }
         if version >= 8 {
-            c::put_array(buf, &self.record_errors, flexible, |buf, e| (e).encode_fields(buf, version))
+            c::array::put(buf, &self.record_errors, flexible, |buf, e| e.encode_fields(buf, version))
                 .map_err(|e| e.in_field("RecordErrors"))?;
         }
         if version >= 8 {
-            c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.error_message.as_deref(), flexible, true, version)
                 .map_err(|e| e.in_field("ErrorMessage"))?;
         }
-        if !(version >= 10) && self.current_leader != LeaderIdAndEpoch::default() {
-            return Err(c::non_default_value(version).in_field("CurrentLeader"));
+        if version <= 9 && self.current_leader != LeaderIdAndEpoch::default() {
+            return Err(c::check::non_default_value(version).in_field("CurrentLeader"));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
+        if version >= 9 {
             let write_f_current_leader = version >= 10 && self.current_leader != LeaderIdAndEpoch::default();
-            num_tagged += write_f_current_leader as usize;
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_before(buf, 0);
+            let mut section =
+                c::tagged::SectionWriter::start(buf, &self.unknown_tagged_fields, usize::from(write_f_current_leader));
             if write_f_current_leader {
-                c::put_uvarint(buf, 0);
-                c::put_uvarint(buf, ((&self.current_leader).fields_size(version)) as u32);
-                (&self.current_leader).encode_fields(buf, version).map_err(|e| e.in_field("CurrentLeader"))?;
+                section.put_header(buf, 0, self.current_leader.fields_size(version));
+                self.current_leader.encode_fields(buf, version).map_err(|e| e.in_field("CurrentLeader"))?;
             }
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
+            section.finish(buf);
+        } else {
+            c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, false, version)?;
         }
         Ok(())
     }
@@ -526,7 +311,7 @@ impl PartitionProduceResponse {
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 9;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 2;
         size += 8;
@@ -535,23 +320,165 @@ impl PartitionProduceResponse {
             size += 8;
         }
         if version >= 8 {
-            size += c::array_size(&self.record_errors, flexible, |e| (e).fields_size(version));
+            size += c::array::size(&self.record_errors, flexible, |e| e.fields_size(version));
         }
         if version >= 8 {
-            size += c::nullable_string_size(self.error_message.as_deref(), flexible);
+            size += c::string::nullable_size(self.error_message.as_deref(), flexible);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
+        if version >= 9 {
+            let mut known = c::tagged::KnownSize::default();
             if version >= 10 && self.current_leader != LeaderIdAndEpoch::default() {
-                num_tagged += 1;
-                let value_size = (&self.current_leader).fields_size(version);
-                size += c::uvarint_size(0) + c::uvarint_size(value_size as u32) + value_size;
+                known.add(0, self.current_leader.fields_size(version));
             }
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+            size += known.section_size(&self.unknown_tagged_fields);
         }
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested PartitionProduceResponse);
+
+#[cfg(feature = "encode-responses")]
+impl BatchIndexAndErrorMessage {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        let flexible = version >= 9;
+        buf.put_i32(self.batch_index);
+        c::string::put_nullable(buf, self.batch_index_error_message.as_deref(), flexible, true, version)
+            .map_err(|e| e.in_field("BatchIndexErrorMessage"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 9;
+        let mut size = 0;
+        size += 4;
+        size += c::string::nullable_size(self.batch_index_error_message.as_deref(), flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested BatchIndexAndErrorMessage);
+
+#[cfg(feature = "encode-responses")]
+impl LeaderIdAndEpoch {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
+            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested LeaderIdAndEpoch);
+
+#[cfg(feature = "encode-responses")]
+impl NodeEndpoint {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.node_id);
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        buf.put_i32(self.port);
+        c::string::put_nullable(buf, self.rack.as_deref(), true, true, version).map_err(|e| e.in_field("Rack"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::string::size(&self.host, true);
+        size += 4;
+        size += c::string::nullable_size(self.rack.as_deref(), true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested NodeEndpoint);
+
+#[cfg(feature = "decode-responses")]
+impl ProduceResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 9;
+        let f_responses = c::array::read(r, flexible, version, |r| TopicProduceResponse::decode_fields(r, version))
+            .map_err(|e| e.in_field("Responses"))?;
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let mut f_node_endpoints = Vec::new();
+        let mut unknown_tagged_fields = Vec::new();
+        if version >= 9 {
+            for _ in 0..r.read_uvarint()? {
+                let (tag, mut field) = c::tagged::read_field(r)?;
+                match tag {
+                    0 if version >= 10 => {
+                        f_node_endpoints = c::tagged::read_known(&mut field, tag, |r| {
+                            c::array::read(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
+                        })
+                        .map_err(|e| e.in_field("NodeEndpoints"))?
+                    }
+                    0 => return Err(c::tagged::tag_not_valid(&field, tag, version)),
+                    _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
+                }
+            }
+        }
+        Ok(Self {
+            responses: f_responses,
+            throttle_time_ms: f_throttle_time_ms,
+            node_endpoints: f_node_endpoints,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message ProduceResponse);
+
+#[cfg(feature = "decode-responses")]
+impl TopicProduceResponse {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 9;
+        let f_name = if version <= 12 {
+            c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?
+        } else {
+            StrBytes::from_static("")
+        };
+        let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
+        let f_partition_responses =
+            c::array::read(r, flexible, version, |r| PartitionProduceResponse::decode_fields(r, version))
+                .map_err(|e| e.in_field("PartitionResponses"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self {
+            name: f_name,
+            topic_id: f_topic_id,
+            partition_responses: f_partition_responses,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested TopicProduceResponse);
 
 #[cfg(feature = "decode-responses")]
 impl PartitionProduceResponse {
@@ -573,32 +500,29 @@ impl PartitionProduceResponse {
         let f_log_start_offset =
             if version >= 5 { r.read_i64().map_err(|e| e.in_field("LogStartOffset"))? } else { -1 };
         let f_record_errors = if version >= 8 {
-            c::read_array(r, flexible, version, |r| BatchIndexAndErrorMessage::decode_fields(r, version))
+            c::array::read(r, flexible, version, |r| BatchIndexAndErrorMessage::decode_fields(r, version))
                 .map_err(|e| e.in_field("RecordErrors"))?
         } else {
             Vec::new()
         };
         let f_error_message = if version >= 8 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?
         } else {
             None
         };
         let mut f_current_leader = LeaderIdAndEpoch::default();
         let mut unknown_tagged_fields = Vec::new();
-        if flexible {
-            let count = r.read_uvarint()?;
-            for _ in 0..count {
-                let (tag, mut sub) = c::read_tagged_field(r)?;
+        if version >= 9 {
+            for _ in 0..r.read_uvarint()? {
+                let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 if version >= 10 => {
-                        let (start, declared) = (sub.position(), sub.remaining());
-                        let r = &mut sub;
                         f_current_leader =
-                            LeaderIdAndEpoch::decode_fields(r, version).map_err(|e| e.in_field("CurrentLeader"))?;
-                        c::finish_tagged_field(&sub, tag, start, declared).map_err(|e| e.in_field("CurrentLeader"))?;
+                            c::tagged::read_known(&mut field, tag, |r| LeaderIdAndEpoch::decode_fields(r, version))
+                                .map_err(|e| e.in_field("CurrentLeader"))?
                     }
-                    0 => return Err(c::tag_not_valid(&sub, tag, version)),
-                    _ => unknown_tagged_fields.push(c::RawTaggedField { tag, data: sub.read_rest() }),
+                    0 => return Err(c::tagged::tag_not_valid(&field, tag, version)),
+                    _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
                 }
             }
         }
@@ -616,215 +540,8 @@ impl PartitionProduceResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for PartitionProduceResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for PartitionProduceResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for PartitionProduceResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        value.index = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.base_offset = rnd::i64(rng);
-        value.log_append_time_ms = rnd::i64(rng);
-        if version >= 5 {
-            value.log_start_offset = rnd::i64(rng);
-        }
-        if version >= 8 {
-            value.record_errors = rnd::vec(rng, |rng| <BatchIndexAndErrorMessage as rnd::Random>::random(rng, version));
-        }
-        if version >= 8 {
-            value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if version >= 10 {
-            value.current_leader = <LeaderIdAndEpoch as rnd::Random>::random(rng, version);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[0]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for PartitionProduceResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("index".to_string(), j::JsonValue::to_value(&self.index).map_err(|e| e.in_field("Index"))?);
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "baseOffset".to_string(),
-            j::JsonValue::to_value(&self.base_offset).map_err(|e| e.in_field("BaseOffset"))?,
-        );
-        map.insert(
-            "logAppendTimeMs".to_string(),
-            j::JsonValue::to_value(&self.log_append_time_ms).map_err(|e| e.in_field("LogAppendTimeMs"))?,
-        );
-        if version >= 5 {
-            map.insert(
-                "logStartOffset".to_string(),
-                j::JsonValue::to_value(&self.log_start_offset).map_err(|e| e.in_field("LogStartOffset"))?,
-            );
-        }
-        if version >= 8 {
-            map.insert(
-                "recordErrors".to_string(),
-                j::structs_to_value(&self.record_errors, version).map_err(|e| e.in_field("RecordErrors"))?,
-            );
-        }
-        if version >= 8 {
-            map.insert(
-                "errorMessage".to_string(),
-                j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-            );
-        }
-        if (version >= 10) && self.current_leader != LeaderIdAndEpoch::default() {
-            map.insert(
-                "currentLeader".to_string(),
-                j::ToJson::to_json(&self.current_leader, version).map_err(|e| e.in_field("CurrentLeader"))?,
-            );
-        } else if !(version >= 10) && self.current_leader != LeaderIdAndEpoch::default() {
-            return Err(c::non_default_value(version).in_field("CurrentLeader"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for PartitionProduceResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("index") {
-            Some(v) => {
-                out.index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Index"))?;
-            }
-            None => return Err(j::missing("index", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("baseOffset") {
-            Some(v) => {
-                out.base_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BaseOffset"))?;
-            }
-            None => return Err(j::missing("baseOffset", version)),
-        }
-        match object.get("logAppendTimeMs") {
-            Some(v) => {
-                out.log_append_time_ms =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogAppendTimeMs"))?;
-            }
-            None => return Err(j::missing("logAppendTimeMs", version)),
-        }
-        match object.get("logStartOffset") {
-            Some(v) => {
-                out.log_start_offset =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LogStartOffset"))?;
-            }
-            None if version >= 5 => return Err(j::missing("logStartOffset", version)),
-            None => {}
-        }
-        match object.get("recordErrors") {
-            Some(v) => {
-                out.record_errors = j::structs_from_value(v, version).map_err(|e| e.in_field("RecordErrors"))?;
-            }
-            None if version >= 8 => return Err(j::missing("recordErrors", version)),
-            None => {}
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None if version >= 8 => return Err(j::missing("errorMessage", version)),
-            None => {}
-        }
-        if let Some(v) = object.get("currentLeader") {
-            out.current_leader =
-                <LeaderIdAndEpoch as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("CurrentLeader"))?;
-        }
-        Ok(out)
-    }
-}
-
-/// The batch indices of records that caused the batch to be dropped.
-///
-/// Versions: 8-13.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BatchIndexAndErrorMessage {
-    /// The batch index of the record that caused the batch to be dropped.
-    ///
-    /// Versions: 8+.
-    pub batch_index: i32,
-    /// The error message of the record that caused the batch to be dropped.
-    ///
-    /// Versions: 8+; nullable: 8+; default: null.
-    pub batch_index_error_message: Option<StrBytes>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for BatchIndexAndErrorMessage {
-    fn default() -> Self {
-        Self { batch_index: 0, batch_index_error_message: None, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl BatchIndexAndErrorMessage {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 9;
-        buf.put_i32(self.batch_index);
-        c::put_nullable_string(buf, self.batch_index_error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("BatchIndexErrorMessage"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 9;
-        let mut size = 0usize;
-        size += 4;
-        size += c::nullable_string_size(self.batch_index_error_message.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested PartitionProduceResponse);
 
 #[cfg(feature = "decode-responses")]
 impl BatchIndexAndErrorMessage {
@@ -833,8 +550,8 @@ impl BatchIndexAndErrorMessage {
         let flexible = version >= 9;
         let f_batch_index = r.read_i32().map_err(|e| e.in_field("BatchIndex"))?;
         let f_batch_index_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("BatchIndexErrorMessage"))?;
-        let unknown_tagged_fields = if version >= 9 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("BatchIndexErrorMessage"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             batch_index: f_batch_index,
             batch_index_error_message: f_batch_index_error_message,
@@ -843,373 +560,38 @@ impl BatchIndexAndErrorMessage {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for BatchIndexAndErrorMessage {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for BatchIndexAndErrorMessage {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for BatchIndexAndErrorMessage {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 9;
-        let mut value = Self::default();
-        value.batch_index = rnd::i32(rng);
-        value.batch_index_error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for BatchIndexAndErrorMessage {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "batchIndex".to_string(),
-            j::JsonValue::to_value(&self.batch_index).map_err(|e| e.in_field("BatchIndex"))?,
-        );
-        map.insert(
-            "batchIndexErrorMessage".to_string(),
-            j::JsonValue::to_value(&self.batch_index_error_message)
-                .map_err(|e| e.in_field("BatchIndexErrorMessage"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for BatchIndexAndErrorMessage {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("batchIndex") {
-            Some(v) => {
-                out.batch_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BatchIndex"))?;
-            }
-            None => return Err(j::missing("batchIndex", version)),
-        }
-        match object.get("batchIndexErrorMessage") {
-            Some(v) => {
-                out.batch_index_error_message = <Option<StrBytes> as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("BatchIndexErrorMessage"))?;
-            }
-            None => return Err(j::missing("batchIndexErrorMessage", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The leader broker that the producer should use for future requests.
-///
-/// Versions: 10-13.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LeaderIdAndEpoch {
-    /// The ID of the current leader or -1 if the leader is unknown.
-    ///
-    /// Versions: 10+; default: -1; entity: brokerId.
-    pub leader_id: i32,
-    /// The latest known leader epoch.
-    ///
-    /// Versions: 10+; default: -1.
-    pub leader_epoch: i32,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for LeaderIdAndEpoch {
-    fn default() -> Self {
-        Self { leader_id: -1, leader_epoch: -1, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl LeaderIdAndEpoch {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 8];
-            run[0..4].copy_from_slice(&self.leader_id.to_be_bytes());
-            run[4..8].copy_from_slice(&self.leader_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested BatchIndexAndErrorMessage);
 
 #[cfg(feature = "decode-responses")]
 impl LeaderIdAndEpoch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
         };
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for LeaderIdAndEpoch {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for LeaderIdAndEpoch {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for LeaderIdAndEpoch {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.leader_id = rnd::i32(rng);
-        value.leader_epoch = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for LeaderIdAndEpoch {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "leaderId".to_string(),
-            j::JsonValue::to_value(&self.leader_id).map_err(|e| e.in_field("LeaderId"))?,
-        );
-        map.insert(
-            "leaderEpoch".to_string(),
-            j::JsonValue::to_value(&self.leader_epoch).map_err(|e| e.in_field("LeaderEpoch"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for LeaderIdAndEpoch {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("leaderId") {
-            Some(v) => {
-                out.leader_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderId"))?;
-            }
-            None => return Err(j::missing("leaderId", version)),
-        }
-        match object.get("leaderEpoch") {
-            Some(v) => {
-                out.leader_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LeaderEpoch"))?;
-            }
-            None => return Err(j::missing("leaderEpoch", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER.
-///
-/// Versions: 10-13.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeEndpoint {
-    /// The ID of the associated node.
-    ///
-    /// Versions: 10+; entity: brokerId; map key.
-    pub node_id: i32,
-    /// The node's hostname.
-    ///
-    /// Versions: 10+.
-    pub host: StrBytes,
-    /// The node's port.
-    ///
-    /// Versions: 10+.
-    pub port: i32,
-    /// The rack of the node, or null if it has not been assigned to a rack.
-    ///
-    /// Versions: 10+; nullable: 10+; default: null.
-    pub rack: Option<StrBytes>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for NodeEndpoint {
-    fn default() -> Self {
-        Self { node_id: 0, host: StrBytes::from_static(""), port: 0, rack: None, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl NodeEndpoint {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.node_id);
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_i32(self.port);
-        c::put_nullable_string(buf, self.rack.as_deref(), flexible, true, version).map_err(|e| e.in_field("Rack"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::string_size(&self.host, flexible);
-        size += 4;
-        size += c::nullable_string_size(self.rack.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested LeaderIdAndEpoch);
 
 #[cfg(feature = "decode-responses")]
 impl NodeEndpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
-        let f_rack = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("Rack"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for NodeEndpoint {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for NodeEndpoint {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for NodeEndpoint {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.node_id = rnd::i32(rng);
-        value.host = rnd::string(rng);
-        value.port = rnd::i32(rng);
-        value.rack = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for NodeEndpoint {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("nodeId".to_string(), j::JsonValue::to_value(&self.node_id).map_err(|e| e.in_field("NodeId"))?);
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        map.insert("rack".to_string(), j::JsonValue::to_value(&self.rack).map_err(|e| e.in_field("Rack"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for NodeEndpoint {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("nodeId") {
-            Some(v) => {
-                out.node_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeId"))?;
-            }
-            None => return Err(j::missing("nodeId", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        match object.get("rack") {
-            Some(v) => {
-                out.rack = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Rack"))?;
-            }
-            None => return Err(j::missing("rack", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested NodeEndpoint);

@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `PushTelemetryRequest`, the Kafka request defined in `PushTelemetryRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
+use bytes::Bytes;
 use uuid::Uuid;
 
 /// `PushTelemetryRequest`: Kafka request, api key 72.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushTelemetryRequest {
     /// Unique id for this client instance.
     ///
@@ -41,66 +42,51 @@ pub struct PushTelemetryRequest {
     /// Versions: 0+.
     pub metrics: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for PushTelemetryRequest {
-    fn default() -> Self {
-        Self {
-            client_instance_id: Uuid::nil(),
-            subscription_id: 0,
-            terminating: false,
-            compression_type: 0,
-            metrics: Bytes::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for PushTelemetryRequest {
+    const NAME: &'static str = "PushTelemetryRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
 impl PushTelemetryRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 22];
-            run[0..16].copy_from_slice(&*self.client_instance_id.as_bytes());
+            run[0..16].copy_from_slice(self.client_instance_id.as_bytes());
             run[16..20].copy_from_slice(&self.subscription_id.to_be_bytes());
-            run[20..21].copy_from_slice(&[self.terminating as u8]);
+            run[20..21].copy_from_slice(&[u8::from(self.terminating)]);
             run[21..22].copy_from_slice(&self.compression_type.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_bytes(buf, &self.metrics, flexible).map_err(|e| e.in_field("Metrics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::bytes::put(buf, &self.metrics, true).map_err(|e| e.in_field("Metrics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 16;
         size += 4;
         size += 1;
         size += 1;
-        size += c::bytes_size(&self.metrics, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::bytes::size(&self.metrics, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message PushTelemetryRequest);
 
 #[cfg(feature = "decode-requests")]
 impl PushTelemetryRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<22>() else {
             return Err(r.fixed_run_error(&[
                 ("ClientInstanceId", 16),
@@ -113,8 +99,8 @@ impl PushTelemetryRequest {
         let f_subscription_id = i32::from_be_bytes(run[16..20].try_into().unwrap());
         let f_terminating = run[20] != 0;
         let f_compression_type = run[21] as i8;
-        let f_metrics = r.read_bytes(flexible, version).map_err(|e| e.in_field("Metrics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_metrics = c::bytes::read(r, true, version).map_err(|e| e.in_field("Metrics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             client_instance_id: f_client_instance_id,
             subscription_id: f_subscription_id,
@@ -126,120 +112,5 @@ impl PushTelemetryRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for PushTelemetryRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("PushTelemetryRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("PushTelemetryRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for PushTelemetryRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("PushTelemetryRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("PushTelemetryRequest"))
-    }
-}
-
-impl Message for PushTelemetryRequest {
-    const NAME: &'static str = "PushTelemetryRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for PushTelemetryRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.client_instance_id = rnd::uuid(rng);
-        value.subscription_id = rnd::i32(rng);
-        value.terminating = rng.bool();
-        value.compression_type = rng.i8(..);
-        value.metrics = rnd::bytes(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for PushTelemetryRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("PushTelemetryRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "clientInstanceId".to_string(),
-            j::JsonValue::to_value(&self.client_instance_id).map_err(|e| e.in_field("ClientInstanceId"))?,
-        );
-        map.insert(
-            "subscriptionId".to_string(),
-            j::JsonValue::to_value(&self.subscription_id).map_err(|e| e.in_field("SubscriptionId"))?,
-        );
-        map.insert(
-            "terminating".to_string(),
-            j::JsonValue::to_value(&self.terminating).map_err(|e| e.in_field("Terminating"))?,
-        );
-        map.insert(
-            "compressionType".to_string(),
-            j::JsonValue::to_value(&self.compression_type).map_err(|e| e.in_field("CompressionType"))?,
-        );
-        map.insert("metrics".to_string(), j::JsonValue::to_value(&self.metrics).map_err(|e| e.in_field("Metrics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for PushTelemetryRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("PushTelemetryRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("clientInstanceId") {
-            Some(v) => {
-                out.client_instance_id =
-                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientInstanceId"))?;
-            }
-            None => return Err(j::missing("clientInstanceId", version)),
-        }
-        match object.get("subscriptionId") {
-            Some(v) => {
-                out.subscription_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubscriptionId"))?;
-            }
-            None => return Err(j::missing("subscriptionId", version)),
-        }
-        match object.get("terminating") {
-            Some(v) => {
-                out.terminating = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Terminating"))?;
-            }
-            None => return Err(j::missing("terminating", version)),
-        }
-        match object.get("compressionType") {
-            Some(v) => {
-                out.compression_type =
-                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CompressionType"))?;
-            }
-            None => return Err(j::missing("compressionType", version)),
-        }
-        match object.get("metrics") {
-            Some(v) => {
-                out.metrics = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Metrics"))?;
-            }
-            None => return Err(j::missing("metrics", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message PushTelemetryRequest);

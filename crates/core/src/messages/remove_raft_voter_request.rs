@@ -2,17 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `RemoveRaftVoterRequest`, the Kafka request defined in `RemoveRaftVoterRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `RemoveRaftVoterRequest`: Kafka request, api key 81.
@@ -33,7 +34,7 @@ pub struct RemoveRaftVoterRequest {
     /// Versions: 0+.
     pub voter_directory_id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for RemoveRaftVoterRequest {
@@ -47,54 +48,52 @@ impl Default for RemoveRaftVoterRequest {
     }
 }
 
+impl Message for RemoveRaftVoterRequest {
+    const NAME: &'static str = "RemoveRaftVoterRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl RemoveRaftVoterRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_nullable_string(buf, self.cluster_id.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.cluster_id.as_deref(), true, true, version)
             .map_err(|e| e.in_field("ClusterId"))?;
         {
             let mut run = [0u8; 20];
             run[0..4].copy_from_slice(&self.voter_id.to_be_bytes());
-            run[4..20].copy_from_slice(&*self.voter_directory_id.as_bytes());
+            run[4..20].copy_from_slice(self.voter_directory_id.as_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::nullable_string_size(self.cluster_id.as_deref(), flexible);
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::nullable_size(self.cluster_id.as_deref(), true);
         size += 4;
         size += 16;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message RemoveRaftVoterRequest);
 
 #[cfg(feature = "decode-requests")]
 impl RemoveRaftVoterRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
+        let f_cluster_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ClusterId"))?;
         let Some(run) = r.read_fixed::<20>() else {
             return Err(r.fixed_run_error(&[("VoterId", 4), ("VoterDirectoryId", 16)]));
         };
         let f_voter_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_voter_directory_id = Uuid::from_bytes(run[4..20].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             cluster_id: f_cluster_id,
             voter_id: f_voter_id,
@@ -104,98 +103,5 @@ impl RemoveRaftVoterRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for RemoveRaftVoterRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("RemoveRaftVoterRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("RemoveRaftVoterRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for RemoveRaftVoterRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("RemoveRaftVoterRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("RemoveRaftVoterRequest"))
-    }
-}
-
-impl Message for RemoveRaftVoterRequest {
-    const NAME: &'static str = "RemoveRaftVoterRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for RemoveRaftVoterRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.cluster_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.voter_id = rnd::i32(rng);
-        value.voter_directory_id = rnd::uuid(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for RemoveRaftVoterRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("RemoveRaftVoterRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "clusterId".to_string(),
-            j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
-        );
-        map.insert("voterId".to_string(), j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?);
-        map.insert(
-            "voterDirectoryId".to_string(),
-            j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for RemoveRaftVoterRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("RemoveRaftVoterRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("clusterId") {
-            Some(v) => {
-                out.cluster_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
-            }
-            None => return Err(j::missing("clusterId", version)),
-        }
-        match object.get("voterId") {
-            Some(v) => {
-                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
-            }
-            None => return Err(j::missing("voterId", version)),
-        }
-        match object.get("voterDirectoryId") {
-            Some(v) => {
-                out.voter_directory_id =
-                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
-            }
-            None => return Err(j::missing("voterDirectoryId", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message RemoveRaftVoterRequest);

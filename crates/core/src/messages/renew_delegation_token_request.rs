@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `RenewDelegationTokenRequest`, the Kafka request defined in `RenewDelegationTokenRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `RenewDelegationTokenRequest`: Kafka request, api key 39.
 ///
 /// Valid versions: 1-2. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RenewDelegationTokenRequest {
     /// The HMAC of the delegation token to be renewed.
     ///
@@ -29,80 +29,7 @@ pub struct RenewDelegationTokenRequest {
     /// Versions: 0+.
     pub renew_period_ms: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for RenewDelegationTokenRequest {
-    fn default() -> Self {
-        Self { hmac: Bytes::new(), renew_period_ms: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl RenewDelegationTokenRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 2;
-        c::put_bytes(buf, &self.hmac, flexible).map_err(|e| e.in_field("Hmac"))?;
-        buf.put_i64(self.renew_period_ms);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 2;
-        let mut size = 0usize;
-        size += c::bytes_size(&self.hmac, flexible);
-        size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl RenewDelegationTokenRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 2;
-        let f_hmac = r.read_bytes(flexible, version).map_err(|e| e.in_field("Hmac"))?;
-        let f_renew_period_ms = r.read_i64().map_err(|e| e.in_field("RenewPeriodMs"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { hmac: f_hmac, renew_period_ms: f_renew_period_ms, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for RenewDelegationTokenRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("RenewDelegationTokenRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("RenewDelegationTokenRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for RenewDelegationTokenRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("RenewDelegationTokenRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("RenewDelegationTokenRequest"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for RenewDelegationTokenRequest {
@@ -111,56 +38,41 @@ impl Message for RenewDelegationTokenRequest {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for RenewDelegationTokenRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
+#[cfg(feature = "encode-requests")]
+impl RenewDelegationTokenRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
-        let mut value = Self::default();
-        value.hmac = rnd::bytes(rng);
-        value.renew_period_ms = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+        c::bytes::put(buf, &self.hmac, flexible).map_err(|e| e.in_field("Hmac"))?;
+        buf.put_i64(self.renew_period_ms);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 2;
+        let mut size = 0;
+        size += c::bytes::size(&self.hmac, flexible);
+        size += 8;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for RenewDelegationTokenRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("RenewDelegationTokenRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("hmac".to_string(), j::JsonValue::to_value(&self.hmac).map_err(|e| e.in_field("Hmac"))?);
-        map.insert(
-            "renewPeriodMs".to_string(),
-            j::JsonValue::to_value(&self.renew_period_ms).map_err(|e| e.in_field("RenewPeriodMs"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message RenewDelegationTokenRequest);
+
+#[cfg(feature = "decode-requests")]
+impl RenewDelegationTokenRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 2;
+        let f_hmac = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("Hmac"))?;
+        let f_renew_period_ms = r.read_i64().map_err(|e| e.in_field("RenewPeriodMs"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { hmac: f_hmac, renew_period_ms: f_renew_period_ms, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for RenewDelegationTokenRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("RenewDelegationTokenRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("hmac") {
-            Some(v) => {
-                out.hmac = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Hmac"))?;
-            }
-            None => return Err(j::missing("hmac", version)),
-        }
-        match object.get("renewPeriodMs") {
-            Some(v) => {
-                out.renew_period_ms = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RenewPeriodMs"))?;
-            }
-            None => return Err(j::missing("renewPeriodMs", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message RenewDelegationTokenRequest);

@@ -2,23 +2,22 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `RenewDelegationTokenResponse`, the Kafka response defined in `RenewDelegationTokenResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `RenewDelegationTokenResponse`: Kafka response, api key 39.
 ///
 /// Valid versions: 1-2. Flexible versions: 2+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RenewDelegationTokenResponse {
     /// The error code, or 0 if there was no error.
     ///
@@ -33,13 +32,13 @@ pub struct RenewDelegationTokenResponse {
     /// Versions: 0+.
     pub throttle_time_ms: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for RenewDelegationTokenResponse {
-    fn default() -> Self {
-        Self { error_code: 0, expiry_timestamp_ms: 0, throttle_time_ms: 0, unknown_tagged_fields: Vec::new() }
-    }
+impl Message for RenewDelegationTokenResponse {
+    const NAME: &'static str = "RenewDelegationTokenResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
 }
 
 #[cfg(feature = "encode-responses")]
@@ -53,31 +52,24 @@ impl RenewDelegationTokenResponse {
             run[10..14].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 2;
         size += 8;
         size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message RenewDelegationTokenResponse);
 
 #[cfg(feature = "decode-responses")]
 impl RenewDelegationTokenResponse {
@@ -90,7 +82,7 @@ impl RenewDelegationTokenResponse {
         let f_error_code = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_expiry_timestamp_ms = i64::from_be_bytes(run[2..10].try_into().unwrap());
         let f_throttle_time_ms = i32::from_be_bytes(run[10..14].try_into().unwrap());
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             error_code: f_error_code,
             expiry_timestamp_ms: f_expiry_timestamp_ms,
@@ -100,102 +92,5 @@ impl RenewDelegationTokenResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for RenewDelegationTokenResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("RenewDelegationTokenResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("RenewDelegationTokenResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for RenewDelegationTokenResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("RenewDelegationTokenResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("RenewDelegationTokenResponse"))
-    }
-}
-
-impl Message for RenewDelegationTokenResponse {
-    const NAME: &'static str = "RenewDelegationTokenResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for RenewDelegationTokenResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.expiry_timestamp_ms = rnd::i64(rng);
-        value.throttle_time_ms = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for RenewDelegationTokenResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("RenewDelegationTokenResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "expiryTimestampMs".to_string(),
-            j::JsonValue::to_value(&self.expiry_timestamp_ms).map_err(|e| e.in_field("ExpiryTimestampMs"))?,
-        );
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for RenewDelegationTokenResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("RenewDelegationTokenResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("expiryTimestampMs") {
-            Some(v) => {
-                out.expiry_timestamp_ms =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ExpiryTimestampMs"))?;
-            }
-            None => return Err(j::missing("expiryTimestampMs", version)),
-        }
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message RenewDelegationTokenResponse);

@@ -2,18 +2,14 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `RequestHeader`, the Kafka header defined in `RequestHeader.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use bytes::BufMut;
 
 /// `RequestHeader`: Kafka header.
 ///
@@ -37,7 +33,7 @@ pub struct RequestHeader {
     /// Versions: 1+; nullable: 1+.
     pub client_id: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for RequestHeader {
@@ -52,6 +48,12 @@ impl Default for RequestHeader {
     }
 }
 
+impl Message for RequestHeader {
+    const NAME: &'static str = "RequestHeader";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
 impl RequestHeader {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
@@ -62,34 +64,26 @@ impl RequestHeader {
             run[4..8].copy_from_slice(&self.correlation_id.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_nullable_string(buf, self.client_id.as_deref(), false, true, version)
+        c::string::put_nullable(buf, self.client_id.as_deref(), false, true, version)
             .map_err(|e| e.in_field("ClientId"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 2;
         size += 2;
         size += 4;
-        size += c::nullable_string_size(self.client_id.as_deref(), false);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::nullable_size(self.client_id.as_deref(), false);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+crate::message::impl_encode!(message RequestHeader);
 
 impl RequestHeader {
     #[inline]
@@ -101,8 +95,8 @@ impl RequestHeader {
         let f_request_api_key = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_request_api_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let f_correlation_id = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let f_client_id = r.read_nullable_string(false, true, version).map_err(|e| e.in_field("ClientId"))?;
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_client_id = c::string::read_nullable(r, false, true, version).map_err(|e| e.in_field("ClientId"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             request_api_key: f_request_api_key,
             request_api_version: f_request_api_version,
@@ -113,110 +107,4 @@ impl RequestHeader {
     }
 }
 
-impl Encode for RequestHeader {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("RequestHeader"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("RequestHeader"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for RequestHeader {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("RequestHeader"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("RequestHeader"))
-    }
-}
-
-impl Message for RequestHeader {
-    const NAME: &'static str = "RequestHeader";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for RequestHeader {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.request_api_key = rng.i16(..);
-        value.request_api_version = rng.i16(..);
-        value.correlation_id = rnd::i32(rng);
-        value.client_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for RequestHeader {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("RequestHeader"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "requestApiKey".to_string(),
-            j::JsonValue::to_value(&self.request_api_key).map_err(|e| e.in_field("RequestApiKey"))?,
-        );
-        map.insert(
-            "requestApiVersion".to_string(),
-            j::JsonValue::to_value(&self.request_api_version).map_err(|e| e.in_field("RequestApiVersion"))?,
-        );
-        map.insert(
-            "correlationId".to_string(),
-            j::JsonValue::to_value(&self.correlation_id).map_err(|e| e.in_field("CorrelationId"))?,
-        );
-        map.insert(
-            "clientId".to_string(),
-            j::JsonValue::to_value(&self.client_id).map_err(|e| e.in_field("ClientId"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for RequestHeader {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("RequestHeader"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("requestApiKey") {
-            Some(v) => {
-                out.request_api_key = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequestApiKey"))?;
-            }
-            None => return Err(j::missing("requestApiKey", version)),
-        }
-        match object.get("requestApiVersion") {
-            Some(v) => {
-                out.request_api_version =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RequestApiVersion"))?;
-            }
-            None => return Err(j::missing("requestApiVersion", version)),
-        }
-        match object.get("correlationId") {
-            Some(v) => {
-                out.correlation_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CorrelationId"))?;
-            }
-            None => return Err(j::missing("correlationId", version)),
-        }
-        match object.get("clientId") {
-            Some(v) => {
-                out.client_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientId"))?;
-            }
-            None => return Err(j::missing("clientId", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message RequestHeader);

@@ -2,95 +2,25 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ResponseHeader`, the Kafka header defined in `ResponseHeader.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use bytes::BufMut;
 
 /// `ResponseHeader`: Kafka header.
 ///
 /// Valid versions: 0-1. Flexible versions: 1+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseHeader {
     /// The correlation ID of this response.
     ///
     /// Versions: 0+.
     pub correlation_id: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ResponseHeader {
-    fn default() -> Self {
-        Self { correlation_id: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-impl ResponseHeader {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = version >= 1;
-        buf.put_i32(self.correlation_id);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = version >= 1;
-        let mut size = 0usize;
-        size += 4;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-impl ResponseHeader {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = version >= 1;
-        let f_correlation_id = r.read_i32().map_err(|e| e.in_field("CorrelationId"))?;
-        let unknown_tagged_fields = if version >= 1 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
-        Ok(Self { correlation_id: f_correlation_id, unknown_tagged_fields })
-    }
-}
-
-impl Encode for ResponseHeader {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ResponseHeader"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ResponseHeader"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for ResponseHeader {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ResponseHeader"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ResponseHeader"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for ResponseHeader {
@@ -99,48 +29,34 @@ impl Message for ResponseHeader {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for ResponseHeader {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
+impl ResponseHeader {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 1;
-        let mut value = Self::default();
-        value.correlation_id = rnd::i32(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+        buf.put_i32(self.correlation_id);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let flexible = version >= 1;
+        let mut size = 0;
+        size += 4;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for ResponseHeader {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ResponseHeader"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "correlationId".to_string(),
-            j::JsonValue::to_value(&self.correlation_id).map_err(|e| e.in_field("CorrelationId"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+crate::message::impl_encode!(message ResponseHeader);
+
+impl ResponseHeader {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let flexible = version >= 1;
+        let f_correlation_id = r.read_i32().map_err(|e| e.in_field("CorrelationId"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
+        Ok(Self { correlation_id: f_correlation_id, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for ResponseHeader {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ResponseHeader"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("correlationId") {
-            Some(v) => {
-                out.correlation_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CorrelationId"))?;
-            }
-            None => return Err(j::missing("correlationId", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message ResponseHeader);

@@ -2,18 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `SaslAuthenticateResponse`, the Kafka response defined in `SaslAuthenticateResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `SaslAuthenticateResponse`: Kafka response, api key 36.
 ///
@@ -37,7 +38,7 @@ pub struct SaslAuthenticateResponse {
     /// Versions: 1+; default: 0; ignorable.
     pub session_lifetime_ms: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for SaslAuthenticateResponse {
@@ -52,45 +53,44 @@ impl Default for SaslAuthenticateResponse {
     }
 }
 
+impl Message for SaslAuthenticateResponse {
+    const NAME: &'static str = "SaslAuthenticateResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
 impl SaslAuthenticateResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         let flexible = version >= 2;
         buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.error_message.as_deref(), flexible, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
-        c::put_bytes(buf, &self.auth_bytes, flexible).map_err(|e| e.in_field("AuthBytes"))?;
+        c::bytes::put(buf, &self.auth_bytes, flexible).map_err(|e| e.in_field("AuthBytes"))?;
         if version >= 1 {
             buf.put_i64(self.session_lifetime_ms);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 2;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        size += c::bytes_size(&self.auth_bytes, flexible);
+        size += c::string::nullable_size(self.error_message.as_deref(), flexible);
+        size += c::bytes::size(&self.auth_bytes, flexible);
         if version >= 1 {
             size += 8;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message SaslAuthenticateResponse);
 
 #[cfg(feature = "decode-responses")]
 impl SaslAuthenticateResponse {
@@ -99,11 +99,11 @@ impl SaslAuthenticateResponse {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_auth_bytes = r.read_bytes(flexible, version).map_err(|e| e.in_field("AuthBytes"))?;
+            c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_auth_bytes = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("AuthBytes"))?;
         let f_session_lifetime_ms =
             if version >= 1 { r.read_i64().map_err(|e| e.in_field("SessionLifetimeMs"))? } else { 0 };
-        let unknown_tagged_fields = if version >= 2 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             error_code: f_error_code,
             error_message: f_error_message,
@@ -114,117 +114,5 @@ impl SaslAuthenticateResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for SaslAuthenticateResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SaslAuthenticateResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("SaslAuthenticateResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for SaslAuthenticateResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslAuthenticateResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("SaslAuthenticateResponse"))
-    }
-}
-
-impl Message for SaslAuthenticateResponse {
-    const NAME: &'static str = "SaslAuthenticateResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(2, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for SaslAuthenticateResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 2;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.auth_bytes = rnd::bytes(rng);
-        if version >= 1 {
-            value.session_lifetime_ms = rnd::i64(rng);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for SaslAuthenticateResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SaslAuthenticateResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        map.insert(
-            "authBytes".to_string(),
-            j::JsonValue::to_value(&self.auth_bytes).map_err(|e| e.in_field("AuthBytes"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "sessionLifetimeMs".to_string(),
-                j::JsonValue::to_value(&self.session_lifetime_ms).map_err(|e| e.in_field("SessionLifetimeMs"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for SaslAuthenticateResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("SaslAuthenticateResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("authBytes") {
-            Some(v) => {
-                out.auth_bytes = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AuthBytes"))?;
-            }
-            None => return Err(j::missing("authBytes", version)),
-        }
-        match object.get("sessionLifetimeMs") {
-            Some(v) => {
-                out.session_lifetime_ms =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SessionLifetimeMs"))?;
-            }
-            None if version >= 1 => return Err(j::missing("sessionLifetimeMs", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message SaslAuthenticateResponse);

@@ -2,84 +2,27 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `SaslHandshakeRequest`, the Kafka request defined in `SaslHandshakeRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `SaslHandshakeRequest`: Kafka request, api key 17.
 ///
 /// Valid versions: 0-1. Flexible versions: none.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SaslHandshakeRequest {
     /// The SASL mechanism chosen by the client.
     ///
     /// Versions: 0+.
     pub mechanism: StrBytes,
-}
-
-impl Default for SaslHandshakeRequest {
-    fn default() -> Self {
-        Self { mechanism: StrBytes::from_static("") }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl SaslHandshakeRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        c::put_string(buf, &self.mechanism, flexible).map_err(|e| e.in_field("Mechanism"))?;
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
-        size += c::string_size(&self.mechanism, flexible);
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl SaslHandshakeRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
-        let f_mechanism = r.read_string(flexible, version).map_err(|e| e.in_field("Mechanism"))?;
-        Ok(Self { mechanism: f_mechanism })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for SaslHandshakeRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SaslHandshakeRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("SaslHandshakeRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for SaslHandshakeRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslHandshakeRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("SaslHandshakeRequest"))
-    }
 }
 
 impl Message for SaslHandshakeRequest {
@@ -88,45 +31,32 @@ impl Message for SaslHandshakeRequest {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for SaslHandshakeRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.mechanism = rnd::string(rng);
-        value
+#[cfg(feature = "encode-requests")]
+impl SaslHandshakeRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, _version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.mechanism, false).map_err(|e| e.in_field("Mechanism"))?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.mechanism, false);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for SaslHandshakeRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SaslHandshakeRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "mechanism".to_string(),
-            j::JsonValue::to_value(&self.mechanism).map_err(|e| e.in_field("Mechanism"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message SaslHandshakeRequest);
+
+#[cfg(feature = "decode-requests")]
+impl SaslHandshakeRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_mechanism = c::string::read(r, false, version).map_err(|e| e.in_field("Mechanism"))?;
+        Ok(Self { mechanism: f_mechanism })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for SaslHandshakeRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("SaslHandshakeRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("mechanism") {
-            Some(v) => {
-                out.mechanism = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Mechanism"))?;
-            }
-            None => return Err(j::missing("mechanism", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message SaslHandshakeRequest);

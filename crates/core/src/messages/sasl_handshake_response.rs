@@ -2,23 +2,22 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `SaslHandshakeResponse`, the Kafka response defined in `SaslHandshakeResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `SaslHandshakeResponse`: Kafka response, api key 17.
 ///
 /// Valid versions: 0-1. Flexible versions: none.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SaslHandshakeResponse {
     /// The error code, or 0 if there was no error.
     ///
@@ -30,124 +29,43 @@ pub struct SaslHandshakeResponse {
     pub mechanisms: Vec<StrBytes>,
 }
 
-impl Default for SaslHandshakeResponse {
-    fn default() -> Self {
-        Self { error_code: 0, mechanisms: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl SaslHandshakeResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = false;
-        buf.put_i16(self.error_code);
-        c::put_array(buf, &self.mechanisms, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("Mechanisms"))?;
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = false;
-        let mut size = 0usize;
-        size += 2;
-        size += c::array_size(&self.mechanisms, flexible, |e| c::string_size(e, flexible));
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl SaslHandshakeResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = false;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_mechanisms = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-            .map_err(|e| e.in_field("Mechanisms"))?;
-        Ok(Self { error_code: f_error_code, mechanisms: f_mechanisms })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for SaslHandshakeResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SaslHandshakeResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("SaslHandshakeResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for SaslHandshakeResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SaslHandshakeResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("SaslHandshakeResponse"))
-    }
-}
-
 impl Message for SaslHandshakeResponse {
     const NAME: &'static str = "SaslHandshakeResponse";
     const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::NONE;
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for SaslHandshakeResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = false;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.mechanisms = rnd::vec(rng, |rng| rnd::string(rng));
-        value
+#[cfg(feature = "encode-responses")]
+impl SaslHandshakeResponse {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, _version: i16) -> Result<(), EncodeError> {
+        buf.put_i16(self.error_code);
+        c::array::put(buf, &self.mechanisms, false, |buf, e| c::string::put(buf, e, false))
+            .map_err(|e| e.in_field("Mechanisms"))?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 2;
+        size += c::array::size(&self.mechanisms, false, |e| c::string::size(e, false));
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for SaslHandshakeResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SaslHandshakeResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "mechanisms".to_string(),
-            j::JsonValue::to_value(&self.mechanisms).map_err(|e| e.in_field("Mechanisms"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message SaslHandshakeResponse);
+
+#[cfg(feature = "decode-responses")]
+impl SaslHandshakeResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_mechanisms = c::array::read(r, false, version, |r| c::string::read(r, false, version))
+            .map_err(|e| e.in_field("Mechanisms"))?;
+        Ok(Self { error_code: f_error_code, mechanisms: f_mechanisms })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for SaslHandshakeResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("SaslHandshakeResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("mechanisms") {
-            Some(v) => {
-                out.mechanisms =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Mechanisms"))?;
-            }
-            None => return Err(j::missing("mechanisms", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message SaslHandshakeResponse);

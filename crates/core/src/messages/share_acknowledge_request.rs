@@ -2,17 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ShareAcknowledgeRequest`, the Kafka request defined in `ShareAcknowledgeRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `ShareAcknowledgeRequest`: Kafka request, api key 79.
@@ -41,7 +43,7 @@ pub struct ShareAcknowledgeRequest {
     /// Versions: 0+.
     pub topics: Vec<AcknowledgeTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for ShareAcknowledgeRequest {
@@ -57,199 +59,10 @@ impl Default for ShareAcknowledgeRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl ShareAcknowledgeRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_nullable_string(buf, self.group_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("GroupId"))?;
-        c::put_nullable_string(buf, self.member_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("MemberId"))?;
-        buf.put_i32(self.share_session_epoch);
-        if version >= 2 {
-            buf.put_u8(self.is_renew_ack as u8);
-        } else if !(version >= 2) && self.is_renew_ack != false {
-            return Err(c::non_default_value(version).in_field("IsRenewAck"));
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::nullable_string_size(self.group_id.as_deref(), flexible);
-        size += c::nullable_string_size(self.member_id.as_deref(), flexible);
-        size += 4;
-        if version >= 2 {
-            size += 1;
-        }
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl ShareAcknowledgeRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_group_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_member_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_share_session_epoch = r.read_i32().map_err(|e| e.in_field("ShareSessionEpoch"))?;
-        let f_is_renew_ack = if version >= 2 { r.read_bool().map_err(|e| e.in_field("IsRenewAck"))? } else { false };
-        let f_topics = c::read_array(r, flexible, version, |r| AcknowledgeTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            group_id: f_group_id,
-            member_id: f_member_id,
-            share_session_epoch: f_share_session_epoch,
-            is_renew_ack: f_is_renew_ack,
-            topics: f_topics,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for ShareAcknowledgeRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ShareAcknowledgeRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ShareAcknowledgeRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for ShareAcknowledgeRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ShareAcknowledgeRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ShareAcknowledgeRequest"))
-    }
-}
-
-impl Message for ShareAcknowledgeRequest {
-    const NAME: &'static str = "ShareAcknowledgeRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ShareAcknowledgeRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.group_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.member_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.share_session_epoch = rnd::i32(rng);
-        if version >= 2 {
-            value.is_renew_ack = rng.bool();
-        }
-        value.topics = rnd::vec(rng, |rng| <AcknowledgeTopic as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ShareAcknowledgeRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ShareAcknowledgeRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "shareSessionEpoch".to_string(),
-            j::JsonValue::to_value(&self.share_session_epoch).map_err(|e| e.in_field("ShareSessionEpoch"))?,
-        );
-        if version >= 2 {
-            map.insert(
-                "isRenewAck".to_string(),
-                j::JsonValue::to_value(&self.is_renew_ack).map_err(|e| e.in_field("IsRenewAck"))?,
-            );
-        } else if !(version >= 2) && self.is_renew_ack != false {
-            return Err(c::non_default_value(version).in_field("IsRenewAck"));
-        }
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ShareAcknowledgeRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ShareAcknowledgeRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("shareSessionEpoch") {
-            Some(v) => {
-                out.share_session_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ShareSessionEpoch"))?;
-            }
-            None => return Err(j::missing("shareSessionEpoch", version)),
-        }
-        match object.get("isRenewAck") {
-            Some(v) => {
-                out.is_renew_ack = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsRenewAck"))?;
-            }
-            None if version >= 2 => return Err(j::missing("isRenewAck", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The topics containing records to acknowledge.
 ///
 /// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeTopic {
     /// The unique topic ID.
     ///
@@ -260,129 +73,13 @@ pub struct AcknowledgeTopic {
     /// Versions: 0+.
     pub partitions: Vec<AcknowledgePartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AcknowledgeTopic {
-    fn default() -> Self {
-        Self { topic_id: Uuid::nil(), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl AcknowledgeTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_slice(self.topic_id.as_bytes());
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 16;
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl AcknowledgeTopic {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| AcknowledgePartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for AcknowledgeTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for AcknowledgeTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AcknowledgeTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_id = rnd::uuid(rng);
-        value.partitions = rnd::vec(rng, |rng| <AcknowledgePartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AcknowledgeTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AcknowledgeTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None => return Err(j::missing("topicId", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The partitions containing records to acknowledge.
 ///
 /// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgePartition {
     /// The partition index.
     ///
@@ -393,140 +90,13 @@ pub struct AcknowledgePartition {
     /// Versions: 0+.
     pub acknowledgement_batches: Vec<AcknowledgementBatch>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AcknowledgePartition {
-    fn default() -> Self {
-        Self { partition_index: 0, acknowledgement_batches: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl AcknowledgePartition {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.partition_index);
-        c::put_array(buf, &self.acknowledgement_batches, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("AcknowledgementBatches"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.acknowledgement_batches, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl AcknowledgePartition {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        let f_acknowledgement_batches =
-            c::read_array(r, flexible, version, |r| AcknowledgementBatch::decode_fields(r, version))
-                .map_err(|e| e.in_field("AcknowledgementBatches"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            partition_index: f_partition_index,
-            acknowledgement_batches: f_acknowledgement_batches,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for AcknowledgePartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for AcknowledgePartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AcknowledgePartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.acknowledgement_batches =
-            rnd::vec(rng, |rng| <AcknowledgementBatch as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AcknowledgePartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        map.insert(
-            "acknowledgementBatches".to_string(),
-            j::structs_to_value(&self.acknowledgement_batches, version)
-                .map_err(|e| e.in_field("AcknowledgementBatches"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AcknowledgePartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        match object.get("acknowledgementBatches") {
-            Some(v) => {
-                out.acknowledgement_batches =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("AcknowledgementBatches"))?;
-            }
-            None => return Err(j::missing("acknowledgementBatches", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Record batches to acknowledge.
 ///
 /// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgementBatch {
     /// First offset of batch of records to acknowledge.
     ///
@@ -541,62 +111,197 @@ pub struct AcknowledgementBatch {
     /// Versions: 0+.
     pub acknowledge_types: WireArray<i8>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for AcknowledgementBatch {
-    fn default() -> Self {
-        Self { first_offset: 0, last_offset: 0, acknowledge_types: WireArray::new(), unknown_tagged_fields: Vec::new() }
+impl Message for ShareAcknowledgeRequest {
+    const NAME: &'static str = "ShareAcknowledgeRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl ShareAcknowledgeRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put_nullable(buf, self.group_id.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("GroupId"))?;
+        c::string::put_nullable(buf, self.member_id.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("MemberId"))?;
+        buf.put_i32(self.share_session_epoch);
+        if version >= 2 {
+            buf.put_u8(u8::from(self.is_renew_ack));
+        } else if self.is_renew_ack {
+            return Err(c::check::non_default_value(version).in_field("IsRenewAck"));
+        }
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::nullable_size(self.group_id.as_deref(), true);
+        size += c::string::nullable_size(self.member_id.as_deref(), true);
+        size += 4;
+        if version >= 2 {
+            size += 1;
+        }
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
 #[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ShareAcknowledgeRequest);
+
+#[cfg(feature = "encode-requests")]
+impl AcknowledgeTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_slice(self.topic_id.as_bytes());
+        c::array::put(buf, &self.partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 16;
+        size += c::array::size(&self.partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested AcknowledgeTopic);
+
+#[cfg(feature = "encode-requests")]
+impl AcknowledgePartition {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.partition_index);
+        c::array::put(buf, &self.acknowledgement_batches, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("AcknowledgementBatches"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.acknowledgement_batches, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested AcknowledgePartition);
+
+#[cfg(feature = "encode-requests")]
 impl AcknowledgementBatch {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 16];
             run[0..8].copy_from_slice(&self.first_offset.to_be_bytes());
             run[8..16].copy_from_slice(&self.last_offset.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_wire_array(buf, &self.acknowledge_types, flexible).map_err(|e| e.in_field("AcknowledgeTypes"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::wire_array::put(buf, &self.acknowledge_types, true).map_err(|e| e.in_field("AcknowledgeTypes"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 8;
         size += 8;
-        size += c::wire_array_size(&self.acknowledge_types, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::wire_array::size(&self.acknowledge_types, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested AcknowledgementBatch);
+
+#[cfg(feature = "decode-requests")]
+impl ShareAcknowledgeRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_group_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_member_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_share_session_epoch = r.read_i32().map_err(|e| e.in_field("ShareSessionEpoch"))?;
+        let f_is_renew_ack = if version >= 2 { r.read_bool().map_err(|e| e.in_field("IsRenewAck"))? } else { false };
+        let f_topics = c::array::read(r, true, version, |r| AcknowledgeTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            group_id: f_group_id,
+            member_id: f_member_id,
+            share_session_epoch: f_share_session_epoch,
+            is_renew_ack: f_is_renew_ack,
+            topics: f_topics,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message ShareAcknowledgeRequest);
+
+#[cfg(feature = "decode-requests")]
+impl AcknowledgeTopic {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
+        let f_partitions = c::array::read(r, true, version, |r| AcknowledgePartition::decode_fields(r, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested AcknowledgeTopic);
+
+#[cfg(feature = "decode-requests")]
+impl AcknowledgePartition {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
+        let f_acknowledgement_batches =
+            c::array::read(r, true, version, |r| AcknowledgementBatch::decode_fields(r, version))
+                .map_err(|e| e.in_field("AcknowledgementBatches"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            partition_index: f_partition_index,
+            acknowledgement_batches: f_acknowledgement_batches,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested AcknowledgePartition);
 
 #[cfg(feature = "decode-requests")]
 impl AcknowledgementBatch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<16>() else {
             return Err(r.fixed_run_error(&[("FirstOffset", 8), ("LastOffset", 8)]));
         };
         let f_first_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_last_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
-        let f_acknowledge_types = r.read_wire_array(flexible, version).map_err(|e| e.in_field("AcknowledgeTypes"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_acknowledge_types = c::wire_array::read(r, true, version).map_err(|e| e.in_field("AcknowledgeTypes"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,
@@ -606,84 +311,5 @@ impl AcknowledgementBatch {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for AcknowledgementBatch {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for AcknowledgementBatch {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AcknowledgementBatch {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.first_offset = rnd::i64(rng);
-        value.last_offset = rnd::i64(rng);
-        value.acknowledge_types = WireArray::from(rnd::vec(rng, |rng| rng.i8(..)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AcknowledgementBatch {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "firstOffset".to_string(),
-            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
-        );
-        map.insert(
-            "lastOffset".to_string(),
-            j::JsonValue::to_value(&self.last_offset).map_err(|e| e.in_field("LastOffset"))?,
-        );
-        map.insert(
-            "acknowledgeTypes".to_string(),
-            j::JsonValue::to_value(&self.acknowledge_types).map_err(|e| e.in_field("AcknowledgeTypes"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AcknowledgementBatch {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("firstOffset") {
-            Some(v) => {
-                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
-            }
-            None => return Err(j::missing("firstOffset", version)),
-        }
-        match object.get("lastOffset") {
-            Some(v) => {
-                out.last_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffset"))?;
-            }
-            None => return Err(j::missing("lastOffset", version)),
-        }
-        match object.get("acknowledgeTypes") {
-            Some(v) => {
-                out.acknowledge_types =
-                    <WireArray<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcknowledgeTypes"))?;
-            }
-            None => return Err(j::missing("acknowledgeTypes", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested AcknowledgementBatch);

@@ -2,17 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ShareFetchRequest`, the Kafka request defined in `ShareFetchRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `ShareFetchRequest`: Kafka request, api key 78.
@@ -69,7 +71,7 @@ pub struct ShareFetchRequest {
     /// Versions: 0+.
     pub forgotten_topics_data: Vec<ForgottenTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for ShareFetchRequest {
@@ -92,13 +94,94 @@ impl Default for ShareFetchRequest {
     }
 }
 
+/// The topics to fetch.
+///
+/// Versions: 1-2.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FetchTopic {
+    /// The unique topic ID.
+    ///
+    /// Versions: 0+; map key.
+    pub topic_id: Uuid,
+    /// The partitions to fetch.
+    ///
+    /// Versions: 0+.
+    pub partitions: Vec<FetchPartition>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// The partitions to fetch.
+///
+/// Versions: 1-2.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FetchPartition {
+    /// The partition index.
+    ///
+    /// Versions: 0+; map key.
+    pub partition_index: i32,
+    /// The maximum bytes to fetch from this partition. 0 when only acknowledgement with no fetching is required. See KIP-74 for cases where this limit may not be honored.
+    ///
+    /// Versions: 0.
+    pub partition_max_bytes: i32,
+    /// Record batches to acknowledge.
+    ///
+    /// Versions: 0+.
+    pub acknowledgement_batches: Vec<AcknowledgementBatch>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// Record batches to acknowledge.
+///
+/// Versions: 1-2.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AcknowledgementBatch {
+    /// First offset of batch of records to acknowledge.
+    ///
+    /// Versions: 0+.
+    pub first_offset: i64,
+    /// Last offset (inclusive) of batch of records to acknowledge.
+    ///
+    /// Versions: 0+.
+    pub last_offset: i64,
+    /// Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject,4:Renew.
+    ///
+    /// Versions: 0+.
+    pub acknowledge_types: WireArray<i8>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// The partitions to remove from this share session.
+///
+/// Versions: 1-2.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ForgottenTopic {
+    /// The unique topic ID.
+    ///
+    /// Versions: 0+.
+    pub topic_id: Uuid,
+    /// The partitions indexes to forget.
+    ///
+    /// Versions: 0+.
+    pub partitions: WireArray<i32>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for ShareFetchRequest {
+    const NAME: &'static str = "ShareFetchRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
 impl ShareFetchRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_nullable_string(buf, self.group_id.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.group_id.as_deref(), true, true, version)
             .map_err(|e| e.in_field("GroupId"))?;
-        c::put_nullable_string(buf, self.member_id.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.member_id.as_deref(), true, true, version)
             .map_err(|e| e.in_field("MemberId"))?;
         {
             let mut run = [0u8; 24];
@@ -114,29 +197,23 @@ impl ShareFetchRequest {
             buf.put_i8(self.share_acquire_mode);
         }
         if version >= 2 {
-            buf.put_u8(self.is_renew_ack as u8);
-        } else if !(version >= 2) && self.is_renew_ack != false {
-            return Err(c::non_default_value(version).in_field("IsRenewAck"));
+            buf.put_u8(u8::from(self.is_renew_ack));
+        } else if self.is_renew_ack {
+            return Err(c::check::non_default_value(version).in_field("IsRenewAck"));
         }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
             .map_err(|e| e.in_field("Topics"))?;
-        c::put_array(buf, &self.forgotten_topics_data, flexible, |buf, e| (e).encode_fields(buf, version))
+        c::array::put(buf, &self.forgotten_topics_data, true, |buf, e| e.encode_fields(buf, version))
             .map_err(|e| e.in_field("ForgottenTopicsData"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::nullable_string_size(self.group_id.as_deref(), flexible);
-        size += c::nullable_string_size(self.member_id.as_deref(), flexible);
+        let mut size = 0;
+        size += c::string::nullable_size(self.group_id.as_deref(), true);
+        size += c::string::nullable_size(self.member_id.as_deref(), true);
         size += 4;
         size += 4;
         size += 4;
@@ -149,23 +226,121 @@ impl ShareFetchRequest {
         if version >= 2 {
             size += 1;
         }
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.forgotten_topics_data, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
+        size += c::array::size(&self.forgotten_topics_data, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ShareFetchRequest);
+
+#[cfg(feature = "encode-requests")]
+impl FetchTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_slice(self.topic_id.as_bytes());
+        c::array::put(buf, &self.partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 16;
+        size += c::array::size(&self.partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested FetchTopic);
+
+#[cfg(feature = "encode-requests")]
+impl FetchPartition {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.partition_index);
+        if self.partition_max_bytes != 0 {
+            return Err(c::check::non_default_value(version).in_field("PartitionMaxBytes"));
+        }
+        c::array::put(buf, &self.acknowledgement_batches, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("AcknowledgementBatches"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.acknowledgement_batches, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested FetchPartition);
+
+#[cfg(feature = "encode-requests")]
+impl AcknowledgementBatch {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 16];
+            run[0..8].copy_from_slice(&self.first_offset.to_be_bytes());
+            run[8..16].copy_from_slice(&self.last_offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::wire_array::put(buf, &self.acknowledge_types, true).map_err(|e| e.in_field("AcknowledgeTypes"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 8;
+        size += 8;
+        size += c::wire_array::size(&self.acknowledge_types, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested AcknowledgementBatch);
+
+#[cfg(feature = "encode-requests")]
+impl ForgottenTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_slice(self.topic_id.as_bytes());
+        c::wire_array::put(buf, &self.partitions, true).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 16;
+        size += c::wire_array::size(&self.partitions, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested ForgottenTopic);
 
 #[cfg(feature = "decode-requests")]
 impl ShareFetchRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_group_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_member_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_group_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_member_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("MemberId"))?;
         let Some(run) = r.read_fixed::<24>() else {
             return Err(r.fixed_run_error(&[
                 ("ShareSessionEpoch", 4),
@@ -185,12 +360,11 @@ impl ShareFetchRequest {
         let f_share_acquire_mode =
             if version >= 2 { r.read_i8().map_err(|e| e.in_field("ShareAcquireMode"))? } else { 0 };
         let f_is_renew_ack = if version >= 2 { r.read_bool().map_err(|e| e.in_field("IsRenewAck"))? } else { false };
-        let f_topics = c::read_array(r, flexible, version, |r| FetchTopic::decode_fields(r, version))
+        let f_topics = c::array::read(r, true, version, |r| FetchTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
-        let f_forgotten_topics_data =
-            c::read_array(r, flexible, version, |r| ForgottenTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("ForgottenTopicsData"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_forgotten_topics_data = c::array::read(r, true, version, |r| ForgottenTopic::decode_fields(r, version))
+            .map_err(|e| e.in_field("ForgottenTopicsData"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             group_id: f_group_id,
             member_id: f_member_id,
@@ -209,421 +383,34 @@ impl ShareFetchRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ShareFetchRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ShareFetchRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ShareFetchRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ShareFetchRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ShareFetchRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ShareFetchRequest"))
-    }
-}
-
-impl Message for ShareFetchRequest {
-    const NAME: &'static str = "ShareFetchRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ShareFetchRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.group_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.member_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.share_session_epoch = rnd::i32(rng);
-        value.max_wait_ms = rnd::i32(rng);
-        value.min_bytes = rnd::i32(rng);
-        value.max_bytes = rnd::i32(rng);
-        value.max_records = rnd::i32(rng);
-        value.batch_size = rnd::i32(rng);
-        if version >= 2 {
-            value.share_acquire_mode = rng.i8(..);
-        }
-        if version >= 2 {
-            value.is_renew_ack = rng.bool();
-        }
-        value.topics = rnd::vec(rng, |rng| <FetchTopic as rnd::Random>::random(rng, version));
-        value.forgotten_topics_data = rnd::vec(rng, |rng| <ForgottenTopic as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ShareFetchRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ShareFetchRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "shareSessionEpoch".to_string(),
-            j::JsonValue::to_value(&self.share_session_epoch).map_err(|e| e.in_field("ShareSessionEpoch"))?,
-        );
-        map.insert(
-            "maxWaitMs".to_string(),
-            j::JsonValue::to_value(&self.max_wait_ms).map_err(|e| e.in_field("MaxWaitMs"))?,
-        );
-        map.insert(
-            "minBytes".to_string(),
-            j::JsonValue::to_value(&self.min_bytes).map_err(|e| e.in_field("MinBytes"))?,
-        );
-        map.insert(
-            "maxBytes".to_string(),
-            j::JsonValue::to_value(&self.max_bytes).map_err(|e| e.in_field("MaxBytes"))?,
-        );
-        map.insert(
-            "maxRecords".to_string(),
-            j::JsonValue::to_value(&self.max_records).map_err(|e| e.in_field("MaxRecords"))?,
-        );
-        map.insert(
-            "batchSize".to_string(),
-            j::JsonValue::to_value(&self.batch_size).map_err(|e| e.in_field("BatchSize"))?,
-        );
-        if version >= 2 {
-            map.insert(
-                "shareAcquireMode".to_string(),
-                j::JsonValue::to_value(&self.share_acquire_mode).map_err(|e| e.in_field("ShareAcquireMode"))?,
-            );
-        }
-        if version >= 2 {
-            map.insert(
-                "isRenewAck".to_string(),
-                j::JsonValue::to_value(&self.is_renew_ack).map_err(|e| e.in_field("IsRenewAck"))?,
-            );
-        } else if !(version >= 2) && self.is_renew_ack != false {
-            return Err(c::non_default_value(version).in_field("IsRenewAck"));
-        }
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        map.insert(
-            "forgottenTopicsData".to_string(),
-            j::structs_to_value(&self.forgotten_topics_data, version).map_err(|e| e.in_field("ForgottenTopicsData"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ShareFetchRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ShareFetchRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("shareSessionEpoch") {
-            Some(v) => {
-                out.share_session_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ShareSessionEpoch"))?;
-            }
-            None => return Err(j::missing("shareSessionEpoch", version)),
-        }
-        match object.get("maxWaitMs") {
-            Some(v) => {
-                out.max_wait_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxWaitMs"))?;
-            }
-            None => return Err(j::missing("maxWaitMs", version)),
-        }
-        match object.get("minBytes") {
-            Some(v) => {
-                out.min_bytes = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinBytes"))?;
-            }
-            None => return Err(j::missing("minBytes", version)),
-        }
-        match object.get("maxBytes") {
-            Some(v) => {
-                out.max_bytes = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxBytes"))?;
-            }
-            None => return Err(j::missing("maxBytes", version)),
-        }
-        match object.get("maxRecords") {
-            Some(v) => {
-                out.max_records = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxRecords"))?;
-            }
-            None => return Err(j::missing("maxRecords", version)),
-        }
-        match object.get("batchSize") {
-            Some(v) => {
-                out.batch_size = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("BatchSize"))?;
-            }
-            None => return Err(j::missing("batchSize", version)),
-        }
-        match object.get("shareAcquireMode") {
-            Some(v) => {
-                out.share_acquire_mode =
-                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ShareAcquireMode"))?;
-            }
-            None if version >= 2 => return Err(j::missing("shareAcquireMode", version)),
-            None => {}
-        }
-        match object.get("isRenewAck") {
-            Some(v) => {
-                out.is_renew_ack = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsRenewAck"))?;
-            }
-            None if version >= 2 => return Err(j::missing("isRenewAck", version)),
-            None => {}
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("forgottenTopicsData") {
-            Some(v) => {
-                out.forgotten_topics_data =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("ForgottenTopicsData"))?;
-            }
-            None => return Err(j::missing("forgottenTopicsData", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The topics to fetch.
-///
-/// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FetchTopic {
-    /// The unique topic ID.
-    ///
-    /// Versions: 0+; map key.
-    pub topic_id: Uuid,
-    /// The partitions to fetch.
-    ///
-    /// Versions: 0+.
-    pub partitions: Vec<FetchPartition>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for FetchTopic {
-    fn default() -> Self {
-        Self { topic_id: Uuid::nil(), partitions: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl FetchTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_slice(self.topic_id.as_bytes());
-        c::put_array(buf, &self.partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 16;
-        size += c::array_size(&self.partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(message ShareFetchRequest);
 
 #[cfg(feature = "decode-requests")]
 impl FetchTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::read_array(r, flexible, version, |r| FetchPartition::decode_fields(r, version))
+        let f_partitions = c::array::read(r, true, version, |r| FetchPartition::decode_fields(r, version))
             .map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for FetchTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for FetchTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FetchTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_id = rnd::uuid(rng);
-        value.partitions = rnd::vec(rng, |rng| <FetchPartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FetchTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::structs_to_value(&self.partitions, version).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FetchTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None => return Err(j::missing("topicId", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = j::structs_from_value(v, version).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The partitions to fetch.
-///
-/// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FetchPartition {
-    /// The partition index.
-    ///
-    /// Versions: 0+; map key.
-    pub partition_index: i32,
-    /// The maximum bytes to fetch from this partition. 0 when only acknowledgement with no fetching is required. See KIP-74 for cases where this limit may not be honored.
-    ///
-    /// Versions: 0.
-    pub partition_max_bytes: i32,
-    /// Record batches to acknowledge.
-    ///
-    /// Versions: 0+.
-    pub acknowledgement_batches: Vec<AcknowledgementBatch>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for FetchPartition {
-    fn default() -> Self {
-        Self {
-            partition_index: 0,
-            partition_max_bytes: 0,
-            acknowledgement_batches: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl FetchPartition {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.partition_index);
-        if !(false) && self.partition_max_bytes != 0 {
-            return Err(c::non_default_value(version).in_field("PartitionMaxBytes"));
-        }
-        c::put_array(buf, &self.acknowledgement_batches, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("AcknowledgementBatches"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.acknowledgement_batches, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested FetchTopic);
 
 #[cfg(feature = "decode-requests")]
 impl FetchPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_partition_max_bytes = 0;
         let f_acknowledgement_batches =
-            c::read_array(r, flexible, version, |r| AcknowledgementBatch::decode_fields(r, version))
+            c::array::read(r, true, version, |r| AcknowledgementBatch::decode_fields(r, version))
                 .map_err(|e| e.in_field("AcknowledgementBatches"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             partition_index: f_partition_index,
             partition_max_bytes: f_partition_max_bytes,
@@ -633,160 +420,20 @@ impl FetchPartition {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for FetchPartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for FetchPartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FetchPartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.partition_index = rnd::i32(rng);
-        value.acknowledgement_batches =
-            rnd::vec(rng, |rng| <AcknowledgementBatch as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FetchPartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "partitionIndex".to_string(),
-            j::JsonValue::to_value(&self.partition_index).map_err(|e| e.in_field("PartitionIndex"))?,
-        );
-        if !(false) && self.partition_max_bytes != 0 {
-            return Err(c::non_default_value(version).in_field("PartitionMaxBytes"));
-        }
-        map.insert(
-            "acknowledgementBatches".to_string(),
-            j::structs_to_value(&self.acknowledgement_batches, version)
-                .map_err(|e| e.in_field("AcknowledgementBatches"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FetchPartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("partitionIndex") {
-            Some(v) => {
-                out.partition_index = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndex"))?;
-            }
-            None => return Err(j::missing("partitionIndex", version)),
-        }
-        if let Some(v) = object.get("partitionMaxBytes") {
-            out.partition_max_bytes =
-                <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionMaxBytes"))?;
-        }
-        match object.get("acknowledgementBatches") {
-            Some(v) => {
-                out.acknowledgement_batches =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("AcknowledgementBatches"))?;
-            }
-            None => return Err(j::missing("acknowledgementBatches", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// Record batches to acknowledge.
-///
-/// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AcknowledgementBatch {
-    /// First offset of batch of records to acknowledge.
-    ///
-    /// Versions: 0+.
-    pub first_offset: i64,
-    /// Last offset (inclusive) of batch of records to acknowledge.
-    ///
-    /// Versions: 0+.
-    pub last_offset: i64,
-    /// Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject,4:Renew.
-    ///
-    /// Versions: 0+.
-    pub acknowledge_types: WireArray<i8>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for AcknowledgementBatch {
-    fn default() -> Self {
-        Self { first_offset: 0, last_offset: 0, acknowledge_types: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl AcknowledgementBatch {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 16];
-            run[0..8].copy_from_slice(&self.first_offset.to_be_bytes());
-            run[8..16].copy_from_slice(&self.last_offset.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_wire_array(buf, &self.acknowledge_types, flexible).map_err(|e| e.in_field("AcknowledgeTypes"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 8;
-        size += 8;
-        size += c::wire_array_size(&self.acknowledge_types, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested FetchPartition);
 
 #[cfg(feature = "decode-requests")]
 impl AcknowledgementBatch {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<16>() else {
             return Err(r.fixed_run_error(&[("FirstOffset", 8), ("LastOffset", 8)]));
         };
         let f_first_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_last_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
-        let f_acknowledge_types = r.read_wire_array(flexible, version).map_err(|e| e.in_field("AcknowledgeTypes"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_acknowledge_types = c::wire_array::read(r, true, version).map_err(|e| e.in_field("AcknowledgeTypes"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,
@@ -796,216 +443,19 @@ impl AcknowledgementBatch {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for AcknowledgementBatch {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for AcknowledgementBatch {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for AcknowledgementBatch {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.first_offset = rnd::i64(rng);
-        value.last_offset = rnd::i64(rng);
-        value.acknowledge_types = WireArray::from(rnd::vec(rng, |rng| rng.i8(..)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for AcknowledgementBatch {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "firstOffset".to_string(),
-            j::JsonValue::to_value(&self.first_offset).map_err(|e| e.in_field("FirstOffset"))?,
-        );
-        map.insert(
-            "lastOffset".to_string(),
-            j::JsonValue::to_value(&self.last_offset).map_err(|e| e.in_field("LastOffset"))?,
-        );
-        map.insert(
-            "acknowledgeTypes".to_string(),
-            j::JsonValue::to_value(&self.acknowledge_types).map_err(|e| e.in_field("AcknowledgeTypes"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for AcknowledgementBatch {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("firstOffset") {
-            Some(v) => {
-                out.first_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("FirstOffset"))?;
-            }
-            None => return Err(j::missing("firstOffset", version)),
-        }
-        match object.get("lastOffset") {
-            Some(v) => {
-                out.last_offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastOffset"))?;
-            }
-            None => return Err(j::missing("lastOffset", version)),
-        }
-        match object.get("acknowledgeTypes") {
-            Some(v) => {
-                out.acknowledge_types =
-                    <WireArray<i8> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcknowledgeTypes"))?;
-            }
-            None => return Err(j::missing("acknowledgeTypes", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// The partitions to remove from this share session.
-///
-/// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForgottenTopic {
-    /// The unique topic ID.
-    ///
-    /// Versions: 0+.
-    pub topic_id: Uuid,
-    /// The partitions indexes to forget.
-    ///
-    /// Versions: 0+.
-    pub partitions: WireArray<i32>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ForgottenTopic {
-    fn default() -> Self {
-        Self { topic_id: Uuid::nil(), partitions: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl ForgottenTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_slice(self.topic_id.as_bytes());
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 16;
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested AcknowledgementBatch);
 
 #[cfg(feature = "decode-requests")]
 impl ForgottenTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ForgottenTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ForgottenTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ForgottenTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic_id = rnd::uuid(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ForgottenTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topicId".to_string(), j::JsonValue::to_value(&self.topic_id).map_err(|e| e.in_field("TopicId"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ForgottenTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topicId") {
-            Some(v) => {
-                out.topic_id = <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopicId"))?;
-            }
-            None => return Err(j::missing("topicId", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested ForgottenTopic);

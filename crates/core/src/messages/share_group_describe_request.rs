@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ShareGroupDescribeRequest`, the Kafka request defined in `ShareGroupDescribeRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `ShareGroupDescribeRequest`: Kafka request, api key 77.
 ///
 /// Valid versions: 1. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShareGroupDescribeRequest {
     /// The ids of the groups to describe.
     ///
@@ -29,83 +29,7 @@ pub struct ShareGroupDescribeRequest {
     /// Versions: 0+.
     pub include_authorized_operations: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for ShareGroupDescribeRequest {
-    fn default() -> Self {
-        Self { group_ids: Vec::new(), include_authorized_operations: false, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl ShareGroupDescribeRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.group_ids, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("GroupIds"))?;
-        buf.put_u8(self.include_authorized_operations as u8);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.group_ids, flexible, |e| c::string_size(e, flexible));
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl ShareGroupDescribeRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_group_ids = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-            .map_err(|e| e.in_field("GroupIds"))?;
-        let f_include_authorized_operations = r.read_bool().map_err(|e| e.in_field("IncludeAuthorizedOperations"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            group_ids: f_group_ids,
-            include_authorized_operations: f_include_authorized_operations,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for ShareGroupDescribeRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ShareGroupDescribeRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ShareGroupDescribeRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for ShareGroupDescribeRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("ShareGroupDescribeRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ShareGroupDescribeRequest"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for ShareGroupDescribeRequest {
@@ -114,61 +38,44 @@ impl Message for ShareGroupDescribeRequest {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for ShareGroupDescribeRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.group_ids = rnd::vec(rng, |rng| rnd::string(rng));
-        value.include_authorized_operations = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+#[cfg(feature = "encode-requests")]
+impl ShareGroupDescribeRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::array::put(buf, &self.group_ids, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("GroupIds"))?;
+        buf.put_u8(u8::from(self.include_authorized_operations));
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::array::size(&self.group_ids, true, |e| c::string::size(e, true));
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for ShareGroupDescribeRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ShareGroupDescribeRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "groupIds".to_string(),
-            j::JsonValue::to_value(&self.group_ids).map_err(|e| e.in_field("GroupIds"))?,
-        );
-        map.insert(
-            "includeAuthorizedOperations".to_string(),
-            j::JsonValue::to_value(&self.include_authorized_operations)
-                .map_err(|e| e.in_field("IncludeAuthorizedOperations"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ShareGroupDescribeRequest);
+
+#[cfg(feature = "decode-requests")]
+impl ShareGroupDescribeRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_group_ids = c::array::read(r, true, version, |r| c::string::read(r, true, version))
+            .map_err(|e| e.in_field("GroupIds"))?;
+        let f_include_authorized_operations = r.read_bool().map_err(|e| e.in_field("IncludeAuthorizedOperations"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            group_ids: f_group_ids,
+            include_authorized_operations: f_include_authorized_operations,
+            unknown_tagged_fields,
+        })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for ShareGroupDescribeRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ShareGroupDescribeRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupIds") {
-            Some(v) => {
-                out.group_ids = <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupIds"))?;
-            }
-            None => return Err(j::missing("groupIds", version)),
-        }
-        match object.get("includeAuthorizedOperations") {
-            Some(v) => {
-                out.include_authorized_operations =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IncludeAuthorizedOperations"))?;
-            }
-            None => return Err(j::missing("includeAuthorizedOperations", version)),
-        }
-        Ok(out)
-    }
-}
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message ShareGroupDescribeRequest);

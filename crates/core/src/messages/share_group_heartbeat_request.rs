@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `ShareGroupHeartbeatRequest`, the Kafka request defined in `ShareGroupHeartbeatRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `ShareGroupHeartbeatRequest`: Kafka request, api key 76.
 ///
 /// Valid versions: 1. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShareGroupHeartbeatRequest {
     /// The group identifier.
     ///
@@ -41,75 +41,58 @@ pub struct ShareGroupHeartbeatRequest {
     /// Versions: 0+; nullable: 0+; default: null; entity: topicName.
     pub subscribed_topic_names: Option<Vec<StrBytes>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for ShareGroupHeartbeatRequest {
-    fn default() -> Self {
-        Self {
-            group_id: StrBytes::from_static(""),
-            member_id: StrBytes::from_static(""),
-            member_epoch: 0,
-            rack_id: None,
-            subscribed_topic_names: None,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for ShareGroupHeartbeatRequest {
+    const NAME: &'static str = "ShareGroupHeartbeatRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
 impl ShareGroupHeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        c::string::put(buf, &self.group_id, true).map_err(|e| e.in_field("GroupId"))?;
+        c::string::put(buf, &self.member_id, true).map_err(|e| e.in_field("MemberId"))?;
         buf.put_i32(self.member_epoch);
-        c::put_nullable_string(buf, self.rack_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("RackId"))?;
-        c::put_nullable_array(buf, self.subscribed_topic_names.as_deref(), flexible, true, version, |buf, e| {
-            c::put_string(buf, e, flexible)
+        c::string::put_nullable(buf, self.rack_id.as_deref(), true, true, version).map_err(|e| e.in_field("RackId"))?;
+        c::array::put_nullable(buf, self.subscribed_topic_names.as_deref(), true, true, version, |buf, e| {
+            c::string::put(buf, e, true)
         })
         .map_err(|e| e.in_field("SubscribedTopicNames"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        size += c::string_size(&self.member_id, flexible);
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.group_id, true);
+        size += c::string::size(&self.member_id, true);
         size += 4;
-        size += c::nullable_string_size(self.rack_id.as_deref(), flexible);
-        size +=
-            c::nullable_array_size(self.subscribed_topic_names.as_deref(), flexible, |e| c::string_size(e, flexible));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::string::nullable_size(self.rack_id.as_deref(), true);
+        size += c::array::nullable_size(self.subscribed_topic_names.as_deref(), true, |e| c::string::size(e, true));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message ShareGroupHeartbeatRequest);
 
 #[cfg(feature = "decode-requests")]
 impl ShareGroupHeartbeatRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_member_id = c::string::read(r, true, version).map_err(|e| e.in_field("MemberId"))?;
         let f_member_epoch = r.read_i32().map_err(|e| e.in_field("MemberEpoch"))?;
-        let f_rack_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("RackId"))?;
+        let f_rack_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("RackId"))?;
         let f_subscribed_topic_names =
-            c::read_nullable_array(r, flexible, true, version, |r| r.read_string(flexible, version))
+            c::array::read_nullable(r, true, true, version, |r| c::string::read(r, true, version))
                 .map_err(|e| e.in_field("SubscribedTopicNames"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             group_id: f_group_id,
             member_id: f_member_id,
@@ -121,118 +104,5 @@ impl ShareGroupHeartbeatRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for ShareGroupHeartbeatRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ShareGroupHeartbeatRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("ShareGroupHeartbeatRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for ShareGroupHeartbeatRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("ShareGroupHeartbeatRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("ShareGroupHeartbeatRequest"))
-    }
-}
-
-impl Message for ShareGroupHeartbeatRequest {
-    const NAME: &'static str = "ShareGroupHeartbeatRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for ShareGroupHeartbeatRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.member_id = rnd::string(rng);
-        value.member_epoch = rnd::i32(rng);
-        value.rack_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.subscribed_topic_names =
-            if true && rnd::null(rng) { None } else { Some(rnd::vec(rng, |rng| rnd::string(rng))) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for ShareGroupHeartbeatRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("ShareGroupHeartbeatRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "memberEpoch".to_string(),
-            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
-        );
-        map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
-        map.insert(
-            "subscribedTopicNames".to_string(),
-            j::JsonValue::to_value(&self.subscribed_topic_names).map_err(|e| e.in_field("SubscribedTopicNames"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for ShareGroupHeartbeatRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("ShareGroupHeartbeatRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("memberEpoch") {
-            Some(v) => {
-                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
-            }
-            None => return Err(j::missing("memberEpoch", version)),
-        }
-        match object.get("rackId") {
-            Some(v) => {
-                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
-            }
-            None => return Err(j::missing("rackId", version)),
-        }
-        match object.get("subscribedTopicNames") {
-            Some(v) => {
-                out.subscribed_topic_names = <Option<Vec<StrBytes>> as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("SubscribedTopicNames"))?;
-            }
-            None => return Err(j::missing("subscribedTopicNames", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message ShareGroupHeartbeatRequest);

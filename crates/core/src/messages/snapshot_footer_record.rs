@@ -2,93 +2,25 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `SnapshotFooterRecord`, the Kafka data type defined in `SnapshotFooterRecord.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use bytes::BufMut;
 
 /// `SnapshotFooterRecord`: Kafka data.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SnapshotFooterRecord {
     /// The version of the snapshot footer record.
     ///
     /// Versions: 0+.
     pub version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for SnapshotFooterRecord {
-    fn default() -> Self {
-        Self { version: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-impl SnapshotFooterRecord {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i16(self.version);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-impl SnapshotFooterRecord {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { version: f_version, unknown_tagged_fields })
-    }
-}
-
-impl Encode for SnapshotFooterRecord {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SnapshotFooterRecord"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("SnapshotFooterRecord"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for SnapshotFooterRecord {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SnapshotFooterRecord"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("SnapshotFooterRecord"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for SnapshotFooterRecord {
@@ -97,45 +29,31 @@ impl Message for SnapshotFooterRecord {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for SnapshotFooterRecord {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.version = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
+impl SnapshotFooterRecord {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i16(self.version);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for SnapshotFooterRecord {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SnapshotFooterRecord"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("version".to_string(), j::JsonValue::to_value(&self.version).map_err(|e| e.in_field("Version"))?);
-        Ok(j::serde_json::Value::Object(map))
+crate::message::impl_encode!(message SnapshotFooterRecord);
+
+impl SnapshotFooterRecord {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+        let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { version: f_version, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for SnapshotFooterRecord {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("SnapshotFooterRecord"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("version") {
-            Some(v) => {
-                out.version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Version"))?;
-            }
-            None => return Err(j::missing("version", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message SnapshotFooterRecord);

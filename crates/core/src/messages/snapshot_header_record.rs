@@ -2,23 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `SnapshotHeaderRecord`, the Kafka data type defined in `SnapshotHeaderRecord.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use bytes::BufMut;
 
 /// `SnapshotHeaderRecord`: Kafka data.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SnapshotHeaderRecord {
     /// The version of the snapshot header record.
     ///
@@ -29,84 +24,7 @@ pub struct SnapshotHeaderRecord {
     /// Versions: 0+.
     pub last_contained_log_timestamp: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for SnapshotHeaderRecord {
-    fn default() -> Self {
-        Self { version: 0, last_contained_log_timestamp: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-impl SnapshotHeaderRecord {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 10];
-            run[0..2].copy_from_slice(&self.version.to_be_bytes());
-            run[2..10].copy_from_slice(&self.last_contained_log_timestamp.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 2;
-        size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-impl SnapshotHeaderRecord {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<10>() else {
-            return Err(r.fixed_run_error(&[("Version", 2), ("LastContainedLogTimestamp", 8)]));
-        };
-        let f_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
-        let f_last_contained_log_timestamp = i64::from_be_bytes(run[2..10].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            version: f_version,
-            last_contained_log_timestamp: f_last_contained_log_timestamp,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-impl Encode for SnapshotHeaderRecord {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SnapshotHeaderRecord"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("SnapshotHeaderRecord"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for SnapshotHeaderRecord {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SnapshotHeaderRecord"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("SnapshotHeaderRecord"))
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Message for SnapshotHeaderRecord {
@@ -115,58 +33,45 @@ impl Message for SnapshotHeaderRecord {
     const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
-#[cfg(feature = "random")]
-impl rnd::Random for SnapshotHeaderRecord {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.version = rng.i16(..);
-        value.last_contained_log_timestamp = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
+impl SnapshotHeaderRecord {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 10];
+            run[0..2].copy_from_slice(&self.version.to_be_bytes());
+            run[2..10].copy_from_slice(&self.last_contained_log_timestamp.to_be_bytes());
+            buf.put_slice(&run);
         }
-        value
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 2;
+        size += 8;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
-#[cfg(feature = "json")]
-impl j::ToJson for SnapshotHeaderRecord {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SnapshotHeaderRecord"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("version".to_string(), j::JsonValue::to_value(&self.version).map_err(|e| e.in_field("Version"))?);
-        map.insert(
-            "lastContainedLogTimestamp".to_string(),
-            j::JsonValue::to_value(&self.last_contained_log_timestamp)
-                .map_err(|e| e.in_field("LastContainedLogTimestamp"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
+crate::message::impl_encode!(message SnapshotHeaderRecord);
+
+impl SnapshotHeaderRecord {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<10>() else {
+            return Err(r.fixed_run_error(&[("Version", 2), ("LastContainedLogTimestamp", 8)]));
+        };
+        let f_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
+        let f_last_contained_log_timestamp = i64::from_be_bytes(run[2..10].try_into().unwrap());
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            version: f_version,
+            last_contained_log_timestamp: f_last_contained_log_timestamp,
+            unknown_tagged_fields,
+        })
     }
 }
 
-#[cfg(feature = "json")]
-impl j::FromJson for SnapshotHeaderRecord {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("SnapshotHeaderRecord"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("version") {
-            Some(v) => {
-                out.version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Version"))?;
-            }
-            None => return Err(j::missing("version", version)),
-        }
-        match object.get("lastContainedLogTimestamp") {
-            Some(v) => {
-                out.last_contained_log_timestamp =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("LastContainedLogTimestamp"))?;
-            }
-            None => return Err(j::missing("lastContainedLogTimestamp", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message SnapshotHeaderRecord);

@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `StreamsGroupDescribeResponse`, the Kafka response defined in `StreamsGroupDescribeResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `StreamsGroupDescribeResponse`: Kafka response, api key 89.
 ///
 /// Valid versions: 0-1. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsGroupDescribeResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -29,141 +30,7 @@ pub struct StreamsGroupDescribeResponse {
     /// Versions: 0+.
     pub groups: Vec<DescribedGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for StreamsGroupDescribeResponse {
-    fn default() -> Self {
-        Self { throttle_time_ms: 0, groups: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl StreamsGroupDescribeResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.throttle_time_ms);
-        c::put_array(buf, &self.groups, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Groups"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.groups, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl StreamsGroupDescribeResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_groups = c::read_array(r, flexible, version, |r| DescribedGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("Groups"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for StreamsGroupDescribeResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("StreamsGroupDescribeResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("StreamsGroupDescribeResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for StreamsGroupDescribeResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("StreamsGroupDescribeResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("StreamsGroupDescribeResponse"))
-    }
-}
-
-impl Message for StreamsGroupDescribeResponse {
-    const NAME: &'static str = "StreamsGroupDescribeResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for StreamsGroupDescribeResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.groups = rnd::vec(rng, |rng| <DescribedGroup as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for StreamsGroupDescribeResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("StreamsGroupDescribeResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert("groups".to_string(), j::structs_to_value(&self.groups, version).map_err(|e| e.in_field("Groups"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for StreamsGroupDescribeResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("StreamsGroupDescribeResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("groups") {
-            Some(v) => {
-                out.groups = j::structs_from_value(v, version).map_err(|e| e.in_field("Groups"))?;
-            }
-            None => return Err(j::missing("groups", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// Each described group.
@@ -220,7 +87,7 @@ pub struct DescribedGroup {
     /// Versions: 1+; nullable: 1+; default: null; ignorable.
     pub assignor_name: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for DescribedGroup {
@@ -243,362 +110,10 @@ impl Default for DescribedGroup {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl DescribedGroup {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_string(buf, &self.group_state, flexible).map_err(|e| e.in_field("GroupState"))?;
-        {
-            let mut run = [0u8; 8];
-            run[0..4].copy_from_slice(&self.group_epoch.to_be_bytes());
-            run[4..8].copy_from_slice(&self.assignment_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_nullable_struct(buf, self.topology.as_ref(), true, false, version, |buf, v| {
-            v.encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("Topology"))?;
-        c::put_array(buf, &self.members, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Members"))?;
-        buf.put_i32(self.authorized_operations);
-        if version >= 1 {
-            c::put_nullable_struct(buf, self.topology_description.as_ref(), true, false, version, |buf, v| {
-                v.encode_fields(buf, version)
-            })
-            .map_err(|e| e.in_field("TopologyDescription"))?;
-        } else if !(version >= 1) && self.topology_description.is_some() {
-            return Err(c::non_default_value(version).in_field("TopologyDescription"));
-        }
-        if version >= 1 {
-            buf.put_i8(self.topology_description_status);
-        } else if !(version >= 1) && self.topology_description_status != 0 {
-            return Err(c::non_default_value(version).in_field("TopologyDescriptionStatus"));
-        }
-        if version >= 1 {
-            c::put_nullable_string(buf, self.assignor_name.as_deref(), flexible, true, version)
-                .map_err(|e| e.in_field("AssignorName"))?;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        size += c::string_size(&self.group_id, flexible);
-        size += c::string_size(&self.group_state, flexible);
-        size += 4;
-        size += 4;
-        size += c::nullable_struct_size(self.topology.as_ref(), true, |v| v.fields_size(version));
-        size += c::array_size(&self.members, flexible, |e| (e).fields_size(version));
-        size += 4;
-        if version >= 1 {
-            size += c::nullable_struct_size(self.topology_description.as_ref(), true, |v| v.fields_size(version));
-        }
-        if version >= 1 {
-            size += 1;
-        }
-        if version >= 1 {
-            size += c::nullable_string_size(self.assignor_name.as_deref(), flexible);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl DescribedGroup {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_group_state = r.read_string(flexible, version).map_err(|e| e.in_field("GroupState"))?;
-        let Some(run) = r.read_fixed::<8>() else {
-            return Err(r.fixed_run_error(&[("GroupEpoch", 4), ("AssignmentEpoch", 4)]));
-        };
-        let f_group_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_assignment_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let f_topology = c::read_nullable_struct(r, true, false, |r| Topology::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topology"))?;
-        let f_members = c::read_array(r, flexible, version, |r| Member::decode_fields(r, version))
-            .map_err(|e| e.in_field("Members"))?;
-        let f_authorized_operations = r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))?;
-        let f_topology_description = if version >= 1 {
-            c::read_nullable_struct(r, true, false, |r| TopologyDescription::decode_fields(r, version))
-                .map_err(|e| e.in_field("TopologyDescription"))?
-        } else {
-            None
-        };
-        let f_topology_description_status =
-            if version >= 1 { r.read_i8().map_err(|e| e.in_field("TopologyDescriptionStatus"))? } else { 0 };
-        let f_assignor_name = if version >= 1 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("AssignorName"))?
-        } else {
-            None
-        };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            error_code: f_error_code,
-            error_message: f_error_message,
-            group_id: f_group_id,
-            group_state: f_group_state,
-            group_epoch: f_group_epoch,
-            assignment_epoch: f_assignment_epoch,
-            topology: f_topology,
-            members: f_members,
-            authorized_operations: f_authorized_operations,
-            topology_description: f_topology_description,
-            topology_description_status: f_topology_description_status,
-            assignor_name: f_assignor_name,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for DescribedGroup {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for DescribedGroup {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for DescribedGroup {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.group_id = rnd::string(rng);
-        value.group_state = rnd::string(rng);
-        value.group_epoch = rnd::i32(rng);
-        value.assignment_epoch = rnd::i32(rng);
-        value.topology =
-            if true && rnd::null(rng) { None } else { Some(<Topology as rnd::Random>::random(rng, version)) };
-        value.members = rnd::vec(rng, |rng| <Member as rnd::Random>::random(rng, version));
-        value.authorized_operations = rnd::i32(rng);
-        if version >= 1 {
-            value.topology_description = if true && rnd::null(rng) {
-                None
-            } else {
-                Some(<TopologyDescription as rnd::Random>::random(rng, version))
-            };
-        }
-        if version >= 1 {
-            value.topology_description_status = rng.i8(..);
-        }
-        if version >= 1 {
-            value.assignor_name = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for DescribedGroup {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "groupState".to_string(),
-            j::JsonValue::to_value(&self.group_state).map_err(|e| e.in_field("GroupState"))?,
-        );
-        map.insert(
-            "groupEpoch".to_string(),
-            j::JsonValue::to_value(&self.group_epoch).map_err(|e| e.in_field("GroupEpoch"))?,
-        );
-        map.insert(
-            "assignmentEpoch".to_string(),
-            j::JsonValue::to_value(&self.assignment_epoch).map_err(|e| e.in_field("AssignmentEpoch"))?,
-        );
-        map.insert(
-            "topology".to_string(),
-            match &self.topology {
-                Some(v) => j::ToJson::to_json(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("Topology"))?,
-        );
-        map.insert(
-            "members".to_string(),
-            j::structs_to_value(&self.members, version).map_err(|e| e.in_field("Members"))?,
-        );
-        map.insert(
-            "authorizedOperations".to_string(),
-            j::JsonValue::to_value(&self.authorized_operations).map_err(|e| e.in_field("AuthorizedOperations"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "topologyDescription".to_string(),
-                match &self.topology_description {
-                    Some(v) => j::ToJson::to_json(v, version),
-                    None => Ok(j::serde_json::Value::Null),
-                }
-                .map_err(|e| e.in_field("TopologyDescription"))?,
-            );
-        } else if !(version >= 1) && self.topology_description.is_some() {
-            return Err(c::non_default_value(version).in_field("TopologyDescription"));
-        }
-        if version >= 1 {
-            map.insert(
-                "topologyDescriptionStatus".to_string(),
-                j::JsonValue::to_value(&self.topology_description_status)
-                    .map_err(|e| e.in_field("TopologyDescriptionStatus"))?,
-            );
-        } else if !(version >= 1) && self.topology_description_status != 0 {
-            return Err(c::non_default_value(version).in_field("TopologyDescriptionStatus"));
-        }
-        if version >= 1 {
-            map.insert(
-                "assignorName".to_string(),
-                j::JsonValue::to_value(&self.assignor_name).map_err(|e| e.in_field("AssignorName"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for DescribedGroup {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("groupState") {
-            Some(v) => {
-                out.group_state = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupState"))?;
-            }
-            None => return Err(j::missing("groupState", version)),
-        }
-        match object.get("groupEpoch") {
-            Some(v) => {
-                out.group_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupEpoch"))?;
-            }
-            None => return Err(j::missing("groupEpoch", version)),
-        }
-        match object.get("assignmentEpoch") {
-            Some(v) => {
-                out.assignment_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AssignmentEpoch"))?;
-            }
-            None => return Err(j::missing("assignmentEpoch", version)),
-        }
-        match object.get("topology") {
-            Some(v) => {
-                out.topology =
-                    if v.is_null() { Ok(None) } else { <Topology as j::FromJson>::from_json(v, version).map(Some) }
-                        .map_err(|e| e.in_field("Topology"))?;
-            }
-            None => return Err(j::missing("topology", version)),
-        }
-        match object.get("members") {
-            Some(v) => {
-                out.members = j::structs_from_value(v, version).map_err(|e| e.in_field("Members"))?;
-            }
-            None => return Err(j::missing("members", version)),
-        }
-        match object.get("authorizedOperations") {
-            Some(v) => {
-                out.authorized_operations =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AuthorizedOperations"))?;
-            }
-            None => return Err(j::missing("authorizedOperations", version)),
-        }
-        match object.get("topologyDescription") {
-            Some(v) => {
-                out.topology_description = if v.is_null() {
-                    Ok(None)
-                } else {
-                    <TopologyDescription as j::FromJson>::from_json(v, version).map(Some)
-                }
-                .map_err(|e| e.in_field("TopologyDescription"))?;
-            }
-            None if version >= 1 => return Err(j::missing("topologyDescription", version)),
-            None => {}
-        }
-        match object.get("topologyDescriptionStatus") {
-            Some(v) => {
-                out.topology_description_status =
-                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopologyDescriptionStatus"))?;
-            }
-            None if version >= 1 => return Err(j::missing("topologyDescriptionStatus", version)),
-            None => {}
-        }
-        match object.get("assignorName") {
-            Some(v) => {
-                out.assignor_name =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AssignorName"))?;
-            }
-            None if version >= 1 => return Err(j::missing("assignorName", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
 /// The topology metadata currently initialized for the streams application. Can be null in case of a describe error.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Topology {
     /// The epoch of the currently initialized topology for this group.
     ///
@@ -609,141 +124,13 @@ pub struct Topology {
     /// Versions: 0+; nullable: 0+; default: null.
     pub subtopologies: Option<Vec<Subtopology>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Topology {
-    fn default() -> Self {
-        Self { epoch: 0, subtopologies: None, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Topology {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.epoch);
-        c::put_nullable_array(buf, self.subtopologies.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("Subtopologies"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::nullable_array_size(self.subtopologies.as_deref(), flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Topology {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
-        let f_subtopologies =
-            c::read_nullable_array(r, flexible, true, version, |r| Subtopology::decode_fields(r, version))
-                .map_err(|e| e.in_field("Subtopologies"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for Topology {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for Topology {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Topology {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.epoch = rnd::i32(rng);
-        value.subtopologies = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <Subtopology as rnd::Random>::random(rng, version)))
-        };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Topology {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
-        map.insert(
-            "subtopologies".to_string(),
-            match &self.subtopologies {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("Subtopologies"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Topology {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("epoch") {
-            Some(v) => {
-                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
-            }
-            None => return Err(j::missing("epoch", version)),
-        }
-        match object.get("subtopologies") {
-            Some(v) => {
-                out.subtopologies = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("Subtopologies"))?;
-            }
-            None => return Err(j::missing("subtopologies", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The subtopologies of the streams application. This contains the configured subtopologies, where the number of partitions are set and any regular expressions are resolved to actual topics. Null if the group is uninitialized, source topics are missing or incorrectly partitioned.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Subtopology {
     /// String to uniquely identify the subtopology.
     ///
@@ -766,201 +153,13 @@ pub struct Subtopology {
     /// Versions: 0+.
     pub repartition_source_topics: Vec<TopicInfo>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Subtopology {
-    fn default() -> Self {
-        Self {
-            subtopology_id: StrBytes::from_static(""),
-            source_topics: Vec::new(),
-            repartition_sink_topics: Vec::new(),
-            state_changelog_topics: Vec::new(),
-            repartition_source_topics: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Subtopology {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        c::put_array(buf, &self.source_topics, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("SourceTopics"))?;
-        c::put_array(buf, &self.repartition_sink_topics, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
-        c::put_array(buf, &self.state_changelog_topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("StateChangelogTopics"))?;
-        c::put_array(buf, &self.repartition_source_topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.subtopology_id, flexible);
-        size += c::array_size(&self.source_topics, flexible, |e| c::string_size(e, flexible));
-        size += c::array_size(&self.repartition_sink_topics, flexible, |e| c::string_size(e, flexible));
-        size += c::array_size(&self.state_changelog_topics, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.repartition_source_topics, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Subtopology {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_source_topics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-            .map_err(|e| e.in_field("SourceTopics"))?;
-        let f_repartition_sink_topics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-            .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
-        let f_state_changelog_topics = c::read_array(r, flexible, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("StateChangelogTopics"))?;
-        let f_repartition_source_topics = c::read_array(r, flexible, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            subtopology_id: f_subtopology_id,
-            source_topics: f_source_topics,
-            repartition_sink_topics: f_repartition_sink_topics,
-            state_changelog_topics: f_state_changelog_topics,
-            repartition_source_topics: f_repartition_source_topics,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for Subtopology {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for Subtopology {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Subtopology {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopology_id = rnd::string(rng);
-        value.source_topics = rnd::vec(rng, |rng| rnd::string(rng));
-        value.repartition_sink_topics = rnd::vec(rng, |rng| rnd::string(rng));
-        value.state_changelog_topics = rnd::vec(rng, |rng| <TopicInfo as rnd::Random>::random(rng, version));
-        value.repartition_source_topics = rnd::vec(rng, |rng| <TopicInfo as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Subtopology {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologyId".to_string(),
-            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
-        );
-        map.insert(
-            "sourceTopics".to_string(),
-            j::JsonValue::to_value(&self.source_topics).map_err(|e| e.in_field("SourceTopics"))?,
-        );
-        map.insert(
-            "repartitionSinkTopics".to_string(),
-            j::JsonValue::to_value(&self.repartition_sink_topics).map_err(|e| e.in_field("RepartitionSinkTopics"))?,
-        );
-        map.insert(
-            "stateChangelogTopics".to_string(),
-            j::structs_to_value(&self.state_changelog_topics, version)
-                .map_err(|e| e.in_field("StateChangelogTopics"))?,
-        );
-        map.insert(
-            "repartitionSourceTopics".to_string(),
-            j::structs_to_value(&self.repartition_source_topics, version)
-                .map_err(|e| e.in_field("RepartitionSourceTopics"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Subtopology {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologyId") {
-            Some(v) => {
-                out.subtopology_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
-            }
-            None => return Err(j::missing("subtopologyId", version)),
-        }
-        match object.get("sourceTopics") {
-            Some(v) => {
-                out.source_topics =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
-            }
-            None => return Err(j::missing("sourceTopics", version)),
-        }
-        match object.get("repartitionSinkTopics") {
-            Some(v) => {
-                out.repartition_sink_topics =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RepartitionSinkTopics"))?;
-            }
-            None => return Err(j::missing("repartitionSinkTopics", version)),
-        }
-        match object.get("stateChangelogTopics") {
-            Some(v) => {
-                out.state_changelog_topics =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("StateChangelogTopics"))?;
-            }
-            None => return Err(j::missing("stateChangelogTopics", version)),
-        }
-        match object.get("repartitionSourceTopics") {
-            Some(v) => {
-                out.repartition_source_topics =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-            }
-            None => return Err(j::missing("repartitionSourceTopics", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The members.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Member {
     /// The member ID.
     ///
@@ -1023,363 +222,11 @@ pub struct Member {
     /// Versions: 0+.
     pub is_classic: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Member {
-    fn default() -> Self {
-        Self {
-            member_id: StrBytes::from_static(""),
-            member_epoch: 0,
-            instance_id: None,
-            rack_id: None,
-            client_id: StrBytes::from_static(""),
-            client_host: StrBytes::from_static(""),
-            topology_epoch: 0,
-            process_id: StrBytes::from_static(""),
-            user_endpoint: None,
-            client_tags: Vec::new(),
-            task_offsets: Vec::new(),
-            task_end_offsets: Vec::new(),
-            assignment: Assignment::default(),
-            target_assignment: Assignment::default(),
-            is_classic: false,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Member {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        buf.put_i32(self.member_epoch);
-        c::put_nullable_string(buf, self.instance_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("InstanceId"))?;
-        c::put_nullable_string(buf, self.rack_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("RackId"))?;
-        c::put_string(buf, &self.client_id, flexible).map_err(|e| e.in_field("ClientId"))?;
-        c::put_string(buf, &self.client_host, flexible).map_err(|e| e.in_field("ClientHost"))?;
-        buf.put_i32(self.topology_epoch);
-        c::put_string(buf, &self.process_id, flexible).map_err(|e| e.in_field("ProcessId"))?;
-        c::put_nullable_struct(buf, self.user_endpoint.as_ref(), true, false, version, |buf, v| {
-            v.encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("UserEndpoint"))?;
-        c::put_array(buf, &self.client_tags, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("ClientTags"))?;
-        c::put_array(buf, &self.task_offsets, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("TaskOffsets"))?;
-        c::put_array(buf, &self.task_end_offsets, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("TaskEndOffsets"))?;
-        (&self.assignment).encode_fields(buf, version).map_err(|e| e.in_field("Assignment"))?;
-        (&self.target_assignment).encode_fields(buf, version).map_err(|e| e.in_field("TargetAssignment"))?;
-        buf.put_u8(self.is_classic as u8);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.member_id, flexible);
-        size += 4;
-        size += c::nullable_string_size(self.instance_id.as_deref(), flexible);
-        size += c::nullable_string_size(self.rack_id.as_deref(), flexible);
-        size += c::string_size(&self.client_id, flexible);
-        size += c::string_size(&self.client_host, flexible);
-        size += 4;
-        size += c::string_size(&self.process_id, flexible);
-        size += c::nullable_struct_size(self.user_endpoint.as_ref(), true, |v| v.fields_size(version));
-        size += c::array_size(&self.client_tags, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.task_offsets, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.task_end_offsets, flexible, |e| (e).fields_size(version));
-        size += (&self.assignment).fields_size(version);
-        size += (&self.target_assignment).fields_size(version);
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Member {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_member_epoch = r.read_i32().map_err(|e| e.in_field("MemberEpoch"))?;
-        let f_instance_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("InstanceId"))?;
-        let f_rack_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("RackId"))?;
-        let f_client_id = r.read_string(flexible, version).map_err(|e| e.in_field("ClientId"))?;
-        let f_client_host = r.read_string(flexible, version).map_err(|e| e.in_field("ClientHost"))?;
-        let f_topology_epoch = r.read_i32().map_err(|e| e.in_field("TopologyEpoch"))?;
-        let f_process_id = r.read_string(flexible, version).map_err(|e| e.in_field("ProcessId"))?;
-        let f_user_endpoint = c::read_nullable_struct(r, true, false, |r| Endpoint::decode_fields(r, version))
-            .map_err(|e| e.in_field("UserEndpoint"))?;
-        let f_client_tags = c::read_array(r, flexible, version, |r| KeyValue::decode_fields(r, version))
-            .map_err(|e| e.in_field("ClientTags"))?;
-        let f_task_offsets = c::read_array(r, flexible, version, |r| TaskOffset::decode_fields(r, version))
-            .map_err(|e| e.in_field("TaskOffsets"))?;
-        let f_task_end_offsets = c::read_array(r, flexible, version, |r| TaskOffset::decode_fields(r, version))
-            .map_err(|e| e.in_field("TaskEndOffsets"))?;
-        let f_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("Assignment"))?;
-        let f_target_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("TargetAssignment"))?;
-        let f_is_classic = r.read_bool().map_err(|e| e.in_field("IsClassic"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            member_id: f_member_id,
-            member_epoch: f_member_epoch,
-            instance_id: f_instance_id,
-            rack_id: f_rack_id,
-            client_id: f_client_id,
-            client_host: f_client_host,
-            topology_epoch: f_topology_epoch,
-            process_id: f_process_id,
-            user_endpoint: f_user_endpoint,
-            client_tags: f_client_tags,
-            task_offsets: f_task_offsets,
-            task_end_offsets: f_task_end_offsets,
-            assignment: f_assignment,
-            target_assignment: f_target_assignment,
-            is_classic: f_is_classic,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for Member {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for Member {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Member {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.member_id = rnd::string(rng);
-        value.member_epoch = rnd::i32(rng);
-        value.instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.rack_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.client_id = rnd::string(rng);
-        value.client_host = rnd::string(rng);
-        value.topology_epoch = rnd::i32(rng);
-        value.process_id = rnd::string(rng);
-        value.user_endpoint =
-            if true && rnd::null(rng) { None } else { Some(<Endpoint as rnd::Random>::random(rng, version)) };
-        value.client_tags = rnd::vec(rng, |rng| <KeyValue as rnd::Random>::random(rng, version));
-        value.task_offsets = rnd::vec(rng, |rng| <TaskOffset as rnd::Random>::random(rng, version));
-        value.task_end_offsets = rnd::vec(rng, |rng| <TaskOffset as rnd::Random>::random(rng, version));
-        value.assignment = <Assignment as rnd::Random>::random(rng, version);
-        value.target_assignment = <Assignment as rnd::Random>::random(rng, version);
-        value.is_classic = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Member {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "memberEpoch".to_string(),
-            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
-        );
-        map.insert(
-            "instanceId".to_string(),
-            j::JsonValue::to_value(&self.instance_id).map_err(|e| e.in_field("InstanceId"))?,
-        );
-        map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
-        map.insert(
-            "clientId".to_string(),
-            j::JsonValue::to_value(&self.client_id).map_err(|e| e.in_field("ClientId"))?,
-        );
-        map.insert(
-            "clientHost".to_string(),
-            j::JsonValue::to_value(&self.client_host).map_err(|e| e.in_field("ClientHost"))?,
-        );
-        map.insert(
-            "topologyEpoch".to_string(),
-            j::JsonValue::to_value(&self.topology_epoch).map_err(|e| e.in_field("TopologyEpoch"))?,
-        );
-        map.insert(
-            "processId".to_string(),
-            j::JsonValue::to_value(&self.process_id).map_err(|e| e.in_field("ProcessId"))?,
-        );
-        map.insert(
-            "userEndpoint".to_string(),
-            match &self.user_endpoint {
-                Some(v) => j::ToJson::to_json(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("UserEndpoint"))?,
-        );
-        map.insert(
-            "clientTags".to_string(),
-            j::structs_to_value(&self.client_tags, version).map_err(|e| e.in_field("ClientTags"))?,
-        );
-        map.insert(
-            "taskOffsets".to_string(),
-            j::structs_to_value(&self.task_offsets, version).map_err(|e| e.in_field("TaskOffsets"))?,
-        );
-        map.insert(
-            "taskEndOffsets".to_string(),
-            j::structs_to_value(&self.task_end_offsets, version).map_err(|e| e.in_field("TaskEndOffsets"))?,
-        );
-        map.insert(
-            "assignment".to_string(),
-            j::ToJson::to_json(&self.assignment, version).map_err(|e| e.in_field("Assignment"))?,
-        );
-        map.insert(
-            "targetAssignment".to_string(),
-            j::ToJson::to_json(&self.target_assignment, version).map_err(|e| e.in_field("TargetAssignment"))?,
-        );
-        map.insert(
-            "isClassic".to_string(),
-            j::JsonValue::to_value(&self.is_classic).map_err(|e| e.in_field("IsClassic"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Member {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("memberEpoch") {
-            Some(v) => {
-                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
-            }
-            None => return Err(j::missing("memberEpoch", version)),
-        }
-        match object.get("instanceId") {
-            Some(v) => {
-                out.instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("InstanceId"))?;
-            }
-            None => return Err(j::missing("instanceId", version)),
-        }
-        match object.get("rackId") {
-            Some(v) => {
-                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
-            }
-            None => return Err(j::missing("rackId", version)),
-        }
-        match object.get("clientId") {
-            Some(v) => {
-                out.client_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientId"))?;
-            }
-            None => return Err(j::missing("clientId", version)),
-        }
-        match object.get("clientHost") {
-            Some(v) => {
-                out.client_host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClientHost"))?;
-            }
-            None => return Err(j::missing("clientHost", version)),
-        }
-        match object.get("topologyEpoch") {
-            Some(v) => {
-                out.topology_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopologyEpoch"))?;
-            }
-            None => return Err(j::missing("topologyEpoch", version)),
-        }
-        match object.get("processId") {
-            Some(v) => {
-                out.process_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProcessId"))?;
-            }
-            None => return Err(j::missing("processId", version)),
-        }
-        match object.get("userEndpoint") {
-            Some(v) => {
-                out.user_endpoint =
-                    if v.is_null() { Ok(None) } else { <Endpoint as j::FromJson>::from_json(v, version).map(Some) }
-                        .map_err(|e| e.in_field("UserEndpoint"))?;
-            }
-            None => return Err(j::missing("userEndpoint", version)),
-        }
-        match object.get("clientTags") {
-            Some(v) => {
-                out.client_tags = j::structs_from_value(v, version).map_err(|e| e.in_field("ClientTags"))?;
-            }
-            None => return Err(j::missing("clientTags", version)),
-        }
-        match object.get("taskOffsets") {
-            Some(v) => {
-                out.task_offsets = j::structs_from_value(v, version).map_err(|e| e.in_field("TaskOffsets"))?;
-            }
-            None => return Err(j::missing("taskOffsets", version)),
-        }
-        match object.get("taskEndOffsets") {
-            Some(v) => {
-                out.task_end_offsets = j::structs_from_value(v, version).map_err(|e| e.in_field("TaskEndOffsets"))?;
-            }
-            None => return Err(j::missing("taskEndOffsets", version)),
-        }
-        match object.get("assignment") {
-            Some(v) => {
-                out.assignment =
-                    <Assignment as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("Assignment"))?;
-            }
-            None => return Err(j::missing("assignment", version)),
-        }
-        match object.get("targetAssignment") {
-            Some(v) => {
-                out.target_assignment =
-                    <Assignment as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("TargetAssignment"))?;
-            }
-            None => return Err(j::missing("targetAssignment", version)),
-        }
-        match object.get("isClassic") {
-            Some(v) => {
-                out.is_classic = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("IsClassic"))?;
-            }
-            None => return Err(j::missing("isClassic", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `Endpoint`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Endpoint {
     /// host of the endpoint
     ///
@@ -1390,122 +237,11 @@ pub struct Endpoint {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Endpoint {
-    fn default() -> Self {
-        Self { host: StrBytes::from_static(""), port: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Endpoint {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_u16(self.port);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.host, flexible);
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Endpoint {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for Endpoint {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for Endpoint {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Endpoint {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.host = rnd::string(rng);
-        value.port = rng.u16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Endpoint {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Endpoint {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TaskOffset`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskOffset {
     /// The subtopology identifier.
     ///
@@ -1520,147 +256,11 @@ pub struct TaskOffset {
     /// Versions: 0+.
     pub offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TaskOffset {
-    fn default() -> Self {
-        Self { subtopology_id: StrBytes::from_static(""), partition: 0, offset: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TaskOffset {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        {
-            let mut run = [0u8; 12];
-            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
-            run[4..12].copy_from_slice(&self.offset.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.subtopology_id, flexible);
-        size += 4;
-        size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl TaskOffset {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let Some(run) = r.read_fixed::<12>() else {
-            return Err(r.fixed_run_error(&[("Partition", 4), ("Offset", 8)]));
-        };
-        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { subtopology_id: f_subtopology_id, partition: f_partition, offset: f_offset, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for TaskOffset {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for TaskOffset {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TaskOffset {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopology_id = rnd::string(rng);
-        value.partition = rnd::i32(rng);
-        value.offset = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TaskOffset {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologyId".to_string(),
-            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
-        );
-        map.insert(
-            "partition".to_string(),
-            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
-        );
-        map.insert("offset".to_string(), j::JsonValue::to_value(&self.offset).map_err(|e| e.in_field("Offset"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TaskOffset {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologyId") {
-            Some(v) => {
-                out.subtopology_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
-            }
-            None => return Err(j::missing("subtopologyId", version)),
-        }
-        match object.get("partition") {
-            Some(v) => {
-                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
-            }
-            None => return Err(j::missing("partition", version)),
-        }
-        match object.get("offset") {
-            Some(v) => {
-                out.offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Offset"))?;
-            }
-            None => return Err(j::missing("offset", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `Assignment`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Assignment {
     /// Active tasks for this client.
     ///
@@ -1675,158 +275,11 @@ pub struct Assignment {
     /// Versions: 0+.
     pub warmup_tasks: Vec<TaskIds>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Assignment {
-    fn default() -> Self {
-        Self {
-            active_tasks: Vec::new(),
-            standby_tasks: Vec::new(),
-            warmup_tasks: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Assignment {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.active_tasks, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("ActiveTasks"))?;
-        c::put_array(buf, &self.standby_tasks, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("StandbyTasks"))?;
-        c::put_array(buf, &self.warmup_tasks, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("WarmupTasks"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.active_tasks, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.standby_tasks, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.warmup_tasks, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Assignment {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_active_tasks = c::read_array(r, flexible, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("ActiveTasks"))?;
-        let f_standby_tasks = c::read_array(r, flexible, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("StandbyTasks"))?;
-        let f_warmup_tasks = c::read_array(r, flexible, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("WarmupTasks"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            active_tasks: f_active_tasks,
-            standby_tasks: f_standby_tasks,
-            warmup_tasks: f_warmup_tasks,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for Assignment {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for Assignment {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Assignment {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.active_tasks = rnd::vec(rng, |rng| <TaskIds as rnd::Random>::random(rng, version));
-        value.standby_tasks = rnd::vec(rng, |rng| <TaskIds as rnd::Random>::random(rng, version));
-        value.warmup_tasks = rnd::vec(rng, |rng| <TaskIds as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Assignment {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "activeTasks".to_string(),
-            j::structs_to_value(&self.active_tasks, version).map_err(|e| e.in_field("ActiveTasks"))?,
-        );
-        map.insert(
-            "standbyTasks".to_string(),
-            j::structs_to_value(&self.standby_tasks, version).map_err(|e| e.in_field("StandbyTasks"))?,
-        );
-        map.insert(
-            "warmupTasks".to_string(),
-            j::structs_to_value(&self.warmup_tasks, version).map_err(|e| e.in_field("WarmupTasks"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Assignment {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("activeTasks") {
-            Some(v) => {
-                out.active_tasks = j::structs_from_value(v, version).map_err(|e| e.in_field("ActiveTasks"))?;
-            }
-            None => return Err(j::missing("activeTasks", version)),
-        }
-        match object.get("standbyTasks") {
-            Some(v) => {
-                out.standby_tasks = j::structs_from_value(v, version).map_err(|e| e.in_field("StandbyTasks"))?;
-            }
-            None => return Err(j::missing("standbyTasks", version)),
-        }
-        match object.get("warmupTasks") {
-            Some(v) => {
-                out.warmup_tasks = j::structs_from_value(v, version).map_err(|e| e.in_field("WarmupTasks"))?;
-            }
-            None => return Err(j::missing("warmupTasks", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TaskIds`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskIds {
     /// The subtopology identifier.
     ///
@@ -1837,134 +290,11 @@ pub struct TaskIds {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TaskIds {
-    fn default() -> Self {
-        Self {
-            subtopology_id: StrBytes::from_static(""),
-            partitions: WireArray::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TaskIds {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.subtopology_id, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl TaskIds {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for TaskIds {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for TaskIds {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TaskIds {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopology_id = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TaskIds {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologyId".to_string(),
-            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
-        );
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TaskIds {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologyId") {
-            Some(v) => {
-                out.subtopology_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
-            }
-            None => return Err(j::missing("subtopologyId", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `KeyValue`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValue {
     /// key of the config
     ///
@@ -1975,122 +305,11 @@ pub struct KeyValue {
     /// Versions: 0+.
     pub value: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for KeyValue {
-    fn default() -> Self {
-        Self { key: StrBytes::from_static(""), value: StrBytes::from_static(""), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl KeyValue {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.key, flexible).map_err(|e| e.in_field("Key"))?;
-        c::put_string(buf, &self.value, flexible).map_err(|e| e.in_field("Value"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.key, flexible);
-        size += c::string_size(&self.value, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl KeyValue {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_key = r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?;
-        let f_value = r.read_string(flexible, version).map_err(|e| e.in_field("Value"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for KeyValue {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for KeyValue {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for KeyValue {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.key = rnd::string(rng);
-        value.value = rnd::string(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for KeyValue {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
-        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for KeyValue {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("key") {
-            Some(v) => {
-                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
-            }
-            None => return Err(j::missing("key", version)),
-        }
-        match object.get("value") {
-            Some(v) => {
-                out.value = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
-            }
-            None => return Err(j::missing("value", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TopicInfo`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicInfo {
     /// The name of the topic.
     ///
@@ -2109,175 +328,11 @@ pub struct TopicInfo {
     /// Versions: 0+.
     pub topic_configs: Vec<KeyValue>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicInfo {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            partitions: 0,
-            replication_factor: 0,
-            topic_configs: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TopicInfo {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        {
-            let mut run = [0u8; 6];
-            run[0..4].copy_from_slice(&self.partitions.to_be_bytes());
-            run[4..6].copy_from_slice(&self.replication_factor.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.topic_configs, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("TopicConfigs"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += 4;
-        size += 2;
-        size += c::array_size(&self.topic_configs, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl TopicInfo {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let Some(run) = r.read_fixed::<6>() else {
-            return Err(r.fixed_run_error(&[("Partitions", 4), ("ReplicationFactor", 2)]));
-        };
-        let f_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_topic_configs = c::read_array(r, flexible, version, |r| KeyValue::decode_fields(r, version))
-            .map_err(|e| e.in_field("TopicConfigs"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            name: f_name,
-            partitions: f_partitions,
-            replication_factor: f_replication_factor,
-            topic_configs: f_topic_configs,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for TopicInfo {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for TopicInfo {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicInfo {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = rnd::i32(rng);
-        value.replication_factor = rng.i16(..);
-        value.topic_configs = rnd::vec(rng, |rng| <KeyValue as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicInfo {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        map.insert(
-            "replicationFactor".to_string(),
-            j::JsonValue::to_value(&self.replication_factor).map_err(|e| e.in_field("ReplicationFactor"))?,
-        );
-        map.insert(
-            "topicConfigs".to_string(),
-            j::structs_to_value(&self.topic_configs, version).map_err(|e| e.in_field("TopicConfigs"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicInfo {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        match object.get("replicationFactor") {
-            Some(v) => {
-                out.replication_factor =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicationFactor"))?;
-            }
-            None => return Err(j::missing("replicationFactor", version)),
-        }
-        match object.get("topicConfigs") {
-            Some(v) => {
-                out.topic_configs = j::structs_from_value(v, version).map_err(|e| e.in_field("TopicConfigs"))?;
-            }
-            None => return Err(j::missing("topicConfigs", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TopologyDescription`, versions 1+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopologyDescription {
     /// The subtopologies that make up this topology.
     ///
@@ -2288,136 +343,11 @@ pub struct TopologyDescription {
     /// Versions: 1+.
     pub global_stores: Vec<TopologyDescriptionGlobalStore>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopologyDescription {
-    fn default() -> Self {
-        Self { subtopologies: Vec::new(), global_stores: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TopologyDescription {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.subtopologies, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Subtopologies"))?;
-        c::put_array(buf, &self.global_stores, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("GlobalStores"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.subtopologies, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.global_stores, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl TopologyDescription {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopologies =
-            c::read_array(r, flexible, version, |r| TopologyDescriptionSubtopology::decode_fields(r, version))
-                .map_err(|e| e.in_field("Subtopologies"))?;
-        let f_global_stores =
-            c::read_array(r, flexible, version, |r| TopologyDescriptionGlobalStore::decode_fields(r, version))
-                .map_err(|e| e.in_field("GlobalStores"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { subtopologies: f_subtopologies, global_stores: f_global_stores, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for TopologyDescription {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for TopologyDescription {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopologyDescription {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopologies =
-            rnd::vec(rng, |rng| <TopologyDescriptionSubtopology as rnd::Random>::random(rng, version));
-        value.global_stores =
-            rnd::vec(rng, |rng| <TopologyDescriptionGlobalStore as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopologyDescription {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologies".to_string(),
-            j::structs_to_value(&self.subtopologies, version).map_err(|e| e.in_field("Subtopologies"))?,
-        );
-        map.insert(
-            "globalStores".to_string(),
-            j::structs_to_value(&self.global_stores, version).map_err(|e| e.in_field("GlobalStores"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopologyDescription {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologies") {
-            Some(v) => {
-                out.subtopologies = j::structs_from_value(v, version).map_err(|e| e.in_field("Subtopologies"))?;
-            }
-            None => return Err(j::missing("subtopologies", version)),
-        }
-        match object.get("globalStores") {
-            Some(v) => {
-                out.global_stores = j::structs_from_value(v, version).map_err(|e| e.in_field("GlobalStores"))?;
-            }
-            None => return Err(j::missing("globalStores", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TopologyDescriptionSubtopology`, versions 1+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopologyDescriptionSubtopology {
     /// The subtopology identifier, unique within the topology.
     ///
@@ -2428,128 +358,11 @@ pub struct TopologyDescriptionSubtopology {
     /// Versions: 1+.
     pub nodes: Vec<TopologyDescriptionNode>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopologyDescriptionSubtopology {
-    fn default() -> Self {
-        Self { subtopology_id: StrBytes::from_static(""), nodes: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TopologyDescriptionSubtopology {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        c::put_array(buf, &self.nodes, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Nodes"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.subtopology_id, flexible);
-        size += c::array_size(&self.nodes, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl TopologyDescriptionSubtopology {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_nodes = c::read_array(r, flexible, version, |r| TopologyDescriptionNode::decode_fields(r, version))
-            .map_err(|e| e.in_field("Nodes"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { subtopology_id: f_subtopology_id, nodes: f_nodes, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for TopologyDescriptionSubtopology {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for TopologyDescriptionSubtopology {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopologyDescriptionSubtopology {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopology_id = rnd::string(rng);
-        value.nodes = rnd::vec(rng, |rng| <TopologyDescriptionNode as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopologyDescriptionSubtopology {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologyId".to_string(),
-            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
-        );
-        map.insert("nodes".to_string(), j::structs_to_value(&self.nodes, version).map_err(|e| e.in_field("Nodes"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopologyDescriptionSubtopology {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologyId") {
-            Some(v) => {
-                out.subtopology_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
-            }
-            None => return Err(j::missing("subtopologyId", version)),
-        }
-        match object.get("nodes") {
-            Some(v) => {
-                out.nodes = j::structs_from_value(v, version).map_err(|e| e.in_field("Nodes"))?;
-            }
-            None => return Err(j::missing("nodes", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TopologyDescriptionNode`, versions 1+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopologyDescriptionNode {
     /// The name of this node (e.g., KSTREAM-SOURCE-0000000000).
     ///
@@ -2576,79 +389,808 @@ pub struct TopologyDescriptionNode {
     /// Versions: 1+.
     pub successors: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for TopologyDescriptionNode {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            node_type: 0,
-            source_topics: Vec::new(),
-            sink_topic: None,
-            stores: Vec::new(),
-            successors: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+/// `TopologyDescriptionGlobalStore`, versions 1+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopologyDescriptionGlobalStore {
+    /// The source node providing data to the global store.
+    ///
+    /// Versions: 1+.
+    pub source: TopologyDescriptionNode,
+    /// The processor node that populates the global store.
+    ///
+    /// Versions: 1+.
+    pub processor: TopologyDescriptionNode,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for StreamsGroupDescribeResponse {
+    const NAME: &'static str = "StreamsGroupDescribeResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
 #[cfg(feature = "encode-responses")]
-impl TopologyDescriptionNode {
+impl StreamsGroupDescribeResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i8(self.node_type);
-        c::put_array(buf, &self.source_topics, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("SourceTopics"))?;
-        c::put_nullable_string(buf, self.sink_topic.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("SinkTopic"))?;
-        c::put_array(buf, &self.stores, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("Stores"))?;
-        c::put_array(buf, &self.successors, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("Successors"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        buf.put_i32(self.throttle_time_ms);
+        c::array::put(buf, &self.groups, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Groups"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += 1;
-        size += c::array_size(&self.source_topics, flexible, |e| c::string_size(e, flexible));
-        size += c::nullable_string_size(self.sink_topic.as_deref(), flexible);
-        size += c::array_size(&self.stores, flexible, |e| c::string_size(e, flexible));
-        size += c::array_size(&self.successors, flexible, |e| c::string_size(e, flexible));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.groups, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message StreamsGroupDescribeResponse);
+
+#[cfg(feature = "encode-responses")]
+impl DescribedGroup {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        c::string::put(buf, &self.group_id, true).map_err(|e| e.in_field("GroupId"))?;
+        c::string::put(buf, &self.group_state, true).map_err(|e| e.in_field("GroupState"))?;
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.group_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.assignment_epoch.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::nullable_struct::put(buf, self.topology.as_ref(), true, false, version, |buf, v| {
+            v.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("Topology"))?;
+        c::array::put(buf, &self.members, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Members"))?;
+        buf.put_i32(self.authorized_operations);
+        if version >= 1 {
+            c::nullable_struct::put(buf, self.topology_description.as_ref(), true, false, version, |buf, v| {
+                v.encode_fields(buf, version)
+            })
+            .map_err(|e| e.in_field("TopologyDescription"))?;
+        } else if self.topology_description.is_some() {
+            return Err(c::check::non_default_value(version).in_field("TopologyDescription"));
+        }
+        if version >= 1 {
+            buf.put_i8(self.topology_description_status);
+        } else if self.topology_description_status != 0 {
+            return Err(c::check::non_default_value(version).in_field("TopologyDescriptionStatus"));
+        }
+        if version >= 1 {
+            c::string::put_nullable(buf, self.assignor_name.as_deref(), true, true, version)
+                .map_err(|e| e.in_field("AssignorName"))?;
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), true);
+        size += c::string::size(&self.group_id, true);
+        size += c::string::size(&self.group_state, true);
+        size += 4;
+        size += 4;
+        size += c::nullable_struct::size(self.topology.as_ref(), true, |v| v.fields_size(version));
+        size += c::array::size(&self.members, true, |e| e.fields_size(version));
+        size += 4;
+        if version >= 1 {
+            size += c::nullable_struct::size(self.topology_description.as_ref(), true, |v| v.fields_size(version));
+        }
+        if version >= 1 {
+            size += 1;
+        }
+        if version >= 1 {
+            size += c::string::nullable_size(self.assignor_name.as_deref(), true);
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested DescribedGroup);
+
+#[cfg(feature = "encode-responses")]
+impl Topology {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.epoch);
+        c::array::put_nullable(buf, self.subtopologies.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("Subtopologies"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::array::nullable_size(self.subtopologies.as_deref(), true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Topology);
+
+#[cfg(feature = "encode-responses")]
+impl Subtopology {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.subtopology_id, true).map_err(|e| e.in_field("SubtopologyId"))?;
+        c::array::put(buf, &self.source_topics, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("SourceTopics"))?;
+        c::array::put(buf, &self.repartition_sink_topics, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
+        c::array::put(buf, &self.state_changelog_topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("StateChangelogTopics"))?;
+        c::array::put(buf, &self.repartition_source_topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.subtopology_id, true);
+        size += c::array::size(&self.source_topics, true, |e| c::string::size(e, true));
+        size += c::array::size(&self.repartition_sink_topics, true, |e| c::string::size(e, true));
+        size += c::array::size(&self.state_changelog_topics, true, |e| e.fields_size(version));
+        size += c::array::size(&self.repartition_source_topics, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Subtopology);
+
+#[cfg(feature = "encode-responses")]
+impl Member {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.member_id, true).map_err(|e| e.in_field("MemberId"))?;
+        buf.put_i32(self.member_epoch);
+        c::string::put_nullable(buf, self.instance_id.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("InstanceId"))?;
+        c::string::put_nullable(buf, self.rack_id.as_deref(), true, true, version).map_err(|e| e.in_field("RackId"))?;
+        c::string::put(buf, &self.client_id, true).map_err(|e| e.in_field("ClientId"))?;
+        c::string::put(buf, &self.client_host, true).map_err(|e| e.in_field("ClientHost"))?;
+        buf.put_i32(self.topology_epoch);
+        c::string::put(buf, &self.process_id, true).map_err(|e| e.in_field("ProcessId"))?;
+        c::nullable_struct::put(buf, self.user_endpoint.as_ref(), true, false, version, |buf, v| {
+            v.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("UserEndpoint"))?;
+        c::array::put(buf, &self.client_tags, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("ClientTags"))?;
+        c::array::put(buf, &self.task_offsets, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("TaskOffsets"))?;
+        c::array::put(buf, &self.task_end_offsets, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("TaskEndOffsets"))?;
+        self.assignment.encode_fields(buf, version).map_err(|e| e.in_field("Assignment"))?;
+        self.target_assignment.encode_fields(buf, version).map_err(|e| e.in_field("TargetAssignment"))?;
+        buf.put_u8(u8::from(self.is_classic));
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.member_id, true);
+        size += 4;
+        size += c::string::nullable_size(self.instance_id.as_deref(), true);
+        size += c::string::nullable_size(self.rack_id.as_deref(), true);
+        size += c::string::size(&self.client_id, true);
+        size += c::string::size(&self.client_host, true);
+        size += 4;
+        size += c::string::size(&self.process_id, true);
+        size += c::nullable_struct::size(self.user_endpoint.as_ref(), true, |v| v.fields_size(version));
+        size += c::array::size(&self.client_tags, true, |e| e.fields_size(version));
+        size += c::array::size(&self.task_offsets, true, |e| e.fields_size(version));
+        size += c::array::size(&self.task_end_offsets, true, |e| e.fields_size(version));
+        size += self.assignment.fields_size(version);
+        size += self.target_assignment.fields_size(version);
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Member);
+
+#[cfg(feature = "encode-responses")]
+impl Endpoint {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        buf.put_u16(self.port);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.host, true);
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Endpoint);
+
+#[cfg(feature = "encode-responses")]
+impl TaskOffset {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.subtopology_id, true).map_err(|e| e.in_field("SubtopologyId"))?;
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
+            run[4..12].copy_from_slice(&self.offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.subtopology_id, true);
+        size += 4;
+        size += 8;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TaskOffset);
+
+#[cfg(feature = "encode-responses")]
+impl Assignment {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::array::put(buf, &self.active_tasks, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("ActiveTasks"))?;
+        c::array::put(buf, &self.standby_tasks, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("StandbyTasks"))?;
+        c::array::put(buf, &self.warmup_tasks, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("WarmupTasks"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::array::size(&self.active_tasks, true, |e| e.fields_size(version));
+        size += c::array::size(&self.standby_tasks, true, |e| e.fields_size(version));
+        size += c::array::size(&self.warmup_tasks, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Assignment);
+
+#[cfg(feature = "encode-responses")]
+impl TaskIds {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.subtopology_id, true).map_err(|e| e.in_field("SubtopologyId"))?;
+        c::wire_array::put(buf, &self.partitions, true).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.subtopology_id, true);
+        size += c::wire_array::size(&self.partitions, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TaskIds);
+
+#[cfg(feature = "encode-responses")]
+impl KeyValue {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.key, true).map_err(|e| e.in_field("Key"))?;
+        c::string::put(buf, &self.value, true).map_err(|e| e.in_field("Value"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.key, true);
+        size += c::string::size(&self.value, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested KeyValue);
+
+#[cfg(feature = "encode-responses")]
+impl TopicInfo {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partitions.to_be_bytes());
+            run[4..6].copy_from_slice(&self.replication_factor.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::array::put(buf, &self.topic_configs, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("TopicConfigs"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += 4;
+        size += 2;
+        size += c::array::size(&self.topic_configs, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TopicInfo);
+
+#[cfg(feature = "encode-responses")]
+impl TopologyDescription {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::array::put(buf, &self.subtopologies, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Subtopologies"))?;
+        c::array::put(buf, &self.global_stores, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("GlobalStores"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::array::size(&self.subtopologies, true, |e| e.fields_size(version));
+        size += c::array::size(&self.global_stores, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TopologyDescription);
+
+#[cfg(feature = "encode-responses")]
+impl TopologyDescriptionSubtopology {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.subtopology_id, true).map_err(|e| e.in_field("SubtopologyId"))?;
+        c::array::put(buf, &self.nodes, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Nodes"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.subtopology_id, true);
+        size += c::array::size(&self.nodes, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TopologyDescriptionSubtopology);
+
+#[cfg(feature = "encode-responses")]
+impl TopologyDescriptionNode {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        buf.put_i8(self.node_type);
+        c::array::put(buf, &self.source_topics, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("SourceTopics"))?;
+        c::string::put_nullable(buf, self.sink_topic.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("SinkTopic"))?;
+        c::array::put(buf, &self.stores, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("Stores"))?;
+        c::array::put(buf, &self.successors, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("Successors"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += 1;
+        size += c::array::size(&self.source_topics, true, |e| c::string::size(e, true));
+        size += c::string::nullable_size(self.sink_topic.as_deref(), true);
+        size += c::array::size(&self.stores, true, |e| c::string::size(e, true));
+        size += c::array::size(&self.successors, true, |e| c::string::size(e, true));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TopologyDescriptionNode);
+
+#[cfg(feature = "encode-responses")]
+impl TopologyDescriptionGlobalStore {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        self.source.encode_fields(buf, version).map_err(|e| e.in_field("Source"))?;
+        self.processor.encode_fields(buf, version).map_err(|e| e.in_field("Processor"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += self.source.fields_size(version);
+        size += self.processor.fields_size(version);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TopologyDescriptionGlobalStore);
+
+#[cfg(feature = "decode-responses")]
+impl StreamsGroupDescribeResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
+        let f_groups = c::array::read(r, true, version, |r| DescribedGroup::decode_fields(r, version))
+            .map_err(|e| e.in_field("Groups"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message StreamsGroupDescribeResponse);
+
+#[cfg(feature = "decode-responses")]
+impl DescribedGroup {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
+        let f_error_message =
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_group_state = c::string::read(r, true, version).map_err(|e| e.in_field("GroupState"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("GroupEpoch", 4), ("AssignmentEpoch", 4)]));
+        };
+        let f_group_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_assignment_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_topology = c::nullable_struct::read(r, true, false, |r| Topology::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topology"))?;
+        let f_members = c::array::read(r, true, version, |r| Member::decode_fields(r, version))
+            .map_err(|e| e.in_field("Members"))?;
+        let f_authorized_operations = r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))?;
+        let f_topology_description = if version >= 1 {
+            c::nullable_struct::read(r, true, false, |r| TopologyDescription::decode_fields(r, version))
+                .map_err(|e| e.in_field("TopologyDescription"))?
+        } else {
+            None
+        };
+        let f_topology_description_status =
+            if version >= 1 { r.read_i8().map_err(|e| e.in_field("TopologyDescriptionStatus"))? } else { 0 };
+        let f_assignor_name = if version >= 1 {
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("AssignorName"))?
+        } else {
+            None
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            error_code: f_error_code,
+            error_message: f_error_message,
+            group_id: f_group_id,
+            group_state: f_group_state,
+            group_epoch: f_group_epoch,
+            assignment_epoch: f_assignment_epoch,
+            topology: f_topology,
+            members: f_members,
+            authorized_operations: f_authorized_operations,
+            topology_description: f_topology_description,
+            topology_description_status: f_topology_description_status,
+            assignor_name: f_assignor_name,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested DescribedGroup);
+
+#[cfg(feature = "decode-responses")]
+impl Topology {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
+        let f_subtopologies =
+            c::array::read_nullable(r, true, true, version, |r| Subtopology::decode_fields(r, version))
+                .map_err(|e| e.in_field("Subtopologies"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested Topology);
+
+#[cfg(feature = "decode-responses")]
+impl Subtopology {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
+        let f_source_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
+            .map_err(|e| e.in_field("SourceTopics"))?;
+        let f_repartition_sink_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
+            .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
+        let f_state_changelog_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
+            .map_err(|e| e.in_field("StateChangelogTopics"))?;
+        let f_repartition_source_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
+            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            subtopology_id: f_subtopology_id,
+            source_topics: f_source_topics,
+            repartition_sink_topics: f_repartition_sink_topics,
+            state_changelog_topics: f_state_changelog_topics,
+            repartition_source_topics: f_repartition_source_topics,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested Subtopology);
+
+#[cfg(feature = "decode-responses")]
+impl Member {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_member_id = c::string::read(r, true, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_member_epoch = r.read_i32().map_err(|e| e.in_field("MemberEpoch"))?;
+        let f_instance_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("InstanceId"))?;
+        let f_rack_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("RackId"))?;
+        let f_client_id = c::string::read(r, true, version).map_err(|e| e.in_field("ClientId"))?;
+        let f_client_host = c::string::read(r, true, version).map_err(|e| e.in_field("ClientHost"))?;
+        let f_topology_epoch = r.read_i32().map_err(|e| e.in_field("TopologyEpoch"))?;
+        let f_process_id = c::string::read(r, true, version).map_err(|e| e.in_field("ProcessId"))?;
+        let f_user_endpoint = c::nullable_struct::read(r, true, false, |r| Endpoint::decode_fields(r, version))
+            .map_err(|e| e.in_field("UserEndpoint"))?;
+        let f_client_tags = c::array::read(r, true, version, |r| KeyValue::decode_fields(r, version))
+            .map_err(|e| e.in_field("ClientTags"))?;
+        let f_task_offsets = c::array::read(r, true, version, |r| TaskOffset::decode_fields(r, version))
+            .map_err(|e| e.in_field("TaskOffsets"))?;
+        let f_task_end_offsets = c::array::read(r, true, version, |r| TaskOffset::decode_fields(r, version))
+            .map_err(|e| e.in_field("TaskEndOffsets"))?;
+        let f_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("Assignment"))?;
+        let f_target_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("TargetAssignment"))?;
+        let f_is_classic = r.read_bool().map_err(|e| e.in_field("IsClassic"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            member_id: f_member_id,
+            member_epoch: f_member_epoch,
+            instance_id: f_instance_id,
+            rack_id: f_rack_id,
+            client_id: f_client_id,
+            client_host: f_client_host,
+            topology_epoch: f_topology_epoch,
+            process_id: f_process_id,
+            user_endpoint: f_user_endpoint,
+            client_tags: f_client_tags,
+            task_offsets: f_task_offsets,
+            task_end_offsets: f_task_end_offsets,
+            assignment: f_assignment,
+            target_assignment: f_target_assignment,
+            is_classic: f_is_classic,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested Member);
+
+#[cfg(feature = "decode-responses")]
+impl Endpoint {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
+        let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested Endpoint);
+
+#[cfg(feature = "decode-responses")]
+impl TaskOffset {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("Partition", 4), ("Offset", 8)]));
+        };
+        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { subtopology_id: f_subtopology_id, partition: f_partition, offset: f_offset, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested TaskOffset);
+
+#[cfg(feature = "decode-responses")]
+impl Assignment {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_active_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
+            .map_err(|e| e.in_field("ActiveTasks"))?;
+        let f_standby_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
+            .map_err(|e| e.in_field("StandbyTasks"))?;
+        let f_warmup_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
+            .map_err(|e| e.in_field("WarmupTasks"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            active_tasks: f_active_tasks,
+            standby_tasks: f_standby_tasks,
+            warmup_tasks: f_warmup_tasks,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested Assignment);
+
+#[cfg(feature = "decode-responses")]
+impl TaskIds {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
+        let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested TaskIds);
+
+#[cfg(feature = "decode-responses")]
+impl KeyValue {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_key = c::string::read(r, true, version).map_err(|e| e.in_field("Key"))?;
+        let f_value = c::string::read(r, true, version).map_err(|e| e.in_field("Value"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested KeyValue);
+
+#[cfg(feature = "decode-responses")]
+impl TopicInfo {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Partitions", 4), ("ReplicationFactor", 2)]));
+        };
+        let f_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_topic_configs = c::array::read(r, true, version, |r| KeyValue::decode_fields(r, version))
+            .map_err(|e| e.in_field("TopicConfigs"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            name: f_name,
+            partitions: f_partitions,
+            replication_factor: f_replication_factor,
+            topic_configs: f_topic_configs,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested TopicInfo);
+
+#[cfg(feature = "decode-responses")]
+impl TopologyDescription {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_subtopologies =
+            c::array::read(r, true, version, |r| TopologyDescriptionSubtopology::decode_fields(r, version))
+                .map_err(|e| e.in_field("Subtopologies"))?;
+        let f_global_stores =
+            c::array::read(r, true, version, |r| TopologyDescriptionGlobalStore::decode_fields(r, version))
+                .map_err(|e| e.in_field("GlobalStores"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { subtopologies: f_subtopologies, global_stores: f_global_stores, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested TopologyDescription);
+
+#[cfg(feature = "decode-responses")]
+impl TopologyDescriptionSubtopology {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
+        let f_nodes = c::array::read(r, true, version, |r| TopologyDescriptionNode::decode_fields(r, version))
+            .map_err(|e| e.in_field("Nodes"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { subtopology_id: f_subtopology_id, nodes: f_nodes, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(nested TopologyDescriptionSubtopology);
 
 #[cfg(feature = "decode-responses")]
 impl TopologyDescriptionNode {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_node_type = r.read_i8().map_err(|e| e.in_field("NodeType"))?;
-        let f_source_topics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
+        let f_source_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("SourceTopics"))?;
-        let f_sink_topic = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("SinkTopic"))?;
-        let f_stores = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
+        let f_sink_topic = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("SinkTopic"))?;
+        let f_stores = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("Stores"))?;
-        let f_successors = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
+        let f_successors = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("Successors"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             name: f_name,
             node_type: f_node_type,
@@ -2661,248 +1203,19 @@ impl TopologyDescriptionNode {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for TopologyDescriptionNode {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for TopologyDescriptionNode {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopologyDescriptionNode {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.node_type = rng.i8(..);
-        value.source_topics = rnd::vec(rng, |rng| rnd::string(rng));
-        value.sink_topic = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.stores = rnd::vec(rng, |rng| rnd::string(rng));
-        value.successors = rnd::vec(rng, |rng| rnd::string(rng));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopologyDescriptionNode {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "nodeType".to_string(),
-            j::JsonValue::to_value(&self.node_type).map_err(|e| e.in_field("NodeType"))?,
-        );
-        map.insert(
-            "sourceTopics".to_string(),
-            j::JsonValue::to_value(&self.source_topics).map_err(|e| e.in_field("SourceTopics"))?,
-        );
-        map.insert(
-            "sinkTopic".to_string(),
-            j::JsonValue::to_value(&self.sink_topic).map_err(|e| e.in_field("SinkTopic"))?,
-        );
-        map.insert("stores".to_string(), j::JsonValue::to_value(&self.stores).map_err(|e| e.in_field("Stores"))?);
-        map.insert(
-            "successors".to_string(),
-            j::JsonValue::to_value(&self.successors).map_err(|e| e.in_field("Successors"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopologyDescriptionNode {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("nodeType") {
-            Some(v) => {
-                out.node_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeType"))?;
-            }
-            None => return Err(j::missing("nodeType", version)),
-        }
-        match object.get("sourceTopics") {
-            Some(v) => {
-                out.source_topics =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
-            }
-            None => return Err(j::missing("sourceTopics", version)),
-        }
-        match object.get("sinkTopic") {
-            Some(v) => {
-                out.sink_topic =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SinkTopic"))?;
-            }
-            None => return Err(j::missing("sinkTopic", version)),
-        }
-        match object.get("stores") {
-            Some(v) => {
-                out.stores = <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Stores"))?;
-            }
-            None => return Err(j::missing("stores", version)),
-        }
-        match object.get("successors") {
-            Some(v) => {
-                out.successors =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Successors"))?;
-            }
-            None => return Err(j::missing("successors", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// `TopologyDescriptionGlobalStore`, versions 1+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopologyDescriptionGlobalStore {
-    /// The source node providing data to the global store.
-    ///
-    /// Versions: 1+.
-    pub source: TopologyDescriptionNode,
-    /// The processor node that populates the global store.
-    ///
-    /// Versions: 1+.
-    pub processor: TopologyDescriptionNode,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopologyDescriptionGlobalStore {
-    fn default() -> Self {
-        Self {
-            source: TopologyDescriptionNode::default(),
-            processor: TopologyDescriptionNode::default(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TopologyDescriptionGlobalStore {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        (&self.source).encode_fields(buf, version).map_err(|e| e.in_field("Source"))?;
-        (&self.processor).encode_fields(buf, version).map_err(|e| e.in_field("Processor"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += (&self.source).fields_size(version);
-        size += (&self.processor).fields_size(version);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested TopologyDescriptionNode);
 
 #[cfg(feature = "decode-responses")]
 impl TopologyDescriptionGlobalStore {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_source = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Source"))?;
         let f_processor = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Processor"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { source: f_source, processor: f_processor, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for TopologyDescriptionGlobalStore {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for TopologyDescriptionGlobalStore {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopologyDescriptionGlobalStore {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.source = <TopologyDescriptionNode as rnd::Random>::random(rng, version);
-        value.processor = <TopologyDescriptionNode as rnd::Random>::random(rng, version);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopologyDescriptionGlobalStore {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("source".to_string(), j::ToJson::to_json(&self.source, version).map_err(|e| e.in_field("Source"))?);
-        map.insert(
-            "processor".to_string(),
-            j::ToJson::to_json(&self.processor, version).map_err(|e| e.in_field("Processor"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopologyDescriptionGlobalStore {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("source") {
-            Some(v) => {
-                out.source = <TopologyDescriptionNode as j::FromJson>::from_json(v, version)
-                    .map_err(|e| e.in_field("Source"))?;
-            }
-            None => return Err(j::missing("source", version)),
-        }
-        match object.get("processor") {
-            Some(v) => {
-                out.processor = <TopologyDescriptionNode as j::FromJson>::from_json(v, version)
-                    .map_err(|e| e.in_field("Processor"))?;
-            }
-            None => return Err(j::missing("processor", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested TopologyDescriptionGlobalStore);

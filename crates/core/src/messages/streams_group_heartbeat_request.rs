@@ -2,18 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `StreamsGroupHeartbeatRequest`, the Kafka request defined in `StreamsGroupHeartbeatRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `StreamsGroupHeartbeatRequest`: Kafka request, api key 88.
 ///
@@ -89,7 +90,7 @@ pub struct StreamsGroupHeartbeatRequest {
     /// Versions: 0+; default: false.
     pub shutdown_application: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for StreamsGroupHeartbeatRequest {
@@ -117,480 +118,10 @@ impl Default for StreamsGroupHeartbeatRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl StreamsGroupHeartbeatRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        {
-            let mut run = [0u8; 8];
-            run[0..4].copy_from_slice(&self.member_epoch.to_be_bytes());
-            run[4..8].copy_from_slice(&self.endpoint_information_epoch.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_nullable_string(buf, self.instance_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("InstanceId"))?;
-        c::put_nullable_string(buf, self.rack_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("RackId"))?;
-        buf.put_i32(self.rebalance_timeout_ms);
-        c::put_nullable_struct(buf, self.topology.as_ref(), true, false, version, |buf, v| {
-            v.encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("Topology"))?;
-        c::put_nullable_array(buf, self.active_tasks.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("ActiveTasks"))?;
-        c::put_nullable_array(buf, self.standby_tasks.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("StandbyTasks"))?;
-        c::put_nullable_array(buf, self.warmup_tasks.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("WarmupTasks"))?;
-        c::put_nullable_string(buf, self.process_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ProcessId"))?;
-        c::put_nullable_struct(buf, self.user_endpoint.as_ref(), true, false, version, |buf, v| {
-            v.encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("UserEndpoint"))?;
-        c::put_nullable_array(buf, self.client_tags.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("ClientTags"))?;
-        c::put_nullable_array(buf, self.task_offsets.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("TaskOffsets"))?;
-        c::put_nullable_array(buf, self.task_end_offsets.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
-        })
-        .map_err(|e| e.in_field("TaskEndOffsets"))?;
-        buf.put_u8(self.shutdown_application as u8);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        size += c::string_size(&self.member_id, flexible);
-        size += 4;
-        size += 4;
-        size += c::nullable_string_size(self.instance_id.as_deref(), flexible);
-        size += c::nullable_string_size(self.rack_id.as_deref(), flexible);
-        size += 4;
-        size += c::nullable_struct_size(self.topology.as_ref(), true, |v| v.fields_size(version));
-        size += c::nullable_array_size(self.active_tasks.as_deref(), flexible, |e| (e).fields_size(version));
-        size += c::nullable_array_size(self.standby_tasks.as_deref(), flexible, |e| (e).fields_size(version));
-        size += c::nullable_array_size(self.warmup_tasks.as_deref(), flexible, |e| (e).fields_size(version));
-        size += c::nullable_string_size(self.process_id.as_deref(), flexible);
-        size += c::nullable_struct_size(self.user_endpoint.as_ref(), true, |v| v.fields_size(version));
-        size += c::nullable_array_size(self.client_tags.as_deref(), flexible, |e| (e).fields_size(version));
-        size += c::nullable_array_size(self.task_offsets.as_deref(), flexible, |e| (e).fields_size(version));
-        size += c::nullable_array_size(self.task_end_offsets.as_deref(), flexible, |e| (e).fields_size(version));
-        size += 1;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl StreamsGroupHeartbeatRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
-        let Some(run) = r.read_fixed::<8>() else {
-            return Err(r.fixed_run_error(&[("MemberEpoch", 4), ("EndpointInformationEpoch", 4)]));
-        };
-        let f_member_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_endpoint_information_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let f_instance_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("InstanceId"))?;
-        let f_rack_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("RackId"))?;
-        let f_rebalance_timeout_ms = r.read_i32().map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
-        let f_topology = c::read_nullable_struct(r, true, false, |r| Topology::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topology"))?;
-        let f_active_tasks = c::read_nullable_array(r, flexible, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("ActiveTasks"))?;
-        let f_standby_tasks =
-            c::read_nullable_array(r, flexible, true, version, |r| TaskIds::decode_fields(r, version))
-                .map_err(|e| e.in_field("StandbyTasks"))?;
-        let f_warmup_tasks = c::read_nullable_array(r, flexible, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("WarmupTasks"))?;
-        let f_process_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ProcessId"))?;
-        let f_user_endpoint = c::read_nullable_struct(r, true, false, |r| Endpoint::decode_fields(r, version))
-            .map_err(|e| e.in_field("UserEndpoint"))?;
-        let f_client_tags = c::read_nullable_array(r, flexible, true, version, |r| KeyValue::decode_fields(r, version))
-            .map_err(|e| e.in_field("ClientTags"))?;
-        let f_task_offsets =
-            c::read_nullable_array(r, flexible, true, version, |r| TaskOffset::decode_fields(r, version))
-                .map_err(|e| e.in_field("TaskOffsets"))?;
-        let f_task_end_offsets =
-            c::read_nullable_array(r, flexible, true, version, |r| TaskOffset::decode_fields(r, version))
-                .map_err(|e| e.in_field("TaskEndOffsets"))?;
-        let f_shutdown_application = r.read_bool().map_err(|e| e.in_field("ShutdownApplication"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            group_id: f_group_id,
-            member_id: f_member_id,
-            member_epoch: f_member_epoch,
-            endpoint_information_epoch: f_endpoint_information_epoch,
-            instance_id: f_instance_id,
-            rack_id: f_rack_id,
-            rebalance_timeout_ms: f_rebalance_timeout_ms,
-            topology: f_topology,
-            active_tasks: f_active_tasks,
-            standby_tasks: f_standby_tasks,
-            warmup_tasks: f_warmup_tasks,
-            process_id: f_process_id,
-            user_endpoint: f_user_endpoint,
-            client_tags: f_client_tags,
-            task_offsets: f_task_offsets,
-            task_end_offsets: f_task_end_offsets,
-            shutdown_application: f_shutdown_application,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for StreamsGroupHeartbeatRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("StreamsGroupHeartbeatRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("StreamsGroupHeartbeatRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for StreamsGroupHeartbeatRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("StreamsGroupHeartbeatRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("StreamsGroupHeartbeatRequest"))
-    }
-}
-
-impl Message for StreamsGroupHeartbeatRequest {
-    const NAME: &'static str = "StreamsGroupHeartbeatRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for StreamsGroupHeartbeatRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.member_id = rnd::string(rng);
-        value.member_epoch = rnd::i32(rng);
-        value.endpoint_information_epoch = rnd::i32(rng);
-        value.instance_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.rack_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.rebalance_timeout_ms = rnd::i32(rng);
-        value.topology =
-            if true && rnd::null(rng) { None } else { Some(<Topology as rnd::Random>::random(rng, version)) };
-        value.active_tasks = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <TaskIds as rnd::Random>::random(rng, version)))
-        };
-        value.standby_tasks = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <TaskIds as rnd::Random>::random(rng, version)))
-        };
-        value.warmup_tasks = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <TaskIds as rnd::Random>::random(rng, version)))
-        };
-        value.process_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.user_endpoint =
-            if true && rnd::null(rng) { None } else { Some(<Endpoint as rnd::Random>::random(rng, version)) };
-        value.client_tags = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <KeyValue as rnd::Random>::random(rng, version)))
-        };
-        value.task_offsets = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <TaskOffset as rnd::Random>::random(rng, version)))
-        };
-        value.task_end_offsets = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <TaskOffset as rnd::Random>::random(rng, version)))
-        };
-        value.shutdown_application = rng.bool();
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for StreamsGroupHeartbeatRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("StreamsGroupHeartbeatRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "memberEpoch".to_string(),
-            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
-        );
-        map.insert(
-            "endpointInformationEpoch".to_string(),
-            j::JsonValue::to_value(&self.endpoint_information_epoch)
-                .map_err(|e| e.in_field("EndpointInformationEpoch"))?,
-        );
-        map.insert(
-            "instanceId".to_string(),
-            j::JsonValue::to_value(&self.instance_id).map_err(|e| e.in_field("InstanceId"))?,
-        );
-        map.insert("rackId".to_string(), j::JsonValue::to_value(&self.rack_id).map_err(|e| e.in_field("RackId"))?);
-        map.insert(
-            "rebalanceTimeoutMs".to_string(),
-            j::JsonValue::to_value(&self.rebalance_timeout_ms).map_err(|e| e.in_field("RebalanceTimeoutMs"))?,
-        );
-        map.insert(
-            "topology".to_string(),
-            match &self.topology {
-                Some(v) => j::ToJson::to_json(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("Topology"))?,
-        );
-        map.insert(
-            "activeTasks".to_string(),
-            match &self.active_tasks {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("ActiveTasks"))?,
-        );
-        map.insert(
-            "standbyTasks".to_string(),
-            match &self.standby_tasks {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("StandbyTasks"))?,
-        );
-        map.insert(
-            "warmupTasks".to_string(),
-            match &self.warmup_tasks {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("WarmupTasks"))?,
-        );
-        map.insert(
-            "processId".to_string(),
-            j::JsonValue::to_value(&self.process_id).map_err(|e| e.in_field("ProcessId"))?,
-        );
-        map.insert(
-            "userEndpoint".to_string(),
-            match &self.user_endpoint {
-                Some(v) => j::ToJson::to_json(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("UserEndpoint"))?,
-        );
-        map.insert(
-            "clientTags".to_string(),
-            match &self.client_tags {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("ClientTags"))?,
-        );
-        map.insert(
-            "taskOffsets".to_string(),
-            match &self.task_offsets {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("TaskOffsets"))?,
-        );
-        map.insert(
-            "taskEndOffsets".to_string(),
-            match &self.task_end_offsets {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("TaskEndOffsets"))?,
-        );
-        map.insert(
-            "shutdownApplication".to_string(),
-            j::JsonValue::to_value(&self.shutdown_application).map_err(|e| e.in_field("ShutdownApplication"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for StreamsGroupHeartbeatRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("StreamsGroupHeartbeatRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("memberEpoch") {
-            Some(v) => {
-                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
-            }
-            None => return Err(j::missing("memberEpoch", version)),
-        }
-        match object.get("endpointInformationEpoch") {
-            Some(v) => {
-                out.endpoint_information_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndpointInformationEpoch"))?;
-            }
-            None => return Err(j::missing("endpointInformationEpoch", version)),
-        }
-        match object.get("instanceId") {
-            Some(v) => {
-                out.instance_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("InstanceId"))?;
-            }
-            None => return Err(j::missing("instanceId", version)),
-        }
-        match object.get("rackId") {
-            Some(v) => {
-                out.rack_id = <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RackId"))?;
-            }
-            None => return Err(j::missing("rackId", version)),
-        }
-        match object.get("rebalanceTimeoutMs") {
-            Some(v) => {
-                out.rebalance_timeout_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
-            }
-            None => return Err(j::missing("rebalanceTimeoutMs", version)),
-        }
-        match object.get("topology") {
-            Some(v) => {
-                out.topology =
-                    if v.is_null() { Ok(None) } else { <Topology as j::FromJson>::from_json(v, version).map(Some) }
-                        .map_err(|e| e.in_field("Topology"))?;
-            }
-            None => return Err(j::missing("topology", version)),
-        }
-        match object.get("activeTasks") {
-            Some(v) => {
-                out.active_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("ActiveTasks"))?;
-            }
-            None => return Err(j::missing("activeTasks", version)),
-        }
-        match object.get("standbyTasks") {
-            Some(v) => {
-                out.standby_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("StandbyTasks"))?;
-            }
-            None => return Err(j::missing("standbyTasks", version)),
-        }
-        match object.get("warmupTasks") {
-            Some(v) => {
-                out.warmup_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("WarmupTasks"))?;
-            }
-            None => return Err(j::missing("warmupTasks", version)),
-        }
-        match object.get("processId") {
-            Some(v) => {
-                out.process_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProcessId"))?;
-            }
-            None => return Err(j::missing("processId", version)),
-        }
-        match object.get("userEndpoint") {
-            Some(v) => {
-                out.user_endpoint =
-                    if v.is_null() { Ok(None) } else { <Endpoint as j::FromJson>::from_json(v, version).map(Some) }
-                        .map_err(|e| e.in_field("UserEndpoint"))?;
-            }
-            None => return Err(j::missing("userEndpoint", version)),
-        }
-        match object.get("clientTags") {
-            Some(v) => {
-                out.client_tags = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("ClientTags"))?;
-            }
-            None => return Err(j::missing("clientTags", version)),
-        }
-        match object.get("taskOffsets") {
-            Some(v) => {
-                out.task_offsets = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("TaskOffsets"))?;
-            }
-            None => return Err(j::missing("taskOffsets", version)),
-        }
-        match object.get("taskEndOffsets") {
-            Some(v) => {
-                out.task_end_offsets = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("TaskEndOffsets"))?;
-            }
-            None => return Err(j::missing("taskEndOffsets", version)),
-        }
-        match object.get("shutdownApplication") {
-            Some(v) => {
-                out.shutdown_application =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ShutdownApplication"))?;
-            }
-            None => return Err(j::missing("shutdownApplication", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The topology metadata of the streams application. Used to initialize the topology of the group and to check if the topology corresponds to the topology initialized for the group. Only sent when memberEpoch = 0, must be non-empty. Null otherwise.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Topology {
     /// The epoch of the topology. Used to check if the topology corresponds to the topology initialized on the brokers.
     ///
@@ -601,129 +132,13 @@ pub struct Topology {
     /// Versions: 0+.
     pub subtopologies: Vec<Subtopology>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Topology {
-    fn default() -> Self {
-        Self { epoch: 0, subtopologies: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Topology {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.epoch);
-        c::put_array(buf, &self.subtopologies, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Subtopologies"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.subtopologies, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Topology {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
-        let f_subtopologies = c::read_array(r, flexible, version, |r| Subtopology::decode_fields(r, version))
-            .map_err(|e| e.in_field("Subtopologies"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for Topology {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for Topology {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Topology {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.epoch = rnd::i32(rng);
-        value.subtopologies = rnd::vec(rng, |rng| <Subtopology as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Topology {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("epoch".to_string(), j::JsonValue::to_value(&self.epoch).map_err(|e| e.in_field("Epoch"))?);
-        map.insert(
-            "subtopologies".to_string(),
-            j::structs_to_value(&self.subtopologies, version).map_err(|e| e.in_field("Subtopologies"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Topology {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("epoch") {
-            Some(v) => {
-                out.epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Epoch"))?;
-            }
-            None => return Err(j::missing("epoch", version)),
-        }
-        match object.get("subtopologies") {
-            Some(v) => {
-                out.subtopologies = j::structs_from_value(v, version).map_err(|e| e.in_field("Subtopologies"))?;
-            }
-            None => return Err(j::missing("subtopologies", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The sub-topologies of the streams application.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Subtopology {
     /// String to uniquely identify the subtopology. Deterministically generated from the topology
     ///
@@ -754,239 +169,13 @@ pub struct Subtopology {
     /// Versions: 0+.
     pub copartition_groups: Vec<CopartitionGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Subtopology {
-    fn default() -> Self {
-        Self {
-            subtopology_id: StrBytes::from_static(""),
-            source_topics: Vec::new(),
-            source_topic_regex: Vec::new(),
-            state_changelog_topics: Vec::new(),
-            repartition_sink_topics: Vec::new(),
-            repartition_source_topics: Vec::new(),
-            copartition_groups: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Subtopology {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        c::put_array(buf, &self.source_topics, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("SourceTopics"))?;
-        c::put_array(buf, &self.source_topic_regex, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("SourceTopicRegex"))?;
-        c::put_array(buf, &self.state_changelog_topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("StateChangelogTopics"))?;
-        c::put_array(buf, &self.repartition_sink_topics, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
-        c::put_array(buf, &self.repartition_source_topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-        c::put_array(buf, &self.copartition_groups, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("CopartitionGroups"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.subtopology_id, flexible);
-        size += c::array_size(&self.source_topics, flexible, |e| c::string_size(e, flexible));
-        size += c::array_size(&self.source_topic_regex, flexible, |e| c::string_size(e, flexible));
-        size += c::array_size(&self.state_changelog_topics, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.repartition_sink_topics, flexible, |e| c::string_size(e, flexible));
-        size += c::array_size(&self.repartition_source_topics, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.copartition_groups, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Subtopology {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_source_topics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-            .map_err(|e| e.in_field("SourceTopics"))?;
-        let f_source_topic_regex = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-            .map_err(|e| e.in_field("SourceTopicRegex"))?;
-        let f_state_changelog_topics = c::read_array(r, flexible, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("StateChangelogTopics"))?;
-        let f_repartition_sink_topics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
-            .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
-        let f_repartition_source_topics = c::read_array(r, flexible, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-        let f_copartition_groups = c::read_array(r, flexible, version, |r| CopartitionGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("CopartitionGroups"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            subtopology_id: f_subtopology_id,
-            source_topics: f_source_topics,
-            source_topic_regex: f_source_topic_regex,
-            state_changelog_topics: f_state_changelog_topics,
-            repartition_sink_topics: f_repartition_sink_topics,
-            repartition_source_topics: f_repartition_source_topics,
-            copartition_groups: f_copartition_groups,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for Subtopology {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for Subtopology {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Subtopology {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopology_id = rnd::string(rng);
-        value.source_topics = rnd::vec(rng, |rng| rnd::string(rng));
-        value.source_topic_regex = rnd::vec(rng, |rng| rnd::string(rng));
-        value.state_changelog_topics = rnd::vec(rng, |rng| <TopicInfo as rnd::Random>::random(rng, version));
-        value.repartition_sink_topics = rnd::vec(rng, |rng| rnd::string(rng));
-        value.repartition_source_topics = rnd::vec(rng, |rng| <TopicInfo as rnd::Random>::random(rng, version));
-        value.copartition_groups = rnd::vec(rng, |rng| <CopartitionGroup as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Subtopology {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologyId".to_string(),
-            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
-        );
-        map.insert(
-            "sourceTopics".to_string(),
-            j::JsonValue::to_value(&self.source_topics).map_err(|e| e.in_field("SourceTopics"))?,
-        );
-        map.insert(
-            "sourceTopicRegex".to_string(),
-            j::JsonValue::to_value(&self.source_topic_regex).map_err(|e| e.in_field("SourceTopicRegex"))?,
-        );
-        map.insert(
-            "stateChangelogTopics".to_string(),
-            j::structs_to_value(&self.state_changelog_topics, version)
-                .map_err(|e| e.in_field("StateChangelogTopics"))?,
-        );
-        map.insert(
-            "repartitionSinkTopics".to_string(),
-            j::JsonValue::to_value(&self.repartition_sink_topics).map_err(|e| e.in_field("RepartitionSinkTopics"))?,
-        );
-        map.insert(
-            "repartitionSourceTopics".to_string(),
-            j::structs_to_value(&self.repartition_source_topics, version)
-                .map_err(|e| e.in_field("RepartitionSourceTopics"))?,
-        );
-        map.insert(
-            "copartitionGroups".to_string(),
-            j::structs_to_value(&self.copartition_groups, version).map_err(|e| e.in_field("CopartitionGroups"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Subtopology {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologyId") {
-            Some(v) => {
-                out.subtopology_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
-            }
-            None => return Err(j::missing("subtopologyId", version)),
-        }
-        match object.get("sourceTopics") {
-            Some(v) => {
-                out.source_topics =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
-            }
-            None => return Err(j::missing("sourceTopics", version)),
-        }
-        match object.get("sourceTopicRegex") {
-            Some(v) => {
-                out.source_topic_regex =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopicRegex"))?;
-            }
-            None => return Err(j::missing("sourceTopicRegex", version)),
-        }
-        match object.get("stateChangelogTopics") {
-            Some(v) => {
-                out.state_changelog_topics =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("StateChangelogTopics"))?;
-            }
-            None => return Err(j::missing("stateChangelogTopics", version)),
-        }
-        match object.get("repartitionSinkTopics") {
-            Some(v) => {
-                out.repartition_sink_topics =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("RepartitionSinkTopics"))?;
-            }
-            None => return Err(j::missing("repartitionSinkTopics", version)),
-        }
-        match object.get("repartitionSourceTopics") {
-            Some(v) => {
-                out.repartition_source_topics =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-            }
-            None => return Err(j::missing("repartitionSourceTopics", version)),
-        }
-        match object.get("copartitionGroups") {
-            Some(v) => {
-                out.copartition_groups =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("CopartitionGroups"))?;
-            }
-            None => return Err(j::missing("copartitionGroups", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// A subset of source topics that must be copartitioned.
 ///
 /// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CopartitionGroup {
     /// The topics the topology reads from. Index into the array on the subtopology level.
     ///
@@ -1001,158 +190,11 @@ pub struct CopartitionGroup {
     /// Versions: 0+.
     pub repartition_source_topics: WireArray<i16>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for CopartitionGroup {
-    fn default() -> Self {
-        Self {
-            source_topics: WireArray::new(),
-            source_topic_regex: WireArray::new(),
-            repartition_source_topics: WireArray::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl CopartitionGroup {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_wire_array(buf, &self.source_topics, flexible).map_err(|e| e.in_field("SourceTopics"))?;
-        c::put_wire_array(buf, &self.source_topic_regex, flexible).map_err(|e| e.in_field("SourceTopicRegex"))?;
-        c::put_wire_array(buf, &self.repartition_source_topics, flexible)
-            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::wire_array_size(&self.source_topics, flexible);
-        size += c::wire_array_size(&self.source_topic_regex, flexible);
-        size += c::wire_array_size(&self.repartition_source_topics, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl CopartitionGroup {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_source_topics = r.read_wire_array(flexible, version).map_err(|e| e.in_field("SourceTopics"))?;
-        let f_source_topic_regex = r.read_wire_array(flexible, version).map_err(|e| e.in_field("SourceTopicRegex"))?;
-        let f_repartition_source_topics =
-            r.read_wire_array(flexible, version).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            source_topics: f_source_topics,
-            source_topic_regex: f_source_topic_regex,
-            repartition_source_topics: f_repartition_source_topics,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for CopartitionGroup {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for CopartitionGroup {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for CopartitionGroup {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.source_topics = WireArray::from(rnd::vec(rng, |rng| rng.i16(..)));
-        value.source_topic_regex = WireArray::from(rnd::vec(rng, |rng| rng.i16(..)));
-        value.repartition_source_topics = WireArray::from(rnd::vec(rng, |rng| rng.i16(..)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for CopartitionGroup {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "sourceTopics".to_string(),
-            j::JsonValue::to_value(&self.source_topics).map_err(|e| e.in_field("SourceTopics"))?,
-        );
-        map.insert(
-            "sourceTopicRegex".to_string(),
-            j::JsonValue::to_value(&self.source_topic_regex).map_err(|e| e.in_field("SourceTopicRegex"))?,
-        );
-        map.insert(
-            "repartitionSourceTopics".to_string(),
-            j::JsonValue::to_value(&self.repartition_source_topics)
-                .map_err(|e| e.in_field("RepartitionSourceTopics"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for CopartitionGroup {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("sourceTopics") {
-            Some(v) => {
-                out.source_topics =
-                    <WireArray<i16> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
-            }
-            None => return Err(j::missing("sourceTopics", version)),
-        }
-        match object.get("sourceTopicRegex") {
-            Some(v) => {
-                out.source_topic_regex =
-                    <WireArray<i16> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopicRegex"))?;
-            }
-            None => return Err(j::missing("sourceTopicRegex", version)),
-        }
-        match object.get("repartitionSourceTopics") {
-            Some(v) => {
-                out.repartition_source_topics = <WireArray<i16> as j::JsonValue>::from_value(v)
-                    .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-            }
-            None => return Err(j::missing("repartitionSourceTopics", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `KeyValue`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValue {
     /// key of the config
     ///
@@ -1163,122 +205,11 @@ pub struct KeyValue {
     /// Versions: 0+.
     pub value: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for KeyValue {
-    fn default() -> Self {
-        Self { key: StrBytes::from_static(""), value: StrBytes::from_static(""), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl KeyValue {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.key, flexible).map_err(|e| e.in_field("Key"))?;
-        c::put_string(buf, &self.value, flexible).map_err(|e| e.in_field("Value"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.key, flexible);
-        size += c::string_size(&self.value, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl KeyValue {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_key = r.read_string(flexible, version).map_err(|e| e.in_field("Key"))?;
-        let f_value = r.read_string(flexible, version).map_err(|e| e.in_field("Value"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for KeyValue {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for KeyValue {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for KeyValue {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.key = rnd::string(rng);
-        value.value = rnd::string(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for KeyValue {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("key".to_string(), j::JsonValue::to_value(&self.key).map_err(|e| e.in_field("Key"))?);
-        map.insert("value".to_string(), j::JsonValue::to_value(&self.value).map_err(|e| e.in_field("Value"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for KeyValue {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("key") {
-            Some(v) => {
-                out.key = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Key"))?;
-            }
-            None => return Err(j::missing("key", version)),
-        }
-        match object.get("value") {
-            Some(v) => {
-                out.value = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Value"))?;
-            }
-            None => return Err(j::missing("value", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TopicInfo`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicInfo {
     /// The name of the topic.
     ///
@@ -1297,175 +228,11 @@ pub struct TopicInfo {
     /// Versions: 0+.
     pub topic_configs: Vec<KeyValue>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicInfo {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            partitions: 0,
-            replication_factor: 0,
-            topic_configs: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TopicInfo {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        {
-            let mut run = [0u8; 6];
-            run[0..4].copy_from_slice(&self.partitions.to_be_bytes());
-            run[4..6].copy_from_slice(&self.replication_factor.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.topic_configs, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("TopicConfigs"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += 4;
-        size += 2;
-        size += c::array_size(&self.topic_configs, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl TopicInfo {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let Some(run) = r.read_fixed::<6>() else {
-            return Err(r.fixed_run_error(&[("Partitions", 4), ("ReplicationFactor", 2)]));
-        };
-        let f_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_topic_configs = c::read_array(r, flexible, version, |r| KeyValue::decode_fields(r, version))
-            .map_err(|e| e.in_field("TopicConfigs"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            name: f_name,
-            partitions: f_partitions,
-            replication_factor: f_replication_factor,
-            topic_configs: f_topic_configs,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for TopicInfo {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for TopicInfo {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicInfo {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partitions = rnd::i32(rng);
-        value.replication_factor = rng.i16(..);
-        value.topic_configs = rnd::vec(rng, |rng| <KeyValue as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicInfo {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        map.insert(
-            "replicationFactor".to_string(),
-            j::JsonValue::to_value(&self.replication_factor).map_err(|e| e.in_field("ReplicationFactor"))?,
-        );
-        map.insert(
-            "topicConfigs".to_string(),
-            j::structs_to_value(&self.topic_configs, version).map_err(|e| e.in_field("TopicConfigs"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicInfo {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        match object.get("replicationFactor") {
-            Some(v) => {
-                out.replication_factor =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ReplicationFactor"))?;
-            }
-            None => return Err(j::missing("replicationFactor", version)),
-        }
-        match object.get("topicConfigs") {
-            Some(v) => {
-                out.topic_configs = j::structs_from_value(v, version).map_err(|e| e.in_field("TopicConfigs"))?;
-            }
-            None => return Err(j::missing("topicConfigs", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `Endpoint`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Endpoint {
     /// host of the endpoint
     ///
@@ -1476,122 +243,11 @@ pub struct Endpoint {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Endpoint {
-    fn default() -> Self {
-        Self { host: StrBytes::from_static(""), port: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Endpoint {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_u16(self.port);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.host, flexible);
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Endpoint {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for Endpoint {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for Endpoint {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Endpoint {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.host = rnd::string(rng);
-        value.port = rng.u16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Endpoint {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Endpoint {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TaskOffset`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskOffset {
     /// The subtopology identifier.
     ///
@@ -1606,147 +262,11 @@ pub struct TaskOffset {
     /// Versions: 0+.
     pub offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TaskOffset {
-    fn default() -> Self {
-        Self { subtopology_id: StrBytes::from_static(""), partition: 0, offset: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TaskOffset {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        {
-            let mut run = [0u8; 12];
-            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
-            run[4..12].copy_from_slice(&self.offset.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.subtopology_id, flexible);
-        size += 4;
-        size += 8;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl TaskOffset {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let Some(run) = r.read_fixed::<12>() else {
-            return Err(r.fixed_run_error(&[("Partition", 4), ("Offset", 8)]));
-        };
-        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { subtopology_id: f_subtopology_id, partition: f_partition, offset: f_offset, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for TaskOffset {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for TaskOffset {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TaskOffset {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopology_id = rnd::string(rng);
-        value.partition = rnd::i32(rng);
-        value.offset = rnd::i64(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TaskOffset {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologyId".to_string(),
-            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
-        );
-        map.insert(
-            "partition".to_string(),
-            j::JsonValue::to_value(&self.partition).map_err(|e| e.in_field("Partition"))?,
-        );
-        map.insert("offset".to_string(), j::JsonValue::to_value(&self.offset).map_err(|e| e.in_field("Offset"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TaskOffset {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologyId") {
-            Some(v) => {
-                out.subtopology_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
-            }
-            None => return Err(j::missing("subtopologyId", version)),
-        }
-        match object.get("partition") {
-            Some(v) => {
-                out.partition = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partition"))?;
-            }
-            None => return Err(j::missing("partition", version)),
-        }
-        match object.get("offset") {
-            Some(v) => {
-                out.offset = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Offset"))?;
-            }
-            None => return Err(j::missing("offset", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TaskIds`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskIds {
     /// The subtopology identifier.
     ///
@@ -1757,128 +277,520 @@ pub struct TaskIds {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for TaskIds {
-    fn default() -> Self {
-        Self {
-            subtopology_id: StrBytes::from_static(""),
-            partitions: WireArray::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for StreamsGroupHeartbeatRequest {
+    const NAME: &'static str = "StreamsGroupHeartbeatRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl TaskIds {
+impl StreamsGroupHeartbeatRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
+        c::string::put(buf, &self.group_id, true).map_err(|e| e.in_field("GroupId"))?;
+        c::string::put(buf, &self.member_id, true).map_err(|e| e.in_field("MemberId"))?;
+        {
+            let mut run = [0u8; 8];
+            run[0..4].copy_from_slice(&self.member_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.endpoint_information_epoch.to_be_bytes());
+            buf.put_slice(&run);
         }
+        c::string::put_nullable(buf, self.instance_id.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("InstanceId"))?;
+        c::string::put_nullable(buf, self.rack_id.as_deref(), true, true, version).map_err(|e| e.in_field("RackId"))?;
+        buf.put_i32(self.rebalance_timeout_ms);
+        c::nullable_struct::put(buf, self.topology.as_ref(), true, false, version, |buf, v| {
+            v.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("Topology"))?;
+        c::array::put_nullable(buf, self.active_tasks.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("ActiveTasks"))?;
+        c::array::put_nullable(buf, self.standby_tasks.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("StandbyTasks"))?;
+        c::array::put_nullable(buf, self.warmup_tasks.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("WarmupTasks"))?;
+        c::string::put_nullable(buf, self.process_id.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("ProcessId"))?;
+        c::nullable_struct::put(buf, self.user_endpoint.as_ref(), true, false, version, |buf, v| {
+            v.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("UserEndpoint"))?;
+        c::array::put_nullable(buf, self.client_tags.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("ClientTags"))?;
+        c::array::put_nullable(buf, self.task_offsets.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("TaskOffsets"))?;
+        c::array::put_nullable(buf, self.task_end_offsets.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
+        })
+        .map_err(|e| e.in_field("TaskEndOffsets"))?;
+        buf.put_u8(u8::from(self.shutdown_application));
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.subtopology_id, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += c::string::size(&self.group_id, true);
+        size += c::string::size(&self.member_id, true);
+        size += 4;
+        size += 4;
+        size += c::string::nullable_size(self.instance_id.as_deref(), true);
+        size += c::string::nullable_size(self.rack_id.as_deref(), true);
+        size += 4;
+        size += c::nullable_struct::size(self.topology.as_ref(), true, |v| v.fields_size(version));
+        size += c::array::nullable_size(self.active_tasks.as_deref(), true, |e| e.fields_size(version));
+        size += c::array::nullable_size(self.standby_tasks.as_deref(), true, |e| e.fields_size(version));
+        size += c::array::nullable_size(self.warmup_tasks.as_deref(), true, |e| e.fields_size(version));
+        size += c::string::nullable_size(self.process_id.as_deref(), true);
+        size += c::nullable_struct::size(self.user_endpoint.as_ref(), true, |v| v.fields_size(version));
+        size += c::array::nullable_size(self.client_tags.as_deref(), true, |e| e.fields_size(version));
+        size += c::array::nullable_size(self.task_offsets.as_deref(), true, |e| e.fields_size(version));
+        size += c::array::nullable_size(self.task_end_offsets.as_deref(), true, |e| e.fields_size(version));
+        size += 1;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message StreamsGroupHeartbeatRequest);
+
+#[cfg(feature = "encode-requests")]
+impl Topology {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i32(self.epoch);
+        c::array::put(buf, &self.subtopologies, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Subtopologies"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.subtopologies, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested Topology);
+
+#[cfg(feature = "encode-requests")]
+impl Subtopology {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.subtopology_id, true).map_err(|e| e.in_field("SubtopologyId"))?;
+        c::array::put(buf, &self.source_topics, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("SourceTopics"))?;
+        c::array::put(buf, &self.source_topic_regex, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("SourceTopicRegex"))?;
+        c::array::put(buf, &self.state_changelog_topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("StateChangelogTopics"))?;
+        c::array::put(buf, &self.repartition_sink_topics, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
+        c::array::put(buf, &self.repartition_source_topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+        c::array::put(buf, &self.copartition_groups, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("CopartitionGroups"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.subtopology_id, true);
+        size += c::array::size(&self.source_topics, true, |e| c::string::size(e, true));
+        size += c::array::size(&self.source_topic_regex, true, |e| c::string::size(e, true));
+        size += c::array::size(&self.state_changelog_topics, true, |e| e.fields_size(version));
+        size += c::array::size(&self.repartition_sink_topics, true, |e| c::string::size(e, true));
+        size += c::array::size(&self.repartition_source_topics, true, |e| e.fields_size(version));
+        size += c::array::size(&self.copartition_groups, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested Subtopology);
+
+#[cfg(feature = "encode-requests")]
+impl CopartitionGroup {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::wire_array::put(buf, &self.source_topics, true).map_err(|e| e.in_field("SourceTopics"))?;
+        c::wire_array::put(buf, &self.source_topic_regex, true).map_err(|e| e.in_field("SourceTopicRegex"))?;
+        c::wire_array::put(buf, &self.repartition_source_topics, true)
+            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::wire_array::size(&self.source_topics, true);
+        size += c::wire_array::size(&self.source_topic_regex, true);
+        size += c::wire_array::size(&self.repartition_source_topics, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested CopartitionGroup);
+
+#[cfg(feature = "encode-requests")]
+impl KeyValue {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.key, true).map_err(|e| e.in_field("Key"))?;
+        c::string::put(buf, &self.value, true).map_err(|e| e.in_field("Value"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.key, true);
+        size += c::string::size(&self.value, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested KeyValue);
+
+#[cfg(feature = "encode-requests")]
+impl TopicInfo {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.partitions.to_be_bytes());
+            run[4..6].copy_from_slice(&self.replication_factor.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::array::put(buf, &self.topic_configs, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("TopicConfigs"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += 4;
+        size += 2;
+        size += c::array::size(&self.topic_configs, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TopicInfo);
+
+#[cfg(feature = "encode-requests")]
+impl Endpoint {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        buf.put_u16(self.port);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.host, true);
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested Endpoint);
+
+#[cfg(feature = "encode-requests")]
+impl TaskOffset {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.subtopology_id, true).map_err(|e| e.in_field("SubtopologyId"))?;
+        {
+            let mut run = [0u8; 12];
+            run[0..4].copy_from_slice(&self.partition.to_be_bytes());
+            run[4..12].copy_from_slice(&self.offset.to_be_bytes());
+            buf.put_slice(&run);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.subtopology_id, true);
+        size += 4;
+        size += 8;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TaskOffset);
+
+#[cfg(feature = "encode-requests")]
+impl TaskIds {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.subtopology_id, true).map_err(|e| e.in_field("SubtopologyId"))?;
+        c::wire_array::put(buf, &self.partitions, true).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.subtopology_id, true);
+        size += c::wire_array::size(&self.partitions, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TaskIds);
+
+#[cfg(feature = "decode-requests")]
+impl StreamsGroupHeartbeatRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_member_id = c::string::read(r, true, version).map_err(|e| e.in_field("MemberId"))?;
+        let Some(run) = r.read_fixed::<8>() else {
+            return Err(r.fixed_run_error(&[("MemberEpoch", 4), ("EndpointInformationEpoch", 4)]));
+        };
+        let f_member_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_endpoint_information_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_instance_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("InstanceId"))?;
+        let f_rack_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("RackId"))?;
+        let f_rebalance_timeout_ms = r.read_i32().map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
+        let f_topology = c::nullable_struct::read(r, true, false, |r| Topology::decode_fields(r, version))
+            .map_err(|e| e.in_field("Topology"))?;
+        let f_active_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
+            .map_err(|e| e.in_field("ActiveTasks"))?;
+        let f_standby_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
+            .map_err(|e| e.in_field("StandbyTasks"))?;
+        let f_warmup_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
+            .map_err(|e| e.in_field("WarmupTasks"))?;
+        let f_process_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ProcessId"))?;
+        let f_user_endpoint = c::nullable_struct::read(r, true, false, |r| Endpoint::decode_fields(r, version))
+            .map_err(|e| e.in_field("UserEndpoint"))?;
+        let f_client_tags = c::array::read_nullable(r, true, true, version, |r| KeyValue::decode_fields(r, version))
+            .map_err(|e| e.in_field("ClientTags"))?;
+        let f_task_offsets = c::array::read_nullable(r, true, true, version, |r| TaskOffset::decode_fields(r, version))
+            .map_err(|e| e.in_field("TaskOffsets"))?;
+        let f_task_end_offsets =
+            c::array::read_nullable(r, true, true, version, |r| TaskOffset::decode_fields(r, version))
+                .map_err(|e| e.in_field("TaskEndOffsets"))?;
+        let f_shutdown_application = r.read_bool().map_err(|e| e.in_field("ShutdownApplication"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            group_id: f_group_id,
+            member_id: f_member_id,
+            member_epoch: f_member_epoch,
+            endpoint_information_epoch: f_endpoint_information_epoch,
+            instance_id: f_instance_id,
+            rack_id: f_rack_id,
+            rebalance_timeout_ms: f_rebalance_timeout_ms,
+            topology: f_topology,
+            active_tasks: f_active_tasks,
+            standby_tasks: f_standby_tasks,
+            warmup_tasks: f_warmup_tasks,
+            process_id: f_process_id,
+            user_endpoint: f_user_endpoint,
+            client_tags: f_client_tags,
+            task_offsets: f_task_offsets,
+            task_end_offsets: f_task_end_offsets,
+            shutdown_application: f_shutdown_application,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message StreamsGroupHeartbeatRequest);
+
+#[cfg(feature = "decode-requests")]
+impl Topology {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
+        let f_subtopologies = c::array::read(r, true, version, |r| Subtopology::decode_fields(r, version))
+            .map_err(|e| e.in_field("Subtopologies"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested Topology);
+
+#[cfg(feature = "decode-requests")]
+impl Subtopology {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
+        let f_source_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
+            .map_err(|e| e.in_field("SourceTopics"))?;
+        let f_source_topic_regex = c::array::read(r, true, version, |r| c::string::read(r, true, version))
+            .map_err(|e| e.in_field("SourceTopicRegex"))?;
+        let f_state_changelog_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
+            .map_err(|e| e.in_field("StateChangelogTopics"))?;
+        let f_repartition_sink_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
+            .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
+        let f_repartition_source_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
+            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+        let f_copartition_groups = c::array::read(r, true, version, |r| CopartitionGroup::decode_fields(r, version))
+            .map_err(|e| e.in_field("CopartitionGroups"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            subtopology_id: f_subtopology_id,
+            source_topics: f_source_topics,
+            source_topic_regex: f_source_topic_regex,
+            state_changelog_topics: f_state_changelog_topics,
+            repartition_sink_topics: f_repartition_sink_topics,
+            repartition_source_topics: f_repartition_source_topics,
+            copartition_groups: f_copartition_groups,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested Subtopology);
+
+#[cfg(feature = "decode-requests")]
+impl CopartitionGroup {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_source_topics = c::wire_array::read(r, true, version).map_err(|e| e.in_field("SourceTopics"))?;
+        let f_source_topic_regex = c::wire_array::read(r, true, version).map_err(|e| e.in_field("SourceTopicRegex"))?;
+        let f_repartition_source_topics =
+            c::wire_array::read(r, true, version).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            source_topics: f_source_topics,
+            source_topic_regex: f_source_topic_regex,
+            repartition_source_topics: f_repartition_source_topics,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested CopartitionGroup);
+
+#[cfg(feature = "decode-requests")]
+impl KeyValue {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_key = c::string::read(r, true, version).map_err(|e| e.in_field("Key"))?;
+        let f_value = c::string::read(r, true, version).map_err(|e| e.in_field("Value"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested KeyValue);
+
+#[cfg(feature = "decode-requests")]
+impl TopicInfo {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("Partitions", 4), ("ReplicationFactor", 2)]));
+        };
+        let f_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_topic_configs = c::array::read(r, true, version, |r| KeyValue::decode_fields(r, version))
+            .map_err(|e| e.in_field("TopicConfigs"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            name: f_name,
+            partitions: f_partitions,
+            replication_factor: f_replication_factor,
+            topic_configs: f_topic_configs,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested TopicInfo);
+
+#[cfg(feature = "decode-requests")]
+impl Endpoint {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
+        let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested Endpoint);
+
+#[cfg(feature = "decode-requests")]
+impl TaskOffset {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
+        let Some(run) = r.read_fixed::<12>() else {
+            return Err(r.fixed_run_error(&[("Partition", 4), ("Offset", 8)]));
+        };
+        let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { subtopology_id: f_subtopology_id, partition: f_partition, offset: f_offset, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested TaskOffset);
 
 #[cfg(feature = "decode-requests")]
 impl TaskIds {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
+        let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for TaskIds {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for TaskIds {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TaskIds {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopology_id = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TaskIds {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologyId".to_string(),
-            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
-        );
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TaskIds {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologyId") {
-            Some(v) => {
-                out.subtopology_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
-            }
-            None => return Err(j::missing("subtopologyId", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested TaskIds);

@@ -2,18 +2,19 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `StreamsGroupHeartbeatResponse`, the Kafka response defined in `StreamsGroupHeartbeatResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `StreamsGroupHeartbeatResponse`: Kafka response, api key 88.
 ///
@@ -85,7 +86,7 @@ pub struct StreamsGroupHeartbeatResponse {
     /// Versions: 0+; nullable: 0+; default: null.
     pub partitions_by_user_endpoint: Option<Vec<EndpointToPartitions>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for StreamsGroupHeartbeatResponse {
@@ -112,19 +113,105 @@ impl Default for StreamsGroupHeartbeatResponse {
     }
 }
 
+/// Global assignment information used for IQ. There is one entry per member, so several entries carry the same UserEndpoint when a client runs more than one stream thread; clients must union the entries of an endpoint. Null if unchanged since last heartbeat.
+///
+/// Versions: 0-1.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EndpointToPartitions {
+    /// User-defined endpoint to connect to the node
+    ///
+    /// Versions: 0+.
+    pub user_endpoint: Endpoint,
+    /// The source topic partitions, including repartition source topics, of the active tasks assigned to this member
+    ///
+    /// Versions: 0+.
+    pub active_partitions: Vec<TopicPartition>,
+    /// The source topic partitions, including repartition source topics, of the standby and warm-up tasks assigned to this member
+    ///
+    /// Versions: 0+.
+    pub standby_partitions: Vec<TopicPartition>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// `Status`, versions 0+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Status {
+    /// A code to indicate that a particular status is active for the group membership
+    ///
+    /// Versions: 0+.
+    pub status_code: i8,
+    /// A string representation of the status.
+    ///
+    /// Versions: 0+.
+    pub status_detail: StrBytes,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// `TopicPartition`, versions 0+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopicPartition {
+    /// topic name
+    ///
+    /// Versions: 0+; entity: topicName.
+    pub topic: StrBytes,
+    /// partitions
+    ///
+    /// Versions: 0+.
+    pub partitions: WireArray<i32>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// `TaskIds`, versions 0+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaskIds {
+    /// The subtopology identifier.
+    ///
+    /// Versions: 0+.
+    pub subtopology_id: StrBytes,
+    /// The partitions of the input topics processed by this member.
+    ///
+    /// Versions: 0+.
+    pub partitions: WireArray<i32>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+/// `Endpoint`, versions 0+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Endpoint {
+    /// host of the endpoint
+    ///
+    /// Versions: 0+.
+    pub host: StrBytes,
+    /// port of the endpoint
+    ///
+    /// Versions: 0+.
+    pub port: u16,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for StreamsGroupHeartbeatResponse {
+    const NAME: &'static str = "StreamsGroupHeartbeatResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
 impl StreamsGroupHeartbeatResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 6];
             run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
             run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
             buf.put_slice(&run);
         }
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
+        c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
             .map_err(|e| e.in_field("ErrorMessage"))?;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
+        c::string::put(buf, &self.member_id, true).map_err(|e| e.in_field("MemberId"))?;
         {
             let mut run = [0u8; 8];
             run[0..4].copy_from_slice(&self.member_epoch.to_be_bytes());
@@ -133,56 +220,50 @@ impl StreamsGroupHeartbeatResponse {
         }
         if version <= 0 {
             buf.put_i32(self.acceptable_recovery_lag_legacy);
-        } else if !(version <= 0) && self.acceptable_recovery_lag_legacy != 0 {
-            return Err(c::non_default_value(version).in_field("AcceptableRecoveryLagLegacy"));
+        } else if self.acceptable_recovery_lag_legacy != 0 {
+            return Err(c::check::non_default_value(version).in_field("AcceptableRecoveryLagLegacy"));
         }
         buf.put_i32(self.task_offset_interval_ms);
         if version >= 1 {
             buf.put_i64(self.acceptable_recovery_lag);
         }
-        c::put_nullable_array(buf, self.status.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
+        c::array::put_nullable(buf, self.status.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
         })
         .map_err(|e| e.in_field("Status"))?;
-        c::put_nullable_array(buf, self.active_tasks.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
+        c::array::put_nullable(buf, self.active_tasks.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
         })
         .map_err(|e| e.in_field("ActiveTasks"))?;
-        c::put_nullable_array(buf, self.standby_tasks.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
+        c::array::put_nullable(buf, self.standby_tasks.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
         })
         .map_err(|e| e.in_field("StandbyTasks"))?;
-        c::put_nullable_array(buf, self.warmup_tasks.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
+        c::array::put_nullable(buf, self.warmup_tasks.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
         })
         .map_err(|e| e.in_field("WarmupTasks"))?;
         if version >= 1 {
-            buf.put_u8(self.topology_description_required as u8);
-        } else if !(version >= 1) && self.topology_description_required != false {
-            return Err(c::non_default_value(version).in_field("TopologyDescriptionRequired"));
+            buf.put_u8(u8::from(self.topology_description_required));
+        } else if self.topology_description_required {
+            return Err(c::check::non_default_value(version).in_field("TopologyDescriptionRequired"));
         }
         buf.put_i32(self.endpoint_information_epoch);
-        c::put_nullable_array(buf, self.partitions_by_user_endpoint.as_deref(), flexible, true, version, |buf, e| {
-            (e).encode_fields(buf, version)
+        c::array::put_nullable(buf, self.partitions_by_user_endpoint.as_deref(), true, true, version, |buf, e| {
+            e.encode_fields(buf, version)
         })
         .map_err(|e| e.in_field("PartitionsByUserEndpoint"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
         size += 4;
         size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        size += c::string_size(&self.member_id, flexible);
+        size += c::string::nullable_size(self.error_message.as_deref(), true);
+        size += c::string::size(&self.member_id, true);
         size += 4;
         size += 4;
         if version <= 0 {
@@ -192,37 +273,149 @@ impl StreamsGroupHeartbeatResponse {
         if version >= 1 {
             size += 8;
         }
-        size += c::nullable_array_size(self.status.as_deref(), flexible, |e| (e).fields_size(version));
-        size += c::nullable_array_size(self.active_tasks.as_deref(), flexible, |e| (e).fields_size(version));
-        size += c::nullable_array_size(self.standby_tasks.as_deref(), flexible, |e| (e).fields_size(version));
-        size += c::nullable_array_size(self.warmup_tasks.as_deref(), flexible, |e| (e).fields_size(version));
+        size += c::array::nullable_size(self.status.as_deref(), true, |e| e.fields_size(version));
+        size += c::array::nullable_size(self.active_tasks.as_deref(), true, |e| e.fields_size(version));
+        size += c::array::nullable_size(self.standby_tasks.as_deref(), true, |e| e.fields_size(version));
+        size += c::array::nullable_size(self.warmup_tasks.as_deref(), true, |e| e.fields_size(version));
         if version >= 1 {
             size += 1;
         }
         size += 4;
-        size +=
-            c::nullable_array_size(self.partitions_by_user_endpoint.as_deref(), flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::array::nullable_size(self.partitions_by_user_endpoint.as_deref(), true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message StreamsGroupHeartbeatResponse);
+
+#[cfg(feature = "encode-responses")]
+impl EndpointToPartitions {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        self.user_endpoint.encode_fields(buf, version).map_err(|e| e.in_field("UserEndpoint"))?;
+        c::array::put(buf, &self.active_partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("ActivePartitions"))?;
+        c::array::put(buf, &self.standby_partitions, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("StandbyPartitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += self.user_endpoint.fields_size(version);
+        size += c::array::size(&self.active_partitions, true, |e| e.fields_size(version));
+        size += c::array::size(&self.standby_partitions, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested EndpointToPartitions);
+
+#[cfg(feature = "encode-responses")]
+impl Status {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i8(self.status_code);
+        c::string::put(buf, &self.status_detail, true).map_err(|e| e.in_field("StatusDetail"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += 1;
+        size += c::string::size(&self.status_detail, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Status);
+
+#[cfg(feature = "encode-responses")]
+impl TopicPartition {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.topic, true).map_err(|e| e.in_field("Topic"))?;
+        c::wire_array::put(buf, &self.partitions, true).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.topic, true);
+        size += c::wire_array::size(&self.partitions, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TopicPartition);
+
+#[cfg(feature = "encode-responses")]
+impl TaskIds {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.subtopology_id, true).map_err(|e| e.in_field("SubtopologyId"))?;
+        c::wire_array::put(buf, &self.partitions, true).map_err(|e| e.in_field("Partitions"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.subtopology_id, true);
+        size += c::wire_array::size(&self.partitions, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested TaskIds);
+
+#[cfg(feature = "encode-responses")]
+impl Endpoint {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        buf.put_u16(self.port);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.host, true);
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested Endpoint);
 
 #[cfg(feature = "decode-responses")]
 impl StreamsGroupHeartbeatResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
         };
         let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_member_id = c::string::read(r, true, version).map_err(|e| e.in_field("MemberId"))?;
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("MemberEpoch", 4), ("HeartbeatIntervalMs", 4)]));
         };
@@ -233,22 +426,21 @@ impl StreamsGroupHeartbeatResponse {
         let f_task_offset_interval_ms = r.read_i32().map_err(|e| e.in_field("TaskOffsetIntervalMs"))?;
         let f_acceptable_recovery_lag =
             if version >= 1 { r.read_i64().map_err(|e| e.in_field("AcceptableRecoveryLag"))? } else { -1 };
-        let f_status = c::read_nullable_array(r, flexible, true, version, |r| Status::decode_fields(r, version))
+        let f_status = c::array::read_nullable(r, true, true, version, |r| Status::decode_fields(r, version))
             .map_err(|e| e.in_field("Status"))?;
-        let f_active_tasks = c::read_nullable_array(r, flexible, true, version, |r| TaskIds::decode_fields(r, version))
+        let f_active_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
             .map_err(|e| e.in_field("ActiveTasks"))?;
-        let f_standby_tasks =
-            c::read_nullable_array(r, flexible, true, version, |r| TaskIds::decode_fields(r, version))
-                .map_err(|e| e.in_field("StandbyTasks"))?;
-        let f_warmup_tasks = c::read_nullable_array(r, flexible, true, version, |r| TaskIds::decode_fields(r, version))
+        let f_standby_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
+            .map_err(|e| e.in_field("StandbyTasks"))?;
+        let f_warmup_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
             .map_err(|e| e.in_field("WarmupTasks"))?;
         let f_topology_description_required =
             if version >= 1 { r.read_bool().map_err(|e| e.in_field("TopologyDescriptionRequired"))? } else { false };
         let f_endpoint_information_epoch = r.read_i32().map_err(|e| e.in_field("EndpointInformationEpoch"))?;
         let f_partitions_by_user_endpoint =
-            c::read_nullable_array(r, flexible, true, version, |r| EndpointToPartitions::decode_fields(r, version))
+            c::array::read_nullable(r, true, true, version, |r| EndpointToPartitions::decode_fields(r, version))
                 .map_err(|e| e.in_field("PartitionsByUserEndpoint"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -271,400 +463,19 @@ impl StreamsGroupHeartbeatResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for StreamsGroupHeartbeatResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("StreamsGroupHeartbeatResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("StreamsGroupHeartbeatResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for StreamsGroupHeartbeatResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("StreamsGroupHeartbeatResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("StreamsGroupHeartbeatResponse"))
-    }
-}
-
-impl Message for StreamsGroupHeartbeatResponse {
-    const NAME: &'static str = "StreamsGroupHeartbeatResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 1);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for StreamsGroupHeartbeatResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.member_id = rnd::string(rng);
-        value.member_epoch = rnd::i32(rng);
-        value.heartbeat_interval_ms = rnd::i32(rng);
-        if version <= 0 {
-            value.acceptable_recovery_lag_legacy = rnd::i32(rng);
-        }
-        value.task_offset_interval_ms = rnd::i32(rng);
-        if version >= 1 {
-            value.acceptable_recovery_lag = rnd::i64(rng);
-        }
-        value.status = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <Status as rnd::Random>::random(rng, version)))
-        };
-        value.active_tasks = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <TaskIds as rnd::Random>::random(rng, version)))
-        };
-        value.standby_tasks = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <TaskIds as rnd::Random>::random(rng, version)))
-        };
-        value.warmup_tasks = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <TaskIds as rnd::Random>::random(rng, version)))
-        };
-        if version >= 1 {
-            value.topology_description_required = rng.bool();
-        }
-        value.endpoint_information_epoch = rnd::i32(rng);
-        value.partitions_by_user_endpoint = if true && rnd::null(rng) {
-            None
-        } else {
-            Some(rnd::vec(rng, |rng| <EndpointToPartitions as rnd::Random>::random(rng, version)))
-        };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for StreamsGroupHeartbeatResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("StreamsGroupHeartbeatResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "memberEpoch".to_string(),
-            j::JsonValue::to_value(&self.member_epoch).map_err(|e| e.in_field("MemberEpoch"))?,
-        );
-        map.insert(
-            "heartbeatIntervalMs".to_string(),
-            j::JsonValue::to_value(&self.heartbeat_interval_ms).map_err(|e| e.in_field("HeartbeatIntervalMs"))?,
-        );
-        if version <= 0 {
-            map.insert(
-                "acceptableRecoveryLagLegacy".to_string(),
-                j::JsonValue::to_value(&self.acceptable_recovery_lag_legacy)
-                    .map_err(|e| e.in_field("AcceptableRecoveryLagLegacy"))?,
-            );
-        } else if !(version <= 0) && self.acceptable_recovery_lag_legacy != 0 {
-            return Err(c::non_default_value(version).in_field("AcceptableRecoveryLagLegacy"));
-        }
-        map.insert(
-            "taskOffsetIntervalMs".to_string(),
-            j::JsonValue::to_value(&self.task_offset_interval_ms).map_err(|e| e.in_field("TaskOffsetIntervalMs"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "acceptableRecoveryLag".to_string(),
-                j::JsonValue::to_value(&self.acceptable_recovery_lag)
-                    .map_err(|e| e.in_field("AcceptableRecoveryLag"))?,
-            );
-        }
-        map.insert(
-            "status".to_string(),
-            match &self.status {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("Status"))?,
-        );
-        map.insert(
-            "activeTasks".to_string(),
-            match &self.active_tasks {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("ActiveTasks"))?,
-        );
-        map.insert(
-            "standbyTasks".to_string(),
-            match &self.standby_tasks {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("StandbyTasks"))?,
-        );
-        map.insert(
-            "warmupTasks".to_string(),
-            match &self.warmup_tasks {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("WarmupTasks"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "topologyDescriptionRequired".to_string(),
-                j::JsonValue::to_value(&self.topology_description_required)
-                    .map_err(|e| e.in_field("TopologyDescriptionRequired"))?,
-            );
-        } else if !(version >= 1) && self.topology_description_required != false {
-            return Err(c::non_default_value(version).in_field("TopologyDescriptionRequired"));
-        }
-        map.insert(
-            "endpointInformationEpoch".to_string(),
-            j::JsonValue::to_value(&self.endpoint_information_epoch)
-                .map_err(|e| e.in_field("EndpointInformationEpoch"))?,
-        );
-        map.insert(
-            "partitionsByUserEndpoint".to_string(),
-            match &self.partitions_by_user_endpoint {
-                Some(v) => j::structs_to_value(v, version),
-                None => Ok(j::serde_json::Value::Null),
-            }
-            .map_err(|e| e.in_field("PartitionsByUserEndpoint"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for StreamsGroupHeartbeatResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("StreamsGroupHeartbeatResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("memberEpoch") {
-            Some(v) => {
-                out.member_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberEpoch"))?;
-            }
-            None => return Err(j::missing("memberEpoch", version)),
-        }
-        match object.get("heartbeatIntervalMs") {
-            Some(v) => {
-                out.heartbeat_interval_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("HeartbeatIntervalMs"))?;
-            }
-            None => return Err(j::missing("heartbeatIntervalMs", version)),
-        }
-        match object.get("acceptableRecoveryLagLegacy") {
-            Some(v) => {
-                out.acceptable_recovery_lag_legacy =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcceptableRecoveryLagLegacy"))?;
-            }
-            None if version <= 0 => return Err(j::missing("acceptableRecoveryLagLegacy", version)),
-            None => {}
-        }
-        match object.get("taskOffsetIntervalMs") {
-            Some(v) => {
-                out.task_offset_interval_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TaskOffsetIntervalMs"))?;
-            }
-            None => return Err(j::missing("taskOffsetIntervalMs", version)),
-        }
-        match object.get("acceptableRecoveryLag") {
-            Some(v) => {
-                out.acceptable_recovery_lag =
-                    <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AcceptableRecoveryLag"))?;
-            }
-            None if version >= 1 => return Err(j::missing("acceptableRecoveryLag", version)),
-            None => {}
-        }
-        match object.get("status") {
-            Some(v) => {
-                out.status = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("Status"))?;
-            }
-            None => return Err(j::missing("status", version)),
-        }
-        match object.get("activeTasks") {
-            Some(v) => {
-                out.active_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("ActiveTasks"))?;
-            }
-            None => return Err(j::missing("activeTasks", version)),
-        }
-        match object.get("standbyTasks") {
-            Some(v) => {
-                out.standby_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("StandbyTasks"))?;
-            }
-            None => return Err(j::missing("standbyTasks", version)),
-        }
-        match object.get("warmupTasks") {
-            Some(v) => {
-                out.warmup_tasks = if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                    .map_err(|e| e.in_field("WarmupTasks"))?;
-            }
-            None => return Err(j::missing("warmupTasks", version)),
-        }
-        match object.get("topologyDescriptionRequired") {
-            Some(v) => {
-                out.topology_description_required =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopologyDescriptionRequired"))?;
-            }
-            None if version >= 1 => return Err(j::missing("topologyDescriptionRequired", version)),
-            None => {}
-        }
-        match object.get("endpointInformationEpoch") {
-            Some(v) => {
-                out.endpoint_information_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("EndpointInformationEpoch"))?;
-            }
-            None => return Err(j::missing("endpointInformationEpoch", version)),
-        }
-        match object.get("partitionsByUserEndpoint") {
-            Some(v) => {
-                out.partitions_by_user_endpoint =
-                    if v.is_null() { Ok(None) } else { j::structs_from_value(v, version).map(Some) }
-                        .map_err(|e| e.in_field("PartitionsByUserEndpoint"))?;
-            }
-            None => return Err(j::missing("partitionsByUserEndpoint", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// Global assignment information used for IQ. There is one entry per member, so several entries carry the same UserEndpoint when a client runs more than one stream thread; clients must union the entries of an endpoint. Null if unchanged since last heartbeat.
-///
-/// Versions: 0-1.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EndpointToPartitions {
-    /// User-defined endpoint to connect to the node
-    ///
-    /// Versions: 0+.
-    pub user_endpoint: Endpoint,
-    /// The source topic partitions, including repartition source topics, of the active tasks assigned to this member
-    ///
-    /// Versions: 0+.
-    pub active_partitions: Vec<TopicPartition>,
-    /// The source topic partitions, including repartition source topics, of the standby and warm-up tasks assigned to this member
-    ///
-    /// Versions: 0+.
-    pub standby_partitions: Vec<TopicPartition>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for EndpointToPartitions {
-    fn default() -> Self {
-        Self {
-            user_endpoint: Endpoint::default(),
-            active_partitions: Vec::new(),
-            standby_partitions: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl EndpointToPartitions {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        (&self.user_endpoint).encode_fields(buf, version).map_err(|e| e.in_field("UserEndpoint"))?;
-        c::put_array(buf, &self.active_partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("ActivePartitions"))?;
-        c::put_array(buf, &self.standby_partitions, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("StandbyPartitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += (&self.user_endpoint).fields_size(version);
-        size += c::array_size(&self.active_partitions, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.standby_partitions, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(message StreamsGroupHeartbeatResponse);
 
 #[cfg(feature = "decode-responses")]
 impl EndpointToPartitions {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_user_endpoint = Endpoint::decode_fields(r, version).map_err(|e| e.in_field("UserEndpoint"))?;
-        let f_active_partitions = c::read_array(r, flexible, version, |r| TopicPartition::decode_fields(r, version))
+        let f_active_partitions = c::array::read(r, true, version, |r| TopicPartition::decode_fields(r, version))
             .map_err(|e| e.in_field("ActivePartitions"))?;
-        let f_standby_partitions = c::read_array(r, flexible, version, |r| TopicPartition::decode_fields(r, version))
+        let f_standby_partitions = c::array::read(r, true, version, |r| TopicPartition::decode_fields(r, version))
             .map_err(|e| e.in_field("StandbyPartitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             user_endpoint: f_user_endpoint,
             active_partitions: f_active_partitions,
@@ -674,613 +485,61 @@ impl EndpointToPartitions {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for EndpointToPartitions {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for EndpointToPartitions {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for EndpointToPartitions {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.user_endpoint = <Endpoint as rnd::Random>::random(rng, version);
-        value.active_partitions = rnd::vec(rng, |rng| <TopicPartition as rnd::Random>::random(rng, version));
-        value.standby_partitions = rnd::vec(rng, |rng| <TopicPartition as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for EndpointToPartitions {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "userEndpoint".to_string(),
-            j::ToJson::to_json(&self.user_endpoint, version).map_err(|e| e.in_field("UserEndpoint"))?,
-        );
-        map.insert(
-            "activePartitions".to_string(),
-            j::structs_to_value(&self.active_partitions, version).map_err(|e| e.in_field("ActivePartitions"))?,
-        );
-        map.insert(
-            "standbyPartitions".to_string(),
-            j::structs_to_value(&self.standby_partitions, version).map_err(|e| e.in_field("StandbyPartitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for EndpointToPartitions {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("userEndpoint") {
-            Some(v) => {
-                out.user_endpoint =
-                    <Endpoint as j::FromJson>::from_json(v, version).map_err(|e| e.in_field("UserEndpoint"))?;
-            }
-            None => return Err(j::missing("userEndpoint", version)),
-        }
-        match object.get("activePartitions") {
-            Some(v) => {
-                out.active_partitions =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("ActivePartitions"))?;
-            }
-            None => return Err(j::missing("activePartitions", version)),
-        }
-        match object.get("standbyPartitions") {
-            Some(v) => {
-                out.standby_partitions =
-                    j::structs_from_value(v, version).map_err(|e| e.in_field("StandbyPartitions"))?;
-            }
-            None => return Err(j::missing("standbyPartitions", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// `Status`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Status {
-    /// A code to indicate that a particular status is active for the group membership
-    ///
-    /// Versions: 0+.
-    pub status_code: i8,
-    /// A string representation of the status.
-    ///
-    /// Versions: 0+.
-    pub status_detail: StrBytes,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Status {
-    fn default() -> Self {
-        Self { status_code: 0, status_detail: StrBytes::from_static(""), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Status {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i8(self.status_code);
-        c::put_string(buf, &self.status_detail, flexible).map_err(|e| e.in_field("StatusDetail"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 1;
-        size += c::string_size(&self.status_detail, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested EndpointToPartitions);
 
 #[cfg(feature = "decode-responses")]
 impl Status {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_status_code = r.read_i8().map_err(|e| e.in_field("StatusCode"))?;
-        let f_status_detail = r.read_string(flexible, version).map_err(|e| e.in_field("StatusDetail"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_status_detail = c::string::read(r, true, version).map_err(|e| e.in_field("StatusDetail"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { status_code: f_status_code, status_detail: f_status_detail, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for Status {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for Status {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Status {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.status_code = rng.i8(..);
-        value.status_detail = rnd::string(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Status {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "statusCode".to_string(),
-            j::JsonValue::to_value(&self.status_code).map_err(|e| e.in_field("StatusCode"))?,
-        );
-        map.insert(
-            "statusDetail".to_string(),
-            j::JsonValue::to_value(&self.status_detail).map_err(|e| e.in_field("StatusDetail"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Status {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("statusCode") {
-            Some(v) => {
-                out.status_code = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StatusCode"))?;
-            }
-            None => return Err(j::missing("statusCode", version)),
-        }
-        match object.get("statusDetail") {
-            Some(v) => {
-                out.status_detail =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("StatusDetail"))?;
-            }
-            None => return Err(j::missing("statusDetail", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// `TopicPartition`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopicPartition {
-    /// topic name
-    ///
-    /// Versions: 0+; entity: topicName.
-    pub topic: StrBytes,
-    /// partitions
-    ///
-    /// Versions: 0+.
-    pub partitions: WireArray<i32>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopicPartition {
-    fn default() -> Self {
-        Self { topic: StrBytes::from_static(""), partitions: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TopicPartition {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.topic, flexible).map_err(|e| e.in_field("Topic"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.topic, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested Status);
 
 #[cfg(feature = "decode-responses")]
 impl TopicPartition {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_topic = r.read_string(flexible, version).map_err(|e| e.in_field("Topic"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_topic = c::string::read(r, true, version).map_err(|e| e.in_field("Topic"))?;
+        let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for TopicPartition {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for TopicPartition {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopicPartition {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.topic = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopicPartition {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("topic".to_string(), j::JsonValue::to_value(&self.topic).map_err(|e| e.in_field("Topic"))?);
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopicPartition {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("topic") {
-            Some(v) => {
-                out.topic = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Topic"))?;
-            }
-            None => return Err(j::missing("topic", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// `TaskIds`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TaskIds {
-    /// The subtopology identifier.
-    ///
-    /// Versions: 0+.
-    pub subtopology_id: StrBytes,
-    /// The partitions of the input topics processed by this member.
-    ///
-    /// Versions: 0+.
-    pub partitions: WireArray<i32>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TaskIds {
-    fn default() -> Self {
-        Self {
-            subtopology_id: StrBytes::from_static(""),
-            partitions: WireArray::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl TaskIds {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        c::put_wire_array(buf, &self.partitions, flexible).map_err(|e| e.in_field("Partitions"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.subtopology_id, flexible);
-        size += c::wire_array_size(&self.partitions, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested TopicPartition);
 
 #[cfg(feature = "decode-responses")]
 impl TaskIds {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_partitions = r.read_wire_array(flexible, version).map_err(|e| e.in_field("Partitions"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
+        let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for TaskIds {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for TaskIds {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TaskIds {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopology_id = rnd::string(rng);
-        value.partitions = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TaskIds {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologyId".to_string(),
-            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
-        );
-        map.insert(
-            "partitions".to_string(),
-            j::JsonValue::to_value(&self.partitions).map_err(|e| e.in_field("Partitions"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TaskIds {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologyId") {
-            Some(v) => {
-                out.subtopology_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
-            }
-            None => return Err(j::missing("subtopologyId", version)),
-        }
-        match object.get("partitions") {
-            Some(v) => {
-                out.partitions =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Partitions"))?;
-            }
-            None => return Err(j::missing("partitions", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// `Endpoint`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Endpoint {
-    /// host of the endpoint
-    ///
-    /// Versions: 0+.
-    pub host: StrBytes,
-    /// port of the endpoint
-    ///
-    /// Versions: 0+.
-    pub port: u16,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Endpoint {
-    fn default() -> Self {
-        Self { host: StrBytes::from_static(""), port: 0, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Endpoint {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_u16(self.port);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.host, flexible);
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested TaskIds);
 
 #[cfg(feature = "decode-responses")]
 impl Endpoint {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for Endpoint {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for Endpoint {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Endpoint {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.host = rnd::string(rng);
-        value.port = rng.u16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Endpoint {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Endpoint {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested Endpoint);

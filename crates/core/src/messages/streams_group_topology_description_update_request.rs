@@ -2,23 +2,23 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `StreamsGroupTopologyDescriptionUpdateRequest`, the Kafka request defined in `StreamsGroupTopologyDescriptionUpdateRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `StreamsGroupTopologyDescriptionUpdateRequest`: Kafka request, api key 93.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsGroupTopologyDescriptionUpdateRequest {
     /// The streams group identifier.
     ///
@@ -37,185 +37,11 @@ pub struct StreamsGroupTopologyDescriptionUpdateRequest {
     /// Versions: 0+.
     pub topology_description: TopologyDescription,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for StreamsGroupTopologyDescriptionUpdateRequest {
-    fn default() -> Self {
-        Self {
-            group_id: StrBytes::from_static(""),
-            member_id: StrBytes::from_static(""),
-            topology_epoch: 0,
-            topology_description: TopologyDescription::default(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl StreamsGroupTopologyDescriptionUpdateRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.group_id, flexible).map_err(|e| e.in_field("GroupId"))?;
-        c::put_string(buf, &self.member_id, flexible).map_err(|e| e.in_field("MemberId"))?;
-        buf.put_i32(self.topology_epoch);
-        (&self.topology_description).encode_fields(buf, version).map_err(|e| e.in_field("TopologyDescription"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.group_id, flexible);
-        size += c::string_size(&self.member_id, flexible);
-        size += 4;
-        size += (&self.topology_description).fields_size(version);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl StreamsGroupTopologyDescriptionUpdateRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_group_id = r.read_string(flexible, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_member_id = r.read_string(flexible, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_topology_epoch = r.read_i32().map_err(|e| e.in_field("TopologyEpoch"))?;
-        let f_topology_description =
-            TopologyDescription::decode_fields(r, version).map_err(|e| e.in_field("TopologyDescription"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            group_id: f_group_id,
-            member_id: f_member_id,
-            topology_epoch: f_topology_epoch,
-            topology_description: f_topology_description,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for StreamsGroupTopologyDescriptionUpdateRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("StreamsGroupTopologyDescriptionUpdateRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("StreamsGroupTopologyDescriptionUpdateRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for StreamsGroupTopologyDescriptionUpdateRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version)
-            .map_err(|e| e.in_struct("StreamsGroupTopologyDescriptionUpdateRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("StreamsGroupTopologyDescriptionUpdateRequest"))
-    }
-}
-
-impl Message for StreamsGroupTopologyDescriptionUpdateRequest {
-    const NAME: &'static str = "StreamsGroupTopologyDescriptionUpdateRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for StreamsGroupTopologyDescriptionUpdateRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.group_id = rnd::string(rng);
-        value.member_id = rnd::string(rng);
-        value.topology_epoch = rnd::i32(rng);
-        value.topology_description = <TopologyDescription as rnd::Random>::random(rng, version);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for StreamsGroupTopologyDescriptionUpdateRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("StreamsGroupTopologyDescriptionUpdateRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("groupId".to_string(), j::JsonValue::to_value(&self.group_id).map_err(|e| e.in_field("GroupId"))?);
-        map.insert(
-            "memberId".to_string(),
-            j::JsonValue::to_value(&self.member_id).map_err(|e| e.in_field("MemberId"))?,
-        );
-        map.insert(
-            "topologyEpoch".to_string(),
-            j::JsonValue::to_value(&self.topology_epoch).map_err(|e| e.in_field("TopologyEpoch"))?,
-        );
-        map.insert(
-            "topologyDescription".to_string(),
-            j::ToJson::to_json(&self.topology_description, version).map_err(|e| e.in_field("TopologyDescription"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for StreamsGroupTopologyDescriptionUpdateRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}"))
-                .in_struct("StreamsGroupTopologyDescriptionUpdateRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("groupId") {
-            Some(v) => {
-                out.group_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("GroupId"))?;
-            }
-            None => return Err(j::missing("groupId", version)),
-        }
-        match object.get("memberId") {
-            Some(v) => {
-                out.member_id = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MemberId"))?;
-            }
-            None => return Err(j::missing("memberId", version)),
-        }
-        match object.get("topologyEpoch") {
-            Some(v) => {
-                out.topology_epoch = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TopologyEpoch"))?;
-            }
-            None => return Err(j::missing("topologyEpoch", version)),
-        }
-        match object.get("topologyDescription") {
-            Some(v) => {
-                out.topology_description = <TopologyDescription as j::FromJson>::from_json(v, version)
-                    .map_err(|e| e.in_field("TopologyDescription"))?;
-            }
-            None => return Err(j::missing("topologyDescription", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TopologyDescription`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopologyDescription {
     /// The subtopologies that make up this topology.
     ///
@@ -226,136 +52,11 @@ pub struct TopologyDescription {
     /// Versions: 0+.
     pub global_stores: Vec<TopologyDescriptionGlobalStore>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopologyDescription {
-    fn default() -> Self {
-        Self { subtopologies: Vec::new(), global_stores: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TopologyDescription {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.subtopologies, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Subtopologies"))?;
-        c::put_array(buf, &self.global_stores, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("GlobalStores"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.subtopologies, flexible, |e| (e).fields_size(version));
-        size += c::array_size(&self.global_stores, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl TopologyDescription {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopologies =
-            c::read_array(r, flexible, version, |r| TopologyDescriptionSubtopology::decode_fields(r, version))
-                .map_err(|e| e.in_field("Subtopologies"))?;
-        let f_global_stores =
-            c::read_array(r, flexible, version, |r| TopologyDescriptionGlobalStore::decode_fields(r, version))
-                .map_err(|e| e.in_field("GlobalStores"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { subtopologies: f_subtopologies, global_stores: f_global_stores, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for TopologyDescription {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for TopologyDescription {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopologyDescription {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopologies =
-            rnd::vec(rng, |rng| <TopologyDescriptionSubtopology as rnd::Random>::random(rng, version));
-        value.global_stores =
-            rnd::vec(rng, |rng| <TopologyDescriptionGlobalStore as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopologyDescription {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologies".to_string(),
-            j::structs_to_value(&self.subtopologies, version).map_err(|e| e.in_field("Subtopologies"))?,
-        );
-        map.insert(
-            "globalStores".to_string(),
-            j::structs_to_value(&self.global_stores, version).map_err(|e| e.in_field("GlobalStores"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopologyDescription {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologies") {
-            Some(v) => {
-                out.subtopologies = j::structs_from_value(v, version).map_err(|e| e.in_field("Subtopologies"))?;
-            }
-            None => return Err(j::missing("subtopologies", version)),
-        }
-        match object.get("globalStores") {
-            Some(v) => {
-                out.global_stores = j::structs_from_value(v, version).map_err(|e| e.in_field("GlobalStores"))?;
-            }
-            None => return Err(j::missing("globalStores", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TopologyDescriptionSubtopology`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopologyDescriptionSubtopology {
     /// The subtopology identifier, unique within the topology.
     ///
@@ -366,128 +67,11 @@ pub struct TopologyDescriptionSubtopology {
     /// Versions: 0+.
     pub nodes: Vec<TopologyDescriptionNode>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopologyDescriptionSubtopology {
-    fn default() -> Self {
-        Self { subtopology_id: StrBytes::from_static(""), nodes: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TopologyDescriptionSubtopology {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.subtopology_id, flexible).map_err(|e| e.in_field("SubtopologyId"))?;
-        c::put_array(buf, &self.nodes, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Nodes"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.subtopology_id, flexible);
-        size += c::array_size(&self.nodes, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl TopologyDescriptionSubtopology {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_subtopology_id = r.read_string(flexible, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_nodes = c::read_array(r, flexible, version, |r| TopologyDescriptionNode::decode_fields(r, version))
-            .map_err(|e| e.in_field("Nodes"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { subtopology_id: f_subtopology_id, nodes: f_nodes, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for TopologyDescriptionSubtopology {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for TopologyDescriptionSubtopology {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopologyDescriptionSubtopology {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.subtopology_id = rnd::string(rng);
-        value.nodes = rnd::vec(rng, |rng| <TopologyDescriptionNode as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopologyDescriptionSubtopology {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "subtopologyId".to_string(),
-            j::JsonValue::to_value(&self.subtopology_id).map_err(|e| e.in_field("SubtopologyId"))?,
-        );
-        map.insert("nodes".to_string(), j::structs_to_value(&self.nodes, version).map_err(|e| e.in_field("Nodes"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopologyDescriptionSubtopology {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("subtopologyId") {
-            Some(v) => {
-                out.subtopology_id =
-                    <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SubtopologyId"))?;
-            }
-            None => return Err(j::missing("subtopologyId", version)),
-        }
-        match object.get("nodes") {
-            Some(v) => {
-                out.nodes = j::structs_from_value(v, version).map_err(|e| e.in_field("Nodes"))?;
-            }
-            None => return Err(j::missing("nodes", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// `TopologyDescriptionNode`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopologyDescriptionNode {
     /// The name of this node (e.g., KSTREAM-SOURCE-0000000000).
     ///
@@ -514,79 +98,229 @@ pub struct TopologyDescriptionNode {
     /// Versions: 0+.
     pub successors: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for TopologyDescriptionNode {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            node_type: 0,
-            source_topics: Vec::new(),
-            sink_topic: None,
-            stores: Vec::new(),
-            successors: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+/// `TopologyDescriptionGlobalStore`, versions 0+.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopologyDescriptionGlobalStore {
+    /// The source node providing data to the global store.
+    ///
+    /// Versions: 0+.
+    pub source: TopologyDescriptionNode,
+    /// The processor node that populates the global store.
+    ///
+    /// Versions: 0+.
+    pub processor: TopologyDescriptionNode,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for StreamsGroupTopologyDescriptionUpdateRequest {
+    const NAME: &'static str = "StreamsGroupTopologyDescriptionUpdateRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl TopologyDescriptionNode {
+impl StreamsGroupTopologyDescriptionUpdateRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        buf.put_i8(self.node_type);
-        c::put_array(buf, &self.source_topics, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("SourceTopics"))?;
-        c::put_nullable_string(buf, self.sink_topic.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("SinkTopic"))?;
-        c::put_array(buf, &self.stores, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("Stores"))?;
-        c::put_array(buf, &self.successors, flexible, |buf, e| c::put_string(buf, e, flexible))
-            .map_err(|e| e.in_field("Successors"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::string::put(buf, &self.group_id, true).map_err(|e| e.in_field("GroupId"))?;
+        c::string::put(buf, &self.member_id, true).map_err(|e| e.in_field("MemberId"))?;
+        buf.put_i32(self.topology_epoch);
+        self.topology_description.encode_fields(buf, version).map_err(|e| e.in_field("TopologyDescription"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += 1;
-        size += c::array_size(&self.source_topics, flexible, |e| c::string_size(e, flexible));
-        size += c::nullable_string_size(self.sink_topic.as_deref(), flexible);
-        size += c::array_size(&self.stores, flexible, |e| c::string_size(e, flexible));
-        size += c::array_size(&self.successors, flexible, |e| c::string_size(e, flexible));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        let mut size = 0;
+        size += c::string::size(&self.group_id, true);
+        size += c::string::size(&self.member_id, true);
+        size += 4;
+        size += self.topology_description.fields_size(version);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message StreamsGroupTopologyDescriptionUpdateRequest);
+
+#[cfg(feature = "encode-requests")]
+impl TopologyDescription {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::array::put(buf, &self.subtopologies, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Subtopologies"))?;
+        c::array::put(buf, &self.global_stores, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("GlobalStores"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::array::size(&self.subtopologies, true, |e| e.fields_size(version));
+        size += c::array::size(&self.global_stores, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TopologyDescription);
+
+#[cfg(feature = "encode-requests")]
+impl TopologyDescriptionSubtopology {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.subtopology_id, true).map_err(|e| e.in_field("SubtopologyId"))?;
+        c::array::put(buf, &self.nodes, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Nodes"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.subtopology_id, true);
+        size += c::array::size(&self.nodes, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TopologyDescriptionSubtopology);
+
+#[cfg(feature = "encode-requests")]
+impl TopologyDescriptionNode {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        buf.put_i8(self.node_type);
+        c::array::put(buf, &self.source_topics, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("SourceTopics"))?;
+        c::string::put_nullable(buf, self.sink_topic.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("SinkTopic"))?;
+        c::array::put(buf, &self.stores, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("Stores"))?;
+        c::array::put(buf, &self.successors, true, |buf, e| c::string::put(buf, e, true))
+            .map_err(|e| e.in_field("Successors"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += 1;
+        size += c::array::size(&self.source_topics, true, |e| c::string::size(e, true));
+        size += c::string::nullable_size(self.sink_topic.as_deref(), true);
+        size += c::array::size(&self.stores, true, |e| c::string::size(e, true));
+        size += c::array::size(&self.successors, true, |e| c::string::size(e, true));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TopologyDescriptionNode);
+
+#[cfg(feature = "encode-requests")]
+impl TopologyDescriptionGlobalStore {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        self.source.encode_fields(buf, version).map_err(|e| e.in_field("Source"))?;
+        self.processor.encode_fields(buf, version).map_err(|e| e.in_field("Processor"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += self.source.fields_size(version);
+        size += self.processor.fields_size(version);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested TopologyDescriptionGlobalStore);
+
+#[cfg(feature = "decode-requests")]
+impl StreamsGroupTopologyDescriptionUpdateRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
+        let f_member_id = c::string::read(r, true, version).map_err(|e| e.in_field("MemberId"))?;
+        let f_topology_epoch = r.read_i32().map_err(|e| e.in_field("TopologyEpoch"))?;
+        let f_topology_description =
+            TopologyDescription::decode_fields(r, version).map_err(|e| e.in_field("TopologyDescription"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            group_id: f_group_id,
+            member_id: f_member_id,
+            topology_epoch: f_topology_epoch,
+            topology_description: f_topology_description,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message StreamsGroupTopologyDescriptionUpdateRequest);
+
+#[cfg(feature = "decode-requests")]
+impl TopologyDescription {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_subtopologies =
+            c::array::read(r, true, version, |r| TopologyDescriptionSubtopology::decode_fields(r, version))
+                .map_err(|e| e.in_field("Subtopologies"))?;
+        let f_global_stores =
+            c::array::read(r, true, version, |r| TopologyDescriptionGlobalStore::decode_fields(r, version))
+                .map_err(|e| e.in_field("GlobalStores"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { subtopologies: f_subtopologies, global_stores: f_global_stores, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested TopologyDescription);
+
+#[cfg(feature = "decode-requests")]
+impl TopologyDescriptionSubtopology {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
+        let f_nodes = c::array::read(r, true, version, |r| TopologyDescriptionNode::decode_fields(r, version))
+            .map_err(|e| e.in_field("Nodes"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { subtopology_id: f_subtopology_id, nodes: f_nodes, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested TopologyDescriptionSubtopology);
 
 #[cfg(feature = "decode-requests")]
 impl TopologyDescriptionNode {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_node_type = r.read_i8().map_err(|e| e.in_field("NodeType"))?;
-        let f_source_topics = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
+        let f_source_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("SourceTopics"))?;
-        let f_sink_topic = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("SinkTopic"))?;
-        let f_stores = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
+        let f_sink_topic = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("SinkTopic"))?;
+        let f_stores = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("Stores"))?;
-        let f_successors = c::read_array(r, flexible, version, |r| r.read_string(flexible, version))
+        let f_successors = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("Successors"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             name: f_name,
             node_type: f_node_type,
@@ -599,248 +333,19 @@ impl TopologyDescriptionNode {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for TopologyDescriptionNode {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for TopologyDescriptionNode {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopologyDescriptionNode {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.node_type = rng.i8(..);
-        value.source_topics = rnd::vec(rng, |rng| rnd::string(rng));
-        value.sink_topic = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.stores = rnd::vec(rng, |rng| rnd::string(rng));
-        value.successors = rnd::vec(rng, |rng| rnd::string(rng));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopologyDescriptionNode {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "nodeType".to_string(),
-            j::JsonValue::to_value(&self.node_type).map_err(|e| e.in_field("NodeType"))?,
-        );
-        map.insert(
-            "sourceTopics".to_string(),
-            j::JsonValue::to_value(&self.source_topics).map_err(|e| e.in_field("SourceTopics"))?,
-        );
-        map.insert(
-            "sinkTopic".to_string(),
-            j::JsonValue::to_value(&self.sink_topic).map_err(|e| e.in_field("SinkTopic"))?,
-        );
-        map.insert("stores".to_string(), j::JsonValue::to_value(&self.stores).map_err(|e| e.in_field("Stores"))?);
-        map.insert(
-            "successors".to_string(),
-            j::JsonValue::to_value(&self.successors).map_err(|e| e.in_field("Successors"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopologyDescriptionNode {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("nodeType") {
-            Some(v) => {
-                out.node_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("NodeType"))?;
-            }
-            None => return Err(j::missing("nodeType", version)),
-        }
-        match object.get("sourceTopics") {
-            Some(v) => {
-                out.source_topics =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SourceTopics"))?;
-            }
-            None => return Err(j::missing("sourceTopics", version)),
-        }
-        match object.get("sinkTopic") {
-            Some(v) => {
-                out.sink_topic =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("SinkTopic"))?;
-            }
-            None => return Err(j::missing("sinkTopic", version)),
-        }
-        match object.get("stores") {
-            Some(v) => {
-                out.stores = <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Stores"))?;
-            }
-            None => return Err(j::missing("stores", version)),
-        }
-        match object.get("successors") {
-            Some(v) => {
-                out.successors =
-                    <Vec<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Successors"))?;
-            }
-            None => return Err(j::missing("successors", version)),
-        }
-        Ok(out)
-    }
-}
-
-/// `TopologyDescriptionGlobalStore`, versions 0+.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopologyDescriptionGlobalStore {
-    /// The source node providing data to the global store.
-    ///
-    /// Versions: 0+.
-    pub source: TopologyDescriptionNode,
-    /// The processor node that populates the global store.
-    ///
-    /// Versions: 0+.
-    pub processor: TopologyDescriptionNode,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for TopologyDescriptionGlobalStore {
-    fn default() -> Self {
-        Self {
-            source: TopologyDescriptionNode::default(),
-            processor: TopologyDescriptionNode::default(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl TopologyDescriptionGlobalStore {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        (&self.source).encode_fields(buf, version).map_err(|e| e.in_field("Source"))?;
-        (&self.processor).encode_fields(buf, version).map_err(|e| e.in_field("Processor"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += (&self.source).fields_size(version);
-        size += (&self.processor).fields_size(version);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested TopologyDescriptionNode);
 
 #[cfg(feature = "decode-requests")]
 impl TopologyDescriptionGlobalStore {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let f_source = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Source"))?;
         let f_processor = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Processor"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { source: f_source, processor: f_processor, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for TopologyDescriptionGlobalStore {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for TopologyDescriptionGlobalStore {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for TopologyDescriptionGlobalStore {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.source = <TopologyDescriptionNode as rnd::Random>::random(rng, version);
-        value.processor = <TopologyDescriptionNode as rnd::Random>::random(rng, version);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for TopologyDescriptionGlobalStore {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("source".to_string(), j::ToJson::to_json(&self.source, version).map_err(|e| e.in_field("Source"))?);
-        map.insert(
-            "processor".to_string(),
-            j::ToJson::to_json(&self.processor, version).map_err(|e| e.in_field("Processor"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for TopologyDescriptionGlobalStore {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("source") {
-            Some(v) => {
-                out.source = <TopologyDescriptionNode as j::FromJson>::from_json(v, version)
-                    .map_err(|e| e.in_field("Source"))?;
-            }
-            None => return Err(j::missing("source", version)),
-        }
-        match object.get("processor") {
-            Some(v) => {
-                out.processor = <TopologyDescriptionNode as j::FromJson>::from_json(v, version)
-                    .map_err(|e| e.in_field("Processor"))?;
-            }
-            None => return Err(j::missing("processor", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested TopologyDescriptionGlobalStore);

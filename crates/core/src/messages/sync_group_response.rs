@@ -2,23 +2,24 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `SyncGroupResponse`, the Kafka response defined in `SyncGroupResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
+use bytes::Bytes;
 
 /// `SyncGroupResponse`: Kafka response, api key 14.
 ///
 /// Valid versions: 0-5. Flexible versions: 4+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncGroupResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     ///
@@ -41,20 +42,13 @@ pub struct SyncGroupResponse {
     /// Versions: 0+.
     pub assignment: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for SyncGroupResponse {
-    fn default() -> Self {
-        Self {
-            throttle_time_ms: 0,
-            error_code: 0,
-            protocol_type: None,
-            protocol_name: None,
-            assignment: Bytes::new(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+impl Message for SyncGroupResponse {
+    const NAME: &'static str = "SyncGroupResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
 }
 
 #[cfg(feature = "encode-responses")]
@@ -66,47 +60,40 @@ impl SyncGroupResponse {
         }
         buf.put_i16(self.error_code);
         if version >= 5 {
-            c::put_nullable_string(buf, self.protocol_type.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.protocol_type.as_deref(), true, true, version)
                 .map_err(|e| e.in_field("ProtocolType"))?;
         }
         if version >= 5 {
-            c::put_nullable_string(buf, self.protocol_name.as_deref(), flexible, true, version)
+            c::string::put_nullable(buf, self.protocol_name.as_deref(), true, true, version)
                 .map_err(|e| e.in_field("ProtocolName"))?;
         }
-        c::put_bytes(buf, &self.assignment, flexible).map_err(|e| e.in_field("Assignment"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        } else if !self.unknown_tagged_fields.is_empty() {
-            return Err(c::tagged_fields_not_supported(version));
-        }
+        c::bytes::put(buf, &self.assignment, flexible).map_err(|e| e.in_field("Assignment"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
         let flexible = version >= 4;
-        let mut size = 0usize;
+        let mut size = 0;
         if version >= 1 {
             size += 4;
         }
         size += 2;
         if version >= 5 {
-            size += c::nullable_string_size(self.protocol_type.as_deref(), flexible);
+            size += c::string::nullable_size(self.protocol_type.as_deref(), true);
         }
         if version >= 5 {
-            size += c::nullable_string_size(self.protocol_name.as_deref(), flexible);
+            size += c::string::nullable_size(self.protocol_name.as_deref(), true);
         }
-        size += c::bytes_size(&self.assignment, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::bytes::size(&self.assignment, flexible);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, flexible);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message SyncGroupResponse);
 
 #[cfg(feature = "decode-responses")]
 impl SyncGroupResponse {
@@ -117,17 +104,17 @@ impl SyncGroupResponse {
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_protocol_type = if version >= 5 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ProtocolType"))?
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ProtocolType"))?
         } else {
             None
         };
         let f_protocol_name = if version >= 5 {
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ProtocolName"))?
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ProtocolName"))?
         } else {
             None
         };
-        let f_assignment = r.read_bytes(flexible, version).map_err(|e| e.in_field("Assignment"))?;
-        let unknown_tagged_fields = if version >= 4 { c::read_unknown_tagged_fields(r)? } else { Vec::new() };
+        let f_assignment = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("Assignment"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
             error_code: f_error_code,
@@ -139,139 +126,5 @@ impl SyncGroupResponse {
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for SyncGroupResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SyncGroupResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("SyncGroupResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for SyncGroupResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("SyncGroupResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("SyncGroupResponse"))
-    }
-}
-
-impl Message for SyncGroupResponse {
-    const NAME: &'static str = "SyncGroupResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 5);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(4, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for SyncGroupResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = version >= 4;
-        let mut value = Self::default();
-        if version >= 1 {
-            value.throttle_time_ms = rnd::i32(rng);
-        }
-        value.error_code = rng.i16(..);
-        if version >= 5 {
-            value.protocol_type = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        if version >= 5 {
-            value.protocol_name = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        }
-        value.assignment = rnd::bytes(rng);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for SyncGroupResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("SyncGroupResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        if version >= 1 {
-            map.insert(
-                "throttleTimeMs".to_string(),
-                j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-            );
-        }
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        if version >= 5 {
-            map.insert(
-                "protocolType".to_string(),
-                j::JsonValue::to_value(&self.protocol_type).map_err(|e| e.in_field("ProtocolType"))?,
-            );
-        }
-        if version >= 5 {
-            map.insert(
-                "protocolName".to_string(),
-                j::JsonValue::to_value(&self.protocol_name).map_err(|e| e.in_field("ProtocolName"))?,
-            );
-        }
-        map.insert(
-            "assignment".to_string(),
-            j::JsonValue::to_value(&self.assignment).map_err(|e| e.in_field("Assignment"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for SyncGroupResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("SyncGroupResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None if version >= 1 => return Err(j::missing("throttleTimeMs", version)),
-            None => {}
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("protocolType") {
-            Some(v) => {
-                out.protocol_type =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolType"))?;
-            }
-            None if version >= 5 => return Err(j::missing("protocolType", version)),
-            None => {}
-        }
-        match object.get("protocolName") {
-            Some(v) => {
-                out.protocol_name =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProtocolName"))?;
-            }
-            None if version >= 5 => return Err(j::missing("protocolName", version)),
-            None => {}
-        }
-        match object.get("assignment") {
-            Some(v) => {
-                out.assignment = <Bytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Assignment"))?;
-            }
-            None => return Err(j::missing("assignment", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(message SyncGroupResponse);

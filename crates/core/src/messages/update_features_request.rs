@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `UpdateFeaturesRequest`, the Kafka request defined in `UpdateFeaturesRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `UpdateFeaturesRequest`: Kafka request, api key 57.
 ///
@@ -33,173 +33,12 @@ pub struct UpdateFeaturesRequest {
     /// Versions: 1+; default: false.
     pub validate_only: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for UpdateFeaturesRequest {
     fn default() -> Self {
         Self { timeout_ms: 60000, feature_updates: Vec::new(), validate_only: false, unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl UpdateFeaturesRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i32(self.timeout_ms);
-        c::put_array(buf, &self.feature_updates, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("FeatureUpdates"))?;
-        if version >= 1 {
-            buf.put_u8(self.validate_only as u8);
-        } else if !(version >= 1) && self.validate_only != false {
-            return Err(c::non_default_value(version).in_field("ValidateOnly"));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += c::array_size(&self.feature_updates, flexible, |e| (e).fields_size(version));
-        if version >= 1 {
-            size += 1;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl UpdateFeaturesRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("timeoutMs"))?;
-        let f_feature_updates = c::read_array(r, flexible, version, |r| FeatureUpdateKey::decode_fields(r, version))
-            .map_err(|e| e.in_field("FeatureUpdates"))?;
-        let f_validate_only = if version >= 1 { r.read_bool().map_err(|e| e.in_field("ValidateOnly"))? } else { false };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            timeout_ms: f_timeout_ms,
-            feature_updates: f_feature_updates,
-            validate_only: f_validate_only,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for UpdateFeaturesRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("UpdateFeaturesRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("UpdateFeaturesRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for UpdateFeaturesRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateFeaturesRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("UpdateFeaturesRequest"))
-    }
-}
-
-impl Message for UpdateFeaturesRequest {
-    const NAME: &'static str = "UpdateFeaturesRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for UpdateFeaturesRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.timeout_ms = rnd::i32(rng);
-        value.feature_updates = rnd::vec(rng, |rng| <FeatureUpdateKey as rnd::Random>::random(rng, version));
-        if version >= 1 {
-            value.validate_only = rng.bool();
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for UpdateFeaturesRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("UpdateFeaturesRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "timeoutMs".to_string(),
-            j::JsonValue::to_value(&self.timeout_ms).map_err(|e| e.in_field("timeoutMs"))?,
-        );
-        map.insert(
-            "featureUpdates".to_string(),
-            j::structs_to_value(&self.feature_updates, version).map_err(|e| e.in_field("FeatureUpdates"))?,
-        );
-        if version >= 1 {
-            map.insert(
-                "validateOnly".to_string(),
-                j::JsonValue::to_value(&self.validate_only).map_err(|e| e.in_field("ValidateOnly"))?,
-            );
-        } else if !(version >= 1) && self.validate_only != false {
-            return Err(c::non_default_value(version).in_field("ValidateOnly"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for UpdateFeaturesRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("UpdateFeaturesRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("timeoutMs") {
-            Some(v) => {
-                out.timeout_ms = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("timeoutMs"))?;
-            }
-            None => return Err(j::missing("timeoutMs", version)),
-        }
-        match object.get("featureUpdates") {
-            Some(v) => {
-                out.feature_updates = j::structs_from_value(v, version).map_err(|e| e.in_field("FeatureUpdates"))?;
-            }
-            None => return Err(j::missing("featureUpdates", version)),
-        }
-        match object.get("validateOnly") {
-            Some(v) => {
-                out.validate_only = <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ValidateOnly"))?;
-            }
-            None if version >= 1 => return Err(j::missing("validateOnly", version)),
-            None => {}
-        }
-        Ok(out)
     }
 }
 
@@ -225,7 +64,7 @@ pub struct FeatureUpdateKey {
     /// Versions: 1+; default: 1.
     pub upgrade_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for FeatureUpdateKey {
@@ -240,36 +79,66 @@ impl Default for FeatureUpdateKey {
     }
 }
 
+impl Message for UpdateFeaturesRequest {
+    const NAME: &'static str = "UpdateFeaturesRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-requests")]
-impl FeatureUpdateKey {
+impl UpdateFeaturesRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.feature, flexible).map_err(|e| e.in_field("Feature"))?;
-        buf.put_i16(self.max_version_level);
-        if version <= 0 {
-            buf.put_u8(self.allow_downgrade as u8);
-        } else if !(version <= 0) && self.allow_downgrade != false {
-            return Err(c::non_default_value(version).in_field("AllowDowngrade"));
-        }
+        buf.put_i32(self.timeout_ms);
+        c::array::put(buf, &self.feature_updates, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("FeatureUpdates"))?;
         if version >= 1 {
-            buf.put_i8(self.upgrade_type);
-        } else if !(version >= 1) && self.upgrade_type != 1 {
-            return Err(c::non_default_value(version).in_field("UpgradeType"));
+            buf.put_u8(u8::from(self.validate_only));
+        } else if self.validate_only {
+            return Err(c::check::non_default_value(version).in_field("ValidateOnly"));
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.feature, flexible);
+        let mut size = 0;
+        size += 4;
+        size += c::array::size(&self.feature_updates, true, |e| e.fields_size(version));
+        if version >= 1 {
+            size += 1;
+        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message UpdateFeaturesRequest);
+
+#[cfg(feature = "encode-requests")]
+impl FeatureUpdateKey {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.feature, true).map_err(|e| e.in_field("Feature"))?;
+        buf.put_i16(self.max_version_level);
+        if version <= 0 {
+            buf.put_u8(u8::from(self.allow_downgrade));
+        } else if self.allow_downgrade {
+            return Err(c::check::non_default_value(version).in_field("AllowDowngrade"));
+        }
+        if version >= 1 {
+            buf.put_i8(self.upgrade_type);
+        } else if self.upgrade_type != 1 {
+            return Err(c::check::non_default_value(version).in_field("UpgradeType"));
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.feature, true);
         size += 2;
         if version <= 0 {
             size += 1;
@@ -277,25 +146,45 @@ impl FeatureUpdateKey {
         if version >= 1 {
             size += 1;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested FeatureUpdateKey);
+
+#[cfg(feature = "decode-requests")]
+impl UpdateFeaturesRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("timeoutMs"))?;
+        let f_feature_updates = c::array::read(r, true, version, |r| FeatureUpdateKey::decode_fields(r, version))
+            .map_err(|e| e.in_field("FeatureUpdates"))?;
+        let f_validate_only = if version >= 1 { r.read_bool().map_err(|e| e.in_field("ValidateOnly"))? } else { false };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            timeout_ms: f_timeout_ms,
+            feature_updates: f_feature_updates,
+            validate_only: f_validate_only,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message UpdateFeaturesRequest);
 
 #[cfg(feature = "decode-requests")]
 impl FeatureUpdateKey {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_feature = r.read_string(flexible, version).map_err(|e| e.in_field("Feature"))?;
+        let f_feature = c::string::read(r, true, version).map_err(|e| e.in_field("Feature"))?;
         let f_max_version_level = r.read_i16().map_err(|e| e.in_field("MaxVersionLevel"))?;
         let f_allow_downgrade =
             if version <= 0 { r.read_bool().map_err(|e| e.in_field("AllowDowngrade"))? } else { false };
         let f_upgrade_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("UpgradeType"))? } else { 1 };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             feature: f_feature,
             max_version_level: f_max_version_level,
@@ -306,107 +195,5 @@ impl FeatureUpdateKey {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for FeatureUpdateKey {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for FeatureUpdateKey {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for FeatureUpdateKey {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.feature = rnd::string(rng);
-        value.max_version_level = rng.i16(..);
-        if version <= 0 {
-            value.allow_downgrade = rng.bool();
-        }
-        if version >= 1 {
-            value.upgrade_type = rng.i8(..);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for FeatureUpdateKey {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("feature".to_string(), j::JsonValue::to_value(&self.feature).map_err(|e| e.in_field("Feature"))?);
-        map.insert(
-            "maxVersionLevel".to_string(),
-            j::JsonValue::to_value(&self.max_version_level).map_err(|e| e.in_field("MaxVersionLevel"))?,
-        );
-        if version <= 0 {
-            map.insert(
-                "allowDowngrade".to_string(),
-                j::JsonValue::to_value(&self.allow_downgrade).map_err(|e| e.in_field("AllowDowngrade"))?,
-            );
-        } else if !(version <= 0) && self.allow_downgrade != false {
-            return Err(c::non_default_value(version).in_field("AllowDowngrade"));
-        }
-        if version >= 1 {
-            map.insert(
-                "upgradeType".to_string(),
-                j::JsonValue::to_value(&self.upgrade_type).map_err(|e| e.in_field("UpgradeType"))?,
-            );
-        } else if !(version >= 1) && self.upgrade_type != 1 {
-            return Err(c::non_default_value(version).in_field("UpgradeType"));
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for FeatureUpdateKey {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("feature") {
-            Some(v) => {
-                out.feature = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Feature"))?;
-            }
-            None => return Err(j::missing("feature", version)),
-        }
-        match object.get("maxVersionLevel") {
-            Some(v) => {
-                out.max_version_level =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxVersionLevel"))?;
-            }
-            None => return Err(j::missing("maxVersionLevel", version)),
-        }
-        match object.get("allowDowngrade") {
-            Some(v) => {
-                out.allow_downgrade =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("AllowDowngrade"))?;
-            }
-            None if version <= 0 => return Err(j::missing("allowDowngrade", version)),
-            None => {}
-        }
-        match object.get("upgradeType") {
-            Some(v) => {
-                out.upgrade_type = <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("UpgradeType"))?;
-            }
-            None if version >= 1 => return Err(j::missing("upgradeType", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested FeatureUpdateKey);

@@ -2,18 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `UpdateFeaturesResponse`, the Kafka response defined in `UpdateFeaturesResponse.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-responses")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-responses")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-responses")]
+use bytes::BufMut;
 
 /// `UpdateFeaturesResponse`: Kafka response, api key 57.
 ///
@@ -37,7 +37,7 @@ pub struct UpdateFeaturesResponse {
     /// Versions: 0-1; ignorable.
     pub results: Vec<UpdatableFeatureResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for UpdateFeaturesResponse {
@@ -49,193 +49,6 @@ impl Default for UpdateFeaturesResponse {
             results: Vec::new(),
             unknown_tagged_fields: Vec::new(),
         }
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl UpdateFeaturesResponse {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 6];
-            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
-            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        if version <= 1 {
-            c::put_array(buf, &self.results, flexible, |buf, e| (e).encode_fields(buf, version))
-                .map_err(|e| e.in_field("Results"))?;
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        if version <= 1 {
-            size += c::array_size(&self.results, flexible, |e| (e).fields_size(version));
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl UpdateFeaturesResponse {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<6>() else {
-            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
-        };
-        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_results = if version <= 1 {
-            c::read_array(r, flexible, version, |r| UpdatableFeatureResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Results"))?
-        } else {
-            Vec::new()
-        };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            throttle_time_ms: f_throttle_time_ms,
-            error_code: f_error_code,
-            error_message: f_error_message,
-            results: f_results,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-responses")]
-impl Encode for UpdateFeaturesResponse {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("UpdateFeaturesResponse"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("UpdateFeaturesResponse"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-responses")]
-impl Decode for UpdateFeaturesResponse {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateFeaturesResponse"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("UpdateFeaturesResponse"))
-    }
-}
-
-impl Message for UpdateFeaturesResponse {
-    const NAME: &'static str = "UpdateFeaturesResponse";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for UpdateFeaturesResponse {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.throttle_time_ms = rnd::i32(rng);
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if version <= 1 {
-            value.results = rnd::vec(rng, |rng| <UpdatableFeatureResult as rnd::Random>::random(rng, version));
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for UpdateFeaturesResponse {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("UpdateFeaturesResponse"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "throttleTimeMs".to_string(),
-            j::JsonValue::to_value(&self.throttle_time_ms).map_err(|e| e.in_field("ThrottleTimeMs"))?,
-        );
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        if version <= 1 {
-            map.insert(
-                "results".to_string(),
-                j::structs_to_value(&self.results, version).map_err(|e| e.in_field("Results"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for UpdateFeaturesResponse {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("UpdateFeaturesResponse"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("throttleTimeMs") {
-            Some(v) => {
-                out.throttle_time_ms =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ThrottleTimeMs"))?;
-            }
-            None => return Err(j::missing("throttleTimeMs", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        match object.get("results") {
-            Some(v) => {
-                out.results = j::structs_from_value(v, version).map_err(|e| e.in_field("Results"))?;
-            }
-            None if version <= 1 => return Err(j::missing("results", version)),
-            None => {}
-        }
-        Ok(out)
     }
 }
 
@@ -257,7 +70,7 @@ pub struct UpdatableFeatureResult {
     /// Versions: 0+; nullable: 0+.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for UpdatableFeatureResult {
@@ -271,127 +84,116 @@ impl Default for UpdatableFeatureResult {
     }
 }
 
+impl Message for UpdateFeaturesResponse {
+    const NAME: &'static str = "UpdateFeaturesResponse";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
 #[cfg(feature = "encode-responses")]
-impl UpdatableFeatureResult {
+impl UpdateFeaturesResponse {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.feature, flexible).map_err(|e| e.in_field("Feature"))?;
-        buf.put_i16(self.error_code);
-        c::put_nullable_string(buf, self.error_message.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ErrorMessage"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
+        {
+            let mut run = [0u8; 6];
+            run[0..4].copy_from_slice(&self.throttle_time_ms.to_be_bytes());
+            run[4..6].copy_from_slice(&self.error_code.to_be_bytes());
+            buf.put_slice(&run);
         }
+        c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        if version <= 1 {
+            c::array::put(buf, &self.results, true, |buf, e| e.encode_fields(buf, version))
+                .map_err(|e| e.in_field("Results"))?;
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.feature, flexible);
+        let mut size = 0;
+        size += 4;
         size += 2;
-        size += c::nullable_string_size(self.error_message.as_deref(), flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
+        size += c::string::nullable_size(self.error_message.as_deref(), true);
+        if version <= 1 {
+            size += c::array::size(&self.results, true, |e| e.fields_size(version));
         }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(message UpdateFeaturesResponse);
+
+#[cfg(feature = "encode-responses")]
+impl UpdatableFeatureResult {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.feature, true).map_err(|e| e.in_field("Feature"))?;
+        buf.put_i16(self.error_code);
+        c::string::put_nullable(buf, self.error_message.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("ErrorMessage"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.feature, true);
+        size += 2;
+        size += c::string::nullable_size(self.error_message.as_deref(), true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-responses")]
+crate::message::impl_encode!(nested UpdatableFeatureResult);
+
+#[cfg(feature = "decode-responses")]
+impl UpdateFeaturesResponse {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let Some(run) = r.read_fixed::<6>() else {
+            return Err(r.fixed_run_error(&[("ThrottleTimeMs", 4), ("ErrorCode", 2)]));
+        };
+        let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
+        let f_error_message =
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let f_results = if version <= 1 {
+            c::array::read(r, true, version, |r| UpdatableFeatureResult::decode_fields(r, version))
+                .map_err(|e| e.in_field("Results"))?
+        } else {
+            Vec::new()
+        };
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            throttle_time_ms: f_throttle_time_ms,
+            error_code: f_error_code,
+            error_message: f_error_message,
+            results: f_results,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-responses")]
+crate::message::impl_decode!(message UpdateFeaturesResponse);
 
 #[cfg(feature = "decode-responses")]
 impl UpdatableFeatureResult {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_feature = r.read_string(flexible, version).map_err(|e| e.in_field("Feature"))?;
+        let f_feature = c::string::read(r, true, version).map_err(|e| e.in_field("Feature"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
-            r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+            c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { feature: f_feature, error_code: f_error_code, error_message: f_error_message, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-responses")]
-impl Encode for UpdatableFeatureResult {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-responses")]
-impl Decode for UpdatableFeatureResult {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for UpdatableFeatureResult {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.feature = rnd::string(rng);
-        value.error_code = rng.i16(..);
-        value.error_message = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for UpdatableFeatureResult {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("feature".to_string(), j::JsonValue::to_value(&self.feature).map_err(|e| e.in_field("Feature"))?);
-        map.insert(
-            "errorCode".to_string(),
-            j::JsonValue::to_value(&self.error_code).map_err(|e| e.in_field("ErrorCode"))?,
-        );
-        map.insert(
-            "errorMessage".to_string(),
-            j::JsonValue::to_value(&self.error_message).map_err(|e| e.in_field("ErrorMessage"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for UpdatableFeatureResult {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("feature") {
-            Some(v) => {
-                out.feature = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Feature"))?;
-            }
-            None => return Err(j::missing("feature", version)),
-        }
-        match object.get("errorCode") {
-            Some(v) => {
-                out.error_code = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorCode"))?;
-            }
-            None => return Err(j::missing("errorCode", version)),
-        }
-        match object.get("errorMessage") {
-            Some(v) => {
-                out.error_message =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ErrorMessage"))?;
-            }
-            None => return Err(j::missing("errorMessage", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested UpdatableFeatureResult);

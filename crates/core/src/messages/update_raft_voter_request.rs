@@ -2,17 +2,18 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `UpdateRaftVoterRequest`, the Kafka request defined in `UpdateRaftVoterRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `UpdateRaftVoterRequest`: Kafka request, api key 82.
@@ -45,7 +46,7 @@ pub struct UpdateRaftVoterRequest {
     /// Versions: 0+.
     pub k_raft_version_feature: KRaftVersionFeature,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 impl Default for UpdateRaftVoterRequest {
@@ -62,213 +63,10 @@ impl Default for UpdateRaftVoterRequest {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl UpdateRaftVoterRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_nullable_string(buf, self.cluster_id.as_deref(), flexible, true, version)
-            .map_err(|e| e.in_field("ClusterId"))?;
-        {
-            let mut run = [0u8; 24];
-            run[0..4].copy_from_slice(&self.current_leader_epoch.to_be_bytes());
-            run[4..8].copy_from_slice(&self.voter_id.to_be_bytes());
-            run[8..24].copy_from_slice(&*self.voter_directory_id.as_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.listeners, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Listeners"))?;
-        (&self.k_raft_version_feature).encode_fields(buf, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::nullable_string_size(self.cluster_id.as_deref(), flexible);
-        size += 4;
-        size += 4;
-        size += 16;
-        size += c::array_size(&self.listeners, flexible, |e| (e).fields_size(version));
-        size += (&self.k_raft_version_feature).fields_size(version);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl UpdateRaftVoterRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_cluster_id = r.read_nullable_string(flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
-        let Some(run) = r.read_fixed::<24>() else {
-            return Err(r.fixed_run_error(&[("CurrentLeaderEpoch", 4), ("VoterId", 4), ("VoterDirectoryId", 16)]));
-        };
-        let f_current_leader_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_voter_id = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let f_voter_directory_id = Uuid::from_bytes(run[8..24].try_into().unwrap());
-        let f_listeners = c::read_array(r, flexible, version, |r| Listener::decode_fields(r, version))
-            .map_err(|e| e.in_field("Listeners"))?;
-        let f_k_raft_version_feature =
-            KRaftVersionFeature::decode_fields(r, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            cluster_id: f_cluster_id,
-            current_leader_epoch: f_current_leader_epoch,
-            voter_id: f_voter_id,
-            voter_directory_id: f_voter_directory_id,
-            listeners: f_listeners,
-            k_raft_version_feature: f_k_raft_version_feature,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for UpdateRaftVoterRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("UpdateRaftVoterRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("UpdateRaftVoterRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for UpdateRaftVoterRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("UpdateRaftVoterRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("UpdateRaftVoterRequest"))
-    }
-}
-
-impl Message for UpdateRaftVoterRequest {
-    const NAME: &'static str = "UpdateRaftVoterRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for UpdateRaftVoterRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.cluster_id = if true && rnd::null(rng) { None } else { Some(rnd::string(rng)) };
-        value.current_leader_epoch = rnd::i32(rng);
-        value.voter_id = rnd::i32(rng);
-        value.voter_directory_id = rnd::uuid(rng);
-        value.listeners = rnd::vec(rng, |rng| <Listener as rnd::Random>::random(rng, version));
-        value.k_raft_version_feature = <KRaftVersionFeature as rnd::Random>::random(rng, version);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for UpdateRaftVoterRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("UpdateRaftVoterRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "clusterId".to_string(),
-            j::JsonValue::to_value(&self.cluster_id).map_err(|e| e.in_field("ClusterId"))?,
-        );
-        map.insert(
-            "currentLeaderEpoch".to_string(),
-            j::JsonValue::to_value(&self.current_leader_epoch).map_err(|e| e.in_field("CurrentLeaderEpoch"))?,
-        );
-        map.insert("voterId".to_string(), j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?);
-        map.insert(
-            "voterDirectoryId".to_string(),
-            j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
-        );
-        map.insert(
-            "listeners".to_string(),
-            j::structs_to_value(&self.listeners, version).map_err(|e| e.in_field("Listeners"))?,
-        );
-        map.insert(
-            "kRaftVersionFeature".to_string(),
-            j::ToJson::to_json(&self.k_raft_version_feature, version).map_err(|e| e.in_field("KRaftVersionFeature"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for UpdateRaftVoterRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("UpdateRaftVoterRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("clusterId") {
-            Some(v) => {
-                out.cluster_id =
-                    <Option<StrBytes> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ClusterId"))?;
-            }
-            None => return Err(j::missing("clusterId", version)),
-        }
-        match object.get("currentLeaderEpoch") {
-            Some(v) => {
-                out.current_leader_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CurrentLeaderEpoch"))?;
-            }
-            None => return Err(j::missing("currentLeaderEpoch", version)),
-        }
-        match object.get("voterId") {
-            Some(v) => {
-                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
-            }
-            None => return Err(j::missing("voterId", version)),
-        }
-        match object.get("voterDirectoryId") {
-            Some(v) => {
-                out.voter_directory_id =
-                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
-            }
-            None => return Err(j::missing("voterDirectoryId", version)),
-        }
-        match object.get("listeners") {
-            Some(v) => {
-                out.listeners = j::structs_from_value(v, version).map_err(|e| e.in_field("Listeners"))?;
-            }
-            None => return Err(j::missing("listeners", version)),
-        }
-        match object.get("kRaftVersionFeature") {
-            Some(v) => {
-                out.k_raft_version_feature = <KRaftVersionFeature as j::FromJson>::from_json(v, version)
-                    .map_err(|e| e.in_field("KRaftVersionFeature"))?;
-            }
-            None => return Err(j::missing("kRaftVersionFeature", version)),
-        }
-        Ok(out)
-    }
-}
-
 /// The endpoint that can be used to communicate with the leader.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Listener {
     /// The name of the endpoint.
     ///
@@ -283,140 +81,13 @@ pub struct Listener {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Listener {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            host: StrBytes::from_static(""),
-            port: 0,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Listener {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_u16(self.port);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::string_size(&self.host, flexible);
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Listener {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for Listener {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for Listener {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Listener {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.host = rnd::string(rng);
-        value.port = rng.u16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Listener {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Listener {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The range of versions of the protocol that the replica supports.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KRaftVersionFeature {
     /// The minimum supported KRaft protocol version.
     ///
@@ -427,59 +98,157 @@ pub struct KRaftVersionFeature {
     /// Versions: 0+.
     pub max_supported_version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for KRaftVersionFeature {
-    fn default() -> Self {
-        Self { min_supported_version: 0, max_supported_version: 0, unknown_tagged_fields: Vec::new() }
+impl Message for UpdateRaftVoterRequest {
+    const NAME: &'static str = "UpdateRaftVoterRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
+#[cfg(feature = "encode-requests")]
+impl UpdateRaftVoterRequest {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put_nullable(buf, self.cluster_id.as_deref(), true, true, version)
+            .map_err(|e| e.in_field("ClusterId"))?;
+        {
+            let mut run = [0u8; 24];
+            run[0..4].copy_from_slice(&self.current_leader_epoch.to_be_bytes());
+            run[4..8].copy_from_slice(&self.voter_id.to_be_bytes());
+            run[8..24].copy_from_slice(self.voter_directory_id.as_bytes());
+            buf.put_slice(&run);
+        }
+        c::array::put(buf, &self.listeners, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Listeners"))?;
+        self.k_raft_version_feature.encode_fields(buf, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::nullable_size(self.cluster_id.as_deref(), true);
+        size += 4;
+        size += 4;
+        size += 16;
+        size += c::array::size(&self.listeners, true, |e| e.fields_size(version));
+        size += self.k_raft_version_feature.fields_size(version);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
 #[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message UpdateRaftVoterRequest);
+
+#[cfg(feature = "encode-requests")]
+impl Listener {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        buf.put_u16(self.port);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += c::string::size(&self.host, true);
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested Listener);
+
+#[cfg(feature = "encode-requests")]
 impl KRaftVersionFeature {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 4];
             run[0..2].copy_from_slice(&self.min_supported_version.to_be_bytes());
             run[2..4].copy_from_slice(&self.max_supported_version.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 2;
         size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
 
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested KRaftVersionFeature);
+
+#[cfg(feature = "decode-requests")]
+impl UpdateRaftVoterRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_cluster_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ClusterId"))?;
+        let Some(run) = r.read_fixed::<24>() else {
+            return Err(r.fixed_run_error(&[("CurrentLeaderEpoch", 4), ("VoterId", 4), ("VoterDirectoryId", 16)]));
+        };
+        let f_current_leader_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_voter_id = i32::from_be_bytes(run[4..8].try_into().unwrap());
+        let f_voter_directory_id = Uuid::from_bytes(run[8..24].try_into().unwrap());
+        let f_listeners = c::array::read(r, true, version, |r| Listener::decode_fields(r, version))
+            .map_err(|e| e.in_field("Listeners"))?;
+        let f_k_raft_version_feature =
+            KRaftVersionFeature::decode_fields(r, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            cluster_id: f_cluster_id,
+            current_leader_epoch: f_current_leader_epoch,
+            voter_id: f_voter_id,
+            voter_directory_id: f_voter_directory_id,
+            listeners: f_listeners,
+            k_raft_version_feature: f_k_raft_version_feature,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message UpdateRaftVoterRequest);
+
+#[cfg(feature = "decode-requests")]
+impl Listener {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
+        let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(nested Listener);
+
 #[cfg(feature = "decode-requests")]
 impl KRaftVersionFeature {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MinSupportedVersion", 2), ("MaxSupportedVersion", 2)]));
         };
         let f_min_supported_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_max_supported_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             min_supported_version: f_min_supported_version,
             max_supported_version: f_max_supported_version,
@@ -488,74 +257,5 @@ impl KRaftVersionFeature {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for KRaftVersionFeature {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for KRaftVersionFeature {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for KRaftVersionFeature {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.min_supported_version = rng.i16(..);
-        value.max_supported_version = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for KRaftVersionFeature {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "minSupportedVersion".to_string(),
-            j::JsonValue::to_value(&self.min_supported_version).map_err(|e| e.in_field("MinSupportedVersion"))?,
-        );
-        map.insert(
-            "maxSupportedVersion".to_string(),
-            j::JsonValue::to_value(&self.max_supported_version).map_err(|e| e.in_field("MaxSupportedVersion"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for KRaftVersionFeature {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("minSupportedVersion") {
-            Some(v) => {
-                out.min_supported_version =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinSupportedVersion"))?;
-            }
-            None => return Err(j::missing("minSupportedVersion", version)),
-        }
-        match object.get("maxSupportedVersion") {
-            Some(v) => {
-                out.max_supported_version =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxSupportedVersion"))?;
-            }
-            None => return Err(j::missing("maxSupportedVersion", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested KRaftVersionFeature);

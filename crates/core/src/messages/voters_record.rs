@@ -2,23 +2,20 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `VotersRecord`, the Kafka data type defined in `VotersRecord.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
+use crate::codec::RawTaggedField;
+use crate::error::DecodeError;
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use bytes::BufMut;
 use uuid::Uuid;
 
 /// `VotersRecord`: Kafka data.
 ///
 /// Valid versions: 0. Flexible versions: 0+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VotersRecord {
     /// The version of the voters record.
     ///
@@ -29,138 +26,13 @@ pub struct VotersRecord {
     /// Versions: 0+.
     pub voters: Vec<Voter>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for VotersRecord {
-    fn default() -> Self {
-        Self { version: 0, voters: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-impl VotersRecord {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        buf.put_i16(self.version);
-        c::put_array(buf, &self.voters, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Voters"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 2;
-        size += c::array_size(&self.voters, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-impl VotersRecord {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
-        let f_voters = c::read_array(r, flexible, version, |r| Voter::decode_fields(r, version))
-            .map_err(|e| e.in_field("Voters"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { version: f_version, voters: f_voters, unknown_tagged_fields })
-    }
-}
-
-impl Encode for VotersRecord {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("VotersRecord"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("VotersRecord"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for VotersRecord {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("VotersRecord"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("VotersRecord"))
-    }
-}
-
-impl Message for VotersRecord {
-    const NAME: &'static str = "VotersRecord";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for VotersRecord {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.version = rng.i16(..);
-        value.voters = rnd::vec(rng, |rng| <Voter as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for VotersRecord {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("VotersRecord"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert("version".to_string(), j::JsonValue::to_value(&self.version).map_err(|e| e.in_field("Version"))?);
-        map.insert("voters".to_string(), j::structs_to_value(&self.voters, version).map_err(|e| e.in_field("Voters"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for VotersRecord {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("VotersRecord"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("version") {
-            Some(v) => {
-                out.version = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Version"))?;
-            }
-            None => return Err(j::missing("version", version)),
-        }
-        match object.get("voters") {
-            Some(v) => {
-                out.voters = j::structs_from_value(v, version).map_err(|e| e.in_field("Voters"))?;
-            }
-            None => return Err(j::missing("voters", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The set of voters in the quorum for this epoch.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Voter {
     /// The replica id of the voter in the topic partition.
     ///
@@ -179,175 +51,13 @@ pub struct Voter {
     /// Versions: 0+.
     pub k_raft_version_feature: KRaftVersionFeature,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Voter {
-    fn default() -> Self {
-        Self {
-            voter_id: 0,
-            voter_directory_id: Uuid::nil(),
-            endpoints: Vec::new(),
-            k_raft_version_feature: KRaftVersionFeature::default(),
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-impl Voter {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 20];
-            run[0..4].copy_from_slice(&self.voter_id.to_be_bytes());
-            run[4..20].copy_from_slice(&*self.voter_directory_id.as_bytes());
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.endpoints, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Endpoints"))?;
-        (&self.k_raft_version_feature).encode_fields(buf, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += 4;
-        size += 16;
-        size += c::array_size(&self.endpoints, flexible, |e| (e).fields_size(version));
-        size += (&self.k_raft_version_feature).fields_size(version);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-impl Voter {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let Some(run) = r.read_fixed::<20>() else {
-            return Err(r.fixed_run_error(&[("VoterId", 4), ("VoterDirectoryId", 16)]));
-        };
-        let f_voter_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
-        let f_voter_directory_id = Uuid::from_bytes(run[4..20].try_into().unwrap());
-        let f_endpoints = c::read_array(r, flexible, version, |r| Endpoint::decode_fields(r, version))
-            .map_err(|e| e.in_field("Endpoints"))?;
-        let f_k_raft_version_feature =
-            KRaftVersionFeature::decode_fields(r, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self {
-            voter_id: f_voter_id,
-            voter_directory_id: f_voter_directory_id,
-            endpoints: f_endpoints,
-            k_raft_version_feature: f_k_raft_version_feature,
-            unknown_tagged_fields,
-        })
-    }
-}
-
-impl Encode for Voter {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for Voter {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Voter {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.voter_id = rnd::i32(rng);
-        value.voter_directory_id = rnd::uuid(rng);
-        value.endpoints = rnd::vec(rng, |rng| <Endpoint as rnd::Random>::random(rng, version));
-        value.k_raft_version_feature = <KRaftVersionFeature as rnd::Random>::random(rng, version);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Voter {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("voterId".to_string(), j::JsonValue::to_value(&self.voter_id).map_err(|e| e.in_field("VoterId"))?);
-        map.insert(
-            "voterDirectoryId".to_string(),
-            j::JsonValue::to_value(&self.voter_directory_id).map_err(|e| e.in_field("VoterDirectoryId"))?,
-        );
-        map.insert(
-            "endpoints".to_string(),
-            j::structs_to_value(&self.endpoints, version).map_err(|e| e.in_field("Endpoints"))?,
-        );
-        map.insert(
-            "kRaftVersionFeature".to_string(),
-            j::ToJson::to_json(&self.k_raft_version_feature, version).map_err(|e| e.in_field("KRaftVersionFeature"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Voter {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("voterId") {
-            Some(v) => {
-                out.voter_id = <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterId"))?;
-            }
-            None => return Err(j::missing("voterId", version)),
-        }
-        match object.get("voterDirectoryId") {
-            Some(v) => {
-                out.voter_directory_id =
-                    <Uuid as j::JsonValue>::from_value(v).map_err(|e| e.in_field("VoterDirectoryId"))?;
-            }
-            None => return Err(j::missing("voterDirectoryId", version)),
-        }
-        match object.get("endpoints") {
-            Some(v) => {
-                out.endpoints = j::structs_from_value(v, version).map_err(|e| e.in_field("Endpoints"))?;
-            }
-            None => return Err(j::missing("endpoints", version)),
-        }
-        match object.get("kRaftVersionFeature") {
-            Some(v) => {
-                out.k_raft_version_feature = <KRaftVersionFeature as j::FromJson>::from_json(v, version)
-                    .map_err(|e| e.in_field("KRaftVersionFeature"))?;
-            }
-            None => return Err(j::missing("kRaftVersionFeature", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The endpoint that can be used to communicate with the voter.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Endpoint {
     /// The name of the endpoint.
     ///
@@ -362,136 +72,13 @@ pub struct Endpoint {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for Endpoint {
-    fn default() -> Self {
-        Self {
-            name: StrBytes::from_static(""),
-            host: StrBytes::from_static(""),
-            port: 0,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
-}
-
-impl Endpoint {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_string(buf, &self.host, flexible).map_err(|e| e.in_field("Host"))?;
-        buf.put_u16(self.port);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::string_size(&self.host, flexible);
-        size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-impl Endpoint {
-    #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_host = r.read_string(flexible, version).map_err(|e| e.in_field("Host"))?;
-        let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
-    }
-}
-
-impl Encode for Endpoint {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for Endpoint {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for Endpoint {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.host = rnd::string(rng);
-        value.port = rng.u16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for Endpoint {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert("host".to_string(), j::JsonValue::to_value(&self.host).map_err(|e| e.in_field("Host"))?);
-        map.insert("port".to_string(), j::JsonValue::to_value(&self.port).map_err(|e| e.in_field("Port"))?);
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for Endpoint {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("host") {
-            Some(v) => {
-                out.host = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Host"))?;
-            }
-            None => return Err(j::missing("host", version)),
-        }
-        match object.get("port") {
-            Some(v) => {
-                out.port = <u16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Port"))?;
-            }
-            None => return Err(j::missing("port", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The range of versions of the protocol that the replica supports.
 ///
 /// Versions: 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KRaftVersionFeature {
     /// The minimum supported KRaft protocol version.
     ///
@@ -502,57 +89,171 @@ pub struct KRaftVersionFeature {
     /// Versions: 0+.
     pub max_supported_version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for KRaftVersionFeature {
-    fn default() -> Self {
-        Self { min_supported_version: 0, max_supported_version: 0, unknown_tagged_fields: Vec::new() }
+impl Message for VotersRecord {
+    const NAME: &'static str = "VotersRecord";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(0, 0);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(0, 32767);
+}
+
+impl VotersRecord {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i16(self.version);
+        c::array::put(buf, &self.voters, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Voters"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 2;
+        size += c::array::size(&self.voters, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
     }
 }
 
+crate::message::impl_encode!(message VotersRecord);
+
+impl Voter {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 20];
+            run[0..4].copy_from_slice(&self.voter_id.to_be_bytes());
+            run[4..20].copy_from_slice(self.voter_directory_id.as_bytes());
+            buf.put_slice(&run);
+        }
+        c::array::put(buf, &self.endpoints, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Endpoints"))?;
+        self.k_raft_version_feature.encode_fields(buf, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
+        size += 4;
+        size += 16;
+        size += c::array::size(&self.endpoints, true, |e| e.fields_size(version));
+        size += self.k_raft_version_feature.fields_size(version);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+crate::message::impl_encode!(nested Voter);
+
+impl Endpoint {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        c::string::put(buf, &self.host, true).map_err(|e| e.in_field("Host"))?;
+        buf.put_u16(self.port);
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += c::string::size(&self.host, true);
+        size += 2;
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+crate::message::impl_encode!(nested Endpoint);
+
 impl KRaftVersionFeature {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
         {
             let mut run = [0u8; 4];
             run[0..2].copy_from_slice(&self.min_supported_version.to_be_bytes());
             run[2..4].copy_from_slice(&self.max_supported_version.to_be_bytes());
             buf.put_slice(&run);
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
         size += 2;
         size += 2;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
 
-impl KRaftVersionFeature {
+crate::message::impl_encode!(nested KRaftVersionFeature);
+
+impl VotersRecord {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_version = r.read_i16().map_err(|e| e.in_field("Version"))?;
+        let f_voters =
+            c::array::read(r, true, version, |r| Voter::decode_fields(r, version)).map_err(|e| e.in_field("Voters"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { version: f_version, voters: f_voters, unknown_tagged_fields })
+    }
+}
+
+crate::message::impl_decode!(message VotersRecord);
+
+impl Voter {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
+        let Some(run) = r.read_fixed::<20>() else {
+            return Err(r.fixed_run_error(&[("VoterId", 4), ("VoterDirectoryId", 16)]));
+        };
+        let f_voter_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
+        let f_voter_directory_id = Uuid::from_bytes(run[4..20].try_into().unwrap());
+        let f_endpoints = c::array::read(r, true, version, |r| Endpoint::decode_fields(r, version))
+            .map_err(|e| e.in_field("Endpoints"))?;
+        let f_k_raft_version_feature =
+            KRaftVersionFeature::decode_fields(r, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self {
+            voter_id: f_voter_id,
+            voter_directory_id: f_voter_directory_id,
+            endpoints: f_endpoints,
+            k_raft_version_feature: f_k_raft_version_feature,
+            unknown_tagged_fields,
+        })
+    }
+}
+
+crate::message::impl_decode!(nested Voter);
+
+impl Endpoint {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
+        let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
+    }
+}
+
+crate::message::impl_decode!(nested Endpoint);
+
+impl KRaftVersionFeature {
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MinSupportedVersion", 2), ("MaxSupportedVersion", 2)]));
         };
         let f_min_supported_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_max_supported_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             min_supported_version: f_min_supported_version,
             max_supported_version: f_max_supported_version,
@@ -561,72 +262,4 @@ impl KRaftVersionFeature {
     }
 }
 
-impl Encode for KRaftVersionFeature {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-impl Decode for KRaftVersionFeature {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for KRaftVersionFeature {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.min_supported_version = rng.i16(..);
-        value.max_supported_version = rng.i16(..);
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for KRaftVersionFeature {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "minSupportedVersion".to_string(),
-            j::JsonValue::to_value(&self.min_supported_version).map_err(|e| e.in_field("MinSupportedVersion"))?,
-        );
-        map.insert(
-            "maxSupportedVersion".to_string(),
-            j::JsonValue::to_value(&self.max_supported_version).map_err(|e| e.in_field("MaxSupportedVersion"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for KRaftVersionFeature {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("minSupportedVersion") {
-            Some(v) => {
-                out.min_supported_version =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MinSupportedVersion"))?;
-            }
-            None => return Err(j::missing("minSupportedVersion", version)),
-        }
-        match object.get("maxSupportedVersion") {
-            Some(v) => {
-                out.max_supported_version =
-                    <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("MaxSupportedVersion"))?;
-            }
-            None => return Err(j::missing("maxSupportedVersion", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested KRaftVersionFeature);

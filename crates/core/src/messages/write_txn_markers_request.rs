@@ -2,157 +2,37 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! `WriteTxnMarkersRequest`, the Kafka request defined in `WriteTxnMarkersRequest.json`.
-#![allow(unused_mut, unused_variables, unused_imports, clippy::all)]
 
+#[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::error::{DecodeError, EncodeError};
-#[cfg(feature = "json")]
-use crate::json as j;
-use crate::message::{check_decode_version, Decode, Encode, Message, VersionRange};
-#[cfg(feature = "random")]
-use crate::random as rnd;
-use crate::{StrBytes, WireArray};
-use bytes::{BufMut, Bytes};
-use uuid::Uuid;
+use crate::codec::RawTaggedField;
+#[cfg(feature = "decode-requests")]
+use crate::error::DecodeError;
+#[cfg(feature = "encode-requests")]
+use crate::error::EncodeError;
+use crate::message::{Message, VersionRange};
+use crate::StrBytes;
+use crate::WireArray;
+#[cfg(feature = "encode-requests")]
+use bytes::BufMut;
 
 /// `WriteTxnMarkersRequest`: Kafka request, api key 27.
 ///
 /// Valid versions: 1-2. Flexible versions: 1+.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WriteTxnMarkersRequest {
     /// The transaction markers to be written.
     ///
     /// Versions: 0+.
     pub markers: Vec<WritableTxnMarker>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for WriteTxnMarkersRequest {
-    fn default() -> Self {
-        Self { markers: Vec::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl WriteTxnMarkersRequest {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_array(buf, &self.markers, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Markers"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::array_size(&self.markers, flexible, |e| (e).fields_size(version));
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl WriteTxnMarkersRequest {
-    #[inline]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_markers = c::read_array(r, flexible, version, |r| WritableTxnMarker::decode_fields(r, version))
-            .map_err(|e| e.in_field("Markers"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
-        Ok(Self { markers: f_markers, unknown_tagged_fields })
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl Encode for WriteTxnMarkersRequest {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        if !Self::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("WriteTxnMarkersRequest"));
-        }
-        self.encode_fields(buf, version).map_err(|e| e.in_struct("WriteTxnMarkersRequest"))
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
-#[cfg(feature = "decode-requests")]
-impl Decode for WriteTxnMarkersRequest {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        check_decode_version(Self::VALID_VERSIONS, r, version).map_err(|e| e.in_struct("WriteTxnMarkersRequest"))?;
-        Self::decode_fields(r, version).map_err(|e| e.in_struct("WriteTxnMarkersRequest"))
-    }
-}
-
-impl Message for WriteTxnMarkersRequest {
-    const NAME: &'static str = "WriteTxnMarkersRequest";
-    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
-    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for WriteTxnMarkersRequest {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.markers = rnd::vec(rng, |rng| <WritableTxnMarker as rnd::Random>::random(rng, version));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for WriteTxnMarkersRequest {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(c::unsupported_version(version).in_struct("WriteTxnMarkersRequest"));
-        }
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "markers".to_string(),
-            j::structs_to_value(&self.markers, version).map_err(|e| e.in_field("Markers"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for WriteTxnMarkersRequest {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        if !<Self as Message>::VALID_VERSIONS.contains(version) {
-            return Err(j::error(format!("unsupported version {version}")).in_struct("WriteTxnMarkersRequest"));
-        }
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("markers") {
-            Some(v) => {
-                out.markers = j::structs_from_value(v, version).map_err(|e| e.in_field("Markers"))?;
-            }
-            None => return Err(j::missing("markers", version)),
-        }
-        Ok(out)
-    }
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
 /// The transaction markers to be written.
 ///
 /// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WritableTxnMarker {
     /// The current producer ID.
     ///
@@ -179,86 +59,144 @@ pub struct WritableTxnMarker {
     /// Versions: 2+; default: 0; ignorable.
     pub transaction_version: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
 }
 
-impl Default for WritableTxnMarker {
-    fn default() -> Self {
-        Self {
-            producer_id: 0,
-            producer_epoch: 0,
-            transaction_result: false,
-            topics: Vec::new(),
-            coordinator_epoch: 0,
-            transaction_version: 0,
-            unknown_tagged_fields: Vec::new(),
-        }
-    }
+/// Each topic that we want to write transaction marker(s) for.
+///
+/// Versions: 1-2.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WritableTxnMarkerTopic {
+    /// The topic name.
+    ///
+    /// Versions: 0+; entity: topicName.
+    pub name: StrBytes,
+    /// The indexes of the partitions to write transaction markers for.
+    ///
+    /// Versions: 0+.
+    pub partition_indexes: WireArray<i32>,
+    /// Tagged fields this library does not know; written back on encode.
+    pub unknown_tagged_fields: Vec<RawTaggedField>,
+}
+
+impl Message for WriteTxnMarkersRequest {
+    const NAME: &'static str = "WriteTxnMarkersRequest";
+    const VALID_VERSIONS: VersionRange = VersionRange::new(1, 2);
+    const FLEXIBLE_VERSIONS: VersionRange = VersionRange::new(1, 32767);
 }
 
 #[cfg(feature = "encode-requests")]
-impl WritableTxnMarker {
+impl WriteTxnMarkersRequest {
     pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        {
-            let mut run = [0u8; 11];
-            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
-            run[8..10].copy_from_slice(&self.producer_epoch.to_be_bytes());
-            run[10..11].copy_from_slice(&[self.transaction_result as u8]);
-            buf.put_slice(&run);
-        }
-        c::put_array(buf, &self.topics, flexible, |buf, e| (e).encode_fields(buf, version))
-            .map_err(|e| e.in_field("Topics"))?;
-        buf.put_i32(self.coordinator_epoch);
-        if version >= 2 {
-            buf.put_i8(self.transaction_version);
-        }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
+        c::array::put(buf, &self.markers, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Markers"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
         Ok(())
     }
 
     #[inline]
     pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
+        let mut size = 0;
+        size += c::array::size(&self.markers, true, |e| e.fields_size(version));
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(message WriteTxnMarkersRequest);
+
+#[cfg(feature = "encode-requests")]
+impl WritableTxnMarker {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        {
+            let mut run = [0u8; 11];
+            run[0..8].copy_from_slice(&self.producer_id.to_be_bytes());
+            run[8..10].copy_from_slice(&self.producer_epoch.to_be_bytes());
+            run[10..11].copy_from_slice(&[u8::from(self.transaction_result)]);
+            buf.put_slice(&run);
+        }
+        c::array::put(buf, &self.topics, true, |buf, e| e.encode_fields(buf, version))
+            .map_err(|e| e.in_field("Topics"))?;
+        buf.put_i32(self.coordinator_epoch);
+        if version >= 2 {
+            buf.put_i8(self.transaction_version);
+        }
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, version: i16) -> usize {
+        let mut size = 0;
         size += 8;
         size += 2;
         size += 1;
-        size += c::array_size(&self.topics, flexible, |e| (e).fields_size(version));
+        size += c::array::size(&self.topics, true, |e| e.fields_size(version));
         size += 4;
         if version >= 2 {
             size += 1;
         }
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
         size
     }
 }
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested WritableTxnMarker);
+
+#[cfg(feature = "encode-requests")]
+impl WritableTxnMarkerTopic {
+    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        c::string::put(buf, &self.name, true).map_err(|e| e.in_field("Name"))?;
+        c::wire_array::put(buf, &self.partition_indexes, true).map_err(|e| e.in_field("PartitionIndexes"))?;
+        c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, true, version)?;
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn fields_size(&self, _version: i16) -> usize {
+        let mut size = 0;
+        size += c::string::size(&self.name, true);
+        size += c::wire_array::size(&self.partition_indexes, true);
+        size += c::tagged::unknown_section_size(&self.unknown_tagged_fields, true);
+        size
+    }
+}
+
+#[cfg(feature = "encode-requests")]
+crate::message::impl_encode!(nested WritableTxnMarkerTopic);
+
+#[cfg(feature = "decode-requests")]
+impl WriteTxnMarkersRequest {
+    #[inline]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        let f_markers = c::array::read(r, true, version, |r| WritableTxnMarker::decode_fields(r, version))
+            .map_err(|e| e.in_field("Markers"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
+        Ok(Self { markers: f_markers, unknown_tagged_fields })
+    }
+}
+
+#[cfg(feature = "decode-requests")]
+crate::message::impl_decode!(message WriteTxnMarkersRequest);
 
 #[cfg(feature = "decode-requests")]
 impl WritableTxnMarker {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
         let Some(run) = r.read_fixed::<11>() else {
             return Err(r.fixed_run_error(&[("ProducerId", 8), ("ProducerEpoch", 2), ("TransactionResult", 1)]));
         };
         let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_producer_epoch = i16::from_be_bytes(run[8..10].try_into().unwrap());
         let f_transaction_result = run[10] != 0;
-        let f_topics = c::read_array(r, flexible, version, |r| WritableTxnMarkerTopic::decode_fields(r, version))
+        let f_topics = c::array::read(r, true, version, |r| WritableTxnMarkerTopic::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
         let f_coordinator_epoch = r.read_i32().map_err(|e| e.in_field("CoordinatorEpoch"))?;
         let f_transaction_version =
             if version >= 2 { r.read_i8().map_err(|e| e.in_field("TransactionVersion"))? } else { 0 };
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             producer_id: f_producer_id,
             producer_epoch: f_producer_epoch,
@@ -271,253 +209,19 @@ impl WritableTxnMarker {
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for WritableTxnMarker {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for WritableTxnMarker {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for WritableTxnMarker {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.producer_id = rnd::i64(rng);
-        value.producer_epoch = rng.i16(..);
-        value.transaction_result = rng.bool();
-        value.topics = rnd::vec(rng, |rng| <WritableTxnMarkerTopic as rnd::Random>::random(rng, version));
-        value.coordinator_epoch = rnd::i32(rng);
-        if version >= 2 {
-            value.transaction_version = rng.i8(..);
-        }
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for WritableTxnMarker {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert(
-            "producerId".to_string(),
-            j::JsonValue::to_value(&self.producer_id).map_err(|e| e.in_field("ProducerId"))?,
-        );
-        map.insert(
-            "producerEpoch".to_string(),
-            j::JsonValue::to_value(&self.producer_epoch).map_err(|e| e.in_field("ProducerEpoch"))?,
-        );
-        map.insert(
-            "transactionResult".to_string(),
-            j::JsonValue::to_value(&self.transaction_result).map_err(|e| e.in_field("TransactionResult"))?,
-        );
-        map.insert("topics".to_string(), j::structs_to_value(&self.topics, version).map_err(|e| e.in_field("Topics"))?);
-        map.insert(
-            "coordinatorEpoch".to_string(),
-            j::JsonValue::to_value(&self.coordinator_epoch).map_err(|e| e.in_field("CoordinatorEpoch"))?,
-        );
-        if version >= 2 {
-            map.insert(
-                "transactionVersion".to_string(),
-                j::JsonValue::to_value(&self.transaction_version).map_err(|e| e.in_field("TransactionVersion"))?,
-            );
-        }
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for WritableTxnMarker {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("producerId") {
-            Some(v) => {
-                out.producer_id = <i64 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerId"))?;
-            }
-            None => return Err(j::missing("producerId", version)),
-        }
-        match object.get("producerEpoch") {
-            Some(v) => {
-                out.producer_epoch = <i16 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("ProducerEpoch"))?;
-            }
-            None => return Err(j::missing("producerEpoch", version)),
-        }
-        match object.get("transactionResult") {
-            Some(v) => {
-                out.transaction_result =
-                    <bool as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionResult"))?;
-            }
-            None => return Err(j::missing("transactionResult", version)),
-        }
-        match object.get("topics") {
-            Some(v) => {
-                out.topics = j::structs_from_value(v, version).map_err(|e| e.in_field("Topics"))?;
-            }
-            None => return Err(j::missing("topics", version)),
-        }
-        match object.get("coordinatorEpoch") {
-            Some(v) => {
-                out.coordinator_epoch =
-                    <i32 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("CoordinatorEpoch"))?;
-            }
-            None => return Err(j::missing("coordinatorEpoch", version)),
-        }
-        match object.get("transactionVersion") {
-            Some(v) => {
-                out.transaction_version =
-                    <i8 as j::JsonValue>::from_value(v).map_err(|e| e.in_field("TransactionVersion"))?;
-            }
-            None if version >= 2 => return Err(j::missing("transactionVersion", version)),
-            None => {}
-        }
-        Ok(out)
-    }
-}
-
-/// Each topic that we want to write transaction marker(s) for.
-///
-/// Versions: 1-2.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WritableTxnMarkerTopic {
-    /// The topic name.
-    ///
-    /// Versions: 0+; entity: topicName.
-    pub name: StrBytes,
-    /// The indexes of the partitions to write transaction markers for.
-    ///
-    /// Versions: 0+.
-    pub partition_indexes: WireArray<i32>,
-    /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<c::RawTaggedField>,
-}
-
-impl Default for WritableTxnMarkerTopic {
-    fn default() -> Self {
-        Self { name: StrBytes::from_static(""), partition_indexes: WireArray::new(), unknown_tagged_fields: Vec::new() }
-    }
-}
-
-#[cfg(feature = "encode-requests")]
-impl WritableTxnMarkerTopic {
-    pub(crate) fn encode_fields<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        let flexible = true;
-        c::put_string(buf, &self.name, flexible).map_err(|e| e.in_field("Name"))?;
-        c::put_wire_array(buf, &self.partition_indexes, flexible).map_err(|e| e.in_field("PartitionIndexes"))?;
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            c::put_uvarint(buf, num_tagged as u32);
-            let mut unknown = c::TaggedFieldWriter::new(&self.unknown_tagged_fields);
-            unknown.write_rest(buf);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) fn fields_size(&self, version: i16) -> usize {
-        let flexible = true;
-        let mut size = 0usize;
-        size += c::string_size(&self.name, flexible);
-        size += c::wire_array_size(&self.partition_indexes, flexible);
-        if flexible {
-            let mut num_tagged = self.unknown_tagged_fields.len();
-            size += c::uvarint_size(num_tagged as u32) + c::raw_tagged_fields_size(&self.unknown_tagged_fields);
-        }
-        size
-    }
-}
+crate::message::impl_decode!(nested WritableTxnMarker);
 
 #[cfg(feature = "decode-requests")]
 impl WritableTxnMarkerTopic {
     #[inline(always)]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let flexible = true;
-        let f_name = r.read_string(flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partition_indexes = r.read_wire_array(flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
-        let unknown_tagged_fields = c::read_unknown_tagged_fields(r)?;
+        let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
+        let f_partition_indexes = c::wire_array::read(r, true, version).map_err(|e| e.in_field("PartitionIndexes"))?;
+        let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
     }
 }
 
-#[cfg(feature = "encode-requests")]
-impl Encode for WritableTxnMarkerTopic {
-    fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_fields(buf, version)
-    }
-    #[inline]
-    fn encoded_size(&self, version: i16) -> usize {
-        self.fields_size(version)
-    }
-}
-
 #[cfg(feature = "decode-requests")]
-impl Decode for WritableTxnMarkerTopic {
-    #[inline]
-    fn decode(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Self::decode_fields(r, version)
-    }
-}
-
-#[cfg(feature = "random")]
-impl rnd::Random for WritableTxnMarkerTopic {
-    fn random(rng: &mut rnd::Rng, version: i16) -> Self {
-        let flexible = true;
-        let mut value = Self::default();
-        value.name = rnd::string(rng);
-        value.partition_indexes = WireArray::from(rnd::vec(rng, |rng| rnd::i32(rng)));
-        if flexible {
-            value.unknown_tagged_fields = rnd::unknown_tagged_fields(rng, &[]);
-        }
-        value
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::ToJson for WritableTxnMarkerTopic {
-    fn to_json(&self, version: i16) -> Result<j::serde_json::Value, EncodeError> {
-        let mut map = j::serde_json::Map::new();
-        map.insert("name".to_string(), j::JsonValue::to_value(&self.name).map_err(|e| e.in_field("Name"))?);
-        map.insert(
-            "partitionIndexes".to_string(),
-            j::JsonValue::to_value(&self.partition_indexes).map_err(|e| e.in_field("PartitionIndexes"))?,
-        );
-        Ok(j::serde_json::Value::Object(map))
-    }
-}
-
-#[cfg(feature = "json")]
-impl j::FromJson for WritableTxnMarkerTopic {
-    fn from_json(value: &j::serde_json::Value, version: i16) -> Result<Self, DecodeError> {
-        let object = j::object(value)?;
-        let mut out = Self::default();
-        match object.get("name") {
-            Some(v) => {
-                out.name = <StrBytes as j::JsonValue>::from_value(v).map_err(|e| e.in_field("Name"))?;
-            }
-            None => return Err(j::missing("name", version)),
-        }
-        match object.get("partitionIndexes") {
-            Some(v) => {
-                out.partition_indexes =
-                    <WireArray<i32> as j::JsonValue>::from_value(v).map_err(|e| e.in_field("PartitionIndexes"))?;
-            }
-            None => return Err(j::missing("partitionIndexes", version)),
-        }
-        Ok(out)
-    }
-}
+crate::message::impl_decode!(nested WritableTxnMarkerTopic);

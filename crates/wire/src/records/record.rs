@@ -1,7 +1,8 @@
 //! One record of a v2 record batch: varint length, attributes, varlong
 //! timestamp delta, varint offset delta, key, value and headers.
 
-use crate::codec::{put_varint, varint_size, varlong_size, Reader, StackBytes};
+use crate::codec::varint::{put_varint, varint_size, varlong_size, StackBytes};
+use crate::codec::Reader;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use crate::StrBytes;
 use bytes::{BufMut, Bytes};

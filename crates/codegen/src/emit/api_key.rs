@@ -1,0 +1,268 @@
+//! Emits `api_key.rs`: the `ApiKey` enum with each API's metadata and header
+//! version rules, the `Listener` enum, and the `Request` / `Response` enums
+//! that dispatch on the api key.
+
+use super::header;
+use crate::naming::{api_name, listener_variant};
+use crate::spec::{MessageSpec, SpecType, Versions};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// One API: its key, its name, and its request and response specs.
+pub struct Api<'a> {
+    pub key: i16,
+    pub name: String,
+    pub request: &'a MessageSpec,
+    pub response: &'a MessageSpec,
+}
+
+impl Api<'_> {
+    /// The message name of the API's `"Request"` or `"Response"` body.
+    pub fn body_name(&self, kind: &str) -> &str {
+        if kind == "Request" {
+            &self.request.name
+        } else {
+            &self.response.name
+        }
+    }
+}
+
+/// Kafka's special cases (from its generator's `ApiMessageTypeGenerator`):
+const API_VERSIONS_KEY: i16 = 18;
+const CONTROLLED_SHUTDOWN_KEY: i16 = 7;
+
+fn range(v: Versions) -> String {
+    match v.0 {
+        Some((a, b)) => format!("VersionRange::new({a}, {b})"),
+        None => "VersionRange::NONE".into(),
+    }
+}
+
+/// Pairs every request with its response by api key.
+pub fn collect_apis(specs: &[MessageSpec]) -> Result<Vec<Api<'_>>, String> {
+    let mut requests = BTreeMap::new();
+    let mut responses = BTreeMap::new();
+    for s in specs {
+        let map = match s.ty {
+            SpecType::Request => &mut requests,
+            SpecType::Response => &mut responses,
+            _ => continue,
+        };
+        let key = s.api_key.expect("checked by the parser");
+        if let Some(other) = map.insert(key, s) {
+            return Err(format!("api key {key} is used by both {} and {}", other.file, s.file));
+        }
+    }
+    let mut apis = Vec::new();
+    for (key, request) in requests {
+        let response = responses.remove(&key).ok_or_else(|| format!("{} has no matching response", request.file))?;
+        let name = api_name(&request.name)
+            .ok_or_else(|| format!("{}: a request name must end in Request", request.file))?
+            .to_string();
+        if response.name != format!("{name}Response") {
+            return Err(format!("api key {key}: {} does not match {}", request.name, response.name));
+        }
+        apis.push(Api { key, name, request, response });
+    }
+    if let Some((key, spec)) = responses.into_iter().next() {
+        return Err(format!("{}: response for api key {key} has no request", spec.file));
+    }
+    Ok(apis)
+}
+
+pub fn emit(apis: &[Api], kafka_version: &str) -> String {
+    let mut out = header(&format!("the request and response specs of Kafka {kafka_version}"));
+    out.push_str(
+        "//! Api keys with their metadata, and the request and response enums that\n\
+         //! dispatch on them.\n\n\
+         use super::*;\n\
+         #[cfg(any(feature = \"decode-requests\", feature = \"decode-responses\"))]\n\
+         use crate::codec::Reader;\n\
+         #[cfg(any(feature = \"decode-requests\", feature = \"decode-responses\"))]\n\
+         use crate::error::{DecodeError, DecodeErrorKind};\n\
+         #[cfg(any(feature = \"encode-requests\", feature = \"encode-responses\"))]\n\
+         use crate::error::EncodeError;\n\
+         #[cfg(any(feature = \"decode-requests\", feature = \"decode-responses\"))]\n\
+         use crate::message::Decode;\n\
+         #[cfg(any(feature = \"encode-requests\", feature = \"encode-responses\"))]\n\
+         use crate::message::Encode;\n\
+         use crate::message::VersionRange;\n\
+         #[cfg(any(feature = \"encode-requests\", feature = \"encode-responses\"))]\n\
+         use bytes::BufMut;\n\n",
+    );
+    emit_listener(apis, &mut out);
+    emit_api_key(apis, &mut out);
+    emit_dispatch_enum(apis, "Request", |a| a.request.name.clone(), &mut out);
+    emit_dispatch_enum(apis, "Response", |a| a.response.name.clone(), &mut out);
+    out
+}
+
+fn emit_listener(apis: &[Api], out: &mut String) {
+    let mut names: Vec<&str> = apis.iter().flat_map(|a| a.request.listeners.iter().map(String::as_str)).collect();
+    names.sort_unstable();
+    names.dedup();
+    out.push_str("/// The kinds of listener an API is served on.\n#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum Listener {\n");
+    for n in &names {
+        writeln!(out, "/// `{n}`\n{},", listener_variant(n)).unwrap();
+    }
+    out.push_str("}\n\n");
+}
+
+fn emit_api_key(apis: &[Api], out: &mut String) {
+    out.push_str(
+        "/// A Kafka API, identified on the wire by its `i16` key.\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n\
+         #[repr(i16)]\npub enum ApiKey {\n",
+    );
+    for a in apis {
+        writeln!(out, "/// `{}` / `{}`.\n{} = {},", a.request.name, a.response.name, a.name, a.key).unwrap();
+    }
+    out.push_str("}\n\nimpl ApiKey {\n/// Every API, by key.\npub const ALL: &'static [ApiKey] = &[\n");
+    for a in apis {
+        writeln!(out, "ApiKey::{},", a.name).unwrap();
+    }
+    out.push_str("];\n\n/// The key as it appears on the wire.\npub const fn key(self) -> i16 { self as i16 }\n\n");
+
+    let mut by_api = |doc: &str, sig: &str, value: &dyn Fn(&Api) -> String| {
+        writeln!(out, "{doc}\npub const fn {sig} {{\nmatch self {{").unwrap();
+        for a in apis {
+            writeln!(out, "ApiKey::{} => {},", a.name, value(a)).unwrap();
+        }
+        out.push_str("}\n}\n\n");
+    };
+    by_api("/// The API's name, e.g. `Metadata`.", "name(self) -> &'static str", &|a| format!("{:?}", a.name));
+    by_api(
+        "/// The versions this release defines (both request and response).",
+        "valid_versions(self) -> VersionRange",
+        &|a| range(a.request.valid_versions),
+    );
+    by_api("/// The flexible versions of the request.", "request_flexible_versions(self) -> VersionRange", &|a| {
+        range(a.request.flexible_versions)
+    });
+    by_api("/// The flexible versions of the response.", "response_flexible_versions(self) -> VersionRange", &|a| {
+        range(a.response.flexible_versions)
+    });
+    by_api("/// Versions Kafka marks deprecated.", "deprecated_versions(self) -> VersionRange", &|a| {
+        range(a.request.deprecated_versions)
+    });
+    by_api(
+        "/// Whether the latest version is still unstable (not offered by brokers by default).",
+        "latest_version_unstable(self) -> bool",
+        &|a| a.request.latest_version_unstable.to_string(),
+    );
+    by_api("/// The listeners that serve this API.", "listeners(self) -> &'static [Listener]", &|a| {
+        let l: Vec<String> = a.request.listeners.iter().map(|l| format!("Listener::{}", listener_variant(l))).collect();
+        format!("&[{}]", l.join(", "))
+    });
+
+    out.push_str(
+        "/// The stable versions: the valid ones, less the latest if it is unstable.\n\
+         pub const fn stable_versions(self) -> VersionRange {\n\
+         let v = self.valid_versions();\n\
+         if self.latest_version_unstable() { VersionRange::new(v.min, v.max - 1) } else { v }\n}\n\n",
+    );
+    out.push_str("/// The API for a key, or `None` for a key this release does not know.\npub const fn from_key(key: i16) -> Option<ApiKey> {\nmatch key {\n");
+    for a in apis {
+        writeln!(out, "{} => Some(ApiKey::{}),", a.key, a.name).unwrap();
+    }
+    out.push_str("_ => None,\n}\n}\n\n");
+
+    writeln!(
+        out,
+        "/// The request header version for `version` of this API: 2 for flexible\n\
+         /// versions, else 1; ControlledShutdown v0 uses header v0 (no client id).\n\
+         pub const fn request_header_version(self, version: i16) -> i16 {{\n\
+         if self.key() == {CONTROLLED_SHUTDOWN_KEY} && version == 0 {{ return 0; }}\n\
+         if self.request_flexible_versions().contains(version) {{ 2 }} else {{ 1 }}\n}}\n\n\
+         /// The response header version for `version` of this API: 1 for flexible\n\
+         /// versions, else 0; ApiVersions responses always use v0 (KIP-511), so a\n\
+         /// client can read them before it knows what the broker speaks.\n\
+         pub const fn response_header_version(self, version: i16) -> i16 {{\n\
+         if self.key() == {API_VERSIONS_KEY} {{ return 0; }}\n\
+         if self.response_flexible_versions().contains(version) {{ 1 }} else {{ 0 }}\n}}\n}}\n"
+    )
+    .unwrap();
+
+    out.push_str(
+        "impl TryFrom<i16> for ApiKey {\ntype Error = i16;\n\
+         /// Fails with the key itself when it is unknown.\n\
+         fn try_from(key: i16) -> Result<Self, i16> { ApiKey::from_key(key).ok_or(key) }\n}\n\n\
+         impl From<ApiKey> for i16 {\nfn from(k: ApiKey) -> i16 { k.key() }\n}\n\n\
+         impl std::fmt::Display for ApiKey {\nfn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n\
+         f.write_str(self.name())\n}\n}\n\n",
+    );
+}
+
+fn emit_dispatch_enum(apis: &[Api], kind: &str, type_name: fn(&Api) -> String, out: &mut String) {
+    let lower = kind.to_lowercase();
+    writeln!(
+        out,
+        "/// A {lower} body of any API, so a frame can be decoded by api key and\n\
+         /// version without naming the type.\n\
+         #[derive(Debug, Clone, PartialEq)]\n\
+         // The variants are as large as their messages: boxing them would cost an\n\
+         // allocation per frame, while a frame's body is built once and rarely moved.\n\
+         #[allow(clippy::large_enum_variant)]\n\
+         pub enum {kind} {{"
+    )
+    .unwrap();
+    for a in apis {
+        writeln!(out, "/// `{}`.\n{}({}),", type_name(a), a.name, type_name(a)).unwrap();
+    }
+    out.push_str("}\n\n");
+    writeln!(out, "impl {kind} {{").unwrap();
+    out.push_str("/// The API this body belongs to.\npub fn api_key(&self) -> ApiKey {\nmatch self {\n");
+    for a in apis {
+        writeln!(out, "{kind}::{}(_) => ApiKey::{},", a.name, a.name).unwrap();
+    }
+    out.push_str("}\n}\n\n");
+    let encode_cfg = format!("#[cfg(feature = \"encode-{lower}s\")]\n");
+    let decode_cfg = format!("#[cfg(feature = \"decode-{lower}s\")]\n");
+    out.push_str("/// Encodes the body at `version`.\n");
+    out.push_str(&encode_cfg);
+    out.push_str(
+        "pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {\nmatch self {\n",
+    );
+    for a in apis {
+        writeln!(out, "{kind}::{}(m) => m.encode(buf, version),", a.name).unwrap();
+    }
+    out.push_str("}\n}\n\n");
+    out.push_str("/// The exact encoded size of the body at `version`.\n");
+    out.push_str(&encode_cfg);
+    out.push_str("#[inline]\npub fn encoded_size(&self, version: i16) -> usize {\nmatch self {\n");
+    for a in apis {
+        writeln!(out, "{kind}::{}(m) => m.encoded_size(version),", a.name).unwrap();
+    }
+    out.push_str("}\n}\n\n");
+    writeln!(out, "/// Decodes the {lower} body of `api_key` at `version`.").unwrap();
+    out.push_str(&decode_cfg);
+    out.push_str("#[inline]\npub fn decode(api_key: ApiKey, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {\nOk(match api_key {\n");
+    for a in apis {
+        writeln!(out, "ApiKey::{0} => {kind}::{0}({1}::decode(r, version)?),", a.name, type_name(a)).unwrap();
+    }
+    out.push_str("})\n}\n\n");
+    writeln!(out, "/// Like [`{kind}::decode`], for a raw key; an unknown key is an error.").unwrap();
+    out.push_str(&decode_cfg);
+    out.push_str(
+        "#[inline]\npub fn decode_by_key(api_key: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {\n\
+         match ApiKey::from_key(api_key) {\n\
+         Some(key) => Self::decode(key, r, version),\n\
+         None => Err(r.error(DecodeErrorKind::UnknownApiKey(api_key))),\n}\n}\n\n",
+    );
+    writeln!(out, "/// The default {lower} body of `api_key` (every field at its spec default).").unwrap();
+    out.push_str("pub fn default_for(api_key: ApiKey) -> Self {\nmatch api_key {\n");
+    for a in apis {
+        writeln!(out, "ApiKey::{0} => {kind}::{0}({1}::default()),", a.name, type_name(a)).unwrap();
+    }
+    out.push_str("}\n}\n\n");
+    out.push_str("}\n\n");
+    for a in apis {
+        writeln!(
+            out,
+            "impl From<{t}> for {kind} {{\nfn from(m: {t}) -> Self {{ {kind}::{n}(m) }}\n}}\n",
+            t = type_name(a),
+            n = a.name
+        )
+        .unwrap();
+    }
+}

@@ -1,0 +1,166 @@
+//! Kafka's JSON form of every struct (feature `json`), in the format of the
+//! `*JsonConverter` classes Kafka generates: `json/<message>.rs` per spec,
+//! and `json/mod.rs` with the `to_json`/`from_json` dispatch of the
+//! `Request` and `Response` enums. The per-field work is the runtime's
+//! (`ObjectWriter`, `ObjectReader` in `core/src/json.rs`); this emitter
+//! only says which fields each version writes and requires.
+
+use super::api_key::Api;
+use super::field::Field;
+use super::{header, use_structs};
+use crate::flatten::StructDef;
+use crate::naming::module_name;
+use crate::spec::MessageSpec;
+use crate::versions::Cond;
+use std::fmt::Write;
+
+pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], kafka_version: &str) -> Result<String, String> {
+    let mut out = header(&format!("{} (Kafka {kafka_version})", spec.file));
+    writeln!(out, "//! Kafka's JSON form of `{}` and its structs.\n", spec.name).unwrap();
+    out.push_str("use crate::error::{DecodeError, EncodeError};\nuse crate::json as j;\n");
+    out.push_str(&use_structs(spec, defs));
+    out.push('\n');
+    for def in defs {
+        emit_to_json(spec, def, &mut out).map_err(|e| format!("{}: struct {}: {e}", spec.file, def.name))?;
+    }
+    for def in defs {
+        emit_from_json(spec, def, &mut out);
+    }
+    Ok(out)
+}
+
+fn fields<'a>(spec: &MessageSpec, def: &'a StructDef) -> Vec<Field<'a>> {
+    def.fields.iter().map(|f| Field { spec: f, domain: def.domain, flexible: spec.flexible_versions }).collect()
+}
+
+/// Writes each field the version carries (a tagged one only when it is not
+/// its default); a non-default value in a field the version cannot carry is
+/// an error, as in the wire encoder.
+fn emit_to_json(spec: &MessageSpec, def: &StructDef, out: &mut String) -> Result<(), String> {
+    let name = &def.name;
+    writeln!(out, "impl j::ToJson for {name} {{").unwrap();
+    writeln!(out, "fn to_json(&self, version: i16) -> Result<j::Value, EncodeError> {{").unwrap();
+    if def.is_top {
+        writeln!(out, "j::check_encode_version::<Self>(version)?;").unwrap();
+    }
+    let mutable = if def.fields.is_empty() { "" } else { "mut " };
+    writeln!(out, "let {mutable}object = j::ObjectWriter::new(version);").unwrap();
+    for f in fields(spec, def) {
+        let write = format!("object.field({:?}, {:?}, &self.{})?;", f.json_name(), f.name(), f.ident());
+        let fail = format!("return Err(object.non_default_value({:?}));", f.name());
+        let untagged = f.untagged();
+        let rest = untagged.complement().set();
+        let tagged = f.tagged().within(rest);
+        let absent = f.present().complement().within(rest);
+        let mut arms: Vec<(Cond, Option<String>, String)> = vec![(untagged, None, write.clone())];
+        if !tagged.is_never() {
+            arms.push((tagged, Some(f.differs_from_default()?), write));
+        }
+        if !f.spec.ignorable && !absent.is_never() {
+            arms.push((absent, Some(f.differs_from_default()?), fail));
+        }
+        out.push_str(&if_chain(&arms));
+    }
+    writeln!(out, "Ok(object.finish())\n}}\n}}\n").unwrap();
+    Ok(())
+}
+
+/// `if .. else if ..` over arms that hold where their `Cond` and their
+/// extra test (if any) are true. Arms the versions never reach are left
+/// out, and an arm that always holds ends the chain.
+fn if_chain(arms: &[(Cond, Option<String>, String)]) -> String {
+    let mut out = String::new();
+    for (cond, extra, body) in arms.iter().filter(|(c, _, _)| !c.is_never()) {
+        let test = match (cond.is_always(), extra) {
+            (true, None) => None,
+            (true, Some(extra)) => Some(extra.clone()),
+            (false, None) => Some(cond.expr()),
+            (false, Some(extra)) => Some(format!("{} && {extra}", cond.expr())),
+        };
+        let keyword = if out.is_empty() { "if" } else { " else if" };
+        match test {
+            Some(test) => write!(out, "{keyword} {test} {{ {body} }}").unwrap(),
+            None if out.is_empty() => return format!("{body}\n"),
+            None => {
+                write!(out, " else {{ {body} }}").unwrap();
+                break;
+            }
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Reads each field: one the version carries in line must be there; any
+/// other may be, and keeps its default when it is not.
+fn emit_from_json(spec: &MessageSpec, def: &StructDef, out: &mut String) {
+    let name = &def.name;
+    writeln!(out, "impl j::FromJson for {name} {{").unwrap();
+    writeln!(out, "fn from_json(value: &j::Value, version: i16) -> Result<Self, DecodeError> {{").unwrap();
+    if def.is_top {
+        writeln!(out, "j::check_decode_version::<Self>(version)?;").unwrap();
+    }
+    let fields = fields(spec, def);
+    if fields.is_empty() {
+        writeln!(out, "j::ObjectReader::new(value, version)?;\nOk(Self::default())\n}}\n}}\n").unwrap();
+        return;
+    }
+    writeln!(out, "let object = j::ObjectReader::new(value, version)?;\nlet mut out = Self::default();").unwrap();
+    for f in fields {
+        writeln!(
+            out,
+            "object.read(&mut out.{}, {:?}, {:?}, {})?;",
+            f.ident(),
+            f.json_name(),
+            f.name(),
+            f.untagged().expr()
+        )
+        .unwrap();
+    }
+    writeln!(out, "Ok(out)\n}}\n}}\n").unwrap();
+}
+
+/// `json/mod.rs`: the modules, and the JSON dispatch of `Request` and `Response`.
+pub fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str) -> String {
+    let mut out = header(&format!("the specs of Kafka {kafka_version}"));
+    out.push_str(
+        "//! Kafka's JSON form of every message (feature `json`), one module per\n\
+         //! spec file, and the JSON dispatch of the request and response enums.\n\n\
+         use super::{ApiKey, Request, Response};\n\
+         use crate::error::{DecodeError, EncodeError};\n\
+         use crate::json::{FromJson, ToJson, Value};\n\n",
+    );
+    for spec in specs {
+        writeln!(out, "mod {};", module_name(&spec.name)).unwrap();
+    }
+    for kind in ["Request", "Response"] {
+        let lower = kind.to_lowercase();
+        writeln!(out, "\nimpl {kind} {{").unwrap();
+        writeln!(out, "/// The body in Kafka's JSON form at `version` (feature `json`).").unwrap();
+        writeln!(out, "pub fn to_json(&self, version: i16) -> Result<Value, EncodeError> {{\nmatch self {{").unwrap();
+        for a in apis {
+            writeln!(out, "{kind}::{}(m) => m.to_json(version),", a.name).unwrap();
+        }
+        out.push_str("}\n}\n\n");
+        writeln!(out, "/// Reads the {lower} body of `api_key` from Kafka's JSON form (feature `json`).").unwrap();
+        writeln!(
+            out,
+            "pub fn from_json(api_key: ApiKey, value: &Value, version: i16) -> Result<Self, DecodeError> {{\n\
+             Ok(match api_key {{"
+        )
+        .unwrap();
+        for a in apis {
+            writeln!(
+                out,
+                "ApiKey::{0} => {kind}::{0}(super::{1}::from_json(value, version)?),",
+                a.name,
+                a.body_name(kind)
+            )
+            .unwrap();
+        }
+        out.push_str("})\n}\n}\n");
+    }
+    out
+}

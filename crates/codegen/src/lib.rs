@@ -1,0 +1,129 @@
+//! kafka-wire-codegen: Kafka's JSON message specs in, kafka-wire's Rust
+//! message modules out. The pipeline, one module per stage:
+//!
+//! 1. [`spec`]: parse each spec file into the spec model, with the rules of
+//!    Kafka's own generator (anything unknown is an error naming the file
+//!    and field); [`versions`] holds version ranges and the conditions made
+//!    of them.
+//! 2. [`merge`]: combine the spec sources (one directory per Kafka release).
+//! 3. [`flatten`]: list the structs of each spec (the message, its nested
+//!    structs, its common structs) with the versions each can appear in.
+//! 4. [`emit`]: write the Rust files, one emitter per output (wire codec,
+//!    JSON, random, api keys, error codes); [`naming`] derives every name.
+//! 5. [`format`]: rustfmt, so the output is what is committed.
+//!
+//! `scripts/regenerate.sh` runs the binary with the pinned release;
+//! `tests/fixtures.rs` pins the output for small specs.
+
+pub mod emit;
+pub mod flatten;
+pub mod merge;
+pub mod naming;
+pub mod spec;
+pub mod versions;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Parses every `*.json` spec in `dir`, in file-name order.
+pub fn load_specs(dir: &Path) -> Result<Vec<spec::MessageSpec>, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            spec::parse_spec(&name, &text)
+        })
+        .collect()
+}
+
+/// Reads the error table that `tools/DumpErrors.java` writes.
+pub fn load_errors(path: &Path) -> Result<Vec<emit::ErrorSpec>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let items = value.as_array().ok_or_else(|| format!("{}: expected an array", path.display()))?;
+    items
+        .iter()
+        .map(|e| {
+            let field = |k: &str| e.get(k).ok_or_else(|| format!("{}: an error lacks {k:?}", path.display()));
+            Ok(emit::ErrorSpec {
+                code: field("code")?.as_i64().and_then(|c| i16::try_from(c).ok()).ok_or("invalid error code")?,
+                name: field("name")?.as_str().ok_or("invalid error name")?.to_string(),
+                retriable: field("retriable")?.as_bool().ok_or("invalid retriable flag")?,
+                message: field("message")?.as_str().ok_or("invalid error message")?.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Every generated file, by path under the output folder, formatted.
+/// `spec_dirs` are the spec sources, the pinned release first.
+pub fn generate(
+    spec_dirs: &[PathBuf],
+    errors: &[emit::ErrorSpec],
+    kafka_version: &str,
+    scratch: &Path,
+) -> Result<BTreeMap<String, String>, String> {
+    let sources = spec_dirs.iter().map(|d| load_specs(d)).collect::<Result<Vec<_>, _>>()?;
+    let specs = merge::merge(sources);
+    let files = emit::emit_all(&specs, errors, kafka_version)?;
+    format(&files, scratch)
+}
+
+/// Formats the files with rustfmt (one process for all), in a scratch
+/// directory whose parent's rustfmt.toml applies.
+pub fn format(files: &BTreeMap<String, String>, scratch: &Path) -> Result<BTreeMap<String, String>, String> {
+    let _ = std::fs::remove_dir_all(scratch);
+    let mut paths = Vec::new();
+    for (name, text) in files {
+        let p = scratch.join(name);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::write(&p, text).map_err(|e| format!("{}: {e}", p.display()))?;
+        paths.push(p);
+    }
+    let status = Command::new("rustfmt")
+        .args(["--edition", "2021"])
+        .args(&paths)
+        .status()
+        .map_err(|e| format!("could not run rustfmt: {e}"))?;
+    if !status.success() {
+        return Err(format!("rustfmt failed on the generated code in {}", scratch.display()));
+    }
+    let mut formatted = BTreeMap::new();
+    for name in files.keys() {
+        let p = scratch.join(name);
+        formatted.insert(name.clone(), std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?);
+    }
+    let _ = std::fs::remove_dir_all(scratch);
+    Ok(formatted)
+}
+
+/// The generated files already in `out` (those with the `@generated`
+/// header), by path under it.
+pub fn existing_generated(out: &Path) -> BTreeMap<String, String> {
+    fn walk(dir: &Path, prefix: &str, found: &mut BTreeMap<String, String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+            if e.path().is_dir() {
+                walk(&e.path(), &format!("{name}/"), found);
+            } else if let Ok(text) = std::fs::read_to_string(e.path()) {
+                if name.ends_with(".rs") && text.starts_with("// @generated") {
+                    found.insert(name, text);
+                }
+            }
+        }
+    }
+    let mut found = BTreeMap::new();
+    walk(out, "", &mut found);
+    found
+}

@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
                         })
                     })
                     .collect();
-                read
+                Ok(read?)
             });
             let Ok(batch) = view.decode(&options) else {
                 assert!(borrowed.is_err(), "the borrowed reader accepted a batch the owned one rejects");

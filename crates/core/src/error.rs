@@ -103,24 +103,6 @@ pub enum DecodeErrorKind {
     InvalidFrameSize(i64),
     /// A value that the protocol forbids, with an explanation.
     Invalid(&'static str),
-    /// A record batch or message whose CRC does not match its content.
-    CrcMismatch {
-        /// The CRC in the data.
-        stored: u32,
-        /// The CRC of the content.
-        computed: u32,
-    },
-    /// A record-batch magic byte this library does not read.
-    UnsupportedMagic(i8),
-    /// A compression codec id that Kafka does not define.
-    UnknownCompression(u8),
-    /// Compressed data that does not decompress.
-    Decompression(String),
-    /// Decompressed data would exceed the caller's limit.
-    DecompressedTooLarge {
-        /// The limit, in bytes.
-        limit: usize,
-    },
     /// JSON that does not describe the message (feature `json`).
     Json(String),
 }
@@ -153,13 +135,6 @@ impl fmt::Display for DecodeErrorKind {
             TrailingBytes(n) => write!(f, "{n} bytes left over after the message"),
             InvalidFrameSize(n) => write!(f, "invalid frame size {n}"),
             Invalid(why) => f.write_str(why),
-            CrcMismatch { stored, computed } => {
-                write!(f, "CRC mismatch: stored {stored:#010x}, computed {computed:#010x}")
-            }
-            UnsupportedMagic(m) => write!(f, "unsupported record magic {m}"),
-            UnknownCompression(c) => write!(f, "unknown compression codec {c}"),
-            Decompression(why) => write!(f, "decompression failed: {why}"),
-            DecompressedTooLarge { limit } => write!(f, "decompressed data exceeds the limit of {limit} bytes"),
             Json(why) => write!(f, "invalid JSON: {why}"),
         }
     }
@@ -168,25 +143,30 @@ impl fmt::Display for DecodeErrorKind {
 impl std::error::Error for DecodeErrorKind {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct DecodeErrorInner {
-    kind: DecodeErrorKind,
+struct DecodeErrorInner<K> {
+    kind: K,
     offset: usize,
     path: Vec<PathSegment>,
 }
 
 /// A decoding failure: what, at which byte offset, and in which field.
+///
+/// `K` is what went wrong: [`DecodeErrorKind`] for the wire format, or the
+/// kind of a layer built on it that adds errors of its own (kafka-wire's
+/// records use one with CRC and compression errors), which wraps
+/// `DecodeErrorKind` (see [`WrapsDecodeErrorKind`]) so that `?` converts.
 #[derive(Clone, PartialEq, Eq)]
-pub struct DecodeError(Box<DecodeErrorInner>);
+pub struct DecodeError<K = DecodeErrorKind>(Box<DecodeErrorInner<K>>);
 
-impl DecodeError {
+impl<K> DecodeError<K> {
     /// A new error at `offset` (bytes from the start of the decoded buffer).
     #[cold]
-    pub fn new(kind: DecodeErrorKind, offset: usize) -> Self {
+    pub fn new(kind: K, offset: usize) -> Self {
         DecodeError(Box::new(DecodeErrorInner { kind, offset, path: Vec::new() }))
     }
 
     /// What went wrong.
-    pub fn kind(&self) -> &DecodeErrorKind {
+    pub fn kind(&self) -> &K {
         &self.0.kind
     }
 
@@ -220,9 +200,27 @@ impl DecodeError {
         self.0.path.push(PathSegment::Struct(name));
         self
     }
+
+    /// The same error (offset and path kept) with its kind converted.
+    #[cold]
+    pub fn map_kind<L>(self, convert: impl FnOnce(K) -> L) -> DecodeError<L> {
+        let DecodeErrorInner { kind, offset, path } = *self.0;
+        DecodeError(Box::new(DecodeErrorInner { kind: convert(kind), offset, path }))
+    }
 }
 
-impl fmt::Display for DecodeError {
+/// An error kind that has [`DecodeErrorKind`] as one of its cases, so a
+/// wire-format [`DecodeError`] converts into a `DecodeError` of it with `?`,
+/// keeping its offset and path.
+pub trait WrapsDecodeErrorKind: From<DecodeErrorKind> {}
+
+impl<K: WrapsDecodeErrorKind> From<DecodeError> for DecodeError<K> {
+    fn from(error: DecodeError) -> Self {
+        error.map_kind(K::from)
+    }
+}
+
+impl<K: fmt::Display> fmt::Display for DecodeError<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.path();
         if path.is_empty() {
@@ -233,13 +231,13 @@ impl fmt::Display for DecodeError {
     }
 }
 
-impl fmt::Debug for DecodeError {
+impl<K: fmt::Display> fmt::Debug for DecodeError<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }
 }
 
-impl std::error::Error for DecodeError {}
+impl<K: fmt::Display> std::error::Error for DecodeError<K> {}
 
 /// What went wrong while encoding; the same conditions Kafka's Java code rejects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,8 +273,6 @@ pub enum EncodeErrorKind {
     },
     /// A value that cannot be written, with an explanation.
     Invalid(&'static str),
-    /// The compressor failed (or the codec is not compiled in).
-    Compression(String),
 }
 
 impl fmt::Display for EncodeErrorKind {
@@ -293,7 +289,6 @@ impl fmt::Display for EncodeErrorKind {
                 write!(f, "tagged fields were set, but version {version} does not support them")
             }
             Invalid(why) => f.write_str(why),
-            Compression(why) => write!(f, "compression failed: {why}"),
         }
     }
 }
@@ -301,24 +296,24 @@ impl fmt::Display for EncodeErrorKind {
 impl std::error::Error for EncodeErrorKind {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct EncodeErrorInner {
-    kind: EncodeErrorKind,
+struct EncodeErrorInner<K> {
+    kind: K,
     path: Vec<PathSegment>,
 }
 
-/// An encoding failure: what, and in which field.
+/// An encoding failure: what, and in which field. `K` as for [`DecodeError`].
 #[derive(Clone, PartialEq, Eq)]
-pub struct EncodeError(Box<EncodeErrorInner>);
+pub struct EncodeError<K = EncodeErrorKind>(Box<EncodeErrorInner<K>>);
 
-impl EncodeError {
+impl<K> EncodeError<K> {
     /// An error of `kind`, with an empty path.
     #[cold]
-    pub fn new(kind: EncodeErrorKind) -> Self {
+    pub fn new(kind: K) -> Self {
         EncodeError(Box::new(EncodeErrorInner { kind, path: Vec::new() }))
     }
 
     /// What went wrong.
-    pub fn kind(&self) -> &EncodeErrorKind {
+    pub fn kind(&self) -> &K {
         &self.0.kind
     }
 
@@ -347,9 +342,26 @@ impl EncodeError {
         self.0.path.push(PathSegment::Struct(name));
         self
     }
+
+    /// The same error (path kept) with its kind converted.
+    #[cold]
+    pub fn map_kind<L>(self, convert: impl FnOnce(K) -> L) -> EncodeError<L> {
+        let EncodeErrorInner { kind, path } = *self.0;
+        EncodeError(Box::new(EncodeErrorInner { kind: convert(kind), path }))
+    }
 }
 
-impl fmt::Display for EncodeError {
+/// An error kind that has [`EncodeErrorKind`] as one of its cases, so an
+/// [`EncodeError`] converts into an `EncodeError` of it with `?`.
+pub trait WrapsEncodeErrorKind: From<EncodeErrorKind> {}
+
+impl<K: WrapsEncodeErrorKind> From<EncodeError> for EncodeError<K> {
+    fn from(error: EncodeError) -> Self {
+        error.map_kind(K::from)
+    }
+}
+
+impl<K: fmt::Display> fmt::Display for EncodeError<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.path();
         if path.is_empty() {
@@ -360,13 +372,13 @@ impl fmt::Display for EncodeError {
     }
 }
 
-impl fmt::Debug for EncodeError {
+impl<K: fmt::Display> fmt::Debug for EncodeError<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
     }
 }
 
-impl std::error::Error for EncodeError {}
+impl<K: fmt::Display> std::error::Error for EncodeError<K> {}
 
 #[cfg(test)]
 mod tests {

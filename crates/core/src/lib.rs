@@ -22,7 +22,9 @@ mod str_bytes;
 pub mod wire_array;
 
 pub use codec::{write_chunks, RawTaggedField, VectoredBuf};
-pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+pub use error::{
+    DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, WrapsDecodeErrorKind, WrapsEncodeErrorKind,
+};
 pub use frame::{read_frame, split_frame, RequestFrame, ResponseFrame};
 pub use message::{Decode, DecodeExt, Encode, EncodeExt, Message, VersionRange};
 pub use messages::{ApiKey, ErrorCode, Request, Response, KAFKA_VERSION};

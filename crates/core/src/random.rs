@@ -57,7 +57,7 @@ pub fn i32(rng: &mut Rng) -> i32 {
     }
 }
 
-/// Like [`i32`], for int64 fields.
+/// Like [`i32()`], for int64 fields.
 pub fn i64(rng: &mut Rng) -> i64 {
     if rng.bool() {
         rng.i64(-2..5)

@@ -77,7 +77,7 @@ impl<T: WireScalar> WireArray<T> {
     /// An array over big-endian elements, or `None` when `bytes` is not a
     /// whole number of elements.
     pub fn from_wire_bytes(bytes: Bytes) -> Option<Self> {
-        (bytes.len() % T::SIZE == 0).then_some(WireArray { bytes, element: PhantomData })
+        bytes.len().is_multiple_of(T::SIZE).then_some(WireArray { bytes, element: PhantomData })
     }
 
     /// The elements' big-endian bytes, as they are written on the wire

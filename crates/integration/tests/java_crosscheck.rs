@@ -48,8 +48,7 @@ impl Report {
         what: &str,
         class: &str,
         version: i16,
-        bytes: &[u8],
-        json: &Value,
+        (bytes, json): (&[u8], &Value),
         parse: impl Fn(&Value) -> Result<Value, String>,
     ) {
         self.cases += 1;
@@ -111,7 +110,7 @@ where
             let value = T::from_json(&value.to_json(version).unwrap(), version).unwrap();
             let json = value.to_json(version).unwrap();
             let bytes = value.to_bytes(version).unwrap();
-            report.case(tester, T::NAME, class, version, &bytes, &json, |v| {
+            report.case(tester, T::NAME, class, version, (&bytes, &json), |v| {
                 T::from_json(v, version)
                     .and_then(|t| t.to_json(version).map_err(|e| kafka_wire::json::error(e.to_string())))
                     .map_err(|e| e.to_string())
@@ -133,7 +132,7 @@ fn every_message_and_version_matches_kafkas_java_classes() {
                 let request = if i == 0 { Request::default_for(api) } else { Request::random(api, &mut rng, version) };
                 let (bytes, json) = request_case(api, request, version);
                 let class = format!("{}RequestData", api.name());
-                report.case(&mut tester, &format!("{}Request", api.name()), &class, version, &bytes, &json, |v| {
+                report.case(&mut tester, &format!("{}Request", api.name()), &class, version, (&bytes, &json), |v| {
                     Request::from_json(api, v, version)
                         .and_then(|r| r.to_json(version).map_err(|e| kafka_wire::json::error(e.to_string())))
                         .map_err(|e| e.to_string())
@@ -142,7 +141,7 @@ fn every_message_and_version_matches_kafkas_java_classes() {
                     if i == 0 { Response::default_for(api) } else { Response::random(api, &mut rng, version) };
                 let (bytes, json) = response_case(api, response, version);
                 let class = format!("{}ResponseData", api.name());
-                report.case(&mut tester, &format!("{}Response", api.name()), &class, version, &bytes, &json, |v| {
+                report.case(&mut tester, &format!("{}Response", api.name()), &class, version, (&bytes, &json), |v| {
                     Response::from_json(api, v, version)
                         .and_then(|r| r.to_json(version).map_err(|e| kafka_wire::json::error(e.to_string())))
                         .map_err(|e| e.to_string())

@@ -5,7 +5,7 @@
 use bytes::{BufMut, Bytes, BytesMut};
 use kafka_wire::codec::Reader;
 use kafka_wire::messages::*;
-use kafka_wire::records::{Compression, DecodeOptions, EncodeOptions, Record, RecordBatch};
+use kafka_wire::records::{Compression, DecodeOptions, EncodeOptions, Record, RecordBatch, RecordsDecodeErrorKind};
 use kafka_wire::{ApiKey, DecodeErrorKind, DecodeExt, EncodeExt, Request, RequestFrame, Response};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -180,7 +180,10 @@ fn record_batch_claiming_2_pow_31_minus_1_records_or_headers() {
     let lenient = DecodeOptions { verify_crc: false, ..Default::default() };
     let bytes = Bytes::from(bytes);
     let (result, held) = peak(|| RecordBatch::decode(bytes, &lenient));
-    assert!(matches!(result.unwrap_err().kind(), DecodeErrorKind::LengthExceedsInput { .. }));
+    assert!(matches!(
+        result.unwrap_err().kind(),
+        RecordsDecodeErrorKind::Wire(DecodeErrorKind::LengthExceedsInput { .. })
+    ));
     assert!(held < SMALL);
 
     // One record whose header count is 2^31-1 (zig-zag varint fe ff ff ff 0f).
@@ -226,7 +229,7 @@ fn small_gzip_batch_inflating_to_1_gib() {
     let (result, held) = peak(|| RecordBatch::decode(batch.clone(), &options));
     assert_eq!(
         result.unwrap_err().kind(),
-        &DecodeErrorKind::DecompressedTooLarge { limit: options.max_decompressed_size }
+        &RecordsDecodeErrorKind::DecompressedTooLarge { limit: options.max_decompressed_size }
     );
     // At most the caller's limit (64 MiB by default) plus buffer slack, never 1 GiB.
     assert!(held < options.max_decompressed_size * 2 + SMALL, "held {held} bytes");

@@ -206,7 +206,7 @@ fn bad_batches_give_typed_errors() {
     let value_at = bad_crc.len() - 2; // the value "v"
     bad_crc[value_at] ^= 1;
     let err = RecordBatch::decode(Bytes::from(bad_crc.clone()), &options).unwrap_err();
-    assert!(matches!(err.kind(), DecodeErrorKind::CrcMismatch { stored: 0x716a6189, .. }), "{err}");
+    assert!(matches!(err.kind(), RecordsDecodeErrorKind::CrcMismatch { stored: 0x716a6189, .. }), "{err}");
     assert_eq!(err.offset(), 17);
     // With CRC checks off the corrupted value goes through as it is.
     let lenient = DecodeOptions { verify_crc: false, ..options };
@@ -224,18 +224,21 @@ fn bad_batches_give_typed_errors() {
     let mut huge_count = good.to_vec();
     huge_count[57..61].copy_from_slice(&i32::MAX.to_be_bytes());
     let err = RecordBatch::decode(Bytes::from(huge_count), &lenient).unwrap_err();
-    assert!(matches!(err.kind(), DecodeErrorKind::LengthExceedsInput { .. }), "{err}");
+    assert!(matches!(err.kind(), RecordsDecodeErrorKind::Wire(DecodeErrorKind::LengthExceedsInput { .. })), "{err}");
 
     let unknown_codec = RecordBatch { attributes: 5, ..golden_batch() };
     assert!(unknown_codec.to_bytes(&EncodeOptions::default()).is_err());
     let mut codec_5 = good.to_vec();
     codec_5[22] = 5;
     let err = RecordBatch::decode(Bytes::from(codec_5), &lenient).unwrap_err();
-    assert_eq!(err.kind(), &DecodeErrorKind::UnknownCompression(5));
+    assert_eq!(err.kind(), &RecordsDecodeErrorKind::UnknownCompression(5));
 
     let mut magic_1 = good.to_vec();
     magic_1[16] = 1;
-    assert_eq!(BatchView::new(Bytes::from(magic_1.clone())).unwrap_err().kind(), &DecodeErrorKind::UnsupportedMagic(1));
+    assert_eq!(
+        BatchView::new(Bytes::from(magic_1.clone())).unwrap_err().kind(),
+        &RecordsDecodeErrorKind::UnsupportedMagic(1)
+    );
     let mut iter = BatchIter::new(Bytes::from(magic_1));
     assert!(iter.next().unwrap().is_err());
     assert!(iter.next().is_none());
@@ -260,7 +263,7 @@ fn decompression_limit_is_enforced() {
     assert!(bytes.len() < 16 * 1024);
     let small_limit = DecodeOptions { max_decompressed_size: 1 << 20, ..Default::default() };
     let err = RecordBatch::decode(bytes.clone(), &small_limit).unwrap_err();
-    assert_eq!(err.kind(), &DecodeErrorKind::DecompressedTooLarge { limit: 1 << 20 });
+    assert_eq!(err.kind(), &RecordsDecodeErrorKind::DecompressedTooLarge { limit: 1 << 20 });
     assert!(RecordBatch::decode(bytes, &DecodeOptions::default()).is_ok());
 }
 
@@ -407,7 +410,10 @@ proptest! {
             let owned = view.records(&lenient);
             let borrowed = view
                 .borrowed_records(&lenient)
-                .and_then(|records| records.iter().map(|r| r.map(|r| r.headers().count())).collect::<Result<Vec<_>, _>>());
+                .and_then(|records| {
+                    let counts = records.iter().map(|r| r.map(|r| r.headers().count()));
+                    Ok(counts.collect::<Result<Vec<_>, _>>()?)
+                });
             prop_assert_eq!(owned.is_ok(), borrowed.is_ok(), "owned {:?}, borrowed {:?}", owned, borrowed);
         }
         let _ = decode_messages(Bytes::from(bytes), &lenient);

@@ -1,4 +1,4 @@
-//! The wire format. [`Reader`] decodes from a [`bytes::Bytes`] without
+//! The wire format. [`Reader`] decodes from a [`Bytes`](::bytes::Bytes) without
 //! copying; [`VectoredBuf`] encodes without copying large payloads;
 //! [`RawTaggedField`] is a tagged field kept as it came.
 //!

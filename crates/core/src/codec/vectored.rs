@@ -200,7 +200,7 @@ unsafe impl BufMut for VectoredBuf {
     }
 
     /// A large source is kept as a chunk of its own (`copy_to_bytes`
-    /// shares a `Bytes` or a [`SharedSlice`]); anything else is copied.
+    /// shares a `Bytes` or a `SharedSlice`); anything else is copied.
     fn put<T: Buf>(&mut self, mut src: T)
     where
         Self: Sized,

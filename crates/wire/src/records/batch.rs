@@ -11,6 +11,7 @@
 //! ```
 
 use super::compression::{compress, decompress, Compression};
+use super::error::{RecordsDecodeError, RecordsDecodeErrorKind, RecordsEncodeError};
 use super::record::Record;
 use super::record_ref::BorrowedRecords;
 use crate::codec::Reader;
@@ -53,7 +54,7 @@ pub mod attributes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DecodeOptions {
     /// The most bytes one batch may decompress to; more is an error
-    /// ([`DecodeErrorKind::DecompressedTooLarge`]), not an allocation.
+    /// ([`RecordsDecodeErrorKind::DecompressedTooLarge`]), not an allocation.
     pub max_decompressed_size: usize,
     /// Check the CRC of every batch (on by default).
     pub verify_crc: bool,
@@ -78,9 +79,9 @@ pub struct EncodeOptions {
 macro_rules! attribute_accessors {
     () => {
         /// The codec, or an error for an id Kafka does not define.
-        pub fn compression(&self) -> Result<Compression, DecodeErrorKind> {
+        pub fn compression(&self) -> Result<Compression, RecordsDecodeErrorKind> {
             let id = (self.attributes & attributes::COMPRESSION_MASK) as u8;
-            Compression::from_id(id).ok_or(DecodeErrorKind::UnknownCompression(id))
+            Compression::from_id(id).ok_or(RecordsDecodeErrorKind::UnknownCompression(id))
         }
 
         pub fn timestamp_type(&self) -> TimestampType {
@@ -167,14 +168,14 @@ pub struct BatchView {
 
 impl BatchView {
     /// Parses the header of the batch that `bytes` holds exactly.
-    pub fn new(bytes: Bytes) -> Result<BatchView, DecodeError> {
+    pub fn new(bytes: Bytes) -> Result<BatchView, RecordsDecodeError> {
         let mut r = Reader::new(&bytes);
         let header = BatchHeader::read(&mut r)?;
         if header.magic != 2 {
-            return Err(DecodeError::new(DecodeErrorKind::UnsupportedMagic(header.magic), MAGIC_OFFSET));
+            return Err(RecordsDecodeError::new(RecordsDecodeErrorKind::UnsupportedMagic(header.magic), MAGIC_OFFSET));
         }
         if header.batch_length < (BATCH_HEADER_SIZE - LOG_OVERHEAD) as i32 || header.size_in_bytes() != bytes.len() {
-            return Err(DecodeError::new(DecodeErrorKind::Invalid("batch length does not match the batch"), 8));
+            return Err(DecodeError::new(DecodeErrorKind::Invalid("batch length does not match the batch"), 8).into());
         }
         Ok(BatchView { header, bytes })
     }
@@ -184,11 +185,12 @@ impl BatchView {
         crc32c(&self.bytes[ATTRIBUTES_OFFSET..])
     }
 
-    pub fn verify_crc(&self) -> Result<(), DecodeError> {
+    /// Checks the CRC-32C of the batch's content against its header.
+    pub fn verify_crc(&self) -> Result<(), RecordsDecodeError> {
         let computed = self.computed_crc();
         if computed != self.header.crc {
-            return Err(DecodeError::new(
-                DecodeErrorKind::CrcMismatch { stored: self.header.crc, computed },
+            return Err(RecordsDecodeError::new(
+                RecordsDecodeErrorKind::CrcMismatch { stored: self.header.crc, computed },
                 CRC_OFFSET,
             ));
         }
@@ -197,20 +199,22 @@ impl BatchView {
 
     /// The records section, decompressed if needed. Uncompressed batches
     /// return a slice of the input (no copy).
-    pub fn records_bytes(&self, options: &DecodeOptions) -> Result<Bytes, DecodeError> {
+    pub fn records_bytes(&self, options: &DecodeOptions) -> Result<Bytes, RecordsDecodeError> {
         let payload = self.bytes.slice(BATCH_HEADER_SIZE..);
-        let compression =
-            self.header.compression().map_err(|k| DecodeError::new(k, ATTRIBUTES_OFFSET).in_field("attributes"))?;
+        let compression = self
+            .header
+            .compression()
+            .map_err(|k| RecordsDecodeError::new(k, ATTRIBUTES_OFFSET).in_field("attributes"))?;
         if compression == Compression::None {
             return Ok(payload);
         }
         decompress(compression, &payload, options.max_decompressed_size, false)
             .map(Bytes::from)
-            .map_err(|k| DecodeError::new(k, BATCH_HEADER_SIZE).in_field("records"))
+            .map_err(|k| RecordsDecodeError::new(k, BATCH_HEADER_SIZE).in_field("records"))
     }
 
     /// Decodes the records (checking the CRC first, unless turned off).
-    pub fn records(&self, options: &DecodeOptions) -> Result<Vec<Record>, DecodeError> {
+    pub fn records(&self, options: &DecodeOptions) -> Result<Vec<Record>, RecordsDecodeError> {
         let (data, count) = self.checked_records(options)?;
         let mut r = Reader::new(&data);
         let mut records = Vec::with_capacity(count);
@@ -218,12 +222,12 @@ impl BatchView {
             records.push(Record::decode(&mut r).map_err(|e| e.in_index(i).in_field("records"))?);
         }
         if r.remaining() != 0 {
-            return Err(r.error(DecodeErrorKind::Invalid("bytes left after the declared record count")));
+            return Err(r.error(DecodeErrorKind::Invalid("bytes left after the declared record count")).into());
         }
         Ok(records)
     }
 
-    /// The records, to be read in place ([`RecordRef`]: borrowed keys,
+    /// The records, to be read in place ([`RecordRef`](super::RecordRef): borrowed keys,
     /// values and headers, nothing allocated per record). The CRC is
     /// checked (unless turned off) and the batch decompressed here; each
     /// record is checked as the iteration reads it.
@@ -240,21 +244,21 @@ impl BatchView {
     /// }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn borrowed_records(&self, options: &DecodeOptions) -> Result<BorrowedRecords, DecodeError> {
+    pub fn borrowed_records(&self, options: &DecodeOptions) -> Result<BorrowedRecords, RecordsDecodeError> {
         let (data, count) = self.checked_records(options)?;
         Ok(BorrowedRecords::new(data, count))
     }
 
     /// The CRC check, the records section (decompressed) and the record
     /// count, checked against what the section can hold.
-    fn checked_records(&self, options: &DecodeOptions) -> Result<(Bytes, usize), DecodeError> {
+    fn checked_records(&self, options: &DecodeOptions) -> Result<(Bytes, usize), RecordsDecodeError> {
         if options.verify_crc {
             self.verify_crc()?;
         }
         let data = self.records_bytes(options)?;
         let count = self.header.records_count;
         if count < 0 {
-            return Err(DecodeError::new(DecodeErrorKind::Invalid("negative record count"), 57));
+            return Err(DecodeError::new(DecodeErrorKind::Invalid("negative record count"), 57).into());
         }
         // Every record takes at least 7 bytes: reserve no more than the data can hold.
         let count = count as usize;
@@ -262,13 +266,14 @@ impl BatchView {
             return Err(DecodeError::new(
                 DecodeErrorKind::LengthExceedsInput { length: count as u64, remaining: data.len() },
                 57,
-            ));
+            )
+            .into());
         }
         Ok((data, count))
     }
 
     /// Decodes the whole batch into an owned [`RecordBatch`].
-    pub fn decode(&self, options: &DecodeOptions) -> Result<RecordBatch, DecodeError> {
+    pub fn decode(&self, options: &DecodeOptions) -> Result<RecordBatch, RecordsDecodeError> {
         let h = &self.header;
         Ok(RecordBatch {
             base_offset: h.base_offset,
@@ -377,7 +382,7 @@ impl RecordBatch {
 
     /// Encodes the batch (compressing its records, computing length and CRC)
     /// and appends it to `buf`.
-    pub fn encode(&self, buf: &mut BytesMut, options: &EncodeOptions) -> Result<(), EncodeError> {
+    pub fn encode(&self, buf: &mut BytesMut, options: &EncodeOptions) -> Result<(), RecordsEncodeError> {
         let compression = self
             .compression()
             .map_err(|_| EncodeError::new(EncodeErrorKind::Invalid("unknown compression codec in attributes")))?;
@@ -419,14 +424,14 @@ impl RecordBatch {
     }
 
     /// The encoded batch in a new buffer.
-    pub fn to_bytes(&self, options: &EncodeOptions) -> Result<Bytes, EncodeError> {
+    pub fn to_bytes(&self, options: &EncodeOptions) -> Result<Bytes, RecordsEncodeError> {
         let mut buf = BytesMut::new();
         self.encode(&mut buf, options)?;
         Ok(buf.freeze())
     }
 
     /// Decodes one batch that `bytes` holds exactly.
-    pub fn decode(bytes: Bytes, options: &DecodeOptions) -> Result<RecordBatch, DecodeError> {
+    pub fn decode(bytes: Bytes, options: &DecodeOptions) -> Result<RecordBatch, RecordsDecodeError> {
         BatchView::new(bytes)?.decode(options)
     }
 }
@@ -456,7 +461,7 @@ impl BatchIter {
 }
 
 impl Iterator for BatchIter {
-    type Item = Result<BatchView, DecodeError>;
+    type Item = Result<BatchView, RecordsDecodeError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.rest.is_empty() {
@@ -470,7 +475,7 @@ impl Iterator for BatchIter {
         let length = i32::from_be_bytes([self.rest[8], self.rest[9], self.rest[10], self.rest[11]]);
         if length < 0 {
             self.failed = true;
-            return Some(Err(DecodeError::new(DecodeErrorKind::NegativeLength(length as i64), self.offset + 8)));
+            return Some(Err(DecodeError::new(DecodeErrorKind::NegativeLength(length as i64), self.offset + 8).into()));
         }
         let size = LOG_OVERHEAD + length as usize;
         if self.rest.len() < size {
@@ -481,20 +486,21 @@ impl Iterator for BatchIter {
         if self.rest.len() > MAGIC_OFFSET && self.rest[MAGIC_OFFSET] as i8 != 2 {
             self.failed = true;
             let magic = self.rest[MAGIC_OFFSET] as i8;
-            return Some(Err(DecodeError::new(DecodeErrorKind::UnsupportedMagic(magic), self.offset + MAGIC_OFFSET)));
+            let kind = RecordsDecodeErrorKind::UnsupportedMagic(magic);
+            return Some(Err(RecordsDecodeError::new(kind, self.offset + MAGIC_OFFSET)));
         }
         let batch = self.rest.split_to(size);
         let start = self.offset;
         self.offset += size;
         Some(BatchView::new(batch).map_err(|e| {
             self.failed = true;
-            DecodeError::new(e.kind().clone(), start + e.offset())
+            RecordsDecodeError::new(e.kind().clone(), start + e.offset())
         }))
     }
 }
 
 /// Encodes several batches back to back, as a records field carries them.
-pub fn encode_batches(batches: &[RecordBatch], options: &EncodeOptions) -> Result<Bytes, EncodeError> {
+pub fn encode_batches(batches: &[RecordBatch], options: &EncodeOptions) -> Result<Bytes, RecordsEncodeError> {
     let mut buf = BytesMut::new();
     for (i, batch) in batches.iter().enumerate() {
         batch.encode(&mut buf, options).map_err(|e| e.in_index(i))?;
@@ -504,6 +510,6 @@ pub fn encode_batches(batches: &[RecordBatch], options: &EncodeOptions) -> Resul
 
 /// Decodes every complete batch in a records field; a partial batch at the
 /// end is skipped (see [`BatchIter`]).
-pub fn decode_batches(records: Bytes, options: &DecodeOptions) -> Result<Vec<RecordBatch>, DecodeError> {
+pub fn decode_batches(records: Bytes, options: &DecodeOptions) -> Result<Vec<RecordBatch>, RecordsDecodeError> {
     BatchIter::new(records).map(|view| view?.decode(options)).collect()
 }

@@ -13,7 +13,7 @@
 //! Decompression stops with an error once the output would exceed the
 //! caller's limit, so a small batch cannot expand into an allocation bomb.
 
-use crate::error::{DecodeErrorKind, EncodeError, EncodeErrorKind};
+use super::error::{RecordsDecodeErrorKind, RecordsEncodeError, RecordsEncodeErrorKind};
 
 /// A compression codec, as encoded in the low three bits of batch attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -69,8 +69,8 @@ impl Compression {
 }
 
 #[cold]
-fn codec_error(what: String) -> EncodeError {
-    EncodeError::new(EncodeErrorKind::Compression(what))
+fn codec_error(what: String) -> RecordsEncodeError {
+    RecordsEncodeError::new(RecordsEncodeErrorKind::Compression(what))
 }
 
 #[cold]
@@ -86,7 +86,7 @@ pub fn compress(
     data: &[u8],
     out: &mut Vec<u8>,
     legacy_v0: bool,
-) -> Result<(), EncodeError> {
+) -> Result<(), RecordsEncodeError> {
     let level = level.or(compression.default_level());
     let _ = (&level, legacy_v0);
     match compression {
@@ -117,12 +117,12 @@ pub fn decompress(
     data: &[u8],
     limit: usize,
     legacy_v0: bool,
-) -> Result<Vec<u8>, DecodeErrorKind> {
+) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
     let _ = legacy_v0;
     match compression {
         Compression::None => {
             if data.len() > limit {
-                return Err(DecodeErrorKind::DecompressedTooLarge { limit });
+                return Err(RecordsDecodeErrorKind::DecompressedTooLarge { limit });
             }
             Ok(data.to_vec())
         }
@@ -135,11 +135,11 @@ pub fn decompress(
         #[cfg(feature = "zstd")]
         Compression::Zstd => {
             let decoder = zstd::stream::read::Decoder::with_buffer(data)
-                .map_err(|e| DecodeErrorKind::Decompression(format!("zstd: {e}")))?;
+                .map_err(|e| RecordsDecodeErrorKind::Decompression(format!("zstd: {e}")))?;
             read_limited(decoder, limit, "zstd")
         }
         #[allow(unreachable_patterns)]
-        other => Err(DecodeErrorKind::Decompression(disabled(other))),
+        other => Err(RecordsDecodeErrorKind::Decompression(disabled(other))),
     }
 }
 
@@ -148,8 +148,8 @@ pub fn decompress(
 /// no further; once it is full, a one-byte probe tells "exactly at the
 /// limit" from "over it". A bomb costs at most the caller's limit.
 #[allow(dead_code)]
-fn read_limited<R: std::io::Read>(mut reader: R, limit: usize, codec: &str) -> Result<Vec<u8>, DecodeErrorKind> {
-    let failed = |e: std::io::Error| DecodeErrorKind::Decompression(format!("{codec}: {e}"));
+fn read_limited<R: std::io::Read>(mut reader: R, limit: usize, codec: &str) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
+    let failed = |e: std::io::Error| RecordsDecodeErrorKind::Decompression(format!("{codec}: {e}"));
     let mut out: Vec<u8> = Vec::new();
     let mut filled = 0;
     loop {
@@ -159,7 +159,7 @@ fn read_limited<R: std::io::Read>(mut reader: R, limit: usize, codec: &str) -> R
                 return loop {
                     match reader.read(&mut probe) {
                         Ok(0) => break Ok(out),
-                        Ok(_) => break Err(DecodeErrorKind::DecompressedTooLarge { limit }),
+                        Ok(_) => break Err(RecordsDecodeErrorKind::DecompressedTooLarge { limit }),
                         Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                         Err(e) => break Err(failed(e)),
                     }
@@ -185,7 +185,7 @@ mod gzip {
     use super::*;
     use std::io::Write;
 
-    pub fn compress(data: &[u8], level: i32, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    pub fn compress(data: &[u8], level: i32, out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
         if !(1..=9).contains(&level) {
             return Err(codec_error(format!("gzip level {level} is outside 1..=9")));
         }
@@ -207,7 +207,7 @@ mod snappy {
     /// snappy-java's default block size, which Kafka's producer uses.
     const XERIAL_BLOCK: usize = 32 * 1024;
 
-    pub fn compress(data: &[u8], out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    pub fn compress(data: &[u8], out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
         out.extend_from_slice(&XERIAL_MAGIC);
         out.extend_from_slice(&1i32.to_be_bytes());
         out.extend_from_slice(&1i32.to_be_bytes());
@@ -220,21 +220,21 @@ mod snappy {
         Ok(())
     }
 
-    fn raw_block(block: &[u8], limit: usize, out: &mut Vec<u8>) -> Result<(), DecodeErrorKind> {
-        let len =
-            snap::raw::decompress_len(block).map_err(|e| DecodeErrorKind::Decompression(format!("snappy: {e}")))?;
+    fn raw_block(block: &[u8], limit: usize, out: &mut Vec<u8>) -> Result<(), RecordsDecodeErrorKind> {
+        let len = snap::raw::decompress_len(block)
+            .map_err(|e| RecordsDecodeErrorKind::Decompression(format!("snappy: {e}")))?;
         if out.len() + len > limit {
-            return Err(DecodeErrorKind::DecompressedTooLarge { limit });
+            return Err(RecordsDecodeErrorKind::DecompressedTooLarge { limit });
         }
         let start = out.len();
         out.resize(start + len, 0);
         snap::raw::Decoder::new()
             .decompress(block, &mut out[start..])
-            .map_err(|e| DecodeErrorKind::Decompression(format!("snappy: {e}")))?;
+            .map_err(|e| RecordsDecodeErrorKind::Decompression(format!("snappy: {e}")))?;
         Ok(())
     }
 
-    pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, DecodeErrorKind> {
+    pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
         let mut out = Vec::new();
         if data.len() < XERIAL_HEADER_LEN || data[..8] != XERIAL_MAGIC {
             raw_block(data, limit, &mut out)?;
@@ -243,11 +243,11 @@ mod snappy {
         let mut rest = &data[XERIAL_HEADER_LEN..];
         while !rest.is_empty() {
             if rest.len() < 4 {
-                return Err(DecodeErrorKind::Decompression("snappy: truncated block length".into()));
+                return Err(RecordsDecodeErrorKind::Decompression("snappy: truncated block length".into()));
             }
             let len = i32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]);
             if len < 0 || len as usize > rest.len() - 4 {
-                return Err(DecodeErrorKind::Decompression(format!("snappy: invalid block length {len}")));
+                return Err(RecordsDecodeErrorKind::Decompression(format!("snappy: invalid block length {len}")));
             }
             raw_block(&rest[4..4 + len as usize], limit, &mut out)?;
             rest = &rest[4 + len as usize..];
@@ -292,11 +292,11 @@ mod lz4 {
         out.extend_from_slice(&0u32.to_le_bytes());
     }
 
-    fn err(what: &str) -> DecodeErrorKind {
-        DecodeErrorKind::Decompression(format!("lz4: {what}"))
+    fn err(what: &str) -> RecordsDecodeErrorKind {
+        RecordsDecodeErrorKind::Decompression(format!("lz4: {what}"))
     }
 
-    fn take<'a>(rest: &mut &'a [u8], n: usize) -> Result<&'a [u8], DecodeErrorKind> {
+    fn take<'a>(rest: &mut &'a [u8], n: usize) -> Result<&'a [u8], RecordsDecodeErrorKind> {
         if rest.len() < n {
             return Err(err("truncated frame"));
         }
@@ -305,12 +305,12 @@ mod lz4 {
         Ok(head)
     }
 
-    fn u32_le(rest: &mut &[u8]) -> Result<u32, DecodeErrorKind> {
+    fn u32_le(rest: &mut &[u8]) -> Result<u32, RecordsDecodeErrorKind> {
         let b = take(rest, 4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    pub fn decompress(data: &[u8], limit: usize, legacy_v0: bool) -> Result<Vec<u8>, DecodeErrorKind> {
+    pub fn decompress(data: &[u8], limit: usize, legacy_v0: bool) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
         let mut rest = data;
         if u32_le(&mut rest)? != MAGIC {
             return Err(err("bad magic number"));
@@ -363,7 +363,7 @@ mod lz4 {
             let start = out.len();
             if word & UNCOMPRESSED_BIT != 0 {
                 if start + len > limit {
-                    return Err(DecodeErrorKind::DecompressedTooLarge { limit });
+                    return Err(RecordsDecodeErrorKind::DecompressedTooLarge { limit });
                 }
                 out.extend_from_slice(block);
             } else {
@@ -372,7 +372,7 @@ mod lz4 {
                 let n = match lz4_flex::block::decompress_into(block, &mut out[start..]) {
                     Ok(n) => n,
                     // The block did not fit: either over the caller's limit or corrupt.
-                    Err(_) if room < max_block => return Err(DecodeErrorKind::DecompressedTooLarge { limit }),
+                    Err(_) if room < max_block => return Err(RecordsDecodeErrorKind::DecompressedTooLarge { limit }),
                     Err(e) => return Err(err(&e.to_string())),
                 };
                 out.truncate(start + n);
@@ -404,7 +404,7 @@ mod tests {
                 // One byte less room than needed is an error, not a larger allocation.
                 assert_eq!(
                     decompress(c, &out, data.len() - 1, legacy_v0).unwrap_err(),
-                    DecodeErrorKind::DecompressedTooLarge { limit: data.len() - 1 },
+                    RecordsDecodeErrorKind::DecompressedTooLarge { limit: data.len() - 1 },
                     "{c:?}"
                 );
             }
@@ -456,7 +456,7 @@ mod tests {
         assert!(out.len() < 20_000);
         assert_eq!(
             decompress(Compression::Gzip, &out, 1 << 20, false).unwrap_err(),
-            DecodeErrorKind::DecompressedTooLarge { limit: 1 << 20 }
+            RecordsDecodeErrorKind::DecompressedTooLarge { limit: 1 << 20 }
         );
     }
 }

@@ -13,6 +13,7 @@
 
 use super::batch::{DecodeOptions, TimestampType};
 use super::compression::{compress, decompress, Compression};
+use super::error::{RecordsDecodeError, RecordsDecodeErrorKind, RecordsEncodeError};
 use crate::codec::Reader;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -41,11 +42,11 @@ impl LegacyMessage {
         LegacyMessage { offset, magic, attributes: 0, timestamp, key, value }
     }
 
-    pub fn compression(&self) -> Result<Compression, DecodeErrorKind> {
+    pub fn compression(&self) -> Result<Compression, RecordsDecodeErrorKind> {
         let id = (self.attributes & 0x07) as u8;
         match Compression::from_id(id) {
             // zstd needs message format v2.
-            Some(Compression::Zstd) | None => Err(DecodeErrorKind::UnknownCompression(id)),
+            Some(Compression::Zstd) | None => Err(RecordsDecodeErrorKind::UnknownCompression(id)),
             Some(c) => Ok(c),
         }
     }
@@ -109,9 +110,9 @@ impl LegacyMessage {
         compression: Compression,
         level: Option<i32>,
         inner: &[LegacyMessage],
-    ) -> Result<LegacyMessage, EncodeError> {
+    ) -> Result<LegacyMessage, RecordsEncodeError> {
         if compression == Compression::None || compression == Compression::Zstd {
-            return Err(EncodeError::new(EncodeErrorKind::Invalid("legacy wrappers use gzip, snappy or lz4")));
+            return Err(EncodeError::new(EncodeErrorKind::Invalid("legacy wrappers use gzip, snappy or lz4")).into());
         }
         let mut plain = BytesMut::new();
         let last_offset = inner.last().map_or(0, |m| m.offset);
@@ -137,17 +138,17 @@ impl LegacyMessage {
     }
 
     /// The inner messages of a compressed wrapper, with absolute offsets.
-    pub fn inner_messages(&self, options: &DecodeOptions) -> Result<Vec<LegacyMessage>, DecodeError> {
-        let compression = self.compression().map_err(|k| DecodeError::new(k, 0))?;
+    pub fn inner_messages(&self, options: &DecodeOptions) -> Result<Vec<LegacyMessage>, RecordsDecodeError> {
+        let compression = self.compression().map_err(|k| RecordsDecodeError::new(k, 0))?;
         if compression == Compression::None {
             return Ok(vec![self.clone()]);
         }
         let value = self.value.clone().unwrap_or_default();
         let plain = decompress(compression, &value, options.max_decompressed_size, self.magic == 0)
-            .map_err(|k| DecodeError::new(k, 0).in_field("value"))?;
+            .map_err(|k| RecordsDecodeError::new(k, 0).in_field("value"))?;
         let (mut inner, partial) = decode_messages(Bytes::from(plain), options)?;
         if partial != 0 {
-            return Err(DecodeError::new(DecodeErrorKind::Invalid("truncated inner message set"), 0));
+            return Err(DecodeError::new(DecodeErrorKind::Invalid("truncated inner message set"), 0).into());
         }
         if self.magic == 1 {
             // Relative offsets: the wrapper holds the last inner message's absolute offset.
@@ -171,25 +172,25 @@ fn read_bytes(r: &mut Reader<'_>) -> Result<Option<Bytes>, DecodeError> {
     }
 }
 
-fn decode_one(r: &mut Reader<'_>, options: &DecodeOptions) -> Result<LegacyMessage, DecodeError> {
+fn decode_one(r: &mut Reader<'_>, options: &DecodeOptions) -> Result<LegacyMessage, RecordsDecodeError> {
     let offset = r.read_i64()?;
     let size = r.read_i32()?;
     if size < 14 {
-        return Err(r.error(DecodeErrorKind::Invalid("message size is below the minimum")));
+        return Err(r.error(DecodeErrorKind::Invalid("message size is below the minimum")).into());
     }
     let mut m = r.sub_reader(size as usize)?;
     let crc = m.read_u32()?;
     let content_start = m.position();
     let magic = m.read_i8()?;
     if !(0..=1).contains(&magic) {
-        return Err(m.error(DecodeErrorKind::UnsupportedMagic(magic)));
+        return Err(RecordsDecodeError::new(RecordsDecodeErrorKind::UnsupportedMagic(magic), m.position()));
     }
     let attributes = m.read_i8()?;
     let timestamp = if magic >= 1 { Some(m.read_i64()?) } else { None };
     let key = read_bytes(&mut m).map_err(|e| e.in_field("key"))?;
     let value = read_bytes(&mut m).map_err(|e| e.in_field("value"))?;
     if m.remaining() != 0 {
-        return Err(m.error(DecodeErrorKind::Invalid("message size does not match its content")));
+        return Err(m.error(DecodeErrorKind::Invalid("message size does not match its content")).into());
     }
     let content = m.position() - content_start;
     let message = LegacyMessage { offset, magic, attributes, timestamp, key, value };
@@ -199,7 +200,8 @@ fn decode_one(r: &mut Reader<'_>, options: &DecodeOptions) -> Result<LegacyMessa
         message.encode(&mut buf).map_err(|_| DecodeError::new(DecodeErrorKind::Invalid("unencodable message"), 0))?;
         let computed = crc32fast::hash(&buf[LOG_OVERHEAD + 4..LOG_OVERHEAD + 4 + content]);
         if computed != crc {
-            return Err(DecodeError::new(DecodeErrorKind::CrcMismatch { stored: crc, computed }, content_start - 4));
+            let kind = RecordsDecodeErrorKind::CrcMismatch { stored: crc, computed };
+            return Err(RecordsDecodeError::new(kind, content_start - 4));
         }
     }
     Ok(message)
@@ -207,7 +209,10 @@ fn decode_one(r: &mut Reader<'_>, options: &DecodeOptions) -> Result<LegacyMessa
 
 /// Decodes a message set, returning its messages (wrappers as they are)
 /// and the size of a partial message at the end (0 if none).
-pub fn decode_messages(data: Bytes, options: &DecodeOptions) -> Result<(Vec<LegacyMessage>, usize), DecodeError> {
+pub fn decode_messages(
+    data: Bytes,
+    options: &DecodeOptions,
+) -> Result<(Vec<LegacyMessage>, usize), RecordsDecodeError> {
     let mut r = Reader::new(&data);
     let mut messages = Vec::new();
     while r.remaining() > 0 {
@@ -226,7 +231,7 @@ pub fn decode_messages(data: Bytes, options: &DecodeOptions) -> Result<(Vec<Lega
 
 /// Decodes a message set and flattens compressed wrappers into their inner
 /// messages, with absolute offsets.
-pub fn decode_message_set(data: Bytes, options: &DecodeOptions) -> Result<Vec<LegacyMessage>, DecodeError> {
+pub fn decode_message_set(data: Bytes, options: &DecodeOptions) -> Result<Vec<LegacyMessage>, RecordsDecodeError> {
     let (messages, _partial) = decode_messages(data, options)?;
     let mut out = Vec::with_capacity(messages.len());
     for m in messages {

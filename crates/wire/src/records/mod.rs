@@ -10,6 +10,8 @@
 //! - [`legacy`]: message sets of format v0 and v1, compressed wrappers included.
 //! - [`compression`]: gzip, snappy (raw and xerial-framed), lz4 (Kafka's
 //!   framing) and zstd, each behind a cargo feature of the same name.
+//! - Errors: [`RecordsDecodeError`] and [`RecordsEncodeError`], with the
+//!   records' own kinds (CRC, magic, codec) beside the wire format's.
 //!
 //! Building a produce request:
 //!
@@ -35,7 +37,7 @@
 //!     ..Default::default()
 //! };
 //! # let _ = request;
-//! # Ok::<(), kafka_wire::EncodeError>(())
+//! # Ok::<(), kafka_wire::records::RecordsEncodeError>(())
 //! ```
 //!
 //! Reading a fetch response, lazily, batch by batch:
@@ -67,6 +69,7 @@
 mod batch;
 pub mod compression;
 pub mod control;
+mod error;
 pub mod legacy;
 mod record;
 mod record_ref;
@@ -77,10 +80,10 @@ pub use batch::{
 };
 pub use compression::Compression;
 pub use control::{ControlRecord, ControlRecordType};
+pub use error::{RecordsDecodeError, RecordsDecodeErrorKind, RecordsEncodeError, RecordsEncodeErrorKind};
 pub use record::{Header, Record};
 pub use record_ref::{BorrowedRecords, HeaderRef, RecordRef, RecordRefs};
 
-use crate::error::EncodeError;
 use crate::messages::{fetch_response, fetch_snapshot_response, produce_request, share_fetch_response};
 
 /// The record batches of a message's `records` field, read lazily.
@@ -92,11 +95,11 @@ pub trait ReadBatches {
 /// Filling a produce partition's `records` field.
 pub trait WriteBatches {
     /// Encodes `batches` into this partition's records.
-    fn set_batches(&mut self, batches: &[RecordBatch], options: &EncodeOptions) -> Result<(), EncodeError>;
+    fn set_batches(&mut self, batches: &[RecordBatch], options: &EncodeOptions) -> Result<(), RecordsEncodeError>;
 }
 
 impl WriteBatches for produce_request::PartitionProduceData {
-    fn set_batches(&mut self, batches: &[RecordBatch], options: &EncodeOptions) -> Result<(), EncodeError> {
+    fn set_batches(&mut self, batches: &[RecordBatch], options: &EncodeOptions) -> Result<(), RecordsEncodeError> {
         self.records = Some(encode_batches(batches, options)?);
         Ok(())
     }

@@ -34,13 +34,23 @@ build() {
 }
 
 run_target() {
-    local target=$1 runs=$2
+    local target=$1 runs=$2 status=0
+    local log="artifacts/$target.log"
     mkdir -p "corpus/$target" "artifacts/$target"
-    "$bin_dir/$target" "corpus/$target" -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-        -artifact_prefix="artifacts/$target/" -print_final_stats=1 2>&1 | tail -n 25 | grep -E "stat::|Done|ERROR|panicked|SUMMARY" || true
-    # libFuzzer exits non-zero on a finding; report it through the artifacts it wrote.
+    # -rss_limit_mb: the targets' own allocation check (fuzz/src/lib.rs)
+    # allows a few MiB per input; the process as a whole gets 512 MiB.
+    "$bin_dir/$target" "corpus/$target" -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=512 \
+        -artifact_prefix="artifacts/$target/" -print_final_stats=1 >"$log" 2>&1 || status=$?
+    tail -n 25 "$log" | grep -E "stat::|Done|ERROR|panicked|SUMMARY" || true
+    # Any non-zero exit fails: a finding, but also a missing binary, a bad
+    # flag, a timeout or an out-of-memory kill.
+    if ((status != 0)); then
+        echo "fuzz target $target failed with exit status $status; the end of its log ($log):" >&2
+        tail -n 40 "$log" >&2
+        return 1
+    fi
     if compgen -G "artifacts/$target/*" >/dev/null; then
-        echo "fuzz target $target found a failing input: $(ls "artifacts/$target")" >&2
+        echo "fuzz target $target wrote failing inputs: $(ls "artifacts/$target")" >&2
         return 1
     fi
 }

@@ -8,10 +8,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Bytes a decoder may hold per input byte (a decoded struct is larger than
 /// its wire form: the biggest generated struct is a few hundred bytes).
 pub const BYTES_PER_INPUT_BYTE: usize = 1024;
-/// Fixed allowance: buffers, one decompressed batch (limit below), error paths.
-pub const FIXED_ALLOWANCE: usize = 4 << 20;
-/// The decompression limit the targets decode with.
+/// Fixed allowance of the message targets: buffers and error paths (an
+/// array reserves at most 64 KiB before its elements arrive).
+pub const MESSAGE_ALLOWANCE: usize = 256 << 10;
+/// The decompression limit the record targets decode with.
 pub const MAX_DECOMPRESSED: usize = 1 << 20;
+/// Fixed allowance of the record targets: one decompressed batch, the
+/// decompressor's own state (zstd's window is the largest) and buffers.
+pub const RECORDS_ALLOWANCE: usize = MAX_DECOMPRESSED + (3 << 20);
 
 pub struct CountingAllocator;
 
@@ -41,12 +45,13 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 }
 
-/// Runs `f` on `data` and panics if it held more than the allowed memory.
-pub fn with_allocation_limit(data: &[u8], f: impl FnOnce()) {
+/// Runs `f` on `data` and panics if it held more than
+/// `BYTES_PER_INPUT_BYTE` per input byte plus `fixed`.
+pub fn with_allocation_limit(data: &[u8], fixed: usize, f: impl FnOnce()) {
     let base = CURRENT.load(Ordering::Relaxed);
     PEAK.store(base, Ordering::Relaxed);
     f();
     let used = PEAK.load(Ordering::Relaxed).saturating_sub(base);
-    let allowed = BYTES_PER_INPUT_BYTE * data.len() + FIXED_ALLOWANCE;
+    let allowed = BYTES_PER_INPUT_BYTE * data.len() + fixed;
     assert!(used <= allowed, "held {used} bytes for a {}-byte input (allowed {allowed})", data.len());
 }

@@ -8,7 +8,7 @@
 //! broker listener's advertised address at the proxy (scripts/broker.sh's
 //! PROXIED listener does) to see every connection.
 
-use kafka_wire_integration::proxy::{serve, Outcome};
+use kafka_wire_integration::proxy::{serve, Outcome, ProxyEvent};
 use std::net::TcpListener;
 use std::sync::mpsc::channel;
 
@@ -26,6 +26,7 @@ fn main() -> std::io::Result<()> {
     std::thread::spawn(move || serve(listener, upstream, tx, dump));
     let (mut frames, mut problems) = (0u64, 0u64);
     for event in rx {
+        let ProxyEvent::Frame(event) = event else { continue };
         frames += 1;
         if event.outcome != Outcome::RoundTrip {
             problems += 1;

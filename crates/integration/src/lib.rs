@@ -125,6 +125,7 @@ impl Connection {
                 format!("expected correlation id {correlation_id}, got {}", response.header.correlation_id).into()
             );
         }
+        check_reencodes(&frame, &response, version)?;
         Ok(response.body)
     }
 
@@ -135,6 +136,22 @@ impl Connection {
             self.version_for(body.api_key()).ok_or_else(|| format!("broker does not support {}", body.api_key()))?;
         self.send(body, version)
     }
+}
+
+/// Checks that a decoded response frame encodes back to exactly the bytes
+/// the broker sent (`frame`, without its size prefix). A broker answers an
+/// ApiVersions version it does not support with a v0 body, so that one may
+/// match at v0 instead.
+pub fn check_reencodes(frame: &Bytes, response: &ResponseFrame, version: i16) -> Result<()> {
+    let again = response.to_bytes(version)?;
+    if again[4..] == frame[..] {
+        return Ok(());
+    }
+    if response.api_key() == ApiKey::ApiVersions && response.to_bytes(0)?[4..] == frame[..] {
+        return Ok(());
+    }
+    let at = again[4..].iter().zip(frame.iter()).position(|(a, b)| a != b).unwrap_or(frame.len().min(again.len() - 4));
+    Err(format!("{} v{version} response re-encodes differently from byte {at} on", response.api_key()).into())
 }
 
 /// Unwraps a response of the expected kind, e.g. `expect!(response, Metadata)`.

@@ -3,8 +3,9 @@
 //! kafka-wire, encodes it again, and checks the bytes are identical.
 //!
 //! Requests carry their api key and version; responses are matched to them
-//! by correlation id. Every frame becomes a [`FrameEvent`] sent to the
-//! caller's channel.
+//! by correlation id. Every frame becomes a [`ProxyEvent::Frame`] sent to
+//! the caller's channel, and the end of each direction of each connection a
+//! [`ProxyEvent::Closed`], so the caller knows when it has seen everything.
 
 use bytes::Bytes;
 use kafka_wire::frame::{peek_correlation_id, DEFAULT_MAX_FRAME_SIZE};
@@ -31,6 +32,23 @@ pub enum Outcome {
     UnknownCorrelation,
 }
 
+/// What the proxy reports.
+#[derive(Debug, Clone)]
+pub enum ProxyEvent {
+    /// One frame, checked.
+    Frame(FrameEvent),
+    /// One direction of a connection ended: after this event no frame of
+    /// it follows.
+    Closed {
+        /// The connection, numbered from 0 in the order they were accepted.
+        connection: usize,
+        /// The client-to-broker direction (else broker-to-client).
+        is_request: bool,
+    },
+}
+
+/// One frame the proxy forwarded, and what came of decoding and
+/// re-encoding it.
 #[derive(Debug, Clone)]
 pub struct FrameEvent {
     pub connection: usize,
@@ -149,7 +167,7 @@ fn pump(
     is_request: bool,
     connection: usize,
     in_flight: InFlight,
-    events: Sender<FrameEvent>,
+    events: Sender<ProxyEvent>,
     dump: bool,
 ) {
     loop {
@@ -174,7 +192,7 @@ fn pump(
         }
         let (api_key, version, correlation_id, outcome, dump) =
             if is_request { check_request(&frame, dump) } else { check_response(&frame, &in_flight, dump) };
-        let _ = events.send(FrameEvent {
+        let _ = events.send(ProxyEvent::Frame(FrameEvent {
             connection,
             is_request,
             api_key,
@@ -183,14 +201,15 @@ fn pump(
             size: frame.len(),
             outcome,
             dump,
-        });
+        }));
     }
     let _ = to.shutdown(Shutdown::Write);
     let _ = from.shutdown(Shutdown::Read);
+    let _ = events.send(ProxyEvent::Closed { connection, is_request });
 }
 
 /// Accepts clients on `listener` forever, connecting each to `upstream`.
-pub fn serve(listener: TcpListener, upstream: String, events: Sender<FrameEvent>, dump: bool) -> io::Result<()> {
+pub fn serve(listener: TcpListener, upstream: String, events: Sender<ProxyEvent>, dump: bool) -> io::Result<()> {
     for (connection, client) in listener.incoming().enumerate() {
         let client = client?;
         let broker = TcpStream::connect(&upstream)?;

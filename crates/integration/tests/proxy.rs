@@ -7,40 +7,74 @@
 //! clients' follow-up connections come through the proxy too.
 
 use kafka_wire::messages::*;
-use kafka_wire_integration::proxy::{serve, FrameEvent, Outcome};
+use kafka_wire_integration::proxy::{serve, FrameEvent, Outcome, ProxyEvent};
 use kafka_wire_integration::{broker_address, expect, Connection};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the tests through scripts/test.sh"))
 }
 
-fn drain(rx: &Receiver<FrameEvent>) -> Vec<FrameEvent> {
-    // Let the last responses of the finished client arrive.
-    std::thread::sleep(Duration::from_millis(500));
-    rx.try_iter().collect()
+/// The frames of a finished client: everything until every connection it
+/// opened is closed in both directions (the broker closes its side once
+/// the client has), so no late frame escapes the check.
+fn drain(rx: &Receiver<ProxyEvent>) -> Vec<FrameEvent> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut frames = Vec::new();
+    let (mut connections, mut closed) = (BTreeSet::new(), BTreeSet::new());
+    loop {
+        let all_closed = closed.len() == 2 * connections.len();
+        // Once every connection is closed both ways, a short quiet period ends the drain.
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let wait = if all_closed { wait.min(Duration::from_secs(1)) } else { wait };
+        match rx.recv_timeout(wait) {
+            Ok(ProxyEvent::Frame(frame)) => {
+                connections.insert(frame.connection);
+                frames.push(frame);
+            }
+            Ok(ProxyEvent::Closed { connection, is_request }) => {
+                connections.insert(connection);
+                closed.insert((connection, is_request));
+            }
+            Err(_) if all_closed => return frames,
+            Err(_) => panic!("connections still open after 60 s: {connections:?}, closed: {closed:?}"),
+        }
+    }
 }
 
-/// Prints what a client sent and asserts every frame round-tripped.
-fn check_events(client: &str, events: &[FrameEvent]) -> BTreeMap<String, usize> {
+/// Prints what a client sent, asserts every frame round-tripped and every
+/// request was answered, and returns the requests seen by api and version.
+fn check_events(client: &str, events: &[FrameEvent], min_frames: usize) -> BTreeMap<String, usize> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut problems = Vec::new();
+    let (mut requests, mut responses) = (BTreeSet::new(), BTreeSet::new());
     for e in events {
         let api = e.api_key.map_or("?".into(), |k| k.name().to_string());
-        *seen.entry(format!("{api} v{}", e.version)).or_default() += 1;
+        if e.is_request {
+            *seen.entry(format!("{api} v{}", e.version)).or_default() += 1;
+            requests.insert((e.connection, e.correlation_id));
+        } else {
+            responses.insert((e.connection, e.correlation_id));
+        }
         if e.outcome != Outcome::RoundTrip {
             problems.push(e.to_string());
         }
     }
-    println!("{client}: {} frames, by api and version:", events.len());
+    println!("{client}: {} frames, requests by api and version:", events.len());
     for (k, n) in &seen {
         println!("  {k:<36} {n}");
     }
     assert!(problems.is_empty(), "{client}: frames that did not round-trip byte-exact:\n{}", problems.join("\n"));
+    assert!(events.len() >= min_frames, "{client}: only {} frames (expected at least {min_frames})", events.len());
+    let unanswered: Vec<_> = requests.difference(&responses).collect();
+    assert!(
+        unanswered.is_empty(),
+        "{client}: requests without a response (connection, correlation id): {unanswered:?}"
+    );
     seen
 }
 
@@ -88,7 +122,7 @@ fn java_client_and_librdkafka_frames_roundtrip_through_the_proxy() {
         Command::new("java").args(["-cp", &classpath, workload, &proxy_address, "java-proxied"]),
     );
     assert!(out.contains("workload done"), "{out}");
-    let java = check_events("Kafka Java client", &drain(&rx));
+    let java = check_events("Kafka Java client", &drain(&rx), 200);
     for api in [
         "ApiVersions",
         "Metadata",
@@ -155,7 +189,7 @@ fn java_client_and_librdkafka_frames_roundtrip_through_the_proxy() {
         ]),
     );
     assert_eq!(grouped.lines().count(), 50, "{grouped}");
-    let rdkafka = check_events("librdkafka (kcat)", &drain(&rx));
+    let rdkafka = check_events("librdkafka (kcat)", &drain(&rx), 100);
     for api in ["ApiVersions", "Metadata", "Produce", "Fetch", "ListOffsets", "JoinGroup", "SyncGroup", "OffsetCommit"]
     {
         assert!(rdkafka.keys().any(|k| k.starts_with(&format!("{api} v"))), "librdkafka sent no {api}");

@@ -31,6 +31,8 @@
 //! are re-exported here unchanged; this crate adds [`records`] and the
 //! compression codecs.
 
+#![warn(missing_docs)]
+
 pub use kafka_wire_core::*;
 
 pub mod records;

@@ -101,12 +101,25 @@ fn trailing_bytes_are_detected() {
 
 #[test]
 fn known_tag_in_a_version_where_it_is_not_valid() {
-    // FetchRequest v12 knows tag 0 (ClusterId) but tag 1 (ReplicaState) only from v15.
-    let mut req = FetchRequest::default();
-    req.replica_state.replica_id = 3;
-    let v15 = req.to_bytes(15).unwrap();
-    let err = FetchRequest::from_bytes(&v15, 12);
-    assert!(err.is_err());
+    // FetchRequest v12 knows tag 0 (ClusterId) but tag 1 (ReplicaState) only
+    // from v15. A valid v12 request ends with its tagged section, empty (one
+    // zero byte): put tag 1 there, with a well-formed ReplicaState value.
+    let mut bytes = FetchRequest::default().to_bytes(12).unwrap().to_vec();
+    assert_eq!(bytes.pop(), Some(0), "the empty tagged section");
+    let replica_state = [0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0]; // id 3, epoch 1, no tags
+    bytes.extend_from_slice(&[1, 1, replica_state.len() as u8]); // one field: tag 1, size 13
+    bytes.extend_from_slice(&replica_state);
+    let bytes = Bytes::from(bytes);
+    let err = FetchRequest::from_bytes(&bytes, 12).unwrap_err();
+    assert_eq!(err.kind(), &DecodeErrorKind::TagNotValidForVersion { tag: 1, version: 12 }, "{err}");
+    assert_eq!(err.offset(), bytes.len() - replica_state.len(), "at the field's value");
+    // The same bytes with the tag number of ClusterId (0) decode: only the tag's version was wrong.
+    let mut valid = bytes.to_vec();
+    let tag_at = valid.len() - replica_state.len() - 2;
+    valid[tag_at] = 0;
+    valid.truncate(tag_at + 1);
+    valid.extend_from_slice(&[2, 2, b'c']); // size 2: ClusterId "c" as a compact string
+    assert_eq!(FetchRequest::from_bytes(&Bytes::from(valid), 12).unwrap().cluster_id.as_deref(), Some("c"));
 }
 
 #[test]

@@ -269,15 +269,33 @@ fn decompression_limit_is_enforced() {
 
 #[test]
 fn compression_levels_are_configurable() {
-    let batch =
-        RecordBatch::from_records(Compression::Zstd, (0..100).map(|i| (i, kv(b"key", b"some repetitive value"))));
-    for level in [1, 3, 19] {
-        let bytes = batch.to_bytes(&EncodeOptions { compression_level: Some(level) }).unwrap();
-        assert_eq!(RecordBatch::decode(bytes, &DecodeOptions::default()).unwrap(), batch);
+    // Values that compress, but differently well at different levels.
+    let value = |i: u64| {
+        format!(
+            "{{\"user\": {}, \"event\": \"page view {}\", \"path\": \"/a/b/{}\"}}",
+            i * 7919 % 1000,
+            i % 13,
+            i % 101
+        )
+    };
+    for (codec, fast, best) in [(Compression::Zstd, 1, 19), (Compression::Gzip, 1, 9)] {
+        let batch = RecordBatch::from_records(
+            codec,
+            (0..2000).map(|i| {
+                let record = Record { value: Some(Bytes::from(value(i))), ..kv(b"key", b"") };
+                (i as i64, record)
+            }),
+        );
+        let size = |level| {
+            let bytes = batch.to_bytes(&EncodeOptions { compression_level: Some(level) }).unwrap();
+            assert_eq!(RecordBatch::decode(bytes.clone(), &DecodeOptions::default()).unwrap(), batch);
+            bytes.len()
+        };
+        let (fast_size, best_size) = (size(fast), size(best));
+        // A level that were ignored would give the same bytes at both.
+        assert!(best_size < fast_size, "{codec:?}: level {best} gave {best_size} bytes, level {fast} {fast_size}");
     }
-    assert!(batch
-        .clone()
-        .with_compression(Compression::Gzip)
+    assert!(RecordBatch::from_records(Compression::Gzip, [(0, kv(b"k", b"v"))])
         .to_bytes(&EncodeOptions { compression_level: Some(42) })
         .is_err());
 }
@@ -348,8 +366,10 @@ fn same_record(r: &RecordRef, owned: &Record) -> Result<(), String> {
     }
 }
 
+mod common;
+
 fn cases() -> u32 {
-    std::env::var("KAFKA_WIRE_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    common::proptest_cases(64)
 }
 
 proptest! {

@@ -9,8 +9,10 @@ use kafka_wire::random::Rng;
 use kafka_wire::{write_chunks, ApiKey, Request, RequestFrame, Response, ResponseFrame, VectoredBuf};
 use std::io;
 
+mod common;
+
 fn seeds() -> u64 {
-    std::env::var("KAFKA_WIRE_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(32)
+    common::proptest_cases(32).into()
 }
 
 #[test]

@@ -43,10 +43,15 @@ pub enum TimestampType {
 
 /// Batch attribute bits.
 pub mod attributes {
+    /// The low three bits: the codec id.
     pub const COMPRESSION_MASK: i16 = 0x07;
+    /// Timestamps were set by the broker (log append time).
     pub const TIMESTAMP_TYPE: i16 = 0x08;
+    /// The batch is part of a transaction.
     pub const TRANSACTIONAL: i16 = 0x10;
+    /// The batch holds control records.
     pub const CONTROL: i16 = 0x20;
+    /// The batch's delete horizon is set (compacted topics).
     pub const DELETE_HORIZON: i16 = 0x40;
 }
 
@@ -84,6 +89,7 @@ macro_rules! attribute_accessors {
             Compression::from_id(id).ok_or(RecordsDecodeErrorKind::UnknownCompression(id))
         }
 
+        /// Whether timestamps were set by the producer or by the broker.
         pub fn timestamp_type(&self) -> TimestampType {
             if self.attributes & attributes::TIMESTAMP_TYPE != 0 {
                 TimestampType::LogAppendTime
@@ -92,10 +98,12 @@ macro_rules! attribute_accessors {
             }
         }
 
+        /// Whether the batch is part of a transaction.
         pub fn is_transactional(&self) -> bool {
             self.attributes & attributes::TRANSACTIONAL != 0
         }
 
+        /// Whether the batch holds control records (transaction markers, KRaft records).
         pub fn is_control(&self) -> bool {
             self.attributes & attributes::CONTROL != 0
         }
@@ -105,18 +113,31 @@ macro_rules! attribute_accessors {
 /// The fixed header of a v2 batch, readable without touching the records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct BatchHeader {
+    /// The offset of the batch's first record.
     pub base_offset: i64,
+    /// Bytes after this field: the rest of the header and the records.
     pub batch_length: i32,
+    /// The leader epoch of the partition when the batch was appended.
     pub partition_leader_epoch: i32,
+    /// The message format: 2.
     pub magic: i8,
+    /// CRC-32C of everything after this field.
     pub crc: u32,
+    /// Attribute bits: codec, timestamp type, transactional, control, delete horizon ([`attributes`]).
     pub attributes: i16,
+    /// The last record's offset, relative to `base_offset`.
     pub last_offset_delta: i32,
+    /// The first record's timestamp; the others are relative to it.
     pub base_timestamp: i64,
+    /// The newest timestamp in the batch.
     pub max_timestamp: i64,
+    /// The producer id (-1 without an idempotent producer).
     pub producer_id: i64,
+    /// The producer epoch (-1 without an idempotent producer).
     pub producer_epoch: i16,
+    /// The first record's sequence number (-1 without an idempotent producer).
     pub base_sequence: i32,
+    /// How many records the batch holds.
     pub records_count: i32,
 }
 
@@ -161,6 +182,7 @@ impl BatchHeader {
 /// encoded form. Cheap to make: no decompression, no copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchView {
+    /// The batch header, read without decompressing.
     pub header: BatchHeader,
     /// The whole batch as it was on the wire.
     pub bytes: Bytes,
@@ -293,16 +315,25 @@ impl BatchView {
 /// A v2 record batch with its records decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordBatch {
+    /// The offset of the first record.
     pub base_offset: i64,
+    /// The leader epoch of the partition when the batch was appended.
     pub partition_leader_epoch: i32,
     /// Raw attribute bits: codec, timestamp type, transactional, control, delete horizon.
     pub attributes: i16,
+    /// The last record's offset, relative to `base_offset`.
     pub last_offset_delta: i32,
+    /// The first record's timestamp; the others are relative to it.
     pub base_timestamp: i64,
+    /// The newest timestamp in the batch.
     pub max_timestamp: i64,
+    /// The producer id (-1 without an idempotent producer).
     pub producer_id: i64,
+    /// The producer epoch (-1 without an idempotent producer).
     pub producer_epoch: i16,
+    /// The first record's sequence number (-1 without an idempotent producer).
     pub base_sequence: i32,
+    /// The records, their offsets and timestamps relative to the batch's.
     pub records: Vec<Record>,
 }
 
@@ -346,6 +377,7 @@ impl RecordBatch {
 
     attribute_accessors!();
 
+    /// Sets the codec the records are compressed with.
     pub fn with_compression(mut self, compression: Compression) -> Self {
         self.attributes = (self.attributes & !attributes::COMPRESSION_MASK) | compression.id() as i16;
         self
@@ -360,14 +392,17 @@ impl RecordBatch {
         self
     }
 
+    /// Marks the batch transactional, or not.
     pub fn with_transactional(self, on: bool) -> Self {
         self.with_flag(attributes::TRANSACTIONAL, on)
     }
 
+    /// Marks the batch as holding control records, or not.
     pub fn with_control(self, on: bool) -> Self {
         self.with_flag(attributes::CONTROL, on)
     }
 
+    /// Sets who assigned the timestamps.
     pub fn with_timestamp_type(self, t: TimestampType) -> Self {
         self.with_flag(attributes::TIMESTAMP_TYPE, t == TimestampType::LogAppendTime)
     }
@@ -450,6 +485,7 @@ pub struct BatchIter {
 }
 
 impl BatchIter {
+    /// Iterates the batches in `records`.
     pub fn new(records: Bytes) -> BatchIter {
         BatchIter { rest: records, offset: 0, partial: 0, failed: false }
     }

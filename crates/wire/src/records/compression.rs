@@ -19,14 +19,20 @@ use super::error::{RecordsDecodeErrorKind, RecordsEncodeError, RecordsEncodeErro
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Compression {
     #[default]
+    /// Not compressed.
     None,
+    /// gzip.
     Gzip,
+    /// snappy (xerial framing).
     Snappy,
+    /// lz4 (Kafka's framing).
     Lz4,
+    /// zstd.
     Zstd,
 }
 
 impl Compression {
+    /// Every codec, by id.
     pub const ALL: [Compression; 5] =
         [Compression::None, Compression::Gzip, Compression::Snappy, Compression::Lz4, Compression::Zstd];
 
@@ -42,10 +48,12 @@ impl Compression {
         })
     }
 
+    /// The id in batch attributes.
     pub fn id(self) -> u8 {
         self as u8
     }
 
+    /// The codec's name as Kafka's configs write it (`compression.type`).
     pub fn name(self) -> &'static str {
         match self {
             Compression::None => "none",

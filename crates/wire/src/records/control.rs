@@ -17,18 +17,26 @@ use bytes::{BufMut, Bytes, BytesMut};
 /// Control record type ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ControlRecordType {
+    /// An aborted transaction's marker.
     Abort,
+    /// A committed transaction's marker.
     Commit,
+    /// KRaft: a new leader.
     LeaderChange,
+    /// KRaft: the start of a snapshot.
     SnapshotHeader,
+    /// KRaft: the end of a snapshot.
     SnapshotFooter,
+    /// KRaft: the `kraft.version` feature level.
     KRaftVersion,
+    /// KRaft: the set of voters.
     KRaftVoters,
     /// A type this library does not know.
     Unknown(i16),
 }
 
 impl ControlRecordType {
+    /// The type for an id; ids Kafka does not define are kept as `Unknown`.
     pub fn from_id(id: i16) -> ControlRecordType {
         match id {
             0 => ControlRecordType::Abort,
@@ -42,6 +50,7 @@ impl ControlRecordType {
         }
     }
 
+    /// The id in the control record's key.
     pub fn id(self) -> i16 {
         match self {
             ControlRecordType::Abort => 0,
@@ -61,20 +70,29 @@ impl ControlRecordType {
 pub enum ControlRecord {
     /// A transaction abort marker, with the coordinator epoch.
     Abort {
+        /// The epoch of the coordinator that wrote the marker.
         coordinator_epoch: i32,
     },
     /// A transaction commit marker, with the coordinator epoch.
     Commit {
+        /// The epoch of the coordinator that wrote the marker.
         coordinator_epoch: i32,
     },
+    /// A KRaft leader change.
     LeaderChange(LeaderChangeMessage),
+    /// The header of a KRaft snapshot.
     SnapshotHeader(SnapshotHeaderRecord),
+    /// The footer of a KRaft snapshot.
     SnapshotFooter(SnapshotFooterRecord),
+    /// The `kraft.version` feature level.
     KRaftVersion(KRaftVersionRecord),
+    /// The set of KRaft voters.
     KRaftVoters(VotersRecord),
     /// A type this library does not know: its id and raw value.
     Unknown {
+        /// The control record type id.
         type_id: i16,
+        /// The record's value, as it was.
         value: Option<Bytes>,
     },
 }
@@ -124,6 +142,7 @@ impl ControlRecord {
         })
     }
 
+    /// The record's type.
     pub fn record_type(&self) -> ControlRecordType {
         match self {
             ControlRecord::Abort { .. } => ControlRecordType::Abort,

@@ -24,6 +24,7 @@ const TIMESTAMP_TYPE_BIT: i8 = 0x08;
 /// One v0 or v1 message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LegacyMessage {
+    /// The message's offset (relative to its wrapper's in a v1 compressed set).
     pub offset: i64,
     /// 0 or 1.
     pub magic: i8,
@@ -31,7 +32,9 @@ pub struct LegacyMessage {
     pub attributes: i8,
     /// v1 only (`None` in v0).
     pub timestamp: Option<i64>,
+    /// The key.
     pub key: Option<Bytes>,
+    /// The value (a compressed wrapper's is the compressed inner set).
     pub value: Option<Bytes>,
 }
 
@@ -42,6 +45,7 @@ impl LegacyMessage {
         LegacyMessage { offset, magic, attributes: 0, timestamp, key, value }
     }
 
+    /// The codec of a compressed wrapper, or an error for an id Kafka does not define.
     pub fn compression(&self) -> Result<Compression, RecordsDecodeErrorKind> {
         let id = (self.attributes & 0x07) as u8;
         match Compression::from_id(id) {
@@ -51,6 +55,7 @@ impl LegacyMessage {
         }
     }
 
+    /// Whether the timestamp was set by the producer or by the broker (v1).
     pub fn timestamp_type(&self) -> TimestampType {
         if self.magic >= 1 && self.attributes & TIMESTAMP_TYPE_BIT != 0 {
             TimestampType::LogAppendTime
@@ -69,6 +74,7 @@ impl LegacyMessage {
         LOG_OVERHEAD + self.body_size()
     }
 
+    /// Appends the message (offset, size, CRC and content) to `buf`.
     pub fn encode(&self, buf: &mut BytesMut) -> Result<(), EncodeError> {
         if !(0..=1).contains(&self.magic) {
             return Err(EncodeError::new(EncodeErrorKind::Invalid("legacy messages have magic 0 or 1")));

@@ -10,11 +10,14 @@ use bytes::{BufMut, Bytes};
 /// A record header. Headers are a list: duplicate keys and their order are kept.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Header {
+    /// The header key.
     pub key: StrBytes,
+    /// The header value; `None` is null.
     pub value: Option<Bytes>,
 }
 
 impl Header {
+    /// A header with `key` and `value`.
     pub fn new(key: impl Into<StrBytes>, value: Option<Bytes>) -> Self {
         Header { key: key.into(), value }
     }
@@ -26,10 +29,15 @@ impl Header {
 pub struct Record {
     /// Unused by Kafka so far; kept as read.
     pub attributes: i8,
+    /// The timestamp, relative to the batch's base timestamp.
     pub timestamp_delta: i64,
+    /// The offset, relative to the batch's base offset.
     pub offset_delta: i32,
+    /// The key; `None` is null.
     pub key: Option<Bytes>,
+    /// The value; `None` is null (a tombstone).
     pub value: Option<Bytes>,
+    /// The headers, in order.
     pub headers: Vec<Header>,
 }
 
@@ -96,6 +104,7 @@ impl Record {
         varint_size(body as i32) + body
     }
 
+    /// Appends the record (its length, then its fields) to `buf`.
     pub fn encode<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
         let body = self.body_size();
         if body > i32::MAX as usize {

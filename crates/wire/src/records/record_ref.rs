@@ -12,10 +12,15 @@ use bytes::Bytes;
 /// it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordRef<'a> {
+    /// The record's attribute byte (unused by Kafka today).
     pub attributes: i8,
+    /// The timestamp, relative to the batch's base timestamp.
     pub timestamp_delta: i64,
+    /// The offset, relative to the batch's base offset.
     pub offset_delta: i32,
+    /// The key; `None` is null.
     pub key: Option<&'a [u8]>,
+    /// The value; `None` is null (a tombstone).
     pub value: Option<&'a [u8]>,
     /// The batch's records and where this record's headers start in them
     /// (after their count), to read the headers again on demand.
@@ -27,7 +32,9 @@ pub struct RecordRef<'a> {
 /// A record header, borrowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeaderRef<'a> {
+    /// The header key.
     pub key: &'a str,
+    /// The header value; `None` is null.
     pub value: Option<&'a [u8]>,
 }
 
@@ -63,6 +70,7 @@ impl BorrowedRecords {
         self.count
     }
 
+    /// Whether the batch holds no records.
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }

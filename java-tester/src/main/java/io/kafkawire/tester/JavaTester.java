@@ -31,6 +31,7 @@ import org.apache.kafka.common.protocol.Readable;
  * converter and serialize it: the bytes must equal "hex"; (2) parse "hex"
  * with Kafka's generated class: it must equal (1) and use every byte; (3)
  * write (2) back as JSON, for the caller to compare with its own value.
+ * Cases with an "op" are {@link RecordsOps}' and {@link MessageOps}'.
  */
 public final class JavaTester {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -122,7 +123,14 @@ public final class JavaTester {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             if (line.isBlank()) continue;
             JsonNode request = MAPPER.readTree(line);
-            ObjectNode answer = request.has("op") ? RecordsOps.handle(request) : check(request);
+            ObjectNode answer;
+            if (!request.has("op")) {
+                answer = check(request);
+            } else if (RecordsOps.OPS.contains(request.get("op").asText())) {
+                answer = RecordsOps.handle(request);
+            } else {
+                answer = MessageOps.handle(request);
+            }
             out.println(MAPPER.writeValueAsString(answer));
             out.flush();
         }

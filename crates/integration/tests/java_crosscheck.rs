@@ -13,7 +13,7 @@
 //! - bytes only, with unknown tagged fields (flexible versions): Java parses
 //!   them, keeps the unknown fields and must write back exactly our bytes,
 //!   which we must read back to the value, unknown fields in order;
-//! - a value made at another version, written at this one: we refuse to
+//! - a value made at each other version, written at this one: we refuse to
 //!   write it exactly when Java's classes do (a non-default value in a field
 //!   the version lacks), and write the same bytes otherwise;
 //! - versions outside the valid range: we refuse them. (Java's generated
@@ -177,7 +177,7 @@ impl Checker {
                     self.unknown_fields_case(codec, version, &value);
                 }
             }
-            self.cross_version_case(codec, version);
+            self.cross_version_cases(codec, version);
         }
         for version in [codec.valid.min - 1, codec.valid.max + 1] {
             let value = (codec.default)();
@@ -258,29 +258,26 @@ impl Checker {
         }
     }
 
-    /// A value made at another version, written at `version`, on both sides.
-    fn cross_version_case<V: PartialEq + Debug>(&mut self, codec: &Codec<V>, version: i16) {
-        let versions: Vec<i16> = codec.valid.iter().filter(|&v| v != version).collect();
-        if versions.is_empty() {
-            return;
-        }
-        let made_at = versions[self.values.usize(..versions.len())];
-        let value = (codec.random)(&mut self.values, made_at);
-        let json = (codec.to_json)(&value, made_at).expect("our JSON writer");
-        let ours = (codec.encode)(&value, version);
-        let answer = self.tester.ask(
-            json!({"op": "write", "class": codec.class, "jsonVersion": made_at, "version": version, "json": json}),
-        );
-        match (&ours, answer["javaHex"].as_str(), answer["refused"].as_str()) {
-            (Ok(bytes), Some(java_hex), _) if hex(bytes) == java_hex => self.report.cross_version_written += 1,
-            (Err(_), None, Some(_)) => self.report.cross_version_refused += 1,
-            _ => {
-                let problem = format!(
-                    "a v{made_at} value written at v{version}: ours {:?}, Java {}\n  json {json}",
-                    ours.map(|b| hex(&b)),
-                    answer
-                );
-                self.fail(&codec.class, version, problem)
+    /// Values made at every other version, written at `version`, on both sides.
+    fn cross_version_cases<V: PartialEq + Debug>(&mut self, codec: &Codec<V>, version: i16) {
+        for made_at in codec.valid.iter().filter(|&v| v != version) {
+            let value = (codec.random)(&mut self.values, made_at);
+            let json = (codec.to_json)(&value, made_at).expect("our JSON writer");
+            let ours = (codec.encode)(&value, version);
+            let answer = self.tester.ask(
+                json!({"op": "write", "class": codec.class, "jsonVersion": made_at, "version": version, "json": json}),
+            );
+            match (&ours, answer["javaHex"].as_str(), answer["refused"].as_str()) {
+                (Ok(bytes), Some(java_hex), _) if hex(bytes) == java_hex => self.report.cross_version_written += 1,
+                (Err(_), None, Some(_)) => self.report.cross_version_refused += 1,
+                _ => {
+                    let problem = format!(
+                        "a v{made_at} value written at v{version}: ours {:?}, Java {}\n  json {json}",
+                        ours.map(|b| hex(&b)),
+                        answer
+                    );
+                    self.fail(&codec.class, version, problem)
+                }
             }
         }
     }

@@ -6,8 +6,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Bytes a decoder may hold per input byte (a decoded struct is larger than
-/// its wire form: the biggest generated struct is a few hundred bytes).
-pub const BYTES_PER_INPUT_BYTE: usize = 1024;
+/// its wire form). 500,000 smoke executions of every target stayed within
+/// 32; 256 leaves room for inputs the fuzzer has not found yet.
+pub const BYTES_PER_INPUT_BYTE: usize = 256;
 /// Fixed allowance of the message targets: buffers and error paths (an
 /// array reserves at most 64 KiB before its elements arrive).
 pub const MESSAGE_ALLOWANCE: usize = 256 << 10;

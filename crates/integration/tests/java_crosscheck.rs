@@ -97,48 +97,31 @@ where
     }
 }
 
-fn request_codec(api: ApiKey) -> Codec<Request> {
-    Codec {
-        class: format!("{}RequestData", api.name()),
-        valid: api.valid_versions(),
-        flexible: api.request_flexible_versions(),
-        random: Box::new(move |rng, v| Request::random(api, rng, v)),
-        default: Box::new(move || Request::default_for(api)),
-        encode: Box::new(|r, v| {
-            let mut out = Vec::new();
-            r.encode(&mut out, v).map(|_| out)
-        }),
-        decode: Box::new(move |b, v| {
-            let bytes = bytes::Bytes::copy_from_slice(b);
-            let mut reader = kafka_wire::codec::Reader::new(&bytes);
-            let body = Request::decode(api, &mut reader, v)?;
-            reader.expect_end().map(|_| body)
-        }),
-        to_json: Box::new(|r, v| r.to_json(v)),
-        from_json: Box::new(move |j, v| Request::from_json(api, j, v)),
-    }
-}
-
-fn response_codec(api: ApiKey) -> Codec<Response> {
-    Codec {
-        class: format!("{}ResponseData", api.name()),
-        valid: api.valid_versions(),
-        flexible: api.response_flexible_versions(),
-        random: Box::new(move |rng, v| Response::random(api, rng, v)),
-        default: Box::new(move || Response::default_for(api)),
-        encode: Box::new(|r, v| {
-            let mut out = Vec::new();
-            r.encode(&mut out, v).map(|_| out)
-        }),
-        decode: Box::new(move |b, v| {
-            let bytes = bytes::Bytes::copy_from_slice(b);
-            let mut reader = kafka_wire::codec::Reader::new(&bytes);
-            let body = Response::decode(api, &mut reader, v)?;
-            reader.expect_end().map(|_| body)
-        }),
-        to_json: Box::new(|r, v| r.to_json(v)),
-        from_json: Box::new(move |j, v| Response::from_json(api, j, v)),
-    }
+/// The codec of a request or response body: `Request` and `Response`
+/// have the same methods, dispatched by api key.
+macro_rules! body_codec {
+    ($body:ident, $api:expr, $flexible:expr, $suffix:literal) => {{
+        let api: ApiKey = $api;
+        Codec::<$body> {
+            class: format!("{}{}Data", api.name(), $suffix),
+            valid: api.valid_versions(),
+            flexible: $flexible,
+            random: Box::new(move |rng, v| $body::random(api, rng, v)),
+            default: Box::new(move || $body::default_for(api)),
+            encode: Box::new(|body, v| {
+                let mut out = Vec::new();
+                body.encode(&mut out, v).map(|_| out)
+            }),
+            decode: Box::new(move |b, v| {
+                let bytes = bytes::Bytes::copy_from_slice(b);
+                let mut reader = kafka_wire::codec::Reader::new(&bytes);
+                let body = $body::decode(api, &mut reader, v)?;
+                reader.expect_end().map(|_| body)
+            }),
+            to_json: Box::new(|body, v| body.to_json(v)),
+            from_json: Box::new(move |j, v| $body::from_json(api, j, v)),
+        }
+    }};
 }
 
 /// What the run checked and what failed.
@@ -292,8 +275,8 @@ fn every_message_and_version_matches_kafkas_java_classes() {
         report: Report::default(),
     };
     for &api in ApiKey::ALL {
-        checker.check(&request_codec(api));
-        checker.check(&response_codec(api));
+        checker.check(&body_codec!(Request, api, api.request_flexible_versions(), "Request"));
+        checker.check(&body_codec!(Response, api, api.response_flexible_versions(), "Response"));
     }
     // Kafka's header classes end in Data; the data types keep their spec names.
     checker.check(&message_codec::<RequestHeader>("RequestHeaderData"));

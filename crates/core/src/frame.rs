@@ -201,6 +201,19 @@ impl ResponseFrame {
     /// A broker that does not support the requested ApiVersions version
     /// answers UNSUPPORTED_VERSION with a v0 body; as Kafka's client does, a
     /// body that fails to decode at `version` is decoded again as v0.
+    ///
+    /// ```
+    /// use kafka_wire_core::messages::MetadataResponse;
+    /// use kafka_wire_core::{ApiKey, Response, ResponseFrame};
+    ///
+    /// // What a broker sends for correlation id 7 (size prefix included).
+    /// let sent = ResponseFrame::new(MetadataResponse::default(), 7).to_bytes(12)?;
+    /// // Responses do not say what they answer: pass the request's api key and version.
+    /// let frame = ResponseFrame::decode(&sent.slice(4..), ApiKey::Metadata, 12)?;
+    /// assert_eq!(frame.header.correlation_id, 7);
+    /// assert!(matches!(frame.body, Response::Metadata(_)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[cfg(feature = "decode-responses")]
     #[inline]
     pub fn decode(frame: &Bytes, api_key: ApiKey, version: i16) -> Result<Self, DecodeError> {
@@ -269,6 +282,18 @@ fn check_frame_size(size: i32, max: usize) -> Result<usize, DecodeError> {
 
 /// Reads one size-prefixed frame from a stream and returns it without the
 /// prefix. A size above `max_size` is an error before anything is allocated.
+///
+/// ```
+/// use kafka_wire_core::frame::{read_frame, DEFAULT_MAX_FRAME_SIZE};
+/// use kafka_wire_core::messages::ApiVersionsRequest;
+/// use kafka_wire_core::RequestFrame;
+///
+/// let bytes = RequestFrame::new(ApiVersionsRequest::default(), 3, 1, Some("me")).to_bytes()?;
+/// let mut stream = std::io::Cursor::new(bytes.to_vec()); // a TcpStream in real use
+/// let frame = read_frame(&mut stream, DEFAULT_MAX_FRAME_SIZE)?;
+/// assert_eq!(RequestFrame::decode(&frame)?.header.correlation_id, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_frame<R: io::Read>(input: &mut R, max_size: usize) -> io::Result<Bytes> {
     let mut prefix = [0u8; 4];
     input.read_exact(&mut prefix)?;
@@ -281,6 +306,21 @@ pub fn read_frame<R: io::Read>(input: &mut R, max_size: usize) -> io::Result<Byt
 
 /// Takes one complete frame off the front of `buf` (for async codecs):
 /// `Ok(None)` until the whole frame has arrived.
+///
+/// ```
+/// use bytes::BytesMut;
+/// use kafka_wire_core::frame::{split_frame, DEFAULT_MAX_FRAME_SIZE};
+/// use kafka_wire_core::messages::ApiVersionsRequest;
+/// use kafka_wire_core::RequestFrame;
+///
+/// let bytes = RequestFrame::new(ApiVersionsRequest::default(), 3, 1, None).to_bytes()?;
+/// let mut buf = BytesMut::from(&bytes[..5]); // a partial read
+/// assert!(split_frame(&mut buf, DEFAULT_MAX_FRAME_SIZE)?.is_none());
+/// buf.extend_from_slice(&bytes[5..]);
+/// let frame = split_frame(&mut buf, DEFAULT_MAX_FRAME_SIZE)?.expect("a whole frame");
+/// assert_eq!(frame.len(), bytes.len() - 4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn split_frame(buf: &mut BytesMut, max_size: usize) -> Result<Option<Bytes>, DecodeError> {
     if buf.len() < 4 {
         return Ok(None);

@@ -86,6 +86,18 @@ pub trait Decode: Sized {
 
 /// Whole-buffer encoding and a `std::io` writer for everything that is
 /// [`Encode`].
+///
+/// ```
+/// use kafka_wire_core::messages::FindCoordinatorRequest;
+/// use kafka_wire_core::{DecodeExt, EncodeExt};
+///
+/// let request = FindCoordinatorRequest { key: "my-group".into(), ..Default::default() };
+/// let bytes = request.to_bytes(3)?;
+/// assert_eq!(FindCoordinatorRequest::from_bytes(&bytes, 3)?, request);
+/// // A version the message does not have is an error, not a guess.
+/// assert!(request.to_bytes(99).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait EncodeExt: Encode {
     /// Encodes into a new buffer of exactly the encoded size.
     fn to_bytes(&self, version: i16) -> Result<Bytes, EncodeError> {

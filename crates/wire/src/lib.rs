@@ -35,6 +35,9 @@
 
 pub use kafka_wire_core::*;
 
+#[cfg(feature = "tokio")]
+pub mod framed;
+pub mod negotiate;
 pub mod records;
 
 /// The traits that add methods to messages: `use kafka_wire::prelude::*;`.

@@ -1,8 +1,10 @@
 //! A small blocking connection to a Kafka broker, built only on kafka-wire
 //! and `std::net`: what the integration tests, the demo and the proxy use.
 //! (kafka-wire itself does no I/O; this is how little it takes to talk to
-//! a broker with it.)
+//! a broker with it.) `async_client` is the same on tokio, through
+//! kafka-wire's codec.
 
+pub mod async_client;
 pub mod java_tester;
 pub mod proxy;
 

@@ -5,6 +5,7 @@
 //! kafka-wire's codec.
 
 pub mod async_client;
+pub mod async_proxy;
 pub mod java_tester;
 pub mod proxy;
 

@@ -74,7 +74,7 @@ impl std::fmt::Display for FrameEvent {
     }
 }
 
-type InFlight = Arc<Mutex<HashMap<i32, (ApiKey, i16)>>>;
+pub(crate) type InFlight = Arc<Mutex<HashMap<i32, (ApiKey, i16)>>>;
 
 /// A frame as one line of Kafka JSON: `{"header": {...}, "body": {...}}`.
 fn frame_json<H: ToJson>(header: &H, header_version: i16, body: Result<Value, kafka_wire::EncodeError>) -> String {
@@ -160,6 +160,32 @@ fn check_response(
     }
 }
 
+/// Records a request's api key and version by correlation id, for its
+/// response. Done before the request is forwarded: the broker may answer
+/// before the request has been checked.
+pub(crate) fn record_request(frame: &Bytes, in_flight: &InFlight) {
+    if let (Ok((key, version)), Ok(correlation_id)) =
+        (kafka_wire::frame::peek_api_key_and_version(frame), peek_correlation_id(frame, true))
+    {
+        if let Some(api) = ApiKey::from_key(key) {
+            in_flight.lock().unwrap().insert(correlation_id, (api, version));
+        }
+    }
+}
+
+/// Decodes and re-encodes one forwarded frame.
+pub(crate) fn inspect(
+    frame: &Bytes,
+    is_request: bool,
+    connection: usize,
+    in_flight: &InFlight,
+    dump: bool,
+) -> FrameEvent {
+    let (api_key, version, correlation_id, outcome, dump) =
+        if is_request { check_request(frame, dump) } else { check_response(frame, in_flight, dump) };
+    FrameEvent { connection, is_request, api_key, version, correlation_id, size: frame.len(), outcome, dump }
+}
+
 /// Copies frames from `from` to `to` unchanged, checking each on the way.
 fn pump(
     mut from: TcpStream,
@@ -175,33 +201,14 @@ fn pump(
             Ok(frame) => frame,
             Err(_) => break,
         };
-        // Record the request before forwarding it: the broker may answer
-        // before this thread gets to decoding it.
         if is_request {
-            if let (Ok((key, version)), Ok(correlation_id)) =
-                (kafka_wire::frame::peek_api_key_and_version(&frame), peek_correlation_id(&frame, true))
-            {
-                if let Some(api) = ApiKey::from_key(key) {
-                    in_flight.lock().unwrap().insert(correlation_id, (api, version));
-                }
-            }
+            record_request(&frame, &in_flight);
         }
         // Forward, then check: the check must never delay or alter the traffic.
         if to.write_all(&(frame.len() as i32).to_be_bytes()).and_then(|_| to.write_all(&frame)).is_err() {
             break;
         }
-        let (api_key, version, correlation_id, outcome, dump) =
-            if is_request { check_request(&frame, dump) } else { check_response(&frame, &in_flight, dump) };
-        let _ = events.send(ProxyEvent::Frame(FrameEvent {
-            connection,
-            is_request,
-            api_key,
-            version,
-            correlation_id,
-            size: frame.len(),
-            outcome,
-            dump,
-        }));
+        let _ = events.send(ProxyEvent::Frame(inspect(&frame, is_request, connection, &in_flight, dump)));
     }
     let _ = to.shutdown(Shutdown::Write);
     let _ = from.shutdown(Shutdown::Read);

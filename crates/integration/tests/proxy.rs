@@ -5,111 +5,14 @@
 //!
 //! The broker's PROXIED listener advertises `KAFKA_WIRE_PROXY`, so the
 //! clients' follow-up connections come through the proxy too.
+//! (tests/async_proxy.rs runs the same through the tokio proxy.)
 
-use kafka_wire::messages::*;
-use kafka_wire_integration::proxy::{serve, FrameEvent, Outcome, ProxyEvent};
-use kafka_wire_integration::{broker_address, expect, Connection};
-use std::collections::{BTreeMap, BTreeSet};
+mod client_workloads;
+
+use client_workloads::{client_workloads, env};
+use kafka_wire_integration::proxy::serve;
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
-use std::time::{Duration, Instant};
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the tests through scripts/test.sh"))
-}
-
-/// The frames of a finished client: everything until every connection it
-/// opened is closed in both directions (the broker closes its side once
-/// the client has), so no late frame escapes the check.
-fn drain(rx: &Receiver<ProxyEvent>) -> Vec<FrameEvent> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut frames = Vec::new();
-    let (mut connections, mut closed) = (BTreeSet::new(), BTreeSet::new());
-    loop {
-        let all_closed = closed.len() == 2 * connections.len();
-        // Once every connection is closed both ways, a short quiet period ends the drain.
-        let wait = deadline.saturating_duration_since(Instant::now());
-        let wait = if all_closed { wait.min(Duration::from_secs(1)) } else { wait };
-        match rx.recv_timeout(wait) {
-            Ok(ProxyEvent::Frame(frame)) => {
-                connections.insert(frame.connection);
-                frames.push(frame);
-            }
-            Ok(ProxyEvent::Closed { connection, is_request }) => {
-                connections.insert(connection);
-                closed.insert((connection, is_request));
-            }
-            Err(_) if all_closed => return frames,
-            Err(_) => panic!("connections still open after 60 s: {connections:?}, closed: {closed:?}"),
-        }
-    }
-}
-
-/// Prints what a client sent, asserts every frame round-tripped and every
-/// request was answered, and returns the requests seen by api and version.
-/// A client that exits may leave the last request of a connection
-/// unanswered, if it is a Fetch (a long poll it stopped waiting for).
-fn check_events(client: &str, events: &[FrameEvent], min_frames: usize) -> BTreeMap<String, usize> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut problems = Vec::new();
-    let mut requests = BTreeMap::new();
-    let mut responses = BTreeSet::new();
-    for e in events {
-        let api = e.api_key.map_or("?".into(), |k| k.name().to_string());
-        if e.is_request {
-            *seen.entry(format!("{api} v{}", e.version)).or_default() += 1;
-            requests.insert((e.connection, e.correlation_id), api);
-        } else {
-            responses.insert((e.connection, e.correlation_id));
-        }
-        if e.outcome != Outcome::RoundTrip {
-            problems.push(e.to_string());
-        }
-    }
-    println!("{client}: {} frames, requests by api and version:", events.len());
-    for (k, n) in &seen {
-        println!("  {k:<36} {n}");
-    }
-    assert!(problems.is_empty(), "{client}: frames that did not round-trip byte-exact:\n{}", problems.join("\n"));
-    assert!(events.len() >= min_frames, "{client}: only {} frames (expected at least {min_frames})", events.len());
-    let last_request: BTreeMap<usize, i32> = requests.keys().map(|&(connection, id)| (connection, id)).collect();
-    let unanswered: Vec<_> = requests
-        .iter()
-        .filter(|(key, _)| !responses.contains(key))
-        .filter(|((connection, id), api)| !(api.as_str() == "Fetch" && last_request[connection] == *id))
-        .collect();
-    assert!(unanswered.is_empty(), "{client}: requests without a response: {unanswered:?}");
-    seen
-}
-
-fn run(what: &str, command: &mut Command) -> String {
-    let output = command.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("{what}: {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{what} failed ({}):\n{stdout}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
-fn create_topic(name: &str) {
-    let mut conn = Connection::connect(&broker_address()).unwrap();
-    let request = CreateTopicsRequest {
-        topics: vec![create_topics_request::CreatableTopic {
-            name: name.into(),
-            num_partitions: 2,
-            replication_factor: 1,
-            ..Default::default()
-        }],
-        timeout_ms: 30_000,
-        ..Default::default()
-    };
-    let response = expect!(conn.send_latest(request).unwrap(), CreateTopics);
-    assert_eq!(response.topics[0].error_code, 0);
-}
+use std::sync::mpsc::channel;
 
 #[test]
 fn java_client_and_librdkafka_frames_roundtrip_through_the_proxy() {
@@ -118,85 +21,5 @@ fn java_client_and_librdkafka_frames_roundtrip_through_the_proxy() {
     let (tx, rx) = channel();
     let upstream = env("KAFKA_WIRE_BROKER_PROXIED");
     std::thread::spawn(move || serve(listener, upstream, tx, false));
-
-    // Kafka's Java client: admin, a producer per codec, classic and new consumer groups.
-    let workload = concat!(env!("CARGO_MANIFEST_DIR"), "/java/ClientWorkload.java");
-    let classpath = format!("{}/*", env("KAFKA_WIRE_BROKER_LIBS"));
-    let out = run(
-        "the Java client workload",
-        Command::new("java").args(["-cp", &classpath, workload, &proxy_address, "java-proxied"]),
-    );
-    assert!(out.contains("workload done"), "{out}");
-    let java = check_events("Kafka Java client", &drain(&rx), 100);
-    for api in [
-        "ApiVersions",
-        "Metadata",
-        "CreateTopics",
-        "Produce",
-        "Fetch",
-        "JoinGroup",
-        "SyncGroup",
-        "ConsumerGroupHeartbeat",
-        "OffsetCommit",
-        "DeleteTopics",
-    ] {
-        assert!(java.keys().any(|k| k.starts_with(&format!("{api} v"))), "the Java client sent no {api}");
-    }
-
-    // librdkafka via kcat: metadata, a producer per codec, a plain and a group consumer.
-    create_topic("kcat-proxied");
-    let kcat = |args: &[&str]| {
-        let mut c = Command::new("timeout");
-        c.arg("60").arg("kcat").args(["-b", &proxy_address]).args(args);
-        c
-    };
-    run("kcat -L", &mut kcat(&["-L"]));
-    for codec in ["none", "gzip", "snappy", "lz4", "zstd"] {
-        let input = (0..10).map(|i| format!("{codec}-{i}:value {i}\n")).collect::<String>();
-        let file = std::env::temp_dir().join(format!("kcat-input-{codec}-{}.txt", std::process::id()));
-        std::fs::write(&file, input).unwrap();
-        run(
-            &format!("kcat produce {codec}"),
-            &mut kcat(&[
-                "-P",
-                "-t",
-                "kcat-proxied",
-                "-z",
-                codec,
-                "-K",
-                ":",
-                "-H",
-                "h=1",
-                "-H",
-                "h=2",
-                "-l",
-                file.to_str().unwrap(),
-            ]),
-        );
-        std::fs::remove_file(file).ok();
-    }
-    let consumed =
-        run("kcat consume", &mut kcat(&["-C", "-t", "kcat-proxied", "-o", "beginning", "-e", "-q", "-f", "%k=%s\\n"]));
-    assert_eq!(consumed.lines().count(), 50, "{consumed}");
-    let grouped = run(
-        "kcat group consume",
-        &mut kcat(&[
-            "-G",
-            "kcat-group",
-            "-o",
-            "beginning",
-            "-X",
-            "auto.offset.reset=earliest",
-            "-c",
-            "50",
-            "-q",
-            "kcat-proxied",
-        ]),
-    );
-    assert_eq!(grouped.lines().count(), 50, "{grouped}");
-    let rdkafka = check_events("librdkafka (kcat)", &drain(&rx), 50);
-    for api in ["ApiVersions", "Metadata", "Produce", "Fetch", "ListOffsets", "JoinGroup", "SyncGroup", "OffsetCommit"]
-    {
-        assert!(rdkafka.keys().any(|k| k.starts_with(&format!("{api} v"))), "librdkafka sent no {api}");
-    }
+    client_workloads(&proxy_address, &rx, "blocking");
 }

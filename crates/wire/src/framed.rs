@@ -16,6 +16,12 @@
 //! arrived, before buffering it, and read frames split across reads or
 //! several in one read.
 //!
+//! A codec's encoder copies the frame into the connection's write buffer.
+//! To send large record batches without that copy, write the frame's
+//! chunks ([`RequestFrame::to_chunks`]) with [`write_chunks`] and tell the
+//! codec with [`ClientCodec::track`] (or [`ServerCodec::untrack`] for a
+//! response), after flushing what the codec had buffered.
+//!
 //! ```
 //! use bytes::BytesMut;
 //! use kafka_wire::framed::{ClientCodec, ServerCodec};
@@ -36,9 +42,10 @@
 
 use crate::frame::{peek_correlation_id, split_frame, DEFAULT_MAX_FRAME_SIZE};
 use crate::{ApiKey, DecodeError, DecodeErrorKind, EncodeError, Request, RequestFrame, ResponseFrame};
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use std::collections::HashMap;
 use std::{fmt, io};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio_util::codec::{Decoder, Encoder};
 
 /// What can go wrong on a framed Kafka connection.
@@ -153,20 +160,30 @@ impl ClientCodec {
     pub fn in_flight(&self) -> usize {
         self.in_flight.len()
     }
+
+    /// Records a request sent without this codec's encoder (with
+    /// [`write_chunks`]), so that its response decodes.
+    pub fn track(&mut self, frame: &RequestFrame) -> Result<(), FramedError> {
+        let correlation_id = frame.header.correlation_id;
+        if self.in_flight.contains_key(&correlation_id) {
+            return Err(FramedError::DuplicateCorrelationId(correlation_id));
+        }
+        if !expects_no_response(&frame.body) {
+            self.in_flight.insert(correlation_id, (frame.api_key(), frame.version()));
+        }
+        Ok(())
+    }
 }
 
 impl Encoder<RequestFrame> for ClientCodec {
     type Error = FramedError;
 
     fn encode(&mut self, frame: RequestFrame, dst: &mut BytesMut) -> Result<(), FramedError> {
-        let correlation_id = frame.header.correlation_id;
-        if self.in_flight.contains_key(&correlation_id) {
-            return Err(FramedError::DuplicateCorrelationId(correlation_id));
-        }
+        self.track(&frame)?;
         dst.reserve(frame.encoded_size());
-        frame.encode(dst)?;
-        if !expects_no_response(&frame.body) {
-            self.in_flight.insert(correlation_id, (frame.api_key(), frame.version()));
+        if let Err(e) = frame.encode(dst) {
+            self.in_flight.remove(&frame.header.correlation_id);
+            return Err(e.into());
         }
         Ok(())
     }
@@ -210,6 +227,16 @@ impl ServerCodec {
     }
 }
 
+impl ServerCodec {
+    /// The version to write `response` at (its request's), for a response
+    /// sent without this codec's encoder (with [`write_chunks`]); the
+    /// request is then answered.
+    pub fn untrack(&mut self, response: &ResponseFrame) -> Result<i16, FramedError> {
+        let correlation_id = response.header.correlation_id;
+        self.versions.remove(&correlation_id).ok_or(FramedError::UnknownCorrelationId(correlation_id))
+    }
+}
+
 impl Decoder for ServerCodec {
     type Item = RequestFrame;
     type Error = FramedError;
@@ -230,12 +257,35 @@ impl Encoder<ResponseFrame> for ServerCodec {
     /// Encodes a response at the version of the request it answers (the
     /// one with its correlation id).
     fn encode(&mut self, frame: ResponseFrame, dst: &mut BytesMut) -> Result<(), FramedError> {
-        let correlation_id = frame.header.correlation_id;
-        let version = self.versions.remove(&correlation_id).ok_or(FramedError::UnknownCorrelationId(correlation_id))?;
+        let version = self.untrack(&frame)?;
         dst.reserve(frame.encoded_size(version));
         frame.encode(dst, version)?;
         Ok(())
     }
+}
+
+/// Writes a frame's chunks (from [`RequestFrame::to_chunks`] or
+/// [`ResponseFrame::to_chunks`]) with vectored writes: large record
+/// payloads go to the socket from the message's own buffers, uncopied.
+pub async fn write_chunks<W: AsyncWrite + Unpin>(out: &mut W, chunks: &[Bytes]) -> io::Result<()> {
+    let mut chunks: Vec<Bytes> = chunks.iter().filter(|c| !c.is_empty()).cloned().collect();
+    let mut first = 0;
+    while first < chunks.len() {
+        let slices: Vec<io::IoSlice<'_>> = chunks[first..].iter().map(|c| io::IoSlice::new(c)).collect();
+        let mut written = out.write_vectored(&slices).await?;
+        if written == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        while first < chunks.len() && written >= chunks[first].len() {
+            written -= chunks[first].len();
+            first += 1;
+        }
+        if written > 0 {
+            let rest = chunks[first].slice(written..);
+            chunks[first] = rest;
+        }
+    }
+    out.flush().await
 }
 
 #[cfg(test)]
@@ -322,6 +372,42 @@ mod tests {
         assert!(matches!(server.decode(&mut wire), Err(FramedError::FrameTooLarge { size: 1048576, max: 1024 })));
         let mut negative = BytesMut::from(&(-5_i32).to_be_bytes()[..]);
         assert!(matches!(server.decode(&mut negative), Err(FramedError::FrameTooLarge { size: -5, max: 1024 })));
+    }
+
+    #[tokio::test]
+    async fn frames_written_uncopied_decode_on_the_other_side() {
+        use crate::messages::produce_request::{PartitionProduceData, TopicProduceData};
+        use crate::records::{Compression, EncodeOptions, Record, RecordBatch, WriteBatches};
+        let value = bytes::Bytes::from(vec![7u8; 64 << 10]);
+        let batch =
+            RecordBatch::from_records(Compression::None, [(0, Record { value: Some(value), ..Default::default() })]);
+        let mut partition = PartitionProduceData::default();
+        partition.set_batches(&[batch], &EncodeOptions::default()).unwrap();
+        let produce = ProduceRequest {
+            acks: -1,
+            topic_data: vec![TopicProduceData { partition_data: vec![partition], ..Default::default() }],
+            ..Default::default()
+        };
+        let frame = request(produce, 9, 5);
+        let chunks = frame.to_chunks().unwrap();
+        assert!(chunks.iter().any(|c| c.len() > 64 << 10), "the batch is a chunk of its own, shared");
+
+        let mut client = ClientCodec::new();
+        client.track(&frame).unwrap();
+        let (mut near, mut far) = tokio::io::duplex(4096); // small: many partial writes
+        let writer = tokio::spawn(async move { write_chunks(&mut near, &chunks).await });
+        let mut received = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut far, &mut received).await.unwrap();
+        writer.await.unwrap().unwrap();
+        assert_eq!(received, frame.to_bytes().unwrap());
+
+        let mut server = ServerCodec::new();
+        let decoded = server.decode(&mut BytesMut::from(&received[..])).unwrap().unwrap();
+        assert_eq!(decoded, frame);
+        let response = ResponseFrame::new(crate::messages::ProduceResponse::default(), 5);
+        assert_eq!(server.untrack(&response).unwrap(), 9);
+        let mut wire = BytesMut::from(&response.to_bytes(9).unwrap()[..]);
+        assert!(matches!(client.decode(&mut wire).unwrap().unwrap().body, Response::Produce(_)));
     }
 
     #[test]

@@ -7,6 +7,9 @@
 #   scripts/bench.sh builds     only the build times
 #   scripts/bench.sh builds kafka-wire
 #                               only the builds whose label contains the text
+#   scripts/bench.sh proxy-load the async proxy under load: a broker of its
+#                               own, 50 connections for 10 s direct, then
+#                               through the proxy
 #
 # Criterion writes its reports under target/criterion; the medians and
 # ratios are printed as a table (target/bench-table.md) and the build times
@@ -116,12 +119,25 @@ run_builds() {
     build_time "tansu-sans-io 0.6" 'tansu-sans-io = "0.6.0"'
 }
 
+run_proxy_load() {
+    cargo build --quiet --release -p kafka-wire-integration --example proxy_load
+    local broker_dir
+    broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-bench-broker.XXXXXX")
+    # shellcheck disable=SC2064
+    trap "scripts/broker.sh stop '$broker_dir' >/dev/null 2>&1 || true; rm -rf '$broker_dir'" EXIT
+    scripts/broker.sh start "$broker_dir"
+    # shellcheck disable=SC1091
+    source "$broker_dir/broker.env"
+    target/release/examples/proxy_load "$KAFKA_WIRE_BROKER" "${1:-50}" "${2:-10}"
+}
+
 case "${1:-all}" in
     benches) run_benches ;;
+    proxy-load) run_proxy_load "${2:-}" "${3:-}" ;;
     builds) run_builds "${2:-}" ;;
     all)
         run_benches
         run_builds
         ;;
-    *) echo "usage: bench.sh [benches|builds]" >&2; exit 2 ;;
+    *) echo "usage: bench.sh [benches|builds|proxy-load]" >&2; exit 2 ;;
 esac

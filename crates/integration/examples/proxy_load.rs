@@ -1,6 +1,6 @@
 //! A load run through the async recording proxy: CONNECTIONS concurrent
-//! connections produce and fetch for SECONDS, first straight to the broker
-//! (after a 3 s warm-up), then through the proxy (in this process). Every frame through the proxy
+//! connections produce and fetch for SECONDS, straight to the broker and
+//! through the proxy (in this process) in turn, twice, after a 15 s warm-up. Every frame through the proxy
 //! must decode and re-encode identically, every request get its response,
 //! in order; the run prints the throughput and latency of both.
 //!
@@ -27,9 +27,12 @@ async fn worker(address: String, topic_id: uuid::Uuid, partition: i32, until: In
     let mut latencies = Vec::new();
     let mut offset = -1;
     while Instant::now() < until {
+        // Today's timestamps: old ones would make the broker roll and
+        // delete segments by time under the readers.
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
         let records = (0..10).map(|i| {
             let value = Bytes::from(format!("load {partition} {i} {}", "x".repeat(200)));
-            (1_700_000_000_000 + i, Record { value: Some(value), ..Default::default() })
+            (now + i, Record { value: Some(value), ..Default::default() })
         });
         let mut data = produce_request::PartitionProduceData { index: partition, ..Default::default() };
         data.set_batches(&[RecordBatch::from_records(Compression::None, records)], &EncodeOptions::default())?;
@@ -71,8 +74,13 @@ async fn worker(address: String, topic_id: uuid::Uuid, partition: i32, until: In
         let start = Instant::now();
         let Response::Fetch(fetched) = client.send(fetch).await? else { unreachable!() };
         latencies.push(start.elapsed());
-        if fetched.responses[0].partitions[0].error_code != 0 {
-            return Err(format!("fetch failed: {}", fetched.responses[0].partitions[0].error_code).into());
+        let answer = &fetched.responses[0].partitions[0];
+        if answer.error_code != 0 {
+            let (code, hw, start) = (answer.error_code, answer.high_watermark, answer.log_start_offset);
+            return Err(format!(
+                "fetch of partition {partition} at {offset} failed: error {code} (high watermark {hw}, log start {start})"
+            )
+            .into());
         }
         offset = result.base_offset + 10;
     }
@@ -130,15 +138,18 @@ async fn main() -> Result<()> {
     let topic_id = created.topics[0].topic_id;
     tokio::time::sleep(Duration::from_secs(2)).await; // leaders elected
 
-    // A warm-up round (not reported): the broker's first seconds are slower.
-    run(&broker, topic_id, connections, 3).await?;
-    let direct = run(&broker, topic_id, connections, seconds).await?;
-
+    // A warm-up (not reported): a fresh broker's first seconds are slower
+    // while the JVM compiles. Then direct and proxied rounds in turn.
+    run(&broker, topic_id, connections, 15).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let proxy_address = listener.local_addr()?.to_string();
     let (tx, rx) = channel();
     tokio::spawn(async_proxy::serve(listener, broker.clone(), tx, false));
-    let proxied = run(&proxy_address, topic_id, connections, seconds).await?;
+    let mut rounds = Vec::new();
+    for round in 1..=2 {
+        rounds.push((format!("direct {round}"), run(&broker, topic_id, connections, seconds).await?));
+        rounds.push((format!("proxied {round}"), run(&proxy_address, topic_id, connections, seconds).await?));
+    }
     tokio::time::sleep(Duration::from_secs(1)).await; // the last events
 
     // Every frame checked; per connection, the responses in request order.
@@ -157,9 +168,10 @@ async fn main() -> Result<()> {
     }
     let lost_or_reordered = requests.iter().filter(|(c, ids)| responses.get(c) != Some(ids)).count();
 
-    println!("{connections} connections, {seconds} s each way, produce (10 records) and fetch in turn:");
-    report("direct", &direct, seconds);
-    report("through proxy", &proxied, seconds);
+    println!("{connections} connections, {seconds} s a round, produce (10 records) and fetch in turn:");
+    for (what, latencies) in &rounds {
+        report(what, latencies, seconds);
+    }
     println!(
         "proxy: {} connections, {frames} frames checked, {problems} not byte-identical, \
          {lost_or_reordered} connections with a lost or reordered response",
@@ -175,7 +187,7 @@ async fn main() -> Result<()> {
         ..Default::default()
     };
     admin.send(delete).await?;
-    if problems > 0 || lost_or_reordered > 0 || requests.len() < connections as usize {
+    if problems > 0 || lost_or_reordered > 0 || requests.len() < 2 * connections as usize {
         return Err("the proxy run was not clean".into());
     }
     Ok(())

@@ -147,13 +147,14 @@ pub async fn produce_fetch_commit(client: &mut AsyncClient, topic: &str, group: 
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
 
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
     let records = (0..5).map(|i| {
         let record = Record {
             key: Some(Bytes::from(format!("key-{i}"))),
             value: Some(Bytes::from(format!("async value {i}"))),
             ..Default::default()
         };
-        (1_700_000_000_000 + i, record)
+        (now + i, record)
     });
     let mut partition = produce_request::PartitionProduceData { index: 0, ..Default::default() };
     partition.set_batches(&[RecordBatch::from_records(Compression::Zstd, records)], &EncodeOptions::default())?;

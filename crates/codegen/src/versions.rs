@@ -259,6 +259,16 @@ impl Cond {
         format!("matches!(version, {})", arms.join(" | "))
     }
 
+    /// "The condition and `test`": `test` alone where the domain makes the
+    /// condition always true. (Not for a condition that is never true.)
+    pub fn and_expr(self, test: &str) -> String {
+        if self.is_always() {
+            test.to_string()
+        } else {
+            format!("{} && {test}", self.expr())
+        }
+    }
+
     /// `then` guarded by the condition: as is when always true, nothing when
     /// never true, else inside an `if`.
     pub fn guard(self, then: &str) -> String {

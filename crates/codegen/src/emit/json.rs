@@ -7,7 +7,7 @@
 
 use super::api_key::Api;
 use super::field::Field;
-use super::{header, use_structs};
+use super::{header, if_chain, use_structs};
 use crate::flatten::StructDef;
 use crate::naming::module_name;
 use crate::spec::MessageSpec;
@@ -63,34 +63,6 @@ fn emit_to_json(spec: &MessageSpec, def: &StructDef, out: &mut String) -> Result
     }
     writeln!(out, "Ok(object.finish())\n}}\n}}\n").unwrap();
     Ok(())
-}
-
-/// `if .. else if ..` over arms that hold where their `Cond` and their
-/// extra test (if any) are true. Arms the versions never reach are left
-/// out, and an arm that always holds ends the chain.
-fn if_chain(arms: &[(Cond, Option<String>, String)]) -> String {
-    let mut out = String::new();
-    for (cond, extra, body) in arms.iter().filter(|(c, _, _)| !c.is_never()) {
-        let test = match (cond.is_always(), extra) {
-            (true, None) => None,
-            (true, Some(extra)) => Some(extra.clone()),
-            (false, None) => Some(cond.expr()),
-            (false, Some(extra)) => Some(format!("{} && {extra}", cond.expr())),
-        };
-        let keyword = if out.is_empty() { "if" } else { " else if" };
-        match test {
-            Some(test) => write!(out, "{keyword} {test} {{ {body} }}").unwrap(),
-            None if out.is_empty() => return format!("{body}\n"),
-            None => {
-                write!(out, " else {{ {body} }}").unwrap();
-                break;
-            }
-        }
-    }
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    out
 }
 
 /// Reads each field: one the version carries in line must be there; any

@@ -23,6 +23,7 @@ pub use error_code::ErrorSpec;
 use crate::flatten;
 use crate::naming::module_name;
 use crate::spec::{MessageSpec, SpecType};
+use crate::versions::Cond;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -119,6 +120,33 @@ pub fn uses(code: &str, ident: &str) -> bool {
 fn is_field_label(rest: &[char]) -> bool {
     let mut rest = rest.iter().skip_while(|c| **c == ' ');
     rest.next() == Some(&':') && rest.next() != Some(&':')
+}
+
+/// `if .. else if ..` over arms that hold where their `Cond` and their
+/// extra test (if any) are true. Arms the versions never reach are left
+/// out, and an arm that always holds ends the chain.
+pub fn if_chain(arms: &[(Cond, Option<String>, String)]) -> String {
+    let mut out = String::new();
+    for (cond, extra, body) in arms.iter().filter(|(c, _, _)| !c.is_never()) {
+        let test = match (cond.is_always(), extra) {
+            (true, None) => None,
+            (false, None) => Some(cond.expr()),
+            (_, Some(extra)) => Some(cond.and_expr(extra)),
+        };
+        let keyword = if out.is_empty() { "if" } else { " else if" };
+        match test {
+            Some(test) => write!(out, "{keyword} {test} {{ {body} }}").unwrap(),
+            None if out.is_empty() => return format!("{body}\n"),
+            None => {
+                write!(out, " else {{ {body} }}").unwrap();
+                break;
+            }
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
 }
 
 /// `messages/mod.rs`: declares every module and re-exports each top-level type.

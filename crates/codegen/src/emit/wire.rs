@@ -4,7 +4,7 @@
 //! emitters' output, in other modules.
 
 use super::field::{rust_type, Field};
-use super::{direction_cfg, header, uses, Direction};
+use super::{direction_cfg, header, if_chain, uses, Direction};
 use crate::flatten::StructDef;
 use crate::naming::{doc_lines, RESERVED_TYPE_NAMES};
 use crate::spec::{FieldType, MessageSpec, SpecType, Versions};
@@ -122,6 +122,11 @@ impl<'a> StructEmitter<'a> {
         let mut tagged: Vec<Field<'a>> = self.fields().into_iter().filter(|f| f.tag().is_some()).collect();
         tagged.sort_by_key(|f| f.tag());
         tagged
+    }
+
+    /// Tagged fields some version of the struct can write, by tag.
+    fn writable_tagged_fields(&self) -> Vec<Field<'a>> {
+        self.tagged_fields().into_iter().filter(|f| !f.tagged().is_never()).collect()
     }
 
     /// The fields in order, with each run of fixed-size fields as one group:
@@ -277,25 +282,13 @@ impl<'a> StructEmitter<'a> {
     /// (unless the field is ignorable), as in Kafka's Java code.
     fn emit_field_write(&self, f: &Field, out: &mut String) -> Result<(), String> {
         let untagged = f.untagged();
-        let write = f.write_stmt(false);
+        let mut arms = vec![(untagged, None, f.write_stmt(false))];
         let absent = f.present().complement().within(untagged.complement().set());
-        let check = if f.spec.ignorable || absent.is_never() {
-            None
-        } else {
-            let differs = f.differs_from_default()?;
-            let when = if absent.is_always() { differs } else { format!("{} && {differs}", absent.expr()) };
-            Some((when, format!("return Err(c::check::non_default_value(version).in_field({:?}));", f.name())))
-        };
-        match (untagged.is_always(), untagged.is_never(), check) {
-            (true, _, _) => writeln!(out, "{write}"),
-            (_, true, Some((when, fail))) => writeln!(out, "if {when} {{ {fail} }}"),
-            (_, true, None) => Ok(()),
-            (_, _, Some((when, fail))) => {
-                writeln!(out, "if {} {{ {write} }} else if {when} {{ {fail} }}", untagged.expr())
-            }
-            (_, _, None) => writeln!(out, "if {} {{ {write} }}", untagged.expr()),
+        if !f.spec.ignorable && !absent.is_never() {
+            let fail = format!("return Err(c::check::non_default_value(version).in_field({:?}));", f.name());
+            arms.push((absent, Some(f.differs_from_default()?), fail));
         }
-        .unwrap();
+        out.push_str(&if_chain(&arms));
         Ok(())
     }
 
@@ -305,10 +298,10 @@ impl<'a> StructEmitter<'a> {
         }
         let flexible = self.flexible();
         let unknown = "&self.unknown_tagged_fields";
-        let tagged: Vec<Field> = self.tagged_fields().into_iter().filter(|f| !f.tagged().is_never()).collect();
+        let tagged = self.writable_tagged_fields();
         if tagged.is_empty() || flexible.is_never() {
-            let flexible = if flexible.is_never() { "false".to_string() } else { self.flexible_var() };
-            writeln!(out, "c::tagged::put_unknown_section(buf, {unknown}, {flexible}, version)?;").unwrap();
+            writeln!(out, "c::tagged::put_unknown_section(buf, {unknown}, {}, version)?;", self.flexible_var())
+                .unwrap();
             return Ok(());
         }
         let mut section = String::new();
@@ -334,9 +327,7 @@ impl<'a> StructEmitter<'a> {
     /// "Write this tagged field": the version has it tagged and its value
     /// differs from the default.
     fn tagged_write_cond(&self, f: &Field) -> Result<String, String> {
-        let tagged = f.tagged().within(self.flexible().set());
-        let differs = f.differs_from_default()?;
-        Ok(if tagged.is_always() { differs } else { format!("{} && {differs}", tagged.expr()) })
+        Ok(f.tagged().within(self.flexible().set()).and_expr(&f.differs_from_default()?))
     }
 
     /// `flexible` as the code should test it: the variable, or the constant
@@ -356,7 +347,7 @@ impl<'a> StructEmitter<'a> {
             return Ok(());
         }
         let unknown = "&self.unknown_tagged_fields";
-        let tagged: Vec<Field> = self.tagged_fields().into_iter().filter(|f| !f.tagged().is_never()).collect();
+        let tagged = self.writable_tagged_fields();
         if tagged.is_empty() {
             writeln!(out, "size += c::tagged::unknown_section_size({unknown}, {});", self.flexible_var()).unwrap();
             return Ok(());
@@ -375,7 +366,9 @@ impl<'a> StructEmitter<'a> {
     fn emit_decode(&self, out: &mut String) {
         let flexible = self.flexible();
         let section = self.has_tagged_section() && !flexible.is_never();
-        let tagged: Vec<Field> = self.tagged_fields().into_iter().filter(|f| section && f.tag().is_some()).collect();
+        // Every known tag is read, even one this struct's versions never
+        // carry (it is an error there, as in Kafka).
+        let tagged = if section { self.tagged_fields() } else { Vec::new() };
         let mut body = String::new();
         for group in self.field_groups() {
             let f = match group {

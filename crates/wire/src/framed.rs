@@ -110,20 +110,15 @@ impl From<EncodeError> for FramedError {
 
 impl From<DecodeError> for FramedError {
     fn from(e: DecodeError) -> Self {
-        match e.kind() {
-            DecodeErrorKind::InvalidFrameSize(size) if e.path().is_empty() => {
-                FramedError::FrameTooLarge { size: *size, max: usize::MAX }
-            }
-            _ => FramedError::Decode(e),
-        }
+        FramedError::Decode(e)
     }
 }
 
 /// Takes the next whole frame off `buf`, checking its size first.
-fn next_frame(buf: &mut BytesMut, max: usize) -> Result<Option<bytes::Bytes>, FramedError> {
-    split_frame(buf, max).map_err(|e| match FramedError::from(e) {
-        FramedError::FrameTooLarge { size, .. } => FramedError::FrameTooLarge { size, max },
-        other => other,
+fn next_frame(buf: &mut BytesMut, max: usize) -> Result<Option<Bytes>, FramedError> {
+    split_frame(buf, max).map_err(|e| match *e.kind() {
+        DecodeErrorKind::InvalidFrameSize(size) => FramedError::FrameTooLarge { size, max },
+        _ => FramedError::Decode(e),
     })
 }
 

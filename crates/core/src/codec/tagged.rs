@@ -74,10 +74,7 @@ pub(crate) fn put_unknown_section<B: BufMut>(
 
 #[inline(never)]
 fn put_unknown_fields<B: BufMut>(buf: &mut B, unknown: &[RawTaggedField]) {
-    put_uvarint(buf, unknown.len() as u32);
-    for field in unknown {
-        put_raw(buf, field);
-    }
+    SectionWriter::start(buf, unknown, 0).finish(buf);
 }
 
 /// The size of the section [`put_unknown_section`] writes.
@@ -88,7 +85,7 @@ pub(crate) fn unknown_section_size(unknown: &[RawTaggedField], flexible: bool) -
     } else if unknown.is_empty() {
         1
     } else {
-        uvarint_size(unknown.len() as u32) + raw_fields_size(unknown)
+        KnownSize::default().section_size(unknown)
     }
 }
 

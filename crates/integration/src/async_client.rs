@@ -109,6 +109,25 @@ fn check(what: &str, code: i16) -> Result<()> {
     }
 }
 
+/// Sends with `send` until its error code is not retriable, `attempts` times
+/// at most, `pause_ms` apart; fails unless it ends with success.
+async fn until_settled(
+    what: &str,
+    attempts: u32,
+    pause_ms: u64,
+    mut send: impl AsyncFnMut() -> Result<i16>,
+) -> Result<()> {
+    for attempt in 0.. {
+        let code = send().await?;
+        let retriable = kafka_wire::ErrorCode::from_code(code).is_some_and(|e| e.is_retriable());
+        if code == 0 || !retriable || attempt == attempts {
+            return check(what, code);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
+    }
+    unreachable!("the loop returns by its last attempt")
+}
+
 /// The async example's flow, on one connection: create `topic`, produce
 /// five records, fetch them back, commit the next offset for `group` and
 /// read it back, delete the topic.
@@ -227,26 +246,16 @@ pub async fn produce_fetch_commit(client: &mut AsyncClient, topic: &str, group: 
     // __consumer_offsets, and until that has loaded the answers (and
     // commits) are retriable errors. One broker: it is the coordinator.
     let find = FindCoordinatorRequest { key_type: 0, coordinator_keys: vec![group.into()], ..Default::default() };
-    for attempt in 0.. {
+    until_settled("FindCoordinator", 150, 200, async || {
         let Response::FindCoordinator(found) = client.send(find.clone()).await? else { unreachable!() };
-        let code = found.coordinators.first().map_or(found.error_code, |c| c.error_code);
-        let retriable = kafka_wire::ErrorCode::from_code(code).is_some_and(|e| e.is_retriable());
-        if code == 0 || !retriable || attempt == 150 {
-            check("FindCoordinator", code)?;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    for attempt in 0.. {
+        Ok(found.coordinators.first().map_or(found.error_code, |c| c.error_code))
+    })
+    .await?;
+    until_settled("OffsetCommit", 100, 100, async || {
         let Response::OffsetCommit(committed) = client.send(commit.clone()).await? else { unreachable!() };
-        let code = committed.topics[0].partitions[0].error_code;
-        let retriable = kafka_wire::ErrorCode::from_code(code).is_some_and(|e| e.is_retriable());
-        if code == 0 || !retriable || attempt == 100 {
-            check("OffsetCommit", code)?;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+        Ok(committed.topics[0].partitions[0].error_code)
+    })
+    .await?;
     let fetch_offsets = OffsetFetchRequest {
         groups: vec![offset_fetch_request::OffsetFetchRequestGroup {
             group_id: group.into(),

@@ -9,8 +9,9 @@
 //! `codec` module, one submodule per wire type, each with the same verbs:
 //! `put`/`read`/`size`, and `put_nullable`/`read_nullable`/`nullable_size`.
 
+use crate::flatten::StructDef;
 use crate::naming::{field_ident, json_name, local_ident};
-use crate::spec::{FieldSpec, FieldType, Versions};
+use crate::spec::{FieldSpec, FieldType, MessageSpec, Versions};
 use crate::versions::{Cond, VersionSet};
 use base64::Engine;
 
@@ -24,6 +25,11 @@ pub struct Field<'a> {
 }
 
 impl<'a> Field<'a> {
+    /// The fields of a struct of `spec`, in order.
+    pub fn of_struct(spec: &MessageSpec, def: &StructDef<'a>) -> Vec<Field<'a>> {
+        def.fields.iter().map(|f| Field { spec: f, domain: def.domain, flexible: spec.flexible_versions }).collect()
+    }
+
     pub fn name(&self) -> &str {
         &self.spec.name
     }

@@ -29,10 +29,6 @@ pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], kafka_version: &str) 
     Ok(out)
 }
 
-fn fields<'a>(spec: &MessageSpec, def: &'a StructDef) -> Vec<Field<'a>> {
-    def.fields.iter().map(|f| Field { spec: f, domain: def.domain, flexible: spec.flexible_versions }).collect()
-}
-
 /// Writes each field the version carries (a tagged one only when it is not
 /// its default); a non-default value in a field the version cannot carry is
 /// an error, as in the wire encoder.
@@ -45,7 +41,7 @@ fn emit_to_json(spec: &MessageSpec, def: &StructDef, out: &mut String) -> Result
     }
     let mutable = if def.fields.is_empty() { "" } else { "mut " };
     writeln!(out, "let {mutable}object = j::ObjectWriter::new(version);").unwrap();
-    for f in fields(spec, def) {
+    for f in Field::of_struct(spec, def) {
         let write = format!("object.field({:?}, {:?}, &self.{})?;", f.json_name(), f.name(), f.ident());
         let fail = format!("return Err(object.non_default_value({:?}));", f.name());
         let untagged = f.untagged();
@@ -74,7 +70,7 @@ fn emit_from_json(spec: &MessageSpec, def: &StructDef, out: &mut String) {
     if def.is_top {
         writeln!(out, "j::check_decode_version::<Self>(version)?;").unwrap();
     }
-    let fields = fields(spec, def);
+    let fields = Field::of_struct(spec, def);
     if fields.is_empty() {
         writeln!(out, "j::ObjectReader::new(value, version)?;\nOk(Self::default())\n}}\n}}\n").unwrap();
         return;

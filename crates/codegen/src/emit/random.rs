@@ -27,8 +27,7 @@ pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], kafka_version: &str) 
 /// The fields every version of the struct carries are set in the struct
 /// literal; the others after it, each where its versions have it.
 fn emit_random(spec: &MessageSpec, def: &StructDef, out: &mut String) {
-    let fields: Vec<Field> =
-        def.fields.iter().map(|f| Field { spec: f, domain: def.domain, flexible: spec.flexible_versions }).collect();
+    let fields = Field::of_struct(spec, def);
     let mut always = Vec::new();
     let mut sometimes = String::new();
     for f in &fields {

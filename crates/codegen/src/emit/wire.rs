@@ -99,11 +99,7 @@ struct StructEmitter<'a> {
 
 impl<'a> StructEmitter<'a> {
     fn fields(&self) -> Vec<Field<'a>> {
-        self.def
-            .fields
-            .iter()
-            .map(|spec| Field { spec, domain: self.def.domain, flexible: self.spec.flexible_versions })
-            .collect()
+        Field::of_struct(self.spec, self.def)
     }
 
     /// Whether the struct has a tagged-field section in some version of the

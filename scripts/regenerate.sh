@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Regenerates crates/core/src/messages from the pinned Kafka release's specs.
+# Regenerates crates/core/src/messages from the specs of the pinned Kafka
+# release (./kafka-version) merged with those of the last 3.x release
+# (./kafka-legacy-version), which still has the versions Kafka 4.0 removed.
 #   scripts/regenerate.sh           write the generated files
 #   scripts/regenerate.sh --check   fail if the committed files differ
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 version=$(tr -d '[:space:]' < kafka-version)
+legacy=$(tr -d '[:space:]' < kafka-legacy-version)
 cache=$(scripts/fetch-specs.sh "$version")
+legacy_cache=$(scripts/fetch-specs.sh "$legacy")
 cargo run --quiet --release -p kafka-wire-codegen -- \
-    --kafka-version "$version" \
-    --specs "$cache/specs" \
+    --release "$version=$cache/specs" \
+    --release "$legacy=$legacy_cache/specs" \
     --errors "$cache/errors.json" \
     --out crates/core/src/messages "$@"

@@ -64,16 +64,20 @@ pub fn load_errors(path: &Path) -> Result<Vec<emit::ErrorSpec>, String> {
 }
 
 /// Every generated file, by path under the output folder, formatted.
-/// `spec_dirs` are the spec sources, the pinned release first.
+/// `releases` are (Kafka release, spec directory) pairs, newest first; the
+/// first is the pinned release whose error table `errors` is.
 pub fn generate(
-    spec_dirs: &[PathBuf],
+    releases: &[(String, PathBuf)],
     errors: &[emit::ErrorSpec],
-    kafka_version: &str,
     scratch: &Path,
 ) -> Result<BTreeMap<String, String>, String> {
-    let sources = spec_dirs.iter().map(|d| load_specs(d)).collect::<Result<Vec<_>, _>>()?;
-    let specs = merge::merge(sources);
-    let files = emit::emit_all(&specs, errors, kafka_version)?;
+    let loaded = releases
+        .iter()
+        .map(|(version, dir)| Ok(merge::Release { version: version.clone(), specs: load_specs(dir)? }))
+        .collect::<Result<Vec<_>, String>>()?;
+    let specs = merge::merge(loaded)?;
+    let names: Vec<String> = releases.iter().map(|(v, _)| v.clone()).collect();
+    let files = emit::emit_all(&specs, errors, &names)?;
     format(&files, scratch)
 }
 

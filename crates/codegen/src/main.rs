@@ -1,20 +1,22 @@
 //! The `kafka-wire-codegen` command:
 //!
 //! ```text
-//! kafka-wire-codegen --kafka-version 4.4.0 --specs DIR [--specs DIR]... \
+//! kafka-wire-codegen --release 4.4.0=DIR [--release 3.9.1=DIR]... \
 //!     --errors errors.json --out crates/core/src/messages [--check]
 //! ```
 //!
-//! Generates the files (see the library's docs for the pipeline), then
-//! writes them, or with `--check` fails if the files on disk differ.
+//! Each `--release` names a Kafka release and the directory of its specs,
+//! newest first; the first is the pinned release (its error table is
+//! `--errors`). Generates the files (see the library's docs for the
+//! pipeline), then writes them, or with `--check` fails if the files on disk
+//! differ.
 
 use kafka_wire_codegen::{existing_generated, generate, load_errors};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 struct Args {
-    kafka_version: String,
-    specs: Vec<PathBuf>,
+    releases: Vec<(String, PathBuf)>,
     errors: PathBuf,
     out: PathBuf,
     check: bool,
@@ -22,34 +24,31 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
-    let (mut kafka_version, mut specs, mut errors, mut out, mut check) = (None, Vec::new(), None, None, false);
+    let (mut releases, mut errors, mut out, mut check) = (Vec::new(), None, None, false);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
-            "--kafka-version" => kafka_version = Some(value()?),
-            "--specs" => specs.push(PathBuf::from(value()?)),
+            "--release" => {
+                let v = value()?;
+                let (version, dir) = v.split_once('=').ok_or_else(|| format!("--release {v}: expected VERSION=DIR"))?;
+                releases.push((version.to_string(), PathBuf::from(dir)));
+            }
             "--errors" => errors = Some(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--check" => check = true,
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    if specs.is_empty() {
-        return Err("give at least one --specs directory".into());
+    if releases.is_empty() {
+        return Err("give at least one --release VERSION=DIR".into());
     }
-    Ok(Args {
-        kafka_version: kafka_version.ok_or("--kafka-version is required")?,
-        specs,
-        errors: errors.ok_or("--errors is required")?,
-        out: out.ok_or("--out is required")?,
-        check,
-    })
+    Ok(Args { releases, errors: errors.ok_or("--errors is required")?, out: out.ok_or("--out is required")?, check })
 }
 
 fn run() -> Result<bool, String> {
     let args = parse_args()?;
     let scratch = args.out.parent().unwrap_or(Path::new(".")).join(".codegen-scratch");
-    let files = generate(&args.specs, &load_errors(&args.errors)?, &args.kafka_version, &scratch)?;
+    let files = generate(&args.releases, &load_errors(&args.errors)?, &scratch)?;
     let existing = existing_generated(&args.out);
     let stale: Vec<&String> = files
         .iter()

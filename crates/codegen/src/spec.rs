@@ -167,6 +167,9 @@ pub struct MessageSpec {
     pub listeners: Vec<String>,
     pub fields: Vec<FieldSpec>,
     pub common_structs: Vec<CommonStruct>,
+    /// The versions each Kafka release defines, newest release first (set
+    /// by [`crate::merge`]; empty for a spec parsed on its own).
+    pub releases: Vec<(String, Versions)>,
 }
 
 #[derive(Debug, Clone)]
@@ -448,6 +451,7 @@ pub fn parse_spec(file: &str, text: &str) -> Result<MessageSpec, String> {
         listeners,
         fields,
         common_structs,
+        releases: Vec::new(),
     })
 }
 

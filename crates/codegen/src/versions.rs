@@ -51,6 +51,10 @@ impl Versions {
         self.0.map(|r| r.1)
     }
 
+    pub fn contains(self, version: i16) -> bool {
+        self.0.is_some_and(|(a, b)| a <= version && version <= b)
+    }
+
     pub fn intersect(self, other: Versions) -> Versions {
         match (self.0, other.0) {
             (Some((a, b)), Some((c, d))) if a.max(c) <= b.min(d) => Versions(Some((a.max(c), b.min(d)))),

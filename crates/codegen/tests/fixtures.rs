@@ -18,7 +18,7 @@ fn generated_files_match_the_expected_output() {
     let dir = fixtures();
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-fixtures");
     let errors = load_errors(&dir.join("errors.json")).unwrap();
-    let files = generate(&[dir.join("specs")], &errors, "fixture", &scratch).unwrap();
+    let files = generate(&[("fixture".to_string(), dir.join("specs"))], &errors, &scratch).unwrap();
     let expected_dir = dir.join("expected");
     if std::env::var_os("KAFKA_WIRE_BLESS").is_some() {
         let _ = std::fs::remove_dir_all(&expected_dir);
@@ -41,7 +41,7 @@ fn generated_files_match_the_expected_output() {
 
 fn emit_one(text: &str) -> Result<(), String> {
     let spec = spec::parse_spec("Fixture.json", text)?;
-    emit::emit_all(&[spec], &[], "test").map(|_| ())
+    emit::emit_all(&[spec], &[], &["test".to_string()]).map(|_| ())
 }
 
 #[test]

@@ -41,16 +41,21 @@ pub struct RequestFrame {
 }
 
 impl RequestFrame {
-    /// A frame for `body` at `version`, with the header's api key and version filled in.
+    /// A frame for `body` at `version`, with the header's api key and version
+    /// filled in. Request header v0 (ControlledShutdown v0) has no client id:
+    /// give `None` there; a client id would fail to encode.
     pub fn new(body: impl Into<Request>, version: i16, correlation_id: i32, client_id: Option<&str>) -> Self {
         let body = body.into();
-        let header = RequestHeader {
+        let header_v0 = body.api_key().request_header_version(version) == 0;
+        let mut header = RequestHeader {
             request_api_key: body.api_key().key(),
             request_api_version: version,
             correlation_id,
-            client_id: client_id.map(StrBytes::from),
             ..Default::default()
         };
+        if client_id.is_some() || !header_v0 {
+            header.client_id = client_id.map(StrBytes::from);
+        }
         RequestFrame { header, body }
     }
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod frame;
 #[cfg(feature = "json")]
 pub mod json;
+mod legacy;
 pub mod message;
 pub mod messages;
 #[cfg(feature = "random")]
@@ -27,6 +28,6 @@ pub use error::{
 };
 pub use frame::{read_frame, split_frame, RequestFrame, ResponseFrame};
 pub use message::{Decode, DecodeExt, Encode, EncodeExt, Message, VersionRange};
-pub use messages::{ApiKey, ErrorCode, Request, Response, KAFKA_VERSION};
+pub use messages::{ApiKey, ErrorCode, KafkaRelease, Request, Response, KAFKA_VERSION};
 pub use str_bytes::StrBytes;
 pub use wire_array::{WireArray, WireScalar};

@@ -13,6 +13,9 @@ use std::io::Cursor;
 fn header_versions_follow_kafka_rules() {
     assert_eq!(ApiKey::ApiVersions.request_header_version(3), 2);
     assert_eq!(ApiKey::ApiVersions.request_header_version(2), 1);
+    // ControlledShutdown v0 (a 3.x API) predates the client id.
+    assert_eq!(ApiKey::ControlledShutdown.request_header_version(0), 0);
+    assert_eq!(ApiKey::ControlledShutdown.request_header_version(1), 1);
     // ApiVersions responses always use header v0, even in flexible versions.
     assert_eq!(ApiKey::ApiVersions.response_header_version(3), 0);
     assert_eq!(ApiKey::Metadata.response_header_version(8), 0);
@@ -30,8 +33,31 @@ fn api_key_metadata() {
     assert_eq!(ApiKey::Metadata.valid_versions().to_string(), "0-13");
     assert!(ApiKey::Fetch.listeners().contains(&Listener::Broker));
     assert!(ApiKey::Vote.listeners().contains(&Listener::Controller));
-    // Removed APIs stay known by key, with no valid versions.
-    assert!(ApiKey::LeaderAndIsr.valid_versions().is_empty());
+    // The APIs Kafka 4.0 removed are back, with 3.9.1's versions, and known
+    // as legacy: 4.4.0 defines none of their versions.
+    assert_eq!(ApiKey::LeaderAndIsr.valid_versions().to_string(), "0-7");
+    assert!(ApiKey::LeaderAndIsr.versions_in(KafkaRelease::V4_4_0).is_empty());
+    assert_eq!(ApiKey::LeaderAndIsr.versions_in(KafkaRelease::V3_9_1).to_string(), "0-7");
+    assert_eq!(ApiKey::ControlledShutdown.legacy_versions().to_string(), "0-3");
+    // Old versions of current APIs: from 3.9.1, newer ones from 4.4.0.
+    assert_eq!(ApiKey::Fetch.valid_versions().to_string(), "0-18");
+    assert_eq!(ApiKey::Fetch.versions_in(KafkaRelease::V4_4_0).to_string(), "4-18");
+    assert_eq!(ApiKey::Fetch.versions_in(KafkaRelease::V3_9_1).to_string(), "0-17");
+    assert_eq!(ApiKey::Fetch.legacy_versions().to_string(), "0-3");
+    assert!(ApiKey::Metadata.legacy_versions().is_empty());
+    // Renamed in 4.x (ListClientMetricsResources): one api under the new name.
+    assert_eq!(ApiKey::ListConfigResources.versions_in(KafkaRelease::V3_9_1).to_string(), "0");
+    // Early-access share-group v0 that 4.x replaced with v1.
+    assert_eq!(ApiKey::ShareFetch.legacy_versions().to_string(), "0");
+    for &k in ApiKey::ALL {
+        let current = k.versions_in(KafkaRelease::V4_4_0);
+        let legacy = k.legacy_versions();
+        assert_eq!(
+            k.valid_versions().iter().filter(|&v| !current.contains(v)).collect::<Vec<_>>(),
+            legacy.iter().collect::<Vec<_>>(),
+            "{k}: legacy versions are exactly those 4.4.0 lacks"
+        );
+    }
     let unstable: Vec<ApiKey> = ApiKey::ALL.iter().copied().filter(|k| k.latest_version_unstable()).collect();
     assert!(!unstable.is_empty());
     for k in unstable {

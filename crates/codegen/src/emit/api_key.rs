@@ -70,8 +70,32 @@ pub fn collect_apis(specs: &[MessageSpec]) -> Result<Vec<Api<'_>>, String> {
     Ok(apis)
 }
 
-pub fn emit(apis: &[Api], kafka_version: &str) -> String {
-    let mut out = header(&format!("the request and response specs of Kafka {kafka_version}"));
+/// The Rust variant of a release: "4.4.0" -> `V4_4_0`.
+fn release_variant(release: &str) -> String {
+    format!("V{}", release.replace(['.', '-'], "_"))
+}
+
+/// The versions `release` defines of an API.
+fn versions_in(api: &Api, release: &str) -> Versions {
+    api.request.releases.iter().find(|(r, _)| r == release).map_or(Versions::NONE, |(_, v)| *v)
+}
+
+/// The versions that only releases older than the pinned one define.
+fn legacy_versions(api: &Api, pinned: &str) -> Result<Versions, String> {
+    let all = api.request.valid_versions;
+    let current = versions_in(api, pinned);
+    match (all.0, current.0) {
+        (_, None) => Ok(all),
+        (Some((lo, _)), Some((clo, chi))) if chi >= all.max().unwrap_or(lo) && clo > lo => {
+            Ok(Versions(Some((lo, clo - 1))))
+        }
+        (Some(_), Some(_)) if all == current => Ok(Versions::NONE),
+        _ => Err(format!("{}: versions {all} of which {pinned} defines {current}: not an older range", api.name)),
+    }
+}
+
+pub fn emit(apis: &[Api], releases: &[String]) -> Result<String, String> {
+    let mut out = header(&format!("the request and response specs of Kafka {}", releases.join(" and ")));
     out.push_str(
         "//! Api keys with their metadata, and the request and response enums that\n\
          //! dispatch on them.\n\n\
@@ -91,10 +115,32 @@ pub fn emit(apis: &[Api], kafka_version: &str) -> String {
          use bytes::BufMut;\n\n",
     );
     emit_listener(apis, &mut out);
-    emit_api_key(apis, &mut out);
+    emit_releases(releases, &mut out);
+    emit_api_key(apis, releases, &mut out)?;
     emit_dispatch_enum(apis, "Request", |a| a.request.name.clone(), &mut out);
     emit_dispatch_enum(apis, "Response", |a| a.response.name.clone(), &mut out);
-    out
+    Ok(out)
+}
+
+fn emit_releases(releases: &[String], out: &mut String) {
+    out.push_str(
+        "/// A Kafka release whose specs the messages are generated from, newest\n\
+         /// first. Kafka 4.0 removed old versions from its specs (KIP-896); the\n\
+         /// older release brings them back.\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum KafkaRelease {\n",
+    );
+    for r in releases {
+        writeln!(out, "/// Kafka {r}.\n{},", release_variant(r)).unwrap();
+    }
+    out.push_str("}\n\nimpl KafkaRelease {\n/// Every release, newest (the pinned one) first.\npub const ALL: &'static [KafkaRelease] = &[");
+    for r in releases {
+        write!(out, "KafkaRelease::{}, ", release_variant(r)).unwrap();
+    }
+    out.push_str("];\n\n/// The release's version, e.g. `\"4.4.0\"`.\npub const fn version(self) -> &'static str {\nmatch self {\n");
+    for r in releases {
+        writeln!(out, "KafkaRelease::{} => {r:?},", release_variant(r)).unwrap();
+    }
+    out.push_str("}\n}\n}\n\n");
 }
 
 fn emit_listener(apis: &[Api], out: &mut String) {
@@ -108,7 +154,7 @@ fn emit_listener(apis: &[Api], out: &mut String) {
     out.push_str("}\n\n");
 }
 
-fn emit_api_key(apis: &[Api], out: &mut String) {
+fn emit_api_key(apis: &[Api], releases: &[String], out: &mut String) -> Result<(), String> {
     out.push_str(
         "/// A Kafka API, identified on the wire by its `i16` key.\n\
          #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n\
@@ -132,7 +178,8 @@ fn emit_api_key(apis: &[Api], out: &mut String) {
     };
     by_api("/// The API's name, e.g. `Metadata`.", "name(self) -> &'static str", &|a| format!("{:?}", a.name));
     by_api(
-        "/// The versions this release defines (both request and response).",
+        "/// Every version of the API that any release in [`KafkaRelease::ALL`]\n\
+         /// defines (both request and response).",
         "valid_versions(self) -> VersionRange",
         &|a| range(a.request.valid_versions),
     );
@@ -155,6 +202,32 @@ fn emit_api_key(apis: &[Api], out: &mut String) {
         format!("&[{}]", l.join(", "))
     });
 
+    out.push_str("/// The versions `release` defines (its spec's `validVersions`).\n");
+    out.push_str("pub const fn versions_in(self, release: KafkaRelease) -> VersionRange {\nmatch (self, release) {\n");
+    for a in apis {
+        for r in releases {
+            let v = versions_in(a, r);
+            writeln!(out, "(ApiKey::{}, KafkaRelease::{}) => {},", a.name, release_variant(r), range(v)).unwrap();
+        }
+    }
+    out.push_str("}\n}\n\n");
+    let pinned = releases.first().ok_or("no release")?;
+    let legacy: Vec<(String, Versions)> =
+        apis.iter().map(|a| Ok((a.name.clone(), legacy_versions(a, pinned)?))).collect::<Result<_, String>>()?;
+    writeln!(
+        out,
+        "/// The versions only older releases define, none of them in Kafka\n\
+         /// {pinned}'s specs: those Kafka 4.0 removed (KIP-896, and the four\n\
+         /// APIs it removed whole), and early-access versions that 4.x replaced.\n\
+         /// A 4.x broker rejects them, with one exception: see\n\
+         /// [`ApiKey::legacy_versions_still_advertised`].\n\
+         pub const fn legacy_versions(self) -> VersionRange {{\nmatch self {{"
+    )
+    .unwrap();
+    for (name, v) in &legacy {
+        writeln!(out, "ApiKey::{name} => {},", range(*v)).unwrap();
+    }
+    out.push_str("}\n}\n\n");
     out.push_str(
         "/// The stable versions: the valid ones, less the latest if it is unstable.\n\
          pub const fn stable_versions(self) -> VersionRange {\n\
@@ -191,6 +264,7 @@ fn emit_api_key(apis: &[Api], out: &mut String) {
          impl std::fmt::Display for ApiKey {\nfn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n\
          f.write_str(self.name())\n}\n}\n\n",
     );
+    Ok(())
 }
 
 fn emit_dispatch_enum(apis: &[Api], kind: &str, type_name: fn(&Api) -> String, out: &mut String) {

@@ -14,8 +14,8 @@ use crate::spec::MessageSpec;
 use crate::versions::Cond;
 use std::fmt::Write;
 
-pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], kafka_version: &str) -> Result<String, String> {
-    let mut out = header(&format!("{} (Kafka {kafka_version})", spec.file));
+pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> Result<String, String> {
+    let mut out = header(source);
     writeln!(out, "//! Kafka's JSON form of `{}` and its structs.\n", spec.name).unwrap();
     out.push_str("use crate::error::{DecodeError, EncodeError};\nuse crate::json as j;\n");
     out.push_str(&use_structs(spec, defs));

@@ -31,23 +31,42 @@ use std::fmt::Write;
 pub fn emit_all(
     specs: &[MessageSpec],
     errors: &[ErrorSpec],
-    kafka_version: &str,
+    releases: &[String],
 ) -> Result<BTreeMap<String, String>, String> {
+    let pinned = releases.first().ok_or("no Kafka release given")?;
+    let all = releases.join(" and ");
     let mut files = BTreeMap::new();
     for spec in specs {
         let defs = flatten::collect(spec).map_err(|e| format!("{}: {e}", spec.file))?;
         let module = module_name(&spec.name);
-        files.insert(format!("{module}.rs"), wire::emit_module(spec, &defs, kafka_version)?);
-        files.insert(format!("json/{module}.rs"), json::emit_module(spec, &defs, kafka_version)?);
-        files.insert(format!("random/{module}.rs"), random::emit_module(spec, &defs, kafka_version));
+        let source = spec_source(spec, &all);
+        files.insert(format!("{module}.rs"), wire::emit_module(spec, &defs, &source)?);
+        files.insert(format!("json/{module}.rs"), json::emit_module(spec, &defs, &source)?);
+        files.insert(format!("random/{module}.rs"), random::emit_module(spec, &defs, &source));
     }
     let apis = api_key::collect_apis(specs)?;
-    files.insert("api_key.rs".into(), api_key::emit(&apis, kafka_version));
-    files.insert("error_code.rs".into(), error_code::emit(errors, kafka_version));
-    files.insert("mod.rs".into(), emit_messages_mod(specs, kafka_version));
-    files.insert("json/mod.rs".into(), json::emit_mod(specs, &apis, kafka_version));
-    files.insert("random/mod.rs".into(), random::emit_mod(specs, &apis, kafka_version));
+    files.insert("api_key.rs".into(), api_key::emit(&apis, releases)?);
+    files.insert("error_code.rs".into(), error_code::emit(errors, pinned));
+    files.insert("mod.rs".into(), emit_messages_mod(specs, pinned, &all));
+    files.insert("json/mod.rs".into(), json::emit_mod(specs, &apis, &all));
+    files.insert("random/mod.rs".into(), random::emit_mod(specs, &apis, &all));
     Ok(files)
+}
+
+/// Where one message module comes from, for its header: the spec file and
+/// the releases whose versions it merges.
+fn spec_source(spec: &MessageSpec, all: &str) -> String {
+    let defining: Vec<String> = spec
+        .releases
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(release, v)| format!("{release} (versions {v})"))
+        .collect();
+    if defining.is_empty() {
+        format!("{} (Kafka {all})", spec.file)
+    } else {
+        format!("{} of Kafka {}", spec.file, defining.join(" and "))
+    }
 }
 
 /// The first lines of every generated file.
@@ -150,13 +169,15 @@ pub fn if_chain(arms: &[(Cond, Option<String>, String)]) -> String {
 }
 
 /// `messages/mod.rs`: declares every module and re-exports each top-level type.
-fn emit_messages_mod(specs: &[MessageSpec], kafka_version: &str) -> String {
-    let mut out = header(&format!("the specs of Kafka {kafka_version}"));
+fn emit_messages_mod(specs: &[MessageSpec], pinned: &str, all: &str) -> String {
+    let mut out = header(&format!("the specs of Kafka {all}"));
     out.push_str("//! Every message of the Kafka protocol, one module per spec file.\n\n");
     writeln!(
         out,
-        "/// The Kafka release whose specs these modules were generated from.\n\
-         pub const KAFKA_VERSION: &str = {kafka_version:?};\n"
+        "/// The pinned Kafka release: its specs define the current versions;\n\
+         /// older releases' specs add the versions it no longer has\n\
+         /// (see [`KafkaRelease`]).\n\
+         pub const KAFKA_VERSION: &str = {pinned:?};\n"
     )
     .unwrap();
     out.push_str("pub mod api_key;\npub mod error_code;\n");
@@ -164,7 +185,9 @@ fn emit_messages_mod(specs: &[MessageSpec], kafka_version: &str) -> String {
     for spec in specs {
         writeln!(out, "pub mod {};", module_name(&spec.name)).unwrap();
     }
-    out.push_str("\npub use api_key::{ApiKey, Listener, Request, Response};\npub use error_code::ErrorCode;\n");
+    out.push_str(
+        "\npub use api_key::{ApiKey, KafkaRelease, Listener, Request, Response};\npub use error_code::ErrorCode;\n",
+    );
     for spec in specs {
         writeln!(out, "pub use {}::{};", module_name(&spec.name), spec.name).unwrap();
     }

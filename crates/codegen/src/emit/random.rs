@@ -12,8 +12,8 @@ use crate::spec::MessageSpec;
 use crate::versions::Cond;
 use std::fmt::Write;
 
-pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], kafka_version: &str) -> String {
-    let mut out = header(&format!("{} (Kafka {kafka_version})", spec.file));
+pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> String {
+    let mut out = header(source);
     writeln!(out, "//! Random instances of `{}` and its structs.\n", spec.name).unwrap();
     out.push_str("use crate::random::{self as rnd, Random};\n");
     out.push_str(&use_structs(spec, defs));

@@ -12,7 +12,7 @@ use crate::versions::Cond;
 use std::fmt::Write;
 
 /// The Rust module file for one spec.
-pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], kafka_version: &str) -> Result<String, String> {
+pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> Result<String, String> {
     let structs: Vec<StructEmitter> = defs.iter().map(|def| StructEmitter { spec, def }).collect();
     let mut types = String::new();
     for s in &structs {
@@ -25,7 +25,7 @@ pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], kafka_version: &str) 
         s.emit_encode(&mut encode)?;
         s.emit_decode(&mut decode);
     }
-    let mut out = header(&format!("{} (Kafka {kafka_version})", spec.file));
+    let mut out = header(source);
     let kind = match spec.ty {
         SpecType::Request => "request",
         SpecType::Response => "response",

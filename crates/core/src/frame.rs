@@ -38,6 +38,13 @@ pub struct RequestFrame {
     pub header: RequestHeader,
     /// The request body.
     pub body: Request,
+    /// Bytes the frame carried after the body. Kafka's broker reads a
+    /// request body from the front of its frame and ignores what follows,
+    /// and some clients rely on it (librdkafka pads an "all topics"
+    /// Metadata request); [`RequestFrame::decode`] keeps them here, and
+    /// encoding writes them back after the body, so a proxy forwards the
+    /// frame exactly. Empty for a well-formed frame.
+    pub trailing: Bytes,
 }
 
 impl RequestFrame {
@@ -56,7 +63,7 @@ impl RequestFrame {
         if client_id.is_some() || !header_v0 {
             header.client_id = client_id.map(StrBytes::from);
         }
-        RequestFrame { header, body }
+        RequestFrame { header, body, trailing: Bytes::new() }
     }
 
     /// The body's api key.
@@ -78,7 +85,7 @@ impl RequestFrame {
     #[cfg(feature = "encode-requests")]
     #[inline]
     pub fn encoded_size(&self) -> usize {
-        4 + self.header.encoded_size(self.header_version()) + self.body.encoded_size(self.version())
+        4 + self.header.encoded_size(self.header_version()) + self.body.encoded_size(self.version()) + self.trailing.len()
     }
 
     /// Writes size prefix, header and body.
@@ -95,7 +102,9 @@ impl RequestFrame {
         }
         put_size_prefix(buf, frame_size)?;
         self.header.encode(buf, self.header_version())?;
-        self.body.encode(buf, self.version())
+        self.body.encode(buf, self.version())?;
+        buf.put_slice(&self.trailing);
+        Ok(())
     }
 
     /// The encoded frame in a new buffer.
@@ -109,7 +118,25 @@ impl RequestFrame {
     }
 
     /// Decodes a frame (without its size prefix, as [`read_frame`] and
-    /// [`split_frame`] return it). Bytes after the body are an error.
+    /// [`split_frame`] return it) as a Kafka broker does: bytes after the
+    /// body are accepted and kept in [`RequestFrame::trailing`].
+    ///
+    /// ```
+    /// use bytes::{BufMut, BytesMut};
+    /// use kafka_wire_core::messages::MetadataRequest;
+    /// use kafka_wire_core::RequestFrame;
+    ///
+    /// let sent = RequestFrame::new(MetadataRequest::default(), 12, 4, Some("app")).to_bytes()?;
+    /// let mut padded = BytesMut::from(&sent[4..]);
+    /// padded.put_slice(&[0, 0, 0]); // what some clients send after the body
+    /// let padded = padded.freeze();
+    ///
+    /// let frame = RequestFrame::decode(&padded)?;
+    /// assert_eq!(&frame.trailing[..], &[0, 0, 0]);
+    /// assert_eq!(frame.to_bytes()?.slice(4..), padded); // forwarded exactly
+    /// assert!(RequestFrame::decode_strict(&padded).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[cfg(feature = "decode-requests")]
     #[inline]
     pub fn decode(frame: &Bytes) -> Result<Self, DecodeError> {
@@ -118,8 +145,23 @@ impl RequestFrame {
         let api = ApiKey::from_key(api_key).ok_or_else(|| r.error(DecodeErrorKind::UnknownApiKey(api_key)))?;
         let header = RequestHeader::decode(&mut r, api.request_header_version(version))?;
         let body = Request::decode(api, &mut r, version)?;
-        r.expect_end()?;
-        Ok(RequestFrame { header, body })
+        let trailing = frame.slice(r.position()..);
+        Ok(RequestFrame { header, body, trailing })
+    }
+
+    /// Like [`RequestFrame::decode`], but bytes after the body are an error
+    /// ([`DecodeErrorKind::TrailingBytes`]): for tests and tools that want
+    /// to know a frame is exactly what this library would write.
+    #[cfg(feature = "decode-requests")]
+    pub fn decode_strict(frame: &Bytes) -> Result<Self, DecodeError> {
+        let decoded = Self::decode(frame)?;
+        if !decoded.trailing.is_empty() {
+            return Err(DecodeError::new(
+                DecodeErrorKind::TrailingBytes(decoded.trailing.len()),
+                frame.len() - decoded.trailing.len(),
+            ));
+        }
+        Ok(decoded)
     }
 
     /// The encoded frame as chunks for a vectored write: `records` and
@@ -151,12 +193,20 @@ pub struct ResponseFrame {
     pub header: ResponseHeader,
     /// The response body.
     pub body: Response,
+    /// Bytes the frame carried after the body, which Kafka's client ignores
+    /// as its broker does for requests (see [`RequestFrame::trailing`]);
+    /// written back after the body. Empty for a well-formed frame.
+    pub trailing: Bytes,
 }
 
 impl ResponseFrame {
     /// A frame for `body` answering the request with `correlation_id`.
     pub fn new(body: impl Into<Response>, correlation_id: i32) -> Self {
-        ResponseFrame { header: ResponseHeader { correlation_id, ..Default::default() }, body: body.into() }
+        ResponseFrame {
+            header: ResponseHeader { correlation_id, ..Default::default() },
+            body: body.into(),
+            trailing: Bytes::new(),
+        }
     }
 
     /// The body's api key.
@@ -173,7 +223,7 @@ impl ResponseFrame {
     #[cfg(feature = "encode-responses")]
     #[inline]
     pub fn encoded_size(&self, version: i16) -> usize {
-        4 + self.header.encoded_size(self.header_version(version)) + self.body.encoded_size(version)
+        4 + self.header.encoded_size(self.header_version(version)) + self.body.encoded_size(version) + self.trailing.len()
     }
 
     /// Writes size prefix, header and body at `version`.
@@ -187,7 +237,9 @@ impl ResponseFrame {
     fn encode_sized<B: BufMut>(&self, buf: &mut B, version: i16, frame_size: usize) -> Result<(), EncodeError> {
         put_size_prefix(buf, frame_size)?;
         self.header.encode(buf, self.header_version(version))?;
-        self.body.encode(buf, version)
+        self.body.encode(buf, version)?;
+        buf.put_slice(&self.trailing);
+        Ok(())
     }
 
     /// The encoded frame at `version` in a new buffer.
@@ -201,7 +253,8 @@ impl ResponseFrame {
     }
 
     /// Decodes a response frame (without its size prefix) to a request of
-    /// `api_key` at `version`.
+    /// `api_key` at `version`, as Kafka's client does: bytes after the body
+    /// are accepted and kept in [`ResponseFrame::trailing`].
     ///
     /// A broker that does not support the requested ApiVersions version
     /// answers UNSUPPORTED_VERSION with a v0 body; as Kafka's client does, a
@@ -225,19 +278,30 @@ impl ResponseFrame {
         let mut r = Reader::new(frame);
         let header = ResponseHeader::decode(&mut r, api_key.response_header_version(version))?;
         let body_start = r.position();
-        let decoded = Response::decode(api_key, &mut r, version).and_then(|body| r.expect_end().map(|_| body));
-        let body = match decoded {
-            Ok(body) => body,
+        let (body, end) = match Response::decode(api_key, &mut r, version) {
+            Ok(body) => (body, r.position()),
             Err(_) if api_key == ApiKey::ApiVersions && version != 0 => {
                 let mut r = Reader::new(frame);
                 r.skip(body_start)?;
-                let body = Response::decode(api_key, &mut r, 0)?;
-                r.expect_end()?;
-                body
+                (Response::decode(api_key, &mut r, 0)?, r.position())
             }
             Err(e) => return Err(e),
         };
-        Ok(ResponseFrame { header, body })
+        Ok(ResponseFrame { header, body, trailing: frame.slice(end..) })
+    }
+
+    /// Like [`ResponseFrame::decode`], but bytes after the body are an
+    /// error ([`DecodeErrorKind::TrailingBytes`]).
+    #[cfg(feature = "decode-responses")]
+    pub fn decode_strict(frame: &Bytes, api_key: ApiKey, version: i16) -> Result<Self, DecodeError> {
+        let decoded = Self::decode(frame, api_key, version)?;
+        if !decoded.trailing.is_empty() {
+            return Err(DecodeError::new(
+                DecodeErrorKind::TrailingBytes(decoded.trailing.len()),
+                frame.len() - decoded.trailing.len(),
+            ));
+        }
+        Ok(decoded)
     }
 
     /// The encoded frame at `version` as chunks for a vectored write (a

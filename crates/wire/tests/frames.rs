@@ -193,3 +193,45 @@ fn read_frame_and_io_adapters() {
     let mut rest = Cursor::new(a.to_bytes(1).unwrap().to_vec());
     assert_eq!(SaslHandshakeRequest::read_from(&mut rest, 1).unwrap(), a);
 }
+
+/// librdkafka 2.16's "all topics" Metadata v13 request, as a broker receives
+/// it: after the header, a 4-byte topic-count placeholder that is never
+/// rewritten, then the fields it meant to send. Kafka's broker reads the
+/// body from the front of the frame (the zeros: a null topic list, two
+/// false flags, no tagged fields) and ignores the 3 bytes left; so must a
+/// proxy, and forward all of them.
+#[test]
+fn request_frames_keep_what_follows_the_body_as_the_broker_does() {
+    let mut frame = vec![0x00, 0x03, 0x00, 0x0d, 0x00, 0x00, 0x00, 0x04, 0x00, 0x0a];
+    frame.extend_from_slice(b"ck-heldout");
+    frame.push(0x00); // the header's tagged section
+    let body_end = frame.len() + 4;
+    frame.extend_from_slice(&[0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00]);
+    let frame = Bytes::from(frame);
+
+    let decoded = RequestFrame::decode(&frame).unwrap();
+    assert_eq!(decoded.api_key(), ApiKey::Metadata);
+    assert_eq!(decoded.header.client_id.as_deref(), Some("ck-heldout"));
+    let Request::Metadata(body) = &decoded.body else { panic!("not Metadata") };
+    assert_eq!(body.topics, None, "a null topic list: every topic");
+    assert_eq!(&decoded.trailing[..], &frame[body_end..]);
+    assert_eq!(decoded.trailing.len(), 3);
+    assert_eq!(decoded.to_bytes().unwrap().slice(4..), frame, "re-encodes to the same frame");
+
+    let strict = RequestFrame::decode_strict(&frame).unwrap_err();
+    assert_eq!(strict.kind(), &DecodeErrorKind::TrailingBytes(3));
+    assert_eq!(strict.offset(), body_end);
+}
+
+#[test]
+fn response_frames_keep_what_follows_the_body() {
+    let sent = ResponseFrame::new(MetadataResponse::default(), 9).to_bytes(12).unwrap();
+    let mut padded = BytesMut::from(&sent[4..]);
+    padded.put_slice(&[1, 2]);
+    let padded = padded.freeze();
+    let decoded = ResponseFrame::decode(&padded, ApiKey::Metadata, 12).unwrap();
+    assert_eq!(&decoded.trailing[..], &[1, 2]);
+    assert_eq!(decoded.to_bytes(12).unwrap().slice(4..), padded);
+    let strict = ResponseFrame::decode_strict(&padded, ApiKey::Metadata, 12).unwrap_err();
+    assert_eq!(strict.kind(), &DecodeErrorKind::TrailingBytes(2));
+}

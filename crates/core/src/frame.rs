@@ -85,7 +85,9 @@ impl RequestFrame {
     #[cfg(feature = "encode-requests")]
     #[inline]
     pub fn encoded_size(&self) -> usize {
-        4 + self.header.encoded_size(self.header_version()) + self.body.encoded_size(self.version()) + self.trailing.len()
+        4 + self.header.encoded_size(self.header_version())
+            + self.body.encoded_size(self.version())
+            + self.trailing.len()
     }
 
     /// Writes size prefix, header and body.
@@ -223,7 +225,9 @@ impl ResponseFrame {
     #[cfg(feature = "encode-responses")]
     #[inline]
     pub fn encoded_size(&self, version: i16) -> usize {
-        4 + self.header.encoded_size(self.header_version(version)) + self.body.encoded_size(version) + self.trailing.len()
+        4 + self.header.encoded_size(self.header_version(version))
+            + self.body.encoded_size(version)
+            + self.trailing.len()
     }
 
     /// Writes size prefix, header and body at `version`.

@@ -450,3 +450,96 @@ fn batch_iter_handles_short_and_empty_input() {
     golden_batch().encode(&mut buf, &EncodeOptions::default()).unwrap();
     assert_eq!(BatchIter::new(buf.freeze()).count(), 1);
 }
+
+/// Produce v0-2 and Fetch v0-3 carry legacy message sets: the partition
+/// helpers write and read them, each codec's wrappers included, through a
+/// whole request and response at those versions.
+#[test]
+fn old_produce_and_fetch_versions_carry_legacy_message_sets() {
+    let options = DecodeOptions::default();
+    for (magic, produce_version, fetch_version) in [(0i8, 0i16, 0i16), (0, 1, 1), (1, 2, 2), (1, 2, 3)] {
+        for codec in [Compression::None, Compression::Gzip, Compression::Snappy, Compression::Lz4] {
+            let inner: Vec<LegacyMessage> = (0..4)
+                .map(|i| {
+                    let value = Some(Bytes::from(format!("value {i} at magic {magic}")));
+                    LegacyMessage::new(magic, 10 + i, Some(1_700_000_000_000 + i), None, value)
+                })
+                .collect();
+            let set = if codec == Compression::None {
+                inner.clone()
+            } else {
+                vec![LegacyMessage::compressed_wrapper(magic, codec, None, &inner).unwrap()]
+            };
+            let mut partition = produce_request::PartitionProduceData { index: 0, ..Default::default() };
+            partition.set_legacy_messages(&set).unwrap();
+            let request = ProduceRequest {
+                acks: 1,
+                topic_data: vec![produce_request::TopicProduceData {
+                    name: "t".into(),
+                    partition_data: vec![partition],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            };
+            let bytes = request.to_bytes(produce_version).unwrap();
+            let read = ProduceRequest::from_bytes(&bytes, produce_version).unwrap();
+            let partition = &read.topic_data[0].partition_data[0];
+            assert_eq!(partition.legacy_messages(&options).unwrap(), inner, "magic {magic} {codec:?}");
+            let entries: Vec<RecordSetEntry> = partition.entries().collect::<Result<_, _>>().unwrap();
+            assert_eq!(entries.len(), set.len());
+            assert!(entries.iter().all(|e| e.magic() == magic));
+            // The v2 reader names what it found instead of guessing.
+            let err = partition.batches().next().unwrap().unwrap_err();
+            assert_eq!(err.kind(), &RecordsDecodeErrorKind::UnsupportedMagic(magic));
+
+            let fetched = FetchResponse {
+                responses: vec![fetch_response::FetchableTopicResponse {
+                    topic: "t".into(),
+                    partitions: vec![fetch_response::PartitionData {
+                        records: partition.records.clone(),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            };
+            let bytes = fetched.to_bytes(fetch_version).unwrap();
+            let read = FetchResponse::from_bytes(&bytes, fetch_version).unwrap();
+            assert_eq!(read.responses[0].partitions[0].legacy_messages(&options).unwrap(), inner);
+        }
+    }
+}
+
+#[test]
+fn record_set_iter_reads_mixed_formats_and_stops_at_a_cut_entry() {
+    let old = LegacyMessage::new(0, 0, None, Some(Bytes::from_static(b"k")), Some(Bytes::from_static(b"v0")));
+    let wrapped = LegacyMessage::compressed_wrapper(
+        1,
+        Compression::Snappy,
+        None,
+        &[LegacyMessage::new(1, 1, Some(5), None, Some(Bytes::from_static(b"v1")))],
+    )
+    .unwrap();
+    let mut data = encode_message_set(&[old.clone(), wrapped.clone()]).unwrap().to_vec();
+    let batch = RecordBatch::from_records(Compression::Zstd, [(7, kv(b"k", b"v2"))]);
+    data.extend_from_slice(&batch.to_bytes(&EncodeOptions::default()).unwrap());
+    let whole = data.len();
+    data.extend_from_slice(&batch.to_bytes(&EncodeOptions::default()).unwrap()[..30]);
+
+    let mut iter = RecordSetIter::new(Bytes::from(data.clone()));
+    let entries: Vec<RecordSetEntry> = iter.by_ref().collect::<Result<_, _>>().unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[0], RecordSetEntry::Legacy(old));
+    assert_eq!(entries[1], RecordSetEntry::Legacy(wrapped));
+    let RecordSetEntry::Batch(view) = &entries[2] else { panic!("a v2 batch") };
+    assert_eq!(view.records(&DecodeOptions::default()).unwrap()[0].value.as_deref(), Some(&b"v2"[..]));
+    assert_eq!(iter.partial_bytes(), 30);
+
+    // A damaged legacy CRC is an error at that message, and ends the iteration.
+    data[12] ^= 0xff;
+    let mut iter = RecordSetIter::new(Bytes::from(data[..whole].to_vec()));
+    let err = iter.next().unwrap().unwrap_err();
+    assert!(matches!(err.kind(), RecordsDecodeErrorKind::CrcMismatch { .. }), "{err}");
+    assert_eq!(err.offset(), 12);
+    assert!(iter.next().is_none());
+}

@@ -7,7 +7,10 @@
 //!   producer, timestamps) without decompressing, and iterate a fetch
 //!   response's batches lazily, stopping cleanly at a truncated last batch.
 //! - [`control`]: typed transaction markers and KRaft control records.
-//! - [`legacy`]: message sets of format v0 and v1, compressed wrappers included.
+//! - [`legacy`]: message sets of format v0 and v1, compressed wrappers
+//!   included, as Produce v0-2 and Fetch v0-3 carry them; [`RecordSetIter`]
+//!   reads a records field of either format (or both, as an upgraded log
+//!   returns them).
 //! - [`compression`]: gzip, snappy (raw and xerial-framed), lz4 (Kafka's
 //!   framing) and zstd, each behind a cargo feature of the same name.
 //! - Errors: [`RecordsDecodeError`] and [`RecordsEncodeError`], with the
@@ -73,6 +76,7 @@ mod error;
 pub mod legacy;
 mod record;
 mod record_ref;
+mod record_set;
 
 pub use batch::{
     attributes, decode_batches, encode_batches, BatchHeader, BatchIter, BatchView, DecodeOptions, EncodeOptions,
@@ -83,19 +87,64 @@ pub use control::{ControlRecord, ControlRecordType};
 pub use error::{RecordsDecodeError, RecordsDecodeErrorKind, RecordsEncodeError, RecordsEncodeErrorKind};
 pub use record::{Header, Record};
 pub use record_ref::{BorrowedRecords, HeaderRef, RecordRef, RecordRefs};
+pub use record_set::{RecordSetEntry, RecordSetIter};
 
 use crate::messages::{fetch_response, fetch_snapshot_response, produce_request, share_fetch_response};
+use bytes::Bytes;
+use legacy::LegacyMessage;
 
-/// The record batches of a message's `records` field, read lazily.
+/// Reading a partition's `records` field.
 pub trait ReadBatches {
-    /// The batches in this partition's records, read lazily.
-    fn batches(&self) -> BatchIter;
+    /// The field's bytes (empty when null).
+    fn raw_records(&self) -> Bytes;
+
+    /// The v2 batches in the field, read lazily. A legacy (v0/v1) message
+    /// is an [`RecordsDecodeErrorKind::UnsupportedMagic`] error here: read
+    /// old versions' fields with [`ReadBatches::entries`] or
+    /// [`ReadBatches::legacy_messages`].
+    fn batches(&self) -> BatchIter {
+        BatchIter::new(self.raw_records())
+    }
+
+    /// Every entry, v2 batch or legacy message, read lazily.
+    fn entries(&self) -> RecordSetIter {
+        RecordSetIter::new(self.raw_records())
+    }
+
+    /// The legacy messages of a v0/v1 message set (what Produce v0-2 and
+    /// Fetch v0-3 carry), compressed wrappers opened, offsets absolute. A
+    /// partial message at the end is left out, as a fetch may cut one.
+    fn legacy_messages(&self, options: &DecodeOptions) -> Result<Vec<LegacyMessage>, RecordsDecodeError> {
+        legacy::decode_message_set(self.raw_records(), options)
+    }
 }
 
 /// Filling a produce partition's `records` field.
 pub trait WriteBatches {
-    /// Encodes `batches` into this partition's records.
+    /// Encodes `batches` (message format v2, Produce v3 and later) into
+    /// this partition's records.
     fn set_batches(&mut self, batches: &[RecordBatch], options: &EncodeOptions) -> Result<(), RecordsEncodeError>;
+
+    /// Encodes legacy `messages` (format v0 or v1, for Produce v0-2;
+    /// compressed wrappers from [`LegacyMessage::compressed_wrapper`]) into
+    /// this partition's records.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use kafka_wire::messages::produce_request::PartitionProduceData;
+    /// use kafka_wire::records::legacy::LegacyMessage;
+    /// use kafka_wire::records::{Compression, DecodeOptions, ReadBatches, WriteBatches};
+    ///
+    /// let inner: Vec<LegacyMessage> = (0..3)
+    ///     .map(|i| LegacyMessage::new(1, i, Some(1_700_000_000_000), None, Some(Bytes::from(format!("m{i}")))))
+    ///     .collect();
+    /// let wrapper = LegacyMessage::compressed_wrapper(1, Compression::Gzip, None, &inner)?;
+    /// let mut partition = PartitionProduceData::default();
+    /// partition.set_legacy_messages(&[wrapper])?;
+    /// assert_eq!(partition.legacy_messages(&DecodeOptions::default())?, inner);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn set_legacy_messages(&mut self, messages: &[LegacyMessage]) -> Result<(), RecordsEncodeError>;
 }
 
 impl WriteBatches for produce_request::PartitionProduceData {
@@ -103,30 +152,35 @@ impl WriteBatches for produce_request::PartitionProduceData {
         self.records = Some(encode_batches(batches, options)?);
         Ok(())
     }
+
+    fn set_legacy_messages(&mut self, messages: &[LegacyMessage]) -> Result<(), RecordsEncodeError> {
+        self.records = Some(legacy::encode_message_set(messages)?);
+        Ok(())
+    }
 }
 
 impl ReadBatches for produce_request::PartitionProduceData {
-    fn batches(&self) -> BatchIter {
-        BatchIter::new(self.records.clone().unwrap_or_default())
+    fn raw_records(&self) -> Bytes {
+        self.records.clone().unwrap_or_default()
     }
 }
 
 impl ReadBatches for fetch_response::PartitionData {
-    fn batches(&self) -> BatchIter {
-        BatchIter::new(self.records.clone().unwrap_or_default())
+    fn raw_records(&self) -> Bytes {
+        self.records.clone().unwrap_or_default()
     }
 }
 
 impl ReadBatches for share_fetch_response::PartitionData {
-    fn batches(&self) -> BatchIter {
-        BatchIter::new(self.records.clone().unwrap_or_default())
+    fn raw_records(&self) -> Bytes {
+        self.records.clone().unwrap_or_default()
     }
 }
 
 /// A snapshot chunk can end inside a batch: that tail is reported by
 /// [`BatchIter::partial_bytes`].
 impl ReadBatches for fetch_snapshot_response::PartitionSnapshot {
-    fn batches(&self) -> BatchIter {
-        BatchIter::new(self.unaligned_records.clone())
+    fn raw_records(&self) -> Bytes {
+        self.unaligned_records.clone()
     }
 }

@@ -58,8 +58,12 @@ done
 echo "examples: all ran"
 
 echo "== byte-exact against Kafka's Java classes (KAFKA_WIRE_JAVA_CASES=${KAFKA_WIRE_JAVA_CASES:-3} random cases per message x version)"
+# One tester per Kafka release the messages come from: each version is
+# checked against the classes of every release that defines it.
 KAFKA_WIRE_JAVA_TESTER_CP=$(scripts/java-tester.sh)
 export KAFKA_WIRE_JAVA_TESTER_CP
+legacy=$(tr -d '[:space:]' < kafka-legacy-version)
+export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$(scripts/java-tester.sh "$legacy")"
 cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records -- --nocapture
 
 echo "== against a real Kafka broker"

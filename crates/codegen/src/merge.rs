@@ -165,7 +165,7 @@ fn merge_message(newer: MessageSpec, older: MessageSpec, unstable_older: Option<
         deprecated_versions: picker
             .combine(Some(newer.deprecated_versions), Some(older.deprecated_versions), "deprecatedVersions")
             .map_err(at)?,
-        fields: merge_fields(&newer.fields, &older.fields, picker, &compared, &newer.name).map_err(at)?,
+        fields: merge_fields(&newer.fields, &older.fields, picker, &compared, &newer.name, valid).map_err(at)?,
         common_structs: merge_common_structs(&newer, &older, picker, &compared).map_err(at)?,
         releases: newer.releases.iter().chain(&older.releases).cloned().collect(),
         ..newer.clone()
@@ -217,12 +217,14 @@ fn pair_fields(newer: &[FieldSpec], older: &[FieldSpec], compared: &[i16]) -> Ve
     pairs
 }
 
+/// Merges the fields of one struct, which exists in the versions `parent`.
 fn merge_fields(
     newer: &[FieldSpec],
     older: &[FieldSpec],
     picker: Picker,
     compared: &[i16],
     owner: &str,
+    parent: Versions,
 ) -> Result<Vec<FieldSpec>, String> {
     let pairs = pair_fields(newer, older, compared);
     let mut merged: Vec<FieldSpec> = Vec::with_capacity(newer.len());
@@ -233,7 +235,7 @@ fn merge_fields(
         }
     }
     for (n, nf) in newer.iter().enumerate() {
-        merged.push(merge_field(Some(nf), partner[n], picker, compared, owner)?);
+        merged.push(merge_field(Some(nf), partner[n], picker, compared, owner, parent)?);
     }
     // Fields only the older release has, each after the field that precedes
     // it there (or first).
@@ -248,7 +250,7 @@ fn merge_fields(
                 if merged.iter().any(|f| f.name == of.name) {
                     return Err(format!("{owner}: field {} of the older release clashes with a newer field", of.name));
                 }
-                merged.insert(insert_at, merge_field(None, Some(of), picker, compared, owner)?);
+                merged.insert(insert_at, merge_field(None, Some(of), picker, compared, owner, parent)?);
                 insert_at += 1;
             }
         }
@@ -262,6 +264,7 @@ fn merge_field(
     picker: Picker,
     compared: &[i16],
     owner: &str,
+    parent: Versions,
 ) -> Result<FieldSpec, String> {
     let base = newer.or(older).expect("one side has the field");
     let at = |e: String| format!("field {owner}.{}: {e}", base.name);
@@ -277,13 +280,40 @@ fn merge_field(
     field.versions = attr(|f| f.versions, "versions").map_err(at)?;
     field.nullable_versions = attr(|f| f.nullable_versions, "nullableVersions").map_err(at)?;
     field.tagged_versions = attr(|f| f.tagged_versions, "taggedVersions").map_err(at)?;
+    field.ignorable = merge_ignorable(newer, older, field.versions, parent, picker).map_err(at)?;
     if !base.fields.is_empty() || older.is_some_and(|o| !o.fields.is_empty()) {
         let empty = Vec::new();
         let (nf, of) = (newer.map_or(&empty, |f| &f.fields), older.map_or(&empty, |f| &f.fields));
         let name = base.ty.struct_name().unwrap_or(&base.name).to_string();
-        field.fields = merge_fields(nf, of, picker, compared, &name)?;
+        field.fields = merge_fields(nf, of, picker, compared, &name, field.versions.intersect(parent))?;
     }
     Ok(field)
+}
+
+/// `ignorable` says what writing a version that lacks the field does with a
+/// non-default value (drop it, or fail). It is taken from the releases that
+/// decide such a version: RequestHeader's ClientId is ignorable in 3.9.1,
+/// whose v0 lacks it, and not in 4.4.0, which has no v0. A field one
+/// release lacks entirely takes the other's flag.
+fn merge_ignorable(
+    newer: Option<&FieldSpec>,
+    older: Option<&FieldSpec>,
+    merged_versions: Versions,
+    parent: Versions,
+    picker: Picker,
+) -> Result<bool, String> {
+    let lacks = |side: fn(&Side) -> bool| {
+        (0..=picker.top())
+            .any(|v| parent.contains(v) && picker.side(v).as_ref().is_some_and(side) && !merged_versions.contains(v))
+    };
+    // A release without the field at all has nothing to say about it.
+    let newer_decides = newer.filter(|_| lacks(|s| matches!(s, Side::Newer))).map(|f| f.ignorable);
+    let older_decides = older.filter(|_| lacks(|s| matches!(s, Side::Older))).map(|f| f.ignorable);
+    match (newer_decides, older_decides) {
+        (Some(a), Some(b)) if a != b => Err("ignorable in one release and not in the other".into()),
+        (Some(a), _) | (None, Some(a)) => Ok(a),
+        (None, None) => Ok(newer.or(older).is_some_and(|f| f.ignorable)),
+    }
 }
 
 fn merge_common_structs(
@@ -295,18 +325,14 @@ fn merge_common_structs(
     let mut out = Vec::new();
     for n in &newer.common_structs {
         let o = older.common_structs.iter().find(|o| o.name == n.name);
-        out.push(CommonStruct {
-            name: n.name.clone(),
-            versions: picker.combine(Some(n.versions), o.map(|o| o.versions), &n.name)?,
-            fields: merge_fields(&n.fields, o.map_or(&[][..], |o| &o.fields), picker, compared, &n.name)?,
-        });
+        let versions = picker.combine(Some(n.versions), o.map(|o| o.versions), &n.name)?;
+        let fields = merge_fields(&n.fields, o.map_or(&[][..], |o| &o.fields), picker, compared, &n.name, versions)?;
+        out.push(CommonStruct { name: n.name.clone(), versions, fields });
     }
     for o in older.common_structs.iter().filter(|o| !newer.common_structs.iter().any(|n| n.name == o.name)) {
-        out.push(CommonStruct {
-            name: o.name.clone(),
-            versions: picker.combine(None, Some(o.versions), &o.name)?,
-            fields: merge_fields(&[], &o.fields, picker, compared, &o.name)?,
-        });
+        let versions = picker.combine(None, Some(o.versions), &o.name)?;
+        let fields = merge_fields(&[], &o.fields, picker, compared, &o.name, versions)?;
+        out.push(CommonStruct { name: o.name.clone(), versions, fields });
     }
     Ok(out)
 }
@@ -448,6 +474,19 @@ mod tests {
         assert_eq!(spec.valid_versions, Versions(Some((0, 3))));
         assert_eq!(spec.fields.len(), 1);
         assert_eq!(spec.releases[0], ("new".to_string(), Versions::NONE));
+    }
+
+    #[test]
+    fn ignorable_comes_from_the_release_whose_versions_lack_the_field() {
+        // RequestHeader: 3.9.1 has v0, which lacks ClientId, and calls it
+        // ignorable; 4.4.0 has no v0 and does not.
+        let newer = r#"{"name":"H","type":"header","validVersions":"1-2","flexibleVersions":"2+",
+            "fields":[{"name":"ClientId","type":"string","versions":"1+"}]}"#;
+        let older = r#"{"name":"H","type":"header","validVersions":"0-2","flexibleVersions":"2+",
+            "fields":[{"name":"ClientId","type":"string","versions":"1+","ignorable":true}]}"#;
+        assert!(merged(newer, older).unwrap().fields[0].ignorable);
+        let older = older.replace(r#","ignorable":true"#, "");
+        assert!(!merged(newer, &older).unwrap().fields[0].ignorable);
     }
 
     #[test]

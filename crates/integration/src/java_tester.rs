@@ -1,6 +1,8 @@
 //! The java-tester process (java-tester/: Kafka's own Java classes as the
-//! oracle), spoken to in JSON lines. scripts/test.sh builds it and sets
-//! `KAFKA_WIRE_JAVA_TESTER_CP` to its classpath.
+//! oracle), spoken to in JSON lines. scripts/test.sh builds it once per
+//! Kafka release and sets `KAFKA_WIRE_JAVA_TESTER_CP_<release>` (dots as
+//! underscores, e.g. `KAFKA_WIRE_JAVA_TESTER_CP_3_9_1`) to each classpath;
+//! `KAFKA_WIRE_JAVA_TESTER_CP` is the pinned release's.
 
 use kafka_wire::json::serde_json::{self, Value};
 use std::io::{BufRead, BufReader, Write};
@@ -14,9 +16,18 @@ pub struct JavaTester {
 }
 
 impl JavaTester {
+    /// The tester built against the pinned Kafka release.
     pub fn start() -> JavaTester {
-        let classpath = std::env::var("KAFKA_WIRE_JAVA_TESTER_CP")
-            .expect("KAFKA_WIRE_JAVA_TESTER_CP is not set: run the tests through scripts/test.sh");
+        Self::start_for(kafka_wire::KafkaRelease::ALL[0])
+    }
+
+    /// The tester built against `release`.
+    pub fn start_for(release: kafka_wire::KafkaRelease) -> JavaTester {
+        let var = format!("KAFKA_WIRE_JAVA_TESTER_CP_{}", release.version().replace('.', "_"));
+        let pinned = release == kafka_wire::KafkaRelease::ALL[0];
+        let classpath = std::env::var(&var)
+            .or_else(|e| if pinned { std::env::var("KAFKA_WIRE_JAVA_TESTER_CP") } else { Err(e) })
+            .unwrap_or_else(|_| panic!("{var} is not set: run the tests through scripts/test.sh"));
         let mut child = Command::new("java")
             .args(["-cp", &classpath, "io.kafkawire.tester.JavaTester"])
             .stdin(Stdio::piped())

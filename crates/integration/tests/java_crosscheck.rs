@@ -20,8 +20,25 @@
 //!   classes write any version; the range is checked by Kafka's request
 //!   builders, a layer above them.)
 //!
-//! The messages and versions checked must be exactly those Kafka's jar
-//! declares (the tester lists its classes and their version ranges).
+//! Every version is checked against the Java classes of each release that
+//! defines it: Kafka 4.4.0's, and 3.9.1's for the versions Kafka 4.0
+//! removed and for those both define. All the cases above run against the
+//! release the version was generated from (the newest that defines it).
+//! Against an older release that defines it too, and for a message renamed
+//! since (ListClientMetricsResources, now ListConfigResources), the JSON
+//! field names may differ (ours are the newest release's: TxnOffsetCommit's
+//! `generationId` became `generationIdOrMemberEpoch`), so there the
+//! bytes-only case runs, on values with and without unknown tagged fields:
+//! Java must read every byte and write back the same bytes.
+//!
+//! Left out entirely: the latest version of an API that the older release
+//! marked unstable and the newer one redefined (the share-group state
+//! APIs' v0). The newer release's layout is the one generated, so it is not
+//! compared with the older classes; the run counts them.
+//!
+//! The messages and versions checked must be exactly those each release's
+//! jar declares (each tester lists its classes and their version ranges),
+//! less those unstable redefined versions.
 //!
 //! Random instances per message x version: `KAFKA_WIRE_JAVA_CASES` (default 3).
 
@@ -30,9 +47,9 @@ use kafka_wire::json::{FromJson, ToJson};
 use kafka_wire::messages::*;
 use kafka_wire::random::{Random, Rng};
 use kafka_wire::{ApiKey, DecodeError, DecodeExt, EncodeError, EncodeErrorKind, EncodeExt, Message};
-use kafka_wire::{Request, Response, VersionRange};
+use kafka_wire::{KafkaRelease, Request, Response, VersionRange};
 use kafka_wire_integration::java_tester::{from_hex, hex, JavaTester};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 
 /// Kafka writes records fields as empty bytes in JSON (KIP-673): compare
@@ -127,8 +144,12 @@ macro_rules! body_codec {
 /// What the run checked and what failed.
 #[derive(Default)]
 struct Report {
-    /// (Java class, version) pairs checked.
-    pairs: BTreeSet<(String, i16)>,
+    /// (release, Java class, version) triples checked.
+    pairs: BTreeSet<(&'static str, String, i16)>,
+    /// Of those, checked on the bytes only (an older release, or a class renamed since).
+    bytes_only_pairs: usize,
+    /// (release, Java class, version) left out: unstable there, redefined since.
+    redefined: BTreeSet<(&'static str, String, i16)>,
     value_cases: usize,
     /// Bytes-only cases, and how many of them held unknown tagged fields.
     unknown_cases: usize,
@@ -139,29 +160,121 @@ struct Report {
     failures: Vec<String>,
 }
 
-struct Checker {
+/// One release's tester and what its jar declares.
+struct Oracle {
+    release: KafkaRelease,
     tester: JavaTester,
+    /// Java class -> (lowest, highest) version.
+    classes: BTreeMap<String, (i16, i16)>,
+    /// Api key -> (request class, response class, unstable latest version or -1).
+    apis: BTreeMap<i64, (String, String, i16)>,
+}
+
+impl Oracle {
+    fn start(release: KafkaRelease) -> Oracle {
+        let mut tester = JavaTester::start_for(release);
+        let inventory = tester.ask(json!({"op": "inventory"}));
+        let mut classes = BTreeMap::new();
+        for class in inventory["classes"].as_array().expect("the tester lists Kafka's classes") {
+            let range = (class["lowest"].as_i64().unwrap() as i16, class["highest"].as_i64().unwrap() as i16);
+            classes.insert(class["class"].as_str().unwrap().to_string(), range);
+        }
+        let mut apis = BTreeMap::new();
+        for api in inventory["apis"].as_array().expect("the tester lists Kafka's apis") {
+            let name = |k: &str| api[k].as_str().unwrap().to_string();
+            let unstable = api["unstableLatest"].as_i64().unwrap() as i16;
+            apis.insert(api["key"].as_i64().unwrap(), (name("request"), name("response"), unstable));
+        }
+        Oracle { release, tester, classes, apis }
+    }
+
+    /// This release's name for `class` (our newest name), if it has one.
+    fn class_for(&self, class: &str, newest: &Oracle) -> Option<String> {
+        if self.classes.contains_key(class) {
+            return Some(class.to_string());
+        }
+        let (key, is_request) = newest.apis.iter().find_map(|(key, (req, resp, _))| {
+            (req == class).then_some((*key, true)).or((resp == class).then_some((*key, false)))
+        })?;
+        self.apis.get(&key).map(|(req, resp, _)| if is_request { req.clone() } else { resp.clone() })
+    }
+
+    fn defines(&self, class: &str, version: i16) -> bool {
+        self.classes.get(class).is_some_and(|&(lo, hi)| lo <= version && version <= hi)
+    }
+
+    /// Whether `version` of `class` is this release's unstable latest.
+    fn unstable(&self, class: &str, version: i16) -> bool {
+        self.apis.values().any(|(req, resp, unstable)| (req == class || resp == class) && *unstable == version)
+    }
+}
+
+struct Checker {
+    oracles: Vec<Oracle>,
+    /// The oracle the cases being run go to, and its name for the class.
+    current: usize,
+    class: String,
     values: Rng,
     with_unknown: Rng,
     report: Report,
 }
 
 impl Checker {
+    fn ask(&mut self, case: Value) -> Value {
+        self.oracles[self.current].tester.ask(case)
+    }
+
+    /// The oracles that check `version` of `class`: each release that
+    /// defines it, less an older release's unstable version that a newer
+    /// release redefined. Returns (oracle, its class name).
+    fn oracles_for(&mut self, class: &str, version: i16) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for i in 0..self.oracles.len() {
+            let (oracle, newest) = (&self.oracles[i], &self.oracles[0]);
+            let Some(name) = oracle.class_for(class, newest) else { continue };
+            if !oracle.defines(&name, version) {
+                continue;
+            }
+            let newer_defines =
+                self.oracles[..i].iter().any(|o| o.class_for(class, newest).is_some_and(|n| o.defines(&n, version)));
+            if newer_defines && oracle.unstable(&name, version) {
+                self.report.redefined.insert((oracle.release.version(), name, version));
+                continue;
+            }
+            out.push((i, name));
+        }
+        out
+    }
+
     fn check<V: PartialEq + Debug>(&mut self, codec: &Codec<V>) {
         for version in codec.valid.iter() {
-            self.report.pairs.insert((codec.class.clone(), version));
-            for i in 0..=cases_per_pair() {
-                let value = if i == 0 { (codec.default)() } else { (codec.random)(&mut self.values, version) };
-                self.value_case(codec, version, &value);
+            let oracles = self.oracles_for(&codec.class, version);
+            if oracles.is_empty() {
+                self.fail(&codec.class, version, "no release's Java classes define this version".into());
             }
-            if codec.flexible.contains(version) {
-                for _ in 0..2 {
-                    let value = (codec.random)(&mut self.with_unknown, version);
-                    self.unknown_fields_case(codec, version, &value);
+            for (n, (oracle, class)) in oracles.into_iter().enumerate() {
+                self.current = oracle;
+                let release = self.oracles[oracle].release.version();
+                self.report.pairs.insert((release, class.clone(), version));
+                if n > 0 || class != codec.class {
+                    // An older release that defines the version too, or a
+                    // class renamed since: field names in JSON may differ
+                    // (ours are the newest release's), the bytes must not.
+                    self.report.bytes_only_pairs += 1;
+                    self.class = class;
+                    for i in 0..=cases_per_pair() {
+                        let value = if i == 0 { (codec.default)() } else { (codec.random)(&mut self.values, version) };
+                        self.unknown_fields_case(codec, version, &value);
+                        let value = (codec.random)(&mut self.with_unknown, version);
+                        self.unknown_fields_case(codec, version, &value);
+                    }
+                    continue;
                 }
+                self.class = class;
+                self.check_version(codec, version);
             }
-            self.cross_version_cases(codec, version);
         }
+        self.current = 0;
         for version in [codec.valid.min - 1, codec.valid.max + 1] {
             let value = (codec.default)();
             match (codec.encode)(&value, version) {
@@ -173,8 +286,24 @@ impl Checker {
         }
     }
 
+    /// Every case of one version against the current oracle.
+    fn check_version<V: PartialEq + Debug>(&mut self, codec: &Codec<V>, version: i16) {
+        for i in 0..=cases_per_pair() {
+            let value = if i == 0 { (codec.default)() } else { (codec.random)(&mut self.values, version) };
+            self.value_case(codec, version, &value);
+        }
+        if codec.flexible.contains(version) {
+            for _ in 0..2 {
+                let value = (codec.random)(&mut self.with_unknown, version);
+                self.unknown_fields_case(codec, version, &value);
+            }
+        }
+        self.cross_version_cases(codec, version);
+    }
+
     fn fail(&mut self, class: &str, version: i16, problem: String) {
-        self.report.failures.push(format!("{class} v{version}: {problem}"));
+        let release = self.oracles[self.current].release.version();
+        self.report.failures.push(format!("{class} v{version} (Kafka {release}): {problem}"));
     }
 
     /// Checks (0) to (4) of the module docs for one value.
@@ -188,8 +317,7 @@ impl Checker {
             Ok(back) => problems.push(format!("(0) our JSON reads back as a different value:\n  {back:?}")),
             Err(e) => problems.push(format!("(0) our JSON does not read back: {e}")),
         }
-        let answer =
-            self.tester.ask(json!({"class": codec.class, "version": version, "hex": hex(&bytes), "json": json}));
+        let answer = self.ask(json!({"class": self.class, "version": version, "hex": hex(&bytes), "json": json}));
         problems.extend(answer["errors"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_string()));
         if let Some(java_json) = answer.get("json") {
             let (mut ours, mut theirs) = (json.clone(), java_json.clone());
@@ -224,8 +352,7 @@ impl Checker {
         if without.as_ref() != Some(&bytes) {
             self.report.unknown_cases_with_fields += 1;
         }
-        let answer =
-            self.tester.ask(json!({"op": "bytes", "class": codec.class, "version": version, "hex": hex(&bytes)}));
+        let answer = self.ask(json!({"op": "bytes", "class": self.class, "version": version, "hex": hex(&bytes)}));
         match (answer["javaHex"].as_str(), answer["error"].as_str()) {
             // Java wrote back our bytes; we must read them back to the value,
             // unknown fields kept in order.
@@ -243,12 +370,14 @@ impl Checker {
 
     /// Values made at every other version, written at `version`, on both sides.
     fn cross_version_cases<V: PartialEq + Debug>(&mut self, codec: &Codec<V>, version: i16) {
-        for made_at in codec.valid.iter().filter(|&v| v != version) {
+        // Made only at versions this release defines, so its classes can read the JSON.
+        let (lo, hi) = self.oracles[self.current].classes[&self.class];
+        for made_at in codec.valid.iter().filter(|&v| v != version && (lo..=hi).contains(&v)) {
             let value = (codec.random)(&mut self.values, made_at);
             let json = (codec.to_json)(&value, made_at).expect("our JSON writer");
             let ours = (codec.encode)(&value, version);
-            let answer = self.tester.ask(
-                json!({"op": "write", "class": codec.class, "jsonVersion": made_at, "version": version, "json": json}),
+            let answer = self.ask(
+                json!({"op": "write", "class": self.class, "jsonVersion": made_at, "version": version, "json": json}),
             );
             match (&ours, answer["javaHex"].as_str(), answer["refused"].as_str()) {
                 (Ok(bytes), Some(java_hex), _) if hex(bytes) == java_hex => self.report.cross_version_written += 1,
@@ -269,7 +398,9 @@ impl Checker {
 #[test]
 fn every_message_and_version_matches_kafkas_java_classes() {
     let mut checker = Checker {
-        tester: JavaTester::start(),
+        oracles: KafkaRelease::ALL.iter().map(|&r| Oracle::start(r)).collect(),
+        current: 0,
+        class: String::new(),
         values: Rng::with_seed(0x5eed).without_unknown_tagged_fields(),
         with_unknown: Rng::with_seed(0x7a6),
         report: Report::default(),
@@ -290,25 +421,34 @@ fn every_message_and_version_matches_kafkas_java_classes() {
     }
     kafka_wire::for_each_non_api_message!(data_types);
 
-    let inventory = checker.tester.ask(json!({"op": "inventory"}));
     let mut java_pairs = BTreeSet::new();
-    for class in inventory["classes"].as_array().expect("the tester lists Kafka's classes") {
-        let name = class["class"].as_str().unwrap().to_string();
-        let (lowest, highest) = (class["lowest"].as_i64().unwrap(), class["highest"].as_i64().unwrap());
-        java_pairs.extend((lowest..=highest).map(|v| (name.clone(), v as i16)));
+    for oracle in &checker.oracles {
+        for (class, &(lowest, highest)) in &oracle.classes {
+            java_pairs.extend((lowest..=highest).map(|v| (oracle.release.version(), class.clone(), v)));
+        }
     }
 
     let report = &checker.report;
+    for &release in KafkaRelease::ALL {
+        let count = |set: &BTreeSet<(&str, String, i16)>| set.iter().filter(|p| p.0 == release.version()).count();
+        println!(
+            "java cross-check, Kafka {}: {} message x version pairs checked ({} in its jar, {} left out as \
+             unstable there and redefined since)",
+            release.version(),
+            count(&report.pairs),
+            count(&java_pairs),
+            count(&report.redefined),
+        );
+    }
     println!(
-        "java cross-check: {} message x version pairs ({} in Kafka's jar); {} value cases ({} per pair), \
-         {} bytes-only cases ({} with unknown tagged fields), {} values written at another version \
+        "java cross-check: {} value cases ({} per pair), {} bytes-only cases ({} with unknown tagged fields; \
+         {} pairs checked on bytes only: an older release's, or a renamed message's), {} values written at another version \
          ({} refused by both sides); {} failing",
-        report.pairs.len(),
-        java_pairs.len(),
         report.value_cases,
         cases_per_pair() + 1,
         report.unknown_cases,
         report.unknown_cases_with_fields,
+        report.bytes_only_pairs,
         report.cross_version_written + report.cross_version_refused,
         report.cross_version_refused,
         report.failures.len()
@@ -320,12 +460,14 @@ fn every_message_and_version_matches_kafkas_java_classes() {
         report.failures.len(),
         shown.join("\n")
     );
-    let ours_only: Vec<_> = report.pairs.difference(&java_pairs).collect();
-    let java_only: Vec<_> = java_pairs.difference(&report.pairs).collect();
+    let expected: BTreeSet<_> = java_pairs.difference(&report.redefined).cloned().collect();
+    let ours_only: Vec<_> = report.pairs.difference(&expected).collect();
+    let java_only: Vec<_> = expected.difference(&report.pairs).collect();
     assert!(
         ours_only.is_empty() && java_only.is_empty(),
-        "the pairs checked and Kafka's differ:\n  only here: {ours_only:?}\n  only in Kafka's jar: {java_only:?}"
+        "the pairs checked and Kafka's differ:\n  only here: {ours_only:?}\n  only in Kafka's jars: {java_only:?}"
     );
+    assert!(report.redefined.len() <= 20, "unexpectedly many redefined versions: {:?}", report.redefined);
     let (with, of) = (report.unknown_cases_with_fields, report.unknown_cases);
     assert!(with >= 100, "only {with} of {of} bytes-only cases held unknown tagged fields");
     assert!(report.cross_version_refused >= 50, "too few values were refused at another version");

@@ -30,7 +30,7 @@ pub struct RequestHeader {
     pub correlation_id: i32,
     /// The client ID string.
     ///
-    /// Versions: 1+; nullable: 1+.
+    /// Versions: 1+; nullable: 1+; ignorable.
     pub client_id: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
     pub unknown_tagged_fields: Vec<RawTaggedField>,
@@ -67,8 +67,6 @@ impl RequestHeader {
         if version >= 1 {
             c::string::put_nullable(buf, self.client_id.as_deref(), false, true, version)
                 .map_err(|e| e.in_field("ClientId"))?;
-        } else if !matches!(&self.client_id, Some(v) if v.as_str() == "") {
-            return Err(c::check::non_default_value(version).in_field("ClientId"));
         }
         c::tagged::put_unknown_section(buf, &self.unknown_tagged_fields, flexible, version)?;
         Ok(())

@@ -16,8 +16,6 @@ impl j::ToJson for RequestHeader {
         object.field("correlationId", "CorrelationId", &self.correlation_id)?;
         if version >= 1 {
             object.field("clientId", "ClientId", &self.client_id)?;
-        } else if !matches!(&self.client_id, Some(v) if v.as_str() == "") {
-            return Err(object.non_default_value("ClientId"));
         }
         Ok(object.finish())
     }

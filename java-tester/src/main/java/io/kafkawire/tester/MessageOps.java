@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.util.Enumeration;
@@ -12,9 +13,16 @@ import java.util.HexFormat;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiMessageType;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Message;
 import org.apache.kafka.common.protocol.Readable;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
  * The cases of the cross-check that are not one value in both forms:
@@ -25,8 +33,14 @@ import org.apache.kafka.common.protocol.Readable;
  *   <li>"bytes": parse bytes with Kafka's class and serialize the result
  *       again (unknown tagged fields are kept and written back);
  *   <li>"write": build a message from JSON at one version and serialize it at
- *       another, to compare which values each side refuses to write.
+ *       another, to compare which values each side refuses to write;
+ *   <li>"parseRequest" / "parseResponse": read a whole frame (no size prefix)
+ *       the way Kafka's broker reads a request and its client a response,
+ *       and say whether it was accepted and how many bytes were left unread.
  * </ul>
+ *
+ * <p>Built against each Kafka release the library covers; the few calls whose
+ * signatures changed between them are made by reflection.
  */
 final class MessageOps {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -40,6 +54,8 @@ final class MessageOps {
                 case "inventory" -> inventory(answer);
                 case "bytes" -> bytes(request, answer);
                 case "write" -> write(request, answer);
+                case "parseRequest" -> parseRequest(request, answer);
+                case "parseResponse" -> parseResponse(request, answer);
                 default -> answer.put("error", "unknown op " + request.get("op"));
             }
         } catch (Throwable t) {
@@ -72,6 +88,72 @@ final class MessageOps {
             entry.put("lowest", staticShort(c, "LOWEST_SUPPORTED_VERSION"));
             entry.put("highest", staticShort(c, "HIGHEST_SUPPORTED_VERSION"));
         }
+        // Per API: its body classes and, when the release marks its latest
+        // version unstable, that version (a later release may redefine it).
+        ArrayNode apis = answer.putArray("apis");
+        for (ApiMessageType type : ApiMessageType.values()) {
+            String requestClass;
+            String responseClass;
+            try {
+                requestClass = type.newRequest().getClass().getSimpleName();
+                responseClass = type.newResponse().getClass().getSimpleName();
+            } catch (UnsupportedVersionException removed) {
+                continue; // an API this release removed (its spec has no versions)
+            }
+            ObjectNode entry = apis.addObject();
+            entry.put("key", type.apiKey());
+            entry.put("request", requestClass);
+            entry.put("response", responseClass);
+            entry.put("unstableLatest", type.latestVersionUnstable() ? type.highestSupportedVersion(true) : -1);
+        }
+    }
+
+    /** A request frame as the broker reads it: the header, then the body from what follows. */
+    private static void parseRequest(JsonNode request, ObjectNode answer) {
+        ByteBuffer buffer = ByteBuffer.wrap(HexFormat.of().parseHex(request.get("hex").asText()));
+        try {
+            RequestHeader header = RequestHeader.parse(buffer);
+            invokeParse(AbstractRequest.class, "parseRequest", header.apiKey(), header.apiVersion(), buffer, true);
+            answer.put("accepted", true);
+            answer.put("remaining", buffer.remaining());
+        } catch (Throwable t) {
+            answer.put("accepted", false);
+            answer.put("error", JavaTester.describe(t));
+        }
+    }
+
+    /** A response frame as the client reads it, for a request of "apiKey" at "version". */
+    private static void parseResponse(JsonNode request, ObjectNode answer) {
+        ByteBuffer buffer = ByteBuffer.wrap(HexFormat.of().parseHex(request.get("hex").asText()));
+        try {
+            ApiKeys apiKey = ApiKeys.forId(request.get("apiKey").asInt());
+            short version = (short) request.get("version").asInt();
+            ResponseHeader.parse(buffer, apiKey.responseHeaderVersion(version));
+            invokeParse(AbstractResponse.class, "parseResponse", apiKey, version, buffer, false);
+            answer.put("accepted", true);
+            answer.put("remaining", buffer.remaining());
+        } catch (Throwable t) {
+            answer.put("accepted", false);
+            answer.put("error", JavaTester.describe(t));
+        }
+    }
+
+    /**
+     * Calls AbstractRequest.parseRequest(apiKey, version, body) or
+     * AbstractResponse.parseResponse(apiKey, body, version), whose body
+     * parameter is a ByteBuffer up to Kafka 3.9 and a Readable from 4.0.
+     */
+    private static void invokeParse(Class<?> owner, String name, ApiKeys apiKey, short version, ByteBuffer buffer,
+            boolean versionFirst) throws Throwable {
+        for (Method m : owner.getMethods()) {
+            Class<?>[] p = m.getParameterTypes();
+            if (!m.getName().equals(name) || p.length != 3 || p[0] != ApiKeys.class) continue;
+            Class<?> body = versionFirst ? p[2] : p[1];
+            Object arg = body == ByteBuffer.class ? buffer : new ByteBufferAccessor(buffer);
+            m.invoke(null, apiKey, versionFirst ? version : arg, versionFirst ? arg : version);
+            return;
+        }
+        throw new IllegalStateException("no " + name + " in " + owner);
     }
 
     private static short staticShort(Class<?> c, String name) throws ReflectiveOperationException {

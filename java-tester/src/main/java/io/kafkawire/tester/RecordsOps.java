@@ -103,7 +103,6 @@ final class RecordsOps {
 
     /** Answers one records case: {"op": "build", "spec": {...}} or {"op": "read", "hex": "..."}. */
     /** The ops this class answers. */
-    static final java.util.Set<String> OPS = java.util.Set.of("build", "read");
 
     static ObjectNode handle(JsonNode request) {
         ObjectNode answer = MAPPER.createObjectNode();

@@ -15,7 +15,7 @@
 # proxy started there sees every connection a client makes through it.
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
-version=$(tr -d '[:space:]' < "$repo_root/kafka-version")
+version=${KAFKA_WIRE_BROKER_VERSION:-$(tr -d '[:space:]' < "$repo_root/kafka-version")}
 libs="$repo_root/.cache/broker/$version/libs"
 
 fetch_jars() {

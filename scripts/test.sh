@@ -69,17 +69,20 @@ cargo test -p kafka-wire-integration --features external --test java_crosscheck 
 echo "== against a real Kafka broker"
 cargo build --quiet -p kafka-wire-integration --features external --tests --examples
 broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-test-broker.XXXXXX")
-stop_broker() {
+legacy_broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-test-legacy-broker.XXXXXX")
+stop_brokers() {
     local status=$?
-    if [[ $status -ne 0 ]]; then
-        echo "== broker logs (the run failed)"
-        scripts/broker.sh logs "$broker_dir" || true
-    fi
-    scripts/broker.sh stop "$broker_dir" || true
-    rm -rf "$broker_dir"
+    for dir in "$broker_dir" "$legacy_broker_dir"; do
+        if [[ $status -ne 0 && -f "$dir/broker.env" ]]; then
+            echo "== broker logs of $dir (the run failed)"
+            scripts/broker.sh logs "$dir" || true
+        fi
+        scripts/broker.sh stop "$dir" || true
+        rm -rf "$dir"
+    done
     exit $status
 }
-trap stop_broker EXIT
+trap stop_brokers EXIT
 scripts/broker.sh start "$broker_dir"
 set -a
 # shellcheck disable=SC1091
@@ -90,3 +93,13 @@ echo "== the demo"
 cargo run --quiet -p kafka-wire-integration --example demo -- "$KAFKA_WIRE_BROKER"
 echo "== the async example"
 cargo run --quiet -p kafka-wire-integration --example async_client -- "$KAFKA_WIRE_BROKER"
+
+echo "== against a real Kafka $legacy broker: the versions Kafka 4.0 removed"
+KAFKA_WIRE_BROKER_VERSION=$legacy scripts/broker.sh start "$legacy_broker_dir"
+# The same variables as the 4.4.0 broker's, renamed for the legacy suites.
+# shellcheck disable=SC1091
+KAFKA_WIRE_LEGACY_BROKER=$(source "$legacy_broker_dir/broker.env" && echo "$KAFKA_WIRE_BROKER")
+KAFKA_WIRE_LEGACY_BROKER_PROXIED=$(source "$legacy_broker_dir/broker.env" && echo "$KAFKA_WIRE_BROKER_PROXIED")
+KAFKA_WIRE_LEGACY_PROXY=$(source "$legacy_broker_dir/broker.env" && echo "$KAFKA_WIRE_PROXY")
+export KAFKA_WIRE_LEGACY_BROKER KAFKA_WIRE_LEGACY_BROKER_PROXIED KAFKA_WIRE_LEGACY_PROXY
+cargo test -p kafka-wire-integration --features external --test legacy_broker --test legacy_proxy -- --nocapture

@@ -20,6 +20,9 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Kafka's UNSUPPORTED_VERSION error code.
+const UNSUPPORTED_VERSION: i16 = 35;
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// The PLAINTEXT address of the test broker, from `KAFKA_WIRE_BROKER`
@@ -70,13 +73,23 @@ impl Connection {
     }
 
     fn negotiate(&mut self) -> Result<()> {
-        let version = ApiKey::ApiVersions.valid_versions().max;
         let request = ApiVersionsRequest {
             client_software_name: "kafka-wire".into(),
             client_software_version: env!("CARGO_PKG_VERSION").into(),
             ..Default::default()
         };
-        let Response::ApiVersions(response) = self.send(request, version)? else { unreachable!() };
+        let version = ApiKey::ApiVersions.valid_versions().max;
+        let Response::ApiVersions(mut response) = self.send(request.clone(), version)? else { unreachable!() };
+        // An older broker answers a newer ApiVersions with UNSUPPORTED_VERSION
+        // and, in a v0 body, its own ApiVersions range: retry at its highest,
+        // as Kafka's clients do.
+        if response.error_code == UNSUPPORTED_VERSION {
+            let theirs = response.api_keys.iter().find(|k| k.api_key == ApiKey::ApiVersions.key());
+            if let Some(max) = theirs.map(|k| k.max_version).filter(|&max| max < version) {
+                let Response::ApiVersions(retried) = self.send(request, max)? else { unreachable!() };
+                response = retried;
+            }
+        }
         if response.error_code != 0 {
             return Err(format!("ApiVersions failed with error {}", response.error_code).into());
         }

@@ -9,7 +9,7 @@ use kafka_wire::records::{
     decode_batches, Compression, ControlRecord, DecodeOptions, EncodeOptions, Header, ReadBatches, Record, RecordBatch,
     WriteBatches,
 };
-use kafka_wire::{ApiKey, ErrorCode, Request, Response, ResponseFrame, StrBytes};
+use kafka_wire::{ApiKey, ErrorCode, KafkaRelease, Request, Response, ResponseFrame, StrBytes};
 use kafka_wire_integration::{broker_address, broker_sasl_address, expect, Connection};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -172,21 +172,36 @@ fn api_versions_at_every_version_agree_with_our_metadata() {
         for advertised in &response.api_keys {
             let api = ApiKey::from_key(advertised.api_key)
                 .unwrap_or_else(|| panic!("the broker advertises api key {} we do not know", advertised.api_key));
-            let ours = api.valid_versions();
-            // Kafka's quirk: ProduceRequest.json defines v3-13, yet brokers keep
-            // advertising Produce from v0 so that librdkafka (which checks for
-            // v0 before it compresses) keeps working; they reject v0-2 requests.
-            let min =
-                if api == ApiKey::Produce { advertised.min_version.max(ours.min) } else { advertised.min_version };
-            if api == ApiKey::Produce {
-                assert_eq!(advertised.min_version, 0, "the Produce v0 quirk changed: update this test");
-            }
+            // What 4.4.0 defines, plus the legacy versions it advertises
+            // anyway (Produce v0-2, see legacy_versions_still_advertised).
+            let current = api.versions_in(KafkaRelease::V4_4_0);
+            let extra = api.legacy_versions_still_advertised();
+            let lowest = if extra.is_empty() { current.min } else { extra.min.min(current.min) };
             assert!(
-                ours.min <= min && advertised.max_version <= ours.max,
-                "{api}: broker {}-{}, ours {ours}",
+                lowest <= advertised.min_version && advertised.max_version <= current.max,
+                "{api}: broker {}-{}, 4.4.0 defines {current}, legacy still advertised {extra}",
                 advertised.min_version,
                 advertised.max_version
             );
+        }
+        let produce = response.api_keys.iter().find(|k| k.api_key == ApiKey::Produce.key()).unwrap();
+        assert_eq!(produce.min_version, 0, "the Produce v0-2 quirk changed: update legacy_versions_still_advertised");
+    }
+}
+
+/// A 4.x broker advertises Produce v0-2 but does not serve them: it closes
+/// the connection on such a request (written into
+/// `ApiKey::legacy_versions_still_advertised`'s docs; this pins it).
+#[test]
+fn produce_v0_to_v2_are_advertised_but_close_the_connection() {
+    for version in ApiKey::Produce.legacy_versions_still_advertised().iter() {
+        let mut conn = Connection::connect_raw(&broker_address()).unwrap();
+        conn.set_read_timeout(Duration::from_secs(15)).unwrap();
+        let request = ProduceRequest { acks: -1, timeout_ms: 1000, ..Default::default() };
+        conn.send_only(request, version).unwrap();
+        match conn.receive_frame() {
+            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof, "Produce v{version}: {e}"),
+            Ok(frame) => panic!("Produce v{version} was answered ({} bytes): update the docs", frame.len()),
         }
     }
 }

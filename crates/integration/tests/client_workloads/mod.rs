@@ -1,5 +1,9 @@
 //! The client workloads the proxy tests run: Kafka's own Java client and
-//! librdkafka (kcat), through a recording proxy, every frame checked.
+//! librdkafka (kcat), through a recording proxy, every frame checked; and
+//! librdkafka held to the oldest protocol versions, for the 3.9.1 broker.
+
+// Each proxy test binary runs some of these workloads, not all.
+#![allow(dead_code)]
 
 use kafka_wire::messages::*;
 use kafka_wire_integration::proxy::{FrameEvent, Outcome, ProxyEvent};
@@ -100,7 +104,11 @@ fn run_command(what: &str, command: &mut Command) -> String {
 }
 
 fn create_topic(name: &str) {
-    let mut conn = Connection::connect(&broker_address()).unwrap();
+    create_topic_on(&broker_address(), name);
+}
+
+fn create_topic_on(broker: &str, name: &str) {
+    let mut conn = Connection::connect(broker).unwrap();
     let request = CreateTopicsRequest {
         topics: vec![create_topics_request::CreatableTopic {
             name: name.into(),
@@ -190,5 +198,52 @@ pub fn client_workloads(proxy_address: &str, rx: &Receiver<ProxyEvent>, run: &st
     for api in ["ApiVersions", "Metadata", "Produce", "Fetch", "ListOffsets", "JoinGroup", "SyncGroup", "OffsetCommit"]
     {
         assert!(rdkafka.keys().any(|k| k.starts_with(&format!("{api} v"))), "librdkafka sent no {api}");
+    }
+}
+
+/// librdkafka told the broker is Kafka 0.8.2, then 0.9.0, without asking
+/// (`api.version.request=false`): it speaks Metadata v0, Produce v0/v1
+/// (compressed wrappers too), Fetch v0/v1 and ListOffsets v0, which only a
+/// 3.x broker (`broker`, reached through the proxy at `proxy_address`)
+/// still serves. Every frame must decode and re-encode byte-identically.
+pub fn old_librdkafka_workloads(proxy_address: &str, broker: &str, rx: &Receiver<ProxyEvent>) {
+    for (fallback, codecs, expected) in [
+        ("0.8.2", &["none", "gzip", "snappy"][..], ["Metadata v0", "Produce v0", "Fetch v0", "ListOffsets v0"]),
+        ("0.9.0", &["none", "gzip", "snappy", "lz4"][..], ["Metadata v0", "Produce v1", "Fetch v1", "ListOffsets v0"]),
+    ] {
+        let topic = format!("kcat-legacy-{}", fallback.replace('.', "-"));
+        create_topic_on(broker, &topic);
+        let kcat = |args: &[&str]| {
+            let mut c = Command::new("timeout");
+            c.arg("60").arg("kcat").args(["-b", proxy_address]);
+            c.args(["-X", "api.version.request=false", "-X", &format!("broker.version.fallback={fallback}")]);
+            c.args(args);
+            c
+        };
+        run_command(&format!("kcat -L ({fallback})"), &mut kcat(&["-L"]));
+        for codec in codecs {
+            let input = (0..10).map(|i| format!("{codec}-{i}:value {i}\n")).collect::<String>();
+            let file = std::env::temp_dir().join(format!("kcat-legacy-{fallback}-{codec}-{}.txt", std::process::id()));
+            std::fs::write(&file, input).unwrap();
+            run_command(
+                &format!("kcat produce {codec} ({fallback})"),
+                &mut kcat(&["-P", "-t", &topic, "-z", codec, "-K", ":", "-l", file.to_str().unwrap()]),
+            );
+            std::fs::remove_file(file).ok();
+        }
+        let consumed = run_command(
+            &format!("kcat consume ({fallback})"),
+            &mut kcat(&["-C", "-t", &topic, "-o", "beginning", "-e", "-q", "-f", "%k=%s\\n"]),
+        );
+        assert_eq!(consumed.lines().count(), 10 * codecs.len(), "{consumed}");
+        let seen = check_events(&format!("librdkafka as a Kafka {fallback} client"), &drain(rx), 10);
+        for request in expected {
+            assert!(seen.contains_key(request), "librdkafka ({fallback}) sent no {request}: {seen:?}");
+        }
+        let newest = seen.keys().filter(|k| k.starts_with("Produce v") || k.starts_with("Fetch v"));
+        for k in newest {
+            let version: i16 = k.rsplit('v').next().unwrap().parse().unwrap();
+            assert!(version <= 1, "librdkafka ({fallback}) sent {k}: not an old version");
+        }
     }
 }

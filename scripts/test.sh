@@ -64,7 +64,7 @@ KAFKA_WIRE_JAVA_TESTER_CP=$(scripts/java-tester.sh)
 export KAFKA_WIRE_JAVA_TESTER_CP
 legacy=$(tr -d '[:space:]' < kafka-legacy-version)
 export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$(scripts/java-tester.sh "$legacy")"
-cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records -- --nocapture
+cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records --test java_parse_diff -- --nocapture
 
 echo "== against a real Kafka broker"
 cargo build --quiet -p kafka-wire-integration --features external --tests --examples

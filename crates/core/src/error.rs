@@ -15,6 +15,8 @@ pub enum PathSegment {
     Field(&'static str),
     /// An element index inside an array field.
     Index(usize),
+    /// A tagged field, by tag, while its header or value was read.
+    Tag(u32),
 }
 
 fn format_path(path: &[PathSegment]) -> String {
@@ -37,6 +39,11 @@ fn format_path(path: &[PathSegment]) -> String {
                 out.push('[');
                 out.push_str(&i.to_string());
                 out.push(']');
+            }
+            PathSegment::Tag(tag) => {
+                out.push_str("<tag ");
+                out.push_str(&tag.to_string());
+                out.push('>');
             }
         }
     }
@@ -191,6 +198,13 @@ impl<K> DecodeError<K> {
     #[cold]
     pub fn in_index(mut self, index: usize) -> Self {
         self.0.path.push(PathSegment::Index(index));
+        self
+    }
+
+    /// Records that the error happened in the tagged field `tag`.
+    #[cold]
+    pub fn in_tag(mut self, tag: u32) -> Self {
+        self.0.path.push(PathSegment::Tag(tag));
         self
     }
 

@@ -284,10 +284,12 @@ impl ResponseFrame {
         let body_start = r.position();
         let (body, end) = match Response::decode(api_key, &mut r, version) {
             Ok(body) => (body, r.position()),
-            Err(_) if api_key == ApiKey::ApiVersions && version != 0 => {
+            Err(e) if api_key == ApiKey::ApiVersions && version != 0 => {
+                // If the v0 reading fails too, the error at the version asked
+                // for is the one that explains the frame.
                 let mut r = Reader::new(frame);
                 r.skip(body_start)?;
-                (Response::decode(api_key, &mut r, 0)?, r.position())
+                (Response::decode(api_key, &mut r, 0).map_err(|_| e)?, r.position())
             }
             Err(e) => return Err(e),
         };

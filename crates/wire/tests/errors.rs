@@ -134,3 +134,26 @@ fn huge_array_length_on_a_tiny_input_is_an_error_not_an_allocation() {
     let err = MetadataResponse::from_bytes(&bytes, 9).unwrap_err();
     assert!(matches!(err.kind(), DecodeErrorKind::LengthExceedsInput { .. }), "{err}");
 }
+
+#[test]
+fn a_negative_length_is_a_null_as_in_kafkas_readers() {
+    // MetadataRequest v1: Topics is a nullable int32-length array. Kafka's
+    // generated readers take any negative length as null, not only -1.
+    let bytes = Bytes::from_static(&[0xff, 0xff, 0xff, 0xfe]);
+    assert_eq!(MetadataRequest::from_bytes(&bytes, 1).unwrap().topics, None);
+    // v0's Topics is not nullable: then it is the null that is refused.
+    let err = MetadataRequest::from_bytes(&bytes, 0).unwrap_err();
+    assert_eq!(err.kind(), &DecodeErrorKind::NullNotAllowed { version: 0 });
+}
+
+#[test]
+fn a_tagged_value_running_past_its_declared_size_names_the_tag() {
+    // FetchRequest v12's ClusterId (tag 0, a compact nullable string),
+    // declared as 1 byte while its value ("ab", length prefix 3) needs 3.
+    let mut body = FetchRequest::default().to_bytes(12).unwrap().to_vec();
+    // The default ends with an empty tagged section (0): replace it.
+    body.pop();
+    body.extend_from_slice(&[1, 0, 1, 3, b'a', b'b']);
+    let err = FetchRequest::from_bytes(&Bytes::from(body), 12).unwrap_err();
+    assert!(matches!(err.kind(), DecodeErrorKind::TaggedFieldSizeMismatch { tag: 0, declared: 1, .. }), "{err}");
+}

@@ -217,7 +217,9 @@ impl<'a> Reader<'a> {
 
     /// Reads a length prefix: `None` for null, `Some(n)` otherwise.
     /// Non-compact prefixes are int16 (`short`) or int32; compact ones are an
-    /// unsigned varint holding length + 1.
+    /// unsigned varint holding length + 1. As in Kafka's generated readers,
+    /// every negative length is null (-1 is what writers write; a nullable
+    /// field given -2 reads as null and is written back as -1).
     #[inline]
     pub(crate) fn read_length(&mut self, compact: bool, short: bool) -> Result<Option<usize>, DecodeError> {
         let len: i64 = if compact {
@@ -228,10 +230,7 @@ impl<'a> Reader<'a> {
             self.read_i32()? as i64
         };
         if len < 0 {
-            if len == -1 {
-                return Ok(None);
-            }
-            return Err(self.error(DecodeErrorKind::NegativeLength(len)));
+            return Ok(None);
         }
         Ok(Some(len as usize))
     }
@@ -348,11 +347,13 @@ mod tests {
         assert_eq!(s.as_bytes().as_ptr(), buf[2..].as_ptr());
         assert_eq!(string::read_nullable(&mut r, false, true, 1).unwrap(), None);
 
+        // A negative length is a null, as in Kafka: an error where null is not allowed.
         let long = Bytes::from_static(&[0x80, 0x00]);
         assert!(matches!(
             string::read(&mut Reader::new(&long), false, 0).unwrap_err().kind(),
-            DecodeErrorKind::NegativeLength(-32768)
+            DecodeErrorKind::NullNotAllowed { version: 0 }
         ));
+        assert_eq!(string::read_nullable(&mut Reader::new(&long), false, true, 1).unwrap(), None);
         // compact length 32769 - 1 = 32768: one byte over Kafka's limit.
         let too_long = Bytes::from_static(&[0x81, 0x80, 0x02]);
         assert_eq!(

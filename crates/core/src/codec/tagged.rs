@@ -191,12 +191,14 @@ fn read_unknown_fields(r: &mut Reader<'_>, count: u32) -> Result<Vec<RawTaggedFi
 #[inline]
 pub(crate) fn read_field<'a>(r: &mut Reader<'a>) -> Result<(u32, Reader<'a>), DecodeError> {
     let tag = r.read_uvarint()?;
-    let size = r.read_uvarint()? as usize;
-    Ok((tag, r.sub_reader(size)?))
+    let size = r.read_uvarint().map_err(|e| e.in_tag(tag))? as usize;
+    Ok((tag, r.sub_reader(size).map_err(|e| e.in_tag(tag))?))
 }
 
 /// Reads a known field's value from its reader; the value must use exactly
-/// the declared size.
+/// the declared size. (Kafka's Java readers ignore the declared size of a
+/// known tag; a section whose sizes disagree with its values is refused
+/// here instead of read out of step.)
 #[inline(always)]
 pub(crate) fn read_known<'a, T>(
     field: &mut Reader<'a>,
@@ -204,7 +206,18 @@ pub(crate) fn read_known<'a, T>(
     read: impl FnOnce(&mut Reader<'a>) -> Result<T, DecodeError>,
 ) -> Result<T, DecodeError> {
     let (start, declared) = (field.position(), field.remaining());
-    let value = read(field)?;
+    let value = read(field).map_err(|e| match e.kind() {
+        // The value runs past the declared size: the field's reader ends there.
+        &DecodeErrorKind::UnexpectedEof { needed, remaining } if field.remaining() == remaining => {
+            let used = field.position() - start + needed;
+            e.map_kind(|_| DecodeErrorKind::TaggedFieldSizeMismatch { tag, declared, used })
+        }
+        &DecodeErrorKind::LengthExceedsInput { length, remaining } if field.remaining() == remaining => {
+            let used = field.position() - start + length as usize;
+            e.map_kind(|_| DecodeErrorKind::TaggedFieldSizeMismatch { tag, declared, used })
+        }
+        _ => e,
+    })?;
     if field.remaining() != 0 {
         let used = field.position() - start;
         return Err(field.error(DecodeErrorKind::TaggedFieldSizeMismatch { tag, declared, used }));

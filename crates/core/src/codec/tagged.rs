@@ -206,13 +206,13 @@ pub(crate) fn read_known<'a, T>(
     read: impl FnOnce(&mut Reader<'a>) -> Result<T, DecodeError>,
 ) -> Result<T, DecodeError> {
     let (start, declared) = (field.position(), field.remaining());
-    let value = read(field).map_err(|e| match e.kind() {
+    let value = read(field).map_err(|e| match *e.kind() {
         // The value runs past the declared size: the field's reader ends there.
-        &DecodeErrorKind::UnexpectedEof { needed, remaining } if field.remaining() == remaining => {
+        DecodeErrorKind::UnexpectedEof { needed, remaining } if field.remaining() == remaining => {
             let used = field.position() - start + needed;
             e.map_kind(|_| DecodeErrorKind::TaggedFieldSizeMismatch { tag, declared, used })
         }
-        &DecodeErrorKind::LengthExceedsInput { length, remaining } if field.remaining() == remaining => {
+        DecodeErrorKind::LengthExceedsInput { length, remaining } if field.remaining() == remaining => {
             let used = field.position() - start + length as usize;
             e.map_kind(|_| DecodeErrorKind::TaggedFieldSizeMismatch { tag, declared, used })
         }

@@ -20,7 +20,7 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 use kafka_wire::json::serde_json::json;
-use kafka_wire::random::{Random, Rng};
+use kafka_wire::random::Rng;
 use kafka_wire::{ApiKey, KafkaRelease, Request, RequestFrame, Response, ResponseFrame};
 use kafka_wire_integration::java_tester::{hex, JavaTester};
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@ use crate::Result;
 use futures_util::{SinkExt, StreamExt};
 use kafka_wire::framed::ClientCodec;
 use kafka_wire::messages::ApiVersionsRequest;
-use kafka_wire::negotiate::Versions;
+use kafka_wire::negotiate::{api_versions_retry, Versions};
 use kafka_wire::{ApiKey, Request, RequestFrame, Response};
 use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
@@ -34,11 +34,17 @@ impl AsyncClient {
             client_software_version: env!("CARGO_PKG_VERSION").into(),
             ..Default::default()
         };
-        let Response::ApiVersions(response) =
-            client.send_at(request.into(), ApiKey::ApiVersions.valid_versions().max).await?
-        else {
+        let version = ApiKey::ApiVersions.valid_versions().max;
+        let Response::ApiVersions(mut response) = client.send_at(request.clone().into(), version).await? else {
             unreachable!("the codec decodes the response of the api it sent")
         };
+        // An older broker: ask again at its highest ApiVersions version.
+        if let Some(retry) = api_versions_retry(&response, version) {
+            let Response::ApiVersions(retried) = client.send_at(request.into(), retry).await? else {
+                unreachable!("the codec decodes the response of the api it sent")
+            };
+            response = retried;
+        }
         if response.error_code != 0 {
             return Err(format!("ApiVersions failed with error {}", response.error_code).into());
         }

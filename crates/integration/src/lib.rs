@@ -13,6 +13,7 @@ use bytes::Bytes;
 use kafka_wire::frame::DEFAULT_MAX_FRAME_SIZE;
 use kafka_wire::messages::api_versions_response::ApiVersion;
 use kafka_wire::messages::*;
+use kafka_wire::negotiate::api_versions_retry;
 use kafka_wire::{read_frame, ApiKey, Request, RequestFrame, Response, ResponseFrame, VersionRange};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -21,8 +22,6 @@ use std::time::Duration;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// Kafka's UNSUPPORTED_VERSION error code.
-const UNSUPPORTED_VERSION: i16 = 35;
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// The PLAINTEXT address of the test broker, from `KAFKA_WIRE_BROKER`
@@ -80,15 +79,10 @@ impl Connection {
         };
         let version = ApiKey::ApiVersions.valid_versions().max;
         let Response::ApiVersions(mut response) = self.send(request.clone(), version)? else { unreachable!() };
-        // An older broker answers a newer ApiVersions with UNSUPPORTED_VERSION
-        // and, in a v0 body, its own ApiVersions range: retry at its highest,
-        // as Kafka's clients do.
-        if response.error_code == UNSUPPORTED_VERSION {
-            let theirs = response.api_keys.iter().find(|k| k.api_key == ApiKey::ApiVersions.key());
-            if let Some(max) = theirs.map(|k| k.max_version).filter(|&max| max < version) {
-                let Response::ApiVersions(retried) = self.send(request, max)? else { unreachable!() };
-                response = retried;
-            }
+        // An older broker: ask again at its highest ApiVersions version.
+        if let Some(retry) = api_versions_retry(&response, version) {
+            let Response::ApiVersions(retried) = self.send(request, retry)? else { unreachable!() };
+            response = retried;
         }
         if response.error_code != 0 {
             return Err(format!("ApiVersions failed with error {}", response.error_code).into());

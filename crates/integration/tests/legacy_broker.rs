@@ -434,3 +434,14 @@ fn every_advertised_api_answers_at_its_lowest_and_highest_version() {
     println!("per-API report ({} APIs advertised by 3.9.1):\n{}", advertised.len(), report.join("\n"));
     assert!(failures.is_empty(), "requests that failed:\n{}", failures.join("\n"));
 }
+
+/// Asked for ApiVersions v5, a 3.9.1 broker answers UNSUPPORTED_VERSION with
+/// its own range; both clients ask again at its highest and negotiate.
+#[tokio::test]
+async fn clients_negotiate_down_to_the_brokers_api_versions() {
+    let ours = ApiKey::ApiVersions.valid_versions().max;
+    let advertised = connect().broker_versions()[&ApiKey::ApiVersions.key()];
+    assert!(advertised.max < ours, "the 3.9.1 broker now speaks ApiVersions v{ours}: nothing to retry");
+    let client = kafka_wire_integration::async_client::AsyncClient::connect(&address()).await.unwrap();
+    assert_eq!(client.versions().version(ApiKey::Fetch), Ok(17), "3.9.1's highest Fetch");
+}

@@ -19,7 +19,7 @@
 //! ```
 
 use crate::messages::ApiVersionsResponse;
-use crate::{ApiKey, VersionRange};
+use crate::{ApiKey, ErrorCode, VersionRange};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -57,6 +57,35 @@ impl std::error::Error for NegotiationError {}
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Versions {
     broker: BTreeMap<i16, VersionRange>,
+}
+
+/// The ApiVersions version to ask again at, after a broker older than this
+/// library answered ApiVersions v`sent` with UNSUPPORTED_VERSION: such a
+/// broker answers in a v0 body that lists its own ApiVersions range, and
+/// Kafka's clients retry at its highest. `None` when there is nothing to
+/// retry (any other answer).
+///
+/// ```
+/// use kafka_wire::messages::api_versions_response::ApiVersion;
+/// use kafka_wire::messages::ApiVersionsResponse;
+/// use kafka_wire::negotiate::api_versions_retry;
+/// use kafka_wire::{ApiKey, ErrorCode};
+///
+/// // A Kafka 3.9 broker, asked for ApiVersions v5.
+/// let answer = ApiVersionsResponse {
+///     error_code: ErrorCode::UnsupportedVersion.code(),
+///     api_keys: vec![ApiVersion { api_key: ApiKey::ApiVersions.key(), min_version: 0, max_version: 3, ..Default::default() }],
+///     ..Default::default()
+/// };
+/// assert_eq!(api_versions_retry(&answer, 5), Some(3));
+/// assert_eq!(api_versions_retry(&ApiVersionsResponse::default(), 5), None);
+/// ```
+pub fn api_versions_retry(response: &ApiVersionsResponse, sent: i16) -> Option<i16> {
+    if response.error_code != ErrorCode::UnsupportedVersion.code() {
+        return None;
+    }
+    let theirs = response.api_keys.iter().find(|k| k.api_key == ApiKey::ApiVersions.key())?;
+    (theirs.max_version < sent && theirs.max_version >= 0).then_some(theirs.max_version)
 }
 
 impl Versions {

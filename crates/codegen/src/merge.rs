@@ -153,7 +153,8 @@ fn merge_message(newer: MessageSpec, older: MessageSpec, unstable_older: Option<
         let a = layout(&newer, v);
         let b = layout(&older, v);
         if a != b {
-            return Err(at(format!("version {v} differs between releases:\n  newer: {a}\n  older: {b}")));
+            let field = first_differing_field(&newer, &older, v);
+            return Err(at(format!("version {v} differs between releases at {field}:\n  newer: {a}\n  older: {b}")));
         }
     }
     let valid = picker.combine(Some(newer.valid_versions), Some(older.valid_versions), "validVersions").map_err(at)?;
@@ -337,6 +338,34 @@ fn merge_common_structs(
     Ok(out)
 }
 
+/// The first top-level field (in wire order) whose layout at `version`
+/// differs between two releases, named as the newer release names it.
+fn first_differing_field(newer: &MessageSpec, older: &MessageSpec, version: i16) -> String {
+    let present = |spec: &MessageSpec| -> Vec<(String, String)> {
+        let mut fields: Vec<&FieldSpec> = spec.fields.iter().filter(|f| f.versions.contains(version)).collect();
+        fields.sort_by_key(|f| f.tagged_present_versions().contains(version).then_some(f.tag));
+        let flexible = spec.flexible_versions.contains(version);
+        fields
+            .into_iter()
+            .map(|f| {
+                let mut text = String::new();
+                layout_field(spec, f, version, flexible, &mut text);
+                (f.name.clone(), text)
+            })
+            .collect()
+    };
+    let (a, b) = (present(newer), present(older));
+    for i in 0..a.len().max(b.len()) {
+        match (a.get(i), b.get(i)) {
+            (Some((name, x)), Some((old_name, y))) if x != y => return format!("field {name} (older: {old_name})"),
+            (Some((name, _)), None) => return format!("field {name}, which the older release lacks"),
+            (None, Some((name, _))) => return format!("field {name}, which only the older release has"),
+            _ => {}
+        }
+    }
+    "its flexible versions".to_string()
+}
+
 /// The wire layout of `spec` at `version`, as text: the fields present in
 /// order (untagged, then tagged by tag), each with its type, nullability and
 /// encoding; names left out, so a renamed field has the same layout.
@@ -453,6 +482,7 @@ mod tests {
             "fields":[{"name":"A","type":"int32","versions":"0+"}]}"#;
         let err = merged(newer, older).unwrap_err();
         assert!(err.contains("XRequest") && err.contains("version 1 differs"), "{err}");
+        assert!(err.contains("field B, which the older release lacks"), "{err}");
         // Unless the older release called that version unstable.
         let older = older.replace("\"flexibleVersions\"", "\"latestVersionUnstable\":true,\"flexibleVersions\"");
         let spec = merged(newer, &older).unwrap();

@@ -425,7 +425,7 @@ impl<'a> StructEmitter<'a> {
     /// field (an error in a version without it), any other kept as unknown.
     fn tagged_read_loop(&self, tagged: &[Field]) -> String {
         let mut out = String::from(
-            "for _ in 0..r.read_uvarint()? {\nlet (tag, mut field) = c::tagged::read_field(r)?;\nmatch tag {\n",
+            "for _ in 0..c::tagged::read_count(r)? {\nlet (tag, mut field) = c::tagged::read_field(r)?;\nmatch tag {\n",
         );
         let flexible = self.flexible().set();
         for f in tagged {

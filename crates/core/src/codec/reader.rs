@@ -223,7 +223,9 @@ impl<'a> Reader<'a> {
     #[inline]
     pub(crate) fn read_length(&mut self, compact: bool, short: bool) -> Result<Option<usize>, DecodeError> {
         let len: i64 = if compact {
-            self.read_uvarint()? as i64 - 1
+            // Kafka reads the varint into an int: from 2^31 on it is
+            // negative, so the length is negative too, which is a null.
+            (self.read_uvarint()? as i32).wrapping_sub(1) as i64
         } else if short {
             self.read_i16()? as i64
         } else {

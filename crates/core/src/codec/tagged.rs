@@ -170,7 +170,7 @@ pub(crate) fn read_unknown_section(r: &mut Reader<'_>, flexible: bool) -> Result
     if !flexible {
         return Ok(Vec::new());
     }
-    match r.read_uvarint()? {
+    match read_count(r)? {
         0 => Ok(Vec::new()),
         count => read_unknown_fields(r, count),
     }
@@ -185,6 +185,21 @@ fn read_unknown_fields(r: &mut Reader<'_>, count: u32) -> Result<Vec<RawTaggedFi
     }
     Ok(fields)
 }
+
+/// Reads the number of fields in a tagged section. Kafka reads it into an
+/// int: from 2^31 on it is negative, which Kafka 4.x refuses (3.x read it
+/// as no fields).
+#[inline]
+pub(crate) fn read_count(r: &mut Reader<'_>) -> Result<u32, DecodeError> {
+    let count = r.read_uvarint()?;
+    if count > i32::MAX as u32 {
+        return Err(r.error(DecodeErrorKind::Invalid(NEGATIVE_TAGGED_FIELD_COUNT)));
+    }
+    Ok(count)
+}
+
+/// The error text of a tagged-field count Kafka reads as negative.
+pub(crate) const NEGATIVE_TAGGED_FIELD_COUNT: &str = "a negative number of tagged fields";
 
 /// Reads a field's header (tag and size) and returns the tag with a reader
 /// over the field's value.

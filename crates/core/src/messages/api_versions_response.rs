@@ -318,7 +318,7 @@ impl ApiVersionsResponse {
         let mut f_zk_migration_ready = false;
         let mut unknown_tagged_fields = Vec::new();
         if version >= 3 {
-            for _ in 0..r.read_uvarint()? {
+            for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 => {

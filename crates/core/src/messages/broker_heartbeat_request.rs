@@ -162,7 +162,7 @@ impl BrokerHeartbeatRequest {
         let mut f_offline_log_dirs = Vec::new();
         let mut f_cordoned_log_dirs = None;
         let mut unknown_tagged_fields = Vec::new();
-        for _ in 0..r.read_uvarint()? {
+        for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {
                 0 if version >= 1 => {

@@ -319,7 +319,7 @@ impl CreatableTopicResult {
         };
         let mut unknown_tagged_fields = Vec::new();
         if version >= 5 {
-            for _ in 0..r.read_uvarint()? {
+            for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 => {

@@ -243,7 +243,7 @@ impl EndQuorumEpochResponse {
         let mut f_node_endpoints = Vec::new();
         let mut unknown_tagged_fields = Vec::new();
         if version >= 1 {
-            for _ in 0..r.read_uvarint()? {
+            for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 => {

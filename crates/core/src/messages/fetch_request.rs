@@ -532,7 +532,7 @@ impl FetchRequest {
         };
         let mut unknown_tagged_fields = Vec::new();
         if version >= 12 {
-            for _ in 0..r.read_uvarint()? {
+            for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 => {
@@ -626,7 +626,7 @@ impl FetchPartition {
         let mut f_high_watermark = 9223372036854775807;
         let mut unknown_tagged_fields = Vec::new();
         if version >= 12 {
-            for _ in 0..r.read_uvarint()? {
+            for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 if version >= 17 => {

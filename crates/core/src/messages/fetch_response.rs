@@ -610,7 +610,7 @@ impl FetchResponse {
         let mut f_node_endpoints = Vec::new();
         let mut unknown_tagged_fields = Vec::new();
         if version >= 12 {
-            for _ in 0..r.read_uvarint()? {
+            for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 if version >= 16 => {
@@ -688,7 +688,7 @@ impl PartitionData {
         let f_records = c::bytes::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Records"))?;
         let mut unknown_tagged_fields = Vec::new();
         if version >= 12 {
-            for _ in 0..r.read_uvarint()? {
+            for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 => {

@@ -269,7 +269,7 @@ impl FetchSnapshotRequest {
         let f_topics = c::array::read(r, true, version, |r| TopicSnapshot::decode_fields(r, version))
             .map_err(|e| e.in_field("Topics"))?;
         let mut unknown_tagged_fields = Vec::new();
-        for _ in 0..r.read_uvarint()? {
+        for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {
                 0 => {
@@ -321,7 +321,7 @@ impl PartitionSnapshot {
         let f_position = r.read_i64().map_err(|e| e.in_field("Position"))?;
         let mut f_replica_directory_id = Uuid::nil();
         let mut unknown_tagged_fields = Vec::new();
-        for _ in 0..r.read_uvarint()? {
+        for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {
                 0 if version >= 1 => {

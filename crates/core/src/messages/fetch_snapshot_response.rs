@@ -361,7 +361,7 @@ impl FetchSnapshotResponse {
             .map_err(|e| e.in_field("Topics"))?;
         let mut f_node_endpoints = Vec::new();
         let mut unknown_tagged_fields = Vec::new();
-        for _ in 0..r.read_uvarint()? {
+        for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {
                 0 if version >= 1 => {
@@ -420,7 +420,7 @@ impl PartitionSnapshot {
         let f_position = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_unaligned_records = c::bytes::read(r, true, version).map_err(|e| e.in_field("UnalignedRecords"))?;
         let mut unknown_tagged_fields = Vec::new();
-        for _ in 0..r.read_uvarint()? {
+        for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {
                 0 => {

@@ -436,7 +436,7 @@ impl ProduceResponse {
         let mut f_node_endpoints = Vec::new();
         let mut unknown_tagged_fields = Vec::new();
         if version >= 9 {
-            for _ in 0..r.read_uvarint()? {
+            for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 if version >= 10 => {
@@ -518,7 +518,7 @@ impl PartitionProduceResponse {
         let mut f_current_leader = LeaderIdAndEpoch::default();
         let mut unknown_tagged_fields = Vec::new();
         if version >= 9 {
-            for _ in 0..r.read_uvarint()? {
+            for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 if version >= 10 => {

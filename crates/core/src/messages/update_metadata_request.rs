@@ -474,7 +474,7 @@ impl UpdateMetadataRequest {
             .map_err(|e| e.in_field("LiveBrokers"))?;
         let mut unknown_tagged_fields = Vec::new();
         if version >= 6 {
-            for _ in 0..r.read_uvarint()? {
+            for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
                 match tag {
                     0 if version >= 8 => {

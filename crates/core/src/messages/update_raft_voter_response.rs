@@ -157,7 +157,7 @@ impl UpdateRaftVoterResponse {
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let mut f_current_leader = CurrentLeader::default();
         let mut unknown_tagged_fields = Vec::new();
-        for _ in 0..r.read_uvarint()? {
+        for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {
                 0 => {

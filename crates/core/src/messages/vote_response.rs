@@ -235,7 +235,7 @@ impl VoteResponse {
             .map_err(|e| e.in_field("Topics"))?;
         let mut f_node_endpoints = Vec::new();
         let mut unknown_tagged_fields = Vec::new();
-        for _ in 0..r.read_uvarint()? {
+        for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {
                 0 if version >= 1 => {

@@ -35,8 +35,10 @@ import org.apache.kafka.common.requests.ResponseHeader;
  *   <li>"write": build a message from JSON at one version and serialize it at
  *       another, to compare which values each side refuses to write;
  *   <li>"parseRequest" / "parseResponse": read a whole frame (no size prefix)
- *       the way Kafka's broker reads a request and its client a response,
- *       and say whether it was accepted and how many bytes were left unread.
+ *       the way Kafka's broker reads a request and its client a response:
+ *       whether the generated data class accepted the bytes, how many bytes
+ *       were left unread, and whether Kafka's request or response class then
+ *       refused the content.
  * </ul>
  *
  * <p>Built against each Kafka release the library covers; the few calls whose
@@ -108,33 +110,67 @@ final class MessageOps {
         }
     }
 
-    /** A request frame as the broker reads it: the header, then the body from what follows. */
+    /**
+     * A request frame as the broker reads it: the header, then the body from
+     * what follows. "accepted" is the generated data class's verdict (the
+     * wire format); "semanticError" is set when the data parsed but Kafka's
+     * request class then refused its content.
+     */
     private static void parseRequest(JsonNode request, ObjectNode answer) {
         ByteBuffer buffer = ByteBuffer.wrap(HexFormat.of().parseHex(request.get("hex").asText()));
         try {
             RequestHeader header = RequestHeader.parse(buffer);
-            invokeParse(AbstractRequest.class, "parseRequest", header.apiKey(), header.apiVersion(), buffer, true);
+            Class<?> data = ApiMessageType.fromApiKey(header.apiKey().id).newRequest().getClass();
+            parseData(data, header.apiVersion(), buffer.duplicate());
             answer.put("accepted", true);
             answer.put("remaining", buffer.remaining());
+            try {
+                invokeParse(AbstractRequest.class, "parseRequest", header.apiKey(), header.apiVersion(), buffer, true);
+            } catch (Throwable t) {
+                answer.put("semanticError", JavaTester.describe(t));
+            }
         } catch (Throwable t) {
             answer.put("accepted", false);
             answer.put("error", JavaTester.describe(t));
         }
     }
 
-    /** A response frame as the client reads it, for a request of "apiKey" at "version". */
+    /** A response frame as the client reads it, for a request of "apiKey" at "version" (verdicts as above). */
     private static void parseResponse(JsonNode request, ObjectNode answer) {
         ByteBuffer buffer = ByteBuffer.wrap(HexFormat.of().parseHex(request.get("hex").asText()));
         try {
             ApiKeys apiKey = ApiKeys.forId(request.get("apiKey").asInt());
             short version = (short) request.get("version").asInt();
             ResponseHeader.parse(buffer, apiKey.responseHeaderVersion(version));
-            invokeParse(AbstractResponse.class, "parseResponse", apiKey, version, buffer, false);
+            Class<?> data = ApiMessageType.fromApiKey(apiKey.id).newResponse().getClass();
+            try {
+                parseData(data, version, buffer.duplicate());
+            } catch (Throwable t) {
+                // The client reads an ApiVersions response it cannot read at
+                // the version asked for again as v0 (a broker that does not
+                // speak that version answers in v0).
+                if (apiKey != ApiKeys.API_VERSIONS || version == 0) throw t;
+                parseData(data, (short) 0, buffer.duplicate());
+            }
             answer.put("accepted", true);
             answer.put("remaining", buffer.remaining());
+            try {
+                invokeParse(AbstractResponse.class, "parseResponse", apiKey, version, buffer, false);
+            } catch (Throwable t) {
+                answer.put("semanticError", JavaTester.describe(t));
+            }
         } catch (Throwable t) {
             answer.put("accepted", false);
             answer.put("error", JavaTester.describe(t));
+        }
+    }
+
+    /** Reads a body with the generated data class, as the request and response classes do first. */
+    private static void parseData(Class<?> data, short version, ByteBuffer buffer) throws Throwable {
+        try {
+            data.getConstructor(Readable.class, short.class).newInstance(new ByteBufferAccessor(buffer), version);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 

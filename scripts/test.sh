@@ -12,7 +12,7 @@ cd "$repo_root"
 
 scripts/ensure-tools.sh
 
-echo "== generated code matches Kafka $(cat kafka-version)'s specs"
+echo "== generated code matches the specs of Kafka $(cat kafka-version) and $(cat kafka-legacy-version)"
 scripts/regenerate.sh --check
 
 echo "== formatting"

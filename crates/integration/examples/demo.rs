@@ -91,7 +91,19 @@ fn main() -> Result<()> {
         }],
         ..Default::default()
     };
-    let produced = expect!(conn.send(produce, produce_version)?, Produce);
+    // Metadata can name the leader a moment before the leader is ready to
+    // take writes (NOT_LEADER_OR_FOLLOWER): retry retriable errors, as a
+    // producer does.
+    let mut attempts = 0;
+    let produced = loop {
+        let produced = expect!(conn.send(produce.clone(), produce_version)?, Produce);
+        let code = produced.responses[0].partition_responses[0].error_code;
+        attempts += 1;
+        match ErrorCode::try_from(code) {
+            Ok(e) if e.is_retriable() && attempts < 50 => std::thread::sleep(Duration::from_millis(100)),
+            _ => break produced,
+        }
+    };
     let result = &produced.responses[0].partition_responses[0];
     check("Produce", result.error_code)?;
     println!("produced 5 records (lz4) at offset {} with Produce v{produce_version}", result.base_offset);

@@ -9,13 +9,15 @@ repo_root=$(cd "$(dirname "$0")/.." && pwd)
 version=${1:-$(tr -d '[:space:]' < "$repo_root/kafka-version")}
 pinned=$(tr -d '[:space:]' < "$repo_root/kafka-version")
 out="$repo_root/.cache/java-tester/$version"
-# The records ops use record classes only the pinned release has.
+# The records ops use record classes only the pinned release has, and the
+# stored schemas are the pinned release's.
 excludes=none
-[[ "$version" == "$pinned" ]] || excludes='**/RecordsOps.java'
+stored=true
+[[ "$version" == "$pinned" ]] || { excludes='**/RecordsOps.java'; stored=false; }
 "$repo_root/scripts/ensure-tools.sh"
 mkdir -p "$out"
 mvn -q -B --strict-checksums -f "$repo_root/java-tester/pom.xml" -Dkafka.version="$version" \
-    -Dtester.excludes="$excludes" \
+    -Dtester.excludes="$excludes" -Dtester.stored="$stored" \
     clean package dependency:copy-dependencies \
     -DoutputDirectory="$out/deps" -DincludeScope=runtime >&2
 cp "$repo_root/java-tester/target/java-tester-0.jar" "$out/java-tester.jar"

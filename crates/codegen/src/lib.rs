@@ -65,9 +65,12 @@ pub fn load_errors(path: &Path) -> Result<Vec<emit::ErrorSpec>, String> {
 
 /// Every generated file, by path under the output folder, formatted.
 /// `releases` are (Kafka release, spec directory) pairs, newest first; the
-/// first is the pinned release whose error table `errors` is.
+/// first is the pinned release whose error table `errors` is. `stored` are
+/// the directories of the pinned release's schemas of what Kafka stores,
+/// one per server module (the directory's name).
 pub fn generate(
     releases: &[(String, PathBuf)],
+    stored: &[PathBuf],
     errors: &[emit::ErrorSpec],
     scratch: &Path,
 ) -> Result<BTreeMap<String, String>, String> {
@@ -75,7 +78,19 @@ pub fn generate(
         .iter()
         .map(|(version, dir)| Ok(merge::Release { version: version.clone(), specs: load_specs(dir)? }))
         .collect::<Result<Vec<_>, String>>()?;
-    let specs = merge::merge(loaded)?;
+    let mut specs = merge::merge(loaded)?;
+    for dir in stored {
+        let store = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        for mut spec in load_specs(dir)? {
+            if let Some(other) = specs.iter().find(|s| s.name == spec.name) {
+                return Err(format!("{store}/{}: {} is also {}", spec.file, spec.name, other.file));
+            }
+            spec.store = Some(store.clone());
+            spec.releases = vec![(releases[0].0.clone(), spec.valid_versions)];
+            specs.push(spec);
+        }
+    }
+    specs.sort_by(|a, b| a.name.cmp(&b.name));
     let names: Vec<String> = releases.iter().map(|(v, _)| v.clone()).collect();
     let files = emit::emit_all(&specs, errors, &names)?;
     format(&files, scratch)

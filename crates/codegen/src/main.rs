@@ -2,12 +2,14 @@
 //!
 //! ```text
 //! kafka-wire-codegen --release 4.4.0=DIR [--release 3.9.1=DIR]... \
-//!     --errors errors.json --out crates/core/src/messages [--check]
+//!     [--stored DIR]... --errors errors.json --out crates/core/src/messages [--check]
 //! ```
 //!
 //! Each `--release` names a Kafka release and the directory of its specs,
 //! newest first; the first is the pinned release (its error table is
-//! `--errors`). Generates the files (see the library's docs for the
+//! `--errors`). Each `--stored` is a directory of the pinned release's
+//! schemas of what Kafka stores, named after its server module. Generates
+//! the files (see the library's docs for the
 //! pipeline), then writes them, or with `--check` fails if the files on disk
 //! differ.
 
@@ -17,6 +19,7 @@ use std::process::ExitCode;
 
 struct Args {
     releases: Vec<(String, PathBuf)>,
+    stored: Vec<PathBuf>,
     errors: PathBuf,
     out: PathBuf,
     check: bool,
@@ -24,7 +27,7 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
-    let (mut releases, mut errors, mut out, mut check) = (Vec::new(), None, None, false);
+    let (mut releases, mut stored, mut errors, mut out, mut check) = (Vec::new(), Vec::new(), None, None, false);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
@@ -33,6 +36,7 @@ fn parse_args() -> Result<Args, String> {
                 let (version, dir) = v.split_once('=').ok_or_else(|| format!("--release {v}: expected VERSION=DIR"))?;
                 releases.push((version.to_string(), PathBuf::from(dir)));
             }
+            "--stored" => stored.push(PathBuf::from(value()?)),
             "--errors" => errors = Some(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--check" => check = true,
@@ -42,13 +46,19 @@ fn parse_args() -> Result<Args, String> {
     if releases.is_empty() {
         return Err("give at least one --release VERSION=DIR".into());
     }
-    Ok(Args { releases, errors: errors.ok_or("--errors is required")?, out: out.ok_or("--out is required")?, check })
+    Ok(Args {
+        releases,
+        stored,
+        errors: errors.ok_or("--errors is required")?,
+        out: out.ok_or("--out is required")?,
+        check,
+    })
 }
 
 fn run() -> Result<bool, String> {
     let args = parse_args()?;
     let scratch = args.out.parent().unwrap_or(Path::new(".")).join(".codegen-scratch");
-    let files = generate(&args.releases, &load_errors(&args.errors)?, &scratch)?;
+    let files = generate(&args.releases, &args.stored, &load_errors(&args.errors)?, &scratch)?;
     let existing = existing_generated(&args.out);
     let stale: Vec<&String> = files
         .iter()

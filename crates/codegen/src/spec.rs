@@ -170,6 +170,9 @@ pub struct MessageSpec {
     /// The versions each Kafka release defines, newest release first (set
     /// by [`crate::merge`]; empty for a spec parsed on its own).
     pub releases: Vec<(String, Versions)>,
+    /// For a schema of what Kafka stores (not a protocol message), the
+    /// server module it comes from, e.g. `metadata` or `group-coordinator`.
+    pub store: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -452,6 +455,7 @@ pub fn parse_spec(file: &str, text: &str) -> Result<MessageSpec, String> {
         fields,
         common_structs,
         releases: Vec::new(),
+        store: None,
     })
 }
 

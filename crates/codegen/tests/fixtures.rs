@@ -18,7 +18,13 @@ fn generated_files_match_the_expected_output() {
     let dir = fixtures();
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-fixtures");
     let errors = load_errors(&dir.join("errors.json")).unwrap();
-    let files = generate(&[("fixture".to_string(), dir.join("specs"))], &errors, &scratch).unwrap();
+    let files = generate(
+        &[("fixture".to_string(), dir.join("specs"))],
+        &[dir.join("stored/group-coordinator"), dir.join("stored/metadata")],
+        &errors,
+        &scratch,
+    )
+    .unwrap();
     let expected_dir = dir.join("expected");
     if std::env::var_os("KAFKA_WIRE_BLESS").is_some() {
         let _ = std::fs::remove_dir_all(&expected_dir);

@@ -104,6 +104,8 @@ pub enum DecodeErrorKind {
     },
     /// An api key this library does not know.
     UnknownApiKey(i16),
+    /// A stored record's type id that this release does not define.
+    UnknownRecordType(i16),
     /// Bytes left over after a complete message.
     TrailingBytes(usize),
     /// A frame size prefix that is negative or too large.
@@ -139,6 +141,7 @@ impl fmt::Display for DecodeErrorKind {
                 write!(f, "tagged field {tag} declared {declared} bytes but its value used {used}")
             }
             UnknownApiKey(k) => write!(f, "unknown api key {k}"),
+            UnknownRecordType(t) => write!(f, "unknown record type {t}"),
             TrailingBytes(n) => write!(f, "{n} bytes left over after the message"),
             InvalidFrameSize(n) => write!(f, "invalid frame size {n}"),
             Invalid(why) => f.write_str(why),

@@ -40,6 +40,12 @@
 //! jar declares (each tester lists its classes and their version ranges),
 //! less those unstable redefined versions.
 //!
+//! The schemas of what Kafka stores (feature `stored`: the KRaft metadata
+//! records, the coordinators' keys and values, the raft and log files'
+//! schemas) are checked the same way against the classes of the server
+//! modules of the pinned release (kafka-metadata, kafka-group-coordinator,
+//! ...), which its tester build has on its classpath.
+//!
 //! Random instances per message x version: `KAFKA_WIRE_JAVA_CASES` (default 3).
 
 use kafka_wire::json::serde_json::{json, Value};
@@ -174,8 +180,12 @@ impl Oracle {
     fn start(release: KafkaRelease) -> Oracle {
         let mut tester = JavaTester::start_for(release);
         let inventory = tester.ask(json!({"op": "inventory"}));
+        // The schemas of what Kafka stores come from the server modules, in
+        // the pinned release's build only.
+        let stored = tester.ask(json!({"op": "storedInventory"}));
         let mut classes = BTreeMap::new();
-        for class in inventory["classes"].as_array().expect("the tester lists Kafka's classes") {
+        let listed = inventory["classes"].as_array().expect("the tester lists Kafka's classes");
+        for class in listed.iter().chain(stored["classes"].as_array().into_iter().flatten()) {
             let range = (class["lowest"].as_i64().unwrap() as i16, class["highest"].as_i64().unwrap() as i16);
             classes.insert(class["class"].as_str().unwrap().to_string(), range);
         }
@@ -420,6 +430,12 @@ fn every_message_and_version_matches_kafkas_java_classes() {
         )* };
     }
     kafka_wire::for_each_non_api_message!(data_types);
+    // What Kafka stores: the metadata log's and coordinators' records, the
+    // raft state and the log files' schemas, against the server modules.
+    macro_rules! stored_types {
+        ($($t:ident),*) => { $( checker.check(&message_codec::<$t>(stringify!($t))); )* };
+    }
+    kafka_wire::for_each_stored_message!(stored_types);
 
     let mut java_pairs = BTreeSet::new();
     for oracle in &checker.oracles {

@@ -101,7 +101,7 @@ pub fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str) -> Str
          use crate::json::{FromJson, ToJson, Value};\n\n",
     );
     for spec in specs {
-        writeln!(out, "mod {};", module_name(&spec.name)).unwrap();
+        writeln!(out, "{}mod {};", super::stored_cfg(spec), module_name(&spec.name)).unwrap();
     }
     for kind in ["Request", "Response"] {
         let lower = kind.to_lowercase();

@@ -8,6 +8,11 @@
 //! | `random`        | `random/<message>.rs`: random instances  | feature `random`   |
 //! | `api_key`       | `api_key.rs`: api metadata and dispatch  | always             |
 //! | `error_code`    | `error_code.rs`: Kafka's error table     | always             |
+//! | `stored`        | `stored.rs`: stored records by type id   | feature `stored`   |
+//!
+//! The schemas of what Kafka stores (a spec with a `store`) go through the
+//! same `wire`, `json` and `random` emitters; their modules compile with
+//! the feature `stored`.
 //!
 //! `field` is shared: one field's Rust type, default and wire expressions.
 
@@ -16,6 +21,7 @@ mod error_code;
 mod field;
 mod json;
 mod random;
+mod stored;
 mod wire;
 
 pub use error_code::ErrorSpec;
@@ -48,6 +54,9 @@ pub fn emit_all(
     files.insert("api_key.rs".into(), api_key::emit(&apis, releases)?);
     files.insert("error_code.rs".into(), error_code::emit(errors, pinned));
     files.insert("mod.rs".into(), emit_messages_mod(specs, pinned, &all));
+    if let Some(stored) = stored::emit(specs, pinned)? {
+        files.insert("stored.rs".into(), stored);
+    }
     files.insert("json/mod.rs".into(), json::emit_mod(specs, &apis, &all));
     files.insert("random/mod.rs".into(), random::emit_mod(specs, &apis, &all));
     Ok(files)
@@ -168,6 +177,15 @@ pub fn if_chain(arms: &[(Cond, Option<String>, String)]) -> String {
     out
 }
 
+/// The `#[cfg]` line of a stored schema's module, nothing for a protocol message's.
+fn stored_cfg(spec: &MessageSpec) -> &'static str {
+    if spec.store.is_some() {
+        "#[cfg(feature = \"stored\")]\n"
+    } else {
+        ""
+    }
+}
+
 /// `messages/mod.rs`: declares every module and re-exports each top-level type.
 fn emit_messages_mod(specs: &[MessageSpec], pinned: &str, all: &str) -> String {
     let mut out = header(&format!("the specs of Kafka {all}"));
@@ -182,20 +200,35 @@ fn emit_messages_mod(specs: &[MessageSpec], pinned: &str, all: &str) -> String {
     .unwrap();
     out.push_str("pub mod api_key;\npub mod error_code;\n");
     out.push_str("#[cfg(feature = \"json\")]\nmod json;\n#[cfg(feature = \"random\")]\nmod random;\n");
+    let has_stored = specs.iter().any(|s| s.store.is_some());
+    if has_stored {
+        out.push_str("#[cfg(feature = \"stored\")]\npub mod stored;\n");
+    }
     for spec in specs {
-        writeln!(out, "pub mod {};", module_name(&spec.name)).unwrap();
+        writeln!(out, "{}pub mod {};", stored_cfg(spec), module_name(&spec.name)).unwrap();
     }
     out.push_str(
         "\npub use api_key::{ApiKey, KafkaRelease, Listener, Request, Response};\npub use error_code::ErrorCode;\n",
     );
     for spec in specs {
-        writeln!(out, "pub use {}::{};", module_name(&spec.name), spec.name).unwrap();
+        writeln!(out, "{}pub use {}::{};", stored_cfg(spec), module_name(&spec.name), spec.name).unwrap();
     }
     let others: Vec<&str> = specs
         .iter()
-        .filter(|s| !matches!(s.ty, SpecType::Request | SpecType::Response))
+        .filter(|s| !matches!(s.ty, SpecType::Request | SpecType::Response) && s.store.is_none())
         .map(|s| s.name.as_str())
         .collect();
+    if has_stored {
+        let stored: Vec<&str> = specs.iter().filter(|s| s.store.is_some()).map(|s| s.name.as_str()).collect();
+        writeln!(
+            out,
+            "\n/// Calls macro `$m` with the name of every schema of what Kafka stores\n\
+             /// (feature `stored`): metadata and coordinator records, raft and log files.\n\
+             #[cfg(feature = \"stored\")]\n#[macro_export]\nmacro_rules! for_each_stored_message {{\n($m:ident) => {{\n$m!({});\n}};\n}}",
+            stored.join(", ")
+        )
+        .unwrap();
+    }
     writeln!(
         out,
         "\n/// Calls macro `$m` with the name of every message that is not a request\n\

@@ -8,7 +8,11 @@
 /// (see [`KafkaRelease`]).
 pub const KAFKA_VERSION: &str = "4.4.0";
 
+#[cfg(feature = "stored")]
+pub mod abort_transaction_record;
 pub mod aborted_txn;
+#[cfg(feature = "stored")]
+pub mod access_control_entry_record;
 pub mod add_offsets_to_txn_request;
 pub mod add_offsets_to_txn_response;
 pub mod add_partitions_to_txn_request;
@@ -38,14 +42,52 @@ pub mod assign_replicas_to_dirs_request;
 pub mod assign_replicas_to_dirs_response;
 pub mod begin_quorum_epoch_request;
 pub mod begin_quorum_epoch_response;
+#[cfg(feature = "stored")]
+pub mod begin_transaction_record;
 pub mod broker_heartbeat_request;
 pub mod broker_heartbeat_response;
+#[cfg(feature = "stored")]
+pub mod broker_registration_change_record;
 pub mod broker_registration_request;
 pub mod broker_registration_response;
+#[cfg(feature = "stored")]
+pub mod clear_elr_record;
+#[cfg(feature = "stored")]
+pub mod client_quota_record;
+#[cfg(feature = "stored")]
+pub mod config_record;
+#[cfg(feature = "stored")]
+pub mod consumer_group_current_member_assignment_key;
+#[cfg(feature = "stored")]
+pub mod consumer_group_current_member_assignment_value;
 pub mod consumer_group_describe_request;
 pub mod consumer_group_describe_response;
 pub mod consumer_group_heartbeat_request;
 pub mod consumer_group_heartbeat_response;
+#[cfg(feature = "stored")]
+pub mod consumer_group_member_metadata_key;
+#[cfg(feature = "stored")]
+pub mod consumer_group_member_metadata_value;
+#[cfg(feature = "stored")]
+pub mod consumer_group_metadata_key;
+#[cfg(feature = "stored")]
+pub mod consumer_group_metadata_value;
+#[cfg(feature = "stored")]
+pub mod consumer_group_partition_metadata_key;
+#[cfg(feature = "stored")]
+pub mod consumer_group_partition_metadata_value;
+#[cfg(feature = "stored")]
+pub mod consumer_group_regular_expression_key;
+#[cfg(feature = "stored")]
+pub mod consumer_group_regular_expression_value;
+#[cfg(feature = "stored")]
+pub mod consumer_group_target_assignment_member_key;
+#[cfg(feature = "stored")]
+pub mod consumer_group_target_assignment_member_value;
+#[cfg(feature = "stored")]
+pub mod consumer_group_target_assignment_metadata_key;
+#[cfg(feature = "stored")]
+pub mod consumer_group_target_assignment_metadata_value;
 pub mod consumer_protocol_assignment;
 pub mod consumer_protocol_subscription;
 pub mod control_record_type_schema;
@@ -62,6 +104,8 @@ pub mod create_partitions_response;
 pub mod create_topics_request;
 pub mod create_topics_response;
 pub mod default_principal_data;
+#[cfg(feature = "stored")]
+pub mod delegation_token_record;
 pub mod delete_acls_request;
 pub mod delete_acls_response;
 pub mod delete_groups_request;
@@ -104,6 +148,8 @@ pub mod elect_leaders_request;
 pub mod elect_leaders_response;
 pub mod end_quorum_epoch_request;
 pub mod end_quorum_epoch_response;
+#[cfg(feature = "stored")]
+pub mod end_transaction_record;
 pub mod end_txn_marker;
 pub mod end_txn_request;
 pub mod end_txn_response;
@@ -112,6 +158,10 @@ pub mod envelope_response;
 pub mod error_code;
 pub mod expire_delegation_token_request;
 pub mod expire_delegation_token_response;
+#[cfg(feature = "stored")]
+pub mod feature_level_record;
+#[cfg(feature = "stored")]
+pub mod fence_broker_record;
 pub mod fetch_request;
 pub mod fetch_response;
 pub mod fetch_snapshot_request;
@@ -120,6 +170,10 @@ pub mod find_coordinator_request;
 pub mod find_coordinator_response;
 pub mod get_telemetry_subscriptions_request;
 pub mod get_telemetry_subscriptions_response;
+#[cfg(feature = "stored")]
+pub mod group_metadata_key;
+#[cfg(feature = "stored")]
+pub mod group_metadata_value;
 pub mod heartbeat_request;
 pub mod heartbeat_response;
 pub mod incremental_alter_configs_request;
@@ -138,6 +192,10 @@ pub mod leader_and_isr_response;
 pub mod leader_change_message;
 pub mod leave_group_request;
 pub mod leave_group_response;
+#[cfg(feature = "stored")]
+pub mod legacy_offset_commit_key;
+#[cfg(feature = "stored")]
+pub mod legacy_offset_commit_value;
 pub mod list_config_resources_request;
 pub mod list_config_resources_response;
 pub mod list_groups_request;
@@ -150,26 +208,62 @@ pub mod list_transactions_request;
 pub mod list_transactions_response;
 pub mod metadata_request;
 pub mod metadata_response;
+#[cfg(feature = "stored")]
+pub mod no_op_record;
+#[cfg(feature = "stored")]
+pub mod offset_commit_key;
 pub mod offset_commit_request;
 pub mod offset_commit_response;
+#[cfg(feature = "stored")]
+pub mod offset_commit_value;
 pub mod offset_delete_request;
 pub mod offset_delete_response;
 pub mod offset_fetch_request;
 pub mod offset_fetch_response;
 pub mod offset_for_leader_epoch_request;
 pub mod offset_for_leader_epoch_response;
+#[cfg(feature = "stored")]
+pub mod partition_change_record;
+#[cfg(feature = "stored")]
+pub mod partition_record;
 pub mod produce_request;
 pub mod produce_response;
+#[cfg(feature = "stored")]
+pub mod producer_ids_record;
+#[cfg(feature = "stored")]
+pub mod producer_snapshot;
 pub mod push_telemetry_request;
 pub mod push_telemetry_response;
+#[cfg(feature = "stored")]
+pub mod quorum_state_data;
 #[cfg(feature = "random")]
 mod random;
 pub mod read_share_group_state_request;
 pub mod read_share_group_state_response;
 pub mod read_share_group_state_summary_request;
 pub mod read_share_group_state_summary_response;
+#[cfg(feature = "stored")]
+pub mod register_broker_record;
+#[cfg(feature = "stored")]
+pub mod register_controller_record;
+#[cfg(feature = "stored")]
+pub mod remote_log_segment_metadata_record;
+#[cfg(feature = "stored")]
+pub mod remote_log_segment_metadata_snapshot_record;
+#[cfg(feature = "stored")]
+pub mod remote_log_segment_metadata_update_record;
+#[cfg(feature = "stored")]
+pub mod remote_partition_delete_metadata_record;
+#[cfg(feature = "stored")]
+pub mod remove_access_control_entry_record;
+#[cfg(feature = "stored")]
+pub mod remove_delegation_token_record;
 pub mod remove_raft_voter_request;
 pub mod remove_raft_voter_response;
+#[cfg(feature = "stored")]
+pub mod remove_topic_record;
+#[cfg(feature = "stored")]
+pub mod remove_user_scram_credential_record;
 pub mod renew_delegation_token_request;
 pub mod renew_delegation_token_response;
 pub mod request_header;
@@ -182,26 +276,96 @@ pub mod share_acknowledge_request;
 pub mod share_acknowledge_response;
 pub mod share_fetch_request;
 pub mod share_fetch_response;
+#[cfg(feature = "stored")]
+pub mod share_group_current_member_assignment_key;
+#[cfg(feature = "stored")]
+pub mod share_group_current_member_assignment_value;
 pub mod share_group_describe_request;
 pub mod share_group_describe_response;
 pub mod share_group_heartbeat_request;
 pub mod share_group_heartbeat_response;
+#[cfg(feature = "stored")]
+pub mod share_group_member_metadata_key;
+#[cfg(feature = "stored")]
+pub mod share_group_member_metadata_value;
+#[cfg(feature = "stored")]
+pub mod share_group_metadata_key;
+#[cfg(feature = "stored")]
+pub mod share_group_metadata_value;
+#[cfg(feature = "stored")]
+pub mod share_group_state_partition_metadata_key;
+#[cfg(feature = "stored")]
+pub mod share_group_state_partition_metadata_value;
+#[cfg(feature = "stored")]
+pub mod share_group_target_assignment_member_key;
+#[cfg(feature = "stored")]
+pub mod share_group_target_assignment_member_value;
+#[cfg(feature = "stored")]
+pub mod share_group_target_assignment_metadata_key;
+#[cfg(feature = "stored")]
+pub mod share_group_target_assignment_metadata_value;
+#[cfg(feature = "stored")]
+pub mod share_snapshot_key;
+#[cfg(feature = "stored")]
+pub mod share_snapshot_value;
+#[cfg(feature = "stored")]
+pub mod share_update_key;
+#[cfg(feature = "stored")]
+pub mod share_update_value;
 pub mod snapshot_footer_record;
 pub mod snapshot_header_record;
 pub mod stop_replica_request;
 pub mod stop_replica_response;
+#[cfg(feature = "stored")]
+pub mod stored;
+#[cfg(feature = "stored")]
+pub mod streams_group_current_member_assignment_key;
+#[cfg(feature = "stored")]
+pub mod streams_group_current_member_assignment_value;
 pub mod streams_group_describe_request;
 pub mod streams_group_describe_response;
 pub mod streams_group_heartbeat_request;
 pub mod streams_group_heartbeat_response;
+#[cfg(feature = "stored")]
+pub mod streams_group_member_metadata_key;
+#[cfg(feature = "stored")]
+pub mod streams_group_member_metadata_value;
+#[cfg(feature = "stored")]
+pub mod streams_group_metadata_key;
+#[cfg(feature = "stored")]
+pub mod streams_group_metadata_value;
+#[cfg(feature = "stored")]
+pub mod streams_group_target_assignment_member_key;
+#[cfg(feature = "stored")]
+pub mod streams_group_target_assignment_member_value;
+#[cfg(feature = "stored")]
+pub mod streams_group_target_assignment_metadata_key;
+#[cfg(feature = "stored")]
+pub mod streams_group_target_assignment_metadata_value;
 pub mod streams_group_topology_description_update_request;
 pub mod streams_group_topology_description_update_response;
+#[cfg(feature = "stored")]
+pub mod streams_group_topology_key;
+#[cfg(feature = "stored")]
+pub mod streams_group_topology_value;
 pub mod sync_group_request;
 pub mod sync_group_response;
+#[cfg(feature = "stored")]
+pub mod topic_record;
+#[cfg(feature = "stored")]
+pub mod transaction_log_key;
+#[cfg(feature = "stored")]
+pub mod transaction_log_value;
 pub mod txn_offset_commit_request;
 pub mod txn_offset_commit_response;
+#[cfg(feature = "stored")]
+pub mod unfence_broker_record;
+#[cfg(feature = "stored")]
+pub mod unregister_broker_record;
 pub mod unregister_broker_request;
 pub mod unregister_broker_response;
+#[cfg(feature = "stored")]
+pub mod unregister_controller_record;
 pub mod unregister_controller_request;
 pub mod unregister_controller_response;
 pub mod update_features_request;
@@ -210,6 +374,8 @@ pub mod update_metadata_request;
 pub mod update_metadata_response;
 pub mod update_raft_voter_request;
 pub mod update_raft_voter_response;
+#[cfg(feature = "stored")]
+pub mod user_scram_credential_record;
 pub mod vote_request;
 pub mod vote_response;
 pub mod voters_record;
@@ -217,8 +383,14 @@ pub mod write_share_group_state_request;
 pub mod write_share_group_state_response;
 pub mod write_txn_markers_request;
 pub mod write_txn_markers_response;
+#[cfg(feature = "stored")]
+pub mod zk_migration_state_record;
 
+#[cfg(feature = "stored")]
+pub use abort_transaction_record::AbortTransactionRecord;
 pub use aborted_txn::AbortedTxn;
+#[cfg(feature = "stored")]
+pub use access_control_entry_record::AccessControlEntryRecord;
 pub use add_offsets_to_txn_request::AddOffsetsToTxnRequest;
 pub use add_offsets_to_txn_response::AddOffsetsToTxnResponse;
 pub use add_partitions_to_txn_request::AddPartitionsToTxnRequest;
@@ -248,14 +420,52 @@ pub use assign_replicas_to_dirs_request::AssignReplicasToDirsRequest;
 pub use assign_replicas_to_dirs_response::AssignReplicasToDirsResponse;
 pub use begin_quorum_epoch_request::BeginQuorumEpochRequest;
 pub use begin_quorum_epoch_response::BeginQuorumEpochResponse;
+#[cfg(feature = "stored")]
+pub use begin_transaction_record::BeginTransactionRecord;
 pub use broker_heartbeat_request::BrokerHeartbeatRequest;
 pub use broker_heartbeat_response::BrokerHeartbeatResponse;
+#[cfg(feature = "stored")]
+pub use broker_registration_change_record::BrokerRegistrationChangeRecord;
 pub use broker_registration_request::BrokerRegistrationRequest;
 pub use broker_registration_response::BrokerRegistrationResponse;
+#[cfg(feature = "stored")]
+pub use clear_elr_record::ClearElrRecord;
+#[cfg(feature = "stored")]
+pub use client_quota_record::ClientQuotaRecord;
+#[cfg(feature = "stored")]
+pub use config_record::ConfigRecord;
+#[cfg(feature = "stored")]
+pub use consumer_group_current_member_assignment_key::ConsumerGroupCurrentMemberAssignmentKey;
+#[cfg(feature = "stored")]
+pub use consumer_group_current_member_assignment_value::ConsumerGroupCurrentMemberAssignmentValue;
 pub use consumer_group_describe_request::ConsumerGroupDescribeRequest;
 pub use consumer_group_describe_response::ConsumerGroupDescribeResponse;
 pub use consumer_group_heartbeat_request::ConsumerGroupHeartbeatRequest;
 pub use consumer_group_heartbeat_response::ConsumerGroupHeartbeatResponse;
+#[cfg(feature = "stored")]
+pub use consumer_group_member_metadata_key::ConsumerGroupMemberMetadataKey;
+#[cfg(feature = "stored")]
+pub use consumer_group_member_metadata_value::ConsumerGroupMemberMetadataValue;
+#[cfg(feature = "stored")]
+pub use consumer_group_metadata_key::ConsumerGroupMetadataKey;
+#[cfg(feature = "stored")]
+pub use consumer_group_metadata_value::ConsumerGroupMetadataValue;
+#[cfg(feature = "stored")]
+pub use consumer_group_partition_metadata_key::ConsumerGroupPartitionMetadataKey;
+#[cfg(feature = "stored")]
+pub use consumer_group_partition_metadata_value::ConsumerGroupPartitionMetadataValue;
+#[cfg(feature = "stored")]
+pub use consumer_group_regular_expression_key::ConsumerGroupRegularExpressionKey;
+#[cfg(feature = "stored")]
+pub use consumer_group_regular_expression_value::ConsumerGroupRegularExpressionValue;
+#[cfg(feature = "stored")]
+pub use consumer_group_target_assignment_member_key::ConsumerGroupTargetAssignmentMemberKey;
+#[cfg(feature = "stored")]
+pub use consumer_group_target_assignment_member_value::ConsumerGroupTargetAssignmentMemberValue;
+#[cfg(feature = "stored")]
+pub use consumer_group_target_assignment_metadata_key::ConsumerGroupTargetAssignmentMetadataKey;
+#[cfg(feature = "stored")]
+pub use consumer_group_target_assignment_metadata_value::ConsumerGroupTargetAssignmentMetadataValue;
 pub use consumer_protocol_assignment::ConsumerProtocolAssignment;
 pub use consumer_protocol_subscription::ConsumerProtocolSubscription;
 pub use control_record_type_schema::ControlRecordTypeSchema;
@@ -272,6 +482,8 @@ pub use create_partitions_response::CreatePartitionsResponse;
 pub use create_topics_request::CreateTopicsRequest;
 pub use create_topics_response::CreateTopicsResponse;
 pub use default_principal_data::DefaultPrincipalData;
+#[cfg(feature = "stored")]
+pub use delegation_token_record::DelegationTokenRecord;
 pub use delete_acls_request::DeleteAclsRequest;
 pub use delete_acls_response::DeleteAclsResponse;
 pub use delete_groups_request::DeleteGroupsRequest;
@@ -314,6 +526,8 @@ pub use elect_leaders_request::ElectLeadersRequest;
 pub use elect_leaders_response::ElectLeadersResponse;
 pub use end_quorum_epoch_request::EndQuorumEpochRequest;
 pub use end_quorum_epoch_response::EndQuorumEpochResponse;
+#[cfg(feature = "stored")]
+pub use end_transaction_record::EndTransactionRecord;
 pub use end_txn_marker::EndTxnMarker;
 pub use end_txn_request::EndTxnRequest;
 pub use end_txn_response::EndTxnResponse;
@@ -322,6 +536,10 @@ pub use envelope_response::EnvelopeResponse;
 pub use error_code::ErrorCode;
 pub use expire_delegation_token_request::ExpireDelegationTokenRequest;
 pub use expire_delegation_token_response::ExpireDelegationTokenResponse;
+#[cfg(feature = "stored")]
+pub use feature_level_record::FeatureLevelRecord;
+#[cfg(feature = "stored")]
+pub use fence_broker_record::FenceBrokerRecord;
 pub use fetch_request::FetchRequest;
 pub use fetch_response::FetchResponse;
 pub use fetch_snapshot_request::FetchSnapshotRequest;
@@ -330,6 +548,10 @@ pub use find_coordinator_request::FindCoordinatorRequest;
 pub use find_coordinator_response::FindCoordinatorResponse;
 pub use get_telemetry_subscriptions_request::GetTelemetrySubscriptionsRequest;
 pub use get_telemetry_subscriptions_response::GetTelemetrySubscriptionsResponse;
+#[cfg(feature = "stored")]
+pub use group_metadata_key::GroupMetadataKey;
+#[cfg(feature = "stored")]
+pub use group_metadata_value::GroupMetadataValue;
 pub use heartbeat_request::HeartbeatRequest;
 pub use heartbeat_response::HeartbeatResponse;
 pub use incremental_alter_configs_request::IncrementalAlterConfigsRequest;
@@ -346,6 +568,10 @@ pub use leader_and_isr_response::LeaderAndIsrResponse;
 pub use leader_change_message::LeaderChangeMessage;
 pub use leave_group_request::LeaveGroupRequest;
 pub use leave_group_response::LeaveGroupResponse;
+#[cfg(feature = "stored")]
+pub use legacy_offset_commit_key::LegacyOffsetCommitKey;
+#[cfg(feature = "stored")]
+pub use legacy_offset_commit_value::LegacyOffsetCommitValue;
 pub use list_config_resources_request::ListConfigResourcesRequest;
 pub use list_config_resources_response::ListConfigResourcesResponse;
 pub use list_groups_request::ListGroupsRequest;
@@ -358,24 +584,60 @@ pub use list_transactions_request::ListTransactionsRequest;
 pub use list_transactions_response::ListTransactionsResponse;
 pub use metadata_request::MetadataRequest;
 pub use metadata_response::MetadataResponse;
+#[cfg(feature = "stored")]
+pub use no_op_record::NoOpRecord;
+#[cfg(feature = "stored")]
+pub use offset_commit_key::OffsetCommitKey;
 pub use offset_commit_request::OffsetCommitRequest;
 pub use offset_commit_response::OffsetCommitResponse;
+#[cfg(feature = "stored")]
+pub use offset_commit_value::OffsetCommitValue;
 pub use offset_delete_request::OffsetDeleteRequest;
 pub use offset_delete_response::OffsetDeleteResponse;
 pub use offset_fetch_request::OffsetFetchRequest;
 pub use offset_fetch_response::OffsetFetchResponse;
 pub use offset_for_leader_epoch_request::OffsetForLeaderEpochRequest;
 pub use offset_for_leader_epoch_response::OffsetForLeaderEpochResponse;
+#[cfg(feature = "stored")]
+pub use partition_change_record::PartitionChangeRecord;
+#[cfg(feature = "stored")]
+pub use partition_record::PartitionRecord;
 pub use produce_request::ProduceRequest;
 pub use produce_response::ProduceResponse;
+#[cfg(feature = "stored")]
+pub use producer_ids_record::ProducerIdsRecord;
+#[cfg(feature = "stored")]
+pub use producer_snapshot::ProducerSnapshot;
 pub use push_telemetry_request::PushTelemetryRequest;
 pub use push_telemetry_response::PushTelemetryResponse;
+#[cfg(feature = "stored")]
+pub use quorum_state_data::QuorumStateData;
 pub use read_share_group_state_request::ReadShareGroupStateRequest;
 pub use read_share_group_state_response::ReadShareGroupStateResponse;
 pub use read_share_group_state_summary_request::ReadShareGroupStateSummaryRequest;
 pub use read_share_group_state_summary_response::ReadShareGroupStateSummaryResponse;
+#[cfg(feature = "stored")]
+pub use register_broker_record::RegisterBrokerRecord;
+#[cfg(feature = "stored")]
+pub use register_controller_record::RegisterControllerRecord;
+#[cfg(feature = "stored")]
+pub use remote_log_segment_metadata_record::RemoteLogSegmentMetadataRecord;
+#[cfg(feature = "stored")]
+pub use remote_log_segment_metadata_snapshot_record::RemoteLogSegmentMetadataSnapshotRecord;
+#[cfg(feature = "stored")]
+pub use remote_log_segment_metadata_update_record::RemoteLogSegmentMetadataUpdateRecord;
+#[cfg(feature = "stored")]
+pub use remote_partition_delete_metadata_record::RemotePartitionDeleteMetadataRecord;
+#[cfg(feature = "stored")]
+pub use remove_access_control_entry_record::RemoveAccessControlEntryRecord;
+#[cfg(feature = "stored")]
+pub use remove_delegation_token_record::RemoveDelegationTokenRecord;
 pub use remove_raft_voter_request::RemoveRaftVoterRequest;
 pub use remove_raft_voter_response::RemoveRaftVoterResponse;
+#[cfg(feature = "stored")]
+pub use remove_topic_record::RemoveTopicRecord;
+#[cfg(feature = "stored")]
+pub use remove_user_scram_credential_record::RemoveUserScramCredentialRecord;
 pub use renew_delegation_token_request::RenewDelegationTokenRequest;
 pub use renew_delegation_token_response::RenewDelegationTokenResponse;
 pub use request_header::RequestHeader;
@@ -388,26 +650,94 @@ pub use share_acknowledge_request::ShareAcknowledgeRequest;
 pub use share_acknowledge_response::ShareAcknowledgeResponse;
 pub use share_fetch_request::ShareFetchRequest;
 pub use share_fetch_response::ShareFetchResponse;
+#[cfg(feature = "stored")]
+pub use share_group_current_member_assignment_key::ShareGroupCurrentMemberAssignmentKey;
+#[cfg(feature = "stored")]
+pub use share_group_current_member_assignment_value::ShareGroupCurrentMemberAssignmentValue;
 pub use share_group_describe_request::ShareGroupDescribeRequest;
 pub use share_group_describe_response::ShareGroupDescribeResponse;
 pub use share_group_heartbeat_request::ShareGroupHeartbeatRequest;
 pub use share_group_heartbeat_response::ShareGroupHeartbeatResponse;
+#[cfg(feature = "stored")]
+pub use share_group_member_metadata_key::ShareGroupMemberMetadataKey;
+#[cfg(feature = "stored")]
+pub use share_group_member_metadata_value::ShareGroupMemberMetadataValue;
+#[cfg(feature = "stored")]
+pub use share_group_metadata_key::ShareGroupMetadataKey;
+#[cfg(feature = "stored")]
+pub use share_group_metadata_value::ShareGroupMetadataValue;
+#[cfg(feature = "stored")]
+pub use share_group_state_partition_metadata_key::ShareGroupStatePartitionMetadataKey;
+#[cfg(feature = "stored")]
+pub use share_group_state_partition_metadata_value::ShareGroupStatePartitionMetadataValue;
+#[cfg(feature = "stored")]
+pub use share_group_target_assignment_member_key::ShareGroupTargetAssignmentMemberKey;
+#[cfg(feature = "stored")]
+pub use share_group_target_assignment_member_value::ShareGroupTargetAssignmentMemberValue;
+#[cfg(feature = "stored")]
+pub use share_group_target_assignment_metadata_key::ShareGroupTargetAssignmentMetadataKey;
+#[cfg(feature = "stored")]
+pub use share_group_target_assignment_metadata_value::ShareGroupTargetAssignmentMetadataValue;
+#[cfg(feature = "stored")]
+pub use share_snapshot_key::ShareSnapshotKey;
+#[cfg(feature = "stored")]
+pub use share_snapshot_value::ShareSnapshotValue;
+#[cfg(feature = "stored")]
+pub use share_update_key::ShareUpdateKey;
+#[cfg(feature = "stored")]
+pub use share_update_value::ShareUpdateValue;
 pub use snapshot_footer_record::SnapshotFooterRecord;
 pub use snapshot_header_record::SnapshotHeaderRecord;
 pub use stop_replica_request::StopReplicaRequest;
 pub use stop_replica_response::StopReplicaResponse;
+#[cfg(feature = "stored")]
+pub use streams_group_current_member_assignment_key::StreamsGroupCurrentMemberAssignmentKey;
+#[cfg(feature = "stored")]
+pub use streams_group_current_member_assignment_value::StreamsGroupCurrentMemberAssignmentValue;
 pub use streams_group_describe_request::StreamsGroupDescribeRequest;
 pub use streams_group_describe_response::StreamsGroupDescribeResponse;
 pub use streams_group_heartbeat_request::StreamsGroupHeartbeatRequest;
 pub use streams_group_heartbeat_response::StreamsGroupHeartbeatResponse;
+#[cfg(feature = "stored")]
+pub use streams_group_member_metadata_key::StreamsGroupMemberMetadataKey;
+#[cfg(feature = "stored")]
+pub use streams_group_member_metadata_value::StreamsGroupMemberMetadataValue;
+#[cfg(feature = "stored")]
+pub use streams_group_metadata_key::StreamsGroupMetadataKey;
+#[cfg(feature = "stored")]
+pub use streams_group_metadata_value::StreamsGroupMetadataValue;
+#[cfg(feature = "stored")]
+pub use streams_group_target_assignment_member_key::StreamsGroupTargetAssignmentMemberKey;
+#[cfg(feature = "stored")]
+pub use streams_group_target_assignment_member_value::StreamsGroupTargetAssignmentMemberValue;
+#[cfg(feature = "stored")]
+pub use streams_group_target_assignment_metadata_key::StreamsGroupTargetAssignmentMetadataKey;
+#[cfg(feature = "stored")]
+pub use streams_group_target_assignment_metadata_value::StreamsGroupTargetAssignmentMetadataValue;
 pub use streams_group_topology_description_update_request::StreamsGroupTopologyDescriptionUpdateRequest;
 pub use streams_group_topology_description_update_response::StreamsGroupTopologyDescriptionUpdateResponse;
+#[cfg(feature = "stored")]
+pub use streams_group_topology_key::StreamsGroupTopologyKey;
+#[cfg(feature = "stored")]
+pub use streams_group_topology_value::StreamsGroupTopologyValue;
 pub use sync_group_request::SyncGroupRequest;
 pub use sync_group_response::SyncGroupResponse;
+#[cfg(feature = "stored")]
+pub use topic_record::TopicRecord;
+#[cfg(feature = "stored")]
+pub use transaction_log_key::TransactionLogKey;
+#[cfg(feature = "stored")]
+pub use transaction_log_value::TransactionLogValue;
 pub use txn_offset_commit_request::TxnOffsetCommitRequest;
 pub use txn_offset_commit_response::TxnOffsetCommitResponse;
+#[cfg(feature = "stored")]
+pub use unfence_broker_record::UnfenceBrokerRecord;
+#[cfg(feature = "stored")]
+pub use unregister_broker_record::UnregisterBrokerRecord;
 pub use unregister_broker_request::UnregisterBrokerRequest;
 pub use unregister_broker_response::UnregisterBrokerResponse;
+#[cfg(feature = "stored")]
+pub use unregister_controller_record::UnregisterControllerRecord;
 pub use unregister_controller_request::UnregisterControllerRequest;
 pub use unregister_controller_response::UnregisterControllerResponse;
 pub use update_features_request::UpdateFeaturesRequest;
@@ -416,6 +746,8 @@ pub use update_metadata_request::UpdateMetadataRequest;
 pub use update_metadata_response::UpdateMetadataResponse;
 pub use update_raft_voter_request::UpdateRaftVoterRequest;
 pub use update_raft_voter_response::UpdateRaftVoterResponse;
+#[cfg(feature = "stored")]
+pub use user_scram_credential_record::UserScramCredentialRecord;
 pub use vote_request::VoteRequest;
 pub use vote_response::VoteResponse;
 pub use voters_record::VotersRecord;
@@ -423,6 +755,102 @@ pub use write_share_group_state_request::WriteShareGroupStateRequest;
 pub use write_share_group_state_response::WriteShareGroupStateResponse;
 pub use write_txn_markers_request::WriteTxnMarkersRequest;
 pub use write_txn_markers_response::WriteTxnMarkersResponse;
+#[cfg(feature = "stored")]
+pub use zk_migration_state_record::ZkMigrationStateRecord;
+
+/// Calls macro `$m` with the name of every schema of what Kafka stores
+/// (feature `stored`): metadata and coordinator records, raft and log files.
+#[cfg(feature = "stored")]
+#[macro_export]
+macro_rules! for_each_stored_message {
+    ($m:ident) => {
+        $m!(
+            AbortTransactionRecord,
+            AccessControlEntryRecord,
+            BeginTransactionRecord,
+            BrokerRegistrationChangeRecord,
+            ClearElrRecord,
+            ClientQuotaRecord,
+            ConfigRecord,
+            ConsumerGroupCurrentMemberAssignmentKey,
+            ConsumerGroupCurrentMemberAssignmentValue,
+            ConsumerGroupMemberMetadataKey,
+            ConsumerGroupMemberMetadataValue,
+            ConsumerGroupMetadataKey,
+            ConsumerGroupMetadataValue,
+            ConsumerGroupPartitionMetadataKey,
+            ConsumerGroupPartitionMetadataValue,
+            ConsumerGroupRegularExpressionKey,
+            ConsumerGroupRegularExpressionValue,
+            ConsumerGroupTargetAssignmentMemberKey,
+            ConsumerGroupTargetAssignmentMemberValue,
+            ConsumerGroupTargetAssignmentMetadataKey,
+            ConsumerGroupTargetAssignmentMetadataValue,
+            DelegationTokenRecord,
+            EndTransactionRecord,
+            FeatureLevelRecord,
+            FenceBrokerRecord,
+            GroupMetadataKey,
+            GroupMetadataValue,
+            LegacyOffsetCommitKey,
+            LegacyOffsetCommitValue,
+            NoOpRecord,
+            OffsetCommitKey,
+            OffsetCommitValue,
+            PartitionChangeRecord,
+            PartitionRecord,
+            ProducerIdsRecord,
+            ProducerSnapshot,
+            QuorumStateData,
+            RegisterBrokerRecord,
+            RegisterControllerRecord,
+            RemoteLogSegmentMetadataRecord,
+            RemoteLogSegmentMetadataSnapshotRecord,
+            RemoteLogSegmentMetadataUpdateRecord,
+            RemotePartitionDeleteMetadataRecord,
+            RemoveAccessControlEntryRecord,
+            RemoveDelegationTokenRecord,
+            RemoveTopicRecord,
+            RemoveUserScramCredentialRecord,
+            ShareGroupCurrentMemberAssignmentKey,
+            ShareGroupCurrentMemberAssignmentValue,
+            ShareGroupMemberMetadataKey,
+            ShareGroupMemberMetadataValue,
+            ShareGroupMetadataKey,
+            ShareGroupMetadataValue,
+            ShareGroupStatePartitionMetadataKey,
+            ShareGroupStatePartitionMetadataValue,
+            ShareGroupTargetAssignmentMemberKey,
+            ShareGroupTargetAssignmentMemberValue,
+            ShareGroupTargetAssignmentMetadataKey,
+            ShareGroupTargetAssignmentMetadataValue,
+            ShareSnapshotKey,
+            ShareSnapshotValue,
+            ShareUpdateKey,
+            ShareUpdateValue,
+            StreamsGroupCurrentMemberAssignmentKey,
+            StreamsGroupCurrentMemberAssignmentValue,
+            StreamsGroupMemberMetadataKey,
+            StreamsGroupMemberMetadataValue,
+            StreamsGroupMetadataKey,
+            StreamsGroupMetadataValue,
+            StreamsGroupTargetAssignmentMemberKey,
+            StreamsGroupTargetAssignmentMemberValue,
+            StreamsGroupTargetAssignmentMetadataKey,
+            StreamsGroupTargetAssignmentMetadataValue,
+            StreamsGroupTopologyKey,
+            StreamsGroupTopologyValue,
+            TopicRecord,
+            TransactionLogKey,
+            TransactionLogValue,
+            UnfenceBrokerRecord,
+            UnregisterBrokerRecord,
+            UnregisterControllerRecord,
+            UserScramCredentialRecord,
+            ZkMigrationStateRecord
+        );
+    };
+}
 
 /// Calls macro `$m` with the name of every message that is not a request
 /// or response body: the headers and the data types. (Request and

@@ -7,7 +7,11 @@
 use super::{ApiKey, Request, Response};
 use crate::random::{Random, Rng};
 
+#[cfg(feature = "stored")]
+mod abort_transaction_record;
 mod aborted_txn;
+#[cfg(feature = "stored")]
+mod access_control_entry_record;
 mod add_offsets_to_txn_request;
 mod add_offsets_to_txn_response;
 mod add_partitions_to_txn_request;
@@ -36,14 +40,52 @@ mod assign_replicas_to_dirs_request;
 mod assign_replicas_to_dirs_response;
 mod begin_quorum_epoch_request;
 mod begin_quorum_epoch_response;
+#[cfg(feature = "stored")]
+mod begin_transaction_record;
 mod broker_heartbeat_request;
 mod broker_heartbeat_response;
+#[cfg(feature = "stored")]
+mod broker_registration_change_record;
 mod broker_registration_request;
 mod broker_registration_response;
+#[cfg(feature = "stored")]
+mod clear_elr_record;
+#[cfg(feature = "stored")]
+mod client_quota_record;
+#[cfg(feature = "stored")]
+mod config_record;
+#[cfg(feature = "stored")]
+mod consumer_group_current_member_assignment_key;
+#[cfg(feature = "stored")]
+mod consumer_group_current_member_assignment_value;
 mod consumer_group_describe_request;
 mod consumer_group_describe_response;
 mod consumer_group_heartbeat_request;
 mod consumer_group_heartbeat_response;
+#[cfg(feature = "stored")]
+mod consumer_group_member_metadata_key;
+#[cfg(feature = "stored")]
+mod consumer_group_member_metadata_value;
+#[cfg(feature = "stored")]
+mod consumer_group_metadata_key;
+#[cfg(feature = "stored")]
+mod consumer_group_metadata_value;
+#[cfg(feature = "stored")]
+mod consumer_group_partition_metadata_key;
+#[cfg(feature = "stored")]
+mod consumer_group_partition_metadata_value;
+#[cfg(feature = "stored")]
+mod consumer_group_regular_expression_key;
+#[cfg(feature = "stored")]
+mod consumer_group_regular_expression_value;
+#[cfg(feature = "stored")]
+mod consumer_group_target_assignment_member_key;
+#[cfg(feature = "stored")]
+mod consumer_group_target_assignment_member_value;
+#[cfg(feature = "stored")]
+mod consumer_group_target_assignment_metadata_key;
+#[cfg(feature = "stored")]
+mod consumer_group_target_assignment_metadata_value;
 mod consumer_protocol_assignment;
 mod consumer_protocol_subscription;
 mod control_record_type_schema;
@@ -60,6 +102,8 @@ mod create_partitions_response;
 mod create_topics_request;
 mod create_topics_response;
 mod default_principal_data;
+#[cfg(feature = "stored")]
+mod delegation_token_record;
 mod delete_acls_request;
 mod delete_acls_response;
 mod delete_groups_request;
@@ -102,6 +146,8 @@ mod elect_leaders_request;
 mod elect_leaders_response;
 mod end_quorum_epoch_request;
 mod end_quorum_epoch_response;
+#[cfg(feature = "stored")]
+mod end_transaction_record;
 mod end_txn_marker;
 mod end_txn_request;
 mod end_txn_response;
@@ -109,6 +155,10 @@ mod envelope_request;
 mod envelope_response;
 mod expire_delegation_token_request;
 mod expire_delegation_token_response;
+#[cfg(feature = "stored")]
+mod feature_level_record;
+#[cfg(feature = "stored")]
+mod fence_broker_record;
 mod fetch_request;
 mod fetch_response;
 mod fetch_snapshot_request;
@@ -117,6 +167,10 @@ mod find_coordinator_request;
 mod find_coordinator_response;
 mod get_telemetry_subscriptions_request;
 mod get_telemetry_subscriptions_response;
+#[cfg(feature = "stored")]
+mod group_metadata_key;
+#[cfg(feature = "stored")]
+mod group_metadata_value;
 mod heartbeat_request;
 mod heartbeat_response;
 mod incremental_alter_configs_request;
@@ -133,6 +187,10 @@ mod leader_and_isr_response;
 mod leader_change_message;
 mod leave_group_request;
 mod leave_group_response;
+#[cfg(feature = "stored")]
+mod legacy_offset_commit_key;
+#[cfg(feature = "stored")]
+mod legacy_offset_commit_value;
 mod list_config_resources_request;
 mod list_config_resources_response;
 mod list_groups_request;
@@ -145,24 +203,60 @@ mod list_transactions_request;
 mod list_transactions_response;
 mod metadata_request;
 mod metadata_response;
+#[cfg(feature = "stored")]
+mod no_op_record;
+#[cfg(feature = "stored")]
+mod offset_commit_key;
 mod offset_commit_request;
 mod offset_commit_response;
+#[cfg(feature = "stored")]
+mod offset_commit_value;
 mod offset_delete_request;
 mod offset_delete_response;
 mod offset_fetch_request;
 mod offset_fetch_response;
 mod offset_for_leader_epoch_request;
 mod offset_for_leader_epoch_response;
+#[cfg(feature = "stored")]
+mod partition_change_record;
+#[cfg(feature = "stored")]
+mod partition_record;
 mod produce_request;
 mod produce_response;
+#[cfg(feature = "stored")]
+mod producer_ids_record;
+#[cfg(feature = "stored")]
+mod producer_snapshot;
 mod push_telemetry_request;
 mod push_telemetry_response;
+#[cfg(feature = "stored")]
+mod quorum_state_data;
 mod read_share_group_state_request;
 mod read_share_group_state_response;
 mod read_share_group_state_summary_request;
 mod read_share_group_state_summary_response;
+#[cfg(feature = "stored")]
+mod register_broker_record;
+#[cfg(feature = "stored")]
+mod register_controller_record;
+#[cfg(feature = "stored")]
+mod remote_log_segment_metadata_record;
+#[cfg(feature = "stored")]
+mod remote_log_segment_metadata_snapshot_record;
+#[cfg(feature = "stored")]
+mod remote_log_segment_metadata_update_record;
+#[cfg(feature = "stored")]
+mod remote_partition_delete_metadata_record;
+#[cfg(feature = "stored")]
+mod remove_access_control_entry_record;
+#[cfg(feature = "stored")]
+mod remove_delegation_token_record;
 mod remove_raft_voter_request;
 mod remove_raft_voter_response;
+#[cfg(feature = "stored")]
+mod remove_topic_record;
+#[cfg(feature = "stored")]
+mod remove_user_scram_credential_record;
 mod renew_delegation_token_request;
 mod renew_delegation_token_response;
 mod request_header;
@@ -175,26 +269,94 @@ mod share_acknowledge_request;
 mod share_acknowledge_response;
 mod share_fetch_request;
 mod share_fetch_response;
+#[cfg(feature = "stored")]
+mod share_group_current_member_assignment_key;
+#[cfg(feature = "stored")]
+mod share_group_current_member_assignment_value;
 mod share_group_describe_request;
 mod share_group_describe_response;
 mod share_group_heartbeat_request;
 mod share_group_heartbeat_response;
+#[cfg(feature = "stored")]
+mod share_group_member_metadata_key;
+#[cfg(feature = "stored")]
+mod share_group_member_metadata_value;
+#[cfg(feature = "stored")]
+mod share_group_metadata_key;
+#[cfg(feature = "stored")]
+mod share_group_metadata_value;
+#[cfg(feature = "stored")]
+mod share_group_state_partition_metadata_key;
+#[cfg(feature = "stored")]
+mod share_group_state_partition_metadata_value;
+#[cfg(feature = "stored")]
+mod share_group_target_assignment_member_key;
+#[cfg(feature = "stored")]
+mod share_group_target_assignment_member_value;
+#[cfg(feature = "stored")]
+mod share_group_target_assignment_metadata_key;
+#[cfg(feature = "stored")]
+mod share_group_target_assignment_metadata_value;
+#[cfg(feature = "stored")]
+mod share_snapshot_key;
+#[cfg(feature = "stored")]
+mod share_snapshot_value;
+#[cfg(feature = "stored")]
+mod share_update_key;
+#[cfg(feature = "stored")]
+mod share_update_value;
 mod snapshot_footer_record;
 mod snapshot_header_record;
 mod stop_replica_request;
 mod stop_replica_response;
+#[cfg(feature = "stored")]
+mod streams_group_current_member_assignment_key;
+#[cfg(feature = "stored")]
+mod streams_group_current_member_assignment_value;
 mod streams_group_describe_request;
 mod streams_group_describe_response;
 mod streams_group_heartbeat_request;
 mod streams_group_heartbeat_response;
+#[cfg(feature = "stored")]
+mod streams_group_member_metadata_key;
+#[cfg(feature = "stored")]
+mod streams_group_member_metadata_value;
+#[cfg(feature = "stored")]
+mod streams_group_metadata_key;
+#[cfg(feature = "stored")]
+mod streams_group_metadata_value;
+#[cfg(feature = "stored")]
+mod streams_group_target_assignment_member_key;
+#[cfg(feature = "stored")]
+mod streams_group_target_assignment_member_value;
+#[cfg(feature = "stored")]
+mod streams_group_target_assignment_metadata_key;
+#[cfg(feature = "stored")]
+mod streams_group_target_assignment_metadata_value;
 mod streams_group_topology_description_update_request;
 mod streams_group_topology_description_update_response;
+#[cfg(feature = "stored")]
+mod streams_group_topology_key;
+#[cfg(feature = "stored")]
+mod streams_group_topology_value;
 mod sync_group_request;
 mod sync_group_response;
+#[cfg(feature = "stored")]
+mod topic_record;
+#[cfg(feature = "stored")]
+mod transaction_log_key;
+#[cfg(feature = "stored")]
+mod transaction_log_value;
 mod txn_offset_commit_request;
 mod txn_offset_commit_response;
+#[cfg(feature = "stored")]
+mod unfence_broker_record;
+#[cfg(feature = "stored")]
+mod unregister_broker_record;
 mod unregister_broker_request;
 mod unregister_broker_response;
+#[cfg(feature = "stored")]
+mod unregister_controller_record;
 mod unregister_controller_request;
 mod unregister_controller_response;
 mod update_features_request;
@@ -203,6 +365,8 @@ mod update_metadata_request;
 mod update_metadata_response;
 mod update_raft_voter_request;
 mod update_raft_voter_response;
+#[cfg(feature = "stored")]
+mod user_scram_credential_record;
 mod vote_request;
 mod vote_response;
 mod voters_record;
@@ -210,6 +374,8 @@ mod write_share_group_state_request;
 mod write_share_group_state_response;
 mod write_txn_markers_request;
 mod write_txn_markers_response;
+#[cfg(feature = "stored")]
+mod zk_migration_state_record;
 
 impl Request {
     /// A random request of `api_key`, valid at `version` (feature `random`).

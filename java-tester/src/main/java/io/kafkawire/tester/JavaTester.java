@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Message;
@@ -35,7 +36,19 @@ import org.apache.kafka.common.protocol.Readable;
  */
 public final class JavaTester {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String PACKAGE = "org.apache.kafka.common.message.";
+    /**
+     * Where Kafka's generator puts the classes: the protocol's, then the
+     * server modules' schemas of what Kafka stores (the pinned release's
+     * build has them on its classpath).
+     */
+    static final List<String> PACKAGES = List.of(
+        "org.apache.kafka.common.message.",
+        "org.apache.kafka.common.metadata.",
+        "org.apache.kafka.raft.generated.",
+        "org.apache.kafka.coordinator.group.generated.",
+        "org.apache.kafka.coordinator.share.generated.",
+        "org.apache.kafka.coordinator.transaction.generated.",
+        "org.apache.kafka.server.log.remote.metadata.storage.generated.");
     private static final Map<String, Codec> CODECS = new HashMap<>();
 
     record Codec(Class<?> data, Method read, Method write) {}
@@ -43,13 +56,27 @@ public final class JavaTester {
     static Codec codec(String className) throws ReflectiveOperationException {
         Codec c = CODECS.get(className);
         if (c == null) {
-            Class<?> data = Class.forName(PACKAGE + className);
-            Class<?> converter = Class.forName(PACKAGE + className + "JsonConverter");
+            String pkg = packageOf(className);
+            Class<?> data = Class.forName(pkg + className);
+            Class<?> converter = Class.forName(pkg + className + "JsonConverter");
             c = new Codec(data, converter.getMethod("read", JsonNode.class, short.class),
                 converter.getMethod("write", data, short.class));
             CODECS.put(className, c);
         }
         return c;
+    }
+
+    /** The first package of {@link #PACKAGES} that holds the class. */
+    static String packageOf(String className) throws ClassNotFoundException {
+        for (String pkg : PACKAGES) {
+            try {
+                Class.forName(pkg + className);
+                return pkg;
+            } catch (ClassNotFoundException e) {
+                // try the next package
+            }
+        }
+        throw new ClassNotFoundException(className + " in " + PACKAGES);
     }
 
     static byte[] serialize(Message message, short version) {

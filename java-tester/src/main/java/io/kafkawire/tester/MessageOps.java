@@ -54,6 +54,7 @@ final class MessageOps {
         try {
             switch (request.get("op").asText()) {
                 case "inventory" -> inventory(answer);
+                case "storedInventory" -> storedInventory(answer);
                 case "bytes" -> bytes(request, answer);
                 case "write" -> write(request, answer);
                 case "parseRequest" -> parseRequest(request, answer);
@@ -107,6 +108,37 @@ final class MessageOps {
             entry.put("request", requestClass);
             entry.put("response", responseClass);
             entry.put("unstableLatest", type.latestVersionUnstable() ? type.highestSupportedVersion(true) : -1);
+        }
+    }
+
+    /**
+     * The message classes of the server modules' generated packages (the
+     * schemas of what Kafka stores), with their versions; empty in a build
+     * without them.
+     */
+    private static void storedInventory(ObjectNode answer) throws Exception {
+        ArrayNode classes = answer.putArray("classes");
+        for (String pkg : JavaTester.PACKAGES.subList(1, JavaTester.PACKAGES.size())) {
+            String dir = pkg.replace('.', '/');
+            Enumeration<java.net.URL> roots = MessageOps.class.getClassLoader().getResources(dir);
+            while (roots.hasMoreElements()) {
+                String path = roots.nextElement().getPath();
+                String jar = path.substring("file:".length(), path.indexOf('!'));
+                try (JarFile file = new JarFile(java.net.URLDecoder.decode(jar, "UTF-8"))) {
+                    Enumeration<JarEntry> entries = file.entries();
+                    while (entries.hasMoreElements()) {
+                        String name = entries.nextElement().getName();
+                        if (!name.startsWith(dir) || !name.endsWith(".class") || name.contains("$")
+                                || name.indexOf('/', dir.length()) >= 0) continue;
+                        Class<?> c = Class.forName(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
+                        if (!Message.class.isAssignableFrom(c) || c.isInterface()) continue;
+                        ObjectNode entry = classes.addObject();
+                        entry.put("class", c.getSimpleName());
+                        entry.put("lowest", staticShort(c, "LOWEST_SUPPORTED_VERSION"));
+                        entry.put("highest", staticShort(c, "HIGHEST_SUPPORTED_VERSION"));
+                    }
+                }
+            }
         }
     }
 

@@ -155,6 +155,7 @@ impl RequestFrame {
     /// ([`DecodeErrorKind::TrailingBytes`]): for tests and tools that want
     /// to know a frame is exactly what this library would write.
     #[cfg(feature = "decode-requests")]
+    #[inline]
     pub fn decode_strict(frame: &Bytes) -> Result<Self, DecodeError> {
         let decoded = Self::decode(frame)?;
         if !decoded.trailing.is_empty() {
@@ -299,6 +300,7 @@ impl ResponseFrame {
     /// Like [`ResponseFrame::decode`], but bytes after the body are an
     /// error ([`DecodeErrorKind::TrailingBytes`]).
     #[cfg(feature = "decode-responses")]
+    #[inline]
     pub fn decode_strict(frame: &Bytes, api_key: ApiKey, version: i16) -> Result<Self, DecodeError> {
         let decoded = Self::decode(frame, api_key, version)?;
         if !decoded.trailing.is_empty() {

@@ -261,14 +261,122 @@ fn emit_dispatch(
 fn emit_record_enum(out: &mut String, prefix: &str, records: &[RecordType]) {
     let doc = format!("/// A record of any [`{prefix}RecordType`], decoded.");
     let type_enum = format!("{prefix}RecordType");
-    emit_dispatch(out, &format!("{prefix}Record"), &doc, &type_enum, records, |r| r.first.name.clone(), true);
+    let name = format!("{prefix}Record");
+    emit_dispatch(out, &name, &doc, &type_enum, records, |r| r.first.name.clone(), true);
+    let snake = snake(prefix);
+    writeln!(
+        out,
+        "impl {name} {{
+/// Reads a record as the log stores it (a record's value): frame
+/// version 1, its type id and version as unsigned varints, then the
+/// message. Returns the record and its version.
+pub fn read_framed(r: &mut Reader<'_>) -> Result<(Self, i16), DecodeError> {{
+let (id, version) = crate::codec::stored::read_frame_header(r)?;
+Ok((Self::decode_by_id(id, r, version)?, version))
+}}
+
+/// Writes the record as the log stores it, at `version`.
+pub fn write_framed<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {{
+crate::codec::stored::put_frame_header(buf, self.record_type().id(), version);
+self.encode(buf, version)
+}}
+
+/// The size of [`{name}::write_framed`]'s output.
+pub fn framed_size(&self, version: i16) -> usize {{
+crate::codec::stored::frame_header_size(self.record_type().id(), version) + self.encoded_size(version)
+}}
+}}
+
+/// Reads a record's value as the log stores it, whole: the record and
+/// its version (see [`{name}::read_framed`]).
+pub fn read_{snake}_record(value: &bytes::Bytes) -> Result<({name}, i16), DecodeError> {{
+let mut r = Reader::new(value);
+let read = {name}::read_framed(&mut r)?;
+r.expect_end()?;
+Ok(read)
+}}
+"
+    )
+    .unwrap();
 }
 
 fn emit_key_value_enums(out: &mut String, prefix: &str, records: &[RecordType]) {
     let type_enum = format!("{prefix}RecordType");
+    let (key, value) = (format!("{prefix}Key"), format!("{prefix}Value"));
     let key_doc = format!("/// The key of a record of any [`{prefix}RecordType`], decoded.");
-    emit_dispatch(out, &format!("{prefix}Key"), &key_doc, &type_enum, records, |r| r.first.name.clone(), false);
+    emit_dispatch(out, &key, &key_doc, &type_enum, records, |r| r.first.name.clone(), false);
     let value_doc = format!("/// The value of a record of any [`{prefix}RecordType`], decoded.");
     let value_name = |r: &RecordType| r.value.map_or(String::new(), |v| v.name.clone());
-    emit_dispatch(out, &format!("{prefix}Value"), &value_doc, &type_enum, records, value_name, true);
+    emit_dispatch(out, &value, &value_doc, &type_enum, records, value_name, true);
+    let snake = snake(prefix);
+    writeln!(
+        out,
+        "impl {key} {{
+/// Reads a record key as the topic stores it: the int16 type id, then
+/// the key at version 0.
+pub fn read_record_key(r: &mut Reader<'_>) -> Result<Self, DecodeError> {{
+let id = r.read_i16()?;
+Self::decode_by_id(id, r)
+}}
+
+/// Writes the record key as the topic stores it.
+pub fn write_record_key<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {{
+buf.put_i16(self.record_type().id());
+self.encode(buf)
+}}
+}}
+
+impl {value} {{
+/// Reads a record value as the topic stores it, for a key of
+/// `record_type`: the int16 version, then the value at it. Returns the
+/// value and its version.
+pub fn read_record_value(record_type: {type_enum}, r: &mut Reader<'_>) -> Result<(Self, i16), DecodeError> {{
+let version = r.read_i16()?;
+Ok((Self::decode(record_type, r, version)?, version))
+}}
+
+/// Writes the record value as the topic stores it, at `version`.
+pub fn write_record_value<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {{
+buf.put_i16(version);
+self.encode(buf, version)
+}}
+}}
+
+/// Reads a record of the topic as Kafka stores it: its key, and its value
+/// or `None` for a tombstone, each read whole. Returns the key, and the
+/// value with its version.
+#[allow(clippy::type_complexity)]
+pub fn read_{snake}_record(
+    key: &bytes::Bytes,
+    value: Option<&bytes::Bytes>,
+) -> Result<({key}, Option<({value}, i16)>), DecodeError> {{
+let mut r = Reader::new(key);
+let read_key = {key}::read_record_key(&mut r)?;
+r.expect_end()?;
+let read_value = match value {{
+None => None,
+Some(v) => {{
+let mut r = Reader::new(v);
+let read = {value}::read_record_value(read_key.record_type(), &mut r)?;
+r.expect_end()?;
+Some(read)
+}}
+}};
+Ok((read_key, read_value))
+}}
+"
+    )
+    .unwrap();
+}
+
+/// `GroupCoordinator` -> `group_coordinator`.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }

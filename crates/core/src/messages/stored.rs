@@ -1056,6 +1056,63 @@ impl From<StreamsGroupTopologyValue> for GroupCoordinatorValue {
     }
 }
 
+impl GroupCoordinatorKey {
+    /// Reads a record key as the topic stores it: the int16 type id, then
+    /// the key at version 0.
+    pub fn read_record_key(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let id = r.read_i16()?;
+        Self::decode_by_id(id, r)
+    }
+
+    /// Writes the record key as the topic stores it.
+    pub fn write_record_key<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
+        buf.put_i16(self.record_type().id());
+        self.encode(buf)
+    }
+}
+
+impl GroupCoordinatorValue {
+    /// Reads a record value as the topic stores it, for a key of
+    /// `record_type`: the int16 version, then the value at it. Returns the
+    /// value and its version.
+    pub fn read_record_value(
+        record_type: GroupCoordinatorRecordType,
+        r: &mut Reader<'_>,
+    ) -> Result<(Self, i16), DecodeError> {
+        let version = r.read_i16()?;
+        Ok((Self::decode(record_type, r, version)?, version))
+    }
+
+    /// Writes the record value as the topic stores it, at `version`.
+    pub fn write_record_value<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i16(version);
+        self.encode(buf, version)
+    }
+}
+
+/// Reads a record of the topic as Kafka stores it: its key, and its value
+/// or `None` for a tombstone, each read whole. Returns the key, and the
+/// value with its version.
+#[allow(clippy::type_complexity)]
+pub fn read_group_coordinator_record(
+    key: &bytes::Bytes,
+    value: Option<&bytes::Bytes>,
+) -> Result<(GroupCoordinatorKey, Option<(GroupCoordinatorValue, i16)>), DecodeError> {
+    let mut r = Reader::new(key);
+    let read_key = GroupCoordinatorKey::read_record_key(&mut r)?;
+    r.expect_end()?;
+    let read_value = match value {
+        None => None,
+        Some(v) => {
+            let mut r = Reader::new(v);
+            let read = GroupCoordinatorValue::read_record_value(read_key.record_type(), &mut r)?;
+            r.expect_end()?;
+            Some(read)
+        }
+    };
+    Ok((read_key, read_value))
+}
+
 /// The record types of the KRaft metadata log (`__cluster_metadata`) and its snapshots, by their id on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(i16)]
@@ -1694,6 +1751,36 @@ impl From<UnregisterControllerRecord> for MetadataRecord {
     }
 }
 
+impl MetadataRecord {
+    /// Reads a record as the log stores it (a record's value): frame
+    /// version 1, its type id and version as unsigned varints, then the
+    /// message. Returns the record and its version.
+    pub fn read_framed(r: &mut Reader<'_>) -> Result<(Self, i16), DecodeError> {
+        let (id, version) = crate::codec::stored::read_frame_header(r)?;
+        Ok((Self::decode_by_id(id, r, version)?, version))
+    }
+
+    /// Writes the record as the log stores it, at `version`.
+    pub fn write_framed<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        crate::codec::stored::put_frame_header(buf, self.record_type().id(), version);
+        self.encode(buf, version)
+    }
+
+    /// The size of [`MetadataRecord::write_framed`]'s output.
+    pub fn framed_size(&self, version: i16) -> usize {
+        crate::codec::stored::frame_header_size(self.record_type().id(), version) + self.encoded_size(version)
+    }
+}
+
+/// Reads a record's value as the log stores it, whole: the record and
+/// its version (see [`MetadataRecord::read_framed`]).
+pub fn read_metadata_record(value: &bytes::Bytes) -> Result<(MetadataRecord, i16), DecodeError> {
+    let mut r = Reader::new(value);
+    let read = MetadataRecord::read_framed(&mut r)?;
+    r.expect_end()?;
+    Ok(read)
+}
+
 /// The record types of `__share_group_state`, by their id on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(i16)]
@@ -1893,6 +1980,63 @@ impl From<ShareUpdateValue> for ShareCoordinatorValue {
     }
 }
 
+impl ShareCoordinatorKey {
+    /// Reads a record key as the topic stores it: the int16 type id, then
+    /// the key at version 0.
+    pub fn read_record_key(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let id = r.read_i16()?;
+        Self::decode_by_id(id, r)
+    }
+
+    /// Writes the record key as the topic stores it.
+    pub fn write_record_key<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
+        buf.put_i16(self.record_type().id());
+        self.encode(buf)
+    }
+}
+
+impl ShareCoordinatorValue {
+    /// Reads a record value as the topic stores it, for a key of
+    /// `record_type`: the int16 version, then the value at it. Returns the
+    /// value and its version.
+    pub fn read_record_value(
+        record_type: ShareCoordinatorRecordType,
+        r: &mut Reader<'_>,
+    ) -> Result<(Self, i16), DecodeError> {
+        let version = r.read_i16()?;
+        Ok((Self::decode(record_type, r, version)?, version))
+    }
+
+    /// Writes the record value as the topic stores it, at `version`.
+    pub fn write_record_value<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i16(version);
+        self.encode(buf, version)
+    }
+}
+
+/// Reads a record of the topic as Kafka stores it: its key, and its value
+/// or `None` for a tombstone, each read whole. Returns the key, and the
+/// value with its version.
+#[allow(clippy::type_complexity)]
+pub fn read_share_coordinator_record(
+    key: &bytes::Bytes,
+    value: Option<&bytes::Bytes>,
+) -> Result<(ShareCoordinatorKey, Option<(ShareCoordinatorValue, i16)>), DecodeError> {
+    let mut r = Reader::new(key);
+    let read_key = ShareCoordinatorKey::read_record_key(&mut r)?;
+    r.expect_end()?;
+    let read_value = match value {
+        None => None,
+        Some(v) => {
+            let mut r = Reader::new(v);
+            let read = ShareCoordinatorValue::read_record_value(read_key.record_type(), &mut r)?;
+            r.expect_end()?;
+            Some(read)
+        }
+    };
+    Ok((read_key, read_value))
+}
+
 /// The record types of the remote log metadata topic (`__remote_log_metadata`), by their id on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(i16)]
@@ -2074,6 +2218,36 @@ impl From<RemoteLogSegmentMetadataSnapshotRecord> for RemoteLogMetadataRecord {
     }
 }
 
+impl RemoteLogMetadataRecord {
+    /// Reads a record as the log stores it (a record's value): frame
+    /// version 1, its type id and version as unsigned varints, then the
+    /// message. Returns the record and its version.
+    pub fn read_framed(r: &mut Reader<'_>) -> Result<(Self, i16), DecodeError> {
+        let (id, version) = crate::codec::stored::read_frame_header(r)?;
+        Ok((Self::decode_by_id(id, r, version)?, version))
+    }
+
+    /// Writes the record as the log stores it, at `version`.
+    pub fn write_framed<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        crate::codec::stored::put_frame_header(buf, self.record_type().id(), version);
+        self.encode(buf, version)
+    }
+
+    /// The size of [`RemoteLogMetadataRecord::write_framed`]'s output.
+    pub fn framed_size(&self, version: i16) -> usize {
+        crate::codec::stored::frame_header_size(self.record_type().id(), version) + self.encoded_size(version)
+    }
+}
+
+/// Reads a record's value as the log stores it, whole: the record and
+/// its version (see [`RemoteLogMetadataRecord::read_framed`]).
+pub fn read_remote_log_metadata_record(value: &bytes::Bytes) -> Result<(RemoteLogMetadataRecord, i16), DecodeError> {
+    let mut r = Reader::new(value);
+    let read = RemoteLogMetadataRecord::read_framed(&mut r)?;
+    r.expect_end()?;
+    Ok(read)
+}
+
 /// The record types of `__transaction_state`, by their id on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(i16)]
@@ -2244,4 +2418,61 @@ impl From<TransactionLogValue> for TransactionCoordinatorValue {
     fn from(m: TransactionLogValue) -> Self {
         Self::TransactionLog(m)
     }
+}
+
+impl TransactionCoordinatorKey {
+    /// Reads a record key as the topic stores it: the int16 type id, then
+    /// the key at version 0.
+    pub fn read_record_key(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let id = r.read_i16()?;
+        Self::decode_by_id(id, r)
+    }
+
+    /// Writes the record key as the topic stores it.
+    pub fn write_record_key<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
+        buf.put_i16(self.record_type().id());
+        self.encode(buf)
+    }
+}
+
+impl TransactionCoordinatorValue {
+    /// Reads a record value as the topic stores it, for a key of
+    /// `record_type`: the int16 version, then the value at it. Returns the
+    /// value and its version.
+    pub fn read_record_value(
+        record_type: TransactionCoordinatorRecordType,
+        r: &mut Reader<'_>,
+    ) -> Result<(Self, i16), DecodeError> {
+        let version = r.read_i16()?;
+        Ok((Self::decode(record_type, r, version)?, version))
+    }
+
+    /// Writes the record value as the topic stores it, at `version`.
+    pub fn write_record_value<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        buf.put_i16(version);
+        self.encode(buf, version)
+    }
+}
+
+/// Reads a record of the topic as Kafka stores it: its key, and its value
+/// or `None` for a tombstone, each read whole. Returns the key, and the
+/// value with its version.
+#[allow(clippy::type_complexity)]
+pub fn read_transaction_coordinator_record(
+    key: &bytes::Bytes,
+    value: Option<&bytes::Bytes>,
+) -> Result<(TransactionCoordinatorKey, Option<(TransactionCoordinatorValue, i16)>), DecodeError> {
+    let mut r = Reader::new(key);
+    let read_key = TransactionCoordinatorKey::read_record_key(&mut r)?;
+    r.expect_end()?;
+    let read_value = match value {
+        None => None,
+        Some(v) => {
+            let mut r = Reader::new(v);
+            let read = TransactionCoordinatorValue::read_record_value(read_key.record_type(), &mut r)?;
+            r.expect_end()?;
+            Some(read)
+        }
+    };
+    Ok((read_key, read_value))
 }

@@ -3,6 +3,8 @@
 //! consumer-group, transaction, admin and authentication flows, and
 //! pipelined requests. Only kafka-wire and a TCP socket are used.
 
+mod probes;
+
 use bytes::Bytes;
 use kafka_wire::messages::*;
 use kafka_wire::records::{
@@ -11,6 +13,7 @@ use kafka_wire::records::{
 };
 use kafka_wire::{ApiKey, ErrorCode, KafkaRelease, Request, Response, ResponseFrame, StrBytes};
 use kafka_wire_integration::{broker_address, broker_sasl_address, expect, Connection};
+use probes::probe_request;
 use std::collections::BTreeMap;
 use std::time::Duration;
 use uuid::Uuid;
@@ -206,39 +209,6 @@ fn produce_v0_to_v2_are_advertised_but_close_the_connection() {
     }
 }
 
-/// A request for `api` that the broker should answer: the default body,
-/// with the few fields a default gets wrong for a live broker.
-fn probe_request(api: ApiKey) -> Request {
-    match api {
-        // acks = 0 would get no response at all.
-        ApiKey::Produce => ProduceRequest { acks: -1, timeout_ms: 1000, ..Default::default() }.into(),
-        ApiKey::Fetch => FetchRequest { max_wait_ms: 0, ..Default::default() }.into(),
-        // The default filter (resource type UNKNOWN) is invalid: the broker
-        // would close the connection. Ask for everything instead.
-        ApiKey::DescribeAcls => DescribeAclsRequest {
-            resource_type_filter: 1,
-            pattern_type_filter: 1,
-            operation: 1,
-            permission_type: 1,
-            ..Default::default()
-        }
-        .into(),
-        // v4+ (the broker-side form) answers per transaction: send one.
-        ApiKey::AddPartitionsToTxn => AddPartitionsToTxnRequest {
-            transactions: vec![add_partitions_to_txn_request::AddPartitionsToTxnTransaction {
-                transactional_id: "probe".into(),
-                producer_id: 0,
-                producer_epoch: 0,
-                verify_only: true,
-                ..Default::default()
-            }],
-            ..Default::default()
-        }
-        .into(),
-        _ => Request::default_for(api),
-    }
-}
-
 #[test]
 fn every_advertised_api_answers_and_decodes() {
     let advertised = connect().broker_versions().clone();
@@ -252,7 +222,7 @@ fn every_advertised_api_answers_and_decodes() {
         conn.set_read_timeout(Duration::from_secs(15)).unwrap();
         // `send` checks the correlation id and that the response re-encodes
         // to the broker's exact bytes.
-        match conn.send(probe_request(api), version) {
+        match conn.send(probe_request(api, version), version) {
             Ok(_) => report.push(format!("{api:>40} v{version:<2} ok")),
             Err(e) => {
                 report.push(format!("{api:>40} v{version:<2} FAILED: {e}"));

@@ -8,12 +8,15 @@
 //! lowest and highest version. Each response must re-encode to the
 //! broker's exact bytes (`Connection::send` checks).
 
+mod probes;
+
 use bytes::Bytes;
 use kafka_wire::messages::*;
 use kafka_wire::records::legacy::LegacyMessage;
 use kafka_wire::records::{Compression, DecodeOptions, ReadBatches, RecordSetEntry, WriteBatches};
-use kafka_wire::{ApiKey, ErrorCode, KafkaRelease, Request};
+use kafka_wire::{ApiKey, ErrorCode, KafkaRelease};
 use kafka_wire_integration::{expect, Connection};
+use probes::probe_request;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use uuid::Uuid;
 
@@ -372,43 +375,6 @@ fn join_and_sync_group_at_their_lowest_versions_then_commit_and_fetch_offsets_v0
         ok(&format!("OffsetFetch v{version}"), partition.error_code);
         assert_eq!(partition.committed_offset, 41, "OffsetFetch v{version}");
         assert_eq!(partition.metadata.as_deref(), Some("legacy"));
-    }
-}
-
-/// The default body, with the fields a live broker needs at `version`.
-fn probe_request(api: ApiKey, version: i16) -> Request {
-    match api {
-        ApiKey::Produce => ProduceRequest { acks: -1, timeout_ms: 1000, ..Default::default() }.into(),
-        ApiKey::Fetch => FetchRequest { max_wait_ms: 0, replica_id: -1, ..Default::default() }.into(),
-        // v0 has no pattern type: it keeps its default (literal).
-        ApiKey::DescribeAcls => DescribeAclsRequest {
-            resource_type_filter: 1,
-            pattern_type_filter: if version == 0 { 3 } else { 1 },
-            operation: 1,
-            permission_type: 1,
-            ..Default::default()
-        }
-        .into(),
-        // v8+ asks per group: an empty list is never answered.
-        ApiKey::OffsetFetch if version >= 8 => OffsetFetchRequest {
-            groups: vec![offset_fetch_request::OffsetFetchRequestGroup {
-                group_id: "probe".into(),
-                ..Default::default()
-            }],
-            ..Default::default()
-        }
-        .into(),
-        // v4+ (the broker-side form) answers per transaction: send one.
-        ApiKey::AddPartitionsToTxn if version >= 4 => AddPartitionsToTxnRequest {
-            transactions: vec![add_partitions_to_txn_request::AddPartitionsToTxnTransaction {
-                transactional_id: "probe".into(),
-                verify_only: true,
-                ..Default::default()
-            }],
-            ..Default::default()
-        }
-        .into(),
-        _ => Request::default_for(api),
     }
 }
 

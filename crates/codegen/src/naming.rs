@@ -52,6 +52,21 @@ pub fn listener_variant(name: &str) -> String {
     c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
 }
 
+/// The variant of a Kafka release: `4.4.0` -> `V4_4_0`.
+pub fn release_variant(release: &str) -> String {
+    format!("V{}", release.replace(['.', '-'], "_"))
+}
+
+/// The prefix of a store's enums, from its server module:
+/// `group-coordinator` -> `GroupCoordinator`; `storage` holds the remote
+/// log metadata records, so `RemoteLogMetadata`.
+pub fn store_prefix(store: &str) -> String {
+    match store {
+        "storage" => "RemoteLogMetadata".into(),
+        other => other.split('-').map(listener_variant).collect(),
+    }
+}
+
 /// An enum variant for one of Kafka's error names:
 /// `UNKNOWN_TOPIC_OR_PARTITION` -> `UnknownTopicOrPartition`.
 pub fn error_variant(name: &str) -> String {

@@ -2,8 +2,8 @@
 //! version rules, the `Listener` enum, and the `Request` / `Response` enums
 //! that dispatch on the api key.
 
-use super::header;
-use crate::naming::{api_name, listener_variant};
+use super::{header, range};
+use crate::naming::{api_name, listener_variant, release_variant};
 use crate::spec::{MessageSpec, SpecType, Versions};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -30,13 +30,6 @@ impl Api<'_> {
 /// Kafka's special cases (from its generator's `ApiMessageTypeGenerator`):
 const API_VERSIONS_KEY: i16 = 18;
 const CONTROLLED_SHUTDOWN_KEY: i16 = 7;
-
-fn range(v: Versions) -> String {
-    match v.0 {
-        Some((a, b)) => format!("VersionRange::new({a}, {b})"),
-        None => "VersionRange::NONE".into(),
-    }
-}
 
 /// Pairs every request with its response by api key.
 pub fn collect_apis(specs: &[MessageSpec]) -> Result<Vec<Api<'_>>, String> {
@@ -68,11 +61,6 @@ pub fn collect_apis(specs: &[MessageSpec]) -> Result<Vec<Api<'_>>, String> {
         return Err(format!("{}: response for api key {key} has no request", spec.file));
     }
     Ok(apis)
-}
-
-/// The Rust variant of a release: "4.4.0" -> `V4_4_0`.
-fn release_variant(release: &str) -> String {
-    format!("V{}", release.replace(['.', '-'], "_"))
 }
 
 /// The versions `release` defines of an API.

@@ -78,6 +78,14 @@ fn spec_source(spec: &MessageSpec, all: &str) -> String {
     }
 }
 
+/// A `VersionRange` expression for `v`.
+fn range(v: crate::spec::Versions) -> String {
+    match v.0 {
+        Some((a, b)) => format!("VersionRange::new({a}, {b})"),
+        None => "VersionRange::NONE".into(),
+    }
+}
+
 /// The first lines of every generated file.
 pub fn header(source: &str) -> String {
     format!(

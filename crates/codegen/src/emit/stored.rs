@@ -10,24 +10,11 @@
 //!   a key enum and a value enum: the key is written at version 0, the value
 //!   at its own version, both chosen by the key's type id.
 
-use super::header;
-use crate::spec::{MessageSpec, SpecType, Versions};
+use super::{header, range};
+use crate::naming::{snake_case, store_prefix};
+use crate::spec::{MessageSpec, SpecType};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-
-/// The Rust prefix of a store's enums: `metadata` -> `Metadata`.
-fn prefix(store: &str) -> String {
-    match store {
-        "storage" => "RemoteLogMetadata".into(),
-        other => other
-            .split('-')
-            .map(|w| {
-                let mut c = w.chars();
-                c.next().map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
-            })
-            .collect(),
-    }
-}
 
 /// What the stores' documentation says each holds.
 fn describe(store: &str) -> &'static str {
@@ -38,13 +25,6 @@ fn describe(store: &str) -> &'static str {
         "share-coordinator" => "`__share_group_state`",
         "transaction-coordinator" => "`__transaction_state`",
         _ => "a Kafka server module's stored records",
-    }
-}
-
-fn range(v: Versions) -> String {
-    match v.0 {
-        Some((a, b)) => format!("VersionRange::new({a}, {b})"),
-        None => "VersionRange::NONE".into(),
     }
 }
 
@@ -80,7 +60,7 @@ pub fn emit(specs: &[MessageSpec], kafka_version: &str) -> Result<Option<String>
          use bytes::BufMut;\n\n",
     );
     for (store, specs) in &stores {
-        let prefix = prefix(store);
+        let prefix = store_prefix(store);
         let records = record_types(specs, SpecType::Metadata, "Record")?;
         if !records.is_empty() {
             emit_record_types(&mut out, &prefix, store, &records, false);
@@ -263,7 +243,7 @@ fn emit_record_enum(out: &mut String, prefix: &str, records: &[RecordType]) {
     let type_enum = format!("{prefix}RecordType");
     let name = format!("{prefix}Record");
     emit_dispatch(out, &name, &doc, &type_enum, records, |r| r.first.name.clone(), true);
-    let snake = snake(prefix);
+    let snake = snake_case(prefix);
     writeln!(
         out,
         "impl {name} {{
@@ -308,7 +288,7 @@ fn emit_key_value_enums(out: &mut String, prefix: &str, records: &[RecordType]) 
     let value_doc = format!("/// The value of a record of any [`{prefix}RecordType`], decoded.");
     let value_name = |r: &RecordType| r.value.map_or(String::new(), |v| v.name.clone());
     emit_dispatch(out, &value, &value_doc, &type_enum, records, value_name, true);
-    let snake = snake(prefix);
+    let snake = snake_case(prefix);
     writeln!(
         out,
         "impl {key} {{
@@ -367,16 +347,4 @@ Ok((read_key, read_value))
 "
     )
     .unwrap();
-}
-
-/// `GroupCoordinator` -> `group_coordinator`.
-fn snake(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
 }

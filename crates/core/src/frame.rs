@@ -158,12 +158,7 @@ impl RequestFrame {
     #[inline]
     pub fn decode_strict(frame: &Bytes) -> Result<Self, DecodeError> {
         let decoded = Self::decode(frame)?;
-        if !decoded.trailing.is_empty() {
-            return Err(DecodeError::new(
-                DecodeErrorKind::TrailingBytes(decoded.trailing.len()),
-                frame.len() - decoded.trailing.len(),
-            ));
-        }
+        no_trailing(frame, &decoded.trailing)?;
         Ok(decoded)
     }
 
@@ -303,12 +298,7 @@ impl ResponseFrame {
     #[inline]
     pub fn decode_strict(frame: &Bytes, api_key: ApiKey, version: i16) -> Result<Self, DecodeError> {
         let decoded = Self::decode(frame, api_key, version)?;
-        if !decoded.trailing.is_empty() {
-            return Err(DecodeError::new(
-                DecodeErrorKind::TrailingBytes(decoded.trailing.len()),
-                frame.len() - decoded.trailing.len(),
-            ));
-        }
+        no_trailing(frame, &decoded.trailing)?;
         Ok(decoded)
     }
 
@@ -348,6 +338,16 @@ pub fn peek_correlation_id(frame: &Bytes, is_request: bool) -> Result<i32, Decod
         r.skip(4)?;
     }
     r.read_i32()
+}
+
+/// The strict decoders' check: a frame whose body did not reach its end is
+/// a `TrailingBytes` error at the first byte after the body.
+#[cfg(any(feature = "decode-requests", feature = "decode-responses"))]
+fn no_trailing(frame: &Bytes, trailing: &Bytes) -> Result<(), DecodeError> {
+    if trailing.is_empty() {
+        return Ok(());
+    }
+    Err(DecodeError::new(DecodeErrorKind::TrailingBytes(trailing.len()), frame.len() - trailing.len()))
 }
 
 fn check_frame_size(size: i32, max: usize) -> Result<usize, DecodeError> {

@@ -478,21 +478,18 @@ impl RecordBatch {
 /// that partial batch ends the iteration without an error, and
 /// [`BatchIter::partial_bytes`] tells how many bytes it had.
 pub struct BatchIter {
-    rest: Bytes,
-    offset: usize,
-    partial: usize,
-    failed: bool,
+    entries: EntrySplitter,
 }
 
 impl BatchIter {
     /// Iterates the batches in `records`.
     pub fn new(records: Bytes) -> BatchIter {
-        BatchIter { rest: records, offset: 0, partial: 0, failed: false }
+        BatchIter { entries: EntrySplitter::new(records) }
     }
 
     /// Bytes of an incomplete batch at the end (0 when the data ended cleanly).
     pub fn partial_bytes(&self) -> usize {
-        self.partial
+        self.entries.partial_bytes()
     }
 }
 
@@ -500,38 +497,91 @@ impl Iterator for BatchIter {
     type Item = Result<BatchView, RecordsDecodeError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let size = match self.entries.peek()? {
+            Ok(size) => size,
+            Err(e) => return Some(Err(e)),
+        };
+        let rest = self.entries.rest();
+        if rest.len() > MAGIC_OFFSET && rest[MAGIC_OFFSET] as i8 != 2 {
+            let kind = RecordsDecodeErrorKind::UnsupportedMagic(rest[MAGIC_OFFSET] as i8);
+            let at = self.entries.offset() + MAGIC_OFFSET;
+            return Some(Err(self.entries.fail(RecordsDecodeError::new(kind, at))));
+        }
+        let (start, batch) = self.entries.take(size);
+        Some(
+            BatchView::new(batch)
+                .map_err(|e| self.entries.fail(RecordsDecodeError::new(e.kind().clone(), start + e.offset()))),
+        )
+    }
+}
+
+/// Splits a records field into its entries, v2 batches or legacy messages,
+/// which both begin with an int64 offset and an int32 length: the framing
+/// that [`BatchIter`] and [`super::RecordSetIter`] share. An entry cut off at
+/// the end ends the splitting cleanly (see [`EntrySplitter::partial_bytes`]);
+/// an error ends it too.
+pub(super) struct EntrySplitter {
+    rest: Bytes,
+    offset: usize,
+    partial: usize,
+    failed: bool,
+}
+
+impl EntrySplitter {
+    pub(super) fn new(records: Bytes) -> EntrySplitter {
+        EntrySplitter { rest: records, offset: 0, partial: 0, failed: false }
+    }
+
+    /// Bytes of an incomplete entry at the end (0 when the data ended cleanly).
+    pub(super) fn partial_bytes(&self) -> usize {
+        self.partial
+    }
+
+    /// The bytes not split off yet.
+    pub(super) fn rest(&self) -> &Bytes {
+        &self.rest
+    }
+
+    /// The position of [`EntrySplitter::rest`] in the records field.
+    pub(super) fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The size of the next entry, without taking it: `None` at the end
+    /// (or after an error); a negative length is an error.
+    pub(super) fn peek(&mut self) -> Option<Result<usize, RecordsDecodeError>> {
         if self.failed || self.rest.is_empty() {
             return None;
         }
         if self.rest.len() < LOG_OVERHEAD {
-            self.partial = self.rest.len();
-            self.rest = Bytes::new();
+            self.partial = std::mem::take(&mut self.rest).len();
             return None;
         }
         let length = i32::from_be_bytes([self.rest[8], self.rest[9], self.rest[10], self.rest[11]]);
         if length < 0 {
-            self.failed = true;
-            return Some(Err(DecodeError::new(DecodeErrorKind::NegativeLength(length as i64), self.offset + 8).into()));
+            let error = DecodeError::new(DecodeErrorKind::NegativeLength(length as i64), self.offset + 8);
+            return Some(Err(self.fail(error.into())));
         }
         let size = LOG_OVERHEAD + length as usize;
         if self.rest.len() < size {
-            self.partial = self.rest.len();
-            self.rest = Bytes::new();
+            self.partial = std::mem::take(&mut self.rest).len();
             return None;
         }
-        if self.rest.len() > MAGIC_OFFSET && self.rest[MAGIC_OFFSET] as i8 != 2 {
-            self.failed = true;
-            let magic = self.rest[MAGIC_OFFSET] as i8;
-            let kind = RecordsDecodeErrorKind::UnsupportedMagic(magic);
-            return Some(Err(RecordsDecodeError::new(kind, self.offset + MAGIC_OFFSET)));
-        }
-        let batch = self.rest.split_to(size);
+        Some(Ok(size))
+    }
+
+    /// Takes the next entry, of the size [`EntrySplitter::peek`] gave:
+    /// returns its position and bytes.
+    pub(super) fn take(&mut self, size: usize) -> (usize, Bytes) {
         let start = self.offset;
         self.offset += size;
-        Some(BatchView::new(batch).map_err(|e| {
-            self.failed = true;
-            RecordsDecodeError::new(e.kind().clone(), start + e.offset())
-        }))
+        (start, self.rest.split_to(size))
+    }
+
+    /// Ends the splitting with `error`, and returns it.
+    pub(super) fn fail(&mut self, error: RecordsDecodeError) -> RecordsDecodeError {
+        self.failed = true;
+        error
     }
 }
 

@@ -6,7 +6,7 @@
 //! be legacy messages followed by v2 batches. Kafka's Java client iterates
 //! both kinds as batches; [`RecordSetIter`] does the same.
 
-use super::batch::{BatchView, DecodeOptions, LOG_OVERHEAD};
+use super::batch::{BatchView, DecodeOptions, EntrySplitter};
 use super::error::{RecordsDecodeError, RecordsDecodeErrorKind};
 use super::legacy::{decode_messages, LegacyMessage};
 use crate::error::{DecodeError, DecodeErrorKind};
@@ -57,10 +57,7 @@ impl RecordSetEntry {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct RecordSetIter {
-    rest: Bytes,
-    offset: usize,
-    partial: usize,
-    failed: bool,
+    entries: EntrySplitter,
     options: DecodeOptions,
 }
 
@@ -73,17 +70,12 @@ impl RecordSetIter {
 
     /// As [`RecordSetIter::new`], with `options` for the legacy messages.
     pub fn with_options(records: Bytes, options: DecodeOptions) -> RecordSetIter {
-        RecordSetIter { rest: records, offset: 0, partial: 0, failed: false, options }
+        RecordSetIter { entries: EntrySplitter::new(records), options }
     }
 
     /// Bytes of an incomplete entry at the end (0 when the data ended cleanly).
     pub fn partial_bytes(&self) -> usize {
-        self.partial
-    }
-
-    fn fail(&mut self, error: RecordsDecodeError) -> Option<Result<RecordSetEntry, RecordsDecodeError>> {
-        self.failed = true;
-        Some(Err(error))
+        self.entries.partial_bytes()
     }
 }
 
@@ -91,28 +83,11 @@ impl Iterator for RecordSetIter {
     type Item = Result<RecordSetEntry, RecordsDecodeError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || self.rest.is_empty() {
-            return None;
-        }
-        let length = match self.rest.get(8..LOG_OVERHEAD) {
-            Some(b) => i32::from_be_bytes(b.try_into().expect("four bytes")),
-            None => {
-                self.partial = std::mem::take(&mut self.rest).len();
-                return None;
-            }
+        let size = match self.entries.peek()? {
+            Ok(size) => size,
+            Err(e) => return Some(Err(e)),
         };
-        if length < 0 {
-            let at = self.offset + 8;
-            return self.fail(DecodeError::new(DecodeErrorKind::NegativeLength(length.into()), at).into());
-        }
-        let size = LOG_OVERHEAD + length as usize;
-        if self.rest.len() < size {
-            self.partial = std::mem::take(&mut self.rest).len();
-            return None;
-        }
-        let start = self.offset;
-        let entry = self.rest.split_to(size);
-        self.offset += size;
+        let (start, entry) = self.entries.take(size);
         let at_start = |e: RecordsDecodeError| RecordsDecodeError::new(e.kind().clone(), start + e.offset());
         let decoded = match entry.get(MAGIC_OFFSET).map(|&m| m as i8) {
             Some(2) => BatchView::new(entry).map(RecordSetEntry::Batch),
@@ -126,9 +101,6 @@ impl Iterator for RecordSetIter {
             Some(magic) => Err(RecordsDecodeError::new(RecordsDecodeErrorKind::UnsupportedMagic(magic), MAGIC_OFFSET)),
             None => Err(DecodeError::new(DecodeErrorKind::Invalid("entry too short for its magic byte"), 8).into()),
         };
-        match decoded {
-            Ok(entry) => Some(Ok(entry)),
-            Err(e) => self.fail(at_start(e)),
-        }
+        Some(decoded.map_err(|e| self.entries.fail(at_start(e))))
     }
 }

@@ -187,11 +187,22 @@ impl Diff {
     }
 }
 
-/// The fuzz corpus `name`, if it is on disk (it is not in git).
-fn corpus(name: &str) -> Vec<Bytes> {
+/// The inputs of the fuzz corpus `name` (it is not in git: none when it is
+/// not on disk) whose first four bytes name an api key and a valid version
+/// of it, as both corpora's inputs begin: each with that api and version.
+fn corpus(name: &str) -> Vec<(Bytes, ApiKey, i16)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus").join(name);
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    entries.flatten().filter_map(|e| std::fs::read(e.path()).ok()).map(Bytes::from).collect()
+    entries
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .filter_map(|input| {
+            let head = input.get(..4)?;
+            let api = ApiKey::from_key(i16::from_be_bytes([head[0], head[1]]))?;
+            let version = i16::from_be_bytes([head[2], head[3]]);
+            api.valid_versions().contains(version).then(|| (Bytes::from(input), api, version))
+        })
+        .collect()
 }
 
 #[test]
@@ -223,37 +234,21 @@ fn our_decoders_accept_what_kafkas_java_parser_accepts() {
         }
     }
     let mut from_corpus = 0;
-    for input in corpus("request_frame") {
-        let Some(api) =
-            (input.len() >= 4).then(|| ApiKey::from_key(i16::from_be_bytes([input[0], input[1]]))).flatten()
-        else {
-            continue;
-        };
-        let version = i16::from_be_bytes([input[2], input[3]]);
-        if api.valid_versions().contains(version) {
-            diff.request(&input, api, version);
-            from_corpus += 1;
-        }
+    for (input, api, version) in corpus("request_frame") {
+        diff.request(&input, api, version);
+        from_corpus += 1;
     }
-    for input in corpus("response_body") {
-        let Some(api) =
-            (input.len() >= 4).then(|| ApiKey::from_key(i16::from_be_bytes([input[0], input[1]]))).flatten()
-        else {
-            continue;
-        };
-        let version = i16::from_be_bytes([input[2], input[3]]);
-        if api.valid_versions().contains(version) {
-            // A response frame: a header (correlation id, and an empty tagged
-            // section in flexible header versions), then the corpus body.
-            let mut frame = BytesMut::new();
-            frame.put_i32(7);
-            if api.response_header_version(version) > 0 {
-                frame.put_u8(0);
-            }
-            frame.put_slice(&input[4..]);
-            diff.response(&frame.freeze(), api, version);
-            from_corpus += 1;
+    for (input, api, version) in corpus("response_body") {
+        // A response frame: a header (correlation id, and an empty tagged
+        // section in flexible header versions), then the corpus body.
+        let mut frame = BytesMut::new();
+        frame.put_i32(7);
+        if api.response_header_version(version) > 0 {
+            frame.put_u8(0);
         }
+        frame.put_slice(&input[4..]);
+        diff.response(&frame.freeze(), api, version);
+        from_corpus += 1;
     }
 
     let total: usize = diff.tried.values().map(|t| t.0).sum();

@@ -20,26 +20,13 @@ if [[ -f "$cache/.complete" ]]; then
 fi
 mkdir -p "$cache"
 
-# --strict-checksums makes Maven fail (not warn) when the artifact does not
-# match the checksum Maven Central publishes beside it.
-mvn --batch-mode --quiet --strict-checksums dependency:copy \
-    -Dartifact="org.apache.kafka:kafka-clients:$version" \
-    -DoutputDirectory="$cache" >&2
+# shellcheck source=scripts/kafka-jar.sh
+source "$repo_root/scripts/kafka-jar.sh"
+fetch_kafka_jar kafka-clients "$version" "$cache"
 # Loading Kafka's Errors class needs the logging API it links against.
 mvn --batch-mode --quiet --strict-checksums dependency:copy \
     -Dartifact="org.slf4j:slf4j-api:$slf4j_version" \
     -DoutputDirectory="$cache" >&2
-
-# Verify once more ourselves against the .sha1 Maven stored in the local repo.
-m2_dir="${MAVEN_REPO:-$HOME/.m2/repository}/org/apache/kafka/kafka-clients/$version"
-if [[ -f "$m2_dir/$jar_name.sha1" ]]; then
-    expected=$(cut -c1-40 < "$m2_dir/$jar_name.sha1")
-    actual=$(sha1sum "$cache/$jar_name" | cut -c1-40)
-    if [[ "$expected" != "$actual" ]]; then
-        echo "checksum mismatch for $jar_name: expected $expected, got $actual" >&2
-        exit 1
-    fi
-fi
 
 rm -rf "$cache/specs"
 mkdir -p "$cache/specs"

@@ -31,15 +31,11 @@ fi
 jars="$repo_root/.cache/kafka/$version/stored-jars"
 mkdir -p "$jars"
 rm -rf "$out"
+# shellcheck source=scripts/kafka-jar.sh
+source "$repo_root/scripts/kafka-jar.sh"
 for module in "${modules[@]}"; do
-    mvn --batch-mode --quiet --strict-checksums dependency:copy \
-        -Dartifact="org.apache.kafka:$module:$version" -DoutputDirectory="$jars" >&2
+    fetch_kafka_jar "$module" "$version" "$jars"
     jar="$jars/$module-$version.jar"
-    m2="${MAVEN_REPO:-$HOME/.m2/repository}/org/apache/kafka/$module/$version/$module-$version.jar.sha1"
-    if [[ -f "$m2" && "$(cut -c1-40 < "$m2")" != "$(sha1sum "$jar" | cut -c1-40)" ]]; then
-        echo "checksum mismatch for $jar" >&2
-        exit 1
-    fi
     mkdir -p "$out/${module#kafka-}"
     (cd "$out/${module#kafka-}" && unzip -q -j "$jar" '*.json')
 done

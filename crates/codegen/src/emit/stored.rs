@@ -226,7 +226,9 @@ fn emit_dispatch(
         writeln!(out, "{type_enum}::{0} => Self::{0}({1}::random(rng, {version_arg})),", r.variant, message(r))
             .unwrap();
     }
-    out.push_str("}\n}\n}\n\n");
+    out.push_str("}\n}\n");
+    emit_json_dispatch(out, type_enum, records, message, versioned);
+    out.push_str("}\n\n");
     for r in records {
         writeln!(
             out,
@@ -236,6 +238,43 @@ fn emit_dispatch(
         )
         .unwrap();
     }
+}
+
+/// `to_json` and `from_json` (feature `json`): the message in Kafka's JSON
+/// form, as its generated JSON converters (and `kafka-dump-log.sh`) write it.
+fn emit_json_dispatch(
+    out: &mut String,
+    type_enum: &str,
+    records: &[RecordType],
+    message: fn(&RecordType) -> String,
+    versioned: bool,
+) {
+    let (version_param, version_arg) = if versioned { (", version: i16", "version") } else { ("", "0") };
+    let at = if versioned { " at `version`" } else { "" };
+    writeln!(
+        out,
+        "\n/// The message in Kafka's JSON form{at} (feature `json`).\n\
+         #[cfg(feature = \"json\")]\n\
+         pub fn to_json(&self{version_param}) -> Result<crate::json::Value, EncodeError> {{\n\
+         use crate::json::ToJson;\nmatch self {{"
+    )
+    .unwrap();
+    for r in records {
+        writeln!(out, "Self::{}(m) => m.to_json({version_arg}),", r.variant).unwrap();
+    }
+    writeln!(
+        out,
+        "}}\n}}\n\n/// Reads the message of `record_type` from Kafka's JSON form{at} (feature `json`).\n\
+         #[cfg(feature = \"json\")]\n\
+         pub fn from_json(record_type: {type_enum}, value: &crate::json::Value{version_param}) -> Result<Self, DecodeError> {{\n\
+         use crate::json::FromJson;\nOk(match record_type {{"
+    )
+    .unwrap();
+    for r in records {
+        writeln!(out, "{type_enum}::{0} => Self::{0}({1}::from_json(value, {version_arg})?),", r.variant, message(r))
+            .unwrap();
+    }
+    out.push_str("})\n}\n");
 }
 
 fn emit_record_enum(out: &mut String, prefix: &str, records: &[RecordType]) {

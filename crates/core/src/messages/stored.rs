@@ -473,6 +473,112 @@ impl GroupCoordinatorKey {
             }
         }
     }
+
+    /// The message in Kafka's JSON form (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn to_json(&self) -> Result<crate::json::Value, EncodeError> {
+        use crate::json::ToJson;
+        match self {
+            Self::LegacyOffsetCommit(m) => m.to_json(0),
+            Self::OffsetCommit(m) => m.to_json(0),
+            Self::GroupMetadata(m) => m.to_json(0),
+            Self::ConsumerGroupMetadata(m) => m.to_json(0),
+            Self::ConsumerGroupPartitionMetadata(m) => m.to_json(0),
+            Self::ConsumerGroupMemberMetadata(m) => m.to_json(0),
+            Self::ConsumerGroupTargetAssignmentMetadata(m) => m.to_json(0),
+            Self::ConsumerGroupTargetAssignmentMember(m) => m.to_json(0),
+            Self::ConsumerGroupCurrentMemberAssignment(m) => m.to_json(0),
+            Self::ShareGroupMemberMetadata(m) => m.to_json(0),
+            Self::ShareGroupMetadata(m) => m.to_json(0),
+            Self::ShareGroupTargetAssignmentMetadata(m) => m.to_json(0),
+            Self::ShareGroupTargetAssignmentMember(m) => m.to_json(0),
+            Self::ShareGroupCurrentMemberAssignment(m) => m.to_json(0),
+            Self::ShareGroupStatePartitionMetadata(m) => m.to_json(0),
+            Self::ConsumerGroupRegularExpression(m) => m.to_json(0),
+            Self::StreamsGroupMetadata(m) => m.to_json(0),
+            Self::StreamsGroupMemberMetadata(m) => m.to_json(0),
+            Self::StreamsGroupTargetAssignmentMetadata(m) => m.to_json(0),
+            Self::StreamsGroupTargetAssignmentMember(m) => m.to_json(0),
+            Self::StreamsGroupCurrentMemberAssignment(m) => m.to_json(0),
+            Self::StreamsGroupTopology(m) => m.to_json(0),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn from_json(record_type: GroupCoordinatorRecordType, value: &crate::json::Value) -> Result<Self, DecodeError> {
+        use crate::json::FromJson;
+        Ok(match record_type {
+            GroupCoordinatorRecordType::LegacyOffsetCommit => {
+                Self::LegacyOffsetCommit(LegacyOffsetCommitKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::OffsetCommit => Self::OffsetCommit(OffsetCommitKey::from_json(value, 0)?),
+            GroupCoordinatorRecordType::GroupMetadata => Self::GroupMetadata(GroupMetadataKey::from_json(value, 0)?),
+            GroupCoordinatorRecordType::ConsumerGroupMetadata => {
+                Self::ConsumerGroupMetadata(ConsumerGroupMetadataKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
+                Self::ConsumerGroupPartitionMetadata(ConsumerGroupPartitionMetadataKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
+                Self::ConsumerGroupMemberMetadata(ConsumerGroupMemberMetadataKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
+                Self::ConsumerGroupTargetAssignmentMetadata(ConsumerGroupTargetAssignmentMetadataKey::from_json(
+                    value, 0,
+                )?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
+                Self::ConsumerGroupTargetAssignmentMember(ConsumerGroupTargetAssignmentMemberKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
+                Self::ConsumerGroupCurrentMemberAssignment(ConsumerGroupCurrentMemberAssignmentKey::from_json(
+                    value, 0,
+                )?)
+            }
+            GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
+                Self::ShareGroupMemberMetadata(ShareGroupMemberMetadataKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::ShareGroupMetadata => {
+                Self::ShareGroupMetadata(ShareGroupMetadataKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
+                Self::ShareGroupTargetAssignmentMetadata(ShareGroupTargetAssignmentMetadataKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
+                Self::ShareGroupTargetAssignmentMember(ShareGroupTargetAssignmentMemberKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
+                Self::ShareGroupCurrentMemberAssignment(ShareGroupCurrentMemberAssignmentKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
+                Self::ShareGroupStatePartitionMetadata(ShareGroupStatePartitionMetadataKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
+                Self::ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupMetadata => {
+                Self::StreamsGroupMetadata(StreamsGroupMetadataKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
+                Self::StreamsGroupMemberMetadata(StreamsGroupMemberMetadataKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
+                Self::StreamsGroupTargetAssignmentMetadata(StreamsGroupTargetAssignmentMetadataKey::from_json(
+                    value, 0,
+                )?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
+                Self::StreamsGroupTargetAssignmentMember(StreamsGroupTargetAssignmentMemberKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
+                Self::StreamsGroupCurrentMemberAssignment(StreamsGroupCurrentMemberAssignmentKey::from_json(value, 0)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupTopology => {
+                Self::StreamsGroupTopology(StreamsGroupTopologyKey::from_json(value, 0)?)
+            }
+        })
+    }
 }
 
 impl From<LegacyOffsetCommitKey> for GroupCoordinatorKey {
@@ -921,6 +1027,124 @@ impl GroupCoordinatorValue {
                 Self::StreamsGroupTopology(StreamsGroupTopologyValue::random(rng, version))
             }
         }
+    }
+
+    /// The message in Kafka's JSON form at `version` (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn to_json(&self, version: i16) -> Result<crate::json::Value, EncodeError> {
+        use crate::json::ToJson;
+        match self {
+            Self::LegacyOffsetCommit(m) => m.to_json(version),
+            Self::OffsetCommit(m) => m.to_json(version),
+            Self::GroupMetadata(m) => m.to_json(version),
+            Self::ConsumerGroupMetadata(m) => m.to_json(version),
+            Self::ConsumerGroupPartitionMetadata(m) => m.to_json(version),
+            Self::ConsumerGroupMemberMetadata(m) => m.to_json(version),
+            Self::ConsumerGroupTargetAssignmentMetadata(m) => m.to_json(version),
+            Self::ConsumerGroupTargetAssignmentMember(m) => m.to_json(version),
+            Self::ConsumerGroupCurrentMemberAssignment(m) => m.to_json(version),
+            Self::ShareGroupMemberMetadata(m) => m.to_json(version),
+            Self::ShareGroupMetadata(m) => m.to_json(version),
+            Self::ShareGroupTargetAssignmentMetadata(m) => m.to_json(version),
+            Self::ShareGroupTargetAssignmentMember(m) => m.to_json(version),
+            Self::ShareGroupCurrentMemberAssignment(m) => m.to_json(version),
+            Self::ShareGroupStatePartitionMetadata(m) => m.to_json(version),
+            Self::ConsumerGroupRegularExpression(m) => m.to_json(version),
+            Self::StreamsGroupMetadata(m) => m.to_json(version),
+            Self::StreamsGroupMemberMetadata(m) => m.to_json(version),
+            Self::StreamsGroupTargetAssignmentMetadata(m) => m.to_json(version),
+            Self::StreamsGroupTargetAssignmentMember(m) => m.to_json(version),
+            Self::StreamsGroupCurrentMemberAssignment(m) => m.to_json(version),
+            Self::StreamsGroupTopology(m) => m.to_json(version),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn from_json(
+        record_type: GroupCoordinatorRecordType,
+        value: &crate::json::Value,
+        version: i16,
+    ) -> Result<Self, DecodeError> {
+        use crate::json::FromJson;
+        Ok(match record_type {
+            GroupCoordinatorRecordType::LegacyOffsetCommit => {
+                Self::LegacyOffsetCommit(LegacyOffsetCommitValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::OffsetCommit => {
+                Self::OffsetCommit(OffsetCommitValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::GroupMetadata => {
+                Self::GroupMetadata(GroupMetadataValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupMetadata => {
+                Self::ConsumerGroupMetadata(ConsumerGroupMetadataValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
+                Self::ConsumerGroupPartitionMetadata(ConsumerGroupPartitionMetadataValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
+                Self::ConsumerGroupMemberMetadata(ConsumerGroupMemberMetadataValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
+                Self::ConsumerGroupTargetAssignmentMetadata(ConsumerGroupTargetAssignmentMetadataValue::from_json(
+                    value, version,
+                )?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
+                Self::ConsumerGroupTargetAssignmentMember(ConsumerGroupTargetAssignmentMemberValue::from_json(
+                    value, version,
+                )?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
+                Self::ConsumerGroupCurrentMemberAssignment(ConsumerGroupCurrentMemberAssignmentValue::from_json(
+                    value, version,
+                )?)
+            }
+            GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
+                Self::ShareGroupMemberMetadata(ShareGroupMemberMetadataValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::ShareGroupMetadata => {
+                Self::ShareGroupMetadata(ShareGroupMetadataValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => Self::ShareGroupTargetAssignmentMetadata(
+                ShareGroupTargetAssignmentMetadataValue::from_json(value, version)?,
+            ),
+            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => Self::ShareGroupTargetAssignmentMember(
+                ShareGroupTargetAssignmentMemberValue::from_json(value, version)?,
+            ),
+            GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => Self::ShareGroupCurrentMemberAssignment(
+                ShareGroupCurrentMemberAssignmentValue::from_json(value, version)?,
+            ),
+            GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => Self::ShareGroupStatePartitionMetadata(
+                ShareGroupStatePartitionMetadataValue::from_json(value, version)?,
+            ),
+            GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
+                Self::ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupMetadata => {
+                Self::StreamsGroupMetadata(StreamsGroupMetadataValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
+                Self::StreamsGroupMemberMetadata(StreamsGroupMemberMetadataValue::from_json(value, version)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
+                Self::StreamsGroupTargetAssignmentMetadata(StreamsGroupTargetAssignmentMetadataValue::from_json(
+                    value, version,
+                )?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => Self::StreamsGroupTargetAssignmentMember(
+                StreamsGroupTargetAssignmentMemberValue::from_json(value, version)?,
+            ),
+            GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
+                Self::StreamsGroupCurrentMemberAssignment(StreamsGroupCurrentMemberAssignmentValue::from_json(
+                    value, version,
+                )?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupTopology => {
+                Self::StreamsGroupTopology(StreamsGroupTopologyValue::from_json(value, version)?)
+            }
+        })
     }
 }
 
@@ -1587,6 +1811,112 @@ impl MetadataRecord {
             }
         }
     }
+
+    /// The message in Kafka's JSON form at `version` (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn to_json(&self, version: i16) -> Result<crate::json::Value, EncodeError> {
+        use crate::json::ToJson;
+        match self {
+            Self::RegisterBroker(m) => m.to_json(version),
+            Self::UnregisterBroker(m) => m.to_json(version),
+            Self::Topic(m) => m.to_json(version),
+            Self::Partition(m) => m.to_json(version),
+            Self::Config(m) => m.to_json(version),
+            Self::PartitionChange(m) => m.to_json(version),
+            Self::FenceBroker(m) => m.to_json(version),
+            Self::UnfenceBroker(m) => m.to_json(version),
+            Self::RemoveTopic(m) => m.to_json(version),
+            Self::DelegationToken(m) => m.to_json(version),
+            Self::UserScramCredential(m) => m.to_json(version),
+            Self::FeatureLevel(m) => m.to_json(version),
+            Self::ClientQuota(m) => m.to_json(version),
+            Self::ProducerIds(m) => m.to_json(version),
+            Self::BrokerRegistrationChange(m) => m.to_json(version),
+            Self::AccessControlEntry(m) => m.to_json(version),
+            Self::RemoveAccessControlEntry(m) => m.to_json(version),
+            Self::NoOp(m) => m.to_json(version),
+            Self::ZkMigrationState(m) => m.to_json(version),
+            Self::RemoveUserScramCredential(m) => m.to_json(version),
+            Self::BeginTransaction(m) => m.to_json(version),
+            Self::EndTransaction(m) => m.to_json(version),
+            Self::AbortTransaction(m) => m.to_json(version),
+            Self::RemoveDelegationToken(m) => m.to_json(version),
+            Self::RegisterController(m) => m.to_json(version),
+            Self::ClearElr(m) => m.to_json(version),
+            Self::UnregisterController(m) => m.to_json(version),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn from_json(
+        record_type: MetadataRecordType,
+        value: &crate::json::Value,
+        version: i16,
+    ) -> Result<Self, DecodeError> {
+        use crate::json::FromJson;
+        Ok(match record_type {
+            MetadataRecordType::RegisterBroker => {
+                Self::RegisterBroker(RegisterBrokerRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::UnregisterBroker => {
+                Self::UnregisterBroker(UnregisterBrokerRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::Topic => Self::Topic(TopicRecord::from_json(value, version)?),
+            MetadataRecordType::Partition => Self::Partition(PartitionRecord::from_json(value, version)?),
+            MetadataRecordType::Config => Self::Config(ConfigRecord::from_json(value, version)?),
+            MetadataRecordType::PartitionChange => {
+                Self::PartitionChange(PartitionChangeRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::FenceBroker => Self::FenceBroker(FenceBrokerRecord::from_json(value, version)?),
+            MetadataRecordType::UnfenceBroker => Self::UnfenceBroker(UnfenceBrokerRecord::from_json(value, version)?),
+            MetadataRecordType::RemoveTopic => Self::RemoveTopic(RemoveTopicRecord::from_json(value, version)?),
+            MetadataRecordType::DelegationToken => {
+                Self::DelegationToken(DelegationTokenRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::UserScramCredential => {
+                Self::UserScramCredential(UserScramCredentialRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::FeatureLevel => Self::FeatureLevel(FeatureLevelRecord::from_json(value, version)?),
+            MetadataRecordType::ClientQuota => Self::ClientQuota(ClientQuotaRecord::from_json(value, version)?),
+            MetadataRecordType::ProducerIds => Self::ProducerIds(ProducerIdsRecord::from_json(value, version)?),
+            MetadataRecordType::BrokerRegistrationChange => {
+                Self::BrokerRegistrationChange(BrokerRegistrationChangeRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::AccessControlEntry => {
+                Self::AccessControlEntry(AccessControlEntryRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::RemoveAccessControlEntry => {
+                Self::RemoveAccessControlEntry(RemoveAccessControlEntryRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::NoOp => Self::NoOp(NoOpRecord::from_json(value, version)?),
+            MetadataRecordType::ZkMigrationState => {
+                Self::ZkMigrationState(ZkMigrationStateRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::RemoveUserScramCredential => {
+                Self::RemoveUserScramCredential(RemoveUserScramCredentialRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::BeginTransaction => {
+                Self::BeginTransaction(BeginTransactionRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::EndTransaction => {
+                Self::EndTransaction(EndTransactionRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::AbortTransaction => {
+                Self::AbortTransaction(AbortTransactionRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::RemoveDelegationToken => {
+                Self::RemoveDelegationToken(RemoveDelegationTokenRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::RegisterController => {
+                Self::RegisterController(RegisterControllerRecord::from_json(value, version)?)
+            }
+            MetadataRecordType::ClearElr => Self::ClearElr(ClearElrRecord::from_json(value, version)?),
+            MetadataRecordType::UnregisterController => {
+                Self::UnregisterController(UnregisterControllerRecord::from_json(value, version)?)
+            }
+        })
+    }
 }
 
 impl From<RegisterBrokerRecord> for MetadataRecord {
@@ -1887,6 +2217,26 @@ impl ShareCoordinatorKey {
             ShareCoordinatorRecordType::ShareUpdate => Self::ShareUpdate(ShareUpdateKey::random(rng, 0)),
         }
     }
+
+    /// The message in Kafka's JSON form (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn to_json(&self) -> Result<crate::json::Value, EncodeError> {
+        use crate::json::ToJson;
+        match self {
+            Self::ShareSnapshot(m) => m.to_json(0),
+            Self::ShareUpdate(m) => m.to_json(0),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn from_json(record_type: ShareCoordinatorRecordType, value: &crate::json::Value) -> Result<Self, DecodeError> {
+        use crate::json::FromJson;
+        Ok(match record_type {
+            ShareCoordinatorRecordType::ShareSnapshot => Self::ShareSnapshot(ShareSnapshotKey::from_json(value, 0)?),
+            ShareCoordinatorRecordType::ShareUpdate => Self::ShareUpdate(ShareUpdateKey::from_json(value, 0)?),
+        })
+    }
 }
 
 impl From<ShareSnapshotKey> for ShareCoordinatorKey {
@@ -1965,6 +2315,32 @@ impl ShareCoordinatorValue {
             ShareCoordinatorRecordType::ShareSnapshot => Self::ShareSnapshot(ShareSnapshotValue::random(rng, version)),
             ShareCoordinatorRecordType::ShareUpdate => Self::ShareUpdate(ShareUpdateValue::random(rng, version)),
         }
+    }
+
+    /// The message in Kafka's JSON form at `version` (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn to_json(&self, version: i16) -> Result<crate::json::Value, EncodeError> {
+        use crate::json::ToJson;
+        match self {
+            Self::ShareSnapshot(m) => m.to_json(version),
+            Self::ShareUpdate(m) => m.to_json(version),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn from_json(
+        record_type: ShareCoordinatorRecordType,
+        value: &crate::json::Value,
+        version: i16,
+    ) -> Result<Self, DecodeError> {
+        use crate::json::FromJson;
+        Ok(match record_type {
+            ShareCoordinatorRecordType::ShareSnapshot => {
+                Self::ShareSnapshot(ShareSnapshotValue::from_json(value, version)?)
+            }
+            ShareCoordinatorRecordType::ShareUpdate => Self::ShareUpdate(ShareUpdateValue::from_json(value, version)?),
+        })
     }
 }
 
@@ -2192,6 +2568,42 @@ impl RemoteLogMetadataRecord {
             }
         }
     }
+
+    /// The message in Kafka's JSON form at `version` (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn to_json(&self, version: i16) -> Result<crate::json::Value, EncodeError> {
+        use crate::json::ToJson;
+        match self {
+            Self::RemoteLogSegmentMetadata(m) => m.to_json(version),
+            Self::RemoteLogSegmentMetadataUpdate(m) => m.to_json(version),
+            Self::RemotePartitionDeleteMetadata(m) => m.to_json(version),
+            Self::RemoteLogSegmentMetadataSnapshot(m) => m.to_json(version),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn from_json(
+        record_type: RemoteLogMetadataRecordType,
+        value: &crate::json::Value,
+        version: i16,
+    ) -> Result<Self, DecodeError> {
+        use crate::json::FromJson;
+        Ok(match record_type {
+            RemoteLogMetadataRecordType::RemoteLogSegmentMetadata => {
+                Self::RemoteLogSegmentMetadata(RemoteLogSegmentMetadataRecord::from_json(value, version)?)
+            }
+            RemoteLogMetadataRecordType::RemoteLogSegmentMetadataUpdate => {
+                Self::RemoteLogSegmentMetadataUpdate(RemoteLogSegmentMetadataUpdateRecord::from_json(value, version)?)
+            }
+            RemoteLogMetadataRecordType::RemotePartitionDeleteMetadata => {
+                Self::RemotePartitionDeleteMetadata(RemotePartitionDeleteMetadataRecord::from_json(value, version)?)
+            }
+            RemoteLogMetadataRecordType::RemoteLogSegmentMetadataSnapshot => Self::RemoteLogSegmentMetadataSnapshot(
+                RemoteLogSegmentMetadataSnapshotRecord::from_json(value, version)?,
+            ),
+        })
+    }
 }
 
 impl From<RemoteLogSegmentMetadataRecord> for RemoteLogMetadataRecord {
@@ -2342,6 +2754,29 @@ impl TransactionCoordinatorKey {
             TransactionCoordinatorRecordType::TransactionLog => Self::TransactionLog(TransactionLogKey::random(rng, 0)),
         }
     }
+
+    /// The message in Kafka's JSON form (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn to_json(&self) -> Result<crate::json::Value, EncodeError> {
+        use crate::json::ToJson;
+        match self {
+            Self::TransactionLog(m) => m.to_json(0),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn from_json(
+        record_type: TransactionCoordinatorRecordType,
+        value: &crate::json::Value,
+    ) -> Result<Self, DecodeError> {
+        use crate::json::FromJson;
+        Ok(match record_type {
+            TransactionCoordinatorRecordType::TransactionLog => {
+                Self::TransactionLog(TransactionLogKey::from_json(value, 0)?)
+            }
+        })
+    }
 }
 
 impl From<TransactionLogKey> for TransactionCoordinatorKey {
@@ -2411,6 +2846,30 @@ impl TransactionCoordinatorValue {
                 Self::TransactionLog(TransactionLogValue::random(rng, version))
             }
         }
+    }
+
+    /// The message in Kafka's JSON form at `version` (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn to_json(&self, version: i16) -> Result<crate::json::Value, EncodeError> {
+        use crate::json::ToJson;
+        match self {
+            Self::TransactionLog(m) => m.to_json(version),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
+    #[cfg(feature = "json")]
+    pub fn from_json(
+        record_type: TransactionCoordinatorRecordType,
+        value: &crate::json::Value,
+        version: i16,
+    ) -> Result<Self, DecodeError> {
+        use crate::json::FromJson;
+        Ok(match record_type {
+            TransactionCoordinatorRecordType::TransactionLog => {
+                Self::TransactionLog(TransactionLogValue::from_json(value, version)?)
+            }
+        })
     }
 }
 

@@ -37,6 +37,7 @@ pub use kafka_wire_core::*;
 
 #[cfg(feature = "tokio")]
 pub mod framed;
+pub mod log;
 pub mod negotiate;
 pub mod records;
 

@@ -273,7 +273,7 @@ impl BatchView {
 
     /// The CRC check, the records section (decompressed) and the record
     /// count, checked against what the section can hold.
-    fn checked_records(&self, options: &DecodeOptions) -> Result<(Bytes, usize), RecordsDecodeError> {
+    pub(crate) fn checked_records(&self, options: &DecodeOptions) -> Result<(Bytes, usize), RecordsDecodeError> {
         if options.verify_crc {
             self.verify_crc()?;
         }

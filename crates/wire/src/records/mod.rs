@@ -87,6 +87,7 @@ pub use control::{ControlRecord, ControlRecordType};
 pub use error::{RecordsDecodeError, RecordsDecodeErrorKind, RecordsEncodeError, RecordsEncodeErrorKind};
 pub use record::{Header, Record};
 pub use record_ref::{BorrowedRecords, HeaderRef, RecordRef, RecordRefs};
+pub(crate) use record_set::parse_entry;
 pub use record_set::{RecordSetEntry, RecordSetIter};
 
 use crate::messages::{fetch_response, fetch_snapshot_response, produce_request, share_fetch_response};

@@ -89,18 +89,25 @@ impl Iterator for RecordSetIter {
         };
         let (start, entry) = self.entries.take(size);
         let at_start = |e: RecordsDecodeError| RecordsDecodeError::new(e.kind().clone(), start + e.offset());
-        let decoded = match entry.get(MAGIC_OFFSET).map(|&m| m as i8) {
-            Some(2) => BatchView::new(entry).map(RecordSetEntry::Batch),
-            Some(0 | 1) => match decode_messages(entry, &self.options) {
-                Ok((mut messages, 0)) if messages.len() == 1 => Ok(RecordSetEntry::Legacy(messages.remove(0))),
-                Ok(_) => {
-                    Err(DecodeError::new(DecodeErrorKind::Invalid("message size does not match its content"), 8).into())
-                }
-                Err(e) => Err(e),
-            },
-            Some(magic) => Err(RecordsDecodeError::new(RecordsDecodeErrorKind::UnsupportedMagic(magic), MAGIC_OFFSET)),
-            None => Err(DecodeError::new(DecodeErrorKind::Invalid("entry too short for its magic byte"), 8).into()),
-        };
+        let decoded = parse_entry(entry, &self.options);
         Some(decoded.map_err(|e| self.entries.fail(at_start(e))))
+    }
+}
+
+/// Parses one entry (offset, size and the rest, as the splitting took it):
+/// a v2 batch by its header, a legacy message whole. Error offsets count
+/// from the entry's first byte.
+pub(crate) fn parse_entry(entry: Bytes, options: &DecodeOptions) -> Result<RecordSetEntry, RecordsDecodeError> {
+    match entry.get(MAGIC_OFFSET).map(|&m| m as i8) {
+        Some(2) => BatchView::new(entry).map(RecordSetEntry::Batch),
+        Some(0 | 1) => match decode_messages(entry, options) {
+            Ok((mut messages, 0)) if messages.len() == 1 => Ok(RecordSetEntry::Legacy(messages.remove(0))),
+            Ok(_) => {
+                Err(DecodeError::new(DecodeErrorKind::Invalid("message size does not match its content"), 8).into())
+            }
+            Err(e) => Err(e),
+        },
+        Some(magic) => Err(RecordsDecodeError::new(RecordsDecodeErrorKind::UnsupportedMagic(magic), MAGIC_OFFSET)),
+        None => Err(DecodeError::new(DecodeErrorKind::Invalid("entry too short for its magic byte"), 8).into()),
     }
 }

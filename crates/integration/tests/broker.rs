@@ -3,13 +3,14 @@
 //! consumer-group, transaction, admin and authentication flows, and
 //! pipelined requests. Only kafka-wire and a TCP socket are used.
 
+mod flows;
 mod probes;
 
 use bytes::Bytes;
+use flows::*;
 use kafka_wire::messages::*;
 use kafka_wire::records::{
-    decode_batches, Compression, ControlRecord, DecodeOptions, EncodeOptions, Header, ReadBatches, Record, RecordBatch,
-    WriteBatches,
+    decode_batches, Compression, ControlRecord, DecodeOptions, Header, ReadBatches, Record, RecordBatch,
 };
 use kafka_wire::{ApiKey, ErrorCode, KafkaRelease, Request, Response, ResponseFrame, StrBytes};
 use kafka_wire_integration::{broker_address, broker_sasl_address, expect, Connection};
@@ -17,148 +18,6 @@ use probes::probe_request;
 use std::collections::BTreeMap;
 use std::time::Duration;
 use uuid::Uuid;
-
-fn connect() -> Connection {
-    Connection::connect(&broker_address()).expect("connect to the test broker")
-}
-
-fn ok(what: &str, code: i16) {
-    assert_eq!(code, 0, "{what} failed: {:?}", ErrorCode::try_from(code));
-}
-
-fn unique(prefix: &str) -> String {
-    format!("{prefix}-{}", Uuid::new_v4().simple())
-}
-
-/// Creates a topic and waits until partition 0 has a leader; returns its id.
-/// Sends a request (through `send`) until its response's error code is not
-/// retriable: a fresh coordinator answers "loading" for a while.
-fn until_not_retriable<T>(mut send: impl FnMut() -> T, error_code: impl Fn(&T) -> i16) -> T {
-    loop {
-        let response = send();
-        match ErrorCode::try_from(error_code(&response)) {
-            Ok(e) if e.is_retriable() => std::thread::sleep(Duration::from_millis(200)),
-            _ => return response,
-        }
-    }
-}
-
-/// Reads (through `read`) up to `attempts` times, 100 ms apart, until `done`
-/// holds: admin changes reach the broker through the metadata log, so a
-/// read right after a write may not show them yet. Returns the last read.
-fn poll<T>(attempts: usize, mut read: impl FnMut() -> T, done: impl Fn(&T) -> bool) -> T {
-    let mut value = read();
-    for _ in 1..attempts {
-        if done(&value) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        value = read();
-    }
-    value
-}
-
-fn create_topic(conn: &mut Connection, name: &str, partitions: i32) -> Uuid {
-    let request = CreateTopicsRequest {
-        topics: vec![create_topics_request::CreatableTopic {
-            name: name.into(),
-            num_partitions: partitions,
-            replication_factor: 1,
-            ..Default::default()
-        }],
-        timeout_ms: 30_000,
-        ..Default::default()
-    };
-    let response = expect!(conn.send_latest(request).unwrap(), CreateTopics);
-    ok("CreateTopics", response.topics[0].error_code);
-    let metadata = MetadataRequest {
-        topics: Some(vec![metadata_request::MetadataRequestTopic { name: Some(name.into()), ..Default::default() }]),
-        ..Default::default()
-    };
-    let has_leaders = |topic: &metadata_response::MetadataResponseTopic| {
-        topic.error_code == 0
-            && topic.partitions.len() == partitions as usize
-            && topic.partitions.iter().all(|p| p.leader_id >= 0)
-    };
-    let topic =
-        poll(100, || expect!(conn.send_latest(metadata.clone()).unwrap(), Metadata).topics.swap_remove(0), has_leaders);
-    assert!(has_leaders(&topic), "topic {name} did not get a leader");
-    topic.topic_id
-}
-
-/// FindCoordinator, retried while the coordinator is still starting (the
-/// first request creates the internal topic); `key_type` 0 group, 1 transaction.
-fn find_coordinator(conn: &mut Connection, key: &str, key_type: i8) -> find_coordinator_response::Coordinator {
-    let request = FindCoordinatorRequest { key_type, coordinator_keys: vec![key.into()], ..Default::default() };
-    for _ in 0..150 {
-        let response = expect!(conn.send_latest(request.clone()).unwrap(), FindCoordinator);
-        let coordinator = response.coordinators[0].clone();
-        match ErrorCode::try_from(coordinator.error_code) {
-            Ok(e) if e.is_retriable() => std::thread::sleep(Duration::from_millis(200)),
-            _ => {
-                ok("FindCoordinator", coordinator.error_code);
-                return coordinator;
-            }
-        }
-    }
-    panic!("no coordinator for {key}");
-}
-
-fn delete_topic(conn: &mut Connection, name: &str) {
-    let request = DeleteTopicsRequest {
-        topics: vec![delete_topics_request::DeleteTopicState { name: Some(name.into()), ..Default::default() }],
-        timeout_ms: 30_000,
-        ..Default::default()
-    };
-    let response = expect!(conn.send_latest(request).unwrap(), DeleteTopics);
-    ok("DeleteTopics", response.responses[0].error_code);
-}
-
-fn produce(conn: &mut Connection, topic_id: Uuid, transactional_id: Option<&str>, batch: &RecordBatch) -> i64 {
-    let mut partition = produce_request::PartitionProduceData { index: 0, ..Default::default() };
-    partition.set_batches(std::slice::from_ref(batch), &EncodeOptions::default()).unwrap();
-    let request = ProduceRequest {
-        transactional_id: transactional_id.map(StrBytes::from),
-        acks: -1,
-        timeout_ms: 30_000,
-        topic_data: vec![produce_request::TopicProduceData {
-            topic_id,
-            partition_data: vec![partition],
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
-    assert!(conn.version_for(ApiKey::Produce).unwrap() >= 13, "the pinned broker speaks Produce v13");
-    let response = expect!(conn.send_latest(request).unwrap(), Produce);
-    let partition = &response.responses[0].partition_responses[0];
-    ok("Produce", partition.error_code);
-    partition.base_offset
-}
-
-fn fetch(conn: &mut Connection, topic_id: Uuid, offset: i64, read_committed: bool) -> fetch_response::PartitionData {
-    let request = FetchRequest {
-        max_wait_ms: 100,
-        min_bytes: 1,
-        max_bytes: 8 << 20,
-        isolation_level: read_committed as i8,
-        topics: vec![fetch_request::FetchTopic {
-            topic_id,
-            partitions: vec![fetch_request::FetchPartition {
-                partition: 0,
-                fetch_offset: offset,
-                partition_max_bytes: 8 << 20,
-                ..Default::default()
-            }],
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
-    let response = expect!(conn.send_latest(request).unwrap(), Fetch);
-    ok("Fetch", response.error_code);
-    let partition = response.responses[0].partitions[0].clone();
-    ok("Fetch partition", partition.error_code);
-    partition
-}
 
 #[test]
 fn api_versions_at_every_version_agree_with_our_metadata() {
@@ -329,43 +188,7 @@ fn classic_consumer_group_flow() {
     let coordinator = find_coordinator(&mut conn, &group, 0);
     assert!(coordinator.port > 0);
 
-    let join = |member_id: &str| JoinGroupRequest {
-        group_id: group.as_str().into(),
-        session_timeout_ms: 30_000,
-        rebalance_timeout_ms: 30_000,
-        member_id: member_id.into(),
-        protocol_type: "consumer".into(),
-        protocols: vec![join_group_request::JoinGroupRequestProtocol {
-            name: "range".into(),
-            metadata: Bytes::from_static(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
-    // v4+: the first join returns MEMBER_ID_REQUIRED with our member id.
-    // A fresh coordinator may still be loading: retry while the error is retriable.
-    let first = until_not_retriable(|| expect!(conn.send_latest(join("")).unwrap(), JoinGroup), |r| r.error_code);
-    assert_eq!(ErrorCode::try_from(first.error_code), Ok(ErrorCode::MemberIdRequired));
-    let joined = expect!(conn.send_latest(join(&first.member_id)).unwrap(), JoinGroup);
-    ok("JoinGroup", joined.error_code);
-    assert_eq!(joined.leader, joined.member_id);
-
-    let sync = SyncGroupRequest {
-        group_id: group.as_str().into(),
-        generation_id: joined.generation_id,
-        member_id: joined.member_id.clone(),
-        protocol_type: Some("consumer".into()),
-        protocol_name: Some("range".into()),
-        assignments: vec![sync_group_request::SyncGroupRequestAssignment {
-            member_id: joined.member_id.clone(),
-            assignment: Bytes::from_static(b"assignment"),
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
-    let synced = expect!(conn.send_latest(sync).unwrap(), SyncGroup);
-    ok("SyncGroup", synced.error_code);
-    assert_eq!(synced.assignment.as_ref(), b"assignment");
+    let joined = join_classic_group(&mut conn, &group);
 
     let heartbeat = HeartbeatRequest {
         group_id: group.as_str().into(),
@@ -375,25 +198,7 @@ fn classic_consumer_group_flow() {
     };
     ok("Heartbeat", expect!(conn.send_latest(heartbeat).unwrap(), Heartbeat).error_code);
 
-    let commit = OffsetCommitRequest {
-        group_id: group.as_str().into(),
-        generation_id_or_member_epoch: joined.generation_id,
-        member_id: joined.member_id.clone(),
-        topics: vec![offset_commit_request::OffsetCommitRequestTopic {
-            name: topic.as_str().into(),
-            topic_id,
-            partitions: vec![offset_commit_request::OffsetCommitRequestPartition {
-                partition_index: 0,
-                committed_offset: 42,
-                committed_metadata: Some("meta".into()),
-                ..Default::default()
-            }],
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
-    let committed = expect!(conn.send_latest(commit).unwrap(), OffsetCommit);
-    ok("OffsetCommit", committed.topics[0].partitions[0].error_code);
+    commit_offset(&mut conn, &group, &joined, (&topic, topic_id), 42, "meta");
 
     let fetch_offsets = OffsetFetchRequest {
         groups: vec![offset_fetch_request::OffsetFetchRequestGroup {
@@ -434,22 +239,7 @@ fn consumer_group_protocol_heartbeat_and_describe() {
     let topic = unique("cg-topic");
     create_topic(&mut conn, &topic, 2);
     let group = unique("cg");
-    let heartbeat = ConsumerGroupHeartbeatRequest {
-        group_id: group.as_str().into(),
-        member_id: Uuid::new_v4().simple().to_string().into(),
-        member_epoch: 0,
-        rebalance_timeout_ms: 30_000,
-        subscribed_topic_names: Some(vec![topic.as_str().into()]),
-        topic_partitions: Some(vec![]),
-        ..Default::default()
-    };
-    // A fresh coordinator may still be loading: retry while the error is retriable.
-    let response = until_not_retriable(
-        || expect!(conn.send_latest(heartbeat.clone()).unwrap(), ConsumerGroupHeartbeat),
-        |r| r.error_code,
-    );
-    ok("ConsumerGroupHeartbeat", response.error_code);
-    assert!(response.member_epoch >= 1);
+    join_consumer_group(&mut conn, &group, &topic);
 
     let describe = ConsumerGroupDescribeRequest { group_ids: vec![group.as_str().into()], ..Default::default() };
     let described = expect!(conn.send_latest(describe).unwrap(), ConsumerGroupDescribe);
@@ -467,51 +257,11 @@ fn transaction_commit_is_visible_to_read_committed_fetch() {
     let topic_id = create_topic(&mut conn, &topic, 1);
     let txn = unique("txn");
 
-    find_coordinator(&mut conn, &txn, 1);
-
-    let init = InitProducerIdRequest {
-        transactional_id: Some(txn.as_str().into()),
-        transaction_timeout_ms: 60_000,
-        producer_id: -1,
-        producer_epoch: -1,
-        ..Default::default()
-    };
-    // The coordinator may still be loading: retry while it says so.
-    let producer =
-        until_not_retriable(|| expect!(conn.send_latest(init.clone()).unwrap(), InitProducerId), |r| r.error_code);
-    ok("InitProducerId", producer.error_code);
-
-    // Clients add partitions with AddPartitionsToTxn v3 and below.
-    let add = AddPartitionsToTxnRequest {
-        v3_and_below_transactional_id: txn.as_str().into(),
-        v3_and_below_producer_id: producer.producer_id,
-        v3_and_below_producer_epoch: producer.producer_epoch,
-        v3_and_below_topics: vec![add_partitions_to_txn_request::AddPartitionsToTxnTopic {
-            name: topic.as_str().into(),
-            partitions: [0].into(),
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
-    let added = expect!(conn.send(add, 3).unwrap(), AddPartitionsToTxn);
-    ok("AddPartitionsToTxn", added.results_by_topic_v3_and_below[0].results_by_partition[0].partition_error_code);
-
     let batch = RecordBatch::from_records(
         Compression::Snappy,
         (0..3).map(|i| (1000 + i, Record { value: Some(Bytes::from(format!("txn-{i}"))), ..Default::default() })),
-    )
-    .with_transactional(true)
-    .with_producer(producer.producer_id, producer.producer_epoch, 0);
-    produce(&mut conn, topic_id, Some(&txn), &batch);
-
-    let end = EndTxnRequest {
-        transactional_id: txn.as_str().into(),
-        producer_id: producer.producer_id,
-        producer_epoch: producer.producer_epoch,
-        committed: true,
-        ..Default::default()
-    };
-    ok("EndTxn", expect!(conn.send_latest(end).unwrap(), EndTxn).error_code);
+    );
+    committed_transaction(&mut conn, &txn, (&topic, topic_id), batch);
 
     // read_committed: consume like a client, from offset 0 up to the last
     // stable offset, fetching again from after each batch (one fetch need

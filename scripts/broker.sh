@@ -19,12 +19,16 @@ version=${KAFKA_WIRE_BROKER_VERSION:-$(tr -d '[:space:]' < "$repo_root/kafka-ver
 libs="$repo_root/.cache/broker/$version/libs"
 
 fetch_jars() {
-    if [[ -f "$libs/.complete" ]]; then return; fi
+    # The marker names the pom it was fetched for: a changed pom refetches.
+    local marker
+    marker="$libs/.complete-$(sha1sum "$repo_root/broker/pom.xml" | cut -c1-12)"
+    if [[ -f "$marker" ]]; then return; fi
     "$repo_root/scripts/ensure-tools.sh"
+    rm -rf "$libs"
     mkdir -p "$libs"
     mvn -q -B --strict-checksums -f "$repo_root/broker/pom.xml" dependency:copy-dependencies \
         -Dkafka.version="$version" -DincludeScope=runtime -DoutputDirectory="$libs" >&2
-    touch "$libs/.complete"
+    touch "$marker"
 }
 
 free_port() {
@@ -71,6 +75,9 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 delete.topic.enable=true
+# A metadata snapshot every few seconds (when there is something new), so
+# that the stored-records tests find one beside the metadata log.
+metadata.log.max.snapshot.interval.ms=3000
 PROPS
     local cluster_id
     # Random base64url: it may start with "-", hence --cluster-id=VALUE below.

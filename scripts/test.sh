@@ -88,7 +88,7 @@ set -a
 # shellcheck disable=SC1091
 source "$broker_dir/broker.env"
 set +a
-cargo test -p kafka-wire-integration --features external --test broker --test async_broker --test proxy --test async_proxy -- --nocapture
+cargo test -p kafka-wire-integration --features external --test broker --test async_broker --test stored_broker --test proxy --test async_proxy -- --nocapture
 echo "== the demo"
 cargo run --quiet -p kafka-wire-integration --example demo -- "$KAFKA_WIRE_BROKER"
 echo "== the async example"

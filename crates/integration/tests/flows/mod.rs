@@ -141,6 +141,17 @@ pub fn fetch(
     offset: i64,
     read_committed: bool,
 ) -> fetch_response::PartitionData {
+    fetch_partition(conn, topic_id, 0, offset, read_committed)
+}
+
+/// Fetches `partition` from `offset`.
+pub fn fetch_partition(
+    conn: &mut Connection,
+    topic_id: Uuid,
+    partition: i32,
+    offset: i64,
+    read_committed: bool,
+) -> fetch_response::PartitionData {
     let request = FetchRequest {
         max_wait_ms: 100,
         min_bytes: 1,
@@ -149,7 +160,7 @@ pub fn fetch(
         topics: vec![fetch_request::FetchTopic {
             topic_id,
             partitions: vec![fetch_request::FetchPartition {
-                partition: 0,
+                partition,
                 fetch_offset: offset,
                 partition_max_bytes: 8 << 20,
                 ..Default::default()

@@ -13,7 +13,7 @@
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root/fuzz"
-targets=(request_frame response_body record_batches legacy_message_set json_message)
+targets=(request_frame response_body record_batches legacy_message_set json_message log_file)
 
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
@@ -27,10 +27,14 @@ build() {
     local bins=()
     for t in "${targets[@]}"; do bins+=(--bin "$t"); done
     cargo build --quiet --release --target "$host" "${bins[@]}"
-    if [[ ! -d corpus ]]; then
-        # Seeds are made by an uninstrumented build of the seed generator.
-        RUSTFLAGS="" cargo run --quiet --release --target-dir target/seeds --bin make_seeds -- corpus
-    fi
+    # Seeds are made by an uninstrumented build of the seed generator, when
+    # a target has no corpus yet (seeding again only rewrites the seeds).
+    for t in "${targets[@]}"; do
+        if [[ ! -d "corpus/$t" ]]; then
+            RUSTFLAGS="" cargo run --quiet --release --target-dir target/seeds --bin make_seeds -- corpus
+            break
+        fi
+    done
 }
 
 run_target() {

@@ -59,6 +59,9 @@ fn main() {
         });
         let batch = RecordBatch::from_records(codec, records).to_bytes(&EncodeOptions::default()).unwrap();
         write(dir, "record_batches", codec.name(), &batch);
+        // A segment: two batches of the codec, the second one cut short.
+        let segment = [&batch[..], &batch[..batch.len() - 3]].concat();
+        write(dir, "log_file", codec.name(), &segment);
     }
     for magic in [0i8, 1] {
         let inner: Vec<LegacyMessage> =

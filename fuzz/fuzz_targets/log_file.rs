@@ -1,0 +1,30 @@
+//! A log segment or snapshot file: read batch by batch, every record
+//! decoded, and decoded again as each internal topic stores its records.
+//! Reading ends with batches, a truncated tail or an error, never a panic,
+//! and the batches tile the bytes read.
+#![no_main]
+use kafka_wire::log::{InternalTopic, LogReader};
+use kafka_wire::records::DecodeOptions;
+use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, MAX_DECOMPRESSED, RECORDS_ALLOWANCE};
+use libfuzzer_sys::fuzz_target;
+
+#[global_allocator]
+static ALLOC: CountingAllocator = CountingAllocator;
+
+fuzz_target!(|data: &[u8]| {
+    with_allocation_limit(data, RECORDS_ALLOWANCE, || {
+        let options = DecodeOptions { max_decompressed_size: MAX_DECOMPRESSED, verify_crc: true };
+        let mut reader = LogReader::new(data).with_options(options);
+        let mut position = 0;
+        for batch in &mut reader {
+            let Ok(batch) = batch else { break };
+            assert_eq!(batch.position, position, "batches tile the file");
+            position += batch.size();
+            let _ = batch.records();
+            for &topic in InternalTopic::ALL {
+                let _ = batch.stored_records(topic);
+            }
+        }
+        assert!(reader.position() <= data.len() as u64);
+    });
+});

@@ -6,6 +6,7 @@
 
 pub mod async_client;
 pub mod async_proxy;
+pub mod dump_log_segments;
 pub mod java_tester;
 pub mod proxy;
 

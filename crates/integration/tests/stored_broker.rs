@@ -14,15 +14,15 @@ mod flows;
 
 use bytes::Bytes;
 use flows::*;
-use kafka_wire::json::serde_json::{json, Deserializer, Value};
+use kafka_wire::json::serde_json::{json, Value};
 use kafka_wire::json::ToJson;
 use kafka_wire::log::{InternalTopic, LogBatch, LogReader, LogRecord, SnapshotId, StoredEntry, StoredRecord};
 use kafka_wire::messages::stored::*;
 use kafka_wire::messages::*;
 use kafka_wire::records::{Compression, ControlRecord, Record, RecordBatch, RecordSetEntry};
+use kafka_wire_integration::dump_log_segments::{dump_log_segments, dumped_content};
 use kafka_wire_integration::{expect, Connection};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -117,7 +117,9 @@ fn share_partitions_of(conn: &mut Connection, group: &str, patience: Duration) -
 }
 
 /// Every record of an internal topic, fetched partition by partition up to
-/// its high watermark, each decoded as the topic stores it.
+/// its high watermark, each decoded as the topic stores it. A coordinator
+/// creates its topic when it first needs it: an internal topic that does
+/// not exist yet, or whose partitions have no leader yet, is waited for.
 fn fetch_internal_topic(conn: &mut Connection, topic: InternalTopic) -> Vec<(LogRecord, StoredEntry)> {
     let metadata = MetadataRequest {
         topics: Some(vec![metadata_request::MetadataRequestTopic {
@@ -126,7 +128,17 @@ fn fetch_internal_topic(conn: &mut Connection, topic: InternalTopic) -> Vec<(Log
         }]),
         ..Default::default()
     };
-    let described = expect!(conn.send_latest(metadata).unwrap(), Metadata).topics.swap_remove(0);
+    let ready = |t: &metadata_response::MetadataResponseTopic| {
+        t.error_code == 0 && !t.partitions.is_empty() && t.partitions.iter().all(|p| p.leader_id >= 0)
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let described = loop {
+        let described = expect!(conn.send_latest(metadata.clone()).unwrap(), Metadata).topics.swap_remove(0);
+        if ready(&described) || Instant::now() > deadline {
+            break described;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
     ok(topic.name(), described.error_code);
     let mut records = Vec::new();
     for partition in &described.partitions {
@@ -329,96 +341,6 @@ fn the_metadata_log_and_a_snapshot_hold_the_created_topic() {
 
 // ---- The differential check against Kafka's DumpLogSegments ----
 
-/// A batch as DumpLogSegments prints it.
-#[derive(Debug, Default)]
-struct DumpedBatch {
-    fields: Vec<(String, String)>,
-    records: Vec<DumpedRecord>,
-}
-
-impl DumpedBatch {
-    fn field(&self, name: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_else(|| panic!("no {name} in {self:?}"))
-    }
-}
-
-/// A record as DumpLogSegments prints it: its offset, key and value sizes,
-/// and what follows its header keys (the decoded key and payload, or the
-/// control record).
-#[derive(Debug)]
-struct DumpedRecord {
-    offset: i64,
-    key_size: i32,
-    value_size: i32,
-    content: String,
-}
-
-/// The files DumpLogSegments dumped, in order, with their batches.
-fn dump_log_segments(files: &[PathBuf], decoder: &str) -> Vec<(String, Vec<DumpedBatch>)> {
-    let libs = std::env::var("KAFKA_WIRE_BROKER_LIBS")
-        .expect("KAFKA_WIRE_BROKER_LIBS is not set: run through scripts/test.sh");
-    let joined: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let output = Command::new("java")
-        .args([
-            "-cp",
-            &format!("{libs}/*"),
-            "org.apache.kafka.tools.DumpLogSegments",
-            "--deep-iteration",
-            "--print-data-log",
-        ])
-        .arg(decoder)
-        .args(["--files", &joined.join(",")])
-        .output()
-        .expect("run java");
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(output.status.success(), "DumpLogSegments failed: {}\n{stdout}", String::from_utf8_lossy(&output.stderr));
-    parse_dump(&stdout)
-}
-
-fn parse_dump(stdout: &str) -> Vec<(String, Vec<DumpedBatch>)> {
-    let mut files: Vec<(String, Vec<DumpedBatch>)> = Vec::new();
-    for line in stdout.lines() {
-        if let Some(file) = line.strip_prefix("Dumping ") {
-            files.push((file.to_string(), Vec::new()));
-        } else if line.starts_with("baseOffset: ") {
-            let tokens: Vec<&str> = line.split(' ').collect();
-            let fields = tokens
-                .chunks(2)
-                .map(|kv| (kv[0].trim_end_matches(':').to_string(), kv.get(1).unwrap_or(&"").to_string()));
-            files.last_mut().unwrap().1.push(DumpedBatch { fields: fields.collect(), records: Vec::new() });
-        } else if let Some(record) = line.strip_prefix("| offset: ") {
-            files.last_mut().unwrap().1.last_mut().unwrap().records.push(parse_record(record));
-        }
-    }
-    files
-}
-
-fn parse_record(line: &str) -> DumpedRecord {
-    let number = |name: &str| -> i64 {
-        let at = line.find(name).unwrap_or_else(|| panic!("no {name} in {line}")) + name.len();
-        line[at..].split(' ').next().unwrap().parse().unwrap()
-    };
-    let headers = line.find("headerKeys: [").unwrap();
-    let content_at = headers + line[headers..].find("] ").unwrap() + 2;
-    DumpedRecord {
-        offset: line.split(' ').next().unwrap().parse().unwrap(),
-        key_size: number(" keySize: ") as i32,
-        value_size: number(" valueSize: ") as i32,
-        content: line[content_at..].to_string(),
-    }
-}
-
-/// The first JSON value in `text`, and what follows it.
-fn json_prefix(text: &str) -> (Value, &str) {
-    let mut values = Deserializer::from_str(text).into_iter::<Value>();
-    let value = values.next().unwrap_or_else(|| panic!("no JSON in {text}")).unwrap();
-    (value, &text[values.byte_offset()..])
-}
-
 /// What DumpLogSegments prints after a record's header keys, from our
 /// decoding: the JSON parsed, so that formatting does not matter.
 fn expected_content(entry: &StoredEntry) -> Value {
@@ -491,27 +413,6 @@ fn control_content(control: &ControlRecord) -> Value {
         other => panic!("an unexpected control record {other:?}"),
     };
     json!({ name: json.unwrap() })
-}
-
-/// What DumpLogSegments printed, in the shape of [`expected_content`].
-fn dumped_content(content: &str) -> Value {
-    if let Some(marker) = content.strip_prefix("endTxnMarker: ") {
-        let (kind, epoch) = marker.split_once(" coordinatorEpoch: ").unwrap();
-        return json!({"endTxnMarker": kind, "coordinatorEpoch": epoch.trim().parse::<i64>().unwrap()});
-    }
-    if let Some(rest) = content.strip_prefix("key: ") {
-        let (key, rest) = json_prefix(rest);
-        let payload = rest.trim_start().strip_prefix("payload: ").unwrap_or_else(|| panic!("no payload in {content}"));
-        let payload = if payload.trim() == "<DELETE>" { json!("<DELETE>") } else { json_prefix(payload).0 };
-        return json!({"key": key, "payload": payload});
-    }
-    if let Some(payload) = content.strip_prefix("payload: ") {
-        return json!({"payload": json_prefix(payload).0});
-    }
-    // A KRaft control record: its name, then its JSON.
-    let brace = content.find('{').unwrap_or_else(|| panic!("unrecognised record content: {content}"));
-    let name = content[..brace].trim().trim_end_matches(':');
-    json!({ name: json_prefix(&content[brace..]).0 })
 }
 
 /// DumpLogSegments turns a classic consumer group member's subscription

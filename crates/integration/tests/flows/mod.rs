@@ -144,7 +144,7 @@ pub fn fetch(
     fetch_partition(conn, topic_id, 0, offset, read_committed)
 }
 
-/// Fetches `partition` from `offset`.
+/// Fetches `partition` from `offset`, again while the error is retriable.
 pub fn fetch_partition(
     conn: &mut Connection,
     topic_id: Uuid,
@@ -169,9 +169,15 @@ pub fn fetch_partition(
         }],
         ..Default::default()
     };
-    let response = expect!(conn.send_latest(request).unwrap(), Fetch);
-    ok("Fetch", response.error_code);
-    let partition = response.responses[0].partitions[0].clone();
+    // A partition that just got its leader may still answer "not leader" for a moment.
+    let partition = until_not_retriable(
+        || {
+            let response = expect!(conn.send_latest(request.clone()).unwrap(), Fetch);
+            ok("Fetch", response.error_code);
+            response.responses[0].partitions[0].clone()
+        },
+        |p| p.error_code,
+    );
     ok("Fetch partition", partition.error_code);
     partition
 }

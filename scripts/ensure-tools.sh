@@ -10,6 +10,8 @@ command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # librdkafka's command-line client, one of the real clients in the proxy test.
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+# Captures of the broker's traffic, for the kafka-wire command's tests.
+command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then

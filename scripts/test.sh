@@ -31,10 +31,10 @@ for features in "" client broker encode-requests decode-requests encode-response
 done
 
 echo "== clippy, generated code included"
-cargo clippy --quiet --workspace --all-targets --features kafka-wire-integration/external -- -D warnings
+cargo clippy --quiet --workspace --all-targets --features kafka-wire-integration/external,kafka-wire-cli/external -- -D warnings
 
 echo "== docs build without warnings"
-RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p kafka-wire-core -p kafka-wire --all-features
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p kafka-wire-core -p kafka-wire -p kafka-wire-cli --all-features
 
 echo "== rust-version is true"
 python3 scripts/check-rust-version.py
@@ -68,6 +68,7 @@ cargo test -p kafka-wire-integration --features external --test java_crosscheck 
 
 echo "== against a real Kafka broker"
 cargo build --quiet -p kafka-wire-integration --features external --tests --examples
+cargo build --quiet -p kafka-wire-cli --features external --tests
 broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-test-broker.XXXXXX")
 legacy_broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-test-legacy-broker.XXXXXX")
 stop_brokers() {
@@ -89,6 +90,8 @@ set -a
 source "$broker_dir/broker.env"
 set +a
 cargo test -p kafka-wire-integration --features external --test broker --test async_broker --test stored_broker --test proxy --test async_proxy -- --nocapture
+echo "== the kafka-wire command on the broker's traffic (captured with tcpdump) and files"
+cargo test -p kafka-wire-cli --features external --test capture -- --nocapture
 echo "== the demo"
 cargo run --quiet -p kafka-wire-integration --example demo -- "$KAFKA_WIRE_BROKER"
 echo "== the async example"

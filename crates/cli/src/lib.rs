@@ -1,0 +1,22 @@
+//! The `kafka-wire` command, as a library: each subcommand's work, apart
+//! from parsing its arguments (`main.rs`).
+//!
+//! - [`decode`]: Kafka frames from a capture ([`capture`] reads pcap and
+//!   pcapng down to TCP segments, [`reassembly`] puts each direction back in
+//!   order, [`traffic`] splits frames and matches responses to requests),
+//!   from a file of size-prefixed frames, or from hex; [`frames`] decodes one
+//!   frame into a report, [`output`] prints it.
+//! - [`dump_log`]: log segments and snapshots, internal topics decoded.
+//! - [`encode`]: Kafka JSON to bytes.
+//! - [`apis`]: every api, its versions and releases.
+
+pub mod apis;
+pub mod capture;
+pub mod decode;
+pub mod dump_log;
+pub mod encode;
+pub mod frames;
+pub mod output;
+pub mod reassembly;
+pub mod records;
+pub mod traffic;

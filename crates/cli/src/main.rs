@@ -1,0 +1,251 @@
+//! `kafka-wire`: decode Kafka traffic and log files, encode Kafka JSON.
+//!
+//! Exit status: 0 when everything decoded; 1 when a frame, batch or record
+//! did not (each is reported); 2 for a usage error or an input that cannot
+//! be read at all.
+
+use anyhow::{anyhow, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use kafka_wire::log::InternalTopic;
+use kafka_wire::ApiKey;
+use kafka_wire_cli::dump_log::{Decoder, DumpArgs};
+use kafka_wire_cli::output::Format;
+use kafka_wire_cli::{apis, decode, dump_log, encode};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "kafka-wire",
+    version,
+    about = "Decode Kafka traffic and log files, encode Kafka JSON: every api, every version."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode Kafka frames from a pcap/pcapng capture, a file of
+    /// size-prefixed frames, or hex.
+    ///
+    /// In a capture, TCP streams are reassembled in both directions and each
+    /// response is decoded with the api and version of its request (matched
+    /// by connection and correlation id). Prints one JSON object per frame
+    /// when writing to a pipe or file (or with --json), a line per frame on
+    /// a terminal.
+    Decode {
+        /// A capture or frames file; `-` or nothing for standard input.
+        input: Option<PathBuf>,
+        /// Kafka's port (repeatable); without it, a connection is Kafka when
+        /// its first request is.
+        #[arg(long = "port", value_name = "PORT")]
+        ports: Vec<u16>,
+        /// Decode this hex (frames with their size prefix, or one frame without).
+        #[arg(long, value_name = "HEX", conflicts_with = "input")]
+        hex: Option<String>,
+        /// The input is hex text.
+        #[arg(long)]
+        hex_input: bool,
+        /// Outside a capture, decode the frames as responses to API:VERSION
+        /// (e.g. Metadata:12) instead of as requests.
+        #[arg(long, value_name = "API:VERSION", value_parser = parse_api_version)]
+        response_to: Option<(ApiKey, i16)>,
+        /// Only frames of this api (name or key; repeatable).
+        #[arg(long = "api", value_name = "API", value_parser = parse_api)]
+        apis: Vec<ApiKey>,
+        /// Only frames of connections whose `client > server` contains this text.
+        #[arg(long, value_name = "TEXT")]
+        connection: Option<String>,
+        /// Decode the record batches in Produce, Fetch and ShareFetch too.
+        #[arg(long)]
+        records: bool,
+        /// JSON lines even on a terminal.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dump log segments (*.log) and KRaft snapshots (*.checkpoint), batch
+    /// by batch and record by record.
+    ///
+    /// The records of Kafka's internal topics are decoded, the decoder
+    /// picked from the partition directory (__consumer_offsets-N, ...) or
+    /// by --decoder. A last batch cut short is reported on standard error.
+    DumpLog {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// How to decode the records.
+        #[arg(long, value_enum, default_value = "auto")]
+        decoder: DecoderArg,
+        /// Print the batches only.
+        #[arg(long)]
+        batches_only: bool,
+        /// JSON lines, one per batch (text otherwise).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Encode a message from Kafka's JSON form: its body, or the whole frame.
+    Encode {
+        /// The api (name or key).
+        #[arg(value_parser = parse_api)]
+        api: ApiKey,
+        /// The version.
+        version: i16,
+        /// The message's JSON; `-` or nothing to read it from standard input.
+        json: Option<String>,
+        /// It is a response (a request otherwise).
+        #[arg(long)]
+        response: bool,
+        /// The whole frame: size prefix, header and body.
+        #[arg(long)]
+        frame: bool,
+        /// The frame's correlation id.
+        #[arg(long, default_value_t = 1)]
+        correlation_id: i32,
+        /// The request frame's client id.
+        #[arg(long)]
+        client_id: Option<String>,
+        /// Write the bytes as they are (hex otherwise).
+        #[arg(long)]
+        raw: bool,
+    },
+    /// List every api with its versions, flexible versions, and the versions
+    /// each Kafka release accepts.
+    Apis {
+        /// JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DecoderArg {
+    /// From the file's partition directory.
+    Auto,
+    /// None: keys and values as they are.
+    None,
+    /// __consumer_offsets.
+    Offsets,
+    /// __transaction_state.
+    Transactions,
+    /// __share_group_state.
+    ShareState,
+    /// __cluster_metadata.
+    ClusterMetadata,
+    /// __remote_log_metadata.
+    RemoteLogMetadata,
+}
+
+impl From<DecoderArg> for Decoder {
+    fn from(arg: DecoderArg) -> Decoder {
+        match arg {
+            DecoderArg::Auto => Decoder::Auto,
+            DecoderArg::None => Decoder::None,
+            DecoderArg::Offsets => Decoder::Topic(InternalTopic::ConsumerOffsets),
+            DecoderArg::Transactions => Decoder::Topic(InternalTopic::TransactionState),
+            DecoderArg::ShareState => Decoder::Topic(InternalTopic::ShareGroupState),
+            DecoderArg::ClusterMetadata => Decoder::Topic(InternalTopic::ClusterMetadata),
+            DecoderArg::RemoteLogMetadata => Decoder::Topic(InternalTopic::RemoteLogMetadata),
+        }
+    }
+}
+
+fn parse_api(text: &str) -> Result<ApiKey, String> {
+    if let Ok(key) = text.parse::<i16>() {
+        return ApiKey::from_key(key).ok_or_else(|| format!("no api has key {key}"));
+    }
+    ApiKey::ALL
+        .iter()
+        .copied()
+        .find(|api| api.name().eq_ignore_ascii_case(text))
+        .ok_or_else(|| format!("no api is called {text:?} (see `kafka-wire apis`)"))
+}
+
+fn parse_api_version(text: &str) -> Result<(ApiKey, i16), String> {
+    let (api, version) = text.split_once(':').ok_or("expected API:VERSION, e.g. Metadata:12")?;
+    let version: i16 = version.parse().map_err(|_| format!("{version:?} is not a version"))?;
+    Ok((parse_api(api)?, version))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kafka-wire: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Decode { input, ports, hex, hex_input, response_to, apis, connection, records, json } => {
+            let args = decode::DecodeArgs {
+                input,
+                hex,
+                hex_input,
+                ports,
+                response_to,
+                apis,
+                connection,
+                records,
+                format: Format::choose(json),
+            };
+            let outcome = decode::run(&args)?;
+            Ok(failed_if(outcome.failed > 0))
+        }
+        Command::DumpLog { files, decoder, batches_only, json } => {
+            // Text like kafka-dump-log.sh's, wherever it goes, unless --json.
+            let format = if json { Format::Json } else { Format::Summary };
+            let args = DumpArgs { files, decoder: decoder.into(), batches_only, format };
+            let outcome = dump_log::run(&args)?;
+            Ok(failed_if(outcome.failed_files > 0))
+        }
+        Command::Encode { api, version, json, response, frame, correlation_id, client_id, raw } => {
+            let json = match json {
+                Some(json) if json != "-" => json,
+                _ => {
+                    let mut text = String::new();
+                    std::io::stdin().read_to_string(&mut text)?;
+                    text
+                }
+            };
+            let args = encode::EncodeArgs { api, version, json, response, frame, correlation_id, client_id };
+            let bytes = encode::run(&args)?;
+            let mut out = std::io::stdout();
+            if raw {
+                if out.is_terminal() {
+                    return Err(anyhow!("--raw writes bytes: redirect them to a file or a pipe"));
+                }
+                out.write_all(&bytes)?;
+            } else {
+                writeln!(out, "{}", hex::encode(bytes))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Apis { json } => {
+            let mut out = std::io::stdout().lock();
+            if json {
+                for line in apis::json_lines() {
+                    writeln!(out, "{line}")?;
+                }
+            } else {
+                for line in apis::lines() {
+                    writeln!(out, "{line}")?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn failed_if(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,281 @@
+//! Kafka conversations in a capture: TCP connections put back in order,
+//! split into frames, requests decoded and matched to their responses by
+//! correlation id.
+
+use crate::capture::Segment;
+use crate::frames::{decode_request, decode_response, Direction, FrameReport};
+use crate::reassembly::HalfStream;
+use bytes::{Bytes, BytesMut};
+use kafka_wire::frame::peek_api_key_and_version;
+use kafka_wire::ApiKey;
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+
+/// A frame larger than this is not Kafka's: Kafka's own limits
+/// (`socket.request.max.bytes`, `fetch.max.bytes`) are far below it.
+const MAX_FRAME: usize = 1 << 30;
+
+/// What `decode` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct TrafficOptions {
+    /// The Kafka ports; empty to recognise Kafka by its first request.
+    pub ports: Vec<u16>,
+    /// Decode the record batches in Produce and Fetch.
+    pub records: bool,
+}
+
+/// Counts for the summary at the end.
+#[derive(Debug, Default, Clone)]
+pub struct TrafficStats {
+    pub connections: usize,
+    /// Connections that did not look like Kafka (only when guessing the ports).
+    pub not_kafka: usize,
+    pub frames: u64,
+    pub failed: u64,
+    /// Requests whose response the capture does not hold (acks=0 produce
+    /// requests have none).
+    pub unanswered: u64,
+}
+
+/// One direction's bytes, in order, and the frames they hold.
+#[derive(Default)]
+struct Side {
+    stream: HalfStream,
+    buffer: BytesMut,
+    /// Set once the side's bytes stop making sense: nothing more is decoded.
+    broken: bool,
+}
+
+/// Whether a connection carries Kafka.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Not known until the client's first frame.
+    Unknown,
+    Kafka,
+    NotKafka,
+}
+
+struct Connection {
+    client: SocketAddr,
+    name: String,
+    to_server: Side,
+    to_client: Side,
+    verdict: Verdict,
+    in_flight: HashMap<i32, (ApiKey, i16)>,
+}
+
+/// The Kafka frames of a capture, as its segments come in.
+pub struct Traffic {
+    options: TrafficOptions,
+    connections: HashMap<(SocketAddr, SocketAddr), Connection>,
+    pub stats: TrafficStats,
+}
+
+impl Traffic {
+    pub fn new(options: TrafficOptions) -> Traffic {
+        Traffic { options, connections: HashMap::new(), stats: TrafficStats::default() }
+    }
+
+    /// Takes a segment; `emit` gets the frames it completes.
+    pub fn push(&mut self, segment: &Segment, emit: &mut dyn FnMut(FrameReport)) {
+        let key = ordered(segment.source, segment.destination);
+        if !self.connections.contains_key(&key) {
+            let Some((client, server)) = self.roles(segment) else { return };
+            self.stats.connections += 1;
+            let name = format!("{client} > {server}");
+            let connection = Connection {
+                client,
+                name,
+                to_server: Side::default(),
+                to_client: Side::default(),
+                verdict: Verdict::Unknown,
+                in_flight: HashMap::new(),
+            };
+            self.connections.insert(key, connection);
+        }
+        let options = &self.options;
+        let stats = &mut self.stats;
+        let connection = self.connections.get_mut(&key).unwrap();
+        let direction = if segment.source == connection.client { Direction::Request } else { Direction::Response };
+        let side = match direction {
+            Direction::Request => &mut connection.to_server,
+            Direction::Response => &mut connection.to_client,
+        };
+        let delivery = side.stream.push(segment.sequence, segment.syn, &segment.payload);
+        if let Some((at, bytes)) = delivery.lost {
+            if connection.verdict != Verdict::NotKafka && !side.broken {
+                let mut report = FrameReport::new(&connection.name, direction, segment.time, packet(segment), 0);
+                report.error = Some(format!("{bytes} bytes at stream byte {at} are missing from the capture"));
+                side.broken = true;
+                stats.failed += 1;
+                emit(report);
+            }
+        }
+        if side.broken || connection.verdict == Verdict::NotKafka {
+            return;
+        }
+        side.buffer.extend_from_slice(&delivery.data);
+        connection.frames(direction, segment, options, stats, emit);
+    }
+
+    /// Which side is the client: the SYN's sender, the side not on a Kafka
+    /// port, or the side on the higher (ephemeral) port. `None` for a
+    /// connection that is not on a Kafka port given.
+    fn roles(&self, segment: &Segment) -> Option<(SocketAddr, SocketAddr)> {
+        let (s, d) = (segment.source, segment.destination);
+        if !self.options.ports.is_empty() {
+            let kafka = |a: SocketAddr| self.options.ports.contains(&a.port());
+            return match (kafka(s), kafka(d)) {
+                (_, true) => Some((s, d)),
+                (true, false) => Some((d, s)),
+                (false, false) => None,
+            };
+        }
+        if segment.syn {
+            return Some(if segment.ack { (d, s) } else { (s, d) });
+        }
+        Some(if s.port() > d.port() { (s, d) } else { (d, s) })
+    }
+
+    /// The end of the capture: what is left over is reported.
+    pub fn finish(&mut self, emit: &mut dyn FnMut(FrameReport)) {
+        let mut connections: BTreeMap<String, Connection> =
+            self.connections.drain().map(|(_, c)| (c.name.clone(), c)).collect();
+        for connection in connections.values_mut() {
+            if connection.verdict == Verdict::NotKafka {
+                self.stats.not_kafka += 1;
+                continue;
+            }
+            for (direction, side) in
+                [(Direction::Request, &connection.to_server), (Direction::Response, &connection.to_client)]
+            {
+                if side.broken {
+                    continue;
+                }
+                let pending = side.buffer.len();
+                let gap = side.stream.has_gap();
+                if pending > 0 || gap {
+                    let mut report = FrameReport::new(&connection.name, direction, None, "end".into(), pending);
+                    report.error = Some(match gap {
+                        true => "the capture misses bytes before its last segments".to_string(),
+                        false => format!("the capture ends inside a frame ({pending} bytes of it)"),
+                    });
+                    self.stats.failed += 1;
+                    emit(report);
+                }
+            }
+            self.stats.unanswered += connection.in_flight.len() as u64;
+        }
+    }
+}
+
+impl Connection {
+    /// Emits every whole frame that `direction`'s buffer holds.
+    fn frames(
+        &mut self,
+        direction: Direction,
+        segment: &Segment,
+        options: &TrafficOptions,
+        stats: &mut TrafficStats,
+        emit: &mut dyn FnMut(FrameReport),
+    ) {
+        loop {
+            let side = match direction {
+                Direction::Request => &mut self.to_server,
+                Direction::Response => &mut self.to_client,
+            };
+            let Some(frame) = next_frame(side) else { return };
+            let frame = match frame {
+                Ok(frame) => frame,
+                Err(size) => {
+                    side.broken = true;
+                    if self.verdict == Verdict::Unknown && options.ports.is_empty() {
+                        self.verdict = Verdict::NotKafka;
+                        return;
+                    }
+                    let mut report = FrameReport::new(&self.name, direction, segment.time, packet(segment), 0);
+                    report.error = Some(format!("not Kafka: a frame size of {size} bytes"));
+                    stats.failed += 1;
+                    emit(report);
+                    return;
+                }
+            };
+            if self.verdict == Verdict::Unknown && direction == Direction::Request {
+                self.verdict = if looks_like_request(&frame) { Verdict::Kafka } else { Verdict::NotKafka };
+                if self.verdict == Verdict::NotKafka && options.ports.is_empty() {
+                    return;
+                }
+            }
+            let mut report = FrameReport::new(&self.name, direction, segment.time, packet(segment), frame.len());
+            match direction {
+                Direction::Request => {
+                    if let Some((api, version)) = decode_request(&frame, &mut report, options.records) {
+                        if let Some(id) = report.correlation_id {
+                            self.in_flight.insert(id, (api, version));
+                        }
+                    }
+                }
+                Direction::Response => self.response(&frame, &mut report, options),
+            }
+            stats.frames += 1;
+            if report.error.is_some() {
+                stats.failed += 1;
+            }
+            emit(report);
+        }
+    }
+
+    fn response(&mut self, frame: &Bytes, report: &mut FrameReport, options: &TrafficOptions) {
+        let correlation_id = kafka_wire::frame::peek_correlation_id(frame, false).ok();
+        report.correlation_id = correlation_id;
+        match correlation_id.and_then(|id| self.in_flight.remove(&id)) {
+            Some((api, version)) => decode_response(frame, api, version, report, options.records),
+            None => {
+                report.error = Some(match correlation_id {
+                    Some(id) => format!("a response to correlation id {id}, whose request the capture does not hold"),
+                    None => "a response too short for its correlation id".to_string(),
+                })
+            }
+        }
+    }
+}
+
+/// The next whole frame of a side, without its size prefix; `Err(size)` for
+/// a size no Kafka frame has.
+fn next_frame(side: &mut Side) -> Option<Result<Bytes, i64>> {
+    if side.buffer.len() < 4 {
+        return None;
+    }
+    let size = i32::from_be_bytes([side.buffer[0], side.buffer[1], side.buffer[2], side.buffer[3]]) as i64;
+    if size < 8 || size as usize > MAX_FRAME {
+        return Some(Err(size));
+    }
+    if side.buffer.len() < 4 + size as usize {
+        return None;
+    }
+    let mut frame = side.buffer.split_to(4 + size as usize);
+    Some(Ok(frame.split_off(4).freeze()))
+}
+
+/// Whether a client's first frame is a Kafka request: a known api key at a
+/// version Kafka defines for it.
+fn looks_like_request(frame: &Bytes) -> bool {
+    match peek_api_key_and_version(frame) {
+        Ok((key, version)) => {
+            ApiKey::from_key(key).is_some_and(|api| version >= 0 && version <= api.valid_versions().max)
+        }
+        Err(_) => false,
+    }
+}
+
+fn ordered(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+fn packet(segment: &Segment) -> String {
+    format!("packet {}", segment.packet)
+}

@@ -44,6 +44,8 @@ struct Side {
     buffer: BytesMut,
     /// Set once the side's bytes stop making sense: nothing more is decoded.
     broken: bool,
+    /// The side sent its FIN.
+    finished: bool,
 }
 
 /// Whether a connection carries Kafka.
@@ -101,6 +103,7 @@ impl Traffic {
             Direction::Request => &mut connection.to_server,
             Direction::Response => &mut connection.to_client,
         };
+        side.finished |= segment.fin;
         let delivery = side.stream.push(segment.sequence, segment.syn, &segment.payload);
         if let Some((at, bytes)) = delivery.lost {
             if connection.verdict != Verdict::NotKafka && !side.broken {
@@ -111,11 +114,16 @@ impl Traffic {
                 emit(report);
             }
         }
-        if side.broken || connection.verdict == Verdict::NotKafka {
-            return;
+        if !side.broken && connection.verdict != Verdict::NotKafka {
+            side.buffer.extend_from_slice(&delivery.data);
+            connection.frames(direction, segment, options, stats, emit);
         }
-        side.buffer.extend_from_slice(&delivery.data);
-        connection.frames(direction, segment, options, stats, emit);
+        // A connection reset, or closed both ways, is done: what is left of
+        // it is reported now, so a long capture holds only open connections.
+        if segment.rst || (connection.to_server.finished && connection.to_client.finished) {
+            let connection = self.connections.remove(&key).unwrap();
+            self.close(connection, emit);
+        }
     }
 
     /// Which side is the client: the SYN's sender, the side not on a Kafka
@@ -137,35 +145,41 @@ impl Traffic {
         Some(if s.port() > d.port() { (s, d) } else { (d, s) })
     }
 
-    /// The end of the capture: what is left over is reported.
+    /// The end of the capture: what is left of each connection is reported.
     pub fn finish(&mut self, emit: &mut dyn FnMut(FrameReport)) {
-        let mut connections: BTreeMap<String, Connection> =
+        let connections: BTreeMap<String, Connection> =
             self.connections.drain().map(|(_, c)| (c.name.clone(), c)).collect();
-        for connection in connections.values_mut() {
-            if connection.verdict == Verdict::NotKafka {
-                self.stats.not_kafka += 1;
+        for connection in connections.into_values() {
+            self.close(connection, emit);
+        }
+    }
+
+    /// Reports what a connection left: a frame cut short, bytes the capture
+    /// missed, requests without a response.
+    fn close(&mut self, connection: Connection, emit: &mut dyn FnMut(FrameReport)) {
+        if connection.verdict == Verdict::NotKafka {
+            self.stats.not_kafka += 1;
+            return;
+        }
+        for (direction, side) in
+            [(Direction::Request, &connection.to_server), (Direction::Response, &connection.to_client)]
+        {
+            if side.broken {
                 continue;
             }
-            for (direction, side) in
-                [(Direction::Request, &connection.to_server), (Direction::Response, &connection.to_client)]
-            {
-                if side.broken {
-                    continue;
-                }
-                let pending = side.buffer.len();
-                let gap = side.stream.has_gap();
-                if pending > 0 || gap {
-                    let mut report = FrameReport::new(&connection.name, direction, None, "end".into(), pending);
-                    report.error = Some(match gap {
-                        true => "the capture misses bytes before its last segments".to_string(),
-                        false => format!("the capture ends inside a frame ({pending} bytes of it)"),
-                    });
-                    self.stats.failed += 1;
-                    emit(report);
-                }
+            let pending = side.buffer.len();
+            let gap = side.stream.has_gap();
+            if pending > 0 || gap {
+                let mut report = FrameReport::new(&connection.name, direction, None, "end".into(), pending);
+                report.error = Some(match gap {
+                    true => "the capture misses bytes before the connection's last segments".to_string(),
+                    false => format!("the connection ends inside a frame ({pending} bytes of it)"),
+                });
+                self.stats.failed += 1;
+                emit(report);
             }
-            self.stats.unanswered += connection.in_flight.len() as u64;
         }
+        self.stats.unanswered += connection.in_flight.len() as u64;
     }
 }
 

@@ -450,3 +450,29 @@ fn a_capture_damaged_anywhere_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_closed_connection_is_reported_when_it_closes() {
+    const FIN_ACK: u8 = 0x11;
+    const RST: u8 = 0x04;
+    // Closed both ways after the conversation: nothing left over.
+    let mut packets = conversation();
+    packets.push(packet(50000, 9092, 2000, FIN_ACK, b""));
+    packets.push(packet(9092, 50000, 6000, FIN_ACK, b""));
+    let output = cli(&["decode", scratch("closed.pcap", &pcap(&packets)).to_str().unwrap(), "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(json_lines(&output).len(), 4);
+    assert!(stderr(&output).contains("0 requests without a response"), "{}", stderr(&output));
+    // Reset in the middle of a request: the frame cut short is reported at once.
+    let request = wire(&metadata_request(1));
+    let packets = vec![
+        packet(50003, 9092, 0, SYN, b""),
+        packet(50003, 9092, 1, PSH_ACK, &request[..10]),
+        packet(9092, 50003, 0, RST, b""),
+    ];
+    let output = cli(&["decode", scratch("reset.pcap", &pcap(&packets)).to_str().unwrap(), "--json", "--port", "9092"]);
+    assert_eq!(output.status.code(), Some(1));
+    let frames = json_lines(&output);
+    assert_eq!(frames.len(), 1);
+    assert!(frames[0]["error"].as_str().unwrap().contains("ends inside a frame (10 bytes"), "{}", frames[0]);
+}

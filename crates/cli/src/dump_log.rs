@@ -123,21 +123,14 @@ fn decoded_records(
 ) -> Result<Vec<(LogRecord, Option<StoredEntry>)>, LogError> {
     match topic {
         Some(topic) => Ok(batch.stored_records(topic)?.into_iter().map(|(r, e)| (r, Some(e))).collect()),
-        None if batch.is_control() => {
-            let records = batch.records()?;
-            Ok(records
-                .into_iter()
-                .map(|r| {
-                    let record = kafka_wire::records::Record {
-                        key: r.key.clone(),
-                        value: r.value.clone(),
-                        ..Default::default()
-                    };
-                    let control = ControlRecord::parse(&record).ok().map(StoredEntry::Control);
-                    (r, control)
-                })
-                .collect())
-        }
+        None if batch.is_control() => Ok(batch
+            .records()?
+            .into_iter()
+            .map(|r| {
+                let control = r.control_record().ok().map(StoredEntry::Control);
+                (r, control)
+            })
+            .collect()),
         None => Ok(batch.records()?.into_iter().map(|r| (r, None)).collect()),
     }
 }

@@ -9,7 +9,7 @@ use crate::messages::stored::{
     MetadataRecord, RemoteLogMetadataRecord, ShareCoordinatorKey, ShareCoordinatorValue, TransactionCoordinatorKey,
     TransactionCoordinatorValue,
 };
-use crate::records::{ControlRecord, Record};
+use crate::records::ControlRecord;
 use bytes::Bytes;
 use std::path::Path;
 
@@ -204,7 +204,7 @@ impl LogBatch {
         let mut decoded = Vec::with_capacity(records.len());
         for (i, record) in records.into_iter().enumerate() {
             let entry = match control {
-                true => ControlRecord::parse(&as_record(&record)).map(StoredEntry::Control),
+                true => record.control_record().map(StoredEntry::Control),
                 false => topic.decode(record.key.as_ref(), record.value.as_ref()).map(StoredEntry::Record),
             };
             let entry = entry.map_err(|e| self.error_of(LogErrorKind::Stored(e), None, Some(i)))?;
@@ -212,9 +212,4 @@ impl LogBatch {
         }
         Ok(decoded)
     }
-}
-
-/// The key and value of a log record, as a control record parses them.
-fn as_record(record: &LogRecord) -> Record {
-    Record { key: record.key.clone(), value: record.value.clone(), ..Default::default() }
 }

@@ -5,8 +5,8 @@ use crate::codec::Reader;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::records::legacy::LegacyMessage;
 use crate::records::{
-    BatchView, Compression, DecodeOptions, Header, Record, RecordSetEntry, RecordsDecodeError, TimestampType,
-    BATCH_HEADER_SIZE,
+    BatchView, Compression, ControlRecord, DecodeOptions, Header, Record, RecordSetEntry, RecordsDecodeError,
+    TimestampType, BATCH_HEADER_SIZE,
 };
 use bytes::Bytes;
 use std::fs::File;
@@ -354,4 +354,14 @@ pub struct LogRecord {
     pub value: Option<Bytes>,
     /// Its headers (message format v2 only).
     pub headers: Vec<Header>,
+}
+
+impl LogRecord {
+    /// The record as a control record, for a record of a control batch
+    /// ([`LogBatch::is_control`]): a transaction marker or a KRaft control
+    /// record, parsed from its key and value.
+    pub fn control_record(&self) -> Result<ControlRecord, DecodeError> {
+        let record = Record { key: self.key.clone(), value: self.value.clone(), ..Default::default() };
+        ControlRecord::parse(&record)
+    }
 }

@@ -2,15 +2,7 @@
 
 use kafka_wire::json::serde_json::{json, Map};
 use kafka_wire::json::Value;
-use kafka_wire::{ApiKey, KafkaRelease, VersionRange};
-
-fn range(r: VersionRange) -> String {
-    if r.max < r.min {
-        "none".to_string()
-    } else {
-        r.to_string()
-    }
-}
+use kafka_wire::{ApiKey, KafkaRelease};
 
 /// One line per api.
 pub fn lines() -> Vec<String> {
@@ -18,13 +10,13 @@ pub fn lines() -> Vec<String> {
         .iter()
         .map(|&api| {
             let releases: Vec<String> =
-                KafkaRelease::ALL.iter().map(|&r| format!("{} {}", r.version(), range(api.versions_in(r)))).collect();
+                KafkaRelease::ALL.iter().map(|&r| format!("{} {}", r.version(), api.versions_in(r))).collect();
             format!(
                 "{:>2} {:<36} versions {:<6} flexible {:<6} {}",
                 api.key(),
                 api.name(),
-                range(api.valid_versions()),
-                range(api.request_flexible_versions()),
+                api.valid_versions().to_string(),
+                api.request_flexible_versions().to_string(),
                 releases.join(", ")
             )
         })
@@ -38,15 +30,15 @@ pub fn json_lines() -> Vec<Value> {
         .map(|&api| {
             let releases: Map<String, Value> = KafkaRelease::ALL
                 .iter()
-                .map(|&r| (r.version().to_string(), json!(range(api.versions_in(r)))))
+                .map(|&r| (r.version().to_string(), json!(api.versions_in(r).to_string())))
                 .collect();
             json!({
                 "api": api.name(),
                 "api_key": api.key(),
-                "versions": range(api.valid_versions()),
-                "flexible_request_versions": range(api.request_flexible_versions()),
-                "flexible_response_versions": range(api.response_flexible_versions()),
-                "deprecated_versions": range(api.deprecated_versions()),
+                "versions": api.valid_versions().to_string(),
+                "flexible_request_versions": api.request_flexible_versions().to_string(),
+                "flexible_response_versions": api.response_flexible_versions().to_string(),
+                "deprecated_versions": api.deprecated_versions().to_string(),
                 "releases": releases,
             })
         })

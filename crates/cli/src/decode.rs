@@ -222,7 +222,7 @@ fn prefixed_frames(bytes: &[u8]) -> bool {
 
 fn decode_one(frame: Bytes, name: &str, position: String, args: &DecodeArgs, emit: &mut dyn FnMut(FrameReport)) {
     let size = frame.len();
-    let mut report = match args.response_to {
+    let report = match args.response_to {
         Some((api, version)) => {
             let mut report = FrameReport::new(name, Direction::Response, None, position, size);
             decode_response(&frame, api, version, &mut report, args.records);
@@ -234,9 +234,6 @@ fn decode_one(frame: Bytes, name: &str, position: String, args: &DecodeArgs, emi
             report
         }
     };
-    if report.connection.is_empty() {
-        report.connection = name.to_string();
-    }
     emit(report);
 }
 

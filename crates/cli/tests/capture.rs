@@ -9,11 +9,10 @@
 //!   that Kafka's `DumpLogSegments` gives.
 
 use kafka_wire::json::serde_json::{self, json, Value};
-use kafka_wire::messages::*;
 use kafka_wire_integration::async_client::{produce_fetch_commit, AsyncClient};
-use kafka_wire_integration::dump_log_segments::{dump_log_segments, dumped_content};
+use kafka_wire_integration::dump_log_segments::{copy_partition_files, dump_log_segments, dumped_content};
 use kafka_wire_integration::proxy::{serve, ProxyEvent};
-use kafka_wire_integration::{expect, Connection};
+use kafka_wire_integration::{create_topic, Connection};
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -86,35 +85,6 @@ fn run(what: &str, command: &mut Command) -> String {
     stdout
 }
 
-/// Creates a one-partition topic and waits for its leader.
-fn create_topic(address: &str, name: &str) {
-    let mut conn = Connection::connect(address).unwrap();
-    let create = CreateTopicsRequest {
-        topics: vec![create_topics_request::CreatableTopic {
-            name: name.into(),
-            num_partitions: 1,
-            replication_factor: 1,
-            ..Default::default()
-        }],
-        timeout_ms: 30_000,
-        ..Default::default()
-    };
-    let created = expect!(conn.send_latest(create).unwrap(), CreateTopics);
-    assert_eq!(created.topics[0].error_code, 0, "CreateTopics");
-    let metadata = MetadataRequest {
-        topics: Some(vec![metadata_request::MetadataRequestTopic { name: Some(name.into()), ..Default::default() }]),
-        ..Default::default()
-    };
-    for _ in 0..100 {
-        let topic = expect!(conn.send_latest(metadata.clone()).unwrap(), Metadata).topics.swap_remove(0);
-        if topic.error_code == 0 && topic.partitions.first().is_some_and(|p| p.leader_id >= 0) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("{name} got no leader");
-}
-
 /// A frame as a multiset element: its direction, header and message.
 fn key(request: bool, header: &Value, message: &Value) -> String {
     json!({"request": request, "header": header, "message": message}).to_string()
@@ -143,7 +113,7 @@ fn a_capture_of_real_clients_decodes_as_the_proxy_saw_it() {
     // librdkafka: metadata, an lz4 producer, a consumer (the flow above
     // deleted its topic: kcat gets its own).
     let topic = format!("capture-kcat-{run_id}");
-    create_topic(&proxy_address, &topic);
+    create_topic(&mut Connection::connect(&proxy_address).unwrap(), &topic, 1);
     let kcat = |args: &[&str]| {
         let mut c = Command::new("timeout");
         c.arg("60").arg("kcat").args(["-b", &proxy_address]).args(args);
@@ -207,35 +177,18 @@ fn a_capture_of_real_clients_decodes_as_the_proxy_saw_it() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Copies of the broker's internal-topic segments and newest metadata snapshot.
+/// Copies of the broker's internal-topic segments and newest metadata
+/// snapshot, each with its DumpLogSegments decoder.
 fn broker_files(into: &Path) -> Vec<(PathBuf, &'static str)> {
-    let data = Path::new(&env("KAFKA_WIRE_BROKER_DIR")).join("data");
     let decoders = [
         ("__consumer_offsets", "--offsets-decoder"),
         ("__transaction_state", "--transaction-log-decoder"),
         ("__cluster_metadata", "--cluster-metadata-decoder"),
     ];
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(&data).unwrap() {
-        let dir = entry.unwrap().path();
-        let name = dir.file_name().unwrap().to_str().unwrap().to_string();
-        let Some((_, decoder)) =
-            decoders.iter().find(|(topic, _)| name.strip_prefix(topic).is_some_and(|p| p.starts_with('-')))
-        else {
-            continue;
-        };
-        let mut logs: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-        logs.sort();
-        let snapshot = logs.iter().rfind(|p| p.extension().is_some_and(|e| e == "checkpoint")).cloned();
-        let segments = logs.into_iter().filter(|p| p.extension().is_some_and(|e| e == "log"));
-        for file in segments.chain(snapshot) {
-            let copy = into.join(&name).join(file.file_name().unwrap());
-            std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
-            std::fs::copy(&file, &copy).unwrap();
-            files.push((copy, *decoder));
-        }
-    }
-    files
+    decoders
+        .iter()
+        .flat_map(|&(topic, decoder)| copy_partition_files(topic, into).into_iter().map(move |f| (f, decoder)))
+        .collect()
 }
 
 #[test]

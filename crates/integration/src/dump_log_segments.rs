@@ -1,10 +1,11 @@
 //! Kafka's own `DumpLogSegments` (`kafka-dump-log.sh`), run from the test
 //! broker's jars, and its output parsed: batches with their fields, records
 //! with their sizes and decoded content as JSON. The stored-records tests
-//! compare our reading of the same files with it.
+//! compare our reading of the same files with it, over copies of the test
+//! broker's files (`copy_partition_files`).
 
 use kafka_wire::json::serde_json::{json, Deserializer, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A batch as DumpLogSegments prints it.
@@ -126,4 +127,49 @@ pub fn dumped_content(content: &str) -> Value {
     let brace = content.find('{').unwrap_or_else(|| panic!("unrecognised record content: {content}"));
     let name = content[..brace].trim().trim_end_matches(':');
     json!({ name: json_prefix(&content[brace..]).0 })
+}
+
+/// The test broker's data directory (from its broker.env).
+pub fn broker_data_dir() -> PathBuf {
+    let broker =
+        std::env::var("KAFKA_WIRE_BROKER_DIR").expect("KAFKA_WIRE_BROKER_DIR is not set: run through scripts/test.sh");
+    Path::new(&broker).join("data")
+}
+
+/// The files of `dir` with this extension, sorted by name (for segments
+/// and snapshots, by offset).
+pub fn files_with(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == extension))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Copies the segments and the newest snapshot of every partition
+/// directory of `topic` in the broker's data directory into `into` (the
+/// same directory names), so that both readers see the same bytes while
+/// the broker writes on. Returns the copies, sorted.
+pub fn copy_partition_files(topic: &str, into: &Path) -> Vec<PathBuf> {
+    let mut copies = Vec::new();
+    for entry in std::fs::read_dir(broker_data_dir()).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_str().unwrap().to_string();
+        if !name.rsplit_once('-').is_some_and(|(t, p)| t == topic && p.parse::<u32>().is_ok()) {
+            continue;
+        }
+        let target = into.join(&name);
+        std::fs::create_dir_all(&target).unwrap();
+        // The broker writes a snapshot every few seconds: the newest is enough.
+        let newest_snapshot = files_with(&dir, "checkpoint").pop();
+        for file in files_with(&dir, "log").into_iter().chain(newest_snapshot) {
+            let copy = target.join(file.file_name().unwrap());
+            std::fs::copy(&file, &copy).unwrap();
+            copies.push(copy);
+        }
+    }
+    copies.sort();
+    copies
 }

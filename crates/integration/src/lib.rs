@@ -165,6 +165,41 @@ pub fn check_reencodes(frame: &Bytes, response: &ResponseFrame, version: i16) ->
     Err(format!("{} v{version} response re-encodes differently from byte {at} on", response.api_key()).into())
 }
 
+/// Creates a topic (replication factor 1) and waits until every partition
+/// has a leader; returns its id. Panics on failure: a helper for tests.
+pub fn create_topic(conn: &mut Connection, name: &str, partitions: i32) -> uuid::Uuid {
+    let request = CreateTopicsRequest {
+        topics: vec![create_topics_request::CreatableTopic {
+            name: name.into(),
+            num_partitions: partitions,
+            replication_factor: 1,
+            ..Default::default()
+        }],
+        timeout_ms: 30_000,
+        ..Default::default()
+    };
+    let response = expect!(conn.send_latest(request).unwrap(), CreateTopics);
+    assert_eq!(response.topics[0].error_code, 0, "CreateTopics {name} failed");
+    let metadata = MetadataRequest {
+        topics: Some(vec![metadata_request::MetadataRequestTopic { name: Some(name.into()), ..Default::default() }]),
+        ..Default::default()
+    };
+    let has_leaders = |topic: &metadata_response::MetadataResponseTopic| {
+        topic.error_code == 0
+            && topic.partitions.len() == partitions as usize
+            && topic.partitions.iter().all(|p| p.leader_id >= 0)
+    };
+    // The new topic reaches the broker through the metadata log: poll.
+    for _ in 0..100 {
+        let topic = expect!(conn.send_latest(metadata.clone()).unwrap(), Metadata).topics.swap_remove(0);
+        if has_leaders(&topic) {
+            return topic.topic_id;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("topic {name} did not get a leader");
+}
+
 /// Unwraps a response of the expected kind, e.g. `expect!(response, Metadata)`.
 #[macro_export]
 macro_rules! expect {

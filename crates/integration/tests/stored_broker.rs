@@ -20,7 +20,9 @@ use kafka_wire::log::{InternalTopic, LogBatch, LogReader, LogRecord, SnapshotId,
 use kafka_wire::messages::stored::*;
 use kafka_wire::messages::*;
 use kafka_wire::records::{Compression, ControlRecord, Record, RecordBatch, RecordSetEntry};
-use kafka_wire_integration::dump_log_segments::{dump_log_segments, dumped_content};
+use kafka_wire_integration::dump_log_segments::{
+    broker_data_dir, copy_partition_files, dump_log_segments, dumped_content, files_with,
+};
 use kafka_wire_integration::{expect, Connection};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -259,23 +261,6 @@ fn transaction_state_holds_the_committed_transaction() {
     assert_eq!(partitions[0].partition_ids, [0]);
 }
 
-/// The broker's data directory (from its broker.env).
-fn data_dir() -> PathBuf {
-    let broker =
-        std::env::var("KAFKA_WIRE_BROKER_DIR").expect("KAFKA_WIRE_BROKER_DIR is not set: run through scripts/test.sh");
-    Path::new(&broker).join("data")
-}
-
-fn files_with(dir: &Path, extension: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == extension))
-        .collect();
-    files.sort();
-    files
-}
-
 /// Every record of a metadata log file, decoded.
 fn metadata_entries(path: &Path) -> Vec<(LogRecord, StoredEntry)> {
     let mut entries = Vec::new();
@@ -312,7 +297,7 @@ fn topic_in(entries: &[(LogRecord, StoredEntry)], flows: &Flows) -> Option<(i64,
 #[test]
 fn the_metadata_log_and_a_snapshot_hold_the_created_topic() {
     let flows = flows();
-    let dir = data_dir().join("__cluster_metadata-0");
+    let dir = broker_data_dir().join("__cluster_metadata-0");
     let mut in_log = None;
     for segment in files_with(&dir, "log") {
         in_log = in_log.or(topic_in(&metadata_entries(&segment), flows));
@@ -443,30 +428,6 @@ fn screaming_snake(camel: &str) -> String {
     out
 }
 
-/// Copies the files of every partition directory of `topic` into `into`,
-/// so that both readers see the same bytes while the broker writes on.
-fn copy_partition_files(topic: InternalTopic, into: &Path) -> Vec<PathBuf> {
-    let mut copies = Vec::new();
-    for entry in std::fs::read_dir(data_dir()).unwrap() {
-        let dir = entry.unwrap().path();
-        let name = dir.file_name().unwrap().to_str().unwrap().to_string();
-        if !name.rsplit_once('-').is_some_and(|(t, p)| t == topic.name() && p.parse::<u32>().is_ok()) {
-            continue;
-        }
-        let target = into.join(&name);
-        std::fs::create_dir_all(&target).unwrap();
-        // The segments, and the newest snapshot (the broker writes one every few seconds).
-        let newest_snapshot = files_with(&dir, "checkpoint").pop();
-        for file in files_with(&dir, "log").into_iter().chain(newest_snapshot) {
-            let copy = target.join(file.file_name().unwrap());
-            std::fs::copy(&file, &copy).unwrap();
-            copies.push(copy);
-        }
-    }
-    copies.sort();
-    copies
-}
-
 /// Compares our reading of `files` with DumpLogSegments' (run with
 /// `decoder`): every batch's offsets, count, position, size, CRC and
 /// control flag, every record's offset, sizes and decoded content.
@@ -534,7 +495,7 @@ fn dump_log_segments_agrees_with_our_reading_of_every_internal_topic() {
         (InternalTopic::ClusterMetadata, "--cluster-metadata-decoder"),
     ];
     for (topic, decoder) in decoders {
-        let files = copy_partition_files(topic, &copies);
+        let files = copy_partition_files(topic.name(), &copies);
         assert!(!files.is_empty(), "no files of {}", topic.name());
         let compared = compare_with_dump_log_segments(&files, decoder);
         println!("{}: {} files, {compared} records agree with DumpLogSegments", topic.name(), files.len());

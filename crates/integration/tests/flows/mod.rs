@@ -8,6 +8,7 @@ use bytes::Bytes;
 use kafka_wire::messages::*;
 use kafka_wire::records::{EncodeOptions, RecordBatch, WriteBatches};
 use kafka_wire::{ApiKey, ErrorCode, StrBytes};
+pub use kafka_wire_integration::create_topic;
 use kafka_wire_integration::{broker_address, expect, Connection};
 use std::time::Duration;
 use uuid::Uuid;
@@ -52,35 +53,6 @@ pub fn poll<T>(attempts: usize, mut read: impl FnMut() -> T, done: impl Fn(&T) -
         value = read();
     }
     value
-}
-
-/// Creates a topic and waits until every partition has a leader; returns its id.
-pub fn create_topic(conn: &mut Connection, name: &str, partitions: i32) -> Uuid {
-    let request = CreateTopicsRequest {
-        topics: vec![create_topics_request::CreatableTopic {
-            name: name.into(),
-            num_partitions: partitions,
-            replication_factor: 1,
-            ..Default::default()
-        }],
-        timeout_ms: 30_000,
-        ..Default::default()
-    };
-    let response = expect!(conn.send_latest(request).unwrap(), CreateTopics);
-    ok("CreateTopics", response.topics[0].error_code);
-    let metadata = MetadataRequest {
-        topics: Some(vec![metadata_request::MetadataRequestTopic { name: Some(name.into()), ..Default::default() }]),
-        ..Default::default()
-    };
-    let has_leaders = |topic: &metadata_response::MetadataResponseTopic| {
-        topic.error_code == 0
-            && topic.partitions.len() == partitions as usize
-            && topic.partitions.iter().all(|p| p.leader_id >= 0)
-    };
-    let topic =
-        poll(100, || expect!(conn.send_latest(metadata.clone()).unwrap(), Metadata).topics.swap_remove(0), has_leaders);
-    assert!(has_leaders(&topic), "topic {name} did not get a leader");
-    topic.topic_id
 }
 
 /// FindCoordinator, retried while the coordinator is still starting (the

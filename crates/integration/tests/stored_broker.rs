@@ -98,17 +98,14 @@ fn share_partitions_of(conn: &mut Connection, group: &str, patience: Duration) -
     let deadline = Instant::now() + patience;
     loop {
         let records = fetch_internal_topic(conn, InternalTopic::ShareGroupState);
-        let mut partitions: Vec<(Uuid, i32)> = values_of(&records, |r| match r {
-            StoredRecord::ShareCoordinator { key: ShareCoordinatorKey::ShareSnapshot(k), value }
+        let mut partitions: Vec<(Uuid, i32)> = picked(&records, |r| match r {
+            StoredRecord::ShareCoordinator { key: ShareCoordinatorKey::ShareSnapshot(k), .. }
                 if k.group_id.as_str() == group =>
             {
-                Some(((k.topic_id, k.partition), value.clone()))
+                Some((k.topic_id, k.partition))
             }
             _ => None,
-        })
-        .into_iter()
-        .map(|(partition, _)| partition)
-        .collect();
+        });
         partitions.sort();
         partitions.dedup();
         if !partitions.is_empty() || Instant::now() > deadline {
@@ -163,10 +160,8 @@ fn fetch_internal_topic(conn: &mut Connection, topic: InternalTopic) -> Vec<(Log
     records
 }
 
-fn values_of<K, V>(
-    records: &[(LogRecord, StoredEntry)],
-    pick: impl Fn(&StoredRecord) -> Option<(K, Option<V>)>,
-) -> Vec<(K, Option<V>)> {
+/// What `pick` takes from each record of the topic (control records aside).
+fn picked<T>(records: &[(LogRecord, StoredEntry)], pick: impl Fn(&StoredRecord) -> Option<T>) -> Vec<T> {
     records
         .iter()
         .filter_map(|(_, entry)| match entry {
@@ -180,7 +175,7 @@ fn values_of<K, V>(
 fn consumer_offsets_hold_the_groups_and_their_committed_offset() {
     let flows = flows();
     let records = fetch_internal_topic(&mut connect(), InternalTopic::ConsumerOffsets);
-    let group_records = values_of(&records, |r| match r {
+    let group_records = picked(&records, |r| match r {
         StoredRecord::GroupCoordinator { key, value } => Some((key.clone(), value.clone().map(|(v, _)| v))),
         _ => None,
     });
@@ -239,16 +234,13 @@ fn share_group_state_holds_the_share_groups_partitions() {
 fn transaction_state_holds_the_committed_transaction() {
     let flows = flows();
     let records = fetch_internal_topic(&mut connect(), InternalTopic::TransactionState);
-    let states: Vec<TransactionLogValue> = values_of(&records, |r| match r {
+    let states: Vec<TransactionLogValue> = picked(&records, |r| match r {
         StoredRecord::TransactionCoordinator {
             key: TransactionCoordinatorKey::TransactionLog(k),
             value: Some((TransactionCoordinatorValue::TransactionLog(v), _)),
-        } if k.transactional_id.as_str() == flows.txn => Some(((), Some(v.clone()))),
+        } if k.transactional_id.as_str() == flows.txn => Some(v.clone()),
         _ => None,
-    })
-    .into_iter()
-    .filter_map(|(_, v)| v)
-    .collect();
+    });
     assert!(states.iter().all(|s| s.producer_id == flows.producer_id));
     // Kafka's TransactionState ids: 1 Ongoing, 2 PrepareCommit, 4 CompleteCommit.
     let statuses: Vec<i8> = states.iter().map(|s| s.transaction_status).collect();

@@ -55,8 +55,8 @@ fn flows() -> &'static Flows {
         let consumer_group = unique("stored-cg");
         join_consumer_group(&mut conn, &consumer_group, &topic);
         let share_group = unique("stored-sg");
-        join_share_group(&mut conn, &share_group, &topic);
-        share_partitions_of(&mut conn, &share_group, Duration::from_secs(60));
+        let mut member = ShareMember::join(&mut conn, &share_group, &topic);
+        share_partitions_of(&mut conn, &share_group, Some(&mut member), Duration::from_secs(60));
         let txn = unique("stored-txn");
         let batch = RecordBatch::from_records(
             Compression::Lz4,
@@ -76,40 +76,71 @@ fn flows() -> &'static Flows {
     })
 }
 
-fn join_share_group(conn: &mut Connection, group: &str, topic: &str) {
-    let heartbeat = ShareGroupHeartbeatRequest {
-        group_id: group.into(),
-        member_id: Uuid::new_v4().simple().to_string().into(),
-        member_epoch: 0,
-        subscribed_topic_names: Some(vec![topic.into()]),
-        ..Default::default()
-    };
-    let response = until_not_retriable(
-        || expect!(conn.send_latest(heartbeat.clone()).unwrap(), ShareGroupHeartbeat),
-        |r| r.error_code,
-    );
-    ok("ShareGroupHeartbeat", response.error_code);
+/// A share group's member, heartbeating as a share consumer does.
+struct ShareMember {
+    heartbeat: ShareGroupHeartbeatRequest,
+}
+
+impl ShareMember {
+    /// Joins `group`, subscribed to `topic`.
+    fn join(conn: &mut Connection, group: &str, topic: &str) -> ShareMember {
+        let heartbeat = ShareGroupHeartbeatRequest {
+            group_id: group.into(),
+            member_id: Uuid::new_v4().simple().to_string().into(),
+            member_epoch: 0,
+            subscribed_topic_names: Some(vec![topic.into()]),
+            ..Default::default()
+        };
+        let mut member = ShareMember { heartbeat };
+        member.beat(conn);
+        member
+    }
+
+    /// One heartbeat, at the epoch the last one returned.
+    fn beat(&mut self, conn: &mut Connection) {
+        let response = until_not_retriable(
+            || expect!(conn.send_latest(self.heartbeat.clone()).unwrap(), ShareGroupHeartbeat),
+            |r| r.error_code,
+        );
+        ok("ShareGroupHeartbeat", response.error_code);
+        self.heartbeat.member_epoch = response.member_epoch;
+        self.heartbeat.subscribed_topic_names = None; // sent once, as a client does
+    }
 }
 
 /// The partitions `__share_group_state` holds for `group`, waiting up to
 /// `patience` for some: the group coordinator has the share coordinator
-/// initialise them after the assignment, asynchronously.
-fn share_partitions_of(conn: &mut Connection, group: &str, patience: Duration) -> Vec<(Uuid, i32)> {
+/// initialise them (creating its topic first) after an assignment, on its
+/// own time. A `member` keeps heartbeating meanwhile, as a consumer would.
+fn share_partitions_of(
+    conn: &mut Connection,
+    group: &str,
+    mut member: Option<&mut ShareMember>,
+    patience: Duration,
+) -> Vec<(Uuid, i32)> {
     let deadline = Instant::now() + patience;
     loop {
-        let records = fetch_internal_topic(conn, InternalTopic::ShareGroupState);
-        let mut partitions: Vec<(Uuid, i32)> = picked(&records, |r| match r {
-            StoredRecord::ShareCoordinator { key: ShareCoordinatorKey::ShareSnapshot(k), .. }
-                if k.group_id.as_str() == group =>
-            {
-                Some((k.topic_id, k.partition))
+        let mut partitions: Vec<(Uuid, i32)> = match internal_topic(conn, InternalTopic::ShareGroupState) {
+            Some(described) => {
+                let records = topic_records(conn, InternalTopic::ShareGroupState, &described);
+                picked(&records, |r| match r {
+                    StoredRecord::ShareCoordinator { key: ShareCoordinatorKey::ShareSnapshot(k), .. }
+                        if k.group_id.as_str() == group =>
+                    {
+                        Some((k.topic_id, k.partition))
+                    }
+                    _ => None,
+                })
             }
-            _ => None,
-        });
+            None => Vec::new(),
+        };
         partitions.sort();
         partitions.dedup();
         if !partitions.is_empty() || Instant::now() > deadline {
             return partitions;
+        }
+        if let Some(member) = member.as_deref_mut() {
+            member.beat(conn);
         }
         std::thread::sleep(Duration::from_millis(500));
     }
@@ -120,6 +151,19 @@ fn share_partitions_of(conn: &mut Connection, group: &str, patience: Duration) -
 /// creates its topic when it first needs it: an internal topic that does
 /// not exist yet, or whose partitions have no leader yet, is waited for.
 fn fetch_internal_topic(conn: &mut Connection, topic: InternalTopic) -> Vec<(LogRecord, StoredEntry)> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let described = loop {
+        match internal_topic(conn, topic) {
+            Some(described) => break described,
+            None if Instant::now() > deadline => panic!("{} has no leaders after 60 s", topic.name()),
+            None => std::thread::sleep(Duration::from_millis(200)),
+        }
+    };
+    topic_records(conn, topic, &described)
+}
+
+/// The internal topic's metadata, if it exists and every partition has a leader.
+fn internal_topic(conn: &mut Connection, topic: InternalTopic) -> Option<metadata_response::MetadataResponseTopic> {
     let metadata = MetadataRequest {
         topics: Some(vec![metadata_request::MetadataRequestTopic {
             name: Some(topic.name().into()),
@@ -127,18 +171,19 @@ fn fetch_internal_topic(conn: &mut Connection, topic: InternalTopic) -> Vec<(Log
         }]),
         ..Default::default()
     };
-    let ready = |t: &metadata_response::MetadataResponseTopic| {
-        t.error_code == 0 && !t.partitions.is_empty() && t.partitions.iter().all(|p| p.leader_id >= 0)
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let described = loop {
-        let described = expect!(conn.send_latest(metadata.clone()).unwrap(), Metadata).topics.swap_remove(0);
-        if ready(&described) || Instant::now() > deadline {
-            break described;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    ok(topic.name(), described.error_code);
+    let described = expect!(conn.send_latest(metadata).unwrap(), Metadata).topics.swap_remove(0);
+    let ready = described.error_code == 0
+        && !described.partitions.is_empty()
+        && described.partitions.iter().all(|p| p.leader_id >= 0);
+    ready.then_some(described)
+}
+
+/// Every record of `described`'s partitions, decoded as `topic` stores them.
+fn topic_records(
+    conn: &mut Connection,
+    topic: InternalTopic,
+    described: &metadata_response::MetadataResponseTopic,
+) -> Vec<(LogRecord, StoredEntry)> {
     let mut records = Vec::new();
     for partition in &described.partitions {
         let mut offset = 0;
@@ -226,7 +271,7 @@ fn consumer_offsets_hold_the_groups_and_their_committed_offset() {
 #[test]
 fn share_group_state_holds_the_share_groups_partitions() {
     let flows = flows();
-    let partitions = share_partitions_of(&mut connect(), &flows.share_group, Duration::ZERO);
+    let partitions = share_partitions_of(&mut connect(), &flows.share_group, None, Duration::ZERO);
     assert_eq!(partitions, [(flows.topic_id, 0), (flows.topic_id, 1)]);
 }
 

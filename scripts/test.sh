@@ -10,6 +10,18 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 
+# The suite builds the workspace in several feature sets, the fuzz targets
+# and the examples. Without incremental caches and with line tables as the
+# only debug information, that takes a few GiB of disk instead of 15, and
+# CI machines may have little more than that free. Panics keep file and line.
+export CARGO_INCREMENTAL=0
+export CARGO_PROFILE_DEV_DEBUG=line-tables-only
+report_disk() {
+    echo "disk: $(du -sh target 2>/dev/null | cut -f1) in target, $(du -sh fuzz/target 2>/dev/null | cut -f1) in fuzz/target, $(df -h . | awk 'NR==2 {print $4}') free"
+}
+report_disk
+trap report_disk EXIT
+
 scripts/ensure-tools.sh
 
 echo "== generated code matches the specs of Kafka $(cat kafka-version) and $(cat kafka-legacy-version)"
@@ -48,15 +60,18 @@ echo "== unit, vector, property and generator tests"
 cargo test --workspace --all-targets
 cargo test --workspace --doc
 
+report_disk
 echo "== fuzz smoke (KAFKA_WIRE_FUZZ_RUNS=${KAFKA_WIRE_FUZZ_RUNS:-20000} executions per target)"
 scripts/fuzz.sh smoke
 
+report_disk
 echo "== examples"
 for example in crates/wire/examples/*.rs; do
     cargo run --quiet -p kafka-wire --example "$(basename "$example" .rs)" >/dev/null
 done
 echo "examples: all ran"
 
+report_disk
 echo "== byte-exact against Kafka's Java classes (KAFKA_WIRE_JAVA_CASES=${KAFKA_WIRE_JAVA_CASES:-3} random cases per message x version)"
 # One tester per Kafka release the messages come from: each version is
 # checked against the classes of every release that defines it.
@@ -66,6 +81,7 @@ legacy=$(tr -d '[:space:]' < kafka-legacy-version)
 export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$(scripts/java-tester.sh "$legacy")"
 cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records --test java_parse_diff -- --nocapture
 
+report_disk
 echo "== against a real Kafka broker"
 cargo build --quiet -p kafka-wire-integration --features external --tests --examples
 cargo build --quiet -p kafka-wire-cli --features external --tests
@@ -81,6 +97,7 @@ stop_brokers() {
         scripts/broker.sh stop "$dir" || true
         rm -rf "$dir"
     done
+    report_disk
     exit $status
 }
 trap stop_brokers EXIT

@@ -174,3 +174,74 @@ fn batches_match_kafkas_record_classes_both_ways() {
     }
     println!("record batches byte-identical with Kafka's builder: {}", identical.join("; "));
 }
+
+/// A batch that compresses the way producer traffic does: 1,000 records of
+/// short keys and 100-byte values drawn from a small alphabet.
+fn compressible_batch(codec: Compression) -> RecordBatch {
+    let records = (0..1000).map(|i: usize| {
+        let value: Vec<u8> = (0..100).map(|j| b"abcdefghijklmnopqrstuvwxyz0123456789"[(i * 7 + j) % 36]).collect();
+        let record = Record {
+            key: Some(Bytes::from(format!("key-{i:06}"))),
+            value: Some(Bytes::from(value)),
+            ..Default::default()
+        };
+        (1_700_000_000_000 + i as i64, record)
+    });
+    RecordBatch::from_records(codec, records)
+}
+
+/// Compression levels are Kafka's (`compression.<codec>.level`): at each
+/// level, our batch is about the size Kafka's producer writes at that
+/// level, and Kafka reads it back. lz4 is the codec where this matters:
+/// Kafka compresses its default level 9 with lz4's fast compressor and every
+/// other level with the high-compression one.
+#[test]
+fn compression_levels_give_kafkas_sizes() {
+    // (codec, level, how far our size may be from Java's, as a fraction).
+    // lz4 and zstd are the same C libraries on both sides (lz4 comes out
+    // byte for byte the same); gzip is zlib in Java and miniz_oxide here,
+    // whose level 1 searches harder than zlib's (about 5% smaller).
+    let cases = [
+        (Compression::Lz4, 1, 0.02),
+        (Compression::Lz4, 9, 0.02),
+        (Compression::Lz4, 12, 0.02),
+        (Compression::Lz4, 17, 0.02),
+        (Compression::Zstd, 1, 0.02),
+        (Compression::Zstd, 3, 0.02),
+        (Compression::Zstd, 19, 0.02),
+        (Compression::Gzip, 1, 0.08),
+        (Compression::Gzip, 6, 0.08),
+        (Compression::Gzip, 9, 0.08),
+    ];
+    let mut tester = JavaTester::start();
+    let (mut report, mut too_far) = (Vec::new(), Vec::new());
+    for (codec, level, tolerance) in cases {
+        let what = format!("{} level {level}", codec.name());
+        let ours = compressible_batch(codec);
+        let our_bytes = ours.to_bytes(&EncodeOptions { compression_level: Some(level) }).unwrap();
+        let mut spec = java_spec(&Case { codec, transactional: false, log_append_time: false, control: false }, &ours);
+        spec["records"] = Value::Array(
+            ours.records
+                .iter()
+                .map(|r| {
+                    json!({"timestamp": ours.base_timestamp + r.timestamp_delta, "key": b64(&r.key),
+                           "value": b64(&r.value), "headers": [], "coordinatorEpoch": 0})
+                })
+                .collect(),
+        );
+        spec["level"] = json!(level);
+        let answer = tester.ask(json!({"op": "build", "spec": spec}));
+        assert!(answer.get("error").is_none(), "{what}: Java could not build: {}", answer["error"]);
+        let java_len = answer["hex"].as_str().unwrap().len() / 2;
+        let difference = (our_bytes.len() as f64 - java_len as f64) / java_len as f64;
+        report.push(format!("{what}: ours {} B, Java {java_len} B ({:+.1}%)", our_bytes.len(), difference * 100.0));
+        if difference.abs() > tolerance {
+            too_far.push(report.last().unwrap().clone());
+        }
+        let read = tester.ask(json!({"op": "read", "hex": hex(&our_bytes)}));
+        assert!(read.get("error").is_none(), "{what}: Java rejected our batch: {}", read["error"]);
+        assert_eq!(read["batches"][0]["records"].as_array().unwrap().len(), ours.records.len(), "{what}");
+    }
+    println!("compressed sizes against Kafka's producer:\n  {}", report.join("\n  "));
+    assert!(too_far.is_empty(), "sizes too far from Java's: {too_far:?}");
+}

@@ -75,7 +75,24 @@ impl Default for DecodeOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct EncodeOptions {
     /// Compression level for the batch's codec; `None` means the Java
-    /// client's default ([`Compression::default_level`]).
+    /// client's default ([`Compression::default_level`]). The levels are
+    /// Kafka's `compression.<codec>.level`: gzip 1-9, lz4 1-17 (9 is lz4's
+    /// fast mode, the others its high-compression mode, as in Kafka), zstd
+    /// as zstd defines them. A level outside those ranges is an encode error.
+    ///
+    /// ```
+    /// use kafka_wire::records::{Compression, EncodeOptions, Record, RecordBatch};
+    ///
+    /// let batch = RecordBatch::from_records(
+    ///     Compression::Lz4,
+    ///     (0..100).map(|i| (1_700_000_000_000 + i, Record { value: Some(vec![b'x'; 100].into()), ..Default::default() })),
+    /// );
+    /// let fast = batch.to_bytes(&EncodeOptions::default())?;
+    /// let smaller = batch.to_bytes(&EncodeOptions { compression_level: Some(17) })?;
+    /// assert!(smaller.len() <= fast.len());
+    /// assert!(batch.to_bytes(&EncodeOptions { compression_level: Some(18) }).is_err());
+    /// # Ok::<(), kafka_wire::records::RecordsEncodeError>(())
+    /// ```
     pub compression_level: Option<i32>,
 }
 

@@ -4,7 +4,10 @@
 //! - gzip: a gzip stream (several members are read back too).
 //! - snappy: Java producers write the xerial framing (a magic header, then
 //!   length-prefixed snappy blocks of up to 32 KiB); raw snappy is read too.
-//! - lz4: Kafka's LZ4 frame with independent 64 KiB blocks and no checksums.
+//! - lz4: Kafka's LZ4 frame with independent 64 KiB blocks and no checksums,
+//!   written by liblz4 as Kafka's Java producer writes it: the fast
+//!   compressor at the default level 9, the high-compression one at levels
+//!   1-8 and 10-17.
 //!   Message format v0 computed the header checksum over the magic number as
 //!   well ("broken" descriptor checksum); we write and accept that for v0.
 //!   Java's reader rejects dependent blocks, so do we.
@@ -107,10 +110,7 @@ pub fn compress(
         #[cfg(feature = "snappy")]
         Compression::Snappy => snappy::compress(data, out),
         #[cfg(feature = "lz4")]
-        Compression::Lz4 => {
-            lz4::compress(data, out, legacy_v0);
-            Ok(())
-        }
+        Compression::Lz4 => lz4::compress(data, level.unwrap_or(lz4::DEFAULT_LEVEL), out, legacy_v0),
         #[cfg(feature = "zstd")]
         Compression::Zstd => zstd::stream::copy_encode(data, &mut *out, level.unwrap_or(3))
             .map_err(|e| codec_error(format!("zstd: {e}"))),
@@ -280,7 +280,28 @@ mod lz4 {
         (xxhash_rust::xxh32::xxh32(bytes, 0) >> 8) as u8
     }
 
-    pub fn compress(data: &[u8], out: &mut Vec<u8>, legacy_v0: bool) {
+    /// Kafka's default level, `compression.lz4.level=9`.
+    pub const DEFAULT_LEVEL: i32 = 9;
+    /// The levels Kafka accepts for lz4.
+    const LEVELS: std::ops::RangeInclusive<i32> = 1..=17;
+
+    /// How Kafka's `Lz4BlockOutputStream` picks its compressor: the default
+    /// level uses lz4's fast compressor (as every Kafka release before
+    /// configurable levels did); any other level uses the high-compression
+    /// one at that level (liblz4 treats levels above 12 as 12).
+    fn block_mode(level: i32) -> ::lz4::block::CompressionMode {
+        if level == DEFAULT_LEVEL {
+            ::lz4::block::CompressionMode::DEFAULT
+        } else {
+            ::lz4::block::CompressionMode::HIGHCOMPRESSION(level)
+        }
+    }
+
+    pub fn compress(data: &[u8], level: i32, out: &mut Vec<u8>, legacy_v0: bool) -> Result<(), RecordsEncodeError> {
+        if !LEVELS.contains(&level) {
+            return Err(codec_error(format!("lz4 level {level} is outside 1..=17")));
+        }
+        let mode = block_mode(level);
         let start = out.len();
         out.extend_from_slice(&MAGIC.to_le_bytes());
         out.extend_from_slice(&[FLG, BD]);
@@ -288,16 +309,24 @@ mod lz4 {
         let hc = if legacy_v0 { header_checksum(&out[start..]) } else { header_checksum(&out[start + 4..]) };
         out.push(hc);
         for chunk in data.chunks(BLOCK_SIZE) {
-            let compressed = lz4_flex::block::compress(chunk);
-            if compressed.len() >= chunk.len() {
+            // Compressed straight into `out`, after room for the block's length.
+            let length_at = out.len();
+            let bound = ::lz4::block::compress_bound(chunk.len()).map_err(|e| codec_error(format!("lz4: {e}")))?;
+            out.resize(length_at + 4 + bound, 0);
+            let written = ::lz4::block::compress_to_buffer(chunk, Some(mode), false, &mut out[length_at + 4..])
+                .map_err(|e| codec_error(format!("lz4: {e}")))?;
+            if written >= chunk.len() {
+                // Incompressible: stored as is, flagged, as Java does.
+                out.truncate(length_at);
                 out.extend_from_slice(&(chunk.len() as u32 | UNCOMPRESSED_BIT).to_le_bytes());
                 out.extend_from_slice(chunk);
             } else {
-                out.extend_from_slice(&(compressed.len() as u32).to_le_bytes());
-                out.extend_from_slice(&compressed);
+                out.truncate(length_at + 4 + written);
+                out[length_at..length_at + 4].copy_from_slice(&(written as u32).to_le_bytes());
             }
         }
         out.extend_from_slice(&0u32.to_le_bytes());
+        Ok(())
     }
 
     fn err(what: &str) -> RecordsDecodeErrorKind {
@@ -399,6 +428,24 @@ mod tests {
 
     fn sample() -> Vec<u8> {
         (0..200_000u32).flat_map(|i| ((i / 7) as u16).to_be_bytes()).collect()
+    }
+
+    #[test]
+    fn every_lz4_level_roundtrips_and_others_are_refused() {
+        let data = sample();
+        let mut sizes = Vec::new();
+        for level in 1..=17 {
+            let mut out = Vec::new();
+            compress(Compression::Lz4, Some(level), &data, &mut out, false).unwrap();
+            assert_eq!(decompress(Compression::Lz4, &out, data.len(), false).unwrap(), data, "level {level}");
+            sizes.push(out.len());
+        }
+        // The high-compression levels write less than the fast default (9).
+        assert!(sizes[11] < sizes[8], "level 12 {} against level 9 {}", sizes[11], sizes[8]);
+        for level in [0, 18, -1] {
+            let error = compress(Compression::Lz4, Some(level), &data, &mut Vec::new(), false).unwrap_err();
+            assert!(error.to_string().contains("outside 1..=17"), "{error}");
+        }
     }
 
     #[test]

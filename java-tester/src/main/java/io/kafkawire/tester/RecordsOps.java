@@ -22,7 +22,8 @@ import org.apache.kafka.common.record.internal.Record;
 
 /**
  * Record batches through Kafka's own record classes:
- * "build" makes a v2 batch with MemoryRecordsBuilder from a description;
+ * "build" makes a v2 batch with MemoryRecordsBuilder from a description
+ * (at the compression level it names, if any);
  * "read" validates a batch (CRC included), describes its header and records,
  * and rebuilds it with MemoryRecordsBuilder from what it read.
  */
@@ -40,8 +41,20 @@ final class RecordsOps {
         return Base64.getEncoder().encodeToString(out);
     }
 
+    /** The codec at the level the spec names, or at Kafka's default level when it names none. */
+    private static Compression compression(String codec, JsonNode level) {
+        if (level == null || level.isNull()) return Compression.of(codec).build();
+        int l = level.asInt();
+        switch (codec) {
+            case "gzip": return Compression.gzip().level(l).build();
+            case "lz4": return Compression.lz4().level(l).build();
+            case "zstd": return Compression.zstd().level(l).build();
+            default: throw new IllegalArgumentException(codec + " has no compression levels");
+        }
+    }
+
     static byte[] build(JsonNode spec) {
-        Compression compression = Compression.of(spec.get("codec").asText()).build();
+        Compression compression = compression(spec.get("codec").asText(), spec.get("level"));
         TimestampType timestampType = spec.get("logAppendTime").asBoolean() ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME;
         boolean control = spec.get("control").asBoolean();
         ByteBuffer buffer = ByteBuffer.allocate(1 << 20);

@@ -406,11 +406,12 @@ mod lz4 {
             } else {
                 let room = max_block.min(limit.saturating_sub(start));
                 out.resize(start + room, 0);
-                let n = match lz4_flex::block::decompress_into(block, &mut out[start..]) {
+                // liblz4's bounds-checked decoder: it never writes past `room`.
+                let n = match ::lz4::block::decompress_to_buffer(block, Some(room as i32), &mut out[start..]) {
                     Ok(n) => n,
                     // The block did not fit: either over the caller's limit or corrupt.
                     Err(_) if room < max_block => return Err(RecordsDecodeErrorKind::DecompressedTooLarge { limit }),
-                    Err(e) => return Err(err(&e.to_string())),
+                    Err(_) => return Err(err("corrupt block")),
                 };
                 out.truncate(start + n);
             }

@@ -1,13 +1,15 @@
 //! Message workloads W1-W4 and W6: kafka-wire side by side with
-//! kafka-protocol, kafka_wire_protocol and tansu-sans-io, each on the
-//! workloads it supports. Before timing, each workload checks every crate
-//! writes the same bytes as kafka-wire for the same logical message, and
-//! W1 and W4 print allocations per decode.
+//! kafka-protocol, kafka_wire_protocol and tansu-sans-io, and (with the
+//! features `kacrab` and `krabka`) kacrab-protocol and krabka-protocol, each
+//! on the workloads it supports. Before timing, each workload checks every
+//! crate writes the same bytes as kafka-wire for the same logical message,
+//! and W1 and W4 print allocations per decode. Each group also times a
+//! memcpy of the workload's bytes: the floor no codec can go below.
 //!
-//!     cargo bench -p kafka-wire-bench --bench messages
+//!     cargo bench -p kafka-wire-bench --features kacrab,krabka --ignore-rust-version --bench messages
 
 use bytes::{Bytes, BytesMut};
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::{black_box, criterion_group, criterion_main, Bencher, Criterion};
 use kafka_protocol::protocol::{Decodable as _, Encodable as _};
 use kafka_wire::{ApiKey, DecodeExt, EncodeExt, RequestFrame, ResponseFrame};
 use kafka_wire_bench::alloc_count::{count, Counting};
@@ -27,6 +29,98 @@ fn encode_loop(b: &mut criterion::Bencher, capacity: usize, mut encode: impl FnM
         encode(&mut buf);
         black_box(buf.len())
     })
+}
+
+/// A memcpy of `bytes` into a reused buffer: what moving the workload's
+/// bytes costs at all, the limit each crate's row is compared with.
+fn memcpy_loop(b: &mut Bencher, bytes: &[u8]) {
+    let mut dst = vec![0u8; bytes.len()];
+    b.iter(|| {
+        dst.copy_from_slice(black_box(bytes));
+        black_box(dst[0])
+    })
+}
+
+/// A timed function of one crate, added to a workload's group.
+type Row<'a> = (&'static str, Box<dyn FnMut(&mut Bencher) + 'a>);
+
+/// One of the crates added after the first four, for one workload: the
+/// bytes it wrote (checked against kafka-wire's before anything is timed)
+/// and its rows.
+struct Peer<'a> {
+    name: &'static str,
+    bytes: Bytes,
+    rows: Vec<Row<'a>>,
+}
+
+/// kacrab-protocol's rows for a response: its messages have no common
+/// trait, so `read` and `write` are the message type's own functions.
+#[cfg(feature = "kacrab")]
+fn kacrab_response<'a, T: 'a>(
+    message: T,
+    version: i16,
+    read: fn(&mut Bytes, i16) -> kacrab_protocol::Result<T>,
+    write: fn(&T, &mut BytesMut, i16) -> kacrab_protocol::Result<()>,
+) -> Peer<'a> {
+    let bytes = kafka_wire_bench::with_kacrab::to_bytes(|buf| write(&message, buf, version));
+    let (input, len) = (bytes.clone(), bytes.len());
+    Peer {
+        name: "kacrab-protocol",
+        bytes,
+        rows: vec![
+            (
+                "kacrab-protocol decode",
+                Box::new(move |b| b.iter(|| read(&mut black_box(input.clone()), version).unwrap())),
+            ),
+            (
+                "kacrab-protocol encode",
+                Box::new(move |b| encode_loop(b, len, |buf| write(&message, buf, version).unwrap())),
+            ),
+        ],
+    }
+}
+
+/// krabka-protocol's rows for a response: the owned type decoded from
+/// `Bytes` (its fastest input: strings and records are then slices, not
+/// copies) and encoded, and the borrowed type decoded by `borrowed`, which
+/// is given the bytes.
+#[cfg(feature = "krabka")]
+fn krabka_response<'a, T>(
+    message: T,
+    version: i16,
+    borrowed: impl FnOnce(Bytes) -> Box<dyn FnMut(&mut Bencher) + 'a>,
+) -> Peer<'a>
+where
+    T: krabka_protocol::Encode + for<'de> krabka_protocol::Decode<'de> + 'a,
+{
+    let bytes = kafka_wire_bench::with_krabka::to_bytes(&message, version);
+    let (input, len) = (bytes.clone(), bytes.len());
+    Peer {
+        name: "krabka-protocol",
+        bytes: bytes.clone(),
+        rows: vec![
+            (
+                "krabka-protocol decode",
+                Box::new(move |b| b.iter(|| T::decode(&mut black_box(input.clone()), version).unwrap())),
+            ),
+            ("krabka-protocol decode (borrowed)", borrowed(bytes)),
+            (
+                "krabka-protocol encode",
+                Box::new(move |b| encode_loop(b, len, |buf| message.encode(buf, version).unwrap())),
+            ),
+        ],
+    }
+}
+
+/// krabka's borrowed decode of `T` from `bytes` at `version`, as a row.
+#[cfg(feature = "krabka")]
+macro_rules! krabka_borrowed_row {
+    ($t:ty, $version:expr) => {
+        |bytes: Bytes| -> Box<dyn FnMut(&mut Bencher)> {
+            use krabka_protocol::DecodeBorrow;
+            Box::new(move |b| b.iter(|| <$t>::decode_borrow(&mut black_box(&bytes[..]), $version).unwrap()))
+        }
+    };
 }
 
 /// kafka_wire_protocol writes to `std::io::Write`: a reused `Vec`.
@@ -64,6 +158,7 @@ struct ResponseWorkload<Kw, Kp, Kwp, Tansu> {
 fn bench_response<Kw, Kp, Kwp, Tansu>(
     c: &mut Criterion,
     w: ResponseWorkload<Kw, Kp, Kwp, Tansu>,
+    peers: Vec<Peer>,
     print_allocations: bool,
 ) where
     Kw: EncodeExt + DecodeExt + Clone + Into<kafka_wire::Response>,
@@ -78,6 +173,9 @@ fn bench_response<Kw, Kp, Kwp, Tansu>(
     // tansu-sans-io writes whole frames: compare frames.
     let frame = ResponseFrame::new(w.ours.clone(), 1).to_bytes(version).unwrap();
     check_same(w.group, "tansu-sans-io (frame)", &frame, &tansu::response_frame(w.tansu.clone(), key, version, 1));
+    for peer in &peers {
+        check_same(w.group, peer.name, &bytes, &peer.bytes);
+    }
 
     if print_allocations {
         let allocations = [
@@ -94,6 +192,11 @@ fn bench_response<Kw, Kp, Kwp, Tansu>(
     g.bench_function("kafka-protocol decode", |b| {
         b.iter(|| Kp::decode(&mut black_box(bytes.clone()), version).unwrap())
     });
+    // From a slice, kafka-protocol copies each string instead of counting a
+    // reference to the input: faster for short strings.
+    g.bench_function("kafka-protocol decode (from &[u8])", |b| {
+        b.iter(|| Kp::decode(&mut black_box(&bytes[..]), version).unwrap())
+    });
     g.bench_function("kafka_wire_protocol decode", |b| b.iter(|| kwp::decode::<Kwp>(black_box(&bytes))));
     g.bench_function("tansu-sans-io decode (frame)", |b| {
         b.iter(|| tansu_response(black_box(&frame), w.api_key, version))
@@ -107,6 +210,12 @@ fn bench_response<Kw, Kp, Kwp, Tansu>(
         b.iter(|| tansu::response_frame(black_box(&w.tansu).clone(), key, version, 1))
     });
     g.bench_function("tansu-sans-io clone only", |b| b.iter(|| black_box(&w.tansu).clone()));
+    for peer in peers {
+        for (name, mut row) in peer.rows {
+            g.bench_function(name, |b| row(b));
+        }
+    }
+    g.bench_function("memcpy of the bytes", |b| memcpy_loop(b, &bytes));
     g.finish();
 }
 
@@ -121,7 +230,20 @@ fn bench_w1(c: &mut Criterion) {
         kafka_wire_protocol: kwp::w1(),
         tansu: tansu::w1(),
     };
-    bench_response(c, workload, true);
+    #[allow(unused_mut)]
+    let mut peers = Vec::new();
+    #[cfg(feature = "kacrab")]
+    {
+        use kacrab_protocol::generated::metadata_response::MetadataResponseData as M;
+        peers.push(kacrab_response(kafka_wire_bench::with_kacrab::w1(), 12, M::read, M::write));
+    }
+    #[cfg(feature = "krabka")]
+    peers.push(krabka_response(
+        kafka_wire_bench::with_krabka::w1(),
+        12,
+        krabka_borrowed_row!(krabka_protocol::borrowed::metadata_response::MetadataResponse, 12),
+    ));
+    bench_response(c, workload, peers, true);
 }
 
 // ---- W2: ApiVersionsResponse v3 with every api key ----
@@ -135,7 +257,20 @@ fn bench_w2(c: &mut Criterion) {
         kafka_wire_protocol: kwp::w2(),
         tansu: tansu::w2(),
     };
-    bench_response(c, workload, false);
+    #[allow(unused_mut)]
+    let mut peers = Vec::new();
+    #[cfg(feature = "kacrab")]
+    {
+        use kacrab_protocol::generated::api_versions_response::ApiVersionsResponseData as M;
+        peers.push(kacrab_response(kafka_wire_bench::with_kacrab::w2(), 3, M::read, M::write));
+    }
+    #[cfg(feature = "krabka")]
+    peers.push(krabka_response(
+        kafka_wire_bench::with_krabka::w2(),
+        3,
+        krabka_borrowed_row!(krabka_protocol::borrowed::api_versions_response::ApiVersionsResponse, 3),
+    ));
+    bench_response(c, workload, peers, false);
 }
 
 // ---- W3: RequestHeader v2 + MetadataRequest v12 with 10 topics, roundtrip ----
@@ -154,6 +289,23 @@ fn bench_w3(c: &mut Criterion) {
     check_same("W3", "kafka_wire_protocol", &frame[4..], &kwp_bytes);
     let tansu_frame = tansu::request_frame(tansu_body.clone(), 3, 12, 42, kafka_wire_bench::W3_CLIENT_ID);
     check_same("W3 frame", "tansu-sans-io", &frame, &tansu_frame);
+    #[cfg(feature = "kacrab")]
+    let (kacrab_header, kacrab_body) = kafka_wire_bench::with_kacrab::w3();
+    #[cfg(feature = "kacrab")]
+    {
+        let mut theirs = BytesMut::new();
+        kacrab_header.write(&mut theirs, 2).unwrap();
+        kacrab_body.write(&mut theirs, 12).unwrap();
+        check_same("W3", "kacrab-protocol", &frame[4..], &theirs);
+    }
+    #[cfg(feature = "krabka")]
+    let (krabka_header, krabka_body) = kafka_wire_bench::with_krabka::w3();
+    #[cfg(feature = "krabka")]
+    {
+        let mut theirs = kafka_wire_bench::with_krabka::to_bytes(&krabka_header, 2).to_vec();
+        theirs.extend_from_slice(&kafka_wire_bench::with_krabka::to_bytes(&krabka_body, 12));
+        check_same("W3", "krabka-protocol", &frame[4..], &theirs);
+    }
 
     let mut g = c.benchmark_group("W3 RequestHeader v2 + MetadataRequest v12 roundtrip");
     g.bench_function("kafka-wire", |b| {
@@ -163,6 +315,23 @@ fn bench_w3(c: &mut Criterion) {
         })
     });
     g.bench_function("kafka-protocol", |b| b.iter(|| kp::w3_roundtrip(black_box(&header), black_box(&body))));
+    g.bench_function("kafka-protocol (decoding from &[u8])", |b| {
+        b.iter(|| kp::w3_roundtrip_from_slice(black_box(&header), black_box(&body)))
+    });
+    #[cfg(feature = "kacrab")]
+    g.bench_function("kacrab-protocol", |b| {
+        b.iter(|| kafka_wire_bench::with_kacrab::w3_roundtrip(black_box(&kacrab_header), black_box(&kacrab_body)))
+    });
+    #[cfg(feature = "krabka")]
+    g.bench_function("krabka-protocol", |b| {
+        b.iter(|| kafka_wire_bench::with_krabka::w3_roundtrip(black_box(&krabka_header), black_box(&krabka_body)))
+    });
+    #[cfg(feature = "krabka")]
+    g.bench_function("krabka-protocol (decoding borrowed)", |b| {
+        b.iter(|| {
+            kafka_wire_bench::with_krabka::w3_roundtrip_borrowed(black_box(&krabka_header), black_box(&krabka_body))
+        })
+    });
     g.bench_function("kafka_wire_protocol", |b| {
         b.iter(|| kwp::w3_roundtrip(black_box(&kwp_header), black_box(&kwp_body)))
     });
@@ -170,6 +339,15 @@ fn bench_w3(c: &mut Criterion) {
         b.iter(|| {
             let bytes = tansu::request_frame(black_box(&tansu_body).clone(), 3, 12, 42, kafka_wire_bench::W3_CLIENT_ID);
             tansu_sans_io::Frame::request_from_bytes(&bytes[..]).unwrap()
+        })
+    });
+    // A roundtrip moves the bytes twice: out of the message and back.
+    g.bench_function("memcpy of the bytes, twice", |b| {
+        let mut dst = vec![0u8; frame.len()];
+        b.iter(|| {
+            dst.copy_from_slice(black_box(&frame));
+            let copy = black_box(&dst).clone();
+            black_box(copy.len())
         })
     });
     g.finish();
@@ -184,6 +362,20 @@ fn bench_w4(c: &mut Criterion) {
     let tansu_frame = tansu::response_frame(tansu::w4(), 1, tansu::FETCH_VERSION, 1);
     let frame = ResponseFrame::new(ours.clone(), 1).to_bytes(tansu::FETCH_VERSION).unwrap();
     check_same("W4 frame (v17)", "tansu-sans-io", &frame, &tansu_frame);
+    #[cfg(feature = "kacrab")]
+    check_same(
+        "W4",
+        "kacrab-protocol",
+        &bytes,
+        &kafka_wire_bench::with_kacrab::to_bytes(|buf| kafka_wire_bench::with_kacrab::w4().write(buf, version)),
+    );
+    #[cfg(feature = "krabka")]
+    check_same(
+        "W4",
+        "krabka-protocol",
+        &bytes,
+        &kafka_wire_bench::with_krabka::to_bytes(&kafka_wire_bench::with_krabka::w4(), version),
+    );
 
     let allocations = [
         ("kafka-wire", count(|| kafka_wire::messages::FetchResponse::from_bytes(&bytes, version).unwrap()).1),
@@ -205,13 +397,26 @@ fn bench_w4(c: &mut Criterion) {
     g.bench_function("tansu-sans-io (v17 frame)", |b| {
         b.iter(|| tansu_response(black_box(&tansu_frame), ApiKey::Fetch, tansu::FETCH_VERSION))
     });
-    g.bench_function("memcpy of the payload", |b| {
-        let mut dst = vec![0u8; bytes.len()];
-        b.iter(|| {
-            dst.copy_from_slice(black_box(&bytes));
-            black_box(dst[0])
-        })
+    // (kafka-protocol from a slice would copy the 3.2 MB of records: its
+    // `Bytes` input, above, is its fastest form here.)
+    #[cfg(feature = "kacrab")]
+    g.bench_function("kacrab-protocol", |b| {
+        use kacrab_protocol::generated::fetch_response::FetchResponseData;
+        b.iter(|| FetchResponseData::read(&mut black_box(bytes.clone()), version).unwrap())
     });
+    #[cfg(feature = "krabka")]
+    g.bench_function("krabka-protocol", |b| {
+        use krabka_protocol::Decode;
+        type M = krabka_protocol::owned::fetch_response::FetchResponse;
+        b.iter(|| M::decode(&mut black_box(bytes.clone()), version).unwrap())
+    });
+    #[cfg(feature = "krabka")]
+    g.bench_function("krabka-protocol (borrowed)", |b| {
+        use krabka_protocol::DecodeBorrow;
+        type M<'a> = krabka_protocol::borrowed::fetch_response::FetchResponse<'a>;
+        b.iter(|| M::decode_borrow(&mut black_box(&bytes[..]), version).unwrap())
+    });
+    g.bench_function("memcpy of the payload", |b| memcpy_loop(b, &bytes));
     g.finish();
 }
 
@@ -237,6 +442,22 @@ fn bench_w6(c: &mut Criterion) {
     check_same("W6 (vectored)", "kafka-wire vectored", &frame, &chunks.concat());
     let ours_v11 = kw::w6(tansu::PRODUCE_VERSION);
     check_same("W6 (v11)", "tansu-sans-io", &ours_v11.to_bytes().unwrap(), &tansu_frame());
+    #[cfg(feature = "kacrab")]
+    let (kacrab_header, kacrab_body) = kafka_wire_bench::with_kacrab::w6();
+    #[cfg(feature = "kacrab")]
+    {
+        let mut theirs = BytesMut::new();
+        kafka_wire_bench::with_kacrab::w6_encode_frame(&mut theirs, &kacrab_header, &kacrab_body);
+        check_same("W6", "kacrab-protocol", &frame, &theirs);
+    }
+    #[cfg(feature = "krabka")]
+    let (krabka_header, krabka_body) = kafka_wire_bench::with_krabka::w6();
+    #[cfg(feature = "krabka")]
+    {
+        let mut theirs = BytesMut::new();
+        kafka_wire_bench::with_krabka::w6_encode_frame(&mut theirs, &krabka_header, &krabka_body);
+        check_same("W6", "krabka-protocol", &frame, &theirs);
+    }
 
     let mut g = c.benchmark_group("W6 ProduceRequest v13 100x16KiB encode with frame");
     g.bench_function("kafka-wire", |b| encode_loop(b, frame.len(), |buf| ours.encode(buf).unwrap()));
@@ -247,6 +468,19 @@ fn bench_w6(c: &mut Criterion) {
     g.bench_function("kafka-wire (v11)", |b| encode_loop(b, frame.len(), |buf| ours_v11.encode(buf).unwrap()));
     g.bench_function("tansu-sans-io (v11, with clone)", |b| b.iter(tansu_frame));
     g.bench_function("tansu-sans-io clone only", |b| b.iter(|| black_box(&tansu_body).clone()));
+    #[cfg(feature = "kacrab")]
+    g.bench_function("kacrab-protocol", |b| {
+        encode_loop(b, frame.len(), |buf| {
+            kafka_wire_bench::with_kacrab::w6_encode_frame(buf, &kacrab_header, &kacrab_body)
+        })
+    });
+    #[cfg(feature = "krabka")]
+    g.bench_function("krabka-protocol", |b| {
+        encode_loop(b, frame.len(), |buf| {
+            kafka_wire_bench::with_krabka::w6_encode_frame(buf, &krabka_header, &krabka_body)
+        })
+    });
+    g.bench_function("memcpy of the bytes", |b| memcpy_loop(b, &frame));
     g.finish();
 }
 

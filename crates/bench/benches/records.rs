@@ -1,14 +1,19 @@
 //! W5: one record batch of 1000 records (10-byte keys, 100-byte values),
-//! encoded and decoded by kafka-wire, kafka-protocol and tansu-sans-io,
-//! uncompressed and with each codec (kafka_wire_protocol has no records).
+//! encoded and decoded by kafka-wire, kafka-protocol and tansu-sans-io, and
+//! (with the features `kacrab` and `krabka`) kacrab-protocol and
+//! krabka-protocol, uncompressed and with each codec (kafka_wire_protocol
+//! has no records). Each group also times the limit: a memcpy of the batch
+//! plus its CRC-32C.
 //!
 //! Compression levels: kafka-wire uses the Java client's defaults (gzip 6,
-//! lz4 fast mode, zstd 3); kafka-protocol uses gzip 6 (flate2 default), lz4
-//! level 4 (liblz4 frame encoder) and zstd's default (3); tansu-sans-io
-//! uses gzip 6, liblz4's frame encoder at its default and zstd's default
-//! (3), and cannot write snappy.
+//! lz4 level 9, which is lz4's fast mode, zstd 3); kafka-protocol uses gzip
+//! 6 (flate2 default), lz4 level 4 (liblz4 frame encoder) and zstd's
+//! default (3); tansu-sans-io uses gzip 6, liblz4's frame encoder at its
+//! default and zstd's default (3), and cannot write snappy; kacrab-protocol
+//! and krabka-protocol use their defaults (printed before the run, with
+//! each crate's batch size).
 //!
-//!     cargo bench -p kafka-wire-bench --bench records
+//!     cargo bench -p kafka-wire-bench --features kacrab,krabka --ignore-rust-version --bench records
 
 use bytes::{Bytes, BytesMut};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
@@ -55,6 +60,53 @@ fn check_agreement(codec: Compression, ours: &Bytes, kp_bytes: &Bytes, tansu_byt
     }
 }
 
+/// A newer peer's batch: what it wrote, and what it read back from
+/// kafka-wire's batch as (key, value) pairs.
+struct PeerBatch {
+    name: &'static str,
+    bytes: Bytes,
+    read_ours: Vec<(Option<Bytes>, Option<Bytes>)>,
+}
+
+/// The newer peers agree with kafka-wire: the same bytes uncompressed, and
+/// each reads the other's compressed batch to the same records.
+fn check_peers(codec: Compression, ours: &Bytes, peers: &[PeerBatch]) {
+    let expected = kw::w5(codec).records;
+    let pairs: Vec<_> = expected.iter().map(|r| (r.key.clone(), r.value.clone())).collect();
+    for peer in peers {
+        if codec == Compression::None {
+            check_same("uncompressed W5", peer.name, ours, &peer.bytes);
+        }
+        let decoded = RecordBatch::decode(peer.bytes.clone(), &DecodeOptions::default())
+            .unwrap_or_else(|e| panic!("kafka-wire reading {}'s {codec:?} batch: {e}", peer.name));
+        assert_eq!(decoded.records, expected, "kafka-wire reading {}'s {codec:?} batch", peer.name);
+        assert_eq!(peer.read_ours, pairs, "{} reading kafka-wire's {codec:?} batch", peer.name);
+    }
+}
+
+#[cfg(feature = "kacrab")]
+fn kacrab_batch(codec: Compression, ours: &Bytes) -> PeerBatch {
+    let mut buf = BytesMut::new();
+    kafka_wire_bench::with_kacrab::w5(codec).encode(&mut buf).unwrap();
+    let read = kacrab_protocol::record::RecordBatch::decode(&mut ours.clone()).unwrap();
+    PeerBatch {
+        name: "kacrab-protocol",
+        bytes: buf.freeze(),
+        read_ours: read.records.into_iter().map(|r| (r.key, r.value)).collect(),
+    }
+}
+
+#[cfg(feature = "krabka")]
+fn krabka_batch(codec: Compression, ours: &Bytes) -> PeerBatch {
+    let bytes = kafka_wire_bench::with_krabka::w5(codec).encode_to_bytes().unwrap();
+    let read = krabka_protocol::records::RecordBatch::decode_batch(&mut ours.clone()).unwrap();
+    PeerBatch {
+        name: "krabka-protocol",
+        bytes,
+        read_ours: read.records.into_iter().map(|r| (r.key, r.value)).collect(),
+    }
+}
+
 fn bench_records(c: &mut Criterion) {
     for codec in Compression::ALL {
         let batch = kw::w5(codec);
@@ -65,6 +117,17 @@ fn bench_records(c: &mut Criterion) {
         let tansu_batch = (codec != Compression::Snappy).then(|| tansu::w5(codec));
         let tansu_bytes = tansu_batch.clone().map(tansu::w5_encode);
         check_agreement(codec, &ours, &theirs, tansu_bytes.as_ref());
+        let peers: Vec<PeerBatch> = vec![
+            #[cfg(feature = "kacrab")]
+            kacrab_batch(codec, &ours),
+            #[cfg(feature = "krabka")]
+            krabka_batch(codec, &ours),
+        ];
+        check_peers(codec, &ours, &peers);
+        let mut sizes = vec![("kafka-wire", ours.len()), ("kafka-protocol", theirs.len())];
+        sizes.extend(tansu_bytes.as_ref().map(|t| ("tansu-sans-io", t.len())));
+        sizes.extend(peers.iter().map(|p| (p.name, p.bytes.len())));
+        println!("W5 {} batch sizes: {sizes:?}", codec.name());
 
         let mut group = c.benchmark_group(format!("W5 record batch {}", codec.name()));
         group.bench_function("kafka-wire encode", |b| {
@@ -114,6 +177,49 @@ fn bench_records(c: &mut Criterion) {
                 b.iter(|| tansu::w5_decode(black_box(tansu_bytes.clone())))
             });
         }
+        #[cfg(feature = "kacrab")]
+        {
+            let batch = kafka_wire_bench::with_kacrab::w5(codec);
+            let bytes = &peers.iter().find(|p| p.name == "kacrab-protocol").unwrap().bytes;
+            group.bench_function("kacrab-protocol encode", |b| {
+                let mut buf = BytesMut::with_capacity(bytes.len() * 2);
+                b.iter(|| {
+                    buf.clear();
+                    batch.encode(&mut buf).unwrap();
+                    black_box(buf.len())
+                })
+            });
+            group.bench_function("kacrab-protocol decode", |b| {
+                b.iter(|| kacrab_protocol::record::RecordBatch::decode(&mut black_box(bytes.clone())).unwrap())
+            });
+        }
+        #[cfg(feature = "krabka")]
+        {
+            let batch = kafka_wire_bench::with_krabka::w5(codec);
+            let bytes = &peers.iter().find(|p| p.name == "krabka-protocol").unwrap().bytes;
+            group.bench_function("krabka-protocol encode", |b| {
+                let mut buf = BytesMut::with_capacity(bytes.len() * 2);
+                b.iter(|| {
+                    buf.clear();
+                    batch.encode_batch(&mut buf).unwrap();
+                    black_box(buf.len())
+                })
+            });
+            group.bench_function("krabka-protocol decode", |b| {
+                b.iter(|| krabka_protocol::records::RecordBatch::decode_batch(&mut black_box(bytes.clone())).unwrap())
+            });
+            group.bench_function("krabka-protocol decode (borrowed records)", |b| {
+                b.iter(|| kafka_wire_bench::with_krabka::w5_decode_borrowed(black_box(bytes)))
+            });
+        }
+        // The limit: moving the batch's bytes and checking its CRC-32C.
+        group.bench_function("memcpy + CRC-32C of the batch", |b| {
+            let mut dst = vec![0u8; ours.len()];
+            b.iter(|| {
+                dst.copy_from_slice(black_box(&ours));
+                crc_fast::checksum(crc_fast::CrcAlgorithm::Crc32Iscsi, &dst[21..])
+            })
+        });
         group.finish();
     }
 }

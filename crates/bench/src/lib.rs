@@ -9,9 +9,13 @@
 
 use bytes::Bytes;
 
+#[cfg(feature = "kacrab")]
+pub mod with_kacrab;
 pub mod with_kafka_protocol;
 pub mod with_kafka_wire;
 pub mod with_kafka_wire_protocol;
+#[cfg(feature = "krabka")]
+pub mod with_krabka;
 pub mod with_tansu;
 
 /// Panics, naming the workload, the crate and the first differing byte

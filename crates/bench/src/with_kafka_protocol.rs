@@ -99,6 +99,19 @@ pub fn w3_roundtrip(header: &RequestHeader, body: &MetadataRequest) -> (RequestH
     (h, b)
 }
 
+/// W3 with kafka-protocol, decoding from a slice (strings copied rather
+/// than reference-counted).
+pub fn w3_roundtrip_from_slice(header: &RequestHeader, body: &MetadataRequest) -> (RequestHeader, MetadataRequest) {
+    use kafka_protocol::protocol::Decodable;
+    let mut buf = BytesMut::new();
+    header.encode(&mut buf, 2).unwrap();
+    body.encode(&mut buf, 12).unwrap();
+    let mut input = &buf[..];
+    let h = RequestHeader::decode(&mut input, 2).unwrap();
+    let b = MetadataRequest::decode(&mut input, 12).unwrap();
+    (h, b)
+}
+
 pub fn w4() -> FetchResponse {
     use fetch_response::*;
     FetchResponse::default().with_responses(vec![FetchableTopicResponse::default()

@@ -11,7 +11,8 @@
 //!   Message format v0 computed the header checksum over the magic number as
 //!   well ("broken" descriptor checksum); we write and accept that for v0.
 //!   Java's reader rejects dependent blocks, so do we.
-//! - zstd: a zstd frame.
+//! - zstd: a zstd frame, with its size in the header (Java streams its
+//!   frames without one; both are read).
 //!
 //! Decompression stops with an error once the output would exceed the
 //! caller's limit, so a small batch cannot expand into an allocation bomb.
@@ -112,8 +113,7 @@ pub fn compress(
         #[cfg(feature = "lz4")]
         Compression::Lz4 => lz4::compress(data, level.unwrap_or(lz4::DEFAULT_LEVEL), out, legacy_v0),
         #[cfg(feature = "zstd")]
-        Compression::Zstd => zstd::stream::copy_encode(data, &mut *out, level.unwrap_or(3))
-            .map_err(|e| codec_error(format!("zstd: {e}"))),
+        Compression::Zstd => zstd_codec::compress(data, level.unwrap_or(3), out),
         #[allow(unreachable_patterns)]
         other => Err(codec_error(disabled(other))),
     }
@@ -141,11 +141,7 @@ pub fn decompress(
         #[cfg(feature = "lz4")]
         Compression::Lz4 => lz4::decompress(data, limit, legacy_v0),
         #[cfg(feature = "zstd")]
-        Compression::Zstd => {
-            let decoder = zstd::stream::read::Decoder::with_buffer(data)
-                .map_err(|e| RecordsDecodeErrorKind::Decompression(format!("zstd: {e}")))?;
-            read_limited(decoder, limit, "zstd")
-        }
+        Compression::Zstd => zstd_codec::decompress(data, limit),
         #[allow(unreachable_patterns)]
         other => Err(RecordsDecodeErrorKind::Decompression(disabled(other))),
     }
@@ -201,6 +197,94 @@ mod gzip {
         encoder.write_all(data).map_err(|e| codec_error(format!("gzip: {e}")))?;
         encoder.finish().map_err(|e| codec_error(format!("gzip: {e}")))?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "zstd")]
+mod zstd_codec {
+    use super::*;
+    use std::cell::RefCell;
+
+    /// Batches up to this size reuse their thread's compression context;
+    /// larger ones get a context of their own, so a thread that once
+    /// compressed a large batch does not keep its large tables.
+    const REUSE_UP_TO: usize = 1 << 20;
+
+    thread_local! {
+        /// This thread's zstd context and the level it is set to. Creating
+        /// a context and sizing its tables costs about as much as
+        /// compressing a 100 KB batch; a producer compresses batch after batch.
+        static COMPRESSOR: RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> = const { RefCell::new(None) };
+    }
+
+    fn failed(e: std::io::Error) -> RecordsEncodeError {
+        codec_error(format!("zstd: {e}"))
+    }
+
+    /// Frames that declare a size up to this (and the caller's limit) are
+    /// decompressed in one call into a buffer of exactly that size.
+    const DIRECT_UP_TO: u64 = 1 << 20;
+
+    thread_local! {
+        /// This thread's decompression context, reused for the same reason.
+        static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+    }
+
+    /// `data` decompressed, never more than `limit` bytes. A frame that
+    /// declares its size (kafka-wire's do; the Java producer's streamed
+    /// frames do not) is decompressed in one call; anything else, or
+    /// anything that call refuses, is streamed, which reports the error.
+    pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
+        if let Ok(Some(size)) = zstd::zstd_safe::get_frame_content_size(data) {
+            if size <= DIRECT_UP_TO && size <= limit as u64 {
+                if let Some(out) = decompress_direct(data, size as usize) {
+                    return Ok(out);
+                }
+            }
+        }
+        let decoder = zstd::stream::read::Decoder::with_buffer(data)
+            .map_err(|e| RecordsDecodeErrorKind::Decompression(format!("zstd: {e}")))?;
+        read_limited(decoder, limit, "zstd")
+    }
+
+    fn decompress_direct(data: &[u8], size: usize) -> Option<Vec<u8>> {
+        DECOMPRESSOR.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            let decompressor = match &mut *cell {
+                Some(decompressor) => decompressor,
+                slot => slot.insert(zstd::bulk::Decompressor::new().ok()?),
+            };
+            let mut out = Vec::with_capacity(size);
+            // More output than the frame declared fails here (no room), and
+            // so does a second frame; the streaming path then decides.
+            match decompressor.decompress_to_buffer(data, &mut out) {
+                Ok(n) if n == size => Some(out),
+                _ => None,
+            }
+        })
+    }
+
+    /// One zstd frame holding `data` (its size in the frame header), appended to `out`.
+    pub fn compress(data: &[u8], level: i32, out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
+        if data.len() > REUSE_UP_TO {
+            out.extend_from_slice(&zstd::bulk::compress(data, level).map_err(failed)?);
+            return Ok(());
+        }
+        COMPRESSOR.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            let compressor = match &mut *cell {
+                Some((l, compressor)) if *l == level => compressor,
+                slot => &mut slot.insert((level, zstd::bulk::Compressor::new(level).map_err(failed)?)).1,
+            };
+            if out.is_empty() {
+                // Straight into `out` (a `Vec` is filled from its start).
+                out.reserve(zstd::zstd_safe::compress_bound(data.len()));
+                compressor.compress_to_buffer(data, out).map_err(failed)?;
+            } else {
+                out.extend_from_slice(&compressor.compress(data).map_err(failed)?);
+            }
+            Ok(())
+        })
     }
 }
 
@@ -447,6 +531,34 @@ mod tests {
             let error = compress(Compression::Lz4, Some(level), &data, &mut Vec::new(), false).unwrap_err();
             assert!(error.to_string().contains("outside 1..=17"), "{error}");
         }
+    }
+
+    #[cfg(feature = "zstd")]
+    #[test]
+    fn zstd_reads_streamed_and_concatenated_frames_too() {
+        let data = sample();
+        // Java's producer streams its frames: no content size in the header.
+        let mut streamed = Vec::new();
+        zstd::stream::copy_encode(&data[..], &mut streamed, 3).unwrap();
+        assert_eq!(zstd::zstd_safe::get_frame_content_size(&streamed).ok(), Some(None));
+        assert_eq!(decompress(Compression::Zstd, &streamed, data.len(), false).unwrap(), data);
+        // Ours declare it, and are read in one call; two frames in a row
+        // are more than the first declares, and are read whole too.
+        let mut ours = Vec::new();
+        compress(Compression::Zstd, None, &data, &mut ours, false).unwrap();
+        assert_eq!(zstd::zstd_safe::get_frame_content_size(&ours).ok(), Some(Some(data.len() as u64)));
+        let twice = [ours.clone(), ours].concat();
+        let both = [data.clone(), data.clone()].concat();
+        assert_eq!(decompress(Compression::Zstd, &twice, both.len(), false).unwrap(), both);
+        assert_eq!(
+            decompress(Compression::Zstd, &twice, both.len() - 1, false).unwrap_err(),
+            RecordsDecodeErrorKind::DecompressedTooLarge { limit: both.len() - 1 }
+        );
+        // Appending to a buffer that already holds bytes keeps them.
+        let mut out = b"kept".to_vec();
+        compress(Compression::Zstd, Some(1), &data, &mut out, false).unwrap();
+        assert_eq!(&out[..4], b"kept");
+        assert_eq!(decompress(Compression::Zstd, &out[4..], data.len(), false).unwrap(), data);
     }
 
     #[test]

@@ -90,7 +90,10 @@ def main(root):
                 if form(operation) == "owned" and direction(operation) != "encode":
                     other = fastest_other(rows, operation, "borrowed")
                     borrowed = f"{other / median:.2f}x" if other else ""
-            limit = f"{median / limits[0]:.1f}" if limits and not name.startswith("memcpy") else ""
+            limit = ""
+            if limits and not name.startswith("memcpy"):
+                times = median / limits[0]
+                limit = f"{times:.2f}" if times < 1 else f"{times:.1f}"
             print(f"| {group_name} | {name} | {fmt(median)} | {ratio} | {borrowed} | {limit} |")
 
 

@@ -100,19 +100,23 @@ impl<'a> Reader<'a> {
     #[inline]
     pub fn read_uvarint(&mut self) -> Result<u32, DecodeError> {
         // Most varints (lengths, counts, tags) fit in one byte; record and
-        // value lengths of a few hundred bytes take two.
-        match self.data.get(self.pos..self.pos + 2) {
-            Some(&[b, _]) if b < 0x80 => {
+        // value lengths of a few hundred bytes take two. The one-byte test
+        // comes first on its own: a varint that ends its input (a record's
+        // header count) has no second byte to look at.
+        match self.data.get(self.pos) {
+            Some(&b) if b < 0x80 => {
                 self.pos += 1;
                 return Ok(b as u32);
             }
-            Some(&[b0, b1]) if b1 < 0x80 => {
-                self.pos += 2;
-                return Ok((b0 & 0x7f) as u32 | (b1 as u32) << 7);
-            }
             _ => {}
         }
-        self.read_uvarint_slow()
+        match self.data.get(self.pos..self.pos + 2) {
+            Some(&[b0, b1]) if b1 < 0x80 => {
+                self.pos += 2;
+                Ok((b0 & 0x7f) as u32 | (b1 as u32) << 7)
+            }
+            _ => self.read_uvarint_slow(),
+        }
     }
 
     #[inline(never)]
@@ -144,6 +148,18 @@ impl<'a> Reader<'a> {
                 return Ok(b as u64);
             }
         }
+        // Two bytes: a record's timestamp delta within 8 seconds of its batch's.
+        if let Some(&[b0, b1]) = self.data.get(self.pos..self.pos + 2) {
+            if b1 < 0x80 {
+                self.pos += 2;
+                return Ok((b0 & 0x7f) as u64 | (b1 as u64) << 7);
+            }
+        }
+        self.read_uvarlong_slow()
+    }
+
+    #[inline(never)]
+    fn read_uvarlong_slow(&mut self) -> Result<u64, DecodeError> {
         let mut value: u64 = 0;
         for i in 0..10 {
             let b = self.read_i8()? as u8;
@@ -275,6 +291,40 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
     use crate::codec::{array, string, wire_array};
+
+    /// The one- and two-byte fast paths against the byte-by-byte reading:
+    /// every value around their edges, alone (the varint ends the input)
+    /// and followed by more bytes, and every truncation an error.
+    #[test]
+    fn varint_fast_paths_read_what_the_slow_path_reads() {
+        use crate::codec::varint::{put_uvarint, put_uvarlong};
+        let values = (0u64..0x4100).chain([0x1f_ffff, 0x20_0000, u32::MAX as u64]);
+        for v in values {
+            for trailing in [&[][..], &[0x01, 0x80][..]] {
+                let mut bytes = Vec::new();
+                put_uvarlong(&mut bytes, v);
+                let len = bytes.len();
+                bytes.extend_from_slice(trailing);
+                let buf = Bytes::from(bytes.clone());
+                let mut r = Reader::new(&buf);
+                assert_eq!(r.read_uvarlong().unwrap(), v, "{v:#x}");
+                assert_eq!(r.remaining(), trailing.len());
+                if let Ok(v32) = u32::try_from(v) {
+                    let mut ours = Vec::new();
+                    put_uvarint(&mut ours, v32);
+                    assert_eq!(ours, bytes[..len], "{v:#x}");
+                    let mut r = Reader::new(&buf);
+                    assert_eq!(r.read_uvarint().unwrap(), v32, "{v:#x}");
+                    assert_eq!(r.remaining(), trailing.len());
+                }
+                for cut in 0..len {
+                    let short = Bytes::copy_from_slice(&bytes[..cut]);
+                    assert!(Reader::new(&short).read_uvarlong().is_err(), "{v:#x} cut at {cut}");
+                    assert!(Reader::new(&short).read_uvarint().is_err(), "{v:#x} cut at {cut}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn fixed_run_errors_match_field_by_field_reads() {

@@ -32,9 +32,12 @@ pub fn put_varint<B: BufMut>(buf: &mut B, v: i32) {
 /// Writes an unsigned varlong.
 #[inline]
 pub fn put_uvarlong<B: BufMut>(buf: &mut B, v: u64) {
-    // Lengths, counts and tags are nearly always one byte.
+    // Lengths, counts and tags are nearly always one byte; record fields
+    // (a record's length, its value's, its deltas) often two.
     if v < 0x80 {
         buf.put_u8(v as u8);
+    } else if v < 0x4000 {
+        buf.put_slice(&[(v as u8) | 0x80, (v >> 7) as u8]);
     } else {
         put_uvarlong_multi(buf, v);
     }

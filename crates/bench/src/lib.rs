@@ -4,8 +4,9 @@
 //!
 //! One module per crate under test builds that crate's form of each
 //! workload it supports: [`with_kafka_wire`], [`with_kafka_protocol`],
-//! [`with_kafka_wire_protocol`] and [`with_tansu`]. The benches check the
-//! bytes agree ([`check_same`]) before timing anything.
+//! [`with_kafka_wire_protocol`] and [`with_tansu`], and, with the features
+//! `kacrab` and `krabka`, `with_kacrab` and `with_krabka`. The benches
+//! check the bytes agree ([`check_same`]) before timing anything.
 
 use bytes::Bytes;
 

@@ -157,3 +157,28 @@ fn a_tagged_value_running_past_its_declared_size_names_the_tag() {
     let err = FetchRequest::from_bytes(&Bytes::from(body), 12).unwrap_err();
     assert!(matches!(err.kind(), DecodeErrorKind::TaggedFieldSizeMismatch { tag: 0, declared: 1, .. }), "{err}");
 }
+
+#[test]
+fn a_tagged_struct_whose_fixed_fields_run_past_its_declared_size_names_the_tag() {
+    // FetchResponse v14's SnapshotId (tag 2 of a partition): EndOffset and
+    // Epoch, read as one run of 12 bytes, then its empty tagged section; 13
+    // bytes in all. Declared as 11, the run does not fit: the error is the
+    // tag's size mismatch, as for a single field, not an end of input.
+    use kafka_wire::messages::fetch_response::{FetchableTopicResponse, PartitionData, SnapshotId};
+    let response = kafka_wire::messages::FetchResponse {
+        responses: vec![FetchableTopicResponse {
+            partitions: vec![PartitionData {
+                snapshot_id: SnapshotId { end_offset: 0x0102_0304_0506_0708, epoch: 9, ..Default::default() },
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let mut body = response.to_bytes(14).unwrap().to_vec();
+    let tag_header = [2u8, 13, 1, 2, 3, 4, 5, 6, 7, 8];
+    let at = body.windows(tag_header.len()).position(|w| w == tag_header).expect("SnapshotId's tag") + 1;
+    body[at] = 11;
+    let err = kafka_wire::messages::FetchResponse::from_bytes(&Bytes::from(body), 14).unwrap_err();
+    assert!(matches!(err.kind(), DecodeErrorKind::TaggedFieldSizeMismatch { tag: 2, declared: 11, used: 12 }), "{err}");
+}

@@ -221,14 +221,20 @@ pub(crate) fn read_known<'a, T>(
     read: impl FnOnce(&mut Reader<'a>) -> Result<T, DecodeError>,
 ) -> Result<T, DecodeError> {
     let (start, declared) = (field.position(), field.remaining());
+    // The value runs past the declared size when what ran out was this
+    // field's input: the error's offset plus what remained there is the
+    // field's end. (Not `field`'s own position: a run of fixed-size fields
+    // is checked at once and reports the field that did not fit, before
+    // `field` has moved; and an inner tagged field ending first is its
+    // own mismatch.)
+    let end = start + declared;
     let value = read(field).map_err(|e| match *e.kind() {
-        // The value runs past the declared size: the field's reader ends there.
-        DecodeErrorKind::UnexpectedEof { needed, remaining } if field.remaining() == remaining => {
-            let used = field.position() - start + needed;
+        DecodeErrorKind::UnexpectedEof { needed, remaining } if e.offset() + remaining == end => {
+            let used = e.offset() - start + needed;
             e.map_kind(|_| DecodeErrorKind::TaggedFieldSizeMismatch { tag, declared, used })
         }
-        DecodeErrorKind::LengthExceedsInput { length, remaining } if field.remaining() == remaining => {
-            let used = field.position() - start + length as usize;
+        DecodeErrorKind::LengthExceedsInput { length, remaining } if e.offset() + remaining == end => {
+            let used = e.offset() - start + length as usize;
             e.map_kind(|_| DecodeErrorKind::TaggedFieldSizeMismatch { tag, declared, used })
         }
         _ => e,

@@ -29,15 +29,18 @@ pub fn unique(prefix: &str) -> String {
 }
 
 /// Sends a request (through `send`) until its response's error code is not
-/// retriable: a fresh coordinator answers "loading" for a while.
+/// retriable, for up to 30 s: a fresh coordinator answers "loading" for a
+/// while, and a new partition's leader "not leader" until it has taken the
+/// leadership its metadata already shows. Returns the last response.
 pub fn until_not_retriable<T>(mut send: impl FnMut() -> T, error_code: impl Fn(&T) -> i16) -> T {
-    loop {
+    for _ in 1..150 {
         let response = send();
         match ErrorCode::try_from(error_code(&response)) {
             Ok(e) if e.is_retriable() => std::thread::sleep(Duration::from_millis(200)),
             _ => return response,
         }
     }
+    send()
 }
 
 /// Reads (through `read`) up to `attempts` times, 100 ms apart, until `done`
@@ -100,7 +103,11 @@ pub fn produce(conn: &mut Connection, topic_id: Uuid, transactional_id: Option<&
         ..Default::default()
     };
     assert!(conn.version_for(ApiKey::Produce).unwrap() >= 13, "the pinned broker speaks Produce v13");
-    let response = expect!(conn.send_latest(request).unwrap(), Produce);
+    // A retriable error appended nothing: sending the batch again is safe.
+    let response = until_not_retriable(
+        || expect!(conn.send_latest(request.clone()).unwrap(), Produce),
+        |r| r.responses[0].partition_responses[0].error_code,
+    );
     let partition = &response.responses[0].partition_responses[0];
     ok("Produce", partition.error_code);
     partition.base_offset

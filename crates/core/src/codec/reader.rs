@@ -99,23 +99,33 @@ impl<'a> Reader<'a> {
     /// An unsigned varint of at most 5 bytes (Kafka's `readUnsignedVarint`).
     #[inline]
     pub fn read_uvarint(&mut self) -> Result<u32, DecodeError> {
-        // Most varints (lengths, counts, tags) fit in one byte; record and
-        // value lengths of a few hundred bytes take two. The one-byte test
-        // comes first on its own: a varint that ends its input (a record's
-        // header count) has no second byte to look at.
+        match self.read_short_varint() {
+            Some(v) => Ok(v as u32),
+            None => self.read_uvarint_slow(),
+        }
+    }
+
+    /// A varint of one or two bytes, if the next one is: most varints
+    /// (lengths, counts, tags) fit in one byte; record and value lengths of
+    /// a few hundred bytes, and timestamp deltas of a few seconds, take
+    /// two. The one-byte test comes first on its own: a varint that ends
+    /// its input (a record's header count) has no second byte to look at.
+    /// `None` leaves the position where it was, for the byte-by-byte read.
+    #[inline(always)]
+    fn read_short_varint(&mut self) -> Option<u16> {
         match self.data.get(self.pos) {
             Some(&b) if b < 0x80 => {
                 self.pos += 1;
-                return Ok(b as u32);
+                return Some(b as u16);
             }
             _ => {}
         }
         match self.data.get(self.pos..self.pos + 2) {
             Some(&[b0, b1]) if b1 < 0x80 => {
                 self.pos += 2;
-                Ok((b0 & 0x7f) as u32 | (b1 as u32) << 7)
+                Some((b0 & 0x7f) as u16 | (b1 as u16) << 7)
             }
-            _ => self.read_uvarint_slow(),
+            _ => None,
         }
     }
 
@@ -142,20 +152,10 @@ impl<'a> Reader<'a> {
     /// An unsigned varlong of at most 10 bytes.
     #[inline]
     pub fn read_uvarlong(&mut self) -> Result<u64, DecodeError> {
-        if let Some(&b) = self.data.get(self.pos) {
-            if b < 0x80 {
-                self.pos += 1;
-                return Ok(b as u64);
-            }
+        match self.read_short_varint() {
+            Some(v) => Ok(v as u64),
+            None => self.read_uvarlong_slow(),
         }
-        // Two bytes: a record's timestamp delta within 8 seconds of its batch's.
-        if let Some(&[b0, b1]) = self.data.get(self.pos..self.pos + 2) {
-            if b1 < 0x80 {
-                self.pos += 2;
-                return Ok((b0 & 0x7f) as u64 | (b1 as u64) << 7);
-            }
-        }
-        self.read_uvarlong_slow()
     }
 
     #[inline(never)]

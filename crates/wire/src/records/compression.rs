@@ -205,29 +205,51 @@ mod zstd_codec {
     use super::*;
     use std::cell::RefCell;
 
+    // Creating a zstd context and sizing its tables costs about as much as
+    // compressing a 100 KB batch, and a producer compresses batch after
+    // batch, a consumer reads batch after batch: each thread keeps one
+    // context of each kind.
+    thread_local! {
+        /// This thread's compression context and the level it is set to.
+        static COMPRESSOR: RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> = const { RefCell::new(None) };
+        /// This thread's decompression context.
+        static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+    }
+
     /// Batches up to this size reuse their thread's compression context;
     /// larger ones get a context of their own, so a thread that once
     /// compressed a large batch does not keep its large tables.
     const REUSE_UP_TO: usize = 1 << 20;
 
-    thread_local! {
-        /// This thread's zstd context and the level it is set to. Creating
-        /// a context and sizing its tables costs about as much as
-        /// compressing a 100 KB batch; a producer compresses batch after batch.
-        static COMPRESSOR: RefCell<Option<(i32, zstd::bulk::Compressor<'static>)>> = const { RefCell::new(None) };
-    }
+    /// Frames that declare a size up to this (and the caller's limit) are
+    /// decompressed in one call into a buffer of exactly that size.
+    const DIRECT_UP_TO: u64 = 1 << 20;
 
     fn failed(e: std::io::Error) -> RecordsEncodeError {
         codec_error(format!("zstd: {e}"))
     }
 
-    /// Frames that declare a size up to this (and the caller's limit) are
-    /// decompressed in one call into a buffer of exactly that size.
-    const DIRECT_UP_TO: u64 = 1 << 20;
-
-    thread_local! {
-        /// This thread's decompression context, reused for the same reason.
-        static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+    /// One zstd frame holding `data` (its size in the frame header), appended to `out`.
+    pub fn compress(data: &[u8], level: i32, out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
+        if data.len() > REUSE_UP_TO {
+            out.extend_from_slice(&zstd::bulk::compress(data, level).map_err(failed)?);
+            return Ok(());
+        }
+        COMPRESSOR.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            let compressor = match &mut *cell {
+                Some((l, compressor)) if *l == level => compressor,
+                slot => &mut slot.insert((level, zstd::bulk::Compressor::new(level).map_err(failed)?)).1,
+            };
+            if out.is_empty() {
+                // Straight into `out` (a `Vec` is filled from its start).
+                out.reserve(zstd::zstd_safe::compress_bound(data.len()));
+                compressor.compress_to_buffer(data, out).map_err(failed)?;
+            } else {
+                out.extend_from_slice(&compressor.compress(data).map_err(failed)?);
+            }
+            Ok(())
+        })
     }
 
     /// `data` decompressed, never more than `limit` bytes. A frame that
@@ -261,29 +283,6 @@ mod zstd_codec {
                 Ok(n) if n == size => Some(out),
                 _ => None,
             }
-        })
-    }
-
-    /// One zstd frame holding `data` (its size in the frame header), appended to `out`.
-    pub fn compress(data: &[u8], level: i32, out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
-        if data.len() > REUSE_UP_TO {
-            out.extend_from_slice(&zstd::bulk::compress(data, level).map_err(failed)?);
-            return Ok(());
-        }
-        COMPRESSOR.with(|cell| {
-            let mut cell = cell.borrow_mut();
-            let compressor = match &mut *cell {
-                Some((l, compressor)) if *l == level => compressor,
-                slot => &mut slot.insert((level, zstd::bulk::Compressor::new(level).map_err(failed)?)).1,
-            };
-            if out.is_empty() {
-                // Straight into `out` (a `Vec` is filled from its start).
-                out.reserve(zstd::zstd_safe::compress_bound(data.len()));
-                compressor.compress_to_buffer(data, out).map_err(failed)?;
-            } else {
-                out.extend_from_slice(&compressor.compress(data).map_err(failed)?);
-            }
-            Ok(())
         })
     }
 }
@@ -386,6 +385,7 @@ mod lz4 {
             return Err(codec_error(format!("lz4 level {level} is outside 1..=17")));
         }
         let mode = block_mode(level);
+        let failed = |e: std::io::Error| codec_error(format!("lz4: {e}"));
         let start = out.len();
         out.extend_from_slice(&MAGIC.to_le_bytes());
         out.extend_from_slice(&[FLG, BD]);
@@ -395,10 +395,10 @@ mod lz4 {
         for chunk in data.chunks(BLOCK_SIZE) {
             // Compressed straight into `out`, after room for the block's length.
             let length_at = out.len();
-            let bound = ::lz4::block::compress_bound(chunk.len()).map_err(|e| codec_error(format!("lz4: {e}")))?;
+            let bound = ::lz4::block::compress_bound(chunk.len()).map_err(failed)?;
             out.resize(length_at + 4 + bound, 0);
             let written = ::lz4::block::compress_to_buffer(chunk, Some(mode), false, &mut out[length_at + 4..])
-                .map_err(|e| codec_error(format!("lz4: {e}")))?;
+                .map_err(failed)?;
             if written >= chunk.len() {
                 // Incompressible: stored as is, flagged, as Java does.
                 out.truncate(length_at);

@@ -17,19 +17,11 @@ use kafka_wire_bench::{
     check_same, with_kafka_protocol as kp, with_kafka_wire as kw, with_kafka_wire_protocol as kwp, with_tansu as tansu,
 };
 
+mod common;
+use common::encode_loop;
+
 #[global_allocator]
 static ALLOC: Counting = Counting;
-
-/// Encodes into a reused buffer (the way a connection writes), so the
-/// timing is the encoder's and not the allocator's.
-fn encode_loop(b: &mut criterion::Bencher, capacity: usize, mut encode: impl FnMut(&mut BytesMut)) {
-    let mut buf = BytesMut::with_capacity(capacity);
-    b.iter(|| {
-        buf.clear();
-        encode(&mut buf);
-        black_box(buf.len())
-    })
-}
 
 /// A memcpy of `bytes` into a reused buffer: what moving the workload's
 /// bytes costs at all, the limit each crate's row is compared with.

@@ -21,6 +21,9 @@ use kafka_protocol::records as kpr;
 use kafka_wire::records::{BatchView, Compression, DecodeOptions, EncodeOptions, RecordBatch};
 use kafka_wire_bench::{check_same, with_kafka_protocol as kp, with_kafka_wire as kw, with_tansu as tansu};
 
+mod common;
+use common::encode_loop;
+
 fn kp_encode(records: &[kpr::Record], codec: Compression) -> Bytes {
     let mut buf = BytesMut::new();
     kpr::RecordBatchEncoder::encode(&mut buf, records.iter(), &kp::w5_options(codec)).unwrap();
@@ -131,20 +134,12 @@ fn bench_records(c: &mut Criterion) {
 
         let mut group = c.benchmark_group(format!("W5 record batch {}", codec.name()));
         group.bench_function("kafka-wire encode", |b| {
-            let mut buf = BytesMut::with_capacity(ours.len() * 2);
-            b.iter(|| {
-                buf.clear();
-                batch.encode(&mut buf, &EncodeOptions::default()).unwrap();
-                black_box(buf.len())
-            })
+            encode_loop(b, ours.len() * 2, |buf| batch.encode(buf, &EncodeOptions::default()).unwrap())
         });
         group.bench_function("kafka-protocol encode", |b| {
             let options = kp::w5_options(codec);
-            let mut buf = BytesMut::with_capacity(theirs.len() * 2);
-            b.iter(|| {
-                buf.clear();
-                kpr::RecordBatchEncoder::encode(&mut buf, records.iter(), &options).unwrap();
-                black_box(buf.len())
+            encode_loop(b, theirs.len() * 2, |buf| {
+                kpr::RecordBatchEncoder::encode(buf, records.iter(), &options).unwrap()
             })
         });
         if let Some(tansu_batch) = &tansu_batch {
@@ -182,12 +177,7 @@ fn bench_records(c: &mut Criterion) {
             let batch = kafka_wire_bench::with_kacrab::w5(codec);
             let bytes = &peers.iter().find(|p| p.name == "kacrab-protocol").unwrap().bytes;
             group.bench_function("kacrab-protocol encode", |b| {
-                let mut buf = BytesMut::with_capacity(bytes.len() * 2);
-                b.iter(|| {
-                    buf.clear();
-                    batch.encode(&mut buf).unwrap();
-                    black_box(buf.len())
-                })
+                encode_loop(b, bytes.len() * 2, |buf| batch.encode(buf).unwrap())
             });
             group.bench_function("kacrab-protocol decode", |b| {
                 b.iter(|| kacrab_protocol::record::RecordBatch::decode(&mut black_box(bytes.clone())).unwrap())
@@ -198,12 +188,7 @@ fn bench_records(c: &mut Criterion) {
             let batch = kafka_wire_bench::with_krabka::w5(codec);
             let bytes = &peers.iter().find(|p| p.name == "krabka-protocol").unwrap().bytes;
             group.bench_function("krabka-protocol encode", |b| {
-                let mut buf = BytesMut::with_capacity(bytes.len() * 2);
-                b.iter(|| {
-                    buf.clear();
-                    batch.encode_batch(&mut buf).unwrap();
-                    black_box(buf.len())
-                })
+                encode_loop(b, bytes.len() * 2, |buf| batch.encode_batch(buf).unwrap())
             });
             group.bench_function("krabka-protocol decode", |b| {
                 b.iter(|| krabka_protocol::records::RecordBatch::decode_batch(&mut black_box(bytes.clone())).unwrap())

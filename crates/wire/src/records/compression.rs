@@ -73,12 +73,16 @@ impl Compression {
     pub fn default_level(self) -> Option<i32> {
         match self {
             Compression::Gzip => Some(6),
-            Compression::Lz4 => Some(9),
+            Compression::Lz4 => Some(LZ4_DEFAULT_LEVEL),
             Compression::Zstd => Some(3),
             Compression::None | Compression::Snappy => None,
         }
     }
 }
+
+/// Kafka's default lz4 level, `compression.lz4.level=9`: the one its
+/// producer compresses with lz4's fast mode.
+const LZ4_DEFAULT_LEVEL: i32 = 9;
 
 #[cold]
 fn codec_error(what: String) -> RecordsEncodeError {
@@ -111,7 +115,7 @@ pub fn compress(
         #[cfg(feature = "snappy")]
         Compression::Snappy => snappy::compress(data, out),
         #[cfg(feature = "lz4")]
-        Compression::Lz4 => lz4::compress(data, level.unwrap_or(lz4::DEFAULT_LEVEL), out, legacy_v0),
+        Compression::Lz4 => lz4::compress(data, level.unwrap_or(LZ4_DEFAULT_LEVEL), out, legacy_v0),
         #[cfg(feature = "zstd")]
         Compression::Zstd => zstd_codec::compress(data, level.unwrap_or(3), out),
         #[allow(unreachable_patterns)]
@@ -363,8 +367,6 @@ mod lz4 {
         (xxhash_rust::xxh32::xxh32(bytes, 0) >> 8) as u8
     }
 
-    /// Kafka's default level, `compression.lz4.level=9`.
-    pub const DEFAULT_LEVEL: i32 = 9;
     /// The levels Kafka accepts for lz4.
     const LEVELS: std::ops::RangeInclusive<i32> = 1..=17;
 
@@ -373,7 +375,7 @@ mod lz4 {
     /// configurable levels did); any other level uses the high-compression
     /// one at that level (liblz4 treats levels above 12 as 12).
     fn block_mode(level: i32) -> ::lz4::block::CompressionMode {
-        if level == DEFAULT_LEVEL {
+        if level == LZ4_DEFAULT_LEVEL {
             ::lz4::block::CompressionMode::DEFAULT
         } else {
             ::lz4::block::CompressionMode::HIGHCOMPRESSION(level)

@@ -251,10 +251,15 @@ impl<'a> Field<'a> {
             FieldType::Array(elem) if is_wire_scalar(elem) => {
                 format!("c::wire_array::read_nullable(r, {compact}, {nullable}, version)")
             }
-            FieldType::Array(elem) => format!(
-                "c::array::read_nullable(r, {compact}, {nullable}, version, |r| {})",
-                read_value(elem, &compact)
-            ),
+            FieldType::Array(elem) => match &**elem {
+                FieldType::Struct(name) => format!(
+                    "c::array::read_nullable_in_place(r, {compact}, {nullable}, version, |r, slot| {name}::decode_into(r, version, slot))"
+                ),
+                elem => format!(
+                    "c::array::read_nullable(r, {compact}, {nullable}, version, |r| {})",
+                    read_value(elem, &compact)
+                ),
+            },
             other => unreachable!("{other:?} cannot be nullable"),
         }
     }
@@ -490,7 +495,14 @@ fn read_value(ty: &FieldType, compact: &str) -> String {
         FieldType::Bytes | FieldType::Records => format!("c::bytes::read(r, {compact}, version)"),
         FieldType::Struct(name) => format!("{name}::decode_fields(r, version)"),
         FieldType::Array(elem) if is_wire_scalar(elem) => format!("c::wire_array::read(r, {compact}, version)"),
-        FieldType::Array(elem) => format!("c::array::read(r, {compact}, version, |r| {})", read_value(elem, compact)),
+        FieldType::Array(elem) => {
+            match &**elem {
+                FieldType::Struct(name) => {
+                    format!("c::array::read_in_place(r, {compact}, version, |r, slot| {name}::decode_into(r, version, slot))")
+                }
+                elem => format!("c::array::read(r, {compact}, version, |r| {})", read_value(elem, compact)),
+            }
+        }
     }
 }
 

@@ -358,7 +358,8 @@ impl<'a> StructEmitter<'a> {
         Ok(())
     }
 
-    /// `decode_fields` and the `Decode` impl over it.
+    /// `decode_fields` (for a nested struct, over `decode_into`) and the
+    /// `Decode` impl over it.
     fn emit_decode(&self, out: &mut String) {
         let flexible = self.flexible();
         let section = self.has_tagged_section() && !flexible.is_never();
@@ -398,25 +399,46 @@ impl<'a> StructEmitter<'a> {
         if self.has_tagged_section() {
             fields.push("unknown_tagged_fields".into());
         }
-        writeln!(body, "Ok(Self {{ {} }})", fields.join(", ")).unwrap();
+        // Nested structs are decoded into their place (an array's spare
+        // capacity, see core's `codec::slot`), top-level ones returned.
+        let value = format!("Self {{ {} }}", fields.join(", "));
+        if self.def.is_top {
+            writeln!(body, "Ok({value})").unwrap();
+        } else {
+            writeln!(body, "Ok(slot.fill({value}))").unwrap();
+        }
         let body = format!("{}{body}", self.flexible_let(&body));
 
         let name = &self.def.name;
         let cfg = direction_cfg(self.spec, Direction::Decode);
         writeln!(out, "{cfg}impl {name} {{").unwrap();
-        // Nested structs are decoded in array loops: inlined there, the value
-        // is built in place instead of returned through the stack and copied
-        // (a store-forwarding stall per element). Top-level ones are
-        // `#[inline]` so that, like generic code, they are compiled in the
-        // crate that calls them and only if it does.
-        writeln!(out, "{}", if self.def.is_top { "#[inline]" } else { "#[inline(always)]" }).unwrap();
         let (r, version) = (param("r", &body), param("version", &body));
-        writeln!(
-            out,
-            "pub(crate) fn decode_fields({r}: &mut c::Reader<'_>, {version}: i16) -> Result<Self, DecodeError> {{"
-        )
-        .unwrap();
-        writeln!(out, "{body}}}\n}}\n").unwrap();
+        if self.def.is_top {
+            // `#[inline]` so that, like generic code, it is compiled in the
+            // crate that calls it and only if it does.
+            writeln!(
+                out,
+                "#[inline]\npub(crate) fn decode_fields({r}: &mut c::Reader<'_>, {version}: i16) -> Result<Self, DecodeError> {{"
+            )
+            .unwrap();
+        } else {
+            // Inlined in the array loops, so that the fields go from
+            // registers into the vector.
+            writeln!(
+                out,
+                "#[inline(always)]\npub(crate) fn decode_into<'s>({r}: &mut c::Reader<'_>, {version}: i16, slot: c::slot::Slot<'s, Self>) -> Result<c::slot::Filled<'s>, DecodeError> {{"
+            )
+            .unwrap();
+        }
+        writeln!(out, "{body}}}").unwrap();
+        if !self.def.is_top {
+            writeln!(
+                out,
+                "\n#[inline(always)]\npub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {{\nc::slot::decode_value(|slot| Self::decode_into(r, version, slot))\n}}"
+            )
+            .unwrap();
+        }
+        writeln!(out, "}}\n").unwrap();
         let kind = if self.def.is_top { "message" } else { "nested" };
         writeln!(out, "{cfg}crate::message::impl_decode!({kind} {name});\n").unwrap();
     }

@@ -5,6 +5,7 @@
 //! [`super::wire_array`]s.)
 
 use super::length::{self, MAX_I32_LEN};
+use super::slot::{self, Filled, Slot};
 use super::Reader;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use bytes::BufMut;
@@ -118,13 +119,37 @@ pub fn read_len(r: &mut Reader<'_>, compact: bool, nullable: bool, version: i16)
     }
 }
 
-/// Reads a non-nullable array.
+/// Reads a non-nullable array of values.
 #[inline]
 pub fn read<T>(
     r: &mut Reader<'_>,
     compact: bool,
     version: i16,
-    element: impl FnMut(&mut Reader<'_>) -> Result<T, DecodeError>,
+    mut element: impl FnMut(&mut Reader<'_>) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    read_in_place(r, compact, version, |r, slot| Ok(slot.fill(element(r)?)))
+}
+
+/// Reads an array of values that may be null where `nullable` allows.
+#[inline]
+pub fn read_nullable<T>(
+    r: &mut Reader<'_>,
+    compact: bool,
+    nullable: bool,
+    version: i16,
+    mut element: impl FnMut(&mut Reader<'_>) -> Result<T, DecodeError>,
+) -> Result<Option<Vec<T>>, DecodeError> {
+    read_nullable_in_place(r, compact, nullable, version, |r, slot| Ok(slot.fill(element(r)?)))
+}
+
+/// Reads a non-nullable array of structs, each decoded into its place in
+/// the vector (see [`super::slot`]).
+#[inline]
+pub fn read_in_place<T>(
+    r: &mut Reader<'_>,
+    compact: bool,
+    version: i16,
+    element: impl for<'s> FnMut(&mut Reader<'_>, Slot<'s, T>) -> Result<Filled<'s>, DecodeError>,
 ) -> Result<Vec<T>, DecodeError> {
     match read_len(r, compact, false, version)? {
         Some(len) => read_elements(r, len, element),
@@ -132,14 +157,15 @@ pub fn read<T>(
     }
 }
 
-/// Reads an array that may be null where `nullable` allows.
+/// Reads an array of structs that may be null where `nullable` allows,
+/// each decoded into its place.
 #[inline]
-pub fn read_nullable<T>(
+pub fn read_nullable_in_place<T>(
     r: &mut Reader<'_>,
     compact: bool,
     nullable: bool,
     version: i16,
-    element: impl FnMut(&mut Reader<'_>) -> Result<T, DecodeError>,
+    element: impl for<'s> FnMut(&mut Reader<'_>, Slot<'s, T>) -> Result<Filled<'s>, DecodeError>,
 ) -> Result<Option<Vec<T>>, DecodeError> {
     match read_len(r, compact, nullable, version)? {
         Some(len) => read_elements(r, len, element).map(Some),
@@ -161,23 +187,18 @@ fn capacity_for<T>(len: usize) -> usize {
 fn read_elements<T>(
     r: &mut Reader<'_>,
     len: usize,
-    mut read: impl FnMut(&mut Reader<'_>) -> Result<T, DecodeError>,
+    mut element: impl for<'s> FnMut(&mut Reader<'_>, Slot<'s, T>) -> Result<Filled<'s>, DecodeError>,
 ) -> Result<Vec<T>, DecodeError> {
     let mut items = Vec::with_capacity(capacity_for::<T>(len));
     for i in 0..len {
         // Room for the element first, so that nothing (no growth call) comes
-        // between decoding it and storing it: its fields go from registers
-        // straight into the vector. With `push`, they were spilled to the
-        // stack around the possible growth and copied from there with wide
-        // loads that stalled on store forwarding (most of a small element's
-        // decode time).
+        // between decoding it and storing it.
         if items.len() == items.capacity() {
             items.reserve(1);
         }
-        let item = read(r).map_err(|e| e.in_index(i))?;
-        items.spare_capacity_mut()[0].write(item);
+        slot::decode_into(&mut items.spare_capacity_mut()[0], |slot| element(r, slot)).map_err(|e| e.in_index(i))?;
         // SAFETY: the slot at `len` is within capacity (reserved above) and
-        // was just initialized.
+        // its decoder filled it.
         unsafe { items.set_len(items.len() + 1) };
     }
     Ok(items)

@@ -27,6 +27,8 @@ mod length;
 pub(crate) mod nullable_struct;
 mod reader;
 #[cfg_attr(not(all(feature = "client", feature = "broker")), allow(dead_code))]
+pub(crate) mod slot;
+#[cfg_attr(not(all(feature = "client", feature = "broker")), allow(dead_code))]
 #[cfg(feature = "stored")]
 pub(crate) mod stored;
 pub(crate) mod string;

@@ -221,8 +221,10 @@ impl AddPartitionsToTxnRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_transactions = if version >= 4 {
-            c::array::read(r, true, version, |r| AddPartitionsToTxnTransaction::decode_fields(r, version))
-                .map_err(|e| e.in_field("Transactions"))?
+            c::array::read_in_place(r, true, version, |r, slot| {
+                AddPartitionsToTxnTransaction::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("Transactions"))?
         } else {
             Vec::new()
         };
@@ -236,8 +238,10 @@ impl AddPartitionsToTxnRequest {
         let f_v3_and_below_producer_epoch =
             if version <= 3 { r.read_i16().map_err(|e| e.in_field("V3AndBelowProducerEpoch"))? } else { 0 };
         let f_v3_and_below_topics = if version <= 3 {
-            c::array::read(r, flexible, version, |r| AddPartitionsToTxnTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("V3AndBelowTopics"))?
+            c::array::read_in_place(r, flexible, version, |r, slot| {
+                AddPartitionsToTxnTopic::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("V3AndBelowTopics"))?
         } else {
             Vec::new()
         };
@@ -259,7 +263,11 @@ crate::message::impl_decode!(message AddPartitionsToTxnRequest);
 #[cfg(feature = "decode-requests")]
 impl AddPartitionsToTxnTransaction {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_transactional_id = c::string::read(r, true, version).map_err(|e| e.in_field("TransactionalId"))?;
         let Some(run) = r.read_fixed::<11>() else {
             return Err(r.fixed_run_error(&[("ProducerId", 8), ("ProducerEpoch", 2), ("VerifyOnly", 1)]));
@@ -267,17 +275,23 @@ impl AddPartitionsToTxnTransaction {
         let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_producer_epoch = i16::from_be_bytes(run[8..10].try_into().unwrap());
         let f_verify_only = run[10] != 0;
-        let f_topics = c::array::read(r, true, version, |r| AddPartitionsToTxnTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, true, version, |r, slot| AddPartitionsToTxnTopic::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             transactional_id: f_transactional_id,
             producer_id: f_producer_id,
             producer_epoch: f_producer_epoch,
             verify_only: f_verify_only,
             topics: f_topics,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -287,12 +301,21 @@ crate::message::impl_decode!(nested AddPartitionsToTxnTransaction);
 #[cfg(feature = "decode-requests")]
 impl AddPartitionsToTxnTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 3;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partitions = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

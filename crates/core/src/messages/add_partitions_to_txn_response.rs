@@ -223,14 +223,16 @@ impl AddPartitionsToTxnResponse {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_error_code = if version >= 4 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
         let f_results_by_transaction = if version >= 4 {
-            c::array::read(r, true, version, |r| AddPartitionsToTxnResult::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| AddPartitionsToTxnResult::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("ResultsByTransaction"))?
         } else {
             Vec::new()
         };
         let f_results_by_topic_v3_and_below = if version <= 3 {
-            c::array::read(r, flexible, version, |r| AddPartitionsToTxnTopicResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("ResultsByTopicV3AndBelow"))?
+            c::array::read_in_place(r, flexible, version, |r, slot| {
+                AddPartitionsToTxnTopicResult::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("ResultsByTopicV3AndBelow"))?
         } else {
             Vec::new()
         };
@@ -251,13 +253,27 @@ crate::message::impl_decode!(message AddPartitionsToTxnResponse);
 #[cfg(feature = "decode-responses")]
 impl AddPartitionsToTxnResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_transactional_id = c::string::read(r, true, version).map_err(|e| e.in_field("TransactionalId"))?;
-        let f_topic_results =
-            c::array::read(r, true, version, |r| AddPartitionsToTxnTopicResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("TopicResults"))?;
+        let f_topic_results = c::array::read_in_place(r, true, version, |r, slot| {
+            AddPartitionsToTxnTopicResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("TopicResults"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { transactional_id: f_transactional_id, topic_results: f_topic_results, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            transactional_id: f_transactional_id,
+            topic_results: f_topic_results,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -267,14 +283,24 @@ crate::message::impl_decode!(nested AddPartitionsToTxnResult);
 #[cfg(feature = "decode-responses")]
 impl AddPartitionsToTxnTopicResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 3;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_results_by_partition =
-            c::array::read(r, flexible, version, |r| AddPartitionsToTxnPartitionResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("ResultsByPartition"))?;
+        let f_results_by_partition = c::array::read_in_place(r, flexible, version, |r, slot| {
+            AddPartitionsToTxnPartitionResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("ResultsByPartition"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, results_by_partition: f_results_by_partition, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, results_by_partition: f_results_by_partition, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -284,7 +310,11 @@ crate::message::impl_decode!(nested AddPartitionsToTxnTopicResult);
 #[cfg(feature = "decode-responses")]
 impl AddPartitionsToTxnPartitionResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 3;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("PartitionErrorCode", 2)]));
@@ -292,11 +322,16 @@ impl AddPartitionsToTxnPartitionResult {
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_partition_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             partition_error_code: f_partition_error_code,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

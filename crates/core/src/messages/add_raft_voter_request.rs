@@ -167,7 +167,7 @@ impl AddRaftVoterRequest {
         let f_timeout_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_voter_id = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_voter_directory_id = Uuid::from_bytes(run[8..24].try_into().unwrap());
-        let f_listeners = c::array::read(r, true, version, |r| Listener::decode_fields(r, version))
+        let f_listeners = c::array::read_in_place(r, true, version, |r, slot| Listener::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Listeners"))?;
         let f_ack_when_committed =
             if version >= 1 { r.read_bool().map_err(|e| e.in_field("AckWhenCommitted"))? } else { true };
@@ -190,12 +190,21 @@ crate::message::impl_decode!(message AddRaftVoterRequest);
 #[cfg(feature = "decode-requests")]
 impl Listener {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

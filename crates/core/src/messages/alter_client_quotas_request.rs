@@ -214,8 +214,9 @@ impl AlterClientQuotasRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
-        let f_entries = c::array::read(r, flexible, version, |r| EntryData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Entries"))?;
+        let f_entries =
+            c::array::read_in_place(r, flexible, version, |r, slot| EntryData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Entries"))?;
         let f_validate_only = r.read_bool().map_err(|e| e.in_field("ValidateOnly"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { entries: f_entries, validate_only: f_validate_only, unknown_tagged_fields })
@@ -228,14 +229,24 @@ crate::message::impl_decode!(message AlterClientQuotasRequest);
 #[cfg(feature = "decode-requests")]
 impl EntryData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
-        let f_entity = c::array::read(r, flexible, version, |r| EntityData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Entity"))?;
-        let f_ops = c::array::read(r, flexible, version, |r| OpData::decode_fields(r, version))
+        let f_entity =
+            c::array::read_in_place(r, flexible, version, |r, slot| EntityData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Entity"))?;
+        let f_ops = c::array::read_in_place(r, flexible, version, |r, slot| OpData::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Ops"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { entity: f_entity, ops: f_ops, unknown_tagged_fields })
+        Ok(slot.fill(Self { entity: f_entity, ops: f_ops, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -245,13 +256,22 @@ crate::message::impl_decode!(nested EntryData);
 #[cfg(feature = "decode-requests")]
 impl EntityData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_entity_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("EntityType"))?;
         let f_entity_name =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("EntityName"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields })
+        Ok(slot.fill(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -261,7 +281,11 @@ crate::message::impl_decode!(nested EntityData);
 #[cfg(feature = "decode-requests")]
 impl OpData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_key = c::string::read(r, flexible, version).map_err(|e| e.in_field("Key"))?;
         let Some(run) = r.read_fixed::<9>() else {
@@ -270,7 +294,12 @@ impl OpData {
         let f_value = f64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_remove = run[8] != 0;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { key: f_key, value: f_value, remove: f_remove, unknown_tagged_fields })
+        Ok(slot.fill(Self { key: f_key, value: f_value, remove: f_remove, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

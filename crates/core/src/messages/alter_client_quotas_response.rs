@@ -181,8 +181,9 @@ impl AlterClientQuotasResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_entries = c::array::read(r, flexible, version, |r| EntryData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Entries"))?;
+        let f_entries =
+            c::array::read_in_place(r, flexible, version, |r, slot| EntryData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Entries"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, entries: f_entries, unknown_tagged_fields })
     }
@@ -194,15 +195,30 @@ crate::message::impl_decode!(message AlterClientQuotasResponse);
 #[cfg(feature = "decode-responses")]
 impl EntryData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_entity = c::array::read(r, flexible, version, |r| EntityData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Entity"))?;
+        let f_entity =
+            c::array::read_in_place(r, flexible, version, |r, slot| EntityData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Entity"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { error_code: f_error_code, error_message: f_error_message, entity: f_entity, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            error_code: f_error_code,
+            error_message: f_error_message,
+            entity: f_entity,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -212,13 +228,22 @@ crate::message::impl_decode!(nested EntryData);
 #[cfg(feature = "decode-responses")]
 impl EntityData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_entity_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("EntityType"))?;
         let f_entity_name =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("EntityName"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields })
+        Ok(slot.fill(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

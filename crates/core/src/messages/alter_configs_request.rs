@@ -168,8 +168,10 @@ impl AlterConfigsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_resources = c::array::read(r, flexible, version, |r| AlterConfigsResource::decode_fields(r, version))
-            .map_err(|e| e.in_field("Resources"))?;
+        let f_resources = c::array::read_in_place(r, flexible, version, |r, slot| {
+            AlterConfigsResource::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Resources"))?;
         let f_validate_only = r.read_bool().map_err(|e| e.in_field("ValidateOnly"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { resources: f_resources, validate_only: f_validate_only, unknown_tagged_fields })
@@ -182,19 +184,29 @@ crate::message::impl_decode!(message AlterConfigsRequest);
 #[cfg(feature = "decode-requests")]
 impl AlterConfigsResource {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
         let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
-        let f_configs = c::array::read(r, flexible, version, |r| AlterableConfig::decode_fields(r, version))
-            .map_err(|e| e.in_field("Configs"))?;
+        let f_configs =
+            c::array::read_in_place(r, flexible, version, |r, slot| AlterableConfig::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Configs"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             resource_type: f_resource_type,
             resource_name: f_resource_name,
             configs: f_configs,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -204,12 +216,21 @@ crate::message::impl_decode!(nested AlterConfigsResource);
 #[cfg(feature = "decode-requests")]
 impl AlterableConfig {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_value = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Value"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, value: f_value, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, value: f_value, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -172,8 +172,9 @@ impl AlterPartitionReassignmentsRequest {
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
         let f_allow_replication_factor_change =
             if version >= 1 { r.read_bool().map_err(|e| e.in_field("AllowReplicationFactorChange"))? } else { true };
-        let f_topics = c::array::read(r, true, version, |r| ReassignableTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, true, version, |r, slot| ReassignableTopic::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             timeout_ms: f_timeout_ms,
@@ -190,12 +191,22 @@ crate::message::impl_decode!(message AlterPartitionReassignmentsRequest);
 #[cfg(feature = "decode-requests")]
 impl ReassignableTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = c::array::read(r, true, version, |r| ReassignablePartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| ReassignablePartition::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -205,11 +216,20 @@ crate::message::impl_decode!(nested ReassignableTopic);
 #[cfg(feature = "decode-requests")]
 impl ReassignablePartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_replicas = c::wire_array::read_nullable(r, true, true, version).map_err(|e| e.in_field("Replicas"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { partition_index: f_partition_index, replicas: f_replicas, unknown_tagged_fields })
+        Ok(slot.fill(Self { partition_index: f_partition_index, replicas: f_replicas, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -213,7 +213,7 @@ impl AlterPartitionResponse {
         };
         let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_topics = c::array::read(r, true, version, |r| TopicData::decode_fields(r, version))
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| TopicData::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
@@ -231,17 +231,32 @@ crate::message::impl_decode!(message AlterPartitionResponse);
 #[cfg(feature = "decode-responses")]
 impl TopicData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = if version <= 1 {
             c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?
         } else {
             StrBytes::from_static("")
         };
         let f_topic_id = if version >= 2 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions = c::array::read(r, true, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            topic_name: f_topic_name,
+            topic_id: f_topic_id,
+            partitions: f_partitions,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -251,7 +266,11 @@ crate::message::impl_decode!(nested TopicData);
 #[cfg(feature = "decode-responses")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<14>() else {
             return Err(r.fixed_run_error(&[
                 ("PartitionIndex", 4),
@@ -269,7 +288,7 @@ impl PartitionData {
             if version >= 1 { r.read_i8().map_err(|e| e.in_field("LeaderRecoveryState"))? } else { 0 };
         let f_partition_epoch = r.read_i32().map_err(|e| e.in_field("PartitionEpoch"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
             leader_id: f_leader_id,
@@ -278,7 +297,12 @@ impl PartitionData {
             leader_recovery_state: f_leader_recovery_state,
             partition_epoch: f_partition_epoch,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

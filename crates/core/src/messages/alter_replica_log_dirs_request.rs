@@ -147,8 +147,9 @@ impl AlterReplicaLogDirsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_dirs = c::array::read(r, flexible, version, |r| AlterReplicaLogDir::decode_fields(r, version))
-            .map_err(|e| e.in_field("Dirs"))?;
+        let f_dirs =
+            c::array::read_in_place(r, flexible, version, |r, slot| AlterReplicaLogDir::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Dirs"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { dirs: f_dirs, unknown_tagged_fields })
     }
@@ -160,13 +161,24 @@ crate::message::impl_decode!(message AlterReplicaLogDirsRequest);
 #[cfg(feature = "decode-requests")]
 impl AlterReplicaLogDir {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_path = c::string::read(r, flexible, version).map_err(|e| e.in_field("Path"))?;
-        let f_topics = c::array::read(r, flexible, version, |r| AlterReplicaLogDirTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            AlterReplicaLogDirTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { path: f_path, topics: f_topics, unknown_tagged_fields })
+        Ok(slot.fill(Self { path: f_path, topics: f_topics, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -176,12 +188,21 @@ crate::message::impl_decode!(nested AlterReplicaLogDir);
 #[cfg(feature = "decode-requests")]
 impl AlterReplicaLogDirTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partitions = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -156,9 +156,10 @@ impl AlterReplicaLogDirsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_results =
-            c::array::read(r, flexible, version, |r| AlterReplicaLogDirTopicResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Results"))?;
+        let f_results = c::array::read_in_place(r, flexible, version, |r, slot| {
+            AlterReplicaLogDirTopicResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Results"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, results: f_results, unknown_tagged_fields })
     }
@@ -170,14 +171,24 @@ crate::message::impl_decode!(message AlterReplicaLogDirsResponse);
 #[cfg(feature = "decode-responses")]
 impl AlterReplicaLogDirTopicResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_topic_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions =
-            c::array::read(r, flexible, version, |r| AlterReplicaLogDirPartitionResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            AlterReplicaLogDirPartitionResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -187,7 +198,11 @@ crate::message::impl_decode!(nested AlterReplicaLogDirTopicResult);
 #[cfg(feature = "decode-responses")]
 impl AlterReplicaLogDirPartitionResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
@@ -195,7 +210,12 @@ impl AlterReplicaLogDirPartitionResult {
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { partition_index: f_partition_index, error_code: f_error_code, unknown_tagged_fields })
+        Ok(slot.fill(Self { partition_index: f_partition_index, error_code: f_error_code, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

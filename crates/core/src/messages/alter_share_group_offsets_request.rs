@@ -149,9 +149,10 @@ impl AlterShareGroupOffsetsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics =
-            c::array::read(r, true, version, |r| AlterShareGroupOffsetsRequestTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| {
+            AlterShareGroupOffsetsRequestTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
     }
@@ -163,13 +164,23 @@ crate::message::impl_decode!(message AlterShareGroupOffsetsRequest);
 #[cfg(feature = "decode-requests")]
 impl AlterShareGroupOffsetsRequestTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions =
-            c::array::read(r, true, version, |r| AlterShareGroupOffsetsRequestPartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, true, version, |r, slot| {
+            AlterShareGroupOffsetsRequestPartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -179,14 +190,23 @@ crate::message::impl_decode!(nested AlterShareGroupOffsetsRequestTopic);
 #[cfg(feature = "decode-requests")]
 impl AlterShareGroupOffsetsRequestPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("StartOffset", 8)]));
         };
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_start_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { partition_index: f_partition_index, start_offset: f_start_offset, unknown_tagged_fields })
+        Ok(slot.fill(Self { partition_index: f_partition_index, start_offset: f_start_offset, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -182,9 +182,10 @@ impl AlterShareGroupOffsetsResponse {
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_responses =
-            c::array::read(r, true, version, |r| AlterShareGroupOffsetsResponseTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("Responses"))?;
+        let f_responses = c::array::read_in_place(r, true, version, |r, slot| {
+            AlterShareGroupOffsetsResponseTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Responses"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -202,14 +203,29 @@ crate::message::impl_decode!(message AlterShareGroupOffsetsResponse);
 #[cfg(feature = "decode-responses")]
 impl AlterShareGroupOffsetsResponseTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions =
-            c::array::read(r, true, version, |r| AlterShareGroupOffsetsResponsePartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, true, version, |r, slot| {
+            AlterShareGroupOffsetsResponsePartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            topic_name: f_topic_name,
+            topic_id: f_topic_id,
+            partitions: f_partitions,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -219,7 +235,11 @@ crate::message::impl_decode!(nested AlterShareGroupOffsetsResponseTopic);
 #[cfg(feature = "decode-responses")]
 impl AlterShareGroupOffsetsResponsePartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
         };
@@ -228,12 +248,17 @@ impl AlterShareGroupOffsetsResponsePartition {
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
             error_message: f_error_message,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

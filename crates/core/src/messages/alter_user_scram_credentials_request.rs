@@ -167,10 +167,13 @@ crate::message::impl_encode!(nested ScramCredentialUpsertion);
 impl AlterUserScramCredentialsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_deletions = c::array::read(r, true, version, |r| ScramCredentialDeletion::decode_fields(r, version))
-            .map_err(|e| e.in_field("Deletions"))?;
-        let f_upsertions = c::array::read(r, true, version, |r| ScramCredentialUpsertion::decode_fields(r, version))
-            .map_err(|e| e.in_field("Upsertions"))?;
+        let f_deletions =
+            c::array::read_in_place(r, true, version, |r, slot| ScramCredentialDeletion::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Deletions"))?;
+        let f_upsertions = c::array::read_in_place(r, true, version, |r, slot| {
+            ScramCredentialUpsertion::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Upsertions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { deletions: f_deletions, upsertions: f_upsertions, unknown_tagged_fields })
     }
@@ -182,11 +185,20 @@ crate::message::impl_decode!(message AlterUserScramCredentialsRequest);
 #[cfg(feature = "decode-requests")]
 impl ScramCredentialDeletion {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_mechanism = r.read_i8().map_err(|e| e.in_field("Mechanism"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, mechanism: f_mechanism, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, mechanism: f_mechanism, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -196,7 +208,11 @@ crate::message::impl_decode!(nested ScramCredentialDeletion);
 #[cfg(feature = "decode-requests")]
 impl ScramCredentialUpsertion {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<5>() else {
             return Err(r.fixed_run_error(&[("Mechanism", 1), ("Iterations", 4)]));
@@ -206,14 +222,19 @@ impl ScramCredentialUpsertion {
         let f_salt = c::bytes::read(r, true, version).map_err(|e| e.in_field("Salt"))?;
         let f_salted_password = c::bytes::read(r, true, version).map_err(|e| e.in_field("SaltedPassword"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             mechanism: f_mechanism,
             iterations: f_iterations,
             salt: f_salt,
             salted_password: f_salted_password,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -123,9 +123,10 @@ impl AlterUserScramCredentialsResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_results =
-            c::array::read(r, true, version, |r| AlterUserScramCredentialsResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Results"))?;
+        let f_results = c::array::read_in_place(r, true, version, |r, slot| {
+            AlterUserScramCredentialsResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Results"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, results: f_results, unknown_tagged_fields })
     }
@@ -137,13 +138,27 @@ crate::message::impl_decode!(message AlterUserScramCredentialsResponse);
 #[cfg(feature = "decode-responses")]
 impl AlterUserScramCredentialsResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_user = c::string::read(r, true, version).map_err(|e| e.in_field("User"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { user: f_user, error_code: f_error_code, error_message: f_error_message, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            user: f_user,
+            error_code: f_error_code,
+            error_message: f_error_message,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

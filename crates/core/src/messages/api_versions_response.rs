@@ -308,8 +308,9 @@ impl ApiVersionsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 3;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_api_keys = c::array::read(r, flexible, version, |r| ApiVersion::decode_fields(r, version))
-            .map_err(|e| e.in_field("ApiKeys"))?;
+        let f_api_keys =
+            c::array::read_in_place(r, flexible, version, |r, slot| ApiVersion::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ApiKeys"))?;
         let f_throttle_time_ms =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
         let mut f_supported_features = Vec::new();
@@ -323,7 +324,9 @@ impl ApiVersionsResponse {
                 match tag {
                     0 => {
                         f_supported_features = c::tagged::read_known(&mut field, tag, |r| {
-                            c::array::read(r, true, version, |r| SupportedFeatureKey::decode_fields(r, version))
+                            c::array::read_in_place(r, true, version, |r, slot| {
+                                SupportedFeatureKey::decode_into(r, version, slot)
+                            })
                         })
                         .map_err(|e| e.in_field("SupportedFeatures"))?
                     }
@@ -333,7 +336,9 @@ impl ApiVersionsResponse {
                     }
                     2 => {
                         f_finalized_features = c::tagged::read_known(&mut field, tag, |r| {
-                            c::array::read(r, true, version, |r| FinalizedFeatureKey::decode_fields(r, version))
+                            c::array::read_in_place(r, true, version, |r, slot| {
+                                FinalizedFeatureKey::decode_into(r, version, slot)
+                            })
                         })
                         .map_err(|e| e.in_field("FinalizedFeatures"))?
                     }
@@ -364,7 +369,11 @@ crate::message::impl_decode!(message ApiVersionsResponse);
 #[cfg(feature = "decode-responses")]
 impl ApiVersion {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 3;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("ApiKey", 2), ("MinVersion", 2), ("MaxVersion", 2)]));
@@ -373,7 +382,17 @@ impl ApiVersion {
         let f_min_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let f_max_version = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { api_key: f_api_key, min_version: f_min_version, max_version: f_max_version, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            api_key: f_api_key,
+            min_version: f_min_version,
+            max_version: f_max_version,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -383,7 +402,11 @@ crate::message::impl_decode!(nested ApiVersion);
 #[cfg(feature = "decode-responses")]
 impl SupportedFeatureKey {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MinVersion", 2), ("MaxVersion", 2)]));
@@ -391,7 +414,17 @@ impl SupportedFeatureKey {
         let f_min_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_max_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, min_version: f_min_version, max_version: f_max_version, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            name: f_name,
+            min_version: f_min_version,
+            max_version: f_max_version,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -401,7 +434,11 @@ crate::message::impl_decode!(nested SupportedFeatureKey);
 #[cfg(feature = "decode-responses")]
 impl FinalizedFeatureKey {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MaxVersionLevel", 2), ("MinVersionLevel", 2)]));
@@ -409,12 +446,17 @@ impl FinalizedFeatureKey {
         let f_max_version_level = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_min_version_level = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             max_version_level: f_max_version_level,
             min_version_level: f_min_version_level,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

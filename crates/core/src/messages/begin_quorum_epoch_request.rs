@@ -253,10 +253,11 @@ impl BeginQuorumEpochRequest {
         let flexible = version >= 1;
         let f_cluster_id = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
         let f_voter_id = if version >= 1 { r.read_i32().map_err(|e| e.in_field("VoterId"))? } else { -1 };
-        let f_topics = c::array::read(r, flexible, version, |r| TopicData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, flexible, version, |r, slot| TopicData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let f_leader_endpoints = if version >= 1 {
-            c::array::read(r, true, version, |r| LeaderEndpoint::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| LeaderEndpoint::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("LeaderEndpoints"))?
         } else {
             Vec::new()
@@ -278,13 +279,23 @@ crate::message::impl_decode!(message BeginQuorumEpochRequest);
 #[cfg(feature = "decode-requests")]
 impl TopicData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_topic_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions = c::array::read(r, flexible, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, flexible, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -294,7 +305,11 @@ crate::message::impl_decode!(nested TopicData);
 #[cfg(feature = "decode-requests")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_voter_directory_id =
@@ -305,13 +320,18 @@ impl PartitionData {
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             voter_directory_id: f_voter_directory_id,
             leader_id: f_leader_id,
             leader_epoch: f_leader_epoch,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -321,12 +341,21 @@ crate::message::impl_decode!(nested PartitionData);
 #[cfg(feature = "decode-requests")]
 impl LeaderEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -251,9 +251,9 @@ impl BrokerRegistrationRequest {
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
         let f_cluster_id = c::string::read(r, true, version).map_err(|e| e.in_field("ClusterId"))?;
         let f_incarnation_id = r.read_uuid().map_err(|e| e.in_field("IncarnationId"))?;
-        let f_listeners = c::array::read(r, true, version, |r| Listener::decode_fields(r, version))
+        let f_listeners = c::array::read_in_place(r, true, version, |r, slot| Listener::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Listeners"))?;
-        let f_features = c::array::read(r, true, version, |r| Feature::decode_fields(r, version))
+        let f_features = c::array::read_in_place(r, true, version, |r, slot| Feature::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Features"))?;
         let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
         let f_is_migrating_zk_broker =
@@ -287,7 +287,11 @@ crate::message::impl_decode!(message BrokerRegistrationRequest);
 #[cfg(feature = "decode-requests")]
 impl Listener {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let Some(run) = r.read_fixed::<4>() else {
@@ -296,13 +300,18 @@ impl Listener {
         let f_port = u16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_security_protocol = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             host: f_host,
             port: f_port,
             security_protocol: f_security_protocol,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -312,7 +321,11 @@ crate::message::impl_decode!(nested Listener);
 #[cfg(feature = "decode-requests")]
 impl Feature {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MinSupportedVersion", 2), ("MaxSupportedVersion", 2)]));
@@ -320,12 +333,17 @@ impl Feature {
         let f_min_supported_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_max_supported_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             min_supported_version: f_min_supported_version,
             max_supported_version: f_max_supported_version,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -122,7 +122,7 @@ crate::message::impl_encode!(nested EntityData);
 impl ClientQuotaRecord {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_entity = c::array::read(r, true, version, |r| EntityData::decode_fields(r, version))
+        let f_entity = c::array::read_in_place(r, true, version, |r, slot| EntityData::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Entity"))?;
         let f_key = c::string::read(r, true, version).map_err(|e| e.in_field("Key"))?;
         let Some(run) = r.read_fixed::<9>() else {
@@ -139,11 +139,20 @@ crate::message::impl_decode!(message ClientQuotaRecord);
 
 impl EntityData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_entity_type = c::string::read(r, true, version).map_err(|e| e.in_field("EntityType"))?;
         let f_entity_name = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("EntityName"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields })
+        Ok(slot.fill(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

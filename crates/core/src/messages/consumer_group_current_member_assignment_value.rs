@@ -150,10 +150,11 @@ impl ConsumerGroupCurrentMemberAssignmentValue {
         let f_member_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_previous_member_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_state = run[8] as i8;
-        let f_assigned_partitions = c::array::read(r, true, version, |r| TopicPartitions::decode_fields(r, version))
-            .map_err(|e| e.in_field("AssignedPartitions"))?;
+        let f_assigned_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| TopicPartitions::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("AssignedPartitions"))?;
         let f_partitions_pending_revocation =
-            c::array::read(r, true, version, |r| TopicPartitions::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| TopicPartitions::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("PartitionsPendingRevocation"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
@@ -171,7 +172,11 @@ crate::message::impl_decode!(message ConsumerGroupCurrentMemberAssignmentValue);
 
 impl TopicPartitions {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let mut f_assignment_epochs = Some(WireArray::new());
@@ -187,12 +192,17 @@ impl TopicPartitions {
                 _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
             }
         }
-        Ok(Self {
+        Ok(slot.fill(Self {
             topic_id: f_topic_id,
             partitions: f_partitions,
             assignment_epochs: f_assignment_epochs,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

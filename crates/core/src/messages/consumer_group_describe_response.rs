@@ -366,8 +366,9 @@ impl ConsumerGroupDescribeResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_groups = c::array::read(r, true, version, |r| DescribedGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("Groups"))?;
+        let f_groups =
+            c::array::read_in_place(r, true, version, |r, slot| DescribedGroup::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Groups"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
     }
@@ -379,7 +380,11 @@ crate::message::impl_decode!(message ConsumerGroupDescribeResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribedGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
@@ -391,11 +396,11 @@ impl DescribedGroup {
         let f_group_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_assignment_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_assignor_name = c::string::read(r, true, version).map_err(|e| e.in_field("AssignorName"))?;
-        let f_members = c::array::read(r, true, version, |r| Member::decode_fields(r, version))
+        let f_members = c::array::read_in_place(r, true, version, |r, slot| Member::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Members"))?;
         let f_authorized_operations = r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             error_message: f_error_message,
             group_id: f_group_id,
@@ -406,7 +411,12 @@ impl DescribedGroup {
             members: f_members,
             authorized_operations: f_authorized_operations,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -416,7 +426,11 @@ crate::message::impl_decode!(nested DescribedGroup);
 #[cfg(feature = "decode-responses")]
 impl Member {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_member_id = c::string::read(r, true, version).map_err(|e| e.in_field("MemberId"))?;
         let f_instance_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("InstanceId"))?;
         let f_rack_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("RackId"))?;
@@ -431,7 +445,7 @@ impl Member {
         let f_target_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("TargetAssignment"))?;
         let f_member_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("MemberType"))? } else { -1 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             member_id: f_member_id,
             instance_id: f_instance_id,
             rack_id: f_rack_id,
@@ -444,7 +458,12 @@ impl Member {
             target_assignment: f_target_assignment,
             member_type: f_member_type,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -454,12 +473,26 @@ crate::message::impl_decode!(nested Member);
 #[cfg(feature = "decode-responses")]
 impl TopicPartitions {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            topic_id: f_topic_id,
+            topic_name: f_topic_name,
+            partitions: f_partitions,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -469,11 +502,21 @@ crate::message::impl_decode!(nested TopicPartitions);
 #[cfg(feature = "decode-responses")]
 impl Assignment {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_topic_partitions = c::array::read(r, true, version, |r| TopicPartitions::decode_fields(r, version))
-            .map_err(|e| e.in_field("TopicPartitions"))?;
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
+        let f_topic_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| TopicPartitions::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TopicPartitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_partitions: f_topic_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_partitions: f_topic_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -263,16 +263,26 @@ crate::message::impl_decode!(message ConsumerGroupMemberMetadataValue);
 
 impl ClassicMemberMetadata {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_session_timeout_ms = r.read_i32().map_err(|e| e.in_field("SessionTimeoutMs"))?;
-        let f_supported_protocols = c::array::read(r, true, version, |r| ClassicProtocol::decode_fields(r, version))
-            .map_err(|e| e.in_field("SupportedProtocols"))?;
+        let f_supported_protocols =
+            c::array::read_in_place(r, true, version, |r, slot| ClassicProtocol::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("SupportedProtocols"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             session_timeout_ms: f_session_timeout_ms,
             supported_protocols: f_supported_protocols,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -280,11 +290,20 @@ crate::message::impl_decode!(nested ClassicMemberMetadata);
 
 impl ClassicProtocol {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_metadata = c::bytes::read(r, true, version).map_err(|e| e.in_field("Metadata"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, metadata: f_metadata, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, metadata: f_metadata, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

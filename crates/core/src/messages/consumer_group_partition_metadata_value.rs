@@ -141,8 +141,9 @@ crate::message::impl_encode!(nested PartitionMetadata);
 impl ConsumerGroupPartitionMetadataValue {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_topics = c::array::read(r, true, version, |r| TopicMetadata::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicMetadata::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topics: f_topics, unknown_tagged_fields })
     }
@@ -152,20 +153,30 @@ crate::message::impl_decode!(message ConsumerGroupPartitionMetadataValue);
 
 impl TopicMetadata {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let f_num_partitions = r.read_i32().map_err(|e| e.in_field("NumPartitions"))?;
-        let f_partition_metadata = c::array::read(r, true, version, |r| PartitionMetadata::decode_fields(r, version))
-            .map_err(|e| e.in_field("PartitionMetadata"))?;
+        let f_partition_metadata =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionMetadata::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("PartitionMetadata"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             topic_id: f_topic_id,
             topic_name: f_topic_name,
             num_partitions: f_num_partitions,
             partition_metadata: f_partition_metadata,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -173,12 +184,21 @@ crate::message::impl_decode!(nested TopicMetadata);
 
 impl PartitionMetadata {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
         let f_racks =
             c::array::read(r, true, version, |r| c::string::read(r, true, version)).map_err(|e| e.in_field("Racks"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { partition: f_partition, racks: f_racks, unknown_tagged_fields })
+        Ok(slot.fill(Self { partition: f_partition, racks: f_racks, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

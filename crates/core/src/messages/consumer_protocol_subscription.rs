@@ -131,7 +131,7 @@ impl ConsumerProtocolSubscription {
             .map_err(|e| e.in_field("Topics"))?;
         let f_user_data = c::bytes::read_nullable(r, false, true, version).map_err(|e| e.in_field("UserData"))?;
         let f_owned_partitions = if version >= 1 {
-            c::array::read(r, false, version, |r| TopicPartition::decode_fields(r, version))
+            c::array::read_in_place(r, false, version, |r, slot| TopicPartition::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("OwnedPartitions"))?
         } else {
             Vec::new()
@@ -156,10 +156,19 @@ crate::message::impl_decode!(message ConsumerProtocolSubscription);
 
 impl TopicPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic = c::string::read(r, false, version).map_err(|e| e.in_field("Topic"))?;
         let f_partitions = c::wire_array::read(r, false, version).map_err(|e| e.in_field("Partitions"))?;
-        Ok(Self { topic: f_topic, partitions: f_partitions })
+        Ok(slot.fill(Self { topic: f_topic, partitions: f_partitions }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

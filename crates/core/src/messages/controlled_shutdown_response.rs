@@ -111,7 +111,7 @@ impl ControlledShutdownResponse {
         let flexible = version >= 3;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_remaining_partitions =
-            c::array::read(r, flexible, version, |r| RemainingPartition::decode_fields(r, version))
+            c::array::read_in_place(r, flexible, version, |r, slot| RemainingPartition::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("RemainingPartitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { error_code: f_error_code, remaining_partitions: f_remaining_partitions, unknown_tagged_fields })
@@ -124,12 +124,21 @@ crate::message::impl_decode!(message ControlledShutdownResponse);
 #[cfg(feature = "decode-responses")]
 impl RemainingPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 3;
         let f_topic_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic_name: f_topic_name, partition_index: f_partition_index, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partition_index: f_partition_index, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

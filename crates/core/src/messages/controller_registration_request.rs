@@ -199,9 +199,9 @@ impl ControllerRegistrationRequest {
         let f_controller_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_incarnation_id = Uuid::from_bytes(run[4..20].try_into().unwrap());
         let f_zk_migration_ready = run[20] != 0;
-        let f_listeners = c::array::read(r, true, version, |r| Listener::decode_fields(r, version))
+        let f_listeners = c::array::read_in_place(r, true, version, |r, slot| Listener::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Listeners"))?;
-        let f_features = c::array::read(r, true, version, |r| Feature::decode_fields(r, version))
+        let f_features = c::array::read_in_place(r, true, version, |r, slot| Feature::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Features"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
@@ -221,7 +221,11 @@ crate::message::impl_decode!(message ControllerRegistrationRequest);
 #[cfg(feature = "decode-requests")]
 impl Listener {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let Some(run) = r.read_fixed::<4>() else {
@@ -230,13 +234,18 @@ impl Listener {
         let f_port = u16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_security_protocol = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             host: f_host,
             port: f_port,
             security_protocol: f_security_protocol,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -246,7 +255,11 @@ crate::message::impl_decode!(nested Listener);
 #[cfg(feature = "decode-requests")]
 impl Feature {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MinSupportedVersion", 2), ("MaxSupportedVersion", 2)]));
@@ -254,12 +267,17 @@ impl Feature {
         let f_min_supported_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_max_supported_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             min_supported_version: f_min_supported_version,
             max_supported_version: f_max_supported_version,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

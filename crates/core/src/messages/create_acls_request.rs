@@ -159,8 +159,9 @@ impl CreateAclsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_creations = c::array::read(r, flexible, version, |r| AclCreation::decode_fields(r, version))
-            .map_err(|e| e.in_field("Creations"))?;
+        let f_creations =
+            c::array::read_in_place(r, flexible, version, |r, slot| AclCreation::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Creations"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { creations: f_creations, unknown_tagged_fields })
     }
@@ -172,7 +173,11 @@ crate::message::impl_decode!(message CreateAclsRequest);
 #[cfg(feature = "decode-requests")]
 impl AclCreation {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
         let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
@@ -186,7 +191,7 @@ impl AclCreation {
         let f_operation = run[0] as i8;
         let f_permission_type = run[1] as i8;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             resource_type: f_resource_type,
             resource_name: f_resource_name,
             resource_pattern_type: f_resource_pattern_type,
@@ -195,7 +200,12 @@ impl AclCreation {
             operation: f_operation,
             permission_type: f_permission_type,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

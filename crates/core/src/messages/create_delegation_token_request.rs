@@ -158,8 +158,9 @@ impl CreateDelegationTokenRequest {
         } else {
             Some(StrBytes::from_static(""))
         };
-        let f_renewers = c::array::read(r, flexible, version, |r| CreatableRenewers::decode_fields(r, version))
-            .map_err(|e| e.in_field("Renewers"))?;
+        let f_renewers =
+            c::array::read_in_place(r, flexible, version, |r, slot| CreatableRenewers::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Renewers"))?;
         let f_max_lifetime_ms = r.read_i64().map_err(|e| e.in_field("MaxLifetimeMs"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
@@ -178,12 +179,25 @@ crate::message::impl_decode!(message CreateDelegationTokenRequest);
 #[cfg(feature = "decode-requests")]
 impl CreatableRenewers {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_principal_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
         let f_principal_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { principal_type: f_principal_type, principal_name: f_principal_name, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            principal_type: f_principal_type,
+            principal_name: f_principal_name,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -175,8 +175,10 @@ impl CreatePartitionsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_topics = c::array::read(r, flexible, version, |r| CreatePartitionsTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            CreatePartitionsTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let Some(run) = r.read_fixed::<5>() else {
             return Err(r.fixed_run_error(&[("TimeoutMs", 4), ("ValidateOnly", 1)]));
         };
@@ -193,16 +195,25 @@ crate::message::impl_decode!(message CreatePartitionsRequest);
 #[cfg(feature = "decode-requests")]
 impl CreatePartitionsTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_count = r.read_i32().map_err(|e| e.in_field("Count"))?;
-        let f_assignments = c::array::read_nullable(r, flexible, true, version, |r| {
-            CreatePartitionsAssignment::decode_fields(r, version)
+        let f_assignments = c::array::read_nullable_in_place(r, flexible, true, version, |r, slot| {
+            CreatePartitionsAssignment::decode_into(r, version, slot)
         })
         .map_err(|e| e.in_field("Assignments"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, count: f_count, assignments: f_assignments, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, count: f_count, assignments: f_assignments, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -212,11 +223,20 @@ crate::message::impl_decode!(nested CreatePartitionsTopic);
 #[cfg(feature = "decode-requests")]
 impl CreatePartitionsAssignment {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_broker_ids = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("BrokerIds"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { broker_ids: f_broker_ids, unknown_tagged_fields })
+        Ok(slot.fill(Self { broker_ids: f_broker_ids, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

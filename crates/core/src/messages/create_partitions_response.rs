@@ -117,9 +117,10 @@ impl CreatePartitionsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_results =
-            c::array::read(r, flexible, version, |r| CreatePartitionsTopicResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Results"))?;
+        let f_results = c::array::read_in_place(r, flexible, version, |r, slot| {
+            CreatePartitionsTopicResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Results"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, results: f_results, unknown_tagged_fields })
     }
@@ -131,14 +132,28 @@ crate::message::impl_decode!(message CreatePartitionsResponse);
 #[cfg(feature = "decode-responses")]
 impl CreatePartitionsTopicResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, error_code: f_error_code, error_message: f_error_message, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            name: f_name,
+            error_code: f_error_code,
+            error_message: f_error_message,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -246,8 +246,9 @@ impl CreateTopicsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 5;
-        let f_topics = c::array::read(r, flexible, version, |r| CreatableTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, flexible, version, |r, slot| CreatableTopic::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("timeoutMs"))?;
         let f_validate_only = if version >= 1 { r.read_bool().map_err(|e| e.in_field("validateOnly"))? } else { false };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
@@ -261,7 +262,11 @@ crate::message::impl_decode!(message CreateTopicsRequest);
 #[cfg(feature = "decode-requests")]
 impl CreatableTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 5;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<6>() else {
@@ -269,20 +274,28 @@ impl CreatableTopic {
         };
         let f_num_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_assignments =
-            c::array::read(r, flexible, version, |r| CreatableReplicaAssignment::decode_fields(r, version))
-                .map_err(|e| e.in_field("Assignments"))?;
-        let f_configs = c::array::read(r, flexible, version, |r| CreatableTopicConfig::decode_fields(r, version))
-            .map_err(|e| e.in_field("Configs"))?;
+        let f_assignments = c::array::read_in_place(r, flexible, version, |r, slot| {
+            CreatableReplicaAssignment::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Assignments"))?;
+        let f_configs = c::array::read_in_place(r, flexible, version, |r, slot| {
+            CreatableTopicConfig::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Configs"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             num_partitions: f_num_partitions,
             replication_factor: f_replication_factor,
             assignments: f_assignments,
             configs: f_configs,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -292,12 +305,21 @@ crate::message::impl_decode!(nested CreatableTopic);
 #[cfg(feature = "decode-requests")]
 impl CreatableReplicaAssignment {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 5;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_broker_ids = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("BrokerIds"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { partition_index: f_partition_index, broker_ids: f_broker_ids, unknown_tagged_fields })
+        Ok(slot.fill(Self { partition_index: f_partition_index, broker_ids: f_broker_ids, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -307,12 +329,21 @@ crate::message::impl_decode!(nested CreatableReplicaAssignment);
 #[cfg(feature = "decode-requests")]
 impl CreatableTopicConfig {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 5;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_value = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Value"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, value: f_value, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, value: f_value, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

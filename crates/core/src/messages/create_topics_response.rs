@@ -284,8 +284,10 @@ impl CreateTopicsResponse {
         let flexible = version >= 5;
         let f_throttle_time_ms =
             if version >= 2 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_topics = c::array::read(r, flexible, version, |r| CreatableTopicResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            CreatableTopicResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
     }
@@ -297,7 +299,11 @@ crate::message::impl_decode!(message CreateTopicsResponse);
 #[cfg(feature = "decode-responses")]
 impl CreatableTopicResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 5;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_topic_id = if version >= 7 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
@@ -312,8 +318,10 @@ impl CreatableTopicResult {
         let f_replication_factor =
             if version >= 5 { r.read_i16().map_err(|e| e.in_field("ReplicationFactor"))? } else { -1 };
         let f_configs = if version >= 5 {
-            c::array::read_nullable(r, true, true, version, |r| CreatableTopicConfigs::decode_fields(r, version))
-                .map_err(|e| e.in_field("Configs"))?
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| {
+                CreatableTopicConfigs::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("Configs"))?
         } else {
             Some(Vec::new())
         };
@@ -330,7 +338,7 @@ impl CreatableTopicResult {
                 }
             }
         }
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             topic_id: f_topic_id,
             error_code: f_error_code,
@@ -340,7 +348,12 @@ impl CreatableTopicResult {
             replication_factor: f_replication_factor,
             configs: f_configs,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -350,7 +363,11 @@ crate::message::impl_decode!(nested CreatableTopicResult);
 #[cfg(feature = "decode-responses")]
 impl CreatableTopicConfigs {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_value = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Value"))?;
         let Some(run) = r.read_fixed::<3>() else {
@@ -360,14 +377,19 @@ impl CreatableTopicConfigs {
         let f_config_source = run[1] as i8;
         let f_is_sensitive = run[2] != 0;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             value: f_value,
             read_only: f_read_only,
             config_source: f_config_source,
             is_sensitive: f_is_sensitive,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -162,8 +162,9 @@ impl DeleteAclsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_filters = c::array::read(r, flexible, version, |r| DeleteAclsFilter::decode_fields(r, version))
-            .map_err(|e| e.in_field("Filters"))?;
+        let f_filters =
+            c::array::read_in_place(r, flexible, version, |r, slot| DeleteAclsFilter::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Filters"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { filters: f_filters, unknown_tagged_fields })
     }
@@ -175,7 +176,11 @@ crate::message::impl_decode!(message DeleteAclsRequest);
 #[cfg(feature = "decode-requests")]
 impl DeleteAclsFilter {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type_filter = r.read_i8().map_err(|e| e.in_field("ResourceTypeFilter"))?;
         let f_resource_name_filter =
@@ -192,7 +197,7 @@ impl DeleteAclsFilter {
         let f_operation = run[0] as i8;
         let f_permission_type = run[1] as i8;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             resource_type_filter: f_resource_type_filter,
             resource_name_filter: f_resource_name_filter,
             pattern_type_filter: f_pattern_type_filter,
@@ -201,7 +206,12 @@ impl DeleteAclsFilter {
             operation: f_operation,
             permission_type: f_permission_type,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -240,9 +240,10 @@ impl DeleteAclsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_filter_results =
-            c::array::read(r, flexible, version, |r| DeleteAclsFilterResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("FilterResults"))?;
+        let f_filter_results = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DeleteAclsFilterResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("FilterResults"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, filter_results: f_filter_results, unknown_tagged_fields })
     }
@@ -254,21 +255,31 @@ crate::message::impl_decode!(message DeleteAclsResponse);
 #[cfg(feature = "decode-responses")]
 impl DeleteAclsFilterResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_matching_acls =
-            c::array::read(r, flexible, version, |r| DeleteAclsMatchingAcl::decode_fields(r, version))
-                .map_err(|e| e.in_field("MatchingAcls"))?;
+        let f_matching_acls = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DeleteAclsMatchingAcl::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("MatchingAcls"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             error_message: f_error_message,
             matching_acls: f_matching_acls,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -278,7 +289,11 @@ crate::message::impl_decode!(nested DeleteAclsFilterResult);
 #[cfg(feature = "decode-responses")]
 impl DeleteAclsMatchingAcl {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
@@ -294,7 +309,7 @@ impl DeleteAclsMatchingAcl {
         let f_operation = run[0] as i8;
         let f_permission_type = run[1] as i8;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             error_message: f_error_message,
             resource_type: f_resource_type,
@@ -305,7 +320,12 @@ impl DeleteAclsMatchingAcl {
             operation: f_operation,
             permission_type: f_permission_type,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

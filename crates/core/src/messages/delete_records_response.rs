@@ -162,8 +162,10 @@ impl DeleteRecordsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_topics = c::array::read(r, flexible, version, |r| DeleteRecordsTopicResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DeleteRecordsTopicResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
     }
@@ -175,14 +177,24 @@ crate::message::impl_decode!(message DeleteRecordsResponse);
 #[cfg(feature = "decode-responses")]
 impl DeleteRecordsTopicResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions =
-            c::array::read(r, flexible, version, |r| DeleteRecordsPartitionResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DeleteRecordsPartitionResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -192,7 +204,11 @@ crate::message::impl_decode!(nested DeleteRecordsTopicResult);
 #[cfg(feature = "decode-responses")]
 impl DeleteRecordsPartitionResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let Some(run) = r.read_fixed::<14>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("LowWatermark", 8), ("ErrorCode", 2)]));
@@ -201,12 +217,17 @@ impl DeleteRecordsPartitionResult {
         let f_low_watermark = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[12..14].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             low_watermark: f_low_watermark,
             error_code: f_error_code,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

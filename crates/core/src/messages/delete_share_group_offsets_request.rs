@@ -99,9 +99,10 @@ impl DeleteShareGroupOffsetsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics =
-            c::array::read(r, true, version, |r| DeleteShareGroupOffsetsRequestTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| {
+            DeleteShareGroupOffsetsRequestTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
     }
@@ -113,10 +114,19 @@ crate::message::impl_decode!(message DeleteShareGroupOffsetsRequest);
 #[cfg(feature = "decode-requests")]
 impl DeleteShareGroupOffsetsRequestTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -146,9 +146,10 @@ impl DeleteShareGroupOffsetsResponse {
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_responses =
-            c::array::read(r, true, version, |r| DeleteShareGroupOffsetsResponseTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("Responses"))?;
+        let f_responses = c::array::read_in_place(r, true, version, |r, slot| {
+            DeleteShareGroupOffsetsResponseTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Responses"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -166,7 +167,11 @@ crate::message::impl_decode!(message DeleteShareGroupOffsetsResponse);
 #[cfg(feature = "decode-responses")]
 impl DeleteShareGroupOffsetsResponseTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let Some(run) = r.read_fixed::<18>() else {
             return Err(r.fixed_run_error(&[("TopicId", 16), ("ErrorCode", 2)]));
@@ -176,13 +181,18 @@ impl DeleteShareGroupOffsetsResponseTopic {
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             topic_name: f_topic_name,
             topic_id: f_topic_id,
             error_code: f_error_code,
             error_message: f_error_message,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -127,7 +127,7 @@ impl DeleteTopicsRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_topics = if version >= 6 {
-            c::array::read(r, true, version, |r| DeleteTopicState::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| DeleteTopicState::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Topics"))?
         } else {
             Vec::new()
@@ -150,11 +150,20 @@ crate::message::impl_decode!(message DeleteTopicsRequest);
 #[cfg(feature = "decode-requests")]
 impl DeleteTopicState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Name"))?;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, topic_id: f_topic_id, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, topic_id: f_topic_id, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

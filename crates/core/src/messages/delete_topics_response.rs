@@ -150,8 +150,10 @@ impl DeleteTopicsResponse {
         let flexible = version >= 4;
         let f_throttle_time_ms =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_responses = c::array::read(r, flexible, version, |r| DeletableTopicResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Responses"))?;
+        let f_responses = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DeletableTopicResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Responses"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, responses: f_responses, unknown_tagged_fields })
     }
@@ -163,7 +165,11 @@ crate::message::impl_decode!(message DeleteTopicsResponse);
 #[cfg(feature = "decode-responses")]
 impl DeletableTopicResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_name = c::string::read_nullable(r, flexible, version >= 6, version).map_err(|e| e.in_field("Name"))?;
         let f_topic_id = if version >= 6 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
@@ -174,13 +180,18 @@ impl DeletableTopicResult {
             None
         };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             topic_id: f_topic_id,
             error_code: f_error_code,
             error_message: f_error_message,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -233,8 +233,10 @@ impl DescribeAclsResponse {
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_resources = c::array::read(r, flexible, version, |r| DescribeAclsResource::decode_fields(r, version))
-            .map_err(|e| e.in_field("Resources"))?;
+        let f_resources = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DescribeAclsResource::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Resources"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -252,21 +254,31 @@ crate::message::impl_decode!(message DescribeAclsResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribeAclsResource {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
         let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
         let f_pattern_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("PatternType"))? } else { 3 };
-        let f_acls = c::array::read(r, flexible, version, |r| AclDescription::decode_fields(r, version))
-            .map_err(|e| e.in_field("Acls"))?;
+        let f_acls =
+            c::array::read_in_place(r, flexible, version, |r, slot| AclDescription::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Acls"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             resource_type: f_resource_type,
             resource_name: f_resource_name,
             pattern_type: f_pattern_type,
             acls: f_acls,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -276,7 +288,11 @@ crate::message::impl_decode!(nested DescribeAclsResource);
 #[cfg(feature = "decode-responses")]
 impl AclDescription {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_principal = c::string::read(r, flexible, version).map_err(|e| e.in_field("Principal"))?;
         let f_host = c::string::read(r, flexible, version).map_err(|e| e.in_field("Host"))?;
@@ -286,13 +302,18 @@ impl AclDescription {
         let f_operation = run[0] as i8;
         let f_permission_type = run[1] as i8;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             principal: f_principal,
             host: f_host,
             operation: f_operation,
             permission_type: f_permission_type,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -127,8 +127,9 @@ impl DescribeClientQuotasRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
-        let f_components = c::array::read(r, flexible, version, |r| ComponentData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Components"))?;
+        let f_components =
+            c::array::read_in_place(r, flexible, version, |r, slot| ComponentData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Components"))?;
         let f_strict = r.read_bool().map_err(|e| e.in_field("Strict"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { components: f_components, strict: f_strict, unknown_tagged_fields })
@@ -141,13 +142,27 @@ crate::message::impl_decode!(message DescribeClientQuotasRequest);
 #[cfg(feature = "decode-requests")]
 impl ComponentData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_entity_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("EntityType"))?;
         let f_match_type = r.read_i8().map_err(|e| e.in_field("MatchType"))?;
         let f_match = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Match"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { entity_type: f_entity_type, match_type: f_match_type, r#match: f_match, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            entity_type: f_entity_type,
+            match_type: f_match_type,
+            r#match: f_match,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -242,8 +242,10 @@ impl DescribeClientQuotasResponse {
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_entries = c::array::read_nullable(r, flexible, true, version, |r| EntryData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Entries"))?;
+        let f_entries = c::array::read_nullable_in_place(r, flexible, true, version, |r, slot| {
+            EntryData::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Entries"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -261,14 +263,25 @@ crate::message::impl_decode!(message DescribeClientQuotasResponse);
 #[cfg(feature = "decode-responses")]
 impl EntryData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
-        let f_entity = c::array::read(r, flexible, version, |r| EntityData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Entity"))?;
-        let f_values = c::array::read(r, flexible, version, |r| ValueData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Values"))?;
+        let f_entity =
+            c::array::read_in_place(r, flexible, version, |r, slot| EntityData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Entity"))?;
+        let f_values =
+            c::array::read_in_place(r, flexible, version, |r, slot| ValueData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Values"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { entity: f_entity, values: f_values, unknown_tagged_fields })
+        Ok(slot.fill(Self { entity: f_entity, values: f_values, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -278,13 +291,22 @@ crate::message::impl_decode!(nested EntryData);
 #[cfg(feature = "decode-responses")]
 impl EntityData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_entity_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("EntityType"))?;
         let f_entity_name =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("EntityName"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields })
+        Ok(slot.fill(Self { entity_type: f_entity_type, entity_name: f_entity_name, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -294,12 +316,21 @@ crate::message::impl_decode!(nested EntityData);
 #[cfg(feature = "decode-responses")]
 impl ValueData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_key = c::string::read(r, flexible, version).map_err(|e| e.in_field("Key"))?;
         let f_value = r.read_f64().map_err(|e| e.in_field("Value"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
+        Ok(slot.fill(Self { key: f_key, value: f_value, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -201,8 +201,9 @@ impl DescribeClusterResponse {
         let f_endpoint_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("EndpointType"))? } else { 1 };
         let f_cluster_id = c::string::read(r, true, version).map_err(|e| e.in_field("ClusterId"))?;
         let f_controller_id = r.read_i32().map_err(|e| e.in_field("ControllerId"))?;
-        let f_brokers = c::array::read(r, true, version, |r| DescribeClusterBroker::decode_fields(r, version))
-            .map_err(|e| e.in_field("Brokers"))?;
+        let f_brokers =
+            c::array::read_in_place(r, true, version, |r, slot| DescribeClusterBroker::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Brokers"))?;
         let f_cluster_authorized_operations = r.read_i32().map_err(|e| e.in_field("ClusterAuthorizedOperations"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
@@ -225,21 +226,30 @@ crate::message::impl_decode!(message DescribeClusterResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribeClusterBroker {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
         let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
         let f_is_fenced = if version >= 2 { r.read_bool().map_err(|e| e.in_field("IsFenced"))? } else { false };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             broker_id: f_broker_id,
             host: f_host,
             port: f_port,
             rack: f_rack,
             is_fenced: f_is_fenced,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

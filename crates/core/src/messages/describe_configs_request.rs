@@ -148,8 +148,10 @@ impl DescribeConfigsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
-        let f_resources = c::array::read(r, flexible, version, |r| DescribeConfigsResource::decode_fields(r, version))
-            .map_err(|e| e.in_field("Resources"))?;
+        let f_resources = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DescribeConfigsResource::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Resources"))?;
         let f_include_synonyms =
             if version >= 1 { r.read_bool().map_err(|e| e.in_field("IncludeSynonyms"))? } else { false };
         let f_include_documentation =
@@ -170,7 +172,11 @@ crate::message::impl_decode!(message DescribeConfigsRequest);
 #[cfg(feature = "decode-requests")]
 impl DescribeConfigsResource {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
         let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
@@ -178,12 +184,17 @@ impl DescribeConfigsResource {
             c::array::read_nullable(r, flexible, true, version, |r| c::string::read(r, flexible, version))
                 .map_err(|e| e.in_field("ConfigurationKeys"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             resource_type: f_resource_type,
             resource_name: f_resource_name,
             configuration_keys: f_configuration_keys,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

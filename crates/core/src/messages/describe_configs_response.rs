@@ -327,8 +327,10 @@ impl DescribeConfigsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_results = c::array::read(r, flexible, version, |r| DescribeConfigsResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Results"))?;
+        let f_results = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DescribeConfigsResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Results"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, results: f_results, unknown_tagged_fields })
     }
@@ -340,25 +342,35 @@ crate::message::impl_decode!(message DescribeConfigsResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribeConfigsResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
         let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
-        let f_configs =
-            c::array::read(r, flexible, version, |r| DescribeConfigsResourceResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Configs"))?;
+        let f_configs = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DescribeConfigsResourceResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Configs"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             error_message: f_error_message,
             resource_type: f_resource_type,
             resource_name: f_resource_name,
             configs: f_configs,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -368,7 +380,11 @@ crate::message::impl_decode!(nested DescribeConfigsResult);
 #[cfg(feature = "decode-responses")]
 impl DescribeConfigsResourceResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_value = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Value"))?;
@@ -377,8 +393,10 @@ impl DescribeConfigsResourceResult {
         let f_config_source = if version >= 1 { r.read_i8().map_err(|e| e.in_field("ConfigSource"))? } else { -1 };
         let f_is_sensitive = r.read_bool().map_err(|e| e.in_field("IsSensitive"))?;
         let f_synonyms = if version >= 1 {
-            c::array::read(r, flexible, version, |r| DescribeConfigsSynonym::decode_fields(r, version))
-                .map_err(|e| e.in_field("Synonyms"))?
+            c::array::read_in_place(r, flexible, version, |r, slot| {
+                DescribeConfigsSynonym::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("Synonyms"))?
         } else {
             Vec::new()
         };
@@ -389,7 +407,7 @@ impl DescribeConfigsResourceResult {
             Some(StrBytes::from_static(""))
         };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             value: f_value,
             read_only: f_read_only,
@@ -400,7 +418,12 @@ impl DescribeConfigsResourceResult {
             config_type: f_config_type,
             documentation: f_documentation,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -410,13 +433,22 @@ crate::message::impl_decode!(nested DescribeConfigsResourceResult);
 #[cfg(feature = "decode-responses")]
 impl DescribeConfigsSynonym {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_value = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Value"))?;
         let f_source = r.read_i8().map_err(|e| e.in_field("Source"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, value: f_value, source: f_source, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, value: f_value, source: f_source, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

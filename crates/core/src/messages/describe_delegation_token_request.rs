@@ -112,8 +112,8 @@ impl DescribeDelegationTokenRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
-        let f_owners = c::array::read_nullable(r, flexible, true, version, |r| {
-            DescribeDelegationTokenOwner::decode_fields(r, version)
+        let f_owners = c::array::read_nullable_in_place(r, flexible, true, version, |r, slot| {
+            DescribeDelegationTokenOwner::decode_into(r, version, slot)
         })
         .map_err(|e| e.in_field("Owners"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
@@ -127,12 +127,25 @@ crate::message::impl_decode!(message DescribeDelegationTokenRequest);
 #[cfg(feature = "decode-requests")]
 impl DescribeDelegationTokenOwner {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_principal_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
         let f_principal_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { principal_type: f_principal_type, principal_name: f_principal_name, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            principal_type: f_principal_type,
+            principal_name: f_principal_name,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

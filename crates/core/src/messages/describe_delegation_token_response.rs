@@ -225,8 +225,10 @@ impl DescribeDelegationTokenResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_tokens = c::array::read(r, flexible, version, |r| DescribedDelegationToken::decode_fields(r, version))
-            .map_err(|e| e.in_field("Tokens"))?;
+        let f_tokens = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DescribedDelegationToken::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Tokens"))?;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
@@ -244,7 +246,11 @@ crate::message::impl_decode!(message DescribeDelegationTokenResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribedDelegationToken {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_principal_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
         let f_principal_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
@@ -266,11 +272,12 @@ impl DescribedDelegationToken {
         let f_max_timestamp = i64::from_be_bytes(run[16..24].try_into().unwrap());
         let f_token_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("TokenId"))?;
         let f_hmac = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("Hmac"))?;
-        let f_renewers =
-            c::array::read(r, flexible, version, |r| DescribedDelegationTokenRenewer::decode_fields(r, version))
-                .map_err(|e| e.in_field("Renewers"))?;
+        let f_renewers = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DescribedDelegationTokenRenewer::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Renewers"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             principal_type: f_principal_type,
             principal_name: f_principal_name,
             token_requester_principal_type: f_token_requester_principal_type,
@@ -282,7 +289,12 @@ impl DescribedDelegationToken {
             hmac: f_hmac,
             renewers: f_renewers,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -292,12 +304,25 @@ crate::message::impl_decode!(nested DescribedDelegationToken);
 #[cfg(feature = "decode-responses")]
 impl DescribedDelegationTokenRenewer {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_principal_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalType"))?;
         let f_principal_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("PrincipalName"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { principal_type: f_principal_type, principal_name: f_principal_name, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            principal_type: f_principal_type,
+            principal_name: f_principal_name,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

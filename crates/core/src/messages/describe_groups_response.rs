@@ -252,8 +252,9 @@ impl DescribeGroupsResponse {
         let flexible = version >= 5;
         let f_throttle_time_ms =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_groups = c::array::read(r, flexible, version, |r| DescribedGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("Groups"))?;
+        let f_groups =
+            c::array::read_in_place(r, flexible, version, |r, slot| DescribedGroup::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Groups"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
     }
@@ -265,7 +266,11 @@ crate::message::impl_decode!(message DescribeGroupsResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribedGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 5;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message = if version >= 6 {
@@ -277,12 +282,14 @@ impl DescribedGroup {
         let f_group_state = c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupState"))?;
         let f_protocol_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("ProtocolType"))?;
         let f_protocol_data = c::string::read(r, flexible, version).map_err(|e| e.in_field("ProtocolData"))?;
-        let f_members = c::array::read(r, flexible, version, |r| DescribedGroupMember::decode_fields(r, version))
-            .map_err(|e| e.in_field("Members"))?;
+        let f_members = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DescribedGroupMember::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Members"))?;
         let f_authorized_operations =
             if version >= 3 { r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))? } else { -2147483648 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             error_message: f_error_message,
             group_id: f_group_id,
@@ -292,7 +299,12 @@ impl DescribedGroup {
             members: f_members,
             authorized_operations: f_authorized_operations,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -302,7 +314,11 @@ crate::message::impl_decode!(nested DescribedGroup);
 #[cfg(feature = "decode-responses")]
 impl DescribedGroupMember {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 5;
         let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_group_instance_id = if version >= 4 {
@@ -315,7 +331,7 @@ impl DescribedGroupMember {
         let f_member_metadata = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("MemberMetadata"))?;
         let f_member_assignment = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("MemberAssignment"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,
             client_id: f_client_id,
@@ -323,7 +339,12 @@ impl DescribedGroupMember {
             member_metadata: f_member_metadata,
             member_assignment: f_member_assignment,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -271,8 +271,10 @@ impl DescribeLogDirsResponse {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_error_code = if version >= 3 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
-        let f_results = c::array::read(r, flexible, version, |r| DescribeLogDirsResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Results"))?;
+        let f_results = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DescribeLogDirsResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Results"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -289,17 +291,23 @@ crate::message::impl_decode!(message DescribeLogDirsResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribeLogDirsResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_log_dir = c::string::read(r, flexible, version).map_err(|e| e.in_field("LogDir"))?;
-        let f_topics = c::array::read(r, flexible, version, |r| DescribeLogDirsTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DescribeLogDirsTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let f_total_bytes = if version >= 4 { r.read_i64().map_err(|e| e.in_field("TotalBytes"))? } else { -1 };
         let f_usable_bytes = if version >= 4 { r.read_i64().map_err(|e| e.in_field("UsableBytes"))? } else { -1 };
         let f_is_cordoned = if version >= 5 { r.read_bool().map_err(|e| e.in_field("IsCordoned"))? } else { false };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             log_dir: f_log_dir,
             topics: f_topics,
@@ -307,7 +315,12 @@ impl DescribeLogDirsResult {
             usable_bytes: f_usable_bytes,
             is_cordoned: f_is_cordoned,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -317,14 +330,24 @@ crate::message::impl_decode!(nested DescribeLogDirsResult);
 #[cfg(feature = "decode-responses")]
 impl DescribeLogDirsTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions =
-            c::array::read(r, flexible, version, |r| DescribeLogDirsPartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            DescribeLogDirsPartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -334,7 +357,11 @@ crate::message::impl_decode!(nested DescribeLogDirsTopic);
 #[cfg(feature = "decode-responses")]
 impl DescribeLogDirsPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let Some(run) = r.read_fixed::<21>() else {
             return Err(r.fixed_run_error(&[
@@ -349,13 +376,18 @@ impl DescribeLogDirsPartition {
         let f_offset_lag = i64::from_be_bytes(run[12..20].try_into().unwrap());
         let f_is_future_key = run[20] != 0;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             partition_size: f_partition_size,
             offset_lag: f_offset_lag,
             is_future_key: f_is_future_key,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -99,7 +99,7 @@ crate::message::impl_encode!(nested TopicRequest);
 impl DescribeProducersRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_topics = c::array::read(r, true, version, |r| TopicRequest::decode_fields(r, version))
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| TopicRequest::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topics: f_topics, unknown_tagged_fields })
@@ -112,11 +112,20 @@ crate::message::impl_decode!(message DescribeProducersRequest);
 #[cfg(feature = "decode-requests")]
 impl TopicRequest {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_partition_indexes = c::wire_array::read(r, true, version).map_err(|e| e.in_field("PartitionIndexes"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

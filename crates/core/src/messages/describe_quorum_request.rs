@@ -132,7 +132,7 @@ crate::message::impl_encode!(nested PartitionData);
 impl DescribeQuorumRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_topics = c::array::read(r, true, version, |r| TopicData::decode_fields(r, version))
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| TopicData::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topics: f_topics, unknown_tagged_fields })
@@ -145,12 +145,22 @@ crate::message::impl_decode!(message DescribeQuorumRequest);
 #[cfg(feature = "decode-requests")]
 impl TopicData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -160,10 +170,19 @@ crate::message::impl_decode!(nested TopicData);
 #[cfg(feature = "decode-requests")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { partition_index: f_partition_index, unknown_tagged_fields })
+        Ok(slot.fill(Self { partition_index: f_partition_index, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -421,10 +421,11 @@ impl DescribeQuorumResponse {
         } else {
             Some(StrBytes::from_static(""))
         };
-        let f_topics = c::array::read(r, true, version, |r| TopicData::decode_fields(r, version))
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| TopicData::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Topics"))?;
         let f_nodes = if version >= 2 {
-            c::array::read(r, true, version, |r| Node::decode_fields(r, version)).map_err(|e| e.in_field("Nodes"))?
+            c::array::read_in_place(r, true, version, |r, slot| Node::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Nodes"))?
         } else {
             Vec::new()
         };
@@ -445,12 +446,22 @@ crate::message::impl_decode!(message DescribeQuorumResponse);
 #[cfg(feature = "decode-responses")]
 impl TopicData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -460,7 +471,11 @@ crate::message::impl_decode!(nested TopicData);
 #[cfg(feature = "decode-responses")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
         };
@@ -477,12 +492,14 @@ impl PartitionData {
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_high_watermark = i64::from_be_bytes(run[8..16].try_into().unwrap());
-        let f_current_voters = c::array::read(r, true, version, |r| ReplicaState::decode_fields(r, version))
-            .map_err(|e| e.in_field("CurrentVoters"))?;
-        let f_observers = c::array::read(r, true, version, |r| ReplicaState::decode_fields(r, version))
-            .map_err(|e| e.in_field("Observers"))?;
+        let f_current_voters =
+            c::array::read_in_place(r, true, version, |r, slot| ReplicaState::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("CurrentVoters"))?;
+        let f_observers =
+            c::array::read_in_place(r, true, version, |r, slot| ReplicaState::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Observers"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
             error_message: f_error_message,
@@ -492,7 +509,12 @@ impl PartitionData {
             current_voters: f_current_voters,
             observers: f_observers,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -502,12 +524,21 @@ crate::message::impl_decode!(nested PartitionData);
 #[cfg(feature = "decode-responses")]
 impl Node {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
-        let f_listeners = c::array::read(r, true, version, |r| Listener::decode_fields(r, version))
+        let f_listeners = c::array::read_in_place(r, true, version, |r, slot| Listener::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Listeners"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { node_id: f_node_id, listeners: f_listeners, unknown_tagged_fields })
+        Ok(slot.fill(Self { node_id: f_node_id, listeners: f_listeners, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -517,12 +548,21 @@ crate::message::impl_decode!(nested Node);
 #[cfg(feature = "decode-responses")]
 impl Listener {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -532,7 +572,11 @@ crate::message::impl_decode!(nested Listener);
 #[cfg(feature = "decode-responses")]
 impl ReplicaState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_replica_id = r.read_i32().map_err(|e| e.in_field("ReplicaId"))?;
         let f_replica_directory_id =
             if version >= 2 { r.read_uuid().map_err(|e| e.in_field("ReplicaDirectoryId"))? } else { Uuid::nil() };
@@ -542,14 +586,19 @@ impl ReplicaState {
         let f_last_caught_up_timestamp =
             if version >= 1 { r.read_i64().map_err(|e| e.in_field("LastCaughtUpTimestamp"))? } else { -1 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             replica_id: f_replica_id,
             replica_directory_id: f_replica_directory_id,
             log_end_offset: f_log_end_offset,
             last_fetch_timestamp: f_last_fetch_timestamp,
             last_caught_up_timestamp: f_last_caught_up_timestamp,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

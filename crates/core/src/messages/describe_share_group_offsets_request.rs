@@ -147,9 +147,10 @@ crate::message::impl_encode!(nested DescribeShareGroupOffsetsRequestTopic);
 impl DescribeShareGroupOffsetsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_groups =
-            c::array::read(r, true, version, |r| DescribeShareGroupOffsetsRequestGroup::decode_fields(r, version))
-                .map_err(|e| e.in_field("Groups"))?;
+        let f_groups = c::array::read_in_place(r, true, version, |r, slot| {
+            DescribeShareGroupOffsetsRequestGroup::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Groups"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { groups: f_groups, unknown_tagged_fields })
     }
@@ -161,14 +162,23 @@ crate::message::impl_decode!(message DescribeShareGroupOffsetsRequest);
 #[cfg(feature = "decode-requests")]
 impl DescribeShareGroupOffsetsRequestGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics = c::array::read_nullable(r, true, true, version, |r| {
-            DescribeShareGroupOffsetsRequestTopic::decode_fields(r, version)
+        let f_topics = c::array::read_nullable_in_place(r, true, true, version, |r, slot| {
+            DescribeShareGroupOffsetsRequestTopic::decode_into(r, version, slot)
         })
         .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
+        Ok(slot.fill(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -178,11 +188,20 @@ crate::message::impl_decode!(nested DescribeShareGroupOffsetsRequestGroup);
 #[cfg(feature = "decode-requests")]
 impl DescribeShareGroupOffsetsRequestTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -248,9 +248,10 @@ impl DescribeShareGroupOffsetsResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_groups =
-            c::array::read(r, true, version, |r| DescribeShareGroupOffsetsResponseGroup::decode_fields(r, version))
-                .map_err(|e| e.in_field("Groups"))?;
+        let f_groups = c::array::read_in_place(r, true, version, |r, slot| {
+            DescribeShareGroupOffsetsResponseGroup::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Groups"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
     }
@@ -262,22 +263,32 @@ crate::message::impl_decode!(message DescribeShareGroupOffsetsResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribeShareGroupOffsetsResponseGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics =
-            c::array::read(r, true, version, |r| DescribeShareGroupOffsetsResponseTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| {
+            DescribeShareGroupOffsetsResponseTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             group_id: f_group_id,
             topics: f_topics,
             error_code: f_error_code,
             error_message: f_error_message,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -287,14 +298,29 @@ crate::message::impl_decode!(nested DescribeShareGroupOffsetsResponseGroup);
 #[cfg(feature = "decode-responses")]
 impl DescribeShareGroupOffsetsResponseTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions =
-            c::array::read(r, true, version, |r| DescribeShareGroupOffsetsResponsePartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, true, version, |r, slot| {
+            DescribeShareGroupOffsetsResponsePartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            topic_name: f_topic_name,
+            topic_id: f_topic_id,
+            partitions: f_partitions,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -304,7 +330,11 @@ crate::message::impl_decode!(nested DescribeShareGroupOffsetsResponseTopic);
 #[cfg(feature = "decode-responses")]
 impl DescribeShareGroupOffsetsResponsePartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<16>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("StartOffset", 8), ("LeaderEpoch", 4)]));
         };
@@ -316,7 +346,7 @@ impl DescribeShareGroupOffsetsResponsePartition {
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             start_offset: f_start_offset,
             leader_epoch: f_leader_epoch,
@@ -324,7 +354,12 @@ impl DescribeShareGroupOffsetsResponsePartition {
             error_code: f_error_code,
             error_message: f_error_message,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

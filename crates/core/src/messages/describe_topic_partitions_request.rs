@@ -152,7 +152,7 @@ crate::message::impl_encode!(nested Cursor);
 impl DescribeTopicPartitionsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_topics = c::array::read(r, true, version, |r| TopicRequest::decode_fields(r, version))
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| TopicRequest::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Topics"))?;
         let f_response_partition_limit = r.read_i32().map_err(|e| e.in_field("ResponsePartitionLimit"))?;
         let f_cursor = c::nullable_struct::read(r, true, false, |r| Cursor::decode_fields(r, version))
@@ -173,10 +173,19 @@ crate::message::impl_decode!(message DescribeTopicPartitionsRequest);
 #[cfg(feature = "decode-requests")]
 impl TopicRequest {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -186,11 +195,20 @@ crate::message::impl_decode!(nested TopicRequest);
 #[cfg(feature = "decode-requests")]
 impl Cursor {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, partition_index: f_partition_index, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partition_index: f_partition_index, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

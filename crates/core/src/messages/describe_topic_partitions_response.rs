@@ -302,9 +302,10 @@ impl DescribeTopicPartitionsResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_topics =
-            c::array::read(r, true, version, |r| DescribeTopicPartitionsResponseTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| {
+            DescribeTopicPartitionsResponseTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let f_next_cursor = c::nullable_struct::read(r, true, false, |r| Cursor::decode_fields(r, version))
             .map_err(|e| e.in_field("NextCursor"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
@@ -323,7 +324,11 @@ crate::message::impl_decode!(message DescribeTopicPartitionsResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribeTopicPartitionsResponseTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_name = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<17>() else {
@@ -331,12 +336,13 @@ impl DescribeTopicPartitionsResponseTopic {
         };
         let f_topic_id = Uuid::from_bytes(run[0..16].try_into().unwrap());
         let f_is_internal = run[16] != 0;
-        let f_partitions =
-            c::array::read(r, true, version, |r| DescribeTopicPartitionsResponsePartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, true, version, |r, slot| {
+            DescribeTopicPartitionsResponsePartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let f_topic_authorized_operations = r.read_i32().map_err(|e| e.in_field("TopicAuthorizedOperations"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             name: f_name,
             topic_id: f_topic_id,
@@ -344,7 +350,12 @@ impl DescribeTopicPartitionsResponseTopic {
             partitions: f_partitions,
             topic_authorized_operations: f_topic_authorized_operations,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -354,7 +365,11 @@ crate::message::impl_decode!(nested DescribeTopicPartitionsResponseTopic);
 #[cfg(feature = "decode-responses")]
 impl DescribeTopicPartitionsResponsePartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<14>() else {
             return Err(r.fixed_run_error(&[
                 ("ErrorCode", 2),
@@ -375,7 +390,7 @@ impl DescribeTopicPartitionsResponsePartition {
             c::wire_array::read_nullable(r, true, true, version).map_err(|e| e.in_field("LastKnownElr"))?;
         let f_offline_replicas = c::wire_array::read(r, true, version).map_err(|e| e.in_field("OfflineReplicas"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             partition_index: f_partition_index,
             leader_id: f_leader_id,
@@ -386,7 +401,12 @@ impl DescribeTopicPartitionsResponsePartition {
             last_known_elr: f_last_known_elr,
             offline_replicas: f_offline_replicas,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -396,11 +416,20 @@ crate::message::impl_decode!(nested DescribeTopicPartitionsResponsePartition);
 #[cfg(feature = "decode-responses")]
 impl Cursor {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, partition_index: f_partition_index, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partition_index: f_partition_index, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -186,8 +186,9 @@ impl DescribeTransactionsResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_transaction_states = c::array::read(r, true, version, |r| TransactionState::decode_fields(r, version))
-            .map_err(|e| e.in_field("TransactionStates"))?;
+        let f_transaction_states =
+            c::array::read_in_place(r, true, version, |r, slot| TransactionState::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TransactionStates"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -203,7 +204,11 @@ crate::message::impl_decode!(message DescribeTransactionsResponse);
 #[cfg(feature = "decode-responses")]
 impl TransactionState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_transactional_id = c::string::read(r, true, version).map_err(|e| e.in_field("TransactionalId"))?;
         let f_transaction_state = c::string::read(r, true, version).map_err(|e| e.in_field("TransactionState"))?;
@@ -219,10 +224,10 @@ impl TransactionState {
         let f_transaction_start_time_ms = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_producer_id = i64::from_be_bytes(run[12..20].try_into().unwrap());
         let f_producer_epoch = i16::from_be_bytes(run[20..22].try_into().unwrap());
-        let f_topics = c::array::read(r, true, version, |r| TopicData::decode_fields(r, version))
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| TopicData::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             transactional_id: f_transactional_id,
             transaction_state: f_transaction_state,
@@ -232,7 +237,12 @@ impl TransactionState {
             producer_epoch: f_producer_epoch,
             topics: f_topics,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -242,11 +252,20 @@ crate::message::impl_decode!(nested TransactionState);
 #[cfg(feature = "decode-responses")]
 impl TopicData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic = c::string::read(r, true, version).map_err(|e| e.in_field("Topic"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -98,8 +98,9 @@ crate::message::impl_encode!(nested UserName);
 impl DescribeUserScramCredentialsRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_users = c::array::read_nullable(r, true, true, version, |r| UserName::decode_fields(r, version))
-            .map_err(|e| e.in_field("Users"))?;
+        let f_users =
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| UserName::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Users"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { users: f_users, unknown_tagged_fields })
     }
@@ -111,10 +112,19 @@ crate::message::impl_decode!(message DescribeUserScramCredentialsRequest);
 #[cfg(feature = "decode-requests")]
 impl UserName {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -209,9 +209,10 @@ impl DescribeUserScramCredentialsResponse {
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_results =
-            c::array::read(r, true, version, |r| DescribeUserScramCredentialsResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Results"))?;
+        let f_results = c::array::read_in_place(r, true, version, |r, slot| {
+            DescribeUserScramCredentialsResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Results"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -229,21 +230,31 @@ crate::message::impl_decode!(message DescribeUserScramCredentialsResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribeUserScramCredentialsResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_user = c::string::read(r, true, version).map_err(|e| e.in_field("User"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_credential_infos = c::array::read(r, true, version, |r| CredentialInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("CredentialInfos"))?;
+        let f_credential_infos =
+            c::array::read_in_place(r, true, version, |r, slot| CredentialInfo::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("CredentialInfos"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             user: f_user,
             error_code: f_error_code,
             error_message: f_error_message,
             credential_infos: f_credential_infos,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -253,14 +264,23 @@ crate::message::impl_decode!(nested DescribeUserScramCredentialsResult);
 #[cfg(feature = "decode-responses")]
 impl CredentialInfo {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<5>() else {
             return Err(r.fixed_run_error(&[("Mechanism", 1), ("Iterations", 4)]));
         };
         let f_mechanism = run[0] as i8;
         let f_iterations = i32::from_be_bytes(run[1..5].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { mechanism: f_mechanism, iterations: f_iterations, unknown_tagged_fields })
+        Ok(slot.fill(Self { mechanism: f_mechanism, iterations: f_iterations, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -136,9 +136,10 @@ impl ElectLeadersRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_election_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("ElectionType"))? } else { 0 };
-        let f_topic_partitions =
-            c::array::read_nullable(r, flexible, true, version, |r| TopicPartitions::decode_fields(r, version))
-                .map_err(|e| e.in_field("TopicPartitions"))?;
+        let f_topic_partitions = c::array::read_nullable_in_place(r, flexible, true, version, |r, slot| {
+            TopicPartitions::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("TopicPartitions"))?;
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("TimeoutMs"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
@@ -156,12 +157,21 @@ crate::message::impl_decode!(message ElectLeadersRequest);
 #[cfg(feature = "decode-requests")]
 impl TopicPartitions {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_topic = c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?;
         let f_partitions = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -187,9 +187,10 @@ impl ElectLeadersResponse {
         let flexible = version >= 2;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
         let f_error_code = if version >= 1 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
-        let f_replica_election_results =
-            c::array::read(r, flexible, version, |r| ReplicaElectionResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("ReplicaElectionResults"))?;
+        let f_replica_election_results = c::array::read_in_place(r, flexible, version, |r, slot| {
+            ReplicaElectionResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("ReplicaElectionResults"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -206,13 +207,23 @@ crate::message::impl_decode!(message ElectLeadersResponse);
 #[cfg(feature = "decode-responses")]
 impl ReplicaElectionResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_topic = c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?;
-        let f_partition_result = c::array::read(r, flexible, version, |r| PartitionResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("PartitionResult"))?;
+        let f_partition_result =
+            c::array::read_in_place(r, flexible, version, |r, slot| PartitionResult::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("PartitionResult"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic: f_topic, partition_result: f_partition_result, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic: f_topic, partition_result: f_partition_result, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -222,7 +233,11 @@ crate::message::impl_decode!(nested ReplicaElectionResult);
 #[cfg(feature = "decode-responses")]
 impl PartitionResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionId", 4), ("ErrorCode", 2)]));
@@ -232,12 +247,17 @@ impl PartitionResult {
         let f_error_message =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_id: f_partition_id,
             error_code: f_error_code,
             error_message: f_error_message,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

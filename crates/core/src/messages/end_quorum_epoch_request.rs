@@ -286,10 +286,11 @@ impl EndQuorumEpochRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_cluster_id = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ClusterId"))?;
-        let f_topics = c::array::read(r, flexible, version, |r| TopicData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, flexible, version, |r, slot| TopicData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let f_leader_endpoints = if version >= 1 {
-            c::array::read(r, true, version, |r| LeaderEndpoint::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| LeaderEndpoint::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("LeaderEndpoints"))?
         } else {
             Vec::new()
@@ -310,13 +311,23 @@ crate::message::impl_decode!(message EndQuorumEpochRequest);
 #[cfg(feature = "decode-requests")]
 impl TopicData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_topic_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions = c::array::read(r, flexible, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, flexible, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -326,7 +337,11 @@ crate::message::impl_decode!(nested TopicData);
 #[cfg(feature = "decode-requests")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("LeaderId", 4), ("LeaderEpoch", 4)]));
@@ -340,20 +355,25 @@ impl PartitionData {
             WireArray::new()
         };
         let f_preferred_candidates = if version >= 1 {
-            c::array::read(r, true, version, |r| ReplicaInfo::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| ReplicaInfo::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("PreferredCandidates"))?
         } else {
             Vec::new()
         };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             leader_id: f_leader_id,
             leader_epoch: f_leader_epoch,
             preferred_successors: f_preferred_successors,
             preferred_candidates: f_preferred_candidates,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -363,18 +383,27 @@ crate::message::impl_decode!(nested PartitionData);
 #[cfg(feature = "decode-requests")]
 impl ReplicaInfo {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<20>() else {
             return Err(r.fixed_run_error(&[("CandidateId", 4), ("CandidateDirectoryId", 16)]));
         };
         let f_candidate_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_candidate_directory_id = Uuid::from_bytes(run[4..20].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             candidate_id: f_candidate_id,
             candidate_directory_id: f_candidate_directory_id,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -384,12 +413,21 @@ crate::message::impl_decode!(nested ReplicaInfo);
 #[cfg(feature = "decode-requests")]
 impl LeaderEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -238,8 +238,9 @@ impl EndQuorumEpochResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_topics = c::array::read(r, flexible, version, |r| TopicData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, flexible, version, |r, slot| TopicData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let mut f_node_endpoints = Vec::new();
         let mut unknown_tagged_fields = Vec::new();
         if version >= 1 {
@@ -248,7 +249,9 @@ impl EndQuorumEpochResponse {
                 match tag {
                     0 => {
                         f_node_endpoints = c::tagged::read_known(&mut field, tag, |r| {
-                            c::array::read(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
+                            c::array::read_in_place(r, true, version, |r, slot| {
+                                NodeEndpoint::decode_into(r, version, slot)
+                            })
                         })
                         .map_err(|e| e.in_field("NodeEndpoints"))?
                     }
@@ -266,13 +269,23 @@ crate::message::impl_decode!(message EndQuorumEpochResponse);
 #[cfg(feature = "decode-responses")]
 impl TopicData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_topic_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions = c::array::read(r, flexible, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, flexible, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -282,7 +295,11 @@ crate::message::impl_decode!(nested TopicData);
 #[cfg(feature = "decode-responses")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let Some(run) = r.read_fixed::<14>() else {
             return Err(r.fixed_run_error(&[
@@ -297,13 +314,18 @@ impl PartitionData {
         let f_leader_id = i32::from_be_bytes(run[6..10].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[10..14].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
             leader_id: f_leader_id,
             leader_epoch: f_leader_epoch,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -313,12 +335,21 @@ crate::message::impl_decode!(nested PartitionData);
 #[cfg(feature = "decode-responses")]
 impl NodeEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { node_id: f_node_id, host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { node_id: f_node_id, host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -517,10 +517,11 @@ impl FetchRequest {
         let f_isolation_level = if version >= 4 { r.read_i8().map_err(|e| e.in_field("IsolationLevel"))? } else { 0 };
         let f_session_id = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionId"))? } else { 0 };
         let f_session_epoch = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionEpoch"))? } else { -1 };
-        let f_topics = c::array::read(r, flexible, version, |r| FetchTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, flexible, version, |r, slot| FetchTopic::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let f_forgotten_topics_data = if version >= 7 {
-            c::array::read(r, flexible, version, |r| ForgottenTopic::decode_fields(r, version))
+            c::array::read_in_place(r, flexible, version, |r, slot| ForgottenTopic::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("ForgottenTopicsData"))?
         } else {
             Vec::new()
@@ -574,14 +575,23 @@ crate::message::impl_decode!(message FetchRequest);
 #[cfg(feature = "decode-requests")]
 impl ReplicaState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("ReplicaId", 4), ("ReplicaEpoch", 8)]));
         };
         let f_replica_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_replica_epoch = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { replica_id: f_replica_id, replica_epoch: f_replica_epoch, unknown_tagged_fields })
+        Ok(slot.fill(Self { replica_id: f_replica_id, replica_epoch: f_replica_epoch, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -591,7 +601,11 @@ crate::message::impl_decode!(nested ReplicaState);
 #[cfg(feature = "decode-requests")]
 impl FetchTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 12;
         let f_topic = if version <= 12 {
             c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?
@@ -599,10 +613,16 @@ impl FetchTopic {
             StrBytes::from_static("")
         };
         let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions = c::array::read(r, flexible, version, |r| FetchPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, flexible, version, |r, slot| FetchPartition::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -612,7 +632,11 @@ crate::message::impl_decode!(nested FetchTopic);
 #[cfg(feature = "decode-requests")]
 impl FetchPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
         let f_current_leader_epoch =
             if version >= 9 { r.read_i32().map_err(|e| e.in_field("CurrentLeaderEpoch"))? } else { -1 };
@@ -643,7 +667,7 @@ impl FetchPartition {
                 }
             }
         }
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition: f_partition,
             current_leader_epoch: f_current_leader_epoch,
             fetch_offset: f_fetch_offset,
@@ -653,7 +677,12 @@ impl FetchPartition {
             replica_directory_id: f_replica_directory_id,
             high_watermark: f_high_watermark,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -663,7 +692,11 @@ crate::message::impl_decode!(nested FetchPartition);
 #[cfg(feature = "decode-requests")]
 impl ForgottenTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 12;
         let f_topic = if version <= 12 {
             c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?
@@ -673,7 +706,12 @@ impl ForgottenTopic {
         let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
         let f_partitions = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

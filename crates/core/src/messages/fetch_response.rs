@@ -605,8 +605,10 @@ impl FetchResponse {
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
         let f_error_code = if version >= 7 { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
         let f_session_id = if version >= 7 { r.read_i32().map_err(|e| e.in_field("SessionId"))? } else { 0 };
-        let f_responses = c::array::read(r, flexible, version, |r| FetchableTopicResponse::decode_fields(r, version))
-            .map_err(|e| e.in_field("Responses"))?;
+        let f_responses = c::array::read_in_place(r, flexible, version, |r, slot| {
+            FetchableTopicResponse::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Responses"))?;
         let mut f_node_endpoints = Vec::new();
         let mut unknown_tagged_fields = Vec::new();
         if version >= 12 {
@@ -615,7 +617,9 @@ impl FetchResponse {
                 match tag {
                     0 if version >= 16 => {
                         f_node_endpoints = c::tagged::read_known(&mut field, tag, |r| {
-                            c::array::read(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
+                            c::array::read_in_place(r, true, version, |r, slot| {
+                                NodeEndpoint::decode_into(r, version, slot)
+                            })
                         })
                         .map_err(|e| e.in_field("NodeEndpoints"))?
                     }
@@ -641,7 +645,11 @@ crate::message::impl_decode!(message FetchResponse);
 #[cfg(feature = "decode-responses")]
 impl FetchableTopicResponse {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 12;
         let f_topic = if version <= 12 {
             c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?
@@ -649,10 +657,16 @@ impl FetchableTopicResponse {
             StrBytes::from_static("")
         };
         let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions = c::array::read(r, flexible, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, flexible, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic: f_topic, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -662,7 +676,11 @@ crate::message::impl_decode!(nested FetchableTopicResponse);
 #[cfg(feature = "decode-responses")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 12;
         let Some(run) = r.read_fixed::<14>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2), ("HighWatermark", 8)]));
@@ -678,8 +696,10 @@ impl PartitionData {
         let mut f_current_leader = LeaderIdAndEpoch::default();
         let mut f_snapshot_id = SnapshotId::default();
         let f_aborted_transactions = if version >= 4 {
-            c::array::read_nullable(r, flexible, true, version, |r| AbortedTransaction::decode_fields(r, version))
-                .map_err(|e| e.in_field("AbortedTransactions"))?
+            c::array::read_nullable_in_place(r, flexible, true, version, |r, slot| {
+                AbortedTransaction::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("AbortedTransactions"))?
         } else {
             Some(Vec::new())
         };
@@ -710,7 +730,7 @@ impl PartitionData {
                 }
             }
         }
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
             high_watermark: f_high_watermark,
@@ -723,7 +743,12 @@ impl PartitionData {
             preferred_read_replica: f_preferred_read_replica,
             records: f_records,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -733,14 +758,23 @@ crate::message::impl_decode!(nested PartitionData);
 #[cfg(feature = "decode-responses")]
 impl EpochEndOffset {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("Epoch", 4), ("EndOffset", 8)]));
         };
         let f_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_end_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { epoch: f_epoch, end_offset: f_end_offset, unknown_tagged_fields })
+        Ok(slot.fill(Self { epoch: f_epoch, end_offset: f_end_offset, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -750,14 +784,23 @@ crate::message::impl_decode!(nested EpochEndOffset);
 #[cfg(feature = "decode-responses")]
 impl LeaderIdAndEpoch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
         };
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
+        Ok(slot.fill(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -767,14 +810,23 @@ crate::message::impl_decode!(nested LeaderIdAndEpoch);
 #[cfg(feature = "decode-responses")]
 impl SnapshotId {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("EndOffset", 8), ("Epoch", 4)]));
         };
         let f_end_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields })
+        Ok(slot.fill(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -784,7 +836,11 @@ crate::message::impl_decode!(nested SnapshotId);
 #[cfg(feature = "decode-responses")]
 impl AbortedTransaction {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 12;
         let Some(run) = r.read_fixed::<16>() else {
             return Err(r.fixed_run_error(&[("ProducerId", 8), ("FirstOffset", 8)]));
@@ -792,7 +848,12 @@ impl AbortedTransaction {
         let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_first_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { producer_id: f_producer_id, first_offset: f_first_offset, unknown_tagged_fields })
+        Ok(slot.fill(Self { producer_id: f_producer_id, first_offset: f_first_offset, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -802,13 +863,22 @@ crate::message::impl_decode!(nested AbortedTransaction);
 #[cfg(feature = "decode-responses")]
 impl NodeEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
         let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
+        Ok(slot.fill(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -266,8 +266,9 @@ impl FetchSnapshotRequest {
         };
         let f_replica_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_max_bytes = i32::from_be_bytes(run[4..8].try_into().unwrap());
-        let f_topics = c::array::read(r, true, version, |r| TopicSnapshot::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicSnapshot::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let mut unknown_tagged_fields = Vec::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
@@ -296,12 +297,22 @@ crate::message::impl_decode!(message FetchSnapshotRequest);
 #[cfg(feature = "decode-requests")]
 impl TopicSnapshot {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionSnapshot::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionSnapshot::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -311,7 +322,11 @@ crate::message::impl_decode!(nested TopicSnapshot);
 #[cfg(feature = "decode-requests")]
 impl PartitionSnapshot {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("Partition", 4), ("CurrentLeaderEpoch", 4)]));
         };
@@ -332,14 +347,19 @@ impl PartitionSnapshot {
                 _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
             }
         }
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition: f_partition,
             current_leader_epoch: f_current_leader_epoch,
             snapshot_id: f_snapshot_id,
             position: f_position,
             replica_directory_id: f_replica_directory_id,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -349,14 +369,23 @@ crate::message::impl_decode!(nested PartitionSnapshot);
 #[cfg(feature = "decode-requests")]
 impl SnapshotId {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("EndOffset", 8), ("Epoch", 4)]));
         };
         let f_end_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields })
+        Ok(slot.fill(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

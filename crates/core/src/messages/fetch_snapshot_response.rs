@@ -357,8 +357,9 @@ impl FetchSnapshotResponse {
         };
         let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_topics = c::array::read(r, true, version, |r| TopicSnapshot::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicSnapshot::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let mut f_node_endpoints = Vec::new();
         let mut unknown_tagged_fields = Vec::new();
         for _ in 0..c::tagged::read_count(r)? {
@@ -366,7 +367,7 @@ impl FetchSnapshotResponse {
             match tag {
                 0 if version >= 1 => {
                     f_node_endpoints = c::tagged::read_known(&mut field, tag, |r| {
-                        c::array::read(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
+                        c::array::read_in_place(r, true, version, |r, slot| NodeEndpoint::decode_into(r, version, slot))
                     })
                     .map_err(|e| e.in_field("NodeEndpoints"))?
                 }
@@ -390,12 +391,22 @@ crate::message::impl_decode!(message FetchSnapshotResponse);
 #[cfg(feature = "decode-responses")]
 impl TopicSnapshot {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionSnapshot::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionSnapshot::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -405,7 +416,11 @@ crate::message::impl_decode!(nested TopicSnapshot);
 #[cfg(feature = "decode-responses")]
 impl PartitionSnapshot {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("Index", 4), ("ErrorCode", 2)]));
         };
@@ -431,7 +446,7 @@ impl PartitionSnapshot {
                 _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
             }
         }
-        Ok(Self {
+        Ok(slot.fill(Self {
             index: f_index,
             error_code: f_error_code,
             snapshot_id: f_snapshot_id,
@@ -440,7 +455,12 @@ impl PartitionSnapshot {
             position: f_position,
             unaligned_records: f_unaligned_records,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -450,14 +470,23 @@ crate::message::impl_decode!(nested PartitionSnapshot);
 #[cfg(feature = "decode-responses")]
 impl SnapshotId {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("EndOffset", 8), ("Epoch", 4)]));
         };
         let f_end_offset = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_epoch = i32::from_be_bytes(run[8..12].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields })
+        Ok(slot.fill(Self { end_offset: f_end_offset, epoch: f_epoch, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -467,14 +496,23 @@ crate::message::impl_decode!(nested SnapshotId);
 #[cfg(feature = "decode-responses")]
 impl LeaderIdAndEpoch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
         };
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
+        Ok(slot.fill(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -484,12 +522,21 @@ crate::message::impl_decode!(nested LeaderIdAndEpoch);
 #[cfg(feature = "decode-responses")]
 impl NodeEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { node_id: f_node_id, host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { node_id: f_node_id, host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

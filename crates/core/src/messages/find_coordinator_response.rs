@@ -250,7 +250,7 @@ impl FindCoordinatorResponse {
         };
         let f_port = if version <= 3 { r.read_i32().map_err(|e| e.in_field("Port"))? } else { 0 };
         let f_coordinators = if version >= 4 {
-            c::array::read(r, true, version, |r| Coordinator::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| Coordinator::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Coordinators"))?
         } else {
             Vec::new()
@@ -275,7 +275,11 @@ crate::message::impl_decode!(message FindCoordinatorResponse);
 #[cfg(feature = "decode-responses")]
 impl Coordinator {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_key = c::string::read(r, true, version).map_err(|e| e.in_field("Key"))?;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
@@ -287,7 +291,7 @@ impl Coordinator {
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             key: f_key,
             node_id: f_node_id,
             host: f_host,
@@ -295,7 +299,12 @@ impl Coordinator {
             error_code: f_error_code,
             error_message: f_error_message,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -210,8 +210,9 @@ impl GroupMetadataValue {
         let f_leader = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("leader"))?;
         let f_current_state_timestamp =
             if version >= 2 { r.read_i64().map_err(|e| e.in_field("currentStateTimestamp"))? } else { -1 };
-        let f_members = c::array::read(r, flexible, version, |r| MemberMetadata::decode_fields(r, version))
-            .map_err(|e| e.in_field("members"))?;
+        let f_members =
+            c::array::read_in_place(r, flexible, version, |r, slot| MemberMetadata::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("members"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             protocol_type: f_protocol_type,
@@ -229,7 +230,11 @@ crate::message::impl_decode!(message GroupMetadataValue);
 
 impl MemberMetadata {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("memberId"))?;
         let f_group_instance_id = if version >= 3 {
@@ -245,7 +250,7 @@ impl MemberMetadata {
         let f_subscription = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("subscription"))?;
         let f_assignment = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("assignment"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,
             client_id: f_client_id,
@@ -255,7 +260,12 @@ impl MemberMetadata {
             subscription: f_subscription,
             assignment: f_assignment,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -135,9 +135,10 @@ impl IncrementalAlterConfigsResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_responses =
-            c::array::read(r, flexible, version, |r| AlterConfigsResourceResponse::decode_fields(r, version))
-                .map_err(|e| e.in_field("Responses"))?;
+        let f_responses = c::array::read_in_place(r, flexible, version, |r, slot| {
+            AlterConfigsResourceResponse::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Responses"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, responses: f_responses, unknown_tagged_fields })
     }
@@ -149,7 +150,11 @@ crate::message::impl_decode!(message IncrementalAlterConfigsResponse);
 #[cfg(feature = "decode-responses")]
 impl AlterConfigsResourceResponse {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
@@ -157,13 +162,18 @@ impl AlterConfigsResourceResponse {
         let f_resource_type = r.read_i8().map_err(|e| e.in_field("ResourceType"))?;
         let f_resource_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("ResourceName"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             error_message: f_error_message,
             resource_type: f_resource_type,
             resource_name: f_resource_name,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

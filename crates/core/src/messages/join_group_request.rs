@@ -189,8 +189,10 @@ impl JoinGroupRequest {
             None
         };
         let f_protocol_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("ProtocolType"))?;
-        let f_protocols = c::array::read(r, flexible, version, |r| JoinGroupRequestProtocol::decode_fields(r, version))
-            .map_err(|e| e.in_field("Protocols"))?;
+        let f_protocols = c::array::read_in_place(r, flexible, version, |r, slot| {
+            JoinGroupRequestProtocol::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Protocols"))?;
         let f_reason = if version >= 8 {
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Reason"))?
         } else {
@@ -217,12 +219,21 @@ crate::message::impl_decode!(message JoinGroupRequest);
 #[cfg(feature = "decode-requests")]
 impl JoinGroupRequestProtocol {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_metadata = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("Metadata"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, metadata: f_metadata, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, metadata: f_metadata, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -218,8 +218,10 @@ impl JoinGroupResponse {
         let f_skip_assignment =
             if version >= 9 { r.read_bool().map_err(|e| e.in_field("SkipAssignment"))? } else { false };
         let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
-        let f_members = c::array::read(r, flexible, version, |r| JoinGroupResponseMember::decode_fields(r, version))
-            .map_err(|e| e.in_field("Members"))?;
+        let f_members = c::array::read_in_place(r, flexible, version, |r, slot| {
+            JoinGroupResponseMember::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Members"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -242,7 +244,11 @@ crate::message::impl_decode!(message JoinGroupResponse);
 #[cfg(feature = "decode-responses")]
 impl JoinGroupResponseMember {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_group_instance_id = if version >= 5 {
@@ -252,12 +258,17 @@ impl JoinGroupResponseMember {
         };
         let f_metadata = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("Metadata"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,
             metadata: f_metadata,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

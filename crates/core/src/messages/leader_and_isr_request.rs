@@ -383,20 +383,25 @@ impl LeaderAndIsrRequest {
         let f_broker_epoch = if version >= 2 { r.read_i64().map_err(|e| e.in_field("BrokerEpoch"))? } else { -1 };
         let f_type = if version >= 5 { r.read_i8().map_err(|e| e.in_field("Type"))? } else { 0 };
         let f_ungrouped_partition_states = if version <= 1 {
-            c::array::read(r, false, version, |r| LeaderAndIsrPartitionState::decode_fields(r, version))
-                .map_err(|e| e.in_field("UngroupedPartitionStates"))?
+            c::array::read_in_place(r, false, version, |r, slot| {
+                LeaderAndIsrPartitionState::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("UngroupedPartitionStates"))?
         } else {
             Vec::new()
         };
         let f_topic_states = if version >= 2 {
-            c::array::read(r, flexible, version, |r| LeaderAndIsrTopicState::decode_fields(r, version))
-                .map_err(|e| e.in_field("TopicStates"))?
+            c::array::read_in_place(r, flexible, version, |r, slot| {
+                LeaderAndIsrTopicState::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("TopicStates"))?
         } else {
             Vec::new()
         };
-        let f_live_leaders =
-            c::array::read(r, flexible, version, |r| LeaderAndIsrLiveLeader::decode_fields(r, version))
-                .map_err(|e| e.in_field("LiveLeaders"))?;
+        let f_live_leaders = c::array::read_in_place(r, flexible, version, |r, slot| {
+            LeaderAndIsrLiveLeader::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("LiveLeaders"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             controller_id: f_controller_id,
@@ -418,20 +423,30 @@ crate::message::impl_decode!(message LeaderAndIsrRequest);
 #[cfg(feature = "decode-requests")]
 impl LeaderAndIsrTopicState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_topic_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_topic_id = if version >= 5 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partition_states =
-            c::array::read(r, flexible, version, |r| LeaderAndIsrPartitionState::decode_fields(r, version))
-                .map_err(|e| e.in_field("PartitionStates"))?;
+        let f_partition_states = c::array::read_in_place(r, flexible, version, |r, slot| {
+            LeaderAndIsrPartitionState::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("PartitionStates"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             topic_name: f_topic_name,
             topic_id: f_topic_id,
             partition_states: f_partition_states,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -441,13 +456,22 @@ crate::message::impl_decode!(nested LeaderAndIsrTopicState);
 #[cfg(feature = "decode-requests")]
 impl LeaderAndIsrLiveLeader {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_broker_id = r.read_i32().map_err(|e| e.in_field("BrokerId"))?;
         let f_host_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("HostName"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { broker_id: f_broker_id, host_name: f_host_name, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { broker_id: f_broker_id, host_name: f_host_name, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -457,7 +481,11 @@ crate::message::impl_decode!(nested LeaderAndIsrLiveLeader);
 #[cfg(feature = "decode-requests")]
 impl LeaderAndIsrPartitionState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_topic_name = if version <= 1 {
             c::string::read(r, false, version).map_err(|e| e.in_field("TopicName"))?
@@ -493,7 +521,7 @@ impl LeaderAndIsrPartitionState {
         let f_leader_recovery_state =
             if version >= 6 { r.read_i8().map_err(|e| e.in_field("LeaderRecoveryState"))? } else { 0 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             topic_name: f_topic_name,
             partition_index: f_partition_index,
             controller_epoch: f_controller_epoch,
@@ -507,7 +535,12 @@ impl LeaderAndIsrPartitionState {
             is_new: f_is_new,
             leader_recovery_state: f_leader_recovery_state,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

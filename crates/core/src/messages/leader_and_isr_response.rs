@@ -183,13 +183,15 @@ impl LeaderAndIsrResponse {
         let flexible = version >= 4;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_partition_errors = if version <= 4 {
-            c::array::read(r, flexible, version, |r| LeaderAndIsrPartitionError::decode_fields(r, version))
-                .map_err(|e| e.in_field("PartitionErrors"))?
+            c::array::read_in_place(r, flexible, version, |r, slot| {
+                LeaderAndIsrPartitionError::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("PartitionErrors"))?
         } else {
             Vec::new()
         };
         let f_topics = if version >= 5 {
-            c::array::read(r, true, version, |r| LeaderAndIsrTopicError::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| LeaderAndIsrTopicError::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Topics"))?
         } else {
             Vec::new()
@@ -210,13 +212,23 @@ crate::message::impl_decode!(message LeaderAndIsrResponse);
 #[cfg(feature = "decode-responses")]
 impl LeaderAndIsrTopicError {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partition_errors =
-            c::array::read(r, true, version, |r| LeaderAndIsrPartitionError::decode_fields(r, version))
-                .map_err(|e| e.in_field("PartitionErrors"))?;
+        let f_partition_errors = c::array::read_in_place(r, true, version, |r, slot| {
+            LeaderAndIsrPartitionError::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("PartitionErrors"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partition_errors: f_partition_errors, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partition_errors: f_partition_errors, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -226,7 +238,11 @@ crate::message::impl_decode!(nested LeaderAndIsrTopicError);
 #[cfg(feature = "decode-responses")]
 impl LeaderAndIsrPartitionError {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_topic_name = if version <= 4 {
             c::string::read(r, flexible, version).map_err(|e| e.in_field("TopicName"))?
@@ -239,12 +255,17 @@ impl LeaderAndIsrPartitionError {
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             topic_name: f_topic_name,
             partition_index: f_partition_index,
             error_code: f_error_code,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -121,10 +121,11 @@ impl LeaderChangeMessage {
         };
         let f_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_leader_id = i32::from_be_bytes(run[2..6].try_into().unwrap());
-        let f_voters =
-            c::array::read(r, true, version, |r| Voter::decode_fields(r, version)).map_err(|e| e.in_field("Voters"))?;
-        let f_granting_voters = c::array::read(r, true, version, |r| Voter::decode_fields(r, version))
-            .map_err(|e| e.in_field("GrantingVoters"))?;
+        let f_voters = c::array::read_in_place(r, true, version, |r, slot| Voter::decode_into(r, version, slot))
+            .map_err(|e| e.in_field("Voters"))?;
+        let f_granting_voters =
+            c::array::read_in_place(r, true, version, |r, slot| Voter::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("GrantingVoters"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             version: f_version,
@@ -140,12 +141,21 @@ crate::message::impl_decode!(message LeaderChangeMessage);
 
 impl Voter {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_voter_id = r.read_i32().map_err(|e| e.in_field("VoterId"))?;
         let f_voter_directory_id =
             if version >= 1 { r.read_uuid().map_err(|e| e.in_field("VoterDirectoryId"))? } else { Uuid::nil() };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { voter_id: f_voter_id, voter_directory_id: f_voter_directory_id, unknown_tagged_fields })
+        Ok(slot.fill(Self { voter_id: f_voter_id, voter_directory_id: f_voter_directory_id, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -146,7 +146,7 @@ impl LeaveGroupRequest {
             StrBytes::from_static("")
         };
         let f_members = if version >= 3 {
-            c::array::read(r, flexible, version, |r| MemberIdentity::decode_fields(r, version))
+            c::array::read_in_place(r, flexible, version, |r, slot| MemberIdentity::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Members"))?
         } else {
             Vec::new()
@@ -162,7 +162,11 @@ crate::message::impl_decode!(message LeaveGroupRequest);
 #[cfg(feature = "decode-requests")]
 impl MemberIdentity {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_group_instance_id =
@@ -173,12 +177,17 @@ impl MemberIdentity {
             None
         };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,
             reason: f_reason,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

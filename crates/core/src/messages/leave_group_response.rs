@@ -147,7 +147,7 @@ impl LeaveGroupResponse {
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_members = if version >= 3 {
-            c::array::read(r, flexible, version, |r| MemberResponse::decode_fields(r, version))
+            c::array::read_in_place(r, flexible, version, |r, slot| MemberResponse::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Members"))?
         } else {
             Vec::new()
@@ -168,19 +168,28 @@ crate::message::impl_decode!(message LeaveGroupResponse);
 #[cfg(feature = "decode-responses")]
 impl MemberResponse {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_group_instance_id =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("GroupInstanceId"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             member_id: f_member_id,
             group_instance_id: f_group_instance_id,
             error_code: f_error_code,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

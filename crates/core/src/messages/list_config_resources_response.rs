@@ -129,8 +129,9 @@ impl ListConfigResourcesResponse {
         };
         let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_config_resources = c::array::read(r, true, version, |r| ConfigResource::decode_fields(r, version))
-            .map_err(|e| e.in_field("ConfigResources"))?;
+        let f_config_resources =
+            c::array::read_in_place(r, true, version, |r, slot| ConfigResource::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ConfigResources"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -147,11 +148,20 @@ crate::message::impl_decode!(message ListConfigResourcesResponse);
 #[cfg(feature = "decode-responses")]
 impl ConfigResource {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_resource_name = c::string::read(r, true, version).map_err(|e| e.in_field("ResourceName"))?;
         let f_resource_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("ResourceType"))? } else { 16 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { resource_name: f_resource_name, resource_type: f_resource_type, unknown_tagged_fields })
+        Ok(slot.fill(Self { resource_name: f_resource_name, resource_type: f_resource_type, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -142,8 +142,9 @@ impl ListGroupsResponse {
         let f_throttle_time_ms =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_groups = c::array::read(r, flexible, version, |r| ListedGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("Groups"))?;
+        let f_groups =
+            c::array::read_in_place(r, flexible, version, |r, slot| ListedGroup::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Groups"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -160,7 +161,11 @@ crate::message::impl_decode!(message ListGroupsResponse);
 #[cfg(feature = "decode-responses")]
 impl ListedGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 3;
         let f_group_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("GroupId"))?;
         let f_protocol_type = c::string::read(r, flexible, version).map_err(|e| e.in_field("ProtocolType"))?;
@@ -175,13 +180,18 @@ impl ListedGroup {
             StrBytes::from_static("")
         };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             group_id: f_group_id,
             protocol_type: f_protocol_type,
             group_state: f_group_state,
             group_type: f_group_type,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

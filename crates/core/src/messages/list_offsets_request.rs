@@ -210,8 +210,9 @@ impl ListOffsetsRequest {
         let flexible = version >= 6;
         let f_replica_id = r.read_i32().map_err(|e| e.in_field("ReplicaId"))?;
         let f_isolation_level = if version >= 2 { r.read_i8().map_err(|e| e.in_field("IsolationLevel"))? } else { 0 };
-        let f_topics = c::array::read(r, flexible, version, |r| ListOffsetsTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, flexible, version, |r, slot| ListOffsetsTopic::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let f_timeout_ms = if version >= 10 { r.read_i32().map_err(|e| e.in_field("TimeoutMs"))? } else { 0 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
@@ -230,13 +231,24 @@ crate::message::impl_decode!(message ListOffsetsRequest);
 #[cfg(feature = "decode-requests")]
 impl ListOffsetsTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions = c::array::read(r, flexible, version, |r| ListOffsetsPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            ListOffsetsPartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -246,7 +258,11 @@ crate::message::impl_decode!(nested ListOffsetsTopic);
 #[cfg(feature = "decode-requests")]
 impl ListOffsetsPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_current_leader_epoch =
@@ -254,13 +270,18 @@ impl ListOffsetsPartition {
         let f_timestamp = r.read_i64().map_err(|e| e.in_field("Timestamp"))?;
         let f_max_num_offsets = if version <= 0 { r.read_i32().map_err(|e| e.in_field("MaxNumOffsets"))? } else { 1 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             current_leader_epoch: f_current_leader_epoch,
             timestamp: f_timestamp,
             max_num_offsets: f_max_num_offsets,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -224,8 +224,10 @@ impl ListOffsetsResponse {
         let flexible = version >= 6;
         let f_throttle_time_ms =
             if version >= 2 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_topics = c::array::read(r, flexible, version, |r| ListOffsetsTopicResponse::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            ListOffsetsTopicResponse::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
     }
@@ -237,14 +239,24 @@ crate::message::impl_decode!(message ListOffsetsResponse);
 #[cfg(feature = "decode-responses")]
 impl ListOffsetsTopicResponse {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions =
-            c::array::read(r, flexible, version, |r| ListOffsetsPartitionResponse::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            ListOffsetsPartitionResponse::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -254,7 +266,11 @@ crate::message::impl_decode!(nested ListOffsetsTopicResponse);
 #[cfg(feature = "decode-responses")]
 impl ListOffsetsPartitionResponse {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
@@ -270,7 +286,7 @@ impl ListOffsetsPartitionResponse {
         let f_offset = if version >= 1 { r.read_i64().map_err(|e| e.in_field("Offset"))? } else { -1 };
         let f_leader_epoch = if version >= 4 { r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))? } else { -1 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
             old_style_offsets: f_old_style_offsets,
@@ -278,7 +294,12 @@ impl ListOffsetsPartitionResponse {
             offset: f_offset,
             leader_epoch: f_leader_epoch,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

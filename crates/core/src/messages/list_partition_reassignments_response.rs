@@ -193,8 +193,10 @@ impl ListPartitionReassignmentsResponse {
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
-        let f_topics = c::array::read(r, true, version, |r| OngoingTopicReassignment::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| {
+            OngoingTopicReassignment::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -212,13 +214,23 @@ crate::message::impl_decode!(message ListPartitionReassignmentsResponse);
 #[cfg(feature = "decode-responses")]
 impl OngoingTopicReassignment {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions =
-            c::array::read(r, true, version, |r| OngoingPartitionReassignment::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, true, version, |r, slot| {
+            OngoingPartitionReassignment::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -228,19 +240,28 @@ crate::message::impl_decode!(nested OngoingTopicReassignment);
 #[cfg(feature = "decode-responses")]
 impl OngoingPartitionReassignment {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_replicas = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Replicas"))?;
         let f_adding_replicas = c::wire_array::read(r, true, version).map_err(|e| e.in_field("AddingReplicas"))?;
         let f_removing_replicas = c::wire_array::read(r, true, version).map_err(|e| e.in_field("RemovingReplicas"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             replicas: f_replicas,
             adding_replicas: f_adding_replicas,
             removing_replicas: f_removing_replicas,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -134,8 +134,9 @@ impl ListTransactionsResponse {
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let f_unknown_state_filters = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("UnknownStateFilters"))?;
-        let f_transaction_states = c::array::read(r, true, version, |r| TransactionState::decode_fields(r, version))
-            .map_err(|e| e.in_field("TransactionStates"))?;
+        let f_transaction_states =
+            c::array::read_in_place(r, true, version, |r, slot| TransactionState::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TransactionStates"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -153,17 +154,26 @@ crate::message::impl_decode!(message ListTransactionsResponse);
 #[cfg(feature = "decode-responses")]
 impl TransactionState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_transactional_id = c::string::read(r, true, version).map_err(|e| e.in_field("TransactionalId"))?;
         let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
         let f_transaction_state = c::string::read(r, true, version).map_err(|e| e.in_field("TransactionState"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             transactional_id: f_transactional_id,
             producer_id: f_producer_id,
             transaction_state: f_transaction_state,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -165,8 +165,8 @@ impl MetadataRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
-        let f_topics = c::array::read_nullable(r, flexible, version >= 1, version, |r| {
-            MetadataRequestTopic::decode_fields(r, version)
+        let f_topics = c::array::read_nullable_in_place(r, flexible, version >= 1, version, |r, slot| {
+            MetadataRequestTopic::decode_into(r, version, slot)
         })
         .map_err(|e| e.in_field("Topics"))?;
         let f_allow_auto_topic_creation =
@@ -198,12 +198,21 @@ crate::message::impl_decode!(message MetadataRequest);
 #[cfg(feature = "decode-requests")]
 impl MetadataRequestTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 9;
         let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
         let f_name = c::string::read_nullable(r, flexible, version >= 10, version).map_err(|e| e.in_field("Name"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic_id: f_topic_id, name: f_name, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, name: f_name, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -392,16 +392,20 @@ impl MetadataResponse {
         let flexible = version >= 9;
         let f_throttle_time_ms =
             if version >= 3 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_brokers = c::array::read(r, flexible, version, |r| MetadataResponseBroker::decode_fields(r, version))
-            .map_err(|e| e.in_field("Brokers"))?;
+        let f_brokers = c::array::read_in_place(r, flexible, version, |r, slot| {
+            MetadataResponseBroker::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Brokers"))?;
         let f_cluster_id = if version >= 2 {
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("ClusterId"))?
         } else {
             None
         };
         let f_controller_id = if version >= 1 { r.read_i32().map_err(|e| e.in_field("ControllerId"))? } else { -1 };
-        let f_topics = c::array::read(r, flexible, version, |r| MetadataResponseTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            MetadataResponseTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let f_cluster_authorized_operations = if (8..=10).contains(&version) {
             r.read_i32().map_err(|e| e.in_field("ClusterAuthorizedOperations"))?
         } else {
@@ -428,7 +432,11 @@ crate::message::impl_decode!(message MetadataResponse);
 #[cfg(feature = "decode-responses")]
 impl MetadataResponseBroker {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 9;
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = c::string::read(r, flexible, version).map_err(|e| e.in_field("Host"))?;
@@ -439,7 +447,12 @@ impl MetadataResponseBroker {
             None
         };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
+        Ok(slot.fill(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -449,19 +462,24 @@ crate::message::impl_decode!(nested MetadataResponseBroker);
 #[cfg(feature = "decode-responses")]
 impl MetadataResponseTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 9;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_name = c::string::read_nullable(r, flexible, version >= 12, version).map_err(|e| e.in_field("Name"))?;
         let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
         let f_is_internal = if version >= 1 { r.read_bool().map_err(|e| e.in_field("IsInternal"))? } else { false };
-        let f_partitions =
-            c::array::read(r, flexible, version, |r| MetadataResponsePartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            MetadataResponsePartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let f_topic_authorized_operations =
             if version >= 8 { r.read_i32().map_err(|e| e.in_field("TopicAuthorizedOperations"))? } else { -2147483648 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             name: f_name,
             topic_id: f_topic_id,
@@ -469,7 +487,12 @@ impl MetadataResponseTopic {
             partitions: f_partitions,
             topic_authorized_operations: f_topic_authorized_operations,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -479,7 +502,11 @@ crate::message::impl_decode!(nested MetadataResponseTopic);
 #[cfg(feature = "decode-responses")]
 impl MetadataResponsePartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 9;
         let Some(run) = r.read_fixed::<10>() else {
             return Err(r.fixed_run_error(&[("ErrorCode", 2), ("PartitionIndex", 4), ("LeaderId", 4)]));
@@ -496,7 +523,7 @@ impl MetadataResponsePartition {
             WireArray::new()
         };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             partition_index: f_partition_index,
             leader_id: f_leader_id,
@@ -505,7 +532,12 @@ impl MetadataResponsePartition {
             isr_nodes: f_isr_nodes,
             offline_replicas: f_offline_replicas,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -285,8 +285,10 @@ impl OffsetCommitRequest {
         };
         let f_retention_time_ms =
             if (2..=4).contains(&version) { r.read_i64().map_err(|e| e.in_field("RetentionTimeMs"))? } else { -1 };
-        let f_topics = c::array::read(r, flexible, version, |r| OffsetCommitRequestTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            OffsetCommitRequestTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             group_id: f_group_id,
@@ -306,7 +308,11 @@ crate::message::impl_decode!(message OffsetCommitRequest);
 #[cfg(feature = "decode-requests")]
 impl OffsetCommitRequestTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 8;
         let f_name = if version <= 9 {
             c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?
@@ -314,11 +320,17 @@ impl OffsetCommitRequestTopic {
             StrBytes::from_static("")
         };
         let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions =
-            c::array::read(r, flexible, version, |r| OffsetCommitRequestPartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            OffsetCommitRequestPartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -328,7 +340,11 @@ crate::message::impl_decode!(nested OffsetCommitRequestTopic);
 #[cfg(feature = "decode-requests")]
 impl OffsetCommitRequestPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 8;
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("CommittedOffset", 8)]));
@@ -342,14 +358,19 @@ impl OffsetCommitRequestPartition {
         let f_committed_metadata =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("CommittedMetadata"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             committed_offset: f_committed_offset,
             committed_leader_epoch: f_committed_leader_epoch,
             commit_timestamp: f_commit_timestamp,
             committed_metadata: f_committed_metadata,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -126,8 +126,10 @@ impl OffsetDeleteRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_group_id = c::string::read(r, false, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics = c::array::read(r, false, version, |r| OffsetDeleteRequestTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, false, version, |r, slot| {
+            OffsetDeleteRequestTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         Ok(Self { group_id: f_group_id, topics: f_topics })
     }
 }
@@ -138,12 +140,22 @@ crate::message::impl_decode!(message OffsetDeleteRequest);
 #[cfg(feature = "decode-requests")]
 impl OffsetDeleteRequestTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, false, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions =
-            c::array::read(r, false, version, |r| OffsetDeleteRequestPartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
-        Ok(Self { name: f_name, partitions: f_partitions })
+        let f_partitions = c::array::read_in_place(r, false, version, |r, slot| {
+            OffsetDeleteRequestPartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -153,9 +165,18 @@ crate::message::impl_decode!(nested OffsetDeleteRequestTopic);
 #[cfg(feature = "decode-requests")]
 impl OffsetDeleteRequestPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
-        Ok(Self { partition_index: f_partition_index })
+        Ok(slot.fill(Self { partition_index: f_partition_index }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -150,8 +150,10 @@ impl OffsetDeleteResponse {
         };
         let f_error_code = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_throttle_time_ms = i32::from_be_bytes(run[2..6].try_into().unwrap());
-        let f_topics = c::array::read(r, false, version, |r| OffsetDeleteResponseTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, false, version, |r, slot| {
+            OffsetDeleteResponseTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         Ok(Self { error_code: f_error_code, throttle_time_ms: f_throttle_time_ms, topics: f_topics })
     }
 }
@@ -162,12 +164,22 @@ crate::message::impl_decode!(message OffsetDeleteResponse);
 #[cfg(feature = "decode-responses")]
 impl OffsetDeleteResponseTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, false, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions =
-            c::array::read(r, false, version, |r| OffsetDeleteResponsePartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
-        Ok(Self { name: f_name, partitions: f_partitions })
+        let f_partitions = c::array::read_in_place(r, false, version, |r, slot| {
+            OffsetDeleteResponsePartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -177,13 +189,22 @@ crate::message::impl_decode!(nested OffsetDeleteResponseTopic);
 #[cfg(feature = "decode-responses")]
 impl OffsetDeleteResponsePartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
         };
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        Ok(Self { partition_index: f_partition_index, error_code: f_error_code })
+        Ok(slot.fill(Self { partition_index: f_partition_index, error_code: f_error_code }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

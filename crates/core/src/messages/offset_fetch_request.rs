@@ -297,15 +297,15 @@ impl OffsetFetchRequest {
             StrBytes::from_static("")
         };
         let f_topics = if version <= 7 {
-            c::array::read_nullable(r, flexible, version >= 2, version, |r| {
-                OffsetFetchRequestTopic::decode_fields(r, version)
+            c::array::read_nullable_in_place(r, flexible, version >= 2, version, |r, slot| {
+                OffsetFetchRequestTopic::decode_into(r, version, slot)
             })
             .map_err(|e| e.in_field("Topics"))?
         } else {
             Some(Vec::new())
         };
         let f_groups = if version >= 8 {
-            c::array::read(r, true, version, |r| OffsetFetchRequestGroup::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| OffsetFetchRequestGroup::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Groups"))?
         } else {
             Vec::new()
@@ -329,13 +329,22 @@ crate::message::impl_decode!(message OffsetFetchRequest);
 #[cfg(feature = "decode-requests")]
 impl OffsetFetchRequestTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partition_indexes =
             c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -345,7 +354,11 @@ crate::message::impl_decode!(nested OffsetFetchRequestTopic);
 #[cfg(feature = "decode-requests")]
 impl OffsetFetchRequestGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
         let f_member_id = if version >= 9 {
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("MemberId"))?
@@ -353,17 +366,23 @@ impl OffsetFetchRequestGroup {
             None
         };
         let f_member_epoch = if version >= 9 { r.read_i32().map_err(|e| e.in_field("MemberEpoch"))? } else { -1 };
-        let f_topics =
-            c::array::read_nullable(r, true, true, version, |r| OffsetFetchRequestTopics::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_nullable_in_place(r, true, true, version, |r, slot| {
+            OffsetFetchRequestTopics::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             group_id: f_group_id,
             member_id: f_member_id,
             member_epoch: f_member_epoch,
             topics: f_topics,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -373,7 +392,11 @@ crate::message::impl_decode!(nested OffsetFetchRequestGroup);
 #[cfg(feature = "decode-requests")]
 impl OffsetFetchRequestTopics {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = if version <= 9 {
             c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?
         } else {
@@ -382,7 +405,17 @@ impl OffsetFetchRequestTopics {
         let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
         let f_partition_indexes = c::wire_array::read(r, true, version).map_err(|e| e.in_field("PartitionIndexes"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, topic_id: f_topic_id, partition_indexes: f_partition_indexes, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            name: f_name,
+            topic_id: f_topic_id,
+            partition_indexes: f_partition_indexes,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

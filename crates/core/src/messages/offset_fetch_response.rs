@@ -403,15 +403,17 @@ impl OffsetFetchResponse {
         let f_throttle_time_ms =
             if version >= 3 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
         let f_topics = if version <= 7 {
-            c::array::read(r, flexible, version, |r| OffsetFetchResponseTopic::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?
+            c::array::read_in_place(r, flexible, version, |r, slot| {
+                OffsetFetchResponseTopic::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("Topics"))?
         } else {
             Vec::new()
         };
         let f_error_code =
             if (2..=7).contains(&version) { r.read_i16().map_err(|e| e.in_field("ErrorCode"))? } else { 0 };
         let f_groups = if version >= 8 {
-            c::array::read(r, true, version, |r| OffsetFetchResponseGroup::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| OffsetFetchResponseGroup::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Groups"))?
         } else {
             Vec::new()
@@ -433,14 +435,24 @@ crate::message::impl_decode!(message OffsetFetchResponse);
 #[cfg(feature = "decode-responses")]
 impl OffsetFetchResponseTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions =
-            c::array::read(r, flexible, version, |r| OffsetFetchResponsePartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            OffsetFetchResponsePartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -450,7 +462,11 @@ crate::message::impl_decode!(nested OffsetFetchResponseTopic);
 #[cfg(feature = "decode-responses")]
 impl OffsetFetchResponsePartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("CommittedOffset", 8)]));
@@ -462,14 +478,19 @@ impl OffsetFetchResponsePartition {
         let f_metadata = c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Metadata"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             committed_offset: f_committed_offset,
             committed_leader_epoch: f_committed_leader_epoch,
             metadata: f_metadata,
             error_code: f_error_code,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -479,13 +500,24 @@ crate::message::impl_decode!(nested OffsetFetchResponsePartition);
 #[cfg(feature = "decode-responses")]
 impl OffsetFetchResponseGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics = c::array::read(r, true, version, |r| OffsetFetchResponseTopics::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| {
+            OffsetFetchResponseTopics::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { group_id: f_group_id, topics: f_topics, error_code: f_error_code, unknown_tagged_fields })
+        Ok(slot.fill(Self { group_id: f_group_id, topics: f_topics, error_code: f_error_code, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -495,18 +527,28 @@ crate::message::impl_decode!(nested OffsetFetchResponseGroup);
 #[cfg(feature = "decode-responses")]
 impl OffsetFetchResponseTopics {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = if version <= 9 {
             c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?
         } else {
             StrBytes::from_static("")
         };
         let f_topic_id = if version >= 10 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions =
-            c::array::read(r, true, version, |r| OffsetFetchResponsePartitions::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, true, version, |r, slot| {
+            OffsetFetchResponsePartitions::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -516,7 +558,11 @@ crate::message::impl_decode!(nested OffsetFetchResponseTopics);
 #[cfg(feature = "decode-responses")]
 impl OffsetFetchResponsePartitions {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<16>() else {
             return Err(r.fixed_run_error(&[
                 ("PartitionIndex", 4),
@@ -530,14 +576,19 @@ impl OffsetFetchResponsePartitions {
         let f_metadata = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Metadata"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             committed_offset: f_committed_offset,
             committed_leader_epoch: f_committed_leader_epoch,
             metadata: f_metadata,
             error_code: f_error_code,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -179,8 +179,10 @@ impl OffsetForLeaderEpochRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 4;
         let f_replica_id = if version >= 3 { r.read_i32().map_err(|e| e.in_field("ReplicaId"))? } else { -2 };
-        let f_topics = c::array::read(r, flexible, version, |r| OffsetForLeaderTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            OffsetForLeaderTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { replica_id: f_replica_id, topics: f_topics, unknown_tagged_fields })
     }
@@ -192,14 +194,24 @@ crate::message::impl_decode!(message OffsetForLeaderEpochRequest);
 #[cfg(feature = "decode-requests")]
 impl OffsetForLeaderTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_topic = c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?;
-        let f_partitions =
-            c::array::read(r, flexible, version, |r| OffsetForLeaderPartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            OffsetForLeaderPartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -209,19 +221,28 @@ crate::message::impl_decode!(nested OffsetForLeaderTopic);
 #[cfg(feature = "decode-requests")]
 impl OffsetForLeaderPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_partition = r.read_i32().map_err(|e| e.in_field("Partition"))?;
         let f_current_leader_epoch =
             if version >= 2 { r.read_i32().map_err(|e| e.in_field("CurrentLeaderEpoch"))? } else { -1 };
         let f_leader_epoch = r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition: f_partition,
             current_leader_epoch: f_current_leader_epoch,
             leader_epoch: f_leader_epoch,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -183,8 +183,10 @@ impl OffsetForLeaderEpochResponse {
         let flexible = version >= 4;
         let f_throttle_time_ms =
             if version >= 2 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
-        let f_topics = c::array::read(r, flexible, version, |r| OffsetForLeaderTopicResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            OffsetForLeaderTopicResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, topics: f_topics, unknown_tagged_fields })
     }
@@ -196,13 +198,23 @@ crate::message::impl_decode!(message OffsetForLeaderEpochResponse);
 #[cfg(feature = "decode-responses")]
 impl OffsetForLeaderTopicResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_topic = c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?;
-        let f_partitions = c::array::read(r, flexible, version, |r| EpochEndOffset::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, flexible, version, |r, slot| EpochEndOffset::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -212,7 +224,11 @@ crate::message::impl_decode!(nested OffsetForLeaderTopicResult);
 #[cfg(feature = "decode-responses")]
 impl EpochEndOffset {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("ErrorCode", 2), ("Partition", 4)]));
@@ -222,13 +238,18 @@ impl EpochEndOffset {
         let f_leader_epoch = if version >= 1 { r.read_i32().map_err(|e| e.in_field("LeaderEpoch"))? } else { -1 };
         let f_end_offset = r.read_i64().map_err(|e| e.in_field("EndOffset"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             partition: f_partition,
             leader_epoch: f_leader_epoch,
             end_offset: f_end_offset,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -202,8 +202,9 @@ impl ProduceRequest {
         };
         let f_acks = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_timeout_ms = i32::from_be_bytes(run[2..6].try_into().unwrap());
-        let f_topic_data = c::array::read(r, flexible, version, |r| TopicProduceData::decode_fields(r, version))
-            .map_err(|e| e.in_field("TopicData"))?;
+        let f_topic_data =
+            c::array::read_in_place(r, flexible, version, |r, slot| TopicProduceData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TopicData"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             transactional_id: f_transactional_id,
@@ -221,7 +222,11 @@ crate::message::impl_decode!(message ProduceRequest);
 #[cfg(feature = "decode-requests")]
 impl TopicProduceData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 9;
         let f_name = if version <= 12 {
             c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?
@@ -229,11 +234,22 @@ impl TopicProduceData {
             StrBytes::from_static("")
         };
         let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partition_data =
-            c::array::read(r, flexible, version, |r| PartitionProduceData::decode_fields(r, version))
-                .map_err(|e| e.in_field("PartitionData"))?;
+        let f_partition_data = c::array::read_in_place(r, flexible, version, |r, slot| {
+            PartitionProduceData::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("PartitionData"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, topic_id: f_topic_id, partition_data: f_partition_data, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            name: f_name,
+            topic_id: f_topic_id,
+            partition_data: f_partition_data,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -243,12 +259,21 @@ crate::message::impl_decode!(nested TopicProduceData);
 #[cfg(feature = "decode-requests")]
 impl PartitionProduceData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 9;
         let f_index = r.read_i32().map_err(|e| e.in_field("Index"))?;
         let f_records = c::bytes::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Records"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { index: f_index, records: f_records, unknown_tagged_fields })
+        Ok(slot.fill(Self { index: f_index, records: f_records, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -429,8 +429,10 @@ impl ProduceResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 9;
-        let f_responses = c::array::read(r, flexible, version, |r| TopicProduceResponse::decode_fields(r, version))
-            .map_err(|e| e.in_field("Responses"))?;
+        let f_responses = c::array::read_in_place(r, flexible, version, |r, slot| {
+            TopicProduceResponse::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Responses"))?;
         let f_throttle_time_ms =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
         let mut f_node_endpoints = Vec::new();
@@ -441,7 +443,9 @@ impl ProduceResponse {
                 match tag {
                     0 if version >= 10 => {
                         f_node_endpoints = c::tagged::read_known(&mut field, tag, |r| {
-                            c::array::read(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
+                            c::array::read_in_place(r, true, version, |r, slot| {
+                                NodeEndpoint::decode_into(r, version, slot)
+                            })
                         })
                         .map_err(|e| e.in_field("NodeEndpoints"))?
                     }
@@ -465,7 +469,11 @@ crate::message::impl_decode!(message ProduceResponse);
 #[cfg(feature = "decode-responses")]
 impl TopicProduceResponse {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 9;
         let f_name = if version <= 12 {
             c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?
@@ -473,16 +481,22 @@ impl TopicProduceResponse {
             StrBytes::from_static("")
         };
         let f_topic_id = if version >= 13 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partition_responses =
-            c::array::read(r, flexible, version, |r| PartitionProduceResponse::decode_fields(r, version))
-                .map_err(|e| e.in_field("PartitionResponses"))?;
+        let f_partition_responses = c::array::read_in_place(r, flexible, version, |r, slot| {
+            PartitionProduceResponse::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("PartitionResponses"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             topic_id: f_topic_id,
             partition_responses: f_partition_responses,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -492,7 +506,11 @@ crate::message::impl_decode!(nested TopicProduceResponse);
 #[cfg(feature = "decode-responses")]
 impl PartitionProduceResponse {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 9;
         let Some(run) = r.read_fixed::<14>() else {
             return Err(r.fixed_run_error(&[("Index", 4), ("ErrorCode", 2), ("BaseOffset", 8)]));
@@ -505,8 +523,10 @@ impl PartitionProduceResponse {
         let f_log_start_offset =
             if version >= 5 { r.read_i64().map_err(|e| e.in_field("LogStartOffset"))? } else { -1 };
         let f_record_errors = if version >= 8 {
-            c::array::read(r, flexible, version, |r| BatchIndexAndErrorMessage::decode_fields(r, version))
-                .map_err(|e| e.in_field("RecordErrors"))?
+            c::array::read_in_place(r, flexible, version, |r, slot| {
+                BatchIndexAndErrorMessage::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("RecordErrors"))?
         } else {
             Vec::new()
         };
@@ -531,7 +551,7 @@ impl PartitionProduceResponse {
                 }
             }
         }
-        Ok(Self {
+        Ok(slot.fill(Self {
             index: f_index,
             error_code: f_error_code,
             base_offset: f_base_offset,
@@ -541,7 +561,12 @@ impl PartitionProduceResponse {
             error_message: f_error_message,
             current_leader: f_current_leader,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -551,17 +576,26 @@ crate::message::impl_decode!(nested PartitionProduceResponse);
 #[cfg(feature = "decode-responses")]
 impl BatchIndexAndErrorMessage {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 9;
         let f_batch_index = r.read_i32().map_err(|e| e.in_field("BatchIndex"))?;
         let f_batch_index_error_message =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("BatchIndexErrorMessage"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             batch_index: f_batch_index,
             batch_index_error_message: f_batch_index_error_message,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -571,14 +605,23 @@ crate::message::impl_decode!(nested BatchIndexAndErrorMessage);
 #[cfg(feature = "decode-responses")]
 impl LeaderIdAndEpoch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
         };
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
+        Ok(slot.fill(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -588,13 +631,22 @@ crate::message::impl_decode!(nested LeaderIdAndEpoch);
 #[cfg(feature = "decode-responses")]
 impl NodeEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
         let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
+        Ok(slot.fill(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -126,8 +126,9 @@ impl ProducerSnapshot {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_crc = r.read_u32().map_err(|e| e.in_field("Crc"))?;
-        let f_producer_entries = c::array::read(r, false, version, |r| ProducerEntry::decode_fields(r, version))
-            .map_err(|e| e.in_field("ProducerEntries"))?;
+        let f_producer_entries =
+            c::array::read_in_place(r, false, version, |r, slot| ProducerEntry::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ProducerEntries"))?;
         Ok(Self { crc: f_crc, producer_entries: f_producer_entries })
     }
 }
@@ -136,7 +137,11 @@ crate::message::impl_decode!(message ProducerSnapshot);
 
 impl ProducerEntry {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<46>() else {
             return Err(r.fixed_run_error(&[
                 ("ProducerId", 8),
@@ -157,7 +162,7 @@ impl ProducerEntry {
         let f_timestamp = i64::from_be_bytes(run[26..34].try_into().unwrap());
         let f_coordinator_epoch = i32::from_be_bytes(run[34..38].try_into().unwrap());
         let f_current_txn_first_offset = i64::from_be_bytes(run[38..46].try_into().unwrap());
-        Ok(Self {
+        Ok(slot.fill(Self {
             producer_id: f_producer_id,
             epoch: f_epoch,
             last_sequence: f_last_sequence,
@@ -166,7 +171,12 @@ impl ProducerEntry {
             timestamp: f_timestamp,
             coordinator_epoch: f_coordinator_epoch,
             current_txn_first_offset: f_current_txn_first_offset,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -180,7 +180,7 @@ impl QuorumStateData {
             if version >= 1 { r.read_uuid().map_err(|e| e.in_field("VotedDirectoryId"))? } else { Uuid::nil() };
         let f_applied_offset = if version <= 0 { r.read_i64().map_err(|e| e.in_field("AppliedOffset"))? } else { 0 };
         let f_current_voters = if version <= 0 {
-            c::array::read_nullable(r, true, true, version, |r| Voter::decode_fields(r, version))
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| Voter::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("CurrentVoters"))?
         } else {
             Some(Vec::new())
@@ -203,10 +203,19 @@ crate::message::impl_decode!(message QuorumStateData);
 
 impl Voter {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_voter_id = r.read_i32().map_err(|e| e.in_field("VoterId"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { voter_id: f_voter_id, unknown_tagged_fields })
+        Ok(slot.fill(Self { voter_id: f_voter_id, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -150,8 +150,9 @@ impl ReadShareGroupStateRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics = c::array::read(r, true, version, |r| ReadStateData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, true, version, |r, slot| ReadStateData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
     }
@@ -163,12 +164,22 @@ crate::message::impl_decode!(message ReadShareGroupStateRequest);
 #[cfg(feature = "decode-requests")]
 impl ReadStateData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -178,14 +189,23 @@ crate::message::impl_decode!(nested ReadStateData);
 #[cfg(feature = "decode-requests")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("Partition", 4), ("LeaderEpoch", 4)]));
         };
         let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { partition: f_partition, leader_epoch: f_leader_epoch, unknown_tagged_fields })
+        Ok(slot.fill(Self { partition: f_partition, leader_epoch: f_leader_epoch, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

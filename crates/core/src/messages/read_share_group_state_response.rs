@@ -228,8 +228,9 @@ crate::message::impl_encode!(nested StateBatch);
 impl ReadShareGroupStateResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_results = c::array::read(r, true, version, |r| ReadStateResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Results"))?;
+        let f_results =
+            c::array::read_in_place(r, true, version, |r, slot| ReadStateResult::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Results"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { results: f_results, unknown_tagged_fields })
     }
@@ -241,12 +242,22 @@ crate::message::impl_decode!(message ReadShareGroupStateResponse);
 #[cfg(feature = "decode-responses")]
 impl ReadStateResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionResult::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -256,7 +267,11 @@ crate::message::impl_decode!(nested ReadStateResult);
 #[cfg(feature = "decode-responses")]
 impl PartitionResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("Partition", 4), ("ErrorCode", 2)]));
         };
@@ -269,10 +284,11 @@ impl PartitionResult {
         };
         let f_state_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_start_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
-        let f_state_batches = c::array::read(r, true, version, |r| StateBatch::decode_fields(r, version))
-            .map_err(|e| e.in_field("StateBatches"))?;
+        let f_state_batches =
+            c::array::read_in_place(r, true, version, |r, slot| StateBatch::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StateBatches"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition: f_partition,
             error_code: f_error_code,
             error_message: f_error_message,
@@ -280,7 +296,12 @@ impl PartitionResult {
             start_offset: f_start_offset,
             state_batches: f_state_batches,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -290,7 +311,11 @@ crate::message::impl_decode!(nested PartitionResult);
 #[cfg(feature = "decode-responses")]
 impl StateBatch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<19>() else {
             return Err(r.fixed_run_error(&[
                 ("FirstOffset", 8),
@@ -304,13 +329,18 @@ impl StateBatch {
         let f_delivery_state = run[16] as i8;
         let f_delivery_count = i16::from_be_bytes(run[17..19].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,
             delivery_state: f_delivery_state,
             delivery_count: f_delivery_count,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -197,8 +197,9 @@ crate::message::impl_encode!(nested PartitionResult);
 impl ReadShareGroupStateSummaryResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_results = c::array::read(r, true, version, |r| ReadStateSummaryResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Results"))?;
+        let f_results =
+            c::array::read_in_place(r, true, version, |r, slot| ReadStateSummaryResult::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Results"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { results: f_results, unknown_tagged_fields })
     }
@@ -210,12 +211,22 @@ crate::message::impl_decode!(message ReadShareGroupStateSummaryResponse);
 #[cfg(feature = "decode-responses")]
 impl ReadStateSummaryResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionResult::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -225,7 +236,11 @@ crate::message::impl_decode!(nested ReadStateSummaryResult);
 #[cfg(feature = "decode-responses")]
 impl PartitionResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("Partition", 4), ("ErrorCode", 2)]));
         };
@@ -242,7 +257,7 @@ impl PartitionResult {
         let f_delivery_complete_count =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("DeliveryCompleteCount"))? } else { -1 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition: f_partition,
             error_code: f_error_code,
             error_message: f_error_message,
@@ -251,7 +266,12 @@ impl PartitionResult {
             start_offset: f_start_offset,
             delivery_complete_count: f_delivery_complete_count,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

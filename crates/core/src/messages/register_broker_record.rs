@@ -289,10 +289,12 @@ impl RegisterBrokerRecord {
         };
         let f_incarnation_id = Uuid::from_bytes(run[0..16].try_into().unwrap());
         let f_broker_epoch = i64::from_be_bytes(run[16..24].try_into().unwrap());
-        let f_end_points = c::array::read(r, true, version, |r| BrokerEndpoint::decode_fields(r, version))
-            .map_err(|e| e.in_field("EndPoints"))?;
-        let f_features = c::array::read(r, true, version, |r| BrokerFeature::decode_fields(r, version))
-            .map_err(|e| e.in_field("Features"))?;
+        let f_end_points =
+            c::array::read_in_place(r, true, version, |r, slot| BrokerEndpoint::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("EndPoints"))?;
+        let f_features =
+            c::array::read_in_place(r, true, version, |r, slot| BrokerFeature::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Features"))?;
         let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
         let f_fenced = r.read_bool().map_err(|e| e.in_field("Fenced"))?;
         let f_in_controlled_shutdown =
@@ -340,7 +342,11 @@ crate::message::impl_decode!(message RegisterBrokerRecord);
 
 impl BrokerEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let Some(run) = r.read_fixed::<4>() else {
@@ -349,13 +355,18 @@ impl BrokerEndpoint {
         let f_port = u16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_security_protocol = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             host: f_host,
             port: f_port,
             security_protocol: f_security_protocol,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -363,7 +374,11 @@ crate::message::impl_decode!(nested BrokerEndpoint);
 
 impl BrokerFeature {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MinSupportedVersion", 2), ("MaxSupportedVersion", 2)]));
@@ -371,12 +386,17 @@ impl BrokerFeature {
         let f_min_supported_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_max_supported_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             min_supported_version: f_min_supported_version,
             max_supported_version: f_max_supported_version,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -188,10 +188,12 @@ impl RegisterControllerRecord {
         let f_controller_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_incarnation_id = Uuid::from_bytes(run[4..20].try_into().unwrap());
         let f_zk_migration_ready = run[20] != 0;
-        let f_end_points = c::array::read(r, true, version, |r| ControllerEndpoint::decode_fields(r, version))
-            .map_err(|e| e.in_field("EndPoints"))?;
-        let f_features = c::array::read(r, true, version, |r| ControllerFeature::decode_fields(r, version))
-            .map_err(|e| e.in_field("Features"))?;
+        let f_end_points =
+            c::array::read_in_place(r, true, version, |r, slot| ControllerEndpoint::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("EndPoints"))?;
+        let f_features =
+            c::array::read_in_place(r, true, version, |r, slot| ControllerFeature::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Features"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             controller_id: f_controller_id,
@@ -208,7 +210,11 @@ crate::message::impl_decode!(message RegisterControllerRecord);
 
 impl ControllerEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let Some(run) = r.read_fixed::<4>() else {
@@ -217,13 +223,18 @@ impl ControllerEndpoint {
         let f_port = u16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_security_protocol = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             host: f_host,
             port: f_port,
             security_protocol: f_security_protocol,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -231,7 +242,11 @@ crate::message::impl_decode!(nested ControllerEndpoint);
 
 impl ControllerFeature {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MinSupportedVersion", 2), ("MaxSupportedVersion", 2)]));
@@ -239,12 +254,17 @@ impl ControllerFeature {
         let f_min_supported_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_max_supported_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             min_supported_version: f_min_supported_version,
             max_supported_version: f_max_supported_version,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

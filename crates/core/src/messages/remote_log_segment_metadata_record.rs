@@ -270,7 +270,7 @@ impl RemoteLogSegmentMetadataRecord {
         let f_max_timestamp_ms = i64::from_be_bytes(run[20..28].try_into().unwrap());
         let f_event_timestamp_ms = i64::from_be_bytes(run[28..36].try_into().unwrap());
         let f_segment_leader_epochs =
-            c::array::read(r, true, version, |r| SegmentLeaderEpochEntry::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| SegmentLeaderEpochEntry::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("SegmentLeaderEpochs"))?;
         let f_segment_size_in_bytes = r.read_i32().map_err(|e| e.in_field("SegmentSizeInBytes"))?;
         let f_custom_metadata =
@@ -309,12 +309,21 @@ crate::message::impl_decode!(message RemoteLogSegmentMetadataRecord);
 
 impl RemoteLogSegmentIdEntry {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id_partition =
             TopicIdPartitionEntry::decode_fields(r, version).map_err(|e| e.in_field("TopicIdPartition"))?;
         let f_id = r.read_uuid().map_err(|e| e.in_field("Id"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id_partition: f_topic_id_partition, id: f_id, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id_partition: f_topic_id_partition, id: f_id, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -322,7 +331,11 @@ crate::message::impl_decode!(nested RemoteLogSegmentIdEntry);
 
 impl TopicIdPartitionEntry {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<20>() else {
             return Err(r.fixed_run_error(&[("Id", 16), ("Partition", 4)]));
@@ -330,7 +343,12 @@ impl TopicIdPartitionEntry {
         let f_id = Uuid::from_bytes(run[0..16].try_into().unwrap());
         let f_partition = i32::from_be_bytes(run[16..20].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, id: f_id, partition: f_partition, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, id: f_id, partition: f_partition, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -338,14 +356,23 @@ crate::message::impl_decode!(nested TopicIdPartitionEntry);
 
 impl SegmentLeaderEpochEntry {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("LeaderEpoch", 4), ("Offset", 8)]));
         };
         let f_leader_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { leader_epoch: f_leader_epoch, offset: f_offset, unknown_tagged_fields })
+        Ok(slot.fill(Self { leader_epoch: f_leader_epoch, offset: f_offset, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -185,7 +185,7 @@ impl RemoteLogSegmentMetadataSnapshotRecord {
         let f_max_timestamp_ms = i64::from_be_bytes(run[36..44].try_into().unwrap());
         let f_event_timestamp_ms = i64::from_be_bytes(run[44..52].try_into().unwrap());
         let f_segment_leader_epochs =
-            c::array::read(r, true, version, |r| SegmentLeaderEpochEntry::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| SegmentLeaderEpochEntry::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("SegmentLeaderEpochs"))?;
         let f_segment_size_in_bytes = r.read_i32().map_err(|e| e.in_field("SegmentSizeInBytes"))?;
         let f_custom_metadata =
@@ -224,14 +224,23 @@ crate::message::impl_decode!(message RemoteLogSegmentMetadataSnapshotRecord);
 
 impl SegmentLeaderEpochEntry {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("LeaderEpoch", 4), ("Offset", 8)]));
         };
         let f_leader_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { leader_epoch: f_leader_epoch, offset: f_offset, unknown_tagged_fields })
+        Ok(slot.fill(Self { leader_epoch: f_leader_epoch, offset: f_offset, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

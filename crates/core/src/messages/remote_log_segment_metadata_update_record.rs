@@ -192,12 +192,21 @@ crate::message::impl_decode!(message RemoteLogSegmentMetadataUpdateRecord);
 
 impl RemoteLogSegmentIdEntry {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id_partition =
             TopicIdPartitionEntry::decode_fields(r, version).map_err(|e| e.in_field("TopicIdPartition"))?;
         let f_id = r.read_uuid().map_err(|e| e.in_field("Id"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id_partition: f_topic_id_partition, id: f_id, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id_partition: f_topic_id_partition, id: f_id, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -205,7 +214,11 @@ crate::message::impl_decode!(nested RemoteLogSegmentIdEntry);
 
 impl TopicIdPartitionEntry {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<20>() else {
             return Err(r.fixed_run_error(&[("Id", 16), ("Partition", 4)]));
@@ -213,7 +226,12 @@ impl TopicIdPartitionEntry {
         let f_id = Uuid::from_bytes(run[0..16].try_into().unwrap());
         let f_partition = i32::from_be_bytes(run[16..20].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, id: f_id, partition: f_partition, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, id: f_id, partition: f_partition, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -239,8 +239,9 @@ impl ShareAcknowledgeRequest {
         let f_member_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("MemberId"))?;
         let f_share_session_epoch = r.read_i32().map_err(|e| e.in_field("ShareSessionEpoch"))?;
         let f_is_renew_ack = if version >= 2 { r.read_bool().map_err(|e| e.in_field("IsRenewAck"))? } else { false };
-        let f_topics = c::array::read(r, true, version, |r| AcknowledgeTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, true, version, |r, slot| AcknowledgeTopic::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             group_id: f_group_id,
@@ -259,12 +260,22 @@ crate::message::impl_decode!(message ShareAcknowledgeRequest);
 #[cfg(feature = "decode-requests")]
 impl AcknowledgeTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::array::read(r, true, version, |r| AcknowledgePartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| AcknowledgePartition::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -274,17 +285,26 @@ crate::message::impl_decode!(nested AcknowledgeTopic);
 #[cfg(feature = "decode-requests")]
 impl AcknowledgePartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_acknowledgement_batches =
-            c::array::read(r, true, version, |r| AcknowledgementBatch::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| AcknowledgementBatch::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("AcknowledgementBatches"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             acknowledgement_batches: f_acknowledgement_batches,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -294,7 +314,11 @@ crate::message::impl_decode!(nested AcknowledgePartition);
 #[cfg(feature = "decode-requests")]
 impl AcknowledgementBatch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<16>() else {
             return Err(r.fixed_run_error(&[("FirstOffset", 8), ("LastOffset", 8)]));
         };
@@ -302,12 +326,17 @@ impl AcknowledgementBatch {
         let f_last_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_acknowledge_types = c::wire_array::read(r, true, version).map_err(|e| e.in_field("AcknowledgeTypes"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,
             acknowledge_types: f_acknowledge_types,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -299,11 +299,13 @@ impl ShareAcknowledgeResponse {
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_acquisition_lock_timeout_ms =
             if version >= 2 { r.read_i32().map_err(|e| e.in_field("AcquisitionLockTimeoutMs"))? } else { 0 };
-        let f_responses =
-            c::array::read(r, true, version, |r| ShareAcknowledgeTopicResponse::decode_fields(r, version))
-                .map_err(|e| e.in_field("Responses"))?;
-        let f_node_endpoints = c::array::read(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
-            .map_err(|e| e.in_field("NodeEndpoints"))?;
+        let f_responses = c::array::read_in_place(r, true, version, |r, slot| {
+            ShareAcknowledgeTopicResponse::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Responses"))?;
+        let f_node_endpoints =
+            c::array::read_in_place(r, true, version, |r, slot| NodeEndpoint::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("NodeEndpoints"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -323,12 +325,22 @@ crate::message::impl_decode!(message ShareAcknowledgeResponse);
 #[cfg(feature = "decode-responses")]
 impl ShareAcknowledgeTopicResponse {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -338,7 +350,11 @@ crate::message::impl_decode!(nested ShareAcknowledgeTopicResponse);
 #[cfg(feature = "decode-responses")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
         };
@@ -348,13 +364,18 @@ impl PartitionData {
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_current_leader = LeaderIdAndEpoch::decode_fields(r, version).map_err(|e| e.in_field("CurrentLeader"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
             error_message: f_error_message,
             current_leader: f_current_leader,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -364,14 +385,23 @@ crate::message::impl_decode!(nested PartitionData);
 #[cfg(feature = "decode-responses")]
 impl LeaderIdAndEpoch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
         };
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
+        Ok(slot.fill(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -381,13 +411,22 @@ crate::message::impl_decode!(nested LeaderIdAndEpoch);
 #[cfg(feature = "decode-responses")]
 impl NodeEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
         let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
+        Ok(slot.fill(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -375,10 +375,11 @@ impl ShareFetchRequest {
         let f_share_acquire_mode =
             if version >= 2 { r.read_i8().map_err(|e| e.in_field("ShareAcquireMode"))? } else { 0 };
         let f_is_renew_ack = if version >= 2 { r.read_bool().map_err(|e| e.in_field("IsRenewAck"))? } else { false };
-        let f_topics = c::array::read(r, true, version, |r| FetchTopic::decode_fields(r, version))
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| FetchTopic::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Topics"))?;
-        let f_forgotten_topics_data = c::array::read(r, true, version, |r| ForgottenTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("ForgottenTopicsData"))?;
+        let f_forgotten_topics_data =
+            c::array::read_in_place(r, true, version, |r, slot| ForgottenTopic::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ForgottenTopicsData"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             group_id: f_group_id,
@@ -404,12 +405,22 @@ crate::message::impl_decode!(message ShareFetchRequest);
 #[cfg(feature = "decode-requests")]
 impl FetchTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::array::read(r, true, version, |r| FetchPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| FetchPartition::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -419,20 +430,29 @@ crate::message::impl_decode!(nested FetchTopic);
 #[cfg(feature = "decode-requests")]
 impl FetchPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let f_partition_max_bytes =
             if version <= 0 { r.read_i32().map_err(|e| e.in_field("PartitionMaxBytes"))? } else { 0 };
         let f_acknowledgement_batches =
-            c::array::read(r, true, version, |r| AcknowledgementBatch::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| AcknowledgementBatch::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("AcknowledgementBatches"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             partition_max_bytes: f_partition_max_bytes,
             acknowledgement_batches: f_acknowledgement_batches,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -442,7 +462,11 @@ crate::message::impl_decode!(nested FetchPartition);
 #[cfg(feature = "decode-requests")]
 impl AcknowledgementBatch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<16>() else {
             return Err(r.fixed_run_error(&[("FirstOffset", 8), ("LastOffset", 8)]));
         };
@@ -450,12 +474,17 @@ impl AcknowledgementBatch {
         let f_last_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_acknowledge_types = c::wire_array::read(r, true, version).map_err(|e| e.in_field("AcknowledgeTypes"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,
             acknowledge_types: f_acknowledge_types,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -465,11 +494,20 @@ crate::message::impl_decode!(nested AcknowledgementBatch);
 #[cfg(feature = "decode-requests")]
 impl ForgottenTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -378,10 +378,13 @@ impl ShareFetchResponse {
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_acquisition_lock_timeout_ms =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("AcquisitionLockTimeoutMs"))? } else { 0 };
-        let f_responses = c::array::read(r, true, version, |r| ShareFetchableTopicResponse::decode_fields(r, version))
-            .map_err(|e| e.in_field("Responses"))?;
-        let f_node_endpoints = c::array::read(r, true, version, |r| NodeEndpoint::decode_fields(r, version))
-            .map_err(|e| e.in_field("NodeEndpoints"))?;
+        let f_responses = c::array::read_in_place(r, true, version, |r, slot| {
+            ShareFetchableTopicResponse::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Responses"))?;
+        let f_node_endpoints =
+            c::array::read_in_place(r, true, version, |r, slot| NodeEndpoint::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("NodeEndpoints"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -401,12 +404,22 @@ crate::message::impl_decode!(message ShareFetchResponse);
 #[cfg(feature = "decode-responses")]
 impl ShareFetchableTopicResponse {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -416,7 +429,11 @@ crate::message::impl_decode!(nested ShareFetchableTopicResponse);
 #[cfg(feature = "decode-responses")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
         };
@@ -429,10 +446,11 @@ impl PartitionData {
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("AcknowledgeErrorMessage"))?;
         let f_current_leader = LeaderIdAndEpoch::decode_fields(r, version).map_err(|e| e.in_field("CurrentLeader"))?;
         let f_records = c::bytes::read_nullable(r, true, version <= 0, version).map_err(|e| e.in_field("Records"))?;
-        let f_acquired_records = c::array::read(r, true, version, |r| AcquiredRecords::decode_fields(r, version))
-            .map_err(|e| e.in_field("AcquiredRecords"))?;
+        let f_acquired_records =
+            c::array::read_in_place(r, true, version, |r, slot| AcquiredRecords::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("AcquiredRecords"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             error_code: f_error_code,
             error_message: f_error_message,
@@ -442,7 +460,12 @@ impl PartitionData {
             records: f_records,
             acquired_records: f_acquired_records,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -452,14 +475,23 @@ crate::message::impl_decode!(nested PartitionData);
 #[cfg(feature = "decode-responses")]
 impl LeaderIdAndEpoch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<8>() else {
             return Err(r.fixed_run_error(&[("LeaderId", 4), ("LeaderEpoch", 4)]));
         };
         let f_leader_id = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields })
+        Ok(slot.fill(Self { leader_id: f_leader_id, leader_epoch: f_leader_epoch, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -469,7 +501,11 @@ crate::message::impl_decode!(nested LeaderIdAndEpoch);
 #[cfg(feature = "decode-responses")]
 impl AcquiredRecords {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<18>() else {
             return Err(r.fixed_run_error(&[("FirstOffset", 8), ("LastOffset", 8), ("DeliveryCount", 2)]));
         };
@@ -477,12 +513,17 @@ impl AcquiredRecords {
         let f_last_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_delivery_count = i16::from_be_bytes(run[16..18].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,
             delivery_count: f_delivery_count,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -492,13 +533,22 @@ crate::message::impl_decode!(nested AcquiredRecords);
 #[cfg(feature = "decode-responses")]
 impl NodeEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_node_id = r.read_i32().map_err(|e| e.in_field("NodeId"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
         let f_rack = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("Rack"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields })
+        Ok(slot.fill(Self { node_id: f_node_id, host: f_host, port: f_port, rack: f_rack, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -317,8 +317,9 @@ impl ShareGroupDescribeResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_groups = c::array::read(r, true, version, |r| DescribedGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("Groups"))?;
+        let f_groups =
+            c::array::read_in_place(r, true, version, |r, slot| DescribedGroup::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Groups"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
     }
@@ -330,7 +331,11 @@ crate::message::impl_decode!(message ShareGroupDescribeResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribedGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
@@ -342,11 +347,11 @@ impl DescribedGroup {
         let f_group_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_assignment_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_assignor_name = c::string::read(r, true, version).map_err(|e| e.in_field("AssignorName"))?;
-        let f_members = c::array::read(r, true, version, |r| Member::decode_fields(r, version))
+        let f_members = c::array::read_in_place(r, true, version, |r, slot| Member::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Members"))?;
         let f_authorized_operations = r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             error_message: f_error_message,
             group_id: f_group_id,
@@ -357,7 +362,12 @@ impl DescribedGroup {
             members: f_members,
             authorized_operations: f_authorized_operations,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -367,7 +377,11 @@ crate::message::impl_decode!(nested DescribedGroup);
 #[cfg(feature = "decode-responses")]
 impl Member {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_member_id = c::string::read(r, true, version).map_err(|e| e.in_field("MemberId"))?;
         let f_rack_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("RackId"))?;
         let f_member_epoch = r.read_i32().map_err(|e| e.in_field("MemberEpoch"))?;
@@ -377,7 +391,7 @@ impl Member {
             .map_err(|e| e.in_field("SubscribedTopicNames"))?;
         let f_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("Assignment"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             member_id: f_member_id,
             rack_id: f_rack_id,
             member_epoch: f_member_epoch,
@@ -386,7 +400,12 @@ impl Member {
             subscribed_topic_names: f_subscribed_topic_names,
             assignment: f_assignment,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -396,12 +415,26 @@ crate::message::impl_decode!(nested Member);
 #[cfg(feature = "decode-responses")]
 impl TopicPartitions {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            topic_id: f_topic_id,
+            topic_name: f_topic_name,
+            partitions: f_partitions,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -411,11 +444,21 @@ crate::message::impl_decode!(nested TopicPartitions);
 #[cfg(feature = "decode-responses")]
 impl Assignment {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_topic_partitions = c::array::read(r, true, version, |r| TopicPartitions::decode_fields(r, version))
-            .map_err(|e| e.in_field("TopicPartitions"))?;
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
+        let f_topic_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| TopicPartitions::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TopicPartitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_partitions: f_topic_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_partitions: f_topic_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -145,12 +145,14 @@ impl ShareGroupStatePartitionMetadataValue {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_initializing_topics =
-            c::array::read(r, true, version, |r| TopicPartitionsInfo::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| TopicPartitionsInfo::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("InitializingTopics"))?;
-        let f_initialized_topics = c::array::read(r, true, version, |r| TopicPartitionsInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("InitializedTopics"))?;
-        let f_deleting_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("DeletingTopics"))?;
+        let f_initialized_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicPartitionsInfo::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("InitializedTopics"))?;
+        let f_deleting_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicInfo::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("DeletingTopics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             initializing_topics: f_initializing_topics,
@@ -165,12 +167,26 @@ crate::message::impl_decode!(message ShareGroupStatePartitionMetadataValue);
 
 impl TopicPartitionsInfo {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            topic_id: f_topic_id,
+            topic_name: f_topic_name,
+            partitions: f_partitions,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -178,11 +194,20 @@ crate::message::impl_decode!(nested TopicPartitionsInfo);
 
 impl TopicInfo {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, topic_name: f_topic_name, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, topic_name: f_topic_name, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

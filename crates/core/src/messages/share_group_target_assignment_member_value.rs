@@ -90,8 +90,9 @@ crate::message::impl_encode!(nested TopicPartition);
 impl ShareGroupTargetAssignmentMemberValue {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_topic_partitions = c::array::read(r, true, version, |r| TopicPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("TopicPartitions"))?;
+        let f_topic_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| TopicPartition::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TopicPartitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { topic_partitions: f_topic_partitions, unknown_tagged_fields })
     }
@@ -101,11 +102,20 @@ crate::message::impl_decode!(message ShareGroupTargetAssignmentMemberValue);
 
 impl TopicPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -164,8 +164,9 @@ impl ShareUpdateValue {
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_start_offset = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let mut f_delivery_complete_count = -1;
-        let f_state_batches = c::array::read(r, true, version, |r| StateBatch::decode_fields(r, version))
-            .map_err(|e| e.in_field("StateBatches"))?;
+        let f_state_batches =
+            c::array::read_in_place(r, true, version, |r, slot| StateBatch::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StateBatches"))?;
         let mut unknown_tagged_fields = Vec::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
@@ -192,7 +193,11 @@ crate::message::impl_decode!(message ShareUpdateValue);
 
 impl StateBatch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<19>() else {
             return Err(r.fixed_run_error(&[
                 ("FirstOffset", 8),
@@ -206,13 +211,18 @@ impl StateBatch {
         let f_delivery_state = run[16] as i8;
         let f_delivery_count = i16::from_be_bytes(run[17..19].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,
             delivery_state: f_delivery_state,
             delivery_count: f_delivery_count,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -339,19 +339,19 @@ impl StopReplicaRequest {
         let f_delete_partitions =
             if version <= 2 { r.read_bool().map_err(|e| e.in_field("DeletePartitions"))? } else { false };
         let f_ungrouped_partitions = if version <= 0 {
-            c::array::read(r, false, version, |r| StopReplicaPartitionV0::decode_fields(r, version))
+            c::array::read_in_place(r, false, version, |r, slot| StopReplicaPartitionV0::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("UngroupedPartitions"))?
         } else {
             Vec::new()
         };
         let f_topics = if (1..=2).contains(&version) {
-            c::array::read(r, flexible, version, |r| StopReplicaTopicV1::decode_fields(r, version))
+            c::array::read_in_place(r, flexible, version, |r, slot| StopReplicaTopicV1::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Topics"))?
         } else {
             Vec::new()
         };
         let f_topic_states = if version >= 3 {
-            c::array::read(r, true, version, |r| StopReplicaTopicState::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| StopReplicaTopicState::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("TopicStates"))?
         } else {
             Vec::new()
@@ -377,11 +377,20 @@ crate::message::impl_decode!(message StopReplicaRequest);
 #[cfg(feature = "decode-requests")]
 impl StopReplicaPartitionV0 {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, false, version).map_err(|e| e.in_field("TopicName"))?;
         let f_partition_index = r.read_i32().map_err(|e| e.in_field("PartitionIndex"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, false)?;
-        Ok(Self { topic_name: f_topic_name, partition_index: f_partition_index, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partition_index: f_partition_index, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -391,13 +400,22 @@ crate::message::impl_decode!(nested StopReplicaPartitionV0);
 #[cfg(feature = "decode-requests")]
 impl StopReplicaTopicV1 {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partition_indexes =
             c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -407,13 +425,23 @@ crate::message::impl_decode!(nested StopReplicaTopicV1);
 #[cfg(feature = "decode-requests")]
 impl StopReplicaTopicState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partition_states =
-            c::array::read(r, true, version, |r| StopReplicaPartitionState::decode_fields(r, version))
-                .map_err(|e| e.in_field("PartitionStates"))?;
+        let f_partition_states = c::array::read_in_place(r, true, version, |r, slot| {
+            StopReplicaPartitionState::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("PartitionStates"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, partition_states: f_partition_states, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partition_states: f_partition_states, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -423,7 +451,11 @@ crate::message::impl_decode!(nested StopReplicaTopicState);
 #[cfg(feature = "decode-requests")]
 impl StopReplicaPartitionState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<9>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("LeaderEpoch", 4), ("DeletePartition", 1)]));
         };
@@ -431,12 +463,17 @@ impl StopReplicaPartitionState {
         let f_leader_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_delete_partition = run[8] != 0;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             leader_epoch: f_leader_epoch,
             delete_partition: f_delete_partition,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -120,9 +120,10 @@ impl StopReplicaResponse {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 2;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
-        let f_partition_errors =
-            c::array::read(r, flexible, version, |r| StopReplicaPartitionError::decode_fields(r, version))
-                .map_err(|e| e.in_field("PartitionErrors"))?;
+        let f_partition_errors = c::array::read_in_place(r, flexible, version, |r, slot| {
+            StopReplicaPartitionError::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("PartitionErrors"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { error_code: f_error_code, partition_errors: f_partition_errors, unknown_tagged_fields })
     }
@@ -134,7 +135,11 @@ crate::message::impl_decode!(message StopReplicaResponse);
 #[cfg(feature = "decode-responses")]
 impl StopReplicaPartitionError {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 2;
         let f_topic_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let Some(run) = r.read_fixed::<6>() else {
@@ -143,12 +148,17 @@ impl StopReplicaPartitionError {
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             topic_name: f_topic_name,
             partition_index: f_partition_index,
             error_code: f_error_code,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -178,20 +178,23 @@ impl StreamsGroupCurrentMemberAssignmentValue {
         let f_member_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_previous_member_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_state = run[8] as i8;
-        let f_active_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("ActiveTasks"))?;
-        let f_standby_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("StandbyTasks"))?;
-        let f_warmup_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("WarmupTasks"))?;
+        let f_active_tasks =
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ActiveTasks"))?;
+        let f_standby_tasks =
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StandbyTasks"))?;
+        let f_warmup_tasks =
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("WarmupTasks"))?;
         let f_active_tasks_pending_revocation =
-            c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("ActiveTasksPendingRevocation"))?;
         let f_standby_tasks_pending_revocation =
-            c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("StandbyTasksPendingRevocation"))?;
         let f_warmup_tasks_pending_revocation =
-            c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("WarmupTasksPendingRevocation"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
@@ -213,7 +216,11 @@ crate::message::impl_decode!(message StreamsGroupCurrentMemberAssignmentValue);
 
 impl TaskIds {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let mut f_assignment_epochs = Some(WireArray::new());
@@ -229,12 +236,17 @@ impl TaskIds {
                 _ => unknown_tagged_fields.push(RawTaggedField { tag, data: field.read_rest() }),
             }
         }
-        Ok(Self {
+        Ok(slot.fill(Self {
             subtopology_id: f_subtopology_id,
             partitions: f_partitions,
             assignment_epochs: f_assignment_epochs,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -879,8 +879,9 @@ impl StreamsGroupDescribeResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_throttle_time_ms = r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))?;
-        let f_groups = c::array::read(r, true, version, |r| DescribedGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("Groups"))?;
+        let f_groups =
+            c::array::read_in_place(r, true, version, |r, slot| DescribedGroup::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Groups"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { throttle_time_ms: f_throttle_time_ms, groups: f_groups, unknown_tagged_fields })
     }
@@ -892,7 +893,11 @@ crate::message::impl_decode!(message StreamsGroupDescribeResponse);
 #[cfg(feature = "decode-responses")]
 impl DescribedGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
@@ -905,7 +910,7 @@ impl DescribedGroup {
         let f_assignment_epoch = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_topology = c::nullable_struct::read(r, true, false, |r| Topology::decode_fields(r, version))
             .map_err(|e| e.in_field("Topology"))?;
-        let f_members = c::array::read(r, true, version, |r| Member::decode_fields(r, version))
+        let f_members = c::array::read_in_place(r, true, version, |r, slot| Member::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Members"))?;
         let f_authorized_operations = r.read_i32().map_err(|e| e.in_field("AuthorizedOperations"))?;
         let f_topology_description = if version >= 1 {
@@ -922,7 +927,7 @@ impl DescribedGroup {
             None
         };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             error_code: f_error_code,
             error_message: f_error_message,
             group_id: f_group_id,
@@ -936,7 +941,12 @@ impl DescribedGroup {
             topology_description_status: f_topology_description_status,
             assignor_name: f_assignor_name,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -946,13 +956,23 @@ crate::message::impl_decode!(nested DescribedGroup);
 #[cfg(feature = "decode-responses")]
 impl Topology {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
-        let f_subtopologies =
-            c::array::read_nullable(r, true, true, version, |r| Subtopology::decode_fields(r, version))
-                .map_err(|e| e.in_field("Subtopologies"))?;
+        let f_subtopologies = c::array::read_nullable_in_place(r, true, true, version, |r, slot| {
+            Subtopology::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Subtopologies"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields })
+        Ok(slot.fill(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -962,25 +982,36 @@ crate::message::impl_decode!(nested Topology);
 #[cfg(feature = "decode-responses")]
 impl Subtopology {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_source_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("SourceTopics"))?;
         let f_repartition_sink_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
-        let f_state_changelog_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("StateChangelogTopics"))?;
-        let f_repartition_source_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+        let f_state_changelog_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicInfo::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StateChangelogTopics"))?;
+        let f_repartition_source_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicInfo::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             subtopology_id: f_subtopology_id,
             source_topics: f_source_topics,
             repartition_sink_topics: f_repartition_sink_topics,
             state_changelog_topics: f_state_changelog_topics,
             repartition_source_topics: f_repartition_source_topics,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -990,7 +1021,11 @@ crate::message::impl_decode!(nested Subtopology);
 #[cfg(feature = "decode-responses")]
 impl Member {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_member_id = c::string::read(r, true, version).map_err(|e| e.in_field("MemberId"))?;
         let f_member_epoch = r.read_i32().map_err(|e| e.in_field("MemberEpoch"))?;
         let f_instance_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("InstanceId"))?;
@@ -1001,17 +1036,20 @@ impl Member {
         let f_process_id = c::string::read(r, true, version).map_err(|e| e.in_field("ProcessId"))?;
         let f_user_endpoint = c::nullable_struct::read(r, true, false, |r| Endpoint::decode_fields(r, version))
             .map_err(|e| e.in_field("UserEndpoint"))?;
-        let f_client_tags = c::array::read(r, true, version, |r| KeyValue::decode_fields(r, version))
-            .map_err(|e| e.in_field("ClientTags"))?;
-        let f_task_offsets = c::array::read(r, true, version, |r| TaskOffset::decode_fields(r, version))
-            .map_err(|e| e.in_field("TaskOffsets"))?;
-        let f_task_end_offsets = c::array::read(r, true, version, |r| TaskOffset::decode_fields(r, version))
-            .map_err(|e| e.in_field("TaskEndOffsets"))?;
+        let f_client_tags =
+            c::array::read_in_place(r, true, version, |r, slot| KeyValue::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ClientTags"))?;
+        let f_task_offsets =
+            c::array::read_in_place(r, true, version, |r, slot| TaskOffset::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TaskOffsets"))?;
+        let f_task_end_offsets =
+            c::array::read_in_place(r, true, version, |r, slot| TaskOffset::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TaskEndOffsets"))?;
         let f_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("Assignment"))?;
         let f_target_assignment = Assignment::decode_fields(r, version).map_err(|e| e.in_field("TargetAssignment"))?;
         let f_is_classic = r.read_bool().map_err(|e| e.in_field("IsClassic"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             member_id: f_member_id,
             member_epoch: f_member_epoch,
             instance_id: f_instance_id,
@@ -1028,7 +1066,12 @@ impl Member {
             target_assignment: f_target_assignment,
             is_classic: f_is_classic,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -1038,11 +1081,20 @@ crate::message::impl_decode!(nested Member);
 #[cfg(feature = "decode-responses")]
 impl Endpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -1052,7 +1104,11 @@ crate::message::impl_decode!(nested Endpoint);
 #[cfg(feature = "decode-responses")]
 impl TaskOffset {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("Partition", 4), ("Offset", 8)]));
@@ -1060,7 +1116,17 @@ impl TaskOffset {
         let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { subtopology_id: f_subtopology_id, partition: f_partition, offset: f_offset, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            subtopology_id: f_subtopology_id,
+            partition: f_partition,
+            offset: f_offset,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -1070,20 +1136,32 @@ crate::message::impl_decode!(nested TaskOffset);
 #[cfg(feature = "decode-responses")]
 impl Assignment {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_active_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("ActiveTasks"))?;
-        let f_standby_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("StandbyTasks"))?;
-        let f_warmup_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("WarmupTasks"))?;
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
+        let f_active_tasks =
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ActiveTasks"))?;
+        let f_standby_tasks =
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StandbyTasks"))?;
+        let f_warmup_tasks =
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("WarmupTasks"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             active_tasks: f_active_tasks,
             standby_tasks: f_standby_tasks,
             warmup_tasks: f_warmup_tasks,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -1093,11 +1171,20 @@ crate::message::impl_decode!(nested Assignment);
 #[cfg(feature = "decode-responses")]
 impl TaskIds {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -1107,11 +1194,20 @@ crate::message::impl_decode!(nested TaskIds);
 #[cfg(feature = "decode-responses")]
 impl KeyValue {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_key = c::string::read(r, true, version).map_err(|e| e.in_field("Key"))?;
         let f_value = c::string::read(r, true, version).map_err(|e| e.in_field("Value"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
+        Ok(slot.fill(Self { key: f_key, value: f_value, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -1121,23 +1217,33 @@ crate::message::impl_decode!(nested KeyValue);
 #[cfg(feature = "decode-responses")]
 impl TopicInfo {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("Partitions", 4), ("ReplicationFactor", 2)]));
         };
         let f_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_topic_configs = c::array::read(r, true, version, |r| KeyValue::decode_fields(r, version))
-            .map_err(|e| e.in_field("TopicConfigs"))?;
+        let f_topic_configs =
+            c::array::read_in_place(r, true, version, |r, slot| KeyValue::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TopicConfigs"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             partitions: f_partitions,
             replication_factor: f_replication_factor,
             topic_configs: f_topic_configs,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -1147,15 +1253,26 @@ crate::message::impl_decode!(nested TopicInfo);
 #[cfg(feature = "decode-responses")]
 impl TopologyDescription {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_subtopologies =
-            c::array::read(r, true, version, |r| TopologyDescriptionSubtopology::decode_fields(r, version))
-                .map_err(|e| e.in_field("Subtopologies"))?;
-        let f_global_stores =
-            c::array::read(r, true, version, |r| TopologyDescriptionGlobalStore::decode_fields(r, version))
-                .map_err(|e| e.in_field("GlobalStores"))?;
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
+        let f_subtopologies = c::array::read_in_place(r, true, version, |r, slot| {
+            TopologyDescriptionSubtopology::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Subtopologies"))?;
+        let f_global_stores = c::array::read_in_place(r, true, version, |r, slot| {
+            TopologyDescriptionGlobalStore::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("GlobalStores"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { subtopologies: f_subtopologies, global_stores: f_global_stores, unknown_tagged_fields })
+        Ok(slot.fill(Self { subtopologies: f_subtopologies, global_stores: f_global_stores, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -1165,12 +1282,22 @@ crate::message::impl_decode!(nested TopologyDescription);
 #[cfg(feature = "decode-responses")]
 impl TopologyDescriptionSubtopology {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_nodes = c::array::read(r, true, version, |r| TopologyDescriptionNode::decode_fields(r, version))
-            .map_err(|e| e.in_field("Nodes"))?;
+        let f_nodes =
+            c::array::read_in_place(r, true, version, |r, slot| TopologyDescriptionNode::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Nodes"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { subtopology_id: f_subtopology_id, nodes: f_nodes, unknown_tagged_fields })
+        Ok(slot.fill(Self { subtopology_id: f_subtopology_id, nodes: f_nodes, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -1180,7 +1307,11 @@ crate::message::impl_decode!(nested TopologyDescriptionSubtopology);
 #[cfg(feature = "decode-responses")]
 impl TopologyDescriptionNode {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_node_type = r.read_i8().map_err(|e| e.in_field("NodeType"))?;
         let f_source_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
@@ -1191,7 +1322,7 @@ impl TopologyDescriptionNode {
         let f_successors = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("Successors"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             node_type: f_node_type,
             source_topics: f_source_topics,
@@ -1199,7 +1330,12 @@ impl TopologyDescriptionNode {
             stores: f_stores,
             successors: f_successors,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -1209,11 +1345,20 @@ crate::message::impl_decode!(nested TopologyDescriptionNode);
 #[cfg(feature = "decode-responses")]
 impl TopologyDescriptionGlobalStore {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_source = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Source"))?;
         let f_processor = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Processor"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { source: f_source, processor: f_processor, unknown_tagged_fields })
+        Ok(slot.fill(Self { source: f_source, processor: f_processor, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

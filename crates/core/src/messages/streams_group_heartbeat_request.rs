@@ -595,22 +595,29 @@ impl StreamsGroupHeartbeatRequest {
         let f_rebalance_timeout_ms = r.read_i32().map_err(|e| e.in_field("RebalanceTimeoutMs"))?;
         let f_topology = c::nullable_struct::read(r, true, false, |r| Topology::decode_fields(r, version))
             .map_err(|e| e.in_field("Topology"))?;
-        let f_active_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("ActiveTasks"))?;
-        let f_standby_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("StandbyTasks"))?;
-        let f_warmup_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("WarmupTasks"))?;
+        let f_active_tasks =
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ActiveTasks"))?;
+        let f_standby_tasks =
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StandbyTasks"))?;
+        let f_warmup_tasks =
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("WarmupTasks"))?;
         let f_process_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ProcessId"))?;
         let f_user_endpoint = c::nullable_struct::read(r, true, false, |r| Endpoint::decode_fields(r, version))
             .map_err(|e| e.in_field("UserEndpoint"))?;
-        let f_client_tags = c::array::read_nullable(r, true, true, version, |r| KeyValue::decode_fields(r, version))
-            .map_err(|e| e.in_field("ClientTags"))?;
-        let f_task_offsets = c::array::read_nullable(r, true, true, version, |r| TaskOffset::decode_fields(r, version))
-            .map_err(|e| e.in_field("TaskOffsets"))?;
-        let f_task_end_offsets =
-            c::array::read_nullable(r, true, true, version, |r| TaskOffset::decode_fields(r, version))
-                .map_err(|e| e.in_field("TaskEndOffsets"))?;
+        let f_client_tags =
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| KeyValue::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ClientTags"))?;
+        let f_task_offsets = c::array::read_nullable_in_place(r, true, true, version, |r, slot| {
+            TaskOffset::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("TaskOffsets"))?;
+        let f_task_end_offsets = c::array::read_nullable_in_place(r, true, true, version, |r, slot| {
+            TaskOffset::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("TaskEndOffsets"))?;
         let f_shutdown_application = r.read_bool().map_err(|e| e.in_field("ShutdownApplication"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
@@ -642,12 +649,22 @@ crate::message::impl_decode!(message StreamsGroupHeartbeatRequest);
 #[cfg(feature = "decode-requests")]
 impl Topology {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
-        let f_subtopologies = c::array::read(r, true, version, |r| Subtopology::decode_fields(r, version))
-            .map_err(|e| e.in_field("Subtopologies"))?;
+        let f_subtopologies =
+            c::array::read_in_place(r, true, version, |r, slot| Subtopology::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Subtopologies"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields })
+        Ok(slot.fill(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -657,22 +674,29 @@ crate::message::impl_decode!(nested Topology);
 #[cfg(feature = "decode-requests")]
 impl Subtopology {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_source_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("SourceTopics"))?;
         let f_source_topic_regex = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("SourceTopicRegex"))?;
-        let f_state_changelog_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("StateChangelogTopics"))?;
+        let f_state_changelog_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicInfo::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StateChangelogTopics"))?;
         let f_repartition_sink_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
-        let f_repartition_source_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-        let f_copartition_groups = c::array::read(r, true, version, |r| CopartitionGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("CopartitionGroups"))?;
+        let f_repartition_source_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicInfo::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+        let f_copartition_groups =
+            c::array::read_in_place(r, true, version, |r, slot| CopartitionGroup::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("CopartitionGroups"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             subtopology_id: f_subtopology_id,
             source_topics: f_source_topics,
             source_topic_regex: f_source_topic_regex,
@@ -681,7 +705,12 @@ impl Subtopology {
             repartition_source_topics: f_repartition_source_topics,
             copartition_groups: f_copartition_groups,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -691,18 +720,27 @@ crate::message::impl_decode!(nested Subtopology);
 #[cfg(feature = "decode-requests")]
 impl CopartitionGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_source_topics = c::wire_array::read(r, true, version).map_err(|e| e.in_field("SourceTopics"))?;
         let f_source_topic_regex = c::wire_array::read(r, true, version).map_err(|e| e.in_field("SourceTopicRegex"))?;
         let f_repartition_source_topics =
             c::wire_array::read(r, true, version).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             source_topics: f_source_topics,
             source_topic_regex: f_source_topic_regex,
             repartition_source_topics: f_repartition_source_topics,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -712,11 +750,20 @@ crate::message::impl_decode!(nested CopartitionGroup);
 #[cfg(feature = "decode-requests")]
 impl KeyValue {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_key = c::string::read(r, true, version).map_err(|e| e.in_field("Key"))?;
         let f_value = c::string::read(r, true, version).map_err(|e| e.in_field("Value"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
+        Ok(slot.fill(Self { key: f_key, value: f_value, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -726,23 +773,33 @@ crate::message::impl_decode!(nested KeyValue);
 #[cfg(feature = "decode-requests")]
 impl TopicInfo {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("Partitions", 4), ("ReplicationFactor", 2)]));
         };
         let f_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_topic_configs = c::array::read(r, true, version, |r| KeyValue::decode_fields(r, version))
-            .map_err(|e| e.in_field("TopicConfigs"))?;
+        let f_topic_configs =
+            c::array::read_in_place(r, true, version, |r, slot| KeyValue::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TopicConfigs"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             partitions: f_partitions,
             replication_factor: f_replication_factor,
             topic_configs: f_topic_configs,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -752,11 +809,20 @@ crate::message::impl_decode!(nested TopicInfo);
 #[cfg(feature = "decode-requests")]
 impl Endpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -766,7 +832,11 @@ crate::message::impl_decode!(nested Endpoint);
 #[cfg(feature = "decode-requests")]
 impl TaskOffset {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("Partition", 4), ("Offset", 8)]));
@@ -774,7 +844,17 @@ impl TaskOffset {
         let f_partition = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { subtopology_id: f_subtopology_id, partition: f_partition, offset: f_offset, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            subtopology_id: f_subtopology_id,
+            partition: f_partition,
+            offset: f_offset,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -784,11 +864,20 @@ crate::message::impl_decode!(nested TaskOffset);
 #[cfg(feature = "decode-requests")]
 impl TaskIds {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

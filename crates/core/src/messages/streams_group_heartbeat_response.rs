@@ -426,20 +426,25 @@ impl StreamsGroupHeartbeatResponse {
         let f_task_offset_interval_ms = r.read_i32().map_err(|e| e.in_field("TaskOffsetIntervalMs"))?;
         let f_acceptable_recovery_lag =
             if version >= 1 { r.read_i64().map_err(|e| e.in_field("AcceptableRecoveryLag"))? } else { -1 };
-        let f_status = c::array::read_nullable(r, true, true, version, |r| Status::decode_fields(r, version))
-            .map_err(|e| e.in_field("Status"))?;
-        let f_active_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("ActiveTasks"))?;
-        let f_standby_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("StandbyTasks"))?;
-        let f_warmup_tasks = c::array::read_nullable(r, true, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("WarmupTasks"))?;
+        let f_status =
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| Status::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Status"))?;
+        let f_active_tasks =
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ActiveTasks"))?;
+        let f_standby_tasks =
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StandbyTasks"))?;
+        let f_warmup_tasks =
+            c::array::read_nullable_in_place(r, true, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("WarmupTasks"))?;
         let f_topology_description_required =
             if version >= 1 { r.read_bool().map_err(|e| e.in_field("TopologyDescriptionRequired"))? } else { false };
         let f_endpoint_information_epoch = r.read_i32().map_err(|e| e.in_field("EndpointInformationEpoch"))?;
-        let f_partitions_by_user_endpoint =
-            c::array::read_nullable(r, true, true, version, |r| EndpointToPartitions::decode_fields(r, version))
-                .map_err(|e| e.in_field("PartitionsByUserEndpoint"))?;
+        let f_partitions_by_user_endpoint = c::array::read_nullable_in_place(r, true, true, version, |r, slot| {
+            EndpointToPartitions::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("PartitionsByUserEndpoint"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             throttle_time_ms: f_throttle_time_ms,
@@ -469,19 +474,30 @@ crate::message::impl_decode!(message StreamsGroupHeartbeatResponse);
 #[cfg(feature = "decode-responses")]
 impl EndpointToPartitions {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_user_endpoint = Endpoint::decode_fields(r, version).map_err(|e| e.in_field("UserEndpoint"))?;
-        let f_active_partitions = c::array::read(r, true, version, |r| TopicPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("ActivePartitions"))?;
-        let f_standby_partitions = c::array::read(r, true, version, |r| TopicPartition::decode_fields(r, version))
-            .map_err(|e| e.in_field("StandbyPartitions"))?;
+        let f_active_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| TopicPartition::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ActivePartitions"))?;
+        let f_standby_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| TopicPartition::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StandbyPartitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             user_endpoint: f_user_endpoint,
             active_partitions: f_active_partitions,
             standby_partitions: f_standby_partitions,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -491,11 +507,20 @@ crate::message::impl_decode!(nested EndpointToPartitions);
 #[cfg(feature = "decode-responses")]
 impl Status {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_status_code = r.read_i8().map_err(|e| e.in_field("StatusCode"))?;
         let f_status_detail = c::string::read(r, true, version).map_err(|e| e.in_field("StatusDetail"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { status_code: f_status_code, status_detail: f_status_detail, unknown_tagged_fields })
+        Ok(slot.fill(Self { status_code: f_status_code, status_detail: f_status_detail, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -505,11 +530,20 @@ crate::message::impl_decode!(nested Status);
 #[cfg(feature = "decode-responses")]
 impl TopicPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic = c::string::read(r, true, version).map_err(|e| e.in_field("Topic"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic: f_topic, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -519,11 +553,20 @@ crate::message::impl_decode!(nested TopicPartition);
 #[cfg(feature = "decode-responses")]
 impl TaskIds {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -533,11 +576,20 @@ crate::message::impl_decode!(nested TaskIds);
 #[cfg(feature = "decode-responses")]
 impl Endpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

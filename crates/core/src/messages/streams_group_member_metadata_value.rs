@@ -207,8 +207,9 @@ impl StreamsGroupMemberMetadataValue {
         let f_process_id = c::string::read(r, true, version).map_err(|e| e.in_field("ProcessId"))?;
         let f_user_endpoint = c::nullable_struct::read(r, true, false, |r| Endpoint::decode_fields(r, version))
             .map_err(|e| e.in_field("UserEndpoint"))?;
-        let f_client_tags = c::array::read(r, true, version, |r| KeyValue::decode_fields(r, version))
-            .map_err(|e| e.in_field("ClientTags"))?;
+        let f_client_tags =
+            c::array::read_in_place(r, true, version, |r, slot| KeyValue::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ClientTags"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             instance_id: f_instance_id,
@@ -229,11 +230,20 @@ crate::message::impl_decode!(message StreamsGroupMemberMetadataValue);
 
 impl Endpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -241,11 +251,20 @@ crate::message::impl_decode!(nested Endpoint);
 
 impl KeyValue {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_key = c::string::read(r, true, version).map_err(|e| e.in_field("Key"))?;
         let f_value = c::string::read(r, true, version).map_err(|e| e.in_field("Value"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
+        Ok(slot.fill(Self { key: f_key, value: f_value, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

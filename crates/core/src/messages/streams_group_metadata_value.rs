@@ -196,8 +196,8 @@ impl StreamsGroupMetadataValue {
                 }
                 1 => {
                     f_last_assignment_configs = c::tagged::read_known(&mut field, tag, |r| {
-                        c::array::read_nullable(r, true, true, version, |r| {
-                            LastAssignmentConfig::decode_fields(r, version)
+                        c::array::read_nullable_in_place(r, true, true, version, |r, slot| {
+                            LastAssignmentConfig::decode_into(r, version, slot)
                         })
                     })
                     .map_err(|e| e.in_field("LastAssignmentConfigs"))?
@@ -229,11 +229,20 @@ crate::message::impl_decode!(message StreamsGroupMetadataValue);
 
 impl LastAssignmentConfig {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_key = c::string::read(r, true, version).map_err(|e| e.in_field("Key"))?;
         let f_value = c::string::read(r, true, version).map_err(|e| e.in_field("Value"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
+        Ok(slot.fill(Self { key: f_key, value: f_value, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

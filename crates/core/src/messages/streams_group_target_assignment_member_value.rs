@@ -102,12 +102,15 @@ crate::message::impl_encode!(nested TaskIds);
 impl StreamsGroupTargetAssignmentMemberValue {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_active_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("ActiveTasks"))?;
-        let f_standby_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("StandbyTasks"))?;
-        let f_warmup_tasks = c::array::read(r, true, version, |r| TaskIds::decode_fields(r, version))
-            .map_err(|e| e.in_field("WarmupTasks"))?;
+        let f_active_tasks =
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("ActiveTasks"))?;
+        let f_standby_tasks =
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StandbyTasks"))?;
+        let f_warmup_tasks =
+            c::array::read_in_place(r, true, version, |r, slot| TaskIds::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("WarmupTasks"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
             active_tasks: f_active_tasks,
@@ -122,11 +125,20 @@ crate::message::impl_decode!(message StreamsGroupTargetAssignmentMemberValue);
 
 impl TaskIds {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { subtopology_id: f_subtopology_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

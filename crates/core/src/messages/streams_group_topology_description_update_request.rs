@@ -277,15 +277,26 @@ crate::message::impl_decode!(message StreamsGroupTopologyDescriptionUpdateReques
 #[cfg(feature = "decode-requests")]
 impl TopologyDescription {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        let f_subtopologies =
-            c::array::read(r, true, version, |r| TopologyDescriptionSubtopology::decode_fields(r, version))
-                .map_err(|e| e.in_field("Subtopologies"))?;
-        let f_global_stores =
-            c::array::read(r, true, version, |r| TopologyDescriptionGlobalStore::decode_fields(r, version))
-                .map_err(|e| e.in_field("GlobalStores"))?;
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
+        let f_subtopologies = c::array::read_in_place(r, true, version, |r, slot| {
+            TopologyDescriptionSubtopology::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Subtopologies"))?;
+        let f_global_stores = c::array::read_in_place(r, true, version, |r, slot| {
+            TopologyDescriptionGlobalStore::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("GlobalStores"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { subtopologies: f_subtopologies, global_stores: f_global_stores, unknown_tagged_fields })
+        Ok(slot.fill(Self { subtopologies: f_subtopologies, global_stores: f_global_stores, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -295,12 +306,22 @@ crate::message::impl_decode!(nested TopologyDescription);
 #[cfg(feature = "decode-requests")]
 impl TopologyDescriptionSubtopology {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
-        let f_nodes = c::array::read(r, true, version, |r| TopologyDescriptionNode::decode_fields(r, version))
-            .map_err(|e| e.in_field("Nodes"))?;
+        let f_nodes =
+            c::array::read_in_place(r, true, version, |r, slot| TopologyDescriptionNode::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Nodes"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { subtopology_id: f_subtopology_id, nodes: f_nodes, unknown_tagged_fields })
+        Ok(slot.fill(Self { subtopology_id: f_subtopology_id, nodes: f_nodes, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -310,7 +331,11 @@ crate::message::impl_decode!(nested TopologyDescriptionSubtopology);
 #[cfg(feature = "decode-requests")]
 impl TopologyDescriptionNode {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_node_type = r.read_i8().map_err(|e| e.in_field("NodeType"))?;
         let f_source_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
@@ -321,7 +346,7 @@ impl TopologyDescriptionNode {
         let f_successors = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("Successors"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             node_type: f_node_type,
             source_topics: f_source_topics,
@@ -329,7 +354,12 @@ impl TopologyDescriptionNode {
             stores: f_stores,
             successors: f_successors,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -339,11 +369,20 @@ crate::message::impl_decode!(nested TopologyDescriptionNode);
 #[cfg(feature = "decode-requests")]
 impl TopologyDescriptionGlobalStore {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_source = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Source"))?;
         let f_processor = TopologyDescriptionNode::decode_fields(r, version).map_err(|e| e.in_field("Processor"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { source: f_source, processor: f_processor, unknown_tagged_fields })
+        Ok(slot.fill(Self { source: f_source, processor: f_processor, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -264,8 +264,9 @@ impl StreamsGroupTopologyValue {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
-        let f_subtopologies = c::array::read(r, true, version, |r| Subtopology::decode_fields(r, version))
-            .map_err(|e| e.in_field("Subtopologies"))?;
+        let f_subtopologies =
+            c::array::read_in_place(r, true, version, |r, slot| Subtopology::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Subtopologies"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { epoch: f_epoch, subtopologies: f_subtopologies, unknown_tagged_fields })
     }
@@ -275,22 +276,29 @@ crate::message::impl_decode!(message StreamsGroupTopologyValue);
 
 impl Subtopology {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_source_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("SourceTopics"))?;
         let f_source_topic_regex = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("SourceTopicRegex"))?;
-        let f_state_changelog_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("StateChangelogTopics"))?;
+        let f_state_changelog_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicInfo::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StateChangelogTopics"))?;
         let f_repartition_sink_topics = c::array::read(r, true, version, |r| c::string::read(r, true, version))
             .map_err(|e| e.in_field("RepartitionSinkTopics"))?;
-        let f_repartition_source_topics = c::array::read(r, true, version, |r| TopicInfo::decode_fields(r, version))
-            .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
-        let f_copartition_groups = c::array::read(r, true, version, |r| CopartitionGroup::decode_fields(r, version))
-            .map_err(|e| e.in_field("CopartitionGroups"))?;
+        let f_repartition_source_topics =
+            c::array::read_in_place(r, true, version, |r, slot| TopicInfo::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("RepartitionSourceTopics"))?;
+        let f_copartition_groups =
+            c::array::read_in_place(r, true, version, |r, slot| CopartitionGroup::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("CopartitionGroups"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             subtopology_id: f_subtopology_id,
             source_topics: f_source_topics,
             source_topic_regex: f_source_topic_regex,
@@ -299,7 +307,12 @@ impl Subtopology {
             repartition_source_topics: f_repartition_source_topics,
             copartition_groups: f_copartition_groups,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -307,18 +320,27 @@ crate::message::impl_decode!(nested Subtopology);
 
 impl CopartitionGroup {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_source_topics = c::wire_array::read(r, true, version).map_err(|e| e.in_field("SourceTopics"))?;
         let f_source_topic_regex = c::wire_array::read(r, true, version).map_err(|e| e.in_field("SourceTopicRegex"))?;
         let f_repartition_source_topics =
             c::wire_array::read(r, true, version).map_err(|e| e.in_field("RepartitionSourceTopics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             source_topics: f_source_topics,
             source_topic_regex: f_source_topic_regex,
             repartition_source_topics: f_repartition_source_topics,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -326,11 +348,20 @@ crate::message::impl_decode!(nested CopartitionGroup);
 
 impl TopicConfig {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_key = c::string::read(r, true, version).map_err(|e| e.in_field("key"))?;
         let f_value = c::string::read(r, true, version).map_err(|e| e.in_field("value"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { key: f_key, value: f_value, unknown_tagged_fields })
+        Ok(slot.fill(Self { key: f_key, value: f_value, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -338,23 +369,33 @@ crate::message::impl_decode!(nested TopicConfig);
 
 impl TopicInfo {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("Partitions", 4), ("ReplicationFactor", 2)]));
         };
         let f_partitions = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_replication_factor = i16::from_be_bytes(run[4..6].try_into().unwrap());
-        let f_topic_configs = c::array::read(r, true, version, |r| TopicConfig::decode_fields(r, version))
-            .map_err(|e| e.in_field("TopicConfigs"))?;
+        let f_topic_configs =
+            c::array::read_in_place(r, true, version, |r, slot| TopicConfig::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("TopicConfigs"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             name: f_name,
             partitions: f_partitions,
             replication_factor: f_replication_factor,
             topic_configs: f_topic_configs,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -175,9 +175,10 @@ impl SyncGroupRequest {
         } else {
             None
         };
-        let f_assignments =
-            c::array::read(r, flexible, version, |r| SyncGroupRequestAssignment::decode_fields(r, version))
-                .map_err(|e| e.in_field("Assignments"))?;
+        let f_assignments = c::array::read_in_place(r, flexible, version, |r, slot| {
+            SyncGroupRequestAssignment::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Assignments"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             group_id: f_group_id,
@@ -198,12 +199,21 @@ crate::message::impl_decode!(message SyncGroupRequest);
 #[cfg(feature = "decode-requests")]
 impl SyncGroupRequestAssignment {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 4;
         let f_member_id = c::string::read(r, flexible, version).map_err(|e| e.in_field("MemberId"))?;
         let f_assignment = c::bytes::read(r, flexible, version).map_err(|e| e.in_field("Assignment"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { member_id: f_member_id, assignment: f_assignment, unknown_tagged_fields })
+        Ok(slot.fill(Self { member_id: f_member_id, assignment: f_assignment, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -245,9 +245,10 @@ impl TransactionLogValue {
         };
         let f_transaction_timeout_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_transaction_status = run[4] as i8;
-        let f_transaction_partitions =
-            c::array::read_nullable(r, flexible, true, version, |r| PartitionsSchema::decode_fields(r, version))
-                .map_err(|e| e.in_field("TransactionPartitions"))?;
+        let f_transaction_partitions = c::array::read_nullable_in_place(r, flexible, true, version, |r, slot| {
+            PartitionsSchema::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("TransactionPartitions"))?;
         let Some(run) = r.read_fixed::<16>() else {
             return Err(
                 r.fixed_run_error(&[("TransactionLastUpdateTimestampMs", 8), ("TransactionStartTimestampMs", 8)])
@@ -302,12 +303,21 @@ crate::message::impl_decode!(message TransactionLogValue);
 
 impl PartitionsSchema {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_topic = c::string::read(r, flexible, version).map_err(|e| e.in_field("Topic"))?;
         let f_partition_ids = c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("PartitionIds"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { topic: f_topic, partition_ids: f_partition_ids, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic: f_topic, partition_ids: f_partition_ids, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -293,8 +293,10 @@ impl TxnOffsetCommitRequest {
         } else {
             None
         };
-        let f_topics = c::array::read(r, flexible, version, |r| TxnOffsetCommitRequestTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            TxnOffsetCommitRequestTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self {
             transactional_id: f_transactional_id,
@@ -316,7 +318,11 @@ crate::message::impl_decode!(message TxnOffsetCommitRequest);
 #[cfg(feature = "decode-requests")]
 impl TxnOffsetCommitRequestTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 3;
         let f_name = if version <= 5 {
             c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?
@@ -324,11 +330,17 @@ impl TxnOffsetCommitRequestTopic {
             StrBytes::from_static("")
         };
         let f_topic_id = if version >= 6 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partitions =
-            c::array::read(r, flexible, version, |r| TxnOffsetCommitRequestPartition::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            TxnOffsetCommitRequestPartition::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -338,7 +350,11 @@ crate::message::impl_decode!(nested TxnOffsetCommitRequestTopic);
 #[cfg(feature = "decode-requests")]
 impl TxnOffsetCommitRequestPartition {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 3;
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("CommittedOffset", 8)]));
@@ -350,13 +366,18 @@ impl TxnOffsetCommitRequestPartition {
         let f_committed_metadata =
             c::string::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("CommittedMetadata"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             committed_offset: f_committed_offset,
             committed_leader_epoch: f_committed_leader_epoch,
             committed_metadata: f_committed_metadata,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

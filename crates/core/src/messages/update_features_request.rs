@@ -159,8 +159,9 @@ impl UpdateFeaturesRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_timeout_ms = r.read_i32().map_err(|e| e.in_field("timeoutMs"))?;
-        let f_feature_updates = c::array::read(r, true, version, |r| FeatureUpdateKey::decode_fields(r, version))
-            .map_err(|e| e.in_field("FeatureUpdates"))?;
+        let f_feature_updates =
+            c::array::read_in_place(r, true, version, |r, slot| FeatureUpdateKey::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("FeatureUpdates"))?;
         let f_validate_only = if version >= 1 { r.read_bool().map_err(|e| e.in_field("ValidateOnly"))? } else { false };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self {
@@ -178,20 +179,29 @@ crate::message::impl_decode!(message UpdateFeaturesRequest);
 #[cfg(feature = "decode-requests")]
 impl FeatureUpdateKey {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_feature = c::string::read(r, true, version).map_err(|e| e.in_field("Feature"))?;
         let f_max_version_level = r.read_i16().map_err(|e| e.in_field("MaxVersionLevel"))?;
         let f_allow_downgrade =
             if version <= 0 { r.read_bool().map_err(|e| e.in_field("AllowDowngrade"))? } else { false };
         let f_upgrade_type = if version >= 1 { r.read_i8().map_err(|e| e.in_field("UpgradeType"))? } else { 1 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             feature: f_feature,
             max_version_level: f_max_version_level,
             allow_downgrade: f_allow_downgrade,
             upgrade_type: f_upgrade_type,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -163,7 +163,7 @@ impl UpdateFeaturesResponse {
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let f_results = if version <= 1 {
-            c::array::read(r, true, version, |r| UpdatableFeatureResult::decode_fields(r, version))
+            c::array::read_in_place(r, true, version, |r, slot| UpdatableFeatureResult::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Results"))?
         } else {
             Vec::new()
@@ -185,13 +185,27 @@ crate::message::impl_decode!(message UpdateFeaturesResponse);
 #[cfg(feature = "decode-responses")]
 impl UpdatableFeatureResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_feature = c::string::read(r, true, version).map_err(|e| e.in_field("Feature"))?;
         let f_error_code = r.read_i16().map_err(|e| e.in_field("ErrorCode"))?;
         let f_error_message =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ErrorMessage"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { feature: f_feature, error_code: f_error_code, error_message: f_error_message, unknown_tagged_fields })
+        Ok(slot.fill(Self {
+            feature: f_feature,
+            error_code: f_error_code,
+            error_message: f_error_message,
+            unknown_tagged_fields,
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

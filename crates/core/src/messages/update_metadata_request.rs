@@ -459,19 +459,25 @@ impl UpdateMetadataRequest {
         let f_controller_epoch = r.read_i32().map_err(|e| e.in_field("ControllerEpoch"))?;
         let f_broker_epoch = if version >= 5 { r.read_i64().map_err(|e| e.in_field("BrokerEpoch"))? } else { -1 };
         let f_ungrouped_partition_states = if version <= 4 {
-            c::array::read(r, false, version, |r| UpdateMetadataPartitionState::decode_fields(r, version))
-                .map_err(|e| e.in_field("UngroupedPartitionStates"))?
+            c::array::read_in_place(r, false, version, |r, slot| {
+                UpdateMetadataPartitionState::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("UngroupedPartitionStates"))?
         } else {
             Vec::new()
         };
         let f_topic_states = if version >= 5 {
-            c::array::read(r, flexible, version, |r| UpdateMetadataTopicState::decode_fields(r, version))
-                .map_err(|e| e.in_field("TopicStates"))?
+            c::array::read_in_place(r, flexible, version, |r, slot| {
+                UpdateMetadataTopicState::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("TopicStates"))?
         } else {
             Vec::new()
         };
-        let f_live_brokers = c::array::read(r, flexible, version, |r| UpdateMetadataBroker::decode_fields(r, version))
-            .map_err(|e| e.in_field("LiveBrokers"))?;
+        let f_live_brokers = c::array::read_in_place(r, flexible, version, |r, slot| {
+            UpdateMetadataBroker::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("LiveBrokers"))?;
         let mut unknown_tagged_fields = Vec::new();
         if version >= 6 {
             for _ in 0..c::tagged::read_count(r)? {
@@ -506,20 +512,30 @@ crate::message::impl_decode!(message UpdateMetadataRequest);
 #[cfg(feature = "decode-requests")]
 impl UpdateMetadataTopicState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_topic_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("TopicName"))?;
         let f_topic_id = if version >= 7 { r.read_uuid().map_err(|e| e.in_field("TopicId"))? } else { Uuid::nil() };
-        let f_partition_states =
-            c::array::read(r, flexible, version, |r| UpdateMetadataPartitionState::decode_fields(r, version))
-                .map_err(|e| e.in_field("PartitionStates"))?;
+        let f_partition_states = c::array::read_in_place(r, flexible, version, |r, slot| {
+            UpdateMetadataPartitionState::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("PartitionStates"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             topic_name: f_topic_name,
             topic_id: f_topic_id,
             partition_states: f_partition_states,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -529,7 +545,11 @@ crate::message::impl_decode!(nested UpdateMetadataTopicState);
 #[cfg(feature = "decode-requests")]
 impl UpdateMetadataBroker {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_id = r.read_i32().map_err(|e| e.in_field("Id"))?;
         let f_v0_host = if version <= 0 {
@@ -539,8 +559,10 @@ impl UpdateMetadataBroker {
         };
         let f_v0_port = if version <= 0 { r.read_i32().map_err(|e| e.in_field("V0Port"))? } else { 0 };
         let f_endpoints = if version >= 1 {
-            c::array::read(r, flexible, version, |r| UpdateMetadataEndpoint::decode_fields(r, version))
-                .map_err(|e| e.in_field("Endpoints"))?
+            c::array::read_in_place(r, flexible, version, |r, slot| {
+                UpdateMetadataEndpoint::decode_into(r, version, slot)
+            })
+            .map_err(|e| e.in_field("Endpoints"))?
         } else {
             Vec::new()
         };
@@ -550,14 +572,19 @@ impl UpdateMetadataBroker {
             Some(StrBytes::from_static(""))
         };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             id: f_id,
             v0_host: f_v0_host,
             v0_port: f_v0_port,
             endpoints: f_endpoints,
             rack: f_rack,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -567,7 +594,11 @@ crate::message::impl_decode!(nested UpdateMetadataBroker);
 #[cfg(feature = "decode-requests")]
 impl UpdateMetadataEndpoint {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_port = r.read_i32().map_err(|e| e.in_field("Port"))?;
         let f_host = c::string::read(r, flexible, version).map_err(|e| e.in_field("Host"))?;
@@ -578,13 +609,18 @@ impl UpdateMetadataEndpoint {
         };
         let f_security_protocol = r.read_i16().map_err(|e| e.in_field("SecurityProtocol"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             port: f_port,
             host: f_host,
             listener: f_listener,
             security_protocol: f_security_protocol,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -594,7 +630,11 @@ crate::message::impl_decode!(nested UpdateMetadataEndpoint);
 #[cfg(feature = "decode-requests")]
 impl UpdateMetadataPartitionState {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 6;
         let f_topic_name = if version <= 4 {
             c::string::read(r, false, version).map_err(|e| e.in_field("TopicName"))?
@@ -622,7 +662,7 @@ impl UpdateMetadataPartitionState {
             WireArray::new()
         };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             topic_name: f_topic_name,
             partition_index: f_partition_index,
             controller_epoch: f_controller_epoch,
@@ -633,7 +673,12 @@ impl UpdateMetadataPartitionState {
             replicas: f_replicas,
             offline_replicas: f_offline_replicas,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -204,7 +204,7 @@ impl UpdateRaftVoterRequest {
         let f_current_leader_epoch = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_voter_id = i32::from_be_bytes(run[4..8].try_into().unwrap());
         let f_voter_directory_id = Uuid::from_bytes(run[8..24].try_into().unwrap());
-        let f_listeners = c::array::read(r, true, version, |r| Listener::decode_fields(r, version))
+        let f_listeners = c::array::read_in_place(r, true, version, |r, slot| Listener::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Listeners"))?;
         let f_k_raft_version_feature =
             KRaftVersionFeature::decode_fields(r, version).map_err(|e| e.in_field("KRaftVersionFeature"))?;
@@ -227,12 +227,21 @@ crate::message::impl_decode!(message UpdateRaftVoterRequest);
 #[cfg(feature = "decode-requests")]
 impl Listener {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_name = c::string::read(r, true, version).map_err(|e| e.in_field("Name"))?;
         let f_host = c::string::read(r, true, version).map_err(|e| e.in_field("Host"))?;
         let f_port = r.read_u16().map_err(|e| e.in_field("Port"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, host: f_host, port: f_port, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -242,18 +251,27 @@ crate::message::impl_decode!(nested Listener);
 #[cfg(feature = "decode-requests")]
 impl KRaftVersionFeature {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<4>() else {
             return Err(r.fixed_run_error(&[("MinSupportedVersion", 2), ("MaxSupportedVersion", 2)]));
         };
         let f_min_supported_version = i16::from_be_bytes(run[0..2].try_into().unwrap());
         let f_max_supported_version = i16::from_be_bytes(run[2..4].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             min_supported_version: f_min_supported_version,
             max_supported_version: f_max_supported_version,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -222,7 +222,7 @@ impl VoteRequest {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_cluster_id = c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ClusterId"))?;
         let f_voter_id = if version >= 1 { r.read_i32().map_err(|e| e.in_field("VoterId"))? } else { -1 };
-        let f_topics = c::array::read(r, true, version, |r| TopicData::decode_fields(r, version))
+        let f_topics = c::array::read_in_place(r, true, version, |r, slot| TopicData::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { cluster_id: f_cluster_id, voter_id: f_voter_id, topics: f_topics, unknown_tagged_fields })
@@ -235,12 +235,22 @@ crate::message::impl_decode!(message VoteRequest);
 #[cfg(feature = "decode-requests")]
 impl TopicData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_name = c::string::read(r, true, version).map_err(|e| e.in_field("TopicName"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_name: f_topic_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -250,7 +260,11 @@ crate::message::impl_decode!(nested TopicData);
 #[cfg(feature = "decode-requests")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<12>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ReplicaEpoch", 4), ("ReplicaId", 4)]));
         };
@@ -268,7 +282,7 @@ impl PartitionData {
         let f_last_offset = i64::from_be_bytes(run[4..12].try_into().unwrap());
         let f_pre_vote = if version >= 2 { r.read_bool().map_err(|e| e.in_field("PreVote"))? } else { false };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition_index: f_partition_index,
             replica_epoch: f_replica_epoch,
             replica_id: f_replica_id,
@@ -278,7 +292,12 @@ impl PartitionData {
             last_offset: f_last_offset,
             pre_vote: f_pre_vote,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -248,8 +248,9 @@ impl WriteShareGroupStateRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let f_group_id = c::string::read(r, true, version).map_err(|e| e.in_field("GroupId"))?;
-        let f_topics = c::array::read(r, true, version, |r| WriteStateData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics =
+            c::array::read_in_place(r, true, version, |r, slot| WriteStateData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
         Ok(Self { group_id: f_group_id, topics: f_topics, unknown_tagged_fields })
     }
@@ -261,12 +262,22 @@ crate::message::impl_decode!(message WriteShareGroupStateRequest);
 #[cfg(feature = "decode-requests")]
 impl WriteStateData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
-        let f_partitions = c::array::read(r, true, version, |r| PartitionData::decode_fields(r, version))
-            .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions =
+            c::array::read_in_place(r, true, version, |r, slot| PartitionData::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { topic_id: f_topic_id, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -276,7 +287,11 @@ crate::message::impl_decode!(nested WriteStateData);
 #[cfg(feature = "decode-requests")]
 impl PartitionData {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<20>() else {
             return Err(r.fixed_run_error(&[
                 ("Partition", 4),
@@ -291,10 +306,11 @@ impl PartitionData {
         let f_start_offset = i64::from_be_bytes(run[12..20].try_into().unwrap());
         let f_delivery_complete_count =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("DeliveryCompleteCount"))? } else { -1 };
-        let f_state_batches = c::array::read(r, true, version, |r| StateBatch::decode_fields(r, version))
-            .map_err(|e| e.in_field("StateBatches"))?;
+        let f_state_batches =
+            c::array::read_in_place(r, true, version, |r, slot| StateBatch::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("StateBatches"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             partition: f_partition,
             state_epoch: f_state_epoch,
             leader_epoch: f_leader_epoch,
@@ -302,7 +318,12 @@ impl PartitionData {
             delivery_complete_count: f_delivery_complete_count,
             state_batches: f_state_batches,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -312,7 +333,11 @@ crate::message::impl_decode!(nested PartitionData);
 #[cfg(feature = "decode-requests")]
 impl StateBatch {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        _version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let Some(run) = r.read_fixed::<19>() else {
             return Err(r.fixed_run_error(&[
                 ("FirstOffset", 8),
@@ -326,13 +351,18 @@ impl StateBatch {
         let f_delivery_state = run[16] as i8;
         let f_delivery_count = i16::from_be_bytes(run[17..19].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, true)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             first_offset: f_first_offset,
             last_offset: f_last_offset,
             delivery_state: f_delivery_state,
             delivery_count: f_delivery_count,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

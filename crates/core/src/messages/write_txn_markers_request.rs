@@ -178,8 +178,9 @@ impl WriteTxnMarkersRequest {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
-        let f_markers = c::array::read(r, flexible, version, |r| WritableTxnMarker::decode_fields(r, version))
-            .map_err(|e| e.in_field("Markers"))?;
+        let f_markers =
+            c::array::read_in_place(r, flexible, version, |r, slot| WritableTxnMarker::decode_into(r, version, slot))
+                .map_err(|e| e.in_field("Markers"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { markers: f_markers, unknown_tagged_fields })
     }
@@ -191,7 +192,11 @@ crate::message::impl_decode!(message WriteTxnMarkersRequest);
 #[cfg(feature = "decode-requests")]
 impl WritableTxnMarker {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let Some(run) = r.read_fixed::<11>() else {
             return Err(r.fixed_run_error(&[("ProducerId", 8), ("ProducerEpoch", 2), ("TransactionResult", 1)]));
@@ -199,13 +204,15 @@ impl WritableTxnMarker {
         let f_producer_id = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_producer_epoch = i16::from_be_bytes(run[8..10].try_into().unwrap());
         let f_transaction_result = run[10] != 0;
-        let f_topics = c::array::read(r, flexible, version, |r| WritableTxnMarkerTopic::decode_fields(r, version))
-            .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            WritableTxnMarkerTopic::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let f_coordinator_epoch = r.read_i32().map_err(|e| e.in_field("CoordinatorEpoch"))?;
         let f_transaction_version =
             if version >= 2 { r.read_i8().map_err(|e| e.in_field("TransactionVersion"))? } else { 0 };
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self {
+        Ok(slot.fill(Self {
             producer_id: f_producer_id,
             producer_epoch: f_producer_epoch,
             transaction_result: f_transaction_result,
@@ -213,7 +220,12 @@ impl WritableTxnMarker {
             coordinator_epoch: f_coordinator_epoch,
             transaction_version: f_transaction_version,
             unknown_tagged_fields,
-        })
+        }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -223,13 +235,22 @@ crate::message::impl_decode!(nested WritableTxnMarker);
 #[cfg(feature = "decode-requests")]
 impl WritableTxnMarkerTopic {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
         let f_partition_indexes =
             c::wire_array::read(r, flexible, version).map_err(|e| e.in_field("PartitionIndexes"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partition_indexes: f_partition_indexes, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

@@ -191,8 +191,10 @@ impl WriteTxnMarkersResponse {
     #[inline]
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         let flexible = version >= 1;
-        let f_markers = c::array::read(r, flexible, version, |r| WritableTxnMarkerResult::decode_fields(r, version))
-            .map_err(|e| e.in_field("Markers"))?;
+        let f_markers = c::array::read_in_place(r, flexible, version, |r, slot| {
+            WritableTxnMarkerResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Markers"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
         Ok(Self { markers: f_markers, unknown_tagged_fields })
     }
@@ -204,14 +206,24 @@ crate::message::impl_decode!(message WriteTxnMarkersResponse);
 #[cfg(feature = "decode-responses")]
 impl WritableTxnMarkerResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_producer_id = r.read_i64().map_err(|e| e.in_field("ProducerId"))?;
-        let f_topics =
-            c::array::read(r, flexible, version, |r| WritableTxnMarkerTopicResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Topics"))?;
+        let f_topics = c::array::read_in_place(r, flexible, version, |r, slot| {
+            WritableTxnMarkerTopicResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Topics"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { producer_id: f_producer_id, topics: f_topics, unknown_tagged_fields })
+        Ok(slot.fill(Self { producer_id: f_producer_id, topics: f_topics, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -221,14 +233,24 @@ crate::message::impl_decode!(nested WritableTxnMarkerResult);
 #[cfg(feature = "decode-responses")]
 impl WritableTxnMarkerTopicResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let f_name = c::string::read(r, flexible, version).map_err(|e| e.in_field("Name"))?;
-        let f_partitions =
-            c::array::read(r, flexible, version, |r| WritableTxnMarkerPartitionResult::decode_fields(r, version))
-                .map_err(|e| e.in_field("Partitions"))?;
+        let f_partitions = c::array::read_in_place(r, flexible, version, |r, slot| {
+            WritableTxnMarkerPartitionResult::decode_into(r, version, slot)
+        })
+        .map_err(|e| e.in_field("Partitions"))?;
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields })
+        Ok(slot.fill(Self { name: f_name, partitions: f_partitions, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 
@@ -238,7 +260,11 @@ crate::message::impl_decode!(nested WritableTxnMarkerTopicResult);
 #[cfg(feature = "decode-responses")]
 impl WritableTxnMarkerPartitionResult {
     #[inline(always)]
-    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+    pub(crate) fn decode_into<'s>(
+        r: &mut c::Reader<'_>,
+        version: i16,
+        slot: c::slot::Slot<'s, Self>,
+    ) -> Result<c::slot::Filled<'s>, DecodeError> {
         let flexible = version >= 1;
         let Some(run) = r.read_fixed::<6>() else {
             return Err(r.fixed_run_error(&[("PartitionIndex", 4), ("ErrorCode", 2)]));
@@ -246,7 +272,12 @@ impl WritableTxnMarkerPartitionResult {
         let f_partition_index = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let unknown_tagged_fields = c::tagged::read_unknown_section(r, flexible)?;
-        Ok(Self { partition_index: f_partition_index, error_code: f_error_code, unknown_tagged_fields })
+        Ok(slot.fill(Self { partition_index: f_partition_index, error_code: f_error_code, unknown_tagged_fields }))
+    }
+
+    #[inline(always)]
+    pub(crate) fn decode_fields(r: &mut c::Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        c::slot::decode_value(|slot| Self::decode_into(r, version, slot))
     }
 }
 

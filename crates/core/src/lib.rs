@@ -22,7 +22,7 @@ pub mod random;
 mod str_bytes;
 pub mod wire_array;
 
-pub use codec::{write_chunks, RawTaggedField, VectoredBuf};
+pub use codec::{write_chunks, RawTaggedField, UnknownTaggedFields, VectoredBuf};
 pub use error::{
     DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, WrapsDecodeErrorKind, WrapsEncodeErrorKind,
 };

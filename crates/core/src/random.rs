@@ -20,7 +20,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::codec::RawTaggedField;
+use crate::codec::{RawTaggedField, UnknownTaggedFields};
 use crate::str_bytes::StrBytes;
 use bytes::Bytes;
 use std::ops::{Deref, DerefMut};
@@ -143,9 +143,9 @@ pub fn null(rng: &mut Rng) -> bool {
 /// up to `i32::MAX` (Kafka's largest, as Java holds tags in an `int`) now
 /// and then. None if the generator was made
 /// [`Rng::without_unknown_tagged_fields`].
-pub fn unknown_tagged_fields(rng: &mut Rng, known: &[u32]) -> Vec<RawTaggedField> {
+pub fn unknown_tagged_fields(rng: &mut Rng, known: &[u32]) -> UnknownTaggedFields {
     if !rng.unknown_tagged_fields || rng.u8(..) >= 64 {
-        return Vec::new();
+        return UnknownTaggedFields::new();
     }
     let mut tags: Vec<u32> = (0..rng.usize(1..4))
         .map(|_| match rng.u8(..8) {

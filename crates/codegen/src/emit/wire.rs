@@ -49,6 +49,7 @@ fn imports(spec: &MessageSpec, types: &str, encode: &str, decode: &str) -> Strin
     for (name, path) in [
         ("Bytes", "bytes::Bytes"),
         ("RawTaggedField", "crate::codec::RawTaggedField"),
+        ("UnknownTaggedFields", "crate::codec::UnknownTaggedFields"),
         ("StrBytes", "crate::StrBytes"),
         ("Uuid", "uuid::Uuid"),
         ("WireArray", "crate::WireArray"),
@@ -177,7 +178,7 @@ impl<'a> StructEmitter<'a> {
         }
         if self.has_tagged_section() {
             writeln!(out, "/// Tagged fields this library does not know; written back on encode.").unwrap();
-            writeln!(out, "pub unknown_tagged_fields: Vec<RawTaggedField>,").unwrap();
+            writeln!(out, "pub unknown_tagged_fields: UnknownTaggedFields,").unwrap();
         }
         writeln!(out, "}}\n").unwrap();
         if !derive_default {
@@ -219,7 +220,7 @@ impl<'a> StructEmitter<'a> {
             writeln!(out, "{}: {},", f.ident(), f.default_expr()?).unwrap();
         }
         if self.has_tagged_section() {
-            writeln!(out, "unknown_tagged_fields: Vec::new(),").unwrap();
+            writeln!(out, "unknown_tagged_fields: UnknownTaggedFields::new(),").unwrap();
         }
         writeln!(out, "}} }}\n}}\n").unwrap();
         Ok(())
@@ -391,7 +392,7 @@ impl<'a> StructEmitter<'a> {
                 )
                 .unwrap();
             } else {
-                body.push_str("let mut unknown_tagged_fields = Vec::new();\n");
+                body.push_str("let mut unknown_tagged_fields = UnknownTaggedFields::new();\n");
                 body.push_str(&flexible.guard(&self.tagged_read_loop(&tagged)));
             }
         }

@@ -1,6 +1,7 @@
 //! The wire format. [`Reader`] decodes from a [`Bytes`](::bytes::Bytes) without
 //! copying; [`VectoredBuf`] encodes without copying large payloads;
-//! [`RawTaggedField`] is a tagged field kept as it came.
+//! [`RawTaggedField`] is a tagged field kept as it came, and
+//! [`UnknownTaggedFields`] a struct's list of them.
 //!
 //! The rest is what the generated code calls, one module per wire type,
 //! each with the same verbs: `put`, `read` and `size`, and
@@ -41,7 +42,7 @@ mod vectored;
 pub(crate) mod wire_array;
 
 pub use reader::Reader;
-pub use tagged::RawTaggedField;
+pub use tagged::{RawTaggedField, UnknownTaggedFields};
 pub(crate) use vectored::SharedSlice;
 pub use vectored::{write_chunks, VectoredBuf};
 

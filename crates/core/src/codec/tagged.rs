@@ -1,7 +1,8 @@
 //! The tagged-field section of flexible versions: a count, then each field
 //! as tag, size and value, in ascending tag order. Known tagged fields are
 //! read into their struct fields; any other is kept as a [`RawTaggedField`]
-//! and written back at its place, so a proxy passes it through unchanged.
+//! in the struct's [`UnknownTaggedFields`] and written back at its place,
+//! so a proxy passes it through unchanged.
 
 use super::varint::{put_uvarint, uvarint_size};
 use super::Reader;
@@ -39,6 +40,106 @@ impl RawTaggedField {
     }
 }
 
+/// The unknown tagged fields of a struct, in ascending tag order: one word,
+/// and nothing to allocate or free while there are none (nearly always).
+/// A slice of [`RawTaggedField`] through `Deref`.
+///
+/// ```
+/// use bytes::Bytes;
+/// use kafka_wire_core::codec::{RawTaggedField, UnknownTaggedFields};
+///
+/// let mut fields = UnknownTaggedFields::new();
+/// assert!(fields.is_empty());
+/// fields.push(RawTaggedField { tag: 90, data: Bytes::from_static(b"x") });
+/// assert_eq!(fields.len(), 1);
+/// assert_eq!(fields[0].tag, 90);
+/// assert_eq!(fields, UnknownTaggedFields::from(vec![RawTaggedField { tag: 90, data: Bytes::from_static(b"x") }]));
+/// assert_eq!(std::mem::size_of::<UnknownTaggedFields>(), std::mem::size_of::<usize>());
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct UnknownTaggedFields {
+    // Never `Some` of an empty vector, so that equality and hashing can
+    // be derived: `push` makes it `Some`, every constructor of an empty
+    // one gives `None`. Boxed on purpose: one word in every struct instead
+    // of a vector's three, for a list that is nearly always empty.
+    #[allow(clippy::box_collection)]
+    fields: Option<Box<Vec<RawTaggedField>>>,
+}
+
+impl UnknownTaggedFields {
+    /// None.
+    pub const fn new() -> Self {
+        UnknownTaggedFields { fields: None }
+    }
+
+    /// Adds a field. The encoder writes the fields in the order they are
+    /// here, interleaved with the known ones by tag: push them in
+    /// ascending tag order.
+    pub fn push(&mut self, field: RawTaggedField) {
+        self.fields.get_or_insert_with(Box::default).push(field);
+    }
+
+    /// Whether there are none: one test of the pointer, which the encoders
+    /// make for every struct.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_none()
+    }
+
+    /// Removes them all.
+    pub fn clear(&mut self) {
+        self.fields = None;
+    }
+
+    /// The fields, as a slice.
+    #[inline]
+    pub fn as_slice(&self) -> &[RawTaggedField] {
+        self.fields.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl std::ops::Deref for UnknownTaggedFields {
+    type Target = [RawTaggedField];
+
+    #[inline]
+    fn deref(&self) -> &[RawTaggedField] {
+        self.as_slice()
+    }
+}
+
+impl std::fmt::Debug for UnknownTaggedFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl From<Vec<RawTaggedField>> for UnknownTaggedFields {
+    fn from(fields: Vec<RawTaggedField>) -> Self {
+        UnknownTaggedFields { fields: (!fields.is_empty()).then(|| Box::new(fields)) }
+    }
+}
+
+impl FromIterator<RawTaggedField> for UnknownTaggedFields {
+    fn from_iter<I: IntoIterator<Item = RawTaggedField>>(fields: I) -> Self {
+        Vec::from_iter(fields).into()
+    }
+}
+
+impl Extend<RawTaggedField> for UnknownTaggedFields {
+    fn extend<I: IntoIterator<Item = RawTaggedField>>(&mut self, fields: I) {
+        fields.into_iter().for_each(|field| self.push(field));
+    }
+}
+
+impl<'a> IntoIterator for &'a UnknownTaggedFields {
+    type Item = &'a RawTaggedField;
+    type IntoIter = std::slice::Iter<'a, RawTaggedField>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
 fn raw_fields_size(fields: &[RawTaggedField]) -> usize {
     fields.iter().map(RawTaggedField::encoded_size).sum()
 }
@@ -59,7 +160,7 @@ fn tagged_fields_not_supported(version: i16) -> EncodeError {
 #[inline(always)]
 pub(crate) fn put_unknown_section<B: BufMut>(
     buf: &mut B,
-    unknown: &[RawTaggedField],
+    unknown: &UnknownTaggedFields,
     flexible: bool,
     version: i16,
 ) -> Result<(), EncodeError> {
@@ -79,7 +180,7 @@ fn put_unknown_fields<B: BufMut>(buf: &mut B, unknown: &[RawTaggedField]) {
 
 /// The size of the section [`put_unknown_section`] writes.
 #[inline(always)]
-pub(crate) fn unknown_section_size(unknown: &[RawTaggedField], flexible: bool) -> usize {
+pub(crate) fn unknown_section_size(unknown: &UnknownTaggedFields, flexible: bool) -> usize {
     if !flexible {
         0
     } else if unknown.is_empty() {
@@ -166,19 +267,19 @@ impl KnownSize {
 /// byte) is read inline, without a call, so the struct's other fields stay
 /// in registers.
 #[inline(always)]
-pub(crate) fn read_unknown_section(r: &mut Reader<'_>, flexible: bool) -> Result<Vec<RawTaggedField>, DecodeError> {
+pub(crate) fn read_unknown_section(r: &mut Reader<'_>, flexible: bool) -> Result<UnknownTaggedFields, DecodeError> {
     if !flexible {
-        return Ok(Vec::new());
+        return Ok(UnknownTaggedFields::new());
     }
     match read_count(r)? {
-        0 => Ok(Vec::new()),
+        0 => Ok(UnknownTaggedFields::new()),
         count => read_unknown_fields(r, count),
     }
 }
 
 #[inline(never)]
-fn read_unknown_fields(r: &mut Reader<'_>, count: u32) -> Result<Vec<RawTaggedField>, DecodeError> {
-    let mut fields = Vec::new();
+fn read_unknown_fields(r: &mut Reader<'_>, count: u32) -> Result<UnknownTaggedFields, DecodeError> {
+    let mut fields = UnknownTaggedFields::new();
     for _ in 0..count {
         let (tag, mut field) = read_field(r)?;
         fields.push(RawTaggedField { tag, data: field.read_rest() });
@@ -254,6 +355,28 @@ pub(crate) fn tag_not_valid(field: &Reader<'_>, tag: u32, version: i16) -> Decod
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn unknown_fields_are_equal_however_an_empty_list_was_made() {
+        let field = RawTaggedField { tag: 3, data: Bytes::from_static(&[1]) };
+        let mut pushed = UnknownTaggedFields::new();
+        pushed.push(field.clone());
+        assert_eq!(pushed, UnknownTaggedFields::from(vec![field.clone()]));
+        assert_eq!(pushed.iter().collect::<Vec<_>>(), [&field]);
+        assert_ne!(pushed, UnknownTaggedFields::new());
+        pushed.clear();
+        let empties =
+            [UnknownTaggedFields::from(Vec::new()), UnknownTaggedFields::from_iter([]), UnknownTaggedFields::default()];
+        for empty in empties {
+            assert_eq!(empty, pushed);
+            assert!(empty.is_empty());
+        }
+        let mut extended = UnknownTaggedFields::new();
+        extended.extend([]);
+        assert_eq!(extended, UnknownTaggedFields::new());
+        extended.extend([field.clone(), field]);
+        assert_eq!(extended.len(), 2);
+    }
     use super::*;
 
     #[test]
@@ -275,9 +398,9 @@ mod tests {
 
     #[test]
     fn sections_without_known_fields() {
-        let unknown = vec![RawTaggedField { tag: 7, data: Bytes::from_static(&[1, 2]) }];
+        let unknown = UnknownTaggedFields::from(vec![RawTaggedField { tag: 7, data: Bytes::from_static(&[1, 2]) }]);
         let mut out = Vec::new();
-        put_unknown_section(&mut out, &[], true, 9).unwrap();
+        put_unknown_section(&mut out, &UnknownTaggedFields::new(), true, 9).unwrap();
         put_unknown_section(&mut out, &unknown, true, 9).unwrap();
         assert_eq!(out, [0, 1, 7, 2, 1, 2]);
         assert_eq!(unknown_section_size(&unknown, true), 5);

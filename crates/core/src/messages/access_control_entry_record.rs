@@ -4,7 +4,7 @@
 //! `AccessControlEntryRecord`, the Kafka data type defined in `AccessControlEntryRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -50,7 +50,7 @@ pub struct AccessControlEntryRecord {
     /// Versions: 0+.
     pub permission_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for AccessControlEntryRecord {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -42,7 +42,7 @@ pub struct AddPartitionsToTxnRequest {
     /// Versions: 0-3.
     pub v3_and_below_topics: Vec<AddPartitionsToTxnTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// List of transactions to add partitions to.
@@ -71,7 +71,7 @@ pub struct AddPartitionsToTxnTransaction {
     /// Versions: 4+.
     pub topics: Vec<AddPartitionsToTxnTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `AddPartitionsToTxnTopic`, versions 0+.
@@ -86,7 +86,7 @@ pub struct AddPartitionsToTxnTopic {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for AddPartitionsToTxnRequest {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -46,7 +46,7 @@ pub struct AddRaftVoterRequest {
     /// Versions: 1+; default: true.
     pub ack_when_committed: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for AddRaftVoterRequest {
@@ -58,7 +58,7 @@ impl Default for AddRaftVoterRequest {
             voter_directory_id: Uuid::nil(),
             listeners: Vec::new(),
             ack_when_committed: true,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -81,7 +81,7 @@ pub struct Listener {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for AddRaftVoterRequest {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -28,12 +28,12 @@ pub struct AllocateProducerIdsRequest {
     /// Versions: 0+; default: -1.
     pub broker_epoch: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for AllocateProducerIdsRequest {
     fn default() -> Self {
-        Self { broker_id: 0, broker_epoch: -1, unknown_tagged_fields: Vec::new() }
+        Self { broker_id: 0, broker_epoch: -1, unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 

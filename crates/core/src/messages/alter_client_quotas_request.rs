@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -29,7 +29,7 @@ pub struct AlterClientQuotasRequest {
     /// Versions: 0+.
     pub validate_only: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The quota configuration entries to alter.
@@ -46,7 +46,7 @@ pub struct EntryData {
     /// Versions: 0+.
     pub ops: Vec<OpData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The quota entity to alter.
@@ -63,7 +63,7 @@ pub struct EntityData {
     /// Versions: 0+; nullable: 0+.
     pub entity_name: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for EntityData {
@@ -71,7 +71,7 @@ impl Default for EntityData {
         Self {
             entity_type: StrBytes::from_static(""),
             entity_name: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -94,7 +94,7 @@ pub struct OpData {
     /// Versions: 0+.
     pub remove: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for AlterClientQuotasRequest {

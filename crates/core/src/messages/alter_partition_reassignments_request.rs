@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -34,7 +34,7 @@ pub struct AlterPartitionReassignmentsRequest {
     /// Versions: 0+.
     pub topics: Vec<ReassignableTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for AlterPartitionReassignmentsRequest {
@@ -43,7 +43,7 @@ impl Default for AlterPartitionReassignmentsRequest {
             timeout_ms: 60000,
             allow_replication_factor_change: true,
             topics: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -62,7 +62,7 @@ pub struct ReassignableTopic {
     /// Versions: 0+.
     pub partitions: Vec<ReassignablePartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partitions to reassign.
@@ -79,7 +79,7 @@ pub struct ReassignablePartition {
     /// Versions: 0+; nullable: 0+; default: null; entity: brokerId.
     pub replicas: Option<WireArray<i32>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for AlterPartitionReassignmentsRequest {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -35,12 +35,12 @@ pub struct AlterPartitionRequest {
     /// Versions: 0+.
     pub topics: Vec<TopicData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for AlterPartitionRequest {
     fn default() -> Self {
-        Self { broker_id: 0, broker_epoch: -1, topics: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self { broker_id: 0, broker_epoch: -1, topics: Vec::new(), unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -62,7 +62,7 @@ pub struct TopicData {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partitions to alter ISRs for.
@@ -95,7 +95,7 @@ pub struct PartitionData {
     /// Versions: 0+.
     pub partition_epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The ISR for this partition.
@@ -112,12 +112,12 @@ pub struct BrokerState {
     /// Versions: 3+; default: -1.
     pub broker_epoch: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for BrokerState {
     fn default() -> Self {
-        Self { broker_id: 0, broker_epoch: -1, unknown_tagged_fields: Vec::new() }
+        Self { broker_id: 0, broker_epoch: -1, unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -27,7 +27,7 @@ pub struct AlterReplicaLogDirsRequest {
     /// Versions: 0+.
     pub dirs: Vec<AlterReplicaLogDir>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The alterations to make for each directory.
@@ -44,7 +44,7 @@ pub struct AlterReplicaLogDir {
     /// Versions: 0+.
     pub topics: Vec<AlterReplicaLogDirTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The topics to add to the directory.
@@ -61,7 +61,7 @@ pub struct AlterReplicaLogDirTopic {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for AlterReplicaLogDirsRequest {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -29,7 +29,7 @@ pub struct AlterShareGroupOffsetsRequest {
     /// Versions: 0+.
     pub topics: Vec<AlterShareGroupOffsetsRequestTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The topics to alter offsets for.
@@ -46,7 +46,7 @@ pub struct AlterShareGroupOffsetsRequestTopic {
     /// Versions: 0+.
     pub partitions: Vec<AlterShareGroupOffsetsRequestPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each partition to alter offsets for.
@@ -63,7 +63,7 @@ pub struct AlterShareGroupOffsetsRequestPartition {
     /// Versions: 0+.
     pub start_offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for AlterShareGroupOffsetsRequest {

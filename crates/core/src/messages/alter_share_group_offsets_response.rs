@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -38,7 +38,7 @@ pub struct AlterShareGroupOffsetsResponse {
     /// Versions: 0+.
     pub responses: Vec<AlterShareGroupOffsetsResponseTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for each topic.
@@ -57,7 +57,7 @@ pub struct AlterShareGroupOffsetsResponseTopic {
     /// Versions: 0+.
     pub partitions: Vec<AlterShareGroupOffsetsResponsePartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `AlterShareGroupOffsetsResponsePartition`, versions 0.
@@ -76,7 +76,7 @@ pub struct AlterShareGroupOffsetsResponsePartition {
     /// Versions: 0+; nullable: 0+; default: null.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for AlterShareGroupOffsetsResponse {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -30,7 +30,7 @@ pub struct AlterUserScramCredentialsRequest {
     /// Versions: 0+.
     pub upsertions: Vec<ScramCredentialUpsertion>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The SCRAM credentials to remove.
@@ -47,7 +47,7 @@ pub struct ScramCredentialDeletion {
     /// Versions: 0+.
     pub mechanism: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The SCRAM credentials to update/insert.
@@ -76,7 +76,7 @@ pub struct ScramCredentialUpsertion {
     /// Versions: 0+.
     pub salted_password: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for AlterUserScramCredentialsRequest {

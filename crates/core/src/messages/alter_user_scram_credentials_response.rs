@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -29,7 +29,7 @@ pub struct AlterUserScramCredentialsResponse {
     /// Versions: 0+.
     pub results: Vec<AlterUserScramCredentialsResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for deletions and alterations, one per affected user.
@@ -50,7 +50,7 @@ pub struct AlterUserScramCredentialsResult {
     /// Versions: 0+; nullable: 0+.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for AlterUserScramCredentialsResult {
@@ -59,7 +59,7 @@ impl Default for AlterUserScramCredentialsResult {
             user: StrBytes::from_static(""),
             error_code: 0,
             error_message: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -37,7 +37,7 @@ pub struct ApiVersionsRequest {
     /// Versions: 5+; default: -1; ignorable.
     pub node_id: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ApiVersionsRequest {
@@ -47,7 +47,7 @@ impl Default for ApiVersionsRequest {
             client_software_version: StrBytes::from_static(""),
             cluster_id: None,
             node_id: -1,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -49,7 +50,7 @@ pub struct ApiVersionsResponse {
     /// Versions: 3+; tagged: 3+ (tag 3); default: false; ignorable.
     pub zk_migration_ready: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ApiVersionsResponse {
@@ -62,7 +63,7 @@ impl Default for ApiVersionsResponse {
             finalized_features_epoch: -1,
             finalized_features: Vec::new(),
             zk_migration_ready: false,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -85,7 +86,7 @@ pub struct ApiVersion {
     /// Versions: 0+.
     pub max_version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted.
@@ -106,7 +107,7 @@ pub struct SupportedFeatureKey {
     /// Versions: 3+.
     pub max_version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// List of cluster-wide finalized features. The information is valid only if FinalizedFeaturesEpoch \>= 0.
@@ -127,7 +128,7 @@ pub struct FinalizedFeatureKey {
     /// Versions: 3+.
     pub min_version_level: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ApiVersionsResponse {
@@ -317,7 +318,7 @@ impl ApiVersionsResponse {
         let mut f_finalized_features_epoch = -1;
         let mut f_finalized_features = Vec::new();
         let mut f_zk_migration_ready = false;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 3 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;

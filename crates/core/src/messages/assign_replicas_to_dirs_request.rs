@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -33,12 +33,17 @@ pub struct AssignReplicasToDirsRequest {
     /// Versions: 0+.
     pub directories: Vec<DirectoryData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for AssignReplicasToDirsRequest {
     fn default() -> Self {
-        Self { broker_id: 0, broker_epoch: -1, directories: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self {
+            broker_id: 0,
+            broker_epoch: -1,
+            directories: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 
@@ -56,7 +61,7 @@ pub struct DirectoryData {
     /// Versions: 0+.
     pub topics: Vec<TopicData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The topics assigned to the directory.
@@ -73,7 +78,7 @@ pub struct TopicData {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partitions assigned to the directory.
@@ -86,7 +91,7 @@ pub struct PartitionData {
     /// Versions: 0+.
     pub partition_index: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for AssignReplicasToDirsRequest {

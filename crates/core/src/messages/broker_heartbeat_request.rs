@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -49,7 +50,7 @@ pub struct BrokerHeartbeatRequest {
     /// Versions: 2+; nullable: 2+; tagged: 2+ (tag 1); default: null.
     pub cordoned_log_dirs: Option<Vec<Uuid>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for BrokerHeartbeatRequest {
@@ -62,7 +63,7 @@ impl Default for BrokerHeartbeatRequest {
             want_shut_down: false,
             offline_log_dirs: Vec::new(),
             cordoned_log_dirs: None,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -161,7 +162,7 @@ impl BrokerHeartbeatRequest {
         let f_want_shut_down = run[21] != 0;
         let mut f_offline_log_dirs = Vec::new();
         let mut f_cordoned_log_dirs = None;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

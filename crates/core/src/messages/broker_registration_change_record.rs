@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -41,7 +42,7 @@ pub struct BrokerRegistrationChangeRecord {
     /// Versions: 3+; nullable: 3+; tagged: 3+ (tag 3); default: null.
     pub cordoned_log_dirs: Option<Vec<Uuid>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for BrokerRegistrationChangeRecord {
@@ -144,7 +145,7 @@ impl BrokerRegistrationChangeRecord {
         let mut f_in_controlled_shutdown = 0;
         let mut f_log_dirs = Vec::new();
         let mut f_cordoned_log_dirs = None;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

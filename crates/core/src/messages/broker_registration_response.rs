@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -32,12 +32,12 @@ pub struct BrokerRegistrationResponse {
     /// Versions: 0+; default: -1.
     pub broker_epoch: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for BrokerRegistrationResponse {
     fn default() -> Self {
-        Self { throttle_time_ms: 0, error_code: 0, broker_epoch: -1, unknown_tagged_fields: Vec::new() }
+        Self { throttle_time_ms: 0, error_code: 0, broker_epoch: -1, unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 

@@ -4,7 +4,7 @@
 //! `ClientQuotaRecord`, the Kafka data type defined in `ClientQuotaRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -33,7 +33,7 @@ pub struct ClientQuotaRecord {
     /// Versions: 0+.
     pub remove: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The quota entity to alter.
@@ -50,7 +50,7 @@ pub struct EntityData {
     /// Versions: 0+; nullable: 0+.
     pub entity_name: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for EntityData {
@@ -58,7 +58,7 @@ impl Default for EntityData {
         Self {
             entity_type: StrBytes::from_static(""),
             entity_name: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

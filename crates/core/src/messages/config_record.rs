@@ -4,7 +4,7 @@
 //! `ConfigRecord`, the Kafka data type defined in `ConfigRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -33,7 +33,7 @@ pub struct ConfigRecord {
     /// Versions: 0+; nullable: 0+.
     pub value: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ConfigRecord {
@@ -43,7 +43,7 @@ impl Default for ConfigRecord {
             resource_name: StrBytes::from_static(""),
             name: StrBytes::from_static(""),
             value: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -38,7 +39,7 @@ pub struct ConsumerGroupCurrentMemberAssignmentValue {
     /// Versions: 0+.
     pub partitions_pending_revocation: Vec<TopicPartitions>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicPartitions`, versions 0+.
@@ -57,7 +58,7 @@ pub struct TopicPartitions {
     /// Versions: 0+; nullable: 0+; tagged: 0+ (tag 0).
     pub assignment_epochs: Option<WireArray<i32>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for TopicPartitions {
@@ -66,7 +67,7 @@ impl Default for TopicPartitions {
             topic_id: Uuid::nil(),
             partitions: WireArray::new(),
             assignment_epochs: Some(WireArray::new()),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -180,7 +181,7 @@ impl TopicPartitions {
         let f_topic_id = r.read_uuid().map_err(|e| e.in_field("TopicId"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let mut f_assignment_epochs = Some(WireArray::new());
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

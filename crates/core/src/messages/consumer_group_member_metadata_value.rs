@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -54,7 +55,7 @@ pub struct ConsumerGroupMemberMetadataValue {
     /// Versions: 0+; nullable: 0+; tagged: 0+ (tag 0).
     pub classic_member_metadata: Option<ClassicMemberMetadata>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ConsumerGroupMemberMetadataValue {
@@ -69,7 +70,7 @@ impl Default for ConsumerGroupMemberMetadataValue {
             rebalance_timeout_ms: -1,
             server_assignor: Some(StrBytes::from_static("")),
             classic_member_metadata: Some(ClassicMemberMetadata::default()),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -88,7 +89,7 @@ pub struct ClassicMemberMetadata {
     /// Versions: 0+.
     pub supported_protocols: Vec<ClassicProtocol>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The list of protocols that the member supports if the consumer uses the classic protocol.
@@ -105,7 +106,7 @@ pub struct ClassicProtocol {
     /// Versions: 0+.
     pub metadata: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ConsumerGroupMemberMetadataValue {
@@ -231,7 +232,7 @@ impl ConsumerGroupMemberMetadataValue {
         let f_server_assignor =
             c::string::read_nullable(r, true, true, version).map_err(|e| e.in_field("ServerAssignor"))?;
         let mut f_classic_member_metadata = Some(ClassicMemberMetadata::default());
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

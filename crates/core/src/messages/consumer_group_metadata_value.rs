@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -24,7 +25,7 @@ pub struct ConsumerGroupMetadataValue {
     /// Versions: 0+; tagged: 0+ (tag 0); default: 0.
     pub metadata_hash: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ConsumerGroupMetadataValue {
@@ -67,7 +68,7 @@ impl ConsumerGroupMetadataValue {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let f_epoch = r.read_i32().map_err(|e| e.in_field("Epoch"))?;
         let mut f_metadata_hash = 0;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

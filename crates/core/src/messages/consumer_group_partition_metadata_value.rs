@@ -4,7 +4,7 @@
 //! `ConsumerGroupPartitionMetadataValue`, the Kafka data type defined in `ConsumerGroupPartitionMetadataValue.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -22,7 +22,7 @@ pub struct ConsumerGroupPartitionMetadataValue {
     /// Versions: 0+.
     pub topics: Vec<TopicMetadata>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The list of topic metadata.
@@ -47,7 +47,7 @@ pub struct TopicMetadata {
     /// Versions: 0+.
     pub partition_metadata: Vec<PartitionMetadata>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Deprecated: this field is not used after 4.0. Partitions mapped to a set of racks. If the rack information is unavailable for all the partitions, an empty list is stored.
@@ -64,7 +64,7 @@ pub struct PartitionMetadata {
     /// Versions: 0+.
     pub racks: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ConsumerGroupPartitionMetadataValue {

@@ -4,7 +4,7 @@
 //! `ConsumerGroupRegularExpressionValue`, the Kafka data type defined in `ConsumerGroupRegularExpressionValue.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -23,7 +23,7 @@ pub struct ConsumerGroupRegularExpressionValue {
     /// Versions: 0+.
     pub timestamp: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ConsumerGroupRegularExpressionValue {

@@ -4,7 +4,7 @@
 //! `ConsumerGroupTargetAssignmentMemberValue`, the Kafka data type defined in `ConsumerGroupTargetAssignmentMemberValue.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -22,7 +22,7 @@ pub struct ConsumerGroupTargetAssignmentMemberValue {
     /// Versions: 0+.
     pub topic_partitions: Vec<TopicPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The assigned partitions.
@@ -39,7 +39,7 @@ pub struct TopicPartition {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ConsumerGroupTargetAssignmentMemberValue {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -29,7 +29,7 @@ pub struct CreateAclsResponse {
     /// Versions: 0+.
     pub results: Vec<AclCreationResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for each ACL creation.
@@ -46,12 +46,16 @@ pub struct AclCreationResult {
     /// Versions: 0+; nullable: 0+.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for AclCreationResult {
     fn default() -> Self {
-        Self { error_code: 0, error_message: Some(StrBytes::from_static("")), unknown_tagged_fields: Vec::new() }
+        Self {
+            error_code: 0,
+            error_message: Some(StrBytes::from_static("")),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -34,7 +34,7 @@ pub struct CreatePartitionsRequest {
     /// Versions: 0+.
     pub validate_only: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each topic that we want to create new partitions inside.
@@ -55,7 +55,7 @@ pub struct CreatePartitionsTopic {
     /// Versions: 0+; nullable: 0+.
     pub assignments: Option<Vec<CreatePartitionsAssignment>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for CreatePartitionsTopic {
@@ -64,7 +64,7 @@ impl Default for CreatePartitionsTopic {
             name: StrBytes::from_static(""),
             count: 0,
             assignments: Some(Vec::new()),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -79,7 +79,7 @@ pub struct CreatePartitionsAssignment {
     /// Versions: 0+; entity: brokerId.
     pub broker_ids: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for CreatePartitionsRequest {

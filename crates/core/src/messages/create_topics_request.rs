@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -35,12 +35,17 @@ pub struct CreateTopicsRequest {
     /// Versions: 1+; default: false.
     pub validate_only: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for CreateTopicsRequest {
     fn default() -> Self {
-        Self { topics: Vec::new(), timeout_ms: 60000, validate_only: false, unknown_tagged_fields: Vec::new() }
+        Self {
+            topics: Vec::new(),
+            timeout_ms: 60000,
+            validate_only: false,
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 
@@ -70,7 +75,7 @@ pub struct CreatableTopic {
     /// Versions: 0+.
     pub configs: Vec<CreatableTopicConfig>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The manual partition assignment, or the empty array if we are using automatic assignment.
@@ -87,7 +92,7 @@ pub struct CreatableReplicaAssignment {
     /// Versions: 0+; entity: brokerId.
     pub broker_ids: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The custom topic configurations to set.
@@ -104,7 +109,7 @@ pub struct CreatableTopicConfig {
     /// Versions: 0+; nullable: 0+.
     pub value: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for CreatableTopicConfig {
@@ -112,7 +117,7 @@ impl Default for CreatableTopicConfig {
         Self {
             name: StrBytes::from_static(""),
             value: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

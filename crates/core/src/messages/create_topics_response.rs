@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -30,7 +31,7 @@ pub struct CreateTopicsResponse {
     /// Versions: 0+.
     pub topics: Vec<CreatableTopicResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Results for each topic we tried to create.
@@ -71,7 +72,7 @@ pub struct CreatableTopicResult {
     /// Versions: 5+; nullable: 5+; ignorable.
     pub configs: Option<Vec<CreatableTopicConfigs>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for CreatableTopicResult {
@@ -85,7 +86,7 @@ impl Default for CreatableTopicResult {
             num_partitions: -1,
             replication_factor: -1,
             configs: Some(Vec::new()),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -116,7 +117,7 @@ pub struct CreatableTopicConfigs {
     /// Versions: 5+.
     pub is_sensitive: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for CreatableTopicConfigs {
@@ -127,7 +128,7 @@ impl Default for CreatableTopicConfigs {
             read_only: false,
             config_source: -1,
             is_sensitive: false,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -325,7 +326,7 @@ impl CreatableTopicResult {
         } else {
             Some(Vec::new())
         };
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 5 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;

@@ -4,7 +4,7 @@
 //! `DefaultPrincipalData`, the Kafka data type defined in `DefaultPrincipalData.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -29,7 +29,7 @@ pub struct DefaultPrincipalData {
     /// Versions: 0+.
     pub token_authenticated: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DefaultPrincipalData {

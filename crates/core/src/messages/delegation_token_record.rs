@@ -4,7 +4,7 @@
 //! `DelegationTokenRecord`, the Kafka data type defined in `DelegationTokenRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -45,7 +45,7 @@ pub struct DelegationTokenRecord {
     /// Versions: 0+.
     pub token_id: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DelegationTokenRecord {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -26,7 +26,7 @@ pub struct DeleteAclsRequest {
     /// Versions: 0+.
     pub filters: Vec<DeleteAclsFilter>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The filters to use when deleting ACLs.
@@ -63,7 +63,7 @@ pub struct DeleteAclsFilter {
     /// Versions: 0+.
     pub permission_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DeleteAclsFilter {
@@ -76,7 +76,7 @@ impl Default for DeleteAclsFilter {
             host_filter: Some(StrBytes::from_static("")),
             operation: 0,
             permission_type: 0,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

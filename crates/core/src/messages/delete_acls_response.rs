@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -29,7 +29,7 @@ pub struct DeleteAclsResponse {
     /// Versions: 0+.
     pub filter_results: Vec<DeleteAclsFilterResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for each filter.
@@ -50,7 +50,7 @@ pub struct DeleteAclsFilterResult {
     /// Versions: 0+.
     pub matching_acls: Vec<DeleteAclsMatchingAcl>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DeleteAclsFilterResult {
@@ -59,7 +59,7 @@ impl Default for DeleteAclsFilterResult {
             error_code: 0,
             error_message: Some(StrBytes::from_static("")),
             matching_acls: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -106,7 +106,7 @@ pub struct DeleteAclsMatchingAcl {
     /// Versions: 0+.
     pub permission_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DeleteAclsMatchingAcl {
@@ -121,7 +121,7 @@ impl Default for DeleteAclsMatchingAcl {
             host: StrBytes::from_static(""),
             operation: 0,
             permission_type: 0,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -29,7 +29,7 @@ pub struct DeleteRecordsRequest {
     /// Versions: 0+.
     pub timeout_ms: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each topic that we want to delete records from.
@@ -46,7 +46,7 @@ pub struct DeleteRecordsTopic {
     /// Versions: 0+.
     pub partitions: Vec<DeleteRecordsPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each partition that we want to delete records from.
@@ -63,7 +63,7 @@ pub struct DeleteRecordsPartition {
     /// Versions: 0+.
     pub offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DeleteRecordsRequest {

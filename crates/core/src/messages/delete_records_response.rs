@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -29,7 +29,7 @@ pub struct DeleteRecordsResponse {
     /// Versions: 0+.
     pub topics: Vec<DeleteRecordsTopicResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each topic that we wanted to delete records from.
@@ -46,7 +46,7 @@ pub struct DeleteRecordsTopicResult {
     /// Versions: 0+.
     pub partitions: Vec<DeleteRecordsPartitionResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each partition that we wanted to delete records from.
@@ -67,7 +67,7 @@ pub struct DeleteRecordsPartitionResult {
     /// Versions: 0+.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DeleteRecordsResponse {

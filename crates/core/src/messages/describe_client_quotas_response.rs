@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -37,7 +37,7 @@ pub struct DescribeClientQuotasResponse {
     /// Versions: 0+; nullable: 0+.
     pub entries: Option<Vec<EntryData>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeClientQuotasResponse {
@@ -47,7 +47,7 @@ impl Default for DescribeClientQuotasResponse {
             error_code: 0,
             error_message: Some(StrBytes::from_static("")),
             entries: Some(Vec::new()),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -66,7 +66,7 @@ pub struct EntryData {
     /// Versions: 0+.
     pub values: Vec<ValueData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The quota entity description.
@@ -83,7 +83,7 @@ pub struct EntityData {
     /// Versions: 0+; nullable: 0+.
     pub entity_name: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for EntityData {
@@ -91,7 +91,7 @@ impl Default for EntityData {
         Self {
             entity_type: StrBytes::from_static(""),
             entity_name: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -110,7 +110,7 @@ pub struct ValueData {
     /// Versions: 0+.
     pub value: f64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DescribeClientQuotasResponse {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -32,7 +32,7 @@ pub struct DescribeClusterRequest {
     /// Versions: 2+.
     pub include_fenced_brokers: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeClusterRequest {
@@ -41,7 +41,7 @@ impl Default for DescribeClusterRequest {
             include_cluster_authorized_operations: false,
             endpoint_type: 1,
             include_fenced_brokers: false,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

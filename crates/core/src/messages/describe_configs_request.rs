@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -34,7 +34,7 @@ pub struct DescribeConfigsRequest {
     /// Versions: 3+; default: false.
     pub include_documentation: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The resources whose configurations we want to describe.
@@ -55,7 +55,7 @@ pub struct DescribeConfigsResource {
     /// Versions: 0+; nullable: 0+.
     pub configuration_keys: Option<Vec<StrBytes>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeConfigsResource {
@@ -64,7 +64,7 @@ impl Default for DescribeConfigsResource {
             resource_type: 0,
             resource_name: StrBytes::from_static(""),
             configuration_keys: Some(Vec::new()),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -29,7 +29,7 @@ pub struct DescribeConfigsResponse {
     /// Versions: 0+.
     pub results: Vec<DescribeConfigsResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for each resource.
@@ -58,7 +58,7 @@ pub struct DescribeConfigsResult {
     /// Versions: 0+.
     pub configs: Vec<DescribeConfigsResourceResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeConfigsResult {
@@ -69,7 +69,7 @@ impl Default for DescribeConfigsResult {
             resource_type: 0,
             resource_name: StrBytes::from_static(""),
             configs: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -116,7 +116,7 @@ pub struct DescribeConfigsResourceResult {
     /// Versions: 3+; nullable: 0+; ignorable.
     pub documentation: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeConfigsResourceResult {
@@ -131,7 +131,7 @@ impl Default for DescribeConfigsResourceResult {
             synonyms: Vec::new(),
             config_type: 0,
             documentation: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -154,7 +154,7 @@ pub struct DescribeConfigsSynonym {
     /// Versions: 1+.
     pub source: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeConfigsSynonym {
@@ -163,7 +163,7 @@ impl Default for DescribeConfigsSynonym {
             name: StrBytes::from_static(""),
             value: Some(StrBytes::from_static("")),
             source: 0,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -26,12 +26,12 @@ pub struct DescribeDelegationTokenRequest {
     /// Versions: 0+; nullable: 0+.
     pub owners: Option<Vec<DescribeDelegationTokenOwner>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeDelegationTokenRequest {
     fn default() -> Self {
-        Self { owners: Some(Vec::new()), unknown_tagged_fields: Vec::new() }
+        Self { owners: Some(Vec::new()), unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -49,7 +49,7 @@ pub struct DescribeDelegationTokenOwner {
     /// Versions: 0+.
     pub principal_name: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DescribeDelegationTokenRequest {

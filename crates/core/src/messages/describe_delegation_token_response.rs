@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -34,7 +34,7 @@ pub struct DescribeDelegationTokenResponse {
     /// Versions: 0+.
     pub throttle_time_ms: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The tokens.
@@ -83,7 +83,7 @@ pub struct DescribedDelegationToken {
     /// Versions: 0+.
     pub renewers: Vec<DescribedDelegationTokenRenewer>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Those who are able to renew this token before it expires.
@@ -100,7 +100,7 @@ pub struct DescribedDelegationTokenRenewer {
     /// Versions: 0+.
     pub principal_name: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DescribeDelegationTokenResponse {

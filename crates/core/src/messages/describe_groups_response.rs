@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -30,7 +30,7 @@ pub struct DescribeGroupsResponse {
     /// Versions: 0+.
     pub groups: Vec<DescribedGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each described group.
@@ -71,7 +71,7 @@ pub struct DescribedGroup {
     /// Versions: 3+; default: -2147483648.
     pub authorized_operations: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribedGroup {
@@ -85,7 +85,7 @@ impl Default for DescribedGroup {
             protocol_data: StrBytes::from_static(""),
             members: Vec::new(),
             authorized_operations: -2147483648,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -120,7 +120,7 @@ pub struct DescribedGroupMember {
     /// Versions: 0+.
     pub member_assignment: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DescribeGroupsResponse {

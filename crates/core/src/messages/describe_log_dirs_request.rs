@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -27,12 +27,12 @@ pub struct DescribeLogDirsRequest {
     /// Versions: 0+; nullable: 0+.
     pub topics: Option<Vec<DescribableLogDirTopic>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeLogDirsRequest {
     fn default() -> Self {
-        Self { topics: Some(Vec::new()), unknown_tagged_fields: Vec::new() }
+        Self { topics: Some(Vec::new()), unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -50,7 +50,7 @@ pub struct DescribableLogDirTopic {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DescribeLogDirsRequest {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -33,7 +33,7 @@ pub struct DescribeLogDirsResponse {
     /// Versions: 0+.
     pub results: Vec<DescribeLogDirsResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The log directories.
@@ -66,7 +66,7 @@ pub struct DescribeLogDirsResult {
     /// Versions: 5+; default: false; ignorable.
     pub is_cordoned: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeLogDirsResult {
@@ -78,7 +78,7 @@ impl Default for DescribeLogDirsResult {
             total_bytes: -1,
             usable_bytes: -1,
             is_cordoned: false,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -97,7 +97,7 @@ pub struct DescribeLogDirsTopic {
     /// Versions: 0+.
     pub partitions: Vec<DescribeLogDirsPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partitions.
@@ -122,7 +122,7 @@ pub struct DescribeLogDirsPartition {
     /// Versions: 0+.
     pub is_future_key: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DescribeLogDirsResponse {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -26,7 +26,7 @@ pub struct DescribeShareGroupOffsetsRequest {
     /// Versions: 0+.
     pub groups: Vec<DescribeShareGroupOffsetsRequestGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The groups to describe offsets for.
@@ -43,12 +43,16 @@ pub struct DescribeShareGroupOffsetsRequestGroup {
     /// Versions: 0+; nullable: 0+.
     pub topics: Option<Vec<DescribeShareGroupOffsetsRequestTopic>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeShareGroupOffsetsRequestGroup {
     fn default() -> Self {
-        Self { group_id: StrBytes::from_static(""), topics: Some(Vec::new()), unknown_tagged_fields: Vec::new() }
+        Self {
+            group_id: StrBytes::from_static(""),
+            topics: Some(Vec::new()),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 
@@ -66,7 +70,7 @@ pub struct DescribeShareGroupOffsetsRequestTopic {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DescribeShareGroupOffsetsRequest {

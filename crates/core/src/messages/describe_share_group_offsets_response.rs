@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -30,7 +30,7 @@ pub struct DescribeShareGroupOffsetsResponse {
     /// Versions: 0+.
     pub groups: Vec<DescribeShareGroupOffsetsResponseGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for each group.
@@ -55,7 +55,7 @@ pub struct DescribeShareGroupOffsetsResponseGroup {
     /// Versions: 0+; nullable: 0+; default: null.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for each topic.
@@ -74,7 +74,7 @@ pub struct DescribeShareGroupOffsetsResponseTopic {
     /// Versions: 0+.
     pub partitions: Vec<DescribeShareGroupOffsetsResponsePartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `DescribeShareGroupOffsetsResponsePartition`, versions 0-1.
@@ -105,7 +105,7 @@ pub struct DescribeShareGroupOffsetsResponsePartition {
     /// Versions: 0+; nullable: 0+; default: null.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeShareGroupOffsetsResponsePartition {
@@ -117,7 +117,7 @@ impl Default for DescribeShareGroupOffsetsResponsePartition {
             lag: -1,
             error_code: 0,
             error_message: None,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

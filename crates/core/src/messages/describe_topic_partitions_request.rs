@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -33,12 +33,17 @@ pub struct DescribeTopicPartitionsRequest {
     /// Versions: 0+; nullable: 0+; default: null.
     pub cursor: Option<Cursor>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeTopicPartitionsRequest {
     fn default() -> Self {
-        Self { topics: Vec::new(), response_partition_limit: 2000, cursor: None, unknown_tagged_fields: Vec::new() }
+        Self {
+            topics: Vec::new(),
+            response_partition_limit: 2000,
+            cursor: None,
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 
@@ -52,7 +57,7 @@ pub struct TopicRequest {
     /// Versions: 0+; entity: topicName.
     pub name: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The first topic and partition index to fetch details for.
@@ -69,7 +74,7 @@ pub struct Cursor {
     /// Versions: 0+.
     pub partition_index: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DescribeTopicPartitionsRequest {

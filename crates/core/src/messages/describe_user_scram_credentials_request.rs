@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -25,12 +25,12 @@ pub struct DescribeUserScramCredentialsRequest {
     /// Versions: 0+; nullable: 0+.
     pub users: Option<Vec<UserName>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribeUserScramCredentialsRequest {
     fn default() -> Self {
-        Self { users: Some(Vec::new()), unknown_tagged_fields: Vec::new() }
+        Self { users: Some(Vec::new()), unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -44,7 +44,7 @@ pub struct UserName {
     /// Versions: 0+.
     pub name: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for DescribeUserScramCredentialsRequest {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -33,7 +33,7 @@ pub struct ElectLeadersResponse {
     /// Versions: 0+.
     pub replica_election_results: Vec<ReplicaElectionResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The election results, or an empty array if the requester did not have permission and the request asks for all partitions.
@@ -50,7 +50,7 @@ pub struct ReplicaElectionResult {
     /// Versions: 0+.
     pub partition_result: Vec<PartitionResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for each partition.
@@ -71,7 +71,7 @@ pub struct PartitionResult {
     /// Versions: 0+; nullable: 0+.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for PartitionResult {
@@ -80,7 +80,7 @@ impl Default for PartitionResult {
             partition_id: 0,
             error_code: 0,
             error_message: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! `EndTransactionRecord`, the Kafka data type defined in `EndTransactionRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -16,7 +16,7 @@ use bytes::BufMut;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndTransactionRecord {
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for EndTransactionRecord {

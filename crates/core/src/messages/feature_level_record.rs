@@ -4,7 +4,7 @@
 //! `FeatureLevelRecord`, the Kafka data type defined in `FeatureLevelRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -25,7 +25,7 @@ pub struct FeatureLevelRecord {
     /// Versions: 0+.
     pub feature_level: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for FeatureLevelRecord {

@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -72,7 +73,7 @@ pub struct FetchRequest {
     /// Versions: 11+; ignorable.
     pub rack_id: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for FetchRequest {
@@ -90,7 +91,7 @@ impl Default for FetchRequest {
             topics: Vec::new(),
             forgotten_topics_data: Vec::new(),
             rack_id: StrBytes::from_static(""),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -109,12 +110,12 @@ pub struct ReplicaState {
     /// Versions: 15+; default: -1.
     pub replica_epoch: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ReplicaState {
     fn default() -> Self {
-        Self { replica_id: -1, replica_epoch: -1, unknown_tagged_fields: Vec::new() }
+        Self { replica_id: -1, replica_epoch: -1, unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -136,7 +137,7 @@ pub struct FetchTopic {
     /// Versions: 0+.
     pub partitions: Vec<FetchPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partitions to fetch.
@@ -177,7 +178,7 @@ pub struct FetchPartition {
     /// Versions: 18+; tagged: 18+ (tag 1); default: 9223372036854775807; ignorable.
     pub high_watermark: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for FetchPartition {
@@ -191,7 +192,7 @@ impl Default for FetchPartition {
             partition_max_bytes: 0,
             replica_directory_id: Uuid::nil(),
             high_watermark: 9223372036854775807,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -214,7 +215,7 @@ pub struct ForgottenTopic {
     /// Versions: 7+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for FetchRequest {
@@ -531,7 +532,7 @@ impl FetchRequest {
         } else {
             StrBytes::from_static("")
         };
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 12 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
@@ -648,7 +649,7 @@ impl FetchPartition {
         let f_partition_max_bytes = r.read_i32().map_err(|e| e.in_field("PartitionMaxBytes"))?;
         let mut f_replica_directory_id = Uuid::nil();
         let mut f_high_watermark = 9223372036854775807;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 12 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;

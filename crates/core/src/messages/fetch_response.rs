@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -43,7 +44,7 @@ pub struct FetchResponse {
     /// Versions: 16+; tagged: 16+ (tag 0).
     pub node_endpoints: Vec<NodeEndpoint>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The response topics.
@@ -64,7 +65,7 @@ pub struct FetchableTopicResponse {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The topic partitions.
@@ -117,7 +118,7 @@ pub struct PartitionData {
     /// Versions: 0+; nullable: 0+.
     pub records: Option<Bytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for PartitionData {
@@ -134,7 +135,7 @@ impl Default for PartitionData {
             aborted_transactions: Some(Vec::new()),
             preferred_read_replica: -1,
             records: None,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -153,12 +154,12 @@ pub struct EpochEndOffset {
     /// Versions: 12+; default: -1.
     pub end_offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for EpochEndOffset {
     fn default() -> Self {
-        Self { epoch: -1, end_offset: -1, unknown_tagged_fields: Vec::new() }
+        Self { epoch: -1, end_offset: -1, unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -176,12 +177,12 @@ pub struct LeaderIdAndEpoch {
     /// Versions: 12+; default: -1.
     pub leader_epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for LeaderIdAndEpoch {
     fn default() -> Self {
-        Self { leader_id: -1, leader_epoch: -1, unknown_tagged_fields: Vec::new() }
+        Self { leader_id: -1, leader_epoch: -1, unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -199,12 +200,12 @@ pub struct SnapshotId {
     /// Versions: 0+; default: -1.
     pub epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for SnapshotId {
     fn default() -> Self {
-        Self { end_offset: -1, epoch: -1, unknown_tagged_fields: Vec::new() }
+        Self { end_offset: -1, epoch: -1, unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -222,7 +223,7 @@ pub struct AbortedTransaction {
     /// Versions: 4+.
     pub first_offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH.
@@ -247,7 +248,7 @@ pub struct NodeEndpoint {
     /// Versions: 16+; nullable: 16+; default: null.
     pub rack: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for FetchResponse {
@@ -610,7 +611,7 @@ impl FetchResponse {
         })
         .map_err(|e| e.in_field("Responses"))?;
         let mut f_node_endpoints = Vec::new();
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 12 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
@@ -706,7 +707,7 @@ impl PartitionData {
         let f_preferred_read_replica =
             if version >= 11 { r.read_i32().map_err(|e| e.in_field("PreferredReadReplica"))? } else { -1 };
         let f_records = c::bytes::read_nullable(r, flexible, true, version).map_err(|e| e.in_field("Records"))?;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 12 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;

@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -38,7 +39,7 @@ pub struct FetchSnapshotRequest {
     /// Versions: 0+.
     pub topics: Vec<TopicSnapshot>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for FetchSnapshotRequest {
@@ -48,7 +49,7 @@ impl Default for FetchSnapshotRequest {
             replica_id: -1,
             max_bytes: 2147483647,
             topics: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -67,7 +68,7 @@ pub struct TopicSnapshot {
     /// Versions: 0+.
     pub partitions: Vec<PartitionSnapshot>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partitions to fetch.
@@ -96,7 +97,7 @@ pub struct PartitionSnapshot {
     /// Versions: 1+; tagged: 1+ (tag 0); ignorable.
     pub replica_directory_id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The snapshot endOffset and epoch to fetch.
@@ -113,7 +114,7 @@ pub struct SnapshotId {
     /// Versions: 0+.
     pub epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for FetchSnapshotRequest {
@@ -269,7 +270,7 @@ impl FetchSnapshotRequest {
         let f_topics =
             c::array::read_in_place(r, true, version, |r, slot| TopicSnapshot::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Topics"))?;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {
@@ -335,7 +336,7 @@ impl PartitionSnapshot {
         let f_snapshot_id = SnapshotId::decode_fields(r, version).map_err(|e| e.in_field("SnapshotId"))?;
         let f_position = r.read_i64().map_err(|e| e.in_field("Position"))?;
         let mut f_replica_directory_id = Uuid::nil();
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

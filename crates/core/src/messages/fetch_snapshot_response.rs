@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -38,7 +39,7 @@ pub struct FetchSnapshotResponse {
     /// Versions: 1+; tagged: 1+ (tag 0).
     pub node_endpoints: Vec<NodeEndpoint>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The topics to fetch.
@@ -55,7 +56,7 @@ pub struct TopicSnapshot {
     /// Versions: 0+.
     pub partitions: Vec<PartitionSnapshot>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partitions to fetch.
@@ -92,7 +93,7 @@ pub struct PartitionSnapshot {
     /// Versions: 0+.
     pub unaligned_records: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The snapshot endOffset and epoch fetched.
@@ -109,7 +110,7 @@ pub struct SnapshotId {
     /// Versions: 0+.
     pub epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The leader of the partition at the time of the snapshot.
@@ -126,7 +127,7 @@ pub struct LeaderIdAndEpoch {
     /// Versions: 0+.
     pub leader_epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Endpoints for all current-leaders enumerated in PartitionSnapshot.
@@ -147,7 +148,7 @@ pub struct NodeEndpoint {
     /// Versions: 1+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for FetchSnapshotResponse {
@@ -361,7 +362,7 @@ impl FetchSnapshotResponse {
             c::array::read_in_place(r, true, version, |r, slot| TopicSnapshot::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("Topics"))?;
         let mut f_node_endpoints = Vec::new();
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {
@@ -434,7 +435,7 @@ impl PartitionSnapshot {
         let f_size = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_position = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let f_unaligned_records = c::bytes::read(r, true, version).map_err(|e| e.in_field("UnalignedRecords"))?;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

@@ -4,7 +4,7 @@
 //! `GroupMetadataValue`, the Kafka data type defined in `GroupMetadataValue.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -42,7 +42,7 @@ pub struct GroupMetadataValue {
     /// Versions: 0+.
     pub members: Vec<MemberMetadata>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for GroupMetadataValue {
@@ -54,7 +54,7 @@ impl Default for GroupMetadataValue {
             leader: Some(StrBytes::from_static("")),
             current_state_timestamp: -1,
             members: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -95,7 +95,7 @@ pub struct MemberMetadata {
     /// Versions: 0+.
     pub assignment: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for MemberMetadata {
@@ -109,7 +109,7 @@ impl Default for MemberMetadata {
             session_timeout: 0,
             subscription: Bytes::new(),
             assignment: Bytes::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

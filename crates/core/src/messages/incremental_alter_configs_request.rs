@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -29,7 +29,7 @@ pub struct IncrementalAlterConfigsRequest {
     /// Versions: 0+.
     pub validate_only: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The incremental updates for each resource.
@@ -50,7 +50,7 @@ pub struct AlterConfigsResource {
     /// Versions: 0+.
     pub configs: Vec<AlterableConfig>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The configurations.
@@ -71,7 +71,7 @@ pub struct AlterableConfig {
     /// Versions: 0+; nullable: 0+.
     pub value: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for AlterableConfig {
@@ -80,7 +80,7 @@ impl Default for AlterableConfig {
             name: StrBytes::from_static(""),
             config_operation: 0,
             value: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

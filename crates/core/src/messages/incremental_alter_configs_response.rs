@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -29,7 +29,7 @@ pub struct IncrementalAlterConfigsResponse {
     /// Versions: 0+.
     pub responses: Vec<AlterConfigsResourceResponse>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The responses for each resource.
@@ -54,7 +54,7 @@ pub struct AlterConfigsResourceResponse {
     /// Versions: 0+.
     pub resource_name: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for AlterConfigsResourceResponse {
@@ -64,7 +64,7 @@ impl Default for AlterConfigsResourceResponse {
             error_message: Some(StrBytes::from_static("")),
             resource_type: 0,
             resource_name: StrBytes::from_static(""),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

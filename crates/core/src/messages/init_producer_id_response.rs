@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -44,7 +44,7 @@ pub struct InitProducerIdResponse {
     /// Versions: 6+; default: -1.
     pub ongoing_txn_producer_epoch: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for InitProducerIdResponse {
@@ -56,7 +56,7 @@ impl Default for InitProducerIdResponse {
             producer_epoch: 0,
             ongoing_txn_producer_id: -1,
             ongoing_txn_producer_epoch: -1,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -58,7 +58,7 @@ pub struct JoinGroupResponse {
     /// Versions: 0+.
     pub members: Vec<JoinGroupResponseMember>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for JoinGroupResponse {
@@ -73,7 +73,7 @@ impl Default for JoinGroupResponse {
             skip_assignment: false,
             member_id: StrBytes::from_static(""),
             members: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -96,7 +96,7 @@ pub struct JoinGroupResponseMember {
     /// Versions: 0+.
     pub metadata: Bytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for JoinGroupResponse {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -55,7 +55,7 @@ pub struct LeaderAndIsrRequest {
     /// Versions: 0+.
     pub live_leaders: Vec<LeaderAndIsrLiveLeader>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for LeaderAndIsrRequest {
@@ -69,7 +69,7 @@ impl Default for LeaderAndIsrRequest {
             ungrouped_partition_states: Vec::new(),
             topic_states: Vec::new(),
             live_leaders: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -92,7 +92,7 @@ pub struct LeaderAndIsrTopicState {
     /// Versions: 2+.
     pub partition_states: Vec<LeaderAndIsrPartitionState>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The current live leaders.
@@ -113,7 +113,7 @@ pub struct LeaderAndIsrLiveLeader {
     /// Versions: 0+.
     pub port: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `LeaderAndIsrPartitionState`, versions 0+.
@@ -168,7 +168,7 @@ pub struct LeaderAndIsrPartitionState {
     /// Versions: 6+; default: 0.
     pub leader_recovery_state: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for LeaderAndIsrRequest {

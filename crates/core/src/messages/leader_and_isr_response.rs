@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -34,7 +34,7 @@ pub struct LeaderAndIsrResponse {
     /// Versions: 5+.
     pub topics: Vec<LeaderAndIsrTopicError>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each topic
@@ -51,7 +51,7 @@ pub struct LeaderAndIsrTopicError {
     /// Versions: 5+.
     pub partition_errors: Vec<LeaderAndIsrPartitionError>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `LeaderAndIsrPartitionError`, versions 0+.
@@ -70,7 +70,7 @@ pub struct LeaderAndIsrPartitionError {
     /// Versions: 0+.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for LeaderAndIsrResponse {

@@ -4,7 +4,7 @@
 //! `LeaderChangeMessage`, the Kafka data type defined in `LeaderChangeMessage.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -33,7 +33,7 @@ pub struct LeaderChangeMessage {
     /// Versions: 0+.
     pub granting_voters: Vec<Voter>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `Voter`, versions 0+.
@@ -48,7 +48,7 @@ pub struct Voter {
     /// Versions: 1+.
     pub voter_directory_id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for LeaderChangeMessage {

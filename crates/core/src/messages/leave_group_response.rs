@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -33,7 +33,7 @@ pub struct LeaveGroupResponse {
     /// Versions: 3+.
     pub members: Vec<MemberResponse>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// List of leaving member responses.
@@ -54,7 +54,7 @@ pub struct MemberResponse {
     /// Versions: 3+.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for MemberResponse {
@@ -63,7 +63,7 @@ impl Default for MemberResponse {
             member_id: StrBytes::from_static(""),
             group_instance_id: Some(StrBytes::from_static("")),
             error_code: 0,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

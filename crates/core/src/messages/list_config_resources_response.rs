@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -33,7 +33,7 @@ pub struct ListConfigResourcesResponse {
     /// Versions: 0+.
     pub config_resources: Vec<ConfigResource>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each config resource in the response.
@@ -50,12 +50,16 @@ pub struct ConfigResource {
     /// Versions: 1+; default: 16; ignorable.
     pub resource_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ConfigResource {
     fn default() -> Self {
-        Self { resource_name: StrBytes::from_static(""), resource_type: 16, unknown_tagged_fields: Vec::new() }
+        Self {
+            resource_name: StrBytes::from_static(""),
+            resource_type: 16,
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 

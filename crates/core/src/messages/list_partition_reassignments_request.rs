@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -30,12 +30,12 @@ pub struct ListPartitionReassignmentsRequest {
     /// Versions: 0+; nullable: 0+; default: null.
     pub topics: Option<Vec<ListPartitionReassignmentsTopics>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ListPartitionReassignmentsRequest {
     fn default() -> Self {
-        Self { timeout_ms: 60000, topics: None, unknown_tagged_fields: Vec::new() }
+        Self { timeout_ms: 60000, topics: None, unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -53,7 +53,7 @@ pub struct ListPartitionReassignmentsTopics {
     /// Versions: 0+.
     pub partition_indexes: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ListPartitionReassignmentsRequest {

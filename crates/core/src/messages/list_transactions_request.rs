@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -38,7 +38,7 @@ pub struct ListTransactionsRequest {
     /// Versions: 2+; nullable: 2+; default: null.
     pub transactional_id_pattern: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ListTransactionsRequest {
@@ -48,7 +48,7 @@ impl Default for ListTransactionsRequest {
             producer_id_filters: WireArray::new(),
             duration_filter: -1,
             transactional_id_pattern: None,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -38,7 +38,7 @@ pub struct MetadataRequest {
     /// Versions: 8+.
     pub include_topic_authorized_operations: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for MetadataRequest {
@@ -48,7 +48,7 @@ impl Default for MetadataRequest {
             allow_auto_topic_creation: true,
             include_cluster_authorized_operations: false,
             include_topic_authorized_operations: false,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -67,12 +67,16 @@ pub struct MetadataRequestTopic {
     /// Versions: 0+; nullable: 10+; entity: topicName.
     pub name: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for MetadataRequestTopic {
     fn default() -> Self {
-        Self { topic_id: Uuid::nil(), name: Some(StrBytes::from_static("")), unknown_tagged_fields: Vec::new() }
+        Self {
+            topic_id: Uuid::nil(),
+            name: Some(StrBytes::from_static("")),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 

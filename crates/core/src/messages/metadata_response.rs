@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -51,7 +51,7 @@ pub struct MetadataResponse {
     /// Versions: 13+; ignorable.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for MetadataResponse {
@@ -64,7 +64,7 @@ impl Default for MetadataResponse {
             topics: Vec::new(),
             cluster_authorized_operations: -2147483648,
             error_code: 0,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -91,7 +91,7 @@ pub struct MetadataResponseBroker {
     /// Versions: 1+; nullable: 1+; default: null; ignorable.
     pub rack: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each topic in the response.
@@ -124,7 +124,7 @@ pub struct MetadataResponseTopic {
     /// Versions: 8+; default: -2147483648.
     pub topic_authorized_operations: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for MetadataResponseTopic {
@@ -136,7 +136,7 @@ impl Default for MetadataResponseTopic {
             is_internal: false,
             partitions: Vec::new(),
             topic_authorized_operations: -2147483648,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -175,7 +175,7 @@ pub struct MetadataResponsePartition {
     /// Versions: 5+; ignorable; entity: brokerId.
     pub offline_replicas: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for MetadataResponsePartition {
@@ -188,7 +188,7 @@ impl Default for MetadataResponsePartition {
             replica_nodes: WireArray::new(),
             isr_nodes: WireArray::new(),
             offline_replicas: WireArray::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

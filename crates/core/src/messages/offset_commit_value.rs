@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -42,7 +43,7 @@ pub struct OffsetCommitValue {
     /// Versions: 4+; tagged: 4+ (tag 0); ignorable.
     pub topic_id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for OffsetCommitValue {
@@ -54,7 +55,7 @@ impl Default for OffsetCommitValue {
             commit_timestamp: 0,
             expire_timestamp: -1,
             topic_id: Uuid::nil(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -129,7 +130,7 @@ impl OffsetCommitValue {
         let f_expire_timestamp =
             if version == 1 { r.read_i64().map_err(|e| e.in_field("expireTimestamp"))? } else { -1 };
         let mut f_topic_id = Uuid::nil();
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 4 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;

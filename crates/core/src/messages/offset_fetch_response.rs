@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -38,7 +38,7 @@ pub struct OffsetFetchResponse {
     /// Versions: 8+.
     pub groups: Vec<OffsetFetchResponseGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The responses per topic.
@@ -55,7 +55,7 @@ pub struct OffsetFetchResponseTopic {
     /// Versions: 0-7.
     pub partitions: Vec<OffsetFetchResponsePartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The responses per partition.
@@ -84,7 +84,7 @@ pub struct OffsetFetchResponsePartition {
     /// Versions: 0-7.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for OffsetFetchResponsePartition {
@@ -95,7 +95,7 @@ impl Default for OffsetFetchResponsePartition {
             committed_leader_epoch: -1,
             metadata: Some(StrBytes::from_static("")),
             error_code: 0,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -118,7 +118,7 @@ pub struct OffsetFetchResponseGroup {
     /// Versions: 8+; default: 0.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The responses per topic.
@@ -139,7 +139,7 @@ pub struct OffsetFetchResponseTopics {
     /// Versions: 8+.
     pub partitions: Vec<OffsetFetchResponsePartitions>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The responses per partition.
@@ -168,7 +168,7 @@ pub struct OffsetFetchResponsePartitions {
     /// Versions: 8+.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for OffsetFetchResponsePartitions {
@@ -179,7 +179,7 @@ impl Default for OffsetFetchResponsePartitions {
             committed_leader_epoch: -1,
             metadata: Some(StrBytes::from_static("")),
             error_code: 0,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

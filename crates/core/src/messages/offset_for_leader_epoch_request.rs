@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -30,12 +30,12 @@ pub struct OffsetForLeaderEpochRequest {
     /// Versions: 0+.
     pub topics: Vec<OffsetForLeaderTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for OffsetForLeaderEpochRequest {
     fn default() -> Self {
-        Self { replica_id: -2, topics: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self { replica_id: -2, topics: Vec::new(), unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -53,7 +53,7 @@ pub struct OffsetForLeaderTopic {
     /// Versions: 0+.
     pub partitions: Vec<OffsetForLeaderPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each partition to get offsets for.
@@ -74,12 +74,17 @@ pub struct OffsetForLeaderPartition {
     /// Versions: 0+.
     pub leader_epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for OffsetForLeaderPartition {
     fn default() -> Self {
-        Self { partition: 0, current_leader_epoch: -1, leader_epoch: 0, unknown_tagged_fields: Vec::new() }
+        Self {
+            partition: 0,
+            current_leader_epoch: -1,
+            leader_epoch: 0,
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -29,7 +29,7 @@ pub struct OffsetForLeaderEpochResponse {
     /// Versions: 0+.
     pub topics: Vec<OffsetForLeaderTopicResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each topic we fetched offsets for.
@@ -46,7 +46,7 @@ pub struct OffsetForLeaderTopicResult {
     /// Versions: 0+.
     pub partitions: Vec<EpochEndOffset>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each partition in the topic we fetched offsets for.
@@ -71,12 +71,18 @@ pub struct EpochEndOffset {
     /// Versions: 0+; default: -1.
     pub end_offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for EpochEndOffset {
     fn default() -> Self {
-        Self { error_code: 0, partition: 0, leader_epoch: -1, end_offset: -1, unknown_tagged_fields: Vec::new() }
+        Self {
+            error_code: 0,
+            partition: 0,
+            leader_epoch: -1,
+            end_offset: -1,
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 

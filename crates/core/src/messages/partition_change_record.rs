@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -62,7 +63,7 @@ pub struct PartitionChangeRecord {
     /// Versions: 2+; nullable: 2+; tagged: 2+ (tag 7); default: null; entity: brokerId.
     pub last_known_elr: Option<WireArray<i32>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for PartitionChangeRecord {
@@ -79,7 +80,7 @@ impl Default for PartitionChangeRecord {
             directories: None,
             eligible_leader_replicas: None,
             last_known_elr: None,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -235,7 +236,7 @@ impl PartitionChangeRecord {
         let mut f_directories = None;
         let mut f_eligible_leader_replicas = None;
         let mut f_last_known_elr = None;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -70,7 +71,7 @@ pub struct PartitionRecord {
     /// Versions: 2+; nullable: 2+; tagged: 2+ (tag 2); default: null; entity: brokerId.
     pub last_known_elr: Option<WireArray<i32>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for PartitionRecord {
@@ -89,7 +90,7 @@ impl Default for PartitionRecord {
             directories: Vec::new(),
             eligible_leader_replicas: None,
             last_known_elr: None,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -220,7 +221,7 @@ impl PartitionRecord {
         };
         let mut f_eligible_leader_replicas = None;
         let mut f_last_known_elr = None;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -40,7 +40,7 @@ pub struct ProduceRequest {
     /// Versions: 0+.
     pub topic_data: Vec<TopicProduceData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each topic to produce to.
@@ -61,7 +61,7 @@ pub struct TopicProduceData {
     /// Versions: 0+.
     pub partition_data: Vec<PartitionProduceData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each partition to produce to.
@@ -78,7 +78,7 @@ pub struct PartitionProduceData {
     /// Versions: 0+; nullable: 0+.
     pub records: Option<Bytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ProduceRequest {

@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -34,7 +35,7 @@ pub struct ProduceResponse {
     /// Versions: 10+; tagged: 10+ (tag 0).
     pub node_endpoints: Vec<NodeEndpoint>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each produce response.
@@ -55,7 +56,7 @@ pub struct TopicProduceResponse {
     /// Versions: 0+.
     pub partition_responses: Vec<PartitionProduceResponse>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each partition that we produced to within the topic.
@@ -96,7 +97,7 @@ pub struct PartitionProduceResponse {
     /// Versions: 10+; tagged: 10+ (tag 0).
     pub current_leader: LeaderIdAndEpoch,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for PartitionProduceResponse {
@@ -110,7 +111,7 @@ impl Default for PartitionProduceResponse {
             record_errors: Vec::new(),
             error_message: None,
             current_leader: LeaderIdAndEpoch::default(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -129,7 +130,7 @@ pub struct BatchIndexAndErrorMessage {
     /// Versions: 8+; nullable: 8+; default: null.
     pub batch_index_error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The leader broker that the producer should use for future requests.
@@ -146,12 +147,12 @@ pub struct LeaderIdAndEpoch {
     /// Versions: 10+; default: -1.
     pub leader_epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for LeaderIdAndEpoch {
     fn default() -> Self {
-        Self { leader_id: -1, leader_epoch: -1, unknown_tagged_fields: Vec::new() }
+        Self { leader_id: -1, leader_epoch: -1, unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -177,7 +178,7 @@ pub struct NodeEndpoint {
     /// Versions: 10+; nullable: 10+; default: null.
     pub rack: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ProduceResponse {
@@ -436,7 +437,7 @@ impl ProduceResponse {
         let f_throttle_time_ms =
             if version >= 1 { r.read_i32().map_err(|e| e.in_field("ThrottleTimeMs"))? } else { 0 };
         let mut f_node_endpoints = Vec::new();
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 9 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;
@@ -536,7 +537,7 @@ impl PartitionProduceResponse {
             None
         };
         let mut f_current_leader = LeaderIdAndEpoch::default();
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 9 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;

@@ -4,7 +4,7 @@
 //! `ProducerIdsRecord`, the Kafka data type defined in `ProducerIdsRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -28,12 +28,12 @@ pub struct ProducerIdsRecord {
     /// Versions: 0+.
     pub next_producer_id: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ProducerIdsRecord {
     fn default() -> Self {
-        Self { broker_id: 0, broker_epoch: -1, next_producer_id: 0, unknown_tagged_fields: Vec::new() }
+        Self { broker_id: 0, broker_epoch: -1, next_producer_id: 0, unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 

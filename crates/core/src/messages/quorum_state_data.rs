@@ -4,7 +4,7 @@
 //! `QuorumStateData`, the Kafka data type defined in `QuorumStateData.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -46,7 +46,7 @@ pub struct QuorumStateData {
     /// Versions: 0; nullable: 0.
     pub current_voters: Option<Vec<Voter>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for QuorumStateData {
@@ -59,7 +59,7 @@ impl Default for QuorumStateData {
             voted_directory_id: Uuid::nil(),
             applied_offset: 0,
             current_voters: Some(Vec::new()),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -74,7 +74,7 @@ pub struct Voter {
     /// Versions: 0.
     pub voter_id: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for QuorumStateData {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -26,7 +26,7 @@ pub struct ReadShareGroupStateResponse {
     /// Versions: 0+.
     pub results: Vec<ReadStateResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The read results.
@@ -43,7 +43,7 @@ pub struct ReadStateResult {
     /// Versions: 0+.
     pub partitions: Vec<PartitionResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for the partitions.
@@ -76,7 +76,7 @@ pub struct PartitionResult {
     /// Versions: 0+.
     pub state_batches: Vec<StateBatch>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The state batches for this share-partition.
@@ -101,7 +101,7 @@ pub struct StateBatch {
     /// Versions: 0+.
     pub delivery_count: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ReadShareGroupStateResponse {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -26,7 +26,7 @@ pub struct ReadShareGroupStateSummaryResponse {
     /// Versions: 0+.
     pub results: Vec<ReadStateSummaryResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The read results.
@@ -43,7 +43,7 @@ pub struct ReadStateSummaryResult {
     /// Versions: 0+.
     pub partitions: Vec<PartitionResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for the partitions.
@@ -80,7 +80,7 @@ pub struct PartitionResult {
     /// Versions: 1+; default: -1; ignorable.
     pub delivery_complete_count: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for PartitionResult {
@@ -93,7 +93,7 @@ impl Default for PartitionResult {
             leader_epoch: 0,
             start_offset: 0,
             delivery_complete_count: -1,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

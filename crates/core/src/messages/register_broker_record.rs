@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -62,7 +63,7 @@ pub struct RegisterBrokerRecord {
     /// Versions: 4+; nullable: 4+; tagged: 4+ (tag 1); default: null.
     pub cordoned_log_dirs: Option<Vec<Uuid>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for RegisterBrokerRecord {
@@ -79,7 +80,7 @@ impl Default for RegisterBrokerRecord {
             in_controlled_shutdown: false,
             log_dirs: Vec::new(),
             cordoned_log_dirs: None,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -106,7 +107,7 @@ pub struct BrokerEndpoint {
     /// Versions: 0+.
     pub security_protocol: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The features on this broker
@@ -127,7 +128,7 @@ pub struct BrokerFeature {
     /// Versions: 0+.
     pub max_supported_version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for RegisterBrokerRecord {
@@ -301,7 +302,7 @@ impl RegisterBrokerRecord {
             if version >= 1 { r.read_bool().map_err(|e| e.in_field("InControlledShutdown"))? } else { false };
         let mut f_log_dirs = Vec::new();
         let mut f_cordoned_log_dirs = None;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

@@ -4,7 +4,7 @@
 //! `RegisterControllerRecord`, the Kafka data type defined in `RegisterControllerRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -38,7 +38,7 @@ pub struct RegisterControllerRecord {
     /// Versions: 0+.
     pub features: Vec<ControllerFeature>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The endpoints that can be used to communicate with this controller.
@@ -63,7 +63,7 @@ pub struct ControllerEndpoint {
     /// Versions: 0+.
     pub security_protocol: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The features on this controller
@@ -84,7 +84,7 @@ pub struct ControllerFeature {
     /// Versions: 0+.
     pub max_supported_version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for RegisterControllerRecord {

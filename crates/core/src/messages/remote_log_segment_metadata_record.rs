@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -63,7 +64,7 @@ pub struct RemoteLogSegmentMetadataRecord {
     /// Versions: 0+; tagged: 0+ (tag 0).
     pub txn_index_empty: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Unique representation of the remote log segment.
@@ -80,7 +81,7 @@ pub struct RemoteLogSegmentIdEntry {
     /// Versions: 0+.
     pub id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Represents unique topic partition.
@@ -101,7 +102,7 @@ pub struct TopicIdPartitionEntry {
     /// Versions: 0+.
     pub partition: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Leader epoch to start-offset mappings for the records with in this segment.
@@ -118,7 +119,7 @@ pub struct SegmentLeaderEpochEntry {
     /// Versions: 0+.
     pub offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for RemoteLogSegmentMetadataRecord {
@@ -277,7 +278,7 @@ impl RemoteLogSegmentMetadataRecord {
             c::bytes::read_nullable(r, true, true, version).map_err(|e| e.in_field("CustomMetadata"))?;
         let f_remote_log_segment_state = r.read_i8().map_err(|e| e.in_field("RemoteLogSegmentState"))?;
         let mut f_txn_index_empty = false;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

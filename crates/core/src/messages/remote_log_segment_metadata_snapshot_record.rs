@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -62,7 +63,7 @@ pub struct RemoteLogSegmentMetadataSnapshotRecord {
     /// Versions: 0+; tagged: 0+ (tag 0).
     pub txn_index_empty: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Leader epochs of this segment.
@@ -79,7 +80,7 @@ pub struct SegmentLeaderEpochEntry {
     /// Versions: 0+.
     pub offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for RemoteLogSegmentMetadataSnapshotRecord {
@@ -192,7 +193,7 @@ impl RemoteLogSegmentMetadataSnapshotRecord {
             c::bytes::read_nullable(r, true, true, version).map_err(|e| e.in_field("CustomMetadata"))?;
         let f_remote_log_segment_state = r.read_i8().map_err(|e| e.in_field("RemoteLogSegmentState"))?;
         let mut f_txn_index_empty = false;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

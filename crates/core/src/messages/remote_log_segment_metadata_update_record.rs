@@ -4,7 +4,7 @@
 //! `RemoteLogSegmentMetadataUpdateRecord`, the Kafka data type defined in `RemoteLogSegmentMetadataUpdateRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -39,7 +39,7 @@ pub struct RemoteLogSegmentMetadataUpdateRecord {
     /// Versions: 0+.
     pub remote_log_segment_state: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Unique representation of the remote log segment.
@@ -56,7 +56,7 @@ pub struct RemoteLogSegmentIdEntry {
     /// Versions: 0+.
     pub id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Represents unique topic partition.
@@ -77,7 +77,7 @@ pub struct TopicIdPartitionEntry {
     /// Versions: 0+.
     pub partition: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for RemoteLogSegmentMetadataUpdateRecord {

@@ -4,7 +4,7 @@
 //! `RemotePartitionDeleteMetadataRecord`, the Kafka data type defined in `RemotePartitionDeleteMetadataRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -34,7 +34,7 @@ pub struct RemotePartitionDeleteMetadataRecord {
     /// Versions: 0+.
     pub remote_partition_delete_state: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Represents unique topic partition.
@@ -55,7 +55,7 @@ pub struct TopicIdPartitionEntry {
     /// Versions: 0+.
     pub partition: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for RemotePartitionDeleteMetadataRecord {

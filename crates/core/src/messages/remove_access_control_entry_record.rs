@@ -4,7 +4,7 @@
 //! `RemoveAccessControlEntryRecord`, the Kafka data type defined in `RemoveAccessControlEntryRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -21,7 +21,7 @@ pub struct RemoveAccessControlEntryRecord {
     /// Versions: 0+.
     pub id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for RemoveAccessControlEntryRecord {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -34,7 +34,7 @@ pub struct RemoveRaftVoterRequest {
     /// Versions: 0+.
     pub voter_directory_id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for RemoveRaftVoterRequest {
@@ -43,7 +43,7 @@ impl Default for RemoveRaftVoterRequest {
             cluster_id: Some(StrBytes::from_static("")),
             voter_id: 0,
             voter_directory_id: Uuid::nil(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

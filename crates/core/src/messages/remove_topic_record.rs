@@ -4,7 +4,7 @@
 //! `RemoveTopicRecord`, the Kafka data type defined in `RemoveTopicRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -21,7 +21,7 @@ pub struct RemoveTopicRecord {
     /// Versions: 0+.
     pub topic_id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for RemoveTopicRecord {

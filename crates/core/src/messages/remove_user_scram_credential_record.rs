@@ -4,7 +4,7 @@
 //! `RemoveUserScramCredentialRecord`, the Kafka data type defined in `RemoveUserScramCredentialRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -25,7 +25,7 @@ pub struct RemoveUserScramCredentialRecord {
     /// Versions: 0+.
     pub mechanism: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for RemoveUserScramCredentialRecord {

@@ -4,7 +4,7 @@
 //! `ResponseHeader`, the Kafka header defined in `ResponseHeader.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -20,7 +20,7 @@ pub struct ResponseHeader {
     /// Versions: 0+.
     pub correlation_id: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ResponseHeader {

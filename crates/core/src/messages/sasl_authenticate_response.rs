@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -38,7 +38,7 @@ pub struct SaslAuthenticateResponse {
     /// Versions: 1+; default: 0; ignorable.
     pub session_lifetime_ms: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for SaslAuthenticateResponse {
@@ -48,7 +48,7 @@ impl Default for SaslAuthenticateResponse {
             error_message: Some(StrBytes::from_static("")),
             auth_bytes: Bytes::new(),
             session_lifetime_ms: 0,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

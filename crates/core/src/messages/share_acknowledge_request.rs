@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -43,7 +43,7 @@ pub struct ShareAcknowledgeRequest {
     /// Versions: 0+.
     pub topics: Vec<AcknowledgeTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ShareAcknowledgeRequest {
@@ -54,7 +54,7 @@ impl Default for ShareAcknowledgeRequest {
             share_session_epoch: 0,
             is_renew_ack: false,
             topics: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -73,7 +73,7 @@ pub struct AcknowledgeTopic {
     /// Versions: 0+.
     pub partitions: Vec<AcknowledgePartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partitions containing records to acknowledge.
@@ -90,7 +90,7 @@ pub struct AcknowledgePartition {
     /// Versions: 0+.
     pub acknowledgement_batches: Vec<AcknowledgementBatch>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Record batches to acknowledge.
@@ -111,7 +111,7 @@ pub struct AcknowledgementBatch {
     /// Versions: 0+.
     pub acknowledge_types: WireArray<i8>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ShareAcknowledgeRequest {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -71,7 +71,7 @@ pub struct ShareFetchRequest {
     /// Versions: 0+.
     pub forgotten_topics_data: Vec<ForgottenTopic>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ShareFetchRequest {
@@ -89,7 +89,7 @@ impl Default for ShareFetchRequest {
             is_renew_ack: false,
             topics: Vec::new(),
             forgotten_topics_data: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -108,7 +108,7 @@ pub struct FetchTopic {
     /// Versions: 0+.
     pub partitions: Vec<FetchPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partitions to fetch.
@@ -129,7 +129,7 @@ pub struct FetchPartition {
     /// Versions: 0+.
     pub acknowledgement_batches: Vec<AcknowledgementBatch>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Record batches to acknowledge.
@@ -150,7 +150,7 @@ pub struct AcknowledgementBatch {
     /// Versions: 0+.
     pub acknowledge_types: WireArray<i8>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partitions to remove from this share session.
@@ -167,7 +167,7 @@ pub struct ForgottenTopic {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ShareFetchRequest {

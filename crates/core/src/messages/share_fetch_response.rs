@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -47,7 +47,7 @@ pub struct ShareFetchResponse {
     /// Versions: 0+.
     pub node_endpoints: Vec<NodeEndpoint>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The response topics.
@@ -64,7 +64,7 @@ pub struct ShareFetchableTopicResponse {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The topic partitions.
@@ -105,7 +105,7 @@ pub struct PartitionData {
     /// Versions: 0+.
     pub acquired_records: Vec<AcquiredRecords>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The current leader of the partition.
@@ -122,7 +122,7 @@ pub struct LeaderIdAndEpoch {
     /// Versions: 0+.
     pub leader_epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The acquired records.
@@ -143,7 +143,7 @@ pub struct AcquiredRecords {
     /// Versions: 0+.
     pub delivery_count: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Endpoints for all current leaders enumerated in PartitionData with error NOT_LEADER_OR_FOLLOWER.
@@ -168,7 +168,7 @@ pub struct NodeEndpoint {
     /// Versions: 0+; nullable: 0+; default: null.
     pub rack: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ShareFetchResponse {

@@ -4,7 +4,7 @@
 //! `ShareGroupCurrentMemberAssignmentValue`, the Kafka data type defined in `ShareGroupCurrentMemberAssignmentValue.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -34,7 +34,7 @@ pub struct ShareGroupCurrentMemberAssignmentValue {
     /// Versions: 0+.
     pub assigned_partitions: Vec<TopicPartitions>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicPartitions`, versions 0+.
@@ -49,7 +49,7 @@ pub struct TopicPartitions {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ShareGroupCurrentMemberAssignmentValue {

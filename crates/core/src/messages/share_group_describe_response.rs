@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -31,7 +31,7 @@ pub struct ShareGroupDescribeResponse {
     /// Versions: 0+.
     pub groups: Vec<DescribedGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each described group.
@@ -76,7 +76,7 @@ pub struct DescribedGroup {
     /// Versions: 0+; default: -2147483648.
     pub authorized_operations: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribedGroup {
@@ -91,7 +91,7 @@ impl Default for DescribedGroup {
             assignor_name: StrBytes::from_static(""),
             members: Vec::new(),
             authorized_operations: -2147483648,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -130,7 +130,7 @@ pub struct Member {
     /// Versions: 0+.
     pub assignment: Assignment,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicPartitions`, versions 0+.
@@ -149,7 +149,7 @@ pub struct TopicPartitions {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `Assignment`, versions 0+.
@@ -160,7 +160,7 @@ pub struct Assignment {
     /// Versions: 0+.
     pub topic_partitions: Vec<TopicPartitions>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ShareGroupDescribeResponse {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -51,7 +51,7 @@ pub struct ShareGroupHeartbeatResponse {
     /// Versions: 0+; nullable: 0+; default: null.
     pub assignment: Option<Assignment>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// null if not provided; the assignment otherwise.
@@ -64,7 +64,7 @@ pub struct Assignment {
     /// Versions: 0+.
     pub topic_partitions: Vec<TopicPartitions>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicPartitions`, versions 0+.
@@ -79,7 +79,7 @@ pub struct TopicPartitions {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ShareGroupHeartbeatResponse {

@@ -4,7 +4,7 @@
 //! `ShareGroupMemberMetadataValue`, the Kafka data type defined in `ShareGroupMemberMetadataValue.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -33,7 +33,7 @@ pub struct ShareGroupMemberMetadataValue {
     /// Versions: 0+.
     pub subscribed_topic_names: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ShareGroupMemberMetadataValue {
@@ -43,7 +43,7 @@ impl Default for ShareGroupMemberMetadataValue {
             client_id: StrBytes::from_static(""),
             client_host: StrBytes::from_static(""),
             subscribed_topic_names: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! `ShareGroupStatePartitionMetadataValue`, the Kafka data type defined in `ShareGroupStatePartitionMetadataValue.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -31,7 +31,7 @@ pub struct ShareGroupStatePartitionMetadataValue {
     /// Versions: 0+.
     pub deleting_topics: Vec<TopicInfo>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicPartitionsInfo`, versions 0+.
@@ -50,7 +50,7 @@ pub struct TopicPartitionsInfo {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicInfo`, versions 0+.
@@ -65,7 +65,7 @@ pub struct TopicInfo {
     /// Versions: 0+.
     pub topic_name: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ShareGroupStatePartitionMetadataValue {

@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -48,7 +49,7 @@ pub struct ShareSnapshotValue {
     /// Versions: 0+.
     pub state_batches: Vec<StateBatch>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ShareSnapshotValue {
@@ -62,7 +63,7 @@ impl Default for ShareSnapshotValue {
             create_timestamp: 0,
             write_timestamp: 0,
             state_batches: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -89,7 +90,7 @@ pub struct StateBatch {
     /// Versions: 0+.
     pub delivery_count: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ShareSnapshotValue {
@@ -203,7 +204,7 @@ impl ShareSnapshotValue {
         let f_state_batches =
             c::array::read_in_place(r, true, version, |r, slot| StateBatch::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("StateBatches"))?;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -36,7 +37,7 @@ pub struct ShareUpdateValue {
     /// Versions: 0+.
     pub state_batches: Vec<StateBatch>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for ShareUpdateValue {
@@ -47,7 +48,7 @@ impl Default for ShareUpdateValue {
             start_offset: 0,
             delivery_complete_count: -1,
             state_batches: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -74,7 +75,7 @@ pub struct StateBatch {
     /// Versions: 0+.
     pub delivery_count: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for ShareUpdateValue {
@@ -167,7 +168,7 @@ impl ShareUpdateValue {
         let f_state_batches =
             c::array::read_in_place(r, true, version, |r, slot| StateBatch::decode_into(r, version, slot))
                 .map_err(|e| e.in_field("StateBatches"))?;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

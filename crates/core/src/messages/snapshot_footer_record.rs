@@ -4,7 +4,7 @@
 //! `SnapshotFooterRecord`, the Kafka data type defined in `SnapshotFooterRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -20,7 +20,7 @@ pub struct SnapshotFooterRecord {
     /// Versions: 0+.
     pub version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for SnapshotFooterRecord {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -54,7 +54,7 @@ pub struct StopReplicaRequest {
     /// Versions: 3+.
     pub topic_states: Vec<StopReplicaTopicState>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for StopReplicaRequest {
@@ -68,7 +68,7 @@ impl Default for StopReplicaRequest {
             ungrouped_partitions: Vec::new(),
             topics: Vec::new(),
             topic_states: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -87,7 +87,7 @@ pub struct StopReplicaPartitionV0 {
     /// Versions: 0.
     pub partition_index: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The topics to stop.
@@ -104,7 +104,7 @@ pub struct StopReplicaTopicV1 {
     /// Versions: 1-2.
     pub partition_indexes: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each topic.
@@ -121,7 +121,7 @@ pub struct StopReplicaTopicState {
     /// Versions: 3+.
     pub partition_states: Vec<StopReplicaPartitionState>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The state of each partition
@@ -142,12 +142,17 @@ pub struct StopReplicaPartitionState {
     /// Versions: 3+.
     pub delete_partition: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for StopReplicaPartitionState {
     fn default() -> Self {
-        Self { partition_index: 0, leader_epoch: -1, delete_partition: false, unknown_tagged_fields: Vec::new() }
+        Self {
+            partition_index: 0,
+            leader_epoch: -1,
+            delete_partition: false,
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -54,7 +55,7 @@ pub struct StreamsGroupCurrentMemberAssignmentValue {
     /// Versions: 0+.
     pub warmup_tasks_pending_revocation: Vec<TaskIds>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TaskIds`, versions 0+.
@@ -73,7 +74,7 @@ pub struct TaskIds {
     /// Versions: 0+; nullable: 0+; tagged: 0+ (tag 0).
     pub assignment_epochs: Option<WireArray<i32>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for TaskIds {
@@ -82,7 +83,7 @@ impl Default for TaskIds {
             subtopology_id: StrBytes::from_static(""),
             partitions: WireArray::new(),
             assignment_epochs: Some(WireArray::new()),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -224,7 +225,7 @@ impl TaskIds {
         let f_subtopology_id = c::string::read(r, true, version).map_err(|e| e.in_field("SubtopologyId"))?;
         let f_partitions = c::wire_array::read(r, true, version).map_err(|e| e.in_field("Partitions"))?;
         let mut f_assignment_epochs = Some(WireArray::new());
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

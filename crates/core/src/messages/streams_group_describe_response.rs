@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -30,7 +30,7 @@ pub struct StreamsGroupDescribeResponse {
     /// Versions: 0+.
     pub groups: Vec<DescribedGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each described group.
@@ -87,7 +87,7 @@ pub struct DescribedGroup {
     /// Versions: 1+; nullable: 1+; default: null; ignorable.
     pub assignor_name: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for DescribedGroup {
@@ -105,7 +105,7 @@ impl Default for DescribedGroup {
             topology_description: None,
             topology_description_status: 0,
             assignor_name: None,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -124,7 +124,7 @@ pub struct Topology {
     /// Versions: 0+; nullable: 0+; default: null.
     pub subtopologies: Option<Vec<Subtopology>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The subtopologies of the streams application. This contains the configured subtopologies, where the number of partitions are set and any regular expressions are resolved to actual topics. Null if the group is uninitialized, source topics are missing or incorrectly partitioned.
@@ -153,7 +153,7 @@ pub struct Subtopology {
     /// Versions: 0+.
     pub repartition_source_topics: Vec<TopicInfo>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The members.
@@ -222,7 +222,7 @@ pub struct Member {
     /// Versions: 0+.
     pub is_classic: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `Endpoint`, versions 0+.
@@ -237,7 +237,7 @@ pub struct Endpoint {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TaskOffset`, versions 0+.
@@ -256,7 +256,7 @@ pub struct TaskOffset {
     /// Versions: 0+.
     pub offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `Assignment`, versions 0+.
@@ -275,7 +275,7 @@ pub struct Assignment {
     /// Versions: 0+.
     pub warmup_tasks: Vec<TaskIds>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TaskIds`, versions 0+.
@@ -290,7 +290,7 @@ pub struct TaskIds {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `KeyValue`, versions 0+.
@@ -305,7 +305,7 @@ pub struct KeyValue {
     /// Versions: 0+.
     pub value: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicInfo`, versions 0+.
@@ -328,7 +328,7 @@ pub struct TopicInfo {
     /// Versions: 0+.
     pub topic_configs: Vec<KeyValue>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopologyDescription`, versions 1+.
@@ -343,7 +343,7 @@ pub struct TopologyDescription {
     /// Versions: 1+.
     pub global_stores: Vec<TopologyDescriptionGlobalStore>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopologyDescriptionSubtopology`, versions 1+.
@@ -358,7 +358,7 @@ pub struct TopologyDescriptionSubtopology {
     /// Versions: 1+.
     pub nodes: Vec<TopologyDescriptionNode>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopologyDescriptionNode`, versions 1+.
@@ -389,7 +389,7 @@ pub struct TopologyDescriptionNode {
     /// Versions: 1+.
     pub successors: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopologyDescriptionGlobalStore`, versions 1+.
@@ -404,7 +404,7 @@ pub struct TopologyDescriptionGlobalStore {
     /// Versions: 1+.
     pub processor: TopologyDescriptionNode,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for StreamsGroupDescribeResponse {

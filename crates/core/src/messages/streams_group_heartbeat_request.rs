@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -90,7 +90,7 @@ pub struct StreamsGroupHeartbeatRequest {
     /// Versions: 0+; default: false.
     pub shutdown_application: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for StreamsGroupHeartbeatRequest {
@@ -113,7 +113,7 @@ impl Default for StreamsGroupHeartbeatRequest {
             task_offsets: None,
             task_end_offsets: None,
             shutdown_application: false,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -132,7 +132,7 @@ pub struct Topology {
     /// Versions: 0+.
     pub subtopologies: Vec<Subtopology>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The sub-topologies of the streams application.
@@ -169,7 +169,7 @@ pub struct Subtopology {
     /// Versions: 0+.
     pub copartition_groups: Vec<CopartitionGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// A subset of source topics that must be copartitioned.
@@ -190,7 +190,7 @@ pub struct CopartitionGroup {
     /// Versions: 0+.
     pub repartition_source_topics: WireArray<i16>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `KeyValue`, versions 0+.
@@ -205,7 +205,7 @@ pub struct KeyValue {
     /// Versions: 0+.
     pub value: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicInfo`, versions 0+.
@@ -228,7 +228,7 @@ pub struct TopicInfo {
     /// Versions: 0+.
     pub topic_configs: Vec<KeyValue>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `Endpoint`, versions 0+.
@@ -243,7 +243,7 @@ pub struct Endpoint {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TaskOffset`, versions 0+.
@@ -262,7 +262,7 @@ pub struct TaskOffset {
     /// Versions: 0+.
     pub offset: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TaskIds`, versions 0+.
@@ -277,7 +277,7 @@ pub struct TaskIds {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for StreamsGroupHeartbeatRequest {

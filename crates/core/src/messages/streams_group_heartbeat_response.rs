@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -86,7 +86,7 @@ pub struct StreamsGroupHeartbeatResponse {
     /// Versions: 0+; nullable: 0+; default: null.
     pub partitions_by_user_endpoint: Option<Vec<EndpointToPartitions>>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for StreamsGroupHeartbeatResponse {
@@ -108,7 +108,7 @@ impl Default for StreamsGroupHeartbeatResponse {
             topology_description_required: false,
             endpoint_information_epoch: 0,
             partitions_by_user_endpoint: None,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -131,7 +131,7 @@ pub struct EndpointToPartitions {
     /// Versions: 0+.
     pub standby_partitions: Vec<TopicPartition>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `Status`, versions 0+.
@@ -146,7 +146,7 @@ pub struct Status {
     /// Versions: 0+.
     pub status_detail: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicPartition`, versions 0+.
@@ -161,7 +161,7 @@ pub struct TopicPartition {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TaskIds`, versions 0+.
@@ -176,7 +176,7 @@ pub struct TaskIds {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `Endpoint`, versions 0+.
@@ -191,7 +191,7 @@ pub struct Endpoint {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for StreamsGroupHeartbeatResponse {

@@ -4,7 +4,7 @@
 //! `StreamsGroupMemberMetadataValue`, the Kafka data type defined in `StreamsGroupMemberMetadataValue.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -53,7 +53,7 @@ pub struct StreamsGroupMemberMetadataValue {
     /// Versions: 0+.
     pub client_tags: Vec<KeyValue>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for StreamsGroupMemberMetadataValue {
@@ -68,7 +68,7 @@ impl Default for StreamsGroupMemberMetadataValue {
             process_id: StrBytes::from_static(""),
             user_endpoint: None,
             client_tags: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -85,7 +85,7 @@ pub struct Endpoint {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `KeyValue`, versions 0+.
@@ -100,7 +100,7 @@ pub struct KeyValue {
     /// Versions: 0+.
     pub value: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for StreamsGroupMemberMetadataValue {

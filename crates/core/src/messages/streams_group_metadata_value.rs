@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -41,7 +42,7 @@ pub struct StreamsGroupMetadataValue {
     /// Versions: 0+; tagged: 0+ (tag 3); default: -1.
     pub failed_description_topology_epoch: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for StreamsGroupMetadataValue {
@@ -53,7 +54,7 @@ impl Default for StreamsGroupMetadataValue {
             last_assignment_configs: Some(Vec::new()),
             stored_description_topology_epoch: -1,
             failed_description_topology_epoch: -1,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -70,7 +71,7 @@ pub struct LastAssignmentConfig {
     /// Versions: 0+.
     pub value: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for StreamsGroupMetadataValue {
@@ -186,7 +187,7 @@ impl StreamsGroupMetadataValue {
         let mut f_last_assignment_configs = Some(Vec::new());
         let mut f_stored_description_topology_epoch = -1;
         let mut f_failed_description_topology_epoch = -1;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

@@ -4,7 +4,7 @@
 //! `StreamsGroupTargetAssignmentMemberValue`, the Kafka data type defined in `StreamsGroupTargetAssignmentMemberValue.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -30,7 +30,7 @@ pub struct StreamsGroupTargetAssignmentMemberValue {
     /// Versions: 0+.
     pub warmup_tasks: Vec<TaskIds>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TaskIds`, versions 0+.
@@ -45,7 +45,7 @@ pub struct TaskIds {
     /// Versions: 0+.
     pub partitions: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for StreamsGroupTargetAssignmentMemberValue {

@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -24,7 +25,7 @@ pub struct StreamsGroupTargetAssignmentMetadataValue {
     /// Versions: 0+; tagged: 0+ (tag 0); default: 0; ignorable.
     pub assignment_timestamp: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for StreamsGroupTargetAssignmentMetadataValue {
@@ -70,7 +71,7 @@ impl StreamsGroupTargetAssignmentMetadataValue {
     pub(crate) fn decode_fields(r: &mut c::Reader<'_>, _version: i16) -> Result<Self, DecodeError> {
         let f_assignment_epoch = r.read_i32().map_err(|e| e.in_field("AssignmentEpoch"))?;
         let mut f_assignment_timestamp = 0;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

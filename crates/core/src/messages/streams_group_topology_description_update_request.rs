@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -37,7 +37,7 @@ pub struct StreamsGroupTopologyDescriptionUpdateRequest {
     /// Versions: 0+.
     pub topology_description: TopologyDescription,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopologyDescription`, versions 0+.
@@ -52,7 +52,7 @@ pub struct TopologyDescription {
     /// Versions: 0+.
     pub global_stores: Vec<TopologyDescriptionGlobalStore>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopologyDescriptionSubtopology`, versions 0+.
@@ -67,7 +67,7 @@ pub struct TopologyDescriptionSubtopology {
     /// Versions: 0+.
     pub nodes: Vec<TopologyDescriptionNode>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopologyDescriptionNode`, versions 0+.
@@ -98,7 +98,7 @@ pub struct TopologyDescriptionNode {
     /// Versions: 0+.
     pub successors: Vec<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopologyDescriptionGlobalStore`, versions 0+.
@@ -113,7 +113,7 @@ pub struct TopologyDescriptionGlobalStore {
     /// Versions: 0+.
     pub processor: TopologyDescriptionNode,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for StreamsGroupTopologyDescriptionUpdateRequest {

@@ -4,7 +4,7 @@
 //! `StreamsGroupTopologyValue`, the Kafka data type defined in `StreamsGroupTopologyValue.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -26,7 +26,7 @@ pub struct StreamsGroupTopologyValue {
     /// Versions: 0+.
     pub subtopologies: Vec<Subtopology>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The sub-topologies of the streams application.
@@ -63,7 +63,7 @@ pub struct Subtopology {
     /// Versions: 0+.
     pub copartition_groups: Vec<CopartitionGroup>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// A subset of source topics that must be copartitioned.
@@ -84,7 +84,7 @@ pub struct CopartitionGroup {
     /// Versions: 0+.
     pub repartition_source_topics: WireArray<i16>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicConfig`, versions 0+.
@@ -99,7 +99,7 @@ pub struct TopicConfig {
     /// Versions: 0+.
     pub value: StrBytes,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `TopicInfo`, versions 0+.
@@ -122,7 +122,7 @@ pub struct TopicInfo {
     /// Versions: 0+.
     pub topic_configs: Vec<TopicConfig>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for StreamsGroupTopologyValue {

@@ -4,7 +4,7 @@
 //! `TopicRecord`, the Kafka data type defined in `TopicRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -26,7 +26,7 @@ pub struct TopicRecord {
     /// Versions: 0+.
     pub topic_id: Uuid,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for TopicRecord {

@@ -5,6 +5,7 @@
 
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -62,7 +63,7 @@ pub struct TransactionLogValue {
     /// Versions: 1+; tagged: 1+ (tag 2); default: 0.
     pub client_transaction_version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for TransactionLogValue {
@@ -79,7 +80,7 @@ impl Default for TransactionLogValue {
             transaction_last_update_timestamp_ms: 0,
             transaction_start_timestamp_ms: 0,
             client_transaction_version: 0,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -98,7 +99,7 @@ pub struct PartitionsSchema {
     /// Versions: 0+.
     pub partition_ids: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for TransactionLogValue {
@@ -257,7 +258,7 @@ impl TransactionLogValue {
         let f_transaction_last_update_timestamp_ms = i64::from_be_bytes(run[0..8].try_into().unwrap());
         let f_transaction_start_timestamp_ms = i64::from_be_bytes(run[8..16].try_into().unwrap());
         let mut f_client_transaction_version = 0;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 1 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;

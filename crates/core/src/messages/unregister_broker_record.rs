@@ -4,7 +4,7 @@
 //! `UnregisterBrokerRecord`, the Kafka data type defined in `UnregisterBrokerRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -24,7 +24,7 @@ pub struct UnregisterBrokerRecord {
     /// Versions: 0+.
     pub broker_epoch: i64,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for UnregisterBrokerRecord {

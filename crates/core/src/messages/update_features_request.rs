@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -33,12 +33,17 @@ pub struct UpdateFeaturesRequest {
     /// Versions: 1+; default: false.
     pub validate_only: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for UpdateFeaturesRequest {
     fn default() -> Self {
-        Self { timeout_ms: 60000, feature_updates: Vec::new(), validate_only: false, unknown_tagged_fields: Vec::new() }
+        Self {
+            timeout_ms: 60000,
+            feature_updates: Vec::new(),
+            validate_only: false,
+            unknown_tagged_fields: UnknownTaggedFields::new(),
+        }
     }
 }
 
@@ -64,7 +69,7 @@ pub struct FeatureUpdateKey {
     /// Versions: 1+; default: 1.
     pub upgrade_type: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for FeatureUpdateKey {
@@ -74,7 +79,7 @@ impl Default for FeatureUpdateKey {
             max_version_level: 0,
             allow_downgrade: false,
             upgrade_type: 1,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -37,7 +37,7 @@ pub struct UpdateFeaturesResponse {
     /// Versions: 0-1; ignorable.
     pub results: Vec<UpdatableFeatureResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for UpdateFeaturesResponse {
@@ -47,7 +47,7 @@ impl Default for UpdateFeaturesResponse {
             error_code: 0,
             error_message: Some(StrBytes::from_static("")),
             results: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -70,7 +70,7 @@ pub struct UpdatableFeatureResult {
     /// Versions: 0+; nullable: 0+.
     pub error_message: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for UpdatableFeatureResult {
@@ -79,7 +79,7 @@ impl Default for UpdatableFeatureResult {
             feature: StrBytes::from_static(""),
             error_code: 0,
             error_message: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }

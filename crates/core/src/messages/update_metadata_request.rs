@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -53,7 +54,7 @@ pub struct UpdateMetadataRequest {
     /// Versions: 0+.
     pub live_brokers: Vec<UpdateMetadataBroker>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for UpdateMetadataRequest {
@@ -67,7 +68,7 @@ impl Default for UpdateMetadataRequest {
             ungrouped_partition_states: Vec::new(),
             topic_states: Vec::new(),
             live_brokers: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -90,7 +91,7 @@ pub struct UpdateMetadataTopicState {
     /// Versions: 5+.
     pub partition_states: Vec<UpdateMetadataPartitionState>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `UpdateMetadataBroker`, versions 0-8.
@@ -117,7 +118,7 @@ pub struct UpdateMetadataBroker {
     /// Versions: 2+; nullable: 0+; ignorable.
     pub rack: Option<StrBytes>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for UpdateMetadataBroker {
@@ -128,7 +129,7 @@ impl Default for UpdateMetadataBroker {
             v0_port: 0,
             endpoints: Vec::new(),
             rack: Some(StrBytes::from_static("")),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -155,7 +156,7 @@ pub struct UpdateMetadataEndpoint {
     /// Versions: 1+.
     pub security_protocol: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// `UpdateMetadataPartitionState`, versions 0+.
@@ -198,7 +199,7 @@ pub struct UpdateMetadataPartitionState {
     /// Versions: 4+; ignorable; entity: brokerId.
     pub offline_replicas: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for UpdateMetadataRequest {
@@ -478,7 +479,7 @@ impl UpdateMetadataRequest {
             UpdateMetadataBroker::decode_into(r, version, slot)
         })
         .map_err(|e| e.in_field("LiveBrokers"))?;
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         if version >= 6 {
             for _ in 0..c::tagged::read_count(r)? {
                 let (tag, mut field) = c::tagged::read_field(r)?;

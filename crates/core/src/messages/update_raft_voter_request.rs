@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -46,7 +46,7 @@ pub struct UpdateRaftVoterRequest {
     /// Versions: 0+.
     pub k_raft_version_feature: KRaftVersionFeature,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for UpdateRaftVoterRequest {
@@ -58,7 +58,7 @@ impl Default for UpdateRaftVoterRequest {
             voter_directory_id: Uuid::nil(),
             listeners: Vec::new(),
             k_raft_version_feature: KRaftVersionFeature::default(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -81,7 +81,7 @@ pub struct Listener {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The range of versions of the protocol that the replica supports.
@@ -98,7 +98,7 @@ pub struct KRaftVersionFeature {
     /// Versions: 0+.
     pub max_supported_version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for UpdateRaftVoterRequest {

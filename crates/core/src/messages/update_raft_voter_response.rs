@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -33,7 +34,7 @@ pub struct UpdateRaftVoterResponse {
     /// Versions: 0+; tagged: 0+ (tag 0).
     pub current_leader: CurrentLeader,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Details of the current Raft cluster leader.
@@ -58,7 +59,7 @@ pub struct CurrentLeader {
     /// Versions: 0+.
     pub port: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for CurrentLeader {
@@ -68,7 +69,7 @@ impl Default for CurrentLeader {
             leader_epoch: -1,
             host: StrBytes::from_static(""),
             port: 0,
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -156,7 +157,7 @@ impl UpdateRaftVoterResponse {
         let f_throttle_time_ms = i32::from_be_bytes(run[0..4].try_into().unwrap());
         let f_error_code = i16::from_be_bytes(run[4..6].try_into().unwrap());
         let mut f_current_leader = CurrentLeader::default();
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

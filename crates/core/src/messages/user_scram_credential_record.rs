@@ -4,7 +4,7 @@
 //! `UserScramCredentialRecord`, the Kafka data type defined in `UserScramCredentialRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -42,7 +42,7 @@ pub struct UserScramCredentialRecord {
     /// Versions: 0+.
     pub iterations: i32,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for UserScramCredentialRecord {

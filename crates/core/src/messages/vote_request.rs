@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -34,12 +34,12 @@ pub struct VoteRequest {
     /// Versions: 0+.
     pub topics: Vec<TopicData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for VoteRequest {
     fn default() -> Self {
-        Self { cluster_id: None, voter_id: -1, topics: Vec::new(), unknown_tagged_fields: Vec::new() }
+        Self { cluster_id: None, voter_id: -1, topics: Vec::new(), unknown_tagged_fields: UnknownTaggedFields::new() }
     }
 }
 
@@ -57,7 +57,7 @@ pub struct TopicData {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The partition data.
@@ -98,7 +98,7 @@ pub struct PartitionData {
     /// Versions: 2+.
     pub pre_vote: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for VoteRequest {

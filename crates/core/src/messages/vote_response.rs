@@ -6,6 +6,7 @@
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
 use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -33,7 +34,7 @@ pub struct VoteResponse {
     /// Versions: 1+; tagged: 1+ (tag 0).
     pub node_endpoints: Vec<NodeEndpoint>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for each topic.
@@ -50,7 +51,7 @@ pub struct TopicData {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for each partition.
@@ -79,7 +80,7 @@ pub struct PartitionData {
     /// Versions: 0+.
     pub vote_granted: bool,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Endpoints for all current-leaders enumerated in PartitionData.
@@ -100,7 +101,7 @@ pub struct NodeEndpoint {
     /// Versions: 1+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for VoteResponse {
@@ -234,7 +235,7 @@ impl VoteResponse {
         let f_topics = c::array::read_in_place(r, true, version, |r, slot| TopicData::decode_into(r, version, slot))
             .map_err(|e| e.in_field("Topics"))?;
         let mut f_node_endpoints = Vec::new();
-        let mut unknown_tagged_fields = Vec::new();
+        let mut unknown_tagged_fields = UnknownTaggedFields::new();
         for _ in 0..c::tagged::read_count(r)? {
             let (tag, mut field) = c::tagged::read_field(r)?;
             match tag {

@@ -4,7 +4,7 @@
 //! `VotersRecord`, the Kafka data type defined in `VotersRecord.json`.
 
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
@@ -26,7 +26,7 @@ pub struct VotersRecord {
     /// Versions: 0+.
     pub voters: Vec<Voter>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The set of voters in the quorum for this epoch.
@@ -51,7 +51,7 @@ pub struct Voter {
     /// Versions: 0+.
     pub k_raft_version_feature: KRaftVersionFeature,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The endpoint that can be used to communicate with the voter.
@@ -72,7 +72,7 @@ pub struct Endpoint {
     /// Versions: 0+.
     pub port: u16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The range of versions of the protocol that the replica supports.
@@ -89,7 +89,7 @@ pub struct KRaftVersionFeature {
     /// Versions: 0+.
     pub max_supported_version: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for VotersRecord {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -30,7 +30,7 @@ pub struct WriteShareGroupStateRequest {
     /// Versions: 0+.
     pub topics: Vec<WriteStateData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The data for the topics.
@@ -47,7 +47,7 @@ pub struct WriteStateData {
     /// Versions: 0+.
     pub partitions: Vec<PartitionData>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The data for the partitions.
@@ -80,7 +80,7 @@ pub struct PartitionData {
     /// Versions: 0+.
     pub state_batches: Vec<StateBatch>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Default for PartitionData {
@@ -92,7 +92,7 @@ impl Default for PartitionData {
             start_offset: 0,
             delivery_complete_count: -1,
             state_batches: Vec::new(),
-            unknown_tagged_fields: Vec::new(),
+            unknown_tagged_fields: UnknownTaggedFields::new(),
         }
     }
 }
@@ -119,7 +119,7 @@ pub struct StateBatch {
     /// Versions: 0+.
     pub delivery_count: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for WriteShareGroupStateRequest {

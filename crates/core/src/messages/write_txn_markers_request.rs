@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
@@ -26,7 +26,7 @@ pub struct WriteTxnMarkersRequest {
     /// Versions: 0+.
     pub markers: Vec<WritableTxnMarker>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The transaction markers to be written.
@@ -59,7 +59,7 @@ pub struct WritableTxnMarker {
     /// Versions: 2+; default: 0; ignorable.
     pub transaction_version: i8,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// Each topic that we want to write transaction marker(s) for.
@@ -76,7 +76,7 @@ pub struct WritableTxnMarkerTopic {
     /// Versions: 0+.
     pub partition_indexes: WireArray<i32>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for WriteTxnMarkersRequest {

@@ -5,7 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
-use crate::codec::RawTaggedField;
+use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]
 use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
@@ -25,7 +25,7 @@ pub struct WriteTxnMarkersResponse {
     /// Versions: 0+.
     pub markers: Vec<WritableTxnMarkerResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results for writing makers.
@@ -42,7 +42,7 @@ pub struct WritableTxnMarkerResult {
     /// Versions: 0+.
     pub topics: Vec<WritableTxnMarkerTopicResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results by topic.
@@ -59,7 +59,7 @@ pub struct WritableTxnMarkerTopicResult {
     /// Versions: 0+.
     pub partitions: Vec<WritableTxnMarkerPartitionResult>,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 /// The results by partition.
@@ -76,7 +76,7 @@ pub struct WritableTxnMarkerPartitionResult {
     /// Versions: 0+.
     pub error_code: i16,
     /// Tagged fields this library does not know; written back on encode.
-    pub unknown_tagged_fields: Vec<RawTaggedField>,
+    pub unknown_tagged_fields: UnknownTaggedFields,
 }
 
 impl Message for WriteTxnMarkersResponse {

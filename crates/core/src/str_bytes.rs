@@ -25,23 +25,27 @@ impl StrBytes {
     }
 
     /// Wraps `bytes` after checking it is valid UTF-8.
+    #[inline]
     pub fn from_utf8(bytes: Bytes) -> Result<Self, std::str::Utf8Error> {
         std::str::from_utf8(&bytes)?;
         Ok(StrBytes(bytes))
     }
 
     /// The string as `&str`.
+    #[inline]
     pub fn as_str(&self) -> &str {
         // SAFETY: every constructor checks or guarantees UTF-8.
         unsafe { std::str::from_utf8_unchecked(&self.0) }
     }
 
     /// The underlying bytes (shared, not copied).
+    #[inline]
     pub fn as_bytes(&self) -> &Bytes {
         &self.0
     }
 
     /// Gives back the underlying bytes.
+    #[inline]
     pub fn into_bytes(self) -> Bytes {
         self.0
     }

@@ -31,6 +31,7 @@ macro_rules! read_be {
 
 impl<'a> Reader<'a> {
     /// A reader over the whole buffer.
+    #[inline]
     pub fn new(buf: &'a Bytes) -> Self {
         Reader { buf, data: &buf[..], pos: 0 }
     }
@@ -201,6 +202,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The whole buffer this reader reads from.
+    #[inline]
     pub fn buffer(&self) -> &'a Bytes {
         self.buf
     }
@@ -223,6 +225,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips `len` bytes.
+    #[inline]
     pub fn skip(&mut self, len: usize) -> Result<(), DecodeError> {
         if self.remaining() < len {
             return Err(self.eof(len));
@@ -260,6 +263,7 @@ impl<'a> Reader<'a> {
 
     /// A reader over the next `len` bytes (a tagged field's value); this
     /// reader moves past them.
+    #[inline]
     pub fn sub_reader(&mut self, len: usize) -> Result<Reader<'a>, DecodeError> {
         if self.remaining() < len {
             return Err(
@@ -272,6 +276,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Fails unless every byte was consumed.
+    #[inline]
     pub fn expect_end(&self) -> Result<(), DecodeError> {
         if self.remaining() != 0 {
             return Err(self.error(DecodeErrorKind::TrailingBytes(self.remaining())));
@@ -280,6 +285,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The rest of the input, shared with the buffer.
+    #[inline]
     pub fn read_rest(&mut self) -> Bytes {
         let out = self.buf.slice(self.pos..self.data.len());
         self.pos = self.data.len();

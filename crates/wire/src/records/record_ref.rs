@@ -40,11 +40,13 @@ pub struct HeaderRef<'a> {
 
 impl<'a> RecordRef<'a> {
     /// How many headers the record has.
+    #[inline]
     pub fn header_count(&self) -> usize {
         self.header_count
     }
 
     /// The headers, in order (duplicate keys kept).
+    #[inline]
     pub fn headers(&self) -> impl Iterator<Item = HeaderRef<'a>> + 'a {
         let mut r = Reader::new(self.data);
         r.skip(self.headers_at).expect("the headers are inside the records");
@@ -102,6 +104,7 @@ pub struct RecordRefs<'a> {
 impl<'a> Iterator for RecordRefs<'a> {
     type Item = Result<RecordRef<'a>, DecodeError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
@@ -163,7 +166,7 @@ fn read_record<'a>(r: &mut Reader<'a>) -> Result<RecordRef<'a>, DecodeError> {
     })
 }
 
-#[inline]
+#[inline(always)]
 fn read_nullable<'a>(r: &mut Reader<'a>) -> Result<Option<&'a [u8]>, DecodeError> {
     match r.read_varint()? {
         -1 => Ok(None),
@@ -172,6 +175,7 @@ fn read_nullable<'a>(r: &mut Reader<'a>) -> Result<Option<&'a [u8]>, DecodeError
     }
 }
 
+#[inline]
 fn read_header<'a>(r: &mut Reader<'a>) -> Result<HeaderRef<'a>, DecodeError> {
     let key_len = r.read_varint()?;
     if key_len < 0 {

@@ -45,7 +45,8 @@ pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> Resu
 /// is compiled (a request's encoder only with `encode-requests`, ...).
 fn imports(spec: &MessageSpec, types: &str, encode: &str, decode: &str) -> String {
     let mut out = String::new();
-    let mut always = Vec::new();
+    let (enc, dec) = (direction_cfg(spec, Direction::Encode), direction_cfg(spec, Direction::Decode));
+    let mut types_use = Vec::new();
     for (name, path) in [
         ("Bytes", "bytes::Bytes"),
         ("RawTaggedField", "crate::codec::RawTaggedField"),
@@ -54,12 +55,21 @@ fn imports(spec: &MessageSpec, types: &str, encode: &str, decode: &str) -> Strin
         ("Uuid", "uuid::Uuid"),
         ("WireArray", "crate::WireArray"),
     ] {
-        if uses(types, name) || uses(encode, name) || uses(decode, name) {
-            always.push(path);
+        // Under the cfg of the code that names it: the types always, the
+        // encoder and the decoder only with their features.
+        let cfg = match (uses(types, name), uses(encode, name), uses(decode, name)) {
+            (true, _, _) => Some(String::new()),
+            (false, true, true) if enc.is_empty() || dec.is_empty() => Some(String::new()),
+            (false, true, true) => Some(format!("#[cfg(any({}, {}))]\n", cfg_feature(&enc), cfg_feature(&dec))),
+            (false, true, false) => Some(enc.clone()),
+            (false, false, true) => Some(dec.clone()),
+            (false, false, false) => None,
+        };
+        if let Some(cfg) = cfg {
+            types_use.push((cfg, path));
         }
     }
-    always.push("crate::message::{Message, VersionRange}");
-    let (enc, dec) = (direction_cfg(spec, Direction::Encode), direction_cfg(spec, Direction::Decode));
+    types_use.push((String::new(), "crate::message::{Message, VersionRange}"));
     let codec_cfg = match (enc.is_empty(), uses(encode, "c")) {
         (true, _) => String::new(),
         (false, true) => format!("#[cfg(any({}, {}))]\n", cfg_feature(&enc), cfg_feature(&dec)),
@@ -69,8 +79,8 @@ fn imports(spec: &MessageSpec, types: &str, encode: &str, decode: &str) -> Strin
     writeln!(out, "{dec}use crate::error::DecodeError;").unwrap();
     writeln!(out, "{enc}use crate::error::EncodeError;").unwrap();
     writeln!(out, "{enc}use bytes::BufMut;").unwrap();
-    for path in always {
-        writeln!(out, "use {path};").unwrap();
+    for (cfg, path) in types_use {
+        writeln!(out, "{cfg}use {path};").unwrap();
     }
     out.push('\n');
     out

@@ -5,6 +5,7 @@
 
 #[cfg(any(feature = "encode-requests", feature = "decode-requests"))]
 use crate::codec as c;
+#[cfg(feature = "decode-requests")]
 use crate::codec::RawTaggedField;
 use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-requests")]

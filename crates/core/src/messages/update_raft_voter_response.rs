@@ -5,6 +5,7 @@
 
 #[cfg(any(feature = "encode-responses", feature = "decode-responses"))]
 use crate::codec as c;
+#[cfg(feature = "decode-responses")]
 use crate::codec::RawTaggedField;
 use crate::codec::UnknownTaggedFields;
 #[cfg(feature = "decode-responses")]

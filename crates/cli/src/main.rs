@@ -15,11 +15,16 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The exit statuses, shown by `--help`.
+const EXIT_STATUS: &str = "Exit status: 0 when everything decoded; 1 when a frame, batch or record did not \
+(each is reported); 2 for a usage error or an input that cannot be read at all.";
+
 #[derive(Parser)]
 #[command(
     name = "kafka-wire",
     version,
-    about = "Decode Kafka traffic and log files, encode Kafka JSON: every api, every version."
+    about = "Decode Kafka traffic and log files, encode Kafka JSON: every api, every version.",
+    after_help = EXIT_STATUS
 )]
 struct Cli {
     #[command(subcommand)]
@@ -36,6 +41,7 @@ enum Command {
     /// by connection and correlation id). Prints one JSON object per frame
     /// when writing to a pipe or file (or with --json), a line per frame on
     /// a terminal.
+    #[command(after_help = EXIT_STATUS)]
     Decode {
         /// A capture or frames file; `-` or nothing for standard input.
         input: Option<PathBuf>,
@@ -72,6 +78,7 @@ enum Command {
     /// The records of Kafka's internal topics are decoded, the decoder
     /// picked from the partition directory (__consumer_offsets-N, ...) or
     /// by --decoder. A last batch cut short is reported on standard error.
+    #[command(after_help = EXIT_STATUS)]
     DumpLog {
         /// The files.
         #[arg(required = true)]

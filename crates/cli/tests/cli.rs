@@ -421,6 +421,9 @@ fn every_subcommand_has_help() {
         assert!(output.status.success(), "{sub}");
         assert!(stdout(&output).contains("Usage: kafka-wire"), "{sub}");
     }
+    for args in [&["--help"][..], &["decode", "--help"], &["dump-log", "--help"]] {
+        assert!(stdout(&cli(args)).contains("Exit status: 0 when everything decoded; 1 when"), "{args:?}");
+    }
     assert_eq!(cli(&["no-such-command"]).status.code(), Some(2));
 }
 

@@ -251,15 +251,7 @@ impl<'a> Field<'a> {
             FieldType::Array(elem) if is_wire_scalar(elem) => {
                 format!("c::wire_array::read_nullable(r, {compact}, {nullable}, version)")
             }
-            FieldType::Array(elem) => match &**elem {
-                FieldType::Struct(name) => format!(
-                    "c::array::read_nullable_in_place(r, {compact}, {nullable}, version, |r, slot| {name}::decode_into(r, version, slot))"
-                ),
-                elem => format!(
-                    "c::array::read_nullable(r, {compact}, {nullable}, version, |r| {})",
-                    read_value(elem, &compact)
-                ),
-            },
+            FieldType::Array(elem) => read_array(elem, &compact, Some(&nullable)),
             other => unreachable!("{other:?} cannot be nullable"),
         }
     }
@@ -495,14 +487,23 @@ fn read_value(ty: &FieldType, compact: &str) -> String {
         FieldType::Bytes | FieldType::Records => format!("c::bytes::read(r, {compact}, version)"),
         FieldType::Struct(name) => format!("{name}::decode_fields(r, version)"),
         FieldType::Array(elem) if is_wire_scalar(elem) => format!("c::wire_array::read(r, {compact}, version)"),
-        FieldType::Array(elem) => {
-            match &**elem {
-                FieldType::Struct(name) => {
-                    format!("c::array::read_in_place(r, {compact}, version, |r, slot| {name}::decode_into(r, version, slot))")
-                }
-                elem => format!("c::array::read(r, {compact}, version, |r| {})", read_value(elem, compact)),
-            }
-        }
+        FieldType::Array(elem) => read_array(elem, compact, None),
+    }
+}
+
+/// An array of `elem` read by `c::array`, nullable where `nullable` (the
+/// expression saying whether null is allowed) is given: structs are decoded
+/// into their place in the vector, other elements returned.
+fn read_array(elem: &FieldType, compact: &str, nullable: Option<&str>) -> String {
+    let (reader, nullable) = match nullable {
+        Some(nullable) => ("read_nullable", format!("{nullable}, ")),
+        None => ("read", String::new()),
+    };
+    match elem {
+        FieldType::Struct(name) => format!(
+            "c::array::{reader}_in_place(r, {compact}, {nullable}version, |r, slot| {name}::decode_into(r, version, slot))"
+        ),
+        elem => format!("c::array::{reader}(r, {compact}, {nullable}version, |r| {})", read_value(elem, compact)),
     }
 }
 

@@ -46,6 +46,8 @@ pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> Resu
 fn imports(spec: &MessageSpec, types: &str, encode: &str, decode: &str) -> String {
     let mut out = String::new();
     let (enc, dec) = (direction_cfg(spec, Direction::Encode), direction_cfg(spec, Direction::Decode));
+    // What the encoder and the decoder both use: compiled with either.
+    let either = format!("#[cfg(any({}, {}))]\n", cfg_feature(&enc), cfg_feature(&dec));
     let mut types_use = Vec::new();
     for (name, path) in [
         ("Bytes", "bytes::Bytes"),
@@ -60,7 +62,7 @@ fn imports(spec: &MessageSpec, types: &str, encode: &str, decode: &str) -> Strin
         let cfg = match (uses(types, name), uses(encode, name), uses(decode, name)) {
             (true, _, _) => Some(String::new()),
             (false, true, true) if enc.is_empty() || dec.is_empty() => Some(String::new()),
-            (false, true, true) => Some(format!("#[cfg(any({}, {}))]\n", cfg_feature(&enc), cfg_feature(&dec))),
+            (false, true, true) => Some(either.clone()),
             (false, true, false) => Some(enc.clone()),
             (false, false, true) => Some(dec.clone()),
             (false, false, false) => None,
@@ -72,7 +74,7 @@ fn imports(spec: &MessageSpec, types: &str, encode: &str, decode: &str) -> Strin
     types_use.push((String::new(), "crate::message::{Message, VersionRange}"));
     let codec_cfg = match (enc.is_empty(), uses(encode, "c")) {
         (true, _) => String::new(),
-        (false, true) => format!("#[cfg(any({}, {}))]\n", cfg_feature(&enc), cfg_feature(&dec)),
+        (false, true) => either,
         (false, false) => dec.clone(),
     };
     writeln!(out, "{codec_cfg}use crate::codec as c;").unwrap();

@@ -355,6 +355,7 @@ pub(crate) fn tag_not_valid(field: &Reader<'_>, tag: u32, version: i16) -> Decod
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn unknown_fields_are_equal_however_an_empty_list_was_made() {
@@ -377,7 +378,6 @@ mod tests {
         extended.extend([field.clone(), field]);
         assert_eq!(extended.len(), 2);
     }
-    use super::*;
 
     #[test]
     fn unknown_fields_interleave_in_tag_order() {

@@ -163,7 +163,7 @@ fn bench_response<Kw, Kp, Kwp, Tansu>(
     check_same(w.group, "kafka-protocol", &bytes, &kp::to_bytes(&w.kafka_protocol, version));
     check_same(w.group, "kafka_wire_protocol", &bytes, &kwp::to_bytes(&w.kafka_wire_protocol));
     // tansu-sans-io writes whole frames: compare frames.
-    let frame = ResponseFrame::new(w.ours.clone(), 1).to_bytes(version).unwrap();
+    let frame = ResponseFrame::new(w.ours.clone(), version, 1).to_bytes().unwrap();
     check_same(w.group, "tansu-sans-io (frame)", &frame, &tansu::response_frame(w.tansu.clone(), key, version, 1));
     for peer in &peers {
         check_same(w.group, peer.name, &bytes, &peer.bytes);
@@ -352,7 +352,7 @@ fn bench_w4(c: &mut Criterion) {
     let bytes = ours.to_bytes(version).unwrap();
     check_same("W4", "kafka-protocol", &bytes, &kp::to_bytes(&kp::w4(), version));
     let tansu_frame = tansu::response_frame(tansu::w4(), 1, tansu::FETCH_VERSION, 1);
-    let frame = ResponseFrame::new(ours.clone(), 1).to_bytes(tansu::FETCH_VERSION).unwrap();
+    let frame = ResponseFrame::new(ours.clone(), tansu::FETCH_VERSION, 1).to_bytes().unwrap();
     check_same("W4 frame (v17)", "tansu-sans-io", &frame, &tansu_frame);
     #[cfg(feature = "kacrab")]
     check_same(

@@ -1,7 +1,9 @@
 //! Request and response frames: a big-endian int32 size, the header, then
 //! the body. Requests carry their api key and version in the header, so a
 //! request frame decodes on its own; a response frame needs the api key and
-//! version of the request it answers (match them by correlation id).
+//! version of the request it answers (match them by correlation id:
+//! [`RequestHead`] reads what a request frame says without decoding its
+//! body, and `kafka_wire::connection` keeps them for the responses).
 //!
 //! Encoding and decoding each kind of frame needs the cargo feature of that
 //! direction (`encode-requests`, `decode-responses`, ...; all are on by
@@ -11,7 +13,7 @@ use crate::codec::Reader;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::messages::{ApiKey, Request, RequestHeader, Response, ResponseHeader};
 use crate::StrBytes;
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::Bytes;
 use std::io;
 // Which of these are used depends on the direction features.
 #[allow(unused_imports)]
@@ -21,10 +23,6 @@ use {
     crate::message::{Decode, Encode},
     bytes::BufMut,
 };
-
-/// The default largest frame [`read_frame`] and [`split_frame`] accept:
-/// Kafka's default `socket.request.max.bytes` (100 MiB).
-pub const DEFAULT_MAX_FRAME_SIZE: usize = 100 * 1024 * 1024;
 
 /// The first allocation for the copied part of a vectored encoding (it
 /// grows as needed): headers and field values, not the shared payloads.
@@ -76,6 +74,42 @@ impl RequestFrame {
         self.header.request_api_version
     }
 
+    /// The correlation id the response will carry.
+    pub fn correlation_id(&self) -> i32 {
+        self.header.correlation_id
+    }
+
+    /// Whether the broker answers this request: all but a Produce with
+    /// `acks=0` get a response.
+    pub fn expects_response(&self) -> bool {
+        !matches!(&self.body, Request::Produce(produce) if produce.acks == 0)
+    }
+
+    /// What [`RequestHead::peek`] reads from this frame's bytes.
+    pub fn head(&self) -> RequestHead {
+        RequestHead {
+            api_key: self.api_key(),
+            version: self.version(),
+            correlation_id: self.correlation_id(),
+            expects_response: self.expects_response(),
+        }
+    }
+
+    /// The response frame answering this request with `body`: its
+    /// correlation id, at its version.
+    ///
+    /// ```
+    /// use kafka_wire_core::messages::{MetadataRequest, MetadataResponse};
+    /// use kafka_wire_core::RequestFrame;
+    ///
+    /// let request = RequestFrame::new(MetadataRequest::default(), 12, 7, Some("app"));
+    /// let response = request.reply(MetadataResponse::default());
+    /// assert_eq!((response.correlation_id(), response.version), (7, 12));
+    /// ```
+    pub fn reply(&self, body: impl Into<Response>) -> ResponseFrame {
+        ResponseFrame::new(body, self.version(), self.correlation_id())
+    }
+
     #[cfg(feature = "encode-requests")]
     fn header_version(&self) -> i16 {
         self.api_key().request_header_version(self.version())
@@ -119,8 +153,8 @@ impl RequestFrame {
         Ok(buf.into_contiguous())
     }
 
-    /// Decodes a frame (without its size prefix, as [`read_frame`] and
-    /// [`split_frame`] return it) as a Kafka broker does: bytes after the
+    /// Decodes a frame (without its size prefix, as
+    /// `kafka_wire::connection::FrameReader` returns it) as a Kafka broker does: bytes after the
     /// body are accepted and kept in [`RequestFrame::trailing`].
     ///
     /// ```
@@ -143,8 +177,9 @@ impl RequestFrame {
     #[inline]
     pub fn decode(frame: &Bytes) -> Result<Self, DecodeError> {
         let mut r = Reader::new(frame);
-        let (api_key, version) = peek_api_key_and_version(frame)?;
-        let api = ApiKey::from_key(api_key).ok_or_else(|| r.error(DecodeErrorKind::UnknownApiKey(api_key)))?;
+        let (key, version) = (r.read_i16()?, r.read_i16()?);
+        let api = ApiKey::from_key(key).ok_or_else(|| DecodeError::new(DecodeErrorKind::UnknownApiKey(key), 0))?;
+        let mut r = Reader::new(frame);
         let header = RequestHeader::decode(&mut r, api.request_header_version(version))?;
         let body = Request::decode(api, &mut r, version)?;
         let trailing = frame.slice(r.position()..);
@@ -180,17 +215,24 @@ impl RequestFrame {
     #[inline]
     pub fn write_to<W: io::Write>(&self, out: &mut W) -> io::Result<()> {
         let chunks = self.to_chunks().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        write_chunks(&chunks, out)
+        write_chunks(out, &chunks)
     }
 }
 
-/// A response: header and body. Its api key and version are those of the request.
+/// A response: header, body, and the version the body is written at (its
+/// request's, or the one it was read at).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseFrame {
     /// The response header: the correlation id of the request it answers.
     pub header: ResponseHeader,
     /// The response body.
     pub body: Response,
+    /// The version of the body: the request's when the frame is built to
+    /// answer it ([`RequestFrame::reply`]), the one it was read at when
+    /// decoded. They differ for one answer only: a broker that does not
+    /// know the ApiVersions version asked for answers with a v0 body, and
+    /// [`ResponseFrame::decode`] then reads it at v0 and says so here.
+    pub version: i16,
     /// Bytes the frame carried after the body, which Kafka's client ignores
     /// as its broker does for requests (see [`RequestFrame::trailing`]);
     /// written back after the body. Empty for a well-formed frame.
@@ -198,11 +240,14 @@ pub struct ResponseFrame {
 }
 
 impl ResponseFrame {
-    /// A frame for `body` answering the request with `correlation_id`.
-    pub fn new(body: impl Into<Response>, correlation_id: i32) -> Self {
+    /// A frame for `body` at `version`, answering the request with
+    /// `correlation_id` ([`RequestFrame::reply`] takes both from the
+    /// request).
+    pub fn new(body: impl Into<Response>, version: i16, correlation_id: i32) -> Self {
         ResponseFrame {
             header: ResponseHeader { correlation_id, ..Default::default() },
             body: body.into(),
+            version,
             trailing: Bytes::new(),
         }
     }
@@ -212,43 +257,46 @@ impl ResponseFrame {
         self.body.api_key()
     }
 
-    #[cfg(feature = "encode-responses")]
-    fn header_version(&self, version: i16) -> i16 {
-        self.api_key().response_header_version(version)
+    /// The correlation id of the request this frame answers.
+    pub fn correlation_id(&self) -> i32 {
+        self.header.correlation_id
     }
 
-    /// The size of the frame at `version`, including its 4-byte size prefix.
+    #[cfg(feature = "encode-responses")]
+    fn header_version(&self) -> i16 {
+        self.api_key().response_header_version(self.version)
+    }
+
+    /// The size of the frame, including its 4-byte size prefix.
     #[cfg(feature = "encode-responses")]
     #[inline]
-    pub fn encoded_size(&self, version: i16) -> usize {
-        4 + self.header.encoded_size(self.header_version(version))
-            + self.body.encoded_size(version)
-            + self.trailing.len()
+    pub fn encoded_size(&self) -> usize {
+        4 + self.header.encoded_size(self.header_version()) + self.body.encoded_size(self.version) + self.trailing.len()
     }
 
-    /// Writes size prefix, header and body at `version`.
+    /// Writes size prefix, header and body.
     #[cfg(feature = "encode-responses")]
-    pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        self.encode_sized(buf, version, self.encoded_size(version))
+    pub fn encode<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
+        self.encode_sized(buf, self.encoded_size())
     }
 
     /// `encode`, given the frame's `encoded_size` (computed once by `to_bytes`).
     #[cfg(feature = "encode-responses")]
-    fn encode_sized<B: BufMut>(&self, buf: &mut B, version: i16, frame_size: usize) -> Result<(), EncodeError> {
+    fn encode_sized<B: BufMut>(&self, buf: &mut B, frame_size: usize) -> Result<(), EncodeError> {
         put_size_prefix(buf, frame_size)?;
-        self.header.encode(buf, self.header_version(version))?;
-        self.body.encode(buf, version)?;
+        self.header.encode(buf, self.header_version())?;
+        self.body.encode(buf, self.version)?;
         buf.put_slice(&self.trailing);
         Ok(())
     }
 
-    /// The encoded frame at `version` in a new buffer.
+    /// The encoded frame in a new buffer.
     #[cfg(feature = "encode-responses")]
     #[inline]
-    pub fn to_bytes(&self, version: i16) -> Result<Bytes, EncodeError> {
-        let size = self.encoded_size(version);
+    pub fn to_bytes(&self) -> Result<Bytes, EncodeError> {
+        let size = self.encoded_size();
         let mut buf = VectoredBuf::contiguous(size);
-        self.encode_sized(&mut buf, version, size)?;
+        self.encode_sized(&mut buf, size)?;
         Ok(buf.into_contiguous())
     }
 
@@ -258,17 +306,18 @@ impl ResponseFrame {
     ///
     /// A broker that does not support the requested ApiVersions version
     /// answers UNSUPPORTED_VERSION with a v0 body; as Kafka's client does, a
-    /// body that fails to decode at `version` is decoded again as v0.
+    /// body that fails to decode at `version` is decoded again at v0, and
+    /// the frame's [`version`](ResponseFrame::version) says 0.
     ///
     /// ```
     /// use kafka_wire_core::messages::MetadataResponse;
     /// use kafka_wire_core::{ApiKey, Response, ResponseFrame};
     ///
     /// // What a broker sends for correlation id 7 (size prefix included).
-    /// let sent = ResponseFrame::new(MetadataResponse::default(), 7).to_bytes(12)?;
+    /// let sent = ResponseFrame::new(MetadataResponse::default(), 12, 7).to_bytes()?;
     /// // Responses do not say what they answer: pass the request's api key and version.
     /// let frame = ResponseFrame::decode(&sent.slice(4..), ApiKey::Metadata, 12)?;
-    /// assert_eq!(frame.header.correlation_id, 7);
+    /// assert_eq!((frame.header.correlation_id, frame.version), (7, 12));
     /// assert!(matches!(frame.body, Response::Metadata(_)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -278,18 +327,18 @@ impl ResponseFrame {
         let mut r = Reader::new(frame);
         let header = ResponseHeader::decode(&mut r, api_key.response_header_version(version))?;
         let body_start = r.position();
-        let (body, end) = match Response::decode(api_key, &mut r, version) {
-            Ok(body) => (body, r.position()),
+        let (body, version, end) = match Response::decode(api_key, &mut r, version) {
+            Ok(body) => (body, version, r.position()),
             Err(e) if api_key == ApiKey::ApiVersions && version != 0 => {
                 // If the v0 reading fails too, the error at the version asked
                 // for is the one that explains the frame.
                 let mut r = Reader::new(frame);
                 r.skip(body_start)?;
-                (Response::decode(api_key, &mut r, 0).map_err(|_| e)?, r.position())
+                (Response::decode(api_key, &mut r, 0).map_err(|_| e)?, 0, r.position())
             }
             Err(e) => return Err(e),
         };
-        Ok(ResponseFrame { header, body, trailing: frame.slice(end..) })
+        Ok(ResponseFrame { header, body, version, trailing: frame.slice(end..) })
     }
 
     /// Like [`ResponseFrame::decode`], but bytes after the body are an
@@ -302,42 +351,95 @@ impl ResponseFrame {
         Ok(decoded)
     }
 
-    /// The encoded frame at `version` as chunks for a vectored write (a
-    /// Fetch response's record batches are shared, not copied; see
+    /// The encoded frame as chunks for a vectored write (a Fetch
+    /// response's record batches are shared, not copied; see
     /// [`VectoredBuf`]).
     #[cfg(feature = "encode-responses")]
     #[inline]
-    pub fn to_chunks(&self, version: i16) -> Result<Vec<Bytes>, EncodeError> {
-        let size = self.encoded_size(version);
+    pub fn to_chunks(&self) -> Result<Vec<Bytes>, EncodeError> {
+        let size = self.encoded_size();
         let mut buf = VectoredBuf::with_capacity(size.min(COPIED_CAPACITY));
-        self.encode_sized(&mut buf, version, size)?;
+        self.encode_sized(&mut buf, size)?;
         Ok(buf.into_chunks())
     }
 
-    /// Writes the frame at `version` to `out` with vectored writes, large
-    /// payloads uncopied (as [`ResponseFrame::to_chunks`]).
+    /// Writes the frame to `out` with vectored writes, large payloads
+    /// uncopied (as [`ResponseFrame::to_chunks`]).
     #[cfg(feature = "encode-responses")]
     #[inline]
-    pub fn write_to<W: io::Write>(&self, out: &mut W, version: i16) -> io::Result<()> {
-        let chunks = self.to_chunks(version).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        write_chunks(&chunks, out)
+    pub fn write_to<W: io::Write>(&self, out: &mut W) -> io::Result<()> {
+        let chunks = self.to_chunks().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        write_chunks(out, &chunks)
+    }
+
+    /// The correlation id of a response frame (its first field), read
+    /// without decoding the rest: what matches it to its request.
+    pub fn peek_correlation_id(frame: &Bytes) -> Result<i32, DecodeError> {
+        Reader::new(frame).read_i32()
     }
 }
 
-/// The api key and version at the start of a request frame, without decoding it.
-pub fn peek_api_key_and_version(frame: &Bytes) -> Result<(i16, i16), DecodeError> {
-    let mut r = Reader::new(frame);
-    Ok((r.read_i16()?, r.read_i16()?))
+/// What the front of a request frame says, read without decoding its
+/// body: the api, version and correlation id, and whether the broker
+/// answers it. Enough to match the response to it.
+///
+/// ```
+/// use kafka_wire_core::frame::RequestHead;
+/// use kafka_wire_core::messages::ProduceRequest;
+/// use kafka_wire_core::{ApiKey, RequestFrame};
+///
+/// let fire_and_forget = RequestFrame::new(ProduceRequest { acks: 0, ..Default::default() }, 9, 42, None);
+/// let bytes = fire_and_forget.to_bytes()?;
+/// let head = RequestHead::peek(&bytes.slice(4..))?;
+/// assert_eq!((head.api_key, head.version, head.correlation_id), (ApiKey::Produce, 9, 42));
+/// assert!(!head.expects_response); // acks=0: the broker sends nothing back
+/// assert_eq!(head, fire_and_forget.head());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestHead {
+    /// The api, from the header's api key.
+    pub api_key: ApiKey,
+    /// The version of the body.
+    pub version: i16,
+    /// The correlation id the response will carry.
+    pub correlation_id: i32,
+    /// Whether the broker sends a response: every request but a Produce
+    /// with `acks=0` gets one.
+    pub expects_response: bool,
 }
 
-/// The correlation id of a request frame (after api key and version) or of
-/// a response frame (its first field), without decoding the rest.
-pub fn peek_correlation_id(frame: &Bytes, is_request: bool) -> Result<i32, DecodeError> {
-    let mut r = Reader::new(frame);
-    if is_request {
-        r.skip(4)?;
+impl RequestHead {
+    /// Reads the head of a request frame (without its size prefix). An api
+    /// key this library does not know is an error
+    /// ([`DecodeErrorKind::UnknownApiKey`]). A Produce whose body is too
+    /// short to hold its `acks` counts as expecting a response: a broker
+    /// does not answer it either, but closes the connection.
+    pub fn peek(frame: &Bytes) -> Result<RequestHead, DecodeError> {
+        let mut r = Reader::new(frame);
+        let key = r.read_i16()?;
+        let version = r.read_i16()?;
+        let api_key = ApiKey::from_key(key).ok_or_else(|| DecodeError::new(DecodeErrorKind::UnknownApiKey(key), 0))?;
+        let mut r = Reader::new(frame);
+        let header = RequestHeader::decode(&mut r, api_key.request_header_version(version))?;
+        let expects_response =
+            api_key != ApiKey::Produce || peek_produce_acks(&mut r, version).is_none_or(|acks| acks != 0);
+        Ok(RequestHead { api_key, version, correlation_id: header.correlation_id, expects_response })
     }
-    r.read_i32()
+}
+
+/// The `acks` of a Produce body at `version`: behind the transactional id
+/// from v3 on (a compact string in the flexible versions, v9 and later).
+fn peek_produce_acks(r: &mut Reader<'_>, version: i16) -> Option<i16> {
+    if version >= 3 {
+        let len = if ApiKey::Produce.request_flexible_versions().contains(version) {
+            r.read_uvarint().ok()? as i64 - 1
+        } else {
+            r.read_i16().ok()? as i64
+        };
+        r.skip(usize::try_from(len).unwrap_or(0)).ok()?;
+    }
+    r.read_i16().ok()
 }
 
 /// The strict decoders' check: a frame whose body did not reach its end is
@@ -348,67 +450,6 @@ fn no_trailing(frame: &Bytes, trailing: &Bytes) -> Result<(), DecodeError> {
         return Ok(());
     }
     Err(DecodeError::new(DecodeErrorKind::TrailingBytes(trailing.len()), frame.len() - trailing.len()))
-}
-
-fn check_frame_size(size: i32, max: usize) -> Result<usize, DecodeError> {
-    if size < 0 || size as usize > max {
-        return Err(DecodeError::new(DecodeErrorKind::InvalidFrameSize(size as i64), 0));
-    }
-    Ok(size as usize)
-}
-
-/// Reads one size-prefixed frame from a stream and returns it without the
-/// prefix. A size above `max_size` is an error before anything is allocated.
-///
-/// ```
-/// use kafka_wire_core::frame::{read_frame, DEFAULT_MAX_FRAME_SIZE};
-/// use kafka_wire_core::messages::ApiVersionsRequest;
-/// use kafka_wire_core::RequestFrame;
-///
-/// let bytes = RequestFrame::new(ApiVersionsRequest::default(), 3, 1, Some("me")).to_bytes()?;
-/// let mut stream = std::io::Cursor::new(bytes.to_vec()); // a TcpStream in real use
-/// let frame = read_frame(&mut stream, DEFAULT_MAX_FRAME_SIZE)?;
-/// assert_eq!(RequestFrame::decode(&frame)?.header.correlation_id, 1);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn read_frame<R: io::Read>(input: &mut R, max_size: usize) -> io::Result<Bytes> {
-    let mut prefix = [0u8; 4];
-    input.read_exact(&mut prefix)?;
-    let size = check_frame_size(i32::from_be_bytes(prefix), max_size)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    let mut frame = vec![0u8; size];
-    input.read_exact(&mut frame)?;
-    Ok(Bytes::from(frame))
-}
-
-/// Takes one complete frame off the front of `buf` (for async codecs):
-/// `Ok(None)` until the whole frame has arrived.
-///
-/// ```
-/// use bytes::BytesMut;
-/// use kafka_wire_core::frame::{split_frame, DEFAULT_MAX_FRAME_SIZE};
-/// use kafka_wire_core::messages::ApiVersionsRequest;
-/// use kafka_wire_core::RequestFrame;
-///
-/// let bytes = RequestFrame::new(ApiVersionsRequest::default(), 3, 1, None).to_bytes()?;
-/// let mut buf = BytesMut::from(&bytes[..5]); // a partial read
-/// assert!(split_frame(&mut buf, DEFAULT_MAX_FRAME_SIZE)?.is_none());
-/// buf.extend_from_slice(&bytes[5..]);
-/// let frame = split_frame(&mut buf, DEFAULT_MAX_FRAME_SIZE)?.expect("a whole frame");
-/// assert_eq!(frame.len(), bytes.len() - 4);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn split_frame(buf: &mut BytesMut, max_size: usize) -> Result<Option<Bytes>, DecodeError> {
-    if buf.len() < 4 {
-        return Ok(None);
-    }
-    let size = check_frame_size(i32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]), max_size)?;
-    if buf.len() < 4 + size {
-        buf.reserve(4 + size - buf.len());
-        return Ok(None);
-    }
-    buf.advance(4);
-    Ok(Some(buf.split_to(size).freeze()))
 }
 
 /// Writes a frame's size prefix: the size of what follows it.

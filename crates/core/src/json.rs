@@ -340,6 +340,64 @@ fn missing(field: &'static str, version: i16) -> DecodeError {
     error(format!("field '{field}' is mandatory in version {version}"))
 }
 
+/// A frame as one JSON object: `api`, `api_key`, `version`,
+/// `correlation_id`, `client_id` (requests), and the `header` and
+/// `message` in Kafka's JSON form. What the `kafka-wire` command prints for
+/// each frame it decodes or proxies.
+fn frame_object(
+    api: crate::ApiKey,
+    version: i16,
+    correlation_id: i32,
+    header: Value,
+    message: Value,
+    client_id: Option<&StrBytes>,
+) -> Value {
+    let mut out = Map::new();
+    out.insert("api".into(), api.name().into());
+    out.insert("api_key".into(), api.key().into());
+    out.insert("version".into(), version.into());
+    out.insert("correlation_id".into(), correlation_id.into());
+    if let Some(client_id) = client_id {
+        out.insert("client_id".into(), Value::String(client_id.to_string()));
+    }
+    out.insert("header".into(), header);
+    out.insert("message".into(), message);
+    Value::Object(out)
+}
+
+impl crate::RequestFrame {
+    /// The frame as one JSON object (feature `json`): `api`, `api_key`,
+    /// `version`, `correlation_id`, `client_id`, and the `header` and
+    /// `message` in Kafka's JSON form.
+    ///
+    /// ```
+    /// use kafka_wire_core::messages::MetadataRequest;
+    /// use kafka_wire_core::RequestFrame;
+    ///
+    /// let json = RequestFrame::new(MetadataRequest::default(), 12, 7, Some("app")).to_json()?;
+    /// assert_eq!((json["api"].as_str(), json["version"].as_i64(), json["client_id"].as_str()), (Some("Metadata"), Some(12), Some("app")));
+    /// assert_eq!(json["header"]["correlationId"], 7);
+    /// # Ok::<(), kafka_wire_core::EncodeError>(())
+    /// ```
+    pub fn to_json(&self) -> Result<Value, EncodeError> {
+        let header = self.header.to_json(self.api_key().request_header_version(self.version()))?;
+        let message = self.body.to_json(self.version())?;
+        let client_id = self.header.client_id.as_ref();
+        Ok(frame_object(self.api_key(), self.version(), self.correlation_id(), header, message, client_id))
+    }
+}
+
+impl crate::ResponseFrame {
+    /// The frame as one JSON object (feature `json`): `api`, `api_key`,
+    /// `version` (the body's), `correlation_id`, and the `header` and
+    /// `message` in Kafka's JSON form.
+    pub fn to_json(&self) -> Result<Value, EncodeError> {
+        let header = self.header.to_json(self.api_key().response_header_version(self.version))?;
+        let message = self.body.to_json(self.version)?;
+        Ok(frame_object(self.api_key(), self.version, self.correlation_id(), header, message, None))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

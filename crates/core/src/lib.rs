@@ -26,7 +26,7 @@ pub use codec::{write_chunks, RawTaggedField, UnknownTaggedFields, VectoredBuf};
 pub use error::{
     DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, WrapsDecodeErrorKind, WrapsEncodeErrorKind,
 };
-pub use frame::{read_frame, split_frame, RequestFrame, ResponseFrame};
+pub use frame::{RequestFrame, ResponseFrame};
 pub use message::{Decode, DecodeExt, Encode, EncodeExt, Message, VersionRange};
 pub use messages::{ApiKey, ErrorCode, KafkaRelease, Request, Response, KAFKA_VERSION};
 pub use str_bytes::StrBytes;

@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }],
         ..Default::default()
     };
-    let wire = ResponseFrame::new(response, 1).to_bytes(12)?;
+    let wire = ResponseFrame::new(response, 12, 1).to_bytes()?;
 
     let frame = ResponseFrame::decode(&wire.slice(4..), ApiKey::Metadata, 12)?;
     let Response::Metadata(metadata) = frame.body else { unreachable!("decoded as Metadata") };

@@ -35,14 +35,30 @@
 
 pub use kafka_wire_core::*;
 
-#[cfg(feature = "tokio")]
-pub mod framed;
+pub mod connection;
 pub mod log;
-pub mod negotiate;
 pub mod records;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 /// The traits that add methods to messages: `use kafka_wire::prelude::*;`.
 pub mod prelude {
     pub use crate::records::{ReadBatches, WriteBatches};
     pub use crate::{Decode, DecodeExt, Encode, EncodeExt, Message};
+}
+
+/// Fills `buf` as far as the input goes: the count read, short only at its
+/// end (`read_exact` would lose what a short read got). For the blocking
+/// readers of frames and log files.
+fn read_up_to(input: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }

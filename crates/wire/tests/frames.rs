@@ -2,11 +2,9 @@
 //! rules, error codes, and the std::io adapters.
 
 use bytes::{BufMut, Bytes, BytesMut};
-use kafka_wire::frame::{peek_correlation_id, DEFAULT_MAX_FRAME_SIZE};
+use kafka_wire::connection::{ConnectionError, FrameReader, RequestHead};
 use kafka_wire::messages::*;
-use kafka_wire::{
-    read_frame, split_frame, DecodeErrorKind, DecodeExt, EncodeExt, RequestFrame, ResponseFrame, StrBytes,
-};
+use kafka_wire::{DecodeErrorKind, DecodeExt, EncodeExt, RequestFrame, ResponseFrame, StrBytes};
 use std::io::Cursor;
 
 #[test]
@@ -105,7 +103,12 @@ fn request_frame_roundtrip() {
     assert_eq!(bytes.as_ref(), expected);
     assert_eq!(frame.encoded_size(), expected.len());
     let body = bytes.slice(4..);
-    assert_eq!(peek_correlation_id(&body, true).unwrap(), 42);
+    let head = RequestHead::peek(&body).unwrap();
+    assert_eq!(
+        (head.api_key, head.version, head.correlation_id, head.expects_response),
+        (ApiKey::ApiVersions, 3, 42, true)
+    );
+    assert_eq!(head, frame.head());
     assert_eq!(RequestFrame::decode(&body).unwrap(), frame);
 }
 
@@ -121,13 +124,13 @@ fn request_frame_with_unknown_api_key() {
 #[test]
 fn response_frame_roundtrip() {
     let body = MetadataResponse { controller_id: 1, ..Default::default() };
-    let frame = ResponseFrame::new(body, 9);
     // ControllerId exists from v1 (and is ignorable, so v0 would drop it).
     for version in [1, 9, 13] {
-        let bytes = frame.to_bytes(version).unwrap();
+        let frame = ResponseFrame::new(body.clone(), version, 9);
+        let bytes = frame.to_bytes().unwrap();
+        assert_eq!(ResponseFrame::peek_correlation_id(&bytes.slice(4..)).unwrap(), 9);
         let decoded = ResponseFrame::decode(&bytes.slice(4..), ApiKey::Metadata, version).unwrap();
-        assert_eq!(decoded.header.correlation_id, 9);
-        assert_eq!(decoded.body, frame.body, "v{version}");
+        assert_eq!(decoded, frame, "v{version}");
     }
 }
 
@@ -145,41 +148,47 @@ fn api_versions_unsupported_version_falls_back_to_a_v0_body() {
         }],
         ..Default::default()
     };
-    let bytes = ResponseFrame::new(v0.clone(), 1).to_bytes(0).unwrap();
+    let bytes = ResponseFrame::new(v0.clone(), 0, 1).to_bytes().unwrap();
     let decoded = ResponseFrame::decode(&bytes.slice(4..), ApiKey::ApiVersions, 4).unwrap();
     assert_eq!(decoded.body, Response::ApiVersions(v0));
+    assert_eq!(decoded.version, 0, "the version the body was read at, not the one asked for");
+    assert_eq!(decoded.to_bytes().unwrap(), bytes, "so it encodes back to the broker's bytes");
 }
 
 #[test]
-fn split_frame_waits_for_whole_frames() {
+fn the_frame_reader_waits_for_whole_frames() {
     let frame = RequestFrame::new(ApiVersionsRequest::default(), 0, 1, None).to_bytes().unwrap();
+    let frames = FrameReader::new();
     let mut buf = BytesMut::new();
     buf.put_slice(&frame[..3]);
-    assert_eq!(split_frame(&mut buf, DEFAULT_MAX_FRAME_SIZE).unwrap(), None);
+    assert_eq!(frames.next_frame(&mut buf).unwrap(), None);
     buf.put_slice(&frame[3..]);
     buf.put_slice(&frame[..2]); // the start of the next frame stays
-    let got = split_frame(&mut buf, DEFAULT_MAX_FRAME_SIZE).unwrap().unwrap();
+    let got = frames.next_frame(&mut buf).unwrap().unwrap();
     assert_eq!(got, frame.slice(4..));
     assert_eq!(buf.len(), 2);
+    assert!(matches!(frames.end(&buf), Err(ConnectionError::CutShort { expected: 4, received: 2 })));
 
+    let small = FrameReader::with_max_size(1024);
     let mut hostile = BytesMut::from(&[0x7f, 0xff, 0xff, 0xff][..]);
-    assert!(matches!(split_frame(&mut hostile, 1024).unwrap_err().kind(), DecodeErrorKind::InvalidFrameSize(_)));
+    let err = small.next_frame(&mut hostile).unwrap_err();
+    assert!(matches!(err, ConnectionError::FrameTooLarge { size: 0x7fff_ffff, max: 1024 }), "{err:?}");
     let mut negative = BytesMut::from(&[0xff, 0xff, 0xff, 0xfe][..]);
-    assert!(split_frame(&mut negative, 1024).is_err());
+    assert!(small.next_frame(&mut negative).is_err());
 }
 
 #[test]
-fn read_frame_and_io_adapters() {
+fn the_frame_reader_on_a_blocking_stream_and_io_adapters() {
     let frame = RequestFrame::new(MetadataRequest::default(), 12, 5, Some("c"));
     let mut wire = Vec::new();
     frame.write_to(&mut wire).unwrap();
     frame.write_to(&mut wire).unwrap();
     let mut cursor = Cursor::new(wire);
     for _ in 0..2 {
-        let body = read_frame(&mut cursor, DEFAULT_MAX_FRAME_SIZE).unwrap();
+        let body = FrameReader::new().read(&mut cursor).unwrap().expect("a frame");
         assert_eq!(RequestFrame::decode(&body).unwrap(), frame);
     }
-    assert!(read_frame(&mut cursor, DEFAULT_MAX_FRAME_SIZE).is_err());
+    assert_eq!(FrameReader::new().read(&mut cursor).unwrap(), None, "a clean end between frames");
 
     // Message-level adapters: two messages back to back in one cursor.
     let a = SaslHandshakeRequest { mechanism: StrBytes::from_static("PLAIN") };
@@ -225,13 +234,13 @@ fn request_frames_keep_what_follows_the_body_as_the_broker_does() {
 
 #[test]
 fn response_frames_keep_what_follows_the_body() {
-    let sent = ResponseFrame::new(MetadataResponse::default(), 9).to_bytes(12).unwrap();
+    let sent = ResponseFrame::new(MetadataResponse::default(), 12, 9).to_bytes().unwrap();
     let mut padded = BytesMut::from(&sent[4..]);
     padded.put_slice(&[1, 2]);
     let padded = padded.freeze();
     let decoded = ResponseFrame::decode(&padded, ApiKey::Metadata, 12).unwrap();
     assert_eq!(&decoded.trailing[..], &[1, 2]);
-    assert_eq!(decoded.to_bytes(12).unwrap().slice(4..), padded);
+    assert_eq!(decoded.to_bytes().unwrap().slice(4..), padded);
     let strict = ResponseFrame::decode_strict(&padded, ApiKey::Metadata, 12).unwrap_err();
     assert_eq!(strict.kind(), &DecodeErrorKind::TrailingBytes(2));
 }

@@ -29,9 +29,9 @@ fn chunks_equal_the_contiguous_encoding_for_every_message_and_version() {
                 assert_eq!(chunks.concat(), request.to_bytes().unwrap(), "{api:?} v{version} request, seed {seed}");
                 shared_payloads += chunks.iter().filter(|c| c.len() >= VectoredBuf::MIN_SHARED_LEN).count();
 
-                let response = ResponseFrame::new(Response::random(api, &mut rng, version), 7);
-                let chunks = response.to_chunks(version).unwrap();
-                assert_eq!(chunks.concat(), response.to_bytes(version).unwrap(), "{api:?} v{version} response");
+                let response = ResponseFrame::new(Response::random(api, &mut rng, version), version, 7);
+                let chunks = response.to_chunks().unwrap();
+                assert_eq!(chunks.concat(), response.to_bytes().unwrap(), "{api:?} v{version} response");
             }
         }
     }
@@ -120,7 +120,7 @@ fn write_chunks_resumes_after_partial_and_interrupted_writes() {
         vec![Bytes::from_static(b"head"), Bytes::new(), Bytes::from(vec![5u8; 700]), Bytes::from_static(b"tail")];
     for step in [1, 3, 4, 5, 699, 700, 10_000] {
         let mut out = Trickle { out: Vec::new(), step, calls: 0 };
-        write_chunks(&chunks, &mut out).unwrap();
+        write_chunks(&mut out, &chunks).unwrap();
         assert_eq!(out.out, chunks.concat(), "step {step}");
     }
     struct Full;
@@ -132,7 +132,7 @@ fn write_chunks_resumes_after_partial_and_interrupted_writes() {
             Ok(())
         }
     }
-    assert_eq!(write_chunks(&chunks, &mut Full).unwrap_err().kind(), io::ErrorKind::WriteZero);
+    assert_eq!(write_chunks(&mut Full, &chunks).unwrap_err().kind(), io::ErrorKind::WriteZero);
 }
 
 #[test]

@@ -139,7 +139,7 @@ impl VectoredBuf {
 
     /// Writes every chunk to `out`, with vectored writes where `out` has them.
     pub fn write_to<W: io::Write>(self, out: &mut W) -> io::Result<()> {
-        write_chunks(&self.into_chunks(), out)
+        write_chunks(out, &self.into_chunks())
     }
 
     fn flush(&mut self) {
@@ -151,7 +151,7 @@ impl VectoredBuf {
 
 /// Writes `chunks` in order to `out` with `write_vectored`, resuming after
 /// partial writes.
-pub fn write_chunks<W: io::Write>(chunks: &[Bytes], out: &mut W) -> io::Result<()> {
+pub fn write_chunks<W: io::Write>(out: &mut W, chunks: &[Bytes]) -> io::Result<()> {
     // The unwritten data starts at byte `offset` of chunk `index`.
     let (mut index, mut offset) = (0, 0);
     while index < chunks.len() {

@@ -130,7 +130,7 @@ impl<R: Read> LogReader<R> {
     /// cut short.
     fn read_entry(&mut self) -> Result<Option<Bytes>, LogError> {
         let mut head = [0u8; ENTRY_HEADER_SIZE];
-        let got = read_up_to(&mut self.input, &mut head).map_err(|e| self.io_error(e))?;
+        let got = crate::read_up_to(&mut self.input, &mut head).map_err(|e| self.io_error(e))?;
         if got == 0 {
             return Ok(None);
         }
@@ -194,20 +194,6 @@ impl<R: Read> Iterator for LogReader<R> {
         self.done = !matches!(next, Some(Ok(_)));
         next
     }
-}
-
-/// Fills `buf` as far as the input goes: the count read, short only at its end.
-fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match input.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 /// One batch of a log file: a v2 batch (header read, records not yet

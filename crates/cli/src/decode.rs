@@ -4,9 +4,10 @@
 use crate::capture::CaptureReader;
 use crate::frames::{decode_request, decode_response, Direction, FrameReport};
 use crate::output::{progress, Format, Printer};
-use crate::traffic::{Traffic, TrafficOptions};
+use crate::traffic::{Traffic, TrafficOptions, FRAMES};
 use anyhow::{bail, Context, Result};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
+use kafka_wire::connection::ConnectionError;
 use kafka_wire::ApiKey;
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read};
@@ -26,9 +27,6 @@ const CAPTURE_MAGICS: [[u8; 4]; 5] = [
 
 /// How much of the input is read before deciding what it is.
 const HEAD_SIZE: usize = 4096;
-
-/// A frame larger than this in a frames file or hex is refused.
-const MAX_FRAME: usize = 1 << 30;
 
 /// What to decode and how.
 pub struct DecodeArgs {
@@ -171,24 +169,17 @@ fn frames_file(
 ) -> Result<()> {
     let mut position = 0u64;
     loop {
-        let mut size = Vec::with_capacity(4);
-        (&mut input).take(4).read_to_end(&mut size)?;
-        match size.len() {
-            0 => return Ok(()),
-            4 => {}
-            n => bail!("{name}: byte {position}: the input ends inside a frame's size ({n} of 4 bytes)"),
-        }
-        let length = i32::from_be_bytes([size[0], size[1], size[2], size[3]]);
-        if length < 0 || length as usize > MAX_FRAME {
-            bail!("{name}: byte {position}: {length} is not a frame size: is this a Kafka frames file?");
-        }
-        let mut frame = Vec::with_capacity((length as usize).min(1 << 20));
-        (&mut input).take(length as u64).read_to_end(&mut frame)?;
-        if frame.len() < length as usize {
-            bail!("{name}: byte {position}: the input ends inside a frame ({} of {length} bytes)", frame.len());
-        }
-        decode_one(Bytes::from(frame), name, format!("byte {position}"), args, emit);
-        position += 4 + length as u64;
+        let frame = match FRAMES.read(&mut input) {
+            Ok(Some(frame)) => frame,
+            Ok(None) => return Ok(()),
+            Err(ConnectionError::FrameTooLarge { size, .. }) => {
+                bail!("{name}: byte {position}: {size} is not a frame size: is this a Kafka frames file?")
+            }
+            Err(e) => bail!("{name}: byte {position}: {e}"),
+        };
+        let size = frame.len() as u64;
+        decode_one(frame, name, format!("byte {position}"), args, emit);
+        position += 4 + size;
         tick();
     }
 }
@@ -209,14 +200,8 @@ fn frames_from_hex(text: &str, name: &str, args: &DecodeArgs, emit: &mut dyn FnM
 
 /// Whether `bytes` are whole size-prefixed frames, back to back.
 fn prefixed_frames(bytes: &[u8]) -> bool {
-    let mut rest = bytes;
-    while rest.len() >= 4 {
-        let size = i32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]);
-        if size < 0 || rest.len() < 4 + size as usize {
-            return false;
-        }
-        rest = &rest[4 + size as usize..];
-    }
+    let mut rest = BytesMut::from(bytes);
+    while let Ok(Some(_)) = FRAMES.next_frame(&mut rest) {}
     rest.is_empty() && !bytes.is_empty()
 }
 

@@ -29,7 +29,7 @@ pub fn run(args: &EncodeArgs) -> Result<Vec<u8>> {
     if args.response {
         let body = Response::from_json(api, &json, version).context("the JSON is not that response")?;
         if args.frame {
-            out.extend_from_slice(&ResponseFrame::new(body, args.correlation_id).to_bytes(version)?);
+            out.extend_from_slice(&ResponseFrame::new(body, version, args.correlation_id).to_bytes()?);
         } else {
             body.encode(&mut out, version)?;
         }

@@ -2,11 +2,10 @@
 
 use crate::records;
 use bytes::Bytes;
-use kafka_wire::frame::{peek_api_key_and_version, peek_correlation_id};
+use kafka_wire::connection::RequestHead;
 use kafka_wire::json::serde_json::json;
-use kafka_wire::json::{ToJson, Value};
-use kafka_wire::messages::{ApiVersionsResponse, Response};
-use kafka_wire::{ApiKey, RequestFrame, ResponseFrame};
+use kafka_wire::json::Value;
+use kafka_wire::{ApiKey, DecodeErrorKind, RequestFrame, ResponseFrame};
 
 /// Which way a frame went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +46,48 @@ pub struct FrameReport {
     pub note: Option<String>,
     /// Why the frame did not decode.
     pub error: Option<String>,
+    /// Whether the decoded frame encodes back to the bytes it came as
+    /// (the proxy checks every frame).
+    pub reencoded: Option<Reencoded>,
+    /// The frame's bytes in hex, when asked for.
+    pub hex: Option<String>,
+}
+
+/// What came of encoding a decoded frame again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reencoded {
+    /// The same bytes.
+    Identical,
+    /// Other bytes: the first differing byte, and 16 bytes from there of each.
+    Differs { at: usize, ours: String, theirs: String },
+    /// The frame did not encode again.
+    Failed(String),
+}
+
+impl Reencoded {
+    /// Compares the bytes a frame came as (without its size prefix) with
+    /// its encoding again (with it).
+    pub fn compare(original: &[u8], again: Result<Bytes, kafka_wire::EncodeError>) -> Reencoded {
+        let again = match again {
+            Ok(again) => again,
+            Err(e) => return Reencoded::Failed(e.to_string()),
+        };
+        let again = &again[4.min(again.len())..];
+        if again == original {
+            return Reencoded::Identical;
+        }
+        let at = original.iter().zip(again).position(|(a, b)| a != b).unwrap_or(original.len().min(again.len()));
+        let window = |bytes: &[u8]| hex::encode(&bytes[at.min(bytes.len())..(at + 16).min(bytes.len())]);
+        Reencoded::Differs { at, ours: window(again), theirs: window(original) }
+    }
+
+    fn to_json(&self) -> Value {
+        match self {
+            Reencoded::Identical => json!("identical"),
+            Reencoded::Differs { at, ours, theirs } => json!({"differs_at": at, "ours": ours, "theirs": theirs}),
+            Reencoded::Failed(why) => json!({"failed": why}),
+        }
+    }
 }
 
 impl FrameReport {
@@ -65,6 +106,20 @@ impl FrameReport {
             message: None,
             note: None,
             error: None,
+            reencoded: None,
+            hex: None,
+        }
+    }
+
+    /// Takes the header and message from the library's JSON of a frame.
+    fn set_frame_json(&mut self, json: Result<Value, kafka_wire::EncodeError>, what: &str) {
+        match json {
+            Ok(Value::Object(mut frame)) => {
+                self.header = frame.remove("header");
+                self.message = frame.remove("message");
+            }
+            Ok(_) => {}
+            Err(e) => self.error = Some(format!("the {what} does not convert to JSON: {e}")),
         }
     }
 
@@ -107,94 +162,86 @@ impl FrameReport {
         if let Some(error) = &self.error {
             set(&mut out, "error", json!(error));
         }
+        if let Some(reencoded) = &self.reencoded {
+            set(&mut out, "reencoded", reencoded.to_json());
+        }
+        if let Some(hex) = &self.hex {
+            set(&mut out, "hex", json!(hex));
+        }
         out
     }
 }
 
-/// Decodes a request frame into `report`; returns its api and version for
-/// the response, when the header could be read that far.
-pub fn decode_request(frame: &Bytes, report: &mut FrameReport, with_records: bool) -> Option<(ApiKey, i16)> {
-    report.correlation_id = peek_correlation_id(frame, true).ok();
-    let peeked = peek_api_key_and_version(frame).ok();
-    let api = peeked.and_then(|(key, _)| ApiKey::from_key(key));
-    report.api = api;
-    report.version = peeked.map(|(_, version)| version);
-    match RequestFrame::decode(frame) {
+/// Decodes a request frame into `report`; returns what its head says (for
+/// the response) when the header could be read, and the frame decoded.
+pub fn decode_request(
+    frame: &Bytes,
+    report: &mut FrameReport,
+    with_records: bool,
+) -> (Option<RequestHead>, Option<RequestFrame>) {
+    let head = RequestHead::peek(frame);
+    if let Ok(head) = &head {
+        report.api = Some(head.api_key);
+        report.version = Some(head.version);
+        report.correlation_id = Some(head.correlation_id);
+    }
+    let decoded = match RequestFrame::decode(frame) {
         Ok(decoded) => {
-            let version = decoded.version();
             report.client_id = decoded.header.client_id.as_deref().map(str::to_string);
-            report.header = decoded.header.to_json(decoded.api_key().request_header_version(version)).ok();
-            match decoded.body.to_json(version) {
-                Ok(mut message) => {
-                    if with_records {
-                        records::add_request_records(&decoded.body, &mut message);
-                    }
-                    report.message = Some(message);
+            report.set_frame_json(decoded.to_json(), "request");
+            if with_records {
+                if let Some(message) = &mut report.message {
+                    records::add_request_records(&decoded.body, message);
                 }
-                Err(e) => report.error = Some(format!("the request does not convert to JSON: {e}")),
             }
             if !decoded.trailing.is_empty() {
                 report.note = Some(format!("{} bytes after the body, ignored as Kafka does", decoded.trailing.len()));
             }
+            Some(decoded)
         }
         Err(e) => {
-            report.error = Some(match (peeked, api) {
-                (Some((key, _)), None) => format!("unknown api key {key}"),
+            report.error = Some(match e.kind() {
+                DecodeErrorKind::UnknownApiKey(key) => format!("unknown api key {key}"),
                 _ => e.to_string(),
-            })
+            });
+            None
         }
-    }
-    api.zip(report.version)
+    };
+    (head.ok(), decoded)
 }
 
-/// Decodes a response frame of a request of `api` at `version` into `report`.
-pub fn decode_response(frame: &Bytes, api: ApiKey, version: i16, report: &mut FrameReport, with_records: bool) {
+/// Decodes a response frame of a request of `api` at `version` into
+/// `report`; returns the frame decoded.
+pub fn decode_response(
+    frame: &Bytes,
+    api: ApiKey,
+    version: i16,
+    report: &mut FrameReport,
+    with_records: bool,
+) -> Option<ResponseFrame> {
     report.api = Some(api);
     report.version = Some(version);
-    report.correlation_id = peek_correlation_id(frame, false).ok();
-    // A broker answers an ApiVersions version it does not support with a v0
-    // response saying UNSUPPORTED_VERSION: read that first, as v0 bytes can
-    // also pass for a newer version.
-    let decoded = match api_versions_fallback(frame, api, version) {
-        Some(decoded) => {
-            report.version = Some(0);
-            report.note = Some(format!("answered at v0: the broker does not support ApiVersions v{version}"));
-            decoded
+    report.correlation_id = ResponseFrame::peek_correlation_id(frame).ok();
+    let decoded = match ResponseFrame::decode(frame, api, version) {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            report.error = Some(e.to_string());
+            return None;
         }
-        None => match ResponseFrame::decode(frame, api, version) {
-            Ok(decoded) => decoded,
-            Err(e) => {
-                report.error = Some(e.to_string());
-                return;
-            }
-        },
     };
-    let header_version = api.response_header_version(report.version.unwrap_or(version));
-    report.header = decoded.header.to_json(header_version).ok();
-    match decoded.body.to_json(report.version.unwrap_or(version)) {
-        Ok(mut message) => {
-            if with_records {
-                records::add_response_records(&decoded.body, &mut message);
-            }
-            report.message = Some(message);
+    if decoded.version != version {
+        // A broker answers an ApiVersions version it does not support at v0.
+        report.version = Some(decoded.version);
+        report.note = Some(format!("answered at v{}: the broker does not support {api} v{version}", decoded.version));
+    }
+    report.set_frame_json(decoded.to_json(), "response");
+    if with_records {
+        if let Some(message) = &mut report.message {
+            records::add_response_records(&decoded.body, message);
         }
-        Err(e) => report.error = Some(format!("the response does not convert to JSON: {e}")),
     }
     if !decoded.trailing.is_empty() && report.note.is_none() {
         report.note = Some(format!("{} bytes after the body, ignored as Kafka does", decoded.trailing.len()));
     }
-}
-
-/// The v0 answer to an ApiVersions request of a newer version, if the
-/// frame is one: it reads whole at v0 with error UNSUPPORTED_VERSION (35).
-fn api_versions_fallback(frame: &Bytes, api: ApiKey, version: i16) -> Option<ResponseFrame> {
-    if api != ApiKey::ApiVersions || version == 0 {
-        return None;
-    }
-    let decoded = ResponseFrame::decode_strict(frame, api, 0).ok()?;
-    // Only a v0 answer that says why: its error code is UNSUPPORTED_VERSION (35).
-    match &decoded.body {
-        Response::ApiVersions(ApiVersionsResponse { error_code: 35, .. }) => Some(decoded),
-        _ => None,
-    }
+    Some(decoded)
 }

@@ -9,6 +9,8 @@
 //! - [`dump_log`]: log segments and snapshots, internal topics decoded.
 //! - [`encode`]: Kafka JSON to bytes.
 //! - [`apis`]: every api, its versions and releases.
+//! - [`proxy`]: a recording proxy between clients and a broker, every frame
+//!   decoded and re-encoded on the side.
 
 pub mod apis;
 pub mod capture;
@@ -17,6 +19,7 @@ pub mod dump_log;
 pub mod encode;
 pub mod frames;
 pub mod output;
+pub mod proxy;
 pub mod reassembly;
 pub mod records;
 pub mod traffic;

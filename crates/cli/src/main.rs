@@ -1,4 +1,5 @@
-//! `kafka-wire`: decode Kafka traffic and log files, encode Kafka JSON.
+//! `kafka-wire`: decode Kafka traffic and log files, encode Kafka JSON,
+//! proxy Kafka connections.
 //!
 //! Exit status: 0 when everything decoded; 1 when a frame, batch or record
 //! did not (each is reported); 2 for a usage error or an input that cannot
@@ -9,8 +10,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use kafka_wire::log::InternalTopic;
 use kafka_wire::ApiKey;
 use kafka_wire_cli::dump_log::{Decoder, DumpArgs};
-use kafka_wire_cli::output::Format;
-use kafka_wire_cli::{apis, decode, dump_log, encode};
+use kafka_wire_cli::output::{Format, Printer};
+use kafka_wire_cli::proxy::{ProxyEvent, ProxyOptions};
+use kafka_wire_cli::{apis, decode, dump_log, encode, proxy};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -117,6 +119,31 @@ enum Command {
         /// Write the bytes as they are (hex otherwise).
         #[arg(long)]
         raw: bool,
+    },
+    /// Forward Kafka traffic between clients and a broker unchanged, and
+    /// report every frame decoded: the same report as `decode` prints,
+    /// with `reencoded` saying whether the frame encodes back to the very
+    /// bytes it came as.
+    ///
+    /// Clients connect to the broker's advertised addresses after their
+    /// first request: point a listener's advertised address at the proxy
+    /// to see every connection. Runs until stopped; counts go to standard
+    /// error every 1000 frames.
+    Proxy {
+        /// The address to listen on (port 0 picks a free one; the first
+        /// line on standard error names it).
+        listen: String,
+        /// The broker's address.
+        broker: String,
+        /// JSON lines even on a terminal.
+        #[arg(long)]
+        json: bool,
+        /// Run on tokio (a task per connection) instead of a thread per connection.
+        #[arg(long = "async")]
+        on_tokio: bool,
+        /// Put each frame's bytes in its report, in hex.
+        #[arg(long)]
+        hex: bool,
     },
     /// List every api with its versions, flexible versions, and the versions
     /// each Kafka release accepts.
@@ -233,6 +260,10 @@ fn run(command: Command) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Proxy { listen, broker, json, on_tokio, hex } => {
+            proxy(&listen, broker, Format::choose(json), on_tokio, ProxyOptions { hex })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Apis { json } => {
             let mut out = std::io::stdout().lock();
             if json {
@@ -246,6 +277,50 @@ fn run(command: Command) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Runs the proxy and prints its events until it fails.
+fn proxy(listen: &str, broker: String, format: Format, on_tokio: bool, options: ProxyOptions) -> Result<()> {
+    let listener = std::net::TcpListener::bind(listen)?;
+    eprintln!("proxying {} -> {broker}", listener.local_addr()?);
+    let (events, received) = std::sync::mpsc::channel();
+    let server = std::thread::spawn(move || -> std::io::Result<()> {
+        if on_tokio {
+            listener.set_nonblocking(true)?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::from_std(listener)?;
+                proxy::serve_async(listener, &broker, events, options).await
+            })
+        } else {
+            proxy::serve(listener, &broker, events, options)
+        }
+    });
+    let mut printer = Printer::new(format);
+    let (mut frames, mut problems) = (0u64, 0u64);
+    for event in received {
+        match event {
+            ProxyEvent::Frame(frame) => {
+                frames += 1;
+                problems += u64::from(!frame.round_trips());
+                printer.frame(&frame.report)?;
+                // Each report as it happens: someone is watching.
+                printer.flush()?;
+                if frames % 1000 == 0 {
+                    eprintln!("{frames} frames, {problems} not decoded or not byte-identical");
+                }
+            }
+            ProxyEvent::Closed { connection, direction, error: Some(error) } => {
+                eprintln!("connection #{connection}, {}s: {error}", direction.name());
+            }
+            ProxyEvent::Closed { .. } => {}
+        }
+    }
+    printer.flush()?;
+    match server.join() {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(anyhow!("the proxy stopped")),
     }
 }
 

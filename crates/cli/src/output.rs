@@ -1,7 +1,7 @@
 //! Where reports go: one JSON object per line for a pipe or a file, or a
 //! readable line per frame on a terminal; and the progress bar.
 
-use crate::frames::FrameReport;
+use crate::frames::{FrameReport, Reencoded};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 
@@ -81,6 +81,12 @@ pub fn summary(report: &FrameReport) -> String {
     }
     if let Some(error) = &report.error {
         line.push_str(&format!(" ERROR at {}: {error}", report.position));
+    }
+    if let Some(Reencoded::Differs { at, ours, theirs }) = &report.reencoded {
+        line.push_str(&format!(" RE-ENCODES DIFFERENTLY from byte {at}: ours {ours}, theirs {theirs}"));
+    }
+    if let Some(Reencoded::Failed(why)) = &report.reencoded {
+        line.push_str(&format!(" DOES NOT RE-ENCODE: {why}"));
     }
     line
 }

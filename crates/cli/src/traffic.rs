@@ -6,14 +6,15 @@ use crate::capture::Segment;
 use crate::frames::{decode_request, decode_response, Direction, FrameReport};
 use crate::reassembly::HalfStream;
 use bytes::{Bytes, BytesMut};
-use kafka_wire::frame::peek_api_key_and_version;
-use kafka_wire::ApiKey;
+use kafka_wire::connection::{ConnectionError, Correlator, FrameReader, RequestHead};
+use kafka_wire::ResponseFrame;
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 
-/// A frame larger than this is not Kafka's: Kafka's own limits
-/// (`socket.request.max.bytes`, `fetch.max.bytes`) are far below it.
-const MAX_FRAME: usize = 1 << 30;
+/// How frames are split: a frame larger than this is not Kafka's (Kafka's
+/// own limits, `socket.request.max.bytes` and `fetch.max.bytes`, are far
+/// below it).
+pub const FRAMES: FrameReader = FrameReader::with_max_size(1 << 30);
 
 /// What `decode` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -32,8 +33,8 @@ pub struct TrafficStats {
     pub not_kafka: usize,
     pub frames: u64,
     pub failed: u64,
-    /// Requests whose response the capture does not hold (acks=0 produce
-    /// requests have none).
+    /// Requests whose response the capture does not hold (an acks=0
+    /// Produce expects none, and is not counted).
     pub unanswered: u64,
 }
 
@@ -63,7 +64,7 @@ struct Connection {
     to_server: Side,
     to_client: Side,
     verdict: Verdict,
-    in_flight: HashMap<i32, (ApiKey, i16)>,
+    requests: Correlator,
 }
 
 /// The Kafka frames of a capture, as its segments come in.
@@ -91,7 +92,7 @@ impl Traffic {
                 to_server: Side::default(),
                 to_client: Side::default(),
                 verdict: Verdict::Unknown,
-                in_flight: HashMap::new(),
+                requests: Correlator::new(),
             };
             self.connections.insert(key, connection);
         }
@@ -179,7 +180,7 @@ impl Traffic {
                 emit(report);
             }
         }
-        self.stats.unanswered += connection.in_flight.len() as u64;
+        self.stats.unanswered += connection.requests.len() as u64;
     }
 }
 
@@ -198,17 +199,17 @@ impl Connection {
                 Direction::Request => &mut self.to_server,
                 Direction::Response => &mut self.to_client,
             };
-            let Some(frame) = next_frame(side) else { return };
-            let frame = match frame {
-                Ok(frame) => frame,
-                Err(size) => {
+            let frame = match FRAMES.next_frame(&mut side.buffer) {
+                Ok(Some(frame)) => frame,
+                Ok(None) => return,
+                Err(e) => {
                     side.broken = true;
                     if self.verdict == Verdict::Unknown && options.ports.is_empty() {
                         self.verdict = Verdict::NotKafka;
                         return;
                     }
                     let mut report = FrameReport::new(&self.name, direction, segment.time, packet(segment), 0);
-                    report.error = Some(format!("not Kafka: a frame size of {size} bytes"));
+                    report.error = Some(format!("not Kafka: {e}"));
                     stats.failed += 1;
                     emit(report);
                     return;
@@ -223,9 +224,9 @@ impl Connection {
             let mut report = FrameReport::new(&self.name, direction, segment.time, packet(segment), frame.len());
             match direction {
                 Direction::Request => {
-                    if let Some((api, version)) = decode_request(&frame, &mut report, options.records) {
-                        if let Some(id) = report.correlation_id {
-                            self.in_flight.insert(id, (api, version));
+                    if let (Some(head), _) = decode_request(&frame, &mut report, options.records) {
+                        if let Err(e) = self.requests.request(head) {
+                            report.error.get_or_insert(e.to_string());
                         }
                     }
                 }
@@ -240,46 +241,32 @@ impl Connection {
     }
 
     fn response(&mut self, frame: &Bytes, report: &mut FrameReport, options: &TrafficOptions) {
-        let correlation_id = kafka_wire::frame::peek_correlation_id(frame, false).ok();
-        report.correlation_id = correlation_id;
-        match correlation_id.and_then(|id| self.in_flight.remove(&id)) {
-            Some((api, version)) => decode_response(frame, api, version, report, options.records),
-            None => {
-                report.error = Some(match correlation_id {
-                    Some(id) => format!("a response to correlation id {id}, whose request the capture does not hold"),
-                    None => "a response too short for its correlation id".to_string(),
-                })
+        let Ok(correlation_id) = ResponseFrame::peek_correlation_id(frame) else {
+            report.error = Some("a response too short for its correlation id".to_string());
+            return;
+        };
+        report.correlation_id = Some(correlation_id);
+        let request = match self.requests.response(correlation_id) {
+            Ok(request) => request,
+            Err(ConnectionError::OutOfOrder { expected, request, .. }) => {
+                report.note = Some(format!("out of order: the request with correlation id {expected} came first"));
+                request
             }
-        }
+            Err(_) => {
+                report.error = Some(format!(
+                    "a response to correlation id {correlation_id}, whose request the capture does not hold"
+                ));
+                return;
+            }
+        };
+        decode_response(frame, request.api_key, request.version, report, options.records);
     }
-}
-
-/// The next whole frame of a side, without its size prefix; `Err(size)` for
-/// a size no Kafka frame has.
-fn next_frame(side: &mut Side) -> Option<Result<Bytes, i64>> {
-    if side.buffer.len() < 4 {
-        return None;
-    }
-    let size = i32::from_be_bytes([side.buffer[0], side.buffer[1], side.buffer[2], side.buffer[3]]) as i64;
-    if size < 8 || size as usize > MAX_FRAME {
-        return Some(Err(size));
-    }
-    if side.buffer.len() < 4 + size as usize {
-        return None;
-    }
-    let mut frame = side.buffer.split_to(4 + size as usize);
-    Some(Ok(frame.split_off(4).freeze()))
 }
 
 /// Whether a client's first frame is a Kafka request: a known api key at a
 /// version Kafka defines for it.
 fn looks_like_request(frame: &Bytes) -> bool {
-    match peek_api_key_and_version(frame) {
-        Ok((key, version)) => {
-            ApiKey::from_key(key).is_some_and(|api| version >= 0 && version <= api.valid_versions().max)
-        }
-        Err(_) => false,
-    }
+    RequestHead::peek(frame).is_ok_and(|head| head.api_key.valid_versions().contains(head.version))
 }
 
 fn ordered(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {

@@ -9,9 +9,10 @@
 //!   that Kafka's `DumpLogSegments` gives.
 
 use kafka_wire::json::serde_json::{self, json, Value};
+use kafka_wire_cli::frames::Direction;
+use kafka_wire_cli::proxy::{serve, ProxyEvent, ProxyOptions};
 use kafka_wire_integration::async_client::{produce_fetch_commit, AsyncClient};
 use kafka_wire_integration::dump_log_segments::{copy_partition_files, dump_log_segments, dumped_content};
-use kafka_wire_integration::proxy::{serve, ProxyEvent};
 use kafka_wire_integration::{create_topic, Connection};
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -100,7 +101,7 @@ fn a_capture_of_real_clients_decodes_as_the_proxy_saw_it() {
     let tcpdump = Tcpdump::start(port, &capture);
     let (events, received) = channel();
     let upstream = env("KAFKA_WIRE_BROKER_PROXIED");
-    std::thread::spawn(move || serve(listener, upstream, events, true));
+    std::thread::spawn(move || serve(listener, &upstream, events, ProxyOptions::default()));
 
     // This project's async client: topic, produce, fetch, commit.
     let run_id = uuid::Uuid::new_v4().simple().to_string();
@@ -131,9 +132,10 @@ fn a_capture_of_real_clients_decodes_as_the_proxy_saw_it() {
     let mut proxied: Vec<String> = Vec::new();
     while let Ok(event) = received.recv_timeout(Duration::from_millis(200)) {
         if let ProxyEvent::Frame(frame) = event {
-            let dump: Value =
-                serde_json::from_str(frame.dump.as_ref().expect("the proxy decoded every frame")).unwrap();
-            proxied.push(key(frame.is_request, &dump["header"], &dump["body"]));
+            let report = &frame.report;
+            assert!(frame.round_trips(), "{}", report.to_json());
+            let (header, message) = (report.header.as_ref().unwrap(), report.message.as_ref().unwrap());
+            proxied.push(key(report.direction == Direction::Request, header, message));
         }
     }
 

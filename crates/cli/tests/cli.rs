@@ -42,7 +42,7 @@ fn metadata_request(correlation_id: i32) -> Bytes {
 
 fn metadata_response(correlation_id: i32) -> Bytes {
     let response = MetadataResponse { cluster_id: Some("c1".into()), controller_id: 1, ..Default::default() };
-    ResponseFrame::new(response, correlation_id).to_bytes(12).unwrap()
+    ResponseFrame::new(response, 12, correlation_id).to_bytes().unwrap()
 }
 
 // ---- Captures, written here as tcpdump writes them ----
@@ -205,7 +205,7 @@ fn a_response_whose_request_is_not_captured_is_reported_not_guessed() {
 fn api_versions_answered_at_v0_decodes_as_v0() {
     let request = RequestFrame::new(ApiVersionsRequest::default(), 3, 7, Some("c")).to_bytes().unwrap();
     let answer = ApiVersionsResponse { error_code: 35, ..Default::default() };
-    let response = ResponseFrame::new(answer, 7).to_bytes(0).unwrap();
+    let response = ResponseFrame::new(answer, 0, 7).to_bytes().unwrap();
     let packets = vec![
         packet(50001, 9092, 99, SYN, b""),
         packet(50001, 9092, 100, PSH_ACK, &wire(&request)),
@@ -283,7 +283,11 @@ fn bad_inputs_give_clear_errors_and_exit_statuses() {
     let path = scratch("http.pcap", &pcap(&http));
     let output = cli(&["decode", path.to_str().unwrap(), "--port", "9092", "--json"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("not Kafka: a frame size of"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("not Kafka: a frame of 1195725856 bytes exceeds the maximum"),
+        "{}",
+        stdout(&output)
+    );
     // Without the port, it is skipped as not Kafka.
     let output = cli(&["decode", path.to_str().unwrap(), "--json"]);
     assert!(output.status.success());
@@ -478,4 +482,84 @@ fn a_closed_connection_is_reported_when_it_closes() {
     let frames = json_lines(&output);
     assert_eq!(frames.len(), 1);
     assert!(frames[0]["error"].as_str().unwrap().contains("ends inside a frame (10 bytes"), "{}", frames[0]);
+}
+
+/// A Produce with acks=0 gets no response: it is not counted as
+/// unanswered, and the response after it answers the next request.
+#[test]
+fn a_produce_with_acks_0_expects_no_response() {
+    let fire_and_forget = ProduceRequest { acks: 0, timeout_ms: 1000, ..Default::default() };
+    let produce = RequestFrame::new(fire_and_forget, 9, 1, Some("c")).to_bytes().unwrap();
+    let (metadata, answer) = (wire(&metadata_request(2)), wire(&metadata_response(2)));
+    let requests = [wire(&produce), metadata].concat();
+    let packets = vec![
+        packet(50004, 9092, 99, SYN, b""),
+        packet(50004, 9092, 100, PSH_ACK, &requests),
+        packet(9092, 50004, 500, PSH_ACK, &answer),
+    ];
+    let output = cli(&["decode", scratch("acks0.pcap", &pcap(&packets)).to_str().unwrap(), "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let frames = json_lines(&output);
+    assert_eq!(frames.len(), 3);
+    assert_eq!(frames[2]["api"], "Metadata");
+    assert!(frames.iter().all(|f| f.get("error").is_none()), "{frames:?}");
+    assert!(stderr(&output).contains("0 requests without a response"), "{}", stderr(&output));
+}
+
+/// `kafka-wire proxy` between a client and a stand-in broker: the bytes
+/// pass unchanged both ways, and each frame is reported as `decode`
+/// reports it, with the re-encoding checked.
+#[test]
+fn the_proxy_command_forwards_and_reports_every_frame() {
+    for mode in [None, Some("--async")] {
+        proxy_one_exchange(mode);
+    }
+}
+
+fn proxy_one_exchange(mode: Option<&str>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    let broker = TcpListener::bind("127.0.0.1:0").unwrap();
+    let broker_address = broker.local_addr().unwrap().to_string();
+    let mut proxy = std::process::Command::new(env!("CARGO_BIN_EXE_kafka-wire"))
+        .args(["proxy", "127.0.0.1:0", &broker_address, "--json"])
+        .args(mode)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Its first line on standard error names the port it picked.
+    // (Kept open to the end: the proxy may report more there.)
+    let (mut errors, mut banner) = (BufReader::new(proxy.stderr.take().unwrap()), String::new());
+    errors.read_line(&mut banner).unwrap();
+    let listen = banner.split_whitespace().nth(1).expect("proxying ADDRESS -> BROKER").to_string();
+    let stand_in = std::thread::spawn(move || {
+        let (mut socket, _) = broker.accept().unwrap();
+        let mut request = vec![0; metadata_request(1).len()];
+        socket.read_exact(&mut request).unwrap();
+        socket.write_all(&metadata_response(1)).unwrap();
+        request
+    });
+    let mut client = TcpStream::connect(&listen).unwrap();
+    client.write_all(&metadata_request(1)).unwrap();
+    let mut response = vec![0; metadata_response(1).len()];
+    client.read_exact(&mut response).unwrap();
+    assert_eq!(response, metadata_response(1).to_vec(), "{mode:?}: the response passes unchanged");
+    assert_eq!(stand_in.join().unwrap(), metadata_request(1).to_vec(), "{mode:?}: the request passes unchanged");
+
+    let mut lines = BufReader::new(proxy.stdout.take().unwrap()).lines();
+    let mut frames = Vec::new();
+    while frames.len() < 2 {
+        let line = lines.next().expect("a report per frame").unwrap();
+        frames.push(serde_json::from_str::<Value>(&line).unwrap());
+    }
+    proxy.kill().unwrap();
+    proxy.wait().unwrap();
+    drop(errors);
+    for (frame, direction) in frames.iter().zip(["request", "response"]) {
+        assert_eq!(frame["direction"], direction, "{mode:?}: {frame}");
+        assert_eq!((frame["api"].as_str(), frame["version"].as_i64()), (Some("Metadata"), Some(12)), "{frame}");
+        assert_eq!(frame["reencoded"], "identical", "{mode:?}: {frame}");
+    }
+    assert_eq!(frames[1]["message"]["clusterId"], "c1");
 }

@@ -1,4 +1,4 @@
-//! A load run through the async recording proxy: CONNECTIONS concurrent
+//! A load run through the async recording proxy (`kafka-wire proxy --async`): CONNECTIONS concurrent
 //! connections produce and fetch for SECONDS, straight to the broker and
 //! through the proxy (in this process) in turn, twice, after a 15 s warm-up. Every frame through the proxy
 //! must decode and re-encode identically, every request get its response,
@@ -12,9 +12,9 @@ use bytes::Bytes;
 use kafka_wire::messages::*;
 use kafka_wire::records::{Compression, EncodeOptions, Record, RecordBatch, WriteBatches};
 use kafka_wire::Response;
+use kafka_wire_cli::frames::Direction;
+use kafka_wire_cli::proxy::{serve_async, ProxyEvent, ProxyOptions};
 use kafka_wire_integration::async_client::AsyncClient;
-use kafka_wire_integration::async_proxy;
-use kafka_wire_integration::proxy::{Outcome, ProxyEvent};
 use kafka_wire_integration::Result;
 use std::collections::HashMap;
 use std::sync::mpsc::channel;
@@ -144,7 +144,8 @@ async fn main() -> Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let proxy_address = listener.local_addr()?.to_string();
     let (tx, rx) = channel();
-    tokio::spawn(async_proxy::serve(listener, broker.clone(), tx, false));
+    let upstream = broker.clone();
+    tokio::spawn(async move { serve_async(listener, &upstream, tx, ProxyOptions::default()).await });
     let mut rounds = Vec::new();
     for round in 1..=2 {
         rounds.push((format!("direct {round}"), run(&broker, topic_id, connections, seconds).await?));
@@ -159,12 +160,12 @@ async fn main() -> Result<()> {
     for event in rx.try_iter() {
         let ProxyEvent::Frame(frame) = event else { continue };
         frames += 1;
-        if frame.outcome != Outcome::RoundTrip {
+        if !frame.round_trips() {
             problems += 1;
-            eprintln!("{frame}");
+            eprintln!("{}", frame.report.to_json());
         }
-        let list = if frame.is_request { &mut requests } else { &mut responses };
-        list.entry(frame.connection).or_default().push(frame.correlation_id);
+        let list = if frame.report.direction == Direction::Request { &mut requests } else { &mut responses };
+        list.entry(frame.connection).or_default().push(frame.report.correlation_id.unwrap_or(-1));
     }
     let lost_or_reordered = requests.iter().filter(|(c, ids)| responses.get(c) != Some(ids)).count();
 

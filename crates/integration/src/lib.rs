@@ -1,23 +1,23 @@
-//! A small blocking connection to a Kafka broker, built only on kafka-wire
-//! and `std::net`: what the integration tests, the demo and the proxy use.
-//! (kafka-wire itself does no I/O; this is how little it takes to talk to
-//! a broker with it.) `async_client` is the same on tokio, through
-//! kafka-wire's codec.
+//! The test harness: a small blocking connection to a Kafka broker (on
+//! kafka-wire's connection layer and `std::net`), the broker addresses
+//! scripts/test.sh exports, and the bridges to Kafka's own tools (the Java
+//! tester, DumpLogSegments). Nothing here is product code: the recording
+//! proxy is `kafka-wire proxy`, the async client example lives in
+//! kafka-wire's examples (and is compiled in here as [`async_client`], so
+//! the tests run exactly the code users read).
 
+#[allow(dead_code)] // the example's `main`
+#[path = "../../wire/examples/async_client.rs"]
 pub mod async_client;
-pub mod async_proxy;
 pub mod dump_log_segments;
 pub mod java_tester;
-pub mod proxy;
 
 use bytes::Bytes;
-use kafka_wire::frame::DEFAULT_MAX_FRAME_SIZE;
-use kafka_wire::messages::api_versions_response::ApiVersion;
+use kafka_wire::connection::{ClientConnection, ConnectionError, FrameReader, Handshake, Versions};
 use kafka_wire::messages::*;
-use kafka_wire::negotiate::api_versions_retry;
-use kafka_wire::{read_frame, ApiKey, Request, RequestFrame, Response, ResponseFrame, VersionRange};
+use kafka_wire::{ApiKey, Request, Response, ResponseFrame, VersionRange};
 use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::io;
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -37,20 +37,26 @@ pub fn broker_sasl_address() -> String {
     std::env::var("KAFKA_WIRE_BROKER_SASL").expect("KAFKA_WIRE_BROKER_SASL is not set: run through scripts/test.sh")
 }
 
-/// One TCP connection to a broker.
+/// One TCP connection to a broker: kafka-wire's [`ClientConnection`] (ids,
+/// correlation, frames) and [`Handshake`] over a blocking socket, with
+/// every response checked to encode back to the broker's exact bytes.
 pub struct Connection {
     stream: TcpStream,
-    next_correlation_id: i32,
-    client_id: String,
-    /// What the broker advertised in ApiVersions, by api key.
-    broker_versions: BTreeMap<i16, VersionRange>,
+    conn: ClientConnection,
+    versions: Versions,
 }
 
 impl Connection {
     /// Connects and asks the broker which versions it supports.
     pub fn connect(address: &str) -> Result<Connection> {
         let mut conn = Self::connect_raw(address)?;
-        conn.negotiate()?;
+        let mut handshake = Handshake::new("kafka-wire", env!("CARGO_PKG_VERSION"));
+        conn.versions = loop {
+            let (request, version) = handshake.request();
+            if let Some(versions) = handshake.receive(&conn.send(request, version)?)? {
+                break versions;
+            }
+        };
         Ok(conn)
     }
 
@@ -64,105 +70,68 @@ impl Connection {
         let stream = TcpStream::connect(address)?;
         stream.set_read_timeout(Some(Duration::from_secs(60)))?;
         stream.set_nodelay(true)?;
-        Ok(Connection {
-            stream,
-            next_correlation_id: 1,
-            client_id: "kafka-wire-test".into(),
-            broker_versions: BTreeMap::new(),
-        })
+        let conn = ClientConnection::new().with_client_id("kafka-wire-test");
+        Ok(Connection { stream, conn, versions: Versions::default() })
     }
 
-    fn negotiate(&mut self) -> Result<()> {
-        let request = ApiVersionsRequest {
-            client_software_name: "kafka-wire".into(),
-            client_software_version: env!("CARGO_PKG_VERSION").into(),
-            ..Default::default()
-        };
-        let version = ApiKey::ApiVersions.valid_versions().max;
-        let Response::ApiVersions(mut response) = self.send(request.clone(), version)? else { unreachable!() };
-        // An older broker: ask again at its highest ApiVersions version.
-        if let Some(retry) = api_versions_retry(&response, version) {
-            let Response::ApiVersions(retried) = self.send(request, retry)? else { unreachable!() };
-            response = retried;
-        }
-        if response.error_code != 0 {
-            return Err(format!("ApiVersions failed with error {}", response.error_code).into());
-        }
-        self.broker_versions = response
-            .api_keys
-            .iter()
-            .map(|k: &ApiVersion| (k.api_key, VersionRange::new(k.min_version, k.max_version)))
-            .collect();
-        Ok(())
-    }
-
-    /// The versions the broker advertised, by api key.
-    pub fn broker_versions(&self) -> &BTreeMap<i16, VersionRange> {
-        &self.broker_versions
+    /// The versions the broker advertised, by api key (empty before the
+    /// handshake).
+    pub fn broker_versions(&self) -> BTreeMap<i16, VersionRange> {
+        self.versions.broker_ranges().collect()
     }
 
     /// The highest version both the broker and this library support.
     pub fn version_for(&self, api: ApiKey) -> Option<i16> {
-        let theirs = self.broker_versions.get(&api.key())?;
-        let ours = api.valid_versions();
-        let max = theirs.max.min(ours.max);
-        (max >= theirs.min.max(ours.min)).then_some(max)
+        self.versions.version(api).ok()
     }
 
     /// Sends a request without waiting for its response; returns its correlation id.
     pub fn send_only(&mut self, body: impl Into<Request>, version: i16) -> Result<i32> {
-        let correlation_id = self.next_correlation_id;
-        self.next_correlation_id += 1;
-        let frame = RequestFrame::new(body, version, correlation_id, Some(&self.client_id));
-        let bytes = frame.to_bytes()?;
-        self.stream.write_all(&bytes)?;
-        Ok(correlation_id)
+        let frame = self.conn.frame(body, version);
+        self.conn.write_request(&frame, &mut self.stream)?;
+        Ok(frame.correlation_id())
     }
 
-    /// Reads the next response frame (without decoding its body).
-    pub fn receive_frame(&mut self) -> io::Result<Bytes> {
-        read_frame(&mut self.stream, DEFAULT_MAX_FRAME_SIZE)
+    /// Reads the next frame without decoding it: `Ok(None)` when the
+    /// broker closed the connection between frames.
+    pub fn receive_frame(&mut self) -> std::result::Result<Option<Bytes>, ConnectionError> {
+        FrameReader::new().read(&mut self.stream)
+    }
+
+    /// Reads the next response, decodes it as the answer to the oldest
+    /// request in flight and checks it encodes back to the broker's bytes.
+    pub fn receive(&mut self) -> Result<ResponseFrame> {
+        let frame = self.receive_frame()?.ok_or(ConnectionError::Closed { in_flight: self.conn.in_flight() })?;
+        let response = self.conn.decode(&frame)?;
+        check_reencodes(&frame, &response)?;
+        Ok(response)
     }
 
     /// Sends a request and decodes its response.
     pub fn send(&mut self, body: impl Into<Request>, version: i16) -> Result<Response> {
-        let body = body.into();
-        let api = body.api_key();
-        let correlation_id = self.send_only(body, version)?;
-        let frame = self.receive_frame()?;
-        let response = ResponseFrame::decode(&frame, api, version)?;
-        if response.header.correlation_id != correlation_id {
-            return Err(
-                format!("expected correlation id {correlation_id}, got {}", response.header.correlation_id).into()
-            );
-        }
-        check_reencodes(&frame, &response, version)?;
-        Ok(response.body)
+        self.send_only(body, version)?;
+        Ok(self.receive()?.body)
     }
 
     /// Sends at the highest version both sides support.
     pub fn send_latest(&mut self, body: impl Into<Request>) -> Result<Response> {
         let body = body.into();
-        let version =
-            self.version_for(body.api_key()).ok_or_else(|| format!("broker does not support {}", body.api_key()))?;
+        let version = self.versions.version(body.api_key())?;
         self.send(body, version)
     }
 }
 
 /// Checks that a decoded response frame encodes back to exactly the bytes
-/// the broker sent (`frame`, without its size prefix). A broker answers an
-/// ApiVersions version it does not support with a v0 body, so that one may
-/// match at v0 instead.
-pub fn check_reencodes(frame: &Bytes, response: &ResponseFrame, version: i16) -> Result<()> {
-    let again = response.to_bytes(version)?;
+/// the broker sent (`frame`, without its size prefix), at the version its
+/// body was read at.
+pub fn check_reencodes(frame: &Bytes, response: &ResponseFrame) -> Result<()> {
+    let again = response.to_bytes()?;
     if again[4..] == frame[..] {
         return Ok(());
     }
-    if response.api_key() == ApiKey::ApiVersions && response.to_bytes(0)?[4..] == frame[..] {
-        return Ok(());
-    }
     let at = again[4..].iter().zip(frame.iter()).position(|(a, b)| a != b).unwrap_or(frame.len().min(again.len() - 4));
-    Err(format!("{} v{version} response re-encodes differently from byte {at} on", response.api_key()).into())
+    let (api, version) = (response.api_key(), response.version);
+    Err(format!("{api} v{version} response re-encodes differently from byte {at} on").into())
 }
 
 /// Creates a topic (replication factor 1) and waits until every partition

@@ -1,12 +1,12 @@
 //! The same client workloads as tests/proxy.rs through the tokio proxy
-//! (`kafka_wire_integration::async_proxy`): one task per connection and
+//! (`kafka_wire_cli::proxy::serve_async`, `kafka-wire proxy --async`): one task per connection and
 //! direction. A test binary of its own, so that it has the proxy address
 //! the broker advertises to itself.
 
 mod client_workloads;
 
 use client_workloads::{client_workloads, env};
-use kafka_wire_integration::async_proxy::serve;
+use kafka_wire_cli::proxy::{serve_async, ProxyOptions};
 use std::sync::mpsc::channel;
 
 #[test]
@@ -18,6 +18,6 @@ fn java_client_and_librdkafka_frames_roundtrip_through_the_async_proxy() {
         .block_on(tokio::net::TcpListener::bind(&proxy_address))
         .expect("bind the proxy address the broker advertises");
     let (tx, rx) = channel();
-    runtime.spawn(serve(listener, upstream, tx, false));
+    runtime.spawn(async move { serve_async(listener, &upstream, tx, ProxyOptions::default()).await });
     client_workloads(&proxy_address, &rx, "async");
 }

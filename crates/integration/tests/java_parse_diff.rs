@@ -224,8 +224,8 @@ fn our_decoders_accept_what_kafkas_java_parser_accepts() {
                 for m in mutations(&frame, &mut rng) {
                     diff.request(&m, api, version);
                 }
-                let response = ResponseFrame::new(Response::random(api, &mut rng, version), 7);
-                let frame = response.to_bytes(version).unwrap().slice(4..);
+                let response = ResponseFrame::new(Response::random(api, &mut rng, version), version, 7);
+                let frame = response.to_bytes().unwrap().slice(4..);
                 diff.response(&frame, api, version);
                 for m in mutations(&frame, &mut rng) {
                     diff.response(&m, api, version);

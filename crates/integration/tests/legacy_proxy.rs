@@ -7,7 +7,7 @@
 mod client_workloads;
 
 use client_workloads::{env, old_librdkafka_workloads};
-use kafka_wire_integration::proxy::serve;
+use kafka_wire_cli::proxy::{serve, ProxyOptions};
 use std::net::TcpListener;
 use std::sync::mpsc::channel;
 
@@ -17,6 +17,6 @@ fn librdkafka_at_kafka_0_8_and_0_9_versions_roundtrips_through_the_proxy() {
     let listener = TcpListener::bind(&proxy_address).expect("bind the proxy address the 3.9.1 broker advertises");
     let (tx, rx) = channel();
     let upstream = env("KAFKA_WIRE_LEGACY_BROKER_PROXIED");
-    std::thread::spawn(move || serve(listener, upstream, tx, false));
+    std::thread::spawn(move || serve(listener, &upstream, tx, ProxyOptions::default()));
     old_librdkafka_workloads(&proxy_address, &env("KAFKA_WIRE_LEGACY_BROKER"), &rx);
 }

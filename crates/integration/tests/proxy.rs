@@ -1,6 +1,6 @@
 //! Real clients through the recording proxy: Kafka's own Java client and
 //! librdkafka (via kcat) run their usual workloads through
-//! `kafka_wire_integration::proxy`, and every request and response frame
+//! `kafka_wire_cli::proxy` (what `kafka-wire proxy` runs), and every request and response frame
 //! they exchange with the broker must decode and re-encode byte-identically.
 //!
 //! The broker's PROXIED listener advertises `KAFKA_WIRE_PROXY`, so the
@@ -10,7 +10,7 @@
 mod client_workloads;
 
 use client_workloads::{client_workloads, env};
-use kafka_wire_integration::proxy::serve;
+use kafka_wire_cli::proxy::{serve, ProxyOptions};
 use std::net::TcpListener;
 use std::sync::mpsc::channel;
 
@@ -20,6 +20,6 @@ fn java_client_and_librdkafka_frames_roundtrip_through_the_proxy() {
     let listener = TcpListener::bind(&proxy_address).expect("bind the proxy address the broker advertises");
     let (tx, rx) = channel();
     let upstream = env("KAFKA_WIRE_BROKER_PROXIED");
-    std::thread::spawn(move || serve(listener, upstream, tx, false));
+    std::thread::spawn(move || serve(listener, &upstream, tx, ProxyOptions::default()));
     client_workloads(&proxy_address, &rx, "blocking");
 }

@@ -6,7 +6,8 @@
 #![allow(dead_code)]
 
 use kafka_wire::messages::*;
-use kafka_wire_integration::proxy::{FrameEvent, Outcome, ProxyEvent};
+use kafka_wire_cli::frames::Direction;
+use kafka_wire_cli::proxy::{ProxiedFrame, ProxyEvent};
 use kafka_wire_integration::{broker_address, expect, Connection};
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Stdio};
@@ -20,7 +21,7 @@ pub fn env(name: &str) -> String {
 /// The frames of a finished client: everything until every connection it
 /// opened is closed in both directions (the broker closes its side once
 /// the client has), so no late frame escapes the check.
-fn drain(rx: &Receiver<ProxyEvent>) -> Vec<FrameEvent> {
+fn drain(rx: &Receiver<ProxyEvent>) -> Vec<ProxiedFrame> {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut frames = Vec::new();
     let (mut connections, mut closed) = (BTreeSet::new(), BTreeSet::new());
@@ -32,11 +33,20 @@ fn drain(rx: &Receiver<ProxyEvent>) -> Vec<FrameEvent> {
         match rx.recv_timeout(wait) {
             Ok(ProxyEvent::Frame(frame)) => {
                 connections.insert(frame.connection);
-                frames.push(frame);
+                frames.push(*frame);
             }
-            Ok(ProxyEvent::Closed { connection, is_request }) => {
+            Ok(ProxyEvent::Closed { connection, direction, error }) => {
+                // A client may close with responses still coming (a long
+                // poll it stopped waiting for): forwarding them then fails.
+                // Anything else (a frame cut short, a size no Kafka frame
+                // has) is a finding.
+                let client_left = error.as_deref().is_some_and(|e| e.starts_with("forwarding failed"));
+                assert!(
+                    error.is_none() || client_left,
+                    "connection {connection}'s {direction:?}s ended badly: {error:?}"
+                );
                 connections.insert(connection);
-                closed.insert((connection, is_request));
+                closed.insert((connection, direction == Direction::Request));
             }
             Err(_) if all_closed => return frames,
             Err(_) => panic!("connections still open after 60 s: {connections:?}, closed: {closed:?}"),
@@ -48,21 +58,27 @@ fn drain(rx: &Receiver<ProxyEvent>) -> Vec<FrameEvent> {
 /// request was answered, and returns the requests seen by api and version.
 /// A client that exits may leave the end of a connection unanswered, from a
 /// Fetch on (a long poll it stopped waiting for, and what queued behind it).
-fn check_events(client: &str, events: &[FrameEvent], min_frames: usize) -> BTreeMap<String, usize> {
+fn check_events(client: &str, events: &[ProxiedFrame], min_frames: usize) -> BTreeMap<String, usize> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut problems = Vec::new();
     let mut requests = BTreeMap::new();
     let mut responses = BTreeSet::new();
     for e in events {
-        let api = e.api_key.map_or("?".into(), |k| k.name().to_string());
-        if e.is_request {
-            *seen.entry(format!("{api} v{}", e.version)).or_default() += 1;
-            requests.insert((e.connection, e.correlation_id), api);
+        let report = &e.report;
+        let api = report.api.map_or("?".into(), |k| k.name().to_string());
+        let id = (e.connection, report.correlation_id.unwrap_or(-1));
+        if report.direction == Direction::Request {
+            *seen.entry(format!("{api} v{}", report.version.unwrap_or(-1))).or_default() += 1;
+            // A Produce with acks=0 gets no response.
+            let acks = report.message.as_ref().and_then(|m| m.get("acks")).and_then(|a| a.as_i64());
+            if !(api == "Produce" && acks == Some(0)) {
+                requests.insert(id, api);
+            }
         } else {
-            responses.insert((e.connection, e.correlation_id));
+            responses.insert(id);
         }
-        if e.outcome != Outcome::RoundTrip {
-            problems.push(e.to_string());
+        if !e.round_trips() {
+            problems.push(report.to_json().to_string());
         }
     }
     println!("{client}: {} frames, requests by api and version:", events.len());

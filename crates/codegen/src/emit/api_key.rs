@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// One API: its key, its name, and its request and response specs.
-pub struct Api<'a> {
+pub(super) struct Api<'a> {
     pub key: i16,
     pub name: String,
     pub request: &'a MessageSpec,
@@ -18,7 +18,7 @@ pub struct Api<'a> {
 
 impl Api<'_> {
     /// The message name of the API's `"Request"` or `"Response"` body.
-    pub fn body_name(&self, kind: &str) -> &str {
+    pub(super) fn body_name(&self, kind: &str) -> &str {
         if kind == "Request" {
             &self.request.name
         } else {
@@ -32,7 +32,7 @@ const API_VERSIONS_KEY: i16 = 18;
 const CONTROLLED_SHUTDOWN_KEY: i16 = 7;
 
 /// Pairs every request with its response by api key.
-pub fn collect_apis(specs: &[MessageSpec]) -> Result<Vec<Api<'_>>, String> {
+pub(super) fn collect_apis(specs: &[MessageSpec]) -> Result<Vec<Api<'_>>, String> {
     let mut requests = BTreeMap::new();
     let mut responses = BTreeMap::new();
     for s in specs {
@@ -82,7 +82,7 @@ fn legacy_versions(api: &Api, pinned: &str) -> Result<Versions, String> {
     }
 }
 
-pub fn emit(apis: &[Api], releases: &[String]) -> Result<String, String> {
+pub(super) fn emit(apis: &[Api], releases: &[String]) -> Result<String, String> {
     let mut out = header(&format!("the request and response specs of Kafka {}", releases.join(" and ")));
     out.push_str(
         "//! Api keys with their metadata, and the request and response enums that\n\

@@ -12,7 +12,7 @@ pub struct ErrorSpec {
     pub message: String,
 }
 
-pub fn emit(errors: &[ErrorSpec], kafka_version: &str) -> String {
+pub(super) fn emit(errors: &[ErrorSpec], kafka_version: &str) -> String {
     let mut out = header(&format!("org.apache.kafka.common.protocol.Errors (Kafka {kafka_version})"));
     out.push_str(
         "//! Kafka's error codes, as carried in the `ErrorCode` fields of responses.\n\n\

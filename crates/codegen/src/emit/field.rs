@@ -16,7 +16,7 @@ use crate::versions::{Cond, VersionSet};
 use base64::Engine;
 
 /// One field in the context of the struct that holds it.
-pub struct Field<'a> {
+pub(super) struct Field<'a> {
     pub spec: &'a FieldSpec,
     /// The versions the holding struct can be encoded at.
     pub domain: VersionSet,
@@ -26,52 +26,52 @@ pub struct Field<'a> {
 
 impl<'a> Field<'a> {
     /// The fields of a struct of `spec`, in order.
-    pub fn of_struct(spec: &MessageSpec, def: &StructDef<'a>) -> Vec<Field<'a>> {
+    pub(super) fn of_struct(spec: &MessageSpec, def: &StructDef<'a>) -> Vec<Field<'a>> {
         def.fields.iter().map(|f| Field { spec: f, domain: def.domain, flexible: spec.flexible_versions }).collect()
     }
 
-    pub fn name(&self) -> &str {
+    pub(super) fn name(&self) -> &str {
         &self.spec.name
     }
 
-    pub fn ident(&self) -> String {
+    pub(super) fn ident(&self) -> String {
         field_ident(&self.spec.name)
     }
 
-    pub fn local(&self) -> String {
+    pub(super) fn local(&self) -> String {
         local_ident(&self.spec.name)
     }
 
-    pub fn json_name(&self) -> String {
+    pub(super) fn json_name(&self) -> String {
         json_name(&self.spec.name)
     }
 
-    pub fn tag(&self) -> Option<u32> {
+    pub(super) fn tag(&self) -> Option<u32> {
         self.spec.tag
     }
 
     /// The versions in which the field is present at all.
-    pub fn present(&self) -> Cond {
+    pub(super) fn present(&self) -> Cond {
         Cond::new(self.spec.versions, self.domain)
     }
 
     /// The versions in which it is written in line, in field order.
-    pub fn untagged(&self) -> Cond {
+    pub(super) fn untagged(&self) -> Cond {
         Cond::new(self.spec.untagged_versions(), self.domain)
     }
 
     /// The versions in which it is a tagged field (always flexible ones).
-    pub fn tagged(&self) -> Cond {
+    pub(super) fn tagged(&self) -> Cond {
         Cond::new(self.spec.tagged_present_versions().intersect(self.flexible), self.domain)
     }
 
     /// Whether the field can be left out of a run of fixed-size fields:
     /// never null, of a fixed size, in line in every version of the struct.
-    pub fn is_fixed_in_every_version(&self) -> bool {
+    pub(super) fn is_fixed_in_every_version(&self) -> bool {
         !self.is_option() && self.spec.ty.fixed_size().is_some() && self.untagged().is_always()
     }
 
-    pub fn is_option(&self) -> bool {
+    pub(super) fn is_option(&self) -> bool {
         self.spec.is_nullable_anywhere()
     }
 
@@ -109,7 +109,7 @@ impl<'a> Field<'a> {
         Cond::new(self.spec.nullable_versions, self.versions(tagged).set()).expr()
     }
 
-    pub fn rust_type(&self) -> String {
+    pub(super) fn rust_type(&self) -> String {
         let base = rust_type(&self.spec.ty);
         if self.is_option() {
             format!("Option<{base}>")
@@ -119,7 +119,7 @@ impl<'a> Field<'a> {
     }
 
     /// The field's default value as a Rust expression.
-    pub fn default_expr(&self) -> Result<String, String> {
+    pub(super) fn default_expr(&self) -> Result<String, String> {
         let f = self.spec;
         if self.is_option() {
             if f.default_is_null() || f.ty == FieldType::Records {
@@ -135,7 +135,7 @@ impl<'a> Field<'a> {
 
     /// Whether the default is what `Default::default()` gives the Rust type,
     /// so a struct of such fields can derive `Default`.
-    pub fn default_is_type_default(&self) -> Result<bool, String> {
+    pub(super) fn default_is_type_default(&self) -> Result<bool, String> {
         let d = self.default_expr()?;
         let type_default = match &self.spec.ty {
             _ if self.is_option() => "None",
@@ -153,7 +153,7 @@ impl<'a> Field<'a> {
     }
 
     /// An expression that is true when the field differs from its default.
-    pub fn differs_from_default(&self) -> Result<String, String> {
+    pub(super) fn differs_from_default(&self) -> Result<String, String> {
         let f = self.spec;
         let place = format!("self.{}", self.ident());
         if self.is_option() {
@@ -166,7 +166,7 @@ impl<'a> Field<'a> {
     }
 
     /// A statement that writes the value, adding the field name to errors.
-    pub fn write_stmt(&self, tagged: bool) -> String {
+    pub(super) fn write_stmt(&self, tagged: bool) -> String {
         let place = format!("self.{}", self.ident());
         if !self.is_option() {
             if let Some(put) = put_fixed(&self.spec.ty, &place) {
@@ -206,7 +206,7 @@ impl<'a> Field<'a> {
     }
 
     /// The encoded size of the value (a `usize` expression).
-    pub fn size_expr(&self, tagged: bool) -> String {
+    pub(super) fn size_expr(&self, tagged: bool) -> String {
         let compact = self.compact(tagged);
         let place = format!("self.{}", self.ident());
         if !self.is_option() {
@@ -234,7 +234,7 @@ impl<'a> Field<'a> {
     }
 
     /// Reads the value from `r` (an expression of type `Result<T, DecodeError>`).
-    pub fn read_expr(&self, tagged: bool) -> String {
+    pub(super) fn read_expr(&self, tagged: bool) -> String {
         let compact = self.compact(tagged);
         if !self.is_option() {
             return read_value(&self.spec.ty, &compact);
@@ -257,7 +257,7 @@ impl<'a> Field<'a> {
     }
 
     /// A random value valid at `version`, assuming the field is present.
-    pub fn random_expr(&self) -> String {
+    pub(super) fn random_expr(&self) -> String {
         let value = random_value(&self.spec.ty);
         if !self.is_option() {
             return value;
@@ -274,7 +274,7 @@ impl<'a> Field<'a> {
     }
 }
 
-pub fn rust_type(ty: &FieldType) -> String {
+pub(super) fn rust_type(ty: &FieldType) -> String {
     match ty {
         FieldType::Bool => "bool".into(),
         FieldType::Int8 => "i8".into(),

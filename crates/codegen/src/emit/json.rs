@@ -14,7 +14,7 @@ use crate::spec::MessageSpec;
 use crate::versions::Cond;
 use std::fmt::Write;
 
-pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> Result<String, String> {
+pub(super) fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> Result<String, String> {
     let mut out = header(source);
     writeln!(out, "//! Kafka's JSON form of `{}` and its structs.\n", spec.name).unwrap();
     out.push_str("use crate::error::{DecodeError, EncodeError};\nuse crate::json as j;\n");
@@ -91,7 +91,7 @@ fn emit_from_json(spec: &MessageSpec, def: &StructDef, out: &mut String) {
 }
 
 /// `json/mod.rs`: the modules, and the JSON dispatch of `Request` and `Response`.
-pub fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str) -> String {
+pub(super) fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str) -> String {
     let mut out = header(&format!("the specs of Kafka {kafka_version}"));
     out.push_str(
         "//! Kafka's JSON form of every message (feature `json`), one module per\n\

@@ -12,7 +12,7 @@ use crate::spec::MessageSpec;
 use crate::versions::Cond;
 use std::fmt::Write;
 
-pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> String {
+pub(super) fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> String {
     let mut out = header(source);
     writeln!(out, "//! Random instances of `{}` and its structs.\n", spec.name).unwrap();
     out.push_str("use crate::random::{self as rnd, Random};\n");
@@ -68,7 +68,7 @@ fn emit_random(spec: &MessageSpec, def: &StructDef, out: &mut String) {
 }
 
 /// `random/mod.rs`: the modules, and `Request::random` / `Response::random`.
-pub fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str) -> String {
+pub(super) fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str) -> String {
     let mut out = header(&format!("the specs of Kafka {kafka_version}"));
     out.push_str(
         "//! Random instances of every message (feature `random`), one module per\n\

@@ -39,7 +39,7 @@ struct RecordType<'a> {
 }
 
 /// `stored.rs`, or `None` when no spec is a stored one.
-pub fn emit(specs: &[MessageSpec], kafka_version: &str) -> Result<Option<String>, String> {
+pub(super) fn emit(specs: &[MessageSpec], kafka_version: &str) -> Result<Option<String>, String> {
     let mut stores: BTreeMap<&str, Vec<&MessageSpec>> = BTreeMap::new();
     for s in specs {
         if let Some(store) = &s.store {

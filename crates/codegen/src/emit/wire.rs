@@ -12,7 +12,7 @@ use crate::versions::Cond;
 use std::fmt::Write;
 
 /// The Rust module file for one spec.
-pub fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> Result<String, String> {
+pub(super) fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> Result<String, String> {
     let structs: Vec<StructEmitter> = defs.iter().map(|def| StructEmitter { spec, def }).collect();
     let mut types = String::new();
     for s in &structs {

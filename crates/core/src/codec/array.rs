@@ -12,7 +12,7 @@ use bytes::BufMut;
 
 /// Writes an array length prefix; the caller writes the elements.
 #[inline]
-pub fn put_len<B: BufMut>(buf: &mut B, len: usize, compact: bool) -> Result<(), EncodeError> {
+pub(crate) fn put_len<B: BufMut>(buf: &mut B, len: usize, compact: bool) -> Result<(), EncodeError> {
     if len > MAX_I32_LEN - 1 {
         return Err(length::too_long(len, MAX_I32_LEN - 1));
     }
@@ -22,7 +22,7 @@ pub fn put_len<B: BufMut>(buf: &mut B, len: usize, compact: bool) -> Result<(), 
 
 /// Writes a null array marker, if `nullable` allows.
 #[inline]
-pub fn put_null<B: BufMut>(buf: &mut B, compact: bool, nullable: bool, version: i16) -> Result<(), EncodeError> {
+pub(crate) fn put_null<B: BufMut>(buf: &mut B, compact: bool, nullable: bool, version: i16) -> Result<(), EncodeError> {
     if !nullable {
         return Err(length::null_not_allowed(version));
     }
@@ -32,19 +32,19 @@ pub fn put_null<B: BufMut>(buf: &mut B, compact: bool, nullable: bool, version: 
 
 /// The size of an array's length prefix.
 #[inline]
-pub fn len_size(len: usize, compact: bool) -> usize {
+pub(crate) fn len_size(len: usize, compact: bool) -> usize {
     length::size(len, compact, false)
 }
 
 /// The size of a null array marker.
 #[inline]
-pub fn null_size(compact: bool) -> usize {
+pub(crate) fn null_size(compact: bool) -> usize {
     length::null_size(compact, false)
 }
 
 /// Writes a non-nullable array.
 #[inline]
-pub fn put<B: BufMut, T>(
+pub(crate) fn put<B: BufMut, T>(
     buf: &mut B,
     items: &[T],
     compact: bool,
@@ -59,7 +59,7 @@ pub fn put<B: BufMut, T>(
 
 /// Writes an array that may be null where `nullable` allows.
 #[inline]
-pub fn put_nullable<B: BufMut, T>(
+pub(crate) fn put_nullable<B: BufMut, T>(
     buf: &mut B,
     items: Option<&[T]>,
     compact: bool,
@@ -75,13 +75,13 @@ pub fn put_nullable<B: BufMut, T>(
 
 /// The encoded size of an array whose elements have a variable size.
 #[inline]
-pub fn size<T>(items: &[T], compact: bool, size: impl Fn(&T) -> usize) -> usize {
+pub(crate) fn size<T>(items: &[T], compact: bool, size: impl Fn(&T) -> usize) -> usize {
     len_size(items.len(), compact) + items.iter().map(size).sum::<usize>()
 }
 
 /// The encoded size of an array that may be null.
 #[inline]
-pub fn nullable_size<T>(items: Option<&[T]>, compact: bool, element_size: impl Fn(&T) -> usize) -> usize {
+pub(crate) fn nullable_size<T>(items: Option<&[T]>, compact: bool, element_size: impl Fn(&T) -> usize) -> usize {
     match items {
         Some(items) => size(items, compact, element_size),
         None => null_size(compact),
@@ -90,13 +90,13 @@ pub fn nullable_size<T>(items: Option<&[T]>, compact: bool, element_size: impl F
 
 /// The encoded size of an array whose elements all take `element_size` bytes.
 #[inline]
-pub fn fixed_size<T>(items: &[T], compact: bool, element_size: usize) -> usize {
+pub(crate) fn fixed_size<T>(items: &[T], compact: bool, element_size: usize) -> usize {
     len_size(items.len(), compact) + items.len() * element_size
 }
 
 /// The encoded size of an array of fixed-size elements that may be null.
 #[inline]
-pub fn nullable_fixed_size<T>(items: Option<&[T]>, compact: bool, element_size: usize) -> usize {
+pub(crate) fn nullable_fixed_size<T>(items: Option<&[T]>, compact: bool, element_size: usize) -> usize {
     match items {
         Some(items) => fixed_size(items, compact, element_size),
         None => null_size(compact),
@@ -108,7 +108,12 @@ pub fn nullable_fixed_size<T>(items: Option<&[T]>, compact: bool, element_size: 
 /// element takes at least one byte on the wire... or zero for an empty
 /// struct, which Kafka rejects the same way).
 #[inline]
-pub fn read_len(r: &mut Reader<'_>, compact: bool, nullable: bool, version: i16) -> Result<Option<usize>, DecodeError> {
+pub(crate) fn read_len(
+    r: &mut Reader<'_>,
+    compact: bool,
+    nullable: bool,
+    version: i16,
+) -> Result<Option<usize>, DecodeError> {
     match r.read_length(compact, false)? {
         None if nullable => Ok(None),
         None => Err(r.null_not_allowed(version)),
@@ -121,7 +126,7 @@ pub fn read_len(r: &mut Reader<'_>, compact: bool, nullable: bool, version: i16)
 
 /// Reads a non-nullable array of values.
 #[inline]
-pub fn read<T>(
+pub(crate) fn read<T>(
     r: &mut Reader<'_>,
     compact: bool,
     version: i16,
@@ -132,7 +137,7 @@ pub fn read<T>(
 
 /// Reads an array of values that may be null where `nullable` allows.
 #[inline]
-pub fn read_nullable<T>(
+pub(crate) fn read_nullable<T>(
     r: &mut Reader<'_>,
     compact: bool,
     nullable: bool,
@@ -145,7 +150,7 @@ pub fn read_nullable<T>(
 /// Reads a non-nullable array of structs, each decoded into its place in
 /// the vector (see [`super::slot`]).
 #[inline]
-pub fn read_in_place<T>(
+pub(crate) fn read_in_place<T>(
     r: &mut Reader<'_>,
     compact: bool,
     version: i16,
@@ -160,7 +165,7 @@ pub fn read_in_place<T>(
 /// Reads an array of structs that may be null where `nullable` allows,
 /// each decoded into its place.
 #[inline]
-pub fn read_nullable_in_place<T>(
+pub(crate) fn read_nullable_in_place<T>(
     r: &mut Reader<'_>,
     compact: bool,
     nullable: bool,

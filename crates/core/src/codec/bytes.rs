@@ -11,7 +11,7 @@ use bytes::{BufMut, Bytes};
 /// [`VectoredBuf`] can keep it by reference; other buffers copy it as
 /// `put_slice` would.
 #[inline]
-pub fn put<B: BufMut>(buf: &mut B, b: &Bytes, compact: bool) -> Result<(), EncodeError> {
+pub(crate) fn put<B: BufMut>(buf: &mut B, b: &Bytes, compact: bool) -> Result<(), EncodeError> {
     if b.len() > MAX_I32_LEN - 1 {
         return Err(length::too_long(b.len(), MAX_I32_LEN - 1));
     }
@@ -26,7 +26,7 @@ pub fn put<B: BufMut>(buf: &mut B, b: &Bytes, compact: bool) -> Result<(), Encod
 
 /// Writes bytes that may be null where `nullable` allows.
 #[inline]
-pub fn put_nullable<B: BufMut>(
+pub(crate) fn put_nullable<B: BufMut>(
     buf: &mut B,
     b: Option<&Bytes>,
     compact: bool,
@@ -44,12 +44,12 @@ pub fn put_nullable<B: BufMut>(
 }
 
 #[inline]
-pub fn size(b: &[u8], compact: bool) -> usize {
+pub(crate) fn size(b: &[u8], compact: bool) -> usize {
     length::size(b.len(), compact, false) + b.len()
 }
 
 #[inline]
-pub fn nullable_size(b: Option<&Bytes>, compact: bool) -> usize {
+pub(crate) fn nullable_size(b: Option<&Bytes>, compact: bool) -> usize {
     match b {
         Some(b) => size(b, compact),
         None => length::null_size(compact, false),
@@ -58,7 +58,7 @@ pub fn nullable_size(b: Option<&Bytes>, compact: bool) -> usize {
 
 /// Bytes that may not be null, shared with the buffer.
 #[inline]
-pub fn read(r: &mut Reader<'_>, compact: bool, version: i16) -> Result<Bytes, DecodeError> {
+pub(crate) fn read(r: &mut Reader<'_>, compact: bool, version: i16) -> Result<Bytes, DecodeError> {
     match r.read_length(compact, false)? {
         None => Err(r.null_not_allowed(version)),
         Some(len) => r.read_slice(len),
@@ -67,7 +67,7 @@ pub fn read(r: &mut Reader<'_>, compact: bool, version: i16) -> Result<Bytes, De
 
 /// Nullable bytes, shared with the buffer.
 #[inline]
-pub fn read_nullable(
+pub(crate) fn read_nullable(
     r: &mut Reader<'_>,
     compact: bool,
     nullable: bool,

@@ -9,7 +9,7 @@ use bytes::BufMut;
 
 /// Writes a struct that may be null.
 #[inline]
-pub fn put<B: BufMut, T>(
+pub(crate) fn put<B: BufMut, T>(
     buf: &mut B,
     value: Option<&T>,
     nullable: bool,
@@ -34,13 +34,13 @@ pub fn put<B: BufMut, T>(
 
 /// The encoded size of a struct that may be null.
 #[inline]
-pub fn size<T>(value: Option<&T>, nullable: bool, size: impl FnOnce(&T) -> usize) -> usize {
+pub(crate) fn size<T>(value: Option<&T>, nullable: bool, size: impl FnOnce(&T) -> usize) -> usize {
     usize::from(nullable) + value.map_or(0, size)
 }
 
 /// Reads a struct that may be null.
 #[inline]
-pub fn read<T>(
+pub(crate) fn read<T>(
     r: &mut Reader<'_>,
     nullable: bool,
     tagged: bool,

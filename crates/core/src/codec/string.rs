@@ -7,11 +7,11 @@ use crate::str_bytes::StrBytes;
 use bytes::BufMut;
 
 /// The longest string Kafka reads or writes, in bytes.
-pub const MAX_LEN: usize = 0x7fff;
+pub(crate) const MAX_LEN: usize = 0x7fff;
 
 /// Writes a non-null string; longer than 0x7fff bytes is an error, as in Kafka.
 #[inline]
-pub fn put<B: BufMut>(buf: &mut B, s: &str, compact: bool) -> Result<(), EncodeError> {
+pub(crate) fn put<B: BufMut>(buf: &mut B, s: &str, compact: bool) -> Result<(), EncodeError> {
     if s.len() > MAX_LEN {
         return Err(length::too_long(s.len(), MAX_LEN));
     }
@@ -22,7 +22,7 @@ pub fn put<B: BufMut>(buf: &mut B, s: &str, compact: bool) -> Result<(), EncodeE
 
 /// Writes a string that may be null where `nullable` allows.
 #[inline]
-pub fn put_nullable<B: BufMut>(
+pub(crate) fn put_nullable<B: BufMut>(
     buf: &mut B,
     s: Option<&str>,
     compact: bool,
@@ -40,12 +40,12 @@ pub fn put_nullable<B: BufMut>(
 }
 
 #[inline]
-pub fn size(s: &str, compact: bool) -> usize {
+pub(crate) fn size(s: &str, compact: bool) -> usize {
     length::size(s.len(), compact, true) + s.len()
 }
 
 #[inline]
-pub fn nullable_size(s: Option<&str>, compact: bool) -> usize {
+pub(crate) fn nullable_size(s: Option<&str>, compact: bool) -> usize {
     match s {
         Some(s) => size(s, compact),
         None => length::null_size(compact, true),
@@ -54,7 +54,7 @@ pub fn nullable_size(s: Option<&str>, compact: bool) -> usize {
 
 /// A string that may not be null.
 #[inline]
-pub fn read(r: &mut Reader<'_>, compact: bool, version: i16) -> Result<StrBytes, DecodeError> {
+pub(crate) fn read(r: &mut Reader<'_>, compact: bool, version: i16) -> Result<StrBytes, DecodeError> {
     match r.read_length(compact, true)? {
         None => Err(r.null_not_allowed(version)),
         Some(len) => read_body(r, len),
@@ -63,7 +63,7 @@ pub fn read(r: &mut Reader<'_>, compact: bool, version: i16) -> Result<StrBytes,
 
 /// A nullable string; `nullable` says whether null is allowed at `version`.
 #[inline]
-pub fn read_nullable(
+pub(crate) fn read_nullable(
     r: &mut Reader<'_>,
     compact: bool,
     nullable: bool,

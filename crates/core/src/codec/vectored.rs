@@ -175,7 +175,8 @@ pub fn write_chunks<W: io::Write>(out: &mut W, chunks: &[Bytes]) -> io::Result<(
     Ok(())
 }
 
-// Every method but `put` hands over to the copied-data buffer.
+// SAFETY: every method but `put` hands over to the copied-data buffer, a
+// `BytesMut`, whose own `BufMut` is sound; `put` only appends whole chunks.
 unsafe impl BufMut for VectoredBuf {
     #[inline]
     fn remaining_mut(&self) -> usize {

@@ -10,7 +10,11 @@ use bytes::BufMut;
 /// Writes an array of fixed-size numbers: its length, then its bytes as
 /// they are.
 #[inline]
-pub fn put<B: BufMut, T: WireScalar>(buf: &mut B, items: &WireArray<T>, compact: bool) -> Result<(), EncodeError> {
+pub(crate) fn put<B: BufMut, T: WireScalar>(
+    buf: &mut B,
+    items: &WireArray<T>,
+    compact: bool,
+) -> Result<(), EncodeError> {
     array::put_len(buf, items.len(), compact)?;
     buf.put_slice(items.wire_bytes());
     Ok(())
@@ -18,7 +22,7 @@ pub fn put<B: BufMut, T: WireScalar>(buf: &mut B, items: &WireArray<T>, compact:
 
 /// Writes an array of fixed-size numbers that may be null.
 #[inline]
-pub fn put_nullable<B: BufMut, T: WireScalar>(
+pub(crate) fn put_nullable<B: BufMut, T: WireScalar>(
     buf: &mut B,
     items: Option<&WireArray<T>>,
     compact: bool,
@@ -33,13 +37,13 @@ pub fn put_nullable<B: BufMut, T: WireScalar>(
 
 /// The encoded size of an array of fixed-size numbers.
 #[inline]
-pub fn size<T: WireScalar>(items: &WireArray<T>, compact: bool) -> usize {
+pub(crate) fn size<T: WireScalar>(items: &WireArray<T>, compact: bool) -> usize {
     array::len_size(items.len(), compact) + items.wire_bytes().len()
 }
 
 /// The encoded size of an array of fixed-size numbers that may be null.
 #[inline]
-pub fn nullable_size<T: WireScalar>(items: Option<&WireArray<T>>, compact: bool) -> usize {
+pub(crate) fn nullable_size<T: WireScalar>(items: Option<&WireArray<T>>, compact: bool) -> usize {
     match items {
         Some(items) => size(items, compact),
         None => array::null_size(compact),
@@ -48,7 +52,11 @@ pub fn nullable_size<T: WireScalar>(items: Option<&WireArray<T>>, compact: bool)
 
 /// An array of fixed-size numbers that may not be null.
 #[inline]
-pub fn read<T: WireScalar>(r: &mut Reader<'_>, compact: bool, version: i16) -> Result<WireArray<T>, DecodeError> {
+pub(crate) fn read<T: WireScalar>(
+    r: &mut Reader<'_>,
+    compact: bool,
+    version: i16,
+) -> Result<WireArray<T>, DecodeError> {
     match read_nullable(r, compact, false, version)? {
         Some(items) => Ok(items),
         None => unreachable!("read_len returns None only when nullable"),
@@ -58,7 +66,7 @@ pub fn read<T: WireScalar>(r: &mut Reader<'_>, compact: bool, version: i16) -> R
 /// An array of fixed-size numbers, shared with the buffer (no copy, no
 /// allocation); `None` for a null array.
 #[inline]
-pub fn read_nullable<T: WireScalar>(
+pub(crate) fn read_nullable<T: WireScalar>(
     r: &mut Reader<'_>,
     compact: bool,
     nullable: bool,

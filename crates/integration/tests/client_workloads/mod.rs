@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-pub fn env(name: &str) -> String {
+pub(crate) fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the tests through scripts/test.sh"))
 }
 
@@ -142,7 +142,7 @@ fn create_topic_on(broker: &str, name: &str) {
 /// Runs Kafka's Java client and librdkafka through the proxy listening on
 /// `proxy_address`, whose events arrive on `rx`; `run` names the topics
 /// and groups, so that runs do not meet.
-pub fn client_workloads(proxy_address: &str, rx: &Receiver<ProxyEvent>, run: &str) {
+pub(crate) fn client_workloads(proxy_address: &str, rx: &Receiver<ProxyEvent>, run: &str) {
     // Kafka's Java client: admin, a producer per codec, classic and new consumer groups.
     let workload = concat!(env!("CARGO_MANIFEST_DIR"), "/java/ClientWorkload.java");
     let classpath = format!("{}/*", env("KAFKA_WIRE_BROKER_LIBS"));
@@ -222,7 +222,7 @@ pub fn client_workloads(proxy_address: &str, rx: &Receiver<ProxyEvent>, run: &st
 /// (compressed wrappers too), Fetch v0/v1 and ListOffsets v0, which only a
 /// 3.x broker (`broker`, reached through the proxy at `proxy_address`)
 /// still serves. Every frame must decode and re-encode byte-identically.
-pub fn old_librdkafka_workloads(proxy_address: &str, broker: &str, rx: &Receiver<ProxyEvent>) {
+pub(crate) fn old_librdkafka_workloads(proxy_address: &str, broker: &str, rx: &Receiver<ProxyEvent>) {
     for (fallback, codecs, expected) in [
         ("0.8.2", &["none", "gzip", "snappy"][..], ["Metadata v0", "Produce v0", "Fetch v0", "ListOffsets v0"]),
         ("0.9.0", &["none", "gzip", "snappy", "lz4"][..], ["Metadata v0", "Produce v1", "Fetch v1", "ListOffsets v0"]),

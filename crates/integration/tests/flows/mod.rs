@@ -8,23 +8,23 @@ use bytes::Bytes;
 use kafka_wire::messages::*;
 use kafka_wire::records::{EncodeOptions, RecordBatch, WriteBatches};
 use kafka_wire::{ApiKey, ErrorCode, StrBytes};
-pub use kafka_wire_integration::create_topic;
+pub(crate) use kafka_wire_integration::create_topic;
 use kafka_wire_integration::{broker_address, expect, Connection};
 use std::time::Duration;
 use uuid::Uuid;
 
 /// A connection to the test broker.
-pub fn connect() -> Connection {
+pub(crate) fn connect() -> Connection {
     Connection::connect(&broker_address()).expect("connect to the test broker")
 }
 
 /// Fails the test unless `code` is 0 (no error).
-pub fn ok(what: &str, code: i16) {
+pub(crate) fn ok(what: &str, code: i16) {
     assert_eq!(code, 0, "{what} failed: {:?}", ErrorCode::try_from(code));
 }
 
 /// A name no other test run uses.
-pub fn unique(prefix: &str) -> String {
+pub(crate) fn unique(prefix: &str) -> String {
     format!("{prefix}-{}", Uuid::new_v4().simple())
 }
 
@@ -32,7 +32,7 @@ pub fn unique(prefix: &str) -> String {
 /// retriable, for up to 30 s: a fresh coordinator answers "loading" for a
 /// while, and a new partition's leader "not leader" until it has taken the
 /// leadership its metadata already shows. Returns the last response.
-pub fn until_not_retriable<T>(mut send: impl FnMut() -> T, error_code: impl Fn(&T) -> i16) -> T {
+pub(crate) fn until_not_retriable<T>(mut send: impl FnMut() -> T, error_code: impl Fn(&T) -> i16) -> T {
     for _ in 1..150 {
         let response = send();
         match ErrorCode::try_from(error_code(&response)) {
@@ -46,7 +46,7 @@ pub fn until_not_retriable<T>(mut send: impl FnMut() -> T, error_code: impl Fn(&
 /// Reads (through `read`) up to `attempts` times, 100 ms apart, until `done`
 /// holds: admin changes reach the broker through the metadata log, so a
 /// read right after a write may not show them yet. Returns the last read.
-pub fn poll<T>(attempts: usize, mut read: impl FnMut() -> T, done: impl Fn(&T) -> bool) -> T {
+pub(crate) fn poll<T>(attempts: usize, mut read: impl FnMut() -> T, done: impl Fn(&T) -> bool) -> T {
     let mut value = read();
     for _ in 1..attempts {
         if done(&value) {
@@ -60,7 +60,11 @@ pub fn poll<T>(attempts: usize, mut read: impl FnMut() -> T, done: impl Fn(&T) -
 
 /// FindCoordinator, retried while the coordinator is still starting (the
 /// first request creates the internal topic); `key_type` 0 group, 1 transaction.
-pub fn find_coordinator(conn: &mut Connection, key: &str, key_type: i8) -> find_coordinator_response::Coordinator {
+pub(crate) fn find_coordinator(
+    conn: &mut Connection,
+    key: &str,
+    key_type: i8,
+) -> find_coordinator_response::Coordinator {
     let request = FindCoordinatorRequest { key_type, coordinator_keys: vec![key.into()], ..Default::default() };
     for _ in 0..150 {
         let response = expect!(conn.send_latest(request.clone()).unwrap(), FindCoordinator);
@@ -77,7 +81,7 @@ pub fn find_coordinator(conn: &mut Connection, key: &str, key_type: i8) -> find_
 }
 
 /// Deletes a topic.
-pub fn delete_topic(conn: &mut Connection, name: &str) {
+pub(crate) fn delete_topic(conn: &mut Connection, name: &str) {
     let request = DeleteTopicsRequest {
         topics: vec![delete_topics_request::DeleteTopicState { name: Some(name.into()), ..Default::default() }],
         timeout_ms: 30_000,
@@ -88,7 +92,12 @@ pub fn delete_topic(conn: &mut Connection, name: &str) {
 }
 
 /// Produces `batch` to partition 0 (a transactional batch with its id); returns its base offset.
-pub fn produce(conn: &mut Connection, topic_id: Uuid, transactional_id: Option<&str>, batch: &RecordBatch) -> i64 {
+pub(crate) fn produce(
+    conn: &mut Connection,
+    topic_id: Uuid,
+    transactional_id: Option<&str>,
+    batch: &RecordBatch,
+) -> i64 {
     let mut partition = produce_request::PartitionProduceData { index: 0, ..Default::default() };
     partition.set_batches(std::slice::from_ref(batch), &EncodeOptions::default()).unwrap();
     let request = ProduceRequest {
@@ -114,7 +123,7 @@ pub fn produce(conn: &mut Connection, topic_id: Uuid, transactional_id: Option<&
 }
 
 /// Fetches partition 0 from `offset`.
-pub fn fetch(
+pub(crate) fn fetch(
     conn: &mut Connection,
     topic_id: Uuid,
     offset: i64,
@@ -124,7 +133,7 @@ pub fn fetch(
 }
 
 /// Fetches `partition` from `offset`, again while the error is retriable.
-pub fn fetch_partition(
+pub(crate) fn fetch_partition(
     conn: &mut Connection,
     topic_id: Uuid,
     partition: i32,
@@ -164,7 +173,7 @@ pub fn fetch_partition(
 /// Joins `group` as its only member with the classic protocol (the v4+ join
 /// that first asks for a member id, then the sync, with the assignment
 /// `b"assignment"`); returns the join response.
-pub fn join_classic_group(conn: &mut Connection, group: &str) -> JoinGroupResponse {
+pub(crate) fn join_classic_group(conn: &mut Connection, group: &str) -> JoinGroupResponse {
     let join = |member_id: &str| JoinGroupRequest {
         group_id: group.into(),
         session_timeout_ms: 30_000,
@@ -206,7 +215,7 @@ pub fn join_classic_group(conn: &mut Connection, group: &str) -> JoinGroupRespon
 
 /// Commits `offset` with `metadata` for partition 0 of `topic`, as member
 /// `joined` of `group`.
-pub fn commit_offset(
+pub(crate) fn commit_offset(
     conn: &mut Connection,
     group: &str,
     joined: &JoinGroupResponse,
@@ -236,7 +245,7 @@ pub fn commit_offset(
 }
 
 /// Joins `group` with the consumer group protocol (KIP-848), subscribed to `topic`.
-pub fn join_consumer_group(conn: &mut Connection, group: &str, topic: &str) -> ConsumerGroupHeartbeatResponse {
+pub(crate) fn join_consumer_group(conn: &mut Connection, group: &str, topic: &str) -> ConsumerGroupHeartbeatResponse {
     let heartbeat = ConsumerGroupHeartbeatRequest {
         group_id: group.into(),
         member_id: Uuid::new_v4().simple().to_string().into(),
@@ -258,7 +267,7 @@ pub fn join_consumer_group(conn: &mut Connection, group: &str, topic: &str) -> C
 
 /// Runs a transaction as `txn` that produces `batch` (made transactional
 /// here) to partition 0 of `topic`, and commits it; returns the producer.
-pub fn committed_transaction(
+pub(crate) fn committed_transaction(
     conn: &mut Connection,
     txn: &str,
     (topic, topic_id): (&str, Uuid),

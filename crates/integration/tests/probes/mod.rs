@@ -5,7 +5,7 @@ use kafka_wire::{ApiKey, Request};
 
 /// A request for `api` at `version` that a live broker should answer: the
 /// default body, with the few fields a default gets wrong.
-pub fn probe_request(api: ApiKey, version: i16) -> Request {
+pub(crate) fn probe_request(api: ApiKey, version: i16) -> Request {
     match api {
         // acks = 0 would get no response at all.
         ApiKey::Produce => ProduceRequest { acks: -1, timeout_ms: 1000, ..Default::default() }.into(),

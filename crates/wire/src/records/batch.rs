@@ -21,7 +21,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 /// Size of the v2 batch header, records count included.
 pub const BATCH_HEADER_SIZE: usize = 61;
 /// Bytes before `batchLength` counts: base offset and the length itself.
-pub const LOG_OVERHEAD: usize = 12;
+pub(super) const LOG_OVERHEAD: usize = 12;
 const CRC_OFFSET: usize = 17;
 const ATTRIBUTES_OFFSET: usize = 21;
 const MAGIC_OFFSET: usize = 16;

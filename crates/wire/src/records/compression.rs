@@ -193,7 +193,7 @@ mod gzip {
     use super::*;
     use std::io::Write;
 
-    pub fn compress(data: &[u8], level: i32, out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
+    pub(super) fn compress(data: &[u8], level: i32, out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
         if !(1..=9).contains(&level) {
             return Err(codec_error(format!("gzip level {level} is outside 1..=9")));
         }
@@ -234,7 +234,7 @@ mod zstd_codec {
     }
 
     /// One zstd frame holding `data` (its size in the frame header), appended to `out`.
-    pub fn compress(data: &[u8], level: i32, out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
+    pub(super) fn compress(data: &[u8], level: i32, out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
         if data.len() > REUSE_UP_TO {
             out.extend_from_slice(&zstd::bulk::compress(data, level).map_err(failed)?);
             return Ok(());
@@ -260,7 +260,7 @@ mod zstd_codec {
     /// declares its size (kafka-wire's do; the Java producer's streamed
     /// frames do not) is decompressed in one call; anything else, or
     /// anything that call refuses, is streamed, which reports the error.
-    pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
+    pub(super) fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
         if let Ok(Some(size)) = zstd::zstd_safe::get_frame_content_size(data) {
             if size <= DIRECT_UP_TO && size <= limit as u64 {
                 if let Some(out) = decompress_direct(data, size as usize) {
@@ -302,7 +302,7 @@ mod snappy {
     /// snappy-java's default block size, which Kafka's producer uses.
     const XERIAL_BLOCK: usize = 32 * 1024;
 
-    pub fn compress(data: &[u8], out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
+    pub(super) fn compress(data: &[u8], out: &mut Vec<u8>) -> Result<(), RecordsEncodeError> {
         out.extend_from_slice(&XERIAL_MAGIC);
         out.extend_from_slice(&1i32.to_be_bytes());
         out.extend_from_slice(&1i32.to_be_bytes());
@@ -329,7 +329,7 @@ mod snappy {
         Ok(())
     }
 
-    pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
+    pub(super) fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
         let mut out = Vec::new();
         if data.len() < XERIAL_HEADER_LEN || data[..8] != XERIAL_MAGIC {
             raw_block(data, limit, &mut out)?;
@@ -382,7 +382,12 @@ mod lz4 {
         }
     }
 
-    pub fn compress(data: &[u8], level: i32, out: &mut Vec<u8>, legacy_v0: bool) -> Result<(), RecordsEncodeError> {
+    pub(super) fn compress(
+        data: &[u8],
+        level: i32,
+        out: &mut Vec<u8>,
+        legacy_v0: bool,
+    ) -> Result<(), RecordsEncodeError> {
         if !LEVELS.contains(&level) {
             return Err(codec_error(format!("lz4 level {level} is outside 1..=17")));
         }
@@ -433,7 +438,7 @@ mod lz4 {
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    pub fn decompress(data: &[u8], limit: usize, legacy_v0: bool) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
+    pub(super) fn decompress(data: &[u8], limit: usize, legacy_v0: bool) -> Result<Vec<u8>, RecordsDecodeErrorKind> {
         let mut rest = data;
         if u32_le(&mut rest)? != MAGIC {
             return Err(err("bad magic number"));

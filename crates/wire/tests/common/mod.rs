@@ -3,7 +3,7 @@
 /// Cases per property: `KAFKA_WIRE_PROPTEST_CASES`, or `default`. A value
 /// that is not a positive number is refused: zero cases would pass without
 /// testing anything, and a typo would silently run the default.
-pub fn proptest_cases(default: u32) -> u32 {
+pub(crate) fn proptest_cases(default: u32) -> u32 {
     match std::env::var("KAFKA_WIRE_PROPTEST_CASES") {
         Err(_) => default,
         Ok(text) => match text.trim().parse::<u32>() {

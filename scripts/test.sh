@@ -1,5 +1,23 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it (.ci/run calls this script).
+# The whole test suite, as CI runs it (.ci/run calls this script), or
+# some of its stages:
+#
+#   scripts/test.sh [STAGE]...    default: all
+#
+#   fast     generated code current, formatting, clippy, docs, the crates
+#            package, the unit, vector, property and generator tests, the
+#            examples: what needs nothing but Rust (and the specs' cache)
+#   fuzz     a smoke run of every fuzz target
+#   java     byte-exact against Kafka's Java classes, and the parser
+#            differential (a JDK and Maven)
+#   broker   against a real Kafka broker of ./kafka-version: the broker
+#            suites, real clients through the proxy, the kafka-wire command
+#            on captured traffic and the broker's files, the demo
+#   legacy   against a real broker of ./kafka-legacy-version: the versions
+#            Kafka 4.0 removed
+#   all      every stage above, in that order
+#
+# One broker test by name: scripts/with-broker.sh (see there).
 #
 #   KAFKA_WIRE_PROPTEST_CASES=N   property-test cases per property (default 32;
 #                                 each case covers every message x version)
@@ -24,102 +42,116 @@ trap report_disk EXIT
 
 scripts/ensure-tools.sh
 
-echo "== generated code matches the specs of Kafka $(cat kafka-version) and $(cat kafka-legacy-version)"
-scripts/regenerate.sh --check
-
-echo "== formatting"
-cargo fmt --all -- --check
-
-echo "== the library builds, warning-free, with each direction feature alone"
-for features in "" client broker encode-requests decode-requests encode-responses decode-responses; do
-    output=$(cargo check --quiet --message-format short -p kafka-wire --no-default-features --features "$features" 2>&1) || {
-        echo "$output"
-        exit 1
-    }
-    if [[ -n $output ]]; then
-        echo "features \"$features\": $output"
-        exit 1
-    fi
-done
-
-echo "== clippy, generated code included"
-cargo clippy --quiet --workspace --all-targets --features kafka-wire-integration/external,kafka-wire-cli/external -- -D warnings
-
-echo "== docs build without warnings"
-RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p kafka-wire-core -p kafka-wire -p kafka-wire-cli --all-features
-
-echo "== rust-version is true"
-python3 scripts/check-rust-version.py
-
-echo "== the crates package"
-cargo package --quiet -p kafka-wire-core -p kafka-wire
-
-echo "== unit, vector, property and generator tests"
-# Without the integration crate's "external" feature: these need nothing
-# but Rust, as a plain `cargo test` does.
-cargo test --workspace --all-targets
-cargo test --workspace --doc
-
-report_disk
-echo "== fuzz smoke (KAFKA_WIRE_FUZZ_RUNS=${KAFKA_WIRE_FUZZ_RUNS:-20000} executions per target)"
-scripts/fuzz.sh smoke
-
-report_disk
-echo "== examples"
-for example in crates/wire/examples/*.rs; do
-    cargo run --quiet -p kafka-wire --example "$(basename "$example" .rs)" >/dev/null
-done
-echo "examples: all ran"
-
-report_disk
-echo "== byte-exact against Kafka's Java classes (KAFKA_WIRE_JAVA_CASES=${KAFKA_WIRE_JAVA_CASES:-3} random cases per message x version)"
-# One tester per Kafka release the messages come from: each version is
-# checked against the classes of every release that defines it.
-KAFKA_WIRE_JAVA_TESTER_CP=$(scripts/java-tester.sh)
-export KAFKA_WIRE_JAVA_TESTER_CP
-legacy=$(tr -d '[:space:]' < kafka-legacy-version)
-export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$(scripts/java-tester.sh "$legacy")"
-cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records --test java_parse_diff -- --nocapture
-
-report_disk
-echo "== against a real Kafka broker"
-cargo build --quiet -p kafka-wire-integration --features external --tests --examples
-cargo build --quiet -p kafka-wire-cli --features external --tests
-broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-test-broker.XXXXXX")
-legacy_broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-test-legacy-broker.XXXXXX")
-stop_brokers() {
-    local status=$?
-    for dir in "$broker_dir" "$legacy_broker_dir"; do
-        if [[ $status -ne 0 && -f "$dir/broker.env" ]]; then
-            echo "== broker logs of $dir (the run failed)"
-            scripts/broker.sh logs "$dir" || true
-        fi
-        scripts/broker.sh stop "$dir" || true
-        rm -rf "$dir"
-    done
+stage_fast() {
     report_disk
-    exit $status
-}
-trap stop_brokers EXIT
-scripts/broker.sh start "$broker_dir"
-set -a
-# shellcheck disable=SC1091
-source "$broker_dir/broker.env"
-set +a
-cargo test -p kafka-wire-integration --features external --test broker --test async_broker --test stored_broker --test proxy --test async_proxy -- --nocapture
-echo "== the kafka-wire command on the broker's traffic (captured with tcpdump) and files"
-cargo test -p kafka-wire-cli --features external --test capture -- --nocapture
-echo "== the demo"
-cargo run --quiet -p kafka-wire-integration --example demo -- "$KAFKA_WIRE_BROKER"
-echo "== the async example"
-cargo run --quiet -p kafka-wire-integration --example async_client -- "$KAFKA_WIRE_BROKER"
+    echo "== generated code matches the specs of Kafka $(cat kafka-version) and $(cat kafka-legacy-version)"
+    scripts/regenerate.sh --check
 
-echo "== against a real Kafka $legacy broker: the versions Kafka 4.0 removed"
-KAFKA_WIRE_BROKER_VERSION=$legacy scripts/broker.sh start "$legacy_broker_dir"
-# The same variables as the 4.4.0 broker's, renamed for the legacy suites.
-# shellcheck disable=SC1091
-KAFKA_WIRE_LEGACY_BROKER=$(source "$legacy_broker_dir/broker.env" && echo "$KAFKA_WIRE_BROKER")
-KAFKA_WIRE_LEGACY_BROKER_PROXIED=$(source "$legacy_broker_dir/broker.env" && echo "$KAFKA_WIRE_BROKER_PROXIED")
-KAFKA_WIRE_LEGACY_PROXY=$(source "$legacy_broker_dir/broker.env" && echo "$KAFKA_WIRE_PROXY")
-export KAFKA_WIRE_LEGACY_BROKER KAFKA_WIRE_LEGACY_BROKER_PROXIED KAFKA_WIRE_LEGACY_PROXY
-cargo test -p kafka-wire-integration --features external --test legacy_broker --test legacy_proxy -- --nocapture
+    echo "== formatting"
+    cargo fmt --all -- --check
+
+    echo "== the library builds, warning-free, with each direction feature alone"
+    for features in "" client broker encode-requests decode-requests encode-responses decode-responses; do
+        output=$(cargo check --quiet --message-format short -p kafka-wire --no-default-features --features "$features" 2>&1) || {
+            echo "$output"
+            exit 1
+        }
+        if [[ -n $output ]]; then
+            echo "features \"$features\": $output"
+            exit 1
+        fi
+    done
+
+    echo "== clippy, generated code included"
+    cargo clippy --quiet --workspace --all-targets --features kafka-wire-integration/external,kafka-wire-cli/external -- -D warnings
+
+    echo "== docs build without warnings"
+    RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p kafka-wire-core -p kafka-wire -p kafka-wire-cli --all-features
+
+    echo "== the public API is the committed snapshot (crates/*/public-api.txt; scripts/public-api.py writes it)"
+    python3 scripts/public-api.py --check
+
+    echo "== rust-version is true"
+    python3 scripts/check-rust-version.py
+
+    echo "== the crates package"
+    cargo package --quiet -p kafka-wire-core -p kafka-wire -p kafka-wire-cli
+
+    echo "== unit, vector, property and generator tests"
+    # Without the integration crate's "external" feature: these need nothing
+    # but Rust, as a plain `cargo test` does.
+    cargo test --workspace --all-targets
+    cargo test --workspace --doc
+
+    echo "== examples"
+    for example in crates/wire/examples/*.rs; do
+        name=$(basename "$example" .rs)
+        # async_client talks to a broker: it runs below, against the real one.
+        [[ $name == async_client ]] && continue
+        cargo run --quiet -p kafka-wire --example "$name" >/dev/null
+    done
+    echo "examples: all ran"
+}
+
+stage_fuzz() {
+    report_disk
+    echo "== fuzz smoke (KAFKA_WIRE_FUZZ_RUNS=${KAFKA_WIRE_FUZZ_RUNS:-20000} executions per target)"
+    scripts/fuzz.sh smoke
+}
+
+stage_java() {
+    report_disk
+    echo "== byte-exact against Kafka's Java classes (KAFKA_WIRE_JAVA_CASES=${KAFKA_WIRE_JAVA_CASES:-3} random cases per message x version)"
+    # One tester per Kafka release the messages come from: each version is
+    # checked against the classes of every release that defines it.
+    KAFKA_WIRE_JAVA_TESTER_CP=$(scripts/java-tester.sh)
+    export KAFKA_WIRE_JAVA_TESTER_CP
+    legacy=$(tr -d '[:space:]' < kafka-legacy-version)
+    export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$(scripts/java-tester.sh "$legacy")"
+    cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records --test java_parse_diff -- --nocapture
+}
+
+stage_broker() {
+    report_disk
+    echo "== against a real Kafka broker"
+    cargo build --quiet -p kafka-wire-integration --features external --tests --examples
+    cargo build --quiet -p kafka-wire-cli --features external --tests
+    cargo build --quiet -p kafka-wire --example async_client
+    scripts/with-broker.sh "$0" broker-suites
+}
+
+# Run by stage_broker inside scripts/with-broker.sh.
+stage_broker_suites() {
+    cargo test -p kafka-wire-integration --features external --test broker --test async_broker --test stored_broker --test proxy --test async_proxy -- --nocapture
+    echo "== the kafka-wire command on the broker's traffic (captured with tcpdump) and files"
+    cargo test -p kafka-wire-cli --features external --test capture -- --nocapture
+    echo "== the demo"
+    cargo run --quiet -p kafka-wire-integration --example demo -- "$KAFKA_WIRE_BROKER"
+    echo "== the async example"
+    cargo run --quiet -p kafka-wire --example async_client -- "$KAFKA_WIRE_BROKER"
+}
+
+stage_legacy() {
+    report_disk
+    echo "== against a real Kafka $(cat kafka-legacy-version) broker: the versions Kafka 4.0 removed"
+    cargo build --quiet -p kafka-wire-integration --features external --tests
+    scripts/with-broker.sh --legacy cargo test -p kafka-wire-integration --features external --test legacy_broker --test legacy_proxy -- --nocapture
+}
+
+stages=("$@")
+if [[ ${#stages[@]} -eq 0 ]]; then
+    stages=(all)
+fi
+for stage in "${stages[@]}"; do
+    case $stage in
+        all) stage_fast; stage_fuzz; stage_java; stage_broker; stage_legacy ;;
+        fast) stage_fast ;;
+        fuzz) stage_fuzz ;;
+        java) stage_java ;;
+        broker) stage_broker ;;
+        broker-suites) stage_broker_suites ;;
+        legacy) stage_legacy ;;
+        *) echo "usage: scripts/test.sh [fast|fuzz|java|broker|legacy|all]..." >&2; exit 2 ;;
+    esac
+done
+echo "== all passed: ${stages[*]}"

@@ -31,8 +31,18 @@ fetch_jars() {
     touch "$marker"
 }
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+# N distinct free ports: all held open until all are chosen, so that the
+# kernel cannot hand out the same one twice.
+free_ports() {
+    python3 -c '
+import socket, sys
+held = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in held:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in held))
+for s in held:
+    s.close()
+' "$1"
 }
 
 java_opts() {
@@ -46,8 +56,7 @@ start() {
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     local port sasl_port controller_port proxied_port proxy_port
-    port=$(free_port); sasl_port=$(free_port); controller_port=$(free_port)
-    proxied_port=$(free_port); proxy_port=$(free_port)
+    read -r port sasl_port controller_port proxied_port proxy_port < <(free_ports 5)
     cat > "$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1

@@ -53,6 +53,9 @@ pub struct ProxiedFrame {
     pub report: FrameReport,
     /// The frame's bytes, without its size prefix, as forwarded.
     pub bytes: Bytes,
+    /// Whether it reached the other side: false when that side had left
+    /// (its report says so too).
+    pub forwarded: bool,
 }
 
 impl ProxiedFrame {
@@ -99,7 +102,7 @@ impl Link {
     }
 
     /// Decodes, re-encodes and reports one forwarded frame.
-    fn inspect(&self, frame: Bytes, direction: Direction, index: u64, recorded: Option<String>) {
+    fn inspect(&self, frame: Bytes, direction: Direction, index: u64, recorded: Option<String>, forwarded: bool) {
         let time = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
         let mut report = FrameReport::new(&self.name, direction, Some(time), format!("frame {index}"), frame.len());
         let again = match direction {
@@ -112,6 +115,9 @@ impl Link {
         if let Some(again) = again {
             report.reencoded = Some(Reencoded::compare(&frame, again));
         }
+        if !forwarded {
+            report.note.get_or_insert_with(|| "not forwarded: the other side had closed".into());
+        }
         if self.options.hex {
             report.hex = Some(hex::encode(&frame));
         }
@@ -119,6 +125,7 @@ impl Link {
             connection: self.connection,
             report,
             bytes: frame,
+            forwarded,
         })));
     }
 
@@ -184,12 +191,15 @@ fn pump(mut from: TcpStream, mut to: TcpStream, direction: Direction, link: Link
             }
         };
         let recorded = if direction == Direction::Request { link.record(&frame) } else { None };
-        // Forward, then check: the check must never delay or alter the traffic.
-        if let Err(e) = to.write_all(&(frame.len() as i32).to_be_bytes()).and_then(|()| to.write_all(&frame)) {
+        // Forward, then check: the check must never delay or alter the
+        // traffic. A frame that could not be forwarded (the other side
+        // left) was still sent by its peer: it is reported too.
+        let forwarded = to.write_all(&(frame.len() as i32).to_be_bytes()).and_then(|()| to.write_all(&frame));
+        link.inspect(frame, direction, index, recorded, forwarded.is_ok());
+        if let Err(e) = forwarded {
             error = Some(format!("forwarding failed: {e}"));
             break;
         }
-        link.inspect(frame, direction, index, recorded);
     }
     let _ = to.shutdown(Shutdown::Write);
     let _ = from.shutdown(Shutdown::Read);
@@ -235,12 +245,13 @@ async fn pump_async(
         };
         let recorded = if direction == Direction::Request { link.record(&frame) } else { None };
         let prefix = (frame.len() as i32).to_be_bytes();
-        if let Err(e) = write_frame(&mut to, &prefix, &frame).await {
+        let forwarded = write_frame(&mut to, &prefix, &frame).await;
+        link.inspect(frame, direction, index, recorded, forwarded.is_ok());
+        index += 1;
+        if let Err(e) = forwarded {
             error = Some(format!("forwarding failed: {e}"));
             break;
         }
-        link.inspect(frame, direction, index, recorded);
-        index += 1;
     }
     let _ = to.shutdown().await;
     link.closed(direction, error);

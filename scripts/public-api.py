@@ -8,7 +8,9 @@ Reads rustdoc's JSON output (built here with RUSTC_BOOTSTRAP=1, the one
 unstable flag rustdoc needs for it) and lists every public path: modules,
 types with their public fields and variants, functions and methods with
 their signatures, constants, traits with their methods, re-exports, and the
-traits each type implements. The generated messages (`messages::*`, pinned
+traits each type implements. Items marked `#[doc(hidden)]` (public for the
+generated code and the sibling crate only) are named, not described. The
+generated messages (`messages::*`, pinned
 by the regeneration check and the generator's fixtures) are listed by name
 only. Review a change to the snapshot as an API change: a path that moved,
 a signature that changed, an item that became public by accident.
@@ -32,7 +34,7 @@ def rustdoc_json(package):
     env = dict(os.environ, RUSTC_BOOTSTRAP="1")
     subprocess.run(
         ["cargo", "rustdoc", "--quiet", "-p", package, "--all-features", "--lib", "--",
-         "-Z", "unstable-options", "--output-format", "json"],
+         "-Z", "unstable-options", "--output-format", "json", "--document-hidden-items"],
         cwd=ROOT, env=env, check=True)
     return json.loads((target / "doc" / (package.replace("-", "_") + ".json")).read_text())
 
@@ -170,6 +172,11 @@ class Api:
         (kind, inner), = item["inner"].items()
         name = item["name"]
         path = f"{prefix}::{name}" if name else prefix
+        if "hidden" in json.dumps(item.get("attrs", [])):
+            # Public for generated code and the sibling crate, not API: named
+            # (so that a newly hidden item shows), not described.
+            self.emit(f"hidden {kind} {path}")
+            return
         if kind == "module":
             self.emit(f"pub mod {path}")
             self.walk(item["id"], path, names_only or path.endswith("::messages"))

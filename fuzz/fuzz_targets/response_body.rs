@@ -3,7 +3,7 @@
 //! again to an equal value.
 #![no_main]
 use bytes::{Bytes, BytesMut};
-use kafka_wire::codec::Reader;
+use kafka_wire::Reader;
 use kafka_wire::{ApiKey, Response};
 use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, MESSAGE_ALLOWANCE};
 use libfuzzer_sys::fuzz_target;

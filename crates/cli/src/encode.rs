@@ -3,8 +3,8 @@
 use anyhow::{bail, Context, Result};
 use bytes::BytesMut;
 use kafka_wire::json::Value;
-use kafka_wire::messages::{Request, Response};
 use kafka_wire::{ApiKey, RequestFrame, ResponseFrame};
+use kafka_wire::{Request, Response};
 
 pub struct EncodeArgs {
     pub api: ApiKey,

@@ -2,9 +2,9 @@
 
 use crate::records;
 use bytes::Bytes;
-use kafka_wire::connection::RequestHead;
 use kafka_wire::json::serde_json::json;
 use kafka_wire::json::Value;
+use kafka_wire::RequestHead;
 use kafka_wire::{ApiKey, DecodeErrorKind, RequestFrame, ResponseFrame};
 
 /// Which way a frame went.

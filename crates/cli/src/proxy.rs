@@ -16,8 +16,9 @@
 use crate::frames::{decode_request, decode_response, Direction, FrameReport, Reencoded};
 use bytes::Bytes;
 use futures_util::StreamExt;
-use kafka_wire::connection::{ConnectionError, Correlator, FrameReader, RequestHead};
+use kafka_wire::connection::{ConnectionError, Correlator, FrameReader};
 use kafka_wire::tokio::FrameCodec;
+use kafka_wire::RequestHead;
 use kafka_wire::ResponseFrame;
 use std::io::{self, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

@@ -6,8 +6,8 @@ use bytes::Bytes;
 use kafka_wire::json::serde_json::json;
 use kafka_wire::json::Value;
 use kafka_wire::log::{LogBatch, LogReader, LogRecord};
-use kafka_wire::messages::{Request, Response};
 use kafka_wire::records::{ReadBatches, RecordSetEntry};
+use kafka_wire::{Request, Response};
 
 /// Bytes as JSON: `null`, their text when they are UTF-8, else `{"base64": ..}`.
 pub fn bytes_json(bytes: Option<&Bytes>) -> Value {

@@ -384,7 +384,7 @@ impl ResponseFrame {
 /// answers it. Enough to match the response to it.
 ///
 /// ```
-/// use kafka_wire_core::frame::RequestHead;
+/// use kafka_wire_core::RequestHead;
 /// use kafka_wire_core::messages::ProduceRequest;
 /// use kafka_wire_core::{ApiKey, RequestFrame};
 ///

@@ -9,25 +9,30 @@
 
 #![warn(missing_docs)]
 
+// The wire primitives: what the generated code and kafka-wire's records
+// need. Not part of the API (what users need of it is re-exported below);
+// hidden so that "codec" means only what tokio-util means by it.
+#[doc(hidden)]
 pub mod codec;
-pub mod error;
-pub mod frame;
+mod error;
+mod frame;
 #[cfg(feature = "json")]
 pub mod json;
 mod legacy;
-pub mod message;
+mod message;
 pub mod messages;
 #[cfg(feature = "random")]
 pub mod random;
 mod str_bytes;
 pub mod wire_array;
 
-pub use codec::{write_chunks, RawTaggedField, UnknownTaggedFields, VectoredBuf};
+pub use codec::{write_chunks, RawTaggedField, Reader, UnknownTaggedFields, VectoredBuf};
 pub use error::{
-    DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, WrapsDecodeErrorKind, WrapsEncodeErrorKind,
+    DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, PathSegment, WrapsDecodeErrorKind, WrapsEncodeErrorKind,
 };
-pub use frame::{RequestFrame, ResponseFrame};
+pub use frame::{RequestFrame, RequestHead, ResponseFrame};
 pub use message::{Decode, DecodeExt, Encode, EncodeExt, Message, VersionRange};
-pub use messages::{ApiKey, ErrorCode, KafkaRelease, Request, Response, KAFKA_VERSION};
+pub use messages::api_key::{ApiKey, KafkaRelease, Listener, Request, Response};
+pub use messages::error_code::ErrorCode;
 pub use str_bytes::StrBytes;
 pub use wire_array::{WireArray, WireScalar};

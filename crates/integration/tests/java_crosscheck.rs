@@ -137,7 +137,7 @@ macro_rules! body_codec {
             }),
             decode: Box::new(move |b, v| {
                 let bytes = bytes::Bytes::copy_from_slice(b);
-                let mut reader = kafka_wire::codec::Reader::new(&bytes);
+                let mut reader = kafka_wire::Reader::new(&bytes);
                 let body = $body::decode(api, &mut reader, v)?;
                 reader.expect_end().map(|_| body)
             }),

@@ -22,14 +22,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Layout: [`messages`] holds the generated types (one module per spec,
-//! plus [`ApiKey`], [`Request`], [`Response`] and [`ErrorCode`]); [`codec`]
-//! the wire primitives they use; [`frame`] size-prefixed frames; [`message`]
-//! the [`Encode`]/[`Decode`] traits and the [`EncodeExt`]/[`DecodeExt`] conveniences.
+//! Where things are (each public item has one path):
 //!
-//! The messages, codec primitives and frames live in `kafka-wire-core` and
-//! are re-exported here unchanged; this crate adds [`records`] and the
-//! compression codecs.
+//! | to ... | use |
+//! | --- | --- |
+//! | build, encode and decode a message | the types in [`messages`] (one module per spec), through [`Encode`] / [`Decode`] and the conveniences [`EncodeExt`] / [`DecodeExt`] |
+//! | name an api, its versions and releases | [`ApiKey`], [`VersionRange`], [`KafkaRelease`], [`Listener`]; [`ErrorCode`] for error codes |
+//! | any request or response by api key | [`Request`], [`Response`] |
+//! | whole frames: size prefix, header, body | [`RequestFrame`], [`ResponseFrame`], [`RequestHead`] |
+//! | talk to a broker or be one | [`connection`] (no I/O), [`tokio`](mod@crate::tokio) (feature `tokio`) |
+//! | records fields: batches, legacy message sets, compression | [`records`] |
+//! | what Kafka stores: log segments, snapshots, internal topics | [`log`], and `messages::stored` (feature `stored`) |
+//! | errors | [`DecodeError`] / [`EncodeError`] (with the byte offset and field path), [`connection::ConnectionError`], the records' and log's own |
+//!
+//! The messages, frames and traits live in `kafka-wire-core` and are
+//! re-exported here unchanged; this crate adds the connection layer,
+//! [`records`], [`log`] and the compression codecs.
 
 #![warn(missing_docs)]
 

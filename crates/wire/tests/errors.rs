@@ -67,7 +67,7 @@ fn strings_longer_than_0x7fff_are_rejected() {
 #[test]
 fn unknown_tagged_fields_in_a_non_flexible_version() {
     let mut req = MetadataRequest::default();
-    req.unknown_tagged_fields.push(kafka_wire::codec::RawTaggedField { tag: 40, data: Bytes::new() });
+    req.unknown_tagged_fields.push(kafka_wire::RawTaggedField { tag: 40, data: Bytes::new() });
     assert_eq!(req.to_bytes(8).unwrap_err().kind(), &EncodeErrorKind::TaggedFieldsNotSupported { version: 8 });
     assert!(req.to_bytes(9).is_ok());
 }

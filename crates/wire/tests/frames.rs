@@ -2,8 +2,10 @@
 //! rules, error codes, and the std::io adapters.
 
 use bytes::{BufMut, Bytes, BytesMut};
-use kafka_wire::connection::{ConnectionError, FrameReader, RequestHead};
+use kafka_wire::connection::{ConnectionError, FrameReader};
 use kafka_wire::messages::*;
+use kafka_wire::RequestHead;
+use kafka_wire::{ApiKey, ErrorCode, KafkaRelease, Listener, Request, Response};
 use kafka_wire::{DecodeErrorKind, DecodeExt, EncodeExt, RequestFrame, ResponseFrame, StrBytes};
 use std::io::Cursor;
 

@@ -50,7 +50,7 @@ fn record_batches_regressions() {
 #[test]
 fn response_body_regressions() {
     use bytes::BytesMut;
-    use kafka_wire::codec::Reader;
+    use kafka_wire::Reader;
     use kafka_wire::{ApiKey, Response};
     for (name, data) in inputs("response_body", &["response_body-nan"]) {
         let key = i16::from_be_bytes([data[0], data[1]]);

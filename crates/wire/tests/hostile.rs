@@ -3,9 +3,9 @@
 //! current thread holds during each decode.
 
 use bytes::{BufMut, Bytes, BytesMut};
-use kafka_wire::codec::Reader;
 use kafka_wire::messages::*;
 use kafka_wire::records::{Compression, DecodeOptions, EncodeOptions, Record, RecordBatch, RecordsDecodeErrorKind};
+use kafka_wire::Reader;
 use kafka_wire::{ApiKey, DecodeErrorKind, DecodeExt, EncodeExt, Request, RequestFrame, Response};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -9,9 +9,10 @@
 //! Each case covers every message x version pair.
 
 use bytes::{Bytes, BytesMut};
-use kafka_wire::codec::Reader;
 use kafka_wire::messages::*;
 use kafka_wire::random::{Random, Rng};
+use kafka_wire::Reader;
+use kafka_wire::{ApiKey, Request, Response};
 use kafka_wire::{Decode, DecodeExt, Encode, Message};
 use proptest::prelude::*;
 use std::fmt::Debug;

@@ -3,11 +3,11 @@
 //! record type, and the errors for what does not parse.
 
 use bytes::{Bytes, BytesMut};
-use kafka_wire::codec::Reader;
 use kafka_wire::messages::stored::*;
 use kafka_wire::messages::{OffsetCommitKey, OffsetCommitValue, TopicRecord};
 use kafka_wire::random::Rng;
 use kafka_wire::DecodeErrorKind;
+use kafka_wire::Reader;
 
 #[test]
 fn a_metadata_record_is_framed_as_kafka_writes_it() {

@@ -68,8 +68,7 @@ fn api_versions_response_tagged_fields_in_tag_order_with_unknown_ones() {
         throttle_time_ms: 0,
         finalized_features_epoch: 5,
         zk_migration_ready: true,
-        unknown_tagged_fields: vec![kafka_wire::codec::RawTaggedField { tag: 9, data: Bytes::from_static(&[0xaa]) }]
-            .into(),
+        unknown_tagged_fields: vec![kafka_wire::RawTaggedField { tag: 9, data: Bytes::from_static(&[0xaa]) }].into(),
         ..Default::default()
     };
     #[rustfmt::skip]

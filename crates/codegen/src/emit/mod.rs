@@ -202,11 +202,13 @@ fn emit_messages_mod(specs: &[MessageSpec], pinned: &str, all: &str) -> String {
         out,
         "/// The pinned Kafka release: its specs define the current versions;\n\
          /// older releases' specs add the versions it no longer has\n\
-         /// (see [`KafkaRelease`]).\n\
+         /// (see [`KafkaRelease`](crate::KafkaRelease)).\n\
          pub const KAFKA_VERSION: &str = {pinned:?};\n"
     )
     .unwrap();
-    out.push_str("pub mod api_key;\npub mod error_code;\n");
+    // ApiKey and its kin, and ErrorCode, have one public path: the crate
+    // root's (kafka-wire-core's lib.rs re-exports them from these modules).
+    out.push_str("pub(crate) mod api_key;\npub(crate) mod error_code;\n");
     out.push_str("#[cfg(feature = \"json\")]\nmod json;\n#[cfg(feature = \"random\")]\nmod random;\n");
     let has_stored = specs.iter().any(|s| s.store.is_some());
     if has_stored {
@@ -215,9 +217,7 @@ fn emit_messages_mod(specs: &[MessageSpec], pinned: &str, all: &str) -> String {
     for spec in specs {
         writeln!(out, "{}pub mod {};", stored_cfg(spec), module_name(&spec.name)).unwrap();
     }
-    out.push_str(
-        "\npub use api_key::{ApiKey, KafkaRelease, Listener, Request, Response};\npub use error_code::ErrorCode;\n",
-    );
+    out.push_str("\npub(crate) use api_key::{ApiKey, Request, Response};\n");
     for spec in specs {
         writeln!(out, "{}pub use {}::{};", stored_cfg(spec), module_name(&spec.name), spec.name).unwrap();
     }

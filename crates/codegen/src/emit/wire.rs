@@ -53,9 +53,9 @@ fn imports(spec: &MessageSpec, types: &str, encode: &str, decode: &str) -> Strin
         ("Bytes", "bytes::Bytes"),
         ("RawTaggedField", "crate::codec::RawTaggedField"),
         ("UnknownTaggedFields", "crate::codec::UnknownTaggedFields"),
-        ("StrBytes", "crate::StrBytes"),
+        ("StrBytes", "crate::str_bytes::StrBytes"),
         ("Uuid", "uuid::Uuid"),
-        ("WireArray", "crate::WireArray"),
+        ("WireArray", "crate::wire_array::WireArray"),
     ] {
         // Under the cfg of the code that names it: the types always, the
         // encoder and the decoder only with their features.

@@ -15,7 +15,7 @@ use bytes::{BufMut, Bytes};
 ///
 /// ```
 /// use bytes::Bytes;
-/// use kafka_wire_core::codec::RawTaggedField;
+/// use kafka_wire_core::RawTaggedField;
 /// use kafka_wire_core::messages::MetadataRequest;
 /// use kafka_wire_core::{DecodeExt, EncodeExt};
 ///
@@ -46,7 +46,7 @@ impl RawTaggedField {
 ///
 /// ```
 /// use bytes::Bytes;
-/// use kafka_wire_core::codec::{RawTaggedField, UnknownTaggedFields};
+/// use kafka_wire_core::{RawTaggedField, UnknownTaggedFields};
 ///
 /// let mut fields = UnknownTaggedFields::new();
 /// assert!(fields.is_empty());

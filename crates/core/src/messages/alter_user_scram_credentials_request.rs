@@ -11,7 +11,7 @@ use crate::error::DecodeError;
 #[cfg(feature = "encode-requests")]
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
-use crate::StrBytes;
+use crate::str_bytes::StrBytes;
 #[cfg(feature = "encode-requests")]
 use bytes::BufMut;
 use bytes::Bytes;

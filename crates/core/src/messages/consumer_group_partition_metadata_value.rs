@@ -8,7 +8,7 @@ use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
-use crate::StrBytes;
+use crate::str_bytes::StrBytes;
 use bytes::BufMut;
 use uuid::Uuid;
 

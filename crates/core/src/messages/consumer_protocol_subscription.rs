@@ -7,8 +7,8 @@ use crate::codec as c;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
-use crate::StrBytes;
-use crate::WireArray;
+use crate::str_bytes::StrBytes;
+use crate::wire_array::WireArray;
 use bytes::BufMut;
 use bytes::Bytes;
 

@@ -11,7 +11,7 @@ use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
-use crate::StrBytes;
+use crate::str_bytes::StrBytes;
 #[cfg(feature = "encode-responses")]
 use bytes::BufMut;
 

@@ -11,8 +11,8 @@ use crate::error::DecodeError;
 #[cfg(feature = "encode-responses")]
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
-use crate::StrBytes;
-use crate::WireArray;
+use crate::str_bytes::StrBytes;
+use crate::wire_array::WireArray;
 #[cfg(feature = "encode-responses")]
 use bytes::BufMut;
 

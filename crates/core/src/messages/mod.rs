@@ -5,7 +5,7 @@
 
 /// The pinned Kafka release: its specs define the current versions;
 /// older releases' specs add the versions it no longer has
-/// (see [`KafkaRelease`]).
+/// (see [`KafkaRelease`](crate::KafkaRelease)).
 pub const KAFKA_VERSION: &str = "4.4.0";
 
 #[cfg(feature = "stored")]
@@ -35,7 +35,7 @@ pub mod alter_share_group_offsets_request;
 pub mod alter_share_group_offsets_response;
 pub mod alter_user_scram_credentials_request;
 pub mod alter_user_scram_credentials_response;
-pub mod api_key;
+pub(crate) mod api_key;
 pub mod api_versions_request;
 pub mod api_versions_response;
 pub mod assign_replicas_to_dirs_request;
@@ -155,7 +155,7 @@ pub mod end_txn_request;
 pub mod end_txn_response;
 pub mod envelope_request;
 pub mod envelope_response;
-pub mod error_code;
+pub(crate) mod error_code;
 pub mod expire_delegation_token_request;
 pub mod expire_delegation_token_response;
 #[cfg(feature = "stored")]
@@ -413,7 +413,7 @@ pub use alter_share_group_offsets_request::AlterShareGroupOffsetsRequest;
 pub use alter_share_group_offsets_response::AlterShareGroupOffsetsResponse;
 pub use alter_user_scram_credentials_request::AlterUserScramCredentialsRequest;
 pub use alter_user_scram_credentials_response::AlterUserScramCredentialsResponse;
-pub use api_key::{ApiKey, KafkaRelease, Listener, Request, Response};
+pub(crate) use api_key::{ApiKey, Request, Response};
 pub use api_versions_request::ApiVersionsRequest;
 pub use api_versions_response::ApiVersionsResponse;
 pub use assign_replicas_to_dirs_request::AssignReplicasToDirsRequest;
@@ -533,7 +533,6 @@ pub use end_txn_request::EndTxnRequest;
 pub use end_txn_response::EndTxnResponse;
 pub use envelope_request::EnvelopeRequest;
 pub use envelope_response::EnvelopeResponse;
-pub use error_code::ErrorCode;
 pub use expire_delegation_token_request::ExpireDelegationTokenRequest;
 pub use expire_delegation_token_response::ExpireDelegationTokenResponse;
 #[cfg(feature = "stored")]

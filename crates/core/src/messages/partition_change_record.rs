@@ -9,7 +9,7 @@ use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
-use crate::WireArray;
+use crate::wire_array::WireArray;
 use bytes::BufMut;
 use uuid::Uuid;
 

@@ -9,8 +9,8 @@ use crate::codec::UnknownTaggedFields;
 use crate::error::DecodeError;
 use crate::error::EncodeError;
 use crate::message::{Message, VersionRange};
-use crate::StrBytes;
-use crate::WireArray;
+use crate::str_bytes::StrBytes;
+use crate::wire_array::WireArray;
 use bytes::BufMut;
 
 /// `StreamsGroupCurrentMemberAssignmentValue`: Kafka coordinatorvalue, api key 22.

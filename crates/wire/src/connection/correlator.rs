@@ -2,7 +2,7 @@
 
 use super::ConnectionError;
 use crate::ApiKey;
-use kafka_wire_core::frame::RequestHead;
+use kafka_wire_core::RequestHead;
 use std::collections::{HashMap, VecDeque};
 
 /// A request awaiting its response: what its response is decoded with.

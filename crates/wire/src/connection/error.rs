@@ -1,7 +1,7 @@
 //! The one error type of the connection layer.
 
 use crate::{ApiKey, DecodeError, EncodeError, VersionRange};
-use kafka_wire_core::frame::RequestHead;
+use kafka_wire_core::RequestHead;
 use std::{fmt, io};
 
 /// What can go wrong on a Kafka connection.

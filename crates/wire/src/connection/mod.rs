@@ -53,6 +53,5 @@ pub use correlator::{Correlator, InFlight};
 pub use error::ConnectionError;
 pub use frame_reader::FrameReader;
 pub use handshake::Handshake;
-pub use kafka_wire_core::frame::RequestHead;
 pub use server::ServerConnection;
 pub use versions::Versions;

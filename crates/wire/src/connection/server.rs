@@ -3,7 +3,7 @@
 use super::{ConnectionError, Correlator, FrameReader};
 use crate::{ApiKey, RequestFrame, ResponseFrame};
 use bytes::{Bytes, BytesMut};
-use kafka_wire_core::frame::RequestHead;
+use kafka_wire_core::RequestHead;
 use std::io;
 
 /// The broker's side of a Kafka connection, without I/O: request frames

@@ -1,7 +1,7 @@
 //! The error of reading a log file: what, and where in which file.
 
-use crate::error::DecodeError;
 use crate::records::RecordsDecodeError;
+use crate::DecodeError;
 use std::fmt;
 use std::io;
 use std::path::Path;

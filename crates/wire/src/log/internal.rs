@@ -2,7 +2,6 @@
 
 use super::error::{LogError, LogErrorKind};
 use super::reader::{LogBatch, LogRecord};
-use crate::error::{DecodeError, DecodeErrorKind};
 use crate::messages::stored::{
     read_group_coordinator_record, read_metadata_record, read_remote_log_metadata_record,
     read_share_coordinator_record, read_transaction_coordinator_record, GroupCoordinatorKey, GroupCoordinatorValue,
@@ -10,6 +9,7 @@ use crate::messages::stored::{
     TransactionCoordinatorValue,
 };
 use crate::records::ControlRecord;
+use crate::{DecodeError, DecodeErrorKind};
 use bytes::Bytes;
 use std::path::Path;
 

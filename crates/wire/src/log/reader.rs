@@ -2,12 +2,12 @@
 
 use super::error::{LogError, LogErrorKind};
 use crate::codec::Reader;
-use crate::error::{DecodeError, DecodeErrorKind};
 use crate::records::legacy::LegacyMessage;
 use crate::records::{
     BatchView, Compression, ControlRecord, DecodeOptions, Header, Record, RecordSetEntry, RecordsDecodeError,
     TimestampType, BATCH_HEADER_SIZE,
 };
+use crate::{DecodeError, DecodeErrorKind};
 use bytes::Bytes;
 use std::fs::File;
 use std::io::{self, BufReader, Read};

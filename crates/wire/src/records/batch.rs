@@ -15,7 +15,7 @@ use super::error::{RecordsDecodeError, RecordsDecodeErrorKind, RecordsEncodeErro
 use super::record::Record;
 use super::record_ref::BorrowedRecords;
 use crate::codec::Reader;
-use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+use crate::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use bytes::{BufMut, Bytes, BytesMut};
 
 /// Size of the v2 batch header, records count included.

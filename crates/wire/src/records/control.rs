@@ -7,11 +7,11 @@
 
 use super::record::Record;
 use crate::codec::Reader;
-use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
-use crate::message::{Decode, DecodeExt, Encode};
 use crate::messages::{
     EndTxnMarker, KRaftVersionRecord, LeaderChangeMessage, SnapshotFooterRecord, SnapshotHeaderRecord, VotersRecord,
 };
+use crate::{Decode, DecodeExt, Encode};
+use crate::{DecodeError, DecodeErrorKind, EncodeError};
 use bytes::{BufMut, Bytes, BytesMut};
 
 /// Control record type ids.

@@ -15,7 +15,7 @@ use super::batch::{DecodeOptions, TimestampType};
 use super::compression::{compress, decompress, Compression};
 use super::error::{RecordsDecodeError, RecordsDecodeErrorKind, RecordsEncodeError};
 use crate::codec::Reader;
-use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
+use crate::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use bytes::{BufMut, Bytes, BytesMut};
 
 const LOG_OVERHEAD: usize = 12;

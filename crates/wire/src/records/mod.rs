@@ -16,6 +16,23 @@
 //! - Errors: [`RecordsDecodeError`] and [`RecordsEncodeError`], with the
 //!   records' own kinds (CRC, magic, codec) beside the wire format's.
 //!
+//! To read records, use:
+//!
+//! | to read ... | use |
+//! | --- | --- |
+//! | a records field of a message (Fetch, Produce, ShareFetch, FetchSnapshot), lazily | `partition.batches()` ([`ReadBatches`]): a [`BatchView`] per batch, header only, then [`BatchView::records`] |
+//! | the same without allocating per record | [`BatchView::borrowed_records`]: [`RecordRef`]s borrowing the batch (decompressed once) |
+//! | a whole batch as an owned value | [`BatchView::decode`] or [`RecordBatch::decode`] |
+//! | a field that may hold format v0/v1 message sets (Produce v0-2, Fetch v0-3, an upgraded log) | `partition.entries()` or [`RecordSetIter`]: a [`RecordSetEntry`] per batch or message |
+//! | only the legacy messages | `partition.legacy_messages(..)`, or [`legacy::decode_message_set`] on bytes |
+//! | bytes you hold (not in a message) | [`BatchIter::new`] / [`RecordSetIter::new`], or [`decode_batches`] for all at once |
+//! | a log segment or snapshot file | [`crate::log::LogReader`] |
+//! | a transaction marker or KRaft control record | [`ControlRecord::parse`] on a record of a control batch |
+//!
+//! And to write them: [`RecordBatch::from_records`], then
+//! `partition.set_batches(..)` ([`WriteBatches`]) or [`encode_batches`];
+//! [`legacy::encode_message_set`] for the old formats.
+//!
 //! Building a produce request:
 //!
 //! ```

@@ -3,8 +3,8 @@
 
 use crate::codec::varint::{put_varint, varint_size, varlong_size, StackBytes};
 use crate::codec::Reader;
-use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use crate::StrBytes;
+use crate::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use bytes::{BufMut, Bytes};
 
 /// A record header. Headers are a list: duplicate keys and their order are kept.

@@ -3,7 +3,7 @@
 //! touches no reference count. [`Record`](super::Record) is the owned form.
 
 use crate::codec::Reader;
-use crate::error::{DecodeError, DecodeErrorKind};
+use crate::{DecodeError, DecodeErrorKind};
 use bytes::Bytes;
 
 /// A record of a v2 batch, borrowed from the batch's (decompressed) bytes.

@@ -9,7 +9,7 @@
 use super::batch::{BatchView, DecodeOptions, EntrySplitter};
 use super::error::{RecordsDecodeError, RecordsDecodeErrorKind};
 use super::legacy::{decode_messages, LegacyMessage};
-use crate::error::{DecodeError, DecodeErrorKind};
+use crate::{DecodeError, DecodeErrorKind};
 use bytes::Bytes;
 
 /// Where the magic byte is in both formats: after offset (8), size (4) and,

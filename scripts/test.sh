@@ -50,8 +50,8 @@ stage_fast() {
     echo "== formatting"
     cargo fmt --all -- --check
 
-    echo "== the library builds, warning-free, with each direction feature alone"
-    for features in "" client broker encode-requests decode-requests encode-responses decode-responses; do
+    echo "== the library builds, warning-free, with each direction feature alone (and with tokio)"
+    for features in "" client broker encode-requests decode-requests encode-responses decode-responses tokio "client,tokio" "broker,tokio"; do
         output=$(cargo check --quiet --message-format short -p kafka-wire --no-default-features --features "$features" 2>&1) || {
             echo "$output"
             exit 1

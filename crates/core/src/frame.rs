@@ -14,7 +14,6 @@ use crate::error::{DecodeError, DecodeErrorKind};
 use crate::messages::{ApiKey, Request, RequestHeader, Response, ResponseHeader};
 use crate::StrBytes;
 use bytes::Bytes;
-use std::io;
 // Which of these are used depends on the direction features.
 #[allow(unused_imports)]
 use {
@@ -22,6 +21,7 @@ use {
     crate::error::{EncodeError, EncodeErrorKind},
     crate::message::{Decode, Encode},
     bytes::BufMut,
+    std::io,
 };
 
 /// The first allocation for the copied part of a vectored encoding (it

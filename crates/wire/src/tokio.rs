@@ -29,8 +29,15 @@
 //! # Ok::<(), kafka_wire::connection::ConnectionError>(())
 //! ```
 
-use crate::connection::{ClientConnection, ConnectionError, FrameReader, ServerConnection};
-use crate::{RequestFrame, ResponseFrame};
+#[cfg(all(feature = "encode-requests", feature = "decode-responses"))]
+use crate::connection::ClientConnection;
+#[cfg(all(feature = "decode-requests", feature = "encode-responses"))]
+use crate::connection::ServerConnection;
+use crate::connection::{ConnectionError, FrameReader};
+#[cfg(all(feature = "encode-requests", feature = "decode-responses"))]
+use crate::RequestFrame;
+#[cfg(all(feature = "decode-requests", feature = "encode-responses"))]
+use crate::ResponseFrame;
 use ::tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use bytes::{BufMut, Bytes, BytesMut};
 use futures_sink::Sink;
@@ -39,11 +46,13 @@ use tokio_util::codec::{Decoder, Encoder, Framed};
 
 /// The client's side: encodes requests, decodes responses (a
 /// [`ClientConnection`] as a codec).
+#[cfg(all(feature = "encode-requests", feature = "decode-responses"))]
 #[derive(Debug, Default)]
 pub struct ClientCodec {
     conn: ClientConnection,
 }
 
+#[cfg(all(feature = "encode-requests", feature = "decode-responses"))]
 impl ClientCodec {
     /// A codec accepting responses up to [`FrameReader::DEFAULT_MAX_SIZE`].
     pub fn new() -> ClientCodec {
@@ -62,6 +71,7 @@ impl ClientCodec {
     }
 }
 
+#[cfg(all(feature = "encode-requests", feature = "decode-responses"))]
 impl Encoder<RequestFrame> for ClientCodec {
     type Error = ConnectionError;
 
@@ -70,6 +80,7 @@ impl Encoder<RequestFrame> for ClientCodec {
     }
 }
 
+#[cfg(all(feature = "encode-requests", feature = "decode-responses"))]
 impl Decoder for ClientCodec {
     type Item = ResponseFrame;
     type Error = ConnectionError;
@@ -88,11 +99,13 @@ impl Decoder for ClientCodec {
 
 /// The broker's side: decodes requests, encodes responses at their
 /// request's version (a [`ServerConnection`] as a codec).
+#[cfg(all(feature = "decode-requests", feature = "encode-responses"))]
 #[derive(Debug, Default)]
 pub struct ServerCodec {
     conn: ServerConnection,
 }
 
+#[cfg(all(feature = "decode-requests", feature = "encode-responses"))]
 impl ServerCodec {
     /// A codec accepting requests up to [`FrameReader::DEFAULT_MAX_SIZE`].
     pub fn new() -> ServerCodec {
@@ -110,6 +123,7 @@ impl ServerCodec {
     }
 }
 
+#[cfg(all(feature = "decode-requests", feature = "encode-responses"))]
 impl Decoder for ServerCodec {
     type Item = RequestFrame;
     type Error = ConnectionError;
@@ -126,6 +140,7 @@ impl Decoder for ServerCodec {
     }
 }
 
+#[cfg(all(feature = "decode-requests", feature = "encode-responses"))]
 impl Encoder<ResponseFrame> for ServerCodec {
     type Error = ConnectionError;
 
@@ -184,7 +199,9 @@ impl Encoder<Bytes> for FrameCodec {
 
 mod sealed {
     pub trait Sealed {}
+    #[cfg(all(feature = "encode-requests", feature = "decode-responses"))]
     impl Sealed for super::ClientCodec {}
+    #[cfg(all(feature = "decode-requests", feature = "encode-responses"))]
     impl Sealed for super::ServerCodec {}
 }
 
@@ -198,6 +215,7 @@ pub trait UncopiedCodec: sealed::Sealed + Encoder<Self::Frame, Error = Connectio
     fn chunks(&mut self, frame: &Self::Frame) -> Result<Vec<Bytes>, ConnectionError>;
 }
 
+#[cfg(all(feature = "encode-requests", feature = "decode-responses"))]
 impl UncopiedCodec for ClientCodec {
     type Frame = RequestFrame;
 
@@ -206,6 +224,7 @@ impl UncopiedCodec for ClientCodec {
     }
 }
 
+#[cfg(all(feature = "decode-requests", feature = "encode-responses"))]
 impl UncopiedCodec for ServerCodec {
     type Frame = ResponseFrame;
 
@@ -264,7 +283,7 @@ async fn write_chunks<W: AsyncWrite + Unpin>(out: &mut W, chunks: &[Bytes]) -> i
     out.flush().await
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "client", feature = "broker"))]
 mod tests {
     use super::*;
     use crate::messages::{ApiVersionsResponse, FetchRequest, MetadataRequest, MetadataResponse, ProduceRequest};

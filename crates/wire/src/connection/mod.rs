@@ -7,8 +7,8 @@
 //! | [`FrameReader`] | splits a byte stream into frames: a whole frame, more bytes needed, a clean end, or a frame cut short; the size limit is checked as soon as a size prefix arrives |
 //! | [`Correlator`] | remembers the api and version of each request in flight by correlation id, so its response can be decoded; knows that an `acks=0` Produce gets no response, and that Kafka answers in order |
 //! | [`Handshake`] | the ApiVersions exchange that opens a client's connection: our newest version, the retry lower when the broker is older, then the [`Versions`] both sides speak |
-//! | [`ClientConnection`] | a client's side: requests out, responses in, matched |
-//! | [`ServerConnection`] | a broker's side: requests in, responses out at their request's version |
+//! | [`ClientConnection`] | a client's side: requests out, responses in, matched (features `encode-requests` and `decode-responses`, bundled as `client`) |
+//! | [`ServerConnection`] | a broker's side: requests in, responses out at their request's version (features `decode-requests` and `encode-responses`, bundled as `broker`) |
 //!
 //! Every other user of a connection in this project is built from these:
 //! the tokio codecs ([`crate::tokio`], feature `tokio`), the `kafka-wire`
@@ -40,18 +40,25 @@
 //! # Ok::<(), kafka_wire::connection::ConnectionError>(())
 //! ```
 
+// A client encodes requests and decodes responses, a broker the opposite:
+// each side needs its two direction features (bundled as `client` and
+// `broker`, both on by default).
+#[cfg(all(feature = "encode-requests", feature = "decode-responses"))]
 mod client;
 mod correlator;
 mod error;
 mod frame_reader;
 mod handshake;
+#[cfg(all(feature = "decode-requests", feature = "encode-responses"))]
 mod server;
 mod versions;
 
+#[cfg(all(feature = "encode-requests", feature = "decode-responses"))]
 pub use client::ClientConnection;
 pub use correlator::{Correlator, InFlight};
 pub use error::ConnectionError;
 pub use frame_reader::FrameReader;
 pub use handshake::Handshake;
+#[cfg(all(feature = "decode-requests", feature = "encode-responses"))]
 pub use server::ServerConnection;
 pub use versions::Versions;

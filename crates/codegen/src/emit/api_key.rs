@@ -2,7 +2,7 @@
 //! version rules, the `Listener` enum, and the `Request` / `Response` enums
 //! that dispatch on the api key.
 
-use super::{header, range};
+use super::shared::{header, range};
 use crate::naming::{api_name, listener_variant, release_variant};
 use crate::spec::{MessageSpec, SpecType, Versions};
 use std::collections::BTreeMap;

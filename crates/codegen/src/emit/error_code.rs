@@ -1,6 +1,6 @@
 //! Emits `ErrorCode`, Kafka's error table (`org.apache.kafka.common.protocol.Errors`).
 
-use super::header;
+use super::shared::header;
 use crate::naming::{doc_lines, error_variant as variant};
 use std::fmt::Write;
 

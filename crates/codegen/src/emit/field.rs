@@ -255,23 +255,6 @@ impl<'a> Field<'a> {
             other => unreachable!("{other:?} cannot be nullable"),
         }
     }
-
-    /// A random value valid at `version`, assuming the field is present.
-    pub(super) fn random_expr(&self) -> String {
-        let value = random_value(&self.spec.ty);
-        if !self.is_option() {
-            return value;
-        }
-        let nullable = Cond::new(self.spec.nullable_versions, self.present().set());
-        if nullable.is_never() {
-            return format!("Some({value})");
-        }
-        let null = match nullable.is_always() {
-            true => "rnd::null(rng)".to_string(),
-            false => format!("{} && rnd::null(rng)", nullable.expr()),
-        };
-        format!("if {null} {{ None }} else {{ Some({value}) }}")
-    }
 }
 
 pub(super) fn rust_type(ty: &FieldType) -> String {
@@ -297,7 +280,7 @@ pub(super) fn rust_type(ty: &FieldType) -> String {
 /// decoded as one slice of the input instead of an allocation and a loop.
 /// (Bools are not: Kafka reads any non-zero byte as true, so their wire
 /// form is not canonical.)
-fn is_wire_scalar(elem: &FieldType) -> bool {
+pub(super) fn is_wire_scalar(elem: &FieldType) -> bool {
     matches!(
         elem,
         FieldType::Int8
@@ -504,35 +487,6 @@ fn read_array(elem: &FieldType, compact: &str, nullable: Option<&str>) -> String
             "c::array::{reader}_in_place(r, {compact}, {nullable}version, |r, slot| {name}::decode_into(r, version, slot))"
         ),
         elem => format!("c::array::{reader}(r, {compact}, {nullable}version, |r| {})", read_value(elem, compact)),
-    }
-}
-
-fn random_value(ty: &FieldType) -> String {
-    match ty {
-        FieldType::Bool => "rng.bool()".into(),
-        FieldType::Int8 => "rng.i8(..)".into(),
-        FieldType::Int16 => "rng.i16(..)".into(),
-        FieldType::Uint16 => "rng.u16(..)".into(),
-        FieldType::Int32 => "rnd::i32(rng)".into(),
-        FieldType::Uint32 => "rng.u32(..)".into(),
-        FieldType::Int64 => "rnd::i64(rng)".into(),
-        FieldType::Float64 => "rnd::float64(rng)".into(),
-        FieldType::Uuid => "rnd::uuid(rng)".into(),
-        FieldType::String => "rnd::string(rng)".into(),
-        FieldType::Bytes | FieldType::Records => "rnd::bytes(rng)".into(),
-        FieldType::Struct(name) => format!("{name}::random(rng, version)"),
-        FieldType::Array(elem) if is_wire_scalar(elem) => format!("rnd::vec(rng, {}).into()", random_element(elem)),
-        FieldType::Array(elem) => format!("rnd::vec(rng, {})", random_element(elem)),
-    }
-}
-
-/// The function that makes a random array element: a helper's path where
-/// one takes only the generator, else a closure.
-fn random_element(elem: &FieldType) -> String {
-    let value = random_value(elem);
-    match value.strip_suffix("(rng)") {
-        Some(function) if function.starts_with("rnd::") => function.to_string(),
-        _ => format!("|rng| {value}"),
     }
 }
 

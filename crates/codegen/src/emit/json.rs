@@ -7,7 +7,7 @@
 
 use super::api_key::Api;
 use super::field::Field;
-use super::{header, if_chain, use_structs};
+use super::shared::{header, if_chain, use_structs};
 use crate::flatten::StructDef;
 use crate::naming::module_name;
 use crate::spec::MessageSpec;
@@ -101,7 +101,7 @@ pub(super) fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str)
          use crate::json::{FromJson, ToJson, Value};\n\n",
     );
     for spec in specs {
-        writeln!(out, "{}mod {};", super::stored_cfg(spec), module_name(&spec.name)).unwrap();
+        writeln!(out, "{}mod {};", super::shared::stored_cfg(spec), module_name(&spec.name)).unwrap();
     }
     for kind in ["Request", "Response"] {
         let lower = kind.to_lowercase();

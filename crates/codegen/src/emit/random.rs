@@ -4,10 +4,11 @@
 //! keeps its default, so every instance encodes at its version.
 
 use super::api_key::Api;
-use super::field::Field;
-use super::{header, use_structs};
+use super::field::{is_wire_scalar, Field};
+use super::shared::{header, use_structs, uses};
 use crate::flatten::StructDef;
 use crate::naming::module_name;
+use crate::spec::FieldType;
 use crate::spec::MessageSpec;
 use crate::versions::Cond;
 use std::fmt::Write;
@@ -33,9 +34,9 @@ fn emit_random(spec: &MessageSpec, def: &StructDef, out: &mut String) {
     for f in &fields {
         let present = f.present();
         if present.is_always() {
-            always.push(format!("{}: {}", f.ident(), f.random_expr()));
+            always.push(format!("{}: {}", f.ident(), random_expr(f)));
         } else if !present.is_never() {
-            writeln!(sometimes, "if {} {{ value.{} = {}; }}", present.expr(), f.ident(), f.random_expr()).unwrap();
+            writeln!(sometimes, "if {} {{ value.{} = {}; }}", present.expr(), f.ident(), random_expr(f)).unwrap();
         }
     }
     let has_section = !spec.flexible_versions.is_empty();
@@ -55,7 +56,7 @@ fn emit_random(spec: &MessageSpec, def: &StructDef, out: &mut String) {
     }
     let literal = format!("Self {{ {} }}", always.join(", "));
     let uses_rng = !always.iter().all(|a| a.starts_with("..")) || !sometimes.is_empty();
-    let uses_version = super::uses(&literal, "version") || !sometimes.is_empty();
+    let uses_version = uses(&literal, "version") || !sometimes.is_empty();
     let (rng, version) = (if uses_rng { "rng" } else { "_rng" }, if uses_version { "version" } else { "_version" });
     writeln!(out, "impl Random for {} {{", def.name).unwrap();
     writeln!(out, "fn random({rng}: &mut rnd::Rng, {version}: i16) -> Self {{").unwrap();
@@ -77,7 +78,7 @@ pub(super) fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str)
          use crate::random::{Random, Rng};\n\n",
     );
     for spec in specs {
-        writeln!(out, "{}mod {};", super::stored_cfg(spec), module_name(&spec.name)).unwrap();
+        writeln!(out, "{}mod {};", super::shared::stored_cfg(spec), module_name(&spec.name)).unwrap();
     }
     for kind in ["Request", "Response"] {
         let lower = kind.to_lowercase();
@@ -92,4 +93,50 @@ pub(super) fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str)
         out.push_str("}\n}\n}\n");
     }
     out
+}
+
+/// A random value of field `f` valid at `version`, assuming it is present.
+fn random_expr(f: &Field) -> String {
+    let value = random_value(&f.spec.ty);
+    if !f.is_option() {
+        return value;
+    }
+    let nullable = Cond::new(f.spec.nullable_versions, f.present().set());
+    if nullable.is_never() {
+        return format!("Some({value})");
+    }
+    let null = match nullable.is_always() {
+        true => "rnd::null(rng)".to_string(),
+        false => format!("{} && rnd::null(rng)", nullable.expr()),
+    };
+    format!("if {null} {{ None }} else {{ Some({value}) }}")
+}
+
+fn random_value(ty: &FieldType) -> String {
+    match ty {
+        FieldType::Bool => "rng.bool()".into(),
+        FieldType::Int8 => "rng.i8(..)".into(),
+        FieldType::Int16 => "rng.i16(..)".into(),
+        FieldType::Uint16 => "rng.u16(..)".into(),
+        FieldType::Int32 => "rnd::i32(rng)".into(),
+        FieldType::Uint32 => "rng.u32(..)".into(),
+        FieldType::Int64 => "rnd::i64(rng)".into(),
+        FieldType::Float64 => "rnd::float64(rng)".into(),
+        FieldType::Uuid => "rnd::uuid(rng)".into(),
+        FieldType::String => "rnd::string(rng)".into(),
+        FieldType::Bytes | FieldType::Records => "rnd::bytes(rng)".into(),
+        FieldType::Struct(name) => format!("{name}::random(rng, version)"),
+        FieldType::Array(elem) if is_wire_scalar(elem) => format!("rnd::vec(rng, {}).into()", random_element(elem)),
+        FieldType::Array(elem) => format!("rnd::vec(rng, {})", random_element(elem)),
+    }
+}
+
+/// The function that makes a random array element: a helper's path where
+/// one takes only the generator, else a closure.
+fn random_element(elem: &FieldType) -> String {
+    let value = random_value(elem);
+    match value.strip_suffix("(rng)") {
+        Some(function) if function.starts_with("rnd::") => function.to_string(),
+        _ => format!("|rng| {value}"),
+    }
 }

@@ -10,7 +10,7 @@
 //!   a key enum and a value enum: the key is written at version 0, the value
 //!   at its own version, both chosen by the key's type id.
 
-use super::{header, range};
+use super::shared::{header, range};
 use crate::naming::{snake_case, store_prefix};
 use crate::spec::{MessageSpec, SpecType};
 use std::collections::BTreeMap;

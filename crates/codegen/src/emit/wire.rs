@@ -4,7 +4,7 @@
 //! emitters' output, in other modules.
 
 use super::field::{rust_type, Field};
-use super::{direction_cfg, header, if_chain, uses, Direction};
+use super::shared::{direction_cfg, header, if_chain, uses, Direction};
 use crate::flatten::StructDef;
 use crate::naming::{doc_lines, RESERVED_TYPE_NAMES};
 use crate::spec::{FieldType, MessageSpec, SpecType, Versions};

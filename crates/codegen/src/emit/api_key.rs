@@ -157,76 +157,23 @@ fn emit_api_key(apis: &[Api], releases: &[String], out: &mut String) -> Result<(
     }
     out.push_str("];\n\n/// The key as it appears on the wire.\npub const fn key(self) -> i16 { self as i16 }\n\n");
 
-    let mut by_api = |doc: &str, sig: &str, value: &dyn Fn(&Api) -> String| {
-        writeln!(out, "{doc}\npub const fn {sig} {{\nmatch self {{").unwrap();
-        for a in apis {
-            writeln!(out, "ApiKey::{} => {},", a.name, value(a)).unwrap();
-        }
-        out.push_str("}\n}\n\n");
-    };
-    by_api("/// The API's name, e.g. `Metadata`.", "name(self) -> &'static str", &|a| format!("{:?}", a.name));
-    by_api(
-        "/// Every version of the API that any release in [`KafkaRelease::ALL`]\n\
-         /// defines (both request and response).",
-        "valid_versions(self) -> VersionRange",
-        &|a| range(a.request.valid_versions),
-    );
-    by_api("/// The flexible versions of the request.", "request_flexible_versions(self) -> VersionRange", &|a| {
-        range(a.request.flexible_versions)
-    });
-    by_api("/// The flexible versions of the response.", "response_flexible_versions(self) -> VersionRange", &|a| {
-        range(a.response.flexible_versions)
-    });
-    by_api("/// Versions Kafka marks deprecated.", "deprecated_versions(self) -> VersionRange", &|a| {
-        range(a.request.deprecated_versions)
-    });
-    by_api(
-        "/// Whether the latest version is still unstable (not offered by brokers by default).",
-        "latest_version_unstable(self) -> bool",
-        &|a| a.request.latest_version_unstable.to_string(),
-    );
-    by_api("/// The listeners that serve this API.", "listeners(self) -> &'static [Listener]", &|a| {
-        let l: Vec<String> = a.request.listeners.iter().map(|l| format!("Listener::{}", listener_variant(l))).collect();
-        format!("&[{}]", l.join(", "))
-    });
-
-    out.push_str("/// The versions `release` defines (its spec's `validVersions`).\n");
-    out.push_str("pub const fn versions_in(self, release: KafkaRelease) -> VersionRange {\nmatch (self, release) {\n");
-    for a in apis {
-        for r in releases {
-            let v = versions_in(a, r);
-            writeln!(out, "(ApiKey::{}, KafkaRelease::{}) => {},", a.name, release_variant(r), range(v)).unwrap();
-        }
-    }
-    out.push_str("}\n}\n\n");
-    let pinned = releases.first().ok_or("no release")?;
-    let legacy: Vec<(String, Versions)> =
-        apis.iter().map(|a| Ok((a.name.clone(), legacy_versions(a, pinned)?))).collect::<Result<_, String>>()?;
-    writeln!(
-        out,
-        "/// The versions only older releases define, none of them in Kafka\n\
-         /// {pinned}'s specs: those Kafka 4.0 removed (KIP-896, and the four\n\
-         /// APIs it removed whole), and early-access versions that 4.x replaced.\n\
-         /// A 4.x broker rejects them, with one exception: see\n\
-         /// [`ApiKey::legacy_versions_still_advertised`].\n\
-         pub const fn legacy_versions(self) -> VersionRange {{\nmatch self {{"
-    )
-    .unwrap();
-    for (name, v) in &legacy {
-        writeln!(out, "ApiKey::{name} => {},", range(*v)).unwrap();
-    }
-    out.push_str("}\n}\n\n");
+    let table = emit_metadata_table(apis, releases, out)?;
     out.push_str(
         "/// The stable versions: the valid ones, less the latest if it is unstable.\n\
          pub const fn stable_versions(self) -> VersionRange {\n\
          let v = self.valid_versions();\n\
          if self.latest_version_unstable() { VersionRange::new(v.min, v.max - 1) } else { v }\n}\n\n",
     );
-    out.push_str("/// The API for a key, or `None` for a key this release does not know.\npub const fn from_key(key: i16) -> Option<ApiKey> {\nmatch key {\n");
-    for a in apis {
-        writeln!(out, "{} => Some(ApiKey::{}),", a.key, a.name).unwrap();
+    out.push_str("/// The API for a key, or `None` for a key this release does not know.\npub const fn from_key(key: i16) -> Option<ApiKey> {\n");
+    if keys_are_positions(apis) {
+        out.push_str("if key >= 0 && (key as usize) < ApiKey::ALL.len() { Some(ApiKey::ALL[key as usize]) } else { None }\n}\n\n");
+    } else {
+        out.push_str("match key {\n");
+        for a in apis {
+            writeln!(out, "{} => Some(ApiKey::{}),", a.key, a.name).unwrap();
+        }
+        out.push_str("_ => None,\n}\n}\n\n");
     }
-    out.push_str("_ => None,\n}\n}\n\n");
 
     writeln!(
         out,
@@ -252,7 +199,110 @@ fn emit_api_key(apis: &[Api], releases: &[String], out: &mut String) -> Result<(
          impl std::fmt::Display for ApiKey {\nfn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n\
          f.write_str(self.name())\n}\n}\n\n",
     );
+    out.push_str(&table);
     Ok(())
+}
+
+/// Whether the api keys are 0, 1, 2, ... in order: then a key is its
+/// position in `ApiKey::ALL` and in the metadata table.
+fn keys_are_positions(apis: &[Api]) -> bool {
+    apis.iter().enumerate().all(|(i, a)| usize::try_from(a.key) == Ok(i))
+}
+
+/// `ApiKey`'s metadata as one table, a row per API, and the accessors that
+/// read it: one place to look up what the specs say of an API, instead of
+/// a match per property.
+/// Returns the table, for after the `impl` block.
+fn emit_metadata_table(apis: &[Api], releases: &[String], out: &mut String) -> Result<String, String> {
+    let pinned = releases.first().ok_or("no release")?;
+    let accessors: [(&str, &str, &str); 8] = [
+        ("name", "&'static str", "/// The API's name, e.g. `Metadata`."),
+        (
+            "valid_versions",
+            "VersionRange",
+            "/// Every version of the API that any release in [`KafkaRelease::ALL`]\n/// defines (both request and response).",
+        ),
+        ("request_flexible_versions", "VersionRange", "/// The flexible versions of the request."),
+        ("response_flexible_versions", "VersionRange", "/// The flexible versions of the response."),
+        ("deprecated_versions", "VersionRange", "/// Versions Kafka marks deprecated."),
+        (
+            "latest_version_unstable",
+            "bool",
+            "/// Whether the latest version is still unstable (not offered by brokers by default).",
+        ),
+        ("listeners", "&'static [Listener]", "/// The listeners that serve this API."),
+        (
+            "legacy_versions",
+            "VersionRange",
+            &format!(
+                "/// The versions only older releases define, none of them in Kafka\n\
+                 /// {pinned}'s specs: those Kafka 4.0 removed (KIP-896, and the four\n\
+                 /// APIs it removed whole), and early-access versions that 4.x replaced.\n\
+                 /// A 4.x broker rejects them, with one exception: see\n\
+                 /// [`ApiKey::legacy_versions_still_advertised`]."
+            ),
+        ),
+    ];
+    for (name, ty, doc) in &accessors {
+        writeln!(out, "{doc}\npub const fn {name}(self) -> {ty} {{\nself.metadata().{name}\n}}\n").unwrap();
+    }
+    out.push_str(
+        "/// The versions `release` defines (its spec's `validVersions`).\n\
+         pub const fn versions_in(self, release: KafkaRelease) -> VersionRange {\n\
+         self.metadata().versions_in[release as usize]\n}\n\n\
+         /// This API's row of the metadata table.\n\
+         const fn metadata(self) -> &'static Metadata {\n",
+    );
+    if keys_are_positions(apis) {
+        out.push_str("&METADATA[self as usize]\n}\n\n");
+    } else {
+        out.push_str("&METADATA[match self {\n");
+        for (i, a) in apis.iter().enumerate() {
+            writeln!(out, "ApiKey::{} => {i},", a.name).unwrap();
+        }
+        out.push_str("}]\n}\n\n");
+    }
+    // The table itself goes after the impl block: collected here.
+    let mut table = String::new();
+    table.push_str("/// One row of [`ApiKey`]'s metadata table: what the specs say of an API.\nstruct Metadata {\n");
+    for (name, ty, _) in &accessors {
+        writeln!(table, "{name}: {ty},").unwrap();
+    }
+    writeln!(
+        table,
+        "/// By release, in the order of [`KafkaRelease::ALL`].\nversions_in: [VersionRange; {}],\n}}\n",
+        releases.len()
+    )
+    .unwrap();
+    writeln!(
+        table,
+        "/// Every API's row, in the order of [`ApiKey::ALL`].\nstatic METADATA: [Metadata; {}] = [",
+        apis.len()
+    )
+    .unwrap();
+    for a in apis {
+        let listeners: Vec<String> =
+            a.request.listeners.iter().map(|l| format!("Listener::{}", listener_variant(l))).collect();
+        let by_release: Vec<String> = releases.iter().map(|r| range(versions_in(a, r))).collect();
+        writeln!(
+            table,
+            "Metadata {{ name: {:?}, valid_versions: {}, request_flexible_versions: {}, \
+             response_flexible_versions: {}, deprecated_versions: {}, latest_version_unstable: {}, \
+             listeners: &[{}], legacy_versions: {}, versions_in: [{}] }},",
+            a.name,
+            range(a.request.valid_versions),
+            range(a.request.flexible_versions),
+            range(a.response.flexible_versions),
+            range(a.request.deprecated_versions),
+            a.request.latest_version_unstable,
+            listeners.join(", "),
+            range(legacy_versions(a, pinned)?),
+            by_release.join(", "),
+        )
+        .unwrap();
+    }
+    table.push_str("];\n\n");
+    Ok(table)
 }
 
 fn emit_dispatch_enum(apis: &[Api], kind: &str, type_name: fn(&Api) -> String, out: &mut String) {

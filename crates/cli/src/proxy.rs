@@ -14,13 +14,13 @@
 //! direction, and [`serve_async`], a tokio task per connection and direction.
 
 use crate::frames::{decode_request, decode_response, Direction, FrameReport, Reencoded};
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use futures_util::StreamExt;
 use kafka_wire::connection::{ConnectionError, Correlator, FrameReader};
 use kafka_wire::tokio::FrameCodec;
 use kafka_wire::RequestHead;
 use kafka_wire::ResponseFrame;
-use std::io::{self, Write};
+use std::io;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
@@ -195,7 +195,7 @@ fn pump(mut from: TcpStream, mut to: TcpStream, direction: Direction, link: Link
         // Forward, then check: the check must never delay or alter the
         // traffic. A frame that could not be forwarded (the other side
         // left) was still sent by its peer: it is reported too.
-        let forwarded = to.write_all(&(frame.len() as i32).to_be_bytes()).and_then(|()| to.write_all(&frame));
+        let forwarded = write_frame_blocking(&mut to, &frame);
         link.inspect(frame, direction, index, recorded, forwarded.is_ok());
         if let Err(e) = forwarded {
             error = Some(format!("forwarding failed: {e}"));
@@ -258,7 +258,14 @@ async fn pump_async(
     link.closed(direction, error);
 }
 
+/// Size prefix and frame in one vectored write, so that a peer that has
+/// gone gets the whole frame or none of it, never a lone size prefix.
+fn write_frame_blocking(to: &mut TcpStream, frame: &Bytes) -> io::Result<()> {
+    let prefix = Bytes::copy_from_slice(&(frame.len() as i32).to_be_bytes());
+    kafka_wire::write_chunks(to, &[prefix, frame.clone()])
+}
+
+/// [`write_frame_blocking`] on tokio.
 async fn write_frame(to: &mut tokio::net::tcp::OwnedWriteHalf, prefix: &[u8], frame: &[u8]) -> io::Result<()> {
-    to.write_all(prefix).await?;
-    to.write_all(frame).await
+    to.write_all_buf(&mut prefix.chain(frame)).await
 }

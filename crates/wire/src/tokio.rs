@@ -135,7 +135,7 @@ impl Decoder for ServerCodec {
     fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<RequestFrame>, ConnectionError> {
         match self.decode(src)? {
             Some(frame) => Ok(Some(frame)),
-            None => FrameReader::new().end(src).map(|()| None),
+            None => self.conn.end(src).map(|()| None),
         }
     }
 }

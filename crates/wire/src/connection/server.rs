@@ -123,6 +123,14 @@ impl ServerConnection {
         Ok(())
     }
 
+    /// At the end of the input: `Ok` when it ended between frames
+    /// (checked by this connection's frame reader, with its size limit).
+    /// Requests still awaiting their responses are the broker's to answer
+    /// or drop, not an error of the input.
+    pub fn end(&self, input: &[u8]) -> Result<(), ConnectionError> {
+        self.frames.end(input)
+    }
+
     /// How many requests await their response.
     pub fn in_flight(&self) -> usize {
         self.correlator.len()

@@ -14,12 +14,13 @@ use kafka_wire_cli::proxy::{serve, ProxyEvent, ProxyOptions};
 use kafka_wire_integration::async_client::{produce_fetch_commit, AsyncClient};
 use kafka_wire_integration::dump_log_segments::{copy_partition_files, dump_log_segments, dumped_content};
 use kafka_wire_integration::{create_topic, Connection};
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::channel;
-use std::time::Duration;
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the tests through scripts/test.sh"))
@@ -94,6 +95,32 @@ fn key(request: bool, header: &Value, message: &Value) -> String {
     json!({"request": request, "header": header, "message": message}).to_string()
 }
 
+/// The proxy's events until both directions of every connection it
+/// accepted have ended and a second has passed without another event (at
+/// most 30 s: a client that never leaves fails the test instead of
+/// hanging it).
+fn until_every_connection_closed(received: &Receiver<ProxyEvent>) -> Vec<ProxyEvent> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut open: BTreeMap<usize, usize> = BTreeMap::new(); // connection -> directions still open
+    let mut events = Vec::new();
+    loop {
+        let all_closed = !events.is_empty() && open.values().all(|&directions| directions == 0);
+        let wait = if all_closed { Duration::from_secs(1) } else { deadline.saturating_duration_since(Instant::now()) };
+        let event = match received.recv_timeout(wait) {
+            Ok(event) => event,
+            Err(_) if all_closed => return events,
+            Err(_) => panic!("connections still open after 30 s (connection: directions open): {open:?}"),
+        };
+        match &event {
+            ProxyEvent::Frame(frame) => {
+                open.entry(frame.connection).or_insert(2);
+            }
+            ProxyEvent::Closed { connection, .. } => *open.entry(*connection).or_insert(2) -= 1,
+        }
+        events.push(event);
+    }
+}
+
 #[test]
 fn a_capture_of_real_clients_decodes_as_the_proxy_saw_it() {
     let proxy_address = env("KAFKA_WIRE_PROXY");
@@ -129,11 +156,15 @@ fn a_capture_of_real_clients_decodes_as_the_proxy_saw_it() {
     run("kcat produce", &mut kcat(&["-P", "-t", &topic, "-z", "lz4", "-l", input.to_str().unwrap()]));
     let consumed = run("kcat consume", &mut kcat(&["-C", "-t", &topic, "-o", "beginning", "-e", "-q"]));
     assert!(consumed.contains("three"), "{consumed}");
-    std::thread::sleep(Duration::from_millis(500)); // the last packets reach tcpdump
+    // A client's last request can still be answered after the client has
+    // left (kcat's closing Fetch waits out its long poll): the capture is
+    // complete once both directions of every connection have ended.
+    let events = until_every_connection_closed(&received);
+    std::thread::sleep(Duration::from_millis(200)); // the last packets reach tcpdump
     tcpdump.stop();
 
     let mut proxied: Vec<String> = Vec::new();
-    while let Ok(event) = received.recv_timeout(Duration::from_millis(200)) {
+    for event in events {
         if let ProxyEvent::Frame(frame) = event {
             // A frame the proxy could not forward (a client had left) is
             // not in the capture of the clients' side.

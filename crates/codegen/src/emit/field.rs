@@ -177,6 +177,13 @@ impl<'a> Field<'a> {
         format!("{}.map_err(|e| e.in_field({:?}))?;", self.write_expr(&place, tagged), self.name())
     }
 
+    /// Whether writing or sizing the field calls the runtime's codec: all
+    /// but fixed-size values and structs, which are written in place.
+    pub(super) fn encoding_calls_codec(&self) -> bool {
+        let in_place = self.spec.ty.fixed_size().is_some() || matches!(self.spec.ty, FieldType::Struct(_));
+        self.is_option() || !in_place
+    }
+
     /// Writes the value (an expression of type `Result<(), EncodeError>`).
     fn write_expr(&self, place: &str, tagged: bool) -> String {
         let compact = self.compact(tagged);

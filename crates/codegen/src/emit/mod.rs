@@ -14,13 +14,15 @@
 //! same `wire`, `json` and `random` emitters; their modules compile with
 //! the feature `stored`.
 //!
-//! `field` is one field's Rust type, default and wire expressions, and
-//! `shared` what every emitter uses (headers, cfg lines, `if` chains);
-//! this module only dispatches.
+//! `field` is one field's Rust type, default and wire expressions,
+//! `imports` the `use` lines a message module's code declares as it is
+//! written, and `shared` what every emitter uses (headers, cfg lines, `if`
+//! chains); this module only dispatches.
 
 mod api_key;
 mod error_code;
 mod field;
+mod imports;
 mod json;
 mod messages_mod;
 mod random;

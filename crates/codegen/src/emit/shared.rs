@@ -1,6 +1,6 @@
 //! What every emitter shares: file headers, the cfg lines of the direction
-//! features, `if` chains over version conditions, and the scan of
-//! generated code for the names it uses.
+//! features, `if` chains over version conditions, and the scan of a
+//! generated function body for the locals it reads.
 
 use crate::flatten;
 use crate::naming::module_name;
@@ -63,10 +63,12 @@ pub(crate) fn direction_cfg(spec: &MessageSpec, direction: Direction) -> String 
     format!("#[cfg(feature = \"{verb}-{kind}\")]\n")
 }
 
-/// Whether generated `code` uses the identifier `ident` (as a whole word,
-/// not inside a string). The emitters write the code first and then decide
-/// which parameters to name and which imports to declare, so nothing the
-/// code does not use is declared.
+/// Whether generated `code` uses the local name `ident` (as a whole word,
+/// not inside a string). A function body is written first; then its
+/// parameters are named, or `_`-prefixed when the body never reads them,
+/// and `let flexible` is declared only when it is read. (Imports are not
+/// found this way: the emitters declare them as they write, see
+/// `imports`.)
 pub(crate) fn uses(code: &str, ident: &str) -> bool {
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut in_string = false;

@@ -4,6 +4,7 @@
 //! emitters' output, in other modules.
 
 use super::field::{rust_type, Field};
+use super::imports::{Import, Imports, Part};
 use super::shared::{direction_cfg, header, if_chain, uses, Direction};
 use crate::flatten::StructDef;
 use crate::naming::{doc_lines, RESERVED_TYPE_NAMES};
@@ -14,16 +15,17 @@ use std::fmt::Write;
 /// The Rust module file for one spec.
 pub(super) fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) -> Result<String, String> {
     let structs: Vec<StructEmitter> = defs.iter().map(|def| StructEmitter { spec, def }).collect();
+    let mut imports = Imports::default();
     let mut types = String::new();
     for s in &structs {
         s.check()?;
-        s.emit_definition(&mut types)?;
+        s.emit_definition(&mut types, &mut imports)?;
     }
     let mut encode = String::new();
     let mut decode = String::new();
     for s in &structs {
-        s.emit_encode(&mut encode)?;
-        s.emit_decode(&mut decode);
+        s.emit_encode(&mut encode, &mut imports)?;
+        s.emit_decode(&mut decode, &mut imports);
     }
     let mut out = header(source);
     let kind = match spec.ty {
@@ -33,7 +35,7 @@ pub(super) fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) 
         _ => "data type",
     };
     writeln!(out, "//! `{}`, the Kafka {kind} defined in `{}`.\n", spec.name, spec.file).unwrap();
-    out.push_str(&imports(spec, &types, &encode, &decode));
+    out.push_str(&use_lines(spec, &imports));
     out.push_str(&types);
     emit_message_impl(spec, &mut out);
     out.push_str(&encode);
@@ -41,38 +43,23 @@ pub(super) fn emit_module(spec: &MessageSpec, defs: &[StructDef], source: &str) 
     Ok(out)
 }
 
-/// The `use` lines the module needs, each only where the code that uses it
-/// is compiled (a request's encoder only with `encode-requests`, ...).
-fn imports(spec: &MessageSpec, types: &str, encode: &str, decode: &str) -> String {
+/// The `use` lines of what the module's code named, each only where the
+/// code that names it is compiled (a request's encoder only with
+/// `encode-requests`, ...).
+fn use_lines(spec: &MessageSpec, imports: &Imports) -> String {
     let mut out = String::new();
     let (enc, dec) = (direction_cfg(spec, Direction::Encode), direction_cfg(spec, Direction::Decode));
     // What the encoder and the decoder both use: compiled with either.
     let either = format!("#[cfg(any({}, {}))]\n", cfg_feature(&enc), cfg_feature(&dec));
     let mut types_use = Vec::new();
-    for (name, path) in [
-        ("Bytes", "bytes::Bytes"),
-        ("RawTaggedField", "crate::codec::RawTaggedField"),
-        ("UnknownTaggedFields", "crate::codec::UnknownTaggedFields"),
-        ("StrBytes", "crate::str_bytes::StrBytes"),
-        ("Uuid", "uuid::Uuid"),
-        ("WireArray", "crate::wire_array::WireArray"),
-    ] {
+    for (import, in_types) in imports.each() {
         // Under the cfg of the code that names it: the types always, the
-        // encoder and the decoder only with their features.
-        let cfg = match (uses(types, name), uses(encode, name), uses(decode, name)) {
-            (true, _, _) => Some(String::new()),
-            (false, true, true) if enc.is_empty() || dec.is_empty() => Some(String::new()),
-            (false, true, true) => Some(either.clone()),
-            (false, true, false) => Some(enc.clone()),
-            (false, false, true) => Some(dec.clone()),
-            (false, false, false) => None,
-        };
-        if let Some(cfg) = cfg {
-            types_use.push((cfg, path));
-        }
+        // decoder only with its feature.
+        let cfg = if in_types { String::new() } else { dec.clone() };
+        types_use.push((cfg, import.path()));
     }
     types_use.push((String::new(), "crate::message::{Message, VersionRange}"));
-    let codec_cfg = match (enc.is_empty(), uses(encode, "c")) {
+    let codec_cfg = match (enc.is_empty(), imports.encode_calls_codec()) {
         (true, _) => String::new(),
         (false, true) => either,
         (false, false) => dec.clone(),
@@ -178,7 +165,7 @@ impl<'a> StructEmitter<'a> {
         Ok(())
     }
 
-    fn emit_definition(&self, out: &mut String) -> Result<(), String> {
+    fn emit_definition(&self, out: &mut String, imports: &mut Imports) -> Result<(), String> {
         self.emit_struct_doc(out);
         let derive_default = self.fields().iter().all(|f| f.default_is_type_default().unwrap_or(false));
         let default = if derive_default { ", Default" } else { "" };
@@ -187,8 +174,10 @@ impl<'a> StructEmitter<'a> {
         for f in self.fields() {
             emit_field_doc(&f, out);
             writeln!(out, "pub {}: {},", f.ident(), f.rust_type()).unwrap();
+            imports.add_all(Part::Types, Import::of_type(&f.spec.ty));
         }
         if self.has_tagged_section() {
+            imports.add(Part::Types, Import::UnknownTaggedFields);
             writeln!(out, "/// Tagged fields this library does not know; written back on encode.").unwrap();
             writeln!(out, "pub unknown_tagged_fields: UnknownTaggedFields,").unwrap();
         }
@@ -239,13 +228,16 @@ impl<'a> StructEmitter<'a> {
     }
 
     /// `encode_fields` and `fields_size`, and the `Encode` impl over them.
-    fn emit_encode(&self, out: &mut String) -> Result<(), String> {
+    fn emit_encode(&self, out: &mut String, imports: &mut Imports) -> Result<(), String> {
         let mut encode = String::new();
         for group in self.field_groups() {
             match group {
                 FieldGroup::Run(fields) => write_fixed_run(&fields, &mut encode),
-                FieldGroup::One(f) => self.emit_field_write(&f, &mut encode)?,
+                FieldGroup::One(f) => self.emit_field_write(&f, &mut encode, imports)?,
             }
+        }
+        if self.has_tagged_section() {
+            imports.encoder_calls_codec();
         }
         self.emit_tagged_write(&mut encode)?;
         let mut size = String::new();
@@ -289,11 +281,15 @@ impl<'a> StructEmitter<'a> {
     /// Writes a field in line where the version has it there; where the
     /// version does not have it at all, a non-default value is an error
     /// (unless the field is ignorable), as in Kafka's Java code.
-    fn emit_field_write(&self, f: &Field, out: &mut String) -> Result<(), String> {
+    fn emit_field_write(&self, f: &Field, out: &mut String, imports: &mut Imports) -> Result<(), String> {
         let untagged = f.untagged();
         let mut arms = vec![(untagged, None, f.write_stmt(false))];
+        if f.encoding_calls_codec() {
+            imports.encoder_calls_codec();
+        }
         let absent = f.present().complement().within(untagged.complement().set());
         if !f.spec.ignorable && !absent.is_never() {
+            imports.encoder_calls_codec();
             let fail = format!("return Err(c::check::non_default_value(version).in_field({:?}));", f.name());
             arms.push((absent, Some(f.differs_from_default()?), fail));
         }
@@ -373,7 +369,7 @@ impl<'a> StructEmitter<'a> {
 
     /// `decode_fields` (for a nested struct, over `decode_into`) and the
     /// `Decode` impl over it.
-    fn emit_decode(&self, out: &mut String) {
+    fn emit_decode(&self, out: &mut String, imports: &mut Imports) {
         let flexible = self.flexible();
         let section = self.has_tagged_section() && !flexible.is_never();
         // Every known tag is read, even one this struct's versions never
@@ -383,12 +379,14 @@ impl<'a> StructEmitter<'a> {
         for group in self.field_groups() {
             let f = match group {
                 FieldGroup::Run(fields) => {
-                    read_fixed_run(&fields, &mut body);
+                    read_fixed_run(&fields, &mut body, imports);
                     continue;
                 }
                 FieldGroup::One(f) => f,
             };
             let read = format!("{}.map_err(|e| e.in_field({:?}))?", f.read_expr(false), f.name());
+            // The default, where the version does not carry the field.
+            imports.add_all(Part::Decode, Import::of_type(&f.spec.ty));
             let value = f.untagged().select(&read, &f.default_expr().expect("checked"));
             let set_by_section = tagged.iter().any(|t| t.name() == f.name() && !t.tagged().is_never());
             let m = if set_by_section { "mut " } else { "" };
@@ -404,6 +402,7 @@ impl<'a> StructEmitter<'a> {
                 )
                 .unwrap();
             } else {
+                imports.add_all(Part::Decode, [Import::UnknownTaggedFields, Import::RawTaggedField]);
                 body.push_str("let mut unknown_tagged_fields = UnknownTaggedFields::new();\n");
                 body.push_str(&flexible.guard(&self.tagged_read_loop(&tagged)));
             }
@@ -560,7 +559,7 @@ fn write_fixed_run(fields: &[Field], out: &mut String) {
 
 /// Reads a run of fixed-size fields with one bounds check; a short input
 /// gets the error the field-by-field reads would have given.
-fn read_fixed_run(fields: &[Field], out: &mut String) {
+fn read_fixed_run(fields: &[Field], out: &mut String, imports: &mut Imports) {
     let size: usize = fields.iter().map(|f| f.spec.ty.fixed_size().unwrap()).sum();
     let layout: Vec<String> =
         fields.iter().map(|f| format!("({:?}, {})", f.name(), f.spec.ty.fixed_size().unwrap())).collect();
@@ -576,7 +575,10 @@ fn read_fixed_run(fields: &[Field], out: &mut String) {
         let value = match &f.spec.ty {
             FieldType::Bool => format!("run[{at}] != 0"),
             FieldType::Int8 => format!("run[{at}] as i8"),
-            FieldType::Uuid => format!("Uuid::from_bytes(run[{at}..{end}].try_into().unwrap())"),
+            FieldType::Uuid => {
+                imports.add(Part::Decode, Import::Uuid);
+                format!("Uuid::from_bytes(run[{at}..{end}].try_into().unwrap())")
+            }
             ty => format!("{}::from_be_bytes(run[{at}..{end}].try_into().unwrap())", rust_type(ty)),
         };
         writeln!(out, "let {} = {value};", f.local()).unwrap();

@@ -2,6 +2,7 @@
 //! version rules, the `Listener` enum, and the `Request` / `Response` enums
 //! that dispatch on the api key.
 
+use super::dispatch::{emit_enum, Dispatch, Key, Variant};
 use super::shared::{header, range};
 use crate::naming::{api_name, listener_variant, release_variant};
 use crate::spec::{MessageSpec, SpecType, Versions};
@@ -105,8 +106,8 @@ pub(super) fn emit(apis: &[Api], releases: &[String]) -> Result<String, String> 
     emit_listener(apis, &mut out);
     emit_releases(releases, &mut out);
     emit_api_key(apis, releases, &mut out)?;
-    emit_dispatch_enum(apis, "Request", |a| a.request.name.clone(), &mut out);
-    emit_dispatch_enum(apis, "Response", |a| a.response.name.clone(), &mut out);
+    emit_enum(&body_dispatch(apis, "Request"), &mut out);
+    emit_enum(&body_dispatch(apis, "Response"), &mut out);
     Ok(out)
 }
 
@@ -305,76 +306,35 @@ fn emit_metadata_table(apis: &[Api], releases: &[String], out: &mut String) -> R
     Ok(table)
 }
 
-fn emit_dispatch_enum(apis: &[Api], kind: &str, type_name: fn(&Api) -> String, out: &mut String) {
+/// The `Request` or `Response` enum: a body of any API, by api key.
+pub(super) fn body_dispatch(apis: &[Api], kind: &'static str) -> Dispatch {
     let lower = kind.to_lowercase();
-    writeln!(
-        out,
-        "/// A {lower} body of any API, so a frame can be decoded by api key and\n\
-         /// version without naming the type.\n\
-         #[derive(Debug, Clone, PartialEq)]\n\
-         // The variants are as large as their messages: boxing them would cost an\n\
-         // allocation per frame, while a frame's body is built once and rarely moved.\n\
-         #[allow(clippy::large_enum_variant)]\n\
-         pub enum {kind} {{"
-    )
-    .unwrap();
-    for a in apis {
-        writeln!(out, "/// `{}`.\n{}({}),", type_name(a), a.name, type_name(a)).unwrap();
-    }
-    out.push_str("}\n\n");
-    writeln!(out, "impl {kind} {{").unwrap();
-    out.push_str("/// The API this body belongs to.\npub fn api_key(&self) -> ApiKey {\nmatch self {\n");
-    for a in apis {
-        writeln!(out, "{kind}::{}(_) => ApiKey::{},", a.name, a.name).unwrap();
-    }
-    out.push_str("}\n}\n\n");
-    let encode_cfg = format!("#[cfg(feature = \"encode-{lower}s\")]\n");
-    let decode_cfg = format!("#[cfg(feature = \"decode-{lower}s\")]\n");
-    out.push_str("/// Encodes the body at `version`.\n");
-    out.push_str(&encode_cfg);
-    out.push_str(
-        "pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {\nmatch self {\n",
-    );
-    for a in apis {
-        writeln!(out, "{kind}::{}(m) => m.encode(buf, version),", a.name).unwrap();
-    }
-    out.push_str("}\n}\n\n");
-    out.push_str("/// The exact encoded size of the body at `version`.\n");
-    out.push_str(&encode_cfg);
-    out.push_str("#[inline]\npub fn encoded_size(&self, version: i16) -> usize {\nmatch self {\n");
-    for a in apis {
-        writeln!(out, "{kind}::{}(m) => m.encoded_size(version),", a.name).unwrap();
-    }
-    out.push_str("}\n}\n\n");
-    writeln!(out, "/// Decodes the {lower} body of `api_key` at `version`.").unwrap();
-    out.push_str(&decode_cfg);
-    out.push_str("#[inline]\npub fn decode(api_key: ApiKey, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {\nOk(match api_key {\n");
-    for a in apis {
-        writeln!(out, "ApiKey::{0} => {kind}::{0}({1}::decode(r, version)?),", a.name, type_name(a)).unwrap();
-    }
-    out.push_str("})\n}\n\n");
-    writeln!(out, "/// Like [`{kind}::decode`], for a raw key; an unknown key is an error.").unwrap();
-    out.push_str(&decode_cfg);
-    out.push_str(
-        "#[inline]\npub fn decode_by_key(api_key: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {\n\
-         match ApiKey::from_key(api_key) {\n\
-         Some(key) => Self::decode(key, r, version),\n\
-         None => Err(r.error(DecodeErrorKind::UnknownApiKey(api_key))),\n}\n}\n\n",
-    );
-    writeln!(out, "/// The default {lower} body of `api_key` (every field at its spec default).").unwrap();
-    out.push_str("pub fn default_for(api_key: ApiKey) -> Self {\nmatch api_key {\n");
-    for a in apis {
-        writeln!(out, "ApiKey::{0} => {kind}::{0}({1}::default()),", a.name, type_name(a)).unwrap();
-    }
-    out.push_str("}\n}\n\n");
-    out.push_str("}\n\n");
-    for a in apis {
-        writeln!(
-            out,
-            "impl From<{t}> for {kind} {{\nfn from(m: {t}) -> Self {{ {kind}::{n}(m) }}\n}}\n",
-            t = type_name(a),
-            n = a.name
-        )
-        .unwrap();
+    Dispatch {
+        name: kind.to_string(),
+        doc: format!(
+            "/// A {lower} body of any API, so a frame can be decoded by api key and\n\
+             /// version without naming the type."
+        ),
+        module: None,
+        cfg: "",
+        key: Key {
+            ty: "ApiKey".into(),
+            name: "api_key",
+            doc: "The API this body belongs to.",
+            raw_method: "decode_by_key",
+            raw_param: "api_key",
+            raw_from: "from_key",
+            raw_unknown: "UnknownApiKey",
+            raw_what: "key",
+        },
+        holds: if kind == "Request" { "request body" } else { "response body" },
+        versioned: true,
+        encode_cfg: format!("#[cfg(feature = \"encode-{lower}s\")]\n"),
+        decode_cfg: format!("#[cfg(feature = \"decode-{lower}s\")]\n"),
+        default_for: true,
+        variants: apis
+            .iter()
+            .map(|a| Variant { name: a.name.clone(), message: a.body_name(kind).to_string() })
+            .collect(),
     }
 }

@@ -5,7 +5,7 @@
 //! (`ObjectWriter`, `ObjectReader` in `core/src/json.rs`); this emitter
 //! only says which fields each version writes and requires.
 
-use super::api_key::Api;
+use super::dispatch::Dispatch;
 use super::field::Field;
 use super::shared::{header, if_chain, use_structs};
 use crate::flatten::StructDef;
@@ -90,12 +90,13 @@ fn emit_from_json(spec: &MessageSpec, def: &StructDef, out: &mut String) {
     writeln!(out, "Ok(out)\n}}\n}}\n").unwrap();
 }
 
-/// `json/mod.rs`: the modules, and the JSON dispatch of `Request` and `Response`.
-pub(super) fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str) -> String {
+/// `json/mod.rs`: the modules, and the JSON dispatch of the enums over
+/// messages (`Request`, `Response`, the stored records').
+pub(super) fn emit_mod(specs: &[MessageSpec], dispatches: &[Dispatch], kafka_version: &str) -> String {
     let mut out = header(&format!("the specs of Kafka {kafka_version}"));
     out.push_str(
         "//! Kafka's JSON form of every message (feature `json`), one module per\n\
-         //! spec file, and the JSON dispatch of the request and response enums.\n\n\
+         //! spec file, and the JSON dispatch of the enums over messages.\n\n\
          use super::{ApiKey, Request, Response};\n\
          use crate::error::{DecodeError, EncodeError};\n\
          use crate::json::{FromJson, ToJson, Value};\n\n",
@@ -103,32 +104,40 @@ pub(super) fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str)
     for spec in specs {
         writeln!(out, "{}mod {};", super::shared::stored_cfg(spec), module_name(&spec.name)).unwrap();
     }
-    for kind in ["Request", "Response"] {
-        let lower = kind.to_lowercase();
-        writeln!(out, "\nimpl {kind} {{").unwrap();
-        writeln!(out, "/// The body in Kafka's JSON form at `version` (feature `json`).").unwrap();
-        writeln!(out, "pub fn to_json(&self, version: i16) -> Result<Value, EncodeError> {{\nmatch self {{").unwrap();
-        for a in apis {
-            writeln!(out, "{kind}::{}(m) => m.to_json(version),", a.name).unwrap();
-        }
-        out.push_str("}\n}\n\n");
-        writeln!(out, "/// Reads the {lower} body of `api_key` from Kafka's JSON form (feature `json`).").unwrap();
-        writeln!(
-            out,
-            "pub fn from_json(api_key: ApiKey, value: &Value, version: i16) -> Result<Self, DecodeError> {{\n\
-             Ok(match api_key {{"
-        )
-        .unwrap();
-        for a in apis {
-            writeln!(
-                out,
-                "ApiKey::{0} => {kind}::{0}(super::{1}::from_json(value, version)?),",
-                a.name,
-                a.body_name(kind)
-            )
-            .unwrap();
-        }
-        out.push_str("})\n}\n}\n");
+    for d in dispatches {
+        emit_dispatch(d, &mut out);
     }
     out
+}
+
+/// `to_json` and `from_json` of one enum over messages.
+fn emit_dispatch(d: &Dispatch, out: &mut String) {
+    let (version_param, version_arg) = d.version_param_arg();
+    let (path, key) = (d.path(), &d.key);
+    writeln!(out, "\n{}impl {path} {{", d.cfg).unwrap();
+    writeln!(out, "/// The {} in Kafka's JSON form{} (feature `json`).", d.holds, d.at()).unwrap();
+    writeln!(out, "pub fn to_json(&self{version_param}) -> Result<Value, EncodeError> {{\nmatch self {{").unwrap();
+    for v in &d.variants {
+        writeln!(out, "{path}::{}(m) => m.to_json({version_arg}),", v.name).unwrap();
+    }
+    out.push_str("}\n}\n\n");
+    writeln!(out, "/// Reads the {} of `{}` from Kafka's JSON form{} (feature `json`).", d.holds, key.name, d.at())
+        .unwrap();
+    let key_path = d.key_path();
+    writeln!(
+        out,
+        "pub fn from_json({}: {key_path}, value: &Value{version_param}) -> Result<Self, DecodeError> {{\n\
+         Ok(match {} {{",
+        key.name, key.name
+    )
+    .unwrap();
+    for v in &d.variants {
+        writeln!(
+            out,
+            "{key_path}::{0} => {path}::{0}(super::{1}::from_json(value, {version_arg})?),",
+            v.name, v.message
+        )
+        .unwrap();
+    }
+    out.push_str("})\n}\n}\n");
 }

@@ -6,7 +6,8 @@
 //! | `wire`          | `<message>.rs`: types and wire codec     | always             |
 //! | `json`          | `json/<message>.rs`: Kafka's JSON form   | feature `json`     |
 //! | `random`        | `random/<message>.rs`: random instances  | feature `random`   |
-//! | `api_key`       | `api_key.rs`: api metadata and dispatch  | always             |
+//! | `api_key`       | `api_key.rs`: api metadata, `Request`,   | always             |
+//! |                 | `Response`                               |                    |
 //! | `error_code`    | `error_code.rs`: Kafka's error table     | always             |
 //! | `stored`        | `stored.rs`: stored records by type id   | feature `stored`   |
 //!
@@ -14,12 +15,17 @@
 //! same `wire`, `json` and `random` emitters; their modules compile with
 //! the feature `stored`.
 //!
+//! The enums over messages (`Request`, `Response`, the stored records)
+//! share one model, `dispatch`: its wire part is written with the enum,
+//! its JSON and random parts by the `json` and `random` emitters.
+//!
 //! `field` is one field's Rust type, default and wire expressions,
 //! `imports` the `use` lines a message module's code declares as it is
 //! written, and `shared` what every emitter uses (headers, cfg lines, `if`
 //! chains); this module only dispatches.
 
 mod api_key;
+mod dispatch;
 mod error_code;
 mod field;
 mod imports;
@@ -59,10 +65,12 @@ pub fn emit_all(
     files.insert("api_key.rs".into(), api_key::emit(&apis, releases)?);
     files.insert("error_code.rs".into(), error_code::emit(errors, pinned));
     files.insert("mod.rs".into(), messages_mod::emit(specs, pinned, &all));
-    if let Some(stored) = stored::emit(specs, pinned)? {
+    let mut dispatches = vec![api_key::body_dispatch(&apis, "Request"), api_key::body_dispatch(&apis, "Response")];
+    if let Some((stored, stored_dispatches)) = stored::emit(specs, pinned)? {
         files.insert("stored.rs".into(), stored);
+        dispatches.extend(stored_dispatches);
     }
-    files.insert("json/mod.rs".into(), json::emit_mod(specs, &apis, &all));
-    files.insert("random/mod.rs".into(), random::emit_mod(specs, &apis, &all));
+    files.insert("json/mod.rs".into(), json::emit_mod(specs, &dispatches, &all));
+    files.insert("random/mod.rs".into(), random::emit_mod(specs, &dispatches, &all));
     Ok(files)
 }

@@ -3,7 +3,7 @@
 //! the `Request` and `Response` enums. A field the version does not carry
 //! keeps its default, so every instance encodes at its version.
 
-use super::api_key::Api;
+use super::dispatch::Dispatch;
 use super::field::{is_wire_scalar, Field};
 use super::shared::{header, use_structs, uses};
 use crate::flatten::StructDef;
@@ -68,26 +68,29 @@ fn emit_random(spec: &MessageSpec, def: &StructDef, out: &mut String) {
     writeln!(out, "}}\n}}\n").unwrap();
 }
 
-/// `random/mod.rs`: the modules, and `Request::random` / `Response::random`.
-pub(super) fn emit_mod(specs: &[MessageSpec], apis: &[Api], kafka_version: &str) -> String {
+/// `random/mod.rs`: the modules, and the random dispatch of the enums
+/// over messages (`Request::random`, `MetadataRecord::random`, ...).
+pub(super) fn emit_mod(specs: &[MessageSpec], dispatches: &[Dispatch], kafka_version: &str) -> String {
     let mut out = header(&format!("the specs of Kafka {kafka_version}"));
     out.push_str(
         "//! Random instances of every message (feature `random`), one module per\n\
-         //! spec file, and the random dispatch of the request and response enums.\n\n\
+         //! spec file, and the random dispatch of the enums over messages.\n\n\
          use super::{ApiKey, Request, Response};\n\
          use crate::random::{Random, Rng};\n\n",
     );
     for spec in specs {
         writeln!(out, "{}mod {};", super::shared::stored_cfg(spec), module_name(&spec.name)).unwrap();
     }
-    for kind in ["Request", "Response"] {
-        let lower = kind.to_lowercase();
-        writeln!(out, "\nimpl {kind} {{").unwrap();
-        writeln!(out, "/// A random {lower} of `api_key`, valid at `version` (feature `random`).").unwrap();
-        writeln!(out, "pub fn random(api_key: ApiKey, rng: &mut Rng, version: i16) -> Self {{\nmatch api_key {{")
+    for d in dispatches {
+        let (version_param, version_arg) = d.version_param_arg();
+        let (path, key_path, key) = (d.path(), d.key_path(), d.key.name);
+        let valid = if d.versioned { ", valid at `version`" } else { "" };
+        writeln!(out, "\n{}impl {path} {{", d.cfg).unwrap();
+        writeln!(out, "/// A random {} of `{key}`{valid} (feature `random`).", d.holds).unwrap();
+        writeln!(out, "pub fn random({key}: {key_path}, rng: &mut Rng{version_param}) -> Self {{\nmatch {key} {{")
             .unwrap();
-        for a in apis {
-            writeln!(out, "ApiKey::{0} => {kind}::{0}(super::{1}::random(rng, version)),", a.name, a.body_name(kind))
+        for v in &d.variants {
+            writeln!(out, "{key_path}::{0} => {path}::{0}(super::{1}::random(rng, {version_arg})),", v.name, v.message)
                 .unwrap();
         }
         out.push_str("}\n}\n}\n");

@@ -10,6 +10,7 @@
 //!   a key enum and a value enum: the key is written at version 0, the value
 //!   at its own version, both chosen by the key's type id.
 
+use super::dispatch::{emit_enum, Dispatch, Key, Variant};
 use super::shared::{header, range};
 use crate::naming::{snake_case, store_prefix};
 use crate::spec::{MessageSpec, SpecType};
@@ -38,8 +39,9 @@ struct RecordType<'a> {
     value: Option<&'a MessageSpec>,
 }
 
-/// `stored.rs`, or `None` when no spec is a stored one.
-pub(super) fn emit(specs: &[MessageSpec], kafka_version: &str) -> Result<Option<String>, String> {
+/// `stored.rs` and its dispatch enums, or `None` when no spec is a stored
+/// one.
+pub(super) fn emit(specs: &[MessageSpec], kafka_version: &str) -> Result<Option<(String, Vec<Dispatch>)>, String> {
     let mut stores: BTreeMap<&str, Vec<&MessageSpec>> = BTreeMap::new();
     for s in specs {
         if let Some(store) = &s.store {
@@ -59,12 +61,13 @@ pub(super) fn emit(specs: &[MessageSpec], kafka_version: &str) -> Result<Option<
          use crate::message::{Decode, Encode, VersionRange};\n\
          use bytes::BufMut;\n\n",
     );
+    let mut dispatches = Vec::new();
     for (store, specs) in &stores {
         let prefix = store_prefix(store);
         let records = record_types(specs, SpecType::Metadata, "Record")?;
         if !records.is_empty() {
             emit_record_types(&mut out, &prefix, store, &records, false);
-            emit_record_enum(&mut out, &prefix, &records);
+            emit_record_enum(&mut out, &mut dispatches, &prefix, &records);
         }
         let keys = record_types(specs, SpecType::CoordinatorKey, "Key")?;
         if !keys.is_empty() {
@@ -82,10 +85,10 @@ pub(super) fn emit(specs: &[MessageSpec], kafka_version: &str) -> Result<Option<
                 return Err(format!("{store}: coordinator values without a key"));
             }
             emit_record_types(&mut out, &prefix, store, &pairs, true);
-            emit_key_value_enums(&mut out, &prefix, &pairs);
+            emit_key_value_enums(&mut out, &mut dispatches, &prefix, &pairs);
         }
     }
-    Ok(Some(out))
+    Ok(Some((out, dispatches)))
 }
 
 fn record_types<'a>(specs: &[&'a MessageSpec], ty: SpecType, suffix: &str) -> Result<Vec<RecordType<'a>>, String> {
@@ -148,140 +151,50 @@ fn emit_record_types(out: &mut String, prefix: &str, store: &str, records: &[Rec
     out.push_str("}\n}\n}\n\n");
 }
 
-/// An enum over one message per record type, with decode, encode and size.
-/// `versioned` is false for coordinator keys, always written at version 0.
-fn emit_dispatch(
-    out: &mut String,
+/// An enum over one message per record type (see [`Dispatch`]).
+fn stored_dispatch(
     name: &str,
     doc: &str,
     type_enum: &str,
     records: &[RecordType],
     message: fn(&RecordType) -> String,
     versioned: bool,
-) {
-    writeln!(
-        out,
-        "{doc}\n#[derive(Debug, Clone, PartialEq)]\n\
-         // As large as its largest record: boxing would cost an allocation per record.\n\
-         #[allow(clippy::large_enum_variant)]\npub enum {name} {{"
-    )
-    .unwrap();
-    for r in records {
-        writeln!(out, "/// `{}`.\n{}({}),", message(r), r.variant, message(r)).unwrap();
-    }
-    writeln!(
-        out,
-        "}}\n\nimpl {name} {{\n/// The record type.\npub fn record_type(&self) -> {type_enum} {{\nmatch self {{"
-    )
-    .unwrap();
-    for r in records {
-        writeln!(out, "Self::{0}(_) => {type_enum}::{0},", r.variant).unwrap();
-    }
-    let (version_param, version_arg) = if versioned { (", version: i16", "version") } else { ("", "0") };
-    writeln!(
-        out,
-        "}}\n}}\n\n/// Decodes the message of `record_type`{}.\n\
-         pub fn decode(record_type: {type_enum}, r: &mut Reader<'_>{version_param}) -> Result<Self, DecodeError> {{\n\
-         Ok(match record_type {{",
-        if versioned { " at `version`" } else { " (written at version 0)" }
-    )
-    .unwrap();
-    for r in records {
-        writeln!(out, "{type_enum}::{0} => Self::{0}({1}::decode(r, {version_arg})?),", r.variant, message(r)).unwrap();
-    }
-    writeln!(
-        out,
-        "}})\n}}\n\n/// Like [`{name}::decode`], for a raw type id; an unknown id is an error.\n\
-         pub fn decode_by_id(id: i16, r: &mut Reader<'_>{version_param}) -> Result<Self, DecodeError> {{\n\
-         match {type_enum}::from_id(id) {{\n\
-         Some(t) => Self::decode(t, r{}),\n\
-         None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),\n}}\n}}\n\n\
-         /// Encodes the message{}.\n\
-         pub fn encode<B: BufMut>(&self, buf: &mut B{version_param}) -> Result<(), EncodeError> {{\nmatch self {{",
-        if versioned { ", version" } else { "" },
-        if versioned { " at `version`" } else { " at version 0" }
-    )
-    .unwrap();
-    for r in records {
-        writeln!(out, "Self::{}(m) => m.encode(buf, {version_arg}),", r.variant).unwrap();
-    }
-    writeln!(
-        out,
-        "}}\n}}\n\n/// The exact encoded size.\npub fn encoded_size(&self{version_param}) -> usize {{\nmatch self {{"
-    )
-    .unwrap();
-    for r in records {
-        writeln!(out, "Self::{}(m) => m.encoded_size({version_arg}),", r.variant).unwrap();
-    }
-    writeln!(
-        out,
-        "}}\n}}\n\n/// A random message of `record_type`{} (feature `random`).\n\
-         #[cfg(feature = \"random\")]\n\
-         pub fn random(record_type: {type_enum}, rng: &mut crate::random::Rng{version_param}) -> Self {{\n\
-         use crate::random::Random;\nmatch record_type {{",
-        if versioned { ", valid at `version`" } else { "" }
-    )
-    .unwrap();
-    for r in records {
-        writeln!(out, "{type_enum}::{0} => Self::{0}({1}::random(rng, {version_arg})),", r.variant, message(r))
-            .unwrap();
-    }
-    out.push_str("}\n}\n");
-    emit_json_dispatch(out, type_enum, records, message, versioned);
-    out.push_str("}\n\n");
-    for r in records {
-        writeln!(
-            out,
-            "impl From<{1}> for {name} {{\nfn from(m: {1}) -> Self {{ Self::{0}(m) }}\n}}\n",
-            r.variant,
-            message(r)
-        )
-        .unwrap();
+) -> Dispatch {
+    Dispatch {
+        name: name.to_string(),
+        doc: doc.to_string(),
+        module: Some("stored"),
+        cfg: "#[cfg(feature = \"stored\")]\n",
+        key: Key {
+            ty: type_enum.to_string(),
+            name: "record_type",
+            doc: "The record type.",
+            raw_method: "decode_by_id",
+            raw_param: "id",
+            raw_from: "from_id",
+            raw_unknown: "UnknownRecordType",
+            raw_what: "type id",
+        },
+        holds: "message",
+        versioned,
+        encode_cfg: String::new(),
+        decode_cfg: String::new(),
+        default_for: false,
+        variants: records.iter().map(|r| Variant { name: r.variant.clone(), message: message(r) }).collect(),
     }
 }
 
-/// `to_json` and `from_json` (feature `json`): the message in Kafka's JSON
-/// form, as its generated JSON converters (and `kafka-dump-log.sh`) write it.
-fn emit_json_dispatch(
-    out: &mut String,
-    type_enum: &str,
-    records: &[RecordType],
-    message: fn(&RecordType) -> String,
-    versioned: bool,
-) {
-    let (version_param, version_arg) = if versioned { (", version: i16", "version") } else { ("", "0") };
-    let at = if versioned { " at `version`" } else { "" };
-    writeln!(
-        out,
-        "\n/// The message in Kafka's JSON form{at} (feature `json`).\n\
-         #[cfg(feature = \"json\")]\n\
-         pub fn to_json(&self{version_param}) -> Result<crate::json::Value, EncodeError> {{\n\
-         use crate::json::ToJson;\nmatch self {{"
-    )
-    .unwrap();
-    for r in records {
-        writeln!(out, "Self::{}(m) => m.to_json({version_arg}),", r.variant).unwrap();
-    }
-    writeln!(
-        out,
-        "}}\n}}\n\n/// Reads the message of `record_type` from Kafka's JSON form{at} (feature `json`).\n\
-         #[cfg(feature = \"json\")]\n\
-         pub fn from_json(record_type: {type_enum}, value: &crate::json::Value{version_param}) -> Result<Self, DecodeError> {{\n\
-         use crate::json::FromJson;\nOk(match record_type {{"
-    )
-    .unwrap();
-    for r in records {
-        writeln!(out, "{type_enum}::{0} => Self::{0}({1}::from_json(value, {version_arg})?),", r.variant, message(r))
-            .unwrap();
-    }
-    out.push_str("})\n}\n");
+/// Writes the enum here, and keeps it for the JSON and random emitters.
+fn emit_dispatch(out: &mut String, dispatches: &mut Vec<Dispatch>, dispatch: Dispatch) {
+    emit_enum(&dispatch, out);
+    dispatches.push(dispatch);
 }
 
-fn emit_record_enum(out: &mut String, prefix: &str, records: &[RecordType]) {
+fn emit_record_enum(out: &mut String, dispatches: &mut Vec<Dispatch>, prefix: &str, records: &[RecordType]) {
     let doc = format!("/// A record of any [`{prefix}RecordType`], decoded.");
     let type_enum = format!("{prefix}RecordType");
     let name = format!("{prefix}Record");
-    emit_dispatch(out, &name, &doc, &type_enum, records, |r| r.first.name.clone(), true);
+    emit_dispatch(out, dispatches, stored_dispatch(&name, &doc, &type_enum, records, |r| r.first.name.clone(), true));
     let snake = snake_case(prefix);
     writeln!(
         out,
@@ -319,14 +232,15 @@ Ok(read)
     .unwrap();
 }
 
-fn emit_key_value_enums(out: &mut String, prefix: &str, records: &[RecordType]) {
+fn emit_key_value_enums(out: &mut String, dispatches: &mut Vec<Dispatch>, prefix: &str, records: &[RecordType]) {
     let type_enum = format!("{prefix}RecordType");
     let (key, value) = (format!("{prefix}Key"), format!("{prefix}Value"));
     let key_doc = format!("/// The key of a record of any [`{prefix}RecordType`], decoded.");
-    emit_dispatch(out, &key, &key_doc, &type_enum, records, |r| r.first.name.clone(), false);
+    let keys = stored_dispatch(&key, &key_doc, &type_enum, records, |r| r.first.name.clone(), false);
+    emit_dispatch(out, dispatches, keys);
     let value_doc = format!("/// The value of a record of any [`{prefix}RecordType`], decoded.");
     let value_name = |r: &RecordType| r.value.map_or(String::new(), |v| v.name.clone());
-    emit_dispatch(out, &value, &value_doc, &type_enum, records, value_name, true);
+    emit_dispatch(out, dispatches, stored_dispatch(&value, &value_doc, &type_enum, records, value_name, true));
     let snake = snake_case(prefix);
     writeln!(
         out,

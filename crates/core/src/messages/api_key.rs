@@ -1544,7 +1544,7 @@ static METADATA: [Metadata; 95] = [
 /// version without naming the type.
 #[derive(Debug, Clone, PartialEq)]
 // The variants are as large as their messages: boxing them would cost an
-// allocation per frame, while a frame's body is built once and rarely moved.
+// allocation per value, while a value is built once and rarely moved.
 #[allow(clippy::large_enum_variant)]
 pub enum Request {
     /// `ProduceRequest`.
@@ -1841,7 +1841,7 @@ impl Request {
         }
     }
 
-    /// Encodes the body at `version`.
+    /// Encodes the request body at `version`.
     #[cfg(feature = "encode-requests")]
     pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         match self {
@@ -1943,7 +1943,7 @@ impl Request {
         }
     }
 
-    /// The exact encoded size of the body at `version`.
+    /// The exact encoded size of the request body at `version`.
     #[cfg(feature = "encode-requests")]
     #[inline]
     pub fn encoded_size(&self, version: i16) -> usize {
@@ -2929,7 +2929,7 @@ impl From<UnregisterControllerRequest> for Request {
 /// version without naming the type.
 #[derive(Debug, Clone, PartialEq)]
 // The variants are as large as their messages: boxing them would cost an
-// allocation per frame, while a frame's body is built once and rarely moved.
+// allocation per value, while a value is built once and rarely moved.
 #[allow(clippy::large_enum_variant)]
 pub enum Response {
     /// `ProduceResponse`.
@@ -3226,7 +3226,7 @@ impl Response {
         }
     }
 
-    /// Encodes the body at `version`.
+    /// Encodes the response body at `version`.
     #[cfg(feature = "encode-responses")]
     pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         match self {
@@ -3328,7 +3328,7 @@ impl Response {
         }
     }
 
-    /// The exact encoded size of the body at `version`.
+    /// The exact encoded size of the response body at `version`.
     #[cfg(feature = "encode-responses")]
     #[inline]
     pub fn encoded_size(&self, version: i16) -> usize {

@@ -180,7 +180,8 @@ impl GroupCoordinatorRecordType {
 
 /// The key of a record of any [`GroupCoordinatorRecordType`], decoded.
 #[derive(Debug, Clone, PartialEq)]
-// As large as its largest record: boxing would cost an allocation per record.
+// The variants are as large as their messages: boxing them would cost an
+// allocation per value, while a value is built once and rarely moved.
 #[allow(clippy::large_enum_variant)]
 pub enum GroupCoordinatorKey {
     /// `LegacyOffsetCommitKey`.
@@ -233,489 +234,355 @@ impl GroupCoordinatorKey {
     /// The record type.
     pub fn record_type(&self) -> GroupCoordinatorRecordType {
         match self {
-            Self::LegacyOffsetCommit(_) => GroupCoordinatorRecordType::LegacyOffsetCommit,
-            Self::OffsetCommit(_) => GroupCoordinatorRecordType::OffsetCommit,
-            Self::GroupMetadata(_) => GroupCoordinatorRecordType::GroupMetadata,
-            Self::ConsumerGroupMetadata(_) => GroupCoordinatorRecordType::ConsumerGroupMetadata,
-            Self::ConsumerGroupPartitionMetadata(_) => GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata,
-            Self::ConsumerGroupMemberMetadata(_) => GroupCoordinatorRecordType::ConsumerGroupMemberMetadata,
-            Self::ConsumerGroupTargetAssignmentMetadata(_) => {
+            GroupCoordinatorKey::LegacyOffsetCommit(_) => GroupCoordinatorRecordType::LegacyOffsetCommit,
+            GroupCoordinatorKey::OffsetCommit(_) => GroupCoordinatorRecordType::OffsetCommit,
+            GroupCoordinatorKey::GroupMetadata(_) => GroupCoordinatorRecordType::GroupMetadata,
+            GroupCoordinatorKey::ConsumerGroupMetadata(_) => GroupCoordinatorRecordType::ConsumerGroupMetadata,
+            GroupCoordinatorKey::ConsumerGroupPartitionMetadata(_) => {
+                GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata
+            }
+            GroupCoordinatorKey::ConsumerGroupMemberMetadata(_) => {
+                GroupCoordinatorRecordType::ConsumerGroupMemberMetadata
+            }
+            GroupCoordinatorKey::ConsumerGroupTargetAssignmentMetadata(_) => {
                 GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata
             }
-            Self::ConsumerGroupTargetAssignmentMember(_) => {
+            GroupCoordinatorKey::ConsumerGroupTargetAssignmentMember(_) => {
                 GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember
             }
-            Self::ConsumerGroupCurrentMemberAssignment(_) => {
+            GroupCoordinatorKey::ConsumerGroupCurrentMemberAssignment(_) => {
                 GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment
             }
-            Self::ShareGroupMemberMetadata(_) => GroupCoordinatorRecordType::ShareGroupMemberMetadata,
-            Self::ShareGroupMetadata(_) => GroupCoordinatorRecordType::ShareGroupMetadata,
-            Self::ShareGroupTargetAssignmentMetadata(_) => {
+            GroupCoordinatorKey::ShareGroupMemberMetadata(_) => GroupCoordinatorRecordType::ShareGroupMemberMetadata,
+            GroupCoordinatorKey::ShareGroupMetadata(_) => GroupCoordinatorRecordType::ShareGroupMetadata,
+            GroupCoordinatorKey::ShareGroupTargetAssignmentMetadata(_) => {
                 GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata
             }
-            Self::ShareGroupTargetAssignmentMember(_) => GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember,
-            Self::ShareGroupCurrentMemberAssignment(_) => GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment,
-            Self::ShareGroupStatePartitionMetadata(_) => GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata,
-            Self::ConsumerGroupRegularExpression(_) => GroupCoordinatorRecordType::ConsumerGroupRegularExpression,
-            Self::StreamsGroupMetadata(_) => GroupCoordinatorRecordType::StreamsGroupMetadata,
-            Self::StreamsGroupMemberMetadata(_) => GroupCoordinatorRecordType::StreamsGroupMemberMetadata,
-            Self::StreamsGroupTargetAssignmentMetadata(_) => {
+            GroupCoordinatorKey::ShareGroupTargetAssignmentMember(_) => {
+                GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember
+            }
+            GroupCoordinatorKey::ShareGroupCurrentMemberAssignment(_) => {
+                GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment
+            }
+            GroupCoordinatorKey::ShareGroupStatePartitionMetadata(_) => {
+                GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata
+            }
+            GroupCoordinatorKey::ConsumerGroupRegularExpression(_) => {
+                GroupCoordinatorRecordType::ConsumerGroupRegularExpression
+            }
+            GroupCoordinatorKey::StreamsGroupMetadata(_) => GroupCoordinatorRecordType::StreamsGroupMetadata,
+            GroupCoordinatorKey::StreamsGroupMemberMetadata(_) => {
+                GroupCoordinatorRecordType::StreamsGroupMemberMetadata
+            }
+            GroupCoordinatorKey::StreamsGroupTargetAssignmentMetadata(_) => {
                 GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata
             }
-            Self::StreamsGroupTargetAssignmentMember(_) => {
+            GroupCoordinatorKey::StreamsGroupTargetAssignmentMember(_) => {
                 GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember
             }
-            Self::StreamsGroupCurrentMemberAssignment(_) => {
+            GroupCoordinatorKey::StreamsGroupCurrentMemberAssignment(_) => {
                 GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment
             }
-            Self::StreamsGroupTopology(_) => GroupCoordinatorRecordType::StreamsGroupTopology,
-        }
-    }
-
-    /// Decodes the message of `record_type` (written at version 0).
-    pub fn decode(record_type: GroupCoordinatorRecordType, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(match record_type {
-            GroupCoordinatorRecordType::LegacyOffsetCommit => {
-                Self::LegacyOffsetCommit(LegacyOffsetCommitKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::OffsetCommit => Self::OffsetCommit(OffsetCommitKey::decode(r, 0)?),
-            GroupCoordinatorRecordType::GroupMetadata => Self::GroupMetadata(GroupMetadataKey::decode(r, 0)?),
-            GroupCoordinatorRecordType::ConsumerGroupMetadata => {
-                Self::ConsumerGroupMetadata(ConsumerGroupMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
-                Self::ConsumerGroupPartitionMetadata(ConsumerGroupPartitionMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
-                Self::ConsumerGroupMemberMetadata(ConsumerGroupMemberMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
-                Self::ConsumerGroupTargetAssignmentMetadata(ConsumerGroupTargetAssignmentMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
-                Self::ConsumerGroupTargetAssignmentMember(ConsumerGroupTargetAssignmentMemberKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
-                Self::ConsumerGroupCurrentMemberAssignment(ConsumerGroupCurrentMemberAssignmentKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
-                Self::ShareGroupMemberMetadata(ShareGroupMemberMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupMetadata => {
-                Self::ShareGroupMetadata(ShareGroupMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
-                Self::ShareGroupTargetAssignmentMetadata(ShareGroupTargetAssignmentMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
-                Self::ShareGroupTargetAssignmentMember(ShareGroupTargetAssignmentMemberKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
-                Self::ShareGroupCurrentMemberAssignment(ShareGroupCurrentMemberAssignmentKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
-                Self::ShareGroupStatePartitionMetadata(ShareGroupStatePartitionMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
-                Self::ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupMetadata => {
-                Self::StreamsGroupMetadata(StreamsGroupMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
-                Self::StreamsGroupMemberMetadata(StreamsGroupMemberMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
-                Self::StreamsGroupTargetAssignmentMetadata(StreamsGroupTargetAssignmentMetadataKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
-                Self::StreamsGroupTargetAssignmentMember(StreamsGroupTargetAssignmentMemberKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
-                Self::StreamsGroupCurrentMemberAssignment(StreamsGroupCurrentMemberAssignmentKey::decode(r, 0)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupTopology => {
-                Self::StreamsGroupTopology(StreamsGroupTopologyKey::decode(r, 0)?)
-            }
-        })
-    }
-
-    /// Like [`GroupCoordinatorKey::decode`], for a raw type id; an unknown id is an error.
-    pub fn decode_by_id(id: i16, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        match GroupCoordinatorRecordType::from_id(id) {
-            Some(t) => Self::decode(t, r),
-            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+            GroupCoordinatorKey::StreamsGroupTopology(_) => GroupCoordinatorRecordType::StreamsGroupTopology,
         }
     }
 
     /// Encodes the message at version 0.
     pub fn encode<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
         match self {
-            Self::LegacyOffsetCommit(m) => m.encode(buf, 0),
-            Self::OffsetCommit(m) => m.encode(buf, 0),
-            Self::GroupMetadata(m) => m.encode(buf, 0),
-            Self::ConsumerGroupMetadata(m) => m.encode(buf, 0),
-            Self::ConsumerGroupPartitionMetadata(m) => m.encode(buf, 0),
-            Self::ConsumerGroupMemberMetadata(m) => m.encode(buf, 0),
-            Self::ConsumerGroupTargetAssignmentMetadata(m) => m.encode(buf, 0),
-            Self::ConsumerGroupTargetAssignmentMember(m) => m.encode(buf, 0),
-            Self::ConsumerGroupCurrentMemberAssignment(m) => m.encode(buf, 0),
-            Self::ShareGroupMemberMetadata(m) => m.encode(buf, 0),
-            Self::ShareGroupMetadata(m) => m.encode(buf, 0),
-            Self::ShareGroupTargetAssignmentMetadata(m) => m.encode(buf, 0),
-            Self::ShareGroupTargetAssignmentMember(m) => m.encode(buf, 0),
-            Self::ShareGroupCurrentMemberAssignment(m) => m.encode(buf, 0),
-            Self::ShareGroupStatePartitionMetadata(m) => m.encode(buf, 0),
-            Self::ConsumerGroupRegularExpression(m) => m.encode(buf, 0),
-            Self::StreamsGroupMetadata(m) => m.encode(buf, 0),
-            Self::StreamsGroupMemberMetadata(m) => m.encode(buf, 0),
-            Self::StreamsGroupTargetAssignmentMetadata(m) => m.encode(buf, 0),
-            Self::StreamsGroupTargetAssignmentMember(m) => m.encode(buf, 0),
-            Self::StreamsGroupCurrentMemberAssignment(m) => m.encode(buf, 0),
-            Self::StreamsGroupTopology(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::LegacyOffsetCommit(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::OffsetCommit(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::GroupMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ConsumerGroupMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ConsumerGroupPartitionMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ConsumerGroupMemberMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ConsumerGroupTargetAssignmentMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ConsumerGroupTargetAssignmentMember(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ConsumerGroupCurrentMemberAssignment(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ShareGroupMemberMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ShareGroupMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ShareGroupTargetAssignmentMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ShareGroupTargetAssignmentMember(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ShareGroupCurrentMemberAssignment(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ShareGroupStatePartitionMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::ConsumerGroupRegularExpression(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::StreamsGroupMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::StreamsGroupMemberMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::StreamsGroupTargetAssignmentMetadata(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::StreamsGroupTargetAssignmentMember(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::StreamsGroupCurrentMemberAssignment(m) => m.encode(buf, 0),
+            GroupCoordinatorKey::StreamsGroupTopology(m) => m.encode(buf, 0),
         }
     }
 
-    /// The exact encoded size.
+    /// The exact encoded size of the message at version 0.
+    #[inline]
     pub fn encoded_size(&self) -> usize {
         match self {
-            Self::LegacyOffsetCommit(m) => m.encoded_size(0),
-            Self::OffsetCommit(m) => m.encoded_size(0),
-            Self::GroupMetadata(m) => m.encoded_size(0),
-            Self::ConsumerGroupMetadata(m) => m.encoded_size(0),
-            Self::ConsumerGroupPartitionMetadata(m) => m.encoded_size(0),
-            Self::ConsumerGroupMemberMetadata(m) => m.encoded_size(0),
-            Self::ConsumerGroupTargetAssignmentMetadata(m) => m.encoded_size(0),
-            Self::ConsumerGroupTargetAssignmentMember(m) => m.encoded_size(0),
-            Self::ConsumerGroupCurrentMemberAssignment(m) => m.encoded_size(0),
-            Self::ShareGroupMemberMetadata(m) => m.encoded_size(0),
-            Self::ShareGroupMetadata(m) => m.encoded_size(0),
-            Self::ShareGroupTargetAssignmentMetadata(m) => m.encoded_size(0),
-            Self::ShareGroupTargetAssignmentMember(m) => m.encoded_size(0),
-            Self::ShareGroupCurrentMemberAssignment(m) => m.encoded_size(0),
-            Self::ShareGroupStatePartitionMetadata(m) => m.encoded_size(0),
-            Self::ConsumerGroupRegularExpression(m) => m.encoded_size(0),
-            Self::StreamsGroupMetadata(m) => m.encoded_size(0),
-            Self::StreamsGroupMemberMetadata(m) => m.encoded_size(0),
-            Self::StreamsGroupTargetAssignmentMetadata(m) => m.encoded_size(0),
-            Self::StreamsGroupTargetAssignmentMember(m) => m.encoded_size(0),
-            Self::StreamsGroupCurrentMemberAssignment(m) => m.encoded_size(0),
-            Self::StreamsGroupTopology(m) => m.encoded_size(0),
+            GroupCoordinatorKey::LegacyOffsetCommit(m) => m.encoded_size(0),
+            GroupCoordinatorKey::OffsetCommit(m) => m.encoded_size(0),
+            GroupCoordinatorKey::GroupMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ConsumerGroupMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ConsumerGroupPartitionMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ConsumerGroupMemberMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ConsumerGroupTargetAssignmentMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ConsumerGroupTargetAssignmentMember(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ConsumerGroupCurrentMemberAssignment(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ShareGroupMemberMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ShareGroupMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ShareGroupTargetAssignmentMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ShareGroupTargetAssignmentMember(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ShareGroupCurrentMemberAssignment(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ShareGroupStatePartitionMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::ConsumerGroupRegularExpression(m) => m.encoded_size(0),
+            GroupCoordinatorKey::StreamsGroupMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::StreamsGroupMemberMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::StreamsGroupTargetAssignmentMetadata(m) => m.encoded_size(0),
+            GroupCoordinatorKey::StreamsGroupTargetAssignmentMember(m) => m.encoded_size(0),
+            GroupCoordinatorKey::StreamsGroupCurrentMemberAssignment(m) => m.encoded_size(0),
+            GroupCoordinatorKey::StreamsGroupTopology(m) => m.encoded_size(0),
         }
     }
 
-    /// A random message of `record_type` (feature `random`).
-    #[cfg(feature = "random")]
-    pub fn random(record_type: GroupCoordinatorRecordType, rng: &mut crate::random::Rng) -> Self {
-        use crate::random::Random;
-        match record_type {
-            GroupCoordinatorRecordType::LegacyOffsetCommit => {
-                Self::LegacyOffsetCommit(LegacyOffsetCommitKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::OffsetCommit => Self::OffsetCommit(OffsetCommitKey::random(rng, 0)),
-            GroupCoordinatorRecordType::GroupMetadata => Self::GroupMetadata(GroupMetadataKey::random(rng, 0)),
-            GroupCoordinatorRecordType::ConsumerGroupMetadata => {
-                Self::ConsumerGroupMetadata(ConsumerGroupMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
-                Self::ConsumerGroupPartitionMetadata(ConsumerGroupPartitionMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
-                Self::ConsumerGroupMemberMetadata(ConsumerGroupMemberMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
-                Self::ConsumerGroupTargetAssignmentMetadata(ConsumerGroupTargetAssignmentMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
-                Self::ConsumerGroupTargetAssignmentMember(ConsumerGroupTargetAssignmentMemberKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
-                Self::ConsumerGroupCurrentMemberAssignment(ConsumerGroupCurrentMemberAssignmentKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
-                Self::ShareGroupMemberMetadata(ShareGroupMemberMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ShareGroupMetadata => {
-                Self::ShareGroupMetadata(ShareGroupMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
-                Self::ShareGroupTargetAssignmentMetadata(ShareGroupTargetAssignmentMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
-                Self::ShareGroupTargetAssignmentMember(ShareGroupTargetAssignmentMemberKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
-                Self::ShareGroupCurrentMemberAssignment(ShareGroupCurrentMemberAssignmentKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
-                Self::ShareGroupStatePartitionMetadata(ShareGroupStatePartitionMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
-                Self::ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::StreamsGroupMetadata => {
-                Self::StreamsGroupMetadata(StreamsGroupMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
-                Self::StreamsGroupMemberMetadata(StreamsGroupMemberMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
-                Self::StreamsGroupTargetAssignmentMetadata(StreamsGroupTargetAssignmentMetadataKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
-                Self::StreamsGroupTargetAssignmentMember(StreamsGroupTargetAssignmentMemberKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
-                Self::StreamsGroupCurrentMemberAssignment(StreamsGroupCurrentMemberAssignmentKey::random(rng, 0))
-            }
-            GroupCoordinatorRecordType::StreamsGroupTopology => {
-                Self::StreamsGroupTopology(StreamsGroupTopologyKey::random(rng, 0))
-            }
-        }
-    }
-
-    /// The message in Kafka's JSON form (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn to_json(&self) -> Result<crate::json::Value, EncodeError> {
-        use crate::json::ToJson;
-        match self {
-            Self::LegacyOffsetCommit(m) => m.to_json(0),
-            Self::OffsetCommit(m) => m.to_json(0),
-            Self::GroupMetadata(m) => m.to_json(0),
-            Self::ConsumerGroupMetadata(m) => m.to_json(0),
-            Self::ConsumerGroupPartitionMetadata(m) => m.to_json(0),
-            Self::ConsumerGroupMemberMetadata(m) => m.to_json(0),
-            Self::ConsumerGroupTargetAssignmentMetadata(m) => m.to_json(0),
-            Self::ConsumerGroupTargetAssignmentMember(m) => m.to_json(0),
-            Self::ConsumerGroupCurrentMemberAssignment(m) => m.to_json(0),
-            Self::ShareGroupMemberMetadata(m) => m.to_json(0),
-            Self::ShareGroupMetadata(m) => m.to_json(0),
-            Self::ShareGroupTargetAssignmentMetadata(m) => m.to_json(0),
-            Self::ShareGroupTargetAssignmentMember(m) => m.to_json(0),
-            Self::ShareGroupCurrentMemberAssignment(m) => m.to_json(0),
-            Self::ShareGroupStatePartitionMetadata(m) => m.to_json(0),
-            Self::ConsumerGroupRegularExpression(m) => m.to_json(0),
-            Self::StreamsGroupMetadata(m) => m.to_json(0),
-            Self::StreamsGroupMemberMetadata(m) => m.to_json(0),
-            Self::StreamsGroupTargetAssignmentMetadata(m) => m.to_json(0),
-            Self::StreamsGroupTargetAssignmentMember(m) => m.to_json(0),
-            Self::StreamsGroupCurrentMemberAssignment(m) => m.to_json(0),
-            Self::StreamsGroupTopology(m) => m.to_json(0),
-        }
-    }
-
-    /// Reads the message of `record_type` from Kafka's JSON form (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn from_json(record_type: GroupCoordinatorRecordType, value: &crate::json::Value) -> Result<Self, DecodeError> {
-        use crate::json::FromJson;
+    /// Decodes the message of `record_type` at version 0.
+    #[inline]
+    pub fn decode(record_type: GroupCoordinatorRecordType, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(match record_type {
             GroupCoordinatorRecordType::LegacyOffsetCommit => {
-                Self::LegacyOffsetCommit(LegacyOffsetCommitKey::from_json(value, 0)?)
+                GroupCoordinatorKey::LegacyOffsetCommit(LegacyOffsetCommitKey::decode(r, 0)?)
             }
-            GroupCoordinatorRecordType::OffsetCommit => Self::OffsetCommit(OffsetCommitKey::from_json(value, 0)?),
-            GroupCoordinatorRecordType::GroupMetadata => Self::GroupMetadata(GroupMetadataKey::from_json(value, 0)?),
+            GroupCoordinatorRecordType::OffsetCommit => {
+                GroupCoordinatorKey::OffsetCommit(OffsetCommitKey::decode(r, 0)?)
+            }
+            GroupCoordinatorRecordType::GroupMetadata => {
+                GroupCoordinatorKey::GroupMetadata(GroupMetadataKey::decode(r, 0)?)
+            }
             GroupCoordinatorRecordType::ConsumerGroupMetadata => {
-                Self::ConsumerGroupMetadata(ConsumerGroupMetadataKey::from_json(value, 0)?)
+                GroupCoordinatorKey::ConsumerGroupMetadata(ConsumerGroupMetadataKey::decode(r, 0)?)
             }
             GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
-                Self::ConsumerGroupPartitionMetadata(ConsumerGroupPartitionMetadataKey::from_json(value, 0)?)
+                GroupCoordinatorKey::ConsumerGroupPartitionMetadata(ConsumerGroupPartitionMetadataKey::decode(r, 0)?)
             }
             GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
-                Self::ConsumerGroupMemberMetadata(ConsumerGroupMemberMetadataKey::from_json(value, 0)?)
+                GroupCoordinatorKey::ConsumerGroupMemberMetadata(ConsumerGroupMemberMetadataKey::decode(r, 0)?)
             }
             GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
-                Self::ConsumerGroupTargetAssignmentMetadata(ConsumerGroupTargetAssignmentMetadataKey::from_json(
-                    value, 0,
-                )?)
+                GroupCoordinatorKey::ConsumerGroupTargetAssignmentMetadata(
+                    ConsumerGroupTargetAssignmentMetadataKey::decode(r, 0)?,
+                )
             }
             GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
-                Self::ConsumerGroupTargetAssignmentMember(ConsumerGroupTargetAssignmentMemberKey::from_json(value, 0)?)
+                GroupCoordinatorKey::ConsumerGroupTargetAssignmentMember(
+                    ConsumerGroupTargetAssignmentMemberKey::decode(r, 0)?,
+                )
             }
             GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
-                Self::ConsumerGroupCurrentMemberAssignment(ConsumerGroupCurrentMemberAssignmentKey::from_json(
-                    value, 0,
-                )?)
+                GroupCoordinatorKey::ConsumerGroupCurrentMemberAssignment(
+                    ConsumerGroupCurrentMemberAssignmentKey::decode(r, 0)?,
+                )
             }
             GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
-                Self::ShareGroupMemberMetadata(ShareGroupMemberMetadataKey::from_json(value, 0)?)
+                GroupCoordinatorKey::ShareGroupMemberMetadata(ShareGroupMemberMetadataKey::decode(r, 0)?)
             }
             GroupCoordinatorRecordType::ShareGroupMetadata => {
-                Self::ShareGroupMetadata(ShareGroupMetadataKey::from_json(value, 0)?)
+                GroupCoordinatorKey::ShareGroupMetadata(ShareGroupMetadataKey::decode(r, 0)?)
             }
             GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
-                Self::ShareGroupTargetAssignmentMetadata(ShareGroupTargetAssignmentMetadataKey::from_json(value, 0)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
-                Self::ShareGroupTargetAssignmentMember(ShareGroupTargetAssignmentMemberKey::from_json(value, 0)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
-                Self::ShareGroupCurrentMemberAssignment(ShareGroupCurrentMemberAssignmentKey::from_json(value, 0)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
-                Self::ShareGroupStatePartitionMetadata(ShareGroupStatePartitionMetadataKey::from_json(value, 0)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
-                Self::ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionKey::from_json(value, 0)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupMetadata => {
-                Self::StreamsGroupMetadata(StreamsGroupMetadataKey::from_json(value, 0)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
-                Self::StreamsGroupMemberMetadata(StreamsGroupMemberMetadataKey::from_json(value, 0)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
-                Self::StreamsGroupTargetAssignmentMetadata(StreamsGroupTargetAssignmentMetadataKey::from_json(
-                    value, 0,
+                GroupCoordinatorKey::ShareGroupTargetAssignmentMetadata(ShareGroupTargetAssignmentMetadataKey::decode(
+                    r, 0,
                 )?)
             }
+            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
+                GroupCoordinatorKey::ShareGroupTargetAssignmentMember(ShareGroupTargetAssignmentMemberKey::decode(
+                    r, 0,
+                )?)
+            }
+            GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
+                GroupCoordinatorKey::ShareGroupCurrentMemberAssignment(ShareGroupCurrentMemberAssignmentKey::decode(
+                    r, 0,
+                )?)
+            }
+            GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
+                GroupCoordinatorKey::ShareGroupStatePartitionMetadata(ShareGroupStatePartitionMetadataKey::decode(
+                    r, 0,
+                )?)
+            }
+            GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
+                GroupCoordinatorKey::ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionKey::decode(r, 0)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupMetadata => {
+                GroupCoordinatorKey::StreamsGroupMetadata(StreamsGroupMetadataKey::decode(r, 0)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
+                GroupCoordinatorKey::StreamsGroupMemberMetadata(StreamsGroupMemberMetadataKey::decode(r, 0)?)
+            }
+            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
+                GroupCoordinatorKey::StreamsGroupTargetAssignmentMetadata(
+                    StreamsGroupTargetAssignmentMetadataKey::decode(r, 0)?,
+                )
+            }
             GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
-                Self::StreamsGroupTargetAssignmentMember(StreamsGroupTargetAssignmentMemberKey::from_json(value, 0)?)
+                GroupCoordinatorKey::StreamsGroupTargetAssignmentMember(StreamsGroupTargetAssignmentMemberKey::decode(
+                    r, 0,
+                )?)
             }
             GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
-                Self::StreamsGroupCurrentMemberAssignment(StreamsGroupCurrentMemberAssignmentKey::from_json(value, 0)?)
+                GroupCoordinatorKey::StreamsGroupCurrentMemberAssignment(
+                    StreamsGroupCurrentMemberAssignmentKey::decode(r, 0)?,
+                )
             }
             GroupCoordinatorRecordType::StreamsGroupTopology => {
-                Self::StreamsGroupTopology(StreamsGroupTopologyKey::from_json(value, 0)?)
+                GroupCoordinatorKey::StreamsGroupTopology(StreamsGroupTopologyKey::decode(r, 0)?)
             }
         })
+    }
+
+    /// Like [`GroupCoordinatorKey::decode`], for a raw type id; an unknown type id is an error.
+    #[inline]
+    pub fn decode_by_id(id: i16, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        match GroupCoordinatorRecordType::from_id(id) {
+            Some(key) => Self::decode(key, r),
+            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+        }
     }
 }
 
 impl From<LegacyOffsetCommitKey> for GroupCoordinatorKey {
     fn from(m: LegacyOffsetCommitKey) -> Self {
-        Self::LegacyOffsetCommit(m)
+        GroupCoordinatorKey::LegacyOffsetCommit(m)
     }
 }
 
 impl From<OffsetCommitKey> for GroupCoordinatorKey {
     fn from(m: OffsetCommitKey) -> Self {
-        Self::OffsetCommit(m)
+        GroupCoordinatorKey::OffsetCommit(m)
     }
 }
 
 impl From<GroupMetadataKey> for GroupCoordinatorKey {
     fn from(m: GroupMetadataKey) -> Self {
-        Self::GroupMetadata(m)
+        GroupCoordinatorKey::GroupMetadata(m)
     }
 }
 
 impl From<ConsumerGroupMetadataKey> for GroupCoordinatorKey {
     fn from(m: ConsumerGroupMetadataKey) -> Self {
-        Self::ConsumerGroupMetadata(m)
+        GroupCoordinatorKey::ConsumerGroupMetadata(m)
     }
 }
 
 impl From<ConsumerGroupPartitionMetadataKey> for GroupCoordinatorKey {
     fn from(m: ConsumerGroupPartitionMetadataKey) -> Self {
-        Self::ConsumerGroupPartitionMetadata(m)
+        GroupCoordinatorKey::ConsumerGroupPartitionMetadata(m)
     }
 }
 
 impl From<ConsumerGroupMemberMetadataKey> for GroupCoordinatorKey {
     fn from(m: ConsumerGroupMemberMetadataKey) -> Self {
-        Self::ConsumerGroupMemberMetadata(m)
+        GroupCoordinatorKey::ConsumerGroupMemberMetadata(m)
     }
 }
 
 impl From<ConsumerGroupTargetAssignmentMetadataKey> for GroupCoordinatorKey {
     fn from(m: ConsumerGroupTargetAssignmentMetadataKey) -> Self {
-        Self::ConsumerGroupTargetAssignmentMetadata(m)
+        GroupCoordinatorKey::ConsumerGroupTargetAssignmentMetadata(m)
     }
 }
 
 impl From<ConsumerGroupTargetAssignmentMemberKey> for GroupCoordinatorKey {
     fn from(m: ConsumerGroupTargetAssignmentMemberKey) -> Self {
-        Self::ConsumerGroupTargetAssignmentMember(m)
+        GroupCoordinatorKey::ConsumerGroupTargetAssignmentMember(m)
     }
 }
 
 impl From<ConsumerGroupCurrentMemberAssignmentKey> for GroupCoordinatorKey {
     fn from(m: ConsumerGroupCurrentMemberAssignmentKey) -> Self {
-        Self::ConsumerGroupCurrentMemberAssignment(m)
+        GroupCoordinatorKey::ConsumerGroupCurrentMemberAssignment(m)
     }
 }
 
 impl From<ShareGroupMemberMetadataKey> for GroupCoordinatorKey {
     fn from(m: ShareGroupMemberMetadataKey) -> Self {
-        Self::ShareGroupMemberMetadata(m)
+        GroupCoordinatorKey::ShareGroupMemberMetadata(m)
     }
 }
 
 impl From<ShareGroupMetadataKey> for GroupCoordinatorKey {
     fn from(m: ShareGroupMetadataKey) -> Self {
-        Self::ShareGroupMetadata(m)
+        GroupCoordinatorKey::ShareGroupMetadata(m)
     }
 }
 
 impl From<ShareGroupTargetAssignmentMetadataKey> for GroupCoordinatorKey {
     fn from(m: ShareGroupTargetAssignmentMetadataKey) -> Self {
-        Self::ShareGroupTargetAssignmentMetadata(m)
+        GroupCoordinatorKey::ShareGroupTargetAssignmentMetadata(m)
     }
 }
 
 impl From<ShareGroupTargetAssignmentMemberKey> for GroupCoordinatorKey {
     fn from(m: ShareGroupTargetAssignmentMemberKey) -> Self {
-        Self::ShareGroupTargetAssignmentMember(m)
+        GroupCoordinatorKey::ShareGroupTargetAssignmentMember(m)
     }
 }
 
 impl From<ShareGroupCurrentMemberAssignmentKey> for GroupCoordinatorKey {
     fn from(m: ShareGroupCurrentMemberAssignmentKey) -> Self {
-        Self::ShareGroupCurrentMemberAssignment(m)
+        GroupCoordinatorKey::ShareGroupCurrentMemberAssignment(m)
     }
 }
 
 impl From<ShareGroupStatePartitionMetadataKey> for GroupCoordinatorKey {
     fn from(m: ShareGroupStatePartitionMetadataKey) -> Self {
-        Self::ShareGroupStatePartitionMetadata(m)
+        GroupCoordinatorKey::ShareGroupStatePartitionMetadata(m)
     }
 }
 
 impl From<ConsumerGroupRegularExpressionKey> for GroupCoordinatorKey {
     fn from(m: ConsumerGroupRegularExpressionKey) -> Self {
-        Self::ConsumerGroupRegularExpression(m)
+        GroupCoordinatorKey::ConsumerGroupRegularExpression(m)
     }
 }
 
 impl From<StreamsGroupMetadataKey> for GroupCoordinatorKey {
     fn from(m: StreamsGroupMetadataKey) -> Self {
-        Self::StreamsGroupMetadata(m)
+        GroupCoordinatorKey::StreamsGroupMetadata(m)
     }
 }
 
 impl From<StreamsGroupMemberMetadataKey> for GroupCoordinatorKey {
     fn from(m: StreamsGroupMemberMetadataKey) -> Self {
-        Self::StreamsGroupMemberMetadata(m)
+        GroupCoordinatorKey::StreamsGroupMemberMetadata(m)
     }
 }
 
 impl From<StreamsGroupTargetAssignmentMetadataKey> for GroupCoordinatorKey {
     fn from(m: StreamsGroupTargetAssignmentMetadataKey) -> Self {
-        Self::StreamsGroupTargetAssignmentMetadata(m)
+        GroupCoordinatorKey::StreamsGroupTargetAssignmentMetadata(m)
     }
 }
 
 impl From<StreamsGroupTargetAssignmentMemberKey> for GroupCoordinatorKey {
     fn from(m: StreamsGroupTargetAssignmentMemberKey) -> Self {
-        Self::StreamsGroupTargetAssignmentMember(m)
+        GroupCoordinatorKey::StreamsGroupTargetAssignmentMember(m)
     }
 }
 
 impl From<StreamsGroupCurrentMemberAssignmentKey> for GroupCoordinatorKey {
     fn from(m: StreamsGroupCurrentMemberAssignmentKey) -> Self {
-        Self::StreamsGroupCurrentMemberAssignment(m)
+        GroupCoordinatorKey::StreamsGroupCurrentMemberAssignment(m)
     }
 }
 
 impl From<StreamsGroupTopologyKey> for GroupCoordinatorKey {
     fn from(m: StreamsGroupTopologyKey) -> Self {
-        Self::StreamsGroupTopology(m)
+        GroupCoordinatorKey::StreamsGroupTopology(m)
     }
 }
 
 /// The value of a record of any [`GroupCoordinatorRecordType`], decoded.
 #[derive(Debug, Clone, PartialEq)]
-// As large as its largest record: boxing would cost an allocation per record.
+// The variants are as large as their messages: boxing them would cost an
+// allocation per value, while a value is built once and rarely moved.
 #[allow(clippy::large_enum_variant)]
 pub enum GroupCoordinatorValue {
     /// `LegacyOffsetCommitValue`.
@@ -768,46 +635,118 @@ impl GroupCoordinatorValue {
     /// The record type.
     pub fn record_type(&self) -> GroupCoordinatorRecordType {
         match self {
-            Self::LegacyOffsetCommit(_) => GroupCoordinatorRecordType::LegacyOffsetCommit,
-            Self::OffsetCommit(_) => GroupCoordinatorRecordType::OffsetCommit,
-            Self::GroupMetadata(_) => GroupCoordinatorRecordType::GroupMetadata,
-            Self::ConsumerGroupMetadata(_) => GroupCoordinatorRecordType::ConsumerGroupMetadata,
-            Self::ConsumerGroupPartitionMetadata(_) => GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata,
-            Self::ConsumerGroupMemberMetadata(_) => GroupCoordinatorRecordType::ConsumerGroupMemberMetadata,
-            Self::ConsumerGroupTargetAssignmentMetadata(_) => {
+            GroupCoordinatorValue::LegacyOffsetCommit(_) => GroupCoordinatorRecordType::LegacyOffsetCommit,
+            GroupCoordinatorValue::OffsetCommit(_) => GroupCoordinatorRecordType::OffsetCommit,
+            GroupCoordinatorValue::GroupMetadata(_) => GroupCoordinatorRecordType::GroupMetadata,
+            GroupCoordinatorValue::ConsumerGroupMetadata(_) => GroupCoordinatorRecordType::ConsumerGroupMetadata,
+            GroupCoordinatorValue::ConsumerGroupPartitionMetadata(_) => {
+                GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata
+            }
+            GroupCoordinatorValue::ConsumerGroupMemberMetadata(_) => {
+                GroupCoordinatorRecordType::ConsumerGroupMemberMetadata
+            }
+            GroupCoordinatorValue::ConsumerGroupTargetAssignmentMetadata(_) => {
                 GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata
             }
-            Self::ConsumerGroupTargetAssignmentMember(_) => {
+            GroupCoordinatorValue::ConsumerGroupTargetAssignmentMember(_) => {
                 GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember
             }
-            Self::ConsumerGroupCurrentMemberAssignment(_) => {
+            GroupCoordinatorValue::ConsumerGroupCurrentMemberAssignment(_) => {
                 GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment
             }
-            Self::ShareGroupMemberMetadata(_) => GroupCoordinatorRecordType::ShareGroupMemberMetadata,
-            Self::ShareGroupMetadata(_) => GroupCoordinatorRecordType::ShareGroupMetadata,
-            Self::ShareGroupTargetAssignmentMetadata(_) => {
+            GroupCoordinatorValue::ShareGroupMemberMetadata(_) => GroupCoordinatorRecordType::ShareGroupMemberMetadata,
+            GroupCoordinatorValue::ShareGroupMetadata(_) => GroupCoordinatorRecordType::ShareGroupMetadata,
+            GroupCoordinatorValue::ShareGroupTargetAssignmentMetadata(_) => {
                 GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata
             }
-            Self::ShareGroupTargetAssignmentMember(_) => GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember,
-            Self::ShareGroupCurrentMemberAssignment(_) => GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment,
-            Self::ShareGroupStatePartitionMetadata(_) => GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata,
-            Self::ConsumerGroupRegularExpression(_) => GroupCoordinatorRecordType::ConsumerGroupRegularExpression,
-            Self::StreamsGroupMetadata(_) => GroupCoordinatorRecordType::StreamsGroupMetadata,
-            Self::StreamsGroupMemberMetadata(_) => GroupCoordinatorRecordType::StreamsGroupMemberMetadata,
-            Self::StreamsGroupTargetAssignmentMetadata(_) => {
+            GroupCoordinatorValue::ShareGroupTargetAssignmentMember(_) => {
+                GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember
+            }
+            GroupCoordinatorValue::ShareGroupCurrentMemberAssignment(_) => {
+                GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment
+            }
+            GroupCoordinatorValue::ShareGroupStatePartitionMetadata(_) => {
+                GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata
+            }
+            GroupCoordinatorValue::ConsumerGroupRegularExpression(_) => {
+                GroupCoordinatorRecordType::ConsumerGroupRegularExpression
+            }
+            GroupCoordinatorValue::StreamsGroupMetadata(_) => GroupCoordinatorRecordType::StreamsGroupMetadata,
+            GroupCoordinatorValue::StreamsGroupMemberMetadata(_) => {
+                GroupCoordinatorRecordType::StreamsGroupMemberMetadata
+            }
+            GroupCoordinatorValue::StreamsGroupTargetAssignmentMetadata(_) => {
                 GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata
             }
-            Self::StreamsGroupTargetAssignmentMember(_) => {
+            GroupCoordinatorValue::StreamsGroupTargetAssignmentMember(_) => {
                 GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember
             }
-            Self::StreamsGroupCurrentMemberAssignment(_) => {
+            GroupCoordinatorValue::StreamsGroupCurrentMemberAssignment(_) => {
                 GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment
             }
-            Self::StreamsGroupTopology(_) => GroupCoordinatorRecordType::StreamsGroupTopology,
+            GroupCoordinatorValue::StreamsGroupTopology(_) => GroupCoordinatorRecordType::StreamsGroupTopology,
+        }
+    }
+
+    /// Encodes the message at `version`.
+    pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        match self {
+            GroupCoordinatorValue::LegacyOffsetCommit(m) => m.encode(buf, version),
+            GroupCoordinatorValue::OffsetCommit(m) => m.encode(buf, version),
+            GroupCoordinatorValue::GroupMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ConsumerGroupMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ConsumerGroupPartitionMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ConsumerGroupMemberMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ConsumerGroupTargetAssignmentMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ConsumerGroupTargetAssignmentMember(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ConsumerGroupCurrentMemberAssignment(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ShareGroupMemberMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ShareGroupMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ShareGroupTargetAssignmentMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ShareGroupTargetAssignmentMember(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ShareGroupCurrentMemberAssignment(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ShareGroupStatePartitionMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::ConsumerGroupRegularExpression(m) => m.encode(buf, version),
+            GroupCoordinatorValue::StreamsGroupMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::StreamsGroupMemberMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::StreamsGroupTargetAssignmentMetadata(m) => m.encode(buf, version),
+            GroupCoordinatorValue::StreamsGroupTargetAssignmentMember(m) => m.encode(buf, version),
+            GroupCoordinatorValue::StreamsGroupCurrentMemberAssignment(m) => m.encode(buf, version),
+            GroupCoordinatorValue::StreamsGroupTopology(m) => m.encode(buf, version),
+        }
+    }
+
+    /// The exact encoded size of the message at `version`.
+    #[inline]
+    pub fn encoded_size(&self, version: i16) -> usize {
+        match self {
+            GroupCoordinatorValue::LegacyOffsetCommit(m) => m.encoded_size(version),
+            GroupCoordinatorValue::OffsetCommit(m) => m.encoded_size(version),
+            GroupCoordinatorValue::GroupMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ConsumerGroupMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ConsumerGroupPartitionMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ConsumerGroupMemberMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ConsumerGroupTargetAssignmentMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ConsumerGroupTargetAssignmentMember(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ConsumerGroupCurrentMemberAssignment(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ShareGroupMemberMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ShareGroupMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ShareGroupTargetAssignmentMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ShareGroupTargetAssignmentMember(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ShareGroupCurrentMemberAssignment(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ShareGroupStatePartitionMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::ConsumerGroupRegularExpression(m) => m.encoded_size(version),
+            GroupCoordinatorValue::StreamsGroupMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::StreamsGroupMemberMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::StreamsGroupTargetAssignmentMetadata(m) => m.encoded_size(version),
+            GroupCoordinatorValue::StreamsGroupTargetAssignmentMember(m) => m.encoded_size(version),
+            GroupCoordinatorValue::StreamsGroupCurrentMemberAssignment(m) => m.encoded_size(version),
+            GroupCoordinatorValue::StreamsGroupTopology(m) => m.encoded_size(version),
         }
     }
 
     /// Decodes the message of `record_type` at `version`.
+    #[inline]
     pub fn decode(
         record_type: GroupCoordinatorRecordType,
         r: &mut Reader<'_>,
@@ -815,468 +754,239 @@ impl GroupCoordinatorValue {
     ) -> Result<Self, DecodeError> {
         Ok(match record_type {
             GroupCoordinatorRecordType::LegacyOffsetCommit => {
-                Self::LegacyOffsetCommit(LegacyOffsetCommitValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::OffsetCommit => Self::OffsetCommit(OffsetCommitValue::decode(r, version)?),
-            GroupCoordinatorRecordType::GroupMetadata => Self::GroupMetadata(GroupMetadataValue::decode(r, version)?),
-            GroupCoordinatorRecordType::ConsumerGroupMetadata => {
-                Self::ConsumerGroupMetadata(ConsumerGroupMetadataValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
-                Self::ConsumerGroupPartitionMetadata(ConsumerGroupPartitionMetadataValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
-                Self::ConsumerGroupMemberMetadata(ConsumerGroupMemberMetadataValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
-                Self::ConsumerGroupTargetAssignmentMetadata(ConsumerGroupTargetAssignmentMetadataValue::decode(
-                    r, version,
-                )?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
-                Self::ConsumerGroupTargetAssignmentMember(ConsumerGroupTargetAssignmentMemberValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
-                Self::ConsumerGroupCurrentMemberAssignment(ConsumerGroupCurrentMemberAssignmentValue::decode(
-                    r, version,
-                )?)
-            }
-            GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
-                Self::ShareGroupMemberMetadata(ShareGroupMemberMetadataValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupMetadata => {
-                Self::ShareGroupMetadata(ShareGroupMetadataValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
-                Self::ShareGroupTargetAssignmentMetadata(ShareGroupTargetAssignmentMetadataValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
-                Self::ShareGroupTargetAssignmentMember(ShareGroupTargetAssignmentMemberValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
-                Self::ShareGroupCurrentMemberAssignment(ShareGroupCurrentMemberAssignmentValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
-                Self::ShareGroupStatePartitionMetadata(ShareGroupStatePartitionMetadataValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
-                Self::ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupMetadata => {
-                Self::StreamsGroupMetadata(StreamsGroupMetadataValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
-                Self::StreamsGroupMemberMetadata(StreamsGroupMemberMetadataValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
-                Self::StreamsGroupTargetAssignmentMetadata(StreamsGroupTargetAssignmentMetadataValue::decode(
-                    r, version,
-                )?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
-                Self::StreamsGroupTargetAssignmentMember(StreamsGroupTargetAssignmentMemberValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
-                Self::StreamsGroupCurrentMemberAssignment(StreamsGroupCurrentMemberAssignmentValue::decode(r, version)?)
-            }
-            GroupCoordinatorRecordType::StreamsGroupTopology => {
-                Self::StreamsGroupTopology(StreamsGroupTopologyValue::decode(r, version)?)
-            }
-        })
-    }
-
-    /// Like [`GroupCoordinatorValue::decode`], for a raw type id; an unknown id is an error.
-    pub fn decode_by_id(id: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        match GroupCoordinatorRecordType::from_id(id) {
-            Some(t) => Self::decode(t, r, version),
-            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
-        }
-    }
-
-    /// Encodes the message at `version`.
-    pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        match self {
-            Self::LegacyOffsetCommit(m) => m.encode(buf, version),
-            Self::OffsetCommit(m) => m.encode(buf, version),
-            Self::GroupMetadata(m) => m.encode(buf, version),
-            Self::ConsumerGroupMetadata(m) => m.encode(buf, version),
-            Self::ConsumerGroupPartitionMetadata(m) => m.encode(buf, version),
-            Self::ConsumerGroupMemberMetadata(m) => m.encode(buf, version),
-            Self::ConsumerGroupTargetAssignmentMetadata(m) => m.encode(buf, version),
-            Self::ConsumerGroupTargetAssignmentMember(m) => m.encode(buf, version),
-            Self::ConsumerGroupCurrentMemberAssignment(m) => m.encode(buf, version),
-            Self::ShareGroupMemberMetadata(m) => m.encode(buf, version),
-            Self::ShareGroupMetadata(m) => m.encode(buf, version),
-            Self::ShareGroupTargetAssignmentMetadata(m) => m.encode(buf, version),
-            Self::ShareGroupTargetAssignmentMember(m) => m.encode(buf, version),
-            Self::ShareGroupCurrentMemberAssignment(m) => m.encode(buf, version),
-            Self::ShareGroupStatePartitionMetadata(m) => m.encode(buf, version),
-            Self::ConsumerGroupRegularExpression(m) => m.encode(buf, version),
-            Self::StreamsGroupMetadata(m) => m.encode(buf, version),
-            Self::StreamsGroupMemberMetadata(m) => m.encode(buf, version),
-            Self::StreamsGroupTargetAssignmentMetadata(m) => m.encode(buf, version),
-            Self::StreamsGroupTargetAssignmentMember(m) => m.encode(buf, version),
-            Self::StreamsGroupCurrentMemberAssignment(m) => m.encode(buf, version),
-            Self::StreamsGroupTopology(m) => m.encode(buf, version),
-        }
-    }
-
-    /// The exact encoded size.
-    pub fn encoded_size(&self, version: i16) -> usize {
-        match self {
-            Self::LegacyOffsetCommit(m) => m.encoded_size(version),
-            Self::OffsetCommit(m) => m.encoded_size(version),
-            Self::GroupMetadata(m) => m.encoded_size(version),
-            Self::ConsumerGroupMetadata(m) => m.encoded_size(version),
-            Self::ConsumerGroupPartitionMetadata(m) => m.encoded_size(version),
-            Self::ConsumerGroupMemberMetadata(m) => m.encoded_size(version),
-            Self::ConsumerGroupTargetAssignmentMetadata(m) => m.encoded_size(version),
-            Self::ConsumerGroupTargetAssignmentMember(m) => m.encoded_size(version),
-            Self::ConsumerGroupCurrentMemberAssignment(m) => m.encoded_size(version),
-            Self::ShareGroupMemberMetadata(m) => m.encoded_size(version),
-            Self::ShareGroupMetadata(m) => m.encoded_size(version),
-            Self::ShareGroupTargetAssignmentMetadata(m) => m.encoded_size(version),
-            Self::ShareGroupTargetAssignmentMember(m) => m.encoded_size(version),
-            Self::ShareGroupCurrentMemberAssignment(m) => m.encoded_size(version),
-            Self::ShareGroupStatePartitionMetadata(m) => m.encoded_size(version),
-            Self::ConsumerGroupRegularExpression(m) => m.encoded_size(version),
-            Self::StreamsGroupMetadata(m) => m.encoded_size(version),
-            Self::StreamsGroupMemberMetadata(m) => m.encoded_size(version),
-            Self::StreamsGroupTargetAssignmentMetadata(m) => m.encoded_size(version),
-            Self::StreamsGroupTargetAssignmentMember(m) => m.encoded_size(version),
-            Self::StreamsGroupCurrentMemberAssignment(m) => m.encoded_size(version),
-            Self::StreamsGroupTopology(m) => m.encoded_size(version),
-        }
-    }
-
-    /// A random message of `record_type`, valid at `version` (feature `random`).
-    #[cfg(feature = "random")]
-    pub fn random(record_type: GroupCoordinatorRecordType, rng: &mut crate::random::Rng, version: i16) -> Self {
-        use crate::random::Random;
-        match record_type {
-            GroupCoordinatorRecordType::LegacyOffsetCommit => {
-                Self::LegacyOffsetCommit(LegacyOffsetCommitValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::OffsetCommit => Self::OffsetCommit(OffsetCommitValue::random(rng, version)),
-            GroupCoordinatorRecordType::GroupMetadata => Self::GroupMetadata(GroupMetadataValue::random(rng, version)),
-            GroupCoordinatorRecordType::ConsumerGroupMetadata => {
-                Self::ConsumerGroupMetadata(ConsumerGroupMetadataValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
-                Self::ConsumerGroupPartitionMetadata(ConsumerGroupPartitionMetadataValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
-                Self::ConsumerGroupMemberMetadata(ConsumerGroupMemberMetadataValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
-                Self::ConsumerGroupTargetAssignmentMetadata(ConsumerGroupTargetAssignmentMetadataValue::random(
-                    rng, version,
-                ))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
-                Self::ConsumerGroupTargetAssignmentMember(ConsumerGroupTargetAssignmentMemberValue::random(
-                    rng, version,
-                ))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
-                Self::ConsumerGroupCurrentMemberAssignment(ConsumerGroupCurrentMemberAssignmentValue::random(
-                    rng, version,
-                ))
-            }
-            GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
-                Self::ShareGroupMemberMetadata(ShareGroupMemberMetadataValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::ShareGroupMetadata => {
-                Self::ShareGroupMetadata(ShareGroupMetadataValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
-                Self::ShareGroupTargetAssignmentMetadata(ShareGroupTargetAssignmentMetadataValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
-                Self::ShareGroupTargetAssignmentMember(ShareGroupTargetAssignmentMemberValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
-                Self::ShareGroupCurrentMemberAssignment(ShareGroupCurrentMemberAssignmentValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
-                Self::ShareGroupStatePartitionMetadata(ShareGroupStatePartitionMetadataValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
-                Self::ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::StreamsGroupMetadata => {
-                Self::StreamsGroupMetadata(StreamsGroupMetadataValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
-                Self::StreamsGroupMemberMetadata(StreamsGroupMemberMetadataValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
-                Self::StreamsGroupTargetAssignmentMetadata(StreamsGroupTargetAssignmentMetadataValue::random(
-                    rng, version,
-                ))
-            }
-            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
-                Self::StreamsGroupTargetAssignmentMember(StreamsGroupTargetAssignmentMemberValue::random(rng, version))
-            }
-            GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
-                Self::StreamsGroupCurrentMemberAssignment(StreamsGroupCurrentMemberAssignmentValue::random(
-                    rng, version,
-                ))
-            }
-            GroupCoordinatorRecordType::StreamsGroupTopology => {
-                Self::StreamsGroupTopology(StreamsGroupTopologyValue::random(rng, version))
-            }
-        }
-    }
-
-    /// The message in Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn to_json(&self, version: i16) -> Result<crate::json::Value, EncodeError> {
-        use crate::json::ToJson;
-        match self {
-            Self::LegacyOffsetCommit(m) => m.to_json(version),
-            Self::OffsetCommit(m) => m.to_json(version),
-            Self::GroupMetadata(m) => m.to_json(version),
-            Self::ConsumerGroupMetadata(m) => m.to_json(version),
-            Self::ConsumerGroupPartitionMetadata(m) => m.to_json(version),
-            Self::ConsumerGroupMemberMetadata(m) => m.to_json(version),
-            Self::ConsumerGroupTargetAssignmentMetadata(m) => m.to_json(version),
-            Self::ConsumerGroupTargetAssignmentMember(m) => m.to_json(version),
-            Self::ConsumerGroupCurrentMemberAssignment(m) => m.to_json(version),
-            Self::ShareGroupMemberMetadata(m) => m.to_json(version),
-            Self::ShareGroupMetadata(m) => m.to_json(version),
-            Self::ShareGroupTargetAssignmentMetadata(m) => m.to_json(version),
-            Self::ShareGroupTargetAssignmentMember(m) => m.to_json(version),
-            Self::ShareGroupCurrentMemberAssignment(m) => m.to_json(version),
-            Self::ShareGroupStatePartitionMetadata(m) => m.to_json(version),
-            Self::ConsumerGroupRegularExpression(m) => m.to_json(version),
-            Self::StreamsGroupMetadata(m) => m.to_json(version),
-            Self::StreamsGroupMemberMetadata(m) => m.to_json(version),
-            Self::StreamsGroupTargetAssignmentMetadata(m) => m.to_json(version),
-            Self::StreamsGroupTargetAssignmentMember(m) => m.to_json(version),
-            Self::StreamsGroupCurrentMemberAssignment(m) => m.to_json(version),
-            Self::StreamsGroupTopology(m) => m.to_json(version),
-        }
-    }
-
-    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn from_json(
-        record_type: GroupCoordinatorRecordType,
-        value: &crate::json::Value,
-        version: i16,
-    ) -> Result<Self, DecodeError> {
-        use crate::json::FromJson;
-        Ok(match record_type {
-            GroupCoordinatorRecordType::LegacyOffsetCommit => {
-                Self::LegacyOffsetCommit(LegacyOffsetCommitValue::from_json(value, version)?)
+                GroupCoordinatorValue::LegacyOffsetCommit(LegacyOffsetCommitValue::decode(r, version)?)
             }
             GroupCoordinatorRecordType::OffsetCommit => {
-                Self::OffsetCommit(OffsetCommitValue::from_json(value, version)?)
+                GroupCoordinatorValue::OffsetCommit(OffsetCommitValue::decode(r, version)?)
             }
             GroupCoordinatorRecordType::GroupMetadata => {
-                Self::GroupMetadata(GroupMetadataValue::from_json(value, version)?)
+                GroupCoordinatorValue::GroupMetadata(GroupMetadataValue::decode(r, version)?)
             }
             GroupCoordinatorRecordType::ConsumerGroupMetadata => {
-                Self::ConsumerGroupMetadata(ConsumerGroupMetadataValue::from_json(value, version)?)
+                GroupCoordinatorValue::ConsumerGroupMetadata(ConsumerGroupMetadataValue::decode(r, version)?)
             }
             GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
-                Self::ConsumerGroupPartitionMetadata(ConsumerGroupPartitionMetadataValue::from_json(value, version)?)
+                GroupCoordinatorValue::ConsumerGroupPartitionMetadata(ConsumerGroupPartitionMetadataValue::decode(
+                    r, version,
+                )?)
             }
             GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
-                Self::ConsumerGroupMemberMetadata(ConsumerGroupMemberMetadataValue::from_json(value, version)?)
+                GroupCoordinatorValue::ConsumerGroupMemberMetadata(ConsumerGroupMemberMetadataValue::decode(
+                    r, version,
+                )?)
             }
             GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
-                Self::ConsumerGroupTargetAssignmentMetadata(ConsumerGroupTargetAssignmentMetadataValue::from_json(
-                    value, version,
-                )?)
+                GroupCoordinatorValue::ConsumerGroupTargetAssignmentMetadata(
+                    ConsumerGroupTargetAssignmentMetadataValue::decode(r, version)?,
+                )
             }
             GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
-                Self::ConsumerGroupTargetAssignmentMember(ConsumerGroupTargetAssignmentMemberValue::from_json(
-                    value, version,
-                )?)
+                GroupCoordinatorValue::ConsumerGroupTargetAssignmentMember(
+                    ConsumerGroupTargetAssignmentMemberValue::decode(r, version)?,
+                )
             }
             GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
-                Self::ConsumerGroupCurrentMemberAssignment(ConsumerGroupCurrentMemberAssignmentValue::from_json(
-                    value, version,
-                )?)
+                GroupCoordinatorValue::ConsumerGroupCurrentMemberAssignment(
+                    ConsumerGroupCurrentMemberAssignmentValue::decode(r, version)?,
+                )
             }
             GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
-                Self::ShareGroupMemberMetadata(ShareGroupMemberMetadataValue::from_json(value, version)?)
+                GroupCoordinatorValue::ShareGroupMemberMetadata(ShareGroupMemberMetadataValue::decode(r, version)?)
             }
             GroupCoordinatorRecordType::ShareGroupMetadata => {
-                Self::ShareGroupMetadata(ShareGroupMetadataValue::from_json(value, version)?)
+                GroupCoordinatorValue::ShareGroupMetadata(ShareGroupMetadataValue::decode(r, version)?)
             }
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => Self::ShareGroupTargetAssignmentMetadata(
-                ShareGroupTargetAssignmentMetadataValue::from_json(value, version)?,
-            ),
-            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => Self::ShareGroupTargetAssignmentMember(
-                ShareGroupTargetAssignmentMemberValue::from_json(value, version)?,
-            ),
-            GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => Self::ShareGroupCurrentMemberAssignment(
-                ShareGroupCurrentMemberAssignmentValue::from_json(value, version)?,
-            ),
-            GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => Self::ShareGroupStatePartitionMetadata(
-                ShareGroupStatePartitionMetadataValue::from_json(value, version)?,
-            ),
+            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
+                GroupCoordinatorValue::ShareGroupTargetAssignmentMetadata(
+                    ShareGroupTargetAssignmentMetadataValue::decode(r, version)?,
+                )
+            }
+            GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
+                GroupCoordinatorValue::ShareGroupTargetAssignmentMember(ShareGroupTargetAssignmentMemberValue::decode(
+                    r, version,
+                )?)
+            }
+            GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
+                GroupCoordinatorValue::ShareGroupCurrentMemberAssignment(
+                    ShareGroupCurrentMemberAssignmentValue::decode(r, version)?,
+                )
+            }
+            GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
+                GroupCoordinatorValue::ShareGroupStatePartitionMetadata(ShareGroupStatePartitionMetadataValue::decode(
+                    r, version,
+                )?)
+            }
             GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
-                Self::ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionValue::from_json(value, version)?)
+                GroupCoordinatorValue::ConsumerGroupRegularExpression(ConsumerGroupRegularExpressionValue::decode(
+                    r, version,
+                )?)
             }
             GroupCoordinatorRecordType::StreamsGroupMetadata => {
-                Self::StreamsGroupMetadata(StreamsGroupMetadataValue::from_json(value, version)?)
+                GroupCoordinatorValue::StreamsGroupMetadata(StreamsGroupMetadataValue::decode(r, version)?)
             }
             GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
-                Self::StreamsGroupMemberMetadata(StreamsGroupMemberMetadataValue::from_json(value, version)?)
+                GroupCoordinatorValue::StreamsGroupMemberMetadata(StreamsGroupMemberMetadataValue::decode(r, version)?)
             }
             GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
-                Self::StreamsGroupTargetAssignmentMetadata(StreamsGroupTargetAssignmentMetadataValue::from_json(
-                    value, version,
-                )?)
+                GroupCoordinatorValue::StreamsGroupTargetAssignmentMetadata(
+                    StreamsGroupTargetAssignmentMetadataValue::decode(r, version)?,
+                )
             }
-            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => Self::StreamsGroupTargetAssignmentMember(
-                StreamsGroupTargetAssignmentMemberValue::from_json(value, version)?,
-            ),
+            GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
+                GroupCoordinatorValue::StreamsGroupTargetAssignmentMember(
+                    StreamsGroupTargetAssignmentMemberValue::decode(r, version)?,
+                )
+            }
             GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
-                Self::StreamsGroupCurrentMemberAssignment(StreamsGroupCurrentMemberAssignmentValue::from_json(
-                    value, version,
-                )?)
+                GroupCoordinatorValue::StreamsGroupCurrentMemberAssignment(
+                    StreamsGroupCurrentMemberAssignmentValue::decode(r, version)?,
+                )
             }
             GroupCoordinatorRecordType::StreamsGroupTopology => {
-                Self::StreamsGroupTopology(StreamsGroupTopologyValue::from_json(value, version)?)
+                GroupCoordinatorValue::StreamsGroupTopology(StreamsGroupTopologyValue::decode(r, version)?)
             }
         })
+    }
+
+    /// Like [`GroupCoordinatorValue::decode`], for a raw type id; an unknown type id is an error.
+    #[inline]
+    pub fn decode_by_id(id: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        match GroupCoordinatorRecordType::from_id(id) {
+            Some(key) => Self::decode(key, r, version),
+            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+        }
     }
 }
 
 impl From<LegacyOffsetCommitValue> for GroupCoordinatorValue {
     fn from(m: LegacyOffsetCommitValue) -> Self {
-        Self::LegacyOffsetCommit(m)
+        GroupCoordinatorValue::LegacyOffsetCommit(m)
     }
 }
 
 impl From<OffsetCommitValue> for GroupCoordinatorValue {
     fn from(m: OffsetCommitValue) -> Self {
-        Self::OffsetCommit(m)
+        GroupCoordinatorValue::OffsetCommit(m)
     }
 }
 
 impl From<GroupMetadataValue> for GroupCoordinatorValue {
     fn from(m: GroupMetadataValue) -> Self {
-        Self::GroupMetadata(m)
+        GroupCoordinatorValue::GroupMetadata(m)
     }
 }
 
 impl From<ConsumerGroupMetadataValue> for GroupCoordinatorValue {
     fn from(m: ConsumerGroupMetadataValue) -> Self {
-        Self::ConsumerGroupMetadata(m)
+        GroupCoordinatorValue::ConsumerGroupMetadata(m)
     }
 }
 
 impl From<ConsumerGroupPartitionMetadataValue> for GroupCoordinatorValue {
     fn from(m: ConsumerGroupPartitionMetadataValue) -> Self {
-        Self::ConsumerGroupPartitionMetadata(m)
+        GroupCoordinatorValue::ConsumerGroupPartitionMetadata(m)
     }
 }
 
 impl From<ConsumerGroupMemberMetadataValue> for GroupCoordinatorValue {
     fn from(m: ConsumerGroupMemberMetadataValue) -> Self {
-        Self::ConsumerGroupMemberMetadata(m)
+        GroupCoordinatorValue::ConsumerGroupMemberMetadata(m)
     }
 }
 
 impl From<ConsumerGroupTargetAssignmentMetadataValue> for GroupCoordinatorValue {
     fn from(m: ConsumerGroupTargetAssignmentMetadataValue) -> Self {
-        Self::ConsumerGroupTargetAssignmentMetadata(m)
+        GroupCoordinatorValue::ConsumerGroupTargetAssignmentMetadata(m)
     }
 }
 
 impl From<ConsumerGroupTargetAssignmentMemberValue> for GroupCoordinatorValue {
     fn from(m: ConsumerGroupTargetAssignmentMemberValue) -> Self {
-        Self::ConsumerGroupTargetAssignmentMember(m)
+        GroupCoordinatorValue::ConsumerGroupTargetAssignmentMember(m)
     }
 }
 
 impl From<ConsumerGroupCurrentMemberAssignmentValue> for GroupCoordinatorValue {
     fn from(m: ConsumerGroupCurrentMemberAssignmentValue) -> Self {
-        Self::ConsumerGroupCurrentMemberAssignment(m)
+        GroupCoordinatorValue::ConsumerGroupCurrentMemberAssignment(m)
     }
 }
 
 impl From<ShareGroupMemberMetadataValue> for GroupCoordinatorValue {
     fn from(m: ShareGroupMemberMetadataValue) -> Self {
-        Self::ShareGroupMemberMetadata(m)
+        GroupCoordinatorValue::ShareGroupMemberMetadata(m)
     }
 }
 
 impl From<ShareGroupMetadataValue> for GroupCoordinatorValue {
     fn from(m: ShareGroupMetadataValue) -> Self {
-        Self::ShareGroupMetadata(m)
+        GroupCoordinatorValue::ShareGroupMetadata(m)
     }
 }
 
 impl From<ShareGroupTargetAssignmentMetadataValue> for GroupCoordinatorValue {
     fn from(m: ShareGroupTargetAssignmentMetadataValue) -> Self {
-        Self::ShareGroupTargetAssignmentMetadata(m)
+        GroupCoordinatorValue::ShareGroupTargetAssignmentMetadata(m)
     }
 }
 
 impl From<ShareGroupTargetAssignmentMemberValue> for GroupCoordinatorValue {
     fn from(m: ShareGroupTargetAssignmentMemberValue) -> Self {
-        Self::ShareGroupTargetAssignmentMember(m)
+        GroupCoordinatorValue::ShareGroupTargetAssignmentMember(m)
     }
 }
 
 impl From<ShareGroupCurrentMemberAssignmentValue> for GroupCoordinatorValue {
     fn from(m: ShareGroupCurrentMemberAssignmentValue) -> Self {
-        Self::ShareGroupCurrentMemberAssignment(m)
+        GroupCoordinatorValue::ShareGroupCurrentMemberAssignment(m)
     }
 }
 
 impl From<ShareGroupStatePartitionMetadataValue> for GroupCoordinatorValue {
     fn from(m: ShareGroupStatePartitionMetadataValue) -> Self {
-        Self::ShareGroupStatePartitionMetadata(m)
+        GroupCoordinatorValue::ShareGroupStatePartitionMetadata(m)
     }
 }
 
 impl From<ConsumerGroupRegularExpressionValue> for GroupCoordinatorValue {
     fn from(m: ConsumerGroupRegularExpressionValue) -> Self {
-        Self::ConsumerGroupRegularExpression(m)
+        GroupCoordinatorValue::ConsumerGroupRegularExpression(m)
     }
 }
 
 impl From<StreamsGroupMetadataValue> for GroupCoordinatorValue {
     fn from(m: StreamsGroupMetadataValue) -> Self {
-        Self::StreamsGroupMetadata(m)
+        GroupCoordinatorValue::StreamsGroupMetadata(m)
     }
 }
 
 impl From<StreamsGroupMemberMetadataValue> for GroupCoordinatorValue {
     fn from(m: StreamsGroupMemberMetadataValue) -> Self {
-        Self::StreamsGroupMemberMetadata(m)
+        GroupCoordinatorValue::StreamsGroupMemberMetadata(m)
     }
 }
 
 impl From<StreamsGroupTargetAssignmentMetadataValue> for GroupCoordinatorValue {
     fn from(m: StreamsGroupTargetAssignmentMetadataValue) -> Self {
-        Self::StreamsGroupTargetAssignmentMetadata(m)
+        GroupCoordinatorValue::StreamsGroupTargetAssignmentMetadata(m)
     }
 }
 
 impl From<StreamsGroupTargetAssignmentMemberValue> for GroupCoordinatorValue {
     fn from(m: StreamsGroupTargetAssignmentMemberValue) -> Self {
-        Self::StreamsGroupTargetAssignmentMember(m)
+        GroupCoordinatorValue::StreamsGroupTargetAssignmentMember(m)
     }
 }
 
 impl From<StreamsGroupCurrentMemberAssignmentValue> for GroupCoordinatorValue {
     fn from(m: StreamsGroupCurrentMemberAssignmentValue) -> Self {
-        Self::StreamsGroupCurrentMemberAssignment(m)
+        GroupCoordinatorValue::StreamsGroupCurrentMemberAssignment(m)
     }
 }
 
 impl From<StreamsGroupTopologyValue> for GroupCoordinatorValue {
     fn from(m: StreamsGroupTopologyValue) -> Self {
-        Self::StreamsGroupTopology(m)
+        GroupCoordinatorValue::StreamsGroupTopology(m)
     }
 }
 
@@ -1537,7 +1247,8 @@ impl MetadataRecordType {
 
 /// A record of any [`MetadataRecordType`], decoded.
 #[derive(Debug, Clone, PartialEq)]
-// As large as its largest record: boxing would cost an allocation per record.
+// The variants are as large as their messages: boxing them would cost an
+// allocation per value, while a value is built once and rarely moved.
 #[allow(clippy::large_enum_variant)]
 pub enum MetadataRecord {
     /// `RegisterBrokerRecord`.
@@ -1600,484 +1311,340 @@ impl MetadataRecord {
     /// The record type.
     pub fn record_type(&self) -> MetadataRecordType {
         match self {
-            Self::RegisterBroker(_) => MetadataRecordType::RegisterBroker,
-            Self::UnregisterBroker(_) => MetadataRecordType::UnregisterBroker,
-            Self::Topic(_) => MetadataRecordType::Topic,
-            Self::Partition(_) => MetadataRecordType::Partition,
-            Self::Config(_) => MetadataRecordType::Config,
-            Self::PartitionChange(_) => MetadataRecordType::PartitionChange,
-            Self::FenceBroker(_) => MetadataRecordType::FenceBroker,
-            Self::UnfenceBroker(_) => MetadataRecordType::UnfenceBroker,
-            Self::RemoveTopic(_) => MetadataRecordType::RemoveTopic,
-            Self::DelegationToken(_) => MetadataRecordType::DelegationToken,
-            Self::UserScramCredential(_) => MetadataRecordType::UserScramCredential,
-            Self::FeatureLevel(_) => MetadataRecordType::FeatureLevel,
-            Self::ClientQuota(_) => MetadataRecordType::ClientQuota,
-            Self::ProducerIds(_) => MetadataRecordType::ProducerIds,
-            Self::BrokerRegistrationChange(_) => MetadataRecordType::BrokerRegistrationChange,
-            Self::AccessControlEntry(_) => MetadataRecordType::AccessControlEntry,
-            Self::RemoveAccessControlEntry(_) => MetadataRecordType::RemoveAccessControlEntry,
-            Self::NoOp(_) => MetadataRecordType::NoOp,
-            Self::ZkMigrationState(_) => MetadataRecordType::ZkMigrationState,
-            Self::RemoveUserScramCredential(_) => MetadataRecordType::RemoveUserScramCredential,
-            Self::BeginTransaction(_) => MetadataRecordType::BeginTransaction,
-            Self::EndTransaction(_) => MetadataRecordType::EndTransaction,
-            Self::AbortTransaction(_) => MetadataRecordType::AbortTransaction,
-            Self::RemoveDelegationToken(_) => MetadataRecordType::RemoveDelegationToken,
-            Self::RegisterController(_) => MetadataRecordType::RegisterController,
-            Self::ClearElr(_) => MetadataRecordType::ClearElr,
-            Self::UnregisterController(_) => MetadataRecordType::UnregisterController,
-        }
-    }
-
-    /// Decodes the message of `record_type` at `version`.
-    pub fn decode(record_type: MetadataRecordType, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        Ok(match record_type {
-            MetadataRecordType::RegisterBroker => Self::RegisterBroker(RegisterBrokerRecord::decode(r, version)?),
-            MetadataRecordType::UnregisterBroker => Self::UnregisterBroker(UnregisterBrokerRecord::decode(r, version)?),
-            MetadataRecordType::Topic => Self::Topic(TopicRecord::decode(r, version)?),
-            MetadataRecordType::Partition => Self::Partition(PartitionRecord::decode(r, version)?),
-            MetadataRecordType::Config => Self::Config(ConfigRecord::decode(r, version)?),
-            MetadataRecordType::PartitionChange => Self::PartitionChange(PartitionChangeRecord::decode(r, version)?),
-            MetadataRecordType::FenceBroker => Self::FenceBroker(FenceBrokerRecord::decode(r, version)?),
-            MetadataRecordType::UnfenceBroker => Self::UnfenceBroker(UnfenceBrokerRecord::decode(r, version)?),
-            MetadataRecordType::RemoveTopic => Self::RemoveTopic(RemoveTopicRecord::decode(r, version)?),
-            MetadataRecordType::DelegationToken => Self::DelegationToken(DelegationTokenRecord::decode(r, version)?),
-            MetadataRecordType::UserScramCredential => {
-                Self::UserScramCredential(UserScramCredentialRecord::decode(r, version)?)
-            }
-            MetadataRecordType::FeatureLevel => Self::FeatureLevel(FeatureLevelRecord::decode(r, version)?),
-            MetadataRecordType::ClientQuota => Self::ClientQuota(ClientQuotaRecord::decode(r, version)?),
-            MetadataRecordType::ProducerIds => Self::ProducerIds(ProducerIdsRecord::decode(r, version)?),
-            MetadataRecordType::BrokerRegistrationChange => {
-                Self::BrokerRegistrationChange(BrokerRegistrationChangeRecord::decode(r, version)?)
-            }
-            MetadataRecordType::AccessControlEntry => {
-                Self::AccessControlEntry(AccessControlEntryRecord::decode(r, version)?)
-            }
-            MetadataRecordType::RemoveAccessControlEntry => {
-                Self::RemoveAccessControlEntry(RemoveAccessControlEntryRecord::decode(r, version)?)
-            }
-            MetadataRecordType::NoOp => Self::NoOp(NoOpRecord::decode(r, version)?),
-            MetadataRecordType::ZkMigrationState => Self::ZkMigrationState(ZkMigrationStateRecord::decode(r, version)?),
-            MetadataRecordType::RemoveUserScramCredential => {
-                Self::RemoveUserScramCredential(RemoveUserScramCredentialRecord::decode(r, version)?)
-            }
-            MetadataRecordType::BeginTransaction => Self::BeginTransaction(BeginTransactionRecord::decode(r, version)?),
-            MetadataRecordType::EndTransaction => Self::EndTransaction(EndTransactionRecord::decode(r, version)?),
-            MetadataRecordType::AbortTransaction => Self::AbortTransaction(AbortTransactionRecord::decode(r, version)?),
-            MetadataRecordType::RemoveDelegationToken => {
-                Self::RemoveDelegationToken(RemoveDelegationTokenRecord::decode(r, version)?)
-            }
-            MetadataRecordType::RegisterController => {
-                Self::RegisterController(RegisterControllerRecord::decode(r, version)?)
-            }
-            MetadataRecordType::ClearElr => Self::ClearElr(ClearElrRecord::decode(r, version)?),
-            MetadataRecordType::UnregisterController => {
-                Self::UnregisterController(UnregisterControllerRecord::decode(r, version)?)
-            }
-        })
-    }
-
-    /// Like [`MetadataRecord::decode`], for a raw type id; an unknown id is an error.
-    pub fn decode_by_id(id: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        match MetadataRecordType::from_id(id) {
-            Some(t) => Self::decode(t, r, version),
-            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+            MetadataRecord::RegisterBroker(_) => MetadataRecordType::RegisterBroker,
+            MetadataRecord::UnregisterBroker(_) => MetadataRecordType::UnregisterBroker,
+            MetadataRecord::Topic(_) => MetadataRecordType::Topic,
+            MetadataRecord::Partition(_) => MetadataRecordType::Partition,
+            MetadataRecord::Config(_) => MetadataRecordType::Config,
+            MetadataRecord::PartitionChange(_) => MetadataRecordType::PartitionChange,
+            MetadataRecord::FenceBroker(_) => MetadataRecordType::FenceBroker,
+            MetadataRecord::UnfenceBroker(_) => MetadataRecordType::UnfenceBroker,
+            MetadataRecord::RemoveTopic(_) => MetadataRecordType::RemoveTopic,
+            MetadataRecord::DelegationToken(_) => MetadataRecordType::DelegationToken,
+            MetadataRecord::UserScramCredential(_) => MetadataRecordType::UserScramCredential,
+            MetadataRecord::FeatureLevel(_) => MetadataRecordType::FeatureLevel,
+            MetadataRecord::ClientQuota(_) => MetadataRecordType::ClientQuota,
+            MetadataRecord::ProducerIds(_) => MetadataRecordType::ProducerIds,
+            MetadataRecord::BrokerRegistrationChange(_) => MetadataRecordType::BrokerRegistrationChange,
+            MetadataRecord::AccessControlEntry(_) => MetadataRecordType::AccessControlEntry,
+            MetadataRecord::RemoveAccessControlEntry(_) => MetadataRecordType::RemoveAccessControlEntry,
+            MetadataRecord::NoOp(_) => MetadataRecordType::NoOp,
+            MetadataRecord::ZkMigrationState(_) => MetadataRecordType::ZkMigrationState,
+            MetadataRecord::RemoveUserScramCredential(_) => MetadataRecordType::RemoveUserScramCredential,
+            MetadataRecord::BeginTransaction(_) => MetadataRecordType::BeginTransaction,
+            MetadataRecord::EndTransaction(_) => MetadataRecordType::EndTransaction,
+            MetadataRecord::AbortTransaction(_) => MetadataRecordType::AbortTransaction,
+            MetadataRecord::RemoveDelegationToken(_) => MetadataRecordType::RemoveDelegationToken,
+            MetadataRecord::RegisterController(_) => MetadataRecordType::RegisterController,
+            MetadataRecord::ClearElr(_) => MetadataRecordType::ClearElr,
+            MetadataRecord::UnregisterController(_) => MetadataRecordType::UnregisterController,
         }
     }
 
     /// Encodes the message at `version`.
     pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         match self {
-            Self::RegisterBroker(m) => m.encode(buf, version),
-            Self::UnregisterBroker(m) => m.encode(buf, version),
-            Self::Topic(m) => m.encode(buf, version),
-            Self::Partition(m) => m.encode(buf, version),
-            Self::Config(m) => m.encode(buf, version),
-            Self::PartitionChange(m) => m.encode(buf, version),
-            Self::FenceBroker(m) => m.encode(buf, version),
-            Self::UnfenceBroker(m) => m.encode(buf, version),
-            Self::RemoveTopic(m) => m.encode(buf, version),
-            Self::DelegationToken(m) => m.encode(buf, version),
-            Self::UserScramCredential(m) => m.encode(buf, version),
-            Self::FeatureLevel(m) => m.encode(buf, version),
-            Self::ClientQuota(m) => m.encode(buf, version),
-            Self::ProducerIds(m) => m.encode(buf, version),
-            Self::BrokerRegistrationChange(m) => m.encode(buf, version),
-            Self::AccessControlEntry(m) => m.encode(buf, version),
-            Self::RemoveAccessControlEntry(m) => m.encode(buf, version),
-            Self::NoOp(m) => m.encode(buf, version),
-            Self::ZkMigrationState(m) => m.encode(buf, version),
-            Self::RemoveUserScramCredential(m) => m.encode(buf, version),
-            Self::BeginTransaction(m) => m.encode(buf, version),
-            Self::EndTransaction(m) => m.encode(buf, version),
-            Self::AbortTransaction(m) => m.encode(buf, version),
-            Self::RemoveDelegationToken(m) => m.encode(buf, version),
-            Self::RegisterController(m) => m.encode(buf, version),
-            Self::ClearElr(m) => m.encode(buf, version),
-            Self::UnregisterController(m) => m.encode(buf, version),
+            MetadataRecord::RegisterBroker(m) => m.encode(buf, version),
+            MetadataRecord::UnregisterBroker(m) => m.encode(buf, version),
+            MetadataRecord::Topic(m) => m.encode(buf, version),
+            MetadataRecord::Partition(m) => m.encode(buf, version),
+            MetadataRecord::Config(m) => m.encode(buf, version),
+            MetadataRecord::PartitionChange(m) => m.encode(buf, version),
+            MetadataRecord::FenceBroker(m) => m.encode(buf, version),
+            MetadataRecord::UnfenceBroker(m) => m.encode(buf, version),
+            MetadataRecord::RemoveTopic(m) => m.encode(buf, version),
+            MetadataRecord::DelegationToken(m) => m.encode(buf, version),
+            MetadataRecord::UserScramCredential(m) => m.encode(buf, version),
+            MetadataRecord::FeatureLevel(m) => m.encode(buf, version),
+            MetadataRecord::ClientQuota(m) => m.encode(buf, version),
+            MetadataRecord::ProducerIds(m) => m.encode(buf, version),
+            MetadataRecord::BrokerRegistrationChange(m) => m.encode(buf, version),
+            MetadataRecord::AccessControlEntry(m) => m.encode(buf, version),
+            MetadataRecord::RemoveAccessControlEntry(m) => m.encode(buf, version),
+            MetadataRecord::NoOp(m) => m.encode(buf, version),
+            MetadataRecord::ZkMigrationState(m) => m.encode(buf, version),
+            MetadataRecord::RemoveUserScramCredential(m) => m.encode(buf, version),
+            MetadataRecord::BeginTransaction(m) => m.encode(buf, version),
+            MetadataRecord::EndTransaction(m) => m.encode(buf, version),
+            MetadataRecord::AbortTransaction(m) => m.encode(buf, version),
+            MetadataRecord::RemoveDelegationToken(m) => m.encode(buf, version),
+            MetadataRecord::RegisterController(m) => m.encode(buf, version),
+            MetadataRecord::ClearElr(m) => m.encode(buf, version),
+            MetadataRecord::UnregisterController(m) => m.encode(buf, version),
         }
     }
 
-    /// The exact encoded size.
+    /// The exact encoded size of the message at `version`.
+    #[inline]
     pub fn encoded_size(&self, version: i16) -> usize {
         match self {
-            Self::RegisterBroker(m) => m.encoded_size(version),
-            Self::UnregisterBroker(m) => m.encoded_size(version),
-            Self::Topic(m) => m.encoded_size(version),
-            Self::Partition(m) => m.encoded_size(version),
-            Self::Config(m) => m.encoded_size(version),
-            Self::PartitionChange(m) => m.encoded_size(version),
-            Self::FenceBroker(m) => m.encoded_size(version),
-            Self::UnfenceBroker(m) => m.encoded_size(version),
-            Self::RemoveTopic(m) => m.encoded_size(version),
-            Self::DelegationToken(m) => m.encoded_size(version),
-            Self::UserScramCredential(m) => m.encoded_size(version),
-            Self::FeatureLevel(m) => m.encoded_size(version),
-            Self::ClientQuota(m) => m.encoded_size(version),
-            Self::ProducerIds(m) => m.encoded_size(version),
-            Self::BrokerRegistrationChange(m) => m.encoded_size(version),
-            Self::AccessControlEntry(m) => m.encoded_size(version),
-            Self::RemoveAccessControlEntry(m) => m.encoded_size(version),
-            Self::NoOp(m) => m.encoded_size(version),
-            Self::ZkMigrationState(m) => m.encoded_size(version),
-            Self::RemoveUserScramCredential(m) => m.encoded_size(version),
-            Self::BeginTransaction(m) => m.encoded_size(version),
-            Self::EndTransaction(m) => m.encoded_size(version),
-            Self::AbortTransaction(m) => m.encoded_size(version),
-            Self::RemoveDelegationToken(m) => m.encoded_size(version),
-            Self::RegisterController(m) => m.encoded_size(version),
-            Self::ClearElr(m) => m.encoded_size(version),
-            Self::UnregisterController(m) => m.encoded_size(version),
+            MetadataRecord::RegisterBroker(m) => m.encoded_size(version),
+            MetadataRecord::UnregisterBroker(m) => m.encoded_size(version),
+            MetadataRecord::Topic(m) => m.encoded_size(version),
+            MetadataRecord::Partition(m) => m.encoded_size(version),
+            MetadataRecord::Config(m) => m.encoded_size(version),
+            MetadataRecord::PartitionChange(m) => m.encoded_size(version),
+            MetadataRecord::FenceBroker(m) => m.encoded_size(version),
+            MetadataRecord::UnfenceBroker(m) => m.encoded_size(version),
+            MetadataRecord::RemoveTopic(m) => m.encoded_size(version),
+            MetadataRecord::DelegationToken(m) => m.encoded_size(version),
+            MetadataRecord::UserScramCredential(m) => m.encoded_size(version),
+            MetadataRecord::FeatureLevel(m) => m.encoded_size(version),
+            MetadataRecord::ClientQuota(m) => m.encoded_size(version),
+            MetadataRecord::ProducerIds(m) => m.encoded_size(version),
+            MetadataRecord::BrokerRegistrationChange(m) => m.encoded_size(version),
+            MetadataRecord::AccessControlEntry(m) => m.encoded_size(version),
+            MetadataRecord::RemoveAccessControlEntry(m) => m.encoded_size(version),
+            MetadataRecord::NoOp(m) => m.encoded_size(version),
+            MetadataRecord::ZkMigrationState(m) => m.encoded_size(version),
+            MetadataRecord::RemoveUserScramCredential(m) => m.encoded_size(version),
+            MetadataRecord::BeginTransaction(m) => m.encoded_size(version),
+            MetadataRecord::EndTransaction(m) => m.encoded_size(version),
+            MetadataRecord::AbortTransaction(m) => m.encoded_size(version),
+            MetadataRecord::RemoveDelegationToken(m) => m.encoded_size(version),
+            MetadataRecord::RegisterController(m) => m.encoded_size(version),
+            MetadataRecord::ClearElr(m) => m.encoded_size(version),
+            MetadataRecord::UnregisterController(m) => m.encoded_size(version),
         }
     }
 
-    /// A random message of `record_type`, valid at `version` (feature `random`).
-    #[cfg(feature = "random")]
-    pub fn random(record_type: MetadataRecordType, rng: &mut crate::random::Rng, version: i16) -> Self {
-        use crate::random::Random;
-        match record_type {
-            MetadataRecordType::RegisterBroker => Self::RegisterBroker(RegisterBrokerRecord::random(rng, version)),
-            MetadataRecordType::UnregisterBroker => {
-                Self::UnregisterBroker(UnregisterBrokerRecord::random(rng, version))
-            }
-            MetadataRecordType::Topic => Self::Topic(TopicRecord::random(rng, version)),
-            MetadataRecordType::Partition => Self::Partition(PartitionRecord::random(rng, version)),
-            MetadataRecordType::Config => Self::Config(ConfigRecord::random(rng, version)),
-            MetadataRecordType::PartitionChange => Self::PartitionChange(PartitionChangeRecord::random(rng, version)),
-            MetadataRecordType::FenceBroker => Self::FenceBroker(FenceBrokerRecord::random(rng, version)),
-            MetadataRecordType::UnfenceBroker => Self::UnfenceBroker(UnfenceBrokerRecord::random(rng, version)),
-            MetadataRecordType::RemoveTopic => Self::RemoveTopic(RemoveTopicRecord::random(rng, version)),
-            MetadataRecordType::DelegationToken => Self::DelegationToken(DelegationTokenRecord::random(rng, version)),
-            MetadataRecordType::UserScramCredential => {
-                Self::UserScramCredential(UserScramCredentialRecord::random(rng, version))
-            }
-            MetadataRecordType::FeatureLevel => Self::FeatureLevel(FeatureLevelRecord::random(rng, version)),
-            MetadataRecordType::ClientQuota => Self::ClientQuota(ClientQuotaRecord::random(rng, version)),
-            MetadataRecordType::ProducerIds => Self::ProducerIds(ProducerIdsRecord::random(rng, version)),
-            MetadataRecordType::BrokerRegistrationChange => {
-                Self::BrokerRegistrationChange(BrokerRegistrationChangeRecord::random(rng, version))
-            }
-            MetadataRecordType::AccessControlEntry => {
-                Self::AccessControlEntry(AccessControlEntryRecord::random(rng, version))
-            }
-            MetadataRecordType::RemoveAccessControlEntry => {
-                Self::RemoveAccessControlEntry(RemoveAccessControlEntryRecord::random(rng, version))
-            }
-            MetadataRecordType::NoOp => Self::NoOp(NoOpRecord::random(rng, version)),
-            MetadataRecordType::ZkMigrationState => {
-                Self::ZkMigrationState(ZkMigrationStateRecord::random(rng, version))
-            }
-            MetadataRecordType::RemoveUserScramCredential => {
-                Self::RemoveUserScramCredential(RemoveUserScramCredentialRecord::random(rng, version))
-            }
-            MetadataRecordType::BeginTransaction => {
-                Self::BeginTransaction(BeginTransactionRecord::random(rng, version))
-            }
-            MetadataRecordType::EndTransaction => Self::EndTransaction(EndTransactionRecord::random(rng, version)),
-            MetadataRecordType::AbortTransaction => {
-                Self::AbortTransaction(AbortTransactionRecord::random(rng, version))
-            }
-            MetadataRecordType::RemoveDelegationToken => {
-                Self::RemoveDelegationToken(RemoveDelegationTokenRecord::random(rng, version))
-            }
-            MetadataRecordType::RegisterController => {
-                Self::RegisterController(RegisterControllerRecord::random(rng, version))
-            }
-            MetadataRecordType::ClearElr => Self::ClearElr(ClearElrRecord::random(rng, version)),
-            MetadataRecordType::UnregisterController => {
-                Self::UnregisterController(UnregisterControllerRecord::random(rng, version))
-            }
-        }
-    }
-
-    /// The message in Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn to_json(&self, version: i16) -> Result<crate::json::Value, EncodeError> {
-        use crate::json::ToJson;
-        match self {
-            Self::RegisterBroker(m) => m.to_json(version),
-            Self::UnregisterBroker(m) => m.to_json(version),
-            Self::Topic(m) => m.to_json(version),
-            Self::Partition(m) => m.to_json(version),
-            Self::Config(m) => m.to_json(version),
-            Self::PartitionChange(m) => m.to_json(version),
-            Self::FenceBroker(m) => m.to_json(version),
-            Self::UnfenceBroker(m) => m.to_json(version),
-            Self::RemoveTopic(m) => m.to_json(version),
-            Self::DelegationToken(m) => m.to_json(version),
-            Self::UserScramCredential(m) => m.to_json(version),
-            Self::FeatureLevel(m) => m.to_json(version),
-            Self::ClientQuota(m) => m.to_json(version),
-            Self::ProducerIds(m) => m.to_json(version),
-            Self::BrokerRegistrationChange(m) => m.to_json(version),
-            Self::AccessControlEntry(m) => m.to_json(version),
-            Self::RemoveAccessControlEntry(m) => m.to_json(version),
-            Self::NoOp(m) => m.to_json(version),
-            Self::ZkMigrationState(m) => m.to_json(version),
-            Self::RemoveUserScramCredential(m) => m.to_json(version),
-            Self::BeginTransaction(m) => m.to_json(version),
-            Self::EndTransaction(m) => m.to_json(version),
-            Self::AbortTransaction(m) => m.to_json(version),
-            Self::RemoveDelegationToken(m) => m.to_json(version),
-            Self::RegisterController(m) => m.to_json(version),
-            Self::ClearElr(m) => m.to_json(version),
-            Self::UnregisterController(m) => m.to_json(version),
-        }
-    }
-
-    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn from_json(
-        record_type: MetadataRecordType,
-        value: &crate::json::Value,
-        version: i16,
-    ) -> Result<Self, DecodeError> {
-        use crate::json::FromJson;
+    /// Decodes the message of `record_type` at `version`.
+    #[inline]
+    pub fn decode(record_type: MetadataRecordType, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         Ok(match record_type {
             MetadataRecordType::RegisterBroker => {
-                Self::RegisterBroker(RegisterBrokerRecord::from_json(value, version)?)
+                MetadataRecord::RegisterBroker(RegisterBrokerRecord::decode(r, version)?)
             }
             MetadataRecordType::UnregisterBroker => {
-                Self::UnregisterBroker(UnregisterBrokerRecord::from_json(value, version)?)
+                MetadataRecord::UnregisterBroker(UnregisterBrokerRecord::decode(r, version)?)
             }
-            MetadataRecordType::Topic => Self::Topic(TopicRecord::from_json(value, version)?),
-            MetadataRecordType::Partition => Self::Partition(PartitionRecord::from_json(value, version)?),
-            MetadataRecordType::Config => Self::Config(ConfigRecord::from_json(value, version)?),
+            MetadataRecordType::Topic => MetadataRecord::Topic(TopicRecord::decode(r, version)?),
+            MetadataRecordType::Partition => MetadataRecord::Partition(PartitionRecord::decode(r, version)?),
+            MetadataRecordType::Config => MetadataRecord::Config(ConfigRecord::decode(r, version)?),
             MetadataRecordType::PartitionChange => {
-                Self::PartitionChange(PartitionChangeRecord::from_json(value, version)?)
+                MetadataRecord::PartitionChange(PartitionChangeRecord::decode(r, version)?)
             }
-            MetadataRecordType::FenceBroker => Self::FenceBroker(FenceBrokerRecord::from_json(value, version)?),
-            MetadataRecordType::UnfenceBroker => Self::UnfenceBroker(UnfenceBrokerRecord::from_json(value, version)?),
-            MetadataRecordType::RemoveTopic => Self::RemoveTopic(RemoveTopicRecord::from_json(value, version)?),
+            MetadataRecordType::FenceBroker => MetadataRecord::FenceBroker(FenceBrokerRecord::decode(r, version)?),
+            MetadataRecordType::UnfenceBroker => {
+                MetadataRecord::UnfenceBroker(UnfenceBrokerRecord::decode(r, version)?)
+            }
+            MetadataRecordType::RemoveTopic => MetadataRecord::RemoveTopic(RemoveTopicRecord::decode(r, version)?),
             MetadataRecordType::DelegationToken => {
-                Self::DelegationToken(DelegationTokenRecord::from_json(value, version)?)
+                MetadataRecord::DelegationToken(DelegationTokenRecord::decode(r, version)?)
             }
             MetadataRecordType::UserScramCredential => {
-                Self::UserScramCredential(UserScramCredentialRecord::from_json(value, version)?)
+                MetadataRecord::UserScramCredential(UserScramCredentialRecord::decode(r, version)?)
             }
-            MetadataRecordType::FeatureLevel => Self::FeatureLevel(FeatureLevelRecord::from_json(value, version)?),
-            MetadataRecordType::ClientQuota => Self::ClientQuota(ClientQuotaRecord::from_json(value, version)?),
-            MetadataRecordType::ProducerIds => Self::ProducerIds(ProducerIdsRecord::from_json(value, version)?),
+            MetadataRecordType::FeatureLevel => MetadataRecord::FeatureLevel(FeatureLevelRecord::decode(r, version)?),
+            MetadataRecordType::ClientQuota => MetadataRecord::ClientQuota(ClientQuotaRecord::decode(r, version)?),
+            MetadataRecordType::ProducerIds => MetadataRecord::ProducerIds(ProducerIdsRecord::decode(r, version)?),
             MetadataRecordType::BrokerRegistrationChange => {
-                Self::BrokerRegistrationChange(BrokerRegistrationChangeRecord::from_json(value, version)?)
+                MetadataRecord::BrokerRegistrationChange(BrokerRegistrationChangeRecord::decode(r, version)?)
             }
             MetadataRecordType::AccessControlEntry => {
-                Self::AccessControlEntry(AccessControlEntryRecord::from_json(value, version)?)
+                MetadataRecord::AccessControlEntry(AccessControlEntryRecord::decode(r, version)?)
             }
             MetadataRecordType::RemoveAccessControlEntry => {
-                Self::RemoveAccessControlEntry(RemoveAccessControlEntryRecord::from_json(value, version)?)
+                MetadataRecord::RemoveAccessControlEntry(RemoveAccessControlEntryRecord::decode(r, version)?)
             }
-            MetadataRecordType::NoOp => Self::NoOp(NoOpRecord::from_json(value, version)?),
+            MetadataRecordType::NoOp => MetadataRecord::NoOp(NoOpRecord::decode(r, version)?),
             MetadataRecordType::ZkMigrationState => {
-                Self::ZkMigrationState(ZkMigrationStateRecord::from_json(value, version)?)
+                MetadataRecord::ZkMigrationState(ZkMigrationStateRecord::decode(r, version)?)
             }
             MetadataRecordType::RemoveUserScramCredential => {
-                Self::RemoveUserScramCredential(RemoveUserScramCredentialRecord::from_json(value, version)?)
+                MetadataRecord::RemoveUserScramCredential(RemoveUserScramCredentialRecord::decode(r, version)?)
             }
             MetadataRecordType::BeginTransaction => {
-                Self::BeginTransaction(BeginTransactionRecord::from_json(value, version)?)
+                MetadataRecord::BeginTransaction(BeginTransactionRecord::decode(r, version)?)
             }
             MetadataRecordType::EndTransaction => {
-                Self::EndTransaction(EndTransactionRecord::from_json(value, version)?)
+                MetadataRecord::EndTransaction(EndTransactionRecord::decode(r, version)?)
             }
             MetadataRecordType::AbortTransaction => {
-                Self::AbortTransaction(AbortTransactionRecord::from_json(value, version)?)
+                MetadataRecord::AbortTransaction(AbortTransactionRecord::decode(r, version)?)
             }
             MetadataRecordType::RemoveDelegationToken => {
-                Self::RemoveDelegationToken(RemoveDelegationTokenRecord::from_json(value, version)?)
+                MetadataRecord::RemoveDelegationToken(RemoveDelegationTokenRecord::decode(r, version)?)
             }
             MetadataRecordType::RegisterController => {
-                Self::RegisterController(RegisterControllerRecord::from_json(value, version)?)
+                MetadataRecord::RegisterController(RegisterControllerRecord::decode(r, version)?)
             }
-            MetadataRecordType::ClearElr => Self::ClearElr(ClearElrRecord::from_json(value, version)?),
+            MetadataRecordType::ClearElr => MetadataRecord::ClearElr(ClearElrRecord::decode(r, version)?),
             MetadataRecordType::UnregisterController => {
-                Self::UnregisterController(UnregisterControllerRecord::from_json(value, version)?)
+                MetadataRecord::UnregisterController(UnregisterControllerRecord::decode(r, version)?)
             }
         })
+    }
+
+    /// Like [`MetadataRecord::decode`], for a raw type id; an unknown type id is an error.
+    #[inline]
+    pub fn decode_by_id(id: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        match MetadataRecordType::from_id(id) {
+            Some(key) => Self::decode(key, r, version),
+            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+        }
     }
 }
 
 impl From<RegisterBrokerRecord> for MetadataRecord {
     fn from(m: RegisterBrokerRecord) -> Self {
-        Self::RegisterBroker(m)
+        MetadataRecord::RegisterBroker(m)
     }
 }
 
 impl From<UnregisterBrokerRecord> for MetadataRecord {
     fn from(m: UnregisterBrokerRecord) -> Self {
-        Self::UnregisterBroker(m)
+        MetadataRecord::UnregisterBroker(m)
     }
 }
 
 impl From<TopicRecord> for MetadataRecord {
     fn from(m: TopicRecord) -> Self {
-        Self::Topic(m)
+        MetadataRecord::Topic(m)
     }
 }
 
 impl From<PartitionRecord> for MetadataRecord {
     fn from(m: PartitionRecord) -> Self {
-        Self::Partition(m)
+        MetadataRecord::Partition(m)
     }
 }
 
 impl From<ConfigRecord> for MetadataRecord {
     fn from(m: ConfigRecord) -> Self {
-        Self::Config(m)
+        MetadataRecord::Config(m)
     }
 }
 
 impl From<PartitionChangeRecord> for MetadataRecord {
     fn from(m: PartitionChangeRecord) -> Self {
-        Self::PartitionChange(m)
+        MetadataRecord::PartitionChange(m)
     }
 }
 
 impl From<FenceBrokerRecord> for MetadataRecord {
     fn from(m: FenceBrokerRecord) -> Self {
-        Self::FenceBroker(m)
+        MetadataRecord::FenceBroker(m)
     }
 }
 
 impl From<UnfenceBrokerRecord> for MetadataRecord {
     fn from(m: UnfenceBrokerRecord) -> Self {
-        Self::UnfenceBroker(m)
+        MetadataRecord::UnfenceBroker(m)
     }
 }
 
 impl From<RemoveTopicRecord> for MetadataRecord {
     fn from(m: RemoveTopicRecord) -> Self {
-        Self::RemoveTopic(m)
+        MetadataRecord::RemoveTopic(m)
     }
 }
 
 impl From<DelegationTokenRecord> for MetadataRecord {
     fn from(m: DelegationTokenRecord) -> Self {
-        Self::DelegationToken(m)
+        MetadataRecord::DelegationToken(m)
     }
 }
 
 impl From<UserScramCredentialRecord> for MetadataRecord {
     fn from(m: UserScramCredentialRecord) -> Self {
-        Self::UserScramCredential(m)
+        MetadataRecord::UserScramCredential(m)
     }
 }
 
 impl From<FeatureLevelRecord> for MetadataRecord {
     fn from(m: FeatureLevelRecord) -> Self {
-        Self::FeatureLevel(m)
+        MetadataRecord::FeatureLevel(m)
     }
 }
 
 impl From<ClientQuotaRecord> for MetadataRecord {
     fn from(m: ClientQuotaRecord) -> Self {
-        Self::ClientQuota(m)
+        MetadataRecord::ClientQuota(m)
     }
 }
 
 impl From<ProducerIdsRecord> for MetadataRecord {
     fn from(m: ProducerIdsRecord) -> Self {
-        Self::ProducerIds(m)
+        MetadataRecord::ProducerIds(m)
     }
 }
 
 impl From<BrokerRegistrationChangeRecord> for MetadataRecord {
     fn from(m: BrokerRegistrationChangeRecord) -> Self {
-        Self::BrokerRegistrationChange(m)
+        MetadataRecord::BrokerRegistrationChange(m)
     }
 }
 
 impl From<AccessControlEntryRecord> for MetadataRecord {
     fn from(m: AccessControlEntryRecord) -> Self {
-        Self::AccessControlEntry(m)
+        MetadataRecord::AccessControlEntry(m)
     }
 }
 
 impl From<RemoveAccessControlEntryRecord> for MetadataRecord {
     fn from(m: RemoveAccessControlEntryRecord) -> Self {
-        Self::RemoveAccessControlEntry(m)
+        MetadataRecord::RemoveAccessControlEntry(m)
     }
 }
 
 impl From<NoOpRecord> for MetadataRecord {
     fn from(m: NoOpRecord) -> Self {
-        Self::NoOp(m)
+        MetadataRecord::NoOp(m)
     }
 }
 
 impl From<ZkMigrationStateRecord> for MetadataRecord {
     fn from(m: ZkMigrationStateRecord) -> Self {
-        Self::ZkMigrationState(m)
+        MetadataRecord::ZkMigrationState(m)
     }
 }
 
 impl From<RemoveUserScramCredentialRecord> for MetadataRecord {
     fn from(m: RemoveUserScramCredentialRecord) -> Self {
-        Self::RemoveUserScramCredential(m)
+        MetadataRecord::RemoveUserScramCredential(m)
     }
 }
 
 impl From<BeginTransactionRecord> for MetadataRecord {
     fn from(m: BeginTransactionRecord) -> Self {
-        Self::BeginTransaction(m)
+        MetadataRecord::BeginTransaction(m)
     }
 }
 
 impl From<EndTransactionRecord> for MetadataRecord {
     fn from(m: EndTransactionRecord) -> Self {
-        Self::EndTransaction(m)
+        MetadataRecord::EndTransaction(m)
     }
 }
 
 impl From<AbortTransactionRecord> for MetadataRecord {
     fn from(m: AbortTransactionRecord) -> Self {
-        Self::AbortTransaction(m)
+        MetadataRecord::AbortTransaction(m)
     }
 }
 
 impl From<RemoveDelegationTokenRecord> for MetadataRecord {
     fn from(m: RemoveDelegationTokenRecord) -> Self {
-        Self::RemoveDelegationToken(m)
+        MetadataRecord::RemoveDelegationToken(m)
     }
 }
 
 impl From<RegisterControllerRecord> for MetadataRecord {
     fn from(m: RegisterControllerRecord) -> Self {
-        Self::RegisterController(m)
+        MetadataRecord::RegisterController(m)
     }
 }
 
 impl From<ClearElrRecord> for MetadataRecord {
     fn from(m: ClearElrRecord) -> Self {
-        Self::ClearElr(m)
+        MetadataRecord::ClearElr(m)
     }
 }
 
 impl From<UnregisterControllerRecord> for MetadataRecord {
     fn from(m: UnregisterControllerRecord) -> Self {
-        Self::UnregisterController(m)
+        MetadataRecord::UnregisterController(m)
     }
 }
 
@@ -2158,7 +1725,8 @@ impl ShareCoordinatorRecordType {
 
 /// The key of a record of any [`ShareCoordinatorRecordType`], decoded.
 #[derive(Debug, Clone, PartialEq)]
-// As large as its largest record: boxing would cost an allocation per record.
+// The variants are as large as their messages: boxing them would cost an
+// allocation per value, while a value is built once and rarely moved.
 #[allow(clippy::large_enum_variant)]
 pub enum ShareCoordinatorKey {
     /// `ShareSnapshotKey`.
@@ -2171,89 +1739,65 @@ impl ShareCoordinatorKey {
     /// The record type.
     pub fn record_type(&self) -> ShareCoordinatorRecordType {
         match self {
-            Self::ShareSnapshot(_) => ShareCoordinatorRecordType::ShareSnapshot,
-            Self::ShareUpdate(_) => ShareCoordinatorRecordType::ShareUpdate,
-        }
-    }
-
-    /// Decodes the message of `record_type` (written at version 0).
-    pub fn decode(record_type: ShareCoordinatorRecordType, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(match record_type {
-            ShareCoordinatorRecordType::ShareSnapshot => Self::ShareSnapshot(ShareSnapshotKey::decode(r, 0)?),
-            ShareCoordinatorRecordType::ShareUpdate => Self::ShareUpdate(ShareUpdateKey::decode(r, 0)?),
-        })
-    }
-
-    /// Like [`ShareCoordinatorKey::decode`], for a raw type id; an unknown id is an error.
-    pub fn decode_by_id(id: i16, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        match ShareCoordinatorRecordType::from_id(id) {
-            Some(t) => Self::decode(t, r),
-            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+            ShareCoordinatorKey::ShareSnapshot(_) => ShareCoordinatorRecordType::ShareSnapshot,
+            ShareCoordinatorKey::ShareUpdate(_) => ShareCoordinatorRecordType::ShareUpdate,
         }
     }
 
     /// Encodes the message at version 0.
     pub fn encode<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
         match self {
-            Self::ShareSnapshot(m) => m.encode(buf, 0),
-            Self::ShareUpdate(m) => m.encode(buf, 0),
+            ShareCoordinatorKey::ShareSnapshot(m) => m.encode(buf, 0),
+            ShareCoordinatorKey::ShareUpdate(m) => m.encode(buf, 0),
         }
     }
 
-    /// The exact encoded size.
+    /// The exact encoded size of the message at version 0.
+    #[inline]
     pub fn encoded_size(&self) -> usize {
         match self {
-            Self::ShareSnapshot(m) => m.encoded_size(0),
-            Self::ShareUpdate(m) => m.encoded_size(0),
+            ShareCoordinatorKey::ShareSnapshot(m) => m.encoded_size(0),
+            ShareCoordinatorKey::ShareUpdate(m) => m.encoded_size(0),
         }
     }
 
-    /// A random message of `record_type` (feature `random`).
-    #[cfg(feature = "random")]
-    pub fn random(record_type: ShareCoordinatorRecordType, rng: &mut crate::random::Rng) -> Self {
-        use crate::random::Random;
-        match record_type {
-            ShareCoordinatorRecordType::ShareSnapshot => Self::ShareSnapshot(ShareSnapshotKey::random(rng, 0)),
-            ShareCoordinatorRecordType::ShareUpdate => Self::ShareUpdate(ShareUpdateKey::random(rng, 0)),
-        }
-    }
-
-    /// The message in Kafka's JSON form (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn to_json(&self) -> Result<crate::json::Value, EncodeError> {
-        use crate::json::ToJson;
-        match self {
-            Self::ShareSnapshot(m) => m.to_json(0),
-            Self::ShareUpdate(m) => m.to_json(0),
-        }
-    }
-
-    /// Reads the message of `record_type` from Kafka's JSON form (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn from_json(record_type: ShareCoordinatorRecordType, value: &crate::json::Value) -> Result<Self, DecodeError> {
-        use crate::json::FromJson;
+    /// Decodes the message of `record_type` at version 0.
+    #[inline]
+    pub fn decode(record_type: ShareCoordinatorRecordType, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(match record_type {
-            ShareCoordinatorRecordType::ShareSnapshot => Self::ShareSnapshot(ShareSnapshotKey::from_json(value, 0)?),
-            ShareCoordinatorRecordType::ShareUpdate => Self::ShareUpdate(ShareUpdateKey::from_json(value, 0)?),
+            ShareCoordinatorRecordType::ShareSnapshot => {
+                ShareCoordinatorKey::ShareSnapshot(ShareSnapshotKey::decode(r, 0)?)
+            }
+            ShareCoordinatorRecordType::ShareUpdate => ShareCoordinatorKey::ShareUpdate(ShareUpdateKey::decode(r, 0)?),
         })
+    }
+
+    /// Like [`ShareCoordinatorKey::decode`], for a raw type id; an unknown type id is an error.
+    #[inline]
+    pub fn decode_by_id(id: i16, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        match ShareCoordinatorRecordType::from_id(id) {
+            Some(key) => Self::decode(key, r),
+            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+        }
     }
 }
 
 impl From<ShareSnapshotKey> for ShareCoordinatorKey {
     fn from(m: ShareSnapshotKey) -> Self {
-        Self::ShareSnapshot(m)
+        ShareCoordinatorKey::ShareSnapshot(m)
     }
 }
 
 impl From<ShareUpdateKey> for ShareCoordinatorKey {
     fn from(m: ShareUpdateKey) -> Self {
-        Self::ShareUpdate(m)
+        ShareCoordinatorKey::ShareUpdate(m)
     }
 }
 
 /// The value of a record of any [`ShareCoordinatorRecordType`], decoded.
 #[derive(Debug, Clone, PartialEq)]
-// As large as its largest record: boxing would cost an allocation per record.
+// The variants are as large as their messages: boxing them would cost an
+// allocation per value, while a value is built once and rarely moved.
 #[allow(clippy::large_enum_variant)]
 pub enum ShareCoordinatorValue {
     /// `ShareSnapshotValue`.
@@ -2266,93 +1810,64 @@ impl ShareCoordinatorValue {
     /// The record type.
     pub fn record_type(&self) -> ShareCoordinatorRecordType {
         match self {
-            Self::ShareSnapshot(_) => ShareCoordinatorRecordType::ShareSnapshot,
-            Self::ShareUpdate(_) => ShareCoordinatorRecordType::ShareUpdate,
-        }
-    }
-
-    /// Decodes the message of `record_type` at `version`.
-    pub fn decode(
-        record_type: ShareCoordinatorRecordType,
-        r: &mut Reader<'_>,
-        version: i16,
-    ) -> Result<Self, DecodeError> {
-        Ok(match record_type {
-            ShareCoordinatorRecordType::ShareSnapshot => Self::ShareSnapshot(ShareSnapshotValue::decode(r, version)?),
-            ShareCoordinatorRecordType::ShareUpdate => Self::ShareUpdate(ShareUpdateValue::decode(r, version)?),
-        })
-    }
-
-    /// Like [`ShareCoordinatorValue::decode`], for a raw type id; an unknown id is an error.
-    pub fn decode_by_id(id: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
-        match ShareCoordinatorRecordType::from_id(id) {
-            Some(t) => Self::decode(t, r, version),
-            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+            ShareCoordinatorValue::ShareSnapshot(_) => ShareCoordinatorRecordType::ShareSnapshot,
+            ShareCoordinatorValue::ShareUpdate(_) => ShareCoordinatorRecordType::ShareUpdate,
         }
     }
 
     /// Encodes the message at `version`.
     pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
         match self {
-            Self::ShareSnapshot(m) => m.encode(buf, version),
-            Self::ShareUpdate(m) => m.encode(buf, version),
+            ShareCoordinatorValue::ShareSnapshot(m) => m.encode(buf, version),
+            ShareCoordinatorValue::ShareUpdate(m) => m.encode(buf, version),
         }
     }
 
-    /// The exact encoded size.
+    /// The exact encoded size of the message at `version`.
+    #[inline]
     pub fn encoded_size(&self, version: i16) -> usize {
         match self {
-            Self::ShareSnapshot(m) => m.encoded_size(version),
-            Self::ShareUpdate(m) => m.encoded_size(version),
+            ShareCoordinatorValue::ShareSnapshot(m) => m.encoded_size(version),
+            ShareCoordinatorValue::ShareUpdate(m) => m.encoded_size(version),
         }
     }
 
-    /// A random message of `record_type`, valid at `version` (feature `random`).
-    #[cfg(feature = "random")]
-    pub fn random(record_type: ShareCoordinatorRecordType, rng: &mut crate::random::Rng, version: i16) -> Self {
-        use crate::random::Random;
-        match record_type {
-            ShareCoordinatorRecordType::ShareSnapshot => Self::ShareSnapshot(ShareSnapshotValue::random(rng, version)),
-            ShareCoordinatorRecordType::ShareUpdate => Self::ShareUpdate(ShareUpdateValue::random(rng, version)),
-        }
-    }
-
-    /// The message in Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn to_json(&self, version: i16) -> Result<crate::json::Value, EncodeError> {
-        use crate::json::ToJson;
-        match self {
-            Self::ShareSnapshot(m) => m.to_json(version),
-            Self::ShareUpdate(m) => m.to_json(version),
-        }
-    }
-
-    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn from_json(
+    /// Decodes the message of `record_type` at `version`.
+    #[inline]
+    pub fn decode(
         record_type: ShareCoordinatorRecordType,
-        value: &crate::json::Value,
+        r: &mut Reader<'_>,
         version: i16,
     ) -> Result<Self, DecodeError> {
-        use crate::json::FromJson;
         Ok(match record_type {
             ShareCoordinatorRecordType::ShareSnapshot => {
-                Self::ShareSnapshot(ShareSnapshotValue::from_json(value, version)?)
+                ShareCoordinatorValue::ShareSnapshot(ShareSnapshotValue::decode(r, version)?)
             }
-            ShareCoordinatorRecordType::ShareUpdate => Self::ShareUpdate(ShareUpdateValue::from_json(value, version)?),
+            ShareCoordinatorRecordType::ShareUpdate => {
+                ShareCoordinatorValue::ShareUpdate(ShareUpdateValue::decode(r, version)?)
+            }
         })
+    }
+
+    /// Like [`ShareCoordinatorValue::decode`], for a raw type id; an unknown type id is an error.
+    #[inline]
+    pub fn decode_by_id(id: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
+        match ShareCoordinatorRecordType::from_id(id) {
+            Some(key) => Self::decode(key, r, version),
+            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+        }
     }
 }
 
 impl From<ShareSnapshotValue> for ShareCoordinatorValue {
     fn from(m: ShareSnapshotValue) -> Self {
-        Self::ShareSnapshot(m)
+        ShareCoordinatorValue::ShareSnapshot(m)
     }
 }
 
 impl From<ShareUpdateValue> for ShareCoordinatorValue {
     fn from(m: ShareUpdateValue) -> Self {
-        Self::ShareUpdate(m)
+        ShareCoordinatorValue::ShareUpdate(m)
     }
 }
 
@@ -2475,7 +1990,8 @@ impl RemoteLogMetadataRecordType {
 
 /// A record of any [`RemoteLogMetadataRecordType`], decoded.
 #[derive(Debug, Clone, PartialEq)]
-// As large as its largest record: boxing would cost an allocation per record.
+// The variants are as large as their messages: boxing them would cost an
+// allocation per value, while a value is built once and rarely moved.
 #[allow(clippy::large_enum_variant)]
 pub enum RemoteLogMetadataRecord {
     /// `RemoteLogSegmentMetadataRecord`.
@@ -2492,14 +2008,44 @@ impl RemoteLogMetadataRecord {
     /// The record type.
     pub fn record_type(&self) -> RemoteLogMetadataRecordType {
         match self {
-            Self::RemoteLogSegmentMetadata(_) => RemoteLogMetadataRecordType::RemoteLogSegmentMetadata,
-            Self::RemoteLogSegmentMetadataUpdate(_) => RemoteLogMetadataRecordType::RemoteLogSegmentMetadataUpdate,
-            Self::RemotePartitionDeleteMetadata(_) => RemoteLogMetadataRecordType::RemotePartitionDeleteMetadata,
-            Self::RemoteLogSegmentMetadataSnapshot(_) => RemoteLogMetadataRecordType::RemoteLogSegmentMetadataSnapshot,
+            RemoteLogMetadataRecord::RemoteLogSegmentMetadata(_) => {
+                RemoteLogMetadataRecordType::RemoteLogSegmentMetadata
+            }
+            RemoteLogMetadataRecord::RemoteLogSegmentMetadataUpdate(_) => {
+                RemoteLogMetadataRecordType::RemoteLogSegmentMetadataUpdate
+            }
+            RemoteLogMetadataRecord::RemotePartitionDeleteMetadata(_) => {
+                RemoteLogMetadataRecordType::RemotePartitionDeleteMetadata
+            }
+            RemoteLogMetadataRecord::RemoteLogSegmentMetadataSnapshot(_) => {
+                RemoteLogMetadataRecordType::RemoteLogSegmentMetadataSnapshot
+            }
+        }
+    }
+
+    /// Encodes the message at `version`.
+    pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        match self {
+            RemoteLogMetadataRecord::RemoteLogSegmentMetadata(m) => m.encode(buf, version),
+            RemoteLogMetadataRecord::RemoteLogSegmentMetadataUpdate(m) => m.encode(buf, version),
+            RemoteLogMetadataRecord::RemotePartitionDeleteMetadata(m) => m.encode(buf, version),
+            RemoteLogMetadataRecord::RemoteLogSegmentMetadataSnapshot(m) => m.encode(buf, version),
+        }
+    }
+
+    /// The exact encoded size of the message at `version`.
+    #[inline]
+    pub fn encoded_size(&self, version: i16) -> usize {
+        match self {
+            RemoteLogMetadataRecord::RemoteLogSegmentMetadata(m) => m.encoded_size(version),
+            RemoteLogMetadataRecord::RemoteLogSegmentMetadataUpdate(m) => m.encoded_size(version),
+            RemoteLogMetadataRecord::RemotePartitionDeleteMetadata(m) => m.encoded_size(version),
+            RemoteLogMetadataRecord::RemoteLogSegmentMetadataSnapshot(m) => m.encoded_size(version),
         }
     }
 
     /// Decodes the message of `record_type` at `version`.
+    #[inline]
     pub fn decode(
         record_type: RemoteLogMetadataRecordType,
         r: &mut Reader<'_>,
@@ -2507,126 +2053,57 @@ impl RemoteLogMetadataRecord {
     ) -> Result<Self, DecodeError> {
         Ok(match record_type {
             RemoteLogMetadataRecordType::RemoteLogSegmentMetadata => {
-                Self::RemoteLogSegmentMetadata(RemoteLogSegmentMetadataRecord::decode(r, version)?)
+                RemoteLogMetadataRecord::RemoteLogSegmentMetadata(RemoteLogSegmentMetadataRecord::decode(r, version)?)
             }
             RemoteLogMetadataRecordType::RemoteLogSegmentMetadataUpdate => {
-                Self::RemoteLogSegmentMetadataUpdate(RemoteLogSegmentMetadataUpdateRecord::decode(r, version)?)
+                RemoteLogMetadataRecord::RemoteLogSegmentMetadataUpdate(RemoteLogSegmentMetadataUpdateRecord::decode(
+                    r, version,
+                )?)
             }
             RemoteLogMetadataRecordType::RemotePartitionDeleteMetadata => {
-                Self::RemotePartitionDeleteMetadata(RemotePartitionDeleteMetadataRecord::decode(r, version)?)
+                RemoteLogMetadataRecord::RemotePartitionDeleteMetadata(RemotePartitionDeleteMetadataRecord::decode(
+                    r, version,
+                )?)
             }
             RemoteLogMetadataRecordType::RemoteLogSegmentMetadataSnapshot => {
-                Self::RemoteLogSegmentMetadataSnapshot(RemoteLogSegmentMetadataSnapshotRecord::decode(r, version)?)
+                RemoteLogMetadataRecord::RemoteLogSegmentMetadataSnapshot(
+                    RemoteLogSegmentMetadataSnapshotRecord::decode(r, version)?,
+                )
             }
         })
     }
 
-    /// Like [`RemoteLogMetadataRecord::decode`], for a raw type id; an unknown id is an error.
+    /// Like [`RemoteLogMetadataRecord::decode`], for a raw type id; an unknown type id is an error.
+    #[inline]
     pub fn decode_by_id(id: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         match RemoteLogMetadataRecordType::from_id(id) {
-            Some(t) => Self::decode(t, r, version),
+            Some(key) => Self::decode(key, r, version),
             None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
         }
-    }
-
-    /// Encodes the message at `version`.
-    pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        match self {
-            Self::RemoteLogSegmentMetadata(m) => m.encode(buf, version),
-            Self::RemoteLogSegmentMetadataUpdate(m) => m.encode(buf, version),
-            Self::RemotePartitionDeleteMetadata(m) => m.encode(buf, version),
-            Self::RemoteLogSegmentMetadataSnapshot(m) => m.encode(buf, version),
-        }
-    }
-
-    /// The exact encoded size.
-    pub fn encoded_size(&self, version: i16) -> usize {
-        match self {
-            Self::RemoteLogSegmentMetadata(m) => m.encoded_size(version),
-            Self::RemoteLogSegmentMetadataUpdate(m) => m.encoded_size(version),
-            Self::RemotePartitionDeleteMetadata(m) => m.encoded_size(version),
-            Self::RemoteLogSegmentMetadataSnapshot(m) => m.encoded_size(version),
-        }
-    }
-
-    /// A random message of `record_type`, valid at `version` (feature `random`).
-    #[cfg(feature = "random")]
-    pub fn random(record_type: RemoteLogMetadataRecordType, rng: &mut crate::random::Rng, version: i16) -> Self {
-        use crate::random::Random;
-        match record_type {
-            RemoteLogMetadataRecordType::RemoteLogSegmentMetadata => {
-                Self::RemoteLogSegmentMetadata(RemoteLogSegmentMetadataRecord::random(rng, version))
-            }
-            RemoteLogMetadataRecordType::RemoteLogSegmentMetadataUpdate => {
-                Self::RemoteLogSegmentMetadataUpdate(RemoteLogSegmentMetadataUpdateRecord::random(rng, version))
-            }
-            RemoteLogMetadataRecordType::RemotePartitionDeleteMetadata => {
-                Self::RemotePartitionDeleteMetadata(RemotePartitionDeleteMetadataRecord::random(rng, version))
-            }
-            RemoteLogMetadataRecordType::RemoteLogSegmentMetadataSnapshot => {
-                Self::RemoteLogSegmentMetadataSnapshot(RemoteLogSegmentMetadataSnapshotRecord::random(rng, version))
-            }
-        }
-    }
-
-    /// The message in Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn to_json(&self, version: i16) -> Result<crate::json::Value, EncodeError> {
-        use crate::json::ToJson;
-        match self {
-            Self::RemoteLogSegmentMetadata(m) => m.to_json(version),
-            Self::RemoteLogSegmentMetadataUpdate(m) => m.to_json(version),
-            Self::RemotePartitionDeleteMetadata(m) => m.to_json(version),
-            Self::RemoteLogSegmentMetadataSnapshot(m) => m.to_json(version),
-        }
-    }
-
-    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn from_json(
-        record_type: RemoteLogMetadataRecordType,
-        value: &crate::json::Value,
-        version: i16,
-    ) -> Result<Self, DecodeError> {
-        use crate::json::FromJson;
-        Ok(match record_type {
-            RemoteLogMetadataRecordType::RemoteLogSegmentMetadata => {
-                Self::RemoteLogSegmentMetadata(RemoteLogSegmentMetadataRecord::from_json(value, version)?)
-            }
-            RemoteLogMetadataRecordType::RemoteLogSegmentMetadataUpdate => {
-                Self::RemoteLogSegmentMetadataUpdate(RemoteLogSegmentMetadataUpdateRecord::from_json(value, version)?)
-            }
-            RemoteLogMetadataRecordType::RemotePartitionDeleteMetadata => {
-                Self::RemotePartitionDeleteMetadata(RemotePartitionDeleteMetadataRecord::from_json(value, version)?)
-            }
-            RemoteLogMetadataRecordType::RemoteLogSegmentMetadataSnapshot => Self::RemoteLogSegmentMetadataSnapshot(
-                RemoteLogSegmentMetadataSnapshotRecord::from_json(value, version)?,
-            ),
-        })
     }
 }
 
 impl From<RemoteLogSegmentMetadataRecord> for RemoteLogMetadataRecord {
     fn from(m: RemoteLogSegmentMetadataRecord) -> Self {
-        Self::RemoteLogSegmentMetadata(m)
+        RemoteLogMetadataRecord::RemoteLogSegmentMetadata(m)
     }
 }
 
 impl From<RemoteLogSegmentMetadataUpdateRecord> for RemoteLogMetadataRecord {
     fn from(m: RemoteLogSegmentMetadataUpdateRecord) -> Self {
-        Self::RemoteLogSegmentMetadataUpdate(m)
+        RemoteLogMetadataRecord::RemoteLogSegmentMetadataUpdate(m)
     }
 }
 
 impl From<RemotePartitionDeleteMetadataRecord> for RemoteLogMetadataRecord {
     fn from(m: RemotePartitionDeleteMetadataRecord) -> Self {
-        Self::RemotePartitionDeleteMetadata(m)
+        RemoteLogMetadataRecord::RemotePartitionDeleteMetadata(m)
     }
 }
 
 impl From<RemoteLogSegmentMetadataSnapshotRecord> for RemoteLogMetadataRecord {
     fn from(m: RemoteLogSegmentMetadataSnapshotRecord) -> Self {
-        Self::RemoteLogSegmentMetadataSnapshot(m)
+        RemoteLogMetadataRecord::RemoteLogSegmentMetadataSnapshot(m)
     }
 }
 
@@ -2702,7 +2179,8 @@ impl TransactionCoordinatorRecordType {
 
 /// The key of a record of any [`TransactionCoordinatorRecordType`], decoded.
 #[derive(Debug, Clone, PartialEq)]
-// As large as its largest record: boxing would cost an allocation per record.
+// The variants are as large as their messages: boxing them would cost an
+// allocation per value, while a value is built once and rarely moved.
 #[allow(clippy::large_enum_variant)]
 pub enum TransactionCoordinatorKey {
     /// `TransactionLogKey`.
@@ -2713,81 +2191,55 @@ impl TransactionCoordinatorKey {
     /// The record type.
     pub fn record_type(&self) -> TransactionCoordinatorRecordType {
         match self {
-            Self::TransactionLog(_) => TransactionCoordinatorRecordType::TransactionLog,
-        }
-    }
-
-    /// Decodes the message of `record_type` (written at version 0).
-    pub fn decode(record_type: TransactionCoordinatorRecordType, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(match record_type {
-            TransactionCoordinatorRecordType::TransactionLog => Self::TransactionLog(TransactionLogKey::decode(r, 0)?),
-        })
-    }
-
-    /// Like [`TransactionCoordinatorKey::decode`], for a raw type id; an unknown id is an error.
-    pub fn decode_by_id(id: i16, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        match TransactionCoordinatorRecordType::from_id(id) {
-            Some(t) => Self::decode(t, r),
-            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+            TransactionCoordinatorKey::TransactionLog(_) => TransactionCoordinatorRecordType::TransactionLog,
         }
     }
 
     /// Encodes the message at version 0.
     pub fn encode<B: BufMut>(&self, buf: &mut B) -> Result<(), EncodeError> {
         match self {
-            Self::TransactionLog(m) => m.encode(buf, 0),
+            TransactionCoordinatorKey::TransactionLog(m) => m.encode(buf, 0),
         }
     }
 
-    /// The exact encoded size.
+    /// The exact encoded size of the message at version 0.
+    #[inline]
     pub fn encoded_size(&self) -> usize {
         match self {
-            Self::TransactionLog(m) => m.encoded_size(0),
+            TransactionCoordinatorKey::TransactionLog(m) => m.encoded_size(0),
         }
     }
 
-    /// A random message of `record_type` (feature `random`).
-    #[cfg(feature = "random")]
-    pub fn random(record_type: TransactionCoordinatorRecordType, rng: &mut crate::random::Rng) -> Self {
-        use crate::random::Random;
-        match record_type {
-            TransactionCoordinatorRecordType::TransactionLog => Self::TransactionLog(TransactionLogKey::random(rng, 0)),
-        }
-    }
-
-    /// The message in Kafka's JSON form (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn to_json(&self) -> Result<crate::json::Value, EncodeError> {
-        use crate::json::ToJson;
-        match self {
-            Self::TransactionLog(m) => m.to_json(0),
-        }
-    }
-
-    /// Reads the message of `record_type` from Kafka's JSON form (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn from_json(
-        record_type: TransactionCoordinatorRecordType,
-        value: &crate::json::Value,
-    ) -> Result<Self, DecodeError> {
-        use crate::json::FromJson;
+    /// Decodes the message of `record_type` at version 0.
+    #[inline]
+    pub fn decode(record_type: TransactionCoordinatorRecordType, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         Ok(match record_type {
             TransactionCoordinatorRecordType::TransactionLog => {
-                Self::TransactionLog(TransactionLogKey::from_json(value, 0)?)
+                TransactionCoordinatorKey::TransactionLog(TransactionLogKey::decode(r, 0)?)
             }
         })
+    }
+
+    /// Like [`TransactionCoordinatorKey::decode`], for a raw type id; an unknown type id is an error.
+    #[inline]
+    pub fn decode_by_id(id: i16, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        match TransactionCoordinatorRecordType::from_id(id) {
+            Some(key) => Self::decode(key, r),
+            None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
+        }
     }
 }
 
 impl From<TransactionLogKey> for TransactionCoordinatorKey {
     fn from(m: TransactionLogKey) -> Self {
-        Self::TransactionLog(m)
+        TransactionCoordinatorKey::TransactionLog(m)
     }
 }
 
 /// The value of a record of any [`TransactionCoordinatorRecordType`], decoded.
 #[derive(Debug, Clone, PartialEq)]
-// As large as its largest record: boxing would cost an allocation per record.
+// The variants are as large as their messages: boxing them would cost an
+// allocation per value, while a value is built once and rarely moved.
 #[allow(clippy::large_enum_variant)]
 pub enum TransactionCoordinatorValue {
     /// `TransactionLogValue`.
@@ -2798,11 +2250,27 @@ impl TransactionCoordinatorValue {
     /// The record type.
     pub fn record_type(&self) -> TransactionCoordinatorRecordType {
         match self {
-            Self::TransactionLog(_) => TransactionCoordinatorRecordType::TransactionLog,
+            TransactionCoordinatorValue::TransactionLog(_) => TransactionCoordinatorRecordType::TransactionLog,
+        }
+    }
+
+    /// Encodes the message at `version`.
+    pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
+        match self {
+            TransactionCoordinatorValue::TransactionLog(m) => m.encode(buf, version),
+        }
+    }
+
+    /// The exact encoded size of the message at `version`.
+    #[inline]
+    pub fn encoded_size(&self, version: i16) -> usize {
+        match self {
+            TransactionCoordinatorValue::TransactionLog(m) => m.encoded_size(version),
         }
     }
 
     /// Decodes the message of `record_type` at `version`.
+    #[inline]
     pub fn decode(
         record_type: TransactionCoordinatorRecordType,
         r: &mut Reader<'_>,
@@ -2810,72 +2278,24 @@ impl TransactionCoordinatorValue {
     ) -> Result<Self, DecodeError> {
         Ok(match record_type {
             TransactionCoordinatorRecordType::TransactionLog => {
-                Self::TransactionLog(TransactionLogValue::decode(r, version)?)
+                TransactionCoordinatorValue::TransactionLog(TransactionLogValue::decode(r, version)?)
             }
         })
     }
 
-    /// Like [`TransactionCoordinatorValue::decode`], for a raw type id; an unknown id is an error.
+    /// Like [`TransactionCoordinatorValue::decode`], for a raw type id; an unknown type id is an error.
+    #[inline]
     pub fn decode_by_id(id: i16, r: &mut Reader<'_>, version: i16) -> Result<Self, DecodeError> {
         match TransactionCoordinatorRecordType::from_id(id) {
-            Some(t) => Self::decode(t, r, version),
+            Some(key) => Self::decode(key, r, version),
             None => Err(r.error(DecodeErrorKind::UnknownRecordType(id))),
         }
-    }
-
-    /// Encodes the message at `version`.
-    pub fn encode<B: BufMut>(&self, buf: &mut B, version: i16) -> Result<(), EncodeError> {
-        match self {
-            Self::TransactionLog(m) => m.encode(buf, version),
-        }
-    }
-
-    /// The exact encoded size.
-    pub fn encoded_size(&self, version: i16) -> usize {
-        match self {
-            Self::TransactionLog(m) => m.encoded_size(version),
-        }
-    }
-
-    /// A random message of `record_type`, valid at `version` (feature `random`).
-    #[cfg(feature = "random")]
-    pub fn random(record_type: TransactionCoordinatorRecordType, rng: &mut crate::random::Rng, version: i16) -> Self {
-        use crate::random::Random;
-        match record_type {
-            TransactionCoordinatorRecordType::TransactionLog => {
-                Self::TransactionLog(TransactionLogValue::random(rng, version))
-            }
-        }
-    }
-
-    /// The message in Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn to_json(&self, version: i16) -> Result<crate::json::Value, EncodeError> {
-        use crate::json::ToJson;
-        match self {
-            Self::TransactionLog(m) => m.to_json(version),
-        }
-    }
-
-    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
-    #[cfg(feature = "json")]
-    pub fn from_json(
-        record_type: TransactionCoordinatorRecordType,
-        value: &crate::json::Value,
-        version: i16,
-    ) -> Result<Self, DecodeError> {
-        use crate::json::FromJson;
-        Ok(match record_type {
-            TransactionCoordinatorRecordType::TransactionLog => {
-                Self::TransactionLog(TransactionLogValue::from_json(value, version)?)
-            }
-        })
     }
 }
 
 impl From<TransactionLogValue> for TransactionCoordinatorValue {
     fn from(m: TransactionLogValue) -> Self {
-        Self::TransactionLog(m)
+        TransactionCoordinatorValue::TransactionLog(m)
     }
 }
 

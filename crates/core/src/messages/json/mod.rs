@@ -2,7 +2,7 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! Kafka's JSON form of every message (feature `json`), one module per
-//! spec file, and the JSON dispatch of the request and response enums.
+//! spec file, and the JSON dispatch of the enums over messages.
 
 use super::{ApiKey, Request, Response};
 use crate::error::{DecodeError, EncodeError};
@@ -379,7 +379,7 @@ mod write_txn_markers_response;
 mod zk_migration_state_record;
 
 impl Request {
-    /// The body in Kafka's JSON form at `version` (feature `json`).
+    /// The request body in Kafka's JSON form at `version` (feature `json`).
     pub fn to_json(&self, version: i16) -> Result<Value, EncodeError> {
         match self {
             Request::Produce(m) => m.to_json(version),
@@ -480,7 +480,7 @@ impl Request {
         }
     }
 
-    /// Reads the request body of `api_key` from Kafka's JSON form (feature `json`).
+    /// Reads the request body of `api_key` from Kafka's JSON form at `version` (feature `json`).
     pub fn from_json(api_key: ApiKey, value: &Value, version: i16) -> Result<Self, DecodeError> {
         Ok(match api_key {
             ApiKey::Produce => Request::Produce(super::ProduceRequest::from_json(value, version)?),
@@ -695,7 +695,7 @@ impl Request {
 }
 
 impl Response {
-    /// The body in Kafka's JSON form at `version` (feature `json`).
+    /// The response body in Kafka's JSON form at `version` (feature `json`).
     pub fn to_json(&self, version: i16) -> Result<Value, EncodeError> {
         match self {
             Response::Produce(m) => m.to_json(version),
@@ -796,7 +796,7 @@ impl Response {
         }
     }
 
-    /// Reads the response body of `api_key` from Kafka's JSON form (feature `json`).
+    /// Reads the response body of `api_key` from Kafka's JSON form at `version` (feature `json`).
     pub fn from_json(api_key: ApiKey, value: &Value, version: i16) -> Result<Self, DecodeError> {
         Ok(match api_key {
             ApiKey::Produce => Response::Produce(super::ProduceResponse::from_json(value, version)?),
@@ -1019,6 +1019,585 @@ impl Response {
             ),
             ApiKey::UnregisterController => {
                 Response::UnregisterController(super::UnregisterControllerResponse::from_json(value, version)?)
+            }
+        })
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::GroupCoordinatorKey {
+    /// The message in Kafka's JSON form at version 0 (feature `json`).
+    pub fn to_json(&self) -> Result<Value, EncodeError> {
+        match self {
+            super::stored::GroupCoordinatorKey::LegacyOffsetCommit(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::OffsetCommit(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::GroupMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ConsumerGroupMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ConsumerGroupPartitionMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ConsumerGroupMemberMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ConsumerGroupTargetAssignmentMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ConsumerGroupTargetAssignmentMember(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ConsumerGroupCurrentMemberAssignment(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ShareGroupMemberMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ShareGroupMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ShareGroupTargetAssignmentMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ShareGroupTargetAssignmentMember(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ShareGroupCurrentMemberAssignment(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ShareGroupStatePartitionMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::ConsumerGroupRegularExpression(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::StreamsGroupMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::StreamsGroupMemberMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::StreamsGroupTargetAssignmentMetadata(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::StreamsGroupTargetAssignmentMember(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::StreamsGroupCurrentMemberAssignment(m) => m.to_json(0),
+            super::stored::GroupCoordinatorKey::StreamsGroupTopology(m) => m.to_json(0),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at version 0 (feature `json`).
+    pub fn from_json(
+        record_type: super::stored::GroupCoordinatorRecordType,
+        value: &Value,
+    ) -> Result<Self, DecodeError> {
+        Ok(match record_type {
+            super::stored::GroupCoordinatorRecordType::LegacyOffsetCommit => {
+                super::stored::GroupCoordinatorKey::LegacyOffsetCommit(super::LegacyOffsetCommitKey::from_json(
+                    value, 0,
+                )?)
+            }
+            super::stored::GroupCoordinatorRecordType::OffsetCommit => {
+                super::stored::GroupCoordinatorKey::OffsetCommit(super::OffsetCommitKey::from_json(value, 0)?)
+            }
+            super::stored::GroupCoordinatorRecordType::GroupMetadata => {
+                super::stored::GroupCoordinatorKey::GroupMetadata(super::GroupMetadataKey::from_json(value, 0)?)
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupMetadata => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupMetadata(super::ConsumerGroupMetadataKey::from_json(
+                    value, 0,
+                )?)
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupPartitionMetadata(
+                    super::ConsumerGroupPartitionMetadataKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupMemberMetadata(
+                    super::ConsumerGroupMemberMetadataKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupTargetAssignmentMetadata(
+                    super::ConsumerGroupTargetAssignmentMetadataKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupTargetAssignmentMember(
+                    super::ConsumerGroupTargetAssignmentMemberKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupCurrentMemberAssignment(
+                    super::ConsumerGroupCurrentMemberAssignmentKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
+                super::stored::GroupCoordinatorKey::ShareGroupMemberMetadata(
+                    super::ShareGroupMemberMetadataKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupMetadata => {
+                super::stored::GroupCoordinatorKey::ShareGroupMetadata(super::ShareGroupMetadataKey::from_json(
+                    value, 0,
+                )?)
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorKey::ShareGroupTargetAssignmentMetadata(
+                    super::ShareGroupTargetAssignmentMetadataKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorKey::ShareGroupTargetAssignmentMember(
+                    super::ShareGroupTargetAssignmentMemberKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorKey::ShareGroupCurrentMemberAssignment(
+                    super::ShareGroupCurrentMemberAssignmentKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
+                super::stored::GroupCoordinatorKey::ShareGroupStatePartitionMetadata(
+                    super::ShareGroupStatePartitionMetadataKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupRegularExpression(
+                    super::ConsumerGroupRegularExpressionKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupMetadata => {
+                super::stored::GroupCoordinatorKey::StreamsGroupMetadata(super::StreamsGroupMetadataKey::from_json(
+                    value, 0,
+                )?)
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
+                super::stored::GroupCoordinatorKey::StreamsGroupMemberMetadata(
+                    super::StreamsGroupMemberMetadataKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorKey::StreamsGroupTargetAssignmentMetadata(
+                    super::StreamsGroupTargetAssignmentMetadataKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorKey::StreamsGroupTargetAssignmentMember(
+                    super::StreamsGroupTargetAssignmentMemberKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorKey::StreamsGroupCurrentMemberAssignment(
+                    super::StreamsGroupCurrentMemberAssignmentKey::from_json(value, 0)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTopology => {
+                super::stored::GroupCoordinatorKey::StreamsGroupTopology(super::StreamsGroupTopologyKey::from_json(
+                    value, 0,
+                )?)
+            }
+        })
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::GroupCoordinatorValue {
+    /// The message in Kafka's JSON form at `version` (feature `json`).
+    pub fn to_json(&self, version: i16) -> Result<Value, EncodeError> {
+        match self {
+            super::stored::GroupCoordinatorValue::LegacyOffsetCommit(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::OffsetCommit(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::GroupMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ConsumerGroupMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ConsumerGroupPartitionMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ConsumerGroupMemberMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ConsumerGroupTargetAssignmentMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ConsumerGroupTargetAssignmentMember(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ConsumerGroupCurrentMemberAssignment(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ShareGroupMemberMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ShareGroupMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ShareGroupTargetAssignmentMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ShareGroupTargetAssignmentMember(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ShareGroupCurrentMemberAssignment(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ShareGroupStatePartitionMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::ConsumerGroupRegularExpression(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::StreamsGroupMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::StreamsGroupMemberMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::StreamsGroupTargetAssignmentMetadata(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::StreamsGroupTargetAssignmentMember(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::StreamsGroupCurrentMemberAssignment(m) => m.to_json(version),
+            super::stored::GroupCoordinatorValue::StreamsGroupTopology(m) => m.to_json(version),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
+    pub fn from_json(
+        record_type: super::stored::GroupCoordinatorRecordType,
+        value: &Value,
+        version: i16,
+    ) -> Result<Self, DecodeError> {
+        Ok(match record_type {
+            super::stored::GroupCoordinatorRecordType::LegacyOffsetCommit => {
+                super::stored::GroupCoordinatorValue::LegacyOffsetCommit(super::LegacyOffsetCommitValue::from_json(
+                    value, version,
+                )?)
+            }
+            super::stored::GroupCoordinatorRecordType::OffsetCommit => {
+                super::stored::GroupCoordinatorValue::OffsetCommit(super::OffsetCommitValue::from_json(value, version)?)
+            }
+            super::stored::GroupCoordinatorRecordType::GroupMetadata => {
+                super::stored::GroupCoordinatorValue::GroupMetadata(super::GroupMetadataValue::from_json(
+                    value, version,
+                )?)
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupMetadata => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupMetadata(
+                    super::ConsumerGroupMetadataValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupPartitionMetadata(
+                    super::ConsumerGroupPartitionMetadataValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupMemberMetadata(
+                    super::ConsumerGroupMemberMetadataValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupTargetAssignmentMetadata(
+                    super::ConsumerGroupTargetAssignmentMetadataValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupTargetAssignmentMember(
+                    super::ConsumerGroupTargetAssignmentMemberValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupCurrentMemberAssignment(
+                    super::ConsumerGroupCurrentMemberAssignmentValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
+                super::stored::GroupCoordinatorValue::ShareGroupMemberMetadata(
+                    super::ShareGroupMemberMetadataValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupMetadata => {
+                super::stored::GroupCoordinatorValue::ShareGroupMetadata(super::ShareGroupMetadataValue::from_json(
+                    value, version,
+                )?)
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorValue::ShareGroupTargetAssignmentMetadata(
+                    super::ShareGroupTargetAssignmentMetadataValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorValue::ShareGroupTargetAssignmentMember(
+                    super::ShareGroupTargetAssignmentMemberValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorValue::ShareGroupCurrentMemberAssignment(
+                    super::ShareGroupCurrentMemberAssignmentValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
+                super::stored::GroupCoordinatorValue::ShareGroupStatePartitionMetadata(
+                    super::ShareGroupStatePartitionMetadataValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupRegularExpression(
+                    super::ConsumerGroupRegularExpressionValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupMetadata => {
+                super::stored::GroupCoordinatorValue::StreamsGroupMetadata(super::StreamsGroupMetadataValue::from_json(
+                    value, version,
+                )?)
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
+                super::stored::GroupCoordinatorValue::StreamsGroupMemberMetadata(
+                    super::StreamsGroupMemberMetadataValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorValue::StreamsGroupTargetAssignmentMetadata(
+                    super::StreamsGroupTargetAssignmentMetadataValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorValue::StreamsGroupTargetAssignmentMember(
+                    super::StreamsGroupTargetAssignmentMemberValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorValue::StreamsGroupCurrentMemberAssignment(
+                    super::StreamsGroupCurrentMemberAssignmentValue::from_json(value, version)?,
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTopology => {
+                super::stored::GroupCoordinatorValue::StreamsGroupTopology(super::StreamsGroupTopologyValue::from_json(
+                    value, version,
+                )?)
+            }
+        })
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::MetadataRecord {
+    /// The message in Kafka's JSON form at `version` (feature `json`).
+    pub fn to_json(&self, version: i16) -> Result<Value, EncodeError> {
+        match self {
+            super::stored::MetadataRecord::RegisterBroker(m) => m.to_json(version),
+            super::stored::MetadataRecord::UnregisterBroker(m) => m.to_json(version),
+            super::stored::MetadataRecord::Topic(m) => m.to_json(version),
+            super::stored::MetadataRecord::Partition(m) => m.to_json(version),
+            super::stored::MetadataRecord::Config(m) => m.to_json(version),
+            super::stored::MetadataRecord::PartitionChange(m) => m.to_json(version),
+            super::stored::MetadataRecord::FenceBroker(m) => m.to_json(version),
+            super::stored::MetadataRecord::UnfenceBroker(m) => m.to_json(version),
+            super::stored::MetadataRecord::RemoveTopic(m) => m.to_json(version),
+            super::stored::MetadataRecord::DelegationToken(m) => m.to_json(version),
+            super::stored::MetadataRecord::UserScramCredential(m) => m.to_json(version),
+            super::stored::MetadataRecord::FeatureLevel(m) => m.to_json(version),
+            super::stored::MetadataRecord::ClientQuota(m) => m.to_json(version),
+            super::stored::MetadataRecord::ProducerIds(m) => m.to_json(version),
+            super::stored::MetadataRecord::BrokerRegistrationChange(m) => m.to_json(version),
+            super::stored::MetadataRecord::AccessControlEntry(m) => m.to_json(version),
+            super::stored::MetadataRecord::RemoveAccessControlEntry(m) => m.to_json(version),
+            super::stored::MetadataRecord::NoOp(m) => m.to_json(version),
+            super::stored::MetadataRecord::ZkMigrationState(m) => m.to_json(version),
+            super::stored::MetadataRecord::RemoveUserScramCredential(m) => m.to_json(version),
+            super::stored::MetadataRecord::BeginTransaction(m) => m.to_json(version),
+            super::stored::MetadataRecord::EndTransaction(m) => m.to_json(version),
+            super::stored::MetadataRecord::AbortTransaction(m) => m.to_json(version),
+            super::stored::MetadataRecord::RemoveDelegationToken(m) => m.to_json(version),
+            super::stored::MetadataRecord::RegisterController(m) => m.to_json(version),
+            super::stored::MetadataRecord::ClearElr(m) => m.to_json(version),
+            super::stored::MetadataRecord::UnregisterController(m) => m.to_json(version),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
+    pub fn from_json(
+        record_type: super::stored::MetadataRecordType,
+        value: &Value,
+        version: i16,
+    ) -> Result<Self, DecodeError> {
+        Ok(match record_type {
+            super::stored::MetadataRecordType::RegisterBroker => {
+                super::stored::MetadataRecord::RegisterBroker(super::RegisterBrokerRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::UnregisterBroker => super::stored::MetadataRecord::UnregisterBroker(
+                super::UnregisterBrokerRecord::from_json(value, version)?,
+            ),
+            super::stored::MetadataRecordType::Topic => {
+                super::stored::MetadataRecord::Topic(super::TopicRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::Partition => {
+                super::stored::MetadataRecord::Partition(super::PartitionRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::Config => {
+                super::stored::MetadataRecord::Config(super::ConfigRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::PartitionChange => {
+                super::stored::MetadataRecord::PartitionChange(super::PartitionChangeRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::FenceBroker => {
+                super::stored::MetadataRecord::FenceBroker(super::FenceBrokerRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::UnfenceBroker => {
+                super::stored::MetadataRecord::UnfenceBroker(super::UnfenceBrokerRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::RemoveTopic => {
+                super::stored::MetadataRecord::RemoveTopic(super::RemoveTopicRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::DelegationToken => {
+                super::stored::MetadataRecord::DelegationToken(super::DelegationTokenRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::UserScramCredential => {
+                super::stored::MetadataRecord::UserScramCredential(super::UserScramCredentialRecord::from_json(
+                    value, version,
+                )?)
+            }
+            super::stored::MetadataRecordType::FeatureLevel => {
+                super::stored::MetadataRecord::FeatureLevel(super::FeatureLevelRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::ClientQuota => {
+                super::stored::MetadataRecord::ClientQuota(super::ClientQuotaRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::ProducerIds => {
+                super::stored::MetadataRecord::ProducerIds(super::ProducerIdsRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::BrokerRegistrationChange => {
+                super::stored::MetadataRecord::BrokerRegistrationChange(
+                    super::BrokerRegistrationChangeRecord::from_json(value, version)?,
+                )
+            }
+            super::stored::MetadataRecordType::AccessControlEntry => super::stored::MetadataRecord::AccessControlEntry(
+                super::AccessControlEntryRecord::from_json(value, version)?,
+            ),
+            super::stored::MetadataRecordType::RemoveAccessControlEntry => {
+                super::stored::MetadataRecord::RemoveAccessControlEntry(
+                    super::RemoveAccessControlEntryRecord::from_json(value, version)?,
+                )
+            }
+            super::stored::MetadataRecordType::NoOp => {
+                super::stored::MetadataRecord::NoOp(super::NoOpRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::ZkMigrationState => super::stored::MetadataRecord::ZkMigrationState(
+                super::ZkMigrationStateRecord::from_json(value, version)?,
+            ),
+            super::stored::MetadataRecordType::RemoveUserScramCredential => {
+                super::stored::MetadataRecord::RemoveUserScramCredential(
+                    super::RemoveUserScramCredentialRecord::from_json(value, version)?,
+                )
+            }
+            super::stored::MetadataRecordType::BeginTransaction => super::stored::MetadataRecord::BeginTransaction(
+                super::BeginTransactionRecord::from_json(value, version)?,
+            ),
+            super::stored::MetadataRecordType::EndTransaction => {
+                super::stored::MetadataRecord::EndTransaction(super::EndTransactionRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::AbortTransaction => super::stored::MetadataRecord::AbortTransaction(
+                super::AbortTransactionRecord::from_json(value, version)?,
+            ),
+            super::stored::MetadataRecordType::RemoveDelegationToken => {
+                super::stored::MetadataRecord::RemoveDelegationToken(super::RemoveDelegationTokenRecord::from_json(
+                    value, version,
+                )?)
+            }
+            super::stored::MetadataRecordType::RegisterController => super::stored::MetadataRecord::RegisterController(
+                super::RegisterControllerRecord::from_json(value, version)?,
+            ),
+            super::stored::MetadataRecordType::ClearElr => {
+                super::stored::MetadataRecord::ClearElr(super::ClearElrRecord::from_json(value, version)?)
+            }
+            super::stored::MetadataRecordType::UnregisterController => {
+                super::stored::MetadataRecord::UnregisterController(super::UnregisterControllerRecord::from_json(
+                    value, version,
+                )?)
+            }
+        })
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::ShareCoordinatorKey {
+    /// The message in Kafka's JSON form at version 0 (feature `json`).
+    pub fn to_json(&self) -> Result<Value, EncodeError> {
+        match self {
+            super::stored::ShareCoordinatorKey::ShareSnapshot(m) => m.to_json(0),
+            super::stored::ShareCoordinatorKey::ShareUpdate(m) => m.to_json(0),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at version 0 (feature `json`).
+    pub fn from_json(
+        record_type: super::stored::ShareCoordinatorRecordType,
+        value: &Value,
+    ) -> Result<Self, DecodeError> {
+        Ok(match record_type {
+            super::stored::ShareCoordinatorRecordType::ShareSnapshot => {
+                super::stored::ShareCoordinatorKey::ShareSnapshot(super::ShareSnapshotKey::from_json(value, 0)?)
+            }
+            super::stored::ShareCoordinatorRecordType::ShareUpdate => {
+                super::stored::ShareCoordinatorKey::ShareUpdate(super::ShareUpdateKey::from_json(value, 0)?)
+            }
+        })
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::ShareCoordinatorValue {
+    /// The message in Kafka's JSON form at `version` (feature `json`).
+    pub fn to_json(&self, version: i16) -> Result<Value, EncodeError> {
+        match self {
+            super::stored::ShareCoordinatorValue::ShareSnapshot(m) => m.to_json(version),
+            super::stored::ShareCoordinatorValue::ShareUpdate(m) => m.to_json(version),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
+    pub fn from_json(
+        record_type: super::stored::ShareCoordinatorRecordType,
+        value: &Value,
+        version: i16,
+    ) -> Result<Self, DecodeError> {
+        Ok(match record_type {
+            super::stored::ShareCoordinatorRecordType::ShareSnapshot => {
+                super::stored::ShareCoordinatorValue::ShareSnapshot(super::ShareSnapshotValue::from_json(
+                    value, version,
+                )?)
+            }
+            super::stored::ShareCoordinatorRecordType::ShareUpdate => {
+                super::stored::ShareCoordinatorValue::ShareUpdate(super::ShareUpdateValue::from_json(value, version)?)
+            }
+        })
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::RemoteLogMetadataRecord {
+    /// The message in Kafka's JSON form at `version` (feature `json`).
+    pub fn to_json(&self, version: i16) -> Result<Value, EncodeError> {
+        match self {
+            super::stored::RemoteLogMetadataRecord::RemoteLogSegmentMetadata(m) => m.to_json(version),
+            super::stored::RemoteLogMetadataRecord::RemoteLogSegmentMetadataUpdate(m) => m.to_json(version),
+            super::stored::RemoteLogMetadataRecord::RemotePartitionDeleteMetadata(m) => m.to_json(version),
+            super::stored::RemoteLogMetadataRecord::RemoteLogSegmentMetadataSnapshot(m) => m.to_json(version),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
+    pub fn from_json(
+        record_type: super::stored::RemoteLogMetadataRecordType,
+        value: &Value,
+        version: i16,
+    ) -> Result<Self, DecodeError> {
+        Ok(match record_type {
+            super::stored::RemoteLogMetadataRecordType::RemoteLogSegmentMetadata => {
+                super::stored::RemoteLogMetadataRecord::RemoteLogSegmentMetadata(
+                    super::RemoteLogSegmentMetadataRecord::from_json(value, version)?,
+                )
+            }
+            super::stored::RemoteLogMetadataRecordType::RemoteLogSegmentMetadataUpdate => {
+                super::stored::RemoteLogMetadataRecord::RemoteLogSegmentMetadataUpdate(
+                    super::RemoteLogSegmentMetadataUpdateRecord::from_json(value, version)?,
+                )
+            }
+            super::stored::RemoteLogMetadataRecordType::RemotePartitionDeleteMetadata => {
+                super::stored::RemoteLogMetadataRecord::RemotePartitionDeleteMetadata(
+                    super::RemotePartitionDeleteMetadataRecord::from_json(value, version)?,
+                )
+            }
+            super::stored::RemoteLogMetadataRecordType::RemoteLogSegmentMetadataSnapshot => {
+                super::stored::RemoteLogMetadataRecord::RemoteLogSegmentMetadataSnapshot(
+                    super::RemoteLogSegmentMetadataSnapshotRecord::from_json(value, version)?,
+                )
+            }
+        })
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::TransactionCoordinatorKey {
+    /// The message in Kafka's JSON form at version 0 (feature `json`).
+    pub fn to_json(&self) -> Result<Value, EncodeError> {
+        match self {
+            super::stored::TransactionCoordinatorKey::TransactionLog(m) => m.to_json(0),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at version 0 (feature `json`).
+    pub fn from_json(
+        record_type: super::stored::TransactionCoordinatorRecordType,
+        value: &Value,
+    ) -> Result<Self, DecodeError> {
+        Ok(match record_type {
+            super::stored::TransactionCoordinatorRecordType::TransactionLog => {
+                super::stored::TransactionCoordinatorKey::TransactionLog(super::TransactionLogKey::from_json(value, 0)?)
+            }
+        })
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::TransactionCoordinatorValue {
+    /// The message in Kafka's JSON form at `version` (feature `json`).
+    pub fn to_json(&self, version: i16) -> Result<Value, EncodeError> {
+        match self {
+            super::stored::TransactionCoordinatorValue::TransactionLog(m) => m.to_json(version),
+        }
+    }
+
+    /// Reads the message of `record_type` from Kafka's JSON form at `version` (feature `json`).
+    pub fn from_json(
+        record_type: super::stored::TransactionCoordinatorRecordType,
+        value: &Value,
+        version: i16,
+    ) -> Result<Self, DecodeError> {
+        Ok(match record_type {
+            super::stored::TransactionCoordinatorRecordType::TransactionLog => {
+                super::stored::TransactionCoordinatorValue::TransactionLog(super::TransactionLogValue::from_json(
+                    value, version,
+                )?)
             }
         })
     }

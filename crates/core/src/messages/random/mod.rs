@@ -2,7 +2,7 @@
 // Do not edit: change the generator (crates/codegen) and run scripts/regenerate.sh.
 
 //! Random instances of every message (feature `random`), one module per
-//! spec file, and the random dispatch of the request and response enums.
+//! spec file, and the random dispatch of the enums over messages.
 
 use super::{ApiKey, Request, Response};
 use crate::random::{Random, Rng};
@@ -378,7 +378,7 @@ mod write_txn_markers_response;
 mod zk_migration_state_record;
 
 impl Request {
-    /// A random request of `api_key`, valid at `version` (feature `random`).
+    /// A random request body of `api_key`, valid at `version` (feature `random`).
     pub fn random(api_key: ApiKey, rng: &mut Rng, version: i16) -> Self {
         match api_key {
             ApiKey::Produce => Request::Produce(super::ProduceRequest::random(rng, version)),
@@ -561,7 +561,7 @@ impl Request {
 }
 
 impl Response {
-    /// A random response of `api_key`, valid at `version` (feature `random`).
+    /// A random response body of `api_key`, valid at `version` (feature `random`).
     pub fn random(api_key: ApiKey, rng: &mut Rng, version: i16) -> Self {
         match api_key {
             ApiKey::Produce => Response::Produce(super::ProduceResponse::random(rng, version)),
@@ -750,6 +750,415 @@ impl Response {
             ),
             ApiKey::UnregisterController => {
                 Response::UnregisterController(super::UnregisterControllerResponse::random(rng, version))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::GroupCoordinatorKey {
+    /// A random message of `record_type` (feature `random`).
+    pub fn random(record_type: super::stored::GroupCoordinatorRecordType, rng: &mut Rng) -> Self {
+        match record_type {
+            super::stored::GroupCoordinatorRecordType::LegacyOffsetCommit => {
+                super::stored::GroupCoordinatorKey::LegacyOffsetCommit(super::LegacyOffsetCommitKey::random(rng, 0))
+            }
+            super::stored::GroupCoordinatorRecordType::OffsetCommit => {
+                super::stored::GroupCoordinatorKey::OffsetCommit(super::OffsetCommitKey::random(rng, 0))
+            }
+            super::stored::GroupCoordinatorRecordType::GroupMetadata => {
+                super::stored::GroupCoordinatorKey::GroupMetadata(super::GroupMetadataKey::random(rng, 0))
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupMetadata => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupMetadata(super::ConsumerGroupMetadataKey::random(
+                    rng, 0,
+                ))
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupPartitionMetadata(
+                    super::ConsumerGroupPartitionMetadataKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupMemberMetadata(
+                    super::ConsumerGroupMemberMetadataKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupTargetAssignmentMetadata(
+                    super::ConsumerGroupTargetAssignmentMetadataKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupTargetAssignmentMember(
+                    super::ConsumerGroupTargetAssignmentMemberKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupCurrentMemberAssignment(
+                    super::ConsumerGroupCurrentMemberAssignmentKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
+                super::stored::GroupCoordinatorKey::ShareGroupMemberMetadata(
+                    super::ShareGroupMemberMetadataKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupMetadata => {
+                super::stored::GroupCoordinatorKey::ShareGroupMetadata(super::ShareGroupMetadataKey::random(rng, 0))
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorKey::ShareGroupTargetAssignmentMetadata(
+                    super::ShareGroupTargetAssignmentMetadataKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorKey::ShareGroupTargetAssignmentMember(
+                    super::ShareGroupTargetAssignmentMemberKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorKey::ShareGroupCurrentMemberAssignment(
+                    super::ShareGroupCurrentMemberAssignmentKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
+                super::stored::GroupCoordinatorKey::ShareGroupStatePartitionMetadata(
+                    super::ShareGroupStatePartitionMetadataKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
+                super::stored::GroupCoordinatorKey::ConsumerGroupRegularExpression(
+                    super::ConsumerGroupRegularExpressionKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupMetadata => {
+                super::stored::GroupCoordinatorKey::StreamsGroupMetadata(super::StreamsGroupMetadataKey::random(rng, 0))
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
+                super::stored::GroupCoordinatorKey::StreamsGroupMemberMetadata(
+                    super::StreamsGroupMemberMetadataKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorKey::StreamsGroupTargetAssignmentMetadata(
+                    super::StreamsGroupTargetAssignmentMetadataKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorKey::StreamsGroupTargetAssignmentMember(
+                    super::StreamsGroupTargetAssignmentMemberKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorKey::StreamsGroupCurrentMemberAssignment(
+                    super::StreamsGroupCurrentMemberAssignmentKey::random(rng, 0),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTopology => {
+                super::stored::GroupCoordinatorKey::StreamsGroupTopology(super::StreamsGroupTopologyKey::random(rng, 0))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::GroupCoordinatorValue {
+    /// A random message of `record_type`, valid at `version` (feature `random`).
+    pub fn random(record_type: super::stored::GroupCoordinatorRecordType, rng: &mut Rng, version: i16) -> Self {
+        match record_type {
+            super::stored::GroupCoordinatorRecordType::LegacyOffsetCommit => {
+                super::stored::GroupCoordinatorValue::LegacyOffsetCommit(super::LegacyOffsetCommitValue::random(
+                    rng, version,
+                ))
+            }
+            super::stored::GroupCoordinatorRecordType::OffsetCommit => {
+                super::stored::GroupCoordinatorValue::OffsetCommit(super::OffsetCommitValue::random(rng, version))
+            }
+            super::stored::GroupCoordinatorRecordType::GroupMetadata => {
+                super::stored::GroupCoordinatorValue::GroupMetadata(super::GroupMetadataValue::random(rng, version))
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupMetadata => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupMetadata(super::ConsumerGroupMetadataValue::random(
+                    rng, version,
+                ))
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupPartitionMetadata => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupPartitionMetadata(
+                    super::ConsumerGroupPartitionMetadataValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupMemberMetadata => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupMemberMetadata(
+                    super::ConsumerGroupMemberMetadataValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupTargetAssignmentMetadata(
+                    super::ConsumerGroupTargetAssignmentMetadataValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupTargetAssignmentMember(
+                    super::ConsumerGroupTargetAssignmentMemberValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupCurrentMemberAssignment(
+                    super::ConsumerGroupCurrentMemberAssignmentValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupMemberMetadata => {
+                super::stored::GroupCoordinatorValue::ShareGroupMemberMetadata(
+                    super::ShareGroupMemberMetadataValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupMetadata => {
+                super::stored::GroupCoordinatorValue::ShareGroupMetadata(super::ShareGroupMetadataValue::random(
+                    rng, version,
+                ))
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorValue::ShareGroupTargetAssignmentMetadata(
+                    super::ShareGroupTargetAssignmentMetadataValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorValue::ShareGroupTargetAssignmentMember(
+                    super::ShareGroupTargetAssignmentMemberValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorValue::ShareGroupCurrentMemberAssignment(
+                    super::ShareGroupCurrentMemberAssignmentValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ShareGroupStatePartitionMetadata => {
+                super::stored::GroupCoordinatorValue::ShareGroupStatePartitionMetadata(
+                    super::ShareGroupStatePartitionMetadataValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::ConsumerGroupRegularExpression => {
+                super::stored::GroupCoordinatorValue::ConsumerGroupRegularExpression(
+                    super::ConsumerGroupRegularExpressionValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupMetadata => {
+                super::stored::GroupCoordinatorValue::StreamsGroupMetadata(super::StreamsGroupMetadataValue::random(
+                    rng, version,
+                ))
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupMemberMetadata => {
+                super::stored::GroupCoordinatorValue::StreamsGroupMemberMetadata(
+                    super::StreamsGroupMemberMetadataValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMetadata => {
+                super::stored::GroupCoordinatorValue::StreamsGroupTargetAssignmentMetadata(
+                    super::StreamsGroupTargetAssignmentMetadataValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTargetAssignmentMember => {
+                super::stored::GroupCoordinatorValue::StreamsGroupTargetAssignmentMember(
+                    super::StreamsGroupTargetAssignmentMemberValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupCurrentMemberAssignment => {
+                super::stored::GroupCoordinatorValue::StreamsGroupCurrentMemberAssignment(
+                    super::StreamsGroupCurrentMemberAssignmentValue::random(rng, version),
+                )
+            }
+            super::stored::GroupCoordinatorRecordType::StreamsGroupTopology => {
+                super::stored::GroupCoordinatorValue::StreamsGroupTopology(super::StreamsGroupTopologyValue::random(
+                    rng, version,
+                ))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::MetadataRecord {
+    /// A random message of `record_type`, valid at `version` (feature `random`).
+    pub fn random(record_type: super::stored::MetadataRecordType, rng: &mut Rng, version: i16) -> Self {
+        match record_type {
+            super::stored::MetadataRecordType::RegisterBroker => {
+                super::stored::MetadataRecord::RegisterBroker(super::RegisterBrokerRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::UnregisterBroker => {
+                super::stored::MetadataRecord::UnregisterBroker(super::UnregisterBrokerRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::Topic => {
+                super::stored::MetadataRecord::Topic(super::TopicRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::Partition => {
+                super::stored::MetadataRecord::Partition(super::PartitionRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::Config => {
+                super::stored::MetadataRecord::Config(super::ConfigRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::PartitionChange => {
+                super::stored::MetadataRecord::PartitionChange(super::PartitionChangeRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::FenceBroker => {
+                super::stored::MetadataRecord::FenceBroker(super::FenceBrokerRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::UnfenceBroker => {
+                super::stored::MetadataRecord::UnfenceBroker(super::UnfenceBrokerRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::RemoveTopic => {
+                super::stored::MetadataRecord::RemoveTopic(super::RemoveTopicRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::DelegationToken => {
+                super::stored::MetadataRecord::DelegationToken(super::DelegationTokenRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::UserScramCredential => {
+                super::stored::MetadataRecord::UserScramCredential(super::UserScramCredentialRecord::random(
+                    rng, version,
+                ))
+            }
+            super::stored::MetadataRecordType::FeatureLevel => {
+                super::stored::MetadataRecord::FeatureLevel(super::FeatureLevelRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::ClientQuota => {
+                super::stored::MetadataRecord::ClientQuota(super::ClientQuotaRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::ProducerIds => {
+                super::stored::MetadataRecord::ProducerIds(super::ProducerIdsRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::BrokerRegistrationChange => {
+                super::stored::MetadataRecord::BrokerRegistrationChange(super::BrokerRegistrationChangeRecord::random(
+                    rng, version,
+                ))
+            }
+            super::stored::MetadataRecordType::AccessControlEntry => {
+                super::stored::MetadataRecord::AccessControlEntry(super::AccessControlEntryRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::RemoveAccessControlEntry => {
+                super::stored::MetadataRecord::RemoveAccessControlEntry(super::RemoveAccessControlEntryRecord::random(
+                    rng, version,
+                ))
+            }
+            super::stored::MetadataRecordType::NoOp => {
+                super::stored::MetadataRecord::NoOp(super::NoOpRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::ZkMigrationState => {
+                super::stored::MetadataRecord::ZkMigrationState(super::ZkMigrationStateRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::RemoveUserScramCredential => {
+                super::stored::MetadataRecord::RemoveUserScramCredential(
+                    super::RemoveUserScramCredentialRecord::random(rng, version),
+                )
+            }
+            super::stored::MetadataRecordType::BeginTransaction => {
+                super::stored::MetadataRecord::BeginTransaction(super::BeginTransactionRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::EndTransaction => {
+                super::stored::MetadataRecord::EndTransaction(super::EndTransactionRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::AbortTransaction => {
+                super::stored::MetadataRecord::AbortTransaction(super::AbortTransactionRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::RemoveDelegationToken => {
+                super::stored::MetadataRecord::RemoveDelegationToken(super::RemoveDelegationTokenRecord::random(
+                    rng, version,
+                ))
+            }
+            super::stored::MetadataRecordType::RegisterController => {
+                super::stored::MetadataRecord::RegisterController(super::RegisterControllerRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::ClearElr => {
+                super::stored::MetadataRecord::ClearElr(super::ClearElrRecord::random(rng, version))
+            }
+            super::stored::MetadataRecordType::UnregisterController => {
+                super::stored::MetadataRecord::UnregisterController(super::UnregisterControllerRecord::random(
+                    rng, version,
+                ))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::ShareCoordinatorKey {
+    /// A random message of `record_type` (feature `random`).
+    pub fn random(record_type: super::stored::ShareCoordinatorRecordType, rng: &mut Rng) -> Self {
+        match record_type {
+            super::stored::ShareCoordinatorRecordType::ShareSnapshot => {
+                super::stored::ShareCoordinatorKey::ShareSnapshot(super::ShareSnapshotKey::random(rng, 0))
+            }
+            super::stored::ShareCoordinatorRecordType::ShareUpdate => {
+                super::stored::ShareCoordinatorKey::ShareUpdate(super::ShareUpdateKey::random(rng, 0))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::ShareCoordinatorValue {
+    /// A random message of `record_type`, valid at `version` (feature `random`).
+    pub fn random(record_type: super::stored::ShareCoordinatorRecordType, rng: &mut Rng, version: i16) -> Self {
+        match record_type {
+            super::stored::ShareCoordinatorRecordType::ShareSnapshot => {
+                super::stored::ShareCoordinatorValue::ShareSnapshot(super::ShareSnapshotValue::random(rng, version))
+            }
+            super::stored::ShareCoordinatorRecordType::ShareUpdate => {
+                super::stored::ShareCoordinatorValue::ShareUpdate(super::ShareUpdateValue::random(rng, version))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::RemoteLogMetadataRecord {
+    /// A random message of `record_type`, valid at `version` (feature `random`).
+    pub fn random(record_type: super::stored::RemoteLogMetadataRecordType, rng: &mut Rng, version: i16) -> Self {
+        match record_type {
+            super::stored::RemoteLogMetadataRecordType::RemoteLogSegmentMetadata => {
+                super::stored::RemoteLogMetadataRecord::RemoteLogSegmentMetadata(
+                    super::RemoteLogSegmentMetadataRecord::random(rng, version),
+                )
+            }
+            super::stored::RemoteLogMetadataRecordType::RemoteLogSegmentMetadataUpdate => {
+                super::stored::RemoteLogMetadataRecord::RemoteLogSegmentMetadataUpdate(
+                    super::RemoteLogSegmentMetadataUpdateRecord::random(rng, version),
+                )
+            }
+            super::stored::RemoteLogMetadataRecordType::RemotePartitionDeleteMetadata => {
+                super::stored::RemoteLogMetadataRecord::RemotePartitionDeleteMetadata(
+                    super::RemotePartitionDeleteMetadataRecord::random(rng, version),
+                )
+            }
+            super::stored::RemoteLogMetadataRecordType::RemoteLogSegmentMetadataSnapshot => {
+                super::stored::RemoteLogMetadataRecord::RemoteLogSegmentMetadataSnapshot(
+                    super::RemoteLogSegmentMetadataSnapshotRecord::random(rng, version),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::TransactionCoordinatorKey {
+    /// A random message of `record_type` (feature `random`).
+    pub fn random(record_type: super::stored::TransactionCoordinatorRecordType, rng: &mut Rng) -> Self {
+        match record_type {
+            super::stored::TransactionCoordinatorRecordType::TransactionLog => {
+                super::stored::TransactionCoordinatorKey::TransactionLog(super::TransactionLogKey::random(rng, 0))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "stored")]
+impl super::stored::TransactionCoordinatorValue {
+    /// A random message of `record_type`, valid at `version` (feature `random`).
+    pub fn random(record_type: super::stored::TransactionCoordinatorRecordType, rng: &mut Rng, version: i16) -> Self {
+        match record_type {
+            super::stored::TransactionCoordinatorRecordType::TransactionLog => {
+                super::stored::TransactionCoordinatorValue::TransactionLog(super::TransactionLogValue::random(
+                    rng, version,
+                ))
             }
         }
     }

@@ -24,7 +24,7 @@ pub mod messages;
 #[cfg(feature = "random")]
 pub mod random;
 mod str_bytes;
-pub mod wire_array;
+mod wire_array;
 
 pub use codec::{write_chunks, RawTaggedField, Reader, UnknownTaggedFields, VectoredBuf};
 pub use error::{
@@ -35,4 +35,4 @@ pub use message::{Decode, DecodeExt, Encode, EncodeExt, Message, VersionRange};
 pub use messages::api_key::{ApiKey, KafkaRelease, Listener, Request, Response};
 pub use messages::error_code::ErrorCode;
 pub use str_bytes::StrBytes;
-pub use wire_array::{WireArray, WireScalar};
+pub use wire_array::{WireArray, WireArrayIter, WireScalar};

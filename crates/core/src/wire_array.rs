@@ -116,8 +116,8 @@ impl<T: WireScalar> WireArray<T> {
     }
 
     /// The elements in order.
-    pub fn iter(&self) -> Iter<'_, T> {
-        Iter { chunks: self.bytes.chunks_exact(T::SIZE), element: PhantomData }
+    pub fn iter(&self) -> WireArrayIter<'_, T> {
+        WireArrayIter { chunks: self.bytes.chunks_exact(T::SIZE), element: PhantomData }
     }
 
     /// Whether `value` is an element.
@@ -177,8 +177,8 @@ impl<T: WireScalar> From<WireArray<T>> for Vec<T> {
 
 impl<'a, T: WireScalar> IntoIterator for &'a WireArray<T> {
     type Item = T;
-    type IntoIter = Iter<'a, T>;
-    fn into_iter(self) -> Iter<'a, T> {
+    type IntoIter = WireArrayIter<'a, T>;
+    fn into_iter(self) -> WireArrayIter<'a, T> {
         self.iter()
     }
 }
@@ -222,12 +222,12 @@ impl<T: WireScalar + fmt::Debug> fmt::Debug for WireArray<T> {
 }
 
 /// The elements of a [`WireArray`], converted as they are read.
-pub struct Iter<'a, T> {
+pub struct WireArrayIter<'a, T> {
     chunks: std::slice::ChunksExact<'a, u8>,
     element: PhantomData<T>,
 }
 
-impl<T: WireScalar> Iterator for Iter<'_, T> {
+impl<T: WireScalar> Iterator for WireArrayIter<'_, T> {
     type Item = T;
     #[inline]
     fn next(&mut self) -> Option<T> {
@@ -238,13 +238,13 @@ impl<T: WireScalar> Iterator for Iter<'_, T> {
     }
 }
 
-impl<T: WireScalar> DoubleEndedIterator for Iter<'_, T> {
+impl<T: WireScalar> DoubleEndedIterator for WireArrayIter<'_, T> {
     fn next_back(&mut self) -> Option<T> {
         self.chunks.next_back().map(T::from_wire)
     }
 }
 
-impl<T: WireScalar> ExactSizeIterator for Iter<'_, T> {}
+impl<T: WireScalar> ExactSizeIterator for WireArrayIter<'_, T> {}
 
 #[cfg(test)]
 mod tests {

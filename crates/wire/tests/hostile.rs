@@ -210,8 +210,7 @@ fn small_gzip_batch_inflating_to_1_gib() {
     // 4 MiB of zeros compresses to a few KiB; 256 gzip members back to back
     // (gzip readers, Kafka's included, read them as one stream) inflate to 1 GiB.
     let mut member = Vec::new();
-    kafka_wire::records::compression::compress(Compression::Gzip, Some(9), &vec![0u8; 4 << 20], &mut member, false)
-        .unwrap();
+    kafka_wire::records::compress(Compression::Gzip, Some(9), &vec![0u8; 4 << 20], &mut member, false).unwrap();
     let payload: Vec<u8> = member.iter().copied().cycle().take(member.len() * 256).collect();
     assert!(payload.len() < 2 << 20, "the bomb is small: {} bytes", payload.len());
 

@@ -212,7 +212,7 @@ fn errors_name_the_file_position_batch_and_record() {
     let at = plain.len() - 9;
     plain[at] = 0x7f;
     let mut zstd = good[..BATCH_HEADER_SIZE].to_vec();
-    compression::compress(Compression::Zstd, None, &plain, &mut zstd, false).unwrap();
+    compress(Compression::Zstd, None, &plain, &mut zstd, false).unwrap();
     let length = (zstd.len() - 12) as i32;
     zstd[8..12].copy_from_slice(&length.to_be_bytes());
     zstd[22] |= Compression::Zstd.id(); // the codec bits of the attributes' low byte

@@ -70,7 +70,7 @@ impl<'a> Reader<'a> {
     /// The next `N` bytes, or `None` (reading nothing) if fewer are left.
     /// The generated code reads runs of fixed-size fields with it.
     #[inline]
-    pub fn read_fixed<const N: usize>(&mut self) -> Option<[u8; N]> {
+    pub(crate) fn read_fixed<const N: usize>(&mut self) -> Option<[u8; N]> {
         // pos <= data.len(), so pos + N cannot overflow.
         let bytes = self.data.get(self.pos..self.pos + N)?;
         self.pos += N;
@@ -211,7 +211,7 @@ impl<'a> Reader<'a> {
     /// [`Reader::read_fixed`] found too few bytes for all of them: at the
     /// first field that does not fit.
     #[cold]
-    pub fn fixed_run_error(&self, fields: &[(&'static str, usize)]) -> DecodeError {
+    pub(crate) fn fixed_run_error(&self, fields: &[(&'static str, usize)]) -> DecodeError {
         let remaining = self.remaining();
         let mut at = 0;
         for &(name, size) in fields {
@@ -261,8 +261,9 @@ impl<'a> Reader<'a> {
         self.error(DecodeErrorKind::NullNotAllowed { version })
     }
 
-    /// A reader over the next `len` bytes (a tagged field's value); this
-    /// reader moves past them.
+    /// A reader over the next `len` bytes (a tagged field's value, a
+    /// length-prefixed record); this reader moves past them. Errors of the
+    /// new reader give offsets in the whole input.
     #[inline]
     pub fn sub_reader(&mut self, len: usize) -> Result<Reader<'a>, DecodeError> {
         if self.remaining() < len {

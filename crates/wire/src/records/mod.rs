@@ -6,13 +6,15 @@
 //!   [`BatchView`] and [`BatchIter`] read batch headers (offsets, counts,
 //!   producer, timestamps) without decompressing, and iterate a fetch
 //!   response's batches lazily, stopping cleanly at a truncated last batch.
-//! - [`control`]: typed transaction markers and KRaft control records.
+//! - [`ControlRecord`] and [`ControlRecordType`]: typed transaction
+//!   markers and KRaft control records.
 //! - [`legacy`]: message sets of format v0 and v1, compressed wrappers
 //!   included, as Produce v0-2 and Fetch v0-3 carry them; [`RecordSetIter`]
 //!   reads a records field of either format (or both, as an upgraded log
 //!   returns them).
-//! - [`compression`]: gzip, snappy (raw and xerial-framed), lz4 (Kafka's
-//!   framing) and zstd, each behind a cargo feature of the same name.
+//! - [`Compression`], [`compress`] and [`decompress`]: gzip, snappy (raw
+//!   and xerial-framed), lz4 (Kafka's framing) and zstd, each behind a
+//!   cargo feature of the same name.
 //! - Errors: [`RecordsDecodeError`] and [`RecordsEncodeError`], with the
 //!   records' own kinds (CRC, magic, codec) beside the wire format's.
 //!
@@ -87,8 +89,8 @@
 //! ```
 
 mod batch;
-pub mod compression;
-pub mod control;
+mod compression;
+mod control;
 mod error;
 pub mod legacy;
 mod record;
@@ -99,7 +101,7 @@ pub use batch::{
     attributes, decode_batches, encode_batches, BatchHeader, BatchIter, BatchView, DecodeOptions, EncodeOptions,
     RecordBatch, TimestampType, BATCH_HEADER_SIZE,
 };
-pub use compression::Compression;
+pub use compression::{compress, decompress, Compression};
 pub use control::{ControlRecord, ControlRecordType};
 pub use error::{RecordsDecodeError, RecordsDecodeErrorKind, RecordsEncodeError, RecordsEncodeErrorKind};
 pub use record::{Header, Record};

@@ -2,9 +2,10 @@
 //! size-prefixed frames, or hex.
 
 use crate::capture::CaptureReader;
+use crate::frames::FRAMES;
 use crate::frames::{decode_request, decode_response, Direction, FrameReport};
 use crate::output::{progress, Format, Printer};
-use crate::traffic::{Traffic, TrafficOptions, FRAMES};
+use crate::traffic::{Traffic, TrafficOptions};
 use anyhow::{bail, Context, Result};
 use bytes::{Bytes, BytesMut};
 use kafka_wire::connection::ConnectionError;

@@ -2,6 +2,7 @@
 
 use crate::records;
 use bytes::Bytes;
+use kafka_wire::connection::{ConnectionError, Correlator, FrameReader};
 use kafka_wire::json::serde_json::json;
 use kafka_wire::json::Value;
 use kafka_wire::RequestHead;
@@ -208,6 +209,46 @@ pub fn decode_request(
         }
     };
     (head.ok(), decoded)
+}
+
+/// How frames are split, in captures and through the proxy alike: a frame
+/// larger than this is not Kafka's. (Kafka's own limits are lower, but not
+/// on everything a broker sends: a Fetch response holds at least one whole
+/// batch whatever its `max_bytes`, so a proxy must not refuse what a broker
+/// may answer.)
+pub const FRAMES: FrameReader = FrameReader::with_max_size(1 << 30);
+
+/// Decodes a response frame by the request it answers: its correlation id
+/// looked up in `requests`, which recorded the connection's requests. A
+/// response out of order (Kafka answers a connection's requests in order;
+/// its clients fail the connection otherwise) is decoded and reported as an
+/// error; one whose request is unknown is not decoded.
+pub fn decode_matched_response(
+    frame: &Bytes,
+    requests: &mut Correlator,
+    report: &mut FrameReport,
+    with_records: bool,
+) -> Option<ResponseFrame> {
+    let Ok(correlation_id) = ResponseFrame::peek_correlation_id(frame) else {
+        report.error = Some("a response too short for its correlation id".into());
+        return None;
+    };
+    report.correlation_id = Some(correlation_id);
+    let (request, out_of_order) = match requests.response(correlation_id) {
+        Ok(request) => (request, None),
+        Err(ConnectionError::OutOfOrder { expected, request, .. }) => {
+            (request, Some(format!("out of order: the request with correlation id {expected} came first")))
+        }
+        Err(_) => {
+            report.error = Some(format!("a response to correlation id {correlation_id}, whose request was not seen"));
+            return None;
+        }
+    };
+    let decoded = decode_response(frame, request.api_key, request.version, report, with_records);
+    if let Some(why) = out_of_order {
+        report.error.get_or_insert(why);
+    }
+    decoded
 }
 
 /// Decodes a response frame of a request of `api` at `version` into

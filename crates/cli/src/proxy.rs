@@ -13,10 +13,10 @@
 //! Two ways to run it, same events: [`serve`], a thread per connection and
 //! direction, and [`serve_async`], a tokio task per connection and direction.
 
-use crate::frames::{decode_request, decode_response, Direction, FrameReport, Reencoded};
+use crate::frames::{decode_matched_response, decode_request, Direction, FrameReport, Reencoded, FRAMES};
 use bytes::{Buf, Bytes};
 use futures_util::StreamExt;
-use kafka_wire::connection::{ConnectionError, Correlator, FrameReader};
+use kafka_wire::connection::Correlator;
 use kafka_wire::tokio::FrameCodec;
 use kafka_wire::RequestHead;
 use kafka_wire::ResponseFrame;
@@ -131,24 +131,8 @@ impl Link {
     }
 
     fn response(&self, frame: &Bytes, report: &mut FrameReport) -> Option<ResponseFrame> {
-        let Ok(correlation_id) = ResponseFrame::peek_correlation_id(frame) else {
-            report.error = Some("a response too short for its correlation id".into());
-            return None;
-        };
-        report.correlation_id = Some(correlation_id);
-        let answered = self.requests.lock().expect("no thread panics holding it").response(correlation_id);
-        let request = match answered {
-            Ok(request) => request,
-            Err(ConnectionError::OutOfOrder { expected, request, .. }) => {
-                report.error = Some(format!("out of order: the request with correlation id {expected} came first"));
-                request
-            }
-            Err(e) => {
-                report.error = Some(e.to_string());
-                return None;
-            }
-        };
-        decode_response(frame, request.api_key, request.version, report, false)
+        let mut requests = self.requests.lock().expect("no thread panics holding it");
+        decode_matched_response(frame, &mut requests, report, false)
     }
 
     fn closed(&self, direction: Direction, error: Option<String>) {
@@ -180,7 +164,7 @@ pub fn serve(
 
 /// Copies frames from `from` to `to` unchanged, checking each on the way.
 fn pump(mut from: TcpStream, mut to: TcpStream, direction: Direction, link: Link) {
-    let frames = FrameReader::new();
+    let frames = FRAMES;
     let mut error = None;
     for index in 0.. {
         let frame = match frames.read(&mut from) {
@@ -233,7 +217,7 @@ async fn pump_async(
     direction: Direction,
     link: Link,
 ) {
-    let mut frames = FramedRead::new(from, FrameCodec::new());
+    let mut frames = FramedRead::new(from, FrameCodec::with_max_size(FRAMES.max_size()));
     let mut error = None;
     let mut index = 0;
     while let Some(frame) = frames.next().await {

@@ -3,19 +3,13 @@
 //! correlation id.
 
 use crate::capture::Segment;
-use crate::frames::{decode_request, decode_response, Direction, FrameReport};
+use crate::frames::{decode_matched_response, decode_request, Direction, FrameReport, FRAMES};
 use crate::reassembly::HalfStream;
 use bytes::{Bytes, BytesMut};
-use kafka_wire::connection::{ConnectionError, Correlator, FrameReader};
+use kafka_wire::connection::Correlator;
 use kafka_wire::RequestHead;
-use kafka_wire::ResponseFrame;
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-
-/// How frames are split: a frame larger than this is not Kafka's (Kafka's
-/// own limits, `socket.request.max.bytes` and `fetch.max.bytes`, are far
-/// below it).
-pub const FRAMES: FrameReader = FrameReader::with_max_size(1 << 30);
 
 /// What `decode` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -242,25 +236,7 @@ impl Connection {
     }
 
     fn response(&mut self, frame: &Bytes, report: &mut FrameReport, options: &TrafficOptions) {
-        let Ok(correlation_id) = ResponseFrame::peek_correlation_id(frame) else {
-            report.error = Some("a response too short for its correlation id".to_string());
-            return;
-        };
-        report.correlation_id = Some(correlation_id);
-        let request = match self.requests.response(correlation_id) {
-            Ok(request) => request,
-            Err(ConnectionError::OutOfOrder { expected, request, .. }) => {
-                report.note = Some(format!("out of order: the request with correlation id {expected} came first"));
-                request
-            }
-            Err(_) => {
-                report.error = Some(format!(
-                    "a response to correlation id {correlation_id}, whose request the capture does not hold"
-                ));
-                return;
-            }
-        };
-        decode_response(frame, request.api_key, request.version, report, options.records);
+        decode_matched_response(frame, &mut self.requests, report, options.records);
     }
 }
 

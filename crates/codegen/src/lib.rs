@@ -9,7 +9,10 @@
 //! 3. [`flatten`]: list the structs of each spec (the message, its nested
 //!    structs, its common structs) with the versions each can appear in.
 //! 4. [`emit`]: write the Rust files, one emitter per output (wire codec,
-//!    JSON, random, api keys, error codes); [`naming`] derives every name.
+//!    JSON, random, api keys, releases, error codes); [`naming`] derives
+//!    every name, and [`releases`] reads every Kafka release's api table
+//!    (what its broker advertises, read from its jar by
+//!    `scripts/fetch-releases.sh`).
 //! 5. [`format`]: rustfmt, so the output is what is committed.
 //!
 //! `scripts/regenerate.sh` runs the binary with the pinned release;
@@ -19,6 +22,7 @@ pub mod emit;
 pub mod flatten;
 pub mod merge;
 pub mod naming;
+pub mod releases;
 pub mod spec;
 pub mod versions;
 
@@ -67,13 +71,16 @@ pub fn load_errors(path: &Path) -> Result<Vec<emit::ErrorSpec>, String> {
 /// `releases` are (Kafka release, spec directory) pairs, newest first; the
 /// first is the pinned release whose error table `errors` is. `stored` are
 /// the directories of the pinned release's schemas of what Kafka stores,
-/// one per server module (the directory's name).
+/// one per server module (the directory's name). `release_tables` holds
+/// every release's api table (`<version>/apis.json`, see [`releases`]).
 pub fn generate(
     releases: &[(String, PathBuf)],
     stored: &[PathBuf],
     errors: &[emit::ErrorSpec],
+    release_tables: &Path,
     scratch: &Path,
 ) -> Result<BTreeMap<String, String>, String> {
+    let tables = releases::load(release_tables)?;
     let loaded = releases
         .iter()
         .map(|(version, dir)| Ok(merge::Release { version: version.clone(), specs: load_specs(dir)? }))
@@ -92,7 +99,7 @@ pub fn generate(
     }
     specs.sort_by(|a, b| a.name.cmp(&b.name));
     let names: Vec<String> = releases.iter().map(|(v, _)| v.clone()).collect();
-    let files = emit::emit_all(&specs, errors, &names)?;
+    let files = emit::emit_all(&specs, errors, &names, &tables)?;
     format(&files, scratch)
 }
 

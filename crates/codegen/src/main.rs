@@ -2,13 +2,16 @@
 //!
 //! ```text
 //! kafka-wire-codegen --release 4.4.0=DIR [--release 3.9.1=DIR]... \
-//!     [--stored DIR]... --errors errors.json --out crates/core/src/messages [--check]
+//!     [--stored DIR]... --errors errors.json --release-tables DIR \
+//!     --out crates/core/src/messages [--check]
 //! ```
 //!
 //! Each `--release` names a Kafka release and the directory of its specs,
 //! newest first; the first is the pinned release (its error table is
 //! `--errors`). Each `--stored` is a directory of the pinned release's
-//! schemas of what Kafka stores, named after its server module. Generates
+//! schemas of what Kafka stores, named after its server module.
+//! `--release-tables` is the folder of every release's api table
+//! (`<version>/apis.json`, as `scripts/fetch-releases.sh` writes it). Generates
 //! the files (see the library's docs for the
 //! pipeline), then writes them, or with `--check` fails if the files on disk
 //! differ.
@@ -21,6 +24,7 @@ struct Args {
     releases: Vec<(String, PathBuf)>,
     stored: Vec<PathBuf>,
     errors: PathBuf,
+    release_tables: PathBuf,
     out: PathBuf,
     check: bool,
 }
@@ -28,6 +32,7 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
     let (mut releases, mut stored, mut errors, mut out, mut check) = (Vec::new(), Vec::new(), None, None, false);
+    let mut release_tables = None;
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
@@ -38,6 +43,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--stored" => stored.push(PathBuf::from(value()?)),
             "--errors" => errors = Some(PathBuf::from(value()?)),
+            "--release-tables" => release_tables = Some(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--check" => check = true,
             other => return Err(format!("unknown argument {other}")),
@@ -50,6 +56,7 @@ fn parse_args() -> Result<Args, String> {
         releases,
         stored,
         errors: errors.ok_or("--errors is required")?,
+        release_tables: release_tables.ok_or("--release-tables is required")?,
         out: out.ok_or("--out is required")?,
         check,
     })
@@ -58,7 +65,7 @@ fn parse_args() -> Result<Args, String> {
 fn run() -> Result<bool, String> {
     let args = parse_args()?;
     let scratch = args.out.parent().unwrap_or(Path::new(".")).join(".codegen-scratch");
-    let files = generate(&args.releases, &args.stored, &load_errors(&args.errors)?, &scratch)?;
+    let files = generate(&args.releases, &args.stored, &load_errors(&args.errors)?, &args.release_tables, &scratch)?;
     let existing = existing_generated(&args.out);
     let stale: Vec<&String> = files
         .iter()

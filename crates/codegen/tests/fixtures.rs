@@ -6,7 +6,7 @@
 //!
 //! and read the diff before committing it.
 
-use kafka_wire_codegen::{emit, generate, load_errors, spec};
+use kafka_wire_codegen::{emit, generate, load_errors, releases, spec};
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
@@ -22,6 +22,7 @@ fn generated_files_match_the_expected_output() {
         &[("fixture".to_string(), dir.join("specs"))],
         &[dir.join("stored/group-coordinator"), dir.join("stored/metadata")],
         &errors,
+        &dir.join("releases"),
         &scratch,
     )
     .unwrap();
@@ -47,7 +48,8 @@ fn generated_files_match_the_expected_output() {
 
 fn emit_one(text: &str) -> Result<(), String> {
     let spec = spec::parse_spec("Fixture.json", text)?;
-    emit::emit_all(&[spec], &[], &["test".to_string()]).map(|_| ())
+    let table = releases::parse(r#"{"release": "test", "artifacts": [], "api_versions": true, "apis": []}"#)?;
+    emit::emit_all(&[spec], &[], &["test".to_string()], &[table]).map(|_| ())
 }
 
 #[test]

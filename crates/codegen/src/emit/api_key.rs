@@ -4,7 +4,7 @@
 
 use super::dispatch::{emit_enum, Dispatch, Key, Variant};
 use super::shared::{header, range};
-use crate::naming::{api_name, listener_variant, release_variant};
+use crate::naming::{api_name, listener_variant};
 use crate::spec::{MessageSpec, SpecType, Versions};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -104,32 +104,10 @@ pub(super) fn emit(apis: &[Api], releases: &[String]) -> Result<String, String> 
          use bytes::BufMut;\n\n",
     );
     emit_listener(apis, &mut out);
-    emit_releases(releases, &mut out);
     emit_api_key(apis, releases, &mut out)?;
     emit_enum(&body_dispatch(apis, "Request"), &mut out);
     emit_enum(&body_dispatch(apis, "Response"), &mut out);
     Ok(out)
-}
-
-fn emit_releases(releases: &[String], out: &mut String) {
-    out.push_str(
-        "/// A Kafka release whose specs the messages are generated from, newest\n\
-         /// first. Kafka 4.0 removed old versions from its specs (KIP-896); the\n\
-         /// older release brings them back.\n\
-         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum KafkaRelease {\n",
-    );
-    for r in releases {
-        writeln!(out, "/// Kafka {r}.\n{},", release_variant(r)).unwrap();
-    }
-    out.push_str("}\n\nimpl KafkaRelease {\n/// Every release, newest (the pinned one) first.\npub const ALL: &'static [KafkaRelease] = &[");
-    for r in releases {
-        write!(out, "KafkaRelease::{}, ", release_variant(r)).unwrap();
-    }
-    out.push_str("];\n\n/// The release's version, e.g. `\"4.4.0\"`.\npub const fn version(self) -> &'static str {\nmatch self {\n");
-    for r in releases {
-        writeln!(out, "KafkaRelease::{} => {r:?},", release_variant(r)).unwrap();
-    }
-    out.push_str("}\n}\n}\n\n");
 }
 
 fn emit_listener(apis: &[Api], out: &mut String) {
@@ -221,7 +199,7 @@ fn emit_metadata_table(apis: &[Api], releases: &[String], out: &mut String) -> R
         (
             "valid_versions",
             "VersionRange",
-            "/// Every version of the API that any release in [`KafkaRelease::ALL`]\n/// defines (both request and response).",
+            "/// Every version of the API that a release in\n/// [`KafkaRelease::GENERATED_FROM`](crate::KafkaRelease::GENERATED_FROM) defines (both request\n/// and response).",
         ),
         ("request_flexible_versions", "VersionRange", "/// The flexible versions of the request."),
         ("response_flexible_versions", "VersionRange", "/// The flexible versions of the response."),
@@ -248,20 +226,19 @@ fn emit_metadata_table(apis: &[Api], releases: &[String], out: &mut String) -> R
         writeln!(out, "{doc}\npub const fn {name}(self) -> {ty} {{\nself.metadata().{name}\n}}\n").unwrap();
     }
     out.push_str(
-        "/// The versions `release` defines (its spec's `validVersions`).\n\
-         pub const fn versions_in(self, release: KafkaRelease) -> VersionRange {\n\
-         self.metadata().versions_in[release as usize]\n}\n\n\
-         /// This API's row of the metadata table.\n\
-         const fn metadata(self) -> &'static Metadata {\n",
+        "/// This API's row of the metadata table.\n\
+         const fn metadata(self) -> &'static Metadata {\n&METADATA[self.index()]\n}\n\n\
+         /// The API's position in [`ApiKey::ALL`], and so in every table by api.\n\
+         pub(crate) const fn index(self) -> usize {\n",
     );
     if keys_are_positions(apis) {
-        out.push_str("&METADATA[self as usize]\n}\n\n");
+        out.push_str("self as usize\n}\n\n");
     } else {
-        out.push_str("&METADATA[match self {\n");
+        out.push_str("match self {\n");
         for (i, a) in apis.iter().enumerate() {
             writeln!(out, "ApiKey::{} => {i},", a.name).unwrap();
         }
-        out.push_str("}]\n}\n\n");
+        out.push_str("}\n}\n\n");
     }
     // The table itself goes after the impl block: collected here.
     let mut table = String::new();
@@ -269,12 +246,7 @@ fn emit_metadata_table(apis: &[Api], releases: &[String], out: &mut String) -> R
     for (name, ty, _) in &accessors {
         writeln!(table, "{name}: {ty},").unwrap();
     }
-    writeln!(
-        table,
-        "/// By release, in the order of [`KafkaRelease::ALL`].\nversions_in: [VersionRange; {}],\n}}\n",
-        releases.len()
-    )
-    .unwrap();
+    table.push_str("}\n\n");
     writeln!(
         table,
         "/// Every API's row, in the order of [`ApiKey::ALL`].\nstatic METADATA: [Metadata; {}] = [",
@@ -284,12 +256,11 @@ fn emit_metadata_table(apis: &[Api], releases: &[String], out: &mut String) -> R
     for a in apis {
         let listeners: Vec<String> =
             a.request.listeners.iter().map(|l| format!("Listener::{}", listener_variant(l))).collect();
-        let by_release: Vec<String> = releases.iter().map(|r| range(versions_in(a, r))).collect();
         writeln!(
             table,
             "Metadata {{ name: {:?}, valid_versions: {}, request_flexible_versions: {}, \
              response_flexible_versions: {}, deprecated_versions: {}, latest_version_unstable: {}, \
-             listeners: &[{}], legacy_versions: {}, versions_in: [{}] }},",
+             listeners: &[{}], legacy_versions: {} }},",
             a.name,
             range(a.request.valid_versions),
             range(a.request.flexible_versions),
@@ -298,7 +269,6 @@ fn emit_metadata_table(apis: &[Api], releases: &[String], out: &mut String) -> R
             a.request.latest_version_unstable,
             listeners.join(", "),
             range(legacy_versions(a, pinned)?),
-            by_release.join(", "),
         )
         .unwrap();
     }

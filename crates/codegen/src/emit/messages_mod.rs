@@ -20,7 +20,7 @@ pub(super) fn emit(specs: &[MessageSpec], pinned: &str, all: &str) -> String {
     .unwrap();
     // ApiKey and its kin, and ErrorCode, have one public path: the crate
     // root's (kafka-wire-core's lib.rs re-exports them from these modules).
-    out.push_str("pub(crate) mod api_key;\npub(crate) mod error_code;\n");
+    out.push_str("pub(crate) mod api_key;\npub(crate) mod error_code;\npub(crate) mod releases;\n");
     out.push_str("#[cfg(feature = \"json\")]\nmod json;\n#[cfg(feature = \"random\")]\nmod random;\n");
     let has_stored = specs.iter().any(|s| s.store.is_some());
     if has_stored {

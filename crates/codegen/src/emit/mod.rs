@@ -8,6 +8,7 @@
 //! | `random`        | `random/<message>.rs`: random instances  | feature `random`   |
 //! | `api_key`       | `api_key.rs`: api metadata, `Request`,   | always             |
 //! |                 | `Response`                               |                    |
+//! | `releases`      | `releases.rs`: every release's api table | always             |
 //! | `error_code`    | `error_code.rs`: Kafka's error table     | always             |
 //! | `stored`        | `stored.rs`: stored records by type id   | feature `stored`   |
 //!
@@ -32,6 +33,7 @@ mod imports;
 mod json;
 mod messages_mod;
 mod random;
+mod releases;
 mod shared;
 mod stored;
 mod wire;
@@ -49,6 +51,7 @@ pub fn emit_all(
     specs: &[MessageSpec],
     errors: &[ErrorSpec],
     releases: &[String],
+    tables: &[crate::releases::ReleaseTable],
 ) -> Result<BTreeMap<String, String>, String> {
     let pinned = releases.first().ok_or("no Kafka release given")?;
     let all = releases.join(" and ");
@@ -63,6 +66,7 @@ pub fn emit_all(
     }
     let apis = api_key::collect_apis(specs)?;
     files.insert("api_key.rs".into(), api_key::emit(&apis, releases)?);
+    files.insert("releases.rs".into(), releases::emit(&apis, tables, releases)?);
     files.insert("error_code.rs".into(), error_code::emit(errors, pinned));
     files.insert("mod.rs".into(), messages_mod::emit(specs, pinned, &all));
     let mut dispatches = vec![api_key::body_dispatch(&apis, "Request"), api_key::body_dispatch(&apis, "Response")];

@@ -30,30 +30,6 @@ pub enum Listener {
     ZkBroker,
 }
 
-/// A Kafka release whose specs the messages are generated from, newest
-/// first. Kafka 4.0 removed old versions from its specs (KIP-896); the
-/// older release brings them back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KafkaRelease {
-    /// Kafka 4.4.0.
-    V4_4_0,
-    /// Kafka 3.9.1.
-    V3_9_1,
-}
-
-impl KafkaRelease {
-    /// Every release, newest (the pinned one) first.
-    pub const ALL: &'static [KafkaRelease] = &[KafkaRelease::V4_4_0, KafkaRelease::V3_9_1];
-
-    /// The release's version, e.g. `"4.4.0"`.
-    pub const fn version(self) -> &'static str {
-        match self {
-            KafkaRelease::V4_4_0 => "4.4.0",
-            KafkaRelease::V3_9_1 => "3.9.1",
-        }
-    }
-}
-
 /// A Kafka API, identified on the wire by its `i16` key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(i16)]
@@ -360,8 +336,9 @@ impl ApiKey {
         self.metadata().name
     }
 
-    /// Every version of the API that any release in [`KafkaRelease::ALL`]
-    /// defines (both request and response).
+    /// Every version of the API that a release in
+    /// [`KafkaRelease::GENERATED_FROM`](crate::KafkaRelease::GENERATED_FROM) defines (both request
+    /// and response).
     pub const fn valid_versions(self) -> VersionRange {
         self.metadata().valid_versions
     }
@@ -400,14 +377,14 @@ impl ApiKey {
         self.metadata().legacy_versions
     }
 
-    /// The versions `release` defines (its spec's `validVersions`).
-    pub const fn versions_in(self, release: KafkaRelease) -> VersionRange {
-        self.metadata().versions_in[release as usize]
-    }
-
     /// This API's row of the metadata table.
     const fn metadata(self) -> &'static Metadata {
-        &METADATA[self as usize]
+        &METADATA[self.index()]
+    }
+
+    /// The API's position in [`ApiKey::ALL`], and so in every table by api.
+    pub(crate) const fn index(self) -> usize {
+        self as usize
     }
 
     /// The stable versions: the valid ones, less the latest if it is unstable.
@@ -487,8 +464,6 @@ struct Metadata {
     latest_version_unstable: bool,
     listeners: &'static [Listener],
     legacy_versions: VersionRange,
-    /// By release, in the order of [`KafkaRelease::ALL`].
-    versions_in: [VersionRange; 2],
 }
 
 /// Every API's row, in the order of [`ApiKey::ALL`].
@@ -502,7 +477,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 2),
-        versions_in: [VersionRange::new(3, 13), VersionRange::new(0, 11)],
     },
     Metadata {
         name: "Fetch",
@@ -513,7 +487,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 3),
-        versions_in: [VersionRange::new(4, 18), VersionRange::new(0, 17)],
     },
     Metadata {
         name: "ListOffsets",
@@ -524,7 +497,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 11), VersionRange::new(0, 9)],
     },
     Metadata {
         name: "Metadata",
@@ -535,7 +507,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 13), VersionRange::new(0, 12)],
     },
     Metadata {
         name: "LeaderAndIsr",
@@ -546,7 +517,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::ZkBroker],
         legacy_versions: VersionRange::new(0, 7),
-        versions_in: [VersionRange::NONE, VersionRange::new(0, 7)],
     },
     Metadata {
         name: "StopReplica",
@@ -557,7 +527,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::ZkBroker],
         legacy_versions: VersionRange::new(0, 4),
-        versions_in: [VersionRange::NONE, VersionRange::new(0, 4)],
     },
     Metadata {
         name: "UpdateMetadata",
@@ -568,7 +537,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::ZkBroker],
         legacy_versions: VersionRange::new(0, 8),
-        versions_in: [VersionRange::NONE, VersionRange::new(0, 8)],
     },
     Metadata {
         name: "ControlledShutdown",
@@ -579,7 +547,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::ZkBroker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 3),
-        versions_in: [VersionRange::NONE, VersionRange::new(0, 3)],
     },
     Metadata {
         name: "OffsetCommit",
@@ -590,7 +557,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 1),
-        versions_in: [VersionRange::new(2, 10), VersionRange::new(0, 9)],
     },
     Metadata {
         name: "OffsetFetch",
@@ -601,7 +567,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 10), VersionRange::new(0, 9)],
     },
     Metadata {
         name: "FindCoordinator",
@@ -612,7 +577,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 6), VersionRange::new(0, 6)],
     },
     Metadata {
         name: "JoinGroup",
@@ -623,7 +587,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 9), VersionRange::new(0, 9)],
     },
     Metadata {
         name: "Heartbeat",
@@ -634,7 +597,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 4), VersionRange::new(0, 4)],
     },
     Metadata {
         name: "LeaveGroup",
@@ -645,7 +607,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 5), VersionRange::new(0, 5)],
     },
     Metadata {
         name: "SyncGroup",
@@ -656,7 +617,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 5), VersionRange::new(0, 5)],
     },
     Metadata {
         name: "DescribeGroups",
@@ -667,7 +627,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 6), VersionRange::new(0, 5)],
     },
     Metadata {
         name: "ListGroups",
@@ -678,7 +637,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 5), VersionRange::new(0, 5)],
     },
     Metadata {
         name: "SaslHandshake",
@@ -689,7 +647,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "ApiVersions",
@@ -700,7 +657,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 5), VersionRange::new(0, 4)],
     },
     Metadata {
         name: "CreateTopics",
@@ -711,7 +667,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 1),
-        versions_in: [VersionRange::new(2, 7), VersionRange::new(0, 7)],
     },
     Metadata {
         name: "DeleteTopics",
@@ -722,7 +677,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 6), VersionRange::new(0, 6)],
     },
     Metadata {
         name: "DeleteRecords",
@@ -733,7 +687,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 2), VersionRange::new(0, 2)],
     },
     Metadata {
         name: "InitProducerId",
@@ -744,7 +697,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: true,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 6), VersionRange::new(0, 5)],
     },
     Metadata {
         name: "OffsetForLeaderEpoch",
@@ -755,7 +707,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 1),
-        versions_in: [VersionRange::new(2, 4), VersionRange::new(0, 4)],
     },
     Metadata {
         name: "AddPartitionsToTxn",
@@ -766,7 +717,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 5), VersionRange::new(0, 5)],
     },
     Metadata {
         name: "AddOffsetsToTxn",
@@ -777,7 +727,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 4), VersionRange::new(0, 4)],
     },
     Metadata {
         name: "EndTxn",
@@ -788,7 +737,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 5), VersionRange::new(0, 4)],
     },
     Metadata {
         name: "WriteTxnMarkers",
@@ -799,7 +747,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 2), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "TxnOffsetCommit",
@@ -810,7 +757,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 6), VersionRange::new(0, 4)],
     },
     Metadata {
         name: "DescribeAcls",
@@ -821,7 +767,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 3), VersionRange::new(0, 3)],
     },
     Metadata {
         name: "CreateAcls",
@@ -832,7 +777,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 3), VersionRange::new(0, 3)],
     },
     Metadata {
         name: "DeleteAcls",
@@ -843,7 +787,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 3), VersionRange::new(0, 3)],
     },
     Metadata {
         name: "DescribeConfigs",
@@ -854,7 +797,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 4), VersionRange::new(0, 4)],
     },
     Metadata {
         name: "AlterConfigs",
@@ -865,7 +807,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 2), VersionRange::new(0, 2)],
     },
     Metadata {
         name: "AlterReplicaLogDirs",
@@ -876,7 +817,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 2), VersionRange::new(0, 2)],
     },
     Metadata {
         name: "DescribeLogDirs",
@@ -887,7 +827,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 5), VersionRange::new(0, 4)],
     },
     Metadata {
         name: "SaslAuthenticate",
@@ -898,7 +837,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 2), VersionRange::new(0, 2)],
     },
     Metadata {
         name: "CreatePartitions",
@@ -909,7 +847,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 3), VersionRange::new(0, 3)],
     },
     Metadata {
         name: "CreateDelegationToken",
@@ -920,7 +857,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 3), VersionRange::new(0, 3)],
     },
     Metadata {
         name: "RenewDelegationToken",
@@ -931,7 +867,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 2), VersionRange::new(0, 2)],
     },
     Metadata {
         name: "ExpireDelegationToken",
@@ -942,7 +877,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 2), VersionRange::new(0, 2)],
     },
     Metadata {
         name: "DescribeDelegationToken",
@@ -953,7 +887,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 3), VersionRange::new(0, 3)],
     },
     Metadata {
         name: "DeleteGroups",
@@ -964,7 +897,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 3), VersionRange::new(0, 2)],
     },
     Metadata {
         name: "ElectLeaders",
@@ -975,7 +907,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 2), VersionRange::new(0, 2)],
     },
     Metadata {
         name: "IncrementalAlterConfigs",
@@ -986,7 +917,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "AlterPartitionReassignments",
@@ -997,7 +927,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ListPartitionReassignments",
@@ -1008,7 +937,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "OffsetDelete",
@@ -1019,7 +947,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "DescribeClientQuotas",
@@ -1030,7 +957,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "AlterClientQuotas",
@@ -1041,7 +967,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "DescribeUserScramCredentials",
@@ -1052,7 +977,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "AlterUserScramCredentials",
@@ -1063,7 +987,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "Vote",
@@ -1074,7 +997,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 2), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "BeginQuorumEpoch",
@@ -1085,7 +1007,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "EndQuorumEpoch",
@@ -1096,7 +1017,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "DescribeQuorum",
@@ -1107,7 +1027,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 2), VersionRange::new(0, 2)],
     },
     Metadata {
         name: "AlterPartition",
@@ -1118,7 +1037,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::new(0, 1),
-        versions_in: [VersionRange::new(2, 3), VersionRange::new(0, 3)],
     },
     Metadata {
         name: "UpdateFeatures",
@@ -1129,7 +1047,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 2), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "Envelope",
@@ -1140,7 +1057,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "FetchSnapshot",
@@ -1151,7 +1067,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "DescribeCluster",
@@ -1162,7 +1077,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 2), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "DescribeProducers",
@@ -1173,7 +1087,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "BrokerRegistration",
@@ -1184,7 +1097,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 4), VersionRange::new(0, 4)],
     },
     Metadata {
         name: "BrokerHeartbeat",
@@ -1195,7 +1107,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 2), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "UnregisterBroker",
@@ -1206,7 +1117,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "DescribeTransactions",
@@ -1217,7 +1127,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ListTransactions",
@@ -1228,7 +1137,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 2), VersionRange::new(0, 1)],
     },
     Metadata {
         name: "AllocateProducerIds",
@@ -1239,7 +1147,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ConsumerGroupHeartbeat",
@@ -1250,7 +1157,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ConsumerGroupDescribe",
@@ -1261,7 +1167,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ControllerRegistration",
@@ -1272,7 +1177,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "GetTelemetrySubscriptions",
@@ -1283,7 +1187,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "PushTelemetry",
@@ -1294,7 +1197,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "AssignReplicasToDirs",
@@ -1305,7 +1207,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ListConfigResources",
@@ -1316,7 +1217,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "DescribeTopicPartitions",
@@ -1327,7 +1227,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ShareGroupHeartbeat",
@@ -1338,7 +1237,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 1), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ShareGroupDescribe",
@@ -1349,7 +1247,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 1), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ShareFetch",
@@ -1360,7 +1257,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 2), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ShareAcknowledge",
@@ -1371,7 +1267,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::new(0, 0),
-        versions_in: [VersionRange::new(1, 2), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "AddRaftVoter",
@@ -1382,7 +1277,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller, Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "RemoveRaftVoter",
@@ -1393,7 +1287,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller, Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "UpdateRaftVoter",
@@ -1404,7 +1297,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "InitializeShareGroupState",
@@ -1415,7 +1307,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ReadShareGroupState",
@@ -1426,7 +1317,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "WriteShareGroupState",
@@ -1437,7 +1327,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "DeleteShareGroupState",
@@ -1448,7 +1337,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "ReadShareGroupStateSummary",
@@ -1459,7 +1347,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::new(0, 0)],
     },
     Metadata {
         name: "StreamsGroupHeartbeat",
@@ -1470,7 +1357,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::NONE],
     },
     Metadata {
         name: "StreamsGroupDescribe",
@@ -1481,7 +1367,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::NONE],
     },
     Metadata {
         name: "DescribeShareGroupOffsets",
@@ -1492,7 +1377,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 1), VersionRange::NONE],
     },
     Metadata {
         name: "AlterShareGroupOffsets",
@@ -1503,7 +1387,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::NONE],
     },
     Metadata {
         name: "DeleteShareGroupOffsets",
@@ -1514,7 +1397,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::NONE],
     },
     Metadata {
         name: "StreamsGroupTopologyDescriptionUpdate",
@@ -1525,7 +1407,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::NONE],
     },
     Metadata {
         name: "UnregisterController",
@@ -1536,7 +1417,6 @@ static METADATA: [Metadata; 95] = [
         latest_version_unstable: false,
         listeners: &[Listener::Broker, Listener::Controller],
         legacy_versions: VersionRange::NONE,
-        versions_in: [VersionRange::new(0, 0), VersionRange::NONE],
     },
 ];
 

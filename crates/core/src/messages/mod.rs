@@ -246,6 +246,7 @@ pub mod read_share_group_state_summary_response;
 pub mod register_broker_record;
 #[cfg(feature = "stored")]
 pub mod register_controller_record;
+pub(crate) mod releases;
 #[cfg(feature = "stored")]
 pub mod remote_log_segment_metadata_record;
 #[cfg(feature = "stored")]

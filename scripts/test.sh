@@ -102,13 +102,14 @@ stage_fuzz() {
 stage_java() {
     report_disk
     echo "== byte-exact against Kafka's Java classes (KAFKA_WIRE_JAVA_CASES=${KAFKA_WIRE_JAVA_CASES:-3} random cases per message x version)"
+    echo "   and the release tables against their releases' jars"
     # One tester per Kafka release the messages come from: each version is
     # checked against the classes of every release that defines it.
     KAFKA_WIRE_JAVA_TESTER_CP=$(scripts/java-tester.sh)
     export KAFKA_WIRE_JAVA_TESTER_CP
     legacy=$(tr -d '[:space:]' < kafka-legacy-version)
     export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$(scripts/java-tester.sh "$legacy")"
-    cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records --test java_parse_diff -- --nocapture
+    cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records --test java_parse_diff --test release_tables -- --nocapture
 }
 
 stage_broker() {

@@ -23,6 +23,7 @@ mod message;
 pub mod messages;
 #[cfg(feature = "random")]
 pub mod random;
+mod release_guess;
 mod str_bytes;
 mod wire_array;
 
@@ -32,7 +33,9 @@ pub use error::{
 };
 pub use frame::{RequestFrame, RequestHead, ResponseFrame};
 pub use message::{Decode, DecodeExt, Encode, EncodeExt, Message, VersionRange};
-pub use messages::api_key::{ApiKey, KafkaRelease, Listener, Request, Response};
+pub use messages::api_key::{ApiKey, Listener, Request, Response};
 pub use messages::error_code::ErrorCode;
+pub use messages::releases::{BrokerMode, KafkaRelease, UnknownRelease};
+pub use release_guess::{ApiDifference, NearestRelease, ReleaseGuess};
 pub use str_bytes::StrBytes;
 pub use wire_array::{WireArray, WireArrayIter, WireScalar};

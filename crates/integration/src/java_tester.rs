@@ -18,13 +18,13 @@ pub struct JavaTester {
 impl JavaTester {
     /// The tester built against the pinned Kafka release.
     pub fn start() -> JavaTester {
-        Self::start_for(kafka_wire::KafkaRelease::ALL[0])
+        Self::start_for(kafka_wire::KafkaRelease::GENERATED_FROM[0])
     }
 
     /// The tester built against `release`.
     pub fn start_for(release: kafka_wire::KafkaRelease) -> JavaTester {
         let var = format!("KAFKA_WIRE_JAVA_TESTER_CP_{}", release.version().replace('.', "_"));
-        let pinned = release == kafka_wire::KafkaRelease::ALL[0];
+        let pinned = release == kafka_wire::KafkaRelease::GENERATED_FROM[0];
         let classpath = std::env::var(&var)
             .or_else(|e| if pinned { std::env::var("KAFKA_WIRE_JAVA_TESTER_CP") } else { Err(e) })
             .unwrap_or_else(|_| panic!("{var} is not set: run the tests through scripts/test.sh"));

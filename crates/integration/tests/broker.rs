@@ -12,7 +12,7 @@ use kafka_wire::messages::*;
 use kafka_wire::records::{
     decode_batches, Compression, ControlRecord, DecodeOptions, Header, ReadBatches, Record, RecordBatch,
 };
-use kafka_wire::{ApiKey, ErrorCode, KafkaRelease, Request, Response, StrBytes};
+use kafka_wire::{ApiKey, BrokerMode, ErrorCode, KafkaRelease, Request, Response, StrBytes, VersionRange};
 use kafka_wire_integration::{broker_address, broker_sasl_address, expect, Connection};
 use probes::probe_request;
 use std::collections::BTreeMap;
@@ -31,20 +31,22 @@ fn api_versions_at_every_version_agree_with_our_metadata() {
         let response = expect!(conn.send(request, version).unwrap(), ApiVersions);
         ok(&format!("ApiVersions v{version}"), response.error_code);
         assert!(response.api_keys.len() > 40, "v{version}: only {} apis", response.api_keys.len());
-        for advertised in &response.api_keys {
-            let api = ApiKey::from_key(advertised.api_key)
-                .unwrap_or_else(|| panic!("the broker advertises api key {} we do not know", advertised.api_key));
-            // What 4.4.0 defines, plus the legacy versions it advertises
-            // anyway (Produce v0-2, see legacy_versions_still_advertised).
-            let current = api.versions_in(KafkaRelease::V4_4_0);
-            let extra = api.legacy_versions_still_advertised();
-            let lowest = if extra.is_empty() { current.min } else { extra.min.min(current.min) };
-            assert!(
-                lowest <= advertised.min_version && advertised.max_version <= current.max,
-                "{api}: broker {}-{}, 4.4.0 defines {current}, legacy still advertised {extra}",
-                advertised.min_version,
-                advertised.max_version
-            );
+        // Exactly what the release table says a 4.4.0 broker advertises
+        // (Produce v0-2 included: see legacy_versions_still_advertised).
+        for &api in ApiKey::ALL {
+            let listed = response.api_keys.iter().find(|k| k.api_key == api.key());
+            let listed = listed.map_or(VersionRange::NONE, |k| VersionRange::new(k.min_version, k.max_version));
+            assert_eq!(listed, api.versions_in(KafkaRelease::V4_4_0), "v{version}: {api}");
+        }
+        assert_eq!(
+            response.api_keys.len(),
+            ApiKey::ALL.iter().filter(|a| !a.versions_in(KafkaRelease::V4_4_0).is_empty()).count()
+        );
+        // And the guess names this release (with any that speak alike).
+        let guess = KafkaRelease::guess(&response);
+        assert!(guess.exact.contains(&(KafkaRelease::V4_4_0, BrokerMode::KRaft)), "v{version}: {guess:?}");
+        for (release, _) in &guess.exact {
+            assert_eq!(release.same_protocol_as(), KafkaRelease::V4_4_0.same_protocol_as(), "v{version}: {guess:?}");
         }
         let produce = response.api_keys.iter().find(|k| k.api_key == ApiKey::Produce.key()).unwrap();
         assert_eq!(produce.min_version, 0, "the Produce v0-2 quirk changed: update legacy_versions_still_advertised");

@@ -408,7 +408,7 @@ impl Checker {
 #[test]
 fn every_message_and_version_matches_kafkas_java_classes() {
     let mut checker = Checker {
-        oracles: KafkaRelease::ALL.iter().map(|&r| Oracle::start(r)).collect(),
+        oracles: KafkaRelease::GENERATED_FROM.iter().map(|&r| Oracle::start(r)).collect(),
         current: 0,
         class: String::new(),
         values: Rng::with_seed(0x5eed).without_unknown_tagged_fields(),
@@ -445,7 +445,7 @@ fn every_message_and_version_matches_kafkas_java_classes() {
     }
 
     let report = &checker.report;
-    for &release in KafkaRelease::ALL {
+    for &release in KafkaRelease::GENERATED_FROM {
         let count = |set: &BTreeSet<(&str, String, i16)>| set.iter().filter(|p| p.0 == release.version()).count();
         println!(
             "java cross-check, Kafka {}: {} message x version pairs checked ({} in its jar, {} left out as \

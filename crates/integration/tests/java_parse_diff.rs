@@ -133,7 +133,7 @@ struct Diff {
 impl Diff {
     /// The tester of the release the version comes from: the newest that defines it.
     fn tester(&mut self, api: ApiKey, version: i16) -> &mut JavaTester {
-        let i = self.testers.iter().position(|(r, _)| api.versions_in(*r).contains(version)).unwrap_or(0);
+        let i = self.testers.iter().position(|(r, _)| api.defined_in(*r).contains(version)).unwrap_or(0);
         &mut self.testers[i].1
     }
 
@@ -208,7 +208,7 @@ fn corpus(name: &str) -> Vec<(Bytes, ApiKey, i16)> {
 #[test]
 fn our_decoders_accept_what_kafkas_java_parser_accepts() {
     let mut diff = Diff {
-        testers: KafkaRelease::ALL.iter().map(|&r| (r, JavaTester::start_for(r))).collect(),
+        testers: KafkaRelease::GENERATED_FROM.iter().map(|&r| (r, JavaTester::start_for(r))).collect(),
         tried: BTreeMap::new(),
         disagreements: BTreeMap::new(),
         semantic: (0, String::new()),

@@ -11,10 +11,11 @@
 mod probes;
 
 use bytes::Bytes;
+use kafka_wire::messages::api_versions_response::ApiVersion;
 use kafka_wire::messages::*;
 use kafka_wire::records::legacy::LegacyMessage;
 use kafka_wire::records::{Compression, DecodeOptions, ReadBatches, RecordSetEntry, WriteBatches};
-use kafka_wire::{ApiKey, ErrorCode, KafkaRelease};
+use kafka_wire::{ApiKey, BrokerMode, ErrorCode, KafkaRelease, VersionRange};
 use kafka_wire_integration::{expect, Connection};
 use probes::probe_request;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -77,13 +78,25 @@ fn advertises_the_removed_versions_and_api_versions_answers_at_every_version() {
     // The versions 4.0 removed are what this broker is for.
     assert_eq!(advertised[&ApiKey::Fetch.key()].min, 0);
     assert_eq!(advertised[&ApiKey::ListOffsets.key()].min, 0);
-    for (&key, range) in &advertised {
-        let api = ApiKey::from_key(key).expect("an api key we know");
-        let ours = api.versions_in(KafkaRelease::V3_9_1);
-        assert!(
-            ours.min <= range.min && range.max <= ours.max.max(api.valid_versions().max),
-            "{api}: 3.9.1 broker {range}, 3.9.1 specs {ours}"
-        );
+    // Exactly what the release table says a 3.9.1 broker advertises in
+    // KRaft mode, and the guess names the release.
+    for &api in ApiKey::ALL {
+        let listed = advertised.get(&api.key()).copied().unwrap_or(VersionRange::NONE);
+        let table = api.advertised_in(KafkaRelease::V3_9_1, BrokerMode::KRaft).unwrap();
+        assert_eq!(listed, table, "{api}");
+    }
+    assert!(advertised.keys().all(|&k| ApiKey::from_key(k).is_some()), "an api key we do not know: {advertised:?}");
+    let response = ApiVersionsResponse {
+        api_keys: advertised
+            .iter()
+            .map(|(&api_key, r)| ApiVersion { api_key, min_version: r.min, max_version: r.max, ..Default::default() })
+            .collect(),
+        ..Default::default()
+    };
+    let guess = KafkaRelease::guess(&response);
+    assert!(guess.exact.contains(&(KafkaRelease::V3_9_1, BrokerMode::KRaft)), "{guess:?}");
+    for (release, _) in &guess.exact {
+        assert_eq!(release.same_protocol_as(), KafkaRelease::V3_9_1.same_protocol_as(), "{guess:?}");
     }
     for version in ApiKey::ApiVersions.valid_versions().iter() {
         let mut conn = Connection::connect_raw(&address()).unwrap();

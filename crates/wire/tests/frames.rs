@@ -36,21 +36,21 @@ fn api_key_metadata() {
     // The APIs Kafka 4.0 removed are back, with 3.9.1's versions, and known
     // as legacy: 4.4.0 defines none of their versions.
     assert_eq!(ApiKey::LeaderAndIsr.valid_versions().to_string(), "0-7");
-    assert!(ApiKey::LeaderAndIsr.versions_in(KafkaRelease::V4_4_0).is_empty());
-    assert_eq!(ApiKey::LeaderAndIsr.versions_in(KafkaRelease::V3_9_1).to_string(), "0-7");
+    assert!(ApiKey::LeaderAndIsr.defined_in(KafkaRelease::V4_4_0).is_empty());
+    assert_eq!(ApiKey::LeaderAndIsr.defined_in(KafkaRelease::V3_9_1).to_string(), "0-7");
     assert_eq!(ApiKey::ControlledShutdown.legacy_versions().to_string(), "0-3");
     // Old versions of current APIs: from 3.9.1, newer ones from 4.4.0.
     assert_eq!(ApiKey::Fetch.valid_versions().to_string(), "0-18");
-    assert_eq!(ApiKey::Fetch.versions_in(KafkaRelease::V4_4_0).to_string(), "4-18");
-    assert_eq!(ApiKey::Fetch.versions_in(KafkaRelease::V3_9_1).to_string(), "0-17");
+    assert_eq!(ApiKey::Fetch.defined_in(KafkaRelease::V4_4_0).to_string(), "4-18");
+    assert_eq!(ApiKey::Fetch.defined_in(KafkaRelease::V3_9_1).to_string(), "0-17");
     assert_eq!(ApiKey::Fetch.legacy_versions().to_string(), "0-3");
     assert!(ApiKey::Metadata.legacy_versions().is_empty());
     // Renamed in 4.x (ListClientMetricsResources): one api under the new name.
-    assert_eq!(ApiKey::ListConfigResources.versions_in(KafkaRelease::V3_9_1).to_string(), "0");
+    assert_eq!(ApiKey::ListConfigResources.defined_in(KafkaRelease::V3_9_1).to_string(), "0");
     // Early-access share-group v0 that 4.x replaced with v1.
     assert_eq!(ApiKey::ShareFetch.legacy_versions().to_string(), "0");
     for &k in ApiKey::ALL {
-        let current = k.versions_in(KafkaRelease::V4_4_0);
+        let current = k.defined_in(KafkaRelease::V4_4_0);
         let legacy = k.legacy_versions();
         assert_eq!(
             k.valid_versions().iter().filter(|&v| !current.contains(v)).collect::<Vec<_>>(),

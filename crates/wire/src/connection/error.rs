@@ -1,6 +1,6 @@
 //! The one error type of the connection layer.
 
-use crate::{ApiKey, DecodeError, EncodeError, VersionRange};
+use crate::{ApiKey, DecodeError, EncodeError, KafkaRelease, VersionRange};
 use kafka_wire_core::RequestHead;
 use std::{fmt, io};
 
@@ -78,6 +78,14 @@ pub enum ConnectionError {
     UnexpectedResponse(ApiKey),
     /// The broker does not offer the api at all.
     NotOffered(ApiKey),
+    /// The connection speaks as a release (see [`super::Versions::capped_at`])
+    /// whose broker does not offer the api to clients.
+    NotInRelease {
+        /// The api.
+        api: ApiKey,
+        /// The release spoken as.
+        release: KafkaRelease,
+    },
     /// The broker's versions of an api and this library's do not overlap.
     NoCommonVersion {
         /// The api.
@@ -125,6 +133,9 @@ impl fmt::Display for ConnectionError {
             ConnectionError::ApiVersions(code) => write!(f, "ApiVersions failed with error code {code}"),
             ConnectionError::UnexpectedResponse(api) => write!(f, "an unexpected {api} response"),
             ConnectionError::NotOffered(api) => write!(f, "the broker does not offer {api}"),
+            ConnectionError::NotInRelease { api, release } => {
+                write!(f, "{api} is not in Kafka {release}, which this connection speaks as")
+            }
             ConnectionError::NoCommonVersion { api, broker, ours } => {
                 write!(f, "no common version of {api}: the broker offers {broker}, this side speaks {ours}")
             }

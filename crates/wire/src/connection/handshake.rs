@@ -2,7 +2,7 @@
 
 use super::{ConnectionError, Versions};
 use crate::messages::{ApiVersionsRequest, ApiVersionsResponse};
-use crate::{ApiKey, ErrorCode, Response};
+use crate::{ApiKey, ErrorCode, KafkaRelease, Response};
 
 /// The first exchange of a client's connection, as Kafka's clients do it:
 /// ApiVersions at this library's newest version; if the broker is older
@@ -38,6 +38,8 @@ use crate::{ApiKey, ErrorCode, Response};
 pub struct Handshake {
     request: ApiVersionsRequest,
     version: i16,
+    /// The release whose client the connection speaks as, if any.
+    release: Option<KafkaRelease>,
 }
 
 impl Handshake {
@@ -50,7 +52,26 @@ impl Handshake {
             client_software_version: software_version.into(),
             ..Default::default()
         };
-        Handshake { request, version: ApiKey::ApiVersions.valid_versions().max }
+        Handshake { request, version: ApiKey::ApiVersions.valid_versions().max, release: None }
+    }
+
+    /// Speaks as `release`'s client would: ApiVersions at that release's
+    /// newest, and versions capped at it ([`Versions::capped_at`]). A
+    /// release older than ApiVersions (0.8, 0.9) still asks at v0: only a
+    /// broker that answers it can be talked to this way.
+    ///
+    /// ```
+    /// use kafka_wire::connection::Handshake;
+    /// use kafka_wire::KafkaRelease;
+    ///
+    /// let handshake = Handshake::new("my-app", "1.0").speaking_as(KafkaRelease::V2_8_0);
+    /// assert_eq!(handshake.request().1, 3); // Kafka 2.8's ApiVersions v3
+    /// ```
+    pub fn speaking_as(mut self, release: KafkaRelease) -> Handshake {
+        let theirs = ApiKey::ApiVersions.versions_in(release);
+        self.version = if theirs.is_empty() { 0 } else { theirs.max.min(self.version) };
+        self.release = Some(release);
+        self
     }
 
     /// The request to send now, and its version.
@@ -74,7 +95,11 @@ impl Handshake {
         if response.error_code != 0 {
             return Err(ConnectionError::ApiVersions(response.error_code));
         }
-        Ok(Some(Versions::from_response(response)))
+        let versions = Versions::from_response(response);
+        Ok(Some(match self.release {
+            Some(release) => versions.capped_at(release),
+            None => versions,
+        }))
     }
 
     /// The version to ask again at after an UNSUPPORTED_VERSION answer:

@@ -2,7 +2,7 @@
 
 use super::ConnectionError;
 use crate::messages::ApiVersionsResponse;
-use crate::{ApiKey, VersionRange};
+use crate::{ApiKey, KafkaRelease, VersionRange};
 use std::collections::BTreeMap;
 
 /// The versions a broker offers, by api key, and the choice of version for
@@ -27,6 +27,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Versions {
     broker: BTreeMap<i16, VersionRange>,
+    /// The release whose client this side speaks as, if any.
+    release: Option<KafkaRelease>,
 }
 
 impl Versions {
@@ -35,7 +37,37 @@ impl Versions {
     pub fn from_response(response: &ApiVersionsResponse) -> Versions {
         let broker =
             response.api_keys.iter().map(|a| (a.api_key, VersionRange::new(a.min_version, a.max_version))).collect();
-        Versions { broker }
+        Versions { broker, release: None }
+    }
+
+    /// Speaks as `release`'s client would: each api at the highest version
+    /// that the broker, this library and `release` all speak, where what a
+    /// release speaks is what its broker offers clients
+    /// ([`ApiKey::versions_in`]). An api that release does not offer is
+    /// [`ConnectionError::NotInRelease`].
+    ///
+    /// ```
+    /// use kafka_wire::connection::Versions;
+    /// use kafka_wire::messages::api_versions_response::ApiVersion;
+    /// use kafka_wire::messages::ApiVersionsResponse;
+    /// use kafka_wire::{ApiKey, KafkaRelease};
+    ///
+    /// let broker = ApiVersionsResponse {
+    ///     api_keys: vec![ApiVersion { api_key: ApiKey::Fetch.key(), min_version: 0, max_version: 17, ..Default::default() }],
+    ///     ..Default::default()
+    /// };
+    /// let as_2_8 = Versions::from_response(&broker).capped_at(KafkaRelease::V2_8_0);
+    /// assert_eq!(as_2_8.version(ApiKey::Fetch)?, 12); // Kafka 2.8's newest Fetch
+    /// # Ok::<(), kafka_wire::connection::ConnectionError>(())
+    /// ```
+    pub fn capped_at(mut self, release: KafkaRelease) -> Versions {
+        self.release = Some(release);
+        self
+    }
+
+    /// The release this side speaks as, if [`Versions::capped_at`] set one.
+    pub fn release(&self) -> Option<KafkaRelease> {
+        self.release
     }
 
     /// What the broker offers for `api`, if anything.
@@ -49,15 +81,29 @@ impl Versions {
     }
 
     /// The highest version of `api` that both the broker and this library
-    /// speak.
+    /// speak (and the release spoken as, if any).
     pub fn version(&self, api: ApiKey) -> Result<i16, ConnectionError> {
         let broker = self.broker_range(api).ok_or(ConnectionError::NotOffered(api))?;
-        let ours = api.valid_versions();
+        let ours = self.ours(api)?;
         let (low, high) = (broker.min.max(ours.min), broker.max.min(ours.max));
         if low > high {
             return Err(ConnectionError::NoCommonVersion { api, broker, ours });
         }
         Ok(high)
+    }
+
+    /// What this side speaks of `api`: this library's versions, within the
+    /// release spoken as.
+    fn ours(&self, api: ApiKey) -> Result<VersionRange, ConnectionError> {
+        let ours = api.valid_versions();
+        let Some(release) = self.release else {
+            return Ok(ours);
+        };
+        let theirs = api.versions_in(release);
+        if theirs.is_empty() {
+            return Err(ConnectionError::NotInRelease { api, release });
+        }
+        Ok(VersionRange::new(ours.min.max(theirs.min), ours.max.min(theirs.max)))
     }
 }
 
@@ -88,5 +134,28 @@ mod tests {
         assert!(matches!(versions.version(ApiKey::Metadata), Err(ConnectionError::NoCommonVersion { .. })));
         assert!(matches!(versions.version(ApiKey::ListGroups), Err(ConnectionError::NotOffered(ApiKey::ListGroups))));
         assert_eq!(versions.broker_ranges().count(), 4, "the unknown key is kept");
+    }
+
+    #[test]
+    fn a_release_caps_every_api() {
+        let response = ApiVersionsResponse {
+            api_keys: vec![
+                offer(ApiKey::Fetch, 0, i16::MAX),
+                offer(ApiKey::Produce, 0, i16::MAX),
+                offer(ApiKey::ConsumerGroupHeartbeat, 0, i16::MAX),
+            ],
+            ..Default::default()
+        };
+        let release = KafkaRelease::V2_8_0;
+        let versions = Versions::from_response(&response).capped_at(release);
+        assert_eq!(versions.release(), Some(release));
+        for api in [ApiKey::Fetch, ApiKey::Produce] {
+            assert_eq!(versions.version(api).unwrap(), api.versions_in(release).max, "{api}");
+            assert!(versions.version(api).unwrap() < api.valid_versions().max, "{api}: below ours");
+        }
+        assert!(matches!(
+            versions.version(ApiKey::ConsumerGroupHeartbeat),
+            Err(ConnectionError::NotInRelease { api: ApiKey::ConsumerGroupHeartbeat, release: KafkaRelease::V2_8_0 })
+        ));
     }
 }

@@ -157,6 +157,9 @@ fn capture(
             String::new()
         }
     );
+    for (connection, broker) in &stats.brokers {
+        eprintln!("{name}: {connection}: broker {broker}");
+    }
     Ok(())
 }
 

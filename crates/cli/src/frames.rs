@@ -5,8 +5,9 @@ use bytes::Bytes;
 use kafka_wire::connection::{ConnectionError, Correlator, FrameReader};
 use kafka_wire::json::serde_json::json;
 use kafka_wire::json::Value;
+use kafka_wire::messages::ApiVersionsResponse;
 use kafka_wire::RequestHead;
-use kafka_wire::{ApiKey, DecodeErrorKind, RequestFrame, ResponseFrame};
+use kafka_wire::{ApiKey, DecodeErrorKind, KafkaRelease, RequestFrame, Response, ResponseFrame};
 
 /// Which way a frame went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +53,45 @@ pub struct FrameReport {
     pub reencoded: Option<Reencoded>,
     /// The frame's bytes in hex, when asked for.
     pub hex: Option<String>,
+    /// For an ApiVersions response: the Kafka releases whose broker
+    /// advertises what it lists (see `KafkaRelease::guess`).
+    pub broker_releases: Option<BrokerReleases>,
+}
+
+/// The guess of a broker's release from its ApiVersions response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerReleases {
+    /// The releases, oldest first: exact matches, else the nearest.
+    pub releases: Vec<KafkaRelease>,
+    /// Empty for an exact match; else how the nearest differ.
+    pub differences: Vec<String>,
+}
+
+impl BrokerReleases {
+    /// The guess for `response`, `None` when it names no release (an
+    /// error answer).
+    pub fn guess(response: &ApiVersionsResponse) -> Option<BrokerReleases> {
+        if response.error_code != 0 {
+            return None;
+        }
+        let guess = KafkaRelease::guess(response);
+        let releases = guess.releases();
+        if releases.is_empty() {
+            return None;
+        }
+        let differences = guess.nearest.first().map(|n| n.differences.iter().map(|d| d.to_string()).collect());
+        Some(BrokerReleases { releases, differences: differences.unwrap_or_default() })
+    }
+
+    /// `Kafka 3.9.0/3.9.1`, with `nearest` and the differences when not exact.
+    pub fn describe(&self) -> String {
+        let names: Vec<String> = self.releases.iter().map(|r| r.to_string()).collect();
+        if self.differences.is_empty() {
+            format!("Kafka {}", names.join("/"))
+        } else {
+            format!("nearest Kafka {} (differs: {})", names.join("/"), self.differences.join("; "))
+        }
+    }
 }
 
 /// What came of encoding a decoded frame again.
@@ -109,6 +149,7 @@ impl FrameReport {
             error: None,
             reencoded: None,
             hex: None,
+            broker_releases: None,
         }
     }
 
@@ -168,6 +209,13 @@ impl FrameReport {
         }
         if let Some(hex) = &self.hex {
             set(&mut out, "hex", json!(hex));
+        }
+        if let Some(guess) = &self.broker_releases {
+            let releases: Vec<String> = guess.releases.iter().map(|r| r.to_string()).collect();
+            set(&mut out, "broker_releases", json!(releases));
+            if !guess.differences.is_empty() {
+                set(&mut out, "broker_release_differences", json!(guess.differences));
+            }
         }
         out
     }
@@ -276,6 +324,9 @@ pub fn decode_response(
         report.note = Some(format!("answered at v{}: the broker does not support {api} v{version}", decoded.version));
     }
     report.set_frame_json(decoded.to_json(), "response");
+    if let Response::ApiVersions(response) = &decoded.body {
+        report.broker_releases = BrokerReleases::guess(response);
+    }
     if with_records {
         if let Some(message) = &mut report.message {
             records::add_response_records(&decoded.body, message);

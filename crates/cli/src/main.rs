@@ -8,7 +8,7 @@
 use anyhow::{anyhow, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use kafka_wire::log::InternalTopic;
-use kafka_wire::ApiKey;
+use kafka_wire::{ApiKey, KafkaRelease};
 use kafka_wire_cli::dump_log::{Decoder, DumpArgs};
 use kafka_wire_cli::output::{Format, Printer};
 use kafka_wire_cli::proxy::{ProxyEvent, ProxyOptions};
@@ -146,11 +146,16 @@ enum Command {
         hex: bool,
     },
     /// List every api with its versions, flexible versions, and the versions
-    /// each Kafka release accepts.
+    /// each Kafka release's broker offers (from 0.8.0 on, read from each
+    /// release's own jar).
     Apis {
         /// JSON lines.
         #[arg(long)]
         json: bool,
+        /// One release only, e.g. 2.8.0: what its broker offers in each mode
+        /// it can run in, and what its schemas define.
+        #[arg(long, value_parser = parse_release)]
+        release: Option<KafkaRelease>,
     },
 }
 
@@ -184,6 +189,10 @@ impl From<DecoderArg> for Decoder {
             DecoderArg::RemoteLogMetadata => Decoder::Topic(InternalTopic::RemoteLogMetadata),
         }
     }
+}
+
+fn parse_release(text: &str) -> Result<KafkaRelease, String> {
+    text.parse::<KafkaRelease>().map_err(|e| e.to_string())
 }
 
 fn parse_api(text: &str) -> Result<ApiKey, String> {
@@ -264,14 +273,18 @@ fn run(command: Command) -> Result<ExitCode> {
             proxy(&listen, broker, Format::choose(json), on_tokio, ProxyOptions { hex })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Apis { json } => {
+        Command::Apis { json, release } => {
             let mut out = std::io::stdout().lock();
             if json {
-                for line in apis::json_lines() {
+                for line in apis::json_lines(release) {
                     writeln!(out, "{line}")?;
                 }
             } else {
-                for line in apis::lines() {
+                let lines = match release {
+                    Some(release) => apis::lines_for(release),
+                    None => apis::lines(),
+                };
+                for line in lines {
                     writeln!(out, "{line}")?;
                 }
             }

@@ -79,6 +79,9 @@ pub fn summary(report: &FrameReport) -> String {
     if let Some(note) = &report.note {
         line.push_str(&format!(" ({note})"));
     }
+    if let Some(guess) = &report.broker_releases {
+        line.push_str(&format!(" broker: {}", guess.describe()));
+    }
     if let Some(error) = &report.error {
         line.push_str(&format!(" ERROR at {}: {error}", report.position));
     }

@@ -31,6 +31,9 @@ pub struct TrafficStats {
     /// Requests whose response the capture does not hold (an acks=0
     /// Produce expects none, and is not counted).
     pub unanswered: u64,
+    /// What each connection's ApiVersions response says its broker is, by
+    /// connection name, in the order the guesses came.
+    pub brokers: Vec<(String, String)>,
 }
 
 /// One direction's bytes, in order, and the frames they hold.
@@ -230,6 +233,9 @@ impl Connection {
             stats.frames += 1;
             if report.error.is_some() {
                 stats.failed += 1;
+            }
+            if let Some(guess) = &report.broker_releases {
+                stats.brokers.push((self.name.clone(), guess.describe()));
             }
             emit(report);
         }

@@ -194,10 +194,7 @@ fn a_response_whose_request_is_not_captured_is_reported_not_guessed() {
     assert_eq!(output.status.code(), Some(1), "a frame that did not decode is a failure");
     let frames = json_lines(&output);
     let last = frames.last().unwrap();
-    assert!(
-        last["error"].as_str().unwrap().contains("correlation id 2, whose request the capture does not hold"),
-        "{last}"
-    );
+    assert!(last["error"].as_str().unwrap().contains("correlation id 2, whose request was not seen"), "{last}");
     assert!(last.get("message").is_none());
 }
 
@@ -413,9 +410,25 @@ fn apis_lists_every_api_with_its_releases() {
     let apis = json_lines(&output);
     assert_eq!(apis.len(), kafka_wire::ApiKey::ALL.len());
     let produce = apis.iter().find(|a| a["api"] == "Produce").unwrap();
-    assert_eq!(produce["releases"]["4.4.0"], "3-13");
+    // What each release's broker offers: 4.x still advertises Produce v0-2.
+    assert_eq!(produce["releases"]["4.4.0"], "0-13");
     assert_eq!(produce["releases"]["3.9.1"], "0-11");
-    assert!(stdout(&cli(&["apis"])).contains("Produce"));
+    assert_eq!(produce["releases"]["0.8.0"], "0");
+    assert_eq!(produce["releases"].as_object().unwrap().len(), kafka_wire::KafkaRelease::ALL.len());
+    let text = stdout(&cli(&["apis"]));
+    assert!(text.contains("Produce") && text.contains("4.4.0 0-13"), "{text}");
+
+    // One release: its default mode's offer, its definitions, each mode.
+    let one = json_lines(&cli(&["apis", "--release", "4.0.0", "--json"]));
+    let produce = one.iter().find(|a| a["api"] == "Produce").unwrap();
+    assert_eq!(produce["releases"], serde_json::json!({"4.0.0": "0-12"}));
+    assert_eq!(produce["defined"], "3-12");
+    assert_eq!(produce["advertised"], serde_json::json!({"kraft": "0-12"}));
+    let text = stdout(&cli(&["apis", "--release", "2.8.0"]));
+    assert!(text.starts_with("Kafka 2.8.0: default mode ZooKeeper"), "{text}");
+    let unknown = cli(&["apis", "--release", "2.8.9"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("\"2.8.9\" is not a Kafka release"), "{}", stderr(&unknown));
 }
 
 #[test]
@@ -564,4 +577,62 @@ fn proxy_one_exchange(mode: Option<&str>) {
         assert_eq!(frame["reencoded"], "identical", "{mode:?}: {frame}");
     }
     assert_eq!(frames[1]["message"]["clusterId"], "c1");
+}
+
+/// An ApiVersions response listing what `release`'s broker advertises in
+/// KRaft mode, with `change` applied.
+fn api_versions_response(
+    release: kafka_wire::KafkaRelease,
+    change: impl Fn(&mut Vec<api_versions_response::ApiVersion>),
+) -> Bytes {
+    let mut api_keys: Vec<api_versions_response::ApiVersion> = kafka_wire::ApiKey::ALL
+        .iter()
+        .filter_map(|&api| {
+            let r = api.advertised_in(release, kafka_wire::BrokerMode::KRaft)?;
+            (!r.is_empty()).then_some(api_versions_response::ApiVersion {
+                api_key: api.key(),
+                min_version: r.min,
+                max_version: r.max,
+                ..Default::default()
+            })
+        })
+        .collect();
+    change(&mut api_keys);
+    ResponseFrame::new(ApiVersionsResponse { api_keys, ..Default::default() }, 3, 1).to_bytes().unwrap()
+}
+
+#[test]
+fn decode_names_the_broker_release_of_each_api_versions_response() {
+    use kafka_wire::KafkaRelease;
+    let request = RequestFrame::new(ApiVersionsRequest::default(), 3, 1, Some("test-client")).to_bytes().unwrap();
+    let capture = |response: Bytes| {
+        let packets = vec![
+            packet(50000, 9092, 1000, SYN, &[]),
+            packet(50000, 9092, 1001, PSH_ACK, &wire(&request)),
+            packet(9092, 50000, 5001, PSH_ACK, &wire(&response)),
+        ];
+        pcap(&packets)
+    };
+    // Exactly 3.7.0's table: the guess is 3.7.0 and the releases that speak alike.
+    let exact = scratch("release.pcap", &capture(api_versions_response(KafkaRelease::V3_7_0, |_| {})));
+    let output = cli(&["decode", exact.to_str().unwrap(), "--json"]);
+    let frames = json_lines(&output);
+    let releases: Vec<&str> =
+        frames[1]["broker_releases"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    assert!(releases.contains(&"3.7.0"), "{releases:?}");
+    for r in &releases {
+        let r: KafkaRelease = r.parse().unwrap();
+        assert_eq!(r.same_protocol_as(), KafkaRelease::V3_7_0.same_protocol_as(), "{releases:?}");
+    }
+    assert!(frames[1].get("broker_release_differences").is_none());
+    assert!(stderr(&output).contains("broker Kafka 3.7.0"), "{}", stderr(&output));
+    // One api beyond it (a broker with unstable versions enabled): the
+    // nearest release, and the difference.
+    let beyond = capture(api_versions_response(KafkaRelease::V3_7_0, |keys| keys[1].max_version += 1));
+    let output = cli(&["decode", scratch("nearest.pcap", &beyond).to_str().unwrap(), "--json"]);
+    let frames = json_lines(&output);
+    let differences = frames[1]["broker_release_differences"].as_array().unwrap();
+    assert_eq!(differences.len(), 1, "{}", frames[1]);
+    assert!(differences[0].as_str().unwrap().starts_with("Fetch: release 0-16, broker 0-17"), "{differences:?}");
+    assert!(stderr(&output).contains("broker nearest Kafka 3.7"), "{}", stderr(&output));
 }

@@ -28,6 +28,13 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 
+# A blessing run rewrites the codegen fixtures and passes whatever the
+# generator wrote: never part of a test run.
+if [[ -n "${KAFKA_WIRE_BLESS:-}" ]]; then
+    echo "KAFKA_WIRE_BLESS is set: unset it (it is for rewriting fixtures by hand, not for a test run)" >&2
+    exit 2
+fi
+
 # The suite builds the workspace in several feature sets, the fuzz targets
 # and the examples. Without incremental caches and with line tables as the
 # only debug information, that takes a few GiB of disk instead of 15, and
@@ -108,7 +115,9 @@ stage_java() {
     KAFKA_WIRE_JAVA_TESTER_CP=$(scripts/java-tester.sh)
     export KAFKA_WIRE_JAVA_TESTER_CP
     legacy=$(tr -d '[:space:]' < kafka-legacy-version)
-    export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$(scripts/java-tester.sh "$legacy")"
+    # Assigned apart from the export, whose own status would hide a failed build.
+    legacy_cp=$(scripts/java-tester.sh "$legacy")
+    export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$legacy_cp"
     cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records --test java_parse_diff --test release_tables -- --nocapture
 }
 

@@ -79,7 +79,11 @@ fn blank_records(value: &mut Value) {
 fn cases_per_pair() -> usize {
     match std::env::var("KAFKA_WIRE_JAVA_CASES") {
         Err(_) => 3,
-        Ok(text) => text.trim().parse().unwrap_or_else(|_| panic!("KAFKA_WIRE_JAVA_CASES={text:?} is not a number")),
+        // Zero would check nothing: refused, like text that is not a count.
+        Ok(text) => match text.trim().parse() {
+            Ok(n) if n > 0 => n,
+            _ => panic!("KAFKA_WIRE_JAVA_CASES={text:?}: give a count of at least 1"),
+        },
     }
 }
 

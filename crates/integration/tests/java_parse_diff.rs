@@ -62,8 +62,15 @@ const KEPT: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// A zero or unreadable count is refused: it would weaken the run silently.
 fn cases() -> usize {
-    std::env::var("KAFKA_WIRE_DIFF_CASES").ok().and_then(|t| t.trim().parse().ok()).unwrap_or(2)
+    match std::env::var("KAFKA_WIRE_DIFF_CASES") {
+        Err(_) => 2,
+        Ok(text) => match text.trim().parse() {
+            Ok(n) if n > 0 => n,
+            _ => panic!("KAFKA_WIRE_DIFF_CASES={text:?}: give a count of at least 1"),
+        },
+    }
 }
 
 /// Our verdict: "accepted", or the kind of our error (its variant name),

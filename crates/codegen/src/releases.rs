@@ -28,10 +28,9 @@ pub struct ReleaseTable {
 /// One api in one release.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReleaseApi {
-    /// Every version the release's schemas define, unstable ones included.
+    /// Every version the release's schemas define, unstable ones included
+    /// (the unstable ones are those `advertised` leaves out).
     pub defined: Range,
-    /// The lowest version behind `latestVersionUnstable`, if any.
-    pub unstable_from: Option<i16>,
     /// Advertised by a default-configured broker, by mode; a mode missing
     /// here does not advertise the api.
     pub advertised: BTreeMap<String, (i16, i16)>,
@@ -91,7 +90,6 @@ pub fn parse(text: &str) -> Result<ReleaseTable, String> {
     for api in json["apis"].as_array().ok_or("no apis")? {
         let key = int(&api["key"]).ok_or("an api without a key")?;
         let defined = range(&api["defined"]).map_err(|e| format!("api {key}: defined: {e}"))?;
-        let unstable_from = if api["unstable_from"].is_null() { None } else { int(&api["unstable_from"]) };
         let mut advertised = BTreeMap::new();
         if let Some(by_mode) = api["advertised"].as_object() {
             for (mode, r) in by_mode {
@@ -105,17 +103,8 @@ pub fn parse(text: &str) -> Result<ReleaseTable, String> {
                 }
             }
         }
-        if apis.insert(key, ReleaseApi { defined, unstable_from, advertised }).is_some() {
+        if apis.insert(key, ReleaseApi { defined, advertised }).is_some() {
             return Err(format!("api key {key} twice"));
-        }
-    }
-    // A mode may also be named with no api (it cannot advertise nothing,
-    // but keep what the table says).
-    if let Some(listed) = json["modes"].as_array() {
-        for m in listed.iter().filter_map(|m| m.as_str()) {
-            if !modes.iter().any(|x| x == m) {
-                modes.push(m.to_string());
-            }
         }
     }
     modes.sort();

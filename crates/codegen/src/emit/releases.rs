@@ -27,7 +27,7 @@ pub(super) fn emit(apis: &[Api], tables: &[ReleaseTable], generated_from: &[Stri
         "//! Every Kafka release by name, and what each one speaks.\n\n\
          use super::ApiKey;\nuse crate::message::VersionRange;\n\n",
     );
-    let shared = SharedTables::of(apis, tables);
+    let shared = SharedTables::of(apis, tables)?;
     emit_enums(tables, generated_from, &mut out);
     emit_release_impl(tables, &shared, &mut out);
     emit_api_key_impl(&mut out);
@@ -35,8 +35,8 @@ pub(super) fn emit(apis: &[Api], tables: &[ReleaseTable], generated_from: &[Stri
     Ok(out)
 }
 
-/// Every release's table names apis this crate knows, and the releases the
-/// messages come from define what their specs define.
+/// Every release's table names apis this crate knows, and every release the
+/// messages are generated from has a table.
 fn check(apis: &[Api], tables: &[ReleaseTable], generated_from: &[String]) -> Result<(), String> {
     for t in tables {
         if let Some(key) = t.apis.keys().find(|k| !apis.iter().any(|a| a.key == **k)) {
@@ -55,16 +55,26 @@ fn check(apis: &[Api], tables: &[ReleaseTable], generated_from: &[String]) -> Re
 /// release, which of them it uses.
 struct SharedTables {
     tables: Vec<Vec<Range>>,
-    /// Per release (oldest first): defined, ZooKeeper mode, KRaft mode
-    /// (`None` without that mode), and the default mode's.
-    rows: Vec<[Option<usize>; 4]>,
-    /// Per release: whether its default mode is KRaft.
-    default_kraft: Vec<bool>,
+    /// Per release, oldest first.
+    rows: Vec<Row>,
+}
+
+/// One release's tables, as indexes into [`SharedTables::tables`].
+#[derive(PartialEq)]
+struct Row {
+    defined: usize,
+    /// `None` for a mode the release does not have.
+    zookeeper: Option<usize>,
+    kraft: Option<usize>,
+    /// The table [`ApiKey::versions_in`] reads: the default mode's, or
+    /// `defined` before ApiVersions.
+    default: usize,
+    default_kraft: bool,
 }
 
 impl SharedTables {
-    fn of(apis: &[Api], releases: &[ReleaseTable]) -> SharedTables {
-        let mut shared = SharedTables { tables: Vec::new(), rows: Vec::new(), default_kraft: Vec::new() };
+    fn of(apis: &[Api], releases: &[ReleaseTable]) -> Result<SharedTables, String> {
+        let mut shared = SharedTables { tables: Vec::new(), rows: Vec::new() };
         let mut index: BTreeMap<Vec<Range>, usize> = BTreeMap::new();
         let mut intern = |table: Vec<Range>, tables: &mut Vec<Vec<Range>>| {
             *index.entry(table.clone()).or_insert_with(|| {
@@ -80,20 +90,22 @@ impl SharedTables {
                     .any(|x| x == m)
                     .then(|| intern(apis.iter().map(|a| r.advertised(a.key, m)).collect(), &mut shared.tables))
             };
-            let (zk, kraft) = (mode("zk"), mode("kraft"));
-            let kraft_default = kraft.is_some()
-                && r.api_versions
-                && (zk.is_none() || compare_versions(&r.version, KRAFT_DEFAULT_FROM).is_ge());
-            let default = match (zk, kraft) {
-                _ if !r.api_versions => Some(defined),
-                (_, Some(k)) if kraft_default => Some(k),
-                (Some(z), _) => Some(z),
-                (None, k) => k,
+            let (zookeeper, kraft) = (mode("zk"), mode("kraft"));
+            let default_kraft = r.api_versions
+                && kraft.is_some()
+                && (zookeeper.is_none() || compare_versions(&r.version, KRAFT_DEFAULT_FROM).is_ge());
+            let default = if !r.api_versions {
+                Some(defined)
+            } else if default_kraft {
+                kraft
+            } else {
+                zookeeper
             };
-            shared.rows.push([Some(defined), zk, kraft, default]);
-            shared.default_kraft.push(kraft_default);
+            let default =
+                default.ok_or_else(|| format!("Kafka {}: answers ApiVersions but advertises nothing", r.version))?;
+            shared.rows.push(Row { defined, zookeeper, kraft, default, default_kraft });
         }
-        shared
+        Ok(shared)
     }
 
     fn emit(&self, releases: &[ReleaseTable], out: &mut String) {
@@ -110,18 +122,18 @@ impl SharedTables {
         writeln!(out, "/// Every release, oldest first.\nstatic RELEASES: [ReleaseRow; {}] = [", releases.len())
             .unwrap();
         let index = |i: Option<usize>| i.map_or("NO_TABLE".to_string(), |i| i.to_string());
-        for (i, (r, row)) in releases.iter().zip(&self.rows).enumerate() {
+        for (r, row) in releases.iter().zip(&self.rows) {
             writeln!(
                 out,
                 "ReleaseRow {{ version: {:?}, artifacts: &{:?}, api_versions: {}, defined: {}, zookeeper: {}, kraft: {}, default: {}, default_mode: BrokerMode::{} }},",
                 r.version,
                 r.artifacts,
                 r.api_versions,
-                index(row[0]),
-                index(row[1]),
-                index(row[2]),
-                index(row[3]),
-                if self.default_kraft[i] { "KRaft" } else { "ZooKeeper" },
+                row.defined,
+                index(row.zookeeper),
+                index(row.kraft),
+                row.default,
+                if row.default_kraft { "KRaft" } else { "ZooKeeper" },
             )
             .unwrap();
         }

@@ -71,9 +71,6 @@ impl BrokerReleases {
     /// The guess for `response`, `None` when it names no release (an
     /// error answer).
     pub fn guess(response: &ApiVersionsResponse) -> Option<BrokerReleases> {
-        if response.error_code != 0 {
-            return None;
-        }
         let guess = KafkaRelease::guess(response);
         let releases = guess.releases();
         if releases.is_empty() {

@@ -67,10 +67,10 @@ impl ReleaseGuess {
 }
 
 impl KafkaRelease {
-    /// Guesses the release of the broker that sent `response` (an
-    /// ApiVersions response without an error: one answered at v0 with
-    /// `UNSUPPORTED_VERSION` lists only ApiVersions itself, and matches no
-    /// release). Brokers older than 0.10.0 do not answer ApiVersions at all.
+    /// Guesses the release of the broker that sent `response`. An answer
+    /// with an error (one at v0 with `UNSUPPORTED_VERSION` lists only
+    /// ApiVersions itself) names no release; brokers older than 0.10.0 do
+    /// not answer ApiVersions at all.
     ///
     /// ```
     /// use kafka_wire_core::messages::api_versions_response::ApiVersion;
@@ -92,6 +92,9 @@ impl KafkaRelease {
     /// assert!(guess.exact.contains(&(KafkaRelease::V2_8_0, BrokerMode::ZooKeeper)));
     /// ```
     pub fn guess(response: &ApiVersionsResponse) -> ReleaseGuess {
+        if response.error_code != 0 {
+            return ReleaseGuess { exact: Vec::new(), nearest: Vec::new() };
+        }
         let broker: BTreeMap<i16, VersionRange> =
             response.api_keys.iter().map(|a| (a.api_key, VersionRange::new(a.min_version, a.max_version))).collect();
         let mut candidates: Vec<NearestRelease> = Vec::new();

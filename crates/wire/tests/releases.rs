@@ -130,4 +130,8 @@ fn a_broker_like_no_release_gets_the_nearest_and_the_differences() {
     };
     let guess = KafkaRelease::guess(&fallback);
     assert!(guess.exact.is_empty() && guess.nearest.is_empty(), "{guess:?}");
+    // Any answer with an error names no release, whatever it lists.
+    let failed = ApiVersionsResponse { error_code: 35, ..advertised(KafkaRelease::V4_4_0, BrokerMode::KRaft) };
+    let guess = KafkaRelease::guess(&failed);
+    assert!(guess.exact.is_empty() && guess.nearest.is_empty(), "{guess:?}");
 }

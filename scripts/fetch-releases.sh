@@ -5,6 +5,7 @@
 # .cache/releases/<release>/apis.json (git-ignored) with tools/ReleaseApis.java.
 #
 #   scripts/fetch-releases.sh [RELEASE...]     default: every listed release
+#   scripts/fetch-releases.sh --print RELEASE  run the tool afresh, JSON to stdout
 #
 # The release's own jars go to .cache/releases/<release>/, the jars they only
 # need to load (scala-library, log4j, slf4j-api, ...) once to
@@ -55,18 +56,16 @@ fetch_jar() {
     echo "$jar"
 }
 
-# fetch_release LINE: one line of kafka-releases.
-fetch_release() {
-    local line=$1 release item coords sha1 jar
+# release_jars LINE: fetches and checks the jars of one line of
+# kafka-releases; sets `classpath` (every jar, ':'-joined) and `own` (the
+# release's own org.apache.kafka coordinates, which the tool is given).
+release_jars() {
+    local line=$1 release item coords sha1 jar dir
     read -r release _ <<< "$line"
-    local dir="$root/$release"
-    local marker="$line tool=$tool_sha1"
-    if [[ -f "$dir/.complete" && "$(cat "$dir/.complete")" == "$marker" ]]; then
-        return
-    fi
-    rm -f "$dir/.complete"
+    dir="$root/$release"
     mkdir -p "$dir"
-    local classpath=() own=()
+    local jars=()
+    own=()
     for item in ${line#"$release"}; do
         coords=${item%=*}
         sha1=${item##*=}
@@ -76,20 +75,39 @@ fetch_release() {
         else
             jar=$(fetch_jar "$coords" "$sha1" "$deps")
         fi
-        classpath+=("$jar")
+        jars+=("$jar")
     done
-    local cp
-    cp=$(IFS=:; echo "${classpath[*]}")
-    # Old releases log to stderr through log4j or slf4j when their classes
-    # load; only a failure is worth showing.
-    if ! java -cp "$cp" "$tool" "$release" "${own[@]}" \
-            > "$dir/apis.json.tmp" 2> "$dir/apis.err"; then
-        cat "$dir/apis.err" >&2
+    classpath=$(IFS=:; echo "${jars[*]}")
+}
+
+# run_tool RELEASE: tools/ReleaseApis.java on the jars release_jars found,
+# its JSON on standard output. Old releases log to stderr through log4j or
+# slf4j when their classes load: only a failure shows it.
+run_tool() {
+    local release=$1 err
+    err=$(mktemp)
+    if ! java -cp "$classpath" "$tool" "$release" "${own[@]}" 2> "$err"; then
+        cat "$err" >&2
+        rm -f "$err"
         echo "tools/ReleaseApis.java failed for $release" >&2
         exit 1
     fi
+    rm -f "$err"
+}
+
+# fetch_release LINE: one line of kafka-releases, into the cache.
+fetch_release() {
+    local line=$1 release
+    read -r release _ <<< "$line"
+    local dir="$root/$release"
+    local marker="$line tool=$tool_sha1"
+    if [[ -f "$dir/.complete" && "$(cat "$dir/.complete")" == "$marker" ]]; then
+        return
+    fi
+    rm -f "$dir/.complete"
+    release_jars "$line"
+    run_tool "$release" > "$dir/apis.json.tmp"
     mv "$dir/apis.json.tmp" "$dir/apis.json"
-    rm -f "$dir/apis.err"
     echo "$marker" > "$dir/.complete"
     echo "$release" >&2
 }
@@ -100,21 +118,35 @@ while IFS= read -r line; do
     lines+=("$line")
 done < "$list"
 
+# line_of RELEASE: its line of kafka-releases.
+line_of() {
+    local line
+    for line in "${lines[@]}"; do
+        if [[ "${line%% *}" == "$1" ]]; then
+            echo "$line"
+            return
+        fi
+    done
+    echo "kafka-releases does not list $1" >&2
+    exit 1
+}
+
+if [[ "${1:-}" == --print ]]; then
+    # --print RELEASE: the tool run afresh on the release's jars (fetched
+    # and checked, the cache left as it is), its JSON on standard output.
+    [[ $# -eq 2 ]] || { echo "usage: scripts/fetch-releases.sh --print RELEASE" >&2; exit 2; }
+    line=$(line_of "$2")
+    release_jars "$line"
+    run_tool "$2"
+    exit 0
+fi
+
 if [[ $# -eq 0 ]]; then
     for line in "${lines[@]}"; do fetch_release "$line"; done
 else
     for wanted in "$@"; do
-        found=false
-        for line in "${lines[@]}"; do
-            if [[ "${line%% *}" == "$wanted" ]]; then
-                fetch_release "$line"
-                found=true
-            fi
-        done
-        if ! $found; then
-            echo "kafka-releases does not list $wanted" >&2
-            exit 1
-        fi
+        line=$(line_of "$wanted")
+        fetch_release "$line"
     done
 fi
 echo "$root"

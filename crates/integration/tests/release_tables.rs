@@ -1,7 +1,7 @@
 //! The committed release tables against the releases' own jars: for a
 //! release of each line across the range, `tools/ReleaseApis.java` is run
-//! again on that release's jars (fetched and checked by
-//! scripts/fetch-releases.sh), and every api's defined and advertised
+//! again on that release's jars (`scripts/fetch-releases.sh --print`, which
+//! fetches and checks them), and every api's defined and advertised
 //! versions must be what `ApiKey::defined_in` and `ApiKey::advertised_in`
 //! say. The regeneration check covers every release; this reads the jars
 //! afresh, so a table that drifted from its jar fails here by name.
@@ -26,26 +26,13 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
-/// The release's jars, as kafka-releases lists them, after
-/// scripts/fetch-releases.sh has fetched and checked them.
-fn classpath(release: KafkaRelease) -> (String, Vec<String>) {
-    let repo = repo();
-    let status = Command::new(repo.join("scripts/fetch-releases.sh")).arg(release.version()).status().unwrap();
-    assert!(status.success(), "scripts/fetch-releases.sh {release}");
-    let list = std::fs::read_to_string(repo.join("kafka-releases")).unwrap();
-    let line = list.lines().find(|l| l.split_whitespace().next() == Some(release.version())).unwrap();
-    let (mut jars, mut own) = (Vec::new(), Vec::new());
-    for item in line.split_whitespace().skip(1) {
-        let coords = item.split('=').next().unwrap();
-        let parts: Vec<&str> = coords.split(':').collect();
-        let jar = format!("{}-{}.jar", parts[1], parts[2]);
-        let dir = if parts[0] == "org.apache.kafka" { release.version() } else { "deps" };
-        jars.push(repo.join(".cache/releases").join(dir).join(jar).display().to_string());
-        if parts[0] == "org.apache.kafka" {
-            own.push(coords.to_string());
-        }
-    }
-    (jars.join(":"), own)
+/// `tools/ReleaseApis.java` run afresh on the release's jars, which
+/// scripts/fetch-releases.sh fetches and checks against kafka-releases.
+fn read_from_jar(release: KafkaRelease) -> Value {
+    let output =
+        Command::new(repo().join("scripts/fetch-releases.sh")).args(["--print", release.version()]).output().unwrap();
+    assert!(output.status.success(), "{release}: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 fn range(value: &Value) -> VersionRange {
@@ -58,17 +45,7 @@ fn range(value: &Value) -> VersionRange {
 #[test]
 fn the_tables_are_what_each_release_jar_declares() {
     for release in CHECKED {
-        let (classpath, own) = classpath(release);
-        let output = Command::new("java")
-            .arg("-cp")
-            .arg(&classpath)
-            .arg(repo().join("tools/ReleaseApis.java"))
-            .arg(release.version())
-            .args(&own)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{release}: {}", String::from_utf8_lossy(&output.stderr));
-        let table: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let table = read_from_jar(release);
         assert_eq!(table["release"], release.version());
         assert_eq!(table["api_versions"].as_bool(), Some(release.answers_api_versions()), "{release}");
         let apis = table["apis"].as_array().unwrap();

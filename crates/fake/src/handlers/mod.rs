@@ -1,0 +1,131 @@
+//! One handler per api, each reading like the Kafka broker code it
+//! imitates: a request in, the response Kafka would give out.
+//!
+//! Handlers build one response struct for every version; the encoder
+//! drops what a version cannot carry when Kafka marks the field
+//! ignorable, and the handlers leave the others at their default in
+//! versions without them.
+
+use crate::cluster::Shared;
+use crate::server::Session;
+use kafka_wire::{ApiKey, Request, RequestFrame, Response};
+
+mod api_versions;
+mod cluster;
+mod configs;
+mod errors;
+mod fetch;
+mod groups;
+mod metadata;
+mod offsets;
+mod produce;
+mod producer_id;
+pub(crate) mod sasl;
+mod topics;
+
+pub(crate) use errors::error_response;
+
+/// What the connection does after a handler.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// Send this response.
+    Reply(Response),
+    /// Send this response, then close (a failed SASL authentication).
+    ReplyThenClose(Response),
+    /// Send nothing (a Produce with acks=0).
+    NoReply,
+    /// Close the connection without answering, as Kafka does for a
+    /// request it refuses outright.
+    Close,
+}
+
+/// What a handler is given besides its request.
+pub(crate) struct Ctx<'a> {
+    pub(crate) shared: &'a Shared,
+    pub(crate) session: &'a mut Session,
+    pub(crate) version: i16,
+    pub(crate) client_id: String,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn node(&self) -> i32 {
+        self.session.node
+    }
+}
+
+/// The apis the fake broker serves; the others are neither advertised
+/// (without a release persona) nor answered.
+pub(crate) const SERVED: &[ApiKey] = &[
+    ApiKey::ApiVersions,
+    ApiKey::Metadata,
+    ApiKey::CreateTopics,
+    ApiKey::DeleteTopics,
+    ApiKey::CreatePartitions,
+    ApiKey::Produce,
+    ApiKey::Fetch,
+    ApiKey::ListOffsets,
+    ApiKey::OffsetForLeaderEpoch,
+    ApiKey::DeleteRecords,
+    ApiKey::FindCoordinator,
+    ApiKey::JoinGroup,
+    ApiKey::SyncGroup,
+    ApiKey::Heartbeat,
+    ApiKey::LeaveGroup,
+    ApiKey::OffsetCommit,
+    ApiKey::OffsetFetch,
+    ApiKey::OffsetDelete,
+    ApiKey::DescribeGroups,
+    ApiKey::ListGroups,
+    ApiKey::DeleteGroups,
+    ApiKey::InitProducerId,
+    ApiKey::DescribeConfigs,
+    ApiKey::AlterConfigs,
+    ApiKey::IncrementalAlterConfigs,
+    ApiKey::DescribeCluster,
+    ApiKey::SaslHandshake,
+    ApiKey::SaslAuthenticate,
+];
+
+/// Whether the fake broker answers `api`.
+pub(crate) fn serves(api: ApiKey) -> bool {
+    SERVED.contains(&api)
+}
+
+pub(crate) async fn handle(shared: &Shared, session: &mut Session, frame: &RequestFrame) -> Outcome {
+    let client_id = frame.header.client_id.as_deref().unwrap_or_default().to_owned();
+    let mut ctx = Ctx { shared, session, version: frame.version(), client_id };
+    let reply = |r: Response| Outcome::Reply(r);
+    match &frame.body {
+        Request::ApiVersions(r) => reply(api_versions::api_versions(&ctx, r).into()),
+        Request::Metadata(r) => reply(metadata::metadata(&ctx, r).into()),
+        Request::CreateTopics(r) => reply(topics::create_topics(&ctx, r).into()),
+        Request::DeleteTopics(r) => reply(topics::delete_topics(&ctx, r).into()),
+        Request::CreatePartitions(r) => reply(topics::create_partitions(&ctx, r).into()),
+        Request::Produce(r) => produce::produce(&ctx, r),
+        Request::Fetch(r) => reply(fetch::fetch(&ctx, r).await.into()),
+        Request::ListOffsets(r) => reply(offsets::list_offsets(&ctx, r).into()),
+        Request::OffsetForLeaderEpoch(r) => reply(offsets::offset_for_leader_epoch(&ctx, r).into()),
+        Request::DeleteRecords(r) => reply(offsets::delete_records(&ctx, r).into()),
+        Request::FindCoordinator(r) => reply(groups::find_coordinator(&ctx, r).into()),
+        Request::JoinGroup(r) => reply(groups::join_group(&ctx, r).await.into()),
+        Request::SyncGroup(r) => reply(groups::sync_group(&ctx, r).await.into()),
+        Request::Heartbeat(r) => reply(groups::heartbeat(&ctx, r).into()),
+        Request::LeaveGroup(r) => reply(groups::leave_group(&ctx, r).into()),
+        Request::OffsetCommit(r) => reply(groups::offset_commit(&ctx, r).into()),
+        Request::OffsetFetch(r) => reply(groups::offset_fetch(&ctx, r).into()),
+        Request::OffsetDelete(r) => reply(groups::offset_delete(&ctx, r).into()),
+        Request::DescribeGroups(r) => reply(groups::describe_groups(&ctx, r).into()),
+        Request::ListGroups(r) => reply(groups::list_groups(&ctx, r).into()),
+        Request::DeleteGroups(r) => reply(groups::delete_groups(&ctx, r).into()),
+        Request::InitProducerId(r) => reply(producer_id::init_producer_id(&ctx, r).into()),
+        Request::DescribeConfigs(r) => reply(configs::describe_configs(&ctx, r).into()),
+        Request::AlterConfigs(r) => reply(configs::alter_configs(&ctx, r).into()),
+        Request::IncrementalAlterConfigs(r) => reply(configs::incremental_alter_configs(&ctx, r).into()),
+        Request::DescribeCluster(r) => reply(cluster::describe_cluster(&ctx, r).into()),
+        Request::SaslHandshake(r) => sasl::handshake(&mut ctx, r),
+        Request::SaslAuthenticate(r) => sasl::authenticate(&mut ctx, r),
+        // Advertised by a release persona but not served: Kafka closes a
+        // connection whose request it cannot handle.
+        _ => Outcome::Close,
+    }
+}

@@ -1,0 +1,189 @@
+//! CreateTopics, DeleteTopics, CreatePartitions.
+
+use super::Ctx;
+use crate::state::validate_topic_name;
+use kafka_wire::messages::create_partitions_response::CreatePartitionsTopicResult;
+use kafka_wire::messages::create_topics_response::{CreatableTopicConfigs, CreatableTopicResult};
+use kafka_wire::messages::delete_topics_response::DeletableTopicResult;
+use kafka_wire::messages::{
+    CreatePartitionsRequest, CreatePartitionsResponse, CreateTopicsRequest, CreateTopicsResponse, DeleteTopicsRequest,
+    DeleteTopicsResponse,
+};
+use kafka_wire::{ErrorCode, StrBytes};
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+/// Kafka's `DYNAMIC_TOPIC_CONFIG` config source.
+const DYNAMIC_TOPIC_CONFIG: i8 = 1;
+
+pub(crate) fn create_topics(ctx: &Ctx<'_>, request: &CreateTopicsRequest) -> CreateTopicsResponse {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for topic in &request.topics {
+        *seen.entry(&topic.name).or_default() += 1;
+    }
+    let mut state = ctx.shared.state();
+    let brokers = state.nodes.len() as i16;
+    let topics = request
+        .topics
+        .iter()
+        .map(|topic| {
+            let name: &str = &topic.name;
+            let mut result = CreatableTopicResult { name: topic.name.clone(), ..Default::default() };
+            let fail = |mut result: CreatableTopicResult, code: ErrorCode, message: String| {
+                result.error_code = code.code();
+                result.error_message = Some(StrBytes::from(message));
+                result.num_partitions = -1;
+                result.replication_factor = -1;
+                result.topic_config_error_code = code.code();
+                result
+            };
+            if seen[name] > 1 {
+                return fail(result, ErrorCode::InvalidRequest, format!("Duplicate topic name {name} in the request."));
+            }
+            let partitions = match (topic.num_partitions, topic.assignments.len()) {
+                (-1, 0) => ctx.shared.settings.default_partitions,
+                (-1, n) => n as i32,
+                (_, n) if n > 0 => {
+                    return fail(
+                        result,
+                        ErrorCode::InvalidRequest,
+                        "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.".into(),
+                    );
+                }
+                (n, _) => n,
+            };
+            let replication = if topic.replication_factor == -1 { 1.min(brokers) } else { topic.replication_factor };
+            if let Some(bad) = topic.assignments.iter().flat_map(|a| a.broker_ids.iter()).find(|id| state.node(*id).is_none()) {
+                return fail(result, ErrorCode::InvalidReplicaAssignment, format!("The broker {bad} is not registered."));
+            }
+            let configs: BTreeMap<String, String> = topic
+                .configs
+                .iter()
+                .filter_map(|c| Some((c.name.to_string(), c.value.as_deref()?.to_owned())))
+                .collect();
+            if request.validate_only {
+                if let Err(e) = validate_topic_name(name) {
+                    return fail(result, e.code, e.message);
+                }
+                if state.topics.contains_key(name) {
+                    return fail(result, ErrorCode::TopicAlreadyExists, format!("Topic '{name}' already exists."));
+                }
+            } else {
+                match state.create_topic(name, partitions, replication, configs.clone()) {
+                    Ok(id) => result.topic_id = id,
+                    Err(e) => return fail(result, e.code, e.message),
+                }
+                assign(&mut state, name, topic);
+            }
+            result.num_partitions = partitions;
+            result.replication_factor = replication;
+            result.configs = Some(
+                configs
+                    .into_iter()
+                    .map(|(name, value)| CreatableTopicConfigs {
+                        name: name.into(),
+                        value: Some(value.into()),
+                        config_source: DYNAMIC_TOPIC_CONFIG,
+                        ..Default::default()
+                    })
+                    .collect(),
+            );
+            result
+        })
+        .collect();
+    drop(state);
+    CreateTopicsResponse { topics, ..Default::default() }
+}
+
+/// A manual replica assignment: each partition led by its first broker.
+fn assign(
+    state: &mut crate::state::State,
+    name: &str,
+    topic: &kafka_wire::messages::create_topics_request::CreatableTopic,
+) {
+    for assignment in &topic.assignments {
+        let replicas = assignment.broker_ids.to_vec();
+        if let (Some(partition), Some(&leader)) =
+            (state.partition_mut(name, assignment.partition_index), replicas.first())
+        {
+            partition.leader = leader;
+            partition.replicas = replicas;
+        }
+    }
+}
+
+pub(crate) fn delete_topics(ctx: &Ctx<'_>, request: &DeleteTopicsRequest) -> DeleteTopicsResponse {
+    let mut state = ctx.shared.state();
+    let wanted: Vec<(Option<String>, Uuid)> = if ctx.version >= 6 {
+        request.topics.iter().map(|t| (t.name.as_deref().map(str::to_owned), t.topic_id)).collect()
+    } else {
+        request.topic_names.iter().map(|n| (Some(n.to_string()), Uuid::nil())).collect()
+    };
+    let responses = wanted
+        .into_iter()
+        .map(|(name, id)| {
+            let found = match &name {
+                Some(name) => state.topics.get(name.as_str()).map(|t| (name.clone(), t.id)),
+                None => state.topic_name(id).map(|n| (n.to_owned(), id)),
+            };
+            match found {
+                Some((name, id)) => {
+                    state.topics.remove(&name);
+                    state.producers.forget_topic(&name);
+                    DeletableTopicResult { name: Some(name.into()), topic_id: id, ..Default::default() }
+                }
+                None => DeletableTopicResult {
+                    name: name.map(Into::into),
+                    topic_id: id,
+                    error_code: if id.is_nil() {
+                        ErrorCode::UnknownTopicOrPartition
+                    } else {
+                        ErrorCode::UnknownTopicId
+                    }
+                    .code(),
+                    ..Default::default()
+                },
+            }
+        })
+        .collect();
+    DeleteTopicsResponse { responses, ..Default::default() }
+}
+
+pub(crate) fn create_partitions(ctx: &Ctx<'_>, request: &CreatePartitionsRequest) -> CreatePartitionsResponse {
+    let mut state = ctx.shared.state();
+    let results = request
+        .topics
+        .iter()
+        .map(|topic| {
+            let error = |code: ErrorCode, message: String| CreatePartitionsTopicResult {
+                name: topic.name.clone(),
+                error_code: code.code(),
+                error_message: Some(message.into()),
+                ..Default::default()
+            };
+            let Some(current) = state.topics.get(&*topic.name).map(|t| t.partitions.len() as i32) else {
+                return error(
+                    ErrorCode::UnknownTopicOrPartition,
+                    "This server does not host this topic-partition.".into(),
+                );
+            };
+            if topic.count < current {
+                return error(
+                    ErrorCode::InvalidPartitions,
+                    format!(
+                        "The topic {} currently has {current} partition(s); {} would not be an increase.",
+                        topic.name, topic.count
+                    ),
+                );
+            }
+            if topic.count == current {
+                return error(ErrorCode::InvalidPartitions, format!("Topic already has {current} partition(s)."));
+            }
+            if !request.validate_only {
+                state.add_partitions_to(&topic.name, topic.count as usize);
+            }
+            CreatePartitionsTopicResult { name: topic.name.clone(), ..Default::default() }
+        })
+        .collect();
+    CreatePartitionsResponse { results, ..Default::default() }
+}

@@ -1,0 +1,34 @@
+//! A fake Kafka cluster for tests: in memory, in this process, on real
+//! TCP sockets on loopback, speaking every version of every api it serves
+//! (Kafka 0.8's v0s to 4.4's newest), or exactly one release's.
+//!
+//! **This is a test and development broker.** It keeps everything in
+//! memory, every partition has a single replica, and it is not meant for
+//! production use.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use kafka_wire_fake::FakeCluster;
+//!
+//! let cluster = FakeCluster::builder().brokers(3).topic("orders", 3).start().await?;
+//! println!("bootstrap.servers={}", cluster.bootstrap());
+//! // ... run a client against it, then read what it produced:
+//! assert!(cluster.records("orders", 0)?.is_empty());
+//! # Ok(()) }
+//! ```
+
+mod cluster;
+mod control;
+mod group;
+mod handlers;
+mod log;
+mod persona;
+mod server;
+mod state;
+
+pub use cluster::{FakeCluster, FakeClusterBuilder, FakeError, LoggedRequest};
+pub use control::{Action, Hook, Times};
+pub use group::GroupSummary;
+pub use persona::Persona;
+pub use state::Node;

@@ -1,0 +1,348 @@
+//! What the fake cluster holds: its brokers, topics and their partition
+//! logs, producer ids and sequences, configs. One lock guards it all;
+//! handlers take it briefly and never across an await.
+
+use crate::group::Groups;
+use crate::log::PartitionLog;
+use kafka_wire::ErrorCode;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use uuid::Uuid;
+
+/// A broker of the fake cluster, as Metadata lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// The broker id.
+    pub id: i32,
+    /// The host clients connect to.
+    pub host: String,
+    /// The port clients connect to.
+    pub port: u16,
+}
+
+#[derive(Debug)]
+pub(crate) struct Topic {
+    pub(crate) id: Uuid,
+    pub(crate) partitions: Vec<Partition>,
+    pub(crate) configs: BTreeMap<String, String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Partition {
+    pub(crate) leader: i32,
+    pub(crate) leader_epoch: i32,
+    pub(crate) replicas: Vec<i32>,
+    pub(crate) log: PartitionLog,
+}
+
+impl Topic {
+    /// Whether the topic stamps batches with the broker's time.
+    pub(crate) fn log_append_time(&self) -> bool {
+        self.configs.get("message.timestamp.type").is_some_and(|t| t == "LogAppendTime")
+    }
+}
+
+/// The idempotent producers' state: ids, epochs, and per partition the
+/// sequences of the last five batches (Kafka keeps five, the most a
+/// producer may have in flight).
+#[derive(Debug, Default)]
+pub(crate) struct Producers {
+    next_id: i64,
+    epochs: HashMap<i64, i16>,
+    sequences: HashMap<(i64, String, i32), ProducerPartition>,
+}
+
+#[derive(Debug, Default)]
+struct ProducerPartition {
+    epoch: i16,
+    /// (first sequence, last sequence, base offset), oldest first.
+    batches: VecDeque<(i32, i32, i64)>,
+}
+
+/// How a batch's sequence numbers compare with what the broker has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SequenceCheck {
+    /// Append it.
+    InOrder,
+    /// Already appended at this base offset: answer success without appending.
+    Duplicate(i64),
+    /// Refuse it with this error.
+    Refused(ErrorCode),
+}
+
+const CACHED_BATCHES: usize = 5;
+
+impl Producers {
+    /// A new producer id, epoch 0.
+    pub(crate) fn new_id(&mut self) -> (i64, i16) {
+        self.next_id += 1;
+        let id = 1000 + self.next_id;
+        self.epochs.insert(id, 0);
+        (id, 0)
+    }
+
+    /// Bumps an existing producer's epoch (KIP-360: a producer that
+    /// re-initializes with its id and epoch keeps its id).
+    pub(crate) fn bump(&mut self, id: i64, epoch: i16) -> Result<(i64, i16), ErrorCode> {
+        match self.epochs.get_mut(&id) {
+            Some(current) if *current == epoch => {
+                *current += 1;
+                Ok((id, *current))
+            }
+            Some(_) => Err(ErrorCode::InvalidProducerEpoch),
+            None => Err(ErrorCode::InvalidProducerIdMapping),
+        }
+    }
+
+    /// Checks a batch of `(first, last)` sequences from producer `id` at
+    /// `epoch` against what was appended to this partition, as Kafka's
+    /// `ProducerAppendInfo` does.
+    pub(crate) fn check(
+        &self,
+        id: i64,
+        epoch: i16,
+        topic: &str,
+        partition: i32,
+        first: i32,
+        last: i32,
+    ) -> SequenceCheck {
+        if let Some(&known) = self.epochs.get(&id) {
+            if epoch < known {
+                return SequenceCheck::Refused(ErrorCode::InvalidProducerEpoch);
+            }
+        }
+        let Some(state) = self.sequences.get(&(id, topic.to_owned(), partition)) else {
+            // Unknown here (new, or its state expired): Kafka accepts it.
+            return SequenceCheck::InOrder;
+        };
+        if epoch > state.epoch {
+            return if first == 0 {
+                SequenceCheck::InOrder
+            } else {
+                SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
+            };
+        }
+        if epoch < state.epoch {
+            return SequenceCheck::Refused(ErrorCode::InvalidProducerEpoch);
+        }
+        if let Some(&(_, _, offset)) = state.batches.iter().find(|(f, l, _)| *f == first && *l == last) {
+            return SequenceCheck::Duplicate(offset);
+        }
+        let last_seq = state.batches.back().map_or(-1, |b| b.1);
+        let expected = if last_seq == i32::MAX { 0 } else { last_seq + 1 };
+        if first == expected {
+            SequenceCheck::InOrder
+        } else {
+            SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
+        }
+    }
+
+    /// Records an appended batch's sequences.
+    pub(crate) fn appended(
+        &mut self,
+        id: i64,
+        epoch: i16,
+        topic: &str,
+        partition: i32,
+        first: i32,
+        last: i32,
+        offset: i64,
+    ) {
+        let state = self.sequences.entry((id, topic.to_owned(), partition)).or_default();
+        if epoch != state.epoch {
+            state.epoch = epoch;
+            state.batches.clear();
+        }
+        state.batches.push_back((first, last, offset));
+        if state.batches.len() > CACHED_BATCHES {
+            state.batches.pop_front();
+        }
+        let known = self.epochs.entry(id).or_insert(epoch);
+        *known = (*known).max(epoch);
+    }
+
+    /// Forgets a deleted topic's sequences.
+    pub(crate) fn forget_topic(&mut self, topic: &str) {
+        self.sequences.retain(|(_, t, _), _| t != topic);
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) cluster_id: String,
+    pub(crate) topics: BTreeMap<String, Topic>,
+    pub(crate) producers: Producers,
+    pub(crate) groups: Groups,
+    pub(crate) broker_configs: BTreeMap<String, String>,
+    /// Where the next new partition's leader is, round the brokers.
+    next_leader: usize,
+}
+
+/// Why a topic could not be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TopicError {
+    pub(crate) code: ErrorCode,
+    pub(crate) message: String,
+}
+
+/// The longest topic name Kafka allows.
+const MAX_TOPIC_NAME: usize = 249;
+
+/// Checks a topic name as Kafka's `Topic.validate` does.
+pub(crate) fn validate_topic_name(name: &str) -> Result<(), TopicError> {
+    let invalid = |why: &str| TopicError { code: ErrorCode::InvalidTopicException, message: why.to_owned() };
+    if name.is_empty() {
+        return Err(invalid("Topic name is illegal, it can't be empty"));
+    }
+    if name == "." || name == ".." {
+        return Err(invalid("Topic name cannot be \".\" or \"..\""));
+    }
+    if name.len() > MAX_TOPIC_NAME {
+        return Err(invalid("Topic name is longer than 249 characters"));
+    }
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-') {
+        return Err(invalid("Topic name contains characters other than ASCII alphanumerics, '.', '_' and '-'"));
+    }
+    Ok(())
+}
+
+impl State {
+    pub(crate) fn new(nodes: Vec<Node>, cluster_id: String) -> State {
+        State {
+            nodes,
+            cluster_id,
+            topics: BTreeMap::new(),
+            producers: Producers::default(),
+            groups: Groups::default(),
+            broker_configs: BTreeMap::new(),
+            next_leader: 0,
+        }
+    }
+
+    pub(crate) fn node(&self, id: i32) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// Creates a topic; its partitions' leaders go round the brokers.
+    pub(crate) fn create_topic(
+        &mut self,
+        name: &str,
+        partitions: i32,
+        replication_factor: i16,
+        configs: BTreeMap<String, String>,
+    ) -> Result<Uuid, TopicError> {
+        validate_topic_name(name)?;
+        if self.topics.contains_key(name) {
+            return Err(TopicError {
+                code: ErrorCode::TopicAlreadyExists,
+                message: format!("Topic '{name}' already exists."),
+            });
+        }
+        if partitions < 1 {
+            return Err(TopicError {
+                code: ErrorCode::InvalidPartitions,
+                message: "Number of partitions must be larger than 0.".into(),
+            });
+        }
+        let replication = replication_factor.max(1) as usize;
+        if replication > self.nodes.len() {
+            return Err(TopicError {
+                code: ErrorCode::InvalidReplicationFactor,
+                message: format!(
+                    "Unable to replicate the partition {replication} time(s): The target replication factor of {replication} cannot be reached because only {} broker(s) are registered.",
+                    self.nodes.len()
+                ),
+            });
+        }
+        let id = Uuid::new_v4();
+        let mut topic = Topic { id, partitions: Vec::new(), configs };
+        self.add_partitions(&mut topic, partitions as usize, replication);
+        self.topics.insert(name.to_owned(), topic);
+        Ok(id)
+    }
+
+    pub(crate) fn add_partitions_to(&mut self, name: &str, total: usize) {
+        let Some(mut topic) = self.topics.remove(name) else { return };
+        let replication = topic.partitions.first().map_or(1, |p| p.replicas.len());
+        let more = total.saturating_sub(topic.partitions.len());
+        self.add_partitions(&mut topic, more, replication);
+        self.topics.insert(name.to_owned(), topic);
+    }
+
+    fn add_partitions(&mut self, topic: &mut Topic, count: usize, replication: usize) {
+        for _ in 0..count {
+            let first = self.next_leader % self.nodes.len();
+            self.next_leader += 1;
+            let replicas: Vec<i32> = (0..replication).map(|r| self.nodes[(first + r) % self.nodes.len()].id).collect();
+            topic.partitions.push(Partition {
+                leader: replicas[0],
+                leader_epoch: 0,
+                replicas,
+                log: PartitionLog::default(),
+            });
+        }
+    }
+
+    pub(crate) fn topic_name(&self, id: Uuid) -> Option<&str> {
+        self.topics.iter().find(|(_, t)| t.id == id).map(|(n, _)| n.as_str())
+    }
+
+    pub(crate) fn partition(&self, topic: &str, index: i32) -> Option<&Partition> {
+        self.topics.get(topic)?.partitions.get(usize::try_from(index).ok()?)
+    }
+
+    pub(crate) fn partition_mut(&mut self, topic: &str, index: i32) -> Option<&mut Partition> {
+        self.topics.get_mut(topic)?.partitions.get_mut(usize::try_from(index).ok()?)
+    }
+
+    /// The node that coordinates a group or transactional id: the leader
+    /// of the `__consumer_offsets` partition Kafka would hash it to (50
+    /// partitions, Java's `String.hashCode`), spread over the brokers.
+    pub(crate) fn coordinator_for(&self, key: &str) -> &Node {
+        let hash = key.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32));
+        let partition = (hash.unsigned_abs() % 50) as usize;
+        &self.nodes[partition % self.nodes.len()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequences_are_checked_as_kafka_checks_them() {
+        let mut producers = Producers::default();
+        let (id, epoch) = producers.new_id();
+        assert_eq!(producers.check(id, epoch, "t", 0, 0, 4), SequenceCheck::InOrder);
+        producers.appended(id, epoch, "t", 0, 0, 4, 100);
+        assert_eq!(producers.check(id, epoch, "t", 0, 0, 4), SequenceCheck::Duplicate(100));
+        assert_eq!(
+            producers.check(id, epoch, "t", 0, 7, 8),
+            SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
+        );
+        assert_eq!(producers.check(id, epoch, "t", 0, 5, 5), SequenceCheck::InOrder);
+        let (_, bumped) = producers.bump(id, epoch).unwrap();
+        assert_eq!(producers.check(id, epoch, "t", 0, 5, 5), SequenceCheck::Refused(ErrorCode::InvalidProducerEpoch));
+        assert_eq!(
+            producers.check(id, bumped, "t", 0, 3, 3),
+            SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
+        );
+        assert_eq!(producers.check(id, bumped, "t", 0, 0, 0), SequenceCheck::InOrder);
+    }
+
+    #[test]
+    fn topic_names_are_checked() {
+        assert!(validate_topic_name("orders.v1_a-b").is_ok());
+        for bad in ["", ".", "..", "a b", "ü", &"x".repeat(250)] {
+            assert_eq!(validate_topic_name(bad).unwrap_err().code, ErrorCode::InvalidTopicException, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_coordinator_hash_is_javas() {
+        // "group".hashCode() == 98629247 in Java; 98629247 % 50 == 47.
+        let nodes = (0..3).map(|id| Node { id, host: "h".into(), port: 1 }).collect();
+        let state = State::new(nodes, "c".into());
+        assert_eq!(state.coordinator_for("group").id, 47 % 3);
+    }
+}

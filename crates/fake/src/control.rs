@@ -13,7 +13,7 @@ pub enum Action {
     /// broker would have sent (the request is not applied).
     Error(ErrorCode),
     /// Answer with this response instead (the request is not applied).
-    Respond(Response),
+    Respond(Box<Response>),
     /// Answer with what the function returns for the request.
     RespondWith(Arc<dyn Fn(&RequestFrame) -> Response + Send + Sync>),
     /// Wait this long, then handle the request as usual.
@@ -100,7 +100,7 @@ impl Hook {
 
     /// Answers with `response`.
     pub fn respond(self, response: impl Into<Response>) -> Hook {
-        self.action(Action::Respond(response.into()))
+        self.action(Action::Respond(Box::new(response.into())))
     }
 
     /// Answers with what `f` returns for the request.

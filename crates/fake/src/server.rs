@@ -178,7 +178,7 @@ async fn receive(shared: &Shared, session: &mut Session, request: RequestFrame) 
             Action::Delay(delay) => tokio::time::sleep(delay).await,
             Action::CloseConnection => return Reply::Close,
             Action::ApplyThenClose => close_after = true,
-            Action::Respond(response) => return reply(&request, Outcome::Reply(response)),
+            Action::Respond(response) => return reply(&request, Outcome::Reply(*response)),
             Action::RespondWith(f) => return reply(&request, Outcome::Reply(f(&request))),
             Action::Error(code) => match handlers::error_response(&request, code) {
                 Some(response) => return reply(&request, Outcome::Reply(response)),

@@ -58,6 +58,26 @@ struct ProducerPartition {
     batches: VecDeque<(i32, i32, i64)>,
 }
 
+/// A batch's producer and sequence numbers, as its header carries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sequences {
+    pub(crate) producer_id: i64,
+    pub(crate) epoch: i16,
+    pub(crate) first: i32,
+    pub(crate) last: i32,
+}
+
+impl Sequences {
+    pub(crate) fn of(header: &kafka_wire::records::BatchHeader) -> Sequences {
+        Sequences {
+            producer_id: header.producer_id,
+            epoch: header.producer_epoch,
+            first: header.base_sequence,
+            last: header.base_sequence.wrapping_add(header.last_offset_delta),
+        }
+    }
+}
+
 /// How a batch's sequence numbers compare with what the broker has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SequenceCheck {
@@ -96,15 +116,8 @@ impl Producers {
     /// Checks a batch of `(first, last)` sequences from producer `id` at
     /// `epoch` against what was appended to this partition, as Kafka's
     /// `ProducerAppendInfo` does.
-    pub(crate) fn check(
-        &self,
-        id: i64,
-        epoch: i16,
-        topic: &str,
-        partition: i32,
-        first: i32,
-        last: i32,
-    ) -> SequenceCheck {
+    pub(crate) fn check(&self, topic: &str, partition: i32, batch: Sequences) -> SequenceCheck {
+        let Sequences { producer_id: id, epoch, first, last } = batch;
         if let Some(&known) = self.epochs.get(&id) {
             if epoch < known {
                 return SequenceCheck::Refused(ErrorCode::InvalidProducerEpoch);
@@ -137,16 +150,8 @@ impl Producers {
     }
 
     /// Records an appended batch's sequences.
-    pub(crate) fn appended(
-        &mut self,
-        id: i64,
-        epoch: i16,
-        topic: &str,
-        partition: i32,
-        first: i32,
-        last: i32,
-        offset: i64,
-    ) {
+    pub(crate) fn appended(&mut self, topic: &str, partition: i32, batch: Sequences, offset: i64) {
+        let Sequences { producer_id: id, epoch, first, last } = batch;
         let state = self.sequences.entry((id, topic.to_owned(), partition)).or_default();
         if epoch != state.epoch {
             state.epoch = epoch;
@@ -185,6 +190,10 @@ pub(crate) struct TopicError {
     pub(crate) message: String,
 }
 
+/// The most partitions one request may create, as Kafka's KRaft
+/// controller allows (`MAX_PARTITIONS_PER_BATCH`).
+pub(crate) const MAX_PARTITIONS_PER_REQUEST: i32 = 10_000;
+
 /// The longest topic name Kafka allows.
 const MAX_TOPIC_NAME: usize = 249;
 
@@ -204,6 +213,13 @@ pub(crate) fn validate_topic_name(name: &str) -> Result<(), TopicError> {
         return Err(invalid("Topic name contains characters other than ASCII alphanumerics, '.', '_' and '-'"));
     }
     Ok(())
+}
+
+pub(crate) fn too_many_partitions() -> TopicError {
+    TopicError {
+        code: ErrorCode::InvalidPartitions,
+        message: "Excessively large number of partitions per request.".into(),
+    }
 }
 
 impl State {
@@ -243,6 +259,9 @@ impl State {
                 code: ErrorCode::InvalidPartitions,
                 message: "Number of partitions must be larger than 0.".into(),
             });
+        }
+        if partitions > MAX_PARTITIONS_PER_REQUEST {
+            return Err(too_many_partitions());
         }
         let replication = replication_factor.max(1) as usize;
         if replication > self.nodes.len() {
@@ -309,25 +328,32 @@ impl State {
 mod tests {
     use super::*;
 
+    fn seq(producer_id: i64, epoch: i16, first: i32, last: i32) -> Sequences {
+        Sequences { producer_id, epoch, first, last }
+    }
+
     #[test]
     fn sequences_are_checked_as_kafka_checks_them() {
         let mut producers = Producers::default();
         let (id, epoch) = producers.new_id();
-        assert_eq!(producers.check(id, epoch, "t", 0, 0, 4), SequenceCheck::InOrder);
-        producers.appended(id, epoch, "t", 0, 0, 4, 100);
-        assert_eq!(producers.check(id, epoch, "t", 0, 0, 4), SequenceCheck::Duplicate(100));
+        assert_eq!(producers.check("t", 0, seq(id, epoch, 0, 4)), SequenceCheck::InOrder);
+        producers.appended("t", 0, seq(id, epoch, 0, 4), 100);
+        assert_eq!(producers.check("t", 0, seq(id, epoch, 0, 4)), SequenceCheck::Duplicate(100));
         assert_eq!(
-            producers.check(id, epoch, "t", 0, 7, 8),
+            producers.check("t", 0, seq(id, epoch, 7, 8)),
             SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
         );
-        assert_eq!(producers.check(id, epoch, "t", 0, 5, 5), SequenceCheck::InOrder);
+        assert_eq!(producers.check("t", 0, seq(id, epoch, 5, 5)), SequenceCheck::InOrder);
         let (_, bumped) = producers.bump(id, epoch).unwrap();
-        assert_eq!(producers.check(id, epoch, "t", 0, 5, 5), SequenceCheck::Refused(ErrorCode::InvalidProducerEpoch));
         assert_eq!(
-            producers.check(id, bumped, "t", 0, 3, 3),
+            producers.check("t", 0, seq(id, epoch, 5, 5)),
+            SequenceCheck::Refused(ErrorCode::InvalidProducerEpoch)
+        );
+        assert_eq!(
+            producers.check("t", 0, seq(id, bumped, 3, 3)),
             SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
         );
-        assert_eq!(producers.check(id, bumped, "t", 0, 0, 0), SequenceCheck::InOrder);
+        assert_eq!(producers.check("t", 0, seq(id, bumped, 0, 0)), SequenceCheck::InOrder);
     }
 
     #[test]

@@ -1,109 +1,15 @@
 //! The fake broker through kafka-wire's own client codec: every version of
 //! Produce and Fetch, metadata, offsets, personas.
 
+mod common;
+
 use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
+use common::*;
 use kafka_wire::messages::*;
 use kafka_wire::records::legacy::{encode_message_set, LegacyMessage};
-use kafka_wire::records::{Compression, EncodeOptions, Record, RecordBatch, RecordSetEntry, RecordSetIter};
-use kafka_wire::tokio::ClientCodec;
-use kafka_wire::{ApiKey, ErrorCode, KafkaRelease, Request, Response, ResponseFrame};
+use kafka_wire::records::{RecordSetEntry, RecordSetIter};
+use kafka_wire::{ApiKey, ErrorCode, KafkaRelease, Response};
 use kafka_wire_fake::FakeCluster;
-use tokio::net::TcpStream;
-use tokio_util::codec::Framed;
-
-struct Client {
-    conn: Framed<TcpStream, ClientCodec>,
-}
-
-impl Client {
-    async fn connect(address: impl tokio::net::ToSocketAddrs) -> Client {
-        let stream = TcpStream::connect(address).await.expect("connect");
-        Client { conn: Framed::new(stream, ClientCodec::new()) }
-    }
-
-    async fn send(&mut self, request: impl Into<Request>, version: i16) -> ResponseFrame {
-        let frame = self.conn.codec_mut().connection().frame(request, version);
-        self.conn.send(frame).await.expect("send");
-        self.conn.next().await.expect("a response").expect("a valid response")
-    }
-
-    /// Sends and expects the connection to be closed without an answer.
-    async fn send_refused(&mut self, request: impl Into<Request>, version: i16) {
-        let frame = self.conn.codec_mut().connection().frame(request, version);
-        self.conn.send(frame).await.expect("send");
-        match self.conn.next().await {
-            None | Some(Err(kafka_wire::connection::ConnectionError::Closed { .. })) => {}
-            other => panic!("the broker should close the connection, not answer {other:?}"),
-        }
-    }
-}
-
-fn batch(values: &[&str]) -> Bytes {
-    let records = values.iter().enumerate().map(|(i, v)| {
-        (
-            1_700_000_000_000 + i as i64,
-            Record { value: Some(Bytes::copy_from_slice(v.as_bytes())), ..Default::default() },
-        )
-    });
-    RecordBatch::from_records(Compression::None, records).to_bytes(&EncodeOptions::default()).unwrap()
-}
-
-fn produce(topic: &str, records: Bytes, topic_id: uuid::Uuid) -> ProduceRequest {
-    ProduceRequest {
-        acks: -1,
-        timeout_ms: 1000,
-        topic_data: vec![produce_request::TopicProduceData {
-            name: topic.to_owned().into(),
-            topic_id,
-            partition_data: vec![produce_request::PartitionProduceData {
-                index: 0,
-                records: Some(records),
-                ..Default::default()
-            }],
-            ..Default::default()
-        }],
-        ..Default::default()
-    }
-}
-
-fn fetch(topic: &str, offset: i64, topic_id: uuid::Uuid) -> FetchRequest {
-    FetchRequest {
-        replica_id: -1,
-        max_wait_ms: 0,
-        min_bytes: 0,
-        max_bytes: 1 << 20,
-        session_epoch: -1,
-        topics: vec![fetch_request::FetchTopic {
-            topic: topic.to_owned().into(),
-            topic_id,
-            partitions: vec![fetch_request::FetchPartition {
-                partition: 0,
-                fetch_offset: offset,
-                partition_max_bytes: 1 << 20,
-                current_leader_epoch: -1,
-                log_start_offset: -1,
-                last_fetched_epoch: -1,
-                ..Default::default()
-            }],
-            ..Default::default()
-        }],
-        ..Default::default()
-    }
-}
-
-async fn topic_id(client: &mut Client, topic: &str) -> uuid::Uuid {
-    let request = MetadataRequest {
-        topics: Some(vec![metadata_request::MetadataRequestTopic {
-            name: Some(topic.to_owned().into()),
-            ..Default::default()
-        }]),
-        ..Default::default()
-    };
-    let Response::Metadata(metadata) = client.send(request, 12).await.body else { panic!() };
-    assert_eq!(metadata.topics[0].error_code, 0);
-    metadata.topics[0].topic_id
-}
 
 #[tokio::test]
 async fn every_produce_and_fetch_version_round_trips() {
@@ -175,4 +81,42 @@ async fn a_4x_persona_closes_on_produce_v0_to_v2() {
     let mut client = Client::connect(cluster.addresses()[0]).await;
     let records = encode_message_set(&[LegacyMessage::new(0, 0, None, None, Some(Bytes::from_static(b"x")))]).unwrap();
     client.send_refused(produce("t", records, uuid::Uuid::nil()), 2).await;
+}
+
+/// Random requests of every version of every api the broker advertises:
+/// each is answered (or refused as Kafka refuses it, by closing), and
+/// every answer encodes at its version.
+#[tokio::test]
+async fn every_version_of_every_served_api_is_answered_and_encodes() {
+    use kafka_wire::random::Rng;
+    use kafka_wire::Request;
+    let cluster = FakeCluster::builder().brokers(2).topic("t", 2).start().await.unwrap();
+    let mut rng = Rng::with_seed(14);
+    let (mut answered, mut closed, mut waiting) = (0, 0, Vec::new());
+    for &api in ApiKey::ALL {
+        for version in cluster.persona().advertised(api).iter() {
+            for _ in 0..3 {
+                let mut request = Request::random(api, &mut rng, version);
+                // Keep long polls and rebalances short: their waiting is tested elsewhere.
+                match &mut request {
+                    Request::Fetch(f) => f.max_wait_ms = f.max_wait_ms.clamp(0, 50),
+                    Request::JoinGroup(j) => j.rebalance_timeout_ms = j.rebalance_timeout_ms.clamp(0, 50),
+                    _ => {}
+                }
+                let mut client = Client::connect(cluster.addresses()[0]).await;
+                match tokio::time::timeout(std::time::Duration::from_secs(2), client.try_send(request, version)).await {
+                    Ok(Some(response)) => {
+                        assert_eq!(response.api_key(), api);
+                        answered += 1;
+                    }
+                    Ok(None) => closed += 1,
+                    Err(_) => waiting.push(format!("{} v{version}", api.name())),
+                }
+            }
+        }
+    }
+    println!("{answered} answered, {closed} refused by closing, {} still waiting", waiting.len());
+    assert!(cluster.problems().is_empty(), "{:#?}", cluster.problems());
+    assert!(waiting.iter().all(|w| w.starts_with("SyncGroup") || w.starts_with("JoinGroup")), "{waiting:?}");
+    assert!(answered > 10 * closed, "{answered} answered, {closed} closed");
 }

@@ -5,7 +5,9 @@ use crate::state::{State, Topic};
 use kafka_wire::messages::metadata_response::{
     MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
 };
-use kafka_wire::messages::{MetadataRequest, MetadataResponse};
+use kafka_wire::messages::{
+    DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse, MetadataRequest, MetadataResponse,
+};
 use kafka_wire::{ErrorCode, StrBytes};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -20,8 +22,14 @@ pub(crate) const CLUSTER_OPERATIONS: i32 = 0b1_1111_1010_0000;
 /// What Kafka sends when authorized operations were not asked for.
 pub(crate) const OPERATIONS_NOT_ASKED: i32 = i32::MIN;
 
-pub(crate) fn metadata(ctx: &Ctx<'_>, request: &MetadataRequest) -> MetadataResponse {
+/// `None` for a request Kafka refuses outright: topic ids, or a null
+/// name, before v12 (Kafka's error response would itself not encode, so
+/// its connection closes).
+pub(crate) fn metadata(ctx: &Ctx<'_>, request: &MetadataRequest) -> Option<MetadataResponse> {
     let version = ctx.version;
+    if version < 12 && request.topics.iter().flatten().any(|t| t.name.is_none() || !t.topic_id.is_nil()) {
+        return None;
+    }
     let mut state = ctx.shared.state();
     let wanted: Option<Vec<(Option<String>, Uuid)>> = match &request.topics {
         Some(topics) if !(version == 0 && topics.is_empty()) => {
@@ -41,7 +49,7 @@ pub(crate) fn metadata(ctx: &Ctx<'_>, request: &MetadataRequest) -> MetadataResp
             })
             .collect(),
     };
-    MetadataResponse {
+    Some(MetadataResponse {
         brokers: brokers(&state),
         cluster_id: Some(StrBytes::from(state.cluster_id.clone())),
         controller_id: 0,
@@ -52,7 +60,7 @@ pub(crate) fn metadata(ctx: &Ctx<'_>, request: &MetadataRequest) -> MetadataResp
             OPERATIONS_NOT_ASKED
         },
         ..Default::default()
-    }
+    })
 }
 
 pub(crate) fn brokers(state: &State) -> Vec<MetadataResponseBroker> {
@@ -139,4 +147,77 @@ fn describe(
         },
         ..Default::default()
     }
+}
+
+/// DescribeTopicPartitions (KIP-966): Metadata's topics, in name order,
+/// paged by a partition limit and a cursor.
+pub(crate) fn describe_topic_partitions(
+    ctx: &Ctx<'_>,
+    request: &DescribeTopicPartitionsRequest,
+) -> DescribeTopicPartitionsResponse {
+    use kafka_wire::messages::describe_topic_partitions_response::{
+        Cursor, DescribeTopicPartitionsResponsePartition as Partition, DescribeTopicPartitionsResponseTopic as TopicOut,
+    };
+    let state = ctx.shared.state();
+    let mut names: Vec<String> = if request.topics.is_empty() {
+        state.topics.keys().cloned().collect()
+    } else {
+        request.topics.iter().map(|t| t.name.to_string()).collect()
+    };
+    names.sort();
+    names.dedup();
+    let (start_topic, start_partition) = match &request.cursor {
+        Some(c) => (c.topic_name.to_string(), c.partition_index.max(0) as usize),
+        None => (String::new(), 0),
+    };
+    let mut budget = request.response_partition_limit.max(1) as usize;
+    let mut topics = Vec::new();
+    let mut next_cursor = None;
+    for name in names.into_iter().filter(|n| *n >= start_topic) {
+        let Some(topic) = state.topics.get(&name) else {
+            topics.push(TopicOut {
+                error_code: ErrorCode::UnknownTopicOrPartition.code(),
+                name: Some(name.into()),
+                topic_authorized_operations: OPERATIONS_NOT_ASKED,
+                ..Default::default()
+            });
+            continue;
+        };
+        if budget == 0 {
+            next_cursor = Some(Cursor { topic_name: name.into(), partition_index: 0, ..Default::default() });
+            break;
+        }
+        let first = if name == start_topic { start_partition } else { 0 };
+        let mut partitions = Vec::new();
+        for (i, p) in topic.partitions.iter().enumerate().skip(first) {
+            if budget == 0 {
+                next_cursor =
+                    Some(Cursor { topic_name: name.clone().into(), partition_index: i as i32, ..Default::default() });
+                break;
+            }
+            budget -= 1;
+            partitions.push(Partition {
+                partition_index: i as i32,
+                leader_id: p.leader,
+                leader_epoch: p.leader_epoch,
+                replica_nodes: p.replicas.clone().into(),
+                isr_nodes: p.replicas.clone().into(),
+                eligible_leader_replicas: Some(Vec::<i32>::new().into()),
+                last_known_elr: Some(Vec::<i32>::new().into()),
+                offline_replicas: Vec::<i32>::new().into(),
+                ..Default::default()
+            });
+        }
+        topics.push(TopicOut {
+            name: Some(name.into()),
+            topic_id: topic.id,
+            partitions,
+            topic_authorized_operations: TOPIC_OPERATIONS,
+            ..Default::default()
+        });
+        if next_cursor.is_some() {
+            break;
+        }
+    }
+    DescribeTopicPartitionsResponse { topics, next_cursor, ..Default::default() }
 }

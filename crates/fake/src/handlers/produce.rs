@@ -2,7 +2,7 @@
 
 use super::{Ctx, Outcome};
 use crate::log::{PartitionLog, ValidBatch};
-use crate::state::{SequenceCheck, State};
+use crate::state::{SequenceCheck, Sequences, State};
 use kafka_wire::messages::produce_response::{
     LeaderIdAndEpoch, NodeEndpoint, PartitionProduceResponse, TopicProduceResponse,
 };
@@ -152,9 +152,7 @@ fn append_partition(
     }
     let idempotent: Option<&ValidBatch> = batches.iter().find(|b| b.view.header.producer_id >= 0);
     if let Some(batch) = idempotent {
-        let h = batch.view.header;
-        let last = h.base_sequence.wrapping_add(h.last_offset_delta);
-        match state.producers.check(h.producer_id, h.producer_epoch, topic, index, h.base_sequence, last) {
+        match state.producers.check(topic, index, Sequences::of(&batch.view.header)) {
             SequenceCheck::InOrder => {}
             SequenceCheck::Duplicate(offset) => {
                 let log_start = state.partition(topic, index).map_or(0, |p| p.log.log_start_offset());
@@ -169,17 +167,7 @@ fn append_partition(
     let appended = partition.log.append(batches.clone(), epoch, log_append_time);
     let log_start = partition.log.log_start_offset();
     if let Some(batch) = idempotent {
-        let h = batch.view.header;
-        let last = h.base_sequence.wrapping_add(h.last_offset_delta);
-        state.producers.appended(
-            h.producer_id,
-            h.producer_epoch,
-            topic,
-            index,
-            h.base_sequence,
-            last,
-            appended.base_offset,
-        );
+        state.producers.appended(topic, index, Sequences::of(&batch.view.header), appended.base_offset);
     }
     Ok((appended.base_offset, appended.log_append_time, log_start))
 }

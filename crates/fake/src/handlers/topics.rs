@@ -176,6 +176,10 @@ pub(crate) fn create_partitions(ctx: &Ctx<'_>, request: &CreatePartitionsRequest
                     ),
                 );
             }
+            if topic.count - current > crate::state::MAX_PARTITIONS_PER_REQUEST {
+                let e = crate::state::too_many_partitions();
+                return error(e.code, e.message);
+            }
             if topic.count == current {
                 return error(ErrorCode::InvalidPartitions, format!("Topic already has {current} partition(s)."));
             }

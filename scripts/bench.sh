@@ -10,6 +10,11 @@
 #   scripts/bench.sh proxy-load the async proxy under load: a broker of its
 #                               own, 50 connections for 10 s direct, then
 #                               through the proxy
+#   scripts/bench.sh broker-load [ROUNDS]
+#                               the fake broker against a real Kafka broker
+#                               of ./kafka-version: the same client and
+#                               produce/fetch workload, alternating, ROUNDS
+#                               rounds each (default 5)
 #
 # Criterion writes its reports under target/criterion; the medians and
 # ratios are printed as a table (target/bench-table.md) and the build times
@@ -136,13 +141,35 @@ run_proxy_load() {
     target/release/examples/proxy_load "$KAFKA_WIRE_BROKER" "${1:-50}" "${2:-10}"
 }
 
+run_broker_load() {
+    local rounds=${1:-5}
+    cargo build --quiet --release -p kafka-wire-fake --example broker_load
+    local broker_dir
+    broker_dir=$(mktemp -d "${TMPDIR:-/tmp}/kafka-wire-bench-broker.XXXXXX")
+    # shellcheck disable=SC2064
+    trap "scripts/broker.sh stop '$broker_dir' >/dev/null 2>&1 || true; rm -rf '$broker_dir'" EXIT
+    scripts/broker.sh start "$broker_dir"
+    # shellcheck disable=SC1091
+    source "$broker_dir/broker.env"
+    # One unmeasured round each warms the JVM and the page cache.
+    target/release/examples/broker_load "$KAFKA_WIRE_BROKER" 500 >/dev/null
+    target/release/examples/broker_load fake 500 >/dev/null
+    for round in $(seq "$rounds"); do
+        echo "== round $round: Kafka $(cat kafka-version)"
+        target/release/examples/broker_load "$KAFKA_WIRE_BROKER"
+        echo "== round $round: the fake broker"
+        target/release/examples/broker_load fake
+    done
+}
+
 case "${1:-all}" in
     benches) run_benches ;;
     proxy-load) run_proxy_load "${2:-}" "${3:-}" ;;
+    broker-load) run_broker_load "${2:-}" ;;
     builds) run_builds "${2:-}" ;;
     all)
         run_benches
         run_builds
         ;;
-    *) echo "usage: bench.sh [benches|builds|proxy-load]" >&2; exit 2 ;;
+    *) echo "usage: bench.sh [benches|builds|proxy-load|broker-load]" >&2; exit 2 ;;
 esac

@@ -483,7 +483,7 @@ impl FakeCluster {
             for (index, partition) in topic.partitions.iter().enumerate() {
                 let folder = dir.join(format!("{name}-{index}"));
                 std::fs::create_dir_all(&folder)?;
-                let file = folder.join(format!("{:020}.log", partition.log.log_start_offset()));
+                let file = folder.join(format!("{:020}.log", partition.log.segment_base_offset()));
                 std::fs::write(&file, partition.log.segment_bytes())?;
                 written.push(file);
             }

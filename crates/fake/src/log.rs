@@ -257,6 +257,12 @@ impl PartitionLog {
         }
     }
 
+    /// The base offset of the log's one segment: its first batch's (which
+    /// may hold records before the log start offset), as Kafka names it.
+    pub(crate) fn segment_base_offset(&self) -> i64 {
+        self.batches.first().map_or(self.log_start_offset, |b| b.base_offset)
+    }
+
     /// The log as Kafka's segment file holds it: the batches, back to back.
     pub(crate) fn segment_bytes(&self) -> Vec<u8> {
         self.batches.iter().flat_map(|b| b.bytes.iter().copied()).collect()

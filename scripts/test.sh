@@ -132,7 +132,7 @@ stage_broker() {
 
 # Run by stage_broker inside scripts/with-broker.sh.
 stage_broker_suites() {
-    cargo test -p kafka-wire-integration --features external --test broker --test async_broker --test stored_broker --test proxy --test async_proxy -- --nocapture
+    cargo test -p kafka-wire-integration --features external --test broker --test async_broker --test stored_broker --test fake_dump_log --test proxy --test async_proxy -- --nocapture
     echo "== the kafka-wire command on the broker's traffic (captured with tcpdump) and files"
     cargo test -p kafka-wire-cli --features external --test capture -- --nocapture
     echo "== the demo"

@@ -156,7 +156,9 @@ async fn run(address: &str, requests: usize) -> Result<()> {
     let first = produce_request(&topic, &batch);
     let mut attempts = 0;
     loop {
-        let Response::Produce(r) = client.call(first.clone(), version).await?.body else { return Err("not a Produce response".into()) };
+        let Response::Produce(r) = client.call(first.clone(), version).await?.body else {
+            return Err("not a Produce response".into());
+        };
         let code = r.responses[0].partition_responses[0].error_code;
         match kafka_wire::ErrorCode::try_from(code) {
             Ok(e) if e.is_ok() => break,

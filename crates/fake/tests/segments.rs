@@ -17,9 +17,10 @@ use uuid::Uuid;
 async fn segment_files_hold_exactly_the_log() {
     let cluster = FakeCluster::builder().topic("a", 2).topic("b", 1).start().await.unwrap();
     let mut client = Client::connect(cluster.addresses()[0]).await;
-    for (i, compression) in [Compression::None, Compression::Gzip, Compression::Snappy, Compression::Lz4, Compression::Zstd]
-        .into_iter()
-        .enumerate()
+    for (i, compression) in
+        [Compression::None, Compression::Gzip, Compression::Snappy, Compression::Lz4, Compression::Zstd]
+            .into_iter()
+            .enumerate()
     {
         let records = (0..5).map(|n| {
             let record = Record {
@@ -32,7 +33,9 @@ async fn segment_files_hold_exactly_the_log() {
         });
         let batch = RecordBatch::from_records(compression, records).to_bytes(&EncodeOptions::default()).unwrap();
         for topic in ["a", "b"] {
-            let Response::Produce(r) = client.send(produce(topic, batch.clone(), Uuid::nil()), 9).await.body else { panic!() };
+            let Response::Produce(r) = client.send(produce(topic, batch.clone(), Uuid::nil()), 9).await.body else {
+                panic!()
+            };
             assert_eq!(r.responses[0].partition_responses[0].error_code, 0);
         }
     }
@@ -49,8 +52,12 @@ async fn segment_files_hold_exactly_the_log() {
                 read.push((record.offset, record.key.clone(), record.value.clone()));
             }
         }
-        let expected: Vec<_> =
-            cluster.records(topic, partition).unwrap().into_iter().map(|(offset, r)| (offset, r.key, r.value)).collect();
+        let expected: Vec<_> = cluster
+            .records(topic, partition)
+            .unwrap()
+            .into_iter()
+            .map(|(offset, r)| (offset, r.key, r.value))
+            .collect();
         assert_eq!(read, expected, "{}", file.display());
         assert_eq!(read.len(), if partition == 0 { 25 } else { 0 });
     }

@@ -2,6 +2,7 @@
 //! `ApiVersionsResponse` compared with what every release's broker
 //! advertises in each mode it can run in (the generated release tables).
 
+use crate::messages::api_versions_response::ApiVersion;
 use crate::messages::ApiVersionsResponse;
 use crate::{ApiKey, BrokerMode, KafkaRelease, VersionRange};
 use std::collections::BTreeMap;
@@ -67,27 +68,48 @@ impl ReleaseGuess {
 }
 
 impl KafkaRelease {
+    /// The ApiVersions answer a default-configured broker of this release
+    /// gives in `mode`: every api it advertises with its range, in api key
+    /// order (no features, no throttle). `None` when the release has no
+    /// such mode or predates ApiVersions (0.8, 0.9).
+    ///
+    /// ```
+    /// use kafka_wire_core::{ApiKey, BrokerMode, KafkaRelease};
+    ///
+    /// let response = KafkaRelease::V3_9_1.api_versions_response(BrokerMode::KRaft).unwrap();
+    /// let fetch = response.api_keys.iter().find(|a| a.api_key == ApiKey::Fetch.key()).unwrap();
+    /// assert_eq!((fetch.min_version, fetch.max_version), (0, 17));
+    /// assert!(KafkaRelease::V0_9_0_0.api_versions_response(BrokerMode::ZooKeeper).is_none());
+    /// assert!(KafkaRelease::V4_0_0.api_versions_response(BrokerMode::ZooKeeper).is_none());
+    /// ```
+    pub fn api_versions_response(self, mode: BrokerMode) -> Option<ApiVersionsResponse> {
+        if !self.answers_api_versions() || !self.has_mode(mode) {
+            return None;
+        }
+        let api_keys = ApiKey::ALL
+            .iter()
+            .filter_map(|&api| Some((api, api.advertised_in(self, mode)?)))
+            .filter(|(_, range)| !range.is_empty())
+            .map(|(api, range)| ApiVersion {
+                api_key: api.key(),
+                min_version: range.min,
+                max_version: range.max,
+                ..Default::default()
+            })
+            .collect();
+        Some(ApiVersionsResponse { api_keys, ..Default::default() })
+    }
+
     /// Guesses the release of the broker that sent `response`. An answer
     /// with an error (one at v0 with `UNSUPPORTED_VERSION` lists only
     /// ApiVersions itself) names no release; brokers older than 0.10.0 do
     /// not answer ApiVersions at all.
     ///
     /// ```
-    /// use kafka_wire_core::messages::api_versions_response::ApiVersion;
-    /// use kafka_wire_core::messages::ApiVersionsResponse;
     /// use kafka_wire_core::{ApiKey, BrokerMode, KafkaRelease};
     ///
     /// // What a 2.8.0 broker in ZooKeeper mode advertises.
-    /// let release = KafkaRelease::V2_8_0;
-    /// let response = ApiVersionsResponse {
-    ///     api_keys: ApiKey::ALL
-    ///         .iter()
-    ///         .filter_map(|&api| api.advertised_in(release, BrokerMode::ZooKeeper).map(|r| (api, r)))
-    ///         .filter(|(_, r)| !r.is_empty())
-    ///         .map(|(api, r)| ApiVersion { api_key: api.key(), min_version: r.min, max_version: r.max, ..Default::default() })
-    ///         .collect(),
-    ///     ..Default::default()
-    /// };
+    /// let response = KafkaRelease::V2_8_0.api_versions_response(BrokerMode::ZooKeeper).unwrap();
     /// let guess = KafkaRelease::guess(&response);
     /// assert!(guess.exact.contains(&(KafkaRelease::V2_8_0, BrokerMode::ZooKeeper)));
     /// ```

@@ -32,3 +32,17 @@ pub use control::{Action, Hook, Times};
 pub use group::GroupSummary;
 pub use persona::Persona;
 pub use state::Node;
+
+/// The apis the fake broker answers, in api key order of Kafka's spec
+/// files. A release persona may advertise others (its release's table);
+/// a request for one of those closes the connection.
+///
+/// ```
+/// use kafka_wire::ApiKey;
+///
+/// assert!(kafka_wire_fake::served_apis().contains(&ApiKey::Produce));
+/// assert!(!kafka_wire_fake::served_apis().contains(&ApiKey::LeaderAndIsr));
+/// ```
+pub fn served_apis() -> &'static [kafka_wire::ApiKey] {
+    handlers::SERVED
+}

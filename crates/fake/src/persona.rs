@@ -3,7 +3,7 @@
 
 use crate::handlers;
 use kafka_wire::messages::api_versions_response::ApiVersion;
-use kafka_wire::{ApiKey, BrokerMode, KafkaRelease, VersionRange};
+use kafka_wire::{ApiKey, KafkaRelease, VersionRange};
 
 /// What a fake broker advertises and accepts.
 ///
@@ -54,6 +54,16 @@ impl Persona {
 
     /// The ApiVersions list this persona answers with, by api key.
     pub fn api_versions(self) -> Vec<ApiVersion> {
+        match self {
+            Persona::Release(release) => release
+                .api_versions_response(release.default_mode())
+                .map(|r| r.api_keys)
+                .unwrap_or_else(|| self.table()),
+            Persona::Everything => self.table(),
+        }
+    }
+
+    fn table(self) -> Vec<ApiVersion> {
         ApiKey::ALL
             .iter()
             .filter_map(|&api| {
@@ -85,10 +95,10 @@ fn stable_or_all(api: ApiKey) -> VersionRange {
     }
 }
 
+/// What `release`'s broker offers in its default mode (for 0.8 and 0.9,
+/// which predate ApiVersions, what it serves).
 fn advertised_by(release: KafkaRelease, api: ApiKey) -> VersionRange {
-    api.advertised_in(release, release.default_mode())
-        .or(api.advertised_in(release, BrokerMode::ZooKeeper))
-        .unwrap_or(VersionRange::NONE)
+    api.versions_in(release)
 }
 
 #[cfg(test)]

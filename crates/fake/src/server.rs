@@ -91,7 +91,9 @@ async fn serve(shared: Arc<Shared>, mut session: Session, mut socket: TcpStream)
         }
         let outcome = match conn.decode(&frame) {
             Ok(request) => receive(&shared, &mut session, request).await,
-            Err(ConnectionError::UndecodableRequest { head, .. }) if head.api_key == ApiKey::ApiVersions => {
+            Err(ConnectionError::UndecodableRequest { head, .. })
+                if head.api_key == ApiKey::ApiVersions && shared.persona.api_versions_max().is_some() =>
+            {
                 Reply::Send(unsupported_api_versions(&shared, head.correlation_id))
             }
             // Not a request we can read (an unknown api key, a version
@@ -160,7 +162,8 @@ async fn receive(shared: &Shared, session: &mut Session, request: RequestFrame) 
         frame: request.clone(),
     });
     if !shared.persona.accepts(api, version) {
-        return if api == ApiKey::ApiVersions {
+        // Brokers before 0.10 know no ApiVersions at all: they close too.
+        return if api == ApiKey::ApiVersions && shared.persona.api_versions_max().is_some() {
             Reply::Send(unsupported_api_versions(shared, request.correlation_id()))
         } else {
             Reply::Close

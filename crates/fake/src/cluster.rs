@@ -450,6 +450,36 @@ impl FakeCluster {
         Ok(())
     }
 
+    /// A connection to broker `node` without a socket: an in-memory
+    /// stream served exactly as a TCP connection is (for tests that want no
+    /// ports, or a paused clock). Must be called within the cluster's
+    /// tokio runtime.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use futures_util::{SinkExt, StreamExt};
+    /// use kafka_wire::messages::ApiVersionsRequest;
+    /// use kafka_wire::tokio::ClientCodec;
+    /// use kafka_wire_fake::FakeCluster;
+    /// use tokio_util::codec::Framed;
+    ///
+    /// let cluster = FakeCluster::builder().start().await?;
+    /// let mut conn = Framed::new(cluster.connect_in_memory(0)?, ClientCodec::new());
+    /// let request = conn.codec_mut().connection().frame(ApiVersionsRequest::default(), 3);
+    /// conn.send(request).await?;
+    /// assert!(conn.next().await.is_some());
+    /// # Ok(()) }
+    /// ```
+    pub fn connect_in_memory(&self, node: i32) -> Result<tokio::io::DuplexStream, FakeError> {
+        if !self.nodes.iter().any(|n| n.id == node) {
+            return Err(FakeError::UnknownNode(node));
+        }
+        let (client, server) = tokio::io::duplex(256 * 1024);
+        server::spawn_connection(&self.shared, node, server);
+        Ok(client)
+    }
+
     /// Adds a hook (see [`Hook`]).
     pub fn hook(&self, hook: Hook) {
         self.shared.hooks.lock().unwrap_or_else(|e| e.into_inner()).add(hook);

@@ -17,8 +17,8 @@ use kafka_wire::messages::ApiVersionsResponse;
 use kafka_wire::{ApiKey, ErrorCode, RequestFrame, ResponseFrame};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 
 /// What one connection knows about its client.
 #[derive(Debug)]
@@ -40,20 +40,28 @@ pub(crate) async fn accept(shared: Arc<Shared>, node: i32, listener: TcpListener
     loop {
         let Ok((socket, _)) = listener.accept().await else { continue };
         let _ = socket.set_nodelay(true);
-        let connection = shared.next_connection.fetch_add(1, Ordering::Relaxed);
-        let session = Session {
-            node,
-            connection,
-            authenticated: shared.settings.sasl_plain.is_none(),
-            sasl_mechanism: None,
-            raw_sasl_token_next: false,
-            principal: None,
-        };
-        let task = tokio::spawn(serve(Arc::clone(&shared), session, socket));
-        let mut connections = shared.connections.lock().unwrap_or_else(|e| e.into_inner());
-        connections.retain(|c| !c.is_finished());
-        connections.push(task.abort_handle());
+        spawn_connection(&shared, node, socket);
     }
+}
+
+/// Serves one connection (a socket, or an in-memory stream) as broker `node`.
+pub(crate) fn spawn_connection<S>(shared: &Arc<Shared>, node: i32, stream: S)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let connection = shared.next_connection.fetch_add(1, Ordering::Relaxed);
+    let session = Session {
+        node,
+        connection,
+        authenticated: shared.settings.sasl_plain.is_none(),
+        sasl_mechanism: None,
+        raw_sasl_token_next: false,
+        principal: None,
+    };
+    let task = tokio::spawn(serve(Arc::clone(shared), session, stream));
+    let mut connections = shared.connections.lock().unwrap_or_else(|e| e.into_inner());
+    connections.retain(|c| !c.is_finished());
+    connections.push(task.abort_handle());
 }
 
 pub(crate) fn close_all(shared: &Shared) {
@@ -62,7 +70,7 @@ pub(crate) fn close_all(shared: &Shared) {
     }
 }
 
-async fn serve(shared: Arc<Shared>, mut session: Session, mut socket: TcpStream) {
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(shared: Arc<Shared>, mut session: Session, mut socket: S) {
     let frames = FrameReader::with_max_size(shared.settings.max_request_size);
     let mut conn = ServerConnection::new();
     let mut input = BytesMut::with_capacity(64 * 1024);
@@ -148,7 +156,7 @@ fn send(
     }
 }
 
-async fn write_raw(socket: &mut TcpStream, payload: &Bytes) -> std::io::Result<()> {
+async fn write_raw<S: AsyncWrite + Unpin>(socket: &mut S, payload: &Bytes) -> std::io::Result<()> {
     socket.write_all(&(payload.len() as i32).to_be_bytes()).await?;
     socket.write_all(payload).await
 }

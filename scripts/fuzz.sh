@@ -13,7 +13,7 @@
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root/fuzz"
-targets=(request_frame response_body record_batches legacy_message_set json_message log_file)
+targets=(request_frame response_body record_batches legacy_message_set json_message log_file fake_broker)
 
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \

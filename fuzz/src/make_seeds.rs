@@ -47,6 +47,18 @@ fn main() {
             write(dir, "response_body", &format!("{}-v{version}", api.name()), &body);
         }
     }
+    // The fake broker: a connection's worth of size-prefixed frames, the
+    // opening exchange of a client, then a request of each served api.
+    for &api in kafka_wire_fake::served_apis() {
+        for version in api.valid_versions().iter() {
+            let mut stream = Vec::new();
+            let open = RequestFrame::new(kafka_wire::messages::ApiVersionsRequest::default(), 0, 0, Some("seed"));
+            stream.extend_from_slice(&open.to_bytes().unwrap());
+            let request = Request::random(api, &mut rng, version);
+            stream.extend_from_slice(&RequestFrame::new(request, version, 1, Some("seed")).to_bytes().unwrap());
+            write(dir, "fake_broker", &format!("{}-v{version}", api.name()), &stream);
+        }
+    }
     for codec in Compression::ALL {
         let records = (0..5).map(|i| {
             let record = Record {

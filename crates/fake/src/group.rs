@@ -1031,3 +1031,282 @@ pub(crate) async fn expire_members(shared: Arc<Shared>) {
         shared.state().groups.tick(now);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: GroupConfig = GroupConfig {
+        min_session_timeout: Duration::from_millis(6000),
+        max_session_timeout: MAX_SESSION_TIMEOUT,
+        initial_rebalance_delay: Duration::ZERO,
+    };
+
+    fn request(member: &str, protocols: &[&str]) -> JoinRequest {
+        JoinRequest {
+            group_id: "g".into(),
+            member_id: member.into(),
+            instance_id: None,
+            client_id: "client".into(),
+            client_host: "/127.0.0.1".into(),
+            session_timeout: Duration::from_secs(10),
+            rebalance_timeout: Duration::from_secs(5),
+            protocol_type: "consumer".into(),
+            protocols: protocols.iter().map(|p| ((*p).to_owned(), Bytes::from_static(b"m"))).collect(),
+            require_known_member_id: false,
+            supports_skip_assignment: true,
+        }
+    }
+
+    fn now_or_ready<T: std::fmt::Debug>(reply: Reply<T>) -> T {
+        match reply {
+            Reply::Now(t) => t,
+            Reply::Wait(mut rx) => rx.try_recv().expect("answered"),
+        }
+    }
+
+    fn waiting<T: std::fmt::Debug>(reply: Reply<T>) -> oneshot::Receiver<T> {
+        match reply {
+            Reply::Now(t) => panic!("answered at once: {t:?}"),
+            Reply::Wait(mut rx) => {
+                assert!(rx.try_recv().is_err(), "still waiting");
+                rx
+            }
+        }
+    }
+
+    fn state(groups: &Groups) -> (String, i32, usize) {
+        let s = groups.summary("g").unwrap();
+        (s.state, s.generation, s.members.len())
+    }
+
+    fn sync(member: &str, generation: i32, assignments: &[(&str, &str)]) -> SyncRequest {
+        SyncRequest {
+            group_id: "g".into(),
+            generation,
+            member_id: member.into(),
+            assignments: assignments
+                .iter()
+                .map(|(m, a)| ((*m).to_owned(), Bytes::copy_from_slice(a.as_bytes())))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_rebalance_waits_for_every_member_and_the_leaders_assignments() {
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        let a = now_or_ready(groups.join(&request("", &["range"]), t0, &CONFIG));
+        assert_eq!((a.error, a.generation, a.members.len()), (ErrorCode::None, 1, 1));
+        assert_eq!(state(&groups), ("CompletingRebalance".into(), 1, 1));
+        let a_id = a.member_id;
+        // B joins: A must rejoin first.
+        let mut b = waiting(groups.join(&request("", &["range"]), t0, &CONFIG));
+        assert_eq!(state(&groups), ("PreparingRebalance".into(), 1, 2));
+        let refused = now_or_ready(groups.sync(&sync(&a_id, 1, &[]), t0));
+        assert_eq!(refused.error, ErrorCode::RebalanceInProgress);
+        assert_eq!(groups.heartbeat("g", 1, &a_id, None, t0), ErrorCode::RebalanceInProgress);
+        let a = now_or_ready(groups.join(&request(&a_id, &["range"]), t0, &CONFIG));
+        let b = b.try_recv().expect("B answered when A rejoined");
+        assert_eq!((a.generation, b.generation), (2, 2));
+        assert_eq!((a.leader.as_str(), b.leader.as_str()), (a_id.as_str(), a_id.as_str()));
+        assert_eq!((a.members.len(), b.members.len()), (2, 0));
+        // B waits for A's assignments.
+        let mut b_sync = waiting(groups.sync(&sync(&b.member_id, 2, &[]), t0));
+        let a_sync = now_or_ready(groups.sync(&sync(&a_id, 2, &[(&a_id, "A"), (&b.member_id, "B")]), t0));
+        assert_eq!(&a_sync.assignment[..], b"A");
+        assert_eq!(&b_sync.try_recv().unwrap().assignment[..], b"B");
+        assert_eq!(state(&groups), ("Stable".into(), 2, 2));
+        assert_eq!(groups.sync(&sync(&a_id, 1, &[]), t0).now().error, ErrorCode::IllegalGeneration);
+    }
+
+    #[test]
+    fn the_protocol_is_chosen_by_vote_among_those_all_members_support() {
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        let a = now_or_ready(groups.join(&request("", &["range", "sticky", "roundrobin"]), t0, &CONFIG));
+        let mut b = waiting(groups.join(&request("", &["sticky", "range"]), t0, &CONFIG));
+        let mut c = waiting(groups.join(&request("", &["roundrobin", "sticky"]), t0, &CONFIG));
+        let refused = groups.join(&request("", &["cooperative"]), t0, &CONFIG).now();
+        assert_eq!(refused.error, ErrorCode::InconsistentGroupProtocol);
+        let a = now_or_ready(groups.join(&request(&a.member_id, &["range", "sticky", "roundrobin"]), t0, &CONFIG));
+        // Only sticky is supported by all three: everyone votes for it.
+        assert_eq!(a.protocol.as_deref(), Some("sticky"));
+        assert_eq!(b.try_recv().unwrap().protocol.as_deref(), Some("sticky"));
+        assert_eq!(c.try_recv().unwrap().protocol.as_deref(), Some("sticky"));
+        // Two of three prefer range when all support it.
+        let mut groups = Groups::default();
+        let a = now_or_ready(groups.join(&request("", &["range", "sticky"]), t0, &CONFIG));
+        let _b = waiting(groups.join(&request("", &["sticky", "range"]), t0, &CONFIG));
+        let _c = waiting(groups.join(&request("", &["range", "sticky"]), t0, &CONFIG));
+        let a = now_or_ready(groups.join(&request(&a.member_id, &["range", "sticky"]), t0, &CONFIG));
+        assert_eq!(a.protocol.as_deref(), Some("range"));
+    }
+
+    #[test]
+    fn members_who_do_not_rejoin_in_time_are_removed() {
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        let a = now_or_ready(groups.join(&request("", &["range"]), t0, &CONFIG));
+        now_or_ready(groups.sync(&sync(&a.member_id, 1, &[]), t0));
+        let mut b = waiting(groups.join(&request("", &["range"]), t0, &CONFIG));
+        groups.tick(t0 + Duration::from_millis(4999));
+        assert!(b.try_recv().is_err(), "not before the rebalance timeout");
+        groups.tick(t0 + Duration::from_secs(5));
+        let b = b.try_recv().expect("the rebalance timed out");
+        assert_eq!((b.generation, b.members.len(), b.leader == b.member_id), (2, 1, true));
+        assert_eq!(groups.heartbeat("g", 2, &a.member_id, None, t0), ErrorCode::UnknownMemberId);
+    }
+
+    #[test]
+    fn a_silent_member_loses_its_session_and_the_group_rebalances() {
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        let a = now_or_ready(groups.join(&request("", &["range"]), t0, &CONFIG));
+        now_or_ready(groups.sync(&sync(&a.member_id, 1, &[]), t0));
+        let t1 = t0 + Duration::from_secs(8);
+        assert_eq!(groups.heartbeat("g", 1, &a.member_id, None, t1), ErrorCode::None);
+        groups.tick(t0 + Duration::from_secs(11));
+        assert_eq!(state(&groups), ("Stable".into(), 1, 1), "the heartbeat renewed the session");
+        groups.tick(t1 + Duration::from_secs(10));
+        assert_eq!(state(&groups), ("Empty".into(), 2, 0));
+    }
+
+    #[test]
+    fn a_leader_that_never_syncs_is_removed_after_the_rebalance_timeout() {
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        let a = now_or_ready(groups.join(&request("", &["range"]), t0, &CONFIG));
+        let mut b = waiting(groups.join(&request("", &["range"]), t0, &CONFIG));
+        now_or_ready(groups.join(&request(&a.member_id, &["range"]), t0, &CONFIG));
+        let b = b.try_recv().unwrap();
+        let mut b_sync = waiting(groups.sync(&sync(&b.member_id, 2, &[]), t0));
+        groups.tick(t0 + Duration::from_secs(5));
+        // The leader is gone; the follower's sync learns of the rebalance.
+        assert_eq!(b_sync.try_recv().unwrap().error, ErrorCode::RebalanceInProgress);
+        assert!(!groups.summary("g").unwrap().members.contains(&a.member_id));
+    }
+
+    #[test]
+    fn an_unknown_member_needs_an_id_first_and_blocks_the_rebalance_until_it_comes_back() {
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        let a = now_or_ready(groups.join(&request("", &["range"]), t0, &CONFIG));
+        now_or_ready(groups.sync(&sync(&a.member_id, 1, &[]), t0));
+        let mut known = request("", &["range"]);
+        known.require_known_member_id = true;
+        let pending = groups.join(&known, t0, &CONFIG).now();
+        assert_eq!(pending.error, ErrorCode::MemberIdRequired);
+        assert!(pending.member_id.starts_with("client-"));
+        assert_eq!(state(&groups), ("Stable".into(), 1, 1), "a pending member does not rebalance");
+        // A rebalance now waits for the pending member too.
+        let mut a_join = waiting(groups.join(&request(&a.member_id, &["range"]), t0, &CONFIG));
+        known.member_id = pending.member_id.clone();
+        let b = now_or_ready(groups.join(&known, t0, &CONFIG));
+        assert_eq!(b.generation, 2);
+        assert_eq!(a_join.try_recv().unwrap().members.len(), 2);
+        // A pending member that never comes back stops blocking at its session timeout.
+        let other = groups.join(&known.clone().with_member(""), t0, &CONFIG).now();
+        assert_eq!(other.error, ErrorCode::MemberIdRequired);
+        let mut slow = request(&a.member_id, &["range", "x"]);
+        slow.rebalance_timeout = Duration::from_secs(20);
+        let mut a_join = waiting(groups.join(&slow, t0, &CONFIG));
+        let _b_join = waiting(groups.join(&known, t0, &CONFIG));
+        groups.tick(t0 + Duration::from_millis(9999));
+        assert!(a_join.try_recv().is_err());
+        groups.tick(t0 + Duration::from_secs(10));
+        assert_eq!(a_join.try_recv().unwrap().generation, 3);
+    }
+
+    #[test]
+    fn a_static_member_takes_over_its_instance_id() {
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        let mut static_request = request("", &["range"]);
+        static_request.instance_id = Some("i".into());
+        let old = now_or_ready(groups.join(&static_request, t0, &CONFIG));
+        assert!(old.member_id.starts_with("i-"));
+        now_or_ready(groups.sync(&sync(&old.member_id, 1, &[(&old.member_id, "mine")]), t0));
+        let new = groups.join(&static_request, t0, &CONFIG).now();
+        assert_eq!((new.error, new.generation, new.skip_assignment), (ErrorCode::None, 1, true));
+        assert_ne!(new.member_id, old.member_id);
+        assert_eq!(groups.heartbeat("g", 1, &old.member_id, Some("i"), t0), ErrorCode::FencedInstanceId);
+        assert_eq!(groups.heartbeat("g", 1, &new.member_id, Some("i"), t0), ErrorCode::None);
+        assert_eq!(groups.heartbeat("g", 1, &new.member_id, Some("j"), t0), ErrorCode::UnknownMemberId);
+        let synced = groups.sync(&sync(&new.member_id, 1, &[]), t0).now();
+        assert_eq!(&synced.assignment[..], b"mine", "the assignment carries over");
+        // A static member that does not rejoin a rebalance stays (its session decides).
+        let mut c = waiting(groups.join(&request("", &["range"]), t0, &CONFIG));
+        groups.tick(t0 + Duration::from_secs(5));
+        let c = c.try_recv().unwrap();
+        assert_eq!((c.generation, c.leader == c.member_id), (2, true), "a member that rejoined leads");
+        assert_eq!(state(&groups), ("CompletingRebalance".into(), 2, 2));
+    }
+
+    #[test]
+    fn the_first_rebalance_waits_for_the_initial_delay() {
+        let config = GroupConfig { initial_rebalance_delay: Duration::from_secs(3), ..CONFIG };
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        let mut a = waiting(groups.join(&request("", &["range"]), t0, &config));
+        let mut b = waiting(groups.join(&request("", &["range"]), t0 + Duration::from_secs(2), &config));
+        groups.tick(t0 + Duration::from_secs(3));
+        assert!(a.try_recv().is_err(), "a new member extends the delay");
+        groups.tick(t0 + Duration::from_secs(5));
+        assert_eq!((a.try_recv().unwrap().generation, b.try_recv().unwrap().generation), (1, 1));
+    }
+
+    #[test]
+    fn session_timeouts_out_of_bounds_are_refused() {
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        for ms in [5999, 1_800_001] {
+            let mut r = request("", &["range"]);
+            r.session_timeout = Duration::from_millis(ms);
+            assert_eq!(groups.join(&r, t0, &CONFIG).now().error, ErrorCode::InvalidSessionTimeout, "{ms}");
+        }
+        assert!(groups.summary("g").is_none());
+    }
+
+    #[test]
+    fn commits_follow_the_generation() {
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        assert_eq!(groups.check_commit("g", 3, "m", None, 8, t0), Err(ErrorCode::IllegalGeneration));
+        assert_eq!(groups.check_commit("g", -1, "", None, 8, t0), Ok(()));
+        assert_eq!(state(&groups), ("Empty".into(), 0, 0), "a simple group");
+        let a = now_or_ready(groups.join(&request("", &["range"]), t0, &CONFIG));
+        assert_eq!(groups.check_commit("g", 1, &a.member_id, None, 8, t0), Err(ErrorCode::RebalanceInProgress));
+        now_or_ready(groups.sync(&sync(&a.member_id, 1, &[]), t0));
+        assert_eq!(groups.check_commit("g", 1, &a.member_id, None, 8, t0), Ok(()));
+        assert_eq!(groups.check_commit("g", 2, &a.member_id, None, 8, t0), Err(ErrorCode::IllegalGeneration));
+        assert_eq!(groups.check_commit("g", 1, "x", None, 8, t0), Err(ErrorCode::UnknownMemberId));
+        assert_eq!(groups.check_commit("g", -1, "", None, 8, t0), Err(ErrorCode::UnknownMemberId));
+    }
+
+    #[test]
+    fn subscriptions_decode() {
+        let mut bytes = vec![0, 1, 0, 0, 0, 2, 0, 1, b'a', 0, 2, b'b', b'c'];
+        assert_eq!(decode_subscription(&bytes), Some(vec!["a".to_owned(), "bc".to_owned()]));
+        bytes.truncate(10);
+        assert_eq!(decode_subscription(&bytes), None);
+        assert_eq!(decode_subscription(&[]), None);
+    }
+
+    impl<T: std::fmt::Debug> Reply<T> {
+        fn now(self) -> T {
+            match self {
+                Reply::Now(t) => t,
+                Reply::Wait(_) => panic!("waits"),
+            }
+        }
+    }
+
+    impl JoinRequest {
+        fn with_member(mut self, id: &str) -> JoinRequest {
+            self.member_id = id.to_owned();
+            self
+        }
+    }
+}

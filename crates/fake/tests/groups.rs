@@ -696,14 +696,9 @@ async fn offsets_of_a_subscribed_topic_cannot_be_deleted() {
             .iter()
             .map(|t| offset_delete_request::OffsetDeleteRequestTopic {
                 name: (*t).into(),
-                partitions: vec![offset_delete_request::OffsetDeleteRequestPartition {
-                    partition_index: 0,
-                    ..Default::default()
-                }],
-                ..Default::default()
+                partitions: vec![offset_delete_request::OffsetDeleteRequestPartition { partition_index: 0 }],
             })
             .collect(),
-        ..Default::default()
     };
     let Response::OffsetDelete(r) = client.send(delete(&["t", "u", "gone"]), 0).await else { panic!() };
     assert_eq!(r.error_code, NONE);

@@ -522,10 +522,8 @@ pub(crate) fn offset_delete(ctx: &Ctx<'_>, request: &OffsetDeleteRequest) -> Off
                     .map(|p| OffsetDeleteResponsePartition {
                         partition_index: p.partition_index,
                         error_code: errors[&(t.name.to_string(), p.partition_index)].code(),
-                        ..Default::default()
                     })
                     .collect(),
-                ..Default::default()
             })
             .collect(),
         ..Default::default()

@@ -34,18 +34,21 @@ pub(crate) struct Session {
     pub(crate) raw_sasl_token_next: bool,
     /// The user a SASL exchange authenticated.
     pub(crate) principal: Option<String>,
+    /// The client's address as Kafka shows it (`/127.0.0.1`).
+    pub(crate) peer: String,
 }
 
 pub(crate) async fn accept(shared: Arc<Shared>, node: i32, listener: TcpListener) {
     loop {
-        let Ok((socket, _)) = listener.accept().await else { continue };
+        let Ok((socket, peer)) = listener.accept().await else { continue };
         let _ = socket.set_nodelay(true);
-        spawn_connection(&shared, node, socket);
+        spawn_connection(&shared, node, socket, format!("/{}", peer.ip()));
     }
 }
 
-/// Serves one connection (a socket, or an in-memory stream) as broker `node`.
-pub(crate) fn spawn_connection<S>(shared: &Arc<Shared>, node: i32, stream: S)
+/// Serves one connection (a socket, or an in-memory stream) as broker
+/// `node`; `peer` is the client's address as Kafka shows it (`/127.0.0.1`).
+pub(crate) fn spawn_connection<S>(shared: &Arc<Shared>, node: i32, stream: S, peer: String)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -57,6 +60,7 @@ where
         sasl_mechanism: None,
         raw_sasl_token_next: false,
         principal: None,
+        peer,
     };
     let task = tokio::spawn(serve(Arc::clone(shared), session, stream));
     let mut connections = shared.connections.lock().unwrap_or_else(|e| e.into_inner());

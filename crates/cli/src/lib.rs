@@ -11,8 +11,10 @@
 //! - [`apis`]: every api, its versions and releases.
 //! - [`proxy`]: a recording proxy between clients and a broker, every frame
 //!   decoded and re-encoded on the side.
+//! - [`broker`]: a fake Kafka cluster for tests, served until stopped.
 
 pub mod apis;
+pub mod broker;
 pub mod capture;
 pub mod decode;
 pub mod dump_log;

@@ -1,5 +1,5 @@
 //! `kafka-wire`: decode Kafka traffic and log files, encode Kafka JSON,
-//! proxy Kafka connections.
+//! proxy Kafka connections, serve a fake Kafka cluster for tests.
 //!
 //! Exit status: 0 when everything decoded; 1 when a frame, batch or record
 //! did not (each is reported); 2 for a usage error or an input that cannot
@@ -9,6 +9,7 @@ use anyhow::{anyhow, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use kafka_wire::log::InternalTopic;
 use kafka_wire::{ApiKey, KafkaRelease};
+use kafka_wire_cli::broker::{self, BrokerArgs};
 use kafka_wire_cli::dump_log::{Decoder, DumpArgs};
 use kafka_wire_cli::output::{Format, Printer};
 use kafka_wire_cli::proxy::{ProxyEvent, ProxyOptions};
@@ -157,6 +158,32 @@ enum Command {
         #[arg(long, value_parser = parse_release)]
         release: Option<KafkaRelease>,
     },
+    /// Serve a fake Kafka cluster, in memory, until stopped (Ctrl-C):
+    /// a test and development broker, not for production.
+    ///
+    /// The first line on standard output is `bootstrap HOST:PORT[,...]`,
+    /// the address a client bootstraps from, then a line per broker. It
+    /// serves produce, fetch, metadata, topics, offsets, configs and SASL
+    /// PLAIN, at every version (or one release's, with --release).
+    Broker {
+        /// Where to listen; port 0 picks free ports, another port puts
+        /// the brokers on PORT, PORT+1, ...
+        #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:0", value_parser = broker::parse_listen)]
+        listen: (String, u16),
+        /// How many brokers.
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+        brokers: u16,
+        /// Speak as this Kafka release's broker, e.g. 2.8.0: advertise and
+        /// accept exactly its versions.
+        #[arg(long, value_name = "X.Y.Z", value_parser = parse_release)]
+        release: Option<KafkaRelease>,
+        /// A topic that exists from the start (repeatable).
+        #[arg(long = "topic", value_name = "NAME:PARTITIONS", value_parser = broker::parse_topic)]
+        topics: Vec<(String, i32)>,
+        /// Create the topics a Metadata request names when they do not exist.
+        #[arg(long)]
+        auto_create_topics: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -288,6 +315,11 @@ fn run(command: Command) -> Result<ExitCode> {
                     writeln!(out, "{line}")?;
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Broker { listen: (host, port), brokers, release, topics, auto_create_topics } => {
+            let args = BrokerArgs { host, port, brokers: brokers.into(), release, topics, auto_create_topics };
+            broker::run(&args, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -5,7 +5,7 @@
 use futures_util::{SinkExt, StreamExt};
 use kafka_wire::messages::*;
 use kafka_wire::tokio::ClientCodec;
-use kafka_wire::{ApiKey, Request, Response, ResponseFrame};
+use kafka_wire::{ApiKey, ErrorCode, Request, Response, ResponseFrame};
 use kafka_wire_fake::FakeCluster;
 use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
@@ -60,4 +60,72 @@ async fn list_offsets_before_v4_carries_no_leader_epoch() {
         assert_eq!(p.leader_epoch, if version >= 4 { 0 } else { -1 }, "ListOffsets v{version}");
     }
     no_problems(&cluster);
+}
+
+/// Kafka's Java admin client (3.7 and later) describes topics with
+/// DescribeTopicPartitions when the broker advertises it, as a 4.x persona
+/// does: the fake broker did not serve it and closed the connection, so
+/// `describeTopics` retried until it timed out.
+#[tokio::test]
+async fn describe_topic_partitions_is_served_page_by_page() {
+    let cluster = FakeCluster::builder()
+        .release(kafka_wire::KafkaRelease::V4_4_0)
+        .brokers(2)
+        .topic("a", 3)
+        .topic("b", 1)
+        .start()
+        .await
+        .unwrap();
+    let mut client = Client::connect(&cluster).await;
+    let ask = |names: &[&str], limit: i32, cursor: Option<(&str, i32)>| DescribeTopicPartitionsRequest {
+        topics: names
+            .iter()
+            .map(|n| describe_topic_partitions_request::TopicRequest { name: (*n).into(), ..Default::default() })
+            .collect(),
+        response_partition_limit: limit,
+        cursor: cursor.map(|(t, p)| describe_topic_partitions_request::Cursor {
+            topic_name: t.into(),
+            partition_index: p,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let summary = |r: &DescribeTopicPartitionsResponse| {
+        let topics: Vec<(String, i16, Vec<(i32, i32)>)> = r
+            .topics
+            .iter()
+            .map(|t| {
+                let name = t.name.as_deref().unwrap_or_default().to_owned();
+                (name, t.error_code, t.partitions.iter().map(|p| (p.partition_index, p.leader_id)).collect())
+            })
+            .collect();
+        let cursor = r.next_cursor.as_ref().map(|c| (c.topic_name.to_string(), c.partition_index));
+        (topics, cursor)
+    };
+    let send = async |client: &mut Client, request| match client.send(request, 0).await.body {
+        Response::DescribeTopicPartitions(r) => r,
+        other => panic!("{:?}", other.api_key()),
+    };
+    // Every topic, two partitions a page: partitions are led round the two brokers.
+    let first = send(&mut client, ask(&[], 2, None)).await;
+    assert_eq!(summary(&first), (vec![("a".into(), 0, vec![(0, 0), (1, 1)])], Some(("a".into(), 2))));
+    let second = send(&mut client, ask(&[], 2, Some(("a", 2)))).await;
+    assert_eq!(summary(&second), (vec![("a".into(), 0, vec![(2, 0)]), ("b".into(), 0, vec![(0, 1)])], None));
+    // Names asked for, an unknown one among them.
+    let named = send(&mut client, ask(&["b", "nope"], 2000, None)).await;
+    assert_eq!(
+        summary(&named),
+        (vec![("b".into(), 0, vec![(0, 1)]), ("nope".into(), ErrorCode::UnknownTopicOrPartition.code(), vec![])], None)
+    );
+    assert_eq!(named.topics[0].topic_id, cluster_topic_id(&mut client, "b").await);
+    no_problems(&cluster);
+}
+
+async fn cluster_topic_id(client: &mut Client, topic: &str) -> uuid::Uuid {
+    let request = MetadataRequest {
+        topics: Some(vec![metadata_request::MetadataRequestTopic { name: Some(topic.into()), ..Default::default() }]),
+        ..Default::default()
+    };
+    let Response::Metadata(metadata) = client.send(request, 12).await.body else { panic!() };
+    metadata.topics[0].topic_id
 }

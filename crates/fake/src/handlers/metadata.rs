@@ -1,11 +1,17 @@
-//! Metadata: brokers, topics, partitions and their leaders.
+//! Metadata and DescribeTopicPartitions: brokers, topics, partitions and
+//! their leaders.
 
 use super::Ctx;
 use crate::state::{State, Topic};
 use kafka_wire::messages::metadata_response::{
     MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
 };
-use kafka_wire::messages::{MetadataRequest, MetadataResponse};
+use kafka_wire::messages::describe_topic_partitions_response::{
+    self, DescribeTopicPartitionsResponsePartition, DescribeTopicPartitionsResponseTopic,
+};
+use kafka_wire::messages::{
+    DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse, MetadataRequest, MetadataResponse,
+};
 use kafka_wire::{ErrorCode, StrBytes};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -139,4 +145,101 @@ fn describe(
         },
         ..Default::default()
     }
+}
+
+/// The most partitions a DescribeTopicPartitions answer holds (Kafka's
+/// `max.request.partition.size.limit`).
+const MAX_PARTITIONS_PER_RESPONSE: i32 = 2000;
+
+/// DescribeTopicPartitions (KIP-966): the topics asked for (every topic
+/// when none is named), by name, with their partitions, at most the
+/// request's limit of partitions per response, continued from the cursor.
+pub(crate) fn describe_topic_partitions(
+    ctx: &Ctx<'_>,
+    request: &DescribeTopicPartitionsRequest,
+) -> DescribeTopicPartitionsResponse {
+    let state = ctx.shared.state();
+    let mut names: Vec<String> = if request.topics.is_empty() {
+        state.topics.keys().cloned().collect()
+    } else {
+        request.topics.iter().map(|t| t.name.to_string()).collect()
+    };
+    names.sort();
+    names.dedup();
+    let mut start = 0;
+    if let Some(cursor) = &request.cursor {
+        if !names.iter().any(|n| **n == *cursor.topic_name) {
+            // Kafka fails the whole request: the cursor must name a topic asked for.
+            return DescribeTopicPartitionsResponse {
+                topics: vec![DescribeTopicPartitionsResponseTopic {
+                    error_code: ErrorCode::InvalidRequest.code(),
+                    name: Some(cursor.topic_name.clone()),
+                    topic_authorized_operations: OPERATIONS_NOT_ASKED,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            };
+        }
+        names.retain(|n| **n >= *cursor.topic_name);
+        start = cursor.partition_index.max(0) as usize;
+    }
+    let mut remaining = request.response_partition_limit.clamp(1, MAX_PARTITIONS_PER_RESPONSE) as usize;
+    let mut topics = Vec::new();
+    let mut next_cursor = None;
+    for (i, name) in names.iter().enumerate() {
+        let first = if i == 0 { start } else { 0 };
+        let Some(topic) = state.topics.get(name) else {
+            topics.push(DescribeTopicPartitionsResponseTopic {
+                error_code: ErrorCode::UnknownTopicOrPartition.code(),
+                name: Some(StrBytes::from(name.clone())),
+                topic_authorized_operations: OPERATIONS_NOT_ASKED,
+                ..Default::default()
+            });
+            continue;
+        };
+        if remaining == 0 {
+            next_cursor = Some(describe_topic_partitions_response::Cursor {
+                topic_name: StrBytes::from(name.clone()),
+                partition_index: first as i32,
+                ..Default::default()
+            });
+            break;
+        }
+        let partitions: Vec<_> = topic
+            .partitions
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(remaining)
+            .map(|(index, p)| DescribeTopicPartitionsResponsePartition {
+                partition_index: index as i32,
+                leader_id: p.leader,
+                leader_epoch: p.leader_epoch,
+                replica_nodes: p.replicas.clone().into(),
+                isr_nodes: p.replicas.clone().into(),
+                eligible_leader_replicas: Some(Vec::<i32>::new().into()),
+                last_known_elr: Some(Vec::<i32>::new().into()),
+                offline_replicas: Vec::<i32>::new().into(),
+                ..Default::default()
+            })
+            .collect();
+        remaining -= partitions.len();
+        let next = first + partitions.len();
+        topics.push(DescribeTopicPartitionsResponseTopic {
+            name: Some(StrBytes::from(name.clone())),
+            topic_id: topic.id,
+            partitions,
+            topic_authorized_operations: TOPIC_OPERATIONS,
+            ..Default::default()
+        });
+        if next < topic.partitions.len() {
+            next_cursor = Some(describe_topic_partitions_response::Cursor {
+                topic_name: StrBytes::from(name.clone()),
+                partition_index: next as i32,
+                ..Default::default()
+            });
+            break;
+        }
+    }
+    DescribeTopicPartitionsResponse { topics, next_cursor, ..Default::default() }
 }

@@ -129,3 +129,18 @@ async fn cluster_topic_id(client: &mut Client, topic: &str) -> uuid::Uuid {
     let Response::Metadata(metadata) = client.send(request, 12).await.body else { panic!() };
     metadata.topics[0].topic_id
 }
+
+/// A request the persona advertises but the fake broker does not serve
+/// closes the connection; it is also a problem, so that a test whose
+/// client retried around it learns why.
+#[tokio::test]
+async fn an_advertised_api_not_served_is_a_problem() {
+    let cluster = FakeCluster::builder().release(kafka_wire::KafkaRelease::V4_4_0).start().await.unwrap();
+    let stream = TcpStream::connect(cluster.addresses()[0]).await.unwrap();
+    let mut conn = Framed::new(stream, ClientCodec::new());
+    let frame = conn.codec_mut().connection().frame(DescribeAclsRequest::default(), 3);
+    conn.send(frame).await.unwrap();
+    assert!(conn.next().await.is_none_or(|r| r.is_err()), "the connection should close");
+    let problems = cluster.problems();
+    assert_eq!(problems, ["DescribeAcls v3 is advertised but not served: the connection was closed"]);
+}

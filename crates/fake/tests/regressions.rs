@@ -144,3 +144,35 @@ async fn an_advertised_api_not_served_is_a_problem() {
     let problems = cluster.problems();
     assert_eq!(problems, ["DescribeAcls v3 is advertised but not served: the connection was closed"]);
 }
+
+/// Kafka's Java admin client describes a topic's configs with
+/// DescribeConfigs v4 (v2 and later from 2.8): the answer set IsDefault,
+/// a field of v0 only, so it could not be encoded and the connection
+/// closed, and `describeConfigs` retried until it timed out.
+#[tokio::test]
+async fn describe_configs_sets_is_default_in_v0_only() {
+    let cluster = FakeCluster::builder().topic_with_configs("t", 1, [("retention.ms", "1000")]).start().await.unwrap();
+    let mut client = Client::connect(&cluster).await;
+    for version in ApiKey::DescribeConfigs.valid_versions().iter() {
+        let request = DescribeConfigsRequest {
+            resources: vec![describe_configs_request::DescribeConfigsResource {
+                resource_type: 2,
+                resource_name: "t".into(),
+                configuration_keys: Some(vec!["retention.ms".into(), "cleanup.policy".into()]),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let Response::DescribeConfigs(response) = client.send(request, version).await.body else { panic!() };
+        let configs = &response.results[0].configs;
+        let by_name = |n: &str| configs.iter().find(|c| &*c.name == n).unwrap_or_else(|| panic!("v{version}: no {n}"));
+        let (set, default) = (by_name("retention.ms"), by_name("cleanup.policy"));
+        assert_eq!(set.value.as_deref(), Some("1000"), "DescribeConfigs v{version}");
+        if version == 0 {
+            assert!(!set.is_default && default.is_default, "DescribeConfigs v0");
+        } else {
+            assert_eq!((set.config_source, default.config_source), (1, 5), "DescribeConfigs v{version}");
+        }
+    }
+    no_problems(&cluster);
+}

@@ -153,7 +153,8 @@ pub(crate) fn describe_configs(ctx: &Ctx<'_>, request: &DescribeConfigsRequest) 
                         name: name.into(),
                         value: Some(StrBytes::from(set.cloned().unwrap_or_else(|| default.to_owned()))),
                         read_only: false,
-                        is_default: set.is_none(),
+                        // v0's flag; later versions say it with the config source.
+                        is_default: ctx.version == 0 && set.is_none(),
                         config_source: if set.is_some() { source } else { DEFAULT_CONFIG },
                         is_sensitive: false,
                         config_type: kind,

@@ -88,6 +88,7 @@ pub(crate) struct Settings {
     pub(crate) default_partitions: i32,
     pub(crate) sasl_plain: Option<BTreeMap<String, String>>,
     pub(crate) initial_rebalance_delay: Duration,
+    pub(crate) min_session_timeout: Duration,
     pub(crate) max_request_size: usize,
 }
 
@@ -106,6 +107,7 @@ impl Default for FakeClusterBuilder {
                 default_partitions: 1,
                 sasl_plain: None,
                 initial_rebalance_delay: Duration::ZERO,
+                min_session_timeout: Duration::from_millis(6000),
                 max_request_size: kafka_wire::connection::FrameReader::DEFAULT_MAX_SIZE,
             },
         }
@@ -201,6 +203,15 @@ impl FakeClusterBuilder {
         self
     }
 
+    /// The shortest session timeout a JoinGroup may ask for (Kafka's
+    /// `group.min.session.timeout.ms`, 6 s); a shorter one is refused with
+    /// INVALID_SESSION_TIMEOUT. Lower it for tests of session expiry that
+    /// should not take seconds.
+    pub fn group_min_session_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.min_session_timeout = timeout;
+        self
+    }
+
     /// The largest request accepted (Kafka's `socket.request.max.bytes`,
     /// 100 MiB); a larger one closes its connection.
     pub fn max_request_size(mut self, bytes: usize) -> Self {
@@ -241,7 +252,6 @@ impl FakeClusterBuilder {
             persona: self.persona,
             settings: self.settings,
             appended: Notify::new(),
-            groups_changed: Notify::new(),
             hooks: Mutex::new(Hooks::default()),
             requests: Mutex::new(Vec::new()),
             problems: Mutex::new(Vec::new()),
@@ -278,8 +288,6 @@ pub(crate) struct Shared {
     pub(crate) settings: Settings,
     /// Woken when records are appended (long-polling fetches wait on it).
     pub(crate) appended: Notify,
-    /// Woken when a group's state changes (joins and syncs wait on it).
-    pub(crate) groups_changed: Notify,
     pub(crate) hooks: Mutex<Hooks>,
     pub(crate) requests: Mutex<Vec<LoggedRequest>>,
     pub(crate) problems: Mutex<Vec<String>>,

@@ -34,11 +34,13 @@ pub(crate) struct Session {
     pub(crate) raw_sasl_token_next: bool,
     /// The user a SASL exchange authenticated.
     pub(crate) principal: Option<String>,
+    /// The client's address as Kafka shows it (`/127.0.0.1`).
+    pub(crate) peer: String,
 }
 
 pub(crate) async fn accept(shared: Arc<Shared>, node: i32, listener: TcpListener) {
     loop {
-        let Ok((socket, _)) = listener.accept().await else { continue };
+        let Ok((socket, peer)) = listener.accept().await else { continue };
         let _ = socket.set_nodelay(true);
         let connection = shared.next_connection.fetch_add(1, Ordering::Relaxed);
         let session = Session {
@@ -48,6 +50,7 @@ pub(crate) async fn accept(shared: Arc<Shared>, node: i32, listener: TcpListener
             sasl_mechanism: None,
             raw_sasl_token_next: false,
             principal: None,
+            peer: format!("/{}", peer.ip()),
         };
         let task = tokio::spawn(serve(Arc::clone(&shared), session, socket));
         let mut connections = shared.connections.lock().unwrap_or_else(|e| e.into_inner());

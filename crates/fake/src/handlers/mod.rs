@@ -99,9 +99,7 @@ pub(crate) async fn handle(shared: &Shared, session: &mut Session, frame: &Reque
     match &frame.body {
         Request::ApiVersions(r) => reply(api_versions::api_versions(&ctx, r).into()),
         Request::Metadata(r) => reply(metadata::metadata(&ctx, r).into()),
-        Request::DescribeTopicPartitions(r) => {
-            reply(metadata::describe_topic_partitions(&ctx, r).into())
-        }
+        Request::DescribeTopicPartitions(r) => reply(metadata::describe_topic_partitions(&ctx, r).into()),
         Request::CreateTopics(r) => reply(topics::create_topics(&ctx, r).into()),
         Request::DeleteTopics(r) => reply(topics::delete_topics(&ctx, r).into()),
         Request::CreatePartitions(r) => reply(topics::create_partitions(&ctx, r).into()),

@@ -12,8 +12,10 @@
 mod fake_support;
 
 use fake_support::*;
-use kafka_wire::KafkaRelease;
+use kafka_wire::{ApiKey, KafkaRelease, Request};
 use kafka_wire_fake::FakeCluster;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 /// Records per codec each Java producer sends.
 const PER_CODEC: usize = 40;
@@ -131,4 +133,116 @@ fn kcat_against_persona_2_8_0() {
 #[test]
 fn kcat_against_persona_0_10_2() {
     kcat_workload(KafkaRelease::V0_10_2_2, &["none", "gzip", "snappy", "lz4"], &[]);
+}
+
+/// Kafka's Java client of 0.10.2 against the 0.10.2 persona: no admin
+/// client, no idempotence and no zstd then (Produce v2 and Fetch v3 carry
+/// magic 1 messages, which the fake broker stores as v2 batches and
+/// converts back), the same group of three.
+#[test]
+fn java_client_0_10_2_against_persona_0_10_2() {
+    let release = KafkaRelease::V0_10_2_2;
+    let what = format!("the Java client 0.10.2.2 against persona {release}");
+    let topic = "legacy";
+    let cluster = FakeCluster::builder().release(release).topic(topic, 3).start_in_background().unwrap();
+    let codecs = ["none", "gzip", "snappy", "lz4"];
+    let out = run(
+        &what,
+        java(150, "0.10.2.2", "LegacyClientWorkload.java").args([
+            &cluster.bootstrap(),
+            topic,
+            &format!("codecs={}", codecs.join(",")),
+            &format!("per_codec={PER_CODEC}"),
+            "group=legacy-group",
+        ]),
+        &cluster,
+    );
+    assert!(out.contains("workload done"), "{what}:\n{out}");
+    check_produced(&what, &cluster, topic, &seen(&out, "produced", 0));
+    check_consumed(&what, &cluster, topic, &seen(&out, "consumed", 1), PER_CODEC * codecs.len());
+    check_committed(&what, &cluster, "legacy-group", topic);
+    // The client spoke as 0.10.2 does: legacy message sets both ways.
+    let versions = |api: ApiKey| -> BTreeSet<i16> {
+        cluster.requests().iter().filter(|r| r.frame.api_key() == api).map(|r| r.frame.version()).collect()
+    };
+    assert_eq!(versions(ApiKey::Produce), BTreeSet::from([2]), "{what}");
+    assert_eq!(versions(ApiKey::Fetch), BTreeSet::from([3]), "{what}");
+    check_no_problems(&what, &cluster);
+}
+
+/// Three brokers, a partition led by each; while Kafka's Java client
+/// produces (idempotent) and a group member consumes, the test moves every
+/// partition's leader to another broker. Both clients must follow (the old
+/// leader answers NOT_LEADER_OR_FOLLOWER; they refresh their metadata),
+/// and every record must still arrive once, in order.
+#[test]
+fn three_brokers_clients_follow_moved_leaders() {
+    let what = "the Java client 4.4.0 while leaders move";
+    let topic = "moving";
+    let cluster = FakeCluster::builder().brokers(3).topic(topic, 3).start_in_background().unwrap();
+    let leaders: Vec<i32> = (0..3).map(|p| cluster.leader(topic, p).unwrap().0).collect();
+    assert_eq!(leaders, [0, 1, 2], "a partition led by each broker");
+    let records = 300;
+    let client = Running::spawn(
+        what,
+        java(120, "4.4.0", "FakeClusterWorkload.java").args([
+            &cluster.bootstrap(),
+            topic,
+            "mode=follow",
+            &format!("records={records}"),
+            "pace_ms=10",
+            "group=follow-group",
+        ]),
+    );
+    let appended = || (0..3).map(|p| cluster.offsets(topic, p).unwrap().1).sum::<i64>();
+    let wait_until = |count: i64| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while appended() < count {
+            assert!(Instant::now() < deadline, "{what}: only {} records after 60 s", appended());
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    // Partition 0 moves first, the other two later, while records flow.
+    wait_until(60);
+    cluster.move_leader(topic, 0, 1).unwrap();
+    let moved_at = cluster.requests().len();
+    wait_until(150);
+    cluster.move_leader(topic, 1, 2).unwrap();
+    cluster.move_leader(topic, 2, 0).unwrap();
+    let out = client.finish(&cluster);
+    assert!(out.contains("workload done"), "{what}:\n{out}");
+    check_produced(what, &cluster, topic, &seen(&out, "produced", 0));
+    check_consumed(what, &cluster, topic, &seen(&out, "consumed", 1), records);
+    check_committed(what, &cluster, "follow-group", topic);
+    // Each partition was written under both leaders, and both clients
+    // reached partition 0's new leader after its move.
+    for (partition, new_leader) in [(0, 1), (1, 2), (2, 0)] {
+        assert_eq!(cluster.leader(topic, partition).unwrap(), (new_leader, 1));
+        let epochs: BTreeSet<i32> = cluster
+            .batches(topic, partition)
+            .unwrap()
+            .iter()
+            .map(|b| i32::from_be_bytes(b[12..16].try_into().unwrap()))
+            .collect();
+        assert_eq!(epochs, BTreeSet::from([0, 1]), "{what}: partition {partition}'s batches' leader epochs");
+    }
+    let after_move = &cluster.requests()[moved_at..];
+    let reached = |api: ApiKey| {
+        after_move.iter().any(|r| {
+            r.node == 1
+                && match &r.frame.body {
+                    Request::Produce(p) => {
+                        api == ApiKey::Produce
+                            && p.topic_data.iter().any(|t| t.partition_data.iter().any(|d| d.index == 0))
+                    }
+                    Request::Fetch(f) => {
+                        api == ApiKey::Fetch && f.topics.iter().any(|t| t.partitions.iter().any(|d| d.partition == 0))
+                    }
+                    _ => false,
+                }
+        })
+    };
+    assert!(reached(ApiKey::Produce), "{what}: no Produce for partition 0 reached its new leader");
+    assert!(reached(ApiKey::Fetch), "{what}: no Fetch for partition 0 reached its new leader");
+    check_no_problems(what, &cluster);
 }

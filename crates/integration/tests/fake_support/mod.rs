@@ -253,6 +253,16 @@ pub(crate) fn check_produced(what: &str, cluster: &FakeCluster, topic: &str, pro
     }
 }
 
+/// Checks that `group` committed every partition of `topic` at its end:
+/// it read the whole log, and said so.
+pub(crate) fn check_committed(what: &str, cluster: &FakeCluster, group: &str, topic: &str) {
+    for partition in 0..cluster.topics()[topic] as i32 {
+        let end = cluster.offsets(topic, partition).unwrap().1;
+        let committed = cluster.committed_offset(group, topic, partition);
+        assert_eq!(committed, Some(end), "{what}: {group}'s committed offset of {topic}-{partition}");
+    }
+}
+
 /// The fake broker's problems, each once, with how often it happened.
 pub(crate) fn distinct_problems(cluster: &FakeCluster) -> Vec<String> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();

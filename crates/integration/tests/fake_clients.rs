@@ -13,8 +13,10 @@ mod fake_support;
 
 use fake_support::*;
 use kafka_wire::{ApiKey, KafkaRelease, Request};
+use kafka_wire_cli::proxy::{serve, ProxyOptions};
 use kafka_wire_fake::FakeCluster;
 use std::collections::BTreeSet;
+use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
 /// Records per codec each Java producer sends.
@@ -244,5 +246,64 @@ fn three_brokers_clients_follow_moved_leaders() {
     };
     assert!(reached(ApiKey::Produce), "{what}: no Produce for partition 0 reached its new leader");
     assert!(reached(ApiKey::Fetch), "{what}: no Fetch for partition 0 reached its new leader");
+    check_no_problems(what, &cluster);
+}
+
+/// Kafka's Java client through the recording proxy (what `kafka-wire
+/// proxy` runs) in front of a one-broker fake cluster advertising the
+/// proxy's address: every request and response frame the client and the
+/// fake broker exchange must decode and re-encode byte-identically, and
+/// every request must be answered.
+#[test]
+fn java_client_through_the_recording_proxy() {
+    let what = "the Java client 4.4.0 through the proxy";
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = listener.local_addr().unwrap();
+    let topic = "proxied";
+    let cluster = FakeCluster::builder()
+        .release(KafkaRelease::V4_4_0)
+        .advertise(0, "127.0.0.1", proxy.port())
+        .start_in_background()
+        .unwrap();
+    let upstream = cluster.bootstrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || serve(listener, &upstream, tx, ProxyOptions::default()));
+    let codecs = ["none", "gzip", "snappy", "lz4", "zstd"];
+    let mut args = vec![
+        proxy.to_string(),
+        topic.into(),
+        "admin=true".into(),
+        format!("codecs={}", codecs.join(",")),
+        "per_codec=20".into(),
+        "group=proxied-group".into(),
+    ];
+    args.extend(NO_GROUP_DESCRIBE.iter().map(|s| s.to_string()));
+    let out = run(what, java(150, "4.4.0", "FakeClusterWorkload.java").args(&args), &cluster);
+    assert!(out.contains("workload done"), "{what}:\n{out}");
+    check_consumed(what, &cluster, topic, &seen(&out, "consumed", 1), 20 * codecs.len());
+    let seen = check_proxied(what, &drain_proxy(&rx));
+    for api in [
+        "ApiVersions",
+        "Metadata",
+        "CreateTopics",
+        "DescribeTopicPartitions",
+        "DescribeConfigs",
+        "InitProducerId",
+        "Produce",
+        "FindCoordinator",
+        "JoinGroup",
+        "SyncGroup",
+        "Heartbeat",
+        "OffsetCommit",
+        "OffsetFetch",
+        "LeaveGroup",
+        "Fetch",
+        "ListGroups",
+    ] {
+        assert!(seen.keys().any(|k| k.starts_with(&format!("{api} v"))), "{what}: the client sent no {api}: {seen:?}");
+    }
+    // Every connection came through the proxy: the fake broker saw no other.
+    let frames: usize = seen.values().sum();
+    assert_eq!(frames, cluster.requests().len(), "{what}: requests that bypassed the proxy");
     check_no_problems(what, &cluster);
 }

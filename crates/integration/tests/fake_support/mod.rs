@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+use kafka_wire_cli::frames::Direction;
+use kafka_wire_cli::proxy::{ProxiedFrame, ProxyEvent};
 use kafka_wire_fake::FakeCluster;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
@@ -276,4 +278,77 @@ pub(crate) fn distinct_problems(cluster: &FakeCluster) -> Vec<String> {
 pub(crate) fn check_no_problems(what: &str, cluster: &FakeCluster) {
     let problems = distinct_problems(cluster);
     assert!(problems.is_empty(), "{what}: the fake broker's problems: {problems:#?}");
+}
+
+/// The frames a recording proxy reported until every connection it
+/// accepted had closed both ways (60 s at most).
+pub(crate) fn drain_proxy(rx: &Receiver<ProxyEvent>) -> Vec<ProxiedFrame> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut frames = Vec::new();
+    let (mut connections, mut closed) = (BTreeSet::new(), BTreeSet::new());
+    loop {
+        let all_closed = closed.len() == 2 * connections.len();
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let wait = if all_closed { wait.min(Duration::from_secs(1)) } else { wait };
+        match rx.recv_timeout(wait) {
+            Ok(ProxyEvent::Frame(frame)) => {
+                connections.insert(frame.connection);
+                frames.push(*frame);
+            }
+            Ok(ProxyEvent::Closed { connection, direction, error }) => {
+                // A response to a client that had left (a long poll it
+                // stopped waiting for) cannot be forwarded; anything else
+                // ending a connection badly is a finding.
+                let client_left = error.as_deref().is_some_and(|e| e.starts_with("forwarding failed"));
+                assert!(
+                    error.is_none() || client_left,
+                    "connection {connection}'s {direction:?}s ended badly: {error:?}"
+                );
+                connections.insert(connection);
+                closed.insert((connection, direction == Direction::Request));
+            }
+            Err(_) if all_closed => return frames,
+            Err(_) => panic!("connections still open after 60 s: {connections:?}, closed: {closed:?}"),
+        }
+    }
+}
+
+/// Asserts every frame re-encoded byte-identically and every request was
+/// answered (but a connection's last ones from a Fetch on, which a client
+/// that closed had stopped waiting for); returns the requests by
+/// `"Api vN"`.
+pub(crate) fn check_proxied(what: &str, frames: &[ProxiedFrame]) -> BTreeMap<String, usize> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut differ = Vec::new();
+    let mut requests: BTreeMap<usize, Vec<(i32, String)>> = BTreeMap::new();
+    let mut responses = BTreeSet::new();
+    for frame in frames {
+        let report = &frame.report;
+        let api = report.api.map_or("?".into(), |k| k.name().to_string());
+        let id = report.correlation_id.unwrap_or(-1);
+        if report.direction == Direction::Request {
+            *seen.entry(format!("{api} v{}", report.version.unwrap_or(-1))).or_default() += 1;
+            let acks = report.message.as_ref().and_then(|m| m.get("acks")).and_then(|a| a.as_i64());
+            if !(api == "Produce" && acks == Some(0)) {
+                requests.entry(frame.connection).or_default().push((id, api));
+            }
+        } else {
+            responses.insert((frame.connection, id));
+        }
+        if !frame.round_trips() {
+            differ.push(report.to_json().to_string());
+        }
+    }
+    println!("{what}: {} frames; requests by api and version: {seen:?}", frames.len());
+    assert!(differ.is_empty(), "{what}: frames that did not re-encode byte-identically:\n{}", differ.join("\n"));
+    let mut unanswered = Vec::new();
+    for (connection, sent) in &requests {
+        let answered = |id: &i32| responses.contains(&(*connection, *id));
+        let Some(first) = sent.iter().position(|(id, _)| !answered(id)) else { continue };
+        if !(sent[first].1 == "Fetch" && sent[first..].iter().all(|(id, _)| !answered(id))) {
+            unanswered.push((*connection, sent[first..].to_vec()));
+        }
+    }
+    assert!(unanswered.is_empty(), "{what}: requests without a response: {unanswered:?}");
+    seen
 }

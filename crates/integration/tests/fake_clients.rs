@@ -112,8 +112,19 @@ fn kcat_workload(release: KafkaRelease, codecs: &[&str], extra: &[&str]) {
         kcat(&["-C", "-t", topic, "-o", "beginning", "-e", "-q"]).args(format),
         &cluster,
     );
-    check_produced(&what, &cluster, topic, &[]);
     check_consumed(&format!("{what}, plain consumer"), &cluster, topic, &seen(&plain, "consumed", 0), expected);
+    // A balanced consumer (librdkafka's classic group protocol), which
+    // commits its offsets as it leaves.
+    let group = "kcat-group";
+    let grouped = run(
+        &format!("{what}: group consume"),
+        kcat(&["-G", group, "-X", "auto.offset.reset=earliest", "-c", &expected.to_string(), "-q"])
+            .args(format)
+            .arg(topic),
+        &cluster,
+    );
+    check_consumed(&format!("{what}, group consumer"), &cluster, topic, &seen(&grouped, "consumed", 0), expected);
+    check_committed(&what, &cluster, group, topic);
     check_no_problems(&what, &cluster);
 }
 

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// What a hook does with a request it matches.
+// A response is large, and a test holds a few hooks at most: not boxed.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub enum Action {
     /// Answer with this error in every error code of the response the

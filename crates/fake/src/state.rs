@@ -136,15 +136,14 @@ impl Producers {
         }
     }
 
-    /// Records an appended batch's sequences.
+    /// Records an appended batch's sequences, `(first, last)`.
     pub(crate) fn appended(
         &mut self,
         id: i64,
         epoch: i16,
         topic: &str,
         partition: i32,
-        first: i32,
-        last: i32,
+        (first, last): (i32, i32),
         offset: i64,
     ) {
         let state = self.sequences.entry((id, topic.to_owned(), partition)).or_default();
@@ -314,7 +313,7 @@ mod tests {
         let mut producers = Producers::default();
         let (id, epoch) = producers.new_id();
         assert_eq!(producers.check(id, epoch, "t", 0, 0, 4), SequenceCheck::InOrder);
-        producers.appended(id, epoch, "t", 0, 0, 4, 100);
+        producers.appended(id, epoch, "t", 0, (0, 4), 100);
         assert_eq!(producers.check(id, epoch, "t", 0, 0, 4), SequenceCheck::Duplicate(100));
         assert_eq!(
             producers.check(id, epoch, "t", 0, 7, 8),

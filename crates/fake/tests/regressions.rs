@@ -62,6 +62,10 @@ async fn list_offsets_before_v4_carries_no_leader_epoch() {
     no_problems(&cluster);
 }
 
+/// A topic as DescribeTopicPartitions answers it: name, error code,
+/// (partition, leader) pairs.
+type TopicSummary = (String, i16, Vec<(i32, i32)>);
+
 /// Kafka's Java admin client (3.7 and later) describes topics with
 /// DescribeTopicPartitions when the broker advertises it, as a 4.x persona
 /// does: the fake broker did not serve it and closed the connection, so
@@ -91,7 +95,7 @@ async fn describe_topic_partitions_is_served_page_by_page() {
         ..Default::default()
     };
     let summary = |r: &DescribeTopicPartitionsResponse| {
-        let topics: Vec<(String, i16, Vec<(i32, i32)>)> = r
+        let topics: Vec<TopicSummary> = r
             .topics
             .iter()
             .map(|t| {

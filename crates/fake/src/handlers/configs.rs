@@ -106,16 +106,17 @@ pub(crate) fn check_topic_config(name: &str, value: Option<&str>) -> Result<(), 
 
 enum Resource {
     Topic(String),
-    Broker(i32),
+    /// A broker, or the cluster-wide default (every broker shares one map here).
+    Broker,
 }
 
 fn resource(state: &State, kind: i8, name: &str) -> Result<Resource, (ErrorCode, String)> {
     match kind {
         TOPIC if state.topics.contains_key(name) => Ok(Resource::Topic(name.to_owned())),
         TOPIC => Err((ErrorCode::UnknownTopicOrPartition, format!("Topic '{name}' does not exist."))),
-        BROKER if name.is_empty() => Ok(Resource::Broker(-1)),
+        BROKER if name.is_empty() => Ok(Resource::Broker),
         BROKER => match name.parse::<i32>() {
-            Ok(id) if state.node(id).is_some() => Ok(Resource::Broker(id)),
+            Ok(id) if state.node(id).is_some() => Ok(Resource::Broker),
             _ => Err((ErrorCode::InvalidRequest, format!("Unexpected broker id {name}"))),
         },
         _ => Err((ErrorCode::InvalidRequest, format!("Unsupported resource type {kind}"))),
@@ -140,7 +141,7 @@ pub(crate) fn describe_configs(ctx: &Ctx<'_>, request: &DescribeConfigsRequest) 
                     return out;
                 }
                 Ok(Resource::Topic(name)) => (TOPIC_CONFIGS, &state.topics[&name].configs, DYNAMIC_TOPIC_CONFIG),
-                Ok(Resource::Broker(_)) => (BROKER_CONFIGS, &state.broker_configs, DYNAMIC_BROKER_CONFIG),
+                Ok(Resource::Broker) => (BROKER_CONFIGS, &state.broker_configs, DYNAMIC_BROKER_CONFIG),
             };
             let wanted =
                 |name: &str| r.configuration_keys.as_ref().is_none_or(|keys| keys.iter().any(|k| &**k == name));
@@ -179,7 +180,7 @@ fn apply(
     let target = resource(state, kind, name)?;
     let configs = match target {
         Resource::Topic(name) => &mut state.topics.get_mut(&name).expect("checked").configs,
-        Resource::Broker(_) => &mut state.broker_configs,
+        Resource::Broker => &mut state.broker_configs,
     };
     let mut changed = configs.clone();
     change(&mut changed).map_err(|message| (ErrorCode::InvalidConfig, message))?;

@@ -176,8 +176,7 @@ fn append_partition(
             h.producer_epoch,
             topic,
             index,
-            h.base_sequence,
-            last,
+            (h.base_sequence, last),
             appended.base_offset,
         );
     }

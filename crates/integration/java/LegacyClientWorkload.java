@@ -39,7 +39,18 @@ public class LegacyClientWorkload {
         return opts.getOrDefault(key, otherwise);
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            workload(args);
+        } catch (Throwable t) {
+            // The members' threads would keep the JVM alive: exit.
+            t.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static void workload(String[] args) throws Exception {
         bootstrap = args[0];
         topic = args[1];
         for (int i = 2; i < args.length; i++) {

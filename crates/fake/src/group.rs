@@ -1142,6 +1142,13 @@ mod tests {
         let _c = waiting(groups.join(&request("", &["range", "sticky"]), t0, &CONFIG));
         let a = now_or_ready(groups.join(&request(&a.member_id, &["range", "sticky"]), t0, &CONFIG));
         assert_eq!(a.protocol.as_deref(), Some("range"));
+        // The leader's first choice loses to the others' votes.
+        let mut groups = Groups::default();
+        let a = now_or_ready(groups.join(&request("", &["range", "sticky"]), t0, &CONFIG));
+        let _b = waiting(groups.join(&request("", &["sticky", "range"]), t0, &CONFIG));
+        let _c = waiting(groups.join(&request("", &["sticky", "range"]), t0, &CONFIG));
+        let a = now_or_ready(groups.join(&request(&a.member_id, &["range", "sticky"]), t0, &CONFIG));
+        assert_eq!((a.protocol.as_deref(), a.leader == a.member_id), (Some("sticky"), true));
     }
 
     #[test]

@@ -15,6 +15,11 @@
 #            on captured traffic and the broker's files, the demo
 #   legacy   against a real broker of ./kafka-legacy-version: the versions
 #            Kafka 4.0 removed
+#   fake     real clients against the fake broker (kafka-wire-fake): Kafka's
+#            Java client of each persona's release (scripts/fetch-clients.sh
+#            fetches them) and kcat, as Kafka 0.10.2, 2.8.0, 3.9.1 and 4.4.0,
+#            through the recording proxy, and on three brokers whose
+#            partition leaders move
 #   all      every stage above, in that order
 #
 # One broker test by name: scripts/with-broker.sh (see there).
@@ -148,20 +153,29 @@ stage_legacy() {
     scripts/with-broker.sh --legacy cargo test -p kafka-wire-integration --features external --test legacy_broker --test legacy_proxy -- --nocapture
 }
 
+stage_fake() {
+    report_disk
+    echo "== real clients against the fake broker: Kafka's Java client of each persona's release, kcat"
+    KAFKA_WIRE_CLIENTS=$(scripts/fetch-clients.sh)
+    export KAFKA_WIRE_CLIENTS
+    cargo test -p kafka-wire-integration --features external --test fake_clients -- --nocapture --test-threads=2
+}
+
 stages=("$@")
 if [[ ${#stages[@]} -eq 0 ]]; then
     stages=(all)
 fi
 for stage in "${stages[@]}"; do
     case $stage in
-        all) stage_fast; stage_fuzz; stage_java; stage_broker; stage_legacy ;;
+        all) stage_fast; stage_fuzz; stage_java; stage_broker; stage_legacy; stage_fake ;;
         fast) stage_fast ;;
         fuzz) stage_fuzz ;;
         java) stage_java ;;
         broker) stage_broker ;;
         broker-suites) stage_broker_suites ;;
         legacy) stage_legacy ;;
-        *) echo "usage: scripts/test.sh [fast|fuzz|java|broker|legacy|all]..." >&2; exit 2 ;;
+        fake) stage_fake ;;
+        *) echo "usage: scripts/test.sh [fast|fuzz|java|broker|legacy|fake|all]..." >&2; exit 2 ;;
     esac
 done
 echo "== all passed: ${stages[*]}"

@@ -151,7 +151,12 @@ async fn sweep(cluster: FakeCluster) {
         cluster.persona(),
         waiting.len()
     );
-    assert!(cluster.problems().is_empty(), "{:#?}", cluster.problems());
+    // A request for an api the persona advertises but the broker does not
+    // serve is reported, and nothing else is.
+    let problems: Vec<String> =
+        cluster.problems().into_iter().filter(|p| !p.contains("is advertised but not served")).collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(cluster.problems().len(), unserved);
     assert!(waiting.iter().all(|w| w.starts_with("SyncGroup") || w.starts_with("JoinGroup")), "{waiting:?}");
     assert!(answered > 5 * closed, "{answered} answered, {closed} closed");
 }

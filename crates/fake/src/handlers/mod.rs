@@ -126,8 +126,16 @@ pub(crate) async fn handle(shared: &Shared, session: &mut Session, frame: &Reque
         Request::DescribeCluster(r) => reply(cluster::describe_cluster(&ctx, r).into()),
         Request::SaslHandshake(r) => sasl::handshake(&mut ctx, r),
         Request::SaslAuthenticate(r) => sasl::authenticate(&mut ctx, r),
-        // Advertised by a release persona but not served: Kafka closes a
-        // connection whose request it cannot handle.
-        _ => Outcome::Close,
+        // Advertised by a release persona but not served: the connection
+        // closes, and a test learns why from the problems (a client that
+        // uses what the persona advertises met a gap of the fake broker).
+        _ => {
+            shared.problem(format!(
+                "{} v{} is advertised but not served: the connection was closed",
+                frame.api_key().name(),
+                frame.version()
+            ));
+            Outcome::Close
+        }
     }
 }

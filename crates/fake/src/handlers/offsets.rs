@@ -76,7 +76,10 @@ pub(crate) fn list_offsets(ctx: &Ctx<'_>, request: &ListOffsetsRequest) -> ListO
                             } else if let Some((offset, timestamp)) = found {
                                 out.offset = offset;
                                 out.timestamp = timestamp;
-                                out.leader_epoch = partition.leader_epoch;
+                                // v4 added the leader epoch; before it the field stays at its default.
+                                if version >= 4 {
+                                    out.leader_epoch = partition.leader_epoch;
+                                }
                             }
                         }
                     }

@@ -1,0 +1,320 @@
+//! Real clients against the fake broker (`kafka-wire-fake`): Kafka's own
+//! Java client, each persona's own release of it (admin, an idempotent
+//! producer per codec, a consumer group whose members join and leave), and
+//! librdkafka (kcat), against personas 0.10.2, 2.8.0, 3.9.1 and 4.4.0.
+//! Every record a producer had acknowledged must be in the fake broker's
+//! log once, and every consumer must read the log whole, once, in order
+//! per partition.
+//!
+//! Needs a JDK, kcat (scripts/ensure-tools.sh) and the clients'
+//! jars (scripts/fetch-clients.sh); `scripts/test.sh fake` runs it.
+
+mod fake_support;
+
+use fake_support::*;
+use kafka_wire::{ApiKey, KafkaRelease, Request};
+use kafka_wire_cli::proxy::{serve, ProxyOptions};
+use kafka_wire_fake::FakeCluster;
+use std::collections::BTreeSet;
+use std::sync::mpsc::channel;
+use std::time::{Duration, Instant};
+
+/// Records per codec each Java producer sends.
+const PER_CODEC: usize = 40;
+
+/// Kafka's Java client of `client` against a fake broker speaking as
+/// `release`: admin, then an idempotent producer per codec, then consumers.
+fn java_workload(release: KafkaRelease, client: &str, codecs: &[&str], extra: &[&str]) {
+    let what = format!("the Java client {client} against persona {release}");
+    let cluster = FakeCluster::builder().release(release).start_in_background().unwrap();
+    let topic = "java";
+    let out = run(
+        &what,
+        java(150, client, "FakeClusterWorkload.java")
+            .args([
+                &cluster.bootstrap(),
+                topic,
+                "admin=true",
+                &format!("codecs={}", codecs.join(",")),
+                &format!("per_codec={PER_CODEC}"),
+                "idempotent=true",
+                "group=java-group",
+            ])
+            .args(extra),
+        &cluster,
+    );
+    assert!(out.contains("workload done"), "{what}:\n{out}");
+    let expected = PER_CODEC * codecs.len();
+    check_produced(&what, &cluster, topic, &seen(&out, "produced", 0));
+    check_consumed(&what, &cluster, topic, &seen(&out, "consumed", 1), expected);
+    // Every partition's committed offset is its end: the group read it all.
+    for partition in 0..3 {
+        let end = cluster.offsets(topic, partition).unwrap().1;
+        assert_eq!(
+            cluster.committed_offset("java-group", topic, partition),
+            Some(end),
+            "{what}: partition {partition}"
+        );
+    }
+    check_no_problems(&what, &cluster);
+}
+
+/// The admin clients of 3.9 and 4.x describe groups with
+/// ConsumerGroupDescribe (KIP-848) first, which the fake broker does not
+/// serve yet: those runs skip `describeConsumerGroups`.
+const NO_GROUP_DESCRIBE: &[&str] = &["describe_group=false"];
+
+#[test]
+fn java_client_4_4_0_against_persona_4_4_0() {
+    java_workload(KafkaRelease::V4_4_0, "4.4.0", &["none", "gzip", "snappy", "lz4", "zstd"], NO_GROUP_DESCRIBE);
+}
+
+#[test]
+fn java_client_3_9_1_against_persona_3_9_1() {
+    java_workload(KafkaRelease::V3_9_1, "3.9.1", &["none", "gzip", "snappy", "lz4", "zstd"], NO_GROUP_DESCRIBE);
+}
+
+#[test]
+fn java_client_2_8_0_against_persona_2_8_0() {
+    java_workload(KafkaRelease::V2_8_0, "2.8.0", &["none", "gzip", "snappy", "lz4", "zstd"], &[]);
+}
+
+/// librdkafka (kcat) against a fake broker speaking as `release`: a
+/// producer per codec, a plain consumer reading everything back, and a
+/// balanced group consumer (`-G`) committing its offsets.
+fn kcat_workload(release: KafkaRelease, codecs: &[&str], extra: &[&str]) {
+    let what = format!("kcat against persona {release}");
+    let topic = "kcat";
+    let cluster = FakeCluster::builder().release(release).topic(topic, 3).start_in_background().unwrap();
+    let bootstrap = cluster.bootstrap();
+    let kcat = |args: &[&str]| {
+        let mut c = limited(60, "kcat");
+        c.args(["-b", &bootstrap]).args(extra).args(args);
+        c
+    };
+    run(&format!("{what}: -L"), &mut kcat(&["-L"]), &cluster);
+    let per_codec = 30;
+    for codec in codecs {
+        let input: String = (0..per_codec).map(|i| format!("key-{i}:{codec}-{i}\n")).collect();
+        let file = std::env::temp_dir().join(format!("fake-kcat-{release}-{codec}-{}.txt", std::process::id()));
+        std::fs::write(&file, input).unwrap();
+        run(
+            &format!("{what}: produce {codec}"),
+            &mut kcat(&["-P", "-t", topic, "-z", codec, "-K", ":", "-X", "acks=all", "-l", file.to_str().unwrap()]),
+            &cluster,
+        );
+        std::fs::remove_file(file).ok();
+    }
+    let expected = per_codec * codecs.len();
+    let format = ["-f", "consumed %p %o %s\\n"];
+    let plain = run(
+        &format!("{what}: consume"),
+        kcat(&["-C", "-t", topic, "-o", "beginning", "-e", "-q"]).args(format),
+        &cluster,
+    );
+    check_consumed(&format!("{what}, plain consumer"), &cluster, topic, &seen(&plain, "consumed", 0), expected);
+    // A balanced consumer (librdkafka's classic group protocol), which
+    // commits its offsets as it leaves.
+    let group = "kcat-group";
+    let grouped = run(
+        &format!("{what}: group consume"),
+        kcat(&["-G", group, "-X", "auto.offset.reset=earliest", "-c", &expected.to_string(), "-q"])
+            .args(format)
+            .arg(topic),
+        &cluster,
+    );
+    check_consumed(&format!("{what}, group consumer"), &cluster, topic, &seen(&grouped, "consumed", 0), expected);
+    check_committed(&what, &cluster, group, topic);
+    check_no_problems(&what, &cluster);
+}
+
+#[test]
+fn kcat_against_persona_4_4_0() {
+    kcat_workload(KafkaRelease::V4_4_0, &["none", "gzip", "snappy", "lz4", "zstd"], &[]);
+}
+
+#[test]
+fn kcat_against_persona_3_9_1() {
+    kcat_workload(KafkaRelease::V3_9_1, &["none", "gzip", "snappy", "lz4", "zstd"], &[]);
+}
+
+#[test]
+fn kcat_against_persona_2_8_0() {
+    kcat_workload(KafkaRelease::V2_8_0, &["none", "gzip", "snappy", "lz4", "zstd"], &[]);
+}
+
+#[test]
+fn kcat_against_persona_0_10_2() {
+    kcat_workload(KafkaRelease::V0_10_2_2, &["none", "gzip", "snappy", "lz4"], &[]);
+}
+
+/// Kafka's Java client of 0.10.2 against the 0.10.2 persona: no admin
+/// client, no idempotence and no zstd then (Produce v2 and Fetch v3 carry
+/// magic 1 messages, which the fake broker stores as v2 batches and
+/// converts back), the same group of three.
+#[test]
+fn java_client_0_10_2_against_persona_0_10_2() {
+    let release = KafkaRelease::V0_10_2_2;
+    let what = format!("the Java client 0.10.2.2 against persona {release}");
+    let topic = "legacy";
+    let cluster = FakeCluster::builder().release(release).topic(topic, 3).start_in_background().unwrap();
+    let codecs = ["none", "gzip", "snappy", "lz4"];
+    let out = run(
+        &what,
+        java(150, "0.10.2.2", "LegacyClientWorkload.java").args([
+            &cluster.bootstrap(),
+            topic,
+            &format!("codecs={}", codecs.join(",")),
+            &format!("per_codec={PER_CODEC}"),
+            "group=legacy-group",
+        ]),
+        &cluster,
+    );
+    assert!(out.contains("workload done"), "{what}:\n{out}");
+    check_produced(&what, &cluster, topic, &seen(&out, "produced", 0));
+    check_consumed(&what, &cluster, topic, &seen(&out, "consumed", 1), PER_CODEC * codecs.len());
+    check_committed(&what, &cluster, "legacy-group", topic);
+    // The client spoke as 0.10.2 does: legacy message sets both ways.
+    let versions = |api: ApiKey| -> BTreeSet<i16> {
+        cluster.requests().iter().filter(|r| r.frame.api_key() == api).map(|r| r.frame.version()).collect()
+    };
+    assert_eq!(versions(ApiKey::Produce), BTreeSet::from([2]), "{what}");
+    assert_eq!(versions(ApiKey::Fetch), BTreeSet::from([3]), "{what}");
+    check_no_problems(&what, &cluster);
+}
+
+/// Three brokers, a partition led by each; while Kafka's Java client
+/// produces (idempotent) and a group member consumes, the test moves every
+/// partition's leader to another broker. Both clients must follow (the old
+/// leader answers NOT_LEADER_OR_FOLLOWER; they refresh their metadata),
+/// and every record must still arrive once, in order.
+#[test]
+fn three_brokers_clients_follow_moved_leaders() {
+    let what = "the Java client 4.4.0 while leaders move";
+    let topic = "moving";
+    let cluster = FakeCluster::builder().brokers(3).topic(topic, 3).start_in_background().unwrap();
+    let leaders: Vec<i32> = (0..3).map(|p| cluster.leader(topic, p).unwrap().0).collect();
+    assert_eq!(leaders, [0, 1, 2], "a partition led by each broker");
+    let records = 300;
+    let client = Running::spawn(
+        what,
+        java(120, "4.4.0", "FakeClusterWorkload.java").args([
+            &cluster.bootstrap(),
+            topic,
+            "mode=follow",
+            &format!("records={records}"),
+            "pace_ms=10",
+            "group=follow-group",
+        ]),
+    );
+    let appended = || (0..3).map(|p| cluster.offsets(topic, p).unwrap().1).sum::<i64>();
+    let wait_until = |count: i64| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while appended() < count {
+            assert!(Instant::now() < deadline, "{what}: only {} records after 60 s", appended());
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    // Partition 0 moves first, the other two later, while records flow.
+    wait_until(60);
+    cluster.move_leader(topic, 0, 1).unwrap();
+    let moved_at = cluster.requests().len();
+    wait_until(150);
+    cluster.move_leader(topic, 1, 2).unwrap();
+    cluster.move_leader(topic, 2, 0).unwrap();
+    let out = client.finish(&cluster);
+    assert!(out.contains("workload done"), "{what}:\n{out}");
+    check_produced(what, &cluster, topic, &seen(&out, "produced", 0));
+    check_consumed(what, &cluster, topic, &seen(&out, "consumed", 1), records);
+    check_committed(what, &cluster, "follow-group", topic);
+    // Each partition was written under both leaders, and both clients
+    // reached partition 0's new leader after its move.
+    for (partition, new_leader) in [(0, 1), (1, 2), (2, 0)] {
+        assert_eq!(cluster.leader(topic, partition).unwrap(), (new_leader, 1));
+        let epochs: BTreeSet<i32> = cluster
+            .batches(topic, partition)
+            .unwrap()
+            .iter()
+            .map(|b| i32::from_be_bytes(b[12..16].try_into().unwrap()))
+            .collect();
+        assert_eq!(epochs, BTreeSet::from([0, 1]), "{what}: partition {partition}'s batches' leader epochs");
+    }
+    let after_move = &cluster.requests()[moved_at..];
+    let reached = |api: ApiKey| {
+        after_move.iter().any(|r| {
+            r.node == 1
+                && match &r.frame.body {
+                    Request::Produce(p) => {
+                        api == ApiKey::Produce
+                            && p.topic_data.iter().any(|t| t.partition_data.iter().any(|d| d.index == 0))
+                    }
+                    Request::Fetch(f) => {
+                        api == ApiKey::Fetch && f.topics.iter().any(|t| t.partitions.iter().any(|d| d.partition == 0))
+                    }
+                    _ => false,
+                }
+        })
+    };
+    assert!(reached(ApiKey::Produce), "{what}: no Produce for partition 0 reached its new leader");
+    assert!(reached(ApiKey::Fetch), "{what}: no Fetch for partition 0 reached its new leader");
+    check_no_problems(what, &cluster);
+}
+
+/// Kafka's Java client through the recording proxy (what `kafka-wire
+/// proxy` runs) in front of a one-broker fake cluster advertising the
+/// proxy's address: every request and response frame the client and the
+/// fake broker exchange must decode and re-encode byte-identically, and
+/// every request must be answered.
+#[test]
+fn java_client_through_the_recording_proxy() {
+    let what = "the Java client 4.4.0 through the proxy";
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = listener.local_addr().unwrap();
+    let topic = "proxied";
+    let cluster = FakeCluster::builder()
+        .release(KafkaRelease::V4_4_0)
+        .advertise(0, "127.0.0.1", proxy.port())
+        .start_in_background()
+        .unwrap();
+    let upstream = cluster.bootstrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || serve(listener, &upstream, tx, ProxyOptions::default()));
+    let codecs = ["none", "gzip", "snappy", "lz4", "zstd"];
+    let mut args = vec![
+        proxy.to_string(),
+        topic.into(),
+        "admin=true".into(),
+        format!("codecs={}", codecs.join(",")),
+        "per_codec=20".into(),
+        "group=proxied-group".into(),
+    ];
+    args.extend(NO_GROUP_DESCRIBE.iter().map(|s| s.to_string()));
+    let out = run(what, java(150, "4.4.0", "FakeClusterWorkload.java").args(&args), &cluster);
+    assert!(out.contains("workload done"), "{what}:\n{out}");
+    check_consumed(what, &cluster, topic, &seen(&out, "consumed", 1), 20 * codecs.len());
+    let seen = check_proxied(what, &drain_proxy(&rx));
+    for api in [
+        "ApiVersions",
+        "Metadata",
+        "CreateTopics",
+        "DescribeTopicPartitions",
+        "DescribeConfigs",
+        "InitProducerId",
+        "Produce",
+        "FindCoordinator",
+        "JoinGroup",
+        "SyncGroup",
+        "Heartbeat",
+        "OffsetCommit",
+        "OffsetFetch",
+        "LeaveGroup",
+        "Fetch",
+        "ListGroups",
+    ] {
+        assert!(seen.keys().any(|k| k.starts_with(&format!("{api} v"))), "{what}: the client sent no {api}: {seen:?}");
+    }
+    // Every connection came through the proxy: the fake broker saw no other.
+    let frames: usize = seen.values().sum();
+    assert_eq!(frames, cluster.requests().len(), "{what}: requests that bypassed the proxy");
+    check_no_problems(what, &cluster);
+}

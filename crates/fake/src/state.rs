@@ -190,9 +190,10 @@ pub(crate) struct TopicError {
     pub(crate) message: String,
 }
 
-/// The most partitions one request may create, as Kafka's KRaft
-/// controller allows (`MAX_PARTITIONS_PER_BATCH`).
-pub(crate) const MAX_PARTITIONS_PER_REQUEST: i32 = 10_000;
+/// The most metadata records one request may write, as Kafka's KRaft
+/// controller allows (`MAX_RECORDS_PER_USER_OP`): a topic is one record,
+/// and each of its partitions and configs one more.
+pub(crate) const MAX_RECORDS_PER_REQUEST: i64 = 10_000;
 
 /// The longest topic name Kafka allows.
 const MAX_TOPIC_NAME: usize = 249;
@@ -260,7 +261,7 @@ impl State {
                 message: "Number of partitions must be larger than 0.".into(),
             });
         }
-        if partitions > MAX_PARTITIONS_PER_REQUEST {
+        if 1 + partitions as i64 > MAX_RECORDS_PER_REQUEST {
             return Err(too_many_partitions());
         }
         let replication = replication_factor.max(1) as usize;

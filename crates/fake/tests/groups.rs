@@ -739,6 +739,24 @@ async fn groups_are_described_listed_and_deleted() {
         let expected = if version >= 6 { code(ErrorCode::GroupIdNotFound) } else { NONE };
         assert_eq!(missing.error_code, expected, "v{version}");
     }
+    // A classic group is not a consumer group (KIP-848): the admin client
+    // falls back to DescribeGroups on this answer.
+    for version in ApiKey::ConsumerGroupDescribe.valid_versions().iter() {
+        let request =
+            ConsumerGroupDescribeRequest { group_ids: vec!["live".into(), "missing".into()], ..Default::default() };
+        let Response::ConsumerGroupDescribe(r) = client.send(request, version).await else { panic!() };
+        let answers: Vec<(i16, String)> = r
+            .groups
+            .iter()
+            .map(|g| (g.error_code, g.error_message.as_deref().unwrap_or_default().to_owned()))
+            .collect();
+        let not_found = code(ErrorCode::GroupIdNotFound);
+        assert_eq!(
+            answers,
+            [(not_found, "Group live is not a consumer group.".into()), (not_found, "Group missing not found.".into())],
+            "v{version}"
+        );
+    }
     assert_eq!(client.sync(sync_request("live", 1, &id, &[(&id, "a")]), 5).await.error_code, NONE);
     let live = client.describe("live", 5).await;
     assert_eq!((live.group_state.as_str(), live.protocol_data.as_str()), ("Stable", "range"));

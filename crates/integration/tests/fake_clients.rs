@@ -59,19 +59,14 @@ fn java_workload(release: KafkaRelease, client: &str, codecs: &[&str], extra: &[
     check_no_problems(&what, &cluster);
 }
 
-/// The admin clients of 3.9 and 4.x describe groups with
-/// ConsumerGroupDescribe (KIP-848) first, which the fake broker does not
-/// serve yet: those runs skip `describeConsumerGroups`.
-const NO_GROUP_DESCRIBE: &[&str] = &["describe_group=false"];
-
 #[test]
 fn java_client_4_4_0_against_persona_4_4_0() {
-    java_workload(KafkaRelease::V4_4_0, "4.4.0", &["none", "gzip", "snappy", "lz4", "zstd"], NO_GROUP_DESCRIBE);
+    java_workload(KafkaRelease::V4_4_0, "4.4.0", &["none", "gzip", "snappy", "lz4", "zstd"], &[]);
 }
 
 #[test]
 fn java_client_3_9_1_against_persona_3_9_1() {
-    java_workload(KafkaRelease::V3_9_1, "3.9.1", &["none", "gzip", "snappy", "lz4", "zstd"], NO_GROUP_DESCRIBE);
+    java_workload(KafkaRelease::V3_9_1, "3.9.1", &["none", "gzip", "snappy", "lz4", "zstd"], &[]);
 }
 
 #[test]
@@ -280,7 +275,7 @@ fn java_client_through_the_recording_proxy() {
     let (tx, rx) = channel();
     std::thread::spawn(move || serve(listener, &upstream, tx, ProxyOptions::default()));
     let codecs = ["none", "gzip", "snappy", "lz4", "zstd"];
-    let mut args = vec![
+    let args = vec![
         proxy.to_string(),
         topic.into(),
         "admin=true".into(),
@@ -288,7 +283,6 @@ fn java_client_through_the_recording_proxy() {
         "per_codec=20".into(),
         "group=proxied-group".into(),
     ];
-    args.extend(NO_GROUP_DESCRIBE.iter().map(|s| s.to_string()));
     let out = run(what, java(150, "4.4.0", "FakeClusterWorkload.java").args(&args), &cluster);
     assert!(out.contains("workload done"), "{what}:\n{out}");
     check_consumed(what, &cluster, topic, &seen(&out, "consumed", 1), 20 * codecs.len());

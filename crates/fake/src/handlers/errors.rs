@@ -359,6 +359,20 @@ pub(crate) fn error_response(request: &RequestFrame, code: ErrorCode) -> Option<
         }
         .into(),
         Request::ListGroups(_) => ListGroupsResponse { error_code: error, ..Default::default() }.into(),
+        Request::ConsumerGroupDescribe(r) => ConsumerGroupDescribeResponse {
+            groups: r
+                .group_ids
+                .iter()
+                .map(|group| consumer_group_describe_response::DescribedGroup {
+                    error_code: error,
+                    group_id: group.clone(),
+                    authorized_operations: i32::MIN,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .into(),
         Request::DeleteGroups(r) => DeleteGroupsResponse {
             results: r
                 .groups_names

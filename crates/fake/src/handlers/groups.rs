@@ -623,3 +623,35 @@ pub(crate) fn delete_groups(ctx: &Ctx<'_>, request: &DeleteGroupsRequest) -> Del
         .collect();
     DeleteGroupsResponse { results, ..Default::default() }
 }
+
+/// ConsumerGroupDescribe (KIP-848): every group here is a classic one, so
+/// each is answered as Kafka answers for a group that is not a consumer
+/// group (the admin client then falls back to DescribeGroups).
+pub(crate) fn consumer_group_describe(
+    ctx: &Ctx<'_>,
+    request: &ConsumerGroupDescribeRequest,
+) -> ConsumerGroupDescribeResponse {
+    use kafka_wire::messages::consumer_group_describe_response::DescribedGroup;
+    let state = ctx.shared.state();
+    let groups = request
+        .group_ids
+        .iter()
+        .map(|id| {
+            let (code, message) = match check_group(&state, ctx.node(), id, true) {
+                Err(e) => (e, None),
+                Ok(()) if state.groups.describe(id).is_some() => {
+                    (ErrorCode::GroupIdNotFound, Some(format!("Group {id} is not a consumer group.")))
+                }
+                Ok(()) => (ErrorCode::GroupIdNotFound, Some(format!("Group {id} not found."))),
+            };
+            DescribedGroup {
+                error_code: code.code(),
+                error_message: message.map(Into::into),
+                group_id: id.clone(),
+                authorized_operations: OPERATIONS_NOT_ASKED,
+                ..Default::default()
+            }
+        })
+        .collect();
+    ConsumerGroupDescribeResponse { groups, ..Default::default() }
+}

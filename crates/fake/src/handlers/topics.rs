@@ -23,6 +23,10 @@ pub(crate) fn create_topics(ctx: &Ctx<'_>, request: &CreateTopicsRequest) -> Cre
     }
     let mut state = ctx.shared.state();
     let brokers = state.nodes.len() as i16;
+    let default_partitions = ctx.shared.settings.default_partitions;
+    if records_written(request, default_partitions) > crate::state::MAX_RECORDS_PER_REQUEST {
+        return refuse_all(request, crate::state::too_many_partitions());
+    }
     let topics = request
         .topics
         .iter()
@@ -95,6 +99,40 @@ pub(crate) fn create_topics(ctx: &Ctx<'_>, request: &CreateTopicsRequest) -> Cre
     CreateTopicsResponse { topics, ..Default::default() }
 }
 
+/// The metadata records a CreateTopics would write: per topic one, and one
+/// per partition and per config.
+fn records_written(request: &CreateTopicsRequest, default_partitions: i32) -> i64 {
+    request
+        .topics
+        .iter()
+        .map(|t| {
+            let partitions = match (t.num_partitions, t.assignments.len()) {
+                (-1, 0) => default_partitions as i64,
+                (-1, n) => n as i64,
+                (n, _) => (n as i64).max(0),
+            };
+            1 + partitions + t.configs.len() as i64
+        })
+        .sum()
+}
+
+fn refuse_all(request: &CreateTopicsRequest, error: crate::state::TopicError) -> CreateTopicsResponse {
+    let topics = request
+        .topics
+        .iter()
+        .map(|t| CreatableTopicResult {
+            name: t.name.clone(),
+            error_code: error.code.code(),
+            error_message: Some(error.message.clone().into()),
+            num_partitions: -1,
+            replication_factor: -1,
+            topic_config_error_code: error.code.code(),
+            ..Default::default()
+        })
+        .collect();
+    CreateTopicsResponse { topics, ..Default::default() }
+}
+
 /// A manual replica assignment: each partition led by its first broker.
 fn assign(
     state: &mut crate::state::State,
@@ -151,6 +189,28 @@ pub(crate) fn delete_topics(ctx: &Ctx<'_>, request: &DeleteTopicsRequest) -> Del
 
 pub(crate) fn create_partitions(ctx: &Ctx<'_>, request: &CreatePartitionsRequest) -> CreatePartitionsResponse {
     let mut state = ctx.shared.state();
+    let added: i64 = request
+        .topics
+        .iter()
+        .map(|t| {
+            let current = state.topics.get(&*t.name).map_or(0, |topic| topic.partitions.len() as i64);
+            (t.count as i64 - current).max(0)
+        })
+        .sum();
+    if added > crate::state::MAX_RECORDS_PER_REQUEST {
+        let e = crate::state::too_many_partitions();
+        let results = request
+            .topics
+            .iter()
+            .map(|t| CreatePartitionsTopicResult {
+                name: t.name.clone(),
+                error_code: e.code.code(),
+                error_message: Some(e.message.clone().into()),
+                ..Default::default()
+            })
+            .collect();
+        return CreatePartitionsResponse { results, ..Default::default() };
+    }
     let results = request
         .topics
         .iter()
@@ -175,10 +235,6 @@ pub(crate) fn create_partitions(ctx: &Ctx<'_>, request: &CreatePartitionsRequest
                         topic.name, topic.count
                     ),
                 );
-            }
-            if topic.count - current > crate::state::MAX_PARTITIONS_PER_REQUEST {
-                let e = crate::state::too_many_partitions();
-                return error(e.code, e.message);
             }
             if topic.count == current {
                 return error(ErrorCode::InvalidPartitions, format!("Topic already has {current} partition(s)."));

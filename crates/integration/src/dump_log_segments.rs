@@ -29,10 +29,15 @@ impl DumpedBatch {
 }
 
 /// A record as DumpLogSegments prints it: its offset, key and value sizes,
-/// and what follows its header keys (the decoded key and payload, or the
-/// control record).
+/// its line's other `name: value` pairs up to its header keys, and what
+/// follows them (the decoded key and payload, or the control record).
 #[derive(Debug)]
 pub struct DumpedRecord {
+    /// The line's `name: value` pairs before the header keys (offset,
+    /// timestamp, sizes, sequence).
+    pub fields: Vec<(String, String)>,
+    /// The header keys, in order.
+    pub header_keys: Vec<String>,
     /// The record's offset.
     pub offset: i64,
     /// Its key's size (-1 for null).
@@ -90,12 +95,109 @@ fn parse_record(line: &str) -> DumpedRecord {
     };
     let headers = line.find("headerKeys: [").unwrap();
     let content_at = headers + line[headers..].find("] ").unwrap() + 2;
+    let prefix = format!("offset: {}", &line[..headers]);
+    let words: Vec<&str> = prefix.split_whitespace().collect();
+    let fields =
+        words.chunks(2).map(|kv| (kv[0].trim_end_matches(':').to_string(), kv.get(1).unwrap_or(&"").to_string()));
+    let keys = &line[headers + "headerKeys: [".len()..content_at - 2];
     DumpedRecord {
+        fields: fields.collect(),
+        header_keys: keys.split(',').map(str::trim).filter(|k| !k.is_empty()).map(String::from).collect(),
         offset: line.split(' ').next().unwrap().parse().unwrap(),
         key_size: number(" keySize: ") as i32,
         value_size: number(" valueSize: ") as i32,
         content: line[content_at..].to_string(),
     }
+}
+
+/// What DumpLogSegments prints on a v2 batch's line, from our reading of
+/// the batch (in the form `kafka-wire dump-log --json` gives it: the
+/// header's fields by their JSON names, its position and size).
+pub fn expected_batch_line(ours: &Value) -> Vec<(String, String)> {
+    let int = |name: &str| ours[name].as_i64().unwrap_or_else(|| panic!("no {name} in {ours}"));
+    let base_sequence = int("baseSequence");
+    let last_delta = int("lastOffset") - int("baseOffset");
+    let last_sequence = if base_sequence < 0 { -1 } else { increment_sequence(base_sequence, last_delta) };
+    // The delete horizon is the base timestamp when its attribute is set.
+    let delete_horizon = match ours["deleteHorizon"].as_bool() {
+        Some(true) => format!("OptionalLong[{}]", int("baseTimestamp")),
+        _ => "OptionalLong.empty".to_string(),
+    };
+    let text = |name: &str| ours[name].to_string().trim_matches('"').to_string();
+    [
+        ("baseOffset", text("baseOffset")),
+        ("lastOffset", text("lastOffset")),
+        ("count", text("count")),
+        ("baseSequence", base_sequence.to_string()),
+        ("lastSequence", last_sequence.to_string()),
+        ("producerId", text("producerId")),
+        ("producerEpoch", text("producerEpoch")),
+        ("partitionLeaderEpoch", text("partitionLeaderEpoch")),
+        ("isTransactional", text("isTransactional")),
+        ("isControl", text("isControl")),
+        ("deleteHorizonMs", delete_horizon),
+        ("position", text("position")),
+        (&text("timestampType"), text("maxTimestamp")),
+        ("size", text("size")),
+        ("magic", text("magic")),
+        ("compresscodec", text("compression")),
+        ("crc", text("crc")),
+        ("isvalid", "true".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// Kafka's `DefaultRecordBatch.incrementSequence`: sequences wrap at i32::MAX.
+pub fn increment_sequence(sequence: i64, increment: i64) -> i64 {
+    if sequence > i32::MAX as i64 - increment {
+        increment - (i32::MAX as i64 - sequence) - 1
+    } else {
+        sequence + increment
+    }
+}
+
+/// Asserts that DumpLogSegments' batch line holds exactly `expected`
+/// (every field it printed, each with the value we read).
+pub fn assert_batch_line(dumped: &DumpedBatch, expected: &[(String, String)], at: &str) {
+    let names = |fields: &[(String, String)]| fields.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&dumped.fields), names(expected), "{at}: the fields of the batch line");
+    for ((name, theirs), (_, ours)) in dumped.fields.iter().zip(expected) {
+        assert_eq!(theirs, ours, "{at}: {name}");
+    }
+}
+
+/// What DumpLogSegments prints on a record's line before its content, from
+/// our reading: offset, timestamp (by the batch's timestamp type), key and
+/// value sizes, sequence (the batch's base sequence plus the record's
+/// offset delta, -1 without one) and header keys; asserts it printed
+/// exactly that.
+#[allow(clippy::too_many_arguments)]
+pub fn assert_record_line(
+    dumped: &DumpedRecord,
+    batch: &Value,
+    offset: i64,
+    timestamp: Option<i64>,
+    key_size: i64,
+    value_size: i64,
+    header_keys: &[&str],
+    at: &str,
+) {
+    let base_sequence = batch["baseSequence"].as_i64().unwrap();
+    let delta = offset - batch["baseOffset"].as_i64().unwrap();
+    let sequence = if base_sequence < 0 { -1 } else { increment_sequence(base_sequence, delta) };
+    let timestamp_type = batch["timestampType"].as_str().unwrap().to_string();
+    let expected: Vec<(String, String)> = [
+        ("offset".to_string(), offset.to_string()),
+        (timestamp_type, timestamp.map_or("-1".to_string(), |t| t.to_string())),
+        ("keySize".to_string(), key_size.to_string()),
+        ("valueSize".to_string(), value_size.to_string()),
+        ("sequence".to_string(), sequence.to_string()),
+    ]
+    .into();
+    assert_eq!(dumped.fields, expected, "{at}: the record line");
+    assert_eq!(dumped.header_keys, header_keys, "{at}: header keys");
 }
 
 /// The first JSON value in `text`, and what follows it.

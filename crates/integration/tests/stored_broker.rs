@@ -19,9 +19,10 @@ use kafka_wire::json::ToJson;
 use kafka_wire::log::{InternalTopic, LogBatch, LogReader, LogRecord, SnapshotId, StoredEntry, StoredRecord};
 use kafka_wire::messages::stored::*;
 use kafka_wire::messages::*;
-use kafka_wire::records::{Compression, ControlRecord, Record, RecordBatch, RecordSetEntry};
+use kafka_wire::records::{attributes, BatchHeader, Compression, ControlRecord, Record, RecordBatch, RecordSetEntry};
 use kafka_wire_integration::dump_log_segments::{
-    broker_data_dir, copy_partition_files, dump_log_segments, dumped_content, files_with,
+    assert_batch_line, assert_record_line, broker_data_dir, copy_partition_files, dump_log_segments, dumped_content,
+    expected_batch_line, files_with,
 };
 use kafka_wire_integration::{expect, Connection};
 use std::path::{Path, PathBuf};
@@ -190,6 +191,7 @@ fn topic_records(
         loop {
             let data = fetch_partition(conn, described.topic_id, partition.partition_index, offset, false);
             let bytes = data.records.unwrap_or_default();
+            let fetched_from = offset;
             for batch in LogReader::new(&bytes[..]) {
                 let batch =
                     batch.unwrap_or_else(|e| panic!("{} partition {}: {e}", topic.name(), data.partition_index));
@@ -200,6 +202,16 @@ fn topic_records(
             if offset >= data.high_watermark {
                 break;
             }
+            // A fetch below the high watermark that returns no batch would
+            // be asked again for ever.
+            assert!(
+                offset > fetched_from,
+                "{} partition {}: a fetch at {fetched_from} (high watermark {}) returned no batch: {} bytes",
+                topic.name(),
+                data.partition_index,
+                data.high_watermark,
+                bytes.len()
+            );
         }
     }
     records
@@ -439,18 +451,99 @@ fn control_content(control: &ControlRecord) -> Value {
 
 /// DumpLogSegments turns a classic consumer group member's subscription
 /// and assignment into JSON when they parse as the consumer protocol; we
-/// keep the bytes (base64), as the schema has them. Take its reading of
-/// those two fields, where it made one, and compare everything else.
-fn align_consumer_protocol(ours: &mut Value, theirs: &Value) {
+/// keep the bytes (base64), as the schema has them. Read our bytes with
+/// [`consumer_protocol`] (a reader of its own, not Kafka's) and put that
+/// reading in their place, where DumpLogSegments made one.
+fn read_consumer_protocol(ours: &mut Value, theirs: &Value) -> usize {
     let members = |v: &Value| v.pointer("/payload/data/members").and_then(Value::as_array).cloned();
-    let Some(their_members) = members(theirs) else { return };
-    let Some(our_members) = ours.pointer_mut("/payload/data/members").and_then(Value::as_array_mut) else { return };
+    let Some(their_members) = members(theirs) else { return 0 };
+    let Some(our_members) = ours.pointer_mut("/payload/data/members").and_then(Value::as_array_mut) else { return 0 };
+    let mut read = 0;
     for (our, their) in our_members.iter_mut().zip(&their_members) {
-        for field in ["subscription", "assignment"] {
-            if let Some(parsed @ Value::Object(_)) = their.get(field) {
-                our[field] = parsed.clone();
+        for (field, assignment) in [("subscription", false), ("assignment", true)] {
+            if !their.get(field).is_some_and(Value::is_object) {
+                continue;
+            }
+            use base64::Engine;
+            let encoded = our[field].as_str().unwrap_or_else(|| panic!("{field} is not bytes in {our}"));
+            let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).unwrap();
+            our[field] = consumer_protocol::read(&bytes, assignment)
+                .unwrap_or_else(|why| panic!("{field}: {why}: {encoded} (DumpLogSegments read {})", their[field]));
+            read += 1;
+        }
+    }
+    read
+}
+
+/// The consumer protocol's subscription and assignment (Kafka's
+/// `ConsumerProtocolSubscription` and `ConsumerProtocolAssignment`, after
+/// their INT16 version), as Kafka's JSON converters write them.
+mod consumer_protocol {
+    use base64::Engine;
+    use kafka_wire::json::serde_json::{json, Map, Value};
+
+    struct Reader<'a>(&'a [u8]);
+
+    impl Reader<'_> {
+        fn take(&mut self, n: usize) -> Result<&[u8], String> {
+            if self.0.len() < n {
+                return Err(format!("{n} bytes needed, {} left", self.0.len()));
+            }
+            let (head, rest) = self.0.split_at(n);
+            self.0 = rest;
+            Ok(head)
+        }
+        fn i16(&mut self) -> Result<i16, String> {
+            Ok(i16::from_be_bytes(self.take(2)?.try_into().unwrap()))
+        }
+        fn i32(&mut self) -> Result<i32, String> {
+            Ok(i32::from_be_bytes(self.take(4)?.try_into().unwrap()))
+        }
+        fn string(&mut self) -> Result<Value, String> {
+            match self.i16()? {
+                n if n < 0 => Ok(Value::Null),
+                n => Ok(json!(std::str::from_utf8(self.take(n as usize)?).map_err(|e| e.to_string())?)),
             }
         }
+        fn bytes(&mut self) -> Result<Value, String> {
+            match self.i32()? {
+                n if n < 0 => Ok(Value::Null),
+                n => Ok(json!(base64::engine::general_purpose::STANDARD.encode(self.take(n as usize)?))),
+            }
+        }
+        fn array(&mut self, mut item: impl FnMut(&mut Self) -> Result<Value, String>) -> Result<Value, String> {
+            let n = self.i32()?;
+            (0..n.max(0)).map(|_| item(self)).collect::<Result<Vec<_>, _>>().map(Value::Array)
+        }
+        fn partitions(&mut self) -> Result<Value, String> {
+            let topic = self.string()?;
+            let partitions = self.array(|r| r.i32().map(|p| json!(p)))?;
+            Ok(json!({"topic": topic, "partitions": partitions}))
+        }
+    }
+
+    pub(super) fn read(bytes: &[u8], assignment: bool) -> Result<Value, String> {
+        let mut r = Reader(bytes);
+        let version = r.i16()?;
+        let mut out = Map::new();
+        if assignment {
+            out.insert("assignedPartitions".into(), r.array(Reader::partitions)?);
+            out.insert("userData".into(), r.bytes()?);
+        } else {
+            out.insert("topics".into(), r.array(Reader::string)?);
+            out.insert("userData".into(), r.bytes()?);
+            if version >= 1 {
+                out.insert("ownedPartitions".into(), r.array(Reader::partitions)?);
+            }
+            if version >= 2 {
+                out.insert("generationId".into(), json!(r.i32()?));
+            }
+            if version >= 3 {
+                out.insert("rackId".into(), r.string()?);
+            }
+        }
+        // A newer version may add fields at the end: Kafka reads what it knows.
+        Ok(Value::Object(out))
     }
 }
 
@@ -465,14 +558,40 @@ fn screaming_snake(camel: &str) -> String {
     out
 }
 
+/// A batch header's fields by the names `kafka-wire dump-log --json` uses,
+/// for [`expected_batch_line`].
+fn batch_json(header: &BatchHeader, position: u64, size: u64) -> Value {
+    json!({
+        "position": position,
+        "baseOffset": header.base_offset,
+        "lastOffset": header.last_offset(),
+        "count": header.records_count,
+        "magic": header.magic,
+        "compression": header.compression().map(|c| c.name()).unwrap_or("unknown"),
+        "timestampType": format!("{:?}", header.timestamp_type()),
+        "isTransactional": header.is_transactional(),
+        "isControl": header.is_control(),
+        "producerId": header.producer_id,
+        "producerEpoch": header.producer_epoch,
+        "baseSequence": header.base_sequence,
+        "partitionLeaderEpoch": header.partition_leader_epoch,
+        "baseTimestamp": header.base_timestamp,
+        "maxTimestamp": header.max_timestamp,
+        "deleteHorizon": header.attributes & attributes::DELETE_HORIZON != 0,
+        "crc": header.crc,
+        "size": size,
+    })
+}
+
 /// Compares our reading of `files` with DumpLogSegments' (run with
-/// `decoder`): every batch's offsets, count, position, size, CRC and
-/// control flag, every record's offset, sizes and decoded content.
-/// Returns how many records were compared.
-fn compare_with_dump_log_segments(files: &[PathBuf], decoder: &str) -> usize {
+/// `decoder`): every field of every batch's line, every field of every
+/// record's line (offset, timestamp, sizes, sequence, header keys) and its
+/// decoded content. Returns how many records were compared, and how many
+/// consumer-protocol fields were read.
+fn compare_with_dump_log_segments(files: &[PathBuf], decoder: &str) -> (usize, usize) {
     let dumped = dump_log_segments(files, decoder);
     assert_eq!(dumped.len(), files.len(), "DumpLogSegments dumped {} of {} files", dumped.len(), files.len());
-    let mut compared = 0;
+    let mut compared = (0, 0);
     for (file, (dumped_name, dumped_batches)) in files.iter().zip(&dumped) {
         assert!(
             dumped_name.ends_with(file.file_name().unwrap().to_str().unwrap()),
@@ -495,26 +614,29 @@ fn compare_with_dump_log_segments(files: &[PathBuf], decoder: &str) -> usize {
             };
             let at = format!("{} batch {} at {}", file.display(), batch.index, batch.position);
             let header = &view.header;
-            assert_eq!(dumped.field("baseOffset"), header.base_offset.to_string(), "{at}");
-            assert_eq!(dumped.field("lastOffset"), header.last_offset().to_string(), "{at}");
-            assert_eq!(dumped.field("count"), header.records_count.to_string(), "{at}");
-            assert_eq!(dumped.field("position"), batch.position.to_string(), "{at}");
-            assert_eq!(dumped.field("size"), batch.size().to_string(), "{at}");
-            assert_eq!(dumped.field("crc"), header.crc.to_string(), "{at}");
-            assert_eq!(dumped.field("isControl"), header.is_control().to_string(), "{at}");
-            assert_eq!(dumped.field("isvalid"), "true", "{at}");
+            let ours_batch = batch_json(header, batch.position, batch.size());
+            assert_batch_line(dumped, &expected_batch_line(&ours_batch), &at);
             let records = batch.stored_records(topic).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(records.len(), dumped.records.len(), "{at}: records");
             for ((record, entry), dumped) in records.iter().zip(&dumped.records) {
                 let at = format!("{at}, offset {}", record.offset);
-                assert_eq!(dumped.offset, record.offset, "{at}");
-                assert_eq!(dumped.key_size, record.key.as_ref().map_or(-1, |k| k.len() as i32), "{at}");
-                assert_eq!(dumped.value_size, record.value.as_ref().map_or(-1, |v| v.len() as i32), "{at}");
+                let size = |b: &Option<Bytes>| b.as_ref().map_or(-1, |b| b.len() as i64);
+                let header_keys: Vec<&str> = record.headers.iter().map(|h| h.key.as_str()).collect();
+                assert_record_line(
+                    dumped,
+                    &ours_batch,
+                    record.offset,
+                    record.timestamp,
+                    size(&record.key),
+                    size(&record.value),
+                    &header_keys,
+                    &at,
+                );
                 let theirs = dumped_content(&dumped.content);
                 let mut ours = expected_content(entry);
-                align_consumer_protocol(&mut ours, &theirs);
+                compared.1 += read_consumer_protocol(&mut ours, &theirs);
                 assert_eq!(ours, theirs, "{at}: {}", dumped.content);
-                compared += 1;
+                compared.0 += 1;
             }
         }
     }
@@ -534,9 +656,18 @@ fn dump_log_segments_agrees_with_our_reading_of_every_internal_topic() {
     for (topic, decoder) in decoders {
         let files = copy_partition_files(topic.name(), &copies);
         assert!(!files.is_empty(), "no files of {}", topic.name());
-        let compared = compare_with_dump_log_segments(&files, decoder);
-        println!("{}: {} files, {compared} records agree with DumpLogSegments", topic.name(), files.len());
+        let (compared, consumer_protocol) = compare_with_dump_log_segments(&files, decoder);
+        println!(
+            "{}: {} files, {compared} records agree with DumpLogSegments ({consumer_protocol} consumer-protocol \
+             subscriptions and assignments read)",
+            topic.name(),
+            files.len()
+        );
         assert!(compared > 0, "no records of {}", topic.name());
+        if topic == InternalTopic::ConsumerOffsets {
+            // The flows' classic member: its subscription and its assignment.
+            assert!(consumer_protocol >= 2, "{consumer_protocol} classic members' subscriptions and assignments read");
+        }
     }
     std::fs::remove_dir_all(&copies).unwrap();
 }

@@ -170,9 +170,50 @@ pub(crate) fn fetch_partition(
     partition
 }
 
+/// A consumer-protocol subscription at v3, every field set: topics, user
+/// data, owned partitions, generation id, rack id.
+pub(crate) fn consumer_subscription() -> Bytes {
+    let mut b = Vec::new();
+    let string = |b: &mut Vec<u8>, s: &str| {
+        b.extend_from_slice(&(s.len() as i16).to_be_bytes());
+        b.extend_from_slice(s.as_bytes());
+    };
+    b.extend_from_slice(&3i16.to_be_bytes());
+    b.extend_from_slice(&2i32.to_be_bytes());
+    string(&mut b, "subscribed-a");
+    string(&mut b, "subscribed-b");
+    b.extend_from_slice(&4i32.to_be_bytes());
+    b.extend_from_slice(b"user");
+    b.extend_from_slice(&1i32.to_be_bytes());
+    string(&mut b, "subscribed-a");
+    b.extend_from_slice(&2i32.to_be_bytes());
+    b.extend_from_slice(&0i32.to_be_bytes());
+    b.extend_from_slice(&2i32.to_be_bytes());
+    b.extend_from_slice(&5i32.to_be_bytes());
+    string(&mut b, "rack-a");
+    Bytes::from(b)
+}
+
+/// A consumer-protocol assignment at v3: partitions 1 and 3 of
+/// "subscribed-b", user data "assigned".
+pub(crate) fn consumer_assignment() -> Bytes {
+    let mut b = Vec::new();
+    b.extend_from_slice(&3i16.to_be_bytes());
+    b.extend_from_slice(&1i32.to_be_bytes());
+    b.extend_from_slice(&12i16.to_be_bytes());
+    b.extend_from_slice(b"subscribed-b");
+    b.extend_from_slice(&2i32.to_be_bytes());
+    b.extend_from_slice(&1i32.to_be_bytes());
+    b.extend_from_slice(&3i32.to_be_bytes());
+    b.extend_from_slice(&8i32.to_be_bytes());
+    b.extend_from_slice(b"assigned");
+    Bytes::from(b)
+}
+
 /// Joins `group` as its only member with the classic protocol (the v4+ join
-/// that first asks for a member id, then the sync, with the assignment
-/// `b"assignment"`); returns the join response.
+/// that first asks for a member id, then the sync), with
+/// [`consumer_subscription`] and [`consumer_assignment`]; returns the join
+/// response.
 pub(crate) fn join_classic_group(conn: &mut Connection, group: &str) -> JoinGroupResponse {
     let join = |member_id: &str| JoinGroupRequest {
         group_id: group.into(),
@@ -182,7 +223,7 @@ pub(crate) fn join_classic_group(conn: &mut Connection, group: &str) -> JoinGrou
         protocol_type: "consumer".into(),
         protocols: vec![join_group_request::JoinGroupRequestProtocol {
             name: "range".into(),
-            metadata: Bytes::from_static(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+            metadata: consumer_subscription(),
             ..Default::default()
         }],
         ..Default::default()
@@ -202,14 +243,14 @@ pub(crate) fn join_classic_group(conn: &mut Connection, group: &str) -> JoinGrou
         protocol_name: Some("range".into()),
         assignments: vec![sync_group_request::SyncGroupRequestAssignment {
             member_id: joined.member_id.clone(),
-            assignment: Bytes::from_static(b"assignment"),
+            assignment: consumer_assignment(),
             ..Default::default()
         }],
         ..Default::default()
     };
     let synced = expect!(conn.send_latest(sync).unwrap(), SyncGroup);
     ok("SyncGroup", synced.error_code);
-    assert_eq!(synced.assignment.as_ref(), b"assignment");
+    assert_eq!(synced.assignment, consumer_assignment());
     joined
 }
 

@@ -19,6 +19,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Message;
 import org.apache.kafka.common.protocol.Readable;
+import org.apache.kafka.common.protocol.types.RawTaggedField;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -37,8 +38,9 @@ import org.apache.kafka.common.requests.ResponseHeader;
  *   <li>"parseRequest" / "parseResponse": read a whole frame (no size prefix)
  *       the way Kafka's broker reads a request and its client a response:
  *       whether the generated data class accepted the bytes, how many bytes
- *       were left unread, and whether Kafka's request or response class then
- *       refused the content.
+ *       it left unread, what it read (the header's fields, the body
+ *       serialized again), and whether Kafka's request or response class
+ *       then refused the content.
  * </ul>
  *
  * <p>Built against each Kafka release the library covers; the few calls whose
@@ -153,9 +155,18 @@ final class MessageOps {
         try {
             RequestHeader header = RequestHeader.parse(buffer);
             Class<?> data = ApiMessageType.fromApiKey(header.apiKey().id).newRequest().getClass();
-            parseData(data, header.apiVersion(), buffer.duplicate());
+            answer.put("bodyOffset", buffer.position());
+            // The body is read from a copy: what it leaves unread is the
+            // copy's remainder, and the request class reads the original.
+            ByteBuffer body = buffer.duplicate();
+            Message message = parseData(data, header.apiVersion(), body);
             answer.put("accepted", true);
-            answer.put("remaining", buffer.remaining());
+            answer.put("remaining", body.remaining());
+            ObjectNode read = answer.putObject("header");
+            read.put("correlationId", header.correlationId());
+            read.put("clientId", header.data().clientId());
+            unknownTags(read, header.data().unknownTaggedFields());
+            reserialize(answer, message, header.apiVersion());
             try {
                 invokeParse(AbstractRequest.class, "parseRequest", header.apiKey(), header.apiVersion(), buffer, true);
             } catch (Throwable t) {
@@ -173,19 +184,29 @@ final class MessageOps {
         try {
             ApiKeys apiKey = ApiKeys.forId(request.get("apiKey").asInt());
             short version = (short) request.get("version").asInt();
-            ResponseHeader.parse(buffer, apiKey.responseHeaderVersion(version));
+            ResponseHeader header = ResponseHeader.parse(buffer, apiKey.responseHeaderVersion(version));
+            answer.put("bodyOffset", buffer.position());
             Class<?> data = ApiMessageType.fromApiKey(apiKey.id).newResponse().getClass();
+            ByteBuffer body = buffer.duplicate();
+            Message message;
             try {
-                parseData(data, version, buffer.duplicate());
+                message = parseData(data, version, body);
             } catch (Throwable t) {
                 // The client reads an ApiVersions response it cannot read at
                 // the version asked for again as v0 (a broker that does not
                 // speak that version answers in v0).
                 if (apiKey != ApiKeys.API_VERSIONS || version == 0) throw t;
-                parseData(data, (short) 0, buffer.duplicate());
+                version = 0;
+                body = buffer.duplicate();
+                message = parseData(data, version, body);
             }
             answer.put("accepted", true);
-            answer.put("remaining", buffer.remaining());
+            answer.put("version", version);
+            answer.put("remaining", body.remaining());
+            ObjectNode read = answer.putObject("header");
+            read.put("correlationId", header.correlationId());
+            unknownTags(read, header.data().unknownTaggedFields());
+            reserialize(answer, message, version);
             try {
                 invokeParse(AbstractResponse.class, "parseResponse", apiKey, version, buffer, false);
             } catch (Throwable t) {
@@ -197,10 +218,35 @@ final class MessageOps {
         }
     }
 
-    /** Reads a body with the generated data class, as the request and response classes do first. */
-    private static void parseData(Class<?> data, short version, ByteBuffer buffer) throws Throwable {
+    /**
+     * What the body was read as, for the caller to compare with its own
+     * reading: the message serialized again ("bodyHex"), or why Kafka's
+     * writer refused it ("serializeError").
+     */
+    private static void reserialize(ObjectNode answer, Message message, short version) {
         try {
-            data.getConstructor(Readable.class, short.class).newInstance(new ByteBufferAccessor(buffer), version);
+            answer.put("bodyHex", HexFormat.of().formatHex(JavaTester.serialize(message, version)));
+        } catch (Throwable t) {
+            answer.put("serializeError", JavaTester.describe(t));
+        }
+    }
+
+    /** A header's unknown tagged fields, in the order they were read: [tag, hex] pairs. */
+    private static void unknownTags(ObjectNode out, java.util.List<RawTaggedField> fields) {
+        ArrayNode tags = out.putArray("unknownTags");
+        if (fields == null) return;
+        for (RawTaggedField field : fields) {
+            ArrayNode pair = tags.addArray();
+            pair.add(field.tag());
+            pair.add(HexFormat.of().formatHex(field.data()));
+        }
+    }
+
+    /** Reads a body with the generated data class, as the request and response classes do first. */
+    private static Message parseData(Class<?> data, short version, ByteBuffer buffer) throws Throwable {
+        try {
+            return (Message) data.getConstructor(Readable.class, short.class)
+                .newInstance(new ByteBufferAccessor(buffer), version);
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw e.getCause();
         }

@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 
-PUBLISHED = {"kafka-wire", "kafka-wire-core", "kafka-wire-cli"}
+PUBLISHED = {"kafka-wire", "kafka-wire-core", "kafka-wire-cli", "kafka-wire-fake"}
 
 
 def version_tuple(text):

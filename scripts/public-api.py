@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # What a derive adds besides the trait it names.
 MARKERS = {"StructuralPartialEq"}
-CRATES = {"kafka-wire-core": "crates/core", "kafka-wire": "crates/wire"}
+CRATES = {"kafka-wire-core": "crates/core", "kafka-wire": "crates/wire", "kafka-wire-fake": "crates/fake"}
 
 
 def rustdoc_json(package):

@@ -78,7 +78,7 @@ stage_fast() {
     cargo clippy --quiet --workspace --all-targets --features kafka-wire-integration/external,kafka-wire-cli/external -- -D warnings
 
     echo "== docs build without warnings"
-    RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p kafka-wire-core -p kafka-wire -p kafka-wire-cli --all-features
+    RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps -p kafka-wire-core -p kafka-wire -p kafka-wire-cli -p kafka-wire-fake --all-features
 
     echo "== the public API is the committed snapshot (crates/*/public-api.txt; scripts/public-api.py writes it)"
     python3 scripts/public-api.py --check
@@ -87,7 +87,7 @@ stage_fast() {
     python3 scripts/check-rust-version.py
 
     echo "== the crates package"
-    cargo package --quiet -p kafka-wire-core -p kafka-wire -p kafka-wire-cli
+    cargo package --quiet -p kafka-wire-core -p kafka-wire -p kafka-wire-fake -p kafka-wire-cli
 
     echo "== unit, vector, property and generator tests"
     # Without the integration crate's "external" feature: these need nothing

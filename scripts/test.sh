@@ -140,6 +140,8 @@ stage_broker_suites() {
     cargo test -p kafka-wire-integration --features external --test broker --test async_broker --test stored_broker --test fake_dump_log --test proxy --test async_proxy -- --nocapture
     echo "== the kafka-wire command on the broker's traffic (captured with tcpdump) and files"
     cargo test -p kafka-wire-cli --features external --test capture -- --nocapture
+    echo "== the async proxy under a short load (4 connections, 2 s a round)"
+    cargo run --quiet -p kafka-wire-integration --example proxy_load -- "$KAFKA_WIRE_BROKER" 4 2 1
     echo "== the demo"
     cargo run --quiet -p kafka-wire-integration --example demo -- "$KAFKA_WIRE_BROKER"
     echo "== the async example"

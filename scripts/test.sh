@@ -54,8 +54,23 @@ trap report_disk EXIT
 
 scripts/ensure-tools.sh
 
+# Every test target of crates/integration that needs the `external`
+# feature is run by a stage of this script.
+check_external_targets() {
+    local target missing=0
+    for target in $(grep -B1 '^required-features = \["external"\]' crates/integration/Cargo.toml | sed -n 's/^name = "\(.*\)"/\1/p'); do
+        if ! grep -qE -- "--test $target( |$)" "${BASH_SOURCE[0]}"; then
+            echo "crates/integration's external test $target is not run by ${BASH_SOURCE[0]}" >&2
+            missing=1
+        fi
+    done
+    return "$missing"
+}
+
 stage_fast() {
     report_disk
+    echo "== every external test target is run by a stage"
+    check_external_targets
     echo "== generated code matches the specs of Kafka $(cat kafka-version) and $(cat kafka-legacy-version)"
     scripts/regenerate.sh --check
 

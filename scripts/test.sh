@@ -54,8 +54,23 @@ trap report_disk EXIT
 
 scripts/ensure-tools.sh
 
+# Every test target of crates/integration that needs the `external`
+# feature is run by a stage of this script.
+check_external_targets() {
+    local target missing=0
+    for target in $(grep -B1 '^required-features = \["external"\]' crates/integration/Cargo.toml | sed -n 's/^name = "\(.*\)"/\1/p'); do
+        if ! grep -qE -- "--test $target( |$)" "${BASH_SOURCE[0]}"; then
+            echo "crates/integration's external test $target is not run by ${BASH_SOURCE[0]}" >&2
+            missing=1
+        fi
+    done
+    return "$missing"
+}
+
 stage_fast() {
     report_disk
+    echo "== every external test target is run by a stage"
+    check_external_targets
     echo "== generated code matches the specs of Kafka $(cat kafka-version) and $(cat kafka-legacy-version)"
     scripts/regenerate.sh --check
 
@@ -140,6 +155,8 @@ stage_broker_suites() {
     cargo test -p kafka-wire-integration --features external --test broker --test async_broker --test stored_broker --test fake_dump_log --test proxy --test async_proxy -- --nocapture
     echo "== the kafka-wire command on the broker's traffic (captured with tcpdump) and files"
     cargo test -p kafka-wire-cli --features external --test capture -- --nocapture
+    echo "== the async proxy under a short load (4 connections, 2 s a round)"
+    cargo run --quiet -p kafka-wire-integration --example proxy_load -- "$KAFKA_WIRE_BROKER" 4 2 1
     echo "== the demo"
     cargo run --quiet -p kafka-wire-integration --example demo -- "$KAFKA_WIRE_BROKER"
     echo "== the async example"

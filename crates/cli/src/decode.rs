@@ -43,6 +43,8 @@ pub struct DecodeArgs {
     pub apis: Vec<ApiKey>,
     pub connection: Option<String>,
     pub records: bool,
+    /// Put each frame's bytes in its report, in hex.
+    pub frame_hex: bool,
     pub format: Format,
 }
 
@@ -130,7 +132,8 @@ fn capture(
     tick: impl Fn(),
 ) -> Result<()> {
     let mut reader = CaptureReader::new(input).with_context(|| name.to_string())?;
-    let mut traffic = Traffic::new(TrafficOptions { ports: args.ports.clone(), records: args.records });
+    let mut traffic =
+        Traffic::new(TrafficOptions { ports: args.ports.clone(), records: args.records, frame_hex: args.frame_hex });
     while let Some(segment) = reader.next_segment().with_context(|| name.to_string())? {
         traffic.push(&segment, emit);
         tick();
@@ -211,7 +214,7 @@ fn prefixed_frames(bytes: &[u8]) -> bool {
 
 fn decode_one(frame: Bytes, name: &str, position: String, args: &DecodeArgs, emit: &mut dyn FnMut(FrameReport)) {
     let size = frame.len();
-    let report = match args.response_to {
+    let mut report = match args.response_to {
         Some((api, version)) => {
             let mut report = FrameReport::new(name, Direction::Response, None, position, size);
             decode_response(&frame, api, version, &mut report, args.records);
@@ -223,6 +226,9 @@ fn decode_one(frame: Bytes, name: &str, position: String, args: &DecodeArgs, emi
             report
         }
     };
+    if args.frame_hex {
+        report.hex = Some(hex::encode(&frame));
+    }
     emit(report);
 }
 

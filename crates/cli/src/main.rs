@@ -71,6 +71,9 @@ enum Command {
         /// Decode the record batches in Produce, Fetch and ShareFetch too.
         #[arg(long)]
         records: bool,
+        /// Put each frame's bytes (without its size prefix) in its report, in hex.
+        #[arg(long)]
+        frame_hex: bool,
         /// JSON lines even on a terminal.
         #[arg(long)]
         json: bool,
@@ -252,7 +255,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Decode { input, ports, hex, hex_input, response_to, apis, connection, records, json } => {
+        Command::Decode { input, ports, hex, hex_input, response_to, apis, connection, records, frame_hex, json } => {
             let args = decode::DecodeArgs {
                 input,
                 hex,
@@ -262,6 +265,7 @@ fn run(command: Command) -> Result<ExitCode> {
                 apis,
                 connection,
                 records,
+                frame_hex,
                 format: Format::choose(json),
             };
             let outcome = decode::run(&args)?;

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use kafka_wire::json::serde_json::json;
 use kafka_wire::json::Value;
 use kafka_wire::log::{LogBatch, LogReader, LogRecord};
-use kafka_wire::records::{ReadBatches, RecordSetEntry};
+use kafka_wire::records::{attributes, ReadBatches, RecordSetEntry};
 use kafka_wire::{Request, Response};
 
 /// Bytes as JSON: `null`, their text when they are UTF-8, else `{"base64": ..}`.
@@ -41,6 +41,7 @@ pub fn batch_json(batch: &LogBatch) -> Value {
                 "partitionLeaderEpoch": h.partition_leader_epoch,
                 "baseTimestamp": h.base_timestamp,
                 "maxTimestamp": h.max_timestamp,
+                "deleteHorizon": h.attributes & attributes::DELETE_HORIZON != 0,
                 "crc": h.crc,
                 "size": batch.size(),
             })

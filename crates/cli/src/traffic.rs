@@ -18,6 +18,8 @@ pub struct TrafficOptions {
     pub ports: Vec<u16>,
     /// Decode the record batches in Produce and Fetch.
     pub records: bool,
+    /// Put each frame's bytes in its report, in hex.
+    pub frame_hex: bool,
 }
 
 /// Counts for the summary at the end.
@@ -220,6 +222,9 @@ impl Connection {
                 }
             }
             let mut report = FrameReport::new(&self.name, direction, segment.time, packet(segment), frame.len());
+            if options.frame_hex {
+                report.hex = Some(hex::encode(&frame));
+            }
             match direction {
                 Direction::Request => {
                     if let (Some(head), _) = decode_request(&frame, &mut report, options.records) {

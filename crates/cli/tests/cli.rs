@@ -459,7 +459,7 @@ fn a_capture_damaged_anywhere_never_panics() {
                 let mut damaged = bytes.clone();
                 damaged[at] ^= flip;
                 let Ok(mut reader) = CaptureReader::new(std::io::Cursor::new(damaged)) else { continue };
-                let mut traffic = Traffic::new(TrafficOptions { ports: Vec::new(), records: true });
+                let mut traffic = Traffic::new(TrafficOptions { ports: Vec::new(), records: true, frame_hex: false });
                 let mut frames = 0;
                 while let Ok(Some(segment)) = reader.next_segment() {
                     traffic.push(&segment, &mut |_| frames += 1);

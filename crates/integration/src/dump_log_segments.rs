@@ -61,7 +61,8 @@ pub fn dump_log_segments(files: &[PathBuf], decoder: &str) -> Vec<(String, Vec<D
             "--deep-iteration",
             "--print-data-log",
         ])
-        .arg(decoder)
+        // No decoder (""): a data topic's records as text.
+        .args(Some(decoder).filter(|d| !d.is_empty()))
         .args(["--files", &joined.join(",")])
         .output()
         .expect("run java");
@@ -198,6 +199,19 @@ pub fn assert_record_line(
     .into();
     assert_eq!(dumped.fields, expected, "{at}: the record line");
     assert_eq!(dumped.header_keys, header_keys, "{at}: header keys");
+}
+
+/// A camel-case name in capitals and underscores (`PartitionChange` →
+/// `PARTITION_CHANGE`), as DumpLogSegments prints metadata record types.
+pub fn screaming_snake(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
 }
 
 /// The first JSON value in `text`, and what follows it.

@@ -22,7 +22,7 @@ use kafka_wire::messages::*;
 use kafka_wire::records::{attributes, BatchHeader, Compression, ControlRecord, Record, RecordBatch, RecordSetEntry};
 use kafka_wire_integration::dump_log_segments::{
     assert_batch_line, assert_record_line, broker_data_dir, copy_partition_files, dump_log_segments, dumped_content,
-    expected_batch_line, files_with,
+    expected_batch_line, files_with, screaming_snake,
 };
 use kafka_wire_integration::{expect, Connection};
 use std::path::{Path, PathBuf};
@@ -449,115 +449,6 @@ fn control_content(control: &ControlRecord) -> Value {
     json!({ name: json.unwrap() })
 }
 
-/// DumpLogSegments turns a classic consumer group member's subscription
-/// and assignment into JSON when they parse as the consumer protocol; we
-/// keep the bytes (base64), as the schema has them. Read our bytes with
-/// [`consumer_protocol`] (a reader of its own, not Kafka's) and put that
-/// reading in their place, where DumpLogSegments made one.
-fn read_consumer_protocol(ours: &mut Value, theirs: &Value) -> usize {
-    let members = |v: &Value| v.pointer("/payload/data/members").and_then(Value::as_array).cloned();
-    let Some(their_members) = members(theirs) else { return 0 };
-    let Some(our_members) = ours.pointer_mut("/payload/data/members").and_then(Value::as_array_mut) else { return 0 };
-    let mut read = 0;
-    for (our, their) in our_members.iter_mut().zip(&their_members) {
-        for (field, assignment) in [("subscription", false), ("assignment", true)] {
-            if !their.get(field).is_some_and(Value::is_object) {
-                continue;
-            }
-            use base64::Engine;
-            let encoded = our[field].as_str().unwrap_or_else(|| panic!("{field} is not bytes in {our}"));
-            let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).unwrap();
-            our[field] = consumer_protocol::read(&bytes, assignment)
-                .unwrap_or_else(|why| panic!("{field}: {why}: {encoded} (DumpLogSegments read {})", their[field]));
-            read += 1;
-        }
-    }
-    read
-}
-
-/// The consumer protocol's subscription and assignment (Kafka's
-/// `ConsumerProtocolSubscription` and `ConsumerProtocolAssignment`, after
-/// their INT16 version), as Kafka's JSON converters write them.
-mod consumer_protocol {
-    use base64::Engine;
-    use kafka_wire::json::serde_json::{json, Map, Value};
-
-    struct Reader<'a>(&'a [u8]);
-
-    impl Reader<'_> {
-        fn take(&mut self, n: usize) -> Result<&[u8], String> {
-            if self.0.len() < n {
-                return Err(format!("{n} bytes needed, {} left", self.0.len()));
-            }
-            let (head, rest) = self.0.split_at(n);
-            self.0 = rest;
-            Ok(head)
-        }
-        fn i16(&mut self) -> Result<i16, String> {
-            Ok(i16::from_be_bytes(self.take(2)?.try_into().unwrap()))
-        }
-        fn i32(&mut self) -> Result<i32, String> {
-            Ok(i32::from_be_bytes(self.take(4)?.try_into().unwrap()))
-        }
-        fn string(&mut self) -> Result<Value, String> {
-            match self.i16()? {
-                n if n < 0 => Ok(Value::Null),
-                n => Ok(json!(std::str::from_utf8(self.take(n as usize)?).map_err(|e| e.to_string())?)),
-            }
-        }
-        fn bytes(&mut self) -> Result<Value, String> {
-            match self.i32()? {
-                n if n < 0 => Ok(Value::Null),
-                n => Ok(json!(base64::engine::general_purpose::STANDARD.encode(self.take(n as usize)?))),
-            }
-        }
-        fn array(&mut self, mut item: impl FnMut(&mut Self) -> Result<Value, String>) -> Result<Value, String> {
-            let n = self.i32()?;
-            (0..n.max(0)).map(|_| item(self)).collect::<Result<Vec<_>, _>>().map(Value::Array)
-        }
-        fn partitions(&mut self) -> Result<Value, String> {
-            let topic = self.string()?;
-            let partitions = self.array(|r| r.i32().map(|p| json!(p)))?;
-            Ok(json!({"topic": topic, "partitions": partitions}))
-        }
-    }
-
-    pub(super) fn read(bytes: &[u8], assignment: bool) -> Result<Value, String> {
-        let mut r = Reader(bytes);
-        let version = r.i16()?;
-        let mut out = Map::new();
-        if assignment {
-            out.insert("assignedPartitions".into(), r.array(Reader::partitions)?);
-            out.insert("userData".into(), r.bytes()?);
-        } else {
-            out.insert("topics".into(), r.array(Reader::string)?);
-            out.insert("userData".into(), r.bytes()?);
-            if version >= 1 {
-                out.insert("ownedPartitions".into(), r.array(Reader::partitions)?);
-            }
-            if version >= 2 {
-                out.insert("generationId".into(), json!(r.i32()?));
-            }
-            if version >= 3 {
-                out.insert("rackId".into(), r.string()?);
-            }
-        }
-        // A newer version may add fields at the end: Kafka reads what it knows.
-        Ok(Value::Object(out))
-    }
-}
-
-fn screaming_snake(camel: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in camel.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_uppercase());
-    }
-    out
-}
-
 /// A batch header's fields by the names `kafka-wire dump-log --json` uses,
 /// for [`expected_batch_line`].
 fn batch_json(header: &BatchHeader, position: u64, size: u64) -> Value {
@@ -634,7 +525,7 @@ fn compare_with_dump_log_segments(files: &[PathBuf], decoder: &str) -> (usize, u
                 );
                 let theirs = dumped_content(&dumped.content);
                 let mut ours = expected_content(entry);
-                compared.1 += read_consumer_protocol(&mut ours, &theirs);
+                compared.1 += consumer_protocol::read_members(&mut ours, &theirs);
                 assert_eq!(ours, theirs, "{at}: {}", dumped.content);
                 compared.0 += 1;
             }

@@ -4,6 +4,8 @@
 // Each test binary that declares this module uses a part of it.
 #![allow(dead_code)]
 
+pub(crate) mod consumer_protocol;
+
 use bytes::Bytes;
 use kafka_wire::messages::*;
 use kafka_wire::records::{EncodeOptions, RecordBatch, WriteBatches};
@@ -311,8 +313,19 @@ pub(crate) fn join_consumer_group(conn: &mut Connection, group: &str, topic: &st
 pub(crate) fn committed_transaction(
     conn: &mut Connection,
     txn: &str,
+    topic: (&str, Uuid),
+    batch: RecordBatch,
+) -> InitProducerIdResponse {
+    ended_transaction(conn, txn, topic, batch, true)
+}
+
+/// [`committed_transaction`], or aborted when `committed` is false.
+pub(crate) fn ended_transaction(
+    conn: &mut Connection,
+    txn: &str,
     (topic, topic_id): (&str, Uuid),
     batch: RecordBatch,
+    committed: bool,
 ) -> InitProducerIdResponse {
     find_coordinator(conn, txn, 1);
     let init = InitProducerIdRequest {
@@ -349,7 +362,7 @@ pub(crate) fn committed_transaction(
         transactional_id: txn.into(),
         producer_id: producer.producer_id,
         producer_epoch: producer.producer_epoch,
-        committed: true,
+        committed,
         ..Default::default()
     };
     ok("EndTxn", expect!(conn.send_latest(end).unwrap(), EndTxn).error_code);

@@ -100,7 +100,9 @@ fn read_committed(topic: &str, offset: i64) -> FetchRequest {
 
 /// (offset, value) of the data records in a fetch's records, and the
 /// control markers as (offset, commit).
-fn contents(records: &Bytes) -> (Vec<(i64, String)>, Vec<(i64, bool)>) {
+type Contents = (Vec<(i64, String)>, Vec<(i64, bool)>);
+
+fn contents(records: &Bytes) -> Contents {
     let mut data = Vec::new();
     let mut markers = Vec::new();
     for entry in RecordSetIter::new(records.clone()) {

@@ -111,6 +111,7 @@ fn error(partition: i32, code: ErrorCode) -> PartitionData {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_partition(
     state: &State,
     node: i32,

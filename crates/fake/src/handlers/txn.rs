@@ -367,7 +367,7 @@ pub(crate) fn describe_producers(ctx: &Ctx<'_>, request: &DescribeProducersReque
                         Some(p) if p.leader != ctx.node() => out.error_code = ErrorCode::NotLeaderOrFollower.code(),
                         Some(p) => {
                             let mut producers: Vec<(i64, i16, i32)> = state.producers.in_partition(&t.name, index);
-                            for (&id, _) in p.log.open_txns() {
+                            for &id in p.log.open_txns().keys() {
                                 if !producers.iter().any(|(known, _, _)| *known == id) {
                                     producers.push((id, 0, -1));
                                 }

@@ -263,6 +263,7 @@ impl FakeClusterBuilder {
             tasks.push(tokio::spawn(server::accept(Arc::clone(&shared), node.id, listener)));
         }
         tasks.push(tokio::spawn(crate::group::expire_members(Arc::clone(&shared))));
+        tasks.push(tokio::spawn(crate::txn::expire_transactions(Arc::clone(&shared))));
         Ok(FakeCluster { shared, nodes, addresses, tasks, runtime: None })
     }
 
@@ -400,12 +401,16 @@ impl FakeCluster {
         Ok(p.log.batches().map(|b| b.bytes.clone()).collect())
     }
 
-    /// Every record of a partition still in its log, with its offset.
+    /// Every record of a partition still in its log, with its offset;
+    /// transaction markers (control batches) are left out.
     pub fn records(&self, topic: &str, partition: i32) -> Result<Vec<(i64, Record)>, FakeError> {
         let mut out = Vec::new();
         for batch in self.batches(topic, partition)? {
             for entry in RecordSetIter::new(batch) {
                 let RecordSetEntry::Batch(view) = entry? else { continue };
+                if view.header.is_control() {
+                    continue;
+                }
                 let base = view.header.base_offset;
                 for record in view.records(&DecodeOptions::default())? {
                     out.push((base + record.offset_delta as i64, record));

@@ -940,6 +940,16 @@ impl Groups {
         }
     }
 
+    /// Stores an offset a committed transaction carried, creating a simple
+    /// group when the group is gone.
+    pub(crate) fn commit_transactional(&mut self, group: &str, topic: &str, partition: i32, committed: Committed) {
+        self.groups
+            .entry(group.to_owned())
+            .or_insert_with(Group::new)
+            .offsets
+            .insert((topic.to_owned(), partition), committed);
+    }
+
     /// OffsetDelete: the group error, or an error for each partition.
     pub(crate) fn delete_offsets(
         &mut self,

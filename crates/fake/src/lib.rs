@@ -26,6 +26,7 @@ mod log;
 mod persona;
 mod server;
 mod state;
+mod txn;
 
 pub use cluster::{FakeCluster, FakeClusterBuilder, FakeError, LoggedRequest};
 pub use control::{Action, Hook, Times};

@@ -11,8 +11,8 @@
 use bytes::{BufMut, Bytes, BytesMut};
 use kafka_wire::records::legacy::{encode_message_set, LegacyMessage};
 use kafka_wire::records::{
-    BatchView, Compression, DecodeOptions, EncodeOptions, Record, RecordBatch, RecordSetEntry, RecordSetIter,
-    TimestampType,
+    BatchView, Compression, ControlRecord, DecodeOptions, EncodeOptions, Record, RecordBatch, RecordSetEntry,
+    RecordSetIter, TimestampType,
 };
 use kafka_wire::ErrorCode;
 
@@ -60,6 +60,19 @@ pub(crate) struct Appended {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Read {
     pub(crate) records: Bytes,
+    /// The offset after the last batch returned (whole or cut), or the
+    /// offset read from when nothing was.
+    pub(crate) end: i64,
+}
+
+/// An aborted transaction in a partition: its producer, its first offset
+/// and the offset of its abort marker, as Kafka's aborted-transaction
+/// index holds them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AbortedTxn {
+    pub(crate) producer_id: i64,
+    pub(crate) first_offset: i64,
+    pub(crate) last_offset: i64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -67,6 +80,9 @@ pub(crate) struct PartitionLog {
     batches: Vec<StoredBatch>,
     log_start_offset: i64,
     next_offset: i64,
+    /// The open transactions' producers and first offsets.
+    open_txns: std::collections::BTreeMap<i64, i64>,
+    aborted: Vec<AbortedTxn>,
 }
 
 const LEADER_EPOCH_AT: usize = 12;
@@ -123,7 +139,11 @@ impl PartitionLog {
     ) -> Appended {
         let base_offset = self.next_offset;
         for batch in batches {
+            let header = batch.view.header;
             let stored = self.assign(batch, leader_epoch, log_append_time);
+            if header.is_transactional() {
+                self.open_txns.entry(header.producer_id).or_insert(stored.base_offset);
+            }
             self.next_offset = stored.last_offset + 1;
             self.batches.push(stored);
         }
@@ -149,15 +169,79 @@ impl PartitionLog {
         }
     }
 
+    /// The last stable offset: the first offset of the earliest open
+    /// transaction, or the log end when none is open.
+    pub(crate) fn last_stable_offset(&self) -> i64 {
+        self.open_txns.values().copied().min().unwrap_or(self.next_offset).max(self.log_start_offset)
+    }
+
+    /// Whether producer `id` has an open transaction here.
+    pub(crate) fn has_open_txn(&self, id: i64) -> bool {
+        self.open_txns.contains_key(&id)
+    }
+
+    /// The open transactions' first offsets, by producer.
+    pub(crate) fn open_txns(&self) -> &std::collections::BTreeMap<i64, i64> {
+        &self.open_txns
+    }
+
+    /// Writes a transaction marker (a control batch holding one COMMIT or
+    /// ABORT control record) for producer `id` at `epoch`, closing its
+    /// transaction in this partition.
+    pub(crate) fn append_marker(&mut self, id: i64, epoch: i16, commit: bool, leader_epoch: i32, now: i64) {
+        let marker = if commit {
+            ControlRecord::Commit { coordinator_epoch: 0 }
+        } else {
+            ControlRecord::Abort { coordinator_epoch: 0 }
+        };
+        let record = marker.to_record(0, 0).expect("a marker encodes");
+        let mut batch = RecordBatch::from_records(Compression::None, [(now, record)])
+            .with_control(true)
+            .with_transactional(true)
+            .with_producer(id, epoch, -1);
+        batch.base_offset = self.next_offset;
+        batch.partition_leader_epoch = leader_epoch;
+        let bytes = batch.to_bytes(&EncodeOptions::default()).expect("a marker batch encodes");
+        let offset = self.next_offset;
+        self.batches.push(StoredBatch {
+            base_offset: offset,
+            last_offset: offset,
+            max_timestamp: now,
+            leader_epoch,
+            bytes,
+        });
+        self.next_offset = offset + 1;
+        if let Some(first) = self.open_txns.remove(&id) {
+            if !commit {
+                self.aborted.push(AbortedTxn { producer_id: id, first_offset: first, last_offset: offset });
+            }
+        }
+    }
+
+    /// The aborted transactions a read of `[from, to)` overlaps, as Kafka
+    /// lists them for a read_committed fetch.
+    pub(crate) fn aborted_between(&self, from: i64, to: i64) -> Vec<AbortedTxn> {
+        self.aborted.iter().filter(|a| a.last_offset >= from && a.first_offset < to).copied().collect()
+    }
+
     /// The batches from the one holding `offset`, at most `max_bytes` of
     /// them: the last may be cut off inside, as Kafka's segment reads cut
     /// it. With `min_one`, a first batch larger than `max_bytes` is
     /// returned whole (KIP-74), so a consumer always makes progress.
     pub(crate) fn read(&self, offset: i64, max_bytes: usize, min_one: bool) -> Read {
+        self.read_below(offset, max_bytes, min_one, i64::MAX)
+    }
+
+    /// As [`PartitionLog::read`], stopping before the batch holding
+    /// `upper` (the last stable offset, for a read_committed fetch; always
+    /// a batch boundary).
+    pub(crate) fn read_below(&self, offset: i64, max_bytes: usize, min_one: bool, upper: i64) -> Read {
         let first = self.batches.partition_point(|b| b.last_offset < offset);
         let mut out = BytesMut::new();
-        for batch in &self.batches[first..] {
+        let mut end = offset;
+        for batch in self.batches[first..].iter().take_while(|b| b.base_offset < upper) {
             let room = max_bytes.saturating_sub(out.len());
+            end = batch.last_offset + 1;
             if batch.bytes.len() <= room {
                 out.put_slice(&batch.bytes);
             } else {
@@ -169,17 +253,21 @@ impl PartitionLog {
                 break;
             }
         }
-        Read { records: out.freeze() }
+        Read { records: out.freeze(), end }
     }
 
     /// As [`PartitionLog::read`], in a legacy message format for Fetch
-    /// v0-3 (magic 0 before v2, magic 1 from it), uncompressed.
+    /// v0-3 (magic 0 before v2, magic 1 from it), uncompressed. Control
+    /// batches have no legacy form and are left out, as Kafka's
+    /// down-conversion leaves them out.
     pub(crate) fn read_legacy(&self, offset: i64, max_bytes: usize, min_one: bool, magic: i8) -> Read {
         let first = self.batches.partition_point(|b| b.last_offset < offset);
         let mut out = BytesMut::new();
+        let mut end = offset;
         for batch in &self.batches[first..] {
             let converted = down_convert(batch, magic);
             let room = max_bytes.saturating_sub(out.len());
+            end = batch.last_offset + 1;
             if converted.len() <= room {
                 out.put_slice(&converted);
             } else {
@@ -188,7 +276,7 @@ impl PartitionLog {
                 break;
             }
         }
-        Read { records: out.freeze() }
+        Read { records: out.freeze(), end }
     }
 
     /// The first offset whose record's timestamp is at least `timestamp`,
@@ -254,6 +342,7 @@ impl PartitionLog {
         if offset > self.log_start_offset {
             self.log_start_offset = offset;
             self.batches.retain(|b| b.last_offset >= offset);
+            self.aborted.retain(|a| a.last_offset >= offset);
         }
     }
 
@@ -368,6 +457,9 @@ fn record_timestamps(batch: &StoredBatch) -> Vec<(i64, i64)> {
 
 fn down_convert(batch: &StoredBatch, magic: i8) -> Vec<u8> {
     let Some(decoded) = decoded(batch) else { return Vec::new() };
+    if decoded.is_control() {
+        return Vec::new();
+    }
     let messages: Vec<LegacyMessage> = decoded
         .records
         .iter()

@@ -113,6 +113,25 @@ impl Producers {
         }
     }
 
+    /// Sets a producer's epoch (the transaction coordinator bumped it), so
+    /// batches of older epochs are refused.
+    pub(crate) fn set_epoch(&mut self, id: i64, epoch: i16) {
+        self.epochs.insert(id, epoch);
+    }
+
+    /// The producers with state in a partition: (id, epoch, last
+    /// sequence), as DescribeProducers lists them.
+    pub(crate) fn in_partition(&self, topic: &str, partition: i32) -> Vec<(i64, i16, i32)> {
+        let mut out: Vec<(i64, i16, i32)> = self
+            .sequences
+            .iter()
+            .filter(|((_, t, p), _)| t == topic && *p == partition)
+            .map(|((id, _, _), s)| (*id, s.epoch, s.batches.back().map_or(-1, |b| b.1)))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     /// Checks a batch of `(first, last)` sequences from producer `id` at
     /// `epoch` against what was appended to this partition, as Kafka's
     /// `ProducerAppendInfo` does.
@@ -178,6 +197,7 @@ pub(crate) struct State {
     pub(crate) topics: BTreeMap<String, Topic>,
     pub(crate) producers: Producers,
     pub(crate) groups: Groups,
+    pub(crate) txns: crate::txn::Transactions,
     pub(crate) broker_configs: BTreeMap<String, String>,
     /// Where the next new partition's leader is, round the brokers.
     next_leader: usize,
@@ -231,6 +251,7 @@ impl State {
             topics: BTreeMap::new(),
             producers: Producers::default(),
             groups: Groups::default(),
+            txns: Default::default(),
             broker_configs: BTreeMap::new(),
             next_leader: 0,
         }

@@ -312,3 +312,80 @@ fn java_client_through_the_recording_proxy() {
     assert_eq!(frames, cluster.requests().len(), "{what}: requests that bypassed the proxy");
     check_no_problems(what, &cluster);
 }
+
+/// Transactions the Java producer runs: the even ones committed, the odd ones aborted.
+const TRANSACTIONS: usize = 8;
+
+/// Kafka's Java client of `client` with a transactional producer against
+/// persona `release`: read_committed must see exactly the committed
+/// records, read_uncommitted all of them, record by record. The fake
+/// broker reports no finalized features, so the client speaks the classic
+/// transaction protocol (AddPartitionsToTxn), not KIP-890's version 2.
+fn java_transactions(release: KafkaRelease, client: &str) {
+    let what = format!("the Java client {client}'s transactions against persona {release}");
+    let cluster = FakeCluster::builder().release(release).start_in_background().unwrap();
+    let topic = "java-txn";
+    let out = run(
+        &what,
+        java(150, client, "FakeClusterTransactions.java").args([
+            &cluster.bootstrap(),
+            topic,
+            &TRANSACTIONS.to_string(),
+        ]),
+        &cluster,
+    );
+    assert!(out.contains("transactions done"), "{what}:\n{out}");
+    // (partition, value) per line of a kind.
+    let lines = |prefix: &str| -> Vec<(i32, i64, String)> {
+        out.lines()
+            .filter_map(|l| l.strip_prefix(prefix))
+            .map(|rest| {
+                let fields: Vec<&str> = rest.split(' ').collect();
+                match fields[..] {
+                    [p, v] => (p.parse().unwrap(), -1, v.to_owned()),
+                    [p, o, v] => (p.parse().unwrap(), o.parse().unwrap(), v.to_owned()),
+                    _ => panic!("{what}: {rest}"),
+                }
+            })
+            .collect()
+    };
+    let committed_sent = lines("sent commit ");
+    let aborted_sent = lines("sent abort ");
+    let read_committed = lines("read committed ");
+    let read_uncommitted = lines("read uncommitted ");
+    assert_eq!(committed_sent.len(), 3 * TRANSACTIONS.div_ceil(2), "{what}");
+    assert_eq!(aborted_sent.len(), 3 * (TRANSACTIONS / 2), "{what}");
+    for partition in 0..3 {
+        let values = |seen: &[(i32, i64, String)]| -> Vec<String> {
+            seen.iter().filter(|s| s.0 == partition).map(|s| s.2.clone()).collect()
+        };
+        assert_eq!(values(&read_committed), values(&committed_sent), "{what}: read_committed, partition {partition}");
+        // read_uncommitted: every record of the log, at its offset, markers skipped.
+        let logged: Vec<(i64, String)> = cluster
+            .records(topic, partition)
+            .unwrap()
+            .into_iter()
+            .map(|(o, r)| (o, String::from_utf8(r.value.unwrap().to_vec()).unwrap()))
+            .collect();
+        let uncommitted: Vec<(i64, String)> =
+            read_uncommitted.iter().filter(|s| s.0 == partition).map(|s| (s.1, s.2.clone())).collect();
+        assert_eq!(uncommitted, logged, "{what}: read_uncommitted, partition {partition}");
+        assert_eq!(logged.len(), TRANSACTIONS, "{what}: partition {partition}");
+        // One marker per transaction: records and markers alternate.
+        assert_eq!(cluster.offsets(topic, partition).unwrap().1, 2 * TRANSACTIONS as i64, "{what}");
+    }
+    // The last committed transaction's offset commit is the group's.
+    let last_committed = (TRANSACTIONS - 1) / 2 * 2;
+    assert_eq!(cluster.committed_offset("txn-group", topic, 0), Some(last_committed as i64), "{what}");
+    check_no_problems(&what, &cluster);
+}
+
+#[test]
+fn java_client_4_4_0_transactions_against_persona_4_4_0() {
+    java_transactions(KafkaRelease::V4_4_0, "4.4.0");
+}
+
+#[test]
+fn java_client_3_9_1_transactions_against_persona_3_9_1() {
+    java_transactions(KafkaRelease::V3_9_1, "3.9.1");
+}

@@ -395,6 +395,118 @@ pub(crate) fn error_response(request: &RequestFrame, code: ErrorCode) -> Option<
             ..Default::default()
         }
         .into(),
+        Request::AddPartitionsToTxn(r) => {
+            use add_partitions_to_txn_response::{
+                AddPartitionsToTxnPartitionResult, AddPartitionsToTxnResult, AddPartitionsToTxnTopicResult,
+            };
+            let topics = |topics: &[add_partitions_to_txn_request::AddPartitionsToTxnTopic]| {
+                topics
+                    .iter()
+                    .map(|t| AddPartitionsToTxnTopicResult {
+                        name: t.name.clone(),
+                        results_by_partition: t
+                            .partitions
+                            .iter()
+                            .map(|p| AddPartitionsToTxnPartitionResult {
+                                partition_index: p,
+                                partition_error_code: error,
+                                ..Default::default()
+                            })
+                            .collect(),
+                        ..Default::default()
+                    })
+                    .collect::<Vec<_>>()
+            };
+            if version >= 4 {
+                // The batched form: the code at the top level and for every transaction.
+                AddPartitionsToTxnResponse {
+                    error_code: error,
+                    results_by_transaction: r
+                        .transactions
+                        .iter()
+                        .map(|t| AddPartitionsToTxnResult {
+                            transactional_id: t.transactional_id.clone(),
+                            topic_results: topics(&t.topics),
+                            ..Default::default()
+                        })
+                        .collect(),
+                    ..Default::default()
+                }
+                .into()
+            } else {
+                AddPartitionsToTxnResponse {
+                    results_by_topic_v3_and_below: topics(&r.v3_and_below_topics),
+                    ..Default::default()
+                }
+                .into()
+            }
+        }
+        Request::AddOffsetsToTxn(_) => AddOffsetsToTxnResponse { error_code: error, ..Default::default() }.into(),
+        Request::EndTxn(_) => {
+            EndTxnResponse { error_code: error, producer_id: -1, producer_epoch: -1, ..Default::default() }.into()
+        }
+        Request::TxnOffsetCommit(r) => TxnOffsetCommitResponse {
+            topics: r
+                .topics
+                .iter()
+                .map(|t| txn_offset_commit_response::TxnOffsetCommitResponseTopic {
+                    name: t.name.clone(),
+                    topic_id: t.topic_id,
+                    partitions: t
+                        .partitions
+                        .iter()
+                        .map(|p| txn_offset_commit_response::TxnOffsetCommitResponsePartition {
+                            partition_index: p.partition_index,
+                            error_code: error,
+                            ..Default::default()
+                        })
+                        .collect(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .into(),
+        Request::DescribeTransactions(r) => DescribeTransactionsResponse {
+            transaction_states: r
+                .transactional_ids
+                .iter()
+                .map(|id| describe_transactions_response::TransactionState {
+                    error_code: error,
+                    transactional_id: id.clone(),
+                    transaction_state: StrBytes::default(),
+                    transaction_start_time_ms: -1,
+                    producer_id: -1,
+                    producer_epoch: -1,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .into(),
+        Request::ListTransactions(_) => ListTransactionsResponse { error_code: error, ..Default::default() }.into(),
+        Request::DescribeProducers(r) => DescribeProducersResponse {
+            topics: r
+                .topics
+                .iter()
+                .map(|t| describe_producers_response::TopicResponse {
+                    name: t.name.clone(),
+                    partitions: t
+                        .partition_indexes
+                        .iter()
+                        .map(|p| describe_producers_response::PartitionResponse {
+                            partition_index: p,
+                            error_code: error,
+                            error_message: message(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .into(),
         Request::DescribeConfigs(r) => DescribeConfigsResponse {
             results: r
                 .resources

@@ -8,7 +8,9 @@
 use super::Ctx;
 use crate::state::State;
 use kafka_wire::messages::fetch_request::FetchPartition;
-use kafka_wire::messages::fetch_response::{FetchableTopicResponse, LeaderIdAndEpoch, NodeEndpoint, PartitionData};
+use kafka_wire::messages::fetch_response::{
+    AbortedTransaction, FetchableTopicResponse, LeaderIdAndEpoch, NodeEndpoint, PartitionData,
+};
 use kafka_wire::messages::{FetchRequest, FetchResponse};
 use kafka_wire::ErrorCode;
 use std::pin::pin;
@@ -63,13 +65,11 @@ fn read(ctx: &Ctx<'_>, request: &FetchRequest) -> (FetchResponse, usize, bool) {
                 .iter()
                 .map(|p| {
                     let limit = (p.partition_max_bytes.max(0) as usize).min(remaining);
-                    let mut data = match &name {
-                        Some(name) => read_partition(&state, ctx.node(), name, p, limit, min_one, version),
+                    let committed = version >= 4 && request.isolation_level == READ_COMMITTED;
+                    let data = match &name {
+                        Some(name) => read_partition(&state, ctx.node(), name, p, limit, min_one, version, committed),
                         None => error(p.partition, ErrorCode::UnknownTopicId),
                     };
-                    if request.isolation_level == READ_COMMITTED && data.error_code == 0 {
-                        data.aborted_transactions = Some(Vec::new());
-                    }
                     let size = data.records.as_ref().map_or(0, |r| r.len());
                     if size > 0 {
                         min_one = false;
@@ -111,6 +111,7 @@ fn error(partition: i32, code: ErrorCode) -> PartitionData {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_partition(
     state: &State,
     node: i32,
@@ -119,6 +120,7 @@ fn read_partition(
     limit: usize,
     min_one: bool,
     version: i16,
+    read_committed: bool,
 ) -> PartitionData {
     let Some(partition) = state.partition(topic, request.partition) else {
         return error(request.partition, ErrorCode::UnknownTopicOrPartition);
@@ -141,28 +143,43 @@ fn read_partition(
         }
     }
     let log = &partition.log;
-    let (start, end) = (log.log_start_offset(), log.end_offset());
+    let (start, end, stable) = (log.log_start_offset(), log.end_offset(), log.last_stable_offset());
     if request.fetch_offset < start || request.fetch_offset > end {
         let mut data = error(request.partition, ErrorCode::OffsetOutOfRange);
         data.high_watermark = end;
-        data.last_stable_offset = end;
+        data.last_stable_offset = stable;
         data.log_start_offset = start;
         return data;
     }
     let read = match version {
         0 | 1 => log.read_legacy(request.fetch_offset, limit, min_one, 0),
         2 | 3 => log.read_legacy(request.fetch_offset, limit, min_one, 1),
+        // read_committed: nothing at or after the last stable offset.
+        _ if read_committed => log.read_below(request.fetch_offset, limit, min_one, stable),
         _ => log.read(request.fetch_offset, limit, min_one),
     };
+    // The aborted transactions the returned records overlap, so the
+    // consumer can drop their records.
+    let aborted_transactions = read_committed.then(|| {
+        log.aborted_between(request.fetch_offset, read.end)
+            .into_iter()
+            .map(|a| AbortedTransaction {
+                producer_id: a.producer_id,
+                first_offset: a.first_offset,
+                ..Default::default()
+            })
+            .collect()
+    });
     PartitionData {
         partition_index: request.partition,
         error_code: 0,
         high_watermark: end,
-        last_stable_offset: end,
+        last_stable_offset: stable,
         log_start_offset: start,
         current_leader: LeaderIdAndEpoch { leader_id: -1, leader_epoch: -1, ..Default::default() },
         preferred_read_replica: -1,
         records: Some(read.records),
+        aborted_transactions,
         ..Default::default()
     }
 }

@@ -359,6 +359,12 @@ fn fetched(state: &State, group: &str, topic: &str, partition: i32) -> (i64, i32
     }
 }
 
+/// Whether an open transaction holds an offset for the partition
+/// (OffsetFetch's `require_stable` then answers UNSTABLE_OFFSET_COMMIT).
+fn unstable(state: &State, group: &str, topic: &str, partition: i32) -> bool {
+    state.txns.pending_offset(group, topic, partition)
+}
+
 /// The topics and partitions a group committed, by topic.
 fn all_committed(state: &State, group: &str) -> BTreeMap<String, Vec<i32>> {
     let mut out: BTreeMap<String, Vec<i32>> = BTreeMap::new();
@@ -372,7 +378,8 @@ pub(crate) fn offset_fetch(ctx: &Ctx<'_>, request: &OffsetFetchRequest) -> Offse
     let version = ctx.version;
     let state = ctx.shared.state();
     if version >= 8 {
-        let groups = request.groups.iter().map(|g| offset_fetch_group(ctx, &state, g)).collect();
+        let groups =
+            request.groups.iter().map(|g| offset_fetch_group(ctx, &state, g, request.require_stable)).collect();
         return OffsetFetchResponse { groups, ..Default::default() };
     }
     let group = request.group_id.as_str();
@@ -381,6 +388,7 @@ pub(crate) fn offset_fetch(ctx: &Ctx<'_>, request: &OffsetFetchRequest) -> Offse
         None => all_committed(&state, group).into_iter().collect(),
     };
     let error = check_group(&state, ctx.node(), group, true).err();
+    let require_stable = version >= 7 && request.require_stable;
     if let Some(e) = error {
         if version >= 2 {
             return OffsetFetchResponse { error_code: e.code(), ..Default::default() };
@@ -392,17 +400,20 @@ pub(crate) fn offset_fetch(ctx: &Ctx<'_>, request: &OffsetFetchRequest) -> Offse
             partitions: partitions
                 .into_iter()
                 .map(|partition| {
+                    let unstable = error.is_none() && require_stable && unstable(&state, group, &name, partition);
                     let (offset, epoch, metadata) = match error {
                         // v0-1 have no top-level error: every partition carries it.
                         Some(_) => (-1, -1, String::new()),
+                        None if unstable => (-1, -1, String::new()),
                         None => fetched(&state, group, &name, partition),
                     };
+                    let partition_error = if unstable { Some(ErrorCode::UnstableOffsetCommit) } else { error };
                     OffsetFetchResponsePartition {
                         partition_index: partition,
                         committed_offset: offset,
                         committed_leader_epoch: epoch,
                         metadata: Some(metadata.into()),
-                        error_code: error.unwrap_or(ErrorCode::None).code(),
+                        error_code: partition_error.unwrap_or(ErrorCode::None).code(),
                         ..Default::default()
                     }
                 })
@@ -418,6 +429,7 @@ fn offset_fetch_group(
     ctx: &Ctx<'_>,
     state: &State,
     request: &offset_fetch_request::OffsetFetchRequestGroup,
+    require_stable: bool,
 ) -> OffsetFetchResponseGroup {
     let version = ctx.version;
     let group = request.group_id.as_str();
@@ -465,6 +477,16 @@ fn offset_fetch_group(
                 partitions: partitions
                     .into_iter()
                     .map(|partition| {
+                        if error.is_none() && require_stable && unstable(state, group, &name, partition) {
+                            return OffsetFetchResponsePartitions {
+                                partition_index: partition,
+                                committed_offset: -1,
+                                committed_leader_epoch: -1,
+                                metadata: Some("".into()),
+                                error_code: ErrorCode::UnstableOffsetCommit.code(),
+                                ..Default::default()
+                            };
+                        }
                         let (offset, epoch, metadata) = match error {
                             Some(_) => (-1, -1, String::new()),
                             None => fetched(state, group, &name, partition),

@@ -22,6 +22,9 @@ mod produce;
 mod producer_id;
 pub(crate) mod sasl;
 mod topics;
+mod txn;
+
+pub(crate) use produce::now_ms;
 
 pub(crate) use errors::error_response;
 
@@ -80,6 +83,13 @@ pub(crate) const SERVED: &[ApiKey] = &[
     ApiKey::DeleteGroups,
     ApiKey::ConsumerGroupDescribe,
     ApiKey::InitProducerId,
+    ApiKey::AddPartitionsToTxn,
+    ApiKey::AddOffsetsToTxn,
+    ApiKey::TxnOffsetCommit,
+    ApiKey::EndTxn,
+    ApiKey::DescribeTransactions,
+    ApiKey::ListTransactions,
+    ApiKey::DescribeProducers,
     ApiKey::DescribeConfigs,
     ApiKey::AlterConfigs,
     ApiKey::IncrementalAlterConfigs,
@@ -122,6 +132,13 @@ pub(crate) async fn handle(shared: &Shared, session: &mut Session, frame: &Reque
         Request::DeleteGroups(r) => reply(groups::delete_groups(&ctx, r).into()),
         Request::ConsumerGroupDescribe(r) => reply(groups::consumer_group_describe(&ctx, r).into()),
         Request::InitProducerId(r) => reply(producer_id::init_producer_id(&ctx, r).into()),
+        Request::AddPartitionsToTxn(r) => reply(txn::add_partitions_to_txn(&ctx, r).into()),
+        Request::AddOffsetsToTxn(r) => reply(txn::add_offsets_to_txn(&ctx, r).into()),
+        Request::TxnOffsetCommit(r) => reply(txn::txn_offset_commit(&ctx, r).into()),
+        Request::EndTxn(r) => reply(txn::end_txn(&ctx, r).into()),
+        Request::DescribeTransactions(r) => reply(txn::describe_transactions(&ctx, r).into()),
+        Request::ListTransactions(r) => reply(txn::list_transactions(&ctx, r).into()),
+        Request::DescribeProducers(r) => reply(txn::describe_producers(&ctx, r).into()),
         Request::DescribeConfigs(r) => reply(configs::describe_configs(&ctx, r).into()),
         Request::AlterConfigs(r) => reply(configs::alter_configs(&ctx, r).into()),
         Request::IncrementalAlterConfigs(r) => reply(configs::incremental_alter_configs(&ctx, r).into()),

@@ -62,6 +62,10 @@ pub(crate) fn list_offsets(ctx: &Ctx<'_>, request: &ListOffsetsRequest) -> ListO
                         Ok(partition) => {
                             let log = &partition.log;
                             let found = match p.timestamp {
+                                // read_committed (v2+) sees up to the last stable offset.
+                                LATEST if version >= 2 && request.isolation_level == 1 => {
+                                    Some((log.last_stable_offset(), -1))
+                                }
                                 LATEST => Some((log.end_offset(), -1)),
                                 EARLIEST | EARLIEST_LOCAL => Some((log.log_start_offset(), -1)),
                                 MAX_TIMESTAMP => log.max_timestamp(),

@@ -144,11 +144,8 @@ fn append_partition(
             )),
         ));
     }
-    if batches.iter().any(|b| b.view.header.is_transactional()) {
-        return Err((
-            ErrorCode::InvalidTxnState,
-            Some("transactions are not supported by this fake broker yet".into()),
-        ));
+    if let Some(batch) = batches.iter().find(|b| b.view.header.is_transactional()) {
+        check_transactional(state, topic, index, &batch.view.header)?;
     }
     let idempotent: Option<&ValidBatch> = batches.iter().find(|b| b.view.header.producer_id >= 0);
     if let Some(batch) = idempotent {
@@ -170,6 +167,31 @@ fn append_partition(
         state.producers.appended(topic, index, Sequences::of(&batch.view.header), appended.base_offset);
     }
     Ok((appended.base_offset, appended.log_append_time, log_start))
+}
+
+/// A transactional batch is taken only from the producer's current epoch
+/// and into a partition its open transaction holds, as a Kafka broker
+/// verifying transactions (KIP-890 part 1) takes it.
+fn check_transactional(
+    state: &State,
+    topic: &str,
+    index: i32,
+    header: &kafka_wire::records::BatchHeader,
+) -> Result<(), Failure> {
+    let refused = |code: ErrorCode, why: &str| Err((code, Some(why.to_owned())));
+    let Some((_, txn)) = state.txns.by_producer(header.producer_id) else {
+        return refused(ErrorCode::InvalidTxnState, "the producer id has no transaction");
+    };
+    if header.producer_epoch < txn.epoch {
+        return refused(ErrorCode::InvalidProducerEpoch, "the producer's epoch is fenced");
+    }
+    if header.producer_epoch > txn.epoch {
+        return refused(ErrorCode::InvalidTxnState, "the producer's epoch is not the transaction's");
+    }
+    if txn.status != crate::txn::TxnStatus::Ongoing || !txn.partitions.contains(&(topic.to_owned(), index)) {
+        return refused(ErrorCode::InvalidTxnState, "the partition is not in the producer's open transaction");
+    }
+    Ok(())
 }
 
 pub(crate) fn now_ms() -> i64 {

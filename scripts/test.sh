@@ -124,6 +124,8 @@ stage_java() {
     legacy_cp=$(scripts/java-tester.sh "$legacy")
     export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$legacy_cp"
     cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records --test java_parse_diff --test release_tables -- --nocapture
+    echo "== the conformance kit's vectors against Kafka's Java classes"
+    cargo test -p kafka-wire-cli --features external --test conformance -- --nocapture
 }
 
 stage_broker() {

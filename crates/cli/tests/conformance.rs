@@ -1,12 +1,21 @@
 //! The conformance kit (conformance/): every vector passes this library's
 //! reader, the committed files are exactly what the seed generates, and a
 //! changed byte is caught, naming the vector.
+//!
+//! With the feature "external" (scripts/test.sh's java stage, or
+//! scripts/conformance.sh), every vector also goes to Kafka's own Java
+//! classes of the release that defines its version.
 
 use kafka_wire_cli::kit::{self, Vector};
 use std::path::PathBuf;
 
+/// conformance/, or the kit `KAFKA_WIRE_KIT_DIR` names (scripts/conformance.sh
+/// verifies a new kit there before it replaces the committed one).
 fn kit_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance")
+    match std::env::var_os("KAFKA_WIRE_KIT_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance"),
+    }
 }
 
 /// Every committed vector file, as (path under the kit, text).
@@ -136,4 +145,76 @@ fn gen_prints_vectors_that_check_passes() {
     let vector = Vector::from_line(String::from_utf8(response.stdout).unwrap().trim()).unwrap();
     assert_eq!(vector.kind, kit::Kind::Response(kafka_wire::ApiKey::ApiVersions));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every vector against Kafka's Java classes of the release that defines
+/// its version (see java-tester/'s KitOps): Java reads the bytes, using
+/// every one, writes them back the same, writes the vector's JSON, and
+/// (without unknown tagged fields) writes the vector's bytes from its JSON.
+#[cfg(feature = "external")]
+#[test]
+fn kafkas_java_classes_agree_with_every_vector() {
+    use kafka_wire::json::serde_json::{json, Value};
+    use kafka_wire::KafkaRelease;
+    use kafka_wire_integration::java_tester::JavaTester;
+
+    /// Kafka writes records fields as empty in JSON (KIP-673); the kit keeps
+    /// their bytes in base64, which Kafka reads.
+    fn blank_records(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if (key == "records" || key == "unalignedRecords") && v.is_string() {
+                        *v = Value::String(String::new());
+                    } else {
+                        blank_records(v);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(blank_records),
+            _ => {}
+        }
+    }
+
+    let mut testers: Vec<(&str, JavaTester)> =
+        KafkaRelease::GENERATED_FROM.iter().map(|&r| (r.version(), JavaTester::start_for(r))).collect();
+    let (mut failures, mut checked) = (Vec::new(), std::collections::BTreeMap::<String, usize>::new());
+    for (path, text) in committed() {
+        for (i, line) in text.lines().enumerate() {
+            let vector = Vector::from_line(line).unwrap();
+            let Some((release, tester)) = testers.iter_mut().find(|(r, _)| *r == vector.release) else {
+                panic!("{path}:{} names release {}, which no tester is for", i + 1, vector.release)
+            };
+            let answer = tester.ask(json!({
+                "op": "vector",
+                "class": vector.kind.java_class(),
+                "version": vector.version,
+                "hex": vector.hex,
+                "json": vector.json,
+                "unknownTaggedFields": vector.unknown_tagged_fields,
+            }));
+            let mut problems: Vec<String> = match answer["errors"].as_array() {
+                Some(errors) => errors.iter().map(|e| e.as_str().unwrap_or("?").to_string()).collect(),
+                None => vec![format!("the tester answered {answer}")],
+            };
+            if let Some(java) = answer.get("json") {
+                let (mut ours, mut theirs) = (vector.json.clone(), java.clone());
+                blank_records(&mut ours);
+                blank_records(&mut theirs);
+                if let Some(diff) = kit::json_difference("", &ours, &theirs) {
+                    problems.push(format!("(3) Java's JSON differs: {diff}"));
+                }
+            }
+            if !problems.is_empty() {
+                failures.push(format!("{path}:{} {} (Kafka {release}): {}", i + 1, vector.name(), problems.join("; ")));
+            }
+            *checked.entry(release.to_string()).or_default() += 1;
+        }
+    }
+    println!(
+        "conformance kit against Kafka's Java classes: {checked:?} vectors per release, {} failing",
+        failures.len()
+    );
+    let shown: Vec<&str> = failures.iter().take(20).map(String::as_str).collect();
+    assert!(failures.is_empty(), "{} vectors differ from Kafka's Java classes:\n{}", failures.len(), shown.join("\n"));
 }

@@ -7,8 +7,9 @@
 #                                    and Maven), then replace conformance/'s
 #                                    vector files with the new ones
 #   scripts/conformance.sh --check   fail if conformance/ is not what the seed
-#                                    generates, or if this library's reader
-#                                    (kafka-wire check) fails; no Java
+#                                    generates, or if a reader fails: this
+#                                    library's (kafka-wire check) and the
+#                                    Python one (conformance/check.py); no Java
 #
 # A new kit that Kafka's classes disagree with is not written.
 set -euo pipefail
@@ -30,7 +31,8 @@ if [[ "${1:-}" == --check ]]; then
         }
     done
     "$kafka_wire" check conformance
-    echo "conformance kit: current, and kafka-wire check passes"
+    python3 conformance/check.py conformance
+    echo "conformance kit: current, and both readers pass"
     exit 0
 fi
 

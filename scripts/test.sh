@@ -7,6 +7,7 @@
 #   fast     generated code current, formatting, clippy, docs, the crates
 #            package, the unit, vector, property and generator tests, the
 #            examples: what needs nothing but Rust (and the specs' cache)
+#            (and python3, for the conformance kit's second reader)
 #   fuzz     a smoke run of every fuzz target
 #   java     byte-exact against Kafka's Java classes, and the parser
 #            differential (a JDK and Maven)
@@ -82,6 +83,9 @@ stage_fast() {
 
     echo "== the public API is the committed snapshot (crates/*/public-api.txt; scripts/public-api.py writes it)"
     python3 scripts/public-api.py --check
+
+    echo "== the conformance kit, read without our code (conformance/check.py)"
+    python3 conformance/check.py
 
     echo "== rust-version is true"
     python3 scripts/check-rust-version.py

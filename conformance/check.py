@@ -9,7 +9,10 @@ their bytes with its own decoder, written from Kafka's protocol guide and
 the message specs, not from kafka-wire's code, and compares the result with
 the vector's JSON: the request and response headers at every version, and
 ApiVersionsRequest v0-3, SaslHandshakeRequest v0-1 and HeartbeatRequest
-v0-4. A vector with "unknown_tagged_fields": true must hold at least one
+v0-4. In every frame it checks the size prefix, works out the header
+version from the api's flexible versions (from the kit's own message
+files, which hold each version's tagged-field section) and decodes the
+header, which must name the frame's api and version. A vector with "unknown_tagged_fields": true must hold at least one
 tagged field the decoder does not know, and one with false none.
 
 Prints each problem as FILE:LINE NAME: PROBLEM; exit status 1 if any.
@@ -26,6 +29,7 @@ CASE = re.compile(r"^(default|random-[1-9][0-9]*|unknown-tagged-[1-9][0-9]*)$")
 HEX = re.compile(r"^(?:[0-9a-f]{2})*$")
 MESSAGE_KEYS = ["api", "api_key", "direction", "version", "release", "case", "unknown_tagged_fields", "json", "hex"]
 HEADER_KEYS = ["header", "version", "release", "case", "unknown_tagged_fields", "json", "hex"]
+FRAME_KEYS = MESSAGE_KEYS + ["header_version"]
 
 
 class Truncated(Exception):
@@ -153,7 +157,7 @@ def structure(path, vector):
     if not isinstance(vector, dict):
         return ["not a JSON object"]
     is_header = path.startswith("headers/")
-    keys = HEADER_KEYS if is_header else MESSAGE_KEYS
+    keys = HEADER_KEYS if is_header else FRAME_KEYS if path.startswith("frames/") else MESSAGE_KEYS
     if sorted(vector) != sorted(keys):
         return [f"fields {sorted(vector)}, expected {sorted(keys)}"]
     name = Path(path).name
@@ -185,6 +189,64 @@ def structure(path, vector):
     return problems
 
 
+def header_version(api_key, direction, version, flexible):
+    """The header version of a frame, by the protocol's rule."""
+    if direction == "request":
+        if api_key == 7 and version == 0:  # ControlledShutdown v0
+            return 0
+        return 2 if flexible else 1
+    if api_key == 18:  # ApiVersions responses: always v0 (KIP-511)
+        return 0
+    return 1 if flexible else 0
+
+
+def flexible_versions(kit):
+    """(api, direction) -> its flexible versions, read from the kit: each
+    flexible version, and only those, has an unknown-tagged vector."""
+    out = {}
+    for file in (kit / "messages").glob("*.jsonl"):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            v = json.loads(line)
+            if v["case"].startswith("unknown-tagged-"):
+                out.setdefault((v["api"], v["direction"]), set()).add(v["version"])
+    return out
+
+
+def check_frame(vector, flexible):
+    """Size prefix, header version and header of a frame vector."""
+    data = bytes.fromhex(vector["hex"])
+    if len(data) < 4 or int.from_bytes(data[:4], "big") != len(data) - 4:
+        return [f"the size prefix is not the size of the {len(data) - 4} bytes after it"]
+    is_flexible = vector["version"] in flexible.get((vector["api"], vector["direction"]), set())
+    expected = header_version(vector["api_key"], vector["direction"], vector["version"], is_flexible)
+    if vector["header_version"] != expected:
+        return [f"header_version {vector['header_version']}, the protocol's rule gives {expected}"]
+    if set(vector["json"]) != {"header", "message"}:
+        return ["json is not {header, message}"]
+    reader = Reader(data[4:])
+    try:
+        if vector["direction"] == "request":
+            header = request_header(reader, expected)
+            if (header["requestApiKey"], header["requestApiVersion"]) != (vector["api_key"], vector["version"]):
+                return [f"the header names api {header['requestApiKey']} v{header['requestApiVersion']}"]
+        else:
+            header = response_header(reader, expected)
+    except (Truncated, ValueError, UnicodeDecodeError) as e:
+        return [f"the header does not decode: {e}"]
+    if header != vector["json"]["header"]:
+        return [f"the header decodes to {header}, the vector's is {vector['json']['header']}"]
+    decode = decoder_for(f"messages/{vector['api']}.{vector['direction']}.jsonl", vector["version"])
+    if decode:
+        try:
+            body = decode(reader, vector["version"])
+            reader.end()
+        except (Truncated, ValueError, UnicodeDecodeError) as e:
+            return [f"the body does not decode: {e}"]
+        if body != vector["json"]["message"]:
+            return [f"the body decodes to {body}, the vector's is {vector['json']['message']}"]
+    return []
+
+
 def check(kit):
     problems, counts, decoded = [], {}, 0
     fmt = (kit / "FORMAT").read_text().strip() if (kit / "FORMAT").exists() else None
@@ -192,7 +254,8 @@ def check(kit):
         problems.append(f"FORMAT: {fmt!r}, this reader reads {FORMAT}")
     if not (kit / "SEED").exists():
         problems.append("SEED: missing")
-    files = sorted(p for d in ("headers", "messages") for p in (kit / d).glob("*.jsonl"))
+    files = sorted(p for d in ("headers", "messages", "frames") for p in (kit / d).glob("*.jsonl"))
+    flexible = flexible_versions(kit)
     if not files:
         problems.append(f"{kit}: no vector files")
     api_keys = {}
@@ -219,7 +282,14 @@ def check(kit):
             if "api" in vector and api_keys.setdefault(vector["api"], vector["api_key"]) != vector["api_key"]:
                 problems.append(f"{where}: {vector['api']} has two api keys")
             kind = "header" if "header" in vector else vector["direction"]
+            if "header_version" in vector:
+                kind = f"{kind} frame"
+                frame_problems = check_frame(vector, flexible)
+                problems.extend(f"{where}: {p}" for p in frame_problems)
+                decoded += not frame_problems
             counts[kind] = counts.get(kind, 0) + 1
+            if "header_version" in vector:
+                continue
             decode = decoder_for(path, vector["version"])
             if decode is None:
                 continue

@@ -23,7 +23,7 @@ kafka_wire=target/debug/kafka-wire
 "$kafka_wire" gen --kit "$scratch"
 
 if [[ "${1:-}" == --check ]]; then
-    for file in FORMAT SEED messages headers; do
+    for file in FORMAT SEED messages headers frames; do
         diff -rq "$scratch/$file" "conformance/$file" >/dev/null || {
             diff -r "$scratch/$file" "conformance/$file" | head -c 2000 >&2
             echo "conformance/$file is not what the seed generates: run scripts/conformance.sh" >&2
@@ -44,10 +44,10 @@ export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$legacy_cp"
 echo "== the new kit against this library and Kafka's Java classes"
 KAFKA_WIRE_KIT_DIR=$scratch cargo test --quiet -p kafka-wire-cli --features external --test conformance -- --nocapture
 
-for dir in messages headers; do
+for dir in messages headers frames; do
     rm -f conformance/$dir/*.jsonl
     mkdir -p conformance/$dir
     cp "$scratch"/$dir/*.jsonl conformance/$dir/
 done
 cp "$scratch/FORMAT" "$scratch/SEED" conformance/
-echo "conformance/: written, $(cat conformance/messages/*.jsonl conformance/headers/*.jsonl | wc -l) vectors"
+echo "conformance/: written, $(cat conformance/*/*.jsonl | wc -l) vectors"

@@ -1,6 +1,7 @@
-//! The conformance kit (`conformance/`): test vectors for every message and
-//! version, each as Kafka's JSON form and its exact bytes, generated from a
-//! fixed seed (`kafka-wire gen --kit`), and read back by `kafka-wire check`.
+//! The conformance kit (`conformance/`): test vectors for every message,
+//! header and frame at every version, each as Kafka's JSON form and its
+//! exact bytes, generated from a fixed seed (`kafka-wire gen --kit`), and
+//! read back by `kafka-wire check`.
 //!
 //! A vector is one line of JSON (see `conformance/README.md`):
 //!
@@ -10,7 +11,8 @@
 //! ```
 //!
 //! Header vectors name a `header` (`RequestHeader`, `ResponseHeader`)
-//! instead of an api and direction.
+//! instead of an api and direction; frame vectors add a `header_version`
+//! and hold `{"header": ..., "message": ...}` and the whole frame.
 
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
@@ -62,9 +64,27 @@ pub enum Kind {
     Response(ApiKey),
     RequestHeader,
     ResponseHeader,
+    /// A whole request frame of an api: size prefix, header, body.
+    RequestFrame(ApiKey),
+    /// A whole response frame of an api.
+    ResponseFrame(ApiKey),
 }
 
 impl Kind {
+    /// For a frame, the header's kind and version and the body's kind, at
+    /// the body's `version`.
+    pub fn frame_parts(self, version: i16) -> Option<(Kind, i16, Kind)> {
+        match self {
+            Kind::RequestFrame(api) => {
+                Some((Kind::RequestHeader, api.request_header_version(version), Kind::Request(api)))
+            }
+            Kind::ResponseFrame(api) => {
+                Some((Kind::ResponseHeader, api.response_header_version(version), Kind::Response(api)))
+            }
+            _ => None,
+        }
+    }
+
     /// Kafka's name for the generated Java class (`ProduceRequestData`).
     pub fn java_class(self) -> String {
         match self {
@@ -72,12 +92,16 @@ impl Kind {
             Kind::Response(api) => format!("{}ResponseData", api.name()),
             Kind::RequestHeader => "RequestHeaderData".into(),
             Kind::ResponseHeader => "ResponseHeaderData".into(),
+            Kind::RequestFrame(api) => format!("{}RequestData", api.name()),
+            Kind::ResponseFrame(api) => format!("{}ResponseData", api.name()),
         }
     }
 
     fn valid_versions(self) -> VersionRange {
         match self {
-            Kind::Request(api) | Kind::Response(api) => api.valid_versions(),
+            Kind::Request(api) | Kind::Response(api) | Kind::RequestFrame(api) | Kind::ResponseFrame(api) => {
+                api.valid_versions()
+            }
             Kind::RequestHeader => RequestHeader::VALID_VERSIONS,
             Kind::ResponseHeader => ResponseHeader::VALID_VERSIONS,
         }
@@ -85,8 +109,8 @@ impl Kind {
 
     fn flexible_versions(self) -> VersionRange {
         match self {
-            Kind::Request(api) => api.request_flexible_versions(),
-            Kind::Response(api) => api.response_flexible_versions(),
+            Kind::Request(api) | Kind::RequestFrame(api) => api.request_flexible_versions(),
+            Kind::Response(api) | Kind::ResponseFrame(api) => api.response_flexible_versions(),
             Kind::RequestHeader => RequestHeader::FLEXIBLE_VERSIONS,
             Kind::ResponseHeader => ResponseHeader::FLEXIBLE_VERSIONS,
         }
@@ -97,7 +121,11 @@ impl Kind {
     pub fn release(self, version: i16) -> &'static str {
         let [newest, legacy] = kafka_wire::KafkaRelease::GENERATED_FROM else { unreachable!() };
         match self {
-            Kind::Request(api) | Kind::Response(api) if api.legacy_versions().contains(version) => legacy.version(),
+            Kind::Request(api) | Kind::Response(api) | Kind::RequestFrame(api) | Kind::ResponseFrame(api)
+                if api.legacy_versions().contains(version) =>
+            {
+                legacy.version()
+            }
             // Request header v0 is ControlledShutdown v0's, which Kafka 4.0 removed.
             Kind::RequestHeader if version == 0 => legacy.version(),
             _ => newest.version(),
@@ -111,6 +139,8 @@ impl Kind {
             Kind::Response(api) => format!("{} response", api.name()),
             Kind::RequestHeader => "RequestHeader".into(),
             Kind::ResponseHeader => "ResponseHeader".into(),
+            Kind::RequestFrame(api) => format!("{} request frame", api.name()),
+            Kind::ResponseFrame(api) => format!("{} response frame", api.name()),
         }
     }
 
@@ -121,6 +151,8 @@ impl Kind {
             Kind::Response(api) => format!("messages/{}.response.jsonl", api.name()),
             Kind::RequestHeader => "headers/RequestHeader.jsonl".into(),
             Kind::ResponseHeader => "headers/ResponseHeader.jsonl".into(),
+            Kind::RequestFrame(api) => format!("frames/{}.request.jsonl", api.name()),
+            Kind::ResponseFrame(api) => format!("frames/{}.response.jsonl", api.name()),
         }
     }
 
@@ -131,6 +163,10 @@ impl Kind {
             kinds.push(Kind::Request(api));
             kinds.push(Kind::Response(api));
         }
+        for &api in ApiKey::ALL {
+            kinds.push(Kind::RequestFrame(api));
+            kinds.push(Kind::ResponseFrame(api));
+        }
         kinds
     }
 
@@ -140,6 +176,7 @@ impl Kind {
             Kind::Response(api) => AnyMessage::Response(Response::random(api, rng, version)),
             Kind::RequestHeader => AnyMessage::RequestHeader(RequestHeader::random(rng, version)),
             Kind::ResponseHeader => AnyMessage::ResponseHeader(ResponseHeader::random(rng, version)),
+            Kind::RequestFrame(_) | Kind::ResponseFrame(_) => unreachable!("a frame is a header and a body"),
         }
     }
 
@@ -149,6 +186,7 @@ impl Kind {
             Kind::Response(api) => AnyMessage::Response(Response::default_for(api)),
             Kind::RequestHeader => AnyMessage::RequestHeader(RequestHeader::default()),
             Kind::ResponseHeader => AnyMessage::ResponseHeader(ResponseHeader::default()),
+            Kind::RequestFrame(_) | Kind::ResponseFrame(_) => unreachable!("a frame is a header and a body"),
         }
     }
 
@@ -168,6 +206,7 @@ impl Kind {
             }
             Kind::RequestHeader => AnyMessage::RequestHeader(RequestHeader::from_bytes(&bytes, version)?),
             Kind::ResponseHeader => AnyMessage::ResponseHeader(ResponseHeader::from_bytes(&bytes, version)?),
+            Kind::RequestFrame(_) | Kind::ResponseFrame(_) => unreachable!("a frame is a header and a body"),
         })
     }
 
@@ -177,6 +216,7 @@ impl Kind {
             Kind::Response(api) => AnyMessage::Response(Response::from_json(api, json, version)?),
             Kind::RequestHeader => AnyMessage::RequestHeader(RequestHeader::from_json(json, version)?),
             Kind::ResponseHeader => AnyMessage::ResponseHeader(ResponseHeader::from_json(json, version)?),
+            Kind::RequestFrame(_) | Kind::ResponseFrame(_) => unreachable!("a frame is a header and a body"),
         })
     }
 }
@@ -236,6 +276,17 @@ impl Vector {
             }
             Kind::RequestHeader => write!(line, "\"header\":\"RequestHeader\","),
             Kind::ResponseHeader => write!(line, "\"header\":\"ResponseHeader\","),
+            Kind::RequestFrame(api) | Kind::ResponseFrame(api) => {
+                let direction = if matches!(self.kind, Kind::RequestFrame(_)) { "request" } else { "response" };
+                let (_, header_version, _) = self.kind.frame_parts(self.version).unwrap();
+                write!(
+                    line,
+                    "\"api\":{},\"api_key\":{},\"direction\":{},\"header_version\":{header_version},",
+                    q(api.name()),
+                    api.key(),
+                    q(direction)
+                )
+            }
         }
         .unwrap();
         write!(
@@ -272,10 +323,13 @@ impl Vector {
             if text("api")? != api.name() {
                 bail!("api_key {key} is {}, not {:?}", api.name(), text("api")?);
             }
-            match text("direction")?.as_str() {
-                "request" => Kind::Request(api),
-                "response" => Kind::Response(api),
-                other => bail!("direction {other:?} is neither request nor response"),
+            let frame = object.contains_key("header_version");
+            match (text("direction")?.as_str(), frame) {
+                ("request", false) => Kind::Request(api),
+                ("response", false) => Kind::Response(api),
+                ("request", true) => Kind::RequestFrame(api),
+                ("response", true) => Kind::ResponseFrame(api),
+                (other, _) => bail!("direction {other:?} is neither request nor response"),
             }
         };
         let version = object.get("version").and_then(Value::as_i64).ok_or_else(|| anyhow!("no integer \"version\""))?;
@@ -285,6 +339,12 @@ impl Vector {
             .and_then(Value::as_bool)
             .ok_or_else(|| anyhow!("no boolean \"unknown_tagged_fields\""))?;
         let json = object.get("json").filter(|j| j.is_object()).ok_or_else(|| anyhow!("no object \"json\""))?.clone();
+        if let Some((_, header_version, _)) = kind.frame_parts(version) {
+            let given = object.get("header_version").and_then(Value::as_i64);
+            if given != Some(i64::from(header_version)) {
+                bail!("header_version is {given:?}; {} v{version} has header v{header_version}", kind.label());
+            }
+        }
         Ok(Vector {
             kind,
             version,
@@ -294,6 +354,53 @@ impl Vector {
             json,
             hex: text("hex")?,
         })
+    }
+
+    /// A frame vector as its header's vector and its body's: the size
+    /// prefix must be the size of the rest, the header (read at the
+    /// header version the api and version give) must name the api and
+    /// version, and the JSON must be `{"header": ..., "message": ...}`.
+    pub fn frame_split(&self) -> Result<(Vector, Vector)> {
+        let (header_kind, header_version, body_kind) =
+            self.kind.frame_parts(self.version).ok_or_else(|| anyhow!("not a frame"))?;
+        let bytes = hex::decode(&self.hex)?;
+        if bytes.len() < 4 {
+            bail!("{} bytes, no size prefix", bytes.len());
+        }
+        let size = i32::from_be_bytes(bytes[..4].try_into().unwrap());
+        if usize::try_from(size).ok() != Some(bytes.len() - 4) {
+            bail!("the size prefix says {size}, {} bytes follow it", bytes.len() - 4);
+        }
+        let rest = Bytes::copy_from_slice(&bytes[4..]);
+        let used = match header_kind {
+            Kind::RequestHeader => {
+                let (header, used) = RequestHeader::decode_prefix(&rest, header_version)?;
+                if let Kind::RequestFrame(api) = self.kind {
+                    if (header.request_api_key, header.request_api_version) != (api.key(), self.version) {
+                        bail!("the header is of api {} v{}", header.request_api_key, header.request_api_version);
+                    }
+                }
+                used
+            }
+            _ => ResponseHeader::decode_prefix(&rest, header_version)?.1,
+        };
+        let part = |kind: Kind, version: i16, json: &str, hex: &[u8]| -> Result<Vector> {
+            let json = self.json.get(json).filter(|j| j.is_object()).ok_or_else(|| anyhow!("no object json.{json}"))?;
+            Ok(Vector {
+                kind,
+                version,
+                release: kind.release(version).to_string(),
+                case: self.case.clone(),
+                unknown_tagged_fields: self.unknown_tagged_fields,
+                json: json.clone(),
+                hex: hex::encode(hex),
+            })
+        };
+        if self.release != self.kind.release(self.version) {
+            bail!("release is {:?}, not {:?}", self.release, self.kind.release(self.version));
+        }
+        let header = part(header_kind, header_version, "header", &rest[..used])?;
+        Ok((header, part(body_kind, self.version, "message", &rest[used..])?))
     }
 
     /// A short name: `Produce request v9 random-1`.
@@ -307,6 +414,17 @@ impl Vector {
     /// tagged fields, its JSON reads and encodes to the same bytes. Each
     /// problem names the field or byte offset.
     pub fn problems(&self) -> Vec<String> {
+        if self.kind.frame_parts(self.version).is_some() {
+            return match self.frame_split() {
+                Err(e) => vec![format!("frame: {e:#}")],
+                Ok((header, body)) => {
+                    let mut problems: Vec<String> =
+                        header.problems().into_iter().map(|p| format!("header: {p}")).collect();
+                    problems.extend(body.problems().into_iter().map(|p| format!("message: {p}")));
+                    problems
+                }
+            };
+        }
         let mut problems = Vec::new();
         if !self.kind.valid_versions().contains(self.version) {
             return vec![format!("version {} is not one of {}", self.version, self.kind.valid_versions())];
@@ -445,6 +563,9 @@ fn has_unknown_tagged_fields(kind: Kind, value: &AnyMessage, version: i16) -> Re
 /// The vectors of one kind: per version, the default value, [`RANDOM_CASES`]
 /// random ones and, in flexible versions, one with unknown tagged fields.
 pub fn kind_vectors(kind: Kind, seed: u64) -> Result<Vec<Vector>> {
+    if kind.frame_parts(0).is_some() {
+        return frame_vectors(kind, seed);
+    }
     let path = kind.path();
     let mut values = Rng::with_seed(file_seed(seed, &path)).without_unknown_tagged_fields();
     let mut with_unknown = Rng::with_seed(file_seed(seed, &path).rotate_left(17));
@@ -455,15 +576,53 @@ pub fn kind_vectors(kind: Kind, seed: u64) -> Result<Vec<Vector>> {
             let value = kind.random(&mut values, version);
             out.push(vector(kind, version, format!("random-{i}"), &value, false)?);
         }
+        // Every flexible version has one, so that a reader can tell them
+        // from the kit alone.
         if kind.flexible_versions().contains(version) {
-            for _ in 0..UNKNOWN_TRIES {
-                let value = kind.random(&mut with_unknown, version);
-                if has_unknown_tagged_fields(kind, &value, version)? {
-                    out.push(vector(kind, version, "unknown-tagged-1".into(), &value, true)?);
-                    break;
-                }
-            }
+            let value = (0..UNKNOWN_TRIES)
+                .map(|_| kind.random(&mut with_unknown, version))
+                .find(|value| has_unknown_tagged_fields(kind, value, version).unwrap_or(false))
+                .ok_or_else(|| anyhow!("{} v{version}: no value with unknown tagged fields", kind.label()))?;
+            out.push(vector(kind, version, "unknown-tagged-1".into(), &value, true)?);
         }
+    }
+    Ok(out)
+}
+
+/// The frame vectors of one api and direction: per version, the default
+/// body (the messages' files have the random ones) under a header with a
+/// random correlation id (and client id).
+fn frame_vectors(kind: Kind, seed: u64) -> Result<Vec<Vector>> {
+    let mut rng = Rng::with_seed(file_seed(seed, &kind.path())).without_unknown_tagged_fields();
+    let mut out = Vec::new();
+    for version in kind.valid_versions().iter() {
+        let (_, header_version, body_kind) = kind.frame_parts(version).unwrap();
+        let correlation_id = kafka_wire::random::i32(&mut rng);
+        let header = match kind {
+            Kind::RequestFrame(api) => AnyMessage::RequestHeader(RequestHeader {
+                request_api_key: api.key(),
+                request_api_version: version,
+                correlation_id,
+                client_id: (header_version >= 1).then(|| kafka_wire::random::string(&mut rng)),
+                ..Default::default()
+            }),
+            _ => AnyMessage::ResponseHeader(ResponseHeader { correlation_id, ..Default::default() }),
+        };
+        let body = body_kind.default_value();
+        let mut bytes = header.encode(header_version)?;
+        bytes.extend(body.encode(version)?);
+        let mut framed = (bytes.len() as i32).to_be_bytes().to_vec();
+        framed.extend(bytes);
+        let json = serde_json::json!({"header": header.to_json(header_version)?, "message": body.to_json(version)?});
+        out.push(Vector {
+            kind,
+            version,
+            release: kind.release(version).to_string(),
+            case: "default".into(),
+            unknown_tagged_fields: false,
+            json,
+            hex: hex::encode(framed),
+        });
     }
     Ok(out)
 }
@@ -505,7 +664,7 @@ pub fn generate(seed: u64) -> Result<Vec<KitFile>> {
 /// The generated files' paths under a kit's directory, to tell a stale
 /// file (one no longer generated) from a current one.
 pub fn generated_dirs() -> &'static [&'static str] {
-    &["messages", "headers"]
+    &["messages", "headers", "frames"]
 }
 
 /// One difference `check` found.

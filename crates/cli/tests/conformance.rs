@@ -48,8 +48,8 @@ fn every_vector_passes() {
     }
     let shown: Vec<String> = differences.iter().take(20).map(|d| format!("{}: {}", d.vector, d.problem)).collect();
     assert!(differences.is_empty(), "{} differences; the first:\n{}", differences.len(), shown.join("\n"));
-    // Two headers, and a request and a response file per api.
-    assert_eq!(files.len(), 2 + 2 * kafka_wire::ApiKey::ALL.len());
+    // Two headers, and a request and a response file per api, of messages and of frames.
+    assert_eq!(files.len(), 2 + 4 * kafka_wire::ApiKey::ALL.len());
     assert!(vectors > 3000, "only {vectors} vectors");
     println!("conformance kit: {vectors} vectors in {} files pass", files.len());
 }
@@ -111,7 +111,7 @@ fn a_changed_byte_is_caught_naming_the_vector() {
             checked += 1;
         }
     }
-    assert!(checked > 2500, "only {checked} vectors changed");
+    assert!(checked > 3000, "only {checked} vectors changed");
 }
 
 #[test]
@@ -151,64 +151,38 @@ fn gen_prints_vectors_that_check_passes() {
 /// its version (see java-tester/'s KitOps): Java reads the bytes, using
 /// every one, writes them back the same, writes the vector's JSON, and
 /// (without unknown tagged fields) writes the vector's bytes from its JSON.
+/// A frame's header and body are checked so, each at its own version.
 #[cfg(feature = "external")]
 #[test]
 fn kafkas_java_classes_agree_with_every_vector() {
-    use kafka_wire::json::serde_json::{json, Value};
     use kafka_wire::KafkaRelease;
     use kafka_wire_integration::java_tester::JavaTester;
-
-    /// Kafka writes records fields as empty in JSON (KIP-673); the kit keeps
-    /// their bytes in base64, which Kafka reads.
-    fn blank_records(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                for (key, v) in map.iter_mut() {
-                    if (key == "records" || key == "unalignedRecords") && v.is_string() {
-                        *v = Value::String(String::new());
-                    } else {
-                        blank_records(v);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(blank_records),
-            _ => {}
-        }
-    }
 
     let mut testers: Vec<(&str, JavaTester)> =
         KafkaRelease::GENERATED_FROM.iter().map(|&r| (r.version(), JavaTester::start_for(r))).collect();
     let (mut failures, mut checked) = (Vec::new(), std::collections::BTreeMap::<String, usize>::new());
     for (path, text) in committed() {
         for (i, line) in text.lines().enumerate() {
-            let vector = Vector::from_line(line).unwrap();
-            let Some((release, tester)) = testers.iter_mut().find(|(r, _)| *r == vector.release) else {
-                panic!("{path}:{} names release {}, which no tester is for", i + 1, vector.release)
+            let whole = Vector::from_line(line).unwrap();
+            // A frame goes to Java as its header and its body.
+            let parts = match whole.frame_split() {
+                Ok((header, body)) => vec![("header: ", header), ("message: ", body)],
+                Err(_) => vec![("", whole.clone())],
             };
-            let answer = tester.ask(json!({
-                "op": "vector",
-                "class": vector.kind.java_class(),
-                "version": vector.version,
-                "hex": vector.hex,
-                "json": vector.json,
-                "unknownTaggedFields": vector.unknown_tagged_fields,
-            }));
-            let mut problems: Vec<String> = match answer["errors"].as_array() {
-                Some(errors) => errors.iter().map(|e| e.as_str().unwrap_or("?").to_string()).collect(),
-                None => vec![format!("the tester answered {answer}")],
-            };
-            if let Some(java) = answer.get("json") {
-                let (mut ours, mut theirs) = (vector.json.clone(), java.clone());
-                blank_records(&mut ours);
-                blank_records(&mut theirs);
-                if let Some(diff) = kit::json_difference("", &ours, &theirs) {
-                    problems.push(format!("(3) Java's JSON differs: {diff}"));
-                }
+            let mut problems = Vec::new();
+            for (part, vector) in parts {
+                problems.extend(java_problems(&mut testers, &vector).into_iter().map(|p| format!("{part}{p}")));
             }
             if !problems.is_empty() {
-                failures.push(format!("{path}:{} {} (Kafka {release}): {}", i + 1, vector.name(), problems.join("; ")));
+                failures.push(format!(
+                    "{path}:{} {} (Kafka {}): {}",
+                    i + 1,
+                    whole.name(),
+                    whole.release,
+                    problems.join("; ")
+                ));
             }
-            *checked.entry(release.to_string()).or_default() += 1;
+            *checked.entry(whole.release.clone()).or_default() += 1;
         }
     }
     println!(
@@ -217,4 +191,58 @@ fn kafkas_java_classes_agree_with_every_vector() {
     );
     let shown: Vec<&str> = failures.iter().take(20).map(String::as_str).collect();
     assert!(failures.is_empty(), "{} vectors differ from Kafka's Java classes:\n{}", failures.len(), shown.join("\n"));
+    assert!(checked.values().sum::<usize>() > 3500, "only {checked:?} vectors");
+}
+
+/// What the Java classes of the vector's release find wrong with it.
+#[cfg(feature = "external")]
+fn java_problems(
+    testers: &mut [(&str, kafka_wire_integration::java_tester::JavaTester)],
+    vector: &Vector,
+) -> Vec<String> {
+    use kafka_wire::json::serde_json::json;
+    let Some((_, tester)) = testers.iter_mut().find(|(r, _)| *r == vector.release) else {
+        return vec![format!("release {}, which no tester is for", vector.release)];
+    };
+    let answer = tester.ask(json!({
+        "op": "vector",
+        "class": vector.kind.java_class(),
+        "version": vector.version,
+        "hex": vector.hex,
+        "json": vector.json,
+        "unknownTaggedFields": vector.unknown_tagged_fields,
+    }));
+    let mut problems: Vec<String> = match answer["errors"].as_array() {
+        Some(errors) => errors.iter().map(|e| e.as_str().unwrap_or("?").to_string()).collect(),
+        None => vec![format!("the tester answered {answer}")],
+    };
+    if let Some(java) = answer.get("json") {
+        let (mut ours, mut theirs) = (vector.json.clone(), java.clone());
+        blank_records(&mut ours);
+        blank_records(&mut theirs);
+        if let Some(diff) = kit::json_difference("", &ours, &theirs) {
+            problems.push(format!("(3) Java's JSON differs: {diff}"));
+        }
+    }
+    problems
+}
+
+/// Kafka writes records fields as empty in JSON (KIP-673); the kit keeps
+/// their bytes in base64, which Kafka reads.
+#[cfg(feature = "external")]
+fn blank_records(value: &mut kafka_wire::json::Value) {
+    use kafka_wire::json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if (key == "records" || key == "unalignedRecords") && v.is_string() {
+                    *v = Value::String(String::new());
+                } else {
+                    blank_records(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(blank_records),
+        _ => {}
+    }
 }

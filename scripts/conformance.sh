@@ -25,7 +25,8 @@ kafka_wire=target/debug/kafka-wire
 if [[ "${1:-}" == --check ]]; then
     for file in FORMAT SEED messages headers frames; do
         diff -rq "$scratch/$file" "conformance/$file" >/dev/null || {
-            diff -r "$scratch/$file" "conformance/$file" | head -c 2000 >&2
+            diff -r "$scratch/$file" "conformance/$file" | head -c 2000 >&2 || true
+            echo >&2
             echo "conformance/$file is not what the seed generates: run scripts/conformance.sh" >&2
             exit 1
         }

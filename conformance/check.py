@@ -30,6 +30,7 @@ HEX = re.compile(r"^(?:[0-9a-f]{2})*$")
 MESSAGE_KEYS = ["api", "api_key", "direction", "version", "release", "case", "unknown_tagged_fields", "json", "hex"]
 HEADER_KEYS = ["header", "version", "release", "case", "unknown_tagged_fields", "json", "hex"]
 FRAME_KEYS = MESSAGE_KEYS + ["header_version"]
+TYPE_KEYS = ["type"] + HEADER_KEYS[1:]
 
 
 class Truncated(Exception):
@@ -156,14 +157,15 @@ def structure(path, vector):
     problems = []
     if not isinstance(vector, dict):
         return ["not a JSON object"]
-    is_header = path.startswith("headers/")
-    keys = HEADER_KEYS if is_header else FRAME_KEYS if path.startswith("frames/") else MESSAGE_KEYS
+    is_header, is_type = path.startswith("headers/"), path.startswith("types/")
+    keys = {"headers": HEADER_KEYS, "frames": FRAME_KEYS, "types": TYPE_KEYS}.get(path.split("/")[0], MESSAGE_KEYS)
     if sorted(vector) != sorted(keys):
         return [f"fields {sorted(vector)}, expected {sorted(keys)}"]
     name = Path(path).name
-    if is_header:
-        if f"{vector['header']}.jsonl" != name:
-            problems.append(f"header {vector['header']!r} in {name}")
+    if is_header or is_type:
+        field = "header" if is_header else "type"
+        if f"{vector[field]}.jsonl" != name:
+            problems.append(f"{field} {vector[field]!r} in {name}")
     else:
         if not isinstance(vector["api_key"], int) or isinstance(vector["api_key"], bool):
             problems.append("api_key is not an integer")
@@ -254,7 +256,7 @@ def check(kit):
         problems.append(f"FORMAT: {fmt!r}, this reader reads {FORMAT}")
     if not (kit / "SEED").exists():
         problems.append("SEED: missing")
-    files = sorted(p for d in ("headers", "messages", "frames") for p in (kit / d).glob("*.jsonl"))
+    files = sorted(p for d in ("headers", "messages", "frames", "types") for p in (kit / d).glob("*.jsonl"))
     flexible = flexible_versions(kit)
     if not files:
         problems.append(f"{kit}: no vector files")
@@ -273,7 +275,7 @@ def check(kit):
             if found:
                 problems.extend(f"{where}: {p}" for p in found)
                 continue
-            label = vector.get("header") or f"{vector['api']} {vector['direction']}"
+            label = vector.get("header") or vector.get("type") or f"{vector['api']} {vector['direction']}"
             where = f"{where} {label} v{vector['version']} {vector['case']}"
             key = (vector["version"], vector["case"])
             if key in seen:
@@ -281,7 +283,7 @@ def check(kit):
             seen.add(key)
             if "api" in vector and api_keys.setdefault(vector["api"], vector["api_key"]) != vector["api_key"]:
                 problems.append(f"{where}: {vector['api']} has two api keys")
-            kind = "header" if "header" in vector else vector["direction"]
+            kind = "header" if "header" in vector else "data type" if "type" in vector else vector["direction"]
             if "header_version" in vector:
                 kind = f"{kind} frame"
                 frame_problems = check_frame(vector, flexible)

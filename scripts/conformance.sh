@@ -23,7 +23,7 @@ kafka_wire=target/debug/kafka-wire
 "$kafka_wire" gen --kit "$scratch"
 
 if [[ "${1:-}" == --check ]]; then
-    for file in FORMAT SEED messages headers frames; do
+    for file in FORMAT SEED messages headers frames types; do
         diff -rq "$scratch/$file" "conformance/$file" >/dev/null || {
             diff -r "$scratch/$file" "conformance/$file" | head -c 2000 >&2 || true
             echo >&2
@@ -45,7 +45,7 @@ export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$legacy_cp"
 echo "== the new kit against this library and Kafka's Java classes"
 KAFKA_WIRE_KIT_DIR=$scratch cargo test --quiet -p kafka-wire-cli --features external --test conformance -- --nocapture
 
-for dir in messages headers frames; do
+for dir in messages headers frames types; do
     rm -f conformance/$dir/*.jsonl
     mkdir -p conformance/$dir
     cp "$scratch"/$dir/*.jsonl conformance/$dir/

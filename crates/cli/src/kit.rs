@@ -1,5 +1,5 @@
 //! The conformance kit (`conformance/`): test vectors for every message,
-//! header and frame at every version, each as Kafka's JSON form and its
+//! header, frame and data type at every version, each as Kafka's JSON form and its
 //! exact bytes, generated from a fixed seed (`kafka-wire gen --kit`), and
 //! read back by `kafka-wire check`.
 //!
@@ -11,7 +11,8 @@
 //! ```
 //!
 //! Header vectors name a `header` (`RequestHeader`, `ResponseHeader`)
-//! instead of an api and direction; frame vectors add a `header_version`
+//! instead of an api and direction, data type vectors a `type`; frame
+//! vectors add a `header_version`
 //! and hold `{"header": ..., "message": ...}` and the whole frame.
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -68,6 +69,9 @@ pub enum Kind {
     RequestFrame(ApiKey),
     /// A whole response frame of an api.
     ResponseFrame(ApiKey),
+    /// One of the protocol's data types outside api messages (an index
+    /// into [`data_types`]).
+    DataType(usize),
 }
 
 impl Kind {
@@ -94,6 +98,7 @@ impl Kind {
             Kind::ResponseHeader => "ResponseHeaderData".into(),
             Kind::RequestFrame(api) => format!("{}RequestData", api.name()),
             Kind::ResponseFrame(api) => format!("{}ResponseData", api.name()),
+            Kind::DataType(i) => data_types()[i].name.into(),
         }
     }
 
@@ -104,6 +109,7 @@ impl Kind {
             }
             Kind::RequestHeader => RequestHeader::VALID_VERSIONS,
             Kind::ResponseHeader => ResponseHeader::VALID_VERSIONS,
+            Kind::DataType(i) => data_types()[i].valid,
         }
     }
 
@@ -113,6 +119,7 @@ impl Kind {
             Kind::Response(api) | Kind::ResponseFrame(api) => api.response_flexible_versions(),
             Kind::RequestHeader => RequestHeader::FLEXIBLE_VERSIONS,
             Kind::ResponseHeader => ResponseHeader::FLEXIBLE_VERSIONS,
+            Kind::DataType(i) => data_types()[i].flexible,
         }
     }
 
@@ -141,6 +148,7 @@ impl Kind {
             Kind::ResponseHeader => "ResponseHeader".into(),
             Kind::RequestFrame(api) => format!("{} request frame", api.name()),
             Kind::ResponseFrame(api) => format!("{} response frame", api.name()),
+            Kind::DataType(i) => data_types()[i].name.into(),
         }
     }
 
@@ -153,6 +161,7 @@ impl Kind {
             Kind::ResponseHeader => "headers/ResponseHeader.jsonl".into(),
             Kind::RequestFrame(api) => format!("frames/{}.request.jsonl", api.name()),
             Kind::ResponseFrame(api) => format!("frames/{}.response.jsonl", api.name()),
+            Kind::DataType(i) => format!("types/{}.jsonl", data_types()[i].name),
         }
     }
 
@@ -167,6 +176,7 @@ impl Kind {
             kinds.push(Kind::RequestFrame(api));
             kinds.push(Kind::ResponseFrame(api));
         }
+        kinds.extend((0..data_types().len()).map(Kind::DataType));
         kinds
     }
 
@@ -176,16 +186,18 @@ impl Kind {
             Kind::Response(api) => AnyMessage::Response(Response::random(api, rng, version)),
             Kind::RequestHeader => AnyMessage::RequestHeader(RequestHeader::random(rng, version)),
             Kind::ResponseHeader => AnyMessage::ResponseHeader(ResponseHeader::random(rng, version)),
+            Kind::DataType(i) => (data_types()[i].random)(rng, version),
             Kind::RequestFrame(_) | Kind::ResponseFrame(_) => unreachable!("a frame is a header and a body"),
         }
     }
 
-    fn default_value(self) -> AnyMessage {
+    fn default_value(self, version: i16) -> AnyMessage {
         match self {
             Kind::Request(api) => AnyMessage::Request(Request::default_for(api)),
             Kind::Response(api) => AnyMessage::Response(Response::default_for(api)),
             Kind::RequestHeader => AnyMessage::RequestHeader(RequestHeader::default()),
             Kind::ResponseHeader => AnyMessage::ResponseHeader(ResponseHeader::default()),
+            Kind::DataType(i) => (data_types()[i].default)(version),
             Kind::RequestFrame(_) | Kind::ResponseFrame(_) => unreachable!("a frame is a header and a body"),
         }
     }
@@ -206,6 +218,7 @@ impl Kind {
             }
             Kind::RequestHeader => AnyMessage::RequestHeader(RequestHeader::from_bytes(&bytes, version)?),
             Kind::ResponseHeader => AnyMessage::ResponseHeader(ResponseHeader::from_bytes(&bytes, version)?),
+            Kind::DataType(i) => (data_types()[i].decode)(&bytes, version)?,
             Kind::RequestFrame(_) | Kind::ResponseFrame(_) => unreachable!("a frame is a header and a body"),
         })
     }
@@ -216,6 +229,7 @@ impl Kind {
             Kind::Response(api) => AnyMessage::Response(Response::from_json(api, json, version)?),
             Kind::RequestHeader => AnyMessage::RequestHeader(RequestHeader::from_json(json, version)?),
             Kind::ResponseHeader => AnyMessage::ResponseHeader(ResponseHeader::from_json(json, version)?),
+            Kind::DataType(i) => (data_types()[i].from_json)(json, version)?,
             Kind::RequestFrame(_) | Kind::ResponseFrame(_) => unreachable!("a frame is a header and a body"),
         })
     }
@@ -228,6 +242,64 @@ enum AnyMessage {
     Response(Response),
     RequestHeader(RequestHeader),
     ResponseHeader(ResponseHeader),
+    /// A data type's value, held as what the kit needs of it: its JSON
+    /// and bytes at the version it was made or read at.
+    Data {
+        json: Value,
+        bytes: Vec<u8>,
+    },
+}
+
+/// One of the protocol's data types outside api messages, as the kit
+/// uses it.
+pub struct DataType {
+    /// Kafka's name for it, and its Java class's.
+    pub name: &'static str,
+    valid: VersionRange,
+    flexible: VersionRange,
+    random: fn(&mut Rng, i16) -> AnyMessage,
+    default: fn(i16) -> AnyMessage,
+    decode: fn(&Bytes, i16) -> Result<AnyMessage>,
+    from_json: fn(&Value, i16) -> Result<AnyMessage>,
+}
+
+fn data<T: EncodeExt + ToJson>(value: &T, version: i16) -> Result<AnyMessage> {
+    Ok(AnyMessage::Data { json: value.to_json(version)?, bytes: value.to_bytes(version)?.to_vec() })
+}
+
+fn data_type<T>(name: &'static str) -> DataType
+where
+    T: Message + EncodeExt + DecodeExt + ToJson + FromJson + Random + Default,
+{
+    DataType {
+        name,
+        valid: T::VALID_VERSIONS,
+        flexible: T::FLEXIBLE_VERSIONS,
+        random: |rng, version| data(&T::random(rng, version), version).expect("a random value encodes"),
+        default: |version| data(&T::default(), version).expect("the default value encodes"),
+        decode: |bytes, version| data(&T::from_bytes(bytes, version)?, version),
+        from_json: |json, version| data(&T::from_json(json, version)?, version),
+    }
+}
+
+macro_rules! data_type_table {
+    ($($t:ident),*) => {
+        fn data_type_table() -> Vec<DataType> {
+            use kafka_wire::messages::*;
+            let mut table = Vec::new();
+            // The headers have files of their own.
+            $( if !stringify!($t).ends_with("Header") { table.push(data_type::<$t>(stringify!($t))); } )*
+            table
+        }
+    };
+}
+kafka_wire::for_each_non_api_message!(data_type_table);
+
+/// The data types outside api messages: `ConsumerProtocolSubscription`,
+/// `DefaultPrincipalData`, ... (the headers aside).
+pub fn data_types() -> &'static [DataType] {
+    static TABLE: std::sync::LazyLock<Vec<DataType>> = std::sync::LazyLock::new(data_type_table);
+    &TABLE
 }
 
 impl AnyMessage {
@@ -238,6 +310,7 @@ impl AnyMessage {
             AnyMessage::Response(v) => v.encode(&mut out, version)?,
             AnyMessage::RequestHeader(v) => out.extend_from_slice(&v.to_bytes(version)?),
             AnyMessage::ResponseHeader(v) => out.extend_from_slice(&v.to_bytes(version)?),
+            AnyMessage::Data { bytes, .. } => out.extend_from_slice(bytes),
         }
         Ok(out)
     }
@@ -248,6 +321,7 @@ impl AnyMessage {
             AnyMessage::Response(v) => v.to_json(version)?,
             AnyMessage::RequestHeader(v) => v.to_json(version)?,
             AnyMessage::ResponseHeader(v) => v.to_json(version)?,
+            AnyMessage::Data { json, .. } => json.clone(),
         })
     }
 }
@@ -276,6 +350,7 @@ impl Vector {
             }
             Kind::RequestHeader => write!(line, "\"header\":\"RequestHeader\","),
             Kind::ResponseHeader => write!(line, "\"header\":\"ResponseHeader\","),
+            Kind::DataType(i) => write!(line, "\"type\":{},", q(data_types()[i].name)),
             Kind::RequestFrame(api) | Kind::ResponseFrame(api) => {
                 let direction = if matches!(self.kind, Kind::RequestFrame(_)) { "request" } else { "response" };
                 let (_, header_version, _) = self.kind.frame_parts(self.version).unwrap();
@@ -310,7 +385,11 @@ impl Vector {
         let text = |key: &str| -> Result<String> {
             Ok(object.get(key).and_then(Value::as_str).ok_or_else(|| anyhow!("no string \"{key}\""))?.to_string())
         };
-        let kind = if object.contains_key("header") {
+        let kind = if object.contains_key("type") {
+            let name = text("type")?;
+            let i = data_types().iter().position(|t| t.name == name).ok_or_else(|| anyhow!("no data type {name:?}"))?;
+            Kind::DataType(i)
+        } else if object.contains_key("header") {
             match text("header")?.as_str() {
                 "RequestHeader" => Kind::RequestHeader,
                 "ResponseHeader" => Kind::ResponseHeader,
@@ -571,7 +650,7 @@ pub fn kind_vectors(kind: Kind, seed: u64) -> Result<Vec<Vector>> {
     let mut with_unknown = Rng::with_seed(file_seed(seed, &path).rotate_left(17));
     let mut out = Vec::new();
     for version in kind.valid_versions().iter() {
-        out.push(vector(kind, version, "default".into(), &kind.default_value(), false)?);
+        out.push(vector(kind, version, "default".into(), &kind.default_value(version), false)?);
         for i in 1..=RANDOM_CASES {
             let value = kind.random(&mut values, version);
             out.push(vector(kind, version, format!("random-{i}"), &value, false)?);
@@ -608,7 +687,7 @@ fn frame_vectors(kind: Kind, seed: u64) -> Result<Vec<Vector>> {
             }),
             _ => AnyMessage::ResponseHeader(ResponseHeader { correlation_id, ..Default::default() }),
         };
-        let body = body_kind.default_value();
+        let body = body_kind.default_value(version);
         let mut bytes = header.encode(header_version)?;
         bytes.extend(body.encode(version)?);
         let mut framed = (bytes.len() as i32).to_be_bytes().to_vec();
@@ -664,7 +743,7 @@ pub fn generate(seed: u64) -> Result<Vec<KitFile>> {
 /// The generated files' paths under a kit's directory, to tell a stale
 /// file (one no longer generated) from a current one.
 pub fn generated_dirs() -> &'static [&'static str] {
-    &["messages", "headers", "frames"]
+    &["messages", "headers", "frames", "types"]
 }
 
 /// One difference `check` found.

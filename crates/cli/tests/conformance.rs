@@ -48,8 +48,9 @@ fn every_vector_passes() {
     }
     let shown: Vec<String> = differences.iter().take(20).map(|d| format!("{}: {}", d.vector, d.problem)).collect();
     assert!(differences.is_empty(), "{} differences; the first:\n{}", differences.len(), shown.join("\n"));
-    // Two headers, and a request and a response file per api, of messages and of frames.
-    assert_eq!(files.len(), 2 + 4 * kafka_wire::ApiKey::ALL.len());
+    // Two headers, a request and a response file per api, of messages and
+    // of frames, and one per data type.
+    assert_eq!(files.len(), 2 + 4 * kafka_wire::ApiKey::ALL.len() + kit::data_types().len());
     assert!(vectors > 3000, "only {vectors} vectors");
     println!("conformance kit: {vectors} vectors in {} files pass", files.len());
 }

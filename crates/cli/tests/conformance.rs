@@ -89,6 +89,42 @@ fn the_kit_is_what_the_seed_generates() {
     }
 }
 
+/// The random cases reach the wire format's longer forms: strings and
+/// arrays of more than 127 elements (two-byte varint lengths), messages of
+/// 16 KiB and more. A thinner kit must keep some of each.
+#[test]
+fn the_kit_reaches_the_long_forms() {
+    use kafka_wire::json::Value;
+    fn longest(value: &Value, strings: &mut usize, arrays: &mut usize) {
+        match value {
+            Value::String(s) => *strings = (*strings).max(s.chars().count()),
+            Value::Array(items) => {
+                *arrays = (*arrays).max(items.len());
+                items.iter().for_each(|v| longest(v, strings, arrays));
+            }
+            Value::Object(map) => map.values().for_each(|v| longest(v, strings, arrays)),
+            _ => {}
+        }
+    }
+    let (mut long_strings, mut long_arrays, mut large, mut unknown) = (0, 0, 0, 0);
+    for (_, text) in committed() {
+        for line in text.lines() {
+            let vector = Vector::from_line(line).unwrap();
+            let (mut strings, mut arrays) = (0, 0);
+            longest(&vector.json, &mut strings, &mut arrays);
+            long_strings += usize::from(strings >= 128);
+            long_arrays += usize::from(arrays >= 128);
+            large += usize::from(vector.hex.len() >= 2 * 16 * 1024);
+            unknown += usize::from(vector.unknown_tagged_fields);
+        }
+    }
+    println!(
+        "long forms: {long_strings} vectors with a string of 128+ characters, {long_arrays} with an array of \
+         128+ elements, {large} of 16 KiB and more; {unknown} with unknown tagged fields"
+    );
+    assert!(long_strings >= 100 && long_arrays >= 50 && large >= 20 && unknown >= 400);
+}
+
 /// A changed byte in any vector without unknown tagged fields is caught by
 /// reading it alone (its JSON no longer encodes to its bytes); in one with
 /// them (whose JSON does not hold them), the currency check above catches it.

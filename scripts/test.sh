@@ -7,6 +7,7 @@
 #   fast     generated code current, formatting, clippy, docs, the crates
 #            package, the unit, vector, property and generator tests, the
 #            examples: what needs nothing but Rust (and the specs' cache)
+#            (and python3, for the conformance kit's second reader)
 #   fuzz     a smoke run of every fuzz target
 #   java     byte-exact against Kafka's Java classes, and the parser
 #            differential (a JDK and Maven)
@@ -98,6 +99,9 @@ stage_fast() {
     echo "== the public API is the committed snapshot (crates/*/public-api.txt; scripts/public-api.py writes it)"
     python3 scripts/public-api.py --check
 
+    echo "== the conformance kit, read without our code (conformance/check.py)"
+    python3 conformance/check.py
+
     echo "== rust-version is true"
     python3 scripts/check-rust-version.py
 
@@ -139,6 +143,8 @@ stage_java() {
     legacy_cp=$(scripts/java-tester.sh "$legacy")
     export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$legacy_cp"
     cargo test -p kafka-wire-integration --features external --test java_crosscheck --test java_records --test java_parse_diff --test release_tables -- --nocapture
+    echo "== the conformance kit's vectors against Kafka's Java classes"
+    cargo test -p kafka-wire-cli --features external --test conformance -- --nocapture
 }
 
 stage_broker() {

@@ -8,6 +8,7 @@
 //!   frame into a report, [`output`] prints it.
 //! - [`dump_log`]: log segments and snapshots, internal topics decoded.
 //! - [`encode`]: Kafka JSON to bytes.
+//! - [`kit`]: the conformance kit's vectors: `gen` writes them, `check` reads them.
 //! - [`apis`]: every api, its versions and releases.
 //! - [`proxy`]: a recording proxy between clients and a broker, every frame
 //!   decoded and re-encoded on the side.
@@ -20,6 +21,7 @@ pub mod decode;
 pub mod dump_log;
 pub mod encode;
 pub mod frames;
+pub mod kit;
 pub mod output;
 pub mod proxy;
 pub mod reassembly;

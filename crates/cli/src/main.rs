@@ -13,7 +13,7 @@ use kafka_wire_cli::broker::{self, BrokerArgs};
 use kafka_wire_cli::dump_log::{Decoder, DumpArgs};
 use kafka_wire_cli::output::{Format, Printer};
 use kafka_wire_cli::proxy::{ProxyEvent, ProxyOptions};
-use kafka_wire_cli::{apis, decode, dump_log, encode, proxy};
+use kafka_wire_cli::{apis, decode, dump_log, encode, kit, proxy};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -123,6 +123,41 @@ enum Command {
         /// Write the bytes as they are (hex otherwise).
         #[arg(long)]
         raw: bool,
+    },
+    /// Print random valid messages of one api and version, one vector per
+    /// line (Kafka's JSON form and the bytes in hex, as in the conformance
+    /// kit); or, with --kit, write the whole conformance kit.
+    Gen {
+        /// The api (name or key).
+        #[arg(value_parser = parse_api, required_unless_present = "kit")]
+        api: Option<ApiKey>,
+        /// The version.
+        #[arg(required_unless_present = "kit")]
+        version: Option<i16>,
+        /// How many messages.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+        /// The random seed: the same seed prints the same messages.
+        #[arg(long, default_value = kit::SEED_TEXT, value_parser = kit::parse_seed)]
+        seed: u64,
+        /// Responses (requests otherwise).
+        #[arg(long)]
+        response: bool,
+        /// Write the conformance kit into this directory (conformance/),
+        /// replacing its vector files.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["api", "version", "count", "response"])]
+        kit: Option<PathBuf>,
+    },
+    /// Check vector files (the conformance kit's, or `gen`'s output)
+    /// against this library: each vector's bytes must decode at its version
+    /// to its JSON and encode back to the same bytes, and its JSON must
+    /// encode to the same bytes. Prints each difference; exit status 1 if
+    /// there is one.
+    Check {
+        /// Vector files (JSON lines); a directory is read for its *.jsonl
+        /// files, recursively.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
     /// Forward Kafka traffic between clients and a broker unchanged, and
     /// report every frame decoded: the same report as `decode` prints,
@@ -299,6 +334,33 @@ fn run(command: Command) -> Result<ExitCode> {
                 writeln!(out, "{}", hex::encode(bytes))?;
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Gen { seed, kit: Some(dir), .. } => {
+            kit::write_kit(&dir, seed)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gen { api, version, count, seed, response, kit: None } => {
+            let (Some(api), Some(version)) = (api, version) else { unreachable!("clap requires them") };
+            let kind = if response { kit::Kind::Response(api) } else { kit::Kind::Request(api) };
+            let mut out = std::io::stdout().lock();
+            for vector in kit::random_vectors(kind, version, count, seed)? {
+                writeln!(out, "{}", vector.to_line())?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { files } => {
+            let outcome = kit::check_paths(&files)?;
+            let mut out = std::io::stdout().lock();
+            for difference in &outcome.differences {
+                writeln!(out, "{}: {}", difference.vector, difference.problem)?;
+            }
+            eprintln!(
+                "{} vectors in {} files, {} differences",
+                outcome.vectors,
+                outcome.files,
+                outcome.differences.len()
+            );
+            Ok(failed_if(!outcome.differences.is_empty()))
         }
         Command::Proxy { listen, broker, json, on_tokio, hex } => {
             proxy(&listen, broker, Format::choose(json), on_tokio, ProxyOptions { hex })?;

@@ -40,7 +40,8 @@ import org.apache.kafka.common.requests.ResponseHeader;
  *       whether the generated data class accepted the bytes, how many bytes
  *       it left unread, what it read (the header's fields, the body
  *       serialized again), and whether Kafka's request or response class
- *       then refused the content.
+ *       then refused the content;
+ *   <li>"vector": one vector of the conformance kit ({@link KitOps}).
  * </ul>
  *
  * <p>Built against each Kafka release the library covers; the few calls whose
@@ -61,6 +62,7 @@ final class MessageOps {
                 case "write" -> write(request, answer);
                 case "parseRequest" -> parseRequest(request, answer);
                 case "parseResponse" -> parseResponse(request, answer);
+                case "vector" -> KitOps.vector(request, answer);
                 default -> answer.put("error", "unknown op " + request.get("op"));
             }
         } catch (Throwable t) {

@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""An independent reader of the conformance kit, standard library only.
+
+    python3 conformance/check.py [KIT_DIR]
+
+Walks the kit (default: the directory this script is in) and checks every
+vector's structure (README.md, "Vectors"), then decodes some vectors from
+their bytes with its own decoder, written from Kafka's protocol guide and
+the message specs, not from kafka-wire's code, and compares the result with
+the vector's JSON: the request and response headers at every version, and
+ApiVersionsRequest v0-3, SaslHandshakeRequest v0-1 and HeartbeatRequest
+v0-4. In every frame it checks the size prefix, works out the header
+version from the api's flexible versions (from the kit's own message
+files, which hold each version's tagged-field section) and decodes the
+header, which must name the frame's api and version. A vector with "unknown_tagged_fields": true must hold at least one
+tagged field the decoder does not know, and one with false none.
+
+Prints each problem as FILE:LINE NAME: PROBLEM; exit status 1 if any.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+FORMAT = "1"
+RELEASES = {"4.4.0", "3.9.1"}
+CASE = re.compile(r"^(default|random-[1-9][0-9]*|unknown-tagged-[1-9][0-9]*)$")
+HEX = re.compile(r"^(?:[0-9a-f]{2})*$")
+MESSAGE_KEYS = ["api", "api_key", "direction", "version", "release", "case", "unknown_tagged_fields", "json", "hex"]
+HEADER_KEYS = ["header", "version", "release", "case", "unknown_tagged_fields", "json", "hex"]
+FRAME_KEYS = MESSAGE_KEYS + ["header_version"]
+TYPE_KEYS = ["type"] + HEADER_KEYS[1:]
+
+
+class Truncated(Exception):
+    pass
+
+
+class Reader:
+    """Kafka's primitive types, big-endian, from a byte string."""
+
+    def __init__(self, data):
+        self.data, self.at = data, 0
+        self.unknown_tags = 0
+
+    def take(self, n):
+        if n < 0 or self.at + n > len(self.data):
+            raise Truncated(f"{n} bytes wanted at offset {self.at} of {len(self.data)}")
+        out = self.data[self.at : self.at + n]
+        self.at += n
+        return out
+
+    def int(self, size):
+        return int.from_bytes(self.take(size), "big", signed=True)
+
+    def uvarint(self):
+        value, shift = 0, 0
+        while True:
+            byte = self.take(1)[0]
+            value |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return value
+            shift += 7
+            if shift > 28:
+                raise ValueError("varint longer than 5 bytes")
+
+    def nullable_string(self):
+        n = self.int(2)
+        return None if n == -1 else self.take(n).decode("utf-8")
+
+    def compact_nullable_string(self):
+        n = self.uvarint() - 1
+        return None if n == -1 else self.take(n).decode("utf-8")
+
+    def tagged_fields(self, known=None):
+        """Reads a tagged-field section; known maps tag -> (name, reader)."""
+        out = {}
+        for _ in range(self.uvarint()):
+            tag, size = self.uvarint(), self.uvarint()
+            data = self.take(size)
+            if known and tag in known:
+                name, read = known[tag]
+                inner = Reader(data)
+                out[name] = read(inner)
+                inner.end()
+            else:
+                self.unknown_tags += 1
+        return out
+
+    def end(self):
+        if self.at != len(self.data):
+            raise ValueError(f"{len(self.data) - self.at} bytes left over")
+
+
+def request_header(r, version):
+    out = {"requestApiKey": r.int(2), "requestApiVersion": r.int(2), "correlationId": r.int(4)}
+    if version >= 1:
+        # clientId is a nullable string with a 2-byte length in every
+        # version, flexible ones included.
+        out["clientId"] = r.nullable_string()
+    if version >= 2:
+        r.tagged_fields()
+    return out
+
+
+def response_header(r, version):
+    out = {"correlationId": r.int(4)}
+    if version >= 1:
+        r.tagged_fields()
+    return out
+
+
+def api_versions_request(r, version):
+    out = {}
+    if version >= 3:
+        out["clientSoftwareName"] = r.compact_nullable_string()
+        out["clientSoftwareVersion"] = r.compact_nullable_string()
+        r.tagged_fields()
+    return out
+
+
+def sasl_handshake_request(r, version):
+    return {"mechanism": r.nullable_string()}
+
+
+def heartbeat_request(r, version):
+    flexible = version >= 4
+    string = r.compact_nullable_string if flexible else r.nullable_string
+    out = {"groupId": string(), "generationId": r.int(4), "memberId": string()}
+    if version >= 3:
+        out["groupInstanceId"] = string()
+    if flexible:
+        r.tagged_fields()
+    return out
+
+
+# (file, versions) -> decoder
+DECODERS = {
+    ("headers/RequestHeader.jsonl", range(0, 3)): request_header,
+    ("headers/ResponseHeader.jsonl", range(0, 2)): response_header,
+    ("messages/ApiVersions.request.jsonl", range(0, 4)): api_versions_request,
+    ("messages/SaslHandshake.request.jsonl", range(0, 2)): sasl_handshake_request,
+    ("messages/Heartbeat.request.jsonl", range(0, 5)): heartbeat_request,
+}
+
+
+def decoder_for(path, version):
+    for (file, versions), decode in DECODERS.items():
+        if file == path and version in versions:
+            return decode
+    return None
+
+
+def structure(path, vector):
+    """The structural problems of one vector of the file at path."""
+    problems = []
+    if not isinstance(vector, dict):
+        return ["not a JSON object"]
+    is_header, is_type = path.startswith("headers/"), path.startswith("types/")
+    keys = {"headers": HEADER_KEYS, "frames": FRAME_KEYS, "types": TYPE_KEYS}.get(path.split("/")[0], MESSAGE_KEYS)
+    if sorted(vector) != sorted(keys):
+        return [f"fields {sorted(vector)}, expected {sorted(keys)}"]
+    name = Path(path).name
+    if is_header or is_type:
+        field = "header" if is_header else "type"
+        if f"{vector[field]}.jsonl" != name:
+            problems.append(f"{field} {vector[field]!r} in {name}")
+    else:
+        if not isinstance(vector["api_key"], int) or isinstance(vector["api_key"], bool):
+            problems.append("api_key is not an integer")
+        if vector["direction"] not in ("request", "response"):
+            problems.append(f"direction {vector['direction']!r}")
+        if f"{vector['api']}.{vector['direction']}.jsonl" != name:
+            problems.append(f"{vector['api']} {vector['direction']} in {name}")
+    version = vector["version"]
+    if not isinstance(version, int) or isinstance(version, bool) or not 0 <= version < 2**15:
+        problems.append(f"version {version!r} is not a non-negative int16")
+    if vector["release"] not in RELEASES:
+        problems.append(f"release {vector['release']!r}")
+    if not isinstance(vector["case"], str) or not CASE.match(vector["case"]):
+        problems.append(f"case {vector['case']!r}")
+    if not isinstance(vector["unknown_tagged_fields"], bool):
+        problems.append("unknown_tagged_fields is not a boolean")
+    elif vector["unknown_tagged_fields"] != vector["case"].startswith("unknown-tagged-"):
+        problems.append("unknown_tagged_fields does not match the case")
+    if not isinstance(vector["json"], dict):
+        problems.append("json is not an object")
+    if not isinstance(vector["hex"], str) or not HEX.match(vector["hex"]):
+        problems.append("hex is not lower-case hex of whole bytes")
+    return problems
+
+
+def header_version(api_key, direction, version, flexible):
+    """The header version of a frame, by the protocol's rule."""
+    if direction == "request":
+        if api_key == 7 and version == 0:  # ControlledShutdown v0
+            return 0
+        return 2 if flexible else 1
+    if api_key == 18:  # ApiVersions responses: always v0 (KIP-511)
+        return 0
+    return 1 if flexible else 0
+
+
+def flexible_versions(kit):
+    """(api, direction) -> its flexible versions, read from the kit: each
+    flexible version, and only those, has an unknown-tagged vector."""
+    out = {}
+    for file in (kit / "messages").glob("*.jsonl"):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            v = json.loads(line)
+            if v["case"].startswith("unknown-tagged-"):
+                out.setdefault((v["api"], v["direction"]), set()).add(v["version"])
+    return out
+
+
+def check_frame(vector, flexible):
+    """Size prefix, header version and header of a frame vector."""
+    data = bytes.fromhex(vector["hex"])
+    if len(data) < 4 or int.from_bytes(data[:4], "big") != len(data) - 4:
+        return [f"the size prefix is not the size of the {len(data) - 4} bytes after it"]
+    is_flexible = vector["version"] in flexible.get((vector["api"], vector["direction"]), set())
+    expected = header_version(vector["api_key"], vector["direction"], vector["version"], is_flexible)
+    if vector["header_version"] != expected:
+        return [f"header_version {vector['header_version']}, the protocol's rule gives {expected}"]
+    if set(vector["json"]) != {"header", "message"}:
+        return ["json is not {header, message}"]
+    reader = Reader(data[4:])
+    try:
+        if vector["direction"] == "request":
+            header = request_header(reader, expected)
+            if (header["requestApiKey"], header["requestApiVersion"]) != (vector["api_key"], vector["version"]):
+                return [f"the header names api {header['requestApiKey']} v{header['requestApiVersion']}"]
+        else:
+            header = response_header(reader, expected)
+    except (Truncated, ValueError, UnicodeDecodeError) as e:
+        return [f"the header does not decode: {e}"]
+    if header != vector["json"]["header"]:
+        return [f"the header decodes to {header}, the vector's is {vector['json']['header']}"]
+    decode = decoder_for(f"messages/{vector['api']}.{vector['direction']}.jsonl", vector["version"])
+    if decode:
+        try:
+            body = decode(reader, vector["version"])
+            reader.end()
+        except (Truncated, ValueError, UnicodeDecodeError) as e:
+            return [f"the body does not decode: {e}"]
+        if body != vector["json"]["message"]:
+            return [f"the body decodes to {body}, the vector's is {vector['json']['message']}"]
+    return []
+
+
+def check(kit):
+    problems, counts, decoded = [], {}, 0
+    fmt = (kit / "FORMAT").read_text().strip() if (kit / "FORMAT").exists() else None
+    if fmt != FORMAT:
+        problems.append(f"FORMAT: {fmt!r}, this reader reads {FORMAT}")
+    if not (kit / "SEED").exists():
+        problems.append("SEED: missing")
+    files = sorted(p for d in ("headers", "messages", "frames", "types") for p in (kit / d).glob("*.jsonl"))
+    flexible = flexible_versions(kit)
+    if not files:
+        problems.append(f"{kit}: no vector files")
+    api_keys = {}
+    for file in files:
+        path = file.relative_to(kit).as_posix()
+        seen = set()
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            where = f"{path}:{number}"
+            try:
+                vector = json.loads(line)
+            except ValueError as e:
+                problems.append(f"{where}: not JSON: {e}")
+                continue
+            found = structure(path, vector)
+            if found:
+                problems.extend(f"{where}: {p}" for p in found)
+                continue
+            label = vector.get("header") or vector.get("type") or f"{vector['api']} {vector['direction']}"
+            where = f"{where} {label} v{vector['version']} {vector['case']}"
+            key = (vector["version"], vector["case"])
+            if key in seen:
+                problems.append(f"{where}: a second vector of this version and case")
+            seen.add(key)
+            if "api" in vector and api_keys.setdefault(vector["api"], vector["api_key"]) != vector["api_key"]:
+                problems.append(f"{where}: {vector['api']} has two api keys")
+            kind = "header" if "header" in vector else "data type" if "type" in vector else vector["direction"]
+            if "header_version" in vector:
+                kind = f"{kind} frame"
+                frame_problems = check_frame(vector, flexible)
+                problems.extend(f"{where}: {p}" for p in frame_problems)
+                decoded += not frame_problems
+            counts[kind] = counts.get(kind, 0) + 1
+            if "header_version" in vector:
+                continue
+            decode = decoder_for(path, vector["version"])
+            if decode is None:
+                continue
+            reader = Reader(bytes.fromhex(vector["hex"]))
+            try:
+                value = decode(reader, vector["version"])
+                reader.end()
+            except (Truncated, ValueError, UnicodeDecodeError) as e:
+                problems.append(f"{where}: the bytes do not decode: {e}")
+                continue
+            decoded += 1
+            if value != vector["json"]:
+                problems.append(f"{where}: the bytes decode to {value}, the vector's JSON is {vector['json']}")
+            if (reader.unknown_tags > 0) != vector["unknown_tagged_fields"]:
+                problems.append(f"{where}: {reader.unknown_tags} unknown tagged fields in the bytes")
+        if not seen:
+            problems.append(f"{path}: no vectors")
+    return problems, counts, decoded, len(files)
+
+
+def main():
+    kit = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+    problems, counts, decoded, files = check(kit)
+    for problem in problems:
+        print(problem)
+    total = sum(counts.values())
+    kinds = ", ".join(f"{n} {kind}s" for kind, n in sorted(counts.items()))
+    print(f"check.py: {total} vectors in {files} files ({kinds}), {decoded} decoded here, {len(problems)} problems",
+          file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,285 @@
+//! The conformance kit (conformance/): every vector passes this library's
+//! reader, the committed files are exactly what the seed generates, and a
+//! changed byte is caught, naming the vector.
+//!
+//! With the feature "external" (scripts/test.sh's java stage, or
+//! scripts/conformance.sh), every vector also goes to Kafka's own Java
+//! classes of the release that defines its version.
+
+use kafka_wire_cli::kit::{self, Vector};
+use std::path::PathBuf;
+
+/// conformance/, or the kit `KAFKA_WIRE_KIT_DIR` names (scripts/conformance.sh
+/// verifies a new kit there before it replaces the committed one).
+fn kit_dir() -> PathBuf {
+    match std::env::var_os("KAFKA_WIRE_KIT_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance"),
+    }
+}
+
+/// Every committed vector file, as (path under the kit, text).
+fn committed() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for sub in kit::generated_dirs() {
+        let dir = kit_dir().join(sub);
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".jsonl"))
+            .collect();
+        names.sort();
+        for name in names {
+            let path = format!("{sub}/{name}");
+            files.push((path.clone(), std::fs::read_to_string(kit_dir().join(&path)).unwrap()));
+        }
+    }
+    files
+}
+
+#[test]
+fn every_vector_passes() {
+    let (mut vectors, mut differences) = (0, Vec::new());
+    let files = committed();
+    for (path, text) in &files {
+        let (count, found) = kit::check_text(path, text);
+        vectors += count;
+        differences.extend(found);
+    }
+    let shown: Vec<String> = differences.iter().take(20).map(|d| format!("{}: {}", d.vector, d.problem)).collect();
+    assert!(differences.is_empty(), "{} differences; the first:\n{}", differences.len(), shown.join("\n"));
+    // Two headers, a request and a response file per api, of messages and
+    // of frames, and one per data type.
+    assert_eq!(files.len(), 2 + 4 * kafka_wire::ApiKey::ALL.len() + kit::data_types().len());
+    assert!(vectors > 3000, "only {vectors} vectors");
+    println!("conformance kit: {vectors} vectors in {} files pass", files.len());
+}
+
+#[test]
+fn the_kit_is_what_the_seed_generates() {
+    let seed = std::fs::read_to_string(kit_dir().join("SEED")).unwrap();
+    assert_eq!(seed.trim(), format!("{:#x}", kit::SEED), "conformance/SEED is not the generator's seed");
+    let generated = kit::generate(kit::SEED).unwrap();
+    let committed = committed();
+    let regenerate = "regenerate it: scripts/conformance.sh";
+    for file in &generated {
+        let on_disk = match file.path.as_str() {
+            "FORMAT" | "SEED" => std::fs::read_to_string(kit_dir().join(&file.path)).ok(),
+            path => committed.iter().find(|(p, _)| p == path).map(|(_, t)| t.clone()),
+        };
+        let Some(on_disk) = on_disk else { panic!("conformance/{} is missing: {regenerate}", file.path) };
+        if on_disk == file.text {
+            continue;
+        }
+        let line = on_disk.lines().zip(file.text.lines()).position(|(a, b)| a != b);
+        let (line, vector) = match line {
+            Some(i) => (i + 1, on_disk.lines().nth(i).unwrap()),
+            None => (on_disk.lines().count().min(file.text.lines().count()) + 1, ""),
+        };
+        let name = Vector::from_line(vector).map(|v| v.name()).unwrap_or_else(|e| format!("(not a vector: {e})"));
+        let expected = file.text.lines().nth(line - 1).unwrap_or("");
+        let difference = kit::bytes_difference(expected.as_bytes(), vector.as_bytes());
+        panic!(
+            "conformance/{}:{line} {name} is not what the seed generates ({difference} of the line): {regenerate}",
+            file.path
+        );
+    }
+    for (path, _) in &committed {
+        assert!(generated.iter().any(|f| &f.path == path), "conformance/{path} is not generated any more: remove it");
+    }
+}
+
+/// The random cases reach the wire format's longer forms: strings and
+/// arrays of more than 127 elements (two-byte varint lengths), messages of
+/// 16 KiB and more. A thinner kit must keep some of each.
+#[test]
+fn the_kit_reaches_the_long_forms() {
+    use kafka_wire::json::Value;
+    fn longest(value: &Value, strings: &mut usize, arrays: &mut usize) {
+        match value {
+            Value::String(s) => *strings = (*strings).max(s.chars().count()),
+            Value::Array(items) => {
+                *arrays = (*arrays).max(items.len());
+                items.iter().for_each(|v| longest(v, strings, arrays));
+            }
+            Value::Object(map) => map.values().for_each(|v| longest(v, strings, arrays)),
+            _ => {}
+        }
+    }
+    let (mut long_strings, mut long_arrays, mut large, mut unknown) = (0, 0, 0, 0);
+    for (_, text) in committed() {
+        for line in text.lines() {
+            let vector = Vector::from_line(line).unwrap();
+            let (mut strings, mut arrays) = (0, 0);
+            longest(&vector.json, &mut strings, &mut arrays);
+            long_strings += usize::from(strings >= 128);
+            long_arrays += usize::from(arrays >= 128);
+            large += usize::from(vector.hex.len() >= 2 * 16 * 1024);
+            unknown += usize::from(vector.unknown_tagged_fields);
+        }
+    }
+    println!(
+        "long forms: {long_strings} vectors with a string of 128+ characters, {long_arrays} with an array of \
+         128+ elements, {large} of 16 KiB and more; {unknown} with unknown tagged fields"
+    );
+    assert!(long_strings >= 100 && long_arrays >= 50 && large >= 20 && unknown >= 400);
+}
+
+/// A changed byte in any vector without unknown tagged fields is caught by
+/// reading it alone (its JSON no longer encodes to its bytes); in one with
+/// them (whose JSON does not hold them), the currency check above catches it.
+#[test]
+fn a_changed_byte_is_caught_naming_the_vector() {
+    let mut checked = 0;
+    for (path, text) in committed() {
+        for (i, line) in text.lines().enumerate() {
+            let mut vector = Vector::from_line(line).unwrap();
+            if vector.unknown_tagged_fields || vector.hex.is_empty() {
+                continue;
+            }
+            let mut bytes = hex::decode(&vector.hex).unwrap();
+            let at = (i * 7919 + path.len()) % bytes.len();
+            bytes[at] ^= 1 << (i % 8);
+            vector.hex = hex::encode(&bytes);
+            let broken = format!("{}\n", vector.to_line());
+            let (_, differences) = kit::check_text(&path, &broken);
+            assert!(!differences.is_empty(), "{path}:{} {} with byte {at} changed passed", i + 1, vector.name());
+            assert!(differences[0].vector.contains(&vector.name()), "{differences:?} does not name the vector");
+            checked += 1;
+        }
+    }
+    assert!(checked > 3000, "only {checked} vectors changed");
+}
+
+#[test]
+fn gen_prints_vectors_that_check_passes() {
+    let bin = env!("CARGO_BIN_EXE_kafka-wire");
+    let out =
+        std::process::Command::new(bin).args(["gen", "Fetch", "17", "--count", "5", "--seed", "9"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 5);
+    let again =
+        std::process::Command::new(bin).args(["gen", "Fetch", "17", "--count", "5", "--seed", "9"]).output().unwrap();
+    assert_eq!(again.stdout, text.as_bytes(), "the same seed gave other messages");
+    let dir = std::env::temp_dir().join(format!("kafka-wire-conformance-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("fetch.jsonl");
+    std::fs::write(&file, &text).unwrap();
+    let check = std::process::Command::new(bin).arg("check").arg(&file).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+
+    // A vector whose JSON was edited: check names it and the field, exit 1.
+    let mut vector = Vector::from_line(text.lines().next().unwrap()).unwrap();
+    vector.json["maxWaitMs"] = (vector.json["maxWaitMs"].as_i64().unwrap() + 1).into();
+    std::fs::write(&file, format!("{}\n", vector.to_line())).unwrap();
+    let check = std::process::Command::new(bin).arg("check").arg(&file).output().unwrap();
+    let report = String::from_utf8(check.stdout).unwrap();
+    assert_eq!(check.status.code(), Some(1), "{report}");
+    assert!(report.contains("fetch.jsonl:1 Fetch request v17 random-1") && report.contains("/maxWaitMs"), "{report}");
+
+    let response = std::process::Command::new(bin).args(["gen", "ApiVersions", "3", "--response"]).output().unwrap();
+    let vector = Vector::from_line(String::from_utf8(response.stdout).unwrap().trim()).unwrap();
+    assert_eq!(vector.kind, kit::Kind::Response(kafka_wire::ApiKey::ApiVersions));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every vector against Kafka's Java classes of the release that defines
+/// its version (see java-tester/'s KitOps): Java reads the bytes, using
+/// every one, writes them back the same, writes the vector's JSON, and
+/// (without unknown tagged fields) writes the vector's bytes from its JSON.
+/// A frame's header and body are checked so, each at its own version.
+#[cfg(feature = "external")]
+#[test]
+fn kafkas_java_classes_agree_with_every_vector() {
+    use kafka_wire::KafkaRelease;
+    use kafka_wire_integration::java_tester::JavaTester;
+
+    let mut testers: Vec<(&str, JavaTester)> =
+        KafkaRelease::GENERATED_FROM.iter().map(|&r| (r.version(), JavaTester::start_for(r))).collect();
+    let (mut failures, mut checked) = (Vec::new(), std::collections::BTreeMap::<String, usize>::new());
+    for (path, text) in committed() {
+        for (i, line) in text.lines().enumerate() {
+            let whole = Vector::from_line(line).unwrap();
+            // A frame goes to Java as its header and its body.
+            let parts = match whole.frame_split() {
+                Ok((header, body)) => vec![("header: ", header), ("message: ", body)],
+                Err(_) => vec![("", whole.clone())],
+            };
+            let mut problems = Vec::new();
+            for (part, vector) in parts {
+                problems.extend(java_problems(&mut testers, &vector).into_iter().map(|p| format!("{part}{p}")));
+            }
+            if !problems.is_empty() {
+                failures.push(format!(
+                    "{path}:{} {} (Kafka {}): {}",
+                    i + 1,
+                    whole.name(),
+                    whole.release,
+                    problems.join("; ")
+                ));
+            }
+            *checked.entry(whole.release.clone()).or_default() += 1;
+        }
+    }
+    println!(
+        "conformance kit against Kafka's Java classes: {checked:?} vectors per release, {} failing",
+        failures.len()
+    );
+    let shown: Vec<&str> = failures.iter().take(20).map(String::as_str).collect();
+    assert!(failures.is_empty(), "{} vectors differ from Kafka's Java classes:\n{}", failures.len(), shown.join("\n"));
+    assert!(checked.values().sum::<usize>() > 3500, "only {checked:?} vectors");
+}
+
+/// What the Java classes of the vector's release find wrong with it.
+#[cfg(feature = "external")]
+fn java_problems(
+    testers: &mut [(&str, kafka_wire_integration::java_tester::JavaTester)],
+    vector: &Vector,
+) -> Vec<String> {
+    use kafka_wire::json::serde_json::json;
+    let Some((_, tester)) = testers.iter_mut().find(|(r, _)| *r == vector.release) else {
+        return vec![format!("release {}, which no tester is for", vector.release)];
+    };
+    let answer = tester.ask(json!({
+        "op": "vector",
+        "class": vector.kind.java_class(),
+        "version": vector.version,
+        "hex": vector.hex,
+        "json": vector.json,
+        "unknownTaggedFields": vector.unknown_tagged_fields,
+    }));
+    let mut problems: Vec<String> = match answer["errors"].as_array() {
+        Some(errors) => errors.iter().map(|e| e.as_str().unwrap_or("?").to_string()).collect(),
+        None => vec![format!("the tester answered {answer}")],
+    };
+    if let Some(java) = answer.get("json") {
+        let (mut ours, mut theirs) = (vector.json.clone(), java.clone());
+        blank_records(&mut ours);
+        blank_records(&mut theirs);
+        if let Some(diff) = kit::json_difference("", &ours, &theirs) {
+            problems.push(format!("(3) Java's JSON differs: {diff}"));
+        }
+    }
+    problems
+}
+
+/// Kafka writes records fields as empty in JSON (KIP-673); the kit keeps
+/// their bytes in base64, which Kafka reads.
+#[cfg(feature = "external")]
+fn blank_records(value: &mut kafka_wire::json::Value) {
+    use kafka_wire::json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if (key == "records" || key == "unalignedRecords") && v.is_string() {
+                    *v = Value::String(String::new());
+                } else {
+                    blank_records(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(blank_records),
+        _ => {}
+    }
+}

@@ -1,0 +1,77 @@
+package io.kafkawire.tester;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Message;
+import org.apache.kafka.common.protocol.Readable;
+
+/**
+ * The "vector" op: one vector of the conformance kit (conformance/), checked
+ * by Kafka's generated classes.
+ *
+ * <pre>
+ * in:  {"id": 1, "op": "vector", "class": "MetadataRequestData", "version": 12,
+ *       "hex": "...", "json": {...}, "unknownTaggedFields": false}
+ * out: {"id": 1, "errors": [...], "json": {...}}
+ * </pre>
+ *
+ * Java (1) parses "hex", using every byte, and (2) serializes the result to
+ * exactly "hex" again (unknown tagged fields kept); (3) writes the parsed
+ * message as JSON, for the caller to compare with the vector's; and, unless
+ * the vector holds unknown tagged fields (which JSON has no form for), (4)
+ * builds the message from "json" and serializes exactly "hex".
+ */
+final class KitOps {
+    private KitOps() {}
+
+    static void vector(JsonNode request, ObjectNode answer) {
+        var errors = answer.putArray("errors");
+        try {
+            JavaTester.Codec c = JavaTester.codec(request.get("class").asText());
+            short version = (short) request.get("version").asInt();
+            byte[] bytes = HexFormat.of().parseHex(request.get("hex").asText());
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            Message parsed;
+            try {
+                parsed = (Message) c.data().getConstructor(Readable.class, short.class)
+                    .newInstance(new ByteBufferAccessor(buffer), version);
+            } catch (Throwable t) {
+                errors.add("(1) Java could not parse the bytes: " + JavaTester.describe(t));
+                return;
+            }
+            if (buffer.hasRemaining()) {
+                errors.add("(1) Java left " + buffer.remaining() + " bytes unread");
+            }
+            byte[] again = JavaTester.serialize(parsed, version);
+            int at = Arrays.mismatch(again, bytes);
+            if (at >= 0) {
+                errors.add("(2) Java wrote the parsed message back differently from offset " + at
+                    + ": " + HexFormat.of().formatHex(again));
+            }
+            try {
+                answer.set("json", (JsonNode) c.write().invoke(null, parsed, version));
+            } catch (Throwable t) {
+                errors.add("(3) Java could not write JSON: " + JavaTester.describe(t));
+            }
+            if (!request.path("unknownTaggedFields").asBoolean(false)) {
+                try {
+                    Message fromJson = (Message) c.read().invoke(null, request.get("json"), version);
+                    byte[] written = JavaTester.serialize(fromJson, version);
+                    int at4 = Arrays.mismatch(written, bytes);
+                    if (at4 >= 0) {
+                        errors.add("(4) Java wrote the vector's JSON differently from offset " + at4
+                            + ": " + HexFormat.of().formatHex(written));
+                    }
+                } catch (Throwable t) {
+                    errors.add("(4) Java could not read the vector's JSON: " + JavaTester.describe(t));
+                }
+            }
+        } catch (Throwable t) {
+            errors.add("tester: " + JavaTester.describe(t));
+        }
+    }
+}

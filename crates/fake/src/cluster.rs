@@ -454,8 +454,7 @@ impl FakeCluster {
         }
         let p = state.partition_mut(topic, partition).ok_or_else(|| unknown(topic, partition))?;
         if p.leader != to {
-            p.leader = to;
-            p.leader_epoch += 1;
+            p.new_leader(to);
             if !p.replicas.contains(&to) {
                 p.replicas.insert(0, to);
             }

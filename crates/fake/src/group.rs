@@ -26,6 +26,16 @@ pub(crate) const MAX_OFFSET_METADATA: usize = 4096;
 /// Kafka's `group.max.session.timeout.ms`.
 pub(crate) const MAX_SESSION_TIMEOUT: Duration = Duration::from_millis(1_800_000);
 
+/// Which commit [`Groups::check_commit`] checks: Kafka's
+/// `validateOffsetCommit` relaxes two checks for transactional ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CommitKind {
+    /// OffsetCommit, at this version.
+    Plain { version: i16 },
+    /// TxnOffsetCommit.
+    Transactional,
+}
+
 /// A committed offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Committed {
@@ -895,12 +905,18 @@ impl Groups {
         generation: i32,
         member_id: &str,
         instance_id: Option<&str>,
-        version: i16,
+        kind: CommitKind,
         now: Instant,
     ) -> Result<(), ErrorCode> {
+        let transactional = kind == CommitKind::Transactional;
         if !self.groups.contains_key(group) {
-            if generation >= 0 {
-                return Err(if version >= 9 { ErrorCode::GroupIdNotFound } else { ErrorCode::IllegalGeneration });
+            // A transactional commit creates the group, as Kafka's does; a
+            // plain one of a generation refers to a group that is gone.
+            if generation >= 0 && !transactional {
+                return Err(match kind {
+                    CommitKind::Plain { version } if version >= 9 => ErrorCode::GroupIdNotFound,
+                    _ => ErrorCode::IllegalGeneration,
+                });
             }
             self.groups.insert(group.to_owned(), Group::new());
         }
@@ -917,13 +933,15 @@ impl Groups {
             if generation != g.generation {
                 return Err(ErrorCode::IllegalGeneration);
             }
-        } else if g.state != GroupState::Empty {
-            // Without a member id, only an empty group takes commits.
+        } else if !transactional && g.state != GroupState::Empty {
+            // Without a member id, only an empty group takes plain commits;
+            // transactional ones predate member ids in TxnOffsetCommit (v0-2),
+            // so Kafka takes them from anyone.
             return Err(ErrorCode::UnknownMemberId);
         }
         match g.state {
-            GroupState::CompletingRebalance => Err(ErrorCode::RebalanceInProgress),
-            GroupState::Stable | GroupState::PreparingRebalance => {
+            GroupState::CompletingRebalance if !transactional => Err(ErrorCode::RebalanceInProgress),
+            GroupState::Stable | GroupState::PreparingRebalance | GroupState::CompletingRebalance => {
                 if let Some(m) = g.member_mut(member_id) {
                     m.heard(now);
                 }
@@ -1286,20 +1304,38 @@ mod tests {
         assert!(groups.summary("g").is_none());
     }
 
+    const PLAIN: CommitKind = CommitKind::Plain { version: 8 };
+
     #[test]
     fn commits_follow_the_generation() {
         let mut groups = Groups::default();
         let t0 = Instant::now();
-        assert_eq!(groups.check_commit("g", 3, "m", None, 8, t0), Err(ErrorCode::IllegalGeneration));
-        assert_eq!(groups.check_commit("g", -1, "", None, 8, t0), Ok(()));
+        assert_eq!(groups.check_commit("g", 3, "m", None, PLAIN, t0), Err(ErrorCode::IllegalGeneration));
+        assert_eq!(groups.check_commit("g", -1, "", None, PLAIN, t0), Ok(()));
         assert_eq!(state(&groups), ("Empty".into(), 0, 0), "a simple group");
         let a = now_or_ready(groups.join(&request("", &["range"]), t0, &CONFIG));
-        assert_eq!(groups.check_commit("g", 1, &a.member_id, None, 8, t0), Err(ErrorCode::RebalanceInProgress));
+        assert_eq!(groups.check_commit("g", 1, &a.member_id, None, PLAIN, t0), Err(ErrorCode::RebalanceInProgress));
         now_or_ready(groups.sync(&sync(&a.member_id, 1, &[]), t0));
-        assert_eq!(groups.check_commit("g", 1, &a.member_id, None, 8, t0), Ok(()));
-        assert_eq!(groups.check_commit("g", 2, &a.member_id, None, 8, t0), Err(ErrorCode::IllegalGeneration));
-        assert_eq!(groups.check_commit("g", 1, "x", None, 8, t0), Err(ErrorCode::UnknownMemberId));
-        assert_eq!(groups.check_commit("g", -1, "", None, 8, t0), Err(ErrorCode::UnknownMemberId));
+        assert_eq!(groups.check_commit("g", 1, &a.member_id, None, PLAIN, t0), Ok(()));
+        assert_eq!(groups.check_commit("g", 2, &a.member_id, None, PLAIN, t0), Err(ErrorCode::IllegalGeneration));
+        assert_eq!(groups.check_commit("g", 1, "x", None, PLAIN, t0), Err(ErrorCode::UnknownMemberId));
+        assert_eq!(groups.check_commit("g", -1, "", None, PLAIN, t0), Err(ErrorCode::UnknownMemberId));
+        // A transactional commit without a member id, to a Stable group, is taken.
+        assert_eq!(groups.check_commit("g", -1, "", None, CommitKind::Transactional, t0), Ok(()));
+    }
+
+    #[test]
+    fn transactional_commits_are_taken_while_a_rebalance_completes() {
+        let mut groups = Groups::default();
+        let t0 = Instant::now();
+        let a = now_or_ready(groups.join(&request("", &["range"]), t0, &CONFIG));
+        assert_eq!(groups.check_commit("g", 1, &a.member_id, None, PLAIN, t0), Err(ErrorCode::RebalanceInProgress));
+        assert_eq!(groups.check_commit("g", 1, &a.member_id, None, CommitKind::Transactional, t0), Ok(()));
+        assert_eq!(groups.check_commit("g", -1, "", None, CommitKind::Transactional, t0), Ok(()));
+        assert_eq!(
+            groups.check_commit("new", 3, "m", None, CommitKind::Transactional, t0),
+            Err(ErrorCode::UnknownMemberId)
+        );
     }
 
     #[test]

@@ -309,33 +309,6 @@ impl PartitionLog {
         best
     }
 
-    /// The largest epoch at most `requested` that the log knows, and the
-    /// offset where the epoch after it starts (the log end for the current
-    /// one), as OffsetForLeaderEpoch answers; `(-1, -1)` when the log knows
-    /// no such epoch.
-    pub(crate) fn end_offset_for_epoch(&self, requested: i32, current: i32) -> (i32, i64) {
-        if requested == current {
-            return (current, self.next_offset);
-        }
-        if requested > current {
-            return (-1, -1);
-        }
-        let mut found = None;
-        for batch in &self.batches {
-            if batch.leader_epoch <= requested {
-                found = Some(batch.leader_epoch);
-            } else if let Some(epoch) = found {
-                return (epoch, batch.base_offset);
-            } else {
-                return (-1, -1);
-            }
-        }
-        match found {
-            Some(epoch) => (epoch, self.next_offset),
-            None => (-1, -1),
-        }
-    }
-
     /// Moves the log start offset to `offset` (DeleteRecords); the
     /// batches wholly before it are dropped.
     pub(crate) fn delete_before(&mut self, offset: i64) {

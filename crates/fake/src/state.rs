@@ -30,8 +30,40 @@ pub(crate) struct Topic {
 pub(crate) struct Partition {
     pub(crate) leader: i32,
     pub(crate) leader_epoch: i32,
+    /// Each leader epoch and the log end offset when it began, oldest
+    /// first (Kafka's leader epoch cache: a new leader records its epoch
+    /// at the end of the log).
+    pub(crate) epoch_starts: Vec<(i32, i64)>,
     pub(crate) replicas: Vec<i32>,
     pub(crate) log: PartitionLog,
+}
+
+impl Partition {
+    /// A new leader epoch, starting at the end of the log.
+    pub(crate) fn new_leader(&mut self, leader: i32) {
+        self.leader = leader;
+        self.leader_epoch += 1;
+        self.epoch_starts.push((self.leader_epoch, self.log.end_offset()));
+    }
+
+    /// What OffsetForLeaderEpoch answers for `requested`, as Kafka's
+    /// `LeaderEpochFileCache.endOffsetFor` does: the current epoch ends at
+    /// the log end; an older one is answered with the largest known epoch
+    /// not above it (or itself, when it predates every known epoch) and the
+    /// start of the first epoch after it; an epoch above every known one
+    /// is undefined, `(-1, -1)`.
+    pub(crate) fn end_offset_for_epoch(&self, requested: i32) -> (i32, i64) {
+        if requested == self.leader_epoch {
+            return (requested, self.log.end_offset());
+        }
+        let Some(&(_, higher_start)) = self.epoch_starts.iter().find(|(epoch, _)| *epoch > requested) else {
+            return (-1, -1);
+        };
+        match self.epoch_starts.iter().rev().find(|(epoch, _)| *epoch <= requested) {
+            Some(&(floor, _)) => (floor, higher_start),
+            None => (requested, higher_start),
+        }
+    }
 }
 
 impl Topic {
@@ -318,6 +350,7 @@ impl State {
             topic.partitions.push(Partition {
                 leader: replicas[0],
                 leader_epoch: 0,
+                epoch_starts: vec![(0, 0)],
                 replicas,
                 log: PartitionLog::default(),
             });
@@ -376,6 +409,34 @@ mod tests {
             SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
         );
         assert_eq!(producers.check("t", 0, seq(id, bumped, 0, 0)), SequenceCheck::InOrder);
+    }
+
+    #[test]
+    fn offset_for_leader_epoch_answers_as_kafkas_epoch_cache() {
+        let nodes = (0..2).map(|id| Node { id, host: "h".into(), port: 1 }).collect();
+        let mut state = State::new(nodes, "c".into());
+        state.create_topic("t", 1, 1, BTreeMap::new()).unwrap();
+        let p = state.partition_mut("t", 0).unwrap();
+        assert_eq!(p.end_offset_for_epoch(0), (0, 0));
+        p.log.append(crate::log::PartitionLog::validate(&batch(3), 2).unwrap(), 0, None);
+        p.new_leader(1); // epoch 1 starts at 3
+        p.new_leader(0); // epoch 2 starts at 3 too: nothing written in epoch 1
+        p.log.append(crate::log::PartitionLog::validate(&batch(2), 2).unwrap(), 2, None);
+        p.new_leader(1); // epoch 3 starts at 5
+        assert_eq!(p.end_offset_for_epoch(3), (3, 5), "the current epoch ends at the log end");
+        assert_eq!(p.end_offset_for_epoch(2), (2, 5));
+        assert_eq!(p.end_offset_for_epoch(1), (1, 3));
+        assert_eq!(p.end_offset_for_epoch(0), (0, 3), "epoch 0 ended where epoch 1 began");
+        assert_eq!(p.end_offset_for_epoch(4), (-1, -1), "a future epoch");
+        p.epoch_starts.remove(0); // as if epoch 0's entry had been truncated away
+        assert_eq!(p.end_offset_for_epoch(0), (0, 3), "an epoch older than the cache: the next one's start");
+    }
+
+    fn batch(n: usize) -> bytes::Bytes {
+        use kafka_wire::records::{Compression, EncodeOptions, Record, RecordBatch};
+        RecordBatch::from_records(Compression::None, (0..n).map(|i| (i as i64, Record::default())))
+            .to_bytes(&EncodeOptions::default())
+            .unwrap()
     }
 
     #[test]

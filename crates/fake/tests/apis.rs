@@ -178,7 +178,7 @@ async fn the_wrong_broker_answers_not_leader_and_names_the_leader() {
     };
     let Response::OffsetForLeaderEpoch(r) = wrong.send(request, 4).await.body else { panic!() };
     let p = &r.topics[0].partitions[0];
-    assert_eq!((p.error_code, p.leader_epoch, p.end_offset), (0, -1, -1), "epoch 0 wrote nothing here");
+    assert_eq!((p.error_code, p.leader_epoch, p.end_offset), (0, epoch, 0), "epoch 0 ended at 0, where epoch 1 began");
     assert!(cluster.problems().is_empty(), "{:?}", cluster.problems());
 }
 

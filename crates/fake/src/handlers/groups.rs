@@ -5,8 +5,8 @@ use super::metadata::OPERATIONS_NOT_ASKED;
 use super::produce::now_ms;
 use super::Ctx;
 use crate::group::{
-    Committed, GroupConfig, GroupState, JoinRequest, JoinResult, Reply, SyncRequest, SyncResult, MAX_OFFSET_METADATA,
-    MAX_SESSION_TIMEOUT,
+    CommitKind, Committed, GroupConfig, GroupState, JoinRequest, JoinResult, Reply, SyncRequest, SyncResult,
+    MAX_OFFSET_METADATA, MAX_SESSION_TIMEOUT,
 };
 use crate::state::State;
 use kafka_wire::messages::delete_groups_response::DeletableGroupResult;
@@ -290,7 +290,7 @@ pub(crate) fn offset_commit(ctx: &Ctx<'_>, request: &OffsetCommitRequest) -> Off
                 if version >= 1 { request.generation_id_or_member_epoch } else { -1 },
                 &request.member_id,
                 request.group_instance_id.as_deref(),
-                version,
+                CommitKind::Plain { version },
                 Instant::now(),
             ),
         };

@@ -120,8 +120,7 @@ pub(crate) fn offset_for_leader_epoch(
                             ..Default::default()
                         },
                         Ok(partition) => {
-                            let (leader_epoch, end_offset) =
-                                partition.log.end_offset_for_epoch(p.leader_epoch, partition.leader_epoch);
+                            let (leader_epoch, end_offset) = partition.end_offset_for_epoch(p.leader_epoch);
                             EpochEndOffset { partition: p.partition, leader_epoch, end_offset, ..Default::default() }
                         }
                     }

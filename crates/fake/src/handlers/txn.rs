@@ -3,7 +3,7 @@
 //! DescribeProducers, over the coordinator in `crate::txn`.
 
 use super::Ctx;
-use crate::group::Committed;
+use crate::group::{CommitKind, Committed};
 use crate::txn::{self, TxnStatus};
 use kafka_wire::messages::add_partitions_to_txn_request::AddPartitionsToTxnTopic;
 use kafka_wire::messages::add_partitions_to_txn_response::{
@@ -218,7 +218,7 @@ pub(crate) fn txn_offset_commit(ctx: &Ctx<'_>, request: &TxnOffsetCommitRequest)
         let instance = if version >= 3 { request.group_instance_id.as_deref() } else { None };
         let checked = state
             .groups
-            .check_commit(group, generation, member, instance, 0, tokio::time::Instant::now())
+            .check_commit(group, generation, member, instance, CommitKind::Transactional, tokio::time::Instant::now())
             .and_then(|()| {
                 txn::commit_offsets(
                     &mut state,

@@ -142,36 +142,42 @@ pub(crate) struct Hooks {
 }
 
 impl Hooks {
+    /// Keeps a hook; one without an action, or that may fire zero
+    /// times, would never do anything and is not kept.
     pub(crate) fn add(&mut self, hook: Hook) {
-        self.hooks.push(hook);
+        if hook.action.is_some() && hook.times != Times::Count(0) {
+            self.hooks.push(hook);
+        }
     }
 
     pub(crate) fn clear(&mut self) {
         self.hooks.clear();
     }
 
-    /// The actions for a request: every matching observer, then the first
-    /// matching other hook; spent hooks are removed.
+    /// The actions for a request: every matching observer, in the order
+    /// they were added, then the first matching other hook (the one that
+    /// decides what happens to the request); spent hooks are removed.
     pub(crate) fn take(&mut self, api: ApiKey, node: i32) -> Vec<Action> {
-        let mut actions = Vec::new();
-        let mut decided = false;
-        for hook in &mut self.hooks {
-            if hook.api != api || hook.node.is_some_and(|n| n != node) {
-                continue;
-            }
+        let matching = |h: &Hook| h.api == api && h.node.is_none_or(|n| n == node);
+        let mut observers = Vec::new();
+        let mut decider = None;
+        for hook in self.hooks.iter_mut().filter(|h| matching(h)) {
             let Some(action) = hook.action.clone() else { continue };
             let observer = matches!(action, Action::Observe(_));
-            if !observer && decided {
+            if observer {
+                observers.push(action);
+            } else if decider.is_none() {
+                decider = Some(action);
+            } else {
                 continue;
             }
-            decided |= !observer;
-            actions.push(action);
             if let Times::Count(n) = &mut hook.times {
                 *n = n.saturating_sub(1);
             }
         }
         self.hooks.retain(|h| h.times != Times::Count(0));
-        actions
+        observers.extend(decider);
+        observers
     }
 }
 
@@ -185,11 +191,13 @@ mod tests {
         hooks.add(Hook::on(ApiKey::Produce).error(ErrorCode::NotLeaderOrFollower));
         hooks.add(Hook::on(ApiKey::Produce).times(2).close_connection());
         hooks.add(Hook::on(ApiKey::Produce).always().observe(|_| {}));
+        hooks.add(Hook::on(ApiKey::Produce).times(0).close_connection());
+        hooks.add(Hook::on(ApiKey::Produce));
         let kinds = |actions: Vec<Action>| actions.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>();
-        assert_eq!(kinds(hooks.take(ApiKey::Produce, 0)), ["Error(NotLeaderOrFollower)", "Observe(..)"]);
-        assert_eq!(kinds(hooks.take(ApiKey::Produce, 0)), ["CloseConnection", "Observe(..)"]);
+        assert_eq!(kinds(hooks.take(ApiKey::Produce, 0)), ["Observe(..)", "Error(NotLeaderOrFollower)"]);
+        assert_eq!(kinds(hooks.take(ApiKey::Produce, 0)), ["Observe(..)", "CloseConnection"]);
         assert_eq!(kinds(hooks.take(ApiKey::Fetch, 0)), Vec::<String>::new());
-        assert_eq!(kinds(hooks.take(ApiKey::Produce, 0)), ["CloseConnection", "Observe(..)"]);
+        assert_eq!(kinds(hooks.take(ApiKey::Produce, 0)), ["Observe(..)", "CloseConnection"]);
         assert_eq!(kinds(hooks.take(ApiKey::Produce, 0)), ["Observe(..)"]);
     }
 

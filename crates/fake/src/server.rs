@@ -210,6 +210,8 @@ async fn receive(shared: &Shared, session: &mut Session, request: RequestFrame) 
 
 fn reply(request: &RequestFrame, outcome: Outcome) -> Reply {
     match outcome {
+        // A Produce with acks=0 expects no answer: a hook's response is not sent.
+        Outcome::Reply(_) | Outcome::ReplyThenClose(_) if !request.expects_response() => Reply::Nothing,
         Outcome::Reply(body) => Reply::Send(request.reply(body)),
         Outcome::ReplyThenClose(body) => Reply::SendThenClose(request.reply(body)),
         Outcome::NoReply => Reply::Nothing,

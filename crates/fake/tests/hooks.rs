@@ -307,3 +307,22 @@ async fn error_hooks_answer_every_served_api_at_its_newest_version() {
     }
     assert_no_problems(&cluster);
 }
+
+#[tokio::test]
+async fn an_observer_added_after_a_deciding_hook_still_sees_the_request() {
+    let cluster = FakeCluster::builder().topic("t", 1).start().await.unwrap();
+    cluster.hook(Hook::on(ApiKey::Produce).error(ErrorCode::NotEnoughReplicas));
+    let produces = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&produces);
+    cluster.hook(Hook::on(ApiKey::Produce).always().observe(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }));
+    // Hooks that can never fire are not kept (and so never swallow a request).
+    cluster.hook(Hook::on(ApiKey::Produce).times(0).close_connection());
+    cluster.hook(Hook::on(ApiKey::Produce));
+    let mut client = Client::connect(cluster.addresses()[0]).await;
+    assert_eq!(client.produce("t", "a").await, failed(ErrorCode::NotEnoughReplicas));
+    assert_eq!(client.produce("t", "b").await, ok(0));
+    assert_eq!(produces.load(Ordering::Relaxed), 2);
+    assert!(cluster.problems().is_empty(), "{:?}", cluster.problems());
+}

@@ -22,8 +22,6 @@ pub(crate) struct StoredBatch {
     pub(crate) base_offset: i64,
     pub(crate) last_offset: i64,
     pub(crate) max_timestamp: i64,
-    /// The leader epoch it was appended in.
-    pub(crate) leader_epoch: i32,
     /// The whole batch, with its final base offset.
     pub(crate) bytes: Bytes,
 }
@@ -164,7 +162,6 @@ impl PartitionLog {
             base_offset,
             last_offset: base_offset + batch.records as i64 - 1,
             max_timestamp,
-            leader_epoch,
             bytes: bytes.freeze(),
         }
     }
@@ -203,13 +200,7 @@ impl PartitionLog {
         batch.partition_leader_epoch = leader_epoch;
         let bytes = batch.to_bytes(&EncodeOptions::default()).expect("a marker batch encodes");
         let offset = self.next_offset;
-        self.batches.push(StoredBatch {
-            base_offset: offset,
-            last_offset: offset,
-            max_timestamp: now,
-            leader_epoch,
-            bytes,
-        });
+        self.batches.push(StoredBatch { base_offset: offset, last_offset: offset, max_timestamp: now, bytes });
         self.next_offset = offset + 1;
         if let Some(first) = self.open_txns.remove(&id) {
             if !commit {

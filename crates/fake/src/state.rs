@@ -132,19 +132,6 @@ impl Producers {
         (id, 0)
     }
 
-    /// Bumps an existing producer's epoch (KIP-360: a producer that
-    /// re-initializes with its id and epoch keeps its id).
-    pub(crate) fn bump(&mut self, id: i64, epoch: i16) -> Result<(i64, i16), ErrorCode> {
-        match self.epochs.get_mut(&id) {
-            Some(current) if *current == epoch => {
-                *current += 1;
-                Ok((id, *current))
-            }
-            Some(_) => Err(ErrorCode::InvalidProducerEpoch),
-            None => Err(ErrorCode::InvalidProducerIdMapping),
-        }
-    }
-
     /// Sets a producer's epoch (the transaction coordinator bumped it), so
     /// batches of older epochs are refused.
     pub(crate) fn set_epoch(&mut self, id: i64, epoch: i16) {
@@ -399,16 +386,19 @@ mod tests {
             SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
         );
         assert_eq!(producers.check("t", 0, seq(id, epoch, 5, 5)), SequenceCheck::InOrder);
-        let (_, bumped) = producers.bump(id, epoch).unwrap();
-        assert_eq!(
-            producers.check("t", 0, seq(id, epoch, 5, 5)),
-            SequenceCheck::Refused(ErrorCode::InvalidProducerEpoch)
-        );
+        // A new epoch (a transactional producer's re-initialization) starts at sequence 0.
+        let bumped = epoch + 1;
         assert_eq!(
             producers.check("t", 0, seq(id, bumped, 3, 3)),
             SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
         );
         assert_eq!(producers.check("t", 0, seq(id, bumped, 0, 0)), SequenceCheck::InOrder);
+        producers.appended("t", 0, seq(id, bumped, 0, 0), 101);
+        // Once the new epoch wrote, the old one is fenced.
+        assert_eq!(
+            producers.check("t", 0, seq(id, epoch, 5, 5)),
+            SequenceCheck::Refused(ErrorCode::InvalidProducerEpoch)
+        );
     }
 
     #[test]

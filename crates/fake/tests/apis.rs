@@ -189,6 +189,8 @@ async fn idempotent_sequences_are_checked() {
     let Response::InitProducerId(init) = client
         .send(
             InitProducerIdRequest {
+                // null: an idempotent producer (the field's default is "", which Kafka refuses)
+                transactional_id: None,
                 transaction_timeout_ms: 60_000,
                 producer_id: -1,
                 producer_epoch: -1,
@@ -452,4 +454,34 @@ async fn sasl_handshake_v0_takes_a_bare_token() {
     socket.write_all(&metadata.to_bytes().unwrap()).await.unwrap();
     socket.read_exact(&mut size).await.unwrap();
     assert!(i32::from_be_bytes(size) > 0, "answered after authenticating");
+}
+
+#[tokio::test]
+async fn init_producer_id_without_a_transactional_id_answers_as_kafka() {
+    let cluster = FakeCluster::builder().start().await.unwrap();
+    let mut client = Client::connect(cluster.addresses()[0]).await;
+    let init = |transactional_id: Option<&'static str>, producer_id: i64, producer_epoch: i16| InitProducerIdRequest {
+        transactional_id: transactional_id.map(Into::into),
+        transaction_timeout_ms: 60_000,
+        producer_id,
+        producer_epoch,
+        ..Default::default()
+    };
+    let Response::InitProducerId(first) = client.send(init(None, -1, -1), 4).await.body else { panic!() };
+    assert_eq!((first.error_code, first.producer_epoch), (0, 0));
+    // An idempotent producer that sends its id and epoch (KIP-360) gets a new id, at epoch 0.
+    let Response::InitProducerId(again) = client.send(init(None, first.producer_id, 0), 4).await.body else { panic!() };
+    assert_eq!(again.error_code, 0);
+    assert_ne!(again.producer_id, first.producer_id);
+    assert_eq!(again.producer_epoch, 0);
+    // The same for an id this cluster never gave (librdkafka after a broker restart).
+    let Response::InitProducerId(unknown) = client.send(init(None, 424_242, 3), 4).await.body else { panic!() };
+    assert_eq!((unknown.error_code, unknown.producer_epoch), (0, 0));
+    // An empty transactional id, or an id without an epoch, is malformed.
+    for (request, what) in
+        [(init(Some(""), -1, -1), "empty transactional id"), (init(None, 5, -1), "id without an epoch")]
+    {
+        let Response::InitProducerId(r) = client.send(request, 4).await.body else { panic!() };
+        assert_eq!(r.error_code, code(ErrorCode::InvalidRequest), "{what}");
+    }
 }

@@ -15,15 +15,22 @@ pub(crate) fn init_producer_id(ctx: &Ctx<'_>, request: &InitProducerIdRequest) -
         ongoing_txn_producer_epoch: -1,
         ..Default::default()
     };
+    // KafkaApis: a producer id without an epoch, or an epoch without an id, is malformed.
+    if ctx.version >= 3 && ((request.producer_id == -1) != (request.producer_epoch == -1)) {
+        return error(ErrorCode::InvalidRequest);
+    }
     let mut state = ctx.shared.state();
     let result = match request.transactional_id.as_deref() {
-        // An empty transactional id is an idempotent producer's, as Kafka takes it.
-        Some(id) if !id.is_empty() => {
-            if state.coordinator_for(id).id != ctx.node() {
-                return error(ErrorCode::NotCoordinator);
-            }
+        // An idempotent producer always gets a new id at epoch 0, whatever
+        // id and epoch it sends (Kafka's TransactionCoordinator).
+        None => Ok(state.producers.new_id()),
+        Some("") => return error(ErrorCode::InvalidRequest),
+        Some(id) => {
             if request.transaction_timeout_ms <= 0 || request.transaction_timeout_ms > MAX_TRANSACTION_TIMEOUT_MS {
                 return error(ErrorCode::InvalidTransactionTimeout);
+            }
+            if state.coordinator_for(id).id != ctx.node() {
+                return error(ErrorCode::NotCoordinator);
             }
             let expected =
                 (ctx.version >= 3 && request.producer_id >= 0).then_some((request.producer_id, request.producer_epoch));
@@ -41,10 +48,6 @@ pub(crate) fn init_producer_id(ctx: &Ctx<'_>, request: &InitProducerIdRequest) -
                 }
             })
         }
-        _ if ctx.version >= 3 && request.producer_id >= 0 => {
-            state.producers.bump(request.producer_id, request.producer_epoch)
-        }
-        _ => Ok(state.producers.new_id()),
     };
     match result {
         Ok((producer_id, producer_epoch)) => InitProducerIdResponse {

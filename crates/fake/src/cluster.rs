@@ -3,6 +3,7 @@
 
 use crate::control::{Hook, Hooks};
 use crate::persona::Persona;
+use crate::scram::{Credentials, ScramCredential, ScramMechanism};
 use crate::server;
 use crate::state::{Node, State};
 use bytes::Bytes;
@@ -78,6 +79,7 @@ pub struct FakeClusterBuilder {
     first_port: u16,
     cluster_id: String,
     advertised: BTreeMap<i32, (String, u16)>,
+    scram_credentials: Credentials,
     pub(crate) settings: Settings,
 }
 
@@ -87,9 +89,18 @@ pub(crate) struct Settings {
     pub(crate) auto_create_topics: bool,
     pub(crate) default_partitions: i32,
     pub(crate) sasl_plain: Option<BTreeMap<String, String>>,
+    /// The SCRAM mechanisms enabled, in the order SaslHandshake lists them.
+    pub(crate) sasl_scram: Vec<ScramMechanism>,
     pub(crate) initial_rebalance_delay: Duration,
     pub(crate) min_session_timeout: Duration,
     pub(crate) max_request_size: usize,
+}
+
+impl Settings {
+    /// Whether connections must authenticate with SASL.
+    pub(crate) fn sasl_enabled(&self) -> bool {
+        self.sasl_plain.is_some() || !self.sasl_scram.is_empty()
+    }
 }
 
 impl Default for FakeClusterBuilder {
@@ -102,10 +113,12 @@ impl Default for FakeClusterBuilder {
             first_port: 0,
             cluster_id: "kafka-wire-fake-cluster".into(),
             advertised: BTreeMap::new(),
+            scram_credentials: Credentials::new(),
             settings: Settings {
                 auto_create_topics: false,
                 default_partitions: 1,
                 sasl_plain: None,
+                sasl_scram: Vec::new(),
                 initial_rebalance_delay: Duration::ZERO,
                 min_session_timeout: Duration::from_millis(6000),
                 max_request_size: kafka_wire::connection::FrameReader::DEFAULT_MAX_SIZE,
@@ -195,6 +208,28 @@ impl FakeClusterBuilder {
         self
     }
 
+    /// Accept SASL SCRAM with this mechanism on every connection (a
+    /// SASL_PLAINTEXT listener), with these users and passwords; the
+    /// credentials are salted and stored with 4096 iterations, as
+    /// `kafka-configs --add-config SCRAM-SHA-256=[password=...]` stores
+    /// them. Call it once per mechanism; PLAIN may be enabled too.
+    /// DescribeUserScramCredentials and AlterUserScramCredentials see and
+    /// change the same credentials.
+    pub fn sasl_scram<'a>(
+        mut self,
+        mechanism: ScramMechanism,
+        users: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        if !self.settings.sasl_scram.contains(&mechanism) {
+            self.settings.sasl_scram.push(mechanism);
+        }
+        for (user, password) in users {
+            let credential = ScramCredential::from_password(mechanism, password, crate::scram::MIN_ITERATIONS);
+            self.scram_credentials.entry(user.to_owned()).or_default().insert(mechanism, credential);
+        }
+        self
+    }
+
     /// How long a new group waits for more members before its first
     /// rebalance completes (Kafka's `group.initial.rebalance.delay.ms`:
     /// 3 s in Kafka, none here by default).
@@ -251,6 +286,7 @@ impl FakeClusterBuilder {
             state: Mutex::new(state),
             persona: self.persona,
             settings: self.settings,
+            scram_credentials: Mutex::new(self.scram_credentials),
             appended: Notify::new(),
             hooks: Mutex::new(Hooks::default()),
             requests: Mutex::new(Vec::new()),
@@ -287,6 +323,8 @@ pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
     pub(crate) persona: Persona,
     pub(crate) settings: Settings,
+    /// Every user's SCRAM credentials.
+    pub(crate) scram_credentials: Mutex<Credentials>,
     /// Woken when records are appended (long-polling fetches wait on it).
     pub(crate) appended: Notify,
     pub(crate) hooks: Mutex<Hooks>,
@@ -302,6 +340,10 @@ impl Shared {
     /// leaves it half-changed across a panic point that matters to a test).
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn scram_credentials(&self) -> MutexGuard<'_, Credentials> {
+        self.scram_credentials.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn problem(&self, what: String) {

@@ -565,6 +565,39 @@ pub(crate) fn error_response(request: &RequestFrame, code: ErrorCode) -> Option<
         Request::SaslAuthenticate(_) => {
             SaslAuthenticateResponse { error_code: error, error_message: message(), ..Default::default() }.into()
         }
+        Request::DescribeUserScramCredentials(r) => DescribeUserScramCredentialsResponse {
+            error_code: error,
+            error_message: message(),
+            results: r
+                .users
+                .iter()
+                .flatten()
+                .map(|_| describe_user_scram_credentials_response::DescribeUserScramCredentialsResult {
+                    error_code: error,
+                    error_message: message(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .into(),
+        Request::AlterUserScramCredentials(r) => {
+            let users: std::collections::BTreeSet<&StrBytes> =
+                r.deletions.iter().map(|d| &d.name).chain(r.upsertions.iter().map(|u| &u.name)).collect();
+            AlterUserScramCredentialsResponse {
+                results: users
+                    .into_iter()
+                    .map(|user| alter_user_scram_credentials_response::AlterUserScramCredentialsResult {
+                        user: user.clone(),
+                        error_code: error,
+                        error_message: message(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            }
+            .into()
+        }
         _ => return None,
     };
     Some(response)

@@ -96,6 +96,8 @@ pub(crate) const SERVED: &[ApiKey] = &[
     ApiKey::DescribeCluster,
     ApiKey::SaslHandshake,
     ApiKey::SaslAuthenticate,
+    ApiKey::DescribeUserScramCredentials,
+    ApiKey::AlterUserScramCredentials,
 ];
 
 /// Whether the fake broker answers `api`.
@@ -145,6 +147,8 @@ pub(crate) async fn handle(shared: &Shared, session: &mut Session, frame: &Reque
         Request::DescribeCluster(r) => reply(cluster::describe_cluster(&ctx, r).into()),
         Request::SaslHandshake(r) => sasl::handshake(&mut ctx, r),
         Request::SaslAuthenticate(r) => sasl::authenticate(&mut ctx, r),
+        Request::DescribeUserScramCredentials(r) => reply(sasl::describe_user_scram_credentials(&ctx, r).into()),
+        Request::AlterUserScramCredentials(r) => reply(sasl::alter_user_scram_credentials(&ctx, r).into()),
         // Advertised by a release persona but not served: the connection
         // closes, and a test learns why from the problems (a client that
         // uses what the persona advertises met a gap of the fake broker).

@@ -1,6 +1,7 @@
 //! The public face: [`FakeCluster`], its builder, and what a test reads
 //! back from it.
 
+use crate::acl::{Acl, Acls};
 use crate::control::{Hook, Hooks};
 use crate::persona::Persona;
 use crate::scram::{Credentials, ScramCredential, ScramMechanism};
@@ -91,6 +92,8 @@ pub(crate) struct Settings {
     pub(crate) sasl_plain: Option<BTreeMap<String, String>>,
     /// The SCRAM mechanisms enabled, in the order SaslHandshake lists them.
     pub(crate) sasl_scram: Vec<ScramMechanism>,
+    /// With an authorizer: its super users (`User:admin`).
+    pub(crate) authorizer: Option<std::collections::BTreeSet<String>>,
     pub(crate) initial_rebalance_delay: Duration,
     pub(crate) min_session_timeout: Duration,
     pub(crate) max_request_size: usize,
@@ -119,6 +122,7 @@ impl Default for FakeClusterBuilder {
                 default_partitions: 1,
                 sasl_plain: None,
                 sasl_scram: Vec::new(),
+                authorizer: None,
                 initial_rebalance_delay: Duration::ZERO,
                 min_session_timeout: Duration::from_millis(6000),
                 max_request_size: kafka_wire::connection::FrameReader::DEFAULT_MAX_SIZE,
@@ -230,6 +234,19 @@ impl FakeClusterBuilder {
         self
     }
 
+    /// Enforce ACLs, as a broker with Kafka's StandardAuthorizer does:
+    /// a request is allowed when an ALLOW ACL matches it and no DENY ACL
+    /// does, and denied when no ACL matches; these principals
+    /// (`User:admin`, Kafka's `super.users`) are allowed everything. The
+    /// principal is `User:<name>` after SASL, `User:ANONYMOUS` without.
+    /// ACLs are created with CreateAcls (or [`FakeCluster::add_acl`]).
+    /// Without an authorizer, everything is allowed and the ACL apis
+    /// answer SECURITY_DISABLED.
+    pub fn authorizer<'a>(mut self, super_users: impl IntoIterator<Item = &'a str>) -> Self {
+        self.settings.authorizer = Some(super_users.into_iter().map(str::to_owned).collect());
+        self
+    }
+
     /// How long a new group waits for more members before its first
     /// rebalance completes (Kafka's `group.initial.rebalance.delay.ms`:
     /// 3 s in Kafka, none here by default).
@@ -287,6 +304,7 @@ impl FakeClusterBuilder {
             persona: self.persona,
             settings: self.settings,
             scram_credentials: Mutex::new(self.scram_credentials),
+            acls: Mutex::new(Acls::default()),
             appended: Notify::new(),
             hooks: Mutex::new(Hooks::default()),
             requests: Mutex::new(Vec::new()),
@@ -325,6 +343,8 @@ pub(crate) struct Shared {
     pub(crate) settings: Settings,
     /// Every user's SCRAM credentials.
     pub(crate) scram_credentials: Mutex<Credentials>,
+    /// The ACLs.
+    pub(crate) acls: Mutex<Acls>,
     /// Woken when records are appended (long-polling fetches wait on it).
     pub(crate) appended: Notify,
     pub(crate) hooks: Mutex<Hooks>,
@@ -344,6 +364,10 @@ impl Shared {
 
     pub(crate) fn scram_credentials(&self) -> MutexGuard<'_, Credentials> {
         self.scram_credentials.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn acls(&self) -> MutexGuard<'_, Acls> {
+        self.acls.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn problem(&self, what: String) {
@@ -533,6 +557,52 @@ impl FakeCluster {
         let (client, server) = tokio::io::duplex(256 * 1024);
         server::spawn_connection(&self.shared, node, server, "/127.0.0.1".to_owned());
         Ok(client)
+    }
+
+    /// Adds an ACL, as CreateAcls would: `resource_type` is `topic`,
+    /// `group`, `cluster` or `transactional_id`; a name ending in `*`
+    /// other than `*` itself is a PREFIXED pattern (`orders-*` covers
+    /// `orders-eu`), any other a LITERAL one; `operation` is Kafka's
+    /// name (`read`, `write`, `describe`, `all`, ...); `allow` or deny.
+    /// Host `*`.
+    pub fn add_acl(&self, resource_type: &str, name: &str, principal: &str, operation: &str, allow: bool) {
+        use crate::acl::{op, pattern, permission, resource};
+        let resource_type = match resource_type.to_ascii_lowercase().as_str() {
+            "topic" => resource::TOPIC,
+            "group" => resource::GROUP,
+            "cluster" => resource::CLUSTER,
+            "transactional_id" | "transactionalid" => resource::TRANSACTIONAL_ID,
+            "delegation_token" => resource::DELEGATION_TOKEN,
+            "user" => resource::USER,
+            other => panic!("unknown resource type {other}"),
+        };
+        let operation = match operation.to_ascii_lowercase().replace('_', "").as_str() {
+            "all" => op::ALL,
+            "read" => op::READ,
+            "write" => op::WRITE,
+            "create" => op::CREATE,
+            "delete" => op::DELETE,
+            "alter" => op::ALTER,
+            "describe" => op::DESCRIBE,
+            "clusteraction" => op::CLUSTER_ACTION,
+            "describeconfigs" => op::DESCRIBE_CONFIGS,
+            "alterconfigs" => op::ALTER_CONFIGS,
+            "idempotentwrite" => op::IDEMPOTENT_WRITE,
+            other => panic!("unknown operation {other}"),
+        };
+        let (name, pattern_type) = match name.strip_suffix('*') {
+            Some(prefix) if !prefix.is_empty() => (prefix, pattern::PREFIXED),
+            _ => (name, pattern::LITERAL),
+        };
+        self.shared.acls().acls.insert(Acl {
+            resource_type,
+            name: name.to_owned(),
+            pattern_type,
+            principal: principal.to_owned(),
+            host: "*".to_owned(),
+            operation,
+            permission: if allow { permission::ALLOW } else { permission::DENY },
+        });
     }
 
     /// Adds a hook (see [`Hook`]).

@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod acl;
 mod cluster;
 mod control;
 mod group;

@@ -310,3 +310,375 @@ async fn scram_credentials_described_altered_then_used() {
     assert_eq!(error.error_code, code(ErrorCode::SaslAuthenticationFailed));
     assert!(cluster.problems().is_empty(), "{:?}", cluster.problems());
 }
+
+// ---- ACLs ----
+
+const TOPIC: i8 = 2;
+const GROUP: i8 = 3;
+const CLUSTER: i8 = 4;
+const LITERAL: i8 = 3;
+const PREFIXED: i8 = 4;
+const MATCH: i8 = 2;
+const ANY: i8 = 1;
+const READ: i8 = 3;
+const WRITE: i8 = 4;
+const DESCRIBE: i8 = 8;
+const ALLOW: i8 = 3;
+const DENY: i8 = 2;
+
+/// A client logged in with SASL PLAIN as `user` (password `user-secret`).
+async fn login(cluster: &FakeCluster, user: &str) -> Client {
+    let mut client = Client::connect(cluster.addresses()[0]).await;
+    client.send(SaslHandshakeRequest { mechanism: "PLAIN".into() }, 1).await;
+    let token = Bytes::from(format!("\0{user}\0{user}-secret"));
+    let a = authenticate(&mut client, token.to_vec()).await.unwrap();
+    assert_eq!(a.error_code, 0, "{user} logs in");
+    client
+}
+
+fn secured(topics: &[&str]) -> kafka_wire_fake::FakeClusterBuilder {
+    let mut builder = FakeCluster::builder()
+        .sasl_plain([("admin", "admin-secret"), ("alice", "alice-secret"), ("bob", "bob-secret")])
+        .authorizer(["User:admin"]);
+    for topic in topics {
+        builder = builder.topic(topic, 1);
+    }
+    builder
+}
+
+fn creation(
+    resource_type: i8,
+    name: &str,
+    pattern: i8,
+    principal: &str,
+    operation: i8,
+    permission: i8,
+) -> create_acls_request::AclCreation {
+    create_acls_request::AclCreation {
+        resource_type,
+        resource_name: name.to_owned().into(),
+        resource_pattern_type: pattern,
+        principal: principal.to_owned().into(),
+        host: "*".into(),
+        operation,
+        permission_type: permission,
+        ..Default::default()
+    }
+}
+
+async fn create_acls(client: &mut Client, creations: Vec<create_acls_request::AclCreation>, version: i16) -> Vec<i16> {
+    let Response::CreateAcls(r) =
+        client.send(CreateAclsRequest { creations, ..Default::default() }, version).await.body
+    else {
+        panic!()
+    };
+    r.results.iter().map(|r| r.error_code).collect()
+}
+
+fn describe_filter(resource_type: i8, name: Option<&str>, pattern: i8) -> DescribeAclsRequest {
+    DescribeAclsRequest {
+        resource_type_filter: resource_type,
+        resource_name_filter: name.map(|n| n.to_owned().into()),
+        pattern_type_filter: pattern,
+        principal_filter: None,
+        host_filter: None,
+        operation: ANY,
+        permission_type: ANY,
+        ..Default::default()
+    }
+}
+
+/// (resource name, pattern type, principal, operation, permission) of every ACL described.
+async fn describe_acls(
+    client: &mut Client,
+    filter: DescribeAclsRequest,
+    version: i16,
+) -> Vec<(String, i8, String, i8, i8)> {
+    let Response::DescribeAcls(r) = client.send(filter, version).await.body else { panic!() };
+    assert_eq!(r.error_code, 0, "{:?}", r.error_message);
+    let mut out: Vec<_> = r
+        .resources
+        .iter()
+        .flat_map(|res| {
+            res.acls.iter().map(move |a| {
+                (
+                    res.resource_name.to_string(),
+                    res.pattern_type,
+                    a.principal.to_string(),
+                    a.operation,
+                    a.permission_type,
+                )
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn acl_apis_round_trip_at_every_version() {
+    let cluster = secured(&[]).start().await.unwrap();
+    let mut admin = login(&cluster, "admin").await;
+    let max = kafka_wire::ApiKey::CreateAcls.valid_versions().max;
+    assert_eq!(kafka_wire::ApiKey::DescribeAcls.valid_versions().max, max);
+    assert_eq!(kafka_wire::ApiKey::DeleteAcls.valid_versions().max, max);
+    for version in 0..=max {
+        // v0 knows only LITERAL patterns.
+        let prefixed = if version == 0 { LITERAL } else { PREFIXED };
+        // ... and its filters have no pattern type: LITERAL.
+        let any = if version == 0 { LITERAL } else { ANY };
+        let codes = create_acls(
+            &mut admin,
+            vec![
+                creation(TOPIC, "orders", LITERAL, "User:alice", READ, ALLOW),
+                creation(TOPIC, "ord", prefixed, "User:bob", WRITE, DENY),
+                creation(TOPIC, "*", LITERAL, "User:*", DESCRIBE, ALLOW),
+                creation(GROUP, "g", LITERAL, "User:alice", READ, ALLOW),
+                // Refused: the cluster has one name, and a principal needs a type.
+                creation(CLUSTER, "other", LITERAL, "User:alice", ANY + 1, ALLOW),
+                creation(TOPIC, "t", LITERAL, "alice", READ, ALLOW),
+            ],
+            version,
+        )
+        .await;
+        let invalid = code(ErrorCode::InvalidRequest);
+        assert_eq!(codes, [0, 0, 0, 0, invalid, invalid], "v{version}");
+
+        let all = describe_acls(&mut admin, describe_filter(ANY, None, any), version).await;
+        assert_eq!(all.len(), 4, "v{version}: {all:?}");
+        // Filters: the literal name, or (v1+) every pattern matching a name.
+        let literal = describe_acls(&mut admin, describe_filter(TOPIC, Some("orders"), LITERAL), version).await;
+        assert_eq!(literal, [("orders".into(), LITERAL, "User:alice".into(), READ, ALLOW)]);
+        if version >= 1 {
+            let matching = describe_acls(&mut admin, describe_filter(TOPIC, Some("orders"), MATCH), version).await;
+            let names: Vec<&str> = matching.iter().map(|m| m.0.as_str()).collect();
+            assert_eq!(names, ["*", "ord", "orders"], "v{version}");
+            let prefixed = describe_acls(&mut admin, describe_filter(ANY, None, PREFIXED), version).await;
+            assert_eq!(prefixed, [("ord".into(), PREFIXED, "User:bob".into(), WRITE, DENY)]);
+        }
+        let mut by_principal = describe_filter(ANY, None, any);
+        by_principal.principal_filter = Some("User:alice".into());
+        assert_eq!(describe_acls(&mut admin, by_principal, version).await.len(), 2);
+
+        // Deleted by filters, each listing what it matched.
+        let filter = |resource_type: i8, name: Option<&str>, pattern: i8| delete_acls_request::DeleteAclsFilter {
+            resource_type_filter: resource_type,
+            resource_name_filter: name.map(|n| n.to_owned().into()),
+            pattern_type_filter: pattern,
+            principal_filter: None,
+            host_filter: None,
+            operation: ANY,
+            permission_type: ANY,
+            ..Default::default()
+        };
+        let request = DeleteAclsRequest {
+            filters: vec![filter(GROUP, None, any), filter(TOPIC, Some("orders"), LITERAL)],
+            ..Default::default()
+        };
+        let Response::DeleteAcls(r) = admin.send(request, version).await.body else { panic!() };
+        let matched: Vec<Vec<String>> = r
+            .filter_results
+            .iter()
+            .map(|f| f.matching_acls.iter().map(|m| m.resource_name.to_string()).collect())
+            .collect();
+        assert_eq!(matched, [vec!["g".to_owned()], vec!["orders".to_owned()]], "v{version}");
+        assert_eq!(describe_acls(&mut admin, describe_filter(ANY, None, any), version).await.len(), 2);
+        let request = DeleteAclsRequest { filters: vec![filter(ANY, None, any)], ..Default::default() };
+        let Response::DeleteAcls(r) = admin.send(request, version).await.body else { panic!() };
+        assert_eq!(r.filter_results[0].matching_acls.len(), 2);
+        assert!(describe_acls(&mut admin, describe_filter(ANY, None, any), version).await.is_empty());
+    }
+
+    // Only CLUSTER ALTER may change ACLs, CLUSTER DESCRIBE list them.
+    let mut alice = login(&cluster, "alice").await;
+    let codes = create_acls(&mut alice, vec![creation(TOPIC, "x", LITERAL, "User:alice", READ, ALLOW)], 3).await;
+    assert_eq!(codes, [code(ErrorCode::ClusterAuthorizationFailed)]);
+    let Response::DescribeAcls(r) = alice.send(describe_filter(ANY, None, ANY), 3).await.body else { panic!() };
+    assert_eq!(r.error_code, code(ErrorCode::ClusterAuthorizationFailed));
+    assert!(cluster.problems().is_empty(), "{:?}", cluster.problems());
+}
+
+#[tokio::test]
+async fn acl_apis_without_an_authorizer_answer_security_disabled() {
+    let cluster = FakeCluster::builder().start().await.unwrap();
+    let mut client = Client::connect(cluster.addresses()[0]).await;
+    let codes = create_acls(&mut client, vec![creation(TOPIC, "x", LITERAL, "User:a", READ, ALLOW)], 3).await;
+    assert_eq!(codes, [code(ErrorCode::SecurityDisabled)]);
+    let Response::DescribeAcls(r) = client.send(describe_filter(ANY, None, ANY), 3).await.body else { panic!() };
+    assert_eq!(r.error_code, code(ErrorCode::SecurityDisabled));
+}
+
+fn produce_code(response: &ProduceResponse) -> i16 {
+    response.responses[0].partition_responses[0].error_code
+}
+
+#[tokio::test]
+async fn produce_and_fetch_are_denied_without_acls_and_allowed_with_them() {
+    let cluster = secured(&["orders"]).start().await.unwrap();
+    let mut alice = login(&cluster, "alice").await;
+    let produce = common::produce("orders", common::batch(&["a"]), uuid::Uuid::nil());
+    let Response::Produce(r) = alice.send(produce.clone(), 9).await.body else { panic!() };
+    assert_eq!(produce_code(&r), code(ErrorCode::TopicAuthorizationFailed));
+    let Response::Fetch(f) = alice.send(common::fetch("orders", 0, uuid::Uuid::nil()), 12).await.body else { panic!() };
+    assert_eq!(f.responses[0].partitions[0].error_code, code(ErrorCode::TopicAuthorizationFailed));
+    assert!(cluster.records("orders", 0).unwrap().is_empty());
+
+    cluster.add_acl("topic", "orders", "User:alice", "write", true);
+    cluster.add_acl("topic", "orders", "User:alice", "read", true);
+    let Response::Produce(r) = alice.send(produce, 9).await.body else { panic!() };
+    assert_eq!(produce_code(&r), 0);
+    let Response::Fetch(f) = alice.send(common::fetch("orders", 0, uuid::Uuid::nil()), 12).await.body else { panic!() };
+    assert_eq!(f.responses[0].partitions[0].error_code, 0);
+    assert_eq!(cluster.records("orders", 0).unwrap().len(), 1);
+    // bob is not alice.
+    let mut bob = login(&cluster, "bob").await;
+    let Response::Fetch(f) = bob.send(common::fetch("orders", 0, uuid::Uuid::nil()), 12).await.body else { panic!() };
+    assert_eq!(f.responses[0].partitions[0].error_code, code(ErrorCode::TopicAuthorizationFailed));
+    assert!(cluster.problems().is_empty(), "{:?}", cluster.problems());
+}
+
+#[tokio::test]
+async fn deny_wins_over_allow_with_prefixed_and_wildcard_acls() {
+    let cluster = secured(&["orders-eu", "orders-us", "payments"]).start().await.unwrap();
+    // Everyone may read every topic; nobody but admin the orders-* ones; alice may read orders-eu.
+    cluster.add_acl("topic", "*", "User:*", "read", true);
+    cluster.add_acl("topic", "orders-*", "User:*", "read", false);
+    cluster.add_acl("topic", "orders-eu", "User:alice", "read", true);
+    let mut alice = login(&cluster, "alice").await;
+    let fetch_code = |f: &FetchResponse| f.responses[0].partitions[0].error_code;
+    let Response::Fetch(f) = alice.send(common::fetch("payments", 0, uuid::Uuid::nil()), 12).await.body else {
+        panic!()
+    };
+    assert_eq!(fetch_code(&f), 0, "wildcard ALLOW");
+    let Response::Fetch(f) = alice.send(common::fetch("orders-eu", 0, uuid::Uuid::nil()), 12).await.body else {
+        panic!()
+    };
+    assert_eq!(fetch_code(&f), code(ErrorCode::TopicAuthorizationFailed), "a prefixed DENY beats a literal ALLOW");
+    let Response::Fetch(f) = alice.send(common::fetch("orders-us", 0, uuid::Uuid::nil()), 12).await.body else {
+        panic!()
+    };
+    assert_eq!(fetch_code(&f), code(ErrorCode::TopicAuthorizationFailed));
+    // Super users are allowed whatever the ACLs say.
+    let mut admin = login(&cluster, "admin").await;
+    let Response::Fetch(f) = admin.send(common::fetch("orders-us", 0, uuid::Uuid::nil()), 12).await.body else {
+        panic!()
+    };
+    assert_eq!(fetch_code(&f), 0, "a super user");
+
+    // Metadata: READ implies DESCRIBE, so payments is listed; the orders
+    // topics are too (a DENY of READ denies no DESCRIBE)... until DESCRIBE is denied.
+    cluster.add_acl("topic", "orders-us", "User:alice", "describe", false);
+    let Response::Metadata(m) = alice
+        .send(MetadataRequest { topics: None, include_topic_authorized_operations: true, ..Default::default() }, 12)
+        .await
+        .body
+    else {
+        panic!()
+    };
+    let listed: Vec<&str> = m.topics.iter().map(|t| t.name.as_deref().unwrap()).collect();
+    assert_eq!(listed, ["orders-eu", "payments"]);
+    let payments = &m.topics[1];
+    assert_eq!(payments.topic_authorized_operations, (1 << READ) | (1 << DESCRIBE), "READ and the DESCRIBE it implies");
+    let named = MetadataRequest {
+        topics: Some(vec![metadata_request::MetadataRequestTopic {
+            name: Some("orders-us".into()),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    };
+    let Response::Metadata(m) = alice.send(named, 12).await.body else { panic!() };
+    assert_eq!(m.topics[0].error_code, code(ErrorCode::TopicAuthorizationFailed));
+    assert!(cluster.problems().is_empty(), "{:?}", cluster.problems());
+}
+
+#[tokio::test]
+async fn groups_topics_cluster_and_transactions_are_denied_with_kafkas_codes() {
+    let cluster = secured(&["orders"]).start().await.unwrap();
+    let mut alice = login(&cluster, "alice").await;
+    let join = JoinGroupRequest {
+        group_id: "g".into(),
+        session_timeout_ms: 10_000,
+        rebalance_timeout_ms: 10_000,
+        member_id: "".into(),
+        protocol_type: "consumer".into(),
+        protocols: vec![join_group_request::JoinGroupRequestProtocol { name: "range".into(), ..Default::default() }],
+        ..Default::default()
+    };
+    let Response::JoinGroup(j) = alice.send(join.clone(), 9).await.body else { panic!() };
+    assert_eq!(j.error_code, code(ErrorCode::GroupAuthorizationFailed));
+    let Response::DescribeGroups(d) =
+        alice.send(DescribeGroupsRequest { groups: vec!["g".into()], ..Default::default() }, 5).await.body
+    else {
+        panic!()
+    };
+    assert_eq!(d.groups[0].error_code, code(ErrorCode::GroupAuthorizationFailed));
+    let Response::DeleteGroups(d) =
+        alice.send(DeleteGroupsRequest { groups_names: vec!["g".into()], ..Default::default() }, 2).await.body
+    else {
+        panic!()
+    };
+    assert_eq!(d.results[0].error_code, code(ErrorCode::GroupAuthorizationFailed));
+    cluster.add_acl("group", "g", "User:alice", "read", true);
+    let Response::JoinGroup(j) = alice.send(join, 9).await.body else { panic!() };
+    // Allowed now: the first join asks for a member id.
+    assert_eq!(j.error_code, code(ErrorCode::MemberIdRequired));
+
+    // CreateTopics: TOPIC CREATE, or CLUSTER CREATE for every topic.
+    let create = |name: &str| CreateTopicsRequest {
+        topics: vec![create_topics_request::CreatableTopic {
+            name: name.to_owned().into(),
+            num_partitions: 1,
+            replication_factor: 1,
+            ..Default::default()
+        }],
+        timeout_ms: 1000,
+        ..Default::default()
+    };
+    let Response::CreateTopics(c) = alice.send(create("new"), 7).await.body else { panic!() };
+    assert_eq!(c.topics[0].error_code, code(ErrorCode::TopicAuthorizationFailed));
+    cluster.add_acl("cluster", "kafka-cluster", "User:alice", "create", true);
+    let Response::CreateTopics(c) = alice.send(create("new"), 7).await.body else { panic!() };
+    assert_eq!(c.topics[0].error_code, 0);
+    let Response::DeleteTopics(d) = alice
+        .send(DeleteTopicsRequest { topic_names: vec!["orders".into()], timeout_ms: 1000, ..Default::default() }, 5)
+        .await
+        .body
+    else {
+        panic!()
+    };
+    assert_eq!(d.responses[0].error_code, code(ErrorCode::TopicAuthorizationFailed));
+
+    // DescribeCluster needs CLUSTER DESCRIBE (CREATE does not imply it).
+    let Response::DescribeCluster(d) = alice.send(DescribeClusterRequest::default(), 1).await.body else { panic!() };
+    assert_eq!(d.error_code, code(ErrorCode::ClusterAuthorizationFailed));
+
+    // A transactional producer needs WRITE on its transactional id; an
+    // idempotent one IDEMPOTENT_WRITE (or WRITE on some topic).
+    let init = |id: Option<&str>| InitProducerIdRequest {
+        transactional_id: id.map(|i| i.to_owned().into()),
+        transaction_timeout_ms: 60_000,
+        producer_id: -1,
+        producer_epoch: -1,
+        ..Default::default()
+    };
+    let Response::InitProducerId(i) = alice.send(init(Some("tx")), 4).await.body else { panic!() };
+    assert_eq!(i.error_code, code(ErrorCode::TransactionalIdAuthorizationFailed));
+    let Response::InitProducerId(i) = alice.send(init(None), 4).await.body else { panic!() };
+    assert_eq!(i.error_code, code(ErrorCode::ClusterAuthorizationFailed));
+    cluster.add_acl("topic", "orders", "User:alice", "write", true);
+    let Response::InitProducerId(i) = alice.send(init(None), 4).await.body else { panic!() };
+    assert_eq!(i.error_code, 0, "WRITE on a topic allows idempotence");
+    assert!(cluster.problems().is_empty(), "{:?}", cluster.problems());
+}
+
+#[tokio::test]
+async fn without_sasl_the_principal_is_anonymous() {
+    let cluster = FakeCluster::builder().topic("t", 1).authorizer(["User:admin"]).start().await.unwrap();
+    let mut client = Client::connect(cluster.addresses()[0]).await;
+    let fetch = || common::fetch("t", 0, uuid::Uuid::nil());
+    let Response::Fetch(f) = client.send(fetch(), 12).await.body else { panic!() };
+    assert_eq!(f.responses[0].partitions[0].error_code, code(ErrorCode::TopicAuthorizationFailed));
+    cluster.add_acl("topic", "t", "User:ANONYMOUS", "read", true);
+    let Response::Fetch(f) = client.send(fetch(), 12).await.body else { panic!() };
+    assert_eq!(f.responses[0].partitions[0].error_code, 0);
+}

@@ -598,6 +598,35 @@ pub(crate) fn error_response(request: &RequestFrame, code: ErrorCode) -> Option<
             }
             .into()
         }
+        Request::CreateAcls(r) => CreateAclsResponse {
+            results: r
+                .creations
+                .iter()
+                .map(|_| create_acls_response::AclCreationResult {
+                    error_code: error,
+                    error_message: message(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .into(),
+        Request::DescribeAcls(_) => {
+            DescribeAclsResponse { error_code: error, error_message: message(), ..Default::default() }.into()
+        }
+        Request::DeleteAcls(r) => DeleteAclsResponse {
+            filter_results: r
+                .filters
+                .iter()
+                .map(|_| delete_acls_response::DeleteAclsFilterResult {
+                    error_code: error,
+                    error_message: message(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .into(),
         _ => return None,
     };
     Some(response)

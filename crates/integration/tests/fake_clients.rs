@@ -389,3 +389,31 @@ fn java_client_4_4_0_transactions_against_persona_4_4_0() {
 fn java_client_3_9_1_transactions_against_persona_3_9_1() {
     java_transactions(KafkaRelease::V3_9_1, "3.9.1");
 }
+
+/// SASL SCRAM-SHA-256 logins and ACLs with the Java client 4.4.0: the
+/// admin (a super user) creates an ACL and a SCRAM credential, alice
+/// writes where the ACL lets her and is refused elsewhere with a
+/// TopicAuthorizationException, and the new user logs in and is refused.
+#[test]
+fn java_client_4_4_0_scram_login_and_acl_denial() {
+    use kafka_wire_fake::ScramMechanism;
+    let what = "the Java client 4.4.0 with SCRAM and ACLs";
+    let cluster = FakeCluster::builder()
+        .release(KafkaRelease::V4_4_0)
+        .sasl_scram(ScramMechanism::Sha256, [("admin", "admin-secret"), ("alice", "alice-secret")])
+        .authorizer(["User:admin"])
+        .topic("allowed", 1)
+        .topic("denied", 1)
+        .start_in_background()
+        .unwrap();
+    let out = run(what, java(120, "4.4.0", "FakeClusterSecurity.java").arg(cluster.bootstrap()), &cluster);
+    assert!(out.contains("security done"), "{what}:\n{out}");
+    assert!(out.contains("acls 1"), "{what}:\n{out}");
+    assert!(out.contains("carol iterations 8192"), "{what}:\n{out}");
+    assert!(out.contains("produced allowed 0"), "{what}:\n{out}");
+    assert!(out.contains("denied alice TopicAuthorizationException"), "{what}:\n{out}");
+    assert!(out.contains("denied carol TopicAuthorizationException"), "{what}:\n{out}");
+    assert_eq!(cluster.records("allowed", 0).unwrap().len(), 1, "{what}");
+    assert!(cluster.records("denied", 0).unwrap().is_empty(), "{what}");
+    check_no_problems(what, &cluster);
+}

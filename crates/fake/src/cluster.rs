@@ -1,8 +1,10 @@
 //! The public face: [`FakeCluster`], its builder, and what a test reads
 //! back from it.
 
+use crate::acl::{Acl, Acls};
 use crate::control::{Hook, Hooks};
 use crate::persona::Persona;
+use crate::scram::{Credentials, ScramCredential, ScramMechanism};
 use crate::server;
 use crate::state::{Node, State};
 use bytes::Bytes;
@@ -78,6 +80,7 @@ pub struct FakeClusterBuilder {
     first_port: u16,
     cluster_id: String,
     advertised: BTreeMap<i32, (String, u16)>,
+    scram_credentials: Credentials,
     pub(crate) settings: Settings,
 }
 
@@ -87,9 +90,20 @@ pub(crate) struct Settings {
     pub(crate) auto_create_topics: bool,
     pub(crate) default_partitions: i32,
     pub(crate) sasl_plain: Option<BTreeMap<String, String>>,
+    /// The SCRAM mechanisms enabled, in the order SaslHandshake lists them.
+    pub(crate) sasl_scram: Vec<ScramMechanism>,
+    /// With an authorizer: its super users (`User:admin`).
+    pub(crate) authorizer: Option<std::collections::BTreeSet<String>>,
     pub(crate) initial_rebalance_delay: Duration,
     pub(crate) min_session_timeout: Duration,
     pub(crate) max_request_size: usize,
+}
+
+impl Settings {
+    /// Whether connections must authenticate with SASL.
+    pub(crate) fn sasl_enabled(&self) -> bool {
+        self.sasl_plain.is_some() || !self.sasl_scram.is_empty()
+    }
 }
 
 impl Default for FakeClusterBuilder {
@@ -102,10 +116,13 @@ impl Default for FakeClusterBuilder {
             first_port: 0,
             cluster_id: "kafka-wire-fake-cluster".into(),
             advertised: BTreeMap::new(),
+            scram_credentials: Credentials::new(),
             settings: Settings {
                 auto_create_topics: false,
                 default_partitions: 1,
                 sasl_plain: None,
+                sasl_scram: Vec::new(),
+                authorizer: None,
                 initial_rebalance_delay: Duration::ZERO,
                 min_session_timeout: Duration::from_millis(6000),
                 max_request_size: kafka_wire::connection::FrameReader::DEFAULT_MAX_SIZE,
@@ -195,6 +212,41 @@ impl FakeClusterBuilder {
         self
     }
 
+    /// Accept SASL SCRAM with this mechanism on every connection (a
+    /// SASL_PLAINTEXT listener), with these users and passwords; the
+    /// credentials are salted and stored with 4096 iterations, as
+    /// `kafka-configs --add-config SCRAM-SHA-256=[password=...]` stores
+    /// them. Call it once per mechanism; PLAIN may be enabled too.
+    /// DescribeUserScramCredentials and AlterUserScramCredentials see and
+    /// change the same credentials.
+    pub fn sasl_scram<'a>(
+        mut self,
+        mechanism: ScramMechanism,
+        users: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        if !self.settings.sasl_scram.contains(&mechanism) {
+            self.settings.sasl_scram.push(mechanism);
+        }
+        for (user, password) in users {
+            let credential = ScramCredential::from_password(mechanism, password, crate::scram::MIN_ITERATIONS);
+            self.scram_credentials.entry(user.to_owned()).or_default().insert(mechanism, credential);
+        }
+        self
+    }
+
+    /// Enforce ACLs, as a broker with Kafka's StandardAuthorizer does:
+    /// a request is allowed when an ALLOW ACL matches it and no DENY ACL
+    /// does, and denied when no ACL matches; these principals
+    /// (`User:admin`, Kafka's `super.users`) are allowed everything. The
+    /// principal is `User:<name>` after SASL, `User:ANONYMOUS` without.
+    /// ACLs are created with CreateAcls (or [`FakeCluster::add_acl`]).
+    /// Without an authorizer, everything is allowed and the ACL apis
+    /// answer SECURITY_DISABLED.
+    pub fn authorizer<'a>(mut self, super_users: impl IntoIterator<Item = &'a str>) -> Self {
+        self.settings.authorizer = Some(super_users.into_iter().map(str::to_owned).collect());
+        self
+    }
+
     /// How long a new group waits for more members before its first
     /// rebalance completes (Kafka's `group.initial.rebalance.delay.ms`:
     /// 3 s in Kafka, none here by default).
@@ -251,6 +303,8 @@ impl FakeClusterBuilder {
             state: Mutex::new(state),
             persona: self.persona,
             settings: self.settings,
+            scram_credentials: Mutex::new(self.scram_credentials),
+            acls: Mutex::new(Acls::default()),
             appended: Notify::new(),
             hooks: Mutex::new(Hooks::default()),
             requests: Mutex::new(Vec::new()),
@@ -287,6 +341,10 @@ pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
     pub(crate) persona: Persona,
     pub(crate) settings: Settings,
+    /// Every user's SCRAM credentials.
+    pub(crate) scram_credentials: Mutex<Credentials>,
+    /// The ACLs.
+    pub(crate) acls: Mutex<Acls>,
     /// Woken when records are appended (long-polling fetches wait on it).
     pub(crate) appended: Notify,
     pub(crate) hooks: Mutex<Hooks>,
@@ -302,6 +360,14 @@ impl Shared {
     /// leaves it half-changed across a panic point that matters to a test).
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn scram_credentials(&self) -> MutexGuard<'_, Credentials> {
+        self.scram_credentials.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn acls(&self) -> MutexGuard<'_, Acls> {
+        self.acls.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn problem(&self, what: String) {
@@ -490,6 +556,52 @@ impl FakeCluster {
         let (client, server) = tokio::io::duplex(256 * 1024);
         server::spawn_connection(&self.shared, node, server, "/127.0.0.1".to_owned());
         Ok(client)
+    }
+
+    /// Adds an ACL, as CreateAcls would: `resource_type` is `topic`,
+    /// `group`, `cluster` or `transactional_id`; a name ending in `*`
+    /// other than `*` itself is a PREFIXED pattern (`orders-*` covers
+    /// `orders-eu`), any other a LITERAL one; `operation` is Kafka's
+    /// name (`read`, `write`, `describe`, `all`, ...); `allow` or deny.
+    /// Host `*`.
+    pub fn add_acl(&self, resource_type: &str, name: &str, principal: &str, operation: &str, allow: bool) {
+        use crate::acl::{op, pattern, permission, resource};
+        let resource_type = match resource_type.to_ascii_lowercase().as_str() {
+            "topic" => resource::TOPIC,
+            "group" => resource::GROUP,
+            "cluster" => resource::CLUSTER,
+            "transactional_id" | "transactionalid" => resource::TRANSACTIONAL_ID,
+            "delegation_token" => resource::DELEGATION_TOKEN,
+            "user" => resource::USER,
+            other => panic!("unknown resource type {other}"),
+        };
+        let operation = match operation.to_ascii_lowercase().replace('_', "").as_str() {
+            "all" => op::ALL,
+            "read" => op::READ,
+            "write" => op::WRITE,
+            "create" => op::CREATE,
+            "delete" => op::DELETE,
+            "alter" => op::ALTER,
+            "describe" => op::DESCRIBE,
+            "clusteraction" => op::CLUSTER_ACTION,
+            "describeconfigs" => op::DESCRIBE_CONFIGS,
+            "alterconfigs" => op::ALTER_CONFIGS,
+            "idempotentwrite" => op::IDEMPOTENT_WRITE,
+            other => panic!("unknown operation {other}"),
+        };
+        let (name, pattern_type) = match name.strip_suffix('*') {
+            Some(prefix) if !prefix.is_empty() => (prefix, pattern::PREFIXED),
+            _ => (name, pattern::LITERAL),
+        };
+        self.shared.acls().acls.insert(Acl {
+            resource_type,
+            name: name.to_owned(),
+            pattern_type,
+            principal: principal.to_owned(),
+            host: "*".to_owned(),
+            operation,
+            permission: if allow { permission::ALLOW } else { permission::DENY },
+        });
     }
 
     /// Adds a hook (see [`Hook`]).

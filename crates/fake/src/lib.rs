@@ -18,12 +18,14 @@
 //! # Ok(()) }
 //! ```
 
+mod acl;
 mod cluster;
 mod control;
 mod group;
 mod handlers;
 mod log;
 mod persona;
+mod scram;
 mod server;
 mod state;
 mod txn;
@@ -32,6 +34,7 @@ pub use cluster::{FakeCluster, FakeClusterBuilder, FakeError, LoggedRequest};
 pub use control::{Action, Hook, Times};
 pub use group::GroupSummary;
 pub use persona::Persona;
+pub use scram::ScramMechanism;
 pub use state::Node;
 
 /// The apis the fake broker answers, in api key order of Kafka's spec

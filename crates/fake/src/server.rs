@@ -32,6 +32,8 @@ pub(crate) struct Session {
     pub(crate) sasl_mechanism: Option<String>,
     /// SaslHandshake v0: the next frame is a bare SASL token, not a request.
     pub(crate) raw_sasl_token_next: bool,
+    /// A SCRAM exchange under way.
+    pub(crate) scram: Option<crate::scram::ScramServer>,
     /// The user a SASL exchange authenticated.
     pub(crate) principal: Option<String>,
     /// The client's address as Kafka shows it (`/127.0.0.1`).
@@ -56,9 +58,10 @@ where
     let session = Session {
         node,
         connection,
-        authenticated: shared.settings.sasl_plain.is_none(),
+        authenticated: !shared.settings.sasl_enabled(),
         sasl_mechanism: None,
         raw_sasl_token_next: false,
+        scram: None,
         principal: None,
         peer,
     };

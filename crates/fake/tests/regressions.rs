@@ -142,11 +142,11 @@ async fn an_advertised_api_not_served_is_a_problem() {
     let cluster = FakeCluster::builder().release(kafka_wire::KafkaRelease::V4_4_0).start().await.unwrap();
     let stream = TcpStream::connect(cluster.addresses()[0]).await.unwrap();
     let mut conn = Framed::new(stream, ClientCodec::new());
-    let frame = conn.codec_mut().connection().frame(DescribeAclsRequest::default(), 3);
+    let frame = conn.codec_mut().connection().frame(ElectLeadersRequest::default(), 2);
     conn.send(frame).await.unwrap();
     assert!(conn.next().await.is_none_or(|r| r.is_err()), "the connection should close");
     let problems = cluster.problems();
-    assert_eq!(problems, ["DescribeAcls v3 is advertised but not served: the connection was closed"]);
+    assert_eq!(problems, ["ElectLeaders v2 is advertised but not served: the connection was closed"]);
 }
 
 /// Kafka's Java admin client describes a topic's configs with

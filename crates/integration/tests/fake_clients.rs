@@ -389,3 +389,97 @@ fn java_client_4_4_0_transactions_against_persona_4_4_0() {
 fn java_client_3_9_1_transactions_against_persona_3_9_1() {
     java_transactions(KafkaRelease::V3_9_1, "3.9.1");
 }
+
+/// SASL SCRAM-SHA-256 logins and ACLs with the Java client 4.4.0: the
+/// admin (a super user) creates an ACL and a SCRAM credential, alice
+/// writes where the ACL lets her and is refused elsewhere with a
+/// TopicAuthorizationException, and the new user logs in and is refused.
+#[test]
+fn java_client_4_4_0_scram_login_and_acl_denial() {
+    use kafka_wire_fake::ScramMechanism;
+    let what = "the Java client 4.4.0 with SCRAM and ACLs";
+    let cluster = FakeCluster::builder()
+        .release(KafkaRelease::V4_4_0)
+        .sasl_scram(ScramMechanism::Sha256, [("admin", "admin-secret"), ("alice", "alice-secret")])
+        .authorizer(["User:admin"])
+        .topic("allowed", 1)
+        .topic("denied", 1)
+        .start_in_background()
+        .unwrap();
+    let out = run(what, java(120, "4.4.0", "FakeClusterSecurity.java").arg(cluster.bootstrap()), &cluster);
+    assert!(out.contains("security done"), "{what}:\n{out}");
+    assert!(out.contains("acls 1"), "{what}:\n{out}");
+    assert!(out.contains("carol iterations 8192"), "{what}:\n{out}");
+    assert!(out.contains("produced allowed 0"), "{what}:\n{out}");
+    assert!(out.contains("denied alice TopicAuthorizationException"), "{what}:\n{out}");
+    assert!(out.contains("denied carol TopicAuthorizationException"), "{what}:\n{out}");
+    assert_eq!(cluster.records("allowed", 0).unwrap().len(), 1, "{what}");
+    assert!(cluster.records("denied", 0).unwrap().is_empty(), "{what}");
+    check_no_problems(what, &cluster);
+}
+
+/// kcat (librdkafka) logging in with SCRAM-SHA-256 and SCRAM-SHA-512:
+/// it lists and produces where an ACL lets it, a wrong password fails its
+/// login, and a topic without an ACL refuses its records.
+#[test]
+fn kcat_scram_login_and_acl_denial() {
+    use kafka_wire_fake::ScramMechanism;
+    let what = "kcat with SCRAM and ACLs";
+    let cluster = FakeCluster::builder()
+        .release(KafkaRelease::V4_4_0)
+        .sasl_scram(ScramMechanism::Sha256, [("alice", "alice-secret")])
+        .sasl_scram(ScramMechanism::Sha512, [("bob", "bob-secret")])
+        .authorizer(["User:admin"])
+        .topic("allowed", 1)
+        .topic("denied", 1)
+        .start_in_background()
+        .unwrap();
+    for user in ["alice", "bob"] {
+        cluster.add_acl("topic", "allowed", &format!("User:{user}"), "write", true);
+    }
+    let bootstrap = cluster.bootstrap();
+    let kcat = |mechanism: &str, user: &str, password: &str, args: &[&str]| {
+        let mut c = limited(60, "kcat");
+        c.args(["-b", &bootstrap, "-X", "security.protocol=SASL_PLAINTEXT"])
+            .args(["-X", &format!("sasl.mechanism={mechanism}")])
+            .args(["-X", &format!("sasl.username={user}"), "-X", &format!("sasl.password={password}")])
+            .args(args);
+        c
+    };
+    let input = std::env::temp_dir().join(format!("fake-kcat-scram-{}.txt", std::process::id()));
+    std::fs::write(&input, "one\ntwo\n").unwrap();
+    let file = input.to_str().unwrap();
+    for (mechanism, user) in [("SCRAM-SHA-256", "alice"), ("SCRAM-SHA-512", "bob")] {
+        let listed = run(
+            &format!("{what}: {user} -L"),
+            &mut kcat(mechanism, user, &format!("{user}-secret"), &["-L"]),
+            &cluster,
+        );
+        assert!(listed.contains("topic \"allowed\""), "{what}: {listed}");
+        assert!(!listed.contains("topic \"denied\""), "{what}: a topic it may not describe is not listed: {listed}");
+        run(
+            &format!("{what}: {user} produces"),
+            &mut kcat(
+                mechanism,
+                user,
+                &format!("{user}-secret"),
+                &["-P", "-t", "allowed", "-X", "acks=all", "-l", file],
+            ),
+            &cluster,
+        );
+    }
+    assert_eq!(cluster.records("allowed", 0).unwrap().len(), 4, "{what}");
+    // A wrong password: the login fails and kcat gives up.
+    let wrong = kcat("SCRAM-SHA-256", "alice", "wrong", &["-L", "-m", "5"]).output().unwrap();
+    assert!(!wrong.status.success(), "{what}: a wrong password must fail");
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(stderr.contains("Authentication failed"), "{what}: {stderr}");
+    // No ACL: librdkafka reports the topic's authorization failure.
+    let denied = kcat("SCRAM-SHA-256", "alice", "alice-secret", &["-P", "-t", "denied", "-l", file]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&denied.stderr);
+    assert!(!denied.status.success() || stderr.contains("authorization failed"), "{what}: {stderr}");
+    assert!(stderr.to_lowercase().contains("authorization failed"), "{what}: {stderr}");
+    assert!(cluster.records("denied", 0).unwrap().is_empty(), "{what}");
+    std::fs::remove_file(input).ok();
+    check_no_problems(what, &cluster);
+}

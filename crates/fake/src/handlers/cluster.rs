@@ -1,6 +1,6 @@
 //! DescribeCluster: the brokers and the cluster id.
 
-use super::metadata::{CLUSTER_OPERATIONS, OPERATIONS_NOT_ASKED};
+use super::metadata::OPERATIONS_NOT_ASKED;
 use super::Ctx;
 use kafka_wire::messages::describe_cluster_response::DescribeClusterBroker;
 use kafka_wire::messages::{DescribeClusterRequest, DescribeClusterResponse};
@@ -39,7 +39,7 @@ pub(crate) fn describe_cluster(ctx: &Ctx<'_>, request: &DescribeClusterRequest) 
             })
             .collect(),
         cluster_authorized_operations: if request.include_cluster_authorized_operations {
-            CLUSTER_OPERATIONS
+            ctx.authorized_operations(crate::acl::resource::CLUSTER, crate::acl::CLUSTER_NAME)
         } else {
             OPERATIONS_NOT_ASKED
         },

@@ -2,6 +2,7 @@
 //! and brokers' stored config maps.
 
 use super::Ctx;
+use crate::acl;
 use crate::state::State;
 use kafka_wire::messages::alter_configs_response::AlterConfigsResourceResponse;
 use kafka_wire::messages::describe_configs_response::{DescribeConfigsResourceResult, DescribeConfigsResult};
@@ -122,6 +123,21 @@ fn resource(state: &State, kind: i8, name: &str) -> Result<Resource, (ErrorCode,
     }
 }
 
+/// Kafka's check of a config resource: the topic's operation, or the
+/// cluster's for a broker.
+fn authorized(ctx: &Ctx<'_>, kind: i8, name: &str, operation: i8) -> Result<(), (ErrorCode, String)> {
+    let (allowed, code) = if kind == TOPIC {
+        (ctx.authorize(operation, acl::resource::TOPIC, name), ErrorCode::TopicAuthorizationFailed)
+    } else {
+        (ctx.authorize_cluster(operation), ErrorCode::ClusterAuthorizationFailed)
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err((code, code.description().to_owned()))
+    }
+}
+
 pub(crate) fn describe_configs(ctx: &Ctx<'_>, request: &DescribeConfigsRequest) -> DescribeConfigsResponse {
     let state = ctx.shared.state();
     let results = request
@@ -133,7 +149,9 @@ pub(crate) fn describe_configs(ctx: &Ctx<'_>, request: &DescribeConfigsRequest) 
                 resource_name: r.resource_name.clone(),
                 ..Default::default()
             };
-            let (table, overrides, source) = match resource(&state, r.resource_type, &r.resource_name) {
+            let found = authorized(ctx, r.resource_type, &r.resource_name, acl::op::DESCRIBE_CONFIGS)
+                .and_then(|()| resource(&state, r.resource_type, &r.resource_name));
+            let (table, overrides, source) = match found {
                 Err((code, message)) => {
                     out.error_code = code.code();
                     out.error_message = Some(message.into());
@@ -203,16 +221,19 @@ pub(crate) fn alter_configs(ctx: &Ctx<'_>, request: &AlterConfigsRequest) -> Alt
         .resources
         .iter()
         .map(|r| {
-            let result = apply(&mut state, r.resource_type, &r.resource_name, request.validate_only, |configs| {
-                // AlterConfigs replaces every dynamic config of the resource.
-                configs.clear();
-                for c in &r.configs {
-                    check(r.resource_type, &c.name, c.value.as_deref())?;
-                    if let Some(value) = &c.value {
-                        configs.insert(c.name.to_string(), value.to_string());
+            let allowed = authorized(ctx, r.resource_type, &r.resource_name, acl::op::ALTER_CONFIGS);
+            let result = allowed.and_then(|()| {
+                apply(&mut state, r.resource_type, &r.resource_name, request.validate_only, |configs| {
+                    // AlterConfigs replaces every dynamic config of the resource.
+                    configs.clear();
+                    for c in &r.configs {
+                        check(r.resource_type, &c.name, c.value.as_deref())?;
+                        if let Some(value) = &c.value {
+                            configs.insert(c.name.to_string(), value.to_string());
+                        }
                     }
-                }
-                Ok(())
+                    Ok(())
+                })
             });
             let (error_code, error_message) = split(result);
             AlterConfigsResourceResponse {
@@ -242,41 +263,44 @@ pub(crate) fn incremental_alter_configs(
         .resources
         .iter()
         .map(|r| {
-            let result = apply(&mut state, r.resource_type, &r.resource_name, request.validate_only, |configs| {
-                for c in &r.configs {
-                    let name = c.name.to_string();
-                    check(r.resource_type, &name, c.value.as_deref())?;
-                    let list = |configs: &BTreeMap<String, String>| -> Vec<String> {
-                        configs
-                            .get(&name)
-                            .map(|v| v.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
-                            .unwrap_or_default()
-                    };
-                    let value = c.value.as_deref().unwrap_or_default();
-                    match c.config_operation {
-                        SET => {
-                            configs.insert(name, value.to_owned());
-                        }
-                        DELETE => {
-                            configs.remove(&name);
-                        }
-                        APPEND | SUBTRACT => {
-                            let mut items = list(configs);
-                            for item in value.split(',').filter(|s| !s.is_empty()) {
-                                if c.config_operation == APPEND {
-                                    if !items.iter().any(|i| i == item) {
-                                        items.push(item.to_owned());
-                                    }
-                                } else {
-                                    items.retain(|i| i != item);
-                                }
+            let allowed = authorized(ctx, r.resource_type, &r.resource_name, acl::op::ALTER_CONFIGS);
+            let result = allowed.and_then(|()| {
+                apply(&mut state, r.resource_type, &r.resource_name, request.validate_only, |configs| {
+                    for c in &r.configs {
+                        let name = c.name.to_string();
+                        check(r.resource_type, &name, c.value.as_deref())?;
+                        let list = |configs: &BTreeMap<String, String>| -> Vec<String> {
+                            configs
+                                .get(&name)
+                                .map(|v| v.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+                                .unwrap_or_default()
+                        };
+                        let value = c.value.as_deref().unwrap_or_default();
+                        match c.config_operation {
+                            SET => {
+                                configs.insert(name, value.to_owned());
                             }
-                            configs.insert(name, items.join(","));
+                            DELETE => {
+                                configs.remove(&name);
+                            }
+                            APPEND | SUBTRACT => {
+                                let mut items = list(configs);
+                                for item in value.split(',').filter(|s| !s.is_empty()) {
+                                    if c.config_operation == APPEND {
+                                        if !items.iter().any(|i| i == item) {
+                                            items.push(item.to_owned());
+                                        }
+                                    } else {
+                                        items.retain(|i| i != item);
+                                    }
+                                }
+                                configs.insert(name, items.join(","));
+                            }
+                            op => return Err(format!("Unknown config operation {op}")),
                         }
-                        op => return Err(format!("Unknown config operation {op}")),
                     }
-                }
-                Ok(())
+                    Ok(())
+                })
             });
             let (error_code, error_message) = split(result);
             IncrementalResult {

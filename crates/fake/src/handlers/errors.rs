@@ -565,6 +565,68 @@ pub(crate) fn error_response(request: &RequestFrame, code: ErrorCode) -> Option<
         Request::SaslAuthenticate(_) => {
             SaslAuthenticateResponse { error_code: error, error_message: message(), ..Default::default() }.into()
         }
+        Request::DescribeUserScramCredentials(r) => DescribeUserScramCredentialsResponse {
+            error_code: error,
+            error_message: message(),
+            results: r
+                .users
+                .iter()
+                .flatten()
+                .map(|_| describe_user_scram_credentials_response::DescribeUserScramCredentialsResult {
+                    error_code: error,
+                    error_message: message(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .into(),
+        Request::AlterUserScramCredentials(r) => {
+            let users: std::collections::BTreeSet<&StrBytes> =
+                r.deletions.iter().map(|d| &d.name).chain(r.upsertions.iter().map(|u| &u.name)).collect();
+            AlterUserScramCredentialsResponse {
+                results: users
+                    .into_iter()
+                    .map(|user| alter_user_scram_credentials_response::AlterUserScramCredentialsResult {
+                        user: user.clone(),
+                        error_code: error,
+                        error_message: message(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            }
+            .into()
+        }
+        Request::CreateAcls(r) => CreateAclsResponse {
+            results: r
+                .creations
+                .iter()
+                .map(|_| create_acls_response::AclCreationResult {
+                    error_code: error,
+                    error_message: message(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .into(),
+        Request::DescribeAcls(_) => {
+            DescribeAclsResponse { error_code: error, error_message: message(), ..Default::default() }.into()
+        }
+        Request::DeleteAcls(r) => DeleteAclsResponse {
+            filter_results: r
+                .filters
+                .iter()
+                .map(|_| delete_acls_response::DeleteAclsFilterResult {
+                    error_code: error,
+                    error_message: message(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+        .into(),
         _ => return None,
     };
     Some(response)

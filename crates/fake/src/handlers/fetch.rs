@@ -6,6 +6,7 @@
 //! FETCH_SESSION_ID_NOT_FOUND for a request naming a session.
 
 use super::Ctx;
+use crate::acl::{op, resource};
 use crate::state::State;
 use kafka_wire::messages::fetch_request::FetchPartition;
 use kafka_wire::messages::fetch_response::{
@@ -67,6 +68,9 @@ fn read(ctx: &Ctx<'_>, request: &FetchRequest) -> (FetchResponse, usize, bool) {
                     let limit = (p.partition_max_bytes.max(0) as usize).min(remaining);
                     let committed = version >= 4 && request.isolation_level == READ_COMMITTED;
                     let data = match &name {
+                        Some(name) if !ctx.authorize(op::READ, resource::TOPIC, name) => {
+                            error(p.partition, ErrorCode::TopicAuthorizationFailed)
+                        }
                         Some(name) => read_partition(&state, ctx.node(), name, p, limit, min_one, version, committed),
                         None => error(p.partition, ErrorCode::UnknownTopicId),
                     };

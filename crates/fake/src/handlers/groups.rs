@@ -4,6 +4,7 @@
 use super::metadata::OPERATIONS_NOT_ASKED;
 use super::produce::now_ms;
 use super::Ctx;
+use crate::acl::{op, resource};
 use crate::group::{
     CommitKind, Committed, GroupConfig, GroupState, JoinRequest, JoinResult, Reply, SyncRequest, SyncResult,
     MAX_OFFSET_METADATA, MAX_SESSION_TIMEOUT,
@@ -71,9 +72,6 @@ pub(crate) fn find_coordinator(ctx: &Ctx<'_>, request: &FindCoordinatorRequest) 
         ..Default::default()
     }
 }
-
-/// READ, DELETE and DESCRIBE: what a group allows (no ACLs here).
-const GROUP_OPERATIONS: i32 = (1 << 3) | (1 << 6) | (1 << 8);
 
 /// Kafka's first check of every group request: the group id (empty only
 /// where Kafka accepts it: offsets, describe, delete), then whether this
@@ -273,6 +271,9 @@ pub(crate) fn offset_commit(ctx: &Ctx<'_>, request: &OffsetCommitRequest) -> Off
         .collect();
     let known = |name: &Result<String, ErrorCode>, partition: i32| -> Result<(), ErrorCode> {
         let name = name.as_ref().map_err(|e| *e)?;
+        if !ctx.authorize(op::READ, resource::TOPIC, name) {
+            return Err(ErrorCode::TopicAuthorizationFailed);
+        }
         state.partition(name, partition).map(|_| ()).ok_or(ErrorCode::UnknownTopicOrPartition)
     };
     let mut errors: Vec<Vec<Result<(), ErrorCode>>> = request
@@ -433,7 +434,12 @@ fn offset_fetch_group(
 ) -> OffsetFetchResponseGroup {
     let version = ctx.version;
     let group = request.group_id.as_str();
-    if let Err(e) = check_group(state, ctx.node(), group, true) {
+    let authorized = if ctx.authorize(op::DESCRIBE, resource::GROUP, group) {
+        Ok(())
+    } else {
+        Err(ErrorCode::GroupAuthorizationFailed)
+    };
+    if let Err(e) = authorized.and_then(|()| check_group(state, ctx.node(), group, true)) {
         return OffsetFetchResponseGroup {
             group_id: request.group_id.clone(),
             error_code: e.code(),
@@ -555,14 +561,19 @@ pub(crate) fn offset_delete(ctx: &Ctx<'_>, request: &OffsetDeleteRequest) -> Off
 pub(crate) fn describe_groups(ctx: &Ctx<'_>, request: &DescribeGroupsRequest) -> DescribeGroupsResponse {
     let version = ctx.version;
     let state = ctx.shared.state();
-    let operations =
-        if version >= 3 && request.include_authorized_operations { GROUP_OPERATIONS } else { OPERATIONS_NOT_ASKED };
+    let asked = version >= 3 && request.include_authorized_operations;
     let groups = request
         .groups
         .iter()
         .map(|id| {
+            let operations = if asked { ctx.authorized_operations(resource::GROUP, id) } else { OPERATIONS_NOT_ASKED };
             let base = DescribedGroup { group_id: id.clone(), authorized_operations: operations, ..Default::default() };
-            if let Err(e) = check_group(&state, ctx.node(), id, true) {
+            let authorized = if ctx.authorize(op::DESCRIBE, resource::GROUP, id) {
+                Ok(())
+            } else {
+                Err(ErrorCode::GroupAuthorizationFailed)
+            };
+            if let Err(e) = authorized.and_then(|()| check_group(&state, ctx.node(), id, true)) {
                 return DescribedGroup { error_code: e.code(), authorized_operations: OPERATIONS_NOT_ASKED, ..base };
             }
             let Some(group) = state.groups.describe(id) else {
@@ -612,11 +623,15 @@ pub(crate) fn list_groups(ctx: &Ctx<'_>, request: &ListGroupsRequest) -> ListGro
         if version >= 4 { request.states_filter.iter().map(|s| s.to_lowercase()).collect() } else { Vec::new() };
     let types: Vec<String> =
         if version >= 5 { request.types_filter.iter().map(|s| s.to_lowercase()).collect() } else { Vec::new() };
+    // CLUSTER DESCRIBE lists every group; otherwise those the principal
+    // may describe.
+    let all = ctx.authorize_cluster(op::DESCRIBE);
     let groups = state
         .groups
         .list()
         // Each broker lists the groups it coordinates.
         .filter(|(id, _, _)| state.coordinator_for(id).id == ctx.node())
+        .filter(|(id, _, _)| all || ctx.authorize(op::DESCRIBE, resource::GROUP, id))
         .filter(|(_, _, s)| states.is_empty() || states.contains(&s.name().to_lowercase()))
         .filter(|_| types.is_empty() || types.iter().any(|t| t == "classic"))
         .map(|(id, protocol_type, s)| ListedGroup {
@@ -636,7 +651,9 @@ pub(crate) fn delete_groups(ctx: &Ctx<'_>, request: &DeleteGroupsRequest) -> Del
         .groups_names
         .iter()
         .map(|id| {
+            let authorized = ctx.authorize(op::DELETE, resource::GROUP, id);
             let error = match check_group(&state, ctx.node(), id, true) {
+                _ if !authorized => ErrorCode::GroupAuthorizationFailed,
                 Err(e) => e,
                 Ok(()) => state.groups.delete(id),
             };

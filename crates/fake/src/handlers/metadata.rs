@@ -1,6 +1,7 @@
 //! Metadata: brokers, topics, partitions and their leaders.
 
 use super::Ctx;
+use crate::acl::{op, resource, CLUSTER_NAME};
 use crate::state::{State, Topic};
 use kafka_wire::messages::metadata_response::{
     MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
@@ -12,13 +13,6 @@ use kafka_wire::{ErrorCode, StrBytes};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// Every operation a principal may be authorized for (no ACLs here):
-/// Kafka's bit field of READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE,
-/// DESCRIBE_CONFIGS and ALTER_CONFIGS on a topic.
-pub(crate) const TOPIC_OPERATIONS: i32 = 0b1101_1111_1000;
-/// ... and on the cluster: CREATE, ALTER, DESCRIBE, CLUSTER_ACTION,
-/// DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE.
-pub(crate) const CLUSTER_OPERATIONS: i32 = 0b1_1111_1010_0000;
 /// What Kafka sends when authorized operations were not asked for.
 pub(crate) const OPERATIONS_NOT_ASKED: i32 = i32::MIN;
 
@@ -40,22 +34,44 @@ pub(crate) fn metadata(ctx: &Ctx<'_>, request: &MetadataRequest) -> Option<Metad
     // Before v4 a Metadata request could not opt out of auto-creation.
     let may_create = ctx.shared.settings.auto_create_topics && (version < 4 || request.allow_auto_topic_creation);
     let topics = match wanted {
-        None => state.topics.iter().map(|(name, topic)| describe(&state, name, topic, request, version)).collect(),
+        // Topics the principal may not describe are left out of a listing.
+        None => state
+            .topics
+            .iter()
+            .filter(|(name, _)| ctx.authorize(op::DESCRIBE, resource::TOPIC, name))
+            .map(|(name, topic)| describe(&state, name, topic, request, version))
+            .collect(),
         Some(wanted) => wanted
             .into_iter()
             .map(|(name, id)| match name {
+                Some(name) if !ctx.authorize(op::DESCRIBE, resource::TOPIC, &name) => {
+                    error_topic(Some(&name), Uuid::nil(), ErrorCode::TopicAuthorizationFailed)
+                }
                 Some(name) => by_name(ctx, &mut state, &name, may_create, request),
-                None => by_id(&state, id, request, version),
+                // An id the principal may not describe is as good as unknown.
+                None => match by_id(&state, id, request, version) {
+                    t if t.name.as_deref().is_some_and(|n| !ctx.authorize(op::DESCRIBE, resource::TOPIC, n)) => {
+                        error_topic(None, id, ErrorCode::UnknownTopicId)
+                    }
+                    t => t,
+                },
             })
             .collect(),
     };
+    let mut topics: Vec<MetadataResponseTopic> = topics;
+    if request.include_topic_authorized_operations {
+        for topic in topics.iter_mut().filter(|t| t.error_code == 0) {
+            let name = topic.name.as_deref().unwrap_or_default();
+            topic.topic_authorized_operations = ctx.authorized_operations(resource::TOPIC, name);
+        }
+    }
     Some(MetadataResponse {
         brokers: brokers(&state),
         cluster_id: Some(StrBytes::from(state.cluster_id.clone())),
         controller_id: 0,
         topics,
         cluster_authorized_operations: if request.include_cluster_authorized_operations {
-            CLUSTER_OPERATIONS
+            ctx.authorized_operations(resource::CLUSTER, CLUSTER_NAME)
         } else {
             OPERATIONS_NOT_ASKED
         },
@@ -117,7 +133,7 @@ fn describe(
     _state: &State,
     name: &str,
     topic: &Topic,
-    request: &MetadataRequest,
+    _request: &MetadataRequest,
     _version: i16,
 ) -> MetadataResponseTopic {
     MetadataResponseTopic {
@@ -140,11 +156,8 @@ fn describe(
                 ..Default::default()
             })
             .collect(),
-        topic_authorized_operations: if request.include_topic_authorized_operations {
-            TOPIC_OPERATIONS
-        } else {
-            OPERATIONS_NOT_ASKED
-        },
+        // Filled in by the caller when asked.
+        topic_authorized_operations: OPERATIONS_NOT_ASKED,
         ..Default::default()
     }
 }
@@ -170,10 +183,23 @@ pub(crate) fn describe_topic_partitions(
         Some(c) => (c.topic_name.to_string(), c.partition_index.max(0) as usize),
         None => (String::new(), 0),
     };
+    // Topics the principal may not describe: left out of a listing,
+    // TOPIC_AUTHORIZATION_FAILED when named.
+    let listing = request.topics.is_empty();
+    names.retain(|n| !listing || ctx.authorize(op::DESCRIBE, resource::TOPIC, n));
     let mut budget = request.response_partition_limit.max(1) as usize;
     let mut topics = Vec::new();
     let mut next_cursor = None;
     for name in names.into_iter().filter(|n| *n >= start_topic) {
+        if !ctx.authorize(op::DESCRIBE, resource::TOPIC, &name) {
+            topics.push(TopicOut {
+                error_code: ErrorCode::TopicAuthorizationFailed.code(),
+                name: Some(name.into()),
+                topic_authorized_operations: OPERATIONS_NOT_ASKED,
+                ..Default::default()
+            });
+            continue;
+        }
         let Some(topic) = state.topics.get(&name) else {
             topics.push(TopicOut {
                 error_code: ErrorCode::UnknownTopicOrPartition.code(),
@@ -208,11 +234,12 @@ pub(crate) fn describe_topic_partitions(
                 ..Default::default()
             });
         }
+        let topic_authorized_operations = ctx.authorized_operations(resource::TOPIC, &name);
         topics.push(TopicOut {
             name: Some(name.into()),
             topic_id: topic.id,
+            topic_authorized_operations,
             partitions,
-            topic_authorized_operations: TOPIC_OPERATIONS,
             ..Default::default()
         });
         if next_cursor.is_some() {

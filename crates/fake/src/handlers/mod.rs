@@ -6,11 +6,14 @@
 //! ignorable, and the handlers leave the others at their default in
 //! versions without them.
 
+use crate::acl;
 use crate::cluster::Shared;
 use crate::server::Session;
 use kafka_wire::{ApiKey, Request, RequestFrame, Response};
 
+mod acls;
 mod api_versions;
+mod authz;
 mod cluster;
 mod configs;
 mod errors;
@@ -54,6 +57,51 @@ impl Ctx<'_> {
     pub(crate) fn node(&self) -> i32 {
         self.session.node
     }
+
+    /// The principal Kafka's authorizer sees: `User:<name>` after SASL,
+    /// `User:ANONYMOUS` without.
+    pub(crate) fn principal(&self) -> String {
+        format!("User:{}", self.session.principal.as_deref().unwrap_or("ANONYMOUS"))
+    }
+
+    /// Whether an authorizer is enabled and `principal` is not one of its
+    /// super users: the ACLs decide.
+    fn acls_decide(&self) -> Option<String> {
+        let super_users = self.shared.settings.authorizer.as_ref()?;
+        let principal = self.principal();
+        (!super_users.contains(&principal)).then_some(principal)
+    }
+
+    /// Kafka's `authHelper.authorize(context, operation, resourceType,
+    /// name)`: always true without an authorizer.
+    pub(crate) fn authorize(&self, operation: i8, resource_type: i8, name: &str) -> bool {
+        let Some(principal) = self.acls_decide() else { return true };
+        let who = acl::Requester { principal: &principal, host: self.session.peer.trim_start_matches('/') };
+        self.shared.acls().allows(&who, operation, resource_type, name)
+    }
+
+    /// `authorize` on the cluster resource.
+    pub(crate) fn authorize_cluster(&self, operation: i8) -> bool {
+        self.authorize(operation, acl::resource::CLUSTER, acl::CLUSTER_NAME)
+    }
+
+    /// Kafka's `authorizeByResourceType`: may the principal do
+    /// `operation` to some resource of this type?
+    pub(crate) fn authorize_by_resource_type(&self, operation: i8, resource_type: i8) -> bool {
+        let Some(principal) = self.acls_decide() else { return true };
+        let who = acl::Requester { principal: &principal, host: self.session.peer.trim_start_matches('/') };
+        self.shared.acls().allows_any(&who, operation, resource_type)
+    }
+
+    /// An authorized operations field: the bits of the operations on the
+    /// resource the principal is allowed (all of them without an
+    /// authorizer).
+    pub(crate) fn authorized_operations(&self, resource_type: i8, name: &str) -> i32 {
+        acl::supported_operations(resource_type)
+            .iter()
+            .filter(|&&op| self.authorize(op, resource_type, name))
+            .fold(0, |bits, &op| bits | (1 << op))
+    }
 }
 
 /// The apis the fake broker serves; the others are neither advertised
@@ -96,6 +144,11 @@ pub(crate) const SERVED: &[ApiKey] = &[
     ApiKey::DescribeCluster,
     ApiKey::SaslHandshake,
     ApiKey::SaslAuthenticate,
+    ApiKey::DescribeUserScramCredentials,
+    ApiKey::AlterUserScramCredentials,
+    ApiKey::CreateAcls,
+    ApiKey::DescribeAcls,
+    ApiKey::DeleteAcls,
 ];
 
 /// Whether the fake broker answers `api`.
@@ -107,6 +160,11 @@ pub(crate) async fn handle(shared: &Shared, session: &mut Session, frame: &Reque
     let client_id = frame.header.client_id.as_deref().unwrap_or_default().to_owned();
     let mut ctx = Ctx { shared, session, version: frame.version(), client_id };
     let reply = |r: Response| Outcome::Reply(r);
+    if let Some(code) = authz::denied(&ctx, &frame.body) {
+        // Kafka answers with the api's error response (none for a Produce
+        // with acks=0: the connection closes).
+        return error_response(frame, code).map_or(Outcome::Close, Outcome::Reply);
+    }
     match &frame.body {
         Request::ApiVersions(r) => reply(api_versions::api_versions(&ctx, r).into()),
         Request::Metadata(r) => metadata::metadata(&ctx, r).map_or(Outcome::Close, |m| reply(m.into())),
@@ -145,6 +203,11 @@ pub(crate) async fn handle(shared: &Shared, session: &mut Session, frame: &Reque
         Request::DescribeCluster(r) => reply(cluster::describe_cluster(&ctx, r).into()),
         Request::SaslHandshake(r) => sasl::handshake(&mut ctx, r),
         Request::SaslAuthenticate(r) => sasl::authenticate(&mut ctx, r),
+        Request::DescribeUserScramCredentials(r) => reply(sasl::describe_user_scram_credentials(&ctx, r).into()),
+        Request::CreateAcls(r) => reply(acls::create_acls(&ctx, r).into()),
+        Request::DescribeAcls(r) => reply(acls::describe_acls(&ctx, r).into()),
+        Request::DeleteAcls(r) => reply(acls::delete_acls(&ctx, r).into()),
+        Request::AlterUserScramCredentials(r) => reply(sasl::alter_user_scram_credentials(&ctx, r).into()),
         // Advertised by a release persona but not served: the connection
         // closes, and a test learns why from the problems (a client that
         // uses what the persona advertises met a gap of the fake broker).

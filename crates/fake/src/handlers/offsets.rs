@@ -2,6 +2,7 @@
 //! log starts and ends, and what is in between.
 
 use super::Ctx;
+use crate::acl::{op, resource};
 use crate::state::{Partition, State};
 use kafka_wire::messages::delete_records_response::{DeleteRecordsPartitionResult, DeleteRecordsTopicResult};
 use kafka_wire::messages::list_offsets_response::{ListOffsetsPartitionResponse, ListOffsetsTopicResponse};
@@ -57,7 +58,12 @@ pub(crate) fn list_offsets(ctx: &Ctx<'_>, request: &ListOffsetsRequest) -> ListO
                         ..Default::default()
                     };
                     let epoch = (version >= 4).then_some(p.current_leader_epoch);
-                    match led(&state, ctx.node(), &topic.name, p.partition_index, epoch) {
+                    let found = if ctx.authorize(op::DESCRIBE, resource::TOPIC, &topic.name) {
+                        led(&state, ctx.node(), &topic.name, p.partition_index, epoch)
+                    } else {
+                        Err(ErrorCode::TopicAuthorizationFailed)
+                    };
+                    match found {
                         Err(code) => out.error_code = code.code(),
                         Ok(partition) => {
                             let log = &partition.log;

@@ -1,6 +1,7 @@
 //! Produce: records validated and appended to the partition leader's log.
 
 use super::{Ctx, Outcome};
+use crate::acl::{op, resource};
 use crate::log::{PartitionLog, ValidBatch};
 use crate::state::{SequenceCheck, Sequences, State};
 use kafka_wire::messages::produce_response::{
@@ -63,6 +64,9 @@ fn append(ctx: &Ctx<'_>, request: &ProduceRequest) -> ProduceResponse {
                     let result = match (&name, acks_ok) {
                         (_, false) => Err((ErrorCode::InvalidRequiredAcks, None)),
                         (None, _) => Err((unknown, None)),
+                        (Some(name), _) if !ctx.authorize(op::WRITE, resource::TOPIC, name) => {
+                            Err((ErrorCode::TopicAuthorizationFailed, None))
+                        }
                         (Some(name), _) => {
                             append_partition(&mut state, ctx.node(), name, p.index, p.records.as_ref(), magic)
                         }

@@ -1,6 +1,7 @@
 //! CreateTopics, DeleteTopics, CreatePartitions.
 
 use super::Ctx;
+use crate::acl::{op, resource};
 use crate::state::validate_topic_name;
 use kafka_wire::messages::create_partitions_response::CreatePartitionsTopicResult;
 use kafka_wire::messages::create_topics_response::{CreatableTopicConfigs, CreatableTopicResult};
@@ -21,6 +22,7 @@ pub(crate) fn create_topics(ctx: &Ctx<'_>, request: &CreateTopicsRequest) -> Cre
     for topic in &request.topics {
         *seen.entry(&topic.name).or_default() += 1;
     }
+    let cluster_create = ctx.authorize_cluster(op::CREATE);
     let mut state = ctx.shared.state();
     let brokers = state.nodes.len() as i16;
     let default_partitions = ctx.shared.settings.default_partitions;
@@ -43,6 +45,10 @@ pub(crate) fn create_topics(ctx: &Ctx<'_>, request: &CreateTopicsRequest) -> Cre
             };
             if seen[name] > 1 {
                 return fail(result, ErrorCode::InvalidRequest, format!("Duplicate topic name {name} in the request."));
+            }
+            // CLUSTER CREATE covers every topic.
+            if !cluster_create && !ctx.authorize(op::CREATE, resource::TOPIC, name) {
+                return fail(result, ErrorCode::TopicAuthorizationFailed, "Authorization failed.".into());
             }
             let partitions = match (topic.num_partitions, topic.assignments.len()) {
                 (-1, 0) => ctx.shared.settings.default_partitions,
@@ -165,6 +171,12 @@ pub(crate) fn delete_topics(ctx: &Ctx<'_>, request: &DeleteTopicsRequest) -> Del
                 None => state.topic_name(id).map(|n| (n.to_owned(), id)),
             };
             match found {
+                Some((name, id)) if !ctx.authorize(op::DELETE, resource::TOPIC, &name) => DeletableTopicResult {
+                    name: Some(name.into()),
+                    topic_id: id,
+                    error_code: ErrorCode::TopicAuthorizationFailed.code(),
+                    ..Default::default()
+                },
                 Some((name, id)) => {
                     state.topics.remove(&name);
                     state.producers.forget_topic(&name);
@@ -221,6 +233,9 @@ pub(crate) fn create_partitions(ctx: &Ctx<'_>, request: &CreatePartitionsRequest
                 error_message: Some(message.into()),
                 ..Default::default()
             };
+            if !ctx.authorize(op::ALTER, resource::TOPIC, &topic.name) {
+                return error(ErrorCode::TopicAuthorizationFailed, "The topic authorization is failed.".into());
+            }
             let Some(current) = state.topics.get(&*topic.name).map(|t| t.partitions.len() as i32) else {
                 return error(
                     ErrorCode::UnknownTopicOrPartition,

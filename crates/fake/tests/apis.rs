@@ -485,3 +485,46 @@ async fn init_producer_id_without_a_transactional_id_answers_as_kafka() {
         assert_eq!(r.error_code, code(ErrorCode::InvalidRequest), "{what}");
     }
 }
+
+#[tokio::test]
+async fn produce_requests_are_refused_as_kafka_refuses_them() {
+    let cluster = FakeCluster::builder()
+        .topic("t", 1)
+        .topic_with_configs("small", 1, [("max.message.bytes", "100")])
+        .start()
+        .await
+        .unwrap();
+    let mut client = Client::connect(cluster.addresses()[0]).await;
+    let encoded = |compression: Compression| {
+        RecordBatch::from_records(
+            compression,
+            [(1, Record { value: Some(Bytes::from(vec![b'v'; 150])), ..Default::default() })],
+        )
+        .to_bytes(&EncodeOptions::default())
+        .unwrap()
+    };
+    let two = Bytes::from([batch(&["a"]), batch(&["b"])].concat());
+    let Response::Produce(r) = client.send(produce("t", two, Uuid::nil()), 9).await.body else { panic!() };
+    assert_eq!(r.responses[0].partition_responses[0].error_code, code(ErrorCode::InvalidRecord), "two batches");
+    for (version, expected) in [(6, code(ErrorCode::UnsupportedCompressionType)), (7, 0)] {
+        let Response::Produce(r) =
+            client.send(produce("t", encoded(Compression::Zstd), Uuid::nil()), version).await.body
+        else {
+            panic!()
+        };
+        assert_eq!(r.responses[0].partition_responses[0].error_code, expected, "zstd at v{version}");
+    }
+    let no_sequence = idempotent_batch(1001, 0, -1, 1);
+    let Response::Produce(r) = client.send(produce("t", no_sequence, Uuid::nil()), 9).await.body else { panic!() };
+    assert_eq!(r.responses[0].partition_responses[0].error_code, code(ErrorCode::InvalidRecord), "no sequence");
+    let Response::Produce(r) = client.send(produce("small", encoded(Compression::None), Uuid::nil()), 9).await.body
+    else {
+        panic!()
+    };
+    assert_eq!(
+        r.responses[0].partition_responses[0].error_code,
+        code(ErrorCode::MessageTooLarge),
+        "over the topic's max.message.bytes"
+    );
+    assert_eq!(cluster.offsets("t", 0).unwrap(), (0, 1), "only the v7 zstd batch was appended");
+}

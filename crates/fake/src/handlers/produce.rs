@@ -31,11 +31,6 @@ pub(crate) fn produce(ctx: &Ctx<'_>, request: &ProduceRequest) -> Outcome {
 
 fn append(ctx: &Ctx<'_>, request: &ProduceRequest) -> ProduceResponse {
     let version = ctx.version;
-    let magic = match version {
-        0 | 1 => 0,
-        2 => 1,
-        _ => 2,
-    };
     let acks_ok = matches!(request.acks, -1..=1);
     let mut state = ctx.shared.state();
     let mut leaders = Vec::new();
@@ -68,7 +63,7 @@ fn append(ctx: &Ctx<'_>, request: &ProduceRequest) -> ProduceResponse {
                             Err((ErrorCode::TopicAuthorizationFailed, None))
                         }
                         (Some(name), _) => {
-                            append_partition(&mut state, ctx.node(), name, p.index, p.records.as_ref(), magic)
+                            append_partition(&mut state, ctx.node(), name, p.index, p.records.as_ref(), version)
                         }
                     };
                     match result {
@@ -125,27 +120,75 @@ fn endpoints(state: &State, mut leaders: Vec<i32>) -> Vec<NodeEndpoint> {
 
 type Failure = (ErrorCode, Option<String>);
 
+/// The message format a Produce version carries.
+fn magic_of(version: i16) -> i8 {
+    match version {
+        0 | 1 => 0,
+        2 => 1,
+        _ => 2,
+    }
+}
+
+/// Kafka's `ProduceRequest.validateRecords` and LogValidator's producer
+/// check: from v3 exactly one batch per partition, zstd only from v7, and
+/// an idempotent batch carries a sequence.
+fn check_produce_rules(batches: &[ValidBatch], version: i16) -> Result<(), Failure> {
+    if version >= 3 && batches.len() > 1 {
+        return Err((
+            ErrorCode::InvalidRecord,
+            Some(format!("Produce requests with version {version} are only allowed to contain exactly one record batch per partition")),
+        ));
+    }
+    for batch in batches {
+        let header = &batch.view.header;
+        if version < 7 && header.compression() == Ok(kafka_wire::records::Compression::Zstd) {
+            return Err((
+                ErrorCode::UnsupportedCompressionType,
+                Some(format!("Produce requests with version {version} are not allowed to use ZStandard compression")),
+            ));
+        }
+        if header.producer_id >= 0 && header.base_sequence < 0 {
+            return Err((
+                ErrorCode::InvalidRecord,
+                Some(format!(
+                    "Invalid sequence number {} in record batch with producerId {}",
+                    header.base_sequence, header.producer_id
+                )),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The topic's `max.message.bytes`, or Kafka's default.
+fn max_message_bytes(state: &State, topic: &str) -> usize {
+    state.topics[topic]
+        .configs
+        .get("max.message.bytes")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(MAX_MESSAGE_BYTES)
+}
+
 fn append_partition(
     state: &mut State,
     node: i32,
     topic: &str,
     index: i32,
     records: Option<&bytes::Bytes>,
-    magic: i8,
+    version: i16,
 ) -> Result<(i64, i64, i64), Failure> {
     let partition = state.partition(topic, index).ok_or((ErrorCode::UnknownTopicOrPartition, None))?;
     if partition.leader != node {
         return Err((ErrorCode::NotLeaderOrFollower, None));
     }
     let records = records.ok_or((ErrorCode::CorruptMessage, Some("the records are null".to_owned())))?;
-    let batches = PartitionLog::validate(records, magic).map_err(|r| (r.code, Some(r.message)))?;
-    if let Some(big) = batches.iter().find(|b| b.view.bytes.len() > MAX_MESSAGE_BYTES) {
+    let batches = PartitionLog::validate(records, magic_of(version)).map_err(|r| (r.code, Some(r.message)))?;
+    check_produce_rules(&batches, version)?;
+    let max = max_message_bytes(state, topic);
+    if let Some(big) = batches.iter().find(|b| b.view.bytes.len() > max) {
         return Err((
             ErrorCode::MessageTooLarge,
-            Some(format!(
-                "The batch of {} bytes is larger than max.message.bytes ({MAX_MESSAGE_BYTES})",
-                big.view.bytes.len()
-            )),
+            Some(format!("The batch of {} bytes is larger than max.message.bytes ({max})", big.view.bytes.len())),
         ));
     }
     if let Some(batch) = batches.iter().find(|b| b.view.header.is_transactional()) {

@@ -528,3 +528,56 @@ async fn produce_requests_are_refused_as_kafka_refuses_them() {
     );
     assert_eq!(cluster.offsets("t", 0).unwrap(), (0, 1), "only the v7 zstd batch was appended");
 }
+
+#[tokio::test]
+async fn create_topics_checks_what_a_real_create_checks_also_when_validating_only() {
+    let cluster = FakeCluster::builder().brokers(2).start().await.unwrap();
+    let mut client = Client::connect(cluster.addresses()[0]).await;
+    let assignment = |partition_index: i32, brokers: &[i32]| create_topics_request::CreatableReplicaAssignment {
+        partition_index,
+        broker_ids: brokers.to_vec().into(),
+        ..Default::default()
+    };
+    let topic = |name: &str, partitions: i32, replication: i16| create_topics_request::CreatableTopic {
+        name: name.to_owned().into(),
+        num_partitions: partitions,
+        replication_factor: replication,
+        ..Default::default()
+    };
+    let mut bad_config = topic("bad-config", 1, 1);
+    bad_config.configs = vec![create_topics_request::CreatableTopicConfig {
+        name: "message.timestamp.type".into(),
+        value: Some("LogApendTime".into()),
+        ..Default::default()
+    }];
+    let mut gap = topic("gap", -1, -1);
+    gap.assignments = vec![assignment(0, &[0]), assignment(2, &[1])];
+    let mut twice = topic("twice", -1, -1);
+    twice.assignments = vec![assignment(0, &[1, 1])];
+    let mut both = topic("both", 2, -1);
+    both.assignments = vec![assignment(0, &[0])];
+    let mut manual = topic("manual", -1, -1);
+    manual.assignments = vec![assignment(0, &[1, 0]), assignment(1, &[0, 1])];
+    let topics =
+        vec![topic("rf0", 1, 0), topic("rf-2", 1, -2), topic("zero", 0, 1), bad_config, gap, twice, both, manual];
+    let expected = [
+        ErrorCode::InvalidReplicationFactor,
+        ErrorCode::InvalidReplicationFactor,
+        ErrorCode::InvalidPartitions,
+        ErrorCode::InvalidConfig,
+        ErrorCode::InvalidReplicaAssignment,
+        ErrorCode::InvalidReplicaAssignment,
+        ErrorCode::InvalidRequest,
+        ErrorCode::None,
+    ];
+    for validate_only in [true, false] {
+        let request =
+            CreateTopicsRequest { topics: topics.clone(), timeout_ms: 1000, validate_only, ..Default::default() };
+        let Response::CreateTopics(r) = client.send(request, 7).await.body else { panic!() };
+        let codes: Vec<i16> = r.topics.iter().map(|t| t.error_code).collect();
+        assert_eq!(codes, expected.map(code), "validate_only {validate_only}");
+        assert_eq!(cluster.topics().contains_key("manual"), !validate_only);
+    }
+    assert_eq!(cluster.leader("manual", 0).unwrap().0, 1, "the assignment's first broker leads");
+    assert_eq!(cluster.topics().len(), 1);
+}

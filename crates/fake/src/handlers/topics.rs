@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::acl::{op, resource};
-use crate::state::validate_topic_name;
+use crate::state::{validate_topic_name, TopicError};
 use kafka_wire::messages::create_partitions_response::CreatePartitionsTopicResult;
 use kafka_wire::messages::create_topics_response::{CreatableTopicConfigs, CreatableTopicResult};
 use kafka_wire::messages::delete_topics_response::DeletableTopicResult;
@@ -50,41 +50,18 @@ pub(crate) fn create_topics(ctx: &Ctx<'_>, request: &CreateTopicsRequest) -> Cre
             if !cluster_create && !ctx.authorize(op::CREATE, resource::TOPIC, name) {
                 return fail(result, ErrorCode::TopicAuthorizationFailed, "Authorization failed.".into());
             }
-            let partitions = match (topic.num_partitions, topic.assignments.len()) {
-                (-1, 0) => ctx.shared.settings.default_partitions,
-                (-1, n) => n as i32,
-                (_, n) if n > 0 => {
-                    return fail(
-                        result,
-                        ErrorCode::InvalidRequest,
-                        "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.".into(),
-                    );
-                }
-                (n, _) => n,
+            let plan = match plan(&state, topic, default_partitions, brokers) {
+                Ok(plan) => plan,
+                Err(e) => return fail(result, e.code, e.message),
             };
-            let replication = if topic.replication_factor == -1 { 1.min(brokers) } else { topic.replication_factor };
-            if let Some(bad) = topic.assignments.iter().flat_map(|a| a.broker_ids.iter()).find(|id| state.node(*id).is_none()) {
-                return fail(result, ErrorCode::InvalidReplicaAssignment, format!("The broker {bad} is not registered."));
-            }
-            let configs: BTreeMap<String, String> = topic
-                .configs
-                .iter()
-                .filter_map(|c| Some((c.name.to_string(), c.value.as_deref()?.to_owned())))
-                .collect();
-            if request.validate_only {
-                if let Err(e) = validate_topic_name(name) {
-                    return fail(result, e.code, e.message);
-                }
-                if state.topics.contains_key(name) {
-                    return fail(result, ErrorCode::TopicAlreadyExists, format!("Topic '{name}' already exists."));
-                }
-            } else {
-                match state.create_topic(name, partitions, replication, configs.clone()) {
+            if !request.validate_only {
+                match state.create_topic(name, plan.partitions, plan.replication, plan.configs.clone()) {
                     Ok(id) => result.topic_id = id,
                     Err(e) => return fail(result, e.code, e.message),
                 }
                 assign(&mut state, name, topic);
             }
+            let Plan { partitions, replication, configs } = plan;
             result.num_partitions = partitions;
             result.replication_factor = replication;
             result.configs = Some(
@@ -103,6 +80,108 @@ pub(crate) fn create_topics(ctx: &Ctx<'_>, request: &CreateTopicsRequest) -> Cre
         .collect();
     drop(state);
     CreateTopicsResponse { topics, ..Default::default() }
+}
+
+/// A topic CreateTopics may create: every check Kafka's controller makes
+/// before it writes anything, so validate-only requests are answered as
+/// real ones would be.
+struct Plan {
+    partitions: i32,
+    replication: i16,
+    configs: BTreeMap<String, String>,
+}
+
+fn plan(
+    state: &crate::state::State,
+    topic: &kafka_wire::messages::create_topics_request::CreatableTopic,
+    default_partitions: i32,
+    brokers: i16,
+) -> Result<Plan, TopicError> {
+    let name: &str = &topic.name;
+    let error = |code: ErrorCode, message: String| TopicError { code, message };
+    validate_topic_name(name)?;
+    if state.topics.contains_key(name) {
+        return Err(error(ErrorCode::TopicAlreadyExists, format!("Topic '{name}' already exists.")));
+    }
+    let manual = !topic.assignments.is_empty();
+    if manual && (topic.num_partitions != -1 || topic.replication_factor != -1) {
+        return Err(error(
+            ErrorCode::InvalidRequest,
+            "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.".into(),
+        ));
+    }
+    let partitions = match topic.num_partitions {
+        -1 if manual => topic.assignments.len() as i32,
+        -1 => default_partitions,
+        n if n < 1 => {
+            return Err(error(
+                ErrorCode::InvalidPartitions,
+                "Number of partitions was set to an invalid non-positive value.".into(),
+            ))
+        }
+        n => n,
+    };
+    let replication = match topic.replication_factor {
+        -1 if manual => topic.assignments[0].broker_ids.len() as i16,
+        -1 => 1.min(brokers),
+        n if n < 1 => {
+            return Err(error(
+                ErrorCode::InvalidReplicationFactor,
+                "Replication factor must be larger than 0, or -1 to use the default value.".into(),
+            ))
+        }
+        n if n > brokers => {
+            return Err(error(
+                ErrorCode::InvalidReplicationFactor,
+                format!("Unable to replicate the partition {n} time(s): The target replication factor of {n} cannot be reached because only {brokers} broker(s) are registered."),
+            ))
+        }
+        n => n,
+    };
+    check_assignments(state, topic)?;
+    let mut configs = BTreeMap::new();
+    for c in &topic.configs {
+        crate::handlers::configs::check_topic_config(&c.name, c.value.as_deref())
+            .map_err(|message| error(ErrorCode::InvalidConfig, message))?;
+        if let Some(value) = &c.value {
+            configs.insert(c.name.to_string(), value.to_string());
+        }
+    }
+    Ok(Plan { partitions, replication, configs })
+}
+
+/// Manual assignments: partitions 0 to n-1 each once, each with the same
+/// number of distinct, registered brokers.
+fn check_assignments(
+    state: &crate::state::State,
+    topic: &kafka_wire::messages::create_topics_request::CreatableTopic,
+) -> Result<(), TopicError> {
+    let invalid = |message: String| TopicError { code: ErrorCode::InvalidReplicaAssignment, message };
+    let mut indexes: Vec<i32> = topic.assignments.iter().map(|a| a.partition_index).collect();
+    indexes.sort_unstable();
+    if indexes.iter().enumerate().any(|(i, &p)| p != i as i32) {
+        return Err(invalid("Partitions must be assigned once each, numbered from 0 up.".into()));
+    }
+    let width = topic.assignments.first().map_or(0, |a| a.broker_ids.len());
+    for a in &topic.assignments {
+        let brokers = a.broker_ids.to_vec();
+        if brokers.is_empty() || brokers.len() != width {
+            return Err(invalid(format!(
+                "Partition {} must have {width} replica(s), as the first one has.",
+                a.partition_index
+            )));
+        }
+        let mut distinct = brokers.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() != brokers.len() {
+            return Err(invalid(format!("Partition {} names a broker twice.", a.partition_index)));
+        }
+        if let Some(bad) = brokers.iter().find(|id| state.node(**id).is_none()) {
+            return Err(invalid(format!("The broker {bad} is not registered.")));
+        }
+    }
+    Ok(())
 }
 
 /// The metadata records a CreateTopics would write: per topic one, and one

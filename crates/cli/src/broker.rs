@@ -39,7 +39,9 @@ impl BrokerArgs {
         let mut builder = FakeCluster::builder()
             .brokers(self.brokers)
             .listen(&self.host, self.port)
-            .auto_create_topics(self.auto_create_topics);
+            .auto_create_topics(self.auto_create_topics)
+            // It serves until stopped: a log of every request would only grow.
+            .log_requests(false);
         if let Some(release) = self.release {
             builder = builder.release(release);
         }

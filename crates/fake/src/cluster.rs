@@ -97,6 +97,7 @@ pub(crate) struct Settings {
     pub(crate) initial_rebalance_delay: Duration,
     pub(crate) min_session_timeout: Duration,
     pub(crate) max_request_size: usize,
+    pub(crate) log_requests: bool,
 }
 
 impl Settings {
@@ -126,6 +127,7 @@ impl Default for FakeClusterBuilder {
                 initial_rebalance_delay: Duration::ZERO,
                 min_session_timeout: Duration::from_millis(6000),
                 max_request_size: kafka_wire::connection::FrameReader::DEFAULT_MAX_SIZE,
+                log_requests: true,
             },
         }
     }
@@ -271,11 +273,28 @@ impl FakeClusterBuilder {
         self
     }
 
+    /// Keep every request received for [`FakeCluster::requests`] (on by
+    /// default). A broker that runs for long, as `kafka-wire broker` does,
+    /// turns it off: the log holds every request, produced records included.
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.settings.log_requests = on;
+        self
+    }
+
     /// Binds the listeners and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<FakeCluster, FakeError> {
         let mut listeners = Vec::new();
         for i in 0..self.brokers {
-            let port = if self.first_port == 0 { 0 } else { self.first_port + i as u16 };
+            let port = match self.first_port {
+                0 => Some(0),
+                first => u16::try_from(i).ok().and_then(|i| first.checked_add(i)),
+            };
+            let Some(port) = port else {
+                return Err(FakeError::Listen {
+                    address: format!("{}:{}+{i}", self.host, self.first_port),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the brokers' ports run past 65535"),
+                });
+            };
             let address = format!("{}:{port}", self.host);
             let listener = TcpListener::bind(&address).await.map_err(|source| FakeError::Listen { address, source })?;
             listeners.push(listener);
@@ -310,6 +329,7 @@ impl FakeClusterBuilder {
             requests: Mutex::new(Vec::new()),
             problems: Mutex::new(Vec::new()),
             connections: Mutex::new(Vec::new()),
+            runtime: tokio::runtime::Handle::current(),
             next_connection: Default::default(),
         });
         let mut tasks = Vec::new();
@@ -350,6 +370,9 @@ pub(crate) struct Shared {
     pub(crate) hooks: Mutex<Hooks>,
     pub(crate) requests: Mutex<Vec<LoggedRequest>>,
     pub(crate) problems: Mutex<Vec<String>>,
+    /// The runtime the cluster serves on (connections made from outside it,
+    /// `connect_in_memory` from a blocking test, are spawned there).
+    pub(crate) runtime: tokio::runtime::Handle,
     /// The open connections' tasks, to stop them on shutdown.
     pub(crate) connections: Mutex<Vec<tokio::task::AbortHandle>>,
     pub(crate) next_connection: std::sync::atomic::AtomicU64,
@@ -530,8 +553,8 @@ impl FakeCluster {
 
     /// A connection to broker `node` without a socket: an in-memory
     /// stream served exactly as a TCP connection is (for tests that want no
-    /// ports, or a paused clock). Must be called within the cluster's
-    /// tokio runtime.
+    /// ports, or a paused clock). The stream is served on the cluster's
+    /// runtime; read and write it from any tokio runtime.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -614,7 +637,9 @@ impl FakeCluster {
         self.shared.hooks.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
-    /// Every request received so far, in order.
+    /// Every request received so far, in order (those the broker could
+    /// read as a request; none when [`FakeClusterBuilder::log_requests`]
+    /// is off).
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.shared.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }

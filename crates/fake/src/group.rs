@@ -823,6 +823,14 @@ pub(crate) struct Groups {
 }
 
 impl Groups {
+    /// Drops every group's committed offsets of a deleted topic, as Kafka's
+    /// coordinator does when the topic goes.
+    pub(crate) fn forget_topic(&mut self, topic: &str) {
+        for group in self.groups.values_mut() {
+            group.offsets.retain(|(t, _), _| t != topic);
+        }
+    }
+
     pub(crate) fn committed(&self, group: &str, topic: &str, partition: i32) -> Option<&Committed> {
         self.groups.get(group)?.offsets.get(&(topic.to_owned(), partition))
     }

@@ -408,16 +408,20 @@ fn decoded(batch: &StoredBatch) -> Option<RecordBatch> {
 
 fn record_timestamps(batch: &StoredBatch) -> Vec<(i64, i64)> {
     let Some(decoded) = decoded(batch) else { return Vec::new() };
-    let log_append = decoded.timestamp_type() == TimestampType::LogAppendTime;
-    decoded
-        .records
-        .iter()
-        .map(|r| {
-            let ts = if log_append { decoded.max_timestamp } else { decoded.base_timestamp + r.timestamp_delta };
-            (batch.base_offset + r.offset_delta as i64, ts)
-        })
-        .collect()
+    decoded.records.iter().map(|r| (batch.base_offset + r.offset_delta as i64, timestamp(&decoded, r))).collect()
 }
+
+/// A record's timestamp: its own, or with LogAppendTime the broker's, which
+/// the batch keeps as its max timestamp.
+fn timestamp(batch: &RecordBatch, record: &Record) -> i64 {
+    match batch.timestamp_type() {
+        TimestampType::LogAppendTime => batch.max_timestamp,
+        TimestampType::CreateTime => batch.base_timestamp + record.timestamp_delta,
+    }
+}
+
+/// A v1 message's attribute bit for timestamps the broker set.
+const LEGACY_LOG_APPEND_TIME: i8 = 0x08;
 
 fn down_convert(batch: &StoredBatch, magic: i8) -> Vec<u8> {
     let Some(decoded) = decoded(batch) else { return Vec::new() };
@@ -428,22 +432,20 @@ fn down_convert(batch: &StoredBatch, magic: i8) -> Vec<u8> {
         .records
         .iter()
         .map(|r| {
-            LegacyMessage::new(
+            let mut message = LegacyMessage::new(
                 magic,
                 batch.base_offset + r.offset_delta as i64,
-                Some(decoded.base_timestamp + r.timestamp_delta),
+                Some(timestamp(&decoded, r)),
                 r.key.clone(),
                 r.value.clone(),
-            )
+            );
+            if magic >= 1 && decoded.timestamp_type() == TimestampType::LogAppendTime {
+                message.attributes |= LEGACY_LOG_APPEND_TIME;
+            }
+            message
         })
         .collect();
     encode_message_set(&messages).map(|b| b.to_vec()).unwrap_or_default()
-}
-
-/// The compression of a stored batch (for tests and the segment writer).
-#[allow(dead_code)]
-pub(crate) fn compression_of(batch: &StoredBatch) -> Option<Compression> {
-    BatchView::new(batch.bytes.clone()).ok()?.header.compression().ok()
 }
 
 #[cfg(test)]
@@ -493,6 +495,18 @@ mod tests {
         bytes[last] ^= 1;
         let refused = PartitionLog::validate(&Bytes::from(bytes), 2).unwrap_err();
         assert_eq!(refused.code, ErrorCode::CorruptMessage);
+    }
+
+    #[test]
+    fn legacy_reads_of_a_log_append_time_topic_carry_the_brokers_time() {
+        let mut log = PartitionLog::default();
+        log.append(PartitionLog::validate(&batch(&["a", "b"], Compression::None), 2).unwrap(), 0, Some(9_000));
+        let read = log.read_legacy(0, 1 << 20, true, 1);
+        let entries: Vec<_> = RecordSetIter::new(read.records).collect::<Result<_, _>>().unwrap();
+        for entry in entries {
+            let RecordSetEntry::Legacy(m) = entry else { panic!("{entry:?}") };
+            assert_eq!((m.timestamp, m.timestamp_type()), (Some(9_000), TimestampType::LogAppendTime));
+        }
     }
 
     #[test]

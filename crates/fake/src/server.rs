@@ -42,7 +42,14 @@ pub(crate) struct Session {
 
 pub(crate) async fn accept(shared: Arc<Shared>, node: i32, listener: TcpListener) {
     loop {
-        let Ok((socket, peer)) = listener.accept().await else { continue };
+        let (socket, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // Out of file descriptors, say: wait rather than spin.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                continue;
+            }
+        };
         let _ = socket.set_nodelay(true);
         spawn_connection(&shared, node, socket, format!("/{}", peer.ip()));
     }
@@ -65,10 +72,27 @@ where
         principal: None,
         peer,
     };
-    let task = tokio::spawn(serve(Arc::clone(shared), session, stream));
+    let task = shared.runtime.spawn(serve(Arc::clone(shared), session, stream));
+    let abort = task.abort_handle();
+    // A handler that panics is a bug of the fake broker: the client only
+    // sees its connection close, so the test learns it from `problems()`.
+    let watcher = Arc::clone(shared);
+    shared.runtime.spawn(async move {
+        if let Err(error) = task.await {
+            if error.is_panic() {
+                let panic = error.into_panic();
+                let message = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic");
+                watcher.problem(format!("connection {connection} of broker {node} panicked: {message}"));
+            }
+        }
+    });
     let mut connections = shared.connections.lock().unwrap_or_else(|e| e.into_inner());
     connections.retain(|c| !c.is_finished());
-    connections.push(task.abort_handle());
+    connections.push(abort);
 }
 
 pub(crate) fn close_all(shared: &Shared) {
@@ -171,11 +195,13 @@ async fn write_raw<S: AsyncWrite + Unpin>(socket: &mut S, payload: &Bytes) -> st
 async fn receive(shared: &Shared, session: &mut Session, request: RequestFrame) -> Reply {
     let api = request.api_key();
     let version = request.version();
-    shared.requests.lock().unwrap_or_else(|e| e.into_inner()).push(LoggedRequest {
-        node: session.node,
-        connection: session.connection,
-        frame: request.clone(),
-    });
+    if shared.settings.log_requests {
+        shared.requests.lock().unwrap_or_else(|e| e.into_inner()).push(LoggedRequest {
+            node: session.node,
+            connection: session.connection,
+            frame: request.clone(),
+        });
+    }
     if !shared.persona.accepts(api, version) {
         // Brokers before 0.10 know no ApiVersions at all: they close too.
         return if api == ApiKey::ApiVersions && shared.persona.api_versions_max().is_some() {

@@ -79,6 +79,15 @@ pub(crate) struct Transactions {
 }
 
 impl Transactions {
+    /// Drops a deleted topic from every open transaction: no marker is
+    /// written to a partition of a topic created again under its name.
+    pub(crate) fn forget_topic(&mut self, topic: &str) {
+        for txn in self.by_id.values_mut() {
+            txn.partitions.retain(|(t, _)| t != topic);
+            txn.offsets.retain(|(_, t, _), _| t != topic);
+        }
+    }
+
     /// The transaction of producer `id`, by its transactional id.
     pub(crate) fn by_producer(&self, id: i64) -> Option<(&str, &Txn)> {
         self.by_id.iter().find(|(_, t)| t.producer_id == id).map(|(k, t)| (k.as_str(), t))

@@ -326,3 +326,25 @@ async fn an_observer_added_after_a_deciding_hook_still_sees_the_request() {
     assert_eq!(produces.load(Ordering::Relaxed), 2);
     assert!(cluster.problems().is_empty(), "{:?}", cluster.problems());
 }
+
+/// A panic while serving a connection (here a test's own hook) closes that
+/// connection only, and is reported in `problems()`.
+#[tokio::test]
+async fn a_panic_while_serving_is_a_problem_and_touches_nothing_else() {
+    let cluster = FakeCluster::builder().topic("t", 1).start().await.unwrap();
+    let mut healthy = Client::connect(cluster.addresses()[0]).await;
+    assert_eq!(healthy.produce("t", "a").await, ok(0));
+    cluster.hook(Hook::on(ApiKey::Metadata).respond_with(|_| panic!("a hook that panics")));
+    let mut victim = Client::connect(cluster.addresses()[0]).await;
+    let frame = victim.conn.codec_mut().connection().frame(MetadataRequest::default(), 12);
+    victim.conn.send(frame).await.unwrap();
+    assert!(!matches!(victim.conn.next().await, Some(Ok(_))), "no answer on the panicked connection");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while cluster.problems().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let problems = cluster.problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("panicked: a hook that panics"), "{problems:?}");
+    assert_eq!(healthy.produce("t", "b").await, ok(1));
+}

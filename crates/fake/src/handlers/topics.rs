@@ -259,6 +259,8 @@ pub(crate) fn delete_topics(ctx: &Ctx<'_>, request: &DeleteTopicsRequest) -> Del
                 Some((name, id)) => {
                     state.topics.remove(&name);
                     state.producers.forget_topic(&name);
+                    state.groups.forget_topic(&name);
+                    state.txns.forget_topic(&name);
                     DeletableTopicResult { name: Some(name.into()), topic_id: id, ..Default::default() }
                 }
                 None => DeletableTopicResult {

@@ -13,14 +13,22 @@ use kafka_wire::{Request, Response, ResponseFrame};
 use tokio::net::TcpStream;
 use tokio_util::codec::Framed;
 
+/// A socket, or an in-memory stream (`FakeCluster::connect_in_memory`).
+pub(crate) trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for T {}
+
 pub(crate) struct Client {
-    conn: Framed<TcpStream, ClientCodec>,
+    conn: Framed<Box<dyn Stream>, ClientCodec>,
 }
 
 impl Client {
     pub(crate) async fn connect(address: impl tokio::net::ToSocketAddrs) -> Client {
         let stream = TcpStream::connect(address).await.expect("connect");
-        Client { conn: Framed::new(stream, ClientCodec::new()) }
+        Client::from_stream(stream)
+    }
+
+    pub(crate) fn from_stream(stream: impl Stream + 'static) -> Client {
+        Client { conn: Framed::new(Box::new(stream), ClientCodec::new()) }
     }
 
     pub(crate) async fn send(&mut self, request: impl Into<Request>, version: i16) -> ResponseFrame {

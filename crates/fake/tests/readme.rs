@@ -1,5 +1,5 @@
-//! The README's example test, as it is printed there (README.md, "A Kafka
-//! broker for tests"), with a small client under test: it produces with
+//! The READMEs' example test, as they print it (README.md's "A Kafka
+//! broker for tests" and crates/fake/README.md), with a small client under test: it produces with
 //! one retry on a retriable error, then commits what it produced for its
 //! group at the coordinator FindCoordinator names.
 
@@ -79,12 +79,15 @@ async fn the_consumer_commits_what_it_read() -> Result<(), Box<dyn std::error::E
     Ok(())
 }
 
-/// The README prints the test above: keep the two the same.
+/// Both READMEs print the test above: keep them the same.
 #[test]
-fn the_readme_prints_this_test() {
-    let readme = include_str!("../../../README.md");
+fn the_readmes_print_this_test() {
     let this = include_str!("readme.rs");
     let start = this.find("#[tokio::test]\nasync fn the_consumer_commits_what_it_read").expect("the test");
     let end = start + this[start..].find("\n}\n").expect("its end") + 3;
-    assert!(readme.contains(&this[start..end]), "README.md no longer prints crates/fake/tests/readme.rs's test");
+    for (name, readme) in
+        [("README.md", include_str!("../../../README.md")), ("crates/fake/README.md", include_str!("../README.md"))]
+    {
+        assert!(readme.contains(&this[start..end]), "{name} no longer prints crates/fake/tests/readme.rs's test");
+    }
 }

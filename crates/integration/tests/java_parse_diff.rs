@@ -112,7 +112,34 @@ const KEPT: &[Kept] = &[
               current release does",
         check: count_is_negative_as_an_int,
     },
+    Kept {
+        ours: "accepted",
+        java: "accepted but cannot write its unknown tags back",
+        directions: BOTH,
+        release: any_release,
+        ceiling_percent: 1.0,
+        why: "Kafka's reader keeps unknown tagged fields in the order they came, and its writer refuses them \
+              out of ascending order (Invalid raw tag field list); we write them back as read, so a proxy \
+              forwards the bytes it was given",
+        check: java_refused_tags_out_of_order,
+    },
 ];
+
+/// Both read the input, but Kafka's writer refuses the unknown tagged
+/// fields its reader kept, when they are out of ascending order.
+const UNWRITABLE_TAGS: &str = "ours accepted, Java accepted but cannot write its unknown tags back";
+
+/// Java's writer named two unknown tags out of order ("tag A comes after
+/// tag B, but is not higher than it"): its reader kept them as they came.
+fn java_refused_tags_out_of_order(case: &Case) -> Result<(), String> {
+    let refusal = case.answer["serializeError"].as_str().ok_or("Java wrote the body back")?;
+    let numbers: Vec<u64> =
+        refusal.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty()).filter_map(|n| n.parse().ok()).collect();
+    match numbers[..] {
+        [later, earlier, ..] if later <= earlier => Ok(()),
+        _ => Err(format!("Java's refusal names no tags out of order: {refusal}")),
+    }
+}
 
 /// One input of the run, with both readings.
 struct Case<'a> {
@@ -403,6 +430,11 @@ fn read_differently(ours: &Ours, answer: &Value, request: bool) -> Option<String
         return Some(format!("version read: ours {}, Java {}", ours.version, answer["version"]));
     }
     let java_body = answer["bodyHex"].as_str().map(str::to_string).ok_or_else(|| answer["serializeError"].to_string());
+    if let Err(refusal) = &java_body {
+        if refusal.contains("Invalid raw tag field list") && ours.body.is_ok() {
+            return Some(format!("{UNWRITABLE_TAGS}: {refusal}"));
+        }
+    }
     if java_body != ours.body {
         return Some(format!("body, written again:\n      ours: {:?}\n      Java: {java_body:?}", ours.body));
     }
@@ -494,7 +526,11 @@ impl Diff {
             Err(_) if accepted => Some(format!("ours {}, Java accepted", verdict(error))),
             Err(_) => None,
             Ok(read) => read_differently(read, answer, direction == "request")
-                .map(|what| what.split(':').next().unwrap_or("?").to_string() + " differs")
+                .map(|what| match what.split(':').next().unwrap_or("?") {
+                    // A verdict of its own (a kept reason's), not a field that differs.
+                    verdict if verdict == UNWRITABLE_TAGS => verdict.to_string(),
+                    field => format!("{field} differs"),
+                })
                 .or_else(|| {
                     // A valid frame reads back as its very bytes, on both sides.
                     let body = &frame[answer["bodyOffset"].as_u64().unwrap_or(0) as usize..];

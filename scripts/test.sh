@@ -106,6 +106,10 @@ stage_fast() {
     python3 scripts/check-rust-version.py
 
     echo "== the crates package"
+    # Cargo verifies each package against the others through a local
+    # registry, and reuses a copy it extracted before when the version is
+    # the same: drop ours, or a rerun verifies against stale sources.
+    rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/kafka-wire-*-0.* "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/kafka-wire-0.*
     cargo package --quiet -p kafka-wire-core -p kafka-wire -p kafka-wire-fake -p kafka-wire-cli
 
     echo "== unit, vector, property and generator tests"

@@ -276,6 +276,15 @@ impl State {
         }
     }
 
+    /// The brokers with these ids, each once, in id order: the leaders a
+    /// NOT_LEADER_OR_FOLLOWER answer names (KIP-951's node endpoints, whose
+    /// type each response defines for itself).
+    pub(crate) fn nodes_named(&self, mut ids: Vec<i32>) -> impl Iterator<Item = &Node> {
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().filter_map(|id| self.node(id))
+    }
+
     pub(crate) fn node(&self, id: i32) -> Option<&Node> {
         self.nodes.iter().find(|n| n.id == id)
     }

@@ -108,12 +108,9 @@ fn append(ctx: &Ctx<'_>, request: &ProduceRequest) -> ProduceResponse {
 }
 
 /// The leaders' endpoints a NOT_LEADER_OR_FOLLOWER answer carries (KIP-951).
-fn endpoints(state: &State, mut leaders: Vec<i32>) -> Vec<NodeEndpoint> {
-    leaders.sort_unstable();
-    leaders.dedup();
-    leaders
-        .into_iter()
-        .filter_map(|id| state.node(id))
+fn endpoints(state: &State, leaders: Vec<i32>) -> Vec<NodeEndpoint> {
+    state
+        .nodes_named(leaders)
         .map(|n| NodeEndpoint { node_id: n.id, host: n.host.clone().into(), port: n.port as i32, ..Default::default() })
         .collect()
 }

@@ -233,6 +233,19 @@ impl Member {
     fn heard(&mut self, now: Instant) {
         self.deadline = now + self.session_timeout;
     }
+
+    /// Takes what a JoinGroup carries and waits for the rebalance's answer.
+    fn rejoin(&mut self, request: &JoinRequest, now: Instant) -> oneshot::Receiver<JoinResult> {
+        let (tx, rx) = oneshot::channel();
+        self.protocols = request.protocols.clone();
+        self.session_timeout = request.session_timeout;
+        self.rebalance_timeout = request.rebalance_timeout;
+        self.client_id = request.client_id.clone();
+        self.client_host = request.client_host.clone();
+        self.awaiting_join = Some(tx);
+        self.heard(now);
+        rx
+    }
 }
 
 #[derive(Debug)]
@@ -531,15 +544,7 @@ impl Group {
     }
 
     fn update_and_rebalance(&mut self, request: &JoinRequest, now: Instant) -> Reply<JoinResult> {
-        let (tx, rx) = oneshot::channel();
-        let member = self.member_mut(&request.member_id).expect("a member");
-        member.protocols = request.protocols.clone();
-        member.session_timeout = request.session_timeout;
-        member.rebalance_timeout = request.rebalance_timeout;
-        member.client_id = request.client_id.clone();
-        member.client_host = request.client_host.clone();
-        member.awaiting_join = Some(tx);
-        member.heard(now);
+        let rx = self.member_mut(&request.member_id).expect("a member").rejoin(request, now);
         self.maybe_prepare_rebalance(now, Duration::ZERO);
         Reply::Wait(rx)
     }
@@ -553,7 +558,6 @@ impl Group {
         new_id: String,
         now: Instant,
     ) -> Reply<JoinResult> {
-        let (tx, rx) = oneshot::channel();
         let member = self.member_mut(&old_id).expect("a static member");
         if let Some(old) = member.awaiting_join.take() {
             let _ = old.send(JoinResult::error(&old_id, ErrorCode::FencedInstanceId));
@@ -562,13 +566,7 @@ impl Group {
             let _ = old.send(SyncResult::error(ErrorCode::FencedInstanceId));
         }
         member.id = new_id.clone();
-        member.protocols = request.protocols.clone();
-        member.session_timeout = request.session_timeout;
-        member.rebalance_timeout = request.rebalance_timeout;
-        member.client_id = request.client_id.clone();
-        member.client_host = request.client_host.clone();
-        member.awaiting_join = Some(tx);
-        member.heard(now);
+        let rx = member.rejoin(request, now);
         if self.is_leader(&old_id) {
             self.leader = Some(new_id.clone());
         }

@@ -9,6 +9,7 @@
 //! Needs a JDK, kcat (scripts/ensure-tools.sh) and the clients'
 //! jars (scripts/fetch-clients.sh); `scripts/test.sh fake` runs it.
 
+mod client_workloads;
 mod fake_support;
 
 use fake_support::*;
@@ -286,7 +287,7 @@ fn java_client_through_the_recording_proxy() {
     let out = run(what, java(150, "4.4.0", "FakeClusterWorkload.java").args(&args), &cluster);
     assert!(out.contains("workload done"), "{what}:\n{out}");
     check_consumed(what, &cluster, topic, &seen(&out, "consumed", 1), 20 * codecs.len());
-    let seen = check_proxied(what, &drain_proxy(&rx));
+    let seen = check_proxied(what, &client_workloads::drain(&rx));
     for api in [
         "ApiVersions",
         "Metadata",

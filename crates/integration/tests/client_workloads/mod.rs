@@ -21,7 +21,7 @@ pub(crate) fn env(name: &str) -> String {
 /// The frames of a finished client: everything until every connection it
 /// opened is closed in both directions (the broker closes its side once
 /// the client has), so no late frame escapes the check.
-fn drain(rx: &Receiver<ProxyEvent>) -> Vec<ProxiedFrame> {
+pub(crate) fn drain(rx: &Receiver<ProxyEvent>) -> Vec<ProxiedFrame> {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut frames = Vec::new();
     let (mut connections, mut closed) = (BTreeSet::new(), BTreeSet::new());

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use kafka_wire_cli::frames::Direction;
-use kafka_wire_cli::proxy::{ProxiedFrame, ProxyEvent};
+use kafka_wire_cli::proxy::ProxiedFrame;
 use kafka_wire_fake::FakeCluster;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
@@ -278,39 +278,6 @@ pub(crate) fn distinct_problems(cluster: &FakeCluster) -> Vec<String> {
 pub(crate) fn check_no_problems(what: &str, cluster: &FakeCluster) {
     let problems = distinct_problems(cluster);
     assert!(problems.is_empty(), "{what}: the fake broker's problems: {problems:#?}");
-}
-
-/// The frames a recording proxy reported until every connection it
-/// accepted had closed both ways (60 s at most).
-pub(crate) fn drain_proxy(rx: &Receiver<ProxyEvent>) -> Vec<ProxiedFrame> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut frames = Vec::new();
-    let (mut connections, mut closed) = (BTreeSet::new(), BTreeSet::new());
-    loop {
-        let all_closed = closed.len() == 2 * connections.len();
-        let wait = deadline.saturating_duration_since(Instant::now());
-        let wait = if all_closed { wait.min(Duration::from_secs(1)) } else { wait };
-        match rx.recv_timeout(wait) {
-            Ok(ProxyEvent::Frame(frame)) => {
-                connections.insert(frame.connection);
-                frames.push(*frame);
-            }
-            Ok(ProxyEvent::Closed { connection, direction, error }) => {
-                // A response to a client that had left (a long poll it
-                // stopped waiting for) cannot be forwarded; anything else
-                // ending a connection badly is a finding.
-                let client_left = error.as_deref().is_some_and(|e| e.starts_with("forwarding failed"));
-                assert!(
-                    error.is_none() || client_left,
-                    "connection {connection}'s {direction:?}s ended badly: {error:?}"
-                );
-                connections.insert(connection);
-                closed.insert((connection, direction == Direction::Request));
-            }
-            Err(_) if all_closed => return frames,
-            Err(_) => panic!("connections still open after 60 s: {connections:?}, closed: {closed:?}"),
-        }
-    }
 }
 
 /// Asserts every frame re-encoded byte-identically and every request was

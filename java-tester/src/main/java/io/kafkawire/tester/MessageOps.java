@@ -223,9 +223,14 @@ final class MessageOps {
     /**
      * What the body was read as, for the caller to compare with its own
      * reading: the message serialized again ("bodyHex"), or why Kafka's
-     * writer refused it ("serializeError").
+     * writer refused it ("serializeError"), and whether a string it read
+     * holds a replacement character ("readReplacementCharacter").
      */
     private static void reserialize(ObjectNode answer, Message message, short version) {
+        // Kafka reads a string's bytes with replacement characters; whether
+        // it did is known from the message itself, even when its writer then
+        // refuses the message (the generated toString names every field).
+        answer.put("readReplacementCharacter", message.toString().indexOf('\uFFFD') >= 0);
         try {
             answer.put("bodyHex", HexFormat.of().formatHex(JavaTester.serialize(message, version)));
         } catch (Throwable t) {

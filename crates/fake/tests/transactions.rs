@@ -249,6 +249,58 @@ async fn list_offsets_latest_read_committed_is_the_last_stable_offset() {
     assert_eq!(r.topics[0].partitions[0].offset, 4, "after the commit marker");
 }
 
+/// By timestamp and by max timestamp, read_committed finds nothing past
+/// the last stable offset: Kafka's ReplicaManager answers such a find with
+/// no error and offset -1, as if no record matched.
+#[tokio::test]
+async fn list_offsets_by_timestamp_read_committed_stops_at_the_last_stable_offset() {
+    let cluster = FakeCluster::builder().topic("t", 1).start().await.unwrap();
+    let mut client = Client::connect(cluster.addresses()[0]).await;
+    assert_eq!(produce_to(&mut client, "t", 0, batch(&["committed"])).await.error_code, 0);
+    let r = init(&mut client, "tx", 60_000, 4).await;
+    let (id, epoch) = (r.producer_id, r.producer_epoch);
+    assert_eq!(add_partitions(&mut client, "tx", id, epoch, "t", &[0], 3).await, [0]);
+    let later = 1_800_000_000_000;
+    let open = RecordBatch::from_records(
+        Compression::None,
+        [(later, Record { value: Some(Bytes::from_static(b"open")), ..Default::default() })],
+    )
+    .with_producer(id, epoch, 0)
+    .with_transactional(true)
+    .to_bytes(&EncodeOptions::default())
+    .unwrap();
+    assert_eq!(produce_to(&mut client, "t", 0, open).await.error_code, 0);
+    let find = |timestamp: i64, isolation_level: i8| ListOffsetsRequest {
+        replica_id: -1,
+        isolation_level,
+        topics: vec![list_offsets_request::ListOffsetsTopic {
+            name: "t".into(),
+            partitions: vec![list_offsets_request::ListOffsetsPartition {
+                partition_index: 0,
+                current_leader_epoch: -1,
+                timestamp,
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let answer = |r: &ListOffsetsResponse| {
+        let p = &r.topics[0].partitions[0];
+        (p.error_code, p.offset, p.timestamp)
+    };
+    const MAX_TIMESTAMP: i64 = -3;
+    for (timestamp, version) in [(later - 1, 2), (later - 1, 8), (MAX_TIMESTAMP, 7), (MAX_TIMESTAMP, 8)] {
+        let Response::ListOffsets(r) = client.send(find(timestamp, 1), version).await.body else { panic!() };
+        assert_eq!(answer(&r), (0, -1, -1), "v{version} {timestamp} read_committed");
+        let Response::ListOffsets(r) = client.send(find(timestamp, 0), version).await.body else { panic!() };
+        assert_eq!(answer(&r), (0, 1, later), "v{version} {timestamp} read_uncommitted");
+    }
+    assert_eq!(end(&mut client, "tx", id, epoch, true, 3).await, 0);
+    let Response::ListOffsets(r) = client.send(find(later - 1, 1), 8).await.body else { panic!() };
+    assert_eq!(answer(&r), (0, 1, later), "after the commit marker");
+}
+
 #[tokio::test]
 async fn a_new_init_fences_the_old_producer_and_aborts_its_transaction() {
     let cluster = FakeCluster::builder().topic("t", 2).start().await.unwrap();

@@ -67,15 +67,20 @@ pub(crate) fn list_offsets(ctx: &Ctx<'_>, request: &ListOffsetsRequest) -> ListO
                         Err(code) => out.error_code = code.code(),
                         Ok(partition) => {
                             let log = &partition.log;
+                            // read_committed (v2+) sees up to the last stable offset.
+                            let last_fetchable = if version >= 2 && request.isolation_level == 1 {
+                                log.last_stable_offset()
+                            } else {
+                                log.end_offset()
+                            };
                             let found = match p.timestamp {
-                                // read_committed (v2+) sees up to the last stable offset.
-                                LATEST if version >= 2 && request.isolation_level == 1 => {
-                                    Some((log.last_stable_offset(), -1))
-                                }
-                                LATEST => Some((log.end_offset(), -1)),
+                                LATEST => Some((last_fetchable, -1)),
                                 EARLIEST | EARLIEST_LOCAL => Some((log.log_start_offset(), -1)),
-                                MAX_TIMESTAMP => log.max_timestamp(),
-                                ts if ts >= 0 => log.offset_for_timestamp(ts),
+                                // A record found by its timestamp past what the
+                                // consumer may read is not found, as Kafka's
+                                // ReplicaManager answers (no error, offset -1).
+                                MAX_TIMESTAMP => log.max_timestamp().filter(|&(o, _)| o < last_fetchable),
+                                ts if ts >= 0 => log.offset_for_timestamp(ts).filter(|&(o, _)| o < last_fetchable),
                                 // Tiered storage's timestamps: nothing is tiered here.
                                 _ => None,
                             };

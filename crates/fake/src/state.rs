@@ -86,8 +86,26 @@ pub(crate) struct Producers {
 #[derive(Debug, Default)]
 struct ProducerPartition {
     epoch: i16,
-    /// (first sequence, last sequence, base offset), oldest first.
-    batches: VecDeque<(i32, i32, i64)>,
+    /// The batches' sequences and where they were written, oldest first.
+    batches: VecDeque<CachedBatch>,
+}
+
+/// A batch a producer wrote, as Kafka's `BatchMetadata` keeps it: enough to
+/// tell a retry of it and to answer the retry as the first append was
+/// answered.
+#[derive(Debug, Clone, Copy)]
+struct CachedBatch {
+    first: i32,
+    last: i32,
+    written: Written,
+}
+
+/// Where a batch was written: its base offset, and its max timestamp as
+/// stored (the broker's time under log-append time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Written {
+    pub(crate) base_offset: i64,
+    pub(crate) max_timestamp: i64,
 }
 
 /// A batch's producer and sequence numbers, as its header carries them.
@@ -115,8 +133,10 @@ impl Sequences {
 pub(crate) enum SequenceCheck {
     /// Append it.
     InOrder,
-    /// Already appended at this base offset: answer success without appending.
-    Duplicate(i64),
+    /// Already appended, there: answer success without appending (Kafka's
+    /// answer carries the batch's stored max timestamp as its log-append
+    /// time, whatever the topic's timestamp type).
+    Duplicate(Written),
     /// Refuse it with this error.
     Refused(ErrorCode),
 }
@@ -145,7 +165,7 @@ impl Producers {
             .sequences
             .iter()
             .filter(|((_, t, p), _)| t == topic && *p == partition)
-            .map(|((id, _, _), s)| (*id, s.epoch, s.batches.back().map_or(-1, |b| b.1)))
+            .map(|((id, _, _), s)| (*id, s.epoch, s.batches.back().map_or(-1, |b| b.last)))
             .collect();
         out.sort_unstable();
         out
@@ -175,10 +195,10 @@ impl Producers {
         if epoch < state.epoch {
             return SequenceCheck::Refused(ErrorCode::InvalidProducerEpoch);
         }
-        if let Some(&(_, _, offset)) = state.batches.iter().find(|(f, l, _)| *f == first && *l == last) {
-            return SequenceCheck::Duplicate(offset);
+        if let Some(batch) = state.batches.iter().find(|b| b.first == first && b.last == last) {
+            return SequenceCheck::Duplicate(batch.written);
         }
-        let last_seq = state.batches.back().map_or(-1, |b| b.1);
+        let last_seq = state.batches.back().map_or(-1, |b| b.last);
         let expected = if last_seq == i32::MAX { 0 } else { last_seq + 1 };
         if first == expected {
             SequenceCheck::InOrder
@@ -187,15 +207,15 @@ impl Producers {
         }
     }
 
-    /// Records an appended batch's sequences.
-    pub(crate) fn appended(&mut self, topic: &str, partition: i32, batch: Sequences, offset: i64) {
+    /// Records an appended batch's sequences and where it was written.
+    pub(crate) fn appended(&mut self, topic: &str, partition: i32, batch: Sequences, written: Written) {
         let Sequences { producer_id: id, epoch, first, last } = batch;
         let state = self.sequences.entry((id, topic.to_owned(), partition)).or_default();
         if epoch != state.epoch {
             state.epoch = epoch;
             state.batches.clear();
         }
-        state.batches.push_back((first, last, offset));
+        state.batches.push_back(CachedBatch { first, last, written });
         if state.batches.len() > CACHED_BATCHES {
             state.batches.pop_front();
         }
@@ -388,8 +408,9 @@ mod tests {
         let mut producers = Producers::default();
         let (id, epoch) = producers.new_id();
         assert_eq!(producers.check("t", 0, seq(id, epoch, 0, 4)), SequenceCheck::InOrder);
-        producers.appended("t", 0, seq(id, epoch, 0, 4), 100);
-        assert_eq!(producers.check("t", 0, seq(id, epoch, 0, 4)), SequenceCheck::Duplicate(100));
+        let written = Written { base_offset: 100, max_timestamp: 7 };
+        producers.appended("t", 0, seq(id, epoch, 0, 4), written);
+        assert_eq!(producers.check("t", 0, seq(id, epoch, 0, 4)), SequenceCheck::Duplicate(written));
         assert_eq!(
             producers.check("t", 0, seq(id, epoch, 7, 8)),
             SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
@@ -402,7 +423,7 @@ mod tests {
             SequenceCheck::Refused(ErrorCode::OutOfOrderSequenceNumber)
         );
         assert_eq!(producers.check("t", 0, seq(id, bumped, 0, 0)), SequenceCheck::InOrder);
-        producers.appended("t", 0, seq(id, bumped, 0, 0), 101);
+        producers.appended("t", 0, seq(id, bumped, 0, 0), Written { base_offset: 105, max_timestamp: 8 });
         // Once the new epoch wrote, the old one is fenced.
         assert_eq!(
             producers.check("t", 0, seq(id, epoch, 5, 5)),

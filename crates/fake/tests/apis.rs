@@ -206,10 +206,12 @@ async fn idempotent_sequences_are_checked() {
     assert_eq!(init.error_code, 0);
     let (id, epoch) = (init.producer_id, init.producer_epoch);
     let first = produce_one(&mut client, produce("t", idempotent_batch(id, epoch, 0, 3), Uuid::nil())).await;
-    assert_eq!((first.error_code, first.base_offset), (0, 0));
+    assert_eq!((first.error_code, first.base_offset, first.log_append_time_ms), (0, 0, -1));
     // The same batch again (a retry whose answer was lost): success, same offset, not appended twice.
+    // Kafka answers a duplicate with the batch's stored max timestamp as its log-append time, even
+    // on a CreateTime topic (UnifiedLog's duplicate branch).
     let retry = produce_one(&mut client, produce("t", idempotent_batch(id, epoch, 0, 3), Uuid::nil())).await;
-    assert_eq!((retry.error_code, retry.base_offset), (0, 0));
+    assert_eq!((retry.error_code, retry.base_offset, retry.log_append_time_ms), (0, 0, 1_002));
     assert_eq!(cluster.offsets("t", 0).unwrap(), (0, 3));
     let gap = produce_one(&mut client, produce("t", idempotent_batch(id, epoch, 5, 1), Uuid::nil())).await;
     assert_eq!(gap.error_code, code(ErrorCode::OutOfOrderSequenceNumber));

@@ -3,7 +3,7 @@
 use super::{Ctx, Outcome};
 use crate::acl::{op, resource};
 use crate::log::{PartitionLog, ValidBatch};
-use crate::state::{SequenceCheck, Sequences, State};
+use crate::state::{SequenceCheck, Sequences, State, Written};
 use kafka_wire::messages::produce_response::{
     LeaderIdAndEpoch, NodeEndpoint, PartitionProduceResponse, TopicProduceResponse,
 };
@@ -195,9 +195,9 @@ fn append_partition(
     if let Some(batch) = idempotent {
         match state.producers.check(topic, index, Sequences::of(&batch.view.header)) {
             SequenceCheck::InOrder => {}
-            SequenceCheck::Duplicate(offset) => {
+            SequenceCheck::Duplicate(written) => {
                 let log_start = state.partition(topic, index).map_or(0, |p| p.log.log_start_offset());
-                return Ok((offset, -1, log_start));
+                return Ok((written.base_offset, written.max_timestamp, log_start));
             }
             SequenceCheck::Refused(code) => return Err((code, None)),
         }
@@ -208,7 +208,9 @@ fn append_partition(
     let appended = partition.log.append(batches.clone(), epoch, log_append_time);
     let log_start = partition.log.log_start_offset();
     if let Some(batch) = idempotent {
-        state.producers.appended(topic, index, Sequences::of(&batch.view.header), appended.base_offset);
+        let max_timestamp = log_append_time.unwrap_or(batch.view.header.max_timestamp);
+        let written = Written { base_offset: appended.base_offset, max_timestamp };
+        state.producers.appended(topic, index, Sequences::of(&batch.view.header), written);
     }
     Ok((appended.base_offset, appended.log_append_time, log_start))
 }

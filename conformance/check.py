@@ -13,7 +13,9 @@ v0-4. In every frame it checks the size prefix, works out the header
 version from the api's flexible versions (from the kit's own message
 files, which hold each version's tagged-field section) and decodes the
 header, which must name the frame's api and version. A vector with "unknown_tagged_fields": true must hold at least one
-tagged field the decoder does not know, and one with false none.
+tagged field the decoder does not know, and one with false none. Each
+negative vector must be the splice of the message vector it names, and
+its input must fail the decoders here that know its message.
 
 Prints each problem as FILE:LINE NAME: PROBLEM; exit status 1 if any.
 """
@@ -312,9 +314,102 @@ def check(kit):
     return problems, counts, decoded, len(files)
 
 
+NEGATIVE_KEYS = ["api", "api_key", "direction", "version", "release", "case", "mutation", "from_case", "from_hex",
+                 "splice", "java", "java_exception", "ours", "kept_difference", "hex"]
+
+
+def is_hex(value):
+    return isinstance(value, str) and HEX.match(value) is not None
+
+
+def negative_problems(vector, path, sources):
+    """The problems of one negative vector (README.md, "Negative vectors"):
+    its splice of the valid vector it names gives its input, and the input
+    is refused by the decoders here that know its message."""
+    if sorted(vector) != sorted(NEGATIVE_KEYS):
+        return [f"fields {sorted(vector)}, expected {sorted(NEGATIVE_KEYS)}"]
+    if f"{vector['api']}.{vector['direction']}.jsonl" != Path(path).name:
+        return [f"{vector['api']} {vector['direction']} in {Path(path).name}"]
+    if not all(is_hex(vector[k]) for k in ("hex", "from_hex")) or not is_hex(vector["splice"].get("insert")):
+        return ["hex, from_hex or splice.insert is not lower-case hex of whole bytes"]
+    problems = []
+    if vector["release"] not in RELEASES:
+        problems.append(f"release {vector['release']!r}")
+    verdicts = (vector["java"], vector["java_exception"] is None, vector["kept_difference"] is None)
+    if verdicts not in (("refused", False, True), ("accepted", True, False)):
+        problems.append("a plain negative is refused by Java (with an exception), a kept difference accepted")
+    source = sources.get((vector["api"], vector["direction"], vector["version"], vector["from_case"]))
+    if source != vector["from_hex"]:
+        problems.append(f"from_hex is not the hex of messages/' {vector['from_case']} vector of this version")
+    valid, splice = bytes.fromhex(vector["from_hex"]), vector["splice"]
+    at, remove = splice["at"], splice["remove"]
+    spliced = valid[:at] + bytes.fromhex(splice["insert"]) + valid[at + remove:]
+    if at + remove > len(valid) or spliced.hex() != vector["hex"]:
+        problems.append("the splice of from_hex is not hex")
+    decode = decoder_for(f"messages/{vector['api']}.{vector['direction']}.jsonl", vector["version"])
+    if decode and vector["java"] == "refused":
+        reader = Reader(bytes.fromhex(vector["hex"]))
+        try:
+            decode(reader, vector["version"])
+            reader.end()
+            problems.append("the input decodes here")
+        except (Truncated, ValueError, UnicodeDecodeError):
+            pass
+    return problems
+
+
+def message_sources(kit):
+    """(api, direction, version, case) -> hex, of every message vector."""
+    out = {}
+    for file in (kit / "messages").glob("*.jsonl"):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            v = json.loads(line)
+            out[(v["api"], v["direction"], v["version"], v["case"])] = v["hex"]
+    return out
+
+
+def check_other(kit, dirs):
+    """The vectors of the directories whose forms are not messages':
+    dirs maps a directory to the function that checks one of its vectors.
+    Returns (problems, counts, files)."""
+    problems, counts, files = [], {}, 0
+    sources = message_sources(kit)
+    for directory, check_one in dirs.items():
+        paths = sorted((kit / directory).glob("*.jsonl"))
+        if not paths:
+            problems.append(f"{directory}/: no vector files")
+        for file in paths:
+            files += 1
+            path, seen = file.relative_to(kit).as_posix(), set()
+            for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+                where = f"{path}:{number}"
+                try:
+                    vector = json.loads(line)
+                except ValueError as e:
+                    problems.append(f"{where}: not JSON: {e}")
+                    continue
+                if not isinstance(vector, dict):
+                    problems.append(f"{where}: not a JSON object")
+                    continue
+                key = (vector.get("version"), vector.get("case"))
+                if key in seen:
+                    problems.append(f"{where}: a second vector of this version and case")
+                seen.add(key)
+                problems.extend(f"{where} {vector.get('case')}: {p}" for p in check_one(vector, path, sources))
+                counts[directory] = counts.get(directory, 0) + 1
+    return problems, counts, files
+
+
+OTHER_DIRS = {"negative": negative_problems}
+
+
 def main():
     kit = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
     problems, counts, decoded, files = check(kit)
+    other_problems, other_counts, other_files = check_other(kit, OTHER_DIRS)
+    problems += other_problems
+    files += other_files
+    counts.update({f"{d} vector": n for d, n in other_counts.items()})
     for problem in problems:
         print(problem)
     total = sum(counts.values())

@@ -24,6 +24,8 @@ use kafka_wire::random::{Random, Rng};
 use kafka_wire::{ApiKey, DecodeExt, EncodeExt, Message, Reader, Request, Response, VersionRange};
 use std::fmt::Write as _;
 
+pub mod negative;
+
 /// Reads a seed in decimal or, with `0x`, in hex.
 pub fn parse_seed(text: &str) -> Result<u64, String> {
     match text.strip_prefix("0x") {
@@ -729,21 +731,28 @@ pub fn generate(seed: u64) -> Result<Vec<KitFile>> {
         KitFile { path: "FORMAT".into(), text: format!("{FORMAT}\n") },
         KitFile { path: "SEED".into(), text: format!("{seed:#x}\n") },
     ];
+    let mut negative_files = Vec::new();
     for kind in Kind::all() {
-        let mut text = String::new();
-        for vector in kind_vectors(kind, seed)? {
-            text.push_str(&vector.to_line());
-            text.push('\n');
+        let vectors = kind_vectors(kind, seed)?;
+        files.push(KitFile { path: kind.path(), text: lines(vectors.iter().map(Vector::to_line)) });
+        if let Some(path) = negative::path(kind) {
+            let negatives = negative::negatives(kind, &vectors)?;
+            negative_files.push(KitFile { path, text: lines(negatives.iter().map(negative::Negative::to_line)) });
         }
-        files.push(KitFile { path: kind.path(), text });
     }
+    files.extend(negative_files);
     Ok(files)
+}
+
+/// Lines as a file's text, each ended by a newline.
+fn lines(lines: impl Iterator<Item = String>) -> String {
+    lines.map(|line| line + "\n").collect()
 }
 
 /// The generated files' paths under a kit's directory, to tell a stale
 /// file (one no longer generated) from a current one.
 pub fn generated_dirs() -> &'static [&'static str] {
-    &["messages", "headers", "frames", "types"]
+    &["messages", "headers", "frames", "types", "negative"]
 }
 
 /// One difference `check` found.
@@ -764,6 +773,10 @@ pub fn check_text(label: &str, text: &str) -> (usize, Vec<Difference>) {
         }
         count += 1;
         let at = format!("{label}:{}", i + 1);
+        if let Some(found) = check_other_line(&at, line) {
+            differences.extend(found);
+            continue;
+        }
         match Vector::from_line(line) {
             Err(e) => differences.push(Difference { vector: at, problem: format!("not a vector: {e:#}") }),
             Ok(vector) => {
@@ -774,6 +787,21 @@ pub fn check_text(label: &str, text: &str) -> (usize, Vec<Difference>) {
         }
     }
     (count, differences)
+}
+
+/// Checks a line of the directories whose vectors are not messages'
+/// (`negative/`), told apart by their fields; `None` for a message's.
+fn check_other_line(at: &str, line: &str) -> Option<Vec<Difference>> {
+    let value: Value = serde_json::from_str(line).ok()?;
+    let (name, problems) = if value.get("splice").is_some() {
+        match negative::Negative::from_line(line) {
+            Ok(vector) => (vector.name(), vector.problems()),
+            Err(e) => return Some(vec![Difference { vector: at.into(), problem: format!("not a vector: {e:#}") }]),
+        }
+    } else {
+        return None;
+    };
+    Some(problems.into_iter().map(|problem| Difference { vector: format!("{at} {name}"), problem }).collect())
 }
 
 /// What [`check_paths`] found.

@@ -37,6 +37,23 @@ fn committed() -> Vec<(String, String)> {
     files
 }
 
+/// The directories of message vectors (`Vector`s): the others hold
+/// vectors of their own forms.
+const MESSAGE_DIRS: &[&str] = &["messages", "headers", "frames", "types"];
+
+/// The committed files of one of the message directories.
+fn committed_messages() -> Vec<(String, String)> {
+    committed()
+        .into_iter()
+        .filter(|(path, _)| MESSAGE_DIRS.iter().any(|d| path.starts_with(&format!("{d}/"))))
+        .collect()
+}
+
+/// The committed files under `dir` (`negative`, ...).
+fn committed_in(dir: &str) -> Vec<(String, String)> {
+    committed().into_iter().filter(|(path, _)| path.starts_with(&format!("{dir}/"))).collect()
+}
+
 #[test]
 fn every_vector_passes() {
     let (mut vectors, mut differences) = (0, Vec::new());
@@ -48,9 +65,9 @@ fn every_vector_passes() {
     }
     let shown: Vec<String> = differences.iter().take(20).map(|d| format!("{}: {}", d.vector, d.problem)).collect();
     assert!(differences.is_empty(), "{} differences; the first:\n{}", differences.len(), shown.join("\n"));
-    // Two headers, a request and a response file per api, of messages and
-    // of frames, and one per data type.
-    assert_eq!(files.len(), 2 + 4 * kafka_wire::ApiKey::ALL.len() + kit::data_types().len());
+    // Two headers, a request and a response file per api, of messages, of
+    // frames and of negatives, and one per data type.
+    assert_eq!(files.len(), 2 + 6 * kafka_wire::ApiKey::ALL.len() + kit::data_types().len());
     assert!(vectors > 3000, "only {vectors} vectors");
     println!("conformance kit: {vectors} vectors in {} files pass", files.len());
 }
@@ -107,7 +124,7 @@ fn the_kit_reaches_the_long_forms() {
         }
     }
     let (mut long_strings, mut long_arrays, mut large, mut unknown) = (0, 0, 0, 0);
-    for (_, text) in committed() {
+    for (_, text) in committed_messages() {
         for line in text.lines() {
             let vector = Vector::from_line(line).unwrap();
             let (mut strings, mut arrays) = (0, 0);
@@ -131,7 +148,7 @@ fn the_kit_reaches_the_long_forms() {
 #[test]
 fn a_changed_byte_is_caught_naming_the_vector() {
     let mut checked = 0;
-    for (path, text) in committed() {
+    for (path, text) in committed_messages() {
         for (i, line) in text.lines().enumerate() {
             let mut vector = Vector::from_line(line).unwrap();
             if vector.unknown_tagged_fields || vector.hex.is_empty() {
@@ -149,6 +166,64 @@ fn a_changed_byte_is_caught_naming_the_vector() {
         }
     }
     assert!(checked > 3000, "only {checked} vectors changed");
+}
+
+/// The same for the negative vectors: a changed byte of the input no
+/// longer is the splice of the valid input it derives from. (A changed
+/// byte of that valid input is caught below, and by the currency check.)
+#[test]
+fn a_changed_byte_in_a_negative_vector_is_caught_naming_it() {
+    let mut checked = 0;
+    for (path, text) in committed_in("negative") {
+        for (i, line) in text.lines().enumerate() {
+            let mut vector = kit::negative::Negative::from_line(line).unwrap();
+            let mut bytes = hex::decode(&vector.hex).unwrap();
+            if bytes.is_empty() {
+                continue;
+            }
+            let at = (i * 7919 + path.len()) % bytes.len();
+            bytes[at] ^= 1 << (i % 8);
+            vector.hex = hex::encode(&bytes);
+            let (_, differences) = kit::check_text(&path, &format!("{}\n", vector.to_line()));
+            assert!(!differences.is_empty(), "{path}:{} {} with byte {at} changed passed", i + 1, vector.name());
+            assert!(differences[0].vector.contains(&vector.name()), "{differences:?} does not name the vector");
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} negative vectors changed");
+}
+
+/// Every negative vector derives from a valid vector of messages/: its
+/// `from_hex` is that vector's bytes.
+#[test]
+fn every_negative_vector_derives_from_a_message_vector() {
+    let messages: std::collections::HashMap<String, String> = committed_in("messages").into_iter().collect();
+    let mut checked = 0;
+    for (path, text) in committed_in("negative") {
+        let source = messages
+            .get(&path.replacen("negative/", "messages/", 1))
+            .unwrap_or_else(|| panic!("{path}: no messages file"));
+        for (i, line) in text.lines().enumerate() {
+            let vector = kit::negative::Negative::from_line(line).unwrap();
+            let from = source
+                .lines()
+                .map(|l| Vector::from_line(l).unwrap())
+                .find(|v| v.version == vector.version && v.case == vector.from_case);
+            let from = from.unwrap_or_else(|| {
+                panic!("{path}:{} {}: no vector {} of that version", i + 1, vector.name(), vector.from_case)
+            });
+            assert_eq!(
+                from.hex,
+                vector.from_hex,
+                "{path}:{} {}: from_hex is not {}'s bytes",
+                i + 1,
+                vector.name(),
+                from.name()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} negative vectors");
 }
 
 #[test]
@@ -198,7 +273,7 @@ fn kafkas_java_classes_agree_with_every_vector() {
     let mut testers: Vec<(&str, JavaTester)> =
         KafkaRelease::GENERATED_FROM.iter().map(|&r| (r.version(), JavaTester::start_for(r))).collect();
     let (mut failures, mut checked) = (Vec::new(), std::collections::BTreeMap::<String, usize>::new());
-    for (path, text) in committed() {
+    for (path, text) in committed_messages() {
         for (i, line) in text.lines().enumerate() {
             let whole = Vector::from_line(line).unwrap();
             // A frame goes to Java as its header and its body.
@@ -282,4 +357,58 @@ fn blank_records(value: &mut kafka_wire::json::Value) {
         Value::Array(items) => items.iter_mut().for_each(blank_records),
         _ => {}
     }
+}
+
+/// Every negative vector against Kafka's Java classes of the release that
+/// defines its version: a plain negative is refused, with the exception the
+/// vector names; a kept difference is accepted, using every byte.
+#[cfg(feature = "external")]
+#[test]
+fn kafkas_java_classes_refuse_every_negative_vector() {
+    use kafka_wire::json::serde_json::json;
+    use kafka_wire::KafkaRelease;
+    use kafka_wire_integration::java_tester::JavaTester;
+
+    let mut testers: Vec<(&str, JavaTester)> =
+        KafkaRelease::GENERATED_FROM.iter().map(|&r| (r.version(), JavaTester::start_for(r))).collect();
+    let (mut failures, mut checked) = (Vec::new(), 0);
+    for (path, text) in committed_in("negative") {
+        for (i, line) in text.lines().enumerate() {
+            let vector = kit::negative::Negative::from_line(line).unwrap();
+            let Some((_, tester)) = testers.iter_mut().find(|(r, _)| *r == vector.release) else {
+                failures.push(format!("{path}:{} {}: no tester for {}", i + 1, vector.name(), vector.release));
+                continue;
+            };
+            let answer = tester.ask(json!({
+                "op": "refuse", "class": vector.kind.java_class(), "version": vector.version, "hex": vector.hex,
+            }));
+            let java = match (answer["accepted"].as_bool(), answer["remaining"].as_u64()) {
+                (Some(true), Some(0)) => ("accepted".to_string(), None),
+                (Some(true), _) => ("accepted, bytes left".to_string(), None),
+                (Some(false), _) => ("refused".to_string(), answer["exception"].as_str().map(str::to_string)),
+                _ => (format!("the tester answered {answer}"), None),
+            };
+            if java != (vector.java.clone(), vector.java_exception.clone()) {
+                failures.push(format!(
+                    "{path}:{} {} (Kafka {}): Java {java:?} ({}), the vector says {:?} {:?}",
+                    i + 1,
+                    vector.name(),
+                    vector.release,
+                    answer["message"],
+                    vector.java,
+                    vector.java_exception
+                ));
+            }
+            checked += 1;
+        }
+    }
+    println!("negative vectors against Kafka's Java classes: {checked}, {} failing", failures.len());
+    let shown: Vec<&str> = failures.iter().take(20).map(String::as_str).collect();
+    assert!(
+        failures.is_empty(),
+        "{} negative vectors differ from Kafka's verdict:\n{}",
+        failures.len(),
+        shown.join("\n")
+    );
+    assert!(checked > 1000, "only {checked} negative vectors");
 }

@@ -28,6 +28,34 @@ import org.apache.kafka.common.protocol.Readable;
 final class KitOps {
     private KitOps() {}
 
+    /**
+     * The "refuse" op: one negative vector of the kit (conformance/negative/).
+     *
+     * <pre>
+     * in:  {"id": 1, "op": "refuse", "class": "MetadataRequestData", "version": 12, "hex": "..."}
+     * out: {"id": 1, "accepted": false, "exception": "BufferUnderflowException", "message": "..."}
+     * </pre>
+     *
+     * Java parses "hex" with the generated class; "accepted" is true when it
+     * did (with "remaining", the bytes it left unread), else "exception" is
+     * the simple name of what its reader threw.
+     */
+    static void refuse(JsonNode request, ObjectNode answer) throws ReflectiveOperationException {
+        JavaTester.Codec c = JavaTester.codec(request.get("class").asText());
+        short version = (short) request.get("version").asInt();
+        ByteBuffer buffer = ByteBuffer.wrap(HexFormat.of().parseHex(request.get("hex").asText()));
+        try {
+            c.data().getConstructor(Readable.class, short.class).newInstance(new ByteBufferAccessor(buffer), version);
+            answer.put("accepted", true);
+            answer.put("remaining", buffer.remaining());
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable thrown = e.getCause() == null ? e : e.getCause();
+            answer.put("accepted", false);
+            answer.put("exception", thrown.getClass().getSimpleName());
+            answer.put("message", String.valueOf(thrown.getMessage()));
+        }
+    }
+
     static void vector(JsonNode request, ObjectNode answer) {
         var errors = answer.putArray("errors");
         try {

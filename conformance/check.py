@@ -15,7 +15,11 @@ files, which hold each version's tagged-field section) and decodes the
 header, which must name the frame's api and version. A vector with "unknown_tagged_fields": true must hold at least one
 tagged field the decoder does not know, and one with false none. Each
 negative vector must be the splice of the message vector it names, and
-its input must fail the decoders here that know its message.
+its input must fail the decoders here that know its message. Each record
+vector's bytes are framed and CRC-checked here (CRC-32C for v2 batches,
+CRC-32 for v0/v1 messages) against its batches' formats, codecs and
+offsets; each bad-CRC input must be the splice of the record vector it
+names and fail its CRC.
 
 Prints each problem as FILE:LINE NAME: PROBLEM; exit status 1 if any.
 """
@@ -358,6 +362,111 @@ def negative_problems(vector, path, sources):
     return problems
 
 
+RECORDS_KEYS = ["magic", "case", "codec", "exact", "batches", "hex"]
+BAD_CRC_KEYS = ["magic", "case", "codec", "mutation", "from_case", "from_hex", "splice", "java", "java_exception",
+                "ours", "hex"]
+BATCH_KEYS = ["baseOffset", "lastOffset", "producerId", "producerEpoch", "baseSequence", "transactional", "control",
+              "codec", "logAppendTime", "maxTimestamp", "partitionLeaderEpoch", "records"]
+RECORD_KEYS = ["offset", "timestamp", "key", "value", "headers"]
+CODECS = {"none": 0, "gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4}
+
+
+def crc32c(data):
+    """CRC-32C (Castagnoli), bit by bit: what a v2 batch's CRC is."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+
+
+def record_entries(data):
+    """The entries of a records field, framed: (offset, magic, attributes,
+    crc_ok) of each, from each entry's log overhead, magic and CRC (CRC-32C
+    over what follows a v2 batch's CRC, CRC-32 over what follows a v0/v1
+    message's)."""
+    import zlib
+    out, at = [], 0
+    while at < len(data):
+        if at + 17 > len(data):
+            raise ValueError(f"an incomplete entry at byte {at}")
+        offset = int.from_bytes(data[at:at + 8], "big", signed=True)
+        size = int.from_bytes(data[at + 8:at + 12], "big", signed=True)
+        end = at + 12 + size
+        if size < 14 or end > len(data):
+            raise ValueError(f"entry at byte {at}: size {size}")
+        magic = data[at + 16]
+        stored = int.from_bytes(data[at + 17:at + 21] if magic == 2 else data[at + 12:at + 16], "big")
+        if magic == 2:
+            attributes, crc = int.from_bytes(data[at + 21:at + 23], "big"), crc32c(data[at + 21:end])
+        elif magic in (0, 1):
+            attributes, crc = data[at + 17], zlib.crc32(data[at + 16:end])
+        else:
+            raise ValueError(f"entry at byte {at}: magic {magic}")
+        out.append((offset, magic, attributes, crc == stored))
+        at = end
+    return out
+
+
+def records_problems(vector, path, sources):
+    """The problems of one record vector: its structure, and its bytes'
+    framing, formats, codecs and CRCs against its batches."""
+    if sorted(vector) != sorted(RECORDS_KEYS):
+        return [f"fields {sorted(vector)}, expected {sorted(RECORDS_KEYS)}"]
+    if f"v{vector['magic']}.jsonl" != Path(path).name:
+        return [f"magic {vector['magic']} in {Path(path).name}"]
+    if not is_hex(vector["hex"]) or vector["codec"] not in CODECS or not isinstance(vector["exact"], bool):
+        return ["hex, codec or exact is not of its form"]
+    problems = []
+    batches = vector["batches"]
+    if not isinstance(batches, list) or not batches:
+        return ["batches is not a list of batches"]
+    for i, batch in enumerate(batches):
+        if not isinstance(batch, dict) or sorted(batch) != sorted(BATCH_KEYS):
+            problems.append(f"batch {i}: fields {sorted(batch) if isinstance(batch, dict) else batch}")
+        elif any(not isinstance(r, dict) or sorted(r) != sorted(RECORD_KEYS) for r in batch["records"]):
+            problems.append(f"batch {i}: a record's fields are not {RECORD_KEYS}")
+    if problems:
+        return problems
+    try:
+        entries = record_entries(bytes.fromhex(vector["hex"]))
+    except ValueError as e:
+        return [f"the bytes do not frame: {e}"]
+    # A v0/v1 message set has an entry per message (or one per wrapper).
+    if len(entries) != len(batches):
+        problems.append(f"{len(entries)} entries in the bytes, {len(batches)} batches")
+    for i, ((offset, magic, attributes, crc_ok), batch) in enumerate(zip(entries, batches)):
+        if magic != vector["magic"] or attributes & 0x07 != CODECS[batch["codec"]] or not crc_ok:
+            problems.append(f"entry {i}: magic {magic}, codec {attributes & 7}, CRC {'ok' if crc_ok else 'wrong'}")
+        expected = batch["baseOffset"] if magic == 2 else batch["lastOffset"]
+        if offset != expected:
+            problems.append(f"entry {i}: offset {offset}, the batch says {expected}")
+    return problems
+
+
+def bad_crc_problems(vector, path, sources):
+    """The problems of one bad-CRC input: the splice of the record vector
+    it names, whose first entry's CRC no longer matches."""
+    if sorted(vector) != sorted(BAD_CRC_KEYS):
+        return [f"fields {sorted(vector)}, expected {sorted(BAD_CRC_KEYS)}"]
+    if not all(is_hex(vector[k]) for k in ("hex", "from_hex")) or vector["java"] != "refused":
+        return ["hex or from_hex is not hex, or java is not refused"]
+    valid, splice = bytes.fromhex(vector["from_hex"]), vector["splice"]
+    spliced = valid[:splice["at"]] + bytes.fromhex(splice["insert"]) + valid[splice["at"] + splice["remove"]:]
+    problems = []
+    if sources.get(("records", vector["magic"], vector["from_case"])) != vector["from_hex"]:
+        problems.append(f"from_hex is not the hex of records/v{vector['magic']}.jsonl's {vector['from_case']}")
+    if spliced.hex() != vector["hex"]:
+        problems.append("the splice of from_hex is not hex")
+    try:
+        if record_entries(spliced)[0][3]:
+            problems.append("the first entry's CRC matches")
+    except (ValueError, IndexError) as e:
+        problems.append(f"the input does not frame: {e}")
+    return problems
+
+
 def message_sources(kit):
     """(api, direction, version, case) -> hex, of every message vector."""
     out = {}
@@ -365,6 +474,10 @@ def message_sources(kit):
         for line in file.read_text(encoding="utf-8").splitlines():
             v = json.loads(line)
             out[(v["api"], v["direction"], v["version"], v["case"])] = v["hex"]
+    for file in (kit / "records").glob("v*.jsonl"):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            v = json.loads(line)
+            out[("records", v["magic"], v["case"])] = v["hex"]
     return out
 
 
@@ -391,16 +504,21 @@ def check_other(kit, dirs):
                 if not isinstance(vector, dict):
                     problems.append(f"{where}: not a JSON object")
                     continue
-                key = (vector.get("version"), vector.get("case"))
+                key = (vector.get("version"), vector.get("magic"), vector.get("case"))
                 if key in seen:
-                    problems.append(f"{where}: a second vector of this version and case")
+                    problems.append(f"{where}: a second vector of this version (or magic) and case")
                 seen.add(key)
                 problems.extend(f"{where} {vector.get('case')}: {p}" for p in check_one(vector, path, sources))
                 counts[directory] = counts.get(directory, 0) + 1
     return problems, counts, files
 
 
-OTHER_DIRS = {"negative": negative_problems}
+def records_dir_problems(vector, path, sources):
+    check_one = bad_crc_problems if Path(path).name == "bad-crc.jsonl" else records_problems
+    return check_one(vector, path, sources)
+
+
+OTHER_DIRS = {"negative": negative_problems, "records": records_dir_problems}
 
 
 def main():

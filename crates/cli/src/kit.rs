@@ -25,6 +25,7 @@ use kafka_wire::{ApiKey, DecodeExt, EncodeExt, Message, Reader, Request, Respons
 use std::fmt::Write as _;
 
 pub mod negative;
+pub mod records;
 
 /// Reads a seed in decimal or, with `0x`, in hex.
 pub fn parse_seed(text: &str) -> Result<u64, String> {
@@ -741,6 +742,7 @@ pub fn generate(seed: u64) -> Result<Vec<KitFile>> {
         }
     }
     files.extend(negative_files);
+    files.extend(records::files(seed)?.into_iter().map(|(path, text)| KitFile { path, text }));
     Ok(files)
 }
 
@@ -752,7 +754,7 @@ fn lines(lines: impl Iterator<Item = String>) -> String {
 /// The generated files' paths under a kit's directory, to tell a stale
 /// file (one no longer generated) from a current one.
 pub fn generated_dirs() -> &'static [&'static str] {
-    &["messages", "headers", "frames", "types", "negative"]
+    &["messages", "headers", "frames", "types", "negative", "records"]
 }
 
 /// One difference `check` found.
@@ -790,16 +792,25 @@ pub fn check_text(label: &str, text: &str) -> (usize, Vec<Difference>) {
 }
 
 /// Checks a line of the directories whose vectors are not messages'
-/// (`negative/`), told apart by their fields; `None` for a message's.
+/// (`negative/`, `records/`), told apart by their fields; `None` for a message's.
 fn check_other_line(at: &str, line: &str) -> Option<Vec<Difference>> {
     let value: Value = serde_json::from_str(line).ok()?;
-    let (name, problems) = if value.get("splice").is_some() {
-        match negative::Negative::from_line(line) {
-            Ok(vector) => (vector.name(), vector.problems()),
-            Err(e) => return Some(vec![Difference { vector: at.into(), problem: format!("not a vector: {e:#}") }]),
-        }
+    let read = |result: Result<(String, Vec<String>)>| match result {
+        Ok(found) => Ok(found),
+        Err(e) => Err(vec![Difference { vector: at.into(), problem: format!("not a vector: {e:#}") }]),
+    };
+    let found = if value.get("magic").is_some() && value.get("splice").is_some() {
+        read(records::BadCrc::from_line(line).map(|v| (v.name(), v.problems())))
+    } else if value.get("magic").is_some() {
+        read(records::RecordsVector::from_line(line).map(|v| (v.name(), v.problems())))
+    } else if value.get("splice").is_some() {
+        read(negative::Negative::from_line(line).map(|v| (v.name(), v.problems())))
     } else {
         return None;
+    };
+    let (name, problems) = match found {
+        Ok(found) => found,
+        Err(differences) => return Some(differences),
     };
     Some(problems.into_iter().map(|problem| Difference { vector: format!("{at} {name}"), problem }).collect())
 }

@@ -66,8 +66,8 @@ fn every_vector_passes() {
     let shown: Vec<String> = differences.iter().take(20).map(|d| format!("{}: {}", d.vector, d.problem)).collect();
     assert!(differences.is_empty(), "{} differences; the first:\n{}", differences.len(), shown.join("\n"));
     // Two headers, a request and a response file per api, of messages, of
-    // frames and of negatives, and one per data type.
-    assert_eq!(files.len(), 2 + 6 * kafka_wire::ApiKey::ALL.len() + kit::data_types().len());
+    // frames and of negatives, one per data type, and the four of records/.
+    assert_eq!(files.len(), 2 + 6 * kafka_wire::ApiKey::ALL.len() + kit::data_types().len() + 4);
     assert!(vectors > 3000, "only {vectors} vectors");
     println!("conformance kit: {vectors} vectors in {} files pass", files.len());
 }
@@ -191,6 +191,38 @@ fn a_changed_byte_in_a_negative_vector_is_caught_naming_it() {
         }
     }
     assert!(checked > 1000, "only {checked} negative vectors changed");
+}
+
+/// The same for the record vectors: a changed byte is in a CRC's range, or
+/// in a field their description holds (base offset, partition leader
+/// epoch), or breaks the framing; a bad-CRC input's is not its splice.
+#[test]
+fn a_changed_byte_in_a_record_vector_is_caught_naming_it() {
+    use kafka_wire_cli::kit::records::{BadCrc, RecordsVector, BAD_CRC_PATH};
+    let mut checked = 0;
+    for (path, text) in committed_in("records") {
+        for (i, line) in text.lines().enumerate() {
+            let (name, hex_text) = if path == BAD_CRC_PATH {
+                let v = BadCrc::from_line(line).unwrap();
+                (v.name(), v.hex)
+            } else {
+                let v = RecordsVector::from_line(line).unwrap();
+                (v.name(), v.hex)
+            };
+            let mut bytes = hex::decode(&hex_text).unwrap();
+            // Every byte of the short vectors, a spread of the long ones'.
+            for at in (0..bytes.len()).step_by((bytes.len() / 97).max(1)) {
+                bytes[at] ^= 0x10;
+                let broken = line.replacen(&hex_text, &hex::encode(&bytes), 1);
+                bytes[at] ^= 0x10;
+                let (_, differences) = kit::check_text(&path, &format!("{broken}\n"));
+                assert!(!differences.is_empty(), "{path}:{} {name} with byte {at} changed passed", i + 1);
+                assert!(differences[0].vector.contains(&name), "{differences:?} does not name the vector");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} changed record vectors");
 }
 
 /// Every negative vector derives from a valid vector of messages/: its
@@ -411,4 +443,89 @@ fn kafkas_java_classes_refuse_every_negative_vector() {
         shown.join("\n")
     );
     assert!(checked > 1000, "only {checked} negative vectors");
+}
+
+/// The spec java-tester's "build" op makes a batch of a record vector
+/// from: the batch's fields as its description holds them (a control
+/// batch's marker from its record's key and value).
+#[cfg(feature = "external")]
+fn java_build_spec(magic: i8, batch: &kafka_wire::json::Value) -> kafka_wire::json::Value {
+    use base64::Engine;
+    use kafka_wire::json::serde_json::json;
+    let decode = |v: &kafka_wire::json::Value| {
+        base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap_or("")).unwrap()
+    };
+    let records: Vec<_> = batch["records"].as_array().unwrap().iter().collect();
+    let mut spec = json!({
+        "magic": magic, "codec": batch["codec"], "logAppendTime": batch["logAppendTime"],
+        "appendTime": batch["maxTimestamp"], "transactional": batch["transactional"], "control": batch["control"],
+        "baseOffset": batch["baseOffset"], "producerId": batch["producerId"], "producerEpoch": batch["producerEpoch"],
+        "baseSequence": batch["baseSequence"], "partitionLeaderEpoch": batch["partitionLeaderEpoch"],
+        "records": records,
+    });
+    if batch["control"] == true {
+        let (key, value) = (decode(&records[0]["key"]), decode(&records[0]["value"]));
+        spec["controlType"] = json!(if key[3] == 0 { "ABORT" } else { "COMMIT" });
+        spec["records"][0]["coordinatorEpoch"] = json!(i32::from_be_bytes(value[2..6].try_into().unwrap()));
+    }
+    spec
+}
+
+/// Every record vector against Kafka's record classes (java-tester's
+/// RecordsOps, on the pinned release): MemoryRecords reads the bytes, CRCs
+/// checked, as the vector's batches; an exact vector's batches, built with
+/// MemoryRecordsBuilder, are its bytes; a bad CRC is refused with the
+/// exception the vector names.
+#[cfg(feature = "external")]
+#[test]
+fn kafkas_record_classes_agree_with_every_record_vector() {
+    use kafka_wire::json::serde_json::json;
+    use kafka_wire_cli::kit::records::{BadCrc, RecordsVector, BAD_CRC_PATH};
+    use kafka_wire_integration::java_tester::JavaTester;
+
+    let mut tester = JavaTester::start();
+    let (mut failures, mut checked) = (Vec::new(), 0);
+    for (path, text) in committed_in("records") {
+        for (i, line) in text.lines().enumerate() {
+            let at = format!("{path}:{}", i + 1);
+            checked += 1;
+            if path == BAD_CRC_PATH {
+                let vector = BadCrc::from_line(line).unwrap();
+                let answer = tester.ask(json!({"op": "read", "hex": vector.hex}));
+                let exception = answer["error"].as_str().unwrap_or("accepted").split(':').next().unwrap_or("?");
+                if exception != vector.java_exception {
+                    failures.push(format!(
+                        "{at} {}: Java {exception}, the vector says {}",
+                        vector.name(),
+                        vector.java_exception
+                    ));
+                }
+                continue;
+            }
+            let vector = RecordsVector::from_line(line).unwrap();
+            let answer = tester.ask(json!({"op": "read", "hex": vector.hex}));
+            match answer.get("batches") {
+                None => failures.push(format!("{at} {}: Java could not read it: {}", vector.name(), answer["error"])),
+                Some(java) => {
+                    if let Some(diff) = kit::json_difference("", &vector.batches, java) {
+                        failures.push(format!("{at} {}: Java reads other batches: {diff}", vector.name()));
+                    }
+                }
+            }
+            if vector.exact {
+                let mut built = String::new();
+                for batch in vector.batches.as_array().unwrap() {
+                    let answer = tester.ask(json!({"op": "build", "spec": java_build_spec(vector.magic, batch)}));
+                    built.push_str(answer["hex"].as_str().unwrap_or("(Java could not build it)"));
+                }
+                if built != vector.hex {
+                    let difference = kit::bytes_difference(vector.hex.as_bytes(), built.as_bytes());
+                    failures.push(format!("{at} {}: Java builds other bytes ({difference} of the hex)", vector.name()));
+                }
+            }
+        }
+    }
+    println!("record vectors against Kafka's record classes: {checked}, {} failing", failures.len());
+    assert!(failures.is_empty(), "{} record vectors differ from Kafka's:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked > 20, "only {checked} record vectors");
 }

@@ -19,7 +19,8 @@ its input must fail the decoders here that know its message. Each record
 vector's bytes are framed and CRC-checked here (CRC-32C for v2 batches,
 CRC-32 for v0/v1 messages) against its batches' formats, codecs and
 offsets; each bad-CRC input must be the splice of the record vector it
-names and fail its CRC.
+names and fail its CRC. Each stored vector's key and value must be framed
+as its topic stores them.
 
 Prints each problem as FILE:LINE NAME: PROBLEM; exit status 1 if any.
 """
@@ -467,6 +468,59 @@ def bad_crc_problems(vector, path, sources):
     return problems
 
 
+STORED_KEYS = ["topic", "record_type", "record", "key_class", "value_class", "value_version", "release", "case",
+               "json", "key_hex", "value_hex"]
+COORDINATOR_TOPICS = {"__consumer_offsets", "__transaction_state", "__share_group_state"}
+FRAMED_TOPICS = {"__cluster_metadata", "__remote_log_metadata"}
+
+
+def uvarint_bytes(value):
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def stored_problems(vector, path, sources):
+    """The problems of one stored vector: its structure and its framing. A
+    coordinator topic's key is the int16 record type then the key, its
+    value the int16 version then the value (null: a tombstone); a metadata
+    record has no key, and its value is frame version 1, the record type
+    and the version as unsigned varints, then the record."""
+    if sorted(vector) != sorted(STORED_KEYS):
+        return [f"fields {sorted(vector)}, expected {sorted(STORED_KEYS)}"]
+    if f"{vector['topic']}.jsonl" != Path(path).name or vector["release"] not in RELEASES:
+        return [f"topic {vector['topic']!r} in {Path(path).name}, release {vector['release']!r}"]
+    if not all(vector[k] is None or is_hex(vector[k]) for k in ("key_hex", "value_hex")):
+        return ["key_hex or value_hex is neither hex nor null"]
+    if not isinstance(vector["json"], dict) or sorted(vector["json"]) != ["key", "value"]:
+        return ["json is not {key, value}"]
+    problems = []
+    key = bytes.fromhex(vector["key_hex"]) if vector["key_hex"] is not None else None
+    value = bytes.fromhex(vector["value_hex"]) if vector["value_hex"] is not None else None
+    record_type, version = vector["record_type"], vector["value_version"]
+    if (value is None) != (vector["case"] == "tombstone") or (value is None) != (vector["json"]["value"] is None):
+        problems.append("a null value, and only that, is a tombstone")
+    if vector["topic"] in COORDINATOR_TOPICS:
+        if key is None or key[:2] != record_type.to_bytes(2, "big", signed=True):
+            problems.append(f"the key does not start with the record type {record_type} (int16)")
+        if value is not None and value[:2] != version.to_bytes(2, "big", signed=True):
+            problems.append(f"the value does not start with the version {version} (int16)")
+        if vector["key_class"] != vector["record"] + "Key" or vector["value_class"] != vector["record"] + "Value":
+            problems.append("the classes are not the record type's Key and Value")
+    elif vector["topic"] in FRAMED_TOPICS:
+        header = b"\x01" + uvarint_bytes(record_type) + uvarint_bytes(version)
+        if key is not None or vector["key_class"] is not None or value is None or not value.startswith(header):
+            problems.append(f"no key, and a value starting with {header.hex()}, expected")
+        if vector["value_class"] != vector["record"] + "Record":
+            problems.append("the class is not the record type's Record")
+    else:
+        problems.append(f"topic {vector['topic']!r} is not an internal topic")
+    return problems
+
+
 def message_sources(kit):
     """(api, direction, version, case) -> hex, of every message vector."""
     out = {}
@@ -504,7 +558,7 @@ def check_other(kit, dirs):
                 if not isinstance(vector, dict):
                     problems.append(f"{where}: not a JSON object")
                     continue
-                key = (vector.get("version"), vector.get("magic"), vector.get("case"))
+                key = tuple(vector.get(k) for k in ("version", "magic", "record_type", "value_version", "case"))
                 if key in seen:
                     problems.append(f"{where}: a second vector of this version (or magic) and case")
                 seen.add(key)
@@ -518,7 +572,7 @@ def records_dir_problems(vector, path, sources):
     return check_one(vector, path, sources)
 
 
-OTHER_DIRS = {"negative": negative_problems, "records": records_dir_problems}
+OTHER_DIRS = {"negative": negative_problems, "records": records_dir_problems, "stored": stored_problems}
 
 
 def main():

@@ -18,7 +18,7 @@ cd "$repo_root"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # The kit's directories of vectors, each generated whole.
-vector_dirs="messages headers frames types negative records"
+vector_dirs="messages headers frames types negative records stored"
 
 cargo build --quiet -p kafka-wire-cli
 kafka_wire=target/debug/kafka-wire

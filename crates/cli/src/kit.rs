@@ -26,6 +26,7 @@ use std::fmt::Write as _;
 
 pub mod negative;
 pub mod records;
+pub mod stored;
 
 /// Reads a seed in decimal or, with `0x`, in hex.
 pub fn parse_seed(text: &str) -> Result<u64, String> {
@@ -743,6 +744,7 @@ pub fn generate(seed: u64) -> Result<Vec<KitFile>> {
     }
     files.extend(negative_files);
     files.extend(records::files(seed)?.into_iter().map(|(path, text)| KitFile { path, text }));
+    files.extend(stored::files(seed)?.into_iter().map(|(path, text)| KitFile { path, text }));
     Ok(files)
 }
 
@@ -754,7 +756,7 @@ fn lines(lines: impl Iterator<Item = String>) -> String {
 /// The generated files' paths under a kit's directory, to tell a stale
 /// file (one no longer generated) from a current one.
 pub fn generated_dirs() -> &'static [&'static str] {
-    &["messages", "headers", "frames", "types", "negative", "records"]
+    &["messages", "headers", "frames", "types", "negative", "records", "stored"]
 }
 
 /// One difference `check` found.
@@ -792,7 +794,7 @@ pub fn check_text(label: &str, text: &str) -> (usize, Vec<Difference>) {
 }
 
 /// Checks a line of the directories whose vectors are not messages'
-/// (`negative/`, `records/`), told apart by their fields; `None` for a message's.
+/// (`negative/`, `records/`, `stored/`), told apart by their fields; `None` for a message's.
 fn check_other_line(at: &str, line: &str) -> Option<Vec<Difference>> {
     let value: Value = serde_json::from_str(line).ok()?;
     let read = |result: Result<(String, Vec<String>)>| match result {
@@ -805,6 +807,8 @@ fn check_other_line(at: &str, line: &str) -> Option<Vec<Difference>> {
         read(records::RecordsVector::from_line(line).map(|v| (v.name(), v.problems())))
     } else if value.get("splice").is_some() {
         read(negative::Negative::from_line(line).map(|v| (v.name(), v.problems())))
+    } else if value.get("record_type").is_some() {
+        read(stored::StoredVector::from_line(line).map(|v| (v.name(), v.problems())))
     } else {
         return None;
     };

@@ -66,8 +66,10 @@ fn every_vector_passes() {
     let shown: Vec<String> = differences.iter().take(20).map(|d| format!("{}: {}", d.vector, d.problem)).collect();
     assert!(differences.is_empty(), "{} differences; the first:\n{}", differences.len(), shown.join("\n"));
     // Two headers, a request and a response file per api, of messages, of
-    // frames and of negatives, one per data type, and the four of records/.
-    assert_eq!(files.len(), 2 + 6 * kafka_wire::ApiKey::ALL.len() + kit::data_types().len() + 4);
+    // frames and of negatives, one per data type, the four of records/ and
+    // one per internal topic.
+    let topics = kafka_wire::log::InternalTopic::ALL.len();
+    assert_eq!(files.len(), 2 + 6 * kafka_wire::ApiKey::ALL.len() + kit::data_types().len() + 4 + topics);
     assert!(vectors > 3000, "only {vectors} vectors");
     println!("conformance kit: {vectors} vectors in {} files pass", files.len());
 }
@@ -223,6 +225,39 @@ fn a_changed_byte_in_a_record_vector_is_caught_naming_it() {
         }
     }
     assert!(checked > 1000, "only {checked} changed record vectors");
+}
+
+/// The same for the stored vectors: a changed byte of a key or value is in
+/// its framing, which the topic's decoder reads, or in a message body that
+/// no longer encodes from the vector's JSON.
+#[test]
+fn a_changed_byte_in_a_stored_vector_is_caught_naming_it() {
+    use kafka_wire_cli::kit::stored::StoredVector;
+    let mut checked = 0;
+    for (path, text) in committed_in("stored") {
+        for (i, line) in text.lines().enumerate() {
+            let vector = StoredVector::from_line(line).unwrap();
+            for field in ["key_hex", "value_hex"] {
+                let mut broken = vector.clone();
+                let target = if field == "key_hex" { &mut broken.key_hex } else { &mut broken.value_hex };
+                let Some(hex_text) = target.as_mut() else { continue };
+                let mut bytes = hex::decode(&*hex_text).unwrap();
+                let at = (i * 7919 + path.len()) % bytes.len();
+                bytes[at] ^= 1 << (i % 8);
+                *hex_text = hex::encode(&bytes);
+                let (_, differences) = kit::check_text(&path, &format!("{}\n", broken.to_line()));
+                assert!(
+                    !differences.is_empty(),
+                    "{path}:{} {} with {field} byte {at} changed passed",
+                    i + 1,
+                    vector.name()
+                );
+                assert!(differences[0].vector.contains(&vector.name()), "{differences:?} does not name the vector");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} stored keys and values changed");
 }
 
 /// Every negative vector derives from a valid vector of messages/: its
@@ -528,4 +563,50 @@ fn kafkas_record_classes_agree_with_every_record_vector() {
     println!("record vectors against Kafka's record classes: {checked}, {} failing", failures.len());
     assert!(failures.is_empty(), "{} record vectors differ from Kafka's:\n{}", failures.len(), failures.join("\n"));
     assert!(checked > 20, "only {checked} record vectors");
+}
+
+/// Every stored vector's key and value bodies against Kafka's classes of
+/// the pinned release (the server modules' schemas: group, share and
+/// transaction coordinators, metadata, remote log metadata), as message
+/// vectors of their class at their version (see KitOps).
+#[cfg(feature = "external")]
+#[test]
+fn kafkas_stored_classes_agree_with_every_stored_vector() {
+    use kafka_wire_cli::kit::stored::StoredVector;
+    use kafka_wire_integration::java_tester::JavaTester;
+
+    let mut tester = JavaTester::start();
+    let (mut failures, mut checked) = (Vec::new(), 0);
+    for (path, text) in committed_in("stored") {
+        for (i, line) in text.lines().enumerate() {
+            let vector = StoredVector::from_line(line).unwrap();
+            for body in vector.bodies().unwrap() {
+                let (class, version, json) = (&body.class, body.version, &body.json);
+                let answer = tester.ask(kafka_wire::json::serde_json::json!({
+                    "op": "vector", "class": class, "version": version, "hex": hex::encode(&body.bytes), "json": json,
+                    "unknownTaggedFields": false,
+                }));
+                let mut problems: Vec<String> = match answer["errors"].as_array() {
+                    Some(errors) => errors.iter().map(|e| e.as_str().unwrap_or("?").to_string()).collect(),
+                    None => vec![format!("the tester answered {answer}")],
+                };
+                if let Some(diff) = answer.get("json").and_then(|java| kit::json_difference("", json, java)) {
+                    problems.push(format!("(3) Java's JSON differs: {diff}"));
+                }
+                if !problems.is_empty() {
+                    failures.push(format!(
+                        "{path}:{} {} {class} v{version}: {}",
+                        i + 1,
+                        vector.name(),
+                        problems.join("; ")
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    println!("stored keys and values against Kafka's classes: {checked}, {} failing", failures.len());
+    let shown: Vec<&str> = failures.iter().take(20).map(String::as_str).collect();
+    assert!(failures.is_empty(), "{} stored bodies differ from Kafka's classes:\n{}", failures.len(), shown.join("\n"));
+    assert!(checked > 100, "only {checked} stored bodies");
 }

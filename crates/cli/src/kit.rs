@@ -14,6 +14,10 @@
 //! instead of an api and direction, data type vectors a `type`; frame
 //! vectors add a `header_version`
 //! and hold `{"header": ..., "message": ...}` and the whole frame.
+//!
+//! The kit's other directories hold vectors of their own forms, each in
+//! its module: [`negative`] (inputs Kafka's readers refuse), [`records`]
+//! (record batches) and [`stored`] (the records of Kafka's internal topics).
 
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;

@@ -34,8 +34,11 @@ pub const INVALID_UTF8_REASON: &str = "Java decodes strings with replacement cha
 /// One splice: at `at`, `remove` bytes replaced by `insert`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Splice {
+    /// The offset of the first byte replaced.
     pub at: usize,
+    /// How many bytes are removed there.
     pub remove: usize,
+    /// The bytes put in their place.
     pub insert: Vec<u8>,
 }
 
@@ -70,7 +73,9 @@ impl Splice {
 pub struct Negative {
     /// `Kind::Request(api)` or `Kind::Response(api)`.
     pub kind: Kind,
+    /// The version the input is read at.
     pub version: i16,
+    /// The release whose classes give Java's verdict on the version.
     pub release: String,
     /// `cut-1`, `string-length-past-input`, ...: unique with the version.
     pub case: String,
@@ -78,7 +83,9 @@ pub struct Negative {
     pub mutation: String,
     /// The valid vector the input derives from: its case, and its bytes.
     pub from_case: String,
+    /// The valid vector's bytes (as hex).
     pub from_hex: String,
+    /// The change that makes the input of the valid bytes.
     pub splice: Splice,
     /// `refused` or `accepted`.
     pub java: String,
@@ -88,6 +95,7 @@ pub struct Negative {
     pub ours: String,
     /// Why Kafka and this library differ on the input, when they do.
     pub kept_difference: Option<String>,
+    /// The input, as hex: a message body.
     pub hex: String,
 }
 

@@ -39,6 +39,7 @@ pub struct RecordsVector {
     pub exact: bool,
     /// The batches, as Kafka's `MemoryRecords` reads them (see the README).
     pub batches: Value,
+    /// The records field's bytes, as hex.
     pub hex: String,
 }
 
@@ -117,19 +118,27 @@ impl RecordsVector {
 /// refuses it, as this library's reader does.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadCrc {
+    /// The message format of the valid input: 0, 1 or 2.
     pub magic: i8,
+    /// `bad-crc-<codec>`: unique with the magic.
     pub case: String,
+    /// The valid input's codec.
     pub codec: String,
+    /// What the splice changed, in words.
     pub mutation: String,
     /// The record vector the input is made from: its case and bytes.
     pub from_case: String,
+    /// The valid input's bytes (as hex).
     pub from_hex: String,
+    /// The change that makes the input of the valid bytes.
     pub splice: Splice,
     /// Always `refused`.
     pub java: String,
+    /// The simple name of the exception Kafka's `ensureValid` throws.
     pub java_exception: String,
     /// This library's error kind (`CrcMismatch`).
     pub ours: String,
+    /// The input, as hex.
     pub hex: String,
 }
 

@@ -135,21 +135,25 @@ fn random_record(ty: &RecordType, rng: &mut Rng, version: i16) -> Result<(Option
 pub struct StoredVector {
     /// The internal topic: the file is `stored/<topic>.jsonl`.
     pub topic: String,
-    /// The record type's id and name.
+    /// The record type's id.
     pub record_type: i16,
+    /// Kafka's name for the record type (`OffsetCommit`, `Topic`).
     pub record: String,
     /// The key's class (`OffsetCommitKey`), for a coordinator's record.
     pub key_class: Option<String>,
+    /// The value's class (`OffsetCommitValue`, `TopicRecord`).
     pub value_class: String,
     /// The version of the value (a key is always at version 0).
     pub value_version: i16,
+    /// The release whose classes verified the bodies: the pinned one.
     pub release: String,
     /// `random-1`, or `tombstone` (a null value).
     pub case: String,
     /// `{"key": ..., "value": ...}`, each in Kafka's JSON form or null.
     pub json: Value,
-    /// The key and value as the topic stores them, or null.
+    /// The key as the topic stores it, or null for a metadata record.
     pub key_hex: Option<String>,
+    /// The value as the topic stores it, or null for a tombstone.
     pub value_hex: Option<String>,
 }
 
@@ -363,9 +367,11 @@ fn frame_header_len(value: &[u8]) -> Result<usize> {
 pub struct Body {
     /// Its Java class (`OffsetCommitValue`), and the stored type's name here.
     pub class: String,
+    /// The version it is written at (0 for a key).
     pub version: i16,
     /// The vector's JSON of it.
     pub json: Value,
+    /// Its bytes, without the framing.
     pub bytes: Vec<u8>,
 }
 

@@ -272,8 +272,9 @@ const SLICED_FIELDS: &[&str] =
 ///
 /// - a fixed-width read past the end (or a varint's) is the buffer's
 ///   `BufferUnderflowException`;
-/// - a string's or bytes' length past the end, a negative length in a field
-///   that is not nullable, an array count larger than the bytes left, are
+/// - a string's, bytes' or unknown tagged field's length past the end, a
+///   negative length in a field that is not nullable, an array count
+///   larger than the bytes left, are
 ///   the readers' own `RuntimeException`s, except for records and
 ///   zero-copy bytes, which Kafka slices (the slice's `IllegalArgumentException`);
 /// - an over-long varint is `ByteUtils`' `IllegalArgumentException`.
@@ -287,11 +288,14 @@ fn kafkas_exception(error: &DecodeError, input: &[u8], flexible: bool) -> Option
     let path = error.path();
     let last = path.rsplit('.').next().unwrap_or("");
     let in_own_tagged_section = !path.contains('.') || last.ends_with(']');
-    let in_known_tag = last.contains("<tag ") && !last.contains(&format!("<tag {UNKNOWN_TAG}>"));
+    let in_unknown_tag = last.contains(&format!("<tag {UNKNOWN_TAG}>"));
+    let in_known_tag = last.contains("<tag ") && !in_unknown_tag;
     match error.kind() {
         DecodeErrorKind::UnexpectedEof { .. } if in_own_tagged_section || in_known_tag => None,
         DecodeErrorKind::UnexpectedEof { .. } => Some("BufferUnderflowException"),
         DecodeErrorKind::LengthExceedsInput { .. } if in_known_tag => None,
+        // Kafka keeps an unknown tag's bytes: it reads its declared size.
+        DecodeErrorKind::LengthExceedsInput { .. } if in_unknown_tag => Some("RuntimeException"),
         DecodeErrorKind::LengthExceedsInput { length, .. } => {
             if !prefix_before(input, error.offset(), flexible).contains(length) {
                 return None;
@@ -382,6 +386,7 @@ pub fn negatives(kind: Kind, vectors: &[Vector]) -> Result<Vec<Negative>> {
             }
             if from.case != "default" {
                 candidates.extend(string_mutations(&from.json, &valid, flexible, kind, version));
+                candidates.extend(array_mutations(&from.json, &valid, flexible, kind, version));
             } else if flexible {
                 candidates.extend(tagged_section_mutations(&valid));
             }
@@ -491,7 +496,7 @@ fn locate(valid: &[u8], text: &str, flexible: bool) -> Option<(usize, usize)> {
     let prefix = length_prefix(text.len(), flexible);
     let mut needle = prefix.clone();
     needle.extend_from_slice(text.as_bytes());
-    let mut found = valid.windows(needle.len()).enumerate().filter(|(_, w)| *w == needle.as_slice()).map(|(i, _)| i);
+    let mut found = occurrences(valid, &needle);
     let first = found.next()?;
     found.next().is_none().then_some((first, prefix.len()))
 }
@@ -540,6 +545,92 @@ fn string_mutations(json: &Value, valid: &[u8], flexible: bool, kind: Kind, vers
         });
     }
     out
+}
+
+/// The arrays of a JSON value with at least one element, depth first: each
+/// with its length and the strings of its first element.
+fn arrays(value: &Value, out: &mut Vec<(usize, Vec<String>)>) {
+    match value {
+        Value::Array(items) => {
+            if let Some(first) = items.first() {
+                let mut texts = Vec::new();
+                strings(first, &mut texts);
+                out.push((items.len(), texts));
+            }
+            items.iter().for_each(|v| arrays(v, out));
+        }
+        Value::Object(map) => map.values().for_each(|v| arrays(v, out)),
+        _ => {}
+    }
+}
+
+/// An array's count as the version writes it: INT32, or an unsigned
+/// varint of count + 1 in flexible versions.
+fn count_prefix(count: usize, flexible: bool) -> Vec<u8> {
+    if flexible {
+        unsigned_varint(count as u64 + 1)
+    } else {
+        (count as i32).to_be_bytes().to_vec()
+    }
+}
+
+/// Where an array of the JSON is in the bytes: the offset of its count
+/// and the count's size, found as the count followed by the first
+/// element's string that comes first in it (an array of strings, or of
+/// structs that begin with one), where that occurs exactly once.
+fn locate_array(valid: &[u8], count: usize, texts: &[String], flexible: bool) -> Option<(usize, usize)> {
+    let prefix = count_prefix(count, flexible);
+    texts.iter().find_map(|text| {
+        let mut needle = prefix.clone();
+        needle.extend(length_prefix(text.len(), flexible));
+        needle.extend_from_slice(text.as_bytes());
+        let mut found = occurrences(valid, &needle);
+        let first = found.next()?;
+        found.next().is_none().then_some((first, prefix.len()))
+    })
+}
+
+/// Mutations of the first array the input holds that can be found in its
+/// bytes: a count larger than the bytes after it, and a count of -2 in the
+/// first array that is not nullable.
+fn array_mutations(json: &Value, valid: &[u8], flexible: bool, kind: Kind, version: i16) -> Vec<Candidate> {
+    let mut found = Vec::new();
+    arrays(json, &mut found);
+    let located: Vec<(usize, usize)> =
+        found.iter().filter_map(|(count, texts)| locate_array(valid, *count, texts, flexible)).collect();
+    let mut out = Vec::new();
+    if let Some(&(at, size)) = located.first() {
+        let past = valid.len() - at - size + 1;
+        out.push(Candidate {
+            case: "array-length-past-input".into(),
+            mutation: format!("the array at byte {at} given a count of {past}, one more than the bytes after it"),
+            splice: Splice { at, remove: size, insert: count_prefix(past, flexible) },
+        });
+    }
+    let negative: Vec<u8> = if flexible { vec![0xfe, 0xff, 0xff, 0xff, 0x0f] } else { vec![0xff, 0xff, 0xff, 0xfe] };
+    let not_nullable = located.iter().find(|&&(at, size)| {
+        let splice = Splice { at, remove: size, insert: negative.clone() };
+        splice.apply(valid).is_ok_and(|input| {
+            decode_message(kind, &input, version)
+                .is_err_and(|e| matches!(e.kind(), DecodeErrorKind::NullNotAllowed { .. }))
+        })
+    });
+    if let Some(&(at, size)) = not_nullable {
+        out.push(Candidate {
+            case: "array-length-negative".into(),
+            mutation: format!(
+                "the array at byte {at}, not nullable, given the count {}",
+                if flexible { "varint 2^32-2 (an int of -2: count -3)" } else { "-2" }
+            ),
+            splice: Splice { at, remove: size, insert: negative },
+        });
+    }
+    out
+}
+
+/// The offsets at which `needle` occurs in `haystack`.
+fn occurrences<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    haystack.windows(needle.len()).enumerate().filter(move |(_, w)| *w == needle).map(|(i, _)| i)
 }
 
 /// Mutations of a flexible default value's own tagged-field section (its

@@ -288,6 +288,33 @@ fn the_negative_vectors_hold_every_mutation() {
     }
 }
 
+/// Every bad-CRC input derives from a record vector of records/: its
+/// `from_hex` is that vector's bytes.
+#[test]
+fn every_bad_crc_derives_from_a_record_vector() {
+    use kafka_wire_cli::kit::records::{BadCrc, RecordsVector, BAD_CRC_PATH};
+    let files: std::collections::HashMap<String, String> = committed_in("records").into_iter().collect();
+    let bad = files.get(BAD_CRC_PATH).expect("records/bad-crc.jsonl is committed");
+    let mut checked = 0;
+    for (i, line) in bad.lines().enumerate() {
+        let vector = BadCrc::from_line(line).unwrap();
+        let source = files.get(&format!("records/v{}.jsonl", vector.magic)).expect("the magic's file");
+        let from = source.lines().map(|l| RecordsVector::from_line(l).unwrap()).find(|v| v.case == vector.from_case);
+        let from =
+            from.unwrap_or_else(|| panic!("{BAD_CRC_PATH}:{} {}: no {}", i + 1, vector.name(), vector.from_case));
+        assert_eq!(
+            from.hex,
+            vector.from_hex,
+            "{BAD_CRC_PATH}:{} {}: from_hex is not {}'s",
+            i + 1,
+            vector.name(),
+            from.name()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 6, "only {checked} bad CRCs");
+}
+
 /// Every negative vector derives from a valid vector of messages/: its
 /// `from_hex` is that vector's bytes.
 #[test]

@@ -17,13 +17,15 @@ repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+# The kit's directories of vectors, each generated whole.
+vector_dirs="messages headers frames types negative records stored"
 
 cargo build --quiet -p kafka-wire-cli
 kafka_wire=target/debug/kafka-wire
 "$kafka_wire" gen --kit "$scratch"
 
 if [[ "${1:-}" == --check ]]; then
-    for file in FORMAT SEED messages headers frames types; do
+    for file in FORMAT SEED $vector_dirs; do
         diff -rq "$scratch/$file" "conformance/$file" >/dev/null || {
             diff -r "$scratch/$file" "conformance/$file" | head -c 2000 >&2 || true
             echo >&2
@@ -45,7 +47,7 @@ export "KAFKA_WIRE_JAVA_TESTER_CP_${legacy//./_}=$legacy_cp"
 echo "== the new kit against this library and Kafka's Java classes"
 KAFKA_WIRE_KIT_DIR=$scratch cargo test --quiet -p kafka-wire-cli --features external --test conformance -- --nocapture
 
-for dir in messages headers frames types; do
+for dir in $vector_dirs; do
     rm -f conformance/$dir/*.jsonl
     mkdir -p conformance/$dir
     cp "$scratch"/$dir/*.jsonl conformance/$dir/

@@ -14,6 +14,10 @@
 //! instead of an api and direction, data type vectors a `type`; frame
 //! vectors add a `header_version`
 //! and hold `{"header": ..., "message": ...}` and the whole frame.
+//!
+//! The kit's other directories hold vectors of their own forms, each in
+//! its module: [`negative`] (inputs Kafka's readers refuse), [`records`]
+//! (record batches) and [`stored`] (the records of Kafka's internal topics).
 
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
@@ -23,6 +27,10 @@ use kafka_wire::messages::{RequestHeader, ResponseHeader};
 use kafka_wire::random::{Random, Rng};
 use kafka_wire::{ApiKey, DecodeExt, EncodeExt, Message, Reader, Request, Response, VersionRange};
 use std::fmt::Write as _;
+
+pub mod negative;
+pub mod records;
+pub mod stored;
 
 /// Reads a seed in decimal or, with `0x`, in hex.
 pub fn parse_seed(text: &str) -> Result<u64, String> {
@@ -729,21 +737,30 @@ pub fn generate(seed: u64) -> Result<Vec<KitFile>> {
         KitFile { path: "FORMAT".into(), text: format!("{FORMAT}\n") },
         KitFile { path: "SEED".into(), text: format!("{seed:#x}\n") },
     ];
+    let mut negative_files = Vec::new();
     for kind in Kind::all() {
-        let mut text = String::new();
-        for vector in kind_vectors(kind, seed)? {
-            text.push_str(&vector.to_line());
-            text.push('\n');
+        let vectors = kind_vectors(kind, seed)?;
+        files.push(KitFile { path: kind.path(), text: lines(vectors.iter().map(Vector::to_line)) });
+        if let Some(path) = negative::path(kind) {
+            let negatives = negative::negatives(kind, &vectors)?;
+            negative_files.push(KitFile { path, text: lines(negatives.iter().map(negative::Negative::to_line)) });
         }
-        files.push(KitFile { path: kind.path(), text });
     }
+    files.extend(negative_files);
+    files.extend(records::files(seed)?.into_iter().map(|(path, text)| KitFile { path, text }));
+    files.extend(stored::files(seed)?.into_iter().map(|(path, text)| KitFile { path, text }));
     Ok(files)
+}
+
+/// Lines as a file's text, each ended by a newline.
+fn lines(lines: impl Iterator<Item = String>) -> String {
+    lines.map(|line| line + "\n").collect()
 }
 
 /// The generated files' paths under a kit's directory, to tell a stale
 /// file (one no longer generated) from a current one.
 pub fn generated_dirs() -> &'static [&'static str] {
-    &["messages", "headers", "frames", "types"]
+    &["messages", "headers", "frames", "types", "negative", "records", "stored"]
 }
 
 /// One difference `check` found.
@@ -764,6 +781,10 @@ pub fn check_text(label: &str, text: &str) -> (usize, Vec<Difference>) {
         }
         count += 1;
         let at = format!("{label}:{}", i + 1);
+        if let Some(found) = check_other_line(&at, line) {
+            differences.extend(found);
+            continue;
+        }
         match Vector::from_line(line) {
             Err(e) => differences.push(Difference { vector: at, problem: format!("not a vector: {e:#}") }),
             Ok(vector) => {
@@ -774,6 +795,32 @@ pub fn check_text(label: &str, text: &str) -> (usize, Vec<Difference>) {
         }
     }
     (count, differences)
+}
+
+/// Checks a line of the directories whose vectors are not messages'
+/// (`negative/`, `records/`, `stored/`), told apart by their fields; `None` for a message's.
+fn check_other_line(at: &str, line: &str) -> Option<Vec<Difference>> {
+    let value: Value = serde_json::from_str(line).ok()?;
+    let read = |result: Result<(String, Vec<String>)>| match result {
+        Ok(found) => Ok(found),
+        Err(e) => Err(vec![Difference { vector: at.into(), problem: format!("not a vector: {e:#}") }]),
+    };
+    let found = if value.get("magic").is_some() && value.get("splice").is_some() {
+        read(records::BadCrc::from_line(line).map(|v| (v.name(), v.problems())))
+    } else if value.get("magic").is_some() {
+        read(records::RecordsVector::from_line(line).map(|v| (v.name(), v.problems())))
+    } else if value.get("splice").is_some() {
+        read(negative::Negative::from_line(line).map(|v| (v.name(), v.problems())))
+    } else if value.get("record_type").is_some() {
+        read(stored::StoredVector::from_line(line).map(|v| (v.name(), v.problems())))
+    } else {
+        return None;
+    };
+    let (name, problems) = match found {
+        Ok(found) => found,
+        Err(differences) => return Some(differences),
+    };
+    Some(problems.into_iter().map(|problem| Difference { vector: format!("{at} {name}"), problem }).collect())
 }
 
 /// What [`check_paths`] found.

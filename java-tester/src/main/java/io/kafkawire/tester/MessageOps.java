@@ -41,7 +41,8 @@ import org.apache.kafka.common.requests.ResponseHeader;
  *       it left unread, what it read (the header's fields, the body
  *       serialized again), and whether Kafka's request or response class
  *       then refused the content;
- *   <li>"vector": one vector of the conformance kit ({@link KitOps}).
+ *   <li>"vector": one vector of the conformance kit, "refuse": one of its
+ *       negative vectors, "stored": one of its stored vectors ({@link KitOps}).
  * </ul>
  *
  * <p>Built against each Kafka release the library covers; the few calls whose
@@ -63,6 +64,8 @@ final class MessageOps {
                 case "parseRequest" -> parseRequest(request, answer);
                 case "parseResponse" -> parseResponse(request, answer);
                 case "vector" -> KitOps.vector(request, answer);
+                case "refuse" -> KitOps.refuse(request, answer);
+                case "stored" -> KitOps.stored(request, answer);
                 default -> answer.put("error", "unknown op " + request.get("op"));
             }
         } catch (Throwable t) {

@@ -22,8 +22,9 @@ import org.apache.kafka.common.record.internal.Record;
 
 /**
  * Record batches through Kafka's own record classes:
- * "build" makes a v2 batch with MemoryRecordsBuilder from a description
- * (at the compression level it names, if any);
+ * "build" makes a batch with MemoryRecordsBuilder from a description
+ * (v2 unless it names a "magic"; at the compression level it names, if any;
+ * a control batch's marker is "controlType", COMMIT unless it names ABORT);
  * "read" validates a batch (CRC included), describes its header and records,
  * and rebuilds it with MemoryRecordsBuilder from what it read.
  */
@@ -55,17 +56,21 @@ final class RecordsOps {
 
     static byte[] build(JsonNode spec) {
         Compression compression = compression(spec.get("codec").asText(), spec.get("level"));
+        // The message format: 2 unless the spec names 0 or 1 (whose v0 has no timestamps).
+        byte magic = (byte) spec.path("magic").asInt(2);
         TimestampType timestampType = spec.get("logAppendTime").asBoolean() ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME;
+        if (magic == 0) timestampType = TimestampType.NO_TIMESTAMP_TYPE;
         boolean control = spec.get("control").asBoolean();
+        ControlRecordType marker = ControlRecordType.valueOf(spec.path("controlType").asText("COMMIT"));
         ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-        MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, (byte) 2, compression, timestampType,
+        MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, magic, compression, timestampType,
             spec.get("baseOffset").asLong(), spec.get("appendTime").asLong(), spec.get("producerId").asLong(),
             (short) spec.get("producerEpoch").asInt(), spec.get("baseSequence").asInt(),
             spec.get("transactional").asBoolean(), control, spec.get("partitionLeaderEpoch").asInt());
         for (JsonNode r : spec.get("records")) {
             if (control) {
                 builder.appendEndTxnMarker(r.get("timestamp").asLong(),
-                    new EndTransactionMarker(ControlRecordType.COMMIT, r.get("coordinatorEpoch").asInt()));
+                    new EndTransactionMarker(marker, r.get("coordinatorEpoch").asInt()));
                 continue;
             }
             List<Header> headers = new ArrayList<>();

@@ -102,6 +102,9 @@ stage_fast() {
     echo "== the conformance kit, read without our code (conformance/check.py)"
     python3 conformance/check.py
 
+    echo "== the Go module (go/): go vet, and its tests, the conformance kit's vectors included"
+    (cd go && GOTOOLCHAIN=local go vet ./... && GOTOOLCHAIN=local go test ./...)
+
     echo "== rust-version is true"
     python3 scripts/check-rust-version.py
 

@@ -87,6 +87,33 @@ func (v *AbortTransactionRecord) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AbortTransactionRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("AbortTransactionRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AbortTransactionRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "AbortTransactionRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AbortTransactionRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AbortTransactionRecord")
+	}
+	return nil
+}
+
 func (v *AbortTransactionRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	known := 0
@@ -150,6 +177,42 @@ func (v *AbortTransactionRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *AbortTransactionRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if v.Reason != nil {
+		dst = wire.JSONField(dst, &first, "reason")
+		dst = wire.AppendJSONNullableString(dst, v.Reason)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AbortTransactionRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["reason"]; ok {
+		seen++
+		if v.Reason, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Reason")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "reason":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -95,6 +95,33 @@ func (v *AbortedTxn) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AbortedTxn) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("AbortedTxn", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AbortedTxn) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "AbortedTxn")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AbortedTxn")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AbortedTxn")
+	}
+	return nil
+}
+
 func (v *AbortedTxn) appendTo(dst []byte, version int16) ([]byte, error) {
 	dst = wire.AppendInt64(dst, v.ProducerID)
 	dst = wire.AppendInt64(dst, v.FirstOffset)
@@ -126,6 +153,94 @@ func (v *AbortedTxn) decode(r *wire.Reader, version int16) error {
 	}
 	if v.LastStableOffset, err = r.Int64(); err != nil {
 		return wire.InField(err, "LastStableOffset")
+	}
+	return nil
+}
+
+func (v *AbortedTxn) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "firstOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.FirstOffset))
+	dst = wire.JSONField(dst, &first, "lastOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LastOffset))
+	dst = wire.JSONField(dst, &first, "lastStableOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LastStableOffset))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AbortedTxn) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["firstOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "FirstOffset")
+			}
+			v.FirstOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("firstOffset")
+	}
+	if x, ok := obj["lastOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastOffset")
+			}
+			v.LastOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastOffset")
+	}
+	if x, ok := obj["lastStableOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastStableOffset")
+			}
+			v.LastStableOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastStableOffset")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "producerId":
+				return true
+			case "firstOffset":
+				return true
+			case "lastOffset":
+				return true
+			case "lastStableOffset":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -115,6 +115,33 @@ func (v *AccessControlEntryRecord) decodeMessage(r *wire.Reader, version int16) 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AccessControlEntryRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("AccessControlEntryRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AccessControlEntryRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "AccessControlEntryRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AccessControlEntryRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AccessControlEntryRecord")
+	}
+	return nil
+}
+
 func (v *AccessControlEntryRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendUUID(dst, v.ID)
@@ -191,6 +218,142 @@ func (v *AccessControlEntryRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *AccessControlEntryRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "id")
+	dst = wire.AppendJSONUUID(dst, v.ID)
+	dst = wire.JSONField(dst, &first, "resourceType")
+	dst = wire.AppendJSONInt(dst, int64(v.ResourceType))
+	dst = wire.JSONField(dst, &first, "resourceName")
+	dst = wire.AppendJSONString(dst, v.ResourceName)
+	dst = wire.JSONField(dst, &first, "patternType")
+	dst = wire.AppendJSONInt(dst, int64(v.PatternType))
+	dst = wire.JSONField(dst, &first, "principal")
+	dst = wire.AppendJSONString(dst, v.Principal)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "operation")
+	dst = wire.AppendJSONInt(dst, int64(v.Operation))
+	dst = wire.JSONField(dst, &first, "permissionType")
+	dst = wire.AppendJSONInt(dst, int64(v.PermissionType))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AccessControlEntryRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["id"]; ok {
+		seen++
+		if v.ID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ID")
+		}
+	} else {
+		return wire.JSONMissing("id")
+	}
+	if x, ok := obj["resourceType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "ResourceType")
+			}
+			v.ResourceType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("resourceType")
+	}
+	if x, ok := obj["resourceName"]; ok {
+		seen++
+		if v.ResourceName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ResourceName")
+		}
+	} else {
+		return wire.JSONMissing("resourceName")
+	}
+	if x, ok := obj["patternType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "PatternType")
+			}
+			v.PatternType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("patternType")
+	}
+	if x, ok := obj["principal"]; ok {
+		seen++
+		if v.Principal, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Principal")
+		}
+	} else {
+		return wire.JSONMissing("principal")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["operation"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "Operation")
+			}
+			v.Operation = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("operation")
+	}
+	if x, ok := obj["permissionType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "PermissionType")
+			}
+			v.PermissionType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("permissionType")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "id":
+				return true
+			case "resourceType":
+				return true
+			case "resourceName":
+				return true
+			case "patternType":
+				return true
+			case "principal":
+				return true
+			case "host":
+				return true
+			case "operation":
+				return true
+			case "permissionType":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -103,6 +103,33 @@ func (v *AddOffsetsToTxnRequest) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AddOffsetsToTxnRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 4 {
+		return dst, wire.UnsupportedVersion("AddOffsetsToTxnRequest", version, 0, 4)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AddOffsetsToTxnRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 4 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-4", version), "AddOffsetsToTxnRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AddOffsetsToTxnRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AddOffsetsToTxnRequest")
+	}
+	return nil
+}
+
 func (v *AddOffsetsToTxnRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 3
@@ -162,6 +189,86 @@ func (v *AddOffsetsToTxnRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *AddOffsetsToTxnRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "transactionalId")
+	dst = wire.AppendJSONString(dst, v.TransactionalID)
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "producerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerEpoch))
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AddOffsetsToTxnRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["transactionalId"]; ok {
+		seen++
+		if v.TransactionalID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TransactionalID")
+		}
+	} else {
+		return wire.JSONMissing("transactionalId")
+	}
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["producerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ProducerEpoch")
+			}
+			v.ProducerEpoch = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("producerEpoch")
+	}
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "transactionalId":
+				return true
+			case "producerId":
+				return true
+			case "producerEpoch":
+				return true
+			case "groupId":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -110,6 +110,33 @@ func (v *AddPartitionsToTxnRequest) decodeMessage(r *wire.Reader, version int16)
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AddPartitionsToTxnRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 5 {
+		return dst, wire.UnsupportedVersion("AddPartitionsToTxnRequest", version, 0, 5)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AddPartitionsToTxnRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 5 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-5", version), "AddPartitionsToTxnRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AddPartitionsToTxnRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AddPartitionsToTxnRequest")
+	}
+	return nil
+}
+
 func (v *AddPartitionsToTxnRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 3
@@ -256,6 +283,164 @@ func (v *AddPartitionsToTxnRequest) decode(r *wire.Reader, version int16) error 
 	return nil
 }
 
+func (v *AddPartitionsToTxnRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "transactions")
+		dst = append(dst, '[')
+		for i := range v.Transactions {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Transactions[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version <= 3 {
+		dst = wire.JSONField(dst, &first, "v3AndBelowTransactionalId")
+		dst = wire.AppendJSONString(dst, v.V3AndBelowTransactionalID)
+	}
+	if version <= 3 {
+		dst = wire.JSONField(dst, &first, "v3AndBelowProducerId")
+		dst = wire.AppendJSONInt(dst, int64(v.V3AndBelowProducerID))
+	}
+	if version <= 3 {
+		dst = wire.JSONField(dst, &first, "v3AndBelowProducerEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.V3AndBelowProducerEpoch))
+	}
+	if version <= 3 {
+		dst = wire.JSONField(dst, &first, "v3AndBelowTopics")
+		dst = append(dst, '[')
+		for i := range v.V3AndBelowTopics {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.V3AndBelowTopics[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AddPartitionsToTxnRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 4 {
+		if x, ok := obj["transactions"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Transactions")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Transactions")
+				}
+				{
+					items := make([]AddPartitionsToTxnRequestAddPartitionsToTxnTransaction, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Transactions")
+						}
+					}
+					v.Transactions = items
+				}
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("transactions")
+		}
+	}
+	if version <= 3 {
+		if x, ok := obj["v3AndBelowTransactionalId"]; ok {
+			seen++
+			if v.V3AndBelowTransactionalID, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "V3AndBelowTransactionalID")
+			}
+		} else if version <= 3 {
+			return wire.JSONMissing("v3AndBelowTransactionalId")
+		}
+	}
+	if version <= 3 {
+		if x, ok := obj["v3AndBelowProducerId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "V3AndBelowProducerID")
+				}
+				v.V3AndBelowProducerID = int64(n)
+			}
+		} else if version <= 3 {
+			return wire.JSONMissing("v3AndBelowProducerId")
+		}
+	}
+	if version <= 3 {
+		if x, ok := obj["v3AndBelowProducerEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "V3AndBelowProducerEpoch")
+				}
+				v.V3AndBelowProducerEpoch = int16(n)
+			}
+		} else if version <= 3 {
+			return wire.JSONMissing("v3AndBelowProducerEpoch")
+		}
+	}
+	if version <= 3 {
+		if x, ok := obj["v3AndBelowTopics"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "V3AndBelowTopics")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "V3AndBelowTopics")
+				}
+				{
+					items := make([]AddPartitionsToTxnRequestAddPartitionsToTxnTopic, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "V3AndBelowTopics")
+						}
+					}
+					v.V3AndBelowTopics = items
+				}
+			}
+		} else if version <= 3 {
+			return wire.JSONMissing("v3AndBelowTopics")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "transactions":
+				return version >= 4
+			case "v3AndBelowTransactionalId":
+				return version <= 3
+			case "v3AndBelowProducerId":
+				return version <= 3
+			case "v3AndBelowProducerEpoch":
+				return version <= 3
+			case "v3AndBelowTopics":
+				return version <= 3
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // AddPartitionsToTxnRequestAddPartitionsToTxnTransaction: List of transactions
 // to add partitions to.
 //
@@ -391,6 +576,121 @@ func (v *AddPartitionsToTxnRequestAddPartitionsToTxnTransaction) decode(r *wire.
 	return nil
 }
 
+func (v *AddPartitionsToTxnRequestAddPartitionsToTxnTransaction) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "transactionalId")
+	dst = wire.AppendJSONString(dst, v.TransactionalID)
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "producerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerEpoch))
+	dst = wire.JSONField(dst, &first, "verifyOnly")
+	dst = wire.AppendJSONBool(dst, v.VerifyOnly)
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AddPartitionsToTxnRequestAddPartitionsToTxnTransaction) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["transactionalId"]; ok {
+		seen++
+		if v.TransactionalID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TransactionalID")
+		}
+	} else {
+		return wire.JSONMissing("transactionalId")
+	}
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["producerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ProducerEpoch")
+			}
+			v.ProducerEpoch = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("producerEpoch")
+	}
+	if x, ok := obj["verifyOnly"]; ok {
+		seen++
+		if v.VerifyOnly, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "VerifyOnly")
+		}
+	} else {
+		return wire.JSONMissing("verifyOnly")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]AddPartitionsToTxnRequestAddPartitionsToTxnTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "transactionalId":
+				return true
+			case "producerId":
+				return true
+			case "producerEpoch":
+				return true
+			case "verifyOnly":
+				return true
+			case "topics":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // AddPartitionsToTxnRequestAddPartitionsToTxnTopic is AddPartitionsToTxnRequest's struct AddPartitionsToTxnTopic, versions 0+.
 type AddPartitionsToTxnRequestAddPartitionsToTxnTopic struct {
 	// The name of the topic.
@@ -489,6 +789,81 @@ func (v *AddPartitionsToTxnRequestAddPartitionsToTxnTopic) decode(r *wire.Reader
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *AddPartitionsToTxnRequestAddPartitionsToTxnTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AddPartitionsToTxnRequestAddPartitionsToTxnTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

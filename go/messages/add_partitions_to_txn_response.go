@@ -107,6 +107,33 @@ func (v *AddPartitionsToTxnResponse) decodeMessage(r *wire.Reader, version int16
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AddPartitionsToTxnResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 5 {
+		return dst, wire.UnsupportedVersion("AddPartitionsToTxnResponse", version, 0, 5)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AddPartitionsToTxnResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 5 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-5", version), "AddPartitionsToTxnResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AddPartitionsToTxnResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AddPartitionsToTxnResponse")
+	}
+	return nil
+}
+
 func (v *AddPartitionsToTxnResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 3
@@ -228,6 +255,144 @@ func (v *AddPartitionsToTxnResponse) decode(r *wire.Reader, version int16) error
 	return nil
 }
 
+func (v *AddPartitionsToTxnResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "errorCode")
+		dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	}
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "resultsByTransaction")
+		dst = append(dst, '[')
+		for i := range v.ResultsByTransaction {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.ResultsByTransaction[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version <= 3 {
+		dst = wire.JSONField(dst, &first, "resultsByTopicV3AndBelow")
+		dst = append(dst, '[')
+		for i := range v.ResultsByTopicV3AndBelow {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.ResultsByTopicV3AndBelow[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AddPartitionsToTxnResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if version >= 4 {
+		if x, ok := obj["errorCode"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "ErrorCode")
+				}
+				v.ErrorCode = int16(n)
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("errorCode")
+		}
+	}
+	if version >= 4 {
+		if x, ok := obj["resultsByTransaction"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "ResultsByTransaction")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "ResultsByTransaction")
+				}
+				{
+					items := make([]AddPartitionsToTxnResponseAddPartitionsToTxnResult, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "ResultsByTransaction")
+						}
+					}
+					v.ResultsByTransaction = items
+				}
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("resultsByTransaction")
+		}
+	}
+	if version <= 3 {
+		if x, ok := obj["resultsByTopicV3AndBelow"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "ResultsByTopicV3AndBelow")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "ResultsByTopicV3AndBelow")
+				}
+				{
+					items := make([]AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "ResultsByTopicV3AndBelow")
+						}
+					}
+					v.ResultsByTopicV3AndBelow = items
+				}
+			}
+		} else if version <= 3 {
+			return wire.JSONMissing("resultsByTopicV3AndBelow")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return version >= 4
+			case "resultsByTransaction":
+				return version >= 4
+			case "resultsByTopicV3AndBelow":
+				return version <= 3
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // AddPartitionsToTxnResponseAddPartitionsToTxnResult: Results categorized by
 // transactional ID.
 //
@@ -328,6 +493,77 @@ func (v *AddPartitionsToTxnResponseAddPartitionsToTxnResult) decode(r *wire.Read
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *AddPartitionsToTxnResponseAddPartitionsToTxnResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "transactionalId")
+	dst = wire.AppendJSONString(dst, v.TransactionalID)
+	dst = wire.JSONField(dst, &first, "topicResults")
+	dst = append(dst, '[')
+	for i := range v.TopicResults {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.TopicResults[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AddPartitionsToTxnResponseAddPartitionsToTxnResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["transactionalId"]; ok {
+		seen++
+		if v.TransactionalID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TransactionalID")
+		}
+	} else {
+		return wire.JSONMissing("transactionalId")
+	}
+	if x, ok := obj["topicResults"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TopicResults")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "TopicResults")
+			}
+			{
+				items := make([]AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TopicResults")
+					}
+				}
+				v.TopicResults = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topicResults")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "transactionalId":
+				return true
+			case "topicResults":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -438,6 +674,77 @@ func (v *AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult) decode(r *wire
 	return nil
 }
 
+func (v *AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "resultsByPartition")
+	dst = append(dst, '[')
+	for i := range v.ResultsByPartition {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ResultsByPartition[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["resultsByPartition"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ResultsByPartition")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ResultsByPartition")
+			}
+			{
+				items := make([]AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ResultsByPartition")
+					}
+				}
+				v.ResultsByPartition = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("resultsByPartition")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "resultsByPartition":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult is AddPartitionsToTxnResponse's struct AddPartitionsToTxnPartitionResult, versions 0+.
 type AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult struct {
 	// The partition indexes.
@@ -515,6 +822,62 @@ func (v *AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult) decode(r *
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "partitionErrorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionErrorCode))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["partitionErrorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "PartitionErrorCode")
+			}
+			v.PartitionErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionErrorCode")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "partitionErrorCode":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -116,6 +116,33 @@ func (v *AddRaftVoterRequest) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AddRaftVoterRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("AddRaftVoterRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AddRaftVoterRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "AddRaftVoterRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AddRaftVoterRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AddRaftVoterRequest")
+	}
+	return nil
+}
+
 func (v *AddRaftVoterRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendNullableString(dst, v.ClusterID, true, true, version); err != nil {
@@ -210,6 +237,137 @@ func (v *AddRaftVoterRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *AddRaftVoterRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "clusterId")
+	dst = wire.AppendJSONNullableString(dst, v.ClusterID)
+	dst = wire.JSONField(dst, &first, "timeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TimeoutMs))
+	dst = wire.JSONField(dst, &first, "voterId")
+	dst = wire.AppendJSONInt(dst, int64(v.VoterID))
+	dst = wire.JSONField(dst, &first, "voterDirectoryId")
+	dst = wire.AppendJSONUUID(dst, v.VoterDirectoryID)
+	dst = wire.JSONField(dst, &first, "listeners")
+	dst = append(dst, '[')
+	for i := range v.Listeners {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Listeners[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "ackWhenCommitted")
+		dst = wire.AppendJSONBool(dst, v.AckWhenCommitted)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AddRaftVoterRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["clusterId"]; ok {
+		seen++
+		if v.ClusterID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ClusterID")
+		}
+	} else {
+		return wire.JSONMissing("clusterId")
+	}
+	if x, ok := obj["timeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TimeoutMs")
+			}
+			v.TimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("timeoutMs")
+	}
+	if x, ok := obj["voterId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "VoterID")
+			}
+			v.VoterID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("voterId")
+	}
+	if x, ok := obj["voterDirectoryId"]; ok {
+		seen++
+		if v.VoterDirectoryID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "VoterDirectoryID")
+		}
+	} else {
+		return wire.JSONMissing("voterDirectoryId")
+	}
+	if x, ok := obj["listeners"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Listeners")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Listeners")
+			}
+			{
+				items := make([]AddRaftVoterRequestListener, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Listeners")
+					}
+				}
+				v.Listeners = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("listeners")
+	}
+	if version >= 1 {
+		if x, ok := obj["ackWhenCommitted"]; ok {
+			seen++
+			if v.AckWhenCommitted, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "AckWhenCommitted")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("ackWhenCommitted")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clusterId":
+				return true
+			case "timeoutMs":
+				return true
+			case "voterId":
+				return true
+			case "voterDirectoryId":
+				return true
+			case "listeners":
+				return true
+			case "ackWhenCommitted":
+				return version >= 1
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // AddRaftVoterRequestListener: The endpoints that can be used to communicate
 // with the voter.
 //
@@ -300,6 +458,70 @@ func (v *AddRaftVoterRequestListener) decode(r *wire.Reader, version int16) erro
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *AddRaftVoterRequestListener) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AddRaftVoterRequestListener) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

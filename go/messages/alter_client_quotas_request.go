@@ -97,6 +97,33 @@ func (v *AlterClientQuotasRequest) decodeMessage(r *wire.Reader, version int16) 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AlterClientQuotasRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("AlterClientQuotasRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AlterClientQuotasRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "AlterClientQuotasRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AlterClientQuotasRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AlterClientQuotasRequest")
+	}
+	return nil
+}
+
 func (v *AlterClientQuotasRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 1
@@ -162,6 +189,77 @@ func (v *AlterClientQuotasRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *AlterClientQuotasRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "entries")
+	dst = append(dst, '[')
+	for i := range v.Entries {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Entries[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "validateOnly")
+	dst = wire.AppendJSONBool(dst, v.ValidateOnly)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AlterClientQuotasRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["entries"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Entries")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Entries")
+			}
+			{
+				items := make([]AlterClientQuotasRequestEntryData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Entries")
+					}
+				}
+				v.Entries = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("entries")
+	}
+	if x, ok := obj["validateOnly"]; ok {
+		seen++
+		if v.ValidateOnly, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "ValidateOnly")
+		}
+	} else {
+		return wire.JSONMissing("validateOnly")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "entries":
+				return true
+			case "validateOnly":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -293,6 +391,100 @@ func (v *AlterClientQuotasRequestEntryData) decode(r *wire.Reader, version int16
 	return nil
 }
 
+func (v *AlterClientQuotasRequestEntryData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "entity")
+	dst = append(dst, '[')
+	for i := range v.Entity {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Entity[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "ops")
+	dst = append(dst, '[')
+	for i := range v.Ops {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Ops[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AlterClientQuotasRequestEntryData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["entity"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Entity")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Entity")
+			}
+			{
+				items := make([]AlterClientQuotasRequestEntityData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Entity")
+					}
+				}
+				v.Entity = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("entity")
+	}
+	if x, ok := obj["ops"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Ops")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Ops")
+			}
+			{
+				items := make([]AlterClientQuotasRequestOpData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Ops")
+					}
+				}
+				v.Ops = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("ops")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "entity":
+				return true
+			case "ops":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // AlterClientQuotasRequestEntityData: The quota entity to alter.
 //
 // Versions: 0-1.
@@ -379,6 +571,54 @@ func (v *AlterClientQuotasRequestEntityData) decode(r *wire.Reader, version int1
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *AlterClientQuotasRequestEntityData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "entityType")
+	dst = wire.AppendJSONString(dst, v.EntityType)
+	dst = wire.JSONField(dst, &first, "entityName")
+	dst = wire.AppendJSONNullableString(dst, v.EntityName)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AlterClientQuotasRequestEntityData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["entityType"]; ok {
+		seen++
+		if v.EntityType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "EntityType")
+		}
+	} else {
+		return wire.JSONMissing("entityType")
+	}
+	if x, ok := obj["entityName"]; ok {
+		seen++
+		if v.EntityName, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "EntityName")
+		}
+	} else {
+		return wire.JSONMissing("entityName")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "entityType":
+				return true
+			case "entityName":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -476,6 +716,66 @@ func (v *AlterClientQuotasRequestOpData) decode(r *wire.Reader, version int16) e
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *AlterClientQuotasRequestOpData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "key")
+	dst = wire.AppendJSONString(dst, v.Key)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONFloat(dst, v.Value)
+	dst = wire.JSONField(dst, &first, "remove")
+	dst = wire.AppendJSONBool(dst, v.Remove)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AlterClientQuotasRequestOpData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["key"]; ok {
+		seen++
+		if v.Key, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Key")
+		}
+	} else {
+		return wire.JSONMissing("key")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONFloat(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if x, ok := obj["remove"]; ok {
+		seen++
+		if v.Remove, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "Remove")
+		}
+	} else {
+		return wire.JSONMissing("remove")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "key":
+				return true
+			case "value":
+				return true
+			case "remove":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

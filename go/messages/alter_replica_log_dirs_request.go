@@ -94,6 +94,33 @@ func (v *AlterReplicaLogDirsRequest) decodeMessage(r *wire.Reader, version int16
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AlterReplicaLogDirsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("AlterReplicaLogDirsRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AlterReplicaLogDirsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "AlterReplicaLogDirsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AlterReplicaLogDirsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AlterReplicaLogDirsRequest")
+	}
+	return nil
+}
+
 func (v *AlterReplicaLogDirsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -154,6 +181,65 @@ func (v *AlterReplicaLogDirsRequest) decode(r *wire.Reader, version int16) error
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *AlterReplicaLogDirsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "dirs")
+	dst = append(dst, '[')
+	for i := range v.Dirs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Dirs[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AlterReplicaLogDirsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["dirs"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Dirs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Dirs")
+			}
+			{
+				items := make([]AlterReplicaLogDirsRequestAlterReplicaLogDir, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Dirs")
+					}
+				}
+				v.Dirs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("dirs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "dirs":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -267,6 +353,77 @@ func (v *AlterReplicaLogDirsRequestAlterReplicaLogDir) decode(r *wire.Reader, ve
 	return nil
 }
 
+func (v *AlterReplicaLogDirsRequestAlterReplicaLogDir) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "path")
+	dst = wire.AppendJSONString(dst, v.Path)
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AlterReplicaLogDirsRequestAlterReplicaLogDir) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["path"]; ok {
+		seen++
+		if v.Path, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Path")
+		}
+	} else {
+		return wire.JSONMissing("path")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]AlterReplicaLogDirsRequestAlterReplicaLogDirTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "path":
+				return true
+			case "topics":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // AlterReplicaLogDirsRequestAlterReplicaLogDirTopic: The topics to add to the
 // directory.
 //
@@ -368,6 +525,81 @@ func (v *AlterReplicaLogDirsRequestAlterReplicaLogDirTopic) decode(r *wire.Reade
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *AlterReplicaLogDirsRequestAlterReplicaLogDirTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AlterReplicaLogDirsRequestAlterReplicaLogDirTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

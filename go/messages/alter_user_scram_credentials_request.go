@@ -99,6 +99,33 @@ func (v *AlterUserScramCredentialsRequest) decodeMessage(r *wire.Reader, version
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AlterUserScramCredentialsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("AlterUserScramCredentialsRequest", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AlterUserScramCredentialsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "AlterUserScramCredentialsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AlterUserScramCredentialsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AlterUserScramCredentialsRequest")
+	}
+	return nil
+}
+
 func (v *AlterUserScramCredentialsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.Deletions), true); err != nil {
@@ -183,6 +210,100 @@ func (v *AlterUserScramCredentialsRequest) decode(r *wire.Reader, version int16)
 	return nil
 }
 
+func (v *AlterUserScramCredentialsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "deletions")
+	dst = append(dst, '[')
+	for i := range v.Deletions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Deletions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "upsertions")
+	dst = append(dst, '[')
+	for i := range v.Upsertions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Upsertions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AlterUserScramCredentialsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["deletions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Deletions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Deletions")
+			}
+			{
+				items := make([]AlterUserScramCredentialsRequestScramCredentialDeletion, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Deletions")
+					}
+				}
+				v.Deletions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("deletions")
+	}
+	if x, ok := obj["upsertions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Upsertions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Upsertions")
+			}
+			{
+				items := make([]AlterUserScramCredentialsRequestScramCredentialUpsertion, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Upsertions")
+					}
+				}
+				v.Upsertions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("upsertions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "deletions":
+				return true
+			case "upsertions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // AlterUserScramCredentialsRequestScramCredentialDeletion: The SCRAM
 // credentials to remove.
 //
@@ -261,6 +382,58 @@ func (v *AlterUserScramCredentialsRequestScramCredentialDeletion) decode(r *wire
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *AlterUserScramCredentialsRequestScramCredentialDeletion) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "mechanism")
+	dst = wire.AppendJSONInt(dst, int64(v.Mechanism))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AlterUserScramCredentialsRequestScramCredentialDeletion) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["mechanism"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "Mechanism")
+			}
+			v.Mechanism = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("mechanism")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "mechanism":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -380,6 +553,98 @@ func (v *AlterUserScramCredentialsRequestScramCredentialUpsertion) decode(r *wir
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *AlterUserScramCredentialsRequestScramCredentialUpsertion) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "mechanism")
+	dst = wire.AppendJSONInt(dst, int64(v.Mechanism))
+	dst = wire.JSONField(dst, &first, "iterations")
+	dst = wire.AppendJSONInt(dst, int64(v.Iterations))
+	dst = wire.JSONField(dst, &first, "salt")
+	dst = wire.AppendJSONBytes(dst, v.Salt)
+	dst = wire.JSONField(dst, &first, "saltedPassword")
+	dst = wire.AppendJSONBytes(dst, v.SaltedPassword)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AlterUserScramCredentialsRequestScramCredentialUpsertion) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["mechanism"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "Mechanism")
+			}
+			v.Mechanism = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("mechanism")
+	}
+	if x, ok := obj["iterations"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Iterations")
+			}
+			v.Iterations = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("iterations")
+	}
+	if x, ok := obj["salt"]; ok {
+		seen++
+		if v.Salt, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Salt")
+		}
+	} else {
+		return wire.JSONMissing("salt")
+	}
+	if x, ok := obj["saltedPassword"]; ok {
+		seen++
+		if v.SaltedPassword, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "SaltedPassword")
+		}
+	} else {
+		return wire.JSONMissing("saltedPassword")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "mechanism":
+				return true
+			case "iterations":
+				return true
+			case "salt":
+				return true
+			case "saltedPassword":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

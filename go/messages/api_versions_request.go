@@ -107,6 +107,33 @@ func (v *APIVersionsRequest) decodeMessage(r *wire.Reader, version int16) error 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *APIVersionsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 5 {
+		return dst, wire.UnsupportedVersion("ApiVersionsRequest", version, 0, 5)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *APIVersionsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 5 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-5", version), "ApiVersionsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ApiVersionsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ApiVersionsRequest")
+	}
+	return nil
+}
+
 func (v *APIVersionsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 3
@@ -191,6 +218,98 @@ func (v *APIVersionsRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *APIVersionsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "clientSoftwareName")
+		dst = wire.AppendJSONString(dst, v.ClientSoftwareName)
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "clientSoftwareVersion")
+		dst = wire.AppendJSONString(dst, v.ClientSoftwareVersion)
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "clusterId")
+		dst = wire.AppendJSONNullableString(dst, v.ClusterID)
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "nodeId")
+		dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *APIVersionsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 3 {
+		if x, ok := obj["clientSoftwareName"]; ok {
+			seen++
+			if v.ClientSoftwareName, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "ClientSoftwareName")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("clientSoftwareName")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["clientSoftwareVersion"]; ok {
+			seen++
+			if v.ClientSoftwareVersion, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "ClientSoftwareVersion")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("clientSoftwareVersion")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["clusterId"]; ok {
+			seen++
+			if v.ClusterID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ClusterID")
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("clusterId")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["nodeId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "NodeID")
+				}
+				v.NodeID = int32(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("nodeId")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clientSoftwareName":
+				return version >= 3
+			case "clientSoftwareVersion":
+				return version >= 3
+			case "clusterId":
+				return version >= 5
+			case "nodeId":
+				return version >= 5
+			}
+			return false
+		})
 	}
 	return nil
 }

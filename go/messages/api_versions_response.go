@@ -126,6 +126,33 @@ func (v *APIVersionsResponse) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *APIVersionsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 5 {
+		return dst, wire.UnsupportedVersion("ApiVersionsResponse", version, 0, 5)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *APIVersionsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 5 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-5", version), "ApiVersionsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ApiVersionsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ApiVersionsResponse")
+	}
+	return nil
+}
+
 func (v *APIVersionsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 3
@@ -372,6 +399,207 @@ func (v *APIVersionsResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *APIVersionsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "apiKeys")
+	dst = append(dst, '[')
+	for i := range v.APIKeys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.APIKeys[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	if (version >= 3) && (len(v.SupportedFeatures) != 0) {
+		dst = wire.JSONField(dst, &first, "supportedFeatures")
+		dst = append(dst, '[')
+		for i := range v.SupportedFeatures {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.SupportedFeatures[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if (version >= 3) && (v.FinalizedFeaturesEpoch != -1) {
+		dst = wire.JSONField(dst, &first, "finalizedFeaturesEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.FinalizedFeaturesEpoch))
+	}
+	if (version >= 3) && (len(v.FinalizedFeatures) != 0) {
+		dst = wire.JSONField(dst, &first, "finalizedFeatures")
+		dst = append(dst, '[')
+		for i := range v.FinalizedFeatures {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.FinalizedFeatures[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if (version >= 3) && (v.ZkMigrationReady) {
+		dst = wire.JSONField(dst, &first, "zkMigrationReady")
+		dst = wire.AppendJSONBool(dst, v.ZkMigrationReady)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *APIVersionsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["apiKeys"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "APIKeys")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "APIKeys")
+			}
+			{
+				items := make([]APIVersionsResponseAPIVersion, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "APIKeys")
+					}
+				}
+				v.APIKeys = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("apiKeys")
+	}
+	if version >= 1 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["supportedFeatures"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "SupportedFeatures")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "SupportedFeatures")
+				}
+				{
+					items := make([]APIVersionsResponseSupportedFeatureKey, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "SupportedFeatures")
+						}
+					}
+					v.SupportedFeatures = items
+				}
+			}
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["finalizedFeaturesEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "FinalizedFeaturesEpoch")
+				}
+				v.FinalizedFeaturesEpoch = int64(n)
+			}
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["finalizedFeatures"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "FinalizedFeatures")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "FinalizedFeatures")
+				}
+				{
+					items := make([]APIVersionsResponseFinalizedFeatureKey, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "FinalizedFeatures")
+						}
+					}
+					v.FinalizedFeatures = items
+				}
+			}
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["zkMigrationReady"]; ok {
+			seen++
+			if v.ZkMigrationReady, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "ZkMigrationReady")
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "apiKeys":
+				return true
+			case "throttleTimeMs":
+				return version >= 1
+			case "supportedFeatures":
+				return version >= 3
+			case "finalizedFeaturesEpoch":
+				return version >= 3
+			case "finalizedFeatures":
+				return version >= 3
+			case "zkMigrationReady":
+				return version >= 3
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // APIVersionsResponseAPIVersion: The APIs supported by the broker.
 //
 // Versions: 0-5.
@@ -461,6 +689,78 @@ func (v *APIVersionsResponseAPIVersion) decode(r *wire.Reader, version int16) er
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *APIVersionsResponseAPIVersion) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "apiKey")
+	dst = wire.AppendJSONInt(dst, int64(v.APIKey))
+	dst = wire.JSONField(dst, &first, "minVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MinVersion))
+	dst = wire.JSONField(dst, &first, "maxVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxVersion))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *APIVersionsResponseAPIVersion) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["apiKey"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "APIKey")
+			}
+			v.APIKey = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("apiKey")
+	}
+	if x, ok := obj["minVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MinVersion")
+			}
+			v.MinVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("minVersion")
+	}
+	if x, ok := obj["maxVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MaxVersion")
+			}
+			v.MaxVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("maxVersion")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "apiKey":
+				return true
+			case "minVersion":
+				return true
+			case "maxVersion":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -557,6 +857,74 @@ func (v *APIVersionsResponseSupportedFeatureKey) decode(r *wire.Reader, version 
 	return nil
 }
 
+func (v *APIVersionsResponseSupportedFeatureKey) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "minVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MinVersion))
+	dst = wire.JSONField(dst, &first, "maxVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxVersion))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *APIVersionsResponseSupportedFeatureKey) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["minVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MinVersion")
+			}
+			v.MinVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("minVersion")
+	}
+	if x, ok := obj["maxVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MaxVersion")
+			}
+			v.MaxVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("maxVersion")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "minVersion":
+				return true
+			case "maxVersion":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // APIVersionsResponseFinalizedFeatureKey: List of cluster-wide finalized
 // features. The information is valid only if FinalizedFeaturesEpoch >= 0.
 //
@@ -645,6 +1013,74 @@ func (v *APIVersionsResponseFinalizedFeatureKey) decode(r *wire.Reader, version 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *APIVersionsResponseFinalizedFeatureKey) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "maxVersionLevel")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxVersionLevel))
+	dst = wire.JSONField(dst, &first, "minVersionLevel")
+	dst = wire.AppendJSONInt(dst, int64(v.MinVersionLevel))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *APIVersionsResponseFinalizedFeatureKey) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["maxVersionLevel"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MaxVersionLevel")
+			}
+			v.MaxVersionLevel = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("maxVersionLevel")
+	}
+	if x, ok := obj["minVersionLevel"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MinVersionLevel")
+			}
+			v.MinVersionLevel = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("minVersionLevel")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "maxVersionLevel":
+				return true
+			case "minVersionLevel":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

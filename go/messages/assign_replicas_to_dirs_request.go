@@ -102,6 +102,33 @@ func (v *AssignReplicasToDirsRequest) decodeMessage(r *wire.Reader, version int1
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *AssignReplicasToDirsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("AssignReplicasToDirsRequest", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *AssignReplicasToDirsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "AssignReplicasToDirsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "AssignReplicasToDirsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "AssignReplicasToDirsRequest")
+	}
+	return nil
+}
+
 func (v *AssignReplicasToDirsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.BrokerID)
@@ -167,6 +194,97 @@ func (v *AssignReplicasToDirsRequest) decode(r *wire.Reader, version int16) erro
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *AssignReplicasToDirsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	dst = wire.JSONField(dst, &first, "brokerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerEpoch))
+	dst = wire.JSONField(dst, &first, "directories")
+	dst = append(dst, '[')
+	for i := range v.Directories {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Directories[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AssignReplicasToDirsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if x, ok := obj["brokerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "BrokerEpoch")
+			}
+			v.BrokerEpoch = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerEpoch")
+	}
+	if x, ok := obj["directories"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Directories")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Directories")
+			}
+			{
+				items := make([]AssignReplicasToDirsRequestDirectoryData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Directories")
+					}
+				}
+				v.Directories = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("directories")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "brokerId":
+				return true
+			case "brokerEpoch":
+				return true
+			case "directories":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -273,6 +391,77 @@ func (v *AssignReplicasToDirsRequestDirectoryData) decode(r *wire.Reader, versio
 	return nil
 }
 
+func (v *AssignReplicasToDirsRequestDirectoryData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "id")
+	dst = wire.AppendJSONUUID(dst, v.ID)
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AssignReplicasToDirsRequestDirectoryData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["id"]; ok {
+		seen++
+		if v.ID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ID")
+		}
+	} else {
+		return wire.JSONMissing("id")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]AssignReplicasToDirsRequestTopicData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "id":
+				return true
+			case "topics":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // AssignReplicasToDirsRequestTopicData: The topics assigned to the directory.
 //
 // Versions: 0.
@@ -374,6 +563,77 @@ func (v *AssignReplicasToDirsRequestTopicData) decode(r *wire.Reader, version in
 	return nil
 }
 
+func (v *AssignReplicasToDirsRequestTopicData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AssignReplicasToDirsRequestTopicData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]AssignReplicasToDirsRequestPartitionData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // AssignReplicasToDirsRequestPartitionData: The partitions assigned to the
 // directory.
 //
@@ -440,6 +700,46 @@ func (v *AssignReplicasToDirsRequestPartitionData) decode(r *wire.Reader, versio
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *AssignReplicasToDirsRequestPartitionData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *AssignReplicasToDirsRequestPartitionData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

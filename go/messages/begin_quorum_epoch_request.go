@@ -107,6 +107,33 @@ func (v *BeginQuorumEpochRequest) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *BeginQuorumEpochRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("BeginQuorumEpochRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *BeginQuorumEpochRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "BeginQuorumEpochRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "BeginQuorumEpochRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "BeginQuorumEpochRequest")
+	}
+	return nil
+}
+
 func (v *BeginQuorumEpochRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 1
@@ -220,6 +247,136 @@ func (v *BeginQuorumEpochRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *BeginQuorumEpochRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "clusterId")
+	dst = wire.AppendJSONNullableString(dst, v.ClusterID)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "voterId")
+		dst = wire.AppendJSONInt(dst, int64(v.VoterID))
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "leaderEndpoints")
+		dst = append(dst, '[')
+		for i := range v.LeaderEndpoints {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.LeaderEndpoints[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *BeginQuorumEpochRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["clusterId"]; ok {
+		seen++
+		if v.ClusterID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ClusterID")
+		}
+	} else {
+		return wire.JSONMissing("clusterId")
+	}
+	if version >= 1 {
+		if x, ok := obj["voterId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "VoterID")
+				}
+				v.VoterID = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("voterId")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]BeginQuorumEpochRequestTopicData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if version >= 1 {
+		if x, ok := obj["leaderEndpoints"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "LeaderEndpoints")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "LeaderEndpoints")
+				}
+				{
+					items := make([]BeginQuorumEpochRequestLeaderEndpoint, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "LeaderEndpoints")
+						}
+					}
+					v.LeaderEndpoints = items
+				}
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("leaderEndpoints")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clusterId":
+				return true
+			case "voterId":
+				return version >= 1
+			case "topics":
+				return true
+			case "leaderEndpoints":
+				return version >= 1
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // BeginQuorumEpochRequestTopicData: The topics.
 //
 // Versions: 0-1.
@@ -324,6 +481,77 @@ func (v *BeginQuorumEpochRequestTopicData) decode(r *wire.Reader, version int16)
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *BeginQuorumEpochRequestTopicData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *BeginQuorumEpochRequestTopicData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]BeginQuorumEpochRequestPartitionData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -437,6 +665,94 @@ func (v *BeginQuorumEpochRequestPartitionData) decode(r *wire.Reader, version in
 	return nil
 }
 
+func (v *BeginQuorumEpochRequestPartitionData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "voterDirectoryId")
+		dst = wire.AppendJSONUUID(dst, v.VoterDirectoryID)
+	}
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *BeginQuorumEpochRequestPartitionData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if version >= 1 {
+		if x, ok := obj["voterDirectoryId"]; ok {
+			seen++
+			if v.VoterDirectoryID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "VoterDirectoryID")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("voterDirectoryId")
+		}
+	}
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "voterDirectoryId":
+				return version >= 1
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // BeginQuorumEpochRequestLeaderEndpoint: Endpoints for the leader.
 //
 // Versions: 1.
@@ -526,6 +842,70 @@ func (v *BeginQuorumEpochRequestLeaderEndpoint) decode(r *wire.Reader, version i
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *BeginQuorumEpochRequestLeaderEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *BeginQuorumEpochRequestLeaderEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -119,6 +119,33 @@ func (v *BrokerHeartbeatRequest) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *BrokerHeartbeatRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("BrokerHeartbeatRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *BrokerHeartbeatRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "BrokerHeartbeatRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "BrokerHeartbeatRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "BrokerHeartbeatRequest")
+	}
+	return nil
+}
+
 func (v *BrokerHeartbeatRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.BrokerID)
@@ -296,6 +323,178 @@ func (v *BrokerHeartbeatRequest) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *BrokerHeartbeatRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	dst = wire.JSONField(dst, &first, "brokerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerEpoch))
+	dst = wire.JSONField(dst, &first, "currentMetadataOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.CurrentMetadataOffset))
+	dst = wire.JSONField(dst, &first, "wantFence")
+	dst = wire.AppendJSONBool(dst, v.WantFence)
+	dst = wire.JSONField(dst, &first, "wantShutDown")
+	dst = wire.AppendJSONBool(dst, v.WantShutDown)
+	if (version >= 1) && (len(v.OfflineLogDirs) != 0) {
+		dst = wire.JSONField(dst, &first, "offlineLogDirs")
+		dst = append(dst, '[')
+		for i := range v.OfflineLogDirs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONUUID(dst, v.OfflineLogDirs[i])
+		}
+		dst = append(dst, ']')
+	}
+	if (version >= 2) && (v.CordonedLogDirs != nil) {
+		dst = wire.JSONField(dst, &first, "cordonedLogDirs")
+		if v.CordonedLogDirs == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.CordonedLogDirs {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONUUID(dst, v.CordonedLogDirs[i])
+			}
+			dst = append(dst, ']')
+		}
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *BrokerHeartbeatRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if x, ok := obj["brokerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "BrokerEpoch")
+			}
+			v.BrokerEpoch = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerEpoch")
+	}
+	if x, ok := obj["currentMetadataOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "CurrentMetadataOffset")
+			}
+			v.CurrentMetadataOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("currentMetadataOffset")
+	}
+	if x, ok := obj["wantFence"]; ok {
+		seen++
+		if v.WantFence, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "WantFence")
+		}
+	} else {
+		return wire.JSONMissing("wantFence")
+	}
+	if x, ok := obj["wantShutDown"]; ok {
+		seen++
+		if v.WantShutDown, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "WantShutDown")
+		}
+	} else {
+		return wire.JSONMissing("wantShutDown")
+	}
+	if version >= 1 {
+		if x, ok := obj["offlineLogDirs"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "OfflineLogDirs")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "OfflineLogDirs")
+				}
+				{
+					items := make([]UUID, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONUUID(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "OfflineLogDirs")
+						}
+					}
+					v.OfflineLogDirs = items
+				}
+			}
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["cordonedLogDirs"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "CordonedLogDirs")
+				}
+				if null {
+					v.CordonedLogDirs = nil
+				} else {
+					items := make([]UUID, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONUUID(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "CordonedLogDirs")
+						}
+					}
+					v.CordonedLogDirs = items
+				}
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "brokerId":
+				return true
+			case "brokerEpoch":
+				return true
+			case "currentMetadataOffset":
+				return true
+			case "wantFence":
+				return true
+			case "wantShutDown":
+				return true
+			case "offlineLogDirs":
+				return version >= 1
+			case "cordonedLogDirs":
+				return version >= 2
+			}
+			return false
+		})
 	}
 	return nil
 }

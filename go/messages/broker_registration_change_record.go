@@ -111,6 +111,33 @@ func (v *BrokerRegistrationChangeRecord) decodeMessage(r *wire.Reader, version i
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *BrokerRegistrationChangeRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("BrokerRegistrationChangeRecord", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *BrokerRegistrationChangeRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "BrokerRegistrationChangeRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "BrokerRegistrationChangeRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "BrokerRegistrationChangeRecord")
+	}
+	return nil
+}
+
 func (v *BrokerRegistrationChangeRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.BrokerID)
@@ -333,6 +360,172 @@ func (v *BrokerRegistrationChangeRecord) decode(r *wire.Reader, version int16) e
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *BrokerRegistrationChangeRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	dst = wire.JSONField(dst, &first, "brokerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerEpoch))
+	if v.Fenced != 0 {
+		dst = wire.JSONField(dst, &first, "fenced")
+		dst = wire.AppendJSONInt(dst, int64(v.Fenced))
+	}
+	if (version >= 1) && (v.InControlledShutdown != 0) {
+		dst = wire.JSONField(dst, &first, "inControlledShutdown")
+		dst = wire.AppendJSONInt(dst, int64(v.InControlledShutdown))
+	}
+	if (version >= 2) && (len(v.LogDirs) != 0) {
+		dst = wire.JSONField(dst, &first, "logDirs")
+		dst = append(dst, '[')
+		for i := range v.LogDirs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONUUID(dst, v.LogDirs[i])
+		}
+		dst = append(dst, ']')
+	}
+	if (version >= 3) && (v.CordonedLogDirs != nil) {
+		dst = wire.JSONField(dst, &first, "cordonedLogDirs")
+		if v.CordonedLogDirs == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.CordonedLogDirs {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONUUID(dst, v.CordonedLogDirs[i])
+			}
+			dst = append(dst, ']')
+		}
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *BrokerRegistrationChangeRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if x, ok := obj["brokerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "BrokerEpoch")
+			}
+			v.BrokerEpoch = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerEpoch")
+	}
+	if x, ok := obj["fenced"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "Fenced")
+			}
+			v.Fenced = int8(n)
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["inControlledShutdown"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "InControlledShutdown")
+				}
+				v.InControlledShutdown = int8(n)
+			}
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["logDirs"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "LogDirs")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "LogDirs")
+				}
+				{
+					items := make([]UUID, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONUUID(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "LogDirs")
+						}
+					}
+					v.LogDirs = items
+				}
+			}
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["cordonedLogDirs"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "CordonedLogDirs")
+				}
+				if null {
+					v.CordonedLogDirs = nil
+				} else {
+					items := make([]UUID, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONUUID(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "CordonedLogDirs")
+						}
+					}
+					v.CordonedLogDirs = items
+				}
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "brokerId":
+				return true
+			case "brokerEpoch":
+				return true
+			case "fenced":
+				return true
+			case "inControlledShutdown":
+				return version >= 1
+			case "logDirs":
+				return version >= 2
+			case "cordonedLogDirs":
+				return version >= 3
+			}
+			return false
+		})
 	}
 	return nil
 }

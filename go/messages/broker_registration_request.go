@@ -131,6 +131,33 @@ func (v *BrokerRegistrationRequest) decodeMessage(r *wire.Reader, version int16)
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *BrokerRegistrationRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 4 {
+		return dst, wire.UnsupportedVersion("BrokerRegistrationRequest", version, 0, 4)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *BrokerRegistrationRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 4 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-4", version), "BrokerRegistrationRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "BrokerRegistrationRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "BrokerRegistrationRequest")
+	}
+	return nil
+}
+
 func (v *BrokerRegistrationRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.BrokerID)
@@ -290,6 +317,227 @@ func (v *BrokerRegistrationRequest) decode(r *wire.Reader, version int16) error 
 	return nil
 }
 
+func (v *BrokerRegistrationRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	dst = wire.JSONField(dst, &first, "clusterId")
+	dst = wire.AppendJSONString(dst, v.ClusterID)
+	dst = wire.JSONField(dst, &first, "incarnationId")
+	dst = wire.AppendJSONUUID(dst, v.IncarnationID)
+	dst = wire.JSONField(dst, &first, "listeners")
+	dst = append(dst, '[')
+	for i := range v.Listeners {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Listeners[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "features")
+	dst = append(dst, '[')
+	for i := range v.Features {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Features[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "rack")
+	dst = wire.AppendJSONNullableString(dst, v.Rack)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "isMigratingZkBroker")
+		dst = wire.AppendJSONBool(dst, v.IsMigratingZkBroker)
+	}
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "logDirs")
+		dst = append(dst, '[')
+		for i := range v.LogDirs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONUUID(dst, v.LogDirs[i])
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "previousBrokerEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.PreviousBrokerEpoch))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *BrokerRegistrationRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if x, ok := obj["clusterId"]; ok {
+		seen++
+		if v.ClusterID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClusterID")
+		}
+	} else {
+		return wire.JSONMissing("clusterId")
+	}
+	if x, ok := obj["incarnationId"]; ok {
+		seen++
+		if v.IncarnationID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "IncarnationID")
+		}
+	} else {
+		return wire.JSONMissing("incarnationId")
+	}
+	if x, ok := obj["listeners"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Listeners")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Listeners")
+			}
+			{
+				items := make([]BrokerRegistrationRequestListener, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Listeners")
+					}
+				}
+				v.Listeners = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("listeners")
+	}
+	if x, ok := obj["features"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Features")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Features")
+			}
+			{
+				items := make([]BrokerRegistrationRequestFeature, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Features")
+					}
+				}
+				v.Features = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("features")
+	}
+	if x, ok := obj["rack"]; ok {
+		seen++
+		if v.Rack, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Rack")
+		}
+	} else {
+		return wire.JSONMissing("rack")
+	}
+	if version >= 1 {
+		if x, ok := obj["isMigratingZkBroker"]; ok {
+			seen++
+			if v.IsMigratingZkBroker, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsMigratingZkBroker")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("isMigratingZkBroker")
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["logDirs"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "LogDirs")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "LogDirs")
+				}
+				{
+					items := make([]UUID, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONUUID(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "LogDirs")
+						}
+					}
+					v.LogDirs = items
+				}
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("logDirs")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["previousBrokerEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "PreviousBrokerEpoch")
+				}
+				v.PreviousBrokerEpoch = int64(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("previousBrokerEpoch")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "brokerId":
+				return true
+			case "clusterId":
+				return true
+			case "incarnationId":
+				return true
+			case "listeners":
+				return true
+			case "features":
+				return true
+			case "rack":
+				return true
+			case "isMigratingZkBroker":
+				return version >= 1
+			case "logDirs":
+				return version >= 2
+			case "previousBrokerEpoch":
+				return version >= 3
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // BrokerRegistrationRequestListener: The listeners of this broker.
 //
 // Versions: 0-4.
@@ -393,6 +641,86 @@ func (v *BrokerRegistrationRequestListener) decode(r *wire.Reader, version int16
 	return nil
 }
 
+func (v *BrokerRegistrationRequestListener) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "securityProtocol")
+	dst = wire.AppendJSONInt(dst, int64(v.SecurityProtocol))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *BrokerRegistrationRequestListener) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["securityProtocol"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "SecurityProtocol")
+			}
+			v.SecurityProtocol = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("securityProtocol")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "securityProtocol":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // BrokerRegistrationRequestFeature: The features on this broker. Note: in
 // v0-v3, features with MinSupportedVersion = 0 are omitted.
 //
@@ -481,6 +809,74 @@ func (v *BrokerRegistrationRequestFeature) decode(r *wire.Reader, version int16)
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *BrokerRegistrationRequestFeature) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "minSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MinSupportedVersion))
+	dst = wire.JSONField(dst, &first, "maxSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxSupportedVersion))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *BrokerRegistrationRequestFeature) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["minSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MinSupportedVersion")
+			}
+			v.MinSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("minSupportedVersion")
+	}
+	if x, ok := obj["maxSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MaxSupportedVersion")
+			}
+			v.MaxSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("maxSupportedVersion")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "minSupportedVersion":
+				return true
+			case "maxSupportedVersion":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -102,6 +102,33 @@ func (v *BrokerRegistrationResponse) decodeMessage(r *wire.Reader, version int16
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *BrokerRegistrationResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 4 {
+		return dst, wire.UnsupportedVersion("BrokerRegistrationResponse", version, 0, 4)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *BrokerRegistrationResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 4 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-4", version), "BrokerRegistrationResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "BrokerRegistrationResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "BrokerRegistrationResponse")
+	}
+	return nil
+}
+
 func (v *BrokerRegistrationResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -147,6 +174,78 @@ func (v *BrokerRegistrationResponse) decode(r *wire.Reader, version int16) error
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *BrokerRegistrationResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "brokerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerEpoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *BrokerRegistrationResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["brokerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "BrokerEpoch")
+			}
+			v.BrokerEpoch = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerEpoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "brokerEpoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

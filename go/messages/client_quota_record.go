@@ -101,6 +101,33 @@ func (v *ClientQuotaRecord) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ClientQuotaRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("ClientQuotaRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ClientQuotaRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "ClientQuotaRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ClientQuotaRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ClientQuotaRecord")
+	}
+	return nil
+}
+
 func (v *ClientQuotaRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.Entity), true); err != nil {
@@ -173,6 +200,101 @@ func (v *ClientQuotaRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ClientQuotaRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "entity")
+	dst = append(dst, '[')
+	for i := range v.Entity {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Entity[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "key")
+	dst = wire.AppendJSONString(dst, v.Key)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONFloat(dst, v.Value)
+	dst = wire.JSONField(dst, &first, "remove")
+	dst = wire.AppendJSONBool(dst, v.Remove)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ClientQuotaRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["entity"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Entity")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Entity")
+			}
+			{
+				items := make([]ClientQuotaRecordEntityData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Entity")
+					}
+				}
+				v.Entity = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("entity")
+	}
+	if x, ok := obj["key"]; ok {
+		seen++
+		if v.Key, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Key")
+		}
+	} else {
+		return wire.JSONMissing("key")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONFloat(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if x, ok := obj["remove"]; ok {
+		seen++
+		if v.Remove, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "Remove")
+		}
+	} else {
+		return wire.JSONMissing("remove")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "entity":
+				return true
+			case "key":
+				return true
+			case "value":
+				return true
+			case "remove":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -258,6 +380,54 @@ func (v *ClientQuotaRecordEntityData) decode(r *wire.Reader, version int16) erro
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ClientQuotaRecordEntityData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "entityType")
+	dst = wire.AppendJSONString(dst, v.EntityType)
+	dst = wire.JSONField(dst, &first, "entityName")
+	dst = wire.AppendJSONNullableString(dst, v.EntityName)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ClientQuotaRecordEntityData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["entityType"]; ok {
+		seen++
+		if v.EntityType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "EntityType")
+		}
+	} else {
+		return wire.JSONMissing("entityType")
+	}
+	if x, ok := obj["entityName"]; ok {
+		seen++
+		if v.EntityName, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "EntityName")
+		}
+	} else {
+		return wire.JSONMissing("entityName")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "entityType":
+				return true
+			case "entityName":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

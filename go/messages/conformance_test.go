@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/kafka-wire/kafka-wire/go/messages"
@@ -31,12 +33,17 @@ type vector struct {
 	Type          string `json:"type"`
 	HeaderVersion *int16 `json:"header_version"`
 	Version       int16  `json:"version"`
-	Case          string `json:"case"`
-	Hex           string `json:"hex"`
+	Case          string          `json:"case"`
+	Unknown       bool            `json:"unknown_tagged_fields"`
+	JSON          json.RawMessage `json:"json"`
+	Hex           string          `json:"hex"`
 }
 
-// TestConformanceKit decodes every vector of the kit using every byte and
-// re-encodes it to exactly its bytes, with Size the exact length.
+// TestConformanceKit runs every vector of the kit as its README says:
+// decode the bytes using every byte, compare the message with the vector's
+// JSON (in Kafka's JSON form), re-encode it to exactly its bytes (Size the
+// exact length), and, unless the bytes hold unknown tagged fields, encode
+// what the JSON describes to exactly the bytes.
 func TestConformanceKit(t *testing.T) {
 	var files []string
 	for _, dir := range kitDirs {
@@ -88,7 +95,7 @@ func TestConformanceKit(t *testing.T) {
 					if err != nil {
 						t.Fatalf("line %d: %v", line, err)
 					}
-					if err := roundTrip(m, raw, v.Version); err != nil {
+					if err := roundTrip(m, raw, v.Version, v.JSON, v.Unknown); err != nil {
 						at("%v", err)
 						continue
 					}
@@ -144,10 +151,15 @@ func byName(name string) (messages.Message, error) {
 	return m, nil
 }
 
-// roundTrip decodes raw at version (every byte), checks Size, and
-// re-encodes it to exactly raw.
-func roundTrip(m messages.Message, raw []byte, version int16) error {
+// roundTrip decodes raw at version (every byte), compares it with
+// wantJSON, checks Size, re-encodes it to exactly raw, and (unless raw
+// holds unknown tagged fields, which JSON does not) encodes what wantJSON
+// describes to raw.
+func roundTrip(m messages.Message, raw []byte, version int16, wantJSON []byte, unknown bool) error {
 	if err := m.Decode(raw, version); err != nil {
+		return err
+	}
+	if err := sameJSON(m, version, wantJSON); err != nil {
 		return err
 	}
 	if size := m.Size(version); size != len(raw) {
@@ -160,7 +172,93 @@ func roundTrip(m messages.Message, raw []byte, version int16) error {
 	if !bytes.Equal(out, raw) {
 		return errorf("re-encoded to %x, want %x", out, raw)
 	}
+	if unknown {
+		return nil
+	}
+	if err := m.DecodeJSON(wantJSON, version); err != nil {
+		return errorf("from JSON: %v", err)
+	}
+	if out, err = m.AppendTo(nil, version); err != nil {
+		return errorf("from JSON: %v", err)
+	}
+	if !bytes.Equal(out, raw) {
+		return errorf("from JSON: encoded to %x, want %x", out, raw)
+	}
 	return nil
+}
+
+// sameJSON compares m in Kafka's JSON form with want.
+func sameJSON(m messages.Message, version int16, want []byte) error {
+	got, err := m.AppendJSON(nil, version)
+	if err != nil {
+		return err
+	}
+	g, err := parseJSON(got)
+	if err != nil {
+		return errorf("AppendJSON wrote invalid JSON %s: %v", got, err)
+	}
+	w, err := parseJSON(want)
+	if err != nil {
+		return err
+	}
+	if path, ok := equalJSON(g, w, ""); !ok {
+		return errorf("JSON differs at %q: got %s, want %s", path, got, want)
+	}
+	return nil
+}
+
+func parseJSON(data []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	var v any
+	err := d.Decode(&v)
+	return v, err
+}
+
+// equalJSON compares two JSON values; numbers are equal when they are the
+// same number, however written (Java and Go write doubles differently).
+func equalJSON(a, b any, path string) (string, bool) {
+	switch a := a.(type) {
+	case map[string]any:
+		b, ok := b.(map[string]any)
+		if !ok || len(a) != len(b) {
+			return path, false
+		}
+		for k, av := range a {
+			bv, ok := b[k]
+			if !ok {
+				return path + "/" + k, false
+			}
+			if p, ok := equalJSON(av, bv, path+"/"+k); !ok {
+				return p, false
+			}
+		}
+		return "", true
+	case []any:
+		b, ok := b.([]any)
+		if !ok || len(a) != len(b) {
+			return path, false
+		}
+		for i := range a {
+			if p, ok := equalJSON(a[i], b[i], fmt.Sprintf("%s/%d", path, i)); !ok {
+				return p, false
+			}
+		}
+		return "", true
+	case json.Number:
+		b, ok := b.(json.Number)
+		if !ok {
+			return path, false
+		}
+		if a == b {
+			return "", true
+		}
+		fa, errA := strconv.ParseFloat(string(a), 64)
+		fb, errB := strconv.ParseFloat(string(b), 64)
+		return path, errA == nil && errB == nil && fa == fb && strings.ContainsAny(string(a)+string(b), ".eE")
+	default:
+		return path, a == b
+	}
 }
 
 // checkFrame checks a whole frame: its size prefix, its header at the
@@ -192,6 +290,19 @@ func checkFrame(v vector, raw []byte) error {
 		return errorf("the header names api %d v%d", h.RequestAPIKey, h.RequestAPIVersion)
 	}
 	if err := m.Decode(raw[4+n:], v.Version); err != nil {
+		return err
+	}
+	var parts struct {
+		Header  json.RawMessage `json:"header"`
+		Message json.RawMessage `json:"message"`
+	}
+	if err := json.Unmarshal(v.JSON, &parts); err != nil {
+		return err
+	}
+	if err := sameJSON(header, headerVersion, parts.Header); err != nil {
+		return errorf("header: %v", err)
+	}
+	if err := sameJSON(m, v.Version, parts.Message); err != nil {
 		return err
 	}
 	out := binary.BigEndian.AppendUint32(nil, uint32(header.Size(headerVersion)+m.Size(v.Version)))

@@ -98,6 +98,33 @@ func (v *ConsumerGroupDescribeRequest) decodeMessage(r *wire.Reader, version int
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ConsumerGroupDescribeRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("ConsumerGroupDescribeRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ConsumerGroupDescribeRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "ConsumerGroupDescribeRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ConsumerGroupDescribeRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ConsumerGroupDescribeRequest")
+	}
+	return nil
+}
+
 func (v *ConsumerGroupDescribeRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.GroupIDs), true); err != nil {
@@ -158,6 +185,77 @@ func (v *ConsumerGroupDescribeRequest) decode(r *wire.Reader, version int16) err
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ConsumerGroupDescribeRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupIds")
+	dst = append(dst, '[')
+	for i := range v.GroupIDs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.GroupIDs[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "includeAuthorizedOperations")
+	dst = wire.AppendJSONBool(dst, v.IncludeAuthorizedOperations)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerGroupDescribeRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupIds"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "GroupIDs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "GroupIDs")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "GroupIDs")
+					}
+				}
+				v.GroupIDs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("groupIds")
+	}
+	if x, ok := obj["includeAuthorizedOperations"]; ok {
+		seen++
+		if v.IncludeAuthorizedOperations, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "IncludeAuthorizedOperations")
+		}
+	} else {
+		return wire.JSONMissing("includeAuthorizedOperations")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupIds":
+				return true
+			case "includeAuthorizedOperations":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

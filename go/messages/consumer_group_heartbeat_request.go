@@ -140,6 +140,33 @@ func (v *ConsumerGroupHeartbeatRequest) decodeMessage(r *wire.Reader, version in
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ConsumerGroupHeartbeatRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("ConsumerGroupHeartbeatRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ConsumerGroupHeartbeatRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "ConsumerGroupHeartbeatRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ConsumerGroupHeartbeatRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ConsumerGroupHeartbeatRequest")
+	}
+	return nil
+}
+
 func (v *ConsumerGroupHeartbeatRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.GroupID, true); err != nil {
@@ -312,6 +339,212 @@ func (v *ConsumerGroupHeartbeatRequest) decode(r *wire.Reader, version int16) er
 	return nil
 }
 
+func (v *ConsumerGroupHeartbeatRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "memberEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.MemberEpoch))
+	dst = wire.JSONField(dst, &first, "instanceId")
+	dst = wire.AppendJSONNullableString(dst, v.InstanceID)
+	dst = wire.JSONField(dst, &first, "rackId")
+	dst = wire.AppendJSONNullableString(dst, v.RackID)
+	dst = wire.JSONField(dst, &first, "rebalanceTimeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.RebalanceTimeoutMs))
+	dst = wire.JSONField(dst, &first, "subscribedTopicNames")
+	if v.SubscribedTopicNames == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.SubscribedTopicNames {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONString(dst, v.SubscribedTopicNames[i])
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "subscribedTopicRegex")
+		dst = wire.AppendJSONNullableString(dst, v.SubscribedTopicRegex)
+	}
+	dst = wire.JSONField(dst, &first, "serverAssignor")
+	dst = wire.AppendJSONNullableString(dst, v.ServerAssignor)
+	dst = wire.JSONField(dst, &first, "topicPartitions")
+	if v.TopicPartitions == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.TopicPartitions {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.TopicPartitions[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerGroupHeartbeatRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["memberEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MemberEpoch")
+			}
+			v.MemberEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("memberEpoch")
+	}
+	if x, ok := obj["instanceId"]; ok {
+		seen++
+		if v.InstanceID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "InstanceID")
+		}
+	} else {
+		return wire.JSONMissing("instanceId")
+	}
+	if x, ok := obj["rackId"]; ok {
+		seen++
+		if v.RackID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "RackID")
+		}
+	} else {
+		return wire.JSONMissing("rackId")
+	}
+	if x, ok := obj["rebalanceTimeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "RebalanceTimeoutMs")
+			}
+			v.RebalanceTimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("rebalanceTimeoutMs")
+	}
+	if x, ok := obj["subscribedTopicNames"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SubscribedTopicNames")
+			}
+			if null {
+				v.SubscribedTopicNames = nil
+			} else {
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
+					}
+				}
+				v.SubscribedTopicNames = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("subscribedTopicNames")
+	}
+	if version >= 1 {
+		if x, ok := obj["subscribedTopicRegex"]; ok {
+			seen++
+			if v.SubscribedTopicRegex, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "SubscribedTopicRegex")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("subscribedTopicRegex")
+		}
+	}
+	if x, ok := obj["serverAssignor"]; ok {
+		seen++
+		if v.ServerAssignor, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ServerAssignor")
+		}
+	} else {
+		return wire.JSONMissing("serverAssignor")
+	}
+	if x, ok := obj["topicPartitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TopicPartitions")
+			}
+			if null {
+				v.TopicPartitions = nil
+			} else {
+				items := make([]ConsumerGroupHeartbeatRequestTopicPartitions, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TopicPartitions")
+					}
+				}
+				v.TopicPartitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topicPartitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "memberId":
+				return true
+			case "memberEpoch":
+				return true
+			case "instanceId":
+				return true
+			case "rackId":
+				return true
+			case "rebalanceTimeoutMs":
+				return true
+			case "subscribedTopicNames":
+				return true
+			case "subscribedTopicRegex":
+				return version >= 1
+			case "serverAssignor":
+				return true
+			case "topicPartitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ConsumerGroupHeartbeatRequestTopicPartitions: null if it didn't change since
 // the last heartbeat; the partitions owned by the member.
 //
@@ -406,6 +639,81 @@ func (v *ConsumerGroupHeartbeatRequestTopicPartitions) decode(r *wire.Reader, ve
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ConsumerGroupHeartbeatRequestTopicPartitions) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerGroupHeartbeatRequestTopicPartitions) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -131,6 +131,33 @@ func (v *ConsumerGroupMemberMetadataValue) decodeMessage(r *wire.Reader, version
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ConsumerGroupMemberMetadataValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("ConsumerGroupMemberMetadataValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ConsumerGroupMemberMetadataValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "ConsumerGroupMemberMetadataValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ConsumerGroupMemberMetadataValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ConsumerGroupMemberMetadataValue")
+	}
+	return nil
+}
+
 func (v *ConsumerGroupMemberMetadataValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendNullableString(dst, v.InstanceID, true, true, version); err != nil {
@@ -292,6 +319,174 @@ func (v *ConsumerGroupMemberMetadataValue) decode(r *wire.Reader, version int16)
 	return nil
 }
 
+func (v *ConsumerGroupMemberMetadataValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "instanceId")
+	dst = wire.AppendJSONNullableString(dst, v.InstanceID)
+	dst = wire.JSONField(dst, &first, "rackId")
+	dst = wire.AppendJSONNullableString(dst, v.RackID)
+	dst = wire.JSONField(dst, &first, "clientId")
+	dst = wire.AppendJSONString(dst, v.ClientID)
+	dst = wire.JSONField(dst, &first, "clientHost")
+	dst = wire.AppendJSONString(dst, v.ClientHost)
+	dst = wire.JSONField(dst, &first, "subscribedTopicNames")
+	dst = append(dst, '[')
+	for i := range v.SubscribedTopicNames {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.SubscribedTopicNames[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "subscribedTopicRegex")
+	dst = wire.AppendJSONNullableString(dst, v.SubscribedTopicRegex)
+	dst = wire.JSONField(dst, &first, "rebalanceTimeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.RebalanceTimeoutMs))
+	dst = wire.JSONField(dst, &first, "serverAssignor")
+	dst = wire.AppendJSONNullableString(dst, v.ServerAssignor)
+	if v.ClassicMemberMetadata == nil || !v.ClassicMemberMetadata.isDefault() {
+		dst = wire.JSONField(dst, &first, "classicMemberMetadata")
+		if v.ClassicMemberMetadata == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = v.ClassicMemberMetadata.appendJSON(dst, version)
+		}
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerGroupMemberMetadataValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["instanceId"]; ok {
+		seen++
+		if v.InstanceID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "InstanceID")
+		}
+	} else {
+		return wire.JSONMissing("instanceId")
+	}
+	if x, ok := obj["rackId"]; ok {
+		seen++
+		if v.RackID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "RackID")
+		}
+	} else {
+		return wire.JSONMissing("rackId")
+	}
+	if x, ok := obj["clientId"]; ok {
+		seen++
+		if v.ClientID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientID")
+		}
+	} else {
+		return wire.JSONMissing("clientId")
+	}
+	if x, ok := obj["clientHost"]; ok {
+		seen++
+		if v.ClientHost, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientHost")
+		}
+	} else {
+		return wire.JSONMissing("clientHost")
+	}
+	if x, ok := obj["subscribedTopicNames"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SubscribedTopicNames")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SubscribedTopicNames")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
+					}
+				}
+				v.SubscribedTopicNames = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("subscribedTopicNames")
+	}
+	if x, ok := obj["subscribedTopicRegex"]; ok {
+		seen++
+		if v.SubscribedTopicRegex, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "SubscribedTopicRegex")
+		}
+	} else {
+		return wire.JSONMissing("subscribedTopicRegex")
+	}
+	if x, ok := obj["rebalanceTimeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "RebalanceTimeoutMs")
+			}
+			v.RebalanceTimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("rebalanceTimeoutMs")
+	}
+	if x, ok := obj["serverAssignor"]; ok {
+		seen++
+		if v.ServerAssignor, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ServerAssignor")
+		}
+	} else {
+		return wire.JSONMissing("serverAssignor")
+	}
+	if x, ok := obj["classicMemberMetadata"]; ok {
+		seen++
+		if x == nil {
+			v.ClassicMemberMetadata = nil
+		} else {
+			v.ClassicMemberMetadata = new(ConsumerGroupMemberMetadataValueClassicMemberMetadata)
+			if err := v.ClassicMemberMetadata.fromJSON(x, version); err != nil {
+				return wire.InField(err, "ClassicMemberMetadata")
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "instanceId":
+				return true
+			case "rackId":
+				return true
+			case "clientId":
+				return true
+			case "clientHost":
+				return true
+			case "subscribedTopicNames":
+				return true
+			case "subscribedTopicRegex":
+				return true
+			case "rebalanceTimeoutMs":
+				return true
+			case "serverAssignor":
+				return true
+			case "classicMemberMetadata":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ConsumerGroupMemberMetadataValueClassicMemberMetadata: The classic member
 // metadata which includes the supported protocols of the consumer if it uses
 // the classic protocol. The metadata is null if the consumer uses the consumer
@@ -397,6 +592,81 @@ func (v *ConsumerGroupMemberMetadataValueClassicMemberMetadata) decode(r *wire.R
 	return nil
 }
 
+func (v *ConsumerGroupMemberMetadataValueClassicMemberMetadata) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "sessionTimeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.SessionTimeoutMs))
+	dst = wire.JSONField(dst, &first, "supportedProtocols")
+	dst = append(dst, '[')
+	for i := range v.SupportedProtocols {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.SupportedProtocols[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerGroupMemberMetadataValueClassicMemberMetadata) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["sessionTimeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "SessionTimeoutMs")
+			}
+			v.SessionTimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("sessionTimeoutMs")
+	}
+	if x, ok := obj["supportedProtocols"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SupportedProtocols")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SupportedProtocols")
+			}
+			{
+				items := make([]ConsumerGroupMemberMetadataValueClassicProtocol, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SupportedProtocols")
+					}
+				}
+				v.SupportedProtocols = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("supportedProtocols")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "sessionTimeoutMs":
+				return true
+			case "supportedProtocols":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ConsumerGroupMemberMetadataValueClassicProtocol: The list of protocols that
 // the member supports if the consumer uses the classic protocol.
 //
@@ -479,6 +749,54 @@ func (v *ConsumerGroupMemberMetadataValueClassicProtocol) decode(r *wire.Reader,
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ConsumerGroupMemberMetadataValueClassicProtocol) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "metadata")
+	dst = wire.AppendJSONBytes(dst, v.Metadata)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerGroupMemberMetadataValueClassicProtocol) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["metadata"]; ok {
+		seen++
+		if v.Metadata, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Metadata")
+		}
+	} else {
+		return wire.JSONMissing("metadata")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "metadata":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

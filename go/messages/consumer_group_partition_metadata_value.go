@@ -91,6 +91,33 @@ func (v *ConsumerGroupPartitionMetadataValue) decodeMessage(r *wire.Reader, vers
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ConsumerGroupPartitionMetadataValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("ConsumerGroupPartitionMetadataValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ConsumerGroupPartitionMetadataValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "ConsumerGroupPartitionMetadataValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ConsumerGroupPartitionMetadataValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ConsumerGroupPartitionMetadataValue")
+	}
+	return nil
+}
+
 func (v *ConsumerGroupPartitionMetadataValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.Topics), true); err != nil {
@@ -146,6 +173,65 @@ func (v *ConsumerGroupPartitionMetadataValue) decode(r *wire.Reader, version int
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ConsumerGroupPartitionMetadataValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerGroupPartitionMetadataValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]ConsumerGroupPartitionMetadataValueTopicMetadata, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -276,6 +362,105 @@ func (v *ConsumerGroupPartitionMetadataValueTopicMetadata) decode(r *wire.Reader
 	return nil
 }
 
+func (v *ConsumerGroupPartitionMetadataValueTopicMetadata) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "numPartitions")
+	dst = wire.AppendJSONInt(dst, int64(v.NumPartitions))
+	dst = wire.JSONField(dst, &first, "partitionMetadata")
+	dst = append(dst, '[')
+	for i := range v.PartitionMetadata {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.PartitionMetadata[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerGroupPartitionMetadataValueTopicMetadata) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["numPartitions"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NumPartitions")
+			}
+			v.NumPartitions = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("numPartitions")
+	}
+	if x, ok := obj["partitionMetadata"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionMetadata")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionMetadata")
+			}
+			{
+				items := make([]ConsumerGroupPartitionMetadataValuePartitionMetadata, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "PartitionMetadata")
+					}
+				}
+				v.PartitionMetadata = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionMetadata")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "topicName":
+				return true
+			case "numPartitions":
+				return true
+			case "partitionMetadata":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ConsumerGroupPartitionMetadataValuePartitionMetadata: Deprecated: this field
 // is not used after 4.0. Partitions mapped to a set of racks. If the rack
 // information is unavailable for all the partitions, an empty list is stored.
@@ -375,6 +560,81 @@ func (v *ConsumerGroupPartitionMetadataValuePartitionMetadata) decode(r *wire.Re
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ConsumerGroupPartitionMetadataValuePartitionMetadata) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = wire.JSONField(dst, &first, "racks")
+	dst = append(dst, '[')
+	for i := range v.Racks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.Racks[i])
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerGroupPartitionMetadataValuePartitionMetadata) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if x, ok := obj["racks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Racks")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Racks")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Racks")
+					}
+				}
+				v.Racks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("racks")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partition":
+				return true
+			case "racks":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

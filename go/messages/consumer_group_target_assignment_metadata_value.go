@@ -93,6 +93,33 @@ func (v *ConsumerGroupTargetAssignmentMetadataValue) decodeMessage(r *wire.Reade
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ConsumerGroupTargetAssignmentMetadataValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("ConsumerGroupTargetAssignmentMetadataValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ConsumerGroupTargetAssignmentMetadataValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "ConsumerGroupTargetAssignmentMetadataValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ConsumerGroupTargetAssignmentMetadataValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ConsumerGroupTargetAssignmentMetadataValue")
+	}
+	return nil
+}
+
 func (v *ConsumerGroupTargetAssignmentMetadataValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.AssignmentEpoch)
@@ -159,6 +186,62 @@ func (v *ConsumerGroupTargetAssignmentMetadataValue) decode(r *wire.Reader, vers
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ConsumerGroupTargetAssignmentMetadataValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "assignmentEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.AssignmentEpoch))
+	if v.AssignmentTimestamp != 0 {
+		dst = wire.JSONField(dst, &first, "assignmentTimestamp")
+		dst = wire.AppendJSONInt(dst, int64(v.AssignmentTimestamp))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerGroupTargetAssignmentMetadataValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["assignmentEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "AssignmentEpoch")
+			}
+			v.AssignmentEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("assignmentEpoch")
+	}
+	if x, ok := obj["assignmentTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "AssignmentTimestamp")
+			}
+			v.AssignmentTimestamp = int64(n)
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "assignmentEpoch":
+				return true
+			case "assignmentTimestamp":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

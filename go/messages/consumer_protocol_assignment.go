@@ -91,6 +91,33 @@ func (v *ConsumerProtocolAssignment) decodeMessage(r *wire.Reader, version int16
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ConsumerProtocolAssignment) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("ConsumerProtocolAssignment", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ConsumerProtocolAssignment) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "ConsumerProtocolAssignment")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ConsumerProtocolAssignment")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ConsumerProtocolAssignment")
+	}
+	return nil
+}
+
 func (v *ConsumerProtocolAssignment) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.AssignedPartitions), false); err != nil {
@@ -135,6 +162,77 @@ func (v *ConsumerProtocolAssignment) decode(r *wire.Reader, version int16) error
 	}
 	if v.UserData, err = r.NullableBytes(false, true, version); err != nil {
 		return wire.InField(err, "UserData")
+	}
+	return nil
+}
+
+func (v *ConsumerProtocolAssignment) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "assignedPartitions")
+	dst = append(dst, '[')
+	for i := range v.AssignedPartitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.AssignedPartitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "userData")
+	dst = wire.AppendJSONNullableBytes(dst, v.UserData)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerProtocolAssignment) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["assignedPartitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "AssignedPartitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "AssignedPartitions")
+			}
+			{
+				items := make([]ConsumerProtocolAssignmentTopicPartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "AssignedPartitions")
+					}
+				}
+				v.AssignedPartitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("assignedPartitions")
+	}
+	if x, ok := obj["userData"]; ok {
+		seen++
+		if v.UserData, err = wire.JSONNullableBytes(x); err != nil {
+			return wire.InField(err, "UserData")
+		}
+	} else {
+		return wire.JSONMissing("userData")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "assignedPartitions":
+				return true
+			case "userData":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -213,6 +311,81 @@ func (v *ConsumerProtocolAssignmentTopicPartition) decode(r *wire.Reader, versio
 			}
 		}
 		v.Partitions = items
+	}
+	return nil
+}
+
+func (v *ConsumerProtocolAssignmentTopicPartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topic")
+	dst = wire.AppendJSONString(dst, v.Topic)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerProtocolAssignmentTopicPartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topic"]; ok {
+		seen++
+		if v.Topic, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Topic")
+		}
+	} else {
+		return wire.JSONMissing("topic")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topic":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

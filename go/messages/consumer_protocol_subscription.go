@@ -105,6 +105,33 @@ func (v *ConsumerProtocolSubscription) decodeMessage(r *wire.Reader, version int
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ConsumerProtocolSubscription) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("ConsumerProtocolSubscription", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ConsumerProtocolSubscription) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "ConsumerProtocolSubscription")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ConsumerProtocolSubscription")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ConsumerProtocolSubscription")
+	}
+	return nil
+}
+
 func (v *ConsumerProtocolSubscription) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.Topics), false); err != nil {
@@ -208,6 +235,152 @@ func (v *ConsumerProtocolSubscription) decode(r *wire.Reader, version int16) err
 	return nil
 }
 
+func (v *ConsumerProtocolSubscription) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.Topics[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "userData")
+	dst = wire.AppendJSONNullableBytes(dst, v.UserData)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "ownedPartitions")
+		dst = append(dst, '[')
+		for i := range v.OwnedPartitions {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.OwnedPartitions[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "generationId")
+		dst = wire.AppendJSONInt(dst, int64(v.GenerationID))
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "rackId")
+		dst = wire.AppendJSONNullableString(dst, v.RackID)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerProtocolSubscription) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if x, ok := obj["userData"]; ok {
+		seen++
+		if v.UserData, err = wire.JSONNullableBytes(x); err != nil {
+			return wire.InField(err, "UserData")
+		}
+	} else {
+		return wire.JSONMissing("userData")
+	}
+	if version >= 1 {
+		if x, ok := obj["ownedPartitions"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "OwnedPartitions")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "OwnedPartitions")
+				}
+				{
+					items := make([]ConsumerProtocolSubscriptionTopicPartition, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "OwnedPartitions")
+						}
+					}
+					v.OwnedPartitions = items
+				}
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("ownedPartitions")
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["generationId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "GenerationID")
+				}
+				v.GenerationID = int32(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("generationId")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["rackId"]; ok {
+			seen++
+			if v.RackID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "RackID")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("rackId")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topics":
+				return true
+			case "userData":
+				return true
+			case "ownedPartitions":
+				return version >= 1
+			case "generationId":
+				return version >= 2
+			case "rackId":
+				return version >= 3
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ConsumerProtocolSubscriptionTopicPartition: The partitions that the member
 // owns.
 //
@@ -282,6 +455,81 @@ func (v *ConsumerProtocolSubscriptionTopicPartition) decode(r *wire.Reader, vers
 			}
 		}
 		v.Partitions = items
+	}
+	return nil
+}
+
+func (v *ConsumerProtocolSubscriptionTopicPartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topic")
+	dst = wire.AppendJSONString(dst, v.Topic)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ConsumerProtocolSubscriptionTopicPartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topic"]; ok {
+		seen++
+		if v.Topic, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Topic")
+		}
+	} else {
+		return wire.JSONMissing("topic")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topic":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -84,6 +84,33 @@ func (v *ControlRecordTypeSchema) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ControlRecordTypeSchema) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("ControlRecordTypeSchema", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ControlRecordTypeSchema) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "ControlRecordTypeSchema")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ControlRecordTypeSchema")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ControlRecordTypeSchema")
+	}
+	return nil
+}
+
 func (v *ControlRecordTypeSchema) appendTo(dst []byte, version int16) ([]byte, error) {
 	dst = wire.AppendInt16(dst, v.Type)
 	return dst, nil
@@ -100,6 +127,46 @@ func (v *ControlRecordTypeSchema) decode(r *wire.Reader, version int16) error {
 	v.Default()
 	if v.Type, err = r.Int16(); err != nil {
 		return wire.InField(err, "Type")
+	}
+	return nil
+}
+
+func (v *ControlRecordTypeSchema) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "type")
+	dst = wire.AppendJSONInt(dst, int64(v.Type))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ControlRecordTypeSchema) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["type"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "Type")
+			}
+			v.Type = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("type")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "type":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -111,6 +111,33 @@ func (v *ControllerRegistrationRequest) decodeMessage(r *wire.Reader, version in
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ControllerRegistrationRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("ControllerRegistrationRequest", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ControllerRegistrationRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "ControllerRegistrationRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ControllerRegistrationRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ControllerRegistrationRequest")
+	}
+	return nil
+}
+
 func (v *ControllerRegistrationRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ControllerID)
@@ -206,6 +233,140 @@ func (v *ControllerRegistrationRequest) decode(r *wire.Reader, version int16) er
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ControllerRegistrationRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "controllerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerID))
+	dst = wire.JSONField(dst, &first, "incarnationId")
+	dst = wire.AppendJSONUUID(dst, v.IncarnationID)
+	dst = wire.JSONField(dst, &first, "zkMigrationReady")
+	dst = wire.AppendJSONBool(dst, v.ZkMigrationReady)
+	dst = wire.JSONField(dst, &first, "listeners")
+	dst = append(dst, '[')
+	for i := range v.Listeners {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Listeners[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "features")
+	dst = append(dst, '[')
+	for i := range v.Features {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Features[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ControllerRegistrationRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["controllerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerID")
+			}
+			v.ControllerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerId")
+	}
+	if x, ok := obj["incarnationId"]; ok {
+		seen++
+		if v.IncarnationID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "IncarnationID")
+		}
+	} else {
+		return wire.JSONMissing("incarnationId")
+	}
+	if x, ok := obj["zkMigrationReady"]; ok {
+		seen++
+		if v.ZkMigrationReady, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "ZkMigrationReady")
+		}
+	} else {
+		return wire.JSONMissing("zkMigrationReady")
+	}
+	if x, ok := obj["listeners"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Listeners")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Listeners")
+			}
+			{
+				items := make([]ControllerRegistrationRequestListener, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Listeners")
+					}
+				}
+				v.Listeners = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("listeners")
+	}
+	if x, ok := obj["features"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Features")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Features")
+			}
+			{
+				items := make([]ControllerRegistrationRequestFeature, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Features")
+					}
+				}
+				v.Features = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("features")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "controllerId":
+				return true
+			case "incarnationId":
+				return true
+			case "zkMigrationReady":
+				return true
+			case "listeners":
+				return true
+			case "features":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -313,6 +474,86 @@ func (v *ControllerRegistrationRequestListener) decode(r *wire.Reader, version i
 	return nil
 }
 
+func (v *ControllerRegistrationRequestListener) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "securityProtocol")
+	dst = wire.AppendJSONInt(dst, int64(v.SecurityProtocol))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ControllerRegistrationRequestListener) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["securityProtocol"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "SecurityProtocol")
+			}
+			v.SecurityProtocol = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("securityProtocol")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "securityProtocol":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ControllerRegistrationRequestFeature: The features on this controller.
 //
 // Versions: 0.
@@ -400,6 +641,74 @@ func (v *ControllerRegistrationRequestFeature) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ControllerRegistrationRequestFeature) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "minSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MinSupportedVersion))
+	dst = wire.JSONField(dst, &first, "maxSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxSupportedVersion))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ControllerRegistrationRequestFeature) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["minSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MinSupportedVersion")
+			}
+			v.MinSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("minSupportedVersion")
+	}
+	if x, ok := obj["maxSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MaxSupportedVersion")
+			}
+			v.MaxSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("maxSupportedVersion")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "minSupportedVersion":
+				return true
+			case "maxSupportedVersion":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -94,6 +94,33 @@ func (v *CreateACLsRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *CreateACLsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("CreateAclsRequest", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *CreateACLsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "CreateAclsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "CreateAclsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "CreateAclsRequest")
+	}
+	return nil
+}
+
 func (v *CreateACLsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -154,6 +181,65 @@ func (v *CreateACLsRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreateACLsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "creations")
+	dst = append(dst, '[')
+	for i := range v.Creations {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Creations[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateACLsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["creations"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Creations")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Creations")
+			}
+			{
+				items := make([]CreateACLsRequestACLCreation, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Creations")
+					}
+				}
+				v.Creations = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("creations")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "creations":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -304,6 +390,134 @@ func (v *CreateACLsRequestACLCreation) decode(r *wire.Reader, version int16) err
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreateACLsRequestACLCreation) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "resourceType")
+	dst = wire.AppendJSONInt(dst, int64(v.ResourceType))
+	dst = wire.JSONField(dst, &first, "resourceName")
+	dst = wire.AppendJSONString(dst, v.ResourceName)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "resourcePatternType")
+		dst = wire.AppendJSONInt(dst, int64(v.ResourcePatternType))
+	}
+	dst = wire.JSONField(dst, &first, "principal")
+	dst = wire.AppendJSONString(dst, v.Principal)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "operation")
+	dst = wire.AppendJSONInt(dst, int64(v.Operation))
+	dst = wire.JSONField(dst, &first, "permissionType")
+	dst = wire.AppendJSONInt(dst, int64(v.PermissionType))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateACLsRequestACLCreation) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["resourceType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "ResourceType")
+			}
+			v.ResourceType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("resourceType")
+	}
+	if x, ok := obj["resourceName"]; ok {
+		seen++
+		if v.ResourceName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ResourceName")
+		}
+	} else {
+		return wire.JSONMissing("resourceName")
+	}
+	if version >= 1 {
+		if x, ok := obj["resourcePatternType"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "ResourcePatternType")
+				}
+				v.ResourcePatternType = int8(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("resourcePatternType")
+		}
+	}
+	if x, ok := obj["principal"]; ok {
+		seen++
+		if v.Principal, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Principal")
+		}
+	} else {
+		return wire.JSONMissing("principal")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["operation"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "Operation")
+			}
+			v.Operation = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("operation")
+	}
+	if x, ok := obj["permissionType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "PermissionType")
+			}
+			v.PermissionType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("permissionType")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "resourceType":
+				return true
+			case "resourceName":
+				return true
+			case "resourcePatternType":
+				return version >= 1
+			case "principal":
+				return true
+			case "host":
+				return true
+			case "operation":
+				return true
+			case "permissionType":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -98,6 +98,33 @@ func (v *CreateACLsResponse) decodeMessage(r *wire.Reader, version int16) error 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *CreateACLsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("CreateAclsResponse", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *CreateACLsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "CreateAclsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "CreateAclsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "CreateAclsResponse")
+	}
+	return nil
+}
+
 func (v *CreateACLsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -163,6 +190,81 @@ func (v *CreateACLsResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreateACLsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "results")
+	dst = append(dst, '[')
+	for i := range v.Results {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Results[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateACLsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["results"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Results")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Results")
+			}
+			{
+				items := make([]CreateACLsResponseACLCreationResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Results")
+					}
+				}
+				v.Results = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("results")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "results":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -251,6 +353,58 @@ func (v *CreateACLsResponseACLCreationResult) decode(r *wire.Reader, version int
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreateACLsResponseACLCreationResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateACLsResponseACLCreationResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

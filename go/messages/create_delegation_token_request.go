@@ -112,6 +112,33 @@ func (v *CreateDelegationTokenRequest) decodeMessage(r *wire.Reader, version int
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *CreateDelegationTokenRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("CreateDelegationTokenRequest", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *CreateDelegationTokenRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "CreateDelegationTokenRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "CreateDelegationTokenRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "CreateDelegationTokenRequest")
+	}
+	return nil
+}
+
 func (v *CreateDelegationTokenRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -211,6 +238,113 @@ func (v *CreateDelegationTokenRequest) decode(r *wire.Reader, version int16) err
 	return nil
 }
 
+func (v *CreateDelegationTokenRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "ownerPrincipalType")
+		dst = wire.AppendJSONNullableString(dst, v.OwnerPrincipalType)
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "ownerPrincipalName")
+		dst = wire.AppendJSONNullableString(dst, v.OwnerPrincipalName)
+	}
+	dst = wire.JSONField(dst, &first, "renewers")
+	dst = append(dst, '[')
+	for i := range v.Renewers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Renewers[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "maxLifetimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxLifetimeMs))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateDelegationTokenRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 3 {
+		if x, ok := obj["ownerPrincipalType"]; ok {
+			seen++
+			if v.OwnerPrincipalType, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "OwnerPrincipalType")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("ownerPrincipalType")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["ownerPrincipalName"]; ok {
+			seen++
+			if v.OwnerPrincipalName, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "OwnerPrincipalName")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("ownerPrincipalName")
+		}
+	}
+	if x, ok := obj["renewers"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Renewers")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Renewers")
+			}
+			{
+				items := make([]CreateDelegationTokenRequestCreatableRenewers, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Renewers")
+					}
+				}
+				v.Renewers = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("renewers")
+	}
+	if x, ok := obj["maxLifetimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "MaxLifetimeMs")
+			}
+			v.MaxLifetimeMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("maxLifetimeMs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "ownerPrincipalType":
+				return version >= 3
+			case "ownerPrincipalName":
+				return version >= 3
+			case "renewers":
+				return true
+			case "maxLifetimeMs":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // CreateDelegationTokenRequestCreatableRenewers: A list of those who are
 // allowed to renew this token before it expires.
 //
@@ -296,6 +430,54 @@ func (v *CreateDelegationTokenRequestCreatableRenewers) decode(r *wire.Reader, v
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreateDelegationTokenRequestCreatableRenewers) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "principalType")
+	dst = wire.AppendJSONString(dst, v.PrincipalType)
+	dst = wire.JSONField(dst, &first, "principalName")
+	dst = wire.AppendJSONString(dst, v.PrincipalName)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateDelegationTokenRequestCreatableRenewers) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["principalType"]; ok {
+		seen++
+		if v.PrincipalType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "PrincipalType")
+		}
+	} else {
+		return wire.JSONMissing("principalType")
+	}
+	if x, ok := obj["principalName"]; ok {
+		seen++
+		if v.PrincipalName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "PrincipalName")
+		}
+	} else {
+		return wire.JSONMissing("principalName")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "principalType":
+				return true
+			case "principalName":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

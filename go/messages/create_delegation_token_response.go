@@ -135,6 +135,33 @@ func (v *CreateDelegationTokenResponse) decodeMessage(r *wire.Reader, version in
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *CreateDelegationTokenResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("CreateDelegationTokenResponse", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *CreateDelegationTokenResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "CreateDelegationTokenResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "CreateDelegationTokenResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "CreateDelegationTokenResponse")
+	}
+	return nil
+}
+
 func (v *CreateDelegationTokenResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -253,6 +280,190 @@ func (v *CreateDelegationTokenResponse) decode(r *wire.Reader, version int16) er
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreateDelegationTokenResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "principalType")
+	dst = wire.AppendJSONString(dst, v.PrincipalType)
+	dst = wire.JSONField(dst, &first, "principalName")
+	dst = wire.AppendJSONString(dst, v.PrincipalName)
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "tokenRequesterPrincipalType")
+		dst = wire.AppendJSONString(dst, v.TokenRequesterPrincipalType)
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "tokenRequesterPrincipalName")
+		dst = wire.AppendJSONString(dst, v.TokenRequesterPrincipalName)
+	}
+	dst = wire.JSONField(dst, &first, "issueTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.IssueTimestampMs))
+	dst = wire.JSONField(dst, &first, "expiryTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ExpiryTimestampMs))
+	dst = wire.JSONField(dst, &first, "maxTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxTimestampMs))
+	dst = wire.JSONField(dst, &first, "tokenId")
+	dst = wire.AppendJSONString(dst, v.TokenID)
+	dst = wire.JSONField(dst, &first, "hmac")
+	dst = wire.AppendJSONBytes(dst, v.Hmac)
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateDelegationTokenResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["principalType"]; ok {
+		seen++
+		if v.PrincipalType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "PrincipalType")
+		}
+	} else {
+		return wire.JSONMissing("principalType")
+	}
+	if x, ok := obj["principalName"]; ok {
+		seen++
+		if v.PrincipalName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "PrincipalName")
+		}
+	} else {
+		return wire.JSONMissing("principalName")
+	}
+	if version >= 3 {
+		if x, ok := obj["tokenRequesterPrincipalType"]; ok {
+			seen++
+			if v.TokenRequesterPrincipalType, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "TokenRequesterPrincipalType")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("tokenRequesterPrincipalType")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["tokenRequesterPrincipalName"]; ok {
+			seen++
+			if v.TokenRequesterPrincipalName, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "TokenRequesterPrincipalName")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("tokenRequesterPrincipalName")
+		}
+	}
+	if x, ok := obj["issueTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "IssueTimestampMs")
+			}
+			v.IssueTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("issueTimestampMs")
+	}
+	if x, ok := obj["expiryTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ExpiryTimestampMs")
+			}
+			v.ExpiryTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("expiryTimestampMs")
+	}
+	if x, ok := obj["maxTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "MaxTimestampMs")
+			}
+			v.MaxTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("maxTimestampMs")
+	}
+	if x, ok := obj["tokenId"]; ok {
+		seen++
+		if v.TokenID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TokenID")
+		}
+	} else {
+		return wire.JSONMissing("tokenId")
+	}
+	if x, ok := obj["hmac"]; ok {
+		seen++
+		if v.Hmac, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Hmac")
+		}
+	} else {
+		return wire.JSONMissing("hmac")
+	}
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "principalType":
+				return true
+			case "principalName":
+				return true
+			case "tokenRequesterPrincipalType":
+				return version >= 3
+			case "tokenRequesterPrincipalName":
+				return version >= 3
+			case "issueTimestampMs":
+				return true
+			case "expiryTimestampMs":
+				return true
+			case "maxTimestampMs":
+				return true
+			case "tokenId":
+				return true
+			case "hmac":
+				return true
+			case "throttleTimeMs":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

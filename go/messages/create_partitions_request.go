@@ -102,6 +102,33 @@ func (v *CreatePartitionsRequest) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *CreatePartitionsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("CreatePartitionsRequest", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *CreatePartitionsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "CreatePartitionsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "CreatePartitionsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "CreatePartitionsRequest")
+	}
+	return nil
+}
+
 func (v *CreatePartitionsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -172,6 +199,93 @@ func (v *CreatePartitionsRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreatePartitionsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "timeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TimeoutMs))
+	dst = wire.JSONField(dst, &first, "validateOnly")
+	dst = wire.AppendJSONBool(dst, v.ValidateOnly)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreatePartitionsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]CreatePartitionsRequestCreatePartitionsTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if x, ok := obj["timeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TimeoutMs")
+			}
+			v.TimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("timeoutMs")
+	}
+	if x, ok := obj["validateOnly"]; ok {
+		seen++
+		if v.ValidateOnly, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "ValidateOnly")
+		}
+	} else {
+		return wire.JSONMissing("validateOnly")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topics":
+				return true
+			case "timeoutMs":
+				return true
+			case "validateOnly":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -309,6 +423,95 @@ func (v *CreatePartitionsRequestCreatePartitionsTopic) decode(r *wire.Reader, ve
 	return nil
 }
 
+func (v *CreatePartitionsRequestCreatePartitionsTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "count")
+	dst = wire.AppendJSONInt(dst, int64(v.Count))
+	dst = wire.JSONField(dst, &first, "assignments")
+	if v.Assignments == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.Assignments {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Assignments[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreatePartitionsRequestCreatePartitionsTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["count"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Count")
+			}
+			v.Count = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("count")
+	}
+	if x, ok := obj["assignments"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Assignments")
+			}
+			if null {
+				v.Assignments = nil
+			} else {
+				items := make([]CreatePartitionsRequestCreatePartitionsAssignment, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Assignments")
+					}
+				}
+				v.Assignments = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("assignments")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "count":
+				return true
+			case "assignments":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // CreatePartitionsRequestCreatePartitionsAssignment: The new partition
 // assignments.
 //
@@ -398,6 +601,69 @@ func (v *CreatePartitionsRequestCreatePartitionsAssignment) decode(r *wire.Reade
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreatePartitionsRequestCreatePartitionsAssignment) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "brokerIds")
+	dst = append(dst, '[')
+	for i := range v.BrokerIDs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.BrokerIDs[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreatePartitionsRequestCreatePartitionsAssignment) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["brokerIds"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "BrokerIDs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "BrokerIDs")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "BrokerIDs")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.BrokerIDs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("brokerIds")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "brokerIds":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -104,6 +104,33 @@ func (v *CreateTopicsRequest) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *CreateTopicsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 7 {
+		return dst, wire.UnsupportedVersion("CreateTopicsRequest", version, 0, 7)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *CreateTopicsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 7 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-7", version), "CreateTopicsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "CreateTopicsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "CreateTopicsRequest")
+	}
+	return nil
+}
+
 func (v *CreateTopicsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 5
@@ -182,6 +209,97 @@ func (v *CreateTopicsRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreateTopicsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "timeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TimeoutMs))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "validateOnly")
+		dst = wire.AppendJSONBool(dst, v.ValidateOnly)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateTopicsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]CreateTopicsRequestCreatableTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if x, ok := obj["timeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TimeoutMs")
+			}
+			v.TimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("timeoutMs")
+	}
+	if version >= 1 {
+		if x, ok := obj["validateOnly"]; ok {
+			seen++
+			if v.ValidateOnly, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "ValidateOnly")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("validateOnly")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topics":
+				return true
+			case "timeoutMs":
+				return true
+			case "validateOnly":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -349,6 +467,144 @@ func (v *CreateTopicsRequestCreatableTopic) decode(r *wire.Reader, version int16
 	return nil
 }
 
+func (v *CreateTopicsRequestCreatableTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "numPartitions")
+	dst = wire.AppendJSONInt(dst, int64(v.NumPartitions))
+	dst = wire.JSONField(dst, &first, "replicationFactor")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicationFactor))
+	dst = wire.JSONField(dst, &first, "assignments")
+	dst = append(dst, '[')
+	for i := range v.Assignments {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Assignments[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "configs")
+	dst = append(dst, '[')
+	for i := range v.Configs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Configs[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateTopicsRequestCreatableTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["numPartitions"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NumPartitions")
+			}
+			v.NumPartitions = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("numPartitions")
+	}
+	if x, ok := obj["replicationFactor"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ReplicationFactor")
+			}
+			v.ReplicationFactor = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("replicationFactor")
+	}
+	if x, ok := obj["assignments"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Assignments")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Assignments")
+			}
+			{
+				items := make([]CreateTopicsRequestCreatableReplicaAssignment, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Assignments")
+					}
+				}
+				v.Assignments = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("assignments")
+	}
+	if x, ok := obj["configs"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Configs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Configs")
+			}
+			{
+				items := make([]CreateTopicsRequestCreatableTopicConfig, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Configs")
+					}
+				}
+				v.Configs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("configs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "numPartitions":
+				return true
+			case "replicationFactor":
+				return true
+			case "assignments":
+				return true
+			case "configs":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // CreateTopicsRequestCreatableReplicaAssignment: The manual partition
 // assignment, or the empty array if we are using automatic assignment.
 //
@@ -452,6 +708,85 @@ func (v *CreateTopicsRequestCreatableReplicaAssignment) decode(r *wire.Reader, v
 	return nil
 }
 
+func (v *CreateTopicsRequestCreatableReplicaAssignment) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "brokerIds")
+	dst = append(dst, '[')
+	for i := range v.BrokerIDs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.BrokerIDs[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateTopicsRequestCreatableReplicaAssignment) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["brokerIds"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "BrokerIDs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "BrokerIDs")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "BrokerIDs")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.BrokerIDs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("brokerIds")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "brokerIds":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // CreateTopicsRequestCreatableTopicConfig: The custom topic configurations to
 // set.
 //
@@ -539,6 +874,54 @@ func (v *CreateTopicsRequestCreatableTopicConfig) decode(r *wire.Reader, version
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreateTopicsRequestCreatableTopicConfig) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONNullableString(dst, v.Value)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateTopicsRequestCreatableTopicConfig) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "value":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

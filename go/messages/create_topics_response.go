@@ -98,6 +98,33 @@ func (v *CreateTopicsResponse) decodeMessage(r *wire.Reader, version int16) erro
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *CreateTopicsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 7 {
+		return dst, wire.UnsupportedVersion("CreateTopicsResponse", version, 0, 7)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *CreateTopicsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 7 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-7", version), "CreateTopicsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "CreateTopicsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "CreateTopicsResponse")
+	}
+	return nil
+}
+
 func (v *CreateTopicsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 5
@@ -169,6 +196,85 @@ func (v *CreateTopicsResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *CreateTopicsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateTopicsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 2 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]CreateTopicsResponseCreatableTopicResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return version >= 2
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -426,6 +532,189 @@ func (v *CreateTopicsResponseCreatableTopicResult) decode(r *wire.Reader, versio
 	return nil
 }
 
+func (v *CreateTopicsResponseCreatableTopicResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "errorMessage")
+		dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	}
+	if (version >= 5) && (v.TopicConfigErrorCode != 0) {
+		dst = wire.JSONField(dst, &first, "topicConfigErrorCode")
+		dst = wire.AppendJSONInt(dst, int64(v.TopicConfigErrorCode))
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "numPartitions")
+		dst = wire.AppendJSONInt(dst, int64(v.NumPartitions))
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "replicationFactor")
+		dst = wire.AppendJSONInt(dst, int64(v.ReplicationFactor))
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "configs")
+		if v.Configs == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.Configs {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = v.Configs[i].appendJSON(dst, version)
+			}
+			dst = append(dst, ']')
+		}
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateTopicsResponseCreatableTopicResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if version >= 7 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if version >= 1 {
+		if x, ok := obj["errorMessage"]; ok {
+			seen++
+			if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ErrorMessage")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("errorMessage")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["topicConfigErrorCode"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "TopicConfigErrorCode")
+				}
+				v.TopicConfigErrorCode = int16(n)
+			}
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["numPartitions"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "NumPartitions")
+				}
+				v.NumPartitions = int32(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("numPartitions")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["replicationFactor"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "ReplicationFactor")
+				}
+				v.ReplicationFactor = int16(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("replicationFactor")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["configs"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Configs")
+				}
+				if null {
+					v.Configs = nil
+				} else {
+					items := make([]CreateTopicsResponseCreatableTopicConfigs, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Configs")
+						}
+					}
+					v.Configs = items
+				}
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("configs")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "topicId":
+				return version >= 7
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return version >= 1
+			case "topicConfigErrorCode":
+				return version >= 5
+			case "numPartitions":
+				return version >= 5
+			case "replicationFactor":
+				return version >= 5
+			case "configs":
+				return version >= 5
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // CreateTopicsResponseCreatableTopicConfigs: Configuration of the topic.
 //
 // Versions: 5-7.
@@ -538,6 +827,94 @@ func (v *CreateTopicsResponseCreatableTopicConfigs) decode(r *wire.Reader, versi
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *CreateTopicsResponseCreatableTopicConfigs) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONNullableString(dst, v.Value)
+	dst = wire.JSONField(dst, &first, "readOnly")
+	dst = wire.AppendJSONBool(dst, v.ReadOnly)
+	dst = wire.JSONField(dst, &first, "configSource")
+	dst = wire.AppendJSONInt(dst, int64(v.ConfigSource))
+	dst = wire.JSONField(dst, &first, "isSensitive")
+	dst = wire.AppendJSONBool(dst, v.IsSensitive)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *CreateTopicsResponseCreatableTopicConfigs) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if x, ok := obj["readOnly"]; ok {
+		seen++
+		if v.ReadOnly, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "ReadOnly")
+		}
+	} else {
+		return wire.JSONMissing("readOnly")
+	}
+	if x, ok := obj["configSource"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "ConfigSource")
+			}
+			v.ConfigSource = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("configSource")
+	}
+	if x, ok := obj["isSensitive"]; ok {
+		seen++
+		if v.IsSensitive, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "IsSensitive")
+		}
+	} else {
+		return wire.JSONMissing("isSensitive")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "value":
+				return true
+			case "readOnly":
+				return true
+			case "configSource":
+				return true
+			case "isSensitive":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -97,6 +97,33 @@ func (v *DefaultPrincipalData) decodeMessage(r *wire.Reader, version int16) erro
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DefaultPrincipalData) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("DefaultPrincipalData", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DefaultPrincipalData) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "DefaultPrincipalData")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DefaultPrincipalData")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DefaultPrincipalData")
+	}
+	return nil
+}
+
 func (v *DefaultPrincipalData) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.Type, true); err != nil {
@@ -146,6 +173,66 @@ func (v *DefaultPrincipalData) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DefaultPrincipalData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "type")
+	dst = wire.AppendJSONString(dst, v.Type)
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "tokenAuthenticated")
+	dst = wire.AppendJSONBool(dst, v.TokenAuthenticated)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DefaultPrincipalData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["type"]; ok {
+		seen++
+		if v.Type, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Type")
+		}
+	} else {
+		return wire.JSONMissing("type")
+	}
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["tokenAuthenticated"]; ok {
+		seen++
+		if v.TokenAuthenticated, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "TokenAuthenticated")
+		}
+	} else {
+		return wire.JSONMissing("tokenAuthenticated")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "type":
+				return true
+			case "name":
+				return true
+			case "tokenAuthenticated":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -113,6 +113,33 @@ func (v *DelegationTokenRecord) decodeMessage(r *wire.Reader, version int16) err
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DelegationTokenRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("DelegationTokenRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DelegationTokenRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "DelegationTokenRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DelegationTokenRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DelegationTokenRecord")
+	}
+	return nil
+}
+
 func (v *DelegationTokenRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.Owner, true); err != nil {
@@ -204,6 +231,149 @@ func (v *DelegationTokenRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DelegationTokenRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "owner")
+	dst = wire.AppendJSONString(dst, v.Owner)
+	dst = wire.JSONField(dst, &first, "requester")
+	dst = wire.AppendJSONString(dst, v.Requester)
+	dst = wire.JSONField(dst, &first, "renewers")
+	dst = append(dst, '[')
+	for i := range v.Renewers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.Renewers[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "issueTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.IssueTimestamp))
+	dst = wire.JSONField(dst, &first, "maxTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxTimestamp))
+	dst = wire.JSONField(dst, &first, "expirationTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.ExpirationTimestamp))
+	dst = wire.JSONField(dst, &first, "tokenId")
+	dst = wire.AppendJSONString(dst, v.TokenID)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DelegationTokenRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["owner"]; ok {
+		seen++
+		if v.Owner, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Owner")
+		}
+	} else {
+		return wire.JSONMissing("owner")
+	}
+	if x, ok := obj["requester"]; ok {
+		seen++
+		if v.Requester, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Requester")
+		}
+	} else {
+		return wire.JSONMissing("requester")
+	}
+	if x, ok := obj["renewers"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Renewers")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Renewers")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Renewers")
+					}
+				}
+				v.Renewers = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("renewers")
+	}
+	if x, ok := obj["issueTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "IssueTimestamp")
+			}
+			v.IssueTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("issueTimestamp")
+	}
+	if x, ok := obj["maxTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "MaxTimestamp")
+			}
+			v.MaxTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("maxTimestamp")
+	}
+	if x, ok := obj["expirationTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ExpirationTimestamp")
+			}
+			v.ExpirationTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("expirationTimestamp")
+	}
+	if x, ok := obj["tokenId"]; ok {
+		seen++
+		if v.TokenID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TokenID")
+		}
+	} else {
+		return wire.JSONMissing("tokenId")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "owner":
+				return true
+			case "requester":
+				return true
+			case "renewers":
+				return true
+			case "issueTimestamp":
+				return true
+			case "maxTimestamp":
+				return true
+			case "expirationTimestamp":
+				return true
+			case "tokenId":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

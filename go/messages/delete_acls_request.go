@@ -94,6 +94,33 @@ func (v *DeleteACLsRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DeleteACLsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("DeleteAclsRequest", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DeleteACLsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "DeleteAclsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DeleteAclsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DeleteAclsRequest")
+	}
+	return nil
+}
+
 func (v *DeleteACLsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -154,6 +181,65 @@ func (v *DeleteACLsRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DeleteACLsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "filters")
+	dst = append(dst, '[')
+	for i := range v.Filters {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Filters[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DeleteACLsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["filters"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Filters")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Filters")
+			}
+			{
+				items := make([]DeleteACLsRequestDeleteACLsFilter, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Filters")
+					}
+				}
+				v.Filters = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("filters")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "filters":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -307,6 +393,134 @@ func (v *DeleteACLsRequestDeleteACLsFilter) decode(r *wire.Reader, version int16
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DeleteACLsRequestDeleteACLsFilter) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "resourceTypeFilter")
+	dst = wire.AppendJSONInt(dst, int64(v.ResourceTypeFilter))
+	dst = wire.JSONField(dst, &first, "resourceNameFilter")
+	dst = wire.AppendJSONNullableString(dst, v.ResourceNameFilter)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "patternTypeFilter")
+		dst = wire.AppendJSONInt(dst, int64(v.PatternTypeFilter))
+	}
+	dst = wire.JSONField(dst, &first, "principalFilter")
+	dst = wire.AppendJSONNullableString(dst, v.PrincipalFilter)
+	dst = wire.JSONField(dst, &first, "hostFilter")
+	dst = wire.AppendJSONNullableString(dst, v.HostFilter)
+	dst = wire.JSONField(dst, &first, "operation")
+	dst = wire.AppendJSONInt(dst, int64(v.Operation))
+	dst = wire.JSONField(dst, &first, "permissionType")
+	dst = wire.AppendJSONInt(dst, int64(v.PermissionType))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DeleteACLsRequestDeleteACLsFilter) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["resourceTypeFilter"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "ResourceTypeFilter")
+			}
+			v.ResourceTypeFilter = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("resourceTypeFilter")
+	}
+	if x, ok := obj["resourceNameFilter"]; ok {
+		seen++
+		if v.ResourceNameFilter, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ResourceNameFilter")
+		}
+	} else {
+		return wire.JSONMissing("resourceNameFilter")
+	}
+	if version >= 1 {
+		if x, ok := obj["patternTypeFilter"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "PatternTypeFilter")
+				}
+				v.PatternTypeFilter = int8(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("patternTypeFilter")
+		}
+	}
+	if x, ok := obj["principalFilter"]; ok {
+		seen++
+		if v.PrincipalFilter, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "PrincipalFilter")
+		}
+	} else {
+		return wire.JSONMissing("principalFilter")
+	}
+	if x, ok := obj["hostFilter"]; ok {
+		seen++
+		if v.HostFilter, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "HostFilter")
+		}
+	} else {
+		return wire.JSONMissing("hostFilter")
+	}
+	if x, ok := obj["operation"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "Operation")
+			}
+			v.Operation = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("operation")
+	}
+	if x, ok := obj["permissionType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "PermissionType")
+			}
+			v.PermissionType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("permissionType")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "resourceTypeFilter":
+				return true
+			case "resourceNameFilter":
+				return true
+			case "patternTypeFilter":
+				return version >= 1
+			case "principalFilter":
+				return true
+			case "hostFilter":
+				return true
+			case "operation":
+				return true
+			case "permissionType":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

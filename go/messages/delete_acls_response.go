@@ -98,6 +98,33 @@ func (v *DeleteACLsResponse) decodeMessage(r *wire.Reader, version int16) error 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DeleteACLsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("DeleteAclsResponse", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DeleteACLsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "DeleteAclsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DeleteAclsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DeleteAclsResponse")
+	}
+	return nil
+}
+
 func (v *DeleteACLsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -163,6 +190,81 @@ func (v *DeleteACLsResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DeleteACLsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "filterResults")
+	dst = append(dst, '[')
+	for i := range v.FilterResults {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.FilterResults[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DeleteACLsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["filterResults"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "FilterResults")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "FilterResults")
+			}
+			{
+				items := make([]DeleteACLsResponseDeleteACLsFilterResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "FilterResults")
+					}
+				}
+				v.FilterResults = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("filterResults")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "filterResults":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -282,6 +384,93 @@ func (v *DeleteACLsResponseDeleteACLsFilterResult) decode(r *wire.Reader, versio
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DeleteACLsResponseDeleteACLsFilterResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "matchingAcls")
+	dst = append(dst, '[')
+	for i := range v.MatchingACLs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.MatchingACLs[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DeleteACLsResponseDeleteACLsFilterResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["matchingAcls"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "MatchingACLs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "MatchingACLs")
+			}
+			{
+				items := make([]DeleteACLsResponseDeleteACLsMatchingACL, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "MatchingACLs")
+					}
+				}
+				v.MatchingACLs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("matchingAcls")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "matchingAcls":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -455,6 +644,162 @@ func (v *DeleteACLsResponseDeleteACLsMatchingACL) decode(r *wire.Reader, version
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DeleteACLsResponseDeleteACLsMatchingACL) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "resourceType")
+	dst = wire.AppendJSONInt(dst, int64(v.ResourceType))
+	dst = wire.JSONField(dst, &first, "resourceName")
+	dst = wire.AppendJSONString(dst, v.ResourceName)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "patternType")
+		dst = wire.AppendJSONInt(dst, int64(v.PatternType))
+	}
+	dst = wire.JSONField(dst, &first, "principal")
+	dst = wire.AppendJSONString(dst, v.Principal)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "operation")
+	dst = wire.AppendJSONInt(dst, int64(v.Operation))
+	dst = wire.JSONField(dst, &first, "permissionType")
+	dst = wire.AppendJSONInt(dst, int64(v.PermissionType))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DeleteACLsResponseDeleteACLsMatchingACL) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["resourceType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "ResourceType")
+			}
+			v.ResourceType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("resourceType")
+	}
+	if x, ok := obj["resourceName"]; ok {
+		seen++
+		if v.ResourceName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ResourceName")
+		}
+	} else {
+		return wire.JSONMissing("resourceName")
+	}
+	if version >= 1 {
+		if x, ok := obj["patternType"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "PatternType")
+				}
+				v.PatternType = int8(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("patternType")
+		}
+	}
+	if x, ok := obj["principal"]; ok {
+		seen++
+		if v.Principal, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Principal")
+		}
+	} else {
+		return wire.JSONMissing("principal")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["operation"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "Operation")
+			}
+			v.Operation = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("operation")
+	}
+	if x, ok := obj["permissionType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "PermissionType")
+			}
+			v.PermissionType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("permissionType")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "resourceType":
+				return true
+			case "resourceName":
+				return true
+			case "patternType":
+				return version >= 1
+			case "principal":
+				return true
+			case "host":
+				return true
+			case "operation":
+				return true
+			case "permissionType":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

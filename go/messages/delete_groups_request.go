@@ -93,6 +93,33 @@ func (v *DeleteGroupsRequest) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DeleteGroupsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("DeleteGroupsRequest", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DeleteGroupsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "DeleteGroupsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DeleteGroupsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DeleteGroupsRequest")
+	}
+	return nil
+}
+
 func (v *DeleteGroupsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -153,6 +180,65 @@ func (v *DeleteGroupsRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DeleteGroupsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupsNames")
+	dst = append(dst, '[')
+	for i := range v.GroupsNames {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.GroupsNames[i])
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DeleteGroupsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupsNames"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "GroupsNames")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "GroupsNames")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "GroupsNames")
+					}
+				}
+				v.GroupsNames = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("groupsNames")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupsNames":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

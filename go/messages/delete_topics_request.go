@@ -103,6 +103,33 @@ func (v *DeleteTopicsRequest) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DeleteTopicsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 6 {
+		return dst, wire.UnsupportedVersion("DeleteTopicsRequest", version, 0, 6)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DeleteTopicsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 6 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-6", version), "DeleteTopicsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DeleteTopicsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DeleteTopicsRequest")
+	}
+	return nil
+}
+
 func (v *DeleteTopicsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 4
@@ -211,6 +238,124 @@ func (v *DeleteTopicsRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *DeleteTopicsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 6 {
+		dst = wire.JSONField(dst, &first, "topics")
+		dst = append(dst, '[')
+		for i := range v.Topics {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Topics[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version <= 5 {
+		dst = wire.JSONField(dst, &first, "topicNames")
+		dst = append(dst, '[')
+		for i := range v.TopicNames {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONString(dst, v.TopicNames[i])
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "timeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TimeoutMs))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DeleteTopicsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 6 {
+		if x, ok := obj["topics"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Topics")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Topics")
+				}
+				{
+					items := make([]DeleteTopicsRequestDeleteTopicState, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Topics")
+						}
+					}
+					v.Topics = items
+				}
+			}
+		} else if version >= 6 {
+			return wire.JSONMissing("topics")
+		}
+	}
+	if version <= 5 {
+		if x, ok := obj["topicNames"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "TopicNames")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "TopicNames")
+				}
+				{
+					items := make([]string, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONString(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "TopicNames")
+						}
+					}
+					v.TopicNames = items
+				}
+			}
+		} else if version <= 5 {
+			return wire.JSONMissing("topicNames")
+		}
+	}
+	if x, ok := obj["timeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TimeoutMs")
+			}
+			v.TimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("timeoutMs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topics":
+				return version >= 6
+			case "topicNames":
+				return version <= 5
+			case "timeoutMs":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DeleteTopicsRequestDeleteTopicState: The name or topic ID of the topic.
 //
 // Versions: 6.
@@ -288,6 +433,54 @@ func (v *DeleteTopicsRequestDeleteTopicState) decode(r *wire.Reader, version int
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DeleteTopicsRequestDeleteTopicState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONNullableString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DeleteTopicsRequestDeleteTopicState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "topicId":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -98,6 +98,33 @@ func (v *DeleteTopicsResponse) decodeMessage(r *wire.Reader, version int16) erro
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DeleteTopicsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 6 {
+		return dst, wire.UnsupportedVersion("DeleteTopicsResponse", version, 0, 6)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DeleteTopicsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 6 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-6", version), "DeleteTopicsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DeleteTopicsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DeleteTopicsResponse")
+	}
+	return nil
+}
+
 func (v *DeleteTopicsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 4
@@ -169,6 +196,85 @@ func (v *DeleteTopicsResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DeleteTopicsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	dst = wire.JSONField(dst, &first, "responses")
+	dst = append(dst, '[')
+	for i := range v.Responses {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Responses[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DeleteTopicsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 1 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if x, ok := obj["responses"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Responses")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Responses")
+			}
+			{
+				items := make([]DeleteTopicsResponseDeletableTopicResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Responses")
+					}
+				}
+				v.Responses = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("responses")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return version >= 1
+			case "responses":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -292,6 +398,90 @@ func (v *DeleteTopicsResponseDeletableTopicResult) decode(r *wire.Reader, versio
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DeleteTopicsResponseDeletableTopicResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONNullableString(dst, v.Name)
+	if version >= 6 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "errorMessage")
+		dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DeleteTopicsResponseDeletableTopicResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if version >= 6 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 6 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if version >= 5 {
+		if x, ok := obj["errorMessage"]; ok {
+			seen++
+			if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ErrorMessage")
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("errorMessage")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "topicId":
+				return version >= 6
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return version >= 5
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -98,6 +98,33 @@ func (v *DescribeClientQuotasRequest) decodeMessage(r *wire.Reader, version int1
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeClientQuotasRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("DescribeClientQuotasRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeClientQuotasRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "DescribeClientQuotasRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeClientQuotasRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeClientQuotasRequest")
+	}
+	return nil
+}
+
 func (v *DescribeClientQuotasRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 1
@@ -163,6 +190,77 @@ func (v *DescribeClientQuotasRequest) decode(r *wire.Reader, version int16) erro
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeClientQuotasRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "components")
+	dst = append(dst, '[')
+	for i := range v.Components {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Components[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "strict")
+	dst = wire.AppendJSONBool(dst, v.Strict)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeClientQuotasRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["components"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Components")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Components")
+			}
+			{
+				items := make([]DescribeClientQuotasRequestComponentData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Components")
+					}
+				}
+				v.Components = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("components")
+	}
+	if x, ok := obj["strict"]; ok {
+		seen++
+		if v.Strict, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "Strict")
+		}
+	} else {
+		return wire.JSONMissing("strict")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "components":
+				return true
+			case "strict":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -265,6 +363,70 @@ func (v *DescribeClientQuotasRequestComponentData) decode(r *wire.Reader, versio
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeClientQuotasRequestComponentData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "entityType")
+	dst = wire.AppendJSONString(dst, v.EntityType)
+	dst = wire.JSONField(dst, &first, "matchType")
+	dst = wire.AppendJSONInt(dst, int64(v.MatchType))
+	dst = wire.JSONField(dst, &first, "match")
+	dst = wire.AppendJSONNullableString(dst, v.Match)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeClientQuotasRequestComponentData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["entityType"]; ok {
+		seen++
+		if v.EntityType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "EntityType")
+		}
+	} else {
+		return wire.JSONMissing("entityType")
+	}
+	if x, ok := obj["matchType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "MatchType")
+			}
+			v.MatchType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("matchType")
+	}
+	if x, ok := obj["match"]; ok {
+		seen++
+		if v.Match, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Match")
+		}
+	} else {
+		return wire.JSONMissing("match")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "entityType":
+				return true
+			case "matchType":
+				return true
+			case "match":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -108,6 +108,33 @@ func (v *DescribeClientQuotasResponse) decodeMessage(r *wire.Reader, version int
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeClientQuotasResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("DescribeClientQuotasResponse", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeClientQuotasResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "DescribeClientQuotasResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeClientQuotasResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeClientQuotasResponse")
+	}
+	return nil
+}
+
 func (v *DescribeClientQuotasResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 1
@@ -199,6 +226,111 @@ func (v *DescribeClientQuotasResponse) decode(r *wire.Reader, version int16) err
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeClientQuotasResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "entries")
+	if v.Entries == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.Entries {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Entries[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeClientQuotasResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["entries"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Entries")
+			}
+			if null {
+				v.Entries = nil
+			} else {
+				items := make([]DescribeClientQuotasResponseEntryData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Entries")
+					}
+				}
+				v.Entries = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("entries")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "entries":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -330,6 +462,100 @@ func (v *DescribeClientQuotasResponseEntryData) decode(r *wire.Reader, version i
 	return nil
 }
 
+func (v *DescribeClientQuotasResponseEntryData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "entity")
+	dst = append(dst, '[')
+	for i := range v.Entity {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Entity[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "values")
+	dst = append(dst, '[')
+	for i := range v.Values {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Values[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeClientQuotasResponseEntryData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["entity"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Entity")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Entity")
+			}
+			{
+				items := make([]DescribeClientQuotasResponseEntityData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Entity")
+					}
+				}
+				v.Entity = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("entity")
+	}
+	if x, ok := obj["values"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Values")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Values")
+			}
+			{
+				items := make([]DescribeClientQuotasResponseValueData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Values")
+					}
+				}
+				v.Values = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("values")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "entity":
+				return true
+			case "values":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeClientQuotasResponseEntityData: The quota entity description.
 //
 // Versions: 0-1.
@@ -420,6 +646,54 @@ func (v *DescribeClientQuotasResponseEntityData) decode(r *wire.Reader, version 
 	return nil
 }
 
+func (v *DescribeClientQuotasResponseEntityData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "entityType")
+	dst = wire.AppendJSONString(dst, v.EntityType)
+	dst = wire.JSONField(dst, &first, "entityName")
+	dst = wire.AppendJSONNullableString(dst, v.EntityName)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeClientQuotasResponseEntityData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["entityType"]; ok {
+		seen++
+		if v.EntityType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "EntityType")
+		}
+	} else {
+		return wire.JSONMissing("entityType")
+	}
+	if x, ok := obj["entityName"]; ok {
+		seen++
+		if v.EntityName, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "EntityName")
+		}
+	} else {
+		return wire.JSONMissing("entityName")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "entityType":
+				return true
+			case "entityName":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeClientQuotasResponseValueData: The quota values for the entity.
 //
 // Versions: 0-1.
@@ -502,6 +776,54 @@ func (v *DescribeClientQuotasResponseValueData) decode(r *wire.Reader, version i
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeClientQuotasResponseValueData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "key")
+	dst = wire.AppendJSONString(dst, v.Key)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONFloat(dst, v.Value)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeClientQuotasResponseValueData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["key"]; ok {
+		seen++
+		if v.Key, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Key")
+		}
+	} else {
+		return wire.JSONMissing("key")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONFloat(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "key":
+				return true
+			case "value":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -101,6 +101,33 @@ func (v *DescribeClusterRequest) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeClusterRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("DescribeClusterRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeClusterRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "DescribeClusterRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeClusterRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeClusterRequest")
+	}
+	return nil
+}
+
 func (v *DescribeClusterRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendBool(dst, v.IncludeClusterAuthorizedOperations)
@@ -162,6 +189,78 @@ func (v *DescribeClusterRequest) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeClusterRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "includeClusterAuthorizedOperations")
+	dst = wire.AppendJSONBool(dst, v.IncludeClusterAuthorizedOperations)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "endpointType")
+		dst = wire.AppendJSONInt(dst, int64(v.EndpointType))
+	}
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "includeFencedBrokers")
+		dst = wire.AppendJSONBool(dst, v.IncludeFencedBrokers)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeClusterRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["includeClusterAuthorizedOperations"]; ok {
+		seen++
+		if v.IncludeClusterAuthorizedOperations, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "IncludeClusterAuthorizedOperations")
+		}
+	} else {
+		return wire.JSONMissing("includeClusterAuthorizedOperations")
+	}
+	if version >= 1 {
+		if x, ok := obj["endpointType"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "EndpointType")
+				}
+				v.EndpointType = int8(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("endpointType")
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["includeFencedBrokers"]; ok {
+			seen++
+			if v.IncludeFencedBrokers, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IncludeFencedBrokers")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("includeFencedBrokers")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "includeClusterAuthorizedOperations":
+				return true
+			case "endpointType":
+				return version >= 1
+			case "includeFencedBrokers":
+				return version >= 2
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -127,6 +127,33 @@ func (v *DescribeClusterResponse) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeClusterResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("DescribeClusterResponse", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeClusterResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "DescribeClusterResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeClusterResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeClusterResponse")
+	}
+	return nil
+}
+
 func (v *DescribeClusterResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -229,6 +256,173 @@ func (v *DescribeClusterResponse) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeClusterResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "endpointType")
+		dst = wire.AppendJSONInt(dst, int64(v.EndpointType))
+	}
+	dst = wire.JSONField(dst, &first, "clusterId")
+	dst = wire.AppendJSONString(dst, v.ClusterID)
+	dst = wire.JSONField(dst, &first, "controllerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerID))
+	dst = wire.JSONField(dst, &first, "brokers")
+	dst = append(dst, '[')
+	for i := range v.Brokers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Brokers[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "clusterAuthorizedOperations")
+	dst = wire.AppendJSONInt(dst, int64(v.ClusterAuthorizedOperations))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeClusterResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if version >= 1 {
+		if x, ok := obj["endpointType"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "EndpointType")
+				}
+				v.EndpointType = int8(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("endpointType")
+		}
+	}
+	if x, ok := obj["clusterId"]; ok {
+		seen++
+		if v.ClusterID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClusterID")
+		}
+	} else {
+		return wire.JSONMissing("clusterId")
+	}
+	if x, ok := obj["controllerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerID")
+			}
+			v.ControllerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerId")
+	}
+	if x, ok := obj["brokers"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Brokers")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Brokers")
+			}
+			{
+				items := make([]DescribeClusterResponseDescribeClusterBroker, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Brokers")
+					}
+				}
+				v.Brokers = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("brokers")
+	}
+	if x, ok := obj["clusterAuthorizedOperations"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ClusterAuthorizedOperations")
+			}
+			v.ClusterAuthorizedOperations = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("clusterAuthorizedOperations")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "endpointType":
+				return version >= 1
+			case "clusterId":
+				return true
+			case "controllerId":
+				return true
+			case "brokers":
+				return true
+			case "clusterAuthorizedOperations":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -350,6 +544,102 @@ func (v *DescribeClusterResponseDescribeClusterBroker) decode(r *wire.Reader, ve
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeClusterResponseDescribeClusterBroker) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "rack")
+	dst = wire.AppendJSONNullableString(dst, v.Rack)
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "isFenced")
+		dst = wire.AppendJSONBool(dst, v.IsFenced)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeClusterResponseDescribeClusterBroker) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["rack"]; ok {
+		seen++
+		if v.Rack, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Rack")
+		}
+	} else {
+		return wire.JSONMissing("rack")
+	}
+	if version >= 2 {
+		if x, ok := obj["isFenced"]; ok {
+			seen++
+			if v.IsFenced, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsFenced")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("isFenced")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "brokerId":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "rack":
+				return true
+			case "isFenced":
+				return version >= 2
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -102,6 +102,33 @@ func (v *DescribeConfigsRequest) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeConfigsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 4 {
+		return dst, wire.UnsupportedVersion("DescribeConfigsRequest", version, 0, 4)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeConfigsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 4 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-4", version), "DescribeConfigsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeConfigsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeConfigsRequest")
+	}
+	return nil
+}
+
 func (v *DescribeConfigsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 4
@@ -188,6 +215,97 @@ func (v *DescribeConfigsRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeConfigsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "resources")
+	dst = append(dst, '[')
+	for i := range v.Resources {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Resources[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "includeSynonyms")
+		dst = wire.AppendJSONBool(dst, v.IncludeSynonyms)
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "includeDocumentation")
+		dst = wire.AppendJSONBool(dst, v.IncludeDocumentation)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeConfigsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["resources"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Resources")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Resources")
+			}
+			{
+				items := make([]DescribeConfigsRequestDescribeConfigsResource, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Resources")
+					}
+				}
+				v.Resources = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("resources")
+	}
+	if version >= 1 {
+		if x, ok := obj["includeSynonyms"]; ok {
+			seen++
+			if v.IncludeSynonyms, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IncludeSynonyms")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("includeSynonyms")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["includeDocumentation"]; ok {
+			seen++
+			if v.IncludeDocumentation, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IncludeDocumentation")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("includeDocumentation")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "resources":
+				return true
+			case "includeSynonyms":
+				return version >= 1
+			case "includeDocumentation":
+				return version >= 3
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -321,6 +439,95 @@ func (v *DescribeConfigsRequestDescribeConfigsResource) decode(r *wire.Reader, v
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeConfigsRequestDescribeConfigsResource) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "resourceType")
+	dst = wire.AppendJSONInt(dst, int64(v.ResourceType))
+	dst = wire.JSONField(dst, &first, "resourceName")
+	dst = wire.AppendJSONString(dst, v.ResourceName)
+	dst = wire.JSONField(dst, &first, "configurationKeys")
+	if v.ConfigurationKeys == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.ConfigurationKeys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONString(dst, v.ConfigurationKeys[i])
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeConfigsRequestDescribeConfigsResource) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["resourceType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "ResourceType")
+			}
+			v.ResourceType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("resourceType")
+	}
+	if x, ok := obj["resourceName"]; ok {
+		seen++
+		if v.ResourceName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ResourceName")
+		}
+	} else {
+		return wire.JSONMissing("resourceName")
+	}
+	if x, ok := obj["configurationKeys"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ConfigurationKeys")
+			}
+			if null {
+				v.ConfigurationKeys = nil
+			} else {
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ConfigurationKeys")
+					}
+				}
+				v.ConfigurationKeys = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("configurationKeys")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "resourceType":
+				return true
+			case "resourceName":
+				return true
+			case "configurationKeys":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

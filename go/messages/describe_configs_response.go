@@ -98,6 +98,33 @@ func (v *DescribeConfigsResponse) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeConfigsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 4 {
+		return dst, wire.UnsupportedVersion("DescribeConfigsResponse", version, 0, 4)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeConfigsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 4 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-4", version), "DescribeConfigsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeConfigsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeConfigsResponse")
+	}
+	return nil
+}
+
 func (v *DescribeConfigsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 4
@@ -163,6 +190,81 @@ func (v *DescribeConfigsResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeConfigsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "results")
+	dst = append(dst, '[')
+	for i := range v.Results {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Results[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeConfigsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["results"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Results")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Results")
+			}
+			{
+				items := make([]DescribeConfigsResponseDescribeConfigsResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Results")
+					}
+				}
+				v.Results = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("results")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "results":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -306,6 +408,121 @@ func (v *DescribeConfigsResponseDescribeConfigsResult) decode(r *wire.Reader, ve
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeConfigsResponseDescribeConfigsResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "resourceType")
+	dst = wire.AppendJSONInt(dst, int64(v.ResourceType))
+	dst = wire.JSONField(dst, &first, "resourceName")
+	dst = wire.AppendJSONString(dst, v.ResourceName)
+	dst = wire.JSONField(dst, &first, "configs")
+	dst = append(dst, '[')
+	for i := range v.Configs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Configs[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeConfigsResponseDescribeConfigsResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["resourceType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "ResourceType")
+			}
+			v.ResourceType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("resourceType")
+	}
+	if x, ok := obj["resourceName"]; ok {
+		seen++
+		if v.ResourceName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ResourceName")
+		}
+	} else {
+		return wire.JSONMissing("resourceName")
+	}
+	if x, ok := obj["configs"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Configs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Configs")
+			}
+			{
+				items := make([]DescribeConfigsResponseDescribeConfigsResourceResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Configs")
+					}
+				}
+				v.Configs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("configs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "resourceType":
+				return true
+			case "resourceName":
+				return true
+			case "configs":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -529,6 +746,189 @@ func (v *DescribeConfigsResponseDescribeConfigsResourceResult) decode(r *wire.Re
 	return nil
 }
 
+func (v *DescribeConfigsResponseDescribeConfigsResourceResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONNullableString(dst, v.Value)
+	dst = wire.JSONField(dst, &first, "readOnly")
+	dst = wire.AppendJSONBool(dst, v.ReadOnly)
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "isDefault")
+		dst = wire.AppendJSONBool(dst, v.IsDefault)
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "configSource")
+		dst = wire.AppendJSONInt(dst, int64(v.ConfigSource))
+	}
+	dst = wire.JSONField(dst, &first, "isSensitive")
+	dst = wire.AppendJSONBool(dst, v.IsSensitive)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "synonyms")
+		dst = append(dst, '[')
+		for i := range v.Synonyms {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Synonyms[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "configType")
+		dst = wire.AppendJSONInt(dst, int64(v.ConfigType))
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "documentation")
+		dst = wire.AppendJSONNullableString(dst, v.Documentation)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeConfigsResponseDescribeConfigsResourceResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if x, ok := obj["readOnly"]; ok {
+		seen++
+		if v.ReadOnly, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "ReadOnly")
+		}
+	} else {
+		return wire.JSONMissing("readOnly")
+	}
+	if version <= 0 {
+		if x, ok := obj["isDefault"]; ok {
+			seen++
+			if v.IsDefault, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsDefault")
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("isDefault")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["configSource"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "ConfigSource")
+				}
+				v.ConfigSource = int8(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("configSource")
+		}
+	}
+	if x, ok := obj["isSensitive"]; ok {
+		seen++
+		if v.IsSensitive, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "IsSensitive")
+		}
+	} else {
+		return wire.JSONMissing("isSensitive")
+	}
+	if version >= 1 {
+		if x, ok := obj["synonyms"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Synonyms")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Synonyms")
+				}
+				{
+					items := make([]DescribeConfigsResponseDescribeConfigsSynonym, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Synonyms")
+						}
+					}
+					v.Synonyms = items
+				}
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("synonyms")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["configType"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "ConfigType")
+				}
+				v.ConfigType = int8(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("configType")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["documentation"]; ok {
+			seen++
+			if v.Documentation, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "Documentation")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("documentation")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "value":
+				return true
+			case "readOnly":
+				return true
+			case "isDefault":
+				return version <= 0
+			case "configSource":
+				return version >= 1
+			case "isSensitive":
+				return true
+			case "synonyms":
+				return version >= 1
+			case "configType":
+				return version >= 3
+			case "documentation":
+				return version >= 3
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeConfigsResponseDescribeConfigsSynonym: The synonyms for this
 // configuration key.
 //
@@ -626,6 +1026,70 @@ func (v *DescribeConfigsResponseDescribeConfigsSynonym) decode(r *wire.Reader, v
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeConfigsResponseDescribeConfigsSynonym) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONNullableString(dst, v.Value)
+	dst = wire.JSONField(dst, &first, "source")
+	dst = wire.AppendJSONInt(dst, int64(v.Source))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeConfigsResponseDescribeConfigsSynonym) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if x, ok := obj["source"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "Source")
+			}
+			v.Source = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("source")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "value":
+				return true
+			case "source":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -96,6 +96,33 @@ func (v *DescribeDelegationTokenRequest) decodeMessage(r *wire.Reader, version i
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeDelegationTokenRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("DescribeDelegationTokenRequest", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeDelegationTokenRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "DescribeDelegationTokenRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeDelegationTokenRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeDelegationTokenRequest")
+	}
+	return nil
+}
+
 func (v *DescribeDelegationTokenRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -170,6 +197,67 @@ func (v *DescribeDelegationTokenRequest) decode(r *wire.Reader, version int16) e
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeDelegationTokenRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "owners")
+	if v.Owners == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.Owners {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Owners[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeDelegationTokenRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["owners"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Owners")
+			}
+			if null {
+				v.Owners = nil
+			} else {
+				items := make([]DescribeDelegationTokenRequestDescribeDelegationTokenOwner, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Owners")
+					}
+				}
+				v.Owners = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("owners")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "owners":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -259,6 +347,54 @@ func (v *DescribeDelegationTokenRequestDescribeDelegationTokenOwner) decode(r *w
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeDelegationTokenRequestDescribeDelegationTokenOwner) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "principalType")
+	dst = wire.AppendJSONString(dst, v.PrincipalType)
+	dst = wire.JSONField(dst, &first, "principalName")
+	dst = wire.AppendJSONString(dst, v.PrincipalName)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeDelegationTokenRequestDescribeDelegationTokenOwner) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["principalType"]; ok {
+		seen++
+		if v.PrincipalType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "PrincipalType")
+		}
+	} else {
+		return wire.JSONMissing("principalType")
+	}
+	if x, ok := obj["principalName"]; ok {
+		seen++
+		if v.PrincipalName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "PrincipalName")
+		}
+	} else {
+		return wire.JSONMissing("principalName")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "principalType":
+				return true
+			case "principalName":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

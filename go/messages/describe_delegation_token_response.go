@@ -103,6 +103,33 @@ func (v *DescribeDelegationTokenResponse) decodeMessage(r *wire.Reader, version 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeDelegationTokenResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 3 {
+		return dst, wire.UnsupportedVersion("DescribeDelegationTokenResponse", version, 0, 3)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeDelegationTokenResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 3 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-3", version), "DescribeDelegationTokenResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeDelegationTokenResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeDelegationTokenResponse")
+	}
+	return nil
+}
+
 func (v *DescribeDelegationTokenResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -173,6 +200,97 @@ func (v *DescribeDelegationTokenResponse) decode(r *wire.Reader, version int16) 
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeDelegationTokenResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "tokens")
+	dst = append(dst, '[')
+	for i := range v.Tokens {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Tokens[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeDelegationTokenResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["tokens"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Tokens")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Tokens")
+			}
+			{
+				items := make([]DescribeDelegationTokenResponseDescribedDelegationToken, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Tokens")
+					}
+				}
+				v.Tokens = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("tokens")
+	}
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "tokens":
+				return true
+			case "throttleTimeMs":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -392,6 +510,193 @@ func (v *DescribeDelegationTokenResponseDescribedDelegationToken) decode(r *wire
 	return nil
 }
 
+func (v *DescribeDelegationTokenResponseDescribedDelegationToken) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "principalType")
+	dst = wire.AppendJSONString(dst, v.PrincipalType)
+	dst = wire.JSONField(dst, &first, "principalName")
+	dst = wire.AppendJSONString(dst, v.PrincipalName)
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "tokenRequesterPrincipalType")
+		dst = wire.AppendJSONString(dst, v.TokenRequesterPrincipalType)
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "tokenRequesterPrincipalName")
+		dst = wire.AppendJSONString(dst, v.TokenRequesterPrincipalName)
+	}
+	dst = wire.JSONField(dst, &first, "issueTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.IssueTimestamp))
+	dst = wire.JSONField(dst, &first, "expiryTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.ExpiryTimestamp))
+	dst = wire.JSONField(dst, &first, "maxTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxTimestamp))
+	dst = wire.JSONField(dst, &first, "tokenId")
+	dst = wire.AppendJSONString(dst, v.TokenID)
+	dst = wire.JSONField(dst, &first, "hmac")
+	dst = wire.AppendJSONBytes(dst, v.Hmac)
+	dst = wire.JSONField(dst, &first, "renewers")
+	dst = append(dst, '[')
+	for i := range v.Renewers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Renewers[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeDelegationTokenResponseDescribedDelegationToken) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["principalType"]; ok {
+		seen++
+		if v.PrincipalType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "PrincipalType")
+		}
+	} else {
+		return wire.JSONMissing("principalType")
+	}
+	if x, ok := obj["principalName"]; ok {
+		seen++
+		if v.PrincipalName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "PrincipalName")
+		}
+	} else {
+		return wire.JSONMissing("principalName")
+	}
+	if version >= 3 {
+		if x, ok := obj["tokenRequesterPrincipalType"]; ok {
+			seen++
+			if v.TokenRequesterPrincipalType, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "TokenRequesterPrincipalType")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("tokenRequesterPrincipalType")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["tokenRequesterPrincipalName"]; ok {
+			seen++
+			if v.TokenRequesterPrincipalName, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "TokenRequesterPrincipalName")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("tokenRequesterPrincipalName")
+		}
+	}
+	if x, ok := obj["issueTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "IssueTimestamp")
+			}
+			v.IssueTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("issueTimestamp")
+	}
+	if x, ok := obj["expiryTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ExpiryTimestamp")
+			}
+			v.ExpiryTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("expiryTimestamp")
+	}
+	if x, ok := obj["maxTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "MaxTimestamp")
+			}
+			v.MaxTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("maxTimestamp")
+	}
+	if x, ok := obj["tokenId"]; ok {
+		seen++
+		if v.TokenID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TokenID")
+		}
+	} else {
+		return wire.JSONMissing("tokenId")
+	}
+	if x, ok := obj["hmac"]; ok {
+		seen++
+		if v.Hmac, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Hmac")
+		}
+	} else {
+		return wire.JSONMissing("hmac")
+	}
+	if x, ok := obj["renewers"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Renewers")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Renewers")
+			}
+			{
+				items := make([]DescribeDelegationTokenResponseDescribedDelegationTokenRenewer, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Renewers")
+					}
+				}
+				v.Renewers = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("renewers")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "principalType":
+				return true
+			case "principalName":
+				return true
+			case "tokenRequesterPrincipalType":
+				return version >= 3
+			case "tokenRequesterPrincipalName":
+				return version >= 3
+			case "issueTimestamp":
+				return true
+			case "expiryTimestamp":
+				return true
+			case "maxTimestamp":
+				return true
+			case "tokenId":
+				return true
+			case "hmac":
+				return true
+			case "renewers":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeDelegationTokenResponseDescribedDelegationTokenRenewer: Those who
 // are able to renew this token before it expires.
 //
@@ -477,6 +782,54 @@ func (v *DescribeDelegationTokenResponseDescribedDelegationTokenRenewer) decode(
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeDelegationTokenResponseDescribedDelegationTokenRenewer) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "principalType")
+	dst = wire.AppendJSONString(dst, v.PrincipalType)
+	dst = wire.JSONField(dst, &first, "principalName")
+	dst = wire.AppendJSONString(dst, v.PrincipalName)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeDelegationTokenResponseDescribedDelegationTokenRenewer) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["principalType"]; ok {
+		seen++
+		if v.PrincipalType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "PrincipalType")
+		}
+	} else {
+		return wire.JSONMissing("principalType")
+	}
+	if x, ok := obj["principalName"]; ok {
+		seen++
+		if v.PrincipalName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "PrincipalName")
+		}
+	} else {
+		return wire.JSONMissing("principalName")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "principalType":
+				return true
+			case "principalName":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

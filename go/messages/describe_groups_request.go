@@ -97,6 +97,33 @@ func (v *DescribeGroupsRequest) decodeMessage(r *wire.Reader, version int16) err
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeGroupsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 6 {
+		return dst, wire.UnsupportedVersion("DescribeGroupsRequest", version, 0, 6)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeGroupsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 6 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-6", version), "DescribeGroupsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeGroupsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeGroupsRequest")
+	}
+	return nil
+}
+
 func (v *DescribeGroupsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 5
@@ -170,6 +197,81 @@ func (v *DescribeGroupsRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeGroupsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groups")
+	dst = append(dst, '[')
+	for i := range v.Groups {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.Groups[i])
+	}
+	dst = append(dst, ']')
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "includeAuthorizedOperations")
+		dst = wire.AppendJSONBool(dst, v.IncludeAuthorizedOperations)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeGroupsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groups"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Groups")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Groups")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Groups")
+					}
+				}
+				v.Groups = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("groups")
+	}
+	if version >= 3 {
+		if x, ok := obj["includeAuthorizedOperations"]; ok {
+			seen++
+			if v.IncludeAuthorizedOperations, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IncludeAuthorizedOperations")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("includeAuthorizedOperations")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groups":
+				return true
+			case "includeAuthorizedOperations":
+				return version >= 3
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -98,6 +98,33 @@ func (v *DescribeGroupsResponse) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeGroupsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 6 {
+		return dst, wire.UnsupportedVersion("DescribeGroupsResponse", version, 0, 6)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeGroupsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 6 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-6", version), "DescribeGroupsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeGroupsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeGroupsResponse")
+	}
+	return nil
+}
+
 func (v *DescribeGroupsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 5
@@ -169,6 +196,85 @@ func (v *DescribeGroupsResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeGroupsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	dst = wire.JSONField(dst, &first, "groups")
+	dst = append(dst, '[')
+	for i := range v.Groups {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Groups[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeGroupsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 1 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if x, ok := obj["groups"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Groups")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Groups")
+			}
+			{
+				items := make([]DescribeGroupsResponseDescribedGroup, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Groups")
+					}
+				}
+				v.Groups = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("groups")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return version >= 1
+			case "groups":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -366,6 +472,165 @@ func (v *DescribeGroupsResponseDescribedGroup) decode(r *wire.Reader, version in
 	return nil
 }
 
+func (v *DescribeGroupsResponseDescribedGroup) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	if version >= 6 {
+		dst = wire.JSONField(dst, &first, "errorMessage")
+		dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	}
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "groupState")
+	dst = wire.AppendJSONString(dst, v.GroupState)
+	dst = wire.JSONField(dst, &first, "protocolType")
+	dst = wire.AppendJSONString(dst, v.ProtocolType)
+	dst = wire.JSONField(dst, &first, "protocolData")
+	dst = wire.AppendJSONString(dst, v.ProtocolData)
+	dst = wire.JSONField(dst, &first, "members")
+	dst = append(dst, '[')
+	for i := range v.Members {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Members[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "authorizedOperations")
+		dst = wire.AppendJSONInt(dst, int64(v.AuthorizedOperations))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeGroupsResponseDescribedGroup) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if version >= 6 {
+		if x, ok := obj["errorMessage"]; ok {
+			seen++
+			if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ErrorMessage")
+			}
+		} else if version >= 6 {
+			return wire.JSONMissing("errorMessage")
+		}
+	}
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["groupState"]; ok {
+		seen++
+		if v.GroupState, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupState")
+		}
+	} else {
+		return wire.JSONMissing("groupState")
+	}
+	if x, ok := obj["protocolType"]; ok {
+		seen++
+		if v.ProtocolType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ProtocolType")
+		}
+	} else {
+		return wire.JSONMissing("protocolType")
+	}
+	if x, ok := obj["protocolData"]; ok {
+		seen++
+		if v.ProtocolData, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ProtocolData")
+		}
+	} else {
+		return wire.JSONMissing("protocolData")
+	}
+	if x, ok := obj["members"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Members")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Members")
+			}
+			{
+				items := make([]DescribeGroupsResponseDescribedGroupMember, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Members")
+					}
+				}
+				v.Members = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("members")
+	}
+	if version >= 3 {
+		if x, ok := obj["authorizedOperations"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "AuthorizedOperations")
+				}
+				v.AuthorizedOperations = int32(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("authorizedOperations")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return version >= 6
+			case "groupId":
+				return true
+			case "groupState":
+				return true
+			case "protocolType":
+				return true
+			case "protocolData":
+				return true
+			case "members":
+				return true
+			case "authorizedOperations":
+				return version >= 3
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeGroupsResponseDescribedGroupMember: The group members.
 //
 // Versions: 0-6.
@@ -507,6 +772,106 @@ func (v *DescribeGroupsResponseDescribedGroupMember) decode(r *wire.Reader, vers
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeGroupsResponseDescribedGroupMember) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "groupInstanceId")
+		dst = wire.AppendJSONNullableString(dst, v.GroupInstanceID)
+	}
+	dst = wire.JSONField(dst, &first, "clientId")
+	dst = wire.AppendJSONString(dst, v.ClientID)
+	dst = wire.JSONField(dst, &first, "clientHost")
+	dst = wire.AppendJSONString(dst, v.ClientHost)
+	dst = wire.JSONField(dst, &first, "memberMetadata")
+	dst = wire.AppendJSONBytes(dst, v.MemberMetadata)
+	dst = wire.JSONField(dst, &first, "memberAssignment")
+	dst = wire.AppendJSONBytes(dst, v.MemberAssignment)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeGroupsResponseDescribedGroupMember) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if version >= 4 {
+		if x, ok := obj["groupInstanceId"]; ok {
+			seen++
+			if v.GroupInstanceID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "GroupInstanceID")
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("groupInstanceId")
+		}
+	}
+	if x, ok := obj["clientId"]; ok {
+		seen++
+		if v.ClientID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientID")
+		}
+	} else {
+		return wire.JSONMissing("clientId")
+	}
+	if x, ok := obj["clientHost"]; ok {
+		seen++
+		if v.ClientHost, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientHost")
+		}
+	} else {
+		return wire.JSONMissing("clientHost")
+	}
+	if x, ok := obj["memberMetadata"]; ok {
+		seen++
+		if v.MemberMetadata, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "MemberMetadata")
+		}
+	} else {
+		return wire.JSONMissing("memberMetadata")
+	}
+	if x, ok := obj["memberAssignment"]; ok {
+		seen++
+		if v.MemberAssignment, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "MemberAssignment")
+		}
+	} else {
+		return wire.JSONMissing("memberAssignment")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "memberId":
+				return true
+			case "groupInstanceId":
+				return version >= 4
+			case "clientId":
+				return true
+			case "clientHost":
+				return true
+			case "memberMetadata":
+				return true
+			case "memberAssignment":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

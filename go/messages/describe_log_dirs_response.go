@@ -102,6 +102,33 @@ func (v *DescribeLogDirsResponse) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeLogDirsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 5 {
+		return dst, wire.UnsupportedVersion("DescribeLogDirsResponse", version, 0, 5)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeLogDirsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 5 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-5", version), "DescribeLogDirsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeLogDirsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeLogDirsResponse")
+	}
+	return nil
+}
+
 func (v *DescribeLogDirsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -178,6 +205,101 @@ func (v *DescribeLogDirsResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeLogDirsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "errorCode")
+		dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	}
+	dst = wire.JSONField(dst, &first, "results")
+	dst = append(dst, '[')
+	for i := range v.Results {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Results[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeLogDirsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if version >= 3 {
+		if x, ok := obj["errorCode"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "ErrorCode")
+				}
+				v.ErrorCode = int16(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("errorCode")
+		}
+	}
+	if x, ok := obj["results"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Results")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Results")
+			}
+			{
+				items := make([]DescribeLogDirsResponseDescribeLogDirsResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Results")
+					}
+				}
+				v.Results = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("results")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return version >= 3
+			case "results":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -352,6 +474,149 @@ func (v *DescribeLogDirsResponseDescribeLogDirsResult) decode(r *wire.Reader, ve
 	return nil
 }
 
+func (v *DescribeLogDirsResponseDescribeLogDirsResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "logDir")
+	dst = wire.AppendJSONString(dst, v.LogDir)
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "totalBytes")
+		dst = wire.AppendJSONInt(dst, int64(v.TotalBytes))
+	}
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "usableBytes")
+		dst = wire.AppendJSONInt(dst, int64(v.UsableBytes))
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "isCordoned")
+		dst = wire.AppendJSONBool(dst, v.IsCordoned)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeLogDirsResponseDescribeLogDirsResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["logDir"]; ok {
+		seen++
+		if v.LogDir, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "LogDir")
+		}
+	} else {
+		return wire.JSONMissing("logDir")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]DescribeLogDirsResponseDescribeLogDirsTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if version >= 4 {
+		if x, ok := obj["totalBytes"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "TotalBytes")
+				}
+				v.TotalBytes = int64(n)
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("totalBytes")
+		}
+	}
+	if version >= 4 {
+		if x, ok := obj["usableBytes"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "UsableBytes")
+				}
+				v.UsableBytes = int64(n)
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("usableBytes")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["isCordoned"]; ok {
+			seen++
+			if v.IsCordoned, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsCordoned")
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("isCordoned")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "logDir":
+				return true
+			case "topics":
+				return true
+			case "totalBytes":
+				return version >= 4
+			case "usableBytes":
+				return version >= 4
+			case "isCordoned":
+				return version >= 5
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeLogDirsResponseDescribeLogDirsTopic: The topics.
 //
 // Versions: 0-5.
@@ -460,6 +725,77 @@ func (v *DescribeLogDirsResponseDescribeLogDirsTopic) decode(r *wire.Reader, ver
 	return nil
 }
 
+func (v *DescribeLogDirsResponseDescribeLogDirsTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeLogDirsResponseDescribeLogDirsTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]DescribeLogDirsResponseDescribeLogDirsPartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeLogDirsResponseDescribeLogDirsPartition: The partitions.
 //
 // Versions: 0-5.
@@ -562,6 +898,90 @@ func (v *DescribeLogDirsResponseDescribeLogDirsPartition) decode(r *wire.Reader,
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *DescribeLogDirsResponseDescribeLogDirsPartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "partitionSize")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionSize))
+	dst = wire.JSONField(dst, &first, "offsetLag")
+	dst = wire.AppendJSONInt(dst, int64(v.OffsetLag))
+	dst = wire.JSONField(dst, &first, "isFutureKey")
+	dst = wire.AppendJSONBool(dst, v.IsFutureKey)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeLogDirsResponseDescribeLogDirsPartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["partitionSize"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "PartitionSize")
+			}
+			v.PartitionSize = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionSize")
+	}
+	if x, ok := obj["offsetLag"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "OffsetLag")
+			}
+			v.OffsetLag = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("offsetLag")
+	}
+	if x, ok := obj["isFutureKey"]; ok {
+		seen++
+		if v.IsFutureKey, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "IsFutureKey")
+		}
+	} else {
+		return wire.JSONMissing("isFutureKey")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "partitionSize":
+				return true
+			case "offsetLag":
+				return true
+			case "isFutureKey":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

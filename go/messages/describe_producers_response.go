@@ -98,6 +98,33 @@ func (v *DescribeProducersResponse) decodeMessage(r *wire.Reader, version int16)
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeProducersResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("DescribeProducersResponse", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeProducersResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "DescribeProducersResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeProducersResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeProducersResponse")
+	}
+	return nil
+}
+
 func (v *DescribeProducersResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -158,6 +185,81 @@ func (v *DescribeProducersResponse) decode(r *wire.Reader, version int16) error 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeProducersResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeProducersResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]DescribeProducersResponseTopicResponse, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -261,6 +363,77 @@ func (v *DescribeProducersResponseTopicResponse) decode(r *wire.Reader, version 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeProducersResponseTopicResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeProducersResponseTopicResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]DescribeProducersResponsePartitionResponse, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -389,6 +562,109 @@ func (v *DescribeProducersResponsePartitionResponse) decode(r *wire.Reader, vers
 	return nil
 }
 
+func (v *DescribeProducersResponsePartitionResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "activeProducers")
+	dst = append(dst, '[')
+	for i := range v.ActiveProducers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ActiveProducers[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeProducersResponsePartitionResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["activeProducers"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ActiveProducers")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ActiveProducers")
+			}
+			{
+				items := make([]DescribeProducersResponseProducerState, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ActiveProducers")
+					}
+				}
+				v.ActiveProducers = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("activeProducers")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "activeProducers":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeProducersResponseProducerState: The active producers for the
 // partition.
 //
@@ -509,6 +785,126 @@ func (v *DescribeProducersResponseProducerState) decode(r *wire.Reader, version 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeProducersResponseProducerState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "producerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerEpoch))
+	dst = wire.JSONField(dst, &first, "lastSequence")
+	dst = wire.AppendJSONInt(dst, int64(v.LastSequence))
+	dst = wire.JSONField(dst, &first, "lastTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.LastTimestamp))
+	dst = wire.JSONField(dst, &first, "coordinatorEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.CoordinatorEpoch))
+	dst = wire.JSONField(dst, &first, "currentTxnStartOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.CurrentTxnStartOffset))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeProducersResponseProducerState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["producerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ProducerEpoch")
+			}
+			v.ProducerEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("producerEpoch")
+	}
+	if x, ok := obj["lastSequence"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LastSequence")
+			}
+			v.LastSequence = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("lastSequence")
+	}
+	if x, ok := obj["lastTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastTimestamp")
+			}
+			v.LastTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastTimestamp")
+	}
+	if x, ok := obj["coordinatorEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "CoordinatorEpoch")
+			}
+			v.CoordinatorEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("coordinatorEpoch")
+	}
+	if x, ok := obj["currentTxnStartOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "CurrentTxnStartOffset")
+			}
+			v.CurrentTxnStartOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("currentTxnStartOffset")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "producerId":
+				return true
+			case "producerEpoch":
+				return true
+			case "lastSequence":
+				return true
+			case "lastTimestamp":
+				return true
+			case "coordinatorEpoch":
+				return true
+			case "currentTxnStartOffset":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

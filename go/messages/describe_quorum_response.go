@@ -107,6 +107,33 @@ func (v *DescribeQuorumResponse) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeQuorumResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("DescribeQuorumResponse", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeQuorumResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "DescribeQuorumResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeQuorumResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeQuorumResponse")
+	}
+	return nil
+}
+
 func (v *DescribeQuorumResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt16(dst, v.ErrorCode)
@@ -217,6 +244,136 @@ func (v *DescribeQuorumResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *DescribeQuorumResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "errorMessage")
+		dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "nodes")
+		dst = append(dst, '[')
+		for i := range v.Nodes {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Nodes[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeQuorumResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if version >= 2 {
+		if x, ok := obj["errorMessage"]; ok {
+			seen++
+			if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ErrorMessage")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("errorMessage")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]DescribeQuorumResponseTopicData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if version >= 2 {
+		if x, ok := obj["nodes"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Nodes")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Nodes")
+				}
+				{
+					items := make([]DescribeQuorumResponseNode, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Nodes")
+						}
+					}
+					v.Nodes = items
+				}
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("nodes")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return version >= 2
+			case "topics":
+				return true
+			case "nodes":
+				return version >= 2
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeQuorumResponseTopicData: The response from the describe quorum API.
 //
 // Versions: 0-2.
@@ -316,6 +473,77 @@ func (v *DescribeQuorumResponseTopicData) decode(r *wire.Reader, version int16) 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeQuorumResponseTopicData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeQuorumResponseTopicData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]DescribeQuorumResponsePartitionData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -511,6 +739,196 @@ func (v *DescribeQuorumResponsePartitionData) decode(r *wire.Reader, version int
 	return nil
 }
 
+func (v *DescribeQuorumResponsePartitionData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "errorMessage")
+		dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	}
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "highWatermark")
+	dst = wire.AppendJSONInt(dst, int64(v.HighWatermark))
+	dst = wire.JSONField(dst, &first, "currentVoters")
+	dst = append(dst, '[')
+	for i := range v.CurrentVoters {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.CurrentVoters[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "observers")
+	dst = append(dst, '[')
+	for i := range v.Observers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Observers[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeQuorumResponsePartitionData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if version >= 2 {
+		if x, ok := obj["errorMessage"]; ok {
+			seen++
+			if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ErrorMessage")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("errorMessage")
+		}
+	}
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["highWatermark"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "HighWatermark")
+			}
+			v.HighWatermark = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("highWatermark")
+	}
+	if x, ok := obj["currentVoters"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "CurrentVoters")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "CurrentVoters")
+			}
+			{
+				items := make([]DescribeQuorumResponseReplicaState, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "CurrentVoters")
+					}
+				}
+				v.CurrentVoters = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("currentVoters")
+	}
+	if x, ok := obj["observers"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Observers")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Observers")
+			}
+			{
+				items := make([]DescribeQuorumResponseReplicaState, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Observers")
+					}
+				}
+				v.Observers = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("observers")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return version >= 2
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return true
+			case "highWatermark":
+				return true
+			case "currentVoters":
+				return true
+			case "observers":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeQuorumResponseNode: The nodes in the quorum.
 //
 // Versions: 2.
@@ -612,6 +1030,81 @@ func (v *DescribeQuorumResponseNode) decode(r *wire.Reader, version int16) error
 	return nil
 }
 
+func (v *DescribeQuorumResponseNode) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "nodeId")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	dst = wire.JSONField(dst, &first, "listeners")
+	dst = append(dst, '[')
+	for i := range v.Listeners {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Listeners[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeQuorumResponseNode) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["nodeId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NodeID")
+			}
+			v.NodeID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeId")
+	}
+	if x, ok := obj["listeners"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Listeners")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Listeners")
+			}
+			{
+				items := make([]DescribeQuorumResponseListener, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Listeners")
+					}
+				}
+				v.Listeners = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("listeners")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "nodeId":
+				return true
+			case "listeners":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeQuorumResponseListener: The listeners of this controller.
 //
 // Versions: 2.
@@ -701,6 +1194,70 @@ func (v *DescribeQuorumResponseListener) decode(r *wire.Reader, version int16) e
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeQuorumResponseListener) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeQuorumResponseListener) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -835,6 +1392,118 @@ func (v *DescribeQuorumResponseReplicaState) decode(r *wire.Reader, version int1
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeQuorumResponseReplicaState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "replicaId")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicaID))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "replicaDirectoryId")
+		dst = wire.AppendJSONUUID(dst, v.ReplicaDirectoryID)
+	}
+	dst = wire.JSONField(dst, &first, "logEndOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LogEndOffset))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "lastFetchTimestamp")
+		dst = wire.AppendJSONInt(dst, int64(v.LastFetchTimestamp))
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "lastCaughtUpTimestamp")
+		dst = wire.AppendJSONInt(dst, int64(v.LastCaughtUpTimestamp))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeQuorumResponseReplicaState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["replicaId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ReplicaID")
+			}
+			v.ReplicaID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("replicaId")
+	}
+	if version >= 2 {
+		if x, ok := obj["replicaDirectoryId"]; ok {
+			seen++
+			if v.ReplicaDirectoryID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "ReplicaDirectoryID")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("replicaDirectoryId")
+		}
+	}
+	if x, ok := obj["logEndOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LogEndOffset")
+			}
+			v.LogEndOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("logEndOffset")
+	}
+	if version >= 1 {
+		if x, ok := obj["lastFetchTimestamp"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "LastFetchTimestamp")
+				}
+				v.LastFetchTimestamp = int64(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("lastFetchTimestamp")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["lastCaughtUpTimestamp"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "LastCaughtUpTimestamp")
+				}
+				v.LastCaughtUpTimestamp = int64(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("lastCaughtUpTimestamp")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "replicaId":
+				return true
+			case "replicaDirectoryId":
+				return version >= 2
+			case "logEndOffset":
+				return true
+			case "lastFetchTimestamp":
+				return version >= 1
+			case "lastCaughtUpTimestamp":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -103,6 +103,33 @@ func (v *DescribeTopicPartitionsRequest) decodeMessage(r *wire.Reader, version i
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeTopicPartitionsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("DescribeTopicPartitionsRequest", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeTopicPartitionsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "DescribeTopicPartitionsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeTopicPartitionsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeTopicPartitionsRequest")
+	}
+	return nil
+}
+
 func (v *DescribeTopicPartitionsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.Topics), true); err != nil {
@@ -193,6 +220,102 @@ func (v *DescribeTopicPartitionsRequest) decode(r *wire.Reader, version int16) e
 	return nil
 }
 
+func (v *DescribeTopicPartitionsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "responsePartitionLimit")
+	dst = wire.AppendJSONInt(dst, int64(v.ResponsePartitionLimit))
+	dst = wire.JSONField(dst, &first, "cursor")
+	if v.Cursor == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = v.Cursor.appendJSON(dst, version)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeTopicPartitionsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]DescribeTopicPartitionsRequestTopicRequest, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if x, ok := obj["responsePartitionLimit"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ResponsePartitionLimit")
+			}
+			v.ResponsePartitionLimit = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("responsePartitionLimit")
+	}
+	if x, ok := obj["cursor"]; ok {
+		seen++
+		if x == nil {
+			v.Cursor = nil
+		} else {
+			v.Cursor = new(DescribeTopicPartitionsRequestCursor)
+			if err := v.Cursor.fromJSON(x, version); err != nil {
+				return wire.InField(err, "Cursor")
+			}
+		}
+	} else {
+		return wire.JSONMissing("cursor")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topics":
+				return true
+			case "responsePartitionLimit":
+				return true
+			case "cursor":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeTopicPartitionsRequestTopicRequest: The topics to fetch details for.
 //
 // Versions: 0.
@@ -260,6 +383,42 @@ func (v *DescribeTopicPartitionsRequestTopicRequest) decode(r *wire.Reader, vers
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeTopicPartitionsRequestTopicRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeTopicPartitionsRequestTopicRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -342,6 +501,58 @@ func (v *DescribeTopicPartitionsRequestCursor) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeTopicPartitionsRequestCursor) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeTopicPartitionsRequestCursor) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return true
+			case "partitionIndex":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -99,6 +99,33 @@ func (v *DescribeTransactionsResponse) decodeMessage(r *wire.Reader, version int
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeTransactionsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("DescribeTransactionsResponse", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeTransactionsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "DescribeTransactionsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeTransactionsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeTransactionsResponse")
+	}
+	return nil
+}
+
 func (v *DescribeTransactionsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -159,6 +186,81 @@ func (v *DescribeTransactionsResponse) decode(r *wire.Reader, version int16) err
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeTransactionsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "transactionStates")
+	dst = append(dst, '[')
+	for i := range v.TransactionStates {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.TransactionStates[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeTransactionsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["transactionStates"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TransactionStates")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "TransactionStates")
+			}
+			{
+				items := make([]DescribeTransactionsResponseTransactionState, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TransactionStates")
+					}
+				}
+				v.TransactionStates = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("transactionStates")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "transactionStates":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -331,6 +433,169 @@ func (v *DescribeTransactionsResponseTransactionState) decode(r *wire.Reader, ve
 	return nil
 }
 
+func (v *DescribeTransactionsResponseTransactionState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "transactionalId")
+	dst = wire.AppendJSONString(dst, v.TransactionalID)
+	dst = wire.JSONField(dst, &first, "transactionState")
+	dst = wire.AppendJSONString(dst, v.TransactionState)
+	dst = wire.JSONField(dst, &first, "transactionTimeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TransactionTimeoutMs))
+	dst = wire.JSONField(dst, &first, "transactionStartTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TransactionStartTimeMs))
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "producerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerEpoch))
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeTransactionsResponseTransactionState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["transactionalId"]; ok {
+		seen++
+		if v.TransactionalID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TransactionalID")
+		}
+	} else {
+		return wire.JSONMissing("transactionalId")
+	}
+	if x, ok := obj["transactionState"]; ok {
+		seen++
+		if v.TransactionState, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TransactionState")
+		}
+	} else {
+		return wire.JSONMissing("transactionState")
+	}
+	if x, ok := obj["transactionTimeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TransactionTimeoutMs")
+			}
+			v.TransactionTimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("transactionTimeoutMs")
+	}
+	if x, ok := obj["transactionStartTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "TransactionStartTimeMs")
+			}
+			v.TransactionStartTimeMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("transactionStartTimeMs")
+	}
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["producerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ProducerEpoch")
+			}
+			v.ProducerEpoch = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("producerEpoch")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]DescribeTransactionsResponseTopicData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "transactionalId":
+				return true
+			case "transactionState":
+				return true
+			case "transactionTimeoutMs":
+				return true
+			case "transactionStartTimeMs":
+				return true
+			case "producerId":
+				return true
+			case "producerEpoch":
+				return true
+			case "topics":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeTransactionsResponseTopicData: The set of partitions included in the
 // current transaction (if active). When a transaction is preparing to commit
 // or abort, this will include only partitions which do not have markers.
@@ -428,6 +693,81 @@ func (v *DescribeTransactionsResponseTopicData) decode(r *wire.Reader, version i
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeTransactionsResponseTopicData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topic")
+	dst = wire.AppendJSONString(dst, v.Topic)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeTransactionsResponseTopicData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topic"]; ok {
+		seen++
+		if v.Topic, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Topic")
+		}
+	} else {
+		return wire.JSONMissing("topic")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topic":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

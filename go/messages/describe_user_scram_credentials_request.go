@@ -94,6 +94,33 @@ func (v *DescribeUserScramCredentialsRequest) decodeMessage(r *wire.Reader, vers
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *DescribeUserScramCredentialsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("DescribeUserScramCredentialsRequest", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *DescribeUserScramCredentialsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "DescribeUserScramCredentialsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "DescribeUserScramCredentialsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "DescribeUserScramCredentialsRequest")
+	}
+	return nil
+}
+
 func (v *DescribeUserScramCredentialsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if v.Users == nil {
@@ -167,6 +194,67 @@ func (v *DescribeUserScramCredentialsRequest) decode(r *wire.Reader, version int
 	return nil
 }
 
+func (v *DescribeUserScramCredentialsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "users")
+	if v.Users == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.Users {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Users[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeUserScramCredentialsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["users"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Users")
+			}
+			if null {
+				v.Users = nil
+			} else {
+				items := make([]DescribeUserScramCredentialsRequestUserName, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Users")
+					}
+				}
+				v.Users = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("users")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "users":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // DescribeUserScramCredentialsRequestUserName: The users to describe, or
 // null/empty to describe all users.
 //
@@ -235,6 +323,42 @@ func (v *DescribeUserScramCredentialsRequestUserName) decode(r *wire.Reader, ver
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *DescribeUserScramCredentialsRequestUserName) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *DescribeUserScramCredentialsRequestUserName) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

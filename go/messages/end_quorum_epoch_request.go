@@ -102,6 +102,33 @@ func (v *EndQuorumEpochRequest) decodeMessage(r *wire.Reader, version int16) err
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *EndQuorumEpochRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("EndQuorumEpochRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *EndQuorumEpochRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "EndQuorumEpochRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "EndQuorumEpochRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "EndQuorumEpochRequest")
+	}
+	return nil
+}
+
 func (v *EndQuorumEpochRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 1
@@ -200,6 +227,116 @@ func (v *EndQuorumEpochRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *EndQuorumEpochRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "clusterId")
+	dst = wire.AppendJSONNullableString(dst, v.ClusterID)
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "leaderEndpoints")
+		dst = append(dst, '[')
+		for i := range v.LeaderEndpoints {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.LeaderEndpoints[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *EndQuorumEpochRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["clusterId"]; ok {
+		seen++
+		if v.ClusterID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ClusterID")
+		}
+	} else {
+		return wire.JSONMissing("clusterId")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]EndQuorumEpochRequestTopicData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if version >= 1 {
+		if x, ok := obj["leaderEndpoints"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "LeaderEndpoints")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "LeaderEndpoints")
+				}
+				{
+					items := make([]EndQuorumEpochRequestLeaderEndpoint, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "LeaderEndpoints")
+						}
+					}
+					v.LeaderEndpoints = items
+				}
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("leaderEndpoints")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clusterId":
+				return true
+			case "topics":
+				return true
+			case "leaderEndpoints":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -308,6 +445,77 @@ func (v *EndQuorumEpochRequestTopicData) decode(r *wire.Reader, version int16) e
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *EndQuorumEpochRequestTopicData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *EndQuorumEpochRequestTopicData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]EndQuorumEpochRequestPartitionData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -476,6 +684,160 @@ func (v *EndQuorumEpochRequestPartitionData) decode(r *wire.Reader, version int1
 	return nil
 }
 
+func (v *EndQuorumEpochRequestPartitionData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "preferredSuccessors")
+		dst = append(dst, '[')
+		for i := range v.PreferredSuccessors {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONInt(dst, int64(v.PreferredSuccessors[i]))
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "preferredCandidates")
+		dst = append(dst, '[')
+		for i := range v.PreferredCandidates {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.PreferredCandidates[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *EndQuorumEpochRequestPartitionData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if version <= 0 {
+		if x, ok := obj["preferredSuccessors"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "PreferredSuccessors")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "PreferredSuccessors")
+				}
+				{
+					items := make([]int32, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "PreferredSuccessors")
+							}
+							items[i] = int32(n)
+						}
+					}
+					v.PreferredSuccessors = items
+				}
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("preferredSuccessors")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["preferredCandidates"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "PreferredCandidates")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "PreferredCandidates")
+				}
+				{
+					items := make([]EndQuorumEpochRequestReplicaInfo, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "PreferredCandidates")
+						}
+					}
+					v.PreferredCandidates = items
+				}
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("preferredCandidates")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return true
+			case "preferredSuccessors":
+				return version <= 0
+			case "preferredCandidates":
+				return version >= 1
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // EndQuorumEpochRequestReplicaInfo: A sorted list of preferred candidates to
 // start the election.
 //
@@ -552,6 +914,58 @@ func (v *EndQuorumEpochRequestReplicaInfo) decode(r *wire.Reader, version int16)
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *EndQuorumEpochRequestReplicaInfo) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "candidateId")
+	dst = wire.AppendJSONInt(dst, int64(v.CandidateID))
+	dst = wire.JSONField(dst, &first, "candidateDirectoryId")
+	dst = wire.AppendJSONUUID(dst, v.CandidateDirectoryID)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *EndQuorumEpochRequestReplicaInfo) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["candidateId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "CandidateID")
+			}
+			v.CandidateID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("candidateId")
+	}
+	if x, ok := obj["candidateDirectoryId"]; ok {
+		seen++
+		if v.CandidateDirectoryID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "CandidateDirectoryID")
+		}
+	} else {
+		return wire.JSONMissing("candidateDirectoryId")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "candidateId":
+				return true
+			case "candidateDirectoryId":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -645,6 +1059,70 @@ func (v *EndQuorumEpochRequestLeaderEndpoint) decode(r *wire.Reader, version int
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *EndQuorumEpochRequestLeaderEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *EndQuorumEpochRequestLeaderEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

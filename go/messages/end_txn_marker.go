@@ -84,6 +84,33 @@ func (v *EndTxnMarker) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *EndTxnMarker) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("EndTxnMarker", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *EndTxnMarker) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "EndTxnMarker")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "EndTxnMarker")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "EndTxnMarker")
+	}
+	return nil
+}
+
 func (v *EndTxnMarker) appendTo(dst []byte, version int16) ([]byte, error) {
 	dst = wire.AppendInt32(dst, v.CoordinatorEpoch)
 	return dst, nil
@@ -100,6 +127,46 @@ func (v *EndTxnMarker) decode(r *wire.Reader, version int16) error {
 	v.Default()
 	if v.CoordinatorEpoch, err = r.Int32(); err != nil {
 		return wire.InField(err, "CoordinatorEpoch")
+	}
+	return nil
+}
+
+func (v *EndTxnMarker) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "coordinatorEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.CoordinatorEpoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *EndTxnMarker) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["coordinatorEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "CoordinatorEpoch")
+			}
+			v.CoordinatorEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("coordinatorEpoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "coordinatorEpoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

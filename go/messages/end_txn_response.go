@@ -107,6 +107,33 @@ func (v *EndTxnResponse) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *EndTxnResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 5 {
+		return dst, wire.UnsupportedVersion("EndTxnResponse", version, 0, 5)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *EndTxnResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 5 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-5", version), "EndTxnResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "EndTxnResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "EndTxnResponse")
+	}
+	return nil
+}
+
 func (v *EndTxnResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 3
@@ -173,6 +200,102 @@ func (v *EndTxnResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *EndTxnResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "producerId")
+		dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "producerEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.ProducerEpoch))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *EndTxnResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if version >= 5 {
+		if x, ok := obj["producerId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "ProducerID")
+				}
+				v.ProducerID = int64(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("producerId")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["producerEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "ProducerEpoch")
+				}
+				v.ProducerEpoch = int16(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("producerEpoch")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "producerId":
+				return version >= 5
+			case "producerEpoch":
+				return version >= 5
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -104,6 +104,33 @@ func (v *EnvelopeRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *EnvelopeRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("EnvelopeRequest", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *EnvelopeRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "EnvelopeRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "EnvelopeRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "EnvelopeRequest")
+	}
+	return nil
+}
+
 func (v *EnvelopeRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendBytes(dst, v.RequestData, true); err != nil {
@@ -155,6 +182,66 @@ func (v *EnvelopeRequest) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *EnvelopeRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "requestData")
+	dst = wire.AppendJSONBytes(dst, v.RequestData)
+	dst = wire.JSONField(dst, &first, "requestPrincipal")
+	dst = wire.AppendJSONNullableBytes(dst, v.RequestPrincipal)
+	dst = wire.JSONField(dst, &first, "clientHostAddress")
+	dst = wire.AppendJSONBytes(dst, v.ClientHostAddress)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *EnvelopeRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["requestData"]; ok {
+		seen++
+		if v.RequestData, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "RequestData")
+		}
+	} else {
+		return wire.JSONMissing("requestData")
+	}
+	if x, ok := obj["requestPrincipal"]; ok {
+		seen++
+		if v.RequestPrincipal, err = wire.JSONNullableBytes(x); err != nil {
+			return wire.InField(err, "RequestPrincipal")
+		}
+	} else {
+		return wire.JSONMissing("requestPrincipal")
+	}
+	if x, ok := obj["clientHostAddress"]; ok {
+		seen++
+		if v.ClientHostAddress, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "ClientHostAddress")
+		}
+	} else {
+		return wire.JSONMissing("clientHostAddress")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "requestData":
+				return true
+			case "requestPrincipal":
+				return true
+			case "clientHostAddress":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

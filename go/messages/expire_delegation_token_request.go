@@ -99,6 +99,33 @@ func (v *ExpireDelegationTokenRequest) decodeMessage(r *wire.Reader, version int
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ExpireDelegationTokenRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("ExpireDelegationTokenRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ExpireDelegationTokenRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "ExpireDelegationTokenRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ExpireDelegationTokenRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ExpireDelegationTokenRequest")
+	}
+	return nil
+}
+
 func (v *ExpireDelegationTokenRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -146,6 +173,58 @@ func (v *ExpireDelegationTokenRequest) decode(r *wire.Reader, version int16) err
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ExpireDelegationTokenRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "hmac")
+	dst = wire.AppendJSONBytes(dst, v.Hmac)
+	dst = wire.JSONField(dst, &first, "expiryTimePeriodMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ExpiryTimePeriodMs))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ExpireDelegationTokenRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["hmac"]; ok {
+		seen++
+		if v.Hmac, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Hmac")
+		}
+	} else {
+		return wire.JSONMissing("hmac")
+	}
+	if x, ok := obj["expiryTimePeriodMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ExpiryTimePeriodMs")
+			}
+			v.ExpiryTimePeriodMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("expiryTimePeriodMs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "hmac":
+				return true
+			case "expiryTimePeriodMs":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -91,6 +91,33 @@ func (v *FenceBrokerRecord) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *FenceBrokerRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("FenceBrokerRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *FenceBrokerRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "FenceBrokerRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "FenceBrokerRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "FenceBrokerRecord")
+	}
+	return nil
+}
+
 func (v *FenceBrokerRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ID)
@@ -131,6 +158,62 @@ func (v *FenceBrokerRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FenceBrokerRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "id")
+	dst = wire.AppendJSONInt(dst, int64(v.ID))
+	dst = wire.JSONField(dst, &first, "epoch")
+	dst = wire.AppendJSONInt(dst, int64(v.Epoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FenceBrokerRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["id"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ID")
+			}
+			v.ID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("id")
+	}
+	if x, ok := obj["epoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Epoch")
+			}
+			v.Epoch = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("epoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "id":
+				return true
+			case "epoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

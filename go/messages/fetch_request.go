@@ -151,6 +151,33 @@ func (v *FetchRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *FetchRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 18 {
+		return dst, wire.UnsupportedVersion("FetchRequest", version, 0, 18)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *FetchRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 18 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-18", version), "FetchRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "FetchRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "FetchRequest")
+	}
+	return nil
+}
+
 func (v *FetchRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 12
@@ -404,6 +431,280 @@ func (v *FetchRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *FetchRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if (version >= 12) && (v.ClusterID != nil) {
+		dst = wire.JSONField(dst, &first, "clusterId")
+		dst = wire.AppendJSONNullableString(dst, v.ClusterID)
+	}
+	if version <= 14 {
+		dst = wire.JSONField(dst, &first, "replicaId")
+		dst = wire.AppendJSONInt(dst, int64(v.ReplicaID))
+	}
+	if (version >= 15) && (!v.ReplicaState.isDefault()) {
+		dst = wire.JSONField(dst, &first, "replicaState")
+		dst = v.ReplicaState.appendJSON(dst, version)
+	}
+	dst = wire.JSONField(dst, &first, "maxWaitMs")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxWaitMs))
+	dst = wire.JSONField(dst, &first, "minBytes")
+	dst = wire.AppendJSONInt(dst, int64(v.MinBytes))
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "maxBytes")
+		dst = wire.AppendJSONInt(dst, int64(v.MaxBytes))
+	}
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "isolationLevel")
+		dst = wire.AppendJSONInt(dst, int64(v.IsolationLevel))
+	}
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "sessionId")
+		dst = wire.AppendJSONInt(dst, int64(v.SessionID))
+	}
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "sessionEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.SessionEpoch))
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "forgottenTopicsData")
+		dst = append(dst, '[')
+		for i := range v.ForgottenTopicsData {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.ForgottenTopicsData[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 11 {
+		dst = wire.JSONField(dst, &first, "rackId")
+		dst = wire.AppendJSONString(dst, v.RackID)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 12 {
+		if x, ok := obj["clusterId"]; ok {
+			seen++
+			if v.ClusterID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ClusterID")
+			}
+		}
+	}
+	if version <= 14 {
+		if x, ok := obj["replicaId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ReplicaID")
+				}
+				v.ReplicaID = int32(n)
+			}
+		} else if version <= 14 {
+			return wire.JSONMissing("replicaId")
+		}
+	}
+	if version >= 15 {
+		if x, ok := obj["replicaState"]; ok {
+			seen++
+			if err := v.ReplicaState.fromJSON(x, version); err != nil {
+				return wire.InField(err, "ReplicaState")
+			}
+		}
+	}
+	if x, ok := obj["maxWaitMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MaxWaitMs")
+			}
+			v.MaxWaitMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("maxWaitMs")
+	}
+	if x, ok := obj["minBytes"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MinBytes")
+			}
+			v.MinBytes = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("minBytes")
+	}
+	if version >= 3 {
+		if x, ok := obj["maxBytes"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "MaxBytes")
+				}
+				v.MaxBytes = int32(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("maxBytes")
+		}
+	}
+	if version >= 4 {
+		if x, ok := obj["isolationLevel"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "IsolationLevel")
+				}
+				v.IsolationLevel = int8(n)
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("isolationLevel")
+		}
+	}
+	if version >= 7 {
+		if x, ok := obj["sessionId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "SessionID")
+				}
+				v.SessionID = int32(n)
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("sessionId")
+		}
+	}
+	if version >= 7 {
+		if x, ok := obj["sessionEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "SessionEpoch")
+				}
+				v.SessionEpoch = int32(n)
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("sessionEpoch")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]FetchRequestFetchTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if version >= 7 {
+		if x, ok := obj["forgottenTopicsData"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "ForgottenTopicsData")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "ForgottenTopicsData")
+				}
+				{
+					items := make([]FetchRequestForgottenTopic, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "ForgottenTopicsData")
+						}
+					}
+					v.ForgottenTopicsData = items
+				}
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("forgottenTopicsData")
+		}
+	}
+	if version >= 11 {
+		if x, ok := obj["rackId"]; ok {
+			seen++
+			if v.RackID, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "RackID")
+			}
+		} else if version >= 11 {
+			return wire.JSONMissing("rackId")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clusterId":
+				return version >= 12
+			case "replicaId":
+				return version <= 14
+			case "replicaState":
+				return version >= 15
+			case "maxWaitMs":
+				return true
+			case "minBytes":
+				return true
+			case "maxBytes":
+				return version >= 3
+			case "isolationLevel":
+				return version >= 4
+			case "sessionId":
+				return version >= 7
+			case "sessionEpoch":
+				return version >= 7
+			case "topics":
+				return true
+			case "forgottenTopicsData":
+				return version >= 7
+			case "rackId":
+				return version >= 11
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // FetchRequestReplicaState: The state of the replica in the follower.
 //
 // Versions: 15-18.
@@ -482,6 +783,62 @@ func (v *FetchRequestReplicaState) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FetchRequestReplicaState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "replicaId")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicaID))
+	dst = wire.JSONField(dst, &first, "replicaEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicaEpoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchRequestReplicaState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["replicaId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ReplicaID")
+			}
+			v.ReplicaID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("replicaId")
+	}
+	if x, ok := obj["replicaEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ReplicaEpoch")
+			}
+			v.ReplicaEpoch = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("replicaEpoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "replicaId":
+				return true
+			case "replicaEpoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -612,6 +969,97 @@ func (v *FetchRequestFetchTopic) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *FetchRequestFetchTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 12 {
+		dst = wire.JSONField(dst, &first, "topic")
+		dst = wire.AppendJSONString(dst, v.Topic)
+	}
+	if version >= 13 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchRequestFetchTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 12 {
+		if x, ok := obj["topic"]; ok {
+			seen++
+			if v.Topic, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Topic")
+			}
+		} else if version <= 12 {
+			return wire.JSONMissing("topic")
+		}
+	}
+	if version >= 13 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 13 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]FetchRequestFetchPartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topic":
+				return version <= 12
+			case "topicId":
+				return version >= 13
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -847,6 +1295,170 @@ func (v *FetchRequestFetchPartition) decode(r *wire.Reader, version int16) error
 	return nil
 }
 
+func (v *FetchRequestFetchPartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	if version >= 9 {
+		dst = wire.JSONField(dst, &first, "currentLeaderEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.CurrentLeaderEpoch))
+	}
+	dst = wire.JSONField(dst, &first, "fetchOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.FetchOffset))
+	if version >= 12 {
+		dst = wire.JSONField(dst, &first, "lastFetchedEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.LastFetchedEpoch))
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "logStartOffset")
+		dst = wire.AppendJSONInt(dst, int64(v.LogStartOffset))
+	}
+	dst = wire.JSONField(dst, &first, "partitionMaxBytes")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionMaxBytes))
+	if (version >= 17) && (v.ReplicaDirectoryID != (UUID{})) {
+		dst = wire.JSONField(dst, &first, "replicaDirectoryId")
+		dst = wire.AppendJSONUUID(dst, v.ReplicaDirectoryID)
+	}
+	if (version >= 18) && (v.HighWatermark != 9223372036854775807) {
+		dst = wire.JSONField(dst, &first, "highWatermark")
+		dst = wire.AppendJSONInt(dst, int64(v.HighWatermark))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchRequestFetchPartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if version >= 9 {
+		if x, ok := obj["currentLeaderEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "CurrentLeaderEpoch")
+				}
+				v.CurrentLeaderEpoch = int32(n)
+			}
+		} else if version >= 9 {
+			return wire.JSONMissing("currentLeaderEpoch")
+		}
+	}
+	if x, ok := obj["fetchOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "FetchOffset")
+			}
+			v.FetchOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("fetchOffset")
+	}
+	if version >= 12 {
+		if x, ok := obj["lastFetchedEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "LastFetchedEpoch")
+				}
+				v.LastFetchedEpoch = int32(n)
+			}
+		} else if version >= 12 {
+			return wire.JSONMissing("lastFetchedEpoch")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["logStartOffset"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "LogStartOffset")
+				}
+				v.LogStartOffset = int64(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("logStartOffset")
+		}
+	}
+	if x, ok := obj["partitionMaxBytes"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionMaxBytes")
+			}
+			v.PartitionMaxBytes = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionMaxBytes")
+	}
+	if version >= 17 {
+		if x, ok := obj["replicaDirectoryId"]; ok {
+			seen++
+			if v.ReplicaDirectoryID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "ReplicaDirectoryID")
+			}
+		}
+	}
+	if version >= 18 {
+		if x, ok := obj["highWatermark"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "HighWatermark")
+				}
+				v.HighWatermark = int64(n)
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partition":
+				return true
+			case "currentLeaderEpoch":
+				return version >= 9
+			case "fetchOffset":
+				return true
+			case "lastFetchedEpoch":
+				return version >= 12
+			case "logStartOffset":
+				return version >= 5
+			case "partitionMaxBytes":
+				return true
+			case "replicaDirectoryId":
+				return version >= 17
+			case "highWatermark":
+				return version >= 18
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // FetchRequestForgottenTopic: In an incremental fetch request, the partitions
 // to remove.
 //
@@ -970,6 +1582,101 @@ func (v *FetchRequestForgottenTopic) decode(r *wire.Reader, version int16) error
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *FetchRequestForgottenTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 12 {
+		dst = wire.JSONField(dst, &first, "topic")
+		dst = wire.AppendJSONString(dst, v.Topic)
+	}
+	if version >= 13 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchRequestForgottenTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 12 {
+		if x, ok := obj["topic"]; ok {
+			seen++
+			if v.Topic, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Topic")
+			}
+		} else if version <= 12 {
+			return wire.JSONMissing("topic")
+		}
+	}
+	if version >= 13 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 13 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topic":
+				return version <= 12
+			case "topicId":
+				return version >= 13
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

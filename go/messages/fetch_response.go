@@ -112,6 +112,33 @@ func (v *FetchResponse) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *FetchResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 18 {
+		return dst, wire.UnsupportedVersion("FetchResponse", version, 0, 18)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *FetchResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 18 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-18", version), "FetchResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "FetchResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "FetchResponse")
+	}
+	return nil
+}
+
 func (v *FetchResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 12
@@ -279,6 +306,162 @@ func (v *FetchResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *FetchResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "errorCode")
+		dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	}
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "sessionId")
+		dst = wire.AppendJSONInt(dst, int64(v.SessionID))
+	}
+	dst = wire.JSONField(dst, &first, "responses")
+	dst = append(dst, '[')
+	for i := range v.Responses {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Responses[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if (version >= 16) && (len(v.NodeEndpoints) != 0) {
+		dst = wire.JSONField(dst, &first, "nodeEndpoints")
+		dst = append(dst, '[')
+		for i := range v.NodeEndpoints {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.NodeEndpoints[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 1 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if version >= 7 {
+		if x, ok := obj["errorCode"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "ErrorCode")
+				}
+				v.ErrorCode = int16(n)
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("errorCode")
+		}
+	}
+	if version >= 7 {
+		if x, ok := obj["sessionId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "SessionID")
+				}
+				v.SessionID = int32(n)
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("sessionId")
+		}
+	}
+	if x, ok := obj["responses"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Responses")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Responses")
+			}
+			{
+				items := make([]FetchResponseFetchableTopicResponse, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Responses")
+					}
+				}
+				v.Responses = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("responses")
+	}
+	if version >= 16 {
+		if x, ok := obj["nodeEndpoints"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "NodeEndpoints")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "NodeEndpoints")
+				}
+				{
+					items := make([]FetchResponseNodeEndpoint, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "NodeEndpoints")
+						}
+					}
+					v.NodeEndpoints = items
+				}
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return version >= 1
+			case "errorCode":
+				return version >= 7
+			case "sessionId":
+				return version >= 7
+			case "responses":
+				return true
+			case "nodeEndpoints":
+				return version >= 16
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // FetchResponseFetchableTopicResponse: The response topics.
 //
 // Versions: 0-18.
@@ -405,6 +588,97 @@ func (v *FetchResponseFetchableTopicResponse) decode(r *wire.Reader, version int
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *FetchResponseFetchableTopicResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 12 {
+		dst = wire.JSONField(dst, &first, "topic")
+		dst = wire.AppendJSONString(dst, v.Topic)
+	}
+	if version >= 13 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchResponseFetchableTopicResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 12 {
+		if x, ok := obj["topic"]; ok {
+			seen++
+			if v.Topic, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Topic")
+			}
+		} else if version <= 12 {
+			return wire.JSONMissing("topic")
+		}
+	}
+	if version >= 13 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 13 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]FetchResponsePartitionData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topic":
+				return version <= 12
+			case "topicId":
+				return version >= 13
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -752,6 +1026,233 @@ func (v *FetchResponsePartitionData) decode(r *wire.Reader, version int16) error
 	return nil
 }
 
+func (v *FetchResponsePartitionData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "highWatermark")
+	dst = wire.AppendJSONInt(dst, int64(v.HighWatermark))
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "lastStableOffset")
+		dst = wire.AppendJSONInt(dst, int64(v.LastStableOffset))
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "logStartOffset")
+		dst = wire.AppendJSONInt(dst, int64(v.LogStartOffset))
+	}
+	if (version >= 12) && (!v.DivergingEpoch.isDefault()) {
+		dst = wire.JSONField(dst, &first, "divergingEpoch")
+		dst = v.DivergingEpoch.appendJSON(dst, version)
+	}
+	if (version >= 12) && (!v.CurrentLeader.isDefault()) {
+		dst = wire.JSONField(dst, &first, "currentLeader")
+		dst = v.CurrentLeader.appendJSON(dst, version)
+	}
+	if (version >= 12) && (!v.SnapshotID.isDefault()) {
+		dst = wire.JSONField(dst, &first, "snapshotId")
+		dst = v.SnapshotID.appendJSON(dst, version)
+	}
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "abortedTransactions")
+		if v.AbortedTransactions == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.AbortedTransactions {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = v.AbortedTransactions[i].appendJSON(dst, version)
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if version >= 11 {
+		dst = wire.JSONField(dst, &first, "preferredReadReplica")
+		dst = wire.AppendJSONInt(dst, int64(v.PreferredReadReplica))
+	}
+	dst = wire.JSONField(dst, &first, "records")
+	dst = wire.AppendJSONNullableBytes(dst, v.Records)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchResponsePartitionData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["highWatermark"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "HighWatermark")
+			}
+			v.HighWatermark = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("highWatermark")
+	}
+	if version >= 4 {
+		if x, ok := obj["lastStableOffset"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "LastStableOffset")
+				}
+				v.LastStableOffset = int64(n)
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("lastStableOffset")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["logStartOffset"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "LogStartOffset")
+				}
+				v.LogStartOffset = int64(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("logStartOffset")
+		}
+	}
+	if version >= 12 {
+		if x, ok := obj["divergingEpoch"]; ok {
+			seen++
+			if err := v.DivergingEpoch.fromJSON(x, version); err != nil {
+				return wire.InField(err, "DivergingEpoch")
+			}
+		}
+	}
+	if version >= 12 {
+		if x, ok := obj["currentLeader"]; ok {
+			seen++
+			if err := v.CurrentLeader.fromJSON(x, version); err != nil {
+				return wire.InField(err, "CurrentLeader")
+			}
+		}
+	}
+	if version >= 12 {
+		if x, ok := obj["snapshotId"]; ok {
+			seen++
+			if err := v.SnapshotID.fromJSON(x, version); err != nil {
+				return wire.InField(err, "SnapshotID")
+			}
+		}
+	}
+	if version >= 4 {
+		if x, ok := obj["abortedTransactions"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "AbortedTransactions")
+				}
+				if null {
+					v.AbortedTransactions = nil
+				} else {
+					items := make([]FetchResponseAbortedTransaction, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "AbortedTransactions")
+						}
+					}
+					v.AbortedTransactions = items
+				}
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("abortedTransactions")
+		}
+	}
+	if version >= 11 {
+		if x, ok := obj["preferredReadReplica"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "PreferredReadReplica")
+				}
+				v.PreferredReadReplica = int32(n)
+			}
+		} else if version >= 11 {
+			return wire.JSONMissing("preferredReadReplica")
+		}
+	}
+	if x, ok := obj["records"]; ok {
+		seen++
+		if v.Records, err = wire.JSONNullableBytes(x); err != nil {
+			return wire.InField(err, "Records")
+		}
+	} else {
+		return wire.JSONMissing("records")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "errorCode":
+				return true
+			case "highWatermark":
+				return true
+			case "lastStableOffset":
+				return version >= 4
+			case "logStartOffset":
+				return version >= 5
+			case "divergingEpoch":
+				return version >= 12
+			case "currentLeader":
+				return version >= 12
+			case "snapshotId":
+				return version >= 12
+			case "abortedTransactions":
+				return version >= 4
+			case "preferredReadReplica":
+				return version >= 11
+			case "records":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // FetchResponseEpochEndOffset: In case divergence is detected based on the
 // `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates
 // the largest epoch and its end offset such that subsequent records are known
@@ -837,6 +1338,62 @@ func (v *FetchResponseEpochEndOffset) decode(r *wire.Reader, version int16) erro
 	return nil
 }
 
+func (v *FetchResponseEpochEndOffset) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "epoch")
+	dst = wire.AppendJSONInt(dst, int64(v.Epoch))
+	dst = wire.JSONField(dst, &first, "endOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.EndOffset))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchResponseEpochEndOffset) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["epoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Epoch")
+			}
+			v.Epoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("epoch")
+	}
+	if x, ok := obj["endOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "EndOffset")
+			}
+			v.EndOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("endOffset")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "epoch":
+				return true
+			case "endOffset":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // FetchResponseLeaderIDAndEpoch: The current leader of the partition.
 //
 // Versions: 12-18.
@@ -915,6 +1472,62 @@ func (v *FetchResponseLeaderIDAndEpoch) decode(r *wire.Reader, version int16) er
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FetchResponseLeaderIDAndEpoch) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchResponseLeaderIDAndEpoch) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -1003,6 +1616,62 @@ func (v *FetchResponseSnapshotID) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *FetchResponseSnapshotID) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "endOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.EndOffset))
+	dst = wire.JSONField(dst, &first, "epoch")
+	dst = wire.AppendJSONInt(dst, int64(v.Epoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchResponseSnapshotID) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["endOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "EndOffset")
+			}
+			v.EndOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("endOffset")
+	}
+	if x, ok := obj["epoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Epoch")
+			}
+			v.Epoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("epoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "endOffset":
+				return true
+			case "epoch":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // FetchResponseAbortedTransaction: The aborted transactions.
 //
 // Versions: 4-18.
@@ -1082,6 +1751,62 @@ func (v *FetchResponseAbortedTransaction) decode(r *wire.Reader, version int16) 
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *FetchResponseAbortedTransaction) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "firstOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.FirstOffset))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchResponseAbortedTransaction) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["firstOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "FirstOffset")
+			}
+			v.FirstOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("firstOffset")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "producerId":
+				return true
+			case "firstOffset":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -1186,6 +1911,86 @@ func (v *FetchResponseNodeEndpoint) decode(r *wire.Reader, version int16) error 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FetchResponseNodeEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "nodeId")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "rack")
+	dst = wire.AppendJSONNullableString(dst, v.Rack)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchResponseNodeEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["nodeId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NodeID")
+			}
+			v.NodeID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeId")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["rack"]; ok {
+		seen++
+		if v.Rack, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Rack")
+		}
+	} else {
+		return wire.JSONMissing("rack")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "nodeId":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "rack":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

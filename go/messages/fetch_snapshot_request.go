@@ -108,6 +108,33 @@ func (v *FetchSnapshotRequest) decodeMessage(r *wire.Reader, version int16) erro
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *FetchSnapshotRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("FetchSnapshotRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *FetchSnapshotRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "FetchSnapshotRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "FetchSnapshotRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "FetchSnapshotRequest")
+	}
+	return nil
+}
+
 func (v *FetchSnapshotRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ReplicaID)
@@ -206,6 +233,109 @@ func (v *FetchSnapshotRequest) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FetchSnapshotRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if v.ClusterID != nil {
+		dst = wire.JSONField(dst, &first, "clusterId")
+		dst = wire.AppendJSONNullableString(dst, v.ClusterID)
+	}
+	dst = wire.JSONField(dst, &first, "replicaId")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicaID))
+	dst = wire.JSONField(dst, &first, "maxBytes")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxBytes))
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchSnapshotRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["clusterId"]; ok {
+		seen++
+		if v.ClusterID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ClusterID")
+		}
+	}
+	if x, ok := obj["replicaId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ReplicaID")
+			}
+			v.ReplicaID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("replicaId")
+	}
+	if x, ok := obj["maxBytes"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MaxBytes")
+			}
+			v.MaxBytes = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("maxBytes")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]FetchSnapshotRequestTopicSnapshot, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clusterId":
+				return true
+			case "replicaId":
+				return true
+			case "maxBytes":
+				return true
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -309,6 +439,77 @@ func (v *FetchSnapshotRequestTopicSnapshot) decode(r *wire.Reader, version int16
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FetchSnapshotRequestTopicSnapshot) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchSnapshotRequestTopicSnapshot) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]FetchSnapshotRequestPartitionSnapshot, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -454,6 +655,104 @@ func (v *FetchSnapshotRequestPartitionSnapshot) decode(r *wire.Reader, version i
 	return nil
 }
 
+func (v *FetchSnapshotRequestPartitionSnapshot) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = wire.JSONField(dst, &first, "currentLeaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.CurrentLeaderEpoch))
+	dst = wire.JSONField(dst, &first, "snapshotId")
+	dst = v.SnapshotID.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "position")
+	dst = wire.AppendJSONInt(dst, int64(v.Position))
+	if (version >= 1) && (v.ReplicaDirectoryID != (UUID{})) {
+		dst = wire.JSONField(dst, &first, "replicaDirectoryId")
+		dst = wire.AppendJSONUUID(dst, v.ReplicaDirectoryID)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchSnapshotRequestPartitionSnapshot) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if x, ok := obj["currentLeaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "CurrentLeaderEpoch")
+			}
+			v.CurrentLeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("currentLeaderEpoch")
+	}
+	if x, ok := obj["snapshotId"]; ok {
+		seen++
+		if err := v.SnapshotID.fromJSON(x, version); err != nil {
+			return wire.InField(err, "SnapshotID")
+		}
+	} else {
+		return wire.JSONMissing("snapshotId")
+	}
+	if x, ok := obj["position"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Position")
+			}
+			v.Position = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("position")
+	}
+	if version >= 1 {
+		if x, ok := obj["replicaDirectoryId"]; ok {
+			seen++
+			if v.ReplicaDirectoryID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "ReplicaDirectoryID")
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partition":
+				return true
+			case "currentLeaderEpoch":
+				return true
+			case "snapshotId":
+				return true
+			case "position":
+				return true
+			case "replicaDirectoryId":
+				return version >= 1
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // FetchSnapshotRequestSnapshotID: The snapshot endOffset and epoch to fetch.
 //
 // Versions: 0-1.
@@ -529,6 +828,62 @@ func (v *FetchSnapshotRequestSnapshotID) decode(r *wire.Reader, version int16) e
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FetchSnapshotRequestSnapshotID) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "endOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.EndOffset))
+	dst = wire.JSONField(dst, &first, "epoch")
+	dst = wire.AppendJSONInt(dst, int64(v.Epoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchSnapshotRequestSnapshotID) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["endOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "EndOffset")
+			}
+			v.EndOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("endOffset")
+	}
+	if x, ok := obj["epoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Epoch")
+			}
+			v.Epoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("epoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "endOffset":
+				return true
+			case "epoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -107,6 +107,33 @@ func (v *FetchSnapshotResponse) decodeMessage(r *wire.Reader, version int16) err
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *FetchSnapshotResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("FetchSnapshotResponse", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *FetchSnapshotResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "FetchSnapshotResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "FetchSnapshotResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "FetchSnapshotResponse")
+	}
+	return nil
+}
+
 func (v *FetchSnapshotResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -236,6 +263,134 @@ func (v *FetchSnapshotResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *FetchSnapshotResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if (version >= 1) && (len(v.NodeEndpoints) != 0) {
+		dst = wire.JSONField(dst, &first, "nodeEndpoints")
+		dst = append(dst, '[')
+		for i := range v.NodeEndpoints {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.NodeEndpoints[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchSnapshotResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]FetchSnapshotResponseTopicSnapshot, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if version >= 1 {
+		if x, ok := obj["nodeEndpoints"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "NodeEndpoints")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "NodeEndpoints")
+				}
+				{
+					items := make([]FetchSnapshotResponseNodeEndpoint, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "NodeEndpoints")
+						}
+					}
+					v.NodeEndpoints = items
+				}
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "topics":
+				return true
+			case "nodeEndpoints":
+				return version >= 1
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // FetchSnapshotResponseTopicSnapshot: The topics to fetch.
 //
 // Versions: 0-1.
@@ -335,6 +490,77 @@ func (v *FetchSnapshotResponseTopicSnapshot) decode(r *wire.Reader, version int1
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FetchSnapshotResponseTopicSnapshot) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchSnapshotResponseTopicSnapshot) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]FetchSnapshotResponsePartitionSnapshot, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -505,6 +731,130 @@ func (v *FetchSnapshotResponsePartitionSnapshot) decode(r *wire.Reader, version 
 	return nil
 }
 
+func (v *FetchSnapshotResponsePartitionSnapshot) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "index")
+	dst = wire.AppendJSONInt(dst, int64(v.Index))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "snapshotId")
+	dst = v.SnapshotID.appendJSON(dst, version)
+	if !v.CurrentLeader.isDefault() {
+		dst = wire.JSONField(dst, &first, "currentLeader")
+		dst = v.CurrentLeader.appendJSON(dst, version)
+	}
+	dst = wire.JSONField(dst, &first, "size")
+	dst = wire.AppendJSONInt(dst, int64(v.Size))
+	dst = wire.JSONField(dst, &first, "position")
+	dst = wire.AppendJSONInt(dst, int64(v.Position))
+	dst = wire.JSONField(dst, &first, "unalignedRecords")
+	dst = wire.AppendJSONBytes(dst, v.UnalignedRecords)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchSnapshotResponsePartitionSnapshot) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["index"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Index")
+			}
+			v.Index = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("index")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["snapshotId"]; ok {
+		seen++
+		if err := v.SnapshotID.fromJSON(x, version); err != nil {
+			return wire.InField(err, "SnapshotID")
+		}
+	} else {
+		return wire.JSONMissing("snapshotId")
+	}
+	if x, ok := obj["currentLeader"]; ok {
+		seen++
+		if err := v.CurrentLeader.fromJSON(x, version); err != nil {
+			return wire.InField(err, "CurrentLeader")
+		}
+	}
+	if x, ok := obj["size"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Size")
+			}
+			v.Size = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("size")
+	}
+	if x, ok := obj["position"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Position")
+			}
+			v.Position = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("position")
+	}
+	if x, ok := obj["unalignedRecords"]; ok {
+		seen++
+		if v.UnalignedRecords, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "UnalignedRecords")
+		}
+	} else {
+		return wire.JSONMissing("unalignedRecords")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "index":
+				return true
+			case "errorCode":
+				return true
+			case "snapshotId":
+				return true
+			case "currentLeader":
+				return true
+			case "size":
+				return true
+			case "position":
+				return true
+			case "unalignedRecords":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // FetchSnapshotResponseSnapshotID: The snapshot endOffset and epoch fetched.
 //
 // Versions: 0-1.
@@ -580,6 +930,62 @@ func (v *FetchSnapshotResponseSnapshotID) decode(r *wire.Reader, version int16) 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FetchSnapshotResponseSnapshotID) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "endOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.EndOffset))
+	dst = wire.JSONField(dst, &first, "epoch")
+	dst = wire.AppendJSONInt(dst, int64(v.Epoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchSnapshotResponseSnapshotID) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["endOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "EndOffset")
+			}
+			v.EndOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("endOffset")
+	}
+	if x, ok := obj["epoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Epoch")
+			}
+			v.Epoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("epoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "endOffset":
+				return true
+			case "epoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -660,6 +1066,62 @@ func (v *FetchSnapshotResponseLeaderIDAndEpoch) decode(r *wire.Reader, version i
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FetchSnapshotResponseLeaderIDAndEpoch) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchSnapshotResponseLeaderIDAndEpoch) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -752,6 +1214,74 @@ func (v *FetchSnapshotResponseNodeEndpoint) decode(r *wire.Reader, version int16
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FetchSnapshotResponseNodeEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "nodeId")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FetchSnapshotResponseNodeEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["nodeId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NodeID")
+			}
+			v.NodeID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeId")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "nodeId":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -101,6 +101,33 @@ func (v *FindCoordinatorRequest) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *FindCoordinatorRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 6 {
+		return dst, wire.UnsupportedVersion("FindCoordinatorRequest", version, 0, 6)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *FindCoordinatorRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 6 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-6", version), "FindCoordinatorRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "FindCoordinatorRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "FindCoordinatorRequest")
+	}
+	return nil
+}
+
 func (v *FindCoordinatorRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 3
@@ -197,6 +224,105 @@ func (v *FindCoordinatorRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *FindCoordinatorRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 3 {
+		dst = wire.JSONField(dst, &first, "key")
+		dst = wire.AppendJSONString(dst, v.Key)
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "keyType")
+		dst = wire.AppendJSONInt(dst, int64(v.KeyType))
+	}
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "coordinatorKeys")
+		dst = append(dst, '[')
+		for i := range v.CoordinatorKeys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONString(dst, v.CoordinatorKeys[i])
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FindCoordinatorRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 3 {
+		if x, ok := obj["key"]; ok {
+			seen++
+			if v.Key, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Key")
+			}
+		} else if version <= 3 {
+			return wire.JSONMissing("key")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["keyType"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "KeyType")
+				}
+				v.KeyType = int8(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("keyType")
+		}
+	}
+	if version >= 4 {
+		if x, ok := obj["coordinatorKeys"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "CoordinatorKeys")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "CoordinatorKeys")
+				}
+				{
+					items := make([]string, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONString(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "CoordinatorKeys")
+						}
+					}
+					v.CoordinatorKeys = items
+				}
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("coordinatorKeys")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "key":
+				return version <= 3
+			case "keyType":
+				return version >= 1
+			case "coordinatorKeys":
+				return version >= 4
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -119,6 +119,33 @@ func (v *FindCoordinatorResponse) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *FindCoordinatorResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 6 {
+		return dst, wire.UnsupportedVersion("FindCoordinatorResponse", version, 0, 6)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *FindCoordinatorResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 6 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-6", version), "FindCoordinatorResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "FindCoordinatorResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "FindCoordinatorResponse")
+	}
+	return nil
+}
+
 func (v *FindCoordinatorResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 3
@@ -269,6 +296,181 @@ func (v *FindCoordinatorResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *FindCoordinatorResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	if version <= 3 {
+		dst = wire.JSONField(dst, &first, "errorCode")
+		dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	}
+	if version >= 1 && version <= 3 {
+		dst = wire.JSONField(dst, &first, "errorMessage")
+		dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	}
+	if version <= 3 {
+		dst = wire.JSONField(dst, &first, "nodeId")
+		dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	}
+	if version <= 3 {
+		dst = wire.JSONField(dst, &first, "host")
+		dst = wire.AppendJSONString(dst, v.Host)
+	}
+	if version <= 3 {
+		dst = wire.JSONField(dst, &first, "port")
+		dst = wire.AppendJSONInt(dst, int64(v.Port))
+	}
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "coordinators")
+		dst = append(dst, '[')
+		for i := range v.Coordinators {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Coordinators[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FindCoordinatorResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 1 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if version <= 3 {
+		if x, ok := obj["errorCode"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "ErrorCode")
+				}
+				v.ErrorCode = int16(n)
+			}
+		} else if version <= 3 {
+			return wire.JSONMissing("errorCode")
+		}
+	}
+	if version >= 1 && version <= 3 {
+		if x, ok := obj["errorMessage"]; ok {
+			seen++
+			if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ErrorMessage")
+			}
+		} else if version >= 1 && version <= 3 {
+			return wire.JSONMissing("errorMessage")
+		}
+	}
+	if version <= 3 {
+		if x, ok := obj["nodeId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "NodeID")
+				}
+				v.NodeID = int32(n)
+			}
+		} else if version <= 3 {
+			return wire.JSONMissing("nodeId")
+		}
+	}
+	if version <= 3 {
+		if x, ok := obj["host"]; ok {
+			seen++
+			if v.Host, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Host")
+			}
+		} else if version <= 3 {
+			return wire.JSONMissing("host")
+		}
+	}
+	if version <= 3 {
+		if x, ok := obj["port"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "Port")
+				}
+				v.Port = int32(n)
+			}
+		} else if version <= 3 {
+			return wire.JSONMissing("port")
+		}
+	}
+	if version >= 4 {
+		if x, ok := obj["coordinators"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Coordinators")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Coordinators")
+				}
+				{
+					items := make([]FindCoordinatorResponseCoordinator, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Coordinators")
+						}
+					}
+					v.Coordinators = items
+				}
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("coordinators")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return version >= 1
+			case "errorCode":
+				return version <= 3
+			case "errorMessage":
+				return version >= 1 && version <= 3
+			case "nodeId":
+				return version <= 3
+			case "host":
+				return version <= 3
+			case "port":
+				return version <= 3
+			case "coordinators":
+				return version >= 4
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // FindCoordinatorResponseCoordinator: Each coordinator result in the response.
 //
 // Versions: 4-6.
@@ -392,6 +594,114 @@ func (v *FindCoordinatorResponseCoordinator) decode(r *wire.Reader, version int1
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *FindCoordinatorResponseCoordinator) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "key")
+	dst = wire.AppendJSONString(dst, v.Key)
+	dst = wire.JSONField(dst, &first, "nodeId")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *FindCoordinatorResponseCoordinator) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["key"]; ok {
+		seen++
+		if v.Key, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Key")
+		}
+	} else {
+		return wire.JSONMissing("key")
+	}
+	if x, ok := obj["nodeId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NodeID")
+			}
+			v.NodeID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeId")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "key":
+				return true
+			case "nodeId":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -92,6 +92,33 @@ func (v *GetTelemetrySubscriptionsRequest) decodeMessage(r *wire.Reader, version
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *GetTelemetrySubscriptionsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("GetTelemetrySubscriptionsRequest", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *GetTelemetrySubscriptionsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "GetTelemetrySubscriptionsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "GetTelemetrySubscriptionsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "GetTelemetrySubscriptionsRequest")
+	}
+	return nil
+}
+
 func (v *GetTelemetrySubscriptionsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendUUID(dst, v.ClientInstanceID)
@@ -127,6 +154,42 @@ func (v *GetTelemetrySubscriptionsRequest) decode(r *wire.Reader, version int16)
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *GetTelemetrySubscriptionsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "clientInstanceId")
+	dst = wire.AppendJSONUUID(dst, v.ClientInstanceID)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *GetTelemetrySubscriptionsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["clientInstanceId"]; ok {
+		seen++
+		if v.ClientInstanceID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ClientInstanceID")
+		}
+	} else {
+		return wire.JSONMissing("clientInstanceId")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clientInstanceId":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -132,6 +132,33 @@ func (v *GetTelemetrySubscriptionsResponse) decodeMessage(r *wire.Reader, versio
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *GetTelemetrySubscriptionsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("GetTelemetrySubscriptionsResponse", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *GetTelemetrySubscriptionsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "GetTelemetrySubscriptionsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "GetTelemetrySubscriptionsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "GetTelemetrySubscriptionsResponse")
+	}
+	return nil
+}
+
 func (v *GetTelemetrySubscriptionsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -243,6 +270,208 @@ func (v *GetTelemetrySubscriptionsResponse) decode(r *wire.Reader, version int16
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *GetTelemetrySubscriptionsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "clientInstanceId")
+	dst = wire.AppendJSONUUID(dst, v.ClientInstanceID)
+	dst = wire.JSONField(dst, &first, "subscriptionId")
+	dst = wire.AppendJSONInt(dst, int64(v.SubscriptionID))
+	dst = wire.JSONField(dst, &first, "acceptedCompressionTypes")
+	dst = append(dst, '[')
+	for i := range v.AcceptedCompressionTypes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.AcceptedCompressionTypes[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "pushIntervalMs")
+	dst = wire.AppendJSONInt(dst, int64(v.PushIntervalMs))
+	dst = wire.JSONField(dst, &first, "telemetryMaxBytes")
+	dst = wire.AppendJSONInt(dst, int64(v.TelemetryMaxBytes))
+	dst = wire.JSONField(dst, &first, "deltaTemporality")
+	dst = wire.AppendJSONBool(dst, v.DeltaTemporality)
+	dst = wire.JSONField(dst, &first, "requestedMetrics")
+	dst = append(dst, '[')
+	for i := range v.RequestedMetrics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.RequestedMetrics[i])
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *GetTelemetrySubscriptionsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["clientInstanceId"]; ok {
+		seen++
+		if v.ClientInstanceID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ClientInstanceID")
+		}
+	} else {
+		return wire.JSONMissing("clientInstanceId")
+	}
+	if x, ok := obj["subscriptionId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "SubscriptionID")
+			}
+			v.SubscriptionID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("subscriptionId")
+	}
+	if x, ok := obj["acceptedCompressionTypes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "AcceptedCompressionTypes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "AcceptedCompressionTypes")
+			}
+			{
+				items := make([]int8, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<7, 1<<7-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "AcceptedCompressionTypes")
+						}
+						items[i] = int8(n)
+					}
+				}
+				v.AcceptedCompressionTypes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("acceptedCompressionTypes")
+	}
+	if x, ok := obj["pushIntervalMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PushIntervalMs")
+			}
+			v.PushIntervalMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("pushIntervalMs")
+	}
+	if x, ok := obj["telemetryMaxBytes"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TelemetryMaxBytes")
+			}
+			v.TelemetryMaxBytes = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("telemetryMaxBytes")
+	}
+	if x, ok := obj["deltaTemporality"]; ok {
+		seen++
+		if v.DeltaTemporality, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "DeltaTemporality")
+		}
+	} else {
+		return wire.JSONMissing("deltaTemporality")
+	}
+	if x, ok := obj["requestedMetrics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RequestedMetrics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "RequestedMetrics")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "RequestedMetrics")
+					}
+				}
+				v.RequestedMetrics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("requestedMetrics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "clientInstanceId":
+				return true
+			case "subscriptionId":
+				return true
+			case "acceptedCompressionTypes":
+				return true
+			case "pushIntervalMs":
+				return true
+			case "telemetryMaxBytes":
+				return true
+			case "deltaTemporality":
+				return true
+			case "requestedMetrics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -84,6 +84,33 @@ func (v *GroupMetadataKey) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *GroupMetadataKey) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("GroupMetadataKey", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *GroupMetadataKey) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "GroupMetadataKey")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "GroupMetadataKey")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "GroupMetadataKey")
+	}
+	return nil
+}
+
 func (v *GroupMetadataKey) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.Group, false); err != nil {
@@ -103,6 +130,42 @@ func (v *GroupMetadataKey) decode(r *wire.Reader, version int16) error {
 	v.Default()
 	if v.Group, err = r.String(false, version); err != nil {
 		return wire.InField(err, "Group")
+	}
+	return nil
+}
+
+func (v *GroupMetadataKey) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "group")
+	dst = wire.AppendJSONString(dst, v.Group)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *GroupMetadataKey) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["group"]; ok {
+		seen++
+		if v.Group, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Group")
+		}
+	} else {
+		return wire.JSONMissing("group")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "group":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

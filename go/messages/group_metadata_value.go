@@ -112,6 +112,33 @@ func (v *GroupMetadataValue) decodeMessage(r *wire.Reader, version int16) error 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *GroupMetadataValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 4 {
+		return dst, wire.UnsupportedVersion("GroupMetadataValue", version, 0, 4)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *GroupMetadataValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 4 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-4", version), "GroupMetadataValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "GroupMetadataValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "GroupMetadataValue")
+	}
+	return nil
+}
+
 func (v *GroupMetadataValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 4
@@ -209,6 +236,137 @@ func (v *GroupMetadataValue) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *GroupMetadataValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "protocolType")
+	dst = wire.AppendJSONString(dst, v.ProtocolType)
+	dst = wire.JSONField(dst, &first, "generation")
+	dst = wire.AppendJSONInt(dst, int64(v.Generation))
+	dst = wire.JSONField(dst, &first, "protocol")
+	dst = wire.AppendJSONNullableString(dst, v.Protocol)
+	dst = wire.JSONField(dst, &first, "leader")
+	dst = wire.AppendJSONNullableString(dst, v.Leader)
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "currentStateTimestamp")
+		dst = wire.AppendJSONInt(dst, int64(v.CurrentStateTimestamp))
+	}
+	dst = wire.JSONField(dst, &first, "members")
+	dst = append(dst, '[')
+	for i := range v.Members {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Members[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *GroupMetadataValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["protocolType"]; ok {
+		seen++
+		if v.ProtocolType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ProtocolType")
+		}
+	} else {
+		return wire.JSONMissing("protocolType")
+	}
+	if x, ok := obj["generation"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Generation")
+			}
+			v.Generation = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("generation")
+	}
+	if x, ok := obj["protocol"]; ok {
+		seen++
+		if v.Protocol, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Protocol")
+		}
+	} else {
+		return wire.JSONMissing("protocol")
+	}
+	if x, ok := obj["leader"]; ok {
+		seen++
+		if v.Leader, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Leader")
+		}
+	} else {
+		return wire.JSONMissing("leader")
+	}
+	if version >= 2 {
+		if x, ok := obj["currentStateTimestamp"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "CurrentStateTimestamp")
+				}
+				v.CurrentStateTimestamp = int64(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("currentStateTimestamp")
+		}
+	}
+	if x, ok := obj["members"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Members")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Members")
+			}
+			{
+				items := make([]GroupMetadataValueMemberMetadata, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Members")
+					}
+				}
+				v.Members = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("members")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "protocolType":
+				return true
+			case "generation":
+				return true
+			case "protocol":
+				return true
+			case "leader":
+				return true
+			case "currentStateTimestamp":
+				return version >= 2
+			case "members":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -379,6 +537,142 @@ func (v *GroupMetadataValueMemberMetadata) decode(r *wire.Reader, version int16)
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *GroupMetadataValueMemberMetadata) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "groupInstanceId")
+		dst = wire.AppendJSONNullableString(dst, v.GroupInstanceID)
+	}
+	dst = wire.JSONField(dst, &first, "clientId")
+	dst = wire.AppendJSONString(dst, v.ClientID)
+	dst = wire.JSONField(dst, &first, "clientHost")
+	dst = wire.AppendJSONString(dst, v.ClientHost)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "rebalanceTimeout")
+		dst = wire.AppendJSONInt(dst, int64(v.RebalanceTimeout))
+	}
+	dst = wire.JSONField(dst, &first, "sessionTimeout")
+	dst = wire.AppendJSONInt(dst, int64(v.SessionTimeout))
+	dst = wire.JSONField(dst, &first, "subscription")
+	dst = wire.AppendJSONBytes(dst, v.Subscription)
+	dst = wire.JSONField(dst, &first, "assignment")
+	dst = wire.AppendJSONBytes(dst, v.Assignment)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *GroupMetadataValueMemberMetadata) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if version >= 3 {
+		if x, ok := obj["groupInstanceId"]; ok {
+			seen++
+			if v.GroupInstanceID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "GroupInstanceID")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("groupInstanceId")
+		}
+	}
+	if x, ok := obj["clientId"]; ok {
+		seen++
+		if v.ClientID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientID")
+		}
+	} else {
+		return wire.JSONMissing("clientId")
+	}
+	if x, ok := obj["clientHost"]; ok {
+		seen++
+		if v.ClientHost, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientHost")
+		}
+	} else {
+		return wire.JSONMissing("clientHost")
+	}
+	if version >= 1 {
+		if x, ok := obj["rebalanceTimeout"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "RebalanceTimeout")
+				}
+				v.RebalanceTimeout = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("rebalanceTimeout")
+		}
+	}
+	if x, ok := obj["sessionTimeout"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "SessionTimeout")
+			}
+			v.SessionTimeout = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("sessionTimeout")
+	}
+	if x, ok := obj["subscription"]; ok {
+		seen++
+		if v.Subscription, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Subscription")
+		}
+	} else {
+		return wire.JSONMissing("subscription")
+	}
+	if x, ok := obj["assignment"]; ok {
+		seen++
+		if v.Assignment, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Assignment")
+		}
+	} else {
+		return wire.JSONMissing("assignment")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "memberId":
+				return true
+			case "groupInstanceId":
+				return version >= 3
+			case "clientId":
+				return true
+			case "clientHost":
+				return true
+			case "rebalanceTimeout":
+				return version >= 1
+			case "sessionTimeout":
+				return true
+			case "subscription":
+				return true
+			case "assignment":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -122,6 +122,33 @@ func (v *InitProducerIDRequest) decodeMessage(r *wire.Reader, version int16) err
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *InitProducerIDRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 6 {
+		return dst, wire.UnsupportedVersion("InitProducerIdRequest", version, 0, 6)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *InitProducerIDRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 6 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-6", version), "InitProducerIdRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "InitProducerIdRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "InitProducerIdRequest")
+	}
+	return nil
+}
+
 func (v *InitProducerIDRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -221,6 +248,130 @@ func (v *InitProducerIDRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *InitProducerIDRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "transactionalId")
+	dst = wire.AppendJSONNullableString(dst, v.TransactionalID)
+	dst = wire.JSONField(dst, &first, "transactionTimeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TransactionTimeoutMs))
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "producerId")
+		dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "producerEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.ProducerEpoch))
+	}
+	if version >= 6 {
+		dst = wire.JSONField(dst, &first, "enable2Pc")
+		dst = wire.AppendJSONBool(dst, v.Enable2Pc)
+	}
+	if version >= 6 {
+		dst = wire.JSONField(dst, &first, "keepPreparedTxn")
+		dst = wire.AppendJSONBool(dst, v.KeepPreparedTxn)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *InitProducerIDRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["transactionalId"]; ok {
+		seen++
+		if v.TransactionalID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "TransactionalID")
+		}
+	} else {
+		return wire.JSONMissing("transactionalId")
+	}
+	if x, ok := obj["transactionTimeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TransactionTimeoutMs")
+			}
+			v.TransactionTimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("transactionTimeoutMs")
+	}
+	if version >= 3 {
+		if x, ok := obj["producerId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "ProducerID")
+				}
+				v.ProducerID = int64(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("producerId")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["producerEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "ProducerEpoch")
+				}
+				v.ProducerEpoch = int16(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("producerEpoch")
+		}
+	}
+	if version >= 6 {
+		if x, ok := obj["enable2Pc"]; ok {
+			seen++
+			if v.Enable2Pc, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "Enable2Pc")
+			}
+		} else if version >= 6 {
+			return wire.JSONMissing("enable2Pc")
+		}
+	}
+	if version >= 6 {
+		if x, ok := obj["keepPreparedTxn"]; ok {
+			seen++
+			if v.KeepPreparedTxn, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "KeepPreparedTxn")
+			}
+		} else if version >= 6 {
+			return wire.JSONMissing("keepPreparedTxn")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "transactionalId":
+				return true
+			case "transactionTimeoutMs":
+				return true
+			case "producerId":
+				return version >= 3
+			case "producerEpoch":
+				return version >= 3
+			case "enable2Pc":
+				return version >= 6
+			case "keepPreparedTxn":
+				return version >= 6
+			}
+			return false
+		})
 	}
 	return nil
 }

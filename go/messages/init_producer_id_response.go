@@ -118,6 +118,33 @@ func (v *InitProducerIDResponse) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *InitProducerIDResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 6 {
+		return dst, wire.UnsupportedVersion("InitProducerIdResponse", version, 0, 6)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *InitProducerIDResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 6 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-6", version), "InitProducerIdResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "InitProducerIdResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "InitProducerIdResponse")
+	}
+	return nil
+}
+
 func (v *InitProducerIDResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -198,6 +225,134 @@ func (v *InitProducerIDResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *InitProducerIDResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "producerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerEpoch))
+	if version >= 6 {
+		dst = wire.JSONField(dst, &first, "ongoingTxnProducerId")
+		dst = wire.AppendJSONInt(dst, int64(v.OngoingTxnProducerID))
+	}
+	if version >= 6 {
+		dst = wire.JSONField(dst, &first, "ongoingTxnProducerEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.OngoingTxnProducerEpoch))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *InitProducerIDResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["producerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ProducerEpoch")
+			}
+			v.ProducerEpoch = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("producerEpoch")
+	}
+	if version >= 6 {
+		if x, ok := obj["ongoingTxnProducerId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "OngoingTxnProducerID")
+				}
+				v.OngoingTxnProducerID = int64(n)
+			}
+		} else if version >= 6 {
+			return wire.JSONMissing("ongoingTxnProducerId")
+		}
+	}
+	if version >= 6 {
+		if x, ok := obj["ongoingTxnProducerEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "OngoingTxnProducerEpoch")
+				}
+				v.OngoingTxnProducerEpoch = int16(n)
+			}
+		} else if version >= 6 {
+			return wire.JSONMissing("ongoingTxnProducerEpoch")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "producerId":
+				return true
+			case "producerEpoch":
+				return true
+			case "ongoingTxnProducerId":
+				return version >= 6
+			case "ongoingTxnProducerEpoch":
+				return version >= 6
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -125,6 +125,33 @@ func (v *JoinGroupRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *JoinGroupRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 9 {
+		return dst, wire.UnsupportedVersion("JoinGroupRequest", version, 0, 9)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *JoinGroupRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 9 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-9", version), "JoinGroupRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "JoinGroupRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "JoinGroupRequest")
+	}
+	return nil
+}
+
 func (v *JoinGroupRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 6
@@ -254,6 +281,169 @@ func (v *JoinGroupRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *JoinGroupRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "sessionTimeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.SessionTimeoutMs))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "rebalanceTimeoutMs")
+		dst = wire.AppendJSONInt(dst, int64(v.RebalanceTimeoutMs))
+	}
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "groupInstanceId")
+		dst = wire.AppendJSONNullableString(dst, v.GroupInstanceID)
+	}
+	dst = wire.JSONField(dst, &first, "protocolType")
+	dst = wire.AppendJSONString(dst, v.ProtocolType)
+	dst = wire.JSONField(dst, &first, "protocols")
+	dst = append(dst, '[')
+	for i := range v.Protocols {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Protocols[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 8 {
+		dst = wire.JSONField(dst, &first, "reason")
+		dst = wire.AppendJSONNullableString(dst, v.Reason)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *JoinGroupRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["sessionTimeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "SessionTimeoutMs")
+			}
+			v.SessionTimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("sessionTimeoutMs")
+	}
+	if version >= 1 {
+		if x, ok := obj["rebalanceTimeoutMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "RebalanceTimeoutMs")
+				}
+				v.RebalanceTimeoutMs = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("rebalanceTimeoutMs")
+		}
+	}
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if version >= 5 {
+		if x, ok := obj["groupInstanceId"]; ok {
+			seen++
+			if v.GroupInstanceID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "GroupInstanceID")
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("groupInstanceId")
+		}
+	}
+	if x, ok := obj["protocolType"]; ok {
+		seen++
+		if v.ProtocolType, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ProtocolType")
+		}
+	} else {
+		return wire.JSONMissing("protocolType")
+	}
+	if x, ok := obj["protocols"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Protocols")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Protocols")
+			}
+			{
+				items := make([]JoinGroupRequestProtocol, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Protocols")
+					}
+				}
+				v.Protocols = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("protocols")
+	}
+	if version >= 8 {
+		if x, ok := obj["reason"]; ok {
+			seen++
+			if v.Reason, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "Reason")
+			}
+		} else if version >= 8 {
+			return wire.JSONMissing("reason")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "sessionTimeoutMs":
+				return true
+			case "rebalanceTimeoutMs":
+				return version >= 1
+			case "memberId":
+				return true
+			case "groupInstanceId":
+				return version >= 5
+			case "protocolType":
+				return true
+			case "protocols":
+				return true
+			case "reason":
+				return version >= 8
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // JoinGroupRequestProtocol: The list of protocols that the member supports.
 //
 // Versions: 0-9.
@@ -340,6 +530,54 @@ func (v *JoinGroupRequestProtocol) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *JoinGroupRequestProtocol) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "metadata")
+	dst = wire.AppendJSONBytes(dst, v.Metadata)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *JoinGroupRequestProtocol) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["metadata"]; ok {
+		seen++
+		if v.Metadata, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Metadata")
+		}
+	} else {
+		return wire.JSONMissing("metadata")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "metadata":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

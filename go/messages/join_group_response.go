@@ -128,6 +128,33 @@ func (v *JoinGroupResponse) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *JoinGroupResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 9 {
+		return dst, wire.UnsupportedVersion("JoinGroupResponse", version, 0, 9)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *JoinGroupResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 9 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-9", version), "JoinGroupResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "JoinGroupResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "JoinGroupResponse")
+	}
+	return nil
+}
+
 func (v *JoinGroupResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 6
@@ -260,6 +287,185 @@ func (v *JoinGroupResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *JoinGroupResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "generationId")
+	dst = wire.AppendJSONInt(dst, int64(v.GenerationID))
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "protocolType")
+		dst = wire.AppendJSONNullableString(dst, v.ProtocolType)
+	}
+	dst = wire.JSONField(dst, &first, "protocolName")
+	dst = wire.AppendJSONNullableString(dst, v.ProtocolName)
+	dst = wire.JSONField(dst, &first, "leader")
+	dst = wire.AppendJSONString(dst, v.Leader)
+	if version >= 9 {
+		dst = wire.JSONField(dst, &first, "skipAssignment")
+		dst = wire.AppendJSONBool(dst, v.SkipAssignment)
+	}
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "members")
+	dst = append(dst, '[')
+	for i := range v.Members {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Members[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *JoinGroupResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 2 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["generationId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "GenerationID")
+			}
+			v.GenerationID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("generationId")
+	}
+	if version >= 7 {
+		if x, ok := obj["protocolType"]; ok {
+			seen++
+			if v.ProtocolType, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ProtocolType")
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("protocolType")
+		}
+	}
+	if x, ok := obj["protocolName"]; ok {
+		seen++
+		if v.ProtocolName, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ProtocolName")
+		}
+	} else {
+		return wire.JSONMissing("protocolName")
+	}
+	if x, ok := obj["leader"]; ok {
+		seen++
+		if v.Leader, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Leader")
+		}
+	} else {
+		return wire.JSONMissing("leader")
+	}
+	if version >= 9 {
+		if x, ok := obj["skipAssignment"]; ok {
+			seen++
+			if v.SkipAssignment, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "SkipAssignment")
+			}
+		} else if version >= 9 {
+			return wire.JSONMissing("skipAssignment")
+		}
+	}
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["members"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Members")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Members")
+			}
+			{
+				items := make([]JoinGroupResponseMember, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Members")
+					}
+				}
+				v.Members = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("members")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return version >= 2
+			case "errorCode":
+				return true
+			case "generationId":
+				return true
+			case "protocolType":
+				return version >= 7
+			case "protocolName":
+				return true
+			case "leader":
+				return true
+			case "skipAssignment":
+				return version >= 9
+			case "memberId":
+				return true
+			case "members":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // JoinGroupResponseMember: The group members.
 //
 // Versions: 0-9.
@@ -364,6 +570,70 @@ func (v *JoinGroupResponseMember) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *JoinGroupResponseMember) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "groupInstanceId")
+		dst = wire.AppendJSONNullableString(dst, v.GroupInstanceID)
+	}
+	dst = wire.JSONField(dst, &first, "metadata")
+	dst = wire.AppendJSONBytes(dst, v.Metadata)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *JoinGroupResponseMember) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if version >= 5 {
+		if x, ok := obj["groupInstanceId"]; ok {
+			seen++
+			if v.GroupInstanceID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "GroupInstanceID")
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("groupInstanceId")
+		}
+	}
+	if x, ok := obj["metadata"]; ok {
+		seen++
+		if v.Metadata, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Metadata")
+		}
+	} else {
+		return wire.JSONMissing("metadata")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "memberId":
+				return true
+			case "groupInstanceId":
+				return version >= 5
+			case "metadata":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -92,6 +92,33 @@ func (v *KRaftVersionRecord) decodeMessage(r *wire.Reader, version int16) error 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *KRaftVersionRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("KRaftVersionRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *KRaftVersionRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "KRaftVersionRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "KRaftVersionRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "KRaftVersionRecord")
+	}
+	return nil
+}
+
 func (v *KRaftVersionRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt16(dst, v.Version)
@@ -132,6 +159,62 @@ func (v *KRaftVersionRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *KRaftVersionRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "version")
+	dst = wire.AppendJSONInt(dst, int64(v.Version))
+	dst = wire.JSONField(dst, &first, "kRaftVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.KRaftVersion))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *KRaftVersionRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["version"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "Version")
+			}
+			v.Version = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("version")
+	}
+	if x, ok := obj["kRaftVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "KRaftVersion")
+			}
+			v.KRaftVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("kRaftVersion")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "version":
+				return true
+			case "kRaftVersion":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -123,6 +123,33 @@ func (v *LeaderAndIsrRequest) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *LeaderAndIsrRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 7 {
+		return dst, wire.UnsupportedVersion("LeaderAndIsrRequest", version, 0, 7)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *LeaderAndIsrRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 7 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-7", version), "LeaderAndIsrRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "LeaderAndIsrRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "LeaderAndIsrRequest")
+	}
+	return nil
+}
+
 func (v *LeaderAndIsrRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 4
@@ -300,6 +327,231 @@ func (v *LeaderAndIsrRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *LeaderAndIsrRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "controllerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerID))
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "isKRaftController")
+		dst = wire.AppendJSONBool(dst, v.IsKRaftController)
+	}
+	dst = wire.JSONField(dst, &first, "controllerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerEpoch))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "brokerEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.BrokerEpoch))
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "type")
+		dst = wire.AppendJSONInt(dst, int64(v.Type))
+	}
+	if version <= 1 {
+		dst = wire.JSONField(dst, &first, "ungroupedPartitionStates")
+		dst = append(dst, '[')
+		for i := range v.UngroupedPartitionStates {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.UngroupedPartitionStates[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "topicStates")
+		dst = append(dst, '[')
+		for i := range v.TopicStates {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.TopicStates[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "liveLeaders")
+	dst = append(dst, '[')
+	for i := range v.LiveLeaders {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.LiveLeaders[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaderAndIsrRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["controllerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerID")
+			}
+			v.ControllerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerId")
+	}
+	if version >= 7 {
+		if x, ok := obj["isKRaftController"]; ok {
+			seen++
+			if v.IsKRaftController, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsKRaftController")
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("isKRaftController")
+		}
+	}
+	if x, ok := obj["controllerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerEpoch")
+			}
+			v.ControllerEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerEpoch")
+	}
+	if version >= 2 {
+		if x, ok := obj["brokerEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "BrokerEpoch")
+				}
+				v.BrokerEpoch = int64(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("brokerEpoch")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["type"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "Type")
+				}
+				v.Type = int8(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("type")
+		}
+	}
+	if version <= 1 {
+		if x, ok := obj["ungroupedPartitionStates"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "UngroupedPartitionStates")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "UngroupedPartitionStates")
+				}
+				{
+					items := make([]LeaderAndIsrRequestLeaderAndIsrPartitionState, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "UngroupedPartitionStates")
+						}
+					}
+					v.UngroupedPartitionStates = items
+				}
+			}
+		} else if version <= 1 {
+			return wire.JSONMissing("ungroupedPartitionStates")
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["topicStates"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "TopicStates")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "TopicStates")
+				}
+				{
+					items := make([]LeaderAndIsrRequestLeaderAndIsrTopicState, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "TopicStates")
+						}
+					}
+					v.TopicStates = items
+				}
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("topicStates")
+		}
+	}
+	if x, ok := obj["liveLeaders"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "LiveLeaders")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "LiveLeaders")
+			}
+			{
+				items := make([]LeaderAndIsrRequestLeaderAndIsrLiveLeader, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "LiveLeaders")
+					}
+				}
+				v.LiveLeaders = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("liveLeaders")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "controllerId":
+				return true
+			case "isKRaftController":
+				return version >= 7
+			case "controllerEpoch":
+				return true
+			case "brokerEpoch":
+				return version >= 2
+			case "type":
+				return version >= 5
+			case "ungroupedPartitionStates":
+				return version <= 1
+			case "topicStates":
+				return version >= 2
+			case "liveLeaders":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // LeaderAndIsrRequestLeaderAndIsrTopicState: Each topic.
 //
 // Versions: 2-7.
@@ -424,6 +676,93 @@ func (v *LeaderAndIsrRequestLeaderAndIsrTopicState) decode(r *wire.Reader, versi
 	return nil
 }
 
+func (v *LeaderAndIsrRequestLeaderAndIsrTopicState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitionStates")
+	dst = append(dst, '[')
+	for i := range v.PartitionStates {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.PartitionStates[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaderAndIsrRequestLeaderAndIsrTopicState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if version >= 5 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitionStates"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionStates")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionStates")
+			}
+			{
+				items := make([]LeaderAndIsrRequestLeaderAndIsrPartitionState, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "PartitionStates")
+					}
+				}
+				v.PartitionStates = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionStates")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return true
+			case "topicId":
+				return version >= 5
+			case "partitionStates":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // LeaderAndIsrRequestLeaderAndIsrLiveLeader: The current live leaders.
 //
 // Versions: 0-7.
@@ -516,6 +855,74 @@ func (v *LeaderAndIsrRequestLeaderAndIsrLiveLeader) decode(r *wire.Reader, versi
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *LeaderAndIsrRequestLeaderAndIsrLiveLeader) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	dst = wire.JSONField(dst, &first, "hostName")
+	dst = wire.AppendJSONString(dst, v.HostName)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaderAndIsrRequestLeaderAndIsrLiveLeader) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if x, ok := obj["hostName"]; ok {
+		seen++
+		if v.HostName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "HostName")
+		}
+	} else {
+		return wire.JSONMissing("hostName")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "brokerId":
+				return true
+			case "hostName":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -807,6 +1214,326 @@ func (v *LeaderAndIsrRequestLeaderAndIsrPartitionState) decode(r *wire.Reader, v
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *LeaderAndIsrRequestLeaderAndIsrPartitionState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 1 {
+		dst = wire.JSONField(dst, &first, "topicName")
+		dst = wire.AppendJSONString(dst, v.TopicName)
+	}
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "controllerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerEpoch))
+	dst = wire.JSONField(dst, &first, "leader")
+	dst = wire.AppendJSONInt(dst, int64(v.Leader))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "isr")
+	dst = append(dst, '[')
+	for i := range v.Isr {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Isr[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "partitionEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionEpoch))
+	dst = wire.JSONField(dst, &first, "replicas")
+	dst = append(dst, '[')
+	for i := range v.Replicas {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Replicas[i]))
+	}
+	dst = append(dst, ']')
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "addingReplicas")
+		dst = append(dst, '[')
+		for i := range v.AddingReplicas {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONInt(dst, int64(v.AddingReplicas[i]))
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "removingReplicas")
+		dst = append(dst, '[')
+		for i := range v.RemovingReplicas {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONInt(dst, int64(v.RemovingReplicas[i]))
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "isNew")
+		dst = wire.AppendJSONBool(dst, v.IsNew)
+	}
+	if version >= 6 {
+		dst = wire.JSONField(dst, &first, "leaderRecoveryState")
+		dst = wire.AppendJSONInt(dst, int64(v.LeaderRecoveryState))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaderAndIsrRequestLeaderAndIsrPartitionState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 1 {
+		if x, ok := obj["topicName"]; ok {
+			seen++
+			if v.TopicName, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "TopicName")
+			}
+		} else if version <= 1 {
+			return wire.JSONMissing("topicName")
+		}
+	}
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["controllerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerEpoch")
+			}
+			v.ControllerEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerEpoch")
+	}
+	if x, ok := obj["leader"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Leader")
+			}
+			v.Leader = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leader")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["isr"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Isr")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Isr")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Isr")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Isr = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("isr")
+	}
+	if x, ok := obj["partitionEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionEpoch")
+			}
+			v.PartitionEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionEpoch")
+	}
+	if x, ok := obj["replicas"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Replicas")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Replicas")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Replicas")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Replicas = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("replicas")
+	}
+	if version >= 3 {
+		if x, ok := obj["addingReplicas"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "AddingReplicas")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "AddingReplicas")
+				}
+				{
+					items := make([]int32, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "AddingReplicas")
+							}
+							items[i] = int32(n)
+						}
+					}
+					v.AddingReplicas = items
+				}
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("addingReplicas")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["removingReplicas"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "RemovingReplicas")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "RemovingReplicas")
+				}
+				{
+					items := make([]int32, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "RemovingReplicas")
+							}
+							items[i] = int32(n)
+						}
+					}
+					v.RemovingReplicas = items
+				}
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("removingReplicas")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["isNew"]; ok {
+			seen++
+			if v.IsNew, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsNew")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("isNew")
+		}
+	}
+	if version >= 6 {
+		if x, ok := obj["leaderRecoveryState"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "LeaderRecoveryState")
+				}
+				v.LeaderRecoveryState = int8(n)
+			}
+		} else if version >= 6 {
+			return wire.JSONMissing("leaderRecoveryState")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return version <= 1
+			case "partitionIndex":
+				return true
+			case "controllerEpoch":
+				return true
+			case "leader":
+				return true
+			case "leaderEpoch":
+				return true
+			case "isr":
+				return true
+			case "partitionEpoch":
+				return true
+			case "replicas":
+				return true
+			case "addingReplicas":
+				return version >= 3
+			case "removingReplicas":
+				return version >= 3
+			case "isNew":
+				return version >= 1
+			case "leaderRecoveryState":
+				return version >= 6
+			}
+			return false
+		})
 	}
 	return nil
 }

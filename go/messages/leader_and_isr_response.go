@@ -101,6 +101,33 @@ func (v *LeaderAndIsrResponse) decodeMessage(r *wire.Reader, version int16) erro
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *LeaderAndIsrResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 7 {
+		return dst, wire.UnsupportedVersion("LeaderAndIsrResponse", version, 0, 7)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *LeaderAndIsrResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 7 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-7", version), "LeaderAndIsrResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "LeaderAndIsrResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "LeaderAndIsrResponse")
+	}
+	return nil
+}
+
 func (v *LeaderAndIsrResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 4
@@ -211,6 +238,124 @@ func (v *LeaderAndIsrResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *LeaderAndIsrResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	if version <= 4 {
+		dst = wire.JSONField(dst, &first, "partitionErrors")
+		dst = append(dst, '[')
+		for i := range v.PartitionErrors {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.PartitionErrors[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "topics")
+		dst = append(dst, '[')
+		for i := range v.Topics {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Topics[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaderAndIsrResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if version <= 4 {
+		if x, ok := obj["partitionErrors"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "PartitionErrors")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "PartitionErrors")
+				}
+				{
+					items := make([]LeaderAndIsrResponseLeaderAndIsrPartitionError, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "PartitionErrors")
+						}
+					}
+					v.PartitionErrors = items
+				}
+			}
+		} else if version <= 4 {
+			return wire.JSONMissing("partitionErrors")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["topics"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Topics")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Topics")
+				}
+				{
+					items := make([]LeaderAndIsrResponseLeaderAndIsrTopicError, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Topics")
+						}
+					}
+					v.Topics = items
+				}
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("topics")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "partitionErrors":
+				return version <= 4
+			case "topics":
+				return version >= 5
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // LeaderAndIsrResponseLeaderAndIsrTopicError: Each topic
 //
 // Versions: 5-7.
@@ -312,6 +457,77 @@ func (v *LeaderAndIsrResponseLeaderAndIsrTopicError) decode(r *wire.Reader, vers
 	return nil
 }
 
+func (v *LeaderAndIsrResponseLeaderAndIsrTopicError) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitionErrors")
+	dst = append(dst, '[')
+	for i := range v.PartitionErrors {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.PartitionErrors[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaderAndIsrResponseLeaderAndIsrTopicError) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitionErrors"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionErrors")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionErrors")
+			}
+			{
+				items := make([]LeaderAndIsrResponseLeaderAndIsrPartitionError, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "PartitionErrors")
+					}
+				}
+				v.PartitionErrors = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionErrors")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitionErrors":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // LeaderAndIsrResponseLeaderAndIsrPartitionError is LeaderAndIsrResponse's struct LeaderAndIsrPartitionError, versions 0+.
 type LeaderAndIsrResponseLeaderAndIsrPartitionError struct {
 	// The topic name.
@@ -408,6 +624,78 @@ func (v *LeaderAndIsrResponseLeaderAndIsrPartitionError) decode(r *wire.Reader, 
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *LeaderAndIsrResponseLeaderAndIsrPartitionError) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 4 {
+		dst = wire.JSONField(dst, &first, "topicName")
+		dst = wire.AppendJSONString(dst, v.TopicName)
+	}
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaderAndIsrResponseLeaderAndIsrPartitionError) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 4 {
+		if x, ok := obj["topicName"]; ok {
+			seen++
+			if v.TopicName, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "TopicName")
+			}
+		} else if version <= 4 {
+			return wire.JSONMissing("topicName")
+		}
+	}
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return version <= 4
+			case "partitionIndex":
+				return true
+			case "errorCode":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

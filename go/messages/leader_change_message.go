@@ -103,6 +103,33 @@ func (v *LeaderChangeMessage) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *LeaderChangeMessage) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("LeaderChangeMessage", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *LeaderChangeMessage) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "LeaderChangeMessage")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "LeaderChangeMessage")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "LeaderChangeMessage")
+	}
+	return nil
+}
+
 func (v *LeaderChangeMessage) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt16(dst, v.Version)
@@ -197,6 +224,132 @@ func (v *LeaderChangeMessage) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *LeaderChangeMessage) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "version")
+	dst = wire.AppendJSONInt(dst, int64(v.Version))
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "voters")
+	dst = append(dst, '[')
+	for i := range v.Voters {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Voters[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "grantingVoters")
+	dst = append(dst, '[')
+	for i := range v.GrantingVoters {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.GrantingVoters[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaderChangeMessage) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["version"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "Version")
+			}
+			v.Version = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("version")
+	}
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["voters"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Voters")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Voters")
+			}
+			{
+				items := make([]LeaderChangeMessageVoter, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Voters")
+					}
+				}
+				v.Voters = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("voters")
+	}
+	if x, ok := obj["grantingVoters"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "GrantingVoters")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "GrantingVoters")
+			}
+			{
+				items := make([]LeaderChangeMessageVoter, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "GrantingVoters")
+					}
+				}
+				v.GrantingVoters = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("grantingVoters")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "version":
+				return true
+			case "leaderId":
+				return true
+			case "voters":
+				return true
+			case "grantingVoters":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // LeaderChangeMessageVoter is LeaderChangeMessage's struct Voter, versions 0+.
 type LeaderChangeMessageVoter struct {
 	// The ID of the voter.
@@ -278,6 +431,62 @@ func (v *LeaderChangeMessageVoter) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *LeaderChangeMessageVoter) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "voterId")
+	dst = wire.AppendJSONInt(dst, int64(v.VoterID))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "voterDirectoryId")
+		dst = wire.AppendJSONUUID(dst, v.VoterDirectoryID)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaderChangeMessageVoter) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["voterId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "VoterID")
+			}
+			v.VoterID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("voterId")
+	}
+	if version >= 1 {
+		if x, ok := obj["voterDirectoryId"]; ok {
+			seen++
+			if v.VoterDirectoryID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "VoterDirectoryID")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("voterDirectoryId")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "voterId":
+				return true
+			case "voterDirectoryId":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }

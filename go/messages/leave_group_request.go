@@ -101,6 +101,33 @@ func (v *LeaveGroupRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *LeaveGroupRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 5 {
+		return dst, wire.UnsupportedVersion("LeaveGroupRequest", version, 0, 5)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *LeaveGroupRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 5 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-5", version), "LeaveGroupRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "LeaveGroupRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "LeaveGroupRequest")
+	}
+	return nil
+}
+
 func (v *LeaveGroupRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 4
@@ -191,6 +218,97 @@ func (v *LeaveGroupRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *LeaveGroupRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	if version <= 2 {
+		dst = wire.JSONField(dst, &first, "memberId")
+		dst = wire.AppendJSONString(dst, v.MemberID)
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "members")
+		dst = append(dst, '[')
+		for i := range v.Members {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Members[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaveGroupRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if version <= 2 {
+		if x, ok := obj["memberId"]; ok {
+			seen++
+			if v.MemberID, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "MemberID")
+			}
+		} else if version <= 2 {
+			return wire.JSONMissing("memberId")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["members"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Members")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Members")
+				}
+				{
+					items := make([]LeaveGroupRequestMemberIdentity, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Members")
+						}
+					}
+					v.Members = items
+				}
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("members")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "memberId":
+				return version <= 2
+			case "members":
+				return version >= 3
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -297,6 +415,70 @@ func (v *LeaveGroupRequestMemberIdentity) decode(r *wire.Reader, version int16) 
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *LeaveGroupRequestMemberIdentity) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "groupInstanceId")
+	dst = wire.AppendJSONNullableString(dst, v.GroupInstanceID)
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "reason")
+		dst = wire.AppendJSONNullableString(dst, v.Reason)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LeaveGroupRequestMemberIdentity) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["groupInstanceId"]; ok {
+		seen++
+		if v.GroupInstanceID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "GroupInstanceID")
+		}
+	} else {
+		return wire.JSONMissing("groupInstanceId")
+	}
+	if version >= 5 {
+		if x, ok := obj["reason"]; ok {
+			seen++
+			if v.Reason, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "Reason")
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("reason")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "memberId":
+				return true
+			case "groupInstanceId":
+				return true
+			case "reason":
+				return version >= 5
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -92,6 +92,33 @@ func (v *LegacyOffsetCommitValue) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *LegacyOffsetCommitValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("LegacyOffsetCommitValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *LegacyOffsetCommitValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "LegacyOffsetCommitValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "LegacyOffsetCommitValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "LegacyOffsetCommitValue")
+	}
+	return nil
+}
+
 func (v *LegacyOffsetCommitValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt64(dst, v.Offset)
@@ -121,6 +148,74 @@ func (v *LegacyOffsetCommitValue) decode(r *wire.Reader, version int16) error {
 	}
 	if v.CommitTimestamp, err = r.Int64(); err != nil {
 		return wire.InField(err, "CommitTimestamp")
+	}
+	return nil
+}
+
+func (v *LegacyOffsetCommitValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "offset")
+	dst = wire.AppendJSONInt(dst, int64(v.Offset))
+	dst = wire.JSONField(dst, &first, "metadata")
+	dst = wire.AppendJSONString(dst, v.Metadata)
+	dst = wire.JSONField(dst, &first, "commitTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.CommitTimestamp))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *LegacyOffsetCommitValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["offset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Offset")
+			}
+			v.Offset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("offset")
+	}
+	if x, ok := obj["metadata"]; ok {
+		seen++
+		if v.Metadata, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Metadata")
+		}
+	} else {
+		return wire.JSONMissing("metadata")
+	}
+	if x, ok := obj["commitTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "CommitTimestamp")
+			}
+			v.CommitTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("commitTimestamp")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "offset":
+				return true
+			case "metadata":
+				return true
+			case "commitTimestamp":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -94,6 +94,33 @@ func (v *ListConfigResourcesRequest) decodeMessage(r *wire.Reader, version int16
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ListConfigResourcesRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("ListConfigResourcesRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ListConfigResourcesRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "ListConfigResourcesRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ListConfigResourcesRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ListConfigResourcesRequest")
+	}
+	return nil
+}
+
 func (v *ListConfigResourcesRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if version >= 1 {
@@ -153,6 +180,73 @@ func (v *ListConfigResourcesRequest) decode(r *wire.Reader, version int16) error
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ListConfigResourcesRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "resourceTypes")
+		dst = append(dst, '[')
+		for i := range v.ResourceTypes {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONInt(dst, int64(v.ResourceTypes[i]))
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListConfigResourcesRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 1 {
+		if x, ok := obj["resourceTypes"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "ResourceTypes")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "ResourceTypes")
+				}
+				{
+					items := make([]int8, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<7, 1<<7-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "ResourceTypes")
+							}
+							items[i] = int8(n)
+						}
+					}
+					v.ResourceTypes = items
+				}
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("resourceTypes")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "resourceTypes":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -100,6 +100,33 @@ func (v *ListGroupsRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ListGroupsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 5 {
+		return dst, wire.UnsupportedVersion("ListGroupsRequest", version, 0, 5)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ListGroupsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 5 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-5", version), "ListGroupsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ListGroupsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ListGroupsRequest")
+	}
+	return nil
+}
+
 func (v *ListGroupsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 3
@@ -200,6 +227,108 @@ func (v *ListGroupsRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ListGroupsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "statesFilter")
+		dst = append(dst, '[')
+		for i := range v.StatesFilter {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONString(dst, v.StatesFilter[i])
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "typesFilter")
+		dst = append(dst, '[')
+		for i := range v.TypesFilter {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONString(dst, v.TypesFilter[i])
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListGroupsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 4 {
+		if x, ok := obj["statesFilter"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "StatesFilter")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "StatesFilter")
+				}
+				{
+					items := make([]string, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONString(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "StatesFilter")
+						}
+					}
+					v.StatesFilter = items
+				}
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("statesFilter")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["typesFilter"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "TypesFilter")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "TypesFilter")
+				}
+				{
+					items := make([]string, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONString(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "TypesFilter")
+						}
+					}
+					v.TypesFilter = items
+				}
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("typesFilter")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "statesFilter":
+				return version >= 4
+			case "typesFilter":
+				return version >= 5
+			}
+			return false
+		})
 	}
 	return nil
 }

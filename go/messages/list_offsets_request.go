@@ -114,6 +114,33 @@ func (v *ListOffsetsRequest) decodeMessage(r *wire.Reader, version int16) error 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ListOffsetsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 11 {
+		return dst, wire.UnsupportedVersion("ListOffsetsRequest", version, 0, 11)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ListOffsetsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 11 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-11", version), "ListOffsetsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ListOffsetsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ListOffsetsRequest")
+	}
+	return nil
+}
+
 func (v *ListOffsetsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 6
@@ -203,6 +230,121 @@ func (v *ListOffsetsRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ListOffsetsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "replicaId")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicaID))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "isolationLevel")
+		dst = wire.AppendJSONInt(dst, int64(v.IsolationLevel))
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 10 {
+		dst = wire.JSONField(dst, &first, "timeoutMs")
+		dst = wire.AppendJSONInt(dst, int64(v.TimeoutMs))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListOffsetsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["replicaId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ReplicaID")
+			}
+			v.ReplicaID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("replicaId")
+	}
+	if version >= 2 {
+		if x, ok := obj["isolationLevel"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "IsolationLevel")
+				}
+				v.IsolationLevel = int8(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("isolationLevel")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]ListOffsetsRequestListOffsetsTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if version >= 10 {
+		if x, ok := obj["timeoutMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "TimeoutMs")
+				}
+				v.TimeoutMs = int32(n)
+			}
+		} else if version >= 10 {
+			return wire.JSONMissing("timeoutMs")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "replicaId":
+				return true
+			case "isolationLevel":
+				return version >= 2
+			case "topics":
+				return true
+			case "timeoutMs":
+				return version >= 10
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -311,6 +453,77 @@ func (v *ListOffsetsRequestListOffsetsTopic) decode(r *wire.Reader, version int1
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ListOffsetsRequestListOffsetsTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListOffsetsRequestListOffsetsTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]ListOffsetsRequestListOffsetsPartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -431,6 +644,102 @@ func (v *ListOffsetsRequestListOffsetsPartition) decode(r *wire.Reader, version 
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ListOffsetsRequestListOffsetsPartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "currentLeaderEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.CurrentLeaderEpoch))
+	}
+	dst = wire.JSONField(dst, &first, "timestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.Timestamp))
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "maxNumOffsets")
+		dst = wire.AppendJSONInt(dst, int64(v.MaxNumOffsets))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListOffsetsRequestListOffsetsPartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if version >= 4 {
+		if x, ok := obj["currentLeaderEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "CurrentLeaderEpoch")
+				}
+				v.CurrentLeaderEpoch = int32(n)
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("currentLeaderEpoch")
+		}
+	}
+	if x, ok := obj["timestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Timestamp")
+			}
+			v.Timestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("timestamp")
+	}
+	if version <= 0 {
+		if x, ok := obj["maxNumOffsets"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "MaxNumOffsets")
+				}
+				v.MaxNumOffsets = int32(n)
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("maxNumOffsets")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "currentLeaderEpoch":
+				return version >= 4
+			case "timestamp":
+				return true
+			case "maxNumOffsets":
+				return version <= 0
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -98,6 +98,33 @@ func (v *ListOffsetsResponse) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ListOffsetsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 11 {
+		return dst, wire.UnsupportedVersion("ListOffsetsResponse", version, 0, 11)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ListOffsetsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 11 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-11", version), "ListOffsetsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ListOffsetsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ListOffsetsResponse")
+	}
+	return nil
+}
+
 func (v *ListOffsetsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 6
@@ -169,6 +196,85 @@ func (v *ListOffsetsResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ListOffsetsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListOffsetsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 2 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]ListOffsetsResponseListOffsetsTopicResponse, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return version >= 2
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -277,6 +383,77 @@ func (v *ListOffsetsResponseListOffsetsTopicResponse) decode(r *wire.Reader, ver
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ListOffsetsResponseListOffsetsTopicResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListOffsetsResponseListOffsetsTopicResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]ListOffsetsResponseListOffsetsPartitionResponse, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -454,6 +631,165 @@ func (v *ListOffsetsResponseListOffsetsPartitionResponse) decode(r *wire.Reader,
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ListOffsetsResponseListOffsetsPartitionResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "oldStyleOffsets")
+		dst = append(dst, '[')
+		for i := range v.OldStyleOffsets {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONInt(dst, int64(v.OldStyleOffsets[i]))
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "timestamp")
+		dst = wire.AppendJSONInt(dst, int64(v.Timestamp))
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "offset")
+		dst = wire.AppendJSONInt(dst, int64(v.Offset))
+	}
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "leaderEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListOffsetsResponseListOffsetsPartitionResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if version <= 0 {
+		if x, ok := obj["oldStyleOffsets"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "OldStyleOffsets")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "OldStyleOffsets")
+				}
+				{
+					items := make([]int64, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<63, 1<<63-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "OldStyleOffsets")
+							}
+							items[i] = int64(n)
+						}
+					}
+					v.OldStyleOffsets = items
+				}
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("oldStyleOffsets")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["timestamp"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "Timestamp")
+				}
+				v.Timestamp = int64(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("timestamp")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["offset"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "Offset")
+				}
+				v.Offset = int64(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("offset")
+		}
+	}
+	if version >= 4 {
+		if x, ok := obj["leaderEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "LeaderEpoch")
+				}
+				v.LeaderEpoch = int32(n)
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("leaderEpoch")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "errorCode":
+				return true
+			case "oldStyleOffsets":
+				return version <= 0
+			case "timestamp":
+				return version >= 1
+			case "offset":
+				return version >= 1
+			case "leaderEpoch":
+				return version >= 4
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -115,6 +115,33 @@ func (v *ListTransactionsRequest) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ListTransactionsRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("ListTransactionsRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ListTransactionsRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "ListTransactionsRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ListTransactionsRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ListTransactionsRequest")
+	}
+	return nil
+}
+
 func (v *ListTransactionsRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.StateFilters), true); err != nil {
@@ -219,6 +246,140 @@ func (v *ListTransactionsRequest) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ListTransactionsRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "stateFilters")
+	dst = append(dst, '[')
+	for i := range v.StateFilters {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.StateFilters[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "producerIdFilters")
+	dst = append(dst, '[')
+	for i := range v.ProducerIDFilters {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.ProducerIDFilters[i]))
+	}
+	dst = append(dst, ']')
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "durationFilter")
+		dst = wire.AppendJSONInt(dst, int64(v.DurationFilter))
+	}
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "transactionalIdPattern")
+		dst = wire.AppendJSONNullableString(dst, v.TransactionalIDPattern)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListTransactionsRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["stateFilters"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StateFilters")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StateFilters")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StateFilters")
+					}
+				}
+				v.StateFilters = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("stateFilters")
+	}
+	if x, ok := obj["producerIdFilters"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ProducerIDFilters")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ProducerIDFilters")
+			}
+			{
+				items := make([]int64, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<63, 1<<63-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "ProducerIDFilters")
+						}
+						items[i] = int64(n)
+					}
+				}
+				v.ProducerIDFilters = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("producerIdFilters")
+	}
+	if version >= 1 {
+		if x, ok := obj["durationFilter"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "DurationFilter")
+				}
+				v.DurationFilter = int64(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("durationFilter")
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["transactionalIdPattern"]; ok {
+			seen++
+			if v.TransactionalIDPattern, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "TransactionalIDPattern")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("transactionalIdPattern")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "stateFilters":
+				return true
+			case "producerIdFilters":
+				return true
+			case "durationFilter":
+				return version >= 1
+			case "transactionalIdPattern":
+				return version >= 2
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -108,6 +108,33 @@ func (v *ListTransactionsResponse) decodeMessage(r *wire.Reader, version int16) 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ListTransactionsResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("ListTransactionsResponse", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ListTransactionsResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "ListTransactionsResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ListTransactionsResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ListTransactionsResponse")
+	}
+	return nil
+}
+
 func (v *ListTransactionsResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -202,6 +229,132 @@ func (v *ListTransactionsResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *ListTransactionsResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "unknownStateFilters")
+	dst = append(dst, '[')
+	for i := range v.UnknownStateFilters {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.UnknownStateFilters[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "transactionStates")
+	dst = append(dst, '[')
+	for i := range v.TransactionStates {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.TransactionStates[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListTransactionsResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["unknownStateFilters"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "UnknownStateFilters")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "UnknownStateFilters")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "UnknownStateFilters")
+					}
+				}
+				v.UnknownStateFilters = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("unknownStateFilters")
+	}
+	if x, ok := obj["transactionStates"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TransactionStates")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "TransactionStates")
+			}
+			{
+				items := make([]ListTransactionsResponseTransactionState, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TransactionStates")
+					}
+				}
+				v.TransactionStates = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("transactionStates")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "unknownStateFilters":
+				return true
+			case "transactionStates":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ListTransactionsResponseTransactionState: The current state of the
 // transaction for the transactional id.
 //
@@ -292,6 +445,70 @@ func (v *ListTransactionsResponseTransactionState) decode(r *wire.Reader, versio
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ListTransactionsResponseTransactionState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "transactionalId")
+	dst = wire.AppendJSONString(dst, v.TransactionalID)
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "transactionState")
+	dst = wire.AppendJSONString(dst, v.TransactionState)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ListTransactionsResponseTransactionState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["transactionalId"]; ok {
+		seen++
+		if v.TransactionalID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TransactionalID")
+		}
+	} else {
+		return wire.JSONMissing("transactionalId")
+	}
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["transactionState"]; ok {
+		seen++
+		if v.TransactionState, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TransactionState")
+		}
+	} else {
+		return wire.JSONMissing("transactionState")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "transactionalId":
+				return true
+			case "producerId":
+				return true
+			case "transactionState":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -38,6 +38,11 @@ type Message interface {
 	// DecodePrefix decodes the message at the start of src and returns the
 	// number of bytes it used.
 	DecodePrefix(src []byte, version int16) (int, error)
+	// AppendJSON appends the message in Kafka's JSON form at version to dst.
+	AppendJSON(dst []byte, version int16) ([]byte, error)
+	// DecodeJSON sets the message to what data holds in Kafka's JSON form
+	// at version.
+	DecodeJSON(data []byte, version int16) error
 	// Default sets every field to its default.
 	Default()
 }

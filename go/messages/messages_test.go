@@ -175,3 +175,40 @@ func TestKnownTagInAVersionWithoutIt(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Kafka's JSON form is read strictly: a missing field, a field the version
+// does not have, a value of the wrong type or out of range is an error.
+func TestJSONRefusals(t *testing.T) {
+	tests := []struct {
+		name    string
+		json    string
+		version int16
+		field   string
+	}{
+		{"a missing field", `{"groupId":"g","memberId":"m"}`, 0, ""},
+		{"a field the version lacks", `{"groupId":"g","generationId":1,"memberId":"m","groupInstanceId":null}`, 0, ""},
+		{"an integer as a string", `{"groupId":"g","generationId":"1","memberId":"m"}`, 0, "GenerationID"},
+		{"an integer out of range", `{"groupId":"g","generationId":2147483648,"memberId":"m"}`, 0, "GenerationID"},
+		{"null where the field is not nullable", `{"groupId":null,"generationId":1,"memberId":"m"}`, 0, "GroupID"},
+		{"not an object", `[]`, 0, ""},
+		{"not JSON", `{`, 0, ""},
+		{"a version the message does not have", `{}`, 9, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var m messages.HeartbeatRequest
+			err := m.DecodeJSON([]byte(tt.json), tt.version)
+			var de *messages.DecodeError
+			if !errors.As(err, &de) || de.Message != "HeartbeatRequest" || de.Field != tt.field {
+				t.Fatalf("error %v, want one in HeartbeatRequest field %q", err, tt.field)
+			}
+		})
+	}
+	var m messages.HeartbeatRequest
+	if err := m.DecodeJSON([]byte(`{"groupId":"g","generationId":1,"memberId":"m","groupInstanceId":null}`), 3); err != nil {
+		t.Fatal(err)
+	}
+	if m.GroupID != "g" || m.GenerationID != 1 || m.MemberID != "m" || m.GroupInstanceID != nil {
+		t.Fatalf("decoded %+v", m)
+	}
+}

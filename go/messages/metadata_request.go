@@ -107,6 +107,33 @@ func (v *MetadataRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *MetadataRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 13 {
+		return dst, wire.UnsupportedVersion("MetadataRequest", version, 0, 13)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *MetadataRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 13 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-13", version), "MetadataRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "MetadataRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "MetadataRequest")
+	}
+	return nil
+}
+
 func (v *MetadataRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 9
@@ -224,6 +251,115 @@ func (v *MetadataRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *MetadataRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topics")
+	if v.Topics == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.Topics {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Topics[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "allowAutoTopicCreation")
+		dst = wire.AppendJSONBool(dst, v.AllowAutoTopicCreation)
+	}
+	if version >= 8 && version <= 10 {
+		dst = wire.JSONField(dst, &first, "includeClusterAuthorizedOperations")
+		dst = wire.AppendJSONBool(dst, v.IncludeClusterAuthorizedOperations)
+	}
+	if version >= 8 {
+		dst = wire.JSONField(dst, &first, "includeTopicAuthorizedOperations")
+		dst = wire.AppendJSONBool(dst, v.IncludeTopicAuthorizedOperations)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *MetadataRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				v.Topics = nil
+			} else {
+				items := make([]MetadataRequestTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if version >= 4 {
+		if x, ok := obj["allowAutoTopicCreation"]; ok {
+			seen++
+			if v.AllowAutoTopicCreation, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "AllowAutoTopicCreation")
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("allowAutoTopicCreation")
+		}
+	}
+	if version >= 8 && version <= 10 {
+		if x, ok := obj["includeClusterAuthorizedOperations"]; ok {
+			seen++
+			if v.IncludeClusterAuthorizedOperations, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IncludeClusterAuthorizedOperations")
+			}
+		} else if version >= 8 && version <= 10 {
+			return wire.JSONMissing("includeClusterAuthorizedOperations")
+		}
+	}
+	if version >= 8 {
+		if x, ok := obj["includeTopicAuthorizedOperations"]; ok {
+			seen++
+			if v.IncludeTopicAuthorizedOperations, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IncludeTopicAuthorizedOperations")
+			}
+		} else if version >= 8 {
+			return wire.JSONMissing("includeTopicAuthorizedOperations")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topics":
+				return true
+			case "allowAutoTopicCreation":
+				return version >= 4
+			case "includeClusterAuthorizedOperations":
+				return version >= 8 && version <= 10
+			case "includeTopicAuthorizedOperations":
+				return version >= 8
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // MetadataRequestTopic: The topics to fetch metadata for.
 //
 // Versions: 0-13.
@@ -314,6 +450,58 @@ func (v *MetadataRequestTopic) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *MetadataRequestTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 10 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONNullableString(dst, v.Name)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *MetadataRequestTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 10 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 10 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return version >= 10
+			case "name":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

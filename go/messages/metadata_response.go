@@ -121,6 +121,33 @@ func (v *MetadataResponse) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *MetadataResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 13 {
+		return dst, wire.UnsupportedVersion("MetadataResponse", version, 0, 13)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *MetadataResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 13 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-13", version), "MetadataResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "MetadataResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "MetadataResponse")
+	}
+	return nil
+}
+
 func (v *MetadataResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 9
@@ -269,6 +296,196 @@ func (v *MetadataResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *MetadataResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	dst = wire.JSONField(dst, &first, "brokers")
+	dst = append(dst, '[')
+	for i := range v.Brokers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Brokers[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "clusterId")
+		dst = wire.AppendJSONNullableString(dst, v.ClusterID)
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "controllerId")
+		dst = wire.AppendJSONInt(dst, int64(v.ControllerID))
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 8 && version <= 10 {
+		dst = wire.JSONField(dst, &first, "clusterAuthorizedOperations")
+		dst = wire.AppendJSONInt(dst, int64(v.ClusterAuthorizedOperations))
+	}
+	if version >= 13 {
+		dst = wire.JSONField(dst, &first, "errorCode")
+		dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *MetadataResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 3 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if x, ok := obj["brokers"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Brokers")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Brokers")
+			}
+			{
+				items := make([]MetadataResponseBroker, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Brokers")
+					}
+				}
+				v.Brokers = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("brokers")
+	}
+	if version >= 2 {
+		if x, ok := obj["clusterId"]; ok {
+			seen++
+			if v.ClusterID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ClusterID")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("clusterId")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["controllerId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ControllerID")
+				}
+				v.ControllerID = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("controllerId")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]MetadataResponseTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if version >= 8 && version <= 10 {
+		if x, ok := obj["clusterAuthorizedOperations"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ClusterAuthorizedOperations")
+				}
+				v.ClusterAuthorizedOperations = int32(n)
+			}
+		} else if version >= 8 && version <= 10 {
+			return wire.JSONMissing("clusterAuthorizedOperations")
+		}
+	}
+	if version >= 13 {
+		if x, ok := obj["errorCode"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "ErrorCode")
+				}
+				v.ErrorCode = int16(n)
+			}
+		} else if version >= 13 {
+			return wire.JSONMissing("errorCode")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return version >= 3
+			case "brokers":
+				return true
+			case "clusterId":
+				return version >= 2
+			case "controllerId":
+				return version >= 1
+			case "topics":
+				return true
+			case "clusterAuthorizedOperations":
+				return version >= 8 && version <= 10
+			case "errorCode":
+				return version >= 13
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // MetadataResponseBroker: A list of brokers present in the cluster.
 //
 // Versions: 0-13.
@@ -379,6 +596,90 @@ func (v *MetadataResponseBroker) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *MetadataResponseBroker) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "nodeId")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "rack")
+		dst = wire.AppendJSONNullableString(dst, v.Rack)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *MetadataResponseBroker) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["nodeId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NodeID")
+			}
+			v.NodeID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeId")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if version >= 1 {
+		if x, ok := obj["rack"]; ok {
+			seen++
+			if v.Rack, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "Rack")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("rack")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "nodeId":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "rack":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -551,6 +852,145 @@ func (v *MetadataResponseTopic) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *MetadataResponseTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONNullableString(dst, v.Name)
+	if version >= 10 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "isInternal")
+		dst = wire.AppendJSONBool(dst, v.IsInternal)
+	}
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 8 {
+		dst = wire.JSONField(dst, &first, "topicAuthorizedOperations")
+		dst = wire.AppendJSONInt(dst, int64(v.TopicAuthorizedOperations))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *MetadataResponseTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if version >= 10 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 10 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["isInternal"]; ok {
+			seen++
+			if v.IsInternal, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsInternal")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("isInternal")
+		}
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]MetadataResponsePartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if version >= 8 {
+		if x, ok := obj["topicAuthorizedOperations"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "TopicAuthorizedOperations")
+				}
+				v.TopicAuthorizedOperations = int32(n)
+			}
+		} else if version >= 8 {
+			return wire.JSONMissing("topicAuthorizedOperations")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "name":
+				return true
+			case "topicId":
+				return version >= 10
+			case "isInternal":
+				return version >= 1
+			case "partitions":
+				return true
+			case "topicAuthorizedOperations":
+				return version >= 8
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -750,6 +1190,219 @@ func (v *MetadataResponsePartition) decode(r *wire.Reader, version int16) error 
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *MetadataResponsePartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "leaderEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	}
+	dst = wire.JSONField(dst, &first, "replicaNodes")
+	dst = append(dst, '[')
+	for i := range v.ReplicaNodes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.ReplicaNodes[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "isrNodes")
+	dst = append(dst, '[')
+	for i := range v.IsrNodes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.IsrNodes[i]))
+	}
+	dst = append(dst, ']')
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "offlineReplicas")
+		dst = append(dst, '[')
+		for i := range v.OfflineReplicas {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONInt(dst, int64(v.OfflineReplicas[i]))
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *MetadataResponsePartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if version >= 7 {
+		if x, ok := obj["leaderEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "LeaderEpoch")
+				}
+				v.LeaderEpoch = int32(n)
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("leaderEpoch")
+		}
+	}
+	if x, ok := obj["replicaNodes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ReplicaNodes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ReplicaNodes")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "ReplicaNodes")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.ReplicaNodes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("replicaNodes")
+	}
+	if x, ok := obj["isrNodes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "IsrNodes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "IsrNodes")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "IsrNodes")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.IsrNodes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("isrNodes")
+	}
+	if version >= 5 {
+		if x, ok := obj["offlineReplicas"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "OfflineReplicas")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "OfflineReplicas")
+				}
+				{
+					items := make([]int32, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "OfflineReplicas")
+							}
+							items[i] = int32(n)
+						}
+					}
+					v.OfflineReplicas = items
+				}
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("offlineReplicas")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "partitionIndex":
+				return true
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return version >= 7
+			case "replicaNodes":
+				return true
+			case "isrNodes":
+				return true
+			case "offlineReplicas":
+				return version >= 5
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -92,6 +92,33 @@ func (v *OffsetCommitKey) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *OffsetCommitKey) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("OffsetCommitKey", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *OffsetCommitKey) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "OffsetCommitKey")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "OffsetCommitKey")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "OffsetCommitKey")
+	}
+	return nil
+}
+
 func (v *OffsetCommitKey) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.Group, false); err != nil {
@@ -123,6 +150,70 @@ func (v *OffsetCommitKey) decode(r *wire.Reader, version int16) error {
 	}
 	if v.Partition, err = r.Int32(); err != nil {
 		return wire.InField(err, "Partition")
+	}
+	return nil
+}
+
+func (v *OffsetCommitKey) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "group")
+	dst = wire.AppendJSONString(dst, v.Group)
+	dst = wire.JSONField(dst, &first, "topic")
+	dst = wire.AppendJSONString(dst, v.Topic)
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetCommitKey) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["group"]; ok {
+		seen++
+		if v.Group, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Group")
+		}
+	} else {
+		return wire.JSONMissing("group")
+	}
+	if x, ok := obj["topic"]; ok {
+		seen++
+		if v.Topic, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Topic")
+		}
+	} else {
+		return wire.JSONMissing("topic")
+	}
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "group":
+				return true
+			case "topic":
+				return true
+			case "partition":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -117,6 +117,33 @@ func (v *OffsetCommitRequest) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *OffsetCommitRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 10 {
+		return dst, wire.UnsupportedVersion("OffsetCommitRequest", version, 0, 10)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *OffsetCommitRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 10 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-10", version), "OffsetCommitRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "OffsetCommitRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "OffsetCommitRequest")
+	}
+	return nil
+}
+
 func (v *OffsetCommitRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 8
@@ -234,6 +261,149 @@ func (v *OffsetCommitRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *OffsetCommitRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "generationIdOrMemberEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.GenerationIDOrMemberEpoch))
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "memberId")
+		dst = wire.AppendJSONString(dst, v.MemberID)
+	}
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "groupInstanceId")
+		dst = wire.AppendJSONNullableString(dst, v.GroupInstanceID)
+	}
+	if version >= 2 && version <= 4 {
+		dst = wire.JSONField(dst, &first, "retentionTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.RetentionTimeMs))
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetCommitRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if version >= 1 {
+		if x, ok := obj["generationIdOrMemberEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "GenerationIDOrMemberEpoch")
+				}
+				v.GenerationIDOrMemberEpoch = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("generationIdOrMemberEpoch")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["memberId"]; ok {
+			seen++
+			if v.MemberID, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "MemberID")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("memberId")
+		}
+	}
+	if version >= 7 {
+		if x, ok := obj["groupInstanceId"]; ok {
+			seen++
+			if v.GroupInstanceID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "GroupInstanceID")
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("groupInstanceId")
+		}
+	}
+	if version >= 2 && version <= 4 {
+		if x, ok := obj["retentionTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "RetentionTimeMs")
+				}
+				v.RetentionTimeMs = int64(n)
+			}
+		} else if version >= 2 && version <= 4 {
+			return wire.JSONMissing("retentionTimeMs")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]OffsetCommitRequestTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "generationIdOrMemberEpoch":
+				return version >= 1
+			case "memberId":
+				return version >= 1
+			case "groupInstanceId":
+				return version >= 7
+			case "retentionTimeMs":
+				return version >= 2 && version <= 4
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -368,6 +538,97 @@ func (v *OffsetCommitRequestTopic) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *OffsetCommitRequestTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 9 {
+		dst = wire.JSONField(dst, &first, "name")
+		dst = wire.AppendJSONString(dst, v.Name)
+	}
+	if version >= 10 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetCommitRequestTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 9 {
+		if x, ok := obj["name"]; ok {
+			seen++
+			if v.Name, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Name")
+			}
+		} else if version <= 9 {
+			return wire.JSONMissing("name")
+		}
+	}
+	if version >= 10 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 10 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]OffsetCommitRequestPartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return version <= 9
+			case "topicId":
+				return version >= 10
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // OffsetCommitRequestPartition: Each partition to commit offsets for.
 //
 // Versions: 0-10.
@@ -498,6 +759,114 @@ func (v *OffsetCommitRequestPartition) decode(r *wire.Reader, version int16) err
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *OffsetCommitRequestPartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "committedOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.CommittedOffset))
+	if version >= 6 {
+		dst = wire.JSONField(dst, &first, "committedLeaderEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.CommittedLeaderEpoch))
+	}
+	if version == 1 {
+		dst = wire.JSONField(dst, &first, "commitTimestamp")
+		dst = wire.AppendJSONInt(dst, int64(v.CommitTimestamp))
+	}
+	dst = wire.JSONField(dst, &first, "committedMetadata")
+	dst = wire.AppendJSONNullableString(dst, v.CommittedMetadata)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetCommitRequestPartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["committedOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "CommittedOffset")
+			}
+			v.CommittedOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("committedOffset")
+	}
+	if version >= 6 {
+		if x, ok := obj["committedLeaderEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "CommittedLeaderEpoch")
+				}
+				v.CommittedLeaderEpoch = int32(n)
+			}
+		} else if version >= 6 {
+			return wire.JSONMissing("committedLeaderEpoch")
+		}
+	}
+	if version == 1 {
+		if x, ok := obj["commitTimestamp"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "CommitTimestamp")
+				}
+				v.CommitTimestamp = int64(n)
+			}
+		} else if version == 1 {
+			return wire.JSONMissing("commitTimestamp")
+		}
+	}
+	if x, ok := obj["committedMetadata"]; ok {
+		seen++
+		if v.CommittedMetadata, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "CommittedMetadata")
+		}
+	} else {
+		return wire.JSONMissing("committedMetadata")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "committedOffset":
+				return true
+			case "committedLeaderEpoch":
+				return version >= 6
+			case "commitTimestamp":
+				return version == 1
+			case "committedMetadata":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

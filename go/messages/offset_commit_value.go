@@ -110,6 +110,33 @@ func (v *OffsetCommitValue) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *OffsetCommitValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 4 {
+		return dst, wire.UnsupportedVersion("OffsetCommitValue", version, 0, 4)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *OffsetCommitValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 4 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-4", version), "OffsetCommitValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "OffsetCommitValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "OffsetCommitValue")
+	}
+	return nil
+}
+
 func (v *OffsetCommitValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 4
@@ -223,6 +250,128 @@ func (v *OffsetCommitValue) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *OffsetCommitValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "offset")
+	dst = wire.AppendJSONInt(dst, int64(v.Offset))
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "leaderEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	}
+	dst = wire.JSONField(dst, &first, "metadata")
+	dst = wire.AppendJSONString(dst, v.Metadata)
+	dst = wire.JSONField(dst, &first, "commitTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.CommitTimestamp))
+	if version == 1 {
+		dst = wire.JSONField(dst, &first, "expireTimestamp")
+		dst = wire.AppendJSONInt(dst, int64(v.ExpireTimestamp))
+	}
+	if (version >= 4) && (v.TopicID != (UUID{})) {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetCommitValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["offset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Offset")
+			}
+			v.Offset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("offset")
+	}
+	if version >= 3 {
+		if x, ok := obj["leaderEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "LeaderEpoch")
+				}
+				v.LeaderEpoch = int32(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("leaderEpoch")
+		}
+	}
+	if x, ok := obj["metadata"]; ok {
+		seen++
+		if v.Metadata, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Metadata")
+		}
+	} else {
+		return wire.JSONMissing("metadata")
+	}
+	if x, ok := obj["commitTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "CommitTimestamp")
+			}
+			v.CommitTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("commitTimestamp")
+	}
+	if version == 1 {
+		if x, ok := obj["expireTimestamp"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "ExpireTimestamp")
+				}
+				v.ExpireTimestamp = int64(n)
+			}
+		} else if version == 1 {
+			return wire.JSONMissing("expireTimestamp")
+		}
+	}
+	if version >= 4 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "offset":
+				return true
+			case "leaderEpoch":
+				return version >= 3
+			case "metadata":
+				return true
+			case "commitTimestamp":
+				return true
+			case "expireTimestamp":
+				return version == 1
+			case "topicId":
+				return version >= 4
+			}
+			return false
+		})
 	}
 	return nil
 }

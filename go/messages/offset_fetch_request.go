@@ -109,6 +109,33 @@ func (v *OffsetFetchRequest) decodeMessage(r *wire.Reader, version int16) error 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *OffsetFetchRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 10 {
+		return dst, wire.UnsupportedVersion("OffsetFetchRequest", version, 0, 10)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *OffsetFetchRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 10 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-10", version), "OffsetFetchRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "OffsetFetchRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "OffsetFetchRequest")
+	}
+	return nil
+}
+
 func (v *OffsetFetchRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 6
@@ -256,6 +283,142 @@ func (v *OffsetFetchRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *OffsetFetchRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 7 {
+		dst = wire.JSONField(dst, &first, "groupId")
+		dst = wire.AppendJSONString(dst, v.GroupID)
+	}
+	if version <= 7 {
+		dst = wire.JSONField(dst, &first, "topics")
+		if v.Topics == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.Topics {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = v.Topics[i].appendJSON(dst, version)
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if version >= 8 {
+		dst = wire.JSONField(dst, &first, "groups")
+		dst = append(dst, '[')
+		for i := range v.Groups {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Groups[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "requireStable")
+		dst = wire.AppendJSONBool(dst, v.RequireStable)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetFetchRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 7 {
+		if x, ok := obj["groupId"]; ok {
+			seen++
+			if v.GroupID, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "GroupID")
+			}
+		} else if version <= 7 {
+			return wire.JSONMissing("groupId")
+		}
+	}
+	if version <= 7 {
+		if x, ok := obj["topics"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Topics")
+				}
+				if null {
+					v.Topics = nil
+				} else {
+					items := make([]OffsetFetchRequestTopic, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Topics")
+						}
+					}
+					v.Topics = items
+				}
+			}
+		} else if version <= 7 {
+			return wire.JSONMissing("topics")
+		}
+	}
+	if version >= 8 {
+		if x, ok := obj["groups"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Groups")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Groups")
+				}
+				{
+					items := make([]OffsetFetchRequestGroup, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Groups")
+						}
+					}
+					v.Groups = items
+				}
+			}
+		} else if version >= 8 {
+			return wire.JSONMissing("groups")
+		}
+	}
+	if version >= 7 {
+		if x, ok := obj["requireStable"]; ok {
+			seen++
+			if v.RequireStable, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "RequireStable")
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("requireStable")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return version <= 7
+			case "topics":
+				return version <= 7
+			case "groups":
+				return version >= 8
+			case "requireStable":
+				return version >= 7
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // OffsetFetchRequestTopic: Each topic we would like to fetch offsets for, or
 // null to fetch offsets for all topics.
 //
@@ -357,6 +520,81 @@ func (v *OffsetFetchRequestTopic) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *OffsetFetchRequestTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitionIndexes")
+	dst = append(dst, '[')
+	for i := range v.PartitionIndexes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.PartitionIndexes[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetFetchRequestTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitionIndexes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionIndexes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionIndexes")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "PartitionIndexes")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.PartitionIndexes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionIndexes")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitionIndexes":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -514,6 +752,115 @@ func (v *OffsetFetchRequestGroup) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *OffsetFetchRequestGroup) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	if version >= 9 {
+		dst = wire.JSONField(dst, &first, "memberId")
+		dst = wire.AppendJSONNullableString(dst, v.MemberID)
+	}
+	if version >= 9 {
+		dst = wire.JSONField(dst, &first, "memberEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.MemberEpoch))
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	if v.Topics == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.Topics {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Topics[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetFetchRequestGroup) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if version >= 9 {
+		if x, ok := obj["memberId"]; ok {
+			seen++
+			if v.MemberID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "MemberID")
+			}
+		} else if version >= 9 {
+			return wire.JSONMissing("memberId")
+		}
+	}
+	if version >= 9 {
+		if x, ok := obj["memberEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "MemberEpoch")
+				}
+				v.MemberEpoch = int32(n)
+			}
+		} else if version >= 9 {
+			return wire.JSONMissing("memberEpoch")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				v.Topics = nil
+			} else {
+				items := make([]OffsetFetchRequestTopics, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "memberId":
+				return version >= 9
+			case "memberEpoch":
+				return version >= 9
+			case "topics":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // OffsetFetchRequestTopics: Each topic we would like to fetch offsets for, or
 // null to fetch offsets for all topics.
 //
@@ -632,6 +979,101 @@ func (v *OffsetFetchRequestTopics) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *OffsetFetchRequestTopics) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 9 {
+		dst = wire.JSONField(dst, &first, "name")
+		dst = wire.AppendJSONString(dst, v.Name)
+	}
+	if version >= 10 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitionIndexes")
+	dst = append(dst, '[')
+	for i := range v.PartitionIndexes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.PartitionIndexes[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetFetchRequestTopics) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 9 {
+		if x, ok := obj["name"]; ok {
+			seen++
+			if v.Name, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Name")
+			}
+		} else if version <= 9 {
+			return wire.JSONMissing("name")
+		}
+	}
+	if version >= 10 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 10 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitionIndexes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionIndexes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionIndexes")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "PartitionIndexes")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.PartitionIndexes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionIndexes")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return version <= 9
+			case "topicId":
+				return version >= 10
+			case "partitionIndexes":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -107,6 +107,33 @@ func (v *OffsetFetchResponse) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *OffsetFetchResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 10 {
+		return dst, wire.UnsupportedVersion("OffsetFetchResponse", version, 0, 10)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *OffsetFetchResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 10 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-10", version), "OffsetFetchResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "OffsetFetchResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "OffsetFetchResponse")
+	}
+	return nil
+}
+
 func (v *OffsetFetchResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 6
@@ -234,6 +261,148 @@ func (v *OffsetFetchResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *OffsetFetchResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	if version <= 7 {
+		dst = wire.JSONField(dst, &first, "topics")
+		dst = append(dst, '[')
+		for i := range v.Topics {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Topics[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 2 && version <= 7 {
+		dst = wire.JSONField(dst, &first, "errorCode")
+		dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	}
+	if version >= 8 {
+		dst = wire.JSONField(dst, &first, "groups")
+		dst = append(dst, '[')
+		for i := range v.Groups {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Groups[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetFetchResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 3 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if version <= 7 {
+		if x, ok := obj["topics"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Topics")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Topics")
+				}
+				{
+					items := make([]OffsetFetchResponseTopic, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Topics")
+						}
+					}
+					v.Topics = items
+				}
+			}
+		} else if version <= 7 {
+			return wire.JSONMissing("topics")
+		}
+	}
+	if version >= 2 && version <= 7 {
+		if x, ok := obj["errorCode"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "ErrorCode")
+				}
+				v.ErrorCode = int16(n)
+			}
+		} else if version >= 2 && version <= 7 {
+			return wire.JSONMissing("errorCode")
+		}
+	}
+	if version >= 8 {
+		if x, ok := obj["groups"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Groups")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Groups")
+				}
+				{
+					items := make([]OffsetFetchResponseGroup, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Groups")
+						}
+					}
+					v.Groups = items
+				}
+			}
+		} else if version >= 8 {
+			return wire.JSONMissing("groups")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return version >= 3
+			case "topics":
+				return version <= 7
+			case "errorCode":
+				return version >= 2 && version <= 7
+			case "groups":
+				return version >= 8
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // OffsetFetchResponseTopic: The responses per topic.
 //
 // Versions: 0-7.
@@ -338,6 +507,77 @@ func (v *OffsetFetchResponseTopic) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *OffsetFetchResponseTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetFetchResponseTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]OffsetFetchResponsePartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -467,6 +707,110 @@ func (v *OffsetFetchResponsePartition) decode(r *wire.Reader, version int16) err
 	return nil
 }
 
+func (v *OffsetFetchResponsePartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "committedOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.CommittedOffset))
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "committedLeaderEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.CommittedLeaderEpoch))
+	}
+	dst = wire.JSONField(dst, &first, "metadata")
+	dst = wire.AppendJSONNullableString(dst, v.Metadata)
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetFetchResponsePartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["committedOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "CommittedOffset")
+			}
+			v.CommittedOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("committedOffset")
+	}
+	if version >= 5 {
+		if x, ok := obj["committedLeaderEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "CommittedLeaderEpoch")
+				}
+				v.CommittedLeaderEpoch = int32(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("committedLeaderEpoch")
+		}
+	}
+	if x, ok := obj["metadata"]; ok {
+		seen++
+		if v.Metadata, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Metadata")
+		}
+	} else {
+		return wire.JSONMissing("metadata")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "committedOffset":
+				return true
+			case "committedLeaderEpoch":
+				return version >= 5
+			case "metadata":
+				return true
+			case "errorCode":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // OffsetFetchResponseGroup: The responses per group id.
 //
 // Versions: 8-10.
@@ -576,6 +920,93 @@ func (v *OffsetFetchResponseGroup) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *OffsetFetchResponseGroup) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetFetchResponseGroup) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]OffsetFetchResponseTopics, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "topics":
+				return true
+			case "errorCode":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -705,6 +1136,97 @@ func (v *OffsetFetchResponseTopics) decode(r *wire.Reader, version int16) error 
 	return nil
 }
 
+func (v *OffsetFetchResponseTopics) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 9 {
+		dst = wire.JSONField(dst, &first, "name")
+		dst = wire.AppendJSONString(dst, v.Name)
+	}
+	if version >= 10 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetFetchResponseTopics) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 9 {
+		if x, ok := obj["name"]; ok {
+			seen++
+			if v.Name, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Name")
+			}
+		} else if version <= 9 {
+			return wire.JSONMissing("name")
+		}
+	}
+	if version >= 10 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 10 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]OffsetFetchResponsePartitions, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return version <= 9
+			case "topicId":
+				return version >= 10
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // OffsetFetchResponsePartitions: The responses per partition.
 //
 // Versions: 8-10.
@@ -815,6 +1337,106 @@ func (v *OffsetFetchResponsePartitions) decode(r *wire.Reader, version int16) er
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *OffsetFetchResponsePartitions) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "committedOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.CommittedOffset))
+	dst = wire.JSONField(dst, &first, "committedLeaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.CommittedLeaderEpoch))
+	dst = wire.JSONField(dst, &first, "metadata")
+	dst = wire.AppendJSONNullableString(dst, v.Metadata)
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *OffsetFetchResponsePartitions) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["committedOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "CommittedOffset")
+			}
+			v.CommittedOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("committedOffset")
+	}
+	if x, ok := obj["committedLeaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "CommittedLeaderEpoch")
+			}
+			v.CommittedLeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("committedLeaderEpoch")
+	}
+	if x, ok := obj["metadata"]; ok {
+		seen++
+		if v.Metadata, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Metadata")
+		}
+	} else {
+		return wire.JSONMissing("metadata")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "committedOffset":
+				return true
+			case "committedLeaderEpoch":
+				return true
+			case "metadata":
+				return true
+			case "errorCode":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

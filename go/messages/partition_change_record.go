@@ -144,6 +144,33 @@ func (v *PartitionChangeRecord) decodeMessage(r *wire.Reader, version int16) err
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *PartitionChangeRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("PartitionChangeRecord", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *PartitionChangeRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "PartitionChangeRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "PartitionChangeRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "PartitionChangeRecord")
+	}
+	return nil
+}
+
 func (v *PartitionChangeRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.PartitionID)
@@ -694,6 +721,379 @@ func (v *PartitionChangeRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *PartitionChangeRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionId")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionID))
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	if v.Isr != nil {
+		dst = wire.JSONField(dst, &first, "isr")
+		if v.Isr == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.Isr {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONInt(dst, int64(v.Isr[i]))
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if v.Leader != -2 {
+		dst = wire.JSONField(dst, &first, "leader")
+		dst = wire.AppendJSONInt(dst, int64(v.Leader))
+	}
+	if v.Replicas != nil {
+		dst = wire.JSONField(dst, &first, "replicas")
+		if v.Replicas == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.Replicas {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONInt(dst, int64(v.Replicas[i]))
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if v.RemovingReplicas != nil {
+		dst = wire.JSONField(dst, &first, "removingReplicas")
+		if v.RemovingReplicas == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.RemovingReplicas {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONInt(dst, int64(v.RemovingReplicas[i]))
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if v.AddingReplicas != nil {
+		dst = wire.JSONField(dst, &first, "addingReplicas")
+		if v.AddingReplicas == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.AddingReplicas {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONInt(dst, int64(v.AddingReplicas[i]))
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if v.LeaderRecoveryState != -1 {
+		dst = wire.JSONField(dst, &first, "leaderRecoveryState")
+		dst = wire.AppendJSONInt(dst, int64(v.LeaderRecoveryState))
+	}
+	if (version >= 1) && (v.Directories != nil) {
+		dst = wire.JSONField(dst, &first, "directories")
+		if v.Directories == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.Directories {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONUUID(dst, v.Directories[i])
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if (version >= 2) && (v.EligibleLeaderReplicas != nil) {
+		dst = wire.JSONField(dst, &first, "eligibleLeaderReplicas")
+		if v.EligibleLeaderReplicas == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.EligibleLeaderReplicas {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONInt(dst, int64(v.EligibleLeaderReplicas[i]))
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if (version >= 2) && (v.LastKnownElr != nil) {
+		dst = wire.JSONField(dst, &first, "lastKnownElr")
+		if v.LastKnownElr == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.LastKnownElr {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONInt(dst, int64(v.LastKnownElr[i]))
+			}
+			dst = append(dst, ']')
+		}
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *PartitionChangeRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionID")
+			}
+			v.PartitionID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionId")
+	}
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["isr"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Isr")
+			}
+			if null {
+				v.Isr = nil
+			} else {
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Isr")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Isr = items
+			}
+		}
+	}
+	if x, ok := obj["leader"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Leader")
+			}
+			v.Leader = int32(n)
+		}
+	}
+	if x, ok := obj["replicas"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Replicas")
+			}
+			if null {
+				v.Replicas = nil
+			} else {
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Replicas")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Replicas = items
+			}
+		}
+	}
+	if x, ok := obj["removingReplicas"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RemovingReplicas")
+			}
+			if null {
+				v.RemovingReplicas = nil
+			} else {
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "RemovingReplicas")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.RemovingReplicas = items
+			}
+		}
+	}
+	if x, ok := obj["addingReplicas"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "AddingReplicas")
+			}
+			if null {
+				v.AddingReplicas = nil
+			} else {
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "AddingReplicas")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.AddingReplicas = items
+			}
+		}
+	}
+	if x, ok := obj["leaderRecoveryState"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "LeaderRecoveryState")
+			}
+			v.LeaderRecoveryState = int8(n)
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["directories"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Directories")
+				}
+				if null {
+					v.Directories = nil
+				} else {
+					items := make([]UUID, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONUUID(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Directories")
+						}
+					}
+					v.Directories = items
+				}
+			}
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["eligibleLeaderReplicas"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "EligibleLeaderReplicas")
+				}
+				if null {
+					v.EligibleLeaderReplicas = nil
+				} else {
+					items := make([]int32, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "EligibleLeaderReplicas")
+							}
+							items[i] = int32(n)
+						}
+					}
+					v.EligibleLeaderReplicas = items
+				}
+			}
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["lastKnownElr"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "LastKnownElr")
+				}
+				if null {
+					v.LastKnownElr = nil
+				} else {
+					items := make([]int32, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "LastKnownElr")
+							}
+							items[i] = int32(n)
+						}
+					}
+					v.LastKnownElr = items
+				}
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionId":
+				return true
+			case "topicId":
+				return true
+			case "isr":
+				return true
+			case "leader":
+				return true
+			case "replicas":
+				return true
+			case "removingReplicas":
+				return true
+			case "addingReplicas":
+				return true
+			case "leaderRecoveryState":
+				return true
+			case "directories":
+				return version >= 1
+			case "eligibleLeaderReplicas":
+				return version >= 2
+			case "lastKnownElr":
+				return version >= 2
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -150,6 +150,33 @@ func (v *PartitionRecord) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *PartitionRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("PartitionRecord", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *PartitionRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "PartitionRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "PartitionRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "PartitionRecord")
+	}
+	return nil
+}
+
 func (v *PartitionRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.PartitionID)
@@ -485,6 +512,403 @@ func (v *PartitionRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *PartitionRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionId")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionID))
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "replicas")
+	dst = append(dst, '[')
+	for i := range v.Replicas {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Replicas[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "isr")
+	dst = append(dst, '[')
+	for i := range v.Isr {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Isr[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "removingReplicas")
+	dst = append(dst, '[')
+	for i := range v.RemovingReplicas {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.RemovingReplicas[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "addingReplicas")
+	dst = append(dst, '[')
+	for i := range v.AddingReplicas {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.AddingReplicas[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "leader")
+	dst = wire.AppendJSONInt(dst, int64(v.Leader))
+	if v.LeaderRecoveryState != 0 {
+		dst = wire.JSONField(dst, &first, "leaderRecoveryState")
+		dst = wire.AppendJSONInt(dst, int64(v.LeaderRecoveryState))
+	}
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "partitionEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionEpoch))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "directories")
+		dst = append(dst, '[')
+		for i := range v.Directories {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONUUID(dst, v.Directories[i])
+		}
+		dst = append(dst, ']')
+	}
+	if (version >= 2) && (v.EligibleLeaderReplicas != nil) {
+		dst = wire.JSONField(dst, &first, "eligibleLeaderReplicas")
+		if v.EligibleLeaderReplicas == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.EligibleLeaderReplicas {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONInt(dst, int64(v.EligibleLeaderReplicas[i]))
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if (version >= 2) && (v.LastKnownElr != nil) {
+		dst = wire.JSONField(dst, &first, "lastKnownElr")
+		if v.LastKnownElr == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.LastKnownElr {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONInt(dst, int64(v.LastKnownElr[i]))
+			}
+			dst = append(dst, ']')
+		}
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *PartitionRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionID")
+			}
+			v.PartitionID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionId")
+	}
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["replicas"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Replicas")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Replicas")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Replicas")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Replicas = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("replicas")
+	}
+	if x, ok := obj["isr"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Isr")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Isr")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Isr")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Isr = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("isr")
+	}
+	if x, ok := obj["removingReplicas"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RemovingReplicas")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "RemovingReplicas")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "RemovingReplicas")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.RemovingReplicas = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("removingReplicas")
+	}
+	if x, ok := obj["addingReplicas"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "AddingReplicas")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "AddingReplicas")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "AddingReplicas")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.AddingReplicas = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("addingReplicas")
+	}
+	if x, ok := obj["leader"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Leader")
+			}
+			v.Leader = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leader")
+	}
+	if x, ok := obj["leaderRecoveryState"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "LeaderRecoveryState")
+			}
+			v.LeaderRecoveryState = int8(n)
+		}
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["partitionEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionEpoch")
+			}
+			v.PartitionEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionEpoch")
+	}
+	if version >= 1 {
+		if x, ok := obj["directories"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Directories")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Directories")
+				}
+				{
+					items := make([]UUID, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONUUID(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Directories")
+						}
+					}
+					v.Directories = items
+				}
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("directories")
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["eligibleLeaderReplicas"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "EligibleLeaderReplicas")
+				}
+				if null {
+					v.EligibleLeaderReplicas = nil
+				} else {
+					items := make([]int32, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "EligibleLeaderReplicas")
+							}
+							items[i] = int32(n)
+						}
+					}
+					v.EligibleLeaderReplicas = items
+				}
+			}
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["lastKnownElr"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "LastKnownElr")
+				}
+				if null {
+					v.LastKnownElr = nil
+				} else {
+					items := make([]int32, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "LastKnownElr")
+							}
+							items[i] = int32(n)
+						}
+					}
+					v.LastKnownElr = items
+				}
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionId":
+				return true
+			case "topicId":
+				return true
+			case "replicas":
+				return true
+			case "isr":
+				return true
+			case "removingReplicas":
+				return true
+			case "addingReplicas":
+				return true
+			case "leader":
+				return true
+			case "leaderRecoveryState":
+				return true
+			case "leaderEpoch":
+				return true
+			case "partitionEpoch":
+				return true
+			case "directories":
+				return version >= 1
+			case "eligibleLeaderReplicas":
+				return version >= 2
+			case "lastKnownElr":
+				return version >= 2
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -108,6 +108,33 @@ func (v *ProduceRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ProduceRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 13 {
+		return dst, wire.UnsupportedVersion("ProduceRequest", version, 0, 13)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ProduceRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 13 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-13", version), "ProduceRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ProduceRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ProduceRequest")
+	}
+	return nil
+}
+
 func (v *ProduceRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 9
@@ -193,6 +220,113 @@ func (v *ProduceRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ProduceRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "transactionalId")
+		dst = wire.AppendJSONNullableString(dst, v.TransactionalID)
+	}
+	dst = wire.JSONField(dst, &first, "acks")
+	dst = wire.AppendJSONInt(dst, int64(v.Acks))
+	dst = wire.JSONField(dst, &first, "timeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TimeoutMs))
+	dst = wire.JSONField(dst, &first, "topicData")
+	dst = append(dst, '[')
+	for i := range v.TopicData {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.TopicData[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProduceRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version >= 3 {
+		if x, ok := obj["transactionalId"]; ok {
+			seen++
+			if v.TransactionalID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "TransactionalID")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("transactionalId")
+		}
+	}
+	if x, ok := obj["acks"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "Acks")
+			}
+			v.Acks = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("acks")
+	}
+	if x, ok := obj["timeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TimeoutMs")
+			}
+			v.TimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("timeoutMs")
+	}
+	if x, ok := obj["topicData"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TopicData")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "TopicData")
+			}
+			{
+				items := make([]ProduceRequestTopicProduceData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TopicData")
+					}
+				}
+				v.TopicData = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topicData")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "transactionalId":
+				return version >= 3
+			case "acks":
+				return true
+			case "timeoutMs":
+				return true
+			case "topicData":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -327,6 +461,97 @@ func (v *ProduceRequestTopicProduceData) decode(r *wire.Reader, version int16) e
 	return nil
 }
 
+func (v *ProduceRequestTopicProduceData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 12 {
+		dst = wire.JSONField(dst, &first, "name")
+		dst = wire.AppendJSONString(dst, v.Name)
+	}
+	if version >= 13 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitionData")
+	dst = append(dst, '[')
+	for i := range v.PartitionData {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.PartitionData[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProduceRequestTopicProduceData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 12 {
+		if x, ok := obj["name"]; ok {
+			seen++
+			if v.Name, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Name")
+			}
+		} else if version <= 12 {
+			return wire.JSONMissing("name")
+		}
+	}
+	if version >= 13 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 13 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitionData"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionData")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionData")
+			}
+			{
+				items := make([]ProduceRequestPartitionProduceData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "PartitionData")
+					}
+				}
+				v.PartitionData = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionData")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return version <= 12
+			case "topicId":
+				return version >= 13
+			case "partitionData":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ProduceRequestPartitionProduceData: Each partition to produce to.
 //
 // Versions: 0-13.
@@ -409,6 +634,58 @@ func (v *ProduceRequestPartitionProduceData) decode(r *wire.Reader, version int1
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ProduceRequestPartitionProduceData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "index")
+	dst = wire.AppendJSONInt(dst, int64(v.Index))
+	dst = wire.JSONField(dst, &first, "records")
+	dst = wire.AppendJSONNullableBytes(dst, v.Records)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProduceRequestPartitionProduceData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["index"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Index")
+			}
+			v.Index = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("index")
+	}
+	if x, ok := obj["records"]; ok {
+		seen++
+		if v.Records, err = wire.JSONNullableBytes(x); err != nil {
+			return wire.InField(err, "Records")
+		}
+	} else {
+		return wire.JSONMissing("records")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "index":
+				return true
+			case "records":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

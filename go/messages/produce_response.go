@@ -104,6 +104,33 @@ func (v *ProduceResponse) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ProduceResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 13 {
+		return dst, wire.UnsupportedVersion("ProduceResponse", version, 0, 13)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ProduceResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 13 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-13", version), "ProduceResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ProduceResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ProduceResponse")
+	}
+	return nil
+}
+
 func (v *ProduceResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 9
@@ -247,6 +274,122 @@ func (v *ProduceResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *ProduceResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "responses")
+	dst = append(dst, '[')
+	for i := range v.Responses {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Responses[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "throttleTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	}
+	if (version >= 10) && (len(v.NodeEndpoints) != 0) {
+		dst = wire.JSONField(dst, &first, "nodeEndpoints")
+		dst = append(dst, '[')
+		for i := range v.NodeEndpoints {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.NodeEndpoints[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProduceResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["responses"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Responses")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Responses")
+			}
+			{
+				items := make([]ProduceResponseTopicProduceResponse, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Responses")
+					}
+				}
+				v.Responses = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("responses")
+	}
+	if version >= 1 {
+		if x, ok := obj["throttleTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "ThrottleTimeMs")
+				}
+				v.ThrottleTimeMs = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("throttleTimeMs")
+		}
+	}
+	if version >= 10 {
+		if x, ok := obj["nodeEndpoints"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "NodeEndpoints")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "NodeEndpoints")
+				}
+				{
+					items := make([]ProduceResponseNodeEndpoint, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "NodeEndpoints")
+						}
+					}
+					v.NodeEndpoints = items
+				}
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "responses":
+				return true
+			case "throttleTimeMs":
+				return version >= 1
+			case "nodeEndpoints":
+				return version >= 10
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ProduceResponseTopicProduceResponse: Each produce response.
 //
 // Versions: 0-13.
@@ -373,6 +516,97 @@ func (v *ProduceResponseTopicProduceResponse) decode(r *wire.Reader, version int
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ProduceResponseTopicProduceResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 12 {
+		dst = wire.JSONField(dst, &first, "name")
+		dst = wire.AppendJSONString(dst, v.Name)
+	}
+	if version >= 13 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitionResponses")
+	dst = append(dst, '[')
+	for i := range v.PartitionResponses {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.PartitionResponses[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProduceResponseTopicProduceResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 12 {
+		if x, ok := obj["name"]; ok {
+			seen++
+			if v.Name, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Name")
+			}
+		} else if version <= 12 {
+			return wire.JSONMissing("name")
+		}
+	}
+	if version >= 13 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 13 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitionResponses"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionResponses")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionResponses")
+			}
+			{
+				items := make([]ProduceResponsePartitionProduceResponse, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "PartitionResponses")
+					}
+				}
+				v.PartitionResponses = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionResponses")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return version <= 12
+			case "topicId":
+				return version >= 13
+			case "partitionResponses":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -619,6 +853,187 @@ func (v *ProduceResponsePartitionProduceResponse) decode(r *wire.Reader, version
 	return nil
 }
 
+func (v *ProduceResponsePartitionProduceResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "index")
+	dst = wire.AppendJSONInt(dst, int64(v.Index))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "baseOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.BaseOffset))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "logAppendTimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.LogAppendTimeMs))
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "logStartOffset")
+		dst = wire.AppendJSONInt(dst, int64(v.LogStartOffset))
+	}
+	if version >= 8 {
+		dst = wire.JSONField(dst, &first, "recordErrors")
+		dst = append(dst, '[')
+		for i := range v.RecordErrors {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.RecordErrors[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 8 {
+		dst = wire.JSONField(dst, &first, "errorMessage")
+		dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	}
+	if (version >= 10) && (!v.CurrentLeader.isDefault()) {
+		dst = wire.JSONField(dst, &first, "currentLeader")
+		dst = v.CurrentLeader.appendJSON(dst, version)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProduceResponsePartitionProduceResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["index"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Index")
+			}
+			v.Index = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("index")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["baseOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "BaseOffset")
+			}
+			v.BaseOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("baseOffset")
+	}
+	if version >= 2 {
+		if x, ok := obj["logAppendTimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "LogAppendTimeMs")
+				}
+				v.LogAppendTimeMs = int64(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("logAppendTimeMs")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["logStartOffset"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "LogStartOffset")
+				}
+				v.LogStartOffset = int64(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("logStartOffset")
+		}
+	}
+	if version >= 8 {
+		if x, ok := obj["recordErrors"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "RecordErrors")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "RecordErrors")
+				}
+				{
+					items := make([]ProduceResponseBatchIndexAndErrorMessage, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "RecordErrors")
+						}
+					}
+					v.RecordErrors = items
+				}
+			}
+		} else if version >= 8 {
+			return wire.JSONMissing("recordErrors")
+		}
+	}
+	if version >= 8 {
+		if x, ok := obj["errorMessage"]; ok {
+			seen++
+			if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ErrorMessage")
+			}
+		} else if version >= 8 {
+			return wire.JSONMissing("errorMessage")
+		}
+	}
+	if version >= 10 {
+		if x, ok := obj["currentLeader"]; ok {
+			seen++
+			if err := v.CurrentLeader.fromJSON(x, version); err != nil {
+				return wire.InField(err, "CurrentLeader")
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "index":
+				return true
+			case "errorCode":
+				return true
+			case "baseOffset":
+				return true
+			case "logAppendTimeMs":
+				return version >= 2
+			case "logStartOffset":
+				return version >= 5
+			case "recordErrors":
+				return version >= 8
+			case "errorMessage":
+				return version >= 8
+			case "currentLeader":
+				return version >= 10
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ProduceResponseBatchIndexAndErrorMessage: The batch indices of records that
 // caused the batch to be dropped.
 //
@@ -706,6 +1121,58 @@ func (v *ProduceResponseBatchIndexAndErrorMessage) decode(r *wire.Reader, versio
 	return nil
 }
 
+func (v *ProduceResponseBatchIndexAndErrorMessage) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "batchIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.BatchIndex))
+	dst = wire.JSONField(dst, &first, "batchIndexErrorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.BatchIndexErrorMessage)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProduceResponseBatchIndexAndErrorMessage) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["batchIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BatchIndex")
+			}
+			v.BatchIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("batchIndex")
+	}
+	if x, ok := obj["batchIndexErrorMessage"]; ok {
+		seen++
+		if v.BatchIndexErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "BatchIndexErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("batchIndexErrorMessage")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "batchIndex":
+				return true
+			case "batchIndexErrorMessage":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ProduceResponseLeaderIDAndEpoch: The leader broker that the producer should
 // use for future requests.
 //
@@ -785,6 +1252,62 @@ func (v *ProduceResponseLeaderIDAndEpoch) decode(r *wire.Reader, version int16) 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ProduceResponseLeaderIDAndEpoch) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProduceResponseLeaderIDAndEpoch) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -889,6 +1412,86 @@ func (v *ProduceResponseNodeEndpoint) decode(r *wire.Reader, version int16) erro
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ProduceResponseNodeEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "nodeId")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "rack")
+	dst = wire.AppendJSONNullableString(dst, v.Rack)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProduceResponseNodeEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["nodeId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NodeID")
+			}
+			v.NodeID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeId")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["rack"]; ok {
+		seen++
+		if v.Rack, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Rack")
+		}
+	} else {
+		return wire.JSONMissing("rack")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "nodeId":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "rack":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

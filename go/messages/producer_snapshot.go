@@ -90,6 +90,33 @@ func (v *ProducerSnapshot) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ProducerSnapshot) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 1 || version > 1 {
+		return dst, wire.UnsupportedVersion("ProducerSnapshot", version, 1, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ProducerSnapshot) DecodeJSON(data []byte, version int16) error {
+	if version < 1 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 1-1", version), "ProducerSnapshot")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ProducerSnapshot")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ProducerSnapshot")
+	}
+	return nil
+}
+
 func (v *ProducerSnapshot) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendUint32(dst, v.CRC)
@@ -132,6 +159,81 @@ func (v *ProducerSnapshot) decode(r *wire.Reader, version int16) error {
 			}
 		}
 		v.ProducerEntries = items
+	}
+	return nil
+}
+
+func (v *ProducerSnapshot) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "crc")
+	dst = wire.AppendJSONInt(dst, int64(v.CRC))
+	dst = wire.JSONField(dst, &first, "producerEntries")
+	dst = append(dst, '[')
+	for i := range v.ProducerEntries {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ProducerEntries[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProducerSnapshot) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["crc"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<32-1)
+			if err != nil {
+				return wire.InField(err, "CRC")
+			}
+			v.CRC = uint32(n)
+		}
+	} else {
+		return wire.JSONMissing("crc")
+	}
+	if x, ok := obj["producerEntries"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ProducerEntries")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ProducerEntries")
+			}
+			{
+				items := make([]ProducerSnapshotProducerEntry, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ProducerEntries")
+					}
+				}
+				v.ProducerEntries = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("producerEntries")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "crc":
+				return true
+			case "producerEntries":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -250,6 +352,158 @@ func (v *ProducerSnapshotProducerEntry) decode(r *wire.Reader, version int16) er
 	}
 	if v.CurrentTxnFirstOffset, err = r.Int64(); err != nil {
 		return wire.InField(err, "CurrentTxnFirstOffset")
+	}
+	return nil
+}
+
+func (v *ProducerSnapshotProducerEntry) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "epoch")
+	dst = wire.AppendJSONInt(dst, int64(v.Epoch))
+	dst = wire.JSONField(dst, &first, "lastSequence")
+	dst = wire.AppendJSONInt(dst, int64(v.LastSequence))
+	dst = wire.JSONField(dst, &first, "lastOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LastOffset))
+	dst = wire.JSONField(dst, &first, "offsetDelta")
+	dst = wire.AppendJSONInt(dst, int64(v.OffsetDelta))
+	dst = wire.JSONField(dst, &first, "timestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.Timestamp))
+	dst = wire.JSONField(dst, &first, "coordinatorEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.CoordinatorEpoch))
+	dst = wire.JSONField(dst, &first, "currentTxnFirstOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.CurrentTxnFirstOffset))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ProducerSnapshotProducerEntry) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["epoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "Epoch")
+			}
+			v.Epoch = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("epoch")
+	}
+	if x, ok := obj["lastSequence"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LastSequence")
+			}
+			v.LastSequence = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("lastSequence")
+	}
+	if x, ok := obj["lastOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastOffset")
+			}
+			v.LastOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastOffset")
+	}
+	if x, ok := obj["offsetDelta"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "OffsetDelta")
+			}
+			v.OffsetDelta = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("offsetDelta")
+	}
+	if x, ok := obj["timestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Timestamp")
+			}
+			v.Timestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("timestamp")
+	}
+	if x, ok := obj["coordinatorEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "CoordinatorEpoch")
+			}
+			v.CoordinatorEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("coordinatorEpoch")
+	}
+	if x, ok := obj["currentTxnFirstOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "CurrentTxnFirstOffset")
+			}
+			v.CurrentTxnFirstOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("currentTxnFirstOffset")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "producerId":
+				return true
+			case "epoch":
+				return true
+			case "lastSequence":
+				return true
+			case "lastOffset":
+				return true
+			case "offsetDelta":
+				return true
+			case "timestamp":
+				return true
+			case "coordinatorEpoch":
+				return true
+			case "currentTxnFirstOffset":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -109,6 +109,33 @@ func (v *PushTelemetryRequest) decodeMessage(r *wire.Reader, version int16) erro
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *PushTelemetryRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("PushTelemetryRequest", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *PushTelemetryRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "PushTelemetryRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "PushTelemetryRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "PushTelemetryRequest")
+	}
+	return nil
+}
+
 func (v *PushTelemetryRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendUUID(dst, v.ClientInstanceID)
@@ -166,6 +193,98 @@ func (v *PushTelemetryRequest) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *PushTelemetryRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "clientInstanceId")
+	dst = wire.AppendJSONUUID(dst, v.ClientInstanceID)
+	dst = wire.JSONField(dst, &first, "subscriptionId")
+	dst = wire.AppendJSONInt(dst, int64(v.SubscriptionID))
+	dst = wire.JSONField(dst, &first, "terminating")
+	dst = wire.AppendJSONBool(dst, v.Terminating)
+	dst = wire.JSONField(dst, &first, "compressionType")
+	dst = wire.AppendJSONInt(dst, int64(v.CompressionType))
+	dst = wire.JSONField(dst, &first, "metrics")
+	dst = wire.AppendJSONBytes(dst, v.Metrics)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *PushTelemetryRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["clientInstanceId"]; ok {
+		seen++
+		if v.ClientInstanceID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ClientInstanceID")
+		}
+	} else {
+		return wire.JSONMissing("clientInstanceId")
+	}
+	if x, ok := obj["subscriptionId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "SubscriptionID")
+			}
+			v.SubscriptionID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("subscriptionId")
+	}
+	if x, ok := obj["terminating"]; ok {
+		seen++
+		if v.Terminating, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "Terminating")
+		}
+	} else {
+		return wire.JSONMissing("terminating")
+	}
+	if x, ok := obj["compressionType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "CompressionType")
+			}
+			v.CompressionType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("compressionType")
+	}
+	if x, ok := obj["metrics"]; ok {
+		seen++
+		if v.Metrics, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Metrics")
+		}
+	} else {
+		return wire.JSONMissing("metrics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clientInstanceId":
+				return true
+			case "subscriptionId":
+				return true
+			case "terminating":
+				return true
+			case "compressionType":
+				return true
+			case "metrics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

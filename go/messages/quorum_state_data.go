@@ -116,6 +116,33 @@ func (v *QuorumStateData) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *QuorumStateData) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("QuorumStateData", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *QuorumStateData) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "QuorumStateData")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "QuorumStateData")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "QuorumStateData")
+	}
+	return nil
+}
+
 func (v *QuorumStateData) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if version <= 0 {
@@ -253,6 +280,171 @@ func (v *QuorumStateData) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *QuorumStateData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "clusterId")
+		dst = wire.AppendJSONString(dst, v.ClusterID)
+	}
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "votedId")
+	dst = wire.AppendJSONInt(dst, int64(v.VotedID))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "votedDirectoryId")
+		dst = wire.AppendJSONUUID(dst, v.VotedDirectoryID)
+	}
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "appliedOffset")
+		dst = wire.AppendJSONInt(dst, int64(v.AppliedOffset))
+	}
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "currentVoters")
+		if v.CurrentVoters == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.CurrentVoters {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = v.CurrentVoters[i].appendJSON(dst, version)
+			}
+			dst = append(dst, ']')
+		}
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *QuorumStateData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 0 {
+		if x, ok := obj["clusterId"]; ok {
+			seen++
+			if v.ClusterID, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "ClusterID")
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("clusterId")
+		}
+	}
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["votedId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "VotedID")
+			}
+			v.VotedID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("votedId")
+	}
+	if version >= 1 {
+		if x, ok := obj["votedDirectoryId"]; ok {
+			seen++
+			if v.VotedDirectoryID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "VotedDirectoryID")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("votedDirectoryId")
+		}
+	}
+	if version <= 0 {
+		if x, ok := obj["appliedOffset"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "AppliedOffset")
+				}
+				v.AppliedOffset = int64(n)
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("appliedOffset")
+		}
+	}
+	if version <= 0 {
+		if x, ok := obj["currentVoters"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "CurrentVoters")
+				}
+				if null {
+					v.CurrentVoters = nil
+				} else {
+					items := make([]QuorumStateDataVoter, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "CurrentVoters")
+						}
+					}
+					v.CurrentVoters = items
+				}
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("currentVoters")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clusterId":
+				return version <= 0
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return true
+			case "votedId":
+				return true
+			case "votedDirectoryId":
+				return version >= 1
+			case "appliedOffset":
+				return version <= 0
+			case "currentVoters":
+				return version <= 0
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // QuorumStateDataVoter: The current voters.
 //
 // Versions: 0.
@@ -318,6 +510,46 @@ func (v *QuorumStateDataVoter) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *QuorumStateDataVoter) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "voterId")
+	dst = wire.AppendJSONInt(dst, int64(v.VoterID))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *QuorumStateDataVoter) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["voterId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "VoterID")
+			}
+			v.VoterID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("voterId")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "voterId":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -94,6 +94,33 @@ func (v *ReadShareGroupStateResponse) decodeMessage(r *wire.Reader, version int1
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ReadShareGroupStateResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("ReadShareGroupStateResponse", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ReadShareGroupStateResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "ReadShareGroupStateResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ReadShareGroupStateResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ReadShareGroupStateResponse")
+	}
+	return nil
+}
+
 func (v *ReadShareGroupStateResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.Results), true); err != nil {
@@ -149,6 +176,65 @@ func (v *ReadShareGroupStateResponse) decode(r *wire.Reader, version int16) erro
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ReadShareGroupStateResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "results")
+	dst = append(dst, '[')
+	for i := range v.Results {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Results[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ReadShareGroupStateResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["results"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Results")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Results")
+			}
+			{
+				items := make([]ReadShareGroupStateResponseReadStateResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Results")
+					}
+				}
+				v.Results = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("results")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "results":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -250,6 +336,77 @@ func (v *ReadShareGroupStateResponseReadStateResult) decode(r *wire.Reader, vers
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ReadShareGroupStateResponseReadStateResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ReadShareGroupStateResponseReadStateResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]ReadShareGroupStateResponsePartitionResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -398,6 +555,141 @@ func (v *ReadShareGroupStateResponsePartitionResult) decode(r *wire.Reader, vers
 	return nil
 }
 
+func (v *ReadShareGroupStateResponsePartitionResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "stateEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.StateEpoch))
+	dst = wire.JSONField(dst, &first, "startOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.StartOffset))
+	dst = wire.JSONField(dst, &first, "stateBatches")
+	dst = append(dst, '[')
+	for i := range v.StateBatches {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StateBatches[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ReadShareGroupStateResponsePartitionResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["stateEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "StateEpoch")
+			}
+			v.StateEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("stateEpoch")
+	}
+	if x, ok := obj["startOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "StartOffset")
+			}
+			v.StartOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("startOffset")
+	}
+	if x, ok := obj["stateBatches"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StateBatches")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StateBatches")
+			}
+			{
+				items := make([]ReadShareGroupStateResponseStateBatch, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StateBatches")
+					}
+				}
+				v.StateBatches = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("stateBatches")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partition":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "stateEpoch":
+				return true
+			case "startOffset":
+				return true
+			case "stateBatches":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ReadShareGroupStateResponseStateBatch: The state batches for this
 // share-partition.
 //
@@ -494,6 +786,94 @@ func (v *ReadShareGroupStateResponseStateBatch) decode(r *wire.Reader, version i
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ReadShareGroupStateResponseStateBatch) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "firstOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.FirstOffset))
+	dst = wire.JSONField(dst, &first, "lastOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LastOffset))
+	dst = wire.JSONField(dst, &first, "deliveryState")
+	dst = wire.AppendJSONInt(dst, int64(v.DeliveryState))
+	dst = wire.JSONField(dst, &first, "deliveryCount")
+	dst = wire.AppendJSONInt(dst, int64(v.DeliveryCount))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ReadShareGroupStateResponseStateBatch) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["firstOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "FirstOffset")
+			}
+			v.FirstOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("firstOffset")
+	}
+	if x, ok := obj["lastOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastOffset")
+			}
+			v.LastOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastOffset")
+	}
+	if x, ok := obj["deliveryState"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "DeliveryState")
+			}
+			v.DeliveryState = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("deliveryState")
+	}
+	if x, ok := obj["deliveryCount"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "DeliveryCount")
+			}
+			v.DeliveryCount = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("deliveryCount")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "firstOffset":
+				return true
+			case "lastOffset":
+				return true
+			case "deliveryState":
+				return true
+			case "deliveryCount":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -94,6 +94,33 @@ func (v *ReadShareGroupStateSummaryResponse) decodeMessage(r *wire.Reader, versi
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ReadShareGroupStateSummaryResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("ReadShareGroupStateSummaryResponse", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ReadShareGroupStateSummaryResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "ReadShareGroupStateSummaryResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ReadShareGroupStateSummaryResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ReadShareGroupStateSummaryResponse")
+	}
+	return nil
+}
+
 func (v *ReadShareGroupStateSummaryResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.Results), true); err != nil {
@@ -149,6 +176,65 @@ func (v *ReadShareGroupStateSummaryResponse) decode(r *wire.Reader, version int1
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ReadShareGroupStateSummaryResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "results")
+	dst = append(dst, '[')
+	for i := range v.Results {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Results[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ReadShareGroupStateSummaryResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["results"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Results")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Results")
+			}
+			{
+				items := make([]ReadShareGroupStateSummaryResponseReadStateSummaryResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Results")
+					}
+				}
+				v.Results = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("results")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "results":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -250,6 +336,77 @@ func (v *ReadShareGroupStateSummaryResponseReadStateSummaryResult) decode(r *wir
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ReadShareGroupStateSummaryResponseReadStateSummaryResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ReadShareGroupStateSummaryResponseReadStateSummaryResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]ReadShareGroupStateSummaryResponsePartitionResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -391,6 +548,142 @@ func (v *ReadShareGroupStateSummaryResponsePartitionResult) decode(r *wire.Reade
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ReadShareGroupStateSummaryResponsePartitionResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "stateEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.StateEpoch))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "startOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.StartOffset))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "deliveryCompleteCount")
+		dst = wire.AppendJSONInt(dst, int64(v.DeliveryCompleteCount))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ReadShareGroupStateSummaryResponsePartitionResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["stateEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "StateEpoch")
+			}
+			v.StateEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("stateEpoch")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["startOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "StartOffset")
+			}
+			v.StartOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("startOffset")
+	}
+	if version >= 1 {
+		if x, ok := obj["deliveryCompleteCount"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "DeliveryCompleteCount")
+				}
+				v.DeliveryCompleteCount = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("deliveryCompleteCount")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partition":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "stateEpoch":
+				return true
+			case "leaderEpoch":
+				return true
+			case "startOffset":
+				return true
+			case "deliveryCompleteCount":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -134,6 +134,33 @@ func (v *RegisterBrokerRecord) decodeMessage(r *wire.Reader, version int16) erro
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *RegisterBrokerRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 4 {
+		return dst, wire.UnsupportedVersion("RegisterBrokerRecord", version, 0, 4)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *RegisterBrokerRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 4 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-4", version), "RegisterBrokerRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "RegisterBrokerRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "RegisterBrokerRecord")
+	}
+	return nil
+}
+
 func (v *RegisterBrokerRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.BrokerID)
@@ -393,6 +420,276 @@ func (v *RegisterBrokerRecord) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *RegisterBrokerRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "isMigratingZkBroker")
+		dst = wire.AppendJSONBool(dst, v.IsMigratingZkBroker)
+	}
+	dst = wire.JSONField(dst, &first, "incarnationId")
+	dst = wire.AppendJSONUUID(dst, v.IncarnationID)
+	dst = wire.JSONField(dst, &first, "brokerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerEpoch))
+	dst = wire.JSONField(dst, &first, "endPoints")
+	dst = append(dst, '[')
+	for i := range v.EndPoints {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.EndPoints[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "features")
+	dst = append(dst, '[')
+	for i := range v.Features {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Features[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "rack")
+	dst = wire.AppendJSONNullableString(dst, v.Rack)
+	dst = wire.JSONField(dst, &first, "fenced")
+	dst = wire.AppendJSONBool(dst, v.Fenced)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "inControlledShutdown")
+		dst = wire.AppendJSONBool(dst, v.InControlledShutdown)
+	}
+	if (version >= 3) && (len(v.LogDirs) != 0) {
+		dst = wire.JSONField(dst, &first, "logDirs")
+		dst = append(dst, '[')
+		for i := range v.LogDirs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONUUID(dst, v.LogDirs[i])
+		}
+		dst = append(dst, ']')
+	}
+	if (version >= 4) && (v.CordonedLogDirs != nil) {
+		dst = wire.JSONField(dst, &first, "cordonedLogDirs")
+		if v.CordonedLogDirs == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.CordonedLogDirs {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONUUID(dst, v.CordonedLogDirs[i])
+			}
+			dst = append(dst, ']')
+		}
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RegisterBrokerRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if version >= 2 {
+		if x, ok := obj["isMigratingZkBroker"]; ok {
+			seen++
+			if v.IsMigratingZkBroker, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsMigratingZkBroker")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("isMigratingZkBroker")
+		}
+	}
+	if x, ok := obj["incarnationId"]; ok {
+		seen++
+		if v.IncarnationID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "IncarnationID")
+		}
+	} else {
+		return wire.JSONMissing("incarnationId")
+	}
+	if x, ok := obj["brokerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "BrokerEpoch")
+			}
+			v.BrokerEpoch = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerEpoch")
+	}
+	if x, ok := obj["endPoints"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "EndPoints")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "EndPoints")
+			}
+			{
+				items := make([]RegisterBrokerRecordBrokerEndpoint, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "EndPoints")
+					}
+				}
+				v.EndPoints = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("endPoints")
+	}
+	if x, ok := obj["features"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Features")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Features")
+			}
+			{
+				items := make([]RegisterBrokerRecordBrokerFeature, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Features")
+					}
+				}
+				v.Features = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("features")
+	}
+	if x, ok := obj["rack"]; ok {
+		seen++
+		if v.Rack, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Rack")
+		}
+	} else {
+		return wire.JSONMissing("rack")
+	}
+	if x, ok := obj["fenced"]; ok {
+		seen++
+		if v.Fenced, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "Fenced")
+		}
+	} else {
+		return wire.JSONMissing("fenced")
+	}
+	if version >= 1 {
+		if x, ok := obj["inControlledShutdown"]; ok {
+			seen++
+			if v.InControlledShutdown, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "InControlledShutdown")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("inControlledShutdown")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["logDirs"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "LogDirs")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "LogDirs")
+				}
+				{
+					items := make([]UUID, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONUUID(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "LogDirs")
+						}
+					}
+					v.LogDirs = items
+				}
+			}
+		}
+	}
+	if version >= 4 {
+		if x, ok := obj["cordonedLogDirs"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "CordonedLogDirs")
+				}
+				if null {
+					v.CordonedLogDirs = nil
+				} else {
+					items := make([]UUID, len(arr))
+					for i := range arr {
+						if items[i], err = wire.JSONUUID(arr[i]); err != nil {
+							return wire.InField(wire.InIndex(err, i), "CordonedLogDirs")
+						}
+					}
+					v.CordonedLogDirs = items
+				}
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "brokerId":
+				return true
+			case "isMigratingZkBroker":
+				return version >= 2
+			case "incarnationId":
+				return true
+			case "brokerEpoch":
+				return true
+			case "endPoints":
+				return true
+			case "features":
+				return true
+			case "rack":
+				return true
+			case "fenced":
+				return true
+			case "inControlledShutdown":
+				return version >= 1
+			case "logDirs":
+				return version >= 3
+			case "cordonedLogDirs":
+				return version >= 4
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // RegisterBrokerRecordBrokerEndpoint: The endpoints that can be used to
 // communicate with this broker.
 //
@@ -497,6 +794,86 @@ func (v *RegisterBrokerRecordBrokerEndpoint) decode(r *wire.Reader, version int1
 	return nil
 }
 
+func (v *RegisterBrokerRecordBrokerEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "securityProtocol")
+	dst = wire.AppendJSONInt(dst, int64(v.SecurityProtocol))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RegisterBrokerRecordBrokerEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["securityProtocol"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "SecurityProtocol")
+			}
+			v.SecurityProtocol = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("securityProtocol")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "securityProtocol":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // RegisterBrokerRecordBrokerFeature: The features on this broker
 //
 // Versions: 0-4.
@@ -584,6 +961,74 @@ func (v *RegisterBrokerRecordBrokerFeature) decode(r *wire.Reader, version int16
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RegisterBrokerRecordBrokerFeature) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "minSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MinSupportedVersion))
+	dst = wire.JSONField(dst, &first, "maxSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxSupportedVersion))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RegisterBrokerRecordBrokerFeature) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["minSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MinSupportedVersion")
+			}
+			v.MinSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("minSupportedVersion")
+	}
+	if x, ok := obj["maxSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MaxSupportedVersion")
+			}
+			v.MaxSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("maxSupportedVersion")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "minSupportedVersion":
+				return true
+			case "maxSupportedVersion":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -106,6 +106,33 @@ func (v *RegisterControllerRecord) decodeMessage(r *wire.Reader, version int16) 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *RegisterControllerRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("RegisterControllerRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *RegisterControllerRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "RegisterControllerRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "RegisterControllerRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "RegisterControllerRecord")
+	}
+	return nil
+}
+
 func (v *RegisterControllerRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ControllerID)
@@ -201,6 +228,140 @@ func (v *RegisterControllerRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RegisterControllerRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "controllerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerID))
+	dst = wire.JSONField(dst, &first, "incarnationId")
+	dst = wire.AppendJSONUUID(dst, v.IncarnationID)
+	dst = wire.JSONField(dst, &first, "zkMigrationReady")
+	dst = wire.AppendJSONBool(dst, v.ZkMigrationReady)
+	dst = wire.JSONField(dst, &first, "endPoints")
+	dst = append(dst, '[')
+	for i := range v.EndPoints {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.EndPoints[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "features")
+	dst = append(dst, '[')
+	for i := range v.Features {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Features[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RegisterControllerRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["controllerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerID")
+			}
+			v.ControllerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerId")
+	}
+	if x, ok := obj["incarnationId"]; ok {
+		seen++
+		if v.IncarnationID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "IncarnationID")
+		}
+	} else {
+		return wire.JSONMissing("incarnationId")
+	}
+	if x, ok := obj["zkMigrationReady"]; ok {
+		seen++
+		if v.ZkMigrationReady, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "ZkMigrationReady")
+		}
+	} else {
+		return wire.JSONMissing("zkMigrationReady")
+	}
+	if x, ok := obj["endPoints"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "EndPoints")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "EndPoints")
+			}
+			{
+				items := make([]RegisterControllerRecordControllerEndpoint, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "EndPoints")
+					}
+				}
+				v.EndPoints = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("endPoints")
+	}
+	if x, ok := obj["features"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Features")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Features")
+			}
+			{
+				items := make([]RegisterControllerRecordControllerFeature, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Features")
+					}
+				}
+				v.Features = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("features")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "controllerId":
+				return true
+			case "incarnationId":
+				return true
+			case "zkMigrationReady":
+				return true
+			case "endPoints":
+				return true
+			case "features":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -309,6 +470,86 @@ func (v *RegisterControllerRecordControllerEndpoint) decode(r *wire.Reader, vers
 	return nil
 }
 
+func (v *RegisterControllerRecordControllerEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "securityProtocol")
+	dst = wire.AppendJSONInt(dst, int64(v.SecurityProtocol))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RegisterControllerRecordControllerEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["securityProtocol"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "SecurityProtocol")
+			}
+			v.SecurityProtocol = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("securityProtocol")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "securityProtocol":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // RegisterControllerRecordControllerFeature: The features on this controller
 //
 // Versions: 0.
@@ -396,6 +637,74 @@ func (v *RegisterControllerRecordControllerFeature) decode(r *wire.Reader, versi
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RegisterControllerRecordControllerFeature) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "minSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MinSupportedVersion))
+	dst = wire.JSONField(dst, &first, "maxSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxSupportedVersion))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RegisterControllerRecordControllerFeature) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["minSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MinSupportedVersion")
+			}
+			v.MinSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("minSupportedVersion")
+	}
+	if x, ok := obj["maxSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MaxSupportedVersion")
+			}
+			v.MaxSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("maxSupportedVersion")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "minSupportedVersion":
+				return true
+			case "maxSupportedVersion":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -132,6 +132,33 @@ func (v *RemoteLogSegmentMetadataRecord) decodeMessage(r *wire.Reader, version i
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *RemoteLogSegmentMetadataRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("RemoteLogSegmentMetadataRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *RemoteLogSegmentMetadataRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "RemoteLogSegmentMetadataRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "RemoteLogSegmentMetadataRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "RemoteLogSegmentMetadataRecord")
+	}
+	return nil
+}
+
 func (v *RemoteLogSegmentMetadataRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = v.RemoteLogSegmentID.appendTo(dst, version); err != nil {
@@ -271,6 +298,213 @@ func (v *RemoteLogSegmentMetadataRecord) decode(r *wire.Reader, version int16) e
 	return nil
 }
 
+func (v *RemoteLogSegmentMetadataRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "remoteLogSegmentId")
+	dst = v.RemoteLogSegmentID.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "startOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.StartOffset))
+	dst = wire.JSONField(dst, &first, "endOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.EndOffset))
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	dst = wire.JSONField(dst, &first, "maxTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxTimestampMs))
+	dst = wire.JSONField(dst, &first, "eventTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.EventTimestampMs))
+	dst = wire.JSONField(dst, &first, "segmentLeaderEpochs")
+	dst = append(dst, '[')
+	for i := range v.SegmentLeaderEpochs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.SegmentLeaderEpochs[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "segmentSizeInBytes")
+	dst = wire.AppendJSONInt(dst, int64(v.SegmentSizeInBytes))
+	dst = wire.JSONField(dst, &first, "customMetadata")
+	dst = wire.AppendJSONNullableBytes(dst, v.CustomMetadata)
+	dst = wire.JSONField(dst, &first, "remoteLogSegmentState")
+	dst = wire.AppendJSONInt(dst, int64(v.RemoteLogSegmentState))
+	if v.TxnIndexEmpty {
+		dst = wire.JSONField(dst, &first, "txnIndexEmpty")
+		dst = wire.AppendJSONBool(dst, v.TxnIndexEmpty)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoteLogSegmentMetadataRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["remoteLogSegmentId"]; ok {
+		seen++
+		if err := v.RemoteLogSegmentID.fromJSON(x, version); err != nil {
+			return wire.InField(err, "RemoteLogSegmentID")
+		}
+	} else {
+		return wire.JSONMissing("remoteLogSegmentId")
+	}
+	if x, ok := obj["startOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "StartOffset")
+			}
+			v.StartOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("startOffset")
+	}
+	if x, ok := obj["endOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "EndOffset")
+			}
+			v.EndOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("endOffset")
+	}
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if x, ok := obj["maxTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "MaxTimestampMs")
+			}
+			v.MaxTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("maxTimestampMs")
+	}
+	if x, ok := obj["eventTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "EventTimestampMs")
+			}
+			v.EventTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("eventTimestampMs")
+	}
+	if x, ok := obj["segmentLeaderEpochs"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SegmentLeaderEpochs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SegmentLeaderEpochs")
+			}
+			{
+				items := make([]RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SegmentLeaderEpochs")
+					}
+				}
+				v.SegmentLeaderEpochs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("segmentLeaderEpochs")
+	}
+	if x, ok := obj["segmentSizeInBytes"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "SegmentSizeInBytes")
+			}
+			v.SegmentSizeInBytes = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("segmentSizeInBytes")
+	}
+	if x, ok := obj["customMetadata"]; ok {
+		seen++
+		if v.CustomMetadata, err = wire.JSONNullableBytes(x); err != nil {
+			return wire.InField(err, "CustomMetadata")
+		}
+	} else {
+		return wire.JSONMissing("customMetadata")
+	}
+	if x, ok := obj["remoteLogSegmentState"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "RemoteLogSegmentState")
+			}
+			v.RemoteLogSegmentState = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("remoteLogSegmentState")
+	}
+	if x, ok := obj["txnIndexEmpty"]; ok {
+		seen++
+		if v.TxnIndexEmpty, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "TxnIndexEmpty")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "remoteLogSegmentId":
+				return true
+			case "startOffset":
+				return true
+			case "endOffset":
+				return true
+			case "brokerId":
+				return true
+			case "maxTimestampMs":
+				return true
+			case "eventTimestampMs":
+				return true
+			case "segmentLeaderEpochs":
+				return true
+			case "segmentSizeInBytes":
+				return true
+			case "customMetadata":
+				return true
+			case "remoteLogSegmentState":
+				return true
+			case "txnIndexEmpty":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // RemoteLogSegmentMetadataRecordRemoteLogSegmentIDEntry: Unique representation
 // of the remote log segment.
 //
@@ -350,6 +584,54 @@ func (v *RemoteLogSegmentMetadataRecordRemoteLogSegmentIDEntry) decode(r *wire.R
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RemoteLogSegmentMetadataRecordRemoteLogSegmentIDEntry) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicIdPartition")
+	dst = v.TopicIDPartition.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "id")
+	dst = wire.AppendJSONUUID(dst, v.ID)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoteLogSegmentMetadataRecordRemoteLogSegmentIDEntry) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicIdPartition"]; ok {
+		seen++
+		if err := v.TopicIDPartition.fromJSON(x, version); err != nil {
+			return wire.InField(err, "TopicIDPartition")
+		}
+	} else {
+		return wire.JSONMissing("topicIdPartition")
+	}
+	if x, ok := obj["id"]; ok {
+		seen++
+		if v.ID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ID")
+		}
+	} else {
+		return wire.JSONMissing("id")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicIdPartition":
+				return true
+			case "id":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -446,6 +728,70 @@ func (v *RemoteLogSegmentMetadataRecordTopicIDPartitionEntry) decode(r *wire.Rea
 	return nil
 }
 
+func (v *RemoteLogSegmentMetadataRecordTopicIDPartitionEntry) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "id")
+	dst = wire.AppendJSONUUID(dst, v.ID)
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoteLogSegmentMetadataRecordTopicIDPartitionEntry) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["id"]; ok {
+		seen++
+		if v.ID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ID")
+		}
+	} else {
+		return wire.JSONMissing("id")
+	}
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "id":
+				return true
+			case "partition":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry: Leader epoch to
 // start-offset mappings for the records with in this segment.
 //
@@ -522,6 +868,62 @@ func (v *RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry) decode(r *wire.R
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "offset")
+	dst = wire.AppendJSONInt(dst, int64(v.Offset))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["offset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Offset")
+			}
+			v.Offset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("offset")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "leaderEpoch":
+				return true
+			case "offset":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

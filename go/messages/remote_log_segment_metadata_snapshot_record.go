@@ -132,6 +132,33 @@ func (v *RemoteLogSegmentMetadataSnapshotRecord) decodeMessage(r *wire.Reader, v
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *RemoteLogSegmentMetadataSnapshotRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("RemoteLogSegmentMetadataSnapshotRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *RemoteLogSegmentMetadataSnapshotRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "RemoteLogSegmentMetadataSnapshotRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "RemoteLogSegmentMetadataSnapshotRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "RemoteLogSegmentMetadataSnapshotRecord")
+	}
+	return nil
+}
+
 func (v *RemoteLogSegmentMetadataSnapshotRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendUUID(dst, v.SegmentID)
@@ -269,6 +296,213 @@ func (v *RemoteLogSegmentMetadataSnapshotRecord) decode(r *wire.Reader, version 
 	return nil
 }
 
+func (v *RemoteLogSegmentMetadataSnapshotRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "segmentId")
+	dst = wire.AppendJSONUUID(dst, v.SegmentID)
+	dst = wire.JSONField(dst, &first, "startOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.StartOffset))
+	dst = wire.JSONField(dst, &first, "endOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.EndOffset))
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	dst = wire.JSONField(dst, &first, "maxTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxTimestampMs))
+	dst = wire.JSONField(dst, &first, "eventTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.EventTimestampMs))
+	dst = wire.JSONField(dst, &first, "segmentLeaderEpochs")
+	dst = append(dst, '[')
+	for i := range v.SegmentLeaderEpochs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.SegmentLeaderEpochs[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "segmentSizeInBytes")
+	dst = wire.AppendJSONInt(dst, int64(v.SegmentSizeInBytes))
+	dst = wire.JSONField(dst, &first, "customMetadata")
+	dst = wire.AppendJSONNullableBytes(dst, v.CustomMetadata)
+	dst = wire.JSONField(dst, &first, "remoteLogSegmentState")
+	dst = wire.AppendJSONInt(dst, int64(v.RemoteLogSegmentState))
+	if v.TxnIndexEmpty {
+		dst = wire.JSONField(dst, &first, "txnIndexEmpty")
+		dst = wire.AppendJSONBool(dst, v.TxnIndexEmpty)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoteLogSegmentMetadataSnapshotRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["segmentId"]; ok {
+		seen++
+		if v.SegmentID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "SegmentID")
+		}
+	} else {
+		return wire.JSONMissing("segmentId")
+	}
+	if x, ok := obj["startOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "StartOffset")
+			}
+			v.StartOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("startOffset")
+	}
+	if x, ok := obj["endOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "EndOffset")
+			}
+			v.EndOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("endOffset")
+	}
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if x, ok := obj["maxTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "MaxTimestampMs")
+			}
+			v.MaxTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("maxTimestampMs")
+	}
+	if x, ok := obj["eventTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "EventTimestampMs")
+			}
+			v.EventTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("eventTimestampMs")
+	}
+	if x, ok := obj["segmentLeaderEpochs"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SegmentLeaderEpochs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SegmentLeaderEpochs")
+			}
+			{
+				items := make([]RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SegmentLeaderEpochs")
+					}
+				}
+				v.SegmentLeaderEpochs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("segmentLeaderEpochs")
+	}
+	if x, ok := obj["segmentSizeInBytes"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "SegmentSizeInBytes")
+			}
+			v.SegmentSizeInBytes = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("segmentSizeInBytes")
+	}
+	if x, ok := obj["customMetadata"]; ok {
+		seen++
+		if v.CustomMetadata, err = wire.JSONNullableBytes(x); err != nil {
+			return wire.InField(err, "CustomMetadata")
+		}
+	} else {
+		return wire.JSONMissing("customMetadata")
+	}
+	if x, ok := obj["remoteLogSegmentState"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "RemoteLogSegmentState")
+			}
+			v.RemoteLogSegmentState = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("remoteLogSegmentState")
+	}
+	if x, ok := obj["txnIndexEmpty"]; ok {
+		seen++
+		if v.TxnIndexEmpty, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "TxnIndexEmpty")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "segmentId":
+				return true
+			case "startOffset":
+				return true
+			case "endOffset":
+				return true
+			case "brokerId":
+				return true
+			case "maxTimestampMs":
+				return true
+			case "eventTimestampMs":
+				return true
+			case "segmentLeaderEpochs":
+				return true
+			case "segmentSizeInBytes":
+				return true
+			case "customMetadata":
+				return true
+			case "remoteLogSegmentState":
+				return true
+			case "txnIndexEmpty":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry: Leader epochs
 // of this segment.
 //
@@ -345,6 +579,62 @@ func (v *RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry) decode(r
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "offset")
+	dst = wire.AppendJSONInt(dst, int64(v.Offset))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["offset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Offset")
+			}
+			v.Offset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("offset")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "leaderEpoch":
+				return true
+			case "offset":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

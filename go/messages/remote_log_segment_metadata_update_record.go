@@ -107,6 +107,33 @@ func (v *RemoteLogSegmentMetadataUpdateRecord) decodeMessage(r *wire.Reader, ver
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *RemoteLogSegmentMetadataUpdateRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("RemoteLogSegmentMetadataUpdateRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *RemoteLogSegmentMetadataUpdateRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "RemoteLogSegmentMetadataUpdateRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "RemoteLogSegmentMetadataUpdateRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "RemoteLogSegmentMetadataUpdateRecord")
+	}
+	return nil
+}
+
 func (v *RemoteLogSegmentMetadataUpdateRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = v.RemoteLogSegmentID.appendTo(dst, version); err != nil {
@@ -166,6 +193,102 @@ func (v *RemoteLogSegmentMetadataUpdateRecord) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RemoteLogSegmentMetadataUpdateRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "remoteLogSegmentId")
+	dst = v.RemoteLogSegmentID.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	dst = wire.JSONField(dst, &first, "eventTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.EventTimestampMs))
+	dst = wire.JSONField(dst, &first, "customMetadata")
+	dst = wire.AppendJSONNullableBytes(dst, v.CustomMetadata)
+	dst = wire.JSONField(dst, &first, "remoteLogSegmentState")
+	dst = wire.AppendJSONInt(dst, int64(v.RemoteLogSegmentState))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoteLogSegmentMetadataUpdateRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["remoteLogSegmentId"]; ok {
+		seen++
+		if err := v.RemoteLogSegmentID.fromJSON(x, version); err != nil {
+			return wire.InField(err, "RemoteLogSegmentID")
+		}
+	} else {
+		return wire.JSONMissing("remoteLogSegmentId")
+	}
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if x, ok := obj["eventTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "EventTimestampMs")
+			}
+			v.EventTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("eventTimestampMs")
+	}
+	if x, ok := obj["customMetadata"]; ok {
+		seen++
+		if v.CustomMetadata, err = wire.JSONNullableBytes(x); err != nil {
+			return wire.InField(err, "CustomMetadata")
+		}
+	} else {
+		return wire.JSONMissing("customMetadata")
+	}
+	if x, ok := obj["remoteLogSegmentState"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "RemoteLogSegmentState")
+			}
+			v.RemoteLogSegmentState = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("remoteLogSegmentState")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "remoteLogSegmentId":
+				return true
+			case "brokerId":
+				return true
+			case "eventTimestampMs":
+				return true
+			case "customMetadata":
+				return true
+			case "remoteLogSegmentState":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -249,6 +372,54 @@ func (v *RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIDEntry) decode(r *
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIDEntry) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicIdPartition")
+	dst = v.TopicIDPartition.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "id")
+	dst = wire.AppendJSONUUID(dst, v.ID)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIDEntry) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicIdPartition"]; ok {
+		seen++
+		if err := v.TopicIDPartition.fromJSON(x, version); err != nil {
+			return wire.InField(err, "TopicIDPartition")
+		}
+	} else {
+		return wire.JSONMissing("topicIdPartition")
+	}
+	if x, ok := obj["id"]; ok {
+		seen++
+		if v.ID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ID")
+		}
+	} else {
+		return wire.JSONMissing("id")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicIdPartition":
+				return true
+			case "id":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -341,6 +512,70 @@ func (v *RemoteLogSegmentMetadataUpdateRecordTopicIDPartitionEntry) decode(r *wi
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RemoteLogSegmentMetadataUpdateRecordTopicIDPartitionEntry) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "id")
+	dst = wire.AppendJSONUUID(dst, v.ID)
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoteLogSegmentMetadataUpdateRecordTopicIDPartitionEntry) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["id"]; ok {
+		seen++
+		if v.ID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ID")
+		}
+	} else {
+		return wire.JSONMissing("id")
+	}
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "id":
+				return true
+			case "partition":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -106,6 +106,33 @@ func (v *RemotePartitionDeleteMetadataRecord) decodeMessage(r *wire.Reader, vers
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *RemotePartitionDeleteMetadataRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("RemotePartitionDeleteMetadataRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *RemotePartitionDeleteMetadataRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "RemotePartitionDeleteMetadataRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "RemotePartitionDeleteMetadataRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "RemotePartitionDeleteMetadataRecord")
+	}
+	return nil
+}
+
 func (v *RemotePartitionDeleteMetadataRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = v.TopicIDPartition.appendTo(dst, version); err != nil {
@@ -158,6 +185,90 @@ func (v *RemotePartitionDeleteMetadataRecord) decode(r *wire.Reader, version int
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RemotePartitionDeleteMetadataRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicIdPartition")
+	dst = v.TopicIDPartition.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "brokerId")
+	dst = wire.AppendJSONInt(dst, int64(v.BrokerID))
+	dst = wire.JSONField(dst, &first, "eventTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.EventTimestampMs))
+	dst = wire.JSONField(dst, &first, "remotePartitionDeleteState")
+	dst = wire.AppendJSONInt(dst, int64(v.RemotePartitionDeleteState))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemotePartitionDeleteMetadataRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicIdPartition"]; ok {
+		seen++
+		if err := v.TopicIDPartition.fromJSON(x, version); err != nil {
+			return wire.InField(err, "TopicIDPartition")
+		}
+	} else {
+		return wire.JSONMissing("topicIdPartition")
+	}
+	if x, ok := obj["brokerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "BrokerID")
+			}
+			v.BrokerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("brokerId")
+	}
+	if x, ok := obj["eventTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "EventTimestampMs")
+			}
+			v.EventTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("eventTimestampMs")
+	}
+	if x, ok := obj["remotePartitionDeleteState"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "RemotePartitionDeleteState")
+			}
+			v.RemotePartitionDeleteState = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("remotePartitionDeleteState")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicIdPartition":
+				return true
+			case "brokerId":
+				return true
+			case "eventTimestampMs":
+				return true
+			case "remotePartitionDeleteState":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -250,6 +361,70 @@ func (v *RemotePartitionDeleteMetadataRecordTopicIDPartitionEntry) decode(r *wir
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RemotePartitionDeleteMetadataRecordTopicIDPartitionEntry) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "id")
+	dst = wire.AppendJSONUUID(dst, v.ID)
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemotePartitionDeleteMetadataRecordTopicIDPartitionEntry) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["id"]; ok {
+		seen++
+		if v.ID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ID")
+		}
+	} else {
+		return wire.JSONMissing("id")
+	}
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "id":
+				return true
+			case "partition":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -88,6 +88,33 @@ func (v *RemoveAccessControlEntryRecord) decodeMessage(r *wire.Reader, version i
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *RemoveAccessControlEntryRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("RemoveAccessControlEntryRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *RemoveAccessControlEntryRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "RemoveAccessControlEntryRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "RemoveAccessControlEntryRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "RemoveAccessControlEntryRecord")
+	}
+	return nil
+}
+
 func (v *RemoveAccessControlEntryRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendUUID(dst, v.ID)
@@ -123,6 +150,42 @@ func (v *RemoveAccessControlEntryRecord) decode(r *wire.Reader, version int16) e
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RemoveAccessControlEntryRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "id")
+	dst = wire.AppendJSONUUID(dst, v.ID)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoveAccessControlEntryRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["id"]; ok {
+		seen++
+		if v.ID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "ID")
+		}
+	} else {
+		return wire.JSONMissing("id")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "id":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -88,6 +88,33 @@ func (v *RemoveDelegationTokenRecord) decodeMessage(r *wire.Reader, version int1
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *RemoveDelegationTokenRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("RemoveDelegationTokenRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *RemoveDelegationTokenRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "RemoveDelegationTokenRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "RemoveDelegationTokenRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "RemoveDelegationTokenRecord")
+	}
+	return nil
+}
+
 func (v *RemoveDelegationTokenRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.TokenID, true); err != nil {
@@ -125,6 +152,42 @@ func (v *RemoveDelegationTokenRecord) decode(r *wire.Reader, version int16) erro
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *RemoveDelegationTokenRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "tokenId")
+	dst = wire.AppendJSONString(dst, v.TokenID)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RemoveDelegationTokenRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["tokenId"]; ok {
+		seen++
+		if v.TokenID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TokenID")
+		}
+	} else {
+		return wire.JSONMissing("tokenId")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "tokenId":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -102,6 +102,33 @@ func (v *RequestHeader) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *RequestHeader) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("RequestHeader", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *RequestHeader) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "RequestHeader")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "RequestHeader")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "RequestHeader")
+	}
+	return nil
+}
+
 func (v *RequestHeader) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -164,6 +191,94 @@ func (v *RequestHeader) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *RequestHeader) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "requestApiKey")
+	dst = wire.AppendJSONInt(dst, int64(v.RequestAPIKey))
+	dst = wire.JSONField(dst, &first, "requestApiVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.RequestAPIVersion))
+	dst = wire.JSONField(dst, &first, "correlationId")
+	dst = wire.AppendJSONInt(dst, int64(v.CorrelationID))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "clientId")
+		dst = wire.AppendJSONNullableString(dst, v.ClientID)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *RequestHeader) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["requestApiKey"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "RequestAPIKey")
+			}
+			v.RequestAPIKey = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("requestApiKey")
+	}
+	if x, ok := obj["requestApiVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "RequestAPIVersion")
+			}
+			v.RequestAPIVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("requestApiVersion")
+	}
+	if x, ok := obj["correlationId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "CorrelationID")
+			}
+			v.CorrelationID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("correlationId")
+	}
+	if version >= 1 {
+		if x, ok := obj["clientId"]; ok {
+			seen++
+			if v.ClientID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ClientID")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("clientId")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "requestApiKey":
+				return true
+			case "requestApiVersion":
+				return true
+			case "correlationId":
+				return true
+			case "clientId":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -88,6 +88,33 @@ func (v *ResponseHeader) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ResponseHeader) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("ResponseHeader", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ResponseHeader) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "ResponseHeader")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ResponseHeader")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ResponseHeader")
+	}
+	return nil
+}
+
 func (v *ResponseHeader) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 1
@@ -127,6 +154,46 @@ func (v *ResponseHeader) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *ResponseHeader) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "correlationId")
+	dst = wire.AppendJSONInt(dst, int64(v.CorrelationID))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ResponseHeader) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["correlationId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "CorrelationID")
+			}
+			v.CorrelationID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("correlationId")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "correlationId":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -94,6 +94,33 @@ func (v *SaslAuthenticateRequest) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *SaslAuthenticateRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("SaslAuthenticateRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *SaslAuthenticateRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "SaslAuthenticateRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "SaslAuthenticateRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "SaslAuthenticateRequest")
+	}
+	return nil
+}
+
 func (v *SaslAuthenticateRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -136,6 +163,42 @@ func (v *SaslAuthenticateRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *SaslAuthenticateRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "authBytes")
+	dst = wire.AppendJSONBytes(dst, v.AuthBytes)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *SaslAuthenticateRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["authBytes"]; ok {
+		seen++
+		if v.AuthBytes, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "AuthBytes")
+		}
+	} else {
+		return wire.JSONMissing("authBytes")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "authBytes":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

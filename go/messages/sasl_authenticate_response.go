@@ -108,6 +108,33 @@ func (v *SaslAuthenticateResponse) decodeMessage(r *wire.Reader, version int16) 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *SaslAuthenticateResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("SaslAuthenticateResponse", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *SaslAuthenticateResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "SaslAuthenticateResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "SaslAuthenticateResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "SaslAuthenticateResponse")
+	}
+	return nil
+}
+
 func (v *SaslAuthenticateResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -173,6 +200,90 @@ func (v *SaslAuthenticateResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *SaslAuthenticateResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "authBytes")
+	dst = wire.AppendJSONBytes(dst, v.AuthBytes)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "sessionLifetimeMs")
+		dst = wire.AppendJSONInt(dst, int64(v.SessionLifetimeMs))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *SaslAuthenticateResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["authBytes"]; ok {
+		seen++
+		if v.AuthBytes, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "AuthBytes")
+		}
+	} else {
+		return wire.JSONMissing("authBytes")
+	}
+	if version >= 1 {
+		if x, ok := obj["sessionLifetimeMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "SessionLifetimeMs")
+				}
+				v.SessionLifetimeMs = int64(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("sessionLifetimeMs")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "authBytes":
+				return true
+			case "sessionLifetimeMs":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -88,6 +88,33 @@ func (v *SaslHandshakeRequest) decodeMessage(r *wire.Reader, version int16) erro
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *SaslHandshakeRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("SaslHandshakeRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *SaslHandshakeRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "SaslHandshakeRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "SaslHandshakeRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "SaslHandshakeRequest")
+	}
+	return nil
+}
+
 func (v *SaslHandshakeRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.Mechanism, false); err != nil {
@@ -107,6 +134,42 @@ func (v *SaslHandshakeRequest) decode(r *wire.Reader, version int16) error {
 	v.Default()
 	if v.Mechanism, err = r.String(false, version); err != nil {
 		return wire.InField(err, "Mechanism")
+	}
+	return nil
+}
+
+func (v *SaslHandshakeRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "mechanism")
+	dst = wire.AppendJSONString(dst, v.Mechanism)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *SaslHandshakeRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["mechanism"]; ok {
+		seen++
+		if v.Mechanism, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Mechanism")
+		}
+	} else {
+		return wire.JSONMissing("mechanism")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "mechanism":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

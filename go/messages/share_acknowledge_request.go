@@ -111,6 +111,33 @@ func (v *ShareAcknowledgeRequest) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ShareAcknowledgeRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("ShareAcknowledgeRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ShareAcknowledgeRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "ShareAcknowledgeRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ShareAcknowledgeRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ShareAcknowledgeRequest")
+	}
+	return nil
+}
+
 func (v *ShareAcknowledgeRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendNullableString(dst, v.GroupID, true, true, version); err != nil {
@@ -198,6 +225,121 @@ func (v *ShareAcknowledgeRequest) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareAcknowledgeRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONNullableString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONNullableString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "shareSessionEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ShareSessionEpoch))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "isRenewAck")
+		dst = wire.AppendJSONBool(dst, v.IsRenewAck)
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareAcknowledgeRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["shareSessionEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ShareSessionEpoch")
+			}
+			v.ShareSessionEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("shareSessionEpoch")
+	}
+	if version >= 2 {
+		if x, ok := obj["isRenewAck"]; ok {
+			seen++
+			if v.IsRenewAck, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsRenewAck")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("isRenewAck")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]ShareAcknowledgeRequestAcknowledgeTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "memberId":
+				return true
+			case "shareSessionEpoch":
+				return true
+			case "isRenewAck":
+				return version >= 2
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -304,6 +446,77 @@ func (v *ShareAcknowledgeRequestAcknowledgeTopic) decode(r *wire.Reader, version
 	return nil
 }
 
+func (v *ShareAcknowledgeRequestAcknowledgeTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareAcknowledgeRequestAcknowledgeTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]ShareAcknowledgeRequestAcknowledgePartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareAcknowledgeRequestAcknowledgePartition: The partitions containing
 // records to acknowledge.
 //
@@ -402,6 +615,81 @@ func (v *ShareAcknowledgeRequestAcknowledgePartition) decode(r *wire.Reader, ver
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareAcknowledgeRequestAcknowledgePartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "acknowledgementBatches")
+	dst = append(dst, '[')
+	for i := range v.AcknowledgementBatches {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.AcknowledgementBatches[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareAcknowledgeRequestAcknowledgePartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["acknowledgementBatches"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "AcknowledgementBatches")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "AcknowledgementBatches")
+			}
+			{
+				items := make([]ShareAcknowledgeRequestAcknowledgementBatch, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "AcknowledgementBatches")
+					}
+				}
+				v.AcknowledgementBatches = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("acknowledgementBatches")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "acknowledgementBatches":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -509,6 +797,101 @@ func (v *ShareAcknowledgeRequestAcknowledgementBatch) decode(r *wire.Reader, ver
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareAcknowledgeRequestAcknowledgementBatch) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "firstOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.FirstOffset))
+	dst = wire.JSONField(dst, &first, "lastOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LastOffset))
+	dst = wire.JSONField(dst, &first, "acknowledgeTypes")
+	dst = append(dst, '[')
+	for i := range v.AcknowledgeTypes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.AcknowledgeTypes[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareAcknowledgeRequestAcknowledgementBatch) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["firstOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "FirstOffset")
+			}
+			v.FirstOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("firstOffset")
+	}
+	if x, ok := obj["lastOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastOffset")
+			}
+			v.LastOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastOffset")
+	}
+	if x, ok := obj["acknowledgeTypes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "AcknowledgeTypes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "AcknowledgeTypes")
+			}
+			{
+				items := make([]int8, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<7, 1<<7-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "AcknowledgeTypes")
+						}
+						items[i] = int8(n)
+					}
+				}
+				v.AcknowledgeTypes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("acknowledgeTypes")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "firstOffset":
+				return true
+			case "lastOffset":
+				return true
+			case "acknowledgeTypes":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

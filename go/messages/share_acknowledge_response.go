@@ -116,6 +116,33 @@ func (v *ShareAcknowledgeResponse) decodeMessage(r *wire.Reader, version int16) 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ShareAcknowledgeResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("ShareAcknowledgeResponse", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ShareAcknowledgeResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "ShareAcknowledgeResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ShareAcknowledgeResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ShareAcknowledgeResponse")
+	}
+	return nil
+}
+
 func (v *ShareAcknowledgeResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -228,6 +255,164 @@ func (v *ShareAcknowledgeResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *ShareAcknowledgeResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "acquisitionLockTimeoutMs")
+		dst = wire.AppendJSONInt(dst, int64(v.AcquisitionLockTimeoutMs))
+	}
+	dst = wire.JSONField(dst, &first, "responses")
+	dst = append(dst, '[')
+	for i := range v.Responses {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Responses[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "nodeEndpoints")
+	dst = append(dst, '[')
+	for i := range v.NodeEndpoints {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.NodeEndpoints[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareAcknowledgeResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if version >= 2 {
+		if x, ok := obj["acquisitionLockTimeoutMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "AcquisitionLockTimeoutMs")
+				}
+				v.AcquisitionLockTimeoutMs = int32(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("acquisitionLockTimeoutMs")
+		}
+	}
+	if x, ok := obj["responses"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Responses")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Responses")
+			}
+			{
+				items := make([]ShareAcknowledgeResponseShareAcknowledgeTopicResponse, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Responses")
+					}
+				}
+				v.Responses = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("responses")
+	}
+	if x, ok := obj["nodeEndpoints"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "NodeEndpoints")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "NodeEndpoints")
+			}
+			{
+				items := make([]ShareAcknowledgeResponseNodeEndpoint, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "NodeEndpoints")
+					}
+				}
+				v.NodeEndpoints = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("nodeEndpoints")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "acquisitionLockTimeoutMs":
+				return version >= 2
+			case "responses":
+				return true
+			case "nodeEndpoints":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareAcknowledgeResponseShareAcknowledgeTopicResponse: The response topics.
 //
 // Versions: 0-2.
@@ -325,6 +510,77 @@ func (v *ShareAcknowledgeResponseShareAcknowledgeTopicResponse) decode(r *wire.R
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareAcknowledgeResponseShareAcknowledgeTopicResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareAcknowledgeResponseShareAcknowledgeTopicResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]ShareAcknowledgeResponsePartitionData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -433,6 +689,86 @@ func (v *ShareAcknowledgeResponsePartitionData) decode(r *wire.Reader, version i
 	return nil
 }
 
+func (v *ShareAcknowledgeResponsePartitionData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "currentLeader")
+	dst = v.CurrentLeader.appendJSON(dst, version)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareAcknowledgeResponsePartitionData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["currentLeader"]; ok {
+		seen++
+		if err := v.CurrentLeader.fromJSON(x, version); err != nil {
+			return wire.InField(err, "CurrentLeader")
+		}
+	} else {
+		return wire.JSONMissing("currentLeader")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "currentLeader":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareAcknowledgeResponseLeaderIDAndEpoch: The current leader of the
 // partition.
 //
@@ -509,6 +845,62 @@ func (v *ShareAcknowledgeResponseLeaderIDAndEpoch) decode(r *wire.Reader, versio
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareAcknowledgeResponseLeaderIDAndEpoch) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareAcknowledgeResponseLeaderIDAndEpoch) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -613,6 +1005,86 @@ func (v *ShareAcknowledgeResponseNodeEndpoint) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareAcknowledgeResponseNodeEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "nodeId")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "rack")
+	dst = wire.AppendJSONNullableString(dst, v.Rack)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareAcknowledgeResponseNodeEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["nodeId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NodeID")
+			}
+			v.NodeID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeId")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["rack"]; ok {
+		seen++
+		if v.Rack, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Rack")
+		}
+	} else {
+		return wire.JSONMissing("rack")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "nodeId":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "rack":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -145,6 +145,33 @@ func (v *ShareFetchRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ShareFetchRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("ShareFetchRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ShareFetchRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "ShareFetchRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ShareFetchRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ShareFetchRequest")
+	}
+	return nil
+}
+
 func (v *ShareFetchRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendNullableString(dst, v.GroupID, true, true, version); err != nil {
@@ -313,6 +340,264 @@ func (v *ShareFetchRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *ShareFetchRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONNullableString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONNullableString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "shareSessionEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ShareSessionEpoch))
+	dst = wire.JSONField(dst, &first, "maxWaitMs")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxWaitMs))
+	dst = wire.JSONField(dst, &first, "minBytes")
+	dst = wire.AppendJSONInt(dst, int64(v.MinBytes))
+	dst = wire.JSONField(dst, &first, "maxBytes")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxBytes))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "maxRecords")
+		dst = wire.AppendJSONInt(dst, int64(v.MaxRecords))
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "batchSize")
+		dst = wire.AppendJSONInt(dst, int64(v.BatchSize))
+	}
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "shareAcquireMode")
+		dst = wire.AppendJSONInt(dst, int64(v.ShareAcquireMode))
+	}
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "isRenewAck")
+		dst = wire.AppendJSONBool(dst, v.IsRenewAck)
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "forgottenTopicsData")
+	dst = append(dst, '[')
+	for i := range v.ForgottenTopicsData {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ForgottenTopicsData[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["shareSessionEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ShareSessionEpoch")
+			}
+			v.ShareSessionEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("shareSessionEpoch")
+	}
+	if x, ok := obj["maxWaitMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MaxWaitMs")
+			}
+			v.MaxWaitMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("maxWaitMs")
+	}
+	if x, ok := obj["minBytes"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MinBytes")
+			}
+			v.MinBytes = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("minBytes")
+	}
+	if x, ok := obj["maxBytes"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MaxBytes")
+			}
+			v.MaxBytes = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("maxBytes")
+	}
+	if version >= 1 {
+		if x, ok := obj["maxRecords"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "MaxRecords")
+				}
+				v.MaxRecords = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("maxRecords")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["batchSize"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "BatchSize")
+				}
+				v.BatchSize = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("batchSize")
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["shareAcquireMode"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "ShareAcquireMode")
+				}
+				v.ShareAcquireMode = int8(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("shareAcquireMode")
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["isRenewAck"]; ok {
+			seen++
+			if v.IsRenewAck, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsRenewAck")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("isRenewAck")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]ShareFetchRequestFetchTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if x, ok := obj["forgottenTopicsData"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ForgottenTopicsData")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ForgottenTopicsData")
+			}
+			{
+				items := make([]ShareFetchRequestForgottenTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ForgottenTopicsData")
+					}
+				}
+				v.ForgottenTopicsData = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("forgottenTopicsData")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "memberId":
+				return true
+			case "shareSessionEpoch":
+				return true
+			case "maxWaitMs":
+				return true
+			case "minBytes":
+				return true
+			case "maxBytes":
+				return true
+			case "maxRecords":
+				return version >= 1
+			case "batchSize":
+				return version >= 1
+			case "shareAcquireMode":
+				return version >= 2
+			case "isRenewAck":
+				return version >= 2
+			case "topics":
+				return true
+			case "forgottenTopicsData":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareFetchRequestFetchTopic: The topics to fetch.
 //
 // Versions: 0-2.
@@ -410,6 +695,77 @@ func (v *ShareFetchRequestFetchTopic) decode(r *wire.Reader, version int16) erro
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareFetchRequestFetchTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchRequestFetchTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]ShareFetchRequestFetchPartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -535,6 +891,101 @@ func (v *ShareFetchRequestFetchPartition) decode(r *wire.Reader, version int16) 
 	return nil
 }
 
+func (v *ShareFetchRequestFetchPartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "partitionMaxBytes")
+		dst = wire.AppendJSONInt(dst, int64(v.PartitionMaxBytes))
+	}
+	dst = wire.JSONField(dst, &first, "acknowledgementBatches")
+	dst = append(dst, '[')
+	for i := range v.AcknowledgementBatches {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.AcknowledgementBatches[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchRequestFetchPartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if version <= 0 {
+		if x, ok := obj["partitionMaxBytes"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "PartitionMaxBytes")
+				}
+				v.PartitionMaxBytes = int32(n)
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("partitionMaxBytes")
+		}
+	}
+	if x, ok := obj["acknowledgementBatches"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "AcknowledgementBatches")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "AcknowledgementBatches")
+			}
+			{
+				items := make([]ShareFetchRequestAcknowledgementBatch, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "AcknowledgementBatches")
+					}
+				}
+				v.AcknowledgementBatches = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("acknowledgementBatches")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "partitionMaxBytes":
+				return version <= 0
+			case "acknowledgementBatches":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareFetchRequestAcknowledgementBatch: Record batches to acknowledge.
 //
 // Versions: 0-2.
@@ -642,6 +1093,101 @@ func (v *ShareFetchRequestAcknowledgementBatch) decode(r *wire.Reader, version i
 	return nil
 }
 
+func (v *ShareFetchRequestAcknowledgementBatch) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "firstOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.FirstOffset))
+	dst = wire.JSONField(dst, &first, "lastOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LastOffset))
+	dst = wire.JSONField(dst, &first, "acknowledgeTypes")
+	dst = append(dst, '[')
+	for i := range v.AcknowledgeTypes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.AcknowledgeTypes[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchRequestAcknowledgementBatch) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["firstOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "FirstOffset")
+			}
+			v.FirstOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("firstOffset")
+	}
+	if x, ok := obj["lastOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastOffset")
+			}
+			v.LastOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastOffset")
+	}
+	if x, ok := obj["acknowledgeTypes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "AcknowledgeTypes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "AcknowledgeTypes")
+			}
+			{
+				items := make([]int8, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<7, 1<<7-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "AcknowledgeTypes")
+						}
+						items[i] = int8(n)
+					}
+				}
+				v.AcknowledgeTypes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("acknowledgeTypes")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "firstOffset":
+				return true
+			case "lastOffset":
+				return true
+			case "acknowledgeTypes":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareFetchRequestForgottenTopic: The partitions to remove from this share
 // session.
 //
@@ -736,6 +1282,81 @@ func (v *ShareFetchRequestForgottenTopic) decode(r *wire.Reader, version int16) 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareFetchRequestForgottenTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchRequestForgottenTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

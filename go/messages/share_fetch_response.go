@@ -116,6 +116,33 @@ func (v *ShareFetchResponse) decodeMessage(r *wire.Reader, version int16) error 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ShareFetchResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("ShareFetchResponse", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ShareFetchResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "ShareFetchResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ShareFetchResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ShareFetchResponse")
+	}
+	return nil
+}
+
 func (v *ShareFetchResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -230,6 +257,164 @@ func (v *ShareFetchResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *ShareFetchResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "acquisitionLockTimeoutMs")
+		dst = wire.AppendJSONInt(dst, int64(v.AcquisitionLockTimeoutMs))
+	}
+	dst = wire.JSONField(dst, &first, "responses")
+	dst = append(dst, '[')
+	for i := range v.Responses {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Responses[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "nodeEndpoints")
+	dst = append(dst, '[')
+	for i := range v.NodeEndpoints {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.NodeEndpoints[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if version >= 1 {
+		if x, ok := obj["acquisitionLockTimeoutMs"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "AcquisitionLockTimeoutMs")
+				}
+				v.AcquisitionLockTimeoutMs = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("acquisitionLockTimeoutMs")
+		}
+	}
+	if x, ok := obj["responses"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Responses")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Responses")
+			}
+			{
+				items := make([]ShareFetchResponseShareFetchableTopicResponse, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Responses")
+					}
+				}
+				v.Responses = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("responses")
+	}
+	if x, ok := obj["nodeEndpoints"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "NodeEndpoints")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "NodeEndpoints")
+			}
+			{
+				items := make([]ShareFetchResponseNodeEndpoint, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "NodeEndpoints")
+					}
+				}
+				v.NodeEndpoints = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("nodeEndpoints")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "acquisitionLockTimeoutMs":
+				return version >= 1
+			case "responses":
+				return true
+			case "nodeEndpoints":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareFetchResponseShareFetchableTopicResponse: The response topics.
 //
 // Versions: 0-2.
@@ -327,6 +512,77 @@ func (v *ShareFetchResponseShareFetchableTopicResponse) decode(r *wire.Reader, v
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareFetchResponseShareFetchableTopicResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchResponseShareFetchableTopicResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]ShareFetchResponsePartitionData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -501,6 +757,161 @@ func (v *ShareFetchResponsePartitionData) decode(r *wire.Reader, version int16) 
 	return nil
 }
 
+func (v *ShareFetchResponsePartitionData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "acknowledgeErrorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.AcknowledgeErrorCode))
+	dst = wire.JSONField(dst, &first, "acknowledgeErrorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.AcknowledgeErrorMessage)
+	dst = wire.JSONField(dst, &first, "currentLeader")
+	dst = v.CurrentLeader.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "records")
+	dst = wire.AppendJSONNullableBytes(dst, v.Records)
+	dst = wire.JSONField(dst, &first, "acquiredRecords")
+	dst = append(dst, '[')
+	for i := range v.AcquiredRecords {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.AcquiredRecords[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchResponsePartitionData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["acknowledgeErrorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "AcknowledgeErrorCode")
+			}
+			v.AcknowledgeErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("acknowledgeErrorCode")
+	}
+	if x, ok := obj["acknowledgeErrorMessage"]; ok {
+		seen++
+		if v.AcknowledgeErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "AcknowledgeErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("acknowledgeErrorMessage")
+	}
+	if x, ok := obj["currentLeader"]; ok {
+		seen++
+		if err := v.CurrentLeader.fromJSON(x, version); err != nil {
+			return wire.InField(err, "CurrentLeader")
+		}
+	} else {
+		return wire.JSONMissing("currentLeader")
+	}
+	if x, ok := obj["records"]; ok {
+		seen++
+		if v.Records, err = wire.JSONNullableBytes(x); err != nil {
+			return wire.InField(err, "Records")
+		}
+	} else {
+		return wire.JSONMissing("records")
+	}
+	if x, ok := obj["acquiredRecords"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "AcquiredRecords")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "AcquiredRecords")
+			}
+			{
+				items := make([]ShareFetchResponseAcquiredRecords, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "AcquiredRecords")
+					}
+				}
+				v.AcquiredRecords = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("acquiredRecords")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "acknowledgeErrorCode":
+				return true
+			case "acknowledgeErrorMessage":
+				return true
+			case "currentLeader":
+				return true
+			case "records":
+				return true
+			case "acquiredRecords":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareFetchResponseLeaderIDAndEpoch: The current leader of the partition.
 //
 // Versions: 0-2.
@@ -576,6 +987,62 @@ func (v *ShareFetchResponseLeaderIDAndEpoch) decode(r *wire.Reader, version int1
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareFetchResponseLeaderIDAndEpoch) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchResponseLeaderIDAndEpoch) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -665,6 +1132,78 @@ func (v *ShareFetchResponseAcquiredRecords) decode(r *wire.Reader, version int16
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareFetchResponseAcquiredRecords) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "firstOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.FirstOffset))
+	dst = wire.JSONField(dst, &first, "lastOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LastOffset))
+	dst = wire.JSONField(dst, &first, "deliveryCount")
+	dst = wire.AppendJSONInt(dst, int64(v.DeliveryCount))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchResponseAcquiredRecords) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["firstOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "FirstOffset")
+			}
+			v.FirstOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("firstOffset")
+	}
+	if x, ok := obj["lastOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastOffset")
+			}
+			v.LastOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastOffset")
+	}
+	if x, ok := obj["deliveryCount"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "DeliveryCount")
+			}
+			v.DeliveryCount = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("deliveryCount")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "firstOffset":
+				return true
+			case "lastOffset":
+				return true
+			case "deliveryCount":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -769,6 +1308,86 @@ func (v *ShareFetchResponseNodeEndpoint) decode(r *wire.Reader, version int16) e
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareFetchResponseNodeEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "nodeId")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "rack")
+	dst = wire.AppendJSONNullableString(dst, v.Rack)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareFetchResponseNodeEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["nodeId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NodeID")
+			}
+			v.NodeID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeId")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["rack"]; ok {
+		seen++
+		if v.Rack, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "Rack")
+		}
+	} else {
+		return wire.JSONMissing("rack")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "nodeId":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			case "rack":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -98,6 +98,33 @@ func (v *ShareGroupDescribeResponse) decodeMessage(r *wire.Reader, version int16
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ShareGroupDescribeResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("ShareGroupDescribeResponse", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ShareGroupDescribeResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "ShareGroupDescribeResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ShareGroupDescribeResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ShareGroupDescribeResponse")
+	}
+	return nil
+}
+
 func (v *ShareGroupDescribeResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -158,6 +185,81 @@ func (v *ShareGroupDescribeResponse) decode(r *wire.Reader, version int16) error
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareGroupDescribeResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "groups")
+	dst = append(dst, '[')
+	for i := range v.Groups {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Groups[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareGroupDescribeResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["groups"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Groups")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Groups")
+			}
+			{
+				items := make([]ShareGroupDescribeResponseDescribedGroup, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Groups")
+					}
+				}
+				v.Groups = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("groups")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "groups":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -342,6 +444,177 @@ func (v *ShareGroupDescribeResponseDescribedGroup) decode(r *wire.Reader, versio
 	return nil
 }
 
+func (v *ShareGroupDescribeResponseDescribedGroup) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "groupState")
+	dst = wire.AppendJSONString(dst, v.GroupState)
+	dst = wire.JSONField(dst, &first, "groupEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.GroupEpoch))
+	dst = wire.JSONField(dst, &first, "assignmentEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.AssignmentEpoch))
+	dst = wire.JSONField(dst, &first, "assignorName")
+	dst = wire.AppendJSONString(dst, v.AssignorName)
+	dst = wire.JSONField(dst, &first, "members")
+	dst = append(dst, '[')
+	for i := range v.Members {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Members[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "authorizedOperations")
+	dst = wire.AppendJSONInt(dst, int64(v.AuthorizedOperations))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareGroupDescribeResponseDescribedGroup) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["groupState"]; ok {
+		seen++
+		if v.GroupState, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupState")
+		}
+	} else {
+		return wire.JSONMissing("groupState")
+	}
+	if x, ok := obj["groupEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "GroupEpoch")
+			}
+			v.GroupEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("groupEpoch")
+	}
+	if x, ok := obj["assignmentEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "AssignmentEpoch")
+			}
+			v.AssignmentEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("assignmentEpoch")
+	}
+	if x, ok := obj["assignorName"]; ok {
+		seen++
+		if v.AssignorName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "AssignorName")
+		}
+	} else {
+		return wire.JSONMissing("assignorName")
+	}
+	if x, ok := obj["members"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Members")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Members")
+			}
+			{
+				items := make([]ShareGroupDescribeResponseMember, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Members")
+					}
+				}
+				v.Members = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("members")
+	}
+	if x, ok := obj["authorizedOperations"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "AuthorizedOperations")
+			}
+			v.AuthorizedOperations = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("authorizedOperations")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "groupId":
+				return true
+			case "groupState":
+				return true
+			case "groupEpoch":
+				return true
+			case "assignmentEpoch":
+				return true
+			case "assignorName":
+				return true
+			case "members":
+				return true
+			case "authorizedOperations":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareGroupDescribeResponseMember: The members.
 //
 // Versions: 0-1.
@@ -504,6 +777,141 @@ func (v *ShareGroupDescribeResponseMember) decode(r *wire.Reader, version int16)
 	return nil
 }
 
+func (v *ShareGroupDescribeResponseMember) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "rackId")
+	dst = wire.AppendJSONNullableString(dst, v.RackID)
+	dst = wire.JSONField(dst, &first, "memberEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.MemberEpoch))
+	dst = wire.JSONField(dst, &first, "clientId")
+	dst = wire.AppendJSONString(dst, v.ClientID)
+	dst = wire.JSONField(dst, &first, "clientHost")
+	dst = wire.AppendJSONString(dst, v.ClientHost)
+	dst = wire.JSONField(dst, &first, "subscribedTopicNames")
+	dst = append(dst, '[')
+	for i := range v.SubscribedTopicNames {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.SubscribedTopicNames[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "assignment")
+	dst = v.Assignment.appendJSON(dst, version)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareGroupDescribeResponseMember) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["rackId"]; ok {
+		seen++
+		if v.RackID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "RackID")
+		}
+	} else {
+		return wire.JSONMissing("rackId")
+	}
+	if x, ok := obj["memberEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MemberEpoch")
+			}
+			v.MemberEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("memberEpoch")
+	}
+	if x, ok := obj["clientId"]; ok {
+		seen++
+		if v.ClientID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientID")
+		}
+	} else {
+		return wire.JSONMissing("clientId")
+	}
+	if x, ok := obj["clientHost"]; ok {
+		seen++
+		if v.ClientHost, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientHost")
+		}
+	} else {
+		return wire.JSONMissing("clientHost")
+	}
+	if x, ok := obj["subscribedTopicNames"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SubscribedTopicNames")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SubscribedTopicNames")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
+					}
+				}
+				v.SubscribedTopicNames = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("subscribedTopicNames")
+	}
+	if x, ok := obj["assignment"]; ok {
+		seen++
+		if err := v.Assignment.fromJSON(x, version); err != nil {
+			return wire.InField(err, "Assignment")
+		}
+	} else {
+		return wire.JSONMissing("assignment")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "memberId":
+				return true
+			case "rackId":
+				return true
+			case "memberEpoch":
+				return true
+			case "clientId":
+				return true
+			case "clientHost":
+				return true
+			case "subscribedTopicNames":
+				return true
+			case "assignment":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareGroupDescribeResponseTopicPartitions is ShareGroupDescribeResponse's struct TopicPartitions, versions 0+.
 type ShareGroupDescribeResponseTopicPartitions struct {
 	// The topic ID.
@@ -611,6 +1019,93 @@ func (v *ShareGroupDescribeResponseTopicPartitions) decode(r *wire.Reader, versi
 	return nil
 }
 
+func (v *ShareGroupDescribeResponseTopicPartitions) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareGroupDescribeResponseTopicPartitions) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "topicName":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareGroupDescribeResponseAssignment is ShareGroupDescribeResponse's struct Assignment, versions 0+.
 type ShareGroupDescribeResponseAssignment struct {
 	// The assigned topic-partitions to the member.
@@ -696,6 +1191,65 @@ func (v *ShareGroupDescribeResponseAssignment) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareGroupDescribeResponseAssignment) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicPartitions")
+	dst = append(dst, '[')
+	for i := range v.TopicPartitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.TopicPartitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareGroupDescribeResponseAssignment) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicPartitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TopicPartitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "TopicPartitions")
+			}
+			{
+				items := make([]ShareGroupDescribeResponseTopicPartitions, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TopicPartitions")
+					}
+				}
+				v.TopicPartitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topicPartitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicPartitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -110,6 +110,33 @@ func (v *ShareGroupHeartbeatRequest) decodeMessage(r *wire.Reader, version int16
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ShareGroupHeartbeatRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("ShareGroupHeartbeatRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ShareGroupHeartbeatRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "ShareGroupHeartbeatRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ShareGroupHeartbeatRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ShareGroupHeartbeatRequest")
+	}
+	return nil
+}
+
 func (v *ShareGroupHeartbeatRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.GroupID, true); err != nil {
@@ -205,6 +232,119 @@ func (v *ShareGroupHeartbeatRequest) decode(r *wire.Reader, version int16) error
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareGroupHeartbeatRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "memberEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.MemberEpoch))
+	dst = wire.JSONField(dst, &first, "rackId")
+	dst = wire.AppendJSONNullableString(dst, v.RackID)
+	dst = wire.JSONField(dst, &first, "subscribedTopicNames")
+	if v.SubscribedTopicNames == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.SubscribedTopicNames {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONString(dst, v.SubscribedTopicNames[i])
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareGroupHeartbeatRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["memberEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MemberEpoch")
+			}
+			v.MemberEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("memberEpoch")
+	}
+	if x, ok := obj["rackId"]; ok {
+		seen++
+		if v.RackID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "RackID")
+		}
+	} else {
+		return wire.JSONMissing("rackId")
+	}
+	if x, ok := obj["subscribedTopicNames"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SubscribedTopicNames")
+			}
+			if null {
+				v.SubscribedTopicNames = nil
+			} else {
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
+					}
+				}
+				v.SubscribedTopicNames = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("subscribedTopicNames")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "memberId":
+				return true
+			case "memberEpoch":
+				return true
+			case "rackId":
+				return true
+			case "subscribedTopicNames":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -103,6 +103,33 @@ func (v *ShareGroupMemberMetadataValue) decodeMessage(r *wire.Reader, version in
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ShareGroupMemberMetadataValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("ShareGroupMemberMetadataValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ShareGroupMemberMetadataValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "ShareGroupMemberMetadataValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ShareGroupMemberMetadataValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ShareGroupMemberMetadataValue")
+	}
+	return nil
+}
+
 func (v *ShareGroupMemberMetadataValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendNullableString(dst, v.RackID, true, true, version); err != nil {
@@ -179,6 +206,101 @@ func (v *ShareGroupMemberMetadataValue) decode(r *wire.Reader, version int16) er
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareGroupMemberMetadataValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "rackId")
+	dst = wire.AppendJSONNullableString(dst, v.RackID)
+	dst = wire.JSONField(dst, &first, "clientId")
+	dst = wire.AppendJSONString(dst, v.ClientID)
+	dst = wire.JSONField(dst, &first, "clientHost")
+	dst = wire.AppendJSONString(dst, v.ClientHost)
+	dst = wire.JSONField(dst, &first, "subscribedTopicNames")
+	dst = append(dst, '[')
+	for i := range v.SubscribedTopicNames {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.SubscribedTopicNames[i])
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareGroupMemberMetadataValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["rackId"]; ok {
+		seen++
+		if v.RackID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "RackID")
+		}
+	} else {
+		return wire.JSONMissing("rackId")
+	}
+	if x, ok := obj["clientId"]; ok {
+		seen++
+		if v.ClientID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientID")
+		}
+	} else {
+		return wire.JSONMissing("clientId")
+	}
+	if x, ok := obj["clientHost"]; ok {
+		seen++
+		if v.ClientHost, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientHost")
+		}
+	} else {
+		return wire.JSONMissing("clientHost")
+	}
+	if x, ok := obj["subscribedTopicNames"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SubscribedTopicNames")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SubscribedTopicNames")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
+					}
+				}
+				v.SubscribedTopicNames = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("subscribedTopicNames")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "rackId":
+				return true
+			case "clientId":
+				return true
+			case "clientHost":
+				return true
+			case "subscribedTopicNames":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -101,6 +101,33 @@ func (v *ShareGroupStatePartitionMetadataValue) decodeMessage(r *wire.Reader, ve
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ShareGroupStatePartitionMetadataValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("ShareGroupStatePartitionMetadataValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ShareGroupStatePartitionMetadataValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "ShareGroupStatePartitionMetadataValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ShareGroupStatePartitionMetadataValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ShareGroupStatePartitionMetadataValue")
+	}
+	return nil
+}
+
 func (v *ShareGroupStatePartitionMetadataValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.InitializingTopics), true); err != nil {
@@ -206,6 +233,135 @@ func (v *ShareGroupStatePartitionMetadataValue) decode(r *wire.Reader, version i
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareGroupStatePartitionMetadataValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "initializingTopics")
+	dst = append(dst, '[')
+	for i := range v.InitializingTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.InitializingTopics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "initializedTopics")
+	dst = append(dst, '[')
+	for i := range v.InitializedTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.InitializedTopics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "deletingTopics")
+	dst = append(dst, '[')
+	for i := range v.DeletingTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.DeletingTopics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareGroupStatePartitionMetadataValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["initializingTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "InitializingTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "InitializingTopics")
+			}
+			{
+				items := make([]ShareGroupStatePartitionMetadataValueTopicPartitionsInfo, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "InitializingTopics")
+					}
+				}
+				v.InitializingTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("initializingTopics")
+	}
+	if x, ok := obj["initializedTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "InitializedTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "InitializedTopics")
+			}
+			{
+				items := make([]ShareGroupStatePartitionMetadataValueTopicPartitionsInfo, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "InitializedTopics")
+					}
+				}
+				v.InitializedTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("initializedTopics")
+	}
+	if x, ok := obj["deletingTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "DeletingTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "DeletingTopics")
+			}
+			{
+				items := make([]ShareGroupStatePartitionMetadataValueTopicInfo, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "DeletingTopics")
+					}
+				}
+				v.DeletingTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("deletingTopics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "initializingTopics":
+				return true
+			case "initializedTopics":
+				return true
+			case "deletingTopics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -317,6 +473,93 @@ func (v *ShareGroupStatePartitionMetadataValueTopicPartitionsInfo) decode(r *wir
 	return nil
 }
 
+func (v *ShareGroupStatePartitionMetadataValueTopicPartitionsInfo) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareGroupStatePartitionMetadataValueTopicPartitionsInfo) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "topicName":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareGroupStatePartitionMetadataValueTopicInfo is ShareGroupStatePartitionMetadataValue's struct TopicInfo, versions 0+.
 type ShareGroupStatePartitionMetadataValueTopicInfo struct {
 	// The topic identifier.
@@ -392,6 +635,54 @@ func (v *ShareGroupStatePartitionMetadataValueTopicInfo) decode(r *wire.Reader, 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareGroupStatePartitionMetadataValueTopicInfo) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareGroupStatePartitionMetadataValueTopicInfo) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "topicName":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -119,6 +119,33 @@ func (v *ShareSnapshotValue) decodeMessage(r *wire.Reader, version int16) error 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *ShareSnapshotValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("ShareSnapshotValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *ShareSnapshotValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "ShareSnapshotValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "ShareSnapshotValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "ShareSnapshotValue")
+	}
+	return nil
+}
+
 func (v *ShareSnapshotValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.SnapshotEpoch)
@@ -239,6 +266,177 @@ func (v *ShareSnapshotValue) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *ShareSnapshotValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "snapshotEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.SnapshotEpoch))
+	dst = wire.JSONField(dst, &first, "stateEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.StateEpoch))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "startOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.StartOffset))
+	if v.DeliveryCompleteCount != -1 {
+		dst = wire.JSONField(dst, &first, "deliveryCompleteCount")
+		dst = wire.AppendJSONInt(dst, int64(v.DeliveryCompleteCount))
+	}
+	dst = wire.JSONField(dst, &first, "createTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.CreateTimestamp))
+	dst = wire.JSONField(dst, &first, "writeTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.WriteTimestamp))
+	dst = wire.JSONField(dst, &first, "stateBatches")
+	dst = append(dst, '[')
+	for i := range v.StateBatches {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StateBatches[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareSnapshotValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["snapshotEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "SnapshotEpoch")
+			}
+			v.SnapshotEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("snapshotEpoch")
+	}
+	if x, ok := obj["stateEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "StateEpoch")
+			}
+			v.StateEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("stateEpoch")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["startOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "StartOffset")
+			}
+			v.StartOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("startOffset")
+	}
+	if x, ok := obj["deliveryCompleteCount"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "DeliveryCompleteCount")
+			}
+			v.DeliveryCompleteCount = int32(n)
+		}
+	}
+	if x, ok := obj["createTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "CreateTimestamp")
+			}
+			v.CreateTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("createTimestamp")
+	}
+	if x, ok := obj["writeTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "WriteTimestamp")
+			}
+			v.WriteTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("writeTimestamp")
+	}
+	if x, ok := obj["stateBatches"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StateBatches")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StateBatches")
+			}
+			{
+				items := make([]ShareSnapshotValueStateBatch, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StateBatches")
+					}
+				}
+				v.StateBatches = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("stateBatches")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "snapshotEpoch":
+				return true
+			case "stateEpoch":
+				return true
+			case "leaderEpoch":
+				return true
+			case "startOffset":
+				return true
+			case "deliveryCompleteCount":
+				return true
+			case "createTimestamp":
+				return true
+			case "writeTimestamp":
+				return true
+			case "stateBatches":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // ShareSnapshotValueStateBatch: The state batches.
 //
 // Versions: 0.
@@ -334,6 +532,94 @@ func (v *ShareSnapshotValueStateBatch) decode(r *wire.Reader, version int16) err
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *ShareSnapshotValueStateBatch) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "firstOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.FirstOffset))
+	dst = wire.JSONField(dst, &first, "lastOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LastOffset))
+	dst = wire.JSONField(dst, &first, "deliveryState")
+	dst = wire.AppendJSONInt(dst, int64(v.DeliveryState))
+	dst = wire.JSONField(dst, &first, "deliveryCount")
+	dst = wire.AppendJSONInt(dst, int64(v.DeliveryCount))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *ShareSnapshotValueStateBatch) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["firstOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "FirstOffset")
+			}
+			v.FirstOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("firstOffset")
+	}
+	if x, ok := obj["lastOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastOffset")
+			}
+			v.LastOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastOffset")
+	}
+	if x, ok := obj["deliveryState"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "DeliveryState")
+			}
+			v.DeliveryState = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("deliveryState")
+	}
+	if x, ok := obj["deliveryCount"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "DeliveryCount")
+			}
+			v.DeliveryCount = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("deliveryCount")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "firstOffset":
+				return true
+			case "lastOffset":
+				return true
+			case "deliveryState":
+				return true
+			case "deliveryCount":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

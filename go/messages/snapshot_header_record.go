@@ -92,6 +92,33 @@ func (v *SnapshotHeaderRecord) decodeMessage(r *wire.Reader, version int16) erro
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *SnapshotHeaderRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("SnapshotHeaderRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *SnapshotHeaderRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "SnapshotHeaderRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "SnapshotHeaderRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "SnapshotHeaderRecord")
+	}
+	return nil
+}
+
 func (v *SnapshotHeaderRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt16(dst, v.Version)
@@ -132,6 +159,62 @@ func (v *SnapshotHeaderRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *SnapshotHeaderRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "version")
+	dst = wire.AppendJSONInt(dst, int64(v.Version))
+	dst = wire.JSONField(dst, &first, "lastContainedLogTimestamp")
+	dst = wire.AppendJSONInt(dst, int64(v.LastContainedLogTimestamp))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *SnapshotHeaderRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["version"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "Version")
+			}
+			v.Version = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("version")
+	}
+	if x, ok := obj["lastContainedLogTimestamp"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastContainedLogTimestamp")
+			}
+			v.LastContainedLogTimestamp = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastContainedLogTimestamp")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "version":
+				return true
+			case "lastContainedLogTimestamp":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

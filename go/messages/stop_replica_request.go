@@ -123,6 +123,33 @@ func (v *StopReplicaRequest) decodeMessage(r *wire.Reader, version int16) error 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *StopReplicaRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 4 {
+		return dst, wire.UnsupportedVersion("StopReplicaRequest", version, 0, 4)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *StopReplicaRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 4 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-4", version), "StopReplicaRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "StopReplicaRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "StopReplicaRequest")
+	}
+	return nil
+}
+
 func (v *StopReplicaRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 2
@@ -308,6 +335,231 @@ func (v *StopReplicaRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *StopReplicaRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "controllerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerID))
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "isKRaftController")
+		dst = wire.AppendJSONBool(dst, v.IsKRaftController)
+	}
+	dst = wire.JSONField(dst, &first, "controllerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerEpoch))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "brokerEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.BrokerEpoch))
+	}
+	if version <= 2 {
+		dst = wire.JSONField(dst, &first, "deletePartitions")
+		dst = wire.AppendJSONBool(dst, v.DeletePartitions)
+	}
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "ungroupedPartitions")
+		dst = append(dst, '[')
+		for i := range v.UngroupedPartitions {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.UngroupedPartitions[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 1 && version <= 2 {
+		dst = wire.JSONField(dst, &first, "topics")
+		dst = append(dst, '[')
+		for i := range v.Topics {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Topics[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "topicStates")
+		dst = append(dst, '[')
+		for i := range v.TopicStates {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.TopicStates[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StopReplicaRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["controllerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerID")
+			}
+			v.ControllerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerId")
+	}
+	if version >= 4 {
+		if x, ok := obj["isKRaftController"]; ok {
+			seen++
+			if v.IsKRaftController, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsKRaftController")
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("isKRaftController")
+		}
+	}
+	if x, ok := obj["controllerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerEpoch")
+			}
+			v.ControllerEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerEpoch")
+	}
+	if version >= 1 {
+		if x, ok := obj["brokerEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "BrokerEpoch")
+				}
+				v.BrokerEpoch = int64(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("brokerEpoch")
+		}
+	}
+	if version <= 2 {
+		if x, ok := obj["deletePartitions"]; ok {
+			seen++
+			if v.DeletePartitions, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "DeletePartitions")
+			}
+		} else if version <= 2 {
+			return wire.JSONMissing("deletePartitions")
+		}
+	}
+	if version <= 0 {
+		if x, ok := obj["ungroupedPartitions"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "UngroupedPartitions")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "UngroupedPartitions")
+				}
+				{
+					items := make([]StopReplicaRequestStopReplicaPartitionV0, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "UngroupedPartitions")
+						}
+					}
+					v.UngroupedPartitions = items
+				}
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("ungroupedPartitions")
+		}
+	}
+	if version >= 1 && version <= 2 {
+		if x, ok := obj["topics"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Topics")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Topics")
+				}
+				{
+					items := make([]StopReplicaRequestStopReplicaTopicV1, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Topics")
+						}
+					}
+					v.Topics = items
+				}
+			}
+		} else if version >= 1 && version <= 2 {
+			return wire.JSONMissing("topics")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["topicStates"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "TopicStates")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "TopicStates")
+				}
+				{
+					items := make([]StopReplicaRequestStopReplicaTopicState, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "TopicStates")
+						}
+					}
+					v.TopicStates = items
+				}
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("topicStates")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "controllerId":
+				return true
+			case "isKRaftController":
+				return version >= 4
+			case "controllerEpoch":
+				return true
+			case "brokerEpoch":
+				return version >= 1
+			case "deletePartitions":
+				return version <= 2
+			case "ungroupedPartitions":
+				return version <= 0
+			case "topics":
+				return version >= 1 && version <= 2
+			case "topicStates":
+				return version >= 3
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StopReplicaRequestStopReplicaPartitionV0: The partitions to stop.
 //
 // Versions: 0.
@@ -370,6 +622,58 @@ func (v *StopReplicaRequestStopReplicaPartitionV0) decode(r *wire.Reader, versio
 	}
 	if v.PartitionIndex, err = r.Int32(); err != nil {
 		return wire.InField(err, "PartitionIndex")
+	}
+	return nil
+}
+
+func (v *StopReplicaRequestStopReplicaPartitionV0) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StopReplicaRequestStopReplicaPartitionV0) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return true
+			case "partitionIndex":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -478,6 +782,81 @@ func (v *StopReplicaRequestStopReplicaTopicV1) decode(r *wire.Reader, version in
 	return nil
 }
 
+func (v *StopReplicaRequestStopReplicaTopicV1) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitionIndexes")
+	dst = append(dst, '[')
+	for i := range v.PartitionIndexes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.PartitionIndexes[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StopReplicaRequestStopReplicaTopicV1) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitionIndexes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionIndexes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionIndexes")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "PartitionIndexes")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.PartitionIndexes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionIndexes")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitionIndexes":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StopReplicaRequestStopReplicaTopicState: Each topic.
 //
 // Versions: 3-4.
@@ -581,6 +960,77 @@ func (v *StopReplicaRequestStopReplicaTopicState) decode(r *wire.Reader, version
 	return nil
 }
 
+func (v *StopReplicaRequestStopReplicaTopicState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "partitionStates")
+	dst = append(dst, '[')
+	for i := range v.PartitionStates {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.PartitionStates[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StopReplicaRequestStopReplicaTopicState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["partitionStates"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionStates")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionStates")
+			}
+			{
+				items := make([]StopReplicaRequestStopReplicaPartitionState, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "PartitionStates")
+					}
+				}
+				v.PartitionStates = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionStates")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return true
+			case "partitionStates":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StopReplicaRequestStopReplicaPartitionState: The state of each partition
 //
 // Versions: 3-4.
@@ -668,6 +1118,74 @@ func (v *StopReplicaRequestStopReplicaPartitionState) decode(r *wire.Reader, ver
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StopReplicaRequestStopReplicaPartitionState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "deletePartition")
+	dst = wire.AppendJSONBool(dst, v.DeletePartition)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StopReplicaRequestStopReplicaPartitionState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["deletePartition"]; ok {
+		seen++
+		if v.DeletePartition, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "DeletePartition")
+		}
+	} else {
+		return wire.JSONMissing("deletePartition")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "leaderEpoch":
+				return true
+			case "deletePartition":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -131,6 +131,33 @@ func (v *StreamsGroupCurrentMemberAssignmentValue) decodeMessage(r *wire.Reader,
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *StreamsGroupCurrentMemberAssignmentValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("StreamsGroupCurrentMemberAssignmentValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *StreamsGroupCurrentMemberAssignmentValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "StreamsGroupCurrentMemberAssignmentValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "StreamsGroupCurrentMemberAssignmentValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "StreamsGroupCurrentMemberAssignmentValue")
+	}
+	return nil
+}
+
 func (v *StreamsGroupCurrentMemberAssignmentValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.MemberEpoch)
@@ -330,6 +357,288 @@ func (v *StreamsGroupCurrentMemberAssignmentValue) decode(r *wire.Reader, versio
 	return nil
 }
 
+func (v *StreamsGroupCurrentMemberAssignmentValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "memberEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.MemberEpoch))
+	dst = wire.JSONField(dst, &first, "previousMemberEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.PreviousMemberEpoch))
+	dst = wire.JSONField(dst, &first, "state")
+	dst = wire.AppendJSONInt(dst, int64(v.State))
+	dst = wire.JSONField(dst, &first, "activeTasks")
+	dst = append(dst, '[')
+	for i := range v.ActiveTasks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ActiveTasks[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "standbyTasks")
+	dst = append(dst, '[')
+	for i := range v.StandbyTasks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StandbyTasks[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "warmupTasks")
+	dst = append(dst, '[')
+	for i := range v.WarmupTasks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.WarmupTasks[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "activeTasksPendingRevocation")
+	dst = append(dst, '[')
+	for i := range v.ActiveTasksPendingRevocation {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ActiveTasksPendingRevocation[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "standbyTasksPendingRevocation")
+	dst = append(dst, '[')
+	for i := range v.StandbyTasksPendingRevocation {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StandbyTasksPendingRevocation[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "warmupTasksPendingRevocation")
+	dst = append(dst, '[')
+	for i := range v.WarmupTasksPendingRevocation {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.WarmupTasksPendingRevocation[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupCurrentMemberAssignmentValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["memberEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MemberEpoch")
+			}
+			v.MemberEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("memberEpoch")
+	}
+	if x, ok := obj["previousMemberEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PreviousMemberEpoch")
+			}
+			v.PreviousMemberEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("previousMemberEpoch")
+	}
+	if x, ok := obj["state"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "State")
+			}
+			v.State = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("state")
+	}
+	if x, ok := obj["activeTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ActiveTasks")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ActiveTasks")
+			}
+			{
+				items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ActiveTasks")
+					}
+				}
+				v.ActiveTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("activeTasks")
+	}
+	if x, ok := obj["standbyTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StandbyTasks")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StandbyTasks")
+			}
+			{
+				items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StandbyTasks")
+					}
+				}
+				v.StandbyTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("standbyTasks")
+	}
+	if x, ok := obj["warmupTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "WarmupTasks")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "WarmupTasks")
+			}
+			{
+				items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "WarmupTasks")
+					}
+				}
+				v.WarmupTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("warmupTasks")
+	}
+	if x, ok := obj["activeTasksPendingRevocation"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ActiveTasksPendingRevocation")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ActiveTasksPendingRevocation")
+			}
+			{
+				items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ActiveTasksPendingRevocation")
+					}
+				}
+				v.ActiveTasksPendingRevocation = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("activeTasksPendingRevocation")
+	}
+	if x, ok := obj["standbyTasksPendingRevocation"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StandbyTasksPendingRevocation")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StandbyTasksPendingRevocation")
+			}
+			{
+				items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StandbyTasksPendingRevocation")
+					}
+				}
+				v.StandbyTasksPendingRevocation = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("standbyTasksPendingRevocation")
+	}
+	if x, ok := obj["warmupTasksPendingRevocation"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "WarmupTasksPendingRevocation")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "WarmupTasksPendingRevocation")
+			}
+			{
+				items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "WarmupTasksPendingRevocation")
+					}
+				}
+				v.WarmupTasksPendingRevocation = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("warmupTasksPendingRevocation")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "memberEpoch":
+				return true
+			case "previousMemberEpoch":
+				return true
+			case "state":
+				return true
+			case "activeTasks":
+				return true
+			case "standbyTasks":
+				return true
+			case "warmupTasks":
+				return true
+			case "activeTasksPendingRevocation":
+				return true
+			case "standbyTasksPendingRevocation":
+				return true
+			case "warmupTasksPendingRevocation":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupCurrentMemberAssignmentValueTaskIDs is StreamsGroupCurrentMemberAssignmentValue's struct TaskIds, versions 0+.
 type StreamsGroupCurrentMemberAssignmentValueTaskIDs struct {
 	// The subtopology ID.
@@ -497,6 +806,122 @@ func (v *StreamsGroupCurrentMemberAssignmentValueTaskIDs) decode(r *wire.Reader,
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupCurrentMemberAssignmentValueTaskIDs) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	if v.AssignmentEpochs == nil || len(v.AssignmentEpochs) != 0 {
+		dst = wire.JSONField(dst, &first, "assignmentEpochs")
+		if v.AssignmentEpochs == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.AssignmentEpochs {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = wire.AppendJSONInt(dst, int64(v.AssignmentEpochs[i]))
+			}
+			dst = append(dst, ']')
+		}
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupCurrentMemberAssignmentValueTaskIDs) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if x, ok := obj["assignmentEpochs"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "AssignmentEpochs")
+			}
+			if null {
+				v.AssignmentEpochs = nil
+			} else {
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "AssignmentEpochs")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.AssignmentEpochs = items
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "partitions":
+				return true
+			case "assignmentEpochs":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

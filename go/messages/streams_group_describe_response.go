@@ -98,6 +98,33 @@ func (v *StreamsGroupDescribeResponse) decodeMessage(r *wire.Reader, version int
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *StreamsGroupDescribeResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("StreamsGroupDescribeResponse", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *StreamsGroupDescribeResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "StreamsGroupDescribeResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "StreamsGroupDescribeResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "StreamsGroupDescribeResponse")
+	}
+	return nil
+}
+
 func (v *StreamsGroupDescribeResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -158,6 +185,81 @@ func (v *StreamsGroupDescribeResponse) decode(r *wire.Reader, version int16) err
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupDescribeResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "groups")
+	dst = append(dst, '[')
+	for i := range v.Groups {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Groups[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["groups"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Groups")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Groups")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseDescribedGroup, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Groups")
+					}
+				}
+				v.Groups = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("groups")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "groups":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -447,6 +549,247 @@ func (v *StreamsGroupDescribeResponseDescribedGroup) decode(r *wire.Reader, vers
 	return nil
 }
 
+func (v *StreamsGroupDescribeResponseDescribedGroup) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "groupState")
+	dst = wire.AppendJSONString(dst, v.GroupState)
+	dst = wire.JSONField(dst, &first, "groupEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.GroupEpoch))
+	dst = wire.JSONField(dst, &first, "assignmentEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.AssignmentEpoch))
+	dst = wire.JSONField(dst, &first, "topology")
+	if v.Topology == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = v.Topology.appendJSON(dst, version)
+	}
+	dst = wire.JSONField(dst, &first, "members")
+	dst = append(dst, '[')
+	for i := range v.Members {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Members[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "authorizedOperations")
+	dst = wire.AppendJSONInt(dst, int64(v.AuthorizedOperations))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "topologyDescription")
+		if v.TopologyDescription == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = v.TopologyDescription.appendJSON(dst, version)
+		}
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "topologyDescriptionStatus")
+		dst = wire.AppendJSONInt(dst, int64(v.TopologyDescriptionStatus))
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "assignorName")
+		dst = wire.AppendJSONNullableString(dst, v.AssignorName)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseDescribedGroup) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["groupState"]; ok {
+		seen++
+		if v.GroupState, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupState")
+		}
+	} else {
+		return wire.JSONMissing("groupState")
+	}
+	if x, ok := obj["groupEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "GroupEpoch")
+			}
+			v.GroupEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("groupEpoch")
+	}
+	if x, ok := obj["assignmentEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "AssignmentEpoch")
+			}
+			v.AssignmentEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("assignmentEpoch")
+	}
+	if x, ok := obj["topology"]; ok {
+		seen++
+		if x == nil {
+			v.Topology = nil
+		} else {
+			v.Topology = new(StreamsGroupDescribeResponseTopology)
+			if err := v.Topology.fromJSON(x, version); err != nil {
+				return wire.InField(err, "Topology")
+			}
+		}
+	} else {
+		return wire.JSONMissing("topology")
+	}
+	if x, ok := obj["members"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Members")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Members")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseMember, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Members")
+					}
+				}
+				v.Members = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("members")
+	}
+	if x, ok := obj["authorizedOperations"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "AuthorizedOperations")
+			}
+			v.AuthorizedOperations = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("authorizedOperations")
+	}
+	if version >= 1 {
+		if x, ok := obj["topologyDescription"]; ok {
+			seen++
+			if x == nil {
+				v.TopologyDescription = nil
+			} else {
+				v.TopologyDescription = new(StreamsGroupDescribeResponseTopologyDescription)
+				if err := v.TopologyDescription.fromJSON(x, version); err != nil {
+					return wire.InField(err, "TopologyDescription")
+				}
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("topologyDescription")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["topologyDescriptionStatus"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "TopologyDescriptionStatus")
+				}
+				v.TopologyDescriptionStatus = int8(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("topologyDescriptionStatus")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["assignorName"]; ok {
+			seen++
+			if v.AssignorName, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "AssignorName")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("assignorName")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "groupId":
+				return true
+			case "groupState":
+				return true
+			case "groupEpoch":
+				return true
+			case "assignmentEpoch":
+				return true
+			case "topology":
+				return true
+			case "members":
+				return true
+			case "authorizedOperations":
+				return true
+			case "topologyDescription":
+				return version >= 1
+			case "topologyDescriptionStatus":
+				return version >= 1
+			case "assignorName":
+				return version >= 1
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupDescribeResponseTopology: The topology metadata currently
 // initialized for the streams application. Can be null in case of a describe
 // error.
@@ -561,6 +904,83 @@ func (v *StreamsGroupDescribeResponseTopology) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupDescribeResponseTopology) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "epoch")
+	dst = wire.AppendJSONInt(dst, int64(v.Epoch))
+	dst = wire.JSONField(dst, &first, "subtopologies")
+	if v.Subtopologies == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.Subtopologies {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Subtopologies[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseTopology) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["epoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Epoch")
+			}
+			v.Epoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("epoch")
+	}
+	if x, ok := obj["subtopologies"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Subtopologies")
+			}
+			if null {
+				v.Subtopologies = nil
+			} else {
+				items := make([]StreamsGroupDescribeResponseSubtopology, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Subtopologies")
+					}
+				}
+				v.Subtopologies = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("subtopologies")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "epoch":
+				return true
+			case "subtopologies":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -763,6 +1183,182 @@ func (v *StreamsGroupDescribeResponseSubtopology) decode(r *wire.Reader, version
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupDescribeResponseSubtopology) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "sourceTopics")
+	dst = append(dst, '[')
+	for i := range v.SourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.SourceTopics[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "repartitionSinkTopics")
+	dst = append(dst, '[')
+	for i := range v.RepartitionSinkTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.RepartitionSinkTopics[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "stateChangelogTopics")
+	dst = append(dst, '[')
+	for i := range v.StateChangelogTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StateChangelogTopics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "repartitionSourceTopics")
+	dst = append(dst, '[')
+	for i := range v.RepartitionSourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.RepartitionSourceTopics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseSubtopology) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["sourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopics")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SourceTopics")
+					}
+				}
+				v.SourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopics")
+	}
+	if x, ok := obj["repartitionSinkTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RepartitionSinkTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "RepartitionSinkTopics")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "RepartitionSinkTopics")
+					}
+				}
+				v.RepartitionSinkTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("repartitionSinkTopics")
+	}
+	if x, ok := obj["stateChangelogTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StateChangelogTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StateChangelogTopics")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseTopicInfo, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StateChangelogTopics")
+					}
+				}
+				v.StateChangelogTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("stateChangelogTopics")
+	}
+	if x, ok := obj["repartitionSourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RepartitionSourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "RepartitionSourceTopics")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseTopicInfo, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "RepartitionSourceTopics")
+					}
+				}
+				v.RepartitionSourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("repartitionSourceTopics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "sourceTopics":
+				return true
+			case "repartitionSinkTopics":
+				return true
+			case "stateChangelogTopics":
+				return true
+			case "repartitionSourceTopics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -1080,6 +1676,296 @@ func (v *StreamsGroupDescribeResponseMember) decode(r *wire.Reader, version int1
 	return nil
 }
 
+func (v *StreamsGroupDescribeResponseMember) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "memberEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.MemberEpoch))
+	dst = wire.JSONField(dst, &first, "instanceId")
+	dst = wire.AppendJSONNullableString(dst, v.InstanceID)
+	dst = wire.JSONField(dst, &first, "rackId")
+	dst = wire.AppendJSONNullableString(dst, v.RackID)
+	dst = wire.JSONField(dst, &first, "clientId")
+	dst = wire.AppendJSONString(dst, v.ClientID)
+	dst = wire.JSONField(dst, &first, "clientHost")
+	dst = wire.AppendJSONString(dst, v.ClientHost)
+	dst = wire.JSONField(dst, &first, "topologyEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.TopologyEpoch))
+	dst = wire.JSONField(dst, &first, "processId")
+	dst = wire.AppendJSONString(dst, v.ProcessID)
+	dst = wire.JSONField(dst, &first, "userEndpoint")
+	if v.UserEndpoint == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = v.UserEndpoint.appendJSON(dst, version)
+	}
+	dst = wire.JSONField(dst, &first, "clientTags")
+	dst = append(dst, '[')
+	for i := range v.ClientTags {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ClientTags[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "taskOffsets")
+	dst = append(dst, '[')
+	for i := range v.TaskOffsets {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.TaskOffsets[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "taskEndOffsets")
+	dst = append(dst, '[')
+	for i := range v.TaskEndOffsets {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.TaskEndOffsets[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "assignment")
+	dst = v.Assignment.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "targetAssignment")
+	dst = v.TargetAssignment.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "isClassic")
+	dst = wire.AppendJSONBool(dst, v.IsClassic)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseMember) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["memberEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MemberEpoch")
+			}
+			v.MemberEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("memberEpoch")
+	}
+	if x, ok := obj["instanceId"]; ok {
+		seen++
+		if v.InstanceID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "InstanceID")
+		}
+	} else {
+		return wire.JSONMissing("instanceId")
+	}
+	if x, ok := obj["rackId"]; ok {
+		seen++
+		if v.RackID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "RackID")
+		}
+	} else {
+		return wire.JSONMissing("rackId")
+	}
+	if x, ok := obj["clientId"]; ok {
+		seen++
+		if v.ClientID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientID")
+		}
+	} else {
+		return wire.JSONMissing("clientId")
+	}
+	if x, ok := obj["clientHost"]; ok {
+		seen++
+		if v.ClientHost, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientHost")
+		}
+	} else {
+		return wire.JSONMissing("clientHost")
+	}
+	if x, ok := obj["topologyEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TopologyEpoch")
+			}
+			v.TopologyEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("topologyEpoch")
+	}
+	if x, ok := obj["processId"]; ok {
+		seen++
+		if v.ProcessID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ProcessID")
+		}
+	} else {
+		return wire.JSONMissing("processId")
+	}
+	if x, ok := obj["userEndpoint"]; ok {
+		seen++
+		if x == nil {
+			v.UserEndpoint = nil
+		} else {
+			v.UserEndpoint = new(StreamsGroupDescribeResponseEndpoint)
+			if err := v.UserEndpoint.fromJSON(x, version); err != nil {
+				return wire.InField(err, "UserEndpoint")
+			}
+		}
+	} else {
+		return wire.JSONMissing("userEndpoint")
+	}
+	if x, ok := obj["clientTags"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ClientTags")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ClientTags")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseKeyValue, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ClientTags")
+					}
+				}
+				v.ClientTags = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("clientTags")
+	}
+	if x, ok := obj["taskOffsets"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TaskOffsets")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "TaskOffsets")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseTaskOffset, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TaskOffsets")
+					}
+				}
+				v.TaskOffsets = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("taskOffsets")
+	}
+	if x, ok := obj["taskEndOffsets"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TaskEndOffsets")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "TaskEndOffsets")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseTaskOffset, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TaskEndOffsets")
+					}
+				}
+				v.TaskEndOffsets = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("taskEndOffsets")
+	}
+	if x, ok := obj["assignment"]; ok {
+		seen++
+		if err := v.Assignment.fromJSON(x, version); err != nil {
+			return wire.InField(err, "Assignment")
+		}
+	} else {
+		return wire.JSONMissing("assignment")
+	}
+	if x, ok := obj["targetAssignment"]; ok {
+		seen++
+		if err := v.TargetAssignment.fromJSON(x, version); err != nil {
+			return wire.InField(err, "TargetAssignment")
+		}
+	} else {
+		return wire.JSONMissing("targetAssignment")
+	}
+	if x, ok := obj["isClassic"]; ok {
+		seen++
+		if v.IsClassic, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "IsClassic")
+		}
+	} else {
+		return wire.JSONMissing("isClassic")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "memberId":
+				return true
+			case "memberEpoch":
+				return true
+			case "instanceId":
+				return true
+			case "rackId":
+				return true
+			case "clientId":
+				return true
+			case "clientHost":
+				return true
+			case "topologyEpoch":
+				return true
+			case "processId":
+				return true
+			case "userEndpoint":
+				return true
+			case "clientTags":
+				return true
+			case "taskOffsets":
+				return true
+			case "taskEndOffsets":
+				return true
+			case "assignment":
+				return true
+			case "targetAssignment":
+				return true
+			case "isClassic":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupDescribeResponseEndpoint is StreamsGroupDescribeResponse's struct Endpoint, versions 0+.
 type StreamsGroupDescribeResponseEndpoint struct {
 	// host of the endpoint
@@ -1155,6 +2041,58 @@ func (v *StreamsGroupDescribeResponseEndpoint) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupDescribeResponseEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -1244,6 +2182,74 @@ func (v *StreamsGroupDescribeResponseTaskOffset) decode(r *wire.Reader, version 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupDescribeResponseTaskOffset) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = wire.JSONField(dst, &first, "offset")
+	dst = wire.AppendJSONInt(dst, int64(v.Offset))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseTaskOffset) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if x, ok := obj["offset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Offset")
+			}
+			v.Offset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("offset")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "partition":
+				return true
+			case "offset":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -1399,6 +2405,135 @@ func (v *StreamsGroupDescribeResponseAssignment) decode(r *wire.Reader, version 
 	return nil
 }
 
+func (v *StreamsGroupDescribeResponseAssignment) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "activeTasks")
+	dst = append(dst, '[')
+	for i := range v.ActiveTasks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ActiveTasks[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "standbyTasks")
+	dst = append(dst, '[')
+	for i := range v.StandbyTasks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StandbyTasks[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "warmupTasks")
+	dst = append(dst, '[')
+	for i := range v.WarmupTasks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.WarmupTasks[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseAssignment) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["activeTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ActiveTasks")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ActiveTasks")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ActiveTasks")
+					}
+				}
+				v.ActiveTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("activeTasks")
+	}
+	if x, ok := obj["standbyTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StandbyTasks")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StandbyTasks")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StandbyTasks")
+					}
+				}
+				v.StandbyTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("standbyTasks")
+	}
+	if x, ok := obj["warmupTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "WarmupTasks")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "WarmupTasks")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "WarmupTasks")
+					}
+				}
+				v.WarmupTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("warmupTasks")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "activeTasks":
+				return true
+			case "standbyTasks":
+				return true
+			case "warmupTasks":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupDescribeResponseTaskIDs is StreamsGroupDescribeResponse's struct TaskIds, versions 0+.
 type StreamsGroupDescribeResponseTaskIDs struct {
 	// The subtopology identifier.
@@ -1496,6 +2631,81 @@ func (v *StreamsGroupDescribeResponseTaskIDs) decode(r *wire.Reader, version int
 	return nil
 }
 
+func (v *StreamsGroupDescribeResponseTaskIDs) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseTaskIDs) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupDescribeResponseKeyValue is StreamsGroupDescribeResponse's struct KeyValue, versions 0+.
 type StreamsGroupDescribeResponseKeyValue struct {
 	// key of the config
@@ -1573,6 +2783,54 @@ func (v *StreamsGroupDescribeResponseKeyValue) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupDescribeResponseKeyValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "key")
+	dst = wire.AppendJSONString(dst, v.Key)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONString(dst, v.Value)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseKeyValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["key"]; ok {
+		seen++
+		if v.Key, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Key")
+		}
+	} else {
+		return wire.JSONMissing("key")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "key":
+				return true
+			case "value":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -1700,6 +2958,109 @@ func (v *StreamsGroupDescribeResponseTopicInfo) decode(r *wire.Reader, version i
 	return nil
 }
 
+func (v *StreamsGroupDescribeResponseTopicInfo) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = wire.AppendJSONInt(dst, int64(v.Partitions))
+	dst = wire.JSONField(dst, &first, "replicationFactor")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicationFactor))
+	dst = wire.JSONField(dst, &first, "topicConfigs")
+	dst = append(dst, '[')
+	for i := range v.TopicConfigs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.TopicConfigs[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseTopicInfo) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			v.Partitions = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if x, ok := obj["replicationFactor"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ReplicationFactor")
+			}
+			v.ReplicationFactor = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("replicationFactor")
+	}
+	if x, ok := obj["topicConfigs"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TopicConfigs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "TopicConfigs")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseKeyValue, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TopicConfigs")
+					}
+				}
+				v.TopicConfigs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topicConfigs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			case "replicationFactor":
+				return true
+			case "topicConfigs":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupDescribeResponseTopologyDescription is StreamsGroupDescribeResponse's struct TopologyDescription, versions 1+.
 type StreamsGroupDescribeResponseTopologyDescription struct {
 	// The subtopologies that make up this topology.
@@ -1820,6 +3181,100 @@ func (v *StreamsGroupDescribeResponseTopologyDescription) decode(r *wire.Reader,
 	return nil
 }
 
+func (v *StreamsGroupDescribeResponseTopologyDescription) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologies")
+	dst = append(dst, '[')
+	for i := range v.Subtopologies {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Subtopologies[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "globalStores")
+	dst = append(dst, '[')
+	for i := range v.GlobalStores {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.GlobalStores[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseTopologyDescription) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologies"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Subtopologies")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Subtopologies")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseTopologyDescriptionSubtopology, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Subtopologies")
+					}
+				}
+				v.Subtopologies = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("subtopologies")
+	}
+	if x, ok := obj["globalStores"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "GlobalStores")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "GlobalStores")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseTopologyDescriptionGlobalStore, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "GlobalStores")
+					}
+				}
+				v.GlobalStores = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("globalStores")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologies":
+				return true
+			case "globalStores":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupDescribeResponseTopologyDescriptionSubtopology is StreamsGroupDescribeResponse's struct TopologyDescriptionSubtopology, versions 1+.
 type StreamsGroupDescribeResponseTopologyDescriptionSubtopology struct {
 	// The subtopology identifier, unique within the topology.
@@ -1917,6 +3372,77 @@ func (v *StreamsGroupDescribeResponseTopologyDescriptionSubtopology) decode(r *w
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupDescribeResponseTopologyDescriptionSubtopology) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "nodes")
+	dst = append(dst, '[')
+	for i := range v.Nodes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Nodes[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseTopologyDescriptionSubtopology) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["nodes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Nodes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Nodes")
+			}
+			{
+				items := make([]StreamsGroupDescribeResponseTopologyDescriptionNode, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Nodes")
+					}
+				}
+				v.Nodes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("nodes")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "nodes":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -2110,6 +3636,175 @@ func (v *StreamsGroupDescribeResponseTopologyDescriptionNode) decode(r *wire.Rea
 	return nil
 }
 
+func (v *StreamsGroupDescribeResponseTopologyDescriptionNode) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "nodeType")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeType))
+	dst = wire.JSONField(dst, &first, "sourceTopics")
+	dst = append(dst, '[')
+	for i := range v.SourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.SourceTopics[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "sinkTopic")
+	dst = wire.AppendJSONNullableString(dst, v.SinkTopic)
+	dst = wire.JSONField(dst, &first, "stores")
+	dst = append(dst, '[')
+	for i := range v.Stores {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.Stores[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "successors")
+	dst = append(dst, '[')
+	for i := range v.Successors {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.Successors[i])
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseTopologyDescriptionNode) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["nodeType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "NodeType")
+			}
+			v.NodeType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeType")
+	}
+	if x, ok := obj["sourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopics")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SourceTopics")
+					}
+				}
+				v.SourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopics")
+	}
+	if x, ok := obj["sinkTopic"]; ok {
+		seen++
+		if v.SinkTopic, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "SinkTopic")
+		}
+	} else {
+		return wire.JSONMissing("sinkTopic")
+	}
+	if x, ok := obj["stores"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Stores")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Stores")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Stores")
+					}
+				}
+				v.Stores = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("stores")
+	}
+	if x, ok := obj["successors"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Successors")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Successors")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Successors")
+					}
+				}
+				v.Successors = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("successors")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "nodeType":
+				return true
+			case "sourceTopics":
+				return true
+			case "sinkTopic":
+				return true
+			case "stores":
+				return true
+			case "successors":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupDescribeResponseTopologyDescriptionGlobalStore is StreamsGroupDescribeResponse's struct TopologyDescriptionGlobalStore, versions 1+.
 type StreamsGroupDescribeResponseTopologyDescriptionGlobalStore struct {
 	// The source node providing data to the global store.
@@ -2189,6 +3884,54 @@ func (v *StreamsGroupDescribeResponseTopologyDescriptionGlobalStore) decode(r *w
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupDescribeResponseTopologyDescriptionGlobalStore) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "source")
+	dst = v.Source.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "processor")
+	dst = v.Processor.appendJSON(dst, version)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupDescribeResponseTopologyDescriptionGlobalStore) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["source"]; ok {
+		seen++
+		if err := v.Source.fromJSON(x, version); err != nil {
+			return wire.InField(err, "Source")
+		}
+	} else {
+		return wire.JSONMissing("source")
+	}
+	if x, ok := obj["processor"]; ok {
+		seen++
+		if err := v.Processor.fromJSON(x, version); err != nil {
+			return wire.InField(err, "Processor")
+		}
+	} else {
+		return wire.JSONMissing("processor")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "source":
+				return true
+			case "processor":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

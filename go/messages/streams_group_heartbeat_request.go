@@ -177,6 +177,33 @@ func (v *StreamsGroupHeartbeatRequest) decodeMessage(r *wire.Reader, version int
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *StreamsGroupHeartbeatRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("StreamsGroupHeartbeatRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *StreamsGroupHeartbeatRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "StreamsGroupHeartbeatRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "StreamsGroupHeartbeatRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "StreamsGroupHeartbeatRequest")
+	}
+	return nil
+}
+
 func (v *StreamsGroupHeartbeatRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.GroupID, true); err != nil {
@@ -552,6 +579,414 @@ func (v *StreamsGroupHeartbeatRequest) decode(r *wire.Reader, version int16) err
 	return nil
 }
 
+func (v *StreamsGroupHeartbeatRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "memberEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.MemberEpoch))
+	dst = wire.JSONField(dst, &first, "endpointInformationEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.EndpointInformationEpoch))
+	dst = wire.JSONField(dst, &first, "instanceId")
+	dst = wire.AppendJSONNullableString(dst, v.InstanceID)
+	dst = wire.JSONField(dst, &first, "rackId")
+	dst = wire.AppendJSONNullableString(dst, v.RackID)
+	dst = wire.JSONField(dst, &first, "rebalanceTimeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.RebalanceTimeoutMs))
+	dst = wire.JSONField(dst, &first, "topology")
+	if v.Topology == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = v.Topology.appendJSON(dst, version)
+	}
+	dst = wire.JSONField(dst, &first, "activeTasks")
+	if v.ActiveTasks == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.ActiveTasks {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.ActiveTasks[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "standbyTasks")
+	if v.StandbyTasks == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.StandbyTasks {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.StandbyTasks[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "warmupTasks")
+	if v.WarmupTasks == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.WarmupTasks {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.WarmupTasks[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "processId")
+	dst = wire.AppendJSONNullableString(dst, v.ProcessID)
+	dst = wire.JSONField(dst, &first, "userEndpoint")
+	if v.UserEndpoint == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = v.UserEndpoint.appendJSON(dst, version)
+	}
+	dst = wire.JSONField(dst, &first, "clientTags")
+	if v.ClientTags == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.ClientTags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.ClientTags[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "taskOffsets")
+	if v.TaskOffsets == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.TaskOffsets {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.TaskOffsets[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "taskEndOffsets")
+	if v.TaskEndOffsets == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.TaskEndOffsets {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.TaskEndOffsets[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "shutdownApplication")
+	dst = wire.AppendJSONBool(dst, v.ShutdownApplication)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["memberEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MemberEpoch")
+			}
+			v.MemberEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("memberEpoch")
+	}
+	if x, ok := obj["endpointInformationEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "EndpointInformationEpoch")
+			}
+			v.EndpointInformationEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("endpointInformationEpoch")
+	}
+	if x, ok := obj["instanceId"]; ok {
+		seen++
+		if v.InstanceID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "InstanceID")
+		}
+	} else {
+		return wire.JSONMissing("instanceId")
+	}
+	if x, ok := obj["rackId"]; ok {
+		seen++
+		if v.RackID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "RackID")
+		}
+	} else {
+		return wire.JSONMissing("rackId")
+	}
+	if x, ok := obj["rebalanceTimeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "RebalanceTimeoutMs")
+			}
+			v.RebalanceTimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("rebalanceTimeoutMs")
+	}
+	if x, ok := obj["topology"]; ok {
+		seen++
+		if x == nil {
+			v.Topology = nil
+		} else {
+			v.Topology = new(StreamsGroupHeartbeatRequestTopology)
+			if err := v.Topology.fromJSON(x, version); err != nil {
+				return wire.InField(err, "Topology")
+			}
+		}
+	} else {
+		return wire.JSONMissing("topology")
+	}
+	if x, ok := obj["activeTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ActiveTasks")
+			}
+			if null {
+				v.ActiveTasks = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatRequestTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ActiveTasks")
+					}
+				}
+				v.ActiveTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("activeTasks")
+	}
+	if x, ok := obj["standbyTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StandbyTasks")
+			}
+			if null {
+				v.StandbyTasks = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatRequestTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StandbyTasks")
+					}
+				}
+				v.StandbyTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("standbyTasks")
+	}
+	if x, ok := obj["warmupTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "WarmupTasks")
+			}
+			if null {
+				v.WarmupTasks = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatRequestTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "WarmupTasks")
+					}
+				}
+				v.WarmupTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("warmupTasks")
+	}
+	if x, ok := obj["processId"]; ok {
+		seen++
+		if v.ProcessID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ProcessID")
+		}
+	} else {
+		return wire.JSONMissing("processId")
+	}
+	if x, ok := obj["userEndpoint"]; ok {
+		seen++
+		if x == nil {
+			v.UserEndpoint = nil
+		} else {
+			v.UserEndpoint = new(StreamsGroupHeartbeatRequestEndpoint)
+			if err := v.UserEndpoint.fromJSON(x, version); err != nil {
+				return wire.InField(err, "UserEndpoint")
+			}
+		}
+	} else {
+		return wire.JSONMissing("userEndpoint")
+	}
+	if x, ok := obj["clientTags"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ClientTags")
+			}
+			if null {
+				v.ClientTags = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatRequestKeyValue, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ClientTags")
+					}
+				}
+				v.ClientTags = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("clientTags")
+	}
+	if x, ok := obj["taskOffsets"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TaskOffsets")
+			}
+			if null {
+				v.TaskOffsets = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatRequestTaskOffset, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TaskOffsets")
+					}
+				}
+				v.TaskOffsets = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("taskOffsets")
+	}
+	if x, ok := obj["taskEndOffsets"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TaskEndOffsets")
+			}
+			if null {
+				v.TaskEndOffsets = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatRequestTaskOffset, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TaskEndOffsets")
+					}
+				}
+				v.TaskEndOffsets = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("taskEndOffsets")
+	}
+	if x, ok := obj["shutdownApplication"]; ok {
+		seen++
+		if v.ShutdownApplication, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "ShutdownApplication")
+		}
+	} else {
+		return wire.JSONMissing("shutdownApplication")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "memberId":
+				return true
+			case "memberEpoch":
+				return true
+			case "endpointInformationEpoch":
+				return true
+			case "instanceId":
+				return true
+			case "rackId":
+				return true
+			case "rebalanceTimeoutMs":
+				return true
+			case "topology":
+				return true
+			case "activeTasks":
+				return true
+			case "standbyTasks":
+				return true
+			case "warmupTasks":
+				return true
+			case "processId":
+				return true
+			case "userEndpoint":
+				return true
+			case "clientTags":
+				return true
+			case "taskOffsets":
+				return true
+			case "taskEndOffsets":
+				return true
+			case "shutdownApplication":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupHeartbeatRequestTopology: The topology metadata of the streams
 // application. Used to initialize the topology of the group and to check if
 // the topology corresponds to the topology initialized for the group. Only
@@ -653,6 +1088,81 @@ func (v *StreamsGroupHeartbeatRequestTopology) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupHeartbeatRequestTopology) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "epoch")
+	dst = wire.AppendJSONInt(dst, int64(v.Epoch))
+	dst = wire.JSONField(dst, &first, "subtopologies")
+	dst = append(dst, '[')
+	for i := range v.Subtopologies {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Subtopologies[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatRequestTopology) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["epoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Epoch")
+			}
+			v.Epoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("epoch")
+	}
+	if x, ok := obj["subtopologies"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Subtopologies")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Subtopologies")
+			}
+			{
+				items := make([]StreamsGroupHeartbeatRequestSubtopology, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Subtopologies")
+					}
+				}
+				v.Subtopologies = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("subtopologies")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "epoch":
+				return true
+			case "subtopologies":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -919,6 +1429,252 @@ func (v *StreamsGroupHeartbeatRequestSubtopology) decode(r *wire.Reader, version
 	return nil
 }
 
+func (v *StreamsGroupHeartbeatRequestSubtopology) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "sourceTopics")
+	dst = append(dst, '[')
+	for i := range v.SourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.SourceTopics[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "sourceTopicRegex")
+	dst = append(dst, '[')
+	for i := range v.SourceTopicRegex {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.SourceTopicRegex[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "stateChangelogTopics")
+	dst = append(dst, '[')
+	for i := range v.StateChangelogTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StateChangelogTopics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "repartitionSinkTopics")
+	dst = append(dst, '[')
+	for i := range v.RepartitionSinkTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.RepartitionSinkTopics[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "repartitionSourceTopics")
+	dst = append(dst, '[')
+	for i := range v.RepartitionSourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.RepartitionSourceTopics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "copartitionGroups")
+	dst = append(dst, '[')
+	for i := range v.CopartitionGroups {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.CopartitionGroups[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatRequestSubtopology) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["sourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopics")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SourceTopics")
+					}
+				}
+				v.SourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopics")
+	}
+	if x, ok := obj["sourceTopicRegex"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopicRegex")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopicRegex")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SourceTopicRegex")
+					}
+				}
+				v.SourceTopicRegex = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopicRegex")
+	}
+	if x, ok := obj["stateChangelogTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StateChangelogTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StateChangelogTopics")
+			}
+			{
+				items := make([]StreamsGroupHeartbeatRequestTopicInfo, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StateChangelogTopics")
+					}
+				}
+				v.StateChangelogTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("stateChangelogTopics")
+	}
+	if x, ok := obj["repartitionSinkTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RepartitionSinkTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "RepartitionSinkTopics")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "RepartitionSinkTopics")
+					}
+				}
+				v.RepartitionSinkTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("repartitionSinkTopics")
+	}
+	if x, ok := obj["repartitionSourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RepartitionSourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "RepartitionSourceTopics")
+			}
+			{
+				items := make([]StreamsGroupHeartbeatRequestTopicInfo, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "RepartitionSourceTopics")
+					}
+				}
+				v.RepartitionSourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("repartitionSourceTopics")
+	}
+	if x, ok := obj["copartitionGroups"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "CopartitionGroups")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "CopartitionGroups")
+			}
+			{
+				items := make([]StreamsGroupHeartbeatRequestCopartitionGroup, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "CopartitionGroups")
+					}
+				}
+				v.CopartitionGroups = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("copartitionGroups")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "sourceTopics":
+				return true
+			case "sourceTopicRegex":
+				return true
+			case "stateChangelogTopics":
+				return true
+			case "repartitionSinkTopics":
+				return true
+			case "repartitionSourceTopics":
+				return true
+			case "copartitionGroups":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupHeartbeatRequestCopartitionGroup: A subset of source topics that
 // must be copartitioned.
 //
@@ -1064,6 +1820,147 @@ func (v *StreamsGroupHeartbeatRequestCopartitionGroup) decode(r *wire.Reader, ve
 	return nil
 }
 
+func (v *StreamsGroupHeartbeatRequestCopartitionGroup) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "sourceTopics")
+	dst = append(dst, '[')
+	for i := range v.SourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.SourceTopics[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "sourceTopicRegex")
+	dst = append(dst, '[')
+	for i := range v.SourceTopicRegex {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.SourceTopicRegex[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "repartitionSourceTopics")
+	dst = append(dst, '[')
+	for i := range v.RepartitionSourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.RepartitionSourceTopics[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatRequestCopartitionGroup) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["sourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopics")
+			}
+			{
+				items := make([]int16, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<15, 1<<15-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "SourceTopics")
+						}
+						items[i] = int16(n)
+					}
+				}
+				v.SourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopics")
+	}
+	if x, ok := obj["sourceTopicRegex"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopicRegex")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopicRegex")
+			}
+			{
+				items := make([]int16, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<15, 1<<15-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "SourceTopicRegex")
+						}
+						items[i] = int16(n)
+					}
+				}
+				v.SourceTopicRegex = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopicRegex")
+	}
+	if x, ok := obj["repartitionSourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RepartitionSourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "RepartitionSourceTopics")
+			}
+			{
+				items := make([]int16, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<15, 1<<15-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "RepartitionSourceTopics")
+						}
+						items[i] = int16(n)
+					}
+				}
+				v.RepartitionSourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("repartitionSourceTopics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "sourceTopics":
+				return true
+			case "sourceTopicRegex":
+				return true
+			case "repartitionSourceTopics":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupHeartbeatRequestKeyValue is StreamsGroupHeartbeatRequest's struct KeyValue, versions 0+.
 type StreamsGroupHeartbeatRequestKeyValue struct {
 	// key of the config
@@ -1141,6 +2038,54 @@ func (v *StreamsGroupHeartbeatRequestKeyValue) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupHeartbeatRequestKeyValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "key")
+	dst = wire.AppendJSONString(dst, v.Key)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONString(dst, v.Value)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatRequestKeyValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["key"]; ok {
+		seen++
+		if v.Key, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Key")
+		}
+	} else {
+		return wire.JSONMissing("key")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "key":
+				return true
+			case "value":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -1268,6 +2213,109 @@ func (v *StreamsGroupHeartbeatRequestTopicInfo) decode(r *wire.Reader, version i
 	return nil
 }
 
+func (v *StreamsGroupHeartbeatRequestTopicInfo) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = wire.AppendJSONInt(dst, int64(v.Partitions))
+	dst = wire.JSONField(dst, &first, "replicationFactor")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicationFactor))
+	dst = wire.JSONField(dst, &first, "topicConfigs")
+	dst = append(dst, '[')
+	for i := range v.TopicConfigs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.TopicConfigs[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatRequestTopicInfo) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			v.Partitions = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if x, ok := obj["replicationFactor"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ReplicationFactor")
+			}
+			v.ReplicationFactor = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("replicationFactor")
+	}
+	if x, ok := obj["topicConfigs"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TopicConfigs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "TopicConfigs")
+			}
+			{
+				items := make([]StreamsGroupHeartbeatRequestKeyValue, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TopicConfigs")
+					}
+				}
+				v.TopicConfigs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topicConfigs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			case "replicationFactor":
+				return true
+			case "topicConfigs":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupHeartbeatRequestEndpoint is StreamsGroupHeartbeatRequest's struct Endpoint, versions 0+.
 type StreamsGroupHeartbeatRequestEndpoint struct {
 	// host of the endpoint
@@ -1343,6 +2391,58 @@ func (v *StreamsGroupHeartbeatRequestEndpoint) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupHeartbeatRequestEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatRequestEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -1432,6 +2532,74 @@ func (v *StreamsGroupHeartbeatRequestTaskOffset) decode(r *wire.Reader, version 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupHeartbeatRequestTaskOffset) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = wire.JSONField(dst, &first, "offset")
+	dst = wire.AppendJSONInt(dst, int64(v.Offset))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatRequestTaskOffset) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if x, ok := obj["offset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "Offset")
+			}
+			v.Offset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("offset")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "partition":
+				return true
+			case "offset":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -1529,6 +2697,81 @@ func (v *StreamsGroupHeartbeatRequestTaskIDs) decode(r *wire.Reader, version int
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupHeartbeatRequestTaskIDs) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatRequestTaskIDs) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -169,6 +169,33 @@ func (v *StreamsGroupHeartbeatResponse) decodeMessage(r *wire.Reader, version in
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *StreamsGroupHeartbeatResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("StreamsGroupHeartbeatResponse", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *StreamsGroupHeartbeatResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "StreamsGroupHeartbeatResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "StreamsGroupHeartbeatResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "StreamsGroupHeartbeatResponse")
+	}
+	return nil
+}
+
 func (v *StreamsGroupHeartbeatResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.ThrottleTimeMs)
@@ -479,6 +506,391 @@ func (v *StreamsGroupHeartbeatResponse) decode(r *wire.Reader, version int16) er
 	return nil
 }
 
+func (v *StreamsGroupHeartbeatResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "throttleTimeMs")
+	dst = wire.AppendJSONInt(dst, int64(v.ThrottleTimeMs))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "errorMessage")
+	dst = wire.AppendJSONNullableString(dst, v.ErrorMessage)
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "memberEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.MemberEpoch))
+	dst = wire.JSONField(dst, &first, "heartbeatIntervalMs")
+	dst = wire.AppendJSONInt(dst, int64(v.HeartbeatIntervalMs))
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "acceptableRecoveryLagLegacy")
+		dst = wire.AppendJSONInt(dst, int64(v.AcceptableRecoveryLagLegacy))
+	}
+	dst = wire.JSONField(dst, &first, "taskOffsetIntervalMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TaskOffsetIntervalMs))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "acceptableRecoveryLag")
+		dst = wire.AppendJSONInt(dst, int64(v.AcceptableRecoveryLag))
+	}
+	dst = wire.JSONField(dst, &first, "status")
+	if v.Status == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.Status {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Status[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "activeTasks")
+	if v.ActiveTasks == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.ActiveTasks {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.ActiveTasks[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "standbyTasks")
+	if v.StandbyTasks == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.StandbyTasks {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.StandbyTasks[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "warmupTasks")
+	if v.WarmupTasks == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.WarmupTasks {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.WarmupTasks[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "topologyDescriptionRequired")
+		dst = wire.AppendJSONBool(dst, v.TopologyDescriptionRequired)
+	}
+	dst = wire.JSONField(dst, &first, "endpointInformationEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.EndpointInformationEpoch))
+	dst = wire.JSONField(dst, &first, "partitionsByUserEndpoint")
+	if v.PartitionsByUserEndpoint == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.PartitionsByUserEndpoint {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.PartitionsByUserEndpoint[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["throttleTimeMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ThrottleTimeMs")
+			}
+			v.ThrottleTimeMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("throttleTimeMs")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["errorMessage"]; ok {
+		seen++
+		if v.ErrorMessage, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ErrorMessage")
+		}
+	} else {
+		return wire.JSONMissing("errorMessage")
+	}
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["memberEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "MemberEpoch")
+			}
+			v.MemberEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("memberEpoch")
+	}
+	if x, ok := obj["heartbeatIntervalMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "HeartbeatIntervalMs")
+			}
+			v.HeartbeatIntervalMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("heartbeatIntervalMs")
+	}
+	if version <= 0 {
+		if x, ok := obj["acceptableRecoveryLagLegacy"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "AcceptableRecoveryLagLegacy")
+				}
+				v.AcceptableRecoveryLagLegacy = int32(n)
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("acceptableRecoveryLagLegacy")
+		}
+	}
+	if x, ok := obj["taskOffsetIntervalMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TaskOffsetIntervalMs")
+			}
+			v.TaskOffsetIntervalMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("taskOffsetIntervalMs")
+	}
+	if version >= 1 {
+		if x, ok := obj["acceptableRecoveryLag"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "AcceptableRecoveryLag")
+				}
+				v.AcceptableRecoveryLag = int64(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("acceptableRecoveryLag")
+		}
+	}
+	if x, ok := obj["status"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Status")
+			}
+			if null {
+				v.Status = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatResponseStatus, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Status")
+					}
+				}
+				v.Status = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("status")
+	}
+	if x, ok := obj["activeTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ActiveTasks")
+			}
+			if null {
+				v.ActiveTasks = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatResponseTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ActiveTasks")
+					}
+				}
+				v.ActiveTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("activeTasks")
+	}
+	if x, ok := obj["standbyTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StandbyTasks")
+			}
+			if null {
+				v.StandbyTasks = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatResponseTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StandbyTasks")
+					}
+				}
+				v.StandbyTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("standbyTasks")
+	}
+	if x, ok := obj["warmupTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "WarmupTasks")
+			}
+			if null {
+				v.WarmupTasks = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatResponseTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "WarmupTasks")
+					}
+				}
+				v.WarmupTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("warmupTasks")
+	}
+	if version >= 1 {
+		if x, ok := obj["topologyDescriptionRequired"]; ok {
+			seen++
+			if v.TopologyDescriptionRequired, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "TopologyDescriptionRequired")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("topologyDescriptionRequired")
+		}
+	}
+	if x, ok := obj["endpointInformationEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "EndpointInformationEpoch")
+			}
+			v.EndpointInformationEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("endpointInformationEpoch")
+	}
+	if x, ok := obj["partitionsByUserEndpoint"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionsByUserEndpoint")
+			}
+			if null {
+				v.PartitionsByUserEndpoint = nil
+			} else {
+				items := make([]StreamsGroupHeartbeatResponseEndpointToPartitions, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "PartitionsByUserEndpoint")
+					}
+				}
+				v.PartitionsByUserEndpoint = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionsByUserEndpoint")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "throttleTimeMs":
+				return true
+			case "errorCode":
+				return true
+			case "errorMessage":
+				return true
+			case "memberId":
+				return true
+			case "memberEpoch":
+				return true
+			case "heartbeatIntervalMs":
+				return true
+			case "acceptableRecoveryLagLegacy":
+				return version <= 0
+			case "taskOffsetIntervalMs":
+				return true
+			case "acceptableRecoveryLag":
+				return version >= 1
+			case "status":
+				return true
+			case "activeTasks":
+				return true
+			case "standbyTasks":
+				return true
+			case "warmupTasks":
+				return true
+			case "topologyDescriptionRequired":
+				return version >= 1
+			case "endpointInformationEpoch":
+				return true
+			case "partitionsByUserEndpoint":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupHeartbeatResponseEndpointToPartitions: Global assignment
 // information used for IQ. There is one entry per member, so several entries
 // carry the same UserEndpoint when a client runs more than one stream thread;
@@ -620,6 +1032,112 @@ func (v *StreamsGroupHeartbeatResponseEndpointToPartitions) decode(r *wire.Reade
 	return nil
 }
 
+func (v *StreamsGroupHeartbeatResponseEndpointToPartitions) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "userEndpoint")
+	dst = v.UserEndpoint.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "activePartitions")
+	dst = append(dst, '[')
+	for i := range v.ActivePartitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ActivePartitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "standbyPartitions")
+	dst = append(dst, '[')
+	for i := range v.StandbyPartitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StandbyPartitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatResponseEndpointToPartitions) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["userEndpoint"]; ok {
+		seen++
+		if err := v.UserEndpoint.fromJSON(x, version); err != nil {
+			return wire.InField(err, "UserEndpoint")
+		}
+	} else {
+		return wire.JSONMissing("userEndpoint")
+	}
+	if x, ok := obj["activePartitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ActivePartitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ActivePartitions")
+			}
+			{
+				items := make([]StreamsGroupHeartbeatResponseTopicPartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ActivePartitions")
+					}
+				}
+				v.ActivePartitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("activePartitions")
+	}
+	if x, ok := obj["standbyPartitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StandbyPartitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StandbyPartitions")
+			}
+			{
+				items := make([]StreamsGroupHeartbeatResponseTopicPartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StandbyPartitions")
+					}
+				}
+				v.StandbyPartitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("standbyPartitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "userEndpoint":
+				return true
+			case "activePartitions":
+				return true
+			case "standbyPartitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupHeartbeatResponseStatus is StreamsGroupHeartbeatResponse's struct Status, versions 0+.
 type StreamsGroupHeartbeatResponseStatus struct {
 	// A code to indicate that a particular status is active for the group
@@ -696,6 +1214,58 @@ func (v *StreamsGroupHeartbeatResponseStatus) decode(r *wire.Reader, version int
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupHeartbeatResponseStatus) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "statusCode")
+	dst = wire.AppendJSONInt(dst, int64(v.StatusCode))
+	dst = wire.JSONField(dst, &first, "statusDetail")
+	dst = wire.AppendJSONString(dst, v.StatusDetail)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatResponseStatus) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["statusCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "StatusCode")
+			}
+			v.StatusCode = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("statusCode")
+	}
+	if x, ok := obj["statusDetail"]; ok {
+		seen++
+		if v.StatusDetail, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "StatusDetail")
+		}
+	} else {
+		return wire.JSONMissing("statusDetail")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "statusCode":
+				return true
+			case "statusDetail":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -797,6 +1367,81 @@ func (v *StreamsGroupHeartbeatResponseTopicPartition) decode(r *wire.Reader, ver
 	return nil
 }
 
+func (v *StreamsGroupHeartbeatResponseTopicPartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topic")
+	dst = wire.AppendJSONString(dst, v.Topic)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatResponseTopicPartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topic"]; ok {
+		seen++
+		if v.Topic, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Topic")
+		}
+	} else {
+		return wire.JSONMissing("topic")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topic":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupHeartbeatResponseTaskIDs is StreamsGroupHeartbeatResponse's struct TaskIds, versions 0+.
 type StreamsGroupHeartbeatResponseTaskIDs struct {
 	// The subtopology identifier.
@@ -894,6 +1539,81 @@ func (v *StreamsGroupHeartbeatResponseTaskIDs) decode(r *wire.Reader, version in
 	return nil
 }
 
+func (v *StreamsGroupHeartbeatResponseTaskIDs) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatResponseTaskIDs) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupHeartbeatResponseEndpoint is StreamsGroupHeartbeatResponse's struct Endpoint, versions 0+.
 type StreamsGroupHeartbeatResponseEndpoint struct {
 	// host of the endpoint
@@ -969,6 +1689,58 @@ func (v *StreamsGroupHeartbeatResponseEndpoint) decode(r *wire.Reader, version i
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupHeartbeatResponseEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupHeartbeatResponseEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -125,6 +125,33 @@ func (v *StreamsGroupMemberMetadataValue) decodeMessage(r *wire.Reader, version 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *StreamsGroupMemberMetadataValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("StreamsGroupMemberMetadataValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *StreamsGroupMemberMetadataValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "StreamsGroupMemberMetadataValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "StreamsGroupMemberMetadataValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "StreamsGroupMemberMetadataValue")
+	}
+	return nil
+}
+
 func (v *StreamsGroupMemberMetadataValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendNullableString(dst, v.InstanceID, true, true, version); err != nil {
@@ -255,6 +282,178 @@ func (v *StreamsGroupMemberMetadataValue) decode(r *wire.Reader, version int16) 
 	return nil
 }
 
+func (v *StreamsGroupMemberMetadataValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "instanceId")
+	dst = wire.AppendJSONNullableString(dst, v.InstanceID)
+	dst = wire.JSONField(dst, &first, "rackId")
+	dst = wire.AppendJSONNullableString(dst, v.RackID)
+	dst = wire.JSONField(dst, &first, "clientId")
+	dst = wire.AppendJSONString(dst, v.ClientID)
+	dst = wire.JSONField(dst, &first, "clientHost")
+	dst = wire.AppendJSONString(dst, v.ClientHost)
+	dst = wire.JSONField(dst, &first, "rebalanceTimeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.RebalanceTimeoutMs))
+	dst = wire.JSONField(dst, &first, "topologyEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.TopologyEpoch))
+	dst = wire.JSONField(dst, &first, "processId")
+	dst = wire.AppendJSONString(dst, v.ProcessID)
+	dst = wire.JSONField(dst, &first, "userEndpoint")
+	if v.UserEndpoint == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = v.UserEndpoint.appendJSON(dst, version)
+	}
+	dst = wire.JSONField(dst, &first, "clientTags")
+	dst = append(dst, '[')
+	for i := range v.ClientTags {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ClientTags[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupMemberMetadataValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["instanceId"]; ok {
+		seen++
+		if v.InstanceID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "InstanceID")
+		}
+	} else {
+		return wire.JSONMissing("instanceId")
+	}
+	if x, ok := obj["rackId"]; ok {
+		seen++
+		if v.RackID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "RackID")
+		}
+	} else {
+		return wire.JSONMissing("rackId")
+	}
+	if x, ok := obj["clientId"]; ok {
+		seen++
+		if v.ClientID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientID")
+		}
+	} else {
+		return wire.JSONMissing("clientId")
+	}
+	if x, ok := obj["clientHost"]; ok {
+		seen++
+		if v.ClientHost, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ClientHost")
+		}
+	} else {
+		return wire.JSONMissing("clientHost")
+	}
+	if x, ok := obj["rebalanceTimeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "RebalanceTimeoutMs")
+			}
+			v.RebalanceTimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("rebalanceTimeoutMs")
+	}
+	if x, ok := obj["topologyEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TopologyEpoch")
+			}
+			v.TopologyEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("topologyEpoch")
+	}
+	if x, ok := obj["processId"]; ok {
+		seen++
+		if v.ProcessID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "ProcessID")
+		}
+	} else {
+		return wire.JSONMissing("processId")
+	}
+	if x, ok := obj["userEndpoint"]; ok {
+		seen++
+		if x == nil {
+			v.UserEndpoint = nil
+		} else {
+			v.UserEndpoint = new(StreamsGroupMemberMetadataValueEndpoint)
+			if err := v.UserEndpoint.fromJSON(x, version); err != nil {
+				return wire.InField(err, "UserEndpoint")
+			}
+		}
+	} else {
+		return wire.JSONMissing("userEndpoint")
+	}
+	if x, ok := obj["clientTags"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ClientTags")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ClientTags")
+			}
+			{
+				items := make([]StreamsGroupMemberMetadataValueKeyValue, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ClientTags")
+					}
+				}
+				v.ClientTags = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("clientTags")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "instanceId":
+				return true
+			case "rackId":
+				return true
+			case "clientId":
+				return true
+			case "clientHost":
+				return true
+			case "rebalanceTimeoutMs":
+				return true
+			case "topologyEpoch":
+				return true
+			case "processId":
+				return true
+			case "userEndpoint":
+				return true
+			case "clientTags":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupMemberMetadataValueEndpoint is StreamsGroupMemberMetadataValue's struct Endpoint, versions 0+.
 type StreamsGroupMemberMetadataValueEndpoint struct {
 	// The host of the endpoint.
@@ -330,6 +529,58 @@ func (v *StreamsGroupMemberMetadataValueEndpoint) decode(r *wire.Reader, version
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupMemberMetadataValueEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupMemberMetadataValueEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -411,6 +662,54 @@ func (v *StreamsGroupMemberMetadataValueKeyValue) decode(r *wire.Reader, version
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupMemberMetadataValueKeyValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "key")
+	dst = wire.AppendJSONString(dst, v.Key)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONString(dst, v.Value)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupMemberMetadataValueKeyValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["key"]; ok {
+		seen++
+		if v.Key, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Key")
+		}
+	} else {
+		return wire.JSONMissing("key")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "key":
+				return true
+			case "value":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

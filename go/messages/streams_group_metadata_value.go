@@ -118,6 +118,33 @@ func (v *StreamsGroupMetadataValue) decodeMessage(r *wire.Reader, version int16)
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *StreamsGroupMetadataValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("StreamsGroupMetadataValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *StreamsGroupMetadataValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "StreamsGroupMetadataValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "StreamsGroupMetadataValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "StreamsGroupMetadataValue")
+	}
+	return nil
+}
+
 func (v *StreamsGroupMetadataValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.Epoch)
@@ -315,6 +342,147 @@ func (v *StreamsGroupMetadataValue) decode(r *wire.Reader, version int16) error 
 	return nil
 }
 
+func (v *StreamsGroupMetadataValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "epoch")
+	dst = wire.AppendJSONInt(dst, int64(v.Epoch))
+	dst = wire.JSONField(dst, &first, "metadataHash")
+	dst = wire.AppendJSONInt(dst, int64(v.MetadataHash))
+	if v.ValidatedTopologyEpoch != -1 {
+		dst = wire.JSONField(dst, &first, "validatedTopologyEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.ValidatedTopologyEpoch))
+	}
+	if v.LastAssignmentConfigs == nil || len(v.LastAssignmentConfigs) != 0 {
+		dst = wire.JSONField(dst, &first, "lastAssignmentConfigs")
+		if v.LastAssignmentConfigs == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i := range v.LastAssignmentConfigs {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = v.LastAssignmentConfigs[i].appendJSON(dst, version)
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if v.StoredDescriptionTopologyEpoch != -1 {
+		dst = wire.JSONField(dst, &first, "storedDescriptionTopologyEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.StoredDescriptionTopologyEpoch))
+	}
+	if v.FailedDescriptionTopologyEpoch != -1 {
+		dst = wire.JSONField(dst, &first, "failedDescriptionTopologyEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.FailedDescriptionTopologyEpoch))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupMetadataValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["epoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Epoch")
+			}
+			v.Epoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("epoch")
+	}
+	if x, ok := obj["metadataHash"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "MetadataHash")
+			}
+			v.MetadataHash = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("metadataHash")
+	}
+	if x, ok := obj["validatedTopologyEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ValidatedTopologyEpoch")
+			}
+			v.ValidatedTopologyEpoch = int32(n)
+		}
+	}
+	if x, ok := obj["lastAssignmentConfigs"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "LastAssignmentConfigs")
+			}
+			if null {
+				v.LastAssignmentConfigs = nil
+			} else {
+				items := make([]StreamsGroupMetadataValueLastAssignmentConfig, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "LastAssignmentConfigs")
+					}
+				}
+				v.LastAssignmentConfigs = items
+			}
+		}
+	}
+	if x, ok := obj["storedDescriptionTopologyEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "StoredDescriptionTopologyEpoch")
+			}
+			v.StoredDescriptionTopologyEpoch = int32(n)
+		}
+	}
+	if x, ok := obj["failedDescriptionTopologyEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "FailedDescriptionTopologyEpoch")
+			}
+			v.FailedDescriptionTopologyEpoch = int32(n)
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "epoch":
+				return true
+			case "metadataHash":
+				return true
+			case "validatedTopologyEpoch":
+				return true
+			case "lastAssignmentConfigs":
+				return true
+			case "storedDescriptionTopologyEpoch":
+				return true
+			case "failedDescriptionTopologyEpoch":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupMetadataValueLastAssignmentConfig is StreamsGroupMetadataValue's struct LastAssignmentConfig, versions 0+.
 type StreamsGroupMetadataValueLastAssignmentConfig struct {
 	// Key of the config.
@@ -392,6 +560,54 @@ func (v *StreamsGroupMetadataValueLastAssignmentConfig) decode(r *wire.Reader, v
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupMetadataValueLastAssignmentConfig) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "key")
+	dst = wire.AppendJSONString(dst, v.Key)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONString(dst, v.Value)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupMetadataValueLastAssignmentConfig) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["key"]; ok {
+		seen++
+		if v.Key, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Key")
+		}
+	} else {
+		return wire.JSONMissing("key")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "key":
+				return true
+			case "value":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -101,6 +101,33 @@ func (v *StreamsGroupTargetAssignmentMemberValue) decodeMessage(r *wire.Reader, 
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *StreamsGroupTargetAssignmentMemberValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("StreamsGroupTargetAssignmentMemberValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *StreamsGroupTargetAssignmentMemberValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "StreamsGroupTargetAssignmentMemberValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "StreamsGroupTargetAssignmentMemberValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "StreamsGroupTargetAssignmentMemberValue")
+	}
+	return nil
+}
+
 func (v *StreamsGroupTargetAssignmentMemberValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendArrayLen(dst, len(v.ActiveTasks), true); err != nil {
@@ -210,6 +237,135 @@ func (v *StreamsGroupTargetAssignmentMemberValue) decode(r *wire.Reader, version
 	return nil
 }
 
+func (v *StreamsGroupTargetAssignmentMemberValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "activeTasks")
+	dst = append(dst, '[')
+	for i := range v.ActiveTasks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.ActiveTasks[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "standbyTasks")
+	dst = append(dst, '[')
+	for i := range v.StandbyTasks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StandbyTasks[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "warmupTasks")
+	dst = append(dst, '[')
+	for i := range v.WarmupTasks {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.WarmupTasks[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTargetAssignmentMemberValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["activeTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "ActiveTasks")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "ActiveTasks")
+			}
+			{
+				items := make([]StreamsGroupTargetAssignmentMemberValueTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "ActiveTasks")
+					}
+				}
+				v.ActiveTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("activeTasks")
+	}
+	if x, ok := obj["standbyTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StandbyTasks")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StandbyTasks")
+			}
+			{
+				items := make([]StreamsGroupTargetAssignmentMemberValueTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StandbyTasks")
+					}
+				}
+				v.StandbyTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("standbyTasks")
+	}
+	if x, ok := obj["warmupTasks"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "WarmupTasks")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "WarmupTasks")
+			}
+			{
+				items := make([]StreamsGroupTargetAssignmentMemberValueTaskIDs, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "WarmupTasks")
+					}
+				}
+				v.WarmupTasks = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("warmupTasks")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "activeTasks":
+				return true
+			case "standbyTasks":
+				return true
+			case "warmupTasks":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupTargetAssignmentMemberValueTaskIDs is StreamsGroupTargetAssignmentMemberValue's struct TaskIds, versions 0+.
 type StreamsGroupTargetAssignmentMemberValueTaskIDs struct {
 	// The subtopology ID.
@@ -303,6 +459,81 @@ func (v *StreamsGroupTargetAssignmentMemberValueTaskIDs) decode(r *wire.Reader, 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupTargetAssignmentMemberValueTaskIDs) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Partitions[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTargetAssignmentMemberValueTaskIDs) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Partitions")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

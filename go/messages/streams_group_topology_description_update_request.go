@@ -108,6 +108,33 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequest) decodeMessage(r *wire.Rea
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *StreamsGroupTopologyDescriptionUpdateRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("StreamsGroupTopologyDescriptionUpdateRequest", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *StreamsGroupTopologyDescriptionUpdateRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "StreamsGroupTopologyDescriptionUpdateRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "StreamsGroupTopologyDescriptionUpdateRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "StreamsGroupTopologyDescriptionUpdateRequest")
+	}
+	return nil
+}
+
 func (v *StreamsGroupTopologyDescriptionUpdateRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.GroupID, true); err != nil {
@@ -164,6 +191,82 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequest) decode(r *wire.Reader, ve
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupTopologyDescriptionUpdateRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "topologyEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.TopologyEpoch))
+	dst = wire.JSONField(dst, &first, "topologyDescription")
+	dst = v.TopologyDescription.appendJSON(dst, version)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTopologyDescriptionUpdateRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["topologyEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TopologyEpoch")
+			}
+			v.TopologyEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("topologyEpoch")
+	}
+	if x, ok := obj["topologyDescription"]; ok {
+		seen++
+		if err := v.TopologyDescription.fromJSON(x, version); err != nil {
+			return wire.InField(err, "TopologyDescription")
+		}
+	} else {
+		return wire.JSONMissing("topologyDescription")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "memberId":
+				return true
+			case "topologyEpoch":
+				return true
+			case "topologyDescription":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -288,6 +391,100 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription) decode
 	return nil
 }
 
+func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologies")
+	dst = append(dst, '[')
+	for i := range v.Subtopologies {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Subtopologies[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "globalStores")
+	dst = append(dst, '[')
+	for i := range v.GlobalStores {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.GlobalStores[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologies"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Subtopologies")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Subtopologies")
+			}
+			{
+				items := make([]StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Subtopologies")
+					}
+				}
+				v.Subtopologies = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("subtopologies")
+	}
+	if x, ok := obj["globalStores"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "GlobalStores")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "GlobalStores")
+			}
+			{
+				items := make([]StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "GlobalStores")
+					}
+				}
+				v.GlobalStores = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("globalStores")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologies":
+				return true
+			case "globalStores":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology is StreamsGroupTopologyDescriptionUpdateRequest's struct TopologyDescriptionSubtopology, versions 0+.
 type StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology struct {
 	// The subtopology identifier, unique within the topology.
@@ -385,6 +582,77 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopol
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "nodes")
+	dst = append(dst, '[')
+	for i := range v.Nodes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Nodes[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["nodes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Nodes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Nodes")
+			}
+			{
+				items := make([]StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Nodes")
+					}
+				}
+				v.Nodes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("nodes")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "nodes":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -578,6 +846,175 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode) de
 	return nil
 }
 
+func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "nodeType")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeType))
+	dst = wire.JSONField(dst, &first, "sourceTopics")
+	dst = append(dst, '[')
+	for i := range v.SourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.SourceTopics[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "sinkTopic")
+	dst = wire.AppendJSONNullableString(dst, v.SinkTopic)
+	dst = wire.JSONField(dst, &first, "stores")
+	dst = append(dst, '[')
+	for i := range v.Stores {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.Stores[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "successors")
+	dst = append(dst, '[')
+	for i := range v.Successors {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.Successors[i])
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["nodeType"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "NodeType")
+			}
+			v.NodeType = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeType")
+	}
+	if x, ok := obj["sourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopics")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SourceTopics")
+					}
+				}
+				v.SourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopics")
+	}
+	if x, ok := obj["sinkTopic"]; ok {
+		seen++
+		if v.SinkTopic, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "SinkTopic")
+		}
+	} else {
+		return wire.JSONMissing("sinkTopic")
+	}
+	if x, ok := obj["stores"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Stores")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Stores")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Stores")
+					}
+				}
+				v.Stores = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("stores")
+	}
+	if x, ok := obj["successors"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Successors")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Successors")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Successors")
+					}
+				}
+				v.Successors = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("successors")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "nodeType":
+				return true
+			case "sourceTopics":
+				return true
+			case "sinkTopic":
+				return true
+			case "stores":
+				return true
+			case "successors":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore is StreamsGroupTopologyDescriptionUpdateRequest's struct TopologyDescriptionGlobalStore, versions 0+.
 type StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore struct {
 	// The source node providing data to the global store.
@@ -657,6 +1094,54 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalSt
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "source")
+	dst = v.Source.appendJSON(dst, version)
+	dst = wire.JSONField(dst, &first, "processor")
+	dst = v.Processor.appendJSON(dst, version)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["source"]; ok {
+		seen++
+		if err := v.Source.fromJSON(x, version); err != nil {
+			return wire.InField(err, "Source")
+		}
+	} else {
+		return wire.JSONMissing("source")
+	}
+	if x, ok := obj["processor"]; ok {
+		seen++
+		if err := v.Processor.fromJSON(x, version); err != nil {
+			return wire.InField(err, "Processor")
+		}
+	} else {
+		return wire.JSONMissing("processor")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "source":
+				return true
+			case "processor":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

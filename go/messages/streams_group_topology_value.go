@@ -93,6 +93,33 @@ func (v *StreamsGroupTopologyValue) decodeMessage(r *wire.Reader, version int16)
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *StreamsGroupTopologyValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("StreamsGroupTopologyValue", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *StreamsGroupTopologyValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "StreamsGroupTopologyValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "StreamsGroupTopologyValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "StreamsGroupTopologyValue")
+	}
+	return nil
+}
+
 func (v *StreamsGroupTopologyValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.Epoch)
@@ -153,6 +180,81 @@ func (v *StreamsGroupTopologyValue) decode(r *wire.Reader, version int16) error 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupTopologyValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "epoch")
+	dst = wire.AppendJSONInt(dst, int64(v.Epoch))
+	dst = wire.JSONField(dst, &first, "subtopologies")
+	dst = append(dst, '[')
+	for i := range v.Subtopologies {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Subtopologies[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTopologyValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["epoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Epoch")
+			}
+			v.Epoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("epoch")
+	}
+	if x, ok := obj["subtopologies"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Subtopologies")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Subtopologies")
+			}
+			{
+				items := make([]StreamsGroupTopologyValueSubtopology, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Subtopologies")
+					}
+				}
+				v.Subtopologies = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("subtopologies")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "epoch":
+				return true
+			case "subtopologies":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -416,6 +518,252 @@ func (v *StreamsGroupTopologyValueSubtopology) decode(r *wire.Reader, version in
 	return nil
 }
 
+func (v *StreamsGroupTopologyValueSubtopology) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "subtopologyId")
+	dst = wire.AppendJSONString(dst, v.SubtopologyID)
+	dst = wire.JSONField(dst, &first, "sourceTopics")
+	dst = append(dst, '[')
+	for i := range v.SourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.SourceTopics[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "sourceTopicRegex")
+	dst = append(dst, '[')
+	for i := range v.SourceTopicRegex {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.SourceTopicRegex[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "stateChangelogTopics")
+	dst = append(dst, '[')
+	for i := range v.StateChangelogTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StateChangelogTopics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "repartitionSinkTopics")
+	dst = append(dst, '[')
+	for i := range v.RepartitionSinkTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONString(dst, v.RepartitionSinkTopics[i])
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "repartitionSourceTopics")
+	dst = append(dst, '[')
+	for i := range v.RepartitionSourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.RepartitionSourceTopics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "copartitionGroups")
+	dst = append(dst, '[')
+	for i := range v.CopartitionGroups {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.CopartitionGroups[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTopologyValueSubtopology) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["subtopologyId"]; ok {
+		seen++
+		if v.SubtopologyID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "SubtopologyID")
+		}
+	} else {
+		return wire.JSONMissing("subtopologyId")
+	}
+	if x, ok := obj["sourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopics")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SourceTopics")
+					}
+				}
+				v.SourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopics")
+	}
+	if x, ok := obj["sourceTopicRegex"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopicRegex")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopicRegex")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "SourceTopicRegex")
+					}
+				}
+				v.SourceTopicRegex = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopicRegex")
+	}
+	if x, ok := obj["stateChangelogTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StateChangelogTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StateChangelogTopics")
+			}
+			{
+				items := make([]StreamsGroupTopologyValueTopicInfo, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StateChangelogTopics")
+					}
+				}
+				v.StateChangelogTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("stateChangelogTopics")
+	}
+	if x, ok := obj["repartitionSinkTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RepartitionSinkTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "RepartitionSinkTopics")
+			}
+			{
+				items := make([]string, len(arr))
+				for i := range arr {
+					if items[i], err = wire.JSONString(arr[i]); err != nil {
+						return wire.InField(wire.InIndex(err, i), "RepartitionSinkTopics")
+					}
+				}
+				v.RepartitionSinkTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("repartitionSinkTopics")
+	}
+	if x, ok := obj["repartitionSourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RepartitionSourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "RepartitionSourceTopics")
+			}
+			{
+				items := make([]StreamsGroupTopologyValueTopicInfo, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "RepartitionSourceTopics")
+					}
+				}
+				v.RepartitionSourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("repartitionSourceTopics")
+	}
+	if x, ok := obj["copartitionGroups"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "CopartitionGroups")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "CopartitionGroups")
+			}
+			{
+				items := make([]StreamsGroupTopologyValueCopartitionGroup, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "CopartitionGroups")
+					}
+				}
+				v.CopartitionGroups = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("copartitionGroups")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "subtopologyId":
+				return true
+			case "sourceTopics":
+				return true
+			case "sourceTopicRegex":
+				return true
+			case "stateChangelogTopics":
+				return true
+			case "repartitionSinkTopics":
+				return true
+			case "repartitionSourceTopics":
+				return true
+			case "copartitionGroups":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupTopologyValueCopartitionGroup: A subset of source topics that
 // must be copartitioned.
 //
@@ -561,6 +909,147 @@ func (v *StreamsGroupTopologyValueCopartitionGroup) decode(r *wire.Reader, versi
 	return nil
 }
 
+func (v *StreamsGroupTopologyValueCopartitionGroup) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "sourceTopics")
+	dst = append(dst, '[')
+	for i := range v.SourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.SourceTopics[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "sourceTopicRegex")
+	dst = append(dst, '[')
+	for i := range v.SourceTopicRegex {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.SourceTopicRegex[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "repartitionSourceTopics")
+	dst = append(dst, '[')
+	for i := range v.RepartitionSourceTopics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.RepartitionSourceTopics[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTopologyValueCopartitionGroup) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["sourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopics")
+			}
+			{
+				items := make([]int16, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<15, 1<<15-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "SourceTopics")
+						}
+						items[i] = int16(n)
+					}
+				}
+				v.SourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopics")
+	}
+	if x, ok := obj["sourceTopicRegex"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "SourceTopicRegex")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "SourceTopicRegex")
+			}
+			{
+				items := make([]int16, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<15, 1<<15-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "SourceTopicRegex")
+						}
+						items[i] = int16(n)
+					}
+				}
+				v.SourceTopicRegex = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("sourceTopicRegex")
+	}
+	if x, ok := obj["repartitionSourceTopics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "RepartitionSourceTopics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "RepartitionSourceTopics")
+			}
+			{
+				items := make([]int16, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<15, 1<<15-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "RepartitionSourceTopics")
+						}
+						items[i] = int16(n)
+					}
+				}
+				v.RepartitionSourceTopics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("repartitionSourceTopics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "sourceTopics":
+				return true
+			case "sourceTopicRegex":
+				return true
+			case "repartitionSourceTopics":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // StreamsGroupTopologyValueTopicConfig is StreamsGroupTopologyValue's struct TopicConfig, versions 0+.
 type StreamsGroupTopologyValueTopicConfig struct {
 	// The key of the topic-level configuration.
@@ -638,6 +1127,54 @@ func (v *StreamsGroupTopologyValueTopicConfig) decode(r *wire.Reader, version in
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupTopologyValueTopicConfig) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "key")
+	dst = wire.AppendJSONString(dst, v.Key)
+	dst = wire.JSONField(dst, &first, "value")
+	dst = wire.AppendJSONString(dst, v.Value)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTopologyValueTopicConfig) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["key"]; ok {
+		seen++
+		if v.Key, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Key")
+		}
+	} else {
+		return wire.JSONMissing("key")
+	}
+	if x, ok := obj["value"]; ok {
+		seen++
+		if v.Value, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Value")
+		}
+	} else {
+		return wire.JSONMissing("value")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "key":
+				return true
+			case "value":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -761,6 +1298,109 @@ func (v *StreamsGroupTopologyValueTopicInfo) decode(r *wire.Reader, version int1
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *StreamsGroupTopologyValueTopicInfo) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = wire.AppendJSONInt(dst, int64(v.Partitions))
+	dst = wire.JSONField(dst, &first, "replicationFactor")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicationFactor))
+	dst = wire.JSONField(dst, &first, "topicConfigs")
+	dst = append(dst, '[')
+	for i := range v.TopicConfigs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.TopicConfigs[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *StreamsGroupTopologyValueTopicInfo) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			v.Partitions = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if x, ok := obj["replicationFactor"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ReplicationFactor")
+			}
+			v.ReplicationFactor = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("replicationFactor")
+	}
+	if x, ok := obj["topicConfigs"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TopicConfigs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "TopicConfigs")
+			}
+			{
+				items := make([]StreamsGroupTopologyValueTopicConfig, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TopicConfigs")
+					}
+				}
+				v.TopicConfigs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topicConfigs")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			case "replicationFactor":
+				return true
+			case "topicConfigs":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

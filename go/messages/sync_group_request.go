@@ -117,6 +117,33 @@ func (v *SyncGroupRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *SyncGroupRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 5 {
+		return dst, wire.UnsupportedVersion("SyncGroupRequest", version, 0, 5)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *SyncGroupRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 5 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-5", version), "SyncGroupRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "SyncGroupRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "SyncGroupRequest")
+	}
+	return nil
+}
+
 func (v *SyncGroupRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 4
@@ -241,6 +268,153 @@ func (v *SyncGroupRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *SyncGroupRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "generationId")
+	dst = wire.AppendJSONInt(dst, int64(v.GenerationID))
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "groupInstanceId")
+		dst = wire.AppendJSONNullableString(dst, v.GroupInstanceID)
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "protocolType")
+		dst = wire.AppendJSONNullableString(dst, v.ProtocolType)
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "protocolName")
+		dst = wire.AppendJSONNullableString(dst, v.ProtocolName)
+	}
+	dst = wire.JSONField(dst, &first, "assignments")
+	dst = append(dst, '[')
+	for i := range v.Assignments {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Assignments[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *SyncGroupRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["generationId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "GenerationID")
+			}
+			v.GenerationID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("generationId")
+	}
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if version >= 3 {
+		if x, ok := obj["groupInstanceId"]; ok {
+			seen++
+			if v.GroupInstanceID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "GroupInstanceID")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("groupInstanceId")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["protocolType"]; ok {
+			seen++
+			if v.ProtocolType, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ProtocolType")
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("protocolType")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["protocolName"]; ok {
+			seen++
+			if v.ProtocolName, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "ProtocolName")
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("protocolName")
+		}
+	}
+	if x, ok := obj["assignments"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Assignments")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Assignments")
+			}
+			{
+				items := make([]SyncGroupRequestAssignment, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Assignments")
+					}
+				}
+				v.Assignments = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("assignments")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "generationId":
+				return true
+			case "memberId":
+				return true
+			case "groupInstanceId":
+				return version >= 3
+			case "protocolType":
+				return version >= 5
+			case "protocolName":
+				return version >= 5
+			case "assignments":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // SyncGroupRequestAssignment: Each assignment.
 //
 // Versions: 0-5.
@@ -327,6 +501,54 @@ func (v *SyncGroupRequestAssignment) decode(r *wire.Reader, version int16) error
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *SyncGroupRequestAssignment) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "memberId")
+	dst = wire.AppendJSONString(dst, v.MemberID)
+	dst = wire.JSONField(dst, &first, "assignment")
+	dst = wire.AppendJSONBytes(dst, v.Assignment)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *SyncGroupRequestAssignment) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["memberId"]; ok {
+		seen++
+		if v.MemberID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "MemberID")
+		}
+	} else {
+		return wire.JSONMissing("memberId")
+	}
+	if x, ok := obj["assignment"]; ok {
+		seen++
+		if v.Assignment, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Assignment")
+		}
+	} else {
+		return wire.JSONMissing("assignment")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "memberId":
+				return true
+			case "assignment":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -132,6 +132,33 @@ func (v *TransactionLogValue) decodeMessage(r *wire.Reader, version int16) error
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *TransactionLogValue) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("TransactionLogValue", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *TransactionLogValue) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "TransactionLogValue")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "TransactionLogValue")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "TransactionLogValue")
+	}
+	return nil
+}
+
 func (v *TransactionLogValue) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 1
@@ -372,6 +399,235 @@ func (v *TransactionLogValue) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *TransactionLogValue) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	if (version >= 1) && (v.PreviousProducerID != -1) {
+		dst = wire.JSONField(dst, &first, "previousProducerId")
+		dst = wire.AppendJSONInt(dst, int64(v.PreviousProducerID))
+	}
+	if (version >= 1) && (v.NextProducerID != -1) {
+		dst = wire.JSONField(dst, &first, "nextProducerId")
+		dst = wire.AppendJSONInt(dst, int64(v.NextProducerID))
+	}
+	dst = wire.JSONField(dst, &first, "producerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerEpoch))
+	if (version >= 1) && (v.NextProducerEpoch != -1) {
+		dst = wire.JSONField(dst, &first, "nextProducerEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.NextProducerEpoch))
+	}
+	dst = wire.JSONField(dst, &first, "transactionTimeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TransactionTimeoutMs))
+	dst = wire.JSONField(dst, &first, "transactionStatus")
+	dst = wire.AppendJSONInt(dst, int64(v.TransactionStatus))
+	dst = wire.JSONField(dst, &first, "transactionPartitions")
+	if v.TransactionPartitions == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range v.TransactionPartitions {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.TransactionPartitions[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "transactionLastUpdateTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TransactionLastUpdateTimestampMs))
+	dst = wire.JSONField(dst, &first, "transactionStartTimestampMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TransactionStartTimestampMs))
+	if (version >= 1) && (v.ClientTransactionVersion != 0) {
+		dst = wire.JSONField(dst, &first, "clientTransactionVersion")
+		dst = wire.AppendJSONInt(dst, int64(v.ClientTransactionVersion))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *TransactionLogValue) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if version >= 1 {
+		if x, ok := obj["previousProducerId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "PreviousProducerID")
+				}
+				v.PreviousProducerID = int64(n)
+			}
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["nextProducerId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "NextProducerID")
+				}
+				v.NextProducerID = int64(n)
+			}
+		}
+	}
+	if x, ok := obj["producerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ProducerEpoch")
+			}
+			v.ProducerEpoch = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("producerEpoch")
+	}
+	if version >= 1 {
+		if x, ok := obj["nextProducerEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "NextProducerEpoch")
+				}
+				v.NextProducerEpoch = int16(n)
+			}
+		}
+	}
+	if x, ok := obj["transactionTimeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TransactionTimeoutMs")
+			}
+			v.TransactionTimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("transactionTimeoutMs")
+	}
+	if x, ok := obj["transactionStatus"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "TransactionStatus")
+			}
+			v.TransactionStatus = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("transactionStatus")
+	}
+	if x, ok := obj["transactionPartitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "TransactionPartitions")
+			}
+			if null {
+				v.TransactionPartitions = nil
+			} else {
+				items := make([]TransactionLogValuePartitionsSchema, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "TransactionPartitions")
+					}
+				}
+				v.TransactionPartitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("transactionPartitions")
+	}
+	if x, ok := obj["transactionLastUpdateTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "TransactionLastUpdateTimestampMs")
+			}
+			v.TransactionLastUpdateTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("transactionLastUpdateTimestampMs")
+	}
+	if x, ok := obj["transactionStartTimestampMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "TransactionStartTimestampMs")
+			}
+			v.TransactionStartTimestampMs = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("transactionStartTimestampMs")
+	}
+	if version >= 1 {
+		if x, ok := obj["clientTransactionVersion"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+				if err != nil {
+					return wire.InField(err, "ClientTransactionVersion")
+				}
+				v.ClientTransactionVersion = int16(n)
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "producerId":
+				return true
+			case "previousProducerId":
+				return version >= 1
+			case "nextProducerId":
+				return version >= 1
+			case "producerEpoch":
+				return true
+			case "nextProducerEpoch":
+				return version >= 1
+			case "transactionTimeoutMs":
+				return true
+			case "transactionStatus":
+				return true
+			case "transactionPartitions":
+				return true
+			case "transactionLastUpdateTimestampMs":
+				return true
+			case "transactionStartTimestampMs":
+				return true
+			case "clientTransactionVersion":
+				return version >= 1
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // TransactionLogValuePartitionsSchema: Partitions involved in the transaction.
 //
 // Versions: 0-1.
@@ -472,6 +728,81 @@ func (v *TransactionLogValuePartitionsSchema) decode(r *wire.Reader, version int
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *TransactionLogValuePartitionsSchema) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topic")
+	dst = wire.AppendJSONString(dst, v.Topic)
+	dst = wire.JSONField(dst, &first, "partitionIds")
+	dst = append(dst, '[')
+	for i := range v.PartitionIDs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.PartitionIDs[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *TransactionLogValuePartitionsSchema) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topic"]; ok {
+		seen++
+		if v.Topic, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Topic")
+		}
+	} else {
+		return wire.JSONMissing("topic")
+	}
+	if x, ok := obj["partitionIds"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionIDs")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionIDs")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "PartitionIDs")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.PartitionIDs = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionIds")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topic":
+				return true
+			case "partitionIds":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -123,6 +123,33 @@ func (v *TxnOffsetCommitRequest) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *TxnOffsetCommitRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 6 {
+		return dst, wire.UnsupportedVersion("TxnOffsetCommitRequest", version, 0, 6)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *TxnOffsetCommitRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 6 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-6", version), "TxnOffsetCommitRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "TxnOffsetCommitRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "TxnOffsetCommitRequest")
+	}
+	return nil
+}
+
 func (v *TxnOffsetCommitRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 3
@@ -250,6 +277,173 @@ func (v *TxnOffsetCommitRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *TxnOffsetCommitRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "transactionalId")
+	dst = wire.AppendJSONString(dst, v.TransactionalID)
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "producerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerEpoch))
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "generationIdOrMemberEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.GenerationIDOrMemberEpoch))
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "memberId")
+		dst = wire.AppendJSONString(dst, v.MemberID)
+	}
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "groupInstanceId")
+		dst = wire.AppendJSONNullableString(dst, v.GroupInstanceID)
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *TxnOffsetCommitRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["transactionalId"]; ok {
+		seen++
+		if v.TransactionalID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TransactionalID")
+		}
+	} else {
+		return wire.JSONMissing("transactionalId")
+	}
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["producerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ProducerEpoch")
+			}
+			v.ProducerEpoch = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("producerEpoch")
+	}
+	if version >= 3 {
+		if x, ok := obj["generationIdOrMemberEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "GenerationIDOrMemberEpoch")
+				}
+				v.GenerationIDOrMemberEpoch = int32(n)
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("generationIdOrMemberEpoch")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["memberId"]; ok {
+			seen++
+			if v.MemberID, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "MemberID")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("memberId")
+		}
+	}
+	if version >= 3 {
+		if x, ok := obj["groupInstanceId"]; ok {
+			seen++
+			if v.GroupInstanceID, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "GroupInstanceID")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("groupInstanceId")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]TxnOffsetCommitRequestTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "transactionalId":
+				return true
+			case "groupId":
+				return true
+			case "producerId":
+				return true
+			case "producerEpoch":
+				return true
+			case "generationIdOrMemberEpoch":
+				return version >= 3
+			case "memberId":
+				return version >= 3
+			case "groupInstanceId":
+				return version >= 3
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -384,6 +578,97 @@ func (v *TxnOffsetCommitRequestTopic) decode(r *wire.Reader, version int16) erro
 	return nil
 }
 
+func (v *TxnOffsetCommitRequestTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 5 {
+		dst = wire.JSONField(dst, &first, "name")
+		dst = wire.AppendJSONString(dst, v.Name)
+	}
+	if version >= 6 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *TxnOffsetCommitRequestTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 5 {
+		if x, ok := obj["name"]; ok {
+			seen++
+			if v.Name, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Name")
+			}
+		} else if version <= 5 {
+			return wire.JSONMissing("name")
+		}
+	}
+	if version >= 6 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 6 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]TxnOffsetCommitRequestPartition, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return version <= 5
+			case "topicId":
+				return version >= 6
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // TxnOffsetCommitRequestPartition: The partitions inside the topic that we
 // want to commit offsets for.
 //
@@ -496,6 +781,94 @@ func (v *TxnOffsetCommitRequestPartition) decode(r *wire.Reader, version int16) 
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *TxnOffsetCommitRequestPartition) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "committedOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.CommittedOffset))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "committedLeaderEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.CommittedLeaderEpoch))
+	}
+	dst = wire.JSONField(dst, &first, "committedMetadata")
+	dst = wire.AppendJSONNullableString(dst, v.CommittedMetadata)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *TxnOffsetCommitRequestPartition) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["committedOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "CommittedOffset")
+			}
+			v.CommittedOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("committedOffset")
+	}
+	if version >= 2 {
+		if x, ok := obj["committedLeaderEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "CommittedLeaderEpoch")
+				}
+				v.CommittedLeaderEpoch = int32(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("committedLeaderEpoch")
+		}
+	}
+	if x, ok := obj["committedMetadata"]; ok {
+		seen++
+		if v.CommittedMetadata, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "CommittedMetadata")
+		}
+	} else {
+		return wire.JSONMissing("committedMetadata")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "committedOffset":
+				return true
+			case "committedLeaderEpoch":
+				return version >= 2
+			case "committedMetadata":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

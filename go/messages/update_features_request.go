@@ -103,6 +103,33 @@ func (v *UpdateFeaturesRequest) decodeMessage(r *wire.Reader, version int16) err
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *UpdateFeaturesRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("UpdateFeaturesRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *UpdateFeaturesRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "UpdateFeaturesRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "UpdateFeaturesRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "UpdateFeaturesRequest")
+	}
+	return nil
+}
+
 func (v *UpdateFeaturesRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt32(dst, v.TimeoutMs)
@@ -176,6 +203,97 @@ func (v *UpdateFeaturesRequest) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *UpdateFeaturesRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "timeoutMs")
+	dst = wire.AppendJSONInt(dst, int64(v.TimeoutMs))
+	dst = wire.JSONField(dst, &first, "featureUpdates")
+	dst = append(dst, '[')
+	for i := range v.FeatureUpdates {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.FeatureUpdates[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "validateOnly")
+		dst = wire.AppendJSONBool(dst, v.ValidateOnly)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UpdateFeaturesRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["timeoutMs"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "TimeoutMs")
+			}
+			v.TimeoutMs = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("timeoutMs")
+	}
+	if x, ok := obj["featureUpdates"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "FeatureUpdates")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "FeatureUpdates")
+			}
+			{
+				items := make([]UpdateFeaturesRequestFeatureUpdateKey, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "FeatureUpdates")
+					}
+				}
+				v.FeatureUpdates = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("featureUpdates")
+	}
+	if version >= 1 {
+		if x, ok := obj["validateOnly"]; ok {
+			seen++
+			if v.ValidateOnly, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "ValidateOnly")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("validateOnly")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "timeoutMs":
+				return true
+			case "featureUpdates":
+				return true
+			case "validateOnly":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -303,6 +421,94 @@ func (v *UpdateFeaturesRequestFeatureUpdateKey) decode(r *wire.Reader, version i
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *UpdateFeaturesRequestFeatureUpdateKey) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "feature")
+	dst = wire.AppendJSONString(dst, v.Feature)
+	dst = wire.JSONField(dst, &first, "maxVersionLevel")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxVersionLevel))
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "allowDowngrade")
+		dst = wire.AppendJSONBool(dst, v.AllowDowngrade)
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "upgradeType")
+		dst = wire.AppendJSONInt(dst, int64(v.UpgradeType))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UpdateFeaturesRequestFeatureUpdateKey) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["feature"]; ok {
+		seen++
+		if v.Feature, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Feature")
+		}
+	} else {
+		return wire.JSONMissing("feature")
+	}
+	if x, ok := obj["maxVersionLevel"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MaxVersionLevel")
+			}
+			v.MaxVersionLevel = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("maxVersionLevel")
+	}
+	if version <= 0 {
+		if x, ok := obj["allowDowngrade"]; ok {
+			seen++
+			if v.AllowDowngrade, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "AllowDowngrade")
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("allowDowngrade")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["upgradeType"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "UpgradeType")
+				}
+				v.UpgradeType = int8(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("upgradeType")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "feature":
+				return true
+			case "maxVersionLevel":
+				return true
+			case "allowDowngrade":
+				return version <= 0
+			case "upgradeType":
+				return version >= 1
+			}
+			return false
+		})
 	}
 	return nil
 }

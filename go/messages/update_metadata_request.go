@@ -122,6 +122,33 @@ func (v *UpdateMetadataRequest) decodeMessage(r *wire.Reader, version int16) err
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *UpdateMetadataRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 8 {
+		return dst, wire.UnsupportedVersion("UpdateMetadataRequest", version, 0, 8)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *UpdateMetadataRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 8 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-8", version), "UpdateMetadataRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "UpdateMetadataRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "UpdateMetadataRequest")
+	}
+	return nil
+}
+
 func (v *UpdateMetadataRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 6
@@ -331,6 +358,229 @@ func (v *UpdateMetadataRequest) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *UpdateMetadataRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "controllerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerID))
+	if version >= 8 {
+		dst = wire.JSONField(dst, &first, "isKRaftController")
+		dst = wire.AppendJSONBool(dst, v.IsKRaftController)
+	}
+	if (version >= 8) && (v.Type != 0) {
+		dst = wire.JSONField(dst, &first, "type")
+		dst = wire.AppendJSONInt(dst, int64(v.Type))
+	}
+	dst = wire.JSONField(dst, &first, "controllerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerEpoch))
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "brokerEpoch")
+		dst = wire.AppendJSONInt(dst, int64(v.BrokerEpoch))
+	}
+	if version <= 4 {
+		dst = wire.JSONField(dst, &first, "ungroupedPartitionStates")
+		dst = append(dst, '[')
+		for i := range v.UngroupedPartitionStates {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.UngroupedPartitionStates[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 5 {
+		dst = wire.JSONField(dst, &first, "topicStates")
+		dst = append(dst, '[')
+		for i := range v.TopicStates {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.TopicStates[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = wire.JSONField(dst, &first, "liveBrokers")
+	dst = append(dst, '[')
+	for i := range v.LiveBrokers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.LiveBrokers[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UpdateMetadataRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["controllerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerID")
+			}
+			v.ControllerID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerId")
+	}
+	if version >= 8 {
+		if x, ok := obj["isKRaftController"]; ok {
+			seen++
+			if v.IsKRaftController, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "IsKRaftController")
+			}
+		} else if version >= 8 {
+			return wire.JSONMissing("isKRaftController")
+		}
+	}
+	if version >= 8 {
+		if x, ok := obj["type"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "Type")
+				}
+				v.Type = int8(n)
+			}
+		}
+	}
+	if x, ok := obj["controllerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerEpoch")
+			}
+			v.ControllerEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerEpoch")
+	}
+	if version >= 5 {
+		if x, ok := obj["brokerEpoch"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+				if err != nil {
+					return wire.InField(err, "BrokerEpoch")
+				}
+				v.BrokerEpoch = int64(n)
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("brokerEpoch")
+		}
+	}
+	if version <= 4 {
+		if x, ok := obj["ungroupedPartitionStates"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "UngroupedPartitionStates")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "UngroupedPartitionStates")
+				}
+				{
+					items := make([]UpdateMetadataRequestUpdateMetadataPartitionState, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "UngroupedPartitionStates")
+						}
+					}
+					v.UngroupedPartitionStates = items
+				}
+			}
+		} else if version <= 4 {
+			return wire.JSONMissing("ungroupedPartitionStates")
+		}
+	}
+	if version >= 5 {
+		if x, ok := obj["topicStates"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "TopicStates")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "TopicStates")
+				}
+				{
+					items := make([]UpdateMetadataRequestUpdateMetadataTopicState, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "TopicStates")
+						}
+					}
+					v.TopicStates = items
+				}
+			}
+		} else if version >= 5 {
+			return wire.JSONMissing("topicStates")
+		}
+	}
+	if x, ok := obj["liveBrokers"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "LiveBrokers")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "LiveBrokers")
+			}
+			{
+				items := make([]UpdateMetadataRequestUpdateMetadataBroker, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "LiveBrokers")
+					}
+				}
+				v.LiveBrokers = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("liveBrokers")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "controllerId":
+				return true
+			case "isKRaftController":
+				return version >= 8
+			case "type":
+				return version >= 8
+			case "controllerEpoch":
+				return true
+			case "brokerEpoch":
+				return version >= 5
+			case "ungroupedPartitionStates":
+				return version <= 4
+			case "topicStates":
+				return version >= 5
+			case "liveBrokers":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // UpdateMetadataRequestUpdateMetadataTopicState: In newer versions of this
 // RPC, each topic that we would like to update.
 //
@@ -452,6 +702,93 @@ func (v *UpdateMetadataRequestUpdateMetadataTopicState) decode(r *wire.Reader, v
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *UpdateMetadataRequestUpdateMetadataTopicState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	if version >= 7 {
+		dst = wire.JSONField(dst, &first, "topicId")
+		dst = wire.AppendJSONUUID(dst, v.TopicID)
+	}
+	dst = wire.JSONField(dst, &first, "partitionStates")
+	dst = append(dst, '[')
+	for i := range v.PartitionStates {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.PartitionStates[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UpdateMetadataRequestUpdateMetadataTopicState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if version >= 7 {
+		if x, ok := obj["topicId"]; ok {
+			seen++
+			if v.TopicID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "TopicID")
+			}
+		} else if version >= 7 {
+			return wire.JSONMissing("topicId")
+		}
+	}
+	if x, ok := obj["partitionStates"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionStates")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionStates")
+			}
+			{
+				items := make([]UpdateMetadataRequestUpdateMetadataPartitionState, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "PartitionStates")
+					}
+				}
+				v.PartitionStates = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionStates")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return true
+			case "topicId":
+				return version >= 7
+			case "partitionStates":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -619,6 +956,137 @@ func (v *UpdateMetadataRequestUpdateMetadataBroker) decode(r *wire.Reader, versi
 	return nil
 }
 
+func (v *UpdateMetadataRequestUpdateMetadataBroker) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "id")
+	dst = wire.AppendJSONInt(dst, int64(v.ID))
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "v0Host")
+		dst = wire.AppendJSONString(dst, v.V0Host)
+	}
+	if version <= 0 {
+		dst = wire.JSONField(dst, &first, "v0Port")
+		dst = wire.AppendJSONInt(dst, int64(v.V0Port))
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "endpoints")
+		dst = append(dst, '[')
+		for i := range v.Endpoints {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.Endpoints[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "rack")
+		dst = wire.AppendJSONNullableString(dst, v.Rack)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UpdateMetadataRequestUpdateMetadataBroker) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["id"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ID")
+			}
+			v.ID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("id")
+	}
+	if version <= 0 {
+		if x, ok := obj["v0Host"]; ok {
+			seen++
+			if v.V0Host, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "V0Host")
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("v0Host")
+		}
+	}
+	if version <= 0 {
+		if x, ok := obj["v0Port"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "V0Port")
+				}
+				v.V0Port = int32(n)
+			}
+		} else if version <= 0 {
+			return wire.JSONMissing("v0Port")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["endpoints"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "Endpoints")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "Endpoints")
+				}
+				{
+					items := make([]UpdateMetadataRequestUpdateMetadataEndpoint, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "Endpoints")
+						}
+					}
+					v.Endpoints = items
+				}
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("endpoints")
+		}
+	}
+	if version >= 2 {
+		if x, ok := obj["rack"]; ok {
+			seen++
+			if v.Rack, err = wire.JSONNullableString(x); err != nil {
+				return wire.InField(err, "Rack")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("rack")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "id":
+				return true
+			case "v0Host":
+				return version <= 0
+			case "v0Port":
+				return version <= 0
+			case "endpoints":
+				return version >= 1
+			case "rack":
+				return version >= 2
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // UpdateMetadataRequestUpdateMetadataEndpoint: The broker endpoints.
 //
 // Versions: 1-8.
@@ -729,6 +1197,90 @@ func (v *UpdateMetadataRequestUpdateMetadataEndpoint) decode(r *wire.Reader, ver
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *UpdateMetadataRequestUpdateMetadataEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	if version >= 3 {
+		dst = wire.JSONField(dst, &first, "listener")
+		dst = wire.AppendJSONString(dst, v.Listener)
+	}
+	dst = wire.JSONField(dst, &first, "securityProtocol")
+	dst = wire.AppendJSONInt(dst, int64(v.SecurityProtocol))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UpdateMetadataRequestUpdateMetadataEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if version >= 3 {
+		if x, ok := obj["listener"]; ok {
+			seen++
+			if v.Listener, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "Listener")
+			}
+		} else if version >= 3 {
+			return wire.JSONMissing("listener")
+		}
+	}
+	if x, ok := obj["securityProtocol"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "SecurityProtocol")
+			}
+			v.SecurityProtocol = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("securityProtocol")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "port":
+				return true
+			case "host":
+				return true
+			case "listener":
+				return version >= 3
+			case "securityProtocol":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -947,6 +1499,247 @@ func (v *UpdateMetadataRequestUpdateMetadataPartitionState) decode(r *wire.Reade
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *UpdateMetadataRequestUpdateMetadataPartitionState) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	if version <= 4 {
+		dst = wire.JSONField(dst, &first, "topicName")
+		dst = wire.AppendJSONString(dst, v.TopicName)
+	}
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "controllerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ControllerEpoch))
+	dst = wire.JSONField(dst, &first, "leader")
+	dst = wire.AppendJSONInt(dst, int64(v.Leader))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "isr")
+	dst = append(dst, '[')
+	for i := range v.Isr {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Isr[i]))
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "zkVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.ZkVersion))
+	dst = wire.JSONField(dst, &first, "replicas")
+	dst = append(dst, '[')
+	for i := range v.Replicas {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.Replicas[i]))
+	}
+	dst = append(dst, ']')
+	if version >= 4 {
+		dst = wire.JSONField(dst, &first, "offlineReplicas")
+		dst = append(dst, '[')
+		for i := range v.OfflineReplicas {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = wire.AppendJSONInt(dst, int64(v.OfflineReplicas[i]))
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UpdateMetadataRequestUpdateMetadataPartitionState) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if version <= 4 {
+		if x, ok := obj["topicName"]; ok {
+			seen++
+			if v.TopicName, err = wire.JSONString(x); err != nil {
+				return wire.InField(err, "TopicName")
+			}
+		} else if version <= 4 {
+			return wire.JSONMissing("topicName")
+		}
+	}
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["controllerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ControllerEpoch")
+			}
+			v.ControllerEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("controllerEpoch")
+	}
+	if x, ok := obj["leader"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Leader")
+			}
+			v.Leader = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leader")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["isr"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Isr")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Isr")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Isr")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Isr = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("isr")
+	}
+	if x, ok := obj["zkVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ZkVersion")
+			}
+			v.ZkVersion = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("zkVersion")
+	}
+	if x, ok := obj["replicas"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Replicas")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Replicas")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "Replicas")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.Replicas = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("replicas")
+	}
+	if version >= 4 {
+		if x, ok := obj["offlineReplicas"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "OfflineReplicas")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "OfflineReplicas")
+				}
+				{
+					items := make([]int32, len(arr))
+					for i := range arr {
+						{
+							n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+							if err != nil {
+								return wire.InField(wire.InIndex(err, i), "OfflineReplicas")
+							}
+							items[i] = int32(n)
+						}
+					}
+					v.OfflineReplicas = items
+				}
+			}
+		} else if version >= 4 {
+			return wire.JSONMissing("offlineReplicas")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return version <= 4
+			case "partitionIndex":
+				return true
+			case "controllerEpoch":
+				return true
+			case "leader":
+				return true
+			case "leaderEpoch":
+				return true
+			case "isr":
+				return true
+			case "zkVersion":
+				return true
+			case "replicas":
+				return true
+			case "offlineReplicas":
+				return version >= 4
+			}
+			return false
+		})
 	}
 	return nil
 }

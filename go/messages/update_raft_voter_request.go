@@ -115,6 +115,33 @@ func (v *UpdateRaftVoterRequest) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *UpdateRaftVoterRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("UpdateRaftVoterRequest", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *UpdateRaftVoterRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "UpdateRaftVoterRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "UpdateRaftVoterRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "UpdateRaftVoterRequest")
+	}
+	return nil
+}
+
 func (v *UpdateRaftVoterRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendNullableString(dst, v.ClusterID, true, true, version); err != nil {
@@ -199,6 +226,133 @@ func (v *UpdateRaftVoterRequest) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *UpdateRaftVoterRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "clusterId")
+	dst = wire.AppendJSONNullableString(dst, v.ClusterID)
+	dst = wire.JSONField(dst, &first, "currentLeaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.CurrentLeaderEpoch))
+	dst = wire.JSONField(dst, &first, "voterId")
+	dst = wire.AppendJSONInt(dst, int64(v.VoterID))
+	dst = wire.JSONField(dst, &first, "voterDirectoryId")
+	dst = wire.AppendJSONUUID(dst, v.VoterDirectoryID)
+	dst = wire.JSONField(dst, &first, "listeners")
+	dst = append(dst, '[')
+	for i := range v.Listeners {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Listeners[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "kRaftVersionFeature")
+	dst = v.KRaftVersionFeature.appendJSON(dst, version)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UpdateRaftVoterRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["clusterId"]; ok {
+		seen++
+		if v.ClusterID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ClusterID")
+		}
+	} else {
+		return wire.JSONMissing("clusterId")
+	}
+	if x, ok := obj["currentLeaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "CurrentLeaderEpoch")
+			}
+			v.CurrentLeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("currentLeaderEpoch")
+	}
+	if x, ok := obj["voterId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "VoterID")
+			}
+			v.VoterID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("voterId")
+	}
+	if x, ok := obj["voterDirectoryId"]; ok {
+		seen++
+		if v.VoterDirectoryID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "VoterDirectoryID")
+		}
+	} else {
+		return wire.JSONMissing("voterDirectoryId")
+	}
+	if x, ok := obj["listeners"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Listeners")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Listeners")
+			}
+			{
+				items := make([]UpdateRaftVoterRequestListener, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Listeners")
+					}
+				}
+				v.Listeners = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("listeners")
+	}
+	if x, ok := obj["kRaftVersionFeature"]; ok {
+		seen++
+		if err := v.KRaftVersionFeature.fromJSON(x, version); err != nil {
+			return wire.InField(err, "KRaftVersionFeature")
+		}
+	} else {
+		return wire.JSONMissing("kRaftVersionFeature")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clusterId":
+				return true
+			case "currentLeaderEpoch":
+				return true
+			case "voterId":
+				return true
+			case "voterDirectoryId":
+				return true
+			case "listeners":
+				return true
+			case "kRaftVersionFeature":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -297,6 +451,70 @@ func (v *UpdateRaftVoterRequestListener) decode(r *wire.Reader, version int16) e
 	return nil
 }
 
+func (v *UpdateRaftVoterRequestListener) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UpdateRaftVoterRequestListener) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // UpdateRaftVoterRequestKRaftVersionFeature: The range of versions of the
 // protocol that the replica supports.
 //
@@ -373,6 +591,62 @@ func (v *UpdateRaftVoterRequestKRaftVersionFeature) decode(r *wire.Reader, versi
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *UpdateRaftVoterRequestKRaftVersionFeature) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "minSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MinSupportedVersion))
+	dst = wire.JSONField(dst, &first, "maxSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxSupportedVersion))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UpdateRaftVoterRequestKRaftVersionFeature) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["minSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MinSupportedVersion")
+			}
+			v.MinSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("minSupportedVersion")
+	}
+	if x, ok := obj["maxSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MaxSupportedVersion")
+			}
+			v.MaxSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("maxSupportedVersion")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "minSupportedVersion":
+				return true
+			case "maxSupportedVersion":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -111,6 +111,33 @@ func (v *UserScramCredentialRecord) decodeMessage(r *wire.Reader, version int16)
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *UserScramCredentialRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("UserScramCredentialRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *UserScramCredentialRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "UserScramCredentialRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "UserScramCredentialRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "UserScramCredentialRecord")
+	}
+	return nil
+}
+
 func (v *UserScramCredentialRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.Name, true); err != nil {
@@ -179,6 +206,110 @@ func (v *UserScramCredentialRecord) decode(r *wire.Reader, version int16) error 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *UserScramCredentialRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "mechanism")
+	dst = wire.AppendJSONInt(dst, int64(v.Mechanism))
+	dst = wire.JSONField(dst, &first, "salt")
+	dst = wire.AppendJSONBytes(dst, v.Salt)
+	dst = wire.JSONField(dst, &first, "storedKey")
+	dst = wire.AppendJSONBytes(dst, v.StoredKey)
+	dst = wire.JSONField(dst, &first, "serverKey")
+	dst = wire.AppendJSONBytes(dst, v.ServerKey)
+	dst = wire.JSONField(dst, &first, "iterations")
+	dst = wire.AppendJSONInt(dst, int64(v.Iterations))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *UserScramCredentialRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["mechanism"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "Mechanism")
+			}
+			v.Mechanism = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("mechanism")
+	}
+	if x, ok := obj["salt"]; ok {
+		seen++
+		if v.Salt, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "Salt")
+		}
+	} else {
+		return wire.JSONMissing("salt")
+	}
+	if x, ok := obj["storedKey"]; ok {
+		seen++
+		if v.StoredKey, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "StoredKey")
+		}
+	} else {
+		return wire.JSONMissing("storedKey")
+	}
+	if x, ok := obj["serverKey"]; ok {
+		seen++
+		if v.ServerKey, err = wire.JSONBytes(x); err != nil {
+			return wire.InField(err, "ServerKey")
+		}
+	} else {
+		return wire.JSONMissing("serverKey")
+	}
+	if x, ok := obj["iterations"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Iterations")
+			}
+			v.Iterations = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("iterations")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "mechanism":
+				return true
+			case "salt":
+				return true
+			case "storedKey":
+				return true
+			case "serverKey":
+				return true
+			case "iterations":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -102,6 +102,33 @@ func (v *VoteRequest) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *VoteRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("VoteRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *VoteRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "VoteRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "VoteRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "VoteRequest")
+	}
+	return nil
+}
+
 func (v *VoteRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendNullableString(dst, v.ClusterID, true, true, version); err != nil {
@@ -175,6 +202,97 @@ func (v *VoteRequest) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *VoteRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "clusterId")
+	dst = wire.AppendJSONNullableString(dst, v.ClusterID)
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "voterId")
+		dst = wire.AppendJSONInt(dst, int64(v.VoterID))
+	}
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VoteRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["clusterId"]; ok {
+		seen++
+		if v.ClusterID, err = wire.JSONNullableString(x); err != nil {
+			return wire.InField(err, "ClusterID")
+		}
+	} else {
+		return wire.JSONMissing("clusterId")
+	}
+	if version >= 1 {
+		if x, ok := obj["voterId"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "VoterID")
+				}
+				v.VoterID = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("voterId")
+		}
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]VoteRequestTopicData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "clusterId":
+				return true
+			case "voterId":
+				return version >= 1
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -278,6 +396,77 @@ func (v *VoteRequestTopicData) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *VoteRequestTopicData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VoteRequestTopicData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]VoteRequestPartitionData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -437,6 +626,158 @@ func (v *VoteRequestPartitionData) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *VoteRequestPartitionData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "replicaEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicaEpoch))
+	dst = wire.JSONField(dst, &first, "replicaId")
+	dst = wire.AppendJSONInt(dst, int64(v.ReplicaID))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "replicaDirectoryId")
+		dst = wire.AppendJSONUUID(dst, v.ReplicaDirectoryID)
+	}
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "voterDirectoryId")
+		dst = wire.AppendJSONUUID(dst, v.VoterDirectoryID)
+	}
+	dst = wire.JSONField(dst, &first, "lastOffsetEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LastOffsetEpoch))
+	dst = wire.JSONField(dst, &first, "lastOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LastOffset))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "preVote")
+		dst = wire.AppendJSONBool(dst, v.PreVote)
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VoteRequestPartitionData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["replicaEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ReplicaEpoch")
+			}
+			v.ReplicaEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("replicaEpoch")
+	}
+	if x, ok := obj["replicaId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "ReplicaID")
+			}
+			v.ReplicaID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("replicaId")
+	}
+	if version >= 1 {
+		if x, ok := obj["replicaDirectoryId"]; ok {
+			seen++
+			if v.ReplicaDirectoryID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "ReplicaDirectoryID")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("replicaDirectoryId")
+		}
+	}
+	if version >= 1 {
+		if x, ok := obj["voterDirectoryId"]; ok {
+			seen++
+			if v.VoterDirectoryID, err = wire.JSONUUID(x); err != nil {
+				return wire.InField(err, "VoterDirectoryID")
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("voterDirectoryId")
+		}
+	}
+	if x, ok := obj["lastOffsetEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LastOffsetEpoch")
+			}
+			v.LastOffsetEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("lastOffsetEpoch")
+	}
+	if x, ok := obj["lastOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastOffset")
+			}
+			v.LastOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastOffset")
+	}
+	if version >= 2 {
+		if x, ok := obj["preVote"]; ok {
+			seen++
+			if v.PreVote, err = wire.JSONBool(x); err != nil {
+				return wire.InField(err, "PreVote")
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("preVote")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "replicaEpoch":
+				return true
+			case "replicaId":
+				return true
+			case "replicaDirectoryId":
+				return version >= 1
+			case "voterDirectoryId":
+				return version >= 1
+			case "lastOffsetEpoch":
+				return true
+			case "lastOffset":
+				return true
+			case "preVote":
+				return version >= 2
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -102,6 +102,33 @@ func (v *VoteResponse) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *VoteResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("VoteResponse", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *VoteResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "VoteResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "VoteResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "VoteResponse")
+	}
+	return nil
+}
+
 func (v *VoteResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt16(dst, v.ErrorCode)
@@ -226,6 +253,118 @@ func (v *VoteResponse) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *VoteResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	if (version >= 1) && (len(v.NodeEndpoints) != 0) {
+		dst = wire.JSONField(dst, &first, "nodeEndpoints")
+		dst = append(dst, '[')
+		for i := range v.NodeEndpoints {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = v.NodeEndpoints[i].appendJSON(dst, version)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VoteResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]VoteResponseTopicData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if version >= 1 {
+		if x, ok := obj["nodeEndpoints"]; ok {
+			seen++
+			{
+				arr, null, err := wire.JSONArray(x)
+				if err != nil {
+					return wire.InField(err, "NodeEndpoints")
+				}
+				if null {
+					err = wire.JSONFail("null is not allowed")
+					return wire.InField(err, "NodeEndpoints")
+				}
+				{
+					items := make([]VoteResponseNodeEndpoint, len(arr))
+					for i := range arr {
+						if err := items[i].fromJSON(arr[i], version); err != nil {
+							return wire.InField(wire.InIndex(err, i), "NodeEndpoints")
+						}
+					}
+					v.NodeEndpoints = items
+				}
+			}
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "errorCode":
+				return true
+			case "topics":
+				return true
+			case "nodeEndpoints":
+				return version >= 1
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // VoteResponseTopicData: The results for each topic.
 //
 // Versions: 0-2.
@@ -325,6 +464,77 @@ func (v *VoteResponseTopicData) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *VoteResponseTopicData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicName")
+	dst = wire.AppendJSONString(dst, v.TopicName)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VoteResponseTopicData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicName"]; ok {
+		seen++
+		if v.TopicName, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "TopicName")
+		}
+	} else {
+		return wire.JSONMissing("topicName")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]VoteResponsePartitionData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicName":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -438,6 +648,106 @@ func (v *VoteResponsePartitionData) decode(r *wire.Reader, version int16) error 
 	return nil
 }
 
+func (v *VoteResponsePartitionData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = wire.JSONField(dst, &first, "leaderId")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderID))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "voteGranted")
+	dst = wire.AppendJSONBool(dst, v.VoteGranted)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VoteResponsePartitionData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if x, ok := obj["leaderId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderID")
+			}
+			v.LeaderID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderId")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["voteGranted"]; ok {
+		seen++
+		if v.VoteGranted, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "VoteGranted")
+		}
+	} else {
+		return wire.JSONMissing("voteGranted")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "errorCode":
+				return true
+			case "leaderId":
+				return true
+			case "leaderEpoch":
+				return true
+			case "voteGranted":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // VoteResponseNodeEndpoint: Endpoints for all current-leaders enumerated in
 // PartitionData.
 //
@@ -526,6 +836,74 @@ func (v *VoteResponseNodeEndpoint) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *VoteResponseNodeEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "nodeId")
+	dst = wire.AppendJSONInt(dst, int64(v.NodeID))
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VoteResponseNodeEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["nodeId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "NodeID")
+			}
+			v.NodeID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("nodeId")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "nodeId":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

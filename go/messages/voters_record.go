@@ -94,6 +94,33 @@ func (v *VotersRecord) decodeMessage(r *wire.Reader, version int16) error {
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *VotersRecord) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 0 {
+		return dst, wire.UnsupportedVersion("VotersRecord", version, 0, 0)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *VotersRecord) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 0 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-0", version), "VotersRecord")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "VotersRecord")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "VotersRecord")
+	}
+	return nil
+}
+
 func (v *VotersRecord) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	dst = wire.AppendInt16(dst, v.Version)
@@ -154,6 +181,81 @@ func (v *VotersRecord) decode(r *wire.Reader, version int16) error {
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *VotersRecord) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "version")
+	dst = wire.AppendJSONInt(dst, int64(v.Version))
+	dst = wire.JSONField(dst, &first, "voters")
+	dst = append(dst, '[')
+	for i := range v.Voters {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Voters[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VotersRecord) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["version"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "Version")
+			}
+			v.Version = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("version")
+	}
+	if x, ok := obj["voters"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Voters")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Voters")
+			}
+			{
+				items := make([]VotersRecordVoter, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Voters")
+					}
+				}
+				v.Voters = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("voters")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "version":
+				return true
+			case "voters":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -282,6 +384,105 @@ func (v *VotersRecordVoter) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *VotersRecordVoter) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "voterId")
+	dst = wire.AppendJSONInt(dst, int64(v.VoterID))
+	dst = wire.JSONField(dst, &first, "voterDirectoryId")
+	dst = wire.AppendJSONUUID(dst, v.VoterDirectoryID)
+	dst = wire.JSONField(dst, &first, "endpoints")
+	dst = append(dst, '[')
+	for i := range v.Endpoints {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Endpoints[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "kRaftVersionFeature")
+	dst = v.KRaftVersionFeature.appendJSON(dst, version)
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VotersRecordVoter) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["voterId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "VoterID")
+			}
+			v.VoterID = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("voterId")
+	}
+	if x, ok := obj["voterDirectoryId"]; ok {
+		seen++
+		if v.VoterDirectoryID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "VoterDirectoryID")
+		}
+	} else {
+		return wire.JSONMissing("voterDirectoryId")
+	}
+	if x, ok := obj["endpoints"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Endpoints")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Endpoints")
+			}
+			{
+				items := make([]VotersRecordEndpoint, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Endpoints")
+					}
+				}
+				v.Endpoints = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("endpoints")
+	}
+	if x, ok := obj["kRaftVersionFeature"]; ok {
+		seen++
+		if err := v.KRaftVersionFeature.fromJSON(x, version); err != nil {
+			return wire.InField(err, "KRaftVersionFeature")
+		}
+	} else {
+		return wire.JSONMissing("kRaftVersionFeature")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "voterId":
+				return true
+			case "voterDirectoryId":
+				return true
+			case "endpoints":
+				return true
+			case "kRaftVersionFeature":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // VotersRecordEndpoint: The endpoint that can be used to communicate with the
 // voter.
 //
@@ -376,6 +577,70 @@ func (v *VotersRecordEndpoint) decode(r *wire.Reader, version int16) error {
 	return nil
 }
 
+func (v *VotersRecordEndpoint) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "host")
+	dst = wire.AppendJSONString(dst, v.Host)
+	dst = wire.JSONField(dst, &first, "port")
+	dst = wire.AppendJSONInt(dst, int64(v.Port))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VotersRecordEndpoint) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["host"]; ok {
+		seen++
+		if v.Host, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Host")
+		}
+	} else {
+		return wire.JSONMissing("host")
+	}
+	if x, ok := obj["port"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, 0, 1<<16-1)
+			if err != nil {
+				return wire.InField(err, "Port")
+			}
+			v.Port = uint16(n)
+		}
+	} else {
+		return wire.JSONMissing("port")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "host":
+				return true
+			case "port":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // VotersRecordKRaftVersionFeature: The range of versions of the protocol that
 // the replica supports.
 //
@@ -452,6 +717,62 @@ func (v *VotersRecordKRaftVersionFeature) decode(r *wire.Reader, version int16) 
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *VotersRecordKRaftVersionFeature) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "minSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MinSupportedVersion))
+	dst = wire.JSONField(dst, &first, "maxSupportedVersion")
+	dst = wire.AppendJSONInt(dst, int64(v.MaxSupportedVersion))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *VotersRecordKRaftVersionFeature) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["minSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MinSupportedVersion")
+			}
+			v.MinSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("minSupportedVersion")
+	}
+	if x, ok := obj["maxSupportedVersion"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "MaxSupportedVersion")
+			}
+			v.MaxSupportedVersion = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("maxSupportedVersion")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "minSupportedVersion":
+				return true
+			case "maxSupportedVersion":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -97,6 +97,33 @@ func (v *WriteShareGroupStateRequest) decodeMessage(r *wire.Reader, version int1
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *WriteShareGroupStateRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 1 {
+		return dst, wire.UnsupportedVersion("WriteShareGroupStateRequest", version, 0, 1)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *WriteShareGroupStateRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 1 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-1", version), "WriteShareGroupStateRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "WriteShareGroupStateRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "WriteShareGroupStateRequest")
+	}
+	return nil
+}
+
 func (v *WriteShareGroupStateRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	if dst, err = wire.AppendString(dst, v.GroupID, true); err != nil {
@@ -159,6 +186,77 @@ func (v *WriteShareGroupStateRequest) decode(r *wire.Reader, version int16) erro
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *WriteShareGroupStateRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "groupId")
+	dst = wire.AppendJSONString(dst, v.GroupID)
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteShareGroupStateRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["groupId"]; ok {
+		seen++
+		if v.GroupID, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "GroupID")
+		}
+	} else {
+		return wire.JSONMissing("groupId")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]WriteShareGroupStateRequestWriteStateData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "groupId":
+				return true
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -260,6 +358,77 @@ func (v *WriteShareGroupStateRequestWriteStateData) decode(r *wire.Reader, versi
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *WriteShareGroupStateRequestWriteStateData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "topicId")
+	dst = wire.AppendJSONUUID(dst, v.TopicID)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteShareGroupStateRequestWriteStateData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["topicId"]; ok {
+		seen++
+		if v.TopicID, err = wire.JSONUUID(x); err != nil {
+			return wire.InField(err, "TopicID")
+		}
+	} else {
+		return wire.JSONMissing("topicId")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]WriteShareGroupStateRequestPartitionData, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "topicId":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -414,6 +583,149 @@ func (v *WriteShareGroupStateRequestPartitionData) decode(r *wire.Reader, versio
 	return nil
 }
 
+func (v *WriteShareGroupStateRequestPartitionData) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partition")
+	dst = wire.AppendJSONInt(dst, int64(v.Partition))
+	dst = wire.JSONField(dst, &first, "stateEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.StateEpoch))
+	dst = wire.JSONField(dst, &first, "leaderEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.LeaderEpoch))
+	dst = wire.JSONField(dst, &first, "startOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.StartOffset))
+	if version >= 1 {
+		dst = wire.JSONField(dst, &first, "deliveryCompleteCount")
+		dst = wire.AppendJSONInt(dst, int64(v.DeliveryCompleteCount))
+	}
+	dst = wire.JSONField(dst, &first, "stateBatches")
+	dst = append(dst, '[')
+	for i := range v.StateBatches {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.StateBatches[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteShareGroupStateRequestPartitionData) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partition"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "Partition")
+			}
+			v.Partition = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partition")
+	}
+	if x, ok := obj["stateEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "StateEpoch")
+			}
+			v.StateEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("stateEpoch")
+	}
+	if x, ok := obj["leaderEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "LeaderEpoch")
+			}
+			v.LeaderEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("leaderEpoch")
+	}
+	if x, ok := obj["startOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "StartOffset")
+			}
+			v.StartOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("startOffset")
+	}
+	if version >= 1 {
+		if x, ok := obj["deliveryCompleteCount"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+				if err != nil {
+					return wire.InField(err, "DeliveryCompleteCount")
+				}
+				v.DeliveryCompleteCount = int32(n)
+			}
+		} else if version >= 1 {
+			return wire.JSONMissing("deliveryCompleteCount")
+		}
+	}
+	if x, ok := obj["stateBatches"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "StateBatches")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "StateBatches")
+			}
+			{
+				items := make([]WriteShareGroupStateRequestStateBatch, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "StateBatches")
+					}
+				}
+				v.StateBatches = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("stateBatches")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partition":
+				return true
+			case "stateEpoch":
+				return true
+			case "leaderEpoch":
+				return true
+			case "startOffset":
+				return true
+			case "deliveryCompleteCount":
+				return version >= 1
+			case "stateBatches":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // WriteShareGroupStateRequestStateBatch: The state batches for the
 // share-partition.
 //
@@ -510,6 +822,94 @@ func (v *WriteShareGroupStateRequestStateBatch) decode(r *wire.Reader, version i
 		default:
 			v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 		}
+	}
+	return nil
+}
+
+func (v *WriteShareGroupStateRequestStateBatch) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "firstOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.FirstOffset))
+	dst = wire.JSONField(dst, &first, "lastOffset")
+	dst = wire.AppendJSONInt(dst, int64(v.LastOffset))
+	dst = wire.JSONField(dst, &first, "deliveryState")
+	dst = wire.AppendJSONInt(dst, int64(v.DeliveryState))
+	dst = wire.JSONField(dst, &first, "deliveryCount")
+	dst = wire.AppendJSONInt(dst, int64(v.DeliveryCount))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteShareGroupStateRequestStateBatch) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["firstOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "FirstOffset")
+			}
+			v.FirstOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("firstOffset")
+	}
+	if x, ok := obj["lastOffset"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "LastOffset")
+			}
+			v.LastOffset = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("lastOffset")
+	}
+	if x, ok := obj["deliveryState"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+			if err != nil {
+				return wire.InField(err, "DeliveryState")
+			}
+			v.DeliveryState = int8(n)
+		}
+	} else {
+		return wire.JSONMissing("deliveryState")
+	}
+	if x, ok := obj["deliveryCount"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "DeliveryCount")
+			}
+			v.DeliveryCount = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("deliveryCount")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "firstOffset":
+				return true
+			case "lastOffset":
+				return true
+			case "deliveryState":
+				return true
+			case "deliveryCount":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -93,6 +93,33 @@ func (v *WriteTxnMarkersRequest) decodeMessage(r *wire.Reader, version int16) er
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *WriteTxnMarkersRequest) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("WriteTxnMarkersRequest", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *WriteTxnMarkersRequest) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "WriteTxnMarkersRequest")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "WriteTxnMarkersRequest")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "WriteTxnMarkersRequest")
+	}
+	return nil
+}
+
 func (v *WriteTxnMarkersRequest) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 1
@@ -153,6 +180,65 @@ func (v *WriteTxnMarkersRequest) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *WriteTxnMarkersRequest) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "markers")
+	dst = append(dst, '[')
+	for i := range v.Markers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Markers[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteTxnMarkersRequest) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["markers"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Markers")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Markers")
+			}
+			{
+				items := make([]WriteTxnMarkersRequestWritableTxnMarker, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Markers")
+					}
+				}
+				v.Markers = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("markers")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "markers":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -312,6 +398,145 @@ func (v *WriteTxnMarkersRequestWritableTxnMarker) decode(r *wire.Reader, version
 	return nil
 }
 
+func (v *WriteTxnMarkersRequestWritableTxnMarker) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "producerEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerEpoch))
+	dst = wire.JSONField(dst, &first, "transactionResult")
+	dst = wire.AppendJSONBool(dst, v.TransactionResult)
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = wire.JSONField(dst, &first, "coordinatorEpoch")
+	dst = wire.AppendJSONInt(dst, int64(v.CoordinatorEpoch))
+	if version >= 2 {
+		dst = wire.JSONField(dst, &first, "transactionVersion")
+		dst = wire.AppendJSONInt(dst, int64(v.TransactionVersion))
+	}
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteTxnMarkersRequestWritableTxnMarker) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["producerEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ProducerEpoch")
+			}
+			v.ProducerEpoch = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("producerEpoch")
+	}
+	if x, ok := obj["transactionResult"]; ok {
+		seen++
+		if v.TransactionResult, err = wire.JSONBool(x); err != nil {
+			return wire.InField(err, "TransactionResult")
+		}
+	} else {
+		return wire.JSONMissing("transactionResult")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]WriteTxnMarkersRequestWritableTxnMarkerTopic, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if x, ok := obj["coordinatorEpoch"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "CoordinatorEpoch")
+			}
+			v.CoordinatorEpoch = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("coordinatorEpoch")
+	}
+	if version >= 2 {
+		if x, ok := obj["transactionVersion"]; ok {
+			seen++
+			{
+				n, err := wire.JSONInt(x, -1<<7, 1<<7-1)
+				if err != nil {
+					return wire.InField(err, "TransactionVersion")
+				}
+				v.TransactionVersion = int8(n)
+			}
+		} else if version >= 2 {
+			return wire.JSONMissing("transactionVersion")
+		}
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "producerId":
+				return true
+			case "producerEpoch":
+				return true
+			case "transactionResult":
+				return true
+			case "topics":
+				return true
+			case "coordinatorEpoch":
+				return true
+			case "transactionVersion":
+				return version >= 2
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // WriteTxnMarkersRequestWritableTxnMarkerTopic: Each topic that we want to
 // write transaction marker(s) for.
 //
@@ -413,6 +638,81 @@ func (v *WriteTxnMarkersRequestWritableTxnMarkerTopic) decode(r *wire.Reader, ve
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *WriteTxnMarkersRequestWritableTxnMarkerTopic) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitionIndexes")
+	dst = append(dst, '[')
+	for i := range v.PartitionIndexes {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = wire.AppendJSONInt(dst, int64(v.PartitionIndexes[i]))
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteTxnMarkersRequestWritableTxnMarkerTopic) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitionIndexes"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "PartitionIndexes")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "PartitionIndexes")
+			}
+			{
+				items := make([]int32, len(arr))
+				for i := range arr {
+					{
+						n, err := wire.JSONInt(arr[i], -1<<31, 1<<31-1)
+						if err != nil {
+							return wire.InField(wire.InIndex(err, i), "PartitionIndexes")
+						}
+						items[i] = int32(n)
+					}
+				}
+				v.PartitionIndexes = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitionIndexes")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitionIndexes":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

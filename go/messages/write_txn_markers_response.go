@@ -93,6 +93,33 @@ func (v *WriteTxnMarkersResponse) decodeMessage(r *wire.Reader, version int16) e
 	return nil
 }
 
+// AppendJSON appends v in Kafka's JSON form at version (as Kafka's
+// JsonConverter classes write it: the fields the version has, tagged ones
+// only when they differ from their default, bytes in base64) to dst.
+func (v *WriteTxnMarkersResponse) AppendJSON(dst []byte, version int16) ([]byte, error) {
+	if version < 0 || version > 2 {
+		return dst, wire.UnsupportedVersion("WriteTxnMarkersResponse", version, 0, 2)
+	}
+	return v.appendJSON(dst, version), nil
+}
+
+// DecodeJSON sets v to the message data holds in Kafka's JSON form at
+// version. A field the version has in line may not be missing, a field
+// it does not have may not be there, and integers may not be strings.
+func (v *WriteTxnMarkersResponse) DecodeJSON(data []byte, version int16) error {
+	if version < 0 || version > 2 {
+		return wire.InMessage(wire.JSONFail("unsupported version %d: valid versions are 0-2", version), "WriteTxnMarkersResponse")
+	}
+	x, err := wire.ParseJSON(data)
+	if err != nil {
+		return wire.InMessage(err, "WriteTxnMarkersResponse")
+	}
+	if err := v.fromJSON(x, version); err != nil {
+		return wire.InMessage(err, "WriteTxnMarkersResponse")
+	}
+	return nil
+}
+
 func (v *WriteTxnMarkersResponse) appendTo(dst []byte, version int16) ([]byte, error) {
 	var err error
 	flexible := version >= 1
@@ -153,6 +180,65 @@ func (v *WriteTxnMarkersResponse) decode(r *wire.Reader, version int16) error {
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *WriteTxnMarkersResponse) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "markers")
+	dst = append(dst, '[')
+	for i := range v.Markers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Markers[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteTxnMarkersResponse) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["markers"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Markers")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Markers")
+			}
+			{
+				items := make([]WriteTxnMarkersResponseWritableTxnMarkerResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Markers")
+					}
+				}
+				v.Markers = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("markers")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "markers":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -260,6 +346,81 @@ func (v *WriteTxnMarkersResponseWritableTxnMarkerResult) decode(r *wire.Reader, 
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *WriteTxnMarkersResponseWritableTxnMarkerResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "producerId")
+	dst = wire.AppendJSONInt(dst, int64(v.ProducerID))
+	dst = wire.JSONField(dst, &first, "topics")
+	dst = append(dst, '[')
+	for i := range v.Topics {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Topics[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteTxnMarkersResponseWritableTxnMarkerResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["producerId"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<63, 1<<63-1)
+			if err != nil {
+				return wire.InField(err, "ProducerID")
+			}
+			v.ProducerID = int64(n)
+		}
+	} else {
+		return wire.JSONMissing("producerId")
+	}
+	if x, ok := obj["topics"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Topics")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Topics")
+			}
+			{
+				items := make([]WriteTxnMarkersResponseWritableTxnMarkerTopicResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Topics")
+					}
+				}
+				v.Topics = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("topics")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "producerId":
+				return true
+			case "topics":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }
@@ -372,6 +533,77 @@ func (v *WriteTxnMarkersResponseWritableTxnMarkerTopicResult) decode(r *wire.Rea
 	return nil
 }
 
+func (v *WriteTxnMarkersResponseWritableTxnMarkerTopicResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "name")
+	dst = wire.AppendJSONString(dst, v.Name)
+	dst = wire.JSONField(dst, &first, "partitions")
+	dst = append(dst, '[')
+	for i := range v.Partitions {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = v.Partitions[i].appendJSON(dst, version)
+	}
+	dst = append(dst, ']')
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteTxnMarkersResponseWritableTxnMarkerTopicResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["name"]; ok {
+		seen++
+		if v.Name, err = wire.JSONString(x); err != nil {
+			return wire.InField(err, "Name")
+		}
+	} else {
+		return wire.JSONMissing("name")
+	}
+	if x, ok := obj["partitions"]; ok {
+		seen++
+		{
+			arr, null, err := wire.JSONArray(x)
+			if err != nil {
+				return wire.InField(err, "Partitions")
+			}
+			if null {
+				err = wire.JSONFail("null is not allowed")
+				return wire.InField(err, "Partitions")
+			}
+			{
+				items := make([]WriteTxnMarkersResponseWritableTxnMarkerPartitionResult, len(arr))
+				for i := range arr {
+					if err := items[i].fromJSON(arr[i], version); err != nil {
+						return wire.InField(wire.InIndex(err, i), "Partitions")
+					}
+				}
+				v.Partitions = items
+			}
+		}
+	} else {
+		return wire.JSONMissing("partitions")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "name":
+				return true
+			case "partitions":
+				return true
+			}
+			return false
+		})
+	}
+	return nil
+}
+
 // WriteTxnMarkersResponseWritableTxnMarkerPartitionResult: The results by
 // partition.
 //
@@ -452,6 +684,62 @@ func (v *WriteTxnMarkersResponseWritableTxnMarkerPartitionResult) decode(r *wire
 				v.UnknownTaggedFields = append(v.UnknownTaggedFields, RawTaggedField{Tag: tag, Data: field.Rest()})
 			}
 		}
+	}
+	return nil
+}
+
+func (v *WriteTxnMarkersResponseWritableTxnMarkerPartitionResult) appendJSON(dst []byte, version int16) []byte {
+	dst = append(dst, '{')
+	first := true
+	dst = wire.JSONField(dst, &first, "partitionIndex")
+	dst = wire.AppendJSONInt(dst, int64(v.PartitionIndex))
+	dst = wire.JSONField(dst, &first, "errorCode")
+	dst = wire.AppendJSONInt(dst, int64(v.ErrorCode))
+	dst = append(dst, '}')
+	return dst
+}
+
+func (v *WriteTxnMarkersResponseWritableTxnMarkerPartitionResult) fromJSON(value any, version int16) error {
+	obj, err := wire.JSONObject(value)
+	if err != nil {
+		return err
+	}
+	v.Default()
+	seen := 0
+	if x, ok := obj["partitionIndex"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<31, 1<<31-1)
+			if err != nil {
+				return wire.InField(err, "PartitionIndex")
+			}
+			v.PartitionIndex = int32(n)
+		}
+	} else {
+		return wire.JSONMissing("partitionIndex")
+	}
+	if x, ok := obj["errorCode"]; ok {
+		seen++
+		{
+			n, err := wire.JSONInt(x, -1<<15, 1<<15-1)
+			if err != nil {
+				return wire.InField(err, "ErrorCode")
+			}
+			v.ErrorCode = int16(n)
+		}
+	} else {
+		return wire.JSONMissing("errorCode")
+	}
+	if seen != len(obj) {
+		return wire.JSONUnknownKey(obj, func(k string) bool {
+			switch k {
+			case "partitionIndex":
+				return true
+			case "errorCode":
+				return true
+			}
+			return false
+		})
 	}
 	return nil
 }

@@ -48,7 +48,8 @@ type DecodeError struct {
 	// Field is the path of the field inside the message, e.g.
 	// "Topics[2].Name"; empty for the message itself.
 	Field string
-	// Offset is the byte offset in the input where decoding failed.
+	// Offset is the byte offset in the input where decoding failed; -1
+	// for JSON input.
 	Offset int
 	// Err says what went wrong.
 	Err error
@@ -71,8 +72,10 @@ func (e *DecodeError) Error() string {
 		b.WriteString(" field ")
 		b.WriteString(e.Field)
 	}
-	b.WriteString(" at byte ")
-	b.WriteString(strconv.Itoa(e.Offset))
+	if e.Offset >= 0 {
+		b.WriteString(" at byte ")
+		b.WriteString(strconv.Itoa(e.Offset))
+	}
 	b.WriteString(": ")
 	b.WriteString(e.Err.Error())
 	return b.String()

@@ -53,7 +53,7 @@ impl<'a> Field<'a> {
     }
 
     /// The name errors give the field: its Go name, as the caller knows it.
-    fn error_name(&self) -> String {
+    pub(super) fn error_name(&self) -> String {
         self.ident()
     }
 
@@ -88,7 +88,7 @@ impl<'a> Field<'a> {
         self.spec.is_nullable_anywhere() && matches!(self.spec.ty, FieldType::String | FieldType::Struct(_))
     }
 
-    fn is_nullable(&self) -> bool {
+    pub(super) fn is_nullable(&self) -> bool {
         self.spec.is_nullable_anywhere()
     }
 
@@ -130,7 +130,7 @@ impl<'a> Field<'a> {
         }
     }
 
-    fn elem_type(&self, ty: &FieldType) -> String {
+    pub(super) fn elem_type(&self, ty: &FieldType) -> String {
         match ty {
             FieldType::Bool => "bool".into(),
             FieldType::Int8 => "int8".into(),

@@ -12,8 +12,17 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Methods of a top-level struct: no field may take these names.
-const TOP_METHODS: &[&str] =
-    &["AppendTo", "Size", "Decode", "DecodePrefix", "Default", "APIKey", "UnknownTaggedFields"];
+const TOP_METHODS: &[&str] = &[
+    "AppendTo",
+    "Size",
+    "Decode",
+    "DecodePrefix",
+    "AppendJSON",
+    "DecodeJSON",
+    "Default",
+    "APIKey",
+    "UnknownTaggedFields",
+];
 
 /// The Go types of a spec's structs, by spec name.
 pub(super) fn struct_types(spec: &MessageSpec, defs: &[StructDef]) -> BTreeMap<String, String> {
@@ -117,12 +126,16 @@ impl<'a> StructEmitter<'a> {
         self.emit_default(out)?;
         if self.def.is_top {
             self.emit_top_methods(out);
+            self.emit_json_methods(out);
         } else {
             self.emit_is_default(out)?;
         }
         self.emit_append(out)?;
         self.emit_size(out)?;
         self.emit_decode(out);
+        let fields = self.fields();
+        super::json::emit_append(self.go_type(), &fields, out)?;
+        super::json::emit_read(self.go_type(), &fields, out);
         Ok(())
     }
 
@@ -263,6 +276,36 @@ impl<'a> StructEmitter<'a> {
             "func (v *{name}) decodeMessage(r *wire.Reader, version int16) error {{\n\
              if version < {min} || version > {max} {{\nreturn wire.InMessage(r.UnsupportedVersion(version, {min}, {max}), {spec_name})\n}}\n\
              if err := v.decode(r, version); err != nil {{\nreturn wire.InMessage(err, {spec_name})\n}}\nreturn nil\n}}\n"
+        )
+        .unwrap();
+    }
+
+    fn emit_json_methods(&self, out: &mut String) {
+        let name = self.go_type();
+        let spec_name = string_literal(&self.spec.name);
+        let (min, max) = match self.spec.valid_versions.0 {
+            Some((a, b)) => (a, b),
+            None => (0, -1),
+        };
+        writeln!(
+            out,
+            "// AppendJSON appends v in Kafka's JSON form at version (as Kafka's\n\
+             // JsonConverter classes write it: the fields the version has, tagged ones\n\
+             // only when they differ from their default, bytes in base64) to dst.\n\
+             func (v *{name}) AppendJSON(dst []byte, version int16) ([]byte, error) {{\n\
+             if version < {min} || version > {max} {{\nreturn dst, wire.UnsupportedVersion({spec_name}, version, {min}, {max})\n}}\n\
+             return v.appendJSON(dst, version), nil\n}}\n"
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "// DecodeJSON sets v to the message data holds in Kafka's JSON form at\n\
+             // version. A field the version has in line may not be missing, a field\n\
+             // it does not have may not be there, and integers may not be strings.\n\
+             func (v *{name}) DecodeJSON(data []byte, version int16) error {{\n\
+             if version < {min} || version > {max} {{\nreturn wire.InMessage(wire.JSONFail(\"unsupported version %d: valid versions are {min}-{max}\", version), {spec_name})\n}}\n\
+             x, err := wire.ParseJSON(data)\nif err != nil {{\nreturn wire.InMessage(err, {spec_name})\n}}\n\
+             if err := v.fromJSON(x, version); err != nil {{\nreturn wire.InMessage(err, {spec_name})\n}}\nreturn nil\n}}\n"
         )
         .unwrap();
     }

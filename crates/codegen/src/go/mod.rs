@@ -15,6 +15,7 @@
 mod api_key;
 mod errcode;
 mod field;
+mod json;
 mod message;
 mod naming;
 

@@ -26,13 +26,13 @@ var kitDirs = []string{"messages", "headers", "frames", "types"}
 
 // vector is one line of a kit file.
 type vector struct {
-	API           string `json:"api"`
-	APIKey        *int16 `json:"api_key"`
-	Direction     string `json:"direction"`
-	Header        string `json:"header"`
-	Type          string `json:"type"`
-	HeaderVersion *int16 `json:"header_version"`
-	Version       int16  `json:"version"`
+	API           string          `json:"api"`
+	APIKey        *int16          `json:"api_key"`
+	Direction     string          `json:"direction"`
+	Header        string          `json:"header"`
+	Type          string          `json:"type"`
+	HeaderVersion *int16          `json:"header_version"`
+	Version       int16           `json:"version"`
 	Case          string          `json:"case"`
 	Unknown       bool            `json:"unknown_tagged_fields"`
 	JSON          json.RawMessage `json:"json"`

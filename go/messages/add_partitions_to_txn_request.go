@@ -441,10 +441,9 @@ func (v *AddPartitionsToTxnRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AddPartitionsToTxnRequestAddPartitionsToTxnTransaction: List of transactions
-// to add partitions to.
-//
-// Versions: 4-5.
+// AddPartitionsToTxnRequestAddPartitionsToTxnTransaction is a struct of
+// AddPartitionsToTxnRequest, versions 4-5. List of transactions to add
+// partitions to.
 type AddPartitionsToTxnRequestAddPartitionsToTxnTransaction struct {
 	// The transactional id corresponding to the transaction.
 	//
@@ -691,7 +690,8 @@ func (v *AddPartitionsToTxnRequestAddPartitionsToTxnTransaction) fromJSON(value 
 	return nil
 }
 
-// AddPartitionsToTxnRequestAddPartitionsToTxnTopic is AddPartitionsToTxnRequest's struct AddPartitionsToTxnTopic, versions 0+.
+// AddPartitionsToTxnRequestAddPartitionsToTxnTopic is a struct of
+// AddPartitionsToTxnRequest, versions 0+.
 type AddPartitionsToTxnRequestAddPartitionsToTxnTopic struct {
 	// The name of the topic.
 	//

@@ -393,10 +393,9 @@ func (v *AddPartitionsToTxnResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AddPartitionsToTxnResponseAddPartitionsToTxnResult: Results categorized by
+// AddPartitionsToTxnResponseAddPartitionsToTxnResult is a struct of
+// AddPartitionsToTxnResponse, versions 4-5. Results categorized by
 // transactional ID.
-//
-// Versions: 4-5.
 type AddPartitionsToTxnResponseAddPartitionsToTxnResult struct {
 	// The transactional id corresponding to the transaction.
 	//
@@ -568,7 +567,8 @@ func (v *AddPartitionsToTxnResponseAddPartitionsToTxnResult) fromJSON(value any,
 	return nil
 }
 
-// AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult is AddPartitionsToTxnResponse's struct AddPartitionsToTxnTopicResult, versions 0+.
+// AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult is a struct of
+// AddPartitionsToTxnResponse, versions 0+.
 type AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult struct {
 	// The topic name.
 	//
@@ -745,7 +745,8 @@ func (v *AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult) fromJSON(value
 	return nil
 }
 
-// AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult is AddPartitionsToTxnResponse's struct AddPartitionsToTxnPartitionResult, versions 0+.
+// AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult is a struct of
+// AddPartitionsToTxnResponse, versions 0+.
 type AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult struct {
 	// The partition indexes.
 	//

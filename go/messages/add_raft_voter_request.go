@@ -368,10 +368,8 @@ func (v *AddRaftVoterRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AddRaftVoterRequestListener: The endpoints that can be used to communicate
-// with the voter.
-//
-// Versions: 0-1.
+// AddRaftVoterRequestListener is a struct of AddRaftVoterRequest, versions
+// 0-1. The endpoints that can be used to communicate with the voter.
 type AddRaftVoterRequestListener struct {
 	// The name of the endpoint.
 	//

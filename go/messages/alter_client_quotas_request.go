@@ -264,9 +264,8 @@ func (v *AlterClientQuotasRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AlterClientQuotasRequestEntryData: The quota configuration entries to alter.
-//
-// Versions: 0-1.
+// AlterClientQuotasRequestEntryData is a struct of AlterClientQuotasRequest,
+// versions 0-1. The quota configuration entries to alter.
 type AlterClientQuotasRequestEntryData struct {
 	// The quota entity to alter.
 	//
@@ -485,9 +484,8 @@ func (v *AlterClientQuotasRequestEntryData) fromJSON(value any, version int16) e
 	return nil
 }
 
-// AlterClientQuotasRequestEntityData: The quota entity to alter.
-//
-// Versions: 0-1.
+// AlterClientQuotasRequestEntityData is a struct of AlterClientQuotasRequest,
+// versions 0-1. The quota entity to alter.
 type AlterClientQuotasRequestEntityData struct {
 	// The entity type.
 	//
@@ -623,10 +621,8 @@ func (v *AlterClientQuotasRequestEntityData) fromJSON(value any, version int16) 
 	return nil
 }
 
-// AlterClientQuotasRequestOpData: An individual quota configuration entry to
-// alter.
-//
-// Versions: 0-1.
+// AlterClientQuotasRequestOpData is a struct of AlterClientQuotasRequest,
+// versions 0-1. An individual quota configuration entry to alter.
 type AlterClientQuotasRequestOpData struct {
 	// The quota configuration key.
 	//

@@ -269,10 +269,8 @@ func (v *AlterClientQuotasResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AlterClientQuotasResponseEntryData: The quota configuration entries to
-// alter.
-//
-// Versions: 0-1.
+// AlterClientQuotasResponseEntryData is a struct of AlterClientQuotasResponse,
+// versions 0-1. The quota configuration entries to alter.
 type AlterClientQuotasResponseEntryData struct {
 	// The error code, or `0` if the quota alteration succeeded.
 	//
@@ -476,9 +474,8 @@ func (v *AlterClientQuotasResponseEntryData) fromJSON(value any, version int16) 
 	return nil
 }
 
-// AlterClientQuotasResponseEntityData: The quota entity to alter.
-//
-// Versions: 0-1.
+// AlterClientQuotasResponseEntityData is a struct of
+// AlterClientQuotasResponse, versions 0-1. The quota entity to alter.
 type AlterClientQuotasResponseEntityData struct {
 	// The entity type.
 	//

@@ -264,9 +264,8 @@ func (v *AlterConfigsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AlterConfigsRequestAlterConfigsResource: The updates for each resource.
-//
-// Versions: 0-2.
+// AlterConfigsRequestAlterConfigsResource is a struct of AlterConfigsRequest,
+// versions 0-2. The updates for each resource.
 type AlterConfigsRequestAlterConfigsResource struct {
 	// The resource type.
 	//
@@ -469,9 +468,8 @@ func (v *AlterConfigsRequestAlterConfigsResource) fromJSON(value any, version in
 	return nil
 }
 
-// AlterConfigsRequestAlterableConfig: The configurations.
-//
-// Versions: 0-2.
+// AlterConfigsRequestAlterableConfig is a struct of AlterConfigsRequest,
+// versions 0-2. The configurations.
 type AlterConfigsRequestAlterableConfig struct {
 	// The configuration key name.
 	//

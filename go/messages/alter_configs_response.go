@@ -269,10 +269,8 @@ func (v *AlterConfigsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AlterConfigsResponseAlterConfigsResourceResponse: The responses for each
-// resource.
-//
-// Versions: 0-2.
+// AlterConfigsResponseAlterConfigsResourceResponse is a struct of
+// AlterConfigsResponse, versions 0-2. The responses for each resource.
 type AlterConfigsResponseAlterConfigsResourceResponse struct {
 	// The resource error code.
 	//

@@ -300,9 +300,8 @@ func (v *AlterPartitionReassignmentsRequest) fromJSON(value any, version int16) 
 	return nil
 }
 
-// AlterPartitionReassignmentsRequestReassignableTopic: The topics to reassign.
-//
-// Versions: 0-1.
+// AlterPartitionReassignmentsRequestReassignableTopic is a struct of
+// AlterPartitionReassignmentsRequest, versions 0-1. The topics to reassign.
 type AlterPartitionReassignmentsRequestReassignableTopic struct {
 	// The topic name.
 	//
@@ -474,10 +473,9 @@ func (v *AlterPartitionReassignmentsRequestReassignableTopic) fromJSON(value any
 	return nil
 }
 
-// AlterPartitionReassignmentsRequestReassignablePartition: The partitions to
+// AlterPartitionReassignmentsRequestReassignablePartition is a struct of
+// AlterPartitionReassignmentsRequest, versions 0-1. The partitions to
 // reassign.
-//
-// Versions: 0-1.
 type AlterPartitionReassignmentsRequestReassignablePartition struct {
 	// The partition index.
 	//

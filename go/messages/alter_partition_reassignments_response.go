@@ -347,10 +347,9 @@ func (v *AlterPartitionReassignmentsResponse) fromJSON(value any, version int16)
 	return nil
 }
 
-// AlterPartitionReassignmentsResponseReassignableTopicResponse: The responses
-// to topics to reassign.
-//
-// Versions: 0-1.
+// AlterPartitionReassignmentsResponseReassignableTopicResponse is a struct of
+// AlterPartitionReassignmentsResponse, versions 0-1. The responses to topics
+// to reassign.
 type AlterPartitionReassignmentsResponseReassignableTopicResponse struct {
 	// The topic name.
 	//
@@ -522,10 +521,9 @@ func (v *AlterPartitionReassignmentsResponseReassignableTopicResponse) fromJSON(
 	return nil
 }
 
-// AlterPartitionReassignmentsResponseReassignablePartitionResponse: The
-// responses to partitions to reassign.
-//
-// Versions: 0-1.
+// AlterPartitionReassignmentsResponseReassignablePartitionResponse is a struct
+// of AlterPartitionReassignmentsResponse, versions 0-1. The responses to
+// partitions to reassign.
 type AlterPartitionReassignmentsResponseReassignablePartitionResponse struct {
 	// The partition index.
 	//

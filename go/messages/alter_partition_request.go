@@ -289,9 +289,8 @@ func (v *AlterPartitionRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AlterPartitionRequestTopicData: The topics to alter ISRs for.
-//
-// Versions: 0-3.
+// AlterPartitionRequestTopicData is a struct of AlterPartitionRequest,
+// versions 0-3. The topics to alter ISRs for.
 type AlterPartitionRequestTopicData struct {
 	// The name of the topic to alter ISRs for
 	//
@@ -505,9 +504,8 @@ func (v *AlterPartitionRequestTopicData) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// AlterPartitionRequestPartitionData: The partitions to alter ISRs for.
-//
-// Versions: 0-3.
+// AlterPartitionRequestPartitionData is a struct of AlterPartitionRequest,
+// versions 0-3. The partitions to alter ISRs for.
 type AlterPartitionRequestPartitionData struct {
 	// The partition index.
 	//
@@ -862,9 +860,8 @@ func (v *AlterPartitionRequestPartitionData) fromJSON(value any, version int16) 
 	return nil
 }
 
-// AlterPartitionRequestBrokerState: The ISR for this partition.
-//
-// Versions: 3.
+// AlterPartitionRequestBrokerState is a struct of AlterPartitionRequest,
+// versions 3. The ISR for this partition.
 type AlterPartitionRequestBrokerState struct {
 	// The ID of the broker.
 	//

@@ -289,9 +289,8 @@ func (v *AlterPartitionResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AlterPartitionResponseTopicData: The responses for each topic.
-//
-// Versions: 0-3.
+// AlterPartitionResponseTopicData is a struct of AlterPartitionResponse,
+// versions 0-3. The responses for each topic.
 type AlterPartitionResponseTopicData struct {
 	// The name of the topic
 	//
@@ -505,9 +504,8 @@ func (v *AlterPartitionResponseTopicData) fromJSON(value any, version int16) err
 	return nil
 }
 
-// AlterPartitionResponsePartitionData: The responses for each partition.
-//
-// Versions: 0-3.
+// AlterPartitionResponsePartitionData is a struct of AlterPartitionResponse,
+// versions 0-3. The responses for each partition.
 type AlterPartitionResponsePartitionData struct {
 	// The partition index.
 	//

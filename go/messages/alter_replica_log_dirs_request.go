@@ -244,10 +244,9 @@ func (v *AlterReplicaLogDirsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AlterReplicaLogDirsRequestAlterReplicaLogDir: The alterations to make for
-// each directory.
-//
-// Versions: 0-2.
+// AlterReplicaLogDirsRequestAlterReplicaLogDir is a struct of
+// AlterReplicaLogDirsRequest, versions 0-2. The alterations to make for each
+// directory.
 type AlterReplicaLogDirsRequestAlterReplicaLogDir struct {
 	// The absolute directory path.
 	//
@@ -424,10 +423,9 @@ func (v *AlterReplicaLogDirsRequestAlterReplicaLogDir) fromJSON(value any, versi
 	return nil
 }
 
-// AlterReplicaLogDirsRequestAlterReplicaLogDirTopic: The topics to add to the
+// AlterReplicaLogDirsRequestAlterReplicaLogDirTopic is a struct of
+// AlterReplicaLogDirsRequest, versions 0-2. The topics to add to the
 // directory.
-//
-// Versions: 0-2.
 type AlterReplicaLogDirsRequestAlterReplicaLogDirTopic struct {
 	// The topic name.
 	//

@@ -270,10 +270,8 @@ func (v *AlterReplicaLogDirsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult: The results for
-// each topic.
-//
-// Versions: 0-2.
+// AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult is a struct of
+// AlterReplicaLogDirsResponse, versions 0-2. The results for each topic.
 type AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult struct {
 	// The name of the topic.
 	//
@@ -450,10 +448,8 @@ func (v *AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult) fromJSON(valu
 	return nil
 }
 
-// AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult: The results
-// for each partition.
-//
-// Versions: 0-2.
+// AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult is a struct of
+// AlterReplicaLogDirsResponse, versions 0-2. The results for each partition.
 type AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult struct {
 	// The partition index.
 	//

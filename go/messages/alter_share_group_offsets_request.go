@@ -261,9 +261,8 @@ func (v *AlterShareGroupOffsetsRequest) fromJSON(value any, version int16) error
 	return nil
 }
 
-// AlterShareGroupOffsetsRequestTopic: The topics to alter offsets for.
-//
-// Versions: 0.
+// AlterShareGroupOffsetsRequestTopic is a struct of
+// AlterShareGroupOffsetsRequest, versions 0. The topics to alter offsets for.
 type AlterShareGroupOffsetsRequestTopic struct {
 	// The topic name.
 	//
@@ -435,9 +434,9 @@ func (v *AlterShareGroupOffsetsRequestTopic) fromJSON(value any, version int16) 
 	return nil
 }
 
-// AlterShareGroupOffsetsRequestPartition: Each partition to alter offsets for.
-//
-// Versions: 0.
+// AlterShareGroupOffsetsRequestPartition is a struct of
+// AlterShareGroupOffsetsRequest, versions 0. Each partition to alter offsets
+// for.
 type AlterShareGroupOffsetsRequestPartition struct {
 	// The partition index.
 	//

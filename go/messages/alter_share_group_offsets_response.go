@@ -312,9 +312,8 @@ func (v *AlterShareGroupOffsetsResponse) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// AlterShareGroupOffsetsResponseTopic: The results for each topic.
-//
-// Versions: 0.
+// AlterShareGroupOffsetsResponseTopic is a struct of
+// AlterShareGroupOffsetsResponse, versions 0. The results for each topic.
 type AlterShareGroupOffsetsResponseTopic struct {
 	// The topic name.
 	//
@@ -506,7 +505,8 @@ func (v *AlterShareGroupOffsetsResponseTopic) fromJSON(value any, version int16)
 	return nil
 }
 
-// AlterShareGroupOffsetsResponsePartition is AlterShareGroupOffsetsResponse's struct AlterShareGroupOffsetsResponsePartition, versions 0.
+// AlterShareGroupOffsetsResponsePartition is a struct of
+// AlterShareGroupOffsetsResponse, versions 0.
 type AlterShareGroupOffsetsResponsePartition struct {
 	// The partition index.
 	//

@@ -304,10 +304,9 @@ func (v *AlterUserScramCredentialsRequest) fromJSON(value any, version int16) er
 	return nil
 }
 
-// AlterUserScramCredentialsRequestScramCredentialDeletion: The SCRAM
-// credentials to remove.
-//
-// Versions: 0.
+// AlterUserScramCredentialsRequestScramCredentialDeletion is a struct of
+// AlterUserScramCredentialsRequest, versions 0. The SCRAM credentials to
+// remove.
 type AlterUserScramCredentialsRequestScramCredentialDeletion struct {
 	// The user name.
 	//
@@ -438,10 +437,9 @@ func (v *AlterUserScramCredentialsRequestScramCredentialDeletion) fromJSON(value
 	return nil
 }
 
-// AlterUserScramCredentialsRequestScramCredentialUpsertion: The SCRAM
-// credentials to update/insert.
-//
-// Versions: 0.
+// AlterUserScramCredentialsRequestScramCredentialUpsertion is a struct of
+// AlterUserScramCredentialsRequest, versions 0. The SCRAM credentials to
+// update/insert.
 type AlterUserScramCredentialsRequestScramCredentialUpsertion struct {
 	// The user name.
 	//

@@ -265,10 +265,9 @@ func (v *AlterUserScramCredentialsResponse) fromJSON(value any, version int16) e
 	return nil
 }
 
-// AlterUserScramCredentialsResponseAlterUserScramCredentialsResult: The
-// results for deletions and alterations, one per affected user.
-//
-// Versions: 0.
+// AlterUserScramCredentialsResponseAlterUserScramCredentialsResult is a struct
+// of AlterUserScramCredentialsResponse, versions 0. The results for deletions
+// and alterations, one per affected user.
 type AlterUserScramCredentialsResponseAlterUserScramCredentialsResult struct {
 	// The user name.
 	//

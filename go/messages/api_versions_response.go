@@ -600,9 +600,8 @@ func (v *APIVersionsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// APIVersionsResponseAPIVersion: The APIs supported by the broker.
-//
-// Versions: 0-5.
+// APIVersionsResponseAPIVersion is a struct of ApiVersionsResponse, versions
+// 0-5. The APIs supported by the broker.
 type APIVersionsResponseAPIVersion struct {
 	// The API index.
 	//
@@ -765,10 +764,9 @@ func (v *APIVersionsResponseAPIVersion) fromJSON(value any, version int16) error
 	return nil
 }
 
-// APIVersionsResponseSupportedFeatureKey: Features supported by the broker.
-// Note: in v0-v3, features with MinSupportedVersion = 0 are omitted.
-//
-// Versions: 3-5.
+// APIVersionsResponseSupportedFeatureKey is a struct of ApiVersionsResponse,
+// versions 3-5. Features supported by the broker. Note: in v0-v3, features
+// with MinSupportedVersion = 0 are omitted.
 type APIVersionsResponseSupportedFeatureKey struct {
 	// The name of the feature.
 	//
@@ -925,10 +923,9 @@ func (v *APIVersionsResponseSupportedFeatureKey) fromJSON(value any, version int
 	return nil
 }
 
-// APIVersionsResponseFinalizedFeatureKey: List of cluster-wide finalized
-// features. The information is valid only if FinalizedFeaturesEpoch >= 0.
-//
-// Versions: 3-5.
+// APIVersionsResponseFinalizedFeatureKey is a struct of ApiVersionsResponse,
+// versions 3-5. List of cluster-wide finalized features. The information is
+// valid only if FinalizedFeaturesEpoch >= 0.
 type APIVersionsResponseFinalizedFeatureKey struct {
 	// The name of the feature.
 	//

@@ -289,10 +289,9 @@ func (v *AssignReplicasToDirsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// AssignReplicasToDirsRequestDirectoryData: The directories to which replicas
+// AssignReplicasToDirsRequestDirectoryData is a struct of
+// AssignReplicasToDirsRequest, versions 0. The directories to which replicas
 // should be assigned.
-//
-// Versions: 0.
 type AssignReplicasToDirsRequestDirectoryData struct {
 	// The ID of the directory.
 	//
@@ -462,9 +461,9 @@ func (v *AssignReplicasToDirsRequestDirectoryData) fromJSON(value any, version i
 	return nil
 }
 
-// AssignReplicasToDirsRequestTopicData: The topics assigned to the directory.
-//
-// Versions: 0.
+// AssignReplicasToDirsRequestTopicData is a struct of
+// AssignReplicasToDirsRequest, versions 0. The topics assigned to the
+// directory.
 type AssignReplicasToDirsRequestTopicData struct {
 	// The ID of the assigned topic.
 	//
@@ -634,10 +633,9 @@ func (v *AssignReplicasToDirsRequestTopicData) fromJSON(value any, version int16
 	return nil
 }
 
-// AssignReplicasToDirsRequestPartitionData: The partitions assigned to the
+// AssignReplicasToDirsRequestPartitionData is a struct of
+// AssignReplicasToDirsRequest, versions 0. The partitions assigned to the
 // directory.
-//
-// Versions: 0.
 type AssignReplicasToDirsRequestPartitionData struct {
 	// The partition index.
 	//

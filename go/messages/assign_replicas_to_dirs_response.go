@@ -290,10 +290,9 @@ func (v *AssignReplicasToDirsResponse) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// AssignReplicasToDirsResponseDirectoryData: The list of directories and their
+// AssignReplicasToDirsResponseDirectoryData is a struct of
+// AssignReplicasToDirsResponse, versions 0. The list of directories and their
 // assigned partitions.
-//
-// Versions: 0.
 type AssignReplicasToDirsResponseDirectoryData struct {
 	// The ID of the directory.
 	//
@@ -463,10 +462,9 @@ func (v *AssignReplicasToDirsResponseDirectoryData) fromJSON(value any, version 
 	return nil
 }
 
-// AssignReplicasToDirsResponseTopicData: The list of topics and their assigned
-// partitions.
-//
-// Versions: 0.
+// AssignReplicasToDirsResponseTopicData is a struct of
+// AssignReplicasToDirsResponse, versions 0. The list of topics and their
+// assigned partitions.
 type AssignReplicasToDirsResponseTopicData struct {
 	// The ID of the assigned topic.
 	//
@@ -636,9 +634,8 @@ func (v *AssignReplicasToDirsResponseTopicData) fromJSON(value any, version int1
 	return nil
 }
 
-// AssignReplicasToDirsResponsePartitionData: The list of assigned partitions.
-//
-// Versions: 0.
+// AssignReplicasToDirsResponsePartitionData is a struct of
+// AssignReplicasToDirsResponse, versions 0. The list of assigned partitions.
 type AssignReplicasToDirsResponsePartitionData struct {
 	// The partition index.
 	//

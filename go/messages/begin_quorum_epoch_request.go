@@ -377,9 +377,8 @@ func (v *BeginQuorumEpochRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// BeginQuorumEpochRequestTopicData: The topics.
-//
-// Versions: 0-1.
+// BeginQuorumEpochRequestTopicData is a struct of BeginQuorumEpochRequest,
+// versions 0-1. The topics.
 type BeginQuorumEpochRequestTopicData struct {
 	// The topic name.
 	//
@@ -556,9 +555,8 @@ func (v *BeginQuorumEpochRequestTopicData) fromJSON(value any, version int16) er
 	return nil
 }
 
-// BeginQuorumEpochRequestPartitionData: The partitions.
-//
-// Versions: 0-1.
+// BeginQuorumEpochRequestPartitionData is a struct of BeginQuorumEpochRequest,
+// versions 0-1. The partitions.
 type BeginQuorumEpochRequestPartitionData struct {
 	// The partition index.
 	//
@@ -753,9 +751,8 @@ func (v *BeginQuorumEpochRequestPartitionData) fromJSON(value any, version int16
 	return nil
 }
 
-// BeginQuorumEpochRequestLeaderEndpoint: Endpoints for the leader.
-//
-// Versions: 1.
+// BeginQuorumEpochRequestLeaderEndpoint is a struct of
+// BeginQuorumEpochRequest, versions 1. Endpoints for the leader.
 type BeginQuorumEpochRequestLeaderEndpoint struct {
 	// The name of the endpoint.
 	//

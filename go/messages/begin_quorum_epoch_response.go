@@ -375,9 +375,8 @@ func (v *BeginQuorumEpochResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// BeginQuorumEpochResponseTopicData: The topic data.
-//
-// Versions: 0-1.
+// BeginQuorumEpochResponseTopicData is a struct of BeginQuorumEpochResponse,
+// versions 0-1. The topic data.
 type BeginQuorumEpochResponseTopicData struct {
 	// The topic name.
 	//
@@ -554,9 +553,8 @@ func (v *BeginQuorumEpochResponseTopicData) fromJSON(value any, version int16) e
 	return nil
 }
 
-// BeginQuorumEpochResponsePartitionData: The partition data.
-//
-// Versions: 0-1.
+// BeginQuorumEpochResponsePartitionData is a struct of
+// BeginQuorumEpochResponse, versions 0-1. The partition data.
 type BeginQuorumEpochResponsePartitionData struct {
 	// The partition index.
 	//
@@ -745,10 +743,9 @@ func (v *BeginQuorumEpochResponsePartitionData) fromJSON(value any, version int1
 	return nil
 }
 
-// BeginQuorumEpochResponseNodeEndpoint: Endpoints for all leaders enumerated
+// BeginQuorumEpochResponseNodeEndpoint is a struct of
+// BeginQuorumEpochResponse, versions 1. Endpoints for all leaders enumerated
 // in PartitionData.
-//
-// Versions: 1.
 type BeginQuorumEpochResponseNodeEndpoint struct {
 	// The ID of the associated node.
 	//

@@ -538,9 +538,8 @@ func (v *BrokerRegistrationRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// BrokerRegistrationRequestListener: The listeners of this broker.
-//
-// Versions: 0-4.
+// BrokerRegistrationRequestListener is a struct of BrokerRegistrationRequest,
+// versions 0-4. The listeners of this broker.
 type BrokerRegistrationRequestListener struct {
 	// The name of the endpoint.
 	//
@@ -721,10 +720,9 @@ func (v *BrokerRegistrationRequestListener) fromJSON(value any, version int16) e
 	return nil
 }
 
-// BrokerRegistrationRequestFeature: The features on this broker. Note: in
-// v0-v3, features with MinSupportedVersion = 0 are omitted.
-//
-// Versions: 0-4.
+// BrokerRegistrationRequestFeature is a struct of BrokerRegistrationRequest,
+// versions 0-4. The features on this broker. Note: in v0-v3, features with
+// MinSupportedVersion = 0 are omitted.
 type BrokerRegistrationRequestFeature struct {
 	// The feature name.
 	//

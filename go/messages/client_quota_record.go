@@ -299,9 +299,8 @@ func (v *ClientQuotaRecord) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ClientQuotaRecordEntityData: The quota entity to alter.
-//
-// Versions: 0.
+// ClientQuotaRecordEntityData is a struct of ClientQuotaRecord, versions 0.
+// The quota entity to alter.
 type ClientQuotaRecordEntityData struct {
 	// The entity type.
 	//

@@ -378,7 +378,8 @@ func (v *ConsumerGroupCurrentMemberAssignmentValue) fromJSON(value any, version 
 	return nil
 }
 
-// ConsumerGroupCurrentMemberAssignmentValueTopicPartitions is ConsumerGroupCurrentMemberAssignmentValue's struct TopicPartitions, versions 0+.
+// ConsumerGroupCurrentMemberAssignmentValueTopicPartitions is a struct of
+// ConsumerGroupCurrentMemberAssignmentValue, versions 0+.
 type ConsumerGroupCurrentMemberAssignmentValueTopicPartitions struct {
 	// The topic Id.
 	//

@@ -265,9 +265,8 @@ func (v *ConsumerGroupDescribeResponse) fromJSON(value any, version int16) error
 	return nil
 }
 
-// ConsumerGroupDescribeResponseDescribedGroup: Each described group.
-//
-// Versions: 0-1.
+// ConsumerGroupDescribeResponseDescribedGroup is a struct of
+// ConsumerGroupDescribeResponse, versions 0-1. Each described group.
 type ConsumerGroupDescribeResponseDescribedGroup struct {
 	// The describe error, or 0 if there was no error.
 	//
@@ -616,9 +615,8 @@ func (v *ConsumerGroupDescribeResponseDescribedGroup) fromJSON(value any, versio
 	return nil
 }
 
-// ConsumerGroupDescribeResponseMember: The members.
-//
-// Versions: 0-1.
+// ConsumerGroupDescribeResponseMember is a struct of
+// ConsumerGroupDescribeResponse, versions 0-1. The members.
 type ConsumerGroupDescribeResponseMember struct {
 	// The member ID.
 	//
@@ -1023,7 +1021,8 @@ func (v *ConsumerGroupDescribeResponseMember) fromJSON(value any, version int16)
 	return nil
 }
 
-// ConsumerGroupDescribeResponseTopicPartitions is ConsumerGroupDescribeResponse's struct TopicPartitions, versions 0+.
+// ConsumerGroupDescribeResponseTopicPartitions is a struct of
+// ConsumerGroupDescribeResponse, versions 0+.
 type ConsumerGroupDescribeResponseTopicPartitions struct {
 	// The topic ID.
 	//
@@ -1217,7 +1216,8 @@ func (v *ConsumerGroupDescribeResponseTopicPartitions) fromJSON(value any, versi
 	return nil
 }
 
-// ConsumerGroupDescribeResponseAssignment is ConsumerGroupDescribeResponse's struct Assignment, versions 0+.
+// ConsumerGroupDescribeResponseAssignment is a struct of
+// ConsumerGroupDescribeResponse, versions 0+.
 type ConsumerGroupDescribeResponseAssignment struct {
 	// The assigned topic-partitions to the member.
 	//

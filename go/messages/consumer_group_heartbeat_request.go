@@ -545,10 +545,9 @@ func (v *ConsumerGroupHeartbeatRequest) fromJSON(value any, version int16) error
 	return nil
 }
 
-// ConsumerGroupHeartbeatRequestTopicPartitions: null if it didn't change since
+// ConsumerGroupHeartbeatRequestTopicPartitions is a struct of
+// ConsumerGroupHeartbeatRequest, versions 0-1. null if it didn't change since
 // the last heartbeat; the partitions owned by the member.
-//
-// Versions: 0-1.
 type ConsumerGroupHeartbeatRequestTopicPartitions struct {
 	// The topic ID.
 	//

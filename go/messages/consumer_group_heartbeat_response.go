@@ -373,10 +373,9 @@ func (v *ConsumerGroupHeartbeatResponse) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// ConsumerGroupHeartbeatResponseAssignment: null if not provided; the
+// ConsumerGroupHeartbeatResponseAssignment is a struct of
+// ConsumerGroupHeartbeatResponse, versions 0-1. null if not provided; the
 // assignment otherwise.
-//
-// Versions: 0-1.
 type ConsumerGroupHeartbeatResponseAssignment struct {
 	// The partitions assigned to the member that can be used immediately.
 	//
@@ -524,7 +523,8 @@ func (v *ConsumerGroupHeartbeatResponseAssignment) fromJSON(value any, version i
 	return nil
 }
 
-// ConsumerGroupHeartbeatResponseTopicPartitions is ConsumerGroupHeartbeatResponse's struct TopicPartitions, versions 0+.
+// ConsumerGroupHeartbeatResponseTopicPartitions is a struct of
+// ConsumerGroupHeartbeatResponse, versions 0+.
 type ConsumerGroupHeartbeatResponseTopicPartitions struct {
 	// The topic ID.
 	//

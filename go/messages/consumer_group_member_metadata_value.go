@@ -487,12 +487,11 @@ func (v *ConsumerGroupMemberMetadataValue) fromJSON(value any, version int16) er
 	return nil
 }
 
-// ConsumerGroupMemberMetadataValueClassicMemberMetadata: The classic member
-// metadata which includes the supported protocols of the consumer if it uses
-// the classic protocol. The metadata is null if the consumer uses the consumer
+// ConsumerGroupMemberMetadataValueClassicMemberMetadata is a struct of
+// ConsumerGroupMemberMetadataValue, versions 0. The classic member metadata
+// which includes the supported protocols of the consumer if it uses the
+// classic protocol. The metadata is null if the consumer uses the consumer
 // protocol.
-//
-// Versions: 0.
 type ConsumerGroupMemberMetadataValueClassicMemberMetadata struct {
 	// The session timeout if the consumer uses the classic protocol.
 	//
@@ -667,10 +666,9 @@ func (v *ConsumerGroupMemberMetadataValueClassicMemberMetadata) fromJSON(value a
 	return nil
 }
 
-// ConsumerGroupMemberMetadataValueClassicProtocol: The list of protocols that
-// the member supports if the consumer uses the classic protocol.
-//
-// Versions: 0.
+// ConsumerGroupMemberMetadataValueClassicProtocol is a struct of
+// ConsumerGroupMemberMetadataValue, versions 0. The list of protocols that the
+// member supports if the consumer uses the classic protocol.
 type ConsumerGroupMemberMetadataValueClassicProtocol struct {
 	// The protocol name.
 	//

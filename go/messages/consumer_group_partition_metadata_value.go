@@ -236,10 +236,8 @@ func (v *ConsumerGroupPartitionMetadataValue) fromJSON(value any, version int16)
 	return nil
 }
 
-// ConsumerGroupPartitionMetadataValueTopicMetadata: The list of topic
-// metadata.
-//
-// Versions: 0.
+// ConsumerGroupPartitionMetadataValueTopicMetadata is a struct of
+// ConsumerGroupPartitionMetadataValue, versions 0. The list of topic metadata.
 type ConsumerGroupPartitionMetadataValueTopicMetadata struct {
 	// The topic id.
 	//
@@ -461,11 +459,10 @@ func (v *ConsumerGroupPartitionMetadataValueTopicMetadata) fromJSON(value any, v
 	return nil
 }
 
-// ConsumerGroupPartitionMetadataValuePartitionMetadata: Deprecated: this field
-// is not used after 4.0. Partitions mapped to a set of racks. If the rack
+// ConsumerGroupPartitionMetadataValuePartitionMetadata is a struct of
+// ConsumerGroupPartitionMetadataValue, versions 0. Deprecated: this field is
+// not used after 4.0. Partitions mapped to a set of racks. If the rack
 // information is unavailable for all the partitions, an empty list is stored.
-//
-// Versions: 0.
 type ConsumerGroupPartitionMetadataValuePartitionMetadata struct {
 	// The partition number.
 	//

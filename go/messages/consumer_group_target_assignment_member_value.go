@@ -236,10 +236,9 @@ func (v *ConsumerGroupTargetAssignmentMemberValue) fromJSON(value any, version i
 	return nil
 }
 
-// ConsumerGroupTargetAssignmentMemberValueTopicPartition: The assigned
+// ConsumerGroupTargetAssignmentMemberValueTopicPartition is a struct of
+// ConsumerGroupTargetAssignmentMemberValue, versions 0. The assigned
 // partitions.
-//
-// Versions: 0.
 type ConsumerGroupTargetAssignmentMemberValueTopicPartition struct {
 	// The topic id.
 	//

@@ -237,10 +237,9 @@ func (v *ConsumerProtocolAssignment) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ConsumerProtocolAssignmentTopicPartition: The list of topics and partitions
+// ConsumerProtocolAssignmentTopicPartition is a struct of
+// ConsumerProtocolAssignment, versions 0-3. The list of topics and partitions
 // assigned to this consumer.
-//
-// Versions: 0-3.
 type ConsumerProtocolAssignmentTopicPartition struct {
 	// The topic name.
 	//

@@ -381,10 +381,9 @@ func (v *ConsumerProtocolSubscription) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// ConsumerProtocolSubscriptionTopicPartition: The partitions that the member
+// ConsumerProtocolSubscriptionTopicPartition is a struct of
+// ConsumerProtocolSubscription, versions 1-3. The partitions that the member
 // owns.
-//
-// Versions: 1-3.
 type ConsumerProtocolSubscriptionTopicPartition struct {
 	// The topic name.
 	//

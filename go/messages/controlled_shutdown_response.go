@@ -267,10 +267,9 @@ func (v *ControlledShutdownResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ControlledShutdownResponseRemainingPartition: The partitions that the broker
+// ControlledShutdownResponseRemainingPartition is a struct of
+// ControlledShutdownResponse, versions 0-3. The partitions that the broker
 // still leads.
-//
-// Versions: 0-3.
 type ControlledShutdownResponseRemainingPartition struct {
 	// The name of the topic.
 	//

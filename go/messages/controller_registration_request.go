@@ -371,9 +371,8 @@ func (v *ControllerRegistrationRequest) fromJSON(value any, version int16) error
 	return nil
 }
 
-// ControllerRegistrationRequestListener: The listeners of this controller.
-//
-// Versions: 0.
+// ControllerRegistrationRequestListener is a struct of
+// ControllerRegistrationRequest, versions 0. The listeners of this controller.
 type ControllerRegistrationRequestListener struct {
 	// The name of the endpoint.
 	//
@@ -554,9 +553,8 @@ func (v *ControllerRegistrationRequestListener) fromJSON(value any, version int1
 	return nil
 }
 
-// ControllerRegistrationRequestFeature: The features on this controller.
-//
-// Versions: 0.
+// ControllerRegistrationRequestFeature is a struct of
+// ControllerRegistrationRequest, versions 0. The features on this controller.
 type ControllerRegistrationRequestFeature struct {
 	// The feature name.
 	//

@@ -244,9 +244,8 @@ func (v *CreateACLsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// CreateACLsRequestACLCreation: The ACLs that we want to create.
-//
-// Versions: 0-3.
+// CreateACLsRequestACLCreation is a struct of CreateAclsRequest, versions 0-3.
+// The ACLs that we want to create.
 type CreateACLsRequestACLCreation struct {
 	// The type of the resource.
 	//

@@ -269,9 +269,8 @@ func (v *CreateACLsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// CreateACLsResponseACLCreationResult: The results for each ACL creation.
-//
-// Versions: 0-3.
+// CreateACLsResponseACLCreationResult is a struct of CreateAclsResponse,
+// versions 0-3. The results for each ACL creation.
 type CreateACLsResponseACLCreationResult struct {
 	// The result error, or zero if there was no error.
 	//

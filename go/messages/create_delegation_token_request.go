@@ -345,10 +345,9 @@ func (v *CreateDelegationTokenRequest) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// CreateDelegationTokenRequestCreatableRenewers: A list of those who are
-// allowed to renew this token before it expires.
-//
-// Versions: 0-3.
+// CreateDelegationTokenRequestCreatableRenewers is a struct of
+// CreateDelegationTokenRequest, versions 0-3. A list of those who are allowed
+// to renew this token before it expires.
 type CreateDelegationTokenRequestCreatableRenewers struct {
 	// The type of the Kafka principal.
 	//

@@ -290,10 +290,9 @@ func (v *CreatePartitionsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// CreatePartitionsRequestCreatePartitionsTopic: Each topic that we want to
-// create new partitions inside.
-//
-// Versions: 0-3.
+// CreatePartitionsRequestCreatePartitionsTopic is a struct of
+// CreatePartitionsRequest, versions 0-3. Each topic that we want to create new
+// partitions inside.
 type CreatePartitionsRequestCreatePartitionsTopic struct {
 	// The topic name.
 	//
@@ -512,10 +511,8 @@ func (v *CreatePartitionsRequestCreatePartitionsTopic) fromJSON(value any, versi
 	return nil
 }
 
-// CreatePartitionsRequestCreatePartitionsAssignment: The new partition
-// assignments.
-//
-// Versions: 0-3.
+// CreatePartitionsRequestCreatePartitionsAssignment is a struct of
+// CreatePartitionsRequest, versions 0-3. The new partition assignments.
 type CreatePartitionsRequestCreatePartitionsAssignment struct {
 	// The assigned broker IDs.
 	//

@@ -269,10 +269,9 @@ func (v *CreatePartitionsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// CreatePartitionsResponseCreatePartitionsTopicResult: The partition creation
-// results for each topic.
-//
-// Versions: 0-3.
+// CreatePartitionsResponseCreatePartitionsTopicResult is a struct of
+// CreatePartitionsResponse, versions 0-3. The partition creation results for
+// each topic.
 type CreatePartitionsResponseCreatePartitionsTopicResult struct {
 	// The topic name.
 	//

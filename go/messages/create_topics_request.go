@@ -304,9 +304,8 @@ func (v *CreateTopicsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// CreateTopicsRequestCreatableTopic: The topics to create.
-//
-// Versions: 0-7.
+// CreateTopicsRequestCreatableTopic is a struct of CreateTopicsRequest,
+// versions 0-7. The topics to create.
 type CreateTopicsRequestCreatableTopic struct {
 	// The topic name.
 	//
@@ -605,10 +604,9 @@ func (v *CreateTopicsRequestCreatableTopic) fromJSON(value any, version int16) e
 	return nil
 }
 
-// CreateTopicsRequestCreatableReplicaAssignment: The manual partition
-// assignment, or the empty array if we are using automatic assignment.
-//
-// Versions: 0-7.
+// CreateTopicsRequestCreatableReplicaAssignment is a struct of
+// CreateTopicsRequest, versions 0-7. The manual partition assignment, or the
+// empty array if we are using automatic assignment.
 type CreateTopicsRequestCreatableReplicaAssignment struct {
 	// The partition index.
 	//
@@ -787,10 +785,8 @@ func (v *CreateTopicsRequestCreatableReplicaAssignment) fromJSON(value any, vers
 	return nil
 }
 
-// CreateTopicsRequestCreatableTopicConfig: The custom topic configurations to
-// set.
-//
-// Versions: 0-7.
+// CreateTopicsRequestCreatableTopicConfig is a struct of CreateTopicsRequest,
+// versions 0-7. The custom topic configurations to set.
 type CreateTopicsRequestCreatableTopicConfig struct {
 	// The configuration name.
 	//

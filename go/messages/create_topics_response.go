@@ -279,10 +279,9 @@ func (v *CreateTopicsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// CreateTopicsResponseCreatableTopicResult: Results for each topic we tried to
+// CreateTopicsResponseCreatableTopicResult is a struct of
+// CreateTopicsResponse, versions 0-7. Results for each topic we tried to
 // create.
-//
-// Versions: 0-7.
 type CreateTopicsResponseCreatableTopicResult struct {
 	// The topic name.
 	//
@@ -715,9 +714,8 @@ func (v *CreateTopicsResponseCreatableTopicResult) fromJSON(value any, version i
 	return nil
 }
 
-// CreateTopicsResponseCreatableTopicConfigs: Configuration of the topic.
-//
-// Versions: 5-7.
+// CreateTopicsResponseCreatableTopicConfigs is a struct of
+// CreateTopicsResponse, versions 5-7. Configuration of the topic.
 type CreateTopicsResponseCreatableTopicConfigs struct {
 	// The configuration name.
 	//

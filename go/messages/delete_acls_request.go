@@ -244,9 +244,8 @@ func (v *DeleteACLsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DeleteACLsRequestDeleteACLsFilter: The filters to use when deleting ACLs.
-//
-// Versions: 0-3.
+// DeleteACLsRequestDeleteACLsFilter is a struct of DeleteAclsRequest, versions
+// 0-3. The filters to use when deleting ACLs.
 type DeleteACLsRequestDeleteACLsFilter struct {
 	// The resource type.
 	//

@@ -269,9 +269,8 @@ func (v *DeleteACLsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DeleteACLsResponseDeleteACLsFilterResult: The results for each filter.
-//
-// Versions: 0-3.
+// DeleteACLsResponseDeleteACLsFilterResult is a struct of DeleteAclsResponse,
+// versions 0-3. The results for each filter.
 type DeleteACLsResponseDeleteACLsFilterResult struct {
 	// The error code, or 0 if the filter succeeded.
 	//
@@ -475,9 +474,8 @@ func (v *DeleteACLsResponseDeleteACLsFilterResult) fromJSON(value any, version i
 	return nil
 }
 
-// DeleteACLsResponseDeleteACLsMatchingACL: The ACLs which matched this filter.
-//
-// Versions: 0-3.
+// DeleteACLsResponseDeleteACLsMatchingACL is a struct of DeleteAclsResponse,
+// versions 0-3. The ACLs which matched this filter.
 type DeleteACLsResponseDeleteACLsMatchingACL struct {
 	// The deletion error code, or 0 if the deletion succeeded.
 	//

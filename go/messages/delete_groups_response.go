@@ -269,9 +269,8 @@ func (v *DeleteGroupsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DeleteGroupsResponseDeletableGroupResult: The deletion results.
-//
-// Versions: 0-3.
+// DeleteGroupsResponseDeletableGroupResult is a struct of
+// DeleteGroupsResponse, versions 0-3. The deletion results.
 type DeleteGroupsResponseDeletableGroupResult struct {
 	// The group id.
 	//

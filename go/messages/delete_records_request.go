@@ -268,10 +268,8 @@ func (v *DeleteRecordsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DeleteRecordsRequestDeleteRecordsTopic: Each topic that we want to delete
-// records from.
-//
-// Versions: 0-2.
+// DeleteRecordsRequestDeleteRecordsTopic is a struct of DeleteRecordsRequest,
+// versions 0-2. Each topic that we want to delete records from.
 type DeleteRecordsRequestDeleteRecordsTopic struct {
 	// The topic name.
 	//
@@ -448,10 +446,9 @@ func (v *DeleteRecordsRequestDeleteRecordsTopic) fromJSON(value any, version int
 	return nil
 }
 
-// DeleteRecordsRequestDeleteRecordsPartition: Each partition that we want to
-// delete records from.
-//
-// Versions: 0-2.
+// DeleteRecordsRequestDeleteRecordsPartition is a struct of
+// DeleteRecordsRequest, versions 0-2. Each partition that we want to delete
+// records from.
 type DeleteRecordsRequestDeleteRecordsPartition struct {
 	// The partition index.
 	//

@@ -269,10 +269,9 @@ func (v *DeleteRecordsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DeleteRecordsResponseDeleteRecordsTopicResult: Each topic that we wanted to
-// delete records from.
-//
-// Versions: 0-2.
+// DeleteRecordsResponseDeleteRecordsTopicResult is a struct of
+// DeleteRecordsResponse, versions 0-2. Each topic that we wanted to delete
+// records from.
 type DeleteRecordsResponseDeleteRecordsTopicResult struct {
 	// The topic name.
 	//
@@ -449,10 +448,9 @@ func (v *DeleteRecordsResponseDeleteRecordsTopicResult) fromJSON(value any, vers
 	return nil
 }
 
-// DeleteRecordsResponseDeleteRecordsPartitionResult: Each partition that we
-// wanted to delete records from.
-//
-// Versions: 0-2.
+// DeleteRecordsResponseDeleteRecordsPartitionResult is a struct of
+// DeleteRecordsResponse, versions 0-2. Each partition that we wanted to delete
+// records from.
 type DeleteRecordsResponseDeleteRecordsPartitionResult struct {
 	// The partition index.
 	//

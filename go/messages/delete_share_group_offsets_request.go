@@ -261,9 +261,9 @@ func (v *DeleteShareGroupOffsetsRequest) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// DeleteShareGroupOffsetsRequestTopic: The topics to delete offsets for.
-//
-// Versions: 0.
+// DeleteShareGroupOffsetsRequestTopic is a struct of
+// DeleteShareGroupOffsetsRequest, versions 0. The topics to delete offsets
+// for.
 type DeleteShareGroupOffsetsRequestTopic struct {
 	// The topic name.
 	//

@@ -312,9 +312,8 @@ func (v *DeleteShareGroupOffsetsResponse) fromJSON(value any, version int16) err
 	return nil
 }
 
-// DeleteShareGroupOffsetsResponseTopic: The results for each topic.
-//
-// Versions: 0.
+// DeleteShareGroupOffsetsResponseTopic is a struct of
+// DeleteShareGroupOffsetsResponse, versions 0. The results for each topic.
 type DeleteShareGroupOffsetsResponseTopic struct {
 	// The topic name.
 	//

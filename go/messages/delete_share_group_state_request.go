@@ -262,9 +262,8 @@ func (v *DeleteShareGroupStateRequest) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// DeleteShareGroupStateRequestDeleteStateData: The data for the topics.
-//
-// Versions: 0.
+// DeleteShareGroupStateRequestDeleteStateData is a struct of
+// DeleteShareGroupStateRequest, versions 0. The data for the topics.
 type DeleteShareGroupStateRequestDeleteStateData struct {
 	// The topic identifier.
 	//
@@ -434,9 +433,8 @@ func (v *DeleteShareGroupStateRequestDeleteStateData) fromJSON(value any, versio
 	return nil
 }
 
-// DeleteShareGroupStateRequestPartitionData: The data for the partitions.
-//
-// Versions: 0.
+// DeleteShareGroupStateRequestPartitionData is a struct of
+// DeleteShareGroupStateRequest, versions 0. The data for the partitions.
 type DeleteShareGroupStateRequestPartitionData struct {
 	// The partition index.
 	//

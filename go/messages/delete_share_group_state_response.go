@@ -239,9 +239,8 @@ func (v *DeleteShareGroupStateResponse) fromJSON(value any, version int16) error
 	return nil
 }
 
-// DeleteShareGroupStateResponseDeleteStateResult: The delete results.
-//
-// Versions: 0.
+// DeleteShareGroupStateResponseDeleteStateResult is a struct of
+// DeleteShareGroupStateResponse, versions 0. The delete results.
 type DeleteShareGroupStateResponseDeleteStateResult struct {
 	// The topic identifier.
 	//
@@ -411,10 +410,8 @@ func (v *DeleteShareGroupStateResponseDeleteStateResult) fromJSON(value any, ver
 	return nil
 }
 
-// DeleteShareGroupStateResponsePartitionResult: The results for the
-// partitions.
-//
-// Versions: 0.
+// DeleteShareGroupStateResponsePartitionResult is a struct of
+// DeleteShareGroupStateResponse, versions 0. The results for the partitions.
 type DeleteShareGroupStateResponsePartitionResult struct {
 	// The partition index.
 	//

@@ -356,9 +356,8 @@ func (v *DeleteTopicsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DeleteTopicsRequestDeleteTopicState: The name or topic ID of the topic.
-//
-// Versions: 6.
+// DeleteTopicsRequestDeleteTopicState is a struct of DeleteTopicsRequest,
+// versions 6. The name or topic ID of the topic.
 type DeleteTopicsRequestDeleteTopicState struct {
 	// The topic name.
 	//

@@ -279,10 +279,9 @@ func (v *DeleteTopicsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DeleteTopicsResponseDeletableTopicResult: The results for each topic we
-// tried to delete.
-//
-// Versions: 0-6.
+// DeleteTopicsResponseDeletableTopicResult is a struct of
+// DeleteTopicsResponse, versions 0-6. The results for each topic we tried to
+// delete.
 type DeleteTopicsResponseDeletableTopicResult struct {
 	// The topic name.
 	//

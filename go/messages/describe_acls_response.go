@@ -318,10 +318,9 @@ func (v *DescribeACLsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeACLsResponseDescribeACLsResource: Each Resource that is referenced
-// in an ACL.
-//
-// Versions: 0-3.
+// DescribeACLsResponseDescribeACLsResource is a struct of
+// DescribeAclsResponse, versions 0-3. Each Resource that is referenced in an
+// ACL.
 type DescribeACLsResponseDescribeACLsResource struct {
 	// The resource type.
 	//
@@ -563,9 +562,8 @@ func (v *DescribeACLsResponseDescribeACLsResource) fromJSON(value any, version i
 	return nil
 }
 
-// DescribeACLsResponseACLDescription: The ACLs.
-//
-// Versions: 0-3.
+// DescribeACLsResponseACLDescription is a struct of DescribeAclsResponse,
+// versions 0-3. The ACLs.
 type DescribeACLsResponseACLDescription struct {
 	// The ACL principal.
 	//

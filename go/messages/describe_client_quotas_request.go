@@ -265,10 +265,9 @@ func (v *DescribeClientQuotasRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeClientQuotasRequestComponentData: Filter components to apply to
+// DescribeClientQuotasRequestComponentData is a struct of
+// DescribeClientQuotasRequest, versions 0-1. Filter components to apply to
 // quota entities.
-//
-// Versions: 0-1.
 type DescribeClientQuotasRequestComponentData struct {
 	// The entity type that the filter component applies to.
 	//

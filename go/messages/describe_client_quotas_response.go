@@ -335,9 +335,8 @@ func (v *DescribeClientQuotasResponse) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// DescribeClientQuotasResponseEntryData: A result entry.
-//
-// Versions: 0-1.
+// DescribeClientQuotasResponseEntryData is a struct of
+// DescribeClientQuotasResponse, versions 0-1. A result entry.
 type DescribeClientQuotasResponseEntryData struct {
 	// The quota entity description.
 	//
@@ -556,9 +555,8 @@ func (v *DescribeClientQuotasResponseEntryData) fromJSON(value any, version int1
 	return nil
 }
 
-// DescribeClientQuotasResponseEntityData: The quota entity description.
-//
-// Versions: 0-1.
+// DescribeClientQuotasResponseEntityData is a struct of
+// DescribeClientQuotasResponse, versions 0-1. The quota entity description.
 type DescribeClientQuotasResponseEntityData struct {
 	// The entity type.
 	//
@@ -694,9 +692,8 @@ func (v *DescribeClientQuotasResponseEntityData) fromJSON(value any, version int
 	return nil
 }
 
-// DescribeClientQuotasResponseValueData: The quota values for the entity.
-//
-// Versions: 0-1.
+// DescribeClientQuotasResponseValueData is a struct of
+// DescribeClientQuotasResponse, versions 0-1. The quota values for the entity.
 type DescribeClientQuotasResponseValueData struct {
 	// The quota configuration key.
 	//

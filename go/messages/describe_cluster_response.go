@@ -427,9 +427,8 @@ func (v *DescribeClusterResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeClusterResponseDescribeClusterBroker: Each broker in the response.
-//
-// Versions: 0-2.
+// DescribeClusterResponseDescribeClusterBroker is a struct of
+// DescribeClusterResponse, versions 0-2. Each broker in the response.
 type DescribeClusterResponseDescribeClusterBroker struct {
 	// The broker ID.
 	//

@@ -310,10 +310,9 @@ func (v *DescribeConfigsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeConfigsRequestDescribeConfigsResource: The resources whose
-// configurations we want to describe.
-//
-// Versions: 0-4.
+// DescribeConfigsRequestDescribeConfigsResource is a struct of
+// DescribeConfigsRequest, versions 0-4. The resources whose configurations we
+// want to describe.
 type DescribeConfigsRequestDescribeConfigsResource struct {
 	// The resource type.
 	//

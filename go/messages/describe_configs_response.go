@@ -269,9 +269,8 @@ func (v *DescribeConfigsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeConfigsResponseDescribeConfigsResult: The results for each resource.
-//
-// Versions: 0-4.
+// DescribeConfigsResponseDescribeConfigsResult is a struct of
+// DescribeConfigsResponse, versions 0-4. The results for each resource.
 type DescribeConfigsResponseDescribeConfigsResult struct {
 	// The error code, or 0 if we were able to successfully describe the
 	// configurations.
@@ -527,10 +526,8 @@ func (v *DescribeConfigsResponseDescribeConfigsResult) fromJSON(value any, versi
 	return nil
 }
 
-// DescribeConfigsResponseDescribeConfigsResourceResult: Each listed
-// configuration.
-//
-// Versions: 0-4.
+// DescribeConfigsResponseDescribeConfigsResourceResult is a struct of
+// DescribeConfigsResponse, versions 0-4. Each listed configuration.
 type DescribeConfigsResponseDescribeConfigsResourceResult struct {
 	// The configuration name.
 	//
@@ -929,10 +926,9 @@ func (v *DescribeConfigsResponseDescribeConfigsResourceResult) fromJSON(value an
 	return nil
 }
 
-// DescribeConfigsResponseDescribeConfigsSynonym: The synonyms for this
-// configuration key.
-//
-// Versions: 1-4.
+// DescribeConfigsResponseDescribeConfigsSynonym is a struct of
+// DescribeConfigsResponse, versions 1-4. The synonyms for this configuration
+// key.
 type DescribeConfigsResponseDescribeConfigsSynonym struct {
 	// The synonym name.
 	//

@@ -262,10 +262,9 @@ func (v *DescribeDelegationTokenRequest) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// DescribeDelegationTokenRequestDescribeDelegationTokenOwner: Each owner that
-// we want to describe delegation tokens for, or null to describe all tokens.
-//
-// Versions: 0-3.
+// DescribeDelegationTokenRequestDescribeDelegationTokenOwner is a struct of
+// DescribeDelegationTokenRequest, versions 0-3. Each owner that we want to
+// describe delegation tokens for, or null to describe all tokens.
 type DescribeDelegationTokenRequestDescribeDelegationTokenOwner struct {
 	// The owner principal type.
 	//

@@ -295,9 +295,8 @@ func (v *DescribeDelegationTokenResponse) fromJSON(value any, version int16) err
 	return nil
 }
 
-// DescribeDelegationTokenResponseDescribedDelegationToken: The tokens.
-//
-// Versions: 0-3.
+// DescribeDelegationTokenResponseDescribedDelegationToken is a struct of
+// DescribeDelegationTokenResponse, versions 0-3. The tokens.
 type DescribeDelegationTokenResponseDescribedDelegationToken struct {
 	// The token principal type.
 	//
@@ -697,10 +696,9 @@ func (v *DescribeDelegationTokenResponseDescribedDelegationToken) fromJSON(value
 	return nil
 }
 
-// DescribeDelegationTokenResponseDescribedDelegationTokenRenewer: Those who
-// are able to renew this token before it expires.
-//
-// Versions: 0-3.
+// DescribeDelegationTokenResponseDescribedDelegationTokenRenewer is a struct
+// of DescribeDelegationTokenResponse, versions 0-3. Those who are able to
+// renew this token before it expires.
 type DescribeDelegationTokenResponseDescribedDelegationTokenRenewer struct {
 	// The renewer principal type.
 	//

@@ -279,9 +279,8 @@ func (v *DescribeGroupsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeGroupsResponseDescribedGroup: Each described group.
-//
-// Versions: 0-6.
+// DescribeGroupsResponseDescribedGroup is a struct of DescribeGroupsResponse,
+// versions 0-6. Each described group.
 type DescribeGroupsResponseDescribedGroup struct {
 	// The describe error, or 0 if there was no error.
 	//
@@ -631,9 +630,8 @@ func (v *DescribeGroupsResponseDescribedGroup) fromJSON(value any, version int16
 	return nil
 }
 
-// DescribeGroupsResponseDescribedGroupMember: The group members.
-//
-// Versions: 0-6.
+// DescribeGroupsResponseDescribedGroupMember is a struct of
+// DescribeGroupsResponse, versions 0-6. The group members.
 type DescribeGroupsResponseDescribedGroupMember struct {
 	// The member id.
 	//

@@ -261,10 +261,9 @@ func (v *DescribeLogDirsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeLogDirsRequestDescribableLogDirTopic: Each topic that we want to
-// describe log directories for, or null for all topics.
-//
-// Versions: 0-5.
+// DescribeLogDirsRequestDescribableLogDirTopic is a struct of
+// DescribeLogDirsRequest, versions 0-5. Each topic that we want to describe
+// log directories for, or null for all topics.
 type DescribeLogDirsRequestDescribableLogDirTopic struct {
 	// The topic name.
 	//

@@ -304,9 +304,8 @@ func (v *DescribeLogDirsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeLogDirsResponseDescribeLogDirsResult: The log directories.
-//
-// Versions: 0-5.
+// DescribeLogDirsResponseDescribeLogDirsResult is a struct of
+// DescribeLogDirsResponse, versions 0-5. The log directories.
 type DescribeLogDirsResponseDescribeLogDirsResult struct {
 	// The error code, or 0 if there was no error.
 	//
@@ -617,9 +616,8 @@ func (v *DescribeLogDirsResponseDescribeLogDirsResult) fromJSON(value any, versi
 	return nil
 }
 
-// DescribeLogDirsResponseDescribeLogDirsTopic: The topics.
-//
-// Versions: 0-5.
+// DescribeLogDirsResponseDescribeLogDirsTopic is a struct of
+// DescribeLogDirsResponse, versions 0-5. The topics.
 type DescribeLogDirsResponseDescribeLogDirsTopic struct {
 	// The topic name.
 	//
@@ -796,9 +794,8 @@ func (v *DescribeLogDirsResponseDescribeLogDirsTopic) fromJSON(value any, versio
 	return nil
 }
 
-// DescribeLogDirsResponseDescribeLogDirsPartition: The partitions.
-//
-// Versions: 0-5.
+// DescribeLogDirsResponseDescribeLogDirsPartition is a struct of
+// DescribeLogDirsResponse, versions 0-5. The partitions.
 type DescribeLogDirsResponseDescribeLogDirsPartition struct {
 	// The partition index.
 	//

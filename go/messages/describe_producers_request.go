@@ -238,9 +238,8 @@ func (v *DescribeProducersRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeProducersRequestTopicRequest: The topics to list producers for.
-//
-// Versions: 0.
+// DescribeProducersRequestTopicRequest is a struct of
+// DescribeProducersRequest, versions 0. The topics to list producers for.
 type DescribeProducersRequestTopicRequest struct {
 	// The topic name.
 	//

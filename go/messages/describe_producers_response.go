@@ -264,9 +264,8 @@ func (v *DescribeProducersResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeProducersResponseTopicResponse: Each topic in the response.
-//
-// Versions: 0.
+// DescribeProducersResponseTopicResponse is a struct of
+// DescribeProducersResponse, versions 0. Each topic in the response.
 type DescribeProducersResponseTopicResponse struct {
 	// The topic name.
 	//
@@ -438,9 +437,8 @@ func (v *DescribeProducersResponseTopicResponse) fromJSON(value any, version int
 	return nil
 }
 
-// DescribeProducersResponsePartitionResponse: Each partition in the response.
-//
-// Versions: 0.
+// DescribeProducersResponsePartitionResponse is a struct of
+// DescribeProducersResponse, versions 0. Each partition in the response.
 type DescribeProducersResponsePartitionResponse struct {
 	// The partition index.
 	//
@@ -665,10 +663,9 @@ func (v *DescribeProducersResponsePartitionResponse) fromJSON(value any, version
 	return nil
 }
 
-// DescribeProducersResponseProducerState: The active producers for the
+// DescribeProducersResponseProducerState is a struct of
+// DescribeProducersResponse, versions 0. The active producers for the
 // partition.
-//
-// Versions: 0.
 type DescribeProducersResponseProducerState struct {
 	// The producer id.
 	//

@@ -238,9 +238,8 @@ func (v *DescribeQuorumRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeQuorumRequestTopicData: The topics to describe.
-//
-// Versions: 0-2.
+// DescribeQuorumRequestTopicData is a struct of DescribeQuorumRequest,
+// versions 0-2. The topics to describe.
 type DescribeQuorumRequestTopicData struct {
 	// The topic name.
 	//
@@ -412,9 +411,8 @@ func (v *DescribeQuorumRequestTopicData) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// DescribeQuorumRequestPartitionData: The partitions to describe.
-//
-// Versions: 0-2.
+// DescribeQuorumRequestPartitionData is a struct of DescribeQuorumRequest,
+// versions 0-2. The partitions to describe.
 type DescribeQuorumRequestPartitionData struct {
 	// The partition index.
 	//

@@ -374,9 +374,8 @@ func (v *DescribeQuorumResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeQuorumResponseTopicData: The response from the describe quorum API.
-//
-// Versions: 0-2.
+// DescribeQuorumResponseTopicData is a struct of DescribeQuorumResponse,
+// versions 0-2. The response from the describe quorum API.
 type DescribeQuorumResponseTopicData struct {
 	// The topic name.
 	//
@@ -548,9 +547,8 @@ func (v *DescribeQuorumResponseTopicData) fromJSON(value any, version int16) err
 	return nil
 }
 
-// DescribeQuorumResponsePartitionData: The partition data.
-//
-// Versions: 0-2.
+// DescribeQuorumResponsePartitionData is a struct of DescribeQuorumResponse,
+// versions 0-2. The partition data.
 type DescribeQuorumResponsePartitionData struct {
 	// The partition index.
 	//
@@ -929,9 +927,8 @@ func (v *DescribeQuorumResponsePartitionData) fromJSON(value any, version int16)
 	return nil
 }
 
-// DescribeQuorumResponseNode: The nodes in the quorum.
-//
-// Versions: 2.
+// DescribeQuorumResponseNode is a struct of DescribeQuorumResponse, versions
+// 2. The nodes in the quorum.
 type DescribeQuorumResponseNode struct {
 	// The ID of the associated node.
 	//
@@ -1105,9 +1102,8 @@ func (v *DescribeQuorumResponseNode) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// DescribeQuorumResponseListener: The listeners of this controller.
-//
-// Versions: 2.
+// DescribeQuorumResponseListener is a struct of DescribeQuorumResponse,
+// versions 2. The listeners of this controller.
 type DescribeQuorumResponseListener struct {
 	// The name of the endpoint.
 	//
@@ -1262,7 +1258,8 @@ func (v *DescribeQuorumResponseListener) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// DescribeQuorumResponseReplicaState is DescribeQuorumResponse's struct ReplicaState, versions 0+.
+// DescribeQuorumResponseReplicaState is a struct of DescribeQuorumResponse,
+// versions 0+.
 type DescribeQuorumResponseReplicaState struct {
 	// The ID of the replica.
 	//

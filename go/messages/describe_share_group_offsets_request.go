@@ -239,9 +239,9 @@ func (v *DescribeShareGroupOffsetsRequest) fromJSON(value any, version int16) er
 	return nil
 }
 
-// DescribeShareGroupOffsetsRequestGroup: The groups to describe offsets for.
-//
-// Versions: 0-1.
+// DescribeShareGroupOffsetsRequestGroup is a struct of
+// DescribeShareGroupOffsetsRequest, versions 0-1. The groups to describe
+// offsets for.
 type DescribeShareGroupOffsetsRequestGroup struct {
 	// The group identifier.
 	//
@@ -429,10 +429,9 @@ func (v *DescribeShareGroupOffsetsRequestGroup) fromJSON(value any, version int1
 	return nil
 }
 
-// DescribeShareGroupOffsetsRequestTopic: The topics to describe offsets for,
-// or null for all topic-partitions.
-//
-// Versions: 0-1.
+// DescribeShareGroupOffsetsRequestTopic is a struct of
+// DescribeShareGroupOffsetsRequest, versions 0-1. The topics to describe
+// offsets for, or null for all topic-partitions.
 type DescribeShareGroupOffsetsRequestTopic struct {
 	// The topic name.
 	//

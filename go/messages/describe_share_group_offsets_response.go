@@ -265,9 +265,8 @@ func (v *DescribeShareGroupOffsetsResponse) fromJSON(value any, version int16) e
 	return nil
 }
 
-// DescribeShareGroupOffsetsResponseGroup: The results for each group.
-//
-// Versions: 0-1.
+// DescribeShareGroupOffsetsResponseGroup is a struct of
+// DescribeShareGroupOffsetsResponse, versions 0-1. The results for each group.
 type DescribeShareGroupOffsetsResponseGroup struct {
 	// The group identifier.
 	//
@@ -489,9 +488,8 @@ func (v *DescribeShareGroupOffsetsResponseGroup) fromJSON(value any, version int
 	return nil
 }
 
-// DescribeShareGroupOffsetsResponseTopic: The results for each topic.
-//
-// Versions: 0-1.
+// DescribeShareGroupOffsetsResponseTopic is a struct of
+// DescribeShareGroupOffsetsResponse, versions 0-1. The results for each topic.
 type DescribeShareGroupOffsetsResponseTopic struct {
 	// The topic name.
 	//
@@ -683,7 +681,8 @@ func (v *DescribeShareGroupOffsetsResponseTopic) fromJSON(value any, version int
 	return nil
 }
 
-// DescribeShareGroupOffsetsResponsePartition is DescribeShareGroupOffsetsResponse's struct DescribeShareGroupOffsetsResponsePartition, versions 0-1.
+// DescribeShareGroupOffsetsResponsePartition is a struct of
+// DescribeShareGroupOffsetsResponse, versions 0-1.
 type DescribeShareGroupOffsetsResponsePartition struct {
 	// The partition index.
 	//

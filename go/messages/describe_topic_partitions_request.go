@@ -316,9 +316,8 @@ func (v *DescribeTopicPartitionsRequest) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// DescribeTopicPartitionsRequestTopicRequest: The topics to fetch details for.
-//
-// Versions: 0.
+// DescribeTopicPartitionsRequestTopicRequest is a struct of
+// DescribeTopicPartitionsRequest, versions 0. The topics to fetch details for.
 type DescribeTopicPartitionsRequestTopicRequest struct {
 	// The topic name.
 	//
@@ -423,10 +422,9 @@ func (v *DescribeTopicPartitionsRequestTopicRequest) fromJSON(value any, version
 	return nil
 }
 
-// DescribeTopicPartitionsRequestCursor: The first topic and partition index to
-// fetch details for.
-//
-// Versions: 0.
+// DescribeTopicPartitionsRequestCursor is a struct of
+// DescribeTopicPartitionsRequest, versions 0. The first topic and partition
+// index to fetch details for.
 type DescribeTopicPartitionsRequestCursor struct {
 	// The name for the first topic to process.
 	//

@@ -316,9 +316,8 @@ func (v *DescribeTopicPartitionsResponse) fromJSON(value any, version int16) err
 	return nil
 }
 
-// DescribeTopicPartitionsResponseTopic: Each topic in the response.
-//
-// Versions: 0.
+// DescribeTopicPartitionsResponseTopic is a struct of
+// DescribeTopicPartitionsResponse, versions 0. Each topic in the response.
 type DescribeTopicPartitionsResponseTopic struct {
 	// The topic error, or 0 if there was no error.
 	//
@@ -588,9 +587,8 @@ func (v *DescribeTopicPartitionsResponseTopic) fromJSON(value any, version int16
 	return nil
 }
 
-// DescribeTopicPartitionsResponsePartition: Each partition in the topic.
-//
-// Versions: 0.
+// DescribeTopicPartitionsResponsePartition is a struct of
+// DescribeTopicPartitionsResponse, versions 0. Each partition in the topic.
 type DescribeTopicPartitionsResponsePartition struct {
 	// The partition error, or 0 if there was no error.
 	//
@@ -1137,10 +1135,9 @@ func (v *DescribeTopicPartitionsResponsePartition) fromJSON(value any, version i
 	return nil
 }
 
-// DescribeTopicPartitionsResponseCursor: The next topic and partition index to
-// fetch details for.
-//
-// Versions: 0.
+// DescribeTopicPartitionsResponseCursor is a struct of
+// DescribeTopicPartitionsResponse, versions 0. The next topic and partition
+// index to fetch details for.
 type DescribeTopicPartitionsResponseCursor struct {
 	// The name for the first topic to process.
 	//

@@ -265,10 +265,9 @@ func (v *DescribeTransactionsResponse) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// DescribeTransactionsResponseTransactionState: The current state of the
+// DescribeTransactionsResponseTransactionState is a struct of
+// DescribeTransactionsResponse, versions 0. The current state of the
 // transaction.
-//
-// Versions: 0.
 type DescribeTransactionsResponseTransactionState struct {
 	// The error code.
 	//
@@ -596,11 +595,11 @@ func (v *DescribeTransactionsResponseTransactionState) fromJSON(value any, versi
 	return nil
 }
 
-// DescribeTransactionsResponseTopicData: The set of partitions included in the
-// current transaction (if active). When a transaction is preparing to commit
-// or abort, this will include only partitions which do not have markers.
-//
-// Versions: 0.
+// DescribeTransactionsResponseTopicData is a struct of
+// DescribeTransactionsResponse, versions 0. The set of partitions included in
+// the current transaction (if active). When a transaction is preparing to
+// commit or abort, this will include only partitions which do not have
+// markers.
 type DescribeTransactionsResponseTopicData struct {
 	// The topic name.
 	//

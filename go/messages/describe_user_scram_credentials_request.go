@@ -255,10 +255,9 @@ func (v *DescribeUserScramCredentialsRequest) fromJSON(value any, version int16)
 	return nil
 }
 
-// DescribeUserScramCredentialsRequestUserName: The users to describe, or
+// DescribeUserScramCredentialsRequestUserName is a struct of
+// DescribeUserScramCredentialsRequest, versions 0. The users to describe, or
 // null/empty to describe all users.
-//
-// Versions: 0.
 type DescribeUserScramCredentialsRequestUserName struct {
 	// The user name.
 	//

@@ -315,10 +315,9 @@ func (v *DescribeUserScramCredentialsResponse) fromJSON(value any, version int16
 	return nil
 }
 
-// DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult: The
-// results for descriptions, one per user.
-//
-// Versions: 0.
+// DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult is a
+// struct of DescribeUserScramCredentialsResponse, versions 0. The results for
+// descriptions, one per user.
 type DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult struct {
 	// The user name.
 	//
@@ -542,10 +541,9 @@ func (v *DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult)
 	return nil
 }
 
-// DescribeUserScramCredentialsResponseCredentialInfo: The mechanism and
-// related information associated with the user's SCRAM credentials.
-//
-// Versions: 0.
+// DescribeUserScramCredentialsResponseCredentialInfo is a struct of
+// DescribeUserScramCredentialsResponse, versions 0. The mechanism and related
+// information associated with the user's SCRAM credentials.
 type DescribeUserScramCredentialsResponseCredentialInfo struct {
 	// The SCRAM mechanism.
 	//

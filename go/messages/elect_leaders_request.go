@@ -324,9 +324,8 @@ func (v *ElectLeadersRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ElectLeadersRequestTopicPartitions: The topic partitions to elect leaders.
-//
-// Versions: 0-2.
+// ElectLeadersRequestTopicPartitions is a struct of ElectLeadersRequest,
+// versions 0-2. The topic partitions to elect leaders.
 type ElectLeadersRequestTopicPartitions struct {
 	// The name of a topic.
 	//

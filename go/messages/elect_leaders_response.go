@@ -307,11 +307,10 @@ func (v *ElectLeadersResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ElectLeadersResponseReplicaElectionResult: The election results, or an empty
-// array if the requester did not have permission and the request asks for all
+// ElectLeadersResponseReplicaElectionResult is a struct of
+// ElectLeadersResponse, versions 0-2. The election results, or an empty array
+// if the requester did not have permission and the request asks for all
 // partitions.
-//
-// Versions: 0-2.
 type ElectLeadersResponseReplicaElectionResult struct {
 	// The topic name.
 	//
@@ -488,9 +487,8 @@ func (v *ElectLeadersResponseReplicaElectionResult) fromJSON(value any, version 
 	return nil
 }
 
-// ElectLeadersResponsePartitionResult: The results for each partition.
-//
-// Versions: 0-2.
+// ElectLeadersResponsePartitionResult is a struct of ElectLeadersResponse,
+// versions 0-2. The results for each partition.
 type ElectLeadersResponsePartitionResult struct {
 	// The partition id.
 	//

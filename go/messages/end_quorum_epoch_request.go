@@ -341,9 +341,8 @@ func (v *EndQuorumEpochRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// EndQuorumEpochRequestTopicData: The topics.
-//
-// Versions: 0-1.
+// EndQuorumEpochRequestTopicData is a struct of EndQuorumEpochRequest,
+// versions 0-1. The topics.
 type EndQuorumEpochRequestTopicData struct {
 	// The topic name.
 	//
@@ -520,9 +519,8 @@ func (v *EndQuorumEpochRequestTopicData) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// EndQuorumEpochRequestPartitionData: The partitions.
-//
-// Versions: 0-1.
+// EndQuorumEpochRequestPartitionData is a struct of EndQuorumEpochRequest,
+// versions 0-1. The partitions.
 type EndQuorumEpochRequestPartitionData struct {
 	// The partition index.
 	//
@@ -838,10 +836,8 @@ func (v *EndQuorumEpochRequestPartitionData) fromJSON(value any, version int16) 
 	return nil
 }
 
-// EndQuorumEpochRequestReplicaInfo: A sorted list of preferred candidates to
-// start the election.
-//
-// Versions: 1.
+// EndQuorumEpochRequestReplicaInfo is a struct of EndQuorumEpochRequest,
+// versions 1. A sorted list of preferred candidates to start the election.
 type EndQuorumEpochRequestReplicaInfo struct {
 	// The ID of the candidate replica.
 	//
@@ -970,9 +966,8 @@ func (v *EndQuorumEpochRequestReplicaInfo) fromJSON(value any, version int16) er
 	return nil
 }
 
-// EndQuorumEpochRequestLeaderEndpoint: Endpoints for the leader.
-//
-// Versions: 1.
+// EndQuorumEpochRequestLeaderEndpoint is a struct of EndQuorumEpochRequest,
+// versions 1. Endpoints for the leader.
 type EndQuorumEpochRequestLeaderEndpoint struct {
 	// The name of the endpoint.
 	//

@@ -375,9 +375,8 @@ func (v *EndQuorumEpochResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// EndQuorumEpochResponseTopicData: The topic data.
-//
-// Versions: 0-1.
+// EndQuorumEpochResponseTopicData is a struct of EndQuorumEpochResponse,
+// versions 0-1. The topic data.
 type EndQuorumEpochResponseTopicData struct {
 	// The topic name.
 	//
@@ -554,9 +553,8 @@ func (v *EndQuorumEpochResponseTopicData) fromJSON(value any, version int16) err
 	return nil
 }
 
-// EndQuorumEpochResponsePartitionData: The partition data.
-//
-// Versions: 0-1.
+// EndQuorumEpochResponsePartitionData is a struct of EndQuorumEpochResponse,
+// versions 0-1. The partition data.
 type EndQuorumEpochResponsePartitionData struct {
 	// The partition index.
 	//
@@ -745,10 +743,8 @@ func (v *EndQuorumEpochResponsePartitionData) fromJSON(value any, version int16)
 	return nil
 }
 
-// EndQuorumEpochResponseNodeEndpoint: Endpoints for all leaders enumerated in
-// PartitionData.
-//
-// Versions: 1.
+// EndQuorumEpochResponseNodeEndpoint is a struct of EndQuorumEpochResponse,
+// versions 1. Endpoints for all leaders enumerated in PartitionData.
 type EndQuorumEpochResponseNodeEndpoint struct {
 	// The ID of the associated node.
 	//

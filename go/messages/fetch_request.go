@@ -705,9 +705,8 @@ func (v *FetchRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FetchRequestReplicaState: The state of the replica in the follower.
-//
-// Versions: 15-18.
+// FetchRequestReplicaState is a struct of FetchRequest, versions 15-18. The
+// state of the replica in the follower.
 type FetchRequestReplicaState struct {
 	// The replica ID of the follower, or -1 if this request is from a consumer.
 	//
@@ -843,9 +842,8 @@ func (v *FetchRequestReplicaState) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FetchRequestFetchTopic: The topics to fetch.
-//
-// Versions: 0-18.
+// FetchRequestFetchTopic is a struct of FetchRequest, versions 0-18. The
+// topics to fetch.
 type FetchRequestFetchTopic struct {
 	// The name of the topic to fetch.
 	//
@@ -1064,9 +1062,8 @@ func (v *FetchRequestFetchTopic) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FetchRequestFetchPartition: The partitions to fetch.
-//
-// Versions: 0-18.
+// FetchRequestFetchPartition is a struct of FetchRequest, versions 0-18. The
+// partitions to fetch.
 type FetchRequestFetchPartition struct {
 	// The partition index.
 	//
@@ -1459,10 +1456,8 @@ func (v *FetchRequestFetchPartition) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FetchRequestForgottenTopic: In an incremental fetch request, the partitions
-// to remove.
-//
-// Versions: 7-18.
+// FetchRequestForgottenTopic is a struct of FetchRequest, versions 7-18. In an
+// incremental fetch request, the partitions to remove.
 type FetchRequestForgottenTopic struct {
 	// The topic name.
 	//

@@ -462,9 +462,8 @@ func (v *FetchResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FetchResponseFetchableTopicResponse: The response topics.
-//
-// Versions: 0-18.
+// FetchResponseFetchableTopicResponse is a struct of FetchResponse, versions
+// 0-18. The response topics.
 type FetchResponseFetchableTopicResponse struct {
 	// The topic name.
 	//
@@ -683,9 +682,8 @@ func (v *FetchResponseFetchableTopicResponse) fromJSON(value any, version int16)
 	return nil
 }
 
-// FetchResponsePartitionData: The topic partitions.
-//
-// Versions: 0-18.
+// FetchResponsePartitionData is a struct of FetchResponse, versions 0-18. The
+// topic partitions.
 type FetchResponsePartitionData struct {
 	// The partition index.
 	//
@@ -1253,12 +1251,10 @@ func (v *FetchResponsePartitionData) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FetchResponseEpochEndOffset: In case divergence is detected based on the
-// `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates
-// the largest epoch and its end offset such that subsequent records are known
-// to diverge.
-//
-// Versions: 12-18.
+// FetchResponseEpochEndOffset is a struct of FetchResponse, versions 12-18. In
+// case divergence is detected based on the `LastFetchedEpoch` and
+// `FetchOffset` in the request, this field indicates the largest epoch and its
+// end offset such that subsequent records are known to diverge.
 type FetchResponseEpochEndOffset struct {
 	// The largest epoch.
 	//
@@ -1394,9 +1390,8 @@ func (v *FetchResponseEpochEndOffset) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FetchResponseLeaderIDAndEpoch: The current leader of the partition.
-//
-// Versions: 12-18.
+// FetchResponseLeaderIDAndEpoch is a struct of FetchResponse, versions 12-18.
+// The current leader of the partition.
 type FetchResponseLeaderIDAndEpoch struct {
 	// The ID of the current leader or -1 if the leader is unknown.
 	//
@@ -1532,11 +1527,9 @@ func (v *FetchResponseLeaderIDAndEpoch) fromJSON(value any, version int16) error
 	return nil
 }
 
-// FetchResponseSnapshotID: In the case of fetching an offset less than the
-// LogStartOffset, this is the end offset and epoch that should be used in the
-// FetchSnapshot request.
-//
-// Versions: 12-18.
+// FetchResponseSnapshotID is a struct of FetchResponse, versions 12-18. In the
+// case of fetching an offset less than the LogStartOffset, this is the end
+// offset and epoch that should be used in the FetchSnapshot request.
 type FetchResponseSnapshotID struct {
 	// The end offset of the epoch.
 	//
@@ -1672,9 +1665,8 @@ func (v *FetchResponseSnapshotID) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FetchResponseAbortedTransaction: The aborted transactions.
-//
-// Versions: 4-18.
+// FetchResponseAbortedTransaction is a struct of FetchResponse, versions 4-18.
+// The aborted transactions.
 type FetchResponseAbortedTransaction struct {
 	// The producer id associated with the aborted transaction.
 	//
@@ -1811,10 +1803,9 @@ func (v *FetchResponseAbortedTransaction) fromJSON(value any, version int16) err
 	return nil
 }
 
-// FetchResponseNodeEndpoint: Endpoints for all current-leaders enumerated in
-// PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH.
-//
-// Versions: 16-18.
+// FetchResponseNodeEndpoint is a struct of FetchResponse, versions 16-18.
+// Endpoints for all current-leaders enumerated in PartitionData, with errors
+// NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH.
 type FetchResponseNodeEndpoint struct {
 	// The ID of the associated node.
 	//

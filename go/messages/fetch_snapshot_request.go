@@ -340,9 +340,8 @@ func (v *FetchSnapshotRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FetchSnapshotRequestTopicSnapshot: The topics to fetch.
-//
-// Versions: 0-1.
+// FetchSnapshotRequestTopicSnapshot is a struct of FetchSnapshotRequest,
+// versions 0-1. The topics to fetch.
 type FetchSnapshotRequestTopicSnapshot struct {
 	// The name of the topic to fetch.
 	//
@@ -514,9 +513,8 @@ func (v *FetchSnapshotRequestTopicSnapshot) fromJSON(value any, version int16) e
 	return nil
 }
 
-// FetchSnapshotRequestPartitionSnapshot: The partitions to fetch.
-//
-// Versions: 0-1.
+// FetchSnapshotRequestPartitionSnapshot is a struct of FetchSnapshotRequest,
+// versions 0-1. The partitions to fetch.
 type FetchSnapshotRequestPartitionSnapshot struct {
 	// The partition index.
 	//
@@ -753,9 +751,8 @@ func (v *FetchSnapshotRequestPartitionSnapshot) fromJSON(value any, version int1
 	return nil
 }
 
-// FetchSnapshotRequestSnapshotID: The snapshot endOffset and epoch to fetch.
-//
-// Versions: 0-1.
+// FetchSnapshotRequestSnapshotID is a struct of FetchSnapshotRequest, versions
+// 0-1. The snapshot endOffset and epoch to fetch.
 type FetchSnapshotRequestSnapshotID struct {
 	// The end offset of the snapshot.
 	//

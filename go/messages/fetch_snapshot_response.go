@@ -391,9 +391,8 @@ func (v *FetchSnapshotResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FetchSnapshotResponseTopicSnapshot: The topics to fetch.
-//
-// Versions: 0-1.
+// FetchSnapshotResponseTopicSnapshot is a struct of FetchSnapshotResponse,
+// versions 0-1. The topics to fetch.
 type FetchSnapshotResponseTopicSnapshot struct {
 	// The name of the topic to fetch.
 	//
@@ -565,9 +564,8 @@ func (v *FetchSnapshotResponseTopicSnapshot) fromJSON(value any, version int16) 
 	return nil
 }
 
-// FetchSnapshotResponsePartitionSnapshot: The partitions to fetch.
-//
-// Versions: 0-1.
+// FetchSnapshotResponsePartitionSnapshot is a struct of FetchSnapshotResponse,
+// versions 0-1. The partitions to fetch.
 type FetchSnapshotResponsePartitionSnapshot struct {
 	// The partition index.
 	//
@@ -855,9 +853,8 @@ func (v *FetchSnapshotResponsePartitionSnapshot) fromJSON(value any, version int
 	return nil
 }
 
-// FetchSnapshotResponseSnapshotID: The snapshot endOffset and epoch fetched.
-//
-// Versions: 0-1.
+// FetchSnapshotResponseSnapshotID is a struct of FetchSnapshotResponse,
+// versions 0-1. The snapshot endOffset and epoch fetched.
 type FetchSnapshotResponseSnapshotID struct {
 	// The snapshot end offset.
 	//
@@ -990,10 +987,8 @@ func (v *FetchSnapshotResponseSnapshotID) fromJSON(value any, version int16) err
 	return nil
 }
 
-// FetchSnapshotResponseLeaderIDAndEpoch: The leader of the partition at the
-// time of the snapshot.
-//
-// Versions: 0-1.
+// FetchSnapshotResponseLeaderIDAndEpoch is a struct of FetchSnapshotResponse,
+// versions 0-1. The leader of the partition at the time of the snapshot.
 type FetchSnapshotResponseLeaderIDAndEpoch struct {
 	// The ID of the current leader or -1 if the leader is unknown.
 	//
@@ -1126,10 +1121,9 @@ func (v *FetchSnapshotResponseLeaderIDAndEpoch) fromJSON(value any, version int1
 	return nil
 }
 
-// FetchSnapshotResponseNodeEndpoint: Endpoints for all current-leaders
-// enumerated in PartitionSnapshot.
-//
-// Versions: 1.
+// FetchSnapshotResponseNodeEndpoint is a struct of FetchSnapshotResponse,
+// versions 1. Endpoints for all current-leaders enumerated in
+// PartitionSnapshot.
 type FetchSnapshotResponseNodeEndpoint struct {
 	// The ID of the associated node.
 	//

@@ -471,9 +471,8 @@ func (v *FindCoordinatorResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// FindCoordinatorResponseCoordinator: Each coordinator result in the response.
-//
-// Versions: 4-6.
+// FindCoordinatorResponseCoordinator is a struct of FindCoordinatorResponse,
+// versions 4-6. Each coordinator result in the response.
 type FindCoordinatorResponseCoordinator struct {
 	// The coordinator key.
 	//

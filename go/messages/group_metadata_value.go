@@ -371,7 +371,8 @@ func (v *GroupMetadataValue) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// GroupMetadataValueMemberMetadata is GroupMetadataValue's struct MemberMetadata, versions 0+.
+// GroupMetadataValueMemberMetadata is a struct of GroupMetadataValue, versions
+// 0+.
 type GroupMetadataValueMemberMetadata struct {
 	// The member id.
 	//

@@ -265,10 +265,9 @@ func (v *IncrementalAlterConfigsRequest) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// IncrementalAlterConfigsRequestAlterConfigsResource: The incremental updates
-// for each resource.
-//
-// Versions: 0-1.
+// IncrementalAlterConfigsRequestAlterConfigsResource is a struct of
+// IncrementalAlterConfigsRequest, versions 0-1. The incremental updates for
+// each resource.
 type IncrementalAlterConfigsRequestAlterConfigsResource struct {
 	// The resource type.
 	//
@@ -471,9 +470,8 @@ func (v *IncrementalAlterConfigsRequestAlterConfigsResource) fromJSON(value any,
 	return nil
 }
 
-// IncrementalAlterConfigsRequestAlterableConfig: The configurations.
-//
-// Versions: 0-1.
+// IncrementalAlterConfigsRequestAlterableConfig is a struct of
+// IncrementalAlterConfigsRequest, versions 0-1. The configurations.
 type IncrementalAlterConfigsRequestAlterableConfig struct {
 	// The configuration key name.
 	//

@@ -270,10 +270,9 @@ func (v *IncrementalAlterConfigsResponse) fromJSON(value any, version int16) err
 	return nil
 }
 
-// IncrementalAlterConfigsResponseAlterConfigsResourceResponse: The responses
-// for each resource.
-//
-// Versions: 0-1.
+// IncrementalAlterConfigsResponseAlterConfigsResourceResponse is a struct of
+// IncrementalAlterConfigsResponse, versions 0-1. The responses for each
+// resource.
 type IncrementalAlterConfigsResponseAlterConfigsResourceResponse struct {
 	// The resource error code.
 	//

@@ -262,10 +262,8 @@ func (v *InitializeShareGroupStateRequest) fromJSON(value any, version int16) er
 	return nil
 }
 
-// InitializeShareGroupStateRequestInitializeStateData: The data for the
-// topics.
-//
-// Versions: 0.
+// InitializeShareGroupStateRequestInitializeStateData is a struct of
+// InitializeShareGroupStateRequest, versions 0. The data for the topics.
 type InitializeShareGroupStateRequestInitializeStateData struct {
 	// The topic identifier.
 	//
@@ -435,9 +433,8 @@ func (v *InitializeShareGroupStateRequestInitializeStateData) fromJSON(value any
 	return nil
 }
 
-// InitializeShareGroupStateRequestPartitionData: The data for the partitions.
-//
-// Versions: 0.
+// InitializeShareGroupStateRequestPartitionData is a struct of
+// InitializeShareGroupStateRequest, versions 0. The data for the partitions.
 type InitializeShareGroupStateRequestPartitionData struct {
 	// The partition index.
 	//

@@ -239,10 +239,8 @@ func (v *InitializeShareGroupStateResponse) fromJSON(value any, version int16) e
 	return nil
 }
 
-// InitializeShareGroupStateResponseInitializeStateResult: The initialization
-// results.
-//
-// Versions: 0.
+// InitializeShareGroupStateResponseInitializeStateResult is a struct of
+// InitializeShareGroupStateResponse, versions 0. The initialization results.
 type InitializeShareGroupStateResponseInitializeStateResult struct {
 	// The topic identifier.
 	//
@@ -412,10 +410,9 @@ func (v *InitializeShareGroupStateResponseInitializeStateResult) fromJSON(value 
 	return nil
 }
 
-// InitializeShareGroupStateResponsePartitionResult: The results for the
+// InitializeShareGroupStateResponsePartitionResult is a struct of
+// InitializeShareGroupStateResponse, versions 0. The results for the
 // partitions.
-//
-// Versions: 0.
 type InitializeShareGroupStateResponsePartitionResult struct {
 	// The partition index.
 	//

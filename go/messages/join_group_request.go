@@ -444,9 +444,8 @@ func (v *JoinGroupRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// JoinGroupRequestProtocol: The list of protocols that the member supports.
-//
-// Versions: 0-9.
+// JoinGroupRequestProtocol is a struct of JoinGroupRequest, versions 0-9. The
+// list of protocols that the member supports.
 type JoinGroupRequestProtocol struct {
 	// The protocol name.
 	//

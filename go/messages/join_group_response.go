@@ -466,9 +466,8 @@ func (v *JoinGroupResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// JoinGroupResponseMember: The group members.
-//
-// Versions: 0-9.
+// JoinGroupResponseMember is a struct of JoinGroupResponse, versions 0-9. The
+// group members.
 type JoinGroupResponseMember struct {
 	// The group member ID.
 	//

@@ -552,9 +552,8 @@ func (v *LeaderAndIsrRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// LeaderAndIsrRequestLeaderAndIsrTopicState: Each topic.
-//
-// Versions: 2-7.
+// LeaderAndIsrRequestLeaderAndIsrTopicState is a struct of
+// LeaderAndIsrRequest, versions 2-7. Each topic.
 type LeaderAndIsrRequestLeaderAndIsrTopicState struct {
 	// The topic name.
 	//
@@ -763,9 +762,8 @@ func (v *LeaderAndIsrRequestLeaderAndIsrTopicState) fromJSON(value any, version 
 	return nil
 }
 
-// LeaderAndIsrRequestLeaderAndIsrLiveLeader: The current live leaders.
-//
-// Versions: 0-7.
+// LeaderAndIsrRequestLeaderAndIsrLiveLeader is a struct of
+// LeaderAndIsrRequest, versions 0-7. The current live leaders.
 type LeaderAndIsrRequestLeaderAndIsrLiveLeader struct {
 	// The leader's broker ID.
 	//
@@ -927,7 +925,8 @@ func (v *LeaderAndIsrRequestLeaderAndIsrLiveLeader) fromJSON(value any, version 
 	return nil
 }
 
-// LeaderAndIsrRequestLeaderAndIsrPartitionState is LeaderAndIsrRequest's struct LeaderAndIsrPartitionState, versions 0+.
+// LeaderAndIsrRequestLeaderAndIsrPartitionState is a struct of
+// LeaderAndIsrRequest, versions 0+.
 type LeaderAndIsrRequestLeaderAndIsrPartitionState struct {
 	// The topic name. This is only present in v0 or v1.
 	//

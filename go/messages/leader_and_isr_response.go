@@ -356,9 +356,8 @@ func (v *LeaderAndIsrResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// LeaderAndIsrResponseLeaderAndIsrTopicError: Each topic
-//
-// Versions: 5-7.
+// LeaderAndIsrResponseLeaderAndIsrTopicError is a struct of
+// LeaderAndIsrResponse, versions 5-7. Each topic
 type LeaderAndIsrResponseLeaderAndIsrTopicError struct {
 	// The unique topic ID
 	//
@@ -528,7 +527,8 @@ func (v *LeaderAndIsrResponseLeaderAndIsrTopicError) fromJSON(value any, version
 	return nil
 }
 
-// LeaderAndIsrResponseLeaderAndIsrPartitionError is LeaderAndIsrResponse's struct LeaderAndIsrPartitionError, versions 0+.
+// LeaderAndIsrResponseLeaderAndIsrPartitionError is a struct of
+// LeaderAndIsrResponse, versions 0+.
 type LeaderAndIsrResponseLeaderAndIsrPartitionError struct {
 	// The topic name.
 	//

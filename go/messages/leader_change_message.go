@@ -350,7 +350,7 @@ func (v *LeaderChangeMessage) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// LeaderChangeMessageVoter is LeaderChangeMessage's struct Voter, versions 0+.
+// LeaderChangeMessageVoter is a struct of LeaderChangeMessage, versions 0+.
 type LeaderChangeMessageVoter struct {
 	// The ID of the voter.
 	//

@@ -313,9 +313,8 @@ func (v *LeaveGroupRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// LeaveGroupRequestMemberIdentity: List of leaving member identities.
-//
-// Versions: 3-5.
+// LeaveGroupRequestMemberIdentity is a struct of LeaveGroupRequest, versions
+// 3-5. List of leaving member identities.
 type LeaveGroupRequestMemberIdentity struct {
 	// The member ID to remove from the group.
 	//

@@ -316,9 +316,8 @@ func (v *LeaveGroupResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// LeaveGroupResponseMemberResponse: List of leaving member responses.
-//
-// Versions: 3-5.
+// LeaveGroupResponseMemberResponse is a struct of LeaveGroupResponse, versions
+// 3-5. List of leaving member responses.
 type LeaveGroupResponseMemberResponse struct {
 	// The member ID to remove from the group.
 	//

@@ -290,10 +290,9 @@ func (v *ListConfigResourcesResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ListConfigResourcesResponseConfigResource: Each config resource in the
+// ListConfigResourcesResponseConfigResource is a struct of
+// ListConfigResourcesResponse, versions 0-1. Each config resource in the
 // response.
-//
-// Versions: 0-1.
 type ListConfigResourcesResponseConfigResource struct {
 	// The resource name.
 	//

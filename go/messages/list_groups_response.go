@@ -304,9 +304,8 @@ func (v *ListGroupsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ListGroupsResponseListedGroup: Each group in the response.
-//
-// Versions: 0-5.
+// ListGroupsResponseListedGroup is a struct of ListGroupsResponse, versions
+// 0-5. Each group in the response.
 type ListGroupsResponseListedGroup struct {
 	// The group ID.
 	//

@@ -349,9 +349,8 @@ func (v *ListOffsetsRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ListOffsetsRequestListOffsetsTopic: Each topic in the request.
-//
-// Versions: 0-11.
+// ListOffsetsRequestListOffsetsTopic is a struct of ListOffsetsRequest,
+// versions 0-11. Each topic in the request.
 type ListOffsetsRequestListOffsetsTopic struct {
 	// The topic name.
 	//
@@ -528,9 +527,8 @@ func (v *ListOffsetsRequestListOffsetsTopic) fromJSON(value any, version int16) 
 	return nil
 }
 
-// ListOffsetsRequestListOffsetsPartition: Each partition in the request.
-//
-// Versions: 0-11.
+// ListOffsetsRequestListOffsetsPartition is a struct of ListOffsetsRequest,
+// versions 0-11. Each partition in the request.
 type ListOffsetsRequestListOffsetsPartition struct {
 	// The partition index.
 	//

@@ -279,9 +279,8 @@ func (v *ListOffsetsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ListOffsetsResponseListOffsetsTopicResponse: Each topic in the response.
-//
-// Versions: 0-11.
+// ListOffsetsResponseListOffsetsTopicResponse is a struct of
+// ListOffsetsResponse, versions 0-11. Each topic in the response.
 type ListOffsetsResponseListOffsetsTopicResponse struct {
 	// The topic name.
 	//
@@ -458,10 +457,8 @@ func (v *ListOffsetsResponseListOffsetsTopicResponse) fromJSON(value any, versio
 	return nil
 }
 
-// ListOffsetsResponseListOffsetsPartitionResponse: Each partition in the
-// response.
-//
-// Versions: 0-11.
+// ListOffsetsResponseListOffsetsPartitionResponse is a struct of
+// ListOffsetsResponse, versions 0-11. Each partition in the response.
 type ListOffsetsResponseListOffsetsPartitionResponse struct {
 	// The partition index.
 	//

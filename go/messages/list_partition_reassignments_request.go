@@ -280,10 +280,9 @@ func (v *ListPartitionReassignmentsRequest) fromJSON(value any, version int16) e
 	return nil
 }
 
-// ListPartitionReassignmentsRequestListPartitionReassignmentsTopics: The
-// topics to list partition reassignments for, or null to list everything.
-//
-// Versions: 0.
+// ListPartitionReassignmentsRequestListPartitionReassignmentsTopics is a
+// struct of ListPartitionReassignmentsRequest, versions 0. The topics to list
+// partition reassignments for, or null to list everything.
 type ListPartitionReassignmentsRequestListPartitionReassignmentsTopics struct {
 	// The topic name.
 	//

@@ -314,10 +314,9 @@ func (v *ListPartitionReassignmentsResponse) fromJSON(value any, version int16) 
 	return nil
 }
 
-// ListPartitionReassignmentsResponseOngoingTopicReassignment: The ongoing
-// reassignments for each topic.
-//
-// Versions: 0.
+// ListPartitionReassignmentsResponseOngoingTopicReassignment is a struct of
+// ListPartitionReassignmentsResponse, versions 0. The ongoing reassignments
+// for each topic.
 type ListPartitionReassignmentsResponseOngoingTopicReassignment struct {
 	// The topic name.
 	//
@@ -489,10 +488,9 @@ func (v *ListPartitionReassignmentsResponseOngoingTopicReassignment) fromJSON(va
 	return nil
 }
 
-// ListPartitionReassignmentsResponseOngoingPartitionReassignment: The ongoing
-// reassignments for each partition.
-//
-// Versions: 0.
+// ListPartitionReassignmentsResponseOngoingPartitionReassignment is a struct
+// of ListPartitionReassignmentsResponse, versions 0. The ongoing reassignments
+// for each partition.
 type ListPartitionReassignmentsResponseOngoingPartitionReassignment struct {
 	// The index of the partition.
 	//

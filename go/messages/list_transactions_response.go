@@ -355,10 +355,9 @@ func (v *ListTransactionsResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ListTransactionsResponseTransactionState: The current state of the
-// transaction for the transactional id.
-//
-// Versions: 0-2.
+// ListTransactionsResponseTransactionState is a struct of
+// ListTransactionsResponse, versions 0-2. The current state of the transaction
+// for the transactional id.
 type ListTransactionsResponseTransactionState struct {
 	// The transactional id.
 	//

@@ -360,9 +360,8 @@ func (v *MetadataRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// MetadataRequestTopic: The topics to fetch metadata for.
-//
-// Versions: 0-13.
+// MetadataRequestTopic is a struct of MetadataRequest, versions 0-13. The
+// topics to fetch metadata for.
 type MetadataRequestTopic struct {
 	// The topic id.
 	//

@@ -486,9 +486,8 @@ func (v *MetadataResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// MetadataResponseBroker: A list of brokers present in the cluster.
-//
-// Versions: 0-13.
+// MetadataResponseBroker is a struct of MetadataResponse, versions 0-13. A
+// list of brokers present in the cluster.
 type MetadataResponseBroker struct {
 	// The broker ID.
 	//
@@ -684,9 +683,8 @@ func (v *MetadataResponseBroker) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// MetadataResponseTopic: Each topic in the response.
-//
-// Versions: 0-13.
+// MetadataResponseTopic is a struct of MetadataResponse, versions 0-13. Each
+// topic in the response.
 type MetadataResponseTopic struct {
 	// The topic error, or 0 if there was no error.
 	//
@@ -995,9 +993,8 @@ func (v *MetadataResponseTopic) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// MetadataResponsePartition: Each partition in the topic.
-//
-// Versions: 0-13.
+// MetadataResponsePartition is a struct of MetadataResponse, versions 0-13.
+// Each partition in the topic.
 type MetadataResponsePartition struct {
 	// The partition error, or 0 if there was no error.
 	//

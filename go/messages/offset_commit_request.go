@@ -408,9 +408,8 @@ func (v *OffsetCommitRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetCommitRequestTopic: The topics to commit offsets for.
-//
-// Versions: 0-10.
+// OffsetCommitRequestTopic is a struct of OffsetCommitRequest, versions 0-10.
+// The topics to commit offsets for.
 type OffsetCommitRequestTopic struct {
 	// The topic name.
 	//
@@ -629,9 +628,8 @@ func (v *OffsetCommitRequestTopic) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetCommitRequestPartition: Each partition to commit offsets for.
-//
-// Versions: 0-10.
+// OffsetCommitRequestPartition is a struct of OffsetCommitRequest, versions
+// 0-10. Each partition to commit offsets for.
 type OffsetCommitRequestPartition struct {
 	// The partition index.
 	//

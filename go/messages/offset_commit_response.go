@@ -279,9 +279,8 @@ func (v *OffsetCommitResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetCommitResponseTopic: The responses for each topic.
-//
-// Versions: 0-10.
+// OffsetCommitResponseTopic is a struct of OffsetCommitResponse, versions
+// 0-10. The responses for each topic.
 type OffsetCommitResponseTopic struct {
 	// The topic name.
 	//
@@ -500,10 +499,8 @@ func (v *OffsetCommitResponseTopic) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetCommitResponsePartition: The responses for each partition in the
-// topic.
-//
-// Versions: 0-10.
+// OffsetCommitResponsePartition is a struct of OffsetCommitResponse, versions
+// 0-10. The responses for each partition in the topic.
 type OffsetCommitResponsePartition struct {
 	// The partition index.
 	//

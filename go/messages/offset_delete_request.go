@@ -240,9 +240,8 @@ func (v *OffsetDeleteRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetDeleteRequestTopic: The topics to delete offsets for.
-//
-// Versions: 0.
+// OffsetDeleteRequestTopic is a struct of OffsetDeleteRequest, versions 0. The
+// topics to delete offsets for.
 type OffsetDeleteRequestTopic struct {
 	// The topic name.
 	//
@@ -392,9 +391,8 @@ func (v *OffsetDeleteRequestTopic) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetDeleteRequestPartition: Each partition to delete offsets for.
-//
-// Versions: 0.
+// OffsetDeleteRequestPartition is a struct of OffsetDeleteRequest, versions 0.
+// Each partition to delete offsets for.
 type OffsetDeleteRequestPartition struct {
 	// The partition index.
 	//

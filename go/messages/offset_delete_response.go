@@ -268,9 +268,8 @@ func (v *OffsetDeleteResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetDeleteResponseTopic: The responses for each topic.
-//
-// Versions: 0.
+// OffsetDeleteResponseTopic is a struct of OffsetDeleteResponse, versions 0.
+// The responses for each topic.
 type OffsetDeleteResponseTopic struct {
 	// The topic name.
 	//
@@ -420,10 +419,8 @@ func (v *OffsetDeleteResponseTopic) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetDeleteResponsePartition: The responses for each partition in the
-// topic.
-//
-// Versions: 0.
+// OffsetDeleteResponsePartition is a struct of OffsetDeleteResponse, versions
+// 0. The responses for each partition in the topic.
 type OffsetDeleteResponsePartition struct {
 	// The partition index.
 	//

@@ -419,10 +419,9 @@ func (v *OffsetFetchRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetFetchRequestTopic: Each topic we would like to fetch offsets for, or
-// null to fetch offsets for all topics.
-//
-// Versions: 0-7.
+// OffsetFetchRequestTopic is a struct of OffsetFetchRequest, versions 0-7.
+// Each topic we would like to fetch offsets for, or null to fetch offsets for
+// all topics.
 type OffsetFetchRequestTopic struct {
 	// The topic name.
 	//
@@ -599,9 +598,8 @@ func (v *OffsetFetchRequestTopic) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetFetchRequestGroup: Each group we would like to fetch offsets for.
-//
-// Versions: 8-10.
+// OffsetFetchRequestGroup is a struct of OffsetFetchRequest, versions 8-10.
+// Each group we would like to fetch offsets for.
 type OffsetFetchRequestGroup struct {
 	// The group ID.
 	//
@@ -861,10 +859,9 @@ func (v *OffsetFetchRequestGroup) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetFetchRequestTopics: Each topic we would like to fetch offsets for, or
-// null to fetch offsets for all topics.
-//
-// Versions: 8-10.
+// OffsetFetchRequestTopics is a struct of OffsetFetchRequest, versions 8-10.
+// Each topic we would like to fetch offsets for, or null to fetch offsets for
+// all topics.
 type OffsetFetchRequestTopics struct {
 	// The topic name.
 	//

@@ -403,9 +403,8 @@ func (v *OffsetFetchResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetFetchResponseTopic: The responses per topic.
-//
-// Versions: 0-7.
+// OffsetFetchResponseTopic is a struct of OffsetFetchResponse, versions 0-7.
+// The responses per topic.
 type OffsetFetchResponseTopic struct {
 	// The topic name.
 	//
@@ -582,9 +581,8 @@ func (v *OffsetFetchResponseTopic) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetFetchResponsePartition: The responses per partition.
-//
-// Versions: 0-7.
+// OffsetFetchResponsePartition is a struct of OffsetFetchResponse, versions
+// 0-7. The responses per partition.
 type OffsetFetchResponsePartition struct {
 	// The partition index.
 	//
@@ -811,9 +809,8 @@ func (v *OffsetFetchResponsePartition) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// OffsetFetchResponseGroup: The responses per group id.
-//
-// Versions: 8-10.
+// OffsetFetchResponseGroup is a struct of OffsetFetchResponse, versions 8-10.
+// The responses per group id.
 type OffsetFetchResponseGroup struct {
 	// The group ID.
 	//
@@ -1011,9 +1008,8 @@ func (v *OffsetFetchResponseGroup) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetFetchResponseTopics: The responses per topic.
-//
-// Versions: 8-10.
+// OffsetFetchResponseTopics is a struct of OffsetFetchResponse, versions 8-10.
+// The responses per topic.
 type OffsetFetchResponseTopics struct {
 	// The topic name.
 	//
@@ -1227,9 +1223,8 @@ func (v *OffsetFetchResponseTopics) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetFetchResponsePartitions: The responses per partition.
-//
-// Versions: 8-10.
+// OffsetFetchResponsePartitions is a struct of OffsetFetchResponse, versions
+// 8-10. The responses per partition.
 type OffsetFetchResponsePartitions struct {
 	// The partition index.
 	//

@@ -280,10 +280,8 @@ func (v *OffsetForLeaderEpochRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// OffsetForLeaderEpochRequestOffsetForLeaderTopic: Each topic to get offsets
-// for.
-//
-// Versions: 0-4.
+// OffsetForLeaderEpochRequestOffsetForLeaderTopic is a struct of
+// OffsetForLeaderEpochRequest, versions 0-4. Each topic to get offsets for.
 type OffsetForLeaderEpochRequestOffsetForLeaderTopic struct {
 	// The topic name.
 	//
@@ -460,10 +458,9 @@ func (v *OffsetForLeaderEpochRequestOffsetForLeaderTopic) fromJSON(value any, ve
 	return nil
 }
 
-// OffsetForLeaderEpochRequestOffsetForLeaderPartition: Each partition to get
-// offsets for.
-//
-// Versions: 0-4.
+// OffsetForLeaderEpochRequestOffsetForLeaderPartition is a struct of
+// OffsetForLeaderEpochRequest, versions 0-4. Each partition to get offsets
+// for.
 type OffsetForLeaderEpochRequestOffsetForLeaderPartition struct {
 	// The partition index.
 	//

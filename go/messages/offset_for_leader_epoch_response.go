@@ -280,10 +280,9 @@ func (v *OffsetForLeaderEpochResponse) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// OffsetForLeaderEpochResponseOffsetForLeaderTopicResult: Each topic we
-// fetched offsets for.
-//
-// Versions: 0-4.
+// OffsetForLeaderEpochResponseOffsetForLeaderTopicResult is a struct of
+// OffsetForLeaderEpochResponse, versions 0-4. Each topic we fetched offsets
+// for.
 type OffsetForLeaderEpochResponseOffsetForLeaderTopicResult struct {
 	// The topic name.
 	//
@@ -460,10 +459,9 @@ func (v *OffsetForLeaderEpochResponseOffsetForLeaderTopicResult) fromJSON(value 
 	return nil
 }
 
-// OffsetForLeaderEpochResponseEpochEndOffset: Each partition in the topic we
+// OffsetForLeaderEpochResponseEpochEndOffset is a struct of
+// OffsetForLeaderEpochResponse, versions 0-4. Each partition in the topic we
 // fetched offsets for.
-//
-// Versions: 0-4.
 type OffsetForLeaderEpochResponseEpochEndOffset struct {
 	// The error code 0, or if there was no error.
 	//

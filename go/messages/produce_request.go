@@ -331,9 +331,8 @@ func (v *ProduceRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ProduceRequestTopicProduceData: Each topic to produce to.
-//
-// Versions: 0-13.
+// ProduceRequestTopicProduceData is a struct of ProduceRequest, versions 0-13.
+// Each topic to produce to.
 type ProduceRequestTopicProduceData struct {
 	// The topic name.
 	//
@@ -552,9 +551,8 @@ func (v *ProduceRequestTopicProduceData) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// ProduceRequestPartitionProduceData: Each partition to produce to.
-//
-// Versions: 0-13.
+// ProduceRequestPartitionProduceData is a struct of ProduceRequest, versions
+// 0-13. Each partition to produce to.
 type ProduceRequestPartitionProduceData struct {
 	// The partition index.
 	//

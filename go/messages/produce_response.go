@@ -390,9 +390,8 @@ func (v *ProduceResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ProduceResponseTopicProduceResponse: Each produce response.
-//
-// Versions: 0-13.
+// ProduceResponseTopicProduceResponse is a struct of ProduceResponse, versions
+// 0-13. Each produce response.
 type ProduceResponseTopicProduceResponse struct {
 	// The topic name.
 	//
@@ -611,10 +610,8 @@ func (v *ProduceResponseTopicProduceResponse) fromJSON(value any, version int16)
 	return nil
 }
 
-// ProduceResponsePartitionProduceResponse: Each partition that we produced to
-// within the topic.
-//
-// Versions: 0-13.
+// ProduceResponsePartitionProduceResponse is a struct of ProduceResponse,
+// versions 0-13. Each partition that we produced to within the topic.
 type ProduceResponsePartitionProduceResponse struct {
 	// The partition index.
 	//
@@ -1034,10 +1031,9 @@ func (v *ProduceResponsePartitionProduceResponse) fromJSON(value any, version in
 	return nil
 }
 
-// ProduceResponseBatchIndexAndErrorMessage: The batch indices of records that
-// caused the batch to be dropped.
-//
-// Versions: 8-13.
+// ProduceResponseBatchIndexAndErrorMessage is a struct of ProduceResponse,
+// versions 8-13. The batch indices of records that caused the batch to be
+// dropped.
 type ProduceResponseBatchIndexAndErrorMessage struct {
 	// The batch index of the record that caused the batch to be dropped.
 	//
@@ -1173,10 +1169,8 @@ func (v *ProduceResponseBatchIndexAndErrorMessage) fromJSON(value any, version i
 	return nil
 }
 
-// ProduceResponseLeaderIDAndEpoch: The leader broker that the producer should
-// use for future requests.
-//
-// Versions: 10-13.
+// ProduceResponseLeaderIDAndEpoch is a struct of ProduceResponse, versions
+// 10-13. The leader broker that the producer should use for future requests.
 type ProduceResponseLeaderIDAndEpoch struct {
 	// The ID of the current leader or -1 if the leader is unknown.
 	//
@@ -1312,10 +1306,9 @@ func (v *ProduceResponseLeaderIDAndEpoch) fromJSON(value any, version int16) err
 	return nil
 }
 
-// ProduceResponseNodeEndpoint: Endpoints for all current-leaders enumerated in
-// PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER.
-//
-// Versions: 10-13.
+// ProduceResponseNodeEndpoint is a struct of ProduceResponse, versions 10-13.
+// Endpoints for all current-leaders enumerated in PartitionProduceResponses,
+// with errors NOT_LEADER_OR_FOLLOWER.
 type ProduceResponseNodeEndpoint struct {
 	// The ID of the associated node.
 	//

@@ -238,9 +238,8 @@ func (v *ProducerSnapshot) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ProducerSnapshotProducerEntry: The entries in the producer table
-//
-// Versions: 1.
+// ProducerSnapshotProducerEntry is a struct of ProducerSnapshot, versions 1.
+// The entries in the producer table
 type ProducerSnapshotProducerEntry struct {
 	// The producer ID
 	//

@@ -445,9 +445,8 @@ func (v *QuorumStateData) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// QuorumStateDataVoter: The current voters.
-//
-// Versions: 0.
+// QuorumStateDataVoter is a struct of QuorumStateData, versions 0. The current
+// voters.
 type QuorumStateDataVoter struct {
 	// The voter id.
 	//

@@ -261,9 +261,8 @@ func (v *ReadShareGroupStateRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ReadShareGroupStateRequestReadStateData: The data for the topics.
-//
-// Versions: 0.
+// ReadShareGroupStateRequestReadStateData is a struct of
+// ReadShareGroupStateRequest, versions 0. The data for the topics.
 type ReadShareGroupStateRequestReadStateData struct {
 	// The topic identifier.
 	//
@@ -433,9 +432,8 @@ func (v *ReadShareGroupStateRequestReadStateData) fromJSON(value any, version in
 	return nil
 }
 
-// ReadShareGroupStateRequestPartitionData: The data for the partitions.
-//
-// Versions: 0.
+// ReadShareGroupStateRequestPartitionData is a struct of
+// ReadShareGroupStateRequest, versions 0. The data for the partitions.
 type ReadShareGroupStateRequestPartitionData struct {
 	// The partition index.
 	//

@@ -239,9 +239,8 @@ func (v *ReadShareGroupStateResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ReadShareGroupStateResponseReadStateResult: The read results.
-//
-// Versions: 0.
+// ReadShareGroupStateResponseReadStateResult is a struct of
+// ReadShareGroupStateResponse, versions 0. The read results.
 type ReadShareGroupStateResponseReadStateResult struct {
 	// The topic identifier.
 	//
@@ -411,9 +410,8 @@ func (v *ReadShareGroupStateResponseReadStateResult) fromJSON(value any, version
 	return nil
 }
 
-// ReadShareGroupStateResponsePartitionResult: The results for the partitions.
-//
-// Versions: 0.
+// ReadShareGroupStateResponsePartitionResult is a struct of
+// ReadShareGroupStateResponse, versions 0. The results for the partitions.
 type ReadShareGroupStateResponsePartitionResult struct {
 	// The partition index.
 	//
@@ -690,10 +688,9 @@ func (v *ReadShareGroupStateResponsePartitionResult) fromJSON(value any, version
 	return nil
 }
 
-// ReadShareGroupStateResponseStateBatch: The state batches for this
+// ReadShareGroupStateResponseStateBatch is a struct of
+// ReadShareGroupStateResponse, versions 0. The state batches for this
 // share-partition.
-//
-// Versions: 0.
 type ReadShareGroupStateResponseStateBatch struct {
 	// The first offset of this state batch.
 	//

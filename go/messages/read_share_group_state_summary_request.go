@@ -262,10 +262,8 @@ func (v *ReadShareGroupStateSummaryRequest) fromJSON(value any, version int16) e
 	return nil
 }
 
-// ReadShareGroupStateSummaryRequestReadStateSummaryData: The data for the
-// topics.
-//
-// Versions: 0-1.
+// ReadShareGroupStateSummaryRequestReadStateSummaryData is a struct of
+// ReadShareGroupStateSummaryRequest, versions 0-1. The data for the topics.
 type ReadShareGroupStateSummaryRequestReadStateSummaryData struct {
 	// The topic identifier.
 	//
@@ -435,9 +433,9 @@ func (v *ReadShareGroupStateSummaryRequestReadStateSummaryData) fromJSON(value a
 	return nil
 }
 
-// ReadShareGroupStateSummaryRequestPartitionData: The data for the partitions.
-//
-// Versions: 0-1.
+// ReadShareGroupStateSummaryRequestPartitionData is a struct of
+// ReadShareGroupStateSummaryRequest, versions 0-1. The data for the
+// partitions.
 type ReadShareGroupStateSummaryRequestPartitionData struct {
 	// The partition index.
 	//

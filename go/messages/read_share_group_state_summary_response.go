@@ -239,9 +239,8 @@ func (v *ReadShareGroupStateSummaryResponse) fromJSON(value any, version int16) 
 	return nil
 }
 
-// ReadShareGroupStateSummaryResponseReadStateSummaryResult: The read results.
-//
-// Versions: 0-1.
+// ReadShareGroupStateSummaryResponseReadStateSummaryResult is a struct of
+// ReadShareGroupStateSummaryResponse, versions 0-1. The read results.
 type ReadShareGroupStateSummaryResponseReadStateSummaryResult struct {
 	// The topic identifier.
 	//
@@ -411,10 +410,9 @@ func (v *ReadShareGroupStateSummaryResponseReadStateSummaryResult) fromJSON(valu
 	return nil
 }
 
-// ReadShareGroupStateSummaryResponsePartitionResult: The results for the
+// ReadShareGroupStateSummaryResponsePartitionResult is a struct of
+// ReadShareGroupStateSummaryResponse, versions 0-1. The results for the
 // partitions.
-//
-// Versions: 0-1.
 type ReadShareGroupStateSummaryResponsePartitionResult struct {
 	// The partition index.
 	//

@@ -690,10 +690,9 @@ func (v *RegisterBrokerRecord) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// RegisterBrokerRecordBrokerEndpoint: The endpoints that can be used to
-// communicate with this broker.
-//
-// Versions: 0-4.
+// RegisterBrokerRecordBrokerEndpoint is a struct of RegisterBrokerRecord,
+// versions 0-4. The endpoints that can be used to communicate with this
+// broker.
 type RegisterBrokerRecordBrokerEndpoint struct {
 	// The name of the endpoint.
 	//
@@ -874,9 +873,8 @@ func (v *RegisterBrokerRecordBrokerEndpoint) fromJSON(value any, version int16) 
 	return nil
 }
 
-// RegisterBrokerRecordBrokerFeature: The features on this broker
-//
-// Versions: 0-4.
+// RegisterBrokerRecordBrokerFeature is a struct of RegisterBrokerRecord,
+// versions 0-4. The features on this broker
 type RegisterBrokerRecordBrokerFeature struct {
 	// The feature name.
 	//

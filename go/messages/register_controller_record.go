@@ -366,10 +366,9 @@ func (v *RegisterControllerRecord) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// RegisterControllerRecordControllerEndpoint: The endpoints that can be used
-// to communicate with this controller.
-//
-// Versions: 0.
+// RegisterControllerRecordControllerEndpoint is a struct of
+// RegisterControllerRecord, versions 0. The endpoints that can be used to
+// communicate with this controller.
 type RegisterControllerRecordControllerEndpoint struct {
 	// The name of the endpoint.
 	//
@@ -550,9 +549,8 @@ func (v *RegisterControllerRecordControllerEndpoint) fromJSON(value any, version
 	return nil
 }
 
-// RegisterControllerRecordControllerFeature: The features on this controller
-//
-// Versions: 0.
+// RegisterControllerRecordControllerFeature is a struct of
+// RegisterControllerRecord, versions 0. The features on this controller
 type RegisterControllerRecordControllerFeature struct {
 	// The feature name.
 	//

@@ -505,10 +505,9 @@ func (v *RemoteLogSegmentMetadataRecord) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// RemoteLogSegmentMetadataRecordRemoteLogSegmentIDEntry: Unique representation
-// of the remote log segment.
-//
-// Versions: 0.
+// RemoteLogSegmentMetadataRecordRemoteLogSegmentIDEntry is a struct of
+// RemoteLogSegmentMetadataRecord, versions 0. Unique representation of the
+// remote log segment.
 type RemoteLogSegmentMetadataRecordRemoteLogSegmentIDEntry struct {
 	// Represents unique topic partition.
 	//
@@ -636,10 +635,9 @@ func (v *RemoteLogSegmentMetadataRecordRemoteLogSegmentIDEntry) fromJSON(value a
 	return nil
 }
 
-// RemoteLogSegmentMetadataRecordTopicIDPartitionEntry: Represents unique topic
+// RemoteLogSegmentMetadataRecordTopicIDPartitionEntry is a struct of
+// RemoteLogSegmentMetadataRecord, versions 0. Represents unique topic
 // partition.
-//
-// Versions: 0.
 type RemoteLogSegmentMetadataRecordTopicIDPartitionEntry struct {
 	// Topic name.
 	//
@@ -792,10 +790,9 @@ func (v *RemoteLogSegmentMetadataRecordTopicIDPartitionEntry) fromJSON(value any
 	return nil
 }
 
-// RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry: Leader epoch to
-// start-offset mappings for the records with in this segment.
-//
-// Versions: 0.
+// RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry is a struct of
+// RemoteLogSegmentMetadataRecord, versions 0. Leader epoch to start-offset
+// mappings for the records with in this segment.
 type RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry struct {
 	// Leader epoch
 	//

@@ -503,10 +503,9 @@ func (v *RemoteLogSegmentMetadataSnapshotRecord) fromJSON(value any, version int
 	return nil
 }
 
-// RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry: Leader epochs
-// of this segment.
-//
-// Versions: 0.
+// RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry is a struct of
+// RemoteLogSegmentMetadataSnapshotRecord, versions 0. Leader epochs of this
+// segment.
 type RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry struct {
 	// Leader epoch
 	//

@@ -293,10 +293,9 @@ func (v *RemoteLogSegmentMetadataUpdateRecord) fromJSON(value any, version int16
 	return nil
 }
 
-// RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIDEntry: Unique
-// representation of the remote log segment.
-//
-// Versions: 0.
+// RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIDEntry is a struct of
+// RemoteLogSegmentMetadataUpdateRecord, versions 0. Unique representation of
+// the remote log segment.
 type RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIDEntry struct {
 	// Represents unique topic partition.
 	//
@@ -424,10 +423,9 @@ func (v *RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIDEntry) fromJSON(v
 	return nil
 }
 
-// RemoteLogSegmentMetadataUpdateRecordTopicIDPartitionEntry: Represents unique
-// topic partition.
-//
-// Versions: 0.
+// RemoteLogSegmentMetadataUpdateRecordTopicIDPartitionEntry is a struct of
+// RemoteLogSegmentMetadataUpdateRecord, versions 0. Represents unique topic
+// partition.
 type RemoteLogSegmentMetadataUpdateRecordTopicIDPartitionEntry struct {
 	// Topic name.
 	//

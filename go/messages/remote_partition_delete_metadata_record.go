@@ -273,10 +273,9 @@ func (v *RemotePartitionDeleteMetadataRecord) fromJSON(value any, version int16)
 	return nil
 }
 
-// RemotePartitionDeleteMetadataRecordTopicIDPartitionEntry: Represents unique
-// topic partition.
-//
-// Versions: 0.
+// RemotePartitionDeleteMetadataRecordTopicIDPartitionEntry is a struct of
+// RemotePartitionDeleteMetadataRecord, versions 0. Represents unique topic
+// partition.
 type RemotePartitionDeleteMetadataRecordTopicIDPartitionEntry struct {
 	// Topic name.
 	//

@@ -344,10 +344,9 @@ func (v *ShareAcknowledgeRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ShareAcknowledgeRequestAcknowledgeTopic: The topics containing records to
+// ShareAcknowledgeRequestAcknowledgeTopic is a struct of
+// ShareAcknowledgeRequest, versions 0-2. The topics containing records to
 // acknowledge.
-//
-// Versions: 0-2.
 type ShareAcknowledgeRequestAcknowledgeTopic struct {
 	// The unique topic ID.
 	//
@@ -517,10 +516,9 @@ func (v *ShareAcknowledgeRequestAcknowledgeTopic) fromJSON(value any, version in
 	return nil
 }
 
-// ShareAcknowledgeRequestAcknowledgePartition: The partitions containing
-// records to acknowledge.
-//
-// Versions: 0-2.
+// ShareAcknowledgeRequestAcknowledgePartition is a struct of
+// ShareAcknowledgeRequest, versions 0-2. The partitions containing records to
+// acknowledge.
 type ShareAcknowledgeRequestAcknowledgePartition struct {
 	// The partition index.
 	//
@@ -694,9 +692,8 @@ func (v *ShareAcknowledgeRequestAcknowledgePartition) fromJSON(value any, versio
 	return nil
 }
 
-// ShareAcknowledgeRequestAcknowledgementBatch: Record batches to acknowledge.
-//
-// Versions: 0-2.
+// ShareAcknowledgeRequestAcknowledgementBatch is a struct of
+// ShareAcknowledgeRequest, versions 0-2. Record batches to acknowledge.
 type ShareAcknowledgeRequestAcknowledgementBatch struct {
 	// First offset of batch of records to acknowledge.
 	//

@@ -413,9 +413,8 @@ func (v *ShareAcknowledgeResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ShareAcknowledgeResponseShareAcknowledgeTopicResponse: The response topics.
-//
-// Versions: 0-2.
+// ShareAcknowledgeResponseShareAcknowledgeTopicResponse is a struct of
+// ShareAcknowledgeResponse, versions 0-2. The response topics.
 type ShareAcknowledgeResponseShareAcknowledgeTopicResponse struct {
 	// The unique topic ID.
 	//
@@ -585,9 +584,8 @@ func (v *ShareAcknowledgeResponseShareAcknowledgeTopicResponse) fromJSON(value a
 	return nil
 }
 
-// ShareAcknowledgeResponsePartitionData: The topic partitions.
-//
-// Versions: 0-2.
+// ShareAcknowledgeResponsePartitionData is a struct of
+// ShareAcknowledgeResponse, versions 0-2. The topic partitions.
 type ShareAcknowledgeResponsePartitionData struct {
 	// The partition index.
 	//
@@ -769,10 +767,8 @@ func (v *ShareAcknowledgeResponsePartitionData) fromJSON(value any, version int1
 	return nil
 }
 
-// ShareAcknowledgeResponseLeaderIDAndEpoch: The current leader of the
-// partition.
-//
-// Versions: 0-2.
+// ShareAcknowledgeResponseLeaderIDAndEpoch is a struct of
+// ShareAcknowledgeResponse, versions 0-2. The current leader of the partition.
 type ShareAcknowledgeResponseLeaderIDAndEpoch struct {
 	// The ID of the current leader or -1 if the leader is unknown.
 	//
@@ -905,10 +901,9 @@ func (v *ShareAcknowledgeResponseLeaderIDAndEpoch) fromJSON(value any, version i
 	return nil
 }
 
-// ShareAcknowledgeResponseNodeEndpoint: Endpoints for all current leaders
+// ShareAcknowledgeResponseNodeEndpoint is a struct of
+// ShareAcknowledgeResponse, versions 0-2. Endpoints for all current leaders
 // enumerated in PartitionData with error NOT_LEADER_OR_FOLLOWER.
-//
-// Versions: 0-2.
 type ShareAcknowledgeResponseNodeEndpoint struct {
 	// The ID of the associated node.
 	//

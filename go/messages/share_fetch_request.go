@@ -598,9 +598,8 @@ func (v *ShareFetchRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ShareFetchRequestFetchTopic: The topics to fetch.
-//
-// Versions: 0-2.
+// ShareFetchRequestFetchTopic is a struct of ShareFetchRequest, versions 0-2.
+// The topics to fetch.
 type ShareFetchRequestFetchTopic struct {
 	// The unique topic ID.
 	//
@@ -770,9 +769,8 @@ func (v *ShareFetchRequestFetchTopic) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ShareFetchRequestFetchPartition: The partitions to fetch.
-//
-// Versions: 0-2.
+// ShareFetchRequestFetchPartition is a struct of ShareFetchRequest, versions
+// 0-2. The partitions to fetch.
 type ShareFetchRequestFetchPartition struct {
 	// The partition index.
 	//
@@ -986,9 +984,8 @@ func (v *ShareFetchRequestFetchPartition) fromJSON(value any, version int16) err
 	return nil
 }
 
-// ShareFetchRequestAcknowledgementBatch: Record batches to acknowledge.
-//
-// Versions: 0-2.
+// ShareFetchRequestAcknowledgementBatch is a struct of ShareFetchRequest,
+// versions 0-2. Record batches to acknowledge.
 type ShareFetchRequestAcknowledgementBatch struct {
 	// First offset of batch of records to acknowledge.
 	//
@@ -1188,10 +1185,8 @@ func (v *ShareFetchRequestAcknowledgementBatch) fromJSON(value any, version int1
 	return nil
 }
 
-// ShareFetchRequestForgottenTopic: The partitions to remove from this share
-// session.
-//
-// Versions: 0-2.
+// ShareFetchRequestForgottenTopic is a struct of ShareFetchRequest, versions
+// 0-2. The partitions to remove from this share session.
 type ShareFetchRequestForgottenTopic struct {
 	// The unique topic ID.
 	//

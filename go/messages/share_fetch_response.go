@@ -415,9 +415,8 @@ func (v *ShareFetchResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ShareFetchResponseShareFetchableTopicResponse: The response topics.
-//
-// Versions: 0-2.
+// ShareFetchResponseShareFetchableTopicResponse is a struct of
+// ShareFetchResponse, versions 0-2. The response topics.
 type ShareFetchResponseShareFetchableTopicResponse struct {
 	// The unique topic ID.
 	//
@@ -587,9 +586,8 @@ func (v *ShareFetchResponseShareFetchableTopicResponse) fromJSON(value any, vers
 	return nil
 }
 
-// ShareFetchResponsePartitionData: The topic partitions.
-//
-// Versions: 0-2.
+// ShareFetchResponsePartitionData is a struct of ShareFetchResponse, versions
+// 0-2. The topic partitions.
 type ShareFetchResponsePartitionData struct {
 	// The partition index.
 	//
@@ -912,9 +910,8 @@ func (v *ShareFetchResponsePartitionData) fromJSON(value any, version int16) err
 	return nil
 }
 
-// ShareFetchResponseLeaderIDAndEpoch: The current leader of the partition.
-//
-// Versions: 0-2.
+// ShareFetchResponseLeaderIDAndEpoch is a struct of ShareFetchResponse,
+// versions 0-2. The current leader of the partition.
 type ShareFetchResponseLeaderIDAndEpoch struct {
 	// The ID of the current leader or -1 if the leader is unknown.
 	//
@@ -1047,9 +1044,8 @@ func (v *ShareFetchResponseLeaderIDAndEpoch) fromJSON(value any, version int16) 
 	return nil
 }
 
-// ShareFetchResponseAcquiredRecords: The acquired records.
-//
-// Versions: 0-2.
+// ShareFetchResponseAcquiredRecords is a struct of ShareFetchResponse,
+// versions 0-2. The acquired records.
 type ShareFetchResponseAcquiredRecords struct {
 	// The earliest offset in this batch of acquired records.
 	//
@@ -1208,10 +1204,9 @@ func (v *ShareFetchResponseAcquiredRecords) fromJSON(value any, version int16) e
 	return nil
 }
 
-// ShareFetchResponseNodeEndpoint: Endpoints for all current leaders enumerated
-// in PartitionData with error NOT_LEADER_OR_FOLLOWER.
-//
-// Versions: 0-2.
+// ShareFetchResponseNodeEndpoint is a struct of ShareFetchResponse, versions
+// 0-2. Endpoints for all current leaders enumerated in PartitionData with
+// error NOT_LEADER_OR_FOLLOWER.
 type ShareFetchResponseNodeEndpoint struct {
 	// The ID of the associated node.
 	//

@@ -313,7 +313,8 @@ func (v *ShareGroupCurrentMemberAssignmentValue) fromJSON(value any, version int
 	return nil
 }
 
-// ShareGroupCurrentMemberAssignmentValueTopicPartitions is ShareGroupCurrentMemberAssignmentValue's struct TopicPartitions, versions 0+.
+// ShareGroupCurrentMemberAssignmentValueTopicPartitions is a struct of
+// ShareGroupCurrentMemberAssignmentValue, versions 0+.
 type ShareGroupCurrentMemberAssignmentValueTopicPartitions struct {
 	// The topic Id.
 	//

@@ -264,9 +264,8 @@ func (v *ShareGroupDescribeResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ShareGroupDescribeResponseDescribedGroup: Each described group.
-//
-// Versions: 0-1.
+// ShareGroupDescribeResponseDescribedGroup is a struct of
+// ShareGroupDescribeResponse, versions 0-1. Each described group.
 type ShareGroupDescribeResponseDescribedGroup struct {
 	// The describe error, or 0 if there was no error.
 	//
@@ -615,9 +614,8 @@ func (v *ShareGroupDescribeResponseDescribedGroup) fromJSON(value any, version i
 	return nil
 }
 
-// ShareGroupDescribeResponseMember: The members.
-//
-// Versions: 0-1.
+// ShareGroupDescribeResponseMember is a struct of ShareGroupDescribeResponse,
+// versions 0-1. The members.
 type ShareGroupDescribeResponseMember struct {
 	// The member ID.
 	//
@@ -912,7 +910,8 @@ func (v *ShareGroupDescribeResponseMember) fromJSON(value any, version int16) er
 	return nil
 }
 
-// ShareGroupDescribeResponseTopicPartitions is ShareGroupDescribeResponse's struct TopicPartitions, versions 0+.
+// ShareGroupDescribeResponseTopicPartitions is a struct of
+// ShareGroupDescribeResponse, versions 0+.
 type ShareGroupDescribeResponseTopicPartitions struct {
 	// The topic ID.
 	//
@@ -1106,7 +1105,8 @@ func (v *ShareGroupDescribeResponseTopicPartitions) fromJSON(value any, version 
 	return nil
 }
 
-// ShareGroupDescribeResponseAssignment is ShareGroupDescribeResponse's struct Assignment, versions 0+.
+// ShareGroupDescribeResponseAssignment is a struct of
+// ShareGroupDescribeResponse, versions 0+.
 type ShareGroupDescribeResponseAssignment struct {
 	// The assigned topic-partitions to the member.
 	//

@@ -372,10 +372,9 @@ func (v *ShareGroupHeartbeatResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ShareGroupHeartbeatResponseAssignment: null if not provided; the assignment
-// otherwise.
-//
-// Versions: 0-1.
+// ShareGroupHeartbeatResponseAssignment is a struct of
+// ShareGroupHeartbeatResponse, versions 0-1. null if not provided; the
+// assignment otherwise.
 type ShareGroupHeartbeatResponseAssignment struct {
 	// The partitions assigned to the member.
 	//
@@ -523,7 +522,8 @@ func (v *ShareGroupHeartbeatResponseAssignment) fromJSON(value any, version int1
 	return nil
 }
 
-// ShareGroupHeartbeatResponseTopicPartitions is ShareGroupHeartbeatResponse's struct TopicPartitions, versions 0+.
+// ShareGroupHeartbeatResponseTopicPartitions is a struct of
+// ShareGroupHeartbeatResponse, versions 0+.
 type ShareGroupHeartbeatResponseTopicPartitions struct {
 	// The topic ID.
 	//

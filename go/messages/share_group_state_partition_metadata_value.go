@@ -366,7 +366,8 @@ func (v *ShareGroupStatePartitionMetadataValue) fromJSON(value any, version int1
 	return nil
 }
 
-// ShareGroupStatePartitionMetadataValueTopicPartitionsInfo is ShareGroupStatePartitionMetadataValue's struct TopicPartitionsInfo, versions 0+.
+// ShareGroupStatePartitionMetadataValueTopicPartitionsInfo is a struct of
+// ShareGroupStatePartitionMetadataValue, versions 0+.
 type ShareGroupStatePartitionMetadataValueTopicPartitionsInfo struct {
 	// The topic identifier.
 	//
@@ -560,7 +561,8 @@ func (v *ShareGroupStatePartitionMetadataValueTopicPartitionsInfo) fromJSON(valu
 	return nil
 }
 
-// ShareGroupStatePartitionMetadataValueTopicInfo is ShareGroupStatePartitionMetadataValue's struct TopicInfo, versions 0+.
+// ShareGroupStatePartitionMetadataValueTopicInfo is a struct of
+// ShareGroupStatePartitionMetadataValue, versions 0+.
 type ShareGroupStatePartitionMetadataValueTopicInfo struct {
 	// The topic identifier.
 	//

@@ -236,10 +236,8 @@ func (v *ShareGroupTargetAssignmentMemberValue) fromJSON(value any, version int1
 	return nil
 }
 
-// ShareGroupTargetAssignmentMemberValueTopicPartition: The assigned
-// partitions.
-//
-// Versions: 0.
+// ShareGroupTargetAssignmentMemberValueTopicPartition is a struct of
+// ShareGroupTargetAssignmentMemberValue, versions 0. The assigned partitions.
 type ShareGroupTargetAssignmentMemberValueTopicPartition struct {
 	// The topic id.
 	//

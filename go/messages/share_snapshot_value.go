@@ -437,9 +437,8 @@ func (v *ShareSnapshotValue) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ShareSnapshotValueStateBatch: The state batches.
-//
-// Versions: 0.
+// ShareSnapshotValueStateBatch is a struct of ShareSnapshotValue, versions 0.
+// The state batches.
 type ShareSnapshotValueStateBatch struct {
 	// The first offset of this state batch.
 	//

@@ -363,9 +363,8 @@ func (v *ShareUpdateValue) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// ShareUpdateValueStateBatch: The state batches that have been updated.
-//
-// Versions: 0.
+// ShareUpdateValueStateBatch is a struct of ShareUpdateValue, versions 0. The
+// state batches that have been updated.
 type ShareUpdateValueStateBatch struct {
 	// The first offset of this state batch.
 	//

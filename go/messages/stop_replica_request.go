@@ -560,9 +560,8 @@ func (v *StopReplicaRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// StopReplicaRequestStopReplicaPartitionV0: The partitions to stop.
-//
-// Versions: 0.
+// StopReplicaRequestStopReplicaPartitionV0 is a struct of StopReplicaRequest,
+// versions 0. The partitions to stop.
 type StopReplicaRequestStopReplicaPartitionV0 struct {
 	// The topic name.
 	//
@@ -678,9 +677,8 @@ func (v *StopReplicaRequestStopReplicaPartitionV0) fromJSON(value any, version i
 	return nil
 }
 
-// StopReplicaRequestStopReplicaTopicV1: The topics to stop.
-//
-// Versions: 1-2.
+// StopReplicaRequestStopReplicaTopicV1 is a struct of StopReplicaRequest,
+// versions 1-2. The topics to stop.
 type StopReplicaRequestStopReplicaTopicV1 struct {
 	// The topic name.
 	//
@@ -857,9 +855,8 @@ func (v *StopReplicaRequestStopReplicaTopicV1) fromJSON(value any, version int16
 	return nil
 }
 
-// StopReplicaRequestStopReplicaTopicState: Each topic.
-//
-// Versions: 3-4.
+// StopReplicaRequestStopReplicaTopicState is a struct of StopReplicaRequest,
+// versions 3-4. Each topic.
 type StopReplicaRequestStopReplicaTopicState struct {
 	// The topic name.
 	//
@@ -1031,9 +1028,8 @@ func (v *StopReplicaRequestStopReplicaTopicState) fromJSON(value any, version in
 	return nil
 }
 
-// StopReplicaRequestStopReplicaPartitionState: The state of each partition
-//
-// Versions: 3-4.
+// StopReplicaRequestStopReplicaPartitionState is a struct of
+// StopReplicaRequest, versions 3-4. The state of each partition
 type StopReplicaRequestStopReplicaPartitionState struct {
 	// The partition index.
 	//

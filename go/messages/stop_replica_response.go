@@ -267,10 +267,8 @@ func (v *StopReplicaResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// StopReplicaResponseStopReplicaPartitionError: The responses for each
-// partition.
-//
-// Versions: 0-4.
+// StopReplicaResponseStopReplicaPartitionError is a struct of
+// StopReplicaResponse, versions 0-4. The responses for each partition.
 type StopReplicaResponseStopReplicaPartitionError struct {
 	// The topic name.
 	//

@@ -639,7 +639,8 @@ func (v *StreamsGroupCurrentMemberAssignmentValue) fromJSON(value any, version i
 	return nil
 }
 
-// StreamsGroupCurrentMemberAssignmentValueTaskIDs is StreamsGroupCurrentMemberAssignmentValue's struct TaskIds, versions 0+.
+// StreamsGroupCurrentMemberAssignmentValueTaskIDs is a struct of
+// StreamsGroupCurrentMemberAssignmentValue, versions 0+.
 type StreamsGroupCurrentMemberAssignmentValueTaskIDs struct {
 	// The subtopology ID.
 	//

@@ -264,9 +264,8 @@ func (v *StreamsGroupDescribeResponse) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// StreamsGroupDescribeResponseDescribedGroup: Each described group.
-//
-// Versions: 0-1.
+// StreamsGroupDescribeResponseDescribedGroup is a struct of
+// StreamsGroupDescribeResponse, versions 0-1. Each described group.
 type StreamsGroupDescribeResponseDescribedGroup struct {
 	// The describe error, or 0 if there was no error.
 	//
@@ -790,11 +789,10 @@ func (v *StreamsGroupDescribeResponseDescribedGroup) fromJSON(value any, version
 	return nil
 }
 
-// StreamsGroupDescribeResponseTopology: The topology metadata currently
+// StreamsGroupDescribeResponseTopology is a struct of
+// StreamsGroupDescribeResponse, versions 0-1. The topology metadata currently
 // initialized for the streams application. Can be null in case of a describe
 // error.
-//
-// Versions: 0-1.
 type StreamsGroupDescribeResponseTopology struct {
 	// The epoch of the currently initialized topology for this group.
 	//
@@ -985,13 +983,12 @@ func (v *StreamsGroupDescribeResponseTopology) fromJSON(value any, version int16
 	return nil
 }
 
-// StreamsGroupDescribeResponseSubtopology: The subtopologies of the streams
+// StreamsGroupDescribeResponseSubtopology is a struct of
+// StreamsGroupDescribeResponse, versions 0-1. The subtopologies of the streams
 // application. This contains the configured subtopologies, where the number of
 // partitions are set and any regular expressions are resolved to actual
 // topics. Null if the group is uninitialized, source topics are missing or
 // incorrectly partitioned.
-//
-// Versions: 0-1.
 type StreamsGroupDescribeResponseSubtopology struct {
 	// String to uniquely identify the subtopology.
 	//
@@ -1363,9 +1360,8 @@ func (v *StreamsGroupDescribeResponseSubtopology) fromJSON(value any, version in
 	return nil
 }
 
-// StreamsGroupDescribeResponseMember: The members.
-//
-// Versions: 0-1.
+// StreamsGroupDescribeResponseMember is a struct of
+// StreamsGroupDescribeResponse, versions 0-1. The members.
 type StreamsGroupDescribeResponseMember struct {
 	// The member ID.
 	//
@@ -1966,7 +1962,8 @@ func (v *StreamsGroupDescribeResponseMember) fromJSON(value any, version int16) 
 	return nil
 }
 
-// StreamsGroupDescribeResponseEndpoint is StreamsGroupDescribeResponse's struct Endpoint, versions 0+.
+// StreamsGroupDescribeResponseEndpoint is a struct of
+// StreamsGroupDescribeResponse, versions 0+.
 type StreamsGroupDescribeResponseEndpoint struct {
 	// host of the endpoint
 	//
@@ -2097,7 +2094,8 @@ func (v *StreamsGroupDescribeResponseEndpoint) fromJSON(value any, version int16
 	return nil
 }
 
-// StreamsGroupDescribeResponseTaskOffset is StreamsGroupDescribeResponse's struct TaskOffset, versions 0+.
+// StreamsGroupDescribeResponseTaskOffset is a struct of
+// StreamsGroupDescribeResponse, versions 0+.
 type StreamsGroupDescribeResponseTaskOffset struct {
 	// The subtopology identifier.
 	//
@@ -2254,7 +2252,8 @@ func (v *StreamsGroupDescribeResponseTaskOffset) fromJSON(value any, version int
 	return nil
 }
 
-// StreamsGroupDescribeResponseAssignment is StreamsGroupDescribeResponse's struct Assignment, versions 0+.
+// StreamsGroupDescribeResponseAssignment is a struct of
+// StreamsGroupDescribeResponse, versions 0+.
 type StreamsGroupDescribeResponseAssignment struct {
 	// Active tasks for this client.
 	//
@@ -2534,7 +2533,8 @@ func (v *StreamsGroupDescribeResponseAssignment) fromJSON(value any, version int
 	return nil
 }
 
-// StreamsGroupDescribeResponseTaskIDs is StreamsGroupDescribeResponse's struct TaskIds, versions 0+.
+// StreamsGroupDescribeResponseTaskIDs is a struct of
+// StreamsGroupDescribeResponse, versions 0+.
 type StreamsGroupDescribeResponseTaskIDs struct {
 	// The subtopology identifier.
 	//
@@ -2706,7 +2706,8 @@ func (v *StreamsGroupDescribeResponseTaskIDs) fromJSON(value any, version int16)
 	return nil
 }
 
-// StreamsGroupDescribeResponseKeyValue is StreamsGroupDescribeResponse's struct KeyValue, versions 0+.
+// StreamsGroupDescribeResponseKeyValue is a struct of
+// StreamsGroupDescribeResponse, versions 0+.
 type StreamsGroupDescribeResponseKeyValue struct {
 	// key of the config
 	//
@@ -2835,7 +2836,8 @@ func (v *StreamsGroupDescribeResponseKeyValue) fromJSON(value any, version int16
 	return nil
 }
 
-// StreamsGroupDescribeResponseTopicInfo is StreamsGroupDescribeResponse's struct TopicInfo, versions 0+.
+// StreamsGroupDescribeResponseTopicInfo is a struct of
+// StreamsGroupDescribeResponse, versions 0+.
 type StreamsGroupDescribeResponseTopicInfo struct {
 	// The name of the topic.
 	//
@@ -3061,7 +3063,8 @@ func (v *StreamsGroupDescribeResponseTopicInfo) fromJSON(value any, version int1
 	return nil
 }
 
-// StreamsGroupDescribeResponseTopologyDescription is StreamsGroupDescribeResponse's struct TopologyDescription, versions 1+.
+// StreamsGroupDescribeResponseTopologyDescription is a struct of
+// StreamsGroupDescribeResponse, versions 1+.
 type StreamsGroupDescribeResponseTopologyDescription struct {
 	// The subtopologies that make up this topology.
 	//
@@ -3275,7 +3278,8 @@ func (v *StreamsGroupDescribeResponseTopologyDescription) fromJSON(value any, ve
 	return nil
 }
 
-// StreamsGroupDescribeResponseTopologyDescriptionSubtopology is StreamsGroupDescribeResponse's struct TopologyDescriptionSubtopology, versions 1+.
+// StreamsGroupDescribeResponseTopologyDescriptionSubtopology is a struct of
+// StreamsGroupDescribeResponse, versions 1+.
 type StreamsGroupDescribeResponseTopologyDescriptionSubtopology struct {
 	// The subtopology identifier, unique within the topology.
 	//
@@ -3447,7 +3451,8 @@ func (v *StreamsGroupDescribeResponseTopologyDescriptionSubtopology) fromJSON(va
 	return nil
 }
 
-// StreamsGroupDescribeResponseTopologyDescriptionNode is StreamsGroupDescribeResponse's struct TopologyDescriptionNode, versions 1+.
+// StreamsGroupDescribeResponseTopologyDescriptionNode is a struct of
+// StreamsGroupDescribeResponse, versions 1+.
 type StreamsGroupDescribeResponseTopologyDescriptionNode struct {
 	// The name of this node (e.g., KSTREAM-SOURCE-0000000000).
 	//
@@ -3805,7 +3810,8 @@ func (v *StreamsGroupDescribeResponseTopologyDescriptionNode) fromJSON(value any
 	return nil
 }
 
-// StreamsGroupDescribeResponseTopologyDescriptionGlobalStore is StreamsGroupDescribeResponse's struct TopologyDescriptionGlobalStore, versions 1+.
+// StreamsGroupDescribeResponseTopologyDescriptionGlobalStore is a struct of
+// StreamsGroupDescribeResponse, versions 1+.
 type StreamsGroupDescribeResponseTopologyDescriptionGlobalStore struct {
 	// The source node providing data to the global store.
 	//

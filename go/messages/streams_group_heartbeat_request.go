@@ -987,12 +987,11 @@ func (v *StreamsGroupHeartbeatRequest) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// StreamsGroupHeartbeatRequestTopology: The topology metadata of the streams
-// application. Used to initialize the topology of the group and to check if
-// the topology corresponds to the topology initialized for the group. Only
-// sent when memberEpoch = 0, must be non-empty. Null otherwise.
-//
-// Versions: 0-1.
+// StreamsGroupHeartbeatRequestTopology is a struct of
+// StreamsGroupHeartbeatRequest, versions 0-1. The topology metadata of the
+// streams application. Used to initialize the topology of the group and to
+// check if the topology corresponds to the topology initialized for the group.
+// Only sent when memberEpoch = 0, must be non-empty. Null otherwise.
 type StreamsGroupHeartbeatRequestTopology struct {
 	// The epoch of the topology. Used to check if the topology corresponds to the
 	// topology initialized on the brokers.
@@ -1167,10 +1166,9 @@ func (v *StreamsGroupHeartbeatRequestTopology) fromJSON(value any, version int16
 	return nil
 }
 
-// StreamsGroupHeartbeatRequestSubtopology: The sub-topologies of the streams
-// application.
-//
-// Versions: 0-1.
+// StreamsGroupHeartbeatRequestSubtopology is a struct of
+// StreamsGroupHeartbeatRequest, versions 0-1. The sub-topologies of the
+// streams application.
 type StreamsGroupHeartbeatRequestSubtopology struct {
 	// String to uniquely identify the subtopology. Deterministically generated
 	// from the topology
@@ -1675,10 +1673,9 @@ func (v *StreamsGroupHeartbeatRequestSubtopology) fromJSON(value any, version in
 	return nil
 }
 
-// StreamsGroupHeartbeatRequestCopartitionGroup: A subset of source topics that
+// StreamsGroupHeartbeatRequestCopartitionGroup is a struct of
+// StreamsGroupHeartbeatRequest, versions 0-1. A subset of source topics that
 // must be copartitioned.
-//
-// Versions: 0-1.
 type StreamsGroupHeartbeatRequestCopartitionGroup struct {
 	// The topics the topology reads from. Index into the array on the subtopology
 	// level.
@@ -1961,7 +1958,8 @@ func (v *StreamsGroupHeartbeatRequestCopartitionGroup) fromJSON(value any, versi
 	return nil
 }
 
-// StreamsGroupHeartbeatRequestKeyValue is StreamsGroupHeartbeatRequest's struct KeyValue, versions 0+.
+// StreamsGroupHeartbeatRequestKeyValue is a struct of
+// StreamsGroupHeartbeatRequest, versions 0+.
 type StreamsGroupHeartbeatRequestKeyValue struct {
 	// key of the config
 	//
@@ -2090,7 +2088,8 @@ func (v *StreamsGroupHeartbeatRequestKeyValue) fromJSON(value any, version int16
 	return nil
 }
 
-// StreamsGroupHeartbeatRequestTopicInfo is StreamsGroupHeartbeatRequest's struct TopicInfo, versions 0+.
+// StreamsGroupHeartbeatRequestTopicInfo is a struct of
+// StreamsGroupHeartbeatRequest, versions 0+.
 type StreamsGroupHeartbeatRequestTopicInfo struct {
 	// The name of the topic.
 	//
@@ -2316,7 +2315,8 @@ func (v *StreamsGroupHeartbeatRequestTopicInfo) fromJSON(value any, version int1
 	return nil
 }
 
-// StreamsGroupHeartbeatRequestEndpoint is StreamsGroupHeartbeatRequest's struct Endpoint, versions 0+.
+// StreamsGroupHeartbeatRequestEndpoint is a struct of
+// StreamsGroupHeartbeatRequest, versions 0+.
 type StreamsGroupHeartbeatRequestEndpoint struct {
 	// host of the endpoint
 	//
@@ -2447,7 +2447,8 @@ func (v *StreamsGroupHeartbeatRequestEndpoint) fromJSON(value any, version int16
 	return nil
 }
 
-// StreamsGroupHeartbeatRequestTaskOffset is StreamsGroupHeartbeatRequest's struct TaskOffset, versions 0+.
+// StreamsGroupHeartbeatRequestTaskOffset is a struct of
+// StreamsGroupHeartbeatRequest, versions 0+.
 type StreamsGroupHeartbeatRequestTaskOffset struct {
 	// The subtopology identifier.
 	//
@@ -2604,7 +2605,8 @@ func (v *StreamsGroupHeartbeatRequestTaskOffset) fromJSON(value any, version int
 	return nil
 }
 
-// StreamsGroupHeartbeatRequestTaskIDs is StreamsGroupHeartbeatRequest's struct TaskIds, versions 0+.
+// StreamsGroupHeartbeatRequestTaskIDs is a struct of
+// StreamsGroupHeartbeatRequest, versions 0+.
 type StreamsGroupHeartbeatRequestTaskIDs struct {
 	// The subtopology identifier.
 	//

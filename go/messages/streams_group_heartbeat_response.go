@@ -891,13 +891,12 @@ func (v *StreamsGroupHeartbeatResponse) fromJSON(value any, version int16) error
 	return nil
 }
 
-// StreamsGroupHeartbeatResponseEndpointToPartitions: Global assignment
-// information used for IQ. There is one entry per member, so several entries
-// carry the same UserEndpoint when a client runs more than one stream thread;
-// clients must union the entries of an endpoint. Null if unchanged since last
+// StreamsGroupHeartbeatResponseEndpointToPartitions is a struct of
+// StreamsGroupHeartbeatResponse, versions 0-1. Global assignment information
+// used for IQ. There is one entry per member, so several entries carry the
+// same UserEndpoint when a client runs more than one stream thread; clients
+// must union the entries of an endpoint. Null if unchanged since last
 // heartbeat.
-//
-// Versions: 0-1.
 type StreamsGroupHeartbeatResponseEndpointToPartitions struct {
 	// User-defined endpoint to connect to the node
 	//
@@ -1138,7 +1137,8 @@ func (v *StreamsGroupHeartbeatResponseEndpointToPartitions) fromJSON(value any, 
 	return nil
 }
 
-// StreamsGroupHeartbeatResponseStatus is StreamsGroupHeartbeatResponse's struct Status, versions 0+.
+// StreamsGroupHeartbeatResponseStatus is a struct of
+// StreamsGroupHeartbeatResponse, versions 0+.
 type StreamsGroupHeartbeatResponseStatus struct {
 	// A code to indicate that a particular status is active for the group
 	// membership
@@ -1270,7 +1270,8 @@ func (v *StreamsGroupHeartbeatResponseStatus) fromJSON(value any, version int16)
 	return nil
 }
 
-// StreamsGroupHeartbeatResponseTopicPartition is StreamsGroupHeartbeatResponse's struct TopicPartition, versions 0+.
+// StreamsGroupHeartbeatResponseTopicPartition is a struct of
+// StreamsGroupHeartbeatResponse, versions 0+.
 type StreamsGroupHeartbeatResponseTopicPartition struct {
 	// topic name
 	//
@@ -1442,7 +1443,8 @@ func (v *StreamsGroupHeartbeatResponseTopicPartition) fromJSON(value any, versio
 	return nil
 }
 
-// StreamsGroupHeartbeatResponseTaskIDs is StreamsGroupHeartbeatResponse's struct TaskIds, versions 0+.
+// StreamsGroupHeartbeatResponseTaskIDs is a struct of
+// StreamsGroupHeartbeatResponse, versions 0+.
 type StreamsGroupHeartbeatResponseTaskIDs struct {
 	// The subtopology identifier.
 	//
@@ -1614,7 +1616,8 @@ func (v *StreamsGroupHeartbeatResponseTaskIDs) fromJSON(value any, version int16
 	return nil
 }
 
-// StreamsGroupHeartbeatResponseEndpoint is StreamsGroupHeartbeatResponse's struct Endpoint, versions 0+.
+// StreamsGroupHeartbeatResponseEndpoint is a struct of
+// StreamsGroupHeartbeatResponse, versions 0+.
 type StreamsGroupHeartbeatResponseEndpoint struct {
 	// host of the endpoint
 	//

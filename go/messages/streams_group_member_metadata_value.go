@@ -454,7 +454,8 @@ func (v *StreamsGroupMemberMetadataValue) fromJSON(value any, version int16) err
 	return nil
 }
 
-// StreamsGroupMemberMetadataValueEndpoint is StreamsGroupMemberMetadataValue's struct Endpoint, versions 0+.
+// StreamsGroupMemberMetadataValueEndpoint is a struct of
+// StreamsGroupMemberMetadataValue, versions 0+.
 type StreamsGroupMemberMetadataValueEndpoint struct {
 	// The host of the endpoint.
 	//
@@ -585,7 +586,8 @@ func (v *StreamsGroupMemberMetadataValueEndpoint) fromJSON(value any, version in
 	return nil
 }
 
-// StreamsGroupMemberMetadataValueKeyValue is StreamsGroupMemberMetadataValue's struct KeyValue, versions 0+.
+// StreamsGroupMemberMetadataValueKeyValue is a struct of
+// StreamsGroupMemberMetadataValue, versions 0+.
 type StreamsGroupMemberMetadataValueKeyValue struct {
 	// The key of the config.
 	//

@@ -483,7 +483,8 @@ func (v *StreamsGroupMetadataValue) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// StreamsGroupMetadataValueLastAssignmentConfig is StreamsGroupMetadataValue's struct LastAssignmentConfig, versions 0+.
+// StreamsGroupMetadataValueLastAssignmentConfig is a struct of
+// StreamsGroupMetadataValue, versions 0+.
 type StreamsGroupMetadataValueLastAssignmentConfig struct {
 	// Key of the config.
 	//

@@ -366,7 +366,8 @@ func (v *StreamsGroupTargetAssignmentMemberValue) fromJSON(value any, version in
 	return nil
 }
 
-// StreamsGroupTargetAssignmentMemberValueTaskIDs is StreamsGroupTargetAssignmentMemberValue's struct TaskIds, versions 0+.
+// StreamsGroupTargetAssignmentMemberValueTaskIDs is a struct of
+// StreamsGroupTargetAssignmentMemberValue, versions 0+.
 type StreamsGroupTargetAssignmentMemberValueTaskIDs struct {
 	// The subtopology ID.
 	//

@@ -271,7 +271,8 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequest) fromJSON(value any, versi
 	return nil
 }
 
-// StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription is StreamsGroupTopologyDescriptionUpdateRequest's struct TopologyDescription, versions 0+.
+// StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription is a struct
+// of StreamsGroupTopologyDescriptionUpdateRequest, versions 0+.
 type StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription struct {
 	// The subtopologies that make up this topology.
 	//
@@ -485,7 +486,8 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription) fromJS
 	return nil
 }
 
-// StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology is StreamsGroupTopologyDescriptionUpdateRequest's struct TopologyDescriptionSubtopology, versions 0+.
+// StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology
+// is a struct of StreamsGroupTopologyDescriptionUpdateRequest, versions 0+.
 type StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology struct {
 	// The subtopology identifier, unique within the topology.
 	//
@@ -657,7 +659,8 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopol
 	return nil
 }
 
-// StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode is StreamsGroupTopologyDescriptionUpdateRequest's struct TopologyDescriptionNode, versions 0+.
+// StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode is a
+// struct of StreamsGroupTopologyDescriptionUpdateRequest, versions 0+.
 type StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode struct {
 	// The name of this node (e.g., KSTREAM-SOURCE-0000000000).
 	//
@@ -1015,7 +1018,8 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode) fr
 	return nil
 }
 
-// StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore is StreamsGroupTopologyDescriptionUpdateRequest's struct TopologyDescriptionGlobalStore, versions 0+.
+// StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore
+// is a struct of StreamsGroupTopologyDescriptionUpdateRequest, versions 0+.
 type StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore struct {
 	// The source node providing data to the global store.
 	//

@@ -259,10 +259,9 @@ func (v *StreamsGroupTopologyValue) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// StreamsGroupTopologyValueSubtopology: The sub-topologies of the streams
+// StreamsGroupTopologyValueSubtopology is a struct of
+// StreamsGroupTopologyValue, versions 0. The sub-topologies of the streams
 // application.
-//
-// Versions: 0.
 type StreamsGroupTopologyValueSubtopology struct {
 	// String to uniquely identify the subtopology.
 	//
@@ -764,10 +763,9 @@ func (v *StreamsGroupTopologyValueSubtopology) fromJSON(value any, version int16
 	return nil
 }
 
-// StreamsGroupTopologyValueCopartitionGroup: A subset of source topics that
-// must be copartitioned.
-//
-// Versions: 0.
+// StreamsGroupTopologyValueCopartitionGroup is a struct of
+// StreamsGroupTopologyValue, versions 0. A subset of source topics that must
+// be copartitioned.
 type StreamsGroupTopologyValueCopartitionGroup struct {
 	// The topics the topology reads from. Index into the array on the subtopology
 	// level.
@@ -1050,7 +1048,8 @@ func (v *StreamsGroupTopologyValueCopartitionGroup) fromJSON(value any, version 
 	return nil
 }
 
-// StreamsGroupTopologyValueTopicConfig is StreamsGroupTopologyValue's struct TopicConfig, versions 0+.
+// StreamsGroupTopologyValueTopicConfig is a struct of
+// StreamsGroupTopologyValue, versions 0+.
 type StreamsGroupTopologyValueTopicConfig struct {
 	// The key of the topic-level configuration.
 	//
@@ -1179,7 +1178,8 @@ func (v *StreamsGroupTopologyValueTopicConfig) fromJSON(value any, version int16
 	return nil
 }
 
-// StreamsGroupTopologyValueTopicInfo is StreamsGroupTopologyValue's struct TopicInfo, versions 0+.
+// StreamsGroupTopologyValueTopicInfo is a struct of StreamsGroupTopologyValue,
+// versions 0+.
 type StreamsGroupTopologyValueTopicInfo struct {
 	// The name of the topic.
 	//

@@ -415,9 +415,8 @@ func (v *SyncGroupRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// SyncGroupRequestAssignment: Each assignment.
-//
-// Versions: 0-5.
+// SyncGroupRequestAssignment is a struct of SyncGroupRequest, versions 0-5.
+// Each assignment.
 type SyncGroupRequestAssignment struct {
 	// The ID of the member to assign.
 	//

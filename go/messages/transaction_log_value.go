@@ -628,9 +628,8 @@ func (v *TransactionLogValue) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// TransactionLogValuePartitionsSchema: Partitions involved in the transaction.
-//
-// Versions: 0-1.
+// TransactionLogValuePartitionsSchema is a struct of TransactionLogValue,
+// versions 0-1. Partitions involved in the transaction.
 type TransactionLogValuePartitionsSchema struct {
 	// Topic involved in the transaction.
 	//

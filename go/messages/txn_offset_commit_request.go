@@ -448,9 +448,8 @@ func (v *TxnOffsetCommitRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// TxnOffsetCommitRequestTopic: Each topic that we want to commit offsets for.
-//
-// Versions: 0-6.
+// TxnOffsetCommitRequestTopic is a struct of TxnOffsetCommitRequest, versions
+// 0-6. Each topic that we want to commit offsets for.
 type TxnOffsetCommitRequestTopic struct {
 	// The topic name.
 	//
@@ -669,10 +668,9 @@ func (v *TxnOffsetCommitRequestTopic) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// TxnOffsetCommitRequestPartition: The partitions inside the topic that we
-// want to commit offsets for.
-//
-// Versions: 0-6.
+// TxnOffsetCommitRequestPartition is a struct of TxnOffsetCommitRequest,
+// versions 0-6. The partitions inside the topic that we want to commit offsets
+// for.
 type TxnOffsetCommitRequestPartition struct {
 	// The index of the partition within the topic.
 	//

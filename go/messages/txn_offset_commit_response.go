@@ -269,9 +269,8 @@ func (v *TxnOffsetCommitResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// TxnOffsetCommitResponseTopic: The responses for each topic.
-//
-// Versions: 0-6.
+// TxnOffsetCommitResponseTopic is a struct of TxnOffsetCommitResponse,
+// versions 0-6. The responses for each topic.
 type TxnOffsetCommitResponseTopic struct {
 	// The topic name.
 	//
@@ -490,10 +489,8 @@ func (v *TxnOffsetCommitResponseTopic) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// TxnOffsetCommitResponsePartition: The responses for each partition in the
-// topic.
-//
-// Versions: 0-6.
+// TxnOffsetCommitResponsePartition is a struct of TxnOffsetCommitResponse,
+// versions 0-6. The responses for each partition in the topic.
 type TxnOffsetCommitResponsePartition struct {
 	// The partition index.
 	//

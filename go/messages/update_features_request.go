@@ -298,10 +298,8 @@ func (v *UpdateFeaturesRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// UpdateFeaturesRequestFeatureUpdateKey: The list of updates to finalized
-// features.
-//
-// Versions: 0-2.
+// UpdateFeaturesRequestFeatureUpdateKey is a struct of UpdateFeaturesRequest,
+// versions 0-2. The list of updates to finalized features.
 type UpdateFeaturesRequestFeatureUpdateKey struct {
 	// The name of the finalized feature to be updated.
 	//

@@ -323,10 +323,8 @@ func (v *UpdateFeaturesResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// UpdateFeaturesResponseUpdatableFeatureResult: Results for each feature
-// update.
-//
-// Versions: 0-1.
+// UpdateFeaturesResponseUpdatableFeatureResult is a struct of
+// UpdateFeaturesResponse, versions 0-1. Results for each feature update.
 type UpdateFeaturesResponseUpdatableFeatureResult struct {
 	// The name of the finalized feature.
 	//

@@ -581,10 +581,9 @@ func (v *UpdateMetadataRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// UpdateMetadataRequestUpdateMetadataTopicState: In newer versions of this
-// RPC, each topic that we would like to update.
-//
-// Versions: 5-8.
+// UpdateMetadataRequestUpdateMetadataTopicState is a struct of
+// UpdateMetadataRequest, versions 5-8. In newer versions of this RPC, each
+// topic that we would like to update.
 type UpdateMetadataRequestUpdateMetadataTopicState struct {
 	// The topic name.
 	//
@@ -793,7 +792,8 @@ func (v *UpdateMetadataRequestUpdateMetadataTopicState) fromJSON(value any, vers
 	return nil
 }
 
-// UpdateMetadataRequestUpdateMetadataBroker is UpdateMetadataRequest's struct UpdateMetadataBroker, versions 0-8.
+// UpdateMetadataRequestUpdateMetadataBroker is a struct of
+// UpdateMetadataRequest, versions 0-8.
 type UpdateMetadataRequestUpdateMetadataBroker struct {
 	// The broker id.
 	//
@@ -1087,9 +1087,8 @@ func (v *UpdateMetadataRequestUpdateMetadataBroker) fromJSON(value any, version 
 	return nil
 }
 
-// UpdateMetadataRequestUpdateMetadataEndpoint: The broker endpoints.
-//
-// Versions: 1-8.
+// UpdateMetadataRequestUpdateMetadataEndpoint is a struct of
+// UpdateMetadataRequest, versions 1-8. The broker endpoints.
 type UpdateMetadataRequestUpdateMetadataEndpoint struct {
 	// The port of this endpoint
 	//
@@ -1285,7 +1284,8 @@ func (v *UpdateMetadataRequestUpdateMetadataEndpoint) fromJSON(value any, versio
 	return nil
 }
 
-// UpdateMetadataRequestUpdateMetadataPartitionState is UpdateMetadataRequest's struct UpdateMetadataPartitionState, versions 0+.
+// UpdateMetadataRequestUpdateMetadataPartitionState is a struct of
+// UpdateMetadataRequest, versions 0+.
 type UpdateMetadataRequestUpdateMetadataPartitionState struct {
 	// In older versions of this RPC, the topic name.
 	//

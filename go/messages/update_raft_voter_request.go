@@ -357,10 +357,8 @@ func (v *UpdateRaftVoterRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// UpdateRaftVoterRequestListener: The endpoint that can be used to communicate
-// with the leader.
-//
-// Versions: 0.
+// UpdateRaftVoterRequestListener is a struct of UpdateRaftVoterRequest,
+// versions 0. The endpoint that can be used to communicate with the leader.
 type UpdateRaftVoterRequestListener struct {
 	// The name of the endpoint.
 	//
@@ -515,10 +513,9 @@ func (v *UpdateRaftVoterRequestListener) fromJSON(value any, version int16) erro
 	return nil
 }
 
-// UpdateRaftVoterRequestKRaftVersionFeature: The range of versions of the
-// protocol that the replica supports.
-//
-// Versions: 0.
+// UpdateRaftVoterRequestKRaftVersionFeature is a struct of
+// UpdateRaftVoterRequest, versions 0. The range of versions of the protocol
+// that the replica supports.
 type UpdateRaftVoterRequestKRaftVersionFeature struct {
 	// The minimum supported KRaft protocol version.
 	//

@@ -273,10 +273,8 @@ func (v *UpdateRaftVoterResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// UpdateRaftVoterResponseCurrentLeader: Details of the current Raft cluster
-// leader.
-//
-// Versions: 0.
+// UpdateRaftVoterResponseCurrentLeader is a struct of UpdateRaftVoterResponse,
+// versions 0. Details of the current Raft cluster leader.
 type UpdateRaftVoterResponseCurrentLeader struct {
 	// The replica id of the current leader or -1 if the leader is unknown.
 	//

@@ -297,9 +297,8 @@ func (v *VoteRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// VoteRequestTopicData: The topic data.
-//
-// Versions: 0-2.
+// VoteRequestTopicData is a struct of VoteRequest, versions 0-2. The topic
+// data.
 type VoteRequestTopicData struct {
 	// The topic name.
 	//
@@ -471,9 +470,8 @@ func (v *VoteRequestTopicData) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// VoteRequestPartitionData: The partition data.
-//
-// Versions: 0-2.
+// VoteRequestPartitionData is a struct of VoteRequest, versions 0-2. The
+// partition data.
 type VoteRequestPartitionData struct {
 	// The partition index.
 	//

@@ -365,9 +365,8 @@ func (v *VoteResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// VoteResponseTopicData: The results for each topic.
-//
-// Versions: 0-2.
+// VoteResponseTopicData is a struct of VoteResponse, versions 0-2. The results
+// for each topic.
 type VoteResponseTopicData struct {
 	// The topic name.
 	//
@@ -539,9 +538,8 @@ func (v *VoteResponseTopicData) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// VoteResponsePartitionData: The results for each partition.
-//
-// Versions: 0-2.
+// VoteResponsePartitionData is a struct of VoteResponse, versions 0-2. The
+// results for each partition.
 type VoteResponsePartitionData struct {
 	// The partition index.
 	//
@@ -748,10 +746,8 @@ func (v *VoteResponsePartitionData) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// VoteResponseNodeEndpoint: Endpoints for all current-leaders enumerated in
-// PartitionData.
-//
-// Versions: 1-2.
+// VoteResponseNodeEndpoint is a struct of VoteResponse, versions 1-2.
+// Endpoints for all current-leaders enumerated in PartitionData.
 type VoteResponseNodeEndpoint struct {
 	// The ID of the associated node.
 	//

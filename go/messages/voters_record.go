@@ -260,9 +260,8 @@ func (v *VotersRecord) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// VotersRecordVoter: The set of voters in the quorum for this epoch.
-//
-// Versions: 0.
+// VotersRecordVoter is a struct of VotersRecord, versions 0. The set of voters
+// in the quorum for this epoch.
 type VotersRecordVoter struct {
 	// The replica id of the voter in the topic partition.
 	//
@@ -483,10 +482,8 @@ func (v *VotersRecordVoter) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// VotersRecordEndpoint: The endpoint that can be used to communicate with the
-// voter.
-//
-// Versions: 0.
+// VotersRecordEndpoint is a struct of VotersRecord, versions 0. The endpoint
+// that can be used to communicate with the voter.
 type VotersRecordEndpoint struct {
 	// The name of the endpoint.
 	//
@@ -641,10 +638,8 @@ func (v *VotersRecordEndpoint) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// VotersRecordKRaftVersionFeature: The range of versions of the protocol that
-// the replica supports.
-//
-// Versions: 0.
+// VotersRecordKRaftVersionFeature is a struct of VotersRecord, versions 0. The
+// range of versions of the protocol that the replica supports.
 type VotersRecordKRaftVersionFeature struct {
 	// The minimum supported KRaft protocol version.
 	//

@@ -261,9 +261,8 @@ func (v *WriteShareGroupStateRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// WriteShareGroupStateRequestWriteStateData: The data for the topics.
-//
-// Versions: 0-1.
+// WriteShareGroupStateRequestWriteStateData is a struct of
+// WriteShareGroupStateRequest, versions 0-1. The data for the topics.
 type WriteShareGroupStateRequestWriteStateData struct {
 	// The topic identifier.
 	//
@@ -433,9 +432,8 @@ func (v *WriteShareGroupStateRequestWriteStateData) fromJSON(value any, version 
 	return nil
 }
 
-// WriteShareGroupStateRequestPartitionData: The data for the partitions.
-//
-// Versions: 0-1.
+// WriteShareGroupStateRequestPartitionData is a struct of
+// WriteShareGroupStateRequest, versions 0-1. The data for the partitions.
 type WriteShareGroupStateRequestPartitionData struct {
 	// The partition index.
 	//
@@ -726,10 +724,9 @@ func (v *WriteShareGroupStateRequestPartitionData) fromJSON(value any, version i
 	return nil
 }
 
-// WriteShareGroupStateRequestStateBatch: The state batches for the
+// WriteShareGroupStateRequestStateBatch is a struct of
+// WriteShareGroupStateRequest, versions 0-1. The state batches for the
 // share-partition.
-//
-// Versions: 0-1.
 type WriteShareGroupStateRequestStateBatch struct {
 	// The first offset of this state batch.
 	//

@@ -239,9 +239,8 @@ func (v *WriteShareGroupStateResponse) fromJSON(value any, version int16) error 
 	return nil
 }
 
-// WriteShareGroupStateResponseWriteStateResult: The write results.
-//
-// Versions: 0-1.
+// WriteShareGroupStateResponseWriteStateResult is a struct of
+// WriteShareGroupStateResponse, versions 0-1. The write results.
 type WriteShareGroupStateResponseWriteStateResult struct {
 	// The topic identifier.
 	//
@@ -411,9 +410,8 @@ func (v *WriteShareGroupStateResponseWriteStateResult) fromJSON(value any, versi
 	return nil
 }
 
-// WriteShareGroupStateResponsePartitionResult: The results for the partitions.
-//
-// Versions: 0-1.
+// WriteShareGroupStateResponsePartitionResult is a struct of
+// WriteShareGroupStateResponse, versions 0-1. The results for the partitions.
 type WriteShareGroupStateResponsePartitionResult struct {
 	// The partition index.
 	//

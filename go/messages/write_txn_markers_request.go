@@ -243,10 +243,8 @@ func (v *WriteTxnMarkersRequest) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// WriteTxnMarkersRequestWritableTxnMarker: The transaction markers to be
-// written.
-//
-// Versions: 0-2.
+// WriteTxnMarkersRequestWritableTxnMarker is a struct of
+// WriteTxnMarkersRequest, versions 0-2. The transaction markers to be written.
 type WriteTxnMarkersRequestWritableTxnMarker struct {
 	// The current producer ID.
 	//
@@ -537,10 +535,9 @@ func (v *WriteTxnMarkersRequestWritableTxnMarker) fromJSON(value any, version in
 	return nil
 }
 
-// WriteTxnMarkersRequestWritableTxnMarkerTopic: Each topic that we want to
-// write transaction marker(s) for.
-//
-// Versions: 0-2.
+// WriteTxnMarkersRequestWritableTxnMarkerTopic is a struct of
+// WriteTxnMarkersRequest, versions 0-2. Each topic that we want to write
+// transaction marker(s) for.
 type WriteTxnMarkersRequestWritableTxnMarkerTopic struct {
 	// The topic name.
 	//

@@ -243,10 +243,8 @@ func (v *WriteTxnMarkersResponse) fromJSON(value any, version int16) error {
 	return nil
 }
 
-// WriteTxnMarkersResponseWritableTxnMarkerResult: The results for writing
-// makers.
-//
-// Versions: 0-2.
+// WriteTxnMarkersResponseWritableTxnMarkerResult is a struct of
+// WriteTxnMarkersResponse, versions 0-2. The results for writing makers.
 type WriteTxnMarkersResponseWritableTxnMarkerResult struct {
 	// The current producer ID in use by the transactional ID.
 	//
@@ -425,9 +423,8 @@ func (v *WriteTxnMarkersResponseWritableTxnMarkerResult) fromJSON(value any, ver
 	return nil
 }
 
-// WriteTxnMarkersResponseWritableTxnMarkerTopicResult: The results by topic.
-//
-// Versions: 0-2.
+// WriteTxnMarkersResponseWritableTxnMarkerTopicResult is a struct of
+// WriteTxnMarkersResponse, versions 0-2. The results by topic.
 type WriteTxnMarkersResponseWritableTxnMarkerTopicResult struct {
 	// The topic name.
 	//
@@ -604,10 +601,8 @@ func (v *WriteTxnMarkersResponseWritableTxnMarkerTopicResult) fromJSON(value any
 	return nil
 }
 
-// WriteTxnMarkersResponseWritableTxnMarkerPartitionResult: The results by
-// partition.
-//
-// Versions: 0-2.
+// WriteTxnMarkersResponseWritableTxnMarkerPartitionResult is a struct of
+// WriteTxnMarkersResponse, versions 0-2. The results by partition.
 type WriteTxnMarkersResponseWritableTxnMarkerPartitionResult struct {
 	// The partition index.
 	//

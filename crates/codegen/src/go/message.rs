@@ -164,14 +164,10 @@ impl<'a> StructEmitter<'a> {
             if self.spec.latest_version_unstable {
                 out.push_str("// The latest version is unstable.\n");
             }
-        } else if !self.def.about.is_empty() {
-            out.push_str(&comment(&format!("{name}: {}", self.def.about)));
-            out.push_str(&format!("//\n// Versions: {}.\n", self.def.versions));
         } else {
-            out.push_str(&format!(
-                "// {name} is {}'s struct {}, versions {}.\n",
-                self.spec.name, self.def.name, self.def.versions
-            ));
+            let what = format!("{name} is a struct of {}, versions {}.", self.spec.name, self.def.versions);
+            let text = if self.def.about.is_empty() { what } else { format!("{what} {}", self.def.about) };
+            out.push_str(&comment(&text));
         }
         writeln!(out, "type {name} struct {{").unwrap();
         for f in self.fields() {

@@ -1,8 +1,13 @@
 package messages_test
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/kafka-wire/kafka-wire/go/messages"
@@ -39,6 +44,32 @@ func FuzzDecode(f *testing.F) {
 					f.Fatal(err)
 				}
 				seed(key, version, response, body)
+			}
+		}
+	}
+	// And the kit's random and unknown-tagged vectors of the same apis.
+	for _, name := range []string{"Metadata", "Produce", "Fetch", "ApiVersions"} {
+		for _, direction := range []string{"request", "response"} {
+			data, err := os.ReadFile(filepath.Join(kit, "messages", name+"."+direction+".jsonl"))
+			if err != nil {
+				f.Fatal(err)
+			}
+			for _, line := range bytes.Split(data, []byte("\n")) {
+				var v vector
+				if len(line) == 0 {
+					continue
+				}
+				if err := json.Unmarshal(line, &v); err != nil {
+					f.Fatal(err)
+				}
+				if v.Case != "random-1" && v.Case != "unknown-tagged-1" {
+					continue
+				}
+				body, err := hex.DecodeString(v.Hex)
+				if err != nil {
+					f.Fatal(err)
+				}
+				seed(messages.APIKey(*v.APIKey), v.Version, direction == "response", body)
 			}
 		}
 	}

@@ -315,6 +315,30 @@ func checkFrame(v vector, raw []byte) error {
 	if !bytes.Equal(out, raw) {
 		return errorf("re-encoded to %x, want %x", out, raw)
 	}
+	// The same through the frame functions.
+	var again []byte
+	if v.Direction == "request" {
+		h, b, err := messages.DecodeRequest(raw[4:])
+		if err != nil {
+			return errorf("DecodeRequest: %v", err)
+		}
+		again, err = messages.AppendRequest(nil, b, v.Version, h.CorrelationID, h.ClientID)
+		if err != nil {
+			return errorf("AppendRequest: %v", err)
+		}
+	} else {
+		h, b, err := messages.DecodeResponse(raw[4:], key, v.Version)
+		if err != nil {
+			return errorf("DecodeResponse: %v", err)
+		}
+		again, err = messages.AppendResponse(nil, b, v.Version, h.CorrelationID)
+		if err != nil {
+			return errorf("AppendResponse: %v", err)
+		}
+	}
+	if !bytes.Equal(again, raw) {
+		return errorf("the frame functions wrote %x, want %x", again, raw)
+	}
 	return nil
 }
 

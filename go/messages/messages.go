@@ -95,6 +95,7 @@ var (
 	ErrNonDefaultValue        = wire.ErrNonDefaultValue
 	ErrTooLong                = wire.ErrTooLong
 	ErrTaggedFieldsNotAllowed = wire.ErrTaggedFieldsNotAllowed
+	ErrUnknownAPIKey          = wire.ErrUnknownAPIKey
 )
 
 // VersionRange is an inclusive range of versions; Min > Max is the empty

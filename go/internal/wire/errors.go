@@ -23,6 +23,7 @@ var (
 	ErrNonDefaultValue        = errors.New("non-default value in a field the version does not have")
 	ErrTooLong                = errors.New("value is longer than its length prefix allows")
 	ErrTaggedFieldsNotAllowed = errors.New("tagged fields in a version that has none")
+	ErrUnknownAPIKey          = errors.New("unknown api key")
 )
 
 // kindError is a failure kind with the details of one occurrence.

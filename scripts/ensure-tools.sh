@@ -30,3 +30,23 @@ for tool in cargo rustfmt; do
         exit 1
     fi
 done
+
+# Go, for the Go module in go/: at least the version its go.mod names (the
+# one place the Go version is pinned). Not installed from apt: Debian's Go
+# is usually older; https://go.dev/dl/ has the releases.
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+go_wanted=$(sed -n 's/^go \([0-9][0-9.]*\)$/\1/p' "$repo_root/go/go.mod")
+if [[ -z $go_wanted ]]; then
+    echo "go/go.mod has no go line" >&2
+    exit 1
+fi
+if ! command -v go >/dev/null 2>&1; then
+    echo "go not found: install Go $go_wanted or newer (https://go.dev/dl/), as go/go.mod asks" >&2
+    exit 1
+fi
+go_found=$(GOTOOLCHAIN=local go env GOVERSION)
+go_found=${go_found#go}
+if [[ $(printf '%s\n%s\n' "$go_wanted" "$go_found" | sort -V | head -n 1) != "$go_wanted" ]]; then
+    echo "go $go_found is older than the $go_wanted go/go.mod asks for: install Go $go_wanted or newer (https://go.dev/dl/)" >&2
+    exit 1
+fi

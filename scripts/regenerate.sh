@@ -5,7 +5,8 @@
 # the pinned release's schemas of what Kafka stores (its metadata log,
 # coordinator topics and files; the modules compile with feature `stored`),
 # and every release's api table (./kafka-releases, read from each release's
-# own jar by scripts/fetch-releases.sh: releases.rs).
+# own jar by scripts/fetch-releases.sh: releases.rs); and the generated
+# packages of the Go module in go/ (formatted by gofmt).
 #   scripts/regenerate.sh           write the generated files
 #   scripts/regenerate.sh --check   fail if the committed files differ
 set -euo pipefail
@@ -27,4 +28,5 @@ cargo run --quiet --release -p kafka-wire-codegen -- \
     "${stored_args[@]}" \
     --errors "$cache/errors.json" \
     --release-tables "$release_tables" \
-    --out crates/core/src/messages "$@"
+    --out crates/core/src/messages \
+    --go-out go "$@"

@@ -102,6 +102,14 @@ stage_fast() {
     echo "== the conformance kit, read without our code (conformance/check.py)"
     python3 conformance/check.py
 
+    echo "== the Go module (go/): gofmt, go vet, and its tests, the conformance kit's vectors included"
+    unformatted=$(gofmt -l go)
+    if [[ -n $unformatted ]]; then
+        echo "not formatted by gofmt: $unformatted" >&2
+        exit 1
+    fi
+    (cd go && GOTOOLCHAIN=local go vet ./... && GOTOOLCHAIN=local go test ./...)
+
     echo "== rust-version is true"
     python3 scripts/check-rust-version.py
 

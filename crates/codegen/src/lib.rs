@@ -15,11 +15,14 @@
 //!    `scripts/fetch-releases.sh`).
 //! 5. [`format`]: rustfmt, so the output is what is committed.
 //!
+//! [`go`] writes the same specs as a Go module's packages, from stage 3 on.
+//!
 //! `scripts/regenerate.sh` runs the binary with the pinned release;
 //! `tests/fixtures.rs` pins the output for small specs.
 
 pub mod emit;
 pub mod flatten;
+pub mod go;
 pub mod merge;
 pub mod naming;
 pub mod releases;
@@ -80,7 +83,13 @@ pub fn generate(
     release_tables: &Path,
     scratch: &Path,
 ) -> Result<BTreeMap<String, String>, String> {
-    let tables = releases::load(release_tables)?;
+    let specs = load_all(releases, stored)?;
+    generate_rust(&specs, releases, errors, release_tables, scratch)
+}
+
+/// Every spec, merged over the releases and with the stored schemas added
+/// (see [`generate`] for the arguments), sorted by name.
+pub fn load_all(releases: &[(String, PathBuf)], stored: &[PathBuf]) -> Result<Vec<spec::MessageSpec>, String> {
     let loaded = releases
         .iter()
         .map(|(version, dir)| Ok(merge::Release { version: version.clone(), specs: load_specs(dir)? }))
@@ -98,9 +107,33 @@ pub fn generate(
         }
     }
     specs.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(specs)
+}
+
+/// The Rust files of [`generate`], from specs [`load_all`] returned.
+pub fn generate_rust(
+    specs: &[spec::MessageSpec],
+    releases: &[(String, PathBuf)],
+    errors: &[emit::ErrorSpec],
+    release_tables: &Path,
+    scratch: &Path,
+) -> Result<BTreeMap<String, String>, String> {
+    let tables = releases::load(release_tables)?;
     let names: Vec<String> = releases.iter().map(|(v, _)| v.clone()).collect();
-    let files = emit::emit_all(&specs, errors, &names, &tables)?;
+    let files = emit::emit_all(specs, errors, &names, &tables)?;
     format(&files, scratch)
+}
+
+/// Every generated Go file, by path under the Go module's folder, formatted
+/// by gofmt, from specs [`load_all`] returned.
+pub fn generate_go(
+    specs: &[spec::MessageSpec],
+    releases: &[(String, PathBuf)],
+    errors: &[emit::ErrorSpec],
+    scratch: &Path,
+) -> Result<BTreeMap<String, String>, String> {
+    let names: Vec<String> = releases.iter().map(|(v, _)| v.clone()).collect();
+    go::format(&go::emit_all(specs, errors, &names)?, scratch)
 }
 
 /// Formats the files with rustfmt (one process for all), in a scratch

@@ -177,6 +177,30 @@ impl VersionSet {
     }
 }
 
+/// The test a [`Cond`] needs, for an emitter to write in its language:
+/// decided by the domain, or a comparison of `version`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Test {
+    /// True at every version of the domain.
+    Always,
+    /// True at none.
+    Never,
+    /// `version >= a`.
+    AtLeast(i16),
+    /// `version <= b`.
+    AtMost(i16),
+    /// `version == a`.
+    Equal(i16),
+    /// `version != a`.
+    NotEqual(i16),
+    /// `a <= version <= b`.
+    Between(i16, i16),
+    /// Not `a <= version <= b`.
+    NotBetween(i16, i16),
+    /// In one of these inclusive runs.
+    OneOf(Vec<(i16, i16)>),
+}
+
 /// "`version` is one of these", asked where `version` can only be one of
 /// `domain`'s versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,15 +250,14 @@ impl Cond {
         Cond::of_set(self.set, domain)
     }
 
-    /// A Rust boolean expression for the condition: `true` or `false` when
-    /// the domain decides it, else the shortest test that is right at every
-    /// version of the domain.
-    pub fn expr(self) -> String {
+    /// The shortest test that is right at every version of the domain,
+    /// whatever the language it is written in (see [`Test`]).
+    pub fn test(self) -> Test {
         if self.is_always() {
-            return "true".into();
+            return Test::Always;
         }
         if self.is_never() {
-            return "false".into();
+            return Test::Never;
         }
         let (lo, hi) = (self.set.min().unwrap(), self.set.max().unwrap());
         let outside = self.domain.minus(self.set);
@@ -244,23 +267,38 @@ impl Cond {
         let at_most = |b: i16| self.domain.intersect(VersionSet::of(Versions(Some((0, b)))));
         let between = |a: i16, b: i16| self.domain.intersect(VersionSet::of(Versions(Some((a, b)))));
         let candidates = [
-            (at_least(lo), format!("version >= {lo}")),
-            (at_most(hi), format!("version <= {hi}")),
-            (between(lo, lo), format!("version == {lo}")),
-            (self.domain.minus(between(out_lo, out_lo)), format!("version != {out_lo}")),
-            (between(lo, hi), format!("({lo}..={hi}).contains(&version)")),
-            (self.domain.minus(between(out_lo, out_hi)), format!("!({out_lo}..={out_hi}).contains(&version)")),
+            (at_least(lo), Test::AtLeast(lo)),
+            (at_most(hi), Test::AtMost(hi)),
+            (between(lo, lo), Test::Equal(lo)),
+            (self.domain.minus(between(out_lo, out_lo)), Test::NotEqual(out_lo)),
+            (between(lo, hi), Test::Between(lo, hi)),
+            (self.domain.minus(between(out_lo, out_hi)), Test::NotBetween(out_lo, out_hi)),
         ];
-        if let Some((_, expr)) = candidates.into_iter().find(|(set, _)| *set == self.set) {
-            return expr;
+        if let Some((_, test)) = candidates.into_iter().find(|(set, _)| *set == self.set) {
+            return test;
         }
-        let arms: Vec<String> = self
-            .set
-            .runs()
-            .into_iter()
-            .map(|(a, b)| if a == b { a.to_string() } else { format!("{a}..={b}") })
-            .collect();
-        format!("matches!(version, {})", arms.join(" | "))
+        Test::OneOf(self.set.runs())
+    }
+
+    /// A Rust boolean expression for the condition: `true` or `false` when
+    /// the domain decides it, else the shortest test that is right at every
+    /// version of the domain.
+    pub fn expr(self) -> String {
+        match self.test() {
+            Test::Always => "true".into(),
+            Test::Never => "false".into(),
+            Test::AtLeast(a) => format!("version >= {a}"),
+            Test::AtMost(b) => format!("version <= {b}"),
+            Test::Equal(a) => format!("version == {a}"),
+            Test::NotEqual(a) => format!("version != {a}"),
+            Test::Between(a, b) => format!("({a}..={b}).contains(&version)"),
+            Test::NotBetween(a, b) => format!("!({a}..={b}).contains(&version)"),
+            Test::OneOf(runs) => {
+                let arms: Vec<String> =
+                    runs.into_iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}..={b}") }).collect();
+                format!("matches!(version, {})", arms.join(" | "))
+            }
+        }
     }
 
     /// "The condition and `test`": `test` alone where the domain makes the

@@ -6,7 +6,8 @@
 //!
 //! and read the diff before committing it.
 
-use kafka_wire_codegen::{emit, generate, load_errors, releases, spec};
+use kafka_wire_codegen::{emit, generate, generate_go, go, load_all, load_errors, releases, spec};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
@@ -26,26 +27,48 @@ fn generated_files_match_the_expected_output() {
         &scratch,
     )
     .unwrap();
-    let expected_dir = dir.join("expected");
+    check_or_bless(&files, &dir.join("expected"), kafka_wire_codegen::existing_generated);
+}
+
+/// The Go output for the same specs, pinned under `tests/fixtures/expected-go`.
+#[test]
+fn generated_go_files_match_the_expected_output() {
+    let dir = fixtures();
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codegen-fixtures-go");
+    let errors = load_errors(&dir.join("errors.json")).unwrap();
+    let releases = [("fixture".to_string(), dir.join("specs"))];
+    let specs = load_all(&releases, &[dir.join("stored/group-coordinator"), dir.join("stored/metadata")]).unwrap();
+    let files = generate_go(&specs, &releases, &errors, &scratch).unwrap();
+    check_or_bless(&files, &dir.join("expected-go"), go::existing_generated);
+}
+
+/// Compares `files` with the generated files in `expected_dir`, or with
+/// `KAFKA_WIRE_BLESS` set rewrites them.
+fn check_or_bless(
+    files: &BTreeMap<String, String>,
+    expected_dir: &Path,
+    existing: fn(&Path) -> BTreeMap<String, String>,
+) {
     let bless = std::env::var_os("KAFKA_WIRE_BLESS").is_some();
     // Under CI a blessing run would rewrite the fixtures and pass whatever
     // the generator wrote: refused.
     assert!(!(bless && std::env::var_os("CI").is_some()), "KAFKA_WIRE_BLESS is set under CI");
     if bless {
-        let _ = std::fs::remove_dir_all(&expected_dir);
-        for (name, text) in &files {
+        let _ = std::fs::remove_dir_all(expected_dir);
+        for (name, text) in files {
             let path = expected_dir.join(name);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
     }
-    let expected = kafka_wire_codegen::existing_generated(&expected_dir);
+    let expected = existing(expected_dir);
     let names: Vec<&String> = files.keys().collect();
     assert_eq!(names, expected.keys().collect::<Vec<_>>(), "the set of generated files changed");
-    for (name, text) in &files {
+    let shown = expected_dir.file_name().unwrap().to_string_lossy();
+    for (name, text) in files {
         assert!(
             &expected[name] == text,
-            "{name} differs from tests/fixtures/expected/{name} (KAFKA_WIRE_BLESS=1 rewrites it; review the diff)"
+            "{name} differs from tests/fixtures/{shown}/{name} (KAFKA_WIRE_BLESS=1 rewrites it; review the diff)"
         );
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// One API: its key, its name, and its request and response specs.
-pub(super) struct Api<'a> {
+pub(crate) struct Api<'a> {
     pub key: i16,
     pub name: String,
     pub request: &'a MessageSpec,
@@ -33,7 +33,7 @@ const API_VERSIONS_KEY: i16 = 18;
 const CONTROLLED_SHUTDOWN_KEY: i16 = 7;
 
 /// Pairs every request with its response by api key.
-pub(super) fn collect_apis(specs: &[MessageSpec]) -> Result<Vec<Api<'_>>, String> {
+pub(crate) fn collect_apis(specs: &[MessageSpec]) -> Result<Vec<Api<'_>>, String> {
     let mut requests = BTreeMap::new();
     let mut responses = BTreeMap::new();
     for s in specs {
@@ -70,7 +70,7 @@ fn versions_in(api: &Api, release: &str) -> Versions {
 }
 
 /// The versions that only releases older than the pinned one define.
-fn legacy_versions(api: &Api, pinned: &str) -> Result<Versions, String> {
+pub(crate) fn legacy_versions(api: &Api, pinned: &str) -> Result<Versions, String> {
     let all = api.request.valid_versions;
     let current = versions_in(api, pinned);
     match (all.0, current.0) {

@@ -38,12 +38,13 @@ mod shared;
 mod stored;
 mod wire;
 
+pub(crate) use api_key::{collect_apis, legacy_versions};
 pub use error_code::ErrorSpec;
+pub(crate) use shared::spec_source;
 
 use crate::flatten;
 use crate::naming::module_name;
 use crate::spec::MessageSpec;
-use shared::spec_source;
 use std::collections::BTreeMap;
 
 /// Every generated file, by path under the output folder, before formatting.

@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 /// Where one message module comes from, for its header: the spec file and
 /// the releases whose versions it merges.
-pub(super) fn spec_source(spec: &MessageSpec, all: &str) -> String {
+pub(crate) fn spec_source(spec: &MessageSpec, all: &str) -> String {
     let defining: Vec<String> = spec
         .releases
         .iter()

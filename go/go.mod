@@ -1,0 +1,3 @@
+module github.com/kafka-wire/kafka-wire/go
+
+go 1.22

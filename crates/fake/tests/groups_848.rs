@@ -186,6 +186,46 @@ async fn a_second_member_gets_partitions_only_after_the_first_revokes_them() {
     }
 }
 
+/// Each member's target assignment, by member id, as ConsumerGroupDescribe
+/// shows it: (topic, partition) pairs.
+async fn targets(client: &mut Client) -> BTreeMap<String, BTreeSet<(String, i32)>> {
+    let group = describe(client).await;
+    group
+        .members
+        .iter()
+        .map(|m| {
+            let target = m.target_assignment.topic_partitions.iter();
+            let pairs = target.flat_map(|t| t.partitions.iter().map(move |p| (t.topic_name.to_string(), p)));
+            (m.member_id.to_string(), pairs.collect())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn range_assigns_each_topic_in_ranges_and_uniform_balances_the_members() {
+    let pairs = |list: &[(&str, i32)]| list.iter().map(|(t, p)| ((*t).to_owned(), *p)).collect::<BTreeSet<_>>();
+    for assignor in ["range", "uniform"] {
+        let cluster = FakeCluster::builder().topic("t1", 3).topic("t2", 3).start().await.unwrap();
+        let mut client = Client::connect(cluster.addresses()[0]).await;
+        heartbeat(&mut client, join("a", &["t1", "t2"], Some(assignor))).await;
+        heartbeat(&mut client, join("b", &["t1", "t2"], Some(assignor))).await;
+        let targets = targets(&mut client).await;
+        if assignor == "range" {
+            // Co-partitioned: the same ranges of every topic, the first member taking the extra one.
+            assert_eq!(targets["a"], pairs(&[("t1", 0), ("t1", 1), ("t2", 0), ("t2", 1)]));
+            assert_eq!(targets["b"], pairs(&[("t1", 2), ("t2", 2)]));
+        } else {
+            assert_eq!((targets["a"].len(), targets["b"].len()), (3, 3), "{targets:?}");
+            assert!(targets["a"].is_disjoint(&targets["b"]));
+            // Sticky: a third member takes one from each, nothing else moves.
+            heartbeat(&mut client, join("c", &["t1", "t2"], Some(assignor))).await;
+            let after = self::targets(&mut client).await;
+            assert!(after["a"].is_subset(&targets["a"]) && after["b"].is_subset(&targets["b"]), "{after:?}");
+            assert_eq!((after["a"].len(), after["b"].len(), after["c"].len()), (2, 2, 2));
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_leaving_member_hands_its_partitions_to_the_others() {
     for assignor in ["uniform", "range"] {

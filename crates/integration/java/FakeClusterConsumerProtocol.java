@@ -30,6 +30,8 @@ public class FakeClusterConsumerProtocol {
     static final int PARTITIONS = 4;
     static String bootstrap, topic, group;
     static final Set<String> seen = new HashSet<>();
+    /// The members in the group, whose partitions must never overlap.
+    static final List<Member> live = new ArrayList<>();
 
     public static void main(String[] args) {
         try {
@@ -70,6 +72,7 @@ public class FakeClusterConsumerProtocol {
             p.put("value.deserializer", StringDeserializer.class.getName());
             consumer = new KafkaConsumer<>(p);
             consumer.subscribe(List.of(topic));
+            live.add(this);
         }
 
         /// Polls once; consumes and commits what it got, record by record.
@@ -95,6 +98,13 @@ public class FakeClusterConsumerProtocol {
                 owned = now;
                 System.out.println("assigned " + name + " " + now.stream().map(String::valueOf)
                         .collect(Collectors.joining(",")));
+            }
+            // Revocation before assignment: a partition has one owner at a time.
+            for (Member other : live) {
+                if (other != this && !Collections.disjoint(owned, other.owned)) {
+                    throw new IllegalStateException(name + " owns " + owned + " while " + other.name
+                            + " still owns " + other.owned);
+                }
             }
             return n;
         }
@@ -122,6 +132,7 @@ public class FakeClusterConsumerProtocol {
         }
         // B leaves the group; A takes over its partitions.
         b.consumer.close(Duration.ofSeconds(10));
+        live.remove(b);
         System.out.println("left B");
         waitFor("A owns every partition again", () -> a.poll() >= 0 && a.owned.size() == PARTITIONS);
         produce(half, records);

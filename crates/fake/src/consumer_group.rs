@@ -115,9 +115,13 @@ pub(crate) fn validate(group_id: &str, hb: &Heartbeat, version: i16) -> Result<(
         }
         _ => return invalid("MemberEpoch is invalid."),
     }
-    if hb.subscribed_topic_regex.is_some() {
-        // Not served by this test broker (see the README).
-        return invalid("SubscribedTopicRegex is not supported by this test broker.");
+    if let Some(regex) = hb.subscribed_topic_regex.as_deref() {
+        if let Err(e) = TopicRegex::new(regex) {
+            return refuse(
+                ErrorCode::InvalidRegularExpression,
+                format!("SubscribedTopicRegex `{regex}` is not a valid regular expression: {e}."),
+            );
+        }
     }
     if let Some(assignor) = hb.server_assignor.as_deref() {
         if !ASSIGNORS.contains(&assignor) {
@@ -145,6 +149,31 @@ fn validate_join(hb: &Heartbeat) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// A subscription by regular expression (KIP-848): the topics whose whole
+/// name it matches, as Kafka matches them with RE2/J.
+#[derive(Debug, Clone)]
+pub(crate) struct TopicRegex {
+    pub(crate) source: String,
+    compiled: regex::Regex,
+}
+
+impl TopicRegex {
+    fn new(source: &str) -> Result<TopicRegex, regex::Error> {
+        let compiled = regex::Regex::new(&format!("^(?:{source})$"))?;
+        Ok(TopicRegex { source: source.to_owned(), compiled })
+    }
+
+    fn matches(&self, topic: &str) -> bool {
+        self.compiled.is_match(topic)
+    }
+}
+
+impl PartialEq for TopicRegex {
+    fn eq(&self, other: &TopicRegex) -> bool {
+        self.source == other.source
+    }
+}
+
 /// Where a member is in its reconciliation, by Kafka's names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MemberState {
@@ -170,6 +199,7 @@ pub(crate) struct Member {
     /// What it still owns but must give up.
     revoking: Partitions,
     pub(crate) subscribed: Vec<String>,
+    pub(crate) regex: Option<TopicRegex>,
     assignor: Option<String>,
     rebalance_timeout: Duration,
     session_deadline: Instant,
@@ -191,6 +221,7 @@ impl Member {
             assigned: Partitions::new(),
             revoking: Partitions::new(),
             subscribed: Vec::new(),
+            regex: None,
             assignor: None,
             rebalance_timeout: Duration::ZERO,
             session_deadline: now,
@@ -215,8 +246,17 @@ impl Member {
         if let Some(topics) = &hb.subscribed_topic_names {
             self.subscribed = topics.clone();
         }
+        if let Some(regex) = hb.subscribed_topic_regex.as_deref() {
+            // Checked by `validate`; an empty one ends the regex subscription.
+            self.regex = (!regex.is_empty()).then(|| TopicRegex::new(regex).ok()).flatten();
+        }
         self.client_id = hb.client_id.clone();
         self.client_host = hb.client_host.clone();
+    }
+
+    /// Whether it subscribes to `topic`, by name or by its regex.
+    fn subscribes_to(&self, topic: &str) -> bool {
+        self.subscribed.iter().any(|t| t == topic) || self.regex.as_ref().is_some_and(|r| r.matches(topic))
     }
 
     fn is_reconciled_to(&self, epoch: i32) -> bool {
@@ -328,7 +368,7 @@ impl ConsumerGroup {
         let before = member.clone();
         member.update(hb);
         // A new member subscribing to nothing changes nothing, as in Kafka.
-        let mut bump = member.subscribed != before.subscribed;
+        let mut bump = member.subscribed != before.subscribed || member.regex != before.regex;
         self.members.insert(member_id.clone(), member);
         let subscribed = self.subscribed_metadata(topics);
         if subscribed != self.subscribed_topics {
@@ -438,8 +478,11 @@ impl ConsumerGroup {
 
     /// The topics the members subscribe to that exist, as they are now.
     fn subscribed_metadata(&self, topics: &Topics) -> Topics {
-        let names: BTreeSet<&String> = self.members.values().flat_map(|m| &m.subscribed).collect();
-        names.into_iter().filter_map(|name| Some((name.clone(), *topics.get(name)?))).collect()
+        topics
+            .iter()
+            .filter(|(name, _)| self.members.values().any(|m| m.subscribes_to(name)))
+            .map(|(name, t)| (name.clone(), *t))
+            .collect()
     }
 
     /// The target assignment of the group epoch, by the group's assignor.
@@ -450,7 +493,12 @@ impl ConsumerGroup {
             .map(|m| Subscription {
                 member_id: &m.id,
                 instance_id: m.instance_id.as_deref(),
-                topics: m.subscribed.iter().filter_map(|t| self.subscribed_topics.get(t)).copied().collect(),
+                topics: self
+                    .subscribed_topics
+                    .iter()
+                    .filter(|(name, _)| m.subscribes_to(name))
+                    .map(|(_, t)| *t)
+                    .collect(),
             })
             .collect();
         self.target = match self.assignor() {
@@ -525,7 +573,7 @@ impl ConsumerGroup {
     /// Whether a member subscribes to `topic` (OffsetDelete refuses to
     /// delete its offsets then).
     pub(crate) fn is_subscribed_to(&self, topic: &str) -> bool {
-        self.members.values().any(|m| m.subscribed.iter().any(|t| t == topic))
+        self.members.values().any(|m| m.subscribes_to(topic))
     }
 }
 

@@ -424,6 +424,38 @@ async fn new_topics_and_partitions_are_assigned() {
     assert_eq!((a.member_epoch, assigned(&a)), (4, Some(partitions(t, 0..1))));
 }
 
+#[tokio::test]
+async fn a_regex_subscribes_to_every_topic_whose_whole_name_it_matches() {
+    let cluster = FakeCluster::builder()
+        .topic("orders-eu", 1)
+        .topic("orders-us", 1)
+        .topic("my-orders-eu", 1)
+        .start()
+        .await
+        .unwrap();
+    let mut client = Client::connect(cluster.addresses()[0]).await;
+    let (eu, us) = (topic_id(&mut client, "orders-eu").await, topic_id(&mut client, "orders-us").await);
+    let regex = |r: &str| ConsumerGroupHeartbeatRequest {
+        subscribed_topic_names: None,
+        subscribed_topic_regex: Some(r.to_owned().into()),
+        ..join("a", &[], None)
+    };
+    let refused = heartbeat(&mut client, regex("orders-(")).await;
+    assert_eq!(refused.error_code, ErrorCode::InvalidRegularExpression.code());
+    let a = heartbeat(&mut client, regex("orders-.*")).await;
+    ok(&a);
+    let mut both = partitions(eu, 0..1);
+    both.extend(partitions(us, 0..1));
+    assert_eq!(assigned(&a), Some(both.clone()), "not my-orders-eu: the whole name must match");
+    cluster.create_topic("orders-asia", 1).unwrap();
+    let asia = topic_id(&mut client, "orders-asia").await;
+    let a = heartbeat(&mut client, beat("a", 1, &both)).await;
+    both.extend(partitions(asia, 0..1));
+    assert_eq!((a.member_epoch, assigned(&a)), (2, Some(both)), "a new topic the regex matches");
+    let group = describe(&mut client).await;
+    assert_eq!(group.members[0].subscribed_topic_regex.as_deref(), Some("orders-.*"));
+}
+
 fn commit(member: &str, epoch: i32, offset: i64) -> OffsetCommitRequest {
     OffsetCommitRequest {
         group_id: "g".into(),

@@ -152,6 +152,7 @@ fn describe_group(state: &State, id: &kafka_wire::StrBytes, group: &ConsumerGrou
                 client_id: m.client_id.clone().into(),
                 client_host: m.client_host.clone().into(),
                 subscribed_topic_names: m.subscribed.iter().map(|t| t.clone().into()).collect(),
+                subscribed_topic_regex: m.regex.as_ref().map(|r| r.source.clone().into()),
                 assignment: described(state, &m.assigned),
                 target_assignment: described(state, group.target.get(&m.id).unwrap_or(&none)),
                 member_type: CONSUMER_MEMBER,

@@ -577,3 +577,42 @@ async fn only_releases_with_the_protocol_serve_it() {
     }
     assert_eq!(seen.len(), 2, "releases with and without it");
 }
+
+#[tokio::test]
+async fn an_empty_classic_group_becomes_a_consumer_group_with_its_offsets() {
+    let (cluster, mut client, _) = cluster(1).await;
+    // An admin's commit makes an offsets-only (classic, empty) group.
+    assert_eq!(commit_error(&mut client, commit("", -1, 3), 9).await, 0);
+    assert_eq!(cluster.group("g").unwrap().group_type, "classic");
+    let joined = heartbeat(&mut client, join("a", &["t"], None)).await;
+    ok(&joined);
+    assert_eq!(cluster.group("g").unwrap().group_type, "consumer");
+    assert_eq!(cluster.committed_offset("g", "t", 0), Some(3), "the offsets stay");
+}
+
+#[tokio::test]
+async fn a_consumer_group_keeps_what_its_members_subscribe_to() {
+    let (cluster, mut client, _) = cluster(1).await;
+    heartbeat(&mut client, join("a", &["t"], None)).await;
+    assert_eq!(commit_error(&mut client, commit("a", 1, 3), 9).await, 0);
+    let delete_offsets = OffsetDeleteRequest {
+        group_id: "g".into(),
+        topics: vec![offset_delete_request::OffsetDeleteRequestTopic {
+            name: "t".into(),
+            partitions: vec![offset_delete_request::OffsetDeleteRequestPartition { partition_index: 0 }],
+        }],
+        ..Default::default()
+    };
+    let Response::OffsetDelete(d) = client.send(delete_offsets.clone(), 0).await.body else { panic!() };
+    assert_eq!(d.topics[0].partitions[0].error_code, ErrorCode::GroupSubscribedToTopic.code());
+    let delete_group = DeleteGroupsRequest { groups_names: vec!["g".into()], ..Default::default() };
+    let Response::DeleteGroups(d) = client.send(delete_group.clone(), 2).await.body else { panic!() };
+    assert_eq!(d.results[0].error_code, ErrorCode::NonEmptyGroup.code());
+    heartbeat(&mut client, leave("a", -1)).await;
+    assert_eq!(cluster.group("g").unwrap().state, "Empty");
+    let Response::OffsetDelete(d) = client.send(delete_offsets, 0).await.body else { panic!() };
+    assert_eq!(d.topics[0].partitions[0].error_code, 0);
+    let Response::DeleteGroups(d) = client.send(delete_group, 2).await.body else { panic!() };
+    assert_eq!(d.results[0].error_code, 0);
+    assert!(cluster.group("g").is_none());
+}

@@ -27,8 +27,19 @@ const PER_CODEC: usize = 40;
 /// Kafka's Java client of `client` against a fake broker speaking as
 /// `release`: admin, then an idempotent producer per codec, then consumers.
 fn java_workload(release: KafkaRelease, client: &str, codecs: &[&str], extra: &[&str]) {
-    let what = format!("the Java client {client} against persona {release}");
-    let cluster = FakeCluster::builder().release(release).start_in_background().unwrap();
+    java_workload_on(FakeCluster::builder(), release, client, codecs, extra);
+}
+
+/// [`java_workload`] on a cluster built from `builder`; returns the cluster.
+fn java_workload_on(
+    builder: kafka_wire_fake::FakeClusterBuilder,
+    release: KafkaRelease,
+    client: &str,
+    codecs: &[&str],
+    extra: &[&str],
+) -> FakeCluster {
+    let what = format!("the Java client {client} against persona {release} {extra:?}");
+    let cluster = builder.release(release).start_in_background().unwrap();
     let topic = "java";
     let out = run(
         &what,
@@ -59,11 +70,31 @@ fn java_workload(release: KafkaRelease, client: &str, codecs: &[&str], extra: &[
         );
     }
     check_no_problems(&what, &cluster);
+    cluster
 }
 
 #[test]
 fn java_client_4_4_0_against_persona_4_4_0() {
     java_workload(KafkaRelease::V4_4_0, "4.4.0", &["none", "gzip", "snappy", "lz4", "zstd"], &[]);
+}
+
+/// The same workload with the group's members on KIP-848's consumer
+/// protocol: three members joining and leaving, the broker assigning.
+#[test]
+fn java_client_4_4_0_against_persona_4_4_0_with_the_consumer_group_protocol() {
+    // Revocations and reassignments travel by heartbeat: make them quick.
+    let builder = FakeCluster::builder().consumer_group_heartbeat_interval(Duration::from_millis(300));
+    let cluster = java_workload_on(
+        builder,
+        KafkaRelease::V4_4_0,
+        "4.4.0",
+        &["none", "gzip", "zstd"],
+        &["group_protocol=consumer"],
+    );
+    let apis: BTreeSet<ApiKey> = cluster.requests().iter().map(|r| r.frame.api_key()).collect();
+    assert!(apis.contains(&ApiKey::ConsumerGroupHeartbeat) && apis.contains(&ApiKey::ConsumerGroupDescribe));
+    assert!(!apis.contains(&ApiKey::JoinGroup), "{apis:?}");
+    assert_eq!(cluster.group("java-group").unwrap().group_type, "consumer");
 }
 
 #[test]

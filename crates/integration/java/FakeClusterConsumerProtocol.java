@@ -11,9 +11,12 @@
 // consume it. B leaves; A must take over B's partitions and consume the
 // second half. Each consumer commits after every record and checks, record
 // by record, that the group's committed offset is the record's next one.
+// Last, a member of GROUP-regex subscribes by a regular expression the
+// broker resolves (SubscriptionPattern) and reads every record again.
 //
 // It prints "produced P OFFSET VALUE" for every acknowledged record,
-// "consumed MEMBER P OFFSET VALUE" for every record consumed, and
+// "consumed MEMBER P OFFSET VALUE" for every record consumed (the regex
+// member's lines start "regex-consumed"), and
 // "assigned MEMBER P,P,..." whenever a member's assignment changes. Every
 // wait is bounded: a stuck client fails the run.
 import java.time.Duration;
@@ -61,9 +64,15 @@ public class FakeClusterConsumerProtocol {
         Set<Integer> owned = new TreeSet<>();
 
         Member(String name) {
+            this(name, group, null);
+        }
+
+        /// A member of `groupId`, subscribed to the topic by name, or by
+        /// `regex` (resolved by the broker) when there is one.
+        Member(String name, String groupId, String regex) {
             this.name = name;
             Properties p = common();
-            p.put("group.id", group);
+            p.put("group.id", groupId);
             p.put("group.protocol", "consumer");
             p.put("enable.auto.commit", "false");
             p.put("auto.offset.reset", "earliest");
@@ -71,8 +80,12 @@ public class FakeClusterConsumerProtocol {
             p.put("key.deserializer", StringDeserializer.class.getName());
             p.put("value.deserializer", StringDeserializer.class.getName());
             consumer = new KafkaConsumer<>(p);
-            consumer.subscribe(List.of(topic));
-            live.add(this);
+            if (regex == null) {
+                consumer.subscribe(List.of(topic));
+                live.add(this);
+            } else {
+                consumer.subscribe(new SubscriptionPattern(regex));
+            }
         }
 
         /// Polls once; consumes and commits what it got, record by record.
@@ -138,7 +151,26 @@ public class FakeClusterConsumerProtocol {
         produce(half, records);
         waitFor("the second half consumed by A", () -> a.poll() >= 0 && seen.size() == records);
         a.consumer.close(Duration.ofSeconds(10));
+        live.remove(a);
+        readByRegex(records);
         System.out.println("consumer protocol done");
+    }
+
+    /// A member subscribed by a regex that matches the topic's whole name
+    /// (and one that only matches part of it, which must not count).
+    static void readByRegex(int records) throws Exception {
+        Member c = new Member("C", group + "-regex", topic.substring(0, 3) + ".*|" + topic.substring(1));
+        Set<String> read = new HashSet<>();
+        waitFor("C read every record", () -> {
+            for (ConsumerRecord<String, String> r : c.consumer.poll(Duration.ofMillis(100))) {
+                if (!read.add(r.value())) {
+                    throw new IllegalStateException("C consumed " + r.value() + " a second time");
+                }
+                System.out.println("regex-consumed C " + r.partition() + " " + r.offset() + " " + r.value());
+            }
+            return read.size() == records;
+        });
+        c.consumer.close(Duration.ofSeconds(10));
     }
 
     static void produce(int from, int to) throws Exception {

@@ -466,6 +466,13 @@ fn java_client_4_4_0_consumer_group_protocol() {
     assert_eq!(b.len(), 2, "{what}: B read two partitions: {b:?}");
     assert_eq!(a.len(), 4, "{what}: A read every partition in the end: {a:?}");
     check_committed(what, &cluster, group, topic);
+    // The member subscribed by a regex the broker resolved read it all too.
+    check_consumed(what, &cluster, topic, &seen(&out, "regex-consumed", 1), CONSUMER_PROTOCOL_RECORDS);
+    let regex_subscribed = cluster
+        .requests()
+        .iter()
+        .any(|r| matches!(&r.frame.body, Request::ConsumerGroupHeartbeat(h) if h.subscribed_topic_regex.is_some()));
+    assert!(regex_subscribed, "{what}: no heartbeat carried SubscribedTopicRegex");
     // The requests a consumer of the classic protocol sends were not sent.
     let apis: BTreeSet<ApiKey> = cluster.requests().iter().map(|r| r.frame.api_key()).collect();
     assert!(apis.contains(&ApiKey::ConsumerGroupHeartbeat), "{what}");

@@ -601,7 +601,6 @@ async fn a_consumer_group_keeps_what_its_members_subscribe_to() {
             name: "t".into(),
             partitions: vec![offset_delete_request::OffsetDeleteRequestPartition { partition_index: 0 }],
         }],
-        ..Default::default()
     };
     let Response::OffsetDelete(d) = client.send(delete_offsets.clone(), 0).await.body else { panic!() };
     assert_eq!(d.topics[0].partitions[0].error_code, ErrorCode::GroupSubscribedToTopic.code());

@@ -734,3 +734,47 @@ fn balance(members: &[Subscription<'_>], out: &mut BTreeMap<String, Partitions>)
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member<'a>(member_id: &'a str, instance_id: Option<&'a str>, topics: &[(Uuid, i32)]) -> Subscription<'a> {
+        Subscription { member_id, instance_id, topics: topics.to_vec() }
+    }
+
+    fn sizes(assignment: &BTreeMap<String, Partitions>) -> Vec<usize> {
+        assignment.values().map(count).collect()
+    }
+
+    #[test]
+    fn uniform_balances_members_of_different_subscriptions() {
+        // t1 first: the greedy pass leaves b with four, the balancing moves one.
+        let (t1, t2) = ((Uuid::from_u128(1), 4), (Uuid::from_u128(2), 2));
+        let members = [member("a", None, &[t1]), member("b", None, &[t1, t2])];
+        let out = uniform(&members, &BTreeMap::new());
+        assert_eq!(sizes(&out), [3, 3], "{out:?}");
+        assert_eq!(out["b"][&t2.0].len(), 2, "only b subscribes to t2");
+        assert!(!out["a"].contains_key(&t2.0));
+    }
+
+    #[test]
+    fn range_puts_static_members_first_by_instance_id() {
+        let t = (Uuid::new_v4(), 3);
+        let members = [member("b", None, &[t]), member("z", Some("i"), &[t]), member("a", None, &[t])];
+        let out = range(&members);
+        let first = |id: &str| out[id][&t.0].iter().next().copied();
+        assert_eq!((first("z"), first("a"), first("b")), (Some(0), Some(1), Some(2)));
+    }
+
+    #[test]
+    fn a_member_owning_a_partition_pending_revocation_blocks_it_for_the_next_owner() {
+        let t = Uuid::new_v4();
+        let mut m = Member::new("m".into(), Instant::now());
+        let target: Partitions = BTreeMap::from([(t, BTreeSet::from([0, 1]))]);
+        let owners = BTreeMap::from([((t, 1), 3)]);
+        next_assignment(&mut m, 0, 4, &target, &owners, Some(&Partitions::new()));
+        assert_eq!((m.state, m.epoch), (MemberState::UnreleasedPartitions, 4));
+        assert_eq!(m.assigned, BTreeMap::from([(t, BTreeSet::from([0]))]));
+    }
+}

@@ -1071,30 +1071,18 @@ impl Groups {
         partitions: &[(String, i32)],
     ) -> Result<Vec<ErrorCode>, ErrorCode> {
         let g = self.groups.get_mut(group).ok_or(ErrorCode::GroupIdNotFound)?;
+        let subscribed = |yes: bool| if yes { ErrorCode::GroupSubscribedToTopic } else { ErrorCode::None };
         let errors: Vec<ErrorCode> = match g.state {
             // A consumer group keeps the offsets of the topics it subscribes to.
             _ if g.consumer.is_some() => {
-                let c = g.consumer.as_ref().expect("a consumer group");
-                let subscribed = |topic: &str| c.is_subscribed_to(topic);
-                partitions
-                    .iter()
-                    .map(|(t, _)| if subscribed(t) { ErrorCode::GroupSubscribedToTopic } else { ErrorCode::None })
-                    .collect()
+                let c = g.consumer.as_ref();
+                partitions.iter().map(|(t, _)| subscribed(c.is_some_and(|c| c.is_subscribed_to(t)))).collect()
             }
             GroupState::Dead => return Err(ErrorCode::GroupIdNotFound),
             GroupState::Empty => vec![ErrorCode::None; partitions.len()],
-            _ if g.protocol_type.as_deref() == Some("consumer") => partitions
-                .iter()
-                .map(
-                    |(topic, _)| {
-                        if g.is_subscribed_to(topic) {
-                            ErrorCode::GroupSubscribedToTopic
-                        } else {
-                            ErrorCode::None
-                        }
-                    },
-                )
-                .collect(),
+            _ if g.protocol_type.as_deref() == Some("consumer") => {
+                partitions.iter().map(|(topic, _)| subscribed(g.is_subscribed_to(topic))).collect()
+            }
             _ => return Err(ErrorCode::NonEmptyGroup),
         };
         for ((topic, partition), error) in partitions.iter().zip(&errors) {

@@ -96,6 +96,10 @@ pub(crate) struct Settings {
     pub(crate) authorizer: Option<std::collections::BTreeSet<String>>,
     pub(crate) initial_rebalance_delay: Duration,
     pub(crate) min_session_timeout: Duration,
+    /// KIP-848 consumer groups' `group.consumer.session.timeout.ms`.
+    pub(crate) consumer_session_timeout: Duration,
+    /// KIP-848 consumer groups' `group.consumer.heartbeat.interval.ms`.
+    pub(crate) consumer_heartbeat_interval: Duration,
     pub(crate) max_request_size: usize,
     pub(crate) log_requests: bool,
 }
@@ -126,6 +130,8 @@ impl Default for FakeClusterBuilder {
                 authorizer: None,
                 initial_rebalance_delay: Duration::ZERO,
                 min_session_timeout: Duration::from_millis(6000),
+                consumer_session_timeout: crate::consumer_group::DEFAULT_SESSION_TIMEOUT,
+                consumer_heartbeat_interval: crate::consumer_group::DEFAULT_HEARTBEAT_INTERVAL,
                 max_request_size: kafka_wire::connection::FrameReader::DEFAULT_MAX_SIZE,
                 log_requests: true,
             },
@@ -263,6 +269,23 @@ impl FakeClusterBuilder {
     /// should not take seconds.
     pub fn group_min_session_timeout(mut self, timeout: Duration) -> Self {
         self.settings.min_session_timeout = timeout;
+        self
+    }
+
+    /// How long a member of a consumer group of the KIP-848 protocol
+    /// keeps its session without a heartbeat (Kafka's
+    /// `group.consumer.session.timeout.ms`, 45 s); then it is fenced and
+    /// its partitions go to the others.
+    pub fn consumer_group_session_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.consumer_session_timeout = timeout;
+        self
+    }
+
+    /// The heartbeat interval ConsumerGroupHeartbeat answers tell members
+    /// of KIP-848 consumer groups (Kafka's
+    /// `group.consumer.heartbeat.interval.ms`, 5 s).
+    pub fn consumer_group_heartbeat_interval(mut self, interval: Duration) -> Self {
+        self.settings.consumer_heartbeat_interval = interval;
         self
     }
 

@@ -9,6 +9,7 @@
 //! sends the answer, so no lock is held while a request waits.
 
 use crate::cluster::Shared;
+use crate::consumer_group::{self, ConsumerConfig, ConsumerGroup, Heartbeat, Refusal, Topics};
 use bytes::Bytes;
 use kafka_wire::ErrorCode;
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,6 +65,11 @@ pub struct GroupSummary {
     pub members: Vec<String>,
     /// The static members' instance ids (`group.instance.id`), by member id.
     pub instance_ids: BTreeMap<String, String>,
+    /// `classic`, or `consumer` for a group of the KIP-848 protocol (whose
+    /// `generation` is its group epoch, `protocol` its server-side
+    /// assignor, `state` one of `Empty`, `Assigning`, `Reconciling` and
+    /// `Stable`, and `leader` empty).
+    pub group_type: String,
 }
 
 /// A classic group's state, by Kafka's names.
@@ -268,6 +274,9 @@ struct Group {
     pending_sync: BTreeSet<String>,
     sync_deadline: Option<Instant>,
     offsets: BTreeMap<(String, i32), Committed>,
+    /// A consumer group of the KIP-848 protocol; the classic state above
+    /// then stays empty.
+    consumer: Option<ConsumerGroup>,
 }
 
 impl Group {
@@ -286,7 +295,14 @@ impl Group {
             pending_sync: BTreeSet::new(),
             sync_deadline: None,
             offsets: BTreeMap::new(),
+            consumer: None,
         }
+    }
+
+    /// An empty classic group (nobody joined, nobody waits to): it may
+    /// become a consumer group, as Kafka converts one.
+    fn is_empty_classic(&self) -> bool {
+        self.consumer.is_none() && self.state == GroupState::Empty && self.members.is_empty() && self.pending.is_empty()
     }
 
     fn member(&self, id: &str) -> Option<&Member> {
@@ -840,6 +856,9 @@ impl Groups {
 
     pub(crate) fn summary(&self, group: &str) -> Option<GroupSummary> {
         let g = self.groups.get(group)?;
+        if let Some(c) = &g.consumer {
+            return Some(consumer_summary(c));
+        }
         Some(GroupSummary {
             state: g.state.name().to_owned(),
             generation: g.generation,
@@ -848,7 +867,67 @@ impl Groups {
             leader: g.leader.clone().unwrap_or_default(),
             members: g.members.iter().map(|m| m.id.clone()).collect(),
             instance_ids: g.members.iter().filter_map(|m| Some((m.id.clone(), m.instance_id.clone()?))).collect(),
+            group_type: "classic".into(),
         })
+    }
+
+    /// The consumer group (KIP-848) of this id, if it is one.
+    pub(crate) fn consumer_group(&self, group: &str) -> Option<&ConsumerGroup> {
+        self.groups.get(group)?.consumer.as_ref()
+    }
+
+    /// Whether a group of this id exists, of either type.
+    pub(crate) fn exists(&self, group: &str) -> bool {
+        self.groups.contains_key(group)
+    }
+
+    /// ConsumerGroupHeartbeat, once [`consumer_group::validate`] and the
+    /// coordinator are checked. A joining member creates the group, or
+    /// converts an empty classic group (its offsets kept), as Kafka 4.x
+    /// does; a non-empty classic group is not a consumer group.
+    pub(crate) fn consumer_heartbeat(
+        &mut self,
+        group_id: &str,
+        hb: &Heartbeat,
+        topics: &Topics,
+        now: Instant,
+        config: &ConsumerConfig,
+    ) -> Result<consumer_group::Answer, Refusal> {
+        let joining = hb.member_epoch == 0;
+        let not_found = |message: String| Err(Refusal { error: ErrorCode::GroupIdNotFound, message });
+        match self.groups.get_mut(group_id) {
+            Some(Group { consumer: Some(c), .. }) => c.heartbeat(group_id, hb, topics, now, config),
+            Some(g) if joining && g.is_empty_classic() => {
+                let mut c = ConsumerGroup::default();
+                let answer = c.heartbeat(group_id, hb, topics, now, config)?;
+                let offsets = std::mem::take(&mut g.offsets);
+                *g = Group { offsets, consumer: Some(c), ..Group::new() };
+                Ok(answer)
+            }
+            Some(_) => not_found(format!("Group {group_id} is not a consumer group.")),
+            None if joining => {
+                let mut c = ConsumerGroup::default();
+                let answer = c.heartbeat(group_id, hb, topics, now, config)?;
+                self.groups.insert(group_id.to_owned(), Group { consumer: Some(c), ..Group::new() });
+                Ok(answer)
+            }
+            None => not_found(format!("Consumer group {group_id} not found.")),
+        }
+    }
+
+    /// OffsetFetch's member check of a consumer group (v9+), as Kafka's
+    /// `ConsumerGroup.validateOffsetFetch`: an admin (no member id, a
+    /// negative epoch) may always fetch; a member must be one, at its epoch.
+    pub(crate) fn check_offset_fetch(&self, group: &str, member_id: Option<&str>, epoch: i32) -> Result<(), ErrorCode> {
+        let Some(c) = self.consumer_group(group) else { return Ok(()) };
+        let Some(member_id) = member_id else {
+            return if epoch < 0 { Ok(()) } else { Err(ErrorCode::UnknownMemberId) };
+        };
+        match c.member_epoch(member_id) {
+            None => Err(ErrorCode::UnknownMemberId),
+            Some(e) if e != epoch => Err(ErrorCode::StaleMemberEpoch),
+            Some(_) => Ok(()),
+        }
     }
 
     /// JoinGroup, once the group id and coordinator are checked.
@@ -862,6 +941,14 @@ impl Groups {
             return Reply::Now(JoinResult::error(&request.member_id, ErrorCode::UnknownMemberId));
         }
         let group = self.groups.entry(request.group_id.clone()).or_insert_with(Group::new);
+        if let Some(c) = &group.consumer {
+            // An empty consumer group becomes a classic one, offsets kept;
+            // classic members joining a live one is not served here.
+            if !c.members.is_empty() {
+                return Reply::Now(JoinResult::error(&request.member_id, ErrorCode::InconsistentGroupProtocol));
+            }
+            *group = Group { offsets: std::mem::take(&mut group.offsets), ..Group::new() };
+        }
         let reply = group.join(request, now, config);
         if group.state == GroupState::PreparingRebalance {
             group.try_complete_join(now);
@@ -927,6 +1014,9 @@ impl Groups {
             self.groups.insert(group.to_owned(), Group::new());
         }
         let g = self.groups.get_mut(group).expect("present");
+        if let Some(c) = &g.consumer {
+            return check_consumer_commit(c, generation, member_id, kind);
+        }
         if g.state == GroupState::Dead {
             return Err(ErrorCode::CoordinatorNotAvailable);
         }
@@ -981,21 +1071,18 @@ impl Groups {
         partitions: &[(String, i32)],
     ) -> Result<Vec<ErrorCode>, ErrorCode> {
         let g = self.groups.get_mut(group).ok_or(ErrorCode::GroupIdNotFound)?;
+        let subscribed = |yes: bool| if yes { ErrorCode::GroupSubscribedToTopic } else { ErrorCode::None };
         let errors: Vec<ErrorCode> = match g.state {
+            // A consumer group keeps the offsets of the topics it subscribes to.
+            _ if g.consumer.is_some() => {
+                let c = g.consumer.as_ref();
+                partitions.iter().map(|(t, _)| subscribed(c.is_some_and(|c| c.is_subscribed_to(t)))).collect()
+            }
             GroupState::Dead => return Err(ErrorCode::GroupIdNotFound),
             GroupState::Empty => vec![ErrorCode::None; partitions.len()],
-            _ if g.protocol_type.as_deref() == Some("consumer") => partitions
-                .iter()
-                .map(
-                    |(topic, _)| {
-                        if g.is_subscribed_to(topic) {
-                            ErrorCode::GroupSubscribedToTopic
-                        } else {
-                            ErrorCode::None
-                        }
-                    },
-                )
-                .collect(),
+            _ if g.protocol_type.as_deref() == Some("consumer") => {
+                partitions.iter().map(|(topic, _)| subscribed(g.is_subscribed_to(topic))).collect()
+            }
             _ => return Err(ErrorCode::NonEmptyGroup),
         };
         for ((topic, partition), error) in partitions.iter().zip(&errors) {
@@ -1006,9 +1093,10 @@ impl Groups {
         Ok(errors)
     }
 
-    /// DescribeGroups: None for a group that does not exist.
+    /// DescribeGroups: None for a group that does not exist or is not a
+    /// classic group.
     pub(crate) fn describe(&self, group: &str) -> Option<Described> {
-        let g = self.groups.get(group)?;
+        let g = self.groups.get(group).filter(|g| g.consumer.is_none())?;
         let stable = g.state == GroupState::Stable;
         let protocol = if stable { g.protocol.clone().unwrap_or_default() } else { String::new() };
         Some(Described {
@@ -1031,13 +1119,23 @@ impl Groups {
         })
     }
 
-    /// Every group: id, protocol type, state.
-    pub(crate) fn list(&self) -> impl Iterator<Item = (&str, &str, GroupState)> {
-        self.groups.iter().map(|(id, g)| (id.as_str(), g.protocol_type.as_deref().unwrap_or(""), g.state))
+    /// Every group: id, protocol type, state name, group type.
+    pub(crate) fn list(&self) -> impl Iterator<Item = (&str, &str, &'static str, &'static str)> {
+        self.groups.iter().map(|(id, g)| match &g.consumer {
+            Some(c) => (id.as_str(), "consumer", c.state(), "consumer"),
+            None => (id.as_str(), g.protocol_type.as_deref().unwrap_or(""), g.state.name(), "classic"),
+        })
     }
 
     /// DeleteGroups: only an empty group goes, with its offsets.
     pub(crate) fn delete(&mut self, group: &str) -> ErrorCode {
+        if let Some(c) = self.consumer_group(group) {
+            if !c.members.is_empty() {
+                return ErrorCode::NonEmptyGroup;
+            }
+            self.groups.remove(group);
+            return ErrorCode::None;
+        }
         match self.groups.get(group).map(|g| g.state) {
             None | Some(GroupState::Dead) => ErrorCode::GroupIdNotFound,
             Some(GroupState::Empty) => {
@@ -1051,9 +1149,44 @@ impl Groups {
     /// Expires sessions and completes rebalances whose time is up.
     pub(crate) fn tick(&mut self, now: Instant) {
         for group in self.groups.values_mut() {
-            group.tick(now);
+            match &mut group.consumer {
+                Some(c) => c.tick(now),
+                None => group.tick(now),
+            }
         }
     }
+}
+
+/// A consumer group as a test sees it.
+fn consumer_summary(c: &ConsumerGroup) -> GroupSummary {
+    GroupSummary {
+        state: c.state().to_owned(),
+        generation: c.epoch,
+        protocol_type: "consumer".into(),
+        protocol: c.assignor().to_owned(),
+        leader: String::new(),
+        members: c.members.keys().cloned().collect(),
+        instance_ids: c.members.values().filter_map(|m| Some((m.id.clone(), m.instance_id.clone()?))).collect(),
+        group_type: "consumer".into(),
+    }
+}
+
+/// Kafka's `ConsumerGroup.validateOffsetCommit`: with a negative epoch an
+/// empty group takes anyone's commit; otherwise the member must be one, at
+/// its current epoch, and a plain commit must be v9+ (the first to carry
+/// member epochs).
+fn check_consumer_commit(c: &ConsumerGroup, epoch: i32, member_id: &str, kind: CommitKind) -> Result<(), ErrorCode> {
+    if epoch < 0 && c.members.is_empty() {
+        return Ok(());
+    }
+    let current = c.member_epoch(member_id).ok_or(ErrorCode::UnknownMemberId)?;
+    if matches!(kind, CommitKind::Plain { version } if version < 9) {
+        return Err(ErrorCode::UnsupportedVersion);
+    }
+    if epoch != current {
+        return Err(ErrorCode::StaleMemberEpoch);
+    }
+    Ok(())
 }
 
 /// Removes members whose session timed out and completes rebalances

@@ -20,6 +20,7 @@
 
 mod acl;
 mod cluster;
+mod consumer_group;
 mod control;
 mod group;
 mod handlers;

@@ -583,3 +583,32 @@ async fn create_topics_checks_what_a_real_create_checks_also_when_validating_onl
     assert_eq!(cluster.leader("manual", 0).unwrap().0, 1, "the assignment's first broker leads");
     assert_eq!(cluster.topics().len(), 1);
 }
+
+/// Java's client asks for topics it knows only by id (a KIP-848 member's
+/// assignment) with a name of "" beside each id: Kafka looks them up by id.
+#[tokio::test]
+async fn metadata_by_topic_id_ignores_the_names_beside_the_ids() {
+    let cluster = FakeCluster::builder().topic("t", 2).start().await.unwrap();
+    let mut client = Client::connect(cluster.addresses()[0]).await;
+    let id = topic_id(&mut client, "t").await;
+    let unknown = Uuid::new_v4();
+    let request = MetadataRequest {
+        topics: Some(
+            [id, unknown]
+                .into_iter()
+                .map(|topic_id| metadata_request::MetadataRequestTopic {
+                    name: Some("".into()),
+                    topic_id,
+                    ..Default::default()
+                })
+                .collect(),
+        ),
+        ..Default::default()
+    };
+    let Response::Metadata(m) = client.send(request, 12).await.body else { panic!() };
+    let answers: Vec<(Uuid, Option<&str>, i16)> =
+        m.topics.iter().map(|t| (t.topic_id, t.name.as_deref(), t.error_code)).collect();
+    assert!(answers.contains(&(id, Some("t"), 0)), "{answers:?}");
+    assert!(answers.contains(&(unknown, None, ErrorCode::UnknownTopicId.code())), "{answers:?}");
+    assert_eq!(answers.len(), 2);
+}

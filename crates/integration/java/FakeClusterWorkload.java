@@ -13,6 +13,9 @@
 //                        leave between the codecs' records; without it, one
 //                        consumer assigned every partition
 //   describe_group=false skip describeConsumerGroups at the end
+//   group_protocol=consumer  the group's members speak KIP-848's consumer
+//                        protocol (Java client 4.0 and later): the broker
+//                        assigns, session and heartbeat times are its own
 //   mode=follow          instead: one idempotent producer sending records=N,
 //                        pace_ms apart, while a group consumer reads them
 //                        (the test moves partition leaders meanwhile)
@@ -235,7 +238,10 @@ public class FakeClusterWorkload {
             c.put("enable.auto.commit", "false");
             c.put("auto.offset.reset", "earliest");
             c.put("max.poll.records", "50");
-            if (group != null) {
+            if (group != null && opt("group_protocol", "classic").equals("consumer")) {
+                c.put("group.id", group);
+                c.put("group.protocol", "consumer");
+            } else if (group != null) {
                 c.put("group.id", group);
                 c.put("session.timeout.ms", "10000");
                 c.put("heartbeat.interval.ms", "500");

@@ -1,6 +1,7 @@
 //! Real clients against the fake broker (`kafka-wire-fake`): Kafka's own
 //! Java client, each persona's own release of it (admin, an idempotent
-//! producer per codec, a consumer group whose members join and leave), and
+//! producer per codec, a consumer group whose members join and leave, and
+//! with 4.4.0 a group of the KIP-848 consumer protocol), and
 //! librdkafka (kcat), against personas 0.10.2, 2.8.0, 3.9.1 and 4.4.0.
 //! Every record a producer had acknowledged must be in the fake broker's
 //! log once, and every consumer must read the log whole, once, in order
@@ -26,8 +27,19 @@ const PER_CODEC: usize = 40;
 /// Kafka's Java client of `client` against a fake broker speaking as
 /// `release`: admin, then an idempotent producer per codec, then consumers.
 fn java_workload(release: KafkaRelease, client: &str, codecs: &[&str], extra: &[&str]) {
-    let what = format!("the Java client {client} against persona {release}");
-    let cluster = FakeCluster::builder().release(release).start_in_background().unwrap();
+    java_workload_on(FakeCluster::builder(), release, client, codecs, extra);
+}
+
+/// [`java_workload`] on a cluster built from `builder`; returns the cluster.
+fn java_workload_on(
+    builder: kafka_wire_fake::FakeClusterBuilder,
+    release: KafkaRelease,
+    client: &str,
+    codecs: &[&str],
+    extra: &[&str],
+) -> FakeCluster {
+    let what = format!("the Java client {client} against persona {release} {extra:?}");
+    let cluster = builder.release(release).start_in_background().unwrap();
     let topic = "java";
     let out = run(
         &what,
@@ -58,11 +70,31 @@ fn java_workload(release: KafkaRelease, client: &str, codecs: &[&str], extra: &[
         );
     }
     check_no_problems(&what, &cluster);
+    cluster
 }
 
 #[test]
 fn java_client_4_4_0_against_persona_4_4_0() {
     java_workload(KafkaRelease::V4_4_0, "4.4.0", &["none", "gzip", "snappy", "lz4", "zstd"], &[]);
+}
+
+/// The same workload with the group's members on KIP-848's consumer
+/// protocol: three members joining and leaving, the broker assigning.
+#[test]
+fn java_client_4_4_0_against_persona_4_4_0_with_the_consumer_group_protocol() {
+    // Revocations and reassignments travel by heartbeat: make them quick.
+    let builder = FakeCluster::builder().consumer_group_heartbeat_interval(Duration::from_millis(300));
+    let cluster = java_workload_on(
+        builder,
+        KafkaRelease::V4_4_0,
+        "4.4.0",
+        &["none", "gzip", "zstd"],
+        &["group_protocol=consumer"],
+    );
+    let apis: BTreeSet<ApiKey> = cluster.requests().iter().map(|r| r.frame.api_key()).collect();
+    assert!(apis.contains(&ApiKey::ConsumerGroupHeartbeat) && apis.contains(&ApiKey::ConsumerGroupDescribe));
+    assert!(!apis.contains(&ApiKey::JoinGroup), "{apis:?}");
+    assert_eq!(cluster.group("java-group").unwrap().group_type, "consumer");
 }
 
 #[test]
@@ -389,6 +421,65 @@ fn java_client_4_4_0_transactions_against_persona_4_4_0() {
 #[test]
 fn java_client_3_9_1_transactions_against_persona_3_9_1() {
     java_transactions(KafkaRelease::V3_9_1, "3.9.1");
+}
+
+/// Records the KIP-848 workload produces.
+const CONSUMER_PROTOCOL_RECORDS: usize = 80;
+
+/// Kafka's Java client 4.4.0 with `group.protocol=consumer` (KIP-848)
+/// against persona 4.4.0: two members split the partitions by the
+/// broker's assignor, one leaves and the other takes its partitions over;
+/// every record is consumed once, in order per partition, and committed
+/// record by record, each partition's committed offset ending at its end.
+#[test]
+fn java_client_4_4_0_consumer_group_protocol() {
+    let what = "the Java client 4.4.0 with group.protocol=consumer against persona 4.4.0";
+    let cluster = FakeCluster::builder()
+        .release(KafkaRelease::V4_4_0)
+        // Revocations and reassignments travel by heartbeat: make them quick.
+        .consumer_group_heartbeat_interval(Duration::from_millis(300))
+        .start_in_background()
+        .unwrap();
+    let (topic, group) = ("kip848", "kip848-group");
+    let out = run(
+        what,
+        java(150, "4.4.0", "FakeClusterConsumerProtocol.java").args([
+            &cluster.bootstrap(),
+            topic,
+            group,
+            &CONSUMER_PROTOCOL_RECORDS.to_string(),
+        ]),
+        &cluster,
+    );
+    assert!(out.contains("consumer protocol done"), "{what}:\n{out}");
+    check_produced(what, &cluster, topic, &seen(&out, "produced", 0));
+    let consumed = seen(&out, "consumed", 1);
+    check_consumed(what, &cluster, topic, &consumed, CONSUMER_PROTOCOL_RECORDS);
+    // B's partitions were read by B, then by A from where B committed.
+    let by = |member: &str| -> BTreeSet<i32> {
+        out.lines()
+            .filter_map(|l| l.strip_prefix(&format!("consumed {member} ")))
+            .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+            .collect()
+    };
+    let (a, b) = (by("A"), by("B"));
+    assert_eq!(b.len(), 2, "{what}: B read two partitions: {b:?}");
+    assert_eq!(a.len(), 4, "{what}: A read every partition in the end: {a:?}");
+    check_committed(what, &cluster, group, topic);
+    // The member subscribed by a regex the broker resolved read it all too.
+    check_consumed(what, &cluster, topic, &seen(&out, "regex-consumed", 1), CONSUMER_PROTOCOL_RECORDS);
+    let regex_subscribed = cluster
+        .requests()
+        .iter()
+        .any(|r| matches!(&r.frame.body, Request::ConsumerGroupHeartbeat(h) if h.subscribed_topic_regex.is_some()));
+    assert!(regex_subscribed, "{what}: no heartbeat carried SubscribedTopicRegex");
+    // The requests a consumer of the classic protocol sends were not sent.
+    let apis: BTreeSet<ApiKey> = cluster.requests().iter().map(|r| r.frame.api_key()).collect();
+    assert!(apis.contains(&ApiKey::ConsumerGroupHeartbeat), "{what}");
+    assert!(!apis.contains(&ApiKey::JoinGroup) && !apis.contains(&ApiKey::SyncGroup), "{what}: {apis:?}");
+    let summary = cluster.group(group).expect("the group");
+    assert_eq!((summary.group_type.as_str(), summary.state.as_str()), ("consumer", "Empty"), "{what}");
+    check_no_problems(what, &cluster);
 }
 
 /// SASL SCRAM-SHA-256 logins and ACLs with the Java client 4.4.0: the

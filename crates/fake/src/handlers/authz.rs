@@ -22,6 +22,7 @@ pub(crate) fn denied(ctx: &Ctx<'_>, request: &Request) -> Option<ErrorCode> {
         Request::Heartbeat(r) => group(&r.group_id),
         Request::LeaveGroup(r) => group(&r.group_id),
         Request::OffsetCommit(r) => group(&r.group_id),
+        Request::ConsumerGroupHeartbeat(r) => group(&r.group_id),
         Request::OffsetDelete(r) => {
             (!ctx.authorize(op::DELETE, resource::GROUP, &r.group_id)).then_some(GroupAuthorizationFailed)
         }

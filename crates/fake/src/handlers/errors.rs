@@ -359,6 +359,9 @@ pub(crate) fn error_response(request: &RequestFrame, code: ErrorCode) -> Option<
         }
         .into(),
         Request::ListGroups(_) => ListGroupsResponse { error_code: error, ..Default::default() }.into(),
+        Request::ConsumerGroupHeartbeat(_) => {
+            ConsumerGroupHeartbeatResponse { error_code: error, ..Default::default() }.into()
+        }
         Request::ConsumerGroupDescribe(r) => ConsumerGroupDescribeResponse {
             groups: r
                 .group_ids

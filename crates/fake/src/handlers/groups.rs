@@ -76,7 +76,7 @@ pub(crate) fn find_coordinator(ctx: &Ctx<'_>, request: &FindCoordinatorRequest) 
 /// Kafka's first check of every group request: the group id (empty only
 /// where Kafka accepts it: offsets, describe, delete), then whether this
 /// broker coordinates the group.
-fn check_group(state: &State, node: i32, group_id: &str, empty_allowed: bool) -> Result<(), ErrorCode> {
+pub(super) fn check_group(state: &State, node: i32, group_id: &str, empty_allowed: bool) -> Result<(), ErrorCode> {
     if group_id.is_empty() && !empty_allowed {
         return Err(ErrorCode::InvalidGroupId);
     }
@@ -439,7 +439,16 @@ fn offset_fetch_group(
     } else {
         Err(ErrorCode::GroupAuthorizationFailed)
     };
-    if let Err(e) = authorized.and_then(|()| check_group(state, ctx.node(), group, true)) {
+    let member_checked = |()| {
+        // From v9 a member of a consumer group fetches at its member epoch.
+        if version >= 9 {
+            state.groups.check_offset_fetch(group, request.member_id.as_deref(), request.member_epoch)
+        } else {
+            Ok(())
+        }
+    };
+    let checked = authorized.and_then(|()| check_group(state, ctx.node(), group, true)).and_then(member_checked);
+    if let Err(e) = checked {
         return OffsetFetchResponseGroup {
             group_id: request.group_id.clone(),
             error_code: e.code(),
@@ -577,13 +586,15 @@ pub(crate) fn describe_groups(ctx: &Ctx<'_>, request: &DescribeGroupsRequest) ->
                 return DescribedGroup { error_code: e.code(), authorized_operations: OPERATIONS_NOT_ASKED, ..base };
             }
             let Some(group) = state.groups.describe(id) else {
-                // Kafka describes a group it does not know as Dead; from v6
-                // it also says GROUP_ID_NOT_FOUND.
-                let (error_code, error_message) = if version >= 6 {
-                    (ErrorCode::GroupIdNotFound.code(), Some(format!("Group {id} not found.").into()))
+                // Kafka describes a group it does not know (or a consumer
+                // group) as Dead; from v6 it also says GROUP_ID_NOT_FOUND.
+                let message = if state.groups.exists(id) {
+                    format!("Group {id} is not a classic group.")
                 } else {
-                    (0, None)
+                    format!("Group {id} not found.")
                 };
+                let (error_code, error_message) =
+                    if version >= 6 { (ErrorCode::GroupIdNotFound.code(), Some(message.into())) } else { (0, None) };
                 return DescribedGroup {
                     error_code,
                     error_message,
@@ -630,15 +641,15 @@ pub(crate) fn list_groups(ctx: &Ctx<'_>, request: &ListGroupsRequest) -> ListGro
         .groups
         .list()
         // Each broker lists the groups it coordinates.
-        .filter(|(id, _, _)| state.coordinator_for(id).id == ctx.node())
-        .filter(|(id, _, _)| all || ctx.authorize(op::DESCRIBE, resource::GROUP, id))
-        .filter(|(_, _, s)| states.is_empty() || states.contains(&s.name().to_lowercase()))
-        .filter(|_| types.is_empty() || types.iter().any(|t| t == "classic"))
-        .map(|(id, protocol_type, s)| ListedGroup {
+        .filter(|(id, ..)| state.coordinator_for(id).id == ctx.node())
+        .filter(|(id, ..)| all || ctx.authorize(op::DESCRIBE, resource::GROUP, id))
+        .filter(|(_, _, s, _)| states.is_empty() || states.contains(&s.to_lowercase()))
+        .filter(|(.., group_type)| types.is_empty() || types.iter().any(|t| t == group_type))
+        .map(|(id, protocol_type, s, group_type)| ListedGroup {
             group_id: id.into(),
             protocol_type: protocol_type.into(),
-            group_state: s.name().into(),
-            group_type: "classic".into(),
+            group_state: s.into(),
+            group_type: group_type.into(),
             ..Default::default()
         })
         .collect();
@@ -661,36 +672,4 @@ pub(crate) fn delete_groups(ctx: &Ctx<'_>, request: &DeleteGroupsRequest) -> Del
         })
         .collect();
     DeleteGroupsResponse { results, ..Default::default() }
-}
-
-/// ConsumerGroupDescribe (KIP-848): every group here is a classic one, so
-/// each is answered as Kafka answers for a group that is not a consumer
-/// group (the admin client then falls back to DescribeGroups).
-pub(crate) fn consumer_group_describe(
-    ctx: &Ctx<'_>,
-    request: &ConsumerGroupDescribeRequest,
-) -> ConsumerGroupDescribeResponse {
-    use kafka_wire::messages::consumer_group_describe_response::DescribedGroup;
-    let state = ctx.shared.state();
-    let groups = request
-        .group_ids
-        .iter()
-        .map(|id| {
-            let (code, message) = match check_group(&state, ctx.node(), id, true) {
-                Err(e) => (e, None),
-                Ok(()) if state.groups.describe(id).is_some() => {
-                    (ErrorCode::GroupIdNotFound, Some(format!("Group {id} is not a consumer group.")))
-                }
-                Ok(()) => (ErrorCode::GroupIdNotFound, Some(format!("Group {id} not found."))),
-            };
-            DescribedGroup {
-                error_code: code.code(),
-                error_message: message.map(Into::into),
-                group_id: id.clone(),
-                authorized_operations: OPERATIONS_NOT_ASKED,
-                ..Default::default()
-            }
-        })
-        .collect();
-    ConsumerGroupDescribeResponse { groups, ..Default::default() }
 }

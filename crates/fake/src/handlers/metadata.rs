@@ -10,7 +10,7 @@ use kafka_wire::messages::{
     DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse, MetadataRequest, MetadataResponse,
 };
 use kafka_wire::{ErrorCode, StrBytes};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// What Kafka sends when authorized operations were not asked for.
@@ -26,9 +26,7 @@ pub(crate) fn metadata(ctx: &Ctx<'_>, request: &MetadataRequest) -> Option<Metad
     }
     let mut state = ctx.shared.state();
     let wanted: Option<Vec<(Option<String>, Uuid)>> = match &request.topics {
-        Some(topics) if !(version == 0 && topics.is_empty()) => {
-            Some(topics.iter().map(|t| (t.name.as_deref().map(str::to_owned), t.topic_id)).collect())
-        }
+        Some(topics) if !(version == 0 && topics.is_empty()) => Some(by_id_or_name(topics)),
         _ => None,
     };
     // Before v4 a Metadata request could not opt out of auto-creation.
@@ -110,6 +108,19 @@ fn by_name(
         Some(topic) => describe(state, name, topic, request, ctx.version),
         None => error_topic(Some(name), Uuid::nil(), ErrorCode::UnknownTopicOrPartition),
     }
+}
+
+/// The topics a request names, as KafkaApis reads them: when any carries
+/// a topic id, the ids alone (Java's client sends a name of "" beside
+/// each id), else the names.
+fn by_id_or_name(
+    topics: &[kafka_wire::messages::metadata_request::MetadataRequestTopic],
+) -> Vec<(Option<String>, Uuid)> {
+    if topics.iter().any(|t| !t.topic_id.is_nil()) {
+        let ids: BTreeSet<Uuid> = topics.iter().map(|t| t.topic_id).filter(|id| !id.is_nil()).collect();
+        return ids.into_iter().map(|id| (None, id)).collect();
+    }
+    topics.iter().map(|t| (t.name.as_deref().map(str::to_owned), t.topic_id)).collect()
 }
 
 fn by_id(state: &State, id: Uuid, request: &MetadataRequest, version: i16) -> MetadataResponseTopic {

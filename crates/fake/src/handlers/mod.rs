@@ -16,6 +16,7 @@ mod api_versions;
 mod authz;
 mod cluster;
 mod configs;
+mod consumer_groups;
 mod errors;
 mod fetch;
 mod groups;
@@ -129,6 +130,7 @@ pub(crate) const SERVED: &[ApiKey] = &[
     ApiKey::DescribeGroups,
     ApiKey::ListGroups,
     ApiKey::DeleteGroups,
+    ApiKey::ConsumerGroupHeartbeat,
     ApiKey::ConsumerGroupDescribe,
     ApiKey::InitProducerId,
     ApiKey::AddPartitionsToTxn,
@@ -188,7 +190,8 @@ pub(crate) async fn handle(shared: &Shared, session: &mut Session, frame: &Reque
         Request::DescribeGroups(r) => reply(groups::describe_groups(&ctx, r).into()),
         Request::ListGroups(r) => reply(groups::list_groups(&ctx, r).into()),
         Request::DeleteGroups(r) => reply(groups::delete_groups(&ctx, r).into()),
-        Request::ConsumerGroupDescribe(r) => reply(groups::consumer_group_describe(&ctx, r).into()),
+        Request::ConsumerGroupHeartbeat(r) => reply(consumer_groups::heartbeat(&ctx, r).into()),
+        Request::ConsumerGroupDescribe(r) => reply(consumer_groups::describe(&ctx, r).into()),
         Request::InitProducerId(r) => reply(producer_id::init_producer_id(&ctx, r).into()),
         Request::AddPartitionsToTxn(r) => reply(txn::add_partitions_to_txn(&ctx, r).into()),
         Request::AddOffsetsToTxn(r) => reply(txn::add_offsets_to_txn(&ctx, r).into()),

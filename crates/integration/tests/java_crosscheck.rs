@@ -448,6 +448,24 @@ fn innermost_field(path: &str) -> &str {
     last.split('[').next().unwrap_or(last)
 }
 
+/// README.md states how many message x version pairs of each release pass
+/// (requests, responses, headers and data types: the stored schemas
+/// aside); they must be the pairs this run checked.
+fn assert_readme_pair_counts(pairs: &BTreeSet<(&'static str, String, i16)>) {
+    let mut stored = BTreeSet::new();
+    macro_rules! stored_names {
+        ($($t:ident),*) => { $( stored.insert(stringify!($t)); )* };
+    }
+    kafka_wire::for_each_stored_message!(stored_names);
+    let readme = include_str!("../../../README.md").split_whitespace().collect::<Vec<_>>().join(" ");
+    for (release, after) in [("4.4.0", "message × version pairs of 4.4.0"), ("3.9.1", "of 3.9.1 (requests,")] {
+        let checked = pairs.iter().filter(|(r, class, _)| *r == release && !stored.contains(class.as_str())).count();
+        let (before, _) = readme.split_once(after).unwrap_or_else(|| panic!("README.md no longer says \"{after}\""));
+        let stated = before.trim_end().rsplit(' ').next().unwrap_or_default();
+        assert_eq!(stated, checked.to_string(), "README.md's count of Kafka {release}'s pairs");
+    }
+}
+
 #[test]
 fn every_message_and_version_matches_kafkas_java_classes() {
     let mut checker = Checker {
@@ -527,6 +545,7 @@ fn every_message_and_version_matches_kafkas_java_classes() {
         "the pairs checked and Kafka's differ:\n  only here: {ours_only:?}\n  only in Kafka's jars: {java_only:?}"
     );
     assert!(report.redefined.len() <= 20, "unexpectedly many redefined versions: {:?}", report.redefined);
+    assert_readme_pair_counts(&report.pairs);
     let (with, of) = (report.unknown_cases_with_fields, report.unknown_cases);
     assert!(with >= 100, "only {with} of {of} bytes-only cases held unknown tagged fields");
     assert!(report.cross_version_refused >= 50, "too few values were refused at another version");

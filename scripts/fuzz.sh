@@ -42,7 +42,8 @@ run_target() {
     local log="artifacts/$target.log"
     mkdir -p "corpus/$target" "artifacts/$target"
     # -rss_limit_mb: the targets' own allocation check (fuzz/src/lib.rs)
-    # allows a few MiB per input; the process as a whole gets 512 MiB.
+    # allows at most each target's cap per input (1-5 MiB, FUZZING.md); the
+    # process as a whole gets 512 MiB.
     "$bin_dir/$target" "corpus/$target" -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=512 \
         -artifact_prefix="artifacts/$target/" -print_final_stats=1 >"$log" 2>&1 || status=$?
     tail -n 25 "$log" | grep -E "stat::|Done|ERROR|panicked|SUMMARY" || true

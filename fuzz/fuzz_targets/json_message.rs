@@ -4,7 +4,7 @@
 #![no_main]
 use kafka_wire::json::serde_json;
 use kafka_wire::{ApiKey, Request};
-use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, MESSAGE_ALLOWANCE};
+use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, JSON_MESSAGE};
 use libfuzzer_sys::fuzz_target;
 
 #[global_allocator]
@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     if data.len() < 4 {
         return;
     }
-    with_allocation_limit(data, MESSAGE_ALLOWANCE, || {
+    with_allocation_limit(data, JSON_MESSAGE, || {
         let Some(api) = ApiKey::from_key(i16::from_be_bytes([data[0], data[1]])) else { return };
         let version = i16::from_be_bytes([data[2], data[3]]);
         let Ok(value) = serde_json::from_slice::<serde_json::Value>(&data[4..]) else { return };

@@ -4,14 +4,14 @@
 use bytes::Bytes;
 use kafka_wire::records::legacy::{decode_message_set, decode_messages, encode_message_set};
 use kafka_wire::records::DecodeOptions;
-use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, MAX_DECOMPRESSED, RECORDS_ALLOWANCE};
+use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, LEGACY_MESSAGE_SET, MAX_DECOMPRESSED};
 use libfuzzer_sys::fuzz_target;
 
 #[global_allocator]
 static ALLOC: CountingAllocator = CountingAllocator;
 
 fuzz_target!(|data: &[u8]| {
-    with_allocation_limit(data, RECORDS_ALLOWANCE, || {
+    with_allocation_limit(data, LEGACY_MESSAGE_SET, || {
         let options = DecodeOptions { max_decompressed_size: MAX_DECOMPRESSED, verify_crc: true };
         let input = Bytes::copy_from_slice(data);
         if let Ok((messages, partial)) = decode_messages(input.clone(), &options) {

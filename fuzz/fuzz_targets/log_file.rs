@@ -6,14 +6,14 @@
 #![no_main]
 use kafka_wire::log::{InternalTopic, LogReader};
 use kafka_wire::records::DecodeOptions;
-use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, MAX_DECOMPRESSED, RECORDS_ALLOWANCE};
+use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, LOG_FILE, MAX_DECOMPRESSED};
 use libfuzzer_sys::fuzz_target;
 
 #[global_allocator]
 static ALLOC: CountingAllocator = CountingAllocator;
 
 fuzz_target!(|data: &[u8]| {
-    with_allocation_limit(data, RECORDS_ALLOWANCE, || {
+    with_allocation_limit(data, LOG_FILE, || {
         // The CRC is checked unless the first byte (a real segment's: the
         // high byte of the first offset) is 0, so that mutated records get
         // past it and reach the record and internal-topic decoders.

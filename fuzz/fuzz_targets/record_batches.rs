@@ -5,14 +5,14 @@
 #![no_main]
 use bytes::Bytes;
 use kafka_wire::records::{BatchIter, DecodeOptions, EncodeOptions, RecordBatch};
-use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, MAX_DECOMPRESSED, RECORDS_ALLOWANCE};
+use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, MAX_DECOMPRESSED, RECORD_BATCHES};
 use libfuzzer_sys::fuzz_target;
 
 #[global_allocator]
 static ALLOC: CountingAllocator = CountingAllocator;
 
 fuzz_target!(|data: &[u8]| {
-    with_allocation_limit(data, RECORDS_ALLOWANCE, || {
+    with_allocation_limit(data, RECORD_BATCHES, || {
         let options = DecodeOptions { max_decompressed_size: MAX_DECOMPRESSED, verify_crc: data.first() != Some(&0) };
         for view in BatchIter::new(Bytes::copy_from_slice(data)) {
             let Ok(view) = view else { break };

@@ -4,14 +4,14 @@
 #![no_main]
 use bytes::Bytes;
 use kafka_wire::RequestFrame;
-use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, MESSAGE_ALLOWANCE};
+use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, REQUEST_FRAME};
 use libfuzzer_sys::fuzz_target;
 
 #[global_allocator]
 static ALLOC: CountingAllocator = CountingAllocator;
 
 fuzz_target!(|data: &[u8]| {
-    with_allocation_limit(data, MESSAGE_ALLOWANCE, || {
+    with_allocation_limit(data, REQUEST_FRAME, || {
         let input = Bytes::copy_from_slice(data);
         if let Ok(frame) = RequestFrame::decode(&input) {
             let bytes = frame.to_bytes().expect("a decoded request re-encodes");

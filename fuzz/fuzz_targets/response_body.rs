@@ -5,7 +5,7 @@
 use bytes::{Bytes, BytesMut};
 use kafka_wire::Reader;
 use kafka_wire::{ApiKey, Response};
-use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, MESSAGE_ALLOWANCE};
+use kafka_wire_fuzz::{with_allocation_limit, CountingAllocator, RESPONSE_BODY};
 use libfuzzer_sys::fuzz_target;
 
 #[global_allocator]
@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     if data.len() < 4 {
         return;
     }
-    with_allocation_limit(data, MESSAGE_ALLOWANCE, || {
+    with_allocation_limit(data, RESPONSE_BODY, || {
         let key = i16::from_be_bytes([data[0], data[1]]);
         let version = i16::from_be_bytes([data[2], data[3]]);
         let body = Bytes::copy_from_slice(&data[4..]);

@@ -14,7 +14,7 @@ use kafka_wire::records::{
 };
 use kafka_wire::{ApiKey, BrokerMode, ErrorCode, KafkaRelease, Request, Response, StrBytes, VersionRange};
 use kafka_wire_integration::{broker_address, broker_sasl_address, expect, Connection};
-use probes::probe_request;
+use probes::{probe_request, Answers};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use uuid::Uuid;
@@ -76,6 +76,7 @@ fn every_advertised_api_answers_and_decodes() {
     let advertised = connect().broker_versions().clone();
     let mut report = Vec::new();
     let mut failures = Vec::new();
+    let mut answers = Answers::default();
     for (&key, range) in &advertised {
         let api = ApiKey::from_key(key).unwrap();
         let version = range.max.min(api.valid_versions().max);
@@ -85,7 +86,10 @@ fn every_advertised_api_answers_and_decodes() {
         // `send` checks the correlation id and that the response re-encodes
         // to the broker's exact bytes.
         match conn.send(probe_request(api, version), version) {
-            Ok(_) => report.push(format!("{api:>40} v{version:<2} ok")),
+            Ok(response) => {
+                let errors = answers.note(format!("{api} v{version}"), &response, version);
+                report.push(format!("{api:>40} v{version:<2} ok {errors}"));
+            }
             Err(e) => {
                 report.push(format!("{api:>40} v{version:<2} FAILED: {e}"));
                 failures.push(format!("{api} v{version}: {e}"));
@@ -94,6 +98,13 @@ fn every_advertised_api_answers_and_decodes() {
     }
     println!("per-API report ({} APIs advertised):\n{}", advertised.len(), report.join("\n"));
     assert!(failures.is_empty(), "requests that failed:\n{}", failures.join("\n"));
+    // 49 of the 77 apis Kafka 4.4.0 advertises answer their probe with no
+    // error; the others rightly refuse a default body (an empty group or
+    // transactional id, SASL frames outside a SASL exchange, delegation
+    // tokens on a plaintext listener, raft voters of another cluster).
+    // 60% leaves room for a coordinator still loading, not for a broken
+    // encoder, which makes the broker refuse far more.
+    answers.assert_mostly_clean(0.6);
 }
 
 #[test]

@@ -14,8 +14,9 @@
 //!   them, keeps the unknown fields and must write back exactly our bytes,
 //!   which we must read back to the value, unknown fields in order;
 //! - a value made at each other version, written at this one: we refuse to
-//!   write it exactly when Java's classes do (a non-default value in a field
-//!   the version lacks), and write the same bytes otherwise;
+//!   write it exactly when Java's classes do, for the same reason (a
+//!   non-default value in the field the version lacks that Java names, or a
+//!   null the version does not allow), and write the same bytes otherwise;
 //! - versions outside the valid range: we refuse them. (Java's generated
 //!   classes write any version; the range is checked by Kafka's request
 //!   builders, a layer above them.)
@@ -395,7 +396,12 @@ impl Checker {
             );
             match (&ours, answer["javaHex"].as_str(), answer["refused"].as_str()) {
                 (Ok(bytes), Some(java_hex), _) if hex(bytes) == java_hex => self.report.cross_version_written += 1,
-                (Err(_), None, Some(_)) => self.report.cross_version_refused += 1,
+                (Err(ours), None, Some(java)) => match same_refusal(ours, java, version) {
+                    Ok(()) => self.report.cross_version_refused += 1,
+                    Err(problem) => {
+                        self.fail(&codec.class, version, format!("a v{made_at} value written at v{version}: {problem}"))
+                    }
+                },
                 _ => {
                     let problem = format!(
                         "a v{made_at} value written at v{version}: ours {:?}, Java {}\n  json {json}",
@@ -406,6 +412,57 @@ impl Checker {
                 }
             }
         }
+    }
+}
+
+/// Both sides refused a value made at another version: they must refuse it
+/// for the same reason. Java's classes refuse two things: a non-default
+/// value in a field the version lacks, naming the field ("Attempted to
+/// write a non-default topicId at version 3"; our path ends in
+/// `.TopicId`), and a null where the version's field is not nullable (a
+/// bare NullPointerException).
+fn same_refusal(ours: &EncodeError, java: &str, version: i16) -> Result<(), String> {
+    let path = ours.path();
+    let agree = match ours.kind() {
+        EncodeErrorKind::NonDefaultValue { version: v } if *v == version => java_non_default_field(java, version)
+            .is_some_and(|field| field.eq_ignore_ascii_case(innermost_field(&path))),
+        EncodeErrorKind::NullNotAllowed { version: v } if *v == version => java.starts_with("NullPointerException"),
+        _ => false,
+    };
+    if agree {
+        return Ok(());
+    }
+    Err(format!("refused for different reasons: ours {:?} at {path}, Java {java}", ours.kind()))
+}
+
+/// The field Java's "Attempted to write a non-default FIELD at version N" names.
+fn java_non_default_field(java: &str, version: i16) -> Option<&str> {
+    let (_, rest) = java.split_once("UnsupportedVersionException: Attempted to write a non-default ")?;
+    rest.strip_suffix(&format!(" at version {version}"))
+}
+
+/// The last field of an error path, without an array index:
+/// `MetadataRequest.Topics[0].TopicId` gives `TopicId`.
+fn innermost_field(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// README.md states how many message x version pairs of each release pass
+/// (requests, responses, headers and data types: the stored schemas
+/// aside); they must be the pairs this run checked.
+fn assert_readme_pair_counts(pairs: &BTreeSet<(&'static str, String, i16)>) {
+    let mut stored = BTreeSet::new();
+    macro_rules! stored_names {
+        ($($t:ident),*) => { $( stored.insert(stringify!($t)); )* };
+    }
+    kafka_wire::for_each_stored_message!(stored_names);
+    let readme = include_str!("../../../README.md").split_whitespace().collect::<Vec<_>>().join(" ");
+    for (release, after) in [("4.4.0", "message × version pairs of 4.4.0"), ("3.9.1", "of 3.9.1 (requests,")] {
+        let checked = pairs.iter().filter(|(r, class, _)| *r == release && !stored.contains(class.as_str())).count();
+        let (before, _) = readme.split_once(after).unwrap_or_else(|| panic!("README.md no longer says \"{after}\""));
+        let stated = before.trim_end().rsplit(' ').next().unwrap_or_default();
+        assert_eq!(stated, checked.to_string(), "README.md's count of Kafka {release}'s pairs");
     }
 }
 
@@ -488,6 +545,7 @@ fn every_message_and_version_matches_kafkas_java_classes() {
         "the pairs checked and Kafka's differ:\n  only here: {ours_only:?}\n  only in Kafka's jars: {java_only:?}"
     );
     assert!(report.redefined.len() <= 20, "unexpectedly many redefined versions: {:?}", report.redefined);
+    assert_readme_pair_counts(&report.pairs);
     let (with, of) = (report.unknown_cases_with_fields, report.unknown_cases);
     assert!(with >= 100, "only {with} of {of} bytes-only cases held unknown tagged fields");
     assert!(report.cross_version_refused >= 50, "too few values were refused at another version");

@@ -17,7 +17,7 @@ use kafka_wire::records::legacy::LegacyMessage;
 use kafka_wire::records::{Compression, DecodeOptions, ReadBatches, RecordSetEntry, WriteBatches};
 use kafka_wire::{ApiKey, BrokerMode, ErrorCode, KafkaRelease, VersionRange};
 use kafka_wire_integration::{expect, Connection};
-use probes::probe_request;
+use probes::{probe_request, Answers};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use uuid::Uuid;
 
@@ -396,13 +396,17 @@ fn every_advertised_api_answers_at_its_lowest_and_highest_version() {
     let advertised = connect().broker_versions().clone();
     let mut report = Vec::new();
     let mut failures = Vec::new();
+    let mut answers = Answers::default();
     for (&key, range) in &advertised {
         let api = ApiKey::from_key(key).unwrap();
         for version in [range.min, range.max] {
             let mut conn = Connection::connect_raw(&address()).unwrap();
             conn.set_read_timeout(Duration::from_secs(15)).unwrap();
             match conn.send(probe_request(api, version), version) {
-                Ok(_) => report.push(format!("{api:>40} v{version:<2} ok")),
+                Ok(response) => {
+                    let errors = answers.note(format!("{api} v{version}"), &response, version);
+                    report.push(format!("{api:>40} v{version:<2} ok {errors}"));
+                }
                 Err(e) => {
                     report.push(format!("{api:>40} v{version:<2} FAILED: {e}"));
                     failures.push(format!("{api} v{version}: {e}"));
@@ -412,6 +416,11 @@ fn every_advertised_api_answers_at_its_lowest_and_highest_version() {
     }
     println!("per-API report ({} APIs advertised by 3.9.1):\n{}", advertised.len(), report.join("\n"));
     assert!(failures.is_empty(), "requests that failed:\n{}", failures.join("\n"));
+    // 85 of the 122 probes (61 apis, lowest and highest version) answer
+    // with no error; the others are default bodies the broker rightly
+    // refuses, as in the 4.4.0 suite (ConsumerGroupHeartbeat v0 too, not
+    // enabled on 3.9.1). 60% as there.
+    answers.assert_mostly_clean(0.6);
 }
 
 /// Asked for ApiVersions v5, a 3.9.1 broker answers UNSUPPORTED_VERSION with

@@ -49,6 +49,12 @@ pub mod records;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 
+/// The repository README's Rust snippets, compiled (and those that need no
+/// broker run) as doc tests, so that they show the API as it is.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeSnippets;
+
 /// The traits that add methods to messages: `use kafka_wire::prelude::*;`.
 pub mod prelude {
     pub use crate::records::{ReadBatches, WriteBatches};

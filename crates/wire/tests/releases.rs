@@ -135,3 +135,27 @@ fn a_broker_like_no_release_gets_the_nearest_and_the_differences() {
     let guess = KafkaRelease::guess(&failed);
     assert!(guess.exact.is_empty() && guess.nearest.is_empty(), "{guess:?}");
 }
+
+/// The number README.md states just before `after` (a sentence of it
+/// may wrap anywhere: whitespace is folded first).
+fn readme_number_before(after: &str) -> usize {
+    let readme = include_str!("../../../README.md").split_whitespace().collect::<Vec<_>>().join(" ");
+    let (before, _) = readme.split_once(after).unwrap_or_else(|| panic!("README.md no longer says \"{after}\""));
+    let number = before.trim_end().rsplit(' ').next().unwrap_or_default().trim_start_matches('(');
+    number.parse().unwrap_or_else(|_| panic!("README.md: {number:?} before \"{after}\" is not a count"))
+}
+
+/// The counts README.md gives, from the library's tables: they are
+/// written by hand, so a new release or a lost version shows here.
+#[test]
+fn the_readmes_counts_are_the_tables() {
+    let versions =
+        |of: fn(ApiKey) -> VersionRange| ApiKey::ALL.iter().map(|&api| of(api).iter().count()).sum::<usize>();
+    assert_eq!(readme_number_before("request versions over"), versions(ApiKey::valid_versions), "request versions");
+    assert_eq!(readme_number_before("APIs, each with its response"), ApiKey::ALL.len(), "apis");
+    let from_4_4_0 = versions(|api| api.defined_in(KafkaRelease::V4_4_0));
+    assert_eq!(readme_number_before("| 59 more |"), from_4_4_0, "request versions from 4.4.0's specs");
+    let legacy = ApiKey::ALL.iter().map(|api| api.legacy_versions().iter().count()).sum::<usize>();
+    assert_eq!(readme_number_before("more | | `ApiKey::defined_in"), legacy, "request versions only 3.9.1 has");
+    assert_eq!(readme_number_before("of them, patch releases included"), KafkaRelease::ALL.len(), "releases");
+}

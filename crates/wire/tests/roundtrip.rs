@@ -2,19 +2,23 @@
 //! instances valid for that version roundtrip byte-exact (encode, check the
 //! predicted size, decode, compare, encode again, same bytes), and decoding
 //! arbitrary, truncated or corrupted bytes returns an error instead of
-//! panicking.
+//! panicking. Over all the cases, the generators must have made each long
+//! form of the wire format at least once (`LongForms`).
 //!
 //! Cases per property: `KAFKA_WIRE_PROPTEST_CASES` (default 32, which CI
 //! uses); raise it for long runs, e.g. `KAFKA_WIRE_PROPTEST_CASES=2000`.
 //! Each case covers every message x version pair.
 
 use bytes::{Bytes, BytesMut};
+use kafka_wire::json::serde_json::Value;
 use kafka_wire::messages::*;
 use kafka_wire::random::{Random, Rng};
 use kafka_wire::Reader;
 use kafka_wire::{ApiKey, Request, Response};
 use kafka_wire::{Decode, DecodeExt, Encode, Message};
 use proptest::prelude::*;
+use proptest::test_runner::TestRunner;
+use std::cell::RefCell;
 use std::fmt::Debug;
 
 mod common;
@@ -71,12 +75,87 @@ where
     Ok(())
 }
 
-fn roundtrip_all_apis(seed: u64) -> Result<usize, String> {
+/// How many values of the wire format's long forms the generators made:
+/// the forms a decoder gets wrong when only short ones reach it (two-byte
+/// varint lengths, three-byte ones, two-byte tags).
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct LongForms {
+    /// Strings of more than 127 characters.
+    strings: usize,
+    /// Arrays of more than 127 elements.
+    arrays: usize,
+    /// Bytes of 16 KiB and more.
+    bytes: usize,
+    /// Unknown tagged fields with a tag of 128 or more.
+    tags: usize,
+}
+
+/// Base64 of 16 KiB: `bytes` fields are base64 in the JSON form, and no
+/// string the generator makes comes near that length.
+const BASE64_OF_16_KIB: usize = 16384_usize.div_ceil(3) * 4;
+
+impl LongForms {
+    /// Counts the long forms in `value`: strings, arrays and bytes from its
+    /// JSON form (`json`), unknown tags (which the JSON form leaves out)
+    /// from its Debug form.
+    fn count(&mut self, json: Result<Value, kafka_wire::EncodeError>, value: &impl Debug) {
+        self.count_json(&json.expect("a valid value writes its JSON"));
+        let debug = format!("{value:?}");
+        for at in debug.match_indices("RawTaggedField { tag: ").map(|(at, m)| at + m.len()) {
+            let digits: String = debug[at..].chars().take_while(char::is_ascii_digit).collect();
+            if digits.parse::<u64>().expect("a tag") >= 128 {
+                self.tags += 1;
+            }
+        }
+    }
+
+    fn count_json(&mut self, json: &Value) {
+        match json {
+            // A base64 text holds bytes; a long string of the generator's
+            // alphabet has characters base64 never uses (é, '-', ...).
+            Value::String(text) if text.len() >= BASE64_OF_16_KIB => self.bytes += 1,
+            Value::String(text) if text.chars().count() > 127 && !text.chars().all(is_base64) => self.strings += 1,
+            Value::Array(items) => {
+                self.arrays += usize::from(items.len() > 127);
+                items.iter().for_each(|item| self.count_json(item));
+            }
+            Value::Object(fields) => fields.values().for_each(|field| self.count_json(field)),
+            _ => {}
+        }
+    }
+
+    fn add(&mut self, other: LongForms) {
+        self.strings += other.strings;
+        self.arrays += other.arrays;
+        self.bytes += other.bytes;
+        self.tags += other.tags;
+    }
+
+    /// Each long form was made at least once.
+    fn assert_all_reached(&self, cases: u32) {
+        let LongForms { strings, arrays, bytes, tags } = *self;
+        for (form, n) in [
+            ("strings over 127 characters", strings),
+            ("arrays over 127 elements", arrays),
+            ("bytes of 16 KiB", bytes),
+            ("tags of 128 and more", tags),
+        ] {
+            assert!(n > 0, "{cases} cases of every message x version made no {form}: {self:?}");
+        }
+    }
+}
+
+fn is_base64(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '='
+}
+
+fn roundtrip_all_apis(seed: u64, reached: &mut LongForms) -> Result<usize, String> {
     let mut rng = Rng::with_seed(seed);
     let mut checked = 0;
     for &api in ApiKey::ALL {
         for version in api.valid_versions().iter() {
             let req = Request::random(api, &mut rng, version);
+            reached.count(req.to_json(version), &req);
             check_roundtrip(
                 &req,
                 &format!("{api:?} request"),
@@ -86,6 +165,7 @@ fn roundtrip_all_apis(seed: u64) -> Result<usize, String> {
                 |r| Request::decode(api, r, version),
             )?;
             let resp = Response::random(api, &mut rng, version);
+            reached.count(resp.to_json(version), &resp);
             check_roundtrip(
                 &resp,
                 &format!("{api:?} response"),
@@ -243,18 +323,33 @@ fn default_instances_roundtrip_at_every_version() {
     }
 }
 
-proptest! {
-    #![proptest_config(config())]
-
-    #[test]
-    fn every_request_and_response_roundtrips_at_every_version(seed in any::<u64>()) {
-        let checked = roundtrip_all_apis(seed).map_err(TestCaseError::fail)?;
+/// A property run by hand rather than in `proptest!`, so that after the
+/// last case it can assert what all the cases reached together.
+#[test]
+fn every_request_and_response_roundtrips_at_every_version() {
+    let reached = RefCell::new(LongForms::default());
+    let mut runner = TestRunner::new(config());
+    let result = runner.run(&any::<u64>(), |seed| {
+        let mut this_case = LongForms::default();
+        let checked = roundtrip_all_apis(seed, &mut this_case).map_err(TestCaseError::fail)?;
+        reached.borrow_mut().add(this_case);
         // Counted from the release's specs, not from the generated metadata
         // the loop walks: a lost api or version fails here.
         let releases: Vec<&str> = kafka_wire::KafkaRelease::GENERATED_FROM.iter().map(|r| r.version()).collect();
         prop_assert_eq!(releases, ["4.4.0", "3.9.1"], "count the new releases' pairs below");
         prop_assert_eq!(checked, 2 * REQUEST_VERSIONS_OF_KAFKA_4_4_0_AND_3_9_1);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
     }
+    let reached = reached.into_inner();
+    println!("long forms made in {} cases: {reached:?}", cases());
+    reached.assert_all_reached(cases());
+}
+
+proptest! {
+    #![proptest_config(config())]
 
     #[test]
     fn headers_and_data_types_roundtrip_at_every_version(seed in any::<u64>()) {

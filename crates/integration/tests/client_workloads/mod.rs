@@ -5,7 +5,9 @@
 // Each proxy test binary runs some of these workloads, not all.
 #![allow(dead_code)]
 
+use kafka_wire::json::serde_json::Value;
 use kafka_wire::messages::*;
+use kafka_wire::ApiKey;
 use kafka_wire_cli::frames::Direction;
 use kafka_wire_cli::proxy::{ProxiedFrame, ProxyEvent};
 use kafka_wire_integration::{broker_address, expect, Connection};
@@ -54,12 +56,76 @@ pub(crate) fn drain(rx: &Receiver<ProxyEvent>) -> Vec<ProxiedFrame> {
     }
 }
 
+/// What a client exchanged through the proxy.
+#[derive(Debug, Default)]
+pub(crate) struct Traffic {
+    /// Requests by api and version ("Fetch v17"), counted.
+    pub(crate) requests: BTreeMap<String, usize>,
+    /// Responses by api name, counted.
+    pub(crate) responses: BTreeMap<String, usize>,
+    /// The newest version of each api (by name) the broker listed in the
+    /// ApiVersions responses the client got (all of them agree).
+    pub(crate) advertised_max: BTreeMap<String, i16>,
+}
+
+impl Traffic {
+    /// The versions of `api` the client sent requests at.
+    fn versions_sent(&self, api: &str) -> BTreeSet<i16> {
+        let prefix = format!("{api} v");
+        self.requests.keys().filter_map(|k| k.strip_prefix(&prefix)?.parse().ok()).collect()
+    }
+
+    /// Each of `apis` was sent and answered at least once.
+    pub(crate) fn assert_sent_and_answered(&self, client: &str, apis: &[&str]) {
+        for api in apis {
+            assert!(!self.versions_sent(api).is_empty(), "{client} sent no {api}: {:?}", self.requests);
+            assert!(self.responses.contains_key(*api), "{client} got no {api} response: {:?}", self.responses);
+        }
+    }
+
+    /// Every request of each of `apis` went at the newest version the
+    /// broker advertised for it: the client negotiated and spoke the
+    /// versions we decode newest, not some older fallback.
+    pub(crate) fn assert_newest_versions(&self, client: &str, apis: &[&str]) {
+        for api in apis {
+            let newest = self
+                .advertised_max
+                .get(*api)
+                .unwrap_or_else(|| panic!("{client}: no ApiVersions response listed {api}: {:?}", self.advertised_max));
+            let sent = self.versions_sent(api);
+            assert_eq!(
+                sent,
+                BTreeSet::from([*newest]),
+                "{client} sent {api} at versions {sent:?}, the broker's newest is v{newest}"
+            );
+        }
+    }
+
+    /// Takes the newest version of each api an ApiVersions response lists;
+    /// an answer with an error (a version the broker does not know) lists
+    /// only ApiVersions and is left out.
+    fn note_api_versions(&mut self, message: &Value) {
+        if message["errorCode"].as_i64() != Some(0) {
+            return;
+        }
+        for listed in message["apiKeys"].as_array().into_iter().flatten() {
+            let key = listed["apiKey"].as_i64().and_then(|k| i16::try_from(k).ok());
+            let (Some(api), Some(max)) = (key.and_then(ApiKey::from_key), listed["maxVersion"].as_i64()) else {
+                panic!("an ApiVersions entry we cannot read: {listed}");
+            };
+            let max = max as i16;
+            let before = self.advertised_max.insert(api.name().to_string(), max);
+            assert!(before.is_none_or(|b| b == max), "ApiVersions responses disagree on {api}: v{before:?} and v{max}");
+        }
+    }
+}
+
 /// Prints what a client sent, asserts every frame round-tripped and every
-/// request was answered, and returns the requests seen by api and version.
+/// request was answered, and returns what it exchanged.
 /// A client that exits may leave the end of a connection unanswered, from a
 /// Fetch on (a long poll it stopped waiting for, and what queued behind it).
-fn check_events(client: &str, events: &[ProxiedFrame], min_frames: usize) -> BTreeMap<String, usize> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+fn check_events(client: &str, events: &[ProxiedFrame], min_frames: usize) -> Traffic {
+    let mut traffic = Traffic::default();
     let mut problems = Vec::new();
     let mut requests = BTreeMap::new();
     let mut responses = BTreeSet::new();
@@ -68,7 +134,7 @@ fn check_events(client: &str, events: &[ProxiedFrame], min_frames: usize) -> BTr
         let api = report.api.map_or("?".into(), |k| k.name().to_string());
         let id = (e.connection, report.correlation_id.unwrap_or(-1));
         if report.direction == Direction::Request {
-            *seen.entry(format!("{api} v{}", report.version.unwrap_or(-1))).or_default() += 1;
+            *traffic.requests.entry(format!("{api} v{}", report.version.unwrap_or(-1))).or_default() += 1;
             // A Produce with acks=0 gets no response.
             let acks = report.message.as_ref().and_then(|m| m.get("acks")).and_then(|a| a.as_i64());
             if !(api == "Produce" && acks == Some(0)) {
@@ -76,13 +142,17 @@ fn check_events(client: &str, events: &[ProxiedFrame], min_frames: usize) -> BTr
             }
         } else {
             responses.insert(id);
+            *traffic.responses.entry(api.clone()).or_default() += 1;
+            if let (Some(ApiKey::ApiVersions), Some(message)) = (report.api, &report.message) {
+                traffic.note_api_versions(message);
+            }
         }
         if !e.round_trips() {
             problems.push(report.to_json().to_string());
         }
     }
     println!("{client}: {} frames, requests by api and version:", events.len());
-    for (k, n) in &seen {
+    for (k, n) in &traffic.requests {
         println!("  {k:<36} {n}");
     }
     assert!(problems.is_empty(), "{client}: frames that did not round-trip byte-exact:\n{}", problems.join("\n"));
@@ -104,7 +174,7 @@ fn check_events(client: &str, events: &[ProxiedFrame], min_frames: usize) -> BTr
         }
     }
     assert!(unanswered.is_empty(), "{client}: requests without a response: {unanswered:?}");
-    seen
+    traffic
 }
 
 fn run_command(what: &str, command: &mut Command) -> String {
@@ -153,20 +223,24 @@ pub(crate) fn client_workloads(proxy_address: &str, rx: &Receiver<ProxyEvent>, r
     );
     assert!(out.contains("workload done"), "{out}");
     let java = check_events("Kafka Java client", &drain(rx), 100);
-    for api in [
-        "ApiVersions",
-        "Metadata",
-        "CreateTopics",
-        "Produce",
-        "Fetch",
-        "JoinGroup",
-        "SyncGroup",
-        "ConsumerGroupHeartbeat",
-        "OffsetCommit",
-        "DeleteTopics",
-    ] {
-        assert!(java.keys().any(|k| k.starts_with(&format!("{api} v"))), "the Java client sent no {api}");
-    }
+    java.assert_sent_and_answered(
+        "the Java client",
+        &[
+            "ApiVersions",
+            "Metadata",
+            "CreateTopics",
+            "Produce",
+            "Fetch",
+            "JoinGroup",
+            "SyncGroup",
+            "ConsumerGroupHeartbeat",
+            "OffsetCommit",
+            "DeleteTopics",
+        ],
+    );
+    // The Java client is the broker's own release: it speaks the newest
+    // versions the broker advertises, which our decoder must handle.
+    java.assert_newest_versions("the Java client", &["Produce", "Fetch", "Metadata"]);
 
     // librdkafka via kcat: metadata, a producer per codec, a plain and a group consumer.
     let topic = format!("kcat-proxied-{run}");
@@ -211,10 +285,10 @@ pub(crate) fn client_workloads(proxy_address: &str, rx: &Receiver<ProxyEvent>, r
     );
     assert_eq!(grouped.lines().count(), 50, "{grouped}");
     let rdkafka = check_events("librdkafka (kcat)", &drain(rx), 50);
-    for api in ["ApiVersions", "Metadata", "Produce", "Fetch", "ListOffsets", "JoinGroup", "SyncGroup", "OffsetCommit"]
-    {
-        assert!(rdkafka.keys().any(|k| k.starts_with(&format!("{api} v"))), "librdkafka sent no {api}");
-    }
+    rdkafka.assert_sent_and_answered(
+        "librdkafka",
+        &["ApiVersions", "Metadata", "Produce", "Fetch", "ListOffsets", "JoinGroup", "SyncGroup", "OffsetCommit"],
+    );
 }
 
 /// librdkafka told the broker is Kafka 0.8.2, then 0.9.0, without asking
@@ -252,11 +326,14 @@ pub(crate) fn old_librdkafka_workloads(proxy_address: &str, broker: &str, rx: &R
             &mut kcat(&["-C", "-t", &topic, "-o", "beginning", "-e", "-q", "-f", "%k=%s\\n"]),
         );
         assert_eq!(consumed.lines().count(), 10 * codecs.len(), "{consumed}");
-        let seen = check_events(&format!("librdkafka as a Kafka {fallback} client"), &drain(rx), 10);
+        let client = format!("librdkafka as a Kafka {fallback} client");
+        let traffic = check_events(&client, &drain(rx), 10);
         for request in expected {
-            assert!(seen.contains_key(request), "librdkafka ({fallback}) sent no {request}: {seen:?}");
+            assert!(traffic.requests.contains_key(request), "{client} sent no {request}: {:?}", traffic.requests);
+            let api = request.split(' ').next().unwrap();
+            assert!(traffic.responses.contains_key(api), "{client} got no {api} response: {:?}", traffic.responses);
         }
-        let newest = seen.keys().filter(|k| k.starts_with("Produce v") || k.starts_with("Fetch v"));
+        let newest = traffic.requests.keys().filter(|k| k.starts_with("Produce v") || k.starts_with("Fetch v"));
         for k in newest {
             let version: i16 = k.rsplit('v').next().unwrap().parse().unwrap();
             assert!(version <= 1, "librdkafka ({fallback}) sent {k}: not an old version");

@@ -207,9 +207,10 @@ func (r *Reader) length(compact, short bool) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		// Kafka reads the varint into an int: from 2^31 on it is negative,
-		// and so is the length, which is a null.
-		n := int(int32(u)) - 1
+		// Kafka reads the varint into an int and subtracts one in int
+		// arithmetic: 2^31 wraps to the largest int (a length no input
+		// holds), and from 2^31 + 1 on the length is negative, a null.
+		n := int(int32(u) - 1)
 		if n < 0 {
 			return -1, nil
 		}

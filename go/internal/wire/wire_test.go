@@ -247,3 +247,32 @@ func TestErrorPaths(t *testing.T) {
 		t.Fatalf("error %q, want %q", err, want)
 	}
 }
+
+// A compact length is the varint minus one in int32 arithmetic, as Kafka
+// computes it: 2^31 wraps to the largest int32 (longer than any input, or
+// any string), above it the length is negative (a null), on every
+// platform.
+func TestCompactLengthsAtTheInt32Edge(t *testing.T) {
+	tests := []struct {
+		name    string
+		input   []byte
+		refused bool
+	}{
+		{"2^31 is too long, not null", []byte{0x80, 0x80, 0x80, 0x80, 0x08}, true},
+		{"2^31 + 1 is null", []byte{0x81, 0x80, 0x80, 0x80, 0x08}, false},
+		{"2^32 - 1 is null", []byte{0xff, 0xff, 0xff, 0xff, 0x0f}, false},
+		{"0 is null", []byte{0x00}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := NewReader(tt.input).NullableString(true, true, 9)
+			if (err != nil) != tt.refused || (err == nil && s != nil) {
+				t.Fatalf("NullableString = %v, %v; want refused %v, else null", s, err, tt.refused)
+			}
+			n, err := NewReader(tt.input).ArrayLen(true, true, 9)
+			if tt.refused && !errors.Is(err, ErrLengthExceedsInput) || !tt.refused && (err != nil || n != -1) {
+				t.Fatalf("ArrayLen = %d, %v; want refused %v, else null", n, err, tt.refused)
+			}
+		})
+	}
+}

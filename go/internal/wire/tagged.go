@@ -7,7 +7,7 @@ import (
 
 // RawTaggedField is a tagged field the generated code does not know (a
 // newer Kafka's, or a private extension), kept as it was on the wire and
-// written back at its place in ascending tag order.
+// written back among the known fields by tag.
 type RawTaggedField struct {
 	// Tag is the field's tag.
 	Tag uint32
@@ -27,8 +27,9 @@ func appendRaw(dst []byte, f *RawTaggedField) []byte {
 
 func checkRaw(unknown []RawTaggedField) error {
 	for i := range unknown {
-		if uint64(len(unknown[i].Data)) > math.MaxUint32 {
-			return InIndex(tooLong(len(unknown[i].Data), math.MaxUint32), i)
+		// Kafka reads a tagged field's size into an int.
+		if len(unknown[i].Data) > maxInt32Len {
+			return InIndex(tooLong(len(unknown[i].Data), maxInt32Len), i)
 		}
 	}
 	return nil
